@@ -1,0 +1,133 @@
+/*
+** orbit.h — the Orbit embedded C API.
+**
+** Orbit is a tiered storage engine with a SQL front end (OrbitQL,
+** PostgreSQL-flavoured).  This header is all an application needs:
+**
+**   orbit_db *db;
+**   if (orbit_open("mydb", NULL, &db) != ORBIT_OK) { ...orbit_errmsg(db)... }
+**   orbit_exec(db, "CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT)");
+**
+**   orbit_stmt *st;
+**   orbit_prepare(db, "SELECT id, name FROM t WHERE id = $1", &st);
+**   orbit_bind_int64(st, 1, 42);
+**   while (orbit_step(st) == ORBIT_ROW) {
+**     int64_t id = orbit_column_int64(st, 0);
+**     const char *name = orbit_column_text(st, 1);   // NULL for SQL NULL
+**   }
+**   orbit_finalize(st);
+**   orbit_close(db);
+**
+** Threads: an orbit_db is one session (like a SQLite connection): use it from
+** one thread at a time.  Several orbit_db handles may open the same database
+** directory in one process (they share the engine; writers from different
+** handles are group-committed together).  One process at a time may open a
+** database directory (a lock file enforces it).
+**
+** Errors: every function returning int returns ORBIT_OK (0) or an error
+** code; orbit_errmsg() / orbit_errcode_sqlstate() / orbit_errpos() describe
+** the last error on that handle.  A failed statement leaves the database as
+** it was before the statement.
+**
+** Memory: strings and blobs returned by orbit_column_* stay valid until the
+** next orbit_step/orbit_reset/orbit_finalize on that statement.
+*/
+#ifndef ORBIT_H
+#define ORBIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Result codes. */
+#define ORBIT_OK 0
+#define ORBIT_ERROR 1     /* see orbit_errmsg() */
+#define ORBIT_MISUSE 2    /* API called in the wrong state */
+#define ORBIT_ROW 100     /* orbit_step: a row is ready */
+#define ORBIT_DONE 101    /* orbit_step: statement finished */
+
+/* Column types as reported by orbit_column_type(). */
+typedef enum orbit_type {
+  ORBIT_NULL = 0, ORBIT_BOOL, ORBIT_INT16, ORBIT_INT32, ORBIT_INT64, ORBIT_FLOAT32,
+  ORBIT_FLOAT64, ORBIT_DECIMAL, ORBIT_TEXT, ORBIT_BYTEA, ORBIT_DATE, ORBIT_TIME,
+  ORBIT_TIMESTAMP, ORBIT_TIMESTAMPTZ, ORBIT_UUID, ORBIT_INTERVAL
+} orbit_type;
+
+typedef struct orbit_db orbit_db;
+typedef struct orbit_stmt orbit_stmt;
+
+/* Options for orbit_open (NULL = defaults). */
+typedef struct orbit_options {
+  /* 1 = fsync the WAL at every commit (default); 0 = commit returns once the
+  ** record is written and a background thread fsyncs every wal_sync_interval_ms
+  ** (PostgreSQL's synchronous_commit = off: a crash may lose the last interval). */
+  int synchronous_commit;
+  int wal_sync_interval_ms;       /* default 200 */
+  int64_t checkpoint_wal_bytes;   /* checkpoint when the WAL exceeds this; default 64 MiB */
+  int create_if_missing;          /* default 1 */
+} orbit_options;
+
+void orbit_options_init(orbit_options *o);
+
+/* Open (creating if needed) the database directory `path`. On failure *db
+** is still set (unless NULL for out of memory) so orbit_errmsg works; close it. */
+int orbit_open(const char *path, const orbit_options *opts, orbit_db **db);
+int orbit_close(orbit_db *db);
+
+/* Run one or more `;`-separated statements, discarding result rows. */
+int orbit_exec(orbit_db *db, const char *sql);
+
+/* Prepare the first statement of sql; *tail (if not NULL) points past it. */
+int orbit_prepare(orbit_db *db, const char *sql, orbit_stmt **stmt, const char **tail);
+int orbit_step(orbit_stmt *stmt);         /* ORBIT_ROW, ORBIT_DONE or an error */
+int orbit_reset(orbit_stmt *stmt);        /* keeps bindings */
+int orbit_clear_bindings(orbit_stmt *stmt);
+int orbit_finalize(orbit_stmt *stmt);
+
+/* Parameters are $1, $2, ... (index 1-based). */
+int orbit_bind_count(orbit_stmt *stmt);
+int orbit_bind_null(orbit_stmt *stmt, int idx);
+int orbit_bind_bool(orbit_stmt *stmt, int idx, int v);
+int orbit_bind_int64(orbit_stmt *stmt, int idx, int64_t v);
+int orbit_bind_double(orbit_stmt *stmt, int idx, double v);
+/* Text is converted to the parameter's type with the type's input syntax. */
+int orbit_bind_text(orbit_stmt *stmt, int idx, const char *s, int len /* -1 = strlen */);
+int orbit_bind_blob(orbit_stmt *stmt, int idx, const void *p, int len);
+
+/* Result columns (index 0-based). */
+int orbit_column_count(orbit_stmt *stmt);
+const char *orbit_column_name(orbit_stmt *stmt, int col);
+orbit_type orbit_column_type(orbit_stmt *stmt, int col);
+/* Type as SQL text ("BIGINT", "DECIMAL(10,2)", ...). */
+const char *orbit_column_decltype(orbit_stmt *stmt, int col);
+int orbit_column_is_null(orbit_stmt *stmt, int col);
+int orbit_column_bool(orbit_stmt *stmt, int col);
+int64_t orbit_column_int64(orbit_stmt *stmt, int col);   /* integers; DATE days; TIMESTAMP(TZ)/TIME micros */
+double orbit_column_double(orbit_stmt *stmt, int col);   /* floats, decimals, integers */
+/* Any value in PostgreSQL text format; NULL for SQL NULL. */
+const char *orbit_column_text(orbit_stmt *stmt, int col);
+const void *orbit_column_blob(orbit_stmt *stmt, int col, int *len);
+
+/* After a DML statement: rows inserted/updated/deleted.  After any statement:
+** the command tag as PostgreSQL prints it ("INSERT 0 2", "SELECT 3", "CREATE TABLE"). */
+int64_t orbit_changes(orbit_db *db);
+const char *orbit_command_tag(orbit_stmt *stmt);
+
+/* Last error on this handle. */
+const char *orbit_errmsg(orbit_db *db);
+const char *orbit_errcode_sqlstate(orbit_db *db);   /* "42703" ... */
+/* 1-based line and column of the error in the statement text, 0 if none. */
+int orbit_errpos(orbit_db *db, int *line, int *column);
+
+/* Write a checkpoint now (snapshot of the hot tier, truncate the WAL). */
+int orbit_checkpoint(orbit_db *db);
+
+const char *orbit_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

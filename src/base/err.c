@@ -1,0 +1,116 @@
+/* base/err.c — error objects (see err.h). */
+#include "base/err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void orb_err_clear(orb_err *e) {
+  if (!e) return;
+  e->code = ORB_OK;
+  e->sqlstate[0] = '\0';
+  e->pos = 0;
+  e->msg[0] = '\0';
+}
+
+orb_status orb_err_vset(orb_err *e, orb_status code, const char *fmt, va_list ap) {
+  if (!e) return code;
+  e->code = code;
+  e->sqlstate[0] = '\0';
+  e->pos = 0;
+  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  return code;
+}
+
+orb_status orb_err_set(orb_err *e, orb_status code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  orb_err_vset(e, code, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+orb_status orb_err_setx(orb_err *e, orb_status code, const char *sqlstate, int pos,
+                        const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  orb_err_vset(e, code, fmt, ap);
+  va_end(ap);
+  if (e) {
+    e->pos = pos;
+    if (sqlstate) snprintf(e->sqlstate, sizeof e->sqlstate, "%s", sqlstate);
+  }
+  return code;
+}
+
+void orb_err_prefix(orb_err *e, const char *fmt, ...) {
+  if (!e) return;
+  char joined[2 * ORB_ERR_MSG_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(joined, ORB_ERR_MSG_MAX, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if (n >= ORB_ERR_MSG_MAX) n = ORB_ERR_MSG_MAX - 1;
+  size_t used = (size_t)n;
+  used += (size_t)snprintf(joined + used, sizeof joined - used, ": ");
+  size_t mlen = strnlen(e->msg, ORB_ERR_MSG_MAX);
+  memcpy(joined + used, e->msg, mlen);
+  used += mlen;
+  if (used >= ORB_ERR_MSG_MAX) used = ORB_ERR_MSG_MAX - 1;  /* keep the front: it names the context */
+  memcpy(e->msg, joined, used);
+  e->msg[used] = '\0';
+}
+
+const char *orb_status_sqlstate(orb_status code) {
+  switch (code) {
+    case ORB_OK: return "00000";
+    case ORB_ERR_SYNTAX: return "42601";
+    case ORB_ERR_UNDEFINED: return "42703";
+    case ORB_ERR_DUPLICATE: return "42P07";
+    case ORB_ERR_TYPE: return "42804";
+    case ORB_ERR_INVALID_TEXT: return "22P02";
+    case ORB_ERR_DIVZERO: return "22012";
+    case ORB_ERR_RANGE: return "22003";
+    case ORB_ERR_NOT_NULL: return "23502";
+    case ORB_ERR_UNIQUE: return "23505";
+    case ORB_ERR_CONSTRAINT: return "23514";
+    case ORB_ERR_IO: return "58030";
+    case ORB_ERR_CORRUPT: return "XX001";
+    case ORB_ERR_NOMEM: return "53200";
+    case ORB_ERR_LIMIT: return "54000";
+    case ORB_ERR_UNSUPPORTED: return "0A000";
+    case ORB_ERR_CONFLICT: return "40001";
+    case ORB_ERR_MISUSE: return "55000";
+    case ORB_ERR_INTERNAL: return "XX000";
+  }
+  return "XX000";
+}
+
+const char *orb_err_sqlstate(const orb_err *e) {
+  return e->sqlstate[0] ? e->sqlstate : orb_status_sqlstate(e->code);
+}
+
+const char *orb_status_name(orb_status code) {
+  switch (code) {
+    case ORB_OK: return "ok";
+    case ORB_ERR_SYNTAX: return "syntax error";
+    case ORB_ERR_UNDEFINED: return "undefined object";
+    case ORB_ERR_DUPLICATE: return "duplicate object";
+    case ORB_ERR_TYPE: return "type mismatch";
+    case ORB_ERR_INVALID_TEXT: return "invalid input";
+    case ORB_ERR_DIVZERO: return "division by zero";
+    case ORB_ERR_RANGE: return "out of range";
+    case ORB_ERR_NOT_NULL: return "not-null violation";
+    case ORB_ERR_UNIQUE: return "unique violation";
+    case ORB_ERR_CONSTRAINT: return "constraint violation";
+    case ORB_ERR_IO: return "I/O error";
+    case ORB_ERR_CORRUPT: return "corrupt data";
+    case ORB_ERR_NOMEM: return "out of memory";
+    case ORB_ERR_LIMIT: return "limit exceeded";
+    case ORB_ERR_UNSUPPORTED: return "not supported";
+    case ORB_ERR_CONFLICT: return "serialization failure";
+    case ORB_ERR_MISUSE: return "misuse";
+    case ORB_ERR_INTERNAL: return "internal error";
+  }
+  return "unknown";
+}

@@ -1,0 +1,132 @@
+/* base/hash.c — hashing, checksums, hash multimap (see hash.h). */
+#include "base/hash.h"
+#include "base/mem.h"
+
+#include <string.h>
+#include <xxhash.h>
+#include <zlib.h>
+
+uint64_t orb_hash_bytes(const void *p, size_t n, uint64_t seed) {
+  return XXH3_64bits_withSeed(p, n, seed);
+}
+
+uint32_t orb_crc32(uint32_t crc, const void *p, size_t n) {
+  /* zlib's crc32 takes a uInt length; feed large inputs in pieces */
+  const unsigned char *b = p;
+  while (n > 0) {
+    uInt chunk = n > (1u << 30) ? (1u << 30) : (uInt)n;
+    crc = (uint32_t)crc32(crc, b, chunk);
+    b += chunk;
+    n -= chunk;
+  }
+  return crc;
+}
+
+static inline uint64_t fix_hash(uint64_t h) { return h ? h : 1; }
+
+void orb_hmap_init(orb_hmap *m, size_t expected) {
+  size_t cap = 16;
+  while (cap < expected * 2) cap *= 2;
+  m->slots = orb_calloc(cap, sizeof *m->slots);
+  m->mask = cap - 1;
+  m->count = 0;
+}
+
+void orb_hmap_free(orb_hmap *m) {
+  orb_free(m->slots);
+  m->slots = NULL;
+  m->mask = 0;
+  m->count = 0;
+}
+
+void orb_hmap_clear(orb_hmap *m) {
+  memset(m->slots, 0, (m->mask + 1) * sizeof *m->slots);
+  m->count = 0;
+}
+
+static void hmap_insert_slot(orb_hmap_slot *slots, size_t mask, uint64_t h, void *val) {
+  size_t i = h & mask;
+  while (slots[i].hash) i = (i + 1) & mask;
+  slots[i].hash = h;
+  slots[i].val = val;
+}
+
+void orb_hmap_put(orb_hmap *m, uint64_t hash, void *val) {
+  if ((m->count + 1) * 4 > (m->mask + 1) * 3) {   /* keep load factor < 0.75 */
+    size_t ncap = (m->mask + 1) * 2;
+    orb_hmap_slot *ns = orb_calloc(ncap, sizeof *ns);
+    for (size_t i = 0; i <= m->mask; i++)
+      if (m->slots[i].hash) hmap_insert_slot(ns, ncap - 1, m->slots[i].hash, m->slots[i].val);
+    orb_free(m->slots);
+    m->slots = ns;
+    m->mask = ncap - 1;
+  }
+  hmap_insert_slot(m->slots, m->mask, fix_hash(hash), val);
+  m->count++;
+}
+
+static orb_hmap_slot *hmap_locate(const orb_hmap *m, uint64_t h, void *val) {
+  size_t i = h & m->mask;
+  while (m->slots[i].hash) {
+    if (m->slots[i].hash == h && m->slots[i].val == val) return &m->slots[i];
+    i = (i + 1) & m->mask;
+  }
+  return NULL;
+}
+
+bool orb_hmap_replace(orb_hmap *m, uint64_t hash, void *oldval, void *newval) {
+  orb_hmap_slot *s = hmap_locate(m, fix_hash(hash), oldval);
+  if (!s) return false;
+  s->val = newval;
+  return true;
+}
+
+bool orb_hmap_remove(orb_hmap *m, uint64_t hash, void *val) {
+  orb_hmap_slot *s = hmap_locate(m, fix_hash(hash), val);
+  if (!s) return false;
+  /* backward-shift deletion keeps probe sequences intact without tombstones */
+  size_t i = (size_t)(s - m->slots), j = i;
+  for (;;) {
+    j = (j + 1) & m->mask;
+    if (!m->slots[j].hash) break;
+    size_t home = m->slots[j].hash & m->mask;
+    /* can the entry at j move to i?  yes if home is not cyclically in (i, j] */
+    bool in_range = (i <= j) ? (home > i && home <= j) : (home > i || home <= j);
+    if (!in_range) {
+      m->slots[i] = m->slots[j];
+      i = j;
+    }
+  }
+  m->slots[i].hash = 0;
+  m->slots[i].val = NULL;
+  m->count--;
+  return true;
+}
+
+void *orb_hmap_find(const orb_hmap *m, uint64_t hash, orb_hmap_iter *it) {
+  it->m = m;
+  it->hash = fix_hash(hash);
+  it->pos = it->hash & m->mask;
+  return orb_hmap_next(it);
+}
+
+void *orb_hmap_next(orb_hmap_iter *it) {
+  const orb_hmap *m = it->m;
+  while (m->slots[it->pos].hash) {
+    orb_hmap_slot *s = &m->slots[it->pos];
+    it->pos = (it->pos + 1) & m->mask;
+    if (s->hash == it->hash) return s->val;
+  }
+  return NULL;
+}
+
+void *orb_hmap_each(const orb_hmap *m, size_t *pos, uint64_t *hash) {
+  while (*pos <= m->mask) {
+    orb_hmap_slot *s = &m->slots[(*pos)++];
+    if (s->hash) {
+      if (hash) *hash = s->hash;
+      return s->val;
+    }
+  }
+  return NULL;
+}

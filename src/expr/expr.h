@@ -1,0 +1,114 @@
+/*
+** expr/expr.h — bound scalar expressions and their evaluation.
+**
+** The binder (query/) turns parsed SQL expressions into orb_expr trees whose
+** every node has a resolved result type and whose column references are
+** slots: positions in the input row the expression is evaluated against.
+** The same tree is handed to every storage tier as a scan predicate (slots
+** then index the table's columns in schema order), so this layer knows
+** nothing of SQL text, catalogs or tiers.
+**
+** Semantics are PostgreSQL's: three-valued logic (AND/OR/NOT with NULL),
+** comparisons with NULL yield NULL, IN with a NULL in the list, CASE,
+** COALESCE, LIKE/ILIKE with '%', '_' and backslash escape.
+**
+** Memory: trees are allocated from an arena (the statement's) and freed with
+** it.  Evaluation writes its result to *out; strings it creates come from
+** ctx->arena (reset by the caller between rows or batches).
+*/
+#ifndef ORB_EXPR_EXPR_H
+#define ORB_EXPR_EXPR_H
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "types/types.h"
+
+typedef enum orb_expr_kind {
+  ORB_E_CONST,      /* value */
+  ORB_E_COLUMN,     /* input row slot `slot` */
+  ORB_E_PARAM,      /* statement parameter $n: slot = n-1 */
+  ORB_E_CAST,       /* args[0] cast to type */
+  ORB_E_ARITH,      /* args[0] op args[1] (op: orb_arith_op); unary minus: op = ORB_E_OP_NEG, nargs 1 */
+  ORB_E_CMP,        /* args[0] op args[1] (op: orb_cmp_op); operands already of a common type */
+  ORB_E_AND,        /* n-ary */
+  ORB_E_OR,         /* n-ary */
+  ORB_E_NOT,
+  ORB_E_IS_NULL,    /* flags & ORB_EF_NEGATE: IS NOT NULL */
+  ORB_E_IS_BOOL,    /* IS [NOT] TRUE/FALSE/UNKNOWN: op = 1 true, 0 false, 2 unknown */
+  ORB_E_DISTINCT,   /* args[0] IS [NOT] DISTINCT FROM args[1] */
+  ORB_E_IN,         /* args[0] IN (args[1..]); flags & ORB_EF_NEGATE: NOT IN */
+  ORB_E_LIKE,       /* args[0] LIKE args[1]; flags: ORB_EF_NEGATE, ORB_EF_ICASE */
+  ORB_E_CASE,       /* args: [when0, then0, when1, then1, ..., else?]; flags & ORB_EF_HAS_ELSE.
+                       A CASE x WHEN v ... is bound as searched CASE with x = v tests. */
+  ORB_E_COALESCE,   /* first non-NULL of args */
+  ORB_E_NULLIF,
+  ORB_E_FUNC        /* builtin scalar function `func` applied to args */
+} orb_expr_kind;
+
+typedef enum orb_cmp_op { ORB_CMP_EQ, ORB_CMP_NE, ORB_CMP_LT, ORB_CMP_LE, ORB_CMP_GT, ORB_CMP_GE } orb_cmp_op;
+#define ORB_E_OP_NEG 100  /* ORB_E_ARITH unary minus */
+#define ORB_E_OP_CONCAT 101 /* ORB_E_ARITH string concatenation || */
+
+#define ORB_EF_NEGATE   0x1
+#define ORB_EF_ICASE    0x2
+#define ORB_EF_HAS_ELSE 0x4
+
+struct orb_func;
+typedef struct orb_expr {
+  uint8_t kind;         /* orb_expr_kind */
+  uint8_t op;           /* kind-specific operator */
+  uint16_t flags;
+  orb_type type;        /* result type */
+  int pos;              /* 1-based byte offset in the statement (for errors), 0 = none */
+  int slot;             /* COLUMN: input slot; PARAM: parameter index (0-based) */
+  int nargs;
+  struct orb_expr **args;
+  orb_value value;      /* CONST */
+  const struct orb_func *func; /* FUNC */
+  void *cache;          /* evaluator-private (e.g. compiled LIKE pattern, IN hash set); built lazily */
+} orb_expr;
+
+/* Everything an evaluation may need besides the row. */
+typedef struct orb_eval_ctx {
+  orb_arena *arena;           /* for values created during evaluation */
+  const orb_value *params;    /* $1.. values (NULL if none) */
+  int nparams;
+  int64_t stmt_time;          /* statement start, microseconds since epoch UTC (now()) */
+} orb_eval_ctx;
+
+/* --- construction (arena-allocated) --------------------------------------- */
+orb_expr *orb_expr_new(orb_arena *a, orb_expr_kind kind, orb_type type, int nargs);
+orb_expr *orb_expr_const(orb_arena *a, orb_value v, orb_type type);
+orb_expr *orb_expr_column(orb_arena *a, int slot, orb_type type);
+/* Deep copy (for plans that keep a predicate beyond the statement arena). */
+orb_expr *orb_expr_clone(orb_arena *a, const orb_expr *e);
+/* Replace column slots: slot s becomes map[s] (for pushing expressions through projections). */
+void orb_expr_remap(orb_expr *e, const int *map);
+
+/* --- evaluation ------------------------------------------------------------ */
+orb_status orb_expr_eval(orb_expr *e, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out,
+                         orb_err *err);
+/* Evaluate a predicate: *result = 1 true, 0 false or NULL (WHERE semantics). */
+orb_status orb_expr_test(orb_expr *e, const orb_eval_ctx *ctx, const orb_value *row, bool *result,
+                         orb_err *err);
+/* Fold constant subtrees (no COLUMN/PARAM, no volatile function) into CONST nodes. */
+orb_status orb_expr_fold(orb_arena *a, orb_expr **e, const orb_eval_ctx *ctx, orb_err *err);
+
+/* --- analysis for pushdown ------------------------------------------------- */
+
+/* Split a predicate into its top-level AND conjuncts (out is arena-allocated). */
+int orb_expr_conjuncts(orb_arena *a, orb_expr *pred, orb_expr ***out);
+/* If the predicate pins column `slot` to a finite set of constants (col = c,
+** col IN (c1, c2...), possibly among other AND-ed conjuncts), return the set in
+** *vals (arena-allocated, duplicates removed, NULLs dropped) and true.  Constants
+** are cast to the column's type; PARAM values from ctx count as constants. */
+bool orb_expr_pinned_values(orb_arena *a, orb_expr *pred, int slot, const orb_eval_ctx *ctx,
+                            orb_value **vals, int *nvals);
+/* Whether the expression references no column slots. */
+bool orb_expr_is_rowless(const orb_expr *e);
+
+/* Print the expression in SQL-like form for EXPLAIN; names[slot] gives column names (may be NULL: "$slot"). */
+void orb_expr_format(const orb_expr *e, const char *const *names, orb_buf *out);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+** storage/db.h — a database directory: catalog, tables, write-ahead log.
+**
+** Layout (DESIGN.md): <db>/catalog (table definitions, JSON), <db>/wal/
+** (hot-tier log segments and checkpoint snapshots), later <db>/warm/ and
+** <db>/warehouse/.  orb_db_open() creates the directory if asked, takes an
+** exclusive lock file (one process per database), loads the latest
+** checkpoint and replays the log after it, stopping cleanly at a torn tail.
+**
+** Concurrency: readers call orb_db_read_lock()/unlock around a statement;
+** writers use a write set (wset.h), which holds the write lock.  Pointers
+** to tables returned here stay valid while the caller holds either lock.
+**
+** DDL goes through a write set like DML, so it is atomic and logged.
+*/
+#ifndef ORB_STORAGE_DB_H
+#define ORB_STORAGE_DB_H
+
+#include "base/err.h"
+#include "storage/table.h"
+#include "storage/wset.h"
+#include "types/schema.h"
+
+typedef struct orb_db_options {
+  bool create_if_missing;        /* default true */
+  bool sync_commit;              /* true: fsync at each commit (group commit); false: every interval */
+  int sync_interval_ms;          /* default 200 */
+  int64_t checkpoint_wal_bytes;  /* automatic checkpoint threshold; default 64 MiB; 0 = never */
+} orb_db_options;
+
+void orb_db_options_init(orb_db_options *o);
+orb_status orb_db_open(const char *path, const orb_db_options *o, orb_db **out, orb_err *e);
+/* Syncs the log and releases everything (does not checkpoint). */
+void orb_db_close(orb_db *db);
+const char *orb_db_path(const orb_db *db);
+
+void orb_db_read_lock(orb_db *db);
+void orb_db_read_unlock(orb_db *db);
+
+/* Tables by name (exact, names are folded by the parser) or by index 0..count-1 (name order). */
+orb_table *orb_db_table(orb_db *db, const char *name);
+int orb_db_table_count(orb_db *db);
+orb_table *orb_db_table_at(orb_db *db, int i);
+
+/* DDL, inside a write set.  The schema is copied; field ids in it are kept
+** as given (the binder assigns them with orb_schema_add_column). */
+orb_status orb_db_create_table(orb_db *db, orb_wset *ws, const char *name, const orb_schema *schema,
+                               orb_table **out, orb_err *e);
+orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e);
+orb_status orb_db_rename_table(orb_db *db, orb_wset *ws, orb_table *t, const char *new_name, orb_err *e);
+/* Replace a table's schema.  Columns are matched by field id: columns whose
+** id is new get fill[i] (i = position in new_schema; NULL array or NULL
+** value = SQL NULL) in every existing row; columns whose id disappeared are
+** dropped from every row; renames and NOT NULL/DEFAULT changes only touch
+** the catalog.  The primary key may not change. */
+orb_status orb_db_alter_table(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *new_schema,
+                              const orb_value *fill, orb_err *e);
+
+/* Write a snapshot of every table and truncate the log (takes the write lock). */
+orb_status orb_db_checkpoint(orb_db *db, orb_err *e);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+** storage/table.h — the tiered table: one table over its tiers.
+**
+** A table composes its tiers (today the hot tier; the warm and cold tiers
+** join later) behind one interface: inserts go to the hot tier, scans
+** visit every tier with the same projection and predicate, the primary key
+** is enforced across all tiers, and locators name a row in any tier.  Rows
+** are orb_value arrays in schema order.
+**
+** Constraint checks happen here, before any tier is touched: NOT NULL
+** ("null value in column \"ts\" of relation \"events\" violates not-null
+** constraint"), VARCHAR(n) lengths, and primary-key uniqueness ("duplicate
+** key value violates unique constraint \"events_pkey\"" with detail
+** "Key (id)=(42) already exists."), PostgreSQL's texts.
+*/
+#ifndef ORB_STORAGE_TABLE_H
+#define ORB_STORAGE_TABLE_H
+
+#include "storage/tier.h"
+#include "types/schema.h"
+
+typedef struct orb_table {
+  uint32_t id;             /* never reused within a database */
+  char *name;
+  orb_schema schema;       /* current schema; changed only by orb_db_alter_table */
+  orb_tier *hot;
+} orb_table;
+
+typedef struct orb_table_scan orb_table_scan;
+
+orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e);
+/* Replace rows (full new rows, schema order) at the given locators. */
+orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators,
+                            const orb_value *const *rows, int n, orb_err *e);
+orb_status orb_table_delete(orb_table *t, orb_wset *ws, const uint64_t *locators, int n, orb_err *e);
+
+orb_status orb_table_scan_begin(orb_table *t, const orb_scan_req *req, orb_table_scan **out, orb_err *e);
+orb_status orb_table_scan_next(orb_table_scan *s, orb_row_batch *b, orb_err *e);
+void orb_table_scan_end(orb_table_scan *s, orb_scan_stats *stats);
+
+/* Row with this primary key (values in key order) in any tier. */
+orb_status orb_table_pk_lookup(orb_table *t, const orb_value *key, bool *found, uint64_t *locator,
+                               const orb_value **row, orb_err *e);
+/* Exact count if answerable without scanning, else -1. */
+orb_status orb_table_count(orb_table *t, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count, orb_err *e);
+/* EXPLAIN text, one line per tier ("hot: primary-key point lookup (1 key)"). */
+void orb_table_explain(orb_table *t, const orb_scan_req *req, orb_buf *out);
+/* Statistics summed over tiers; caller frees out->cols with orb_free. */
+void orb_table_stats(orb_table *t, orb_tier_stats *out);
+
+#endif

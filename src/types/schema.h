@@ -1,0 +1,47 @@
+/*
+** types/schema.h — table schemas with stable field ids.
+**
+** A schema is an ordered list of columns.  Each column has a field id that
+** is assigned when the column is created and never reused within its table
+** (as Iceberg does); everything below the SQL surface refers to columns by
+** field id or by position in the current schema, never by name.  The
+** primary key is a list of field ids (Iceberg's identifier-field-ids);
+** `npk == 0` means the table has no primary key.
+**
+** Ownership: orb_schema_free() frees the columns' names and default texts
+** and the arrays; orb_schema_copy() makes a deep copy.
+*/
+#ifndef ORB_TYPES_SCHEMA_H
+#define ORB_TYPES_SCHEMA_H
+
+#include "types/types.h"
+
+typedef struct orb_column {
+  char *name;
+  int32_t field_id;
+  orb_type type;
+  bool not_null;
+  char *default_sql;      /* DEFAULT expression as SQL text, NULL if none */
+} orb_column;
+
+typedef struct orb_schema {
+  int ncols;
+  orb_column *cols;
+  int npk;
+  int32_t *pk;            /* field ids of the primary key columns, in key order */
+  int32_t next_field_id;  /* next id to assign (ids are never reused) */
+} orb_schema;
+
+void orb_schema_init(orb_schema *s);
+void orb_schema_free(orb_schema *s);
+void orb_schema_copy(orb_schema *dst, const orb_schema *src);
+/* Append a column (name and default copied); assigns the next field id and returns it. */
+int32_t orb_schema_add_column(orb_schema *s, const char *name, orb_type type, bool not_null,
+                              const char *default_sql);
+/* Position of a column by name (case-sensitive; names are folded by the parser) or by id; -1 if none. */
+int orb_schema_find(const orb_schema *s, const char *name);
+int orb_schema_find_id(const orb_schema *s, int32_t field_id);
+/* Position of the i-th primary key column in cols. */
+int orb_schema_pk_col(const orb_schema *s, int i);
+
+#endif

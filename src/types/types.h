@@ -1,0 +1,138 @@
+/*
+** types/types.h — SQL types and values.
+**
+** An orb_type names a SQL type with its modifiers (DECIMAL precision/scale,
+** VARCHAR length).  An orb_value is one datum of such a type: a small tagged
+** struct passed by value or pointer everywhere in the engine (rows are
+** arrays of orb_value in schema column order).
+**
+** Representation of each type (chosen to match Parquet/Iceberg so the cold
+** tier needs no conversion):
+**
+**   BOOL        u.b
+**   INT16/32/64 u.i  (int64_t holding the value; range checked per type)
+**   FLOAT32     u.f  (a double that is exactly representable as float)
+**   FLOAT64     u.f
+**   DECIMAL     u.dec: unscaled __int128, value = dec / 10^scale; the value
+**               carries its own `scale` (and the type its precision <= 38)
+**   TEXT        u.s + len: UTF-8 bytes, NOT NUL-terminated
+**   BYTEA       u.s + len: raw bytes
+**   DATE        u.i: days since 1970-01-01
+**   TIME        u.i: microseconds since midnight
+**   TIMESTAMP   u.i: microseconds since 1970-01-01 00:00:00 (no zone)
+**   TIMESTAMPTZ u.i: microseconds since 1970-01-01 00:00:00 UTC
+**   UUID        u.uuid: 16 bytes, big-endian (RFC 4122 byte order)
+**   INTERVAL    u.iv: months, days, microseconds (as PostgreSQL)
+**
+** SQL NULL is any value with isnull set (its type still says what it would
+** have been); ORB_T_NULL is the type of an untyped NULL literal only.
+**
+** Ownership: an orb_value never owns memory.  For TEXT/BYTEA, u.s points
+** into storage owned by someone else (a hot-tier row, an arena, a batch);
+** who owns it is documented by whoever hands the value out.  Copy with
+** orb_value_copy() into an arena to keep a value beyond that lifetime.
+*/
+#ifndef ORB_TYPES_TYPES_H
+#define ORB_TYPES_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum orb_type_id {
+  ORB_T_NULL = 0,
+  ORB_T_BOOL,
+  ORB_T_INT16,
+  ORB_T_INT32,
+  ORB_T_INT64,
+  ORB_T_FLOAT32,
+  ORB_T_FLOAT64,
+  ORB_T_DECIMAL,
+  ORB_T_TEXT,
+  ORB_T_BYTEA,
+  ORB_T_DATE,
+  ORB_T_TIME,
+  ORB_T_TIMESTAMP,
+  ORB_T_TIMESTAMPTZ,
+  ORB_T_UUID,
+  ORB_T_INTERVAL,
+  ORB_T__COUNT
+} orb_type_id;
+
+#define ORB_DECIMAL_MAX_PRECISION 38
+
+typedef struct orb_type {
+  uint8_t id;          /* orb_type_id */
+  uint8_t precision;   /* DECIMAL: 1..38 */
+  uint8_t scale;       /* DECIMAL: 0..precision */
+  uint8_t pad_;
+  int32_t maxlen;      /* TEXT declared as VARCHAR(n)/CHAR(n): n characters; 0 = unlimited */
+} orb_type;
+
+typedef struct orb_interval {
+  int32_t months;
+  int32_t days;
+  int64_t micros;
+} orb_interval;
+
+typedef struct orb_value {
+  uint8_t type;        /* orb_type_id */
+  uint8_t isnull;      /* 1 = SQL NULL */
+  uint8_t scale;       /* DECIMAL: scale of u.dec */
+  uint8_t pad_;
+  uint32_t len;        /* TEXT/BYTEA: byte length of u.s */
+  union {
+    bool b;
+    int64_t i;
+    double f;
+    __int128 dec;
+    const char *s;
+    uint8_t uuid[16];
+    orb_interval iv;
+  } u;
+} orb_value;
+
+/* --- type constructors ---------------------------------------------------- */
+static inline orb_type orb_type_make(orb_type_id id) {
+  orb_type t = {(uint8_t)id, 0, 0, 0, 0};
+  return t;
+}
+static inline orb_type orb_type_decimal(int precision, int scale) {
+  orb_type t = {ORB_T_DECIMAL, (uint8_t)precision, (uint8_t)scale, 0, 0};
+  return t;
+}
+static inline bool orb_type_is_integer(orb_type_id id) {
+  return id == ORB_T_INT16 || id == ORB_T_INT32 || id == ORB_T_INT64;
+}
+static inline bool orb_type_is_float(orb_type_id id) { return id == ORB_T_FLOAT32 || id == ORB_T_FLOAT64; }
+static inline bool orb_type_is_numeric(orb_type_id id) {
+  return orb_type_is_integer(id) || orb_type_is_float(id) || id == ORB_T_DECIMAL;
+}
+static inline bool orb_type_is_string(orb_type_id id) { return id == ORB_T_TEXT || id == ORB_T_BYTEA; }
+
+/* --- value constructors --------------------------------------------------- */
+static inline orb_value orb_null(orb_type_id t) {
+  orb_value v;
+  v.type = (uint8_t)t; v.isnull = 1; v.scale = 0; v.pad_ = 0; v.len = 0; v.u.dec = 0;
+  return v;
+}
+static inline orb_value orb_bool(bool b) {
+  orb_value v = orb_null(ORB_T_BOOL); v.isnull = 0; v.u.b = b; return v;
+}
+static inline orb_value orb_int(orb_type_id t, int64_t i) {
+  orb_value v = orb_null(t); v.isnull = 0; v.u.i = i; return v;
+}
+static inline orb_value orb_float(orb_type_id t, double f) {
+  orb_value v = orb_null(t); v.isnull = 0; v.u.f = f; return v;
+}
+static inline orb_value orb_decimal(__int128 unscaled, int scale) {
+  orb_value v = orb_null(ORB_T_DECIMAL); v.isnull = 0; v.u.dec = unscaled; v.scale = (uint8_t)scale; return v;
+}
+static inline orb_value orb_text(const char *s, size_t len) {
+  orb_value v = orb_null(ORB_T_TEXT); v.isnull = 0; v.u.s = s; v.len = (uint32_t)len; return v;
+}
+static inline orb_value orb_bytea(const void *p, size_t len) {
+  orb_value v = orb_null(ORB_T_BYTEA); v.isnull = 0; v.u.s = (const char *)p; v.len = (uint32_t)len; return v;
+}
+
+#endif

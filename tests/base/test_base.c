@@ -1,0 +1,99 @@
+/* tests/base/test_base.c — unit tests for base/: buffers, varints, arena, hash map, errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/hash.h"
+
+static void test_varint_roundtrip(void **state) {
+  (void)state;
+  orb_buf b = ORB_BUF_INIT;
+  int64_t vals[] = {0, 1, -1, 63, -64, 127, 128, INT64_MAX, INT64_MIN, 300, -300};
+  for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) orb_buf_put_svarint(&b, vals[i]);
+  orb_buf_put_varint(&b, UINT64_MAX);
+  orb_rd r;
+  orb_rd_init(&r, b.data, b.len);
+  for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) assert_int_equal(orb_rd_svarint(&r), vals[i]);
+  assert_true(orb_rd_varint(&r) == UINT64_MAX);
+  assert_false(r.err);
+  assert_int_equal(orb_rd_left(&r), 0);
+  orb_rd_u8(&r); /* reading past the end sets err instead of crashing */
+  assert_true(r.err);
+  orb_buf_free(&b);
+}
+
+static void test_truncated_bytes(void **state) {
+  (void)state;
+  orb_buf b = ORB_BUF_INIT;
+  orb_buf_put_bytes(&b, "hello", 5);
+  orb_rd r;
+  orb_rd_init(&r, b.data, b.len - 1); /* cut the last byte */
+  size_t n;
+  assert_null(orb_rd_bytes(&r, &n));
+  assert_true(r.err);
+  orb_buf_free(&b);
+}
+
+static void test_hmap_multimap_and_remove(void **state) {
+  (void)state;
+  orb_hmap m;
+  orb_hmap_init(&m, 0);
+  static int vals[5000];
+  for (int i = 0; i < 5000; i++) orb_hmap_put(&m, (uint64_t)(i % 100), &vals[i]);
+  assert_int_equal(m.count, 5000);
+  orb_hmap_iter it;
+  int n = 0;
+  for (void *v = orb_hmap_find(&m, 7, &it); v; v = orb_hmap_next(&it)) n++;
+  assert_int_equal(n, 50);
+  for (int i = 0; i < 5000; i += 2) assert_true(orb_hmap_remove(&m, (uint64_t)(i % 100), &vals[i]));
+  assert_false(orb_hmap_remove(&m, 0, &vals[0]));
+  n = 0;
+  for (void *v = orb_hmap_find(&m, 7, &it); v; v = orb_hmap_next(&it)) n++;
+  assert_int_equal(n, 50); /* 7 is odd: none of its entries were removed */
+  n = 0;
+  for (void *v = orb_hmap_find(&m, 8, &it); v; v = orb_hmap_next(&it)) n++;
+  assert_int_equal(n, 0);
+  orb_hmap_free(&m);
+}
+
+static void test_arena_alignment(void **state) {
+  (void)state;
+  orb_arena a;
+  orb_arena_init(&a, 64);
+  for (int i = 1; i < 200; i++) {
+    void *p = orb_arena_alloc(&a, (size_t)i);
+    assert_int_equal((uintptr_t)p % 16, 0);
+    memset(p, 0xab, (size_t)i);
+  }
+  char *s = orb_arena_sprintf(&a, "%d-%s", 42, "x");
+  assert_string_equal(s, "42-x");
+  orb_arena_free(&a);
+}
+
+static void test_err_prefix_and_sqlstate(void **state) {
+  (void)state;
+  orb_err e;
+  orb_err_clear(&e);
+  orb_err_set(&e, ORB_ERR_CORRUPT, "page header at offset %d is truncated", 1234);
+  orb_err_prefix(&e, "parquet: %s", "f.parquet");
+  assert_string_equal(e.msg, "parquet: f.parquet: page header at offset 1234 is truncated");
+  assert_string_equal(orb_err_sqlstate(&e), "XX001");
+  orb_err_setx(&e, ORB_ERR_UNDEFINED, "42P01", 5, "relation \"x\" does not exist");
+  assert_string_equal(orb_err_sqlstate(&e), "42P01");
+  assert_int_equal(e.pos, 5);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_varint_roundtrip),       cmocka_unit_test(test_truncated_bytes),
+      cmocka_unit_test(test_hmap_multimap_and_remove), cmocka_unit_test(test_arena_alignment),
+      cmocka_unit_test(test_err_prefix_and_sqlstate),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
