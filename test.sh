@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite: installs dependencies, builds with gcc and runs
-# every test (unit tests, SQL logic tests, crash test, interop), then builds
+# every test (unit tests, SQL logic tests, crash test, interop), checks the
+# SQL tests' expected results against a real PostgreSQL, then builds
 # with clang under AddressSanitizer + UndefinedBehaviorSanitizer and runs the
 # suite again, then runs each libFuzzer target briefly.
 #   ./test.sh            everything
@@ -15,6 +16,9 @@ echo "== gcc build + tests"
 cmake -S . -B build -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== SQL test expectations checked against PostgreSQL"
+scripts/pg-oracle.sh
 
 [ "${1:-}" = "--quick" ] && exit 0
 

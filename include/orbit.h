@@ -127,6 +127,10 @@ int orbit_checkpoint(orbit_db *db);
 
 const char *orbit_version(void);
 
+/* 1 if `sql` ends with a complete statement (a `;` outside quotes, comments
+** and dollar-quoted strings), else 0.  For shells reading line by line. */
+int orbit_complete(const char *sql);
+
 #ifdef __cplusplus
 }
 #endif

@@ -59,4 +59,11 @@ orb_status orb_db_alter_table(orb_db *db, orb_wset *ws, orb_table *t, const orb_
 /* Write a snapshot of every table and truncate the log (takes the write lock). */
 orb_status orb_db_checkpoint(orb_db *db, orb_err *e);
 
+/* Diagnostics: log records replayed by the last open, bytes of torn log
+** tail it cut off, and fdatasync calls made on the log since open (group
+** commit makes this smaller than the number of synchronous commits). */
+int64_t orb_db_replayed_records(const orb_db *db);
+int64_t orb_db_torn_bytes(const orb_db *db);
+uint64_t orb_db_wal_syncs(orb_db *db);
+
 #endif

@@ -28,6 +28,14 @@ typedef struct orb_table {
 
 typedef struct orb_table_scan orb_table_scan;
 
+/* Locators: the tier in the top byte, the row within the tier below. */
+#define ORB_TIER_HOT 0
+#define ORB_TIER_WARM 1
+#define ORB_TIER_COLD 2
+#define ORB_LOC_TIER(loc) ((int)((uint64_t)(loc) >> 56))
+#define ORB_LOC_ROWID(loc) ((uint64_t)(loc) & (((uint64_t)1 << 56) - 1))
+#define ORB_LOC_MAKE(tier, rowid) (((uint64_t)(tier) << 56) | (uint64_t)(rowid))
+
 orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e);
 /* Replace rows (full new rows, schema order) at the given locators. */
 orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators,

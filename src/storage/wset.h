@@ -33,5 +33,10 @@ orb_status orb_wset_commit(orb_wset *ws, orb_err *e);
 void orb_wset_abort(orb_wset *ws);
 /* Number of row changes recorded so far. */
 int64_t orb_wset_changes(const orb_wset *ws);
+/* Override the database's synchronous_commit for this write set (a
+** session's SET synchronous_commit): 1 = commit waits for the log to be on
+** disk, 0 = it does not (the background flush writes it within
+** sync_interval_ms), -1 = the database default. */
+void orb_wset_set_sync(orb_wset *ws, int sync);
 
 #endif

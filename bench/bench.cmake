@@ -1,0 +1,6 @@
+# Benchmark programs: each prints Orbit's figures beside a peer's from the same run.
+find_library(SQLITE3_LIB sqlite3)
+if(SQLITE3_LIB)
+  add_executable(bench_hot ${CMAKE_SOURCE_DIR}/bench/bench_hot.c)
+  target_link_libraries(bench_hot PRIVATE orbit_static ${SQLITE3_LIB})
+endif()

@@ -1,0 +1,1 @@
+COPY t (a, b) FROM '/tmp/x.csv' WITH (FORMAT csv, HEADER true, DELIMITER ';', NULL 'x');

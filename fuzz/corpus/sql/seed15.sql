@@ -1,0 +1,1 @@
+BEGIN; SET synchronous_commit TO off; SHOW TABLES; DESCRIBE t; CHECKPOINT; COMMIT;

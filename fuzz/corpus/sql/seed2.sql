@@ -1,0 +1,1 @@
+INSERT INTO events VALUES (1, '2026-01-01 10:00:00', 'buy', 9.5), (2, '2026-01-01 10:01:00', 'sell', NULL);

@@ -1,0 +1,1 @@
+SELECT kind, count(*), sum(amount) FROM events WHERE ts >= '2026-01-01' GROUP BY kind ORDER BY kind;

@@ -1,0 +1,1 @@
+UPDATE events SET amount = 10 WHERE id = 2; DELETE FROM events WHERE kind = 'sell';

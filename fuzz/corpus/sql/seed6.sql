@@ -1,0 +1,1 @@
+SELECT date '1994-01-01' + interval '1' year, extract(year from ts), CAST(x AS DECIMAL(10,2)) FROM t;

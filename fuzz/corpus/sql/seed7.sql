@@ -1,0 +1,1 @@
+SELECT a.x, b.y FROM a LEFT JOIN b ON a.id = b.id WHERE a.z IN (1, 2, 3) AND b.w NOT LIKE 'a%' OR b.w IS NULL;

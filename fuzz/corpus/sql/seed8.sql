@@ -1,0 +1,1 @@
+SELECT CASE WHEN x > 1 THEN 'a' ELSE 'b' END, coalesce(a, b), nullif(a, 0) FROM t LIMIT 5 OFFSET 1;

@@ -1,0 +1,1 @@
+SELECT * FROM generate_series(1, 10) g(n), (SELECT 1 AS one) s, (VALUES (1, 'a')) v(x, y);

@@ -1,0 +1,268 @@
+/* api/api_stmt.c — prepared statements: prepare, bind, step, column getters (orbit.h). */
+#include "api/api_internal.h"
+
+#include <string.h>
+
+#include "base/mem.h"
+
+int orbit_prepare(orbit_db *db, const char *sql, orbit_stmt **out, const char **tail) {
+  if (out) *out = NULL;
+  if (!db || !sql || !out) return ORBIT_MISUSE;
+  orb_err e;
+  orb_err_clear(&e);
+  oql_stmt *st = NULL;
+  if (oql_prepare(db->sess, sql, &st, tail, &e) != ORB_OK) return orbit__fail(db, &e, sql);
+  orbit__ok(db);
+  if (!st) return ORBIT_OK;
+  orbit_stmt *s = orb_calloc(1, sizeof *s);
+  s->db = db;
+  s->st = st;
+  s->sql_base = sql;
+  db->nstmts++;
+  *out = s;
+  return ORBIT_OK;
+}
+
+/* Column caches follow the statement's column count (which a re-bind after
+** DDL may change). */
+static void sync_columns(orbit_stmt *s) {
+  int n = oql_column_count(s->st);
+  if (n == s->ncols && s->text) return;
+  for (int i = 0; i < s->ncols; i++) {
+    orb_buf_free(&s->text[i]);
+    orb_free(s->decltype[i]);
+  }
+  orb_free(s->text);
+  orb_free(s->text_ok);
+  orb_free(s->decltype);
+  s->ncols = n;
+  s->text = orb_calloc((size_t)n + 1, sizeof(orb_buf));
+  s->text_ok = orb_calloc((size_t)n + 1, sizeof(bool));
+  s->decltype = orb_calloc((size_t)n + 1, sizeof(char *));
+}
+
+int orbit_step(orbit_stmt *s) {
+  if (!s) return ORBIT_MISUSE;
+  orb_err e;
+  orb_err_clear(&e);
+  bool row = false;
+  if (s->done) return ORBIT_DONE;
+  if (oql_step(s->st, &row, &e) != ORB_OK) {
+    s->has_row = false;
+    s->done = true;
+    return orbit__fail(s->db, &e, oql_stmt_sql(s->st));
+  }
+  sync_columns(s);
+  for (int i = 0; i < s->ncols; i++) s->text_ok[i] = false;
+  s->has_row = row;
+  if (!row) {
+    s->done = true;
+    s->db->changes = oql_changes(s->st);
+    return ORBIT_DONE;
+  }
+  return ORBIT_ROW;
+}
+
+int orbit_reset(orbit_stmt *s) {
+  if (!s) return ORBIT_MISUSE;
+  oql_reset(s->st);
+  s->has_row = false;
+  s->done = false;
+  return ORBIT_OK;
+}
+
+int orbit_clear_bindings(orbit_stmt *s) {
+  if (!s) return ORBIT_MISUSE;
+  oql_clear_bindings(s->st);
+  return ORBIT_OK;
+}
+
+int orbit_finalize(orbit_stmt *s) {
+  if (!s) return ORBIT_OK;
+  oql_finalize(s->st);
+  for (int i = 0; i < s->ncols; i++) {
+    orb_buf_free(&s->text[i]);
+    orb_free(s->decltype[i]);
+  }
+  orb_free(s->text);
+  orb_free(s->text_ok);
+  orb_free(s->decltype);
+  s->db->nstmts--;
+  orb_free(s);
+  return ORBIT_OK;
+}
+
+/* --- parameters ------------------------------------------------------------ */
+
+int orbit_bind_count(orbit_stmt *s) { return s ? oql_param_count(s->st) : 0; }
+
+static int bind(orbit_stmt *s, int idx, const orb_value *v) {
+  if (!s) return ORBIT_MISUSE;
+  orb_err e;
+  orb_err_clear(&e);
+  if (idx < 1 || idx > oql_param_count(s->st)) {
+    orb_err_setx(&e, ORB_ERR_MISUSE, "42P02", 0, "there is no parameter $%d", idx);
+    return orbit__fail(s->db, &e, NULL);
+  }
+  if (oql_bind_value(s->st, idx - 1, v, &e) != ORB_OK) return orbit__fail(s->db, &e, NULL);
+  return ORBIT_OK;
+}
+
+int orbit_bind_null(orbit_stmt *s, int idx) {
+  orb_value v = orb_null(ORB_T_NULL);
+  return bind(s, idx, &v);
+}
+int orbit_bind_bool(orbit_stmt *s, int idx, int b) {
+  orb_value v = orb_bool(b != 0);
+  return bind(s, idx, &v);
+}
+int orbit_bind_int64(orbit_stmt *s, int idx, int64_t i) {
+  orb_value v = orb_int(ORB_T_INT64, i);
+  return bind(s, idx, &v);
+}
+int orbit_bind_double(orbit_stmt *s, int idx, double d) {
+  orb_value v = orb_float(ORB_T_FLOAT64, d);
+  return bind(s, idx, &v);
+}
+int orbit_bind_text(orbit_stmt *s, int idx, const char *p, int len) {
+  if (!s) return ORBIT_MISUSE;
+  if (!p) return orbit_bind_null(s, idx);
+  size_t n = len < 0 ? strlen(p) : (size_t)len;
+  orb_err e;
+  orb_err_clear(&e);
+  if (idx < 1 || idx > oql_param_count(s->st)) {
+    orb_err_setx(&e, ORB_ERR_MISUSE, "42P02", 0, "there is no parameter $%d", idx);
+    return orbit__fail(s->db, &e, NULL);
+  }
+  if (oql_bind_text(s->st, idx - 1, p, n, &e) != ORB_OK) return orbit__fail(s->db, &e, NULL);
+  return ORBIT_OK;
+}
+int orbit_bind_blob(orbit_stmt *s, int idx, const void *p, int len) {
+  if (!p) return orbit_bind_null(s, idx);
+  orb_value v = orb_bytea(p, len < 0 ? 0 : (size_t)len);
+  return bind(s, idx, &v);
+}
+
+/* --- result columns ------------------------------------------------------------ */
+
+int orbit_column_count(orbit_stmt *s) { return s ? oql_column_count(s->st) : 0; }
+
+const char *orbit_column_name(orbit_stmt *s, int col) {
+  if (!s || col < 0 || col >= oql_column_count(s->st)) return NULL;
+  return oql_column_name(s->st, col);
+}
+
+orbit_type orbit_column_type(orbit_stmt *s, int col) {
+  if (!s || col < 0 || col >= oql_column_count(s->st)) return ORBIT_NULL;
+  static const orbit_type map[ORB_T__COUNT] = {
+      [ORB_T_NULL] = ORBIT_NULL,         [ORB_T_BOOL] = ORBIT_BOOL,
+      [ORB_T_INT16] = ORBIT_INT16,       [ORB_T_INT32] = ORBIT_INT32,
+      [ORB_T_INT64] = ORBIT_INT64,       [ORB_T_FLOAT32] = ORBIT_FLOAT32,
+      [ORB_T_FLOAT64] = ORBIT_FLOAT64,   [ORB_T_DECIMAL] = ORBIT_DECIMAL,
+      [ORB_T_TEXT] = ORBIT_TEXT,         [ORB_T_BYTEA] = ORBIT_BYTEA,
+      [ORB_T_DATE] = ORBIT_DATE,         [ORB_T_TIME] = ORBIT_TIME,
+      [ORB_T_TIMESTAMP] = ORBIT_TIMESTAMP, [ORB_T_TIMESTAMPTZ] = ORBIT_TIMESTAMPTZ,
+      [ORB_T_UUID] = ORBIT_UUID,         [ORB_T_INTERVAL] = ORBIT_INTERVAL};
+  orb_type t = oql_column_type(s->st, col);
+  return t.id < ORB_T__COUNT ? map[t.id] : ORBIT_NULL;
+}
+
+const char *orbit_column_decltype(orbit_stmt *s, int col) {
+  if (!s || col < 0 || col >= oql_column_count(s->st)) return NULL;
+  sync_columns(s);
+  if (!s->decltype[col]) {
+    orb_buf b = ORB_BUF_INIT;
+    orb_type_format_sql(oql_column_type(s->st, col), &b);
+    s->decltype[col] = b.data ? orb_buf_detach(&b) : orb_strdup("");
+  }
+  return s->decltype[col];
+}
+
+static const orb_value *cur(orbit_stmt *s, int col) {
+  if (!s || !s->has_row || col < 0 || col >= s->ncols) return NULL;
+  return oql_column(s->st, col);
+}
+
+int orbit_column_is_null(orbit_stmt *s, int col) {
+  const orb_value *v = cur(s, col);
+  return !v || v->isnull;
+}
+
+int orbit_column_bool(orbit_stmt *s, int col) {
+  const orb_value *v = cur(s, col);
+  if (!v || v->isnull) return 0;
+  if (v->type == ORB_T_BOOL) return v->u.b;
+  return orbit_column_int64(s, col) != 0;
+}
+
+int64_t orbit_column_int64(orbit_stmt *s, int col) {
+  const orb_value *v = cur(s, col);
+  if (!v || v->isnull) return 0;
+  switch (v->type) {
+  case ORB_T_BOOL: return v->u.b;
+  case ORB_T_INT16: case ORB_T_INT32: case ORB_T_INT64:
+  case ORB_T_DATE: case ORB_T_TIME: case ORB_T_TIMESTAMP: case ORB_T_TIMESTAMPTZ:
+    return v->u.i;
+  case ORB_T_FLOAT32: case ORB_T_FLOAT64:
+    return v->u.f >= 9.2233720368547758e18 ? INT64_MAX : v->u.f <= -9.2233720368547758e18 ? INT64_MIN : (int64_t)v->u.f;
+  case ORB_T_DECIMAL: {
+    __int128 q = v->u.dec / orb_pow10_i128(v->scale);
+    return q > INT64_MAX ? INT64_MAX : q < INT64_MIN ? INT64_MIN : (int64_t)q;
+  }
+  default: {
+    orb_value iv;
+    orb_arena a;
+    orb_arena_init(&a, 256);
+    orb_err e;
+    int64_t r = orb_value_cast(v, orb_type_make(ORB_T_INT64), &a, &iv, &e) == ORB_OK && !iv.isnull ? iv.u.i : 0;
+    orb_arena_free(&a);
+    return r;
+  }
+  }
+}
+
+double orbit_column_double(orbit_stmt *s, int col) {
+  const orb_value *v = cur(s, col);
+  if (!v || v->isnull) return 0;
+  switch (v->type) {
+  case ORB_T_FLOAT32: case ORB_T_FLOAT64: return v->u.f;
+  case ORB_T_DECIMAL: return orb_decimal_to_double(v->u.dec, v->scale);
+  case ORB_T_TEXT: {
+    orb_value fv;
+    orb_arena a;
+    orb_arena_init(&a, 256);
+    orb_err e;
+    double r = orb_value_cast(v, orb_type_make(ORB_T_FLOAT64), &a, &fv, &e) == ORB_OK && !fv.isnull ? fv.u.f : 0;
+    orb_arena_free(&a);
+    return r;
+  }
+  default: return (double)orbit_column_int64(s, col);
+  }
+}
+
+const char *orbit_column_text(orbit_stmt *s, int col) {
+  const orb_value *v = cur(s, col);
+  if (!v || v->isnull) return NULL;
+  if (!s->text_ok[col]) {
+    orb_buf_reset(&s->text[col]);
+    orb_value_to_text(v, &s->text[col]);
+    if (!s->text[col].data) orb_buf_reserve(&s->text[col], 1), s->text[col].data[0] = '\0';
+    s->text_ok[col] = true;
+  }
+  return s->text[col].data;
+}
+
+const void *orbit_column_blob(orbit_stmt *s, int col, int *len) {
+  const orb_value *v = cur(s, col);
+  if (len) *len = 0;
+  if (!v || v->isnull) return NULL;
+  if (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA) {
+    if (len) *len = (int)v->len;
+    return v->u.s ? v->u.s : "";
+  }
+  const char *t = orbit_column_text(s, col);
+  if (len) *len = (int)strlen(t);
+  return t;
+}
+
+const char *orbit_command_tag(orbit_stmt *s) { return s ? oql_command_tag(s->st) : NULL; }

@@ -1,0 +1,85 @@
+/* expr/expr_build.c — constructing, copying and re-slotting expression trees. */
+#include "expr/expr.h"
+
+#include <string.h>
+
+orb_expr *orb_expr_new(orb_arena *a, orb_expr_kind kind, orb_type type, int nargs) {
+  orb_expr *e = orb_arena_zalloc(a, sizeof *e);
+  e->kind = (uint8_t)kind;
+  e->type = type;
+  e->nargs = nargs;
+  e->args = nargs ? orb_arena_zalloc(a, sizeof(orb_expr *) * (size_t)nargs) : NULL;
+  e->value = orb_null((orb_type_id)type.id);
+  return e;
+}
+
+orb_expr *orb_expr_const(orb_arena *a, orb_value v, orb_type type) {
+  orb_expr *e = orb_expr_new(a, ORB_E_CONST, type, 0);
+  e->value = v;
+  return e;
+}
+
+orb_expr *orb_expr_column(orb_arena *a, int slot, orb_type type) {
+  orb_expr *e = orb_expr_new(a, ORB_E_COLUMN, type, 0);
+  e->slot = slot;
+  return e;
+}
+
+orb_expr *orb_expr_clone(orb_arena *a, const orb_expr *e) {
+  if (!e) return NULL;
+  orb_expr *c = orb_arena_alloc(a, sizeof *c);
+  *c = *e;
+  c->cache = NULL;
+  if (e->kind == ORB_E_CONST && !e->value.isnull && orb_type_is_string((orb_type_id)e->value.type) && e->value.len) {
+    char *s = orb_arena_alloc(a, e->value.len);
+    memcpy(s, e->value.u.s, e->value.len);
+    c->value.u.s = s;
+  }
+  if (e->nargs) {
+    c->args = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)e->nargs);
+    for (int i = 0; i < e->nargs; i++) c->args[i] = orb_expr_clone(a, e->args[i]);
+  }
+  return c;
+}
+
+void orb_expr_remap(orb_expr *e, const int *map) {
+  if (!e) return;
+  if (e->kind == ORB_E_COLUMN && e->slot >= 0) e->slot = map[e->slot];
+  for (int i = 0; i < e->nargs; i++) orb_expr_remap(e->args[i], map);
+}
+
+bool orb_expr_is_rowless(const orb_expr *e) {
+  if (!e) return true;
+  if (e->kind == ORB_E_COLUMN) return false;
+  for (int i = 0; i < e->nargs; i++)
+    if (!orb_expr_is_rowless(e->args[i])) return false;
+  return true;
+}
+
+int orb_expr_conjuncts(orb_arena *a, orb_expr *pred, orb_expr ***out) {
+  if (!pred) {
+    *out = NULL;
+    return 0;
+  }
+  /* count first, then fill: AND nodes may nest */
+  orb_expr *stack[256];
+  int sp = 0, n = 0, cap = 8;
+  orb_expr **v = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)cap);
+  stack[sp++] = pred;
+  while (sp) {
+    orb_expr *x = stack[--sp];
+    if (x->kind == ORB_E_AND && sp + x->nargs <= 256) {
+      for (int i = x->nargs - 1; i >= 0; i--) stack[sp++] = x->args[i];
+      continue;
+    }
+    if (n == cap) {
+      orb_expr **nv = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)cap * 2);
+      memcpy(nv, v, sizeof(orb_expr *) * (size_t)n);
+      v = nv;
+      cap *= 2;
+    }
+    v[n++] = x;
+  }
+  *out = v;
+  return n;
+}

@@ -1,0 +1,277 @@
+/* expr/expr_eval.c — evaluating bound expressions on one row with
+** PostgreSQL's NULL semantics (three-valued logic). */
+#include <ctype.h>
+#include <string.h>
+
+#include "expr/expr.h"
+#include "expr/func.h"
+#include "types/value.h"
+
+/* Errors from the value layer get the node's position when they have none. */
+static orb_status at(const orb_expr *x, orb_status st, orb_err *err) {
+  if (st != ORB_OK && err->pos == 0) err->pos = x->pos;
+  return st;
+}
+
+/* --- LIKE --------------------------------------------------------------------- */
+
+static size_t utf8_len(unsigned char c) {
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) return 2;
+  if ((c & 0xF0) == 0xE0) return 3;
+  if ((c & 0xF8) == 0xF0) return 4;
+  return 1;
+}
+
+static bool char_eq(unsigned char a, unsigned char b, bool icase) {
+  return icase ? tolower(a) == tolower(b) : a == b;
+}
+
+/* Recursive matcher with the usual % backtracking; depth is bounded by the
+** number of % in the pattern, each of which advances. */
+static bool like_match(const unsigned char *s, size_t n, const unsigned char *p, size_t m, bool icase) {
+  size_t i = 0, j = 0;
+  while (j < m) {
+    unsigned char c = p[j];
+    if (c == '%') {
+      while (j < m && p[j] == '%') j++;
+      if (j == m) return true;
+      for (size_t k = i; k <= n; k++)
+        if (like_match(s + k, n - k, p + j, m - j, icase)) return true;
+      return false;
+    }
+    if (i >= n) return false;
+    if (c == '_') {
+      i += utf8_len(s[i]);
+      if (i > n) return false;
+      j++;
+      continue;
+    }
+    if (c == '\\' && j + 1 < m) {
+      j++;
+      c = p[j];
+    }
+    if (!char_eq(s[i], c, icase)) return false;
+    i++;
+    j++;
+  }
+  return i == n;
+}
+
+/* --- helpers ----------------------------------------------------------------------- */
+
+static orb_value bool_val(bool b) { return orb_bool(b); }
+static orb_value null_bool(void) { return orb_null(ORB_T_BOOL); }
+
+static orb_status eval_cmp(orb_expr *x, const orb_value *l, const orb_value *r, orb_value *out) {
+  if (l->isnull || r->isnull) {
+    *out = null_bool();
+    return ORB_OK;
+  }
+  int c = orb_value_cmp(l, r);
+  bool v = false;
+  switch ((orb_cmp_op)x->op) {
+  case ORB_CMP_EQ: v = c == 0; break;
+  case ORB_CMP_NE: v = c != 0; break;
+  case ORB_CMP_LT: v = c < 0; break;
+  case ORB_CMP_LE: v = c <= 0; break;
+  case ORB_CMP_GT: v = c > 0; break;
+  case ORB_CMP_GE: v = c >= 0; break;
+  }
+  *out = bool_val(v);
+  return ORB_OK;
+}
+
+static orb_status eval_concat(const orb_value *l, const orb_value *r, const orb_eval_ctx *ctx, orb_type t,
+                              orb_value *out) {
+  if (l->isnull || r->isnull) {
+    *out = orb_null((orb_type_id)t.id);
+    return ORB_OK;
+  }
+  size_t n = (size_t)l->len + r->len;
+  char *s = orb_arena_alloc(ctx->arena, n ? n : 1);
+  if (l->len) memcpy(s, l->u.s, l->len);
+  if (r->len) memcpy(s + l->len, r->u.s, r->len);
+  *out = t.id == ORB_T_BYTEA ? orb_bytea(s, n) : orb_text(s, n);
+  return ORB_OK;
+}
+
+static orb_status eval_func(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out,
+                            orb_err *err) {
+  orb_value stackv[8];
+  orb_value *args = x->nargs <= 8 ? stackv : orb_arena_alloc(ctx->arena, sizeof(orb_value) * (size_t)x->nargs);
+  bool any_null = false;
+  for (int i = 0; i < x->nargs; i++) {
+    orb_status st = orb_expr_eval(x->args[i], ctx, row, &args[i], err);
+    if (st != ORB_OK) return st;
+    any_null |= args[i].isnull;
+  }
+  if (any_null && !(x->func->flags & ORB_FN_NULL_ARGS)) {
+    *out = orb_null((orb_type_id)x->type.id);
+    return ORB_OK;
+  }
+  orb_status st = x->func->eval(x->func, ctx, x->nargs, args, x->type, out, err);
+  if (st == ORB_OK && out->isnull) out->type = x->type.id;
+  return at(x, st, err);
+}
+
+/* --- evaluation -------------------------------------------------------------------- */
+
+orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out, orb_err *err) {
+  orb_value a, b;
+  orb_status st;
+  switch ((orb_expr_kind)x->kind) {
+  case ORB_E_CONST:
+    *out = x->value;
+    return ORB_OK;
+  case ORB_E_COLUMN:
+    *out = row[x->slot];
+    return ORB_OK;
+  case ORB_E_PARAM:
+    if (!ctx->params || x->slot >= ctx->nparams) {
+      *out = orb_null((orb_type_id)x->type.id);
+      return ORB_OK;
+    }
+    *out = ctx->params[x->slot];
+    if (!out->isnull && out->type != x->type.id) {
+      st = orb_value_cast(&ctx->params[x->slot], x->type, ctx->arena, out, err);
+      return at(x, st, err);
+    }
+    return ORB_OK;
+  case ORB_E_CAST:
+    if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
+    if (a.isnull) {
+      *out = orb_null((orb_type_id)x->type.id);
+      return ORB_OK;
+    }
+    return at(x, orb_value_cast(&a, x->type, ctx->arena, out, err), err);
+  case ORB_E_ARITH:
+    if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
+    if (x->op == ORB_E_OP_NEG) {
+      if (a.isnull) {
+        *out = orb_null((orb_type_id)x->type.id);
+        return ORB_OK;
+      }
+      return at(x, orb_negate(&a, out, err), err);
+    }
+    if ((st = orb_expr_eval(x->args[1], ctx, row, &b, err)) != ORB_OK) return st;
+    if (x->op == ORB_E_OP_CONCAT) return eval_concat(&a, &b, ctx, x->type, out);
+    if (a.isnull || b.isnull) {
+      *out = orb_null((orb_type_id)x->type.id);
+      return ORB_OK;
+    }
+    return at(x, orb_arith((orb_arith_op)x->op, &a, &b, x->type, out, err), err);
+  case ORB_E_CMP:
+    if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
+    if (a.isnull) {
+      *out = null_bool();
+      return ORB_OK;
+    }
+    if ((st = orb_expr_eval(x->args[1], ctx, row, &b, err)) != ORB_OK) return st;
+    return eval_cmp(x, &a, &b, out);
+  case ORB_E_AND:
+  case ORB_E_OR: {
+    /* AND: false wins, then NULL; OR: true wins, then NULL */
+    bool stop_on = x->kind == ORB_E_OR;
+    bool saw_null = false;
+    for (int i = 0; i < x->nargs; i++) {
+      if ((st = orb_expr_eval(x->args[i], ctx, row, &a, err)) != ORB_OK) return st;
+      if (a.isnull) saw_null = true;
+      else if (a.u.b == stop_on) {
+        *out = bool_val(stop_on);
+        return ORB_OK;
+      }
+    }
+    *out = saw_null ? null_bool() : bool_val(!stop_on);
+    return ORB_OK;
+  }
+  case ORB_E_NOT:
+    if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
+    *out = a.isnull ? null_bool() : bool_val(!a.u.b);
+    return ORB_OK;
+  case ORB_E_IS_NULL:
+    if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
+    *out = bool_val((a.isnull != 0) != ((x->flags & ORB_EF_NEGATE) != 0));
+    return ORB_OK;
+  case ORB_E_IS_BOOL: {
+    if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
+    bool v = x->op == 2 ? a.isnull : !a.isnull && a.u.b == (x->op == 1);
+    *out = bool_val(v != ((x->flags & ORB_EF_NEGATE) != 0));
+    return ORB_OK;
+  }
+  case ORB_E_DISTINCT: {
+    if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
+    if ((st = orb_expr_eval(x->args[1], ctx, row, &b, err)) != ORB_OK) return st;
+    bool distinct = a.isnull || b.isnull ? a.isnull != b.isnull : orb_value_cmp(&a, &b) != 0;
+    /* flags & NEGATE: IS NOT DISTINCT FROM */
+    *out = bool_val(distinct != ((x->flags & ORB_EF_NEGATE) != 0));
+    return ORB_OK;
+  }
+  case ORB_E_IN: {
+    bool neg = (x->flags & ORB_EF_NEGATE) != 0;
+    if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
+    if (a.isnull) {
+      *out = null_bool();
+      return ORB_OK;
+    }
+    bool saw_null = false;
+    for (int i = 1; i < x->nargs; i++) {
+      if ((st = orb_expr_eval(x->args[i], ctx, row, &b, err)) != ORB_OK) return st;
+      if (b.isnull) {
+        saw_null = true;
+        continue;
+      }
+      if (orb_value_cmp(&a, &b) == 0) {
+        *out = bool_val(!neg);
+        return ORB_OK;
+      }
+    }
+    *out = saw_null ? null_bool() : bool_val(neg);
+    return ORB_OK;
+  }
+  case ORB_E_LIKE: {
+    if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
+    if ((st = orb_expr_eval(x->args[1], ctx, row, &b, err)) != ORB_OK) return st;
+    if (a.isnull || b.isnull) {
+      *out = null_bool();
+      return ORB_OK;
+    }
+    bool m = like_match((const unsigned char *)a.u.s, a.len, (const unsigned char *)b.u.s, b.len,
+                        (x->flags & ORB_EF_ICASE) != 0);
+    *out = bool_val(m != ((x->flags & ORB_EF_NEGATE) != 0));
+    return ORB_OK;
+  }
+  case ORB_E_CASE: {
+    int pairs = (x->flags & ORB_EF_HAS_ELSE) ? (x->nargs - 1) / 2 : x->nargs / 2;
+    for (int i = 0; i < pairs; i++) {
+      if ((st = orb_expr_eval(x->args[2 * i], ctx, row, &a, err)) != ORB_OK) return st;
+      if (!a.isnull && a.u.b) return orb_expr_eval(x->args[2 * i + 1], ctx, row, out, err);
+    }
+    if (x->flags & ORB_EF_HAS_ELSE) return orb_expr_eval(x->args[x->nargs - 1], ctx, row, out, err);
+    *out = orb_null((orb_type_id)x->type.id);
+    return ORB_OK;
+  }
+  case ORB_E_COALESCE:
+    for (int i = 0; i < x->nargs; i++) {
+      if ((st = orb_expr_eval(x->args[i], ctx, row, out, err)) != ORB_OK) return st;
+      if (!out->isnull) return ORB_OK;
+    }
+    *out = orb_null((orb_type_id)x->type.id);
+    return ORB_OK;
+  case ORB_E_NULLIF:
+    if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
+    if ((st = orb_expr_eval(x->args[1], ctx, row, &b, err)) != ORB_OK) return st;
+    *out = !a.isnull && !b.isnull && orb_value_cmp(&a, &b) == 0 ? orb_null((orb_type_id)x->type.id) : a;
+    return ORB_OK;
+  case ORB_E_FUNC:
+    return eval_func(x, ctx, row, out, err);
+  }
+  return orb_err_set(err, ORB_ERR_INTERNAL, "unknown expression kind %d", (int)x->kind);
+}
+
+orb_status orb_expr_test(orb_expr *e, const orb_eval_ctx *ctx, const orb_value *row, bool *result, orb_err *err) {
+  orb_value v;
+  orb_status st = orb_expr_eval(e, ctx, row, &v, err);
+  *result = st == ORB_OK && !v.isnull && v.u.b;
+  return st;
+}

@@ -1,0 +1,30 @@
+/*
+** expr/func_int.h — shared internals of the builtin function library
+** (func_*.c): argument-type helpers for resolvers and each file's table.
+*/
+#ifndef ORB_EXPR_FUNC_INT_H
+#define ORB_EXPR_FUNC_INT_H
+
+#include "expr/func.h"
+#include "types/value.h"
+
+/* Fail resolution: the binder reports "function f(types) does not exist". */
+orb_status orb_fn_no_match(orb_err *e);
+/* Require argument i to be (castable to) type t: sets arg_types[i] = t.
+** The binder offers untyped literals as text, so text adapts (through its
+** input syntax); other types must be in t's family (numbers, date/times). */
+bool orb_fn_want(orb_type *arg_types, int i, orb_type_id t);
+/* Whether the argument is a string-ish type (text, or an untyped literal offered as text). */
+bool orb_fn_is_text(orb_type t);
+/* Text result allocated from the evaluation arena. */
+orb_value orb_fn_text(const orb_eval_ctx *ctx, const char *s, size_t n);
+
+/* The tables of each file (sorted by name is not required: the registry sorts). */
+extern const orb_func orb_funcs_string[];
+extern const int orb_nfuncs_string;
+extern const orb_func orb_funcs_math[];
+extern const int orb_nfuncs_math;
+extern const orb_func orb_funcs_datetime[];
+extern const int orb_nfuncs_datetime;
+
+#endif

@@ -1,0 +1,297 @@
+/*
+** query/ast.h — the parse tree of OrbitQL statements.
+**
+** The parser (parser.h) turns SQL text into these structures; the binder
+** (binder.h) walks them, resolving names and types.  The tree says only
+** what was written: no catalog knowledge, no types beyond the names the
+** user wrote.  Identifiers are already case-folded (unquoted names to lower
+** case, quoted names kept as written, "" inside quotes unescaped); string
+** literals are already unescaped.
+**
+** Every node carries `pos`: the 1-based byte offset of its first token in
+** the statement text, so that errors can point at it.
+**
+** Everything is allocated from the arena given to oql_parse() and dies with
+** it.  Lists are arrays with a count.
+*/
+#ifndef ORB_QUERY_AST_H
+#define ORB_QUERY_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "query/binder.h" /* oql_skind, oql_alter_kind */
+
+/* --- type names --------------------------------------------------------- */
+
+/* A type as written: name lower-cased with multi-word names joined by one
+** space ("double precision", "timestamp with time zone", "character
+** varying"), modifiers in parentheses.  Resolved by orb_type_from_name(). */
+typedef struct oql_typename {
+  const char *name;
+  int32_t mods[2];
+  int nmods;
+  int pos;
+} oql_typename;
+
+/* --- expressions ---------------------------------------------------------- */
+
+typedef enum oql_ekind {
+  OQL_X_COLUMN,     /* [qual.]name */
+  OQL_X_STAR,       /* * or qual.* (select list and count(*) only) */
+  OQL_X_PARAM,      /* $n: ival = n (1-based) */
+  OQL_X_NUMBER,     /* numeric literal: text/len as written ("42", "1.5", "1e3") */
+  OQL_X_STRING,     /* 'text' literal (type unknown until context decides) */
+  OQL_X_NULL,
+  OQL_X_BOOL,       /* TRUE/FALSE: ival 1/0 */
+  OQL_X_TYPED,      /* typename 'text' (DATE '2026-01-01', INTERVAL '1' YEAR): tname, text/len, unit */
+  OQL_X_BINARY,     /* l op r */
+  OQL_X_UNARY,      /* op l: OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT */
+  OQL_X_IS,         /* l IS [NOT] NULL/TRUE/FALSE/UNKNOWN: ival = OQL_IS_*, negate */
+  OQL_X_DISTINCT,   /* l IS [NOT] DISTINCT FROM r (negate: IS NOT DISTINCT FROM) */
+  OQL_X_IN,         /* l [NOT] IN (list) */
+  OQL_X_BETWEEN,    /* l [NOT] BETWEEN list[0] AND list[1] */
+  OQL_X_LIKE,       /* l [NOT] LIKE/ILIKE r (icase for ILIKE) */
+  OQL_X_CASE,       /* CASE [l] WHEN list[2i] THEN list[2i+1] ... [ELSE r] END */
+  OQL_X_CAST,       /* CAST(l AS tname), l::tname */
+  OQL_X_CALL        /* name(list) incl. count(*) (star), count(DISTINCT x), coalesce, nullif,
+                       extract(field FROM x) -> name "extract" with list[0] an OQL_X_STRING field
+                       name in lower case, substring(x FROM a FOR b) -> "substring"(x, a, b),
+                       position(a IN b) -> "position"(a, b), trim([LEADING|TRAILING|BOTH] [c] FROM x)
+                       -> "btrim"/"ltrim"/"rtrim"(x [, c]), CURRENT_DATE/CURRENT_TIMESTAMP/
+                       LOCALTIMESTAMP -> calls with no arguments */
+} oql_ekind;
+
+typedef enum oql_binop {
+  OQL_OP_ADD, OQL_OP_SUB, OQL_OP_MUL, OQL_OP_DIV, OQL_OP_MOD, OQL_OP_POW,
+  OQL_OP_CONCAT,                                         /* || */
+  OQL_OP_EQ, OQL_OP_NE, OQL_OP_LT, OQL_OP_LE, OQL_OP_GT, OQL_OP_GE,
+  OQL_OP_AND, OQL_OP_OR,
+  OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT                    /* unary */
+} oql_binop;
+
+enum { OQL_IS_NULL, OQL_IS_TRUE, OQL_IS_FALSE, OQL_IS_UNKNOWN };
+
+typedef struct oql_expr_ast oql_expr_ast;
+struct oql_expr_ast {
+  oql_ekind kind;
+  int pos;
+  oql_binop op;              /* BINARY, UNARY */
+  bool negate;               /* IS NOT, NOT IN, NOT BETWEEN, NOT LIKE, IS NOT DISTINCT FROM */
+  bool icase;                /* ILIKE */
+  bool distinct;             /* CALL: agg(DISTINCT x) */
+  bool star;                 /* CALL: count(*) */
+  int64_t ival;              /* PARAM number, BOOL value, IS kind */
+  const char *qual;          /* COLUMN/STAR qualifier (NULL if none) */
+  const char *name;          /* COLUMN name, CALL function name (lower case) */
+  const char *text;          /* NUMBER, STRING, TYPED: literal text (NUL-terminated too) */
+  size_t len;
+  const char *unit;          /* TYPED interval unit qualifier ("year", "day to second") or NULL */
+  oql_typename tname;        /* TYPED, CAST */
+  oql_expr_ast *l, *r;
+  oql_expr_ast **list;
+  int nlist;
+};
+
+/* --- SELECT ----------------------------------------------------------------- */
+
+typedef struct oql_select_ast oql_select_ast;
+
+typedef struct oql_target {
+  oql_expr_ast *expr;        /* OQL_X_STAR for * / t.* */
+  const char *alias;         /* AS alias, NULL if none */
+  int pos;
+} oql_target;
+
+typedef struct oql_order_ast {
+  oql_expr_ast *expr;
+  bool desc;
+  int nulls;                 /* 0 default (NULLS LAST for ASC, FIRST for DESC), 1 FIRST, 2 LAST */
+} oql_order_ast;
+
+typedef enum oql_from_ast_kind {
+  OQL_FA_TABLE,              /* name [AS alias] */
+  OQL_FA_SUBQUERY,           /* (select) [AS] alias [(colnames)] */
+  OQL_FA_FUNCTION,           /* name(args) [AS alias [(colnames)]]: generate_series */
+  OQL_FA_VALUES,             /* (VALUES (..), (..)) [AS] alias [(colnames)] */
+  OQL_FA_JOIN                /* left [INNER|LEFT|RIGHT|FULL|CROSS] JOIN right [ON cond | USING (cols)] */
+} oql_from_ast_kind;
+
+typedef enum oql_join_ast_type { OQL_JA_INNER, OQL_JA_LEFT, OQL_JA_RIGHT, OQL_JA_FULL, OQL_JA_CROSS } oql_join_ast_type;
+
+typedef struct oql_from_ast oql_from_ast;
+struct oql_from_ast {
+  oql_from_ast_kind kind;
+  int pos;
+  const char *name;          /* TABLE, FUNCTION */
+  const char *alias;
+  const char **colnames;     /* alias column list */
+  int ncolnames;
+  oql_select_ast *sub;       /* SUBQUERY, VALUES (a select whose `values` is set) */
+  oql_expr_ast **args;       /* FUNCTION */
+  int nargs;
+  oql_join_ast_type jt;      /* JOIN */
+  oql_from_ast *left, *right;
+  oql_expr_ast *on;          /* NULL: cross join / USING */
+  const char **using_cols;
+  int nusing;
+};
+
+struct oql_select_ast {
+  int pos;
+  bool distinct;
+  oql_target *targets;
+  int ntargets;
+  oql_from_ast **from;       /* comma-separated FROM items (cross joined); nfrom 0 = no FROM */
+  int nfrom;
+  oql_expr_ast *where;
+  oql_expr_ast **group;
+  int ngroup;
+  oql_expr_ast *having;
+  /* VALUES (...), (...) used as a query: rows of expressions (targets unused) */
+  oql_expr_ast ***values;
+  int *values_len;
+  int nvalues;
+  /* UNION [ALL] next: this select's rows followed by next's; ORDER BY/LIMIT of
+  ** a union are stored on the first select and apply to the whole. */
+  oql_select_ast *union_next;
+  bool union_all;
+  oql_order_ast *order;
+  int norder;
+  oql_expr_ast *limit, *offset;
+};
+
+/* --- DML ------------------------------------------------------------------ */
+
+typedef struct oql_set_ast {
+  const char *col;
+  int pos;
+  oql_expr_ast *expr;        /* NULL = DEFAULT */
+} oql_set_ast;
+
+typedef enum oql_conflict_ast { OQL_CA_NONE, OQL_CA_NOTHING, OQL_CA_UPDATE } oql_conflict_ast;
+
+typedef struct oql_insert_ast {
+  const char *table;
+  int table_pos;
+  const char **cols;         /* NULL = all columns */
+  int *col_pos;
+  int ncols;
+  oql_expr_ast ***rows;      /* VALUES rows; an entry NULL = DEFAULT */
+  int *row_len;
+  int *row_pos;
+  int nrows;
+  oql_select_ast *select;    /* INSERT ... SELECT (rows NULL) */
+  bool default_values;       /* INSERT ... DEFAULT VALUES */
+  oql_conflict_ast on_conflict;
+  const char **conflict_cols;   /* ON CONFLICT (cols) */
+  int nconflict_cols;
+  int conflict_pos;
+  oql_set_ast *sets;         /* DO UPDATE SET ... (expressions may name excluded.col) */
+  int nsets;
+  oql_expr_ast *conflict_where;
+} oql_insert_ast;
+
+typedef struct oql_update_ast {
+  const char *table;
+  const char *alias;
+  int table_pos;
+  oql_set_ast *sets;
+  int nsets;
+  oql_expr_ast *where;
+} oql_update_ast;
+
+typedef struct oql_delete_ast {
+  const char *table;
+  const char *alias;
+  int table_pos;
+  oql_expr_ast *where;
+} oql_delete_ast;
+
+/* --- DDL ------------------------------------------------------------------ */
+
+typedef struct oql_coldef_ast {
+  const char *name;
+  int pos;
+  oql_typename type;
+  bool not_null;
+  bool primary_key;          /* column constraint PRIMARY KEY */
+  oql_expr_ast *def;         /* DEFAULT expression or NULL */
+  const char *default_sql;   /* DEFAULT expression text as written (NUL-terminated copy) */
+} oql_coldef_ast;
+
+typedef struct oql_create_ast {
+  const char *table;
+  int table_pos;
+  bool if_not_exists;
+  oql_coldef_ast *cols;
+  int ncols;
+  const char **pk_cols;      /* table constraint PRIMARY KEY (a, b) */
+  int *pk_pos;
+  int npk;
+  int pk_clause_pos;         /* 0 if no table constraint */
+  oql_select_ast *as;        /* CREATE TABLE ... AS select (cols unused) */
+} oql_create_ast;
+
+typedef struct oql_alter_ast {
+  const char *table;
+  int table_pos;
+  oql_alter_kind kind;
+  oql_coldef_ast col;        /* ADD COLUMN */
+  const char *name;          /* DROP/RENAME COLUMN: the column */
+  const char *new_name;      /* RENAME COLUMN ... TO / RENAME TO */
+  int name_pos;
+  bool if_exists;            /* DROP COLUMN IF EXISTS */
+} oql_alter_ast;
+
+/* COPY t [(cols)] FROM|TO 'path' [WITH] [(FORMAT csv, HEADER [true], DELIMITER ',',
+** NULL 'x', QUOTE '"', ESCAPE '\')]  and  COPY (select) TO 'path' ... */
+typedef struct oql_copy_opt_ast {
+  const char *name;          /* lower case: format, header, delimiter, null, quote, escape */
+  const char *value;         /* NULL when written without a value (HEADER) */
+  int pos;
+} oql_copy_opt_ast;
+
+typedef struct oql_copy_ast {
+  const char *table;         /* NULL for COPY (query) TO */
+  int table_pos;
+  const char **cols;
+  int *col_pos;
+  int ncols;
+  oql_select_ast *query;
+  bool to;                   /* TO (export) or FROM (import) */
+  const char *path;
+  bool stdio;                /* FROM STDIN / TO STDOUT */
+  oql_copy_opt_ast *opts;
+  int nopts;
+} oql_copy_ast;
+
+/* --- statements --------------------------------------------------------------- */
+
+typedef struct oql_stmt_ast oql_stmt_ast;
+struct oql_stmt_ast {
+  oql_skind kind;
+  int pos;
+  const char *text;          /* the statement's text (NUL-terminated copy, no trailing ';') */
+  oql_select_ast *select;    /* SELECT */
+  oql_insert_ast insert;     /* INSERT */
+  oql_update_ast update;     /* UPDATE */
+  oql_delete_ast del;        /* DELETE */
+  oql_create_ast create;     /* CREATE TABLE [AS] */
+  oql_alter_ast alter;       /* ALTER TABLE */
+  /* DROP TABLE [IF EXISTS] a, b; DESCRIBE name */
+  const char **names;
+  int *name_pos;
+  int nnames;
+  bool if_exists;
+  /* EXPLAIN [ANALYZE] inner */
+  bool analyze;
+  oql_stmt_ast *inner;
+  /* SET name = value / SET name TO value; SHOW name (SHOW TABLES is its own kind) */
+  const char *setting;
+  const char *value;
+  oql_copy_ast copy;         /* COPY_FROM / COPY_TO */
+};
+
+#endif

@@ -1,0 +1,123 @@
+/*
+** query/binder.h — the binder: parsed statements (ast.h) to bound,
+** planned statements ready to execute.
+**
+** oql_bind() resolves names against the catalog (tables through
+** orb_db_table, columns by their folded names), checks and coerces types
+** (inserting casts as PostgreSQL's rules require), infers the types of
+** parameters $n from their context, and plans queries (bound.h, planner.c).
+** Errors carry the byte position of the offending token.
+**
+** The result, an oql_bstmt, is everything the session needs to run the
+** statement; it lives in the statement arena.  Tables it depends on are
+** recorded (name, table id, schema fingerprint) so that a prepared statement
+** notices DDL and binds again.
+*/
+#ifndef ORB_QUERY_BINDER_H
+#define ORB_QUERY_BINDER_H
+
+#include "query/bound.h"
+#include "storage/db.h"
+
+typedef enum oql_skind {
+  OQL_S_SELECT,
+  OQL_S_INSERT,
+  OQL_S_UPDATE,
+  OQL_S_DELETE,
+  OQL_S_CREATE_TABLE,
+  OQL_S_CREATE_TABLE_AS,
+  OQL_S_DROP_TABLE,
+  OQL_S_ALTER_TABLE,
+  OQL_S_SHOW_TABLES,
+  OQL_S_DESCRIBE,
+  OQL_S_EXPLAIN,
+  OQL_S_SET,
+  OQL_S_SHOW,
+  OQL_S_CHECKPOINT,
+  OQL_S_COPY_FROM,
+  OQL_S_COPY_TO,
+  OQL_S_BEGIN,
+  OQL_S_COMMIT,
+  OQL_S_ROLLBACK
+} oql_skind;
+
+typedef enum oql_alter_kind {
+  OQL_ALTER_ADD_COLUMN,
+  OQL_ALTER_DROP_COLUMN,
+  OQL_ALTER_RENAME_COLUMN,
+  OQL_ALTER_RENAME_TABLE
+} oql_alter_kind;
+
+typedef struct oql_dep {
+  const char *name;
+  uint32_t table_id;
+  uint64_t fingerprint;
+} oql_dep;
+
+typedef struct oql_bstmt oql_bstmt;
+struct oql_bstmt {
+  oql_skind kind;
+  bool writes;                   /* runs in a write set */
+  bool reads;                    /* reads tables: holds the read lock (when not writing) */
+  /* rows the statement returns (SELECT, SHOW, DESCRIBE, EXPLAIN, ...) */
+  oql_op *root;
+  int ncols;
+  const char **names;
+  orb_type *types;
+  /* DML */
+  oql_binsert ins;
+  oql_bmodify mod;
+  /* DDL */
+  const char *table_name;        /* CREATE/DROP/ALTER/DESCRIBE/COPY */
+  bool if_exists;                /* DROP ... IF EXISTS, CREATE ... IF NOT EXISTS */
+  orb_schema *schema;            /* CREATE TABLE (heap-owned: freed with the statement) */
+  oql_alter_kind alter;
+  const char *col_name, *new_name;
+  orb_type col_type;
+  bool col_not_null;
+  const char *col_default_sql;
+  orb_expr *col_default;         /* ADD COLUMN ... DEFAULT: evaluated once as the fill value */
+  /* EXPLAIN */
+  bool analyze;
+  oql_bstmt *inner;
+  /* SET / SHOW */
+  const char *setting, *value;
+  /* COPY */
+  int *copy_cols;
+  int ncopy;
+  orb_expr **copy_defaults;
+  const char *path;
+  oql_copy_opts copy;
+  /* tables the statement was bound against */
+  oql_dep *deps;
+  int ndeps;
+};
+
+typedef struct oql_binder {
+  orb_db *db;
+  orb_arena *a;                  /* statement arena */
+  const char *sql;               /* statement text (for messages) */
+  /* parameters: types inferred so far (ORB_T_NULL = unknown yet) */
+  int nparams;
+  orb_type *param_types;         /* arena; capacity pcap */
+  int pcap;
+  oql_dep *deps;
+  int ndeps, depcap;
+  orb_eval_ctx fold_ctx;         /* for constant folding (no params) */
+} oql_binder;
+
+struct oql_stmt_ast;   /* ast.h */
+
+void oql_binder_init(oql_binder *b, orb_db *db, orb_arena *a, const char *sql);
+/* Bind one parsed statement. */
+orb_status oql_bind(oql_binder *b, const void *ast, oql_bstmt *out, orb_err *e);
+
+/* Parse the first statement of sql (parser.h) and bind it.  *tail is set
+** past it; *empty = true when sql holds only whitespace and comments. */
+orb_status oql_compile(oql_binder *b, const char *sql, const char **tail, oql_bstmt *out, bool *empty,
+                       orb_err *e);
+
+/* Fingerprint of a table's schema: changes with any DDL on it. */
+uint64_t oql_schema_fingerprint(const orb_table *t);
+
+#endif

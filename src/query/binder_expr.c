@@ -1,0 +1,566 @@
+/* query/binder_expr.c — building bound expressions with PostgreSQL typing
+** (see binder_int.h).  The AST walker binds operands first and calls these. */
+#include "query/binder_int.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "base/mem.h"
+#include "expr/func.h"
+
+orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int pos, orb_expr **out, orb_err *e) {
+  const oql_scope_col *found = NULL;
+  bool qual_seen = false;
+  for (int i = 0; i < c->scope.n; i++) {
+    const oql_scope_col *sc = &c->scope.cols[i];
+    if (qual) {
+      if (!sc->qual || strcmp(sc->qual, qual) != 0) continue;
+      qual_seen = true;
+    }
+    if (strcmp(sc->name, name) != 0) continue;
+    if (found && found->gid != sc->gid)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", pos, "column reference \"%s\" is ambiguous", name);
+    found = sc;
+  }
+  if (!found) {
+    if (qual && !qual_seen)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", qual);
+    if (qual) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column %s.%s does not exist", qual, name);
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column \"%s\" does not exist", name);
+  }
+  orb_expr *x = orb_expr_column(c->b->a, found->gid, found->type);
+  x->pos = pos;
+  *out = x;
+  return ORB_OK;
+}
+
+orb_expr *oql_b_param(oql_binder *b, int n, int pos) {
+  if (n > b->nparams) {
+    if (n > b->pcap) {
+      int cap = b->pcap ? b->pcap : 8;
+      while (cap < n) cap *= 2;
+      orb_type *nt = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)cap);
+      if (b->nparams) memcpy(nt, b->param_types, sizeof(orb_type) * (size_t)b->nparams);
+      b->param_types = nt;
+      b->pcap = cap;
+    }
+    for (int i = b->nparams; i < n; i++) b->param_types[i] = orb_type_make(ORB_T_NULL);
+    b->nparams = n;
+  }
+  orb_expr *x = orb_expr_new(b->a, ORB_E_PARAM, b->param_types[n - 1], 0);
+  x->slot = n - 1;
+  x->pos = pos;
+  return x;
+}
+
+orb_expr *oql_b_string(oql_binder *b, const char *s, size_t n, int pos) {
+  orb_value v = orb_text(orb_arena_strndup(b->a, s, n), n);
+  orb_expr *x = oql_mk_const(b, v, orb_type_make(ORB_T_TEXT), pos);
+  x->flags |= OQL_EF_UNKNOWN;
+  return x;
+}
+
+orb_expr *oql_b_null(oql_binder *b, int pos) {
+  return oql_mk_const(b, orb_null(ORB_T_NULL), orb_type_make(ORB_T_NULL), pos);
+}
+
+orb_expr *oql_b_bool(oql_binder *b, bool v, int pos) { return oql_mk_const(b, orb_bool(v), orb_type_make(ORB_T_BOOL), pos); }
+
+orb_status oql_b_typed_literal(oql_binder *b, orb_type t, const char *s, size_t n, int pos, orb_expr **out,
+                               orb_err *e) {
+  orb_value v;
+  orb_status st = orb_value_from_text(s, n, t, b->a, &v, e);
+  if (st != ORB_OK) {
+    if (!e->pos) e->pos = pos;
+    return st;
+  }
+  *out = oql_mk_const(b, v, t, pos);
+  return ORB_OK;
+}
+
+/* A parameter whose type is still unknown refers to b->param_types; keep the node in sync. */
+static void sync_param(oql_binder *b, orb_expr *x) {
+  if (x->kind == ORB_E_PARAM && x->slot < b->nparams && x->type.id == ORB_T_NULL) x->type = b->param_types[x->slot];
+}
+
+orb_status oql_b_cmp(oql_binder *b, orb_cmp_op op, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e) {
+  sync_param(b, l);
+  sync_param(b, r);
+  orb_status st = oql_unify(b, &l, &r, pos, e);
+  if (st != ORB_OK) {
+    static const char *ops[] = {"=", "<>", "<", "<=", ">", ">="};
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s %s %s", oql_type_name(b, l),
+                        ops[op], oql_type_name(b, r));
+  }
+  *out = oql_mk_cmp(b, op, l, r, pos);
+  return ORB_OK;
+}
+
+static bool is_datetime(orb_type_id t) {
+  return t == ORB_T_DATE || t == ORB_T_TIMESTAMP || t == ORB_T_TIMESTAMPTZ || t == ORB_T_TIME;
+}
+
+orb_status oql_b_arith(oql_binder *b, orb_arith_op op, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e) {
+  sync_param(b, l);
+  sync_param(b, r);
+  orb_status st;
+  /* an unknown operand takes the other's type (an interval next to a date/time for + and -) */
+  bool ul = oql_is_unknown(l), ur = oql_is_unknown(r);
+  if (ul && ur) {
+    st = oql_coerce(b, &l, orb_type_make(ORB_T_FLOAT64), e);
+    if (st == ORB_OK) st = oql_coerce(b, &r, orb_type_make(ORB_T_FLOAT64), e);
+    if (st != ORB_OK) return st;
+  } else if (ul || ur) {
+    orb_expr **u = ul ? &l : &r;
+    const orb_expr *k = ul ? r : l;
+    orb_type t = k->type;
+    if (k->type.id == ORB_T_NULL) t = orb_type_make(ORB_T_FLOAT64);
+    if (is_datetime((orb_type_id)k->type.id) && (op == ORB_ARITH_ADD || (op == ORB_ARITH_SUB && ur)))
+      t = orb_type_make(ORB_T_INTERVAL);
+    if ((st = oql_coerce(b, u, t, e)) != ORB_OK) return st;
+  }
+  /* NULL literals take the other side's type */
+  if (l->type.id == ORB_T_NULL && r->type.id != ORB_T_NULL) oql_coerce(b, &l, r->type, e);
+  if (r->type.id == ORB_T_NULL && l->type.id != ORB_T_NULL) oql_coerce(b, &r, l->type, e);
+  if (l->type.id == ORB_T_NULL && r->type.id == ORB_T_NULL) {
+    oql_coerce(b, &l, orb_type_make(ORB_T_INT32), e);
+    oql_coerce(b, &r, orb_type_make(ORB_T_INT32), e);
+  }
+  orb_type rt;
+  orb_err tmp;
+  if (orb_arith_type(op, l->type, r->type, &rt, &tmp) != ORB_OK) {
+    static const char *ops[] = {"+", "-", "*", "/", "%", "^"};
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s %s %s", oql_type_name(b, l),
+                        ops[op], oql_type_name(b, r));
+  }
+  orb_expr *x = orb_expr_new(b->a, ORB_E_ARITH, rt, 2);
+  x->op = (uint8_t)op;
+  x->args[0] = l;
+  x->args[1] = r;
+  x->pos = pos;
+  *out = x;
+  return ORB_OK;
+}
+
+orb_status oql_b_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e) {
+  orb_type text = orb_type_make(ORB_T_TEXT);
+  orb_status st;
+  orb_expr *side[2] = {l, r};
+  for (int i = 0; i < 2; i++) {
+    sync_param(b, side[i]);
+    orb_type_id t = (orb_type_id)side[i]->type.id;
+    if (t == ORB_T_BYTEA && !oql_is_unknown(side[i])) continue;
+    if ((st = oql_coerce(b, &side[i], text, e)) != ORB_OK) return st;
+  }
+  orb_type rt = side[0]->type.id == ORB_T_BYTEA && side[1]->type.id == ORB_T_BYTEA ? orb_type_make(ORB_T_BYTEA) : text;
+  if (rt.id == ORB_T_TEXT)
+    for (int i = 0; i < 2; i++)
+      if (side[i]->type.id != ORB_T_TEXT && (st = oql_coerce(b, &side[i], text, e)) != ORB_OK) return st;
+  orb_expr *x = orb_expr_new(b->a, ORB_E_ARITH, rt, 2);
+  x->op = ORB_E_OP_CONCAT;
+  x->args[0] = side[0];
+  x->args[1] = side[1];
+  x->pos = pos;
+  *out = x;
+  return ORB_OK;
+}
+
+orb_status oql_b_neg(oql_binder *b, orb_expr *x, int pos, orb_expr **out, orb_err *e) {
+  sync_param(b, x);
+  orb_status st;
+  if (oql_is_unknown(x) && (st = oql_coerce(b, &x, orb_type_make(ORB_T_FLOAT64), e)) != ORB_OK) return st;
+  orb_type_id t = (orb_type_id)x->type.id;
+  if (!orb_type_is_numeric(t) && t != ORB_T_INTERVAL && t != ORB_T_NULL)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: - %s", oql_type_name(b, x));
+  /* fold negative numeric literals right away: -9223372036854775808 must fit */
+  if (x->kind == ORB_E_CONST && !x->value.isnull) {
+    orb_value v;
+    if (orb_negate(&x->value, &v, e) != ORB_OK) {
+      e->pos = pos;
+      return e->code;
+    }
+    *out = oql_mk_const(b, v, x->type, pos);
+    return ORB_OK;
+  }
+  orb_expr *n = orb_expr_new(b->a, ORB_E_ARITH, x->type, 1);
+  n->op = ORB_E_OP_NEG;
+  n->args[0] = x;
+  n->pos = pos;
+  *out = n;
+  return ORB_OK;
+}
+
+orb_status oql_b_logic(oql_binder *b, orb_expr_kind kind, orb_expr *l, orb_expr *r, orb_expr **out, orb_err *e) {
+  const char *what = kind == ORB_E_AND ? "AND" : "OR";
+  orb_status st;
+  if ((st = oql_require_bool(b, &l, what, e)) != ORB_OK) return st;
+  if ((st = oql_require_bool(b, &r, what, e)) != ORB_OK) return st;
+  /* flatten a AND (b AND c) into one n-ary node */
+  int n = (l->kind == (int)kind ? l->nargs : 1) + (r->kind == (int)kind ? r->nargs : 1);
+  orb_expr *x = orb_expr_new(b->a, kind, orb_type_make(ORB_T_BOOL), n);
+  int k = 0;
+  orb_expr *side[2] = {l, r};
+  for (int s = 0; s < 2; s++) {
+    if (side[s]->kind == (int)kind)
+      for (int i = 0; i < side[s]->nargs; i++) x->args[k++] = side[s]->args[i];
+    else
+      x->args[k++] = side[s];
+  }
+  x->pos = l->pos;
+  *out = x;
+  return ORB_OK;
+}
+
+orb_status oql_b_not(oql_binder *b, orb_expr *x, int pos, orb_expr **out, orb_err *e) {
+  orb_status st = oql_require_bool(b, &x, "NOT", e);
+  if (st != ORB_OK) return st;
+  orb_expr *n = orb_expr_new(b->a, ORB_E_NOT, orb_type_make(ORB_T_BOOL), 1);
+  n->args[0] = x;
+  n->pos = pos;
+  *out = n;
+  return ORB_OK;
+}
+
+orb_expr *oql_b_is_null(oql_binder *b, orb_expr *x, bool negate, int pos) {
+  orb_err ig;
+  if (oql_is_unknown(x)) oql_coerce(b, &x, orb_type_make(ORB_T_TEXT), &ig);
+  orb_expr *n = orb_expr_new(b->a, ORB_E_IS_NULL, orb_type_make(ORB_T_BOOL), 1);
+  n->args[0] = x;
+  n->flags = negate ? ORB_EF_NEGATE : 0;
+  n->pos = pos;
+  return n;
+}
+
+orb_status oql_b_is_bool(oql_binder *b, orb_expr *x, int which, bool negate, int pos, orb_expr **out, orb_err *e) {
+  orb_status st = oql_require_bool(b, &x, "IS", e);
+  if (st != ORB_OK) return st;
+  orb_expr *n = orb_expr_new(b->a, ORB_E_IS_BOOL, orb_type_make(ORB_T_BOOL), 1);
+  n->args[0] = x;
+  n->op = (uint8_t)which;
+  n->flags = negate ? ORB_EF_NEGATE : 0;
+  n->pos = pos;
+  *out = n;
+  return ORB_OK;
+}
+
+orb_status oql_b_distinct_from(oql_binder *b, orb_expr *l, orb_expr *r, bool negate, int pos, orb_expr **out,
+                               orb_err *e) {
+  orb_status st = oql_unify(b, &l, &r, pos, e);
+  if (st != ORB_OK) return st;
+  orb_expr *n = orb_expr_new(b->a, ORB_E_DISTINCT, orb_type_make(ORB_T_BOOL), 2);
+  n->args[0] = l;
+  n->args[1] = r;
+  n->flags = negate ? ORB_EF_NEGATE : 0;
+  n->pos = pos;
+  *out = n;
+  return ORB_OK;
+}
+
+orb_status oql_b_in(oql_binder *b, orb_expr *x, orb_expr **list, int n, bool negate, int pos, orb_expr **out,
+                    orb_err *e) {
+  orb_expr **all = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(n + 1));
+  all[0] = x;
+  for (int i = 0; i < n; i++) all[i + 1] = list[i];
+  for (int i = 0; i <= n; i++) sync_param(b, all[i]);
+  orb_type t;
+  orb_status st = oql_unify_list(b, all, n + 1, pos, &t, e);
+  if (st != ORB_OK) return st;
+  orb_expr *r = orb_expr_new(b->a, ORB_E_IN, orb_type_make(ORB_T_BOOL), n + 1);
+  for (int i = 0; i <= n; i++) r->args[i] = all[i];
+  r->flags = negate ? ORB_EF_NEGATE : 0;
+  r->pos = pos;
+  *out = r;
+  return ORB_OK;
+}
+
+orb_status oql_b_between(oql_binder *b, orb_expr *x, orb_expr *lo, orb_expr *hi, bool negate, int pos,
+                         orb_expr **out, orb_err *e) {
+  orb_expr *all[3] = {x, lo, hi};
+  orb_type t;
+  orb_status st = oql_unify_list(b, all, 3, pos, &t, e);
+  if (st != ORB_OK) return st;
+  /* x is referenced twice: the second use is a copy (plans rewrite slots in place) */
+  orb_expr *x2 = orb_expr_clone(b->a, all[0]);
+  orb_expr *ge = oql_mk_cmp(b, negate ? ORB_CMP_LT : ORB_CMP_GE, all[0], all[1], pos);
+  orb_expr *le = oql_mk_cmp(b, negate ? ORB_CMP_GT : ORB_CMP_LE, x2, all[2], pos);
+  *out = oql_mk_bool2(b, negate ? ORB_E_OR : ORB_E_AND, ge, le);
+  return ORB_OK;
+}
+
+orb_status oql_b_like(oql_binder *b, orb_expr *x, orb_expr *pat, bool icase, bool negate, int pos, orb_expr **out,
+                      orb_err *e) {
+  orb_type text = orb_type_make(ORB_T_TEXT);
+  orb_status st;
+  sync_param(b, x);
+  sync_param(b, pat);
+  if (x->type.id != ORB_T_TEXT && !oql_is_unknown(x) && x->type.id != ORB_T_NULL)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s ~~ %s", oql_type_name(b, x),
+                        oql_type_name(b, pat));
+  if ((st = oql_coerce(b, &x, text, e)) != ORB_OK) return st;
+  if ((st = oql_coerce(b, &pat, text, e)) != ORB_OK) return st;
+  orb_expr *n = orb_expr_new(b->a, ORB_E_LIKE, orb_type_make(ORB_T_BOOL), 2);
+  n->args[0] = x;
+  n->args[1] = pat;
+  n->flags = (uint16_t)((negate ? ORB_EF_NEGATE : 0) | (icase ? ORB_EF_ICASE : 0));
+  n->pos = pos;
+  *out = n;
+  return ORB_OK;
+}
+
+orb_status oql_b_case(oql_binder *b, orb_expr *operand, orb_expr **whens, orb_expr **thens, int n, orb_expr *el,
+                      int pos, orb_expr **out, orb_err *e) {
+  orb_status st;
+  orb_expr **conds = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(n + 1));
+  if (operand) {
+    /* CASE x WHEN v: the operand and the values meet at a common type; x is copied per test */
+    orb_expr **all = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(n + 1));
+    all[0] = operand;
+    for (int i = 0; i < n; i++) all[i + 1] = whens[i];
+    orb_type t;
+    if ((st = oql_unify_list(b, all, n + 1, pos, &t, e)) != ORB_OK) return st;
+    for (int i = 0; i < n; i++)
+      conds[i] = oql_mk_cmp(b, ORB_CMP_EQ, i ? orb_expr_clone(b->a, all[0]) : all[0], all[i + 1], all[i + 1]->pos);
+  } else {
+    for (int i = 0; i < n; i++) {
+      conds[i] = whens[i];
+      if ((st = oql_require_bool(b, &conds[i], "CASE/WHEN", e)) != ORB_OK) return st;
+    }
+  }
+  int nres = n + (el ? 1 : 0);
+  orb_expr **res = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(nres + 1));
+  for (int i = 0; i < n; i++) res[i] = thens[i];
+  if (el) res[n] = el;
+  orb_type t;
+  if ((st = oql_unify_list(b, res, nres, pos, &t, e)) != ORB_OK) return st;
+  if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
+  orb_expr *x = orb_expr_new(b->a, ORB_E_CASE, t, 2 * n + (el ? 1 : 0));
+  for (int i = 0; i < n; i++) {
+    x->args[2 * i] = conds[i];
+    x->args[2 * i + 1] = res[i];
+    if (res[i]->type.id == ORB_T_NULL) oql_coerce(b, &x->args[2 * i + 1], t, e);
+  }
+  if (el) {
+    x->args[2 * n] = res[n];
+    if (res[n]->type.id == ORB_T_NULL) oql_coerce(b, &x->args[2 * n], t, e);
+    x->flags |= ORB_EF_HAS_ELSE;
+  }
+  x->pos = pos;
+  *out = x;
+  return ORB_OK;
+}
+
+orb_status oql_b_coalesce(oql_binder *b, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e) {
+  orb_type t;
+  orb_status st = oql_unify_list(b, args, n, pos, &t, e);
+  if (st != ORB_OK) return st;
+  if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
+  orb_expr *x = orb_expr_new(b->a, ORB_E_COALESCE, t, n);
+  for (int i = 0; i < n; i++) {
+    x->args[i] = args[i];
+    if (args[i]->type.id == ORB_T_NULL) oql_coerce(b, &x->args[i], t, e);
+  }
+  x->pos = pos;
+  *out = x;
+  return ORB_OK;
+}
+
+orb_status oql_b_nullif(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e) {
+  orb_status st = oql_unify(b, &l, &r, pos, e);
+  if (st != ORB_OK) return st;
+  orb_type t = l->type.id == ORB_T_NULL ? orb_type_make(ORB_T_TEXT) : l->type;
+  orb_expr *x = orb_expr_new(b->a, ORB_E_NULLIF, t, 2);
+  x->args[0] = l;
+  x->args[1] = r;
+  x->pos = pos;
+  *out = x;
+  return ORB_OK;
+}
+
+orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr **out, orb_err *e) {
+  sync_param(b, x);
+  if (oql_is_unknown(x) || x->type.id == ORB_T_NULL) {
+    orb_status st = oql_coerce(b, &x, t, e);
+    if (st != ORB_OK) return st;
+    *out = x;
+    return ORB_OK;
+  }
+  if (x->kind == ORB_E_CONST && !x->value.isnull) {
+    /* fold constant casts now so that errors point at the literal */
+    orb_value v;
+    orb_status st = orb_value_cast(&x->value, t, b->a, &v, e);
+    if (st != ORB_OK) {
+      if (!e->pos) e->pos = pos;
+      return st;
+    }
+    *out = oql_mk_const(b, v, t, pos);
+    return ORB_OK;
+  }
+  orb_expr *c = orb_expr_new(b->a, ORB_E_CAST, t, 1);
+  c->args[0] = x;
+  c->pos = pos;
+  *out = c;
+  return ORB_OK;
+}
+
+bool oql_is_agg_name(const char *name) {
+  static const char *aggs[] = {"count", "sum", "avg", "min", "max"};
+  for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
+    if (strcmp(name, aggs[i]) == 0) return true;
+  return false;
+}
+
+static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
+                           int pos, orb_expr **out, orb_err *e) {
+  oql_binder *b = c->b;
+  if (!c->allow_aggs)
+    return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "aggregate functions are not allowed in %s",
+                        c->agg_ctx ? c->agg_ctx : "this context");
+  if (c->in_agg) return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "aggregate function calls cannot be nested");
+  oql_agg_spec sp = {OQL_AGG_COUNT, distinct, NULL, orb_type_make(ORB_T_INT64)};
+  if (strcmp(name, "count") == 0) {
+    if (star || n == 0) {
+      sp.fn = OQL_AGG_COUNT_STAR;
+    } else if (n != 1) {
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function count with %d arguments does not exist", n);
+    } else {
+      sp.arg = args[0];
+      if (oql_is_unknown(sp.arg)) oql_coerce(b, &sp.arg, orb_type_make(ORB_T_TEXT), e);
+    }
+  } else {
+    if (n != 1 || star)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s(%s) does not exist", name,
+                          star ? "*" : "...");
+    sp.arg = args[0];
+    if (oql_is_unknown(sp.arg)) {
+      orb_status st = oql_coerce(b, &sp.arg, orb_type_make(strcmp(name, "min") == 0 || strcmp(name, "max") == 0
+                                                                ? ORB_T_TEXT
+                                                                : ORB_T_FLOAT64), e);
+      if (st != ORB_OK) return st;
+    }
+    orb_type_id t = (orb_type_id)sp.arg->type.id;
+    if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0) {
+      sp.fn = name[1] == 'i' ? OQL_AGG_MIN : OQL_AGG_MAX;
+      sp.type = sp.arg->type;
+      if (t == ORB_T_BOOL || t == ORB_T_BYTEA)
+        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s(%s) does not exist", name,
+                            oql_type_name(b, sp.arg));
+    } else if (strcmp(name, "sum") == 0) {
+      sp.fn = OQL_AGG_SUM;
+      if (t == ORB_T_INT16 || t == ORB_T_INT32) sp.type = orb_type_make(ORB_T_INT64);
+      else if (t == ORB_T_INT64) sp.type = orb_type_decimal(ORB_DECIMAL_MAX_PRECISION, 0);
+      else if (t == ORB_T_DECIMAL) sp.type = orb_type_decimal(ORB_DECIMAL_MAX_PRECISION, sp.arg->type.scale);
+      else if (t == ORB_T_FLOAT32 || t == ORB_T_FLOAT64 || t == ORB_T_INTERVAL) sp.type = sp.arg->type;
+      else
+        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function sum(%s) does not exist",
+                            oql_type_name(b, sp.arg));
+    } else {
+      sp.fn = OQL_AGG_AVG;
+      if (orb_type_is_integer(t) || t == ORB_T_DECIMAL) sp.type = orb_type_decimal(ORB_DECIMAL_MAX_PRECISION, 16);
+      else if (orb_type_is_float(t)) sp.type = orb_type_make(ORB_T_FLOAT64);
+      else if (t == ORB_T_INTERVAL) sp.type = sp.arg->type;
+      else
+        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function avg(%s) does not exist",
+                            oql_type_name(b, sp.arg));
+    }
+  }
+  /* the same aggregate twice is computed once */
+  int idx = -1;
+  for (int i = 0; i < c->naggs && idx < 0; i++) {
+    const oql_agg_spec *o = &c->aggs[i];
+    if (o->fn == sp.fn && o->distinct == sp.distinct &&
+        ((!o->arg && !sp.arg) || (o->arg && sp.arg && oql_expr_same(o->arg, sp.arg))))
+      idx = i;
+  }
+  if (idx < 0) {
+    if (c->naggs == c->aggcap) {
+      int cap = c->aggcap ? c->aggcap * 2 : 8;
+      oql_agg_spec *na = orb_arena_alloc(b->a, sizeof(oql_agg_spec) * (size_t)cap);
+      if (c->naggs) memcpy(na, c->aggs, sizeof(oql_agg_spec) * (size_t)c->naggs);
+      c->aggs = na;
+      c->aggcap = cap;
+    }
+    idx = c->naggs;
+    c->aggs[c->naggs++] = sp;
+  }
+  orb_expr *m = orb_expr_column(b->a, -1 - idx, sp.type);
+  m->pos = pos;
+  *out = m;
+  return ORB_OK;
+}
+
+orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,
+                      orb_expr **out, orb_err *e) {
+  oql_binder *b = c->b;
+  if (oql_is_agg_name(name)) return bind_agg(c, name, args, n, distinct, star, pos, out, e);
+  if (strcmp(name, "coalesce") == 0) return oql_b_coalesce(b, args, n, pos, out, e);
+  if (strcmp(name, "nullif") == 0 && n == 2) return oql_b_nullif(b, args[0], args[1], pos, out, e);
+  if (distinct || star)
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", pos, "%s specified, but %s is not an aggregate function",
+                        star ? "*" : "DISTINCT", name);
+  const orb_func *f = orb_func_lookup(name);
+  orb_type *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)(n + 1));
+  for (int i = 0; i < n; i++) {
+    sync_param(b, args[i]);
+    types[i] = oql_is_unknown(args[i]) || args[i]->type.id == ORB_T_NULL ? orb_type_make(ORB_T_TEXT) : args[i]->type;
+  }
+  orb_type rt;
+  orb_err tmp;
+  orb_err_clear(&tmp);
+  bool ok = f && n >= f->min_args && (f->max_args < 0 || n <= f->max_args);
+  if (ok) {
+    /* NULL literals and unknowns are offered as text; a resolver may ask for another type */
+    ok = f->resolve(f, n, types, &rt, &tmp) == ORB_OK;
+  }
+  if (!ok) {
+    if (f && tmp.code != ORB_OK && tmp.code != ORB_ERR_UNDEFINED) {
+      *e = tmp;
+      if (!e->pos) e->pos = pos;
+      return e->code;
+    }
+    orb_buf sig = ORB_BUF_INIT;
+    for (int i = 0; i < n; i++) {
+      if (i) orb_buf_puts(&sig, ", ");
+      orb_buf_puts(&sig, oql_type_name(b, args[i]));
+    }
+    orb_status st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s(%s) does not exist", name,
+                                 sig.data ? sig.data : "");
+    orb_buf_free(&sig);
+    return st;
+  }
+  orb_expr *x = orb_expr_new(b->a, ORB_E_FUNC, rt, n);
+  x->func = f;
+  x->pos = pos;
+  for (int i = 0; i < n; i++) {
+    x->args[i] = args[i];
+    if (args[i]->type.id == ORB_T_NULL && !oql_is_unknown(args[i])) {
+      x->args[i] = oql_mk_const(b, orb_null((orb_type_id)types[i].id), types[i], args[i]->pos);
+      continue;
+    }
+    orb_status st = oql_coerce(b, &x->args[i], types[i], e);
+    if (st != ORB_OK) return st;
+  }
+  *out = x;
+  return ORB_OK;
+}
+
+/* Remaining unknown literals/parameters become text; PARAM nodes pick up
+** types fixed after they were created. */
+static void settle(oql_binder *b, orb_expr **px) {
+  orb_expr *x = *px;
+  if (x->kind == ORB_E_PARAM && x->slot < b->nparams) {
+    if (b->param_types[x->slot].id == ORB_T_NULL && x->type.id != ORB_T_NULL) b->param_types[x->slot] = x->type;
+    if (x->type.id == ORB_T_NULL) x->type = b->param_types[x->slot];
+    if (x->type.id == ORB_T_NULL) {
+      x->type = orb_type_make(ORB_T_TEXT);
+      b->param_types[x->slot] = x->type;
+    }
+  }
+  if (x->kind == ORB_E_CONST && (x->flags & OQL_EF_UNKNOWN)) x->flags &= (uint16_t)~OQL_EF_UNKNOWN;
+  for (int i = 0; i < x->nargs; i++) settle(b, &x->args[i]);
+}
+
+orb_status oql_b_finish(oql_binder *b, orb_expr **x, orb_err *e) {
+  if (!*x) return ORB_OK;
+  settle(b, x);
+  return orb_expr_fold(b->a, x, &b->fold_ctx, e);
+}

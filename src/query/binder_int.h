@@ -1,0 +1,227 @@
+/*
+** query/binder_int.h — shared internals of the binder (binder_*.c only).
+**
+** Typing rules follow PostgreSQL:
+**  - a string literal is of type "unknown" until its context decides: it
+**    takes the type of the other operand of a comparison, of the column it
+**    is assigned to, or of the parameter a function resolver asks for, and
+**    is converted with that type's input syntax at bind time (so
+**    `ts >= '2026-01-01'` compares timestamps); with no context it is text.
+**    Such constants carry OQL_EF_UNKNOWN in their flags (a binder-private
+**    bit the evaluator ignores);
+**  - a parameter $n whose type is not known yet has type ORB_T_NULL; the
+**    first context that needs a type fixes it (oql_binder.param_types);
+**  - known types meet at orb_type_common(), with casts inserted on both sides.
+**
+** Scopes: the columns a FROM clause makes visible, each with a gid
+** (bound.h).  Aggregates met while binding a select list, HAVING or ORDER
+** BY are collected in the select context and replaced by marker columns with
+** negative slots (-1 - aggregate index) until oql_group_rewrite() turns the
+** expression into post-aggregate slots.
+*/
+#ifndef ORB_QUERY_BINDER_INT_H
+#define ORB_QUERY_BINDER_INT_H
+
+#include "query/binder.h"
+#include "types/value.h"
+
+#define OQL_EF_UNKNOWN 0x8000   /* CONST: untyped string literal */
+
+typedef struct oql_scope_col {
+  const char *qual;              /* table alias/name, NULL for unnamed derived columns */
+  const char *name;
+  int gid;
+  orb_type type;
+} oql_scope_col;
+
+typedef struct oql_scope {
+  oql_scope_col *cols;
+  int n, cap;
+} oql_scope;
+
+/* State of one SELECT being bound. */
+typedef struct oql_selctx {
+  oql_binder *b;
+  oql_scope scope;
+  int ngids;
+  const char **gid_names;        /* gid -> column name, for messages */
+  int gid_cap;
+  /* aggregates */
+  bool allow_aggs;               /* in select list / HAVING / ORDER BY */
+  bool in_agg;                   /* inside an aggregate's argument */
+  oql_agg_spec *aggs;
+  int naggs, aggcap;
+  const char *agg_ctx;           /* "WHERE", "GROUP BY", ... for the error when aggregates are not allowed */
+} oql_selctx;
+
+void oql_scope_add(oql_binder *b, oql_scope *s, const char *qual, const char *name, int gid, orb_type type);
+int oql_selctx_new_gid(oql_selctx *c, const char *name);
+
+/* Record that the statement depends on table t. */
+void oql_binder_dep(oql_binder *b, orb_table *t);
+/* Table by name, with the PostgreSQL error (42P01) at pos. */
+orb_status oql_binder_table(oql_binder *b, const char *name, int pos, orb_table **out, orb_err *e);
+
+/* Whether e is an untyped literal or a parameter of unknown type. */
+bool oql_is_unknown(const orb_expr *x);
+/* Give x type t: converts an unknown literal (input syntax of t), fixes an
+** unknown parameter's type, or wraps x in a CAST when its type differs. */
+orb_status oql_coerce(oql_binder *b, orb_expr **x, orb_type t, orb_err *e);
+/* Like oql_coerce for assignment to a column: errors (42804) when no
+** assignment cast exists. colname for the message. */
+orb_status oql_coerce_assign(oql_binder *b, orb_expr **x, orb_type t, const char *colname, orb_err *e);
+/* Bring both operands to a common type (comparison, CASE, IN, COALESCE...).
+** Unknowns take the other side's type; two unknowns become text. */
+orb_status oql_unify(oql_binder *b, orb_expr **x, orb_expr **y, int pos, orb_err *e);
+orb_status oql_unify_list(oql_binder *b, orb_expr **xs, int n, int pos, orb_type *out, orb_err *e);
+/* Require a boolean operand (`what` names the construct: "AND", "WHERE"). */
+orb_status oql_require_bool(oql_binder *b, orb_expr **x, const char *what, orb_err *e);
+
+/* Constructors. */
+orb_expr *oql_mk_const(oql_binder *b, orb_value v, orb_type t, int pos);
+orb_expr *oql_mk_cmp(oql_binder *b, orb_cmp_op op, orb_expr *l, orb_expr *r, int pos);
+orb_expr *oql_mk_bool2(oql_binder *b, orb_expr_kind kind, orb_expr *l, orb_expr *r);
+
+/* Structural equality of bound expressions (GROUP BY matching). */
+bool oql_expr_same(const orb_expr *a, const orb_expr *b);
+/* Rewrite a grouped query's expression into post-aggregate slots. */
+orb_status oql_group_rewrite(oql_selctx *c, orb_expr **group, int ngroup, orb_expr **x, orb_err *e);
+
+/* PostgreSQL's type name for messages ("integer", "text", "unknown"). */
+const char *oql_type_name(oql_binder *b, const orb_expr *x);
+
+/* Type of an integer/decimal literal written in SQL. */
+orb_status oql_number_literal(oql_binder *b, const char *text, size_t n, int pos, orb_expr **out, orb_err *e);
+
+#endif
+
+/* --- expression builders (binder_expr.c): the AST walker calls these with
+** already-bound operands; each checks and coerces types. ------------------ */
+#ifndef ORB_QUERY_BINDER_BUILD_H
+#define ORB_QUERY_BINDER_BUILD_H
+
+orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int pos, orb_expr **out, orb_err *e);
+orb_expr *oql_b_param(oql_binder *b, int n /* 1-based */, int pos);
+orb_expr *oql_b_string(oql_binder *b, const char *s, size_t n, int pos);
+orb_expr *oql_b_null(oql_binder *b, int pos);
+orb_expr *oql_b_bool(oql_binder *b, bool v, int pos);
+orb_status oql_b_typed_literal(oql_binder *b, orb_type t, const char *s, size_t n, int pos, orb_expr **out,
+                               orb_err *e);
+orb_status oql_b_cmp(oql_binder *b, orb_cmp_op op, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_arith(oql_binder *b, orb_arith_op op, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_neg(oql_binder *b, orb_expr *x, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_logic(oql_binder *b, orb_expr_kind kind /* AND, OR */, orb_expr *l, orb_expr *r, orb_expr **out,
+                       orb_err *e);
+orb_status oql_b_not(oql_binder *b, orb_expr *x, int pos, orb_expr **out, orb_err *e);
+orb_expr *oql_b_is_null(oql_binder *b, orb_expr *x, bool negate, int pos);
+/* which: 1 TRUE, 0 FALSE, 2 UNKNOWN */
+orb_status oql_b_is_bool(oql_binder *b, orb_expr *x, int which, bool negate, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_distinct_from(oql_binder *b, orb_expr *l, orb_expr *r, bool negate, int pos, orb_expr **out,
+                               orb_err *e);
+orb_status oql_b_in(oql_binder *b, orb_expr *x, orb_expr **list, int n, bool negate, int pos, orb_expr **out,
+                    orb_err *e);
+orb_status oql_b_between(oql_binder *b, orb_expr *x, orb_expr *lo, orb_expr *hi, bool negate, int pos,
+                         orb_expr **out, orb_err *e);
+orb_status oql_b_like(oql_binder *b, orb_expr *x, orb_expr *pat, bool icase, bool negate, int pos, orb_expr **out,
+                      orb_err *e);
+/* CASE [operand] WHEN w THEN t ... [ELSE el] END */
+orb_status oql_b_case(oql_binder *b, orb_expr *operand, orb_expr **whens, orb_expr **thens, int n, orb_expr *el,
+                      int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_coalesce(oql_binder *b, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_nullif(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr **out, orb_err *e);
+/* Scalar function or aggregate call (star: count(*)). */
+orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,
+                      orb_expr **out, orb_err *e);
+/* Whether name is an aggregate function. */
+bool oql_is_agg_name(const char *name);
+/* Finish an expression: unknown literals become text; constant folding. */
+orb_status oql_b_finish(oql_binder *b, orb_expr **x, orb_err *e);
+
+#endif
+
+/* --- FROM items (binder_from.c) ------------------------------------------- */
+oql_from *oql_from_table(oql_selctx *c, orb_table *t, const char *alias);
+oql_from *oql_from_subquery(oql_selctx *c, oql_bselect *sub, const char *alias, const char *const *colnames,
+                            int ncolnames);
+orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
+                           int ncolnames, int pos, oql_from **out, orb_err *e);
+orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const char *alias,
+                           const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
+oql_from *oql_from_join(oql_selctx *c, oql_join_type jt, oql_from *l, oql_from *r, orb_expr *cond);
+
+/* --- SELECT assembly (binder_select.c) ------------------------------------- */
+typedef struct oql_select_items {
+  orb_expr **exprs;
+  const char **names;
+  int n, cap;
+} oql_select_items;
+
+typedef struct oql_select_parts {
+  oql_from *from;
+  orb_expr *where;
+  orb_expr **group;
+  int ngroup;
+  orb_expr *having;              /* gids with aggregate markers */
+  oql_select_items items;        /* visible items then hidden ORDER BY keys */
+  int nvisible;
+  bool distinct;
+  oql_sort_key *sort;
+  int nsort;
+  int first_hidden_pos;
+  orb_expr *limit, *offset;
+} oql_select_parts;
+
+void oql_select_items_init(oql_select_items *it);
+void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, const char *name);
+/* Append the columns of `*` or `qual.*`. */
+orb_status oql_expand_star(oql_selctx *c, const char *qual, int pos, oql_select_items *it, orb_err *e);
+/* Index of the visible output named `name`, -1 if none. */
+int oql_find_output(const oql_select_items *it, int nvisible, const char *name, bool *ambiguous);
+/* Index of an output equal to x, appending x as a hidden output if none. */
+int oql_match_or_add_output(oql_binder *b, oql_select_items *it, orb_expr *x);
+orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect **out, orb_err *e);
+
+/* --- DML helpers (binder_dml.c) ---------------------------------------------- */
+void oql_selctx_init(oql_selctx *c, oql_binder *b);
+/* Put a table's columns in scope with gid == schema position (the first table added). */
+void oql_scope_table(oql_selctx *c, orb_table *t, const char *qual);
+/* Target columns of an INSERT (names NULL: all, in schema order) as schema positions. */
+orb_status oql_insert_columns(oql_binder *b, orb_table *t, const char *const *names, const int *pos, int n,
+                              int **cols, int *ncols, orb_err *e);
+/* Source of INSERT ... VALUES: rows[r][i] for cols[i] (NULL entry = DEFAULT). */
+orb_status oql_insert_values(oql_binder *b, orb_table *t, const int *cols, int ncols, orb_expr ***rows,
+                             const int *rowlen, const int *rowpos, int nrows, orb_expr **defaults, oql_op **source,
+                             orb_err *e);
+/* Source of INSERT ... SELECT: a projection over the planned select. */
+orb_status oql_insert_select(oql_binder *b, orb_table *t, const int *cols, int ncols, oql_op *sel, int nvisible,
+                             int pos, orb_expr **defaults, oql_op **source, orb_err *e);
+
+/* --- the AST walker (binder_walk_expr.c, binder_walk_select.c, binder_stmt.c) --
+** Walks parse trees (ast.h) bottom-up, calling the builders above. */
+#ifndef ORB_QUERY_BINDER_WALK_H
+#define ORB_QUERY_BINDER_WALK_H
+
+#include "query/ast.h"
+
+/* Bind an expression in the select context c (its scope, aggregate rules).
+** The result is finished (oql_b_finish): unknown literals settled, folded. */
+orb_status oql_walk_expr(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e);
+/* The same without finishing (operands of enclosing builders). */
+orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e);
+/* Resolve a written type name; errors at its position. */
+orb_status oql_walk_type(oql_binder *b, const oql_typename *tn, orb_type *out, orb_err *e);
+/* Bind a whole SELECT (with its own scope and gids). */
+orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect **out, orb_err *e);
+/* Bind a SELECT and plan it: the root operator, its visible column count and names. */
+orb_status oql_walk_query(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
+                          const char ***names, orb_err *e);
+/* Statement kinds (binder_stmt_dml.c, binder_stmt_ddl.c). */
+orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
+orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
+orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
+/* The bound DEFAULT expression of column col of t (NULL constant when it has none). */
+orb_status oql_column_default(oql_binder *b, orb_table *t, int col, orb_expr **out, orb_err *e);
+
+#endif

@@ -1,0 +1,101 @@
+/* query/binder_select.c — assembling a bound SELECT once its parts are bound:
+** star expansion, GROUP BY validity, ORDER BY slots (binder_int.h). */
+#include "query/binder_int.h"
+
+#include <string.h>
+
+void oql_select_items_init(oql_select_items *it) { memset(it, 0, sizeof *it); }
+
+void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, const char *name) {
+  if (it->n == it->cap) {
+    int cap = it->cap ? it->cap * 2 : 16;
+    orb_expr **nx = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)cap);
+    const char **nn = orb_arena_alloc(b->a, sizeof(char *) * (size_t)cap);
+    if (it->n) {
+      memcpy(nx, it->exprs, sizeof(orb_expr *) * (size_t)it->n);
+      memcpy(nn, it->names, sizeof(char *) * (size_t)it->n);
+    }
+    it->exprs = nx;
+    it->names = nn;
+    it->cap = cap;
+  }
+  it->exprs[it->n] = x;
+  it->names[it->n] = name;
+  it->n++;
+}
+
+orb_status oql_expand_star(oql_selctx *c, const char *qual, int pos, oql_select_items *it, orb_err *e) {
+  int added = 0;
+  for (int i = 0; i < c->scope.n; i++) {
+    const oql_scope_col *sc = &c->scope.cols[i];
+    if (qual && (!sc->qual || strcmp(sc->qual, qual) != 0)) continue;
+    orb_expr *x = orb_expr_column(c->b->a, sc->gid, sc->type);
+    x->pos = pos;
+    oql_select_items_add(c->b, it, x, sc->name);
+    added++;
+  }
+  if (qual && added == 0)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", qual);
+  if (!qual && c->scope.n == 0)
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", pos, "SELECT * with no tables specified is not valid");
+  return ORB_OK;
+}
+
+int oql_find_output(const oql_select_items *it, int nvisible, const char *name, bool *ambiguous) {
+  int found = -1;
+  *ambiguous = false;
+  for (int i = 0; i < nvisible; i++)
+    if (it->names[i] && strcmp(it->names[i], name) == 0) {
+      if (found >= 0 && !oql_expr_same(it->exprs[found], it->exprs[i])) *ambiguous = true;
+      if (found < 0) found = i;
+    }
+  return found;
+}
+
+int oql_match_or_add_output(oql_binder *b, oql_select_items *it, orb_expr *x) {
+  for (int i = 0; i < it->n; i++)
+    if (oql_expr_same(it->exprs[i], x)) return i;
+  oql_select_items_add(b, it, x, NULL);
+  return it->n - 1;
+}
+
+orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect **out, orb_err *e) {
+  oql_binder *b = c->b;
+  oql_bselect *s = orb_arena_zalloc(b->a, sizeof *s);
+  s->from = p->from;
+  s->where = p->where;
+  s->ngroup = p->ngroup;
+  s->group = p->group;
+  s->naggs = c->naggs;
+  s->aggs = c->aggs;
+  s->grouped = p->ngroup > 0 || c->naggs > 0 || p->having;
+  s->nout = p->items.n;
+  s->nvisible = p->nvisible;
+  s->out = p->items.exprs;
+  s->out_names = p->items.names;
+  s->distinct = p->distinct;
+  s->nsort = p->nsort;
+  s->sort = p->sort;
+  s->limit = p->limit;
+  s->offset = p->offset;
+  orb_status st;
+  if (p->distinct && s->nout > s->nvisible)
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", p->first_hidden_pos,
+                        "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+  if (s->grouped) {
+    for (int i = 0; i < s->nout; i++)
+      if ((st = oql_group_rewrite(c, s->group, s->ngroup, &s->out[i], e)) != ORB_OK) return st;
+    if (p->having) {
+      orb_expr *h = p->having;
+      if ((st = oql_group_rewrite(c, s->group, s->ngroup, &h, e)) != ORB_OK) return st;
+      s->having = h;
+    }
+  } else {
+    for (int i = 0; i < s->nout; i++)
+      if (s->out[i]->kind == ORB_E_COLUMN && s->out[i]->slot < 0)
+        return orb_err_set(e, ORB_ERR_INTERNAL, "aggregate outside a grouped query");
+  }
+  s->ngids = c->ngids;
+  *out = s;
+  return ORB_OK;
+}

@@ -1,0 +1,107 @@
+/* query/binder_stmt.c — oql_bind(): one parsed statement to a bound one,
+** dispatching on its kind; oql_compile(): parse + bind. */
+#include "query/binder_int.h"
+
+#include <string.h>
+
+#include "query/parser.h"
+
+/* Result columns of statements whose rows are all text. */
+static void text_columns(oql_binder *b, oql_bstmt *out, int n, const char *const *names) {
+  out->ncols = n;
+  out->names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)n);
+  out->types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)n);
+  for (int i = 0; i < n; i++) {
+    out->names[i] = names[i];
+    out->types[i] = orb_type_make(ORB_T_TEXT);
+  }
+}
+
+static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
+  orb_status st;
+  out->kind = ast->kind;
+  switch (ast->kind) {
+  case OQL_S_SELECT:
+    out->reads = true;
+    if ((st = oql_walk_query(b, ast->select, &out->root, &out->ncols, &out->names, e)) != ORB_OK) return st;
+    out->types = out->root->types;
+    return ORB_OK;
+  case OQL_S_INSERT:
+    return oql_bind_insert(b, ast, out, e);
+  case OQL_S_UPDATE:
+  case OQL_S_DELETE:
+    return oql_bind_modify(b, ast, out, e);
+  case OQL_S_CREATE_TABLE:
+  case OQL_S_CREATE_TABLE_AS:
+  case OQL_S_DROP_TABLE:
+  case OQL_S_ALTER_TABLE:
+  case OQL_S_COPY_FROM:
+  case OQL_S_COPY_TO:
+    return oql_bind_ddl(b, ast, out, e);
+  case OQL_S_SHOW_TABLES: {
+    static const char *const names[] = {"name"};
+    out->reads = true;
+    text_columns(b, out, 1, names);
+    return ORB_OK;
+  }
+  case OQL_S_DESCRIBE: {
+    static const char *const names[] = {"column_name", "data_type", "is_nullable", "column_default", "primary_key"};
+    orb_table *t;
+    if ((st = oql_binder_table(b, ast->names[0], ast->name_pos ? ast->name_pos[0] : ast->pos, &t, e)) != ORB_OK)
+      return st;
+    out->table_name = t->name;
+    out->reads = true;
+    text_columns(b, out, 5, names);
+    return ORB_OK;
+  }
+  case OQL_S_EXPLAIN: {
+    static const char *const names[] = {"QUERY PLAN"};
+    if (ast->inner->kind == OQL_S_EXPLAIN)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", ast->inner->pos, "syntax error at or near \"EXPLAIN\"");
+    oql_bstmt *in = orb_arena_zalloc(b->a, sizeof *in);
+    if ((st = bind_stmt(b, ast->inner, in, e)) != ORB_OK) {
+      out->inner = in;   /* released with the statement */
+      return st;
+    }
+    out->inner = in;
+    out->analyze = ast->analyze;
+    out->reads = true;
+    /* EXPLAIN ANALYZE runs the statement, as PostgreSQL does */
+    out->writes = ast->analyze && in->writes;
+    text_columns(b, out, 1, names);
+    return ORB_OK;
+  }
+  case OQL_S_SET:
+    out->setting = ast->setting;
+    out->value = ast->value;
+    return ORB_OK;
+  case OQL_S_SHOW: {
+    const char *names[] = {ast->setting};
+    out->setting = ast->setting;
+    text_columns(b, out, 1, names);
+    return ORB_OK;
+  }
+  case OQL_S_CHECKPOINT:
+  case OQL_S_BEGIN:
+  case OQL_S_COMMIT:
+  case OQL_S_ROLLBACK:
+    return ORB_OK;
+  }
+  return orb_err_set(e, ORB_ERR_INTERNAL, "unexpected statement kind %d", (int)ast->kind);
+}
+
+orb_status oql_bind(oql_binder *b, const void *ast, oql_bstmt *out, orb_err *e) {
+  memset(out, 0, sizeof *out);
+  orb_status st = bind_stmt(b, (const oql_stmt_ast *)ast, out, e);
+  out->deps = b->deps;
+  out->ndeps = b->ndeps;
+  return st;
+}
+
+orb_status oql_compile(oql_binder *b, const char *sql, const char **tail, oql_bstmt *out, bool *empty, orb_err *e) {
+  oql_stmt_ast *ast;
+  memset(out, 0, sizeof *out);
+  orb_status st = oql_parse(b->a, sql, tail, &ast, empty, e);
+  if (st != ORB_OK || *empty) return st;
+  return oql_bind(b, ast, out, e);
+}

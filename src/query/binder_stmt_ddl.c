@@ -1,0 +1,219 @@
+/* query/binder_stmt_ddl.c — binding parsed CREATE/DROP/ALTER TABLE and COPY. */
+#include "query/binder_int.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "base/mem.h"
+
+/* Type, nullability and DEFAULT of a column definition; the default is bound
+** against the column's type now so that a bad one fails at CREATE time. */
+static orb_status walk_coldef(oql_binder *b, const oql_coldef_ast *cd, orb_type *type, orb_expr **def, orb_err *e) {
+  orb_status st = oql_walk_type(b, &cd->type, type, e);
+  if (st != ORB_OK) return st;
+  *def = NULL;
+  if (!cd->def) return ORB_OK;
+  oql_selctx dc;
+  oql_selctx_init(&dc, b);
+  dc.agg_ctx = "DEFAULT expressions";
+  orb_expr *x;
+  if ((st = oql_walk_operand(&dc, cd->def, &x, e)) != ORB_OK) {
+    if (e->code == ORB_ERR_UNDEFINED && cd->def->kind == OQL_X_COLUMN)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "0A000", cd->def->pos, "cannot use column reference in DEFAULT expression");
+    return st;
+  }
+  if ((st = oql_coerce_assign(b, &x, *type, cd->name, e)) != ORB_OK || (st = oql_b_finish(b, &x, e)) != ORB_OK) return st;
+  *def = x;
+  return ORB_OK;
+}
+
+static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
+  const oql_create_ast *cr = &ast->create;
+  out->table_name = cr->table;
+  out->if_exists = cr->if_not_exists;
+  out->writes = true;
+  orb_schema *s = orb_calloc(1, sizeof *s);
+  orb_schema_init(s);
+  out->schema = s;   /* freed with the statement, also on error */
+  orb_status st;
+  if (cr->as) {
+    out->kind = OQL_S_CREATE_TABLE_AS;
+    out->reads = true;
+    int n;
+    const char **names;
+    if ((st = oql_walk_query(b, cr->as, &out->root, &n, &names, e)) != ORB_OK) return st;
+    for (int i = 0; i < n; i++) {
+      if (orb_schema_find(s, names[i]) >= 0)
+        return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", cr->as->pos, "column \"%s\" specified more than once", names[i]);
+      orb_type t = out->root->types[i];
+      if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
+      orb_schema_add_column(s, names[i], t, false, NULL);
+    }
+    return ORB_OK;
+  }
+  int npk = 0;
+  for (int i = 0; i < cr->ncols; i++) {
+    const oql_coldef_ast *cd = &cr->cols[i];
+    if (orb_schema_find(s, cd->name) >= 0)
+      return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", cd->pos, "column \"%s\" specified more than once", cd->name);
+    orb_type t;
+    orb_expr *def;
+    if ((st = walk_coldef(b, cd, &t, &def, e)) != ORB_OK) return st;
+    orb_schema_add_column(s, cd->name, t, cd->not_null || cd->primary_key, cd->default_sql);
+    if (cd->primary_key) npk++;
+  }
+  if (npk + (cr->npk ? 1 : 0) > 1)
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42P16", cr->pk_clause_pos ? cr->pk_clause_pos : ast->pos,
+                        "multiple primary keys for table \"%s\" are not allowed", cr->table);
+  s->pk = orb_calloc((size_t)(cr->npk + 1), sizeof(int32_t));
+  for (int i = 0; i < cr->ncols && npk; i++)
+    if (cr->cols[i].primary_key) s->pk[s->npk++] = s->cols[i].field_id;
+  for (int k = 0; k < cr->npk; k++) {
+    int col = orb_schema_find(s, cr->pk_cols[k]);
+    if (col < 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", cr->pk_pos ? cr->pk_pos[k] : cr->pk_clause_pos,
+                          "column \"%s\" named in key does not exist", cr->pk_cols[k]);
+    for (int j = 0; j < s->npk; j++)
+      if (s->pk[j] == s->cols[col].field_id)
+        return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", cr->pk_pos ? cr->pk_pos[k] : cr->pk_clause_pos,
+                            "column \"%s\" appears twice in primary key constraint", cr->pk_cols[k]);
+    s->cols[col].not_null = true;
+    s->pk[s->npk++] = s->cols[col].field_id;
+  }
+  return ORB_OK;
+}
+
+static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
+  const oql_alter_ast *al = &ast->alter;
+  orb_table *t;
+  orb_status st = oql_binder_table(b, al->table, al->table_pos, &t, e);
+  if (st != ORB_OK) return st;
+  out->table_name = t->name;
+  out->alter = al->kind;
+  out->writes = true;
+  out->if_exists = al->if_exists;
+  switch (al->kind) {
+  case OQL_ALTER_ADD_COLUMN:
+    if (al->col.primary_key)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->col.pos,
+                          "adding a primary key column to an existing table is not supported");
+    out->col_name = al->col.name;
+    out->col_not_null = al->col.not_null;
+    out->col_default_sql = al->col.default_sql;
+    return walk_coldef(b, &al->col, &out->col_type, &out->col_default, e);
+  case OQL_ALTER_DROP_COLUMN:
+    out->col_name = al->name;
+    return ORB_OK;
+  case OQL_ALTER_RENAME_COLUMN:
+    out->col_name = al->name;
+    out->new_name = al->new_name;
+    return ORB_OK;
+  case OQL_ALTER_RENAME_TABLE:
+    out->new_name = al->new_name;
+    return ORB_OK;
+  }
+  return ORB_OK;
+}
+
+static bool truthy(const char *v) {
+  return !v || strcasecmp(v, "true") == 0 || strcasecmp(v, "on") == 0 || strcmp(v, "1") == 0;
+}
+
+static orb_status one_char(const oql_copy_opt_ast *o, char *out, orb_err *e) {
+  if (!o->value || strlen(o->value) != 1)
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "0A000", o->pos, "COPY %s must be a single one-byte character",
+                        o->name);
+  *out = o->value[0];
+  return ORB_OK;
+}
+
+static orb_status copy_options(const oql_copy_ast *cp, oql_copy_opts *o, orb_err *e) {
+  oql_copy_opts_init(o);
+  bool have_escape = false;
+  for (int i = 0; i < cp->nopts; i++) {
+    const oql_copy_opt_ast *op = &cp->opts[i];
+    orb_status st = ORB_OK;
+    if (strcmp(op->name, "format") == 0) {
+      if (!op->value || strcasecmp(op->value, "csv") != 0)
+        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", op->pos, "COPY format \"%s\" is not supported (use csv)",
+                            op->value ? op->value : "");
+    } else if (strcmp(op->name, "csv") == 0) {
+      /* old syntax: WITH CSV */
+    } else if (strcmp(op->name, "header") == 0) {
+      o->header = truthy(op->value);
+    } else if (strcmp(op->name, "delimiter") == 0) {
+      st = one_char(op, &o->delim, e);
+    } else if (strcmp(op->name, "quote") == 0) {
+      st = one_char(op, &o->quote, e);
+    } else if (strcmp(op->name, "escape") == 0) {
+      st = one_char(op, &o->escape, e);
+      have_escape = true;
+    } else if (strcmp(op->name, "null") == 0) {
+      o->null_str = op->value ? op->value : "";
+    } else {
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", op->pos, "option \"%s\" not recognized", op->name);
+    }
+    if (st != ORB_OK) return st;
+  }
+  if (!have_escape) o->escape = o->quote;
+  if (o->delim == o->quote)
+    return orb_err_set(e, ORB_ERR_SYNTAX, "COPY delimiter and quote must be different");
+  return ORB_OK;
+}
+
+static orb_status bind_copy(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
+  const oql_copy_ast *cp = &ast->copy;
+  orb_status st;
+  if (cp->stdio)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", ast->pos,
+                        "COPY %s is only available through the server; give a file name", cp->to ? "TO STDOUT" : "FROM STDIN");
+  if ((st = copy_options(cp, &out->copy, e)) != ORB_OK) return st;
+  out->path = cp->path;
+  if (cp->query) {
+    out->reads = true;
+    return oql_walk_query(b, cp->query, &out->root, &out->ncols, &out->names, e);
+  }
+  orb_table *t;
+  if ((st = oql_binder_table(b, cp->table, cp->table_pos, &t, e)) != ORB_OK) return st;
+  out->table_name = t->name;
+  int *cols, ncols;
+  if ((st = oql_insert_columns(b, t, cp->cols, cp->col_pos, cp->ncols, &cols, &ncols, e)) != ORB_OK) return st;
+  if (cp->to) {
+    /* COPY t (cols) TO: a scan of those columns */
+    out->reads = true;
+    out->root = oql_scan_new(b->a, t, cols, ncols, NULL);
+    out->ncols = ncols;
+    out->names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(ncols + 1));
+    for (int i = 0; i < ncols; i++) out->names[i] = t->schema.cols[cols[i]].name;
+    return ORB_OK;
+  }
+  out->writes = true;
+  out->copy_cols = cols;
+  out->ncopy = ncols;
+  out->copy_defaults = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(t->schema.ncols + 1));
+  for (int c = 0; c < t->schema.ncols; c++)
+    if ((st = oql_column_default(b, t, c, &out->copy_defaults[c], e)) != ORB_OK) return st;
+  return ORB_OK;
+}
+
+orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
+  switch (ast->kind) {
+  case OQL_S_CREATE_TABLE:
+  case OQL_S_CREATE_TABLE_AS:
+    return bind_create(b, ast, out, e);
+  case OQL_S_DROP_TABLE:
+    if (ast->nnames != 1)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", ast->pos, "DROP TABLE drops one table at a time");
+    out->table_name = ast->names[0];
+    out->if_exists = ast->if_exists;
+    out->writes = true;
+    return ORB_OK;
+  case OQL_S_ALTER_TABLE:
+    return bind_alter(b, ast, out, e);
+  case OQL_S_COPY_FROM:
+  case OQL_S_COPY_TO:
+    return bind_copy(b, ast, out, e);
+  default:
+    return orb_err_set(e, ORB_ERR_INTERNAL, "not a DDL statement: %d", (int)ast->kind);
+  }
+}

@@ -1,0 +1,200 @@
+/* query/binder_stmt_dml.c — binding parsed INSERT, UPDATE and DELETE. */
+#include "query/binder_int.h"
+
+#include <string.h>
+
+#include "query/parser.h"
+
+orb_status oql_column_default(oql_binder *b, orb_table *t, int col, orb_expr **out, orb_err *e) {
+  const orb_column *c = &t->schema.cols[col];
+  if (!c->default_sql) {
+    *out = oql_mk_const(b, orb_null((orb_type_id)c->type.id), c->type, 0);
+    return ORB_OK;
+  }
+  /* the catalog keeps the expression as written; bind it as `SELECT <default>` */
+  const char *sql = orb_arena_sprintf(b->a, "SELECT %s", c->default_sql);
+  const char *tail;
+  oql_stmt_ast *ast;
+  bool empty;
+  orb_status st = oql_parse(b->a, sql, &tail, &ast, &empty, e);
+  if (st == ORB_OK && (empty || ast->kind != OQL_S_SELECT || ast->select->ntargets != 1))
+    st = orb_err_set(e, ORB_ERR_CORRUPT, "default of column \"%s\" is not an expression: %s", c->name, c->default_sql);
+  if (st != ORB_OK) {
+    e->pos = 0;
+    return st;
+  }
+  oql_selctx dc;
+  oql_selctx_init(&dc, b);
+  dc.agg_ctx = "DEFAULT expressions";
+  orb_expr *x;
+  if ((st = oql_walk_operand(&dc, ast->select->targets[0].expr, &x, e)) == ORB_OK &&
+      (st = oql_coerce_assign(b, &x, c->type, c->name, e)) == ORB_OK && (st = oql_b_finish(b, &x, e)) == ORB_OK) {
+    x->pos = 0;
+    *out = x;
+    return ORB_OK;
+  }
+  e->pos = 0;
+  return st;
+}
+
+/* Bound defaults of every column of t (NULL constants for columns without one). */
+static orb_status table_defaults(oql_binder *b, orb_table *t, orb_expr ***out, orb_err *e) {
+  int n = t->schema.ncols;
+  orb_expr **d = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(n + 1));
+  for (int i = 0; i < n; i++) {
+    orb_status st = oql_column_default(b, t, i, &d[i], e);
+    if (st != ORB_OK) return st;
+  }
+  *out = d;
+  return ORB_OK;
+}
+
+/* SET col = expr, ... against scope c; schema positions into cols. */
+static orb_status walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets, int n, int **cols,
+                            orb_expr ***exprs, orb_err *e) {
+  oql_binder *b = c->b;
+  *cols = orb_arena_alloc(b->a, sizeof(int) * (size_t)(n + 1));
+  *exprs = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(n + 1));
+  for (int i = 0; i < n; i++) {
+    int col = orb_schema_find(&t->schema, sets[i].col);
+    if (col < 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", sets[i].pos, "column \"%s\" of relation \"%s\" does not exist",
+                          sets[i].col, t->name);
+    for (int j = 0; j < i; j++)
+      if ((*cols)[j] == col)
+        return orb_err_setx(e, ORB_ERR_DUPLICATE, "42601", sets[i].pos, "multiple assignments to same column \"%s\"",
+                            sets[i].col);
+    orb_expr *x;
+    orb_status st;
+    if (!sets[i].expr) {
+      st = oql_column_default(b, t, col, &x, e);
+    } else {
+      st = oql_walk_operand(c, sets[i].expr, &x, e);
+      if (st == ORB_OK) st = oql_coerce_assign(b, &x, t->schema.cols[col].type, t->schema.cols[col].name, e);
+      if (st == ORB_OK) st = oql_b_finish(b, &x, e);
+    }
+    if (st != ORB_OK) return st;
+    (*cols)[i] = col;
+    (*exprs)[i] = x;
+  }
+  return ORB_OK;
+}
+
+static orb_status walk_where(oql_selctx *c, const oql_expr_ast *w, orb_expr **out, orb_err *e) {
+  *out = NULL;
+  if (!w) return ORB_OK;
+  c->allow_aggs = false;
+  c->agg_ctx = "WHERE";
+  orb_status st = oql_walk_operand(c, w, out, e);
+  if (st == ORB_OK) st = oql_require_bool(c->b, out, "WHERE", e);
+  if (st == ORB_OK) st = oql_b_finish(c->b, out, e);
+  return st;
+}
+
+/* ON CONFLICT target: must name the primary key (or be omitted with one present). */
+static orb_status check_conflict_target(orb_table *t, const oql_insert_ast *in, orb_err *e) {
+  const orb_schema *s = &t->schema;
+  bool ok = s->npk > 0;
+  if (ok && in->nconflict_cols) {
+    ok = in->nconflict_cols == s->npk;
+    for (int i = 0; ok && i < in->nconflict_cols; i++) {
+      int col = orb_schema_find(s, in->conflict_cols[i]);
+      if (col < 0)
+        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", in->conflict_pos, "column \"%s\" does not exist",
+                            in->conflict_cols[i]);
+      bool in_pk = false;
+      for (int k = 0; k < s->npk; k++) in_pk |= s->pk[k] == s->cols[col].field_id;
+      ok = in_pk;
+    }
+  } else if (ok && in->on_conflict == OQL_CA_UPDATE) {
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", in->conflict_pos,
+                        "ON CONFLICT DO UPDATE requires inference specification or constraint name");
+  }
+  if (!ok)
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", in->conflict_pos,
+                        "there is no unique or exclusion constraint matching the ON CONFLICT specification");
+  return ORB_OK;
+}
+
+orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
+  const oql_insert_ast *in = &ast->insert;
+  orb_table *t;
+  orb_status st = oql_binder_table(b, in->table, in->table_pos, &t, e);
+  if (st != ORB_OK) return st;
+  int *cols, ncols;
+  orb_expr **defaults;
+  if ((st = oql_insert_columns(b, t, in->cols, in->col_pos, in->ncols, &cols, &ncols, e)) != ORB_OK) return st;
+  if ((st = table_defaults(b, t, &defaults, e)) != ORB_OK) return st;
+  oql_binsert *ins = &out->ins;
+  ins->table = t;
+  if (in->select) {
+    oql_op *root;
+    int nvis;
+    const char **names;
+    if ((st = oql_walk_query(b, in->select, &root, &nvis, &names, e)) != ORB_OK) return st;
+    if ((st = oql_insert_select(b, t, cols, ncols, root, nvis, in->select->pos, defaults, &ins->source, e)) != ORB_OK)
+      return st;
+    ins->materialize = true;   /* the source may read the table being written */
+  } else {
+    oql_selctx vc;
+    oql_selctx_init(&vc, b);
+    vc.agg_ctx = "VALUES";
+    int nrows = in->default_values ? 1 : in->nrows;
+    orb_expr ***rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(nrows + 1));
+    int zero = 0;
+    for (int r = 0; r < in->nrows; r++) {
+      rows[r] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(in->row_len[r] + 1));
+      for (int i = 0; i < in->row_len[r]; i++) {
+        rows[r][i] = NULL;
+        if (in->rows[r][i] && (st = oql_walk_operand(&vc, in->rows[r][i], &rows[r][i], e)) != ORB_OK) return st;
+      }
+    }
+    if (in->default_values) {
+      rows[0] = NULL;
+      st = oql_insert_values(b, t, cols, 0, rows, &zero, NULL, 1, defaults, &ins->source, e);
+    } else {
+      st = oql_insert_values(b, t, cols, ncols, rows, in->row_len, in->row_pos, nrows, defaults, &ins->source, e);
+    }
+    if (st != ORB_OK) return st;
+  }
+  if (in->on_conflict != OQL_CA_NONE) {
+    if ((st = check_conflict_target(t, in, e)) != ORB_OK) return st;
+    ins->on_conflict = in->on_conflict == OQL_CA_NOTHING ? OQL_CONFLICT_NOTHING : OQL_CONFLICT_UPDATE;
+    if (in->on_conflict == OQL_CA_UPDATE) {
+      /* existing row as the table's name, the proposed row as `excluded` */
+      oql_selctx uc;
+      oql_selctx_init(&uc, b);
+      uc.agg_ctx = "ON CONFLICT DO UPDATE";
+      oql_scope_table(&uc, t, t->name);
+      oql_scope_table(&uc, t, "excluded");
+      if ((st = walk_sets(&uc, t, in->sets, in->nsets, &ins->set_cols, &ins->set_exprs, e)) != ORB_OK) return st;
+      ins->nset = in->nsets;
+      if ((st = walk_where(&uc, in->conflict_where, &ins->conflict_where, e)) != ORB_OK) return st;
+    }
+  }
+  oql_binsert_init(ins, t);
+  out->writes = true;
+  return ORB_OK;
+}
+
+orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
+  bool upd = ast->kind == OQL_S_UPDATE;
+  const char *name = upd ? ast->update.table : ast->del.table;
+  const char *alias = upd ? ast->update.alias : ast->del.alias;
+  int pos = upd ? ast->update.table_pos : ast->del.table_pos;
+  orb_table *t;
+  orb_status st = oql_binder_table(b, name, pos, &t, e);
+  if (st != ORB_OK) return st;
+  oql_selctx c;
+  oql_selctx_init(&c, b);
+  c.agg_ctx = upd ? "UPDATE" : "DELETE";
+  oql_scope_table(&c, t, alias ? alias : t->name);   /* gid == schema position */
+  oql_bmodify *m = &out->mod;
+  m->table = t;
+  if (upd && (st = walk_sets(&c, t, ast->update.sets, ast->update.nsets, &m->set_cols, &m->set_exprs, e)) != ORB_OK)
+    return st;
+  m->nset = upd ? ast->update.nsets : 0;
+  if ((st = walk_where(&c, upd ? ast->update.where : ast->del.where, &m->pred, e)) != ORB_OK) return st;
+  out->writes = true;
+  return ORB_OK;
+}

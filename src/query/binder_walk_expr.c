@@ -1,0 +1,202 @@
+/* query/binder_walk_expr.c — binding parsed expressions (ast.h) into typed
+** orb_expr trees: each node's operands are bound first, then the builder
+** for the node (binder_expr.c) checks and coerces types. */
+#include "query/binder_int.h"
+
+#include <string.h>
+
+#include "types/datetime.h"
+
+orb_status oql_walk_type(oql_binder *b, const oql_typename *tn, orb_type *out, orb_err *e) {
+  (void)b;
+  orb_status st = orb_type_from_name(tn->name, tn->mods, tn->nmods, out, e);
+  if (st != ORB_OK && !e->pos) e->pos = tn->pos;
+  return st;
+}
+
+static orb_status walk_list(oql_selctx *c, oql_expr_ast *const *xs, int n, orb_expr ***out, orb_err *e) {
+  orb_expr **v = orb_arena_alloc(c->b->a, sizeof(orb_expr *) * (size_t)(n + 1));
+  for (int i = 0; i < n; i++) {
+    orb_status st = oql_walk_operand(c, xs[i], &v[i], e);
+    if (st != ORB_OK) return st;
+  }
+  *out = v;
+  return ORB_OK;
+}
+
+static orb_status walk_typed(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
+  oql_binder *b = c->b;
+  orb_type t;
+  orb_status st = oql_walk_type(b, &x->tname, &t, e);
+  if (st != ORB_OK) return st;
+  if (t.id == ORB_T_INTERVAL && x->unit) {
+    orb_value v = orb_null(ORB_T_INTERVAL);
+    v.isnull = 0;
+    st = orb_interval_from_text_unit(x->text, x->len, x->unit, &v.u.iv, e);
+    if (st != ORB_OK) {
+      if (!e->pos) e->pos = x->pos;
+      return st;
+    }
+    *out = oql_mk_const(b, v, t, x->pos);
+    return ORB_OK;
+  }
+  return oql_b_typed_literal(b, t, x->text, x->len, x->pos, out, e);
+}
+
+static orb_status walk_binary(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
+  oql_binder *b = c->b;
+  orb_expr *l, *r;
+  orb_status st = oql_walk_operand(c, x->l, &l, e);
+  if (st == ORB_OK) st = oql_walk_operand(c, x->r, &r, e);
+  if (st != ORB_OK) return st;
+  switch (x->op) {
+  case OQL_OP_ADD: return oql_b_arith(b, ORB_ARITH_ADD, l, r, x->pos, out, e);
+  case OQL_OP_SUB: return oql_b_arith(b, ORB_ARITH_SUB, l, r, x->pos, out, e);
+  case OQL_OP_MUL: return oql_b_arith(b, ORB_ARITH_MUL, l, r, x->pos, out, e);
+  case OQL_OP_DIV: return oql_b_arith(b, ORB_ARITH_DIV, l, r, x->pos, out, e);
+  case OQL_OP_MOD: return oql_b_arith(b, ORB_ARITH_MOD, l, r, x->pos, out, e);
+  case OQL_OP_POW: return oql_b_arith(b, ORB_ARITH_POW, l, r, x->pos, out, e);
+  case OQL_OP_CONCAT: return oql_b_concat(b, l, r, x->pos, out, e);
+  case OQL_OP_EQ: return oql_b_cmp(b, ORB_CMP_EQ, l, r, x->pos, out, e);
+  case OQL_OP_NE: return oql_b_cmp(b, ORB_CMP_NE, l, r, x->pos, out, e);
+  case OQL_OP_LT: return oql_b_cmp(b, ORB_CMP_LT, l, r, x->pos, out, e);
+  case OQL_OP_LE: return oql_b_cmp(b, ORB_CMP_LE, l, r, x->pos, out, e);
+  case OQL_OP_GT: return oql_b_cmp(b, ORB_CMP_GT, l, r, x->pos, out, e);
+  case OQL_OP_GE: return oql_b_cmp(b, ORB_CMP_GE, l, r, x->pos, out, e);
+  case OQL_OP_AND: return oql_b_logic(b, ORB_E_AND, l, r, out, e);
+  case OQL_OP_OR: return oql_b_logic(b, ORB_E_OR, l, r, out, e);
+  default: return orb_err_setx(e, ORB_ERR_INTERNAL, "XX000", x->pos, "unexpected binary operator %d", (int)x->op);
+  }
+}
+
+static orb_status walk_unary(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
+  orb_expr *l;
+  orb_status st = oql_walk_operand(c, x->l, &l, e);
+  if (st != ORB_OK) return st;
+  switch (x->op) {
+  case OQL_OP_NEG: return oql_b_neg(c->b, l, x->pos, out, e);
+  case OQL_OP_NOT: return oql_b_not(c->b, l, x->pos, out, e);
+  default:
+    /* unary plus: only numbers have it */
+    if (!oql_is_unknown(l) && !orb_type_is_numeric((orb_type_id)l->type.id) && l->type.id != ORB_T_INTERVAL)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", x->pos, "operator does not exist: + %s",
+                          oql_type_name(c->b, l));
+    *out = l;
+    return ORB_OK;
+  }
+}
+
+static orb_status walk_case(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
+  oql_binder *b = c->b;
+  int n = x->nlist / 2;
+  orb_expr *operand = NULL, *el = NULL;
+  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(n + 1));
+  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(n + 1));
+  orb_status st = ORB_OK;
+  if (x->l) st = oql_walk_operand(c, x->l, &operand, e);
+  for (int i = 0; i < n && st == ORB_OK; i++) {
+    st = oql_walk_operand(c, x->list[2 * i], &whens[i], e);
+    if (st == ORB_OK) st = oql_walk_operand(c, x->list[2 * i + 1], &thens[i], e);
+  }
+  if (st == ORB_OK && x->r) st = oql_walk_operand(c, x->r, &el, e);
+  if (st != ORB_OK) return st;
+  return oql_b_case(b, operand, whens, thens, n, el, x->pos, out, e);
+}
+
+static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
+  bool agg = oql_is_agg_name(x->name);
+  bool was_in = c->in_agg;
+  orb_expr **args;
+  if (agg) {
+    /* nested aggregates are refused by the builder; say so before binding the arguments */
+    if (!c->allow_aggs)
+      return orb_err_setx(e, ORB_ERR_TYPE, "42803", x->pos, "aggregate functions are not allowed in %s",
+                          c->agg_ctx ? c->agg_ctx : "this context");
+    if (was_in) return orb_err_setx(e, ORB_ERR_TYPE, "42803", x->pos, "aggregate function calls cannot be nested");
+    c->in_agg = true;
+  }
+  orb_status st = walk_list(c, x->list, x->nlist, &args, e);
+  if (agg) {
+    for (int i = 0; i < x->nlist && st == ORB_OK; i++)
+      if (!oql_is_unknown(args[i])) st = oql_b_finish(c->b, &args[i], e);
+    c->in_agg = was_in;
+  }
+  if (st != ORB_OK) return st;
+  return oql_b_call(c, x->name, args, x->nlist, x->distinct, x->star, x->pos, out, e);
+}
+
+orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
+  oql_binder *b = c->b;
+  orb_status st;
+  orb_expr *l, *r, **list;
+  switch (x->kind) {
+  case OQL_X_COLUMN:
+    return oql_b_column(c, x->qual, x->name, x->pos, out, e);
+  case OQL_X_STAR:
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", x->pos, "\"*\" is not allowed here");
+  case OQL_X_PARAM:
+    if (x->ival < 1 || x->ival > 65535)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P02", x->pos, "there is no parameter $%lld", (long long)x->ival);
+    *out = oql_b_param(b, (int)x->ival, x->pos);
+    return ORB_OK;
+  case OQL_X_NUMBER:
+    return oql_number_literal(b, x->text, x->len, x->pos, out, e);
+  case OQL_X_STRING:
+    *out = oql_b_string(b, x->text, x->len, x->pos);
+    return ORB_OK;
+  case OQL_X_NULL:
+    *out = oql_b_null(b, x->pos);
+    return ORB_OK;
+  case OQL_X_BOOL:
+    *out = oql_b_bool(b, x->ival != 0, x->pos);
+    return ORB_OK;
+  case OQL_X_TYPED:
+    return walk_typed(c, x, out, e);
+  case OQL_X_BINARY:
+    return walk_binary(c, x, out, e);
+  case OQL_X_UNARY:
+    return walk_unary(c, x, out, e);
+  case OQL_X_IS:
+    if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK) return st;
+    if (x->ival == OQL_IS_NULL) {
+      *out = oql_b_is_null(b, l, x->negate, x->pos);
+      return ORB_OK;
+    }
+    return oql_b_is_bool(b, l, x->ival == OQL_IS_TRUE ? 1 : x->ival == OQL_IS_FALSE ? 0 : 2, x->negate, x->pos, out,
+                         e);
+  case OQL_X_DISTINCT:
+    if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = oql_walk_operand(c, x->r, &r, e)) != ORB_OK)
+      return st;
+    return oql_b_distinct_from(b, l, r, x->negate, x->pos, out, e);
+  case OQL_X_IN:
+    if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = walk_list(c, x->list, x->nlist, &list, e)) != ORB_OK)
+      return st;
+    return oql_b_in(b, l, list, x->nlist, x->negate, x->pos, out, e);
+  case OQL_X_BETWEEN:
+    if (x->nlist != 2) return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", x->pos, "malformed BETWEEN");
+    if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = walk_list(c, x->list, 2, &list, e)) != ORB_OK)
+      return st;
+    return oql_b_between(b, l, list[0], list[1], x->negate, x->pos, out, e);
+  case OQL_X_LIKE:
+    if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = oql_walk_operand(c, x->r, &r, e)) != ORB_OK)
+      return st;
+    return oql_b_like(b, l, r, x->icase, x->negate, x->pos, out, e);
+  case OQL_X_CASE:
+    return walk_case(c, x, out, e);
+  case OQL_X_CAST: {
+    orb_type t;
+    if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = oql_walk_type(b, &x->tname, &t, e)) != ORB_OK)
+      return st;
+    return oql_b_cast(b, l, t, x->pos, out, e);
+  }
+  case OQL_X_CALL:
+    return walk_call(c, x, out, e);
+  }
+  return orb_err_setx(e, ORB_ERR_INTERNAL, "XX000", x->pos, "unexpected expression kind %d", (int)x->kind);
+}
+
+orb_status oql_walk_expr(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
+  orb_status st = oql_walk_operand(c, x, out, e);
+  if (st == ORB_OK) st = oql_b_finish(c->b, out, e);
+  return st;
+}

@@ -1,0 +1,401 @@
+/* query/binder_walk_select.c — binding a parsed SELECT: FROM items first
+** (they make the scope), then WHERE, the select list, GROUP BY, HAVING and
+** ORDER BY in PostgreSQL's name-resolution order, then UNION branches. */
+#include "query/binder_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* --- FROM ------------------------------------------------------------------- */
+
+static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e);
+
+/* Expressions of a FROM item (function arguments, VALUES rows) see no columns. */
+static void rowless_ctx(oql_selctx *c, oql_binder *b, const char *what) {
+  oql_selctx_init(c, b);
+  c->agg_ctx = what;
+}
+
+static orb_status walk_from_values(oql_selctx *c, const oql_select_ast *v, const char *alias,
+                                   const char *const *colnames, int ncolnames, int pos, oql_from **out,
+                                   orb_err *e) {
+  oql_binder *b = c->b;
+  oql_selctx vc;
+  rowless_ctx(&vc, b, "VALUES");
+  int ncols = v->nvalues ? v->values_len[0] : 0;
+  orb_expr ***rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(v->nvalues + 1));
+  for (int r = 0; r < v->nvalues; r++) {
+    if (v->values_len[r] != ncols)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", v->values[r][0] ? v->values[r][0]->pos : pos,
+                          "VALUES lists must all be the same length");
+    rows[r] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(ncols + 1));
+    for (int i = 0; i < ncols; i++) {
+      if (!v->values[r][i])
+        return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", pos, "DEFAULT is not allowed in this context");
+      orb_status st = oql_walk_operand(&vc, v->values[r][i], &rows[r][i], e);
+      if (st != ORB_OK) return st;
+    }
+  }
+  return oql_from_values(c, rows, v->nvalues, ncols, alias, colnames, ncolnames, pos, out, e);
+}
+
+static orb_status walk_join(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  if (f->jt == OQL_JA_RIGHT || f->jt == OQL_JA_FULL)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", f->pos, "%s JOIN is not supported yet",
+                        f->jt == OQL_JA_RIGHT ? "RIGHT" : "FULL");
+  oql_from *l, *r;
+  int left_start = c->scope.n;
+  orb_status st = walk_from(c, f->left, &l, e);
+  if (st != ORB_OK) return st;
+  int right_start = c->scope.n;
+  if ((st = walk_from(c, f->right, &r, e)) != ORB_OK) return st;
+  orb_expr *cond = NULL;
+  if (f->on) {
+    bool aggs = c->allow_aggs;
+    const char *ctx = c->agg_ctx;
+    c->allow_aggs = false;
+    c->agg_ctx = "JOIN conditions";
+    st = oql_walk_operand(c, f->on, &cond, e);
+    c->allow_aggs = aggs;
+    c->agg_ctx = ctx;
+    if (st == ORB_OK) st = oql_require_bool(b, &cond, "JOIN/ON", e);
+    if (st == ORB_OK) st = oql_b_finish(b, &cond, e);
+    if (st != ORB_OK) return st;
+  } else if (f->nusing) {
+    /* USING (a, b): left.a = right.a AND left.b = right.b */
+    for (int u = 0; u < f->nusing; u++) {
+      const oql_scope_col *lc = NULL, *rc = NULL;
+      for (int i = left_start; i < c->scope.n; i++) {
+        const oql_scope_col *sc = &c->scope.cols[i];
+        if (strcmp(sc->name, f->using_cols[u]) != 0) continue;
+        if (i < right_start) lc = lc ? lc : sc;
+        else rc = rc ? rc : sc;
+      }
+      if (!lc || !rc)
+        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", f->pos,
+                            "column \"%s\" specified in USING clause does not exist in %s table", f->using_cols[u],
+                            lc ? "right" : "left");
+      orb_expr *lx = orb_expr_column(b->a, lc->gid, lc->type), *rx = orb_expr_column(b->a, rc->gid, rc->type), *eq;
+      lx->pos = rx->pos = f->pos;
+      if ((st = oql_b_cmp(b, ORB_CMP_EQ, lx, rx, f->pos, &eq, e)) != ORB_OK) return st;
+      if (cond && (st = oql_b_logic(b, ORB_E_AND, cond, eq, &eq, e)) != ORB_OK) return st;
+      cond = eq;
+    }
+    if ((st = oql_b_finish(b, &cond, e)) != ORB_OK) return st;
+  } else if (f->jt != OQL_JA_CROSS) {
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", f->pos, "JOIN needs an ON or USING clause");
+  }
+  *out = oql_from_join(c, f->jt == OQL_JA_LEFT ? OQL_JOIN_LEFT : OQL_JOIN_INNER, l, r, cond);
+  return ORB_OK;
+}
+
+static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  orb_status st;
+  switch (f->kind) {
+  case OQL_FA_TABLE: {
+    orb_table *t;
+    if ((st = oql_binder_table(b, f->name, f->pos, &t, e)) != ORB_OK) return st;
+    *out = oql_from_table(c, t, f->alias);
+    return ORB_OK;
+  }
+  case OQL_FA_SUBQUERY: {
+    oql_bselect *sub;
+    if ((st = oql_walk_select(b, f->sub, &sub, e)) != ORB_OK) return st;
+    if (f->ncolnames > sub->nvisible)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", f->pos, "table \"%s\" has %d columns available but %d columns specified",
+                          f->alias ? f->alias : "?", sub->nvisible, f->ncolnames);
+    *out = oql_from_subquery(c, sub, f->alias, f->colnames, f->ncolnames);
+    return ORB_OK;
+  }
+  case OQL_FA_VALUES:
+    return walk_from_values(c, f->sub, f->alias ? f->alias : "*VALUES*", f->colnames, f->ncolnames, f->pos, out, e);
+  case OQL_FA_FUNCTION: {
+    if (strcmp(f->name, "generate_series") != 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "table function %s does not exist", f->name);
+    oql_selctx fc;
+    rowless_ctx(&fc, b, "functions in FROM");
+    orb_expr **args = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(f->nargs + 1));
+    for (int i = 0; i < f->nargs; i++)
+      if ((st = oql_walk_operand(&fc, f->args[i], &args[i], e)) != ORB_OK) return st;
+    return oql_from_series(c, args, f->nargs, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
+  }
+  case OQL_FA_JOIN:
+    return walk_join(c, f, out, e);
+  }
+  return orb_err_set(e, ORB_ERR_INTERNAL, "unexpected FROM item kind %d", (int)f->kind);
+}
+
+/* --- select list ---------------------------------------------------------------- */
+
+/* PostgreSQL's default output name of an expression (FigureColname). */
+static const char *figure_name(const oql_expr_ast *x) {
+  switch (x->kind) {
+  case OQL_X_COLUMN: return x->name;
+  case OQL_X_CALL: return x->name;
+  case OQL_X_CAST: {
+    const char *inner = figure_name(x->l);
+    if (strcmp(inner, "?column?") != 0) return inner;
+    return x->tname.name;
+  }
+  case OQL_X_TYPED: return x->tname.name;
+  case OQL_X_CASE: return "case";
+  case OQL_X_BOOL: return "bool";
+  default: return "?column?";
+  }
+}
+
+/* A select-list entry's name in PostgreSQL's output (type names as PostgreSQL spells them). */
+static const char *output_name(const oql_target *t) {
+  if (t->alias) return t->alias;
+  const char *n = figure_name(t->expr);
+  static const struct { const char *from, *to; } pg[] = {
+      {"integer", "int4"}, {"int", "int4"}, {"bigint", "int8"}, {"smallint", "int2"}, {"real", "float4"},
+      {"double precision", "float8"}, {"double", "float8"}, {"boolean", "bool"}, {"decimal", "numeric"},
+      {"character varying", "varchar"}, {"timestamp with time zone", "timestamptz"},
+      {"timestamp without time zone", "timestamp"}};
+  if (t->expr->kind == OQL_X_CAST || t->expr->kind == OQL_X_TYPED)
+    for (size_t i = 0; i < sizeof pg / sizeof pg[0]; i++)
+      if (strcmp(n, pg[i].from) == 0) return pg[i].to;
+  return n;
+}
+
+static orb_status walk_targets(oql_selctx *c, const oql_select_ast *s, oql_select_items *it, orb_err *e) {
+  for (int i = 0; i < s->ntargets; i++) {
+    const oql_target *t = &s->targets[i];
+    orb_status st;
+    if (t->expr->kind == OQL_X_STAR) {
+      if ((st = oql_expand_star(c, t->expr->qual, t->expr->pos, it, e)) != ORB_OK) return st;
+      continue;
+    }
+    orb_expr *x;
+    if ((st = oql_walk_expr(c, t->expr, &x, e)) != ORB_OK) return st;
+    oql_select_items_add(c->b, it, x, orb_arena_strdup(c->b->a, output_name(t)));
+  }
+  return ORB_OK;
+}
+
+/* A bare integer constant in GROUP BY / ORDER BY names an output column by position. */
+static bool position_ref(const oql_expr_ast *x, long *n) {
+  if (x->kind != OQL_X_NUMBER) return false;
+  for (size_t i = 0; i < x->len; i++)
+    if (x->text[i] < '0' || x->text[i] > '9') return false;
+  *n = x->len > 9 ? 1000000000L : strtol(x->text, NULL, 10);
+  return true;
+}
+
+static orb_status walk_group(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, orb_err *e) {
+  oql_binder *b = c->b;
+  p->ngroup = s->ngroup;
+  p->group = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(s->ngroup + 1));
+  c->allow_aggs = false;
+  c->agg_ctx = "GROUP BY";
+  for (int i = 0; i < s->ngroup; i++) {
+    const oql_expr_ast *g = s->group[i];
+    long n;
+    orb_status st;
+    if (position_ref(g, &n)) {
+      if (n < 1 || n > p->nvisible)
+        return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", g->pos, "GROUP BY position %ld is not in select list", n);
+      p->group[i] = p->items.exprs[n - 1];
+      continue;
+    }
+    st = oql_walk_expr(c, g, &p->group[i], e);
+    if (st != ORB_OK && g->kind == OQL_X_COLUMN && !g->qual && e->code == ORB_ERR_UNDEFINED) {
+      /* not an input column: an output column's name (PostgreSQL allows it) */
+      bool amb;
+      int k = oql_find_output(&p->items, p->nvisible, g->name, &amb);
+      if (k >= 0) {
+        orb_err_clear(e);
+        p->group[i] = p->items.exprs[k];
+        st = ORB_OK;
+      }
+    }
+    if (st != ORB_OK) return st;
+  }
+  for (int i = 0; i < s->ngroup; i++)
+    if (p->group[i]->kind == ORB_E_COLUMN && p->group[i]->slot < 0)
+      return orb_err_setx(e, ORB_ERR_TYPE, "42803", s->group[i]->pos, "aggregate functions are not allowed in GROUP BY");
+  return ORB_OK;
+}
+
+static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, bool set_op, orb_err *e) {
+  oql_binder *b = c->b;
+  p->nsort = s->norder;
+  p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(s->norder + 1));
+  c->allow_aggs = true;
+  c->agg_ctx = NULL;
+  for (int i = 0; i < s->norder; i++) {
+    const oql_order_ast *o = &s->order[i];
+    int slot = -1;
+    long n;
+    if (position_ref(o->expr, &n)) {
+      if (n < 1 || n > p->nvisible)
+        return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", o->expr->pos, "ORDER BY position %ld is not in select list", n);
+      slot = (int)n - 1;
+    } else if (o->expr->kind == OQL_X_COLUMN && !o->expr->qual) {
+      bool amb;
+      slot = oql_find_output(&p->items, p->nvisible, o->expr->name, &amb);
+      if (amb)
+        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", o->expr->pos, "ORDER BY \"%s\" is ambiguous", o->expr->name);
+    }
+    if (slot < 0) {
+      if (set_op)
+        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", o->expr->pos,
+                            "invalid UNION ORDER BY clause: only result column names or positions can be used");
+      orb_expr *x;
+      orb_status st = oql_walk_expr(c, o->expr, &x, e);
+      if (st != ORB_OK) return st;
+      int before = p->items.n;
+      slot = oql_match_or_add_output(b, &p->items, x);
+      if (p->items.n > before && !p->first_hidden_pos) p->first_hidden_pos = o->expr->pos;
+    }
+    p->sort[i].slot = slot;
+    p->sort[i].desc = o->desc;
+    p->sort[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
+  }
+  return ORB_OK;
+}
+
+static orb_status walk_limit(oql_binder *b, const oql_expr_ast *x, const char *what, orb_expr **out, orb_err *e) {
+  *out = NULL;
+  if (!x) return ORB_OK;
+  oql_selctx lc;
+  rowless_ctx(&lc, b, what);
+  orb_expr *v;
+  orb_status st = oql_walk_operand(&lc, x, &v, e);
+  if (st == ORB_OK) st = oql_coerce(b, &v, orb_type_make(ORB_T_INT64), e);
+  if (st == ORB_OK) st = oql_b_finish(b, &v, e);
+  if (st == ORB_OK) *out = v;
+  return st;
+}
+
+/* One SELECT block (no UNION), ORDER BY and LIMIT included when `tail`. */
+static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, bool set_op, oql_bselect **out,
+                             orb_err *e) {
+  oql_selctx c;
+  oql_selctx_init(&c, b);
+  oql_select_parts p;
+  memset(&p, 0, sizeof p);
+  oql_select_items_init(&p.items);
+  orb_status st;
+  if (s->nvalues) {
+    /* VALUES (...), ... as a query: SELECT * FROM (VALUES ...) */
+    if ((st = walk_from_values(&c, s, "*VALUES*", NULL, 0, s->pos, &p.from, e)) != ORB_OK) return st;
+    if ((st = oql_expand_star(&c, NULL, s->pos, &p.items, e)) != ORB_OK) return st;
+  } else {
+    for (int i = 0; i < s->nfrom; i++) {
+      oql_from *f;
+      if ((st = walk_from(&c, s->from[i], &f, e)) != ORB_OK) return st;
+      p.from = p.from ? oql_from_join(&c, OQL_JOIN_INNER, p.from, f, NULL) : f;
+    }
+    if (s->where) {
+      c.agg_ctx = "WHERE";
+      if ((st = oql_walk_operand(&c, s->where, &p.where, e)) != ORB_OK) return st;
+      if ((st = oql_require_bool(b, &p.where, "WHERE", e)) != ORB_OK) return st;
+      if ((st = oql_b_finish(b, &p.where, e)) != ORB_OK) return st;
+    }
+    c.allow_aggs = true;
+    c.agg_ctx = NULL;
+    if ((st = walk_targets(&c, s, &p.items, e)) != ORB_OK) return st;
+  }
+  p.nvisible = p.items.n;
+  p.distinct = s->distinct;
+  if (s->ngroup && (st = walk_group(&c, s, &p, e)) != ORB_OK) return st;
+  if (s->having) {
+    c.allow_aggs = true;
+    c.agg_ctx = NULL;
+    if ((st = oql_walk_operand(&c, s->having, &p.having, e)) != ORB_OK) return st;
+    if ((st = oql_require_bool(b, &p.having, "HAVING", e)) != ORB_OK) return st;
+    if ((st = oql_b_finish(b, &p.having, e)) != ORB_OK) return st;
+  }
+  if (tail) {
+    if ((st = walk_order(&c, s, &p, set_op, e)) != ORB_OK) return st;
+    if ((st = walk_limit(b, s->limit, "LIMIT", &p.limit, e)) != ORB_OK) return st;
+    if ((st = walk_limit(b, s->offset, "OFFSET", &p.offset, e)) != ORB_OK) return st;
+  }
+  return oql_select_assemble(&c, &p, out, e);
+}
+
+/* UNION branches: same column count, columns brought to common types. */
+static orb_status unify_union(oql_binder *b, oql_bselect *first, int pos, orb_err *e) {
+  int n = first->nvisible, nb = 0;
+  for (oql_bselect *u = first; u; u = u->union_next) {
+    if (u->nvisible != n)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", pos, "each UNION query must have the same number of columns");
+    nb++;
+  }
+  orb_expr **col = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)nb);
+  for (int i = 0; i < n; i++) {
+    int k = 0;
+    for (oql_bselect *u = first; u; u = u->union_next) col[k++] = u->out[i];
+    orb_type t;
+    orb_status st = oql_unify_list(b, col, nb, pos, &t, e);
+    if (st != ORB_OK) return st;
+    if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
+    k = 0;
+    for (oql_bselect *u = first; u; u = u->union_next, k++) {
+      if ((st = oql_coerce(b, &col[k], t, e)) != ORB_OK) return st;
+      if ((st = oql_b_finish(b, &col[k], e)) != ORB_OK) return st;
+      u->out[i] = col[k];
+    }
+  }
+  return ORB_OK;
+}
+
+orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect **out, orb_err *e) {
+  bool set_op = s->union_next != NULL;
+  orb_status st;
+  if (!set_op) return walk_block(b, s, true, false, out, e);
+  /* ORDER BY / LIMIT of a union are written after the last branch but stored on
+  ** the first select: bind the branches without them, then the tail on the first. */
+  oql_bselect *first = NULL, *prev = NULL;
+  for (const oql_select_ast *u = s; u; u = u->union_next) {
+    oql_bselect *bs;
+    if ((st = walk_block(b, u, false, true, &bs, e)) != ORB_OK) return st;
+    if (bs->nout != bs->nvisible) return orb_err_set(e, ORB_ERR_INTERNAL, "hidden outputs in a UNION branch");
+    if (prev) {
+      prev->union_next = bs;
+    } else {
+      first = bs;
+    }
+    bs->union_all = u->union_all;   /* how this branch is joined to the next */
+    prev = bs;
+  }
+  if ((st = unify_union(b, first, s->pos, e)) != ORB_OK) return st;
+  if (s->norder) {
+    first->nsort = s->norder;
+    first->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)s->norder);
+    oql_select_items it = {first->out, first->out_names, first->nvisible, first->nvisible};
+    for (int i = 0; i < s->norder; i++) {
+      const oql_order_ast *o = &s->order[i];
+      long n;
+      int slot = -1;
+      bool amb = false;
+      if (position_ref(o->expr, &n)) slot = n >= 1 && n <= first->nvisible ? (int)n - 1 : -1;
+      else if (o->expr->kind == OQL_X_COLUMN && !o->expr->qual) slot = oql_find_output(&it, first->nvisible, o->expr->name, &amb);
+      if (slot < 0)
+        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", o->expr->pos,
+                            "invalid UNION ORDER BY clause: only result column names or positions can be used");
+      first->sort[i] = (oql_sort_key){slot, o->desc, o->nulls == 1 || (o->nulls == 0 && o->desc)};
+    }
+  }
+  if ((st = walk_limit(b, s->limit, "LIMIT", &first->limit, e)) != ORB_OK) return st;
+  if ((st = walk_limit(b, s->offset, "OFFSET", &first->offset, e)) != ORB_OK) return st;
+  *out = first;
+  return ORB_OK;
+}
+
+orb_status oql_walk_query(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
+                          const char ***names, orb_err *e) {
+  oql_bselect *bs;
+  orb_status st = oql_walk_select(b, s, &bs, e);
+  if (st == ORB_OK) st = oql_plan_select(b->a, bs, root, e);
+  if (st != ORB_OK) return st;
+  *nvisible = bs->nvisible;
+  const char **nm = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(bs->nvisible + 1));
+  for (int i = 0; i < bs->nvisible; i++) nm[i] = bs->out_names && bs->out_names[i] ? bs->out_names[i] : "?column?";
+  *names = nm;
+  return ORB_OK;
+}

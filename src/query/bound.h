@@ -1,0 +1,136 @@
+/*
+** query/bound.h — bound queries: what the binder hands to the planner.
+**
+** The binder resolves every name of a SELECT against its FROM clause and the
+** catalog and produces an oql_bselect.  Column references in its
+** expressions are "global column ids" (gids): every column a FROM item
+** makes visible gets one (a base table's columns get consecutive gids, in
+** schema order).  The planner decides which columns each scan produces and
+** renumbers the gids into row slots (orb_expr_remap).
+**
+** Grouped queries (GROUP BY or aggregates): group keys and aggregate
+** arguments use gids; HAVING and the output expressions use "post-aggregate
+** slots": 0..ngroup-1 are the group keys, ngroup+j is aggregate j.
+**
+** Everything is allocated from the statement arena.
+*/
+#ifndef ORB_QUERY_BOUND_H
+#define ORB_QUERY_BOUND_H
+
+#include "expr/expr.h"
+#include "query/exec.h"
+#include "storage/table.h"
+
+typedef struct oql_bselect oql_bselect;
+
+typedef enum oql_from_kind {
+  OQL_FROM_TABLE,      /* base table: gids first_gid .. first_gid+ncols-1 = schema positions */
+  OQL_FROM_SUBQUERY,   /* derived table: gids first_gid.. = the subquery's visible outputs */
+  OQL_FROM_SERIES,     /* generate_series: one column, gid first_gid */
+  OQL_FROM_VALUES,     /* VALUES list in FROM */
+  OQL_FROM_JOIN
+} oql_from_kind;
+
+typedef struct oql_from {
+  oql_from_kind kind;
+  int first_gid, ncols;          /* TABLE, SUBQUERY, SERIES, VALUES */
+  orb_type *types;               /* column types (ncols) */
+  const char **names;            /* column names (ncols) */
+  const char *alias;             /* qualifier the columns are known by */
+  orb_table *table;              /* TABLE */
+  oql_bselect *sub;              /* SUBQUERY */
+  orb_expr *series_args[3];      /* SERIES: start, stop, step (NULL) */
+  int nvrows;                    /* VALUES */
+  orb_expr ***vrows;
+  /* JOIN */
+  oql_join_type jt;
+  struct oql_from *left, *right;
+  orb_expr *cond;                /* ON condition (gids), NULL = cross join */
+} oql_from;
+
+struct oql_bselect {
+  int ngids;                     /* gids used in this select: 0..ngids-1 */
+  oql_from *from;                /* NULL = one empty row (SELECT without FROM) */
+  orb_expr *where;               /* gids */
+  bool grouped;                  /* GROUP BY or aggregates present */
+  int ngroup;
+  orb_expr **group;              /* gids */
+  int naggs;
+  oql_agg_spec *aggs;            /* args in gids */
+  orb_expr *having;              /* post-aggregate slots */
+  int nout;                      /* output expressions: nvisible visible ones, then hidden sort keys */
+  int nvisible;
+  orb_expr **out;                /* gids, or post-aggregate slots when grouped */
+  const char **out_names;
+  bool distinct;
+  int nsort;
+  oql_sort_key *sort;            /* slots index out[] */
+  orb_expr *limit, *offset;      /* no column references */
+  /* set operation: this select's rows followed by next's (UNION [ALL]) */
+  oql_bselect *union_next;
+  bool union_all;
+};
+
+/* INSERT: `source` produces full rows of the table (schema order, already
+** cast to the column types, defaults filled in). */
+typedef enum oql_conflict { OQL_CONFLICT_NONE, OQL_CONFLICT_NOTHING, OQL_CONFLICT_UPDATE } oql_conflict;
+
+typedef struct oql_binsert {
+  orb_table *table;
+  oql_op *source;
+  bool materialize;              /* read all source rows before writing (INSERT ... SELECT) */
+  oql_conflict on_conflict;
+  /* DO UPDATE: expressions over existing row ++ excluded row (2 * ncols slots) */
+  int nset;
+  int *set_cols;                 /* schema positions */
+  orb_expr **set_exprs;
+  orb_expr *conflict_where;      /* NULL = always */
+  /* execution scratch kept across executions (no malloc per prepared run);
+  ** set up by oql_binsert_init, released by oql_binsert_free */
+  orb_arena batch_arena;
+  const orb_value **batch;
+  size_t batch_cap;
+  orb_value *keybuf, *both;
+} oql_binsert;
+
+void oql_binsert_init(oql_binsert *b, orb_table *t);
+void oql_binsert_free(oql_binsert *b);
+
+/* UPDATE / DELETE of one table: `pred` and `set_exprs` use schema slots. */
+typedef struct oql_bmodify {
+  orb_table *table;
+  orb_expr *pred;                /* NULL = every row */
+  int nset;
+  int *set_cols;
+  orb_expr **set_exprs;
+} oql_bmodify;
+
+/* Execute within rt->ws; *changes = rows inserted/updated/deleted. */
+orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, orb_err *e);
+orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e);
+orb_status oql_exec_delete(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e);
+
+/* COPY options (PostgreSQL's CSV format). */
+typedef struct oql_copy_opts {
+  char delim;                    /* default ',' */
+  char quote;                    /* default '"' */
+  char escape;                   /* default = quote */
+  const char *null_str;          /* default "" (an unquoted empty field) */
+  bool header;
+} oql_copy_opts;
+
+void oql_copy_opts_init(oql_copy_opts *o);
+
+/* COPY table [(cols)] FROM file: cols are schema positions in file order;
+** other columns get defaults[c] (rowless expressions; NULL entry = NULL). */
+orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **defaults, const char *path,
+                         const oql_copy_opts *o, oql_rt *rt, int64_t *rows, orb_err *e);
+/* COPY (rows of src) TO file, with a header line of names when asked. */
+orb_status oql_copy_to(oql_op *src, int ncols, const char *const *names, const char *path, const oql_copy_opts *o,
+                       oql_rt *rt, int64_t *rows, orb_err *e);
+
+/* Plan a bound select into an operator tree (allocated from `a`).  The
+** root's first `nvisible` columns are the result. */
+orb_status oql_plan_select(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *e);
+
+#endif

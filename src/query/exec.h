@@ -1,0 +1,170 @@
+/*
+** query/exec.h — the executor: physical operators over rows.
+**
+** A physical plan is a tree of oql_op.  Each operator is a Volcano-style
+** iterator: open() prepares it for one execution, next() hands out one row
+** at a time (*row == NULL at the end), close() releases what the execution
+** used.  A plan built once (orbit_prepare) is opened, drained and closed
+** any number of times; operators keep their buffers across executions so
+** that a prepared statement runs without planning and without a malloc per
+** row.
+**
+** Rows are arrays of orb_value (op->ncols of them, types in op->types).  A
+** row handed out by next() stays valid until the next call of next() or
+** close() on the same operator; an operator that needs rows longer (sort,
+** aggregate, the build side of a join) copies them into its own arena.
+**
+** Temporary memory: values computed while evaluating expressions (strings,
+** mostly) come from rt->tmp.  The driver resets rt->tmp before it asks the
+** root for a row; operators that consume their whole input before producing
+** anything (sort, aggregate, join build) reset it between input rows, which
+** is safe because nothing above them holds a value yet.  Scans evaluate
+** their pushed-down predicate in an arena of their own.
+**
+** Slots: expressions held by an operator reference its input row: a filter
+** or projection its child's row, a join the concatenation left ++ right,
+** a scan predicate the table's columns in schema order (tier.h).
+*/
+#ifndef ORB_QUERY_EXEC_H
+#define ORB_QUERY_EXEC_H
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/hash.h"
+#include "expr/expr.h"
+#include "storage/db.h"
+#include "storage/table.h"
+#include "types/value.h"
+
+/* Everything one execution of a plan needs. */
+typedef struct oql_rt {
+  orb_db *db;
+  orb_wset *ws;          /* the statement's write set (DML), NULL for reads */
+  orb_eval_ctx ctx;      /* ctx.arena == &tmp; params point to the statement's */
+  orb_arena tmp;         /* per-row temporaries (see above) */
+  bool analyze;          /* EXPLAIN ANALYZE: operators count rows and time */
+} oql_rt;
+
+typedef struct oql_op oql_op;
+
+typedef struct oql_op_vt {
+  const char *name;      /* EXPLAIN name ("Hash Join", "Sort", ...) */
+  orb_status (*open)(oql_op *op, oql_rt *rt, orb_err *e);
+  orb_status (*next)(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e);
+  void (*close)(oql_op *op, oql_rt *rt);
+  /* Free what the plan owns beyond the statement arena (may be NULL). */
+  void (*destroy)(oql_op *op);
+  /* Append the operator's EXPLAIN details: text after the name on its line
+  ** (`head`) and further lines (`lines`, each ending in '\n'). May be NULL. */
+  void (*explain)(const oql_op *op, orb_buf *head, orb_buf *lines);
+} oql_op_vt;
+
+struct oql_op {
+  const oql_op_vt *vt;
+  int ncols;
+  orb_type *types;
+  const char **names;    /* output column names (for EXPLAIN), may be NULL */
+  oql_op *left, *right;  /* children (a single child is `left`) */
+  /* EXPLAIN ANALYZE counters, summed over executions */
+  int64_t an_rows;
+  int64_t an_loops;
+  int64_t an_ns;
+};
+
+/* Drive an operator, keeping EXPLAIN ANALYZE counters when rt->analyze. */
+orb_status oql_op_open(oql_op *op, oql_rt *rt, orb_err *e);
+orb_status oql_op_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e);
+void oql_op_close(oql_op *op, oql_rt *rt);
+/* Destroy a whole plan tree (calls every destroy hook). */
+void oql_op_destroy(oql_op *op);
+
+/* Runtime setup/teardown. */
+void oql_rt_init(oql_rt *rt, orb_db *db);
+void oql_rt_free(oql_rt *rt);
+
+/* --- operators (all allocated from the statement arena `a`) --------------- */
+
+/* Scan of a table: produces the columns `proj` (schema positions; NULL = all)
+** of the rows for which `pred` (schema slots, NULL = all) is true. */
+oql_op *oql_scan_new(orb_arena *a, orb_table *t, const int *proj, int nproj, orb_expr *pred);
+/* Table behind a scan operator, NULL if op is not a scan. */
+orb_table *oql_scan_table(const oql_op *op);
+
+oql_op *oql_filter_new(orb_arena *a, oql_op *child, orb_expr *pred);
+
+/* Output row = exprs evaluated on the child row. */
+oql_op *oql_project_new(orb_arena *a, oql_op *child, orb_expr **exprs, int n);
+
+/* Rows of constant-ish expressions (VALUES lists; no input row). */
+oql_op *oql_values_new(orb_arena *a, int nrows, int ncols, orb_expr ***rows, const orb_type *types);
+
+/* Pre-computed rows (SHOW, DESCRIBE, EXPLAIN output); values are copied. */
+oql_op *oql_rows_new(orb_arena *a, int ncols, const orb_type *types);
+void oql_rows_add(oql_op *op, orb_arena *a, const orb_value *row);
+
+/* generate_series(start, stop[, step]) over integers or timestamps. */
+oql_op *oql_series_new(orb_arena *a, orb_type type, orb_expr *start, orb_expr *stop, orb_expr *step);
+
+/* Aggregates. */
+typedef enum oql_agg_fn {
+  OQL_AGG_COUNT_STAR, OQL_AGG_COUNT, OQL_AGG_SUM, OQL_AGG_AVG, OQL_AGG_MIN, OQL_AGG_MAX
+} oql_agg_fn;
+
+typedef struct oql_agg_spec {
+  oql_agg_fn fn;
+  bool distinct;
+  orb_expr *arg;         /* child-row slots; NULL for COUNT(*) */
+  orb_type type;         /* result type */
+} oql_agg_spec;
+
+/* Output row = group key values ++ aggregate results.  ngroup == 0: exactly
+** one output row (plain aggregate).  If count_table is set (a COUNT(*)-only
+** query over a bare table), orb_table_count is tried before scanning. */
+oql_op *oql_agg_new(orb_arena *a, oql_op *child, orb_expr **keys, int ngroup, const oql_agg_spec *aggs,
+                    int naggs, orb_table *count_table);
+
+typedef struct oql_sort_key {
+  int slot;
+  bool desc;
+  bool nulls_first;
+} oql_sort_key;
+
+/* Sort by keys (slots of the child row); stable. */
+oql_op *oql_sort_new(orb_arena *a, oql_op *child, const oql_sort_key *keys, int nkeys);
+
+/* limit/offset expressions are evaluated at open; NULL = none. */
+oql_op *oql_limit_new(orb_arena *a, oql_op *child, orb_expr *limit, orb_expr *offset);
+
+/* DISTINCT over the first `nkey` columns of the row (all columns when nkey < 0). */
+oql_op *oql_distinct_new(orb_arena *a, oql_op *child, int nkey);
+
+/* UNION ALL of two inputs with the same column count; casts are the binder's. */
+oql_op *oql_append_new(orb_arena *a, oql_op *left, oql_op *right);
+
+typedef enum oql_join_type { OQL_JOIN_INNER, OQL_JOIN_LEFT } oql_join_type;
+
+/* Hash join: lkeys evaluated on left rows, rkeys on right rows (same types);
+** residual on the combined row (NULL = none).  Builds on the right input. */
+oql_op *oql_hashjoin_new(orb_arena *a, oql_join_type jt, oql_op *left, oql_op *right, orb_expr **lkeys,
+                         orb_expr **rkeys, int nkeys, orb_expr *residual);
+/* Nested-loop join with an arbitrary condition (NULL = cross join). */
+oql_op *oql_nljoin_new(orb_arena *a, oql_join_type jt, oql_op *left, oql_op *right, orb_expr *cond);
+
+/* --- EXPLAIN --------------------------------------------------------------- */
+
+/* Append the plan as text, one operator per line, children indented. */
+void oql_explain_plan(const oql_op *root, bool analyze, orb_buf *out);
+
+/* Helper for explain hooks: format an expression against a name list. */
+void oql_explain_expr(const orb_expr *e, const char *const *names, orb_buf *out);
+
+/* Hash of the first n values of a row (NULLs hash alike) and equality in
+** the sense of DISTINCT / GROUP BY (NULL equals NULL). */
+uint64_t oql_row_hash(const orb_value *row, int n);
+bool oql_row_same(const orb_value *a, const orb_value *b, int n);
+
+/* Copy a row's values (strings included) into arena memory. */
+void oql_row_copy(orb_value *dst, const orb_value *src, int n, orb_arena *a);
+
+#endif

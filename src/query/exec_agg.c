@@ -1,0 +1,425 @@
+/* query/exec_agg.c — hash aggregation (GROUP BY) and plain aggregation.
+**
+** Input rows are grouped by the key expressions in a hash table (orb_hmap
+** from the keys' hash to a group); each group holds copies of its key values
+** and one state per aggregate.  Results are produced after the whole input
+** has been consumed.  Result types follow PostgreSQL: sum(int2/int4) ->
+** bigint, sum(int8) -> numeric, sum(numeric) -> numeric, sum(float) ->
+** float, avg(integer or numeric) -> numeric with PostgreSQL's division scale,
+** avg(float) -> double precision. */
+#include "query/exec.h"
+
+#include <string.h>
+
+#include "base/mem.h"
+
+typedef struct agg_state {
+  int64_t count;
+  __int128 isum;            /* integer and decimal sums (unscaled at the sum's scale) */
+  double fsum;
+  orb_value val;            /* MIN/MAX so far; generic sums (intervals) */
+  bool has;                 /* saw a non-NULL input */
+  orb_hmap *dset;           /* DISTINCT: values seen in this group */
+} agg_state;
+
+typedef struct agg_group {
+  orb_value *keys;
+  agg_state st[];
+} agg_group;
+
+typedef struct agg_op {
+  oql_op op;
+  orb_expr **keys;
+  int ngroup;
+  oql_agg_spec *aggs;
+  int naggs;
+  orb_table *count_table;
+  orb_arena arena;          /* groups and copied values */
+  orb_hmap groups;
+  agg_group **list;
+  size_t ngroups, cap;
+  size_t pos;
+  orb_value *keybuf;        /* key values of the current input row */
+  orb_value *out;
+  bool child_open;
+  bool answered_by_count;
+} agg_op;
+
+static agg_group *new_group(agg_op *a, const orb_value *keys) {
+  agg_group *g = orb_arena_zalloc(&a->arena, sizeof(agg_group) + sizeof(agg_state) * (size_t)a->naggs);
+  g->keys = orb_arena_alloc(&a->arena, sizeof(orb_value) * (size_t)(a->ngroup + 1));
+  oql_row_copy(g->keys, keys, a->ngroup, &a->arena);
+  a->list = orb_grow(a->list, &a->cap, a->ngroups + 1, sizeof(agg_group *));
+  a->list[a->ngroups++] = g;
+  return g;
+}
+
+static void free_distinct_sets(agg_op *a) {
+  for (size_t i = 0; i < a->ngroups; i++)
+    for (int j = 0; j < a->naggs; j++)
+      if (a->list[i]->st[j].dset) {
+        orb_hmap_free(a->list[i]->st[j].dset);
+        orb_free(a->list[i]->st[j].dset);
+        a->list[i]->st[j].dset = NULL;
+      }
+}
+
+static void reset_groups(agg_op *a) {
+  free_distinct_sets(a);
+  orb_hmap_clear(&a->groups);
+  orb_arena_reset(&a->arena);
+  a->ngroups = 0;
+  a->pos = 0;
+}
+
+/* true if v was already seen by this DISTINCT aggregate (else remembers it) */
+static bool distinct_seen(agg_op *a, agg_state *s, const orb_value *v) {
+  if (!s->dset) {
+    s->dset = orb_malloc(sizeof(orb_hmap));
+    orb_hmap_init(s->dset, 0);
+  }
+  uint64_t h = orb_value_hash(v);
+  if (!h) h = 1;
+  orb_hmap_iter it;
+  for (orb_value *x = orb_hmap_find(s->dset, h, &it); x; x = orb_hmap_next(&it))
+    if (orb_value_cmp(x, v) == 0) return true;
+  orb_value *c = orb_arena_alloc(&a->arena, sizeof(orb_value));
+  *c = orb_value_copy(v, &a->arena);
+  orb_hmap_put(s->dset, h, c);
+  return false;
+}
+
+static orb_status overflow(const oql_agg_spec *sp, orb_err *e) {
+  if (sp->type.id == ORB_T_INT64)
+    return orb_err_setx(e, ORB_ERR_RANGE, "22003", sp->arg ? sp->arg->pos : 0, "bigint out of range");
+  return orb_err_setx(e, ORB_ERR_RANGE, "22003", sp->arg ? sp->arg->pos : 0, "numeric field overflow");
+}
+
+/* Scale at which a SUM/AVG of decimals accumulates. */
+static int sum_scale(const oql_agg_spec *sp) {
+  return sp->arg && sp->arg->type.id == ORB_T_DECIMAL ? sp->arg->type.scale : 0;
+}
+
+static orb_status accumulate(agg_op *a, agg_state *s, const oql_agg_spec *sp, const orb_value *v,
+                             oql_rt *rt, orb_err *e) {
+  if (sp->fn == OQL_AGG_COUNT_STAR) {
+    s->count++;
+    return ORB_OK;
+  }
+  if (v->isnull) return ORB_OK;
+  if (sp->distinct && distinct_seen(a, s, v)) return ORB_OK;
+  s->count++;
+  switch (sp->fn) {
+  case OQL_AGG_COUNT:
+  case OQL_AGG_COUNT_STAR:
+    break;
+  case OQL_AGG_SUM:
+  case OQL_AGG_AVG:
+    if (orb_type_is_integer((orb_type_id)v->type)) {
+      if (__builtin_add_overflow(s->isum, (__int128)v->u.i, &s->isum)) return overflow(sp, e);
+    } else if (orb_type_is_float((orb_type_id)v->type)) {
+      s->fsum += v->u.f;
+    } else if (v->type == ORB_T_DECIMAL) {
+      __int128 d = v->u.dec;
+      int sc = sum_scale(sp);
+      if (v->scale != sc) {
+        orb_status st = orb_decimal_rescale(d, v->scale, sc, &d, e);
+        if (st != ORB_OK) return st;
+      }
+      if (__builtin_add_overflow(s->isum, d, &s->isum) || !orb_decimal_fits(s->isum, ORB_DECIMAL_MAX_PRECISION))
+        return overflow(sp, e);
+    } else {
+      /* intervals and anything else with an addition operator */
+      if (!s->has) {
+        s->val = *v;
+      } else {
+        orb_value r;
+        orb_status st = orb_arith(ORB_ARITH_ADD, &s->val, v, sp->type, &r, e);
+        if (st != ORB_OK) return st;
+        s->val = r;
+      }
+      s->val = orb_value_copy(&s->val, &a->arena);
+    }
+    break;
+  case OQL_AGG_MIN:
+  case OQL_AGG_MAX:
+    if (!s->has) {
+      s->val = orb_value_copy(v, &a->arena);
+    } else {
+      int c = orb_value_cmp(v, &s->val);
+      if (sp->fn == OQL_AGG_MIN ? c < 0 : c > 0) s->val = orb_value_copy(v, &a->arena);
+    }
+    break;
+  }
+  (void)rt;
+  s->has = true;
+  return ORB_OK;
+}
+
+/* PostgreSQL's numeric division scale (select_div_scale) for |num| / |den|,
+** both given as unscaled values with their scales; digits are in base 10000. */
+static void nbase_weight(__int128 v, int scale, int *weight, int *first) {
+  if (v < 0) v = -v;
+  if (v == 0) {
+    *weight = 0;
+    *first = 0;
+    return;
+  }
+  /* align to a multiple of 4 fractional digits so that groups line up with the point */
+  int pad = (4 - scale % 4) % 4;
+  unsigned __int128 u = (unsigned __int128)v;
+  int fracgroups = (scale + pad) / 4;
+  /* count base-10000 groups of u * 10^pad without overflowing: work on digits */
+  char digits[64];
+  int nd = 0;
+  while (u) {
+    digits[nd++] = (char)(u % 10);
+    u /= 10;
+  }
+  /* total digits after padding */
+  int total = nd + pad;
+  int ngroups = (total + 3) / 4;
+  *weight = ngroups - 1 - fracgroups;
+  /* first group: the top (total - (ngroups-1)*4) digits */
+  int topn = total - (ngroups - 1) * 4;
+  int f = 0;
+  for (int i = 0; i < topn; i++) {
+    int idx = total - 1 - i - pad;   /* digit index in the unpadded number */
+    f = f * 10 + (idx >= 0 && idx < nd ? digits[idx] : 0);
+  }
+  *first = f;
+  /* skip leading zero groups (cannot happen: the top digit is non-zero) */
+}
+
+static orb_status avg_decimal(__int128 sum, int scale, int64_t n, orb_value *out, orb_err *e) {
+  int w1, f1, w2, f2;
+  nbase_weight(sum, scale, &w1, &f1);
+  nbase_weight((__int128)n, 0, &w2, &f2);
+  int qweight = w1 - w2;
+  if (f1 <= f2) qweight--;
+  int rscale = 16 - qweight * 4;
+  if (rscale < scale) rscale = scale;
+  if (rscale < 0) rscale = 0;
+  if (rscale > ORB_DECIMAL_MAX_PRECISION) rscale = ORB_DECIMAL_MAX_PRECISION;
+  /* quotient = round(sum * 10^(rscale-scale) / n) */
+  __int128 num = sum, p = orb_pow10_i128(rscale - scale);
+  if (__builtin_mul_overflow(num, p, &num)) return orb_err_setx(e, ORB_ERR_RANGE, "22003", 0, "numeric field overflow");
+  __int128 q = num / n, r = num % n;
+  if (r < 0) r = -r;
+  if (2 * r >= n) q += num < 0 ? -1 : 1;
+  *out = orb_decimal(q, rscale);
+  return ORB_OK;
+}
+
+static orb_status finalize(const oql_agg_spec *sp, const agg_state *s, orb_value *out, orb_err *e) {
+  switch (sp->fn) {
+  case OQL_AGG_COUNT_STAR:
+  case OQL_AGG_COUNT:
+    *out = orb_int(ORB_T_INT64, s->count);
+    return ORB_OK;
+  case OQL_AGG_MIN:
+  case OQL_AGG_MAX:
+    *out = s->has ? s->val : orb_null(sp->type.id);
+    return ORB_OK;
+  case OQL_AGG_SUM:
+  case OQL_AGG_AVG:
+    break;
+  }
+  if (!s->has) {
+    *out = orb_null(sp->type.id);
+    return ORB_OK;
+  }
+  orb_type_id in = sp->arg->type.id;
+  if (sp->fn == OQL_AGG_SUM) {
+    if (orb_type_is_float(in)) {
+      *out = orb_float(sp->type.id, s->fsum);
+    } else if (orb_type_is_integer(in) || in == ORB_T_DECIMAL) {
+      if (sp->type.id == ORB_T_INT64) {
+        if (s->isum > INT64_MAX || s->isum < INT64_MIN) return overflow(sp, e);
+        *out = orb_int(ORB_T_INT64, (int64_t)s->isum);
+      } else {
+        if (!orb_decimal_fits(s->isum, ORB_DECIMAL_MAX_PRECISION)) return overflow(sp, e);
+        *out = orb_decimal(s->isum, sum_scale(sp));
+      }
+    } else {
+      *out = s->val;
+    }
+    return ORB_OK;
+  }
+  /* AVG */
+  if (orb_type_is_float(in)) {
+    *out = orb_float(ORB_T_FLOAT64, s->fsum / (double)s->count);
+    return ORB_OK;
+  }
+  if (orb_type_is_integer(in) || in == ORB_T_DECIMAL) return avg_decimal(s->isum, sum_scale(sp), s->count, out, e);
+  /* interval and other types: divide with the arithmetic of the value layer */
+  orb_value n = orb_float(ORB_T_FLOAT64, (double)s->count);
+  return orb_arith(ORB_ARITH_DIV, &s->val, &n, sp->type, out, e);
+}
+
+static orb_status consume(agg_op *a, oql_rt *rt, orb_err *e) {
+  orb_status st = oql_op_open(a->op.left, rt, e);
+  a->child_open = true;
+  if (st != ORB_OK) return st;
+  agg_group *single = a->ngroup == 0 ? new_group(a, NULL) : NULL;
+  for (;;) {
+    const orb_value *in;
+    if ((st = oql_op_next(a->op.left, rt, &in, e)) != ORB_OK) return st;
+    if (!in) break;
+    agg_group *g = single;
+    if (!g) {
+      for (int i = 0; i < a->ngroup; i++) {
+        orb_expr *k = a->keys[i];
+        if (k->kind == ORB_E_COLUMN)
+          a->keybuf[i] = in[k->slot];
+        else if ((st = orb_expr_eval(k, &rt->ctx, in, &a->keybuf[i], e)) != ORB_OK)
+          return st;
+      }
+      uint64_t h = oql_row_hash(a->keybuf, a->ngroup);
+      orb_hmap_iter it;
+      for (agg_group *c = orb_hmap_find(&a->groups, h, &it); c; c = orb_hmap_next(&it))
+        if (oql_row_same(c->keys, a->keybuf, a->ngroup)) {
+          g = c;
+          break;
+        }
+      if (!g) {
+        g = new_group(a, a->keybuf);
+        orb_hmap_put(&a->groups, h, g);
+      }
+    }
+    for (int j = 0; j < a->naggs; j++) {
+      const oql_agg_spec *sp = &a->aggs[j];
+      orb_value v;
+      const orb_value *pv = NULL;
+      if (sp->arg) {
+        if (sp->arg->kind == ORB_E_COLUMN)
+          pv = &in[sp->arg->slot];
+        else {
+          if ((st = orb_expr_eval(sp->arg, &rt->ctx, in, &v, e)) != ORB_OK) return st;
+          pv = &v;
+        }
+      }
+      if ((st = accumulate(a, &g->st[j], sp, pv, rt, e)) != ORB_OK) return st;
+    }
+    orb_arena_reset(&rt->tmp);
+  }
+  return ORB_OK;
+}
+
+static orb_status agg_open(oql_op *op, oql_rt *rt, orb_err *e) {
+  agg_op *a = (agg_op *)op;
+  reset_groups(a);
+  a->child_open = false;
+  a->answered_by_count = false;
+  if (a->count_table) {
+    int64_t n = -1;
+    orb_status st = orb_table_count(a->count_table, NULL, &rt->ctx, &n, e);
+    if (st != ORB_OK) return st;
+    if (n >= 0) {
+      agg_group *g = new_group(a, NULL);
+      for (int j = 0; j < a->naggs; j++) g->st[j].count = n;
+      a->answered_by_count = true;
+      return ORB_OK;
+    }
+  }
+  return consume(a, rt, e);
+}
+
+static orb_status agg_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e) {
+  (void)rt;
+  agg_op *a = (agg_op *)op;
+  if (a->pos >= a->ngroups) {
+    *row = NULL;
+    return ORB_OK;
+  }
+  agg_group *g = a->list[a->pos++];
+  for (int i = 0; i < a->ngroup; i++) a->out[i] = g->keys[i];
+  for (int j = 0; j < a->naggs; j++) {
+    orb_status st = finalize(&a->aggs[j], &g->st[j], &a->out[a->ngroup + j], e);
+    if (st != ORB_OK) return st;
+  }
+  *row = a->out;
+  return ORB_OK;
+}
+
+static void agg_close(oql_op *op, oql_rt *rt) {
+  agg_op *a = (agg_op *)op;
+  if (a->child_open) oql_op_close(op->left, rt);
+  a->child_open = false;
+  reset_groups(a);
+}
+
+static void agg_destroy(oql_op *op) {
+  agg_op *a = (agg_op *)op;
+  free_distinct_sets(a);
+  orb_hmap_free(&a->groups);
+  orb_arena_free(&a->arena);
+  orb_free(a->list);
+  a->list = NULL;
+  a->ngroups = 0;
+}
+
+static const char *agg_name(oql_agg_fn fn) {
+  switch (fn) {
+  case OQL_AGG_COUNT_STAR:
+  case OQL_AGG_COUNT: return "count";
+  case OQL_AGG_SUM: return "sum";
+  case OQL_AGG_AVG: return "avg";
+  case OQL_AGG_MIN: return "min";
+  case OQL_AGG_MAX: return "max";
+  }
+  return "?";
+}
+
+static void agg_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
+  (void)head;
+  const agg_op *a = (const agg_op *)op;
+  if (a->ngroup) {
+    orb_buf_puts(lines, "Group Key: ");
+    for (int i = 0; i < a->ngroup; i++) {
+      if (i) orb_buf_puts(lines, ", ");
+      oql_explain_expr(a->keys[i], op->left->names, lines);
+    }
+    orb_buf_putc(lines, '\n');
+  }
+  orb_buf_puts(lines, "Aggregates: ");
+  for (int j = 0; j < a->naggs; j++) {
+    const oql_agg_spec *sp = &a->aggs[j];
+    if (j) orb_buf_puts(lines, ", ");
+    orb_buf_printf(lines, "%s(%s", agg_name(sp->fn), sp->distinct ? "DISTINCT " : "");
+    if (sp->arg)
+      oql_explain_expr(sp->arg, op->left->names, lines);
+    else
+      orb_buf_putc(lines, '*');
+    orb_buf_putc(lines, ')');
+  }
+  orb_buf_putc(lines, '\n');
+  if (a->count_table) orb_buf_printf(lines, "Count: from table metadata when available\n");
+}
+
+static const oql_op_vt hashagg_vt = {"HashAggregate", agg_open, agg_next, agg_close, agg_destroy, agg_explain};
+static const oql_op_vt plainagg_vt = {"Aggregate", agg_open, agg_next, agg_close, agg_destroy, agg_explain};
+
+oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, const oql_agg_spec *aggs,
+                    int naggs, orb_table *count_table) {
+  agg_op *a = orb_arena_zalloc(ar, sizeof *a);
+  a->op.vt = ngroup ? &hashagg_vt : &plainagg_vt;
+  a->op.left = child;
+  a->op.ncols = ngroup + naggs;
+  a->op.types = orb_arena_alloc(ar, sizeof(orb_type) * (size_t)(a->op.ncols + 1));
+  a->keys = keys;
+  a->ngroup = ngroup;
+  a->aggs = orb_arena_memdup(ar, aggs, sizeof(oql_agg_spec) * (size_t)(naggs + 1));
+  a->naggs = naggs;
+  for (int i = 0; i < ngroup; i++) a->op.types[i] = keys[i]->type;
+  for (int j = 0; j < naggs; j++) a->op.types[ngroup + j] = aggs[j].type;
+  bool only_count = ngroup == 0 && naggs > 0;
+  for (int j = 0; j < naggs; j++)
+    if (aggs[j].fn != OQL_AGG_COUNT_STAR) only_count = false;
+  a->count_table = only_count ? count_table : NULL;
+  orb_arena_init(&a->arena, 65536);
+  orb_hmap_init(&a->groups, 0);
+  a->keybuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(ngroup + 1));
+  a->out = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(a->op.ncols + 1));
+  return &a->op;
+}

@@ -1,0 +1,66 @@
+/* query/exec_core.c — operator driving, runtime context, row copies (see exec.h). */
+#include "query/exec.h"
+
+#include <time.h>
+
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+orb_status oql_op_open(oql_op *op, oql_rt *rt, orb_err *e) {
+  if (!rt->analyze) return op->vt->open(op, rt, e);
+  int64_t t0 = now_ns();
+  orb_status st = op->vt->open(op, rt, e);
+  op->an_ns += now_ns() - t0;
+  op->an_loops++;
+  return st;
+}
+
+orb_status oql_op_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e) {
+  if (!rt->analyze) return op->vt->next(op, rt, row, e);
+  int64_t t0 = now_ns();
+  orb_status st = op->vt->next(op, rt, row, e);
+  op->an_ns += now_ns() - t0;
+  if (st == ORB_OK && *row) op->an_rows++;
+  return st;
+}
+
+void oql_op_close(oql_op *op, oql_rt *rt) {
+  if (op->vt->close) op->vt->close(op, rt);
+}
+
+void oql_op_destroy(oql_op *op) {
+  if (!op) return;
+  oql_op_destroy(op->left);
+  oql_op_destroy(op->right);
+  if (op->vt->destroy) op->vt->destroy(op);
+}
+
+void oql_rt_init(oql_rt *rt, orb_db *db) {
+  rt->db = db;
+  rt->ws = NULL;
+  orb_arena_init(&rt->tmp, 16384);
+  rt->ctx.arena = &rt->tmp;
+  rt->ctx.params = NULL;
+  rt->ctx.nparams = 0;
+  rt->ctx.stmt_time = 0;
+  rt->analyze = false;
+}
+
+void oql_rt_free(oql_rt *rt) { orb_arena_free(&rt->tmp); }
+
+void oql_row_copy(orb_value *dst, const orb_value *src, int n, orb_arena *a) {
+  for (int i = 0; i < n; i++) {
+    const orb_value *v = &src[i];
+    if (!v->isnull && (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA))
+      dst[i] = orb_value_copy(v, a);
+    else
+      dst[i] = *v;
+  }
+}
+
+void oql_explain_expr(const orb_expr *e, const char *const *names, orb_buf *out) {
+  orb_expr_format(e, names, out);
+}

@@ -1,0 +1,172 @@
+/* query/exec_ddl.c — CREATE/DROP/ALTER TABLE, SHOW TABLES, DESCRIBE. */
+#include "query/stmt_exec.h"
+
+#include <string.h>
+
+#include "base/mem.h"
+
+static orb_status no_table(const char *name, orb_err *e) {
+  return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "relation \"%s\" does not exist", name);
+}
+
+orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
+  if (orb_db_table(rt->db, b->table_name)) {
+    if (b->if_exists) return ORB_OK;   /* IF NOT EXISTS: PostgreSQL only notes it */
+    return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
+  }
+  orb_table *t;
+  return orb_db_create_table(rt->db, rt->ws, b->table_name, b->schema, &t, e);
+}
+
+orb_status oql_exec_create_table_as(oql_bstmt *b, oql_rt *rt, int64_t *rows, orb_err *e) {
+  *rows = 0;
+  if (orb_db_table(rt->db, b->table_name)) {
+    if (b->if_exists) return ORB_OK;
+    return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
+  }
+  orb_table *t;
+  orb_status st = orb_db_create_table(rt->db, rt->ws, b->table_name, b->schema, &t, e);
+  if (st != ORB_OK) return st;
+  oql_binsert ins = {0};
+  ins.table = t;
+  ins.source = b->root;
+  ins.materialize = true;
+  st = oql_exec_insert(&ins, rt, rows, e);
+  oql_binsert_free(&ins);
+  return st;
+}
+
+orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
+  orb_table *t = orb_db_table(rt->db, b->table_name);
+  if (!t) {
+    if (b->if_exists) return ORB_OK;
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "table \"%s\" does not exist", b->table_name);
+  }
+  return orb_db_drop_table(rt->db, rt->ws, t, e);
+}
+
+orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
+  orb_table *t = orb_db_table(rt->db, b->table_name);
+  if (!t) return no_table(b->table_name, e);
+  if (b->alter == OQL_ALTER_RENAME_TABLE) {
+    if (orb_db_table(rt->db, b->new_name))
+      return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->new_name);
+    return orb_db_rename_table(rt->db, rt->ws, t, b->new_name, e);
+  }
+  orb_schema ns;
+  orb_schema_copy(&ns, &t->schema);
+  orb_value *fill = NULL;
+  orb_status st = ORB_OK;
+  int pos = orb_schema_find(&ns, b->col_name);
+  switch (b->alter) {
+  case OQL_ALTER_ADD_COLUMN: {
+    if (pos >= 0) {
+      st = orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" of relation \"%s\" already exists",
+                        b->col_name, t->name);
+      break;
+    }
+    orb_schema_add_column(&ns, b->col_name, b->col_type, b->col_not_null, b->col_default_sql);
+    fill = orb_calloc((size_t)ns.ncols, sizeof(orb_value));
+    for (int i = 0; i < ns.ncols; i++) fill[i] = orb_null(ns.cols[i].type.id);
+    if (b->col_default) {
+      orb_value v;
+      st = orb_expr_eval(b->col_default, &rt->ctx, NULL, &v, e);
+      if (st != ORB_OK) break;
+      fill[ns.ncols - 1] = v;
+    }
+    if (b->col_not_null && fill[ns.ncols - 1].isnull) {
+      /* PostgreSQL fails only if the table has rows; we cannot tell cheaply for every tier */
+      int64_t n = -1;
+      orb_table_count(t, NULL, &rt->ctx, &n, e);
+      if (n != 0)
+        st = orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0,
+                          "column \"%s\" of relation \"%s\" contains null values", b->col_name, t->name);
+    }
+    break;
+  }
+  case OQL_ALTER_DROP_COLUMN: {
+    if (pos < 0) {
+      if (b->if_exists) break;
+      st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", 0, "column \"%s\" of relation \"%s\" does not exist",
+                        b->col_name, t->name);
+      break;
+    }
+    for (int i = 0; i < ns.npk; i++)
+      if (ns.pk[i] == ns.cols[pos].field_id) {
+        st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "2BP01", 0,
+                          "cannot drop column \"%s\" of relation \"%s\": it is part of the primary key", b->col_name,
+                          t->name);
+        break;
+      }
+    if (st != ORB_OK) break;
+    if (ns.ncols == 1) {
+      st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "cannot drop the last column of table \"%s\"", t->name);
+      break;
+    }
+    orb_free(ns.cols[pos].name);
+    orb_free(ns.cols[pos].default_sql);
+    memmove(&ns.cols[pos], &ns.cols[pos + 1], sizeof(orb_column) * (size_t)(ns.ncols - pos - 1));
+    ns.ncols--;
+    break;
+  }
+  case OQL_ALTER_RENAME_COLUMN:
+    if (pos < 0) {
+      st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", 0, "column \"%s\" does not exist", b->col_name);
+      break;
+    }
+    if (orb_schema_find(&ns, b->new_name) >= 0) {
+      st = orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" of relation \"%s\" already exists",
+                        b->new_name, t->name);
+      break;
+    }
+    orb_free(ns.cols[pos].name);
+    ns.cols[pos].name = orb_strdup(b->new_name);
+    break;
+  case OQL_ALTER_RENAME_TABLE:
+    break;
+  }
+  if (st == ORB_OK && !(b->alter == OQL_ALTER_DROP_COLUMN && pos < 0))
+    st = orb_db_alter_table(rt->db, rt->ws, t, &ns, fill, e);
+  orb_free(fill);
+  orb_schema_free(&ns);
+  return st;
+}
+
+void oql_show_tables(orb_db *db, orb_arena *xa, oql_op **rows) {
+  orb_type tt = orb_type_make(ORB_T_TEXT);
+  oql_op *op = oql_rows_new(xa, 1, &tt);
+  int n = orb_db_table_count(db);
+  for (int i = 0; i < n; i++) {
+    orb_table *t = orb_db_table_at(db, i);
+    orb_value v = orb_text(t->name, strlen(t->name));
+    oql_rows_add(op, xa, &v);
+  }
+  *rows = op;
+}
+
+orb_status oql_describe(orb_db *db, const char *table, orb_arena *xa, oql_op **rows, orb_err *e) {
+  orb_table *t = orb_db_table(db, table);
+  if (!t) return no_table(table, e);
+  orb_type tt[5];
+  for (int i = 0; i < 5; i++) tt[i] = orb_type_make(ORB_T_TEXT);
+  oql_op *op = oql_rows_new(xa, 5, tt);
+  const orb_schema *s = &t->schema;
+  orb_buf b = ORB_BUF_INIT;
+  for (int c = 0; c < s->ncols; c++) {
+    const orb_column *col = &s->cols[c];
+    bool pk = false;
+    for (int k = 0; k < s->npk; k++) pk |= s->pk[k] == col->field_id;
+    orb_buf_reset(&b);
+    orb_type_format_sql(col->type, &b);
+    orb_value r[5];
+    r[0] = orb_text(col->name, strlen(col->name));
+    r[1] = orb_text(b.data ? b.data : "", b.len);
+    r[2] = orb_text(col->not_null ? "NO" : "YES", col->not_null ? 2 : 3);
+    r[3] = col->default_sql ? orb_text(col->default_sql, strlen(col->default_sql)) : orb_null(ORB_T_TEXT);
+    r[4] = orb_text(pk ? "YES" : "NO", pk ? 3 : 2);
+    oql_rows_add(op, xa, r);
+  }
+  orb_buf_free(&b);
+  *rows = op;
+  return ORB_OK;
+}

@@ -1,0 +1,217 @@
+/* query/exec_dml.c — INSERT (with ON CONFLICT), UPDATE and DELETE.
+**
+** All three run inside the statement's write set (rt->ws); the caller
+** commits or aborts it.  Constraints (NOT NULL, primary key, VARCHAR
+** length) are checked by the table (storage/table.h).
+**
+** UPDATE and DELETE first collect the locators (and new rows) of every
+** matching row and then write them in one call: the statement never sees
+** its own changes, and locators stay valid because nothing was written
+** while they were collected. */
+#include "query/bound.h"
+
+#include "base/mem.h"
+
+#define INSERT_BATCH 1024
+
+typedef struct row_batch {
+  orb_arena *arena;
+  const orb_value **rows;
+  size_t n, cap;
+} row_batch;
+
+void oql_binsert_init(oql_binsert *b, orb_table *t) {
+  orb_arena_init(&b->batch_arena, 65536);
+  b->batch = NULL;
+  b->batch_cap = 0;
+  b->keybuf = orb_calloc((size_t)t->schema.npk + 1, sizeof(orb_value));
+  b->both = orb_calloc(2 * (size_t)t->schema.ncols + 1, sizeof(orb_value));
+}
+
+void oql_binsert_free(oql_binsert *b) {
+  orb_arena_free(&b->batch_arena);
+  orb_free(b->batch);
+  orb_free(b->keybuf);
+  orb_free(b->both);
+  b->batch = NULL;
+  b->keybuf = b->both = NULL;
+}
+
+static void batch_add(row_batch *b, const orb_value *row, int ncols) {
+  b->rows = orb_grow(b->rows, &b->cap, b->n + 1, sizeof(orb_value *));
+  orb_value *c = orb_arena_alloc(b->arena, sizeof(orb_value) * (size_t)ncols);
+  oql_row_copy(c, row, ncols, b->arena);
+  b->rows[b->n++] = c;
+}
+
+static orb_status flush(orb_table *t, oql_rt *rt, row_batch *b, int64_t *changes, orb_err *e) {
+  if (!b->n) return ORB_OK;
+  orb_status st = orb_table_insert(t, rt->ws, (const orb_value *const *)b->rows, (int)b->n, e);
+  if (st != ORB_OK) return st;
+  *changes += (int64_t)b->n;
+  b->n = 0;
+  orb_arena_reset(b->arena);
+  return ORB_OK;
+}
+
+/* ON CONFLICT: look the row's key up; insert, skip or update. */
+static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, orb_value *keybuf,
+                             orb_value *both, orb_arena *arena, int64_t *changes, orb_err *e) {
+  orb_table *t = b->table;
+  const orb_schema *s = &t->schema;
+  for (int i = 0; i < s->npk; i++) keybuf[i] = row[orb_schema_pk_col(s, i)];
+  bool found = false;
+  uint64_t loc = 0;
+  const orb_value *old = NULL;
+  bool keynull = false;
+  for (int i = 0; i < s->npk; i++) keynull |= keybuf[i].isnull != 0;
+  orb_status st;
+  if (!keynull && (st = orb_table_pk_lookup(t, keybuf, &found, &loc, &old, e)) != ORB_OK) return st;
+  if (!found) {
+    st = orb_table_insert(t, rt->ws, &row, 1, e);
+    if (st == ORB_OK) (*changes)++;
+    return st;
+  }
+  if (b->on_conflict == OQL_CONFLICT_NOTHING) return ORB_OK;
+  int n = s->ncols;
+  for (int i = 0; i < n; i++) {
+    both[i] = old[i];
+    both[n + i] = row[i];
+  }
+  if (b->conflict_where) {
+    bool ok;
+    if ((st = orb_expr_test(b->conflict_where, &rt->ctx, both, &ok, e)) != ORB_OK) return st;
+    if (!ok) return ORB_OK;
+  }
+  orb_value *nrow = orb_arena_alloc(arena, sizeof(orb_value) * (size_t)n);
+  for (int i = 0; i < n; i++) nrow[i] = old[i];
+  for (int j = 0; j < b->nset; j++) {
+    orb_value v;
+    if ((st = orb_expr_eval(b->set_exprs[j], &rt->ctx, both, &v, e)) != ORB_OK) return st;
+    nrow[b->set_cols[j]] = v;
+  }
+  oql_row_copy(nrow, nrow, n, arena);
+  const orb_value *nr = nrow;
+  if ((st = orb_table_update(t, rt->ws, &loc, &nr, 1, e)) != ORB_OK) return st;
+  (*changes)++;
+  return ORB_OK;
+}
+
+orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, orb_err *e) {
+  orb_table *t = b->table;
+  int n = t->schema.ncols;
+  if (!b->keybuf) oql_binsert_init(b, t);
+  orb_arena_reset(&b->batch_arena);
+  row_batch batch = {&b->batch_arena, b->batch, 0, b->batch_cap};
+  *changes = 0;
+  orb_status st = oql_op_open(b->source, rt, e);
+  bool stream = !b->materialize && b->on_conflict == OQL_CONFLICT_NONE;
+  while (st == ORB_OK) {
+    const orb_value *row;
+    if ((st = oql_op_next(b->source, rt, &row, e)) != ORB_OK || !row) break;
+    batch_add(&batch, row, n);
+    if (stream && batch.n >= INSERT_BATCH) {
+      st = flush(t, rt, &batch, changes, e);
+      orb_arena_reset(&rt->tmp);
+    }
+  }
+  oql_op_close(b->source, rt);
+  if (st == ORB_OK) {
+    if (b->on_conflict == OQL_CONFLICT_NONE) {
+      st = flush(t, rt, &batch, changes, e);
+    } else {
+      orb_arena scratch;
+      orb_arena_init(&scratch, 16384);
+      for (size_t i = 0; i < batch.n && st == ORB_OK; i++) {
+        st = upsert_row(b, rt, batch.rows[i], b->keybuf, b->both, &scratch, changes, e);
+        orb_arena_reset(&rt->tmp);
+      }
+      orb_arena_free(&scratch);
+    }
+  }
+  b->batch = batch.rows;
+  b->batch_cap = batch.cap;
+  orb_arena_reset(&b->batch_arena);
+  return st;
+}
+
+/* Collect (locator, new row) for every row matching b->pred. */
+static orb_status collect(oql_bmodify *b, oql_rt *rt, bool want_rows, uint64_t **locs, size_t *nlocs,
+                          row_batch *rows, orb_err *e) {
+  orb_table *t = b->table;
+  int n = t->schema.ncols;
+  orb_arena parena;
+  orb_arena_init(&parena, 4096);
+  orb_eval_ctx pctx = rt->ctx;
+  pctx.arena = &parena;
+  orb_scan_req req = {NULL, n, b->pred, &pctx};
+  orb_table_scan *scan;
+  orb_status st = orb_table_scan_begin(t, &req, &scan, e);
+  if (st != ORB_OK) {
+    orb_arena_free(&parena);
+    return st;
+  }
+  orb_row_batch *rb = orb_malloc(sizeof *rb);
+  orb_value *nrow = orb_malloc(sizeof(orb_value) * (size_t)(n + 1));
+  size_t cap = 0;
+  for (;;) {
+    orb_arena_reset(&parena);
+    if ((st = orb_table_scan_next(scan, rb, e)) != ORB_OK || rb->nrows == 0) break;
+    for (int i = 0; i < rb->nrows && st == ORB_OK; i++) {
+      *locs = orb_grow(*locs, &cap, *nlocs + 1, sizeof(uint64_t));
+      (*locs)[(*nlocs)++] = rb->locators[i];
+      if (!want_rows) continue;
+      const orb_value *old = rb->rows[i];
+      for (int c = 0; c < n; c++) nrow[c] = old[c];
+      for (int j = 0; j < b->nset && st == ORB_OK; j++)
+        st = orb_expr_eval(b->set_exprs[j], &rt->ctx, old, &nrow[b->set_cols[j]], e);
+      if (st == ORB_OK) batch_add(rows, nrow, n);
+      orb_arena_reset(&rt->tmp);
+    }
+    if (st != ORB_OK) break;
+  }
+  orb_table_scan_end(scan, NULL);
+  orb_free(rb);
+  orb_free(nrow);
+  orb_arena_free(&parena);
+  return st;
+}
+
+orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e) {
+  uint64_t *locs = NULL;
+  size_t n = 0;
+  orb_arena ra;
+  orb_arena_init(&ra, 65536);
+  row_batch rows = {&ra, NULL, 0, 0};
+  *changes = 0;
+  orb_status st = collect(b, rt, true, &locs, &n, &rows, e);
+  if (st == ORB_OK && n > 0) {
+    if (n > (size_t)INT32_MAX) {
+      st = orb_err_set(e, ORB_ERR_LIMIT, "too many rows in one UPDATE");
+    } else {
+      st = orb_table_update(b->table, rt->ws, locs, (const orb_value *const *)rows.rows, (int)n, e);
+      if (st == ORB_OK) *changes = (int64_t)n;
+    }
+  }
+  orb_free(locs);
+  orb_free(rows.rows);
+  orb_arena_free(&ra);
+  return st;
+}
+
+orb_status oql_exec_delete(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e) {
+  uint64_t *locs = NULL;
+  size_t n = 0;
+  *changes = 0;
+  orb_status st = collect(b, rt, false, &locs, &n, NULL, e);
+  if (st == ORB_OK && n > 0) {
+    if (n > (size_t)INT32_MAX) {
+      st = orb_err_set(e, ORB_ERR_LIMIT, "too many rows in one DELETE");
+    } else {
+      st = orb_table_delete(b->table, rt->ws, locs, (int)n, e);
+      if (st == ORB_OK) *changes = (int64_t)n;
+    }
+  }
+  orb_free(locs);
+  return st;
+}

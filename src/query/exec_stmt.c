@@ -1,0 +1,232 @@
+/* query/exec_stmt.c — runs bound statements of every kind (see stmt_exec.h). */
+#include "query/stmt_exec.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/mem.h"
+
+/* EXPLAIN output as rows of one text column, one line each. */
+static void plan_rows(const oql_op *root, bool analyze, orb_arena *xa, oql_op **rows) {
+  orb_buf out = ORB_BUF_INIT;
+  oql_explain_plan(root, analyze, &out);
+  orb_type tt = orb_type_make(ORB_T_TEXT);
+  oql_op *op = oql_rows_new(xa, 1, &tt);
+  const char *p = out.data ? out.data : "";
+  while (*p) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    orb_value v = orb_text(p, n);
+    oql_rows_add(op, xa, &v);
+    p += n + (nl ? 1 : 0);
+  }
+  orb_buf_free(&out);
+  *rows = op;
+}
+
+static void text_row(orb_arena *xa, oql_op **rows, const char *s) {
+  orb_type tt = orb_type_make(ORB_T_TEXT);
+  oql_op *op = oql_rows_new(xa, 1, &tt);
+  orb_value v = orb_text(s, strlen(s));
+  oql_rows_add(op, xa, &v);
+  *rows = op;
+}
+
+/* Drain an operator, counting rows (EXPLAIN ANALYZE). */
+static orb_status drain(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e) {
+  orb_status st = oql_op_open(op, rt, e);
+  *n = 0;
+  while (st == ORB_OK) {
+    const orb_value *row;
+    orb_arena_reset(&rt->tmp);
+    if ((st = oql_op_next(op, rt, &row, e)) != ORB_OK || !row) break;
+    (*n)++;
+  }
+  oql_op_close(op, rt);
+  return st;
+}
+
+static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, int64_t *changes, char *tag, size_t tagcap,
+                            orb_err *e) {
+  (void)s;
+  orb_status st;
+  switch (b->kind) {
+  case OQL_S_INSERT:
+    st = oql_exec_insert(&b->ins, rt, changes, e);
+    snprintf(tag, tagcap, "INSERT 0 %lld", (long long)*changes);
+    return st;
+  case OQL_S_UPDATE:
+    st = oql_exec_update(&b->mod, rt, changes, e);
+    snprintf(tag, tagcap, "UPDATE %lld", (long long)*changes);
+    return st;
+  case OQL_S_DELETE:
+    st = oql_exec_delete(&b->mod, rt, changes, e);
+    snprintf(tag, tagcap, "DELETE %lld", (long long)*changes);
+    return st;
+  case OQL_S_CREATE_TABLE:
+    snprintf(tag, tagcap, "CREATE TABLE");
+    return oql_exec_create_table(b, rt, e);
+  case OQL_S_CREATE_TABLE_AS:
+    st = oql_exec_create_table_as(b, rt, changes, e);
+    snprintf(tag, tagcap, "SELECT %lld", (long long)*changes);
+    return st;
+  case OQL_S_DROP_TABLE:
+    snprintf(tag, tagcap, "DROP TABLE");
+    return oql_exec_drop_table(b, rt, e);
+  case OQL_S_ALTER_TABLE:
+    snprintf(tag, tagcap, "ALTER TABLE");
+    return oql_exec_alter_table(b, rt, e);
+  case OQL_S_COPY_FROM: {
+    orb_table *t = orb_db_table(rt->db, b->table_name);
+    if (!t) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "relation \"%s\" does not exist", b->table_name);
+    st = oql_copy_from(t, b->copy_cols, b->ncopy, b->copy_defaults, b->path, &b->copy, rt, changes, e);
+    snprintf(tag, tagcap, "COPY %lld", (long long)*changes);
+    return st;
+  }
+  default:
+    return orb_err_set(e, ORB_ERR_INTERNAL, "statement kind %d does not write", (int)b->kind);
+  }
+}
+
+orb_status oql_exec_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa, oql_op **rows, int64_t *changes,
+                          char *tag, size_t tagcap, orb_err *e) {
+  *rows = NULL;
+  if (b->kind == OQL_S_EXPLAIN) {
+    /* EXPLAIN ANALYZE of a data-changing statement runs it, as PostgreSQL does */
+    oql_bstmt *in = b->inner;
+    rt->analyze = true;
+    int64_t n = 0;
+    orb_status st = run_write(s, in, rt, &n, tag, tagcap, e);
+    rt->analyze = false;
+    if (st != ORB_OK) return st;
+    oql_op *src = in->kind == OQL_S_INSERT ? in->ins.source : NULL;
+    orb_buf out = ORB_BUF_INIT;
+    const char *what = in->kind == OQL_S_INSERT ? "Insert" : in->kind == OQL_S_UPDATE ? "Update" : "Delete";
+    orb_buf_printf(&out, "%s on %s  (rows=%lld)", what,
+                   in->ins.table ? in->ins.table->name : in->mod.table ? in->mod.table->name : "?", (long long)n);
+    orb_type tt = orb_type_make(ORB_T_TEXT);
+    oql_op *op = oql_rows_new(xa, 1, &tt);
+    orb_value v = orb_text(out.data, out.len);
+    oql_rows_add(op, xa, &v);
+    if (src) {
+      oql_op *sub;
+      plan_rows(src, true, xa, &sub);
+      /* indent the source plan under the insert line */
+      const orb_value *r;
+      oql_rt tmp;
+      oql_rt_init(&tmp, rt->db);
+      orb_err ig;
+      oql_op_open(sub, &tmp, &ig);
+      orb_buf line = ORB_BUF_INIT;
+      while (oql_op_next(sub, &tmp, &r, &ig) == ORB_OK && r) {
+        orb_buf_reset(&line);
+        orb_buf_puts(&line, "  ->  ");
+        orb_buf_append(&line, r[0].u.s, r[0].len);
+        orb_value lv = orb_text(line.data, line.len);
+        oql_rows_add(op, xa, &lv);
+      }
+      orb_buf_free(&line);
+      oql_rt_free(&tmp);
+    }
+    orb_buf_free(&out);
+    snprintf(tag, tagcap, "EXPLAIN");
+    *rows = op;
+    return ORB_OK;
+  }
+  return run_write(s, b, rt, changes, tag, tagcap, e);
+}
+
+orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa, oql_op **rows, int64_t *changes,
+                         char *tag, size_t tagcap, orb_err *e) {
+  *rows = NULL;
+  orb_status st;
+  switch (b->kind) {
+  case OQL_S_SELECT:
+    *rows = b->root;
+    return ORB_OK;
+  case OQL_S_EXPLAIN: {
+    oql_bstmt *in = b->inner;
+    snprintf(tag, tagcap, "EXPLAIN");
+    if (!in->root) {
+      if (in->kind == OQL_S_UPDATE || in->kind == OQL_S_DELETE) {
+        /* show the scan the statement would do */
+        orb_buf out = ORB_BUF_INIT;
+        orb_buf_printf(&out, "%s on %s\n", in->kind == OQL_S_UPDATE ? "Update" : "Delete", in->mod.table->name);
+        orb_eval_ctx ctx = rt->ctx;
+        orb_scan_req req = {NULL, in->mod.table->schema.ncols, in->mod.pred, &ctx};
+        orb_buf tx = ORB_BUF_INIT;
+        orb_table_explain(in->mod.table, &req, &tx);
+        orb_buf_printf(&out, "  ->  Scan on %s\n", in->mod.table->name);
+        const char *p = tx.data ? tx.data : "";
+        while (*p) {
+          const char *nl = strchr(p, '\n');
+          size_t n = nl ? (size_t)(nl - p) : strlen(p);
+          if (n) {
+            orb_buf_puts(&out, "        Tier ");
+            orb_buf_append(&out, p, n);
+            orb_buf_putc(&out, '\n');
+          }
+          p += n + (nl ? 1 : 0);
+        }
+        orb_buf_free(&tx);
+        orb_type tt = orb_type_make(ORB_T_TEXT);
+        oql_op *op = oql_rows_new(xa, 1, &tt);
+        p = out.data;
+        while (*p) {
+          const char *nl = strchr(p, '\n');
+          size_t n = nl ? (size_t)(nl - p) : strlen(p);
+          orb_value v = orb_text(p, n);
+          oql_rows_add(op, xa, &v);
+          p += n + (nl ? 1 : 0);
+        }
+        orb_buf_free(&out);
+        *rows = op;
+        return ORB_OK;
+      }
+      if (in->kind == OQL_S_INSERT && in->ins.source) {
+        plan_rows(in->ins.source, false, xa, rows);
+        return ORB_OK;
+      }
+      text_row(xa, rows, "Utility Statement");
+      return ORB_OK;
+    }
+    if (b->analyze) {
+      int64_t n;
+      rt->analyze = true;
+      st = drain(in->root, rt, &n, e);
+      rt->analyze = false;
+      if (st != ORB_OK) return st;
+    }
+    plan_rows(in->root, b->analyze, xa, rows);
+    return ORB_OK;
+  }
+  case OQL_S_SHOW_TABLES:
+    snprintf(tag, tagcap, "SHOW");
+    oql_show_tables(rt->db, xa, rows);
+    return ORB_OK;
+  case OQL_S_DESCRIBE:
+    snprintf(tag, tagcap, "DESCRIBE");
+    return oql_describe(rt->db, b->table_name, xa, rows, e);
+  case OQL_S_SET:
+    snprintf(tag, tagcap, "SET");
+    return oql_set(s, b->setting, b->value, e);
+  case OQL_S_SHOW: {
+    const char *v;
+    if ((st = oql_show(s, b->setting, &v, e)) != ORB_OK) return st;
+    snprintf(tag, tagcap, "SHOW");
+    text_row(xa, rows, v);
+    return ORB_OK;
+  }
+  case OQL_S_CHECKPOINT:
+    snprintf(tag, tagcap, "CHECKPOINT");
+    if (oql_session_in_txn(s))
+      return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0, "CHECKPOINT cannot run inside a transaction block");
+    return orb_db_checkpoint(rt->db, e);
+  case OQL_S_COPY_TO:
+    st = oql_copy_to(b->root, b->ncols, b->names, b->path, &b->copy, rt, changes, e);
+    snprintf(tag, tagcap, "COPY %lld", (long long)*changes);
+    return st;
+  default:
+    return orb_err_set(e, ORB_ERR_INTERNAL, "statement kind %d is not a read", (int)b->kind);
+  }
+}

@@ -1,0 +1,75 @@
+/*
+** query/parse_int.h — shared internals of the recursive-descent parser
+** (parse.c: entry points, parse_stmt.c: statements, parse_select.c: queries, parse_expr.c:
+** expressions).  A statement's tokens are read up front (up to its ';'), so
+** the parser can look ahead freely.
+*/
+#ifndef ORB_QUERY_PARSE_INT_H
+#define ORB_QUERY_PARSE_INT_H
+
+#include "query/lex.h"
+#include "query/parser.h"
+
+#define OQL_MAX_DEPTH 500
+
+typedef struct oql_parser {
+  orb_arena *a;
+  const char *sql;
+  oql_token *toks;     /* the statement's tokens, then EOF (or ';') */
+  int ntoks;
+  int i;               /* current token */
+  int depth;           /* expression / subquery nesting */
+  orb_err *e;
+} oql_parser;
+
+/* Current token, and the one k tokens ahead (EOF past the end). */
+const oql_token *oql_p_tok(oql_parser *p);
+const oql_token *oql_p_peek(oql_parser *p, int k);
+void oql_p_advance(oql_parser *p);
+/* Whether the current token is the keyword kw (unquoted word) / operator op. */
+bool oql_p_is(oql_parser *p, const char *kw);
+bool oql_p_is_op(oql_parser *p, const char *op);
+bool oql_p_peek_is(oql_parser *p, int k, const char *kw);
+/* Consume the keyword/operator if present. */
+bool oql_p_accept(oql_parser *p, const char *kw);
+bool oql_p_accept_op(oql_parser *p, const char *op);
+/* Consume or fail with a syntax error at the current token. */
+orb_status oql_p_expect(oql_parser *p, const char *kw);
+orb_status oql_p_expect_op(oql_parser *p, const char *op);
+/* "syntax error at or near ..." at the current token. */
+orb_status oql_p_syntax(oql_parser *p);
+/* An identifier (column, table, alias); reserved words are refused. */
+orb_status oql_p_ident(oql_parser *p, const char **out, int *pos);
+bool oql_p_is_ident(oql_parser *p);
+/* Whether word is reserved (cannot be a bare alias/column name). */
+bool oql_p_reserved(const char *word);
+/* Nesting guard. */
+orb_status oql_p_enter(oql_parser *p);
+static inline void oql_p_leave(oql_parser *p) { p->depth--; }
+
+/* Arena-backed growable pointer list. */
+typedef struct oql_plist {
+  void **v;
+  int n, cap;
+} oql_plist;
+void oql_plist_add(oql_parser *p, oql_plist *l, void *x);
+
+/* parse_stmt.c: one statement (not its ';'). */
+orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s);
+
+/* parse_expr.c */
+orb_status oql_p_expr(oql_parser *p, oql_expr_ast **out);
+orb_status oql_p_typename(oql_parser *p, oql_typename *out);
+oql_expr_ast *oql_p_new_expr(oql_parser *p, oql_ekind kind, int pos);
+
+/* parse_select.c */
+orb_status oql_p_select(oql_parser *p, oql_select_ast **out);
+/* Whether the current token starts a query (SELECT, VALUES, '(' SELECT ...). */
+bool oql_p_starts_query(oql_parser *p);
+/* VALUES (...), (...) rows; DEFAULT entries become NULL pointers when allow_default. */
+orb_status oql_p_values_rows(oql_parser *p, bool allow_default, oql_expr_ast ****rows, int **lens, int **poss,
+                             int *nrows);
+/* ( ident, ... ) */
+orb_status oql_p_ident_list(oql_parser *p, const char ***names, int **poss, int *n);
+
+#endif

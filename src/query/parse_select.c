@@ -1,0 +1,363 @@
+/* query/parse_select.c — queries: SELECT blocks, FROM items and joins,
+** VALUES lists, UNION, ORDER BY / LIMIT / OFFSET. */
+#include "query/parse_int.h"
+
+#include <string.h>
+
+bool oql_p_starts_query(oql_parser *p) {
+  int k = 0;
+  while (oql_p_peek(p, k)->kind == OQL_T_OP && strcmp(oql_p_peek(p, k)->text, "(") == 0) k++;
+  return oql_p_peek_is(p, k, "select") || oql_p_peek_is(p, k, "values");
+}
+
+orb_status oql_p_ident_list(oql_parser *p, const char ***names, int **poss, int *n) {
+  orb_status st = oql_p_expect_op(p, "(");
+  if (st != ORB_OK) return st;
+  oql_plist l = {0}, lp = {0};
+  for (;;) {
+    const char *name;
+    int pos;
+    if ((st = oql_p_ident(p, &name, &pos)) != ORB_OK) return st;
+    oql_plist_add(p, &l, (void *)name);
+    int *pp = orb_arena_alloc(p->a, sizeof(int));
+    *pp = pos;
+    oql_plist_add(p, &lp, pp);
+    if (!oql_p_accept_op(p, ",")) break;
+  }
+  if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  *names = (const char **)l.v;
+  *n = l.n;
+  if (poss) {
+    *poss = orb_arena_alloc(p->a, sizeof(int) * (size_t)(l.n + 1));
+    for (int i = 0; i < l.n; i++) (*poss)[i] = *(int *)lp.v[i];
+  }
+  return ORB_OK;
+}
+
+orb_status oql_p_values_rows(oql_parser *p, bool allow_default, oql_expr_ast ****rows, int **lens, int **poss,
+                             int *nrows) {
+  oql_plist rl = {0}, ll = {0};
+  orb_status st;
+  do {
+    int pos = oql_p_tok(p)->pos;
+    if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+    oql_plist row = {0};
+    for (;;) {
+      oql_expr_ast *x = NULL;
+      if (oql_p_is(p, "default") && allow_default) {
+        oql_p_advance(p);
+      } else if ((st = oql_p_expr(p, &x)) != ORB_OK) {
+        return st;
+      }
+      /* the plist cannot hold NULL markers for DEFAULT: store a sentinel */
+      oql_plist_add(p, &row, x ? (void *)x : (void *)p);
+      if (!oql_p_accept_op(p, ",")) break;
+    }
+    if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+    for (int i = 0; i < row.n; i++)
+      if (row.v[i] == (void *)p) row.v[i] = NULL;
+    oql_plist_add(p, &rl, row.v);
+    int *len = orb_arena_alloc(p->a, sizeof(int) * 2);
+    len[0] = row.n;
+    len[1] = pos;
+    oql_plist_add(p, &ll, len);
+  } while (oql_p_accept_op(p, ","));
+  *nrows = rl.n;
+  *rows = (oql_expr_ast ***)rl.v;
+  *lens = orb_arena_alloc(p->a, sizeof(int) * (size_t)(rl.n + 1));
+  if (poss) *poss = orb_arena_alloc(p->a, sizeof(int) * (size_t)(rl.n + 1));
+  for (int i = 0; i < rl.n; i++) {
+    (*lens)[i] = ((int *)ll.v[i])[0];
+    if (poss) (*poss)[i] = ((int *)ll.v[i])[1];
+  }
+  return ORB_OK;
+}
+
+/* [AS] alias [(col, ...)] */
+static orb_status p_alias(oql_parser *p, oql_from_ast *f, bool need) {
+  orb_status st;
+  bool as = oql_p_accept(p, "as");
+  if (as || (oql_p_is_ident(p) && !oql_p_reserved(oql_p_tok(p)->text))) {
+    int pos;
+    if ((st = oql_p_ident(p, &f->alias, &pos)) != ORB_OK) return st;
+    if (oql_p_is_op(p, "(") && (st = oql_p_ident_list(p, &f->colnames, NULL, &f->ncolnames)) != ORB_OK) return st;
+  } else if (need) {
+    return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos,
+                        "subquery in FROM must have an alias");
+  }
+  return ORB_OK;
+}
+
+static orb_status p_from_item(oql_parser *p, oql_from_ast **out);
+
+static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
+  oql_from_ast *f = orb_arena_zalloc(p->a, sizeof *f);
+  f->pos = oql_p_tok(p)->pos;
+  orb_status st;
+  if (oql_p_is_op(p, "(")) {
+    if (oql_p_starts_query(p)) {
+      bool values = false;
+      int k = 1;
+      while (oql_p_peek(p, k)->kind == OQL_T_OP && strcmp(oql_p_peek(p, k)->text, "(") == 0) k++;
+      values = oql_p_peek_is(p, k, "values") && k == 1;
+      oql_p_advance(p);
+      if ((st = oql_p_enter(p)) != ORB_OK) return st;
+      st = oql_p_select(p, &f->sub);
+      oql_p_leave(p);
+      if (st != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+      f->kind = values ? OQL_FA_VALUES : OQL_FA_SUBQUERY;
+      if (values && (f->sub->union_next || f->sub->norder || f->sub->limit || f->sub->offset)) f->kind = OQL_FA_SUBQUERY;
+      if ((st = p_alias(p, f, true)) != ORB_OK) return st;
+      *out = f;
+      return ORB_OK;
+    }
+    /* parenthesized join */
+    oql_p_advance(p);
+    if ((st = oql_p_enter(p)) != ORB_OK) return st;
+    st = p_from_item(p, out);
+    oql_p_leave(p);
+    if (st != ORB_OK) return st;
+    return oql_p_expect_op(p, ")");
+  }
+  int pos;
+  const char *name;
+  if ((st = oql_p_ident(p, &name, &pos)) != ORB_OK) return st;
+  if (oql_p_is_op(p, ".")) {
+    /* schema-qualified: only the default schema exists */
+    oql_p_advance(p);
+    if (strcmp(name, "public") != 0 && strcmp(name, "main") != 0)
+      return orb_err_setx(p->e, ORB_ERR_UNDEFINED, "3F000", pos, "schema \"%s\" does not exist", name);
+    if ((st = oql_p_ident(p, &name, &pos)) != ORB_OK) return st;
+  }
+  f->name = name;
+  if (oql_p_is_op(p, "(")) {
+    oql_p_advance(p);
+    f->kind = OQL_FA_FUNCTION;
+    oql_plist l = {0};
+    if (!oql_p_is_op(p, ")")) {
+      for (;;) {
+        oql_expr_ast *x;
+        if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
+        oql_plist_add(p, &l, x);
+        if (!oql_p_accept_op(p, ",")) break;
+      }
+    }
+    if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+    f->args = (oql_expr_ast **)l.v;
+    f->nargs = l.n;
+  } else {
+    f->kind = OQL_FA_TABLE;
+  }
+  if ((st = p_alias(p, f, false)) != ORB_OK) return st;
+  *out = f;
+  return ORB_OK;
+}
+
+/* item { [INNER|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]|CROSS] JOIN item [ON expr | USING (cols)] } */
+static orb_status p_from_item(oql_parser *p, oql_from_ast **out) {
+  orb_status st = p_from_primary(p, out);
+  for (;;) {
+    if (st != ORB_OK) return st;
+    int pos = oql_p_tok(p)->pos;
+    oql_join_ast_type jt;
+    if (oql_p_is(p, "join") || oql_p_is(p, "inner")) {
+      jt = OQL_JA_INNER;
+      oql_p_accept(p, "inner");
+    } else if (oql_p_is(p, "left") || oql_p_is(p, "right") || oql_p_is(p, "full")) {
+      const char *w = oql_p_tok(p)->text;
+      jt = w[0] == 'l' ? OQL_JA_LEFT : w[0] == 'r' ? OQL_JA_RIGHT : OQL_JA_FULL;
+      oql_p_advance(p);
+      oql_p_accept(p, "outer");
+    } else if (oql_p_is(p, "cross")) {
+      jt = OQL_JA_CROSS;
+      oql_p_advance(p);
+    } else if (oql_p_is(p, "natural")) {
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", pos, "NATURAL JOIN is not supported");
+    } else {
+      return ORB_OK;
+    }
+    if ((st = oql_p_expect(p, "join")) != ORB_OK) return st;
+    oql_from_ast *j = orb_arena_zalloc(p->a, sizeof *j);
+    j->kind = OQL_FA_JOIN;
+    j->pos = pos;
+    j->jt = jt;
+    j->left = *out;
+    if ((st = p_from_primary(p, &j->right)) != ORB_OK) return st;
+    if (jt != OQL_JA_CROSS) {
+      if (oql_p_accept(p, "on")) {
+        if ((st = oql_p_expr(p, &j->on)) != ORB_OK) return st;
+      } else if (oql_p_accept(p, "using")) {
+        if ((st = oql_p_ident_list(p, &j->using_cols, NULL, &j->nusing)) != ORB_OK) return st;
+      } else {
+        return oql_p_syntax(p);
+      }
+    }
+    *out = j;
+  }
+}
+
+static orb_status p_targets(oql_parser *p, oql_select_ast *s) {
+  oql_plist l = {0};
+  orb_status st;
+  for (;;) {
+    oql_target *t = orb_arena_zalloc(p->a, sizeof *t);
+    t->pos = oql_p_tok(p)->pos;
+    if (oql_p_is_op(p, "*")) {
+      t->expr = oql_p_new_expr(p, OQL_X_STAR, t->pos);
+      oql_p_advance(p);
+    } else {
+      if ((st = oql_p_expr(p, &t->expr)) != ORB_OK) return st;
+      int pos;
+      if (oql_p_accept(p, "as")) {
+        if ((st = oql_p_ident(p, &t->alias, &pos)) != ORB_OK) return st;
+      } else if (oql_p_is_ident(p) && !oql_p_reserved(oql_p_tok(p)->text)) {
+        if ((st = oql_p_ident(p, &t->alias, &pos)) != ORB_OK) return st;
+      }
+    }
+    oql_plist_add(p, &l, t);
+    if (!oql_p_accept_op(p, ",")) break;
+  }
+  s->ntargets = l.n;
+  s->targets = orb_arena_alloc(p->a, sizeof(oql_target) * (size_t)(l.n + 1));
+  for (int i = 0; i < l.n; i++) s->targets[i] = *(oql_target *)l.v[i];
+  return ORB_OK;
+}
+
+/* One SELECT block or VALUES list, or a parenthesized query. */
+static orb_status p_simple(oql_parser *p, oql_select_ast **out) {
+  orb_status st;
+  if (oql_p_is_op(p, "(")) {
+    oql_p_advance(p);
+    if ((st = oql_p_enter(p)) != ORB_OK) return st;
+    st = oql_p_select(p, out);
+    oql_p_leave(p);
+    if (st != ORB_OK) return st;
+    return oql_p_expect_op(p, ")");
+  }
+  oql_select_ast *s = orb_arena_zalloc(p->a, sizeof *s);
+  s->pos = oql_p_tok(p)->pos;
+  if (oql_p_accept(p, "values")) {
+    if ((st = oql_p_values_rows(p, false, &s->values, &s->values_len, NULL, &s->nvalues)) != ORB_OK) return st;
+    *out = s;
+    return ORB_OK;
+  }
+  if ((st = oql_p_expect(p, "select")) != ORB_OK) return st;
+  if (oql_p_accept(p, "distinct")) {
+    if (oql_p_is(p, "on"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "SELECT DISTINCT ON is not supported yet");
+    s->distinct = true;
+  } else {
+    oql_p_accept(p, "all");
+  }
+  if (!oql_p_is(p, "from") && !oql_p_is_op(p, ";") && oql_p_tok(p)->kind != OQL_T_EOF &&
+      (st = p_targets(p, s)) != ORB_OK)
+    return st;
+  if (oql_p_accept(p, "from")) {
+    oql_plist l = {0};
+    for (;;) {
+      oql_from_ast *f;
+      if ((st = p_from_item(p, &f)) != ORB_OK) return st;
+      oql_plist_add(p, &l, f);
+      if (!oql_p_accept_op(p, ",")) break;
+    }
+    s->from = (oql_from_ast **)l.v;
+    s->nfrom = l.n;
+  }
+  if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &s->where)) != ORB_OK) return st;
+  if (oql_p_accept(p, "group")) {
+    if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;
+    oql_plist l = {0};
+    for (;;) {
+      oql_expr_ast *x;
+      if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
+      oql_plist_add(p, &l, x);
+      if (!oql_p_accept_op(p, ",")) break;
+    }
+    s->group = (oql_expr_ast **)l.v;
+    s->ngroup = l.n;
+  }
+  if (oql_p_accept(p, "having") && (st = oql_p_expr(p, &s->having)) != ORB_OK) return st;
+  *out = s;
+  return ORB_OK;
+}
+
+static orb_status p_order_limit(oql_parser *p, oql_select_ast *s) {
+  orb_status st;
+  if (oql_p_accept(p, "order")) {
+    if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;
+    oql_plist l = {0};
+    for (;;) {
+      oql_order_ast *o = orb_arena_zalloc(p->a, sizeof *o);
+      if ((st = oql_p_expr(p, &o->expr)) != ORB_OK) return st;
+      if (oql_p_accept(p, "desc")) o->desc = true;
+      else oql_p_accept(p, "asc");
+      if (oql_p_accept(p, "nulls")) {
+        if (oql_p_accept(p, "first")) o->nulls = 1;
+        else if (oql_p_accept(p, "last")) o->nulls = 2;
+        else return oql_p_syntax(p);
+      }
+      oql_plist_add(p, &l, o);
+      if (!oql_p_accept_op(p, ",")) break;
+    }
+    s->norder = l.n;
+    s->order = orb_arena_alloc(p->a, sizeof(oql_order_ast) * (size_t)(l.n + 1));
+    for (int i = 0; i < l.n; i++) s->order[i] = *(oql_order_ast *)l.v[i];
+  }
+  for (;;) {
+    if (oql_p_accept(p, "limit")) {
+      if (s->limit) return oql_p_syntax(p);
+      if (oql_p_accept(p, "all")) continue;
+      if ((st = oql_p_expr(p, &s->limit)) != ORB_OK) return st;
+    } else if (oql_p_accept(p, "offset")) {
+      if (s->offset) return oql_p_syntax(p);
+      if ((st = oql_p_expr(p, &s->offset)) != ORB_OK) return st;
+      if (!oql_p_accept(p, "rows")) oql_p_accept(p, "row");
+    } else if (oql_p_accept(p, "fetch")) {
+      if (!oql_p_accept(p, "first") && !oql_p_accept(p, "next")) return oql_p_syntax(p);
+      if (oql_p_is(p, "row") || oql_p_is(p, "rows")) {
+        oql_expr_ast *one = oql_p_new_expr(p, OQL_X_NUMBER, oql_p_tok(p)->pos);
+        one->text = "1";
+        one->len = 1;
+        s->limit = one;
+      } else if ((st = oql_p_expr(p, &s->limit)) != ORB_OK) {
+        return st;
+      }
+      if (!oql_p_accept(p, "rows") && !oql_p_accept(p, "row")) return oql_p_syntax(p);
+      if ((st = oql_p_expect(p, "only")) != ORB_OK) return st;
+    } else {
+      return ORB_OK;
+    }
+  }
+}
+
+orb_status oql_p_select(oql_parser *p, oql_select_ast **out) {
+  oql_select_ast *first;
+  orb_status st = p_simple(p, &first);
+  if (st != ORB_OK) return st;
+  oql_select_ast *last = first;
+  while (oql_p_is(p, "union") || oql_p_is(p, "intersect") || oql_p_is(p, "except")) {
+    if (!oql_p_is(p, "union"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "%s is not supported yet",
+                          oql_p_tok(p)->text);
+    oql_p_advance(p);
+    bool all = oql_p_accept(p, "all");
+    if (!all) oql_p_accept(p, "distinct");
+    oql_select_ast *next;
+    if ((st = p_simple(p, &next)) != ORB_OK) return st;
+    /* a parenthesized branch with its own union is flattened; its ORDER BY would be lost */
+    if (next->norder || next->limit || next->offset)
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", next->pos,
+                          "ORDER BY/LIMIT inside a UNION branch is not supported yet");
+    last->union_all = all;
+    last->union_next = next;
+    while (last->union_next) last = last->union_next;
+  }
+  if (first->union_next && (first->norder || first->limit || first->offset))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", first->pos,
+                        "ORDER BY/LIMIT inside a UNION branch is not supported yet");
+  if ((first->norder || first->limit || first->offset) && (oql_p_is(p, "order") || oql_p_is(p, "limit") || oql_p_is(p, "offset")))
+    return oql_p_syntax(p);
+  st = p_order_limit(p, first);
+  if (st == ORB_OK) *out = first;
+  return st;
+}

@@ -1,0 +1,511 @@
+/* query/parse_stmt.c — statements other than queries: DML, DDL, COPY,
+** EXPLAIN, SHOW/SET/DESCRIBE, transaction control. */
+#include "query/parse_int.h"
+
+#include <string.h>
+
+/* Text of the tokens [from, to) as written (DEFAULT expressions are stored so). */
+static const char *source_text(oql_parser *p, int from, int to) {
+  if (to <= from) return orb_arena_strdup(p->a, "");
+  int start = p->toks[from].pos - 1, end = p->toks[to - 1].end;
+  return orb_arena_strndup(p->a, p->sql + start, (size_t)(end - start));
+}
+
+static orb_status p_sets(oql_parser *p, oql_set_ast **sets, int *n) {
+  oql_plist l = {0};
+  orb_status st;
+  do {
+    oql_set_ast *s = orb_arena_zalloc(p->a, sizeof *s);
+    if ((st = oql_p_ident(p, &s->col, &s->pos)) != ORB_OK) return st;
+    if (oql_p_is_op(p, "."))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                          "qualified or subfield column names in SET are not supported");
+    if ((st = oql_p_expect_op(p, "=")) != ORB_OK) return st;
+    if (oql_p_accept(p, "default")) s->expr = NULL;
+    else if ((st = oql_p_expr(p, &s->expr)) != ORB_OK) return st;
+    oql_plist_add(p, &l, s);
+  } while (oql_p_accept_op(p, ","));
+  *n = l.n;
+  *sets = orb_arena_alloc(p->a, sizeof(oql_set_ast) * (size_t)(l.n + 1));
+  for (int i = 0; i < l.n; i++) (*sets)[i] = *(oql_set_ast *)l.v[i];
+  return ORB_OK;
+}
+
+static orb_status p_table_name(oql_parser *p, const char **name, int *pos) {
+  orb_status st = oql_p_ident(p, name, pos);
+  if (st == ORB_OK && oql_p_accept_op(p, ".")) {
+    if (strcmp(*name, "public") != 0 && strcmp(*name, "main") != 0)
+      return orb_err_setx(p->e, ORB_ERR_UNDEFINED, "3F000", *pos, "schema \"%s\" does not exist", *name);
+    st = oql_p_ident(p, name, pos);
+  }
+  return st;
+}
+
+static orb_status p_insert(oql_parser *p, oql_stmt_ast *s) {
+  oql_insert_ast *in = &s->insert;
+  orb_status st;
+  if ((st = oql_p_expect(p, "into")) != ORB_OK || (st = p_table_name(p, &in->table, &in->table_pos)) != ORB_OK)
+    return st;
+  if (oql_p_accept(p, "as")) {
+    const char *alias;
+    int apos;
+    if ((st = oql_p_ident(p, &alias, &apos)) != ORB_OK) return st;
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", apos, "INSERT ... AS alias is not supported yet");
+  }
+  if (oql_p_is_op(p, "(") && !oql_p_starts_query(p) &&
+      (st = oql_p_ident_list(p, &in->cols, &in->col_pos, &in->ncols)) != ORB_OK)
+    return st;
+  if (oql_p_accept(p, "default")) {
+    if ((st = oql_p_expect(p, "values")) != ORB_OK) return st;
+    in->default_values = true;
+  } else if (oql_p_is(p, "values")) {
+    oql_p_advance(p);
+    if ((st = oql_p_values_rows(p, true, &in->rows, &in->row_len, &in->row_pos, &in->nrows)) != ORB_OK) return st;
+  } else if (oql_p_starts_query(p)) {
+    if ((st = oql_p_select(p, &in->select)) != ORB_OK) return st;
+  } else {
+    return oql_p_syntax(p);
+  }
+  if (oql_p_is(p, "on")) {
+    in->conflict_pos = oql_p_tok(p)->pos;
+    oql_p_advance(p);
+    if ((st = oql_p_expect(p, "conflict")) != ORB_OK) return st;
+    if (oql_p_is_op(p, "(") &&
+        (st = oql_p_ident_list(p, &in->conflict_cols, NULL, &in->nconflict_cols)) != ORB_OK)
+      return st;
+    if ((st = oql_p_expect(p, "do")) != ORB_OK) return st;
+    if (oql_p_accept(p, "nothing")) {
+      in->on_conflict = OQL_CA_NOTHING;
+    } else {
+      if ((st = oql_p_expect(p, "update")) != ORB_OK || (st = oql_p_expect(p, "set")) != ORB_OK) return st;
+      in->on_conflict = OQL_CA_UPDATE;
+      if ((st = p_sets(p, &in->sets, &in->nsets)) != ORB_OK) return st;
+      if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &in->conflict_where)) != ORB_OK) return st;
+    }
+  }
+  if (oql_p_is(p, "returning"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "RETURNING is not supported yet");
+  return ORB_OK;
+}
+
+static orb_status p_opt_alias(oql_parser *p, const char **alias, const char *stop) {
+  int pos;
+  if (oql_p_accept(p, "as")) return oql_p_ident(p, alias, &pos);
+  if (oql_p_is_ident(p) && !oql_p_reserved(oql_p_tok(p)->text) && !oql_p_is(p, stop)) return oql_p_ident(p, alias, &pos);
+  return ORB_OK;
+}
+
+static orb_status p_update(oql_parser *p, oql_stmt_ast *s) {
+  oql_update_ast *u = &s->update;
+  orb_status st;
+  if ((st = p_table_name(p, &u->table, &u->table_pos)) != ORB_OK || (st = p_opt_alias(p, &u->alias, "set")) != ORB_OK ||
+      (st = oql_p_expect(p, "set")) != ORB_OK || (st = p_sets(p, &u->sets, &u->nsets)) != ORB_OK)
+    return st;
+  if (oql_p_is(p, "from"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "UPDATE ... FROM is not supported yet");
+  if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &u->where)) != ORB_OK) return st;
+  if (oql_p_is(p, "returning"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "RETURNING is not supported yet");
+  return ORB_OK;
+}
+
+static orb_status p_delete(oql_parser *p, oql_stmt_ast *s) {
+  oql_delete_ast *d = &s->del;
+  orb_status st;
+  if ((st = oql_p_expect(p, "from")) != ORB_OK || (st = p_table_name(p, &d->table, &d->table_pos)) != ORB_OK ||
+      (st = p_opt_alias(p, &d->alias, "where")) != ORB_OK)
+    return st;
+  if (oql_p_is(p, "using"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "DELETE ... USING is not supported yet");
+  if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &d->where)) != ORB_OK) return st;
+  if (oql_p_is(p, "returning"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "RETURNING is not supported yet");
+  return ORB_OK;
+}
+
+/* name type [NOT NULL | NULL | DEFAULT expr | PRIMARY KEY | CONSTRAINT name ...]* */
+static orb_status p_coldef(oql_parser *p, oql_coldef_ast *c) {
+  orb_status st;
+  memset(c, 0, sizeof *c);
+  if ((st = oql_p_ident(p, &c->name, &c->pos)) != ORB_OK || (st = oql_p_typename(p, &c->type)) != ORB_OK) return st;
+  for (;;) {
+    if (oql_p_accept(p, "constraint")) {
+      const char *n;
+      int pos;
+      if ((st = oql_p_ident(p, &n, &pos)) != ORB_OK) return st;
+      continue;
+    }
+    if (oql_p_is(p, "not") && oql_p_peek_is(p, 1, "null")) {
+      oql_p_advance(p), oql_p_advance(p);
+      c->not_null = true;
+    } else if (oql_p_accept(p, "null")) {
+      c->not_null = false;
+    } else if (oql_p_accept(p, "default")) {
+      int from = p->i;
+      /* a DEFAULT is a b_expr in PostgreSQL: stop before NOT NULL etc. (parse at full level, then check) */
+      if ((st = oql_p_expr(p, &c->def)) != ORB_OK) return st;
+      c->default_sql = source_text(p, from, p->i);
+    } else if (oql_p_is(p, "primary")) {
+      oql_p_advance(p);
+      if ((st = oql_p_expect(p, "key")) != ORB_OK) return st;
+      c->primary_key = true;
+    } else if (oql_p_is(p, "unique") || oql_p_is(p, "references") || oql_p_is(p, "check") || oql_p_is(p, "generated") ||
+               oql_p_is(p, "collate")) {
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "column constraint %s is not supported yet",
+                          oql_p_tok(p)->text);
+    } else {
+      return ORB_OK;
+    }
+  }
+}
+
+static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
+  oql_create_ast *c = &s->create;
+  orb_status st;
+  if (oql_p_is(p, "temp") || oql_p_is(p, "temporary") || oql_p_is(p, "unlogged"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "%s tables are not supported",
+                        oql_p_tok(p)->text);
+  if (!oql_p_is(p, "table"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "CREATE %s is not supported",
+                        oql_p_tok(p)->kind == OQL_T_EOF ? "" : oql_p_tok(p)->text);
+  oql_p_advance(p);
+  if (oql_p_is(p, "if")) {
+    oql_p_advance(p);
+    if ((st = oql_p_expect(p, "not")) != ORB_OK || (st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+    c->if_not_exists = true;
+  }
+  if ((st = p_table_name(p, &c->table, &c->table_pos)) != ORB_OK) return st;
+  if (oql_p_accept(p, "as")) {
+    s->kind = OQL_S_CREATE_TABLE_AS;
+    return oql_p_select(p, &c->as);
+  }
+  s->kind = OQL_S_CREATE_TABLE;
+  if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+  oql_plist cols = {0};
+  for (;;) {
+    if (oql_p_accept(p, "constraint")) {
+      const char *n;
+      int pos;
+      if ((st = oql_p_ident(p, &n, &pos)) != ORB_OK) return st;
+    }
+    if (oql_p_is(p, "primary")) {
+      int ppos = oql_p_tok(p)->pos;
+      oql_p_advance(p);
+      if ((st = oql_p_expect(p, "key")) != ORB_OK) return st;
+      if (c->pk_clause_pos)
+        return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42P16", ppos, "multiple primary keys for table \"%s\" are not allowed",
+                            c->table);
+      c->pk_clause_pos = ppos;
+      if ((st = oql_p_ident_list(p, &c->pk_cols, &c->pk_pos, &c->npk)) != ORB_OK) return st;
+    } else if (oql_p_is(p, "unique") || oql_p_is(p, "foreign") || oql_p_is(p, "check") || oql_p_is(p, "exclude")) {
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "table constraint %s is not supported yet",
+                          oql_p_tok(p)->text);
+    } else {
+      oql_coldef_ast *cd = orb_arena_zalloc(p->a, sizeof *cd);
+      if ((st = p_coldef(p, cd)) != ORB_OK) return st;
+      oql_plist_add(p, &cols, cd);
+    }
+    if (!oql_p_accept_op(p, ",")) break;
+  }
+  if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  c->ncols = cols.n;
+  c->cols = orb_arena_alloc(p->a, sizeof(oql_coldef_ast) * (size_t)(cols.n + 1));
+  for (int i = 0; i < cols.n; i++) c->cols[i] = *(oql_coldef_ast *)cols.v[i];
+  if (cols.n == 0)
+    return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", c->table_pos, "a table needs at least one column");
+  return ORB_OK;
+}
+
+static orb_status p_drop(oql_parser *p, oql_stmt_ast *s) {
+  orb_status st;
+  if (!oql_p_is(p, "table"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "DROP %s is not supported",
+                        oql_p_tok(p)->kind == OQL_T_EOF ? "" : oql_p_tok(p)->text);
+  oql_p_advance(p);
+  if (oql_p_is(p, "if")) {
+    oql_p_advance(p);
+    if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+    s->if_exists = true;
+  }
+  oql_plist l = {0}, lp = {0};
+  do {
+    const char *n;
+    int *pos = orb_arena_alloc(p->a, sizeof(int));
+    if ((st = p_table_name(p, &n, pos)) != ORB_OK) return st;
+    oql_plist_add(p, &l, (void *)n);
+    oql_plist_add(p, &lp, pos);
+  } while (oql_p_accept_op(p, ","));
+  if (oql_p_accept(p, "cascade") || oql_p_accept(p, "restrict")) { /* no dependent objects exist */ }
+  s->names = (const char **)l.v;
+  s->nnames = l.n;
+  s->name_pos = orb_arena_alloc(p->a, sizeof(int) * (size_t)(l.n + 1));
+  for (int i = 0; i < l.n; i++) s->name_pos[i] = *(int *)lp.v[i];
+  return ORB_OK;
+}
+
+static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
+  oql_alter_ast *al = &s->alter;
+  orb_status st;
+  if ((st = oql_p_expect(p, "table")) != ORB_OK) return st;
+  if (oql_p_is(p, "if") && oql_p_peek_is(p, 1, "exists"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER TABLE IF EXISTS is not supported yet");
+  if ((st = p_table_name(p, &al->table, &al->table_pos)) != ORB_OK) return st;
+  if (oql_p_accept(p, "add")) {
+    oql_p_accept(p, "column");
+    if (oql_p_is(p, "if"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ADD COLUMN IF NOT EXISTS is not supported yet");
+    if (oql_p_is(p, "primary") || oql_p_is(p, "constraint") || oql_p_is(p, "unique"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "adding constraints is not supported yet");
+    al->kind = OQL_ALTER_ADD_COLUMN;
+    return p_coldef(p, &al->col);
+  }
+  if (oql_p_accept(p, "drop")) {
+    oql_p_accept(p, "column");
+    if (oql_p_is(p, "if")) {
+      oql_p_advance(p);
+      if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+      al->if_exists = true;
+    }
+    al->kind = OQL_ALTER_DROP_COLUMN;
+    if ((st = oql_p_ident(p, &al->name, &al->name_pos)) != ORB_OK) return st;
+    if (oql_p_accept(p, "cascade") || oql_p_accept(p, "restrict")) { /* nothing depends on columns */ }
+    return ORB_OK;
+  }
+  if (oql_p_accept(p, "rename")) {
+    if (oql_p_accept(p, "to")) {
+      al->kind = OQL_ALTER_RENAME_TABLE;
+      return oql_p_ident(p, &al->new_name, &al->name_pos);
+    }
+    oql_p_accept(p, "column");
+    al->kind = OQL_ALTER_RENAME_COLUMN;
+    int pos;
+    if ((st = oql_p_ident(p, &al->name, &al->name_pos)) != ORB_OK || (st = oql_p_expect(p, "to")) != ORB_OK) return st;
+    return oql_p_ident(p, &al->new_name, &pos);
+  }
+  if (oql_p_is(p, "alter"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER COLUMN is not supported yet");
+  return oql_p_syntax(p);
+}
+
+/* A COPY option value: identifier, string or number, as text. */
+static const char *option_value(oql_parser *p) {
+  const oql_token *k = oql_p_tok(p);
+  if (k->kind == OQL_T_STRING || k->kind == OQL_T_NUMBER || k->kind == OQL_T_QIDENT ||
+      (k->kind == OQL_T_IDENT && !oql_p_is_op(p, ","))) {
+    oql_p_advance(p);
+    return k->text;
+  }
+  return NULL;
+}
+
+static orb_status p_copy_options(oql_parser *p, oql_copy_ast *c) {
+  oql_plist l = {0};
+  orb_status st;
+  oql_p_accept(p, "with");
+  if (oql_p_accept_op(p, "(")) {
+    do {
+      oql_copy_opt_ast *o = orb_arena_zalloc(p->a, sizeof *o);
+      o->pos = oql_p_tok(p)->pos;
+      if (oql_p_tok(p)->kind != OQL_T_IDENT) return oql_p_syntax(p);
+      o->name = oql_p_tok(p)->text;
+      oql_p_advance(p);
+      if (!oql_p_is_op(p, ",") && !oql_p_is_op(p, ")")) {
+        o->value = option_value(p);
+        if (!o->value) return oql_p_syntax(p);
+      }
+      oql_plist_add(p, &l, o);
+    } while (oql_p_accept_op(p, ","));
+    if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  } else {
+    /* PostgreSQL's old syntax: CSV HEADER DELIMITER ',' NULL 'x' QUOTE '"' ESCAPE '\' */
+    while (oql_p_tok(p)->kind == OQL_T_IDENT) {
+      oql_copy_opt_ast *o = orb_arena_zalloc(p->a, sizeof *o);
+      o->pos = oql_p_tok(p)->pos;
+      o->name = oql_p_tok(p)->text;
+      oql_p_advance(p);
+      if (strcmp(o->name, "delimiter") == 0 || strcmp(o->name, "null") == 0 || strcmp(o->name, "quote") == 0 ||
+          strcmp(o->name, "escape") == 0) {
+        oql_p_accept(p, "as");
+        if (oql_p_tok(p)->kind != OQL_T_STRING) return oql_p_syntax(p);
+        o->value = oql_p_tok(p)->text;
+        oql_p_advance(p);
+      } else if (strcmp(o->name, "csv") == 0 || strcmp(o->name, "header") == 0 || strcmp(o->name, "binary") == 0) {
+        if (strcmp(o->name, "binary") == 0)
+          return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", o->pos, "COPY BINARY is not supported yet");
+      } else {
+        return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", o->pos, "syntax error at or near \"%s\"", o->name);
+      }
+      oql_plist_add(p, &l, o);
+    }
+  }
+  c->nopts = l.n;
+  c->opts = orb_arena_alloc(p->a, sizeof(oql_copy_opt_ast) * (size_t)(l.n + 1));
+  for (int i = 0; i < l.n; i++) c->opts[i] = *(oql_copy_opt_ast *)l.v[i];
+  return ORB_OK;
+}
+
+static orb_status p_copy(oql_parser *p, oql_stmt_ast *s) {
+  oql_copy_ast *c = &s->copy;
+  orb_status st;
+  if (oql_p_is_op(p, "(")) {
+    oql_p_advance(p);
+    if ((st = oql_p_select(p, &c->query)) != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  } else {
+    if ((st = p_table_name(p, &c->table, &c->table_pos)) != ORB_OK) return st;
+    if (oql_p_is_op(p, "(") && (st = oql_p_ident_list(p, &c->cols, &c->col_pos, &c->ncols)) != ORB_OK) return st;
+  }
+  if (oql_p_accept(p, "to")) {
+    c->to = true;
+  } else if (!oql_p_accept(p, "from")) {
+    return oql_p_syntax(p);
+  }
+  if (c->query && !c->to)
+    return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", s->pos, "COPY (query) FROM is not allowed: use COPY table FROM");
+  s->kind = c->to ? OQL_S_COPY_TO : OQL_S_COPY_FROM;
+  if (oql_p_accept(p, "stdin") || oql_p_accept(p, "stdout")) {
+    c->stdio = true;
+  } else if (oql_p_tok(p)->kind == OQL_T_STRING) {
+    c->path = oql_p_tok(p)->text;
+    oql_p_advance(p);
+  } else {
+    return oql_p_syntax(p);
+  }
+  return p_copy_options(p, c);
+}
+
+/* SET name { = | TO } value [, ...]  /  SET SESSION ... */
+static orb_status p_set(oql_parser *p, oql_stmt_ast *s) {
+  oql_p_accept(p, "session");
+  const oql_token *k = oql_p_tok(p);
+  if (k->kind != OQL_T_IDENT && k->kind != OQL_T_QIDENT) return oql_p_syntax(p);
+  s->setting = k->text;
+  oql_p_advance(p);
+  while (oql_p_accept_op(p, ".")) {
+    if (oql_p_tok(p)->kind != OQL_T_IDENT) return oql_p_syntax(p);
+    s->setting = orb_arena_sprintf(p->a, "%s.%s", s->setting, oql_p_tok(p)->text);
+    oql_p_advance(p);
+  }
+  if (!oql_p_accept(p, "to") && !oql_p_accept_op(p, "=")) return oql_p_syntax(p);
+  int from = p->i;
+  while (oql_p_tok(p)->kind != OQL_T_EOF && !oql_p_is_op(p, ";")) oql_p_advance(p);
+  if (p->i == from) return oql_p_syntax(p);
+  const oql_token *v = &p->toks[from];
+  s->value = p->i == from + 1 && (v->kind == OQL_T_STRING || v->kind == OQL_T_IDENT || v->kind == OQL_T_QIDENT)
+                 ? v->text
+                 : source_text(p, from, p->i);
+  return ORB_OK;
+}
+
+orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
+  const oql_token *k = oql_p_tok(p);
+  s->pos = k->pos;
+  orb_status st;
+  if (k->kind != OQL_T_IDENT && !oql_p_is_op(p, "(")) return oql_p_syntax(p);
+  if (oql_p_starts_query(p)) {
+    s->kind = OQL_S_SELECT;
+    return oql_p_select(p, &s->select);
+  }
+  const char *w = k->text;
+  if (strcmp(w, "insert") == 0) {
+    oql_p_advance(p);
+    s->kind = OQL_S_INSERT;
+    return p_insert(p, s);
+  }
+  if (strcmp(w, "update") == 0) {
+    oql_p_advance(p);
+    s->kind = OQL_S_UPDATE;
+    return p_update(p, s);
+  }
+  if (strcmp(w, "delete") == 0) {
+    oql_p_advance(p);
+    s->kind = OQL_S_DELETE;
+    return p_delete(p, s);
+  }
+  if (strcmp(w, "create") == 0) {
+    oql_p_advance(p);
+    return p_create(p, s);
+  }
+  if (strcmp(w, "drop") == 0) {
+    oql_p_advance(p);
+    s->kind = OQL_S_DROP_TABLE;
+    return p_drop(p, s);
+  }
+  if (strcmp(w, "alter") == 0) {
+    oql_p_advance(p);
+    s->kind = OQL_S_ALTER_TABLE;
+    return p_alter(p, s);
+  }
+  if (strcmp(w, "copy") == 0) {
+    oql_p_advance(p);
+    return p_copy(p, s);
+  }
+  if (strcmp(w, "explain") == 0) {
+    oql_p_advance(p);
+    s->kind = OQL_S_EXPLAIN;
+    if (oql_p_accept(p, "analyze") || oql_p_accept(p, "analyse")) s->analyze = true;
+    oql_p_accept(p, "verbose");
+    s->inner = orb_arena_zalloc(p->a, sizeof *s->inner);
+    if ((st = oql_p_enter(p)) != ORB_OK) return st;
+    st = oql_p_statement(p, s->inner);
+    oql_p_leave(p);
+    return st;
+  }
+  if (strcmp(w, "show") == 0) {
+    oql_p_advance(p);
+    if (oql_p_accept(p, "tables")) {
+      s->kind = OQL_S_SHOW_TABLES;
+      return ORB_OK;
+    }
+    s->kind = OQL_S_SHOW;
+    if (oql_p_tok(p)->kind != OQL_T_IDENT && oql_p_tok(p)->kind != OQL_T_QIDENT) return oql_p_syntax(p);
+    s->setting = oql_p_tok(p)->text;
+    oql_p_advance(p);
+    return ORB_OK;
+  }
+  if (strcmp(w, "describe") == 0 || strcmp(w, "desc") == 0) {
+    oql_p_advance(p);
+    s->kind = OQL_S_DESCRIBE;
+    const char **n = orb_arena_alloc(p->a, sizeof(char *));
+    int *pos = orb_arena_alloc(p->a, sizeof(int));
+    if ((st = p_table_name(p, n, pos)) != ORB_OK) return st;
+    s->names = n;
+    s->name_pos = pos;
+    s->nnames = 1;
+    return ORB_OK;
+  }
+  if (strcmp(w, "set") == 0) {
+    oql_p_advance(p);
+    s->kind = OQL_S_SET;
+    return p_set(p, s);
+  }
+  if (strcmp(w, "checkpoint") == 0) {
+    oql_p_advance(p);
+    s->kind = OQL_S_CHECKPOINT;
+    return ORB_OK;
+  }
+  if (strcmp(w, "begin") == 0 || strcmp(w, "start") == 0) {
+    bool start = w[0] == 's';
+    oql_p_advance(p);
+    if (start && (st = oql_p_expect(p, "transaction")) != ORB_OK) return st;
+    if (!start && !oql_p_accept(p, "transaction")) oql_p_accept(p, "work");
+    s->kind = OQL_S_BEGIN;
+    if (oql_p_is(p, "isolation") || oql_p_is(p, "read"))
+      while (oql_p_tok(p)->kind == OQL_T_IDENT) oql_p_advance(p);   /* modes: the session decides */
+    return ORB_OK;
+  }
+  if (strcmp(w, "commit") == 0 || strcmp(w, "end") == 0) {
+    oql_p_advance(p);
+    if (!oql_p_accept(p, "transaction")) oql_p_accept(p, "work");
+    s->kind = OQL_S_COMMIT;
+    return ORB_OK;
+  }
+  if (strcmp(w, "rollback") == 0 || strcmp(w, "abort") == 0) {
+    oql_p_advance(p);
+    if (!oql_p_accept(p, "transaction")) oql_p_accept(p, "work");
+    if (oql_p_is(p, "to"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "savepoints are not supported yet");
+    s->kind = OQL_S_ROLLBACK;
+    return ORB_OK;
+  }
+  return oql_p_syntax(p);
+}

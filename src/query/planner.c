@@ -1,0 +1,360 @@
+/* query/planner.c — turns a bound select (bound.h) into physical operators.
+**
+** Decisions made here:
+**  - each base table is scanned with the columns the query uses (projection)
+**    and the WHERE/ON conjuncts that reference only that table (pushdown:
+**    the tier turns them into primary-key lookups or row filters);
+**  - conjuncts cannot be pushed into the NULL-extended side of a LEFT JOIN
+**    from WHERE, nor from ON into its preserved side;
+**  - joins with equality conjuncts between the two sides become hash joins
+**    (other ON conjuncts stay as a residual), the rest nested loops;
+**  - COUNT(*) alone over a bare table asks the table for its count first;
+**  - a projection that only passes the input through is left out. */
+#include "query/bound.h"
+
+#include <string.h>
+
+#include "base/mem.h"
+
+typedef struct conj {
+  orb_expr *e;
+  bool taken;
+} conj;
+
+typedef struct conj_list {
+  conj *v;
+  int n;
+} conj_list;
+
+typedef struct planner {
+  orb_arena *a;
+  oql_bselect *s;
+  bool *used;            /* gid -> referenced anywhere */
+  int *map;              /* scratch gid -> slot */
+  orb_err *e;
+} planner;
+
+/* --- expression walks over gids ------------------------------------------- */
+
+static void mark_used(const orb_expr *x, bool *used, int ngids) {
+  if (!x) return;
+  if (x->kind == ORB_E_COLUMN && x->slot >= 0 && x->slot < ngids) used[x->slot] = true;
+  for (int i = 0; i < x->nargs; i++) mark_used(x->args[i], used, ngids);
+}
+
+/* Whether every column x references lies in [lo, hi). */
+static bool refs_within(const orb_expr *x, int lo, int hi) {
+  if (x->kind == ORB_E_COLUMN && (x->slot < lo || x->slot >= hi)) return false;
+  for (int i = 0; i < x->nargs; i++)
+    if (!refs_within(x->args[i], lo, hi)) return false;
+  return true;
+}
+
+/* Whether every column x references is in the layout. */
+static bool refs_layout(const orb_expr *x, const int *layout, int n) {
+  if (x->kind == ORB_E_COLUMN) {
+    bool found = false;
+    for (int i = 0; i < n && !found; i++) found = layout[i] == x->slot;
+    if (!found) return false;
+  }
+  for (int i = 0; i < x->nargs; i++)
+    if (!refs_layout(x->args[i], layout, n)) return false;
+  return true;
+}
+
+static void remap_to(planner *p, orb_expr *x, const int *layout, int n) {
+  if (!x) return;
+  for (int i = 0; i < p->s->ngids; i++) p->map[i] = -1;
+  for (int i = 0; i < n; i++)
+    if (layout[i] >= 0) p->map[layout[i]] = i;
+  orb_expr_remap(x, p->map);
+}
+
+static orb_expr *and_of(orb_arena *a, orb_expr **v, int n) {
+  if (n == 0) return NULL;
+  if (n == 1) return v[0];
+  orb_expr *x = orb_expr_new(a, ORB_E_AND, orb_type_make(ORB_T_BOOL), n);
+  for (int i = 0; i < n; i++) x->args[i] = v[i];
+  return x;
+}
+
+static void add_conjuncts(planner *p, conj_list *l, orb_expr *pred) {
+  if (!pred) return;
+  orb_expr **parts;
+  int n = orb_expr_conjuncts(p->a, pred, &parts);
+  conj *nv = orb_arena_alloc(p->a, sizeof(conj) * (size_t)(l->n + n + 1));
+  if (l->n) memcpy(nv, l->v, sizeof(conj) * (size_t)l->n);
+  for (int i = 0; i < n; i++) nv[l->n + i] = (conj){parts[i], false};
+  l->v = nv;
+  l->n += n;
+}
+
+/* --- FROM items -------------------------------------------------------------- */
+
+typedef struct planned {
+  oql_op *op;
+  int *layout;           /* slot -> gid (-1 for columns the outer query cannot see) */
+  int n;
+} planned;
+
+static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planned *out);
+static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *e);
+
+static orb_status plan_table(planner *p, oql_from *f, conj_list *pushable, planned *out) {
+  orb_table *t = f->table;
+  int nproj = 0;
+  int *proj = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
+  for (int c = 0; c < f->ncols; c++)
+    if (p->used[f->first_gid + c]) proj[nproj++] = c;
+  if (nproj == 0) proj[nproj++] = t->schema.npk ? orb_schema_pk_col(&t->schema, 0) : 0;
+  /* predicates on this table alone go into the scan, in schema positions */
+  orb_expr **mine = orb_arena_alloc(p->a, sizeof(orb_expr *) * (size_t)(pushable->n + 1));
+  int nmine = 0;
+  for (int i = 0; i < pushable->n; i++) {
+    conj *c = &pushable->v[i];
+    if (c->taken || !refs_within(c->e, f->first_gid, f->first_gid + f->ncols)) continue;
+    c->taken = true;
+    mine[nmine++] = c->e;
+  }
+  orb_expr *pred = and_of(p->a, mine, nmine);
+  if (pred) {
+    int *schema_layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)f->ncols);
+    for (int c = 0; c < f->ncols; c++) schema_layout[c] = f->first_gid + c;
+    remap_to(p, pred, schema_layout, f->ncols);
+  }
+  out->op = oql_scan_new(p->a, t, proj, nproj, pred);
+  out->n = nproj;
+  out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)nproj);
+  for (int i = 0; i < nproj; i++) out->layout[i] = p->used[f->first_gid + proj[i]] ? f->first_gid + proj[i] : -1;
+  return ORB_OK;
+}
+
+static orb_status plan_join(planner *p, oql_from *f, conj_list *pushable, planned *out) {
+  conj_list on = {NULL, 0};
+  add_conjuncts(p, &on, f->cond);
+  planned l, r;
+  orb_status st;
+  if (f->jt == OQL_JOIN_INNER) {
+    /* ON and WHERE conjuncts are interchangeable for an inner join */
+    conj_list all = *pushable;
+    for (int i = 0; i < on.n; i++) {
+      conj *nv = orb_arena_alloc(p->a, sizeof(conj) * (size_t)(all.n + 1));
+      if (all.n) memcpy(nv, all.v, sizeof(conj) * (size_t)all.n);
+      nv[all.n] = on.v[i];
+      all.v = nv;
+      all.n++;
+    }
+    if ((st = plan_from(p, f->left, &all, &l)) != ORB_OK) return st;
+    if ((st = plan_from(p, f->right, &all, &r)) != ORB_OK) return st;
+    /* the ON conjuncts (taken or not) are at the end of `all` */
+    for (int i = 0; i < on.n; i++) on.v[i] = all.v[pushable->n + i];
+    for (int i = 0; i < pushable->n; i++) pushable->v[i] = all.v[i];
+  } else {
+    if ((st = plan_from(p, f->left, pushable, &l)) != ORB_OK) return st;
+    if ((st = plan_from(p, f->right, &on, &r)) != ORB_OK) return st;
+  }
+  int n = l.n + r.n;
+  int *layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(n + 1));
+  memcpy(layout, l.layout, sizeof(int) * (size_t)l.n);
+  memcpy(layout + l.n, r.layout, sizeof(int) * (size_t)r.n);
+  /* remaining ON conjuncts: equalities across the sides become hash keys */
+  orb_expr **lk = orb_arena_alloc(p->a, sizeof(orb_expr *) * (size_t)(on.n + 1));
+  orb_expr **rk = orb_arena_alloc(p->a, sizeof(orb_expr *) * (size_t)(on.n + 1));
+  orb_expr **rest = orb_arena_alloc(p->a, sizeof(orb_expr *) * (size_t)(on.n + 1));
+  int nk = 0, nrest = 0;
+  for (int i = 0; i < on.n; i++) {
+    conj *c = &on.v[i];
+    if (c->taken) continue;
+    c->taken = true;
+    orb_expr *x = c->e;
+    if (x->kind == ORB_E_CMP && x->op == ORB_CMP_EQ && x->nargs == 2) {
+      orb_expr *a0 = x->args[0], *a1 = x->args[1];
+      if (!orb_expr_is_rowless(a0) && !orb_expr_is_rowless(a1)) {
+        if (refs_layout(a0, l.layout, l.n) && refs_layout(a1, r.layout, r.n)) {
+          lk[nk] = a0;
+          rk[nk++] = a1;
+          continue;
+        }
+        if (refs_layout(a1, l.layout, l.n) && refs_layout(a0, r.layout, r.n)) {
+          lk[nk] = a1;
+          rk[nk++] = a0;
+          continue;
+        }
+      }
+    }
+    rest[nrest++] = x;
+  }
+  orb_expr *residual = and_of(p->a, rest, nrest);
+  if (residual) remap_to(p, residual, layout, n);
+  if (nk) {
+    for (int i = 0; i < nk; i++) {
+      remap_to(p, lk[i], l.layout, l.n);
+      remap_to(p, rk[i], r.layout, r.n);
+    }
+    out->op = oql_hashjoin_new(p->a, f->jt, l.op, r.op, lk, rk, nk, residual);
+  } else {
+    out->op = oql_nljoin_new(p->a, f->jt, l.op, r.op, residual);
+  }
+  out->layout = layout;
+  out->n = n;
+  return ORB_OK;
+}
+
+static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planned *out) {
+  switch (f->kind) {
+  case OQL_FROM_TABLE:
+    return plan_table(p, f, pushable, out);
+  case OQL_FROM_JOIN:
+    return plan_join(p, f, pushable, out);
+  case OQL_FROM_SUBQUERY: {
+    oql_op *op;
+    orb_status st = oql_plan_select(p->a, f->sub, &op, p->e);
+    if (st != ORB_OK) return st;
+    out->op = op;
+    out->n = op->ncols;
+    out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(op->ncols + 1));
+    for (int i = 0; i < op->ncols; i++) out->layout[i] = i < f->ncols ? f->first_gid + i : -1;
+    return ORB_OK;
+  }
+  case OQL_FROM_SERIES:
+    out->op = oql_series_new(p->a, f->types[0], f->series_args[0], f->series_args[1], f->series_args[2]);
+    out->op->names = f->names;
+    out->n = 1;
+    out->layout = orb_arena_alloc(p->a, sizeof(int));
+    out->layout[0] = f->first_gid;
+    return ORB_OK;
+  case OQL_FROM_VALUES:
+    out->op = oql_values_new(p->a, f->nvrows, f->ncols, f->vrows, f->types);
+    out->op->names = f->names;
+    out->n = f->ncols;
+    out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
+    for (int i = 0; i < f->ncols; i++) out->layout[i] = f->first_gid + i;
+    return ORB_OK;
+  }
+  return orb_err_set(p->e, ORB_ERR_INTERNAL, "unknown FROM item");
+}
+
+/* --- the select itself --------------------------------------------------------- */
+
+static const char *agg_label(orb_arena *a, const oql_agg_spec *sp, const char *const *names) {
+  static const char *fn[] = {"count", "count", "sum", "avg", "min", "max"};
+  if (!sp->arg) return "count(*)";
+  orb_buf b = ORB_BUF_INIT;
+  orb_buf_printf(&b, "%s(%s", fn[sp->fn], sp->distinct ? "DISTINCT " : "");
+  orb_expr_format(sp->arg, names, &b);
+  orb_buf_putc(&b, ')');
+  const char *s = orb_arena_strdup(a, b.data);
+  orb_buf_free(&b);
+  return s;
+}
+
+/* FROM, WHERE, GROUP BY, HAVING and the output projection: everything but
+** DISTINCT, ORDER BY and LIMIT. */
+static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *e) {
+  planner p = {a, s, NULL, NULL, e};
+  int ng = s->ngids ? s->ngids : 1;
+  p.used = orb_arena_zalloc(a, sizeof(bool) * (size_t)ng);
+  p.map = orb_arena_alloc(a, sizeof(int) * (size_t)ng);
+  oql_op *op;
+  int *layout = NULL, n = 0;
+  if (s->from) {
+    mark_used(s->where, p.used, s->ngids);
+    for (int i = 0; i < s->ngroup; i++) mark_used(s->group[i], p.used, s->ngids);
+    for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg, p.used, s->ngids);
+    if (!s->grouped)
+      for (int i = 0; i < s->nout; i++) mark_used(s->out[i], p.used, s->ngids);
+    /* join conditions */
+    oql_from *stack[64];
+    int sp = 0;
+    stack[sp++] = s->from;
+    while (sp) {
+      oql_from *f = stack[--sp];
+      if (f->kind == OQL_FROM_JOIN) {
+        mark_used(f->cond, p.used, s->ngids);
+        if (sp + 2 <= 64) {
+          stack[sp++] = f->left;
+          stack[sp++] = f->right;
+        } else {
+          return orb_err_set(e, ORB_ERR_LIMIT, "too many joins in one FROM clause");
+        }
+      }
+    }
+    conj_list where = {NULL, 0};
+    add_conjuncts(&p, &where, s->where);
+    planned pf;
+    orb_status st = plan_from(&p, s->from, &where, &pf);
+    if (st != ORB_OK) return st;
+    op = pf.op;
+    layout = pf.layout;
+    n = pf.n;
+    orb_expr **rest = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)(where.n + 1));
+    int nrest = 0;
+    for (int i = 0; i < where.n; i++)
+      if (!where.v[i].taken) rest[nrest++] = where.v[i].e;
+    orb_expr *filter = and_of(a, rest, nrest);
+    if (filter) {
+      remap_to(&p, filter, layout, n);
+      op = oql_filter_new(a, op, filter);
+    }
+  } else {
+    /* one row with no columns */
+    op = oql_values_new(a, 1, 0, orb_arena_zalloc(a, sizeof(orb_expr **)), NULL);
+  }
+
+  if (s->grouped) {
+    for (int i = 0; i < s->ngroup; i++) remap_to(&p, s->group[i], layout, n);
+    for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg, layout, n);
+    /* only a bare scan with no predicate can be answered by the table's count */
+    orb_table *count_table = oql_scan_table(op);
+    oql_op *child = op;
+    op = oql_agg_new(a, child, s->group, s->ngroup, s->aggs, s->naggs,
+                     count_table && !s->where ? count_table : NULL);
+    op->names = orb_arena_alloc(a, sizeof(char *) * (size_t)(op->ncols + 1));
+    for (int i = 0; i < s->ngroup; i++) {
+      orb_buf b = ORB_BUF_INIT;
+      orb_expr_format(s->group[i], child->names, &b);
+      op->names[i] = orb_arena_strdup(a, b.data ? b.data : "");
+      orb_buf_free(&b);
+    }
+    for (int j = 0; j < s->naggs; j++) op->names[s->ngroup + j] = agg_label(a, &s->aggs[j], child->names);
+    if (s->having) op = oql_filter_new(a, op, s->having);
+  } else {
+    for (int i = 0; i < s->nout; i++) remap_to(&p, s->out[i], layout, n);
+  }
+
+  /* projection, unless it passes the input through unchanged */
+  bool identity = s->nout == op->ncols;
+  for (int i = 0; identity && i < s->nout; i++)
+    identity = s->out[i]->kind == ORB_E_COLUMN && s->out[i]->slot == i &&
+               orb_type_equal(s->out[i]->type, op->types[i]);
+  if (!identity) op = oql_project_new(a, op, s->out, s->nout);
+  if (!identity || !op->names) {
+    const char **names = orb_arena_alloc(a, sizeof(char *) * (size_t)(s->nout + 1));
+    for (int i = 0; i < s->nout; i++) names[i] = s->out_names ? s->out_names[i] : NULL;
+    op->names = names;
+  }
+  *out = op;
+  return ORB_OK;
+}
+
+orb_status oql_plan_select(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *e) {
+  oql_op *op;
+  orb_status st = plan_core(a, s, &op, e);
+  if (st != ORB_OK) return st;
+  if (s->union_next) {
+    bool all = true;
+    for (oql_bselect *u = s; u->union_next; u = u->union_next) {
+      oql_op *r;
+      if ((st = plan_core(a, u->union_next, &r, e)) != ORB_OK) return st;
+      op = oql_append_new(a, op, r);
+      if (!u->union_all) all = false;
+    }
+    if (!all) op = oql_distinct_new(a, op, -1);
+  } else if (s->distinct) {
+    op = oql_distinct_new(a, op, s->nvisible);
+  }
+  if (s->nsort) op = oql_sort_new(a, op, s->sort, s->nsort);
+  if (s->limit || s->offset) op = oql_limit_new(a, op, s->limit, s->offset);
+  *out = op;
+  return ORB_OK;
+}

@@ -1,0 +1,484 @@
+/* query/session.c — sessions and prepared statements (see session.h). */
+#include "query/session.h"
+
+#include <string.h>
+#include <stdio.h>
+#include <strings.h>
+#include <time.h>
+
+#include "base/mem.h"
+#include "query/binder.h"
+#include "query/stmt_exec.h"
+
+/* --- settings ------------------------------------------------------------------ */
+
+typedef struct setting {
+  const char *name;
+  const char *def;
+  bool readonly;
+} setting;
+
+/* The settings a session knows; clients (psql, drivers) set several of these. */
+static const setting settings[] = {
+    {"synchronous_commit", "on", false},
+    {"timezone", "UTC", false},
+    {"datestyle", "ISO, MDY", false},
+    {"intervalstyle", "postgres", false},
+    {"client_encoding", "UTF8", false},
+    {"server_encoding", "UTF8", true},
+    {"application_name", "", false},
+    {"search_path", "public", false},
+    {"extra_float_digits", "1", false},
+    {"statement_timeout", "0", false},
+    {"standard_conforming_strings", "on", false},
+    {"server_version", "16.0 (Orbit " ORBIT_VERSION ")", true},
+    {"transaction_isolation", "serializable", true},
+};
+#define NSETTINGS ((int)(sizeof settings / sizeof settings[0]))
+
+struct oql_session {
+  orb_db *db;
+  orb_wset *txn;            /* open transaction (BEGIN), NULL if none */
+  bool txn_failed;          /* an error happened inside it: only ROLLBACK/COMMIT allowed */
+  char *values[NSETTINGS];  /* current values (heap) */
+};
+
+oql_session *oql_session_new(orb_db *db, bool sync_commit) {
+  oql_session *s = orb_calloc(1, sizeof *s);
+  s->db = db;
+  for (int i = 0; i < NSETTINGS; i++) s->values[i] = orb_strdup(settings[i].def);
+  if (!sync_commit) {
+    orb_free(s->values[0]);
+    s->values[0] = orb_strdup("off");
+  }
+  return s;
+}
+
+void oql_session_free(oql_session *s) {
+  if (!s) return;
+  if (s->txn) orb_wset_abort(s->txn);
+  for (int i = 0; i < NSETTINGS; i++) orb_free(s->values[i]);
+  orb_free(s);
+}
+
+orb_db *oql_session_db(oql_session *s) { return s->db; }
+bool oql_session_in_txn(const oql_session *s) { return s->txn != NULL || s->txn_failed; }
+
+static int find_setting(const char *name) {
+  for (int i = 0; i < NSETTINGS; i++)
+    if (strcasecmp(settings[i].name, name) == 0) return i;
+  return -1;
+}
+
+orb_status oql_set(oql_session *s, const char *name, const char *value, orb_err *e) {
+  int i = find_setting(name);
+  if (i < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", 0, "unrecognized configuration parameter \"%s\"", name);
+  if (settings[i].readonly)
+    return orb_err_setx(e, ORB_ERR_MISUSE, "55P02", 0, "parameter \"%s\" cannot be changed", settings[i].name);
+  const char *v = value ? value : settings[i].def;   /* SET x TO DEFAULT */
+  if (strcmp(settings[i].name, "synchronous_commit") == 0) {
+    static const char *on[] = {"on", "true", "yes", "1", "local", "remote_write", "remote_apply"};
+    static const char *off[] = {"off", "false", "no", "0"};
+    const char *norm = NULL;
+    for (size_t k = 0; k < sizeof on / sizeof on[0]; k++)
+      if (strcasecmp(v, on[k]) == 0) norm = "on";
+    for (size_t k = 0; k < sizeof off / sizeof off[0]; k++)
+      if (strcasecmp(v, off[k]) == 0) norm = "off";
+    if (!norm)
+      return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22023", 0, "invalid value for parameter \"%s\": \"%s\"",
+                          settings[i].name, v);
+    v = norm;
+  } else if (strcmp(settings[i].name, "timezone") == 0) {
+    if (strcasecmp(v, "UTC") != 0 && strcasecmp(v, "GMT") != 0 && strcasecmp(v, "Etc/UTC") != 0 && strcmp(v, "0") != 0)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                          "time zone \"%s\" is not supported: Orbit works in UTC", v);
+    v = "UTC";
+  }
+  orb_free(s->values[i]);
+  s->values[i] = orb_strdup(v);
+  return ORB_OK;
+}
+
+orb_status oql_show(oql_session *s, const char *name, const char **value, orb_err *e) {
+  int i = find_setting(name);
+  if (i < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", 0, "unrecognized configuration parameter \"%s\"", name);
+  *value = s->values[i];
+  return ORB_OK;
+}
+
+/* --- statements ----------------------------------------------------------------- */
+
+enum { ST_IDLE, ST_ROWS, ST_DONE };
+
+struct oql_stmt {
+  oql_session *sess;
+  char *sql;                /* text from the start of the string given to oql_prepare to the statement's end */
+  orb_arena arena;          /* AST, bound statement, plan */
+  oql_bstmt b;
+  bool bound;               /* b is valid (false after a failed re-bind) */
+  /* parameters */
+  int nparams;
+  orb_type *ptypes;
+  orb_value *params;
+  orb_buf *pbufs;           /* bytes of TEXT/BYTEA parameter values */
+  /* execution */
+  oql_rt rt;
+  orb_arena xarena;         /* per-execution memory (utility result rows) */
+  oql_op *xroot;            /* row source of the current execution */
+  bool xroot_open;
+  int state;
+  bool locked;              /* holds the database read lock */
+  const orb_value *row;
+  int64_t nrows, changes;
+  char tag[64];
+};
+
+static void unbind(oql_stmt *st) {
+  if (st->b.root) oql_op_destroy(st->b.root);
+  if (st->b.inner && st->b.inner->root) oql_op_destroy(st->b.inner->root);
+  if (st->b.ins.source) oql_op_destroy(st->b.ins.source);
+  oql_binsert_free(&st->b.ins);
+  if (st->b.inner) oql_binsert_free(&st->b.inner->ins);
+  if (st->b.schema) {
+    orb_schema_free(st->b.schema);
+    orb_free(st->b.schema);
+  }
+  if (st->b.inner && st->b.inner->ins.source) oql_op_destroy(st->b.inner->ins.source);
+  memset(&st->b, 0, sizeof st->b);
+  orb_arena_free(&st->arena);
+  orb_arena_init(&st->arena, 8192);
+}
+
+/* Parse and bind st->sql; (re)allocates parameter slots. */
+static orb_status compile(oql_stmt *st, const char *sql, const char **tail, bool *empty, orb_err *e) {
+  oql_binder bd;
+  oql_binder_init(&bd, st->sess->db, &st->arena, sql);
+  orb_status rc = oql_compile(&bd, sql, tail, &st->b, empty, e);
+  if (rc != ORB_OK || *empty) return rc;
+  st->bound = true;
+  int n = bd.nparams;
+  if (n != st->nparams) {
+    for (int i = 0; i < st->nparams; i++) orb_buf_free(&st->pbufs[i]);
+    orb_free(st->ptypes);
+    orb_free(st->params);
+    orb_free(st->pbufs);
+    st->nparams = n;
+    st->ptypes = orb_calloc((size_t)n + 1, sizeof(orb_type));
+    st->params = orb_calloc((size_t)n + 1, sizeof(orb_value));
+    st->pbufs = orb_calloc((size_t)n + 1, sizeof(orb_buf));
+    for (int i = 0; i < n; i++) st->params[i] = orb_null(ORB_T_NULL);
+  }
+  for (int i = 0; i < n; i++) {
+    orb_type t = bd.param_types[i];
+    if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
+    st->ptypes[i] = t;
+    if (st->params[i].isnull) st->params[i] = orb_null(t.id);
+  }
+  return ORB_OK;
+}
+
+orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, orb_err *e) {
+  *out = NULL;
+  oql_stmt *st = orb_calloc(1, sizeof *st);
+  st->sess = s;
+  orb_arena_init(&st->arena, 8192);
+  orb_arena_init(&st->xarena, 4096);
+  oql_rt_init(&st->rt, s->db);
+  bool empty = false;
+  const char *t = NULL;
+  /* the catalog must not change under the binder */
+  bool lock = s->txn == NULL;
+  if (lock) orb_db_read_lock(s->db);
+  orb_status rc = compile(st, sql, &t, &empty, e);
+  if (lock) orb_db_read_unlock(s->db);
+  if (tail) *tail = t;
+  if (rc != ORB_OK || empty) {
+    st->sql = NULL;
+    oql_finalize(st);
+    return rc;
+  }
+  st->sql = orb_strndup(sql, t ? (size_t)(t - sql) : strlen(sql));
+  *out = st;
+  return ORB_OK;
+}
+
+/* Whether the tables the statement was bound against are unchanged. */
+static bool deps_current(oql_stmt *st) {
+  for (int i = 0; i < st->b.ndeps; i++) {
+    const oql_dep *d = &st->b.deps[i];
+    orb_table *t = orb_db_table(st->sess->db, d->name);
+    if (!t || t->id != d->table_id || oql_schema_fingerprint(t) != d->fingerprint) return false;
+  }
+  return true;
+}
+
+/* Called with the lock the statement runs under: re-bind after DDL. */
+static orb_status refresh(oql_stmt *st, orb_err *e) {
+  if (st->bound && deps_current(st)) return ORB_OK;
+  unbind(st);
+  st->bound = false;
+  bool empty;
+  const char *tail;
+  orb_status rc = compile(st, st->sql, &tail, &empty, e);
+  if (rc == ORB_OK && empty) rc = orb_err_set(e, ORB_ERR_INTERNAL, "statement text vanished on re-bind");
+  return rc;
+}
+
+static void finish_rows(oql_stmt *st) {
+  if (st->xroot && st->xroot_open) oql_op_close(st->xroot, &st->rt);
+  st->xroot_open = false;
+  if (st->locked) {
+    orb_db_read_unlock(st->sess->db);
+    st->locked = false;
+  }
+}
+
+/* An error inside BEGIN ... COMMIT rolls the transaction back. */
+static void fail_txn(oql_session *s) {
+  if (s->txn) {
+    orb_wset_abort(s->txn);
+    s->txn = NULL;
+    s->txn_failed = true;
+  }
+}
+
+static int64_t now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static orb_status txn_control(oql_stmt *st, orb_err *e) {
+  oql_session *s = st->sess;
+  switch (st->b.kind) {
+  case OQL_S_BEGIN:
+    if (s->txn_failed)
+      return orb_err_setx(e, ORB_ERR_MISUSE, "25P02", 0,
+                          "current transaction is aborted, commands ignored until end of transaction block");
+    if (!s->txn) s->txn = orb_wset_begin(s->db);   /* else: already in a transaction (PostgreSQL warns) */
+    snprintf(st->tag, sizeof st->tag, "BEGIN");
+    return ORB_OK;
+  case OQL_S_COMMIT:
+    if (s->txn_failed) {
+      s->txn_failed = false;
+      snprintf(st->tag, sizeof st->tag, "ROLLBACK");
+      return ORB_OK;
+    }
+    snprintf(st->tag, sizeof st->tag, "COMMIT");
+    if (s->txn) {
+      orb_wset *ws = s->txn;
+      s->txn = NULL;
+      return orb_wset_commit(ws, e);
+    }
+    return ORB_OK;
+  default:
+    if (s->txn) orb_wset_abort(s->txn);
+    s->txn = NULL;
+    s->txn_failed = false;
+    snprintf(st->tag, sizeof st->tag, "ROLLBACK");
+    return ORB_OK;
+  }
+}
+
+static orb_status start(oql_stmt *st, orb_err *e) {
+  oql_session *s = st->sess;
+  oql_skind k = st->b.kind;
+  st->nrows = 0;
+  st->changes = 0;
+  st->tag[0] = '\0';
+  orb_arena_reset(&st->xarena);
+  orb_arena_reset(&st->rt.tmp);
+  if (!st->bound) {
+    /* a re-bind failed earlier: try again before deciding how to run it */
+    bool lock = s->txn == NULL;
+    if (lock) orb_db_read_lock(s->db);
+    orb_status rc = refresh(st, e);
+    if (lock) orb_db_read_unlock(s->db);
+    if (rc != ORB_OK) return rc;
+    k = st->b.kind;
+  }
+  if (k == OQL_S_BEGIN || k == OQL_S_COMMIT || k == OQL_S_ROLLBACK) {
+    st->state = ST_DONE;
+    return txn_control(st, e);
+  }
+  if (s->txn_failed)
+    return orb_err_setx(e, ORB_ERR_MISUSE, "25P02", 0,
+                        "current transaction is aborted, commands ignored until end of transaction block");
+  st->rt.ctx.params = st->params;
+  st->rt.ctx.nparams = st->nparams;
+  st->rt.ctx.stmt_time = now_us();
+  st->rt.analyze = false;
+  orb_status rc;
+  if (st->b.writes) {
+    orb_wset *ws = s->txn ? s->txn : orb_wset_begin(s->db);
+    rc = refresh(st, e);
+    st->rt.ctx.params = st->params;
+    if (rc == ORB_OK) {
+      st->rt.ws = ws;
+      rc = oql_exec_write(st->sess, &st->b, &st->rt, &st->xarena, &st->xroot, &st->changes, st->tag,
+                          sizeof st->tag, e);
+      st->rt.ws = NULL;
+    }
+    if (ws != s->txn) {
+      if (rc == ORB_OK)
+        rc = orb_wset_commit(ws, e);
+      else
+        orb_wset_abort(ws);
+    }
+    if (rc != ORB_OK) return rc;
+  } else {
+    if (st->b.reads && !s->txn) {
+      orb_db_read_lock(s->db);
+      st->locked = true;
+    }
+    rc = refresh(st, e);
+    st->rt.ctx.params = st->params;
+    if (rc == ORB_OK)
+      rc = oql_exec_read(st->sess, &st->b, &st->rt, &st->xarena, &st->xroot, &st->changes, st->tag,
+                         sizeof st->tag, e);
+    if (rc != ORB_OK) {
+      finish_rows(st);
+      return rc;
+    }
+  }
+  if (!st->xroot) {
+    finish_rows(st);
+    st->state = ST_DONE;
+    return ORB_OK;
+  }
+  rc = oql_op_open(st->xroot, &st->rt, e);
+  st->xroot_open = true;
+  if (rc != ORB_OK) {
+    finish_rows(st);
+    return rc;
+  }
+  st->state = ST_ROWS;
+  return ORB_OK;
+}
+
+orb_status oql_step(oql_stmt *st, bool *row, orb_err *e) {
+  *row = false;
+  orb_status rc;
+  if (st->state == ST_DONE) return ORB_OK;
+  if (st->state == ST_IDLE) {
+    if ((rc = start(st, e)) != ORB_OK) {
+      st->state = ST_DONE;
+      fail_txn(st->sess);
+      return rc;
+    }
+    if (st->state == ST_DONE) return ORB_OK;
+  }
+  orb_arena_reset(&st->rt.tmp);
+  rc = oql_op_next(st->xroot, &st->rt, &st->row, e);
+  if (rc != ORB_OK) {
+    finish_rows(st);
+    st->state = ST_DONE;
+    fail_txn(st->sess);
+    return rc;
+  }
+  if (!st->row) {
+    finish_rows(st);
+    st->state = ST_DONE;
+    if (!st->tag[0] || st->b.kind == OQL_S_SELECT) snprintf(st->tag, sizeof st->tag, "SELECT %lld", (long long)st->nrows);
+    return ORB_OK;
+  }
+  st->nrows++;
+  *row = true;
+  return ORB_OK;
+}
+
+void oql_reset(oql_stmt *st) {
+  finish_rows(st);
+  st->state = ST_IDLE;
+  st->row = NULL;
+}
+
+void oql_finalize(oql_stmt *st) {
+  if (!st) return;
+  oql_reset(st);
+  unbind(st);
+  orb_arena_free(&st->arena);
+  orb_arena_free(&st->xarena);
+  oql_rt_free(&st->rt);
+  for (int i = 0; i < st->nparams; i++) orb_buf_free(&st->pbufs[i]);
+  orb_free(st->ptypes);
+  orb_free(st->params);
+  orb_free(st->pbufs);
+  orb_free(st->sql);
+  orb_free(st);
+}
+
+/* --- parameters -------------------------------------------------------------------- */
+
+int oql_param_count(const oql_stmt *st) { return st->nparams; }
+orb_type oql_param_type(const oql_stmt *st, int i) { return st->ptypes[i]; }
+
+/* Keep the bytes of a string parameter in the parameter's own buffer. */
+static void own_bytes(oql_stmt *st, int i, orb_value *v) {
+  if (v->isnull || (v->type != ORB_T_TEXT && v->type != ORB_T_BYTEA)) return;
+  orb_buf *b = &st->pbufs[i];
+  orb_buf_reset(b);
+  orb_buf_append(b, v->u.s, v->len);
+  if (!b->data) orb_buf_reserve(b, 1);
+  v->u.s = b->data;
+}
+
+orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {
+  if (i < 0 || i >= st->nparams)
+    return orb_err_setx(e, ORB_ERR_MISUSE, "42P02", 0, "there is no parameter $%d", i + 1);
+  if (st->state != ST_IDLE) oql_reset(st);
+  orb_type t = st->ptypes[i];
+  if (v->isnull || v->type == ORB_T_NULL) {
+    st->params[i] = orb_null(t.id);
+    return ORB_OK;
+  }
+  orb_value out;
+  if (v->type == t.id && (t.id != ORB_T_DECIMAL) && !(t.id == ORB_T_TEXT && t.maxlen)) {
+    out = *v;
+  } else if (v->type == ORB_T_INT64 && (t.id == ORB_T_DATE || t.id == ORB_T_TIME || t.id == ORB_T_TIMESTAMP ||
+                                        t.id == ORB_T_TIMESTAMPTZ)) {
+    /* the C API's integer form of dates (days) and times (microseconds) */
+    out = orb_int((orb_type_id)t.id, v->u.i);
+  } else {
+    orb_arena_reset(&st->xarena);
+    orb_status rc = orb_value_cast(v, t, &st->xarena, &out, e);
+    if (rc != ORB_OK) return rc;
+  }
+  own_bytes(st, i, &out);
+  st->params[i] = out;
+  return ORB_OK;
+}
+
+orb_status oql_bind_text(oql_stmt *st, int i, const char *s, size_t n, orb_err *e) {
+  if (i < 0 || i >= st->nparams)
+    return orb_err_setx(e, ORB_ERR_MISUSE, "42P02", 0, "there is no parameter $%d", i + 1);
+  if (st->state != ST_IDLE) oql_reset(st);
+  orb_type t = st->ptypes[i];
+  orb_value out;
+  if (t.id == ORB_T_TEXT && !t.maxlen) {
+    out = orb_text(s, n);
+  } else {
+    orb_arena_reset(&st->xarena);
+    orb_status rc = orb_value_from_text(s, n, t, &st->xarena, &out, e);
+    if (rc != ORB_OK) return rc;
+  }
+  own_bytes(st, i, &out);
+  st->params[i] = out;
+  return ORB_OK;
+}
+
+void oql_clear_bindings(oql_stmt *st) {
+  for (int i = 0; i < st->nparams; i++) st->params[i] = orb_null(st->ptypes[i].id);
+}
+
+/* --- results ---------------------------------------------------------------------- */
+
+int oql_column_count(const oql_stmt *st) { return st->b.ncols; }
+const char *oql_column_name(const oql_stmt *st, int i) {
+  return st->b.names && st->b.names[i] ? st->b.names[i] : "?column?";
+}
+orb_type oql_column_type(const oql_stmt *st, int i) { return st->b.types[i]; }
+const orb_value *oql_column(const oql_stmt *st, int i) { return st->row ? &st->row[i] : NULL; }
+const char *oql_command_tag(const oql_stmt *st) { return st->tag; }
+int64_t oql_changes(const oql_stmt *st) { return st->changes; }
+const char *oql_stmt_sql(const oql_stmt *st) { return st->sql; }

@@ -1,0 +1,86 @@
+/*
+** query/session.h — sessions and prepared statements: the query layer's
+** interface to the C API, the shell and (later) the wire protocol.
+**
+** A session (oql_session) is one user's connection to a database: its
+** settings (SET/SHOW) and its open transaction, if any.  A statement
+** (oql_stmt) is one SQL statement parsed, bound and planned once by
+** oql_prepare() and executed any number of times:
+**
+**   oql_stmt *st;
+**   if (oql_prepare(sess, sql, &st, &tail, &e) != ORB_OK) ...;   // st == NULL: nothing but comments
+**   oql_bind_value(st, 0, &v, &e);                               // $1
+**   bool row;
+**   while (oql_step(st, &row, &e) == ORB_OK && row) { ... oql_column(st, i) ... }
+**   oql_reset(st);  ...  oql_finalize(st);
+**
+** Execution and atomicity: every statement that writes runs in a write set
+** (storage/wset.h) that is committed when it succeeds and aborted when it
+** fails, so a failed statement leaves the database untouched.  Between
+** BEGIN and COMMIT/ROLLBACK the session keeps one write set open for all
+** its statements (the database's single writer lock is held meanwhile; other
+** sessions' writes wait).  An error inside such a transaction rolls it back
+** and, as in PostgreSQL, later statements fail with 25P02 until ROLLBACK
+** (or COMMIT, which then reports ROLLBACK).
+**
+** Reads (SELECT, EXPLAIN ANALYZE, COPY TO) hold the database read lock
+** from their first oql_step until they finish, are reset or finalized.
+**
+** Schema changes: a prepared statement remembers the tables it was bound
+** against; when one of them has been dropped, re-created or altered since,
+** the next oql_step binds and plans the statement again from its text.
+**
+** Errors: e->pos is a 1-based byte offset into the statement text given to
+** oql_prepare (not just the statement: the whole string passed in).
+*/
+#ifndef ORB_QUERY_SESSION_H
+#define ORB_QUERY_SESSION_H
+
+#include "base/err.h"
+#include "storage/db.h"
+#include "types/value.h"
+
+typedef struct oql_session oql_session;
+typedef struct oql_stmt oql_stmt;
+
+oql_session *oql_session_new(orb_db *db, bool sync_commit);
+/* Rolls back an open transaction.  Statements must be finalized first. */
+void oql_session_free(oql_session *s);
+orb_db *oql_session_db(oql_session *s);
+bool oql_session_in_txn(const oql_session *s);
+
+/* Parse, bind and plan the first statement of sql.  *tail (if not NULL) is
+** set past it.  *out is NULL when sql holds only whitespace and comments. */
+orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, orb_err *e);
+/* Run until the next row (*row = true) or the end (*row = false). */
+orb_status oql_step(oql_stmt *st, bool *row, orb_err *e);
+/* Back to the start; bindings are kept. */
+void oql_reset(oql_stmt *st);
+void oql_finalize(oql_stmt *st);
+
+/* Parameters ($1 is index 0).  The value is converted to the parameter's
+** type (inferred from its context at bind time; text when it had none). */
+int oql_param_count(const oql_stmt *st);
+orb_type oql_param_type(const oql_stmt *st, int i);
+orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e);
+orb_status oql_bind_text(oql_stmt *st, int i, const char *s, size_t n, orb_err *e);
+void oql_clear_bindings(oql_stmt *st);
+
+/* Result columns; values valid until the next step/reset/finalize. */
+int oql_column_count(const oql_stmt *st);
+const char *oql_column_name(const oql_stmt *st, int i);
+orb_type oql_column_type(const oql_stmt *st, int i);
+const orb_value *oql_column(const oql_stmt *st, int i);
+
+/* After the statement finished: its PostgreSQL command tag ("INSERT 0 2")
+** and the number of rows it inserted/updated/deleted/copied. */
+const char *oql_command_tag(const oql_stmt *st);
+int64_t oql_changes(const oql_stmt *st);
+/* The SQL text the statement was prepared from (the whole string given). */
+const char *oql_stmt_sql(const oql_stmt *st);
+
+/* Settings (SET name = value / SHOW name).  Unknown names are errors. */
+orb_status oql_set(oql_session *s, const char *name, const char *value, orb_err *e);
+orb_status oql_show(oql_session *s, const char *name, const char **value, orb_err *e);
+
+#endif

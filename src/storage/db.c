@@ -1,0 +1,360 @@
+/* storage/db.c — opening a database directory, its tables and DDL (see db.h). */
+#include "storage/storage_int.h"
+#include "storage/catalog.h"
+#include "storage/rowcodec.h"
+#include "base/file.h"
+#include "base/mem.h"
+#include "types/value.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+void orb_db_options_init(orb_db_options *o) {
+  o->create_if_missing = true;
+  o->sync_commit = true;
+  o->sync_interval_ms = 200;
+  o->checkpoint_wal_bytes = 64LL << 20;
+}
+
+/* --- tables ------------------------------------------------------------ */
+
+orb_table *db_table_new(uint32_t id, const char *name, const orb_schema *schema) {
+  orb_table *t = orb_calloc(1, sizeof *t);
+  t->id = id;
+  t->name = orb_strdup(name);
+  orb_schema_copy(&t->schema, schema);
+  t->hot = hot_base(hot_tier_new(id, schema));
+  return t;
+}
+
+void db_table_free(orb_table *t) {
+  if (!t) return;
+  if (t->hot) t->hot->ops->close(t->hot);
+  orb_schema_free(&t->schema);
+  orb_free(t->name);
+  orb_free(t);
+}
+
+static int table_pos(orb_db *db, const char *name, bool *found) {
+  int lo = 0, hi = db->ntables;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    int c = strcmp(db->tables[mid]->name, name);
+    if (c == 0) {
+      *found = true;
+      return mid;
+    }
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  *found = false;
+  return lo;
+}
+
+void db_table_add(orb_db *db, orb_table *t) {
+  bool found;
+  int pos = table_pos(db, t->name, &found);
+  size_t cap = (size_t)db->cap_tables;
+  db->tables = orb_grow(db->tables, &cap, (size_t)db->ntables + 1, sizeof *db->tables);
+  db->cap_tables = (int)cap;
+  memmove(&db->tables[pos + 1], &db->tables[pos], sizeof *db->tables * (size_t)(db->ntables - pos));
+  db->tables[pos] = t;
+  db->ntables++;
+  if (t->id >= db->next_table_id) db->next_table_id = t->id + 1;
+}
+
+void db_table_remove(orb_db *db, orb_table *t) {
+  for (int i = 0; i < db->ntables; i++)
+    if (db->tables[i] == t) {
+      memmove(&db->tables[i], &db->tables[i + 1], sizeof *db->tables * (size_t)(db->ntables - i - 1));
+      db->ntables--;
+      return;
+    }
+}
+
+orb_table *db_table_by_id(orb_db *db, uint32_t id) {
+  for (int i = 0; i < db->ntables; i++)
+    if (db->tables[i]->id == id) return db->tables[i];
+  return NULL;
+}
+
+orb_table *orb_db_table(orb_db *db, const char *name) {
+  bool found;
+  int pos = table_pos(db, name, &found);
+  return found ? db->tables[pos] : NULL;
+}
+
+int orb_db_table_count(orb_db *db) { return db->ntables; }
+orb_table *orb_db_table_at(orb_db *db, int i) { return i >= 0 && i < db->ntables ? db->tables[i] : NULL; }
+const char *orb_db_path(const orb_db *db) { return db->path; }
+int64_t orb_db_replayed_records(const orb_db *db) { return db->replayed_records; }
+int64_t orb_db_torn_bytes(const orb_db *db) { return db->torn_bytes; }
+uint64_t orb_db_wal_syncs(orb_db *db) { return wal_sync_count(db->wal); }
+
+void orb_db_read_lock(orb_db *db) { pthread_rwlock_rdlock(&db->rw); }
+void orb_db_read_unlock(orb_db *db) { pthread_rwlock_unlock(&db->rw); }
+
+/* --- DDL --------------------------------------------------------------- */
+
+static orb_status check_schema(const char *name, const orb_schema *s, orb_err *e) {
+  if (s->ncols < 1) return orb_err_set(e, ORB_ERR_SYNTAX, "table \"%s\" must have at least one column", name);
+  for (int i = 0; i < s->ncols; i++) {
+    if (s->cols[i].field_id <= 0 || s->cols[i].field_id >= s->next_field_id)
+      return orb_err_set(e, ORB_ERR_INTERNAL, "column \"%s\" has field id %d outside 1..%d", s->cols[i].name,
+                         s->cols[i].field_id, s->next_field_id - 1);
+    if (s->cols[i].type.id == ORB_T_NULL || s->cols[i].type.id >= ORB_T__COUNT)
+      return orb_err_set(e, ORB_ERR_INTERNAL, "column \"%s\" has no storable type", s->cols[i].name);
+    for (int j = 0; j < i; j++) {
+      if (s->cols[j].field_id == s->cols[i].field_id)
+        return orb_err_set(e, ORB_ERR_INTERNAL, "columns \"%s\" and \"%s\" share field id %d", s->cols[j].name,
+                           s->cols[i].name, s->cols[i].field_id);
+      if (strcmp(s->cols[j].name, s->cols[i].name) == 0)
+        return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" specified more than once",
+                            s->cols[i].name);
+    }
+  }
+  for (int i = 0; i < s->npk; i++)
+    if (orb_schema_find_id(s, s->pk[i]) < 0)
+      return orb_err_set(e, ORB_ERR_INTERNAL, "primary key names field id %d, which is not a column", s->pk[i]);
+  return ORB_OK;
+}
+
+static void redo_ddl_head(orb_wset *ws, int op, uint32_t id) {
+  orb_buf_put_u8(&ws->redo, (uint8_t)op);
+  orb_buf_put_varint(&ws->redo, id);
+}
+
+static void put_str(orb_buf *b, const char *s) { orb_buf_put_bytes(b, s, strlen(s)); }
+
+orb_status db_create_table_id(orb_db *db, orb_wset *ws, uint32_t id, const char *name, const orb_schema *schema,
+                              orb_table **out, orb_err *e) {
+  if (orb_db_table(db, name))
+    return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", name);
+  orb_status st = check_schema(name, schema, e);
+  if (st != ORB_OK) return st;
+  orb_table *t = db_table_new(id, name, schema);
+  db_table_add(db, t);
+  if (wset_logging(ws)) {
+    redo_ddl_head(ws, REDO_CREATE, id);
+    put_str(&ws->redo, name);
+    char *js = catalog_schema_dump(schema);
+    put_str(&ws->redo, js);
+    orb_free(js);
+  }
+  wset_push(ws, U_CREATE, t, 0, NULL, NULL);
+  if (out) *out = t;
+  return ORB_OK;
+}
+
+orb_status orb_db_create_table(orb_db *db, orb_wset *ws, const char *name, const orb_schema *schema,
+                               orb_table **out, orb_err *e) {
+  if (!*name) return orb_err_set(e, ORB_ERR_SYNTAX, "table name is empty");
+  return db_create_table_id(db, ws, db->next_table_id, name, schema, out, e);
+}
+
+orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e) {
+  (void)e;
+  db_table_remove(db, t);
+  if (wset_logging(ws)) redo_ddl_head(ws, REDO_DROP, t->id);
+  wset_push(ws, U_DROP, t, 0, NULL, NULL);
+  return ORB_OK;
+}
+
+orb_status orb_db_rename_table(orb_db *db, orb_wset *ws, orb_table *t, const char *new_name, orb_err *e) {
+  if (!*new_name) return orb_err_set(e, ORB_ERR_SYNTAX, "table name is empty");
+  orb_table *other = orb_db_table(db, new_name);
+  if (other == t) return ORB_OK;
+  if (other) return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", new_name);
+  db_table_remove(db, t);
+  char *old = t->name;
+  t->name = orb_strdup(new_name);
+  db_table_add(db, t);
+  if (wset_logging(ws)) {
+    redo_ddl_head(ws, REDO_RENAME, t->id);
+    put_str(&ws->redo, new_name);
+  }
+  wset_push(ws, U_RENAME, t, 0, old, NULL);
+  return ORB_OK;
+}
+
+static bool same_family(uint8_t a, uint8_t b) {
+  if (a == b) return true;
+  if (orb_type_is_integer((orb_type_id)a) && orb_type_is_integer((orb_type_id)b)) return true;
+  if (orb_type_is_float((orb_type_id)a) && orb_type_is_float((orb_type_id)b)) return true;
+  return false;
+}
+
+orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *ns, const orb_value *fill,
+                              orb_err *e) {
+  (void)db;
+  const orb_schema *os = &t->schema;
+  orb_status st = check_schema(t->name, ns, e);
+  if (st != ORB_OK) return st;
+  bool pk_same = ns->npk == os->npk;
+  for (int i = 0; pk_same && i < ns->npk; i++) pk_same = ns->pk[i] == os->pk[i];
+  if (!pk_same)
+    return orb_err_set(e, ORB_ERR_UNSUPPORTED, "changing the primary key of \"%s\" is not supported", t->name);
+  hot_tier *oh = hot_of(t->hot);
+  int n = ns->ncols;
+  int *from = orb_malloc(sizeof(int) * (size_t)n);   /* old position of each new column, -1 = new */
+  bool *is_new = orb_calloc((size_t)n, sizeof(bool));
+  orb_value *fv = orb_malloc(sizeof(orb_value) * (size_t)n);
+  orb_arena a;
+  orb_arena_init(&a, 1024);
+  for (int i = 0; i < n && st == ORB_OK; i++) {
+    from[i] = orb_schema_find_id(os, ns->cols[i].field_id);
+    fv[i] = orb_null((orb_type_id)ns->cols[i].type.id);
+    if (from[i] >= 0) {
+      if (os->cols[from[i]].type.id != ns->cols[i].type.id)
+        st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "changing the type of column \"%s\" is not supported",
+                         ns->cols[i].name);
+      continue;
+    }
+    if (ns->cols[i].field_id < os->next_field_id)
+      st = orb_err_set(e, ORB_ERR_INTERNAL, "new column \"%s\" reuses field id %d", ns->cols[i].name,
+                       ns->cols[i].field_id);
+    is_new[i] = true;
+    if (fill && !fill[i].isnull) {
+      if (same_family(fill[i].type, ns->cols[i].type.id)) fv[i] = fill[i];
+      else st = orb_value_cast(&fill[i], ns->cols[i].type, &a, &fv[i], e);
+    }
+    if (st == ORB_OK && fv[i].isnull && ns->cols[i].not_null && hot_live_rows(oh) > 0)
+      st = orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0, "column \"%s\" of relation \"%s\" contains null values",
+                        ns->cols[i].name, t->name);
+  }
+  if (st == ORB_OK) {
+    /* rewrite every row into a new tier; the old one stays intact for undo */
+    hot_tier *nh = hot_tier_new(t->id, ns);
+    orb_value *tmp = orb_malloc(sizeof(orb_value) * (size_t)n);
+    for (uint64_t r = 0; r < hot_slots(oh) && st == ORB_OK; r++) {
+      const orb_value *row = hot_row_at(oh, r);
+      if (!row) continue;
+      for (int i = 0; i < n; i++) tmp[i] = from[i] >= 0 ? row[from[i]] : fv[i];
+      st = hot_insert_one(nh, NULL, tmp, (int64_t)r, NULL, e);
+    }
+    orb_free(tmp);
+    if (st != ORB_OK) {
+      hot_tier_free(nh);
+    } else {
+      if (wset_logging(ws)) {
+        redo_ddl_head(ws, REDO_ALTER, t->id);
+        char *js = catalog_schema_dump(ns);
+        put_str(&ws->redo, js);
+        orb_free(js);
+        rowcodec_put(&ws->redo, ns, fv, is_new);
+      }
+      orb_schema *old = orb_malloc(sizeof *old);
+      *old = t->schema;
+      orb_schema_copy(&t->schema, ns);
+      t->hot = hot_base(nh);
+      wset_push(ws, U_ALTER, t, 0, old, oh);
+    }
+  }
+  orb_arena_free(&a);
+  orb_free(fv);
+  orb_free(is_new);
+  orb_free(from);
+  return st;
+}
+
+orb_status orb_db_alter_table(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *new_schema,
+                              const orb_value *fill, orb_err *e) {
+  return db_alter_table_int(db, ws, t, new_schema, fill, e);
+}
+
+/* --- open / close --------------------------------------------------------- */
+
+static void db_free(orb_db *db) {
+  for (int i = 0; i < db->ntables; i++) db_table_free(db->tables[i]);
+  orb_free(db->tables);
+  if (db->lock_fd >= 0) close(db->lock_fd);   /* releases the flock */
+  pthread_rwlock_destroy(&db->rw);
+  pthread_mutex_destroy(&db->ckpt_mu);
+  orb_free(db->path);
+  orb_free(db->wal_dir);
+  orb_free(db);
+}
+
+orb_status orb_db_open(const char *path, const orb_db_options *o, orb_db **out, orb_err *e) {
+  *out = NULL;
+  orb_db_options opt;
+  orb_db_options_init(&opt);
+  if (o) opt = *o;
+  if (opt.sync_interval_ms <= 0) opt.sync_interval_ms = 200;
+  if (opt.checkpoint_wal_bytes < 0) opt.checkpoint_wal_bytes = 0;
+  if (!orb_path_exists(path)) {
+    if (!opt.create_if_missing)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "3D000", 0, "database \"%s\" does not exist", path);
+  }
+  orb_status st = orb_mkdir_p(path, e);
+  if (st != ORB_OK) return st;
+  orb_db *db = orb_calloc(1, sizeof *db);
+  db->path = orb_strdup(path);
+  size_t n = strlen(path) + 8;
+  db->wal_dir = orb_malloc(n);
+  snprintf(db->wal_dir, n, "%s/wal", path);
+  db->opt = opt;
+  db->next_table_id = 1;
+  pthread_rwlock_init(&db->rw, NULL);
+  pthread_mutex_init(&db->ckpt_mu, NULL);
+  atomic_init(&db->has_writer, false);
+  char lockp[4096];
+  snprintf(lockp, sizeof lockp, "%s/LOCK", path);
+  db->lock_fd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (db->lock_fd < 0) {
+    st = orb_err_set(e, ORB_ERR_IO, "could not open lock file \"%s\": %s", lockp, strerror(errno));
+    goto fail;
+  }
+  if (flock(db->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK)
+      st = orb_err_setx(e, ORB_ERR_MISUSE, "55006", 0, "database \"%s\" is already open in another process", path);
+    else
+      st = orb_err_set(e, ORB_ERR_IO, "could not lock \"%s\": %s", lockp, strerror(errno));
+    goto fail;
+  }
+  if ((st = orb_mkdir_p(db->wal_dir, e)) != ORB_OK) goto fail;
+  if ((st = db_recover(db, e)) != ORB_OK) goto fail;
+  *out = db;
+  return ORB_OK;
+fail:
+  db_free(db);
+  return st;
+}
+
+void orb_db_close(orb_db *db) {
+  if (!db) return;
+  orb_err e;
+  orb_err_clear(&e);
+  if (db->wal && wal_close(db->wal, &e) != ORB_OK)
+    fprintf(stderr, "orbit: closing database \"%s\": %s\n", db->path, e.msg);
+  db->wal = NULL;
+  db_free(db);
+}
+
+/* --- checkpoint entry points ---------------------------------------------- */
+
+static bool i_am_writer(orb_db *db) {
+  return atomic_load(&db->has_writer) && pthread_equal(atomic_load(&db->writer), pthread_self());
+}
+
+static orb_status checkpoint(orb_db *db, bool only_if_needed, orb_err *e) {
+  if (i_am_writer(db))
+    return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0, "CHECKPOINT cannot run inside a transaction block");
+  pthread_mutex_lock(&db->ckpt_mu);
+  pthread_rwlock_wrlock(&db->rw);
+  atomic_store(&db->writer, pthread_self());
+  atomic_store(&db->has_writer, true);
+  orb_status st = ORB_OK;
+  if (!only_if_needed || wal_segment_bytes(db->wal) > db->opt.checkpoint_wal_bytes) st = db_checkpoint_locked(db, e);
+  atomic_store(&db->has_writer, false);
+  pthread_rwlock_unlock(&db->rw);
+  pthread_mutex_unlock(&db->ckpt_mu);
+  return st;
+}
+
+orb_status orb_db_checkpoint(orb_db *db, orb_err *e) { return checkpoint(db, false, e); }
+orb_status orb_db_checkpoint_if_needed(orb_db *db, orb_err *e) { return checkpoint(db, true, e); }

@@ -1,0 +1,181 @@
+/* storage/hot/hot_scan.c — scans, counts and EXPLAIN of the hot tier (see hot.h). */
+#include "storage/hot/hot_int.h"
+#include "base/arena.h"
+#include "base/mem.h"
+
+#include <string.h>
+
+/* More key combinations than this and a full scan is cheaper to reason about. */
+#define HOT_MAX_POINT_KEYS 100000
+
+typedef struct hot_scan {
+  hot_tier *h;
+  int *proj;
+  int nproj;
+  orb_expr *pred;
+  orb_eval_ctx ctx;         /* the caller's, with our own arena */
+  orb_arena arena;          /* predicate temporaries, reset per row */
+  bool by_key;
+  uint64_t *rids;           /* point lookups: rows found at begin */
+  size_t nrids, pos;
+  uint64_t next, end;       /* full scan: rowids [next, end) */
+  orb_value *pbuf;          /* projected values of the current batch */
+  orb_scan_stats st;
+} hot_scan;
+
+/* If pred pins every key column, the number of key combinations (and with
+** rids != NULL, the rowids of the rows that exist); else -1. */
+static int64_t pinned_keys(hot_tier *h, orb_expr *pred, const orb_eval_ctx *ctx, orb_arena *a, uint64_t **rids,
+                           size_t *nrids) {
+  if (!pred || !h->npk) return -1;
+  orb_value **vals = orb_arena_zalloc(a, sizeof(orb_value *) * (size_t)h->npk);
+  int *nv = orb_arena_zalloc(a, sizeof(int) * (size_t)h->npk);
+  int64_t total = 1;
+  for (int i = 0; i < h->npk; i++) {
+    if (!orb_expr_pinned_values(a, pred, h->pkcols[i], ctx, &vals[i], &nv[i])) return -1;
+    total *= nv[i];
+    if (total > HOT_MAX_POINT_KEYS) return -1;
+  }
+  if (!rids) return total;
+  *rids = total ? orb_malloc(sizeof(uint64_t) * (size_t)total) : NULL;
+  *nrids = 0;
+  if (total == 0) return 0;
+  orb_value *key = orb_arena_alloc(a, sizeof(orb_value) * (size_t)h->npk);
+  int *idx = orb_arena_zalloc(a, sizeof(int) * (size_t)h->npk);
+  for (;;) {   /* odometer over the cross product */
+    for (int i = 0; i < h->npk; i++) key[i] = vals[i][idx[i]];
+    uint64_t r;
+    if (hot_pk_find(h, key, &r)) (*rids)[(*nrids)++] = r;
+    int i = h->npk - 1;
+    while (i >= 0 && ++idx[i] == nv[i]) idx[i--] = 0;
+    if (i < 0) break;
+  }
+  return total;
+}
+
+orb_status hot_op_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier_scan **out, orb_err *e) {
+  hot_tier *h = hot_of(t);
+  for (int i = 0; req->proj && i < req->nproj; i++)
+    if (req->proj[i] < 0 || req->proj[i] >= h->schema.ncols)
+      return orb_err_set(e, ORB_ERR_INTERNAL, "scan projects column %d of a table with %d columns", req->proj[i],
+                         h->schema.ncols);
+  hot_scan *s = orb_calloc(1, sizeof *s);
+  s->h = h;
+  if (req->proj) {
+    s->nproj = req->nproj;
+    s->proj = orb_memdup(req->proj, sizeof(int) * (size_t)(req->nproj ? req->nproj : 1));
+    s->pbuf = orb_malloc(sizeof(orb_value) * (size_t)ORB_SCAN_BATCH * (size_t)(req->nproj ? req->nproj : 1));
+  }
+  s->pred = req->pred;
+  if (req->ctx) s->ctx = *req->ctx;
+  orb_arena_init(&s->arena, 4096);
+  s->ctx.arena = &s->arena;
+  int64_t n = pinned_keys(h, s->pred, &s->ctx, &s->arena, &s->rids, &s->nrids);
+  if (n >= 0) {
+    s->by_key = true;
+    s->st.index_lookups = n;
+  } else {
+    s->end = h->nslots;    /* rows appended by this statement are not seen */
+  }
+  orb_arena_reset(&s->arena);
+  *out = (orb_tier_scan *)s;
+  return ORB_OK;
+}
+
+orb_status hot_op_scan_next(orb_tier_scan *ts, orb_row_batch *b, orb_err *e) {
+  hot_scan *s = (hot_scan *)ts;
+  hot_tier *h = s->h;
+  b->nrows = 0;
+  while (b->nrows < ORB_SCAN_BATCH) {
+    uint64_t r;
+    if (s->by_key) {
+      if (s->pos >= s->nrids) break;
+      r = s->rids[s->pos++];
+    } else {
+      if (s->next >= s->end) break;
+      r = s->next++;
+    }
+    const orb_value *row = hot_row_at(h, r);
+    if (!row) continue;
+    s->st.rows_scanned++;
+    s->st.bytes_read += (int64_t)hot_row_size(&h->schema, row);
+    if (s->pred) {
+      bool ok = false;
+      orb_arena_reset(&s->arena);
+      orb_status st = orb_expr_test(s->pred, &s->ctx, row, &ok, e);
+      if (st != ORB_OK) return st;
+      if (!ok) continue;
+    }
+    if (s->proj) {
+      orb_value *dst = s->pbuf + (size_t)b->nrows * (size_t)s->nproj;
+      for (int i = 0; i < s->nproj; i++) dst[i] = row[s->proj[i]];
+      b->rows[b->nrows] = dst;
+    } else {
+      b->rows[b->nrows] = row;
+    }
+    b->locators[b->nrows++] = r;
+    s->st.rows_returned++;
+  }
+  return ORB_OK;
+}
+
+void hot_op_scan_end(orb_tier_scan *ts, orb_scan_stats *stats) {
+  hot_scan *s = (hot_scan *)ts;
+  if (!s) return;
+  if (stats) *stats = s->st;
+  orb_arena_free(&s->arena);
+  orb_free(s->rids);
+  orb_free(s->proj);
+  orb_free(s->pbuf);
+  orb_free(s);
+}
+
+orb_status hot_op_count(orb_tier *t, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count, orb_err *e) {
+  hot_tier *h = hot_of(t);
+  if (!pred) {
+    *count = h->live;
+    return ORB_OK;
+  }
+  *count = -1;
+  orb_arena a;
+  orb_arena_init(&a, 4096);
+  orb_eval_ctx c = {0};
+  if (ctx) c = *ctx;
+  c.arena = &a;
+  uint64_t *rids = NULL;
+  size_t n = 0;
+  orb_status st = ORB_OK;
+  if (pinned_keys(h, pred, &c, &a, &rids, &n) >= 0) {
+    int64_t k = 0;
+    for (size_t i = 0; i < n && st == ORB_OK; i++) {
+      bool ok = false;
+      st = orb_expr_test(pred, &c, h->rows[rids[i]], &ok, e);
+      k += ok;
+    }
+    if (st == ORB_OK) *count = k;
+  }
+  orb_free(rids);
+  orb_arena_free(&a);
+  return st;
+}
+
+void hot_op_explain(orb_tier *t, const orb_scan_req *req, orb_buf *out) {
+  hot_tier *h = hot_of(t);
+  orb_arena a;
+  orb_arena_init(&a, 4096);
+  orb_eval_ctx c = {0};
+  if (req->ctx) c = *req->ctx;
+  c.arena = &a;
+  int64_t n = pinned_keys(h, req->pred, &c, &a, NULL, NULL);
+  if (n >= 0) {
+    orb_buf_printf(out, "primary-key point lookup (%lld key%s)", (long long)n, n == 1 ? "" : "s");
+  } else if (req->pred) {
+    const char **names = orb_arena_alloc(&a, sizeof(char *) * (size_t)h->schema.ncols);
+    for (int i = 0; i < h->schema.ncols; i++) names[i] = h->schema.cols[i].name;
+    orb_buf_puts(out, "full scan with filter: ");
+    orb_expr_format(req->pred, names, out);
+  } else {
+    orb_buf_puts(out, "full scan");
+  }
+  orb_arena_free(&a);
+}

@@ -1,0 +1,80 @@
+/* storage/hot/hot_stats.c — row count, bytes, per-column null counts and min/max (see hot.h). */
+#include "storage/hot/hot_int.h"
+#include "base/mem.h"
+#include "types/value.h"
+
+#include <string.h>
+
+/* Keep a private copy of v (strings too) in dst and buf. */
+static void keep(orb_value *dst, char **buf, size_t *cap, const orb_value *v) {
+  *dst = *v;
+  if (!v->isnull && orb_type_is_string((orb_type_id)v->type)) {
+    if (*cap < v->len || !*buf) {
+      *buf = orb_realloc(*buf, v->len ? v->len : 1);
+      *cap = v->len ? v->len : 1;
+    }
+    if (v->len) memcpy(*buf, v->u.s, v->len);
+    dst->u.s = *buf;
+  }
+}
+
+static void see(hot_col_stat *c, const orb_value *v) {
+  if (!c->has) {
+    keep(&c->min, &c->minbuf, &c->mincap, v);
+    keep(&c->max, &c->maxbuf, &c->maxcap, v);
+    c->has = true;
+    return;
+  }
+  if (orb_value_cmp(v, &c->min) < 0) keep(&c->min, &c->minbuf, &c->mincap, v);
+  if (orb_value_cmp(v, &c->max) > 0) keep(&c->max, &c->maxbuf, &c->maxcap, v);
+}
+
+void hot_stats_add(hot_tier *h, const orb_value *row) {
+  for (int i = 0; i < h->schema.ncols; i++) {
+    hot_col_stat *c = &h->cstats[i];
+    if (row[i].isnull) c->nulls++;
+    else if (!c->stale) see(c, &row[i]);
+  }
+}
+
+void hot_stats_remove(hot_tier *h, const orb_value *row) {
+  for (int i = 0; i < h->schema.ncols; i++) {
+    hot_col_stat *c = &h->cstats[i];
+    if (row[i].isnull) {
+      c->nulls--;
+      continue;
+    }
+    if (c->stale || !c->has) continue;
+    if (orb_value_cmp(&row[i], &c->min) == 0 || orb_value_cmp(&row[i], &c->max) == 0) c->stale = true;
+  }
+}
+
+static void rescan(hot_tier *h, int col) {
+  hot_col_stat *c = &h->cstats[col];
+  c->has = false;
+  for (size_t r = 0; r < h->nslots; r++) {
+    const orb_value *row = h->rows[r];
+    if (row && !row[col].isnull) see(c, &row[col]);
+  }
+  c->stale = false;
+}
+
+void hot_op_stats(orb_tier *t, orb_tier_stats *out) {
+  hot_tier *h = hot_of(t);
+  pthread_mutex_lock(&h->stats_mu);
+  out->row_count = h->live;
+  out->bytes = h->bytes + (int64_t)(h->cap * sizeof(void *)) +
+               (h->npk ? (int64_t)((h->pk.mask + 1) * sizeof(orb_hmap_slot)) : 0);
+  out->ncols = h->schema.ncols;
+  for (int i = 0; i < h->schema.ncols; i++) {
+    hot_col_stat *c = &h->cstats[i];
+    if (c->stale) rescan(h, i);
+    orb_col_stats *o = &h->stats_out[i];
+    o->has_minmax = c->has;
+    o->min = c->min;
+    o->max = c->max;
+    o->null_count = c->nulls;
+  }
+  out->cols = h->stats_out;
+  pthread_mutex_unlock(&h->stats_mu);
+}

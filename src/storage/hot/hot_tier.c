@@ -1,0 +1,277 @@
+/* storage/hot/hot_tier.c — hot tier rows and writes (see hot.h). */
+#include "storage/hot/hot_int.h"
+#include "storage/rowcodec.h"
+#include "storage/storage_int.h"
+#include "base/mem.h"
+
+#include <string.h>
+
+#define HOT_MAX_ROWID ((uint64_t)1 << 56)
+
+hot_tier *hot_tier_new(uint32_t table_id, const orb_schema *schema) {
+  hot_tier *h = orb_calloc(1, sizeof *h);
+  h->base.ops = &hot_tier_ops;
+  h->table_id = table_id;
+  orb_schema_copy(&h->schema, schema);
+  h->npk = schema->npk;
+  if (h->npk) {
+    h->pkcols = orb_calloc((size_t)h->npk, sizeof(int));
+    for (int i = 0; i < h->npk; i++) h->pkcols[i] = orb_schema_pk_col(schema, i);
+    orb_hmap_init(&h->pk, 0);
+  }
+  h->cstats = orb_calloc((size_t)schema->ncols, sizeof *h->cstats);
+  h->stats_out = orb_calloc((size_t)schema->ncols, sizeof *h->stats_out);
+  pthread_mutex_init(&h->stats_mu, NULL);
+  return h;
+}
+
+void hot_tier_free(hot_tier *h) {
+  if (!h) return;
+  for (size_t i = 0; i < h->nslots; i++) orb_free(h->rows[i]);
+  orb_free(h->rows);
+  if (h->npk) orb_hmap_free(&h->pk);
+  orb_free(h->pkcols);
+  for (int i = 0; i < h->schema.ncols; i++) {
+    orb_free(h->cstats[i].minbuf);
+    orb_free(h->cstats[i].maxbuf);
+  }
+  orb_free(h->cstats);
+  orb_free(h->stats_out);
+  orb_schema_free(&h->schema);
+  pthread_mutex_destroy(&h->stats_mu);
+  orb_free(h);
+}
+
+const orb_schema *hot_schema(const hot_tier *h) { return &h->schema; }
+uint64_t hot_slots(const hot_tier *h) { return h->nslots; }
+int64_t hot_live_rows(const hot_tier *h) { return h->live; }
+int64_t hot_bytes(const hot_tier *h) { return h->bytes; }
+const orb_value *hot_row_at(const hot_tier *h, uint64_t rowid) {
+  return rowid < h->nslots ? h->rows[rowid] : NULL;
+}
+
+/* --- rows ----------------------------------------------------------------- */
+
+static bool has_bytes(const orb_value *v) { return !v->isnull && orb_type_is_string((orb_type_id)v->type); }
+
+orb_value *hot_row_build(const orb_schema *s, const orb_value *src) {
+  size_t n = (size_t)s->ncols, extra = 0;
+  for (size_t i = 0; i < n; i++)
+    if (has_bytes(&src[i])) extra += src[i].len;
+  orb_value *row = orb_malloc(n * sizeof(orb_value) + extra);
+  char *p = (char *)(row + n);
+  for (size_t i = 0; i < n; i++) {
+    row[i] = src[i];
+    uint8_t ct = s->cols[i].type.id;
+    if (row[i].isnull) {
+      row[i] = orb_null((orb_type_id)ct);
+      continue;
+    }
+    if (orb_type_is_integer((orb_type_id)ct) && orb_type_is_integer((orb_type_id)row[i].type)) row[i].type = ct;
+    if (orb_type_is_float((orb_type_id)ct) && orb_type_is_float((orb_type_id)row[i].type)) row[i].type = ct;
+    if (has_bytes(&src[i])) {
+      if (src[i].len) memcpy(p, src[i].u.s, src[i].len);
+      row[i].u.s = p;
+      p += src[i].len;
+    }
+  }
+  return row;
+}
+
+size_t hot_row_size(const orb_schema *s, const orb_value *row) {
+  size_t n = (size_t)s->ncols * sizeof(orb_value);
+  for (int i = 0; i < s->ncols; i++)
+    if (has_bytes(&row[i])) n += row[i].len;
+  return n;
+}
+
+void hot_row_free(orb_value *row) { orb_free(row); }
+
+void hot_compact(hot_tier *h) {
+  size_t holes = h->nslots - (size_t)h->live;
+  if (holes < 64 || holes < h->nslots / 4) return;
+  size_t j = 0;
+  for (size_t i = 0; i < h->nslots; i++)
+    if (h->rows[i]) h->rows[j++] = h->rows[i];
+  memset(&h->rows[j], 0, sizeof *h->rows * (h->nslots - j));
+  h->nslots = j;
+  if (h->npk) {
+    orb_hmap_free(&h->pk);
+    orb_hmap_init(&h->pk, j);
+    for (size_t r = 0; r < j; r++) hot_index_add(h, r, h->rows[r]);
+  }
+  size_t cap = j < 16 ? 16 : j;
+  h->rows = orb_realloc(h->rows, cap * sizeof *h->rows);
+  h->cap = cap;
+}
+
+/* --- writes ---------------------------------------------------------------- */
+
+static void redo_row(orb_wset *ws, hot_tier *h, int op, uint64_t rowid, const orb_value *row) {
+  if (!ws || !wset_logging(ws)) return;
+  orb_buf_put_u8(&ws->redo, (uint8_t)op);
+  orb_buf_put_varint(&ws->redo, h->table_id);
+  orb_buf_put_varint(&ws->redo, rowid);
+  if (row) rowcodec_put(&ws->redo, &h->schema, row, NULL);
+}
+
+static void place(hot_tier *h, uint64_t rowid, orb_value *row) {
+  if (rowid >= h->cap) h->rows = orb_grow(h->rows, &h->cap, (size_t)rowid + 1, sizeof *h->rows);
+  if (rowid >= h->nslots) {
+    memset(&h->rows[h->nslots], 0, sizeof *h->rows * (size_t)(rowid - h->nslots));
+    h->nslots = (size_t)rowid + 1;
+  }
+  h->rows[rowid] = row;
+  h->live++;
+  h->bytes += (int64_t)hot_row_size(&h->schema, row);
+  if (h->npk) hot_index_add(h, rowid, row);
+  hot_stats_add(h, row);
+}
+
+static orb_value *unplace(hot_tier *h, uint64_t rowid) {
+  orb_value *row = h->rows[rowid];
+  if (h->npk) hot_index_remove(h, rowid, row);
+  hot_stats_remove(h, row);
+  h->rows[rowid] = NULL;
+  h->live--;
+  h->bytes -= (int64_t)hot_row_size(&h->schema, row);
+  return row;
+}
+
+orb_status hot_adopt_row(hot_tier *h, orb_wset *ws, orb_value *row, int64_t at, uint64_t *out_rowid, orb_err *e) {
+  uint64_t rowid = at >= 0 ? (uint64_t)at : h->nslots;
+  if (rowid >= HOT_MAX_ROWID) {
+    hot_row_free(row);
+    return orb_err_set(e, ORB_ERR_LIMIT, "table has used up its %llu row ids; run CHECKPOINT",
+                       (unsigned long long)HOT_MAX_ROWID);
+  }
+  if (rowid < h->nslots && h->rows[rowid]) {
+    hot_row_free(row);
+    return orb_err_set(e, ORB_ERR_CORRUPT, "row %llu of table %u is inserted twice", (unsigned long long)rowid,
+                       h->table_id);
+  }
+  place(h, rowid, row);
+  if (ws) {
+    redo_row(ws, h, REDO_INSERT, rowid, row);
+    wset_push(ws, U_INSERT, h, rowid, NULL, NULL);
+    ws->changes++;
+  }
+  if (out_rowid) *out_rowid = rowid;
+  return ORB_OK;
+}
+
+orb_status hot_insert_one(hot_tier *h, orb_wset *ws, const orb_value *vals, int64_t at, uint64_t *out_rowid,
+                          orb_err *e) {
+  return hot_adopt_row(h, ws, hot_row_build(&h->schema, vals), at, out_rowid, e);
+}
+
+orb_status hot_delete_one(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_err *e) {
+  (void)e;
+  if (rowid >= h->nslots || !h->rows[rowid]) return ORB_OK;   /* already gone */
+  orb_value *old = unplace(h, rowid);
+  redo_row(ws, h, REDO_DELETE, rowid, NULL);
+  ws->changes++;
+  wset_push(ws, U_DELETE, h, rowid, old, NULL);
+  return ORB_OK;
+}
+
+orb_status hot_update_adopt(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_value *row, orb_err *e) {
+  if (rowid >= h->nslots || !h->rows[rowid]) {
+    hot_row_free(row);
+    return orb_err_set(e, ws->replay ? ORB_ERR_CORRUPT : ORB_ERR_INTERNAL,
+                       "row %llu of table %u to update does not exist", (unsigned long long)rowid, h->table_id);
+  }
+  orb_value *old = unplace(h, rowid);
+  place(h, rowid, row);
+  redo_row(ws, h, REDO_UPDATE, rowid, row);
+  ws->changes++;
+  wset_push(ws, U_UPDATE, h, rowid, old, NULL);
+  return ORB_OK;
+}
+
+orb_status hot_update_one(hot_tier *h, orb_wset *ws, uint64_t rowid, const orb_value *vals, orb_err *e) {
+  return hot_update_adopt(h, ws, rowid, hot_row_build(&h->schema, vals), e);
+}
+
+/* --- undo ------------------------------------------------------------------ */
+
+void hot_undo_insert(hot_tier *h, uint64_t rowid) {
+  if (rowid >= h->nslots || !h->rows[rowid]) return;
+  hot_row_free(unplace(h, rowid));
+  if (rowid + 1 == h->nslots) h->nslots--;   /* give the rowid back when it was the last */
+}
+
+void hot_undo_delete(hot_tier *h, uint64_t rowid, orb_value *old) { place(h, rowid, old); }
+
+void hot_undo_update(hot_tier *h, uint64_t rowid, orb_value *old) {
+  orb_value *cur = unplace(h, rowid);
+  place(h, rowid, old);
+  hot_row_free(cur);
+}
+
+/* --- tier interface: writes and lookups ------------------------------------ */
+
+static orb_status op_insert(orb_tier *t, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e) {
+  hot_tier *h = hot_of(t);
+  for (int i = 0; i < n; i++) {
+    orb_status st = hot_insert_one(h, ws, rows[i], -1, NULL, e);
+    if (st != ORB_OK) return st;
+  }
+  return ORB_OK;
+}
+
+static orb_status check_locator(uint64_t loc, orb_err *e) {
+  if (loc >> 56 != 0) return orb_err_set(e, ORB_ERR_INTERNAL, "locator %llx does not name a hot row", (unsigned long long)loc);
+  return ORB_OK;
+}
+
+static orb_status op_delete(orb_tier *t, orb_wset *ws, const uint64_t *locs, int n, orb_err *e) {
+  hot_tier *h = hot_of(t);
+  for (int i = 0; i < n; i++) {
+    orb_status st = check_locator(locs[i], e);
+    if (st == ORB_OK) st = hot_delete_one(h, ws, locs[i], e);
+    if (st != ORB_OK) return st;
+  }
+  return ORB_OK;
+}
+
+static orb_status op_update(orb_tier *t, orb_wset *ws, const uint64_t *locs, const orb_value *const *rows, int n,
+                            orb_err *e) {
+  hot_tier *h = hot_of(t);
+  for (int i = 0; i < n; i++) {
+    orb_status st = check_locator(locs[i], e);
+    if (st == ORB_OK) st = hot_update_one(h, ws, locs[i], rows[i], e);
+    if (st != ORB_OK) return st;
+  }
+  return ORB_OK;
+}
+
+static orb_status op_pk_lookup(orb_tier *t, const orb_value *key, bool *found, uint64_t *loc, const orb_value **row,
+                               orb_err *e) {
+  hot_tier *h = hot_of(t);
+  if (!h->npk) return orb_err_set(e, ORB_ERR_MISUSE, "table has no primary key");
+  uint64_t rowid;
+  *found = hot_pk_find(h, key, &rowid);
+  if (*found) {
+    if (loc) *loc = rowid;
+    if (row) *row = h->rows[rowid];
+  }
+  return ORB_OK;
+}
+
+static void op_close(orb_tier *t) { hot_tier_free(hot_of(t)); }
+
+const orb_tier_ops hot_tier_ops = {
+    .name = "hot",
+    .insert = op_insert,
+    .scan_begin = hot_op_scan_begin,
+    .scan_next = hot_op_scan_next,
+    .scan_end = hot_op_scan_end,
+    .count = hot_op_count,
+    .delete_rows = op_delete,
+    .update_rows = op_update,
+    .pk_lookup = op_pk_lookup,
+    .stats = hot_op_stats,
+    .explain = hot_op_explain,
+    .close = op_close,
+};

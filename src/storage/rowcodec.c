@@ -1,0 +1,149 @@
+/* storage/rowcodec.c — rows encoded by field id (see rowcodec.h). */
+#include "storage/rowcodec.h"
+
+#include <string.h>
+
+void rowcodec_put_value(orb_buf *b, const orb_value *v) {
+  if (v->isnull) {
+    orb_buf_put_u8(b, 0);
+    return;
+  }
+  orb_buf_put_u8(b, v->type);
+  switch (v->type) {
+  case ORB_T_BOOL:
+    orb_buf_put_u8(b, v->u.b ? 1 : 0);
+    break;
+  case ORB_T_INT16: case ORB_T_INT32: case ORB_T_INT64:
+  case ORB_T_DATE: case ORB_T_TIME: case ORB_T_TIMESTAMP: case ORB_T_TIMESTAMPTZ:
+    orb_buf_put_svarint(b, v->u.i);
+    break;
+  case ORB_T_FLOAT32: case ORB_T_FLOAT64: {
+    uint64_t bits;
+    memcpy(&bits, &v->u.f, 8);
+    orb_buf_put_u64(b, bits);
+    break;
+  }
+  case ORB_T_DECIMAL: {
+    unsigned __int128 u = (unsigned __int128)v->u.dec;
+    orb_buf_put_u8(b, v->scale);
+    orb_buf_put_u64(b, (uint64_t)u);
+    orb_buf_put_u64(b, (uint64_t)(u >> 64));
+    break;
+  }
+  case ORB_T_TEXT: case ORB_T_BYTEA:
+    orb_buf_put_bytes(b, v->u.s, v->len);
+    break;
+  case ORB_T_UUID:
+    orb_buf_append(b, v->u.uuid, 16);
+    break;
+  case ORB_T_INTERVAL:
+    orb_buf_put_svarint(b, v->u.iv.months);
+    orb_buf_put_svarint(b, v->u.iv.days);
+    orb_buf_put_svarint(b, v->u.iv.micros);
+    break;
+  default:
+    break;   /* ORB_T_NULL carries nothing */
+  }
+}
+
+bool rowcodec_get_value(orb_rd *r, orb_value *v) {
+  uint8_t tag = orb_rd_u8(r);
+  if (r->err) return false;
+  if (tag == 0) {
+    *v = orb_null(ORB_T_NULL);
+    return true;
+  }
+  if (tag >= ORB_T__COUNT) return false;
+  *v = orb_null((orb_type_id)tag);
+  v->isnull = 0;
+  switch (tag) {
+  case ORB_T_BOOL:
+    v->u.b = orb_rd_u8(r) != 0;
+    break;
+  case ORB_T_INT16: case ORB_T_INT32: case ORB_T_INT64:
+  case ORB_T_DATE: case ORB_T_TIME: case ORB_T_TIMESTAMP: case ORB_T_TIMESTAMPTZ:
+    v->u.i = orb_rd_svarint(r);
+    break;
+  case ORB_T_FLOAT32: case ORB_T_FLOAT64: {
+    uint64_t bits = orb_rd_u64(r);
+    memcpy(&v->u.f, &bits, 8);
+    break;
+  }
+  case ORB_T_DECIMAL: {
+    v->scale = orb_rd_u8(r);
+    uint64_t lo = orb_rd_u64(r), hi = orb_rd_u64(r);
+    v->u.dec = (__int128)(((unsigned __int128)hi << 64) | lo);
+    if (v->scale > ORB_DECIMAL_MAX_PRECISION) return false;
+    break;
+  }
+  case ORB_T_TEXT: case ORB_T_BYTEA: {
+    size_t n = 0;
+    const uint8_t *p = orb_rd_bytes(r, &n);
+    if (r->err || n > UINT32_MAX) return false;
+    v->u.s = (const char *)p;
+    v->len = (uint32_t)n;
+    break;
+  }
+  case ORB_T_UUID: {
+    const uint8_t *p = orb_rd_raw(r, 16);
+    if (p) memcpy(v->u.uuid, p, 16);
+    break;
+  }
+  case ORB_T_INTERVAL:
+    v->u.iv.months = (int32_t)orb_rd_svarint(r);
+    v->u.iv.days = (int32_t)orb_rd_svarint(r);
+    v->u.iv.micros = orb_rd_svarint(r);
+    break;
+  default:
+    return false;
+  }
+  return !r->err;
+}
+
+void rowcodec_put(orb_buf *b, const orb_schema *schema, const orb_value *row, const bool *only) {
+  int n = 0;
+  for (int i = 0; i < schema->ncols; i++) n += (!only || only[i]);
+  orb_buf_put_varint(b, (uint64_t)n);
+  for (int i = 0; i < schema->ncols; i++) {
+    if (only && !only[i]) continue;
+    orb_buf_put_varint(b, (uint64_t)schema->cols[i].field_id);
+    rowcodec_put_value(b, &row[i]);
+  }
+}
+
+/* Integer-like types share one representation; a record may have been
+** written with a narrower declared type only if the schema said so, so the
+** families below are accepted as the column's own type. */
+static bool same_family(uint8_t a, uint8_t b) {
+  if (a == b) return true;
+  if (orb_type_is_integer((orb_type_id)a) && orb_type_is_integer((orb_type_id)b)) return true;
+  if (orb_type_is_float((orb_type_id)a) && orb_type_is_float((orb_type_id)b)) return true;
+  return false;
+}
+
+orb_status rowcodec_get(orb_rd *r, const orb_schema *schema, orb_value *out, orb_err *e) {
+  for (int i = 0; i < schema->ncols; i++) out[i] = orb_null((orb_type_id)schema->cols[i].type.id);
+  uint64_t n = orb_rd_varint(r);
+  if (r->err || n > orb_rd_left(r))
+    return orb_err_set(e, ORB_ERR_CORRUPT, "row record is truncated");
+  int last = 0;
+  for (uint64_t k = 0; k < n; k++) {
+    uint64_t fid = orb_rd_varint(r);
+    orb_value v;
+    if (!rowcodec_get_value(r, &v)) return orb_err_set(e, ORB_ERR_CORRUPT, "row record has a malformed value");
+    /* fields are written in schema order: try the next position first */
+    int pos = -1;
+    if (last < schema->ncols && (uint64_t)schema->cols[last].field_id == fid) pos = last;
+    else if (fid <= INT32_MAX) pos = orb_schema_find_id(schema, (int32_t)fid);
+    if (pos < 0) continue;   /* a column dropped since the record was written */
+    last = pos + 1;
+    uint8_t ct = schema->cols[pos].type.id;
+    if (v.isnull) continue;
+    if (!same_family(v.type, ct))
+      return orb_err_set(e, ORB_ERR_CORRUPT, "row record holds a value of type %d for column \"%s\" of type %d",
+                         v.type, schema->cols[pos].name, ct);
+    v.type = ct;
+    out[pos] = v;
+  }
+  return ORB_OK;
+}

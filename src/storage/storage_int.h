@@ -1,0 +1,128 @@
+/*
+** storage/storage_int.h — what the files of storage/ share and nobody else sees.
+**
+** The database object (orb_db), the write set's undo log and redo buffer,
+** and the entry points recovery and checkpointing use to rebuild state.
+** The layer's public contracts are db.h, wset.h, table.h and tier.h.
+**
+** Undo entries name the hot tier they changed (not the table): ALTER TABLE
+** swaps a table's tier for a rewritten one, and undoing in reverse order
+** then finds each entry's tier exactly as it was when the change was made.
+*/
+#ifndef ORB_STORAGE_STORAGE_INT_H
+#define ORB_STORAGE_STORAGE_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "base/buf.h"
+#include "storage/db.h"
+#include "storage/hot/hot.h"
+#include "storage/wal/wal.h"
+
+/* --- the database ------------------------------------------------------- */
+
+struct orb_db {
+  char *path;
+  char *wal_dir;
+  orb_db_options opt;
+  int lock_fd;
+
+  pthread_rwlock_t rw;            /* readers: statements; writer: the write set */
+  _Atomic(pthread_t) writer;      /* thread holding the write lock (valid while has_writer) */
+  atomic_bool has_writer;
+
+  orb_table **tables;             /* sorted by name */
+  int ntables, cap_tables;
+  uint32_t next_table_id;
+
+  uint64_t last_lsn;              /* LSN of the last committed write set (under the write lock) */
+  orb_wal *wal;
+  pthread_mutex_t ckpt_mu;        /* one checkpoint at a time */
+
+  /* recovery report */
+  int64_t replayed_records;
+  int64_t torn_bytes;
+  uint64_t checkpoint_lsn;         /* LSN of the newest snapshot on disk */
+  bool have_snapshot;
+};
+
+/* Tables in the name-sorted array (caller holds the write lock). */
+void db_table_add(orb_db *db, orb_table *t);
+void db_table_remove(orb_db *db, orb_table *t);
+orb_table *db_table_by_id(orb_db *db, uint32_t id);
+orb_table *db_table_new(uint32_t id, const char *name, const orb_schema *schema);
+void db_table_free(orb_table *t);
+
+/* DDL bodies shared by the public functions and log replay. */
+orb_status db_create_table_id(orb_db *db, orb_wset *ws, uint32_t id, const char *name, const orb_schema *schema,
+                              orb_table **out, orb_err *e);
+orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *ns, const orb_value *fill,
+                              orb_err *e);
+
+/* Recovery (recovery.c) and checkpoint (checkpoint.c). */
+orb_status db_recover(orb_db *db, orb_err *e);
+orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *e);
+orb_status db_load_snapshot(orb_db *db, const char *path, uint64_t *lsn, orb_err *e);
+orb_status db_checkpoint_locked(orb_db *db, orb_err *e);
+/* Checkpoint if the log has grown past the configured size (after a commit). */
+orb_status orb_db_checkpoint_if_needed(orb_db *db, orb_err *e);
+void snapshot_name(char *out, size_t cap, const char *dir, uint64_t lsn);
+bool snapshot_parse_name(const char *name, uint64_t *lsn);
+
+/* --- write sets --------------------------------------------------------- */
+
+typedef enum wset_undo_kind {
+  U_INSERT,      /* hot tier `obj`, rowid: remove the row */
+  U_DELETE,      /* hot tier `obj`, rowid, old row: put it back (commit frees it) */
+  U_UPDATE,      /* hot tier `obj`, rowid, old row: swap it back (commit frees it) */
+  U_CREATE,      /* table `obj`: remove and free it */
+  U_DROP,        /* table `obj`: add it back (commit frees it) */
+  U_RENAME,      /* table `obj`, old name in `old` (commit frees it) */
+  U_ALTER        /* table `obj`, old schema (heap orb_schema) in `old`, old hot tier in `old2` */
+} wset_undo_kind;
+
+typedef struct wset_undo {
+  uint8_t kind;
+  void *obj;
+  uint64_t rowid;
+  void *old;
+  void *old2;
+} wset_undo;
+
+/* Redo operation codes inside a log record (after the LSN). */
+enum {
+  REDO_INSERT = 1,   /* varint table id, varint rowid, row */
+  REDO_UPDATE = 2,   /* varint table id, varint rowid, row */
+  REDO_DELETE = 3,   /* varint table id, varint rowid */
+  REDO_CREATE = 4,   /* varint table id, bytes name, bytes schema JSON */
+  REDO_DROP = 5,     /* varint table id */
+  REDO_RENAME = 6,   /* varint table id, bytes new name */
+  REDO_ALTER = 7     /* varint table id, bytes schema JSON, row of fill values of the new columns */
+};
+
+struct orb_wset {
+  orb_db *db;
+  bool replay;           /* recovery: no undo (commit actions run at once), no redo */
+  int sync;              /* -1: database default, 0: do not wait for the log, 1: wait */
+  wset_undo *undo;
+  size_t nundo, cap_undo;
+  orb_buf redo;
+  int64_t changes;
+};
+
+/* A write set used by recovery: changes apply directly. */
+void wset_init_replay(orb_wset *ws, orb_db *db);
+void wset_push(orb_wset *ws, wset_undo_kind kind, void *obj, uint64_t rowid, void *old, void *old2);
+static inline bool wset_logging(const orb_wset *ws) { return !ws->replay; }
+
+/* Savepoint inside a write set: one table call either completes or leaves nothing. */
+typedef struct wset_mark {
+  size_t nundo;
+  size_t redo_len;
+  int64_t changes;
+} wset_mark;
+wset_mark wset_mark_get(const orb_wset *ws);
+void wset_rollback_to(orb_wset *ws, wset_mark m);
+
+#endif

@@ -1,0 +1,195 @@
+/* storage/table.c — the tiered table: constraints, then the tiers (see table.h). */
+#include "storage/storage_int.h"
+#include "storage/catalog.h"
+#include "base/mem.h"
+#include "types/value.h"
+
+#include <string.h>
+
+/* --- constraint checks ------------------------------------------------- */
+
+static bool is_key_col(const orb_schema *s, int col) {
+  for (int i = 0; i < s->npk; i++)
+    if (s->pk[i] == s->cols[col].field_id) return true;
+  return false;
+}
+
+static bool same_family(uint8_t a, uint8_t b) {
+  if (a == b) return true;
+  if (orb_type_is_integer((orb_type_id)a) && orb_type_is_integer((orb_type_id)b)) return true;
+  if (orb_type_is_float((orb_type_id)a) && orb_type_is_float((orb_type_id)b)) return true;
+  return false;
+}
+
+static size_t utf8_chars(const char *s, size_t n) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return k;
+}
+
+/* NOT NULL (primary key columns implicitly), types, VARCHAR(n) lengths. */
+static orb_status check_row(const orb_table *t, const orb_value *row, orb_err *e) {
+  const orb_schema *s = &t->schema;
+  for (int c = 0; c < s->ncols; c++) {
+    const orb_column *col = &s->cols[c];
+    const orb_value *v = &row[c];
+    if (v->isnull) {
+      if (col->not_null || is_key_col(s, c))
+        return orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0,
+                            "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col->name,
+                            t->name);
+      continue;
+    }
+    if (!same_family(v->type, col->type.id))
+      return orb_err_setx(e, ORB_ERR_TYPE, "42804", 0, "column \"%s\" is of type %s but the value is of type %s",
+                          col->name, catalog_type_name(col->type.id), catalog_type_name(v->type));
+    if (col->type.maxlen > 0 && v->type == ORB_T_TEXT && v->len > (uint32_t)col->type.maxlen &&
+        utf8_chars(v->u.s, v->len) > (size_t)col->type.maxlen)
+      return orb_err_setx(e, ORB_ERR_CONSTRAINT, "22001", 0, "value too long for type character varying(%d)",
+                          col->type.maxlen);
+  }
+  return ORB_OK;
+}
+
+static orb_status duplicate_key(const orb_table *t, const orb_value *row, orb_err *e) {
+  const orb_schema *s = &t->schema;
+  orb_buf cols = ORB_BUF_INIT, vals = ORB_BUF_INIT;
+  for (int i = 0; i < s->npk; i++) {
+    int c = orb_schema_pk_col(s, i);
+    if (i) {
+      orb_buf_puts(&cols, ", ");
+      orb_buf_puts(&vals, ", ");
+    }
+    orb_buf_puts(&cols, s->cols[c].name);
+    orb_value_to_text(&row[c], &vals);
+  }
+  orb_status st = orb_err_setx(e, ORB_ERR_UNIQUE, "23505", 0,
+                               "duplicate key value violates unique constraint \"%s_pkey\" Key (%s)=(%s) already exists.",
+                               t->name, cols.data ? cols.data : "", vals.data ? vals.data : "");
+  orb_buf_free(&cols);
+  orb_buf_free(&vals);
+  return st;
+}
+
+static bool key_differs(const orb_schema *s, const orb_value *a, const orb_value *b) {
+  for (int i = 0; i < s->npk; i++) {
+    int c = orb_schema_pk_col(s, i);
+    if (a[c].isnull != b[c].isnull) return true;
+    if (a[c].isnull) continue;
+    orb_value x = b[c];
+    x.type = a[c].type;
+    if (orb_value_cmp(&a[c], &x) != 0) return true;
+  }
+  return false;
+}
+
+/* --- writes -------------------------------------------------------------- */
+
+orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e) {
+  orb_status st;
+  for (int i = 0; i < n; i++)
+    if ((st = check_row(t, rows[i], e)) != ORB_OK) return st;
+  hot_tier *h = hot_of(t->hot);
+  wset_mark m = wset_mark_get(ws);
+  for (int i = 0; i < n; i++) {
+    uint64_t other;
+    /* earlier rows of this batch are already in the index */
+    if (hot_has_pk(h) && hot_pk_find_row(h, rows[i], UINT64_MAX, &other)) {
+      st = duplicate_key(t, rows[i], e);
+    } else {
+      st = hot_insert_one(h, ws, rows[i], -1, NULL, e);
+    }
+    if (st != ORB_OK) {
+      wset_rollback_to(ws, m);
+      return st;
+    }
+  }
+  return ORB_OK;
+}
+
+orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators, const orb_value *const *rows, int n,
+                            orb_err *e) {
+  orb_status st;
+  for (int i = 0; i < n; i++)
+    if ((st = check_row(t, rows[i], e)) != ORB_OK) return st;
+  hot_tier *h = hot_of(t->hot);
+  wset_mark m = wset_mark_get(ws);
+  for (int i = 0; i < n; i++) {
+    uint64_t loc = locators[i], other;
+    const orb_value *old = hot_row_at(h, loc);
+    if (ORB_LOC_TIER(loc) != ORB_TIER_HOT || !old) {
+      st = orb_err_set(e, ORB_ERR_INTERNAL, "row to update (locator %llx) does not exist", (unsigned long long)loc);
+    } else if (hot_has_pk(h) && key_differs(&t->schema, old, rows[i]) &&
+               hot_pk_find_row(h, rows[i], ORB_LOC_ROWID(loc), &other)) {
+      st = duplicate_key(t, rows[i], e);
+    } else {
+      st = hot_update_one(h, ws, ORB_LOC_ROWID(loc), rows[i], e);
+    }
+    if (st != ORB_OK) {
+      wset_rollback_to(ws, m);
+      return st;
+    }
+  }
+  return ORB_OK;
+}
+
+orb_status orb_table_delete(orb_table *t, orb_wset *ws, const uint64_t *locators, int n, orb_err *e) {
+  wset_mark m = wset_mark_get(ws);
+  orb_status st = t->hot->ops->delete_rows(t->hot, ws, locators, n, e);
+  if (st != ORB_OK) wset_rollback_to(ws, m);
+  return st;
+}
+
+/* --- reads ---------------------------------------------------------------- */
+
+struct orb_table_scan {
+  orb_tier *tier;
+  orb_tier_scan *ts;
+};
+
+orb_status orb_table_scan_begin(orb_table *t, const orb_scan_req *req, orb_table_scan **out, orb_err *e) {
+  orb_tier_scan *ts;
+  orb_status st = t->hot->ops->scan_begin(t->hot, req, &ts, e);
+  if (st != ORB_OK) return st;
+  orb_table_scan *s = orb_malloc(sizeof *s);
+  s->tier = t->hot;
+  s->ts = ts;
+  *out = s;
+  return ORB_OK;
+}
+
+orb_status orb_table_scan_next(orb_table_scan *s, orb_row_batch *b, orb_err *e) {
+  /* hot locators are plain rowids: tier 0 in the top byte */
+  return s->tier->ops->scan_next(s->ts, b, e);
+}
+
+void orb_table_scan_end(orb_table_scan *s, orb_scan_stats *stats) {
+  if (!s) return;
+  s->tier->ops->scan_end(s->ts, stats);
+  orb_free(s);
+}
+
+orb_status orb_table_pk_lookup(orb_table *t, const orb_value *key, bool *found, uint64_t *locator,
+                               const orb_value **row, orb_err *e) {
+  *found = false;
+  if (t->schema.npk == 0)
+    return orb_err_set(e, ORB_ERR_MISUSE, "table \"%s\" has no primary key", t->name);
+  return t->hot->ops->pk_lookup(t->hot, key, found, locator, row, e);
+}
+
+orb_status orb_table_count(orb_table *t, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count, orb_err *e) {
+  return t->hot->ops->count(t->hot, pred, ctx, count, e);
+}
+
+void orb_table_explain(orb_table *t, const orb_scan_req *req, orb_buf *out) {
+  orb_buf_printf(out, "%s: ", t->hot->ops->name);
+  t->hot->ops->explain(t->hot, req, out);
+  orb_buf_putc(out, '\n');
+}
+
+void orb_table_stats(orb_table *t, orb_tier_stats *out) {
+  orb_tier_stats hs;
+  t->hot->ops->stats(t->hot, &hs);
+  *out = hs;
+  out->cols = orb_memdup(hs.cols, sizeof(orb_col_stats) * (size_t)(hs.ncols ? hs.ncols : 1));
+}

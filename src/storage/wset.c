@@ -1,0 +1,158 @@
+/* storage/wset.c — write sets: undo, redo, commit and abort (see wset.h). */
+#include "storage/storage_int.h"
+#include "base/mem.h"
+
+#include <string.h>
+
+orb_wset *orb_wset_begin(orb_db *db) {
+  orb_wset *ws = orb_calloc(1, sizeof *ws);
+  ws->db = db;
+  ws->sync = -1;
+  pthread_rwlock_wrlock(&db->rw);
+  atomic_store(&db->writer, pthread_self());
+  atomic_store(&db->has_writer, true);
+  return ws;
+}
+
+void orb_wset_set_sync(orb_wset *ws, int sync) { ws->sync = sync < 0 ? -1 : sync != 0; }
+
+void wset_init_replay(orb_wset *ws, orb_db *db) {
+  memset(ws, 0, sizeof *ws);
+  ws->db = db;
+  ws->replay = true;
+}
+
+int64_t orb_wset_changes(const orb_wset *ws) { return ws->changes; }
+
+/* What commit does with an entry: free what the change replaced. */
+static void commit_entry(wset_undo *u) {
+  switch (u->kind) {
+  case U_DELETE:
+  case U_UPDATE:
+    hot_row_free(u->old);
+    break;
+  case U_DROP:
+    db_table_free(u->obj);
+    break;
+  case U_RENAME:
+    orb_free(u->old);
+    break;
+  case U_ALTER:
+    orb_schema_free(u->old);
+    orb_free(u->old);
+    hot_tier_free(u->old2);
+    break;
+  default:
+    break;
+  }
+}
+
+/* What abort does with an entry: put things back. */
+static void undo_entry(orb_db *db, wset_undo *u) {
+  switch (u->kind) {
+  case U_INSERT:
+    hot_undo_insert(u->obj, u->rowid);
+    break;
+  case U_DELETE:
+    hot_undo_delete(u->obj, u->rowid, u->old);
+    break;
+  case U_UPDATE:
+    hot_undo_update(u->obj, u->rowid, u->old);
+    break;
+  case U_CREATE:
+    db_table_remove(db, u->obj);
+    db_table_free(u->obj);
+    break;
+  case U_DROP:
+    db_table_add(db, u->obj);
+    break;
+  case U_RENAME: {
+    orb_table *t = u->obj;
+    db_table_remove(db, t);
+    orb_free(t->name);
+    t->name = u->old;
+    db_table_add(db, t);
+    break;
+  }
+  case U_ALTER: {
+    orb_table *t = u->obj;
+    orb_schema *old = u->old;
+    orb_schema_free(&t->schema);
+    t->schema = *old;
+    orb_free(old);
+    hot_tier_free(hot_of(t->hot));
+    t->hot = hot_base(u->old2);
+    break;
+  }
+  }
+}
+
+void wset_push(orb_wset *ws, wset_undo_kind kind, void *obj, uint64_t rowid, void *old, void *old2) {
+  wset_undo u = {(uint8_t)kind, obj, rowid, old, old2};
+  if (ws->replay) {   /* recovery never rolls back */
+    commit_entry(&u);
+    return;
+  }
+  ws->undo = orb_grow(ws->undo, &ws->cap_undo, ws->nundo + 1, sizeof *ws->undo);
+  ws->undo[ws->nundo++] = u;
+}
+
+wset_mark wset_mark_get(const orb_wset *ws) {
+  wset_mark m = {ws->nundo, ws->redo.len, ws->changes};
+  return m;
+}
+
+void wset_rollback_to(orb_wset *ws, wset_mark m) {
+  while (ws->nundo > m.nundo) undo_entry(ws->db, &ws->undo[--ws->nundo]);
+  if (ws->redo.len > m.redo_len) ws->redo.len = m.redo_len;
+  ws->changes = m.changes;
+}
+
+static void release(orb_wset *ws) {
+  orb_db *db = ws->db;
+  atomic_store(&db->has_writer, false);
+  pthread_rwlock_unlock(&db->rw);
+  orb_free(ws->undo);
+  orb_buf_free(&ws->redo);
+  orb_free(ws);
+}
+
+void orb_wset_abort(orb_wset *ws) {
+  if (!ws) return;
+  wset_mark zero = {0, 0, 0};
+  wset_rollback_to(ws, zero);
+  release(ws);
+}
+
+orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
+  orb_db *db = ws->db;
+  if (ws->redo.len == 0) {   /* nothing to log (e.g. a DELETE that matched nothing) */
+    for (size_t i = 0; i < ws->nundo; i++) commit_entry(&ws->undo[i]);
+    release(ws);
+    return ORB_OK;
+  }
+  if (ws->redo.len + 8 > WAL_MAX_RECORD) {
+    orb_wset_abort(ws);
+    return orb_err_set(e, ORB_ERR_LIMIT, "transaction is too large to log (over %u bytes of changes)",
+                       (unsigned)WAL_MAX_RECORD);
+  }
+  if (wal_failed(db->wal, e)) {   /* a CHECKPOINT (which rewrites everything) clears this */
+    orb_wset_abort(ws);
+    return e ? e->code : ORB_ERR_IO;
+  }
+  /* Append while still holding the write lock: log order = apply order. */
+  uint64_t lsn = ++db->last_lsn;
+  wal_append(db->wal, lsn, ws->redo.data, ws->redo.len);
+  for (size_t i = 0; i < ws->nundo; i++) commit_entry(&ws->undo[i]);
+  bool wait = ws->sync < 0 ? db->opt.sync_commit : ws->sync != 0;
+  release(ws);
+  orb_status st = ORB_OK;
+  if (wait) st = wal_wait(db->wal, lsn, e);
+  if (st == ORB_OK && db->opt.checkpoint_wal_bytes > 0 && wal_segment_bytes(db->wal) > db->opt.checkpoint_wal_bytes) {
+    orb_err ce;
+    orb_err_clear(&ce);
+    /* the commit itself succeeded; a failed automatic checkpoint is retried next time */
+    orb_db_checkpoint_if_needed(db, &ce);
+  }
+  return st;
+}

@@ -1,0 +1,292 @@
+/* tests/api/test_api.c — the C API of include/orbit.h end to end: open, exec,
+** prepare/bind/step/column getters, errors with positions, command tags,
+** prepared statement reuse, re-binding after DDL, transactions, shared
+** engines and persistence across reopen. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "orbit.h"
+
+static char dbdir[256];
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+  (void)sb; (void)flag; (void)ftw;
+  return remove(p);
+}
+
+static int setup(void **state) {
+  (void)state;
+  char tmpl[] = "/tmp/orbit-api-XXXXXX";
+  if (!mkdtemp(tmpl)) return -1;
+  snprintf(dbdir, sizeof dbdir, "%s/db", tmpl);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char *slash = strrchr(dbdir, '/');
+  *slash = '\0';
+  nftw(dbdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  return 0;
+}
+
+static orbit_db *open_db(void) {
+  orbit_db *db = NULL;
+  int rc = orbit_open(dbdir, NULL, &db);
+  if (rc != ORBIT_OK) fail_msg("open: %s", db ? orbit_errmsg(db) : "?");
+  return db;
+}
+
+static void exec_ok(orbit_db *db, const char *sql) {
+  if (orbit_exec(db, sql) != ORBIT_OK) fail_msg("%s: %s", sql, orbit_errmsg(db));
+}
+
+/* First column of the first row as text ("NULL" for SQL NULL), copied. */
+static char *query1(orbit_db *db, const char *sql) {
+  orbit_stmt *st;
+  if (orbit_prepare(db, sql, &st, NULL) != ORBIT_OK) fail_msg("%s: %s", sql, orbit_errmsg(db));
+  int rc = orbit_step(st);
+  if (rc != ORBIT_ROW) fail_msg("%s: no row (%d): %s", sql, rc, orbit_errmsg(db));
+  const char *t = orbit_column_text(st, 0);
+  char *r = strdup(t ? t : "NULL");
+  orbit_finalize(st);
+  return r;
+}
+
+static void assert_query1(orbit_db *db, const char *sql, const char *expect) {
+  char *got = query1(db, sql);
+  if (strcmp(got, expect) != 0) fail_msg("%s: expected %s, got %s", sql, expect, got);
+  free(got);
+}
+
+static void test_basic_roundtrip(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  exec_ok(db, "CREATE TABLE events (id BIGINT PRIMARY KEY, ts TIMESTAMP NOT NULL, kind TEXT, amount DOUBLE PRECISION);"
+              "INSERT INTO events VALUES (1, '2026-01-01 10:00:00', 'buy', 9.5), (2, '2026-01-01 10:01:00', 'sell', NULL)");
+  assert_int_equal(orbit_changes(db), 2);
+
+  orbit_stmt *st;
+  assert_int_equal(orbit_prepare(db, "SELECT id, ts, kind, amount FROM events ORDER BY id", &st, NULL), ORBIT_OK);
+  assert_int_equal(orbit_column_count(st), 4);
+  assert_string_equal(orbit_column_name(st, 0), "id");
+  assert_int_equal(orbit_column_type(st, 0), ORBIT_INT64);
+  assert_int_equal(orbit_column_type(st, 1), ORBIT_TIMESTAMP);
+  assert_int_equal(orbit_column_type(st, 3), ORBIT_FLOAT64);
+  assert_string_equal(orbit_column_decltype(st, 0), "BIGINT");
+  assert_int_equal(orbit_step(st), ORBIT_ROW);
+  assert_int_equal(orbit_column_int64(st, 0), 1);
+  assert_string_equal(orbit_column_text(st, 1), "2026-01-01 10:00:00");
+  assert_string_equal(orbit_column_text(st, 2), "buy");
+  assert_true(orbit_column_double(st, 3) == 9.5);
+  assert_int_equal(orbit_step(st), ORBIT_ROW);
+  assert_int_equal(orbit_column_int64(st, 0), 2);
+  assert_true(orbit_column_is_null(st, 3));
+  assert_null(orbit_column_text(st, 3));
+  assert_int_equal(orbit_step(st), ORBIT_DONE);
+  assert_string_equal(orbit_command_tag(st), "SELECT 2");
+  orbit_finalize(st);
+  orbit_close(db);
+}
+
+static void test_command_tags(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  struct { const char *sql, *tag; } cases[] = {
+      {"CREATE TABLE tags (k INTEGER PRIMARY KEY, v TEXT)", "CREATE TABLE"},
+      {"INSERT INTO tags VALUES (1, 'a'), (2, 'b'), (3, 'c')", "INSERT 0 3"},
+      {"UPDATE tags SET v = 'z' WHERE k >= 2", "UPDATE 2"},
+      {"DELETE FROM tags WHERE k = 1", "DELETE 1"},
+      {"ALTER TABLE tags ADD COLUMN n INTEGER", "ALTER TABLE"},
+      {"DROP TABLE tags", "DROP TABLE"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    orbit_stmt *st;
+    if (orbit_prepare(db, cases[i].sql, &st, NULL) != ORBIT_OK) fail_msg("%s: %s", cases[i].sql, orbit_errmsg(db));
+    if (orbit_step(st) != ORBIT_DONE) fail_msg("%s: %s", cases[i].sql, orbit_errmsg(db));
+    assert_string_equal(orbit_command_tag(st), cases[i].tag);
+    orbit_finalize(st);
+  }
+  orbit_close(db);
+}
+
+static void test_errors_with_positions(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  exec_ok(db, "CREATE TABLE items (id INTEGER PRIMARY KEY, price DECIMAL(6,2))");
+  orbit_stmt *st = NULL;
+  assert_int_equal(orbit_prepare(db, "SELECT prise FROM items", &st, NULL), ORBIT_ERROR);
+  assert_null(st);
+  assert_non_null(strstr(orbit_errmsg(db), "column \"prise\" does not exist"));
+  assert_string_equal(orbit_errcode_sqlstate(db), "42703");
+  int line, col;
+  assert_int_equal(orbit_errpos(db, &line, &col), ORBIT_OK);
+  assert_int_equal(line, 1);
+  assert_int_equal(col, 8);
+
+  /* second line of a script */
+  assert_int_equal(orbit_exec(db, "SELECT 1;\nSELECT * FROM nosuch"), ORBIT_ERROR);
+  assert_string_equal(orbit_errcode_sqlstate(db), "42P01");
+  assert_int_equal(orbit_errpos(db, &line, &col), ORBIT_OK);
+  assert_int_equal(line, 2);
+  assert_int_equal(col, 15);
+
+  /* a failing statement changes nothing */
+  assert_int_equal(orbit_exec(db, "INSERT INTO items VALUES (1, 1.00), (1, 2.00)"), ORBIT_ERROR);
+  assert_string_equal(orbit_errcode_sqlstate(db), "23505");
+  assert_query1(db, "SELECT count(*) FROM items", "0");
+  orbit_close(db);
+}
+
+static void test_prepared_reuse(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  exec_ok(db, "CREATE TABLE kv (k BIGINT PRIMARY KEY, ts TIMESTAMP, v TEXT, x DOUBLE PRECISION)");
+  orbit_stmt *ins;
+  assert_int_equal(orbit_prepare(db, "INSERT INTO kv VALUES ($1, $2, $3, $4)", &ins, NULL), ORBIT_OK);
+  assert_int_equal(orbit_bind_count(ins), 4);
+  for (int i = 0; i < 500; i++) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "v%d", i);
+    assert_int_equal(orbit_bind_int64(ins, 1, i), ORBIT_OK);
+    assert_int_equal(orbit_bind_int64(ins, 2, 1767225600000000LL + i), ORBIT_OK);
+    assert_int_equal(orbit_bind_text(ins, 3, buf, -1), ORBIT_OK);
+    assert_int_equal(orbit_bind_double(ins, 4, i * 0.5), ORBIT_OK);
+    if (orbit_step(ins) != ORBIT_DONE) fail_msg("insert %d: %s", i, orbit_errmsg(db));
+    assert_int_equal(orbit_reset(ins), ORBIT_OK);
+  }
+  assert_string_equal(orbit_command_tag(ins), "INSERT 0 1");
+  orbit_finalize(ins);
+
+  orbit_stmt *sel;
+  assert_int_equal(orbit_prepare(db, "SELECT v, x, ts FROM kv WHERE k = $1", &sel, NULL), ORBIT_OK);
+  for (int i = 0; i < 500; i += 7) {
+    orbit_bind_int64(sel, 1, i);
+    assert_int_equal(orbit_step(sel), ORBIT_ROW);
+    char buf[32];
+    snprintf(buf, sizeof buf, "v%d", i);
+    assert_string_equal(orbit_column_text(sel, 0), buf);
+    assert_true(orbit_column_double(sel, 1) == i * 0.5);
+    assert_int_equal(orbit_column_int64(sel, 2), 1767225600000000LL + i);
+    assert_int_equal(orbit_step(sel), ORBIT_DONE);
+    orbit_reset(sel);
+  }
+  orbit_bind_int64(sel, 1, 100000);
+  assert_int_equal(orbit_step(sel), ORBIT_DONE);
+  orbit_reset(sel);
+  /* text bound to a BIGINT parameter is parsed */
+  orbit_bind_text(sel, 1, "42", -1);
+  assert_int_equal(orbit_step(sel), ORBIT_ROW);
+  assert_string_equal(orbit_column_text(sel, 0), "v42");
+  orbit_reset(sel);
+  assert_int_equal(orbit_bind_text(sel, 1, "abc", -1), ORBIT_ERROR);
+  assert_int_equal(orbit_bind_int64(sel, 2, 1), ORBIT_ERROR);
+  orbit_finalize(sel);
+
+  /* EXPLAIN names the primary-key lookup */
+  char *plan = NULL;
+  orbit_stmt *ex;
+  assert_int_equal(orbit_prepare(db, "EXPLAIN SELECT * FROM kv WHERE k = 1", &ex, NULL), ORBIT_OK);
+  size_t len = 0;
+  while (orbit_step(ex) == ORBIT_ROW) {
+    const char *l = orbit_column_text(ex, 0);
+    plan = realloc(plan, len + strlen(l) + 2);
+    memcpy(plan + len, l, strlen(l));
+    len += strlen(l);
+    plan[len++] = '\n';
+    plan[len] = '\0';
+  }
+  orbit_finalize(ex);
+  assert_non_null(plan);
+  assert_non_null(strstr(plan, "primary-key"));
+  free(plan);
+  orbit_close(db);
+}
+
+static void test_rebind_after_ddl(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  exec_ok(db, "CREATE TABLE r (a INTEGER, b TEXT); INSERT INTO r VALUES (1, 'x')");
+  orbit_stmt *st;
+  assert_int_equal(orbit_prepare(db, "SELECT * FROM r", &st, NULL), ORBIT_OK);
+  assert_int_equal(orbit_column_count(st), 2);
+  exec_ok(db, "ALTER TABLE r ADD COLUMN c INTEGER DEFAULT 7");
+  assert_int_equal(orbit_step(st), ORBIT_ROW);
+  assert_int_equal(orbit_column_count(st), 3);
+  assert_int_equal(orbit_column_int64(st, 2), 7);
+  orbit_reset(st);
+  exec_ok(db, "DROP TABLE r");
+  assert_int_equal(orbit_step(st), ORBIT_ERROR);
+  assert_non_null(strstr(orbit_errmsg(db), "does not exist"));
+  orbit_finalize(st);
+  orbit_close(db);
+}
+
+static void test_transactions(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  exec_ok(db, "CREATE TABLE tx (k INTEGER PRIMARY KEY)");
+  exec_ok(db, "BEGIN; INSERT INTO tx VALUES (1); INSERT INTO tx VALUES (2); COMMIT");
+  assert_query1(db, "SELECT count(*) FROM tx", "2");
+  exec_ok(db, "BEGIN; INSERT INTO tx VALUES (3); ROLLBACK");
+  assert_query1(db, "SELECT count(*) FROM tx", "2");
+  exec_ok(db, "BEGIN; INSERT INTO tx VALUES (4)");
+  assert_int_equal(orbit_exec(db, "INSERT INTO tx VALUES (1)"), ORBIT_ERROR);
+  assert_int_equal(orbit_exec(db, "INSERT INTO tx VALUES (5)"), ORBIT_ERROR);
+  assert_string_equal(orbit_errcode_sqlstate(db), "25P02");
+  exec_ok(db, "COMMIT");
+  assert_query1(db, "SELECT count(*) FROM tx", "2");
+  orbit_close(db);
+}
+
+static void test_persistence_and_sharing(void **state) {
+  (void)state;
+  orbit_db *a = open_db();
+  orbit_db *b = open_db(); /* same directory, same process: shares the engine */
+  exec_ok(a, "CREATE TABLE p (id INTEGER PRIMARY KEY, s TEXT)");
+  exec_ok(b, "INSERT INTO p VALUES (1, 'one'), (2, 'two')");
+  assert_query1(a, "SELECT s FROM p WHERE id = 2", "two");
+  orbit_close(a);
+  orbit_close(b);
+  orbit_db *c = open_db();
+  assert_query1(c, "SELECT count(*) FROM p", "2");
+  assert_query1(c, "SELECT s FROM p WHERE id = 1", "one");
+  exec_ok(c, "SET synchronous_commit = off");
+  assert_query1(c, "SHOW synchronous_commit", "off");
+  assert_int_equal(orbit_exec(c, "SET no_such_setting = 1"), ORBIT_ERROR);
+  assert_int_equal(orbit_checkpoint(c), ORBIT_OK);
+  orbit_close(c);
+}
+
+static void test_complete(void **state) {
+  (void)state;
+  assert_int_equal(orbit_complete("SELECT 1;"), 1);
+  assert_int_equal(orbit_complete("SELECT 1"), 0);
+  assert_int_equal(orbit_complete("SELECT ';'"), 0);
+  assert_int_equal(orbit_complete("SELECT 'a''b';  -- done"), 1);
+  assert_int_equal(orbit_complete("SELECT 1 /* ; */"), 0);
+  assert_int_equal(orbit_complete("SELECT $$;$$;"), 1);
+  assert_int_equal(orbit_complete("SELECT $x$ ; "), 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_basic_roundtrip, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_command_tags, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_errors_with_positions, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_prepared_reuse, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_rebind_after_ddl, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_persistence_and_sharing, setup, teardown),
+      cmocka_unit_test(test_complete),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,80 @@
+/* tools/orbit/run.c — executing scripts statement by statement. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "shell.h"
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void shell_print_error(shell *sh, const char *stmt_text) {
+  (void)sh;
+  int line = 0, col = 0;
+  const char *msg = orbit_errmsg(sh->db);
+  if (!stmt_text || !orbit_errpos(sh->db, &line, &col) || line <= 0) {
+    fprintf(stderr, "ERROR:  %s\n", msg);
+    return;
+  }
+  fprintf(stderr, "ERROR:  %s (line %d, column %d)\n", msg, line, col);
+  /* the statement line holding the error, with a caret under the column */
+  const char *p = stmt_text;
+  for (int l = 1; l < line && p; l++) {
+    p = strchr(p, '\n');
+    if (p) p++;
+  }
+  if (!p) return;
+  const char *end = strchr(p, '\n');
+  int len = end ? (int)(end - p) : (int)strlen(p);
+  char prefix[32];
+  int plen = snprintf(prefix, sizeof prefix, "LINE %d: ", line);
+  fprintf(stderr, "%s%.*s\n", prefix, len, p);
+  /* caret: count display columns (UTF-8 continuation bytes take no column) */
+  int width = plen;
+  for (int i = 0, c = 1; i < len && c < col; i++) {
+    if (((unsigned char)p[i] & 0xC0) != 0x80) {
+      width += p[i] == '\t' ? 1 : 1;
+      c++;
+    }
+  }
+  fprintf(stderr, "%*s^\n", width, "");
+}
+
+int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
+  const char *p = script;
+  int failed = 0;
+  while (p && *p) {
+    /* skip leading whitespace so error positions are relative to the statement */
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+    if (!*p) break;
+    orbit_stmt *st = NULL;
+    const char *tail = NULL;
+    double t0 = now_ms();
+    int rc = orbit_prepare(sh->db, p, &st, &tail);
+    if (rc != ORBIT_OK) {
+      shell_print_error(sh, p);
+      failed = 1;
+      if (stop_on_error) return 1;
+      /* cannot know where the broken statement ends: skip to the next ';' */
+      const char *semi = strchr(p, ';');
+      p = semi ? semi + 1 : NULL;
+      continue;
+    }
+    if (!st) break;
+    rc = orbit_step(st);
+    rc = shell_print_result(sh, st, rc);
+    if (rc != ORBIT_DONE) {
+      shell_print_error(sh, p);
+      failed = 1;
+    }
+    orbit_finalize(st);
+    if (sh->timing) fprintf(sh->out, "Time: %.3f ms\n", now_ms() - t0);
+    if (failed && stop_on_error) return 1;
+    p = tail;
+  }
+  fflush(sh->out);
+  return failed;
+}

@@ -1,0 +1,47 @@
+/*
+** tools/orbit/shell.h — the `orbit` interactive shell: shared state.
+**
+** The shell is a plain client of the public C API (include/orbit.h); it
+** knows nothing of the engine's internals.  main.c parses the command line,
+** repl.c reads statements (libedit line editing and history, multi-line
+** input), run.c executes a script statement by statement, print.c renders
+** results (aligned table or RFC 4180 CSV), meta.c runs backslash commands.
+*/
+#ifndef ORBIT_SHELL_H
+#define ORBIT_SHELL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "orbit.h"
+
+typedef enum shell_format { FORMAT_ALIGNED, FORMAT_CSV } shell_format;
+
+typedef struct shell {
+  orbit_db *db;
+  const char *dbpath;
+  shell_format format;
+  bool timing;          /* \timing: print elapsed time after each statement */
+  bool quiet;           /* -q: no command tags */
+  bool interactive;
+  char null_display[64];/* how NULL is shown in aligned output */
+  FILE *out;
+} shell;
+
+/* Run every statement of `script`; stops at the first error when
+** stop_on_error.  Returns 0 if all statements succeeded, 1 otherwise. */
+int shell_run_script(shell *sh, const char *script, bool stop_on_error);
+
+/* Print all rows of a stepped statement (first step already taken: rc). */
+int shell_print_result(shell *sh, orbit_stmt *st, int rc);
+
+/* Backslash or dot command (line starts with '\' or '.'); returns 1 to quit. */
+int shell_meta_command(shell *sh, const char *line);
+
+/* Interactive loop (libedit). */
+int shell_repl(shell *sh);
+
+/* Print the last error with its position and a caret under the statement text. */
+void shell_print_error(shell *sh, const char *stmt_text);
+
+#endif
