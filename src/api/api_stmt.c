@@ -101,7 +101,7 @@ static int bind(orbit_stmt *s, int idx, const orb_value *v) {
   orb_err e;
   orb_err_clear(&e);
   if (idx < 1 || idx > oql_param_count(s->st)) {
-    orb_err_setx(&e, ORB_ERR_MISUSE, "42P02", 0, "there is no parameter $%d", idx);
+    orb_err_setx(&e, ORB_ERR_UNDEFINED, "42P02", 0, "there is no parameter $%d", idx);
     return orbit__fail(s->db, &e, NULL);
   }
   if (oql_bind_value(s->st, idx - 1, v, &e) != ORB_OK) return orbit__fail(s->db, &e, NULL);
@@ -131,7 +131,7 @@ int orbit_bind_text(orbit_stmt *s, int idx, const char *p, int len) {
   orb_err e;
   orb_err_clear(&e);
   if (idx < 1 || idx > oql_param_count(s->st)) {
-    orb_err_setx(&e, ORB_ERR_MISUSE, "42P02", 0, "there is no parameter $%d", idx);
+    orb_err_setx(&e, ORB_ERR_UNDEFINED, "42P02", 0, "there is no parameter $%d", idx);
     return orbit__fail(s->db, &e, NULL);
   }
   if (oql_bind_text(s->st, idx - 1, p, n, &e) != ORB_OK) return orbit__fail(s->db, &e, NULL);

@@ -253,7 +253,7 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
   switch (st->b.kind) {
   case OQL_S_BEGIN:
     if (s->txn_failed)
-      return orb_err_setx(e, ORB_ERR_MISUSE, "25P02", 0,
+      return orb_err_setx(e, ORB_ERR_CONSTRAINT, "25P02", 0,
                           "current transaction is aborted, commands ignored until end of transaction block");
     if (!s->txn) s->txn = orb_wset_begin(s->db);   /* else: already in a transaction (PostgreSQL warns) */
     snprintf(st->tag, sizeof st->tag, "BEGIN");
@@ -302,7 +302,7 @@ static orb_status start(oql_stmt *st, orb_err *e) {
     return txn_control(st, e);
   }
   if (s->txn_failed)
-    return orb_err_setx(e, ORB_ERR_MISUSE, "25P02", 0,
+    return orb_err_setx(e, ORB_ERR_CONSTRAINT, "25P02", 0,
                         "current transaction is aborted, commands ignored until end of transaction block");
   st->rt.ctx.params = st->params;
   st->rt.ctx.nparams = st->nparams;
@@ -425,7 +425,7 @@ static void own_bytes(oql_stmt *st, int i, orb_value *v) {
 
 orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {
   if (i < 0 || i >= st->nparams)
-    return orb_err_setx(e, ORB_ERR_MISUSE, "42P02", 0, "there is no parameter $%d", i + 1);
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P02", 0, "there is no parameter $%d", i + 1);
   if (st->state != ST_IDLE) oql_reset(st);
   orb_type t = st->ptypes[i];
   if (v->isnull || v->type == ORB_T_NULL) {
@@ -451,7 +451,7 @@ orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {
 
 orb_status oql_bind_text(oql_stmt *st, int i, const char *s, size_t n, orb_err *e) {
   if (i < 0 || i >= st->nparams)
-    return orb_err_setx(e, ORB_ERR_MISUSE, "42P02", 0, "there is no parameter $%d", i + 1);
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P02", 0, "there is no parameter $%d", i + 1);
   if (st->state != ST_IDLE) oql_reset(st);
   orb_type t = st->ptypes[i];
   orb_value out;
