@@ -118,6 +118,8 @@ const char *orbit_command_tag(orbit_stmt *stmt);
 
 /* Last error on this handle. */
 const char *orbit_errmsg(orbit_db *db);
+/* PostgreSQL's DETAIL for the last error ("Key (id)=(1) already exists."), "" if none. */
+const char *orbit_errdetail(orbit_db *db);
 const char *orbit_errcode_sqlstate(orbit_db *db);   /* "42703" ... */
 /* 1-based line and column of the error in the statement text, 0 if none. */
 int orbit_errpos(orbit_db *db, int *line, int *column);

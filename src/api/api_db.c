@@ -133,6 +133,10 @@ const char *orbit_errmsg(orbit_db *db) {
   return db->err.code == ORB_OK ? "not an error" : db->err.msg;
 }
 
+const char *orbit_errdetail(orbit_db *db) {
+  return db && db->err.code != ORB_OK ? db->err.detail : "";
+}
+
 const char *orbit_errcode_sqlstate(orbit_db *db) {
   if (!db) return "53200";
   return db->err.code == ORB_OK ? "00000" : orb_err_sqlstate(&db->err);

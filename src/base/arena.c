@@ -92,3 +92,9 @@ void orb_arena_free(orb_arena *a) {
   a->head = NULL;
   a->total = 0;
 }
+
+void *orb_arena_dup_array(orb_arena *a, const void *p, size_t elem, size_t n) {
+  void *d = orb_arena_zalloc(a, elem * (n + 1));
+  if (n) memcpy(d, p, elem * n);
+  return d;
+}

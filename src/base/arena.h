@@ -24,6 +24,9 @@ void orb_arena_init(orb_arena *a, size_t block_size);   /* 0 = 8 KiB */
 void *orb_arena_alloc(orb_arena *a, size_t n);          /* 16-byte aligned */
 void *orb_arena_zalloc(orb_arena *a, size_t n);
 void *orb_arena_memdup(orb_arena *a, const void *p, size_t n);
+/* Copy an array of n elements into one of n + 1 (the extra element zeroed),
+** so that empty arrays still get a valid pointer; p may be NULL when n is 0. */
+void *orb_arena_dup_array(orb_arena *a, const void *p, size_t elem, size_t n);
 char *orb_arena_strdup(orb_arena *a, const char *s);
 char *orb_arena_strndup(orb_arena *a, const char *s, size_t n);
 char *orb_arena_sprintf(orb_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -10,6 +10,15 @@ void orb_err_clear(orb_err *e) {
   e->sqlstate[0] = '\0';
   e->pos = 0;
   e->msg[0] = '\0';
+  e->detail[0] = '\0';
+}
+
+void orb_err_detail(orb_err *e, const char *fmt, ...) {
+  if (!e) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->detail, sizeof e->detail, fmt, ap);
+  va_end(ap);
 }
 
 orb_status orb_err_vset(orb_err *e, orb_status code, const char *fmt, va_list ap) {
@@ -17,6 +26,7 @@ orb_status orb_err_vset(orb_err *e, orb_status code, const char *fmt, va_list ap
   e->code = code;
   e->sqlstate[0] = '\0';
   e->pos = 0;
+  e->detail[0] = '\0';
   vsnprintf(e->msg, sizeof e->msg, fmt, ap);
   return code;
 }

@@ -51,6 +51,7 @@ typedef struct orb_err {
   char sqlstate[6];       /* "" = use orb_status_sqlstate(code) */
   int pos;                /* 1-based byte offset in statement text, 0 = none */
   char msg[ORB_ERR_MSG_MAX];
+  char detail[256];       /* optional second line (PostgreSQL's DETAIL), "" = none */
 } orb_err;
 
 /* Reset to ORB_OK with an empty message. */
@@ -66,6 +67,9 @@ orb_status orb_err_vset(orb_err *e, orb_status code, const char *fmt, va_list ap
 ** SQLSTATE (NULL keeps the default for `code`). */
 orb_status orb_err_setx(orb_err *e, orb_status code, const char *sqlstate, int pos,
                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Attach a DETAIL line to the error already set in `e`. */
+void orb_err_detail(orb_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prefix the existing message with "<prefix>: " (for context, e.g. a file name). */
 void orb_err_prefix(orb_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

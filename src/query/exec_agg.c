@@ -409,7 +409,7 @@ oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, c
   a->op.types = orb_arena_alloc(ar, sizeof(orb_type) * (size_t)(a->op.ncols + 1));
   a->keys = keys;
   a->ngroup = ngroup;
-  a->aggs = orb_arena_memdup(ar, aggs, sizeof(oql_agg_spec) * (size_t)(naggs + 1));
+  a->aggs = orb_arena_dup_array(ar, aggs, sizeof(oql_agg_spec), (size_t)naggs);
   a->naggs = naggs;
   for (int i = 0; i < ngroup; i++) a->op.types[i] = keys[i]->type;
   for (int j = 0; j < naggs; j++) a->op.types[ngroup + j] = aggs[j].type;

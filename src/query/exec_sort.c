@@ -107,7 +107,7 @@ oql_op *oql_sort_new(orb_arena *a, oql_op *child, const oql_sort_key *keys, int 
   s->op.ncols = child->ncols;
   s->op.types = child->types;
   s->op.names = child->names;
-  s->keys = orb_arena_memdup(a, keys, sizeof(oql_sort_key) * (size_t)(nkeys + 1));
+  s->keys = orb_arena_dup_array(a, keys, sizeof(oql_sort_key), (size_t)nkeys);
   s->nkeys = nkeys;
   orb_arena_init(&s->arena, 65536);
   return &s->op;

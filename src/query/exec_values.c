@@ -48,8 +48,7 @@ oql_op *oql_values_new(orb_arena *a, int nrows, int ncols, orb_expr ***rows, con
   values_op *v = orb_arena_zalloc(a, sizeof *v);
   v->op.vt = &values_vt;
   v->op.ncols = ncols;
-  v->op.types = orb_arena_zalloc(a, sizeof(orb_type) * (size_t)(ncols + 1));
-  if (ncols) memcpy(v->op.types, types, sizeof(orb_type) * (size_t)ncols);
+  v->op.types = orb_arena_dup_array(a, types, sizeof(orb_type), (size_t)ncols);
   v->nrows = nrows;
   v->rows = rows;
   v->out = orb_arena_zalloc(a, sizeof(orb_value) * (size_t)(ncols + 1));
@@ -81,24 +80,26 @@ static orb_status rows_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_e
   return ORB_OK;
 }
 
-static void rows_destroy(oql_op *op) {
-  orb_free(((rows_op *)op)->rows);
-  ((rows_op *)op)->rows = NULL;
-}
-
-static const oql_op_vt rows_vt = {"Result", rows_open, rows_next, NULL, rows_destroy, NULL};
+static const oql_op_vt rows_vt = {"Result", rows_open, rows_next, NULL, NULL, NULL};
 
 oql_op *oql_rows_new(orb_arena *a, int ncols, const orb_type *types) {
   rows_op *r = orb_arena_zalloc(a, sizeof *r);
   r->op.vt = &rows_vt;
   r->op.ncols = ncols;
-  r->op.types = orb_arena_memdup(a, types, sizeof(orb_type) * (size_t)(ncols + 1));
+  r->op.types = orb_arena_dup_array(a, types, sizeof(orb_type), (size_t)ncols);
   return &r->op;
 }
 
 void oql_rows_add(oql_op *op, orb_arena *a, const orb_value *row) {
   rows_op *r = (rows_op *)op;
-  r->rows = orb_grow(r->rows, &r->cap, (size_t)r->nrows + 1, sizeof(orb_value *));
+  /* everything lives in the arena the operator was made in: nothing to free */
+  if ((size_t)r->nrows == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 16;
+    orb_value **nr = orb_arena_alloc(a, sizeof(orb_value *) * cap);
+    if (r->nrows) memcpy(nr, r->rows, sizeof(orb_value *) * (size_t)r->nrows);
+    r->rows = nr;
+    r->cap = cap;
+  }
   orb_value *copy = orb_arena_alloc(a, sizeof(orb_value) * (size_t)(op->ncols + 1));
   oql_row_copy(copy, row, op->ncols, a);
   r->rows[r->nrows++] = copy;

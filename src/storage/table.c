@@ -63,9 +63,9 @@ static orb_status duplicate_key(const orb_table *t, const orb_value *row, orb_er
     orb_buf_puts(&cols, s->cols[c].name);
     orb_value_to_text(&row[c], &vals);
   }
-  orb_status st = orb_err_setx(e, ORB_ERR_UNIQUE, "23505", 0,
-                               "duplicate key value violates unique constraint \"%s_pkey\" Key (%s)=(%s) already exists.",
-                               t->name, cols.data ? cols.data : "", vals.data ? vals.data : "");
+  orb_status st = orb_err_setx(e, ORB_ERR_UNIQUE, "23505", 0, "duplicate key value violates unique constraint \"%s_pkey\"",
+                               t->name);
+  orb_err_detail(e, "Key (%s)=(%s) already exists.", cols.data ? cols.data : "", vals.data ? vals.data : "");
   orb_buf_free(&cols);
   orb_buf_free(&vals);
   return st;

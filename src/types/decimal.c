@@ -19,7 +19,10 @@ __int128 orb_pow10_i128(int n) {
   static int init;
   if (!init) {
     __int128 p = 1;
-    for (int i = 0; i <= 38; i++, p *= 10) tab[i] = p;
+    for (int i = 0; i <= 38; i++) {
+      tab[i] = p;
+      if (i < 38) p *= 10;
+    }
     init = 1;  /* benign: every thread writes the same values */
   }
   if (n < 0) return 1;

@@ -125,7 +125,7 @@ static int run_sql(runner *r, const char *sql, strlist *rows, char *errbuf, size
     const char *tail = NULL;
     int rc = orbit_prepare(r->db, p, &st, &tail);
     if (rc != ORBIT_OK) {
-      snprintf(errbuf, errcap, "%s", orbit_errmsg(r->db));
+      snprintf(errbuf, errcap, "%s%s%s", orbit_errmsg(r->db), *orbit_errdetail(r->db) ? "\nDETAIL: " : "", orbit_errdetail(r->db));
       return rc;
     }
     if (!st) break; /* only whitespace/comments left */
@@ -156,7 +156,7 @@ static int run_sql(runner *r, const char *sql, strlist *rows, char *errbuf, size
       free(line);
     }
     if (rc != ORBIT_DONE) {
-      snprintf(errbuf, errcap, "%s", orbit_errmsg(r->db));
+      snprintf(errbuf, errcap, "%s%s%s", orbit_errmsg(r->db), *orbit_errdetail(r->db) ? "\nDETAIL: " : "", orbit_errdetail(r->db));
       orbit_finalize(st);
       return rc == ORBIT_OK ? ORBIT_ERROR : rc;
     }

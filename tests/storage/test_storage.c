@@ -237,7 +237,7 @@ static void test_composite_key(void **state) {
   assert_int_equal(orb_table_insert(t, ws, rows, 30, &e), ORB_OK);
   /* same a, same b: duplicate; same a, other b: fine */
   assert_int_equal(orb_table_insert(t, ws, &rows[4], 1, &e), ORB_ERR_UNIQUE);
-  assert_non_null(strstr(e.msg, "Key (a, b)=(1, b1) already exists."));
+  assert_non_null(strstr(e.detail, "Key (a, b)=(1, b1) already exists."));
   assert_int_equal(orb_wset_commit(ws, &e), ORB_OK);
 
   orb_value key[2] = {orb_int(ORB_T_INT32, 3), orb_text("b2", 2)};
@@ -309,7 +309,8 @@ static void test_constraints_and_atomicity(void **state) {
   v[2][0] = orb_int(ORB_T_INT64, 42);
   assert_int_equal(orb_table_insert(f->t, ws, rows, 5, &e), ORB_ERR_UNIQUE);
   assert_string_equal(e.msg,
-                      "duplicate key value violates unique constraint \"events_pkey\" Key (id)=(42) already exists.");
+                      "duplicate key value violates unique constraint \"events_pkey\"");
+  assert_string_equal(e.detail, "Key (id)=(42) already exists.");
   assert_string_equal(orb_err_sqlstate(&e), "23505");
   assert_null(lookup(f->t, 200, NULL));
   assert_null(lookup(f->t, 201, NULL));
@@ -319,7 +320,7 @@ static void test_constraints_and_atomicity(void **state) {
   /* duplicate within the batch */
   v[2][0] = orb_int(ORB_T_INT64, 200);
   assert_int_equal(orb_table_insert(f->t, ws, rows, 5, &e), ORB_ERR_UNIQUE);
-  assert_non_null(strstr(e.msg, "Key (id)=(200)"));
+  assert_non_null(strstr(e.detail, "Key (id)=(200)"));
   assert_int_equal(count_all(f->t), 100);
 
   v[2][0] = orb_int(ORB_T_INT64, 202);

@@ -15,8 +15,10 @@ void shell_print_error(shell *sh, const char *stmt_text) {
   (void)sh;
   int line = 0, col = 0;
   const char *msg = orbit_errmsg(sh->db);
-  if (!stmt_text || !orbit_errpos(sh->db, &line, &col) || line <= 0) {
+  const char *detail = orbit_errdetail(sh->db);
+  if (!stmt_text || orbit_errpos(sh->db, &line, &col) != ORBIT_OK || line <= 0) {
     fprintf(stderr, "ERROR:  %s\n", msg);
+    if (*detail) fprintf(stderr, "DETAIL:  %s\n", detail);
     return;
   }
   fprintf(stderr, "ERROR:  %s (line %d, column %d)\n", msg, line, col);
@@ -36,11 +38,12 @@ void shell_print_error(shell *sh, const char *stmt_text) {
   int width = plen;
   for (int i = 0, c = 1; i < len && c < col; i++) {
     if (((unsigned char)p[i] & 0xC0) != 0x80) {
-      width += p[i] == '\t' ? 1 : 1;
+      width++;
       c++;
     }
   }
   fprintf(stderr, "%*s^\n", width, "");
+  if (*detail) fprintf(stderr, "DETAIL:  %s\n", detail);
 }
 
 int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
