@@ -113,8 +113,10 @@ static int print_aligned(shell *sh, orbit_stmt *st, int rc) {
         const char *v = cells[r * (size_t)nc + (size_t)c].text;
         if (!v) v = sh->null_display;
         int pad = width[c] - text_width(v);
-        if (right[c]) fprintf(out, "%s %*s%s ", c ? "|" : "", pad, "", v);
-        else fprintf(out, "%s %s%*s ", c ? "|" : "", v, c == nc - 1 ? 0 : pad, "");
+        /* as psql: the last column gets no trailing padding or space */
+        bool last = c == nc - 1;
+        if (right[c]) fprintf(out, "%s %*s%s%s", c ? "|" : "", pad, "", v, last ? "" : " ");
+        else fprintf(out, "%s %s%*s%s", c ? "|" : "", v, last ? 0 : pad, "", last ? "" : " ");
       }
       fputc('\n', out);
     }

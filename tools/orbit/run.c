@@ -53,6 +53,20 @@ int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
     /* skip leading whitespace so error positions are relative to the statement */
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
     if (!*p) break;
+    if (*p == '\\' || (*p == '.' && p[1] >= 'a' && p[1] <= 'z')) {
+      /* a meta command takes the rest of its line, as in psql scripts */
+      const char *eol = strchr(p, '\n');
+      size_t n = eol ? (size_t)(eol - p) : strlen(p);
+      char *line = malloc(n + 1);
+      if (!line) return 1;
+      memcpy(line, p, n);
+      line[n] = '\0';
+      int quit = shell_meta_command(sh, line);
+      free(line);
+      if (quit) break;
+      p += n;
+      continue;
+    }
     orbit_stmt *st = NULL;
     const char *tail = NULL;
     double t0 = now_ms();

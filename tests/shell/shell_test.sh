@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The `orbit` shell end to end: -c, -f, standard input, --csv, meta commands,
+# error reports with positions, exit statuses.  usage: shell_test.sh ORBIT_BINARY
+set -u
+orbit=$1
+dir=$(mktemp -d /tmp/orbit-shell-XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+fails=0
+check() {  # name expected actual
+  if [ "$2" != "$3" ]; then
+    echo "FAIL: $1"; echo "--- expected"; printf '%s\n' "$2"; echo "--- got"; printf '%s\n' "$3"
+    fails=$((fails + 1))
+  else
+    echo "ok: $1"
+  fi
+}
+db=$dir/db
+
+out=$("$orbit" "$db" -c "CREATE TABLE t (id INT PRIMARY KEY, s TEXT, d DATE); INSERT INTO t VALUES (1, 'a,b', '2026-01-01'), (2, NULL, NULL), (3, 'say \"hi\"', '2026-02-03')" 2>&1)
+check "-c runs every statement" "CREATE TABLE
+INSERT 0 3" "$out"
+
+out=$("$orbit" "$db" --csv -c "SELECT * FROM t ORDER BY id" 2>&1)
+check "--csv is RFC 4180 with a header, NULL empty" 'id,s,d
+1,"a,b",2026-01-01
+2,,
+3,"say ""hi""",2026-02-03' "$out"
+
+out=$("$orbit" "$db" -c "SELECT id, s FROM t WHERE id < 3 ORDER BY id" 2>&1)
+check "aligned output, NULL shown distinctly" ' id |  s   
+----+------
+  1 | a,b
+  2 | NULL
+(2 rows)' "$out"
+
+printf 'SELECT count(*) AS n\n  FROM t;\n' > "$dir/s.sql"
+out=$("$orbit" "$db" -f "$dir/s.sql" 2>&1)
+check "-f runs a multi-line script" ' n 
+---
+ 3
+(1 row)' "$out"
+
+out=$(printf '\\d\nSELECT max(id) AS m FROM t;\n' | "$orbit" "$db" 2>&1)
+check "standard input with a meta command" ' name 
+------
+ t
+(1 row)
+
+ m 
+---
+ 3
+(1 row)' "$out"
+
+out=$("$orbit" "$db" -c "SELECT id,
+  prise FROM t" 2>&1); rc=$?
+check "error names the column, line and column, with a caret" 'ERROR:  column "prise" does not exist (line 2, column 3)
+LINE 2:   prise FROM t
+          ^' "$out"
+check "-c failure exits non-zero" 1 "$rc"
+
+out=$("$orbit" "$db" -c "INSERT INTO t VALUES (1, 'x', NULL)" 2>&1); rc=$?
+check "duplicate key names the key" 'ERROR:  duplicate key value violates unique constraint "t_pkey"
+DETAIL:  Key (id)=(1) already exists.' "$out"
+check "duplicate key exits non-zero" 1 "$rc"
+
+printf 'SELECT 1;\nSELEC 2;\nSELECT 3;\n' > "$dir/bad.sql"
+"$orbit" "$db" -f "$dir/bad.sql" >/dev/null 2>&1; rc=$?
+check "-f stops at the first failing statement and exits non-zero" 1 "$rc"
+
+out=$("$orbit" "$db" --csv -c "SELECT count(*) FROM t" 2>&1)
+check "nothing was lost by the failed statements" 'count
+3' "$out"
+
+[ "$fails" -eq 0 ] || { echo "$fails shell check(s) failed"; exit 1; }
+echo "all shell checks passed"
