@@ -18,9 +18,7 @@ void orb_buf_reset(orb_buf *b) {
   if (b->data) b->data[0] = '\0';
 }
 
-void orb_buf_reserve(orb_buf *b, size_t extra) {
-  size_t need = b->len + extra + 1;
-  if (need <= b->cap) return;
+void orb_buf_grow_(orb_buf *b, size_t need) {
   size_t c = b->cap ? b->cap : 64;
   while (c < need) c *= 2;
   b->data = orb_realloc(b->data, c);
@@ -36,11 +34,6 @@ void orb_buf_append(orb_buf *b, const void *p, size_t n) {
 
 void orb_buf_puts(orb_buf *b, const char *s) { orb_buf_append(b, s, strlen(s)); }
 
-void orb_buf_putc(orb_buf *b, char c) {
-  orb_buf_reserve(b, 1);
-  b->data[b->len++] = c;
-  b->data[b->len] = '\0';
-}
 
 void orb_buf_printf(orb_buf *b, const char *fmt, ...) {
   va_list ap, ap2;
@@ -63,7 +56,6 @@ char *orb_buf_detach(orb_buf *b) {
   return p;
 }
 
-void orb_buf_put_u8(orb_buf *b, uint8_t v) { orb_buf_append(b, &v, 1); }
 void orb_buf_put_u16(orb_buf *b, uint16_t v) {
   uint8_t t[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
   orb_buf_append(b, t, 2);

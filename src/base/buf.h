@@ -29,14 +29,23 @@ typedef struct orb_buf {
 void orb_buf_init(orb_buf *b);
 void orb_buf_free(orb_buf *b);
 void orb_buf_reset(orb_buf *b);                /* len = 0, keeps capacity */
-void orb_buf_reserve(orb_buf *b, size_t extra);
+/* Make room for `extra` more bytes (plus the NUL kept after the data). */
+void orb_buf_grow_(orb_buf *b, size_t need);
+static inline void orb_buf_reserve(orb_buf *b, size_t extra) {
+  size_t need = b->len + extra + 1;
+  if (need > b->cap) orb_buf_grow_(b, need);
+}
 void orb_buf_append(orb_buf *b, const void *p, size_t n);
 void orb_buf_puts(orb_buf *b, const char *s);
-void orb_buf_putc(orb_buf *b, char c);
+static inline void orb_buf_putc(orb_buf *b, char c) {
+  orb_buf_reserve(b, 1);
+  b->data[b->len++] = c;
+  b->data[b->len] = '\0';
+}
 void orb_buf_printf(orb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *orb_buf_detach(orb_buf *b);
 
-void orb_buf_put_u8(orb_buf *b, uint8_t v);
+static inline void orb_buf_put_u8(orb_buf *b, uint8_t v) { orb_buf_putc(b, (char)v); }
 void orb_buf_put_u16(orb_buf *b, uint16_t v);  /* little-endian */
 void orb_buf_put_u32(orb_buf *b, uint32_t v);
 void orb_buf_put_u64(orb_buf *b, uint64_t v);

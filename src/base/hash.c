@@ -52,7 +52,7 @@ static void hmap_insert_slot(orb_hmap_slot *slots, size_t mask, uint64_t h, void
 }
 
 void orb_hmap_put(orb_hmap *m, uint64_t hash, void *val) {
-  if ((m->count + 1) * 4 > (m->mask + 1) * 3) {   /* keep load factor < 0.75 */
+  if ((m->count + 1) * 2 > m->mask + 1) {   /* load factor <= 0.5: linear probing stays short for misses */
     size_t ncap = (m->mask + 1) * 2;
     orb_hmap_slot *ns = orb_calloc(ncap, sizeof *ns);
     for (size_t i = 0; i <= m->mask; i++)

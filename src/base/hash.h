@@ -66,6 +66,11 @@ void orb_hmap_put(orb_hmap *m, uint64_t hash, void *val);
 bool orb_hmap_remove(orb_hmap *m, uint64_t hash, void *val);
 /* Replace the value of entry (hash, oldval) by newval; false if absent. */
 bool orb_hmap_replace(orb_hmap *m, uint64_t hash, void *oldval, void *newval);
+/* Hint that a lookup of `hash` is coming: start loading its slot, so that a
+** batch of lookups overlaps its cache misses instead of paying them in turn. */
+static inline void orb_hmap_prefetch(const orb_hmap *m, uint64_t hash) {
+  __builtin_prefetch(&m->slots[(hash ? hash : 1) & m->mask]);
+}
 void *orb_hmap_find(const orb_hmap *m, uint64_t hash, orb_hmap_iter *it);
 void *orb_hmap_next(orb_hmap_iter *it);
 /* Iterate all entries: start with *pos = 0; returns NULL at the end. */

@@ -91,6 +91,9 @@ orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *
     if ((st = check_row(t, rows[i], e)) != ORB_OK) return st;
   hot_tier *h = hot_of(t->hot);
   wset_mark m = wset_mark_get(ws);
+  /* the key probes of a batch miss the cache: start them all before the inserts */
+  if (hot_has_pk(h))
+    for (int i = 0; i < n; i++) hot_index_prefetch(h, rows[i]);
   for (int i = 0; i < n; i++) {
     uint64_t other;
     /* earlier rows of this batch are already in the index */

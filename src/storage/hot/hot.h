@@ -93,6 +93,8 @@ bool hot_pk_find_row(const hot_tier *h, const orb_value *row, uint64_t self, uin
 void hot_index_add(hot_tier *h, uint64_t rowid, const orb_value *row);
 void hot_index_remove(hot_tier *h, uint64_t rowid, const orb_value *row);
 uint64_t hot_key_hash_row(const hot_tier *h, const orb_value *row);
+/* Start loading the index slot of row's key (batch inserts call it ahead). */
+void hot_index_prefetch(const hot_tier *h, const orb_value *row);
 
 /* --- statistics (hot_stats.c) -------------------------------------------- */
 

@@ -25,6 +25,8 @@ uint64_t hot_key_hash_row(const hot_tier *h, const orb_value *row) {
   return x;
 }
 
+void hot_index_prefetch(const hot_tier *h, const orb_value *row) { orb_hmap_prefetch(&h->pk, hot_key_hash_row(h, row)); }
+
 void hot_index_add(hot_tier *h, uint64_t rowid, const orb_value *row) {
   orb_hmap_put(&h->pk, hot_key_hash_row(h, row), rid_val(rowid));
 }
