@@ -82,9 +82,11 @@ struct oql_bstmt {
   oql_bstmt *inner;
   /* SET / SHOW */
   const char *setting, *value;
-  /* COPY */
+  /* COPY: FROM fills copy_cols (schema positions, ncopy of them); TO writes
+  ** the ncopy columns of `root` under copy_names (no rows for the client) */
   int *copy_cols;
   int ncopy;
+  const char **copy_names;
   orb_expr **copy_defaults;
   const char *path;
   oql_copy_opts copy;

@@ -171,7 +171,7 @@ static orb_status bind_copy(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   out->path = cp->path;
   if (cp->query) {
     out->reads = true;
-    return oql_walk_query(b, cp->query, &out->root, &out->ncols, &out->names, e);
+    return oql_walk_query(b, cp->query, &out->root, &out->ncopy, &out->copy_names, e);
   }
   orb_table *t;
   if ((st = oql_binder_table(b, cp->table, cp->table_pos, &t, e)) != ORB_OK) return st;
@@ -182,9 +182,9 @@ static orb_status bind_copy(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     /* COPY t (cols) TO: a scan of those columns */
     out->reads = true;
     out->root = oql_scan_new(b->a, t, cols, ncols, NULL);
-    out->ncols = ncols;
-    out->names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(ncols + 1));
-    for (int i = 0; i < ncols; i++) out->names[i] = t->schema.cols[cols[i]].name;
+    out->ncopy = ncols;
+    out->copy_names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(ncols + 1));
+    for (int i = 0; i < ncols; i++) out->copy_names[i] = t->schema.cols[cols[i]].name;
     return ORB_OK;
   }
   out->writes = true;

@@ -223,7 +223,7 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
       return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0, "CHECKPOINT cannot run inside a transaction block");
     return orb_db_checkpoint(rt->db, e);
   case OQL_S_COPY_TO:
-    st = oql_copy_to(b->root, b->ncols, b->names, b->path, &b->copy, rt, changes, e);
+    st = oql_copy_to(b->root, b->ncopy, b->copy_names, b->path, &b->copy, rt, changes, e);
     snprintf(tag, tagcap, "COPY %lld", (long long)*changes);
     return st;
   default:
