@@ -25,12 +25,6 @@ void orb_buf_grow_(orb_buf *b, size_t need) {
   b->cap = c;
 }
 
-void orb_buf_append(orb_buf *b, const void *p, size_t n) {
-  orb_buf_reserve(b, n);
-  if (n) memcpy(b->data + b->len, p, n);
-  b->len += n;
-  b->data[b->len] = '\0';
-}
 
 void orb_buf_puts(orb_buf *b, const char *s) { orb_buf_append(b, s, strlen(s)); }
 
@@ -69,19 +63,6 @@ void orb_buf_put_u64(orb_buf *b, uint64_t v) {
   uint8_t t[8];
   orb_store_u64le(t, v);
   orb_buf_append(b, t, 8);
-}
-void orb_buf_put_varint(orb_buf *b, uint64_t v) {
-  uint8_t t[10];
-  int n = 0;
-  do {
-    uint8_t c = v & 0x7f;
-    v >>= 7;
-    t[n++] = c | (v ? 0x80 : 0);
-  } while (v);
-  orb_buf_append(b, t, (size_t)n);
-}
-void orb_buf_put_svarint(orb_buf *b, int64_t v) {
-  orb_buf_put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 void orb_buf_put_bytes(orb_buf *b, const void *p, size_t n) {
   orb_buf_put_varint(b, n);

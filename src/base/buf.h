@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct orb_buf {
   char *data;
@@ -35,7 +36,12 @@ static inline void orb_buf_reserve(orb_buf *b, size_t extra) {
   size_t need = b->len + extra + 1;
   if (need > b->cap) orb_buf_grow_(b, need);
 }
-void orb_buf_append(orb_buf *b, const void *p, size_t n);
+static inline void orb_buf_append(orb_buf *b, const void *p, size_t n) {
+  orb_buf_reserve(b, n);
+  if (n) memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
 void orb_buf_puts(orb_buf *b, const char *s);
 static inline void orb_buf_putc(orb_buf *b, char c) {
   orb_buf_reserve(b, 1);
@@ -49,8 +55,23 @@ static inline void orb_buf_put_u8(orb_buf *b, uint8_t v) { orb_buf_putc(b, (char
 void orb_buf_put_u16(orb_buf *b, uint16_t v);  /* little-endian */
 void orb_buf_put_u32(orb_buf *b, uint32_t v);
 void orb_buf_put_u64(orb_buf *b, uint64_t v);
-void orb_buf_put_varint(orb_buf *b, uint64_t v);   /* unsigned LEB128 */
-void orb_buf_put_svarint(orb_buf *b, int64_t v);   /* zigzag + LEB128 */
+/* unsigned LEB128, written in place (logging rows calls this a lot) */
+static inline void orb_buf_put_varint(orb_buf *b, uint64_t v) {
+  orb_buf_reserve(b, 10);
+  uint8_t *d = (uint8_t *)b->data + b->len;
+  size_t n = 0;
+  while (v >= 0x80) {
+    d[n++] = (uint8_t)(v | 0x80);
+    v >>= 7;
+  }
+  d[n++] = (uint8_t)v;
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+/* zigzag + LEB128 */
+static inline void orb_buf_put_svarint(orb_buf *b, int64_t v) {
+  orb_buf_put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
 void orb_buf_put_bytes(orb_buf *b, const void *p, size_t n);  /* varint length + bytes */
 
 typedef struct orb_rd {

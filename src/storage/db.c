@@ -271,6 +271,8 @@ orb_status orb_db_alter_table(orb_db *db, orb_wset *ws, orb_table *t, const orb_
 static void db_free(orb_db *db) {
   for (int i = 0; i < db->ntables; i++) db_table_free(db->tables[i]);
   orb_free(db->tables);
+  orb_buf_free(&db->spare_redo);
+  orb_free(db->spare_undo);
   if (db->lock_fd >= 0) close(db->lock_fd);   /* releases the flock */
   pthread_rwlock_destroy(&db->rw);
   pthread_mutex_destroy(&db->ckpt_mu);

@@ -37,6 +37,11 @@ struct orb_db {
   uint32_t next_table_id;
 
   uint64_t last_lsn;              /* LSN of the last committed write set (under the write lock) */
+  /* buffers of the previous write set, kept for the next one (under the write
+  ** lock): a statement then logs without growing buffers from scratch */
+  orb_buf spare_redo;
+  struct wset_undo *spare_undo;
+  size_t spare_undo_cap;
   orb_wal *wal;
   pthread_mutex_t ckpt_mu;        /* one checkpoint at a time */
 

@@ -11,7 +11,31 @@ orb_wset *orb_wset_begin(orb_db *db) {
   pthread_rwlock_wrlock(&db->rw);
   atomic_store(&db->writer, pthread_self());
   atomic_store(&db->has_writer, true);
+  /* take over the previous write set's buffers (we hold the write lock) */
+  ws->redo = db->spare_redo;
+  ws->redo.len = 0;
+  orb_buf_init(&db->spare_redo);
+  ws->undo = db->spare_undo;
+  ws->cap_undo = db->spare_undo_cap;
+  db->spare_undo = NULL;
+  db->spare_undo_cap = 0;
   return ws;
+}
+
+/* Buffers up to this size are kept for the next write set; bigger ones (a
+** huge transaction) are returned to the system. */
+#define WSET_KEEP_BYTES (8u << 20)
+
+static void keep_buffers(orb_db *db, orb_wset *ws) {
+  if (ws->redo.cap <= WSET_KEEP_BYTES && !db->spare_redo.data) {
+    db->spare_redo = ws->redo;
+    orb_buf_init(&ws->redo);
+  }
+  if (ws->cap_undo * sizeof *ws->undo <= WSET_KEEP_BYTES && !db->spare_undo) {
+    db->spare_undo = ws->undo;
+    db->spare_undo_cap = ws->cap_undo;
+    ws->undo = NULL;
+  }
 }
 
 void orb_wset_set_sync(orb_wset *ws, int sync) { ws->sync = sync < 0 ? -1 : sync != 0; }
@@ -110,6 +134,7 @@ void wset_rollback_to(orb_wset *ws, wset_mark m) {
 
 static void release(orb_wset *ws) {
   orb_db *db = ws->db;
+  keep_buffers(db, ws);
   atomic_store(&db->has_writer, false);
   pthread_rwlock_unlock(&db->rw);
   orb_free(ws->undo);
