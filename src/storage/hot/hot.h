@@ -54,6 +54,9 @@ const orb_schema *hot_schema(const hot_tier *h);
 orb_value *hot_row_build(const orb_schema *s, const orb_value *src);
 size_t hot_row_size(const orb_schema *s, const orb_value *row);
 void hot_row_free(orb_value *row);
+/* Row memory (hot_alloc.c): chunked, see there. */
+void *hot_row_alloc(size_t n);
+void hot_row_dealloc(void *row);
 
 /* Number of slots (one past the highest rowid ever used) and the row at a
 ** slot (NULL if deleted or out of range). */

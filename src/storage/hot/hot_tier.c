@@ -27,7 +27,7 @@ hot_tier *hot_tier_new(uint32_t table_id, const orb_schema *schema) {
 
 void hot_tier_free(hot_tier *h) {
   if (!h) return;
-  for (size_t i = 0; i < h->nslots; i++) orb_free(h->rows[i]);
+  for (size_t i = 0; i < h->nslots; i++) hot_row_free(h->rows[i]);
   orb_free(h->rows);
   if (h->npk) orb_hmap_free(&h->pk);
   orb_free(h->pkcols);
@@ -58,7 +58,7 @@ orb_value *hot_row_build(const orb_schema *s, const orb_value *src) {
   size_t n = (size_t)s->ncols, extra = 0;
   for (size_t i = 0; i < n; i++)
     if (has_bytes(&src[i])) extra += src[i].len;
-  orb_value *row = orb_malloc(n * sizeof(orb_value) + extra);
+  orb_value *row = hot_row_alloc(n * sizeof(orb_value) + extra);
   char *p = (char *)(row + n);
   for (size_t i = 0; i < n; i++) {
     row[i] = src[i];
@@ -85,7 +85,7 @@ size_t hot_row_size(const orb_schema *s, const orb_value *row) {
   return n;
 }
 
-void hot_row_free(orb_value *row) { orb_free(row); }
+void hot_row_free(orb_value *row) { hot_row_dealloc(row); }
 
 void hot_compact(hot_tier *h) {
   size_t holes = h->nslots - (size_t)h->live;
