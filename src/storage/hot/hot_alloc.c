@@ -6,7 +6,7 @@
 ** bookkeeping per row and a heap that grows and shrinks under it.  A chunk counts its live rows; the last free of a
 ** chunk that is no longer any thread's current one unmaps it.  Rows too big
 ** for a chunk come from malloc.  Every row is preceded by a 16-byte header
-** saying which (16 keeps orb_value's alignment).
+** saying which, and naming its chunk (16 keeps orb_value's alignment).
 **
 ** Thread safety: rows are freed under the database write lock, but different
 ** databases (and so threads) share chunks' counters, so they are atomic.
@@ -56,18 +56,12 @@ static void drop_current(void *p) {
 
 static void make_key(void) { pthread_key_create(&current_key, drop_current); }
 
-/* A CHUNK_BYTES-aligned mapping, so a row finds its chunk by masking. */
 static chunk *chunk_new(void) {
-  size_t span = CHUNK_BYTES * 2;
-  uint8_t *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void *p = mmap(NULL, CHUNK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return NULL;
-  uintptr_t start = ((uintptr_t)p + CHUNK_BYTES - 1) & ~(uintptr_t)(CHUNK_BYTES - 1);
-  size_t head = start - (uintptr_t)p, tail = span - head - CHUNK_BYTES;
-  if (head) munmap(p, head);
-  if (tail) munmap((uint8_t *)start + CHUNK_BYTES, tail);
   /* no MADV_HUGEPAGE: with Debian's default THP defrag setting it makes the
   ** first touch wait for memory compaction (measured: inserts 2x slower at times) */
-  chunk *c = (chunk *)start;
+  chunk *c = p;
   atomic_init(&c->refs, 1);
   c->used = (sizeof(chunk) + HDR - 1) / HDR * HDR;
   return c;
@@ -102,6 +96,7 @@ void *hot_row_alloc(size_t n) {
   c->used += need;
   atomic_fetch_add(&c->refs, 1);
   p[0] = FROM_CHUNK;
+  memcpy(p + 8, &c, sizeof c);   /* the row's chunk, for the free */
   return p + HDR;
 }
 
@@ -112,5 +107,7 @@ void hot_row_dealloc(void *row) {
     orb_free(p);
     return;
   }
-  chunk_unref((chunk *)((uintptr_t)p & ~(uintptr_t)(CHUNK_BYTES - 1)));
+  chunk *c;
+  memcpy(&c, p + 8, sizeof c);
+  chunk_unref(c);
 }
