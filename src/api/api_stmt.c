@@ -25,9 +25,7 @@ int orbit_prepare(orbit_db *db, const char *sql, orbit_stmt **out, const char **
 
 /* Column caches follow the statement's column count (which a re-bind after
 ** DDL may change). */
-static void sync_columns(orbit_stmt *s) {
-  int n = oql_column_count(s->st);
-  if (n == s->ncols && s->text) return;
+static void free_columns(orbit_stmt *s) {
   for (int i = 0; i < s->ncols; i++) {
     orb_buf_free(&s->text[i]);
     orb_free(s->decltype[i]);
@@ -35,6 +33,12 @@ static void sync_columns(orbit_stmt *s) {
   orb_free(s->text);
   orb_free(s->text_ok);
   orb_free(s->decltype);
+}
+
+static void sync_columns(orbit_stmt *s) {
+  int n = oql_column_count(s->st);
+  if (n == s->ncols && s->text) return;
+  free_columns(s);
   s->ncols = n;
   s->text = orb_calloc((size_t)n + 1, sizeof(orb_buf));
   s->text_ok = orb_calloc((size_t)n + 1, sizeof(bool));
@@ -80,13 +84,7 @@ int orbit_clear_bindings(orbit_stmt *s) {
 int orbit_finalize(orbit_stmt *s) {
   if (!s) return ORBIT_OK;
   oql_finalize(s->st);
-  for (int i = 0; i < s->ncols; i++) {
-    orb_buf_free(&s->text[i]);
-    orb_free(s->decltype[i]);
-  }
-  orb_free(s->text);
-  orb_free(s->text_ok);
-  orb_free(s->decltype);
+  free_columns(s);
   s->db->nstmts--;
   orb_free(s);
   return ORBIT_OK;

@@ -6,13 +6,11 @@
 
 #include "base/mem.h"
 
-/* EXPLAIN output as rows of one text column, one line each. */
-static void plan_rows(const oql_op *root, bool analyze, orb_arena *xa, oql_op **rows) {
-  orb_buf out = ORB_BUF_INIT;
-  oql_explain_plan(root, analyze, &out);
+/* Text as rows of one text column, one line each. */
+static oql_op *line_rows(const char *text, orb_arena *xa) {
   orb_type tt = orb_type_make(ORB_T_TEXT);
   oql_op *op = oql_rows_new(xa, 1, &tt);
-  const char *p = out.data ? out.data : "";
+  const char *p = text ? text : "";
   while (*p) {
     const char *nl = strchr(p, '\n');
     size_t n = nl ? (size_t)(nl - p) : strlen(p);
@@ -20,8 +18,15 @@ static void plan_rows(const oql_op *root, bool analyze, orb_arena *xa, oql_op **
     oql_rows_add(op, xa, &v);
     p += n + (nl ? 1 : 0);
   }
+  return op;
+}
+
+/* EXPLAIN output as rows. */
+static void plan_rows(const oql_op *root, bool analyze, orb_arena *xa, oql_op **rows) {
+  orb_buf out = ORB_BUF_INIT;
+  oql_explain_plan(root, analyze, &out);
+  *rows = line_rows(out.data, xa);
   orb_buf_free(&out);
-  *rows = op;
 }
 
 static void text_row(orb_arena *xa, oql_op **rows, const char *s) {
@@ -169,18 +174,8 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
           p += n + (nl ? 1 : 0);
         }
         orb_buf_free(&tx);
-        orb_type tt = orb_type_make(ORB_T_TEXT);
-        oql_op *op = oql_rows_new(xa, 1, &tt);
-        p = out.data;
-        while (*p) {
-          const char *nl = strchr(p, '\n');
-          size_t n = nl ? (size_t)(nl - p) : strlen(p);
-          orb_value v = orb_text(p, n);
-          oql_rows_add(op, xa, &v);
-          p += n + (nl ? 1 : 0);
-        }
+        *rows = line_rows(out.data, xa);
         orb_buf_free(&out);
-        *rows = op;
         return ORB_OK;
       }
       if (in->kind == OQL_S_INSERT && in->ins.source) {
