@@ -121,8 +121,15 @@ const char *orbit_errmsg(orbit_db *db);
 /* PostgreSQL's DETAIL for the last error ("Key (id)=(1) already exists."), "" if none. */
 const char *orbit_errdetail(orbit_db *db);
 const char *orbit_errcode_sqlstate(orbit_db *db);   /* "42703" ... */
+/* 1-based byte offset of the error in the text given to orbit_exec or
+** orbit_prepare (0 if none). */
+int orbit_erroffset(orbit_db *db);
 /* 1-based line and column of the error in the statement text, 0 if none. */
 int orbit_errpos(orbit_db *db, int *line, int *column);
+
+/* 'I' (no transaction block), 'T' (inside BEGIN ... COMMIT), 'E' (inside a
+** failed transaction block: only ROLLBACK/COMMIT are accepted). */
+char orbit_txn_status(orbit_db *db);
 
 /* Write a checkpoint now (snapshot of the hot tier, truncate the WAL). */
 int orbit_checkpoint(orbit_db *db);

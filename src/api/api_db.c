@@ -142,6 +142,10 @@ const char *orbit_errcode_sqlstate(orbit_db *db) {
   return db->err.code == ORB_OK ? "00000" : orb_err_sqlstate(&db->err);
 }
 
+int orbit_erroffset(orbit_db *db) { return db && db->err.code != ORB_OK ? db->err.pos : 0; }
+
+char orbit_txn_status(orbit_db *db) { return db ? oql_session_txn_status(db->sess) : 'I'; }
+
 int orbit_errpos(orbit_db *db, int *line, int *column) {
   int l = 0, c = 0;
   if (db && db->err.code != ORB_OK && db->err.pos > 0 && db->err_sql) {

@@ -111,8 +111,12 @@ static orb_status lex_string_body(oql_lexer *lx, bool escapes, size_t start, orb
           lx->at++;
           k++;
         }
-        if (k == 0) orb_buf_putc(b, 'x');
-        else orb_buf_putc(b, (char)v);
+        if (k == 0) {
+          orb_buf_putc(b, 'x');
+        } else {
+          if (v == 0) return lex_error(lx->at, "invalid byte sequence: string constants cannot contain NUL", e);
+          orb_buf_putc(b, (char)v);
+        }
         break;
       }
       case 'u':

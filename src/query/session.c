@@ -63,6 +63,7 @@ void oql_session_free(oql_session *s) {
 
 orb_db *oql_session_db(oql_session *s) { return s->db; }
 bool oql_session_in_txn(const oql_session *s) { return s->txn != NULL || s->txn_failed; }
+char oql_session_txn_status(const oql_session *s) { return s->txn_failed ? 'E' : s->txn ? 'T' : 'I'; }
 
 static int find_setting(const char *name) {
   for (int i = 0; i < NSETTINGS; i++)
@@ -177,6 +178,8 @@ static orb_status compile(oql_stmt *st, const char *sql, const char **tail, bool
   return ORB_OK;
 }
 
+static void fail_txn(oql_session *s);
+
 orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, orb_err *e) {
   *out = NULL;
   oql_stmt *st = orb_calloc(1, sizeof *st);
@@ -195,6 +198,7 @@ orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const ch
   if (rc != ORB_OK || empty) {
     st->sql = NULL;
     oql_finalize(st);
+    if (rc != ORB_OK) fail_txn(s);   /* as in PostgreSQL, any error aborts the transaction block */
     return rc;
   }
   st->sql = orb_strndup(sql, t ? (size_t)(t - sql) : strlen(sql));

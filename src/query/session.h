@@ -48,6 +48,9 @@ oql_session *oql_session_new(orb_db *db, bool sync_commit);
 void oql_session_free(oql_session *s);
 orb_db *oql_session_db(oql_session *s);
 bool oql_session_in_txn(const oql_session *s);
+/* PostgreSQL's transaction status letter: 'I' idle, 'T' in a transaction
+** block, 'E' in a failed transaction block. */
+char oql_session_txn_status(const oql_session *s);
 
 /* Parse, bind and plan the first statement of sql.  *tail (if not NULL) is
 ** set past it.  *out is NULL when sql holds only whitespace and comments. */

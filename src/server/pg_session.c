@@ -1,0 +1,341 @@
+/* server/pg_session.c — one protocol v3 session (see pgwire.h): message
+** framing, startup, the simple query protocol. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "orbit.h"
+#include "server/pgwire.h"
+
+#define PROTO_3_0 196608
+#define SSL_REQUEST 80877103
+#define GSSENC_REQUEST 80877104
+#define CANCEL_REQUEST 80877102
+#define MAX_STARTUP 10000
+
+typedef enum { S_STARTUP, S_READY, S_CLOSED } sess_state;
+
+struct pg_session {
+  pg_config cfg;
+  sess_state state;
+  orb_buf in;            /* bytes received and not consumed yet */
+  size_t in_off;
+  orbit_db *db;
+  bool skip_to_sync;     /* after an error in an extended-protocol message */
+};
+
+pg_session *pg_session_new(const pg_config *cfg) {
+  pg_session *s = orb_calloc(1, sizeof *s);
+  s->cfg = *cfg;
+  if (!s->cfg.max_message) s->cfg.max_message = (size_t)64 << 20;
+  return s;
+}
+
+void pg_session_free(pg_session *s) {
+  if (!s) return;
+  if (s->db) orbit_close(s->db);
+  orb_buf_free(&s->in);
+  orb_free(s);
+}
+
+/* --- message writing ------------------------------------------------------------ */
+
+static void put_be32(orb_buf *b, int32_t v) {
+  uint8_t t[4] = {(uint8_t)((uint32_t)v >> 24), (uint8_t)((uint32_t)v >> 16), (uint8_t)((uint32_t)v >> 8), (uint8_t)v};
+  orb_buf_append(b, t, 4);
+}
+
+static void put_be16(orb_buf *b, int16_t v) {
+  uint8_t t[2] = {(uint8_t)((uint16_t)v >> 8), (uint8_t)v};
+  orb_buf_append(b, t, 2);
+}
+
+static void put_cstr(orb_buf *b, const char *s) { orb_buf_append(b, s, strlen(s) + 1); }
+
+/* Start a message: type byte and a length placeholder; returns the length's offset. */
+static size_t msg_begin(orb_buf *b, char type) {
+  orb_buf_putc(b, type);
+  size_t at = b->len;
+  put_be32(b, 0);
+  return at;
+}
+
+static void msg_end(orb_buf *b, size_t at) {
+  int32_t len = (int32_t)(b->len - at);
+  uint8_t *p = (uint8_t *)b->data + at;
+  p[0] = (uint8_t)((uint32_t)len >> 24);
+  p[1] = (uint8_t)((uint32_t)len >> 16);
+  p[2] = (uint8_t)((uint32_t)len >> 8);
+  p[3] = (uint8_t)len;
+}
+
+static void send_error(orb_buf *out, const char *sqlstate, const char *msg, const char *detail, int position) {
+  size_t at = msg_begin(out, 'E');
+  orb_buf_putc(out, 'S');
+  put_cstr(out, "ERROR");
+  orb_buf_putc(out, 'V');
+  put_cstr(out, "ERROR");
+  orb_buf_putc(out, 'C');
+  put_cstr(out, sqlstate);
+  orb_buf_putc(out, 'M');
+  put_cstr(out, msg);
+  if (detail && *detail) {
+    orb_buf_putc(out, 'D');
+    put_cstr(out, detail);
+  }
+  if (position > 0) {
+    char pos[16];
+    snprintf(pos, sizeof pos, "%d", position);
+    orb_buf_putc(out, 'P');
+    put_cstr(out, pos);
+  }
+  orb_buf_putc(out, '\0');
+  msg_end(out, at);
+}
+
+static void send_ready(pg_session *s, orb_buf *out) {
+  size_t at = msg_begin(out, 'Z');
+  orb_buf_putc(out, s->db ? orbit_txn_status(s->db) : 'I');
+  msg_end(out, at);
+}
+
+static void send_param(orb_buf *out, const char *name, const char *value) {
+  size_t at = msg_begin(out, 'S');
+  put_cstr(out, name);
+  put_cstr(out, value);
+  msg_end(out, at);
+}
+
+/* --- startup --------------------------------------------------------------------------- */
+
+static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
+  /* p: the whole packet after the length (protocol code first) */
+  uint32_t code = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+  if (code == SSL_REQUEST || code == GSSENC_REQUEST) {
+    orb_buf_putc(out, 'N');   /* no encryption: the client may go on in the clear */
+    return true;
+  }
+  if (code == CANCEL_REQUEST) return false;   /* nothing runs long enough to cancel yet */
+  if (code != PROTO_3_0) {
+    send_error(out, "0A000", "unsupported frontend protocol: only 3.0 is spoken", NULL, 0);
+    return false;
+  }
+  /* key\0value\0 ... \0 */
+  const char *user = NULL;
+  size_t i = 4;
+  while (i < n && p[i]) {
+    const char *key = (const char *)p + i;
+    const void *z = memchr(p + i, 0, n - i);
+    if (!z) break;
+    i = (size_t)((const uint8_t *)z - p) + 1;
+    if (i >= n) break;
+    const char *val = (const char *)p + i;
+    const void *z2 = memchr(p + i, 0, n - i);
+    if (!z2) break;
+    i = (size_t)((const uint8_t *)z2 - p) + 1;
+    if (strcmp(key, "user") == 0) user = val;
+  }
+  if (!user) {
+    send_error(out, "28000", "no PostgreSQL user name specified in startup packet", NULL, 0);
+    return false;
+  }
+  if (!s->cfg.frames_only && orbit_open(s->cfg.db_path, NULL, &s->db) != ORBIT_OK) {
+    send_error(out, "58030", s->db ? orbit_errmsg(s->db) : "out of memory", NULL, 0);
+    return false;
+  }
+  size_t at = msg_begin(out, 'R');
+  put_be32(out, 0);   /* AuthenticationOk: trust */
+  msg_end(out, at);
+  send_param(out, "server_version", "15.0 (Orbit)");
+  send_param(out, "server_encoding", "UTF8");
+  send_param(out, "client_encoding", "UTF8");
+  send_param(out, "DateStyle", "ISO, MDY");
+  send_param(out, "IntervalStyle", "postgres");
+  send_param(out, "TimeZone", "UTC");
+  send_param(out, "integer_datetimes", "on");
+  send_param(out, "standard_conforming_strings", "on");
+  send_param(out, "application_name", "");
+  at = msg_begin(out, 'K');
+  put_be32(out, s->cfg.process_id);
+  put_be32(out, (int32_t)(s->cfg.process_id * 2654435761u));
+  msg_end(out, at);
+  send_ready(s, out);
+  s->state = S_READY;
+  return true;
+}
+
+/* --- simple query ------------------------------------------------------------------------ */
+
+/* 1-based character position of byte offset `off` (1-based) in text. */
+static int char_position(const char *text, size_t off) {
+  int chars = 0;
+  for (size_t i = 0; i + 1 < off && text[i]; i++)
+    if (((unsigned char)text[i] & 0xC0) != 0x80) chars++;
+  return chars + 1;
+}
+
+static void send_db_error(pg_session *s, const char *query, const char *stmt, orb_buf *out) {
+  int off = orbit_erroffset(s->db);
+  int pos = off > 0 ? char_position(query, (size_t)(stmt - query) + (size_t)off) : 0;
+  send_error(out, orbit_errcode_sqlstate(s->db), orbit_errmsg(s->db), orbit_errdetail(s->db), pos);
+}
+
+static void send_row_description(orbit_stmt *st, int n, orb_buf *out) {
+  size_t at = msg_begin(out, 'T');
+  put_be16(out, (int16_t)n);
+  for (int i = 0; i < n; i++) {
+    int t = (int)orbit_column_type(st, i);
+    put_cstr(out, orbit_column_name(st, i));
+    put_be32(out, 0);    /* table OID */
+    put_be16(out, 0);    /* column number */
+    put_be32(out, pg_type_oid(t));
+    put_be16(out, pg_type_len(t));
+    put_be32(out, -1);   /* type modifier */
+    put_be16(out, 0);    /* text format */
+  }
+  msg_end(out, at);
+}
+
+static void send_data_row(orbit_stmt *st, int n, orb_buf *out) {
+  size_t at = msg_begin(out, 'D');
+  put_be16(out, (int16_t)n);
+  for (int i = 0; i < n; i++) {
+    const char *v = orbit_column_text(st, i);
+    if (!v) {
+      put_be32(out, -1);
+      continue;
+    }
+    size_t len = strlen(v);   /* text output never holds NUL bytes */
+    put_be32(out, (int32_t)len);
+    orb_buf_append(out, v, len);
+  }
+  msg_end(out, at);
+}
+
+static void simple_query(pg_session *s, const char *query, orb_buf *out) {
+  const char *p = query;
+  bool any = false;
+  while (p && *p) {
+    orbit_stmt *st = NULL;
+    const char *tail = NULL;
+    if (orbit_prepare(s->db, p, &st, &tail) != ORBIT_OK) {
+      send_db_error(s, query, p, out);
+      return;
+    }
+    if (!st) break;
+    any = true;
+    int n = orbit_column_count(st);
+    int rc = orbit_step(st);
+    if (rc == ORBIT_ROW || (rc == ORBIT_DONE && n > 0)) send_row_description(st, n, out);
+    while (rc == ORBIT_ROW) {
+      send_data_row(st, n, out);
+      rc = orbit_step(st);
+    }
+    if (rc != ORBIT_DONE) {
+      send_db_error(s, query, p, out);
+      orbit_finalize(st);
+      return;
+    }
+    size_t at = msg_begin(out, 'C');
+    put_cstr(out, orbit_command_tag(st));
+    msg_end(out, at);
+    orbit_finalize(st);
+    p = tail;
+  }
+  if (!any) {
+    size_t at = msg_begin(out, 'I');   /* EmptyQueryResponse */
+    msg_end(out, at);
+  }
+}
+
+/* --- framing ---------------------------------------------------------------------------------- */
+
+static int32_t be32(const uint8_t *p) { return (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]); }
+
+static bool dispatch(pg_session *s, char type, const uint8_t *body, size_t n, orb_buf *out) {
+  if (s->skip_to_sync && type != 'S' && type != 'X') return true;
+  switch (type) {
+  case 'Q': {
+    if (n == 0 || body[n - 1] != '\0') {
+      send_error(out, "08P01", "invalid message format: query string is not terminated", NULL, 0);
+      return false;
+    }
+    if (s->cfg.frames_only) {
+      size_t at = msg_begin(out, 'I');
+      msg_end(out, at);
+    } else {
+      simple_query(s, (const char *)body, out);
+    }
+    send_ready(s, out);
+    return true;
+  }
+  case 'X':
+    return false;
+  case 'S':
+    s->skip_to_sync = false;
+    send_ready(s, out);
+    return true;
+  case 'H':
+    return true;   /* Flush: replies are sent as they are made */
+  case 'P': case 'B': case 'D': case 'E': case 'C': case 'F':
+    send_error(out, "0A000", "the extended query protocol is not supported yet: use simple queries", NULL, 0);
+    s->skip_to_sync = true;
+    return true;
+  default: {
+    char msg[80];
+    snprintf(msg, sizeof msg, "invalid frontend message type %d", (unsigned char)type);
+    send_error(out, "08P01", msg, NULL, 0);
+    return false;
+  }
+  }
+}
+
+bool pg_session_feed(pg_session *s, const uint8_t *data, size_t n, orb_buf *out) {
+  if (s->state == S_CLOSED) return false;
+  orb_buf_append(&s->in, data, n);
+  bool open = true;
+  while (open) {
+    const uint8_t *p = (const uint8_t *)s->in.data + s->in_off;
+    size_t avail = s->in.len - s->in_off;
+    if (s->state == S_STARTUP) {
+      if (avail < 4) break;
+      int32_t len = be32(p);
+      if (len < 8 || len > MAX_STARTUP) {
+        send_error(out, "08P01", "invalid length of startup packet", NULL, 0);
+        open = false;
+        break;
+      }
+      if (avail < (size_t)len) break;
+      open = startup(s, p + 4, (size_t)len - 4, out);
+      s->in_off += (size_t)len;
+    } else {
+      if (avail < 5) break;
+      int32_t len = be32(p + 1);
+      if (len < 4) {
+        send_error(out, "08P01", "invalid message length", NULL, 0);
+        open = false;
+        break;
+      }
+      if ((size_t)len > s->cfg.max_message) {
+        send_error(out, "54000", "message too large for this server (max_message)", NULL, 0);
+        open = false;
+        break;
+      }
+      if (avail < (size_t)len + 1) break;
+      open = dispatch(s, (char)p[0], p + 5, (size_t)len - 4, out);
+      s->in_off += (size_t)len + 1;
+    }
+  }
+  /* drop consumed input */
+  if (s->in_off == s->in.len) {
+    s->in.len = 0;
+    s->in_off = 0;
+  } else if (s->in_off > 65536) {
+    memmove(s->in.data, s->in.data + s->in_off, s->in.len - s->in_off);
+    s->in.len -= s->in_off;
+    s->in_off = 0;
+  }
+  if (!open) s->state = S_CLOSED;
+  return open;
+}

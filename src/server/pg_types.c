@@ -1,0 +1,37 @@
+/* server/pg_types.c — Orbit's column types as PostgreSQL type OIDs (pg_type.oid)
+** and lengths, for RowDescription. */
+#include "orbit.h"
+#include "server/pgwire.h"
+
+int32_t pg_type_oid(int t) {
+  switch ((orbit_type)t) {
+  case ORBIT_BOOL: return 16;
+  case ORBIT_INT16: return 21;
+  case ORBIT_INT32: return 23;
+  case ORBIT_INT64: return 20;
+  case ORBIT_FLOAT32: return 700;
+  case ORBIT_FLOAT64: return 701;
+  case ORBIT_DECIMAL: return 1700;
+  case ORBIT_TEXT: return 25;
+  case ORBIT_BYTEA: return 17;
+  case ORBIT_DATE: return 1082;
+  case ORBIT_TIME: return 1083;
+  case ORBIT_TIMESTAMP: return 1114;
+  case ORBIT_TIMESTAMPTZ: return 1184;
+  case ORBIT_UUID: return 2950;
+  case ORBIT_INTERVAL: return 1186;
+  case ORBIT_NULL: return 25;   /* an untyped NULL column reads as text */
+  }
+  return 25;
+}
+
+int16_t pg_type_len(int t) {
+  switch ((orbit_type)t) {
+  case ORBIT_BOOL: return 1;
+  case ORBIT_INT16: return 2;
+  case ORBIT_INT32: case ORBIT_FLOAT32: case ORBIT_DATE: return 4;
+  case ORBIT_INT64: case ORBIT_FLOAT64: case ORBIT_TIME: case ORBIT_TIMESTAMP: case ORBIT_TIMESTAMPTZ: return 8;
+  case ORBIT_UUID: case ORBIT_INTERVAL: return 16;
+  default: return -1;   /* variable length */
+  }
+}

@@ -1,0 +1,55 @@
+/*
+** server/pgwire.h — one PostgreSQL frontend/backend protocol (v3) session.
+**
+** This is the only part of Orbit that knows PostgreSQL's message formats and
+** type OIDs.  A pg_session turns the bytes a client sent into the bytes to
+** send back, running statements through the public C API (orbit.h); it does
+** no socket I/O itself, so the same code serves the network server
+** (server.c), the unit tests and the fuzz target (fuzz/fuzz_pgwire.c).
+**
+**   pg_session *s = pg_session_new(&cfg);
+**   orb_buf out = ORB_BUF_INIT;
+**   bool open = pg_session_feed(s, bytes, n, &out);   // any split of the stream is fine
+**   write(fd, out.data, out.len); ...
+**   pg_session_free(s);
+**
+** Supported today: SSLRequest/GSSENCRequest (answered 'N': no TLS yet),
+** StartupMessage 3.0 with `trust` authentication, ParameterStatus and
+** BackendKeyData, the simple query protocol (several statements per Query,
+** RowDescription with PostgreSQL type OIDs, DataRow in text format,
+** CommandComplete, EmptyQueryResponse, ErrorResponse with severity,
+** SQLSTATE, message, detail and position), ReadyForQuery with the
+** transaction status, Terminate.  A malformed or oversized message gets an
+** ErrorResponse (08P01 / 54000) and the connection is closed; nothing else
+** is affected.
+*/
+#ifndef ORB_SERVER_PGWIRE_H
+#define ORB_SERVER_PGWIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+typedef struct pg_config {
+  const char *db_path;          /* the database directory every session opens */
+  size_t max_message;           /* largest message accepted (bytes) */
+  int32_t process_id;           /* BackendKeyData */
+  bool frames_only;             /* fuzzing: check messages, run nothing, open no database */
+} pg_config;
+
+typedef struct pg_session pg_session;
+
+pg_session *pg_session_new(const pg_config *cfg);
+/* Consume n bytes from the client, appending replies to out.  Returns false
+** when the connection must be closed (Terminate, protocol violation, a failed
+** startup); replies already in `out` should still be sent. */
+bool pg_session_feed(pg_session *s, const uint8_t *data, size_t n, orb_buf *out);
+void pg_session_free(pg_session *s);
+
+/* The PostgreSQL type OID and typlen for an orbit_type (orbit.h). */
+int32_t pg_type_oid(int orbit_type);
+int16_t pg_type_len(int orbit_type);
+
+#endif

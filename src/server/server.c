@@ -1,0 +1,148 @@
+/* server/server.c — TCP listener and per-connection threads (see server.h). */
+#include "server/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/file.h"
+#include "base/mem.h"
+#include "orbit.h"
+#include "server/pgwire.h"
+
+static volatile sig_atomic_t stopping;
+static atomic_int active;
+static atomic_int next_pid = 1000;
+
+static void on_signal(int sig) {
+  (void)sig;
+  stopping = 1;
+}
+
+typedef struct conn_args {
+  int fd;
+  pg_config cfg;
+} conn_args;
+
+static void *serve(void *p) {
+  conn_args *a = p;
+  pg_session *s = pg_session_new(&a->cfg);
+  orb_buf out = ORB_BUF_INIT;
+  uint8_t buf[65536];
+  bool open = true;
+  while (open && !stopping) {
+    struct pollfd pfd = {a->fd, POLLIN, 0};
+    int pr = poll(&pfd, 1, 500);
+    if (pr == 0) continue;
+    if (pr < 0 && errno == EINTR) continue;
+    ssize_t n = pr < 0 ? -1 : read(a->fd, buf, sizeof buf);
+    if (n <= 0) break;   /* client went away */
+    orb_buf_reset(&out);
+    open = pg_session_feed(s, buf, (size_t)n, &out);
+    if (out.len && orb_write_full(a->fd, out.data, out.len, "client socket", NULL) != ORB_OK) break;
+  }
+  orb_buf_free(&out);
+  pg_session_free(s);   /* rolls back an open transaction */
+  close(a->fd);
+  orb_free(a);
+  atomic_fetch_sub(&active, 1);
+  return NULL;
+}
+
+/* Refuse a connection with a protocol-level error (the client has not started up yet). */
+static void refuse(int fd, const char *sqlstate, const char *msg) {
+  orb_buf out = ORB_BUF_INIT;
+  orb_buf_putc(&out, 'E');
+  size_t at = out.len;
+  orb_buf_append(&out, "\0\0\0\0", 4);
+  orb_buf_append(&out, "SFATAL", 7);
+  orb_buf_append(&out, "C", 1);
+  orb_buf_append(&out, sqlstate, strlen(sqlstate) + 1);
+  orb_buf_append(&out, "M", 1);
+  orb_buf_append(&out, msg, strlen(msg) + 1);
+  orb_buf_putc(&out, '\0');
+  uint32_t len = (uint32_t)(out.len - at);
+  uint8_t be[4] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len};
+  memcpy(out.data + at, be, 4);
+  (void)orb_write_full(fd, out.data, out.len, "client socket", NULL);
+  orb_buf_free(&out);
+}
+
+int pg_server_run(const pg_server_opts *o) {
+  /* open once up front: a bad directory fails at start, not at the first client */
+  orbit_db *db;
+  if (orbit_open(o->db_path, NULL, &db) != ORBIT_OK) {
+    fprintf(stderr, "orbitd: cannot open database \"%s\": %s\n", o->db_path, db ? orbit_errmsg(db) : "out of memory");
+    if (db) orbit_close(db);
+    return 1;
+  }
+  int lfd = socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons((uint16_t)o->port);
+  if (inet_pton(AF_INET, o->listen_addr, &sa.sin_addr) != 1) {
+    fprintf(stderr, "orbitd: invalid listen address \"%s\" (an IPv4 address is expected)\n", o->listen_addr);
+    orbit_close(db);
+    return 1;
+  }
+  if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(lfd, 128) != 0) {
+    fprintf(stderr, "orbitd: cannot listen on %s:%d: %s\n", o->listen_addr, o->port, strerror(errno));
+    if (lfd >= 0) close(lfd);
+    orbit_close(db);
+    return 1;
+  }
+  struct sigaction act;
+  memset(&act, 0, sizeof act);
+  act.sa_handler = on_signal;
+  sigaction(SIGINT, &act, NULL);
+  sigaction(SIGTERM, &act, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  fprintf(stderr, "orbitd: serving \"%s\" on %s:%d\n", o->db_path, o->listen_addr, o->port);
+  while (!stopping) {
+    struct pollfd pfd = {lfd, POLLIN, 0};
+    if (poll(&pfd, 1, 500) <= 0) continue;
+    int fd = accept(lfd, NULL, NULL);
+    if (fd < 0) continue;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (atomic_load(&active) >= o->max_connections) {
+      refuse(fd, "53300", "sorry, too many clients already");
+      close(fd);
+      continue;
+    }
+    conn_args *a = orb_calloc(1, sizeof *a);
+    a->fd = fd;
+    a->cfg.db_path = o->db_path;
+    a->cfg.max_message = o->max_message;
+    a->cfg.process_id = atomic_fetch_add(&next_pid, 1);
+    atomic_fetch_add(&active, 1);
+    pthread_t t;
+    if (pthread_create(&t, NULL, serve, a) != 0) {
+      atomic_fetch_sub(&active, 1);
+      refuse(fd, "53000", "could not start a session thread");
+      close(fd);
+      orb_free(a);
+      continue;
+    }
+    pthread_detach(t);
+  }
+  close(lfd);
+  /* graceful shutdown: sessions notice `stopping` within half a second and
+  ** roll back what is open; committed work is already in the log */
+  for (int i = 0; i < 100 && atomic_load(&active) > 0; i++) usleep(50000);
+  orbit_close(db);
+  fprintf(stderr, "orbitd: shut down\n");
+  return 0;
+}

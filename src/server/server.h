@@ -1,0 +1,23 @@
+/*
+** server/server.h — the network side of orbitd: a TCP listener serving
+** PostgreSQL protocol sessions (pgwire.h), one thread per connection for
+** now (an event loop with a worker pool is the plan of issue 3).
+*/
+#ifndef ORB_SERVER_SERVER_H
+#define ORB_SERVER_SERVER_H
+
+#include <stddef.h>
+
+typedef struct pg_server_opts {
+  const char *db_path;       /* -D */
+  const char *listen_addr;   /* --listen, default 127.0.0.1 */
+  int port;                  /* -p, default 5432 */
+  int max_connections;       /* default 100 */
+  size_t max_message;        /* default 64 MiB */
+} pg_server_opts;
+
+/* Listen and serve until SIGINT/SIGTERM; returns a process exit status.
+** Errors (cannot bind, cannot open the database) are printed to stderr. */
+int pg_server_run(const pg_server_opts *o);
+
+#endif

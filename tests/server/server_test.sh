@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# orbitd end to end with PostgreSQL's own client (psql, libpq): statements,
+# result types, errors with SQLSTATE and position, transaction status,
+# concurrent clients, a malformed client, graceful shutdown.
+# usage: server_test.sh ORBITD_BINARY
+set -u
+orbitd=$1
+command -v psql >/dev/null || { echo "psql not installed"; exit 1; }
+dir=$(mktemp -d /tmp/orbitd-test-XXXXXX)
+port=$((30000 + RANDOM % 20000))
+"$orbitd" -D "$dir/db" -p "$port" > "$dir/log" 2>&1 &
+pid=$!
+trap 'kill -9 $pid 2>/dev/null; rm -rf "$dir"' EXIT
+export PGHOST=127.0.0.1 PGPORT=$port PGUSER=tester PGDATABASE=orbit PGCONNECT_TIMEOUT=5
+for _ in $(seq 50); do psql -Atc "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
+fails=0
+check() {
+  if [ "$2" != "$3" ]; then
+    echo "FAIL: $1"; echo "--- expected"; printf '%s\n' "$2"; echo "--- got"; printf '%s\n' "$3"
+    fails=$((fails + 1))
+  else
+    echo "ok: $1"
+  fi
+}
+
+out=$(psql -X -Atc "CREATE TABLE t (id BIGINT PRIMARY KEY, s TEXT, amount DECIMAL(10,2), ts TIMESTAMP); INSERT INTO t VALUES (1, 'a', 9.5, '2026-01-01 10:00'), (2, NULL, NULL, NULL)" 2>&1)
+check "several statements in one query" "CREATE TABLE
+INSERT 0 2" "$out"
+
+out=$(psql -X -At -F'|' -c "SELECT id, s, amount, ts FROM t ORDER BY id" 2>&1)
+check "rows in text format, NULL as NULL" "1|a|9.50|2026-01-01 10:00:00
+2|||" "$out"
+
+# RowDescription carries PostgreSQL's type OIDs (read off the wire)
+out=$(python3 - "$port" <<'PY'
+import socket, struct, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+def send(t, p): s.sendall(t + struct.pack(">i", len(p) + 4) + p)
+body = struct.pack(">i", 196608) + b"user\0t\0\0"
+s.sendall(struct.pack(">i", len(body) + 4) + body)
+send(b"Q", b"SELECT id, s, amount, ts, true AS b, 1.5::float8 AS f, date '2026-01-01' AS d FROM t WHERE id = 1\0")
+buf = b""
+def msg():
+    global buf
+    while len(buf) < 5 or len(buf) < 1 + struct.unpack(">i", buf[1:5])[0]:
+        buf += s.recv(65536)
+    n = struct.unpack(">i", buf[1:5])[0]
+    m, buf = buf[:1 + n], buf[1 + n:]
+    return m[:1], m[5:]
+ready = 0
+while True:
+    t, p = msg()
+    if t == b"T":
+        n = struct.unpack(">h", p[:2])[0]; p = p[2:]
+        for _ in range(n):
+            name, p = p.split(b"\0", 1)
+            oid = struct.unpack(">i", p[6:10])[0]
+            print(name.decode(), oid)
+            p = p[18:]
+    if t == b"Z":
+        ready += 1   # after the startup, then after the query
+        if ready == 2:
+            break
+PY
+)
+check "type OIDs in RowDescription" "id 20
+s 25
+amount 1700
+ts 1114
+b 16
+f 701
+d 1082" "$out"
+
+out=$(psql -X -v VERBOSITY=verbose -Atc "SELECT prise FROM t" 2>&1 | head -2)
+check "error with SQLSTATE and position" 'ERROR:  42703: column "prise" does not exist
+LINE 1: SELECT prise FROM t' "$out"
+
+out=$(psql -X -Atc "INSERT INTO t VALUES (1, 'dup', 0, NULL)" 2>&1)
+check "duplicate key with DETAIL" 'ERROR:  duplicate key value violates unique constraint "t_pkey"
+DETAIL:  Key (id)=(1) already exists.' "$out"
+
+out=$(psql -X -At 2>&1 <<'SQL'
+BEGIN;
+INSERT INTO t VALUES (3, 'x', 1, NULL);
+SELECT nosuch;
+SELECT 1;
+ROLLBACK;
+SELECT count(*) FROM t;
+SQL
+)
+check "failed transaction block, then rollback" 'BEGIN
+INSERT 0 1
+ERROR:  column "nosuch" does not exist
+LINE 1: SELECT nosuch;
+               ^
+ERROR:  current transaction is aborted, commands ignored until end of transaction block
+ROLLBACK
+2' "$out"
+
+for c in 1 2 3 4; do
+  psql -X -Atq -c "INSERT INTO t SELECT g, 'c$c', g, NULL FROM generate_series($c * 1000, $c * 1000 + 499) g" >/dev/null 2>&1 &
+done
+wait %2 %3 %4 %5 2>/dev/null
+sleep 0.2
+out=$(psql -X -Atc "SELECT count(*) FROM t WHERE id >= 1000" 2>&1)
+check "four concurrent clients" "2000" "$out"
+
+# a client sending garbage is dropped; the server goes on serving
+python3 - "$port" <<'PY'
+import socket, struct, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(struct.pack(">i", 2) + b"garbage")
+s.settimeout(3)
+try:
+    data = s.recv(1000)
+except Exception:
+    data = b""
+sys.exit(0 if data[:1] == b"E" else 1)
+PY
+check "malformed startup gets an error" 0 $?
+out=$(psql -X -Atc "SELECT count(*) FROM t" 2>&1)
+check "still serving after a bad client" "2002" "$out"
+
+kill -TERM $pid
+for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+wait $pid; rc=$?
+check "SIGTERM shuts down cleanly" 0 "$rc"
+
+[ "$fails" -eq 0 ] || { echo "$fails server check(s) failed"; cat "$dir/log"; exit 1; }
+echo "all server checks passed"

@@ -1,0 +1,57 @@
+/* tools/orbitd/main.c — orbitd: serve an Orbit database over the PostgreSQL
+** protocol.  Flags in PostgreSQL's manner: orbitd -D DBDIR [-p PORT]
+** [--listen ADDR] [--max-connections N]. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "orbit.h"
+#include "server/server.h"
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: orbitd -D DBDIR [-p PORT] [--listen ADDR] [--max-connections N] [--auth trust]\n"
+          "  -D DBDIR              database directory (created if missing)\n"
+          "  -p PORT               TCP port (default 5432)\n"
+          "  --listen ADDR         IPv4 address to listen on (default 127.0.0.1)\n"
+          "  --max-connections N   refuse clients beyond N (default 100)\n"
+          "  --auth trust          client authentication (only trust so far: keep the default listen address)\n");
+}
+
+int main(int argc, char **argv) {
+  pg_server_opts o = {NULL, "127.0.0.1", 5432, 100, (size_t)64 << 20};
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "-D") == 0 && v) o.db_path = argv[++i];
+    else if (strcmp(a, "-p") == 0 && v) o.port = atoi(argv[++i]);
+    else if (strcmp(a, "--listen") == 0 && v) o.listen_addr = argv[++i];
+    else if (strcmp(a, "--max-connections") == 0 && v) o.max_connections = atoi(argv[++i]);
+    else if (strcmp(a, "--auth") == 0 && v) {
+      if (strcmp(argv[++i], "trust") != 0) {
+        fprintf(stderr, "orbitd: --auth %s is not supported yet (only trust)\n", argv[i]);
+        return 2;
+      }
+    } else if (strcmp(a, "--version") == 0) {
+      printf("orbitd %s\n", orbit_version());
+      return 0;
+    } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      usage(stdout);
+      return 0;
+    } else {
+      fprintf(stderr, "orbitd: unknown or incomplete option \"%s\"\n", a);
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (!o.db_path) {
+    fprintf(stderr, "orbitd: no database directory given (-D DBDIR)\n");
+    usage(stderr);
+    return 2;
+  }
+  if (o.port <= 0 || o.port > 65535 || o.max_connections <= 0) {
+    fprintf(stderr, "orbitd: invalid port or connection limit\n");
+    return 2;
+  }
+  return pg_server_run(&o);
+}
