@@ -89,6 +89,8 @@ int orbit_finalize(orbit_stmt *stmt);
 
 /* Parameters are $1, $2, ... (index 1-based). */
 int orbit_bind_count(orbit_stmt *stmt);
+/* The type the statement expects for parameter idx (inferred from its context). */
+orbit_type orbit_bind_type(orbit_stmt *stmt, int idx);
 int orbit_bind_null(orbit_stmt *stmt, int idx);
 int orbit_bind_bool(orbit_stmt *stmt, int idx, int v);
 int orbit_bind_int64(orbit_stmt *stmt, int idx, int64_t v);
@@ -109,6 +111,7 @@ int64_t orbit_column_int64(orbit_stmt *stmt, int col);   /* integers; DATE days;
 double orbit_column_double(orbit_stmt *stmt, int col);   /* floats, decimals, integers */
 /* Any value in PostgreSQL text format; NULL for SQL NULL. */
 const char *orbit_column_text(orbit_stmt *stmt, int col);
+/* Raw bytes: TEXT/BYTEA contents, UUID's 16 bytes, other types' text form. */
 const void *orbit_column_blob(orbit_stmt *stmt, int col, int *len);
 
 /* After a DML statement: rows inserted/updated/deleted.  After any statement:

@@ -150,8 +150,8 @@ const char *orbit_column_name(orbit_stmt *s, int col) {
   return oql_column_name(s->st, col);
 }
 
-orbit_type orbit_column_type(orbit_stmt *s, int col) {
-  if (!s || col < 0 || col >= oql_column_count(s->st)) return ORBIT_NULL;
+/* The public type code of an engine type. */
+static orbit_type public_type(orb_type t) {
   static const orbit_type map[ORB_T__COUNT] = {
       [ORB_T_NULL] = ORBIT_NULL,         [ORB_T_BOOL] = ORBIT_BOOL,
       [ORB_T_INT16] = ORBIT_INT16,       [ORB_T_INT32] = ORBIT_INT32,
@@ -161,8 +161,17 @@ orbit_type orbit_column_type(orbit_stmt *s, int col) {
       [ORB_T_DATE] = ORBIT_DATE,         [ORB_T_TIME] = ORBIT_TIME,
       [ORB_T_TIMESTAMP] = ORBIT_TIMESTAMP, [ORB_T_TIMESTAMPTZ] = ORBIT_TIMESTAMPTZ,
       [ORB_T_UUID] = ORBIT_UUID,         [ORB_T_INTERVAL] = ORBIT_INTERVAL};
-  orb_type t = oql_column_type(s->st, col);
   return t.id < ORB_T__COUNT ? map[t.id] : ORBIT_NULL;
+}
+
+orbit_type orbit_column_type(orbit_stmt *s, int col) {
+  if (!s || col < 0 || col >= oql_column_count(s->st)) return ORBIT_NULL;
+  return public_type(oql_column_type(s->st, col));
+}
+
+orbit_type orbit_bind_type(orbit_stmt *s, int idx) {
+  if (!s || idx < 1 || idx > oql_param_count(s->st)) return ORBIT_NULL;
+  return public_type(oql_param_type(s->st, idx - 1));
 }
 
 const char *orbit_column_decltype(orbit_stmt *s, int col) {
@@ -257,6 +266,10 @@ const void *orbit_column_blob(orbit_stmt *s, int col, int *len) {
   if (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA) {
     if (len) *len = (int)v->len;
     return v->u.s ? v->u.s : "";
+  }
+  if (v->type == ORB_T_UUID) {   /* the 16 bytes, big-endian */
+    if (len) *len = 16;
+    return v->u.uuid;
   }
   const char *t = orbit_column_text(s, col);
   if (len) *len = (int)strlen(t);

@@ -5,25 +5,13 @@
 #include <string.h>
 
 #include "base/mem.h"
-#include "orbit.h"
-#include "server/pgwire.h"
+#include "server/pg_int.h"
 
 #define PROTO_3_0 196608
 #define SSL_REQUEST 80877103
 #define GSSENC_REQUEST 80877104
 #define CANCEL_REQUEST 80877102
 #define MAX_STARTUP 10000
-
-typedef enum { S_STARTUP, S_READY, S_CLOSED } sess_state;
-
-struct pg_session {
-  pg_config cfg;
-  sess_state state;
-  orb_buf in;            /* bytes received and not consumed yet */
-  size_t in_off;
-  orbit_db *db;
-  bool skip_to_sync;     /* after an error in an extended-protocol message */
-};
 
 pg_session *pg_session_new(const pg_config *cfg) {
   pg_session *s = orb_calloc(1, sizeof *s);
@@ -34,6 +22,7 @@ pg_session *pg_session_new(const pg_config *cfg) {
 
 void pg_session_free(pg_session *s) {
   if (!s) return;
+  pg_extended_free(s);
   if (s->db) orbit_close(s->db);
   orb_buf_free(&s->in);
   orb_free(s);
@@ -41,27 +30,27 @@ void pg_session_free(pg_session *s) {
 
 /* --- message writing ------------------------------------------------------------ */
 
-static void put_be32(orb_buf *b, int32_t v) {
+void pg_put_be32(orb_buf *b, int32_t v) {
   uint8_t t[4] = {(uint8_t)((uint32_t)v >> 24), (uint8_t)((uint32_t)v >> 16), (uint8_t)((uint32_t)v >> 8), (uint8_t)v};
   orb_buf_append(b, t, 4);
 }
 
-static void put_be16(orb_buf *b, int16_t v) {
+void pg_put_be16(orb_buf *b, int16_t v) {
   uint8_t t[2] = {(uint8_t)((uint16_t)v >> 8), (uint8_t)v};
   orb_buf_append(b, t, 2);
 }
 
-static void put_cstr(orb_buf *b, const char *s) { orb_buf_append(b, s, strlen(s) + 1); }
+void pg_put_cstr(orb_buf *b, const char *s) { orb_buf_append(b, s, strlen(s) + 1); }
 
 /* Start a message: type byte and a length placeholder; returns the length's offset. */
-static size_t msg_begin(orb_buf *b, char type) {
+size_t pg_msg_begin(orb_buf *b, char type) {
   orb_buf_putc(b, type);
   size_t at = b->len;
-  put_be32(b, 0);
+  pg_put_be32(b, 0);
   return at;
 }
 
-static void msg_end(orb_buf *b, size_t at) {
+void pg_msg_end(orb_buf *b, size_t at) {
   int32_t len = (int32_t)(b->len - at);
   uint8_t *p = (uint8_t *)b->data + at;
   p[0] = (uint8_t)((uint32_t)len >> 24);
@@ -70,41 +59,41 @@ static void msg_end(orb_buf *b, size_t at) {
   p[3] = (uint8_t)len;
 }
 
-static void send_error(orb_buf *out, const char *sqlstate, const char *msg, const char *detail, int position) {
-  size_t at = msg_begin(out, 'E');
+void pg_send_error(orb_buf *out, const char *sqlstate, const char *msg, const char *detail, int position) {
+  size_t at = pg_msg_begin(out, 'E');
   orb_buf_putc(out, 'S');
-  put_cstr(out, "ERROR");
+  pg_put_cstr(out, "ERROR");
   orb_buf_putc(out, 'V');
-  put_cstr(out, "ERROR");
+  pg_put_cstr(out, "ERROR");
   orb_buf_putc(out, 'C');
-  put_cstr(out, sqlstate);
+  pg_put_cstr(out, sqlstate);
   orb_buf_putc(out, 'M');
-  put_cstr(out, msg);
+  pg_put_cstr(out, msg);
   if (detail && *detail) {
     orb_buf_putc(out, 'D');
-    put_cstr(out, detail);
+    pg_put_cstr(out, detail);
   }
   if (position > 0) {
     char pos[16];
     snprintf(pos, sizeof pos, "%d", position);
     orb_buf_putc(out, 'P');
-    put_cstr(out, pos);
+    pg_put_cstr(out, pos);
   }
   orb_buf_putc(out, '\0');
-  msg_end(out, at);
+  pg_msg_end(out, at);
 }
 
-static void send_ready(pg_session *s, orb_buf *out) {
-  size_t at = msg_begin(out, 'Z');
+void pg_send_ready(pg_session *s, orb_buf *out) {
+  size_t at = pg_msg_begin(out, 'Z');
   orb_buf_putc(out, s->db ? orbit_txn_status(s->db) : 'I');
-  msg_end(out, at);
+  pg_msg_end(out, at);
 }
 
 static void send_param(orb_buf *out, const char *name, const char *value) {
-  size_t at = msg_begin(out, 'S');
-  put_cstr(out, name);
-  put_cstr(out, value);
-  msg_end(out, at);
+  size_t at = pg_msg_begin(out, 'S');
+  pg_put_cstr(out, name);
+  pg_put_cstr(out, value);
+  pg_msg_end(out, at);
 }
 
 /* --- startup --------------------------------------------------------------------------- */
@@ -118,7 +107,7 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
   }
   if (code == CANCEL_REQUEST) return false;   /* nothing runs long enough to cancel yet */
   if (code != PROTO_3_0) {
-    send_error(out, "0A000", "unsupported frontend protocol: only 3.0 is spoken", NULL, 0);
+    pg_send_error(out, "0A000", "unsupported frontend protocol: only 3.0 is spoken", NULL, 0);
     return false;
   }
   /* key\0value\0 ... \0 */
@@ -137,16 +126,16 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
     if (strcmp(key, "user") == 0) user = val;
   }
   if (!user) {
-    send_error(out, "28000", "no PostgreSQL user name specified in startup packet", NULL, 0);
+    pg_send_error(out, "28000", "no PostgreSQL user name specified in startup packet", NULL, 0);
     return false;
   }
   if (!s->cfg.frames_only && orbit_open(s->cfg.db_path, NULL, &s->db) != ORBIT_OK) {
-    send_error(out, "58030", s->db ? orbit_errmsg(s->db) : "out of memory", NULL, 0);
+    pg_send_error(out, "58030", s->db ? orbit_errmsg(s->db) : "out of memory", NULL, 0);
     return false;
   }
-  size_t at = msg_begin(out, 'R');
-  put_be32(out, 0);   /* AuthenticationOk: trust */
-  msg_end(out, at);
+  size_t at = pg_msg_begin(out, 'R');
+  pg_put_be32(out, 0);   /* AuthenticationOk: trust */
+  pg_msg_end(out, at);
   send_param(out, "server_version", "15.0 (Orbit)");
   send_param(out, "server_encoding", "UTF8");
   send_param(out, "client_encoding", "UTF8");
@@ -156,11 +145,11 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
   send_param(out, "integer_datetimes", "on");
   send_param(out, "standard_conforming_strings", "on");
   send_param(out, "application_name", "");
-  at = msg_begin(out, 'K');
-  put_be32(out, s->cfg.process_id);
-  put_be32(out, (int32_t)(s->cfg.process_id * 2654435761u));
-  msg_end(out, at);
-  send_ready(s, out);
+  at = pg_msg_begin(out, 'K');
+  pg_put_be32(out, s->cfg.process_id);
+  pg_put_be32(out, (int32_t)(s->cfg.process_id * 2654435761u));
+  pg_msg_end(out, at);
+  pg_send_ready(s, out);
   s->state = S_READY;
   return true;
 }
@@ -175,42 +164,26 @@ static int char_position(const char *text, size_t off) {
   return chars + 1;
 }
 
-static void send_db_error(pg_session *s, const char *query, const char *stmt, orb_buf *out) {
+void pg_send_db_error(pg_session *s, const char *query, const char *stmt, orb_buf *out) {
   int off = orbit_erroffset(s->db);
   int pos = off > 0 ? char_position(query, (size_t)(stmt - query) + (size_t)off) : 0;
-  send_error(out, orbit_errcode_sqlstate(s->db), orbit_errmsg(s->db), orbit_errdetail(s->db), pos);
+  pg_send_error(out, orbit_errcode_sqlstate(s->db), orbit_errmsg(s->db), orbit_errdetail(s->db), pos);
 }
 
-static void send_row_description(orbit_stmt *st, int n, orb_buf *out) {
-  size_t at = msg_begin(out, 'T');
-  put_be16(out, (int16_t)n);
+void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int nformats, orb_buf *out) {
+  size_t at = pg_msg_begin(out, 'T');
+  pg_put_be16(out, (int16_t)n);
   for (int i = 0; i < n; i++) {
     int t = (int)orbit_column_type(st, i);
-    put_cstr(out, orbit_column_name(st, i));
-    put_be32(out, 0);    /* table OID */
-    put_be16(out, 0);    /* column number */
-    put_be32(out, pg_type_oid(t));
-    put_be16(out, pg_type_len(t));
-    put_be32(out, -1);   /* type modifier */
-    put_be16(out, 0);    /* text format */
+    pg_put_cstr(out, orbit_column_name(st, i));
+    pg_put_be32(out, 0);    /* table OID */
+    pg_put_be16(out, 0);    /* column number */
+    pg_put_be32(out, pg_type_oid(t));
+    pg_put_be16(out, pg_type_len(t));
+    pg_put_be32(out, -1);   /* type modifier */
+    pg_put_be16(out, pg_format_of(formats, nformats, i));
   }
-  msg_end(out, at);
-}
-
-static void send_data_row(orbit_stmt *st, int n, orb_buf *out) {
-  size_t at = msg_begin(out, 'D');
-  put_be16(out, (int16_t)n);
-  for (int i = 0; i < n; i++) {
-    const char *v = orbit_column_text(st, i);
-    if (!v) {
-      put_be32(out, -1);
-      continue;
-    }
-    size_t len = strlen(v);   /* text output never holds NUL bytes */
-    put_be32(out, (int32_t)len);
-    orb_buf_append(out, v, len);
-  }
-  msg_end(out, at);
+  pg_msg_end(out, at);
 }
 
 static void simple_query(pg_session *s, const char *query, orb_buf *out) {
@@ -220,72 +193,76 @@ static void simple_query(pg_session *s, const char *query, orb_buf *out) {
     orbit_stmt *st = NULL;
     const char *tail = NULL;
     if (orbit_prepare(s->db, p, &st, &tail) != ORBIT_OK) {
-      send_db_error(s, query, p, out);
+      pg_send_db_error(s, query, p, out);
       return;
     }
     if (!st) break;
     any = true;
     int n = orbit_column_count(st);
     int rc = orbit_step(st);
-    if (rc == ORBIT_ROW || (rc == ORBIT_DONE && n > 0)) send_row_description(st, n, out);
+    if (rc == ORBIT_ROW || (rc == ORBIT_DONE && n > 0)) pg_send_row_description(st, n, NULL, 0, out);
+    const char *err = NULL;
     while (rc == ORBIT_ROW) {
-      send_data_row(st, n, out);
+      pg_send_data_row(st, n, NULL, 0, out, &err);   /* text format cannot fail */
       rc = orbit_step(st);
     }
     if (rc != ORBIT_DONE) {
-      send_db_error(s, query, p, out);
+      pg_send_db_error(s, query, p, out);
       orbit_finalize(st);
       return;
     }
-    size_t at = msg_begin(out, 'C');
-    put_cstr(out, orbit_command_tag(st));
-    msg_end(out, at);
+    size_t at = pg_msg_begin(out, 'C');
+    pg_put_cstr(out, orbit_command_tag(st));
+    pg_msg_end(out, at);
     orbit_finalize(st);
     p = tail;
   }
   if (!any) {
-    size_t at = msg_begin(out, 'I');   /* EmptyQueryResponse */
-    msg_end(out, at);
+    size_t at = pg_msg_begin(out, 'I');   /* EmptyQueryResponse */
+    pg_msg_end(out, at);
   }
 }
 
 /* --- framing ---------------------------------------------------------------------------------- */
 
-static int32_t be32(const uint8_t *p) { return (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]); }
+int32_t pg_be32(const uint8_t *p) { return (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]); }
 
 static bool dispatch(pg_session *s, char type, const uint8_t *body, size_t n, orb_buf *out) {
   if (s->skip_to_sync && type != 'S' && type != 'X') return true;
   switch (type) {
   case 'Q': {
     if (n == 0 || body[n - 1] != '\0') {
-      send_error(out, "08P01", "invalid message format: query string is not terminated", NULL, 0);
+      pg_send_error(out, "08P01", "invalid message format: query string is not terminated", NULL, 0);
       return false;
     }
     if (s->cfg.frames_only) {
-      size_t at = msg_begin(out, 'I');
-      msg_end(out, at);
+      size_t at = pg_msg_begin(out, 'I');
+      pg_msg_end(out, at);
     } else {
       simple_query(s, (const char *)body, out);
     }
-    send_ready(s, out);
+    pg_send_ready(s, out);
     return true;
   }
   case 'X':
     return false;
   case 'S':
     s->skip_to_sync = false;
-    send_ready(s, out);
+    pg_send_ready(s, out);
     return true;
   case 'H':
     return true;   /* Flush: replies are sent as they are made */
-  case 'P': case 'B': case 'D': case 'E': case 'C': case 'F':
-    send_error(out, "0A000", "the extended query protocol is not supported yet: use simple queries", NULL, 0);
+  case 'P': case 'B': case 'D': case 'E': case 'C':
+    if (s->cfg.frames_only) return true;
+    return pg_extended(s, type, body, n, out);
+  case 'F':
+    pg_send_error(out, "0A000", "the function call protocol is not supported", NULL, 0);
     s->skip_to_sync = true;
     return true;
   default: {
     char msg[80];
     snprintf(msg, sizeof msg, "invalid frontend message type %d", (unsigned char)type);
-    send_error(out, "08P01", msg, NULL, 0);
+    pg_send_error(out, "08P01", msg, NULL, 0);
     return false;
   }
   }
@@ -300,9 +277,9 @@ bool pg_session_feed(pg_session *s, const uint8_t *data, size_t n, orb_buf *out)
     size_t avail = s->in.len - s->in_off;
     if (s->state == S_STARTUP) {
       if (avail < 4) break;
-      int32_t len = be32(p);
+      int32_t len = pg_be32(p);
       if (len < 8 || len > MAX_STARTUP) {
-        send_error(out, "08P01", "invalid length of startup packet", NULL, 0);
+        pg_send_error(out, "08P01", "invalid length of startup packet", NULL, 0);
         open = false;
         break;
       }
@@ -311,14 +288,14 @@ bool pg_session_feed(pg_session *s, const uint8_t *data, size_t n, orb_buf *out)
       s->in_off += (size_t)len;
     } else {
       if (avail < 5) break;
-      int32_t len = be32(p + 1);
+      int32_t len = pg_be32(p + 1);
       if (len < 4) {
-        send_error(out, "08P01", "invalid message length", NULL, 0);
+        pg_send_error(out, "08P01", "invalid message length", NULL, 0);
         open = false;
         break;
       }
       if ((size_t)len > s->cfg.max_message) {
-        send_error(out, "54000", "message too large for this server (max_message)", NULL, 0);
+        pg_send_error(out, "54000", "message too large for this server (max_message)", NULL, 0);
         open = false;
         break;
       }

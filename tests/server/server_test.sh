@@ -121,6 +121,11 @@ check "malformed startup gets an error" 0 $?
 out=$(psql -X -Atc "SELECT count(*) FROM t" 2>&1)
 check "still serving after a bad client" "2002" "$out"
 
+if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then
+  "$ORBIT_LIBPQ_CLIENT" "$port"
+  check "libpq extended query protocol" 0 $?
+fi
+
 kill -TERM $pid
 for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 wait $pid; rc=$?

@@ -1,2 +1,8 @@
 # orbitd end to end through psql/libpq (tests/server/server_test.sh).
 add_test(NAME server_end_to_end COMMAND ${CMAKE_SOURCE_DIR}/tests/server/server_test.sh $<TARGET_FILE:orbitd>)
+pkg_check_modules(LIBPQ IMPORTED_TARGET libpq)
+if(LIBPQ_FOUND)
+  add_executable(libpq_client ${CMAKE_SOURCE_DIR}/tests/server/libpq_client.c)
+  target_link_libraries(libpq_client PRIVATE PkgConfig::LIBPQ)
+  set_property(TEST server_end_to_end APPEND PROPERTY ENVIRONMENT "ORBIT_LIBPQ_CLIENT=$<TARGET_FILE:libpq_client>")
+endif()

@@ -1,0 +1,116 @@
+/* tests/server/libpq_client.c — drives orbitd through libpq's extended query
+** protocol (PQexecParams, PQprepare/PQexecPrepared, PQdescribePrepared,
+** binary results) and checks the answers.  usage: libpq_client PORT */
+#include <arpa/inet.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fails;
+
+#define CHECK(cond, ...)                        \
+  do {                                          \
+    if (!(cond)) {                              \
+      fprintf(stderr, "FAIL line %d: ", __LINE__); \
+      fprintf(stderr, __VA_ARGS__);             \
+      fputc('\n', stderr);                      \
+      fails++;                                  \
+    }                                           \
+  } while (0)
+
+static PGresult *run(PGconn *c, const char *sql) {
+  PGresult *r = PQexec(c, sql);
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK, "%s: %s", sql,
+        PQerrorMessage(c));
+  return r;
+}
+
+int main(int argc, char **argv) {
+  char conninfo[256];
+  snprintf(conninfo, sizeof conninfo, "host=127.0.0.1 port=%s user=tester dbname=orbit connect_timeout=5",
+           argc > 1 ? argv[1] : "5432");
+  PGconn *c = PQconnectdb(conninfo);
+  if (PQstatus(c) != CONNECTION_OK) {
+    fprintf(stderr, "connect: %s\n", PQerrorMessage(c));
+    return 1;
+  }
+  PQclear(run(c, "CREATE TABLE kv (k BIGINT PRIMARY KEY, v TEXT, x DOUBLE PRECISION, d DATE)"));
+
+  /* PQexecParams: text parameters, typed from the statement */
+  const char *vals[4] = {"1", "one", "1.5", "2026-01-01"};
+  PGresult *r = PQexecParams(c, "INSERT INTO kv VALUES ($1, $2, $3, $4)", 4, NULL, vals, NULL, NULL, 0);
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK, "insert: %s", PQerrorMessage(c));
+  CHECK(strcmp(PQcmdTuples(r), "1") == 0, "insert count %s", PQcmdTuples(r));
+  PQclear(r);
+
+  /* prepared statement executed many times */
+  r = PQprepare(c, "ins", "INSERT INTO kv (k, v) VALUES ($1, $2)", 2, NULL);
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK, "prepare: %s", PQerrorMessage(c));
+  PQclear(r);
+  for (int i = 2; i <= 100; i++) {
+    char k[16], v[16];
+    snprintf(k, sizeof k, "%d", i);
+    snprintf(v, sizeof v, "v%d", i);
+    const char *p[2] = {k, v};
+    r = PQexecPrepared(c, "ins", 2, p, NULL, NULL, 0);
+    CHECK(PQresultStatus(r) == PGRES_COMMAND_OK, "exec prepared %d: %s", i, PQerrorMessage(c));
+    PQclear(r);
+  }
+
+  /* describe: parameter and result types as PostgreSQL OIDs */
+  r = PQprepare(c, "sel", "SELECT k, v, x, d FROM kv WHERE k = $1", 1, NULL);
+  PQclear(r);
+  r = PQdescribePrepared(c, "sel");
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK, "describe: %s", PQerrorMessage(c));
+  CHECK(PQnparams(r) == 1 && PQparamtype(r, 0) == 20, "param type %u", PQnparams(r) ? PQparamtype(r, 0) : 0);
+  CHECK(PQnfields(r) == 4 && PQftype(r, 0) == 20 && PQftype(r, 1) == 25 && PQftype(r, 2) == 701 && PQftype(r, 3) == 1082,
+        "result types");
+  PQclear(r);
+
+  /* binary results */
+  const char *one[1] = {"1"};
+  r = PQexecPrepared(c, "sel", 1, one, NULL, NULL, 1);
+  CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1, "select binary: %s", PQerrorMessage(c));
+  if (PQntuples(r) == 1) {
+    uint64_t k;
+    memcpy(&k, PQgetvalue(r, 0, 0), 8);
+    k = ((uint64_t)ntohl((uint32_t)k) << 32) | ntohl((uint32_t)(k >> 32));
+    CHECK(k == 1 && PQgetlength(r, 0, 0) == 8, "binary bigint");
+    CHECK(PQgetlength(r, 0, 1) == 3 && memcmp(PQgetvalue(r, 0, 1), "one", 3) == 0, "binary text");
+    int32_t d;
+    memcpy(&d, PQgetvalue(r, 0, 3), 4);
+    CHECK((int32_t)ntohl((uint32_t)d) == 9497, "binary date (days since 2000-01-01): %d", (int32_t)ntohl((uint32_t)d));
+  }
+  PQclear(r);
+
+  /* text results, NULLs, and a count */
+  r = PQexecParams(c, "SELECT count(*), sum(k), max(x) FROM kv WHERE k <= $1", 1, NULL, (const char *[]){"100"}, NULL,
+                   NULL, 0);
+  CHECK(PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "100") == 0 && strcmp(PQgetvalue(r, 0, 1), "5050") == 0 &&
+            strcmp(PQgetvalue(r, 0, 2), "1.5") == 0,
+        "aggregate: %s %s %s", PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
+  PQclear(r);
+  r = PQexecParams(c, "SELECT x FROM kv WHERE k = $1", 1, NULL, (const char *[]){"2"}, NULL, NULL, 0);
+  CHECK(PQntuples(r) == 1 && PQgetisnull(r, 0, 0), "NULL value");
+  PQclear(r);
+
+  /* an error in the extended protocol, then the session goes on */
+  r = PQexecParams(c, "SELECT k FROM kv WHERE k = $1", 1, NULL, (const char *[]){"abc"}, NULL, NULL, 0);
+  CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR, "bad parameter accepted");
+  CHECK(strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "", "22P02") == 0,
+        "sqlstate %s", PQresultErrorField(r, PG_DIAG_SQLSTATE));
+  PQclear(r);
+  r = PQexecParams(c, "INSERT INTO kv (k) VALUES ($1)", 1, NULL, (const char *[]){"1"}, NULL, NULL, 0);
+  CHECK(strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "", "23505") == 0,
+        "duplicate key");
+  PQclear(r);
+  r = PQexec(c, "SELECT count(*) FROM kv");
+  CHECK(PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "100") == 0, "after errors: %s", PQerrorMessage(c));
+  PQclear(r);
+  PQfinish(c);
+  if (fails) return 1;
+  puts("libpq client: all checks passed");
+  return 0;
+}
