@@ -243,6 +243,9 @@ typedef struct oql_alter_ast {
   const char *new_name;      /* RENAME COLUMN ... TO / RENAME TO */
   int name_pos;
   bool if_exists;            /* DROP COLUMN IF EXISTS */
+  const char **key_cols;     /* ADD [CONSTRAINT name] PRIMARY KEY (cols) */
+  int *key_pos;
+  int nkey_cols;
 } oql_alter_ast;
 
 /* COPY t [(cols)] FROM|TO 'path' [WITH] [(FORMAT csv, HEADER [true], DELIMITER ',',

@@ -38,14 +38,16 @@ typedef enum oql_skind {
   OQL_S_COPY_TO,
   OQL_S_BEGIN,
   OQL_S_COMMIT,
-  OQL_S_ROLLBACK
+  OQL_S_ROLLBACK,
+  OQL_S_TRUNCATE
 } oql_skind;
 
 typedef enum oql_alter_kind {
   OQL_ALTER_ADD_COLUMN,
   OQL_ALTER_DROP_COLUMN,
   OQL_ALTER_RENAME_COLUMN,
-  OQL_ALTER_RENAME_TABLE
+  OQL_ALTER_RENAME_TABLE,
+  OQL_ALTER_ADD_PRIMARY_KEY
 } oql_alter_kind;
 
 typedef struct oql_dep {
@@ -69,10 +71,14 @@ struct oql_bstmt {
   oql_bmodify mod;
   /* DDL */
   const char *table_name;        /* CREATE/DROP/ALTER/DESCRIBE/COPY */
+  const char **drop_names;       /* DROP TABLE / TRUNCATE a, b, ...: all of them (table_name is the first) */
+  int ndrop;
   bool if_exists;                /* DROP ... IF EXISTS, CREATE ... IF NOT EXISTS */
   orb_schema *schema;            /* CREATE TABLE (heap-owned: freed with the statement) */
   oql_alter_kind alter;
   const char *col_name, *new_name;
+  const char **key_cols;         /* ADD PRIMARY KEY (cols) */
+  int nkey_cols;
   orb_type col_type;
   bool col_not_null;
   const char *col_default_sql;

@@ -111,6 +111,22 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   case OQL_ALTER_RENAME_TABLE:
     out->new_name = al->new_name;
     return ORB_OK;
+  case OQL_ALTER_ADD_PRIMARY_KEY:
+    if (t->schema.npk)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P16", al->name_pos, "multiple primary keys for table \"%s\" are not allowed",
+                          t->name);
+    for (int i = 0; i < al->nkey_cols; i++) {
+      if (orb_schema_find(&t->schema, al->key_cols[i]) < 0)
+        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", al->key_pos[i], "column \"%s\" named in key does not exist",
+                            al->key_cols[i]);
+      for (int j = 0; j < i; j++)
+        if (strcmp(al->key_cols[i], al->key_cols[j]) == 0)
+          return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", al->key_pos[i],
+                              "column \"%s\" appears twice in primary key constraint", al->key_cols[i]);
+    }
+    out->key_cols = al->key_cols;
+    out->nkey_cols = al->nkey_cols;
+    return ORB_OK;
   }
   return ORB_OK;
 }
@@ -202,10 +218,21 @@ orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, 
   case OQL_S_CREATE_TABLE_AS:
     return bind_create(b, ast, out, e);
   case OQL_S_DROP_TABLE:
-    if (ast->nnames != 1)
-      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", ast->pos, "DROP TABLE drops one table at a time");
     out->table_name = ast->names[0];
+    out->drop_names = ast->names;
+    out->ndrop = ast->nnames;
     out->if_exists = ast->if_exists;
+    out->writes = true;
+    return ORB_OK;
+  case OQL_S_TRUNCATE:
+    for (int i = 0; i < ast->nnames; i++) {
+      orb_table *t;
+      orb_status st = oql_binder_table(b, ast->names[i], ast->name_pos[i], &t, e);
+      if (st != ORB_OK) return st;
+    }
+    out->table_name = ast->names[0];
+    out->drop_names = ast->names;
+    out->ndrop = ast->nnames;
     out->writes = true;
     return ORB_OK;
   case OQL_S_ALTER_TABLE:

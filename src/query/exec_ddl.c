@@ -37,12 +37,29 @@ orb_status oql_exec_create_table_as(oql_bstmt *b, oql_rt *rt, int64_t *rows, orb
 }
 
 orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
-  orb_table *t = orb_db_table(rt->db, b->table_name);
-  if (!t) {
-    if (b->if_exists) return ORB_OK;
-    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "table \"%s\" does not exist", b->table_name);
+  /* all or nothing: the statement's write set undoes earlier drops on an error */
+  for (int i = 0; i < b->ndrop; i++) {
+    orb_table *t = orb_db_table(rt->db, b->drop_names[i]);
+    if (!t) {
+      if (b->if_exists) continue;
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "table \"%s\" does not exist", b->drop_names[i]);
+    }
+    orb_status st = orb_db_drop_table(rt->db, rt->ws, t, e);
+    if (st != ORB_OK) return st;
   }
-  return orb_db_drop_table(rt->db, rt->ws, t, e);
+  return ORB_OK;
+}
+
+orb_status oql_exec_truncate(oql_bstmt *b, oql_rt *rt, orb_err *e) {
+  for (int i = 0; i < b->ndrop; i++) {
+    orb_table *t = orb_db_table(rt->db, b->drop_names[i]);
+    if (!t) return no_table(b->drop_names[i], e);
+    oql_bmodify m = {t, NULL, 0, NULL, NULL};
+    int64_t n;
+    orb_status st = oql_exec_delete(&m, rt, &n, e);
+    if (st != ORB_OK) return st;
+  }
+  return ORB_OK;
 }
 
 orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
@@ -57,7 +74,7 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   orb_schema_copy(&ns, &t->schema);
   orb_value *fill = NULL;
   orb_status st = ORB_OK;
-  int pos = orb_schema_find(&ns, b->col_name);
+  int pos = b->col_name ? orb_schema_find(&ns, b->col_name) : -1;
   switch (b->alter) {
   case OQL_ALTER_ADD_COLUMN: {
     if (pos >= 0) {
@@ -123,6 +140,16 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     ns.cols[pos].name = orb_strdup(b->new_name);
     break;
   case OQL_ALTER_RENAME_TABLE:
+    break;
+  case OQL_ALTER_ADD_PRIMARY_KEY:
+    /* the storage layer checks the rows (no NULL, no duplicate) while it rebuilds the table */
+    ns.pk = orb_realloc(ns.pk, sizeof(int32_t) * (size_t)(b->nkey_cols + 1));
+    ns.npk = 0;
+    for (int k = 0; k < b->nkey_cols; k++) {
+      int c = orb_schema_find(&ns, b->key_cols[k]);
+      ns.cols[c].not_null = true;
+      ns.pk[ns.npk++] = ns.cols[c].field_id;
+    }
     break;
   }
   if (st == ORB_OK && !(b->alter == OQL_ALTER_DROP_COLUMN && pos < 0))

@@ -78,6 +78,9 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, int64_t *c
   case OQL_S_DROP_TABLE:
     snprintf(tag, tagcap, "DROP TABLE");
     return oql_exec_drop_table(b, rt, e);
+  case OQL_S_TRUNCATE:
+    snprintf(tag, tagcap, "TRUNCATE TABLE");
+    return oql_exec_truncate(b, rt, e);
   case OQL_S_ALTER_TABLE:
     snprintf(tag, tagcap, "ALTER TABLE");
     return oql_exec_alter_table(b, rt, e);

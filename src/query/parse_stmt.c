@@ -208,6 +208,23 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
     if (!oql_p_accept_op(p, ",")) break;
   }
   if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  if (oql_p_accept(p, "with")) {
+    /* PostgreSQL storage parameters (fillfactor, autovacuum_*, ...) tune its
+    ** heap; Orbit's tiers have no such knobs, so they are checked for syntax
+    ** and ignored, as tools like pgbench send them */
+    if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+    do {
+      const char *opt;
+      int opos;
+      if ((st = oql_p_ident(p, &opt, &opos)) != ORB_OK) return st;
+      if (oql_p_accept_op(p, "=")) {
+        const oql_token *v = oql_p_tok(p);
+        if (v->kind != OQL_T_NUMBER && v->kind != OQL_T_IDENT && v->kind != OQL_T_STRING) return oql_p_syntax(p);
+        oql_p_advance(p);
+      }
+    } while (oql_p_accept_op(p, ","));
+    if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  }
   c->ncols = cols.n;
   c->cols = orb_arena_alloc(p->a, sizeof(oql_coldef_ast) * (size_t)(cols.n + 1));
   for (int i = 0; i < cols.n; i++) c->cols[i] = *(oql_coldef_ast *)cols.v[i];
@@ -254,8 +271,22 @@ static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
     oql_p_accept(p, "column");
     if (oql_p_is(p, "if"))
       return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ADD COLUMN IF NOT EXISTS is not supported yet");
-    if (oql_p_is(p, "primary") || oql_p_is(p, "constraint") || oql_p_is(p, "unique"))
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "adding constraints is not supported yet");
+    if (oql_p_accept(p, "constraint")) {
+      const char *cname;
+      int cpos;
+      if ((st = oql_p_ident(p, &cname, &cpos)) != ORB_OK) return st;
+      if (!oql_p_is(p, "primary"))
+        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                            "only PRIMARY KEY constraints can be added");
+    }
+    if (oql_p_accept(p, "primary")) {
+      if ((st = oql_p_expect(p, "key")) != ORB_OK) return st;
+      al->kind = OQL_ALTER_ADD_PRIMARY_KEY;
+      al->name_pos = oql_p_tok(p)->pos;
+      return oql_p_ident_list(p, &al->key_cols, &al->key_pos, &al->nkey_cols);
+    }
+    if (oql_p_is(p, "unique") || oql_p_is(p, "foreign") || oql_p_is(p, "check"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "only PRIMARY KEY constraints can be added");
     al->kind = OQL_ALTER_ADD_COLUMN;
     return p_coldef(p, &al->col);
   }
@@ -429,6 +460,28 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     oql_p_advance(p);
     s->kind = OQL_S_DROP_TABLE;
     return p_drop(p, s);
+  }
+  if (strcmp(w, "truncate") == 0) {
+    oql_p_advance(p);
+    oql_p_accept(p, "table");
+    s->kind = OQL_S_TRUNCATE;
+    oql_plist l = {0}, lp = {0};
+    do {
+      const char *n;
+      int *pos = orb_arena_alloc(p->a, sizeof(int));
+      if ((st = p_table_name(p, &n, pos)) != ORB_OK) return st;
+      oql_plist_add(p, &l, (void *)n);
+      oql_plist_add(p, &lp, pos);
+    } while (oql_p_accept_op(p, ","));
+    if (oql_p_accept(p, "restart") || oql_p_accept(p, "continue")) {
+      if ((st = oql_p_expect(p, "identity")) != ORB_OK) return st;
+    }
+    if (oql_p_accept(p, "cascade") || oql_p_accept(p, "restrict")) { /* nothing references tables */ }
+    s->names = (const char **)l.v;
+    s->nnames = l.n;
+    s->name_pos = orb_arena_alloc(p->a, sizeof(int) * (size_t)(l.n + 1));
+    for (int i = 0; i < l.n; i++) s->name_pos[i] = *(int *)lp.v[i];
+    return ORB_OK;
   }
   if (strcmp(w, "alter") == 0) {
     oql_p_advance(p);

@@ -188,6 +188,33 @@ static bool same_family(uint8_t a, uint8_t b) {
   return false;
 }
 
+/* A row entering a new primary key: key columns not NULL, key not seen yet. */
+static orb_status check_new_key(const orb_table *t, const orb_schema *ns, hot_tier *nh, const orb_value *row,
+                                orb_err *e) {
+  orb_buf cols = ORB_BUF_INIT, vals = ORB_BUF_INIT;
+  orb_status st = ORB_OK;
+  for (int k = 0; k < ns->npk && st == ORB_OK; k++) {
+    int c = orb_schema_pk_col(ns, k);
+    if (row[c].isnull)
+      st = orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0, "column \"%s\" of relation \"%s\" contains null values",
+                        ns->cols[c].name, t->name);
+  }
+  uint64_t other;
+  if (st == ORB_OK && hot_pk_find_row(nh, row, UINT64_MAX, &other)) {
+    for (int k = 0; k < ns->npk; k++) {
+      int c = orb_schema_pk_col(ns, k);
+      if (k) orb_buf_puts(&cols, ", "), orb_buf_puts(&vals, ", ");
+      orb_buf_puts(&cols, ns->cols[c].name);
+      orb_value_to_text(&row[c], &vals);
+    }
+    st = orb_err_setx(e, ORB_ERR_UNIQUE, "23505", 0, "could not create unique index \"%s_pkey\"", t->name);
+    orb_err_detail(e, "Key (%s)=(%s) is duplicated.", cols.data ? cols.data : "", vals.data ? vals.data : "");
+  }
+  orb_buf_free(&cols);
+  orb_buf_free(&vals);
+  return st;
+}
+
 orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *ns, const orb_value *fill,
                               orb_err *e) {
   (void)db;
@@ -196,7 +223,9 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
   if (st != ORB_OK) return st;
   bool pk_same = ns->npk == os->npk;
   for (int i = 0; pk_same && i < ns->npk; i++) pk_same = ns->pk[i] == os->pk[i];
-  if (!pk_same)
+  /* a table without a key may get one (ALTER TABLE ADD PRIMARY KEY); an existing key stays */
+  bool pk_added = os->npk == 0 && ns->npk > 0;
+  if (!pk_same && !pk_added)
     return orb_err_set(e, ORB_ERR_UNSUPPORTED, "changing the primary key of \"%s\" is not supported", t->name);
   hot_tier *oh = hot_of(t->hot);
   int n = ns->ncols;
@@ -234,7 +263,8 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
       const orb_value *row = hot_row_at(oh, r);
       if (!row) continue;
       for (int i = 0; i < n; i++) tmp[i] = from[i] >= 0 ? row[from[i]] : fv[i];
-      st = hot_insert_one(nh, NULL, tmp, (int64_t)r, NULL, e);
+      if (pk_added) st = check_new_key(t, ns, nh, tmp, e);
+      if (st == ORB_OK) st = hot_insert_one(nh, NULL, tmp, (int64_t)r, NULL, e);
     }
     orb_free(tmp);
     if (st != ORB_OK) {
