@@ -1,4 +1,5 @@
-/* expr/func_math.c — numeric functions, greatest/least and gen_random_uuid.
+/* expr/func_math.c — numeric functions, greatest/least, gen_random_uuid and
+** the system information functions version() and current_schema().
 ** Argument types resolve as PostgreSQL's do: integers go to double
 ** precision for the float functions, numeric stays numeric where PostgreSQL
 ** has a numeric variant (abs, round, trunc, ceil, floor, mod, sign). */
@@ -232,7 +233,31 @@ EVAL(f_gen_random_uuid) {
   return ORB_OK;
 }
 
+static orb_status r_text0(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n, (void)t, (void)e;
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+
+/* version(): PostgreSQL's shape, which drivers parse for the major version */
+EVAL(f_version) {
+  UNUSED;
+  (void)a;
+  static const char v[] = "PostgreSQL 15.0 (Orbit " ORBIT_VERSION ") on x86_64-pc-linux-gnu";
+  *out = orb_text(v, sizeof v - 1);
+  return ORB_OK;
+}
+
+EVAL(f_current_schema) {
+  UNUSED;
+  (void)a;
+  *out = orb_text("public", 6);
+  return ORB_OK;
+}
+
 const orb_func orb_funcs_math[] = {
+    {"version", 0, 0, 0, r_text0, f_version},
+    {"current_schema", 0, 0, 0, r_text0, f_current_schema},
     {"abs", 1, 1, 0, r_same, f_abs},
     {"sign", 1, 1, 0, r_same, f_sign},
     {"round", 1, 2, 0, r_rounding, f_round},

@@ -31,7 +31,7 @@ static const setting settings[] = {
     {"extra_float_digits", "1", false},
     {"statement_timeout", "0", false},
     {"standard_conforming_strings", "on", false},
-    {"server_version", "16.0 (Orbit " ORBIT_VERSION ")", true},
+    {"server_version", "15.0 (Orbit " ORBIT_VERSION ")", true},
     {"transaction_isolation", "serializable", true},
 };
 #define NSETTINGS ((int)(sizeof settings / sizeof settings[0]))

@@ -136,7 +136,7 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
   size_t at = pg_msg_begin(out, 'R');
   pg_put_be32(out, 0);   /* AuthenticationOk: trust */
   pg_msg_end(out, at);
-  send_param(out, "server_version", "15.0 (Orbit)");
+  send_param(out, "server_version", "15.0 (Orbit " ORBIT_VERSION ")");
   send_param(out, "server_encoding", "UTF8");
   send_param(out, "client_encoding", "UTF8");
   send_param(out, "DateStyle", "ISO, MDY");

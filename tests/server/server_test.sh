@@ -8,12 +8,14 @@ orbitd=$1
 command -v psql >/dev/null || { echo "psql not installed"; exit 1; }
 dir=$(mktemp -d /tmp/orbitd-test-XXXXXX)
 port=$((30000 + RANDOM % 20000))
-"$orbitd" -D "$dir/db" -p "$port" > "$dir/log" 2>&1 &
+"$orbitd" -D "$dir/db" -p "$port" --auth trust > "$dir/log" 2>&1 &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null; rm -rf "$dir"' EXIT
 export PGHOST=127.0.0.1 PGPORT=$port PGUSER=tester PGDATABASE=orbit PGCONNECT_TIMEOUT=5
 for _ in $(seq 50); do psql -Atc "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
 fails=0
+"$orbitd" -D "$dir/db2" -p "$port" >/dev/null 2>&1
+refused=$?
 check() {
   if [ "$2" != "$3" ]; then
     echo "FAIL: $1"; echo "--- expected"; printf '%s\n' "$2"; echo "--- got"; printf '%s\n' "$3"
@@ -22,6 +24,8 @@ check() {
     echo "ok: $1"
   fi
 }
+
+check "no authentication unless --auth trust is given" 2 "$refused"
 
 out=$(psql -X -Atc "CREATE TABLE t (id BIGINT PRIMARY KEY, s TEXT, amount DECIMAL(10,2), ts TIMESTAMP); INSERT INTO t VALUES (1, 'a', 9.5, '2026-01-01 10:00'), (2, NULL, NULL, NULL)" 2>&1)
 check "several statements in one query" "CREATE TABLE
