@@ -114,6 +114,16 @@ const char *orbit_column_text(orbit_stmt *stmt, int col);
 /* Raw bytes: TEXT/BYTEA contents, UUID's 16 bytes, other types' text form. */
 const void *orbit_column_blob(orbit_stmt *stmt, int col, int *len);
 
+/* COPY ... FROM STDIN / TO STDOUT through the API: orbit_copy_kind() says
+** 1 (the statement reads data: hand it over with orbit_copy_in before
+** orbit_step; the memory must stay valid until then), 2 (it writes data:
+** after orbit_step, orbit_copy_out gives it, valid until the next step or
+** finalize) or 0.  orbit_copy_columns: the number of columns copied. */
+int orbit_copy_kind(orbit_stmt *stmt);
+int orbit_copy_columns(orbit_stmt *stmt);
+int orbit_copy_in(orbit_stmt *stmt, const void *data, size_t len);
+const void *orbit_copy_out(orbit_stmt *stmt, size_t *len);
+
 /* After a DML statement: rows inserted/updated/deleted.  After any statement:
 ** the command tag as PostgreSQL prints it ("INSERT 0 2", "SELECT 3", "CREATE TABLE"). */
 int64_t orbit_changes(orbit_db *db);

@@ -277,3 +277,17 @@ const void *orbit_column_blob(orbit_stmt *s, int col, int *len) {
 }
 
 const char *orbit_command_tag(orbit_stmt *s) { return s ? oql_command_tag(s->st) : NULL; }
+
+int orbit_copy_kind(orbit_stmt *s) { return s ? oql_copy_kind(s->st) : 0; }
+int orbit_copy_columns(orbit_stmt *s) { return s ? oql_copy_columns(s->st) : 0; }
+int orbit_copy_in(orbit_stmt *s, const void *data, size_t len) {
+  if (!s || oql_copy_kind(s->st) != 1) return ORBIT_MISUSE;
+  oql_set_copy_in(s->st, data, len);
+  return ORBIT_OK;
+}
+const void *orbit_copy_out(orbit_stmt *s, size_t *len) {
+  size_t n = 0;
+  const char *p = s ? oql_copy_out(s->st, &n) : NULL;
+  if (len) *len = n;
+  return p;
+}

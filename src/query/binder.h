@@ -39,7 +39,8 @@ typedef enum oql_skind {
   OQL_S_BEGIN,
   OQL_S_COMMIT,
   OQL_S_ROLLBACK,
-  OQL_S_TRUNCATE
+  OQL_S_TRUNCATE,
+  OQL_S_VACUUM      /* VACUUM / ANALYZE: accepted, nothing to do (see binder_stmt.c) */
 } oql_skind;
 
 typedef enum oql_alter_kind {
@@ -96,6 +97,11 @@ struct oql_bstmt {
   orb_expr **copy_defaults;
   const char *path;
   oql_copy_opts copy;
+  bool copy_stdio;               /* FROM STDIN / TO STDOUT: data through copy_in / copy_out */
+  const void *copy_in;           /* FROM STDIN data for the next execution (caller's memory) */
+  size_t copy_in_len;
+  char *copy_out;                /* TO STDOUT data of the last execution (malloc'd) */
+  size_t copy_out_len;
   /* tables the statement was bound against */
   oql_dep *deps;
   int ndeps;

@@ -82,6 +82,16 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     text_columns(b, out, 1, names);
     return ORB_OK;
   }
+  case OQL_S_VACUUM:
+    /* Orbit needs no VACUUM (the hot tier frees a row when the transaction
+    ** that deleted it commits) and no ANALYZE (tier statistics are kept up to
+    ** date by every write); the tables named must still exist */
+    for (int i = 0; i < ast->nnames; i++) {
+      orb_table *t;
+      if ((st = oql_binder_table(b, ast->names[i], ast->name_pos[i], &t, e)) != ORB_OK) return st;
+    }
+    out->analyze = ast->analyze;
+    return ORB_OK;
   case OQL_S_CHECKPOINT:
   case OQL_S_BEGIN:
   case OQL_S_COMMIT:

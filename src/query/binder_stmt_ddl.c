@@ -144,26 +144,37 @@ static orb_status one_char(const oql_copy_opt_ast *o, char *out, orb_err *e) {
 }
 
 static orb_status copy_options(const oql_copy_ast *cp, oql_copy_opts *o, orb_err *e) {
-  oql_copy_opts_init(o);
+  /* the format first: it decides the other defaults */
+  bool csv = false;
+  for (int i = 0; i < cp->nopts; i++) {
+    const oql_copy_opt_ast *op = &cp->opts[i];
+    if (strcmp(op->name, "csv") == 0) csv = true;
+    if (strcmp(op->name, "format") == 0) {
+      if (op->value && strcasecmp(op->value, "csv") == 0) csv = true;
+      else if (op->value && strcasecmp(op->value, "text") == 0) csv = false;
+      else
+        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", op->pos, "COPY format \"%s\" is not supported (text or csv)",
+                            op->value ? op->value : "");
+    }
+  }
+  oql_copy_opts_init(o, csv);
   bool have_escape = false;
   for (int i = 0; i < cp->nopts; i++) {
     const oql_copy_opt_ast *op = &cp->opts[i];
     orb_status st = ORB_OK;
-    if (strcmp(op->name, "format") == 0) {
-      if (!op->value || strcasecmp(op->value, "csv") != 0)
-        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", op->pos, "COPY format \"%s\" is not supported (use csv)",
-                            op->value ? op->value : "");
-    } else if (strcmp(op->name, "csv") == 0) {
-      /* old syntax: WITH CSV */
+    if (strcmp(op->name, "format") == 0 || strcmp(op->name, "csv") == 0) {
+      /* handled above */
+    } else if (strcmp(op->name, "freeze") == 0) {
+      /* PostgreSQL's FREEZE presets visibility bits of its heap; Orbit has none to set */
     } else if (strcmp(op->name, "header") == 0) {
       o->header = truthy(op->value);
     } else if (strcmp(op->name, "delimiter") == 0) {
       st = one_char(op, &o->delim, e);
-    } else if (strcmp(op->name, "quote") == 0) {
-      st = one_char(op, &o->quote, e);
-    } else if (strcmp(op->name, "escape") == 0) {
-      st = one_char(op, &o->escape, e);
-      have_escape = true;
+    } else if (strcmp(op->name, "quote") == 0 || strcmp(op->name, "escape") == 0) {
+      if (!csv)
+        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", op->pos, "COPY %s available only in CSV mode", op->name);
+      st = one_char(op, op->name[0] == 'q' ? &o->quote : &o->escape, e);
+      have_escape |= op->name[0] == 'e';
     } else if (strcmp(op->name, "null") == 0) {
       o->null_str = op->value ? op->value : "";
     } else {
@@ -171,18 +182,17 @@ static orb_status copy_options(const oql_copy_ast *cp, oql_copy_opts *o, orb_err
     }
     if (st != ORB_OK) return st;
   }
-  if (!have_escape) o->escape = o->quote;
-  if (o->delim == o->quote)
-    return orb_err_set(e, ORB_ERR_SYNTAX, "COPY delimiter and quote must be different");
+  if (csv && !have_escape) o->escape = o->quote;
+  if (csv && o->delim == o->quote) return orb_err_set(e, ORB_ERR_SYNTAX, "COPY delimiter and quote must be different");
+  if (o->delim == '\n' || o->delim == '\r' || (!csv && o->delim == '\\'))
+    return orb_err_set(e, ORB_ERR_SYNTAX, "COPY delimiter cannot be newline, carriage return or backslash");
   return ORB_OK;
 }
 
 static orb_status bind_copy(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
   const oql_copy_ast *cp = &ast->copy;
   orb_status st;
-  if (cp->stdio)
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", ast->pos,
-                        "COPY %s is only available through the server; give a file name", cp->to ? "TO STDOUT" : "FROM STDIN");
+  out->copy_stdio = cp->stdio;
   if ((st = copy_options(cp, &out->copy, e)) != ORB_OK) return st;
   out->path = cp->path;
   if (cp->query) {

@@ -17,6 +17,8 @@
 #ifndef ORB_QUERY_BOUND_H
 #define ORB_QUERY_BOUND_H
 
+#include <stdio.h>
+
 #include "expr/expr.h"
 #include "query/exec.h"
 #include "storage/table.h"
@@ -110,24 +112,28 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, orb_err
 orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e);
 orb_status oql_exec_delete(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e);
 
-/* COPY options (PostgreSQL's CSV format). */
+/* COPY options: PostgreSQL's text format (the default) or CSV. */
 typedef struct oql_copy_opts {
-  char delim;                    /* default ',' */
-  char quote;                    /* default '"' */
-  char escape;                   /* default = quote */
-  const char *null_str;          /* default "" (an unquoted empty field) */
+  bool csv;                      /* FORMAT csv; else text */
+  char delim;                    /* text: tab; csv: ',' */
+  char quote;                    /* csv: '"' */
+  char escape;                   /* csv: = quote */
+  const char *null_str;          /* text: \N; csv: "" (an unquoted empty field) */
   bool header;
 } oql_copy_opts;
 
-void oql_copy_opts_init(oql_copy_opts *o);
+/* Defaults of the format (call with o->csv set, before explicit options). */
+void oql_copy_opts_init(oql_copy_opts *o, bool csv);
 
-/* COPY table [(cols)] FROM file: cols are schema positions in file order;
-** other columns get defaults[c] (rowless expressions; NULL entry = NULL). */
-orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **defaults, const char *path,
+/* COPY table [(cols)] FROM: cols are schema positions in file order; other
+** columns get defaults[c] (rowless expressions; NULL entry = NULL).  Reads
+** `in` (FROM STDIN data; `path` names it in messages) or opens `path`. */
+orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **defaults, const char *path, FILE *in,
                          const oql_copy_opts *o, oql_rt *rt, int64_t *rows, orb_err *e);
-/* COPY (rows of src) TO file, with a header line of names when asked. */
-orb_status oql_copy_to(oql_op *src, int ncols, const char *const *names, const char *path, const oql_copy_opts *o,
-                       oql_rt *rt, int64_t *rows, orb_err *e);
+/* COPY (rows of src) TO `out` (TO STDOUT) or the file `path`, with a header
+** line of names when asked. */
+orb_status oql_copy_to(oql_op *src, int ncols, const char *const *names, const char *path, FILE *out,
+                       const oql_copy_opts *o, oql_rt *rt, int64_t *rows, orb_err *e);
 
 /* Plan a bound select into an operator tree (allocated from `a`).  The
 ** root's first `nvisible` columns are the result. */

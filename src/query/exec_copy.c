@@ -1,5 +1,8 @@
-/* query/exec_copy.c — COPY FROM/TO CSV files (RFC 4180, PostgreSQL's CSV options).
+/* query/exec_copy.c — COPY FROM/TO in PostgreSQL's text format (the
+** default: delimiter-separated, backslash escapes, \N for NULL, a line
+** "\." ends the data) and CSV (RFC 4180 with PostgreSQL's CSV options).
 **
+** CSV details:
 ** Reading: a record is a line of fields separated by the delimiter; a field
 ** in quotes may hold delimiters, quotes (doubled, or preceded by the escape
 ** character) and line breaks.  An unquoted field equal to the NULL string
@@ -21,11 +24,12 @@
 #define COPY_BATCH 1024
 #define COPY_MAX_FIELD (256u << 20)
 
-void oql_copy_opts_init(oql_copy_opts *o) {
-  o->delim = ',';
+void oql_copy_opts_init(oql_copy_opts *o, bool csv) {
+  o->csv = csv;
+  o->delim = csv ? ',' : '\t';
   o->quote = '"';
   o->escape = '"';
-  o->null_str = "";
+  o->null_str = csv ? "" : "\\N";
   o->header = false;
 }
 
@@ -34,9 +38,95 @@ typedef struct csv_reader {
   int64_t line;           /* physical line of the next character */
   orb_buf field;          /* all fields of the current record, NUL-separated */
   size_t *starts;         /* offsets of each field in `field` */
-  bool *quoted;
+  bool *quoted;           /* csv: the field was quoted; text: the field was the NULL marker */
   size_t nf, cap;
 } csv_reader;
+
+/* End the current field at `start`, flagged. */
+static void end_field(csv_reader *r, size_t start, bool flag) {
+  r->starts = orb_grow(r->starts, &r->cap, r->nf + 1, sizeof(size_t));
+  r->quoted = orb_realloc(r->quoted, sizeof(bool) * r->cap);
+  r->starts[r->nf] = start;
+  r->quoted[r->nf] = flag;
+  r->nf++;
+  orb_buf_putc(&r->field, '\0');
+}
+
+static int hexdigit(int c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* One line of text format: fields split at the delimiter, backslash escapes
+** decoded; a field written exactly as the NULL marker is NULL.  A line "\."
+** ends the data. */
+static orb_status text_record(csv_reader *r, const oql_copy_opts *o, int64_t *rec_line, orb_err *e) {
+  orb_buf_reset(&r->field);
+  r->nf = 0;
+  orb_buf raw = ORB_BUF_INIT;
+  int c = getc(r->f);
+  if (c == EOF) return ORB_OK;
+  *rec_line = r->line++;
+  while (c != EOF && c != '\n') {
+    orb_buf_putc(&raw, (char)c);
+    if (raw.len > COPY_MAX_FIELD) {
+      orb_buf_free(&raw);
+      return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "COPY line %lld is too long", (long long)*rec_line);
+    }
+    c = getc(r->f);
+  }
+  if (raw.len && raw.data[raw.len - 1] == '\r') raw.len--;
+  if (raw.len == 2 && raw.data[0] == '\\' && raw.data[1] == '.') {
+    orb_buf_free(&raw);
+    return ORB_OK;   /* end-of-data marker: no record */
+  }
+  size_t nulllen = strlen(o->null_str);
+  size_t i = 0, start = 0, fstart = 0;
+  for (;;) {
+    if (i == raw.len || raw.data[i] == o->delim) {
+      bool isnull = i - fstart == nulllen && memcmp(raw.data + fstart, o->null_str, nulllen) == 0;
+      end_field(r, start, isnull);
+      if (i == raw.len) break;
+      i++;
+      start = r->field.len;
+      fstart = i;
+      continue;
+    }
+    char ch = raw.data[i++];
+    if (ch != '\\' || i == raw.len) {
+      orb_buf_putc(&r->field, ch);
+      continue;
+    }
+    char d = raw.data[i++];
+    switch (d) {
+    case 'b': orb_buf_putc(&r->field, '\b'); break;
+    case 'f': orb_buf_putc(&r->field, '\f'); break;
+    case 'n': orb_buf_putc(&r->field, '\n'); break;
+    case 'r': orb_buf_putc(&r->field, '\r'); break;
+    case 't': orb_buf_putc(&r->field, '\t'); break;
+    case 'v': orb_buf_putc(&r->field, '\v'); break;
+    case 'x': {
+      int v = 0, k = 0, h;
+      while (k < 2 && i < raw.len && (h = hexdigit((unsigned char)raw.data[i])) >= 0) v = v * 16 + h, i++, k++;
+      if (k) orb_buf_putc(&r->field, (char)v);
+      else orb_buf_putc(&r->field, 'x');
+      break;
+    }
+    default:
+      if (d >= '0' && d <= '7') {
+        int v = d - '0', k = 1;
+        while (k < 3 && i < raw.len && raw.data[i] >= '0' && raw.data[i] <= '7') v = v * 8 + (raw.data[i++] - '0'), k++;
+        orb_buf_putc(&r->field, (char)v);
+      } else {
+        orb_buf_putc(&r->field, d);   /* \\, \<delimiter>, and anything else: the character itself */
+      }
+    }
+  }
+  orb_buf_free(&raw);
+  return ORB_OK;
+}
 
 /* Read one record; *nfields = 0 at end of file. */
 static orb_status csv_record(csv_reader *r, const oql_copy_opts *o, int64_t *rec_line, orb_err *e) {
@@ -123,10 +213,10 @@ static const char *csv_field(const csv_reader *r, size_t i, size_t *len) {
   return s;
 }
 
-orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **defaults, const char *path,
+orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **defaults, const char *path, FILE *in,
                          const oql_copy_opts *o, oql_rt *rt, int64_t *rows, orb_err *e) {
   *rows = 0;
-  FILE *f = fopen(path, "r");
+  FILE *f = in ? in : fopen(path, "r");
   if (!f)
     return orb_err_setx(e, ORB_ERR_IO, "58P01", 0, "could not open file \"%s\" for reading: %s", path,
                         strerror(errno));
@@ -153,7 +243,7 @@ orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **de
   bool first = true;
   while (st == ORB_OK) {
     int64_t line = 0;
-    if ((st = csv_record(&r, o, &line, e)) != ORB_OK) break;
+    if ((st = (o->csv ? csv_record : text_record)(&r, o, &line, e)) != ORB_OK) break;
     if (r.nf == 0) break;
     if (first && o->header) {
       first = false;
@@ -178,7 +268,8 @@ orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **de
       size_t len;
       const char *s = csv_field(&r, (size_t)i, &len);
       const orb_column *col = &t->schema.cols[cols[i]];
-      if (!r.quoted[i] && len == nulllen && memcmp(s, o->null_str, len) == 0) {
+      bool isnull = o->csv ? !r.quoted[i] && len == nulllen && memcmp(s, o->null_str, len) == 0 : r.quoted[i];
+      if (isnull) {
         row[cols[i]] = orb_null(col->type.id);
         continue;
       }
@@ -204,7 +295,7 @@ orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **de
   }
   if (st == ORB_OK && ferror(f))
     st = orb_err_setx(e, ORB_ERR_IO, "58030", 0, "could not read file \"%s\": %s", path, strerror(errno));
-  fclose(f);
+  if (!in) fclose(f);
   orb_buf_free(&r.field);
   orb_free(r.starts);
   orb_free(r.quoted);
@@ -213,6 +304,19 @@ orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **de
   orb_arena_free(&defarena);
   orb_arena_free(&arena);
   return st;
+}
+
+/* A value in text format: backslash, delimiter and line breaks escaped. */
+static void text_put(orb_buf *out, const char *s, size_t n, const oql_copy_opts *o) {
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == '\\') orb_buf_puts(out, "\\\\");
+    else if (c == '\n') orb_buf_puts(out, "\\n");
+    else if (c == '\r') orb_buf_puts(out, "\\r");
+    else if (c == '\t' && o->delim == '\t') orb_buf_puts(out, "\\t");
+    else if (c == o->delim) orb_buf_putc(out, '\\'), orb_buf_putc(out, c);
+    else orb_buf_putc(out, c);
+  }
 }
 
 static void csv_put(orb_buf *out, const char *s, size_t n, const oql_copy_opts *o, bool force_quote) {
@@ -232,10 +336,10 @@ static void csv_put(orb_buf *out, const char *s, size_t n, const oql_copy_opts *
   orb_buf_putc(out, o->quote);
 }
 
-orb_status oql_copy_to(oql_op *src, int ncols, const char *const *names, const char *path, const oql_copy_opts *o,
-                       oql_rt *rt, int64_t *rows, orb_err *e) {
+orb_status oql_copy_to(oql_op *src, int ncols, const char *const *names, const char *path, FILE *to,
+                       const oql_copy_opts *o, oql_rt *rt, int64_t *rows, orb_err *e) {
   *rows = 0;
-  FILE *f = fopen(path, "w");
+  FILE *f = to ? to : fopen(path, "w");
   if (!f)
     return orb_err_setx(e, ORB_ERR_IO, "58P01", 0, "could not open file \"%s\" for writing: %s", path,
                         strerror(errno));
@@ -244,7 +348,8 @@ orb_status oql_copy_to(oql_op *src, int ncols, const char *const *names, const c
     for (int i = 0; i < ncols; i++) {
       if (i) orb_buf_putc(&out, o->delim);
       const char *nm = names && names[i] ? names[i] : "?column?";
-      csv_put(&out, nm, strlen(nm), o, false);
+      if (o->csv) csv_put(&out, nm, strlen(nm), o, false);
+      else text_put(&out, nm, strlen(nm), o);
     }
     orb_buf_putc(&out, '\n');
   }
@@ -260,7 +365,8 @@ orb_status oql_copy_to(oql_op *src, int ncols, const char *const *names, const c
       }
       orb_buf_reset(&tx);
       orb_value_to_text(&row[i], &tx);
-      csv_put(&out, tx.data ? tx.data : "", tx.len, o, false);
+      if (o->csv) csv_put(&out, tx.data ? tx.data : "", tx.len, o, false);
+      else text_put(&out, tx.data ? tx.data : "", tx.len, o);
     }
     orb_buf_putc(&out, '\n');
     (*rows)++;
@@ -276,7 +382,7 @@ orb_status oql_copy_to(oql_op *src, int ncols, const char *const *names, const c
   oql_op_close(src, rt);
   if (st == ORB_OK && out.len && fwrite(out.data, 1, out.len, f) != out.len)
     st = orb_err_setx(e, ORB_ERR_IO, "58030", 0, "could not write file \"%s\": %s", path, strerror(errno));
-  if (fclose(f) != 0 && st == ORB_OK)
+  if ((to ? fflush(f) : fclose(f)) != 0 && st == ORB_OK)
     st = orb_err_setx(e, ORB_ERR_IO, "58030", 0, "could not write file \"%s\": %s", path, strerror(errno));
   orb_buf_free(&out);
   orb_buf_free(&tx);

@@ -2,6 +2,7 @@
 #include "query/stmt_exec.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
@@ -87,7 +88,15 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, int64_t *c
   case OQL_S_COPY_FROM: {
     orb_table *t = orb_db_table(rt->db, b->table_name);
     if (!t) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "relation \"%s\" does not exist", b->table_name);
-    st = oql_copy_from(t, b->copy_cols, b->ncopy, b->copy_defaults, b->path, &b->copy, rt, changes, e);
+    FILE *in = NULL;
+    if (b->copy_stdio) {
+      /* the client's data, handed over before the statement ran (orbit_copy_in) */
+      in = b->copy_in_len ? fmemopen((void *)b->copy_in, b->copy_in_len, "r") : fopen("/dev/null", "r");
+      if (!in) return orb_err_set(e, ORB_ERR_NOMEM, "cannot read COPY data");
+    }
+    st = oql_copy_from(t, b->copy_cols, b->ncopy, b->copy_defaults, b->copy_stdio ? "STDIN" : b->path, in, &b->copy, rt,
+                       changes, e);
+    if (in) fclose(in);
     snprintf(tag, tagcap, "COPY %lld", (long long)*changes);
     return st;
   }
@@ -215,15 +224,26 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
     text_row(xa, rows, v);
     return ORB_OK;
   }
+  case OQL_S_VACUUM:
+    snprintf(tag, tagcap, b->analyze ? "ANALYZE" : "VACUUM");
+    return ORB_OK;
   case OQL_S_CHECKPOINT:
     snprintf(tag, tagcap, "CHECKPOINT");
     if (oql_session_in_txn(s))
       return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0, "CHECKPOINT cannot run inside a transaction block");
     return orb_db_checkpoint(rt->db, e);
-  case OQL_S_COPY_TO:
-    st = oql_copy_to(b->root, b->ncopy, b->copy_names, b->path, &b->copy, rt, changes, e);
+  case OQL_S_COPY_TO: {
+    FILE *out = NULL;
+    free(b->copy_out);
+    b->copy_out = NULL;
+    b->copy_out_len = 0;
+    if (b->copy_stdio && !(out = open_memstream(&b->copy_out, &b->copy_out_len)))
+      return orb_err_set(e, ORB_ERR_NOMEM, "cannot buffer COPY output");
+    st = oql_copy_to(b->root, b->ncopy, b->copy_names, b->copy_stdio ? "STDOUT" : b->path, out, &b->copy, rt, changes, e);
+    if (out) fclose(out);   /* completes copy_out */
     snprintf(tag, tagcap, "COPY %lld", (long long)*changes);
     return st;
+  }
   default:
     return orb_err_set(e, ORB_ERR_INTERNAL, "statement kind %d is not a read", (int)b->kind);
   }

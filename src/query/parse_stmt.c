@@ -461,6 +461,38 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     s->kind = OQL_S_DROP_TABLE;
     return p_drop(p, s);
   }
+  if (strcmp(w, "vacuum") == 0 || strcmp(w, "analyze") == 0 || strcmp(w, "analyse") == 0) {
+    oql_p_advance(p);
+    s->kind = OQL_S_VACUUM;
+    s->analyze = w[0] == 'a';   /* ANALYZE rather than VACUUM: the command tag */
+    if (oql_p_accept_op(p, "(")) {   /* (option [value], ...) */
+      while (!oql_p_is_op(p, ")") && oql_p_tok(p)->kind != OQL_T_EOF) oql_p_advance(p);
+      if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+    }
+    while (oql_p_is(p, "full") || oql_p_is(p, "freeze") || oql_p_is(p, "verbose") || oql_p_is(p, "analyze") ||
+           oql_p_is(p, "analyse"))
+      oql_p_advance(p);
+    oql_plist l = {0}, lp = {0};
+    if (oql_p_is_ident(p)) {
+      do {
+        const char *n;
+        int *pos = orb_arena_alloc(p->a, sizeof(int));
+        if ((st = p_table_name(p, &n, pos)) != ORB_OK) return st;
+        if (oql_p_is_op(p, "(")) {   /* column list: statistics are kept for every column anyway */
+          const char **cols;
+          int ncols;
+          if ((st = oql_p_ident_list(p, &cols, NULL, &ncols)) != ORB_OK) return st;
+        }
+        oql_plist_add(p, &l, (void *)n);
+        oql_plist_add(p, &lp, pos);
+      } while (oql_p_accept_op(p, ","));
+    }
+    s->names = (const char **)l.v;
+    s->nnames = l.n;
+    s->name_pos = orb_arena_alloc(p->a, sizeof(int) * (size_t)(l.n + 1));
+    for (int i = 0; i < l.n; i++) s->name_pos[i] = *(int *)lp.v[i];
+    return ORB_OK;
+  }
   if (strcmp(w, "truncate") == 0) {
     oql_p_advance(p);
     oql_p_accept(p, "table");

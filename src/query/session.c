@@ -1,6 +1,7 @@
 /* query/session.c — sessions and prepared statements (see session.h). */
 #include "query/session.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 #include <strings.h>
@@ -129,12 +130,15 @@ struct oql_stmt {
   bool xroot_open;
   int state;
   bool locked;              /* holds the database read lock */
+  const void *copy_in;      /* COPY FROM STDIN data for the next execution */
+  size_t copy_in_len;
   const orb_value *row;
   int64_t nrows, changes;
   char tag[64];
 };
 
 static void unbind(oql_stmt *st) {
+  free(st->b.copy_out);
   if (st->b.root) oql_op_destroy(st->b.root);
   if (st->b.inner && st->b.inner->root) oql_op_destroy(st->b.inner->root);
   if (st->b.ins.source) oql_op_destroy(st->b.ins.source);
@@ -317,6 +321,8 @@ static orb_status start(oql_stmt *st, orb_err *e) {
     orb_wset *ws = s->txn ? s->txn : orb_wset_begin(s->db);
     rc = refresh(st, e);
     st->rt.ctx.params = st->params;
+    st->b.copy_in = st->copy_in;
+    st->b.copy_in_len = st->copy_in_len;
     if (rc == ORB_OK) {
       st->rt.ws = ws;
       rc = oql_exec_write(st->sess, &st->b, &st->rt, &st->xarena, &st->xroot, &st->changes, st->tag,
@@ -486,3 +492,17 @@ const orb_value *oql_column(const oql_stmt *st, int i) { return st->row ? &st->r
 const char *oql_command_tag(const oql_stmt *st) { return st->tag; }
 int64_t oql_changes(const oql_stmt *st) { return st->changes; }
 const char *oql_stmt_sql(const oql_stmt *st) { return st->sql; }
+
+int oql_copy_kind(const oql_stmt *st) {
+  if (!st->b.copy_stdio) return 0;
+  return st->b.kind == OQL_S_COPY_FROM ? 1 : st->b.kind == OQL_S_COPY_TO ? 2 : 0;
+}
+int oql_copy_columns(const oql_stmt *st) { return st->b.ncopy; }
+void oql_set_copy_in(oql_stmt *st, const void *data, size_t len) {
+  st->copy_in = data;
+  st->copy_in_len = len;
+}
+const char *oql_copy_out(const oql_stmt *st, size_t *len) {
+  *len = st->b.copy_out_len;
+  return st->b.copy_out;
+}

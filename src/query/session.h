@@ -65,6 +65,14 @@ void oql_finalize(oql_stmt *st);
 ** type (inferred from its context at bind time; text when it had none). */
 int oql_param_count(const oql_stmt *st);
 orb_type oql_param_type(const oql_stmt *st, int i);
+
+/* COPY ... FROM STDIN / TO STDOUT: 1 in, 2 out, 0 neither; the number of
+** columns copied; the data to read (kept by the caller until the statement
+** ran); the data written by the last execution. */
+int oql_copy_kind(const oql_stmt *st);
+int oql_copy_columns(const oql_stmt *st);
+void oql_set_copy_in(oql_stmt *st, const void *data, size_t len);
+const char *oql_copy_out(const oql_stmt *st, size_t *len);
 orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e);
 orb_status oql_bind_text(oql_stmt *st, int i, const char *s, size_t n, orb_err *e);
 void oql_clear_bindings(oql_stmt *st);

@@ -9,7 +9,7 @@
 #include "orbit.h"
 #include "server/pgwire.h"
 
-typedef enum { S_STARTUP, S_READY, S_CLOSED } pg_state;
+typedef enum { S_STARTUP, S_READY, S_COPY_IN, S_CLOSED } pg_state;
 
 typedef struct pg_prepared pg_prepared;
 typedef struct pg_portal pg_portal;
@@ -21,6 +21,13 @@ struct pg_session {
   size_t in_off;
   orbit_db *db;
   bool skip_to_sync;     /* after an error in an extended-protocol message */
+  /* simple query in progress (kept across a COPY FROM STDIN) */
+  char *query;
+  size_t query_pos;
+  bool ran_any;
+  orbit_stmt *copy_st;   /* COPY FROM STDIN waiting for CopyDone */
+  size_t copy_stmt_pos;
+  orb_buf copy_data;
   /* extended protocol */
   pg_prepared **prepared;
   int nprepared;

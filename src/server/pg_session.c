@@ -12,6 +12,13 @@
 #define GSSENC_REQUEST 80877104
 #define CANCEL_REQUEST 80877102
 #define MAX_STARTUP 10000
+#define COPY_IN_MAX ((size_t)1 << 30)
+
+static void end_query(pg_session *s) {
+  orb_free(s->query);
+  s->query = NULL;
+  s->query_pos = 0;
+}
 
 pg_session *pg_session_new(const pg_config *cfg) {
   pg_session *s = orb_calloc(1, sizeof *s);
@@ -23,6 +30,9 @@ pg_session *pg_session_new(const pg_config *cfg) {
 void pg_session_free(pg_session *s) {
   if (!s) return;
   pg_extended_free(s);
+  if (s->copy_st) orbit_finalize(s->copy_st);
+  orb_buf_free(&s->copy_data);
+  end_query(s);
   if (s->db) orbit_close(s->db);
   orb_buf_free(&s->in);
   orb_free(s);
@@ -186,21 +196,64 @@ void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int 
   pg_msg_end(out, at);
 }
 
-static void simple_query(pg_session *s, const char *query, orb_buf *out) {
-  const char *p = query;
-  bool any = false;
+static void command_complete(orbit_stmt *st, orb_buf *out) {
+  size_t at = pg_msg_begin(out, 'C');
+  pg_put_cstr(out, orbit_command_tag(st));
+  pg_msg_end(out, at);
+}
+
+/* CopyInResponse / CopyOutResponse: text format for every column. */
+static void copy_response(char type, orbit_stmt *st, orb_buf *out) {
+  int n = orbit_copy_columns(st);
+  size_t at = pg_msg_begin(out, type);
+  orb_buf_putc(out, 0);
+  pg_put_be16(out, (int16_t)n);
+  for (int i = 0; i < n; i++) pg_put_be16(out, 0);
+  pg_msg_end(out, at);
+}
+
+/* COPY ... TO STDOUT: the statement ran; its data goes out as CopyData. */
+static void copy_out(orbit_stmt *st, orb_buf *out) {
+  size_t len = 0;
+  const char *data = orbit_copy_out(st, &len);
+  copy_response('H', st, out);
+  for (size_t off = 0; off < len;) {
+    size_t chunk = len - off > 65536 ? 65536 : len - off;
+    size_t at = pg_msg_begin(out, 'd');
+    orb_buf_append(out, data + off, chunk);
+    pg_msg_end(out, at);
+    off += chunk;
+  }
+  size_t at = pg_msg_begin(out, 'c');
+  pg_msg_end(out, at);
+}
+
+/* Run the statements of s->query from s->query_pos.  Returns false when a
+** COPY FROM STDIN waits for the client's data (the rest runs after it). */
+static bool run_query(pg_session *s, orb_buf *out) {
+  const char *query = s->query;
+  const char *p = query + s->query_pos;
   while (p && *p) {
     orbit_stmt *st = NULL;
     const char *tail = NULL;
     if (orbit_prepare(s->db, p, &st, &tail) != ORBIT_OK) {
       pg_send_db_error(s, query, p, out);
-      return;
+      break;
     }
     if (!st) break;
-    any = true;
+    s->ran_any = true;
+    if (orbit_copy_kind(st) == 1) {
+      copy_response('G', st, out);
+      s->copy_st = st;
+      s->copy_stmt_pos = (size_t)(p - query);
+      s->query_pos = (size_t)((tail ? tail : p + strlen(p)) - query);
+      s->state = S_COPY_IN;
+      return false;
+    }
     int n = orbit_column_count(st);
     int rc = orbit_step(st);
-    if (rc == ORBIT_ROW || (rc == ORBIT_DONE && n > 0)) pg_send_row_description(st, n, NULL, 0, out);
+    if (rc == ORBIT_DONE && orbit_copy_kind(st) == 2) copy_out(st, out);
+    else if (rc == ORBIT_ROW || (rc == ORBIT_DONE && n > 0)) pg_send_row_description(st, n, NULL, 0, out);
     const char *err = NULL;
     while (rc == ORBIT_ROW) {
       pg_send_data_row(st, n, NULL, 0, out, &err);   /* text format cannot fail */
@@ -209,18 +262,73 @@ static void simple_query(pg_session *s, const char *query, orb_buf *out) {
     if (rc != ORBIT_DONE) {
       pg_send_db_error(s, query, p, out);
       orbit_finalize(st);
-      return;
+      break;
     }
-    size_t at = pg_msg_begin(out, 'C');
-    pg_put_cstr(out, orbit_command_tag(st));
-    pg_msg_end(out, at);
+    command_complete(st, out);
     orbit_finalize(st);
     p = tail;
   }
-  if (!any) {
+  if (!s->ran_any) {
     size_t at = pg_msg_begin(out, 'I');   /* EmptyQueryResponse */
     pg_msg_end(out, at);
   }
+  end_query(s);
+  return true;
+}
+
+/* Messages while a COPY FROM STDIN collects data. */
+static bool copy_in_message(pg_session *s, char type, const uint8_t *body, size_t n, orb_buf *out) {
+  switch (type) {
+  case 'd':
+    if (s->copy_data.len + n > COPY_IN_MAX) {
+      pg_send_error(out, "54000", "COPY data exceeds the server's limit of 1 GiB per statement", NULL, 0);
+      break;
+    }
+    orb_buf_append(&s->copy_data, body, n);
+    return true;
+  case 'H':
+  case 'S':
+    return true;   /* ignored during COPY, as PostgreSQL does */
+  case 'c': {
+    orbit_stmt *st = s->copy_st;
+    orbit_copy_in(st, s->copy_data.data ? s->copy_data.data : "", s->copy_data.len);
+    int rc = orbit_step(st);
+    s->copy_st = NULL;
+    s->state = S_READY;
+    orb_buf_free(&s->copy_data);
+    if (rc != ORBIT_DONE) {
+      pg_send_db_error(s, s->query, s->query + s->copy_stmt_pos, out);
+      orbit_finalize(st);
+      end_query(s);
+      pg_send_ready(s, out);
+      return true;
+    }
+    command_complete(st, out);
+    orbit_finalize(st);
+    if (run_query(s, out)) pg_send_ready(s, out);
+    return true;
+  }
+  case 'f': {
+    char msg[300];
+    snprintf(msg, sizeof msg, "COPY from stdin failed: %.200s", n ? (const char *)body : "");
+    pg_send_error(out, "57014", msg, NULL, 0);
+    break;
+  }
+  default: {
+    char msg[80];
+    snprintf(msg, sizeof msg, "unexpected message type 0x%02X during COPY from stdin", (unsigned char)type);
+    pg_send_error(out, "08P01", msg, NULL, 0);
+    break;
+  }
+  }
+  /* the COPY is abandoned (nothing of it was written), the rest of the query too */
+  orbit_finalize(s->copy_st);
+  s->copy_st = NULL;
+  orb_buf_free(&s->copy_data);
+  s->state = S_READY;
+  end_query(s);
+  pg_send_ready(s, out);
+  return true;
 }
 
 /* --- framing ---------------------------------------------------------------------------------- */
@@ -239,7 +347,10 @@ static bool dispatch(pg_session *s, char type, const uint8_t *body, size_t n, or
       size_t at = pg_msg_begin(out, 'I');
       pg_msg_end(out, at);
     } else {
-      simple_query(s, (const char *)body, out);
+      end_query(s);
+      s->query = orb_strdup((const char *)body);
+      s->ran_any = false;
+      if (!run_query(s, out)) return true;   /* COPY FROM STDIN: ReadyForQuery comes after the data */
     }
     pg_send_ready(s, out);
     return true;
@@ -300,7 +411,8 @@ bool pg_session_feed(pg_session *s, const uint8_t *data, size_t n, orb_buf *out)
         break;
       }
       if (avail < (size_t)len + 1) break;
-      open = dispatch(s, (char)p[0], p + 5, (size_t)len - 4, out);
+      open = s->state == S_COPY_IN ? copy_in_message(s, (char)p[0], p + 5, (size_t)len - 4, out)
+                                   : dispatch(s, (char)p[0], p + 5, (size_t)len - 4, out);
       s->in_off += (size_t)len + 1;
     }
   }

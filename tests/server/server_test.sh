@@ -125,6 +125,32 @@ check "malformed startup gets an error" 0 $?
 out=$(psql -X -Atc "SELECT count(*) FROM t" 2>&1)
 check "still serving after a bad client" "2002" "$out"
 
+out=$(printf '1\tone\n2\t\\N\n3\ttab\\there\n' | psql -X -c "CREATE TABLE cp (a INT PRIMARY KEY, b TEXT)" -c "COPY cp FROM STDIN" -c "COPY cp TO STDOUT" 2>&1)
+check "COPY FROM STDIN and TO STDOUT (text format)" "CREATE TABLE
+COPY 3
+1	one
+2	\N
+3	tab\there" "$out"
+
+out=$(printf '9\tnine\n1\tdup\n' | psql -X -c "COPY cp FROM STDIN" 2>&1; psql -X -Atc "SELECT count(*) FROM cp")
+check "a failing COPY writes nothing" 'ERROR:  duplicate key value violates unique constraint "cp_pkey"
+DETAIL:  Key (a)=(1) already exists.
+3' "$out"
+
+if command -v pgbench >/dev/null; then
+  pgbench -i -s 1 -q >/dev/null 2>&1
+  check "pgbench -i (COPY, VACUUM, ADD PRIMARY KEY)" 0 $?
+  out=$(pgbench -c 2 -t 50 -M extended 2>&1 | grep -E 'processed|failed transactions')
+  check "pgbench TPC-B-like run, two clients, extended protocol" "number of transactions actually processed: 100/100
+number of failed transactions: 0 (0.000%)" "$out"
+  out=$(psql -X -Atc "SELECT count(*) FROM pgbench_history" 2>&1)
+  check "every pgbench transaction left its history row" 100 "$out"
+  h=$(psql -X -Atc "SELECT sum(delta) FROM pgbench_history" 2>&1)
+  a=$(psql -X -Atc "SELECT sum(abalance) FROM pgbench_accounts" 2>&1)
+  t=$(psql -X -Atc "SELECT sum(tbalance) FROM pgbench_tellers" 2>&1)
+  check "balances agree with the history (accounts, tellers)" "$h $h" "$a $t"
+fi
+
 if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then
   "$ORBIT_LIBPQ_CLIENT" "$port"
   check "libpq extended query protocol" 0 $?
