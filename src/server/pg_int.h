@@ -9,7 +9,7 @@
 #include "orbit.h"
 #include "server/pgwire.h"
 
-typedef enum { S_STARTUP, S_READY, S_COPY_IN, S_CLOSED } pg_state;
+typedef enum { S_STARTUP, S_AUTH, S_READY, S_COPY_IN, S_CLOSED } pg_state;
 
 typedef struct pg_prepared pg_prepared;
 typedef struct pg_portal pg_portal;
@@ -20,6 +20,8 @@ struct pg_session {
   orb_buf in;            /* bytes received and not consumed yet */
   size_t in_off;
   orbit_db *db;
+  char *user;                        /* from the startup packet */
+  struct scram_state *scram;         /* during S_AUTH */
   bool skip_to_sync;     /* after an error in an extended-protocol message */
   /* simple query in progress (kept across a COPY FROM STDIN) */
   char *query;

@@ -6,6 +6,7 @@
 
 #include "base/mem.h"
 #include "server/pg_int.h"
+#include "server/scram.h"
 
 #define PROTO_3_0 196608
 #define SSL_REQUEST 80877103
@@ -31,6 +32,8 @@ void pg_session_free(pg_session *s) {
   if (!s) return;
   pg_extended_free(s);
   if (s->copy_st) orbit_finalize(s->copy_st);
+  scram_end(s->scram);
+  orb_free(s->user);
   orb_buf_free(&s->copy_data);
   end_query(s);
   if (s->db) orbit_close(s->db);
@@ -108,6 +111,8 @@ static void send_param(orb_buf *out, const char *name, const char *value) {
 
 /* --- startup --------------------------------------------------------------------------- */
 
+static bool finish_startup(pg_session *s, orb_buf *out);
+
 static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
   /* p: the whole packet after the length (protocol code first) */
   uint32_t code = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -139,12 +144,29 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
     pg_send_error(out, "28000", "no PostgreSQL user name specified in startup packet", NULL, 0);
     return false;
   }
+  s->user = orb_strdup(user);
+  if (s->cfg.users) {
+    /* AuthenticationSASL: the one mechanism offered */
+    size_t at = pg_msg_begin(out, 'R');
+    pg_put_be32(out, 10);
+    pg_put_cstr(out, "SCRAM-SHA-256");
+    orb_buf_putc(out, '\0');
+    pg_msg_end(out, at);
+    s->scram = scram_begin(s->cfg.users, user);
+    s->state = S_AUTH;
+    return true;
+  }
+  return finish_startup(s, out);
+}
+
+/* Authenticated: open the session's handle and tell the client about the server. */
+static bool finish_startup(pg_session *s, orb_buf *out) {
   if (!s->cfg.frames_only && orbit_open(s->cfg.db_path, NULL, &s->db) != ORBIT_OK) {
     pg_send_error(out, "58030", s->db ? orbit_errmsg(s->db) : "out of memory", NULL, 0);
     return false;
   }
   size_t at = pg_msg_begin(out, 'R');
-  pg_put_be32(out, 0);   /* AuthenticationOk: trust */
+  pg_put_be32(out, 0);   /* AuthenticationOk */
   pg_msg_end(out, at);
   send_param(out, "server_version", "15.0 (Orbit " ORBIT_VERSION ")");
   send_param(out, "server_encoding", "UTF8");
@@ -162,6 +184,45 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
   pg_send_ready(s, out);
   s->state = S_READY;
   return true;
+}
+
+/* SASLInitialResponse, then SASLResponse ('p' messages) of SCRAM-SHA-256. */
+static bool auth_message(pg_session *s, char type, const uint8_t *body, size_t n, orb_buf *out) {
+  if (type != 'p') {
+    pg_send_error(out, "08P01", "expected a password response during authentication", NULL, 0);
+    return false;
+  }
+  orb_buf reply = ORB_BUF_INIT;
+  bool ok;
+  int stage;
+  if (!scram_started(s->scram)) {
+    const uint8_t *z = memchr(body, 0, n);
+    size_t off = z ? (size_t)(z - body) + 1 : n;
+    ok = z && strcmp((const char *)body, "SCRAM-SHA-256") == 0 && n - off >= 4;
+    int32_t len = ok ? pg_be32(body + off) : 0;
+    ok = ok && len >= 0 && (size_t)len == n - off - 4 &&
+         scram_server_first(s->scram, (const char *)body + off + 4, (size_t)len, &reply);
+    stage = 11;   /* AuthenticationSASLContinue */
+  } else {
+    ok = scram_server_final(s->scram, (const char *)body, n, &reply);
+    stage = 12;   /* AuthenticationSASLFinal */
+  }
+  if (!ok) {
+    orb_buf_free(&reply);
+    char msg[200];
+    snprintf(msg, sizeof msg, "password authentication failed for user \"%.100s\"", s->user ? s->user : "");
+    pg_send_error(out, "28P01", msg, NULL, 0);
+    return false;
+  }
+  size_t at = pg_msg_begin(out, 'R');
+  pg_put_be32(out, stage);
+  orb_buf_append(out, reply.data, reply.len);
+  pg_msg_end(out, at);
+  orb_buf_free(&reply);
+  if (stage == 11) return true;
+  scram_end(s->scram);
+  s->scram = NULL;
+  return finish_startup(s, out);
 }
 
 /* --- simple query ------------------------------------------------------------------------ */
@@ -411,8 +472,12 @@ bool pg_session_feed(pg_session *s, const uint8_t *data, size_t n, orb_buf *out)
         break;
       }
       if (avail < (size_t)len + 1) break;
-      open = s->state == S_COPY_IN ? copy_in_message(s, (char)p[0], p + 5, (size_t)len - 4, out)
-                                   : dispatch(s, (char)p[0], p + 5, (size_t)len - 4, out);
+      char type = (char)p[0];
+      const uint8_t *body = p + 5;
+      size_t blen = (size_t)len - 4;
+      open = s->state == S_AUTH      ? auth_message(s, type, body, blen, out)
+             : s->state == S_COPY_IN ? copy_in_message(s, type, body, blen, out)
+                                     : dispatch(s, type, body, blen, out);
       s->in_off += (size_t)len + 1;
     }
   }

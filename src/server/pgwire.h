@@ -14,7 +14,7 @@
 **   pg_session_free(s);
 **
 ** Supported today: SSLRequest/GSSENCRequest (answered 'N': no TLS yet),
-** StartupMessage 3.0 with `trust` authentication, ParameterStatus and
+** StartupMessage 3.0 with SCRAM-SHA-256 (scram.h) or `trust` authentication, ParameterStatus and
 ** BackendKeyData, the simple query protocol (several statements per Query,
 ** RowDescription with PostgreSQL type OIDs, DataRow in text format,
 ** CommandComplete, EmptyQueryResponse, ErrorResponse with severity,
@@ -37,6 +37,7 @@ typedef struct pg_config {
   size_t max_message;           /* largest message accepted (bytes) */
   int32_t process_id;           /* BackendKeyData */
   bool frames_only;             /* fuzzing: check messages, run nothing, open no database */
+  const struct scram_users *users;   /* SCRAM-SHA-256 password check; NULL = trust */
 } pg_config;
 
 typedef struct pg_session pg_session;

@@ -19,6 +19,7 @@
 #include "base/mem.h"
 #include "orbit.h"
 #include "server/pgwire.h"
+#include "server/scram.h"
 
 static volatile sig_atomic_t stopping;
 static atomic_int active;
@@ -79,11 +80,21 @@ static void refuse(int fd, const char *sqlstate, const char *msg) {
 }
 
 int pg_server_run(const pg_server_opts *o) {
+  scram_users *users = NULL;
+  if (!o->trust) {
+    orb_err e;
+    orb_err_clear(&e);
+    if (!o->users_file || scram_users_load(o->users_file, &users, &e) != ORB_OK) {
+      fprintf(stderr, "orbitd: %s\n", o->users_file ? e.msg : "no users file (--users FILE) and no --auth trust");
+      return 1;
+    }
+  }
   /* open once up front: a bad directory fails at start, not at the first client */
   orbit_db *db;
   if (orbit_open(o->db_path, NULL, &db) != ORBIT_OK) {
     fprintf(stderr, "orbitd: cannot open database \"%s\": %s\n", o->db_path, db ? orbit_errmsg(db) : "out of memory");
     if (db) orbit_close(db);
+    scram_users_free(users);
     return 1;
   }
   int lfd = socket(AF_INET, SOCK_STREAM, 0);
@@ -96,12 +107,14 @@ int pg_server_run(const pg_server_opts *o) {
   if (inet_pton(AF_INET, o->listen_addr, &sa.sin_addr) != 1) {
     fprintf(stderr, "orbitd: invalid listen address \"%s\" (an IPv4 address is expected)\n", o->listen_addr);
     orbit_close(db);
+    scram_users_free(users);
     return 1;
   }
   if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(lfd, 128) != 0) {
     fprintf(stderr, "orbitd: cannot listen on %s:%d: %s\n", o->listen_addr, o->port, strerror(errno));
     if (lfd >= 0) close(lfd);
     orbit_close(db);
+    scram_users_free(users);
     return 1;
   }
   struct sigaction act;
@@ -127,6 +140,7 @@ int pg_server_run(const pg_server_opts *o) {
     a->cfg.db_path = o->db_path;
     a->cfg.max_message = o->max_message;
     a->cfg.process_id = atomic_fetch_add(&next_pid, 1);
+    a->cfg.users = users;
     atomic_fetch_add(&active, 1);
     pthread_t t;
     if (pthread_create(&t, NULL, serve, a) != 0) {
@@ -143,6 +157,7 @@ int pg_server_run(const pg_server_opts *o) {
   ** roll back what is open; committed work is already in the log */
   for (int i = 0; i < 100 && atomic_load(&active) > 0; i++) usleep(50000);
   orbit_close(db);
+  if (atomic_load(&active) == 0) scram_users_free(users);   /* else a late session may still read it */
   fprintf(stderr, "orbitd: shut down\n");
   return 0;
 }

@@ -14,6 +14,8 @@ typedef struct pg_server_opts {
   int port;                  /* -p, default 5432 */
   int max_connections;       /* default 100 */
   size_t max_message;        /* default 64 MiB */
+  const char *users_file;    /* --users: SCRAM-SHA-256 users (scram.h); NULL with trust = true */
+  int trust;                 /* --auth trust: no passwords */
 } pg_server_opts;
 
 /* Listen and serve until SIGINT/SIGTERM; returns a process exit status.

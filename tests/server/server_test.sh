@@ -25,7 +25,7 @@ check() {
   fi
 }
 
-check "no authentication unless --auth trust is given" 2 "$refused"
+check "no server without users unless --auth trust is given" 2 "$refused"
 
 out=$(psql -X -Atc "CREATE TABLE t (id BIGINT PRIMARY KEY, s TEXT, amount DECIMAL(10,2), ts TIMESTAMP); INSERT INTO t VALUES (1, 'a', 9.5, '2026-01-01 10:00'), (2, NULL, NULL, NULL)" 2>&1)
 check "several statements in one query" "CREATE TABLE
@@ -155,6 +155,31 @@ if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then
   "$ORBIT_LIBPQ_CLIENT" "$port"
   check "libpq extended query protocol" 0 $?
 fi
+
+# SCRAM-SHA-256 against libpq's implementation: a password in clear and a
+# verifier in PostgreSQL's format (computed here with Python's hashlib)
+verifier=$(python3 - <<'PY'
+import base64, hashlib, hmac
+salt = b"orbit-test-salt!"
+salted = hashlib.pbkdf2_hmac("sha256", b"pw2", salt, 4096)
+ck = hmac.new(salted, b"Client Key", "sha256").digest()
+sk = hmac.new(salted, b"Server Key", "sha256").digest()
+b = lambda x: base64.b64encode(x).decode()
+print(f"SCRAM-SHA-256$4096:{b(salt)}${b(hashlib.sha256(ck).digest())}:{b(sk)}")
+PY
+)
+printf '# who may connect\nalice:secret\ncarol:%s\n' "$verifier" > "$dir/users"
+sport=$((port + 1))
+"$orbitd" -D "$dir/db3" -p "$sport" --users "$dir/users" > "$dir/log2" 2>&1 &
+spid=$!
+for _ in $(seq 50); do PGPASSWORD=secret psql -X -p "$sport" -U alice -Atc "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
+out=$(PGPASSWORD=secret psql -X -p "$sport" -U alice -Atc "SELECT 'alice in'" 2>&1; PGPASSWORD=pw2 psql -X -p "$sport" -U carol -Atc "SELECT 'carol in'" 2>&1)
+check "SCRAM-SHA-256 logins (clear password, PostgreSQL verifier)" "alice in
+carol in" "$out"
+out=$(PGPASSWORD=wrong psql -X -p "$sport" -U alice -Atc "SELECT 1" 2>&1 | sed 's/.*failed: //'; PGPASSWORD=x psql -X -p "$sport" -U nobody -Atc "SELECT 1" 2>&1 | sed 's/.*failed: //')
+check "wrong password and unknown user refused alike" 'ERROR:  password authentication failed for user "alice"
+ERROR:  password authentication failed for user "nobody"' "$out"
+kill -TERM $spid; wait $spid
 
 kill -TERM $pid
 for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done

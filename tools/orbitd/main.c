@@ -1,7 +1,6 @@
 /* tools/orbitd/main.c — orbitd: serve an Orbit database over the PostgreSQL
 ** protocol.  Flags in PostgreSQL's manner: orbitd -D DBDIR [-p PORT]
 ** [--listen ADDR] [--max-connections N]. */
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,18 +10,17 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: orbitd -D DBDIR [-p PORT] [--listen ADDR] [--max-connections N] [--auth trust]\n"
+          "usage: orbitd -D DBDIR [-p PORT] [--listen ADDR] [--max-connections N] [--users FILE] [--auth scram|trust]\n"
           "  -D DBDIR              database directory (created if missing)\n"
           "  -p PORT               TCP port (default 5432)\n"
           "  --listen ADDR         IPv4 address to listen on (default 127.0.0.1)\n"
           "  --max-connections N   refuse clients beyond N (default 100)\n"
-          "  --auth trust          client authentication; required, as trust is all there is so far\n"
-          "                        (every client that can reach the listen address gets in)\n");
+          "  --users FILE          who may connect: lines name:password or name:SCRAM-SHA-256$... verifiers\n"
+          "  --auth scram|trust    SCRAM-SHA-256 passwords (default; needs --users) or trust (everyone gets in)\n");
 }
 
 int main(int argc, char **argv) {
-  pg_server_opts o = {NULL, "127.0.0.1", 5432, 100, (size_t)64 << 20};
-  bool trust = false;
+  pg_server_opts o = {NULL, "127.0.0.1", 5432, 100, (size_t)64 << 20, NULL, 0};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -30,12 +28,15 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "-p") == 0 && v) o.port = atoi(argv[++i]);
     else if (strcmp(a, "--listen") == 0 && v) o.listen_addr = argv[++i];
     else if (strcmp(a, "--max-connections") == 0 && v) o.max_connections = atoi(argv[++i]);
+    else if (strcmp(a, "--users") == 0 && v) o.users_file = argv[++i];
     else if (strcmp(a, "--auth") == 0 && v) {
-      if (strcmp(argv[++i], "trust") != 0) {
-        fprintf(stderr, "orbitd: --auth %s is not supported yet (only trust)\n", argv[i]);
+      i++;
+      if (strcmp(argv[i], "trust") == 0) o.trust = 1;
+      else if (strcmp(argv[i], "scram") == 0 || strcmp(argv[i], "scram-sha-256") == 0) o.trust = 0;
+      else {
+        fprintf(stderr, "orbitd: unknown --auth method \"%s\" (scram or trust)\n", argv[i]);
         return 2;
       }
-      trust = true;
     } else if (strcmp(a, "--version") == 0) {
       printf("orbitd %s\n", orbit_version());
       return 0;
@@ -53,11 +54,10 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  if (!trust) {
-    /* password authentication (SCRAM-SHA-256) is not built yet; accepting
-    ** everyone must be asked for explicitly */
-    fprintf(stderr, "orbitd: only trust authentication exists so far: start with --auth trust "
-                    "(every client that can reach the listen address gets in)\n");
+  if (!o.trust && !o.users_file) {
+    /* passwords are the default; accepting everyone must be asked for */
+    fprintf(stderr, "orbitd: give the users who may connect (--users FILE, lines name:password) "
+                    "or --auth trust to let every client in\n");
     return 2;
   }
   if (o.port <= 0 || o.port > 65535 || o.max_connections <= 0) {
