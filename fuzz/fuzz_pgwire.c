@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  pg_config cfg = {"/nonexistent", 1 << 20, 42, true};
+  pg_config cfg = {.db_path = "/nonexistent", .max_message = 1 << 20, .process_id = 42, .frames_only = true};
   pg_session *s = pg_session_new(&cfg);
   orb_buf out = ORB_BUF_INIT;
   size_t cut = size ? data[0] % (size + 1) : 0;
