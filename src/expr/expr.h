@@ -53,6 +53,7 @@ typedef enum orb_cmp_op { ORB_CMP_EQ, ORB_CMP_NE, ORB_CMP_LT, ORB_CMP_LE, ORB_CM
 #define ORB_EF_NEGATE   0x1
 #define ORB_EF_ICASE    0x2
 #define ORB_EF_HAS_ELSE 0x4
+#define ORB_EF_ASSIGN   0x8   /* CAST: assignment to a column (VARCHAR(n) errors instead of truncating) */
 
 struct orb_func;
 typedef struct orb_expr {

@@ -144,6 +144,10 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
       *out = orb_null((orb_type_id)x->type.id);
       return ORB_OK;
     }
+    if ((x->flags & ORB_EF_ASSIGN) && a.type == ORB_T_TEXT) {
+      /* assignment: the value is checked by the type's input rules, which refuse overlong text */
+      return at(x, orb_value_from_text(a.u.s, a.len, x->type, ctx->arena, out, err), err);
+    }
     return at(x, orb_value_cast(&a, x->type, ctx->arena, out, err), err);
   case ORB_E_ARITH:
     if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;

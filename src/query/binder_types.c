@@ -166,7 +166,10 @@ orb_status oql_coerce_assign(oql_binder *b, orb_expr **px, orb_type t, const cha
     orb_buf_free(&tb);
     return st;
   }
-  return oql_coerce(b, px, t, e);
+  orb_status st = oql_coerce(b, px, t, e);
+  /* an assignment cast to VARCHAR(n) refuses long values instead of cutting them */
+  if (st == ORB_OK && (*px)->kind == ORB_E_CAST && t.id == ORB_T_TEXT && t.maxlen) (*px)->flags |= ORB_EF_ASSIGN;
+  return st;
 }
 
 orb_status oql_unify(oql_binder *b, orb_expr **x, orb_expr **y, int pos, orb_err *e) {
