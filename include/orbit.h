@@ -144,6 +144,10 @@ int orbit_errpos(orbit_db *db, int *line, int *column);
 ** failed transaction block: only ROLLBACK/COMMIT are accepted). */
 char orbit_txn_status(orbit_db *db);
 
+/* Stop the statement running on db (from another thread): it fails with
+** SQLSTATE 57014, its changes undone.  A no-op when nothing runs. */
+void orbit_interrupt(orbit_db *db);
+
 /* Write a checkpoint now (snapshot of the hot tier, truncate the WAL). */
 int orbit_checkpoint(orbit_db *db);
 

@@ -144,6 +144,10 @@ const char *orbit_errcode_sqlstate(orbit_db *db) {
 
 int orbit_erroffset(orbit_db *db) { return db && db->err.code != ORB_OK ? db->err.pos : 0; }
 
+void orbit_interrupt(orbit_db *db) {
+  if (db) oql_session_interrupt(db->sess);
+}
+
 char orbit_txn_status(orbit_db *db) { return db ? oql_session_txn_status(db->sess) : 'I'; }
 
 int orbit_errpos(orbit_db *db, int *line, int *column) {

@@ -44,7 +44,16 @@ typedef struct oql_rt {
   orb_eval_ctx ctx;      /* ctx.arena == &tmp; params point to the statement's */
   orb_arena tmp;         /* per-row temporaries (see above) */
   bool analyze;          /* EXPLAIN ANALYZE: operators count rows and time */
+  /* stopping a running statement: a flag another thread may set (cancel)
+  ** and a deadline (statement_timeout, CLOCK_MONOTONIC ns, 0 = none); both
+  ** are looked at every few hundred rows by oql_op_next */
+  const _Atomic(bool) *interrupt;
+  int64_t deadline_ns;
+  uint32_t tick;
 } oql_rt;
+
+/* 57014 if the statement was cancelled or ran out of time (checked now). */
+orb_status oql_rt_check(oql_rt *rt, orb_err *e);
 
 typedef struct oql_op oql_op;
 

@@ -1,6 +1,7 @@
 /* query/exec_core.c — operator driving, runtime context, row copies (see exec.h). */
 #include "query/exec.h"
 
+#include <stdatomic.h>
 #include <time.h>
 
 static int64_t now_ns(void) {
@@ -18,7 +19,19 @@ orb_status oql_op_open(oql_op *op, oql_rt *rt, orb_err *e) {
   return st;
 }
 
+orb_status oql_rt_check(oql_rt *rt, orb_err *e) {
+  if (rt->interrupt && atomic_load(rt->interrupt))
+    return orb_err_setx(e, ORB_ERR_CONSTRAINT, "57014", 0, "canceling statement due to user request");
+  if (rt->deadline_ns && now_ns() > rt->deadline_ns)
+    return orb_err_setx(e, ORB_ERR_CONSTRAINT, "57014", 0, "canceling statement due to statement timeout");
+  return ORB_OK;
+}
+
 orb_status oql_op_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e) {
+  if ((++rt->tick & 255) == 0 && (rt->interrupt || rt->deadline_ns)) {
+    orb_status st = oql_rt_check(rt, e);
+    if (st != ORB_OK) return st;
+  }
   if (!rt->analyze) return op->vt->next(op, rt, row, e);
   int64_t t0 = now_ns();
   orb_status st = op->vt->next(op, rt, row, e);
@@ -47,6 +60,9 @@ void oql_rt_init(oql_rt *rt, orb_db *db) {
   rt->ctx.nparams = 0;
   rt->ctx.stmt_time = 0;
   rt->analyze = false;
+  rt->interrupt = NULL;
+  rt->deadline_ns = 0;
+  rt->tick = 0;
 }
 
 void oql_rt_free(oql_rt *rt) { orb_arena_free(&rt->tmp); }

@@ -41,7 +41,8 @@ static orb_status scan_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_e
     }
     orb_arena_reset(&s->arena);
     s->pos = 0;
-    orb_status st = orb_table_scan_next(s->scan, s->batch, e);
+    orb_status st = oql_rt_check(rt, e);   /* a scan may read many batches before it has a row */
+    if (st == ORB_OK) st = orb_table_scan_next(s->scan, s->batch, e);
     if (st != ORB_OK) return st;
     if (s->batch->nrows == 0) s->done = true;
   }

@@ -15,6 +15,8 @@ const oql_token *oql_p_peek(oql_parser *p, int k) {
 
 const oql_token *oql_p_tok(oql_parser *p) { return oql_p_peek(p, 0); }
 
+bool oql_p_at_end(oql_parser *p) { return p->i >= p->ntoks - 1; }
+
 void oql_p_advance(oql_parser *p) {
   if (p->i < p->ntoks - 1) p->i++;
 }

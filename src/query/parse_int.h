@@ -26,6 +26,9 @@ typedef struct oql_parser {
 const oql_token *oql_p_tok(oql_parser *p);
 const oql_token *oql_p_peek(oql_parser *p, int k);
 void oql_p_advance(oql_parser *p);
+/* Whether the current token is the statement's last (EOF or its ';'):
+** advancing no longer moves, so loops that skip tokens must stop here. */
+bool oql_p_at_end(oql_parser *p);
 /* Whether the current token is the keyword kw (unquoted word) / operator op. */
 bool oql_p_is(oql_parser *p, const char *kw);
 bool oql_p_is_op(oql_parser *p, const char *op);

@@ -418,7 +418,7 @@ static orb_status p_set(oql_parser *p, oql_stmt_ast *s) {
   }
   if (!oql_p_accept(p, "to") && !oql_p_accept_op(p, "=")) return oql_p_syntax(p);
   int from = p->i;
-  while (oql_p_tok(p)->kind != OQL_T_EOF && !oql_p_is_op(p, ";")) oql_p_advance(p);
+  while (!oql_p_at_end(p)) oql_p_advance(p);
   if (p->i == from) return oql_p_syntax(p);
   const oql_token *v = &p->toks[from];
   s->value = p->i == from + 1 && (v->kind == OQL_T_STRING || v->kind == OQL_T_IDENT || v->kind == OQL_T_QIDENT)
@@ -466,7 +466,7 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     s->kind = OQL_S_VACUUM;
     s->analyze = w[0] == 'a';   /* ANALYZE rather than VACUUM: the command tag */
     if (oql_p_accept_op(p, "(")) {   /* (option [value], ...) */
-      while (!oql_p_is_op(p, ")") && oql_p_tok(p)->kind != OQL_T_EOF) oql_p_advance(p);
+      while (!oql_p_is_op(p, ")") && !oql_p_at_end(p)) oql_p_advance(p);
       if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
     }
     while (oql_p_is(p, "full") || oql_p_is(p, "freeze") || oql_p_is(p, "verbose") || oql_p_is(p, "analyze") ||

@@ -2,6 +2,7 @@
 #include "query/session.h"
 
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <stdio.h>
 #include <strings.h>
@@ -42,7 +43,21 @@ struct oql_session {
   orb_wset *txn;            /* open transaction (BEGIN), NULL if none */
   bool txn_failed;          /* an error happened inside it: only ROLLBACK/COMMIT allowed */
   char *values[NSETTINGS];  /* current values (heap) */
+  _Atomic(bool) interrupt;  /* set by oql_session_interrupt (another thread) */
 };
+
+void oql_session_interrupt(oql_session *s) { atomic_store(&s->interrupt, true); }
+
+/* statement_timeout in milliseconds ("0", "250", "250ms", "5s", "1min"). */
+static int64_t timeout_ms(const char *v) {
+  char *end;
+  double n = strtod(v, &end);
+  while (*end == ' ') end++;
+  if (strcmp(end, "s") == 0) n *= 1000;
+  else if (strcmp(end, "min") == 0) n *= 60000;
+  else if (strcmp(end, "h") == 0) n *= 3600000;
+  return n > 0 ? (int64_t)n : 0;
+}
 
 oql_session *oql_session_new(orb_db *db, bool sync_commit) {
   oql_session *s = orb_calloc(1, sizeof *s);
@@ -315,6 +330,13 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   st->rt.ctx.params = st->params;
   st->rt.ctx.nparams = st->nparams;
   st->rt.ctx.stmt_time = now_us();
+  /* a cancel request meant for an earlier statement does not stop this one */
+  atomic_store(&s->interrupt, false);
+  st->rt.interrupt = &s->interrupt;
+  int64_t tmo = timeout_ms(s->values[find_setting("statement_timeout")]);
+  struct timespec mono;
+  clock_gettime(CLOCK_MONOTONIC, &mono);
+  st->rt.deadline_ns = tmo ? (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec + tmo * 1000000LL : 0;
   st->rt.analyze = false;
   orb_status rc;
   if (st->b.writes) {

@@ -51,6 +51,8 @@ bool oql_session_in_txn(const oql_session *s);
 /* PostgreSQL's transaction status letter: 'I' idle, 'T' in a transaction
 ** block, 'E' in a failed transaction block. */
 char oql_session_txn_status(const oql_session *s);
+/* Ask the statement running in s (if any) to stop with 57014; safe from any thread. */
+void oql_session_interrupt(oql_session *s);
 
 /* Parse, bind and plan the first statement of sql.  *tail (if not NULL) is
 ** set past it.  *out is NULL when sql holds only whitespace and comments. */

@@ -28,6 +28,8 @@ pg_session *pg_session_new(const pg_config *cfg) {
   return s;
 }
 
+struct orbit_db *pg_session_db(const pg_session *s) { return s->db; }
+
 void pg_session_free(pg_session *s) {
   if (!s) return;
   pg_extended_free(s);
@@ -120,7 +122,10 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
     orb_buf_putc(out, 'N');   /* no encryption: the client may go on in the clear */
     return true;
   }
-  if (code == CANCEL_REQUEST) return false;   /* nothing runs long enough to cancel yet */
+  if (code == CANCEL_REQUEST) {
+    if (n >= 12 && s->cfg.cancel) s->cfg.cancel(pg_be32(p + 4), pg_be32(p + 8));
+    return false;   /* PostgreSQL closes the cancel connection without a reply */
+  }
   if (code != PROTO_3_0) {
     pg_send_error(out, "0A000", "unsupported frontend protocol: only 3.0 is spoken", NULL, 0);
     return false;
@@ -179,7 +184,7 @@ static bool finish_startup(pg_session *s, orb_buf *out) {
   send_param(out, "application_name", "");
   at = pg_msg_begin(out, 'K');
   pg_put_be32(out, s->cfg.process_id);
-  pg_put_be32(out, (int32_t)(s->cfg.process_id * 2654435761u));
+  pg_put_be32(out, s->cfg.secret_key);
   pg_msg_end(out, at);
   pg_send_ready(s, out);
   s->state = S_READY;

@@ -17,7 +17,8 @@
 ** StartupMessage 3.0 with SCRAM-SHA-256 (scram.h) or `trust` authentication, ParameterStatus and
 ** BackendKeyData, the simple query protocol (several statements per Query,
 ** RowDescription with PostgreSQL type OIDs, DataRow in text format,
-** CommandComplete, EmptyQueryResponse, ErrorResponse with severity,
+** CommandComplete, EmptyQueryResponse, CancelRequest (passed to cfg.cancel),
+** ErrorResponse with severity,
 ** SQLSTATE, message, detail and position), ReadyForQuery with the
 ** transaction status, Terminate.  A malformed or oversized message gets an
 ** ErrorResponse (08P01 / 54000) and the connection is closed; nothing else
@@ -35,7 +36,10 @@
 typedef struct pg_config {
   const char *db_path;          /* the database directory every session opens */
   size_t max_message;           /* largest message accepted (bytes) */
-  int32_t process_id;           /* BackendKeyData */
+  int32_t process_id;           /* BackendKeyData: identifies the session to CancelRequest */
+  int32_t secret_key;           /* BackendKeyData: random, proves a CancelRequest */
+  /* CancelRequest(pid, secret) arrived on this connection (it closes after) */
+  void (*cancel)(int32_t process_id, int32_t secret_key);
   bool frames_only;             /* fuzzing: check messages, run nothing, open no database */
   const struct scram_users *users;   /* SCRAM-SHA-256 password check; NULL = trust */
 } pg_config;
@@ -48,6 +52,8 @@ pg_session *pg_session_new(const pg_config *cfg);
 ** startup); replies already in `out` should still be sent. */
 bool pg_session_feed(pg_session *s, const uint8_t *data, size_t n, orb_buf *out);
 void pg_session_free(pg_session *s);
+/* The session's database handle once started up (NULL before). */
+struct orbit_db *pg_session_db(const pg_session *s);
 
 /* The PostgreSQL type OID and typlen for an orbit_type (orbit.h). */
 int32_t pg_type_oid(int orbit_type);

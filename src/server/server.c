@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -35,12 +36,50 @@ typedef struct conn_args {
   pg_config cfg;
 } conn_args;
 
+/* Sessions a CancelRequest can reach: (pid, secret) -> database handle,
+** entered once the session has started up, removed before it closes. */
+typedef struct live_session {
+  int32_t pid, secret;
+  orbit_db *db;
+} live_session;
+
+static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
+static live_session *live;
+static int nlive, caplive;
+
+static void live_add(int32_t pid, int32_t secret, orbit_db *db) {
+  pthread_mutex_lock(&live_mu);
+  if (nlive == caplive) {
+    caplive = caplive ? caplive * 2 : 64;
+    live = orb_realloc(live, sizeof *live * (size_t)caplive);
+  }
+  live[nlive++] = (live_session){pid, secret, db};
+  pthread_mutex_unlock(&live_mu);
+}
+
+static void live_remove(int32_t pid) {
+  pthread_mutex_lock(&live_mu);
+  for (int i = 0; i < nlive; i++)
+    if (live[i].pid == pid) {
+      live[i] = live[--nlive];
+      break;
+    }
+  pthread_mutex_unlock(&live_mu);
+}
+
+static void cancel_session(int32_t pid, int32_t secret) {
+  pthread_mutex_lock(&live_mu);
+  for (int i = 0; i < nlive; i++)
+    if (live[i].pid == pid && live[i].secret == secret) orbit_interrupt(live[i].db);
+  pthread_mutex_unlock(&live_mu);
+}
+
 static void *serve(void *p) {
   conn_args *a = p;
   pg_session *s = pg_session_new(&a->cfg);
   orb_buf out = ORB_BUF_INIT;
   uint8_t buf[65536];
-  bool open = true;
+  bool open = true, listed = false;
   while (open && !stopping) {
     struct pollfd pfd = {a->fd, POLLIN, 0};
     int pr = poll(&pfd, 1, 500);
@@ -50,8 +89,13 @@ static void *serve(void *p) {
     if (n <= 0) break;   /* client went away */
     orb_buf_reset(&out);
     open = pg_session_feed(s, buf, (size_t)n, &out);
+    if (!listed && pg_session_db(s)) {
+      live_add(a->cfg.process_id, a->cfg.secret_key, pg_session_db(s));
+      listed = true;
+    }
     if (out.len && orb_write_full(a->fd, out.data, out.len, "client socket", NULL) != ORB_OK) break;
   }
+  if (listed) live_remove(a->cfg.process_id);
   orb_buf_free(&out);
   pg_session_free(s);   /* rolls back an open transaction */
   close(a->fd);
@@ -141,6 +185,9 @@ int pg_server_run(const pg_server_opts *o) {
     a->cfg.max_message = o->max_message;
     a->cfg.process_id = atomic_fetch_add(&next_pid, 1);
     a->cfg.users = users;
+    a->cfg.cancel = cancel_session;
+    if (getrandom(&a->cfg.secret_key, sizeof a->cfg.secret_key, 0) != (ssize_t)sizeof a->cfg.secret_key)
+      a->cfg.secret_key = (int32_t)random();
     atomic_fetch_add(&active, 1);
     pthread_t t;
     if (pthread_create(&t, NULL, serve, a) != 0) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int fails;
 
@@ -109,6 +110,22 @@ int main(int argc, char **argv) {
   r = PQexec(c, "SELECT count(*) FROM kv");
   CHECK(PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "100") == 0, "after errors: %s", PQerrorMessage(c));
   PQclear(r);
+  /* a long statement stopped by a cancel request from "another terminal" */
+  CHECK(PQsendQuery(c, "SELECT count(*) FROM generate_series(1, 2000000000) g") == 1, "send: %s", PQerrorMessage(c));
+  usleep(200000);
+  PGcancel *cancel = PQgetCancel(c);
+  char errbuf[256];
+  CHECK(cancel && PQcancel(cancel, errbuf, sizeof errbuf) == 1, "cancel: %s", errbuf);
+  PQfreeCancel(cancel);
+  r = PQgetResult(c);
+  const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  CHECK(code && strcmp(code, "57014") == 0, "cancelled statement: %s", PQresultErrorMessage(r));
+  PQclear(r);
+  while ((r = PQgetResult(c)) != NULL) PQclear(r);
+  r = PQexec(c, "SELECT 1");
+  CHECK(PQntuples(r) == 1, "after cancel: %s", PQerrorMessage(c));
+  PQclear(r);
+
   PQfinish(c);
   if (fails) return 1;
   puts("libpq client: all checks passed");
