@@ -199,14 +199,12 @@ static orb_status special_call(oql_parser *p, const char *name, oql_expr_ast *x,
     return ORB_OK;
   }
   if (strcmp(name, "position") == 0) {
-    int save = p->i;
-    if ((st = p_other(p, &a)) != ORB_OK || !oql_p_accept(p, "in")) {
-      p->i = save;
-      orb_err_clear(p->e);
-      *done = false;
-      return ORB_OK;
-    }
-    if ((st = p_other(p, &b)) != ORB_OK) return st;
+    /* PostgreSQL's only form is position(a IN b), both operands above the
+    ** IN/LIKE level; no fallback to a plain argument list, whose re-parse
+    ** of nested position( calls would take exponential time */
+    if ((st = p_other(p, &a)) != ORB_OK || (st = oql_p_expect(p, "in")) != ORB_OK ||
+        (st = p_other(p, &b)) != ORB_OK)
+      return st;
     oql_plist_add(p, l, a);
     oql_plist_add(p, l, b);
     return ORB_OK;
@@ -263,7 +261,19 @@ static orb_status special_call(oql_parser *p, const char *name, oql_expr_ast *x,
   return ORB_OK;
 }
 
+static orb_status p_call_args(oql_parser *p, const char *name, int pos, oql_expr_ast **out);
+
+/* Calls nest without passing through oql_p_expr (position(a IN b) parses its
+** operands a level lower), so they count towards the depth limit themselves. */
 static orb_status p_call(oql_parser *p, const char *name, int pos, oql_expr_ast **out) {
+  orb_status st = oql_p_enter(p);
+  if (st != ORB_OK) return st;
+  st = p_call_args(p, name, pos, out);
+  oql_p_leave(p);
+  return st;
+}
+
+static orb_status p_call_args(oql_parser *p, const char *name, int pos, oql_expr_ast **out) {
   oql_expr_ast *x = oql_p_new_expr(p, OQL_X_CALL, pos);
   x->name = name;
   oql_p_advance(p); /* ( */

@@ -6,7 +6,11 @@
 
 bool oql_p_starts_query(oql_parser *p) {
   int k = 0;
-  while (oql_p_peek(p, k)->kind == OQL_T_OP && strcmp(oql_p_peek(p, k)->text, "(") == 0) k++;
+  while (oql_p_peek(p, k)->kind == OQL_T_OP && strcmp(oql_p_peek(p, k)->text, "(") == 0) {
+    /* deeper than the parser may nest either way: say yes and let the
+    ** depth check report it, rather than rescan the run at every level */
+    if (++k > OQL_MAX_DEPTH) return true;
+  }
   return oql_p_peek_is(p, k, "select") || oql_p_peek_is(p, k, "values");
 }
 
@@ -96,10 +100,7 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
   orb_status st;
   if (oql_p_is_op(p, "(")) {
     if (oql_p_starts_query(p)) {
-      bool values = false;
-      int k = 1;
-      while (oql_p_peek(p, k)->kind == OQL_T_OP && strcmp(oql_p_peek(p, k)->text, "(") == 0) k++;
-      values = oql_p_peek_is(p, k, "values") && k == 1;
+      bool values = oql_p_peek_is(p, 1, "values");
       oql_p_advance(p);
       if ((st = oql_p_enter(p)) != ORB_OK) return st;
       st = oql_p_select(p, &f->sub);
