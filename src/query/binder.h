@@ -40,7 +40,10 @@ typedef enum oql_skind {
   OQL_S_COMMIT,
   OQL_S_ROLLBACK,
   OQL_S_TRUNCATE,
-  OQL_S_VACUUM      /* VACUUM / ANALYZE: accepted, nothing to do (see binder_stmt.c) */
+  OQL_S_VACUUM,     /* VACUUM / ANALYZE: accepted, nothing to do (see binder_stmt.c) */
+  OQL_S_SAVEPOINT,  /* SAVEPOINT name (setting = name) */
+  OQL_S_RELEASE,    /* RELEASE [SAVEPOINT] name */
+  OQL_S_ROLLBACK_TO /* ROLLBACK TO [SAVEPOINT] name */
 } oql_skind;
 
 typedef enum oql_alter_kind {

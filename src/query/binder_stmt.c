@@ -92,6 +92,11 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     }
     out->analyze = ast->analyze;
     return ORB_OK;
+  case OQL_S_SAVEPOINT:
+  case OQL_S_RELEASE:
+  case OQL_S_ROLLBACK_TO:
+    out->setting = ast->setting;
+    return ORB_OK;
   case OQL_S_CHECKPOINT:
   case OQL_S_BEGIN:
   case OQL_S_COMMIT:

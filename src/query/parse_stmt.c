@@ -563,6 +563,13 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     s->kind = OQL_S_SET;
     return p_set(p, s);
   }
+  if (strcmp(w, "savepoint") == 0 || strcmp(w, "release") == 0) {
+    s->kind = w[0] == 's' ? OQL_S_SAVEPOINT : OQL_S_RELEASE;
+    oql_p_advance(p);
+    if (s->kind == OQL_S_RELEASE) oql_p_accept(p, "savepoint");
+    int pos;
+    return oql_p_ident(p, &s->setting, &pos);
+  }
   if (strcmp(w, "checkpoint") == 0) {
     oql_p_advance(p);
     s->kind = OQL_S_CHECKPOINT;
@@ -587,9 +594,13 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
   if (strcmp(w, "rollback") == 0 || strcmp(w, "abort") == 0) {
     oql_p_advance(p);
     if (!oql_p_accept(p, "transaction")) oql_p_accept(p, "work");
-    if (oql_p_is(p, "to"))
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "savepoints are not supported yet");
     s->kind = OQL_S_ROLLBACK;
+    if (oql_p_accept(p, "to")) {
+      oql_p_accept(p, "savepoint");
+      s->kind = OQL_S_ROLLBACK_TO;
+      int pos;
+      return oql_p_ident(p, &s->setting, &pos);
+    }
     return ORB_OK;
   }
   return oql_p_syntax(p);

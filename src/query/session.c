@@ -44,7 +44,17 @@ struct oql_session {
   bool txn_failed;          /* an error happened inside it: only ROLLBACK/COMMIT allowed */
   char *values[NSETTINGS];  /* current values (heap) */
   _Atomic(bool) interrupt;  /* set by oql_session_interrupt (another thread) */
+  /* inside BEGIN ... COMMIT: the savepoints (innermost last) and where the
+  ** running statement started, so a failing statement undoes only itself */
+  struct { char *name; orb_wset_savepoint sp; } *savepoints;
+  int nsavepoints;
+  orb_wset_savepoint stmt_start;
+  bool stmt_started;
 };
+
+static void drop_savepoints(oql_session *s, int keep) {
+  while (s->nsavepoints > keep) orb_free(s->savepoints[--s->nsavepoints].name);
+}
 
 void oql_session_interrupt(oql_session *s) { atomic_store(&s->interrupt, true); }
 
@@ -73,6 +83,8 @@ oql_session *oql_session_new(orb_db *db, bool sync_commit) {
 void oql_session_free(oql_session *s) {
   if (!s) return;
   if (s->txn) orb_wset_abort(s->txn);
+  drop_savepoints(s, 0);
+  orb_free(s->savepoints);
   for (int i = 0; i < NSETTINGS; i++) orb_free(s->values[i]);
   orb_free(s);
 }
@@ -197,7 +209,7 @@ static orb_status compile(oql_stmt *st, const char *sql, const char **tail, bool
   return ORB_OK;
 }
 
-static void fail_txn(oql_session *s);
+static void fail_txn(oql_session *s, bool undo_statement);
 
 orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, orb_err *e) {
   *out = NULL;
@@ -217,7 +229,7 @@ orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const ch
   if (rc != ORB_OK || empty) {
     st->sql = NULL;
     oql_finalize(st);
-    if (rc != ORB_OK) fail_txn(s);   /* as in PostgreSQL, any error aborts the transaction block */
+    if (rc != ORB_OK) fail_txn(s, false);   /* as in PostgreSQL, any error aborts the transaction block */
     return rc;
   }
   st->sql = orb_strndup(sql, t ? (size_t)(t - sql) : strlen(sql));
@@ -256,13 +268,28 @@ static void finish_rows(oql_stmt *st) {
   }
 }
 
-/* An error inside BEGIN ... COMMIT rolls the transaction back. */
-static void fail_txn(oql_session *s) {
+/* An error inside BEGIN ... COMMIT: the failing statement's changes are
+** undone and the block is marked failed (only ROLLBACK, ROLLBACK TO a
+** savepoint or COMMIT, which then rolls back, are accepted), as in PostgreSQL. */
+static void fail_txn(oql_session *s, bool undo_statement) {
   if (s->txn) {
-    orb_wset_abort(s->txn);
-    s->txn = NULL;
+    if (undo_statement && s->stmt_started) orb_wset_rollback_to_savepoint(s->txn, s->stmt_start);
     s->txn_failed = true;
   }
+  s->stmt_started = false;
+}
+
+static void end_txn(oql_session *s) {
+  s->txn = NULL;
+  s->txn_failed = false;
+  s->stmt_started = false;
+  drop_savepoints(s, 0);
+}
+
+static int find_savepoint(oql_session *s, const char *name) {
+  for (int i = s->nsavepoints - 1; i >= 0; i--)
+    if (strcmp(s->savepoints[i].name, name) == 0) return i;
+  return -1;
 }
 
 static int64_t now_us(void) {
@@ -273,6 +300,8 @@ static int64_t now_us(void) {
 
 static orb_status txn_control(oql_stmt *st, orb_err *e) {
   oql_session *s = st->sess;
+  const char *name = st->b.setting;
+  int i;
   switch (st->b.kind) {
   case OQL_S_BEGIN:
     if (s->txn_failed)
@@ -283,21 +312,56 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
     return ORB_OK;
   case OQL_S_COMMIT:
     if (s->txn_failed) {
-      s->txn_failed = false;
+      orb_wset_abort(s->txn);
+      end_txn(s);
       snprintf(st->tag, sizeof st->tag, "ROLLBACK");
       return ORB_OK;
     }
     snprintf(st->tag, sizeof st->tag, "COMMIT");
     if (s->txn) {
       orb_wset *ws = s->txn;
-      s->txn = NULL;
+      end_txn(s);
       return orb_wset_commit(ws, e);
+    }
+    return ORB_OK;
+  case OQL_S_SAVEPOINT:
+    if (!s->txn)
+      return orb_err_setx(e, ORB_ERR_MISUSE, "25P01", 0, "SAVEPOINT can only be used in transaction blocks");
+    if (s->txn_failed)
+      return orb_err_setx(e, ORB_ERR_CONSTRAINT, "25P02", 0,
+                          "current transaction is aborted, commands ignored until end of transaction block");
+    s->savepoints = orb_realloc(s->savepoints, sizeof *s->savepoints * (size_t)(s->nsavepoints + 1));
+    s->savepoints[s->nsavepoints].name = orb_strdup(name);
+    s->savepoints[s->nsavepoints].sp = orb_wset_save(s->txn);
+    s->nsavepoints++;
+    snprintf(st->tag, sizeof st->tag, "SAVEPOINT");
+    return ORB_OK;
+  case OQL_S_RELEASE:
+  case OQL_S_ROLLBACK_TO:
+    if (!s->txn)
+      return orb_err_setx(e, ORB_ERR_MISUSE, "25P01", 0, "%s can only be used in transaction blocks",
+                          st->b.kind == OQL_S_RELEASE ? "RELEASE SAVEPOINT" : "ROLLBACK TO SAVEPOINT");
+    if ((i = find_savepoint(s, name)) < 0) {
+      orb_status rc = orb_err_setx(e, ORB_ERR_UNDEFINED, "3B001", 0, "savepoint \"%s\" does not exist", name);
+      fail_txn(s, false);
+      return rc;
+    }
+    if (st->b.kind == OQL_S_RELEASE) {
+      if (s->txn_failed)
+        return orb_err_setx(e, ORB_ERR_CONSTRAINT, "25P02", 0,
+                            "current transaction is aborted, commands ignored until end of transaction block");
+      drop_savepoints(s, i);   /* the savepoint and the ones after it; their changes stay */
+      snprintf(st->tag, sizeof st->tag, "RELEASE");
+    } else {
+      orb_wset_rollback_to_savepoint(s->txn, s->savepoints[i].sp);
+      drop_savepoints(s, i + 1);   /* the savepoint itself remains */
+      s->txn_failed = false;
+      snprintf(st->tag, sizeof st->tag, "ROLLBACK");
     }
     return ORB_OK;
   default:
     if (s->txn) orb_wset_abort(s->txn);
-    s->txn = NULL;
-    s->txn_failed = false;
+    end_txn(s);
     snprintf(st->tag, sizeof st->tag, "ROLLBACK");
     return ORB_OK;
   }
@@ -306,6 +370,7 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
 static orb_status start(oql_stmt *st, orb_err *e) {
   oql_session *s = st->sess;
   oql_skind k = st->b.kind;
+  s->stmt_started = false;   /* set below once this statement's starting point is saved */
   st->nrows = 0;
   st->changes = 0;
   st->tag[0] = '\0';
@@ -320,8 +385,10 @@ static orb_status start(oql_stmt *st, orb_err *e) {
     if (rc != ORB_OK) return rc;
     k = st->b.kind;
   }
-  if (k == OQL_S_BEGIN || k == OQL_S_COMMIT || k == OQL_S_ROLLBACK) {
+  if (k == OQL_S_BEGIN || k == OQL_S_COMMIT || k == OQL_S_ROLLBACK || k == OQL_S_SAVEPOINT || k == OQL_S_RELEASE ||
+      k == OQL_S_ROLLBACK_TO) {
     st->state = ST_DONE;
+    s->stmt_started = false;
     return txn_control(st, e);
   }
   if (s->txn_failed)
@@ -338,6 +405,10 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   clock_gettime(CLOCK_MONOTONIC, &mono);
   st->rt.deadline_ns = tmo ? (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec + tmo * 1000000LL : 0;
   st->rt.analyze = false;
+  if (s->txn) {
+    s->stmt_start = orb_wset_save(s->txn);
+    s->stmt_started = true;
+  }
   orb_status rc;
   if (st->b.writes) {
     orb_wset *ws = s->txn ? s->txn : orb_wset_begin(s->db);
@@ -395,7 +466,7 @@ orb_status oql_step(oql_stmt *st, bool *row, orb_err *e) {
   if (st->state == ST_IDLE) {
     if ((rc = start(st, e)) != ORB_OK) {
       st->state = ST_DONE;
-      fail_txn(st->sess);
+      fail_txn(st->sess, true);
       return rc;
     }
     if (st->state == ST_DONE) return ORB_OK;
@@ -405,7 +476,7 @@ orb_status oql_step(oql_stmt *st, bool *row, orb_err *e) {
   if (rc != ORB_OK) {
     finish_rows(st);
     st->state = ST_DONE;
-    fail_txn(st->sess);
+    fail_txn(st->sess, true);
     return rc;
   }
   if (!st->row) {

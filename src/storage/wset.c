@@ -181,3 +181,14 @@ orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
   }
   return st;
 }
+
+orb_wset_savepoint orb_wset_save(const orb_wset *ws) {
+  wset_mark m = wset_mark_get(ws);
+  orb_wset_savepoint sp = {m.nundo, m.redo_len, m.changes};
+  return sp;
+}
+
+void orb_wset_rollback_to_savepoint(orb_wset *ws, orb_wset_savepoint sp) {
+  wset_mark m = {sp.nundo, sp.redo_len, sp.changes};
+  wset_rollback_to(ws, m);
+}

@@ -39,4 +39,14 @@ int64_t orb_wset_changes(const orb_wset *ws);
 ** sync_interval_ms), -1 = the database default. */
 void orb_wset_set_sync(orb_wset *ws, int sync);
 
+/* Savepoints: the write set's state at a moment (SAVEPOINT, and the start of
+** each statement inside a transaction); rolling back to one undoes every
+** change made after it and keeps the earlier ones. */
+typedef struct orb_wset_savepoint {
+  size_t nundo, redo_len;
+  int64_t changes;
+} orb_wset_savepoint;
+orb_wset_savepoint orb_wset_save(const orb_wset *ws);
+void orb_wset_rollback_to_savepoint(orb_wset *ws, orb_wset_savepoint sp);
+
 #endif
