@@ -7,7 +7,7 @@ PKGS=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libcmocka-dev libedit-dev libjansson-dev
   libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev libxxhash-dev
-  libsqlite3-dev libssl-dev libpq-dev postgresql postgresql-client python3
+  libsqlite3-dev libssl-dev openssl libpq-dev postgresql postgresql-client python3
 )
 # Node.js + npm are only needed for the DuckDB interop oracles.
 [ "${ORBIT_WITH_NODE:-1}" = 1 ] && ! command -v npm >/dev/null && PKGS+=(nodejs npm)

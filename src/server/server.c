@@ -21,6 +21,7 @@
 #include "orbit.h"
 #include "server/pgwire.h"
 #include "server/scram.h"
+#include "server/transport.h"
 
 static volatile sig_atomic_t stopping;
 static atomic_int active;
@@ -34,7 +35,14 @@ static void on_signal(int sig) {
 typedef struct conn_args {
   int fd;
   pg_config cfg;
+  pg_tls *tls;             /* NULL: SSLRequest is answered 'N' by the session */
 } conn_args;
+
+/* The 8-byte SSLRequest, the only message a client sends before TLS starts. */
+static bool is_ssl_request(const uint8_t *b, size_t n) {
+  static const uint8_t req[8] = {0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f};   /* length 8, code 80877103 */
+  return n == 8 && memcmp(b, req, 8) == 0;
+}
 
 /* Sessions a CancelRequest can reach: (pid, secret) -> database handle,
 ** entered once the session has started up, removed before it closes. */
@@ -76,29 +84,34 @@ static void cancel_session(int32_t pid, int32_t secret) {
 
 static void *serve(void *p) {
   conn_args *a = p;
+  pg_conn_io io = {a->fd, NULL};
   pg_session *s = pg_session_new(&a->cfg);
   orb_buf out = ORB_BUF_INIT;
   uint8_t buf[65536];
-  bool open = true, listed = false;
+  bool open = true, listed = false, first = true;
   while (open && !stopping) {
-    struct pollfd pfd = {a->fd, POLLIN, 0};
-    int pr = poll(&pfd, 1, 500);
-    if (pr == 0) continue;
-    if (pr < 0 && errno == EINTR) continue;
-    ssize_t n = pr < 0 ? -1 : read(a->fd, buf, sizeof buf);
-    if (n <= 0) break;   /* client went away */
+    ssize_t n = pg_io_read(&io, buf, sizeof buf, 500);
+    if (n == 0) continue;
+    if (n < 0) break;   /* client went away */
+    if (first && a->tls && is_ssl_request(buf, (size_t)n)) {
+      /* the client waits for one byte, then starts the TLS handshake */
+      first = false;
+      if (!pg_io_write(&io, "S", 1) || !pg_io_start_tls(&io, a->tls)) break;
+      continue;
+    }
+    first = false;
     orb_buf_reset(&out);
     open = pg_session_feed(s, buf, (size_t)n, &out);
     if (!listed && pg_session_db(s)) {
       live_add(a->cfg.process_id, a->cfg.secret_key, pg_session_db(s));
       listed = true;
     }
-    if (out.len && orb_write_full(a->fd, out.data, out.len, "client socket", NULL) != ORB_OK) break;
+    if (out.len && !pg_io_write(&io, out.data, out.len)) break;
   }
   if (listed) live_remove(a->cfg.process_id);
   orb_buf_free(&out);
   pg_session_free(s);   /* rolls back an open transaction */
-  close(a->fd);
+  pg_io_close(&io);
   orb_free(a);
   atomic_fetch_sub(&active, 1);
   return NULL;
@@ -133,12 +146,23 @@ int pg_server_run(const pg_server_opts *o) {
       return 1;
     }
   }
+  pg_tls *tls = NULL;
+  if (o->tls_cert || o->tls_key) {
+    orb_err e;
+    orb_err_clear(&e);
+    if (!o->tls_cert || !o->tls_key || pg_tls_new(o->tls_cert, o->tls_key, &tls, &e) != ORB_OK) {
+      fprintf(stderr, "orbitd: %s\n", o->tls_cert && o->tls_key ? e.msg : "TLS needs both --tls-cert and --tls-key");
+      scram_users_free(users);
+      return 1;
+    }
+  }
   /* open once up front: a bad directory fails at start, not at the first client */
   orbit_db *db;
   if (orbit_open(o->db_path, NULL, &db) != ORBIT_OK) {
     fprintf(stderr, "orbitd: cannot open database \"%s\": %s\n", o->db_path, db ? orbit_errmsg(db) : "out of memory");
     if (db) orbit_close(db);
     scram_users_free(users);
+    pg_tls_free(tls);
     return 1;
   }
   int lfd = socket(AF_INET, SOCK_STREAM, 0);
@@ -152,6 +176,7 @@ int pg_server_run(const pg_server_opts *o) {
     fprintf(stderr, "orbitd: invalid listen address \"%s\" (an IPv4 address is expected)\n", o->listen_addr);
     orbit_close(db);
     scram_users_free(users);
+    pg_tls_free(tls);
     return 1;
   }
   if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(lfd, 128) != 0) {
@@ -159,6 +184,7 @@ int pg_server_run(const pg_server_opts *o) {
     if (lfd >= 0) close(lfd);
     orbit_close(db);
     scram_users_free(users);
+    pg_tls_free(tls);
     return 1;
   }
   struct sigaction act;
@@ -186,6 +212,7 @@ int pg_server_run(const pg_server_opts *o) {
     a->cfg.process_id = atomic_fetch_add(&next_pid, 1);
     a->cfg.users = users;
     a->cfg.cancel = cancel_session;
+    a->tls = tls;
     if (getrandom(&a->cfg.secret_key, sizeof a->cfg.secret_key, 0) != (ssize_t)sizeof a->cfg.secret_key)
       a->cfg.secret_key = (int32_t)random();
     atomic_fetch_add(&active, 1);
@@ -204,7 +231,10 @@ int pg_server_run(const pg_server_opts *o) {
   ** roll back what is open; committed work is already in the log */
   for (int i = 0; i < 100 && atomic_load(&active) > 0; i++) usleep(50000);
   orbit_close(db);
-  if (atomic_load(&active) == 0) scram_users_free(users);   /* else a late session may still read it */
+  if (atomic_load(&active) == 0) {   /* else a late session may still use them */
+    scram_users_free(users);
+    pg_tls_free(tls);
+  }
   fprintf(stderr, "orbitd: shut down\n");
   return 0;
 }

@@ -16,6 +16,8 @@ typedef struct pg_server_opts {
   size_t max_message;        /* default 64 MiB */
   const char *users_file;    /* --users: SCRAM-SHA-256 users (scram.h); NULL with trust = true */
   int trust;                 /* --auth trust: no passwords */
+  const char *tls_cert;      /* --tls-cert / --tls-key: PEM files; TLS offered when both are given */
+  const char *tls_key;
 } pg_server_opts;
 
 /* Listen and serve until SIGINT/SIGTERM; returns a process exit status.

@@ -181,6 +181,20 @@ check "wrong password and unknown user refused alike" 'ERROR:  password authenti
 ERROR:  password authentication failed for user "nobody"' "$out"
 kill -TERM $spid; wait $spid
 
+# TLS when the server has a certificate (a throwaway self-signed one)
+if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/key.pem" -out "$dir/cert.pem" -days 1 -subj "/CN=localhost" >/dev/null 2>&1; then
+  tport=$((port + 2))
+  "$orbitd" -D "$dir/db4" -p "$tport" --auth trust --tls-cert "$dir/cert.pem" --tls-key "$dir/key.pem" > "$dir/log3" 2>&1 &
+  tpid=$!
+  for _ in $(seq 50); do psql -X -p "$tport" -Atc "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
+  out=$(psql -X "host=127.0.0.1 port=$tport sslmode=require" -Atc "SELECT 'tls'" 2>&1; psql -X "host=127.0.0.1 port=$tport sslmode=require" -c '\conninfo' 2>&1 | grep -c 'SSL connection (protocol: TLSv1.[23]')
+  check "TLS connections (sslmode=require)" "tls
+1" "$out"
+  out=$(psql -X "host=127.0.0.1 port=$tport sslmode=disable" -Atc "SELECT 'plain'" 2>&1)
+  check "plain connections still served" "plain" "$out"
+  kill -TERM $tpid; wait $tpid
+fi
+
 kill -TERM $pid
 for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 wait $pid; rc=$?

@@ -10,17 +10,18 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: orbitd -D DBDIR [-p PORT] [--listen ADDR] [--max-connections N] [--users FILE] [--auth scram|trust]\n"
+          "usage: orbitd -D DBDIR [-p PORT] [--listen ADDR] [--max-connections N] [--users FILE] [--auth scram|trust] [--tls-cert F --tls-key F]\n"
           "  -D DBDIR              database directory (created if missing)\n"
           "  -p PORT               TCP port (default 5432)\n"
           "  --listen ADDR         IPv4 address to listen on (default 127.0.0.1)\n"
           "  --max-connections N   refuse clients beyond N (default 100)\n"
           "  --users FILE          who may connect: lines name:password or name:SCRAM-SHA-256$... verifiers\n"
-          "  --auth scram|trust    SCRAM-SHA-256 passwords (default; needs --users) or trust (everyone gets in)\n");
+          "  --auth scram|trust    SCRAM-SHA-256 passwords (default; needs --users) or trust (everyone gets in)\n"
+          "  --tls-cert FILE, --tls-key FILE   PEM certificate chain and key: clients may use TLS (sslmode=require)\n");
 }
 
 int main(int argc, char **argv) {
-  pg_server_opts o = {NULL, "127.0.0.1", 5432, 100, (size_t)64 << 20, NULL, 0};
+  pg_server_opts o = {NULL, "127.0.0.1", 5432, 100, (size_t)64 << 20, NULL, 0, NULL, NULL};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -29,6 +30,8 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--listen") == 0 && v) o.listen_addr = argv[++i];
     else if (strcmp(a, "--max-connections") == 0 && v) o.max_connections = atoi(argv[++i]);
     else if (strcmp(a, "--users") == 0 && v) o.users_file = argv[++i];
+    else if (strcmp(a, "--tls-cert") == 0 && v) o.tls_cert = argv[++i];
+    else if (strcmp(a, "--tls-key") == 0 && v) o.tls_key = argv[++i];
     else if (strcmp(a, "--auth") == 0 && v) {
       i++;
       if (strcmp(argv[i], "trust") == 0) o.trust = 1;
