@@ -20,6 +20,7 @@
 #include "base/mem.h"
 #include "orbit.h"
 #include "server/pgwire.h"
+#include "server/log.h"
 #include "server/scram.h"
 #include "server/transport.h"
 
@@ -105,10 +106,12 @@ static void *serve(void *p) {
     if (!listed && pg_session_db(s)) {
       live_add(a->cfg.process_id, a->cfg.secret_key, pg_session_db(s));
       listed = true;
+      pg_log(PG_LOG_DEBUG, "session %d started%s", a->cfg.process_id, io.ssl ? " (TLS)" : "");
     }
     if (out.len && !pg_io_write(&io, out.data, out.len)) break;
   }
   if (listed) live_remove(a->cfg.process_id);
+  pg_log(PG_LOG_DEBUG, "session %d ended%s", a->cfg.process_id, listed ? "" : " before startup completed");
   orb_buf_free(&out);
   pg_session_free(s);   /* rolls back an open transaction */
   pg_io_close(&io);
@@ -142,7 +145,7 @@ int pg_server_run(const pg_server_opts *o) {
     orb_err e;
     orb_err_clear(&e);
     if (!o->users_file || scram_users_load(o->users_file, &users, &e) != ORB_OK) {
-      fprintf(stderr, "orbitd: %s\n", o->users_file ? e.msg : "no users file (--users FILE) and no --auth trust");
+      pg_log(PG_LOG_ERROR, "%s", o->users_file ? e.msg : "no users file (--users FILE) and no --auth trust");
       return 1;
     }
   }
@@ -151,7 +154,7 @@ int pg_server_run(const pg_server_opts *o) {
     orb_err e;
     orb_err_clear(&e);
     if (!o->tls_cert || !o->tls_key || pg_tls_new(o->tls_cert, o->tls_key, &tls, &e) != ORB_OK) {
-      fprintf(stderr, "orbitd: %s\n", o->tls_cert && o->tls_key ? e.msg : "TLS needs both --tls-cert and --tls-key");
+      pg_log(PG_LOG_ERROR, "%s", o->tls_cert && o->tls_key ? e.msg : "TLS needs both --tls-cert and --tls-key");
       scram_users_free(users);
       return 1;
     }
@@ -159,7 +162,7 @@ int pg_server_run(const pg_server_opts *o) {
   /* open once up front: a bad directory fails at start, not at the first client */
   orbit_db *db;
   if (orbit_open(o->db_path, NULL, &db) != ORBIT_OK) {
-    fprintf(stderr, "orbitd: cannot open database \"%s\": %s\n", o->db_path, db ? orbit_errmsg(db) : "out of memory");
+    pg_log(PG_LOG_ERROR, "cannot open database \"%s\": %s", o->db_path, db ? orbit_errmsg(db) : "out of memory");
     if (db) orbit_close(db);
     scram_users_free(users);
     pg_tls_free(tls);
@@ -173,14 +176,14 @@ int pg_server_run(const pg_server_opts *o) {
   sa.sin_family = AF_INET;
   sa.sin_port = htons((uint16_t)o->port);
   if (inet_pton(AF_INET, o->listen_addr, &sa.sin_addr) != 1) {
-    fprintf(stderr, "orbitd: invalid listen address \"%s\" (an IPv4 address is expected)\n", o->listen_addr);
+    pg_log(PG_LOG_ERROR, "invalid listen address \"%s\" (an IPv4 address is expected)", o->listen_addr);
     orbit_close(db);
     scram_users_free(users);
     pg_tls_free(tls);
     return 1;
   }
   if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(lfd, 128) != 0) {
-    fprintf(stderr, "orbitd: cannot listen on %s:%d: %s\n", o->listen_addr, o->port, strerror(errno));
+    pg_log(PG_LOG_ERROR, "cannot listen on %s:%d: %s", o->listen_addr, o->port, strerror(errno));
     if (lfd >= 0) close(lfd);
     orbit_close(db);
     scram_users_free(users);
@@ -193,7 +196,8 @@ int pg_server_run(const pg_server_opts *o) {
   sigaction(SIGINT, &act, NULL);
   sigaction(SIGTERM, &act, NULL);
   signal(SIGPIPE, SIG_IGN);
-  fprintf(stderr, "orbitd: serving \"%s\" on %s:%d\n", o->db_path, o->listen_addr, o->port);
+  pg_log(PG_LOG_INFO, "serving \"%s\" on %s:%d (%s authentication%s)", o->db_path, o->listen_addr, o->port,
+         o->trust ? "trust" : "SCRAM-SHA-256", tls ? ", TLS offered" : "");
   while (!stopping) {
     struct pollfd pfd = {lfd, POLLIN, 0};
     if (poll(&pfd, 1, 500) <= 0) continue;
@@ -201,6 +205,7 @@ int pg_server_run(const pg_server_opts *o) {
     if (fd < 0) continue;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (atomic_load(&active) >= o->max_connections) {
+      pg_log(PG_LOG_WARNING, "refused a connection: %d sessions already (max_connections)", o->max_connections);
       refuse(fd, "53300", "sorry, too many clients already");
       close(fd);
       continue;
@@ -235,6 +240,7 @@ int pg_server_run(const pg_server_opts *o) {
     scram_users_free(users);
     pg_tls_free(tls);
   }
-  fprintf(stderr, "orbitd: shut down\n");
+  if (atomic_load(&active) > 0) pg_log(PG_LOG_WARNING, "%d session(s) still closing at exit", atomic_load(&active));
+  pg_log(PG_LOG_INFO, "shut down");
   return 0;
 }

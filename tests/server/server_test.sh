@@ -181,6 +181,22 @@ check "wrong password and unknown user refused alike" 'ERROR:  password authenti
 ERROR:  password authentication failed for user "nobody"' "$out"
 kill -TERM $spid; wait $spid
 
+# settings from DBDIR/orbitd.conf (flags would win over them)
+mkdir -p "$dir/db5"
+cport=$((port + 3))
+printf "# orbitd settings\nport = %d\nauth_method = 'scram'\nusers_file = 'users'   # next to this file\nlog_level = debug\n" "$cport" > "$dir/db5/orbitd.conf"
+printf 'dora:pw5\n' > "$dir/db5/users"
+"$orbitd" -D "$dir/db5" > "$dir/log5" 2>&1 &
+cpid=$!
+for _ in $(seq 50); do PGPASSWORD=pw5 psql -X -p "$cport" -U dora -Atc "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
+out=$(PGPASSWORD=pw5 psql -X -p "$cport" -U dora -Atc "SELECT 'configured'" 2>&1)
+check "configuration file (port, users, log level)" "configured" "$out"
+kill -TERM $cpid; wait $cpid
+check "debug log lines for sessions" 1 "$(grep -c 'DEBUG:  session [0-9]* started' "$dir/log5" | sed 's/^[2-9]$/1/')"
+printf 'no_such_setting = 1\n' > "$dir/bad.conf"
+"$orbitd" -D "$dir/db5" --config "$dir/bad.conf" >/dev/null 2>&1
+check "unknown settings are refused" 2 $?
+
 # TLS when the server has a certificate (a throwaway self-signed one)
 if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/key.pem" -out "$dir/cert.pem" -days 1 -subj "/CN=localhost" >/dev/null 2>&1; then
   tport=$((port + 2))

@@ -1,27 +1,47 @@
 /* tools/orbitd/main.c — orbitd: serve an Orbit database over the PostgreSQL
-** protocol.  Flags in PostgreSQL's manner: orbitd -D DBDIR [-p PORT]
-** [--listen ADDR] [--max-connections N]. */
+** protocol.  Flags in PostgreSQL's manner (orbitd -D DBDIR -p PORT ...),
+** settings also from DBDIR/orbitd.conf or --config FILE (config.h); flags
+** win over the file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "orbit.h"
+#include "server/log.h"
 #include "server/server.h"
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: orbitd -D DBDIR [-p PORT] [--listen ADDR] [--max-connections N] [--users FILE] [--auth scram|trust] [--tls-cert F --tls-key F]\n"
+          "usage: orbitd -D DBDIR [-p PORT] [--listen ADDR] [--max-connections N] [--users FILE]\n"
+          "              [--auth scram|trust] [--tls-cert F --tls-key F] [--config FILE] [--log-level L]\n"
           "  -D DBDIR              database directory (created if missing)\n"
           "  -p PORT               TCP port (default 5432)\n"
           "  --listen ADDR         IPv4 address to listen on (default 127.0.0.1)\n"
           "  --max-connections N   refuse clients beyond N (default 100)\n"
           "  --users FILE          who may connect: lines name:password or name:SCRAM-SHA-256$... verifiers\n"
           "  --auth scram|trust    SCRAM-SHA-256 passwords (default; needs --users) or trust (everyone gets in)\n"
-          "  --tls-cert FILE, --tls-key FILE   PEM certificate chain and key: clients may use TLS (sslmode=require)\n");
+          "  --tls-cert FILE, --tls-key FILE   PEM certificate chain and key: clients may use TLS (sslmode=require)\n"
+          "  --config FILE         settings file (default DBDIR/orbitd.conf when it exists)\n"
+          "  --log-level LEVEL     debug, info (default), warning, error\n");
 }
 
 int main(int argc, char **argv) {
   pg_server_opts o = {NULL, "127.0.0.1", 5432, 100, (size_t)64 << 20, NULL, 0, NULL, NULL};
+  int log_level = PG_LOG_INFO;
+  /* first the database directory and the configuration file, then the flags over them */
+  const char *conf = NULL;
+  for (int i = 1; i + 1 < argc; i++) {
+    if (strcmp(argv[i], "-D") == 0) o.db_path = argv[i + 1];
+    if (strcmp(argv[i], "--config") == 0) conf = argv[i + 1];
+  }
+  char defconf[4096];
+  if (!conf && o.db_path) {
+    snprintf(defconf, sizeof defconf, "%s/orbitd.conf", o.db_path);
+    if (access(defconf, R_OK) == 0) conf = defconf;
+  }
+  if (conf && !orbitd_config_load(conf, &o, &log_level)) return 2;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -32,7 +52,13 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--users") == 0 && v) o.users_file = argv[++i];
     else if (strcmp(a, "--tls-cert") == 0 && v) o.tls_cert = argv[++i];
     else if (strcmp(a, "--tls-key") == 0 && v) o.tls_key = argv[++i];
-    else if (strcmp(a, "--auth") == 0 && v) {
+    else if (strcmp(a, "--config") == 0 && v) i++;   /* read above */
+    else if (strcmp(a, "--log-level") == 0 && v) {
+      if ((log_level = pg_log_level_parse(argv[++i])) < 0) {
+        fprintf(stderr, "orbitd: unknown log level \"%s\" (debug, info, warning, error)\n", argv[i]);
+        return 2;
+      }
+    } else if (strcmp(a, "--auth") == 0 && v) {
       i++;
       if (strcmp(argv[i], "trust") == 0) o.trust = 1;
       else if (strcmp(argv[i], "scram") == 0 || strcmp(argv[i], "scram-sha-256") == 0) o.trust = 0;
@@ -67,5 +93,6 @@ int main(int argc, char **argv) {
     fprintf(stderr, "orbitd: invalid port or connection limit\n");
     return 2;
   }
+  pg_log_set_level((pg_log_level)log_level);
   return pg_server_run(&o);
 }
