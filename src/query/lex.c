@@ -20,6 +20,19 @@ static orb_status lex_error(size_t at, const char *what, orb_err *e) {
   return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", (int)at + 1, "%s", what);
 }
 
+/* PostgreSQL's form for bad tokens: what at or near "text", quoting the
+** token's bytes [start, end) (at most 60 of them, not cutting a UTF-8
+** character) and pointing at its first byte. */
+static orb_status lex_error_near(const oql_lexer *lx, size_t start, size_t end, const char *what, orb_err *e) {
+  size_t len = end > start ? end - start : 0;
+  if (len > 60) {
+    len = 60;
+    while (len > 0 && ((unsigned char)lx->sql[start + len] & 0xC0) == 0x80) len--;
+  }
+  return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", (int)start + 1, "%s at or near \"%.*s\"", what, (int)len,
+                      lx->sql + start);
+}
+
 /* Skip blanks and comments; *newline says whether a newline was crossed. */
 static orb_status skip_space(oql_lexer *lx, bool *newline, orb_err *e) {
   const char *s = lx->sql;
@@ -47,7 +60,7 @@ static orb_status skip_space(oql_lexer *lx, bool *newline, orb_err *e) {
           lx->at++;
         }
       }
-      if (depth > 0) return lex_error(start, "unterminated /* comment", e);
+      if (depth > 0) return lex_error_near(lx, start, lx->n, "unterminated /* comment", e);
     } else {
       break;
     }
@@ -81,11 +94,14 @@ static int hexval(char c) {
   return -1;
 }
 
-/* One '...' body starting after the opening quote; appends to b. */
+/* One '...' body starting after the opening quote; appends to b.  A bad
+** escape is reported only once the closing quote has been read, so that the
+** lexer stays in step with the text (oql_statement_complete goes on after it). */
 static orb_status lex_string_body(oql_lexer *lx, bool escapes, size_t start, orb_buf *b, orb_err *e) {
   const char *s = lx->sql;
+  orb_status bad = ORB_OK;
   for (;;) {
-    if (lx->at >= lx->n) return lex_error(start, "unterminated quoted string", e);
+    if (lx->at >= lx->n) return lex_error_near(lx, start, lx->n, "unterminated quoted string", e);
     char c = s[lx->at++];
     if (c == '\'') {
       if (lx->at < lx->n && s[lx->at] == '\'') {
@@ -93,10 +109,10 @@ static orb_status lex_string_body(oql_lexer *lx, bool escapes, size_t start, orb
         lx->at++;
         continue;
       }
-      return ORB_OK;
+      return bad;
     }
     if (c == '\\' && escapes) {
-      if (lx->at >= lx->n) return lex_error(start, "unterminated quoted string", e);
+      if (lx->at >= lx->n) return lex_error_near(lx, start, lx->n, "unterminated quoted string", e);
       char d = s[lx->at++];
       switch (d) {
       case 'n': orb_buf_putc(b, '\n'); break;
@@ -114,8 +130,11 @@ static orb_status lex_string_body(oql_lexer *lx, bool escapes, size_t start, orb
         if (k == 0) {
           orb_buf_putc(b, 'x');
         } else {
-          if (v == 0) return lex_error(lx->at, "invalid byte sequence: string constants cannot contain NUL", e);
-          orb_buf_putc(b, (char)v);
+          if (v == 0) {
+            if (bad == ORB_OK) bad = lex_error(lx->at, "invalid byte sequence: string constants cannot contain NUL", e);
+          } else {
+            orb_buf_putc(b, (char)v);
+          }
         }
         break;
       }
@@ -123,15 +142,20 @@ static orb_status lex_string_body(oql_lexer *lx, bool escapes, size_t start, orb
       case 'U': {
         int want = d == 'u' ? 4 : 8;
         unsigned long cp = 0;
-        for (int k = 0; k < want; k++) {
+        int k;
+        for (k = 0; k < want; k++) {
           int h = lx->at < lx->n ? hexval(s[lx->at]) : -1;
-          if (h < 0) return lex_error(lx->at, "invalid Unicode escape", e);
+          if (h < 0) break;
           cp = cp * 16 + (unsigned long)h;
           lx->at++;
         }
-        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-          return lex_error(lx->at, "invalid Unicode escape value", e);
-        put_utf8(b, cp);
+        if (k < want) {
+          if (bad == ORB_OK) bad = lex_error(lx->at, "invalid Unicode escape", e);
+        } else if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+          if (bad == ORB_OK) bad = lex_error(lx->at, "invalid Unicode escape value", e);
+        } else {
+          put_utf8(b, cp);
+        }
         break;
       }
       default:
@@ -141,8 +165,11 @@ static orb_status lex_string_body(oql_lexer *lx, bool escapes, size_t start, orb
             v = v * 8 + (s[lx->at++] - '0');
             k++;
           }
-          if (v == 0) return lex_error(lx->at, "invalid byte sequence: string constants cannot contain NUL", e);
-          orb_buf_putc(b, (char)v);
+          if (v == 0) {
+            if (bad == ORB_OK) bad = lex_error(lx->at, "invalid byte sequence: string constants cannot contain NUL", e);
+          } else {
+            orb_buf_putc(b, (char)v);
+          }
         } else {
           orb_buf_putc(b, d);
         }
@@ -216,7 +243,7 @@ orb_status oql_lex_next(oql_lexer *lx, oql_token *t, orb_err *e) {
     for (;;) {
       if (lx->at >= lx->n) {
         orb_buf_free(&b);
-        return lex_error(start, "unterminated quoted identifier", e);
+        return lex_error_near(lx, start, lx->n, "unterminated quoted identifier", e);
       }
       char d = s[lx->at++];
       if (d == '"') {
@@ -231,7 +258,7 @@ orb_status oql_lex_next(oql_lexer *lx, oql_token *t, orb_err *e) {
     }
     if (b.len == 0) {
       orb_buf_free(&b);
-      return lex_error(start, "zero-length delimited identifier", e);
+      return lex_error_near(lx, start, lx->at, "zero-length delimited identifier", e);
     }
     t->kind = OQL_T_QIDENT;
     t->len = b.len;
@@ -252,8 +279,11 @@ orb_status oql_lex_next(oql_lexer *lx, oql_token *t, orb_err *e) {
         lx->at = save;
       }
     }
-    if (lx->at < lx->n && ident_start((unsigned char)s[lx->at]))
-      return lex_error(start, "trailing junk after numeric literal", e);
+    if (lx->at < lx->n && ident_start((unsigned char)s[lx->at])) {
+      size_t junk = lx->at;
+      while (junk < lx->n && ident_char((unsigned char)s[junk])) junk++;
+      return lex_error_near(lx, start, junk, "trailing junk after numeric literal", e);
+    }
     t->kind = OQL_T_NUMBER;
     t->len = lx->at - start;
     t->text = orb_arena_strndup(lx->a, s + start, t->len);

@@ -50,7 +50,10 @@ orb_status oql_p_syntax(oql_parser *p) {
   /* PostgreSQL quotes the token as written */
   int start = t->pos - 1;
   int len = t->end - start;
-  if (len > 60) len = 60;
+  if (len > 60) {   /* a long token is cut, but not inside a UTF-8 character */
+    len = 60;
+    while (len > 0 && ((unsigned char)p->sql[start + len] & 0xC0) == 0x80) len--;
+  }
   return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", t->pos, "syntax error at or near \"%.*s\"", len, p->sql + start);
 }
 
@@ -179,10 +182,21 @@ bool oql_statement_complete(const char *sql, size_t n) {
   int depth = 0;
   for (;;) {
     oql_token t;
+    size_t before = lx.at;
     if (oql_lex_next(&lx, &t, &e) != ORB_OK) {
-      /* an unterminated string or comment waits for more input; other errors end the statement */
-      complete = strstr(e.msg, "unterminated") == NULL;
-      break;
+      /* an unterminated string or comment waits for more input */
+      if (strstr(e.msg, "unterminated") != NULL) {
+        complete = false;
+        break;
+      }
+      /* any other bad token is the parser's to report once the statement
+      ** is complete: step over it (at least one byte) and go on */
+      if (e.pos > 0 && lx.at < (size_t)e.pos) lx.at = (size_t)e.pos;   /* e.pos is 1-based: just past its byte */
+      if (lx.at <= before) lx.at = before + 1;
+      complete = false;
+      orb_err_clear(&e);
+      orb_arena_reset(&a);
+      continue;
     }
     if (t.kind == OQL_T_EOF) break;
     complete = false;

@@ -404,9 +404,17 @@ static orb_status p_copy(oql_parser *p, oql_stmt_ast *s) {
   return p_copy_options(p, c);
 }
 
-/* SET name { = | TO } value [, ...]  /  SET SESSION ... */
+static orb_status set_value(oql_parser *p, oql_stmt_ast *s);
+
+/* SET name { = | TO } value [, ...]  /  SET SESSION ...  /  SET TIME ZONE value */
 static orb_status p_set(oql_parser *p, oql_stmt_ast *s) {
   oql_p_accept(p, "session");
+  if (oql_p_is(p, "time") && oql_p_peek_is(p, 1, "zone")) {
+    /* SET TIME ZONE value: PostgreSQL's spelling of SET timezone TO value */
+    oql_p_advance(p), oql_p_advance(p);
+    s->setting = "timezone";
+    return set_value(p, s);
+  }
   const oql_token *k = oql_p_tok(p);
   if (k->kind != OQL_T_IDENT && k->kind != OQL_T_QIDENT) return oql_p_syntax(p);
   s->setting = k->text;
@@ -417,6 +425,12 @@ static orb_status p_set(oql_parser *p, oql_stmt_ast *s) {
     oql_p_advance(p);
   }
   if (!oql_p_accept(p, "to") && !oql_p_accept_op(p, "=")) return oql_p_syntax(p);
+  return set_value(p, s);
+}
+
+/* The value of SET: the rest of the statement, as text (one identifier or
+** string as its text, anything else as written). */
+static orb_status set_value(oql_parser *p, oql_stmt_ast *s) {
   int from = p->i;
   while (!oql_p_at_end(p)) oql_p_advance(p);
   if (p->i == from) return oql_p_syntax(p);
@@ -531,8 +545,10 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     oql_p_accept(p, "verbose");
     s->inner = orb_arena_zalloc(p->a, sizeof *s->inner);
     if ((st = oql_p_enter(p)) != ORB_OK) return st;
+    int from = p->i;
     st = oql_p_statement(p, s->inner);
     oql_p_leave(p);
+    if (st == ORB_OK) s->inner->text = source_text(p, from, p->i);
     return st;
   }
   if (strcmp(w, "show") == 0) {
@@ -542,6 +558,11 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
       return ORB_OK;
     }
     s->kind = OQL_S_SHOW;
+    if (oql_p_is(p, "time") && oql_p_peek_is(p, 1, "zone")) {
+      oql_p_advance(p), oql_p_advance(p);
+      s->setting = "timezone";
+      return ORB_OK;
+    }
     if (oql_p_tok(p)->kind != OQL_T_IDENT && oql_p_tok(p)->kind != OQL_T_QIDENT) return oql_p_syntax(p);
     s->setting = oql_p_tok(p)->text;
     oql_p_advance(p);
