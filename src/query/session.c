@@ -220,11 +220,11 @@ orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const ch
   oql_rt_init(&st->rt, s->db);
   bool empty = false;
   const char *t = NULL;
-  /* the catalog must not change under the binder */
-  bool lock = s->txn == NULL;
-  if (lock) orb_db_read_lock(s->db);
+  /* the catalog must not change under the binder; other sessions' open
+  ** transactions do not matter here (their DDL changes it only briefly) */
+  orb_db_catalog_read_lock(s->db);
   orb_status rc = compile(st, sql, &t, &empty, e);
-  if (lock) orb_db_read_unlock(s->db);
+  orb_db_catalog_read_unlock(s->db);
   if (tail) *tail = t;
   if (rc != ORB_OK || empty) {
     st->sql = NULL;
@@ -378,10 +378,9 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   orb_arena_reset(&st->rt.tmp);
   if (!st->bound) {
     /* a re-bind failed earlier: try again before deciding how to run it */
-    bool lock = s->txn == NULL;
-    if (lock) orb_db_read_lock(s->db);
+    orb_db_catalog_read_lock(s->db);
     orb_status rc = refresh(st, e);
-    if (lock) orb_db_read_unlock(s->db);
+    orb_db_catalog_read_unlock(s->db);
     if (rc != ORB_OK) return rc;
     k = st->b.kind;
   }

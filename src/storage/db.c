@@ -97,6 +97,10 @@ uint64_t orb_db_wal_syncs(orb_db *db) { return wal_sync_count(db->wal); }
 
 void orb_db_read_lock(orb_db *db) { pthread_rwlock_rdlock(&db->rw); }
 void orb_db_read_unlock(orb_db *db) { pthread_rwlock_unlock(&db->rw); }
+void orb_db_catalog_read_lock(orb_db *db) { pthread_rwlock_rdlock(&db->cat); }
+void orb_db_catalog_read_unlock(orb_db *db) { pthread_rwlock_unlock(&db->cat); }
+void db_catalog_lock(orb_db *db) { pthread_rwlock_wrlock(&db->cat); }
+void db_catalog_unlock(orb_db *db) { pthread_rwlock_unlock(&db->cat); }
 
 /* --- DDL --------------------------------------------------------------- */
 
@@ -137,7 +141,9 @@ orb_status db_create_table_id(orb_db *db, orb_wset *ws, uint32_t id, const char 
   orb_status st = check_schema(name, schema, e);
   if (st != ORB_OK) return st;
   orb_table *t = db_table_new(id, name, schema);
+  db_catalog_lock(db);
   db_table_add(db, t);
+  db_catalog_unlock(db);
   if (wset_logging(ws)) {
     redo_ddl_head(ws, REDO_CREATE, id);
     put_str(&ws->redo, name);
@@ -158,7 +164,9 @@ orb_status orb_db_create_table(orb_db *db, orb_wset *ws, const char *name, const
 
 orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e) {
   (void)e;
+  db_catalog_lock(db);
   db_table_remove(db, t);
+  db_catalog_unlock(db);
   if (wset_logging(ws)) redo_ddl_head(ws, REDO_DROP, t->id);
   wset_push(ws, U_DROP, t, 0, NULL, NULL);
   return ORB_OK;
@@ -169,10 +177,12 @@ orb_status orb_db_rename_table(orb_db *db, orb_wset *ws, orb_table *t, const cha
   orb_table *other = orb_db_table(db, new_name);
   if (other == t) return ORB_OK;
   if (other) return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", new_name);
+  db_catalog_lock(db);
   db_table_remove(db, t);
   char *old = t->name;
   t->name = orb_strdup(new_name);
   db_table_add(db, t);
+  db_catalog_unlock(db);
   if (wset_logging(ws)) {
     redo_ddl_head(ws, REDO_RENAME, t->id);
     put_str(&ws->redo, new_name);
@@ -278,9 +288,11 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
         rowcodec_put(&ws->redo, ns, fv, is_new);
       }
       orb_schema *old = orb_malloc(sizeof *old);
+      db_catalog_lock(db);
       *old = t->schema;
       orb_schema_copy(&t->schema, ns);
       t->hot = hot_base(nh);
+      db_catalog_unlock(db);
       wset_push(ws, U_ALTER, t, 0, old, oh);
     }
   }
@@ -305,6 +317,7 @@ static void db_free(orb_db *db) {
   orb_free(db->spare_undo);
   if (db->lock_fd >= 0) close(db->lock_fd);   /* releases the flock */
   pthread_rwlock_destroy(&db->rw);
+  pthread_rwlock_destroy(&db->cat);
   pthread_mutex_destroy(&db->ckpt_mu);
   orb_free(db->path);
   orb_free(db->wal_dir);
@@ -332,6 +345,7 @@ orb_status orb_db_open(const char *path, const orb_db_options *o, orb_db **out, 
   db->opt = opt;
   db->next_table_id = 1;
   pthread_rwlock_init(&db->rw, NULL);
+  pthread_rwlock_init(&db->cat, NULL);
   pthread_mutex_init(&db->ckpt_mu, NULL);
   atomic_init(&db->has_writer, false);
   char lockp[4096];

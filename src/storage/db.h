@@ -36,6 +36,11 @@ const char *orb_db_path(const orb_db *db);
 
 void orb_db_read_lock(orb_db *db);
 void orb_db_read_unlock(orb_db *db);
+/* Around reading table definitions without running anything (compiling a
+** statement): does not wait for other sessions' open transactions, only for
+** a DDL statement's brief change of the catalog. */
+void orb_db_catalog_read_lock(orb_db *db);
+void orb_db_catalog_read_unlock(orb_db *db);
 
 /* Tables by name (exact, names are folded by the parser) or by index 0..count-1 (name order). */
 orb_table *orb_db_table(orb_db *db, const char *name);

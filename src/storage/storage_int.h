@@ -29,6 +29,7 @@ struct orb_db {
   int lock_fd;
 
   pthread_rwlock_t rw;            /* readers: statements; writer: the write set */
+  pthread_rwlock_t cat;           /* the table list and schemas: binders read, DDL swaps briefly */
   _Atomic(pthread_t) writer;      /* thread holding the write lock (valid while has_writer) */
   atomic_bool has_writer;
 
@@ -51,6 +52,12 @@ struct orb_db {
   uint64_t checkpoint_lsn;         /* LSN of the newest snapshot on disk */
   bool have_snapshot;
 };
+
+/* The catalog lock, written around every change of the table list or a
+** table's schema (DDL, and its undo): statements can then be compiled while
+** another session's transaction holds the write lock. */
+void db_catalog_lock(orb_db *db);
+void db_catalog_unlock(orb_db *db);
 
 /* Tables in the name-sorted array (caller holds the write lock). */
 void db_table_add(orb_db *db, orb_table *t);

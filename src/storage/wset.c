@@ -84,28 +84,37 @@ static void undo_entry(orb_db *db, wset_undo *u) {
     hot_undo_update(u->obj, u->rowid, u->old);
     break;
   case U_CREATE:
+    db_catalog_lock(db);
     db_table_remove(db, u->obj);
+    db_catalog_unlock(db);
     db_table_free(u->obj);
     break;
   case U_DROP:
+    db_catalog_lock(db);
     db_table_add(db, u->obj);
+    db_catalog_unlock(db);
     break;
   case U_RENAME: {
     orb_table *t = u->obj;
+    db_catalog_lock(db);
     db_table_remove(db, t);
     orb_free(t->name);
     t->name = u->old;
     db_table_add(db, t);
+    db_catalog_unlock(db);
     break;
   }
   case U_ALTER: {
     orb_table *t = u->obj;
     orb_schema *old = u->old;
+    db_catalog_lock(db);
     orb_schema_free(&t->schema);
     t->schema = *old;
     orb_free(old);
-    hot_tier_free(hot_of(t->hot));
+    hot_tier *newer = hot_of(t->hot);
     t->hot = hot_base(u->old2);
+    db_catalog_unlock(db);
+    hot_tier_free(newer);
     break;
   }
   }

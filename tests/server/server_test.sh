@@ -143,8 +143,12 @@ if command -v pgbench >/dev/null; then
   out=$(pgbench -c 2 -t 50 -M extended 2>&1 | grep -E 'processed|failed transactions')
   check "pgbench TPC-B-like run, two clients, extended protocol" "number of transactions actually processed: 100/100
 number of failed transactions: 0 (0.000%)" "$out"
+  # prepared mode prepares while the other client's transaction is open: compiling must not wait for it
+  out=$(timeout 60 pgbench -c 2 -j 1 -t 25 -M prepared -n 2>&1 | grep -E 'processed|failed transactions')
+  check "pgbench, two clients, prepared statements (no deadlock)" "number of transactions actually processed: 50/50
+number of failed transactions: 0 (0.000%)" "$out"
   out=$(psql -X -Atc "SELECT count(*) FROM pgbench_history" 2>&1)
-  check "every pgbench transaction left its history row" 100 "$out"
+  check "every pgbench transaction left its history row" 150 "$out"
   h=$(psql -X -Atc "SELECT sum(delta) FROM pgbench_history" 2>&1)
   a=$(psql -X -Atc "SELECT sum(abalance) FROM pgbench_accounts" 2>&1)
   t=$(psql -X -Atc "SELECT sum(tbalance) FROM pgbench_tellers" 2>&1)
