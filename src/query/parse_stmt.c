@@ -233,6 +233,24 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
   return ORB_OK;
 }
 
+/* name [, name ...] into s->names / s->name_pos (DROP TABLE, TRUNCATE). */
+static orb_status p_table_list(oql_parser *p, oql_stmt_ast *s) {
+  oql_plist l = {0}, lp = {0};
+  do {
+    const char *n;
+    int *pos = orb_arena_alloc(p->a, sizeof(int));
+    orb_status st = p_table_name(p, &n, pos);
+    if (st != ORB_OK) return st;
+    oql_plist_add(p, &l, (void *)n);
+    oql_plist_add(p, &lp, pos);
+  } while (oql_p_accept_op(p, ","));
+  s->names = (const char **)l.v;
+  s->nnames = l.n;
+  s->name_pos = orb_arena_alloc(p->a, sizeof(int) * (size_t)(l.n + 1));
+  for (int i = 0; i < l.n; i++) s->name_pos[i] = *(int *)lp.v[i];
+  return ORB_OK;
+}
+
 static orb_status p_drop(oql_parser *p, oql_stmt_ast *s) {
   orb_status st;
   if (!oql_p_is(p, "table"))
@@ -244,19 +262,8 @@ static orb_status p_drop(oql_parser *p, oql_stmt_ast *s) {
     if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
     s->if_exists = true;
   }
-  oql_plist l = {0}, lp = {0};
-  do {
-    const char *n;
-    int *pos = orb_arena_alloc(p->a, sizeof(int));
-    if ((st = p_table_name(p, &n, pos)) != ORB_OK) return st;
-    oql_plist_add(p, &l, (void *)n);
-    oql_plist_add(p, &lp, pos);
-  } while (oql_p_accept_op(p, ","));
+  if ((st = p_table_list(p, s)) != ORB_OK) return st;
   if (oql_p_accept(p, "cascade") || oql_p_accept(p, "restrict")) { /* no dependent objects exist */ }
-  s->names = (const char **)l.v;
-  s->nnames = l.n;
-  s->name_pos = orb_arena_alloc(p->a, sizeof(int) * (size_t)(l.n + 1));
-  for (int i = 0; i < l.n; i++) s->name_pos[i] = *(int *)lp.v[i];
   return ORB_OK;
 }
 
@@ -511,22 +518,11 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     oql_p_advance(p);
     oql_p_accept(p, "table");
     s->kind = OQL_S_TRUNCATE;
-    oql_plist l = {0}, lp = {0};
-    do {
-      const char *n;
-      int *pos = orb_arena_alloc(p->a, sizeof(int));
-      if ((st = p_table_name(p, &n, pos)) != ORB_OK) return st;
-      oql_plist_add(p, &l, (void *)n);
-      oql_plist_add(p, &lp, pos);
-    } while (oql_p_accept_op(p, ","));
+    if ((st = p_table_list(p, s)) != ORB_OK) return st;
     if (oql_p_accept(p, "restart") || oql_p_accept(p, "continue")) {
       if ((st = oql_p_expect(p, "identity")) != ORB_OK) return st;
     }
     if (oql_p_accept(p, "cascade") || oql_p_accept(p, "restrict")) { /* nothing references tables */ }
-    s->names = (const char **)l.v;
-    s->nnames = l.n;
-    s->name_pos = orb_arena_alloc(p->a, sizeof(int) * (size_t)(l.n + 1));
-    for (int i = 0; i < l.n; i++) s->name_pos[i] = *(int *)lp.v[i];
     return ORB_OK;
   }
   if (strcmp(w, "alter") == 0) {
