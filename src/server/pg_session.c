@@ -304,6 +304,7 @@ static bool run_query(pg_session *s, orb_buf *out) {
     const char *tail = NULL;
     if (orbit_prepare(s->db, p, &st, &tail) != ORBIT_OK) {
       pg_send_db_error(s, query, p, out);
+      s->ran_any = true;   /* an error answers the query: no EmptyQueryResponse after it */
       break;
     }
     if (!st) break;

@@ -160,6 +160,12 @@ if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then
   check "libpq extended query protocol" 0 $?
 fi
 
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ -d "$here/interop/node_modules/pg" ] && command -v node >/dev/null; then
+  node "$here/interop/pg_client.mjs" "$port"
+  check "node-postgres (npm pg) client" 0 $?
+fi
+
 # SCRAM-SHA-256 against libpq's implementation: a password in clear and a
 # verifier in PostgreSQL's format (computed here with Python's hashlib)
 verifier=$(python3 - <<'PY'
