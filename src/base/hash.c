@@ -24,10 +24,19 @@ uint32_t orb_crc32(uint32_t crc, const void *p, size_t n) {
 
 static inline uint64_t fix_hash(uint64_t h) { return h ? h : 1; }
 
+/* A zeroed slot array, written once now: calloc may hand out untouched
+** zero-page mappings, and then every probe (a read) followed by an insert (a
+** write) costs a copy-on-write fault and a TLB flush on the other CPUs. */
+static orb_hmap_slot *new_slots(size_t cap) {
+  orb_hmap_slot *s = orb_malloc(cap * sizeof *s);
+  memset(s, 0, cap * sizeof *s);
+  return s;
+}
+
 void orb_hmap_init(orb_hmap *m, size_t expected) {
   size_t cap = 16;
   while (cap < expected * 2) cap *= 2;
-  m->slots = orb_calloc(cap, sizeof *m->slots);
+  m->slots = new_slots(cap);
   m->mask = cap - 1;
   m->count = 0;
 }
@@ -54,7 +63,7 @@ static void hmap_insert_slot(orb_hmap_slot *slots, size_t mask, uint64_t h, void
 void orb_hmap_put(orb_hmap *m, uint64_t hash, void *val) {
   if ((m->count + 1) * 2 > m->mask + 1) {   /* load factor <= 0.5: linear probing stays short for misses */
     size_t ncap = (m->mask + 1) * 2;
-    orb_hmap_slot *ns = orb_calloc(ncap, sizeof *ns);
+    orb_hmap_slot *ns = new_slots(ncap);
     for (size_t i = 0; i <= m->mask; i++)
       if (m->slots[i].hash) hmap_insert_slot(ns, ncap - 1, m->slots[i].hash, m->slots[i].val);
     orb_free(m->slots);
