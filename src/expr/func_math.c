@@ -1,5 +1,6 @@
 /* expr/func_math.c — numeric functions, greatest/least, gen_random_uuid and
-** the system information functions version() and current_schema().
+** the system information functions version(), current_schema(),
+** pg_get_userbyid() and pg_table_is_visible() that PostgreSQL tools call.
 ** Argument types resolve as PostgreSQL's do: integers go to double
 ** precision for the float functions, numeric stays numeric where PostgreSQL
 ** has a numeric variant (abs, round, trunc, ceil, floor, mod, sign). */
@@ -255,8 +256,38 @@ EVAL(f_current_schema) {
   return ORB_OK;
 }
 
+/* pg_get_userbyid(oid): every object belongs to the one owner Orbit has */
+static orb_status r_owner(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_INT64)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+EVAL(f_owner) {
+  UNUSED;
+  (void)a;
+  *out = orb_text("orbit", 5);
+  return ORB_OK;
+}
+
+/* pg_table_is_visible(oid): one schema, so every table is visible */
+static orb_status r_visible(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_INT64)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_BOOL);
+  return ORB_OK;
+}
+EVAL(f_visible) {
+  UNUSED;
+  (void)a;
+  *out = orb_bool(true);
+  return ORB_OK;
+}
+
 const orb_func orb_funcs_math[] = {
     {"version", 0, 0, 0, r_text0, f_version},
+    {"pg_get_userbyid", 1, 1, 0, r_owner, f_owner},
+    {"pg_table_is_visible", 1, 1, 0, r_visible, f_visible},
     {"current_schema", 0, 0, 0, r_text0, f_current_schema},
     {"abs", 1, 1, 0, r_same, f_abs},
     {"sign", 1, 1, 0, r_same, f_sign},

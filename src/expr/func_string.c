@@ -2,6 +2,7 @@
 ** (character positions count UTF-8 characters, not bytes). */
 #include <ctype.h>
 #include <locale.h>
+#include <regex.h>
 #include <string.h>
 #include <wctype.h>
 
@@ -430,6 +431,31 @@ EVAL(f_split_part) {
   return ORB_OK;
 }
 
+/* regexp_like(s, pattern [, flags]): POSIX extended regular expressions
+** (flags: i = case-insensitive); also the ~ ~* !~ !~* operators. */
+EVAL(f_regexp_like) {
+  UNUSED;
+  bool icase = n > 2 && memchr(a[2].u.s, 'i', a[2].len) != NULL;
+  char *pat = orb_arena_strndup(ctx->arena, a[1].u.s, a[1].len);
+  char *str = orb_arena_strndup(ctx->arena, a[0].u.s, a[0].len);
+  regex_t re;
+  int rc = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
+  if (rc != 0) {
+    char msg[128];
+    regerror(rc, &re, msg, sizeof msg);
+    return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "2201B", 0, "invalid regular expression: %s", msg);
+  }
+  *out = orb_bool(regexec(&re, str, 0, NULL, 0) == 0);
+  regfree(&re);
+  return ORB_OK;
+}
+
+static orb_status r_regexp(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  orb_status st = r_text(f, n, t, res, e);
+  *res = orb_type_make(ORB_T_BOOL);
+  return st;
+}
+
 EVAL(f_ascii) {
   UNUSED;
   *out = orb_int(ORB_T_INT32, a[0].len ? (unsigned char)a[0].u.s[0] : 0);
@@ -462,5 +488,6 @@ const orb_func orb_funcs_string[] = {
     {"starts_with", 2, 2, 0, r_text_bool, f_starts_with},
     {"split_part", 3, 3, 0, r_split, f_split_part},
     {"ascii", 1, 1, 0, r_text_int, f_ascii},
+    {"regexp_like", 2, 3, 0, r_regexp, f_regexp_like},
 };
 const int orb_nfuncs_string = sizeof orb_funcs_string / sizeof orb_funcs_string[0];

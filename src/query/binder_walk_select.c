@@ -96,6 +96,10 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
   switch (f->kind) {
   case OQL_FA_TABLE: {
     orb_table *t;
+    /* pg_catalog.x, or an unqualified x no user table shadows (pg_catalog is searched first in PostgreSQL) */
+    const char *bare = strncmp(f->name, "pg_catalog.", 11) == 0 ? f->name + 11 : f->name;
+    if (oql_is_catalog_table(bare) && (bare != f->name || !orb_db_table(b->db, f->name)))
+      return oql_from_catalog(c, bare, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if ((st = oql_binder_table(b, f->name, f->pos, &t, e)) != ORB_OK) return st;
     *out = oql_from_table(c, t, f->alias);
     return ORB_OK;

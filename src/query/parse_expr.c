@@ -388,6 +388,13 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
   }
   oql_p_advance(p);
   if (oql_p_accept_op(p, ".")) {
+    if ((strcmp(w, "pg_catalog") == 0 || strcmp(w, "public") == 0) && oql_p_tok(p)->kind == OQL_T_IDENT &&
+        oql_p_peek(p, 1)->kind == OQL_T_OP && strcmp(oql_p_peek(p, 1)->text, "(") == 0) {
+      /* a schema-qualified function: the builtins live in pg_catalog */
+      const char *fn = oql_p_tok(p)->text;
+      oql_p_advance(p);
+      return p_call(p, fn, pos, out);
+    }
     if (oql_p_is_op(p, "*")) {
       oql_expr_ast *x = oql_p_new_expr(p, OQL_X_STAR, pos);
       x->qual = w;
@@ -412,8 +419,30 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
 
 /* --- operators, tightest first ------------------------------------------------- */
 
+/* COLLATE name: Orbit compares text bytewise (the C collation), so only the
+** names that mean that are accepted, and they change nothing. */
+static orb_status p_collate(oql_parser *p) {
+  oql_p_advance(p);
+  /* [schema.]name, where name may be a key word (pg_catalog.default) */
+  const oql_token *k = oql_p_tok(p);
+  if (k->kind != OQL_T_IDENT && k->kind != OQL_T_QIDENT) return oql_p_syntax(p);
+  oql_p_advance(p);
+  if (oql_p_accept_op(p, ".")) {
+    k = oql_p_tok(p);
+    if (k->kind != OQL_T_IDENT && k->kind != OQL_T_QIDENT) return oql_p_syntax(p);
+    oql_p_advance(p);
+  }
+  const char *name = k->text;
+  int pos = k->pos;
+  if (strcmp(name, "default") != 0 && strcmp(name, "C") != 0 && strcmp(name, "POSIX") != 0 && strcmp(name, "c") != 0)
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", pos, "collation \"%s\" is not supported (text compares bytewise, as C)",
+                        name);
+  return ORB_OK;
+}
+
 static orb_status p_cast(oql_parser *p, oql_expr_ast **out) {
   orb_status st = p_primary(p, out);
+  while (st == ORB_OK && oql_p_is(p, "collate")) st = p_collate(p);
   while (st == ORB_OK && oql_p_is_op(p, "::")) {
     oql_expr_ast *x = oql_p_new_expr(p, OQL_X_CAST, oql_p_tok(p)->pos);
     oql_p_advance(p);
@@ -522,7 +551,21 @@ static orb_status p_pred(oql_parser *p, oql_expr_ast **out) {
       k = 1;
     }
     const oql_token *t = oql_p_peek(p, k);
-    if (t->kind != OQL_T_IDENT) return ORB_OK;
+    int skip = k + 1;   /* tokens of the operator itself */
+    if (!neg && oql_p_is(p, "operator") && oql_p_peek(p, 1)->kind == OQL_T_OP && strcmp(oql_p_peek(p, 1)->text, "(") == 0) {
+      /* OPERATOR([pg_catalog.]op): the explicit spelling psql uses; only the regex operators here */
+      int j = 2;
+      if (oql_p_peek_is(p, 2, "pg_catalog") && oql_p_peek(p, 3)->kind == OQL_T_OP && strcmp(oql_p_peek(p, 3)->text, ".") == 0)
+        j = 4;
+      const oql_token *op = oql_p_peek(p, j), *close = oql_p_peek(p, j + 1);
+      if (op->kind != OQL_T_OP || !strchr(op->text, '~') || close->kind != OQL_T_OP || strcmp(close->text, ")") != 0)
+        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", pos,
+                            "only OPERATOR(pg_catalog.~) and the other regular-expression operators are supported");
+      t = op;
+      skip = j + 2;
+    }
+    bool regex = t->kind == OQL_T_OP && strchr(t->text, '~') != NULL;
+    if (t->kind != OQL_T_IDENT && !regex) return ORB_OK;
     oql_expr_ast *x;
     if (strcmp(t->text, "between") == 0) {
       p->i += k + 1;
@@ -555,6 +598,33 @@ static orb_status p_pred(oql_parser *p, oql_expr_ast **out) {
       if (oql_p_is(p, "escape"))
         return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
                             "LIKE ... ESCAPE is not supported yet (backslash is the escape character)");
+    } else if (regex && !neg) {
+      /* POSIX regular expressions: a ~ b, a ~* b, a !~ b, a !~* b */
+      const char *op = t->text;
+      p->i += skip;
+      oql_expr_ast *call = oql_p_new_expr(p, OQL_X_CALL, pos);
+      call->name = "regexp_like";
+      oql_expr_ast *r;
+      if ((st = p_other(p, &r)) != ORB_OK) return st;
+      oql_plist l = {0};
+      oql_plist_add(p, &l, *out);
+      oql_plist_add(p, &l, r);
+      if (strchr(op, '*')) {
+        oql_expr_ast *flags = oql_p_new_expr(p, OQL_X_STRING, pos);
+        flags->text = "i";
+        flags->len = 1;
+        oql_plist_add(p, &l, flags);
+      }
+      set_list(p, call, &l);
+      if (op[0] == '!') {
+        x = oql_p_new_expr(p, OQL_X_UNARY, pos);
+        x->op = OQL_OP_NOT;
+        x->l = call;
+        *out = x;
+      } else {
+        *out = call;
+      }
+      continue;
     } else {
       return ORB_OK;
     }

@@ -160,6 +160,13 @@ if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then
   check "libpq extended query protocol" 0 $?
 fi
 
+out=$(psql -X -c '\dt c*' 2>&1)
+check "psql \\dt (pg_catalog emulation)" "       List of relations
+ Schema | Name | Type  | Owner 
+--------+------+-------+-------
+ public | cp   | table | orbit
+(1 row)" "$out"
+
 here=$(cd "$(dirname "$0")/.." && pwd)
 if [ -d "$here/interop/node_modules/pg" ] && command -v node >/dev/null; then
   node "$here/interop/pg_client.mjs" "$port"
