@@ -1,7 +1,8 @@
 /* query/binder_catalog.c — the few pg_catalog tables PostgreSQL tools read
-** (psql's \dt among them), made at bind time from Orbit's catalog as VALUES
-** lists: pg_namespace (the public schema, pg_catalog, information_schema),
-** pg_class (one row per table), pg_am (heap).  Object ids follow
+** (psql's \dt and \l among them), made at bind time from Orbit's catalog as
+** VALUES lists: pg_namespace (the public schema, pg_catalog,
+** information_schema), pg_class (one row per table), pg_am (heap),
+** pg_database (the database being served).  Object ids follow
 ** PostgreSQL's conventions: 2200 public, 11 pg_catalog, tables 16384 + id. */
 #include "query/binder_int.h"
 
@@ -23,7 +24,26 @@ static orb_expr *text_const(oql_binder *b, const char *s, int pos) {
 }
 
 bool oql_is_catalog_table(const char *name) {
-  return strcmp(name, "pg_class") == 0 || strcmp(name, "pg_namespace") == 0 || strcmp(name, "pg_am") == 0;
+  return strcmp(name, "pg_class") == 0 || strcmp(name, "pg_namespace") == 0 || strcmp(name, "pg_am") == 0 ||
+         strcmp(name, "pg_database") == 0;
+}
+
+/* pg_database: the one database a server serves, named after its directory. */
+static void database_rows(oql_binder *b, int pos, orb_expr ****rows) {
+  const char *path = orb_db_path(b->db), *slash = strrchr(path, '/');
+  const char *name = slash && slash[1] ? slash + 1 : path;
+  orb_expr **r = orb_arena_alloc(b->a, sizeof(orb_expr *) * 9);
+  r[0] = int_const(b, 16384, pos);
+  r[1] = text_const(b, name, pos);
+  r[2] = int_const(b, OWNER_OID, pos);
+  r[3] = int_const(b, 6, pos);            /* PostgreSQL's encoding number of UTF8 */
+  r[4] = text_const(b, "C", pos);
+  r[5] = text_const(b, "C", pos);
+  r[6] = oql_mk_const(b, orb_null(ORB_T_TEXT), orb_type_make(ORB_T_TEXT), pos);   /* no ICU locale */
+  r[7] = text_const(b, "c", pos);         /* libc provider */
+  r[8] = oql_mk_const(b, orb_null(ORB_T_TEXT), orb_type_make(ORB_T_TEXT), pos);   /* default privileges */
+  *rows = orb_arena_alloc(b->a, sizeof(orb_expr **));
+  (*rows)[0] = r;
 }
 
 orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,
@@ -32,6 +52,8 @@ orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, 
   static const char *const class_cols[] = {"oid", "relname", "relnamespace", "relkind", "relowner", "relam"};
   static const char *const ns_cols[] = {"oid", "nspname", "nspowner"};
   static const char *const am_cols[] = {"oid", "amname", "amtype"};
+  static const char *const db_cols[] = {"oid",        "datname",      "datdba",         "encoding", "datcollate",
+                                        "datctype",   "daticulocale", "datlocprovider", "datacl"};
   const char *const *cols;
   int ncols, nrows;
   orb_expr ***rows;
@@ -63,6 +85,11 @@ orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, 
       r[1] = text_const(b, ns[i].name, pos);
       r[2] = int_const(b, OWNER_OID, pos);
     }
+  } else if (strcmp(name, "pg_database") == 0) {
+    cols = db_cols;
+    ncols = 9;
+    nrows = 1;
+    database_rows(b, pos, &rows);
   } else {
     cols = am_cols;
     ncols = 3;

@@ -167,6 +167,9 @@ check "psql \\dt (pg_catalog emulation)" "       List of relations
  public | cp   | table | orbit
 (1 row)" "$out"
 
+out=$(psql -X -At -c '\l' 2>&1)
+check "psql \\l lists the database served" "db|orbit|UTF8|C|C||libc|" "$out"
+
 here=$(cd "$(dirname "$0")/.." && pwd)
 if [ -d "$here/interop/node_modules/pg" ] && command -v node >/dev/null; then
   node "$here/interop/pg_client.mjs" "$port"
