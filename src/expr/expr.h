@@ -43,7 +43,9 @@ typedef enum orb_expr_kind {
                        A CASE x WHEN v ... is bound as searched CASE with x = v tests. */
   ORB_E_COALESCE,   /* first non-NULL of args */
   ORB_E_NULLIF,
-  ORB_E_FUNC        /* builtin scalar function `func` applied to args */
+  ORB_E_FUNC,       /* builtin scalar function `func` applied to args */
+  ORB_E_SUBLINK     /* result of an uncorrelated subquery run before the statement (ctx->sublinks[slot]):
+                       op 0 its one value (scalar subquery), 1 EXISTS, 2 args[0] [NOT] IN its rows */
 } orb_expr_kind;
 
 typedef enum orb_cmp_op { ORB_CMP_EQ, ORB_CMP_NE, ORB_CMP_LT, ORB_CMP_LE, ORB_CMP_GT, ORB_CMP_GE } orb_cmp_op;
@@ -67,8 +69,19 @@ typedef struct orb_expr {
   struct orb_expr **args;
   orb_value value;      /* CONST */
   const struct orb_func *func; /* FUNC */
-  void *cache;          /* evaluator-private (e.g. compiled LIKE pattern, IN hash set); built lazily */
+  void *cache;          /* evaluator-private: an IN list's hash set, built by orb_expr_fold /
+                           orb_expr_clone in the tree's arena and only read by evaluation (so one
+                           tree may be evaluated by several threads).  Copying a node by hand must
+                           set it to NULL; evaluation then searches the list linearly. */
 } orb_expr;
+
+/* What an uncorrelated subquery produced (its first column), computed once
+** per execution by the query layer before the statement runs. */
+typedef struct orb_sublink_result {
+  int64_t nrows;
+  orb_value *rows;            /* nrows values (the subquery's only column) */
+  bool any_null;              /* some row is NULL (IN's three-valued answer) */
+} orb_sublink_result;
 
 /* Everything an evaluation may need besides the row. */
 typedef struct orb_eval_ctx {
@@ -76,6 +89,8 @@ typedef struct orb_eval_ctx {
   const orb_value *params;    /* $1.. values (NULL if none) */
   int nparams;
   int64_t stmt_time;          /* statement start, microseconds since epoch UTC (now()) */
+  const orb_sublink_result *sublinks;   /* ORB_E_SUBLINK values (NULL if none) */
+  int nsublinks;
 } orb_eval_ctx;
 
 /* --- construction (arena-allocated) --------------------------------------- */
@@ -93,7 +108,11 @@ orb_status orb_expr_eval(orb_expr *e, const orb_eval_ctx *ctx, const orb_value *
 /* Evaluate a predicate: *result = 1 true, 0 false or NULL (WHERE semantics). */
 orb_status orb_expr_test(orb_expr *e, const orb_eval_ctx *ctx, const orb_value *row, bool *result,
                          orb_err *err);
-/* Fold constant subtrees (no COLUMN/PARAM, no volatile function) into CONST nodes. */
+/* Fold constant subtrees (no COLUMN/PARAM, no volatile function) into CONST nodes,
+** allocated from `a`, which must live as long as the tree.  An error while
+** evaluating a constant subtree is returned (PostgreSQL's SELECT 1/0 fails at
+** once, with or without rows); branches of CASE/COALESCE that a constant
+** condition skips are not evaluated.  Also prepares long IN lists (see cache). */
 orb_status orb_expr_fold(orb_arena *a, orb_expr **e, const orb_eval_ctx *ctx, orb_err *err);
 
 /* --- analysis for pushdown ------------------------------------------------- */

@@ -1,5 +1,5 @@
 /* expr/expr_build.c — constructing, copying and re-slotting expression trees. */
-#include "expr/expr.h"
+#include "expr/expr_int.h"
 
 #include <string.h>
 
@@ -39,6 +39,8 @@ orb_expr *orb_expr_clone(orb_arena *a, const orb_expr *e) {
     c->args = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)e->nargs);
     for (int i = 0; i < e->nargs; i++) c->args[i] = orb_expr_clone(a, e->args[i]);
   }
+  /* an IN list's hash set points into the original: build the copy its own */
+  if (e->cache && e->kind == ORB_E_IN) orb_in_set_prepare(a, c);
   return c;
 }
 
@@ -56,30 +58,27 @@ bool orb_expr_is_rowless(const orb_expr *e) {
   return true;
 }
 
+/* Append the conjuncts of x to *v (grown in the arena as needed). */
+static void collect_conjuncts(orb_arena *a, orb_expr *x, orb_expr ***v, int *n, int *cap) {
+  if (x->kind == ORB_E_AND) {
+    for (int i = 0; i < x->nargs; i++) collect_conjuncts(a, x->args[i], v, n, cap);
+    return;
+  }
+  if (*n == *cap) {
+    int nc = *cap ? *cap * 2 : 8;
+    orb_expr **nv = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)nc);
+    if (*n) memcpy(nv, *v, sizeof(orb_expr *) * (size_t)*n);
+    *v = nv;
+    *cap = nc;
+  }
+  (*v)[(*n)++] = x;
+}
+
 int orb_expr_conjuncts(orb_arena *a, orb_expr *pred, orb_expr ***out) {
-  if (!pred) {
-    *out = NULL;
-    return 0;
-  }
-  /* count first, then fill: AND nodes may nest */
-  orb_expr *stack[256];
-  int sp = 0, n = 0, cap = 8;
-  orb_expr **v = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)cap);
-  stack[sp++] = pred;
-  while (sp) {
-    orb_expr *x = stack[--sp];
-    if (x->kind == ORB_E_AND && sp + x->nargs <= 256) {
-      for (int i = x->nargs - 1; i >= 0; i--) stack[sp++] = x->args[i];
-      continue;
-    }
-    if (n == cap) {
-      orb_expr **nv = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)cap * 2);
-      memcpy(nv, v, sizeof(orb_expr *) * (size_t)n);
-      v = nv;
-      cap *= 2;
-    }
-    v[n++] = x;
-  }
-  *out = v;
+  *out = NULL;
+  if (!pred) return 0;
+  int n = 0, cap = 0;
+  /* recursion depth is the nesting depth of ANDs, which the parser bounds */
+  collect_conjuncts(a, pred, out, &n, &cap);
   return n;
 }

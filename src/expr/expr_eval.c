@@ -1,9 +1,9 @@
 /* expr/expr_eval.c — evaluating bound expressions on one row with
 ** PostgreSQL's NULL semantics (three-valued logic). */
-#include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
-#include "expr/expr.h"
+#include "expr/expr_int.h"
 #include "expr/func.h"
 #include "types/value.h"
 
@@ -11,51 +11,6 @@
 static orb_status at(const orb_expr *x, orb_status st, orb_err *err) {
   if (st != ORB_OK && err->pos == 0) err->pos = x->pos;
   return st;
-}
-
-/* --- LIKE --------------------------------------------------------------------- */
-
-static size_t utf8_len(unsigned char c) {
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) return 2;
-  if ((c & 0xF0) == 0xE0) return 3;
-  if ((c & 0xF8) == 0xF0) return 4;
-  return 1;
-}
-
-static bool char_eq(unsigned char a, unsigned char b, bool icase) {
-  return icase ? tolower(a) == tolower(b) : a == b;
-}
-
-/* Recursive matcher with the usual % backtracking; depth is bounded by the
-** number of % in the pattern, each of which advances. */
-static bool like_match(const unsigned char *s, size_t n, const unsigned char *p, size_t m, bool icase) {
-  size_t i = 0, j = 0;
-  while (j < m) {
-    unsigned char c = p[j];
-    if (c == '%') {
-      while (j < m && p[j] == '%') j++;
-      if (j == m) return true;
-      for (size_t k = i; k <= n; k++)
-        if (like_match(s + k, n - k, p + j, m - j, icase)) return true;
-      return false;
-    }
-    if (i >= n) return false;
-    if (c == '_') {
-      i += utf8_len(s[i]);
-      if (i > n) return false;
-      j++;
-      continue;
-    }
-    if (c == '\\' && j + 1 < m) {
-      j++;
-      c = p[j];
-    }
-    if (!char_eq(s[i], c, icase)) return false;
-    i++;
-    j++;
-  }
-  return i == n;
 }
 
 /* --- helpers ----------------------------------------------------------------------- */
@@ -113,6 +68,40 @@ static orb_status eval_func(orb_expr *x, const orb_eval_ctx *ctx, const orb_valu
   orb_status st = x->func->eval(x->func, ctx, x->nargs, args, x->type, out, err);
   if (st == ORB_OK && out->isnull) out->type = x->type.id;
   return at(x, st, err);
+}
+
+static orb_status eval_sublink(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out,
+                               orb_err *err) {
+  if (!ctx->sublinks || x->slot >= ctx->nsublinks)
+    return orb_err_set(err, ORB_ERR_INTERNAL, "subquery %d has not been run", x->slot);
+  const orb_sublink_result *r = &ctx->sublinks[x->slot];
+  if (x->op == 0) {   /* scalar: no row is NULL; more than one is an error (checked when it ran) */
+    *out = r->nrows ? r->rows[0] : orb_null((orb_type_id)x->type.id);
+    return ORB_OK;
+  }
+  if (x->op == 1) {
+    *out = orb_bool(r->nrows > 0);
+    return ORB_OK;
+  }
+  bool neg = (x->flags & ORB_EF_NEGATE) != 0;
+  orb_value a;
+  orb_status st = orb_expr_eval(x->args[0], ctx, row, &a, err);
+  if (st != ORB_OK) return st;
+  if (r->nrows == 0) {   /* x IN (empty) is false even for a NULL x */
+    *out = orb_bool(neg);
+    return ORB_OK;
+  }
+  if (a.isnull) {
+    *out = null_bool();
+    return ORB_OK;
+  }
+  for (int64_t i = 0; i < r->nrows; i++)
+    if (!r->rows[i].isnull && orb_value_cmp(&a, &r->rows[i]) == 0) {
+      *out = orb_bool(!neg);
+      return ORB_OK;
+    }
+  *out = r->any_null ? null_bool() : orb_bool(neg);
+  return ORB_OK;
 }
 
 /* --- evaluation -------------------------------------------------------------------- */
@@ -219,6 +208,11 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
       return ORB_OK;
     }
     bool saw_null = false;
+    int found = orb_in_set_probe(x, &a, &saw_null);
+    if (found >= 0) {
+      *out = found ? bool_val(!neg) : saw_null ? null_bool() : bool_val(neg);
+      return ORB_OK;
+    }
     for (int i = 1; i < x->nargs; i++) {
       if ((st = orb_expr_eval(x->args[i], ctx, row, &b, err)) != ORB_OK) return st;
       if (b.isnull) {
@@ -240,8 +234,11 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
       *out = null_bool();
       return ORB_OK;
     }
-    bool m = like_match((const unsigned char *)a.u.s, a.len, (const unsigned char *)b.u.s, b.len,
-                        (x->flags & ORB_EF_ICASE) != 0);
+    bool m;
+    if ((st = orb_like(&a, &b, (x->flags & ORB_EF_ICASE) != 0, ctx->arena, &m, err)) != ORB_OK) {
+      if (err->pos == 0) err->pos = x->pos;
+      return st;
+    }
     *out = bool_val(m != ((x->flags & ORB_EF_NEGATE) != 0));
     return ORB_OK;
   }
@@ -269,6 +266,8 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
     return ORB_OK;
   case ORB_E_FUNC:
     return eval_func(x, ctx, row, out, err);
+  case ORB_E_SUBLINK:
+    return eval_sublink(x, ctx, row, out, err);
   }
   return orb_err_set(err, ORB_ERR_INTERNAL, "unknown expression kind %d", (int)x->kind);
 }

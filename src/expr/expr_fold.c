@@ -2,16 +2,62 @@
 ** predicates down (pinned key values). */
 #include <string.h>
 
-#include "expr/expr.h"
+#include "expr/expr_int.h"
 #include "expr/func.h"
 #include "types/value.h"
 
 static bool foldable(const orb_expr *e) {
-  if (e->kind == ORB_E_COLUMN || e->kind == ORB_E_PARAM) return false;
+  if (e->kind == ORB_E_COLUMN || e->kind == ORB_E_PARAM || e->kind == ORB_E_SUBLINK) return false;
   if (e->kind == ORB_E_FUNC && (e->func->flags & ORB_FN_VOLATILE)) return false;
   for (int i = 0; i < e->nargs; i++)
     if (!foldable(e->args[i])) return false;
   return true;
+}
+
+static bool is_true_const(const orb_expr *x) { return x->kind == ORB_E_CONST && !x->value.isnull && x->value.u.b; }
+static bool is_const(const orb_expr *x) { return x->kind == ORB_E_CONST; }
+
+/* Fold the arguments of a node that is not constant as a whole.  As
+** PostgreSQL's simplification does, arguments that a constant makes
+** unreachable are left alone (so an error in them cannot surface): AND after
+** a constant false, OR after a constant true, COALESCE after a non-NULL
+** constant, a CASE branch whose condition is constant false or NULL, and
+** everything after a constant true condition. */
+static orb_status fold_args(orb_arena *a, orb_expr *e, const orb_eval_ctx *ctx, orb_err *err) {
+  orb_status st;
+  switch ((orb_expr_kind)e->kind) {
+  case ORB_E_AND:
+  case ORB_E_OR:
+    for (int i = 0; i < e->nargs; i++) {
+      if ((st = orb_expr_fold(a, &e->args[i], ctx, err)) != ORB_OK) return st;
+      const orb_expr *x = e->args[i];
+      if (is_const(x) && !x->value.isnull && x->value.u.b == (e->kind == ORB_E_OR)) break;
+    }
+    return ORB_OK;
+  case ORB_E_COALESCE:
+    for (int i = 0; i < e->nargs; i++) {
+      if ((st = orb_expr_fold(a, &e->args[i], ctx, err)) != ORB_OK) return st;
+      if (is_const(e->args[i]) && !e->args[i]->value.isnull) break;
+    }
+    return ORB_OK;
+  case ORB_E_CASE: {
+    bool has_else = (e->flags & ORB_EF_HAS_ELSE) != 0;
+    int pairs = has_else ? (e->nargs - 1) / 2 : e->nargs / 2;
+    for (int i = 0; i < pairs; i++) {
+      if ((st = orb_expr_fold(a, &e->args[2 * i], ctx, err)) != ORB_OK) return st;
+      const orb_expr *cond = e->args[2 * i];
+      if (is_const(cond) && !is_true_const(cond)) continue;   /* branch never taken */
+      if ((st = orb_expr_fold(a, &e->args[2 * i + 1], ctx, err)) != ORB_OK) return st;
+      if (is_true_const(cond)) return ORB_OK;                  /* later branches never reached */
+    }
+    if (has_else) return orb_expr_fold(a, &e->args[e->nargs - 1], ctx, err);
+    return ORB_OK;
+  }
+  default:
+    for (int i = 0; i < e->nargs; i++)
+      if ((st = orb_expr_fold(a, &e->args[i], ctx, err)) != ORB_OK) return st;
+    return ORB_OK;
+  }
 }
 
 orb_status orb_expr_fold(orb_arena *a, orb_expr **pe, const orb_eval_ctx *ctx, orb_err *err) {
@@ -19,10 +65,10 @@ orb_status orb_expr_fold(orb_arena *a, orb_expr **pe, const orb_eval_ctx *ctx, o
   if (!e) return ORB_OK;
   if (e->kind == ORB_E_CONST) return ORB_OK;
   if (!foldable(e)) {
-    for (int i = 0; i < e->nargs; i++) {
-      orb_status st = orb_expr_fold(a, &e->args[i], ctx, err);
-      if (st != ORB_OK) return st;
-    }
+    orb_status st = fold_args(a, e, ctx, err);
+    if (st != ORB_OK) return st;
+    /* the list items are constants by now: a long list gets its hash set */
+    orb_in_set_prepare(a, e);
     return ORB_OK;
   }
   /* a constant subtree: evaluate once.  Errors surface now, as PostgreSQL
@@ -39,6 +85,15 @@ orb_status orb_expr_fold(orb_arena *a, orb_expr **pe, const orb_eval_ctx *ctx, o
   return ORB_OK;
 }
 
+/* Whether every parameter x refers to has a value in ctx (a statement
+** planned before its parameters are known pins nothing). */
+static bool params_known(const orb_expr *x, const orb_eval_ctx *ctx) {
+  if (x->kind == ORB_E_PARAM && (!ctx->params || x->slot < 0 || x->slot >= ctx->nparams)) return false;
+  for (int i = 0; i < x->nargs; i++)
+    if (!params_known(x->args[i], ctx)) return false;
+  return true;
+}
+
 /* Constants a conjunct pins `slot` to: col = c, c = col, col IN (c...). */
 static bool pins(orb_expr *x, int slot, const orb_eval_ctx *ctx, orb_arena *a, orb_value **vals, int *n, int *cap) {
   orb_expr *col = NULL;
@@ -47,7 +102,7 @@ static bool pins(orb_expr *x, int slot, const orb_eval_ctx *ctx, orb_arena *a, o
   if (x->kind == ORB_E_CMP && x->op == ORB_CMP_EQ) {
     for (int side = 0; side < 2; side++) {
       orb_expr *c = x->args[side], *k = x->args[1 - side];
-      if (c->kind == ORB_E_COLUMN && c->slot == slot && orb_expr_is_rowless(k) && !col) {
+      if (c->kind == ORB_E_COLUMN && c->slot == slot && orb_expr_is_rowless(k) && params_known(k, ctx) && !col) {
         col = c;
         consts = &x->args[1 - side];
         nconsts = 1;
@@ -59,7 +114,7 @@ static bool pins(orb_expr *x, int slot, const orb_eval_ctx *ctx, orb_arena *a, o
     consts = &x->args[1];
     nconsts = x->nargs - 1;
     for (int i = 0; i < nconsts; i++)
-      if (!orb_expr_is_rowless(consts[i])) return false;
+      if (!orb_expr_is_rowless(consts[i]) || !params_known(consts[i], ctx)) return false;
   }
   if (!col) return false;
   for (int i = 0; i < nconsts; i++) {
@@ -94,14 +149,30 @@ bool orb_expr_pinned_values(orb_arena *a, orb_expr *pred, int slot, const orb_ev
   if (!pred) return false;
   orb_expr **conj;
   int n = orb_expr_conjuncts(a, pred, &conj);
+  bool pinned = false;
+  orb_value *best = NULL;
+  int nbest = 0;
   for (int i = 0; i < n; i++) {
     orb_value *v = NULL;
     int nv = 0, cap = 0;
-    if (pins(conj[i], slot, ctx, a, &v, &nv, &cap)) {
-      *vals = v;
-      *nvals = nv;
-      return true;
+    if (!pins(conj[i], slot, ctx, a, &v, &nv, &cap)) continue;
+    if (!pinned) {
+      best = v;
+      nbest = nv;
+      pinned = true;
+      continue;
     }
+    /* several conjuncts pin the column: only values all of them allow remain */
+    int k = 0;
+    for (int j = 0; j < nbest; j++) {
+      bool keep = false;
+      for (int m = 0; m < nv && !keep; m++) keep = orb_value_cmp(&best[j], &v[m]) == 0;
+      if (keep) best[k++] = best[j];
+    }
+    nbest = k;
   }
-  return false;
+  if (!pinned) return false;
+  *vals = best;
+  *nvals = nbest;
+  return true;
 }

@@ -29,6 +29,10 @@ static void format_const(const orb_expr *e, orb_buf *out) {
     orb_buf_puts(out, "NULL");
     return;
   }
+  if (e->type.id == ORB_T_BOOL) {   /* EXPLAIN spells booleans out, as PostgreSQL does */
+    orb_buf_puts(out, v->u.b ? "true" : "false");
+    return;
+  }
   bool quote = !orb_type_is_numeric((orb_type_id)e->type.id) && e->type.id != ORB_T_BOOL;
   if (quote) orb_buf_putc(out, '\'');
   orb_buf tmp = ORB_BUF_INIT;
@@ -141,6 +145,15 @@ void orb_expr_format(const orb_expr *e, const char *const *names, orb_buf *out) 
     orb_buf_puts(out, " END");
     return;
   }
+  case ORB_E_SUBLINK:
+    if (e->op == 2) {
+      orb_buf_putc(out, '(');
+      orb_expr_format(e->args[0], names, out);
+      orb_buf_printf(out, " %s (SubPlan %d))", e->flags & ORB_EF_NEGATE ? "NOT IN" : "IN", e->slot + 1);
+    } else {
+      orb_buf_printf(out, "%s(SubPlan %d)", e->op == 1 ? "EXISTS" : "", e->slot + 1);
+    }
+    return;
   case ORB_E_COALESCE:
   case ORB_E_NULLIF:
   case ORB_E_FUNC:

@@ -45,15 +45,20 @@ static bool want_source(orb_type *t) {
 static orb_status r_extract(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
   (void)n;
   if (!orb_fn_want(t, 0, ORB_T_TEXT) || !want_source(t)) return orb_fn_no_match(e);
-  /* extract() is numeric since PostgreSQL 14; date_part() stays double precision */
-  *res = strcmp(f->name, "extract") == 0 ? orb_type_decimal(0, 0) : orb_type_make(ORB_T_FLOAT64);
+  /* extract() is numeric since PostgreSQL 14; date_part() stays double
+  ** precision and has no date variant: a date is read as its midnight */
+  bool is_extract = strcmp(f->name, "extract") == 0;
+  if (!is_extract && t[1].id == ORB_T_DATE) t[1] = orb_type_make(ORB_T_TIMESTAMP);
+  *res = is_extract ? orb_type_decimal(0, 0) : orb_type_make(ORB_T_FLOAT64);
   return ORB_OK;
 }
 
 static orb_status r_trunc(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
   (void)f, (void)n;
   if (!orb_fn_want(t, 0, ORB_T_TEXT) || !want_source(t) || t[1].id == ORB_T_TIME) return orb_fn_no_match(e);
-  if (t[1].id == ORB_T_DATE) t[1] = orb_type_make(ORB_T_TIMESTAMP);
+  /* PostgreSQL has no date variant: a date goes to timestamptz, the
+  ** preferred type of its category (date_trunc('month', date) prints +00) */
+  if (t[1].id == ORB_T_DATE) t[1] = orb_type_make(ORB_T_TIMESTAMPTZ);
   *res = t[1];
   return ORB_OK;
 }
@@ -99,9 +104,36 @@ static bool field_is(const orb_value *v, const char *name) {
   return strlen(name) == v->len && strncasecmp(v->u.s, name, v->len) == 0;
 }
 
+static const char *source_type_name(const orb_value *src) {
+  switch ((orb_type_id)src->type) {
+  case ORB_T_DATE: return "date";
+  case ORB_T_TIME: return "time without time zone";
+  case ORB_T_TIMESTAMPTZ: return "timestamp with time zone";
+  case ORB_T_INTERVAL: return "interval";
+  default: return "timestamp without time zone";
+  }
+}
+
+/* PostgreSQL says "not recognized" for unknown units and "not supported"
+** for units that exist but not for this type (hour of a date). */
+static orb_status unit_error(const orb_value *field, const char *what, const char *type, orb_err *e) {
+  bool unknown = what[4] == 'r';
+  return orb_err_setx(e, unknown ? ORB_ERR_CONSTRAINT : ORB_ERR_UNSUPPORTED, unknown ? "22023" : "0A000", 0, "unit \"%.*s\" %s for type %s",
+                      (int)(field->len > 60 ? 60 : field->len), field->u.s, what, type);
+}
 static orb_status bad_unit(const orb_value *field, const char *type, orb_err *e) {
-  return orb_err_setx(e, ORB_ERR_CONSTRAINT, "22023", 0, "unit \"%.*s\" not recognized for type %s",
-                      (int)(field->len > 60 ? 60 : field->len), field->u.s, type);
+  return unit_error(field, "not recognized", type, e);
+}
+
+/* Units extract() knows for some type: for the others it says "not supported". */
+static bool known_unit(const orb_value *field) {
+  static const char *const units[] = {"year",   "years",  "month",   "months",  "day",          "days",
+                                      "hour",   "hours",  "minute",  "minutes", "second",       "seconds",
+                                      "milliseconds", "microseconds", "dow", "isodow", "doy", "quarter",
+                                      "decade", "century", "millennium", "epoch", "week"};
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (field_is(field, units[i])) return true;
+  return false;
 }
 
 /* The value of one field as an exact decimal (v / 10^scale). */
@@ -123,9 +155,21 @@ static orb_status field_of(const orb_value *field, const orb_value *src, __int12
     else return bad_unit(field, "interval", e);
     return ORB_OK;
   }
+  if (!known_unit(field)) return bad_unit(field, source_type_name(src), e);
   bool is_date = src->type == ORB_T_DATE;
+  if (src->type == ORB_T_TIME) {
+    /* a time of day has only the clock fields */
+    int64_t us = src->u.i;
+    if (field_is(field, "hour") || field_is(field, "hours")) *v = us / ORB_USECS_PER_HOUR;
+    else if (field_is(field, "minute") || field_is(field, "minutes")) *v = us / (60 * ORB_USECS_PER_SEC) % 60;
+    else if (field_is(field, "second") || field_is(field, "seconds")) *v = us % (60 * ORB_USECS_PER_SEC), *scale = 6;
+    else if (field_is(field, "milliseconds")) *v = us % (60 * ORB_USECS_PER_SEC), *scale = 3;
+    else if (field_is(field, "microseconds")) *v = us % (60 * ORB_USECS_PER_SEC);
+    else if (field_is(field, "epoch")) *v = us, *scale = 6;
+    else return unit_error(field, "not supported", "time without time zone", e);
+    return ORB_OK;
+  }
   int64_t ts = is_date ? src->u.i * ORB_USECS_PER_DAY : src->u.i;
-  if (src->type == ORB_T_TIME) ts = src->u.i;
   orb_tm tm;
   orb_tm_from_ts(ts, &tm);
   int64_t days = orb_floor_div(ts, ORB_USECS_PER_DAY);
@@ -155,15 +199,13 @@ static orb_status field_of(const orb_value *field, const orb_value *src, __int12
     orb_civil_from_days(thursday, &ty, &tmon, &tday);
     *v = (thursday - orb_days_from_civil(ty, 1, 1)) / 7 + 1;
   } else {
-    return bad_unit(field, is_date ? "date" : "timestamp without time zone", e);
+    return bad_unit(field, source_type_name(src), e);
   }
-  if (is_date && *scale) {
-    /* dates have no time fields below the day */
-    if (field_is(field, "second") || field_is(field, "milliseconds"))
-      return bad_unit(field, "date", e);
-  }
-  if (is_date && (field_is(field, "hour") || field_is(field, "minute") || field_is(field, "microseconds")))
-    return bad_unit(field, "date", e);
+  /* dates have no time-of-day fields */
+  if (is_date && (field_is(field, "hour") || field_is(field, "hours") || field_is(field, "minute") ||
+                  field_is(field, "minutes") || field_is(field, "second") || field_is(field, "seconds") ||
+                  field_is(field, "milliseconds") || field_is(field, "microseconds")))
+    return unit_error(field, "not supported", "date", e);
   return ORB_OK;
 }
 
@@ -253,9 +295,8 @@ EVAL(f_age) {
     days--;
   }
   if (days < 0) {
-    int pm = tx.month == 1 ? 12 : tx.month - 1;
-    int64_t py = tx.month == 1 ? tx.year - 1 : tx.year;
-    days += orb_days_in_month(py, pm);
+    /* as PostgreSQL's age(): borrow the length of the earlier date's month */
+    days += orb_days_in_month(ty.year, ty.month);
     months--;
   }
   orb_value v = orb_null(ORB_T_INTERVAL);

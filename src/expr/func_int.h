@@ -19,6 +19,10 @@ bool orb_fn_is_text(orb_type t);
 /* Text result allocated from the evaluation arena. */
 orb_value orb_fn_text(const orb_eval_ctx *ctx, const char *s, size_t n);
 
+/* Unicode upper/lower case of a text value (as lower()/upper(); ILIKE folds
+** with it too), allocated from arena. */
+orb_value orb_fn_case_map(orb_arena *arena, const orb_value *a, bool up);
+
 /* The tables of each file (sorted by name is not required: the registry sorts). */
 extern const orb_func orb_funcs_string[];
 extern const int orb_nfuncs_string;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "base/md5.h"
 #include "expr/func_int.h"
 
 /* --- UTF-8 helpers ---------------------------------------------------------------- */
@@ -142,8 +143,9 @@ static locale_t utf8_locale(void) {
   return __atomic_load_n(&loc, __ATOMIC_ACQUIRE);
 }
 
-static orb_status case_map(const orb_eval_ctx *ctx, const orb_value *a, bool up, orb_value *out) {
-  char *s = orb_arena_alloc(ctx->arena, (size_t)a->len * 2 + 4);   /* a mapped character grows by at most one byte */
+orb_value orb_fn_case_map(orb_arena *arena, const orb_value *a, bool up) {
+  orb_value out;
+  char *s = orb_arena_alloc(arena, (size_t)a->len * 2 + 4);   /* a mapped character grows by at most one byte */
   const unsigned char *in = (const unsigned char *)a->u.s;
   locale_t loc = utf8_locale();
   size_t o = 0;
@@ -157,12 +159,20 @@ static orb_status case_map(const orb_eval_ctx *ctx, const orb_value *a, bool up,
     else o += utf8_encode(m, s + o);
     i += l;
   }
-  *out = orb_text(s, o);
-  return ORB_OK;
+  out = orb_text(s, o);
+  return out;
 }
 
-EVAL(f_lower) { UNUSED; return case_map(ctx, &a[0], false, out); }
-EVAL(f_upper) { UNUSED; return case_map(ctx, &a[0], true, out); }
+EVAL(f_lower) {
+  UNUSED;
+  *out = orb_fn_case_map(ctx->arena, &a[0], false);
+  return ORB_OK;
+}
+EVAL(f_upper) {
+  UNUSED;
+  *out = orb_fn_case_map(ctx->arena, &a[0], true);
+  return ORB_OK;
+}
 EVAL(f_length) {
   UNUSED;
   *out = orb_int(ORB_T_INT32, (int64_t)nchars(a[0].u.s, a[0].len));
@@ -400,34 +410,64 @@ EVAL(f_starts_with) {
   return ORB_OK;
 }
 
+/* split_part(s, delim, k): field k (1-based; negative counts from the end,
+** PostgreSQL 14+); a field past either end is ''. */
 EVAL(f_split_part) {
   UNUSED;
   int64_t k = a[2].u.i;
   if (k == 0) return orb_err_setx(e, ORB_ERR_CONSTRAINT, "22023", 0, "field position must not be zero");
   const orb_value *s = &a[0], *d = &a[1];
+  if (s->len == 0) {
+    *out = orb_text("", 0);
+    return ORB_OK;
+  }
   if (d->len == 0) {
     *out = k == 1 || k == -1 ? *s : orb_text("", 0);
     return ORB_OK;
   }
-  /* field boundaries */
-  size_t starts[1024], ends[1024];
-  int nf = 0;
-  size_t b = 0;
-  for (size_t i = 0; i + d->len <= s->len && nf < 1023;) {
-    if (memcmp(s->u.s + i, d->u.s, d->len) == 0) {
-      starts[nf] = b;
-      ends[nf++] = i;
-      i += d->len;
-      b = i;
-    } else {
-      i++;
+  if (k < 0) {
+    /* count the fields, then take field nf + k + 1 from the start */
+    int64_t nf = 1;
+    for (size_t i = 0; i + d->len <= s->len;)
+      if (memcmp(s->u.s + i, d->u.s, d->len) == 0) nf++, i += d->len;
+      else i++;
+    if (-k > nf) {
+      *out = orb_text("", 0);
+      return ORB_OK;
     }
+    k = nf + k + 1;
   }
-  starts[nf] = b;
-  ends[nf++] = s->len;
-  int64_t idx = k > 0 ? k - 1 : nf + k;
-  if (idx < 0 || idx >= nf) *out = orb_text("", 0);
-  else *out = orb_text(s->u.s + starts[idx], ends[idx] - starts[idx]);
+  size_t b = 0;   /* start of field number `field` */
+  int64_t field = 1;
+  for (size_t i = 0; i + d->len <= s->len;) {
+    if (memcmp(s->u.s + i, d->u.s, d->len) != 0) {
+      i++;
+      continue;
+    }
+    if (field == k) {
+      *out = orb_text(s->u.s + b, i - b);
+      return ORB_OK;
+    }
+    field++;
+    i += d->len;
+    b = i;
+  }
+  *out = field == k ? orb_text(s->u.s + b, s->len - b) : orb_text("", 0);
+  return ORB_OK;
+}
+
+/* md5(text or bytea): 32 lower-case hex digits */
+static orb_status r_md5(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (t[0].id != ORB_T_BYTEA && !orb_fn_want(t, 0, ORB_T_TEXT)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+EVAL(f_md5) {
+  UNUSED;
+  char hex[33];
+  orb_md5_hex(a[0].u.s, a[0].len, hex);
+  *out = orb_fn_text(ctx, hex, 32);
   return ORB_OK;
 }
 
@@ -487,6 +527,7 @@ const orb_func orb_funcs_string[] = {
     {"reverse", 1, 1, 0, r_text, f_reverse},
     {"starts_with", 2, 2, 0, r_text_bool, f_starts_with},
     {"split_part", 3, 3, 0, r_split, f_split_part},
+    {"md5", 1, 1, 0, r_md5, f_md5},
     {"ascii", 1, 1, 0, r_text_int, f_ascii},
     {"regexp_like", 2, 3, 0, r_regexp, f_regexp_like},
 };

@@ -50,11 +50,13 @@ typedef enum oql_ekind {
   OQL_X_UNARY,      /* op l: OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT */
   OQL_X_IS,         /* l IS [NOT] NULL/TRUE/FALSE/UNKNOWN: ival = OQL_IS_*, negate */
   OQL_X_DISTINCT,   /* l IS [NOT] DISTINCT FROM r (negate: IS NOT DISTINCT FROM) */
-  OQL_X_IN,         /* l [NOT] IN (list) */
+  OQL_X_IN,         /* l [NOT] IN (list), or l [NOT] IN (sub) */
   OQL_X_BETWEEN,    /* l [NOT] BETWEEN list[0] AND list[1] */
   OQL_X_LIKE,       /* l [NOT] LIKE/ILIKE r (icase for ILIKE) */
   OQL_X_CASE,       /* CASE [l] WHEN list[2i] THEN list[2i+1] ... [ELSE r] END */
   OQL_X_CAST,       /* CAST(l AS tname), l::tname */
+  OQL_X_SUBQUERY,   /* (SELECT ...) as a value: sub */
+  OQL_X_EXISTS,     /* EXISTS (SELECT ...): sub */
   OQL_X_CALL        /* name(list) incl. count(*) (star), count(DISTINCT x), coalesce, nullif,
                        extract(field FROM x) -> name "extract" with list[0] an OQL_X_STRING field
                        name in lower case, substring(x FROM a FOR b) -> "substring"(x, a, b),
@@ -92,6 +94,7 @@ struct oql_expr_ast {
   oql_expr_ast *l, *r;
   oql_expr_ast **list;
   int nlist;
+  struct oql_select_ast *sub;  /* SUBQUERY, EXISTS, IN (SELECT ...) */
 };
 
 /* --- SELECT ----------------------------------------------------------------- */

@@ -105,6 +105,12 @@ struct oql_bstmt {
   size_t copy_in_len;
   char *copy_out;                /* TO STDOUT data of the last execution (malloc'd) */
   size_t copy_out_len;
+  /* uncorrelated subqueries in expressions, run before the statement
+  ** (ORB_E_SUBLINK slot k reads the rows of sublinks[k]); kind 0 scalar,
+  ** 1 EXISTS, 2 IN */
+  oql_op **sublinks;
+  uint8_t *sublink_kind;
+  int nsublinks;
   /* tables the statement was bound against */
   oql_dep *deps;
   int ndeps;
@@ -121,6 +127,9 @@ typedef struct oql_binder {
   oql_dep *deps;
   int ndeps, depcap;
   orb_eval_ctx fold_ctx;         /* for constant folding (no params) */
+  oql_op **sublinks;             /* planned subqueries met in expressions (arena) */
+  uint8_t *sublink_kind;
+  int nsublinks, sublink_cap;
 } oql_binder;
 
 struct oql_stmt_ast;   /* ast.h */

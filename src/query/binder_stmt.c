@@ -111,6 +111,9 @@ orb_status oql_bind(oql_binder *b, const void *ast, oql_bstmt *out, orb_err *e) 
   orb_status st = bind_stmt(b, (const oql_stmt_ast *)ast, out, e);
   out->deps = b->deps;
   out->ndeps = b->ndeps;
+  out->sublinks = b->sublinks;
+  out->sublink_kind = b->sublink_kind;
+  out->nsublinks = b->nsublinks;
   return st;
 }
 

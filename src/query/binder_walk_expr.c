@@ -125,6 +125,52 @@ static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
   return oql_b_call(c, x->name, args, x->nlist, x->distinct, x->star, x->pos, out, e);
 }
 
+/* Plan an uncorrelated subquery used in an expression; it runs once per
+** execution, before the statement (session.c), and ORB_E_SUBLINK reads it. */
+static orb_status walk_sublink(oql_selctx *c, const oql_expr_ast *x, int kind, orb_expr *tested, orb_expr **out,
+                               orb_err *e) {
+  oql_binder *b = c->b;
+  oql_op *root;
+  int nvis;
+  const char **names;
+  orb_status st = oql_walk_query(b, x->sub, &root, &nvis, &names, e);
+  if (st != ORB_OK) return st;
+  if (kind != 1 && nvis != 1) {
+    oql_op_destroy(root);   /* not registered yet: nobody else frees it */
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", x->pos,
+                        kind == 2 ? "subquery has too many columns" : "subquery must return only one column");
+  }
+  if (b->nsublinks == b->sublink_cap) {
+    int cap = b->sublink_cap ? b->sublink_cap * 2 : 4;
+    oql_op **nv = orb_arena_alloc(b->a, sizeof(oql_op *) * (size_t)cap);
+    uint8_t *nk = orb_arena_alloc(b->a, (size_t)cap);
+    if (b->nsublinks) {
+      memcpy(nv, b->sublinks, sizeof(oql_op *) * (size_t)b->nsublinks);
+      memcpy(nk, b->sublink_kind, (size_t)b->nsublinks);
+    }
+    b->sublinks = nv;
+    b->sublink_kind = nk;
+    b->sublink_cap = cap;
+  }
+  int slot = b->nsublinks++;
+  b->sublinks[slot] = root;
+  b->sublink_kind[slot] = (uint8_t)kind;
+  orb_type t = kind == 1 ? orb_type_make(ORB_T_BOOL) : root->types[0];
+  if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
+  orb_expr *s = orb_expr_new(b->a, ORB_E_SUBLINK, kind == 0 ? t : orb_type_make(ORB_T_BOOL), kind == 2 ? 1 : 0);
+  s->op = (uint8_t)kind;
+  s->slot = slot;
+  s->pos = x->pos;
+  if (kind == 2) {
+    /* the tested value meets the subquery's column type, as in x IN (list) */
+    if ((st = oql_coerce(b, &tested, t, e)) != ORB_OK) return st;
+    s->args[0] = tested;
+    if (x->negate) s->flags |= ORB_EF_NEGATE;
+  }
+  *out = s;
+  return ORB_OK;
+}
+
 orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
   orb_status st;
@@ -168,7 +214,15 @@ orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = oql_walk_operand(c, x->r, &r, e)) != ORB_OK)
       return st;
     return oql_b_distinct_from(b, l, r, x->negate, x->pos, out, e);
+  case OQL_X_SUBQUERY:
+    return walk_sublink(c, x, 0, NULL, out, e);
+  case OQL_X_EXISTS:
+    return walk_sublink(c, x, 1, NULL, out, e);
   case OQL_X_IN:
+    if (x->sub) {
+      if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK) return st;
+      return walk_sublink(c, x, 2, l, out, e);
+    }
     if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = walk_list(c, x->list, x->nlist, &list, e)) != ORB_OK)
       return st;
     return oql_b_in(b, l, list, x->nlist, x->negate, x->pos, out, e);

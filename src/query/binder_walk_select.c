@@ -145,6 +145,11 @@ static const char *figure_name(const oql_expr_ast *x) {
   }
   case OQL_X_TYPED: return x->tname.name;
   case OQL_X_CASE: return "case";
+  case OQL_X_EXISTS: return "exists";
+  case OQL_X_SUBQUERY:   /* the subquery's own column name */
+    if (x->sub && x->sub->ntargets == 1 && x->sub->targets[0].alias) return x->sub->targets[0].alias;
+    if (x->sub && x->sub->ntargets == 1 && x->sub->targets[0].expr->kind != OQL_X_STAR) return figure_name(x->sub->targets[0].expr);
+    return "?column?";
   case OQL_X_BOOL: return "bool";
   default: return "?column?";
   }

@@ -326,8 +326,16 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
   }
   case OQL_T_OP:
     if (oql_p_is_op(p, "(")) {
-      if (oql_p_peek_is(p, 1, "select") || oql_p_peek_is(p, 1, "values"))
-        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", pos, "subqueries in expressions are not supported yet");
+      if (oql_p_peek_is(p, 1, "select") || oql_p_peek_is(p, 1, "values")) {
+        oql_p_advance(p);
+        oql_expr_ast *x = oql_p_new_expr(p, OQL_X_SUBQUERY, pos);
+        if ((st = oql_p_enter(p)) != ORB_OK) return st;
+        st = oql_p_select(p, &x->sub);
+        oql_p_leave(p);
+        if (st != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+        *out = x;
+        return ORB_OK;
+      }
       oql_p_advance(p);
       if ((st = oql_p_expr(p, out)) != ORB_OK) return st;
       return oql_p_expect_op(p, ")");
@@ -359,8 +367,17 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
       *out = x;
       return ORB_OK;
     }
-    if (strcmp(w, "exists") == 0 && oql_p_peek(p, 1)->kind == OQL_T_OP)
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", pos, "EXISTS subqueries are not supported yet");
+    if (strcmp(w, "exists") == 0 && oql_p_peek(p, 1)->kind == OQL_T_OP && strcmp(oql_p_peek(p, 1)->text, "(") == 0) {
+      oql_p_advance(p);
+      oql_p_advance(p);
+      oql_expr_ast *x = oql_p_new_expr(p, OQL_X_EXISTS, pos);
+      if ((st = oql_p_enter(p)) != ORB_OK) return st;
+      st = oql_p_select(p, &x->sub);
+      oql_p_leave(p);
+      if (st != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+      *out = x;
+      return ORB_OK;
+    }
     if (strcmp(w, "current_date") == 0 || strcmp(w, "current_timestamp") == 0 || strcmp(w, "localtimestamp") == 0 ||
         strcmp(w, "current_time") == 0 || strcmp(w, "localtime") == 0) {
       oql_expr_ast *x = oql_p_new_expr(p, OQL_X_CALL, pos);
@@ -584,9 +601,16 @@ static orb_status p_pred(oql_parser *p, oql_expr_ast **out) {
       p->i += k + 1;
       x = oql_p_new_expr(p, OQL_X_IN, pos);
       if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
-      if (oql_p_is(p, "select") || oql_p_is(p, "values"))
-        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
-                            "IN (subquery) is not supported yet");
+      if (oql_p_is(p, "select") || oql_p_is(p, "values")) {
+        if ((st = oql_p_enter(p)) != ORB_OK) return st;
+        st = oql_p_select(p, &x->sub);
+        oql_p_leave(p);
+        if (st != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+        x->negate = neg;
+        x->l = *out;
+        *out = x;
+        continue;
+      }
       oql_plist l = {0};
       if ((st = expr_list(p, &l)) != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
       set_list(p, x, &l);

@@ -166,6 +166,7 @@ struct oql_stmt {
 
 static void unbind(oql_stmt *st) {
   free(st->b.copy_out);
+  for (int k = 0; k < st->b.nsublinks; k++) oql_op_destroy(st->b.sublinks[k]);
   if (st->b.root) oql_op_destroy(st->b.root);
   if (st->b.inner && st->b.inner->root) oql_op_destroy(st->b.inner->root);
   if (st->b.ins.source) oql_op_destroy(st->b.ins.source);
@@ -367,6 +368,47 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
   }
 }
 
+/* Run the statement's uncorrelated subqueries (binder.h: sublinks) and keep
+** their rows in the execution arena for ORB_E_SUBLINK. */
+static orb_status run_sublinks(oql_stmt *st, orb_err *e) {
+  st->rt.ctx.sublinks = NULL;
+  st->rt.ctx.nsublinks = 0;
+  if (!st->b.nsublinks) return ORB_OK;
+  orb_sublink_result *res = orb_arena_zalloc(&st->xarena, sizeof *res * (size_t)st->b.nsublinks);
+  for (int k = 0; k < st->b.nsublinks; k++) {
+    oql_op *op = st->b.sublinks[k];
+    int kind = st->b.sublink_kind[k];
+    orb_status rc = oql_op_open(op, &st->rt, e);
+    size_t cap = 0;
+    while (rc == ORB_OK) {
+      const orb_value *row;
+      orb_arena_reset(&st->rt.tmp);
+      if ((rc = oql_op_next(op, &st->rt, &row, e)) != ORB_OK || !row) break;
+      if (kind == 0 && res[k].nrows == 1) {
+        rc = orb_err_setx(e, ORB_ERR_CONSTRAINT, "21000", 0, "more than one row returned by a subquery used as an expression");
+        break;
+      }
+      if (kind == 1) {   /* EXISTS: one row answers it */
+        res[k].nrows = 1;
+        break;
+      }
+      if ((size_t)res[k].nrows == cap) {
+        cap = cap ? cap * 2 : 16;
+        orb_value *nv = orb_arena_alloc(&st->xarena, sizeof(orb_value) * cap);
+        if (res[k].nrows) memcpy(nv, res[k].rows, sizeof(orb_value) * (size_t)res[k].nrows);
+        res[k].rows = nv;
+      }
+      res[k].rows[res[k].nrows++] = orb_value_copy(&row[0], &st->xarena);
+      res[k].any_null |= row[0].isnull != 0;
+    }
+    oql_op_close(op, &st->rt);
+    if (rc != ORB_OK) return rc;
+  }
+  st->rt.ctx.sublinks = res;
+  st->rt.ctx.nsublinks = st->b.nsublinks;
+  return ORB_OK;
+}
+
 static orb_status start(oql_stmt *st, orb_err *e) {
   oql_session *s = st->sess;
   oql_skind k = st->b.kind;
@@ -417,10 +459,12 @@ static orb_status start(oql_stmt *st, orb_err *e) {
     st->b.copy_in_len = st->copy_in_len;
     if (rc == ORB_OK) {
       st->rt.ws = ws;
+      rc = run_sublinks(st, e);
+    }
+    if (rc == ORB_OK)
       rc = oql_exec_write(st->sess, &st->b, &st->rt, &st->xarena, &st->xroot, &st->changes, st->tag,
                           sizeof st->tag, e);
-      st->rt.ws = NULL;
-    }
+    st->rt.ws = NULL;
     if (ws != s->txn) {
       if (rc == ORB_OK)
         rc = orb_wset_commit(ws, e);
@@ -435,6 +479,7 @@ static orb_status start(oql_stmt *st, orb_err *e) {
     }
     rc = refresh(st, e);
     st->rt.ctx.params = st->params;
+    if (rc == ORB_OK) rc = run_sublinks(st, e);
     if (rc == ORB_OK)
       rc = oql_exec_read(st->sess, &st->b, &st->rt, &st->xarena, &st->xroot, &st->changes, st->tag,
                          sizeof st->tag, e);

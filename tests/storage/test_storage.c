@@ -136,7 +136,7 @@ static void test_update_delete(void **state) {
 
 static void test_point_lookup_scans(void **state) {
   fixture *f = *state;
-  orb_eval_ctx ctx = {&f->arena, NULL, 0, 0};
+  orb_eval_ctx ctx = {.arena = &f->arena};
   orb_expr *p1 = cmp(f, ORB_CMP_EQ, col(f, 0), cint(f, 5));
   int64_t sum;
   assert_int_equal(scan_count(f->t, p1, &ctx, &sum), 1);
@@ -252,7 +252,7 @@ static void test_composite_key(void **state) {
   assert_false(found);
 
   /* a IN (1, 2) AND b = 'b1': two point lookups */
-  orb_eval_ctx ctx = {&f->arena, NULL, 0, 0};
+  orb_eval_ctx ctx = {.arena = &f->arena};
   orb_expr *ca = orb_expr_column(&f->arena, 0, orb_type_make(ORB_T_INT32));
   orb_expr *cb = orb_expr_column(&f->arena, 1, orb_type_make(ORB_T_TEXT));
   orb_expr *in = orb_expr_new(&f->arena, ORB_E_IN, orb_type_make(ORB_T_BOOL), 3);
