@@ -58,6 +58,14 @@ static orb_status r_text_int(const orb_func *f, int n, orb_type *t, orb_type *re
   return st;
 }
 
+/* length/octet_length: text or bytea; integer result */
+static orb_status r_length(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (t[0].id != ORB_T_BYTEA && !orb_fn_want(t, 0, ORB_T_TEXT)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_INT32);
+  return ORB_OK;
+}
+
 static orb_status r_text_bool(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
   orb_status st = r_text(f, n, t, res, e);
   *res = orb_type_make(ORB_T_BOOL);
@@ -175,7 +183,8 @@ EVAL(f_upper) {
 }
 EVAL(f_length) {
   UNUSED;
-  *out = orb_int(ORB_T_INT32, (int64_t)nchars(a[0].u.s, a[0].len));
+  /* bytea counts bytes, text characters */
+  *out = orb_int(ORB_T_INT32, a[0].type == ORB_T_BYTEA ? (int64_t)a[0].len : (int64_t)nchars(a[0].u.s, a[0].len));
   return ORB_OK;
 }
 EVAL(f_octet_length) {
@@ -505,10 +514,10 @@ EVAL(f_ascii) {
 const orb_func orb_funcs_string[] = {
     {"lower", 1, 1, 0, r_text, f_lower},
     {"upper", 1, 1, 0, r_text, f_upper},
-    {"length", 1, 1, 0, r_text_int, f_length},
+    {"length", 1, 1, 0, r_length, f_length},
     {"char_length", 1, 1, 0, r_text_int, f_length},
     {"character_length", 1, 1, 0, r_text_int, f_length},
-    {"octet_length", 1, 1, 0, r_text_int, f_octet_length},
+    {"octet_length", 1, 1, 0, r_length, f_octet_length},
     {"substring", 2, 3, 0, r_text_ints, f_substring},
     {"substr", 2, 3, 0, r_text_ints, f_substring},
     {"position", 2, 2, 0, r_text_int, f_position},

@@ -458,6 +458,10 @@ static void test_string_functions(void **state) {
   assert_int_equal(fn("length", 1, k_text("x"))->type.id, ORB_T_INT32);
   assert_string_equal(ev(fn("char_length", 1, k_text(ete))), "3");
   assert_string_equal(ev(fn("octet_length", 1, k_text(ete))), "5");
+  orb_expr *bytes = orb_expr_const(&A, orb_bytea("\x01\xc3\xa9", 3), T(ORB_T_BYTEA));
+  assert_string_equal(ev(fn("length", 1, bytes)), "3");
+  assert_string_equal(ev(fn("octet_length", 1, bytes)), "3");
+  assert_string_equal(ev(fn("md5", 1, bytes)), "338c9c40935754260c438c9bb8a14506");
   assert_string_equal(ev(fn("upper", 1, k_text("abc-x"))), "ABC-X");
   assert_string_equal(ev(fn("lower", 1, k_text("ABC-X"))), "abc-x");
   /* substring with PostgreSQL's rules for starts before 1 */
