@@ -92,6 +92,7 @@ const char *orb_status_sqlstate(orb_status code) {
     case ORB_ERR_CONFLICT: return "40001";
     case ORB_ERR_MISUSE: return "55000";
     case ORB_ERR_INTERNAL: return "XX000";
+    case ORB_ERR_WAIT: return "40001";
   }
   return "XX000";
 }
@@ -121,6 +122,7 @@ const char *orb_status_name(orb_status code) {
     case ORB_ERR_CONFLICT: return "serialization failure";
     case ORB_ERR_MISUSE: return "misuse";
     case ORB_ERR_INTERNAL: return "internal error";
+    case ORB_ERR_WAIT: return "must wait for another transaction";
   }
   return "unknown";
 }

@@ -41,7 +41,9 @@ typedef enum orb_status {
   ORB_ERR_UNSUPPORTED,    /* 0A000 feature not supported */
   ORB_ERR_CONFLICT,       /* 40001 serialization failure: retry */
   ORB_ERR_MISUSE,         /* 55000/42P18 API used wrongly, bad state */
-  ORB_ERR_INTERNAL        /* XX000 a bug: report it */
+  ORB_ERR_INTERNAL,       /* XX000 a bug: report it */
+  ORB_ERR_WAIT            /* internal: another transaction is writing the row; wait, then run the
+                          ** statement again (storage/wset.h).  Never reaches a user. */
 } orb_status;
 
 #define ORB_ERR_MSG_MAX 512

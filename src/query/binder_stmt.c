@@ -97,8 +97,10 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   case OQL_S_ROLLBACK_TO:
     out->setting = ast->setting;
     return ORB_OK;
-  case OQL_S_CHECKPOINT:
   case OQL_S_BEGIN:
+    out->value = ast->value;   /* isolation level, or NULL */
+    return ORB_OK;
+  case OQL_S_CHECKPOINT:
   case OQL_S_COMMIT:
   case OQL_S_ROLLBACK:
     return ORB_OK;

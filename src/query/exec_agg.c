@@ -313,7 +313,7 @@ static orb_status agg_open(oql_op *op, oql_rt *rt, orb_err *e) {
   a->answered_by_count = false;
   if (a->count_table) {
     int64_t n = -1;
-    orb_status st = orb_table_count(a->count_table, NULL, &rt->ctx, &n, e);
+    orb_status st = orb_table_count(a->count_table, rt->snap, NULL, &rt->ctx, &n, e);
     if (st != ORB_OK) return st;
     if (n >= 0) {
       agg_group *g = new_group(a, NULL);

@@ -54,6 +54,7 @@ void oql_op_destroy(oql_op *op) {
 void oql_rt_init(oql_rt *rt, orb_db *db) {
   rt->db = db;
   rt->ws = NULL;
+  rt->snap = NULL;
   orb_arena_init(&rt->tmp, 16384);
   rt->ctx.arena = &rt->tmp;
   rt->ctx.params = NULL;

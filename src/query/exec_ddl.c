@@ -94,7 +94,7 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     if (b->col_not_null && fill[ns.ncols - 1].isnull) {
       /* PostgreSQL fails only if the table has rows; we cannot tell cheaply for every tier */
       int64_t n = -1;
-      orb_table_count(t, NULL, &rt->ctx, &n, e);
+      orb_table_count(t, rt->snap, NULL, &rt->ctx, &n, e);
       if (n != 0)
         st = orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0,
                           "column \"%s\" of relation \"%s\" contains null values", b->col_name, t->name);

@@ -66,7 +66,7 @@ static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, o
   bool keynull = false;
   for (int i = 0; i < s->npk; i++) keynull |= keybuf[i].isnull != 0;
   orb_status st;
-  if (!keynull && (st = orb_table_pk_lookup(t, keybuf, &found, &loc, &old, e)) != ORB_OK) return st;
+  if (!keynull && (st = orb_table_pk_lookup(t, rt->ws, keybuf, &found, &loc, &old, e)) != ORB_OK) return st;
   if (!found) {
     st = orb_table_insert(t, rt->ws, &row, 1, e);
     if (st == ORB_OK) (*changes)++;
@@ -144,7 +144,7 @@ static orb_status collect(oql_bmodify *b, oql_rt *rt, bool want_rows, uint64_t *
   orb_arena_init(&parena, 4096);
   orb_eval_ctx pctx = rt->ctx;
   pctx.arena = &parena;
-  orb_scan_req req = {NULL, n, b->pred, &pctx};
+  orb_scan_req req = {NULL, n, b->pred, &pctx, rt->snap};
   orb_table_scan *scan;
   orb_status st = orb_table_scan_begin(t, &req, &scan, e);
   if (st != ORB_OK) {

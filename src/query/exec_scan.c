@@ -24,7 +24,7 @@ static orb_status scan_open(oql_op *op, oql_rt *rt, orb_err *e) {
   s->ctx = rt->ctx;
   s->ctx.arena = &s->arena;
   orb_arena_reset(&s->arena);
-  orb_scan_req req = {s->proj, s->nproj, s->pred, &s->ctx};
+  orb_scan_req req = {s->proj, s->nproj, s->pred, &s->ctx, rt->snap};
   s->batch->nrows = 0;
   s->pos = 0;
   s->done = false;
@@ -76,7 +76,7 @@ static void scan_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   const scan_op *s = (const scan_op *)op;
   orb_buf_printf(head, " on %s", s->t->name);
   orb_eval_ctx ctx = {NULL, NULL, 0, 0, NULL, 0};
-  orb_scan_req req = {s->proj, s->nproj, s->pred, &ctx};
+  orb_scan_req req = {s->proj, s->nproj, s->pred, &ctx, NULL};
   orb_buf tx = ORB_BUF_INIT;
   orb_table_explain(s->t, &req, &tx);
   /* one line per tier */

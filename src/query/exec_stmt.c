@@ -170,7 +170,7 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
         orb_buf out = ORB_BUF_INIT;
         orb_buf_printf(&out, "%s on %s\n", in->kind == OQL_S_UPDATE ? "Update" : "Delete", in->mod.table->name);
         orb_eval_ctx ctx = rt->ctx;
-        orb_scan_req req = {NULL, in->mod.table->schema.ncols, in->mod.pred, &ctx};
+        orb_scan_req req = {NULL, in->mod.table->schema.ncols, in->mod.pred, &ctx, NULL};
         orb_buf tx = ORB_BUF_INIT;
         orb_table_explain(in->mod.table, &req, &tx);
         orb_buf_printf(&out, "  ->  Scan on %s\n", in->mod.table->name);

@@ -414,7 +414,52 @@ static orb_status p_copy(oql_parser *p, oql_stmt_ast *s) {
 static orb_status set_value(oql_parser *p, oql_stmt_ast *s);
 
 /* SET name { = | TO } value [, ...]  /  SET SESSION ...  /  SET TIME ZONE value */
+/* Transaction modes (BEGIN, START TRANSACTION, SET TRANSACTION): ISOLATION
+** LEVEL x, READ WRITE / READ ONLY, [NOT] DEFERRABLE, comma separated.  The
+** isolation level goes to s->value ("read committed", ...), else NULL. */
+static orb_status p_txn_modes(oql_parser *p, oql_stmt_ast *s) {
+  s->value = NULL;
+  for (;;) {
+    if (oql_p_accept(p, "isolation")) {
+      orb_status st = oql_p_expect(p, "level");
+      if (st != ORB_OK) return st;
+      if (oql_p_accept(p, "serializable")) s->value = "serializable";
+      else if (oql_p_accept(p, "repeatable")) {
+        if ((st = oql_p_expect(p, "read")) != ORB_OK) return st;
+        s->value = "repeatable read";
+      } else if (oql_p_accept(p, "read")) {
+        if (oql_p_accept(p, "committed")) s->value = "read committed";
+        else if ((st = oql_p_expect(p, "uncommitted")) == ORB_OK) s->value = "read uncommitted";
+        else return st;
+      } else {
+        return oql_p_syntax(p);
+      }
+    } else if (oql_p_accept(p, "read")) {
+      if (!oql_p_accept(p, "write") && oql_p_accept(p, "only"))
+        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                            "READ ONLY transactions are not supported yet");
+    } else if (oql_p_accept(p, "not")) {
+      orb_status st = oql_p_expect(p, "deferrable");
+      if (st != ORB_OK) return st;
+    } else if (!oql_p_accept(p, "deferrable")) {
+      return ORB_OK;
+    }
+    oql_p_accept_op(p, ",");
+  }
+}
+
 static orb_status p_set(oql_parser *p, oql_stmt_ast *s) {
+  if (oql_p_is(p, "transaction") ||
+      (oql_p_is(p, "session") && oql_p_peek_is(p, 1, "characteristics"))) {
+    /* SET TRANSACTION modes / SET SESSION CHARACTERISTICS AS TRANSACTION modes */
+    bool session = oql_p_accept(p, "session");
+    orb_status st;
+    if (session && ((st = oql_p_expect(p, "characteristics")) != ORB_OK || (st = oql_p_expect(p, "as")) != ORB_OK))
+      return st;
+    if ((st = oql_p_expect(p, "transaction")) != ORB_OK || (st = p_txn_modes(p, s)) != ORB_OK) return st;
+    s->setting = session ? "default_transaction_isolation" : "transaction_isolation";
+    return ORB_OK;   /* value NULL (only access modes): nothing changes */
+  }
   oql_p_accept(p, "session");
   if (oql_p_is(p, "time") && oql_p_peek_is(p, 1, "zone")) {
     /* SET TIME ZONE value: PostgreSQL's spelling of SET timezone TO value */
@@ -598,9 +643,7 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     if (start && (st = oql_p_expect(p, "transaction")) != ORB_OK) return st;
     if (!start && !oql_p_accept(p, "transaction")) oql_p_accept(p, "work");
     s->kind = OQL_S_BEGIN;
-    if (oql_p_is(p, "isolation") || oql_p_is(p, "read"))
-      while (oql_p_tok(p)->kind == OQL_T_IDENT) oql_p_advance(p);   /* modes: the session decides */
-    return ORB_OK;
+    return p_txn_modes(p, s);
   }
   if (strcmp(w, "commit") == 0 || strcmp(w, "end") == 0) {
     oql_p_advance(p);

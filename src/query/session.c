@@ -34,13 +34,15 @@ static const setting settings[] = {
     {"statement_timeout", "0", false},
     {"standard_conforming_strings", "on", false},
     {"server_version", "15.0 (Orbit " ORBIT_VERSION ")", true},
-    {"transaction_isolation", "serializable", true},
+    {"transaction_isolation", "repeatable read", false},
+    {"default_transaction_isolation", "repeatable read", false},
 };
 #define NSETTINGS ((int)(sizeof settings / sizeof settings[0]))
 
 struct oql_session {
   orb_db *db;
   orb_wset *txn;            /* open transaction (BEGIN), NULL if none */
+  const char *txn_iso;      /* its isolation level (a constant string) */
   bool txn_failed;          /* an error happened inside it: only ROLLBACK/COMMIT allowed */
   char *values[NSETTINGS];  /* current values (heap) */
   _Atomic(bool) interrupt;  /* set by oql_session_interrupt (another thread) */
@@ -99,13 +101,42 @@ static int find_setting(const char *name) {
   return -1;
 }
 
+/* PostgreSQL's isolation level names, canonical (a constant), or NULL.
+** READ UNCOMMITTED behaves as READ COMMITTED and SERIALIZABLE as
+** REPEATABLE READ (snapshot isolation), as docs/transactions.md explains. */
+static const char *isolation_level(const char *v) {
+  static const char *levels[] = {"read uncommitted", "read committed", "repeatable read", "serializable"};
+  for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++)
+    if (strcasecmp(v, levels[k]) == 0) return levels[k];
+  return NULL;
+}
+
+static bool level_read_committed(const char *level) {
+  return strcmp(level, "read committed") == 0 || strcmp(level, "read uncommitted") == 0;
+}
+
 orb_status oql_set(oql_session *s, const char *name, const char *value, orb_err *e) {
   int i = find_setting(name);
   if (i < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", 0, "unrecognized configuration parameter \"%s\"", name);
   if (settings[i].readonly)
     return orb_err_setx(e, ORB_ERR_MISUSE, "55P02", 0, "parameter \"%s\" cannot be changed", settings[i].name);
   const char *v = value ? value : settings[i].def;   /* SET x TO DEFAULT */
-  if (strcmp(settings[i].name, "synchronous_commit") == 0) {
+  if (strcmp(settings[i].name, "transaction_isolation") == 0 || strcmp(settings[i].name, "default_transaction_isolation") == 0) {
+    const char *level = isolation_level(v);
+    if (!level)
+      return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22023", 0, "invalid value for parameter \"%s\": \"%s\"",
+                          settings[i].name, v);
+    if (settings[i].name[0] == 't') {   /* this transaction's level: only before its first query */
+      if (!value || !s->txn) return ORB_OK;   /* PostgreSQL warns and does nothing outside a block */
+      if (orb_wset_started(s->txn))
+        return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0,
+                            "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+      s->txn_iso = level;
+      orb_wset_set_read_committed(s->txn, level_read_committed(level));
+      return ORB_OK;
+    }
+    v = level;
+  } else if (strcmp(settings[i].name, "synchronous_commit") == 0) {
     static const char *on[] = {"on", "true", "yes", "1", "local", "remote_write", "remote_apply"};
     static const char *off[] = {"off", "false", "no", "0"};
     const char *norm = NULL;
@@ -132,6 +163,8 @@ orb_status oql_show(oql_session *s, const char *name, const char **value, orb_er
   int i = find_setting(name);
   if (i < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", 0, "unrecognized configuration parameter \"%s\"", name);
   *value = s->values[i];
+  if (strcmp(settings[i].name, "transaction_isolation") == 0)
+    *value = s->txn ? s->txn_iso : s->values[find_setting("default_transaction_isolation")];
   return ORB_OK;
 }
 
@@ -156,7 +189,9 @@ struct oql_stmt {
   oql_op *xroot;            /* row source of the current execution */
   bool xroot_open;
   int state;
-  bool locked;              /* holds the database read lock */
+  bool gated;               /* inside the database gate (a read outside a transaction) */
+  bool has_snap;            /* snap is registered with the database */
+  orb_snapshot snap;        /* what a reading statement sees */
   const void *copy_in;      /* COPY FROM STDIN data for the next execution */
   size_t copy_in_len;
   const orb_value *row;
@@ -263,9 +298,13 @@ static orb_status refresh(oql_stmt *st, orb_err *e) {
 static void finish_rows(oql_stmt *st) {
   if (st->xroot && st->xroot_open) oql_op_close(st->xroot, &st->rt);
   st->xroot_open = false;
-  if (st->locked) {
-    orb_db_read_unlock(st->sess->db);
-    st->locked = false;
+  if (st->has_snap) {
+    orb_db_snapshot_release(st->sess->db, &st->snap);
+    st->has_snap = false;
+  }
+  if (st->gated) {
+    orb_db_gate_leave(st->sess->db);
+    st->gated = false;
   }
 }
 
@@ -308,7 +347,12 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
     if (s->txn_failed)
       return orb_err_setx(e, ORB_ERR_CONSTRAINT, "25P02", 0,
                           "current transaction is aborted, commands ignored until end of transaction block");
-    if (!s->txn) s->txn = orb_wset_begin(s->db);   /* else: already in a transaction (PostgreSQL warns) */
+    if (!s->txn) {   /* else: already in a transaction (PostgreSQL warns) */
+      const char *level = st->b.value ? isolation_level(st->b.value)
+                                      : s->values[find_setting("default_transaction_isolation")];
+      s->txn_iso = level;
+      s->txn = orb_txn_begin(s->db, level_read_committed(level));
+    }
     snprintf(st->tag, sizeof st->tag, "BEGIN");
     return ORB_OK;
   case OQL_S_COMMIT:
@@ -409,6 +453,62 @@ static orb_status run_sublinks(oql_stmt *st, orb_err *e) {
   return ORB_OK;
 }
 
+static bool is_ddl(oql_skind k) {
+  return k == OQL_S_CREATE_TABLE || k == OQL_S_CREATE_TABLE_AS || k == OQL_S_DROP_TABLE || k == OQL_S_ALTER_TABLE ||
+         k == OQL_S_TRUNCATE;
+}
+
+/* A statement that writes: in the session's transaction, or in one of its
+** own (autocommit).  When it meets a row another running transaction wrote
+** (ORB_ERR_WAIT) its changes so far are undone, it waits for that
+** transaction to end and runs again from the start — with a new snapshot
+** under READ COMMITTED, so it then sees what the other one committed. */
+static orb_status run_write(oql_stmt *st, orb_err *e) {
+  oql_session *s = st->sess;
+  orb_wset *ws = s->txn;
+  bool own = !ws;
+  if (own) ws = orb_txn_begin(s->db, level_read_committed(s->values[find_setting("default_transaction_isolation")]));
+  orb_wait_stop stop = {&s->interrupt, st->rt.deadline_ns};
+  orb_status rc;
+  for (;;) {
+    if ((rc = orb_wset_enter(ws, is_ddl(st->b.kind), &stop, e)) != ORB_OK) break;
+    orb_wset_savepoint sp = orb_wset_save(ws);
+    if (!own) {
+      s->stmt_start = sp;
+      s->stmt_started = true;
+    }
+    st->changes = 0;
+    st->tag[0] = '\0';
+    orb_arena_reset(&st->xarena);
+    rc = refresh(st, e);
+    st->rt.ctx.params = st->params;
+    st->b.copy_in = st->copy_in;
+    st->b.copy_in_len = st->copy_in_len;
+    st->rt.ws = ws;
+    st->rt.snap = orb_wset_snapshot(ws);
+    if (rc == ORB_OK) rc = run_sublinks(st, e);
+    if (rc == ORB_OK)
+      rc = oql_exec_write(st->sess, &st->b, &st->rt, &st->xarena, &st->xroot, &st->changes, st->tag, sizeof st->tag, e);
+    if (rc == ORB_OK && st->xroot) {   /* rows the statement returns: computed now, under the latch */
+      rc = oql_op_open(st->xroot, &st->rt, e);
+      st->xroot_open = rc == ORB_OK;
+    }
+    st->rt.ws = NULL;
+    if (rc != ORB_ERR_WAIT) break;
+    orb_wset_rollback_to_savepoint(ws, sp);
+    orb_wset_leave(ws);
+    orb_err_clear(e);
+    if ((rc = orb_wset_wait(ws, &stop, e)) != ORB_OK) break;
+  }
+  if (own) {
+    if (rc == ORB_OK) rc = orb_wset_commit(ws, e);
+    else orb_wset_abort(ws);
+  } else {
+    orb_wset_leave(ws);
+  }
+  return rc;
+}
+
 static orb_status start(oql_stmt *st, orb_err *e) {
   oql_session *s = st->sess;
   oql_skind k = st->b.kind;
@@ -446,36 +546,26 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   clock_gettime(CLOCK_MONOTONIC, &mono);
   st->rt.deadline_ns = tmo ? (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec + tmo * 1000000LL : 0;
   st->rt.analyze = false;
-  if (s->txn) {
-    s->stmt_start = orb_wset_save(s->txn);
-    s->stmt_started = true;
-  }
   orb_status rc;
   if (st->b.writes) {
-    orb_wset *ws = s->txn ? s->txn : orb_wset_begin(s->db);
-    rc = refresh(st, e);
-    st->rt.ctx.params = st->params;
-    st->b.copy_in = st->copy_in;
-    st->b.copy_in_len = st->copy_in_len;
-    if (rc == ORB_OK) {
-      st->rt.ws = ws;
-      rc = run_sublinks(st, e);
-    }
-    if (rc == ORB_OK)
-      rc = oql_exec_write(st->sess, &st->b, &st->rt, &st->xarena, &st->xroot, &st->changes, st->tag,
-                          sizeof st->tag, e);
-    st->rt.ws = NULL;
-    if (ws != s->txn) {
-      if (rc == ORB_OK)
-        rc = orb_wset_commit(ws, e);
-      else
-        orb_wset_abort(ws);
-    }
-    if (rc != ORB_OK) return rc;
+    if ((rc = run_write(st, e)) != ORB_OK) return rc;
   } else {
-    if (st->b.reads && !s->txn) {
-      orb_db_read_lock(s->db);
-      st->locked = true;
+    if (st->b.reads) {
+      /* the gate keeps tables alive while rows are read; the snapshot keeps
+      ** the versions they are read from */
+      const orb_snapshot *snap;
+      if (s->txn) {
+        snap = orb_wset_read_enter(s->txn);
+      } else {
+        orb_db_gate_enter(s->db);
+        st->gated = true;
+        orb_db_latch_read(s->db);
+        snap = NULL;
+      }
+      st->snap = snap ? *snap : orb_db_snapshot(s->db);
+      if (snap) orb_db_snapshot_keep(s->db, &st->snap);
+      st->has_snap = true;
+      st->rt.snap = &st->snap;
     }
     rc = refresh(st, e);
     st->rt.ctx.params = st->params;
@@ -483,6 +573,11 @@ static orb_status start(oql_stmt *st, orb_err *e) {
     if (rc == ORB_OK)
       rc = oql_exec_read(st->sess, &st->b, &st->rt, &st->xarena, &st->xroot, &st->changes, st->tag,
                          sizeof st->tag, e);
+    if (rc == ORB_OK && st->xroot) {
+      rc = oql_op_open(st->xroot, &st->rt, e);
+      st->xroot_open = true;
+    }
+    if (st->b.reads) orb_db_unlatch_read(s->db);
     if (rc != ORB_OK) {
       finish_rows(st);
       return rc;
@@ -493,11 +588,13 @@ static orb_status start(oql_stmt *st, orb_err *e) {
     st->state = ST_DONE;
     return ORB_OK;
   }
-  rc = oql_op_open(st->xroot, &st->rt, e);
-  st->xroot_open = true;
-  if (rc != ORB_OK) {
-    finish_rows(st);
-    return rc;
+  if (!st->xroot_open) {   /* rows a write produced (materialized by then) */
+    rc = oql_op_open(st->xroot, &st->rt, e);
+    st->xroot_open = true;
+    if (rc != ORB_OK) {
+      finish_rows(st);
+      return rc;
+    }
   }
   st->state = ST_ROWS;
   return ORB_OK;
@@ -516,7 +613,10 @@ orb_status oql_step(oql_stmt *st, bool *row, orb_err *e) {
     if (st->state == ST_DONE) return ORB_OK;
   }
   orb_arena_reset(&st->rt.tmp);
+  bool latch = st->has_snap;   /* rows read from tables: hold the latch shared while computing them */
+  if (latch) orb_db_latch_read(st->sess->db);
   rc = oql_op_next(st->xroot, &st->rt, &st->row, e);
+  if (latch) orb_db_unlatch_read(st->sess->db);
   if (rc != ORB_OK) {
     finish_rows(st);
     st->state = ST_DONE;

@@ -21,6 +21,7 @@ struct pg_session {
   size_t in_off;
   orbit_db *db;
   char *user;                        /* from the startup packet */
+  orb_buf startup_settings;          /* its other parameters: "name\0value\0"..., applied once open */
   struct scram_state *scram;         /* during S_AUTH */
   bool skip_to_sync;     /* after an error in an extended-protocol message */
   /* simple query in progress (kept across a COPY FROM STDIN) */

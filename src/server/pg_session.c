@@ -6,6 +6,7 @@
 
 #include "base/mem.h"
 #include "server/pg_int.h"
+#include "server/log.h"
 #include "server/scram.h"
 
 #define PROTO_3_0 196608
@@ -36,6 +37,7 @@ void pg_session_free(pg_session *s) {
   if (s->copy_st) orbit_finalize(s->copy_st);
   scram_end(s->scram);
   orb_free(s->user);
+  orb_buf_free(&s->startup_settings);
   orb_buf_free(&s->copy_data);
   end_query(s);
   if (s->db) orbit_close(s->db);
@@ -104,6 +106,36 @@ void pg_send_ready(pg_session *s, orb_buf *out) {
   pg_msg_end(out, at);
 }
 
+/* Settings in the startup packet: parameters by name, and the "options"
+** string's -c name=value / --name=value (PGOPTIONS), as PostgreSQL takes them. */
+static void keep_setting(pg_session *s, const char *name, size_t n, const char *value) {
+  orb_buf_append(&s->startup_settings, name, n);
+  orb_buf_putc(&s->startup_settings, '\0');
+  orb_buf_puts(&s->startup_settings, value);
+  orb_buf_putc(&s->startup_settings, '\0');
+}
+
+static void keep_options(pg_session *s, const char *opts) {
+  orb_buf word = ORB_BUF_INIT;
+  const char *p = opts;
+  while (*p) {
+    while (*p == ' ') p++;
+    orb_buf_reset(&word);
+    for (; *p && *p != ' '; p++) {   /* a backslash escapes the next character (a space) */
+      if (*p == '\\' && p[1]) p++;
+      orb_buf_putc(&word, *p);
+    }
+    orb_buf_putc(&word, '\0');
+    const char *w = word.data;
+    if (strcmp(w, "-c") == 0) continue;   /* its argument is the next word */
+    if (strncmp(w, "--", 2) == 0) w += 2;
+    else if (strncmp(w, "-c", 2) == 0) w += 2;
+    const char *eq = strchr(w, '=');
+    if (eq && eq > w) keep_setting(s, w, (size_t)(eq - w), eq + 1);
+  }
+  orb_buf_free(&word);
+}
+
 static void send_param(orb_buf *out, const char *name, const char *value) {
   size_t at = pg_msg_begin(out, 'S');
   pg_put_cstr(out, name);
@@ -144,6 +176,8 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
     if (!z2) break;
     i = (size_t)((const uint8_t *)z2 - p) + 1;
     if (strcmp(key, "user") == 0) user = val;
+    else if (strcmp(key, "options") == 0) keep_options(s, val);
+    else if (strcmp(key, "database") != 0 && strcmp(key, "replication") != 0) keep_setting(s, key, strlen(key), val);
   }
   if (!user) {
     pg_send_error(out, "28000", "no PostgreSQL user name specified in startup packet", NULL, 0);
@@ -164,12 +198,40 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
   return finish_startup(s, out);
 }
 
+/* Apply them; one the server does not know or cannot take is logged and skipped. */
+static void apply_settings(pg_session *s) {
+  if (!s->startup_settings.data) return;
+  const char *p = s->startup_settings.data, *end = p + s->startup_settings.len;
+  orb_buf sql = ORB_BUF_INIT;
+  while (p < end) {
+    const char *name = p, *value = p + strlen(p) + 1;
+    p = value + strlen(value) + 1;
+    orb_buf_reset(&sql);
+    orb_buf_puts(&sql, "SET \"");
+    for (const char *c = name; *c; c++) {
+      if (*c == '"') orb_buf_putc(&sql, '"');
+      orb_buf_putc(&sql, *c);
+    }
+    orb_buf_puts(&sql, "\" TO '");
+    for (const char *c = value; *c; c++) {
+      if (*c == '\'') orb_buf_putc(&sql, '\'');
+      orb_buf_putc(&sql, *c);
+    }
+    orb_buf_putc(&sql, '\'');
+    orb_buf_putc(&sql, '\0');
+    if (orbit_exec(s->db, sql.data) != ORBIT_OK)
+      pg_log(PG_LOG_DEBUG, "startup parameter \"%s\" ignored: %s", name, orbit_errmsg(s->db));
+  }
+  orb_buf_free(&sql);
+}
+
 /* Authenticated: open the session's handle and tell the client about the server. */
 static bool finish_startup(pg_session *s, orb_buf *out) {
   if (!s->cfg.frames_only && orbit_open(s->cfg.db_path, NULL, &s->db) != ORBIT_OK) {
     pg_send_error(out, "58030", s->db ? orbit_errmsg(s->db) : "out of memory", NULL, 0);
     return false;
   }
+  if (s->db) apply_settings(s);
   size_t at = pg_msg_begin(out, 'R');
   pg_put_be32(out, 0);   /* AuthenticationOk */
   pg_msg_end(out, at);

@@ -1,7 +1,9 @@
 /* storage/checkpoint.c — snapshots of every table; the log restarts after them.
 **
 ** A snapshot file <db>/wal/checkpoint-<16 hex digits of LSN>.snap holds the
-** state after the write set with that LSN:
+** committed state after the write set with that LSN (transactions running
+** meanwhile commit into the log after it; rowids are kept, so their log
+** records still name the right rows):
 **
 **   "ORBSNAP1"  u64 LSN  bytes(catalog JSON)
 **   per table, in catalog order: varint table id, varint row count,
@@ -77,10 +79,13 @@ static orb_status write_snapshot(orb_db *db, const char *path, uint64_t lsn, con
   for (int i = 0; i < db->ntables && o.st == ORB_OK; i++) {
     orb_table *t = db->tables[i];
     hot_tier *h = hot_of(t->hot);
+    /* the newest committed state: transactions still running log later */
+    uint64_t live = 0;
+    for (uint64_t r = 0; r < hot_slots(h); r++) live += hot_row_visible(h, r, NULL) != NULL;
     orb_buf_put_varint(&o.buf, t->id);
-    orb_buf_put_varint(&o.buf, (uint64_t)hot_live_rows(h));
+    orb_buf_put_varint(&o.buf, live);
     for (uint64_t r = 0; r < hot_slots(h); r++) {
-      const orb_value *row = hot_row_at(h, r);
+      const orb_value *row = hot_row_visible(h, r, NULL);
       if (!row) continue;
       orb_buf_put_varint(&o.buf, r);
       rowcodec_put(&o.buf, &t->schema, row, NULL);
@@ -125,7 +130,10 @@ static void remove_older(orb_db *db, uint64_t lsn) {
 orb_status db_checkpoint_locked(orb_db *db, orb_err *e) {
   uint64_t lsn = db->last_lsn;
   if (db->have_snapshot && db->checkpoint_lsn == lsn && wal_segment_lsn(db->wal) == lsn + 1) return ORB_OK;
-  for (int i = 0; i < db->ntables; i++) hot_compact(hot_of(db->tables[i]->hot));
+  db_gc_run(db);
+  /* renumbering rows is safe only when no transaction or snapshot names any */
+  if (db_quiet(db))
+    for (int i = 0; i < db->ntables; i++) hot_compact(hot_of(db->tables[i]->hot));
   char path[4200];
   snapshot_name(path, sizeof path, db->wal_dir, lsn);
   char *cat = catalog_dump(lsn, db->next_table_id, db->tables, db->ntables);

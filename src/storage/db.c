@@ -95,8 +95,6 @@ int64_t orb_db_replayed_records(const orb_db *db) { return db->replayed_records;
 int64_t orb_db_torn_bytes(const orb_db *db) { return db->torn_bytes; }
 uint64_t orb_db_wal_syncs(orb_db *db) { return wal_sync_count(db->wal); }
 
-void orb_db_read_lock(orb_db *db) { pthread_rwlock_rdlock(&db->rw); }
-void orb_db_read_unlock(orb_db *db) { pthread_rwlock_unlock(&db->rw); }
 void orb_db_catalog_read_lock(orb_db *db) { pthread_rwlock_rdlock(&db->cat); }
 void orb_db_catalog_read_unlock(orb_db *db) { pthread_rwlock_unlock(&db->cat); }
 void db_catalog_lock(orb_db *db) { pthread_rwlock_wrlock(&db->cat); }
@@ -210,7 +208,9 @@ static orb_status check_new_key(const orb_table *t, const orb_schema *ns, hot_ti
                         ns->cols[c].name, t->name);
   }
   uint64_t other;
-  if (st == ORB_OK && hot_pk_find_row(nh, row, UINT64_MAX, &other)) {
+  bool taken = false;
+  if (st == ORB_OK) st = hot_key_taken(nh, NULL, row, UINT64_MAX, &taken, &other, e);
+  if (st == ORB_OK && taken) {
     for (int k = 0; k < ns->npk; k++) {
       int c = orb_schema_pk_col(ns, k);
       if (k) orb_buf_puts(&cols, ", "), orb_buf_puts(&vals, ", ");
@@ -269,8 +269,10 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
     /* rewrite every row into a new tier; the old one stays intact for undo */
     hot_tier *nh = hot_tier_new(t->id, ns);
     orb_value *tmp = orb_malloc(sizeof(orb_value) * (size_t)n);
+    /* DDL runs alone (the gate): everything committed plus ws's own changes */
+    orb_snapshot now = {db->cseq, ws->xid};
     for (uint64_t r = 0; r < hot_slots(oh) && st == ORB_OK; r++) {
-      const orb_value *row = hot_row_at(oh, r);
+      const orb_value *row = hot_row_visible(oh, r, &now);
       if (!row) continue;
       for (int i = 0; i < n; i++) tmp[i] = from[i] >= 0 ? row[from[i]] : fv[i];
       if (pk_added) st = check_new_key(t, ns, nh, tmp, e);
@@ -313,10 +315,16 @@ orb_status orb_db_alter_table(orb_db *db, orb_wset *ws, orb_table *t, const orb_
 static void db_free(orb_db *db) {
   for (int i = 0; i < db->ntables; i++) db_table_free(db->tables[i]);
   orb_free(db->tables);
+  orb_free(db->running);
+  orb_free(db->snaps);
+  orb_free(db->gc);
   orb_buf_free(&db->spare_redo);
   orb_free(db->spare_undo);
   if (db->lock_fd >= 0) close(db->lock_fd);   /* releases the flock */
-  pthread_rwlock_destroy(&db->rw);
+  pthread_rwlock_destroy(&db->latch);
+  pthread_rwlock_destroy(&db->gate);
+  pthread_mutex_destroy(&db->txmu);
+  pthread_cond_destroy(&db->txdone);
   pthread_rwlock_destroy(&db->cat);
   pthread_mutex_destroy(&db->ckpt_mu);
   orb_free(db->path);
@@ -344,10 +352,17 @@ orb_status orb_db_open(const char *path, const orb_db_options *o, orb_db **out, 
   snprintf(db->wal_dir, n, "%s/wal", path);
   db->opt = opt;
   db->next_table_id = 1;
-  pthread_rwlock_init(&db->rw, NULL);
+  /* writers first: a waiting writing statement or DDL is not starved by a stream of readers */
+  pthread_rwlockattr_t wf;
+  pthread_rwlockattr_init(&wf);
+  pthread_rwlockattr_setkind_np(&wf, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+  pthread_rwlock_init(&db->latch, &wf);
+  pthread_rwlock_init(&db->gate, &wf);
+  pthread_rwlockattr_destroy(&wf);
+  pthread_mutex_init(&db->txmu, NULL);
+  pthread_cond_init(&db->txdone, NULL);
   pthread_rwlock_init(&db->cat, NULL);
   pthread_mutex_init(&db->ckpt_mu, NULL);
-  atomic_init(&db->has_writer, false);
   char lockp[4096];
   snprintf(lockp, sizeof lockp, "%s/LOCK", path);
   db->lock_fd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -383,21 +398,12 @@ void orb_db_close(orb_db *db) {
 
 /* --- checkpoint entry points ---------------------------------------------- */
 
-static bool i_am_writer(orb_db *db) {
-  return atomic_load(&db->has_writer) && pthread_equal(atomic_load(&db->writer), pthread_self());
-}
-
 static orb_status checkpoint(orb_db *db, bool only_if_needed, orb_err *e) {
-  if (i_am_writer(db))
-    return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0, "CHECKPOINT cannot run inside a transaction block");
   pthread_mutex_lock(&db->ckpt_mu);
-  pthread_rwlock_wrlock(&db->rw);
-  atomic_store(&db->writer, pthread_self());
-  atomic_store(&db->has_writer, true);
+  pthread_rwlock_wrlock(&db->latch);
   orb_status st = ORB_OK;
   if (!only_if_needed || wal_segment_bytes(db->wal) > db->opt.checkpoint_wal_bytes) st = db_checkpoint_locked(db, e);
-  atomic_store(&db->has_writer, false);
-  pthread_rwlock_unlock(&db->rw);
+  pthread_rwlock_unlock(&db->latch);
   pthread_mutex_unlock(&db->ckpt_mu);
   return st;
 }

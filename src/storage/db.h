@@ -7,9 +7,12 @@
 ** exclusive lock file (one process per database), loads the latest
 ** checkpoint and replays the log after it, stopping cleanly at a torn tail.
 **
-** Concurrency: readers call orb_db_read_lock()/unlock around a statement;
-** writers use a write set (wset.h), which holds the write lock.  Pointers
-** to tables returned here stay valid while the caller holds either lock.
+** Concurrency (storage/txn.c): a reading statement outside a transaction
+** enters the gate for its life (orb_db_gate_enter/leave), registers a
+** snapshot (orb_db_snapshot) and holds the latch shared while it computes
+** rows (orb_db_latch_read/unlatch_read); writers use a write set (wset.h).
+** Pointers to tables returned here stay valid while the caller is inside
+** the gate.
 **
 ** DDL goes through a write set like DML, so it is atomic and logged.
 */
@@ -34,8 +37,17 @@ orb_status orb_db_open(const char *path, const orb_db_options *o, orb_db **out, 
 void orb_db_close(orb_db *db);
 const char *orb_db_path(const orb_db *db);
 
-void orb_db_read_lock(orb_db *db);
-void orb_db_read_unlock(orb_db *db);
+void orb_db_gate_enter(orb_db *db);
+void orb_db_gate_leave(orb_db *db);
+void orb_db_latch_read(orb_db *db);
+void orb_db_unlatch_read(orb_db *db);
+/* A snapshot of everything committed now, registered so that the versions
+** it sees are kept (call with the latch held). */
+orb_snapshot orb_db_snapshot(orb_db *db);
+/* Register a copy of a snapshot taken elsewhere (a transaction's) for as
+** long as a statement reads from it. */
+void orb_db_snapshot_keep(orb_db *db, const orb_snapshot *s);
+void orb_db_snapshot_release(orb_db *db, const orb_snapshot *s);
 /* Around reading table definitions without running anything (compiling a
 ** statement): does not wait for other sessions' open transactions, only for
 ** a DDL statement's brief change of the catalog. */
@@ -61,7 +73,8 @@ orb_status orb_db_rename_table(orb_db *db, orb_wset *ws, orb_table *t, const cha
 orb_status orb_db_alter_table(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *new_schema,
                               const orb_value *fill, orb_err *e);
 
-/* Write a snapshot of every table and truncate the log (takes the write lock). */
+/* Write a snapshot of every table's newest committed state and truncate the
+** log (takes the latch; transactions still running are not in it). */
 orb_status orb_db_checkpoint(orb_db *db, orb_err *e);
 
 /* Diagnostics: log records replayed by the last open, bytes of torn log

@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "storage/db.h"
 #include "storage/hot/hot.h"
+#include "storage/snapshot.h"
 #include "storage/wal/wal.h"
 
 /* --- the database ------------------------------------------------------- */
@@ -28,18 +29,37 @@ struct orb_db {
   orb_db_options opt;
   int lock_fd;
 
-  pthread_rwlock_t rw;            /* readers: statements; writer: the write set */
+  /* Concurrency (txn.c).  The latch guards every in-memory structure: a
+  ** reading statement holds it shared while it computes rows, a writing
+  ** statement, a commit or an abort exclusively, and nobody holds it
+  ** between statements or while waiting.  The gate is held shared by every
+  ** transaction and open reading statement for its whole life and taken
+  ** exclusively by DDL, which replaces or frees tables. */
+  pthread_rwlock_t latch;
+  pthread_rwlock_t gate;
   pthread_rwlock_t cat;           /* the table list and schemas: binders read, DDL swaps briefly */
-  _Atomic(pthread_t) writer;      /* thread holding the write lock (valid while has_writer) */
-  atomic_bool has_writer;
+  uint64_t cseq;                  /* commit sequence number of the last commit (under the latch) */
+  pthread_mutex_t txmu;           /* the fields below */
+  pthread_cond_t txdone;          /* broadcast when a transaction ends */
+  uint64_t next_xid;
+  struct orb_wset **running;      /* write sets begun and not ended */
+  int nrunning;
+  size_t cap_running;
+  uint64_t *snaps;                /* sequence numbers of registered snapshots (a multiset) */
+  int nsnaps;
+  size_t cap_snaps;
+  /* rows whose old versions wait for older snapshots to go (under the latch) */
+  struct gc_item { uint32_t table_id; uint64_t rowid; } *gc;
+  size_t ngc, cap_gc;
+  uint64_t gc_horizon;            /* horizon of the last pass over gc */
 
   orb_table **tables;             /* sorted by name */
   int ntables, cap_tables;
   uint32_t next_table_id;
 
-  uint64_t last_lsn;              /* LSN of the last committed write set (under the write lock) */
-  /* buffers of the previous write set, kept for the next one (under the write
-  ** lock): a statement then logs without growing buffers from scratch */
+  uint64_t last_lsn;              /* LSN of the last committed write set (under the latch) */
+  /* buffers of a previous write set, kept for the next one (under txmu): a
+  ** statement then logs without growing buffers from scratch */
   orb_buf spare_redo;
   struct wset_undo *spare_undo;
   size_t spare_undo_cap;
@@ -55,11 +75,11 @@ struct orb_db {
 
 /* The catalog lock, written around every change of the table list or a
 ** table's schema (DDL, and its undo): statements can then be compiled while
-** another session's transaction holds the write lock. */
+** another session runs DDL in a transaction. */
 void db_catalog_lock(orb_db *db);
 void db_catalog_unlock(orb_db *db);
 
-/* Tables in the name-sorted array (caller holds the write lock). */
+/* Tables in the name-sorted array (caller holds the latch exclusively). */
 void db_table_add(orb_db *db, orb_table *t);
 void db_table_remove(orb_db *db, orb_table *t);
 orb_table *db_table_by_id(orb_db *db, uint32_t id);
@@ -85,9 +105,9 @@ bool snapshot_parse_name(const char *name, uint64_t *lsn);
 /* --- write sets --------------------------------------------------------- */
 
 typedef enum wset_undo_kind {
-  U_INSERT,      /* hot tier `obj`, rowid: remove the row */
-  U_DELETE,      /* hot tier `obj`, rowid, old row: put it back (commit frees it) */
-  U_UPDATE,      /* hot tier `obj`, rowid, old row: swap it back (commit frees it) */
+  U_INSERT,      /* hot tier `obj`, rowid, new version in `old2`: remove the row */
+  U_DELETE,      /* hot tier `obj`, rowid, the version deleted in `old`: clear its xmax */
+  U_UPDATE,      /* hot tier `obj`, rowid, replaced version in `old`, new one in `old2`: drop the new */
   U_CREATE,      /* table `obj`: remove and free it */
   U_DROP,        /* table `obj`: add it back (commit frees it) */
   U_RENAME,      /* table `obj`, old name in `old` (commit frees it) */
@@ -121,7 +141,33 @@ struct orb_wset {
   size_t nundo, cap_undo;
   orb_buf redo;
   int64_t changes;
+  /* the transaction (txn.c) */
+  uint64_t xid;          /* ORB_XID_BIT | number: marks its versions until commit */
+  orb_snapshot snap;     /* what it reads; registered while has_snap */
+  bool has_snap;
+  bool read_committed;   /* a new snapshot per statement (else REPEATABLE READ) */
+  bool latched;          /* holds the latch exclusively (inside a writing statement) */
+  int gate;              /* 0 none, 1 shared, 2 exclusive (DDL) */
+  uint64_t blocker;      /* after ORB_ERR_WAIT: the xid to wait for (0: just run again) */
+  uint64_t wait_for;     /* the xid it is waiting for now (under txmu; deadlock detection) */
 };
+
+/* --- transactions (txn.c) ----------------------------------------------- */
+
+/* Register / drop a snapshot (txmu); take one of the current state (the
+** caller holds the latch, shared or exclusive). */
+orb_snapshot db_snap_take(orb_db *db, uint64_t self);
+void db_snap_release(orb_db *db, uint64_t seq);
+/* Begin/end a write set's life in the running list. */
+void db_txn_register(orb_db *db, orb_wset *ws);
+void db_txn_unregister(orb_db *db, orb_wset *ws);
+/* After a commit stamped its versions (latch held exclusively): queue the
+** rows it touched for pruning and prune what older snapshots allow. */
+void db_gc_after_commit(orb_db *db, orb_wset *ws);
+/* Prune every queued row as far as the snapshots allow (latch held). */
+void db_gc_run(orb_db *db);
+/* Number of transactions running and snapshots registered. */
+bool db_quiet(orb_db *db);
 
 /* A write set used by recovery: changes apply directly. */
 void wset_init_replay(orb_wset *ws, orb_db *db);

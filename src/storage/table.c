@@ -96,12 +96,10 @@ orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *
     for (int i = 0; i < n; i++) hot_index_prefetch(h, rows[i]);
   for (int i = 0; i < n; i++) {
     uint64_t other;
+    bool taken = false;
     /* earlier rows of this batch are already in the index */
-    if (hot_has_pk(h) && hot_pk_find_row(h, rows[i], UINT64_MAX, &other)) {
-      st = duplicate_key(t, rows[i], e);
-    } else {
-      st = hot_insert_one(h, ws, rows[i], -1, NULL, e);
-    }
+    st = hot_key_taken(h, ws, rows[i], UINT64_MAX, &taken, &other, e);
+    if (st == ORB_OK) st = taken ? duplicate_key(t, rows[i], e) : hot_insert_one(h, ws, rows[i], -1, NULL, e);
     if (st != ORB_OK) {
       wset_rollback_to(ws, m);
       return st;
@@ -119,12 +117,13 @@ orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators
   wset_mark m = wset_mark_get(ws);
   for (int i = 0; i < n; i++) {
     uint64_t loc = locators[i], other;
-    const orb_value *old = hot_row_at(h, loc);
+    const orb_value *old = hot_row_visible(h, ORB_LOC_ROWID(loc), &ws->snap);
+    bool taken = false;
     if (ORB_LOC_TIER(loc) != ORB_TIER_HOT || !old) {
       st = orb_err_set(e, ORB_ERR_INTERNAL, "row to update (locator %llx) does not exist", (unsigned long long)loc);
     } else if (hot_has_pk(h) && key_differs(&t->schema, old, rows[i]) &&
-               hot_pk_find_row(h, rows[i], ORB_LOC_ROWID(loc), &other)) {
-      st = duplicate_key(t, rows[i], e);
+               ((st = hot_key_taken(h, ws, rows[i], ORB_LOC_ROWID(loc), &taken, &other, e)) != ORB_OK || taken)) {
+      if (taken) st = duplicate_key(t, rows[i], e);
     } else {
       st = hot_update_one(h, ws, ORB_LOC_ROWID(loc), rows[i], e);
     }
@@ -172,16 +171,17 @@ void orb_table_scan_end(orb_table_scan *s, orb_scan_stats *stats) {
   orb_free(s);
 }
 
-orb_status orb_table_pk_lookup(orb_table *t, const orb_value *key, bool *found, uint64_t *locator,
+orb_status orb_table_pk_lookup(orb_table *t, orb_wset *ws, const orb_value *key, bool *found, uint64_t *locator,
                                const orb_value **row, orb_err *e) {
   *found = false;
   if (t->schema.npk == 0)
     return orb_err_set(e, ORB_ERR_MISUSE, "table \"%s\" has no primary key", t->name);
-  return t->hot->ops->pk_lookup(t->hot, key, found, locator, row, e);
+  return t->hot->ops->pk_lookup(t->hot, ws, key, found, locator, row, e);
 }
 
-orb_status orb_table_count(orb_table *t, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count, orb_err *e) {
-  return t->hot->ops->count(t->hot, pred, ctx, count, e);
+orb_status orb_table_count(orb_table *t, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx,
+                           int64_t *count, orb_err *e) {
+  return t->hot->ops->count(t->hot, snap, pred, ctx, count, e);
 }
 
 void orb_table_explain(orb_table *t, const orb_scan_req *req, orb_buf *out) {

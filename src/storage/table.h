@@ -11,7 +11,9 @@
 ** ("null value in column \"ts\" of relation \"events\" violates not-null
 ** constraint"), VARCHAR(n) lengths, and primary-key uniqueness ("duplicate
 ** key value violates unique constraint \"events_pkey\"" with detail
-** "Key (id)=(42) already exists."), PostgreSQL's texts.
+** "Key (id)=(42) already exists."), PostgreSQL's texts.  A key counts as
+** taken when a committed or running transaction holds it; a running one
+** makes the writer wait (ORB_ERR_WAIT) to learn whether it commits.
 */
 #ifndef ORB_STORAGE_TABLE_H
 #define ORB_STORAGE_TABLE_H
@@ -46,11 +48,15 @@ orb_status orb_table_scan_begin(orb_table *t, const orb_scan_req *req, orb_table
 orb_status orb_table_scan_next(orb_table_scan *s, orb_row_batch *b, orb_err *e);
 void orb_table_scan_end(orb_table_scan *s, orb_scan_stats *stats);
 
-/* Row with this primary key (values in key order) in any tier. */
-orb_status orb_table_pk_lookup(orb_table *t, const orb_value *key, bool *found, uint64_t *locator,
+/* Row with this primary key (values in key order) in any tier: with a write
+** set, the row the key conflicts with for that writer (tier.h); with NULL,
+** the newest committed one. */
+orb_status orb_table_pk_lookup(orb_table *t, orb_wset *ws, const orb_value *key, bool *found, uint64_t *locator,
                                const orb_value **row, orb_err *e);
-/* Exact count if answerable without scanning, else -1. */
-orb_status orb_table_count(orb_table *t, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count, orb_err *e);
+/* Exact count of the rows snap sees (NULL: everything committed) if
+** answerable without scanning, else -1. */
+orb_status orb_table_count(orb_table *t, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx,
+                           int64_t *count, orb_err *e);
 /* EXPLAIN text, one line per tier ("hot: primary-key point lookup (1 key)"). */
 void orb_table_explain(orb_table *t, const orb_scan_req *req, orb_buf *out);
 /* Statistics summed over tiers; caller frees out->cols with orb_free. */

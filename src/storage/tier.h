@@ -18,6 +18,11 @@
 ** Every row a scan returns carries a locator (uint64_t) that names the row
 ** within its tier until the next write; DELETE and UPDATE pass locators back.
 **
+** Reads see one snapshot (storage/snapshot.h): the versions committed before
+** it plus the reading transaction's own.  Writes never block readers; a
+** write that meets another running transaction's change to the same row
+** returns ORB_ERR_WAIT with the write set's wait_for naming it.
+**
 ** Writes happen inside an orb_wset (storage/wset.h): the tier records undo
 ** information there so that a failing statement can be rolled back, and the
 ** redo records that the WAL makes durable at commit.
@@ -28,6 +33,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "expr/expr.h"
+#include "storage/snapshot.h"
 #include "types/schema.h"
 
 typedef struct orb_tier orb_tier;
@@ -39,6 +45,7 @@ typedef struct orb_scan_req {
   int nproj;
   orb_expr *pred;               /* NULL = all rows */
   const orb_eval_ctx *ctx;      /* for evaluating pred (params, now(), arena) */
+  const orb_snapshot *snap;     /* which versions to see; NULL = everything committed */
 } orb_scan_req;
 
 /* One batch of scan output.  rows[i] points to nproj values (or all columns
@@ -86,15 +93,19 @@ typedef struct orb_tier_ops {
 
   /* Exact number of rows matching pred (NULL = all) if the tier can answer
   ** cheaply (metadata, index), else *count = -1. */
-  orb_status (*count)(orb_tier *t, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count, orb_err *e);
+  orb_status (*count)(orb_tier *t, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count,
+                      orb_err *e);
 
   orb_status (*delete_rows)(orb_tier *t, orb_wset *ws, const uint64_t *locators, int n, orb_err *e);
   /* Replace whole rows at locators by new full rows. */
   orb_status (*update_rows)(orb_tier *t, orb_wset *ws, const uint64_t *locators,
                             const orb_value *const *rows, int n, orb_err *e);
 
-  /* Find the row with this primary key (values in key order); *found = false if none. */
-  orb_status (*pk_lookup)(orb_tier *t, const orb_value *key, bool *found, uint64_t *locator,
+  /* Find the row with this primary key (values in key order); *found = false
+  ** if none.  With a write set: the row that key would conflict with, as
+  ** that writer must see it (ORB_ERR_WAIT / 40001 as for updates); without:
+  ** the newest committed row. */
+  orb_status (*pk_lookup)(orb_tier *t, orb_wset *ws, const orb_value *key, bool *found, uint64_t *locator,
                           const orb_value **row, orb_err *e);
 
   void (*stats)(orb_tier *t, orb_tier_stats *out);

@@ -4,22 +4,10 @@
 
 #include <string.h>
 
-orb_wset *orb_wset_begin(orb_db *db) {
-  orb_wset *ws = orb_calloc(1, sizeof *ws);
-  ws->db = db;
-  ws->sync = -1;
-  pthread_rwlock_wrlock(&db->rw);
-  atomic_store(&db->writer, pthread_self());
-  atomic_store(&db->has_writer, true);
-  /* take over the previous write set's buffers (we hold the write lock) */
-  ws->redo = db->spare_redo;
-  ws->redo.len = 0;
-  orb_buf_init(&db->spare_redo);
-  ws->undo = db->spare_undo;
-  ws->cap_undo = db->spare_undo_cap;
-  db->spare_undo = NULL;
-  db->spare_undo_cap = 0;
-  return ws;
+static void latch(orb_wset *ws) {
+  if (ws->latched) return;
+  pthread_rwlock_wrlock(&ws->db->latch);
+  ws->latched = true;
 }
 
 /* Buffers up to this size are kept for the next write set; bigger ones (a
@@ -48,12 +36,14 @@ void wset_init_replay(orb_wset *ws, orb_db *db) {
 
 int64_t orb_wset_changes(const orb_wset *ws) { return ws->changes; }
 
-/* What commit does with an entry: free what the change replaced. */
-static void commit_entry(wset_undo *u) {
+/* What commit does with an entry: stamp row versions with the commit's
+** sequence number, free what DDL replaced. */
+static void commit_entry(wset_undo *u, uint64_t seq) {
   switch (u->kind) {
+  case U_INSERT:
   case U_DELETE:
   case U_UPDATE:
-    hot_row_free(u->old);
+    hot_stamp(u->obj, u->kind, u->old, u->old2, seq);
     break;
   case U_DROP:
     db_table_free(u->obj);
@@ -78,10 +68,10 @@ static void undo_entry(orb_db *db, wset_undo *u) {
     hot_undo_insert(u->obj, u->rowid);
     break;
   case U_DELETE:
-    hot_undo_delete(u->obj, u->rowid, u->old);
+    hot_undo_delete(u->obj, u->old);
     break;
   case U_UPDATE:
-    hot_undo_update(u->obj, u->rowid, u->old);
+    hot_undo_update(u->obj, u->rowid, u->old, u->old2);
     break;
   case U_CREATE:
     db_catalog_lock(db);
@@ -123,7 +113,7 @@ static void undo_entry(orb_db *db, wset_undo *u) {
 void wset_push(orb_wset *ws, wset_undo_kind kind, void *obj, uint64_t rowid, void *old, void *old2) {
   wset_undo u = {(uint8_t)kind, obj, rowid, old, old2};
   if (ws->replay) {   /* recovery never rolls back */
-    commit_entry(&u);
+    commit_entry(&u, 0);
     return;
   }
   ws->undo = orb_grow(ws->undo, &ws->cap_undo, ws->nundo + 1, sizeof *ws->undo);
@@ -141,18 +131,41 @@ void wset_rollback_to(orb_wset *ws, wset_mark m) {
   ws->changes = m.changes;
 }
 
+static bool row_entry(const wset_undo *u) { return u->kind == U_INSERT || u->kind == U_DELETE || u->kind == U_UPDATE; }
+
+/* Stamp the row versions, queue them for pruning, then finish DDL entries
+** (which may free a table's old tier that row entries still name). */
+static void commit_entries(orb_wset *ws, uint64_t seq) {
+  if (ws->has_snap) {   /* its own snapshot must not keep what it replaced */
+    db_snap_release(ws->db, ws->snap.seq);
+    ws->has_snap = false;
+  }
+  for (size_t i = 0; i < ws->nundo; i++)
+    if (row_entry(&ws->undo[i])) commit_entry(&ws->undo[i], seq);
+  db_gc_after_commit(ws->db, ws);
+  for (size_t i = 0; i < ws->nundo; i++)
+    if (!row_entry(&ws->undo[i])) commit_entry(&ws->undo[i], seq);
+}
+
+/* End the transaction: give back the latch, the snapshot, the gate. */
 static void release(orb_wset *ws) {
   orb_db *db = ws->db;
+  orb_wset_leave(ws);
+  if (ws->has_snap) db_snap_release(db, ws->snap.seq);
+  pthread_mutex_lock(&db->txmu);
   keep_buffers(db, ws);
-  atomic_store(&db->has_writer, false);
-  pthread_rwlock_unlock(&db->rw);
+  pthread_mutex_unlock(&db->txmu);
+  db_txn_unregister(db, ws);   /* wakes transactions waiting for this one */
+  if (ws->gate) pthread_rwlock_unlock(&db->gate);
   orb_free(ws->undo);
   orb_buf_free(&ws->redo);
   orb_free(ws);
 }
 
+
 void orb_wset_abort(orb_wset *ws) {
   if (!ws) return;
+  latch(ws);
   wset_mark zero = {0, 0, 0};
   wset_rollback_to(ws, zero);
   release(ws);
@@ -160,8 +173,9 @@ void orb_wset_abort(orb_wset *ws) {
 
 orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
   orb_db *db = ws->db;
-  if (ws->redo.len == 0) {   /* nothing to log (e.g. a DELETE that matched nothing) */
-    for (size_t i = 0; i < ws->nundo; i++) commit_entry(&ws->undo[i]);
+  latch(ws);
+  if (ws->redo.len == 0) {   /* nothing to log (a read-only transaction, a DELETE that matched nothing) */
+    if (ws->nundo) commit_entries(ws, ++db->cseq);
     release(ws);
     return ORB_OK;
   }
@@ -174,10 +188,10 @@ orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
     orb_wset_abort(ws);
     return e ? e->code : ORB_ERR_IO;
   }
-  /* Append while still holding the write lock: log order = apply order. */
+  /* Append while holding the latch: log order = commit order. */
   uint64_t lsn = ++db->last_lsn;
   wal_append(db->wal, lsn, ws->redo.data, ws->redo.len);
-  for (size_t i = 0; i < ws->nundo; i++) commit_entry(&ws->undo[i]);
+  commit_entries(ws, ++db->cseq);
   bool wait = ws->sync < 0 ? db->opt.sync_commit : ws->sync != 0;
   release(ws);
   orb_status st = ORB_OK;
@@ -199,5 +213,8 @@ orb_wset_savepoint orb_wset_save(const orb_wset *ws) {
 
 void orb_wset_rollback_to_savepoint(orb_wset *ws, orb_wset_savepoint sp) {
   wset_mark m = {sp.nundo, sp.redo_len, sp.changes};
+  bool was = ws->latched;
+  latch(ws);   /* undo changes shared structures */
   wset_rollback_to(ws, m);
+  if (!was) orb_wset_leave(ws);
 }

@@ -1,17 +1,26 @@
 /*
-** storage/wset.h — write sets: the unit of atomicity and durability.
+** storage/wset.h — write sets: transactions, the unit of atomicity,
+** isolation and durability.
 **
-** Every statement that changes the database (DML and DDL alike) runs inside
-** a write set.  orb_wset_begin() takes the database's write lock; each
-** change made through the table/catalog functions records (1) undo
-** information, so that orb_wset_abort() puts memory back exactly as it was,
-** and (2) a redo record, so that orb_wset_commit() can append one WAL record
-** holding the whole change and make it durable (fsync, or group commit with
-** concurrent committers, or the background interval when
-** synchronous_commit is off).  A statement that fails is aborted: nothing it
-** did stays visible or reaches the log.
+** Every change to the database (DML and DDL alike) happens inside a write
+** set.  Each change made through the table/catalog functions records (1)
+** undo information, so that orb_wset_abort() puts memory back exactly as it
+** was, and (2) a redo record, so that orb_wset_commit() can append one WAL
+** record holding the whole transaction and make it durable (fsync, or group
+** commit with concurrent committers, or the background interval when
+** synchronous_commit is off).  A transaction that fails is aborted: nothing
+** it did stays visible or reaches the log.
 **
-**   orb_wset *ws = orb_wset_begin(db);
+** Isolation (snapshot.h): a write set reads one snapshot (REPEATABLE READ)
+** or a new one per statement (READ COMMITTED); its own changes are visible
+** to it and to nobody else until the commit.  Many write sets run at once;
+** each statement of one holds the database latch exclusively while it runs
+** (orb_wset_enter/leave), so statements are atomic with respect to each other.
+** A write that meets another running transaction's change to the same row
+** fails with ORB_ERR_WAIT: the caller rolls the statement back to its
+** savepoint, leaves, calls orb_wset_wait() and runs the statement again.
+**
+**   orb_wset *ws = orb_wset_begin(db);   // one statement: begun and entered
 **   if (orb_table_insert(t, ws, rows, n, &e) != ORB_OK) { orb_wset_abort(ws); return e.code; }
 **   return orb_wset_commit(ws, &e);      // frees ws in all cases
 */
@@ -19,17 +28,50 @@
 #define ORB_STORAGE_WSET_H
 
 #include "base/err.h"
+#include "storage/snapshot.h"
+#include <stdatomic.h>
 #include <stdint.h>
 
 typedef struct orb_db orb_db;
 typedef struct orb_wset orb_wset;
 
-/* Start a write set; blocks until the database write lock is free. */
+/* What may end a wait early: a cancel flag and a deadline (CLOCK_MONOTONIC
+** nanoseconds, 0 = none); both give 57014. */
+typedef struct orb_wait_stop {
+  const _Atomic(bool) *flag;
+  int64_t deadline_ns;
+} orb_wait_stop;
+
+/* Begin a transaction (REPEATABLE READ unless read_committed); it holds no
+** latch until a statement enters. */
+orb_wset *orb_txn_begin(orb_db *db, bool read_committed);
+/* A statement of ws starts: takes the latch exclusively and the statement's
+** snapshot.  ddl: first wait until no other transaction or read is open,
+** and keep them out until ws ends (40P01 if one of them waits for ws). */
+orb_status orb_wset_enter(orb_wset *ws, bool ddl, const orb_wait_stop *stop, orb_err *e);
+/* The statement is over (or must wait): release the latch. */
+void orb_wset_leave(orb_wset *ws);
+/* A reading statement of ws: takes the latch shared (release it with
+** orb_db_unlatch_read) and returns the snapshot to read. */
+const orb_snapshot *orb_wset_read_enter(orb_wset *ws);
+/* After ORB_ERR_WAIT, outside the latch: wait until the transaction in the
+** way ends.  40P01 if waiting would close a cycle, 57014 if stopped. */
+orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e);
+
+/* The snapshot ws's current statement reads; whether a statement has run
+** (the isolation level can change only before); change it. */
+const orb_snapshot *orb_wset_snapshot(const orb_wset *ws);
+bool orb_wset_started(const orb_wset *ws);
+void orb_wset_set_read_committed(orb_wset *ws, bool read_committed);
+
+/* orb_txn_begin + orb_wset_enter: a write set for one statement. */
 orb_wset *orb_wset_begin(orb_db *db);
-/* Make the changes durable and release the lock.  Frees ws.  On an I/O
-** failure of the log the changes are rolled back and an error returned. */
+/* The same for DDL (the gate exclusively). */
+orb_status orb_wset_begin_ddl(orb_db *db, orb_wset **out, const orb_wait_stop *stop, orb_err *e);
+/* Make the changes durable and visible, end the transaction.  Frees ws.  On
+** an I/O failure of the log the changes are rolled back and an error returned. */
 orb_status orb_wset_commit(orb_wset *ws, orb_err *e);
-/* Undo every change and release the lock.  Frees ws. */
+/* Undo every change, end the transaction.  Frees ws. */
 void orb_wset_abort(orb_wset *ws);
 /* Number of row changes recorded so far. */
 int64_t orb_wset_changes(const orb_wset *ws);

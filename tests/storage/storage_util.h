@@ -114,7 +114,7 @@ static inline orb_status insert_range(orb_db *db, orb_table *t, int64_t from, in
 
 /* Count rows by scanning with an optional predicate; also sums column 0. */
 static inline int64_t scan_count(orb_table *t, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *sum) {
-  orb_scan_req req = {NULL, 0, pred, ctx};
+  orb_scan_req req = {NULL, 0, pred, ctx, NULL};
   orb_table_scan *s;
   orb_err e;
   if (orb_table_scan_begin(t, &req, &s, &e) != ORB_OK) return -1;

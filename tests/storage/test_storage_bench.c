@@ -38,7 +38,7 @@ static void run(bool sync) {
     bool f;
     uint64_t loc;
     const orb_value *row;
-    orb_table_pk_lookup(t, &k, &f, &loc, &row, &e);
+    orb_table_pk_lookup(t, NULL, &k, &f, &loc, &row, &e);
     found += f;
   }
   double t2 = now_s();
@@ -51,7 +51,7 @@ static void run(bool sync) {
   db = open_db(path, sync);
   double t4 = now_s();
   int64_t cnt;
-  assert_int_equal(orb_table_count(orb_db_table(db, "events"), NULL, NULL, &cnt, &e), ORB_OK);
+  assert_int_equal(orb_table_count(orb_db_table(db, "events"), NULL, NULL, NULL, &cnt, &e), ORB_OK);
   assert_int_equal(cnt, n);
   orb_db_close(db);
   fprintf(stderr,

@@ -22,14 +22,14 @@ static const orb_value *lookup(orb_table *t, int64_t id) {
   const orb_value *row = NULL;
   orb_err e;
   uint64_t l;
-  assert_int_equal(orb_table_pk_lookup(t, &k, &found, &l, &row, &e), ORB_OK);
+  assert_int_equal(orb_table_pk_lookup(t, NULL, &k, &found, &l, &row, &e), ORB_OK);
   return found ? row : NULL;
 }
 
 static int64_t nrows(orb_table *t) {
   int64_t n;
   orb_err e;
-  assert_int_equal(orb_table_count(t, NULL, NULL, &n, &e), ORB_OK);
+  assert_int_equal(orb_table_count(t, NULL, NULL, NULL, &n, &e), ORB_OK);
   return n;
 }
 
@@ -62,14 +62,14 @@ static void test_replay_after_reopen(void **state) {
   bool found;
   uint64_t loc;
   const orb_value *row;
-  assert_int_equal(orb_table_pk_lookup(t, &k, &found, &loc, &row, &e), ORB_OK);
+  assert_int_equal(orb_table_pk_lookup(t, ws, &k, &found, &loc, &row, &e), ORB_OK);
   orb_value nr[4];
   memcpy(nr, row, sizeof nr);
   nr[2] = orb_text("seven", 5);
   const orb_value *up = nr;
   assert_int_equal(orb_table_update(t, ws, &loc, &up, 1, &e), ORB_OK);
   k = orb_int(ORB_T_INT64, 8);
-  assert_int_equal(orb_table_pk_lookup(t, &k, &found, &loc, &row, &e), ORB_OK);
+  assert_int_equal(orb_table_pk_lookup(t, ws, &k, &found, &loc, &row, &e), ORB_OK);
   assert_int_equal(orb_table_delete(t, ws, &loc, 1, &e), ORB_OK);
   assert_int_equal(orb_wset_commit(ws, &e), ORB_OK);
   /* an aborted write set leaves no record */
@@ -198,7 +198,7 @@ static void test_checkpoint(void **state) {
   bool found;
   uint64_t loc;
   const orb_value *row;
-  assert_int_equal(orb_table_pk_lookup(t, &k, &found, &loc, &row, &e), ORB_OK);
+  assert_int_equal(orb_table_pk_lookup(t, NULL, &k, &found, &loc, &row, &e), ORB_OK);
   orb_wset *ws = orb_wset_begin(db);
   assert_int_equal(orb_table_delete(t, ws, &loc, 1, &e), ORB_OK);
   assert_int_equal(orb_wset_commit(ws, &e), ORB_OK);
@@ -319,11 +319,11 @@ static void ddl_sequence(bool checkpoint_midway) {
   assert_int_equal(t2->schema.cols[1].type.scale, 2);
   assert_true(t2->schema.cols[0].not_null);
   int64_t n;
-  assert_int_equal(orb_table_count(t2, NULL, NULL, &n, &e), ORB_OK);
+  assert_int_equal(orb_table_count(t2, NULL, NULL, NULL, &n, &e), ORB_OK);
   assert_int_equal(n, 1);
   orb_table *t3b = orb_db_table(db, "old_events");
   assert_true(t3b->id > new_id);
-  assert_int_equal(orb_table_count(t3b, NULL, NULL, &n, &e), ORB_OK);
+  assert_int_equal(orb_table_count(t3b, NULL, NULL, NULL, &n, &e), ORB_OK);
   assert_int_equal(n, 0);
   /* ids continue after the highest ever used */
   orb_table *t4 = create_events(db, "more");
@@ -406,7 +406,7 @@ static void test_compaction(void **state) {
     bool found;
     uint64_t loc;
     const orb_value *row;
-    assert_int_equal(orb_table_pk_lookup(t, &k, &found, &loc, &row, &e), ORB_OK);
+    assert_int_equal(orb_table_pk_lookup(t, ws, &k, &found, &loc, &row, &e), ORB_OK);
     assert_int_equal(orb_table_delete(t, ws, &loc, 1, &e), ORB_OK);
   }
   assert_int_equal(orb_wset_commit(ws, &e), ORB_OK);
@@ -418,7 +418,7 @@ static void test_compaction(void **state) {
   bool found;
   uint64_t loc;
   const orb_value *row;
-  assert_int_equal(orb_table_pk_lookup(t, &k, &found, &loc, &row, &e), ORB_OK);
+  assert_int_equal(orb_table_pk_lookup(t, NULL, &k, &found, &loc, &row, &e), ORB_OK);
   assert_true(found);
   assert_true(loc < 200);
   orb_value nr[4];

@@ -1,12 +1,17 @@
 /*
 ** storage/hot/hot.h — the hot tier: newest rows in memory.
 **
-** Rows.  Each row is one heap allocation: the orb_value array (schema
-** order) followed by the bytes of its TEXT/BYTEA values, which the values'
-** u.s point into.  Rows live in a vector indexed by rowid; a deleted row
-** leaves a NULL slot (rowids are not reused, so a scan that remembers where
-** it stopped stays correct while the same write set inserts).  The locator
-** of a hot row is its rowid (tier number 0 in the top byte, table.h).
+** Rows.  Each version of a row is one allocation: a version header
+** (hot_int.h: xmin, xmax, the older version), the orb_value array (schema
+** order), then the bytes of its TEXT/BYTEA values, which the values' u.s
+** point into.  Rows live in a vector indexed by rowid; each slot holds the
+** newest version, older ones chain behind it while a snapshot may need them
+** (storage/snapshot.h); a row gone for every snapshot leaves a NULL slot
+** (rowids are not reused, so a scan that remembers where it stopped stays
+** correct while writers insert).  The locator of a hot row is its rowid
+** (tier number 0 in the top byte, table.h).  An update that keeps the key
+** pushes a version on the same chain; one that changes the key ends the
+** chain and starts a new one, so all versions of a chain share one key.
 **
 ** Index.  Tables with a primary key have a hash index (orb_hmap) from the
 ** hash of the key values to rowid+1; candidates are compared with
@@ -17,23 +22,29 @@
 ** composite key every column, the cross product is probed), the scan probes
 ** the index; otherwise it walks the vector and tests the predicate on each
 ** row.  Rows are returned in place (no projection) or as projected copies in
-** a per-scan buffer; either way the values point into row memory, which
-** lives at least until the write set that replaces the row commits.
+** a per-scan buffer; either way the values point into version memory,
+** which lives as long as the scan's snapshot is registered with the database.
 **
-** Writes record undo and redo in the write set (storage_int.h); memory of
-** replaced rows is freed when the write set commits.  Constraint checks are
-** the table's job (table.c); the tier checks only what keeps it consistent.
+** Writes record undo and redo in the write set (storage_int.h); the commit
+** stamps its sequence number on the versions (hot_stamp); versions no
+** snapshot can see any more are freed by hot_prune, which the database
+** calls for the rows each commit touched once older snapshots are gone.
+** Constraint checks are the table's job (table.c); the tier checks only what
+** keeps it consistent.
 **
-** Statistics: live row count (O(1) COUNT(*)), bytes of row memory, per
-** column null count (exact) and min/max (maintained on insert; a delete of
-** the current min or max marks it stale and the next stats call rescans).
+** Statistics: live row count of the newest committed state (O(1) COUNT(*)
+** when no transaction is in flight and the snapshot is current), bytes of
+** version memory, per column null count and min/max over every version kept
+** (maintained as versions come; freeing the current min or max marks it
+** stale and the next stats call rescans the newest versions).
 **
-** Not thread-safe: the database lock protects it (readers share, the
-** writer is alone).
+** Not thread-safe: the database latch protects it (readers share it, a
+** writing statement or a commit holds it alone).
 */
 #ifndef ORB_STORAGE_HOT_HOT_H
 #define ORB_STORAGE_HOT_HOT_H
 
+#include "storage/snapshot.h"
 #include "storage/tier.h"
 
 typedef struct hot_tier hot_tier;
@@ -58,15 +69,17 @@ void hot_row_free(orb_value *row);
 void *hot_row_alloc(size_t n);
 void hot_row_dealloc(void *row);
 
-/* Number of slots (one past the highest rowid ever used) and the row at a
-** slot (NULL if deleted or out of range). */
+/* Number of slots (one past the highest rowid ever used), the version of
+** the row at a slot that snap sees (NULL: none; snap NULL: the newest
+** committed), and the number of live rows in the newest committed state. */
 uint64_t hot_slots(const hot_tier *h);
-const orb_value *hot_row_at(const hot_tier *h, uint64_t rowid);
+uint32_t hot_table_id(const hot_tier *h);
+const orb_value *hot_row_visible(const hot_tier *h, uint64_t rowid, const orb_snapshot *snap);
 int64_t hot_live_rows(const hot_tier *h);
 
 /* Renumber the rows densely when many slots are empty.  Only at a
-** checkpoint: it changes locators, so no scan or remembered locator may be
-** alive (the checkpoint holds the write lock outside any write set). */
+** checkpoint with no transaction or snapshot alive and every row pruned: it
+** changes locators.  Does nothing while versions are pending. */
 void hot_compact(hot_tier *h);
 
 /* --- writes (record undo/redo in ws) ------------------------------------ */
@@ -81,18 +94,44 @@ orb_status hot_update_one(hot_tier *h, orb_wset *ws, uint64_t rowid, const orb_v
 /* Same, adopting a built row. */
 orb_status hot_update_adopt(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_value *row, orb_err *e);
 
+/* --- versions (hot_mvcc.c) ------------------------------------------------ */
+
+/* Before ws updates or deletes the row at rowid: ORB_OK to go ahead,
+** *gone when there is nothing left to change, ORB_ERR_WAIT (ws->wait_for
+** set) when another running transaction wrote it, 40001 when one that
+** committed after ws's snapshot did (REPEATABLE READ). */
+orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e);
+/* Set ws->wait_for = xid and return ORB_ERR_WAIT. */
+orb_status hot_wait_for(orb_wset *ws, uint64_t xid, orb_err *e);
+/* Commit: stamp seq on the versions one undo entry made or ended. */
+void hot_stamp(hot_tier *h, int kind, orb_value *old, orb_value *made, uint64_t seq);
 /* Undo actions (wset.c). */
 void hot_undo_insert(hot_tier *h, uint64_t rowid);
-void hot_undo_delete(hot_tier *h, uint64_t rowid, orb_value *old);
-void hot_undo_update(hot_tier *h, uint64_t rowid, orb_value *old);
+void hot_undo_delete(hot_tier *h, orb_value *old);
+void hot_undo_update(hot_tier *h, uint64_t rowid, orb_value *old, orb_value *made);
+/* Free the versions of the row at rowid that no snapshot numbered >= horizon
+** can see (the whole row if it was deleted before them); true when nothing
+** is left to free later. */
+bool hot_prune(hot_tier *h, uint64_t rowid, uint64_t horizon);
+/* Free one version / the whole chain at rowid (index entry too). */
+void hot_version_free(hot_tier *h, orb_value *row);
+void hot_drop_chain(hot_tier *h, uint64_t rowid);
 
 /* --- index (hot_index.c) ------------------------------------------------- */
 
 bool hot_has_pk(const hot_tier *h);
-/* Find the row whose key (values in key order) equals `key`. */
-bool hot_pk_find(const hot_tier *h, const orb_value *key, uint64_t *rowid);
-/* Find a row other than `self` whose key equals that of `row` (full row). */
-bool hot_pk_find_row(const hot_tier *h, const orb_value *row, uint64_t self, uint64_t *rowid);
+/* Find the row whose key (values in key order) equals `key`, as snap sees
+** it: its rowid and (row != NULL) the visible version. */
+bool hot_pk_find(const hot_tier *h, const orb_value *key, const orb_snapshot *snap, uint64_t *rowid,
+                 const orb_value **row);
+/* Is the key of `row` (full row) held by a row other than `self`, for the
+** writer ws (NULL: recovery/DDL)?  ORB_ERR_WAIT if a running transaction
+** holds it. */
+orb_status hot_key_taken(const hot_tier *h, orb_wset *ws, const orb_value *row, uint64_t self, bool *taken,
+                         uint64_t *rowid, orb_err *e);
+/* The same for a key in key order (ON CONFLICT). */
+orb_status hot_pk_find_write(const hot_tier *h, orb_wset *ws, const orb_value *key, bool *found, uint64_t *rowid,
+                             orb_err *e);
 void hot_index_add(hot_tier *h, uint64_t rowid, const orb_value *row);
 void hot_index_remove(hot_tier *h, uint64_t rowid, const orb_value *row);
 uint64_t hot_key_hash_row(const hot_tier *h, const orb_value *row);

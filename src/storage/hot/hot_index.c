@@ -1,5 +1,6 @@
 /* storage/hot/hot_index.c — the primary-key hash index (see hot.h). */
 #include "storage/hot/hot_int.h"
+#include "storage/storage_int.h"
 #include "types/value.h"
 
 #include <stdint.h>
@@ -42,55 +43,89 @@ static bool family_ok(uint8_t vt, uint8_t ct) {
   return false;
 }
 
-bool hot_pk_find(const hot_tier *h, const orb_value *key, uint64_t *rowid) {
-  if (!h->npk) return false;
+/* Hash of a key given in key order; false if it cannot match a stored key
+** (NULL, or a value of another type family). */
+static bool key_hash(const hot_tier *h, const orb_value *key, uint64_t *out) {
   uint64_t x = KEY_SEED;
   for (int i = 0; i < h->npk; i++) {
     uint8_t ct = h->schema.cols[h->pkcols[i]].type.id;
     if (key[i].isnull || !family_ok(key[i].type, ct)) return false;
     x = orb_hash_mix(x, key_value_hash(&key[i], ct));
   }
+  *out = x;
+  return true;
+}
+
+/* Does the stored row (any version of a chain: they share the key) have this key? */
+static bool key_equal(const hot_tier *h, const orb_value *row, const orb_value *key, bool key_is_row) {
+  for (int i = 0; i < h->npk; i++) {
+    orb_value k = key_is_row ? key[h->pkcols[i]] : key[i];
+    k.type = row[h->pkcols[i]].type;
+    if (orb_value_cmp(&row[h->pkcols[i]], &k) != 0) return false;
+  }
+  return true;
+}
+
+bool hot_pk_find(const hot_tier *h, const orb_value *key, const orb_snapshot *snap, uint64_t *rowid,
+                 const orb_value **row) {
+  uint64_t x;
+  if (!h->npk || !key_hash(h, key, &x)) return false;
   orb_hmap_iter it;
   for (void *v = orb_hmap_find(&h->pk, x, &it); v; v = orb_hmap_next(&it)) {
     uint64_t r = val_rid(v);
-    const orb_value *row = h->rows[r];
-    bool eq = true;
-    for (int i = 0; i < h->npk && eq; i++) {
-      orb_value k = key[i];
-      k.type = row[h->pkcols[i]].type;
-      eq = orb_value_cmp(&row[h->pkcols[i]], &k) == 0;
-    }
-    if (eq) {
-      *rowid = r;
-      return true;
-    }
+    if (!key_equal(h, h->rows[r], key, false)) continue;
+    const orb_value *vis = hot_row_visible(h, r, snap);   /* several chains may share a key: one live */
+    if (!vis) continue;
+    *rowid = r;
+    if (row) *row = vis;
+    return true;
   }
   return false;
 }
 
-bool hot_pk_find_row(const hot_tier *h, const orb_value *row, uint64_t self, uint64_t *rowid) {
-  if (!h->npk) return false;
+/* The chains holding `key` (a full row when key_is_row), as a writer sees
+** them: the first whose newest version is live, or is being written by
+** another transaction (then ORB_ERR_WAIT).  Chains whose newest version is
+** deleted (by a committed transaction or by ws itself) hold no key. */
+static orb_status find_for_write(const hot_tier *h, orb_wset *ws, const orb_value *key, bool key_is_row, uint64_t self,
+                                 bool *found, uint64_t *rowid, orb_err *e) {
+  *found = false;
   uint64_t x = KEY_SEED;
-  for (int i = 0; i < h->npk; i++) {
-    const orb_value *v = &row[h->pkcols[i]];
-    if (v->isnull) return false;
-    x = orb_hash_mix(x, key_value_hash(v, h->schema.cols[h->pkcols[i]].type.id));
+  if (key_is_row) {
+    for (int i = 0; i < h->npk; i++) {
+      const orb_value *v = &key[h->pkcols[i]];
+      if (v->isnull) return ORB_OK;
+      x = orb_hash_mix(x, key_value_hash(v, h->schema.cols[h->pkcols[i]].type.id));
+    }
+  } else if (!key_hash(h, key, &x)) {
+    return ORB_OK;
   }
   orb_hmap_iter it;
   for (void *v = orb_hmap_find(&h->pk, x, &it); v; v = orb_hmap_next(&it)) {
     uint64_t r = val_rid(v);
-    if (r == self) continue;
-    const orb_value *cand = h->rows[r];
-    bool eq = true;
-    for (int i = 0; i < h->npk && eq; i++) {
-      orb_value k = row[h->pkcols[i]];
-      k.type = cand[h->pkcols[i]].type;
-      eq = orb_value_cmp(&cand[h->pkcols[i]], &k) == 0;
-    }
-    if (eq) {
-      *rowid = r;
-      return true;
-    }
+    if (r == self || !key_equal(h, h->rows[r], key, key_is_row)) continue;
+    const hot_ver *hv = hot_ver_of(h->rows[r]);
+    uint64_t me = ws ? ws->xid : 0;
+    if (orb_xid_running(hv->xmin) && hv->xmin != me) return hot_wait_for(ws, hv->xmin, e);
+    if (orb_xid_running(hv->xmax) && hv->xmax != me) return hot_wait_for(ws, hv->xmax, e);
+    if (hv->xmax) continue;   /* deleted for good (or by ws) */
+    *found = true;
+    *rowid = r;
+    return ORB_OK;
   }
-  return false;
+  return ORB_OK;
+}
+
+orb_status hot_key_taken(const hot_tier *h, orb_wset *ws, const orb_value *row, uint64_t self, bool *taken,
+                         uint64_t *rowid, orb_err *e) {
+  if (!h->npk) {
+    *taken = false;
+    return ORB_OK;
+  }
+  return find_for_write(h, ws, row, true, self, taken, rowid, e);
+}
+
+orb_status hot_pk_find_write(const hot_tier *h, orb_wset *ws, const orb_value *key, bool *found, uint64_t *rowid,
+                             orb_err *e) {
+  return find_for_write(h, ws, key, false, UINT64_MAX, found, rowid, e);
 }

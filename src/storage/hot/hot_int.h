@@ -8,6 +8,20 @@
 
 #include "base/hash.h"
 #include "storage/hot/hot.h"
+#include "storage/snapshot.h"
+
+/* The version header in front of every row's values (snapshot.h explains
+** xmin/xmax).  A slot of the row vector holds the newest version of its row;
+** older versions hang behind it through `older`, newest first, until no
+** snapshot can see them and hot_prune() frees them. */
+typedef struct hot_ver {
+  uint64_t xmin;         /* commit sequence number (or running xid) that made it; 0 = always visible */
+  uint64_t xmax;         /* ... that replaced or deleted it; 0 = nobody */
+  orb_value *older;      /* the version it replaced, NULL = none kept */
+  uint64_t reserved;     /* keeps the values behind it 16-byte aligned */
+} hot_ver;
+
+static inline hot_ver *hot_ver_of(const orb_value *row) { return (hot_ver *)((char *)row - sizeof(hot_ver)); }
 
 typedef struct hot_col_stat {
   int64_t nulls;
@@ -25,10 +39,12 @@ struct hot_tier {
   int npk;
   int *pkcols;           /* positions of key columns, key order */
 
-  orb_value **rows;      /* slot per rowid, NULL = deleted */
+  orb_value **rows;      /* slot per rowid: newest version, NULL = none */
   size_t nslots, cap;
-  int64_t live;
-  int64_t bytes;
+  int64_t live;          /* rows live in the newest committed state */
+  int64_t bytes;         /* memory of every version */
+  int64_t pending;       /* versions made or deleted by transactions not yet ended */
+  uint64_t last_seq;     /* commit sequence number of the last commit that changed the tier */
 
   orb_hmap pk;           /* key hash -> (void *)(rowid + 1) */
 
@@ -41,7 +57,8 @@ struct hot_tier {
 orb_status hot_op_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier_scan **out, orb_err *e);
 orb_status hot_op_scan_next(orb_tier_scan *s, orb_row_batch *b, orb_err *e);
 void hot_op_scan_end(orb_tier_scan *s, orb_scan_stats *stats);
-orb_status hot_op_count(orb_tier *t, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count, orb_err *e);
+orb_status hot_op_count(orb_tier *t, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count,
+                        orb_err *e);
 void hot_op_explain(orb_tier *t, const orb_scan_req *req, orb_buf *out);
 void hot_op_stats(orb_tier *t, orb_tier_stats *out);
 

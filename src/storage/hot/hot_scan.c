@@ -14,6 +14,8 @@ typedef struct hot_scan {
   int nproj;
   orb_expr *pred;
   orb_eval_ctx ctx;         /* the caller's, with our own arena */
+  orb_snapshot snap;        /* copy of the caller's */
+  const orb_snapshot *psnap;  /* &snap, or NULL = everything committed */
   orb_arena arena;          /* predicate temporaries, reset per row */
   bool by_key;
   uint64_t *rids;           /* point lookups: rows found at begin */
@@ -25,8 +27,8 @@ typedef struct hot_scan {
 
 /* If pred pins every key column, the number of key combinations (and with
 ** rids != NULL, the rowids of the rows that exist); else -1. */
-static int64_t pinned_keys(hot_tier *h, orb_expr *pred, const orb_eval_ctx *ctx, orb_arena *a, uint64_t **rids,
-                           size_t *nrids) {
+static int64_t pinned_keys(hot_tier *h, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx, orb_arena *a,
+                           uint64_t **rids, size_t *nrids) {
   if (!pred || !h->npk) return -1;
   orb_value **vals = orb_arena_zalloc(a, sizeof(orb_value *) * (size_t)h->npk);
   int *nv = orb_arena_zalloc(a, sizeof(int) * (size_t)h->npk);
@@ -45,7 +47,7 @@ static int64_t pinned_keys(hot_tier *h, orb_expr *pred, const orb_eval_ctx *ctx,
   for (;;) {   /* odometer over the cross product */
     for (int i = 0; i < h->npk; i++) key[i] = vals[i][idx[i]];
     uint64_t r;
-    if (hot_pk_find(h, key, &r)) (*rids)[(*nrids)++] = r;
+    if (hot_pk_find(h, key, snap, &r, NULL)) (*rids)[(*nrids)++] = r;
     int i = h->npk - 1;
     while (i >= 0 && ++idx[i] == nv[i]) idx[i--] = 0;
     if (i < 0) break;
@@ -67,10 +69,14 @@ orb_status hot_op_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier_scan
     s->pbuf = orb_malloc(sizeof(orb_value) * (size_t)ORB_SCAN_BATCH * (size_t)(req->nproj ? req->nproj : 1));
   }
   s->pred = req->pred;
+  if (req->snap) {
+    s->snap = *req->snap;
+    s->psnap = &s->snap;
+  }
   if (req->ctx) s->ctx = *req->ctx;
   orb_arena_init(&s->arena, 4096);
   s->ctx.arena = &s->arena;
-  int64_t n = pinned_keys(h, s->pred, &s->ctx, &s->arena, &s->rids, &s->nrids);
+  int64_t n = pinned_keys(h, s->psnap, s->pred, &s->ctx, &s->arena, &s->rids, &s->nrids);
   if (n >= 0) {
     s->by_key = true;
     s->st.index_lookups = n;
@@ -95,7 +101,7 @@ orb_status hot_op_scan_next(orb_tier_scan *ts, orb_row_batch *b, orb_err *e) {
       if (s->next >= s->end) break;
       r = s->next++;
     }
-    const orb_value *row = hot_row_at(h, r);
+    const orb_value *row = hot_row_visible(h, r, s->psnap);
     if (!row) continue;
     s->st.rows_scanned++;
     s->st.bytes_read += (int64_t)hot_row_size(&h->schema, row);
@@ -130,10 +136,13 @@ void hot_op_scan_end(orb_tier_scan *ts, orb_scan_stats *stats) {
   orb_free(s);
 }
 
-orb_status hot_op_count(orb_tier *t, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count, orb_err *e) {
+orb_status hot_op_count(orb_tier *t, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count,
+                        orb_err *e) {
   hot_tier *h = hot_of(t);
   if (!pred) {
-    *count = h->live;
+    /* the committed count is the snapshot's when nothing is in flight and
+    ** nothing committed since it was taken; else the caller counts rows */
+    *count = h->pending == 0 && (!snap || h->last_seq <= snap->seq) ? h->live : -1;
     return ORB_OK;
   }
   *count = -1;
@@ -145,11 +154,11 @@ orb_status hot_op_count(orb_tier *t, orb_expr *pred, const orb_eval_ctx *ctx, in
   uint64_t *rids = NULL;
   size_t n = 0;
   orb_status st = ORB_OK;
-  if (pinned_keys(h, pred, &c, &a, &rids, &n) >= 0) {
+  if (pinned_keys(h, snap, pred, &c, &a, &rids, &n) >= 0) {
     int64_t k = 0;
     for (size_t i = 0; i < n && st == ORB_OK; i++) {
       bool ok = false;
-      st = orb_expr_test(pred, &c, h->rows[rids[i]], &ok, e);
+      st = orb_expr_test(pred, &c, hot_row_visible(h, rids[i], snap), &ok, e);
       k += ok;
     }
     if (st == ORB_OK) *count = k;
@@ -166,7 +175,7 @@ void hot_op_explain(orb_tier *t, const orb_scan_req *req, orb_buf *out) {
   orb_eval_ctx c = {0};
   if (req->ctx) c = *req->ctx;
   c.arena = &a;
-  int64_t n = pinned_keys(h, req->pred, &c, &a, NULL, NULL);
+  int64_t n = pinned_keys(h, req->snap, req->pred, &c, &a, NULL, NULL);
   if (n >= 0) {
     orb_buf_printf(out, "primary-key point lookup (%lld key%s)", (long long)n, n == 1 ? "" : "s");
   } else if (req->pred) {

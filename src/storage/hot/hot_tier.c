@@ -3,6 +3,7 @@
 #include "storage/rowcodec.h"
 #include "storage/storage_int.h"
 #include "base/mem.h"
+#include "types/value.h"
 
 #include <string.h>
 
@@ -27,7 +28,11 @@ hot_tier *hot_tier_new(uint32_t table_id, const orb_schema *schema) {
 
 void hot_tier_free(hot_tier *h) {
   if (!h) return;
-  for (size_t i = 0; i < h->nslots; i++) hot_row_free(h->rows[i]);
+  for (size_t i = 0; i < h->nslots; i++)
+    for (orb_value *v = h->rows[i], *older; v; v = older) {
+      older = hot_ver_of(v)->older;
+      hot_row_free(v);
+    }
   orb_free(h->rows);
   if (h->npk) orb_hmap_free(&h->pk);
   orb_free(h->pkcols);
@@ -44,11 +49,9 @@ void hot_tier_free(hot_tier *h) {
 
 const orb_schema *hot_schema(const hot_tier *h) { return &h->schema; }
 uint64_t hot_slots(const hot_tier *h) { return h->nslots; }
+uint32_t hot_table_id(const hot_tier *h) { return h->table_id; }
 int64_t hot_live_rows(const hot_tier *h) { return h->live; }
 int64_t hot_bytes(const hot_tier *h) { return h->bytes; }
-const orb_value *hot_row_at(const hot_tier *h, uint64_t rowid) {
-  return rowid < h->nslots ? h->rows[rowid] : NULL;
-}
 
 /* --- rows ----------------------------------------------------------------- */
 
@@ -58,7 +61,9 @@ orb_value *hot_row_build(const orb_schema *s, const orb_value *src) {
   size_t n = (size_t)s->ncols, extra = 0;
   for (size_t i = 0; i < n; i++)
     if (has_bytes(&src[i])) extra += src[i].len;
-  orb_value *row = hot_row_alloc(n * sizeof(orb_value) + extra);
+  hot_ver *ver = hot_row_alloc(sizeof(hot_ver) + n * sizeof(orb_value) + extra);
+  memset(ver, 0, sizeof *ver);
+  orb_value *row = (orb_value *)(ver + 1);
   char *p = (char *)(row + n);
   for (size_t i = 0; i < n; i++) {
     row[i] = src[i];
@@ -85,9 +90,12 @@ size_t hot_row_size(const orb_schema *s, const orb_value *row) {
   return n;
 }
 
-void hot_row_free(orb_value *row) { hot_row_dealloc(row); }
+void hot_row_free(orb_value *row) {
+  if (row) hot_row_dealloc(hot_ver_of(row));
+}
 
 void hot_compact(hot_tier *h) {
+  if (h->pending) return;   /* a running transaction's undo names rowids */
   size_t holes = h->nslots - (size_t)h->live;
   if (holes < 64 || holes < h->nslots / 4) return;
   size_t j = 0;
@@ -115,6 +123,7 @@ static void redo_row(orb_wset *ws, hot_tier *h, int op, uint64_t rowid, const or
   if (row) rowcodec_put(&ws->redo, &h->schema, row, NULL);
 }
 
+/* A new chain at rowid: the slot, the index, statistics. */
 static void place(hot_tier *h, uint64_t rowid, orb_value *row) {
   if (rowid >= h->cap) h->rows = orb_grow(h->rows, &h->cap, (size_t)rowid + 1, sizeof *h->rows);
   if (rowid >= h->nslots) {
@@ -122,21 +131,36 @@ static void place(hot_tier *h, uint64_t rowid, orb_value *row) {
     h->nslots = (size_t)rowid + 1;
   }
   h->rows[rowid] = row;
-  h->live++;
   h->bytes += (int64_t)hot_row_size(&h->schema, row);
   if (h->npk) hot_index_add(h, rowid, row);
   hot_stats_add(h, row);
 }
 
-static orb_value *unplace(hot_tier *h, uint64_t rowid) {
-  orb_value *row = h->rows[rowid];
-  if (h->npk) hot_index_remove(h, rowid, row);
-  hot_stats_remove(h, row);
-  h->rows[rowid] = NULL;
-  h->live--;
-  h->bytes -= (int64_t)hot_row_size(&h->schema, row);
-  return row;
+/* A newer version in front of the chain at rowid. */
+static void push_version(hot_tier *h, uint64_t rowid, orb_value *row) {
+  hot_ver_of(row)->older = h->rows[rowid];
+  h->rows[rowid] = row;
+  h->bytes += (int64_t)hot_row_size(&h->schema, row);
+  hot_stats_add(h, row);
 }
+
+void hot_version_free(hot_tier *h, orb_value *row) {
+  hot_stats_remove(h, row);
+  h->bytes -= (int64_t)hot_row_size(&h->schema, row);
+  hot_row_free(row);
+}
+
+void hot_drop_chain(hot_tier *h, uint64_t rowid) {
+  orb_value *head = h->rows[rowid];
+  if (h->npk) hot_index_remove(h, rowid, head);
+  h->rows[rowid] = NULL;
+  for (orb_value *v = head, *older; v; v = older) {
+    older = hot_ver_of(v)->older;
+    hot_version_free(h, v);
+  }
+}
+
+static bool writing(const orb_wset *ws) { return ws && !ws->replay; }
 
 orb_status hot_adopt_row(hot_tier *h, orb_wset *ws, orb_value *row, int64_t at, uint64_t *out_rowid, orb_err *e) {
   uint64_t rowid = at >= 0 ? (uint64_t)at : h->nslots;
@@ -151,10 +175,14 @@ orb_status hot_adopt_row(hot_tier *h, orb_wset *ws, orb_value *row, int64_t at, 
                        h->table_id);
   }
   place(h, rowid, row);
-  if (ws) {
+  if (writing(ws)) {   /* invisible to others until the commit stamps it */
+    hot_ver_of(row)->xmin = ws->xid;
+    h->pending++;
     redo_row(ws, h, REDO_INSERT, rowid, row);
-    wset_push(ws, U_INSERT, h, rowid, NULL, NULL);
+    wset_push(ws, U_INSERT, h, rowid, NULL, row);
     ws->changes++;
+  } else {             /* recovery, or a rewrite of the table under DDL: settled at once */
+    h->live++;
   }
   if (out_rowid) *out_rowid = rowid;
   return ORB_OK;
@@ -166,47 +194,67 @@ orb_status hot_insert_one(hot_tier *h, orb_wset *ws, const orb_value *vals, int6
 }
 
 orb_status hot_delete_one(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_err *e) {
-  (void)e;
-  if (rowid >= h->nslots || !h->rows[rowid]) return ORB_OK;   /* already gone */
-  orb_value *old = unplace(h, rowid);
+  if (!writing(ws)) {
+    if (rowid >= h->nslots || !h->rows[rowid]) return ORB_OK;
+    hot_drop_chain(h, rowid);
+    h->live--;
+    return ORB_OK;
+  }
+  bool gone;
+  orb_status st = hot_claim(h, ws, rowid, &gone, e);
+  if (st != ORB_OK || gone) return st;
+  orb_value *head = h->rows[rowid];
+  hot_ver_of(head)->xmax = ws->xid;
+  h->pending++;
   redo_row(ws, h, REDO_DELETE, rowid, NULL);
   ws->changes++;
-  wset_push(ws, U_DELETE, h, rowid, old, NULL);
+  wset_push(ws, U_DELETE, h, rowid, head, NULL);
   return ORB_OK;
+}
+
+static bool same_key(const hot_tier *h, const orb_value *a, const orb_value *b) {
+  for (int i = 0; i < h->npk; i++)
+    if (orb_value_cmp(&a[h->pkcols[i]], &b[h->pkcols[i]]) != 0) return false;
+  return true;
 }
 
 orb_status hot_update_adopt(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_value *row, orb_err *e) {
   if (rowid >= h->nslots || !h->rows[rowid]) {
     hot_row_free(row);
-    return orb_err_set(e, ws->replay ? ORB_ERR_CORRUPT : ORB_ERR_INTERNAL,
+    return orb_err_set(e, writing(ws) ? ORB_ERR_INTERNAL : ORB_ERR_CORRUPT,
                        "row %llu of table %u to update does not exist", (unsigned long long)rowid, h->table_id);
   }
-  orb_value *old = unplace(h, rowid);
-  place(h, rowid, row);
+  if (!writing(ws)) {   /* recovery: replace the row outright */
+    hot_drop_chain(h, rowid);
+    place(h, rowid, row);
+    return ORB_OK;
+  }
+  bool gone;
+  orb_status st = hot_claim(h, ws, rowid, &gone, e);
+  if (st != ORB_OK || gone) {
+    hot_row_free(row);
+    return st;
+  }
+  orb_value *old = h->rows[rowid];
+  if (!same_key(h, old, row)) {   /* a new key is a new chain: the index finds rows by chain */
+    if ((st = hot_delete_one(h, ws, rowid, e)) != ORB_OK) {
+      hot_row_free(row);
+      return st;
+    }
+    return hot_adopt_row(h, ws, row, -1, NULL, e);
+  }
+  hot_ver_of(row)->xmin = ws->xid;
+  hot_ver_of(old)->xmax = ws->xid;
+  push_version(h, rowid, row);
+  h->pending++;
   redo_row(ws, h, REDO_UPDATE, rowid, row);
   ws->changes++;
-  wset_push(ws, U_UPDATE, h, rowid, old, NULL);
+  wset_push(ws, U_UPDATE, h, rowid, old, row);
   return ORB_OK;
 }
 
 orb_status hot_update_one(hot_tier *h, orb_wset *ws, uint64_t rowid, const orb_value *vals, orb_err *e) {
   return hot_update_adopt(h, ws, rowid, hot_row_build(&h->schema, vals), e);
-}
-
-/* --- undo ------------------------------------------------------------------ */
-
-void hot_undo_insert(hot_tier *h, uint64_t rowid) {
-  if (rowid >= h->nslots || !h->rows[rowid]) return;
-  hot_row_free(unplace(h, rowid));
-  if (rowid + 1 == h->nslots) h->nslots--;   /* give the rowid back when it was the last */
-}
-
-void hot_undo_delete(hot_tier *h, uint64_t rowid, orb_value *old) { place(h, rowid, old); }
-
-void hot_undo_update(hot_tier *h, uint64_t rowid, orb_value *old) {
-  orb_value *cur = unplace(h, rowid);
-  place(h, rowid, old);
-  hot_row_free(cur);
 }
 
 /* --- tier interface: writes and lookups ------------------------------------ */
@@ -246,15 +294,29 @@ static orb_status op_update(orb_tier *t, orb_wset *ws, const uint64_t *locs, con
   return ORB_OK;
 }
 
-static orb_status op_pk_lookup(orb_tier *t, const orb_value *key, bool *found, uint64_t *loc, const orb_value **row,
-                               orb_err *e) {
+static orb_status op_pk_lookup(orb_tier *t, orb_wset *ws, const orb_value *key, bool *found, uint64_t *loc,
+                               const orb_value **row, orb_err *e) {
   hot_tier *h = hot_of(t);
   if (!h->npk) return orb_err_set(e, ORB_ERR_MISUSE, "table has no primary key");
-  uint64_t rowid;
-  *found = hot_pk_find(h, key, &rowid);
+  uint64_t rowid = 0;
+  const orb_value *r = NULL;
+  if (writing(ws)) {
+    orb_status st = hot_pk_find_write(h, ws, key, found, &rowid, e);
+    if (st != ORB_OK) return st;
+    if (*found && !(r = hot_row_visible(h, rowid, &ws->snap))) {
+      /* committed after this transaction's snapshot: it cannot decide on it */
+      if (ws->read_committed) {
+        ws->blocker = 0;
+        return orb_err_set(e, ORB_ERR_WAIT, "row was changed since the statement started");
+      }
+      return orb_err_setx(e, ORB_ERR_CONFLICT, "40001", 0, "could not serialize access due to concurrent update");
+    }
+  } else {
+    *found = hot_pk_find(h, key, NULL, &rowid, &r);
+  }
   if (*found) {
     if (loc) *loc = rowid;
-    if (row) *row = h->rows[rowid];
+    if (row) *row = r;
   }
   return ORB_OK;
 }

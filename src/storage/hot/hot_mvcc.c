@@ -1,0 +1,127 @@
+/* storage/hot/hot_mvcc.c — row versions: who sees which, write conflicts,
+** commit stamps, undo and pruning (see hot.h and storage/snapshot.h).
+**
+** A writer never changes a version another transaction may be reading: an
+** update pushes a new version in front of the old one and marks the old
+** one's xmax; a delete only marks xmax.  Both are first "claimed": if
+** another running transaction already wrote the row the writer must wait
+** for it (ORB_ERR_WAIT, the session retries the statement afterwards); if a
+** transaction that committed after the writer's snapshot did, REPEATABLE
+** READ fails with 40001 — the first committer wins, as in PostgreSQL.
+*/
+#include "storage/hot/hot_int.h"
+#include "storage/storage_int.h"
+
+const orb_value *hot_row_visible(const hot_tier *h, uint64_t rowid, const orb_snapshot *snap) {
+  if (rowid >= h->nslots) return NULL;
+  for (const orb_value *v = h->rows[rowid]; v; v = hot_ver_of(v)->older) {
+    const hot_ver *hv = hot_ver_of(v);
+    /* the newest version whose making the snapshot sees is the one it reads */
+    if (orb_snap_sees(snap, hv->xmin)) return orb_snap_visible(snap, hv->xmin, hv->xmax) ? v : NULL;
+  }
+  return NULL;
+}
+
+orb_status hot_wait_for(orb_wset *ws, uint64_t xid, orb_err *e) {
+  if (!ws || ws->replay)
+    return orb_err_set(e, ORB_ERR_INTERNAL, "a row is being written by transaction %llu outside any transaction",
+                       (unsigned long long)(xid & ~ORB_XID_BIT));
+  ws->blocker = xid;
+  return orb_err_set(e, ORB_ERR_WAIT, "row is being written by another transaction");
+}
+
+static orb_status conflict(const orb_wset *ws, orb_err *e) {
+  if (ws->read_committed) {   /* see the newer version: run the statement again with a new snapshot */
+    ((orb_wset *)ws)->blocker = 0;
+    return orb_err_set(e, ORB_ERR_WAIT, "row was changed since the statement started");
+  }
+  return orb_err_setx(e, ORB_ERR_CONFLICT, "40001", 0, "could not serialize access due to concurrent update");
+}
+
+orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e) {
+  *gone = false;
+  const orb_value *head = rowid < h->nslots ? h->rows[rowid] : NULL;
+  if (!head) {
+    *gone = true;
+    return ORB_OK;
+  }
+  const hot_ver *hv = hot_ver_of(head);
+  if (orb_xid_running(hv->xmin) && hv->xmin != ws->xid) return hot_wait_for(ws, hv->xmin, e);
+  if (orb_xid_running(hv->xmax) && hv->xmax != ws->xid) return hot_wait_for(ws, hv->xmax, e);
+  if (hv->xmax == ws->xid) {   /* this transaction deleted it already */
+    *gone = true;
+    return ORB_OK;
+  }
+  if (hv->xmax) return orb_snap_sees(&ws->snap, hv->xmax) ? (*gone = true, ORB_OK) : conflict(ws, e);
+  if (!orb_snap_sees(&ws->snap, hv->xmin)) return conflict(ws, e);   /* a newer committed version */
+  return ORB_OK;
+}
+
+/* --- commit and undo -------------------------------------------------------- */
+
+void hot_stamp(hot_tier *h, int kind, orb_value *old, orb_value *made, uint64_t seq) {
+  switch (kind) {
+  case U_INSERT:
+    hot_ver_of(made)->xmin = seq;
+    h->live++;
+    break;
+  case U_UPDATE:
+    hot_ver_of(old)->xmax = seq;
+    hot_ver_of(made)->xmin = seq;
+    break;
+  case U_DELETE:
+    hot_ver_of(old)->xmax = seq;
+    h->live--;
+    break;
+  default:
+    return;
+  }
+  h->pending--;
+  h->last_seq = seq;
+}
+
+void hot_undo_insert(hot_tier *h, uint64_t rowid) {
+  if (rowid >= h->nslots || !h->rows[rowid]) return;
+  hot_drop_chain(h, rowid);
+  h->pending--;
+  if (rowid + 1 == h->nslots) h->nslots--;   /* give the rowid back when it was the last */
+}
+
+void hot_undo_delete(hot_tier *h, orb_value *old) {
+  hot_ver_of(old)->xmax = 0;
+  h->pending--;
+}
+
+void hot_undo_update(hot_tier *h, uint64_t rowid, orb_value *old, orb_value *made) {
+  h->rows[rowid] = old;
+  hot_ver_of(old)->xmax = 0;
+  hot_version_free(h, made);
+  h->pending--;
+}
+
+/* --- pruning ---------------------------------------------------------------- */
+
+bool hot_prune(hot_tier *h, uint64_t rowid, uint64_t horizon) {
+  if (rowid >= h->nslots || !h->rows[rowid]) return true;
+  orb_value *head = h->rows[rowid];
+  hot_ver *hv = hot_ver_of(head);
+  if (orb_xid_running(hv->xmin) || orb_xid_running(hv->xmax)) return false;   /* its writer will queue it again */
+  if (hv->xmax && hv->xmax <= horizon) {   /* deleted before every snapshot: the row is gone */
+    hot_drop_chain(h, rowid);
+    return true;
+  }
+  /* the newest version every snapshot sees makes all older ones unreachable */
+  for (orb_value *v = head; v; v = hot_ver_of(v)->older) {
+    hot_ver *vv = hot_ver_of(v);
+    if (vv->xmin > horizon) continue;
+    orb_value *old = vv->older;
+    vv->older = NULL;
+    while (old) {
+      orb_value *next = hot_ver_of(old)->older;
+      hot_version_free(h, old);
+      old = next;
+    }
+    break;
+  }
+  return !hv->older && !hv->xmax;
+}

@@ -1,0 +1,348 @@
+/*
+** tests/txn/test_isolation.c — transactions interleaved step by step.
+**
+** In the manner of PostgreSQL's isolation tester: each session runs in its
+** own thread; the test hands one statement at a time to a session and waits
+** for its result.  A statement that has not finished after BLOCK_MS is
+** "blocked" (waiting for another transaction); a later step that ends that
+** transaction lets it finish, and finish() collects its result.
+**
+** Results are written "a|b;c|d" (columns by |, rows by ;), the command tag
+** for statements without rows, "ERROR <sqlstate>" for errors.
+**
+** Checked: the anomalies snapshot isolation forbids (dirty read,
+** non-repeatable read, lost update, phantom under REPEATABLE READ) do not
+** happen; write skew does (snapshot isolation allows it); first committer
+** wins with 40001; READ COMMITTED waits and then sees the other's commit;
+** deadlocks are found (40P01); readers never wait for writers; a key being
+** inserted by another transaction makes an insert wait; DDL waits for open
+** transactions; COUNT(*) sees the snapshot's rows.
+*/
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "orbit.h"
+
+#define BLOCK_MS 300
+
+typedef struct session {
+  orbit_db *db;
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  const char *sql;     /* the job; NULL = none */
+  bool done, quit;
+  char result[2048];
+} session;
+
+static void run_sql(session *s) {
+  orbit_stmt *st = NULL;
+  char *out = s->result;
+  size_t cap = sizeof s->result, len = 0;
+  out[0] = '\0';
+  int rc = orbit_prepare(s->db, s->sql, &st, NULL);
+  if (rc == ORBIT_OK && st) {
+    int nrows = 0;
+    while ((rc = orbit_step(st)) == ORBIT_ROW) {
+      int n = orbit_column_count(st);
+      for (int i = 0; i < n; i++) {
+        const char *v = orbit_column_is_null(st, i) ? "NULL" : orbit_column_text(st, i);
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? "|" : nrows ? ";" : "", v);
+        if (len >= cap) len = cap - 1;
+      }
+      nrows++;
+    }
+    if (rc == ORBIT_DONE && orbit_column_count(st) == 0) snprintf(out, cap, "%s", orbit_command_tag(st));
+  }
+  if (rc != ORBIT_OK && rc != ORBIT_DONE) snprintf(out, cap, "ERROR %s", orbit_errcode_sqlstate(s->db));
+  orbit_finalize(st);
+}
+
+static void *session_main(void *arg) {
+  session *s = arg;
+  pthread_mutex_lock(&s->mu);
+  for (;;) {
+    while (!s->sql && !s->quit) pthread_cond_wait(&s->cv, &s->mu);
+    if (s->quit) break;
+    pthread_mutex_unlock(&s->mu);
+    run_sql(s);
+    pthread_mutex_lock(&s->mu);
+    s->sql = NULL;
+    s->done = true;
+    pthread_cond_broadcast(&s->cv);
+  }
+  pthread_mutex_unlock(&s->mu);
+  return NULL;
+}
+
+static char dbdir[256];
+
+static void session_open(session *s) {
+  memset(s, 0, sizeof *s);
+  assert_int_equal(orbit_open(dbdir, NULL, &s->db), ORBIT_OK);
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_cond_init(&s->cv, NULL);
+  pthread_create(&s->th, NULL, session_main, s);
+}
+
+static void session_close(session *s) {
+  pthread_mutex_lock(&s->mu);
+  s->quit = true;
+  pthread_cond_broadcast(&s->cv);
+  pthread_mutex_unlock(&s->mu);
+  pthread_join(s->th, NULL);
+  orbit_close(s->db);
+  pthread_mutex_destroy(&s->mu);
+  pthread_cond_destroy(&s->cv);
+}
+
+/* Wait up to ms for the session's statement; its result, or "BLOCKED". */
+static const char *await(session *s, int ms) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_sec += ms / 1000;
+  ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+  if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+  pthread_mutex_lock(&s->mu);
+  while (!s->done)
+    if (pthread_cond_timedwait(&s->cv, &s->mu, &ts) != 0) break;
+  bool done = s->done;
+  pthread_mutex_unlock(&s->mu);
+  return done ? s->result : "BLOCKED";
+}
+
+/* Run one statement in session s; its result or "BLOCKED". */
+static const char *step(session *s, const char *sql) {
+  pthread_mutex_lock(&s->mu);
+  assert_true(s->done || !s->sql);   /* not still blocked on an earlier step */
+  s->done = false;
+  s->sql = sql;
+  pthread_cond_broadcast(&s->cv);
+  pthread_mutex_unlock(&s->mu);
+  return await(s, BLOCK_MS);
+}
+
+/* The result of s's blocked statement once it finishes (10 s at most). */
+static const char *finish(session *s) { return await(s, 10000); }
+
+#define STEP(s, sql, want) assert_string_equal(step(s, sql), want)
+
+static session A, B;
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(dbdir, sizeof dbdir, "/tmp/orbit-isolation-XXXXXX");
+  if (!mkdtemp(dbdir)) return -1;
+  session_open(&A);
+  session_open(&B);
+  STEP(&A, "CREATE TABLE acct (id INT PRIMARY KEY, bal INT)", "CREATE TABLE");
+  STEP(&A, "INSERT INTO acct VALUES (1, 100), (2, 100)", "INSERT 0 2");
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  session_close(&A);
+  session_close(&B);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dbdir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_no_dirty_read(void **state) {
+  (void)state;
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = 0 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1", "100");   /* not A's uncommitted 0, and not blocked */
+  STEP(&B, "SELECT sum(bal) FROM acct", "200");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "0");     /* A sees its own change */
+  STEP(&A, "ROLLBACK", "ROLLBACK");
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1", "100");
+}
+
+static void test_repeatable_read(void **state) {
+  (void)state;
+  STEP(&A, "BEGIN ISOLATION LEVEL REPEATABLE READ", "BEGIN");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "100");
+  STEP(&B, "UPDATE acct SET bal = 150 WHERE id = 1", "UPDATE 1");   /* a reader does not block it */
+  STEP(&B, "INSERT INTO acct VALUES (3, 1)", "INSERT 0 1");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "100");             /* no non-repeatable read */
+  STEP(&A, "SELECT count(*) FROM acct", "2");                       /* no phantom */
+  STEP(&A, "SELECT id FROM acct ORDER BY id", "1;2");
+  STEP(&A, "COMMIT", "COMMIT");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "150");
+  STEP(&A, "SELECT count(*) FROM acct", "3");
+  STEP(&B, "DELETE FROM acct WHERE id = 3", "DELETE 1");
+  STEP(&B, "UPDATE acct SET bal = 100 WHERE id = 1", "UPDATE 1");
+}
+
+static void test_read_committed_sees_new_commits(void **state) {
+  (void)state;
+  STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&A, "SHOW transaction_isolation", "read committed");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "100");
+  STEP(&B, "UPDATE acct SET bal = 120 WHERE id = 1", "UPDATE 1");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "120");
+  STEP(&A, "COMMIT", "COMMIT");
+  STEP(&B, "UPDATE acct SET bal = 100 WHERE id = 1", "UPDATE 1");
+}
+
+static void test_lost_update_prevented(void **state) {
+  (void)state;
+  /* REPEATABLE READ: the second writer waits, then fails (first committer wins) */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&B, "BEGIN", "BEGIN");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "100");
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1", "100");
+  STEP(&A, "UPDATE acct SET bal = bal + 10 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "UPDATE acct SET bal = bal + 20 WHERE id = 1", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "ERROR 40001");
+  STEP(&B, "SELECT 1", "ERROR 25P02");
+  STEP(&B, "ROLLBACK", "ROLLBACK");
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1", "110");
+
+  /* ... and if the first writer rolls back, the second goes ahead */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&B, "BEGIN", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = bal + 10 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "UPDATE acct SET bal = bal + 20 WHERE id = 1", "BLOCKED");
+  STEP(&A, "ROLLBACK", "ROLLBACK");
+  assert_string_equal(finish(&B), "UPDATE 1");
+  STEP(&B, "COMMIT", "COMMIT");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "130");
+
+  /* READ COMMITTED: the waiter then updates the committed row: no update lost */
+  STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&B, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = bal - 30 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "UPDATE acct SET bal = bal + 70 WHERE id = 1", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "UPDATE 1");
+  STEP(&B, "COMMIT", "COMMIT");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "170");
+  STEP(&A, "UPDATE acct SET bal = 100 WHERE id = 1", "UPDATE 1");
+}
+
+static void test_write_skew_allowed(void **state) {
+  (void)state;
+  /* each reads both rows and changes a different one: snapshot isolation lets both commit */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&B, "BEGIN", "BEGIN");
+  STEP(&A, "SELECT sum(bal) FROM acct", "200");
+  STEP(&B, "SELECT sum(bal) FROM acct", "200");
+  STEP(&A, "UPDATE acct SET bal = bal - 150 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "UPDATE acct SET bal = bal - 150 WHERE id = 2", "UPDATE 1");
+  STEP(&A, "COMMIT", "COMMIT");
+  STEP(&B, "COMMIT", "COMMIT");
+  STEP(&A, "SELECT sum(bal) FROM acct", "-100");
+  STEP(&A, "UPDATE acct SET bal = 100", "UPDATE 2");
+}
+
+static void test_deadlock_detected(void **state) {
+  (void)state;
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&B, "BEGIN", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = 1 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "UPDATE acct SET bal = 2 WHERE id = 2", "UPDATE 1");
+  STEP(&A, "UPDATE acct SET bal = 1 WHERE id = 2", "BLOCKED");
+  STEP(&B, "UPDATE acct SET bal = 2 WHERE id = 1", "ERROR 40P01");
+  STEP(&B, "ROLLBACK", "ROLLBACK");
+  assert_string_equal(finish(&A), "UPDATE 1");
+  STEP(&A, "COMMIT", "COMMIT");
+  STEP(&B, "SELECT id, bal FROM acct ORDER BY id", "1|1;2|1");
+  STEP(&B, "UPDATE acct SET bal = 100", "UPDATE 2");
+}
+
+static void test_insert_waits_for_key(void **state) {
+  (void)state;
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "INSERT INTO acct VALUES (5, 5)", "INSERT 0 1");
+  STEP(&B, "INSERT INTO acct VALUES (5, 50)", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "ERROR 23505");
+
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "DELETE FROM acct WHERE id = 5", "DELETE 1");
+  STEP(&B, "INSERT INTO acct VALUES (5, 50)", "BLOCKED");
+  STEP(&A, "ROLLBACK", "ROLLBACK");
+  assert_string_equal(finish(&B), "ERROR 23505");
+
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "INSERT INTO acct VALUES (6, 6)", "INSERT 0 1");
+  STEP(&B, "INSERT INTO acct VALUES (6, 60)", "BLOCKED");
+  STEP(&A, "ROLLBACK", "ROLLBACK");
+  assert_string_equal(finish(&B), "INSERT 0 1");
+  STEP(&B, "SELECT id, bal FROM acct WHERE id IN (5, 6) ORDER BY id", "5|5;6|60");
+  STEP(&B, "DELETE FROM acct WHERE id > 2", "DELETE 2");
+}
+
+static void test_count_sees_snapshot(void **state) {
+  (void)state;
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "INSERT INTO acct VALUES (7, 7), (8, 8)", "INSERT 0 2");
+  STEP(&A, "SELECT count(*) FROM acct", "4");
+  STEP(&B, "SELECT count(*) FROM acct", "2");
+  STEP(&B, "BEGIN", "BEGIN");
+  STEP(&B, "SELECT count(*) FROM acct", "2");
+  STEP(&A, "COMMIT", "COMMIT");
+  STEP(&B, "SELECT count(*) FROM acct", "2");   /* B's snapshot predates A's commit */
+  STEP(&B, "COMMIT", "COMMIT");
+  STEP(&B, "SELECT count(*) FROM acct", "4");
+  STEP(&B, "DELETE FROM acct WHERE id > 2", "DELETE 2");
+  STEP(&B, "SELECT count(*) FROM acct", "2");
+}
+
+static void test_ddl_waits_for_transactions(void **state) {
+  (void)state;
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "SELECT count(*) FROM acct", "2");
+  STEP(&B, "CREATE TABLE other (x INT)", "BLOCKED");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 2", "100");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "CREATE TABLE");
+  STEP(&B, "DROP TABLE other", "DROP TABLE");
+}
+
+static void test_set_transaction(void **state) {
+  (void)state;
+  STEP(&A, "SHOW transaction_isolation", "repeatable read");
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", "SET");
+  STEP(&A, "SHOW transaction_isolation", "read committed");
+  STEP(&A, "SELECT 1", "1");
+  STEP(&A, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "ERROR 25001");
+  STEP(&A, "ROLLBACK", "ROLLBACK");
+  STEP(&A, "SET default_transaction_isolation = 'read committed'", "SET");
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "SHOW transaction_isolation", "read committed");
+  STEP(&A, "COMMIT", "COMMIT");
+  STEP(&A, "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ", "SET");
+  STEP(&A, "SHOW default_transaction_isolation", "repeatable read");
+  STEP(&A, "SET default_transaction_isolation = 'chaos'", "ERROR 22023");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_no_dirty_read),
+      cmocka_unit_test(test_repeatable_read),
+      cmocka_unit_test(test_read_committed_sees_new_commits),
+      cmocka_unit_test(test_lost_update_prevented),
+      cmocka_unit_test(test_write_skew_allowed),
+      cmocka_unit_test(test_deadlock_detected),
+      cmocka_unit_test(test_insert_waits_for_key),
+      cmocka_unit_test(test_count_sees_snapshot),
+      cmocka_unit_test(test_ddl_waits_for_transactions),
+      cmocka_unit_test(test_set_transaction),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
