@@ -18,13 +18,15 @@
 ** (storage/wset.h) that is committed when it succeeds and aborted when it
 ** fails, so a failed statement leaves the database untouched.  Between
 ** BEGIN and COMMIT/ROLLBACK the session keeps one write set open for all
-** its statements (the database's single writer lock is held meanwhile; other
-** sessions' writes wait).  An error inside such a transaction rolls it back
-** and, as in PostgreSQL, later statements fail with 25P02 until ROLLBACK
-** (or COMMIT, which then reports ROLLBACK).
+** its statements; other sessions run meanwhile (snapshot isolation,
+** docs/transactions.md).  An error inside such a transaction undoes the
+** failing statement and, as in PostgreSQL, later statements fail with 25P02
+** until ROLLBACK (or COMMIT, which then reports ROLLBACK).  A write that
+** must wait for another transaction is undone, waits and runs again.
 **
-** Reads (SELECT, EXPLAIN ANALYZE, COPY TO) hold the database read lock
-** from their first oql_step until they finish, are reset or finalized.
+** Reads (SELECT, EXPLAIN ANALYZE, COPY TO) read one snapshot, registered
+** from their first oql_step until they finish, are reset or finalized; they
+** hold the engine latch shared only inside each oql_step.
 **
 ** Schema changes: a prepared statement remembers the tables it was bound
 ** against; when one of them has been dropped, re-created or altered since,
