@@ -87,9 +87,14 @@ measure() {  # port pids-fn -> kB added per connection
   sleep 1
   after=$(rss_kb "$($2)")
   kill "$hp" 2>/dev/null; wait "$hp" 2>/dev/null || true
-  echo $(( (after - before) / idle ))
+  awk -v a="$after" -v b="$before" -v n="$idle" 'BEGIN { printf "%.1f", (a - b) / n }'
 }
+# a fresh orbitd for this, so that memory freed by the runs above does not hide the cost
+kill -TERM "$opid"; wait "$opid" 2>/dev/null || true
+"$orbitd" -D "$work/orbit-idle" -p "$orport" --auth trust --log-level warning --max-connections $((idle + 20)) 2>> "$work/orbitd.log" &
+opid=$!
+sleep 0.5
 orb_pid() { echo "$opid"; }
 pg_all() { pgrep -d, -u postgres postgres || pgrep -d, postgres; }
 o=$(measure "$orport" orb_pid); p=$(measure "$pgport" pg_all)
-awk -v o="$o" -v p="$p" -v n="$idle" 'BEGIN { printf "%-34s %12s %12s %7.3fx\n", "kB (PSS) per idle connection (" n ")", o, p, (p > 0 ? o / p : 0) }'
+awk -v o="$o" -v p="$p" -v n="$idle" 'BEGIN { printf "%-34s %12.1f %12.1f %7.3fx\n", "kB (PSS) per idle connection (" n ")", o, p, (p > 0 ? o / p : 0) }'

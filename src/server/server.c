@@ -1,11 +1,11 @@
-/* server/server.c — TCP listener and per-connection threads (see server.h). */
+/* server/server.c — TCP listener, event loop and connections (see server.h). */
 #include "server/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "orbit.h"
 #include "server/pgwire.h"
 #include "server/log.h"
+#include "server/pool.h"
 #include "server/scram.h"
 #include "server/transport.h"
 
@@ -32,12 +34,6 @@ static void on_signal(int sig) {
   (void)sig;
   stopping = 1;
 }
-
-typedef struct conn_args {
-  int fd;
-  pg_config cfg;
-  pg_tls *tls;             /* NULL: SSLRequest is answered 'N' by the session */
-} conn_args;
 
 /* The 8-byte SSLRequest, the only message a client sends before TLS starts. */
 static bool is_ssl_request(const uint8_t *b, size_t n) {
@@ -83,43 +79,6 @@ static void cancel_session(int32_t pid, int32_t secret) {
   pthread_mutex_unlock(&live_mu);
 }
 
-static void *serve(void *p) {
-  conn_args *a = p;
-  pg_conn_io io = {a->fd, NULL};
-  pg_session *s = pg_session_new(&a->cfg);
-  orb_buf out = ORB_BUF_INIT;
-  uint8_t buf[65536];
-  bool open = true, listed = false, first = true;
-  while (open && !stopping) {
-    ssize_t n = pg_io_read(&io, buf, sizeof buf, 500);
-    if (n == 0) continue;
-    if (n < 0) break;   /* client went away */
-    if (first && a->tls && is_ssl_request(buf, (size_t)n)) {
-      /* the client waits for one byte, then starts the TLS handshake */
-      first = false;
-      if (!pg_io_write(&io, "S", 1) || !pg_io_start_tls(&io, a->tls)) break;
-      continue;
-    }
-    first = false;
-    orb_buf_reset(&out);
-    open = pg_session_feed(s, buf, (size_t)n, &out);
-    if (!listed && pg_session_db(s)) {
-      live_add(a->cfg.process_id, a->cfg.secret_key, pg_session_db(s));
-      listed = true;
-      pg_log(PG_LOG_DEBUG, "session %d started%s", a->cfg.process_id, io.ssl ? " (TLS)" : "");
-    }
-    if (out.len && !pg_io_write(&io, out.data, out.len)) break;
-  }
-  if (listed) live_remove(a->cfg.process_id);
-  pg_log(PG_LOG_DEBUG, "session %d ended%s", a->cfg.process_id, listed ? "" : " before startup completed");
-  orb_buf_free(&out);
-  pg_session_free(s);   /* rolls back an open transaction */
-  pg_io_close(&io);
-  orb_free(a);
-  atomic_fetch_sub(&active, 1);
-  return NULL;
-}
-
 /* Refuse a connection with a protocol-level error (the client has not started up yet). */
 static void refuse(int fd, const char *sqlstate, const char *msg) {
   orb_buf out = ORB_BUF_INIT;
@@ -137,6 +96,130 @@ static void refuse(int fd, const char *sqlstate, const char *msg) {
   memcpy(out.data + at, be, 4);
   (void)orb_write_full(fd, out.data, out.len, "client socket", NULL);
   orb_buf_free(&out);
+}
+
+/* --- connections ------------------------------------------------------------ */
+
+typedef struct conn {
+  pg_conn_io io;
+  pg_config cfg;
+  pg_tls *tls;
+  pg_session *s;
+  bool first, listed;
+  struct conn *prev, *next;   /* every open connection (conns_mu): shutdown closes them */
+} conn;
+
+static pthread_mutex_t conns_mu = PTHREAD_MUTEX_INITIALIZER;
+static conn *conns;
+static int epfd = -1;
+
+static void conn_close(conn *c) {
+  pthread_mutex_lock(&conns_mu);
+  if (c->prev) c->prev->next = c->next;
+  else conns = c->next;
+  if (c->next) c->next->prev = c->prev;
+  pthread_mutex_unlock(&conns_mu);
+  if (c->listed) live_remove(c->cfg.process_id);
+  pg_log(PG_LOG_DEBUG, "session %d ended%s", c->cfg.process_id, c->listed ? "" : " before startup completed");
+  epoll_ctl(epfd, EPOLL_CTL_DEL, c->io.fd, NULL);
+  pg_session_free(c->s);   /* rolls back an open transaction */
+  pg_io_close(&c->io);
+  orb_free(c);
+  atomic_fetch_sub(&active, 1);
+}
+
+/* Read what the client sent, run it, answer; false when the connection is done. */
+static bool conn_serve(conn *c) {
+  static _Thread_local uint8_t buf[65536];
+  orb_buf out = ORB_BUF_INIT;
+  bool open = true;
+  while (open && !stopping) {
+    ssize_t n = pg_io_read(&c->io, buf, sizeof buf, 0);
+    if (n == 0) break;          /* nothing more for now */
+    if (n < 0) {                /* client went away */
+      open = false;
+      break;
+    }
+    if (c->first && c->tls && is_ssl_request(buf, (size_t)n)) {
+      /* the client waits for one byte, then starts the TLS handshake */
+      c->first = false;
+      open = pg_io_write(&c->io, "S", 1) && pg_io_start_tls(&c->io, c->tls);
+      continue;
+    }
+    c->first = false;
+    orb_buf_reset(&out);
+    open = pg_session_feed(c->s, buf, (size_t)n, &out);
+    if (!c->listed && pg_session_db(c->s)) {
+      live_add(c->cfg.process_id, c->cfg.secret_key, pg_session_db(c->s));
+      c->listed = true;
+      pg_log(PG_LOG_DEBUG, "session %d started%s", c->cfg.process_id, c->io.ssl ? " (TLS)" : "");
+    }
+    if (out.len && !pg_io_write(&c->io, out.data, out.len)) open = false;
+  }
+  orb_buf_free(&out);
+  return open && !stopping;
+}
+
+/* What the accepting worker needs. */
+static struct {
+  const pg_server_opts *o;
+  int lfd;
+  scram_users *users;
+  pg_tls *tls;
+} srv;
+
+/* Take every pending connection: a session each, watched by the event loop. */
+static void accept_all(void) {
+  const pg_server_opts *o = srv.o;
+  int one = 1;
+  for (;;) {
+    int fd = accept4(srv.lfd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0) return;   /* EAGAIN: no more */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (atomic_load(&active) >= o->max_connections) {
+      pg_log(PG_LOG_WARNING, "refused a connection: %d sessions already (max_connections)", o->max_connections);
+      refuse(fd, "53300", "sorry, too many clients already");
+      close(fd);
+      continue;
+    }
+    conn *c = orb_calloc(1, sizeof *c);
+    c->io.fd = fd;
+    c->first = true;
+    c->tls = srv.tls;
+    c->cfg.db_path = o->db_path;
+    c->cfg.max_message = o->max_message;
+    c->cfg.process_id = atomic_fetch_add(&next_pid, 1);
+    c->cfg.users = srv.users;
+    c->cfg.cancel = cancel_session;
+    if (getrandom(&c->cfg.secret_key, sizeof c->cfg.secret_key, 0) != (ssize_t)sizeof c->cfg.secret_key)
+      c->cfg.secret_key = (int32_t)random();
+    c->s = pg_session_new(&c->cfg);
+    atomic_fetch_add(&active, 1);
+    pthread_mutex_lock(&conns_mu);
+    c->next = conns;
+    if (conns) conns->prev = c;
+    conns = c;
+    pthread_mutex_unlock(&conns_mu);
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, .data.ptr = c};
+    if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) conn_close(c);
+  }
+}
+
+/* A worker's job for one ready event: new connections, or a session with
+** bytes to read, served until it has nothing more and then watched again
+** (EPOLLONESHOT: only one worker ever runs a session at a time). */
+static void on_ready(void *p) {
+  if (!p) {
+    accept_all();
+    return;
+  }
+  conn *c = p;
+  if (!conn_serve(c)) {
+    conn_close(c);
+    return;
+  }
+  struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, .data.ptr = c};
+  if (epoll_ctl(epfd, EPOLL_CTL_MOD, c->io.fd, &ev) != 0) conn_close(c);
 }
 
 int pg_server_run(const pg_server_opts *o) {
@@ -198,49 +281,35 @@ int pg_server_run(const pg_server_opts *o) {
   signal(SIGPIPE, SIG_IGN);
   pg_log(PG_LOG_INFO, "serving \"%s\" on %s:%d (%s authentication%s)", o->db_path, o->listen_addr, o->port,
          o->trust ? "trust" : "SCRAM-SHA-256", tls ? ", TLS offered" : "");
-  while (!stopping) {
-    struct pollfd pfd = {lfd, POLLIN, 0};
-    if (poll(&pfd, 1, 500) <= 0) continue;
-    int fd = accept(lfd, NULL, NULL);
-    if (fd < 0) continue;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (atomic_load(&active) >= o->max_connections) {
-      pg_log(PG_LOG_WARNING, "refused a connection: %d sessions already (max_connections)", o->max_connections);
-      refuse(fd, "53300", "sorry, too many clients already");
-      close(fd);
-      continue;
-    }
-    conn_args *a = orb_calloc(1, sizeof *a);
-    a->fd = fd;
-    a->cfg.db_path = o->db_path;
-    a->cfg.max_message = o->max_message;
-    a->cfg.process_id = atomic_fetch_add(&next_pid, 1);
-    a->cfg.users = users;
-    a->cfg.cancel = cancel_session;
-    a->tls = tls;
-    if (getrandom(&a->cfg.secret_key, sizeof a->cfg.secret_key, 0) != (ssize_t)sizeof a->cfg.secret_key)
-      a->cfg.secret_key = (int32_t)random();
-    atomic_fetch_add(&active, 1);
-    pthread_t t;
-    if (pthread_create(&t, NULL, serve, a) != 0) {
-      atomic_fetch_sub(&active, 1);
-      refuse(fd, "53000", "could not start a session thread");
-      close(fd);
-      orb_free(a);
-      continue;
-    }
-    pthread_detach(t);
-  }
-  close(lfd);
-  /* graceful shutdown: sessions notice `stopping` within half a second and
-  ** roll back what is open; committed work is already in the log */
-  for (int i = 0; i < 100 && atomic_load(&active) > 0; i++) usleep(50000);
-  orbit_close(db);
-  if (atomic_load(&active) == 0) {   /* else a late session may still use them */
+  epfd = epoll_create1(EPOLL_CLOEXEC);
+  /* every worker waits on epfd; the listener wakes one of them per event */
+  struct epoll_event lev = {.events = EPOLLIN | EPOLLEXCLUSIVE, .data.ptr = NULL};
+  fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
+  if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, &lev) != 0) {
+    pg_log(PG_LOG_ERROR, "cannot start the event loop: %s", strerror(errno));
+    close(lfd);
+    orbit_close(db);
     scram_users_free(users);
     pg_tls_free(tls);
+    return 1;
   }
-  if (atomic_load(&active) > 0) pg_log(PG_LOG_WARNING, "%d session(s) still closing at exit", atomic_load(&active));
+  srv.o = o;
+  srv.lfd = lfd;
+  srv.users = users;
+  srv.tls = tls;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  pg_pool_start(cores > 0 ? (int)cores : 1, epfd, on_ready);
+  while (!stopping) usleep(100000);   /* the workers serve; SIGINT/SIGTERM (on any thread) set stopping */
+  close(lfd);
+  /* graceful shutdown: statements running finish (their sessions then see
+  ** `stopping`), every open transaction is rolled back, committed work is
+  ** already in the log, which orbit_close syncs */
+  pg_pool_stop();
+  while (conns) conn_close(conns);
+  close(epfd);
+  orbit_close(db);
+  scram_users_free(users);
+  pg_tls_free(tls);
   pg_log(PG_LOG_INFO, "shut down");
   return 0;
 }

@@ -1,7 +1,9 @@
 /*
 ** server/server.h — the network side of orbitd: a TCP listener serving
-** PostgreSQL protocol sessions (pgwire.h), one thread per connection for
-** now (an event loop with a worker pool is the plan of issue 3).
+** PostgreSQL protocol sessions (pgwire.h).  One thread runs an epoll event
+** loop over every connection; a connection with bytes to read goes to the
+** worker pool (pool.h), sized to the cores, which runs its statements.  An
+** idle connection costs its session's memory and no thread.
 */
 #ifndef ORB_SERVER_SERVER_H
 #define ORB_SERVER_SERVER_H

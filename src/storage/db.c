@@ -322,7 +322,8 @@ static void db_free(orb_db *db) {
   orb_free(db->spare_undo);
   if (db->lock_fd >= 0) close(db->lock_fd);   /* releases the flock */
   pthread_rwlock_destroy(&db->latch);
-  pthread_rwlock_destroy(&db->gate);
+  pthread_mutex_destroy(&db->gate_mu);
+  pthread_cond_destroy(&db->gate_cv);
   pthread_mutex_destroy(&db->txmu);
   pthread_cond_destroy(&db->txdone);
   pthread_rwlock_destroy(&db->cat);
@@ -357,7 +358,8 @@ orb_status orb_db_open(const char *path, const orb_db_options *o, orb_db **out, 
   pthread_rwlockattr_init(&wf);
   pthread_rwlockattr_setkind_np(&wf, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
   pthread_rwlock_init(&db->latch, &wf);
-  pthread_rwlock_init(&db->gate, &wf);
+  pthread_mutex_init(&db->gate_mu, NULL);
+  pthread_cond_init(&db->gate_cv, NULL);
   pthread_rwlockattr_destroy(&wf);
   pthread_mutex_init(&db->txmu, NULL);
   pthread_cond_init(&db->txdone, NULL);
@@ -400,7 +402,7 @@ void orb_db_close(orb_db *db) {
 
 static orb_status checkpoint(orb_db *db, bool only_if_needed, orb_err *e) {
   pthread_mutex_lock(&db->ckpt_mu);
-  pthread_rwlock_wrlock(&db->latch);
+  db_latch_exclusive(db);
   orb_status st = ORB_OK;
   if (!only_if_needed || wal_segment_bytes(db->wal) > db->opt.checkpoint_wal_bytes) st = db_checkpoint_locked(db, e);
   pthread_rwlock_unlock(&db->latch);

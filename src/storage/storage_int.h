@@ -36,7 +36,13 @@ struct orb_db {
   ** transaction and open reading statement for its whole life and taken
   ** exclusively by DDL, which replaces or frees tables. */
   pthread_rwlock_t latch;
-  pthread_rwlock_t gate;
+  /* the gate: not a pthread rwlock, because a transaction may begin on one
+  ** thread and end on another (orbitd's workers) */
+  pthread_mutex_t gate_mu;
+  pthread_cond_t gate_cv;
+  int gate_readers;               /* transactions and reads inside */
+  bool gate_writer;               /* DDL inside */
+  int gate_writers_waiting;       /* DDL waiting: new readers wait behind it */
   pthread_rwlock_t cat;           /* the table list and schemas: binders read, DDL swaps briefly */
   uint64_t cseq;                  /* commit sequence number of the last commit (under the latch) */
   pthread_mutex_t txmu;           /* the fields below */
@@ -154,6 +160,10 @@ struct orb_wset {
 
 /* --- transactions (txn.c) ----------------------------------------------- */
 
+/* Leave the gate (shared or exclusive). */
+void db_gate_leave(orb_db *db, bool exclusive);
+/* Take the latch exclusively (announcing a wait, base/blocking.h). */
+void db_latch_exclusive(orb_db *db);
 /* Register / drop a snapshot (txmu); take one of the current state (the
 ** caller holds the latch, shared or exclusive). */
 orb_snapshot db_snap_take(orb_db *db, uint64_t self);

@@ -4,9 +4,13 @@
 ** Locks, outermost first: gate (a transaction's or an open read's whole
 ** life; DDL exclusively), latch (one statement's work; writers
 ** exclusively), txmu (short: the lists below).  Nobody waits for another
-** transaction while holding the latch.
+** transaction while holding the latch.  The gate is a mutex and a condition
+** variable rather than a pthread rwlock because a transaction may begin on
+** one thread and end on another; the latch is taken and released within
+** one call, so it can be a pthread rwlock.
 */
 #include "storage/storage_int.h"
+#include "base/blocking.h"
 #include "base/mem.h"
 
 #include <errno.h>
@@ -62,10 +66,37 @@ void orb_db_snapshot_release(orb_db *db, const orb_snapshot *s) { db_snap_releas
 
 /* --- the latch and the gate ------------------------------------------------- */
 
-void orb_db_latch_read(orb_db *db) { pthread_rwlock_rdlock(&db->latch); }
+/* Take the latch; a wait for it is announced (base/blocking.h). */
+static void latch_take(orb_db *db, bool exclusive) {
+  if ((exclusive ? pthread_rwlock_trywrlock(&db->latch) : pthread_rwlock_tryrdlock(&db->latch)) == 0) return;
+  orb_blocking_enter();
+  if (exclusive) pthread_rwlock_wrlock(&db->latch);
+  else pthread_rwlock_rdlock(&db->latch);
+  orb_blocking_leave();
+}
+
+void db_latch_exclusive(orb_db *db) { latch_take(db, true); }
+void orb_db_latch_read(orb_db *db) { latch_take(db, false); }
 void orb_db_unlatch_read(orb_db *db) { pthread_rwlock_unlock(&db->latch); }
-void orb_db_gate_enter(orb_db *db) { pthread_rwlock_rdlock(&db->gate); }
-void orb_db_gate_leave(orb_db *db) { pthread_rwlock_unlock(&db->gate); }
+void orb_db_gate_enter(orb_db *db) {
+  pthread_mutex_lock(&db->gate_mu);
+  if (db->gate_writer || db->gate_writers_waiting) {
+    orb_blocking_enter();   /* DDL is running or waiting */
+    while (db->gate_writer || db->gate_writers_waiting) pthread_cond_wait(&db->gate_cv, &db->gate_mu);
+    orb_blocking_leave();
+  }
+  db->gate_readers++;
+  pthread_mutex_unlock(&db->gate_mu);
+}
+
+void db_gate_leave(orb_db *db, bool exclusive) {
+  pthread_mutex_lock(&db->gate_mu);
+  if (exclusive) db->gate_writer = false;
+  else db->gate_readers--;
+  pthread_cond_broadcast(&db->gate_cv);
+  pthread_mutex_unlock(&db->gate_mu);
+}
+void orb_db_gate_leave(orb_db *db) { db_gate_leave(db, false); }
 
 /* --- the running list ------------------------------------------------------ */
 
@@ -132,6 +163,7 @@ orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
     return orb_err_setx(e, ORB_ERR_CONFLICT, "40P01", 0, "deadlock detected");
   }
   ws->wait_for = target;
+  orb_blocking_enter();
   while (running_xid(db, target)) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -143,6 +175,7 @@ orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
     pthread_cond_timedwait(&db->txdone, &db->txmu, &ts);
     if ((st = stopped(stop, e)) != ORB_OK) break;
   }
+  orb_blocking_leave();
   ws->wait_for = 0;
   pthread_mutex_unlock(&db->txmu);
   return st;
@@ -153,31 +186,46 @@ orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
 static orb_status gate_exclusive(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
   orb_db *db = ws->db;
   if (ws->gate == 2) return ORB_OK;
-  if (ws->gate == 1) pthread_rwlock_unlock(&db->gate);
+  orb_status st = ORB_OK;
+  pthread_mutex_lock(&db->gate_mu);
+  if (ws->gate == 1) db->gate_readers--;   /* its own share does not count */
   ws->gate = 0;
-  for (;;) {
+  db->gate_writers_waiting++;
+  orb_blocking_enter();
+  while (db->gate_writer || db->gate_readers > 0) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += 20 * 1000000L;
+    ts.tv_nsec += 20 * 1000000L;   /* now and then: cancel, timeout, deadlock */
     if (ts.tv_nsec >= 1000000000L) {
       ts.tv_sec++;
       ts.tv_nsec -= 1000000000L;
     }
-    if (pthread_rwlock_timedwrlock(&db->gate, &ts) == 0) break;
-    orb_status st = stopped(stop, e);
-    bool waited_on = false;
+    pthread_cond_timedwait(&db->gate_cv, &db->gate_mu, &ts);
+    if (!db->gate_writer && db->gate_readers == 0) break;
+    if ((st = stopped(stop, e)) != ORB_OK) break;
+    bool waited_on = false;   /* a transaction inside waits for ws: neither could go on */
     pthread_mutex_lock(&db->txmu);
     for (int i = 0; i < db->nrunning; i++) waited_on |= db->running[i]->wait_for == ws->xid;
     pthread_mutex_unlock(&db->txmu);
-    if (st == ORB_OK && waited_on) st = orb_err_setx(e, ORB_ERR_CONFLICT, "40P01", 0, "deadlock detected");
-    if (st != ORB_OK) {
-      pthread_rwlock_rdlock(&db->gate);   /* back to what the transaction held */
-      ws->gate = 1;
-      return st;
+    if (waited_on) {
+      st = orb_err_setx(e, ORB_ERR_CONFLICT, "40P01", 0, "deadlock detected");
+      break;
     }
   }
-  ws->gate = 2;
-  return ORB_OK;
+  orb_blocking_leave();
+  db->gate_writers_waiting--;
+  if (st == ORB_OK) {
+    db->gate_writer = true;
+    ws->gate = 2;
+  } else {
+    /* back to what the transaction held, once a DDL that got in first is done */
+    while (db->gate_writer) pthread_cond_wait(&db->gate_cv, &db->gate_mu);
+    db->gate_readers++;
+    ws->gate = 1;
+  }
+  pthread_cond_broadcast(&db->gate_cv);
+  pthread_mutex_unlock(&db->gate_mu);
+  return st;
 }
 
 /* --- statements of a transaction ------------------------------------------------ */
@@ -187,7 +235,7 @@ orb_wset *orb_txn_begin(orb_db *db, bool read_committed) {
   ws->db = db;
   ws->sync = -1;
   ws->read_committed = read_committed;
-  pthread_rwlock_rdlock(&db->gate);
+  orb_db_gate_enter(db);
   ws->gate = 1;
   db_txn_register(db, ws);
   pthread_mutex_lock(&db->txmu);   /* take over a previous write set's buffers */
@@ -215,7 +263,7 @@ orb_status orb_wset_enter(orb_wset *ws, bool ddl, const orb_wait_stop *stop, orb
     orb_status st = gate_exclusive(ws, stop, e);
     if (st != ORB_OK) return st;
   }
-  pthread_rwlock_wrlock(&ws->db->latch);
+  db_latch_exclusive(ws->db);
   ws->latched = true;
   statement_snapshot(ws);
   return ORB_OK;
@@ -228,7 +276,7 @@ void orb_wset_leave(orb_wset *ws) {
 }
 
 const orb_snapshot *orb_wset_read_enter(orb_wset *ws) {
-  pthread_rwlock_rdlock(&ws->db->latch);
+  orb_db_latch_read(ws->db);
   statement_snapshot(ws);
   return &ws->snap;
 }

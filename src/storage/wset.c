@@ -6,7 +6,7 @@
 
 static void latch(orb_wset *ws) {
   if (ws->latched) return;
-  pthread_rwlock_wrlock(&ws->db->latch);
+  db_latch_exclusive(ws->db);
   ws->latched = true;
 }
 
@@ -156,7 +156,7 @@ static void release(orb_wset *ws) {
   keep_buffers(db, ws);
   pthread_mutex_unlock(&db->txmu);
   db_txn_unregister(db, ws);   /* wakes transactions waiting for this one */
-  if (ws->gate) pthread_rwlock_unlock(&db->gate);
+  if (ws->gate) db_gate_leave(db, ws->gate == 2);
   orb_free(ws->undo);
   orb_buf_free(&ws->redo);
   orb_free(ws);

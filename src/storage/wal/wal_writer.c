@@ -1,5 +1,6 @@
 /* storage/wal/wal_writer.c — appending, group commit and background sync (see wal.h). */
 #include "storage/wal/wal.h"
+#include "base/blocking.h"
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/hash.h"
@@ -176,6 +177,7 @@ void wal_append(orb_wal *w, uint64_t lsn, const void *ops, size_t len) {
 }
 
 orb_status wal_wait(orb_wal *w, uint64_t lsn, orb_err *e) {
+  orb_blocking_enter();   /* a disk wait: let the embedding scheduler run others */
   pthread_mutex_lock(&w->mu);
   while (w->flushed_lsn < lsn && w->fail.code == ORB_OK) {
     if (!w->flushing) flush_locked(w);
@@ -187,6 +189,7 @@ orb_status wal_wait(orb_wal *w, uint64_t lsn, orb_err *e) {
     st = w->fail.code;
   }
   pthread_mutex_unlock(&w->mu);
+  orb_blocking_leave();
   return st;
 }
 
