@@ -243,6 +243,21 @@ if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/key.pem" -out "$dir/c
   kill -TERM $tpid; wait $tpid
 fi
 
+# a client killed in the middle of a transaction leaves nothing behind: its
+# insert and update vanish, and the row it was writing is free for others
+psql -X -q -c "CREATE TABLE killed (id INT PRIMARY KEY, v TEXT)" -c "INSERT INTO killed VALUES (1, 'before')" >/dev/null 2>&1
+mkfifo "$dir/fifo"
+psql -X -q < "$dir/fifo" > "$dir/killed.out" 2>&1 &
+kpid=$!
+exec 7> "$dir/fifo"
+printf "BEGIN;\nINSERT INTO killed VALUES (2, 'ghost');\nUPDATE killed SET v = 'ghost' WHERE id = 1;\nSELECT 'in the middle';\n" >&7
+for _ in $(seq 100); do grep -q 'in the middle' "$dir/killed.out" && break; sleep 0.1; done
+kill -9 $kpid; wait $kpid 2>/dev/null
+exec 7>&-
+out=$(PGOPTIONS='-c statement_timeout=5s' psql -X -Atc "UPDATE killed SET v = 'after' WHERE id = 1" -c "SELECT id, v FROM killed ORDER BY id" 2>&1)
+check "a client killed mid-transaction leaves nothing behind" "UPDATE 1
+1|after" "$out"
+
 kill -TERM $pid
 for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 wait $pid; rc=$?
