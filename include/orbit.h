@@ -98,6 +98,7 @@ int orbit_bind_double(orbit_stmt *stmt, int idx, double v);
 /* Text is converted to the parameter's type with the type's input syntax. */
 int orbit_bind_text(orbit_stmt *stmt, int idx, const char *s, int len /* -1 = strlen */);
 int orbit_bind_blob(orbit_stmt *stmt, int idx, const void *p, int len);
+int orbit_bind_interval(orbit_stmt *stmt, int idx, int32_t months, int32_t days, int64_t micros);
 
 /* Result columns (index 0-based). */
 int orbit_column_count(orbit_stmt *stmt);
@@ -113,6 +114,9 @@ double orbit_column_double(orbit_stmt *stmt, int col);   /* floats, decimals, in
 const char *orbit_column_text(orbit_stmt *stmt, int col);
 /* Raw bytes: TEXT/BYTEA contents, UUID's 16 bytes, other types' text form. */
 const void *orbit_column_blob(orbit_stmt *stmt, int col, int *len);
+/* An INTERVAL as PostgreSQL keeps it: months, days and microseconds, each
+** with its own sign.  ORBIT_MISUSE (and zeros) for a column of another type. */
+int orbit_column_interval(orbit_stmt *stmt, int col, int32_t *months, int32_t *days, int64_t *micros);
 
 /* COPY ... FROM STDIN / TO STDOUT through the API: orbit_copy_kind() says
 ** 1 (the statement reads data: hand it over with orbit_copy_in before

@@ -141,6 +141,16 @@ int orbit_bind_blob(orbit_stmt *s, int idx, const void *p, int len) {
   return bind(s, idx, &v);
 }
 
+int orbit_bind_interval(orbit_stmt *s, int idx, int32_t months, int32_t days, int64_t micros) {
+  orb_value v;
+  memset(&v, 0, sizeof v);
+  v.type = ORB_T_INTERVAL;
+  v.u.iv.months = months;
+  v.u.iv.days = days;
+  v.u.iv.micros = micros;
+  return bind(s, idx, &v);
+}
+
 /* --- result columns ------------------------------------------------------------ */
 
 int orbit_column_count(orbit_stmt *s) { return s ? oql_column_count(s->st) : 0; }
@@ -245,6 +255,17 @@ double orbit_column_double(orbit_stmt *s, int col) {
   }
   default: return (double)orbit_column_int64(s, col);
   }
+}
+
+int orbit_column_interval(orbit_stmt *s, int col, int32_t *months, int32_t *days, int64_t *micros) {
+  const orb_value *v = cur(s, col);
+  *months = *days = 0;
+  *micros = 0;
+  if (!v || v->isnull || v->type != ORB_T_INTERVAL) return ORBIT_MISUSE;
+  *months = v->u.iv.months;
+  *days = v->u.iv.days;
+  *micros = v->u.iv.micros;
+  return ORBIT_OK;
 }
 
 const char *orbit_column_text(orbit_stmt *s, int col) {

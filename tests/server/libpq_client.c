@@ -132,6 +132,43 @@ int main(int argc, char **argv) {
   CHECK(PQntuples(r) == 1, "after cancel: %s", PQerrorMessage(c));
   PQclear(r);
 
+  /* binary NUMERIC, INTERVAL and UUID, out and back in: what PostgreSQL itself sends
+  ** (numeric 12345.6780 = digits 1 2345 6780, weight 1, dscale 4) */
+  PQclear(run(c, "CREATE TABLE bin (id INT PRIMARY KEY, n DECIMAL(20,4), i INTERVAL, u UUID)"));
+  PQclear(run(c, "INSERT INTO bin VALUES (1, 12345.678, INTERVAL '1 year 2 months 3 days 04:05:06.5', "
+                 "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), (2, -0.0005, INTERVAL '-7 days', NULL), (3, 0, NULL, NULL)"));
+  r = PQexecParams(c, "SELECT n, i, u FROM bin ORDER BY id", 0, NULL, NULL, NULL, NULL, 1);
+  CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 3, "binary numeric/interval: %s", PQerrorMessage(c));
+  if (PQntuples(r) == 3) {
+    static const unsigned char n1[] = {0, 3, 0, 1, 0, 0, 0, 4, 0, 1, 0x09, 0x29, 0x1a, 0x7c};
+    CHECK(PQgetlength(r, 0, 0) == (int)sizeof n1 && memcmp(PQgetvalue(r, 0, 0), n1, sizeof n1) == 0, "binary numeric 12345.6780");
+    static const unsigned char n2[] = {0, 1, 0xff, 0xff, 0x40, 0, 0, 4, 0, 5};   /* -0.0005: digit 0005 at weight -1 */
+    CHECK(PQgetlength(r, 1, 0) == (int)sizeof n2 && memcmp(PQgetvalue(r, 1, 0), n2, sizeof n2) == 0, "binary numeric -0.0005");
+    static const unsigned char n3[] = {0, 0, 0, 0, 0, 0, 0, 4};
+    CHECK(PQgetlength(r, 2, 0) == (int)sizeof n3 && memcmp(PQgetvalue(r, 2, 0), n3, sizeof n3) == 0, "binary numeric 0");
+    static const unsigned char i1[] = {0, 0, 0, 3, 0x6c, 0x93, 0x61, 0xa0, 0, 0, 0, 3, 0, 0, 0, 14};   /* 14706500000 us */
+    CHECK(PQgetlength(r, 0, 1) == 16 && memcmp(PQgetvalue(r, 0, 1), i1, 16) == 0, "binary interval");
+    static const unsigned char u1[] = {0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11};
+    CHECK(PQgetlength(r, 0, 2) == 16 && memcmp(PQgetvalue(r, 0, 2), u1, 16) == 0, "binary uuid");
+    /* the same bytes as binary parameters find the same row */
+    const char *vals[3] = {PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2)};
+    int lens[3] = {PQgetlength(r, 0, 0), PQgetlength(r, 0, 1), PQgetlength(r, 0, 2)};
+    int fmts[3] = {1, 1, 1};
+    PGresult *q = PQexecParams(c, "SELECT id, n::text, i::text FROM bin WHERE n = $1 AND i = $2 AND u = $3", 3, NULL,
+                               vals, lens, fmts, 0);
+    CHECK(PQresultStatus(q) == PGRES_TUPLES_OK && PQntuples(q) == 1 && strcmp(PQgetvalue(q, 0, 0), "1") == 0 &&
+              strcmp(PQgetvalue(q, 0, 1), "12345.6780") == 0 &&
+              strcmp(PQgetvalue(q, 0, 2), "1 year 2 mons 3 days 04:05:06.5") == 0,
+          "binary numeric/interval/uuid parameters: %s", PQerrorMessage(c));
+    PQclear(q);
+    const char *v2[1] = {PQgetvalue(r, 1, 0)};
+    int l2[1] = {PQgetlength(r, 1, 0)}, f2[1] = {1};
+    q = PQexecParams(c, "SELECT id FROM bin WHERE n = $1", 1, NULL, v2, l2, f2, 0);
+    CHECK(PQntuples(q) == 1 && strcmp(PQgetvalue(q, 0, 0), "2") == 0, "binary numeric parameter -0.0005: %s", PQerrorMessage(c));
+    PQclear(q);
+  }
+  PQclear(r);
+
   PQfinish(c);
   if (fails) return 1;
   puts("libpq client: all checks passed");
