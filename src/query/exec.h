@@ -51,10 +51,21 @@ typedef struct oql_rt {
   const _Atomic(bool) *interrupt;
   int64_t deadline_ns;
   uint32_t tick;
+  /* statement_mem: bytes the statement's operators may hold in the arenas
+  ** they keep rows in (sort, aggregation, hash join, DISTINCT, results
+  ** kept for later), 0 = no limit; looked at with the interrupt flag */
+  int64_t mem_limit;
+  orb_arena **mem_arenas;
+  int nmem;
+  size_t cap_mem;
 } oql_rt;
 
-/* 57014 if the statement was cancelled or ran out of time (checked now). */
+/* 57014 if the statement was cancelled or ran out of time, 53200 if its
+** operators hold more than mem_limit (checked now). */
 orb_status oql_rt_check(oql_rt *rt, orb_err *e);
+/* Count an arena against the statement's memory limit (operators call it
+** when they open; the list restarts with each execution: nmem = 0). */
+void oql_rt_track(oql_rt *rt, orb_arena *a);
 
 typedef struct oql_op oql_op;
 

@@ -308,6 +308,7 @@ static orb_status consume(agg_op *a, oql_rt *rt, orb_err *e) {
 
 static orb_status agg_open(oql_op *op, oql_rt *rt, orb_err *e) {
   agg_op *a = (agg_op *)op;
+  oql_rt_track(rt, &a->arena);   /* counted against statement_mem */
   reset_groups(a);
   a->child_open = false;
   a->answered_by_count = false;

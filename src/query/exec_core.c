@@ -1,5 +1,6 @@
 /* query/exec_core.c — operator driving, runtime context, row copies (see exec.h). */
 #include "query/exec.h"
+#include "base/mem.h"
 
 #include <stdatomic.h>
 #include <time.h>
@@ -24,11 +25,29 @@ orb_status oql_rt_check(oql_rt *rt, orb_err *e) {
     return orb_err_setx(e, ORB_ERR_CONSTRAINT, "57014", 0, "canceling statement due to user request");
   if (rt->deadline_ns && now_ns() > rt->deadline_ns)
     return orb_err_setx(e, ORB_ERR_CONSTRAINT, "57014", 0, "canceling statement due to statement timeout");
+  if (rt->mem_limit) {
+    int64_t used = 0;
+    for (int i = 0; i < rt->nmem; i++) used += (int64_t)rt->mem_arenas[i]->total;
+    if (used > rt->mem_limit) {
+      orb_err_setx(e, ORB_ERR_NOMEM, "53200", 0, "out of memory");
+      orb_err_detail(e, "The statement needs more than statement_mem (%lld kB) to keep rows for sorting, grouping, "
+                        "joining or later use; raise it with SET statement_mem.",
+                     (long long)(rt->mem_limit >> 10));
+      return ORB_ERR_NOMEM;
+    }
+  }
   return ORB_OK;
 }
 
+void oql_rt_track(oql_rt *rt, orb_arena *a) {
+  for (int i = 0; i < rt->nmem; i++)
+    if (rt->mem_arenas[i] == a) return;
+  rt->mem_arenas = orb_grow(rt->mem_arenas, &rt->cap_mem, (size_t)rt->nmem + 1, sizeof *rt->mem_arenas);
+  rt->mem_arenas[rt->nmem++] = a;
+}
+
 orb_status oql_op_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e) {
-  if ((++rt->tick & 255) == 0 && (rt->interrupt || rt->deadline_ns)) {
+  if ((++rt->tick & 255) == 0 && (rt->interrupt || rt->deadline_ns || rt->mem_limit)) {
     orb_status st = oql_rt_check(rt, e);
     if (st != ORB_OK) return st;
   }
@@ -64,9 +83,18 @@ void oql_rt_init(oql_rt *rt, orb_db *db) {
   rt->interrupt = NULL;
   rt->deadline_ns = 0;
   rt->tick = 0;
+  rt->mem_limit = 0;
+  rt->mem_arenas = NULL;
+  rt->nmem = 0;
+  rt->cap_mem = 0;
 }
 
-void oql_rt_free(oql_rt *rt) { orb_arena_free(&rt->tmp); }
+void oql_rt_free(oql_rt *rt) {
+  orb_arena_free(&rt->tmp);
+  orb_free(rt->mem_arenas);
+  rt->mem_arenas = NULL;
+  rt->nmem = 0;
+}
 
 void oql_row_copy(orb_value *dst, const orb_value *src, int n, orb_arena *a) {
   for (int i = 0; i < n; i++) {

@@ -27,6 +27,7 @@ typedef struct distinct_op {
 
 static orb_status distinct_open(oql_op *op, oql_rt *rt, orb_err *e) {
   distinct_op *d = (distinct_op *)op;
+  oql_rt_track(rt, &d->arena);   /* counted against statement_mem */
   orb_hmap_clear(&d->seen);
   orb_arena_reset(&d->arena);
   return oql_op_open(op->left, rt, e);

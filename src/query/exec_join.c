@@ -90,6 +90,7 @@ static orb_status build(join_op *j, oql_rt *rt, orb_err *e) {
 
 static orb_status join_open(oql_op *op, oql_rt *rt, orb_err *e) {
   join_op *j = (join_op *)op;
+  oql_rt_track(rt, &j->arena);   /* counted against statement_mem */
   orb_hmap_clear(&j->table);
   orb_arena_reset(&j->arena);
   j->nrows = 0;

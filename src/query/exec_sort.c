@@ -36,6 +36,7 @@ static int sort_cmp(const void *pa, const void *pb, void *arg) {
 
 static orb_status sort_open(oql_op *op, oql_rt *rt, orb_err *e) {
   sort_op *s = (sort_op *)op;
+  oql_rt_track(rt, &s->arena);   /* counted against statement_mem */
   orb_arena_reset(&s->arena);
   s->nrows = 0;
   s->pos = 0;

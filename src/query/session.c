@@ -32,6 +32,7 @@ static const setting settings[] = {
     {"search_path", "public", false},
     {"extra_float_digits", "1", false},
     {"statement_timeout", "0", false},
+    {"statement_mem", "2GB", false},
     {"standard_conforming_strings", "on", false},
     {"server_version", "15.0 (Orbit " ORBIT_VERSION ")", true},
     {"transaction_isolation", "repeatable read", false},
@@ -59,6 +60,23 @@ static void drop_savepoints(oql_session *s, int keep) {
 }
 
 void oql_session_interrupt(oql_session *s) { atomic_store(&s->interrupt, true); }
+
+/* statement_mem in bytes ("0" = no limit, "512kB", "64MB", "2GB", "1TB";
+** a bare number is kB, as PostgreSQL's memory settings are); -1 if malformed. */
+static int64_t mem_bytes(const char *v) {
+  char *end;
+  double n = strtod(v, &end);
+  while (*end == ' ') end++;
+  double unit = 1024;
+  if (strcasecmp(end, "B") == 0) unit = 1;
+  else if (strcasecmp(end, "kB") == 0 || !*end) unit = 1024;
+  else if (strcasecmp(end, "MB") == 0) unit = 1024.0 * 1024;
+  else if (strcasecmp(end, "GB") == 0) unit = 1024.0 * 1024 * 1024;
+  else if (strcasecmp(end, "TB") == 0) unit = 1024.0 * 1024 * 1024 * 1024;
+  else return -1;
+  if (end == v || n < 0 || n * unit > 9e18) return -1;
+  return (int64_t)(n * unit);
+}
 
 /* statement_timeout in milliseconds ("0", "250", "250ms", "5s", "1min"). */
 static int64_t timeout_ms(const char *v) {
@@ -136,6 +154,10 @@ orb_status oql_set(oql_session *s, const char *name, const char *value, orb_err 
       return ORB_OK;
     }
     v = level;
+  } else if (strcmp(settings[i].name, "statement_mem") == 0) {
+    if (mem_bytes(v) < 0)
+      return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22023", 0,
+                          "invalid value for parameter \"statement_mem\": \"%s\"", v);
   } else if (strcmp(settings[i].name, "synchronous_commit") == 0) {
     static const char *on[] = {"on", "true", "yes", "1", "local", "remote_write", "remote_apply"};
     static const char *off[] = {"off", "false", "no", "0"};
@@ -545,6 +567,8 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   struct timespec mono;
   clock_gettime(CLOCK_MONOTONIC, &mono);
   st->rt.deadline_ns = tmo ? (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec + tmo * 1000000LL : 0;
+  st->rt.mem_limit = mem_bytes(s->values[find_setting("statement_mem")]);
+  st->rt.nmem = 0;
   st->rt.analyze = false;
   orb_status rc;
   if (st->b.writes) {
