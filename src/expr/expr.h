@@ -44,8 +44,13 @@ typedef enum orb_expr_kind {
   ORB_E_COALESCE,   /* first non-NULL of args */
   ORB_E_NULLIF,
   ORB_E_FUNC,       /* builtin scalar function `func` applied to args */
-  ORB_E_SUBLINK     /* result of an uncorrelated subquery run before the statement (ctx->sublinks[slot]):
-                       op 0 its one value (scalar subquery), 1 EXISTS, 2 args[0] [NOT] IN its rows */
+  ORB_E_SUBLINK,    /* result of a subquery: op 0 its one value (scalar subquery), 1 EXISTS,
+                       2 args[0] [NOT] IN its rows.  Uncorrelated: run before the statement
+                       (ctx->sublinks[slot]).  ORB_EF_CORRELATED: run for each row by
+                       ctx->run_sublink with the values of its remaining args (the outer
+                       columns it refers to) */
+  ORB_E_OUTER       /* inside a correlated subquery: the slot-th outer value it was run with
+                       (ctx->outer) */
 } orb_expr_kind;
 
 typedef enum orb_cmp_op { ORB_CMP_EQ, ORB_CMP_NE, ORB_CMP_LT, ORB_CMP_LE, ORB_CMP_GT, ORB_CMP_GE } orb_cmp_op;
@@ -56,6 +61,7 @@ typedef enum orb_cmp_op { ORB_CMP_EQ, ORB_CMP_NE, ORB_CMP_LT, ORB_CMP_LE, ORB_CM
 #define ORB_EF_ICASE    0x2
 #define ORB_EF_HAS_ELSE 0x4
 #define ORB_EF_ASSIGN   0x8   /* CAST: assignment to a column (VARCHAR(n) errors instead of truncating) */
+#define ORB_EF_CORRELATED 0x10 /* SUBLINK: refers to columns of the query around it */
 
 struct orb_func;
 typedef struct orb_expr {
@@ -91,6 +97,13 @@ typedef struct orb_eval_ctx {
   int64_t stmt_time;          /* statement start, microseconds since epoch UTC (now()) */
   const orb_sublink_result *sublinks;   /* ORB_E_SUBLINK values (NULL if none) */
   int nsublinks;
+  /* correlated subqueries: run subquery `slot` with these outer values (the
+  ** query layer's executor); its result stays valid until the next run */
+  orb_status (*run_sublink)(void *env, int slot, const orb_value *outer, int nouter, const orb_sublink_result **res,
+                            orb_err *e);
+  void *sublink_env;
+  const orb_value *outer;     /* ORB_E_OUTER values while a correlated subquery runs */
+  int nouter;
 } orb_eval_ctx;
 
 /* --- construction (arena-allocated) --------------------------------------- */

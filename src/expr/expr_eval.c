@@ -70,13 +70,34 @@ static orb_status eval_func(orb_expr *x, const orb_eval_ctx *ctx, const orb_valu
   return at(x, st, err);
 }
 
+/* A correlated subquery: run it with this row's values of the outer columns. */
+static orb_status run_correlated(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row,
+                                 const orb_sublink_result **r, orb_err *err) {
+  int first = x->op == 2 ? 1 : 0, n = x->nargs - first;
+  if (!ctx->run_sublink) return orb_err_set(err, ORB_ERR_INTERNAL, "correlated subquery %d cannot run here", x->slot);
+  orb_value *outer = orb_arena_alloc(ctx->arena, sizeof(orb_value) * (size_t)(n ? n : 1));
+  for (int i = 0; i < n; i++) {
+    orb_status st = orb_expr_eval(x->args[first + i], ctx, row, &outer[i], err);
+    if (st != ORB_OK) return st;
+  }
+  return ctx->run_sublink(ctx->sublink_env, x->slot, outer, n, r, err);
+}
+
 static orb_status eval_sublink(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out,
                                orb_err *err) {
-  if (!ctx->sublinks || x->slot >= ctx->nsublinks)
-    return orb_err_set(err, ORB_ERR_INTERNAL, "subquery %d has not been run", x->slot);
-  const orb_sublink_result *r = &ctx->sublinks[x->slot];
+  const orb_sublink_result *r;
+  if (x->flags & ORB_EF_CORRELATED) {
+    orb_status st = run_correlated(x, ctx, row, &r, err);
+    if (st != ORB_OK) return st;
+  } else {
+    if (!ctx->sublinks || x->slot >= ctx->nsublinks)
+      return orb_err_set(err, ORB_ERR_INTERNAL, "subquery %d has not been run", x->slot);
+    r = &ctx->sublinks[x->slot];
+  }
   if (x->op == 0) {   /* scalar: no row is NULL; more than one is an error (checked when it ran) */
     *out = r->nrows ? r->rows[0] : orb_null((orb_type_id)x->type.id);
+    /* a correlated result lives until the next run: keep the value with this evaluation's */
+    if (x->flags & ORB_EF_CORRELATED) *out = orb_value_copy(out, ctx->arena);
     return ORB_OK;
   }
   if (x->op == 1) {
@@ -115,6 +136,11 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
     return ORB_OK;
   case ORB_E_COLUMN:
     *out = row[x->slot];
+    return ORB_OK;
+  case ORB_E_OUTER:
+    if (!ctx->outer || x->slot >= ctx->nouter)
+      return orb_err_set(err, ORB_ERR_INTERNAL, "outer reference %d outside its subquery", x->slot);
+    *out = ctx->outer[x->slot];
     return ORB_OK;
   case ORB_E_PARAM:
     if (!ctx->params || x->slot >= ctx->nparams) {

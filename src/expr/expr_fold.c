@@ -7,7 +7,8 @@
 #include "types/value.h"
 
 static bool foldable(const orb_expr *e) {
-  if (e->kind == ORB_E_COLUMN || e->kind == ORB_E_PARAM || e->kind == ORB_E_SUBLINK) return false;
+  if (e->kind == ORB_E_COLUMN || e->kind == ORB_E_PARAM || e->kind == ORB_E_SUBLINK || e->kind == ORB_E_OUTER)
+    return false;
   if (e->kind == ORB_E_FUNC && (e->func->flags & ORB_FN_VOLATILE)) return false;
   for (int i = 0; i < e->nargs; i++)
     if (!foldable(e->args[i])) return false;
@@ -89,6 +90,8 @@ orb_status orb_expr_fold(orb_arena *a, orb_expr **pe, const orb_eval_ctx *ctx, o
 ** planned before its parameters are known pins nothing). */
 static bool params_known(const orb_expr *x, const orb_eval_ctx *ctx) {
   if (x->kind == ORB_E_PARAM && (!ctx->params || x->slot < 0 || x->slot >= ctx->nparams)) return false;
+  if (x->kind == ORB_E_OUTER && (!ctx->outer || x->slot < 0 || x->slot >= ctx->nouter)) return false;
+  if (x->kind == ORB_E_SUBLINK && (x->flags & ORB_EF_CORRELATED)) return false;
   for (int i = 0; i < x->nargs; i++)
     if (!params_known(x->args[i], ctx)) return false;
   return true;

@@ -59,6 +59,7 @@ void orb_expr_format(const orb_expr *e, const char *const *names, orb_buf *out) 
     else orb_buf_printf(out, "$%d", e->slot);
     return;
   case ORB_E_PARAM: orb_buf_printf(out, "$%d", e->slot + 1); return;
+  case ORB_E_OUTER: orb_buf_printf(out, "outer.%d", e->slot + 1); return;
   case ORB_E_CAST:
     orb_buf_putc(out, '(');
     orb_expr_format(e->args[0], names, out);

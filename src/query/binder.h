@@ -110,6 +110,7 @@ struct oql_bstmt {
   ** 1 EXISTS, 2 IN */
   oql_op **sublinks;
   uint8_t *sublink_kind;
+  bool *sublink_correlated;      /* k runs per outer row (ORB_EF_CORRELATED), not before the statement */
   int nsublinks;
   /* tables the statement was bound against */
   oql_dep *deps;
@@ -129,7 +130,9 @@ typedef struct oql_binder {
   orb_eval_ctx fold_ctx;         /* for constant folding (no params) */
   oql_op **sublinks;             /* planned subqueries met in expressions (arena) */
   uint8_t *sublink_kind;
+  bool *sublink_correlated;      /* runs per row (ORB_EF_CORRELATED), not once before the statement */
   int nsublinks, sublink_cap;
+  struct oql_corr *corr;         /* while a subquery of an expression is bound (binder_int.h) */
 } oql_binder;
 
 struct oql_stmt_ast;   /* ast.h */

@@ -8,6 +8,35 @@
 #include "base/mem.h"
 #include "expr/func.h"
 
+/* A column of an enclosing query: bound there (recursively further out),
+** passed in as an outer value of this subquery. */
+static orb_status outer_column(oql_selctx *c, const char *qual, const char *name, int pos, orb_expr **out,
+                               orb_err *e) {
+  oql_corr *k = c->corr;
+  orb_expr *x;
+  orb_status st = oql_b_column(k->outer, qual, name, pos, &x, e);
+  if (st != ORB_OK) return st;
+  int slot = -1;
+  for (int i = 0; i < k->n && slot < 0; i++)
+    if (k->args[i]->kind == x->kind && k->args[i]->slot == x->slot) slot = i;
+  if (slot < 0) {
+    if (k->n == k->cap) {
+      int cap = k->cap ? k->cap * 2 : 4;
+      orb_expr **na = orb_arena_alloc(c->b->a, sizeof(orb_expr *) * (size_t)cap);
+      if (k->n) memcpy(na, k->args, sizeof(orb_expr *) * (size_t)k->n);
+      k->args = na;
+      k->cap = cap;
+    }
+    slot = k->n;
+    k->args[k->n++] = x;
+  }
+  orb_expr *o = orb_expr_new(c->b->a, ORB_E_OUTER, x->type, 0);
+  o->slot = slot;
+  o->pos = pos;
+  *out = o;
+  return ORB_OK;
+}
+
 orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int pos, orb_expr **out, orb_err *e) {
   const oql_scope_col *found = NULL;
   bool qual_seen = false;
@@ -21,6 +50,15 @@ orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int p
     if (found && found->gid != sc->gid)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", pos, "column reference \"%s\" is ambiguous", name);
     found = sc;
+  }
+  if (!found && c->corr && c->corr->outer) {
+    orb_err oe;
+    orb_err_clear(&oe);
+    if (outer_column(c, qual, name, pos, out, &oe) == ORB_OK) return ORB_OK;
+    if (oe.code != ORB_ERR_UNDEFINED) {   /* found outside but unusable: that error */
+      if (e) *e = oe;
+      return oe.code;
+    }
   }
   if (!found) {
     if (qual && !qual_seen)

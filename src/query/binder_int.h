@@ -39,10 +39,20 @@ typedef struct oql_scope {
   int n, cap;
 } oql_scope;
 
+/* A subquery in an expression that refers to columns of the query around it
+** (a correlated subquery): the outer expressions it uses become the
+** ORB_E_SUBLINK node's extra arguments, read inside as ORB_E_OUTER slots. */
+typedef struct oql_corr {
+  struct oql_selctx *outer;      /* the query block the subquery sits in */
+  orb_expr **args;               /* outer expressions, in ORB_E_OUTER slot order (arena) */
+  int n, cap;
+} oql_corr;
+
 /* State of one SELECT being bound. */
 typedef struct oql_selctx {
   oql_binder *b;
   oql_scope scope;
+  oql_corr *corr;                /* set in a subquery of an expression: where outer columns resolve */
   int ngids;
   const char **gid_names;        /* gid -> column name, for messages */
   int gid_cap;

@@ -115,6 +115,7 @@ orb_status oql_bind(oql_binder *b, const void *ast, oql_bstmt *out, orb_err *e) 
   out->ndeps = b->ndeps;
   out->sublinks = b->sublinks;
   out->sublink_kind = b->sublink_kind;
+  out->sublink_correlated = b->sublink_correlated;
   out->nsublinks = b->nsublinks;
   return st;
 }

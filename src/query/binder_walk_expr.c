@@ -125,15 +125,20 @@ static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
   return oql_b_call(c, x->name, args, x->nlist, x->distinct, x->star, x->pos, out, e);
 }
 
-/* Plan an uncorrelated subquery used in an expression; it runs once per
-** execution, before the statement (session.c), and ORB_E_SUBLINK reads it. */
+/* Plan a subquery used in an expression.  Uncorrelated, it runs once per
+** execution, before the statement (session.c), and ORB_E_SUBLINK reads its
+** result; correlated (it names columns of c), the SUBLINK node carries those
+** columns as extra arguments and runs the plan for each row (exec layer). */
 static orb_status walk_sublink(oql_selctx *c, const oql_expr_ast *x, int kind, orb_expr *tested, orb_expr **out,
                                orb_err *e) {
   oql_binder *b = c->b;
   oql_op *root;
   int nvis;
   const char **names;
+  oql_corr corr = {c, NULL, 0, 0}, *was = b->corr;
+  b->corr = &corr;
   orb_status st = oql_walk_query(b, x->sub, &root, &nvis, &names, e);
+  b->corr = was;
   if (st != ORB_OK) return st;
   if (kind != 1 && nvis != 1) {
     oql_op_destroy(root);   /* not registered yet: nobody else frees it */
@@ -144,23 +149,32 @@ static orb_status walk_sublink(oql_selctx *c, const oql_expr_ast *x, int kind, o
     int cap = b->sublink_cap ? b->sublink_cap * 2 : 4;
     oql_op **nv = orb_arena_alloc(b->a, sizeof(oql_op *) * (size_t)cap);
     uint8_t *nk = orb_arena_alloc(b->a, (size_t)cap);
+    bool *nc = orb_arena_alloc(b->a, sizeof(bool) * (size_t)cap);
     if (b->nsublinks) {
       memcpy(nv, b->sublinks, sizeof(oql_op *) * (size_t)b->nsublinks);
       memcpy(nk, b->sublink_kind, (size_t)b->nsublinks);
+      memcpy(nc, b->sublink_correlated, sizeof(bool) * (size_t)b->nsublinks);
     }
     b->sublinks = nv;
     b->sublink_kind = nk;
+    b->sublink_correlated = nc;
     b->sublink_cap = cap;
   }
   int slot = b->nsublinks++;
   b->sublinks[slot] = root;
   b->sublink_kind[slot] = (uint8_t)kind;
+  b->sublink_correlated[slot] = corr.n > 0;
   orb_type t = kind == 1 ? orb_type_make(ORB_T_BOOL) : root->types[0];
   if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
-  orb_expr *s = orb_expr_new(b->a, ORB_E_SUBLINK, kind == 0 ? t : orb_type_make(ORB_T_BOOL), kind == 2 ? 1 : 0);
+  int first = kind == 2 ? 1 : 0;
+  orb_expr *s = orb_expr_new(b->a, ORB_E_SUBLINK, kind == 0 ? t : orb_type_make(ORB_T_BOOL), first + corr.n);
   s->op = (uint8_t)kind;
   s->slot = slot;
   s->pos = x->pos;
+  if (corr.n) {
+    s->flags |= ORB_EF_CORRELATED;
+    for (int i = 0; i < corr.n; i++) s->args[first + i] = corr.args[i];
+  }
   if (kind == 2) {
     /* the tested value meets the subquery's column type, as in x IN (list) */
     if ((st = oql_coerce(b, &tested, t, e)) != ORB_OK) return st;

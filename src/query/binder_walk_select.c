@@ -285,6 +285,7 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
                              orb_err *e) {
   oql_selctx c;
   oql_selctx_init(&c, b);
+  c.corr = b->corr;   /* a subquery of an expression sees the columns around it */
   oql_select_parts p;
   memset(&p, 0, sizeof p);
   oql_select_items_init(&p.items);

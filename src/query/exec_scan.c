@@ -75,7 +75,7 @@ static void scan_destroy(oql_op *op) {
 static void scan_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   const scan_op *s = (const scan_op *)op;
   orb_buf_printf(head, " on %s", s->t->name);
-  orb_eval_ctx ctx = {NULL, NULL, 0, 0, NULL, 0};
+  orb_eval_ctx ctx = {.arena = NULL};
   orb_scan_req req = {s->proj, s->nproj, s->pred, &ctx, NULL};
   orb_buf tx = ORB_BUF_INIT;
   orb_table_explain(s->t, &req, &tx);

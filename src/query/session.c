@@ -211,6 +211,8 @@ struct oql_stmt {
   oql_op *xroot;            /* row source of the current execution */
   bool xroot_open;
   int state;
+  struct corr_run *corr;    /* runtimes of correlated subqueries, by sublink slot */
+  int ncorr;
   bool gated;               /* inside the database gate (a read outside a transaction) */
   bool has_snap;            /* snap is registered with the database */
   orb_snapshot snap;        /* what a reading statement sees */
@@ -221,7 +223,10 @@ struct oql_stmt {
   char tag[64];
 };
 
+static void free_corr_runs(oql_stmt *st);
+
 static void unbind(oql_stmt *st) {
+  free_corr_runs(st);
   free(st->b.copy_out);
   for (int k = 0; k < st->b.nsublinks; k++) oql_op_destroy(st->b.sublinks[k]);
   if (st->b.root) oql_op_destroy(st->b.root);
@@ -434,44 +439,111 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
   }
 }
 
-/* Run the statement's uncorrelated subqueries (binder.h: sublinks) and keep
-** their rows in the execution arena for ORB_E_SUBLINK. */
+/* Run subquery op to the end (EXISTS: to its first row) and keep its first
+** column in res, values copied into arena. */
+static orb_status collect_sublink(oql_op *op, int kind, oql_rt *rt, orb_arena *arena, orb_sublink_result *res,
+                                  orb_err *e) {
+  memset(res, 0, sizeof *res);
+  orb_status rc = oql_op_open(op, rt, e);
+  size_t cap = 0;
+  while (rc == ORB_OK) {
+    const orb_value *row;
+    orb_arena_reset(&rt->tmp);
+    if ((rc = oql_op_next(op, rt, &row, e)) != ORB_OK || !row) break;
+    if (kind == 0 && res->nrows == 1) {
+      rc = orb_err_setx(e, ORB_ERR_CONSTRAINT, "21000", 0, "more than one row returned by a subquery used as an expression");
+      break;
+    }
+    if (kind == 1) {   /* EXISTS: one row answers it */
+      res->nrows = 1;
+      break;
+    }
+    if ((size_t)res->nrows == cap) {
+      cap = cap ? cap * 2 : 16;
+      orb_value *nv = orb_arena_alloc(arena, sizeof(orb_value) * cap);
+      if (res->nrows) memcpy(nv, res->rows, sizeof(orb_value) * (size_t)res->nrows);
+      res->rows = nv;
+    }
+    res->rows[res->nrows++] = orb_value_copy(&row[0], arena);
+    res->any_null |= row[0].isnull != 0;
+  }
+  oql_op_close(op, rt);
+  return rc;
+}
+
+/* A correlated subquery's own runtime (its operators must not share the
+** statement's per-row arena, which the expression that runs it is using)
+** and the result of its latest run. */
+typedef struct corr_run {
+  oql_rt rt;
+  orb_arena res_arena;
+  orb_sublink_result res;
+  bool init;
+} corr_run;
+
+static void free_corr_runs(oql_stmt *st) {
+  for (int k = 0; k < st->ncorr; k++)
+    if (st->corr[k].init) {
+      oql_rt_free(&st->corr[k].rt);
+      orb_arena_free(&st->corr[k].res_arena);
+    }
+  orb_free(st->corr);
+  st->corr = NULL;
+  st->ncorr = 0;
+}
+
+/* orb_eval_ctx.run_sublink: run correlated subquery `slot` with these outer values. */
+static orb_status run_correlated(void *env, int slot, const orb_value *outer, int nouter,
+                                 const orb_sublink_result **res, orb_err *e) {
+  oql_stmt *st = env;
+  if (slot < 0 || slot >= st->b.nsublinks || !st->b.sublink_correlated[slot])
+    return orb_err_set(e, ORB_ERR_INTERNAL, "subquery %d is not correlated", slot);
+  if (st->ncorr < st->b.nsublinks) {
+    free_corr_runs(st);
+    st->corr = orb_calloc((size_t)st->b.nsublinks, sizeof *st->corr);
+    st->ncorr = st->b.nsublinks;
+  }
+  corr_run *cr = &st->corr[slot];
+  if (!cr->init) {
+    oql_rt_init(&cr->rt, st->sess->db);
+    orb_arena_init(&cr->res_arena, 4096);
+    cr->init = true;
+  }
+  oql_rt *r = &cr->rt;
+  orb_arena *tmp = r->ctx.arena;
+  r->ctx = st->rt.ctx;   /* parameters, now(), other subqueries' results, this callback */
+  r->ctx.arena = tmp;
+  r->ctx.outer = outer;
+  r->ctx.nouter = nouter;
+  r->ws = st->rt.ws;
+  r->snap = st->rt.snap;
+  r->interrupt = st->rt.interrupt;
+  r->deadline_ns = st->rt.deadline_ns;
+  r->mem_limit = st->rt.mem_limit;
+  r->nmem = 0;
+  orb_arena_reset(&cr->res_arena);
+  orb_status rc = collect_sublink(st->b.sublinks[slot], st->b.sublink_kind[slot], r, &cr->res_arena, &cr->res, e);
+  *res = &cr->res;
+  return rc;
+}
+
+/* Run the statement's uncorrelated subqueries (binder.h: sublinks) once and
+** keep their rows in the execution arena for ORB_E_SUBLINK; correlated ones
+** run per row through run_correlated. */
 static orb_status run_sublinks(oql_stmt *st, orb_err *e) {
   st->rt.ctx.sublinks = NULL;
   st->rt.ctx.nsublinks = 0;
+  st->rt.ctx.run_sublink = run_correlated;
+  st->rt.ctx.sublink_env = st;
   if (!st->b.nsublinks) return ORB_OK;
   orb_sublink_result *res = orb_arena_zalloc(&st->xarena, sizeof *res * (size_t)st->b.nsublinks);
+  st->rt.ctx.sublinks = res;   /* filled in order: a subquery may use those bound inside it */
+  st->rt.ctx.nsublinks = st->b.nsublinks;
   for (int k = 0; k < st->b.nsublinks; k++) {
-    oql_op *op = st->b.sublinks[k];
-    int kind = st->b.sublink_kind[k];
-    orb_status rc = oql_op_open(op, &st->rt, e);
-    size_t cap = 0;
-    while (rc == ORB_OK) {
-      const orb_value *row;
-      orb_arena_reset(&st->rt.tmp);
-      if ((rc = oql_op_next(op, &st->rt, &row, e)) != ORB_OK || !row) break;
-      if (kind == 0 && res[k].nrows == 1) {
-        rc = orb_err_setx(e, ORB_ERR_CONSTRAINT, "21000", 0, "more than one row returned by a subquery used as an expression");
-        break;
-      }
-      if (kind == 1) {   /* EXISTS: one row answers it */
-        res[k].nrows = 1;
-        break;
-      }
-      if ((size_t)res[k].nrows == cap) {
-        cap = cap ? cap * 2 : 16;
-        orb_value *nv = orb_arena_alloc(&st->xarena, sizeof(orb_value) * cap);
-        if (res[k].nrows) memcpy(nv, res[k].rows, sizeof(orb_value) * (size_t)res[k].nrows);
-        res[k].rows = nv;
-      }
-      res[k].rows[res[k].nrows++] = orb_value_copy(&row[0], &st->xarena);
-      res[k].any_null |= row[0].isnull != 0;
-    }
-    oql_op_close(op, &st->rt);
+    if (st->b.sublink_correlated[k]) continue;
+    orb_status rc = collect_sublink(st->b.sublinks[k], st->b.sublink_kind[k], &st->rt, &st->xarena, &res[k], e);
     if (rc != ORB_OK) return rc;
   }
-  st->rt.ctx.sublinks = res;
-  st->rt.ctx.nsublinks = st->b.nsublinks;
   return ORB_OK;
 }
 
