@@ -7,9 +7,20 @@
 
 #include "types/datetime.h"
 
+/* PostgreSQL's object-identifier and internal name types, which catalog
+** queries cast to: object ids are bigints here, names text. */
+static const char *catalog_type_alias(const char *name) {
+  static const char *const oid_types[] = {"oid", "regclass", "regtype", "regproc", "regprocedure",
+                                          "regnamespace", "regrole", "regoper", "regconfig"};
+  for (size_t i = 0; i < sizeof oid_types / sizeof oid_types[0]; i++)
+    if (strcmp(name, oid_types[i]) == 0) return "bigint";
+  if (strcmp(name, "name") == 0 || strcmp(name, "\"char\"") == 0) return "text";
+  return name;
+}
+
 orb_status oql_walk_type(oql_binder *b, const oql_typename *tn, orb_type *out, orb_err *e) {
   (void)b;
-  orb_status st = orb_type_from_name(tn->name, tn->mods, tn->nmods, out, e);
+  orb_status st = orb_type_from_name(catalog_type_alias(tn->name), tn->mods, tn->nmods, out, e);
   if (st != ORB_OK && !e->pos) e->pos = tn->pos;
   return st;
 }

@@ -51,6 +51,12 @@ orb_status oql_p_typename(oql_parser *p, oql_typename *out) {
   if (k->kind != OQL_T_IDENT && k->kind != OQL_T_QIDENT) return oql_p_syntax(p);
   const char *w = k->text;
   oql_p_advance(p);
+  if (strcmp(w, "pg_catalog") == 0 && oql_p_accept_op(p, ".")) {   /* pg_catalog.int4, pg_catalog.regtype */
+    k = oql_p_tok(p);
+    if (k->kind != OQL_T_IDENT && k->kind != OQL_T_QIDENT) return oql_p_syntax(p);
+    w = k->text;
+    oql_p_advance(p);
+  }
   orb_status st = ORB_OK;
   if (strcmp(w, "double") == 0) {
     oql_p_accept(p, "precision");   /* OrbitQL also accepts DOUBLE alone */
