@@ -86,26 +86,35 @@ static bool key_differs(const orb_schema *s, const orb_value *a, const orb_value
 /* --- writes -------------------------------------------------------------- */
 
 orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e) {
-  orb_status st;
+  orb_status st = ORB_OK;
   for (int i = 0; i < n; i++)
     if ((st = check_row(t, rows[i], e)) != ORB_OK) return st;
   hot_tier *h = hot_of(t->hot);
   wset_mark m = wset_mark_get(ws);
-  /* the key probes of a batch miss the cache: start them all before the inserts */
-  if (hot_has_pk(h))
-    for (int i = 0; i < n; i++) hot_index_prefetch(h, rows[i]);
+  /* the key probes of a batch miss the cache: start them all before the
+  ** inserts, keeping each key's hash for the probe and the index entry */
+  uint64_t hbuf[64], *hashes = NULL;
+  if (hot_has_pk(h)) {
+    hashes = n <= 64 ? hbuf : orb_malloc(sizeof(uint64_t) * (size_t)n);
+    for (int i = 0; i < n; i++) hashes[i] = hot_index_prefetch(h, rows[i]);
+  }
   for (int i = 0; i < n; i++) {
     uint64_t other;
     bool taken = false;
     /* earlier rows of this batch are already in the index */
-    st = hot_key_taken(h, ws, rows[i], UINT64_MAX, &taken, &other, e);
-    if (st == ORB_OK) st = taken ? duplicate_key(t, rows[i], e) : hot_insert_one(h, ws, rows[i], -1, NULL, e);
+    if (hashes) {
+      st = hot_key_taken_hashed(h, ws, rows[i], hashes[i], &taken, &other, e);
+      if (st == ORB_OK) st = taken ? duplicate_key(t, rows[i], e) : hot_insert_hashed(h, ws, rows[i], hashes[i], e);
+    } else {
+      st = hot_insert_one(h, ws, rows[i], -1, NULL, e);
+    }
     if (st != ORB_OK) {
       wset_rollback_to(ws, m);
-      return st;
+      break;
     }
   }
-  return ORB_OK;
+  if (hashes != hbuf) orb_free(hashes);
+  return st;
 }
 
 orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators, const orb_value *const *rows, int n,

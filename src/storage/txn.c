@@ -93,7 +93,8 @@ void db_gate_leave(orb_db *db, bool exclusive) {
   pthread_mutex_lock(&db->gate_mu);
   if (exclusive) db->gate_writer = false;
   else db->gate_readers--;
-  pthread_cond_broadcast(&db->gate_cv);
+  /* only DDL waits for readers to leave; everyone waits for DDL */
+  if (exclusive || (db->gate_readers == 0 && db->gate_writers_waiting)) pthread_cond_broadcast(&db->gate_cv);
   pthread_mutex_unlock(&db->gate_mu);
 }
 void orb_db_gate_leave(orb_db *db) { db_gate_leave(db, false); }

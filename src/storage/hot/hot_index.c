@@ -26,10 +26,16 @@ uint64_t hot_key_hash_row(const hot_tier *h, const orb_value *row) {
   return x;
 }
 
-void hot_index_prefetch(const hot_tier *h, const orb_value *row) { orb_hmap_prefetch(&h->pk, hot_key_hash_row(h, row)); }
+uint64_t hot_index_prefetch(const hot_tier *h, const orb_value *row) {
+  uint64_t x = hot_key_hash_row(h, row);
+  orb_hmap_prefetch(&h->pk, x);
+  return x;
+}
+
+void hot_index_add_hashed(hot_tier *h, uint64_t rowid, uint64_t hash) { orb_hmap_put(&h->pk, hash, rid_val(rowid)); }
 
 void hot_index_add(hot_tier *h, uint64_t rowid, const orb_value *row) {
-  orb_hmap_put(&h->pk, hot_key_hash_row(h, row), rid_val(rowid));
+  hot_index_add_hashed(h, rowid, hot_key_hash_row(h, row));
 }
 
 void hot_index_remove(hot_tier *h, uint64_t rowid, const orb_value *row) {
@@ -88,10 +94,12 @@ bool hot_pk_find(const hot_tier *h, const orb_value *key, const orb_snapshot *sn
 ** another transaction (then ORB_ERR_WAIT).  Chains whose newest version is
 ** deleted (by a committed transaction or by ws itself) hold no key. */
 static orb_status find_for_write(const hot_tier *h, orb_wset *ws, const orb_value *key, bool key_is_row, uint64_t self,
-                                 bool *found, uint64_t *rowid, orb_err *e) {
+                                 const uint64_t *known_hash, bool *found, uint64_t *rowid, orb_err *e) {
   *found = false;
   uint64_t x = KEY_SEED;
-  if (key_is_row) {
+  if (known_hash) {
+    x = *known_hash;
+  } else if (key_is_row) {
     for (int i = 0; i < h->npk; i++) {
       const orb_value *v = &key[h->pkcols[i]];
       if (v->isnull) return ORB_OK;
@@ -122,10 +130,18 @@ orb_status hot_key_taken(const hot_tier *h, orb_wset *ws, const orb_value *row, 
     *taken = false;
     return ORB_OK;
   }
-  return find_for_write(h, ws, row, true, self, taken, rowid, e);
+  return find_for_write(h, ws, row, true, self, NULL, taken, rowid, e);
+}
+
+orb_status hot_key_taken_hashed(const hot_tier *h, orb_wset *ws, const orb_value *row, uint64_t hash, bool *taken,
+                                uint64_t *rowid, orb_err *e) {
+  *taken = false;
+  for (int i = 0; i < h->npk; i++)
+    if (row[h->pkcols[i]].isnull) return ORB_OK;
+  return find_for_write(h, ws, row, true, UINT64_MAX, &hash, taken, rowid, e);
 }
 
 orb_status hot_pk_find_write(const hot_tier *h, orb_wset *ws, const orb_value *key, bool *found, uint64_t *rowid,
                              orb_err *e) {
-  return find_for_write(h, ws, key, false, UINT64_MAX, found, rowid, e);
+  return find_for_write(h, ws, key, false, UINT64_MAX, NULL, found, rowid, e);
 }

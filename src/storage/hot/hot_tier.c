@@ -123,8 +123,9 @@ static void redo_row(orb_wset *ws, hot_tier *h, int op, uint64_t rowid, const or
   if (row) rowcodec_put(&ws->redo, &h->schema, row, NULL);
 }
 
-/* A new chain at rowid: the slot, the index, statistics. */
-static void place(hot_tier *h, uint64_t rowid, orb_value *row) {
+/* A new chain at rowid: the slot, the index (hash of its key: given, or
+** computed when NULL), statistics. */
+static void place_hashed(hot_tier *h, uint64_t rowid, orb_value *row, const uint64_t *hash) {
   if (rowid >= h->cap) h->rows = orb_grow(h->rows, &h->cap, (size_t)rowid + 1, sizeof *h->rows);
   if (rowid >= h->nslots) {
     memset(&h->rows[h->nslots], 0, sizeof *h->rows * (size_t)(rowid - h->nslots));
@@ -132,9 +133,14 @@ static void place(hot_tier *h, uint64_t rowid, orb_value *row) {
   }
   h->rows[rowid] = row;
   h->bytes += (int64_t)hot_row_size(&h->schema, row);
-  if (h->npk) hot_index_add(h, rowid, row);
+  if (h->npk) {
+    if (hash) hot_index_add_hashed(h, rowid, *hash);
+    else hot_index_add(h, rowid, row);
+  }
   hot_stats_add(h, row);
 }
+
+static void place(hot_tier *h, uint64_t rowid, orb_value *row) { place_hashed(h, rowid, row, NULL); }
 
 /* A newer version in front of the chain at rowid. */
 static void push_version(hot_tier *h, uint64_t rowid, orb_value *row) {
@@ -162,7 +168,8 @@ void hot_drop_chain(hot_tier *h, uint64_t rowid) {
 
 static bool writing(const orb_wset *ws) { return ws && !ws->replay; }
 
-orb_status hot_adopt_row(hot_tier *h, orb_wset *ws, orb_value *row, int64_t at, uint64_t *out_rowid, orb_err *e) {
+static orb_status adopt(hot_tier *h, orb_wset *ws, orb_value *row, int64_t at, const uint64_t *hash, uint64_t *out_rowid,
+                        orb_err *e) {
   uint64_t rowid = at >= 0 ? (uint64_t)at : h->nslots;
   if (rowid >= HOT_MAX_ROWID) {
     hot_row_free(row);
@@ -174,7 +181,7 @@ orb_status hot_adopt_row(hot_tier *h, orb_wset *ws, orb_value *row, int64_t at, 
     return orb_err_set(e, ORB_ERR_CORRUPT, "row %llu of table %u is inserted twice", (unsigned long long)rowid,
                        h->table_id);
   }
-  place(h, rowid, row);
+  place_hashed(h, rowid, row, hash);
   if (writing(ws)) {   /* invisible to others until the commit stamps it */
     hot_ver_of(row)->xmin = ws->xid;
     h->pending++;
@@ -188,9 +195,17 @@ orb_status hot_adopt_row(hot_tier *h, orb_wset *ws, orb_value *row, int64_t at, 
   return ORB_OK;
 }
 
+orb_status hot_adopt_row(hot_tier *h, orb_wset *ws, orb_value *row, int64_t at, uint64_t *out_rowid, orb_err *e) {
+  return adopt(h, ws, row, at, NULL, out_rowid, e);
+}
+
 orb_status hot_insert_one(hot_tier *h, orb_wset *ws, const orb_value *vals, int64_t at, uint64_t *out_rowid,
                           orb_err *e) {
-  return hot_adopt_row(h, ws, hot_row_build(&h->schema, vals), at, out_rowid, e);
+  return adopt(h, ws, hot_row_build(&h->schema, vals), at, NULL, out_rowid, e);
+}
+
+orb_status hot_insert_hashed(hot_tier *h, orb_wset *ws, const orb_value *vals, uint64_t hash, orb_err *e) {
+  return adopt(h, ws, hot_row_build(&h->schema, vals), -1, &hash, NULL, e);
 }
 
 orb_status hot_delete_one(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_err *e) {
