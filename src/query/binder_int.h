@@ -235,6 +235,11 @@ orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, 
 bool oql_is_catalog_table(const char *name);
 orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,
                             int ncolnames, int pos, oql_from **out, orb_err *e);
+/* information_schema.schemata / tables / columns (binder_infoschema.c);
+** name without the schema. */
+bool oql_is_infoschema_table(const char *name);
+orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,
+                               int ncolnames, int pos, oql_from **out, orb_err *e);
 /* The bound DEFAULT expression of column col of t (NULL constant when it has none). */
 orb_status oql_column_default(oql_binder *b, orb_table *t, int col, orb_expr **out, orb_err *e);
 

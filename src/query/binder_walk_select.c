@@ -100,6 +100,8 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     const char *bare = strncmp(f->name, "pg_catalog.", 11) == 0 ? f->name + 11 : f->name;
     if (oql_is_catalog_table(bare) && (bare != f->name || !orb_db_table(b->db, f->name)))
       return oql_from_catalog(c, bare, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
+    if (strncmp(f->name, "information_schema.", 19) == 0)
+      return oql_from_infoschema(c, f->name + 19, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if ((st = oql_binder_table(b, f->name, f->pos, &t, e)) != ORB_OK) return st;
     *out = oql_from_table(c, t, f->alias);
     return ORB_OK;

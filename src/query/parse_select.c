@@ -126,11 +126,12 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
   if (oql_p_is_op(p, ".")) {
     /* schema-qualified: the default schema, or pg_catalog's emulated tables */
     oql_p_advance(p);
-    bool catalog = strcmp(name, "pg_catalog") == 0;
-    if (!catalog && strcmp(name, "public") != 0 && strcmp(name, "main") != 0)
+    bool catalog = strcmp(name, "pg_catalog") == 0, info = strcmp(name, "information_schema") == 0;
+    if (!catalog && !info && strcmp(name, "public") != 0 && strcmp(name, "main") != 0)
       return orb_err_setx(p->e, ORB_ERR_UNDEFINED, "3F000", pos, "schema \"%s\" does not exist", name);
     if ((st = oql_p_ident(p, &name, &pos)) != ORB_OK) return st;
     if (catalog) name = orb_arena_sprintf(p->a, "pg_catalog.%s", name);
+    if (info) name = orb_arena_sprintf(p->a, "information_schema.%s", name);
   }
   f->name = name;
   if (oql_p_is_op(p, "(")) {

@@ -1,0 +1,155 @@
+/* query/binder_infoschema.c — the SQL standard's information_schema views
+** tools and ORMs read to learn a database's tables and columns, made at bind
+** time from Orbit's catalog as VALUES lists (like binder_catalog.c's
+** pg_catalog tables): information_schema.schemata, .tables, .columns, with
+** PostgreSQL's spelling of type names and of YES/NO. */
+#include "query/binder_int.h"
+
+#include <string.h>
+
+static orb_expr *int_or_null(oql_binder *b, int64_t v, bool null, int pos) {
+  if (null) return oql_mk_const(b, orb_null(ORB_T_INT64), orb_type_make(ORB_T_INT64), pos);
+  return oql_mk_const(b, orb_int(ORB_T_INT64, v), orb_type_make(ORB_T_INT64), pos);
+}
+
+static orb_expr *text_or_null(oql_binder *b, const char *s, int pos) {
+  if (!s) return oql_mk_const(b, orb_null(ORB_T_TEXT), orb_type_make(ORB_T_TEXT), pos);
+  size_t n = strlen(s);
+  return oql_mk_const(b, orb_text(orb_arena_strndup(b->a, s, n), n), orb_type_make(ORB_T_TEXT), pos);
+}
+
+/* The database's name, as information_schema's *_catalog columns give it. */
+static const char *catalog_name(oql_binder *b) {
+  const char *path = orb_db_path(b->db), *slash = strrchr(path, '/');
+  return slash && slash[1] ? slash + 1 : path;
+}
+
+/* data_type and udt_name of a column type, as PostgreSQL names them. */
+static void type_names(orb_type t, const char **data_type, const char **udt) {
+  switch ((orb_type_id)t.id) {
+  case ORB_T_BOOL: *data_type = "boolean", *udt = "bool"; return;
+  case ORB_T_INT16: *data_type = "smallint", *udt = "int2"; return;
+  case ORB_T_INT32: *data_type = "integer", *udt = "int4"; return;
+  case ORB_T_INT64: *data_type = "bigint", *udt = "int8"; return;
+  case ORB_T_FLOAT32: *data_type = "real", *udt = "float4"; return;
+  case ORB_T_FLOAT64: *data_type = "double precision", *udt = "float8"; return;
+  case ORB_T_DECIMAL: *data_type = "numeric", *udt = "numeric"; return;
+  case ORB_T_TEXT:
+    if (t.maxlen) *data_type = "character varying", *udt = "varchar";
+    else *data_type = "text", *udt = "text";
+    return;
+  case ORB_T_BYTEA: *data_type = "bytea", *udt = "bytea"; return;
+  case ORB_T_DATE: *data_type = "date", *udt = "date"; return;
+  case ORB_T_TIME: *data_type = "time without time zone", *udt = "time"; return;
+  case ORB_T_TIMESTAMP: *data_type = "timestamp without time zone", *udt = "timestamp"; return;
+  case ORB_T_TIMESTAMPTZ: *data_type = "timestamp with time zone", *udt = "timestamptz"; return;
+  case ORB_T_UUID: *data_type = "uuid", *udt = "uuid"; return;
+  case ORB_T_INTERVAL: *data_type = "interval", *udt = "interval"; return;
+  default: *data_type = "USER-DEFINED", *udt = "unknown"; return;
+  }
+}
+
+static bool is_key_col(const orb_schema *s, int col) {
+  for (int i = 0; i < s->npk; i++)
+    if (s->pk[i] == s->cols[col].field_id) return true;
+  return false;
+}
+
+static const char *const schemata_cols[] = {"catalog_name", "schema_name", "schema_owner"};
+static const char *const tables_cols[] = {"table_catalog", "table_schema", "table_name", "table_type",
+                                          "is_insertable_into"};
+static const char *const columns_cols[] = {
+    "table_catalog",      "table_schema",      "table_name",        "column_name",
+    "ordinal_position",   "column_default",    "is_nullable",       "data_type",
+    "character_maximum_length", "numeric_precision", "numeric_precision_radix", "numeric_scale",
+    "datetime_precision", "udt_catalog",       "udt_schema",        "udt_name",
+    "is_identity",        "is_generated",      "is_updatable"};
+#define NCOLUMNS_COLS ((int)(sizeof columns_cols / sizeof columns_cols[0]))
+
+bool oql_is_infoschema_table(const char *name) {
+  return strcmp(name, "schemata") == 0 || strcmp(name, "tables") == 0 || strcmp(name, "columns") == 0;
+}
+
+/* One row of information_schema.columns. */
+static orb_expr **column_row(oql_binder *b, const char *cat, const orb_table *t, int i, int pos) {
+  const orb_column *col = &t->schema.cols[i];
+  const char *dt, *udt;
+  type_names(col->type, &dt, &udt);
+  orb_type_id id = (orb_type_id)col->type.id;
+  bool integer = id == ORB_T_INT16 || id == ORB_T_INT32 || id == ORB_T_INT64;
+  bool floating = id == ORB_T_FLOAT32 || id == ORB_T_FLOAT64;
+  int64_t prec = id == ORB_T_INT16 ? 16 : id == ORB_T_INT32 ? 32 : id == ORB_T_INT64 ? 64 : id == ORB_T_FLOAT32 ? 24
+               : id == ORB_T_FLOAT64 ? 53 : col->type.precision;
+  bool timelike = id == ORB_T_DATE || id == ORB_T_TIME || id == ORB_T_TIMESTAMP || id == ORB_T_TIMESTAMPTZ ||
+                  id == ORB_T_INTERVAL;
+  orb_expr **r = orb_arena_alloc(b->a, sizeof(orb_expr *) * NCOLUMNS_COLS);
+  r[0] = text_or_null(b, cat, pos);
+  r[1] = text_or_null(b, "public", pos);
+  r[2] = text_or_null(b, t->name, pos);
+  r[3] = text_or_null(b, col->name, pos);
+  r[4] = int_or_null(b, i + 1, false, pos);
+  r[5] = text_or_null(b, col->default_sql, pos);
+  r[6] = text_or_null(b, col->not_null || is_key_col(&t->schema, i) ? "NO" : "YES", pos);
+  r[7] = text_or_null(b, dt, pos);
+  r[8] = int_or_null(b, col->type.maxlen, !(id == ORB_T_TEXT && col->type.maxlen), pos);
+  r[9] = int_or_null(b, prec, !(integer || floating || id == ORB_T_DECIMAL), pos);
+  r[10] = int_or_null(b, id == ORB_T_DECIMAL ? 10 : 2, !(integer || floating || id == ORB_T_DECIMAL), pos);
+  r[11] = int_or_null(b, integer ? 0 : col->type.scale, !(integer || id == ORB_T_DECIMAL), pos);
+  r[12] = int_or_null(b, id == ORB_T_DATE ? 0 : 6, !timelike, pos);
+  r[13] = text_or_null(b, cat, pos);
+  r[14] = text_or_null(b, "pg_catalog", pos);
+  r[15] = text_or_null(b, udt, pos);
+  r[16] = text_or_null(b, "NO", pos);
+  r[17] = text_or_null(b, "NEVER", pos);
+  r[18] = text_or_null(b, "YES", pos);
+  return r;
+}
+
+orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,
+                               int ncolnames, int pos, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  const char *cat = catalog_name(b);
+  const char *const *cols;
+  int ncols, nrows = 0, ntables = orb_db_table_count(b->db);
+  orb_expr ***rows;
+  if (strcmp(name, "schemata") == 0) {
+    static const char *const schemas[] = {"information_schema", "pg_catalog", "public"};
+    cols = schemata_cols;
+    ncols = 3;
+    rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * 3);
+    for (int i = 0; i < 3; i++) {
+      orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * 3);
+      r[0] = text_or_null(b, cat, pos);
+      r[1] = text_or_null(b, schemas[i], pos);
+      r[2] = text_or_null(b, "orbit", pos);
+    }
+  } else if (strcmp(name, "tables") == 0) {
+    cols = tables_cols;
+    ncols = 5;
+    rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(ntables + 1));
+    for (int i = 0; i < ntables; i++) {
+      orb_table *t = orb_db_table_at(b->db, i);
+      orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * 5);
+      r[0] = text_or_null(b, cat, pos);
+      r[1] = text_or_null(b, "public", pos);
+      r[2] = text_or_null(b, t->name, pos);
+      r[3] = text_or_null(b, "BASE TABLE", pos);
+      r[4] = text_or_null(b, "YES", pos);
+    }
+  } else if (strcmp(name, "columns") == 0) {
+    cols = columns_cols;
+    ncols = NCOLUMNS_COLS;
+    int total = 0;
+    for (int i = 0; i < ntables; i++) total += orb_db_table_at(b->db, i)->schema.ncols;
+    rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(total + 1));
+    for (int i = 0; i < ntables; i++) {
+      orb_table *t = orb_db_table_at(b->db, i);
+      for (int k = 0; k < t->schema.ncols; k++) rows[nrows++] = column_row(b, cat, t, k, pos);
+    }
+  } else {
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"information_schema.%s\" does not exist", name);
+  }
+  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)ncols);
+  for (int i = 0; i < ncols; i++) names[i] = i < ncolnames && colnames[i] ? colnames[i] : cols[i];
+  return oql_from_values(c, rows, nrows, ncols, alias ? alias : name, names, ncols, pos, out, e);
+}
