@@ -119,6 +119,17 @@ static int find_setting(const char *name) {
   return -1;
 }
 
+/* The value of a setting every statement looks at; its index is found once. */
+static const char *setting_value(const oql_session *s, const char *name, atomic_int *index_cache) {
+  int i = atomic_load_explicit(index_cache, memory_order_relaxed);
+  if (i < 0) {   /* every thread finds the same index */
+    i = find_setting(name);
+    atomic_store_explicit(index_cache, i, memory_order_relaxed);
+  }
+  return s->values[i];
+}
+static atomic_int idx_timeout = -1, idx_mem = -1, idx_iso = -1;
+
 /* PostgreSQL's isolation level names, canonical (a constant), or NULL.
 ** READ UNCOMMITTED behaves as READ COMMITTED and SERIALIZABLE as
 ** REPEATABLE READ (snapshot isolation), as docs/transactions.md explains. */
@@ -211,6 +222,7 @@ struct oql_stmt {
   oql_op *xroot;            /* row source of the current execution */
   bool xroot_open;
   int state;
+  uint64_t catalog_version; /* orb_db_catalog_version when its tables were last found unchanged */
   struct corr_run *corr;    /* runtimes of correlated subqueries, by sublink slot */
   int ncorr;
   bool gated;               /* inside the database gate (a read outside a transaction) */
@@ -246,6 +258,7 @@ static void unbind(oql_stmt *st) {
 
 /* Parse and bind st->sql; (re)allocates parameter slots. */
 static orb_status compile(oql_stmt *st, const char *sql, const char **tail, bool *empty, orb_err *e) {
+  st->catalog_version = orb_db_catalog_version(st->sess->db);   /* read before binding: a later change is seen */
   oql_binder bd;
   oql_binder_init(&bd, st->sess->db, &st->arena, sql);
   orb_status rc = oql_compile(&bd, sql, tail, &st->b, empty, e);
@@ -302,11 +315,14 @@ orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const ch
 
 /* Whether the tables the statement was bound against are unchanged. */
 static bool deps_current(oql_stmt *st) {
+  uint64_t v = orb_db_catalog_version(st->sess->db);
+  if (v == st->catalog_version) return true;   /* no DDL since last checked */
   for (int i = 0; i < st->b.ndeps; i++) {
     const oql_dep *d = &st->b.deps[i];
     orb_table *t = orb_db_table(st->sess->db, d->name);
     if (!t || t->id != d->table_id || oql_schema_fingerprint(t) != d->fingerprint) return false;
   }
+  st->catalog_version = v;
   return true;
 }
 
@@ -561,7 +577,7 @@ static orb_status run_write(oql_stmt *st, orb_err *e) {
   oql_session *s = st->sess;
   orb_wset *ws = s->txn;
   bool own = !ws;
-  if (own) ws = orb_txn_begin(s->db, level_read_committed(s->values[find_setting("default_transaction_isolation")]));
+  if (own) ws = orb_txn_begin(s->db, level_read_committed(setting_value(s, "default_transaction_isolation", &idx_iso)));
   orb_wait_stop stop = {&s->interrupt, st->rt.deadline_ns};
   orb_status rc;
   for (;;) {
@@ -635,11 +651,11 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   /* a cancel request meant for an earlier statement does not stop this one */
   atomic_store(&s->interrupt, false);
   st->rt.interrupt = &s->interrupt;
-  int64_t tmo = timeout_ms(s->values[find_setting("statement_timeout")]);
+  int64_t tmo = timeout_ms(setting_value(s, "statement_timeout", &idx_timeout));
   struct timespec mono;
   clock_gettime(CLOCK_MONOTONIC, &mono);
   st->rt.deadline_ns = tmo ? (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec + tmo * 1000000LL : 0;
-  st->rt.mem_limit = mem_bytes(s->values[find_setting("statement_mem")]);
+  st->rt.mem_limit = mem_bytes(setting_value(s, "statement_mem", &idx_mem));
   st->rt.nmem = 0;
   st->rt.analyze = false;
   orb_status rc;

@@ -98,7 +98,11 @@ uint64_t orb_db_wal_syncs(orb_db *db) { return wal_sync_count(db->wal); }
 void orb_db_catalog_read_lock(orb_db *db) { pthread_rwlock_rdlock(&db->cat); }
 void orb_db_catalog_read_unlock(orb_db *db) { pthread_rwlock_unlock(&db->cat); }
 void db_catalog_lock(orb_db *db) { pthread_rwlock_wrlock(&db->cat); }
-void db_catalog_unlock(orb_db *db) { pthread_rwlock_unlock(&db->cat); }
+void db_catalog_unlock(orb_db *db) {
+  atomic_fetch_add(&db->catalog_version, 1);   /* every change of table definitions passes here */
+  pthread_rwlock_unlock(&db->cat);
+}
+uint64_t orb_db_catalog_version(orb_db *db) { return atomic_load(&db->catalog_version); }
 
 /* --- DDL --------------------------------------------------------------- */
 

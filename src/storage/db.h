@@ -52,6 +52,9 @@ void orb_db_snapshot_release(orb_db *db, const orb_snapshot *s);
 ** statement): does not wait for other sessions' open transactions, only for
 ** a DDL statement's brief change of the catalog. */
 void orb_db_catalog_read_lock(orb_db *db);
+/* A number that changes whenever a table is created, dropped, renamed or
+** altered (prepared statements skip re-checking their tables while it holds). */
+uint64_t orb_db_catalog_version(orb_db *db);
 void orb_db_catalog_read_unlock(orb_db *db);
 
 /* Tables by name (exact, names are folded by the parser) or by index 0..count-1 (name order). */

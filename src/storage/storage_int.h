@@ -44,6 +44,7 @@ struct orb_db {
   bool gate_writer;               /* DDL inside */
   int gate_writers_waiting;       /* DDL waiting: new readers wait behind it */
   pthread_rwlock_t cat;           /* the table list and schemas: binders read, DDL swaps briefly */
+  _Atomic uint64_t catalog_version; /* counts changes of table definitions */
   uint64_t cseq;                  /* commit sequence number of the last commit (under the latch) */
   pthread_mutex_t txmu;           /* the fields below */
   pthread_cond_t txdone;          /* broadcast when a transaction ends */
