@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* the two client messages are separated by the first NUL byte */
   const uint8_t *z = memchr(data, 0, size);
   size_t n1 = z ? (size_t)(z - data) : size;
-  scram_state *st = scram_begin(users, "alice");
+  scram_state *st = scram_begin(users, "alice", NULL);
   orb_buf out = ORB_BUF_INIT;
   if (scram_server_first(st, (const char *)data, n1, &out) && z) {
     orb_buf_reset(&out);

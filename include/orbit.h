@@ -156,6 +156,12 @@ void orbit_interrupt(orbit_db *db);
 int orbit_checkpoint(orbit_db *db);
 
 const char *orbit_version(void);
+/* The SCRAM-SHA-256 verifier of a role that may log in (CREATE ROLE ...
+** LOGIN PASSWORD '...'), for a server checking passwords; free() it.
+** NULL if there is no such role or it has no password. */
+char *orbit_role_secret(orbit_db *db, const char *role);
+/* How many roles may log in with a password. */
+int64_t orbit_login_roles(orbit_db *db);
 
 /* 1 if `sql` ends with a complete statement (a `;` outside quotes, comments
 ** and dollar-quoted strings), else 0.  For shells reading line by line. */

@@ -186,3 +186,10 @@ int orbit_checkpoint(orbit_db *db) {
 }
 
 const char *orbit_version(void) { return ORBIT_VERSION; }
+
+char *orbit_role_secret(orbit_db *db, const char *role) {
+  if (!db || !role) return NULL;
+  return oql_role_secret(db->sess, role);
+}
+
+int64_t orbit_login_roles(orbit_db *db) { return db ? oql_login_roles(db->sess) : 0; }

@@ -294,9 +294,12 @@ struct oql_stmt_ast {
   /* EXPLAIN [ANALYZE] inner */
   bool analyze;
   oql_stmt_ast *inner;
-  /* SET name = value / SET name TO value; SHOW name (SHOW TABLES is its own kind) */
+  /* SET name = value / SET name TO value; SHOW name (SHOW TABLES is its own kind);
+  ** CREATE/ALTER ROLE: setting = role, value = password (NULL: none given) */
   const char *setting;
   const char *value;
+  int role_login;            /* CREATE/ALTER ROLE: 1 LOGIN, 0 NOLOGIN, -1 not said */
+  bool role_password;        /* a PASSWORD clause was given (value may still be NULL: PASSWORD NULL) */
   oql_copy_ast copy;         /* COPY_FROM / COPY_TO */
 };
 

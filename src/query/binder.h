@@ -43,7 +43,10 @@ typedef enum oql_skind {
   OQL_S_VACUUM,     /* VACUUM / ANALYZE: accepted, nothing to do (see binder_stmt.c) */
   OQL_S_SAVEPOINT,  /* SAVEPOINT name (setting = name) */
   OQL_S_RELEASE,    /* RELEASE [SAVEPOINT] name */
-  OQL_S_ROLLBACK_TO /* ROLLBACK TO [SAVEPOINT] name */
+  OQL_S_ROLLBACK_TO, /* ROLLBACK TO [SAVEPOINT] name */
+  OQL_S_CREATE_ROLE, /* CREATE ROLE/USER: setting = name, value = password; role_login */
+  OQL_S_ALTER_ROLE,  /* ALTER ROLE/USER name [WITH] options */
+  OQL_S_DROP_ROLE    /* DROP ROLE/USER [IF EXISTS] names */
 } oql_skind;
 
 typedef enum oql_alter_kind {
@@ -90,8 +93,10 @@ struct oql_bstmt {
   /* EXPLAIN */
   bool analyze;
   oql_bstmt *inner;
-  /* SET / SHOW */
+  /* SET / SHOW; roles (setting = name, value = password) */
   const char *setting, *value;
+  int role_login;
+  bool role_password;
   /* COPY: FROM fills copy_cols (schema positions, ncopy of them); TO writes
   ** the ncopy columns of `root` under copy_names (no rows for the client) */
   int *copy_cols;
@@ -133,7 +138,13 @@ typedef struct oql_binder {
   bool *sublink_correlated;      /* runs per row (ORB_EF_CORRELATED), not once before the statement */
   int nsublinks, sublink_cap;
   struct oql_corr *corr;         /* while a subquery of an expression is bound (binder_int.h) */
+  bool system;                   /* an internal statement: may use the system tables (pg_authid) */
 } oql_binder;
+
+/* Orbit's own tables (roles: pg_authid): hidden from listings, and only
+** internal statements may read or change them. */
+#define OQL_ROLES_TABLE "pg_authid"
+bool oql_is_system_table(const char *name);
 
 struct oql_stmt_ast;   /* ast.h */
 

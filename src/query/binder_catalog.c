@@ -60,11 +60,13 @@ orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, 
   if (strcmp(name, "pg_class") == 0) {
     cols = class_cols;
     ncols = 6;
-    nrows = orb_db_table_count(b->db);
-    rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(nrows + 1));
-    for (int i = 0; i < nrows; i++) {
+    int ntables = orb_db_table_count(b->db);
+    nrows = 0;
+    rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(ntables + 1));
+    for (int i = 0; i < ntables; i++) {
       orb_table *t = orb_db_table_at(b->db, i);
-      orb_expr **r = rows[i] = orb_arena_alloc(b->a, sizeof(orb_expr *) * 6);
+      if (oql_is_system_table(t->name)) continue;
+      orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * 6);
       r[0] = int_const(b, 16384 + (int64_t)t->id, pos);
       r[1] = text_const(b, t->name, pos);
       r[2] = int_const(b, NS_PUBLIC, pos);

@@ -71,6 +71,8 @@ int oql_selctx_new_gid(oql_selctx *c, const char *name);
 void oql_binder_dep(oql_binder *b, orb_table *t);
 /* Table by name, with the PostgreSQL error (42P01) at pos. */
 orb_status oql_binder_table(oql_binder *b, const char *name, int pos, orb_table **out, orb_err *e);
+/* 42501 for a system table (binder.h) named by a user's statement. */
+orb_status oql_check_not_system(oql_binder *b, const char *name, int pos, orb_err *e);
 
 /* Whether e is an untyped literal or a parameter of unknown type. */
 bool oql_is_unknown(const orb_expr *x);

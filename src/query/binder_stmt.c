@@ -100,6 +100,17 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   case OQL_S_BEGIN:
     out->value = ast->value;   /* isolation level, or NULL */
     return ORB_OK;
+  case OQL_S_CREATE_ROLE:
+  case OQL_S_ALTER_ROLE:
+  case OQL_S_DROP_ROLE:   /* run by the session as statements on pg_authid (session_roles.c) */
+    out->setting = ast->setting;
+    out->value = ast->value;
+    out->role_login = ast->role_login;
+    out->role_password = ast->role_password;
+    out->drop_names = ast->names;
+    out->ndrop = ast->nnames;
+    out->if_exists = ast->if_exists;
+    return ORB_OK;
   case OQL_S_CHECKPOINT:
   case OQL_S_COMMIT:
   case OQL_S_ROLLBACK:

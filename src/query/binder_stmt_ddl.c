@@ -29,6 +29,7 @@ static orb_status walk_coldef(oql_binder *b, const oql_coldef_ast *cd, orb_type 
 
 static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
   const oql_create_ast *cr = &ast->create;
+  if (oql_check_not_system(b, cr->table, cr->table_pos, e) != ORB_OK) return e->code;
   out->table_name = cr->table;
   out->if_exists = cr->if_not_exists;
   out->writes = true;
@@ -228,6 +229,10 @@ orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, 
   case OQL_S_CREATE_TABLE_AS:
     return bind_create(b, ast, out, e);
   case OQL_S_DROP_TABLE:
+    for (int i = 0; i < ast->nnames; i++) {
+      orb_status st = oql_check_not_system(b, ast->names[i], ast->name_pos ? ast->name_pos[i] : 0, e);
+      if (st != ORB_OK) return st;
+    }
     out->table_name = ast->names[0];
     out->drop_names = ast->names;
     out->ndrop = ast->nnames;

@@ -43,7 +43,17 @@ void oql_binder_dep(oql_binder *b, orb_table *t) {
   b->deps[b->ndeps++] = (oql_dep){orb_arena_strdup(b->a, t->name), t->id, oql_schema_fingerprint(t)};
 }
 
+bool oql_is_system_table(const char *name) { return strcmp(name, OQL_ROLES_TABLE) == 0; }
+
+orb_status oql_check_not_system(oql_binder *b, const char *name, int pos, orb_err *e) {
+  if (!b->system && oql_is_system_table(name))
+    return orb_err_setx(e, ORB_ERR_MISUSE, "42501", pos, "permission denied for table %s", name);
+  return ORB_OK;
+}
+
 orb_status oql_binder_table(oql_binder *b, const char *name, int pos, orb_table **out, orb_err *e) {
+  orb_status st = oql_check_not_system(b, name, pos, e);
+  if (st != ORB_OK) return st;
   orb_table *t = orb_db_table(b->db, name);
   if (!t) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", name);
   oql_binder_dep(b, t);

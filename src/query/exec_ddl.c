@@ -165,6 +165,7 @@ void oql_show_tables(orb_db *db, orb_arena *xa, oql_op **rows) {
   int n = orb_db_table_count(db);
   for (int i = 0; i < n; i++) {
     orb_table *t = orb_db_table_at(db, i);
+    if (oql_is_system_table(t->name)) continue;
     orb_value v = orb_text(t->name, strlen(t->name));
     oql_rows_add(op, xa, &v);
   }

@@ -159,9 +159,73 @@ static orb_status p_coldef(oql_parser *p, oql_coldef_ast *c) {
   }
 }
 
+/* Role options after CREATE/ALTER ROLE name [WITH]: LOGIN, NOLOGIN,
+** PASSWORD 'x' / NULL; the attributes Orbit has no use for (SUPERUSER,
+** CREATEDB, ...) are accepted as PostgreSQL's scripts write them. */
+static orb_status p_role_options(oql_parser *p, oql_stmt_ast *s) {
+  static const char *const ignored[] = {"superuser", "nosuperuser", "createdb", "nocreatedb", "createrole",
+                                        "nocreaterole", "inherit", "noinherit", "replication", "noreplication",
+                                        "bypassrls", "nobypassrls"};
+  s->role_login = -1;
+  oql_p_accept(p, "with");
+  for (;;) {
+    if (oql_p_accept(p, "login")) s->role_login = 1;
+    else if (oql_p_accept(p, "nologin")) s->role_login = 0;
+    else if (oql_p_accept(p, "password")) {
+      s->role_password = true;
+      if (oql_p_accept(p, "null")) {
+        s->value = NULL;
+        continue;
+      }
+      if (oql_p_tok(p)->kind != OQL_T_STRING) return oql_p_syntax(p);
+      s->value = oql_p_tok(p)->text;
+      oql_p_advance(p);
+    } else if (oql_p_accept(p, "encrypted")) {
+      continue;   /* ENCRYPTED PASSWORD: stored hashed anyway */
+    } else {
+      bool known = false;
+      for (size_t i = 0; i < sizeof ignored / sizeof ignored[0] && !known; i++) known = oql_p_accept(p, ignored[i]);
+      if (!known) return ORB_OK;
+    }
+  }
+}
+
+static orb_status p_role(oql_parser *p, oql_stmt_ast *s, const char *verb) {
+  orb_status st;
+  bool user = oql_p_accept(p, "user");   /* CREATE USER = CREATE ROLE ... LOGIN */
+  if (!user) oql_p_advance(p);            /* ROLE */
+  if (verb[0] == 'd') {
+    s->kind = OQL_S_DROP_ROLE;
+    if (oql_p_accept(p, "if")) {
+      if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+      s->if_exists = true;
+    }
+    oql_plist l = {0}, lp = {0};
+    do {
+      const char *n;
+      int *pos = orb_arena_alloc(p->a, sizeof(int));
+      if ((st = oql_p_ident(p, &n, pos)) != ORB_OK) return st;
+      oql_plist_add(p, &l, (void *)n);
+      oql_plist_add(p, &lp, pos);
+    } while (oql_p_accept_op(p, ","));
+    s->nnames = l.n;
+    s->names = orb_arena_alloc(p->a, sizeof(char *) * (size_t)l.n);
+    s->name_pos = orb_arena_alloc(p->a, sizeof(int) * (size_t)l.n);
+    for (int i = 0; i < l.n; i++) s->names[i] = l.v[i], s->name_pos[i] = *(int *)lp.v[i];
+    return ORB_OK;
+  }
+  s->kind = verb[0] == 'c' ? OQL_S_CREATE_ROLE : OQL_S_ALTER_ROLE;
+  int pos;
+  if ((st = oql_p_ident(p, &s->setting, &pos)) != ORB_OK) return st;
+  if ((st = p_role_options(p, s)) != ORB_OK) return st;
+  if (user && s->kind == OQL_S_CREATE_ROLE && s->role_login < 0) s->role_login = 1;
+  return ORB_OK;
+}
+
 static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
   oql_create_ast *c = &s->create;
   orb_status st;
+  if (oql_p_is(p, "role") || oql_p_is(p, "user")) return p_role(p, s, "create");
   if (oql_p_is(p, "temp") || oql_p_is(p, "temporary") || oql_p_is(p, "unlogged"))
     return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "%s tables are not supported",
                         oql_p_tok(p)->text);
@@ -253,6 +317,7 @@ static orb_status p_table_list(oql_parser *p, oql_stmt_ast *s) {
 
 static orb_status p_drop(oql_parser *p, oql_stmt_ast *s) {
   orb_status st;
+  if (oql_p_is(p, "role") || oql_p_is(p, "user")) return p_role(p, s, "drop");
   if (!oql_p_is(p, "table"))
     return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "DROP %s is not supported",
                         oql_p_tok(p)->kind == OQL_T_EOF ? "" : oql_p_tok(p)->text);
@@ -572,6 +637,7 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
   }
   if (strcmp(w, "alter") == 0) {
     oql_p_advance(p);
+    if (oql_p_is(p, "role") || oql_p_is(p, "user")) return p_role(p, s, "alter");
     s->kind = OQL_S_ALTER_TABLE;
     return p_alter(p, s);
   }

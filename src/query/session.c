@@ -1,5 +1,6 @@
 /* query/session.c — sessions and prepared statements (see session.h). */
 #include "query/session.h"
+#include "query/session_int.h"
 
 #include <stdlib.h>
 #include <stdatomic.h>
@@ -223,6 +224,7 @@ struct oql_stmt {
   bool xroot_open;
   int state;
   uint64_t catalog_version; /* orb_db_catalog_version when its tables were last found unchanged */
+  bool system;              /* internal: may use system tables (oql_prepare_system) */
   struct corr_run *corr;    /* runtimes of correlated subqueries, by sublink slot */
   int ncorr;
   bool gated;               /* inside the database gate (a read outside a transaction) */
@@ -261,6 +263,7 @@ static orb_status compile(oql_stmt *st, const char *sql, const char **tail, bool
   st->catalog_version = orb_db_catalog_version(st->sess->db);   /* read before binding: a later change is seen */
   oql_binder bd;
   oql_binder_init(&bd, st->sess->db, &st->arena, sql);
+  bd.system = st->system;
   orb_status rc = oql_compile(&bd, sql, tail, &st->b, empty, e);
   if (rc != ORB_OK || *empty) return rc;
   st->bound = true;
@@ -287,10 +290,11 @@ static orb_status compile(oql_stmt *st, const char *sql, const char **tail, bool
 
 static void fail_txn(oql_session *s, bool undo_statement);
 
-orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, orb_err *e) {
+static orb_status prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, bool system, orb_err *e) {
   *out = NULL;
   oql_stmt *st = orb_calloc(1, sizeof *st);
   st->sess = s;
+  st->system = system;
   orb_arena_init(&st->arena, 8192);
   orb_arena_init(&st->xarena, 4096);
   oql_rt_init(&st->rt, s->db);
@@ -311,6 +315,14 @@ orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const ch
   st->sql = orb_strndup(sql, t ? (size_t)(t - sql) : strlen(sql));
   *out = st;
   return ORB_OK;
+}
+
+orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, orb_err *e) {
+  return prepare(s, sql, out, tail, false, e);
+}
+
+orb_status oql_prepare_system(oql_session *s, const char *sql, oql_stmt **out, orb_err *e) {
+  return prepare(s, sql, out, NULL, true, e);
 }
 
 /* Whether the tables the statement was bound against are unchanged. */
@@ -645,6 +657,10 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   if (s->txn_failed)
     return orb_err_setx(e, ORB_ERR_CONSTRAINT, "25P02", 0,
                         "current transaction is aborted, commands ignored until end of transaction block");
+  if (k == OQL_S_CREATE_ROLE || k == OQL_S_ALTER_ROLE || k == OQL_S_DROP_ROLE) {
+    st->state = ST_DONE;   /* statements on the roles table, in this session (session_roles.c) */
+    return oql_run_role(s, &st->b, st->tag, sizeof st->tag, e);
+  }
   st->rt.ctx.params = st->params;
   st->rt.ctx.nparams = st->nparams;
   st->rt.ctx.stmt_time = now_us();

@@ -94,6 +94,12 @@ int64_t oql_changes(const oql_stmt *st);
 /* The SQL text the statement was prepared from (the whole string given). */
 const char *oql_stmt_sql(const oql_stmt *st);
 
+/* The SCRAM-SHA-256 verifier of a role that may log in (CREATE ROLE ...
+** LOGIN PASSWORD), orb_free it; NULL if there is none. */
+char *oql_role_secret(oql_session *s, const char *role);
+/* How many roles may log in with a password. */
+int64_t oql_login_roles(oql_session *s);
+
 /* Settings (SET name = value / SHOW name).  Unknown names are errors. */
 orb_status oql_set(oql_session *s, const char *name, const char *value, orb_err *e);
 orb_status oql_show(oql_session *s, const char *name, const char **value, orb_err *e);

@@ -184,14 +184,16 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
     return false;
   }
   s->user = orb_strdup(user);
-  if (s->cfg.users) {
+  if (s->cfg.scram) {
     /* AuthenticationSASL: the one mechanism offered */
     size_t at = pg_msg_begin(out, 'R');
     pg_put_be32(out, 10);
     pg_put_cstr(out, "SCRAM-SHA-256");
     orb_buf_putc(out, '\0');
     pg_msg_end(out, at);
-    s->scram = scram_begin(s->cfg.users, user);
+    char *verifier = s->cfg.role_secret && !s->cfg.frames_only ? s->cfg.role_secret(s->cfg.db_path, user) : NULL;
+    s->scram = scram_begin(s->cfg.users, user, verifier);
+    free(verifier);
     s->state = S_AUTH;
     return true;
   }

@@ -41,7 +41,10 @@ typedef struct pg_config {
   /* CancelRequest(pid, secret) arrived on this connection (it closes after) */
   void (*cancel)(int32_t process_id, int32_t secret_key);
   bool frames_only;             /* fuzzing: check messages, run nothing, open no database */
-  const struct scram_users *users;   /* SCRAM-SHA-256 password check; NULL = trust */
+  bool scram;                   /* SCRAM-SHA-256 password check (else trust) */
+  const struct scram_users *users;   /* the users file's users (may be NULL) */
+  /* a role's verifier from the database (CREATE ROLE ... PASSWORD), malloc'd; NULL if none */
+  char *(*role_secret)(const char *db_path, const char *user);
 } pg_config;
 
 typedef struct pg_session pg_session;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/scram_secret.h"
 
 #define KEY_LEN 32
 #define SALT_LEN 16
@@ -33,6 +34,7 @@ struct scram_users {
 struct scram_state {
   const scram_user *user;     /* NULL: unknown user (the exchange runs, then fails) */
   scram_user mock;
+  scram_user role;            /* a role's verifier from the database (CREATE ROLE ... PASSWORD) */
   char *client_first_bare;
   char *server_first;
   char nonce[128];            /* client nonce + server nonce */
@@ -61,15 +63,7 @@ static void hmac(const unsigned char *key, int klen, const void *msg, size_t n, 
 
 /* StoredKey and ServerKey of a password (RFC 5802 section 3). */
 static bool derive(scram_user *u, const char *password) {
-  unsigned char salted[KEY_LEN], client_key[KEY_LEN];
-  if (!PKCS5_PBKDF2_HMAC(password, (int)strlen(password), u->salt, u->salt_len, u->iterations, EVP_sha256(), KEY_LEN,
-                         salted))
-    return false;
-  hmac(salted, KEY_LEN, "Client Key", 10, client_key);
-  SHA256(client_key, KEY_LEN, u->stored_key);
-  hmac(salted, KEY_LEN, "Server Key", 10, u->server_key);
-  OPENSSL_cleanse(salted, sizeof salted);
-  return true;
+  return orb_scram_keys(password, u->salt, u->salt_len, u->iterations, u->stored_key, u->server_key);
 }
 
 /* SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey> */
@@ -143,10 +137,11 @@ void scram_users_free(scram_users *u) {
   orb_free(u);
 }
 
-scram_state *scram_begin(const scram_users *u, const char *user) {
+scram_state *scram_begin(const scram_users *u, const char *user, const char *verifier) {
   scram_state *st = orb_calloc(1, sizeof *st);
   for (int i = 0; u && i < u->n; i++)
     if (strcmp(u->v[i].name, user) == 0) st->user = &u->v[i];
+  if (!st->user && verifier && parse_verifier(&st->role, verifier)) st->user = &st->role;
   if (!st->user) {
     /* an unknown user gets a made-up salt, so the reply does not tell them apart */
     st->mock.iterations = DEFAULT_ITER;

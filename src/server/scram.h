@@ -32,7 +32,10 @@ typedef struct scram_state scram_state;
 orb_status scram_users_load(const char *path, scram_users **out, orb_err *e);
 void scram_users_free(scram_users *u);
 
-scram_state *scram_begin(const scram_users *u, const char *user);
+/* Start an exchange for `user`: from the users file u, else with verifier
+** (a role's, from the database; NULL if none).  An unknown user still gets
+** an exchange, which fails at the end. */
+scram_state *scram_begin(const scram_users *u, const char *user, const char *verifier);
 /* Parse client-first-message; fill server-first-message.  False if malformed. */
 bool scram_server_first(scram_state *st, const char *msg, size_t n, orb_buf *out);
 /* Check client-final-message's proof; on success fill server-final-message. */

@@ -160,6 +160,19 @@ static bool conn_serve(conn *c) {
   return open && !stopping;
 }
 
+/* A role's verifier from the database, on a handle of its own (a session
+** opens its handle only once authenticated). */
+static char *role_secret(const char *db_path, const char *user) {
+  orbit_db *db;
+  if (orbit_open(db_path, NULL, &db) != ORBIT_OK) {
+    if (db) orbit_close(db);
+    return NULL;
+  }
+  char *v = orbit_role_secret(db, user);
+  orbit_close(db);
+  return v;
+}
+
 /* What the accepting worker needs. */
 static struct {
   const pg_server_opts *o;
@@ -190,6 +203,8 @@ static void accept_all(void) {
     c->cfg.max_message = o->max_message;
     c->cfg.process_id = atomic_fetch_add(&next_pid, 1);
     c->cfg.users = srv.users;
+    c->cfg.scram = !o->trust;
+    c->cfg.role_secret = role_secret;
     c->cfg.cancel = cancel_session;
     if (getrandom(&c->cfg.secret_key, sizeof c->cfg.secret_key, 0) != (ssize_t)sizeof c->cfg.secret_key)
       c->cfg.secret_key = (int32_t)random();
@@ -224,11 +239,11 @@ static void on_ready(void *p) {
 
 int pg_server_run(const pg_server_opts *o) {
   scram_users *users = NULL;
-  if (!o->trust) {
+  if (!o->trust && o->users_file) {
     orb_err e;
     orb_err_clear(&e);
-    if (!o->users_file || scram_users_load(o->users_file, &users, &e) != ORB_OK) {
-      pg_log(PG_LOG_ERROR, "%s", o->users_file ? e.msg : "no users file (--users FILE) and no --auth trust");
+    if (scram_users_load(o->users_file, &users, &e) != ORB_OK) {
+      pg_log(PG_LOG_ERROR, "%s", e.msg);
       return 1;
     }
   }
@@ -248,6 +263,13 @@ int pg_server_run(const pg_server_opts *o) {
     pg_log(PG_LOG_ERROR, "cannot open database \"%s\": %s", o->db_path, db ? orbit_errmsg(db) : "out of memory");
     if (db) orbit_close(db);
     scram_users_free(users);
+    pg_tls_free(tls);
+    return 1;
+  }
+  if (!o->trust && !users && orbit_login_roles(db) == 0) {   /* nobody could log in */
+    pg_log(PG_LOG_ERROR, "no users file (--users FILE), no role with a password in the database "
+                         "(CREATE ROLE name LOGIN PASSWORD '...'), and no --auth trust");
+    orbit_close(db);
     pg_tls_free(tls);
     return 1;
   }

@@ -14,8 +14,10 @@ trap 'kill -9 $pid 2>/dev/null; rm -rf "$dir"' EXIT
 export PGHOST=127.0.0.1 PGPORT=$port PGUSER=tester PGDATABASE=orbit PGCONNECT_TIMEOUT=5
 for _ in $(seq 50); do psql -Atc "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
 fails=0
-"$orbitd" -D "$dir/db2" -p "$port" >/dev/null 2>&1
+"$orbitd" -D "$dir/db2" -p $((port + 5)) > "$dir/refused.log" 2>&1
 refused=$?
+# it refuses because nobody could log in: no users file, no role with a password
+[ "$refused" -ne 0 ] && grep -q "no role with a password" "$dir/refused.log" && refused=2
 check() {
   if [ "$2" != "$3" ]; then
     echo "FAIL: $1"; echo "--- expected"; printf '%s\n' "$2"; echo "--- got"; printf '%s\n' "$3"
@@ -211,6 +213,28 @@ carol in" "$out"
 out=$(PGPASSWORD=wrong psql -X -p "$sport" -U alice -Atc "SELECT 1" 2>&1 | sed 's/.*failed: //'; PGPASSWORD=x psql -X -p "$sport" -U nobody -Atc "SELECT 1" 2>&1 | sed 's/.*failed: //')
 check "wrong password and unknown user refused alike" 'ERROR:  password authentication failed for user "alice"
 ERROR:  password authentication failed for user "nobody"' "$out"
+# roles made with CREATE ROLE log in with their passwords (SCRAM verifiers in the database)
+out=$(PGPASSWORD=secret psql -X -p "$sport" -U alice -Atc "CREATE ROLE dave LOGIN PASSWORD 'pw4'" -c "CREATE ROLE eve PASSWORD 'pw5'" 2>&1)
+check "CREATE ROLE over the wire" "CREATE ROLE
+CREATE ROLE" "$out"
+out=$(PGPASSWORD=pw4 psql -X -p "$sport" -U dave -Atc "SELECT 'dave in'" 2>&1; PGPASSWORD=bad psql -X -p "$sport" -U dave -Atc "SELECT 1" 2>&1 | sed 's/.*failed: //'; PGPASSWORD=pw5 psql -X -p "$sport" -U eve -Atc "SELECT 1" 2>&1 | sed 's/.*failed: //')
+check "a role logs in with its password; a wrong one and a NOLOGIN role do not" 'dave in
+ERROR:  password authentication failed for user "dave"
+ERROR:  password authentication failed for user "eve"' "$out"
+out=$(PGPASSWORD=secret psql -X -p "$sport" -U alice -Atc "ALTER ROLE dave PASSWORD 'pw6'" 2>&1; PGPASSWORD=pw6 psql -X -p "$sport" -U dave -Atc "SELECT 'new password'" 2>&1; PGPASSWORD=pw6 psql -X -p "$sport" -U dave -Atc "SELECT * FROM pg_authid" 2>&1)
+check "ALTER ROLE ... PASSWORD; the roles table is not readable" "ALTER ROLE
+new password
+ERROR:  permission denied for table pg_authid
+LINE 1: SELECT * FROM pg_authid
+                      ^" "$out"
+kill -TERM $spid; wait $spid
+# without the users file, the database's roles still log in
+"$orbitd" -D "$dir/db3" -p "$sport" > "$dir/log2b" 2>&1 &
+spid=$!
+for _ in $(seq 50); do PGPASSWORD=pw6 psql -X -p "$sport" -U dave -Atc "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
+out=$(PGPASSWORD=pw6 psql -X -p "$sport" -U dave -Atc "SELECT 'roles only'" 2>&1; PGPASSWORD=secret psql -X -p "$sport" -U alice -Atc "SELECT 1" 2>&1 | sed 's/.*failed: //')
+check "a server with roles and no users file" 'roles only
+ERROR:  password authentication failed for user "alice"' "$out"
 kill -TERM $spid; wait $spid
 
 # settings from DBDIR/orbitd.conf (flags would win over them)

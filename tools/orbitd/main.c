@@ -21,7 +21,8 @@ static void usage(FILE *f) {
           "  --listen ADDR         IPv4 address to listen on (default 127.0.0.1)\n"
           "  --max-connections N   refuse clients beyond N (default 100)\n"
           "  --users FILE          who may connect: lines name:password or name:SCRAM-SHA-256$... verifiers\n"
-          "  --auth scram|trust    SCRAM-SHA-256 passwords (default; needs --users) or trust (everyone gets in)\n"
+          "  --auth scram|trust    SCRAM-SHA-256 passwords (default: from --users and from roles made with\n"
+          "                        CREATE ROLE name LOGIN PASSWORD '...') or trust (everyone gets in)\n"
           "  --tls-cert FILE, --tls-key FILE   PEM certificate chain and key: clients may use TLS (sslmode=require)\n"
           "  --config FILE         settings file (default DBDIR/orbitd.conf when it exists)\n"
           "  --log-level LEVEL     debug, info (default), warning, error\n");
@@ -83,12 +84,8 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  if (!o.trust && !o.users_file) {
-    /* passwords are the default; accepting everyone must be asked for */
-    fprintf(stderr, "orbitd: give the users who may connect (--users FILE, lines name:password) "
-                    "or --auth trust to let every client in\n");
-    return 2;
-  }
+  /* passwords are the default; without a users file the database's roles
+  ** must hold one (pg_server_run refuses to start otherwise) */
   if (o.port <= 0 || o.port > 65535 || o.max_connections <= 0) {
     fprintf(stderr, "orbitd: invalid port or connection limit\n");
     return 2;
