@@ -20,10 +20,7 @@
 
 orb_snapshot db_snap_take(orb_db *db, uint64_t self) {
   orb_snapshot s = {db->cseq, self};
-  pthread_mutex_lock(&db->txmu);
-  db->snaps = orb_grow(db->snaps, &db->cap_snaps, (size_t)db->nsnaps + 1, sizeof *db->snaps);
-  db->snaps[db->nsnaps++] = s.seq;
-  pthread_mutex_unlock(&db->txmu);
+  orb_db_snapshot_keep(db, &s);
   return s;
 }
 
@@ -137,6 +134,19 @@ static bool deadlock(orb_db *db, const orb_wset *ws, uint64_t target) {
   return false;
 }
 
+/* Wait on cv for at most 20 ms: long waits wake now and then to look at
+** cancel requests, statement_timeout and deadlocks. */
+static void wait_a_while(pthread_cond_t *cv, pthread_mutex_t *mu) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_nsec += 20 * 1000000L;
+  if (ts.tv_nsec >= 1000000000L) {
+    ts.tv_sec++;
+    ts.tv_nsec -= 1000000000L;
+  }
+  pthread_cond_timedwait(cv, mu, &ts);
+}
+
 static int64_t mono_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -166,14 +176,7 @@ orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
   ws->wait_for = target;
   orb_blocking_enter();
   while (running_xid(db, target)) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += 20 * 1000000L;   /* wake now and then to honour cancel and statement_timeout */
-    if (ts.tv_nsec >= 1000000000L) {
-      ts.tv_sec++;
-      ts.tv_nsec -= 1000000000L;
-    }
-    pthread_cond_timedwait(&db->txdone, &db->txmu, &ts);
+    wait_a_while(&db->txdone, &db->txmu);
     if ((st = stopped(stop, e)) != ORB_OK) break;
   }
   orb_blocking_leave();
@@ -194,14 +197,7 @@ static orb_status gate_exclusive(orb_wset *ws, const orb_wait_stop *stop, orb_er
   db->gate_writers_waiting++;
   orb_blocking_enter();
   while (db->gate_writer || db->gate_readers > 0) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += 20 * 1000000L;   /* now and then: cancel, timeout, deadlock */
-    if (ts.tv_nsec >= 1000000000L) {
-      ts.tv_sec++;
-      ts.tv_nsec -= 1000000000L;
-    }
-    pthread_cond_timedwait(&db->gate_cv, &db->gate_mu, &ts);
+    wait_a_while(&db->gate_cv, &db->gate_mu);
     if (!db->gate_writer && db->gate_readers == 0) break;
     if ((st = stopped(stop, e)) != ORB_OK) break;
     bool waited_on = false;   /* a transaction inside waits for ws: neither could go on */
