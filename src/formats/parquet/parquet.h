@@ -1,0 +1,157 @@
+/*
+** formats/parquet/parquet.h — Apache Parquet files: the footer.
+**
+** A Parquet file is "PAR1", column chunks of pages, then the footer: a
+** Thrift compact-protocol FileMetaData (formats/thrift/thrift.h), its length
+** as 4 little-endian bytes, and "PAR1" again.  This module reads the footer
+** into the structs below, from the Apache Parquet format specification
+** (parquet.thrift); page decoding comes next (issue "Parquet reader").
+**
+** Everything a footer holds is copied into the metadata's own arena, so the
+** file buffer can go.  Untrusted input: every count is checked against the
+** bytes that could hold it and against a memory limit, every offset and
+** size against the file, and errors say which file and what is wrong
+** ("parquet: \"x.parquet\": footer length 4096 exceeds the file (300 bytes)").
+**
+** Names: pq_ prefix (DESIGN.md).  Enum values are the specification's.
+*/
+#ifndef ORB_FORMATS_PARQUET_PARQUET_H
+#define ORB_FORMATS_PARQUET_PARQUET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+
+/* Physical types (parquet.thrift Type). */
+typedef enum pq_type {
+  PQ_BOOLEAN = 0, PQ_INT32 = 1, PQ_INT64 = 2, PQ_INT96 = 3, PQ_FLOAT = 4, PQ_DOUBLE = 5,
+  PQ_BYTE_ARRAY = 6, PQ_FIXED_LEN_BYTE_ARRAY = 7
+} pq_type;
+
+/* Compression codecs (CompressionCodec). */
+typedef enum pq_codec {
+  PQ_UNCOMPRESSED = 0, PQ_SNAPPY = 1, PQ_GZIP = 2, PQ_LZO = 3, PQ_BROTLI = 4, PQ_LZ4 = 5, PQ_ZSTD = 6, PQ_LZ4_RAW = 7
+} pq_codec;
+
+/* FieldRepetitionType. */
+enum { PQ_REQUIRED = 0, PQ_OPTIONAL = 1, PQ_REPEATED = 2 };
+
+/* LogicalType: the union's member, by its field id. */
+typedef enum pq_logical_kind {
+  PQ_LT_NONE = 0, PQ_LT_STRING = 1, PQ_LT_MAP = 2, PQ_LT_LIST = 3, PQ_LT_ENUM = 4, PQ_LT_DECIMAL = 5,
+  PQ_LT_DATE = 6, PQ_LT_TIME = 7, PQ_LT_TIMESTAMP = 8, PQ_LT_INTEGER = 10, PQ_LT_UNKNOWN = 11, PQ_LT_JSON = 12,
+  PQ_LT_BSON = 13, PQ_LT_UUID = 14, PQ_LT_FLOAT16 = 15, PQ_LT_VARIANT = 16, PQ_LT_GEOMETRY = 17, PQ_LT_GEOGRAPHY = 18
+} pq_logical_kind;
+
+enum { PQ_UNIT_MILLIS = 1, PQ_UNIT_MICROS = 2, PQ_UNIT_NANOS = 3 };
+
+typedef struct pq_logical {
+  pq_logical_kind kind;
+  int32_t scale, precision;      /* DECIMAL */
+  bool utc;                      /* TIME, TIMESTAMP: isAdjustedToUTC */
+  int unit;                      /* TIME, TIMESTAMP: PQ_UNIT_* */
+  int bit_width;                 /* INTEGER */
+  bool is_signed;                /* INTEGER */
+} pq_logical;
+
+/* One node of the schema tree, as stored: depth-first, the root first. */
+typedef struct pq_schema_elem {
+  const char *name;
+  int type;                      /* pq_type, -1 for groups */
+  int32_t type_length;           /* FIXED_LEN_BYTE_ARRAY */
+  int repetition;                /* PQ_REQUIRED..., -1 when absent (the root) */
+  int32_t num_children;          /* -1 for leaves */
+  int converted_type;            /* ConvertedType, -1 when absent */
+  int32_t scale, precision;      /* legacy DECIMAL */
+  bool has_field_id;
+  int32_t field_id;
+  pq_logical logical;
+} pq_schema_elem;
+
+typedef struct pq_bytes {
+  const uint8_t *data;           /* NULL when absent */
+  size_t len;
+} pq_bytes;
+
+typedef struct pq_stats {
+  pq_bytes min, max;             /* deprecated, signed order */
+  pq_bytes min_value, max_value; /* by the column order */
+  bool has_null_count, has_distinct_count;
+  int64_t null_count, distinct_count;
+} pq_stats;
+
+typedef struct pq_chunk {
+  const char *file_path;         /* NULL: this file */
+  int64_t file_offset;
+  bool has_meta;                 /* ColumnMetaData present (absent: encrypted column) */
+  int type;                      /* pq_type */
+  int32_t *encodings;
+  int nencodings;
+  const char **path;             /* path_in_schema */
+  int npath;
+  int codec;                     /* pq_codec */
+  int64_t num_values, total_uncompressed_size, total_compressed_size;
+  int64_t data_page_offset;
+  bool has_index_page, has_dictionary_page, has_stats, has_bloom_filter, has_offset_index, has_column_index;
+  int64_t index_page_offset, dictionary_page_offset;
+  pq_stats stats;
+  int64_t bloom_filter_offset;
+  int32_t bloom_filter_length;   /* 0 when not given */
+  int64_t offset_index_offset, column_index_offset;
+  int32_t offset_index_length, column_index_length;
+  bool encrypted;                /* crypto_metadata or encrypted_column_metadata present */
+} pq_chunk;
+
+typedef struct pq_row_group {
+  pq_chunk *columns;
+  int ncolumns;
+  int64_t total_byte_size, num_rows;
+  bool has_file_offset, has_total_compressed_size, has_ordinal;
+  int64_t file_offset, total_compressed_size;
+  int16_t ordinal;
+} pq_row_group;
+
+typedef struct pq_kv {
+  const char *key;
+  const char *value;             /* NULL when absent */
+} pq_kv;
+
+typedef struct pq_file_meta {
+  orb_arena arena;               /* everything below lives here */
+  int32_t version;
+  pq_schema_elem *schema;
+  int nschema;
+  int64_t num_rows;
+  pq_row_group *row_groups;
+  int nrow_groups;
+  pq_kv *kv;
+  int nkv;
+  const char *created_by;        /* NULL when absent */
+  int *column_orders;            /* ColumnOrder member per leaf (1 type-defined, 2 IEEE 754 total, 3 INT96) */
+  int ncolumn_orders;
+  bool encrypted;                /* encryption_algorithm present: a plaintext-footer encrypted file */
+} pq_file_meta;
+
+/* Limits on what a footer may make us allocate. */
+#define PQ_DEFAULT_META_LIMIT ((size_t)256 << 20)
+
+/* Decode a FileMetaData (the footer's Thrift bytes).  `name` is for errors.
+** limit: bytes of decoded metadata allowed (0 = PQ_DEFAULT_META_LIMIT). */
+orb_status pq_meta_decode(const void *buf, size_t len, const char *name, size_t limit, pq_file_meta **out,
+                          orb_err *e);
+/* Read a file's footer: magic numbers, footer length, FileMetaData, and the
+** column chunks' offsets and sizes checked against the file size. */
+orb_status pq_read_footer(const char *path, pq_file_meta **out, orb_err *e);
+/* The same for a whole file image in memory (tests, fuzzing). */
+orb_status pq_footer_from_image(const void *data, size_t len, const char *name, pq_file_meta **out, orb_err *e);
+void pq_meta_free(pq_file_meta *m);
+
+/* Names as the specification writes them ("INT32", "SNAPPY", "UTF8"); "?" if unknown. */
+const char *pq_type_name(int type);
+const char *pq_codec_name(int codec);
+const char *pq_converted_type_name(int ct);
+
+#endif

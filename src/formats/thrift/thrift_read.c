@@ -1,0 +1,209 @@
+/* formats/thrift/thrift_read.c — compact protocol decoding (see thrift.h). */
+#include "formats/thrift/thrift.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void tc_init(tc_reader *r, const void *data, size_t len) {
+  memset(r, 0, sizeof *r);
+  r->start = r->p = data;
+  r->end = r->p + len;
+}
+
+void tc_fail(tc_reader *r, const char *what) {
+  if (r->failed) return;
+  r->failed = true;
+  snprintf(r->msg, sizeof r->msg, "%s at byte %zu", what, tc_offset(r));
+  r->p = r->end;   /* everything after reads as nothing */
+}
+
+static uint64_t varint(tc_reader *r, int max_bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < max_bytes; i++) {
+    if (r->p >= r->end) {
+      tc_fail(r, "truncated varint");
+      return 0;
+    }
+    uint8_t b = *r->p++;
+    v |= (uint64_t)(b & 0x7f) << (7 * i);
+    if (!(b & 0x80)) return v;
+  }
+  tc_fail(r, "varint too long");
+  return 0;
+}
+
+static int64_t zigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
+
+int64_t tc_i64(tc_reader *r) { return zigzag(varint(r, 10)); }
+
+int32_t tc_i32(tc_reader *r) {
+  int64_t v = zigzag(varint(r, 5));
+  if (v < INT32_MIN || v > INT32_MAX) {
+    tc_fail(r, "i32 out of range");
+    return 0;
+  }
+  return (int32_t)v;
+}
+
+int16_t tc_i16(tc_reader *r) {
+  int64_t v = zigzag(varint(r, 3));
+  if (v < INT16_MIN || v > INT16_MAX) {
+    tc_fail(r, "i16 out of range");
+    return 0;
+  }
+  return (int16_t)v;
+}
+
+int8_t tc_byte(tc_reader *r) {
+  if (r->p >= r->end) {
+    tc_fail(r, "truncated byte");
+    return 0;
+  }
+  return (int8_t)*r->p++;
+}
+
+double tc_double(tc_reader *r) {
+  if (r->end - r->p < 8) {
+    tc_fail(r, "truncated double");
+    return 0;
+  }
+  uint64_t u = 0;
+  for (int i = 7; i >= 0; i--) u = u << 8 | r->p[i];   /* little-endian */
+  r->p += 8;
+  double d;
+  memcpy(&d, &u, sizeof d);
+  return d;
+}
+
+bool tc_bool_field(int type) { return type == TC_TRUE; }
+bool tc_bool_elem(tc_reader *r) { return tc_byte(r) == TC_TRUE; }
+
+const uint8_t *tc_binary(tc_reader *r, size_t *len) {
+  uint64_t n = varint(r, 10);
+  if (n > (uint64_t)(r->end - r->p)) {
+    tc_fail(r, "binary value longer than its struct");
+    *len = 0;
+    return r->p;
+  }
+  const uint8_t *v = r->p;
+  r->p += n;
+  *len = (size_t)n;
+  return v;
+}
+
+void tc_struct_begin(tc_reader *r) {
+  if (++r->depth > TC_MAX_DEPTH) tc_fail(r, "structs nested too deeply");
+}
+
+bool tc_field(tc_reader *r, int16_t *id, int *type) {
+  if (r->failed) return false;
+  if (r->p >= r->end) {
+    tc_fail(r, "struct not terminated");
+    return false;
+  }
+  uint8_t h = *r->p++;
+  if (h == 0) {
+    r->depth--;
+    return false;
+  }
+  *type = h & 0x0f;
+  int delta = h >> 4;
+  if (delta) *id = (int16_t)(*id + delta);
+  else *id = tc_i16(r);
+  if (*type > TC_STRUCT) {
+    tc_fail(r, "unknown field type");
+    return false;
+  }
+  return !r->failed;
+}
+
+void tc_list(tc_reader *r, int *elem_type, int64_t *count) {
+  *elem_type = 0;
+  *count = 0;
+  if (r->p >= r->end) {
+    tc_fail(r, "truncated list header");
+    return;
+  }
+  uint8_t h = *r->p++;
+  uint64_t n = h >> 4;
+  if (n == 15) n = varint(r, 5);
+  *elem_type = h & 0x0f;
+  /* every element takes at least one byte: a count beyond the bytes left is a lie */
+  if (n > (uint64_t)(r->end - r->p) || *elem_type == TC_STOP || *elem_type > TC_STRUCT) {
+    tc_fail(r, "list header with an impossible size or type");
+    return;
+  }
+  *count = (int64_t)n;
+}
+
+void tc_skip(tc_reader *r, int type) {
+  if (r->failed) return;
+  switch (type) {
+  case TC_TRUE:
+  case TC_FALSE:
+    return;   /* a boolean field's value is its type */
+  case TC_BYTE:
+    tc_byte(r);
+    return;
+  case TC_I16:
+  case TC_I32:
+  case TC_I64:
+    varint(r, 10);
+    return;
+  case TC_DOUBLE:
+    tc_double(r);
+    return;
+  case TC_BINARY: {
+    size_t n;
+    tc_binary(r, &n);
+    return;
+  }
+  case TC_LIST:
+  case TC_SET: {
+    int et;
+    int64_t n;
+    tc_list(r, &et, &n);
+    if (++r->depth > TC_MAX_DEPTH) {
+      tc_fail(r, "lists nested too deeply");
+      return;
+    }
+    for (int64_t i = 0; i < n && !r->failed; i++) {
+      if (et == TC_TRUE || et == TC_FALSE) tc_byte(r);   /* booleans in lists are bytes */
+      else tc_skip(r, et);
+    }
+    r->depth--;
+    return;
+  }
+  case TC_MAP: {
+    uint64_t n = varint(r, 5);
+    if (n == 0) return;
+    if (n > (uint64_t)(r->end - r->p)) {
+      tc_fail(r, "map with an impossible size");
+      return;
+    }
+    uint8_t kv = (uint8_t)tc_byte(r);
+    if (++r->depth > TC_MAX_DEPTH) {
+      tc_fail(r, "maps nested too deeply");
+      return;
+    }
+    for (uint64_t i = 0; i < n && !r->failed; i++) {
+      int kt = kv >> 4, vt = kv & 0x0f;
+      if (kt == TC_TRUE || kt == TC_FALSE) tc_byte(r);
+      else tc_skip(r, kt);
+      if (vt == TC_TRUE || vt == TC_FALSE) tc_byte(r);
+      else tc_skip(r, vt);
+    }
+    r->depth--;
+    return;
+  }
+  case TC_STRUCT: {
+    tc_struct_begin(r);
+    int16_t id = 0;
+    int t;
+    while (tc_field(r, &id, &t)) tc_skip(r, t);
+    return;
+  }
+  default:
+    tc_fail(r, "unknown value type");
+  }
+}

@@ -1,0 +1,5 @@
+# Parquet footers compared with DuckDB's reading of the fixtures.
+add_executable(pq_meta_dump ${CMAKE_SOURCE_DIR}/tests/formats/pq_meta_dump.c)
+target_link_libraries(pq_meta_dump PRIVATE orbit_static)
+target_include_directories(pq_meta_dump PRIVATE ${CMAKE_SOURCE_DIR}/src)
+add_test(NAME parquet_footers COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_meta_test.sh $<TARGET_FILE:pq_meta_dump>)
