@@ -242,6 +242,10 @@ orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, 
 bool oql_is_infoschema_table(const char *name);
 orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,
                                int ncolnames, int pos, oql_from **out, orb_err *e);
+/* parquet_file_metadata / parquet_schema / parquet_metadata (binder_parquet.c). */
+bool oql_is_parquet_function(const char *name);
+orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int nargs, const char *alias,
+                            const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
 /* The bound DEFAULT expression of column col of t (NULL constant when it has none). */
 orb_status oql_column_default(oql_binder *b, orb_table *t, int col, orb_expr **out, orb_err *e);
 

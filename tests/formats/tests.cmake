@@ -3,3 +3,5 @@ add_executable(pq_meta_dump ${CMAKE_SOURCE_DIR}/tests/formats/pq_meta_dump.c)
 target_link_libraries(pq_meta_dump PRIVATE orbit_static)
 target_include_directories(pq_meta_dump PRIVATE ${CMAKE_SOURCE_DIR}/src)
 add_test(NAME parquet_footers COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_meta_test.sh $<TARGET_FILE:pq_meta_dump>)
+# parquet_schema() and friends in OrbitQL against DuckDB's functions of the same names.
+add_test(NAME parquet_sql_functions COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_sql_test.sh $<TARGET_FILE:orbit_shell>)

@@ -1,0 +1,155 @@
+/* query/binder_parquet.c — the table functions that show a Parquet file's
+** footer, as DuckDB names them: parquet_file_metadata(file),
+** parquet_schema(file), parquet_metadata(file) (one row per column chunk).
+** The footer (formats/parquet) is read when the statement is bound and its
+** rows become a VALUES list, like the catalog tables of binder_catalog.c:
+** a prepared statement shows the file as it was when prepared. */
+#include "query/binder_int.h"
+#include "formats/parquet/parquet.h"
+
+#include <string.h>
+
+static orb_expr *i64(oql_binder *b, int64_t v, bool present, int pos) {
+  if (!present) return oql_mk_const(b, orb_null(ORB_T_INT64), orb_type_make(ORB_T_INT64), pos);
+  return oql_mk_const(b, orb_int(ORB_T_INT64, v), orb_type_make(ORB_T_INT64), pos);
+}
+
+static orb_expr *txt(oql_binder *b, const char *s, int pos) {
+  if (!s) return oql_mk_const(b, orb_null(ORB_T_TEXT), orb_type_make(ORB_T_TEXT), pos);
+  size_t n = strlen(s);
+  return oql_mk_const(b, orb_text(orb_arena_strndup(b->a, s, n), n), orb_type_make(ORB_T_TEXT), pos);
+}
+
+bool oql_is_parquet_function(const char *name) {
+  return strcmp(name, "parquet_schema") == 0 || strcmp(name, "parquet_metadata") == 0 ||
+         strcmp(name, "parquet_file_metadata") == 0;
+}
+
+static const char *encoding_name(int32_t enc) {
+  static const char *const names[] = {"PLAIN",           "GROUP_VAR_INT", "PLAIN_DICTIONARY", "RLE",
+                                      "BIT_PACKED",      "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY",
+                                      "DELTA_BYTE_ARRAY", "RLE_DICTIONARY", "BYTE_STREAM_SPLIT"};
+  return enc >= 0 && enc < (int32_t)(sizeof names / sizeof names[0]) ? names[enc] : "?";
+}
+
+static const char *repetition_name(int r) {
+  return r == PQ_REQUIRED ? "REQUIRED" : r == PQ_OPTIONAL ? "OPTIONAL" : r == PQ_REPEATED ? "REPEATED" : NULL;
+}
+
+/* "a, b, c" of n strings (arena). */
+static const char *joined(oql_binder *b, const char *const *parts, int n) {
+  size_t len = 1;
+  for (int i = 0; i < n; i++) len += strlen(parts[i]) + 2;
+  char *s = orb_arena_alloc(b->a, len), *p = s;
+  for (int i = 0; i < n; i++) {
+    if (i) *p++ = ',', *p++ = ' ';
+    size_t k = strlen(parts[i]);
+    memcpy(p, parts[i], k);
+    p += k;
+  }
+  *p = '\0';
+  return s;
+}
+
+static const char *const file_cols[] = {"file_name", "created_by", "num_rows", "num_row_groups", "format_version"};
+static const char *const schema_cols[] = {"file_name", "name",           "type",  "type_length", "repetition_type",
+                                          "num_children", "converted_type", "scale", "precision",   "field_id"};
+static const char *const meta_cols[] = {
+    "file_name",        "row_group_id",       "row_group_num_rows",   "row_group_num_columns",
+    "row_group_bytes",  "column_id",          "file_offset",          "num_values",
+    "path_in_schema",   "type",               "stats_null_count",     "stats_distinct_count",
+    "compression",      "encodings",          "index_page_offset",    "dictionary_page_offset",
+    "data_page_offset", "total_compressed_size", "total_uncompressed_size", "bloom_filter_offset",
+    "bloom_filter_length"};
+#define NCOLS(a) ((int)(sizeof a / sizeof a[0]))
+
+orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int nargs, const char *alias,
+                            const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  orb_status st;
+  if (nargs != 1)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s with %d arguments does not exist", fn, nargs);
+  if ((st = oql_coerce(b, &args[0], orb_type_make(ORB_T_TEXT), e)) != ORB_OK || (st = oql_b_finish(b, &args[0], e)) != ORB_OK)
+    return st;
+  if (args[0]->kind != ORB_E_CONST || args[0]->value.isnull)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", args[0]->pos ? args[0]->pos : pos,
+                        "%s() needs the file name as a constant string", fn);
+  const char *path = orb_arena_strndup(b->a, args[0]->value.u.s, args[0]->value.len);
+  pq_file_meta *m;
+  if ((st = pq_read_footer(path, &m, e)) != ORB_OK) {
+    if (!e->pos) e->pos = args[0]->pos;
+    return st;
+  }
+  const char *const *cols;
+  int ncols, nrows = 0;
+  orb_expr ***rows;
+  if (strcmp(fn, "parquet_file_metadata") == 0) {
+    cols = file_cols;
+    ncols = NCOLS(file_cols);
+    rows = orb_arena_alloc(b->a, sizeof(orb_expr **));
+    orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)ncols);
+    r[0] = txt(b, path, pos);
+    r[1] = txt(b, m->created_by, pos);
+    r[2] = i64(b, m->num_rows, true, pos);
+    r[3] = i64(b, m->nrow_groups, true, pos);
+    r[4] = i64(b, m->version, true, pos);
+  } else if (strcmp(fn, "parquet_schema") == 0) {
+    cols = schema_cols;
+    ncols = NCOLS(schema_cols);
+    rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(m->nschema + 1));
+    for (int i = 0; i < m->nschema; i++) {
+      const pq_schema_elem *s = &m->schema[i];
+      orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)ncols);
+      r[0] = txt(b, path, pos);
+      r[1] = txt(b, s->name, pos);
+      r[2] = txt(b, s->type >= 0 ? pq_type_name(s->type) : NULL, pos);
+      r[3] = i64(b, s->type_length, s->type == PQ_FIXED_LEN_BYTE_ARRAY, pos);
+      r[4] = txt(b, repetition_name(s->repetition), pos);
+      r[5] = i64(b, s->num_children, s->num_children >= 0, pos);
+      r[6] = txt(b, s->converted_type >= 0 ? pq_converted_type_name(s->converted_type) : NULL, pos);
+      r[7] = i64(b, s->scale, s->converted_type == 5, pos);       /* DECIMAL */
+      r[8] = i64(b, s->precision, s->converted_type == 5, pos);
+      r[9] = i64(b, s->field_id, s->has_field_id, pos);
+    }
+  } else {
+    cols = meta_cols;
+    ncols = NCOLS(meta_cols);
+    int total = 0;
+    for (int g = 0; g < m->nrow_groups; g++) total += m->row_groups[g].ncolumns;
+    rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(total + 1));
+    for (int g = 0; g < m->nrow_groups; g++) {
+      const pq_row_group *rg = &m->row_groups[g];
+      for (int k = 0; k < rg->ncolumns; k++) {
+        const pq_chunk *ch = &rg->columns[k];
+        const char **encs = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(ch->nencodings + 1));
+        for (int i = 0; i < ch->nencodings; i++) encs[i] = encoding_name(ch->encodings[i]);
+        orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)ncols);
+        r[0] = txt(b, path, pos);
+        r[1] = i64(b, g, true, pos);
+        r[2] = i64(b, rg->num_rows, true, pos);
+        r[3] = i64(b, rg->ncolumns, true, pos);
+        r[4] = i64(b, rg->total_byte_size, true, pos);
+        r[5] = i64(b, k, true, pos);
+        r[6] = i64(b, ch->file_offset, true, pos);
+        r[7] = i64(b, ch->num_values, true, pos);
+        r[8] = txt(b, joined(b, ch->path, ch->npath), pos);
+        r[9] = txt(b, pq_type_name(ch->type), pos);
+        r[10] = i64(b, ch->stats.null_count, ch->has_stats && ch->stats.has_null_count, pos);
+        r[11] = i64(b, ch->stats.distinct_count, ch->has_stats && ch->stats.has_distinct_count, pos);
+        r[12] = txt(b, pq_codec_name(ch->codec), pos);
+        r[13] = txt(b, joined(b, encs, ch->nencodings), pos);
+        r[14] = i64(b, ch->index_page_offset, ch->has_index_page, pos);
+        r[15] = i64(b, ch->dictionary_page_offset, ch->has_dictionary_page, pos);
+        r[16] = i64(b, ch->data_page_offset, true, pos);
+        r[17] = i64(b, ch->total_compressed_size, true, pos);
+        r[18] = i64(b, ch->total_uncompressed_size, true, pos);
+        r[19] = i64(b, ch->bloom_filter_offset, ch->has_bloom_filter, pos);
+        r[20] = i64(b, ch->bloom_filter_length, ch->has_bloom_filter && ch->bloom_filter_length > 0, pos);
+      }
+    }
+  }
+  pq_meta_free(m);
+  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)ncols);
+  for (int i = 0; i < ncols; i++) names[i] = i < ncolnames && colnames[i] ? colnames[i] : cols[i];
+  return oql_from_values(c, rows, nrows, ncols, alias ? alias : fn, names, ncols, pos, out, e);
+}

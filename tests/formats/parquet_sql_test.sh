@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# parquet_file_metadata(), parquet_schema() and parquet_metadata() in OrbitQL
+# give what DuckDB's functions of the same names give for the same files
+# (the columns both have; not file_offset, deprecated by the specification,
+# which DuckDB 1.5 shows as NULL where the footer holds a number).
+# usage: parquet_sql_test.sh ORBIT_SHELL
+set -u
+orbit=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+data=$root/../shared/fixtures/parquet-testing/data
+[ -d "$root/tests/interop/node_modules/@duckdb" ] || { echo "DuckDB (npm) not installed: run test.sh"; exit 1; }
+db=$(mktemp -d)
+trap 'rm -rf "$db"' EXIT
+queries=(
+  "SELECT file_name, created_by, num_rows, num_row_groups FROM parquet_file_metadata('%s')"
+  "SELECT name, type, type_length, repetition_type, num_children, converted_type, scale, precision, field_id FROM parquet_schema('%s')"
+  "SELECT row_group_id, row_group_num_rows, row_group_num_columns, row_group_bytes, column_id, num_values, path_in_schema, type, stats_null_count, stats_distinct_count, compression, encodings, index_page_offset, dictionary_page_offset, data_page_offset, total_compressed_size, total_uncompressed_size, bloom_filter_offset, bloom_filter_length FROM parquet_metadata('%s') ORDER BY row_group_id, column_id"
+)
+fails=0 n=0
+for f in "$data"/alltypes_plain.parquet "$data"/nested_lists.snappy.parquet "$data"/data_index_bloom_encoding_stats.parquet \
+         "$data"/fixed_length_decimal.parquet "$data"/delta_encoding_required_column.parquet "$data"/nonnullable.impala.parquet \
+         "$data"/datapage_v2.snappy.parquet "$data"/byte_stream_split.zstd.parquet "$data"/lz4_raw_compressed.parquet; do
+  [ -f "$f" ] || { echo "missing fixture $f"; fails=$((fails + 1)); continue; }
+  for q in "${queries[@]}"; do
+    sql=$(printf "$q" "$f")
+    want=$(cd "$root/tests/interop" && node duckdb_csv.mjs "$sql")
+    got=$("$orbit" "$db/x" --csv -c "$sql" 2>&1)
+    n=$((n + 1))
+    if [ "$want" != "$got" ]; then
+      echo "FAIL $(basename "$f"): $sql"; diff <(echo "$want") <(echo "$got") | head -6
+      fails=$((fails + 1))
+    fi
+  done
+done
+echo "parquet table functions: $((n - fails)) of $n queries agree with DuckDB"
+[ $fails -eq 0 ]
