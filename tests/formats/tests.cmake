@@ -5,3 +5,7 @@ target_include_directories(pq_meta_dump PRIVATE ${CMAKE_SOURCE_DIR}/src)
 add_test(NAME parquet_footers COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_meta_test.sh $<TARGET_FILE:pq_meta_dump>)
 # parquet_schema() and friends in OrbitQL against DuckDB's functions of the same names.
 add_test(NAME parquet_sql_functions COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_sql_test.sh $<TARGET_FILE:orbit_shell>)
+# Every page of every fixture: headers, CRC32, each codec (tests/formats/parquet_pages_test.sh).
+add_executable(pq_pages_check ${CMAKE_SOURCE_DIR}/tests/formats/pq_pages_check.c)
+target_link_libraries(pq_pages_check PRIVATE orbit_static)
+add_test(NAME parquet_pages COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_pages_test.sh $<TARGET_FILE:pq_pages_check>)

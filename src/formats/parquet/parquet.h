@@ -149,6 +149,38 @@ orb_status pq_read_footer(const char *path, pq_file_meta **out, orb_err *e);
 orb_status pq_footer_from_image(const void *data, size_t len, const char *name, pq_file_meta **out, orb_err *e);
 void pq_meta_free(pq_file_meta *m);
 
+/* --- pages (pq_page.c, pq_codec.c) ------------------------------------------------ */
+
+/* PageHeader: type 0 DATA_PAGE, 1 INDEX_PAGE, 2 DICTIONARY_PAGE, 3 DATA_PAGE_V2. */
+typedef struct pq_page_header {
+  int type;
+  int32_t uncompressed_size, compressed_size;
+  bool has_crc;
+  uint32_t crc;                  /* CRC-32 of the page's bytes as stored */
+  int32_t num_values;            /* data and dictionary pages */
+  int encoding, def_encoding, rep_encoding;
+  int32_t num_nulls, num_rows;   /* v2 */
+  int32_t def_len, rep_len;      /* v2: level bytes, uncompressed, before the values */
+  bool v2_compressed;            /* v2: whether the values are compressed */
+  size_t header_len;             /* bytes the header took */
+} pq_page_header;
+
+orb_status pq_page_header_decode(const void *buf, size_t avail, const char *name, pq_page_header *h, orb_err *e);
+/* Decompress n bytes of codec into exactly cap bytes (the page header's size). */
+orb_status pq_decompress(int codec, const void *src, size_t n, void *dst, size_t cap, const char *name, orb_err *e);
+
+/* Called for each page of a chunk with its uncompressed bytes (v2: the
+** levels, then the values). */
+typedef orb_status (*pq_page_fn)(void *arg, const pq_page_header *h, const uint8_t *page, size_t len, orb_err *e);
+/* Read column chunk `col` of row group `rg`: every page header, CRC32 when
+** present, decompression; the data pages' values must add up to the
+** chunk's num_values.  limit caps a chunk's and a page's bytes (0: default). */
+orb_status pq_chunk_walk(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_page_fn fn,
+                         void *arg, orb_err *e);
+/* The same over a whole file image in memory (tests, fuzzing). */
+orb_status pq_chunk_walk_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg, int col,
+                               size_t limit, pq_page_fn fn, void *arg, orb_err *e);
+
 /* Names as the specification writes them ("INT32", "SNAPPY", "UTF8"); "?" if unknown. */
 const char *pq_type_name(int type);
 const char *pq_codec_name(int codec);

@@ -1,0 +1,118 @@
+/* formats/parquet/pq_codec.c — decompressing page data (see parquet.h).
+**
+** Every codec of the specification's Compression.md but LZO, through
+** Debian's libraries: snappy, zlib (GZIP, several members in a row), zstd,
+** lz4 (LZ4_RAW blocks; legacy LZ4 in Hadoop's framing of length-prefixed
+** blocks, or as one bare block, as different writers made it) and brotli.
+** The caller knows the uncompressed size from the page header and gives a
+** buffer that large; any other outcome is an error naming the codec. */
+#include "formats/parquet/parquet.h"
+
+#include <brotli/decode.h>
+#include <lz4.h>
+#include <snappy-c.h>
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+#include <zstd.h>
+
+static orb_status fail(const char *name, int codec, const char *what, orb_err *e) {
+  return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": %s page data: %s", name, pq_codec_name(codec), what);
+}
+
+/* GZIP: members until the input ends (some writers concatenate several). */
+static bool gunzip(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, size_t *out) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (inflateInit2(&z, 15 + 32) != Z_OK) return false;   /* 15 + 32: gzip or zlib header */
+  z.next_in = (Bytef *)src;
+  z.avail_in = (uInt)n;
+  z.next_out = dst;
+  z.avail_out = (uInt)cap;
+  bool ok = false;
+  for (;;) {
+    int rc = inflate(&z, Z_NO_FLUSH);
+    if (rc == Z_STREAM_END) {
+      if (z.avail_in == 0) {   /* the last member ended with the input */
+        ok = true;
+        break;
+      }
+      if (inflateReset(&z) != Z_OK) break;   /* another member follows */
+      continue;
+    }
+    /* progress is possible only with input left and room for output */
+    if (rc != Z_OK || z.avail_in == 0 || z.avail_out == 0) break;
+  }
+  *out = cap - z.avail_out;
+  inflateEnd(&z);
+  return ok;
+}
+
+static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+/* Legacy LZ4 in Hadoop's framing: [uncompressed len][compressed len][block]... (big-endian). */
+static bool hadoop_lz4(const uint8_t *src, size_t n, uint8_t *dst, size_t cap) {
+  size_t in = 0, out = 0;
+  while (in < n) {
+    if (n - in < 8) return false;
+    uint32_t ulen = be32(src + in), clen = be32(src + in + 4);
+    in += 8;
+    if (clen > n - in || ulen > cap - out || clen > (uint32_t)INT32_MAX || ulen > (uint32_t)INT32_MAX) return false;
+    int got = LZ4_decompress_safe((const char *)src + in, (char *)dst + out, (int)clen, (int)ulen);
+    if (got < 0 || (uint32_t)got != ulen) return false;
+    in += clen;
+    out += ulen;
+  }
+  return out == cap;
+}
+
+orb_status pq_decompress(int codec, const void *src, size_t n, void *dst, size_t cap, const char *name, orb_err *e) {
+  const uint8_t *s = src;
+  size_t got = 0;
+  if (n == 0 && cap == 0 && codec != PQ_LZO) return ORB_OK;   /* an empty page (a v2 page of only levels) */
+  switch (codec) {
+  case PQ_UNCOMPRESSED:
+    if (n != cap) return fail(name, codec, "size differs from the page header's", e);
+    if (n) memcpy(dst, src, n);
+    return ORB_OK;
+  case PQ_SNAPPY: {
+    size_t len = cap;
+    if (snappy_uncompressed_length(src, n, &len) != SNAPPY_OK || len != cap)
+      return fail(name, codec, "uncompressed length differs from the page header's", e);
+    if (snappy_uncompress(src, n, dst, &len) != SNAPPY_OK || len != cap) return fail(name, codec, "corrupt data", e);
+    return ORB_OK;
+  }
+  case PQ_GZIP:
+    if (!gunzip(s, n, dst, cap, &got) || got != cap) return fail(name, codec, "corrupt data or wrong size", e);
+    return ORB_OK;
+  case PQ_ZSTD: {
+    size_t r = ZSTD_decompress(dst, cap, src, n);
+    if (ZSTD_isError(r) || r != cap) return fail(name, codec, ZSTD_isError(r) ? ZSTD_getErrorName(r) : "wrong size", e);
+    return ORB_OK;
+  }
+  case PQ_LZ4_RAW: {
+    if (n > INT32_MAX || cap > INT32_MAX) return fail(name, codec, "page too large", e);
+    int r = LZ4_decompress_safe(src, dst, (int)n, (int)cap);
+    if (r < 0 || (size_t)r != cap) return fail(name, codec, "corrupt data or wrong size", e);
+    return ORB_OK;
+  }
+  case PQ_LZ4:   /* Hadoop framing first; else one bare block */
+    if (hadoop_lz4(s, n, dst, cap)) return ORB_OK;
+    if (n <= INT32_MAX && cap <= INT32_MAX) {
+      int r = LZ4_decompress_safe(src, dst, (int)n, (int)cap);
+      if (r >= 0 && (size_t)r == cap) return ORB_OK;
+    }
+    return fail(name, codec, "neither Hadoop-framed nor bare LZ4 blocks", e);
+  case PQ_BROTLI: {
+    size_t len = cap;
+    if (BrotliDecoderDecompress(n, src, &len, dst) != BROTLI_DECODER_RESULT_SUCCESS || len != cap)
+      return fail(name, codec, "corrupt data or wrong size", e);
+    return ORB_OK;
+  }
+  default: {
+    char what[64];
+    snprintf(what, sizeof what, "codec %d is not supported", codec);
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: \"%s\": %s", name, what);
+  }
+  }
+}

@@ -1,0 +1,180 @@
+/* formats/parquet/pq_page.c — page headers and walking a column chunk's
+** pages (see parquet.h). */
+#include "formats/parquet/parquet.h"
+#include "formats/thrift/thrift.h"
+#include "base/hash.h"
+#include "base/mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static orb_status bad(orb_err *e, const char *name, const char *what) {
+  return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": %s", name, what);
+}
+
+/* DataPageHeader (5), DictionaryPageHeader (7), DataPageHeaderV2 (8). */
+static void data_header(tc_reader *r, pq_page_header *h, int which) {
+  tc_struct_begin(r);
+  int16_t id = 0;
+  int t;
+  while (tc_field(r, &id, &t)) {
+    bool i32 = t == TC_I32;
+    if (id == 1 && i32) h->num_values = tc_i32(r);
+    else if (which == 5 && id == 2 && i32) h->encoding = tc_i32(r);
+    else if (which == 5 && id == 3 && i32) h->def_encoding = tc_i32(r);
+    else if (which == 5 && id == 4 && i32) h->rep_encoding = tc_i32(r);
+    else if (which == 7 && id == 2 && i32) h->encoding = tc_i32(r);
+    else if (which == 8 && id == 2 && i32) h->num_nulls = tc_i32(r);
+    else if (which == 8 && id == 3 && i32) h->num_rows = tc_i32(r);
+    else if (which == 8 && id == 4 && i32) h->encoding = tc_i32(r);
+    else if (which == 8 && id == 5 && i32) h->def_len = tc_i32(r);
+    else if (which == 8 && id == 6 && i32) h->rep_len = tc_i32(r);
+    else if (which == 8 && id == 7 && (t == TC_TRUE || t == TC_FALSE)) h->v2_compressed = tc_bool_field(t);
+    else tc_skip(r, t);
+  }
+}
+
+orb_status pq_page_header_decode(const void *buf, size_t avail, const char *name, pq_page_header *h, orb_err *e) {
+  memset(h, 0, sizeof *h);
+  h->type = -1;
+  h->v2_compressed = true;   /* the specification's default */
+  tc_reader r;
+  tc_init(&r, buf, avail);
+  tc_struct_begin(&r);
+  int16_t id = 0;
+  int t;
+  bool have_body = false;
+  while (tc_field(&r, &id, &t)) {
+    if (id == 1 && t == TC_I32) h->type = tc_i32(&r);
+    else if (id == 2 && t == TC_I32) h->uncompressed_size = tc_i32(&r);
+    else if (id == 3 && t == TC_I32) h->compressed_size = tc_i32(&r);
+    else if (id == 4 && t == TC_I32) {
+      h->crc = (uint32_t)tc_i32(&r);
+      h->has_crc = true;
+    } else if ((id == 5 || id == 7 || id == 8) && t == TC_STRUCT) {
+      data_header(&r, h, id);
+      have_body = true;
+    } else tc_skip(&r, t);
+  }
+  char what[200];
+  if (r.failed) {
+    snprintf(what, sizeof what, "malformed page header: %s", r.msg);
+    return bad(e, name, what);
+  }
+  if (h->type < 0 || h->uncompressed_size < 0 || h->compressed_size < 0 || h->num_values < 0 ||
+      h->def_len < 0 || h->rep_len < 0 || (h->type != 1 && !have_body)) {
+    snprintf(what, sizeof what, "page header with missing or negative fields (type %d, sizes %d/%d)", h->type,
+             h->compressed_size, h->uncompressed_size);
+    return bad(e, name, what);
+  }
+  h->header_len = tc_offset(&r);
+  return ORB_OK;
+}
+
+/* The chunk a walk covers: checks, and where its bytes start. */
+static orb_status chunk_of(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, const pq_chunk **out,
+                           int64_t *start, orb_err *e) {
+  char what[240];
+  if (rg < 0 || rg >= m->nrow_groups || col < 0 || col >= m->row_groups[rg].ncolumns)
+    return orb_err_set(e, ORB_ERR_MISUSE, "parquet: \"%s\": no column chunk %d of row group %d", path, col, rg);
+  const pq_chunk *c = &m->row_groups[rg].columns[col];
+  if (!c->has_meta || c->encrypted)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: \"%s\": column chunk %d of row group %d is encrypted",
+                        path, col, rg);
+  *start = c->has_dictionary_page && c->dictionary_page_offset > 0 && c->dictionary_page_offset < c->data_page_offset
+               ? c->dictionary_page_offset
+               : c->data_page_offset;
+  if ((uint64_t)c->total_compressed_size > limit) {
+    snprintf(what, sizeof what, "column chunk of %lld bytes is over the memory limit", (long long)c->total_compressed_size);
+    return bad(e, path, what);
+  }
+  *out = c;
+  return ORB_OK;
+}
+
+/* The pages of chunk c, whose n bytes (from file offset start) are in buf. */
+static orb_status walk(const char *path, const pq_chunk *c, int rg, int col, const uint8_t *buf, size_t n, int64_t start,
+                       size_t limit, pq_page_fn fn, void *arg, orb_err *e) {
+  char what[240];
+  uint8_t *page = NULL;
+  orb_status st = ORB_OK;
+  int64_t values = 0;
+  size_t pos = 0;
+  while (pos < n && st == ORB_OK && values < c->num_values) {
+    pq_page_header h;
+    if ((st = pq_page_header_decode(buf + pos, n - pos, path, &h, e)) != ORB_OK) break;
+    pos += h.header_len;
+    if ((size_t)h.compressed_size > n - pos) {
+      snprintf(what, sizeof what, "page at offset %lld runs past its column chunk", (long long)(start + (int64_t)pos));
+      st = bad(e, path, what);
+      break;
+    }
+    if ((size_t)h.uncompressed_size > limit) {
+      snprintf(what, sizeof what, "page of %d bytes uncompressed is over the memory limit", h.uncompressed_size);
+      st = bad(e, path, what);
+      break;
+    }
+    const uint8_t *data = buf + pos;
+    if (h.has_crc && orb_crc32(0, data, (size_t)h.compressed_size) != h.crc) {
+      snprintf(what, sizeof what, "page at offset %lld fails its CRC32 check", (long long)(start + (int64_t)pos));
+      st = bad(e, path, what);
+      break;
+    }
+    /* v2: the levels come first and are never compressed */
+    size_t levels = h.type == 3 ? (size_t)h.def_len + (size_t)h.rep_len : 0;
+    if (levels > (size_t)h.compressed_size || levels > (size_t)h.uncompressed_size) {
+      st = bad(e, path, "data page v2 whose level lengths exceed the page");
+      break;
+    }
+    page = orb_realloc(page, (size_t)h.uncompressed_size + 1);
+    memcpy(page, data, levels);
+    int codec = h.type == 3 && !h.v2_compressed ? PQ_UNCOMPRESSED : c->codec;
+    if (h.type != 1)
+      st = pq_decompress(codec, data + levels, (size_t)h.compressed_size - levels, page + levels,
+                         (size_t)h.uncompressed_size - levels, path, e);
+    if (st == ORB_OK && fn) st = fn(arg, &h, page, (size_t)h.uncompressed_size, e);
+    if (h.type == 0 || h.type == 3) values += h.num_values;
+    pos += (size_t)h.compressed_size;
+  }
+  if (st == ORB_OK && values != c->num_values) {
+    snprintf(what, sizeof what, "column chunk %d of row group %d holds %lld values in its pages, its metadata says %lld",
+             col, rg, (long long)values, (long long)c->num_values);
+    st = bad(e, path, what);
+  }
+  orb_free(page);
+  return st;
+}
+
+orb_status pq_chunk_walk(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_page_fn fn,
+                         void *arg, orb_err *e) {
+  if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
+  const pq_chunk *c;
+  int64_t start;
+  orb_status st = chunk_of(path, m, rg, col, limit, &c, &start, e);
+  if (st != ORB_OK) return st;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return orb_err_set(e, ORB_ERR_IO, "parquet: cannot open \"%s\": %s", path, strerror(errno));
+  size_t n = (size_t)c->total_compressed_size;
+  uint8_t *buf = orb_malloc(n ? n : 1);
+  ssize_t got = pread(fd, buf, n, (off_t)start);
+  close(fd);
+  if (got != (ssize_t)n) st = orb_err_set(e, ORB_ERR_IO, "parquet: \"%s\": cannot read column chunk %d of row group %d", path, col, rg);
+  else st = walk(path, c, rg, col, buf, n, start, limit, fn, arg, e);
+  orb_free(buf);
+  return st;
+}
+
+orb_status pq_chunk_walk_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg, int col,
+                               size_t limit, pq_page_fn fn, void *arg, orb_err *e) {
+  if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
+  const pq_chunk *c;
+  int64_t start;
+  orb_status st = chunk_of(name, m, rg, col, limit, &c, &start, e);
+  if (st != ORB_OK) return st;
+  if (start < 0 || (uint64_t)start > len || (uint64_t)c->total_compressed_size > len - (size_t)start)
+    return bad(e, name, "column chunk lies outside the file");
+  return walk(name, c, rg, col, (const uint8_t *)file + start, (size_t)c->total_compressed_size, start, limit, fn, arg, e);
+}
