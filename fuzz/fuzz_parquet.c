@@ -1,7 +1,8 @@
 /* fuzz/fuzz_parquet.c — libFuzzer target for Parquet files: the input is a
 ** whole file image; its footer (magic numbers, length, Thrift FileMetaData,
-** chunk offsets) and every column chunk's pages (headers, CRC32,
-** decompression) must decode or fail with an error, never crash, hang or
+** chunk offsets), every column chunk's pages (headers, CRC32,
+** decompression) and flat columns' values (levels, PLAIN, dictionaries)
+** must decode or fail with an error, never crash, hang or
 ** allocate without bound (a 16 MiB limit here).  Seeds: the parquet-testing
 ** fixtures (test.sh passes their directory as a read-only corpus). */
 #include <stddef.h>
@@ -20,7 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (int g = 0; g < m->nrow_groups; g++)
       for (int c = 0; c < m->row_groups[g].ncolumns; c++) {
         orb_err pe;
-        pq_chunk_walk_image(data, size, "fuzz", m, g, c, (size_t)16 << 20, NULL, NULL, &pe);
+        pq_column col;   /* pages, then values where the column is flat */
+        if (pq_read_flat_column_image(data, size, "fuzz", m, g, c, (size_t)16 << 20, &col, &pe) != ORB_OK)
+          pq_chunk_walk_image(data, size, "fuzz", m, g, c, (size_t)16 << 20, NULL, NULL, &pe);
+        pq_column_free(&col);
       }
     pq_meta_free(m);
   }

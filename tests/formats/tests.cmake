@@ -9,3 +9,7 @@ add_test(NAME parquet_sql_functions COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/pa
 add_executable(pq_pages_check ${CMAKE_SOURCE_DIR}/tests/formats/pq_pages_check.c)
 target_link_libraries(pq_pages_check PRIVATE orbit_static)
 add_test(NAME parquet_pages COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_pages_test.sh $<TARGET_FILE:pq_pages_check>)
+# Values of flat columns against DuckDB's reading (tests/formats/parquet_values_test.sh).
+add_executable(pq_values_dump ${CMAKE_SOURCE_DIR}/tests/formats/pq_values_dump.c)
+target_link_libraries(pq_values_dump PRIVATE orbit_static m)
+add_test(NAME parquet_values COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_values_test.sh $<TARGET_FILE:pq_values_dump>)

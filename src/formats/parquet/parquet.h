@@ -181,6 +181,35 @@ orb_status pq_chunk_walk(const char *path, const pq_file_meta *m, int rg, int co
 orb_status pq_chunk_walk_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg, int col,
                                size_t limit, pq_page_fn fn, void *arg, orb_err *e);
 
+/* Decode `count` values of the RLE / bit-packed hybrid encoding from n bytes. */
+orb_status pq_rle_decode(const uint8_t *p, size_t n, int bit_width, uint32_t *out, int64_t count, const char *name,
+                         orb_err *e);
+
+/* --- values of flat columns (pq_values.c) ---------------------------------------- */
+
+/* A column chunk's values by row: nulls[i] says NULL, else values holds the
+** value in a slot of pq_value_size(type) bytes: uint8_t 0/1 for BOOLEAN,
+** int32_t, int64_t, float, double, 12 bytes of INT96, pq_bytes for
+** BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY (contents in the arena). */
+typedef struct pq_column {
+  int type;
+  int32_t type_length;
+  int64_t n, cap;
+  uint8_t *nulls;
+  void *values;
+  orb_arena arena;
+} pq_column;
+
+size_t pq_value_size(int type);
+/* Read column `col` of row group `rg` of a flat file (no groups, lists or
+** maps); limit caps the bytes of pages and values (0: default). */
+orb_status pq_read_flat_column(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_column *out,
+                               orb_err *e);
+/* The same over a whole file image in memory (tests, fuzzing). */
+orb_status pq_read_flat_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                     int col, size_t limit, pq_column *out, orb_err *e);
+void pq_column_free(pq_column *c);
+
 /* Names as the specification writes them ("INT32", "SNAPPY", "UTF8"); "?" if unknown. */
 const char *pq_type_name(int type);
 const char *pq_codec_name(int codec);

@@ -1,0 +1,226 @@
+/* formats/parquet/pq_values.c — the values of a flat column chunk (see
+** parquet.h): definition levels (RLE hybrid), PLAIN values of every
+** physical type, dictionaries (PLAIN_DICTIONARY / RLE_DICTIONARY indices),
+** RLE booleans; data pages v1 and v2.  Nested columns (repetition levels)
+** and the DELTA / BYTE_STREAM_SPLIT encodings are refused by name for now. */
+#include "formats/parquet/parquet.h"
+#include "base/mem.h"
+
+#include <stdio.h>
+#include <string.h>
+
+size_t pq_value_size(int type) {
+  switch (type) {
+  case PQ_BOOLEAN: return 1;
+  case PQ_INT32:
+  case PQ_FLOAT: return 4;
+  case PQ_INT64:
+  case PQ_DOUBLE: return 8;
+  case PQ_INT96: return 12;
+  default: return sizeof(pq_bytes);
+  }
+}
+
+typedef struct reader {
+  const char *name;
+  pq_column *col;
+  int max_def;
+  void *dict;                    /* dictionary values (value slots) */
+  int64_t ndict;
+  uint32_t *idx;                 /* scratch: levels, then indices */
+  size_t idx_cap;
+} reader;
+
+static orb_status bad(reader *r, orb_err *e, const char *what) {
+  return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": %s", r->name, what);
+}
+
+static uint32_t *scratch(reader *r, int64_t n) {
+  if ((size_t)n > r->idx_cap) {
+    r->idx = orb_realloc(r->idx, sizeof(uint32_t) * (size_t)n);
+    r->idx_cap = (size_t)n;
+  }
+  return r->idx;
+}
+
+/* n PLAIN values from p (len bytes) into slots; *used = bytes consumed. */
+static orb_status plain(reader *r, const uint8_t *p, size_t len, int64_t n, void *slots, size_t *used, orb_err *e) {
+  pq_column *c = r->col;
+  size_t w = pq_value_size(c->type);
+  if (c->type == PQ_BOOLEAN) {
+    if ((size_t)((n + 7) / 8) > len) return bad(r, e, "PLAIN booleans longer than their page");
+    for (int64_t i = 0; i < n; i++) ((uint8_t *)slots)[i] = (p[i / 8] >> (i % 8)) & 1;
+    *used = (size_t)((n + 7) / 8);
+    return ORB_OK;
+  }
+  if (c->type == PQ_BYTE_ARRAY || c->type == PQ_FIXED_LEN_BYTE_ARRAY) {
+    size_t pos = 0;
+    pq_bytes *out = slots;
+    for (int64_t i = 0; i < n; i++) {
+      size_t k;
+      if (c->type == PQ_FIXED_LEN_BYTE_ARRAY) {
+        k = (size_t)c->type_length;
+      } else {
+        if (len - pos < 4) return bad(r, e, "PLAIN byte array length past its page");
+        k = (size_t)p[pos] | (size_t)p[pos + 1] << 8 | (size_t)p[pos + 2] << 16 | (size_t)p[pos + 3] << 24;
+        pos += 4;
+      }
+      if (k > len - pos) return bad(r, e, "PLAIN byte array longer than its page");
+      uint8_t *copy = orb_arena_alloc(&c->arena, k ? k : 1);
+      if (k) memcpy(copy, p + pos, k);
+      out[i].data = copy;
+      out[i].len = k;
+      pos += k;
+    }
+    *used = pos;
+    return ORB_OK;
+  }
+  if ((uint64_t)n * w > len) return bad(r, e, "PLAIN values longer than their page");
+  memcpy(slots, p, (size_t)n * w);   /* little-endian on the page and here (x86-64, aarch64) */
+  *used = (size_t)n * w;
+  return ORB_OK;
+}
+
+static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *page, size_t len, orb_err *e) {
+  reader *r = arg;
+  pq_column *c = r->col;
+  size_t w = pq_value_size(c->type);
+  char what[160];
+  if (h->type == 2) {   /* the dictionary: PLAIN values */
+    if (h->num_values < 0 || (uint64_t)h->num_values > len * 8 + 1) return bad(r, e, "dictionary page with an impossible size");
+    r->dict = orb_arena_alloc(&c->arena, w * (size_t)(h->num_values ? h->num_values : 1));
+    r->ndict = h->num_values;
+    size_t used;
+    return plain(r, page, len, h->num_values, r->dict, &used, e);
+  }
+  if (h->type != 0 && h->type != 3) return ORB_OK;   /* index pages */
+  int64_t n = h->num_values;
+  if (c->n + n > c->cap) return bad(r, e, "data pages hold more values than the column chunk");
+  size_t pos = 0;
+  uint32_t *lev = NULL;
+  int64_t nonnull = n;
+  if (r->max_def > 0) {
+    const uint8_t *lp;
+    size_t llen;
+    if (h->type == 3) {
+      lp = page + h->rep_len;
+      llen = (size_t)h->def_len;
+      pos = (size_t)h->rep_len + (size_t)h->def_len;
+    } else {
+      if (h->def_encoding != 3) {
+        snprintf(what, sizeof what, "definition levels in encoding %d are not supported", h->def_encoding);
+        return bad(r, e, what);
+      }
+      if (len < 4) return bad(r, e, "definition levels missing");
+      llen = (size_t)page[0] | (size_t)page[1] << 8 | (size_t)page[2] << 16 | (size_t)page[3] << 24;
+      if (llen > len - 4) return bad(r, e, "definition levels longer than their page");
+      lp = page + 4;
+      pos = 4 + llen;
+    }
+    lev = orb_malloc(sizeof(uint32_t) * (size_t)(n ? n : 1));
+    orb_status st = pq_rle_decode(lp, llen, 1, lev, n, r->name, e);
+    if (st != ORB_OK) {
+      orb_free(lev);
+      return st;
+    }
+    nonnull = 0;
+    for (int64_t i = 0; i < n; i++) nonnull += lev[i] == (uint32_t)r->max_def;
+  } else if (h->type == 3) {
+    pos = (size_t)h->rep_len + (size_t)h->def_len;
+  }
+  if (pos > len) {
+    orb_free(lev);
+    return bad(r, e, "levels longer than their page");
+  }
+  const uint8_t *vp = page + pos;
+  size_t vlen = len - pos;
+  uint8_t *vals = orb_malloc(w * (size_t)(nonnull ? nonnull : 1));
+  orb_status st = ORB_OK;
+  size_t used;
+  int enc = h->encoding;
+  if (enc == 0) {
+    st = plain(r, vp, vlen, nonnull, vals, &used, e);
+  } else if (enc == 2 || enc == 8) {   /* dictionary indices */
+    if (!r->dict) st = bad(r, e, "dictionary-encoded page without a dictionary page");
+    else if (vlen < 1) st = bad(r, e, "dictionary indices missing");
+    else {
+      uint32_t *ix = scratch(r, nonnull);
+      st = pq_rle_decode(vp + 1, vlen - 1, vp[0], ix, nonnull, r->name, e);
+      for (int64_t i = 0; st == ORB_OK && i < nonnull; i++) {
+        if (ix[i] >= (uint64_t)r->ndict) st = bad(r, e, "dictionary index out of range");
+        else memcpy(vals + (size_t)i * w, (uint8_t *)r->dict + (size_t)ix[i] * w, w);
+      }
+    }
+  } else if (enc == 3 && c->type == PQ_BOOLEAN) {   /* RLE booleans: 4-byte length, then the hybrid */
+    if (vlen < 4) st = bad(r, e, "RLE booleans missing");
+    else {
+      size_t blen = (size_t)vp[0] | (size_t)vp[1] << 8 | (size_t)vp[2] << 16 | (size_t)vp[3] << 24;
+      uint32_t *ix = scratch(r, nonnull);
+      if (blen > vlen - 4) st = bad(r, e, "RLE booleans longer than their page");
+      else st = pq_rle_decode(vp + 4, blen, 1, ix, nonnull, r->name, e);
+      for (int64_t i = 0; st == ORB_OK && i < nonnull; i++) vals[i] = (uint8_t)ix[i];
+    }
+  } else {
+    snprintf(what, sizeof what, "values in encoding %d are not supported yet", enc);
+    st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: \"%s\": %s", r->name, what);
+  }
+  if (st == ORB_OK) {   /* scatter: a value for each defined row, NULL for the others */
+    int64_t k = 0;
+    for (int64_t i = 0; i < n; i++) {
+      bool isnull = lev && lev[i] != (uint32_t)r->max_def;
+      c->nulls[c->n + i] = isnull;
+      if (!isnull) memcpy((uint8_t *)c->values + (size_t)(c->n + i) * w, vals + (size_t)k++ * w, w);
+    }
+    c->n += n;
+  }
+  orb_free(vals);
+  orb_free(lev);
+  return st;
+}
+
+/* From the file at path, or from a file image when image is not NULL. */
+static orb_status read_flat(const char *path, const void *image, size_t image_len, const pq_file_meta *m, int rg, int col,
+                            size_t limit, pq_column *out, orb_err *e) {
+  memset(out, 0, sizeof *out);
+  orb_arena_init(&out->arena, 65536);
+  if (rg < 0 || rg >= m->nrow_groups || col < 0 || col >= m->row_groups[rg].ncolumns)
+    return orb_err_set(e, ORB_ERR_MISUSE, "parquet: \"%s\": no column chunk %d of row group %d", path, col, rg);
+  /* a flat schema: the root, then one leaf per column */
+  if (m->nschema != m->row_groups[rg].ncolumns + 1 || m->schema[col + 1].num_children > 0 ||
+      m->schema[col + 1].repetition == PQ_REPEATED)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                        "parquet: \"%s\": nested columns are not read yet (column %d)", path, col);
+  const pq_schema_elem *s = &m->schema[col + 1];
+  const pq_chunk *ch = &m->row_groups[rg].columns[col];
+  if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
+  out->type = s->type;
+  out->type_length = s->type_length;
+  if (s->type < 0 || s->type > PQ_FIXED_LEN_BYTE_ARRAY || (s->type == PQ_FIXED_LEN_BYTE_ARRAY && s->type_length <= 0))
+    return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": column %d has no valid physical type", path, col);
+  if (ch->num_values < 0 || (uint64_t)ch->num_values * (pq_value_size(s->type) + 1) > limit)
+    return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "parquet: \"%s\": column %d is over the memory limit", path, col);
+  out->cap = ch->num_values;
+  out->nulls = orb_arena_zalloc(&out->arena, (size_t)(out->cap ? out->cap : 1));
+  out->values = orb_arena_zalloc(&out->arena, pq_value_size(s->type) * (size_t)(out->cap ? out->cap : 1));
+  reader r = {path, out, s->repetition == PQ_OPTIONAL ? 1 : 0, NULL, 0, NULL, 0};
+  orb_status st = image ? pq_chunk_walk_image(image, image_len, path, m, rg, col, limit, on_page, &r, e)
+                        : pq_chunk_walk(path, m, rg, col, limit, on_page, &r, e);
+  orb_free(r.idx);
+  return st;
+}
+
+orb_status pq_read_flat_column(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_column *out,
+                               orb_err *e) {
+  return read_flat(path, NULL, 0, m, rg, col, limit, out, e);
+}
+
+orb_status pq_read_flat_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                     int col, size_t limit, pq_column *out, orb_err *e) {
+  return read_flat(name, file, len, m, rg, col, limit, out, e);
+}
+
+void pq_column_free(pq_column *c) {
+  if (!c) return;
+  orb_arena_free(&c->arena);
+  memset(c, 0, sizeof *c);
+}

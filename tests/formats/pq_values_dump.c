@@ -1,0 +1,93 @@
+/* tests/formats/pq_values_dump.c — print the values of a Parquet file's flat
+** columns whose type DuckDB reads as a plain SQL type (booleans, signed
+** integers, floats, UTF-8 strings), one block per column:
+**   col NAME
+**   value per row: NULL, true/false, decimal, f:<hex bits of the double> / NaN, s:<text with \n and \\ escaped>
+** Columns it cannot read yet print "skip NAME: reason".  For
+** parquet_values_test.sh, which compares with tests/interop/parquet_values.mjs.
+** usage: pq_values_dump FILE */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "formats/parquet/parquet.h"
+
+static bool comparable(const pq_schema_elem *s) {
+  bool plain_kind = s->converted_type < 0 && s->logical.kind == PQ_LT_NONE;
+  switch (s->type) {
+  case PQ_BOOLEAN:
+  case PQ_FLOAT:
+  case PQ_DOUBLE:
+    return plain_kind;
+  case PQ_INT32:
+  case PQ_INT64:   /* plain, or INT_8..INT_64 (signed) */
+    return plain_kind || (s->converted_type >= 15 && s->converted_type <= 18) ||
+           (s->logical.kind == PQ_LT_INTEGER && s->logical.is_signed);
+  case PQ_BYTE_ARRAY:
+    return s->converted_type == 0 || s->logical.kind == PQ_LT_STRING;
+  default:
+    return false;
+  }
+}
+
+static void print_double(double d) {
+  if (isnan(d)) {
+    printf("NaN\n");
+    return;
+  }
+  uint64_t u;
+  memcpy(&u, &d, 8);
+  printf("f:%016" PRIx64 "\n", u);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) return 2;
+  pq_file_meta *m;
+  orb_err e;
+  orb_err_clear(&e);
+  if (pq_read_footer(argv[1], &m, &e) != ORB_OK) {
+    printf("error %s\n", e.msg);
+    return 0;
+  }
+  int ncols = m->nschema - 1;
+  for (int c = 0; c < ncols && m->nrow_groups > 0 && m->nschema == m->row_groups[0].ncolumns + 1; c++) {
+    const pq_schema_elem *s = &m->schema[c + 1];
+    if (!comparable(s)) continue;
+    printf("col %s\n", s->name);
+    for (int g = 0; g < m->nrow_groups; g++) {
+      pq_column col;
+      if (pq_read_flat_column(argv[1], m, g, c, 0, &col, &e) != ORB_OK) {
+        printf("skip %s: %s\n", s->name, e.msg);
+        pq_column_free(&col);
+        break;
+      }
+      for (int64_t i = 0; i < col.n; i++) {
+        if (col.nulls[i]) {
+          printf("NULL\n");
+          continue;
+        }
+        switch (col.type) {
+        case PQ_BOOLEAN: printf("%s\n", ((uint8_t *)col.values)[i] ? "true" : "false"); break;
+        case PQ_INT32: printf("%d\n", ((int32_t *)col.values)[i]); break;
+        case PQ_INT64: printf("%lld\n", (long long)((int64_t *)col.values)[i]); break;
+        case PQ_FLOAT: print_double((double)((float *)col.values)[i]); break;
+        case PQ_DOUBLE: print_double(((double *)col.values)[i]); break;
+        default: {
+          const pq_bytes *b = &((pq_bytes *)col.values)[i];
+          printf("s:");
+          for (size_t k = 0; k < b->len; k++) {
+            if (b->data[k] == '\n') printf("\\n");
+            else if (b->data[k] == '\\') printf("\\\\");
+            else putchar(b->data[k]);
+          }
+          printf("\n");
+        }
+        }
+      }
+      pq_column_free(&col);
+    }
+  }
+  pq_meta_free(m);
+  return 0;
+}
