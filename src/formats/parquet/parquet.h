@@ -181,6 +181,15 @@ orb_status pq_chunk_walk(const char *path, const pq_file_meta *m, int rg, int co
 orb_status pq_chunk_walk_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg, int col,
                                size_t limit, pq_page_fn fn, void *arg, orb_err *e);
 
+/* DELTA_BINARY_PACKED: count values into out, *used bytes read (pq_delta.c). */
+orb_status pq_delta_decode(const uint8_t *p, size_t n, int64_t count, int64_t *out, size_t *used, const char *name,
+                           orb_err *e);
+/* DELTA_LENGTH_BYTE_ARRAY: values pointing into p. */
+orb_status pq_delta_length_decode(const uint8_t *p, size_t n, int64_t count, pq_bytes *out, size_t *used,
+                                  const char *name, orb_err *e);
+/* BYTE_STREAM_SPLIT of count values of width bytes (the caller checked count * width bytes are there). */
+void pq_byte_stream_split(const uint8_t *p, int64_t count, size_t width, uint8_t *out);
+
 /* Decode `count` values of the RLE / bit-packed hybrid encoding from n bytes. */
 orb_status pq_rle_decode(const uint8_t *p, size_t n, int bit_width, uint32_t *out, int64_t count, const char *name,
                          orb_err *e);

@@ -29,6 +29,7 @@ typedef struct reader {
   int64_t ndict;
   uint32_t *idx;                 /* scratch: levels, then indices */
   size_t idx_cap;
+  pq_bytes prev;                 /* DELTA_BYTE_ARRAY: the last value (it spans pages) */
 } reader;
 
 static orb_status bad(reader *r, orb_err *e, const char *what) {
@@ -79,6 +80,29 @@ static orb_status plain(reader *r, const uint8_t *p, size_t len, int64_t n, void
   memcpy(slots, p, (size_t)n * w);   /* little-endian on the page and here (x86-64, aarch64) */
   *used = (size_t)n * w;
   return ORB_OK;
+}
+
+/* DELTA_BYTE_ARRAY: prefix lengths, then suffixes (DELTA_LENGTH_BYTE_ARRAY). */
+static orb_status delta_byte_array(reader *r, const uint8_t *p, size_t n, int64_t count, pq_bytes *out, orb_err *e) {
+  int64_t *prefix = orb_malloc(sizeof(int64_t) * (size_t)(count ? count : 1));
+  size_t used = 0, used2 = 0;
+  orb_status st = pq_delta_decode(p, n, count, prefix, &used, r->name, e);
+  if (st == ORB_OK) st = pq_delta_length_decode(p + used, n - used, count, out, &used2, r->name, e);
+  for (int64_t i = 0; st == ORB_OK && i < count; i++) {
+    size_t plen = (size_t)prefix[i];
+    if (prefix[i] < 0 || plen > r->prev.len) {
+      st = bad(r, e, "DELTA_BYTE_ARRAY prefix longer than the previous value");
+      break;
+    }
+    uint8_t *v = orb_arena_alloc(&r->col->arena, plen + out[i].len + 1);
+    if (plen) memcpy(v, r->prev.data, plen);
+    if (out[i].len) memcpy(v + plen, out[i].data, out[i].len);
+    out[i].data = v;
+    out[i].len += plen;
+    r->prev = out[i];
+  }
+  orb_free(prefix);
+  return st;
 }
 
 static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *page, size_t len, orb_err *e) {
@@ -160,6 +184,36 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
       else st = pq_rle_decode(vp + 4, blen, 1, ix, nonnull, r->name, e);
       for (int64_t i = 0; st == ORB_OK && i < nonnull; i++) vals[i] = (uint8_t)ix[i];
     }
+  } else if (enc == 5 && (c->type == PQ_INT32 || c->type == PQ_INT64)) {   /* DELTA_BINARY_PACKED */
+    int64_t *d = orb_malloc(sizeof(int64_t) * (size_t)(nonnull ? nonnull : 1));
+    st = pq_delta_decode(vp, vlen, nonnull, d, &used, r->name, e);
+    for (int64_t i = 0; st == ORB_OK && i < nonnull; i++) {
+      if (c->type == PQ_INT32) ((int32_t *)(void *)vals)[i] = (int32_t)(uint32_t)(uint64_t)d[i];
+      else ((int64_t *)(void *)vals)[i] = d[i];
+    }
+    orb_free(d);
+  } else if (enc == 6 && c->type == PQ_BYTE_ARRAY) {   /* DELTA_LENGTH_BYTE_ARRAY */
+    pq_bytes *b = (pq_bytes *)(void *)vals;
+    st = pq_delta_length_decode(vp, vlen, nonnull, b, &used, r->name, e);
+    for (int64_t i = 0; st == ORB_OK && i < nonnull; i++) {   /* the page goes: keep copies */
+      uint8_t *copy = orb_arena_alloc(&c->arena, b[i].len ? b[i].len : 1);
+      if (b[i].len) memcpy(copy, b[i].data, b[i].len);
+      b[i].data = copy;
+    }
+  } else if (enc == 7 && (c->type == PQ_BYTE_ARRAY || c->type == PQ_FIXED_LEN_BYTE_ARRAY)) {   /* DELTA_BYTE_ARRAY */
+    st = delta_byte_array(r, vp, vlen, nonnull, (pq_bytes *)(void *)vals, e);
+  } else if (enc == 9 && c->type != PQ_BOOLEAN && c->type != PQ_BYTE_ARRAY && c->type != PQ_INT96) {   /* BYTE_STREAM_SPLIT */
+    size_t width = c->type == PQ_FIXED_LEN_BYTE_ARRAY ? (size_t)c->type_length : w;
+    if ((uint64_t)nonnull * width > vlen) {
+      st = bad(r, e, "BYTE_STREAM_SPLIT values longer than their page");
+    } else if (c->type == PQ_FIXED_LEN_BYTE_ARRAY) {
+      uint8_t *raw = orb_arena_alloc(&c->arena, (size_t)nonnull * width + 1);
+      pq_byte_stream_split(vp, nonnull, width, raw);
+      pq_bytes *b = (pq_bytes *)(void *)vals;
+      for (int64_t i = 0; i < nonnull; i++) b[i].data = raw + (size_t)i * width, b[i].len = width;
+    } else {
+      pq_byte_stream_split(vp, nonnull, width, vals);
+    }
   } else {
     snprintf(what, sizeof what, "values in encoding %d are not supported yet", enc);
     st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: \"%s\": %s", r->name, what);
@@ -202,7 +256,7 @@ static orb_status read_flat(const char *path, const void *image, size_t image_le
   out->cap = ch->num_values;
   out->nulls = orb_arena_zalloc(&out->arena, (size_t)(out->cap ? out->cap : 1));
   out->values = orb_arena_zalloc(&out->arena, pq_value_size(s->type) * (size_t)(out->cap ? out->cap : 1));
-  reader r = {path, out, s->repetition == PQ_OPTIONAL ? 1 : 0, NULL, 0, NULL, 0};
+  reader r = {path, out, s->repetition == PQ_OPTIONAL ? 1 : 0, NULL, 0, NULL, 0, {NULL, 0}};
   orb_status st = image ? pq_chunk_walk_image(image, image_len, path, m, rg, col, limit, on_page, &r, e)
                         : pq_chunk_walk(path, m, rg, col, limit, on_page, &r, e);
   orb_free(r.idx);
