@@ -22,8 +22,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       for (int c = 0; c < m->row_groups[g].ncolumns; c++) {
         orb_err pe;
         pq_column col;   /* pages, then values where the column is flat */
-        if (pq_read_flat_column_image(data, size, "fuzz", m, g, c, (size_t)16 << 20, &col, &pe) != ORB_OK)
+        if (pq_read_flat_column_image(data, size, "fuzz", m, g, c, (size_t)16 << 20, &col, &pe) != ORB_OK) {
           pq_chunk_walk_image(data, size, "fuzz", m, g, c, (size_t)16 << 20, NULL, NULL, &pe);
+        } else {   /* and as SQL values */
+          orb_type t;
+          const pq_schema_elem *s = &m->schema[c + 1];
+          for (int64_t i = 0; i < col.n && pq_sql_type(s, &t, &pe) == ORB_OK; i++) {
+            orb_value v;
+            if (pq_value_at(s, &col, i, t, &v, &pe) != ORB_OK) break;
+          }
+        }
         pq_column_free(&col);
       }
     pq_meta_free(m);

@@ -24,6 +24,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "types/types.h"
 
 /* Physical types (parquet.thrift Type). */
 typedef enum pq_type {
@@ -218,6 +219,14 @@ orb_status pq_read_flat_column(const char *path, const pq_file_meta *m, int rg, 
 orb_status pq_read_flat_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
                                      int col, size_t limit, pq_column *out, orb_err *e);
 void pq_column_free(pq_column *c);
+
+/* --- SQL values (pq_types.c) ------------------------------------------------------ */
+
+/* The SQL type a leaf column's values take (logical or converted type). */
+orb_status pq_sql_type(const pq_schema_elem *s, orb_type *out, orb_err *e);
+/* Row `row` of column c as a value of type t (from pq_sql_type; strings
+** point into the column's arena). */
+orb_status pq_value_at(const pq_schema_elem *s, const pq_column *c, int64_t row, orb_type t, orb_value *out, orb_err *e);
 
 /* Names as the specification writes them ("INT32", "SNAPPY", "UTF8"); "?" if unknown. */
 const char *pq_type_name(int type);

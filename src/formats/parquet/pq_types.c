@@ -1,0 +1,203 @@
+/* formats/parquet/pq_types.c — Parquet columns as SQL values (see parquet.h).
+**
+** The SQL type follows the logical type (or the legacy converted type) as
+** LogicalTypes.md defines them: strings, dates, times and timestamps in
+** their units (nanoseconds are floored to microseconds, Orbit's
+** resolution; INT96 is the legacy Impala timestamp: nanoseconds of the day
+** and a Julian day), decimals on INT32, INT64, BYTE_ARRAY and
+** FIXED_LEN_BYTE_ARRAY (big-endian two's complement), unsigned integers in
+** the next wider type (UINT_64 as DECIMAL(20,0)), UUID, FLOAT16. */
+#include "formats/parquet/parquet.h"
+
+#include <math.h>
+#include <string.h>
+
+static bool is_decimal(const pq_schema_elem *s) { return s->logical.kind == PQ_LT_DECIMAL || s->converted_type == 5; }
+static int dec_precision(const pq_schema_elem *s) {
+  return s->logical.kind == PQ_LT_DECIMAL ? s->logical.precision : s->precision;
+}
+static int dec_scale(const pq_schema_elem *s) { return s->logical.kind == PQ_LT_DECIMAL ? s->logical.scale : s->scale; }
+
+/* The time unit of a TIME/TIMESTAMP column: PQ_UNIT_*, 0 if not one. */
+static int time_unit(const pq_schema_elem *s, bool *timestamp, bool *utc) {
+  *utc = false;
+  if (s->logical.kind == PQ_LT_TIMESTAMP || s->logical.kind == PQ_LT_TIME) {
+    *timestamp = s->logical.kind == PQ_LT_TIMESTAMP;
+    *utc = s->logical.utc;
+    return s->logical.unit;
+  }
+  switch (s->converted_type) {
+  case 7: *timestamp = false; return PQ_UNIT_MILLIS;   /* TIME_MILLIS */
+  case 8: *timestamp = false; return PQ_UNIT_MICROS;   /* TIME_MICROS */
+  case 9: *timestamp = true; *utc = true; return PQ_UNIT_MILLIS;   /* TIMESTAMP_MILLIS: UTC, as the spec reads it */
+  case 10: *timestamp = true; *utc = true; return PQ_UNIT_MICROS;
+  default: return 0;
+  }
+}
+
+orb_status pq_sql_type(const pq_schema_elem *s, orb_type *out, orb_err *e) {
+  bool ts, utc;
+  int unit = time_unit(s, &ts, &utc);
+  orb_type_id id;
+  if (is_decimal(s)) {
+    int p = dec_precision(s), sc = dec_scale(s);
+    if (p < 1 || p > 38 || sc < 0 || sc > p)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: column \"%s\": DECIMAL(%d,%d) is not supported (precision 1 to 38)",
+                          s->name, p, sc);
+    *out = orb_type_decimal(p, sc);
+    return ORB_OK;
+  }
+  switch (s->type) {
+  case PQ_BOOLEAN: id = ORB_T_BOOL; break;
+  case PQ_INT32:
+    if (s->logical.kind == PQ_LT_DATE || s->converted_type == 6) id = ORB_T_DATE;
+    else if (unit) id = ORB_T_TIME;
+    else if (s->converted_type == 15 || s->converted_type == 16 || s->converted_type == 11 ||
+             (s->logical.kind == PQ_LT_INTEGER && s->logical.bit_width <= 8))
+      id = ORB_T_INT16;   /* INT_8, INT_16, UINT_8 */
+    else if (s->converted_type == 13 || (s->logical.kind == PQ_LT_INTEGER && !s->logical.is_signed && s->logical.bit_width == 32))
+      id = ORB_T_INT64;   /* UINT_32 */
+    else if (s->converted_type == 12 || (s->logical.kind == PQ_LT_INTEGER && s->logical.bit_width == 16))
+      id = s->converted_type == 12 || !s->logical.is_signed ? ORB_T_INT32 : ORB_T_INT16;   /* UINT_16 / INT_16 */
+    else id = ORB_T_INT32;
+    break;
+  case PQ_INT64:
+    if (unit) id = ts ? (utc ? ORB_T_TIMESTAMPTZ : ORB_T_TIMESTAMP) : ORB_T_TIME;
+    else if (s->converted_type == 14 || (s->logical.kind == PQ_LT_INTEGER && !s->logical.is_signed)) {
+      *out = orb_type_decimal(20, 0);   /* UINT_64 */
+      return ORB_OK;
+    } else id = ORB_T_INT64;
+    break;
+  case PQ_INT96: id = ORB_T_TIMESTAMP; break;
+  case PQ_FLOAT: id = ORB_T_FLOAT32; break;
+  case PQ_DOUBLE: id = ORB_T_FLOAT64; break;
+  case PQ_BYTE_ARRAY:
+    id = s->converted_type == 0 || s->converted_type == 4 || s->converted_type == 19 || s->logical.kind == PQ_LT_STRING ||
+                 s->logical.kind == PQ_LT_ENUM || s->logical.kind == PQ_LT_JSON
+             ? ORB_T_TEXT
+             : ORB_T_BYTEA;
+    break;
+  case PQ_FIXED_LEN_BYTE_ARRAY:
+    if (s->logical.kind == PQ_LT_UUID && s->type_length == 16) id = ORB_T_UUID;
+    else if (s->logical.kind == PQ_LT_FLOAT16 && s->type_length == 2) id = ORB_T_FLOAT32;
+    else id = ORB_T_BYTEA;
+    break;
+  default:
+    return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: column \"%s\" has no valid physical type", s->name);
+  }
+  *out = orb_type_make(id);
+  return ORB_OK;
+}
+
+static orb_status out_of_range(const pq_schema_elem *s, orb_err *e) {
+  return orb_err_setx(e, ORB_ERR_RANGE, "22008", 0, "parquet: column \"%s\": timestamp out of range", s->name);
+}
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+static __int128 big_endian_int(const uint8_t *p, size_t n) {
+  __int128 v = n && (p[0] & 0x80) ? -1 : 0;   /* sign-extend */
+  for (size_t i = 0; i < n; i++) v = (__int128)((unsigned __int128)v << 8) | p[i];
+  return v;
+}
+
+static double half_to_double(uint16_t h) {
+  int exp = (h >> 10) & 0x1f, man = h & 0x3ff;
+  double v = exp == 0 ? ldexp(man, -24) : exp == 31 ? (man ? NAN : INFINITY) : ldexp(man + 1024, exp - 25);
+  return h & 0x8000 ? -v : v;
+}
+
+orb_status pq_value_at(const pq_schema_elem *s, const pq_column *c, int64_t row, orb_type t, orb_value *out, orb_err *e) {
+  if (row < 0 || row >= c->n) return orb_err_set(e, ORB_ERR_MISUSE, "parquet: row %lld out of range", (long long)row);
+  if (c->nulls[row]) {
+    *out = orb_null((orb_type_id)t.id);
+    return ORB_OK;
+  }
+  const uint8_t *slot = (const uint8_t *)c->values + (size_t)row * pq_value_size(c->type);
+  int64_t i = 0;
+  if (c->type == PQ_INT32) {
+    int32_t v;
+    memcpy(&v, slot, 4);
+    i = v;
+  } else if (c->type == PQ_INT64) {
+    memcpy(&i, slot, 8);
+  }
+  bool ts, utc;
+  int unit = time_unit(s, &ts, &utc);
+  switch ((orb_type_id)t.id) {
+  case ORB_T_BOOL: *out = orb_bool(*slot != 0); return ORB_OK;
+  case ORB_T_INT16:
+  case ORB_T_INT32:
+  case ORB_T_INT64:
+    /* unsigned 8/16/32-bit values arrive as INT32 bits */
+    if (c->type == PQ_INT32 && (s->converted_type == 11 || s->converted_type == 12 || s->converted_type == 13 ||
+                                (s->logical.kind == PQ_LT_INTEGER && !s->logical.is_signed)))
+      i = (int64_t)(uint32_t)i;
+    *out = orb_int((orb_type_id)t.id, i);
+    return ORB_OK;
+  case ORB_T_FLOAT32:
+    if (c->type == PQ_FIXED_LEN_BYTE_ARRAY) {   /* FLOAT16, little-endian */
+      const pq_bytes *b = (const pq_bytes *)(const void *)slot;
+      *out = orb_float(ORB_T_FLOAT32, half_to_double((uint16_t)(b->data[0] | b->data[1] << 8)));
+    } else {
+      float f;
+      memcpy(&f, slot, 4);
+      *out = orb_float(ORB_T_FLOAT32, f);
+    }
+    return ORB_OK;
+  case ORB_T_FLOAT64: {
+    double d;
+    memcpy(&d, slot, 8);
+    *out = orb_float(ORB_T_FLOAT64, d);
+    return ORB_OK;
+  }
+  case ORB_T_DATE: *out = orb_int(ORB_T_DATE, i); return ORB_OK;
+  case ORB_T_TIME:
+  case ORB_T_TIMESTAMP:
+  case ORB_T_TIMESTAMPTZ:
+    if (c->type == PQ_INT96) {   /* nanoseconds of the day, then the Julian day, little-endian */
+      int64_t nanos, day_us;
+      int32_t julian;
+      memcpy(&nanos, slot, 8);
+      memcpy(&julian, slot + 8, 4);
+      if (__builtin_mul_overflow((int64_t)julian - 2440588, 86400000000LL, &day_us) ||
+          __builtin_add_overflow(day_us, floor_div(nanos, 1000), &i))
+        return out_of_range(s, e);
+    } else if (unit == PQ_UNIT_MILLIS) {
+      if (__builtin_mul_overflow(i, 1000, &i)) return out_of_range(s, e);
+    } else if (unit == PQ_UNIT_NANOS) {
+      i = floor_div(i, 1000);
+    }
+    *out = orb_int((orb_type_id)t.id, i);
+    return ORB_OK;
+  case ORB_T_DECIMAL: {
+    __int128 v;
+    if (c->type == PQ_INT32 || c->type == PQ_INT64) v = i;
+    else {
+      const pq_bytes *b = (const pq_bytes *)(const void *)slot;
+      if (b->len > 16) return orb_err_setx(e, ORB_ERR_RANGE, "22003", 0, "parquet: column \"%s\": decimal wider than 16 bytes", s->name);
+      v = big_endian_int(b->data, b->len);
+    }
+    if (t.scale == 0 && t.precision == 20 && c->type == PQ_INT64) v = (__int128)(uint64_t)i;   /* UINT_64 */
+    *out = orb_decimal(v, t.scale);
+    return ORB_OK;
+  }
+  case ORB_T_UUID: {
+    const pq_bytes *b = (const pq_bytes *)(const void *)slot;
+    orb_value v;
+    memset(&v, 0, sizeof v);
+    v.type = ORB_T_UUID;
+    memcpy(v.u.uuid, b->data, 16);
+    *out = v;
+    return ORB_OK;
+  }
+  case ORB_T_TEXT:
+  case ORB_T_BYTEA: {
+    const pq_bytes *b = (const pq_bytes *)(const void *)slot;
+    *out = t.id == ORB_T_TEXT ? orb_text((const char *)b->data, b->len) : orb_bytea(b->data, b->len);
+    return ORB_OK;
+  }
+  default:
+    return orb_err_set(e, ORB_ERR_UNSUPPORTED, "parquet: column \"%s\": no SQL value for this type", s->name);
+  }
+}
