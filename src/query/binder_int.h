@@ -242,7 +242,11 @@ orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, 
 bool oql_is_infoschema_table(const char *name);
 orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,
                                int ncolnames, int pos, oql_from **out, orb_err *e);
-/* parquet_file_metadata / parquet_schema / parquet_metadata (binder_parquet.c). */
+/* read_parquet('file') (binder_parquet.c, exec_parquet.c): columns named and
+** typed from the footer when bound. */
+oql_from *oql_from_parquet_file(oql_selctx *c, const char *path, int ncols, orb_type *types, const char **names,
+                                const char *alias, const char *const *colnames, int ncolnames);
+/* parquet_file_metadata / parquet_schema / parquet_metadata / read_parquet (binder_parquet.c). */
 bool oql_is_parquet_function(const char *name);
 orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int nargs, const char *alias,
                             const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);

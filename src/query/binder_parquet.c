@@ -22,7 +22,29 @@ static orb_expr *txt(oql_binder *b, const char *s, int pos) {
 
 bool oql_is_parquet_function(const char *name) {
   return strcmp(name, "parquet_schema") == 0 || strcmp(name, "parquet_metadata") == 0 ||
-         strcmp(name, "parquet_file_metadata") == 0;
+         strcmp(name, "parquet_file_metadata") == 0 || strcmp(name, "read_parquet") == 0;
+}
+
+/* read_parquet('file'): the file's columns, typed from its footer. */
+static orb_status read_parquet(oql_selctx *c, const char *path, pq_file_meta *m, const char *alias,
+                               const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  int ncols = m->nschema - 1;
+  for (int i = 1; i < m->nschema; i++)
+    if (m->schema[i].num_children > 0 || m->schema[i].repetition == PQ_REPEATED)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos,
+                          "read_parquet: \"%s\" has nested columns (\"%s\"), which are not read yet", path,
+                          m->schema[i].name);
+  if (ncols < 1) return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "read_parquet: \"%s\" has no columns", path);
+  orb_type *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)ncols);
+  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)ncols);
+  for (int i = 0; i < ncols; i++) {
+    orb_status st = pq_sql_type(&m->schema[i + 1], &types[i], e);
+    if (st != ORB_OK) return st;
+    names[i] = orb_arena_strdup(b->a, m->schema[i + 1].name);
+  }
+  *out = oql_from_parquet_file(c, path, ncols, types, names, alias, colnames, ncolnames);
+  return ORB_OK;
 }
 
 static const char *encoding_name(int32_t enc) {
@@ -78,6 +100,11 @@ orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int 
   pq_file_meta *m;
   if ((st = pq_read_footer(path, &m, e)) != ORB_OK) {
     if (!e->pos) e->pos = args[0]->pos;
+    return st;
+  }
+  if (strcmp(fn, "read_parquet") == 0) {
+    st = read_parquet(c, path, m, alias, colnames, ncolnames, pos, out, e);
+    pq_meta_free(m);
     return st;
   }
   const char *const *cols;
