@@ -18,6 +18,17 @@
 #include "base/buf.h"
 #include "types/value.h"
 
+/* "s:" and the text, newlines and backslashes escaped. */
+static void print_text(const uint8_t *p, size_t n) {
+  printf("s:");
+  for (size_t k = 0; k < n; k++) {
+    if (p[k] == '\n') printf("\\n");
+    else if (p[k] == '\\') printf("\\\\");
+    else putchar(p[k]);
+  }
+  printf("\n");
+}
+
 static bool sql_comparable(orb_type t) {
   switch ((orb_type_id)t.id) {
   case ORB_T_INT16: case ORB_T_INT32: case ORB_T_INT64: case ORB_T_DATE: case ORB_T_TIME: case ORB_T_TIMESTAMP:
@@ -56,13 +67,7 @@ static void dump_sql(const char *path, pq_file_meta *m) {
         }
         orb_buf_reset(&b);
         orb_value_to_text(&v, &b);
-        printf("s:");
-        for (size_t k = 0; k < b.len; k++) {
-          if (b.data[k] == '\n') printf("\\n");
-          else if (b.data[k] == '\\') printf("\\\\");
-          else putchar(b.data[k]);
-        }
-        printf("\n");
+        print_text((const uint8_t *)b.data, b.len);
       }
       pq_column_free(&col);
     }
@@ -139,13 +144,7 @@ int main(int argc, char **argv) {
         case PQ_DOUBLE: print_double(((double *)col.values)[i]); break;
         default: {
           const pq_bytes *b = &((pq_bytes *)col.values)[i];
-          printf("s:");
-          for (size_t k = 0; k < b->len; k++) {
-            if (b->data[k] == '\n') printf("\\n");
-            else if (b->data[k] == '\\') printf("\\\\");
-            else putchar(b->data[k]);
-          }
-          printf("\n");
+          print_text(b->data, b->len);
         }
         }
       }

@@ -156,13 +156,15 @@ orb_status pq_value_at(const pq_schema_elem *s, const pq_column *c, int64_t row,
   case ORB_T_TIMESTAMP:
   case ORB_T_TIMESTAMPTZ:
     if (c->type == PQ_INT96) {   /* nanoseconds of the day, then the Julian day, little-endian */
-      int64_t nanos, day_us;
+      int64_t nanos;
       int32_t julian;
       memcpy(&nanos, slot, 8);
       memcpy(&julian, slot + 8, 4);
-      if (__builtin_mul_overflow((int64_t)julian - 2440588, 86400000000LL, &day_us) ||
-          __builtin_add_overflow(day_us, floor_div(nanos, 1000), &i))
-        return out_of_range(s, e);
+      /* in 64-bit arithmetic modulo 2^64: Spark writes microsecond timestamps
+      ** beyond the range of 64-bit nanoseconds with wrapped-around days and
+      ** nanoseconds, and wrapping back gives the time it meant
+      ** (parquet-testing's int96_from_spark.md) */
+      i = (int64_t)((uint64_t)((int64_t)julian - 2440588) * 86400000000ULL + (uint64_t)floor_div(nanos, 1000));
     } else if (unit == PQ_UNIT_MILLIS) {
       if (__builtin_mul_overflow(i, 1000, &i)) return out_of_range(s, e);
     } else if (unit == PQ_UNIT_NANOS) {

@@ -36,23 +36,18 @@ static int64_t zigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1)
 
 int64_t tc_i64(tc_reader *r) { return zigzag(varint(r, 10)); }
 
-int32_t tc_i32(tc_reader *r) {
-  int64_t v = zigzag(varint(r, 5));
-  if (v < INT32_MIN || v > INT32_MAX) {
-    tc_fail(r, "i32 out of range");
+/* A zigzag varint of at most max_bytes that must lie in [lo, hi]. */
+static int64_t ranged(tc_reader *r, int max_bytes, int64_t lo, int64_t hi, const char *what) {
+  int64_t v = zigzag(varint(r, max_bytes));
+  if (v < lo || v > hi) {
+    tc_fail(r, what);
     return 0;
   }
-  return (int32_t)v;
+  return v;
 }
 
-int16_t tc_i16(tc_reader *r) {
-  int64_t v = zigzag(varint(r, 3));
-  if (v < INT16_MIN || v > INT16_MAX) {
-    tc_fail(r, "i16 out of range");
-    return 0;
-  }
-  return (int16_t)v;
-}
+int32_t tc_i32(tc_reader *r) { return (int32_t)ranged(r, 5, INT32_MIN, INT32_MAX, "i32 out of range"); }
+int16_t tc_i16(tc_reader *r) { return (int16_t)ranged(r, 3, INT16_MIN, INT16_MAX, "i16 out of range"); }
 
 int8_t tc_byte(tc_reader *r) {
   if (r->p >= r->end) {
