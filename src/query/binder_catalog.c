@@ -14,14 +14,24 @@
 #define OWNER_OID 10
 #define HEAP_AM 2
 
-static orb_expr *int_const(oql_binder *b, int64_t v, int pos) {
+orb_expr *oql_const_int(oql_binder *b, int64_t v, bool present, int pos) {
+  if (!present) return oql_mk_const(b, orb_null(ORB_T_INT64), orb_type_make(ORB_T_INT64), pos);
   return oql_mk_const(b, orb_int(ORB_T_INT64, v), orb_type_make(ORB_T_INT64), pos);
 }
 
-static orb_expr *text_const(oql_binder *b, const char *s, int pos) {
+orb_expr *oql_const_text(oql_binder *b, const char *s, int pos) {
+  if (!s) return oql_mk_const(b, orb_null(ORB_T_TEXT), orb_type_make(ORB_T_TEXT), pos);
   size_t n = strlen(s);
   return oql_mk_const(b, orb_text(orb_arena_strndup(b->a, s, n), n), orb_type_make(ORB_T_TEXT), pos);
 }
+
+const char *oql_database_name(oql_binder *b) {
+  const char *path = orb_db_path(b->db), *slash = strrchr(path, '/');
+  return slash && slash[1] ? slash + 1 : path;
+}
+
+static orb_expr *int_const(oql_binder *b, int64_t v, int pos) { return oql_const_int(b, v, true, pos); }
+static orb_expr *text_const(oql_binder *b, const char *s, int pos) { return oql_const_text(b, s, pos); }
 
 bool oql_is_catalog_table(const char *name) {
   return strcmp(name, "pg_class") == 0 || strcmp(name, "pg_namespace") == 0 || strcmp(name, "pg_am") == 0 ||
@@ -30,8 +40,7 @@ bool oql_is_catalog_table(const char *name) {
 
 /* pg_database: the one database a server serves, named after its directory. */
 static void database_rows(oql_binder *b, int pos, orb_expr ****rows) {
-  const char *path = orb_db_path(b->db), *slash = strrchr(path, '/');
-  const char *name = slash && slash[1] ? slash + 1 : path;
+  const char *name = oql_database_name(b);
   orb_expr **r = orb_arena_alloc(b->a, sizeof(orb_expr *) * 9);
   r[0] = int_const(b, 16384, pos);
   r[1] = text_const(b, name, pos);
@@ -39,9 +48,9 @@ static void database_rows(oql_binder *b, int pos, orb_expr ****rows) {
   r[3] = int_const(b, 6, pos);            /* PostgreSQL's encoding number of UTF8 */
   r[4] = text_const(b, "C", pos);
   r[5] = text_const(b, "C", pos);
-  r[6] = oql_mk_const(b, orb_null(ORB_T_TEXT), orb_type_make(ORB_T_TEXT), pos);   /* no ICU locale */
+  r[6] = text_const(b, NULL, pos);        /* no ICU locale */
   r[7] = text_const(b, "c", pos);         /* libc provider */
-  r[8] = oql_mk_const(b, orb_null(ORB_T_TEXT), orb_type_make(ORB_T_TEXT), pos);   /* default privileges */
+  r[8] = text_const(b, NULL, pos);        /* default privileges */
   *rows = orb_arena_alloc(b->a, sizeof(orb_expr **));
   (*rows)[0] = r;
 }
@@ -102,8 +111,14 @@ orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, 
     rows[0][1] = text_const(b, "heap", pos);
     rows[0][2] = text_const(b, "t", pos);
   }
-  /* the alias's column list wins over the catalog's names, as for any table */
-  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)ncols);
+  return oql_from_named_rows(c, rows, nrows, cols, ncols, alias ? alias : name, colnames, ncolnames, pos, out, e);
+}
+
+orb_status oql_from_named_rows(oql_selctx *c, orb_expr ***rows, int nrows, const char *const *cols, int ncols,
+                               const char *alias, const char *const *colnames, int ncolnames, int pos, oql_from **out,
+                               orb_err *e) {
+  /* the alias's column list wins over the table's own names, as for any table */
+  const char **names = orb_arena_alloc(c->b->a, sizeof(char *) * (size_t)ncols);
   for (int i = 0; i < ncols; i++) names[i] = i < ncolnames && colnames[i] ? colnames[i] : cols[i];
-  return oql_from_values(c, rows, nrows, ncols, alias ? alias : name, names, ncols, pos, out, e);
+  return oql_from_values(c, rows, nrows, ncols, alias, names, ncols, pos, out, e);
 }

@@ -7,22 +7,7 @@
 
 #include <string.h>
 
-static orb_expr *int_or_null(oql_binder *b, int64_t v, bool null, int pos) {
-  if (null) return oql_mk_const(b, orb_null(ORB_T_INT64), orb_type_make(ORB_T_INT64), pos);
-  return oql_mk_const(b, orb_int(ORB_T_INT64, v), orb_type_make(ORB_T_INT64), pos);
-}
-
-static orb_expr *text_or_null(oql_binder *b, const char *s, int pos) {
-  if (!s) return oql_mk_const(b, orb_null(ORB_T_TEXT), orb_type_make(ORB_T_TEXT), pos);
-  size_t n = strlen(s);
-  return oql_mk_const(b, orb_text(orb_arena_strndup(b->a, s, n), n), orb_type_make(ORB_T_TEXT), pos);
-}
-
-/* The database's name, as information_schema's *_catalog columns give it. */
-static const char *catalog_name(oql_binder *b) {
-  const char *path = orb_db_path(b->db), *slash = strrchr(path, '/');
-  return slash && slash[1] ? slash + 1 : path;
-}
+static orb_expr *int_or_null(oql_binder *b, int64_t v, bool null, int pos) { return oql_const_int(b, v, !null, pos); }
 
 /* data_type and udt_name of a column type, as PostgreSQL names them. */
 static void type_names(orb_type t, const char **data_type, const char **udt) {
@@ -47,12 +32,6 @@ static void type_names(orb_type t, const char **data_type, const char **udt) {
   case ORB_T_INTERVAL: *data_type = "interval", *udt = "interval"; return;
   default: *data_type = "USER-DEFINED", *udt = "unknown"; return;
   }
-}
-
-static bool is_key_col(const orb_schema *s, int col) {
-  for (int i = 0; i < s->npk; i++)
-    if (s->pk[i] == s->cols[col].field_id) return true;
-  return false;
 }
 
 static const char *const schemata_cols[] = {"catalog_name", "schema_name", "schema_owner"};
@@ -83,32 +62,32 @@ static orb_expr **column_row(oql_binder *b, const char *cat, const orb_table *t,
   bool timelike = id == ORB_T_DATE || id == ORB_T_TIME || id == ORB_T_TIMESTAMP || id == ORB_T_TIMESTAMPTZ ||
                   id == ORB_T_INTERVAL;
   orb_expr **r = orb_arena_alloc(b->a, sizeof(orb_expr *) * NCOLUMNS_COLS);
-  r[0] = text_or_null(b, cat, pos);
-  r[1] = text_or_null(b, "public", pos);
-  r[2] = text_or_null(b, t->name, pos);
-  r[3] = text_or_null(b, col->name, pos);
+  r[0] = oql_const_text(b, cat, pos);
+  r[1] = oql_const_text(b, "public", pos);
+  r[2] = oql_const_text(b, t->name, pos);
+  r[3] = oql_const_text(b, col->name, pos);
   r[4] = int_or_null(b, i + 1, false, pos);
-  r[5] = text_or_null(b, col->default_sql, pos);
-  r[6] = text_or_null(b, col->not_null || is_key_col(&t->schema, i) ? "NO" : "YES", pos);
-  r[7] = text_or_null(b, dt, pos);
+  r[5] = oql_const_text(b, col->default_sql, pos);
+  r[6] = oql_const_text(b, col->not_null || orb_schema_is_pk(&t->schema, i) ? "NO" : "YES", pos);
+  r[7] = oql_const_text(b, dt, pos);
   r[8] = int_or_null(b, col->type.maxlen, !(id == ORB_T_TEXT && col->type.maxlen), pos);
   r[9] = int_or_null(b, prec, !(integer || floating || id == ORB_T_DECIMAL), pos);
   r[10] = int_or_null(b, id == ORB_T_DECIMAL ? 10 : 2, !(integer || floating || id == ORB_T_DECIMAL), pos);
   r[11] = int_or_null(b, integer ? 0 : col->type.scale, !(integer || id == ORB_T_DECIMAL), pos);
   r[12] = int_or_null(b, id == ORB_T_DATE ? 0 : 6, !timelike, pos);
-  r[13] = text_or_null(b, cat, pos);
-  r[14] = text_or_null(b, "pg_catalog", pos);
-  r[15] = text_or_null(b, udt, pos);
-  r[16] = text_or_null(b, "NO", pos);
-  r[17] = text_or_null(b, "NEVER", pos);
-  r[18] = text_or_null(b, "YES", pos);
+  r[13] = oql_const_text(b, cat, pos);
+  r[14] = oql_const_text(b, "pg_catalog", pos);
+  r[15] = oql_const_text(b, udt, pos);
+  r[16] = oql_const_text(b, "NO", pos);
+  r[17] = oql_const_text(b, "NEVER", pos);
+  r[18] = oql_const_text(b, "YES", pos);
   return r;
 }
 
 orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,
                                int ncolnames, int pos, oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
-  const char *cat = catalog_name(b);
+  const char *cat = oql_database_name(b);
   const char *const *cols;
   int ncols, nrows = 0, ntables = orb_db_table_count(b->db);
   orb_expr ***rows;
@@ -119,9 +98,9 @@ orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alia
     rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * 3);
     for (int i = 0; i < 3; i++) {
       orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * 3);
-      r[0] = text_or_null(b, cat, pos);
-      r[1] = text_or_null(b, schemas[i], pos);
-      r[2] = text_or_null(b, "orbit", pos);
+      r[0] = oql_const_text(b, cat, pos);
+      r[1] = oql_const_text(b, schemas[i], pos);
+      r[2] = oql_const_text(b, "orbit", pos);
     }
   } else if (strcmp(name, "tables") == 0) {
     cols = tables_cols;
@@ -131,11 +110,11 @@ orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alia
       orb_table *t = orb_db_table_at(b->db, i);
       if (oql_is_system_table(t->name)) continue;
       orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * 5);
-      r[0] = text_or_null(b, cat, pos);
-      r[1] = text_or_null(b, "public", pos);
-      r[2] = text_or_null(b, t->name, pos);
-      r[3] = text_or_null(b, "BASE TABLE", pos);
-      r[4] = text_or_null(b, "YES", pos);
+      r[0] = oql_const_text(b, cat, pos);
+      r[1] = oql_const_text(b, "public", pos);
+      r[2] = oql_const_text(b, t->name, pos);
+      r[3] = oql_const_text(b, "BASE TABLE", pos);
+      r[4] = oql_const_text(b, "YES", pos);
     }
   } else if (strcmp(name, "columns") == 0) {
     cols = columns_cols;
@@ -151,7 +130,5 @@ orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alia
   } else {
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"information_schema.%s\" does not exist", name);
   }
-  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)ncols);
-  for (int i = 0; i < ncols; i++) names[i] = i < ncolnames && colnames[i] ? colnames[i] : cols[i];
-  return oql_from_values(c, rows, nrows, ncols, alias ? alias : name, names, ncols, pos, out, e);
+  return oql_from_named_rows(c, rows, nrows, cols, ncols, alias ? alias : name, colnames, ncolnames, pos, out, e);
 }

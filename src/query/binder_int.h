@@ -233,6 +233,17 @@ orb_status oql_walk_query(oql_binder *b, const oql_select_ast *s, oql_op **root,
 orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
+/* Constants for the rows of catalog-like tables (binder_catalog.c): a
+** BIGINT (NULL unless present), a TEXT (NULL for s == NULL); the served
+** database's name (its directory's). */
+orb_expr *oql_const_int(oql_binder *b, int64_t v, bool present, int pos);
+orb_expr *oql_const_text(oql_binder *b, const char *s, int pos);
+const char *oql_database_name(oql_binder *b);
+/* A FROM item of constant rows with named columns (an alias's column list
+** renames them). */
+orb_status oql_from_named_rows(oql_selctx *c, orb_expr ***rows, int nrows, const char *const *cols, int ncols,
+                               const char *alias, const char *const *colnames, int ncolnames, int pos, oql_from **out,
+                               orb_err *e);
 /* pg_catalog tables made from the catalog (binder_catalog.c). */
 bool oql_is_catalog_table(const char *name);
 orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,

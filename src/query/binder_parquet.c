@@ -9,16 +9,6 @@
 
 #include <string.h>
 
-static orb_expr *i64(oql_binder *b, int64_t v, bool present, int pos) {
-  if (!present) return oql_mk_const(b, orb_null(ORB_T_INT64), orb_type_make(ORB_T_INT64), pos);
-  return oql_mk_const(b, orb_int(ORB_T_INT64, v), orb_type_make(ORB_T_INT64), pos);
-}
-
-static orb_expr *txt(oql_binder *b, const char *s, int pos) {
-  if (!s) return oql_mk_const(b, orb_null(ORB_T_TEXT), orb_type_make(ORB_T_TEXT), pos);
-  size_t n = strlen(s);
-  return oql_mk_const(b, orb_text(orb_arena_strndup(b->a, s, n), n), orb_type_make(ORB_T_TEXT), pos);
-}
 
 bool oql_is_parquet_function(const char *name) {
   return strcmp(name, "parquet_schema") == 0 || strcmp(name, "parquet_metadata") == 0 ||
@@ -115,11 +105,11 @@ orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int 
     ncols = NCOLS(file_cols);
     rows = orb_arena_alloc(b->a, sizeof(orb_expr **));
     orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)ncols);
-    r[0] = txt(b, path, pos);
-    r[1] = txt(b, m->created_by, pos);
-    r[2] = i64(b, m->num_rows, true, pos);
-    r[3] = i64(b, m->nrow_groups, true, pos);
-    r[4] = i64(b, m->version, true, pos);
+    r[0] = oql_const_text(b, path, pos);
+    r[1] = oql_const_text(b, m->created_by, pos);
+    r[2] = oql_const_int(b, m->num_rows, true, pos);
+    r[3] = oql_const_int(b, m->nrow_groups, true, pos);
+    r[4] = oql_const_int(b, m->version, true, pos);
   } else if (strcmp(fn, "parquet_schema") == 0) {
     cols = schema_cols;
     ncols = NCOLS(schema_cols);
@@ -127,16 +117,16 @@ orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int 
     for (int i = 0; i < m->nschema; i++) {
       const pq_schema_elem *s = &m->schema[i];
       orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)ncols);
-      r[0] = txt(b, path, pos);
-      r[1] = txt(b, s->name, pos);
-      r[2] = txt(b, s->type >= 0 ? pq_type_name(s->type) : NULL, pos);
-      r[3] = i64(b, s->type_length, s->type == PQ_FIXED_LEN_BYTE_ARRAY, pos);
-      r[4] = txt(b, repetition_name(s->repetition), pos);
-      r[5] = i64(b, s->num_children, s->num_children >= 0, pos);
-      r[6] = txt(b, s->converted_type >= 0 ? pq_converted_type_name(s->converted_type) : NULL, pos);
-      r[7] = i64(b, s->scale, s->converted_type == 5, pos);       /* DECIMAL */
-      r[8] = i64(b, s->precision, s->converted_type == 5, pos);
-      r[9] = i64(b, s->field_id, s->has_field_id, pos);
+      r[0] = oql_const_text(b, path, pos);
+      r[1] = oql_const_text(b, s->name, pos);
+      r[2] = oql_const_text(b, s->type >= 0 ? pq_type_name(s->type) : NULL, pos);
+      r[3] = oql_const_int(b, s->type_length, s->type == PQ_FIXED_LEN_BYTE_ARRAY, pos);
+      r[4] = oql_const_text(b, repetition_name(s->repetition), pos);
+      r[5] = oql_const_int(b, s->num_children, s->num_children >= 0, pos);
+      r[6] = oql_const_text(b, s->converted_type >= 0 ? pq_converted_type_name(s->converted_type) : NULL, pos);
+      r[7] = oql_const_int(b, s->scale, s->converted_type == 5, pos);       /* DECIMAL */
+      r[8] = oql_const_int(b, s->precision, s->converted_type == 5, pos);
+      r[9] = oql_const_int(b, s->field_id, s->has_field_id, pos);
     }
   } else {
     cols = meta_cols;
@@ -151,32 +141,30 @@ orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int 
         const char **encs = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(ch->nencodings + 1));
         for (int i = 0; i < ch->nencodings; i++) encs[i] = encoding_name(ch->encodings[i]);
         orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)ncols);
-        r[0] = txt(b, path, pos);
-        r[1] = i64(b, g, true, pos);
-        r[2] = i64(b, rg->num_rows, true, pos);
-        r[3] = i64(b, rg->ncolumns, true, pos);
-        r[4] = i64(b, rg->total_byte_size, true, pos);
-        r[5] = i64(b, k, true, pos);
-        r[6] = i64(b, ch->file_offset, true, pos);
-        r[7] = i64(b, ch->num_values, true, pos);
-        r[8] = txt(b, joined(b, ch->path, ch->npath), pos);
-        r[9] = txt(b, pq_type_name(ch->type), pos);
-        r[10] = i64(b, ch->stats.null_count, ch->has_stats && ch->stats.has_null_count, pos);
-        r[11] = i64(b, ch->stats.distinct_count, ch->has_stats && ch->stats.has_distinct_count, pos);
-        r[12] = txt(b, pq_codec_name(ch->codec), pos);
-        r[13] = txt(b, joined(b, encs, ch->nencodings), pos);
-        r[14] = i64(b, ch->index_page_offset, ch->has_index_page, pos);
-        r[15] = i64(b, ch->dictionary_page_offset, ch->has_dictionary_page, pos);
-        r[16] = i64(b, ch->data_page_offset, true, pos);
-        r[17] = i64(b, ch->total_compressed_size, true, pos);
-        r[18] = i64(b, ch->total_uncompressed_size, true, pos);
-        r[19] = i64(b, ch->bloom_filter_offset, ch->has_bloom_filter, pos);
-        r[20] = i64(b, ch->bloom_filter_length, ch->has_bloom_filter && ch->bloom_filter_length > 0, pos);
+        r[0] = oql_const_text(b, path, pos);
+        r[1] = oql_const_int(b, g, true, pos);
+        r[2] = oql_const_int(b, rg->num_rows, true, pos);
+        r[3] = oql_const_int(b, rg->ncolumns, true, pos);
+        r[4] = oql_const_int(b, rg->total_byte_size, true, pos);
+        r[5] = oql_const_int(b, k, true, pos);
+        r[6] = oql_const_int(b, ch->file_offset, true, pos);
+        r[7] = oql_const_int(b, ch->num_values, true, pos);
+        r[8] = oql_const_text(b, joined(b, ch->path, ch->npath), pos);
+        r[9] = oql_const_text(b, pq_type_name(ch->type), pos);
+        r[10] = oql_const_int(b, ch->stats.null_count, ch->has_stats && ch->stats.has_null_count, pos);
+        r[11] = oql_const_int(b, ch->stats.distinct_count, ch->has_stats && ch->stats.has_distinct_count, pos);
+        r[12] = oql_const_text(b, pq_codec_name(ch->codec), pos);
+        r[13] = oql_const_text(b, joined(b, encs, ch->nencodings), pos);
+        r[14] = oql_const_int(b, ch->index_page_offset, ch->has_index_page, pos);
+        r[15] = oql_const_int(b, ch->dictionary_page_offset, ch->has_dictionary_page, pos);
+        r[16] = oql_const_int(b, ch->data_page_offset, true, pos);
+        r[17] = oql_const_int(b, ch->total_compressed_size, true, pos);
+        r[18] = oql_const_int(b, ch->total_uncompressed_size, true, pos);
+        r[19] = oql_const_int(b, ch->bloom_filter_offset, ch->has_bloom_filter, pos);
+        r[20] = oql_const_int(b, ch->bloom_filter_length, ch->has_bloom_filter && ch->bloom_filter_length > 0, pos);
       }
     }
   }
   pq_meta_free(m);
-  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)ncols);
-  for (int i = 0; i < ncols; i++) names[i] = i < ncolnames && colnames[i] ? colnames[i] : cols[i];
-  return oql_from_values(c, rows, nrows, ncols, alias ? alias : fn, names, ncols, pos, out, e);
+  return oql_from_named_rows(c, rows, nrows, cols, ncols, alias ? alias : fn, colnames, ncolnames, pos, out, e);
 }

@@ -169,7 +169,9 @@ void db_latch_exclusive(orb_db *db);
 ** caller holds the latch, shared or exclusive). */
 orb_snapshot db_snap_take(orb_db *db, uint64_t self);
 void db_snap_release(orb_db *db, uint64_t seq);
-/* Begin/end a write set's life in the running list. */
+/* Begin/end a write set's life in the running list, under one lock each:
+** begin takes an xid and a previous write set's buffers; end drops its
+** snapshot, keeps its buffers for the next one and wakes its waiters. */
 void db_txn_register(orb_db *db, orb_wset *ws);
 void db_txn_unregister(orb_db *db, orb_wset *ws);
 /* After a commit stamped its versions (latch held exclusively): queue the

@@ -8,12 +8,6 @@
 
 /* --- constraint checks ------------------------------------------------- */
 
-static bool is_key_col(const orb_schema *s, int col) {
-  for (int i = 0; i < s->npk; i++)
-    if (s->pk[i] == s->cols[col].field_id) return true;
-  return false;
-}
-
 static bool same_family(uint8_t a, uint8_t b) {
   if (a == b) return true;
   if (orb_type_is_integer((orb_type_id)a) && orb_type_is_integer((orb_type_id)b)) return true;
@@ -34,7 +28,7 @@ static orb_status check_row(const orb_table *t, const orb_value *row, orb_err *e
     const orb_column *col = &s->cols[c];
     const orb_value *v = &row[c];
     if (v->isnull) {
-      if (col->not_null || is_key_col(s, c))
+      if (col->not_null || orb_schema_is_pk(s, c))
         return orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0,
                             "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col->name,
                             t->name);

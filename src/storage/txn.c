@@ -24,13 +24,18 @@ orb_snapshot db_snap_take(orb_db *db, uint64_t self) {
   return s;
 }
 
-void db_snap_release(orb_db *db, uint64_t seq) {
-  pthread_mutex_lock(&db->txmu);
+/* (txmu held) */
+static void snap_remove(orb_db *db, uint64_t seq) {
   for (int i = 0; i < db->nsnaps; i++)
     if (db->snaps[i] == seq) {
       db->snaps[i] = db->snaps[--db->nsnaps];
       break;
     }
+}
+
+void db_snap_release(orb_db *db, uint64_t seq) {
+  pthread_mutex_lock(&db->txmu);
+  snap_remove(db, seq);
   pthread_mutex_unlock(&db->txmu);
 }
 
@@ -98,16 +103,39 @@ void orb_db_gate_leave(orb_db *db) { db_gate_leave(db, false); }
 
 /* --- the running list ------------------------------------------------------ */
 
+/* Buffers up to this size are kept for the next write set; bigger ones (a
+** huge transaction) are returned to the system. */
+#define WSET_KEEP_BYTES (8u << 20)
+
 void db_txn_register(orb_db *db, orb_wset *ws) {
   pthread_mutex_lock(&db->txmu);
   ws->xid = ORB_XID_BIT | ++db->next_xid;
   db->running = orb_grow(db->running, &db->cap_running, (size_t)db->nrunning + 1, sizeof *db->running);
   db->running[db->nrunning++] = ws;
+  /* take over a previous write set's buffers */
+  ws->redo = db->spare_redo;
+  ws->redo.len = 0;
+  orb_buf_init(&db->spare_redo);
+  ws->undo = db->spare_undo;
+  ws->cap_undo = db->spare_undo_cap;
+  db->spare_undo = NULL;
+  db->spare_undo_cap = 0;
   pthread_mutex_unlock(&db->txmu);
 }
 
 void db_txn_unregister(orb_db *db, orb_wset *ws) {
   pthread_mutex_lock(&db->txmu);
+  if (ws->has_snap) snap_remove(db, ws->snap.seq);
+  ws->has_snap = false;
+  if (ws->redo.cap <= WSET_KEEP_BYTES && !db->spare_redo.data) {   /* keep buffers for the next one */
+    db->spare_redo = ws->redo;
+    orb_buf_init(&ws->redo);
+  }
+  if (ws->cap_undo * sizeof *ws->undo <= WSET_KEEP_BYTES && !db->spare_undo) {
+    db->spare_undo = ws->undo;
+    db->spare_undo_cap = ws->cap_undo;
+    ws->undo = NULL;
+  }
   for (int i = 0; i < db->nrunning; i++)
     if (db->running[i] == ws) {
       db->running[i] = db->running[--db->nrunning];
@@ -235,15 +263,6 @@ orb_wset *orb_txn_begin(orb_db *db, bool read_committed) {
   orb_db_gate_enter(db);
   ws->gate = 1;
   db_txn_register(db, ws);
-  pthread_mutex_lock(&db->txmu);   /* take over a previous write set's buffers */
-  ws->redo = db->spare_redo;
-  ws->redo.len = 0;
-  orb_buf_init(&db->spare_redo);
-  ws->undo = db->spare_undo;
-  ws->cap_undo = db->spare_undo_cap;
-  db->spare_undo = NULL;
-  db->spare_undo_cap = 0;
-  pthread_mutex_unlock(&db->txmu);
   return ws;
 }
 

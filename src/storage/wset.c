@@ -10,22 +10,6 @@ static void latch(orb_wset *ws) {
   ws->latched = true;
 }
 
-/* Buffers up to this size are kept for the next write set; bigger ones (a
-** huge transaction) are returned to the system. */
-#define WSET_KEEP_BYTES (8u << 20)
-
-static void keep_buffers(orb_db *db, orb_wset *ws) {
-  if (ws->redo.cap <= WSET_KEEP_BYTES && !db->spare_redo.data) {
-    db->spare_redo = ws->redo;
-    orb_buf_init(&ws->redo);
-  }
-  if (ws->cap_undo * sizeof *ws->undo <= WSET_KEEP_BYTES && !db->spare_undo) {
-    db->spare_undo = ws->undo;
-    db->spare_undo_cap = ws->cap_undo;
-    ws->undo = NULL;
-  }
-}
-
 void orb_wset_set_sync(orb_wset *ws, int sync) { ws->sync = sync < 0 ? -1 : sync != 0; }
 
 void wset_init_replay(orb_wset *ws, orb_db *db) {
@@ -151,11 +135,7 @@ static void commit_entries(orb_wset *ws, uint64_t seq) {
 static void release(orb_wset *ws) {
   orb_db *db = ws->db;
   orb_wset_leave(ws);
-  if (ws->has_snap) db_snap_release(db, ws->snap.seq);
-  pthread_mutex_lock(&db->txmu);
-  keep_buffers(db, ws);
-  pthread_mutex_unlock(&db->txmu);
-  db_txn_unregister(db, ws);   /* wakes transactions waiting for this one */
+  db_txn_unregister(db, ws);   /* snapshot, buffers; wakes transactions waiting for this one */
   if (ws->gate) db_gate_leave(db, ws->gate == 2);
   orb_free(ws->undo);
   orb_buf_free(&ws->redo);

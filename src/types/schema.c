@@ -55,3 +55,9 @@ int orb_schema_find_id(const orb_schema *s, int32_t field_id) {
 }
 
 int orb_schema_pk_col(const orb_schema *s, int i) { return orb_schema_find_id(s, s->pk[i]); }
+
+bool orb_schema_is_pk(const orb_schema *s, int col) {
+  for (int i = 0; i < s->npk; i++)
+    if (s->pk[i] == s->cols[col].field_id) return true;
+  return false;
+}

@@ -43,5 +43,7 @@ int orb_schema_find(const orb_schema *s, const char *name);
 int orb_schema_find_id(const orb_schema *s, int32_t field_id);
 /* Position of the i-th primary key column in cols. */
 int orb_schema_pk_col(const orb_schema *s, int i);
+/* Whether the column at position col is part of the primary key. */
+bool orb_schema_is_pk(const orb_schema *s, int col);
 
 #endif

@@ -29,6 +29,15 @@ static void print_text(const uint8_t *p, size_t n) {
   printf("\n");
 }
 
+/* Row group g of column c, or a "skip" line with the reason. */
+static bool read_group(const char *path, pq_file_meta *m, int g, int c, pq_column *col) {
+  orb_err e;
+  if (pq_read_flat_column(path, m, g, c, 0, col, &e) == ORB_OK) return true;
+  printf("skip %s: %s\n", m->schema[c + 1].name, e.msg);
+  pq_column_free(col);
+  return false;
+}
+
 static bool sql_comparable(orb_type t) {
   switch ((orb_type_id)t.id) {
   case ORB_T_INT16: case ORB_T_INT32: case ORB_T_INT64: case ORB_T_DATE: case ORB_T_TIME: case ORB_T_TIMESTAMP:
@@ -50,11 +59,7 @@ static void dump_sql(const char *path, pq_file_meta *m) {
     orb_buf b = ORB_BUF_INIT;
     for (int g = 0; g < m->nrow_groups; g++) {
       pq_column col;
-      if (pq_read_flat_column(path, m, g, c, 0, &col, &e) != ORB_OK) {
-        printf("skip %s: %s\n", s->name, e.msg);
-        pq_column_free(&col);
-        break;
-      }
+      if (!read_group(path, m, g, c, &col)) break;
       for (int64_t i = 0; i < col.n; i++) {
         orb_value v;
         if (pq_value_at(s, &col, i, t, &v, &e) != ORB_OK) {
@@ -126,11 +131,7 @@ int main(int argc, char **argv) {
     printf("col %s\n", s->name);
     for (int g = 0; g < m->nrow_groups; g++) {
       pq_column col;
-      if (pq_read_flat_column(path, m, g, c, 0, &col, &e) != ORB_OK) {
-        printf("skip %s: %s\n", s->name, e.msg);
-        pq_column_free(&col);
-        break;
-      }
+      if (!read_group(path, m, g, c, &col)) break;
       for (int64_t i = 0; i < col.n; i++) {
         if (col.nulls[i]) {
           printf("NULL\n");

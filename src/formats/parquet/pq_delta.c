@@ -10,14 +10,10 @@
 ** DELTA_BYTE_ARRAY: prefix lengths and suffixes (DELTA_LENGTH_BYTE_ARRAY);
 ** each value is the previous one's prefix and its own suffix.
 ** BYTE_STREAM_SPLIT: byte k of every value, value after value, then byte k+1. */
-#include "formats/parquet/parquet.h"
+#include "formats/parquet/pq_int.h"
 #include "base/mem.h"
 
 #include <string.h>
-
-static orb_status bad(const char *name, const char *what, orb_err *e) {
-  return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": %s", name, what);
-}
 
 static bool uvarint(const uint8_t *p, size_t n, size_t *pos, uint64_t *v) {
   *v = 0;
@@ -36,10 +32,10 @@ orb_status pq_delta_decode(const uint8_t *p, size_t n, int64_t count, int64_t *o
   uint64_t block, minis, total, first;
   if (!uvarint(p, n, &pos, &block) || !uvarint(p, n, &pos, &minis) || !uvarint(p, n, &pos, &total) ||
       !uvarint(p, n, &pos, &first))
-    return bad(name, "DELTA_BINARY_PACKED header truncated", e);
+    return pq_corrupt(e, name, "DELTA_BINARY_PACKED header truncated");
   if (block == 0 || block % 128 || minis == 0 || block % minis || (block / minis) % 32 || minis > block)
-    return bad(name, "DELTA_BINARY_PACKED header with impossible block sizes", e);
-  if ((int64_t)total < count) return bad(name, "DELTA_BINARY_PACKED holds fewer values than its page", e);
+    return pq_corrupt(e, name, "DELTA_BINARY_PACKED header with impossible block sizes");
+  if ((int64_t)total < count) return pq_corrupt(e, name, "DELTA_BINARY_PACKED holds fewer values than its page");
   uint64_t per_mini = block / minis;
   uint64_t cur = (first >> 1) ^ -(first & 1);   /* zigzag */
   int64_t done = 0;
@@ -47,16 +43,16 @@ orb_status pq_delta_decode(const uint8_t *p, size_t n, int64_t count, int64_t *o
   uint64_t left = total ? total - 1 : 0;         /* values after the first, in blocks */
   while (left > 0) {
     uint64_t zmin;
-    if (!uvarint(p, n, &pos, &zmin)) return bad(name, "DELTA_BINARY_PACKED block truncated", e);
+    if (!uvarint(p, n, &pos, &zmin)) return pq_corrupt(e, name, "DELTA_BINARY_PACKED block truncated");
     uint64_t min_delta = (zmin >> 1) ^ -(zmin & 1);
-    if (minis > n - pos) return bad(name, "DELTA_BINARY_PACKED bit widths truncated", e);
+    if (minis > n - pos) return pq_corrupt(e, name, "DELTA_BINARY_PACKED bit widths truncated");
     const uint8_t *widths = p + pos;
     pos += minis;
     for (uint64_t m = 0; m < minis && left > 0; m++) {
       int w = widths[m];
-      if (w > 64) return bad(name, "DELTA_BINARY_PACKED bit width over 64", e);
+      if (w > 64) return pq_corrupt(e, name, "DELTA_BINARY_PACKED bit width over 64");
       uint64_t bytes = per_mini * (uint64_t)w / 8;
-      if (bytes > n - pos) return bad(name, "DELTA_BINARY_PACKED miniblock truncated", e);
+      if (bytes > n - pos) return pq_corrupt(e, name, "DELTA_BINARY_PACKED miniblock truncated");
       for (uint64_t i = 0; i < per_mini && left > 0; i++, left--) {
         uint64_t d = 0, bit = i * (uint64_t)w;
         for (int b = 0; b < w; b++, bit++) d |= (uint64_t)((p[pos + bit / 8] >> (bit % 8)) & 1) << b;
@@ -66,7 +62,7 @@ orb_status pq_delta_decode(const uint8_t *p, size_t n, int64_t count, int64_t *o
       pos += bytes;   /* a miniblock is whole even when its last values are padding */
     }
   }
-  if (done < count) return bad(name, "DELTA_BINARY_PACKED ends early", e);
+  if (done < count) return pq_corrupt(e, name, "DELTA_BINARY_PACKED ends early");
   *used = pos;
   return ORB_OK;
 }
@@ -78,7 +74,7 @@ orb_status pq_delta_length_decode(const uint8_t *p, size_t n, int64_t count, pq_
   orb_status st = pq_delta_decode(p, n, count, lens, &pos, name, e);
   for (int64_t i = 0; st == ORB_OK && i < count; i++) {
     if (lens[i] < 0 || (uint64_t)lens[i] > n - pos) {
-      st = bad(name, "DELTA_LENGTH_BYTE_ARRAY values longer than their page", e);
+      st = pq_corrupt(e, name, "DELTA_LENGTH_BYTE_ARRAY values longer than their page");
       break;
     }
     out[i].data = p + pos;

@@ -1,5 +1,5 @@
 /* formats/parquet/pq_footer.c — finding and checking a file's footer (see parquet.h). */
-#include "formats/parquet/parquet.h"
+#include "formats/parquet/pq_int.h"
 #include "base/mem.h"
 
 #include <errno.h>
@@ -9,8 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static orb_status bad(orb_err *e, const char *path, const char *what) {
-  return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": %s", path, what);
+orb_status pq_corrupt(orb_err *e, const char *name, const char *what) {
+  return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": %s", name, what);
+}
+
+int64_t pq_chunk_start(const pq_chunk *c) {
+  return c->has_dictionary_page && c->dictionary_page_offset > 0 && c->dictionary_page_offset < c->data_page_offset
+             ? c->dictionary_page_offset
+             : c->data_page_offset;
 }
 
 static orb_status read_at(int fd, void *buf, size_t n, int64_t off, const char *path, orb_err *e) {
@@ -31,19 +37,17 @@ static orb_status check_chunks(const pq_file_meta *m, int64_t size, const char *
   char what[200];
   for (int g = 0; g < m->nrow_groups; g++) {
     const pq_row_group *rg = &m->row_groups[g];
-    if (rg->num_rows < 0) return bad(e, path, "a row group has a negative row count");
+    if (rg->num_rows < 0) return pq_corrupt(e, path, "a row group has a negative row count");
     for (int c = 0; c < rg->ncolumns; c++) {
       const pq_chunk *k = &rg->columns[c];
       if (!k->has_meta || k->file_path) continue;   /* encrypted or elsewhere: checked when read */
-      int64_t start = k->has_dictionary_page && k->dictionary_page_offset > 0 && k->dictionary_page_offset < k->data_page_offset
-                          ? k->dictionary_page_offset
-                          : k->data_page_offset;
+      int64_t start = pq_chunk_start(k);
       if (start < 0 || k->total_compressed_size < 0 || k->num_values < 0 || start > size ||
           k->total_compressed_size > size - start) {
         snprintf(what, sizeof what,
                  "column chunk %d of row group %d lies outside the file (offset %lld, %lld bytes; file is %lld bytes)",
                  c, g, (long long)start, (long long)k->total_compressed_size, (long long)size);
-        return bad(e, path, what);
+        return pq_corrupt(e, path, what);
       }
     }
   }
@@ -58,11 +62,11 @@ static orb_status check_ends(const uint8_t head[4], const uint8_t tail[8], int64
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: \"%s\": encrypted Parquet files are not supported",
                         path);
   if (memcmp(head, "PAR1", 4) != 0 || memcmp(tail + 4, "PAR1", 4) != 0)
-    return bad(e, path, "not a Parquet file (no PAR1 magic at its start and end)");
+    return pq_corrupt(e, path, "not a Parquet file (no PAR1 magic at its start and end)");
   *flen = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 | (uint32_t)tail[3] << 24;
   if ((int64_t)*flen > size - 12 || *flen == 0) {
     snprintf(what, sizeof what, "footer length %u does not fit the file (%lld bytes)", *flen, (long long)size);
-    return bad(e, path, what);
+    return pq_corrupt(e, path, what);
   }
   return ORB_OK;
 }
@@ -70,7 +74,7 @@ static orb_status check_ends(const uint8_t head[4], const uint8_t tail[8], int64
 static orb_status too_short(int64_t size, const char *path, orb_err *e) {
   char what[160];
   snprintf(what, sizeof what, "not a Parquet file (%lld bytes, too short)", (long long)size);
-  return bad(e, path, what);
+  return pq_corrupt(e, path, what);
 }
 
 /* Decode the footer bytes and check them against the file size. */

@@ -1,6 +1,6 @@
 /* formats/parquet/pq_page.c — page headers and walking a column chunk's
 ** pages (see parquet.h). */
-#include "formats/parquet/parquet.h"
+#include "formats/parquet/pq_int.h"
 #include "formats/thrift/thrift.h"
 #include "base/hash.h"
 #include "base/mem.h"
@@ -10,10 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-static orb_status bad(orb_err *e, const char *name, const char *what) {
-  return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": %s", name, what);
-}
 
 /* DataPageHeader (5), DictionaryPageHeader (7), DataPageHeaderV2 (8). */
 static void data_header(tc_reader *r, pq_page_header *h, int which) {
@@ -62,13 +58,13 @@ orb_status pq_page_header_decode(const void *buf, size_t avail, const char *name
   char what[200];
   if (r.failed) {
     snprintf(what, sizeof what, "malformed page header: %s", r.msg);
-    return bad(e, name, what);
+    return pq_corrupt(e, name, what);
   }
   if (h->type < 0 || h->uncompressed_size < 0 || h->compressed_size < 0 || h->num_values < 0 ||
       h->def_len < 0 || h->rep_len < 0 || (h->type != 1 && !have_body)) {
     snprintf(what, sizeof what, "page header with missing or negative fields (type %d, sizes %d/%d)", h->type,
              h->compressed_size, h->uncompressed_size);
-    return bad(e, name, what);
+    return pq_corrupt(e, name, what);
   }
   h->header_len = tc_offset(&r);
   return ORB_OK;
@@ -84,12 +80,10 @@ static orb_status chunk_of(const char *path, const pq_file_meta *m, int rg, int 
   if (!c->has_meta || c->encrypted)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: \"%s\": column chunk %d of row group %d is encrypted",
                         path, col, rg);
-  *start = c->has_dictionary_page && c->dictionary_page_offset > 0 && c->dictionary_page_offset < c->data_page_offset
-               ? c->dictionary_page_offset
-               : c->data_page_offset;
+  *start = pq_chunk_start(c);
   if ((uint64_t)c->total_compressed_size > limit) {
     snprintf(what, sizeof what, "column chunk of %lld bytes is over the memory limit", (long long)c->total_compressed_size);
-    return bad(e, path, what);
+    return pq_corrupt(e, path, what);
   }
   *out = c;
   return ORB_OK;
@@ -109,24 +103,24 @@ static orb_status walk(const char *path, const pq_chunk *c, int rg, int col, con
     pos += h.header_len;
     if ((size_t)h.compressed_size > n - pos) {
       snprintf(what, sizeof what, "page at offset %lld runs past its column chunk", (long long)(start + (int64_t)pos));
-      st = bad(e, path, what);
+      st = pq_corrupt(e, path, what);
       break;
     }
     if ((size_t)h.uncompressed_size > limit) {
       snprintf(what, sizeof what, "page of %d bytes uncompressed is over the memory limit", h.uncompressed_size);
-      st = bad(e, path, what);
+      st = pq_corrupt(e, path, what);
       break;
     }
     const uint8_t *data = buf + pos;
     if (h.has_crc && orb_crc32(0, data, (size_t)h.compressed_size) != h.crc) {
       snprintf(what, sizeof what, "page at offset %lld fails its CRC32 check", (long long)(start + (int64_t)pos));
-      st = bad(e, path, what);
+      st = pq_corrupt(e, path, what);
       break;
     }
     /* v2: the levels come first and are never compressed */
     size_t levels = h.type == 3 ? (size_t)h.def_len + (size_t)h.rep_len : 0;
     if (levels > (size_t)h.compressed_size || levels > (size_t)h.uncompressed_size) {
-      st = bad(e, path, "data page v2 whose level lengths exceed the page");
+      st = pq_corrupt(e, path, "data page v2 whose level lengths exceed the page");
       break;
     }
     page = orb_realloc(page, (size_t)h.uncompressed_size + 1);
@@ -142,7 +136,7 @@ static orb_status walk(const char *path, const pq_chunk *c, int rg, int col, con
   if (st == ORB_OK && values != c->num_values) {
     snprintf(what, sizeof what, "column chunk %d of row group %d holds %lld values in its pages, its metadata says %lld",
              col, rg, (long long)values, (long long)c->num_values);
-    st = bad(e, path, what);
+    st = pq_corrupt(e, path, what);
   }
   orb_free(page);
   return st;
@@ -175,6 +169,6 @@ orb_status pq_chunk_walk_image(const void *file, size_t len, const char *name, c
   orb_status st = chunk_of(name, m, rg, col, limit, &c, &start, e);
   if (st != ORB_OK) return st;
   if (start < 0 || (uint64_t)start > len || (uint64_t)c->total_compressed_size > len - (size_t)start)
-    return bad(e, name, "column chunk lies outside the file");
+    return pq_corrupt(e, name, "column chunk lies outside the file");
   return walk(name, c, rg, col, (const uint8_t *)file + start, (size_t)c->total_compressed_size, start, limit, fn, arg, e);
 }

@@ -3,7 +3,7 @@
 ** physical type, dictionaries (PLAIN_DICTIONARY / RLE_DICTIONARY indices),
 ** RLE booleans; data pages v1 and v2.  Nested columns (repetition levels)
 ** and the DELTA / BYTE_STREAM_SPLIT encodings are refused by name for now. */
-#include "formats/parquet/parquet.h"
+#include "formats/parquet/pq_int.h"
 #include "base/mem.h"
 
 #include <stdio.h>
@@ -32,9 +32,7 @@ typedef struct reader {
   pq_bytes prev;                 /* DELTA_BYTE_ARRAY: the last value (it spans pages) */
 } reader;
 
-static orb_status bad(reader *r, orb_err *e, const char *what) {
-  return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": %s", r->name, what);
-}
+static orb_status bad(reader *r, orb_err *e, const char *what) { return pq_corrupt(e, r->name, what); }
 
 static uint32_t *scratch(reader *r, int64_t n) {
   if ((size_t)n > r->idx_cap) {

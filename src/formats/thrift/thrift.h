@@ -30,6 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
+
 /* Compact protocol element types. */
 enum {
   TC_STOP = 0,
@@ -50,7 +52,8 @@ enum {
 #define TC_MAX_DEPTH 64
 
 typedef struct tc_reader {
-  const uint8_t *start, *p, *end;
+  const uint8_t *start;
+  orb_rd rd;            /* bytes, varints (LEB128, zigzag) and lengths: base/buf.h */
   int depth;            /* structs entered and not left */
   bool failed;
   char msg[160];
@@ -83,6 +86,6 @@ void tc_list(tc_reader *r, int *elem_type, int64_t *count);
 /* Skip a value of this type (structs, lists and maps whole). */
 void tc_skip(tc_reader *r, int type);
 /* Offset of the read position from the start. */
-static inline size_t tc_offset(const tc_reader *r) { return (size_t)(r->p - r->start); }
+static inline size_t tc_offset(const tc_reader *r) { return (size_t)(r->rd.p - r->start); }
 
 #endif

@@ -6,39 +6,38 @@
 
 void tc_init(tc_reader *r, const void *data, size_t len) {
   memset(r, 0, sizeof *r);
-  r->start = r->p = data;
-  r->end = r->p + len;
+  r->start = data;
+  orb_rd_init(&r->rd, data, len);
 }
 
 void tc_fail(tc_reader *r, const char *what) {
   if (r->failed) return;
   r->failed = true;
   snprintf(r->msg, sizeof r->msg, "%s at byte %zu", what, tc_offset(r));
-  r->p = r->end;   /* everything after reads as nothing */
+  r->rd.p = r->rd.end;   /* everything after reads as nothing */
 }
 
-static uint64_t varint(tc_reader *r, int max_bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < max_bytes; i++) {
-    if (r->p >= r->end) {
-      tc_fail(r, "truncated varint");
-      return 0;
-    }
-    uint8_t b = *r->p++;
-    v |= (uint64_t)(b & 0x7f) << (7 * i);
-    if (!(b & 0x80)) return v;
-  }
-  tc_fail(r, "varint too long");
-  return 0;
+/* The value just read, or 0 and a failure if the bytes ran out or were malformed. */
+static bool checked(tc_reader *r, const char *what) {
+  if (!r->rd.err) return true;
+  r->rd.err = false;
+  tc_fail(r, what);
+  return false;
 }
 
-static int64_t zigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
+static uint64_t varint(tc_reader *r) {
+  uint64_t v = orb_rd_varint(&r->rd);
+  return checked(r, "truncated or overlong varint") ? v : 0;
+}
 
-int64_t tc_i64(tc_reader *r) { return zigzag(varint(r, 10)); }
+int64_t tc_i64(tc_reader *r) {
+  int64_t v = orb_rd_svarint(&r->rd);
+  return checked(r, "truncated or overlong varint") ? v : 0;
+}
 
-/* A zigzag varint of at most max_bytes that must lie in [lo, hi]. */
-static int64_t ranged(tc_reader *r, int max_bytes, int64_t lo, int64_t hi, const char *what) {
-  int64_t v = zigzag(varint(r, max_bytes));
+/* A zigzag varint that must lie in [lo, hi]. */
+static int64_t ranged(tc_reader *r, int64_t lo, int64_t hi, const char *what) {
+  int64_t v = tc_i64(r);
   if (v < lo || v > hi) {
     tc_fail(r, what);
     return 0;
@@ -46,25 +45,17 @@ static int64_t ranged(tc_reader *r, int max_bytes, int64_t lo, int64_t hi, const
   return v;
 }
 
-int32_t tc_i32(tc_reader *r) { return (int32_t)ranged(r, 5, INT32_MIN, INT32_MAX, "i32 out of range"); }
-int16_t tc_i16(tc_reader *r) { return (int16_t)ranged(r, 3, INT16_MIN, INT16_MAX, "i16 out of range"); }
+int32_t tc_i32(tc_reader *r) { return (int32_t)ranged(r, INT32_MIN, INT32_MAX, "i32 out of range"); }
+int16_t tc_i16(tc_reader *r) { return (int16_t)ranged(r, INT16_MIN, INT16_MAX, "i16 out of range"); }
 
 int8_t tc_byte(tc_reader *r) {
-  if (r->p >= r->end) {
-    tc_fail(r, "truncated byte");
-    return 0;
-  }
-  return (int8_t)*r->p++;
+  uint8_t b = orb_rd_u8(&r->rd);
+  return checked(r, "truncated byte") ? (int8_t)b : 0;
 }
 
 double tc_double(tc_reader *r) {
-  if (r->end - r->p < 8) {
-    tc_fail(r, "truncated double");
-    return 0;
-  }
-  uint64_t u = 0;
-  for (int i = 7; i >= 0; i--) u = u << 8 | r->p[i];   /* little-endian */
-  r->p += 8;
+  uint64_t u = orb_rd_u64(&r->rd);   /* little-endian */
+  if (!checked(r, "truncated double")) return 0;
   double d;
   memcpy(&d, &u, sizeof d);
   return d;
@@ -74,15 +65,8 @@ bool tc_bool_field(int type) { return type == TC_TRUE; }
 bool tc_bool_elem(tc_reader *r) { return tc_byte(r) == TC_TRUE; }
 
 const uint8_t *tc_binary(tc_reader *r, size_t *len) {
-  uint64_t n = varint(r, 10);
-  if (n > (uint64_t)(r->end - r->p)) {
-    tc_fail(r, "binary value longer than its struct");
-    *len = 0;
-    return r->p;
-  }
-  const uint8_t *v = r->p;
-  r->p += n;
-  *len = (size_t)n;
+  const uint8_t *v = orb_rd_bytes(&r->rd, len);
+  if (!checked(r, "binary value longer than its struct")) return r->rd.p;
   return v;
 }
 
@@ -92,11 +76,11 @@ void tc_struct_begin(tc_reader *r) {
 
 bool tc_field(tc_reader *r, int16_t *id, int *type) {
   if (r->failed) return false;
-  if (r->p >= r->end) {
+  if (orb_rd_left(&r->rd) == 0) {
     tc_fail(r, "struct not terminated");
     return false;
   }
-  uint8_t h = *r->p++;
+  uint8_t h = orb_rd_u8(&r->rd);
   if (h == 0) {
     r->depth--;
     return false;
@@ -115,16 +99,16 @@ bool tc_field(tc_reader *r, int16_t *id, int *type) {
 void tc_list(tc_reader *r, int *elem_type, int64_t *count) {
   *elem_type = 0;
   *count = 0;
-  if (r->p >= r->end) {
+  if (orb_rd_left(&r->rd) == 0) {
     tc_fail(r, "truncated list header");
     return;
   }
-  uint8_t h = *r->p++;
+  uint8_t h = orb_rd_u8(&r->rd);
   uint64_t n = h >> 4;
-  if (n == 15) n = varint(r, 5);
+  if (n == 15) n = varint(r);
   *elem_type = h & 0x0f;
   /* every element takes at least one byte: a count beyond the bytes left is a lie */
-  if (n > (uint64_t)(r->end - r->p) || *elem_type == TC_STOP || *elem_type > TC_STRUCT) {
+  if (n > orb_rd_left(&r->rd) || *elem_type == TC_STOP || *elem_type > TC_STRUCT) {
     tc_fail(r, "list header with an impossible size or type");
     return;
   }
@@ -143,7 +127,7 @@ void tc_skip(tc_reader *r, int type) {
   case TC_I16:
   case TC_I32:
   case TC_I64:
-    varint(r, 10);
+    varint(r);
     return;
   case TC_DOUBLE:
     tc_double(r);
@@ -170,9 +154,9 @@ void tc_skip(tc_reader *r, int type) {
     return;
   }
   case TC_MAP: {
-    uint64_t n = varint(r, 5);
+    uint64_t n = varint(r);
     if (n == 0) return;
-    if (n > (uint64_t)(r->end - r->p)) {
+    if (n > orb_rd_left(&r->rd)) {
       tc_fail(r, "map with an impossible size");
       return;
     }

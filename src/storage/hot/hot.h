@@ -101,8 +101,12 @@ orb_status hot_update_adopt(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_value
 ** set) when another running transaction wrote it, 40001 when one that
 ** committed after ws's snapshot did (REPEATABLE READ). */
 orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e);
-/* Set ws->wait_for = xid and return ORB_ERR_WAIT. */
+/* Set ws->blocker = xid and return ORB_ERR_WAIT. */
 orb_status hot_wait_for(orb_wset *ws, uint64_t xid, orb_err *e);
+/* ws meets a row committed after its snapshot: READ COMMITTED runs the
+** statement again (ORB_ERR_WAIT, nothing to wait for), REPEATABLE READ fails
+** with 40001 (first committer wins). */
+orb_status hot_conflict(orb_wset *ws, orb_err *e);
 /* Commit: stamp seq on the versions one undo entry made or ended. */
 void hot_stamp(hot_tier *h, int kind, orb_value *old, orb_value *made, uint64_t seq);
 /* Undo actions (wset.c). */

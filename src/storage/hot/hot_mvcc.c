@@ -30,9 +30,9 @@ orb_status hot_wait_for(orb_wset *ws, uint64_t xid, orb_err *e) {
   return orb_err_set(e, ORB_ERR_WAIT, "row is being written by another transaction");
 }
 
-static orb_status conflict(const orb_wset *ws, orb_err *e) {
+orb_status hot_conflict(orb_wset *ws, orb_err *e) {
   if (ws->read_committed) {   /* see the newer version: run the statement again with a new snapshot */
-    ((orb_wset *)ws)->blocker = 0;
+    ws->blocker = 0;
     return orb_err_set(e, ORB_ERR_WAIT, "row was changed since the statement started");
   }
   return orb_err_setx(e, ORB_ERR_CONFLICT, "40001", 0, "could not serialize access due to concurrent update");
@@ -52,8 +52,8 @@ orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_
     *gone = true;
     return ORB_OK;
   }
-  if (hv->xmax) return orb_snap_sees(&ws->snap, hv->xmax) ? (*gone = true, ORB_OK) : conflict(ws, e);
-  if (!orb_snap_sees(&ws->snap, hv->xmin)) return conflict(ws, e);   /* a newer committed version */
+  if (hv->xmax) return orb_snap_sees(&ws->snap, hv->xmax) ? (*gone = true, ORB_OK) : hot_conflict(ws, e);
+  if (!orb_snap_sees(&ws->snap, hv->xmin)) return hot_conflict(ws, e);   /* a newer committed version */
   return ORB_OK;
 }
 

@@ -318,14 +318,8 @@ static orb_status op_pk_lookup(orb_tier *t, orb_wset *ws, const orb_value *key, 
   if (writing(ws)) {
     orb_status st = hot_pk_find_write(h, ws, key, found, &rowid, e);
     if (st != ORB_OK) return st;
-    if (*found && !(r = hot_row_visible(h, rowid, &ws->snap))) {
-      /* committed after this transaction's snapshot: it cannot decide on it */
-      if (ws->read_committed) {
-        ws->blocker = 0;
-        return orb_err_set(e, ORB_ERR_WAIT, "row was changed since the statement started");
-      }
-      return orb_err_setx(e, ORB_ERR_CONFLICT, "40001", 0, "could not serialize access due to concurrent update");
-    }
+    /* committed after this transaction's snapshot: it cannot decide on it */
+    if (*found && !(r = hot_row_visible(h, rowid, &ws->snap))) return hot_conflict(ws, e);
   } else {
     *found = hot_pk_find(h, key, NULL, &rowid, &r);
   }
