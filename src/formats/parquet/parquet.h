@@ -228,6 +228,51 @@ orb_status pq_sql_type(const pq_schema_elem *s, orb_type *out, orb_err *e);
 ** point into the column's arena). */
 orb_status pq_value_at(const pq_schema_elem *s, const pq_column *c, int64_t row, orb_type t, orb_value *out, orb_err *e);
 
+/* --- page index (PageIndex.md) ------------------------------------------------------ */
+
+/* OffsetIndex: where each data page of a chunk starts and its first row. */
+typedef struct pq_page_location {
+  int64_t offset;                /* file offset of the page header */
+  int32_t compressed_page_size;  /* header included */
+  int64_t first_row_index;       /* within the row group */
+} pq_page_location;
+
+typedef struct pq_offset_index {
+  pq_page_location *pages;
+  int npages;
+} pq_offset_index;
+
+enum { PQ_BOUNDARY_UNORDERED = 0, PQ_BOUNDARY_ASCENDING = 1, PQ_BOUNDARY_DESCENDING = 2 };
+
+/* ColumnIndex: per data page, whether it is all nulls, its min and max
+** (PLAIN bytes as in statistics; empty for null pages) and null count. */
+typedef struct pq_column_index {
+  int npages;
+  bool *null_pages;
+  pq_bytes *min_values, *max_values;
+  int boundary_order;            /* PQ_BOUNDARY_* */
+  bool has_null_counts;
+  int64_t *null_counts;
+} pq_column_index;
+
+/* --- split-block bloom filters (BloomFilter.md; pq_bloom.c) -------------------------- */
+
+#define PQ_BLOOM_BLOCK 32                        /* bytes per block: eight 32-bit words */
+#define PQ_BLOOM_MAX_BYTES ((size_t)128 << 20)  /* the specification's upper bound */
+
+/* XXH64 (seed 0) of a value's PLAIN encoding, without BYTE_ARRAY's length
+** prefix; the _i32/_i64 forms encode the integer (also FLOAT/DOUBLE bits). */
+uint64_t pq_bloom_hash(const void *plain, size_t len);
+uint64_t pq_bloom_hash_i32(int32_t v);
+uint64_t pq_bloom_hash_i64(int64_t v);
+/* Set / test a hash's eight bits in a bitset of nbytes (a multiple of
+** PQ_BLOOM_BLOCK).  check: false means the value is surely absent. */
+void pq_bloom_insert(uint8_t *bitset, size_t nbytes, uint64_t hash);
+bool pq_bloom_check(const uint8_t *bitset, size_t nbytes, uint64_t hash);
+/* Bitset size for ndv distinct values at false-positive rate fpp: a power
+** of two from PQ_BLOOM_BLOCK to PQ_BLOOM_MAX_BYTES. */
+size_t pq_bloom_bytes_for(uint64_t ndv, double fpp);
+
 /* Names as the specification writes them ("INT32", "SNAPPY", "UTF8"); "?" if unknown. */
 const char *pq_type_name(int type);
 const char *pq_codec_name(int codec);
