@@ -151,11 +151,35 @@ static const char *const schema_cols[] = {"file_name", "name",           "type",
 static const char *const meta_cols[] = {
     "file_name",        "row_group_id",       "row_group_num_rows",   "row_group_num_columns",
     "row_group_bytes",  "column_id",          "file_offset",          "num_values",
-    "path_in_schema",   "type",               "stats_null_count",     "stats_distinct_count",
+    "path_in_schema",   "type",               "stats_min",            "stats_max",
+    "stats_null_count", "stats_distinct_count", "stats_min_value",    "stats_max_value",
     "compression",      "encodings",          "index_page_offset",    "dictionary_page_offset",
     "data_page_offset", "total_compressed_size", "total_uncompressed_size", "bloom_filter_offset",
     "bloom_filter_length"};
 #define NCOLS(a) ((int)(sizeof a / sizeof a[0]))
+
+/* Leaf column k's schema element: the k-th element with a physical type. */
+static const pq_schema_elem *leaf_elem(const pq_file_meta *m, int k) {
+  for (int i = 1; i < m->nschema; i++)
+    if (m->schema[i].type >= 0 && k-- == 0) return &m->schema[i];
+  return NULL;
+}
+
+/* A statistic as text in the column's SQL type (DuckDB shows them so);
+** NULL when absent or when the column's type or the bytes make no value. */
+static orb_expr *stat_const(oql_binder *b, const pq_schema_elem *leaf, pq_bytes v, int pos) {
+  orb_type t;
+  orb_value val;
+  orb_err ignored;
+  if (!leaf || !v.data || pq_sql_type(leaf, &t, &ignored) != ORB_OK || pq_plain_value(leaf, v, t, &val, &ignored) != ORB_OK)
+    return oql_const_text(b, NULL, pos);
+  orb_buf txt = ORB_BUF_INIT;
+  orb_value_to_text(&val, &txt);
+  orb_buf_putc(&txt, '\0');
+  orb_expr *c = oql_const_text(b, (const char *)txt.data, pos);
+  orb_buf_free(&txt);
+  return c;
+}
 
 /* The rows one file gives a metadata function, appended at rows[*nrowsp]
 ** (room made by the caller). */
@@ -202,17 +226,23 @@ static void file_rows(oql_binder *b, const char *path, const pq_file_meta *m, co
         r[7] = oql_const_int(b, ch->num_values, true, pos);
         r[8] = oql_const_text(b, joined(b, ch->path, ch->npath), pos);
         r[9] = oql_const_text(b, pq_type_name(ch->type), pos);
-        r[10] = oql_const_int(b, ch->stats.null_count, ch->has_stats && ch->stats.has_null_count, pos);
-        r[11] = oql_const_int(b, ch->stats.distinct_count, ch->has_stats && ch->stats.has_distinct_count, pos);
-        r[12] = oql_const_text(b, pq_codec_name(ch->codec), pos);
-        r[13] = oql_const_text(b, joined(b, encs, ch->nencodings), pos);
-        r[14] = oql_const_int(b, ch->index_page_offset, ch->has_index_page, pos);
-        r[15] = oql_const_int(b, ch->dictionary_page_offset, ch->has_dictionary_page, pos);
-        r[16] = oql_const_int(b, ch->data_page_offset, true, pos);
-        r[17] = oql_const_int(b, ch->total_compressed_size, true, pos);
-        r[18] = oql_const_int(b, ch->total_uncompressed_size, true, pos);
-        r[19] = oql_const_int(b, ch->bloom_filter_offset, ch->has_bloom_filter, pos);
-        r[20] = oql_const_int(b, ch->bloom_filter_length, ch->has_bloom_filter && ch->bloom_filter_length > 0, pos);
+        const pq_stats *st = ch->has_stats ? &ch->stats : NULL;
+        const pq_schema_elem *leaf = leaf_elem(m, k);
+        r[10] = stat_const(b, leaf, st ? st->min : (pq_bytes){0}, pos);
+        r[11] = stat_const(b, leaf, st ? st->max : (pq_bytes){0}, pos);
+        r[12] = oql_const_int(b, ch->stats.null_count, st && st->has_null_count, pos);
+        r[13] = oql_const_int(b, ch->stats.distinct_count, st && st->has_distinct_count, pos);
+        r[14] = stat_const(b, leaf, st ? st->min_value : (pq_bytes){0}, pos);
+        r[15] = stat_const(b, leaf, st ? st->max_value : (pq_bytes){0}, pos);
+        r[16] = oql_const_text(b, pq_codec_name(ch->codec), pos);
+        r[17] = oql_const_text(b, joined(b, encs, ch->nencodings), pos);
+        r[18] = oql_const_int(b, ch->index_page_offset, ch->has_index_page, pos);
+        r[19] = oql_const_int(b, ch->dictionary_page_offset, ch->has_dictionary_page, pos);
+        r[20] = oql_const_int(b, ch->data_page_offset, true, pos);
+        r[21] = oql_const_int(b, ch->total_compressed_size, true, pos);
+        r[22] = oql_const_int(b, ch->total_uncompressed_size, true, pos);
+        r[23] = oql_const_int(b, ch->bloom_filter_offset, ch->has_bloom_filter, pos);
+        r[24] = oql_const_int(b, ch->bloom_filter_length, ch->has_bloom_filter && ch->bloom_filter_length > 0, pos);
       }
     }
   }
