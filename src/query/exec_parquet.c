@@ -17,8 +17,13 @@ typedef struct pq_scan_op {
   pq_column *cols;              /* the current row group's columns */
   int group;                    /* current row group, -1 before the first */
   int64_t row, nrows;           /* position in it */
-  orb_value *out;               /* the row handed out */
+  orb_value *batch;             /* rows row - brow .. converted to SQL values, row-major */
+  int brow, bn;                 /* next row of the batch to hand out, rows in it */
 } pq_scan_op;
+
+/* Rows converted to SQL values at a time: one conversion call per column
+** and batch rather than one per value. */
+#define PQ_SCAN_BATCH 256
 
 static void drop_group(pq_scan_op *s) {
   if (!s->cols) return;
@@ -54,6 +59,7 @@ static orb_status next_file(pq_scan_op *s, orb_err *e) {
                         path);
   s->group = -1;
   s->row = s->nrows = 0;
+  s->brow = s->bn = 0;
   return ORB_OK;
 }
 
@@ -89,6 +95,7 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
       if (st != ORB_OK) return st;
     }
     s->row = 0;
+    s->brow = s->bn = 0;
     s->nrows = rg->num_rows;
     *more = true;
     return ORB_OK;
@@ -105,12 +112,18 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
     orb_status st = next_group(s, &more, e);
     if (st != ORB_OK || !more) return st;
   }
-  for (int i = 0; i < op->ncols; i++) {
-    orb_status st = pq_value_at(&s->meta->schema[i + 1], &s->cols[i], s->row, op->types[i], &s->out[i], e);
-    if (st != ORB_OK) return st;
+  if (s->brow >= s->bn) {
+    int64_t n = s->nrows - s->row < PQ_SCAN_BATCH ? s->nrows - s->row : PQ_SCAN_BATCH;
+    for (int i = 0; i < op->ncols; i++) {
+      orb_status st = pq_values_at(&s->meta->schema[i + 1], &s->cols[i], s->row, n, op->types[i], s->batch + i,
+                                   (size_t)op->ncols, e);
+      if (st != ORB_OK) return st;
+    }
+    s->brow = 0;
+    s->bn = (int)n;
   }
+  *row = s->batch + (size_t)s->brow++ * (size_t)op->ncols;
   s->row++;
-  *row = s->out;
   return ORB_OK;
 }
 
@@ -135,6 +148,6 @@ oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths,
   s->paths = orb_arena_alloc(a, sizeof(char *) * (size_t)npaths);
   for (int i = 0; i < npaths; i++) s->paths[i] = orb_arena_strdup(a, paths[i]);
   s->npaths = npaths;
-  s->out = orb_arena_zalloc(a, sizeof(orb_value) * (size_t)ncols);
+  s->batch = orb_arena_zalloc(a, sizeof(orb_value) * (size_t)ncols * PQ_SCAN_BATCH);
   return &s->op;
 }
