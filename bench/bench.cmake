@@ -4,3 +4,6 @@ if(SQLITE3_LIB)
   add_executable(bench_hot ${CMAKE_SOURCE_DIR}/bench/bench_hot.c)
   target_link_libraries(bench_hot PRIVATE orbit_static ${SQLITE3_LIB})
 endif()
+# Parquet write throughput; DuckDB's side: tests/interop/bench_parquet_write.mjs.
+add_executable(bench_pq_write ${CMAKE_SOURCE_DIR}/bench/bench_pq_write.c)
+target_link_libraries(bench_pq_write PRIVATE orbit_static)

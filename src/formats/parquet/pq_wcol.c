@@ -419,8 +419,11 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
       c->page_vals++;
     }
     c->chunk_rows++;
-    /* a dictionary past its limit: this page is its last user, the rest of the chunk PLAIN */
-    bool fallback = c->dict_on && c->dict.len > o->dictionary_bytes;
+    /* a dictionary past its limit, or one that holds most values once a
+    ** page is full (nearly unique values, which a dictionary only makes
+    ** bigger and slower): this page is its last user, the rest of the chunk PLAIN */
+    bool fallback = c->dict_on && (c->dict.len > o->dictionary_bytes ||
+                                   (c->page_n >= o->page_rows && c->ndict > (c->chunk_values + c->page_n) / 2));
     size_t est = c->dict_on ? (size_t)c->page_vals * (size_t)(pq_bit_width(c->ndict) + 1) / 8 : c->plain.len;
     if (c->page_n >= o->page_rows || est >= o->page_bytes || fallback) {
       orb_status st = flush_page(c, e);
