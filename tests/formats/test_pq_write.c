@@ -295,6 +295,38 @@ static void test_errors(void **state) {
   assert_non_null(strstr(e.msg, "/nonexistent-dir/x.parquet"));
 }
 
+/* Values of other types are cast as SQL assignment casts them. */
+static void test_casts(void **state) {
+  (void)state;
+  pq_write_opts o;
+  pq_write_opts_init(&o);
+  orb_err e;
+  pq_writer *w;
+  pq_write_column cols[] = {{"big", orb_type_make(ORB_T_INT64), true, 1, false},
+                            {"dec", orb_type_decimal(10, 2), true, 2, false}};
+  assert_int_equal(pq_writer_open(path, cols, 2, &o, &w, &e), ORB_OK);
+  orb_value a[3] = {orb_int(ORB_T_INT32, -7), orb_int(ORB_T_INT16, 300), orb_null(ORB_T_INT32)};
+  orb_value d[3] = {orb_decimal(15, 1), orb_int(ORB_T_INT32, 4), orb_decimal(-12345, 3)};   /* 1.5, 4, -12.345 */
+  const orb_value *b[2] = {a, d};
+  assert_int_equal(pq_writer_write(w, b, 3, &e), ORB_OK);
+  assert_int_equal(pq_writer_close(w, &e), ORB_OK);
+  pq_file_meta *m;
+  assert_int_equal(pq_read_footer(path, &m, &e), ORB_OK);
+  pq_column c;
+  assert_int_equal(pq_read_flat_column(path, m, 0, 0, 0, &c, &e), ORB_OK);
+  assert_int_equal(((int64_t *)c.values)[0], -7);
+  assert_int_equal(((int64_t *)c.values)[1], 300);
+  assert_true(c.nulls[2]);
+  pq_column_free(&c);
+  assert_int_equal(pq_read_flat_column(path, m, 0, 1, 0, &c, &e), ORB_OK);
+  assert_int_equal(c.type, PQ_INT64);   /* precision 10: more than INT32's 9 digits */
+  assert_int_equal(((int64_t *)c.values)[0], 150);
+  assert_int_equal(((int64_t *)c.values)[1], 400);
+  assert_int_equal(((int64_t *)c.values)[2], -1235);   /* rounded half away from zero, as PostgreSQL */
+  pq_column_free(&c);
+  pq_meta_free(m);
+}
+
 static void test_no_rows(void **state) {
   (void)state;
   pq_write_opts o;
@@ -318,6 +350,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_footer, setup, teardown),
       cmocka_unit_test_setup_teardown(test_page_index, setup, teardown),
       cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_casts, setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_rows, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PQ_MAX_PAGE_BYTES ((size_t)1 << 30)
+
 struct pq_writer {
   char *path;
   FILE *f;
@@ -66,8 +68,10 @@ orb_status pq_writer_open(const char *path, const pq_write_column *cols, int nco
   if (o->codec != PQ_ZSTD && o->codec != PQ_SNAPPY && o->codec != PQ_GZIP && o->codec != PQ_UNCOMPRESSED)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: writing codec %s is not supported",
                         pq_codec_name(o->codec));
-  if (o->row_group_rows < 1 || o->page_rows < 1 || o->page_bytes < 1)
-    return orb_err_set(e, ORB_ERR_MISUSE, "parquet: row group and page sizes must be positive");
+  /* page sizes are int32 in page headers: 1 GiB leaves room for a last value and the header */
+  if (o->row_group_rows < 1 || o->page_rows < 1 || o->page_bytes < 1 || o->page_bytes > PQ_MAX_PAGE_BYTES ||
+      o->dictionary_bytes > PQ_MAX_PAGE_BYTES)
+    return orb_err_set(e, ORB_ERR_MISUSE, "parquet: row group and page sizes must be positive, pages at most 1 GiB");
   pq_writer *w = orb_calloc(1, sizeof *w);
   w->o = *o;
   w->path = orb_strdup(path);
@@ -219,7 +223,8 @@ static orb_status flush_row_group(pq_writer *w, orb_err *e) {
   rg->ncolumns = w->ncols;
   rg->columns = orb_arena_zalloc(a, sizeof(pq_chunk) * (size_t)w->ncols);
   rg->num_rows = w->rg_rows;
-  rg->has_file_offset = rg->has_total_compressed_size = rg->has_ordinal = true;
+  rg->has_file_offset = rg->has_total_compressed_size = true;
+  rg->has_ordinal = g <= INT16_MAX;   /* an i16 in the footer */
   rg->file_offset = w->pos;
   rg->ordinal = (int16_t)g;
   orb_status st = ORB_OK;
