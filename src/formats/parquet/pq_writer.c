@@ -187,7 +187,7 @@ static int cmp_u64(const void *a, const void *b) {
 
 /* A chunk's bloom filter, sized by its distinct values. */
 static orb_status write_bloom(pq_writer *w, pq_wcol *c, pq_chunk *ch, orb_err *e) {
-  qsort(c->hashes, c->nhash, sizeof(uint64_t), cmp_u64);
+  if (c->nhash) qsort(c->hashes, c->nhash, sizeof(uint64_t), cmp_u64);   /* none: a chunk of only NULLs */
   size_t ndv = 0;
   for (size_t i = 0; i < c->nhash; i++)
     if (i == 0 || c->hashes[i] != c->hashes[i - 1]) c->hashes[ndv++] = c->hashes[i];
