@@ -71,14 +71,17 @@ typedef struct pq_wcol {
 
 orb_status pq_wcol_init(pq_wcol *c, const pq_write_column *col, const pq_write_opts *o, pq_compressor *z, orb_err *e);
 void pq_wcol_free(pq_wcol *c);
-/* Add n values (NULL or of the column's physical representation). */
+/* Add n values, NULL or of the column's SQL type (pq_writer casts others);
+** pages are cut and compressed as they fill. */
 orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e);
-/* Finish the chunk: its dictionary page (if any) into dict_page, the data
-** pages stay in c->pages; ch gets its metadata except offsets. */
+/* Finish the chunk: the last page cut, its dictionary page (header and
+** compressed entries; empty when no page used it) into dict_page; the data
+** pages are in c->pages, their index entries in c->pi. */
 orb_status pq_wcol_finish(pq_wcol *c, orb_buf *dict_page, orb_err *e);
 /* Forget the chunk (after it was written). */
 void pq_wcol_reset(pq_wcol *c);
-/* PLAIN bytes of the chunk's statistics into st (allocated in a). */
+/* The chunk's statistics as the footer holds them (bounds' PLAIN bytes
+** allocated in a). */
 void pq_wcol_stats(const pq_wcol *c, orb_arena *a, pq_stats *st, bool *has);
 
 #endif
