@@ -8,3 +8,6 @@ endif()
 add_executable(bench_parquet ${CMAKE_SOURCE_DIR}/bench/bench_parquet.c)
 target_link_libraries(bench_parquet PRIVATE orbit_static)
 target_include_directories(bench_parquet PRIVATE ${CMAKE_SOURCE_DIR}/src)
+# Parquet write throughput; DuckDB's side: tests/interop/bench_parquet_write.mjs.
+add_executable(bench_pq_write ${CMAKE_SOURCE_DIR}/bench/bench_pq_write.c)
+target_link_libraries(bench_pq_write PRIVATE orbit_static)

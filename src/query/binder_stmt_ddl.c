@@ -1,10 +1,12 @@
 /* query/binder_stmt_ddl.c — binding parsed CREATE/DROP/ALTER TABLE and COPY. */
 #include "query/binder_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/mem.h"
+#include "formats/parquet/parquet.h"
 
 /* Type, nullability and DEFAULT of a column definition; the default is bound
 ** against the column's type now so that a bad one fails at CREATE time. */
@@ -144,26 +146,73 @@ static orb_status one_char(const oql_copy_opt_ast *o, char *out, orb_err *e) {
   return ORB_OK;
 }
 
+/* Parquet's own options (DuckDB's names), after FORMAT parquet. */
+static orb_status parquet_option(const oql_copy_opt_ast *op, oql_copy_opts *o, orb_err *e) {
+  if (strcmp(op->name, "compression") == 0 || strcmp(op->name, "codec") == 0) {
+    static const struct { const char *name; int codec; } codecs[] = {
+        {"zstd", PQ_ZSTD}, {"snappy", PQ_SNAPPY}, {"gzip", PQ_GZIP}, {"uncompressed", PQ_UNCOMPRESSED}};
+    for (size_t k = 0; k < sizeof codecs / sizeof codecs[0]; k++)
+      if (op->value && strcasecmp(op->value, codecs[k].name) == 0) {
+        o->pq_codec = codecs[k].codec;
+        return ORB_OK;
+      }
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "22023", op->pos,
+                        "COPY compression \"%s\" not recognized (zstd, snappy, gzip or uncompressed)",
+                        op->value ? op->value : "");
+  }
+  /* ROW_GROUP_SIZE: rows per row group */
+  char *end = NULL;
+  long long n = op->value ? strtoll(op->value, &end, 10) : 0;
+  if (!op->value || *end || n <= 0)
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "22023", op->pos, "%s requires a positive integer value", op->name);
+  o->pq_row_group_size = n;
+  return ORB_OK;
+}
+
 static orb_status copy_options(const oql_copy_ast *cp, oql_copy_opts *o, orb_err *e) {
   /* the format first: it decides the other defaults */
-  bool csv = false;
+  bool csv = false, parquet = false;
   for (int i = 0; i < cp->nopts; i++) {
     const oql_copy_opt_ast *op = &cp->opts[i];
     if (strcmp(op->name, "csv") == 0) csv = true;
     if (strcmp(op->name, "format") == 0) {
+      csv = parquet = false;
       if (op->value && strcasecmp(op->value, "csv") == 0) csv = true;
-      else if (op->value && strcasecmp(op->value, "text") == 0) csv = false;
-      else
-        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", op->pos, "COPY format \"%s\" is not supported (text or csv)",
+      else if (op->value && strcasecmp(op->value, "parquet") == 0) parquet = true;
+      else if (op->value && strcasecmp(op->value, "binary") == 0)
+        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", op->pos, "COPY BINARY is not supported yet");
+      else if (!op->value || strcasecmp(op->value, "text") != 0)
+        return orb_err_setx(e, ORB_ERR_SYNTAX, "22023", op->pos, "COPY format \"%s\" not recognized",
                             op->value ? op->value : "");
     }
   }
   oql_copy_opts_init(o, csv);
+  o->parquet = parquet;
+  o->pq_codec = PQ_ZSTD;
+  o->pq_row_group_size = 0;
+  if (parquet && !cp->to)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "COPY FROM in PARQUET format is not supported: use INSERT ... SELECT * FROM read_parquet('file')");
+  if (parquet && cp->stdio)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "COPY TO STDOUT in PARQUET format is not supported: give a file name");
   bool have_escape = false;
   for (int i = 0; i < cp->nopts; i++) {
     const oql_copy_opt_ast *op = &cp->opts[i];
     orb_status st = ORB_OK;
-    if (strcmp(op->name, "format") == 0 || strcmp(op->name, "csv") == 0) {
+    bool pq_opt = strcmp(op->name, "compression") == 0 || strcmp(op->name, "codec") == 0 ||
+                  strcmp(op->name, "row_group_size") == 0;
+    if (parquet && pq_opt) {
+      st = parquet_option(op, o, e);
+    } else if (parquet && strcmp(op->name, "format") != 0 && strcmp(op->name, "freeze") != 0) {
+      /* as PostgreSQL words it for options its BINARY format has no use for */
+      char upper[64];
+      size_t k = 0;
+      for (; op->name[k] && k < sizeof upper - 1; k++) upper[k] = (char)(op->name[k] >= 'a' && op->name[k] <= 'z' ? op->name[k] - 32 : op->name[k]);
+      upper[k] = '\0';
+      if (strcmp(op->name, "delimiter") == 0 || strcmp(op->name, "null") == 0 || strcmp(op->name, "header") == 0 ||
+          strcmp(op->name, "quote") == 0 || strcmp(op->name, "escape") == 0 || strcmp(op->name, "csv") == 0)
+        return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", op->pos, "cannot specify %s in PARQUET mode", upper);
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", op->pos, "option \"%s\" not recognized", op->name);
+    } else if (strcmp(op->name, "format") == 0 || strcmp(op->name, "csv") == 0) {
       /* handled above */
     } else if (strcmp(op->name, "freeze") == 0) {
       /* PostgreSQL's FREEZE presets visibility bits of its heap; Orbit has none to set */

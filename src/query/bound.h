@@ -115,9 +115,13 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, orb_err
 orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e);
 orb_status oql_exec_delete(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e);
 
-/* COPY options: PostgreSQL's text format (the default) or CSV. */
+/* COPY options: PostgreSQL's text format (the default), CSV, or (TO only)
+** Parquet as DuckDB's COPY writes it. */
 typedef struct oql_copy_opts {
   bool csv;                      /* FORMAT csv; else text */
+  bool parquet;                  /* FORMAT parquet (COPY TO a file) */
+  int pq_codec;                  /* parquet: COMPRESSION (pq_codec; default ZSTD) */
+  int64_t pq_row_group_size;     /* parquet: ROW_GROUP_SIZE in rows, 0: the writer's default */
   char delim;                    /* text: tab; csv: ',' */
   char quote;                    /* csv: '"' */
   char escape;                   /* csv: = quote */
@@ -137,6 +141,10 @@ orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **de
 ** line of names when asked. */
 orb_status oql_copy_to(oql_op *src, int ncols, const char *const *names, const char *path, FILE *out,
                        const oql_copy_opts *o, oql_rt *rt, int64_t *rows, orb_err *e);
+
+/* COPY (rows of src) TO the Parquet file `path` (exec_copy_parquet.c). */
+orb_status oql_copy_to_parquet(oql_op *src, int ncols, const char *const *names, const char *path,
+                               const oql_copy_opts *o, oql_rt *rt, int64_t *rows, orb_err *e);
 
 /* Plan a bound select into an operator tree (allocated from `a`).  The
 ** root's first `nvisible` columns are the result. */

@@ -239,7 +239,10 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
     b->copy_out_len = 0;
     if (b->copy_stdio && !(out = open_memstream(&b->copy_out, &b->copy_out_len)))
       return orb_err_set(e, ORB_ERR_NOMEM, "cannot buffer COPY output");
-    st = oql_copy_to(b->root, b->ncopy, b->copy_names, b->copy_stdio ? "STDOUT" : b->path, out, &b->copy, rt, changes, e);
+    if (b->copy.parquet)
+      st = oql_copy_to_parquet(b->root, b->ncopy, b->copy_names, b->path, &b->copy, rt, changes, e);
+    else
+      st = oql_copy_to(b->root, b->ncopy, b->copy_names, b->copy_stdio ? "STDOUT" : b->path, out, &b->copy, rt, changes, e);
     if (out) fclose(out);   /* completes copy_out */
     snprintf(tag, tagcap, "COPY %lld", (long long)*changes);
     return st;

@@ -17,17 +17,7 @@
 #include "formats/parquet/parquet.h"
 #include "base/buf.h"
 #include "types/value.h"
-
-/* "s:" and the text, newlines and backslashes escaped. */
-static void print_text(const uint8_t *p, size_t n) {
-  printf("s:");
-  for (size_t k = 0; k < n; k++) {
-    if (p[k] == '\n') printf("\\n");
-    else if (p[k] == '\\') printf("\\\\");
-    else putchar(p[k]);
-  }
-  printf("\n");
-}
+#include "pq_print.h"
 
 /* Row group g of column c, or a "skip" line with the reason. */
 static bool read_group(const char *path, pq_file_meta *m, int g, int c, pq_column *col) {
@@ -96,16 +86,6 @@ static bool comparable(const pq_schema_elem *s) {
   default:
     return false;
   }
-}
-
-static void print_double(double d) {
-  if (isnan(d)) {
-    printf("NaN\n");
-    return;
-  }
-  uint64_t u;
-  memcpy(&u, &d, 8);
-  printf("f:%016" PRIx64 "\n", u);
 }
 
 int main(int argc, char **argv) {

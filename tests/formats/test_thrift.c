@@ -110,9 +110,128 @@ static void test_footer_errors(void **state) {
   assert_non_null(strstr(e.msg, "\"empty\""));
 }
 
+/* The writer's output read back by the reader: every value type, ids by
+** delta and in full (a jump over 15, a decreasing id), nested structs, lists
+** short and long, booleans as fields and as list elements. */
+static void test_write_read_back(void **state) {
+  (void)state;
+  orb_buf b = ORB_BUF_INIT;
+  tc_writer w;
+  tc_writer_init(&w, &b);
+  tc_put_i32(&w, 1, -3);
+  tc_put_i64(&w, 2, INT64_MIN);
+  tc_put_binary(&w, 3, "hello", 5);
+  tc_put_bool(&w, 4, true);
+  tc_put_bool(&w, 5, false);
+  tc_put_double(&w, 6, -2.25);
+  tc_put_i16(&w, 40, -300);   /* delta 34: the long form */
+  tc_put_struct_begin(&w, 41);
+  tc_put_i64(&w, 1, INT64_MAX);
+  tc_put_struct_begin(&w, 2);
+  tc_put_byte(&w, 1, -5);
+  tc_put_struct_end(&w);
+  tc_put_i32(&w, 3, INT32_MIN);
+  tc_put_struct_end(&w);
+  tc_put_list_begin(&w, 42, TC_I32, 20);   /* 15 or more elements: the count as a varint */
+  for (int i = 0; i < 20; i++) tc_put_elem_i32(&w, i * 1000 - 7);
+  tc_put_list_begin(&w, 43, TC_STRUCT, 2);
+  for (int i = 0; i < 2; i++) {
+    tc_put_elem_struct_begin(&w);
+    tc_put_i32(&w, 1, i);
+    tc_put_struct_end(&w);
+  }
+  tc_put_list_begin(&w, 44, TC_TRUE, 3);
+  tc_put_elem_bool(&w, true);
+  tc_put_elem_bool(&w, false);
+  tc_put_elem_bool(&w, true);
+  tc_put_list_begin(&w, 45, TC_BINARY, 1);
+  tc_put_elem_binary(&w, "", 0);
+  tc_put_i32(&w, 46, 9);
+  tc_put_end(&w);
+
+  tc_reader r;
+  tc_init(&r, b.data, b.len);
+  tc_struct_begin(&r);
+  int16_t id = 0;
+  int t, seen = 0, et;
+  int64_t n;
+  size_t len;
+  while (tc_field(&r, &id, &t)) {
+    seen++;
+    switch (id) {
+    case 1: assert_int_equal(t, TC_I32); assert_int_equal(tc_i32(&r), -3); break;
+    case 2: assert_true(tc_i64(&r) == INT64_MIN); break;
+    case 3: assert_memory_equal(tc_binary(&r, &len), "hello", 5); assert_int_equal(len, 5); break;
+    case 4: assert_true(tc_bool_field(t)); break;
+    case 5: assert_false(tc_bool_field(t)); break;
+    case 6: assert_true(tc_double(&r) == -2.25); break;
+    case 40: assert_int_equal(tc_i16(&r), -300); break;
+    case 41: {
+      tc_struct_begin(&r);
+      int16_t fid = 0;
+      int ft, inner = 0;
+      while (tc_field(&r, &fid, &ft)) {
+        inner++;
+        if (fid == 1) assert_true(tc_i64(&r) == INT64_MAX);
+        else if (fid == 2) {
+          tc_struct_begin(&r);
+          int16_t gid = 0;
+          int gt;
+          assert_true(tc_field(&r, &gid, &gt));
+          assert_int_equal(gid, 1);
+          assert_int_equal(tc_byte(&r), -5);
+          assert_false(tc_field(&r, &gid, &gt));
+        } else if (fid == 3) assert_int_equal(tc_i32(&r), INT32_MIN);
+        else fail();
+      }
+      assert_int_equal(inner, 3);
+      break;
+    }
+    case 42:
+      tc_list(&r, &et, &n);
+      assert_int_equal(et, TC_I32);
+      assert_int_equal(n, 20);
+      for (int i = 0; i < 20; i++) assert_int_equal(tc_i32(&r), i * 1000 - 7);
+      break;
+    case 43:
+      tc_list(&r, &et, &n);
+      assert_int_equal(et, TC_STRUCT);
+      for (int i = 0; i < n; i++) {
+        tc_struct_begin(&r);
+        int16_t fid = 0;
+        int ft;
+        assert_true(tc_field(&r, &fid, &ft));
+        assert_int_equal(tc_i32(&r), i);
+        assert_false(tc_field(&r, &fid, &ft));
+      }
+      break;
+    case 44:
+      tc_list(&r, &et, &n);
+      assert_int_equal(n, 3);
+      assert_true(tc_bool_elem(&r));
+      assert_false(tc_bool_elem(&r));
+      assert_true(tc_bool_elem(&r));
+      break;
+    case 45:
+      tc_list(&r, &et, &n);
+      assert_int_equal(n, 1);
+      tc_binary(&r, &len);
+      assert_int_equal(len, 0);
+      break;
+    case 46: assert_int_equal(tc_i32(&r), 9); break;
+    default: fail();
+    }
+  }
+  assert_false(r.failed);
+  assert_int_equal(seen, 13);
+  assert_int_equal(tc_offset(&r), b.len);
+  orb_buf_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_values_and_fields),
+      cmocka_unit_test(test_write_read_back),
       cmocka_unit_test(test_skip),
       cmocka_unit_test(test_malformed),
       cmocka_unit_test(test_footer_errors),

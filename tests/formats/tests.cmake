@@ -13,3 +13,9 @@ add_test(NAME parquet_pages COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_pa
 add_executable(pq_values_dump ${CMAKE_SOURCE_DIR}/tests/formats/pq_values_dump.c)
 target_link_libraries(pq_values_dump PRIVATE orbit_static m)
 add_test(NAME parquet_values COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_values_test.sh $<TARGET_FILE:pq_values_dump>)
+# The writer: files of every type, codec and encoding read back by DuckDB and by us (parquet_write_test.sh).
+add_executable(pq_write_check ${CMAKE_SOURCE_DIR}/tests/formats/pq_write_check.c)
+target_link_libraries(pq_write_check PRIVATE orbit_static m)
+add_test(NAME parquet_write COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_write_test.sh $<TARGET_FILE:pq_write_check>)
+# COPY ... TO (FORMAT parquet) read by DuckDB (tests/formats/parquet_copy_test.sh).
+add_test(NAME parquet_copy COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_copy_test.sh $<TARGET_FILE:orbit_shell>)

@@ -1,11 +1,11 @@
 /*
-** formats/parquet/parquet.h — Apache Parquet files: the footer.
+** formats/parquet/parquet.h — Apache Parquet files: reading and writing.
 **
 ** A Parquet file is "PAR1", column chunks of pages, then the footer: a
 ** Thrift compact-protocol FileMetaData (formats/thrift/thrift.h), its length
 ** as 4 little-endian bytes, and "PAR1" again.  This module reads the footer
 ** into the structs below, from the Apache Parquet format specification
-** (parquet.thrift); page decoding comes next (issue "Parquet reader").
+** (parquet.thrift); pages and values follow, and the writer at the end.
 **
 ** Everything a footer holds is copied into the metadata's own arena, so the
 ** file buffer can go.  Untrusted input: every count is checked against the
@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/err.h"
 #include "types/types.h"
 
@@ -282,6 +283,98 @@ orb_status pq_values_at(const pq_schema_elem *s, const pq_column *c, int64_t fro
 /* A single PLAIN-encoded value (a statistic's min or max, a page index
 ** bound) as a value of type t from pq_sql_type; strings point into b. */
 orb_status pq_plain_value(const pq_schema_elem *s, pq_bytes b, orb_type t, orb_value *out, orb_err *e);
+/* --- writing (pq_writer.c, pq_wcol.c, pq_meta_write.c, pq_rle_write.c) ---------------
+**
+** A streaming writer of flat files: open with the columns' SQL types and the
+** options, hand it batches of rows as one orb_value array per column, close.
+** Rows wait in memory only until their row group is full (their encoded,
+** compressed pages, a page's worth of values, a chunk's dictionary); then the
+** row group goes to the file.  What stays to the end is the footer's
+** metadata and the page indexes, a few dozen bytes per page.
+**
+** What is written (parquet.thrift, LogicalTypes.md, Encodings.md,
+** PageIndex.md, BloomFilter.md): each SQL type as pq_schema_for_sql maps it,
+** with its LogicalType and ConvertedType and a field_id; definition levels
+** RLE; values RLE_DICTIONARY with a PLAIN dictionary page until a chunk's
+** dictionary passes dictionary_bytes, PLAIN after that (and for booleans);
+** data pages v1 or v2, compressed by the codec, with CRC32 if asked;
+** statistics min_value/max_value by the type's order (the deprecated
+** min/max too for the physical types whose order was always signed), NaN
+** never a bound and a zero bound written as -0.0 (min) / +0.0 (max);
+** null counts; TypeDefinedOrder for every column; a ColumnIndex and an
+** OffsetIndex per chunk after the row groups; split-block bloom filters for
+** the chosen columns; created_by "orbit version X.Y.Z (build H)". */
+
+typedef struct pq_write_column {
+  const char *name;
+  orb_type type;
+  bool nullable;
+  int32_t field_id;
+  bool bloom_filter;             /* a split-block bloom filter per chunk */
+} pq_write_column;
+
+typedef struct pq_write_opts {
+  int codec;                     /* PQ_ZSTD (default), PQ_SNAPPY, PQ_GZIP, PQ_UNCOMPRESSED */
+  int level;                     /* ZSTD/GZIP level, 0: the library's default */
+  int64_t row_group_rows;        /* rows per row group (default 122880) */
+  size_t page_bytes;             /* data page size before compression (default 1 MiB) */
+  int32_t page_rows;             /* rows per data page at most (default 20000) */
+  bool dictionary;               /* RLE_DICTIONARY (default true) */
+  size_t dictionary_bytes;       /* a chunk whose dictionary grows past this falls back to PLAIN (default 1 MiB) */
+  bool page_v2;                  /* DATA_PAGE_V2 instead of v1 */
+  bool page_crc;                 /* CRC32 in page headers */
+  bool page_index;               /* ColumnIndex + OffsetIndex (default true) */
+  double bloom_fpp;              /* bloom filters' false-positive rate (default 0.01) */
+  const pq_kv *kv;               /* key/value metadata */
+  int nkv;
+} pq_write_opts;
+
+typedef struct pq_writer pq_writer;
+
+void pq_write_opts_init(pq_write_opts *o);
+/* The Parquet schema element of a SQL column; INTERVAL (and unknown types)
+** are refused: Parquet's INTERVAL holds milliseconds, Orbit's microseconds. */
+orb_status pq_schema_for_sql(const char *name, orb_type t, bool nullable, int32_t field_id, pq_schema_elem *s,
+                             orb_err *e);
+/* Two PLAIN-encoded values (statistics, page index bounds; byte arrays
+** without their length) compared by the column's sort order: signed or
+** unsigned integers, floats numerically, decimals in bytes as signed
+** numbers, other byte arrays unsigned lexicographically. */
+int pq_plain_cmp(const pq_schema_elem *s, pq_bytes a, pq_bytes b);
+/* Create (or truncate) path and write the header.  cols and o are copied. */
+orb_status pq_writer_open(const char *path, const pq_write_column *cols, int ncols, const pq_write_opts *o,
+                          pq_writer **out, orb_err *e);
+/* n rows: cols[c][i] is row i's value of column c, NULL or of the column's
+** type (other types are cast as SQL assignment would).  Values are copied. */
+orb_status pq_writer_write(pq_writer *w, const orb_value *const *cols, int64_t n, orb_err *e);
+/* Write the last row group, the page indexes and the footer; free w.  On
+** failure the file is left incomplete (the caller removes it). */
+orb_status pq_writer_close(pq_writer *w, orb_err *e);
+/* Free w without finishing the file. */
+void pq_writer_abort(pq_writer *w);
+/* Rows and bytes written so far (row groups flushed). */
+int64_t pq_writer_rows(const pq_writer *w);
+
+/* Thrift encodings of the structs this header decodes (pq_meta_write.c). */
+void pq_meta_encode(const pq_file_meta *m, orb_buf *out);
+void pq_page_header_encode(const pq_page_header *h, orb_buf *out);
+void pq_column_index_encode(const pq_column_index *ci, orb_buf *out);
+void pq_offset_index_encode(const pq_offset_index *oi, orb_buf *out);
+/* BloomFilterHeader: nbytes of bitset, BLOCK, XXHASH, UNCOMPRESSED. */
+void pq_bloom_header_encode(int32_t nbytes, orb_buf *out);
+
+/* RLE / bit-packed hybrid encoding of n values of bit_width bits (pq_rle_write.c). */
+void pq_rle_encode(const uint32_t *v, int64_t n, int bit_width, orb_buf *out);
+/* Bits needed for values up to max. */
+int pq_bit_width(uint32_t max);
+
+/* Compression of pages (pq_codec.c): a compressor keeps its codec's state
+** between pages. */
+typedef struct pq_compressor pq_compressor;
+pq_compressor *pq_compressor_new(int codec, int level);
+void pq_compressor_free(pq_compressor *z);
+/* Append the compressed n bytes of src to out. */
+orb_status pq_compress(pq_compressor *z, const void *src, size_t n, orb_buf *out, orb_err *e);
 
 /* Names as the specification writes them ("INT32", "SNAPPY", "UTF8"); "?" if unknown. */
 const char *pq_type_name(int type);

@@ -1,4 +1,5 @@
-/* formats/parquet/pq_codec.c — decompressing page data (see parquet.h).
+/* formats/parquet/pq_codec.c — decompressing page data, and compressing it
+** for the writer (see parquet.h).
 **
 ** Every codec of the specification's Compression.md but LZO, through
 ** Debian's libraries: snappy, zlib (GZIP, several members in a row), zstd,
@@ -7,8 +8,10 @@
 ** The caller knows the uncompressed size from the page header and gives a
 ** buffer that large; any other outcome is an error naming the codec. */
 #include "formats/parquet/parquet.h"
+#include "base/mem.h"
 
 #include <brotli/decode.h>
+#include <limits.h>
 #include <lz4.h>
 #include <snappy-c.h>
 #include <stdio.h>
@@ -115,4 +118,79 @@ orb_status pq_decompress(int codec, const void *src, size_t n, void *dst, size_t
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: \"%s\": %s", name, what);
   }
   }
+}
+
+/* --- compressing (the writer) ------------------------------------------------------ */
+
+struct pq_compressor {
+  int codec, level;
+  ZSTD_CCtx *zstd;               /* kept across pages: its tables are costly to set up */
+  z_stream gz;
+  bool gz_ready;
+};
+
+pq_compressor *pq_compressor_new(int codec, int level) {
+  pq_compressor *z = orb_calloc(1, sizeof *z);
+  z->codec = codec;
+  z->level = level;
+  if (codec == PQ_ZSTD) {
+    z->zstd = ZSTD_createCCtx();   /* NULL only out of memory: pq_compress then fails */
+    ZSTD_CCtx_setParameter(z->zstd, ZSTD_c_compressionLevel, level ? level : 3);
+  }
+  return z;
+}
+
+void pq_compressor_free(pq_compressor *z) {
+  if (!z) return;
+  if (z->zstd) ZSTD_freeCCtx(z->zstd);
+  if (z->gz_ready) deflateEnd(&z->gz);
+  orb_free(z);
+}
+
+orb_status pq_compress(pq_compressor *z, const void *src, size_t n, orb_buf *out, orb_err *e) {
+  switch (z->codec) {
+  case PQ_UNCOMPRESSED:
+    orb_buf_append(out, src, n);
+    return ORB_OK;
+  case PQ_SNAPPY: {
+    size_t cap = snappy_max_compressed_length(n);
+    orb_buf_reserve(out, cap);
+    if (snappy_compress(src, n, out->data + out->len, &cap) != SNAPPY_OK) break;
+    out->len += cap;
+    return ORB_OK;
+  }
+  case PQ_ZSTD: {
+    if (!z->zstd) break;
+    size_t cap = ZSTD_compressBound(n);
+    orb_buf_reserve(out, cap);
+    size_t r = ZSTD_compress2(z->zstd, out->data + out->len, cap, src, n);
+    if (ZSTD_isError(r)) break;
+    out->len += r;
+    return ORB_OK;
+  }
+  case PQ_GZIP: {
+    if (!z->gz_ready) {   /* 15 + 16: a gzip header and trailer, as Compression.md has it */
+      if (deflateInit2(&z->gz, z->level ? z->level : Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                       Z_DEFAULT_STRATEGY) != Z_OK)
+        break;
+      z->gz_ready = true;
+    } else if (deflateReset(&z->gz) != Z_OK) {
+      break;
+    }
+    if (n > UINT_MAX) break;
+    uLong cap = deflateBound(&z->gz, (uLong)n);
+    orb_buf_reserve(out, cap);
+    z->gz.next_in = (Bytef *)src;
+    z->gz.avail_in = (uInt)n;
+    z->gz.next_out = (Bytef *)out->data + out->len;
+    z->gz.avail_out = (uInt)cap;
+    if (deflate(&z->gz, Z_FINISH) != Z_STREAM_END) break;
+    out->len += cap - z->gz.avail_out;
+    return ORB_OK;
+  }
+  default:
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: writing codec %s is not supported",
+                        pq_codec_name(z->codec));
+  }
+  return orb_err_set(e, ORB_ERR_INTERNAL, "parquet: %s compression of a %zu-byte page failed", pq_codec_name(z->codec), n);
 }

@@ -13,4 +13,75 @@ orb_status pq_corrupt(orb_err *e, const char *name, const char *what);
 ** has one before the data pages). */
 int64_t pq_chunk_start(const pq_chunk *c);
 
+/* --- the writer's column chunk encoder (pq_wcol.c) ------------------------------- */
+
+/* Statistics being gathered: bounds by the physical type's order, NaN
+** left out. */
+typedef struct pq_wstat {
+  bool has;                      /* a bound was seen (a value neither NULL nor NaN) */
+  bool nan;                      /* a NaN was seen */
+  int64_t nulls;
+  int64_t ilo, ihi;              /* BOOLEAN, INT32, INT64 */
+  double dlo, dhi;               /* FLOAT, DOUBLE */
+  orb_buf blo, bhi;              /* BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY */
+} pq_wstat;
+
+/* A data page written into the chunk, for the page index. */
+typedef struct pq_wpage {
+  int64_t offset;                /* in the chunk's data page bytes */
+  int32_t size;                  /* header included */
+  int64_t first_row, nulls;
+  bool null_page, nan_only;
+  size_t lo, lo_len, hi, hi_len; /* the PLAIN bounds, in pq_wcol.bounds */
+} pq_wpage;
+
+typedef struct pq_wcol {
+  const pq_write_opts *o;
+  pq_compressor *z;
+  pq_schema_elem s;
+  orb_type t;
+  bool bloom;
+  int max_def;
+  /* the chunk's dictionary: PLAIN entries, an open-addressing table of entry numbers + 1 */
+  bool dict_on;                  /* new pages are dictionary-encoded */
+  orb_buf dict;
+  uint32_t *dict_off;            /* each entry's value bytes in dict */
+  uint64_t *dict_hash;
+  uint32_t ndict;
+  size_t dict_cap;
+  uint32_t *table;
+  uint32_t table_mask;
+  /* the page being filled */
+  uint32_t *defs, *idx;          /* definition levels; dictionary indices (booleans: 0/1) */
+  int64_t page_n, page_vals, page_first_row;
+  orb_buf plain;                 /* PLAIN values when not dictionary-encoded */
+  pq_wstat ps, cs;               /* the page's and the chunk's statistics */
+  /* the chunk so far: its data pages, compressed, headers included */
+  orb_buf pages;
+  int64_t chunk_rows, chunk_values, uncompressed;
+  bool used_plain, used_dict;
+  pq_wpage *pi;
+  int npi;
+  size_t pi_cap;
+  orb_buf bounds;
+  uint64_t *hashes;              /* bloom filter: hashes of the chunk's distinct values (and more) */
+  size_t nhash, hash_cap;
+  orb_buf levels, vals, body, comp, hdr;   /* scratch, reused page after page */
+} pq_wcol;
+
+orb_status pq_wcol_init(pq_wcol *c, const pq_write_column *col, const pq_write_opts *o, pq_compressor *z, orb_err *e);
+void pq_wcol_free(pq_wcol *c);
+/* Add n values, NULL or of the column's SQL type (pq_writer casts others);
+** pages are cut and compressed as they fill. */
+orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e);
+/* Finish the chunk: the last page cut, its dictionary page (header and
+** compressed entries; empty when no page used it) into dict_page; the data
+** pages are in c->pages, their index entries in c->pi. */
+orb_status pq_wcol_finish(pq_wcol *c, orb_buf *dict_page, orb_err *e);
+/* Forget the chunk (after it was written). */
+void pq_wcol_reset(pq_wcol *c);
+/* The chunk's statistics as the footer holds them (bounds' PLAIN bytes
+** allocated in a). */
+void pq_wcol_stats(const pq_wcol *c, orb_arena *a, pq_stats *st, bool *has);
+
 #endif

@@ -273,3 +273,131 @@ orb_status pq_plain_value(const pq_schema_elem *s, pq_bytes b, orb_type t, orb_v
   pq_column c = {.type = s->type, .type_length = s->type_length, .n = 1, .cap = 1, .nulls = &null, .values = &slot};
   return pq_value_at(s, &c, 0, t, out, e);
 }
+
+/* The smallest FIXED_LEN_BYTE_ARRAY holding `precision` decimal digits in
+** two's complement (LogicalTypes.md: n bytes hold floor(log10(2^(8n-1) - 1)) digits). */
+static int32_t decimal_bytes(int precision) {
+  int32_t n = 1;
+  while (n < 16 && (double)precision > floor(log10(ldexp(1.0, 8 * n - 1) - 1))) n++;
+  return n;
+}
+
+orb_status pq_schema_for_sql(const char *name, orb_type t, bool nullable, int32_t field_id, pq_schema_elem *s,
+                             orb_err *e) {
+  memset(s, 0, sizeof *s);
+  s->name = name;
+  s->repetition = nullable ? PQ_OPTIONAL : PQ_REQUIRED;
+  s->num_children = -1;
+  s->converted_type = -1;
+  s->has_field_id = true;
+  s->field_id = field_id;
+  pq_logical *lt = &s->logical;
+  /* ConvertedType numbers as parquet.thrift gives them */
+  switch ((orb_type_id)t.id) {
+  case ORB_T_BOOL: s->type = PQ_BOOLEAN; break;
+  case ORB_T_INT16:
+    s->type = PQ_INT32;
+    s->converted_type = 16;   /* INT_16 */
+    lt->kind = PQ_LT_INTEGER;
+    lt->bit_width = 16;
+    lt->is_signed = true;
+    break;
+  case ORB_T_INT32: s->type = PQ_INT32; break;
+  case ORB_T_INT64: s->type = PQ_INT64; break;
+  case ORB_T_FLOAT32: s->type = PQ_FLOAT; break;
+  case ORB_T_FLOAT64: s->type = PQ_DOUBLE; break;
+  case ORB_T_DECIMAL:
+    if (t.precision < 1 || t.precision > ORB_DECIMAL_MAX_PRECISION || t.scale > t.precision)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: column \"%s\": DECIMAL(%d,%d) cannot be written",
+                          name, t.precision, t.scale);
+    s->type = t.precision <= 9 ? PQ_INT32 : t.precision <= 18 ? PQ_INT64 : PQ_FIXED_LEN_BYTE_ARRAY;
+    if (s->type == PQ_FIXED_LEN_BYTE_ARRAY) s->type_length = decimal_bytes(t.precision);
+    s->converted_type = 5;    /* DECIMAL */
+    s->precision = lt->precision = t.precision;
+    s->scale = lt->scale = t.scale;
+    lt->kind = PQ_LT_DECIMAL;
+    break;
+  case ORB_T_TEXT:
+    s->type = PQ_BYTE_ARRAY;
+    s->converted_type = 0;    /* UTF8 */
+    lt->kind = PQ_LT_STRING;
+    break;
+  case ORB_T_BYTEA: s->type = PQ_BYTE_ARRAY; break;
+  case ORB_T_DATE:
+    s->type = PQ_INT32;
+    s->converted_type = 6;    /* DATE */
+    lt->kind = PQ_LT_DATE;
+    break;
+  case ORB_T_TIME:
+  case ORB_T_TIMESTAMP:
+  case ORB_T_TIMESTAMPTZ:
+    /* microseconds, Orbit's resolution; LogicalTypes.md has writers give
+    ** local timestamps the legacy TIMESTAMP_MICROS annotation too */
+    s->type = PQ_INT64;
+    lt->kind = t.id == ORB_T_TIME ? PQ_LT_TIME : PQ_LT_TIMESTAMP;
+    lt->unit = PQ_UNIT_MICROS;
+    lt->utc = t.id == ORB_T_TIMESTAMPTZ;
+    s->converted_type = t.id == ORB_T_TIME ? 8 : 10;   /* TIME_MICROS, TIMESTAMP_MICROS */
+    break;
+  case ORB_T_UUID:
+    s->type = PQ_FIXED_LEN_BYTE_ARRAY;
+    s->type_length = 16;
+    lt->kind = PQ_LT_UUID;
+    break;
+  default:
+    /* INTERVAL: Parquet's INTERVAL counts milliseconds, so microseconds would be lost */
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                        "parquet: column \"%s\": type %s cannot be written to Parquet (no lossless Parquet type)", name,
+                        t.id == ORB_T_INTERVAL ? "interval" : "unknown");
+  }
+  return ORB_OK;
+}
+
+/* Unsigned integers by their logical or converted type (UINT_8..UINT_64). */
+static bool is_unsigned(const pq_schema_elem *s) {
+  return (s->logical.kind == PQ_LT_INTEGER && !s->logical.is_signed) || (s->converted_type >= 11 && s->converted_type <= 14);
+}
+
+int pq_plain_cmp(const pq_schema_elem *s, pq_bytes a, pq_bytes b) {
+  switch (s->type) {
+  case PQ_BOOLEAN:
+  case PQ_INT32:
+  case PQ_INT64:
+  case PQ_FLOAT:
+  case PQ_DOUBLE: {
+    size_t w = s->type == PQ_BOOLEAN ? 1 : s->type == PQ_INT64 || s->type == PQ_DOUBLE ? 8 : 4;
+    if (a.len < w || b.len < w) return a.len < b.len ? -1 : a.len > b.len;
+    if (s->type == PQ_FLOAT || s->type == PQ_DOUBLE) {
+      double x, y;
+      if (s->type == PQ_FLOAT) {
+        float f, g;
+        memcpy(&f, a.data, 4);
+        memcpy(&g, b.data, 4);
+        x = f, y = g;
+      } else {
+        memcpy(&x, a.data, 8);
+        memcpy(&y, b.data, 8);
+      }
+      return x < y ? -1 : x > y;
+    }
+    uint64_t x = w == 1 ? a.data[0] : w == 4 ? orb_load_u32le(a.data) : orb_load_u64le(a.data);
+    uint64_t y = w == 1 ? b.data[0] : w == 4 ? orb_load_u32le(b.data) : orb_load_u64le(b.data);
+    if (is_unsigned(s) || w == 1) return x < y ? -1 : x > y;
+    int64_t sx = w == 4 ? (int32_t)(uint32_t)x : (int64_t)x, sy = w == 4 ? (int32_t)(uint32_t)y : (int64_t)y;
+    return sx < sy ? -1 : sx > sy;
+  }
+  default:
+    if (is_decimal(s)) {   /* big-endian two's complement, possibly of different lengths */
+      if (a.len <= 16 && b.len <= 16) {
+        __int128 x = big_endian_int(a.data, a.len), y = big_endian_int(b.data, b.len);
+        return x < y ? -1 : x > y;
+      }
+    }
+    {
+      size_t n = a.len < b.len ? a.len : b.len;
+      int r = n ? memcmp(a.data, b.data, n) : 0;
+      if (r) return r < 0 ? -1 : 1;
+      return a.len < b.len ? -1 : a.len > b.len;
+    }
+  }
+}

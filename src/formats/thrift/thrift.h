@@ -1,5 +1,6 @@
 /*
-** formats/thrift/thrift.h — Apache Thrift's compact protocol, reading side.
+** formats/thrift/thrift.h — Apache Thrift's compact protocol, reading and
+** writing.
 **
 ** Parquet's footer and page headers are Thrift structs in the compact
 ** protocol: a struct is a series of fields, each a header byte (the field id
@@ -87,5 +88,47 @@ void tc_list(tc_reader *r, int *elem_type, int64_t *count);
 void tc_skip(tc_reader *r, int type);
 /* Offset of the read position from the start. */
 static inline size_t tc_offset(const tc_reader *r) { return (size_t)(r->rd.p - r->start); }
+
+/* --- writing (thrift_write.c) ----------------------------------------------------
+**
+** The writer appends to an orb_buf.  It keeps the last field id of every
+** open struct so that field headers carry deltas as the reader expects;
+** fields must be written in increasing id order within a struct (as
+** Thrift's generated code does), which keeps every delta positive.
+**
+**   tc_writer w; tc_writer_init(&w, &buf);
+**   tc_put_i32(&w, 1, 7);                  the root struct is open from the start
+**   tc_put_struct_begin(&w, 2); tc_put_binary(&w, 1, "x", 1); tc_put_struct_end(&w);
+**   tc_put_list_begin(&w, 3, TC_I64, 2); tc_put_elem_i64(&w, 5); tc_put_elem_i64(&w, 6);
+**   tc_put_end(&w);                        the root's STOP byte
+*/
+typedef struct tc_writer {
+  orb_buf *out;
+  int depth;                     /* open structs, the root included */
+  int16_t last[TC_MAX_DEPTH];    /* last field id written in each */
+} tc_writer;
+
+void tc_writer_init(tc_writer *w, orb_buf *out);
+void tc_put_i16(tc_writer *w, int16_t id, int16_t v);
+void tc_put_i32(tc_writer *w, int16_t id, int32_t v);
+void tc_put_i64(tc_writer *w, int16_t id, int64_t v);
+void tc_put_byte(tc_writer *w, int16_t id, int8_t v);
+void tc_put_double(tc_writer *w, int16_t id, double v);
+void tc_put_bool(tc_writer *w, int16_t id, bool v);
+void tc_put_binary(tc_writer *w, int16_t id, const void *p, size_t n);
+void tc_put_string(tc_writer *w, int16_t id, const char *s);
+/* A struct-valued field; its fields follow, then tc_put_struct_end. */
+void tc_put_struct_begin(tc_writer *w, int16_t id);
+void tc_put_struct_end(tc_writer *w);
+/* A list field's header; then exactly count elements of elem_type. */
+void tc_put_list_begin(tc_writer *w, int16_t id, int elem_type, int64_t count);
+void tc_put_elem_i32(tc_writer *w, int32_t v);
+void tc_put_elem_i64(tc_writer *w, int64_t v);
+void tc_put_elem_bool(tc_writer *w, bool v);
+void tc_put_elem_binary(tc_writer *w, const void *p, size_t n);
+/* A struct element of a list: its fields, then tc_put_struct_end. */
+void tc_put_elem_struct_begin(tc_writer *w);
+/* The root struct's STOP byte. */
+void tc_put_end(tc_writer *w);
 
 #endif

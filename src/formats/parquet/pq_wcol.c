@@ -1,0 +1,540 @@
+/* formats/parquet/pq_wcol.c — one column chunk being written (see
+** parquet.h, pq_int.h): values in, pages out.
+**
+** Each value becomes its PLAIN bytes once (a stack buffer for fixed widths,
+** the value's own bytes for strings); those bytes feed the statistics, the
+** dictionary (hashed with XXH64, the hash the bloom filter wants too) or the
+** page's PLAIN buffer.  A page is cut when it holds page_rows rows or its
+** values reach page_bytes; it is then levelled, encoded, compressed and
+** appended to the chunk with its header.  All buffers live as long as the
+** writer and are reused, so no allocation happens per value. */
+#include "formats/parquet/pq_int.h"
+#include "base/hash.h"
+#include "base/mem.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Encodings (parquet.thrift Encoding). */
+enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
+
+/* One value's PLAIN form and the numbers the statistics compare. */
+typedef struct wval {
+  const uint8_t *p;
+  size_t len;
+  int64_t i;
+  double d;
+  uint8_t tmp[16];
+} wval;
+
+orb_status pq_wcol_init(pq_wcol *c, const pq_write_column *col, const pq_write_opts *o, pq_compressor *z, orb_err *e) {
+  memset(c, 0, sizeof *c);
+  orb_status st = pq_schema_for_sql(col->name, col->type, col->nullable, col->field_id, &c->s, e);
+  if (st != ORB_OK) return st;
+  c->o = o;
+  c->z = z;
+  c->t = col->type;
+  c->bloom = col->bloom_filter;
+  c->max_def = col->nullable ? 1 : 0;
+  c->dict_on = o->dictionary && c->s.type != PQ_BOOLEAN;
+  c->defs = orb_malloc(sizeof(uint32_t) * (size_t)o->page_rows);
+  c->idx = orb_malloc(sizeof(uint32_t) * (size_t)o->page_rows);
+  return ORB_OK;
+}
+
+void pq_wcol_free(pq_wcol *c) {
+  orb_buf *bufs[] = {&c->dict, &c->plain, &c->ps.blo, &c->ps.bhi, &c->cs.blo, &c->cs.bhi, &c->pages,
+                     &c->bounds, &c->levels, &c->vals, &c->body, &c->comp, &c->hdr};
+  for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) orb_buf_free(bufs[i]);
+  orb_free(c->dict_off);
+  orb_free(c->dict_hash);
+  orb_free(c->table);
+  orb_free(c->defs);
+  orb_free(c->idx);
+  orb_free(c->pi);
+  orb_free(c->hashes);
+}
+
+/* --- values ------------------------------------------------------------------------ */
+
+static void big_endian(__int128 v, uint8_t *out, int n) {
+  for (int k = n - 1; k >= 0; k--) {
+    out[k] = (uint8_t)v;
+    v >>= 8;   /* arithmetic: the sign fills the high bytes */
+  }
+}
+
+static void plain_of(const pq_wcol *c, const orb_value *v, wval *w) {
+  w->p = w->tmp;
+  switch (c->s.type) {
+  case PQ_BOOLEAN:
+    w->i = v->u.b;
+    w->tmp[0] = (uint8_t)w->i;
+    w->len = 1;
+    return;
+  case PQ_INT32:
+    w->i = (int32_t)(v->type == ORB_T_DECIMAL ? (int64_t)v->u.dec : v->u.i);
+    orb_store_u32le(w->tmp, (uint32_t)w->i);
+    w->len = 4;
+    return;
+  case PQ_INT64:
+    w->i = v->type == ORB_T_DECIMAL ? (int64_t)v->u.dec : v->u.i;
+    orb_store_u64le(w->tmp, (uint64_t)w->i);
+    w->len = 8;
+    return;
+  case PQ_FLOAT: {
+    float f = (float)v->u.f;
+    w->d = f;
+    memcpy(w->tmp, &f, 4);
+    w->len = 4;
+    return;
+  }
+  case PQ_DOUBLE:
+    w->d = v->u.f;
+    memcpy(w->tmp, &w->d, 8);
+    w->len = 8;
+    return;
+  case PQ_BYTE_ARRAY:
+    w->p = (const uint8_t *)v->u.s;
+    w->len = v->len;
+    return;
+  default:   /* FIXED_LEN_BYTE_ARRAY: UUID or DECIMAL */
+    if (v->type == ORB_T_UUID) {
+      w->p = v->u.uuid;
+    } else {
+      big_endian(v->u.dec, w->tmp, c->s.type_length);
+    }
+    w->len = (size_t)c->s.type_length;
+    return;
+  }
+}
+
+/* Byte strings by the column's order (unsigned, or signed numbers for decimals). */
+static int cmp_bytes(const pq_wcol *c, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen) {
+  return pq_plain_cmp(&c->s, (pq_bytes){a, alen}, (pq_bytes){b, blen});
+}
+
+static void set_bytes(orb_buf *b, const uint8_t *p, size_t n) {
+  orb_buf_reset(b);
+  orb_buf_append(b, p, n);
+}
+
+static void stat_add(const pq_wcol *c, pq_wstat *s, const wval *w) {
+  switch (c->s.type) {
+  case PQ_BOOLEAN:
+  case PQ_INT32:
+  case PQ_INT64:
+    if (!s->has) s->ilo = s->ihi = w->i;
+    else if (w->i < s->ilo) s->ilo = w->i;
+    else if (w->i > s->ihi) s->ihi = w->i;
+    break;
+  case PQ_FLOAT:
+  case PQ_DOUBLE:
+    if (isnan(w->d)) {   /* never a bound (parquet.thrift, Statistics) */
+      s->nan = true;
+      return;
+    }
+    if (!s->has) s->dlo = s->dhi = w->d;
+    else if (w->d < s->dlo) s->dlo = w->d;
+    else if (w->d > s->dhi) s->dhi = w->d;
+    break;
+  default:
+    if (!s->has) {
+      set_bytes(&s->blo, w->p, w->len);
+      set_bytes(&s->bhi, w->p, w->len);
+    } else if (cmp_bytes(c, w->p, w->len, (uint8_t *)s->blo.data, s->blo.len) < 0) {
+      set_bytes(&s->blo, w->p, w->len);
+    } else if (cmp_bytes(c, w->p, w->len, (uint8_t *)s->bhi.data, s->bhi.len) > 0) {
+      set_bytes(&s->bhi, w->p, w->len);
+    }
+  }
+  s->has = true;
+}
+
+/* Fold a page's statistics into the chunk's. */
+static void stat_merge(const pq_wcol *c, pq_wstat *into, const pq_wstat *s) {
+  into->nulls += s->nulls;
+  into->nan |= s->nan;
+  if (!s->has) return;
+  switch (c->s.type) {
+  case PQ_BOOLEAN:
+  case PQ_INT32:
+  case PQ_INT64:
+    if (!into->has || s->ilo < into->ilo) into->ilo = s->ilo;
+    if (!into->has || s->ihi > into->ihi) into->ihi = s->ihi;
+    break;
+  case PQ_FLOAT:
+  case PQ_DOUBLE:
+    if (!into->has || s->dlo < into->dlo) into->dlo = s->dlo;
+    if (!into->has || s->dhi > into->dhi) into->dhi = s->dhi;
+    break;
+  default:
+    if (!into->has || cmp_bytes(c, (uint8_t *)s->blo.data, s->blo.len, (uint8_t *)into->blo.data, into->blo.len) < 0)
+      set_bytes(&into->blo, (uint8_t *)s->blo.data, s->blo.len);
+    if (!into->has || cmp_bytes(c, (uint8_t *)s->bhi.data, s->bhi.len, (uint8_t *)into->bhi.data, into->bhi.len) > 0)
+      set_bytes(&into->bhi, (uint8_t *)s->bhi.data, s->bhi.len);
+  }
+  into->has = true;
+}
+
+static void stat_clear(pq_wstat *s) {
+  s->has = s->nan = false;
+  s->nulls = 0;
+  orb_buf_reset(&s->blo);
+  orb_buf_reset(&s->bhi);
+}
+
+/* The PLAIN bytes of a bound: lo (min) or hi (max).  A zero bound of a
+** float is written -0.0 as a minimum and +0.0 as a maximum, so that a
+** reader comparing with either zero stays right (parquet.thrift). */
+static size_t bound_bytes(const pq_wcol *c, const pq_wstat *s, bool hi, uint8_t tmp[8], const uint8_t **p) {
+  *p = tmp;
+  switch (c->s.type) {
+  case PQ_BOOLEAN:
+    tmp[0] = (uint8_t)(hi ? s->ihi : s->ilo);
+    return 1;
+  case PQ_INT32:
+    orb_store_u32le(tmp, (uint32_t)(hi ? s->ihi : s->ilo));
+    return 4;
+  case PQ_INT64:
+    orb_store_u64le(tmp, (uint64_t)(hi ? s->ihi : s->ilo));
+    return 8;
+  case PQ_FLOAT:
+  case PQ_DOUBLE: {
+    double d = hi ? s->dhi : s->dlo;
+    if (d == 0) d = hi ? 0.0 : -0.0;
+    if (c->s.type == PQ_FLOAT) {
+      float f = (float)d;
+      memcpy(tmp, &f, 4);
+      return 4;
+    }
+    memcpy(tmp, &d, 8);
+    return 8;
+  }
+  default: {
+    const orb_buf *b = hi ? &s->bhi : &s->blo;
+    *p = (const uint8_t *)b->data;
+    return b->len;
+  }
+  }
+}
+
+void pq_wcol_stats(const pq_wcol *c, orb_arena *a, pq_stats *st, bool *has) {
+  memset(st, 0, sizeof *st);
+  st->has_null_count = true;
+  st->null_count = c->cs.nulls;
+  *has = true;
+  if (!c->cs.has) return;   /* only NULLs (and NaNs): no bounds */
+  uint8_t tmp[8];
+  const uint8_t *p;
+  size_t n = bound_bytes(c, &c->cs, false, tmp, &p);
+  st->min_value.data = orb_arena_memdup(a, p, n ? n : 1);
+  st->min_value.len = n;
+  n = bound_bytes(c, &c->cs, true, tmp, &p);
+  st->max_value.data = orb_arena_memdup(a, p, n ? n : 1);
+  st->max_value.len = n;
+  /* the deprecated min/max were compared signed: only where that is the
+  ** type's order (never for byte arrays, whose order is unsigned) */
+  if (c->s.type != PQ_BYTE_ARRAY && c->s.type != PQ_FIXED_LEN_BYTE_ARRAY) {
+    st->min = st->min_value;
+    st->max = st->max_value;
+  }
+}
+
+/* --- the dictionary ---------------------------------------------------------------- */
+
+static const uint8_t *dict_entry(const pq_wcol *c, uint32_t k, size_t *len) {
+  const uint8_t *p = (const uint8_t *)c->dict.data + c->dict_off[k];
+  *len = c->s.type == PQ_BYTE_ARRAY ? orb_load_u32le(p - 4) : c->s.type == PQ_FIXED_LEN_BYTE_ARRAY
+                                                                  ? (size_t)c->s.type_length
+                                                                  : pq_value_size(c->s.type);
+  return p;
+}
+
+static void table_grow(pq_wcol *c) {
+  uint32_t cap = c->table ? (c->table_mask + 1) * 2 : 1024;
+  orb_free(c->table);
+  c->table = orb_calloc(cap, sizeof(uint32_t));
+  c->table_mask = cap - 1;
+  for (uint32_t k = 0; k < c->ndict; k++) {
+    uint32_t slot = (uint32_t)c->dict_hash[k] & c->table_mask;
+    while (c->table[slot]) slot = (slot + 1) & c->table_mask;
+    c->table[slot] = k + 1;
+  }
+}
+
+/* The value's entry number, added if new. */
+static uint32_t dict_lookup(pq_wcol *c, const wval *w, uint64_t h) {
+  if (!c->table || (uint64_t)(c->ndict + 1) * 2 > (uint64_t)c->table_mask + 1) table_grow(c);
+  uint32_t slot = (uint32_t)h & c->table_mask;
+  for (;;) {
+    uint32_t k = c->table[slot];
+    if (!k) break;
+    size_t len;
+    const uint8_t *p = dict_entry(c, k - 1, &len);
+    if (c->dict_hash[k - 1] == h && len == w->len && memcmp(p, w->p, len) == 0) return k - 1;
+    slot = (slot + 1) & c->table_mask;
+  }
+  if (c->ndict == c->dict_cap) {
+    c->dict_cap = c->dict_cap ? c->dict_cap * 2 : 256;
+    c->dict_off = orb_realloc(c->dict_off, sizeof(uint32_t) * c->dict_cap);
+    c->dict_hash = orb_realloc(c->dict_hash, sizeof(uint64_t) * c->dict_cap);
+  }
+  if (c->s.type == PQ_BYTE_ARRAY) orb_buf_put_u32(&c->dict, (uint32_t)w->len);
+  c->dict_off[c->ndict] = (uint32_t)c->dict.len;
+  c->dict_hash[c->ndict] = h;
+  orb_buf_append(&c->dict, w->p, w->len);
+  c->table[slot] = c->ndict + 1;
+  return c->ndict++;
+}
+
+static void push_hash(pq_wcol *c, uint64_t h) {
+  if (c->nhash == c->hash_cap) c->hashes = orb_grow(c->hashes, &c->hash_cap, c->nhash + 1, sizeof(uint64_t));
+  c->hashes[c->nhash++] = h;
+}
+
+/* --- pages ------------------------------------------------------------------------- */
+
+static orb_status flush_page(pq_wcol *c, orb_err *e) {
+  if (c->page_n == 0) return ORB_OK;
+  const pq_write_opts *o = c->o;
+  bool dict = c->dict_on && c->page_vals > 0;   /* a page of only NULLs needs no dictionary */
+  orb_buf_reset(&c->levels);
+  orb_buf_reset(&c->vals);
+  orb_buf_reset(&c->body);
+  orb_buf_reset(&c->comp);
+  orb_buf_reset(&c->hdr);
+  if (c->max_def) pq_rle_encode(c->defs, c->page_n, 1, &c->levels);
+  const orb_buf *values = &c->vals;
+  if (dict) {
+    int bw = pq_bit_width(c->ndict - 1);
+    if (bw == 0) bw = 1;   /* a width of 0 is legal but not every reader takes it */
+    orb_buf_put_u8(&c->vals, (uint8_t)bw);
+    pq_rle_encode(c->idx, c->page_vals, bw, &c->vals);
+  } else if (c->s.type == PQ_BOOLEAN) {   /* PLAIN booleans: bit-packed, least significant bit first */
+    size_t nb = (size_t)(c->page_vals + 7) / 8;
+    orb_buf_reserve(&c->vals, nb);
+    memset(c->vals.data, 0, nb);
+    for (int64_t i = 0; i < c->page_vals; i++) c->vals.data[i / 8] |= (char)(c->idx[i] << (i % 8));
+    c->vals.len = nb;
+  } else {
+    values = &c->plain;
+  }
+  pq_page_header h;
+  memset(&h, 0, sizeof h);
+  h.num_values = (int32_t)c->page_n;
+  h.encoding = dict ? ENC_RLE_DICTIONARY : ENC_PLAIN;
+  orb_status st;
+  if (o->page_v2) {   /* levels first and never compressed, then the values */
+    h.type = 3;
+    h.num_nulls = (int32_t)(c->page_n - c->page_vals);
+    h.num_rows = (int32_t)c->page_n;
+    h.def_len = (int32_t)c->levels.len;
+    h.v2_compressed = o->codec != PQ_UNCOMPRESSED;
+    orb_buf_append(&c->comp, c->levels.data, c->levels.len);
+    st = pq_compress(c->z, values->data, values->len, &c->comp, e);
+    h.uncompressed_size = (int32_t)(c->levels.len + values->len);
+  } else {            /* v1: the levels' length, the levels, the values; all compressed */
+    h.type = 0;
+    h.def_encoding = ENC_RLE;
+    h.rep_encoding = ENC_RLE;
+    if (c->max_def) {
+      orb_buf_put_u32(&c->body, (uint32_t)c->levels.len);
+      orb_buf_append(&c->body, c->levels.data, c->levels.len);
+    }
+    orb_buf_append(&c->body, values->data, values->len);
+    st = pq_compress(c->z, c->body.data, c->body.len, &c->comp, e);
+    h.uncompressed_size = (int32_t)c->body.len;
+  }
+  if (st != ORB_OK) return st;
+  h.compressed_size = (int32_t)c->comp.len;
+  if (o->page_crc) {
+    h.has_crc = true;
+    h.crc = orb_crc32(0, c->comp.data, c->comp.len);
+  }
+  pq_page_header_encode(&h, &c->hdr);
+
+  /* the page index entry, with the page's bounds */
+  if ((size_t)c->npi == c->pi_cap) c->pi = orb_grow(c->pi, &c->pi_cap, (size_t)c->npi + 1, sizeof *c->pi);
+  pq_wpage *pg = &c->pi[c->npi++];
+  memset(pg, 0, sizeof *pg);
+  pg->offset = (int64_t)c->pages.len;
+  pg->size = (int32_t)(c->hdr.len + c->comp.len);
+  pg->first_row = c->page_first_row;
+  pg->nulls = c->ps.nulls;
+  pg->null_page = c->page_vals == 0;
+  pg->nan_only = c->page_vals > 0 && !c->ps.has;
+  if (c->ps.has) {
+    uint8_t tmp[8];
+    const uint8_t *p;
+    pg->lo = c->bounds.len;
+    pg->lo_len = bound_bytes(c, &c->ps, false, tmp, &p);
+    orb_buf_append(&c->bounds, p, pg->lo_len);
+    pg->hi = c->bounds.len;
+    pg->hi_len = bound_bytes(c, &c->ps, true, tmp, &p);
+    orb_buf_append(&c->bounds, p, pg->hi_len);
+  }
+
+  orb_buf_append(&c->pages, c->hdr.data, c->hdr.len);
+  orb_buf_append(&c->pages, c->comp.data, c->comp.len);
+  c->uncompressed += (int64_t)c->hdr.len + h.uncompressed_size;
+  c->chunk_values += c->page_n;
+  if (dict) c->used_dict = true;
+  else c->used_plain = true;
+  stat_merge(c, &c->cs, &c->ps);
+  stat_clear(&c->ps);
+  c->page_first_row += c->page_n;
+  c->page_n = c->page_vals = 0;
+  orb_buf_reset(&c->plain);
+  return ORB_OK;
+}
+
+/* The common case made cheap: integers and floats going PLAIN (no
+** dictionary, no bloom filter), up to the end of the page, in one loop
+** without the per-value dispatch.  Returns the rows taken. */
+static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
+  const pq_write_opts *o = c->o;
+  int type = c->s.type;
+  size_t w = type == PQ_INT32 || type == PQ_FLOAT ? 4 : 8;
+  int64_t room = o->page_rows - c->page_n;
+  int64_t by_bytes = (int64_t)((o->page_bytes > c->plain.len ? o->page_bytes - c->plain.len : 0) / w) + 1;
+  if (room > by_bytes) room = by_bytes;
+  if (n > room) n = room;
+  orb_buf_reserve(&c->plain, (size_t)n * w);
+  uint8_t *d = (uint8_t *)c->plain.data + c->plain.len;
+  pq_wstat *s = &c->ps;
+  int64_t vals = 0;
+  for (int64_t r = 0; r < n; r++) {
+    if (v[r].isnull) {
+      c->defs[c->page_n + r] = 0;
+      s->nulls++;
+      continue;
+    }
+    c->defs[c->page_n + r] = 1;
+    if (type == PQ_INT32 || type == PQ_INT64) {
+      int64_t x = type == PQ_INT32 ? (int32_t)v[r].u.i : v[r].u.i;
+      if (type == PQ_INT32) orb_store_u32le(d + (size_t)vals * 4, (uint32_t)x);
+      else orb_store_u64le(d + (size_t)vals * 8, (uint64_t)x);
+      if (!s->has) s->ilo = s->ihi = x, s->has = true;
+      else if (x < s->ilo) s->ilo = x;
+      else if (x > s->ihi) s->ihi = x;
+    } else {
+      double x = v[r].u.f;
+      if (type == PQ_FLOAT) {
+        float f = (float)x;
+        memcpy(d + (size_t)vals * 4, &f, 4);
+        x = f;
+      } else {
+        memcpy(d + (size_t)vals * 8, &x, 8);
+      }
+      if (isnan(x)) s->nan = true;   /* never a bound */
+      else if (!s->has) s->dlo = s->dhi = x, s->has = true;
+      else if (x < s->dlo) s->dlo = x;
+      else if (x > s->dhi) s->dhi = x;
+    }
+    vals++;
+  }
+  c->plain.len += (size_t)vals * w;
+  c->plain.data[c->plain.len] = '\0';
+  c->page_n += n;
+  c->page_vals += vals;
+  c->chunk_rows += n;
+  return n;
+}
+
+orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
+  const pq_write_opts *o = c->o;
+  bool hash = c->dict_on || c->bloom;
+  bool fixed = (c->s.type == PQ_INT32 || c->s.type == PQ_INT64 || c->s.type == PQ_FLOAT || c->s.type == PQ_DOUBLE) &&
+               c->t.id != ORB_T_DECIMAL && c->max_def > 0;
+  wval w;
+  for (int64_t r = 0; r < n; r++) {
+    if (fixed && !c->dict_on && !c->bloom) {
+      r += add_plain_fixed(c, v + r, n - r) - 1;
+      if (c->page_n >= o->page_rows || c->plain.len >= o->page_bytes) {
+        orb_status st = flush_page(c, e);
+        if (st != ORB_OK) return st;
+      }
+      continue;
+    }
+    if (v[r].isnull) {
+      if (!c->max_def)
+        return orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0, "parquet: NULL in column \"%s\" declared NOT NULL", c->s.name);
+      c->defs[c->page_n++] = 0;
+      c->ps.nulls++;
+    } else {
+      c->defs[c->page_n++] = 1;
+      plain_of(c, &v[r], &w);
+      stat_add(c, &c->ps, &w);
+      uint64_t h = hash ? pq_bloom_hash(w.p, w.len) : 0;
+      if (c->dict_on) {
+        uint32_t before = c->ndict;
+        c->idx[c->page_vals] = dict_lookup(c, &w, h);
+        if (c->bloom && c->ndict != before) push_hash(c, h);
+      } else {
+        if (c->bloom) push_hash(c, h);
+        if (c->s.type == PQ_BOOLEAN) c->idx[c->page_vals] = (uint32_t)w.i;
+        else {
+          if (c->s.type == PQ_BYTE_ARRAY) orb_buf_put_u32(&c->plain, (uint32_t)w.len);
+          orb_buf_append(&c->plain, w.p, w.len);
+        }
+      }
+      c->page_vals++;
+    }
+    c->chunk_rows++;
+    /* a dictionary past its limit, or one that holds most values once a
+    ** page is full (nearly unique values, which a dictionary only makes
+    ** bigger and slower): this page is its last user, the rest of the chunk PLAIN */
+    bool fallback = c->dict_on && (c->dict.len > o->dictionary_bytes ||
+                                   (c->page_n >= o->page_rows && c->ndict > (c->chunk_values + c->page_n) / 2));
+    size_t est = c->dict_on ? (size_t)c->page_vals * (size_t)(pq_bit_width(c->ndict) + 1) / 8 : c->plain.len;
+    if (c->page_n >= o->page_rows || est >= o->page_bytes || fallback) {
+      orb_status st = flush_page(c, e);
+      if (st != ORB_OK) return st;
+      if (fallback) {
+        c->dict_on = false;
+        hash = c->bloom;
+      }
+    }
+  }
+  return ORB_OK;
+}
+
+orb_status pq_wcol_finish(pq_wcol *c, orb_buf *dict_page, orb_err *e) {
+  orb_status st = flush_page(c, e);
+  if (st != ORB_OK) return st;
+  orb_buf_reset(dict_page);
+  if (!c->used_dict) return ORB_OK;
+  orb_buf_reset(&c->comp);
+  if ((st = pq_compress(c->z, c->dict.data, c->dict.len, &c->comp, e)) != ORB_OK) return st;
+  pq_page_header h;
+  memset(&h, 0, sizeof h);
+  h.type = 2;
+  h.num_values = (int32_t)c->ndict;
+  h.encoding = ENC_PLAIN;
+  h.uncompressed_size = (int32_t)c->dict.len;
+  h.compressed_size = (int32_t)c->comp.len;
+  if (c->o->page_crc) {
+    h.has_crc = true;
+    h.crc = orb_crc32(0, c->comp.data, c->comp.len);
+  }
+  pq_page_header_encode(&h, dict_page);
+  c->uncompressed += (int64_t)dict_page->len + h.uncompressed_size;
+  orb_buf_append(dict_page, c->comp.data, c->comp.len);
+  return ORB_OK;
+}
+
+void pq_wcol_reset(pq_wcol *c) {
+  c->dict_on = c->o->dictionary && c->s.type != PQ_BOOLEAN;
+  orb_buf_reset(&c->dict);
+  c->ndict = 0;
+  if (c->table) memset(c->table, 0, sizeof(uint32_t) * ((size_t)c->table_mask + 1));
+  stat_clear(&c->cs);
+  orb_buf_reset(&c->pages);
+  orb_buf_reset(&c->bounds);
+  c->chunk_rows = c->chunk_values = c->uncompressed = 0;
+  c->page_first_row = 0;
+  c->used_plain = c->used_dict = false;
+  c->npi = 0;
+  c->nhash = 0;
+}
