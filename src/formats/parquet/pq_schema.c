@@ -226,7 +226,10 @@ orb_status pq_fields_build(const pq_file_meta *m, const char *name, pq_fields *o
   orb_arena_init(&out->arena, 4096);
   builder b = {m, {0}, &out->arena, NULL};
   orb_status st = tree_build(m, name, &b.t, e);
-  if (st != ORB_OK) return st;
+  if (st != ORB_OK) {
+    pq_fields_free(out);
+    return st;
+  }
   for (int g = 0; g < m->nrow_groups && st == ORB_OK; g++)
     if (m->row_groups[g].ncolumns != b.t.nleaves) {
       char what[160];
