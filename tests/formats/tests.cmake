@@ -13,3 +13,7 @@ add_test(NAME parquet_pages COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_pa
 add_executable(pq_values_dump ${CMAKE_SOURCE_DIR}/tests/formats/pq_values_dump.c)
 target_link_libraries(pq_values_dump PRIVATE orbit_static m)
 add_test(NAME parquet_values COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_values_test.sh $<TARGET_FILE:pq_values_dump>)
+# Nested fields (structs, lists, maps) against DuckDB's to_json (tests/formats/parquet_nested_test.sh).
+add_executable(pq_nested_dump ${CMAKE_SOURCE_DIR}/tests/formats/pq_nested_dump.c)
+target_link_libraries(pq_nested_dump PRIVATE orbit_static m)
+add_test(NAME parquet_nested COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_nested_test.sh $<TARGET_FILE:pq_nested_dump>)
