@@ -15,24 +15,32 @@ bool oql_is_parquet_function(const char *name) {
          strcmp(name, "parquet_file_metadata") == 0 || strcmp(name, "read_parquet") == 0;
 }
 
-/* read_parquet('file'): the file's columns, typed from its footer. */
+/* read_parquet('file'): the file's top-level fields, typed from its footer:
+** flat columns by their Parquet types, structs, lists and maps as TEXT
+** holding their JSON (pq_field_sql_type).  A field whose schema breaks the
+** LIST/MAP rules is left out (EXPLAIN says why); the others still read. */
 static orb_status read_parquet(oql_selctx *c, const char *path, pq_file_meta *m, const char *alias,
                                const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
-  int ncols = m->nschema - 1;
-  for (int i = 1; i < m->nschema; i++)
-    if (m->schema[i].num_children > 0 || m->schema[i].repetition == PQ_REPEATED)
-      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos,
-                          "read_parquet: \"%s\" has nested columns (\"%s\"), which are not read yet", path,
-                          m->schema[i].name);
-  if (ncols < 1) return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "read_parquet: \"%s\" has no columns", path);
-  orb_type *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)ncols);
-  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)ncols);
-  for (int i = 0; i < ncols; i++) {
-    orb_status st = pq_sql_type(&m->schema[i + 1], &types[i], e);
-    if (st != ORB_OK) return st;
-    names[i] = orb_arena_strdup(b->a, m->schema[i + 1].name);
+  pq_fields f;
+  orb_status st = pq_fields_build(m, path, &f, e);
+  if (st != ORB_OK) {
+    if (!e->pos) e->pos = pos;
+    return st;
   }
+  int ncols = 0;
+  orb_type *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)(f.n ? f.n : 1));
+  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(f.n ? f.n : 1));
+  for (int k = 0; k < f.n && st == ORB_OK; k++) {
+    if (f.errors[k]) continue;
+    st = pq_field_sql_type(&f.fields[k], &types[ncols], e);
+    names[ncols++] = orb_arena_strdup(b->a, f.fields[k].name);
+  }
+  if (st == ORB_OK && ncols < 1)
+    st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "read_parquet: \"%s\" has no columns it can read%s%s", path,
+                      f.n ? ": " : "", f.n ? f.errors[0] : "");
+  pq_fields_free(&f);
+  if (st != ORB_OK) return st;
   *out = oql_from_parquet_file(c, path, ncols, types, names, alias, colnames, ncolnames);
   return ORB_OK;
 }

@@ -319,6 +319,11 @@ orb_status pq_sql_type(const pq_schema_elem *s, orb_type *out, orb_err *e);
 ** point into the column's arena). */
 orb_status pq_value_at(const pq_schema_elem *s, const pq_column *c, int64_t row, orb_type t, orb_value *out, orb_err *e);
 
+/* The SQL type of a top-level field (pq_fields): a flat column's
+** pq_sql_type; TEXT for a struct, list or map, whose value is its JSON
+** (pq_nested_json), the engine's representation until it has nested types. */
+orb_status pq_field_sql_type(const pq_shape *f, orb_type *out, orb_err *e);
+
 /* Names as the specification writes them ("INT32", "SNAPPY", "UTF8"); "?" if unknown. */
 const char *pq_type_name(int type);
 const char *pq_codec_name(int codec);
