@@ -308,7 +308,8 @@ void pq_nested_free(pq_nested_column *c);
 /* Record `row` as JSON text: structs as objects, lists as arrays, maps as
 ** objects keyed by the key's text; leaves by their SQL type (pq_value_at):
 ** booleans and numbers bare (NaN and infinities as strings), everything
-** else as the string of its SQL text.  A NULL record sets *isnull. */
+** else as the string of its SQL text.  A NULL record sets *isnull.  Text
+** beyond PQ_DEFAULT_META_LIMIT bytes is an error (ORB_ERR_LIMIT). */
 orb_status pq_nested_json(const pq_nested_column *c, int64_t row, orb_buf *out, bool *isnull, orb_err *e);
 
 /* --- SQL values (pq_types.c) ------------------------------------------------------ */

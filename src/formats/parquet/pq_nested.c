@@ -131,10 +131,18 @@ static orb_status read_nested(const char *path, const void *image, size_t image_
     return orb_err_set(e, ORB_ERR_MISUSE, "parquet: \"%s\": no field \"%s\" in row group %d", path, f->name, rg);
   out->leaves = orb_calloc((size_t)f->nleaves, sizeof(pq_column));
   orb_status st = ORB_OK;
+  /* the limit holds for the leaves together (chunks may share bytes, and a
+  ** few bytes of levels can stand for many entries), then the value tree */
+  size_t left = limit;
   for (int k = 0; k < f->nleaves && st == ORB_OK; k++) {
     int col = f->first_leaf + k;
-    st = image ? pq_read_leaf_column_image(image, image_len, path, m, rg, col, limit, &out->leaves[k], e)
-               : pq_read_leaf_column(path, m, rg, col, limit, &out->leaves[k], e);
+    st = image ? pq_read_leaf_column_image(image, image_len, path, m, rg, col, left, &out->leaves[k], e)
+               : pq_read_leaf_column(path, m, rg, col, left, &out->leaves[k], e);
+    size_t used = out->leaves[k].arena.total;
+    if (st == ORB_OK && used >= left)
+      st = orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "parquet: \"%s\": field \"%s\" is over the memory limit", path,
+                        f->name);
+    if (st == ORB_OK) left -= used;
   }
   if (st != ORB_OK) return st;
   int64_t rows = m->row_groups[rg].num_rows;
@@ -147,7 +155,7 @@ static orb_status read_nested(const char *path, const void *image, size_t image_
              rg, (long long)rows);
     return pq_corrupt(e, path, what);
   }
-  assembler as = {path, out->leaves, f->first_leaf, orb_calloc((size_t)f->nleaves, sizeof(int64_t)), &out->arena, limit};
+  assembler as = {path, out->leaves, f->first_leaf, orb_calloc((size_t)f->nleaves, sizeof(int64_t)), &out->arena, left};
   out->rows = items(&as, rows, e);
   if (!out->rows) st = e->code;
   for (int64_t r = 0; r < rows && st == ORB_OK; r++) st = assemble(&as, f, 0, &out->rows[r], e);
@@ -236,6 +244,11 @@ static orb_status json_leaf(const pq_nested_column *c, const pq_shape *s, const 
 }
 
 static orb_status json_value(const pq_nested_column *c, const pq_shape *s, const pq_nested *v, orb_buf *out, orb_err *e) {
+  /* a few bytes of levels can stand for millions of members whose names
+  ** repeat in the text: the text has a limit of its own */
+  if (out->len > PQ_DEFAULT_META_LIMIT)
+    return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "parquet: field \"%s\": a record's JSON is over the memory limit",
+                        c->shape->name);
   if (v->n < 0) {
     orb_buf_puts(out, "null");
     return ORB_OK;
