@@ -4,7 +4,8 @@
 ** to write; old_list_structure.md the value parquet-java wrote), and hostile
 ** variations of them: levels above the maximum, a record that starts in the
 ** middle, leaves that disagree, record counts that disagree with the row
-** group, nesting deeper than PQ_MAX_DEPTH. */
+** group, nesting deeper than PQ_MAX_DEPTH; and the bad_data files whose
+** levels their README says are wrong. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -271,6 +272,40 @@ static void test_hostile_schemas(void **state) {
   assert_int_equal(pq_fields_build(&m, "t", &f, &e), ORB_ERR_CORRUPT);
 }
 
+/* The first error reading every field of a file, "" when all read. */
+static void first_error(const char *path, char *out, size_t cap) {
+  size_t n;
+  uint8_t *img = slurp(path, &n);
+  pq_file_meta *m = footer(img, n);
+  pq_fields f;
+  orb_err e;
+  out[0] = '\0';
+  assert_int_equal(pq_fields_build(m, path, &f, &e), ORB_OK);
+  for (int k = 0; k < f.n && !out[0]; k++)
+    for (int g = 0; g < m->nrow_groups && !out[0]; g++) {
+      pq_nested_column col;
+      if (pq_read_nested_image(img, n, path, m, &f.fields[k], g, 0, &col, &e) != ORB_OK) snprintf(out, cap, "%s", e.msg);
+      pq_nested_free(&col);
+    }
+  pq_fields_free(&f);
+  pq_meta_free(m);
+  free(img);
+}
+
+/* parquet-testing's bad_data/README.md: ARROW-GH-45185's repetition levels
+** start with 1; ARROW-RS-GH-6229-LEVELS has a page with too few repetition
+** levels; ARROW-GH-41321 decodes fewer levels than its page header says. */
+static void test_documented_bad_levels(void **state) {
+  (void)state;
+  char err[512];
+  first_error("../shared/fixtures/parquet-testing/bad_data/ARROW-GH-45185.parquet", err, sizeof err);
+  assert_non_null(strstr(err, "repetition levels start in the middle of a record"));
+  first_error("../shared/fixtures/parquet-testing/bad_data/ARROW-RS-GH-6229-LEVELS.parquet", err, sizeof err);
+  assert_true(err[0] != '\0');
+  first_error("../shared/fixtures/parquet-testing/bad_data/ARROW-GH-41321.parquet", err, sizeof err);
+  assert_non_null(strstr(err, "RLE"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_levels_as_written),
@@ -280,6 +315,7 @@ int main(void) {
       cmocka_unit_test(test_documented_values),
       cmocka_unit_test(test_inconsistent_records),
       cmocka_unit_test(test_hostile_schemas),
+      cmocka_unit_test(test_documented_bad_levels),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
