@@ -211,7 +211,8 @@ static bool shape_of(builder *b, int i, bool as_element, pq_shape *out) {
     out->nchildren = 2;
     out->children = shapes(b, 2);
     /* key and value by position: their names need not be "key" and "value" */
-    return shape_of(b, child(b, r, 0), false, &out->children[0]) && shape_of(b, child(b, r, 1), false, &out->children[1]);
+    return shape_of(b, child(b, r, 0), false, &out->children[0]) &&
+           shape_of(b, child(b, r, 1), false, &out->children[1]);
   }
   out->kind = PQ_SHAPE_STRUCT;
   out->nchildren = n;

@@ -118,6 +118,7 @@ static int level_width(int max) {
 static orb_status levels(reader *r, const pq_page_header *h, const uint8_t *page, size_t len, int which, int64_t n,
                          uint32_t *out, size_t *pos, orb_err *e) {
   char what[160];
+  const char *kind = which ? "definition" : "repetition";
   int max = which ? r->max_def : r->max_rep;
   const uint8_t *lp;
   size_t llen;
@@ -127,20 +128,22 @@ static orb_status levels(reader *r, const pq_page_header *h, const uint8_t *page
   } else {
     int enc = which ? h->def_encoding : h->rep_encoding;
     if (enc != 3) {
-      snprintf(what, sizeof what, "%s levels in encoding %d are not supported", which ? "definition" : "repetition", enc);
+      snprintf(what, sizeof what, "%s levels in encoding %d are not supported", kind, enc);
       return bad(r, e, what);
     }
-    if (len - *pos < 4) return bad(r, e, which ? "definition levels missing" : "repetition levels missing");
     const uint8_t *p = page + *pos;
-    llen = (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 | (size_t)p[3] << 24;
-    if (llen > len - *pos - 4) return bad(r, e, which ? "definition levels longer than their page" : "repetition levels longer than their page");
+    llen = len - *pos < 4 ? 0 : (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 | (size_t)p[3] << 24;
+    if (len - *pos < 4 || llen > len - *pos - 4) {
+      snprintf(what, sizeof what, "%s levels missing or longer than their page", kind);
+      return bad(r, e, what);
+    }
     lp = p + 4;
     *pos += 4 + llen;
   }
   orb_status st = pq_rle_decode(lp, llen, level_width(max), out, n, r->name, e);
   for (int64_t i = 0; st == ORB_OK && i < n; i++)
     if (out[i] > (uint32_t)max) {
-      snprintf(what, sizeof what, "%s level %u above the column's maximum %d", which ? "definition" : "repetition", out[i], max);
+      snprintf(what, sizeof what, "%s level %u above the column's maximum %d", kind, out[i], max);
       st = bad(r, e, what);
     }
   return st;
