@@ -63,24 +63,32 @@ static orb_status expand_files(oql_binder *b, const char *fn, orb_expr **args, i
   return ORB_OK;
 }
 
-/* A file's columns as read_parquet exposes them. */
+/* A file's columns as read_parquet exposes them: its top-level fields,
+** flat columns by their Parquet types, structs, lists and maps as TEXT
+** holding their JSON (pq_field_sql_type).  A field whose schema breaks the
+** LIST/MAP rules is left out (EXPLAIN says why); the others still read. */
 static orb_status file_columns(oql_binder *b, const char *path, const pq_file_meta *m, int pos, orb_type **types,
                                const char ***names, int *ncols, orb_err *e) {
-  for (int i = 1; i < m->nschema; i++)
-    if (m->schema[i].num_children > 0 || m->schema[i].repetition == PQ_REPEATED)
-      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos,
-                          "read_parquet: \"%s\" has nested columns (\"%s\"), which are not read yet", path,
-                          m->schema[i].name);
-  int n = *ncols = m->nschema - 1;
-  if (n < 1) return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "read_parquet: \"%s\" has no columns", path);
-  *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)n);
-  *names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)n);
-  for (int i = 0; i < n; i++) {
-    orb_status st = pq_sql_type(&m->schema[i + 1], &(*types)[i], e);
-    if (st != ORB_OK) return st;
-    (*names)[i] = orb_arena_strdup(b->a, m->schema[i + 1].name);
+  pq_fields f;
+  orb_status st = pq_fields_build(m, path, &f, e);
+  if (st != ORB_OK) {
+    if (!e->pos) e->pos = pos;
+    return st;
   }
-  return ORB_OK;
+  int n = 0;
+  *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)(f.n ? f.n : 1));
+  *names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(f.n ? f.n : 1));
+  for (int k = 0; k < f.n && st == ORB_OK; k++) {
+    if (f.errors[k]) continue;
+    st = pq_field_sql_type(&f.fields[k], &(*types)[n], e);
+    (*names)[n++] = orb_arena_strdup(b->a, f.fields[k].name);
+  }
+  if (st == ORB_OK && n < 1)
+    st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "read_parquet: \"%s\" has no columns it can read%s%s", path,
+                      f.n ? ": " : "", f.n ? f.errors[0] : "");
+  pq_fields_free(&f);
+  *ncols = n;
+  return st;
 }
 
 /* read_parquet(files): the first file's columns, typed from its footer; every

@@ -3,7 +3,8 @@
 # give what DuckDB's functions of the same names give for the same files, and
 # read_parquet's rows (of one file, a glob or a list) agree with DuckDB's
 # (the columns both have; not file_offset, deprecated by the specification,
-# which DuckDB 1.5 shows as NULL where the footer holds a number).
+# which DuckDB 1.5 shows as NULL where the footer holds a number), and
+# read_parquet's rows, flat and nested (structs, lists and maps as JSON text).
 # usage: parquet_sql_test.sh ORBIT_SHELL
 set -u
 orbit=$1
@@ -92,5 +93,27 @@ expect_error "SELECT count(*) FROM read_parquet(['$data/alltypes_plain.parquet',
   "the columns of \"$data/int32_decimal.parquet\" differ from those of \"$data/alltypes_plain.parquet\" (column 1)"
 expect_error "SELECT count(*) FROM read_parquet([])" "read_parquet() needs at least one file"
 expect_error "SELECT * FROM generate_series([1, 2])" "function generate_series does not take a list"
+# read_parquet on files with nested fields: flat columns as before, each struct,
+# list or map as TEXT holding its JSON, which DuckDB gives as to_json(column)
+# (the same query, with to_json(x)::VARCHAR where Orbit has the column x)
+pairs=(
+  "SELECT id, int_array, \"int_array_Array\", int_map, \"int_Map_Array\", nested_struct FROM read_parquet('$data/nullable.impala.parquet') ORDER BY id"
+  "SELECT id, to_json(int_array)::VARCHAR AS int_array, to_json(\"int_array_Array\")::VARCHAR AS \"int_array_Array\", to_json(int_map)::VARCHAR AS int_map, to_json(\"int_Map_Array\")::VARCHAR AS \"int_Map_Array\", to_json(nested_struct)::VARCHAR AS nested_struct FROM read_parquet('$data/nullable.impala.parquet') ORDER BY id"
+  "SELECT count(*) AS n, count(a) AS a, sum(b) AS b, min(c) AS c, max(a) AS d FROM read_parquet('$data/nested_maps.snappy.parquet')"
+  "SELECT count(*) AS n, count(a) AS a, sum(b) AS b, min(c) AS c, max(to_json(a)::VARCHAR) AS d FROM read_parquet('$data/nested_maps.snappy.parquet')"
+  "SELECT id, \"phoneNumbers\" FROM read_parquet('$data/repeated_no_annotation.parquet') WHERE \"phoneNumbers\" IS NOT NULL AND \"phoneNumbers\" <> '{\"phone\":[]}' ORDER BY id DESC"
+  "SELECT id, to_json(\"phoneNumbers\")::VARCHAR AS \"phoneNumbers\" FROM read_parquet('$data/repeated_no_annotation.parquet') WHERE \"phoneNumbers\" IS NOT NULL AND to_json(\"phoneNumbers\")::VARCHAR <> '{\"phone\":[]}' ORDER BY id DESC"
+  "SELECT a, b FROM read_parquet('$data/nested_lists.snappy.parquet') ORDER BY b"
+  "SELECT to_json(a)::VARCHAR AS a, b FROM read_parquet('$data/nested_lists.snappy.parquet') ORDER BY b"
+)
+for ((i = 0; i < ${#pairs[@]}; i += 2)); do
+  want=$(cd "$root/tests/interop" && node duckdb_csv.mjs "${pairs[i + 1]}")
+  got=$("$orbit" "$db/x" --csv -c "${pairs[i]}" 2>&1)
+  n=$((n + 1))
+  if [ "$want" != "$got" ]; then
+    echo "FAIL: ${pairs[i]}"; diff <(echo "$want") <(echo "$got") | head -6
+    fails=$((fails + 1))
+  fi
+done
 echo "parquet table functions: $((n - fails)) of $n queries agree with DuckDB"
 [ $fails -eq 0 ]

@@ -19,3 +19,7 @@ target_link_libraries(pq_write_check PRIVATE orbit_static m)
 add_test(NAME parquet_write COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_write_test.sh $<TARGET_FILE:pq_write_check>)
 # COPY ... TO (FORMAT parquet) read by DuckDB (tests/formats/parquet_copy_test.sh).
 add_test(NAME parquet_copy COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_copy_test.sh $<TARGET_FILE:orbit_shell>)
+# Nested fields (structs, lists, maps) against DuckDB's to_json (tests/formats/parquet_nested_test.sh).
+add_executable(pq_nested_dump ${CMAKE_SOURCE_DIR}/tests/formats/pq_nested_dump.c)
+target_link_libraries(pq_nested_dump PRIVATE orbit_static m)
+add_test(NAME parquet_nested COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_nested_test.sh $<TARGET_FILE:pq_nested_dump>)

@@ -209,6 +209,8 @@ typedef struct pq_column {
   uint8_t *nulls;
   void *values;
   orb_arena arena;
+  int max_def, max_rep;          /* the leaf's maximum levels (from its schema path) */
+  uint16_t *def, *rep;           /* each entry's levels; NULL when that maximum is 0 */
 } pq_column;
 
 size_t pq_value_size(int type);
@@ -220,6 +222,95 @@ orb_status pq_read_flat_column(const char *path, const pq_file_meta *m, int rg, 
 orb_status pq_read_flat_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
                                      int col, size_t limit, pq_column *out, orb_err *e);
 void pq_column_free(pq_column *c);
+
+/* --- leaves of any depth (pq_values.c, pq_schema.c) ----------------------------- */
+
+/* Nesting deeper than this is refused (it bounds the reader's recursion). */
+#define PQ_MAX_DEPTH 64
+
+/* Leaf column col: its schema element's index in m->schema and its maximum
+** definition and repetition levels (each optional or repeated node on its
+** path adds a definition level, each repeated node a repetition level). */
+orb_status pq_leaf_levels(const pq_file_meta *m, const char *name, int col, int *elem, int *max_def, int *max_rep,
+                          orb_err *e);
+/* Read leaf column col of row group rg at any depth: one entry per level
+** pair (out->n of them, num_values of the chunk), nulls[i] when the entry's
+** definition level is below the maximum, its value in values[i] otherwise,
+** and the levels in out->def / out->rep.  A flat column reads as it does
+** with pq_read_flat_column. */
+orb_status pq_read_leaf_column(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_column *out,
+                               orb_err *e);
+orb_status pq_read_leaf_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                     int col, size_t limit, pq_column *out, orb_err *e);
+
+/* --- nested fields (pq_schema.c, pq_nested.c) ----------------------------------- */
+
+typedef enum pq_shape_kind { PQ_SHAPE_VALUE, PQ_SHAPE_STRUCT, PQ_SHAPE_LIST, PQ_SHAPE_MAP } pq_shape_kind;
+
+/* How a field's values are assembled from its leaves' levels, by the
+** schema's groups and LogicalTypes.md's LIST and MAP rules (3-level lists;
+** 2-level lists, repeated primitives, "array" and "<name>_tuple" groups;
+** unannotated repeated fields as required lists; MAP and MAP_KEY_VALUE, key
+** and value by position, a MAP without values as the list of its keys). */
+typedef struct pq_shape {
+  pq_shape_kind kind;
+  const char *name;              /* the field's name (a struct's member names) */
+  const pq_schema_elem *elem;    /* its schema element (VALUE: the leaf's, for its type) */
+  int def;                       /* definition level from which the value is not NULL */
+  int elem_def, rep;             /* LIST, MAP: definition level from which it has elements; their repetition level */
+  int leaf;                      /* VALUE: its leaf column */
+  int first_leaf, nleaves;       /* the leaf columns below, consecutive */
+  struct pq_shape *children;     /* STRUCT: members; LIST: the element; MAP: key, value */
+  int nchildren;
+} pq_shape;
+
+/* The top-level fields of a file (the root's children), in order. */
+typedef struct pq_fields {
+  int n;
+  pq_shape *fields;              /* a flat column is a VALUE at definition level 0 or 1 */
+  const char **errors;           /* NULL, or why field k cannot be read ("LIST \"x\" does not ...") */
+  orb_arena arena;
+} pq_fields;
+
+/* The schema's shapes; errors for a schema that is no tree or whose leaves
+** are not the row groups' columns.  A field that breaks the LIST/MAP rules
+** gets an errors[] entry, and the others still read. */
+orb_status pq_fields_build(const pq_file_meta *m, const char *name, pq_fields *out, orb_err *e);
+void pq_fields_free(pq_fields *f);
+
+/* A value of a field: n is -1 for NULL, else the number of struct members,
+** list elements or map entries; items holds them (a map's as key, value
+** pairs: 2n).  A VALUE's entry indexes its leaf column (pq_value_at). */
+typedef struct pq_nested {
+  int32_t n;
+  int64_t entry;
+  struct pq_nested *items;
+} pq_nested;
+
+/* A field's values in one row group, one per record. */
+typedef struct pq_nested_column {
+  const pq_shape *shape;
+  pq_column *leaves;             /* shape->nleaves columns, from column shape->first_leaf */
+  int64_t n;
+  pq_nested *rows;
+  orb_arena arena;
+} pq_nested_column;
+
+/* Read field f's leaves of row group rg and assemble its records: every
+** level is checked against the shape (a record that starts in the middle,
+** leaves that disagree, fewer or more records than the row group's rows
+** are errors).  limit caps the bytes of pages, values and the value tree. */
+orb_status pq_read_nested(const char *path, const pq_file_meta *m, const pq_shape *f, int rg, size_t limit,
+                          pq_nested_column *out, orb_err *e);
+orb_status pq_read_nested_image(const void *file, size_t len, const char *name, const pq_file_meta *m,
+                                const pq_shape *f, int rg, size_t limit, pq_nested_column *out, orb_err *e);
+void pq_nested_free(pq_nested_column *c);
+/* Record `row` as JSON text: structs as objects, lists as arrays, maps as
+** objects keyed by the key's text; leaves by their SQL type (pq_value_at):
+** booleans and numbers bare (NaN and infinities as strings), everything
+** else as the string of its SQL text.  A NULL record sets *isnull.  Text
+** beyond PQ_DEFAULT_META_LIMIT bytes is an error (ORB_ERR_LIMIT). */
+orb_status pq_nested_json(const pq_nested_column *c, int64_t row, orb_buf *out, bool *isnull, orb_err *e);
 
 /* --- SQL values (pq_types.c) ------------------------------------------------------ */
 
@@ -375,6 +466,10 @@ pq_compressor *pq_compressor_new(int codec, int level);
 void pq_compressor_free(pq_compressor *z);
 /* Append the compressed n bytes of src to out. */
 orb_status pq_compress(pq_compressor *z, const void *src, size_t n, orb_buf *out, orb_err *e);
+/* The SQL type of a top-level field (pq_fields): a flat column's
+** pq_sql_type; TEXT for a struct, list or map, whose value is its JSON
+** (pq_nested_json), the engine's representation until it has nested types. */
+orb_status pq_field_sql_type(const pq_shape *f, orb_type *out, orb_err *e);
 
 /* Names as the specification writes them ("INT32", "SNAPPY", "UTF8"); "?" if unknown. */
 const char *pq_type_name(int type);

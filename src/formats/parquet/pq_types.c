@@ -89,6 +89,12 @@ orb_status pq_sql_type(const pq_schema_elem *s, orb_type *out, orb_err *e) {
   return ORB_OK;
 }
 
+orb_status pq_field_sql_type(const pq_shape *f, orb_type *out, orb_err *e) {
+  if (f->kind == PQ_SHAPE_VALUE) return pq_sql_type(f->elem, out, e);
+  *out = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+
 static orb_status out_of_range(const pq_schema_elem *s, orb_err *e) {
   return orb_err_setx(e, ORB_ERR_RANGE, "22008", 0, "parquet: column \"%s\": timestamp out of range", s->name);
 }

@@ -1,8 +1,10 @@
-/* formats/parquet/pq_values.c — the values of a flat column chunk (see
-** parquet.h): definition levels (RLE hybrid), PLAIN values of every
-** physical type, dictionaries (PLAIN_DICTIONARY / RLE_DICTIONARY indices),
-** RLE booleans; data pages v1 and v2.  Nested columns (repetition levels)
-** and the DELTA / BYTE_STREAM_SPLIT encodings are refused by name for now. */
+/* formats/parquet/pq_values.c — the values of a column chunk (see
+** parquet.h): repetition and definition levels (RLE hybrid), PLAIN values
+** of every physical type, dictionaries (PLAIN_DICTIONARY / RLE_DICTIONARY
+** indices), RLE booleans, the DELTA encodings and BYTE_STREAM_SPLIT; data
+** pages v1 and v2.  One reader serves flat and nested leaves: a flat
+** column is a leaf whose maximum repetition level is 0 and whose maximum
+** definition level is 0 or 1. */
 #include "formats/parquet/pq_int.h"
 #include "base/mem.h"
 
@@ -24,7 +26,7 @@ size_t pq_value_size(int type) {
 typedef struct reader {
   const char *name;
   pq_column *col;
-  int max_def;
+  int max_def, max_rep;
   void *dict;                    /* dictionary values (value slots) */
   int64_t ndict;
   uint32_t *idx;                 /* scratch: levels, then indices */
@@ -103,6 +105,50 @@ static orb_status delta_byte_array(reader *r, const uint8_t *p, size_t n, int64_
   return st;
 }
 
+/* Bits of a level of at most max (RLE hybrid bit width). */
+static int level_width(int max) {
+  int w = 0;
+  while (max >> w) w++;
+  return w;
+}
+
+/* n repetition (which 0) or definition (which 1) levels of a data page into
+** out; *pos: where they start in a v1 page, moved past them (v2 pages keep
+** their lengths in the header: repetition levels, then definition levels). */
+static orb_status levels(reader *r, const pq_page_header *h, const uint8_t *page, size_t len, int which, int64_t n,
+                         uint32_t *out, size_t *pos, orb_err *e) {
+  char what[160];
+  const char *kind = which ? "definition" : "repetition";
+  int max = which ? r->max_def : r->max_rep;
+  const uint8_t *lp;
+  size_t llen;
+  if (h->type == 3) {
+    lp = page + (which ? (size_t)h->rep_len : 0);
+    llen = (size_t)(which ? h->def_len : h->rep_len);
+  } else {
+    int enc = which ? h->def_encoding : h->rep_encoding;
+    if (enc != 3) {
+      snprintf(what, sizeof what, "%s levels in encoding %d are not supported", kind, enc);
+      return bad(r, e, what);
+    }
+    const uint8_t *p = page + *pos;
+    llen = len - *pos < 4 ? 0 : (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 | (size_t)p[3] << 24;
+    if (len - *pos < 4 || llen > len - *pos - 4) {
+      snprintf(what, sizeof what, "%s levels missing or longer than their page", kind);
+      return bad(r, e, what);
+    }
+    lp = p + 4;
+    *pos += 4 + llen;
+  }
+  orb_status st = pq_rle_decode(lp, llen, level_width(max), out, n, r->name, e);
+  for (int64_t i = 0; st == ORB_OK && i < n; i++)
+    if (out[i] > (uint32_t)max) {
+      snprintf(what, sizeof what, "%s level %u above the column's maximum %d", kind, out[i], max);
+      st = bad(r, e, what);
+    }
+  return st;
+}
+
 static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *page, size_t len, orb_err *e) {
   reader *r = arg;
   pq_column *c = r->col;
@@ -119,45 +165,39 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
   int64_t n = h->num_values;
   if (c->n + n > c->cap) return bad(r, e, "data pages hold more values than the column chunk");
   size_t pos = 0;
-  uint32_t *lev = NULL;
-  int64_t nonnull = n;
-  if (r->max_def > 0) {
-    const uint8_t *lp;
-    size_t llen;
-    if (h->type == 3) {
-      lp = page + h->rep_len;
-      llen = (size_t)h->def_len;
-      pos = (size_t)h->rep_len + (size_t)h->def_len;
-    } else {
-      if (h->def_encoding != 3) {
-        snprintf(what, sizeof what, "definition levels in encoding %d are not supported", h->def_encoding);
-        return bad(r, e, what);
-      }
-      if (len < 4) return bad(r, e, "definition levels missing");
-      llen = (size_t)page[0] | (size_t)page[1] << 8 | (size_t)page[2] << 16 | (size_t)page[3] << 24;
-      if (llen > len - 4) return bad(r, e, "definition levels longer than their page");
-      lp = page + 4;
-      pos = 4 + llen;
-    }
+  uint32_t *lev = NULL, *rep = NULL;
+  orb_status st = ORB_OK;
+  if (h->type == 3) pos = (size_t)h->rep_len + (size_t)h->def_len;
+  if (pos > len) return bad(r, e, "levels longer than their page");
+  if (r->max_rep > 0) {
+    rep = orb_malloc(sizeof(uint32_t) * (size_t)(n ? n : 1));
+    st = levels(r, h, page, len, 0, n, rep, &pos, e);
+  }
+  if (st == ORB_OK && r->max_def > 0) {
     lev = orb_malloc(sizeof(uint32_t) * (size_t)(n ? n : 1));
-    orb_status st = pq_rle_decode(lp, llen, 1, lev, n, r->name, e);
-    if (st != ORB_OK) {
-      orb_free(lev);
-      return st;
-    }
+    st = levels(r, h, page, len, 1, n, lev, &pos, e);
+  }
+  int64_t nonnull = n;
+  if (st == ORB_OK && lev) {
     nonnull = 0;
     for (int64_t i = 0; i < n; i++) nonnull += lev[i] == (uint32_t)r->max_def;
-  } else if (h->type == 3) {
-    pos = (size_t)h->rep_len + (size_t)h->def_len;
   }
-  if (pos > len) {
+  /* a record may not start in the middle: the chunk's first entry starts one */
+  if (st == ORB_OK && rep && c->n == 0 && n > 0 && rep[0] != 0)
+    st = bad(r, e, "repetition levels start in the middle of a record");
+  if (st == ORB_OK && h->type == 3 && lev && h->num_nulls != n - nonnull) {
+    snprintf(what, sizeof what, "data page v2 says %d nulls, its definition levels %lld", h->num_nulls,
+             (long long)(n - nonnull));
+    st = bad(r, e, what);
+  }
+  if (st != ORB_OK) {
     orb_free(lev);
-    return bad(r, e, "levels longer than their page");
+    orb_free(rep);
+    return st;
   }
   const uint8_t *vp = page + pos;
   size_t vlen = len - pos;
   uint8_t *vals = orb_malloc(w * (size_t)(nonnull ? nonnull : 1));
-  orb_status st = ORB_OK;
   size_t used;
   int enc = h->encoding;
   if (enc == 0) {
@@ -221,43 +261,75 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
     for (int64_t i = 0; i < n; i++) {
       bool isnull = lev && lev[i] != (uint32_t)r->max_def;
       c->nulls[c->n + i] = isnull;
+      if (c->def) c->def[c->n + i] = (uint16_t)lev[i];
+      if (c->rep) c->rep[c->n + i] = (uint16_t)rep[i];
       if (!isnull) memcpy((uint8_t *)c->values + (size_t)(c->n + i) * w, vals + (size_t)k++ * w, w);
     }
     c->n += n;
   }
   orb_free(vals);
   orb_free(lev);
+  orb_free(rep);
   return st;
 }
 
-/* From the file at path, or from a file image when image is not NULL. */
-static orb_status read_flat(const char *path, const void *image, size_t image_len, const pq_file_meta *m, int rg, int col,
-                            size_t limit, pq_column *out, orb_err *e) {
-  memset(out, 0, sizeof *out);
-  orb_arena_init(&out->arena, 65536);
-  if (rg < 0 || rg >= m->nrow_groups || col < 0 || col >= m->row_groups[rg].ncolumns)
-    return orb_err_set(e, ORB_ERR_MISUSE, "parquet: \"%s\": no column chunk %d of row group %d", path, col, rg);
-  /* a flat schema: the root, then one leaf per column */
-  if (m->nschema != m->row_groups[rg].ncolumns + 1 || m->schema[col + 1].num_children > 0 ||
-      m->schema[col + 1].repetition == PQ_REPEATED)
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
-                        "parquet: \"%s\": nested columns are not read yet (column %d)", path, col);
-  const pq_schema_elem *s = &m->schema[col + 1];
+/* Leaf column col of row group rg, with levels max_def and max_rep; from
+** the file at path, or from a file image when image is not NULL. */
+static orb_status read_leaf(const char *path, const void *image, size_t image_len, const pq_file_meta *m,
+                            const pq_schema_elem *s, int rg, int col, int max_def, int max_rep, size_t limit,
+                            pq_column *out, orb_err *e) {
   const pq_chunk *ch = &m->row_groups[rg].columns[col];
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
   out->type = s->type;
   out->type_length = s->type_length;
+  out->max_def = max_def;
+  out->max_rep = max_rep;
   if (s->type < 0 || s->type > PQ_FIXED_LEN_BYTE_ARRAY || (s->type == PQ_FIXED_LEN_BYTE_ARRAY && s->type_length <= 0))
     return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": column %d has no valid physical type", path, col);
-  if (ch->num_values < 0 || (uint64_t)ch->num_values * (pq_value_size(s->type) + 1) > limit)
+  /* per entry: a value slot, a NULL flag and the levels there are */
+  size_t per = pq_value_size(s->type) + 1 + (max_def ? 2 : 0) + (max_rep ? 2 : 0);
+  if (ch->num_values < 0 || (uint64_t)ch->num_values > limit / per)
     return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "parquet: \"%s\": column %d is over the memory limit", path, col);
   out->cap = ch->num_values;
-  out->nulls = orb_arena_zalloc(&out->arena, (size_t)(out->cap ? out->cap : 1));
-  out->values = orb_arena_zalloc(&out->arena, pq_value_size(s->type) * (size_t)(out->cap ? out->cap : 1));
-  reader r = {path, out, s->repetition == PQ_OPTIONAL ? 1 : 0, NULL, 0, NULL, 0, {NULL, 0}};
+  size_t cap = (size_t)(out->cap ? out->cap : 1);
+  out->nulls = orb_arena_zalloc(&out->arena, cap);
+  out->values = orb_arena_zalloc(&out->arena, pq_value_size(s->type) * cap);
+  if (max_def) out->def = orb_arena_zalloc(&out->arena, sizeof(uint16_t) * cap);
+  if (max_rep) out->rep = orb_arena_zalloc(&out->arena, sizeof(uint16_t) * cap);
+  reader r = {path, out, max_def, max_rep, NULL, 0, NULL, 0, {NULL, 0}};
   orb_status st = image ? pq_chunk_walk_image(image, image_len, path, m, rg, col, limit, on_page, &r, e)
                         : pq_chunk_walk(path, m, rg, col, limit, on_page, &r, e);
   orb_free(r.idx);
+  return st;
+}
+
+static orb_status no_chunk(const char *path, const pq_file_meta *m, int rg, int col, pq_column *out, orb_err *e) {
+  memset(out, 0, sizeof *out);
+  orb_arena_init(&out->arena, 65536);
+  if (rg < 0 || rg >= m->nrow_groups || col < 0 || col >= m->row_groups[rg].ncolumns)
+    return orb_err_set(e, ORB_ERR_MISUSE, "parquet: \"%s\": no column chunk %d of row group %d", path, col, rg);
+  return ORB_OK;
+}
+
+static orb_status read_flat(const char *path, const void *image, size_t image_len, const pq_file_meta *m, int rg, int col,
+                            size_t limit, pq_column *out, orb_err *e) {
+  orb_status st = no_chunk(path, m, rg, col, out, e);
+  if (st != ORB_OK) return st;
+  /* a flat schema: the root, then one leaf per column */
+  if (m->nschema != m->row_groups[rg].ncolumns + 1 || m->schema[col + 1].num_children > 0 ||
+      m->schema[col + 1].repetition == PQ_REPEATED)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                        "parquet: \"%s\": column %d is nested (pq_read_leaf_column reads it)", path, col);
+  return read_leaf(path, image, image_len, m, &m->schema[col + 1], rg, col,
+                   m->schema[col + 1].repetition == PQ_OPTIONAL ? 1 : 0, 0, limit, out, e);
+}
+
+static orb_status read_any(const char *path, const void *image, size_t image_len, const pq_file_meta *m, int rg, int col,
+                           size_t limit, pq_column *out, orb_err *e) {
+  orb_status st = no_chunk(path, m, rg, col, out, e);
+  int elem, max_def, max_rep;
+  if (st == ORB_OK) st = pq_leaf_levels(m, path, col, &elem, &max_def, &max_rep, e);
+  if (st == ORB_OK) st = read_leaf(path, image, image_len, m, &m->schema[elem], rg, col, max_def, max_rep, limit, out, e);
   return st;
 }
 
@@ -269,6 +341,16 @@ orb_status pq_read_flat_column(const char *path, const pq_file_meta *m, int rg, 
 orb_status pq_read_flat_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
                                      int col, size_t limit, pq_column *out, orb_err *e) {
   return read_flat(name, file, len, m, rg, col, limit, out, e);
+}
+
+orb_status pq_read_leaf_column(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_column *out,
+                               orb_err *e) {
+  return read_any(path, NULL, 0, m, rg, col, limit, out, e);
+}
+
+orb_status pq_read_leaf_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                     int col, size_t limit, pq_column *out, orb_err *e) {
+  return read_any(name, file, len, m, rg, col, limit, out, e);
 }
 
 void pq_column_free(pq_column *c) {
