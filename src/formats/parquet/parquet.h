@@ -255,7 +255,11 @@ typedef struct pq_offset_index {
 enum { PQ_BOUNDARY_UNORDERED = 0, PQ_BOUNDARY_ASCENDING = 1, PQ_BOUNDARY_DESCENDING = 2 };
 
 /* ColumnIndex: per data page, whether it is all nulls, its min and max
-** (PLAIN bytes as in statistics; empty for null pages) and null count. */
+** (PLAIN bytes as in statistics; empty for null pages) and null count.
+** Counts are kept as written, negative ones too: parquet-mr 1.13 wrote -1
+** counts beside null_pages all true for pages full of values
+** (datapage_v1-*-checksum.parquet), so a negative count marks an index
+** not to trust. */
 typedef struct pq_column_index {
   int npages;
   bool *null_pages;

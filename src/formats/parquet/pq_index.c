@@ -270,8 +270,6 @@ orb_status pq_read_column_index(const pq_source *src, const pq_file_meta *m, int
     snprintf(what, sizeof what, "unknown boundary order %d", out->boundary_order);
     return index_error(src, rg, col, which, what, e);
   }
-  for (int64_t i = 0; i < ncounts; i++)
-    if (out->null_counts[i] < 0) return index_error(src, rg, col, which, "a negative null count", e);
   out->npages = (int)nnull;
   out->has_null_counts = ncounts >= 0;
   return ORB_OK;
