@@ -498,11 +498,14 @@ static bool all_dictionary(const pq_chunk *c, int type) {
   return dict;
 }
 
-/* Read the chunk's dictionary page; *values are keys (NaN flagged).
-** *n = -1 when the chunk has no dictionary page after all. */
-static orb_status read_dictionary(const pq_source *src, const coldesc *cd, const pq_chunk *c, size_t limit, orb_arena *a,
-                                  key **values, bool **nan, int64_t *n, orb_err *e) {
-  *n = -1;
+/* Read the chunk's dictionary page and tell whether some entry satisfies
+** every constraint of cps (*any); *found false when the chunk has no
+** dictionary page after all.  Entries are tested as they are decoded, so
+** nothing but the page is held. */
+static orb_status dictionary_matches(const pq_source *src, const coldesc *cd, const pq_chunk *c, const cpred *cps,
+                                     int ncp, size_t limit, orb_arena *a, bool *found, bool *any, orb_err *e) {
+  *found = false;
+  *any = true;
   int64_t start = pq_chunk_start(c);
   size_t want = c->total_compressed_size > 0 && c->total_compressed_size < 65536 ? (size_t)c->total_compressed_size : 65536;
   uint8_t *head = orb_malloc(want);
@@ -516,23 +519,22 @@ static orb_status read_dictionary(const pq_source *src, const coldesc *cd, const
     return pq_corrupt(e, src->name, "dictionary page runs past its column chunk");
   if ((size_t)h.compressed_size > limit || (size_t)h.uncompressed_size > limit)
     return pq_corrupt(e, src->name, "dictionary page over the memory limit");
-  uint8_t *raw = orb_malloc((size_t)h.compressed_size + 1);
-  uint8_t *page = orb_arena_alloc(a, (size_t)h.uncompressed_size + 1);
-  st = pq_src_read(src, start + (int64_t)h.header_len, (size_t)h.compressed_size, false, raw, &got, e);
-  if (st == ORB_OK)
-    st = pq_decompress(c->codec, raw, (size_t)h.compressed_size, page, (size_t)h.uncompressed_size, src->name, e);
-  orb_free(raw);
-  if (st != ORB_OK) return st;
-  size_t len = (size_t)h.uncompressed_size, pos = 0;
   int type = cd->s->type;
   size_t width = type == PQ_INT32 || type == PQ_FLOAT ? 4 : type == PQ_INT64 || type == PQ_DOUBLE ? 8
                : type == PQ_FIXED_LEN_BYTE_ARRAY    ? (size_t)cd->s->type_length
+               : type == PQ_BYTE_ARRAY              ? 4   /* at least its length */
                                                     : 0;
-  /* each value takes at least one byte (BYTE_ARRAY: four) */
-  if (h.num_values < 0 || (uint64_t)h.num_values > len + 1 || (type == PQ_FIXED_LEN_BYTE_ARRAY && width == 0))
+  size_t len = (size_t)h.uncompressed_size, pos = 0;
+  if (width == 0 || cd->s->type_length < 0 || (uint64_t)h.num_values * width > len)
     return pq_corrupt(e, src->name, "dictionary page with an impossible number of values");
-  key *v = orb_arena_alloc(a, sizeof(key) * (size_t)(h.num_values ? h.num_values : 1));
-  bool *isnan_ = orb_arena_zalloc(a, (size_t)(h.num_values ? h.num_values : 1));
+  uint8_t *raw = orb_malloc((size_t)h.compressed_size + 1);
+  uint8_t *page = orb_arena_alloc(a, len + 1);
+  st = pq_src_read(src, start + (int64_t)h.header_len, (size_t)h.compressed_size, false, raw, &got, e);
+  if (st == ORB_OK) st = pq_decompress(c->codec, raw, (size_t)h.compressed_size, page, len, src->name, e);
+  orb_free(raw);
+  if (st != ORB_OK) return st;
+  *found = true;
+  *any = false;
   for (int64_t i = 0; i < h.num_values; i++) {
     size_t k = width;
     if (type == PQ_BYTE_ARRAY) {
@@ -541,15 +543,20 @@ static orb_status read_dictionary(const pq_source *src, const coldesc *cd, const
       pos += 4;
     }
     if (k > len - pos) return pq_corrupt(e, src->name, "dictionary values longer than their page");
-    if (!key_of(cd, page + pos, k, &v[i])) {
+    key v;
+    bool is_nan = false;
+    if (!key_of(cd, page + pos, k, &v)) {
       if (cd->kind != K_FLOAT) return pq_corrupt(e, src->name, "dictionary value of the wrong size");
-      isnan_[i] = true;
+      is_nan = true;
     }
     pos += k;
+    bool all = true;
+    for (int j = 0; j < ncp && all; j++) all = value_matches(&cps[j], &v, is_nan);
+    if (all) {
+      *any = true;
+      return ORB_OK;
+    }
   }
-  *values = v;
-  *nan = isnan_;
-  *n = h.num_values;
   return ORB_OK;
 }
 
@@ -689,18 +696,10 @@ static orb_status chunk_verdict(const pq_source *src, const pq_file_meta *m, int
   bool valued = false;
   for (int k = 0; k < ncp; k++) valued |= cps[k].usable && (cps[k].p->kind == PQ_PRED_RANGE || cps[k].p->kind == PQ_PRED_IN);
   if ((flags & PQ_PRUNE_DICT) && valued && cd->kind != K_NONE && all_dictionary(c, cd->s->type)) {
-    key *vals;
-    bool *nan;
-    int64_t n;
-    orb_status st = read_dictionary(src, cd, c, limit, tmp, &vals, &nan, &n, e);
+    bool found, any;
+    orb_status st = dictionary_matches(src, cd, c, cps, ncp, limit, tmp, &found, &any, e);
     if (st != ORB_OK) return st;
-    if (n < 0) return ORB_OK;
-    for (int64_t i = 0; i < n; i++) {
-      bool all = true;
-      for (int k = 0; k < ncp && all; k++) all = value_matches(&cps[k], &vals[i], nan[i]);
-      if (all) return ORB_OK;
-    }
-    *v = BY_DICT;
+    if (found && !any) *v = BY_DICT;
   }
   return ORB_OK;
 }
