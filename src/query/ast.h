@@ -134,6 +134,7 @@ struct oql_from_ast {
   oql_select_ast *sub;       /* SUBQUERY, VALUES (a select whose `values` is set) */
   oql_expr_ast **args;       /* FUNCTION */
   int nargs;
+  bool list_arg;             /* FUNCTION: args came as one bracketed list, f(['a', 'b']) */
   oql_join_ast_type jt;      /* JOIN */
   oql_from_ast *left, *right;
   oql_expr_ast *on;          /* NULL: cross join / USING */

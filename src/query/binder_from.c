@@ -143,12 +143,13 @@ oql_from *oql_from_join(oql_selctx *c, oql_join_type jt, oql_from *l, oql_from *
   return f;
 }
 
-oql_from *oql_from_parquet_file(oql_selctx *c, const char *path, int ncols, orb_type *types, const char **names,
+oql_from *oql_from_parquet_file(oql_selctx *c, const char **paths, int npaths, int ncols, orb_type *types, const char **names,
                                 const char *alias, const char *const *colnames, int ncolnames) {
   oql_binder *b = c->b;
   oql_from *f = orb_arena_zalloc(b->a, sizeof *f);
   f->kind = OQL_FROM_PARQUET;
-  f->path = path;
+  f->paths = paths;
+  f->npaths = npaths;
   f->ncols = ncols;
   f->types = types;
   f->names = names;

@@ -253,13 +253,15 @@ orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, 
 bool oql_is_infoschema_table(const char *name);
 orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,
                                int ncolnames, int pos, oql_from **out, orb_err *e);
-/* read_parquet('file') (binder_parquet.c, exec_parquet.c): columns named and
-** typed from the footer when bound. */
-oql_from *oql_from_parquet_file(oql_selctx *c, const char *path, int ncols, orb_type *types, const char **names,
+/* read_parquet(files) (binder_parquet.c, exec_parquet.c): columns named and
+** typed from the first file's footer when bound; the others must match. */
+oql_from *oql_from_parquet_file(oql_selctx *c, const char **paths, int npaths, int ncols, orb_type *types, const char **names,
                                 const char *alias, const char *const *colnames, int ncolnames);
-/* parquet_file_metadata / parquet_schema / parquet_metadata / read_parquet (binder_parquet.c). */
+/* parquet_file_metadata / parquet_schema / parquet_metadata / read_parquet
+** (binder_parquet.c).  Their argument is a file name, a glob pattern, or
+** (list) a bracketed list of either. */
 bool oql_is_parquet_function(const char *name);
-orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int nargs, const char *alias,
+orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int nargs, bool list, const char *alias,
                             const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
 /* The bound DEFAULT expression of column col of t (NULL constant when it has none). */
 orb_status oql_column_default(oql_binder *b, orb_table *t, int col, orb_expr **out, orb_err *e);

@@ -7,33 +7,115 @@
 #include "query/binder_int.h"
 #include "formats/parquet/parquet.h"
 
+#include <glob.h>
 #include <string.h>
-
 
 bool oql_is_parquet_function(const char *name) {
   return strcmp(name, "parquet_schema") == 0 || strcmp(name, "parquet_metadata") == 0 ||
          strcmp(name, "parquet_file_metadata") == 0 || strcmp(name, "read_parquet") == 0;
 }
 
-/* read_parquet('file'): the file's columns, typed from its footer. */
-static orb_status read_parquet(oql_selctx *c, const char *path, pq_file_meta *m, const char *alias,
-                               const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
-  oql_binder *b = c->b;
-  int ncols = m->nschema - 1;
+/* The files named by the arguments: each a file name or a glob pattern
+** (*, ?, [...], as the shell's; matches in name order, DuckDB's rule that a
+** pattern matching nothing is an error). */
+static orb_status expand_files(oql_binder *b, const char *fn, orb_expr **args, int nargs, bool list, int pos,
+                               const char ***paths, int *npaths, orb_err *e) {
+  if (list ? nargs < 1 : nargs != 1)
+    return list ? orb_err_setx(e, ORB_ERR_CONSTRAINT, "22023", pos, "%s() needs at least one file", fn)
+                : orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s with %d arguments does not exist", fn,
+                               nargs);
+  int n = 0, cap = nargs;
+  const char **out = orb_arena_alloc(b->a, sizeof(char *) * (size_t)cap);
+  for (int i = 0; i < nargs; i++) {
+    orb_status st;
+    if ((st = oql_coerce(b, &args[i], orb_type_make(ORB_T_TEXT), e)) != ORB_OK || (st = oql_b_finish(b, &args[i], e)) != ORB_OK)
+      return st;
+    int apos = args[i]->pos ? args[i]->pos : pos;
+    if (args[i]->kind != ORB_E_CONST || args[i]->value.isnull)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", apos, "%s() needs the file name as a constant string", fn);
+    const char *arg = orb_arena_strndup(b->a, args[i]->value.u.s, args[i]->value.len);
+    glob_t g;
+    if (strpbrk(arg, "*?[") == NULL) {
+      g.gl_pathc = 1;
+      g.gl_pathv = (char **)&arg;
+    } else {
+      int rc = glob(arg, GLOB_ERR, NULL, &g);
+      if (rc == GLOB_NOMATCH) {
+        globfree(&g);
+        return orb_err_setx(e, ORB_ERR_IO, "58P01", apos, "%s: no files found that match the pattern \"%s\"", fn, arg);
+      }
+      if (rc != 0) {
+        globfree(&g);
+        return orb_err_setx(e, ORB_ERR_IO, "58030", apos, "%s: could not list the files of \"%s\"", fn, arg);
+      }
+    }
+    if (n + (int)g.gl_pathc > cap) {
+      int ncap = (n + (int)g.gl_pathc) * 2;
+      const char **grown = orb_arena_alloc(b->a, sizeof(char *) * (size_t)ncap);
+      memcpy(grown, out, sizeof(char *) * (size_t)n);
+      out = grown, cap = ncap;
+    }
+    for (size_t k = 0; k < g.gl_pathc; k++) out[n++] = orb_arena_strdup(b->a, g.gl_pathv[k]);
+    if (g.gl_pathv != (char **)&arg) globfree(&g);
+  }
+  *paths = out;
+  *npaths = n;
+  return ORB_OK;
+}
+
+/* A file's columns as read_parquet exposes them. */
+static orb_status file_columns(oql_binder *b, const char *path, const pq_file_meta *m, int pos, orb_type **types,
+                               const char ***names, int *ncols, orb_err *e) {
   for (int i = 1; i < m->nschema; i++)
     if (m->schema[i].num_children > 0 || m->schema[i].repetition == PQ_REPEATED)
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos,
                           "read_parquet: \"%s\" has nested columns (\"%s\"), which are not read yet", path,
                           m->schema[i].name);
-  if (ncols < 1) return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "read_parquet: \"%s\" has no columns", path);
-  orb_type *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)ncols);
-  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)ncols);
-  for (int i = 0; i < ncols; i++) {
-    orb_status st = pq_sql_type(&m->schema[i + 1], &types[i], e);
+  int n = *ncols = m->nschema - 1;
+  if (n < 1) return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "read_parquet: \"%s\" has no columns", path);
+  *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)n);
+  *names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)n);
+  for (int i = 0; i < n; i++) {
+    orb_status st = pq_sql_type(&m->schema[i + 1], &(*types)[i], e);
     if (st != ORB_OK) return st;
-    names[i] = orb_arena_strdup(b->a, m->schema[i + 1].name);
+    (*names)[i] = orb_arena_strdup(b->a, m->schema[i + 1].name);
   }
-  *out = oql_from_parquet_file(c, path, ncols, types, names, alias, colnames, ncolnames);
+  return ORB_OK;
+}
+
+/* read_parquet(files): the first file's columns, typed from its footer; every
+** other file must have the same names and types in the same order. */
+static orb_status read_parquet(oql_selctx *c, const char **paths, int npaths, const char *alias,
+                               const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  orb_type *types = NULL;
+  const char **names = NULL;
+  int ncols = 0;
+  for (int f = 0; f < npaths; f++) {
+    pq_file_meta *m;
+    orb_status st = pq_read_footer(paths[f], &m, e);
+    if (st != ORB_OK) {
+      if (!e->pos) e->pos = pos;
+      return st;
+    }
+    orb_type *ft = NULL;
+    const char **fnames = NULL;
+    int fn = 0;
+    st = file_columns(b, paths[f], m, pos, &ft, &fnames, &fn, e);
+    pq_meta_free(m);
+    if (st != ORB_OK) return st;
+    if (f == 0) {
+      types = ft, names = fnames, ncols = fn;
+      continue;
+    }
+    int i = 0;
+    while (i < ncols && i < fn && strcmp(names[i], fnames[i]) == 0 && orb_type_equal(types[i], ft[i])) i++;
+    if (i < ncols || i < fn)
+      return orb_err_setx(e, ORB_ERR_TYPE, "42804", pos,
+                          "read_parquet: the columns of \"%s\" differ from those of \"%s\" (column %d)", paths[f],
+                          paths[0], i + 1);
+  }
+  *out = oql_from_parquet_file(c, paths, npaths, ncols, types, names, alias, colnames, ncolnames);
   return ORB_OK;
 }
 
@@ -69,51 +151,49 @@ static const char *const schema_cols[] = {"file_name", "name",           "type",
 static const char *const meta_cols[] = {
     "file_name",        "row_group_id",       "row_group_num_rows",   "row_group_num_columns",
     "row_group_bytes",  "column_id",          "file_offset",          "num_values",
-    "path_in_schema",   "type",               "stats_null_count",     "stats_distinct_count",
+    "path_in_schema",   "type",               "stats_min",            "stats_max",
+    "stats_null_count", "stats_distinct_count", "stats_min_value",    "stats_max_value",
     "compression",      "encodings",          "index_page_offset",    "dictionary_page_offset",
     "data_page_offset", "total_compressed_size", "total_uncompressed_size", "bloom_filter_offset",
     "bloom_filter_length"};
 #define NCOLS(a) ((int)(sizeof a / sizeof a[0]))
 
-orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int nargs, const char *alias,
-                            const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
-  oql_binder *b = c->b;
-  orb_status st;
-  if (nargs != 1)
-    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s with %d arguments does not exist", fn, nargs);
-  if ((st = oql_coerce(b, &args[0], orb_type_make(ORB_T_TEXT), e)) != ORB_OK || (st = oql_b_finish(b, &args[0], e)) != ORB_OK)
-    return st;
-  if (args[0]->kind != ORB_E_CONST || args[0]->value.isnull)
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", args[0]->pos ? args[0]->pos : pos,
-                        "%s() needs the file name as a constant string", fn);
-  const char *path = orb_arena_strndup(b->a, args[0]->value.u.s, args[0]->value.len);
-  pq_file_meta *m;
-  if ((st = pq_read_footer(path, &m, e)) != ORB_OK) {
-    if (!e->pos) e->pos = args[0]->pos;
-    return st;
-  }
-  if (strcmp(fn, "read_parquet") == 0) {
-    st = read_parquet(c, path, m, alias, colnames, ncolnames, pos, out, e);
-    pq_meta_free(m);
-    return st;
-  }
-  const char *const *cols;
-  int ncols, nrows = 0;
-  orb_expr ***rows;
-  if (strcmp(fn, "parquet_file_metadata") == 0) {
-    cols = file_cols;
-    ncols = NCOLS(file_cols);
-    rows = orb_arena_alloc(b->a, sizeof(orb_expr **));
+/* Leaf column k's schema element: the k-th element with a physical type. */
+static const pq_schema_elem *leaf_elem(const pq_file_meta *m, int k) {
+  for (int i = 1; i < m->nschema; i++)
+    if (m->schema[i].type >= 0 && k-- == 0) return &m->schema[i];
+  return NULL;
+}
+
+/* A statistic as text in the column's SQL type (DuckDB shows them so);
+** NULL when absent or when the column's type or the bytes make no value. */
+static orb_expr *stat_const(oql_binder *b, const pq_schema_elem *leaf, pq_bytes v, int pos) {
+  orb_type t;
+  orb_value val;
+  orb_err ignored;
+  if (!leaf || !v.data || pq_sql_type(leaf, &t, &ignored) != ORB_OK || pq_plain_value(leaf, v, t, &val, &ignored) != ORB_OK)
+    return oql_const_text(b, NULL, pos);
+  orb_buf txt = ORB_BUF_INIT;
+  orb_value_to_text(&val, &txt);
+  orb_buf_putc(&txt, '\0');
+  orb_expr *c = oql_const_text(b, (const char *)txt.data, pos);
+  orb_buf_free(&txt);
+  return c;
+}
+
+/* The rows one file gives a metadata function, appended at rows[*nrowsp]
+** (room made by the caller). */
+static void file_rows(oql_binder *b, const char *path, const pq_file_meta *m, const char *const *cols, int ncols,
+                      int pos, orb_expr ***rows, int *nrowsp) {
+  int nrows = *nrowsp;
+  if (cols == file_cols) {
     orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)ncols);
     r[0] = oql_const_text(b, path, pos);
     r[1] = oql_const_text(b, m->created_by, pos);
     r[2] = oql_const_int(b, m->num_rows, true, pos);
     r[3] = oql_const_int(b, m->nrow_groups, true, pos);
     r[4] = oql_const_int(b, m->version, true, pos);
-  } else if (strcmp(fn, "parquet_schema") == 0) {
-    cols = schema_cols;
-    ncols = NCOLS(schema_cols);
-    rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(m->nschema + 1));
+  } else if (cols == schema_cols) {
     for (int i = 0; i < m->nschema; i++) {
       const pq_schema_elem *s = &m->schema[i];
       orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)ncols);
@@ -129,11 +209,6 @@ orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int 
       r[9] = oql_const_int(b, s->field_id, s->has_field_id, pos);
     }
   } else {
-    cols = meta_cols;
-    ncols = NCOLS(meta_cols);
-    int total = 0;
-    for (int g = 0; g < m->nrow_groups; g++) total += m->row_groups[g].ncolumns;
-    rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(total + 1));
     for (int g = 0; g < m->nrow_groups; g++) {
       const pq_row_group *rg = &m->row_groups[g];
       for (int k = 0; k < rg->ncolumns; k++) {
@@ -151,20 +226,60 @@ orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int 
         r[7] = oql_const_int(b, ch->num_values, true, pos);
         r[8] = oql_const_text(b, joined(b, ch->path, ch->npath), pos);
         r[9] = oql_const_text(b, pq_type_name(ch->type), pos);
-        r[10] = oql_const_int(b, ch->stats.null_count, ch->has_stats && ch->stats.has_null_count, pos);
-        r[11] = oql_const_int(b, ch->stats.distinct_count, ch->has_stats && ch->stats.has_distinct_count, pos);
-        r[12] = oql_const_text(b, pq_codec_name(ch->codec), pos);
-        r[13] = oql_const_text(b, joined(b, encs, ch->nencodings), pos);
-        r[14] = oql_const_int(b, ch->index_page_offset, ch->has_index_page, pos);
-        r[15] = oql_const_int(b, ch->dictionary_page_offset, ch->has_dictionary_page, pos);
-        r[16] = oql_const_int(b, ch->data_page_offset, true, pos);
-        r[17] = oql_const_int(b, ch->total_compressed_size, true, pos);
-        r[18] = oql_const_int(b, ch->total_uncompressed_size, true, pos);
-        r[19] = oql_const_int(b, ch->bloom_filter_offset, ch->has_bloom_filter, pos);
-        r[20] = oql_const_int(b, ch->bloom_filter_length, ch->has_bloom_filter && ch->bloom_filter_length > 0, pos);
+        const pq_stats *st = ch->has_stats ? &ch->stats : NULL;
+        const pq_schema_elem *leaf = leaf_elem(m, k);
+        r[10] = stat_const(b, leaf, st ? st->min : (pq_bytes){0}, pos);
+        r[11] = stat_const(b, leaf, st ? st->max : (pq_bytes){0}, pos);
+        r[12] = oql_const_int(b, ch->stats.null_count, st && st->has_null_count, pos);
+        r[13] = oql_const_int(b, ch->stats.distinct_count, st && st->has_distinct_count, pos);
+        r[14] = stat_const(b, leaf, st ? st->min_value : (pq_bytes){0}, pos);
+        r[15] = stat_const(b, leaf, st ? st->max_value : (pq_bytes){0}, pos);
+        r[16] = oql_const_text(b, pq_codec_name(ch->codec), pos);
+        r[17] = oql_const_text(b, joined(b, encs, ch->nencodings), pos);
+        r[18] = oql_const_int(b, ch->index_page_offset, ch->has_index_page, pos);
+        r[19] = oql_const_int(b, ch->dictionary_page_offset, ch->has_dictionary_page, pos);
+        r[20] = oql_const_int(b, ch->data_page_offset, true, pos);
+        r[21] = oql_const_int(b, ch->total_compressed_size, true, pos);
+        r[22] = oql_const_int(b, ch->total_uncompressed_size, true, pos);
+        r[23] = oql_const_int(b, ch->bloom_filter_offset, ch->has_bloom_filter, pos);
+        r[24] = oql_const_int(b, ch->bloom_filter_length, ch->has_bloom_filter && ch->bloom_filter_length > 0, pos);
       }
     }
   }
-  pq_meta_free(m);
+  *nrowsp = nrows;
+}
+
+orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int nargs, bool list, const char *alias,
+                            const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  const char **paths = NULL;
+  int npaths = 0;
+  orb_status st = expand_files(b, fn, args, nargs, list, pos, &paths, &npaths, e);
+  if (st != ORB_OK) return st;
+  if (strcmp(fn, "read_parquet") == 0) return read_parquet(c, paths, npaths, alias, colnames, ncolnames, pos, out, e);
+  /* the metadata functions: the rows of every file, one after the other */
+  const char *const *cols = strcmp(fn, "parquet_file_metadata") == 0 ? file_cols
+                            : strcmp(fn, "parquet_schema") == 0      ? schema_cols
+                                                                     : meta_cols;
+  int ncols = cols == file_cols ? NCOLS(file_cols) : cols == schema_cols ? NCOLS(schema_cols) : NCOLS(meta_cols);
+  int nrows = 0, cap = 0;
+  orb_expr ***rows = NULL;
+  for (int f = 0; f < npaths; f++) {
+    pq_file_meta *m;
+    if ((st = pq_read_footer(paths[f], &m, e)) != ORB_OK) {
+      if (!e->pos) e->pos = pos;
+      return st;
+    }
+    int more = cols == file_cols ? 1 : cols == schema_cols ? m->nschema : 0;
+    for (int g = 0; cols == meta_cols && g < m->nrow_groups; g++) more += m->row_groups[g].ncolumns;
+    if (nrows + more + 1 > cap) {
+      int ncap = (nrows + more + 1) * 2;
+      orb_expr ***grown = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)ncap);
+      if (nrows) memcpy(grown, rows, sizeof(orb_expr **) * (size_t)nrows);
+      rows = grown, cap = ncap;
+    }
+    file_rows(b, paths[f], m, cols, ncols, pos, rows, &nrows);
+    pq_meta_free(m);
+  }
   return oql_from_named_rows(c, rows, nrows, cols, ncols, alias ? alias : fn, colnames, ncolnames, pos, out, e);
 }

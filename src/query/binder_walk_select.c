@@ -126,7 +126,10 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     for (int i = 0; i < f->nargs; i++)
       if ((st = oql_walk_operand(&fc, f->args[i], &args[i], e)) != ORB_OK) return st;
     if (oql_is_parquet_function(f->name))
-      return oql_from_parquet(c, f->name, args, f->nargs, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
+      return oql_from_parquet(c, f->name, args, f->nargs, f->list_arg, f->alias, f->colnames, f->ncolnames, f->pos,
+                              out, e);
+    if (f->list_arg)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "function %s does not take a list", f->name);
     return oql_from_series(c, args, f->nargs, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
   }
   case OQL_FA_JOIN:

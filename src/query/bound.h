@@ -30,7 +30,7 @@ typedef enum oql_from_kind {
   OQL_FROM_SUBQUERY,   /* derived table: gids first_gid.. = the subquery's visible outputs */
   OQL_FROM_SERIES,     /* generate_series: one column, gid first_gid */
   OQL_FROM_VALUES,     /* VALUES list in FROM */
-  OQL_FROM_PARQUET,    /* read_parquet('file'): its columns, gids first_gid.. */
+  OQL_FROM_PARQUET,    /* read_parquet(files): their columns, gids first_gid.. */
   OQL_FROM_JOIN
 } oql_from_kind;
 
@@ -43,7 +43,8 @@ typedef struct oql_from {
   orb_table *table;              /* TABLE */
   oql_bselect *sub;              /* SUBQUERY */
   orb_expr *series_args[3];      /* SERIES: start, stop, step (NULL) */
-  const char *path;              /* PARQUET */
+  const char **paths;            /* PARQUET: the files, read in this order */
+  int npaths;
   int nvrows;                    /* VALUES */
   orb_expr ***vrows;
   /* JOIN */

@@ -127,7 +127,7 @@ void oql_rows_add(oql_op *op, orb_arena *a, const orb_value *row);
 /* generate_series(start, stop[, step]) over integers or timestamps. */
 oql_op *oql_series_new(orb_arena *a, orb_type type, orb_expr *start, orb_expr *stop, orb_expr *step);
 /* read_parquet('file'): the rows of a flat Parquet file, row group by row group. */
-oql_op *oql_parquet_scan_new(orb_arena *a, const char *path, int ncols, const orb_type *types);
+oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths, int ncols, const orb_type *types);
 
 /* Aggregates. */
 typedef enum oql_agg_fn {

@@ -138,7 +138,9 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
     oql_p_advance(p);
     f->kind = OQL_FA_FUNCTION;
     oql_plist l = {0};
-    if (!oql_p_is_op(p, ")")) {
+    /* DuckDB's list of files: read_parquet(['a.parquet', 'b.parquet']) */
+    f->list_arg = oql_p_accept_op(p, "[");
+    if (!oql_p_is_op(p, f->list_arg ? "]" : ")")) {
       for (;;) {
         oql_expr_ast *x;
         if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
@@ -146,6 +148,7 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
         if (!oql_p_accept_op(p, ",")) break;
       }
     }
+    if (f->list_arg && (st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
     if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
     f->args = (oql_expr_ast **)l.v;
     f->nargs = l.n;

@@ -224,7 +224,7 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
     out->layout[0] = f->first_gid;
     return ORB_OK;
   case OQL_FROM_PARQUET:
-    out->op = oql_parquet_scan_new(p->a, f->path, f->ncols, f->types);
+    out->op = oql_parquet_scan_new(p->a, f->paths, f->npaths, f->ncols, f->types);
     out->op->names = f->names;
     out->n = f->ncols;
     out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));

@@ -322,6 +322,10 @@ bool pq_bloom_check(const uint8_t *bitset, size_t nbytes, uint64_t hash);
 ** of two from PQ_BLOOM_BLOCK to PQ_BLOOM_MAX_BYTES. */
 size_t pq_bloom_bytes_for(uint64_t ndv, double fpp);
 
+/* A single PLAIN-encoded value (a statistic's min or max, a page index
+** bound) as a value of type t from pq_sql_type; strings point into b. */
+orb_status pq_plain_value(const pq_schema_elem *s, pq_bytes b, orb_type t, orb_value *out, orb_err *e);
+
 /* --- pruning (pq_prune.c) ------------------------------------------------------------ */
 
 /* One conjunct of a predicate on a leaf column, in SQL values of the

@@ -203,3 +203,19 @@ orb_status pq_value_at(const pq_schema_elem *s, const pq_column *c, int64_t row,
     return orb_err_set(e, ORB_ERR_UNSUPPORTED, "parquet: column \"%s\": no SQL value for this type", s->name);
   }
 }
+
+orb_status pq_plain_value(const pq_schema_elem *s, pq_bytes b, orb_type t, orb_value *out, orb_err *e) {
+  size_t want = s->type == PQ_BYTE_ARRAY               ? b.len
+                : s->type == PQ_FIXED_LEN_BYTE_ARRAY ? (size_t)s->type_length
+                                                     : pq_value_size(s->type);
+  if (b.len != want || !b.data)
+    return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: column \"%s\": a %s value of %zu bytes", s->name,
+                        pq_type_name(s->type), b.len);
+  /* a one-row column whose slot holds the value as the decoders leave it */
+  uint8_t null = 0;
+  union { uint8_t raw[16]; pq_bytes bytes; } slot;
+  if (s->type == PQ_BYTE_ARRAY || s->type == PQ_FIXED_LEN_BYTE_ARRAY) slot.bytes = b;
+  else memcpy(slot.raw, b.data, b.len);
+  pq_column c = {.type = s->type, .type_length = s->type_length, .n = 1, .cap = 1, .nulls = &null, .values = &slot};
+  return pq_value_at(s, &c, 0, t, out, e);
+}
