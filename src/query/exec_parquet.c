@@ -1,7 +1,10 @@
 /* query/exec_parquet.c — read_parquet(files) as a table function: the files
 ** one after the other, each row group's columns decoded whole
 ** (formats/parquet), then handed out row by row as SQL values.  Each file's
-** schema must still be the one the statement was bound against. */
+** schema must still be the one the statement was bound against.  With
+** constraints from the WHERE clause, each file is first asked (pq_prune)
+** which row groups and row ranges can match: the others are never decoded
+** (groups) or handed out (rows outside the page index's ranges). */
 #include "query/exec.h"
 #include "formats/parquet/parquet.h"
 #include "base/mem.h"
@@ -18,6 +21,13 @@ typedef struct pq_scan_op {
   int group;                    /* current row group, -1 before the first */
   int64_t row, nrows;           /* position in it */
   orb_value *out;               /* the row handed out */
+  pq_pred *preds;               /* pruning constraints, NULL if none */
+  int npreds;
+  pq_prune_result prune;        /* the current file's verdicts (when preds) */
+  bool pruned;
+  const pq_group_plan *plan;    /* the current group's, NULL: every row */
+  int range;                    /* the plan's range the next row is in or before */
+  pq_prune_counts counts;       /* summed over files and executions (EXPLAIN ANALYZE) */
 } pq_scan_op;
 
 static void drop_group(pq_scan_op *s) {
@@ -27,18 +37,34 @@ static void drop_group(pq_scan_op *s) {
   s->cols = NULL;
 }
 
+static void drop_prune(pq_scan_op *s) {
+  if (s->pruned) pq_prune_free(&s->prune);
+  s->pruned = false;
+  s->plan = NULL;
+}
+
 static void pq_close(oql_op *op, oql_rt *rt) {
   (void)rt;
   pq_scan_op *s = (pq_scan_op *)op;
   drop_group(s);
+  drop_prune(s);
   pq_meta_free(s->meta);
   s->meta = NULL;
+}
+
+static void add_counts(pq_prune_counts *t, const pq_prune_counts *c) {
+  t->groups += c->groups, t->groups_kept += c->groups_kept;
+  t->groups_by_stats += c->groups_by_stats, t->groups_by_bloom += c->groups_by_bloom;
+  t->groups_by_dict += c->groups_by_dict, t->groups_by_pages += c->groups_by_pages;
+  t->pages += c->pages, t->pages_skipped += c->pages_skipped;
+  t->rows += c->rows, t->rows_skipped += c->rows_skipped;
 }
 
 /* Open the next file's footer; it must still have the columns the
 ** statement was bound against (files may change between executions). */
 static orb_status next_file(pq_scan_op *s, orb_err *e) {
   drop_group(s);
+  drop_prune(s);
   pq_meta_free(s->meta);
   s->meta = NULL;
   const char *path = s->paths[++s->file];
@@ -54,6 +80,12 @@ static orb_status next_file(pq_scan_op *s, orb_err *e) {
                         path);
   s->group = -1;
   s->row = s->nrows = 0;
+  if (s->npreds) {
+    pq_source src = {path, NULL, 0};
+    if ((st = pq_prune(&src, s->meta, s->preds, s->npreds, PQ_PRUNE_ALL, 0, &s->prune, e)) != ORB_OK) return st;
+    s->pruned = true;
+    add_counts(&s->counts, &s->prune.counts);
+  }
   return ORB_OK;
 }
 
@@ -79,6 +111,9 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
     s->group++;
     const pq_row_group *rg = &s->meta->row_groups[s->group];
     if (rg->num_rows == 0) continue;
+    s->plan = s->pruned ? &s->prune.groups[s->group] : NULL;
+    s->range = 0;
+    if (s->plan && !s->plan->keep) continue;
     s->cols = orb_calloc((size_t)s->op.ncols, sizeof *s->cols);
     for (int i = 0; i < s->op.ncols; i++) {
       const char *path = s->paths[s->file];
@@ -100,7 +135,18 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
   pq_scan_op *s = (pq_scan_op *)op;
   *row = NULL;
   if (!s->meta) return ORB_OK;
-  while (s->row >= s->nrows) {
+  for (;;) {
+    /* rows outside the page index's ranges cannot match: step over them */
+    const pq_group_plan *pl = s->plan;
+    while (pl && s->row < s->nrows) {
+      if (s->range >= pl->nranges) s->row = s->nrows;
+      else if (s->row >= pl->ranges[s->range].first + pl->ranges[s->range].count) s->range++;
+      else {
+        if (s->row < pl->ranges[s->range].first) s->row = pl->ranges[s->range].first;
+        break;
+      }
+    }
+    if (s->row < s->nrows) break;
     bool more;
     orb_status st = next_group(s, &more, e);
     if (st != ORB_OK || !more) return st;
@@ -117,11 +163,19 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
 static void pq_destroy(oql_op *op) { pq_close(op, NULL); }
 
 static void pq_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
-  (void)lines;
   const pq_scan_op *s = (const pq_scan_op *)op;
   orb_buf_printf(head, " ('%s'", s->paths[0]);
   if (s->npaths > 1) orb_buf_printf(head, " and %d more files", s->npaths - 1);
   orb_buf_putc(head, ')');
+  if (s->npreds) orb_buf_printf(lines, "Pruning: %d constraint%s from the filter\n", s->npreds, s->npreds > 1 ? "s" : "");
+  if (s->npreds && op->an_loops > 0) {   /* it ran, under EXPLAIN ANALYZE */
+    const pq_prune_counts *c = &s->counts;
+    orb_buf_printf(lines, "Row groups skipped: %lld of %lld (statistics %lld, bloom filters %lld, dictionaries %lld, page index %lld)\n",
+                   (long long)(c->groups - c->groups_kept), (long long)c->groups, (long long)c->groups_by_stats,
+                   (long long)c->groups_by_bloom, (long long)c->groups_by_dict, (long long)c->groups_by_pages);
+    orb_buf_printf(lines, "Pages skipped: %lld of %lld\n", (long long)c->pages_skipped, (long long)c->pages);
+    orb_buf_printf(lines, "Rows skipped: %lld of %lld\n", (long long)c->rows_skipped, (long long)c->rows);
+  }
 }
 
 static const oql_op_vt pq_scan_vt = {"Function Scan on read_parquet", pq_open, pq_next, pq_close, pq_destroy,
@@ -137,4 +191,10 @@ oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths,
   s->npaths = npaths;
   s->out = orb_arena_zalloc(a, sizeof(orb_value) * (size_t)ncols);
   return &s->op;
+}
+
+void oql_parquet_scan_prune(oql_op *op, orb_arena *a, const pq_pred *preds, int npreds) {
+  pq_scan_op *s = (pq_scan_op *)op;
+  s->preds = npreds ? orb_arena_memdup(a, preds, sizeof(pq_pred) * (size_t)npreds) : NULL;
+  s->npreds = npreds;
 }

@@ -13,3 +13,5 @@ add_test(NAME parquet_pages COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_pa
 add_executable(pq_values_dump ${CMAKE_SOURCE_DIR}/tests/formats/pq_values_dump.c)
 target_link_libraries(pq_values_dump PRIVATE orbit_static m)
 add_test(NAME parquet_values COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_values_test.sh $<TARGET_FILE:pq_values_dump>)
+# WHERE on read_parquet prunes groups and pages; answers equal DuckDB's (tests/formats/parquet_prune_sql_test.sh).
+add_test(NAME parquet_prune_sql COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_prune_sql_test.sh $<TARGET_FILE:orbit_shell>)
