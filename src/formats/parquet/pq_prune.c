@@ -248,7 +248,7 @@ static bool int_bound(const coldesc *cd, const orb_value *v, bool lower, bool in
     __int128 p;
     if (e >= 0) {
       if (!pow10_128(e, &p) || __builtin_mul_overflow(num, p, &n)) return false;
-      if (!incl) n += lower ? 1 : -1;
+      if (!incl && __builtin_add_overflow(n, lower ? 1 : -1, &n)) return false;
     } else {
       if (!pow10_128(-e, &p)) return false;
       __int128 q = floor_div128(num, p);
@@ -256,6 +256,10 @@ static bool int_bound(const coldesc *cd, const orb_value *v, bool lower, bool in
       n = lower ? (incl ? (exact ? q : q + 1) : q + 1) : (incl ? q : (exact ? q - 1 : q));
     }
   }
+  /* no stored value is this far out (nor can the +-1 above have wrapped):
+  ** beyond, a bound says nothing, and the arithmetic below stays in range */
+  const __int128 far = (__int128)1000000000000000000 * 1000000000000000000;   /* 10^36 */
+  if (n > far || n < -far) return false;
   /* SQL units to stored units */
   if (cd->unit_conv == 1) n = lower ? -floor_div128(-n, 1000) : floor_div128(n, 1000);
   else if (cd->unit_conv == 2) n = lower ? n * 1000 : n * 1000 + 999;
