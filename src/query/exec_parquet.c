@@ -3,8 +3,9 @@
 ** (formats/parquet), then handed out row by row as SQL values.  Each file's
 ** schema must still be the one the statement was bound against.  With
 ** constraints from the WHERE clause, each file is first asked (pq_prune)
-** which row groups and row ranges can match: the others are never decoded
-** (groups) or handed out (rows outside the page index's ranges). */
+** which row groups and row ranges can match: the others are never decoded.
+** Within a kept group, a column with an offset index has only the pages
+** that hold those rows decoded; its values then map to rows by page. */
 #include "query/exec.h"
 #include "formats/parquet/parquet.h"
 #include "base/mem.h"
@@ -28,13 +29,74 @@ typedef struct pq_scan_op {
   const pq_group_plan *plan;    /* the current group's, NULL: every row */
   int range;                    /* the plan's range the next row is in or before */
   pq_prune_counts counts;       /* summed over files and executions (EXPLAIN ANALYZE) */
+  struct page_map *maps;        /* per column, when only some pages were decoded */
 } pq_scan_op;
 
+/* A column decoded page by page: its values are rows [first[k], first[k] +
+** count[k]) of the group, at positions at[k].. of the column. */
+typedef struct page_map {
+  int64_t *first, *count, *at;
+  int n, cur;                   /* cur: the span the last row looked up was in */
+} page_map;
+
 static void drop_group(pq_scan_op *s) {
+  if (s->maps) {
+    for (int i = 0; i < s->op.ncols; i++) orb_free(s->maps[i].first);
+    orb_free(s->maps);
+    s->maps = NULL;
+  }
   if (!s->cols) return;
   for (int i = 0; i < s->op.ncols; i++) pq_column_free(&s->cols[i]);
   orb_free(s->cols);
   s->cols = NULL;
+}
+
+/* Decode only the pages of column i (of the current group) that hold rows
+** of the plan's ranges; *done false when the column has no offset index
+** (or an encoding read whole chunks at a time): then read it whole. */
+static orb_status read_pages(pq_scan_op *s, int i, bool *done, orb_err *e) {
+  *done = false;
+  const pq_chunk *c = &s->meta->row_groups[s->group].columns[i];
+  if (!c->has_offset_index) return ORB_OK;
+  for (int k = 0; k < c->nencodings; k++)
+    if (c->encodings[k] == 7) return ORB_OK;   /* DELTA_BYTE_ARRAY continues across pages */
+  pq_source src = {s->paths[s->file], NULL, 0};
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  pq_offset_index oi;
+  orb_status st = pq_read_offset_index(&src, s->meta, s->group, i, 0, &a, &oi, e);
+  int64_t rows = s->meta->row_groups[s->group].num_rows;
+  bool *want = orb_arena_zalloc(&a, (size_t)oi.npages + 1);
+  page_map *pm = &s->maps[i];
+  if (st == ORB_OK && oi.npages > 0) {
+    pm->first = orb_malloc(sizeof(int64_t) * 3 * (size_t)(oi.npages + 1));
+    pm->count = pm->first + oi.npages + 1;
+    pm->at = pm->count + oi.npages + 1;
+    int r = 0;
+    int64_t at = 0;
+    for (int k = 0; k < oi.npages; k++) {
+      int64_t lo = oi.pages[k].first_row_index, hi = k + 1 < oi.npages ? oi.pages[k + 1].first_row_index : rows;
+      while (r < s->plan->nranges && s->plan->ranges[r].first + s->plan->ranges[r].count <= lo) r++;
+      want[k] = r < s->plan->nranges && s->plan->ranges[r].first < hi && hi > lo;
+      if (!want[k]) continue;
+      pm->first[pm->n] = lo, pm->count[pm->n] = hi - lo, pm->at[pm->n] = at;
+      at += hi - lo;
+      pm->n++;
+    }
+    st = pq_read_flat_pages(&src, s->meta, s->group, i, 0, &oi, want, &s->cols[i], e);
+    *done = st == ORB_OK;
+  }
+  orb_arena_free(&a);
+  return st;
+}
+
+/* The position of the current row's value in column i. */
+static int64_t value_index(pq_scan_op *s, int i) {
+  page_map *pm = s->maps ? &s->maps[i] : NULL;
+  if (!pm || !pm->first) return s->row;
+  while (pm->cur < pm->n && pm->first[pm->cur] + pm->count[pm->cur] <= s->row) pm->cur++;
+  if (pm->cur >= pm->n || s->row < pm->first[pm->cur]) return -1;   /* not decoded: a bug */
+  return pm->at[pm->cur] + (s->row - pm->first[pm->cur]);
 }
 
 static void drop_prune(pq_scan_op *s) {
@@ -115,8 +177,17 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
     s->range = 0;
     if (s->plan && !s->plan->keep) continue;
     s->cols = orb_calloc((size_t)s->op.ncols, sizeof *s->cols);
+    /* some rows ruled out by the page index: decode only the pages of the rest */
+    bool partial = s->plan && !(s->plan->nranges == 1 && s->plan->ranges[0].count == rg->num_rows);
+    if (partial) s->maps = orb_calloc((size_t)s->op.ncols, sizeof *s->maps);
     for (int i = 0; i < s->op.ncols; i++) {
       const char *path = s->paths[s->file];
+      bool done = false;
+      if (partial) {
+        orb_status st = read_pages(s, i, &done, e);
+        if (st != ORB_OK) return st;
+        if (done) continue;
+      }
       orb_status st = pq_read_flat_column(path, s->meta, s->group, i, 0, &s->cols[i], e);
       if (st == ORB_OK && s->cols[i].n != rg->num_rows)
         st = orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": column %d of row group %d has %lld values for %lld rows",
@@ -152,7 +223,11 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
     if (st != ORB_OK || !more) return st;
   }
   for (int i = 0; i < op->ncols; i++) {
-    orb_status st = pq_value_at(&s->meta->schema[i + 1], &s->cols[i], s->row, op->types[i], &s->out[i], e);
+    int64_t at = value_index(s, i);
+    if (at < 0)
+      return orb_err_set(e, ORB_ERR_INTERNAL, "read_parquet: row %lld of row group %d of \"%s\" was not decoded",
+                         (long long)s->row, s->group, s->paths[s->file]);
+    orb_status st = pq_value_at(&s->meta->schema[i + 1], &s->cols[i], at, op->types[i], &s->out[i], e);
     if (st != ORB_OK) return st;
   }
   s->row++;

@@ -44,6 +44,9 @@ for q in \
   "SELECT count(*) AS n, sum(id) AS a FROM read_parquet(['$f', '$f']) WHERE id > 99990" \
   "SELECT count(*) AS n, sum(id) AS a FROM read_parquet('$t') WHERE id BETWEEN 1000 AND 1100" \
   "SELECT count(*) AS n, sum(id) AS a FROM read_parquet('$t') WHERE string_col = '35'" \
+  "SELECT id, int_col, bigint_col, date_string_col, string_col, timestamp_col, year FROM read_parquet('$t') WHERE id BETWEEN 3000 AND 3012 OR id IN (7299, 0) ORDER BY id" \
+  "SELECT id, int_col, string_col, timestamp_col FROM read_parquet('$t') WHERE id >= 5000 AND id < 5020 AND int_col IN (2, 3) ORDER BY id" \
+  "SELECT int32_field FROM read_parquet('$data/int32_with_null_pages.parquet') WHERE int32_field BETWEEN 1000000 AND 50000000 ORDER BY 1" \
   "SELECT count(*) AS n, sum(id) AS a FROM read_parquet('$t') WHERE string_col IN ('3', '35')" \
   "SELECT count(*) AS n, sum(id) AS a FROM read_parquet('$t') WHERE bigint_col >= 60 AND int_col < 8" \
   "SELECT count(*) AS n, sum(id) AS a FROM read_parquet('$t') WHERE float_col < 1.5 AND id > 7000" \

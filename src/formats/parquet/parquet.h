@@ -290,6 +290,18 @@ orb_status pq_read_offset_index(const pq_source *src, const pq_file_meta *m, int
 orb_status pq_read_column_index(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
                                 orb_arena *a, pq_column_index *out, orb_err *e);
 
+/* Walk chunk (rg, col)'s dictionary page (the pages before the offset
+** index's first) and the data pages i of its offset index oi with want[i]
+** (pq_page.c): headers, CRC32 and decompression as pq_chunk_walk, each
+** page read alone at its offset and checked to lie inside the chunk. */
+orb_status pq_chunk_walk_pages(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                               const pq_offset_index *oi, const bool *want, pq_page_fn fn, void *arg, orb_err *e);
+/* A flat column chunk's values in the wanted pages only (pq_values.c):
+** out->n is the rows of those pages, in order.  ORB_ERR_UNSUPPORTED when
+** the chunk uses DELTA_BYTE_ARRAY, whose values continue across pages. */
+orb_status pq_read_flat_pages(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                              const pq_offset_index *oi, const bool *want, pq_column *out, orb_err *e);
+
 /* A chunk's bloom filter: the bitset, after its BloomFilterHeader. */
 typedef struct pq_bloom_filter {
   const uint8_t *bitset;

@@ -230,9 +230,10 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
   return st;
 }
 
-/* From the file at path, or from a file image when image is not NULL. */
+/* From the file at path, or from a file image when image is not NULL;
+** every page, or (oi not NULL) the pages of oi that want says. */
 static orb_status read_flat(const char *path, const void *image, size_t image_len, const pq_file_meta *m, int rg, int col,
-                            size_t limit, pq_column *out, orb_err *e) {
+                            size_t limit, const pq_offset_index *oi, const bool *want, pq_column *out, orb_err *e) {
   memset(out, 0, sizeof *out);
   orb_arena_init(&out->arena, 65536);
   if (rg < 0 || rg >= m->nrow_groups || col < 0 || col >= m->row_groups[rg].ncolumns)
@@ -252,23 +253,48 @@ static orb_status read_flat(const char *path, const void *image, size_t image_le
   if (ch->num_values < 0 || (uint64_t)ch->num_values * (pq_value_size(s->type) + 1) > limit)
     return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "parquet: \"%s\": column %d is over the memory limit", path, col);
   out->cap = ch->num_values;
+  if (oi) {   /* only the wanted pages' rows (a value per row: flat) */
+    for (int i = 0; i < ch->nencodings; i++)
+      if (ch->encodings[i] == 7)
+        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                            "parquet: \"%s\": DELTA_BYTE_ARRAY pages are read whole chunks at a time", path);
+    int64_t rows = m->row_groups[rg].num_rows;
+    out->cap = 0;
+    for (int i = 0; i < oi->npages; i++) {
+      int64_t end = i + 1 < oi->npages ? oi->pages[i + 1].first_row_index : rows;
+      if (want[i] && end > oi->pages[i].first_row_index) out->cap += end - oi->pages[i].first_row_index;
+    }
+    if (out->cap > ch->num_values) return pq_corrupt(e, path, "the offset index counts more rows than the chunk's values");
+  }
   out->nulls = orb_arena_zalloc(&out->arena, (size_t)(out->cap ? out->cap : 1));
   out->values = orb_arena_zalloc(&out->arena, pq_value_size(s->type) * (size_t)(out->cap ? out->cap : 1));
   reader r = {path, out, s->repetition == PQ_OPTIONAL ? 1 : 0, NULL, 0, NULL, 0, {NULL, 0}};
-  orb_status st = image ? pq_chunk_walk_image(image, image_len, path, m, rg, col, limit, on_page, &r, e)
-                        : pq_chunk_walk(path, m, rg, col, limit, on_page, &r, e);
+  orb_status st;
+  if (oi) {
+    pq_source src = {path, image, image_len};
+    st = pq_chunk_walk_pages(&src, m, rg, col, limit, oi, want, on_page, &r, e);
+    if (st == ORB_OK && out->n != out->cap) st = pq_corrupt(e, path, "the wanted pages hold other row counts than the offset index says");
+  } else {
+    st = image ? pq_chunk_walk_image(image, image_len, path, m, rg, col, limit, on_page, &r, e)
+               : pq_chunk_walk(path, m, rg, col, limit, on_page, &r, e);
+  }
   orb_free(r.idx);
   return st;
 }
 
+orb_status pq_read_flat_pages(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                              const pq_offset_index *oi, const bool *want, pq_column *out, orb_err *e) {
+  return read_flat(src->name, src->image, src->len, m, rg, col, limit, oi, want, out, e);
+}
+
 orb_status pq_read_flat_column(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_column *out,
                                orb_err *e) {
-  return read_flat(path, NULL, 0, m, rg, col, limit, out, e);
+  return read_flat(path, NULL, 0, m, rg, col, limit, NULL, NULL, out, e);
 }
 
 orb_status pq_read_flat_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
                                      int col, size_t limit, pq_column *out, orb_err *e) {
-  return read_flat(name, file, len, m, rg, col, limit, out, e);
+  return read_flat(name, file, len, m, rg, col, limit, NULL, NULL, out, e);
 }
 
 void pq_column_free(pq_column *c) {
