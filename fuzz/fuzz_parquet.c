@@ -4,7 +4,7 @@
 ** decompression) and flat columns' values (levels, PLAIN, dictionaries)
 ** must decode or fail with an error, never crash, hang or
 ** allocate without bound (a 16 MiB limit here); so must each chunk's page
-** index and bloom filter, and pruning with a few constraints of every kind
+** index and bloom filter, every other page read alone by the offset index, and pruning with a few constraints of every kind
 ** on every column (which reads indexes, filters and dictionary pages).
 ** Seeds: the parquet-testing fixtures (test.sh passes their directory as a
 ** read-only corpus). */
@@ -28,7 +28,14 @@ static void indexes_and_pruning(const uint8_t *data, size_t size, const pq_file_
       pq_offset_index oi;
       pq_column_index ci;
       pq_bloom_filter bf;
-      if (k->has_offset_index) pq_read_offset_index(&src, m, g, c, LIMIT, &a, &oi, &e);
+      if (k->has_offset_index && pq_read_offset_index(&src, m, g, c, LIMIT, &a, &oi, &e) == ORB_OK) {
+        /* every other page alone, as a pruned scan reads them */
+        bool *want = orb_arena_zalloc(&a, (size_t)oi.npages + 1);
+        for (int i = 0; i < oi.npages; i += 2) want[i] = true;
+        pq_column col;
+        pq_read_flat_pages(&src, m, g, c, LIMIT, &oi, want, &col, &e);
+        pq_column_free(&col);
+      }
       if (k->has_column_index) pq_read_column_index(&src, m, g, c, LIMIT, &a, &ci, &e);
       if (k->has_bloom_filter && pq_read_bloom_filter(&src, m, g, c, LIMIT, &a, &bf, &e) == ORB_OK)
         pq_bloom_check(bf.bitset, bf.nbytes, pq_bloom_hash("a", 1));
