@@ -610,6 +610,28 @@ static void test_bloom_and_dictionary(void **state) {
   pq_prune_free(&r);
 }
 
+/* Without column_orders a column index's min/max have no defined order
+** (parquet.thrift): the same footer with them removed prunes no page. */
+static void test_page_index_needs_column_orders(void **state) {
+  (void)state;
+  const char *path = FX "alltypes_tiny_pages.parquet";
+  pq_file_meta *m;
+  orb_err e;
+  assert_int_equal(pq_read_footer(path, &m, &e), ORB_OK);
+  pq_source src = {path, NULL, 0};
+  pq_pred p = between(orb_int(ORB_T_INT32, 1000), orb_int(ORB_T_INT32, 1100));
+  pq_prune_result r;
+  assert_int_equal(pq_prune(&src, m, &p, 1, PQ_PRUNE_ALL, 0, &r, &e), ORB_OK);
+  assert_true(r.counts.pages_skipped > 300);
+  pq_prune_free(&r);
+  m->ncolumn_orders = 0;
+  assert_int_equal(pq_prune(&src, m, &p, 1, PQ_PRUNE_ALL, 0, &r, &e), ORB_OK);
+  assert_int_equal(r.counts.pages_skipped, 0);
+  assert_int_equal(kept_rows(&r), 7300);
+  pq_prune_free(&r);
+  pq_meta_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_soundness_on_fixtures),
@@ -621,6 +643,7 @@ int main(void) {
     cmocka_unit_test(test_nulls),
     cmocka_unit_test(test_page_index_narrows),
     cmocka_unit_test(test_bloom_and_dictionary),
+    cmocka_unit_test(test_page_index_needs_column_orders),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
