@@ -21,7 +21,9 @@ typedef struct pq_scan_op {
   pq_column *cols;              /* the current row group's columns */
   int group;                    /* current row group, -1 before the first */
   int64_t row, nrows;           /* position in it */
-  orb_value *out;               /* the row handed out */
+  orb_value *batch;             /* rows row - brow .. converted to SQL values, row-major */
+  int brow, bn;                 /* next row of the batch to hand out, rows in it */
+  int64_t *at;                  /* scratch: each column's value position for a batch's first row */
   pq_pred *preds;               /* pruning constraints, NULL if none */
   int npreds;
   pq_prune_result prune;        /* the current file's verdicts (when preds) */
@@ -31,6 +33,10 @@ typedef struct pq_scan_op {
   pq_prune_counts counts;       /* summed over files and executions (EXPLAIN ANALYZE) */
   struct page_map *maps;        /* per column, when only some pages were decoded */
 } pq_scan_op;
+
+/* Rows converted to SQL values at a time: one conversion call per column
+** and batch rather than one per value. */
+#define PQ_SCAN_BATCH 256
 
 /* A column decoded page by page: its values are rows [first[k], first[k] +
 ** count[k]) of the group, at positions at[k].. of the column. */
@@ -142,6 +148,7 @@ static orb_status next_file(pq_scan_op *s, orb_err *e) {
                         path);
   s->group = -1;
   s->row = s->nrows = 0;
+  s->brow = s->bn = 0;
   if (s->npreds) {
     pq_source src = {path, NULL, 0};
     if ((st = pq_prune(&src, s->meta, s->preds, s->npreds, PQ_PRUNE_ALL, 0, &s->prune, e)) != ORB_OK) return st;
@@ -195,6 +202,7 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
       if (st != ORB_OK) return st;
     }
     s->row = 0;
+    s->brow = s->bn = 0;
     s->nrows = rg->num_rows;
     *more = true;
     return ORB_OK;
@@ -206,32 +214,51 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
   pq_scan_op *s = (pq_scan_op *)op;
   *row = NULL;
   if (!s->meta) return ORB_OK;
-  for (;;) {
-    /* rows outside the page index's ranges cannot match: step over them */
-    const pq_group_plan *pl = s->plan;
-    while (pl && s->row < s->nrows) {
-      if (s->range >= pl->nranges) s->row = s->nrows;
-      else if (s->row >= pl->ranges[s->range].first + pl->ranges[s->range].count) s->range++;
-      else {
-        if (s->row < pl->ranges[s->range].first) s->row = pl->ranges[s->range].first;
-        break;
+  if (s->brow >= s->bn) {
+    for (;;) {
+      /* rows outside the page index's ranges cannot match: step over them */
+      const pq_group_plan *pl = s->plan;
+      while (pl && s->row < s->nrows) {
+        if (s->range >= pl->nranges) s->row = s->nrows;
+        else if (s->row >= pl->ranges[s->range].first + pl->ranges[s->range].count) s->range++;
+        else {
+          if (s->row < pl->ranges[s->range].first) s->row = pl->ranges[s->range].first;
+          break;
+        }
+      }
+      if (s->row < s->nrows) break;
+      bool more;
+      orb_status st = next_group(s, &more, e);
+      if (st != ORB_OK || !more) return st;
+    }
+    /* a batch of consecutive rows: inside one candidate range and, for a
+    ** column read page by page, inside one of its pages */
+    int64_t n = s->nrows - s->row < PQ_SCAN_BATCH ? s->nrows - s->row : PQ_SCAN_BATCH;
+    if (s->plan) {
+      int64_t left = s->plan->ranges[s->range].first + s->plan->ranges[s->range].count - s->row;
+      if (left < n) n = left;
+    }
+    for (int i = 0; i < op->ncols; i++) {
+      s->at[i] = value_index(s, i);
+      if (s->at[i] < 0)
+        return orb_err_set(e, ORB_ERR_INTERNAL, "read_parquet: row %lld of row group %d of \"%s\" was not decoded",
+                           (long long)s->row, s->group, s->paths[s->file]);
+      const page_map *pm = s->maps ? &s->maps[i] : NULL;
+      if (pm && pm->first) {
+        int64_t left = pm->first[pm->cur] + pm->count[pm->cur] - s->row;
+        if (left < n) n = left;
       }
     }
-    if (s->row < s->nrows) break;
-    bool more;
-    orb_status st = next_group(s, &more, e);
-    if (st != ORB_OK || !more) return st;
+    for (int i = 0; i < op->ncols; i++) {
+      orb_status st = pq_values_at(&s->meta->schema[i + 1], &s->cols[i], s->at[i], n, op->types[i], s->batch + i,
+                                   (size_t)op->ncols, e);
+      if (st != ORB_OK) return st;
+    }
+    s->brow = 0;
+    s->bn = (int)n;
   }
-  for (int i = 0; i < op->ncols; i++) {
-    int64_t at = value_index(s, i);
-    if (at < 0)
-      return orb_err_set(e, ORB_ERR_INTERNAL, "read_parquet: row %lld of row group %d of \"%s\" was not decoded",
-                         (long long)s->row, s->group, s->paths[s->file]);
-    orb_status st = pq_value_at(&s->meta->schema[i + 1], &s->cols[i], at, op->types[i], &s->out[i], e);
-    if (st != ORB_OK) return st;
-  }
+  *row = s->batch + (size_t)s->brow++ * (size_t)op->ncols;
   s->row++;
-  *row = s->out;
   return ORB_OK;
 }
 
@@ -264,7 +291,8 @@ oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths,
   s->paths = orb_arena_alloc(a, sizeof(char *) * (size_t)npaths);
   for (int i = 0; i < npaths; i++) s->paths[i] = orb_arena_strdup(a, paths[i]);
   s->npaths = npaths;
-  s->out = orb_arena_zalloc(a, sizeof(orb_value) * (size_t)ncols);
+  s->batch = orb_arena_zalloc(a, sizeof(orb_value) * (size_t)ncols * PQ_SCAN_BATCH);
+  s->at = orb_arena_zalloc(a, sizeof(int64_t) * (size_t)(ncols ? ncols : 1));
   return &s->op;
 }
 

@@ -334,6 +334,12 @@ bool pq_bloom_check(const uint8_t *bitset, size_t nbytes, uint64_t hash);
 ** of two from PQ_BLOOM_BLOCK to PQ_BLOOM_MAX_BYTES. */
 size_t pq_bloom_bytes_for(uint64_t ndv, double fpp);
 
+/* Rows from .. from+n-1 of column c as values of type t, value k at
+** out[k * stride]: pq_value_at over a range, the conversion chosen once
+** for the common cases (integers, floats, strings, dates, microsecond
+** timestamps) rather than per value. */
+orb_status pq_values_at(const pq_schema_elem *s, const pq_column *c, int64_t from, int64_t n, orb_type t, orb_value *out,
+                        size_t stride, orb_err *e);
 /* A single PLAIN-encoded value (a statistic's min or max, a page index
 ** bound) as a value of type t from pq_sql_type; strings point into b. */
 orb_status pq_plain_value(const pq_schema_elem *s, pq_bytes b, orb_type t, orb_value *out, orb_err *e);

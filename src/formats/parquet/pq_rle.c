@@ -8,6 +8,28 @@
 
 #include <stdio.h>
 
+#include "base/buf.h"
+
+/* Unpack the first n values of a bit-packed run of len bytes (the caller
+** checked n * bit_width bits fit).  A value spans at most 5 bytes (32 bits
+** from any bit offset), so one 8-byte little-endian load serves each value
+** but the last few, which are read byte by byte so as to stay inside the run. */
+static void unpack(const uint8_t *run, size_t len, int bit_width, uint32_t *out, uint64_t n) {
+  uint64_t mask = bit_width == 32 ? 0xffffffffu : (UINT64_C(1) << bit_width) - 1;
+  uint64_t bit = 0;
+  for (uint64_t i = 0; i < n; i++, bit += (uint64_t)bit_width) {
+    size_t byte = (size_t)(bit >> 3);
+    uint64_t w;
+    if (byte + 8 <= len) {
+      w = orb_load_u64le(run + byte);
+    } else {
+      w = 0;
+      for (size_t k = 0; byte + k < len && k < 8; k++) w |= (uint64_t)run[byte + k] << (8 * k);
+    }
+    out[i] = (uint32_t)((w >> (bit & 7)) & mask);
+  }
+}
+
 orb_status pq_rle_decode(const uint8_t *p, size_t n, int bit_width, uint32_t *out, int64_t count, const char *name,
                          orb_err *e) {
   if (bit_width < 0 || bit_width > 32)
@@ -31,12 +53,9 @@ orb_status pq_rle_decode(const uint8_t *p, size_t n, int bit_width, uint32_t *ou
       uint64_t groups = h >> 1, bits = groups * 8 * (uint64_t)bit_width;
       if (groups == 0 || bits / 8 > n - pos)
         return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": bit-packed run longer than its data", name);
-      uint64_t vals = groups * 8, bitpos = 0;
-      for (uint64_t i = 0; i < vals && done < count; i++, done++) {
-        uint64_t v = 0;
-        for (int b = 0; b < bit_width; b++, bitpos++) v |= (uint64_t)((p[pos + bitpos / 8] >> (bitpos % 8)) & 1) << b;
-        out[done] = (uint32_t)v;
-      }
+      uint64_t vals = groups * 8, take = vals < (uint64_t)(count - done) ? vals : (uint64_t)(count - done);
+      unpack(p + pos, (size_t)(bits / 8), bit_width, out + done, take);
+      done += (int64_t)take;
       pos += bits / 8;
     } else {       /* one value repeated */
       uint64_t reps = h >> 1;

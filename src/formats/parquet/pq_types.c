@@ -204,6 +204,60 @@ orb_status pq_value_at(const pq_schema_elem *s, const pq_column *c, int64_t row,
   }
 }
 
+/* How a range converts: copy the physical value as it is into the value's
+** integer, float or string, or go through pq_value_at. */
+typedef enum range_kind { AS_INT32, AS_INT64, AS_FLOAT, AS_DOUBLE, AS_BYTES, BY_VALUE } range_kind;
+
+static range_kind range_kind_of(const pq_schema_elem *s, int phys, orb_type t) {
+  bool ts, utc;
+  int unit = time_unit(s, &ts, &utc);
+  switch ((orb_type_id)t.id) {
+  case ORB_T_INT16:
+  case ORB_T_INT32:   /* signed, or unsigned narrower than 32 bits: the INT32 bits are the value */
+  case ORB_T_DATE: return phys == PQ_INT32 ? AS_INT32 : BY_VALUE;
+  case ORB_T_INT64: return phys == PQ_INT64 ? AS_INT64 : BY_VALUE;
+  case ORB_T_TIMESTAMP:
+  case ORB_T_TIMESTAMPTZ:
+  case ORB_T_TIME: return phys == PQ_INT64 && unit == PQ_UNIT_MICROS ? AS_INT64 : BY_VALUE;
+  case ORB_T_FLOAT32: return phys == PQ_FLOAT ? AS_FLOAT : BY_VALUE;
+  case ORB_T_FLOAT64: return phys == PQ_DOUBLE ? AS_DOUBLE : BY_VALUE;
+  case ORB_T_TEXT:
+  case ORB_T_BYTEA: return phys == PQ_BYTE_ARRAY ? AS_BYTES : BY_VALUE;
+  default: return BY_VALUE;
+  }
+}
+
+orb_status pq_values_at(const pq_schema_elem *s, const pq_column *c, int64_t from, int64_t n, orb_type t, orb_value *out,
+                        size_t stride, orb_err *e) {
+  if (from < 0 || n < 0 || from + n > c->n)
+    return orb_err_set(e, ORB_ERR_MISUSE, "parquet: rows %lld..%lld out of range", (long long)from, (long long)(from + n));
+  range_kind k = range_kind_of(s, c->type, t);
+  orb_type_id id = (orb_type_id)t.id;
+  const uint8_t *nulls = c->nulls + from;
+  for (int64_t i = 0; i < n; i++, out += stride) {
+    if (nulls[i]) {
+      *out = orb_null(id);
+      continue;
+    }
+    switch (k) {
+    case AS_INT32: *out = orb_int(id, ((const int32_t *)c->values)[from + i]); break;
+    case AS_INT64: *out = orb_int(id, ((const int64_t *)c->values)[from + i]); break;
+    case AS_FLOAT: *out = orb_float(id, ((const float *)c->values)[from + i]); break;
+    case AS_DOUBLE: *out = orb_float(id, ((const double *)c->values)[from + i]); break;
+    case AS_BYTES: {
+      const pq_bytes *b = &((const pq_bytes *)c->values)[from + i];
+      *out = id == ORB_T_TEXT ? orb_text((const char *)b->data, b->len) : orb_bytea(b->data, b->len);
+      break;
+    }
+    case BY_VALUE: {
+      orb_status st = pq_value_at(s, c, from + i, t, out, e);
+      if (st != ORB_OK) return st;
+    }
+    }
+  }
+  return ORB_OK;
+}
+
 orb_status pq_plain_value(const pq_schema_elem *s, pq_bytes b, orb_type t, orb_value *out, orb_err *e) {
   size_t want = s->type == PQ_BYTE_ARRAY               ? b.len
                 : s->type == PQ_FIXED_LEN_BYTE_ARRAY ? (size_t)s->type_length

@@ -1,0 +1,155 @@
+/*
+** bench/bench_parquet.c — Orbit's side of bench/bench_parquet.sh: reads of
+** a Parquet file, timed (best of 3, one thread, file in the page cache),
+** computing the same aggregates as DuckDB's side so the answers can be
+** compared:
+**   read_all      sum(id), sum(d), sum(n), max(ts), sum(length(s))
+**                 through the library (formats/parquet: every column chunk
+**                 decoded, then the values summed in C);
+**   read_numeric  sum(id), sum(d), sum(n), the same way;
+**   sql_all       read_all's query in OrbitQL over read_parquet() (rows as
+**                 SQL values through the executor);
+**   selective     count(*), sum(d) WHERE id BETWEEN lo AND hi, in OrbitQL.
+** Columns are found by name (id, d, n, ts, s).
+**   usage: bench_parquet read FILE LO HI
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "formats/parquet/parquet.h"
+#include "orbit.h"
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const char *msg) {
+  fprintf(stderr, "bench_parquet: %s: %s\n", what, msg);
+  exit(1);
+}
+
+typedef struct sums {
+  int64_t id, n, ts_max, slen;
+  double d;
+} sums;
+
+static int column_named(const pq_file_meta *m, const char *name) {
+  for (int i = 1; i < m->nschema; i++)
+    if (strcmp(m->schema[i].name, name) == 0) return i - 1;
+  die("column not found", name);
+  return -1;
+}
+
+/* Decode every row group's chunks of the wanted columns and sum them. */
+static void library_read(const char *path, bool all, sums *s) {
+  memset(s, 0, sizeof *s);
+  s->ts_max = INT64_MIN;
+  orb_err e;
+  pq_file_meta *m;
+  if (pq_read_footer(path, &m, &e) != ORB_OK) die("footer", e.msg);
+  int cid = column_named(m, "id"), cd = column_named(m, "d"), cn = column_named(m, "n");
+  int cts = all ? column_named(m, "ts") : -1, cs = all ? column_named(m, "s") : -1;
+  for (int g = 0; g < m->nrow_groups; g++) {
+    pq_column c;
+    const int want[5] = {cid, cd, cn, cts, cs};
+    for (int k = 0; k < (all ? 5 : 3); k++) {
+      if (pq_read_flat_column(path, m, g, want[k], 0, &c, &e) != ORB_OK) die("read", e.msg);
+      for (int64_t r = 0; r < c.n; r++) {
+        if (c.nulls[r]) continue;
+        switch (k) {
+        case 0: s->id += ((const int64_t *)c.values)[r]; break;
+        case 1: s->d += ((const double *)c.values)[r]; break;
+        case 2: s->n += ((const int32_t *)c.values)[r]; break;
+        case 3: {
+          int64_t v = ((const int64_t *)c.values)[r];
+          if (v > s->ts_max) s->ts_max = v;
+          break;
+        }
+        default: {
+          const pq_bytes *b = &((const pq_bytes *)c.values)[r];
+          for (size_t i = 0; i < b->len; i++) s->slen += (b->data[i] & 0xc0) != 0x80;   /* characters */
+        }
+        }
+      }
+      pq_column_free(&c);
+    }
+  }
+  pq_meta_free(m);
+}
+
+/* One OrbitQL query's first row as text, timed. */
+static double sql_query(orbit_db *db, const char *sql, char *row, size_t cap) {
+  orbit_stmt *st;
+  double t0 = now_s();
+  if (orbit_prepare(db, sql, &st, NULL) != ORBIT_OK) die("prepare", orbit_errmsg(db));
+  int rc = orbit_step(st);
+  if (rc != ORBIT_ROW) die("query", orbit_errmsg(db));
+  size_t len = 0;
+  row[0] = '\0';
+  for (int i = 0; i < orbit_column_count(st); i++) {
+    const char *v = orbit_column_text(st, i);
+    len += (size_t)snprintf(row + len, cap - len, "%s%s", i ? " " : "", v ? v : "NULL");
+    if (len >= cap) len = cap - 1;
+  }
+  while (rc == ORBIT_ROW) rc = orbit_step(st);
+  orbit_finalize(st);
+  return now_s() - t0;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 5 || strcmp(argv[1], "read") != 0) {
+    fprintf(stderr, "usage: bench_parquet read FILE LO HI\n");
+    return 2;
+  }
+  const char *path = argv[2];
+  double best_all = 1e9, best_num = 1e9, best_sql = 1e9, best_sel = 1e9;
+  sums s;
+  for (int rep = 0; rep < 3; rep++) {
+    double t0 = now_s();
+    library_read(path, true, &s);
+    double t1 = now_s();
+    if (t1 - t0 < best_all) best_all = t1 - t0;
+  }
+  /* ts as DuckDB prints it: microseconds since 1970 */
+  time_t secs = (time_t)(s.ts_max / 1000000);
+  struct tm tm;
+  gmtime_r(&secs, &tm);
+  char ts[64];
+  strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+  printf("read_all %.6f %lld %.1f %lld %s %lld\n", best_all, (long long)s.id, s.d, (long long)s.n, ts, (long long)s.slen);
+  for (int rep = 0; rep < 3; rep++) {
+    double t0 = now_s();
+    library_read(path, false, &s);
+    double t1 = now_s();
+    if (t1 - t0 < best_num) best_num = t1 - t0;
+  }
+  printf("read_numeric %.6f %lld %.1f %lld\n", best_num, (long long)s.id, s.d, (long long)s.n);
+
+  char dir[] = "/tmp/orbit-bench-parquet-XXXXXX", sql[8192], row[1024];
+  if (!mkdtemp(dir)) die("mkdtemp", dir);
+  orbit_db *db;
+  if (orbit_open(dir, NULL, &db) != ORBIT_OK) die("open", orbit_errmsg(db));
+  snprintf(sql, sizeof sql, "SELECT sum(id), sum(d), sum(n), max(ts), sum(length(s)) FROM read_parquet('%s')", path);
+  for (int rep = 0; rep < 3; rep++) {
+    double t = sql_query(db, sql, row, sizeof row);
+    if (t < best_sql) best_sql = t;
+  }
+  printf("sql_all %.6f %s\n", best_sql, row);
+  snprintf(sql, sizeof sql, "SELECT count(*), sum(d) FROM read_parquet('%s') WHERE id BETWEEN %s AND %s", path, argv[3],
+           argv[4]);
+  for (int rep = 0; rep < 3; rep++) {
+    double t = sql_query(db, sql, row, sizeof row);
+    if (t < best_sel) best_sel = t;
+  }
+  printf("selective %.6f %s\n", best_sel, row);
+  orbit_close(db);
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0) fprintf(stderr, "bench_parquet: could not remove %s\n", dir);
+  return 0;
+}
