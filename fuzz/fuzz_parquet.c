@@ -1,13 +1,17 @@
 /* fuzz/fuzz_parquet.c — libFuzzer target for Parquet files: the input is a
 ** whole file image; its footer (magic numbers, length, Thrift FileMetaData,
 ** chunk offsets), every column chunk's pages (headers, CRC32,
-** decompression), columns' values and levels at any depth, and every
-** top-level field assembled into records and rendered as JSON must decode
-** or fail with an error, never crash, hang or allocate without bound (a
-** 16 MiB limit here).  Seeds: the parquet-testing
-** fixtures (test.sh passes their directory as a read-only corpus). */
+** decompression), columns' values and levels at any depth, every top-level
+** field assembled into records and rendered as JSON, each chunk's page
+** index and bloom filter, every other page read alone by the offset index,
+** and pruning with a few constraints of every kind on every column (which
+** reads indexes, filters and dictionary pages) must decode or fail with an
+** error, never crash, hang or allocate without bound (a 16 MiB limit here).
+** Seeds: the parquet-testing fixtures (test.sh passes their directory as a
+** read-only corpus). */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "formats/parquet/parquet.h"
 
@@ -34,6 +38,51 @@ static void nested_fields(const uint8_t *data, size_t size, const pq_file_meta *
   }
   orb_buf_free(&b);
   pq_fields_free(&f);
+}
+
+/* The page index and bloom filter of every chunk, then pruning. */
+static void indexes_and_pruning(const uint8_t *data, size_t size, const pq_file_meta *m) {
+  pq_source src = {"fuzz", data, size};
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_err e;
+  for (int g = 0; g < m->nrow_groups; g++)
+    for (int c = 0; c < m->row_groups[g].ncolumns; c++) {
+      const pq_chunk *k = &m->row_groups[g].columns[c];
+      pq_offset_index oi;
+      pq_column_index ci;
+      pq_bloom_filter bf;
+      if (k->has_offset_index && pq_read_offset_index(&src, m, g, c, LIMIT, &a, &oi, &e) == ORB_OK) {
+        /* every other page alone, as a pruned scan reads them */
+        bool *want = orb_arena_zalloc(&a, (size_t)oi.npages + 1);
+        for (int i = 0; i < oi.npages; i += 2) want[i] = true;
+        pq_column col;
+        pq_read_flat_pages(&src, m, g, c, LIMIT, &oi, want, &col, &e);
+        pq_column_free(&col);
+      }
+      if (k->has_column_index) pq_read_column_index(&src, m, g, c, LIMIT, &a, &ci, &e);
+      if (k->has_bloom_filter && pq_read_bloom_filter(&src, m, g, c, LIMIT, &a, &bf, &e) == ORB_OK)
+        pq_bloom_check(bf.bitset, bf.nbytes, pq_bloom_hash("a", 1));
+      orb_arena_reset(&a);
+    }
+  int ncols = m->nrow_groups > 0 ? m->row_groups[0].ncolumns : 0;
+  static const orb_value set[3] = {
+    {ORB_T_INT64, 0, 0, 0, 0, {.i = 7}}, {ORB_T_TEXT, 0, 0, 0, 1, {.s = "a"}}, {ORB_T_FLOAT64, 0, 0, 0, 0, {.f = 0.0}}};
+  for (int c = 0; c < ncols && c < 64; c++) {
+    pq_pred p[4];
+    memset(p, 0, sizeof p);
+    for (int i = 0; i < 4; i++) p[i].col = c;
+    p[0].kind = PQ_PRED_IN, p[0].in = set, p[0].nin = 3;
+    p[1].kind = PQ_PRED_RANGE, p[1].has_lo = true, p[1].lo_incl = true, p[1].lo = set[0];
+    p[1].has_hi = true, p[1].hi = (orb_value){ORB_T_DECIMAL, 0, 2, 0, 0, {.dec = 12345}};
+    p[2].kind = PQ_PRED_NOT_NULL;
+    p[3].kind = PQ_PRED_RANGE, p[3].has_hi = true, p[3].hi = set[1];
+    for (int i = 0; i < 4; i++) {
+      pq_prune_result r;
+      if (pq_prune(&src, m, &p[i], 1, PQ_PRUNE_ALL, LIMIT, &r, &e) == ORB_OK) pq_prune_free(&r);
+    }
+  }
+  orb_arena_free(&a);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -63,6 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         pq_column_free(&col);
       }
     nested_fields(data, size, m);
+    indexes_and_pruning(data, size, m);
     pq_meta_free(m);
   }
   return 0;

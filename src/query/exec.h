@@ -128,6 +128,12 @@ void oql_rows_add(oql_op *op, orb_arena *a, const orb_value *row);
 oql_op *oql_series_new(orb_arena *a, orb_type type, orb_expr *start, orb_expr *stop, orb_expr *step);
 /* read_parquet(files): the rows of Parquet files, row group by row group (nested fields as JSON text). */
 oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths, int ncols, const orb_type *types);
+/* Constraints from the query's WHERE conjuncts on the scan's columns
+** (formats/parquet pq_pred, col = column position): each file's row groups
+** and pages that cannot match are skipped (the conjuncts are still
+** evaluated above the scan); EXPLAIN ANALYZE shows what was skipped. */
+struct pq_pred;
+void oql_parquet_scan_prune(oql_op *op, orb_arena *a, const struct pq_pred *preds, int npreds);
 
 /* Aggregates. */
 typedef enum oql_agg_fn {

@@ -5,7 +5,11 @@
 ** that can be read (pq_fields): a flat column's values by its type, a
 ** struct, list or map as the TEXT of its JSON (pq_nested_json), the
 ** engine's representation until it has nested types.  Each file's columns
-** must still be the ones the statement was bound against. */
+** must still be the ones the statement was bound against.  With
+** constraints from the WHERE clause, each file is first asked (pq_prune)
+** which row groups and row ranges can match: the others are never decoded.
+** Within a kept group, a column with an offset index has only the pages
+** that hold those rows decoded; its values then map to rows by page. */
 #include "query/exec.h"
 #include "formats/parquet/parquet.h"
 #include "base/mem.h"
@@ -27,6 +31,16 @@ typedef struct pq_scan_op {
   int64_t row, nrows;           /* position in it */
   orb_value *batch;             /* rows row - brow .. converted to SQL values, row-major */
   int brow, bn;                 /* next row of the batch to hand out, rows in it */
+  int64_t *at;                  /* scratch: each column's value position for a batch's first row */
+  pq_pred *preds;               /* pruning constraints on columns, NULL if none */
+  int npreds;
+  pq_pred *file_preds;          /* the same on the current file's leaves */
+  pq_prune_result prune;        /* the current file's verdicts (when preds) */
+  bool pruned;
+  const pq_group_plan *plan;    /* the current group's, NULL: every row */
+  int range;                    /* the plan's range the next row is in or before */
+  pq_prune_counts counts;       /* summed over files and executions (EXPLAIN ANALYZE) */
+  struct page_map *maps;        /* per column, when only some pages were decoded */
   orb_buf json;                 /* a nested value's JSON while it is rendered */
   orb_arena texts;              /* the batch's JSON texts */
 } pq_scan_op;
@@ -37,7 +51,19 @@ typedef struct pq_scan_op {
 
 static const pq_shape *field(const pq_scan_op *s, int i) { return &s->fields.fields[s->field_of[i]]; }
 
+/* A column decoded page by page: its values are rows [first[k], first[k] +
+** count[k]) of the group, at positions at[k].. of the column. */
+typedef struct page_map {
+  int64_t *first, *count, *at;
+  int n, cur;                   /* cur: the span the last row looked up was in */
+} page_map;
+
 static void drop_group(pq_scan_op *s) {
+  if (s->maps) {
+    for (int i = 0; i < s->op.ncols; i++) orb_free(s->maps[i].first);
+    orb_free(s->maps);
+    s->maps = NULL;
+  }
   if (!s->cols) return;
   for (int i = 0; i < s->op.ncols; i++) {
     pq_column_free(&s->cols[i]);
@@ -49,8 +75,67 @@ static void drop_group(pq_scan_op *s) {
   s->nested = NULL;
 }
 
+/* Decode only the pages of flat column i (of the current group) that hold
+** rows of the plan's ranges; *done false when the column has no offset
+** index, the file has nested fields or the chunk has an encoding read whole
+** chunks at a time: then read it whole. */
+static orb_status read_pages(pq_scan_op *s, int i, bool *done, orb_err *e) {
+  *done = false;
+  int leaf = field(s, i)->leaf;
+  const pq_row_group *rg = &s->meta->row_groups[s->group];
+  if (s->meta->nschema != rg->ncolumns + 1) return ORB_OK;
+  const pq_chunk *c = &rg->columns[leaf];
+  if (!c->has_offset_index) return ORB_OK;
+  for (int k = 0; k < c->nencodings; k++)
+    if (c->encodings[k] == 7) return ORB_OK;   /* DELTA_BYTE_ARRAY continues across pages */
+  pq_source src = {s->paths[s->file], NULL, 0};
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  pq_offset_index oi;
+  orb_status st = pq_read_offset_index(&src, s->meta, s->group, leaf, 0, &a, &oi, e);
+  int64_t rows = s->meta->row_groups[s->group].num_rows;
+  bool *want = orb_arena_zalloc(&a, (size_t)oi.npages + 1);
+  page_map *pm = &s->maps[i];
+  if (st == ORB_OK && oi.npages > 0) {
+    pm->first = orb_malloc(sizeof(int64_t) * 3 * (size_t)(oi.npages + 1));
+    pm->count = pm->first + oi.npages + 1;
+    pm->at = pm->count + oi.npages + 1;
+    int r = 0;
+    int64_t at = 0;
+    for (int k = 0; k < oi.npages; k++) {
+      int64_t lo = oi.pages[k].first_row_index, hi = k + 1 < oi.npages ? oi.pages[k + 1].first_row_index : rows;
+      while (r < s->plan->nranges && s->plan->ranges[r].first + s->plan->ranges[r].count <= lo) r++;
+      want[k] = r < s->plan->nranges && s->plan->ranges[r].first < hi && hi > lo;
+      if (!want[k]) continue;
+      pm->first[pm->n] = lo, pm->count[pm->n] = hi - lo, pm->at[pm->n] = at;
+      at += hi - lo;
+      pm->n++;
+    }
+    st = pq_read_flat_pages(&src, s->meta, s->group, leaf, 0, &oi, want, &s->cols[i], e);
+    *done = st == ORB_OK;
+  }
+  orb_arena_free(&a);
+  return st;
+}
+
+/* The position of the current row's value in column i. */
+static int64_t value_index(pq_scan_op *s, int i) {
+  page_map *pm = s->maps ? &s->maps[i] : NULL;
+  if (!pm || !pm->first) return s->row;
+  while (pm->cur < pm->n && pm->first[pm->cur] + pm->count[pm->cur] <= s->row) pm->cur++;
+  if (pm->cur >= pm->n || s->row < pm->first[pm->cur]) return -1;   /* not decoded: a bug */
+  return pm->at[pm->cur] + (s->row - pm->first[pm->cur]);
+}
+
+static void drop_prune(pq_scan_op *s) {
+  if (s->pruned) pq_prune_free(&s->prune);
+  s->pruned = false;
+  s->plan = NULL;
+}
+
 static void drop_file(pq_scan_op *s) {
   drop_group(s);
+  drop_prune(s);
   if (s->have_fields) pq_fields_free(&s->fields);
   s->have_fields = false;
   pq_meta_free(s->meta);
@@ -63,8 +148,18 @@ static void pq_close(oql_op *op, oql_rt *rt) {
   drop_file(s);
   orb_free(s->field_of);
   s->field_of = NULL;
+  orb_free(s->file_preds);
+  s->file_preds = NULL;
   orb_buf_free(&s->json);
   orb_arena_free(&s->texts);
+}
+
+static void add_counts(pq_prune_counts *t, const pq_prune_counts *c) {
+  t->groups += c->groups, t->groups_kept += c->groups_kept;
+  t->groups_by_stats += c->groups_by_stats, t->groups_by_bloom += c->groups_by_bloom;
+  t->groups_by_dict += c->groups_by_dict, t->groups_by_pages += c->groups_by_pages;
+  t->pages += c->pages, t->pages_skipped += c->pages_skipped;
+  t->rows += c->rows, t->rows_skipped += c->rows_skipped;
 }
 
 /* Open the next file's footer; it must still have the columns the
@@ -90,6 +185,21 @@ static orb_status next_file(pq_scan_op *s, orb_err *e) {
   s->group = -1;
   s->row = s->nrows = 0;
   s->brow = s->bn = 0;
+  /* constraints on flat columns only, on their leaves (a nested field's
+  ** JSON text has no statistics) */
+  int np = 0;
+  for (int i = 0; i < s->npreds; i++) {
+    const pq_shape *f = field(s, s->preds[i].col);
+    if (f->kind != PQ_SHAPE_VALUE) continue;
+    s->file_preds[np] = s->preds[i];
+    s->file_preds[np++].col = f->leaf;
+  }
+  if (np) {
+    pq_source src = {path, NULL, 0};
+    if ((st = pq_prune(&src, s->meta, s->file_preds, np, PQ_PRUNE_ALL, 0, &s->prune, e)) != ORB_OK) return st;
+    s->pruned = true;
+    add_counts(&s->counts, &s->prune.counts);
+  }
   return ORB_OK;
 }
 
@@ -97,6 +207,7 @@ static orb_status pq_open(oql_op *op, oql_rt *rt, orb_err *e) {
   pq_scan_op *s = (pq_scan_op *)op;
   pq_close(op, rt);
   s->field_of = orb_calloc((size_t)op->ncols + 1, sizeof(int));
+  s->file_preds = orb_calloc((size_t)s->npreds + 1, sizeof(pq_pred));
   orb_arena_init(&s->texts, 65536);
   s->file = -1;
   return next_file(s, e);
@@ -117,20 +228,31 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
     s->group++;
     const pq_row_group *rg = &s->meta->row_groups[s->group];
     if (rg->num_rows == 0) continue;
+    s->plan = s->pruned ? &s->prune.groups[s->group] : NULL;
+    s->range = 0;
+    if (s->plan && !s->plan->keep) continue;
     const char *path = s->paths[s->file];
     s->cols = orb_calloc((size_t)s->op.ncols, sizeof *s->cols);
     s->nested = orb_calloc((size_t)s->op.ncols, sizeof *s->nested);
+    /* some rows ruled out by the page index: decode only the pages of the rest */
+    bool partial = s->plan && !(s->plan->nranges == 1 && s->plan->ranges[0].count == rg->num_rows);
+    if (partial) s->maps = orb_calloc((size_t)s->op.ncols, sizeof *s->maps);
     for (int i = 0; i < s->op.ncols; i++) {
       const pq_shape *f = field(s, i);
       orb_status st;
       if (f->kind != PQ_SHAPE_VALUE) {   /* assembly checks its records against the row group */
-        st = pq_read_nested(path, s->meta, f, s->group, 0, &s->nested[i], e);
-      } else {
-        st = pq_read_leaf_column(path, s->meta, s->group, f->leaf, 0, &s->cols[i], e);
-        if (st == ORB_OK && s->cols[i].n != rg->num_rows)
-          st = orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": column %d of row group %d has %lld values for %lld rows",
-                            path, f->leaf, s->group, (long long)s->cols[i].n, (long long)rg->num_rows);
+        if ((st = pq_read_nested(path, s->meta, f, s->group, 0, &s->nested[i], e)) != ORB_OK) return st;
+        continue;
       }
+      bool done = false;
+      if (partial) {
+        if ((st = read_pages(s, i, &done, e)) != ORB_OK) return st;
+        if (done) continue;
+      }
+      st = pq_read_leaf_column(path, s->meta, s->group, f->leaf, 0, &s->cols[i], e);
+      if (st == ORB_OK && s->cols[i].n != rg->num_rows)
+        st = orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": column %d of row group %d has %lld values for %lld rows",
+                          path, f->leaf, s->group, (long long)s->cols[i].n, (long long)rg->num_rows);
       if (st != ORB_OK) return st;
     }
     s->row = 0;
@@ -141,13 +263,13 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
   }
 }
 
-/* Rows row .. row+n-1 of nested column i as JSON texts in the batch. */
-static orb_status nested_batch(pq_scan_op *s, int i, int64_t n, orb_err *e) {
+/* n rows of nested column i from row `at` as JSON texts in the batch. */
+static orb_status nested_batch(pq_scan_op *s, int i, int64_t at, int64_t n, orb_err *e) {
   orb_value *out = s->batch + i;
   for (int64_t r = 0; r < n; r++, out += s->op.ncols) {
     bool isnull;
     orb_buf_reset(&s->json);
-    orb_status st = pq_nested_json(&s->nested[i], s->row + r, &s->json, &isnull, e);
+    orb_status st = pq_nested_json(&s->nested[i], at + r, &s->json, &isnull, e);
     if (st != ORB_OK) return st;
     *out = isnull ? orb_null(ORB_T_TEXT)
                   : orb_text(orb_arena_strndup(&s->texts, s->json.data, s->json.len), s->json.len);
@@ -160,19 +282,47 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
   pq_scan_op *s = (pq_scan_op *)op;
   *row = NULL;
   if (!s->meta) return ORB_OK;
-  while (s->row >= s->nrows) {
-    bool more;
-    orb_status st = next_group(s, &more, e);
-    if (st != ORB_OK || !more) return st;
-  }
   if (s->brow >= s->bn) {
+    for (;;) {
+      /* rows outside the page index's ranges cannot match: step over them */
+      const pq_group_plan *pl = s->plan;
+      while (pl && s->row < s->nrows) {
+        if (s->range >= pl->nranges) s->row = s->nrows;
+        else if (s->row >= pl->ranges[s->range].first + pl->ranges[s->range].count) s->range++;
+        else {
+          if (s->row < pl->ranges[s->range].first) s->row = pl->ranges[s->range].first;
+          break;
+        }
+      }
+      if (s->row < s->nrows) break;
+      bool more;
+      orb_status st = next_group(s, &more, e);
+      if (st != ORB_OK || !more) return st;
+    }
+    /* a batch of consecutive rows: inside one candidate range and, for a
+    ** column read page by page, inside one of its pages */
     int64_t n = s->nrows - s->row < PQ_SCAN_BATCH ? s->nrows - s->row : PQ_SCAN_BATCH;
+    if (s->plan) {
+      int64_t left = s->plan->ranges[s->range].first + s->plan->ranges[s->range].count - s->row;
+      if (left < n) n = left;
+    }
+    for (int i = 0; i < op->ncols; i++) {
+      s->at[i] = value_index(s, i);
+      if (s->at[i] < 0)
+        return orb_err_set(e, ORB_ERR_INTERNAL, "read_parquet: row %lld of row group %d of \"%s\" was not decoded",
+                           (long long)s->row, s->group, s->paths[s->file]);
+      const page_map *pm = s->maps ? &s->maps[i] : NULL;
+      if (pm && pm->first) {
+        int64_t left = pm->first[pm->cur] + pm->count[pm->cur] - s->row;
+        if (left < n) n = left;
+      }
+    }
     orb_arena_reset(&s->texts);
     for (int i = 0; i < op->ncols; i++) {
       const pq_shape *f = field(s, i);
       orb_status st = f->kind == PQ_SHAPE_VALUE
-                          ? pq_values_at(f->elem, &s->cols[i], s->row, n, op->types[i], s->batch + i, (size_t)op->ncols, e)
-                          : nested_batch(s, i, n, e);
+                          ? pq_values_at(f->elem, &s->cols[i], s->at[i], n, op->types[i], s->batch + i, (size_t)op->ncols, e)
+                          : nested_batch(s, i, s->at[i], n, e);
       if (st != ORB_OK) return st;
     }
     s->brow = 0;
@@ -185,7 +335,8 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
 
 static void pq_destroy(oql_op *op) { pq_close(op, NULL); }
 
-/* The files, and the fields of the first left out, read again from its footer. */
+/* The files, the fields of the first left out (read again from its
+** footer), the pruning and, under EXPLAIN ANALYZE, what it skipped. */
 static void pq_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   const pq_scan_op *s = (const pq_scan_op *)op;
   orb_buf_printf(head, " ('%s'", s->paths[0]);
@@ -194,13 +345,23 @@ static void pq_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   pq_file_meta *m;
   pq_fields f;
   orb_err e;
-  if (pq_read_footer(s->paths[0], &m, &e) != ORB_OK) return;
-  if (pq_fields_build(m, s->paths[0], &f, &e) == ORB_OK) {
-    for (int k = 0; k < f.n; k++)
-      if (f.errors[k]) orb_buf_printf(lines, "Skipped Field: %s (%s)\n", f.fields[k].name, f.errors[k]);
-    pq_fields_free(&f);
+  if (pq_read_footer(s->paths[0], &m, &e) == ORB_OK) {
+    if (pq_fields_build(m, s->paths[0], &f, &e) == ORB_OK) {
+      for (int k = 0; k < f.n; k++)
+        if (f.errors[k]) orb_buf_printf(lines, "Skipped Field: %s (%s)\n", f.fields[k].name, f.errors[k]);
+      pq_fields_free(&f);
+    }
+    pq_meta_free(m);
   }
-  pq_meta_free(m);
+  if (s->npreds) orb_buf_printf(lines, "Pruning: %d constraint%s from the filter\n", s->npreds, s->npreds > 1 ? "s" : "");
+  if (s->npreds && op->an_loops > 0) {   /* it ran, under EXPLAIN ANALYZE */
+    const pq_prune_counts *c = &s->counts;
+    orb_buf_printf(lines, "Row groups skipped: %lld of %lld (statistics %lld, bloom filters %lld, dictionaries %lld, page index %lld)\n",
+                   (long long)(c->groups - c->groups_kept), (long long)c->groups, (long long)c->groups_by_stats,
+                   (long long)c->groups_by_bloom, (long long)c->groups_by_dict, (long long)c->groups_by_pages);
+    orb_buf_printf(lines, "Pages skipped: %lld of %lld\n", (long long)c->pages_skipped, (long long)c->pages);
+    orb_buf_printf(lines, "Rows skipped: %lld of %lld\n", (long long)c->rows_skipped, (long long)c->rows);
+  }
 }
 
 static const oql_op_vt pq_scan_vt = {"Function Scan on read_parquet", pq_open, pq_next, pq_close, pq_destroy,
@@ -215,5 +376,12 @@ oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths,
   for (int i = 0; i < npaths; i++) s->paths[i] = orb_arena_strdup(a, paths[i]);
   s->npaths = npaths;
   s->batch = orb_arena_zalloc(a, sizeof(orb_value) * (size_t)ncols * PQ_SCAN_BATCH);
+  s->at = orb_arena_zalloc(a, sizeof(int64_t) * (size_t)(ncols ? ncols : 1));
   return &s->op;
+}
+
+void oql_parquet_scan_prune(oql_op *op, orb_arena *a, const pq_pred *preds, int npreds) {
+  pq_scan_op *s = (pq_scan_op *)op;
+  s->preds = npreds ? orb_arena_memdup(a, preds, sizeof(pq_pred) * (size_t)npreds) : NULL;
+  s->npreds = npreds;
 }

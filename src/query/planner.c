@@ -11,6 +11,7 @@
 **  - COUNT(*) alone over a bare table asks the table for its count first;
 **  - a projection that only passes the input through is left out. */
 #include "query/bound.h"
+#include "formats/parquet/parquet.h"
 
 #include <string.h>
 
@@ -200,6 +201,95 @@ static orb_status plan_join(planner *p, oql_from *f, conj_list *pushable, planne
   return ORB_OK;
 }
 
+/* Whether every value of type from keeps its value (and so its order) cast
+** to type to: wider integers, unconstrained NUMERIC, a decimal with room
+** for every digit.  A comparison on such a cast is one on the column. */
+static bool exact_cast(orb_type from, orb_type to) {
+  static const int width[ORB_T__COUNT] = {[ORB_T_INT16] = 2, [ORB_T_INT32] = 4, [ORB_T_INT64] = 8};
+  if (orb_type_is_integer((orb_type_id)from.id))
+    return (orb_type_is_integer((orb_type_id)to.id) && width[to.id] >= width[from.id]) ||
+           (to.id == ORB_T_DECIMAL && to.precision == 0);
+  if (from.id == ORB_T_DECIMAL && to.id == ORB_T_DECIMAL)
+    return to.precision == 0 || (to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale);
+  return false;
+}
+
+/* The file column (0-based) x is, when x is a bare column of read_parquet
+** item f (or an exact cast of one); -1 otherwise. */
+static int parquet_col(const oql_from *f, const orb_expr *x) {
+  if (x->kind == ORB_E_CAST && x->nargs == 1 && x->args[0]->kind == ORB_E_COLUMN) {
+    int c = parquet_col(f, x->args[0]);
+    return c >= 0 && exact_cast(f->types[c], x->type) ? c : -1;
+  }
+  if (x->kind != ORB_E_COLUMN || x->slot < f->first_gid || x->slot >= f->first_gid + f->ncols) return -1;
+  return x->slot - f->first_gid;
+}
+
+static bool is_const(const orb_expr *x) { return x->kind == ORB_E_CONST && !x->value.isnull; }
+
+/* One WHERE conjunct as a pruning constraint on a read_parquet column:
+** col op const (either way round), col IN (consts), col IS [NOT] NULL.
+** Anything else gives false and simply prunes nothing. */
+static bool parquet_pred(orb_arena *a, const oql_from *f, const orb_expr *x, pq_pred *out) {
+  memset(out, 0, sizeof *out);
+  if (x->kind == ORB_E_IS_NULL && x->nargs == 1 && (out->col = parquet_col(f, x->args[0])) >= 0) {
+    out->kind = x->flags & ORB_EF_NEGATE ? PQ_PRED_NOT_NULL : PQ_PRED_IS_NULL;
+    return true;
+  }
+  if (x->kind == ORB_E_IN && !(x->flags & ORB_EF_NEGATE) && x->nargs >= 2 &&
+      (out->col = parquet_col(f, x->args[0])) >= 0) {
+    orb_value *v = orb_arena_alloc(a, sizeof(orb_value) * (size_t)(x->nargs - 1));
+    for (int i = 1; i < x->nargs; i++) {
+      if (x->args[i]->kind != ORB_E_CONST) return false;
+      v[i - 1] = x->args[i]->value;   /* NULL elements match nothing: pq_prune skips them */
+    }
+    out->kind = PQ_PRED_IN;
+    out->in = v;
+    out->nin = x->nargs - 1;
+    return true;
+  }
+  if (x->kind != ORB_E_CMP || x->nargs != 2 || x->op == ORB_CMP_NE) return false;
+  int op = x->op;
+  const orb_expr *c = x->args[1];
+  if ((out->col = parquet_col(f, x->args[0])) < 0 || !is_const(c)) {
+    if ((out->col = parquet_col(f, x->args[1])) < 0 || !is_const(x->args[0])) return false;
+    c = x->args[0];   /* const op col: turn it round */
+    op = op == ORB_CMP_LT ? ORB_CMP_GT : op == ORB_CMP_LE ? ORB_CMP_GE : op == ORB_CMP_GT ? ORB_CMP_LT
+       : op == ORB_CMP_GE ? ORB_CMP_LE : op;
+  }
+  if (op == ORB_CMP_EQ) {
+    out->kind = PQ_PRED_IN;
+    out->in = orb_arena_memdup(a, &c->value, sizeof(orb_value));
+    out->nin = 1;
+    return true;
+  }
+  out->kind = PQ_PRED_RANGE;
+  if (op == ORB_CMP_GT || op == ORB_CMP_GE) {
+    out->has_lo = true;
+    out->lo_incl = op == ORB_CMP_GE;
+    out->lo = c->value;
+  } else {
+    out->has_hi = true;
+    out->hi_incl = op == ORB_CMP_LE;
+    out->hi = c->value;
+  }
+  return true;
+}
+
+/* Pruning constraints for read_parquet item f from the conjuncts that
+** reference it alone.  They stay in the list, untaken: the filter above the
+** scan still decides each row, pruning only skips what cannot match. */
+static void plan_parquet_pruning(planner *p, const oql_from *f, const conj_list *pushable, oql_op *scan) {
+  pq_pred *preds = orb_arena_alloc(p->a, sizeof(pq_pred) * (size_t)(pushable->n + 1));
+  int n = 0;
+  for (int i = 0; i < pushable->n; i++) {
+    const conj *c = &pushable->v[i];
+    if (c->taken || !refs_within(c->e, f->first_gid, f->first_gid + f->ncols)) continue;
+    if (parquet_pred(p->a, f, c->e, &preds[n])) n++;
+  }
+  if (n) oql_parquet_scan_prune(scan, p->a, preds, n);
+}
+
 static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planned *out) {
   switch (f->kind) {
   case OQL_FROM_TABLE:
@@ -226,6 +316,7 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
   case OQL_FROM_PARQUET:
     out->op = oql_parquet_scan_new(p->a, f->paths, f->npaths, f->ncols, f->types);
     out->op->names = f->names;
+    plan_parquet_pruning(p, f, pushable, out->op);
     out->n = f->ncols;
     out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
     for (int i = 0; i < f->ncols; i++) out->layout[i] = f->first_gid + i;

@@ -23,3 +23,5 @@ add_test(NAME parquet_copy COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_cop
 add_executable(pq_nested_dump ${CMAKE_SOURCE_DIR}/tests/formats/pq_nested_dump.c)
 target_link_libraries(pq_nested_dump PRIVATE orbit_static m)
 add_test(NAME parquet_nested COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_nested_test.sh $<TARGET_FILE:pq_nested_dump>)
+# WHERE on read_parquet prunes groups and pages; answers equal DuckDB's (tests/formats/parquet_prune_sql_test.sh).
+add_test(NAME parquet_prune_sql COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_prune_sql_test.sh $<TARGET_FILE:orbit_shell>)

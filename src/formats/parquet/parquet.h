@@ -85,6 +85,14 @@ typedef struct pq_stats {
   int64_t null_count, distinct_count;
 } pq_stats;
 
+/* PageEncodingStats: how many pages of a type (0 data, 2 dictionary, 3 data
+** v2) use an encoding.  Tells whether every data page of a chunk is
+** dictionary-encoded, which dictionary pruning needs. */
+typedef struct pq_encoding_stats {
+  int page_type, encoding;
+  int32_t count;
+} pq_encoding_stats;
+
 typedef struct pq_chunk {
   const char *file_path;         /* NULL: this file */
   int64_t file_offset;
@@ -105,6 +113,8 @@ typedef struct pq_chunk {
   int64_t offset_index_offset, column_index_offset;
   int32_t offset_index_length, column_index_length;
   bool encrypted;                /* crypto_metadata or encrypted_column_metadata present */
+  pq_encoding_stats *encoding_stats;
+  int nencoding_stats;           /* 0 when absent */
 } pq_chunk;
 
 typedef struct pq_row_group {
@@ -337,7 +347,11 @@ typedef struct pq_offset_index {
 enum { PQ_BOUNDARY_UNORDERED = 0, PQ_BOUNDARY_ASCENDING = 1, PQ_BOUNDARY_DESCENDING = 2 };
 
 /* ColumnIndex: per data page, whether it is all nulls, its min and max
-** (PLAIN bytes as in statistics; empty for null pages) and null count. */
+** (PLAIN bytes as in statistics; empty for null pages) and null count.
+** Counts are kept as written, negative ones too: parquet-mr 1.13 wrote -1
+** counts beside null_pages all true for pages full of values
+** (datapage_v1-*-checksum.parquet), so a negative count marks an index
+** not to trust. */
 typedef struct pq_column_index {
   int npages;
   bool *null_pages;
@@ -346,6 +360,53 @@ typedef struct pq_column_index {
   bool has_null_counts;
   int64_t *null_counts;
 } pq_column_index;
+
+/* Where a file's bytes come from: the file at `name`, or, when image is not
+** NULL, a whole file image of len bytes in memory (tests, fuzzing).  name
+** is used in errors either way. */
+typedef struct pq_source {
+  const char *name;
+  const void *image;
+  size_t len;
+} pq_source;
+
+/* Read and decode chunk (rg, col)'s OffsetIndex / ColumnIndex (pq_index.c).
+** Everything is allocated in arena a.  The index bytes must lie inside the
+** file, decode completely and be consistent (first row 0 and ascending,
+** pages inside the file, as many min/max/null entries as pages, a known
+** boundary order); limit caps the bytes read and allocated (0: default).
+** A chunk without the index is ORB_ERR_MISUSE: check has_offset_index /
+** has_column_index first. */
+orb_status pq_read_offset_index(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                                orb_arena *a, pq_offset_index *out, orb_err *e);
+orb_status pq_read_column_index(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                                orb_arena *a, pq_column_index *out, orb_err *e);
+
+/* Walk chunk (rg, col)'s dictionary page (the pages before the offset
+** index's first) and the data pages i of its offset index oi with want[i]
+** (pq_page.c): headers, CRC32 and decompression as pq_chunk_walk, each
+** page read alone at its offset and checked to lie inside the chunk. */
+orb_status pq_chunk_walk_pages(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                               const pq_offset_index *oi, const bool *want, pq_page_fn fn, void *arg, orb_err *e);
+/* A flat column chunk's values in the wanted pages only (pq_values.c):
+** out->n is the rows of those pages, in order.  ORB_ERR_UNSUPPORTED when
+** the chunk uses DELTA_BYTE_ARRAY, whose values continue across pages. */
+orb_status pq_read_flat_pages(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                              const pq_offset_index *oi, const bool *want, pq_column *out, orb_err *e);
+
+/* A chunk's bloom filter: the bitset, after its BloomFilterHeader. */
+typedef struct pq_bloom_filter {
+  const uint8_t *bitset;
+  size_t nbytes;                 /* a multiple of PQ_BLOOM_BLOCK */
+} pq_bloom_filter;
+
+/* Read chunk (rg, col)'s bloom filter at bloom_filter_offset, with or
+** without bloom_filter_length (pq_index.c).  Only the algorithm the
+** specification defines is accepted (BLOCK, XXHASH, UNCOMPRESSED); anything
+** else is ORB_ERR_UNSUPPORTED naming it, a malformed header or a bitset
+** past the file ORB_ERR_CORRUPT. */
+orb_status pq_read_bloom_filter(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                                orb_arena *a, pq_bloom_filter *out, orb_err *e);
 
 /* --- split-block bloom filters (BloomFilter.md; pq_bloom.c) -------------------------- */
 
@@ -470,6 +531,74 @@ orb_status pq_compress(pq_compressor *z, const void *src, size_t n, orb_buf *out
 ** pq_sql_type; TEXT for a struct, list or map, whose value is its JSON
 ** (pq_nested_json), the engine's representation until it has nested types. */
 orb_status pq_field_sql_type(const pq_shape *f, orb_type *out, orb_err *e);
+
+/* --- pruning (pq_prune.c) ------------------------------------------------------------ */
+
+/* One conjunct of a predicate on a leaf column, in SQL values of the
+** column's pq_sql_type (integers of any width, decimals of any scale and
+** TEXT/BYTEA/UUID bytes are accepted for the matching columns; a constant
+** that cannot be converted exactly is handled by rounding the bound
+** inward-safe, and one whose type does not fit is ignored, which is always
+** sound).  A file's conjuncts are ANDed. */
+typedef enum pq_pred_kind {
+  PQ_PRED_RANGE,                 /* lo <(=) col <(=) hi; either side may be open */
+  PQ_PRED_IN,                    /* col IN (values); equality is a set of one */
+  PQ_PRED_IS_NULL,
+  PQ_PRED_NOT_NULL
+} pq_pred_kind;
+
+typedef struct pq_pred {
+  int col;                       /* leaf index (row group column) */
+  pq_pred_kind kind;
+  bool has_lo, has_hi, lo_incl, hi_incl;
+  orb_value lo, hi;              /* RANGE */
+  const orb_value *in;           /* IN: non-NULL values */
+  int nin;
+} pq_pred;
+
+/* Which mechanisms pq_prune may use (all by default). */
+enum { PQ_PRUNE_STATS = 1, PQ_PRUNE_PAGES = 2, PQ_PRUNE_BLOOM = 4, PQ_PRUNE_DICT = 8, PQ_PRUNE_ALL = 15 };
+
+/* What was skipped, by mechanism, for EXPLAIN ANALYZE. */
+typedef struct pq_prune_counts {
+  int64_t groups, groups_kept;
+  int64_t groups_by_stats, groups_by_bloom, groups_by_dict, groups_by_pages;
+  int64_t pages, pages_skipped;  /* data pages of kept groups whose chunks have a page index */
+  int64_t rows, rows_skipped;
+} pq_prune_counts;
+
+/* Rows [first, first + count) of a row group. */
+typedef struct pq_row_range {
+  int64_t first, count;
+} pq_row_range;
+
+/* A row group's verdict: keep false means no row can match; else ranges
+** (sorted, disjoint) hold every row that can match (the whole group when
+** no page index narrows it). */
+typedef struct pq_group_plan {
+  bool keep;
+  pq_row_range *ranges;
+  int nranges;
+} pq_group_plan;
+
+typedef struct pq_prune_result {
+  orb_arena arena;               /* ranges live here */
+  pq_group_plan *groups;         /* one per row group */
+  int ngroups;
+  pq_prune_counts counts;
+} pq_prune_result;
+
+/* Decide, for every row group of the file, whether and which of its rows
+** can satisfy all preds, from row-group statistics, the page index, bloom
+** filters (IN and equality) and dictionary pages, as `flags` allow.  Sound:
+** a row that matches is never in a skipped group or page.  Statistics are
+** used only where their order is known (column_orders, or the deprecated
+** min/max for signed-order types; never INT96).  Reading an index, filter
+** or dictionary that turns out malformed is an error naming the file.
+** Free out with pq_prune_free. */
+orb_status pq_prune(const pq_source *src, const pq_file_meta *m, const pq_pred *preds, int npreds, unsigned flags,
+                    size_t limit, pq_prune_result *out, orb_err *e);
+void pq_prune_free(pq_prune_result *r);
 
 /* Names as the specification writes them ("INT32", "SNAPPY", "UTF8"); "?" if unknown. */
 const char *pq_type_name(int type);

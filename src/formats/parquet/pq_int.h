@@ -83,5 +83,10 @@ void pq_wcol_reset(pq_wcol *c);
 /* The chunk's statistics as the footer holds them (bounds' PLAIN bytes
 ** allocated in a). */
 void pq_wcol_stats(const pq_wcol *c, orb_arena *a, pq_stats *st, bool *has);
+/* Read n bytes at file offset off of src into buf (pq_index.c).  The range
+** must lie inside the file, except that with short_ok a range running past
+** its end reads what is there (*got says how much). */
+orb_status pq_src_read(const pq_source *src, int64_t off, size_t n, bool short_ok, uint8_t *buf, size_t *got,
+                       orb_err *e);
 
 #endif

@@ -176,6 +176,18 @@ static void statistics(decoder *d, pq_stats *st) {
   }
 }
 
+static void encoding_stats(decoder *d, pq_encoding_stats *es) {
+  tc_struct_begin(&d->r);
+  int16_t id = 0;
+  int t;
+  while (tc_field(&d->r, &id, &t)) {
+    if (id == 1 && is(d, t, TC_I32)) es->page_type = tc_i32(&d->r);
+    else if (id == 2 && is(d, t, TC_I32)) es->encoding = tc_i32(&d->r);
+    else if (id == 3 && is(d, t, TC_I32)) es->count = tc_i32(&d->r);
+    else tc_skip(&d->r, t);
+  }
+}
+
 static void column_meta(decoder *d, pq_chunk *c) {
   c->has_meta = true;
   tc_struct_begin(&d->r);
@@ -221,6 +233,14 @@ static void column_meta(decoder *d, pq_chunk *c) {
       if (is(d, t, TC_STRUCT)) {
         statistics(d, &c->stats);
         c->has_stats = true;
+      }
+      break;
+    case 13:
+      if (is(d, t, TC_LIST)) {
+        int64_t n = list_of(d, TC_STRUCT);
+        c->encoding_stats = take(d, sizeof(pq_encoding_stats), n);
+        for (int64_t i = 0; i < n && c->encoding_stats && !d->r.failed; i++) encoding_stats(d, &c->encoding_stats[i]);
+        c->nencoding_stats = c->encoding_stats ? (int)n : 0;
       }
       break;
     case 14:

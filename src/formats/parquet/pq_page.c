@@ -89,6 +89,43 @@ static orb_status chunk_of(const char *path, const pq_file_meta *m, int rg, int 
   return ORB_OK;
 }
 
+/* The page at buf + *pos (of n bytes, file offset start + *pos): header,
+** bounds, CRC32, decompression into *page (grown as needed), then fn.
+** Moves *pos past the page and fills *h. */
+static orb_status one_page(const char *path, int codec, const uint8_t *buf, size_t n, size_t *pos, int64_t start,
+                           size_t limit, uint8_t **page, pq_page_header *h, pq_page_fn fn, void *arg, orb_err *e) {
+  char what[240];
+  orb_status st = pq_page_header_decode(buf + *pos, n - *pos, path, h, e);
+  if (st != ORB_OK) return st;
+  *pos += h->header_len;
+  if ((size_t)h->compressed_size > n - *pos) {
+    snprintf(what, sizeof what, "page at offset %lld runs past its column chunk", (long long)(start + (int64_t)*pos));
+    return pq_corrupt(e, path, what);
+  }
+  if ((size_t)h->uncompressed_size > limit) {
+    snprintf(what, sizeof what, "page of %d bytes uncompressed is over the memory limit", h->uncompressed_size);
+    return pq_corrupt(e, path, what);
+  }
+  const uint8_t *data = buf + *pos;
+  if (h->has_crc && orb_crc32(0, data, (size_t)h->compressed_size) != h->crc) {
+    snprintf(what, sizeof what, "page at offset %lld fails its CRC32 check", (long long)(start + (int64_t)*pos));
+    return pq_corrupt(e, path, what);
+  }
+  /* v2: the levels come first and are never compressed */
+  size_t levels = h->type == 3 ? (size_t)h->def_len + (size_t)h->rep_len : 0;
+  if (levels > (size_t)h->compressed_size || levels > (size_t)h->uncompressed_size)
+    return pq_corrupt(e, path, "data page v2 whose level lengths exceed the page");
+  *page = orb_realloc(*page, (size_t)h->uncompressed_size + 1);
+  memcpy(*page, data, levels);
+  if (h->type == 3 && !h->v2_compressed) codec = PQ_UNCOMPRESSED;
+  if (h->type != 1)
+    st = pq_decompress(codec, data + levels, (size_t)h->compressed_size - levels, *page + levels,
+                       (size_t)h->uncompressed_size - levels, path, e);
+  if (st == ORB_OK && fn) st = fn(arg, h, *page, (size_t)h->uncompressed_size, e);
+  *pos += (size_t)h->compressed_size;
+  return st;
+}
+
 /* The pages of chunk c, whose n bytes (from file offset start) are in buf. */
 static orb_status walk(const char *path, const pq_chunk *c, int rg, int col, const uint8_t *buf, size_t n, int64_t start,
                        size_t limit, pq_page_fn fn, void *arg, orb_err *e) {
@@ -99,39 +136,8 @@ static orb_status walk(const char *path, const pq_chunk *c, int rg, int col, con
   size_t pos = 0;
   while (pos < n && st == ORB_OK && values < c->num_values) {
     pq_page_header h;
-    if ((st = pq_page_header_decode(buf + pos, n - pos, path, &h, e)) != ORB_OK) break;
-    pos += h.header_len;
-    if ((size_t)h.compressed_size > n - pos) {
-      snprintf(what, sizeof what, "page at offset %lld runs past its column chunk", (long long)(start + (int64_t)pos));
-      st = pq_corrupt(e, path, what);
-      break;
-    }
-    if ((size_t)h.uncompressed_size > limit) {
-      snprintf(what, sizeof what, "page of %d bytes uncompressed is over the memory limit", h.uncompressed_size);
-      st = pq_corrupt(e, path, what);
-      break;
-    }
-    const uint8_t *data = buf + pos;
-    if (h.has_crc && orb_crc32(0, data, (size_t)h.compressed_size) != h.crc) {
-      snprintf(what, sizeof what, "page at offset %lld fails its CRC32 check", (long long)(start + (int64_t)pos));
-      st = pq_corrupt(e, path, what);
-      break;
-    }
-    /* v2: the levels come first and are never compressed */
-    size_t levels = h.type == 3 ? (size_t)h.def_len + (size_t)h.rep_len : 0;
-    if (levels > (size_t)h.compressed_size || levels > (size_t)h.uncompressed_size) {
-      st = pq_corrupt(e, path, "data page v2 whose level lengths exceed the page");
-      break;
-    }
-    page = orb_realloc(page, (size_t)h.uncompressed_size + 1);
-    memcpy(page, data, levels);
-    int codec = h.type == 3 && !h.v2_compressed ? PQ_UNCOMPRESSED : c->codec;
-    if (h.type != 1)
-      st = pq_decompress(codec, data + levels, (size_t)h.compressed_size - levels, page + levels,
-                         (size_t)h.uncompressed_size - levels, path, e);
-    if (st == ORB_OK && fn) st = fn(arg, &h, page, (size_t)h.uncompressed_size, e);
+    st = one_page(path, c->codec, buf, n, &pos, start, limit, &page, &h, fn, arg, e);
     if (h.type == 0 || h.type == 3) values += h.num_values;
-    pos += (size_t)h.compressed_size;
   }
   if (st == ORB_OK && values != c->num_values) {
     snprintf(what, sizeof what, "column chunk %d of row group %d holds %lld values in its pages, its metadata says %lld",
@@ -171,4 +177,48 @@ orb_status pq_chunk_walk_image(const void *file, size_t len, const char *name, c
   if (start < 0 || (uint64_t)start > len || (uint64_t)c->total_compressed_size > len - (size_t)start)
     return pq_corrupt(e, name, "column chunk lies outside the file");
   return walk(name, c, rg, col, (const uint8_t *)file + start, (size_t)c->total_compressed_size, start, limit, fn, arg, e);
+}
+
+orb_status pq_chunk_walk_pages(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                               const pq_offset_index *oi, const bool *want, pq_page_fn fn, void *arg, orb_err *e) {
+  if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
+  const pq_chunk *c;
+  int64_t start;
+  orb_status st = chunk_of(src->name, m, rg, col, limit, &c, &start, e);
+  if (st != ORB_OK) return st;
+  int64_t end = start + c->total_compressed_size;
+  uint8_t *buf = NULL, *page = NULL;
+  size_t got;
+  /* the dictionary (and any index page) before the first data page */
+  if (oi->npages > 0 && oi->pages[0].offset > start) {
+    if (oi->pages[0].offset > end) st = pq_corrupt(e, src->name, "the offset index's first page lies outside its column chunk");
+    size_t n = (size_t)(oi->pages[0].offset - start), pos = 0;
+    if (st == ORB_OK) {
+      buf = orb_malloc(n);
+      st = pq_src_read(src, start, n, false, buf, &got, e);
+    }
+    while (st == ORB_OK && pos < n) {
+      pq_page_header h;
+      st = one_page(src->name, c->codec, buf, n, &pos, start, limit, &page, &h, fn, arg, e);
+      if (st == ORB_OK && (h.type == 0 || h.type == 3))
+        st = pq_corrupt(e, src->name, "a data page before the offset index's first page");
+    }
+  }
+  for (int i = 0; i < oi->npages && st == ORB_OK; i++) {
+    if (!want[i]) continue;
+    const pq_page_location *p = &oi->pages[i];
+    if (p->offset < start || p->compressed_page_size <= 0 || p->offset + p->compressed_page_size > end) {
+      st = pq_corrupt(e, src->name, "an offset index page lies outside its column chunk");
+      break;
+    }
+    size_t n = (size_t)p->compressed_page_size, pos = 0;
+    buf = orb_realloc(buf, n);
+    if ((st = pq_src_read(src, p->offset, n, false, buf, &got, e)) != ORB_OK) break;
+    pq_page_header h;
+    st = one_page(src->name, c->codec, buf, n, &pos, p->offset, limit, &page, &h, fn, arg, e);
+    if (st == ORB_OK && h.type != 0 && h.type != 3) st = pq_corrupt(e, src->name, "an offset index entry that is not a data page");
+  }
+  orb_free(buf);
+  orb_free(page);
+  return st;
 }

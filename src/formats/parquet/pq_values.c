@@ -274,10 +274,11 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
 }
 
 /* Leaf column col of row group rg, with levels max_def and max_rep; from
-** the file at path, or from a file image when image is not NULL. */
+** the file at path, or from a file image when image is not NULL; every
+** page, or (oi not NULL, flat columns only) the pages of oi that want says. */
 static orb_status read_leaf(const char *path, const void *image, size_t image_len, const pq_file_meta *m,
                             const pq_schema_elem *s, int rg, int col, int max_def, int max_rep, size_t limit,
-                            pq_column *out, orb_err *e) {
+                            const pq_offset_index *oi, const bool *want, pq_column *out, orb_err *e) {
   const pq_chunk *ch = &m->row_groups[rg].columns[col];
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
   out->type = s->type;
@@ -291,14 +292,34 @@ static orb_status read_leaf(const char *path, const void *image, size_t image_le
   if (ch->num_values < 0 || (uint64_t)ch->num_values > limit / per)
     return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "parquet: \"%s\": column %d is over the memory limit", path, col);
   out->cap = ch->num_values;
+  if (oi) {   /* only the wanted pages' rows (a value per row: flat) */
+    for (int i = 0; i < ch->nencodings; i++)
+      if (ch->encodings[i] == 7)
+        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                            "parquet: \"%s\": DELTA_BYTE_ARRAY pages are read whole chunks at a time", path);
+    int64_t rows = m->row_groups[rg].num_rows;
+    out->cap = 0;
+    for (int i = 0; i < oi->npages; i++) {
+      int64_t end = i + 1 < oi->npages ? oi->pages[i + 1].first_row_index : rows;
+      if (want[i] && end > oi->pages[i].first_row_index) out->cap += end - oi->pages[i].first_row_index;
+    }
+    if (out->cap > ch->num_values) return pq_corrupt(e, path, "the offset index counts more rows than the chunk's values");
+  }
   size_t cap = (size_t)(out->cap ? out->cap : 1);
   out->nulls = orb_arena_zalloc(&out->arena, cap);
   out->values = orb_arena_zalloc(&out->arena, pq_value_size(s->type) * cap);
   if (max_def) out->def = orb_arena_zalloc(&out->arena, sizeof(uint16_t) * cap);
   if (max_rep) out->rep = orb_arena_zalloc(&out->arena, sizeof(uint16_t) * cap);
   reader r = {path, out, max_def, max_rep, NULL, 0, NULL, 0, {NULL, 0}};
-  orb_status st = image ? pq_chunk_walk_image(image, image_len, path, m, rg, col, limit, on_page, &r, e)
-                        : pq_chunk_walk(path, m, rg, col, limit, on_page, &r, e);
+  orb_status st;
+  if (oi) {
+    pq_source src = {path, image, image_len};
+    st = pq_chunk_walk_pages(&src, m, rg, col, limit, oi, want, on_page, &r, e);
+    if (st == ORB_OK && out->n != out->cap) st = pq_corrupt(e, path, "the wanted pages hold other row counts than the offset index says");
+  } else {
+    st = image ? pq_chunk_walk_image(image, image_len, path, m, rg, col, limit, on_page, &r, e)
+               : pq_chunk_walk(path, m, rg, col, limit, on_page, &r, e);
+  }
   orb_free(r.idx);
   return st;
 }
@@ -312,7 +333,7 @@ static orb_status no_chunk(const char *path, const pq_file_meta *m, int rg, int 
 }
 
 static orb_status read_flat(const char *path, const void *image, size_t image_len, const pq_file_meta *m, int rg, int col,
-                            size_t limit, pq_column *out, orb_err *e) {
+                            size_t limit, const pq_offset_index *oi, const bool *want, pq_column *out, orb_err *e) {
   orb_status st = no_chunk(path, m, rg, col, out, e);
   if (st != ORB_OK) return st;
   /* a flat schema: the root, then one leaf per column */
@@ -321,7 +342,7 @@ static orb_status read_flat(const char *path, const void *image, size_t image_le
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
                         "parquet: \"%s\": column %d is nested (pq_read_leaf_column reads it)", path, col);
   return read_leaf(path, image, image_len, m, &m->schema[col + 1], rg, col,
-                   m->schema[col + 1].repetition == PQ_OPTIONAL ? 1 : 0, 0, limit, out, e);
+                   m->schema[col + 1].repetition == PQ_OPTIONAL ? 1 : 0, 0, limit, oi, want, out, e);
 }
 
 static orb_status read_any(const char *path, const void *image, size_t image_len, const pq_file_meta *m, int rg, int col,
@@ -329,18 +350,24 @@ static orb_status read_any(const char *path, const void *image, size_t image_len
   orb_status st = no_chunk(path, m, rg, col, out, e);
   int elem, max_def, max_rep;
   if (st == ORB_OK) st = pq_leaf_levels(m, path, col, &elem, &max_def, &max_rep, e);
-  if (st == ORB_OK) st = read_leaf(path, image, image_len, m, &m->schema[elem], rg, col, max_def, max_rep, limit, out, e);
+  if (st == ORB_OK)
+    st = read_leaf(path, image, image_len, m, &m->schema[elem], rg, col, max_def, max_rep, limit, NULL, NULL, out, e);
   return st;
+}
+
+orb_status pq_read_flat_pages(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                              const pq_offset_index *oi, const bool *want, pq_column *out, orb_err *e) {
+  return read_flat(src->name, src->image, src->len, m, rg, col, limit, oi, want, out, e);
 }
 
 orb_status pq_read_flat_column(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_column *out,
                                orb_err *e) {
-  return read_flat(path, NULL, 0, m, rg, col, limit, out, e);
+  return read_flat(path, NULL, 0, m, rg, col, limit, NULL, NULL, out, e);
 }
 
 orb_status pq_read_flat_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
                                      int col, size_t limit, pq_column *out, orb_err *e) {
-  return read_flat(name, file, len, m, rg, col, limit, out, e);
+  return read_flat(name, file, len, m, rg, col, limit, NULL, NULL, out, e);
 }
 
 orb_status pq_read_leaf_column(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_column *out,
