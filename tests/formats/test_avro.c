@@ -293,6 +293,9 @@ static void test_bad_schemas(void **state) {
              "default value does not match");
   bad_schema("{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"x\",\"type\":\"int\",\"field-id\":\"1\"}]}",
              "\"field-id\" must be a 32-bit integer");
+  bad_schema("{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"x\",\"type\":\"int\",\"field-id\":1},"
+             "{\"name\":\"y\",\"type\":\"int\",\"field-id\":1}]}",
+             "field-id 1 appears twice");
   bad_schema("[{\"type\":\"fixed\",\"name\":\"f\",\"size\":1},{\"type\":\"fixed\",\"name\":\"f\",\"size\":2}]",
              "defined twice");
   bad_schema("{\"type\":\"record\",\"name\":\"int\",\"fields\":[]}", "primitive");

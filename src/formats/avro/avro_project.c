@@ -168,14 +168,21 @@ static orb_status project(const avro_schema *w, const avro_value *v, const avro_
     if (v->branch < 0 || v->branch >= w->nbranches) return orb_err_set(e, ORB_ERR_TYPE, "avro: union value without a branch");
     w = w->branches[v->branch];
   }
-  if (r->kind == AVRO_UNION) {   /* the first reader branch that matches */
-    for (int i = 0; i < r->nbranches; i++)
-      if (matches(w, r->branches[i])) {
-        orb_status st = project(w, v, r->branches[i], a, out, depth + 1, e);
-        out->branch = i;
-        return st;
-      }
-    return nofit(e, w, r);
+  if (r->kind == AVRO_UNION) {
+    /* the first reader branch of the same type (and name), else the first
+    ** it can be promoted to, as Java's resolver picks */
+    int best = -1;
+    for (int i = 0; i < r->nbranches && best < 0; i++) {
+      const avro_schema *b = r->branches[i];
+      bool named = b->kind == AVRO_RECORD || b->kind == AVRO_ENUM || b->kind == AVRO_FIXED;
+      if (b->kind == w->kind && matches(w, b) && (!named || strcmp(b->name, w->name) == 0)) best = i;
+    }
+    for (int i = 0; i < r->nbranches && best < 0; i++)
+      if (matches(w, r->branches[i])) best = i;
+    if (best < 0) return nofit(e, w, r);
+    orb_status st = project(w, v, r->branches[best], a, out, depth + 1, e);
+    out->branch = best;
+    return st;
   }
   if (!matches(w, r)) return nofit(e, w, r);
   *out = *v;

@@ -235,6 +235,10 @@ static avro_schema *parse_record(sctx *c, json_t *j, avro_schema *s, const char 
       orb_err_prefix(c->e, "field \"%s\"", fd->name);
       return NULL;
     }
+    /* ids find fields (avro_field_by_id): two alike in a record would be ambiguous */
+    for (size_t k = 0; k < i && fd->has_field_id; k++)
+      if (s->fields[k].has_field_id && s->fields[k].field_id == fd->field_id)
+        return bad(c, "field-id %s appears twice", orb_arena_sprintf(c->a, "%d", (int)fd->field_id));
     keep_attrs(c, f, field_skip, &fd->attrs, &fd->nattrs);
     json_t *def = json_object_get(f, "default");
     if (def) {

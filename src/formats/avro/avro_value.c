@@ -433,7 +433,7 @@ static void to_json(const avro_schema *s, const avro_value *v, orb_buf *b, int d
     double d = v->kind == AVRO_FLOAT ? (double)v->u.f : v->u.d;
     if (isnan(d)) orb_buf_puts(b, "\"NaN\"");
     else if (isinf(d)) orb_buf_puts(b, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-    else orb_buf_printf(b, v->kind == AVRO_FLOAT ? "%.9g" : "%.17g", d);
+    else orb_buf_printf(b, "%.17g", d);   /* a float's exact value, as a double */
     return;
   }
   case AVRO_STRING: json_text(b, v->u.s.data, v->u.s.len, false); return;
