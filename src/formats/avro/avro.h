@@ -184,6 +184,15 @@ const avro_value *avro_record_get(const avro_schema *record, const avro_value *v
 orb_status avro_project(const avro_schema *w, const avro_value *v, const avro_schema *r, orb_arena *a,
                         avro_value *out, orb_err *e);
 
+/* Start a record of schema `record` for a writer: every field set to its
+** default, or to null when its type is a union with null; a required field
+** without a default is left unset (encoding it fails, naming the field)
+** until avro_record_set gives it a value.  Allocates from a. */
+orb_status avro_record_init(const avro_schema *record, orb_arena *a, avro_value *out, orb_err *e);
+/* Set the field with that field-id (a union's branch is picked when v's is
+** -1); false when the record has no such field. */
+bool avro_record_set(const avro_schema *record, avro_value *rec, int32_t field_id, avro_value v);
+
 /* Value constructors (for writers). */
 static inline avro_value avro_null(void) { avro_value v = {.kind = AVRO_NULL, .branch = -1}; return v; }
 static inline avro_value avro_bool(bool b) { avro_value v = {.kind = AVRO_BOOLEAN, .branch = -1, .u.b = b}; return v; }

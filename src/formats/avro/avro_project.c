@@ -13,7 +13,7 @@
 #include <string.h>
 
 static orb_status nofit(orb_err *e, const avro_schema *w, const avro_schema *r) {
-  return orb_err_set(e, ORB_ERR_TYPE, "avro: written type %s cannot be read as %s",
+  return orb_err_set(e, ORB_ERR_TYPE, "written type %s cannot be read as %s",
                      w->fullname ? w->fullname : avro_kind_name(w->kind),
                      r->fullname ? r->fullname : avro_kind_name(r->kind));
 }
@@ -39,7 +39,7 @@ static orb_status from_json(const avro_schema *s, json_t *j, orb_arena *a, avro_
   memset(out, 0, sizeof *out);
   out->kind = s->kind;
   out->branch = -1;
-  if (depth > AVRO_MAX_DEPTH) return orb_err_set(e, ORB_ERR_LIMIT, "avro: default value nested too deeply");
+  if (depth > AVRO_MAX_DEPTH) return orb_err_set(e, ORB_ERR_LIMIT, "default value nested too deeply");
   switch (s->kind) {
   case AVRO_NULL:
     if (json_is_null(j)) return ORB_OK;
@@ -93,7 +93,7 @@ static orb_status from_json(const avro_schema *s, json_t *j, orb_arena *a, avro_
         else if ((p[i] & 0xe0) == 0xc0 && i + 1 < n && p[i] <= 0xc3) {
           d[k++] = (char)(((p[i] & 0x1f) << 6) | (p[i + 1] & 0x3f));
           i++;
-        } else return orb_err_set(e, ORB_ERR_TYPE, "avro: a bytes default has a character beyond \\u00ff");
+        } else return orb_err_set(e, ORB_ERR_TYPE, "a bytes default has a character beyond \\u00ff");
       }
       d[k] = '\0';
       if (s->kind == AVRO_FIXED && k != (size_t)s->size) break;
@@ -143,7 +143,7 @@ static orb_status from_json(const avro_schema *s, json_t *j, orb_arena *a, avro_
       json_t *v = json_object_get(j, s->fields[i].name), *dj = NULL;
       if (!v && s->fields[i].default_json) v = dj = json_loads(s->fields[i].default_json, JSON_DECODE_ANY, NULL);
       orb_status st = v ? from_json(s->fields[i].type, v, a, &out->u.c.v[i], depth + 1, e)
-                        : orb_err_set(e, ORB_ERR_TYPE, "avro: default record lacks field \"%s\"", s->fields[i].name);
+                        : orb_err_set(e, ORB_ERR_TYPE, "default record lacks field \"%s\"", s->fields[i].name);
       json_decref(dj);
       if (st != ORB_OK) return st;
     }
@@ -158,14 +158,14 @@ static orb_status from_json(const avro_schema *s, json_t *j, orb_arena *a, avro_
     }
     break;
   }
-  return orb_err_set(e, ORB_ERR_TYPE, "avro: default value does not fit type %s", avro_kind_name(s->kind));
+  return orb_err_set(e, ORB_ERR_TYPE, "default value does not fit type %s", avro_kind_name(s->kind));
 }
 
 static orb_status project(const avro_schema *w, const avro_value *v, const avro_schema *r, orb_arena *a,
                           avro_value *out, int depth, orb_err *e) {
-  if (depth > AVRO_MAX_DEPTH) return orb_err_set(e, ORB_ERR_LIMIT, "avro: values nested too deeply");
+  if (depth > AVRO_MAX_DEPTH) return orb_err_set(e, ORB_ERR_LIMIT, "values nested too deeply");
   if (w->kind == AVRO_UNION) {   /* resolve the branch written */
-    if (v->branch < 0 || v->branch >= w->nbranches) return orb_err_set(e, ORB_ERR_TYPE, "avro: union value without a branch");
+    if (v->branch < 0 || v->branch >= w->nbranches) return orb_err_set(e, ORB_ERR_TYPE, "union value without a branch");
     w = w->branches[v->branch];
   }
   if (r->kind == AVRO_UNION) {
@@ -211,11 +211,11 @@ static orb_status project(const avro_schema *w, const avro_value *v, const avro_
     const char *dj = avro_attr_get(r->attrs, r->nattrs, "default");
     if (dj) {
       json_t *j = json_loads(dj, JSON_DECODE_ANY, NULL);
-      orb_status st = j ? from_json(r, j, a, out, depth, e) : orb_err_set(e, ORB_ERR_TYPE, "avro: bad enum default");
+      orb_status st = j ? from_json(r, j, a, out, depth, e) : orb_err_set(e, ORB_ERR_TYPE, "bad enum default");
       json_decref(j);
       return st;
     }
-    return orb_err_set(e, ORB_ERR_TYPE, "avro: enum symbol \"%s\" is not in the reader's \"%s\"", sym, r->fullname);
+    return orb_err_set(e, ORB_ERR_TYPE, "enum symbol \"%s\" is not in the reader's \"%s\"", sym, r->fullname);
   }
   case AVRO_ARRAY:
   case AVRO_MAP: {
@@ -245,9 +245,9 @@ static orb_status project(const avro_schema *w, const avro_value *v, const avro_
         out->u.c.v[i].branch = avro_union_null_branch(rf->type);
         st = ORB_OK;
       } else if (rf->has_field_id)
-        st = orb_err_set(e, ORB_ERR_TYPE, "avro: the file has no field with id %d and \"%s\" has no default",
+        st = orb_err_set(e, ORB_ERR_TYPE, "the file has no field with id %d and \"%s\" has no default",
                          (int)rf->field_id, rf->name);
-      else st = orb_err_set(e, ORB_ERR_TYPE, "avro: the file has no field \"%s\" and it has no default", rf->name);
+      else st = orb_err_set(e, ORB_ERR_TYPE, "the file has no field \"%s\" and it has no default", rf->name);
       if (st != ORB_OK) {
         orb_err_prefix(e, "field \"%s\"", rf->name);
         return st;
@@ -260,5 +260,42 @@ static orb_status project(const avro_schema *w, const avro_value *v, const avro_
 
 orb_status avro_project(const avro_schema *w, const avro_value *v, const avro_schema *r, orb_arena *a,
                         avro_value *out, orb_err *e) {
-  return project(w, v, r, a, out, 0, e);
+  orb_status st = project(w, v, r, a, out, 0, e);
+  if (st != ORB_OK) orb_err_prefix(e, "avro");
+  return st;
+}
+
+orb_status avro_record_init(const avro_schema *r, orb_arena *a, avro_value *out, orb_err *e) {
+  if (r->kind != AVRO_RECORD) return orb_err_set(e, ORB_ERR_MISUSE, "avro: avro_record_init needs a record schema");
+  memset(out, 0, sizeof *out);
+  out->kind = AVRO_RECORD;
+  out->branch = -1;
+  out->u.c.v = orb_arena_zalloc(a, ((size_t)r->nfields + 1) * sizeof *out->u.c.v);
+  out->u.c.n = (size_t)r->nfields;
+  for (int i = 0; i < r->nfields; i++) {
+    const avro_field *f = &r->fields[i];
+    avro_value *v = &out->u.c.v[i];
+    *v = avro_null();
+    v->kind = AVRO_UNION;   /* unset: fits no schema, so encoding names the field */
+    if (f->default_json) {
+      json_t *j = json_loads(f->default_json, JSON_DECODE_ANY, NULL);
+      orb_status st = j ? from_json(f->type, j, a, v, 0, e) : orb_err_set(e, ORB_ERR_TYPE, "bad default");
+      json_decref(j);
+      if (st != ORB_OK) {
+        orb_err_prefix(e, "avro: field \"%s\"", f->name);
+        return st;
+      }
+    } else if (avro_union_null_branch(f->type) >= 0) {
+      v->kind = AVRO_NULL;
+      v->branch = avro_union_null_branch(f->type);
+    }
+  }
+  return ORB_OK;
+}
+
+bool avro_record_set(const avro_schema *r, avro_value *rec, int32_t field_id, avro_value v) {
+  int i = avro_field_by_id(r, field_id);
+  if (i < 0 || (size_t)i >= rec->u.c.n) return false;
+  rec->u.c.v[i] = v;
+  return true;
 }

@@ -269,7 +269,7 @@ orb_status avro_decode(const avro_schema *s, orb_rd *r, orb_arena *a, size_t lim
 static void put_long(orb_buf *b, int64_t v) { orb_buf_put_svarint(b, v); }
 
 static orb_status mismatch(orb_err *e, const avro_schema *s, const avro_value *v) {
-  return orb_err_set(e, ORB_ERR_TYPE, "avro: a %s value does not fit schema type %s", avro_kind_name(v->kind),
+  return orb_err_set(e, ORB_ERR_TYPE, "a %s value does not fit schema type %s", avro_kind_name(v->kind),
                      s->fullname ? s->fullname : avro_kind_name(s->kind));
 }
 
@@ -284,10 +284,11 @@ static int pick_branch(const avro_schema *u, const avro_value *v) {
 }
 
 static orb_status enc(const avro_schema *s, const avro_value *v, orb_buf *b, int depth, orb_err *e) {
-  if (depth > AVRO_MAX_DEPTH) return orb_err_set(e, ORB_ERR_LIMIT, "avro: values nested deeper than %d levels", AVRO_MAX_DEPTH);
+  if (depth > AVRO_MAX_DEPTH) return orb_err_set(e, ORB_ERR_LIMIT, "values nested deeper than %d levels", AVRO_MAX_DEPTH);
+  if (v->kind == AVRO_UNION) return orb_err_set(e, ORB_ERR_TYPE, "no value was given");
   if (s->kind == AVRO_UNION) {
     int br = pick_branch(s, v);
-    if (br < 0) return orb_err_set(e, ORB_ERR_TYPE, "avro: a %s value fits no branch of the union", avro_kind_name(v->kind));
+    if (br < 0) return orb_err_set(e, ORB_ERR_TYPE, "a %s value fits no branch of the union", avro_kind_name(v->kind));
     put_long(b, br);
     return enc(s->branches[br], v, b, depth + 1, e);
   }
@@ -319,18 +320,18 @@ static orb_status enc(const avro_schema *s, const avro_value *v, orb_buf *b, int
     return ORB_OK;
   case AVRO_FIXED:
     if (v->u.s.len != (size_t)s->size)
-      return orb_err_set(e, ORB_ERR_TYPE, "avro: a fixed value of %zu bytes for \"%s\" of size %d", v->u.s.len,
+      return orb_err_set(e, ORB_ERR_TYPE, "a fixed value of %zu bytes for \"%s\" of size %d", v->u.s.len,
                          s->fullname, (int)s->size);
     orb_buf_append(b, v->u.s.data, v->u.s.len);
     return ORB_OK;
   case AVRO_ENUM:
     if (v->u.i < 0 || v->u.i >= s->nsymbols)
-      return orb_err_set(e, ORB_ERR_TYPE, "avro: enum index %d outside \"%s\"", (int)v->u.i, s->fullname);
+      return orb_err_set(e, ORB_ERR_TYPE, "enum index %d outside \"%s\"", (int)v->u.i, s->fullname);
     put_long(b, v->u.i);
     return ORB_OK;
   case AVRO_RECORD:
     if (v->u.c.n != (size_t)s->nfields)
-      return orb_err_set(e, ORB_ERR_TYPE, "avro: a record of %zu fields for \"%s\" of %d", v->u.c.n, s->fullname,
+      return orb_err_set(e, ORB_ERR_TYPE, "a record of %zu fields for \"%s\" of %d", v->u.c.n, s->fullname,
                          s->nfields);
     for (int i = 0; i < s->nfields; i++) {
       orb_status st = enc(s->fields[i].type, &v->u.c.v[i], b, depth + 1, e);
@@ -364,7 +365,10 @@ static orb_status enc(const avro_schema *s, const avro_value *v, orb_buf *b, int
 orb_status avro_encode(const avro_schema *s, const avro_value *v, orb_buf *out, orb_err *e) {
   size_t mark = out->len;
   orb_status st = enc(s, v, out, 0, e);
-  if (st != ORB_OK) out->len = mark;   /* nothing half-written */
+  if (st != ORB_OK) {
+    out->len = mark;   /* nothing half-written */
+    orb_err_prefix(e, "avro");
+  }
   return st;
 }
 
