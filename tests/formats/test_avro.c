@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <zlib.h>
 
 #include "base/mem.h"
 #include "formats/avro/avro.h"
@@ -450,6 +451,41 @@ static void test_container_bytes(void **state) {
   orb_arena_free(&a);
 }
 
+/* Some writers wrap deflate blocks in a zlib header; they read too. */
+static void test_zlib_wrapped_deflate(void **state) {
+  (void)state;
+  uint8_t rec[3] = {0xf2, 0xc0, 0x01};   /* long 12345 */
+  uint8_t z[64];
+  uLongf zn = sizeof z;
+  assert_int_equal(compress(z, &zn, rec, sizeof rec), Z_OK);
+  orb_buf f = ORB_BUF_INIT;
+  orb_buf_append(&f, "Obj\x01\x04", 5);
+  orb_buf_append(&f, "\x16" "avro.schema" "\x0c" "\"long\"", 1 + 11 + 1 + 6);
+  orb_buf_append(&f, "\x14" "avro.codec" "\x0e" "deflate", 1 + 10 + 1 + 7);
+  orb_buf_append(&f, "\x00", 1);
+  orb_buf_append(&f, sync16, 16);
+  orb_buf_put_svarint(&f, 1);
+  orb_buf_put_svarint(&f, (int64_t)zn);
+  orb_buf_append(&f, z, zn);
+  orb_buf_append(&f, sync16, 16);
+  avro_reader *r;
+  orb_err e;
+  orb_err_clear(&e);
+  assert_int_equal(avro_reader_open_image(f.data, f.len, "z.avro", 0, &r, &e), ORB_OK);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  avro_value v;
+  bool got;
+  assert_int_equal(avro_reader_next(r, &a, &v, &got, &e), ORB_OK);
+  assert_true(got);
+  assert_int_equal(v.u.l, 12345);
+  assert_int_equal(avro_reader_next(r, &a, &v, &got, &e), ORB_OK);
+  assert_false(got);
+  avro_reader_close(r);
+  orb_arena_free(&a);
+  orb_buf_free(&f);
+}
+
 static void test_container_corrupt(void **state) {
   (void)state;
   orb_buf f = ORB_BUF_INIT;
@@ -606,6 +642,7 @@ int main(void) {
       cmocka_unit_test(test_container_round_trip), cmocka_unit_test(test_container_bytes),
       cmocka_unit_test(test_container_corrupt), cmocka_unit_test(test_project),
       cmocka_unit_test(test_record_builder),
+      cmocka_unit_test(test_zlib_wrapped_deflate),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
