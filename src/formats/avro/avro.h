@@ -45,6 +45,26 @@
 ** float/double, float to double, string and bytes) and defaults (or null)
 ** for fields the writer did not have.
 **
+** Reading a manifest, fields by id (2 is data_file, 100 its file_path):
+**
+**   avro_reader *r; orb_err e; orb_arena a; avro_value v; bool got;
+**   if (avro_reader_open("m0.avro", 0, &r, &e) != ORB_OK) return e.code;
+**   orb_arena_init(&a, 0);
+**   const avro_schema *df = r->schema->fields[avro_field_by_id(r->schema, 2)].type;
+**   while (avro_reader_next(r, &a, &v, &got, &e) == ORB_OK && got) {
+**     const avro_value *path = avro_record_get(df, avro_record_get(r->schema, &v, 2), 100);
+**     ... path->u.s.data ...
+**     orb_arena_reset(&a);
+**   }
+**   orb_arena_free(&a); avro_reader_close(r);   (e.code != ORB_OK: e.msg says why)
+**
+** Writing: avro_writer_new(schema, codec, metadata), then avro_record_init
+** and avro_record_set per record, avro_writer_append, avro_writer_finish.
+**
+** Ownership: schemas and values live in the caller's arena; a reader owns
+** its schema and metadata (freed by avro_reader_close); a writer borrows
+** its schema.
+**
 ** Names: avro_ prefix (DESIGN.md).
 */
 #ifndef ORB_FORMATS_AVRO_AVRO_H
