@@ -36,6 +36,7 @@ for f in build-asan/fuzz_*; do
   corpus=fuzz/corpus/${name#fuzz_}
   seeds=
   [ "$name" = fuzz_parquet ] && seeds=../shared/fixtures/parquet-testing/data   # read-only seeds, never copied
+  [ "$name" = fuzz_avro ] && seeds=$(find ../shared/fixtures/iceberg-trino -name '*.avro' -printf '%h\n' | sort -u)
   mkdir -p "build-asan/corpus-$name"
   "$f" -max_total_time="${ORBIT_FUZZ_SECONDS:-30}" -rss_limit_mb=2048 -max_len=1048576 \
     "build-asan/corpus-$name" $( [ -d "$corpus" ] && echo "$corpus" ) $seeds 2>&1 | tail -2

@@ -1,0 +1,231 @@
+/* formats/avro/avro_codec.c — block compression of container files (see avro.h).
+**
+** The specification's codecs: "null"; "deflate", raw RFC 1951 data (some
+** writers wrap it in a zlib header, so that is accepted too); "snappy",
+** the compressed data then the big-endian CRC32 of the uncompressed bytes;
+** "zstandard", a zstd frame.  An Avro block does not record its
+** uncompressed size, so output grows by doubling, never past the limit. */
+#include "formats/avro/avro_int.h"
+#include "base/mem.h"
+
+#include <snappy-c.h>
+#include <string.h>
+#include <zlib.h>
+#include <zstd.h>
+
+const char *avro_codec_name(avro_codec c) {
+  switch (c) {
+  case AVRO_CODEC_NULL: return "null";
+  case AVRO_CODEC_DEFLATE: return "deflate";
+  case AVRO_CODEC_SNAPPY: return "snappy";
+  case AVRO_CODEC_ZSTD: return "zstandard";
+  }
+  return "?";
+}
+
+int avro_codec_by_name(const char *name, size_t len) {
+  for (int c = AVRO_CODEC_NULL; c <= AVRO_CODEC_ZSTD; c++) {
+    const char *n = avro_codec_name((avro_codec)c);
+    if (strlen(n) == len && memcmp(n, name, len) == 0) return c;
+  }
+  return -1;
+}
+
+static orb_status too_big(const char *what, avro_codec c, size_t limit, orb_err *e) {
+  return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "avro: %s: a %s block decompresses to more than the limit of %zu bytes",
+                      what, avro_codec_name(c), limit);
+}
+
+/* Make *buf at least `need` bytes. */
+static void ensure(uint8_t **buf, size_t *cap, size_t need) {
+  if (*cap >= need) return;
+  orb_free(*buf);
+  *buf = orb_malloc(need);
+  *cap = need;
+}
+
+/* Inflate with windowBits wb (negative: raw); 1 ok, 0 corrupt, -1 over the limit. */
+static int inflate_all(const uint8_t *src, size_t n, int wb, size_t limit, uint8_t **buf, size_t *cap, size_t *out) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (n > UINT32_MAX || inflateInit2(&z, wb) != Z_OK) return 0;
+  size_t size = n < limit / 4 ? (n < 1024 ? 4096 : n * 4) : limit;
+  if (size > limit) size = limit;
+  if (*cap < size) ensure(buf, cap, size);
+  size = *cap < limit ? *cap : limit;
+  z.next_in = (Bytef *)src;
+  z.avail_in = (uInt)n;
+  size_t done = 0;
+  int result = 0;
+  for (;;) {
+    z.next_out = *buf + done;
+    size_t room = size - done;
+    z.avail_out = room > UINT32_MAX ? UINT32_MAX : (uInt)room;
+    uInt before = z.avail_out;
+    int rc = inflate(&z, Z_NO_FLUSH);
+    done += before - z.avail_out;
+    if (rc == Z_STREAM_END) {
+      result = 1;
+      break;
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR) break;
+    if (z.avail_out == 0) {   /* room ran out: double it, up to the limit */
+      if (size >= limit) {
+        result = -1;
+        break;
+      }
+      size_t ns = size * 2 > limit || size * 2 < size ? limit : size * 2;
+      uint8_t *nb = orb_malloc(ns);
+      memcpy(nb, *buf, done);
+      orb_free(*buf);
+      *buf = nb;
+      *cap = size = ns;
+    } else if (z.avail_in == 0 || rc == Z_BUF_ERROR) break;   /* input ended before the stream did */
+  }
+  inflateEnd(&z);
+  *out = done;
+  return result;
+}
+
+static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+orb_status avro_decompress(avro_codec codec, const uint8_t *src, size_t n, size_t limit, uint8_t **buf, size_t *cap,
+                           size_t *out_len, const char *what, orb_err *e) {
+  *out_len = 0;
+  switch (codec) {
+  case AVRO_CODEC_NULL:
+    if (n > limit) return too_big(what, codec, limit, e);
+    ensure(buf, cap, n ? n : 1);
+    if (n) memcpy(*buf, src, n);
+    *out_len = n;
+    return ORB_OK;
+  case AVRO_CODEC_DEFLATE: {
+    int r = inflate_all(src, n, -15, limit, buf, cap, out_len);
+    if (r == 0) r = inflate_all(src, n, 15 + 32, limit, buf, cap, out_len);   /* zlib- or gzip-wrapped */
+    if (r < 0) return too_big(what, codec, limit, e);
+    if (r == 0) return avro_corrupt(e, what, "deflate block data is corrupt or truncated");
+    return ORB_OK;
+  }
+  case AVRO_CODEC_SNAPPY: {
+    if (n < 4) return avro_corrupt(e, what, "snappy block of %zu bytes has no room for its CRC32", n);
+    size_t len;
+    if (snappy_uncompressed_length((const char *)src, n - 4, &len) != SNAPPY_OK)
+      return avro_corrupt(e, what, "snappy block data is corrupt");
+    if (len > limit) return too_big(what, codec, limit, e);
+    ensure(buf, cap, len ? len : 1);
+    if (snappy_uncompress((const char *)src, n - 4, (char *)*buf, &len) != SNAPPY_OK)
+      return avro_corrupt(e, what, "snappy block data is corrupt");
+    uint32_t want = be32(src + n - 4), got = (uint32_t)crc32(0L, *buf, (uInt)len);
+    if (len > UINT32_MAX) got = 0;
+    if (want != got)
+      return avro_corrupt(e, what, "snappy block CRC32 %08x differs from its data's %08x", want, got);
+    *out_len = len;
+    return ORB_OK;
+  }
+  case AVRO_CODEC_ZSTD: {
+    ZSTD_DStream *z = ZSTD_createDStream();
+    ZSTD_initDStream(z);
+    size_t size = n * 4 < 4096 ? 4096 : n * 4;
+    if (size > limit || size / 4 < n) size = limit;
+    ensure(buf, cap, size ? size : 1);
+    size = *cap < limit ? *cap : limit;
+    ZSTD_inBuffer in = {src, n, 0};
+    ZSTD_outBuffer ob = {*buf, size, 0};
+    orb_status st = ORB_OK;
+    size_t last = 1;
+    while (in.pos < in.size) {
+      last = ZSTD_decompressStream(z, &ob, &in);
+      if (ZSTD_isError(last)) {
+        st = avro_corrupt(e, what, "zstandard block data is corrupt: %s", ZSTD_getErrorName(last));
+        break;
+      }
+      if (ob.pos == ob.size && in.pos < in.size) {
+        if (size >= limit) {
+          st = too_big(what, codec, limit, e);
+          break;
+        }
+        size_t ns = size * 2 > limit ? limit : size * 2;
+        uint8_t *nb = orb_malloc(ns);
+        memcpy(nb, *buf, ob.pos);
+        orb_free(*buf);
+        *buf = nb;
+        *cap = size = ns;
+        ob.dst = nb;
+        ob.size = ns;
+      }
+    }
+    /* data may still be buffered inside the decoder after the input is consumed */
+    while (st == ORB_OK && last != 0) {
+      if (ob.pos == ob.size) {
+        if (size >= limit) {
+          st = too_big(what, codec, limit, e);
+          break;
+        }
+        size_t ns = size * 2 > limit ? limit : size * 2;
+        uint8_t *nb = orb_malloc(ns);
+        memcpy(nb, *buf, ob.pos);
+        orb_free(*buf);
+        *buf = nb;
+        *cap = size = ns;
+        ob.dst = nb;
+        ob.size = ns;
+      }
+      size_t before = ob.pos;
+      last = ZSTD_decompressStream(z, &ob, &in);
+      if (ZSTD_isError(last)) st = avro_corrupt(e, what, "zstandard block data is corrupt: %s", ZSTD_getErrorName(last));
+      else if (last != 0 && ob.pos == before && ob.pos < ob.size)
+        st = avro_corrupt(e, what, "zstandard block data is truncated");
+    }
+    ZSTD_freeDStream(z);
+    *out_len = ob.pos;
+    return st;
+  }
+  }
+  return orb_err_set(e, ORB_ERR_UNSUPPORTED, "avro: %s: codec %d is not supported", what, (int)codec);
+}
+
+orb_status avro_compress(avro_codec codec, const uint8_t *src, size_t n, orb_buf *out, orb_err *e) {
+  switch (codec) {
+  case AVRO_CODEC_NULL: orb_buf_append(out, src, n); return ORB_OK;
+  case AVRO_CODEC_DEFLATE: {
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (n > UINT32_MAX / 2 || deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+      return orb_err_set(e, ORB_ERR_INTERNAL, "avro: cannot start deflate");
+    size_t bound = deflateBound(&z, (uLong)n);
+    orb_buf_reserve(out, bound);
+    z.next_in = (Bytef *)src;
+    z.avail_in = (uInt)n;
+    z.next_out = (Bytef *)out->data + out->len;
+    z.avail_out = (uInt)bound;
+    int rc = deflate(&z, Z_FINISH);
+    size_t made = bound - z.avail_out;
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) return orb_err_set(e, ORB_ERR_INTERNAL, "avro: deflate failed (%d)", rc);
+    out->len += made;
+    out->data[out->len] = '\0';
+    return ORB_OK;
+  }
+  case AVRO_CODEC_SNAPPY: {
+    size_t len = snappy_max_compressed_length(n);
+    orb_buf_reserve(out, len + 4);
+    if (snappy_compress((const char *)src, n, out->data + out->len, &len) != SNAPPY_OK)
+      return orb_err_set(e, ORB_ERR_INTERNAL, "avro: snappy compression failed");
+    out->len += len;
+    uint32_t crc = (uint32_t)crc32(0L, src, (uInt)n);
+    uint8_t be[4] = {(uint8_t)(crc >> 24), (uint8_t)(crc >> 16), (uint8_t)(crc >> 8), (uint8_t)crc};
+    orb_buf_append(out, be, 4);
+    return ORB_OK;
+  }
+  case AVRO_CODEC_ZSTD: {
+    size_t bound = ZSTD_compressBound(n);
+    orb_buf_reserve(out, bound);
+    size_t r = ZSTD_compress(out->data + out->len, bound, src, n, 3);
+    if (ZSTD_isError(r)) return orb_err_set(e, ORB_ERR_INTERNAL, "avro: zstd: %s", ZSTD_getErrorName(r));
+    out->len += r;
+    out->data[out->len] = '\0';
+    return ORB_OK;
+  }
+  }
+  return orb_err_set(e, ORB_ERR_UNSUPPORTED, "avro: codec %d is not supported", (int)codec);
+}
