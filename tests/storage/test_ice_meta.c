@@ -195,6 +195,12 @@ static void test_errors_name_the_path(void **state) {
   assert_msg(&e, "schemas[0].identifier-field-ids: field id 44 is not in the schema");
   assert_int_equal(parse_with("snapshots", "1", "snapshot-id", json_integer(11), &e), ORB_ERR_CORRUPT);
   assert_msg(&e, "snapshot id 11 appears twice");
+  assert_int_equal(parse_with("partition-specs", NULL, NULL,
+                              json_pack("[{s:i,s:[]},{s:i,s:[]}]", "spec-id", 0, "fields", "spec-id", 0, "fields"), &e),
+                   ORB_ERR_CORRUPT);
+  assert_msg(&e, "partition-specs: partition spec id 0 appears twice");
+  assert_int_equal(parse_with("refs", "v1", "snapshot-id", json_integer(5), &e), ORB_ERR_CORRUPT);
+  assert_msg(&e, "refs.v1.snapshot-id: snapshot 5 is not in snapshots");
   /* Field ids must be unique across nesting (the map's struct reuses 4). */
   assert_int_equal(parse_with("schemas", "0", "fields",
                               json_pack("[{s:i,s:s,s:b,s:s},{s:i,s:s,s:b,s:{s:s,s:i,s:b,s:s}}]", "id", 1, "name", "a",

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +282,17 @@ static int cmp_i32(const void *a, const void *b) {
 static int cmp_i64(const void *a, const void *b) {
   int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
   return (x > y) - (x < y);
+}
+
+/* Sorts ids (n of them) and reports one that appears twice. */
+static bool find_dup(int64_t *ids, size_t n, int64_t *dup) {
+  if (n > 1) qsort(ids, n, sizeof *ids, cmp_i64);
+  for (size_t i = 1; i < n; i++)
+    if (ids[i] == ids[i - 1]) {
+      *dup = ids[i];
+      return true;
+    }
+  return false;
 }
 
 static orb_status read_schema(rd *r, const jpath *p, json_t *o, bool id_required, ice_schema *s) {
@@ -620,18 +632,11 @@ static orb_status read_snapshots_refs(rd *r, json_t *root, ice_meta *m) {
     jpath ip = IDX(&ap, i);
     if ((st = read_snapshot(r, &ip, json_array_get(arr, i), &m->snapshots[i]))) return st;
   }
-  if (n > 1) {
-    int64_t *ids = orb_malloc(n * sizeof *ids);
-    for (size_t i = 0; i < n; i++) ids[i] = m->snapshots[i].snapshot_id;
-    qsort(ids, n, sizeof *ids, cmp_i64);
-    for (size_t i = 1; i < n; i++)
-      if (ids[i] == ids[i - 1]) {
-        long long dup = (long long)ids[i];
-        orb_free(ids);
-        return fail(r, &ap, ORB_ERR_CORRUPT, "snapshot id %lld appears twice", dup);
-      }
-    orb_free(ids);
-  }
+  /* Sorted ids: the duplicate check, then lookups for refs in O(log n) so
+  ** that many refs over many snapshots cannot make the reader quadratic. */
+  int64_t *ids = orb_arena_alloc(r->a, (n + 1) * sizeof *ids), dup;
+  for (size_t i = 0; i < n; i++) ids[i] = m->snapshots[i].snapshot_id;
+  if (find_dup(ids, n, &dup)) return fail(r, &ap, ORB_ERR_CORRUPT, "snapshot id %lld appears twice", (long long)dup);
 
   /* -1, null and absence all mean "no current snapshot". */
   m->current_snapshot_id = -1;
@@ -658,7 +663,7 @@ static orb_status read_snapshots_refs(rd *r, json_t *root, ice_meta *m) {
       ice_ref *ref = &m->refs[m->nrefs++];
       if ((st = read_ref(r, &kp, key, v, ref))) return st;
       jpath sp = AT(&kp, "snapshot-id");
-      if (!ice_meta_snapshot(m, ref->snapshot_id))
+      if (!n || !bsearch(&ref->snapshot_id, ids, n, sizeof *ids, cmp_i64))
         return fail(r, &sp, ORB_ERR_CORRUPT, "snapshot %lld is not in snapshots", (long long)ref->snapshot_id);
       if (strcmp(key, "main") == 0) {
         if (ref->is_tag) return fail(r, &kp, ORB_ERR_CORRUPT, "\"main\" must be a branch");
@@ -677,6 +682,22 @@ static orb_status read_snapshots_refs(rd *r, json_t *root, ice_meta *m) {
     ref->min_snapshots_to_keep = ref->max_snapshot_age_ms = ref->max_ref_age_ms = -1;
   }
   return ORB_OK;
+}
+
+/* The int32 id at `off` in each of n structs of `size` bytes must be unique. */
+static orb_status check_unique_ids(rd *r, const char *key, const char *what, int n, const void *items, size_t size,
+                                   size_t off) {
+  int64_t *ids = orb_malloc(((size_t)n + 1) * sizeof *ids), dup;
+  for (int i = 0; i < n; i++) {
+    int32_t v;
+    memcpy(&v, (const char *)items + (size_t)i * size + off, sizeof v);
+    ids[i] = v;
+  }
+  bool found = find_dup(ids, (size_t)n, &dup);
+  orb_free(ids);
+  if (!found) return ORB_OK;
+  jpath p = AT(NULL, key);
+  return fail(r, &p, ORB_ERR_CORRUPT, "%s id %lld appears twice", what, (long long)dup);
 }
 
 static orb_status read_root(rd *r, json_t *root, ice_meta *m) {
@@ -702,18 +723,21 @@ static orb_status read_root(rd *r, json_t *root, ice_meta *m) {
     jpath cp = AT(NULL, "current-schema-id");
     return fail(r, &cp, ORB_ERR_CORRUPT, "schema %d is not in schemas", (int)m->current_schema_id);
   }
-  for (int i = 0; i < m->nschemas; i++)
-    for (int j = i + 1; j < m->nschemas; j++)
-      if (m->schemas[i].schema_id == m->schemas[j].schema_id) {
-        jpath sp = AT(NULL, "schemas");
-        return fail(r, &sp, ORB_ERR_CORRUPT, "schema id %d appears twice", (int)m->schemas[i].schema_id);
-      }
+  if ((st = check_unique_ids(r, "schemas", "schema", m->nschemas, m->schemas, sizeof *m->schemas,
+                             offsetof(ice_schema, schema_id))))
+    return st;
   if ((st = read_specs(r, root, m))) return st;
+  if ((st = check_unique_ids(r, "partition-specs", "partition spec", m->nspecs, m->specs, sizeof *m->specs,
+                             offsetof(ice_partition_spec, spec_id))))
+    return st;
   if (!ice_meta_spec(m, m->default_spec_id)) {
     jpath dp = AT(NULL, "default-spec-id");
     return fail(r, &dp, ORB_ERR_CORRUPT, "partition spec %d is not in partition-specs", (int)m->default_spec_id);
   }
   if ((st = read_sort_orders(r, root, m))) return st;
+  if ((st = check_unique_ids(r, "sort-orders", "sort order", m->nsort_orders, m->sort_orders, sizeof *m->sort_orders,
+                             offsetof(ice_sort_order, order_id))))
+    return st;
   json_t *props = member(root, "properties");
   if (props) {
     jpath pp = AT(NULL, "properties");
