@@ -610,6 +610,40 @@ static void test_reroot_fixtures(void **state) {
   assert_true(lists >= 40);
 }
 
+static void test_prepare_commit(void **state) {
+  (void)state;
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta base, next;
+  orb_err e;
+  assert_int_equal(parse_json(&a, base_json(), &base, &e), ORB_OK);
+  next = base;
+  assert_int_equal(ice_meta_prepare_commit(&a, &base, "/copy/t/metadata/v2.metadata.json", 1602638600000, &next, &e),
+                   ORB_OK);
+  assert_int_equal(next.last_updated_ms, 1602638600000);
+  assert_int_equal(next.nmetadata_log, 2);
+  assert_string_equal(next.metadata_log[0].metadata_file, "s3://bucket/wh/t/metadata/v1.metadata.json");
+  assert_string_equal(next.metadata_log[1].metadata_file, "s3://bucket/wh/t/metadata/v2.metadata.json");
+  assert_int_equal(next.metadata_log[1].timestamp_ms, base.last_updated_ms);
+  assert_int_equal(base.nmetadata_log, 1);   /* base untouched */
+  /* A clock behind the base's does not move time backwards. */
+  assert_int_equal(ice_meta_prepare_commit(&a, &base, "v2.metadata.json", 5, &next, &e), ORB_OK);
+  assert_int_equal(next.last_updated_ms, base.last_updated_ms);
+  /* write.metadata.previous-versions-max = 1 keeps only the newest entry. */
+  ice_kv props[] = {{"write.metadata.previous-versions-max", "1"}};
+  next = base;
+  next.properties = props;
+  next.nproperties = 1;
+  assert_int_equal(ice_meta_prepare_commit(&a, &base, "v2.metadata.json", 1602638600000, &next, &e), ORB_OK);
+  assert_int_equal(next.nmetadata_log, 1);
+  assert_string_equal(next.metadata_log[0].metadata_file, "s3://bucket/wh/t/metadata/v2.metadata.json");
+  props[0].value = "lots";
+  assert_int_equal(ice_meta_prepare_commit(&a, &base, "v2.metadata.json", 1602638600000, &next, &e),
+                   ORB_ERR_INVALID_TEXT);
+  assert_msg(&e, "previous-versions-max is not a number");
+  orb_arena_free(&a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reads_base),        cmocka_unit_test(test_errors_name_the_path),
@@ -617,7 +651,7 @@ int main(void) {
       cmocka_unit_test(test_writer_round_trip), cmocka_unit_test(test_gzip),
       cmocka_unit_test(test_types_and_sql),     cmocka_unit_test(test_commit_conflicts),
       cmocka_unit_test(test_find_errors),       cmocka_unit_test(test_reroot),
-      cmocka_unit_test(test_reroot_fixtures),
+      cmocka_unit_test(test_reroot_fixtures),   cmocka_unit_test(test_prepare_commit),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -321,6 +321,16 @@ orb_status ice_meta_open(orb_arena *a, const char *where, ice_meta *out, ice_met
 orb_status ice_meta_commit(orb_arena *a, const char *table_dir, int64_t base_version, const ice_meta *next,
                            const char **published, orb_err *e);
 
+/* Make `next` (the caller's changed copy of `base`) ready to commit over the
+** metadata file `base_file`, as Java's writer does: last-updated-ms becomes
+** now_ms (never earlier than base's), and the metadata-log gains the base
+** file's entry (its name under `<location>/metadata/`, base's
+** last-updated-ms), keeping only the newest `write.metadata.previous-versions-max`
+** entries (table property, default 100, at least 1).  The new log array is
+** from `a`; base is not changed.  A bad property value is an error. */
+orb_status ice_meta_prepare_commit(orb_arena *a, const ice_meta *base, const char *base_file, int64_t now_ms,
+                                   ice_meta *next, orb_err *e);
+
 /* --- paths ---------------------------------------------------------------- */
 
 /* Re-root `path` from the table's `location` onto the local folder
