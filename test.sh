@@ -37,6 +37,17 @@ for f in build-asan/fuzz_*; do
   seeds=
   [ "$name" = fuzz_parquet ] && seeds=../shared/fixtures/parquet-testing/data   # read-only seeds, never copied
   [ "$name" = fuzz_avro ] && seeds=$(find ../shared/fixtures/iceberg-trino -name '*.avro' -printf '%h\n' | sort -u)
+  if [ "$name" = fuzz_ice_meta ]; then
+    # the fixtures' metadata JSON, linked (never copied) into one directory
+    seeds=build-asan/seeds-$name
+    rm -rf "$seeds" && mkdir -p "$seeds"
+    for m in ../shared/fixtures/iceberg-trino/*/metadata ../shared/fixtures/iceberg-trino/*/*/metadata \
+             ../shared/fixtures/iceberg-trino/*/*/*/metadata; do
+      for j in "$m"/*.metadata.json; do
+        [ -f "$j" ] && ln -s "$(cd "$(dirname "$j")" && pwd)/$(basename "$j")" "$seeds/$(echo "${j#../shared/fixtures/iceberg-trino/}" | tr / _)"
+      done
+    done
+  fi
   mkdir -p "build-asan/corpus-$name"
   "$f" -max_total_time="${ORBIT_FUZZ_SECONDS:-30}" -rss_limit_mb=2048 -max_len=1048576 \
     "build-asan/corpus-$name" $( [ -d "$corpus" ] && echo "$corpus" ) $seeds 2>&1 | tail -2
