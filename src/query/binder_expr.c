@@ -183,6 +183,9 @@ orb_status oql_b_arith(oql_binder *b, orb_arith_op op, orb_expr *l, orb_expr *r,
 orb_status oql_b_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e) {
   orb_type text = orb_type_make(ORB_T_TEXT);
   orb_status st;
+  sync_param(b, l);
+  sync_param(b, r);
+  if (oql_is_array_operand(l) || oql_is_array_operand(r)) return oql_b_array_concat(b, l, r, pos, out, e);
   orb_expr *side[2] = {l, r};
   for (int i = 0; i < 2; i++) {
     sync_param(b, side[i]);
@@ -416,6 +419,14 @@ orb_status oql_b_nullif(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_ex
 
 orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr **out, orb_err *e) {
   sync_param(b, x);
+  if ((t.id == ORB_T_ARRAY) != (x->type.id == ORB_T_ARRAY) && !oql_is_unknown(x) && x->type.id != ORB_T_NULL &&
+      x->type.id != ORB_T_TEXT && t.id != ORB_T_TEXT) {   /* arrays convert to and from text and other arrays only */
+    orb_buf tn = ORB_BUF_INIT;
+    orb_type_format(t, &tn);
+    orb_status st = orb_err_setx(e, ORB_ERR_TYPE, "42846", pos, "cannot cast type %s to %s", oql_type_name(b, x), tn.data);
+    orb_buf_free(&tn);
+    return st;
+  }
   if (oql_is_unknown(x) || x->type.id == ORB_T_NULL) {
     orb_status st = oql_coerce(b, &x, t, e);
     if (st != ORB_OK) return st;

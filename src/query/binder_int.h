@@ -148,6 +148,13 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
                       orb_expr **out, orb_err *e);
 /* Whether name is an aggregate function. */
 bool oql_is_agg_name(const char *name);
+/* Arrays (binder_array.c): ARRAY[items], arr[k], l op ANY|ALL (arr), || with an array operand. */
+orb_status oql_b_array(oql_binder *b, orb_expr **items, int n, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_subscript(oql_binder *b, orb_expr *arr, orb_expr *k, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_any(oql_binder *b, orb_cmp_op op, bool all, orb_expr *l, orb_expr *arr, int pos, orb_expr **out,
+                     orb_err *e);
+bool oql_is_array_operand(const orb_expr *x);
+orb_status oql_b_array_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
 /* Finish an expression: unknown literals become text; constant folding. */
 orb_status oql_b_finish(oql_binder *b, orb_expr **x, orb_err *e);
 
@@ -158,6 +165,8 @@ oql_from *oql_from_table(oql_selctx *c, orb_table *t, const char *alias);
 oql_from *oql_from_subquery(oql_selctx *c, oql_bselect *sub, const char *alias, const char *const *colnames,
                             int ncolnames);
 orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
+                           int ncolnames, int pos, oql_from **out, orb_err *e);
+orb_status oql_from_unnest(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e);
 orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const char *alias,
                            const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);

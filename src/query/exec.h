@@ -126,6 +126,8 @@ void oql_rows_add(oql_op *op, orb_arena *a, const orb_value *row);
 
 /* generate_series(start, stop[, step]) over integers or timestamps. */
 oql_op *oql_series_new(orb_arena *a, orb_type type, orb_expr *start, orb_expr *stop, orb_expr *step);
+/* unnest(array): its elements (of type elem), one row each. */
+oql_op *oql_unnest_new(orb_arena *a, orb_type elem, orb_expr *arg);
 /* read_parquet('file'): the rows of a flat Parquet file, row group by row group. */
 oql_op *oql_parquet_scan_new(orb_arena *a, const char *path, int ncols, const orb_type *types);
 

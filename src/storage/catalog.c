@@ -18,7 +18,7 @@ const char *catalog_type_name(uint8_t id) { return id < ORB_T__COUNT ? type_name
 
 int catalog_type_from_name(const char *name) {
   for (int i = 1; i < ORB_T__COUNT; i++)
-    if (strcmp(type_names[i], name) == 0) return i;
+    if (type_names[i] && strcmp(type_names[i], name) == 0) return i;
   return -1;
 }
 
