@@ -131,6 +131,12 @@ orb_status oql_from_unnest(oql_selctx *c, orb_expr **args, int n, const char *al
 
 orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const char *alias,
                            const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
+  return oql_from_values_typed(c, rows, nrows, ncols, NULL, alias, colnames, ncolnames, pos, out, e);
+}
+
+orb_status oql_from_values_typed(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const orb_type *types,
+                                 const char *alias, const char *const *colnames, int ncolnames, int pos,
+                                 oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
   oql_from *f = orb_arena_zalloc(b->a, sizeof *f);
   f->kind = OQL_FROM_VALUES;
@@ -140,8 +146,8 @@ orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols
   orb_expr **col = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(nrows + 1));
   for (int j = 0; j < ncols; j++) {
     for (int i = 0; i < nrows; i++) col[i] = rows[i][j];
-    orb_type t;
-    orb_status st = oql_unify_list(b, col, nrows, pos, &t, e);
+    orb_type t = types ? types[j] : orb_type_make(ORB_T_NULL);
+    orb_status st = types ? ORB_OK : oql_unify_list(b, col, nrows, pos, &t, e);
     if (st != ORB_OK) return st;
     if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
     for (int i = 0; i < nrows; i++) {

@@ -133,7 +133,8 @@ oql_op *oql_parquet_scan_new(orb_arena *a, const char *path, int ncols, const or
 
 /* Aggregates. */
 typedef enum oql_agg_fn {
-  OQL_AGG_COUNT_STAR, OQL_AGG_COUNT, OQL_AGG_SUM, OQL_AGG_AVG, OQL_AGG_MIN, OQL_AGG_MAX
+  OQL_AGG_COUNT_STAR, OQL_AGG_COUNT, OQL_AGG_SUM, OQL_AGG_AVG, OQL_AGG_MIN, OQL_AGG_MAX,
+  OQL_AGG_STRING_AGG     /* string_agg(text, delimiter): the non-NULL values joined, in input order */
 } oql_agg_fn;
 
 typedef struct oql_agg_spec {
@@ -141,6 +142,7 @@ typedef struct oql_agg_spec {
   bool distinct;
   orb_expr *arg;         /* child-row slots; NULL for COUNT(*) */
   orb_type type;         /* result type */
+  orb_expr *arg2;        /* string_agg: the delimiter (child-row slots); NULL otherwise */
 } oql_agg_spec;
 
 /* Output row = group key values ++ aggregate results.  ngroup == 0: exactly

@@ -251,7 +251,7 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
 /* --- the select itself --------------------------------------------------------- */
 
 static const char *agg_label(orb_arena *a, const oql_agg_spec *sp, const char *const *names) {
-  static const char *fn[] = {"count", "count", "sum", "avg", "min", "max"};
+  static const char *fn[] = {"count", "count", "sum", "avg", "min", "max", "string_agg"};
   if (!sp->arg) return "count(*)";
   orb_buf b = ORB_BUF_INIT;
   orb_buf_printf(&b, "%s(%s", fn[sp->fn], sp->distinct ? "DISTINCT " : "");
@@ -275,6 +275,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     mark_used(s->where, p.used, s->ngids);
     for (int i = 0; i < s->ngroup; i++) mark_used(s->group[i], p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg, p.used, s->ngids);
+    for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg2, p.used, s->ngids);
     if (!s->grouped)
       for (int i = 0; i < s->nout; i++) mark_used(s->out[i], p.used, s->ngids);
     /* join conditions */
@@ -318,6 +319,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
   if (s->grouped) {
     for (int i = 0; i < s->ngroup; i++) remap_to(&p, s->group[i], layout, n);
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg, layout, n);
+    for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg2, layout, n);
     /* only a bare scan with no predicate can be answered by the table's count */
     orb_table *count_table = oql_scan_table(op);
     oql_op *child = op;
