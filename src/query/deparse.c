@@ -26,6 +26,10 @@ static void quoted(orb_buf *out, const char *s, size_t n) {
 
 /* A type's name without modifiers, as a constant's label shows it. */
 static void label(orb_buf *out, orb_type t) {
+  if (t.id == ORB_T_TEXT && t.maxlen) {
+    orb_buf_puts(out, "::character varying");
+    return;
+  }
   t.maxlen = 0;
   t.precision = 0;
   t.scale = 0;
