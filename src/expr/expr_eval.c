@@ -176,8 +176,9 @@ static orb_status eval_subscript(orb_expr *x, const orb_eval_ctx *ctx, const orb
   orb_status st;
   if ((st = orb_expr_eval(x->args[0], ctx, row, &arr, err)) != ORB_OK) return st;
   if ((st = orb_expr_eval(x->args[1], ctx, row, &k, err)) != ORB_OK) return st;
-  if (arr.isnull || k.isnull || k.u.i < 1 || k.u.i > (int64_t)arr.u.arr->n) *out = orb_null((orb_type_id)x->type.id);
-  else *out = arr.u.arr->items[k.u.i - 1];
+  int64_t at = k.isnull || arr.isnull ? -1 : k.u.i - arr.u.arr->lower;
+  if (arr.isnull || k.isnull || at < 0 || at >= (int64_t)arr.u.arr->n) *out = orb_null((orb_type_id)x->type.id);
+  else *out = arr.u.arr->items[at];
   return ORB_OK;
 }
 

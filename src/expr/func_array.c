@@ -60,12 +60,17 @@ static orb_status r_bound(const orb_func *f, int n, orb_type *t, orb_type *res, 
 static bool no_dim(const orb_value *a, int n) { return a[0].u.arr->n == 0 || (n > 1 && a[1].u.i != 1); }
 EVAL(f_upper) {
   UNUSED;
+  *out = no_dim(a, n) ? orb_null(ORB_T_INT32) : orb_int(ORB_T_INT32, a[0].u.arr->lower + (int64_t)a[0].u.arr->n - 1);
+  return ORB_OK;
+}
+EVAL(f_length) {
+  UNUSED;
   *out = no_dim(a, n) ? orb_null(ORB_T_INT32) : orb_int(ORB_T_INT32, a[0].u.arr->n);
   return ORB_OK;
 }
 EVAL(f_lower) {
   UNUSED;
-  *out = no_dim(a, n) ? orb_null(ORB_T_INT32) : orb_int(ORB_T_INT32, 1);
+  *out = no_dim(a, n) ? orb_null(ORB_T_INT32) : orb_int(ORB_T_INT32, a[0].u.arr->lower);
   return ORB_OK;
 }
 EVAL(f_cardinality) {
@@ -125,7 +130,7 @@ const orb_func orb_funcs_array[] = {
     {"array_to_string", 2, 3, ORB_FN_NULL_ARGS, r_to_string, f_to_string},
     {"array_upper", 2, 2, 0, r_bound, f_upper},
     {"array_lower", 2, 2, 0, r_bound, f_lower},
-    {"array_length", 2, 2, 0, r_bound, f_upper},
+    {"array_length", 2, 2, 0, r_bound, f_length},
     {"cardinality", 1, 1, 0, r_bound, f_cardinality},
     {"array_cat", 2, 2, ORB_FN_NULL_ARGS, r_cat, f_cat},
     {"array_append", 2, 2, ORB_FN_NULL_ARGS, r_append, f_append},

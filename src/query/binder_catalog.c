@@ -101,6 +101,13 @@ void oql_cat_ints(const oql_cat_rows *r, orb_value *row, const char *col, orb_ty
   set(row, r, col, orb_array_make(r->b->a, elem, items, (uint32_t)n));
 }
 
+void oql_cat_vector(const oql_cat_rows *r, orb_value *row, const char *col, orb_type_id elem, const int64_t *v,
+                    int n) {
+  orb_value *items = orb_arena_alloc(r->b->a, sizeof(orb_value) * (size_t)(n ? n : 1));
+  for (int i = 0; i < n; i++) items[i] = orb_int(elem, v[i]);
+  set(row, r, col, orb_array_make_vector(r->b->a, elem, items, (uint32_t)n));
+}
+
 void oql_cat_init(oql_cat_rows *r, oql_binder *b, const oql_cat_col *cols, int ncols) {
   memset(r, 0, sizeof *r);
   r->b = b;

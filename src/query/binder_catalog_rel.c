@@ -50,38 +50,44 @@ static bool has_default(const orb_column *col, orb_arena *a) {
   return col->default_sql && oql_deparse_default(a, col->default_sql, col->type) != NULL;
 }
 
+/* One pg_attribute row: column col of t as attribute attnum of relation relid
+** (the table itself, or its primary key index, whose attributes are the key columns). */
+static void attribute_row(oql_cat_rows *r, const orb_table *t, int col, int64_t relid, int attnum, bool of_index) {
+  const orb_column *c = &t->schema.cols[col];
+  int len;
+  const char *storage, *align;
+  storage_of(c->type, &len, &storage, &align);
+  orb_value *row = oql_cat_row(r);
+  oql_cat_int(r, row, "attrelid", relid);
+  oql_cat_text(r, row, "attname", c->name);
+  oql_cat_int(r, row, "atttypid", orb_pg_type_oid(c->type));
+  oql_cat_int(r, row, "attstattarget", -1);
+  oql_cat_int(r, row, "attlen", len);
+  oql_cat_int(r, row, "attnum", attnum);
+  oql_cat_int(r, row, "attndims", c->type.id == ORB_T_ARRAY);
+  oql_cat_int(r, row, "attcacheoff", -1);
+  oql_cat_int(r, row, "atttypmod", orb_pg_typmod(c->type));
+  oql_cat_bool(r, row, "attbyval", len > 0 && len <= 8);
+  oql_cat_text(r, row, "attalign", align);
+  oql_cat_text(r, row, "attstorage", storage);
+  oql_cat_text(r, row, "attcompression", "");   /* the default method */
+  oql_cat_bool(r, row, "attnotnull", !of_index && (c->not_null || orb_schema_is_pk(&t->schema, col)));
+  oql_cat_bool(r, row, "atthasdef", !of_index && has_default(c, r->b->a));
+  oql_cat_bool(r, row, "atthasmissing", false);
+  oql_cat_text(r, row, "attidentity", "");
+  oql_cat_text(r, row, "attgenerated", "");
+  oql_cat_bool(r, row, "attisdropped", false);
+  oql_cat_bool(r, row, "attislocal", true);
+  oql_cat_int(r, row, "attinhcount", 0);
+  oql_cat_int(r, row, "attcollation", c->type.id == ORB_T_TEXT ? DEFAULT_COLLATION : 0);
+}
+
 static void attribute_rows(oql_cat_rows *r) {
   oql_binder *b = r->b;
   FOR_TABLES(b, t) {
-    for (int k = 0; k < t->schema.ncols; k++) {
-      const orb_column *col = &t->schema.cols[k];
-      int len;
-      const char *storage, *align;
-      storage_of(col->type, &len, &storage, &align);
-      orb_value *row = oql_cat_row(r);
-      oql_cat_int(r, row, "attrelid", oql_cat_table_oid(t));
-      oql_cat_text(r, row, "attname", col->name);
-      oql_cat_int(r, row, "atttypid", orb_pg_type_oid(col->type));
-      oql_cat_int(r, row, "attstattarget", -1);
-      oql_cat_int(r, row, "attlen", len);
-      oql_cat_int(r, row, "attnum", k + 1);
-      oql_cat_int(r, row, "attndims", col->type.id == ORB_T_ARRAY);
-      oql_cat_int(r, row, "attcacheoff", -1);
-      oql_cat_int(r, row, "atttypmod", orb_pg_typmod(col->type));
-      oql_cat_bool(r, row, "attbyval", len > 0 && len <= 8);
-      oql_cat_text(r, row, "attalign", align);
-      oql_cat_text(r, row, "attstorage", storage);
-      oql_cat_text(r, row, "attcompression", "");   /* the default method */
-      oql_cat_bool(r, row, "attnotnull", col->not_null || orb_schema_is_pk(&t->schema, k));
-      oql_cat_bool(r, row, "atthasdef", has_default(col, b->a));
-      oql_cat_bool(r, row, "atthasmissing", false);
-      oql_cat_text(r, row, "attidentity", "");
-      oql_cat_text(r, row, "attgenerated", "");
-      oql_cat_bool(r, row, "attisdropped", false);
-      oql_cat_bool(r, row, "attislocal", true);
-      oql_cat_int(r, row, "attinhcount", 0);
-      oql_cat_int(r, row, "attcollation", col->type.id == ORB_T_TEXT ? DEFAULT_COLLATION : 0);
-    }
+    for (int k = 0; k < t->schema.ncols; k++) attribute_row(r, t, k, oql_cat_table_oid(t), k + 1, false);
+    for (int k = 0; k < t->schema.npk; k++)
+      attribute_row(r, t, orb_schema_pk_col(&t->schema, k), oql_cat_table_oid(t) + 1, k + 1, true);
   }
 }
 
@@ -149,10 +155,10 @@ static void index_rows(oql_cat_rows *r) {
                                      "indisreplident"};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) oql_cat_bool(r, row, yes[i], true);
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) oql_cat_bool(r, row, no[i], false);
-    oql_cat_ints(r, row, "indkey", ORB_T_INT16, keys, n);
-    oql_cat_ints(r, row, "indcollation", ORB_T_INT64, colls, n);
-    oql_cat_ints(r, row, "indclass", ORB_T_INT64, opclass, n);
-    oql_cat_ints(r, row, "indoption", ORB_T_INT16, zeros, n);
+    oql_cat_vector(r, row, "indkey", ORB_T_INT16, keys, n);
+    oql_cat_vector(r, row, "indcollation", ORB_T_INT64, colls, n);
+    oql_cat_vector(r, row, "indclass", ORB_T_INT64, opclass, n);
+    oql_cat_vector(r, row, "indoption", ORB_T_INT16, zeros, n);
   }
 }
 

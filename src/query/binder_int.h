@@ -280,6 +280,8 @@ void oql_cat_int(const oql_cat_rows *r, orb_value *row, const char *col, int64_t
 void oql_cat_bool(const oql_cat_rows *r, orb_value *row, const char *col, bool v);
 void oql_cat_text(const oql_cat_rows *r, orb_value *row, const char *col, const char *s);
 void oql_cat_ints(const oql_cat_rows *r, orb_value *row, const char *col, orb_type_id elem, const int64_t *v, int n);
+/* The same as an int2vector / oidvector (subscripts from 0). */
+void oql_cat_vector(const oql_cat_rows *r, orb_value *row, const char *col, orb_type_id elem, const int64_t *v, int n);
 /* The FROM item of the rows, typed by the columns' kinds. */
 orb_status oql_cat_from(oql_selctx *c, oql_cat_rows *r, const char *alias, const char *const *colnames, int ncolnames,
                         int pos, oql_from **out, orb_err *e);

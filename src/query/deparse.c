@@ -121,6 +121,27 @@ static bool expr(orb_buf *out, const oql_expr_ast *x, orb_type t, bool top) {
   }
 }
 
+/* The type PostgreSQL gives a literal or arithmetic on literals; ORB_T_NULL when not obvious. */
+static orb_type_id guess_type(const oql_expr_ast *x) {
+  switch (x->kind) {
+  case OQL_X_NUMBER: {
+    if (strcspn(x->text, ".eE") != x->len) return ORB_T_DECIMAL;
+    errno = 0;
+    long long v = strtoll(x->text, NULL, 10);
+    if (errno) return ORB_T_DECIMAL;
+    return v >= INT32_MIN && v <= INT32_MAX ? ORB_T_INT32 : ORB_T_INT64;
+  }
+  case OQL_X_BINARY: {
+    if (x->op == OQL_OP_CONCAT) return ORB_T_TEXT;
+    orb_type_id l = guess_type(x->l), r = guess_type(x->r);
+    if (!orb_type_is_numeric(l) || !orb_type_is_numeric(r)) return ORB_T_NULL;
+    return l > r ? l : r;   /* the enum runs int2 < int4 < int8 < float4 < float8 < numeric: close enough here */
+  }
+  default:
+    return ORB_T_NULL;
+  }
+}
+
 const char *oql_deparse_default(orb_arena *a, const char *sql, orb_type coltype) {
   const char *text = orb_arena_sprintf(a, "SELECT %s", sql), *tail;
   oql_stmt_ast *ast;
@@ -134,7 +155,13 @@ const char *oql_deparse_default(orb_arena *a, const char *sql, orb_type coltype)
   if (x->kind == OQL_X_NULL) return NULL;   /* DEFAULT NULL is no default at all */
   orb_buf out = ORB_BUF_INIT;
   const char *shown = sql;
-  if (expr(&out, x, coltype, true)) shown = orb_arena_strndup(a, out.data, out.len);
+  /* an operator whose type is not the column's is shown inside the implicit cast: in parentheses */
+  orb_type_id g = guess_type(x);
+  bool paren = x->kind == OQL_X_BINARY && g != ORB_T_NULL && g != coltype.id;
+  if (paren) orb_buf_putc(&out, '(');
+  bool ok = expr(&out, x, coltype, true);
+  if (paren) orb_buf_putc(&out, ')');
+  if (ok) shown = orb_arena_strndup(a, out.data, out.len);
   orb_buf_free(&out);
   return shown;
 }

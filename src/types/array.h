@@ -8,9 +8,12 @@
 ** dimension with lower bound 1: text form `{1,2,NULL}` (elements quoted
 ** when they must be), comparison element by element (a NULL element equals
 ** another NULL and sorts after every value; then the shorter array first),
-** casts element by element.  Multi-dimensional arrays and explicit bounds
-** (`[0:1]={1,2}`) are refused with 0A000 rather than guessed at.  Tables
-** cannot store arrays (CREATE TABLE refuses an array column).
+** casts element by element.  The catalogs' vectors (int2vector such as
+** pg_index.indkey, oidvector) are arrays whose lower bound is 0, as in
+** PostgreSQL: indkey[0] is the first key column, and they print as "1 2".
+** Multi-dimensional arrays and explicit bounds in input (`[0:1]={1,2}`)
+** are refused with 0A000 rather than guessed at.  Tables cannot store
+** arrays (CREATE TABLE refuses an array column).
 **
 ** An array value (u.arr) never owns memory: the orb_array and its items
 ** live in an arena, like a text value's bytes.
@@ -22,11 +25,15 @@
 
 typedef struct orb_array {
   uint32_t n;                 /* number of elements (0: the empty array '{}') */
+  int32_t lower;              /* subscript of the first element: 1, or 0 for a vector */
+  bool vector;                /* int2vector/oidvector: text form "1 2" */
   const orb_value *items;     /* n values of the array type's elem id (isnull for NULL elements) */
 } orb_array;
 
 /* An array value over items (not copied: they must outlive the value). */
 orb_value orb_array_make(orb_arena *a, orb_type_id elem, const orb_value *items, uint32_t n);
+/* A catalog vector (lower bound 0) over items. */
+orb_value orb_array_make_vector(orb_arena *a, orb_type_id elem, const orb_value *items, uint32_t n);
 /* PostgreSQL's array input ('{1,2}', '{"a b",NULL}') for array type t. */
 orb_status orb_array_from_text(const char *s, size_t n, orb_type t, orb_arena *a, orb_value *out, orb_err *e);
 /* PostgreSQL's array output. */

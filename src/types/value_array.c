@@ -10,11 +10,21 @@
 orb_value orb_array_make(orb_arena *a, orb_type_id elem, const orb_value *items, uint32_t n) {
   orb_array *arr = orb_arena_alloc(a, sizeof *arr);
   arr->n = n;
+  arr->lower = 1;
+  arr->vector = false;
   arr->items = items;
   orb_value v = orb_null(ORB_T_ARRAY);
   v.isnull = 0;
   v.scale = (uint8_t)elem;   /* the element type travels with the value too (for output of a NULL-typed array) */
   v.u.arr = arr;
+  return v;
+}
+
+orb_value orb_array_make_vector(orb_arena *a, orb_type_id elem, const orb_value *items, uint32_t n) {
+  orb_value v = orb_array_make(a, elem, items, n);
+  orb_array *arr = (orb_array *)v.u.arr;
+  arr->lower = 0;
+  arr->vector = true;
   return v;
 }
 
@@ -122,6 +132,15 @@ static bool needs_quotes(const char *s, size_t n) {
 void orb_array_to_text(const orb_value *v, orb_buf *out) {
   if (v->isnull) return;
   const orb_array *arr = v->u.arr;
+  if (arr->vector) {   /* int2vector / oidvector: the elements, space-separated */
+    for (uint32_t k = 0; k < arr->n; k++) {
+      if (k) orb_buf_putc(out, ' ');
+      orb_value_to_text(&arr->items[k], out);
+    }
+    return;
+  }
+  if (arr->lower != 1 && arr->n)
+    orb_buf_printf(out, "[%d:%d]=", (int)arr->lower, (int)(arr->lower + (int32_t)arr->n - 1));
   orb_buf_putc(out, '{');
   orb_buf item = ORB_BUF_INIT;
   for (uint32_t k = 0; k < arr->n; k++) {
@@ -173,7 +192,10 @@ orb_value orb_array_copy(const orb_value *v, orb_arena *a) {
   uint32_t n = v->u.arr->n;
   orb_value *items = orb_arena_alloc(a, sizeof(orb_value) * (n ? n : 1));
   for (uint32_t k = 0; k < n; k++) items[k] = orb_value_copy(&v->u.arr->items[k], a);
-  return orb_array_make(a, (orb_type_id)v->scale, items, n);
+  orb_value c = orb_array_make(a, (orb_type_id)v->scale, items, n);
+  ((orb_array *)c.u.arr)->lower = v->u.arr->lower;
+  ((orb_array *)c.u.arr)->vector = v->u.arr->vector;
+  return c;
 }
 
 orb_status orb_array_cast(const orb_value *v, orb_type t, orb_arena *a, orb_value *out, orb_err *e) {
@@ -185,5 +207,6 @@ orb_status orb_array_cast(const orb_value *v, orb_type t, orb_arena *a, orb_valu
     if (st != ORB_OK) return st;
   }
   *out = orb_array_make(a, (orb_type_id)t.elem, items, n);
+  ((orb_array *)out->u.arr)->lower = v->u.arr->lower;   /* a cast keeps the bounds (int2vector::int2[] starts at 0) */
   return ORB_OK;
 }
