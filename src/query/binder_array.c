@@ -37,7 +37,7 @@ orb_status oql_b_subscript(oql_binder *b, orb_expr *arr, orb_expr *k, int pos, o
       *out = arr;
       return ORB_OK;
     }
-    return orb_err_setx(e, ORB_ERR_TYPE, "42804", pos, "cannot subscript type %s because it is not an array",
+    return orb_err_setx(e, ORB_ERR_TYPE, "42804", pos, "cannot subscript type %s because it does not support subscripting",
                         oql_type_name(b, arr));
   }
   orb_status st = oql_coerce(b, &k, orb_type_make(ORB_T_INT64), e);

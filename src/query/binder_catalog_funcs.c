@@ -84,13 +84,19 @@ orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, 
       thens[nw++] = text_of(b, &buf, pos);
       continue;
     }
-    orb_buf_puts(&buf, "CREATE UNIQUE INDEX ");
-    ident(&buf, orb_arena_sprintf(b->a, "%s_pkey", t->name));
-    orb_buf_puts(&buf, " ON public.");
-    ident(&buf, t->name);
-    orb_buf_puts(&buf, " USING btree ");
-    key_list(&buf, t);
-    orb_expr *full = text_of(b, &buf, pos);
+    /* pretty printing leaves out the schema of a table the search path finds */
+    orb_expr *defs[2];
+    for (int pretty = 0; pretty < 2; pretty++) {
+      orb_buf_puts(&buf, "CREATE UNIQUE INDEX ");
+      ident(&buf, orb_arena_sprintf(b->a, "%s_pkey", t->name));
+      orb_buf_puts(&buf, pretty ? " ON " : " ON public.");
+      ident(&buf, t->name);
+      orb_buf_puts(&buf, " USING btree ");
+      key_list(&buf, t);
+      defs[pretty] = text_of(b, &buf, pos);
+    }
+    orb_expr *full = defs[0];
+    if (n == 3 && (st = oql_b_case(b, NULL, &args[2], &defs[1], 1, defs[0], pos, &full, e)) != ORB_OK) break;
     if (n < 2) {
       thens[nw++] = full;
       continue;

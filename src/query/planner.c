@@ -312,8 +312,9 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
       op = oql_filter_new(a, op, filter);
     }
   } else {
-    /* one row with no columns */
+    /* one row with no columns, kept only if WHERE holds (SELECT 1 WHERE false has no row) */
     op = oql_values_new(a, 1, 0, orb_arena_zalloc(a, sizeof(orb_expr **)), NULL);
+    if (s->where) op = oql_filter_new(a, op, s->where);
   }
 
   if (s->grouped) {
