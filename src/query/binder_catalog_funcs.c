@@ -11,6 +11,32 @@
 
 #include "query/parse_int.h"
 
+orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **out, orb_err *e) {
+  orb_value v;
+  orb_err ne;
+  if (text[0] >= '0' && text[0] <= '9' &&
+      orb_value_from_text(text, strlen(text), orb_type_make(ORB_T_INT64), b->a, &v, &ne) == ORB_OK) {
+    *out = oql_mk_const(b, v, orb_type_make(ORB_T_INT64), pos);
+    return ORB_OK;
+  }
+  /* a name as SQL writes it: [public.]name, "Quoted" kept as is, others folded to lower case */
+  const char *name = strncmp(text, "public.", 7) == 0 ? text + 7 : text;
+  size_t n = strlen(name);
+  char *folded = orb_arena_strndup(b->a, name, n);
+  if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
+    folded = orb_arena_strndup(b->a, name + 1, n - 2);
+  } else {
+    for (char *p = folded; *p; p++)
+      if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+  }
+  orb_table *t = orb_db_table(b->db, folded);
+  if (!t || oql_is_system_table(t->name))
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", text);
+  oql_binder_dep(b, t);
+  *out = oql_const_int(b, oql_cat_table_oid(t), true, pos);
+  return ORB_OK;
+}
+
 bool oql_is_catalog_func(const char *name) {
   return strcmp(name, "pg_get_indexdef") == 0 || strcmp(name, "pg_get_constraintdef") == 0;
 }

@@ -294,6 +294,8 @@ bool oql_catalog_rel_def(const char *name, const oql_cat_col **cols, int *ncols,
 const char *oql_deparse_default(orb_arena *a, const char *sql, orb_type coltype);
 /* pg_get_indexdef / pg_get_constraintdef, answered from the catalog (binder_catalog_funcs.c). */
 bool oql_is_catalog_func(const char *name);
+/* 'name'::regclass: the OID of table [public.]name (a number is taken as an OID itself). */
+orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
                               orb_err *e);
 /* pg_catalog tables made from the catalog (binder_catalog.c). */
