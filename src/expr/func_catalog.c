@@ -1,7 +1,8 @@
 /* expr/func_catalog.c — PostgreSQL's catalog functions that tools call
 ** about tables (psql's \d NAME): format_type, pg_get_expr,
 ** col_description, pg_relation_is_publishable,
-** pg_get_statisticsobjdef_columns; and the pg_type facts they and the
+** pg_get_statisticsobjdef_columns, and current_schemas (JDBC's type
+** lookups); and the pg_type facts they and the
 ** binder's pg_catalog tables share (expr/pg_catalog.h).
 **
 ** pg_get_indexdef and pg_get_constraintdef need the catalog itself and are
@@ -11,6 +12,7 @@
 
 #include "expr/func_int.h"
 #include "expr/pg_catalog.h"
+#include "types/array.h"
 
 #define EVAL(name) \
   static orb_status name(const orb_func *f, const orb_eval_ctx *ctx, int n, const orb_value *a, orb_type rt, \
@@ -199,7 +201,25 @@ EVAL(f_publishable) {
   return ORB_OK;
 }
 
+/* current_schemas(include_implicit): the search path, pg_catalog first when asked */
+static orb_status r_current_schemas(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_BOOL)) return orb_fn_no_match(e);
+  *res = orb_type_array(ORB_T_TEXT);
+  return ORB_OK;
+}
+EVAL(f_current_schemas) {
+  UNUSED;
+  orb_value *items = orb_arena_alloc(ctx->arena, sizeof(orb_value) * 2);
+  int k = 0;
+  if (a[0].u.b) items[k++] = orb_text("pg_catalog", 10);
+  items[k++] = orb_text("public", 6);
+  *out = orb_array_make(ctx->arena, ORB_T_TEXT, items, (uint32_t)k);
+  return ORB_OK;
+}
+
 const orb_func orb_funcs_catalog[] = {
+    {"current_schemas", 1, 1, 0, r_current_schemas, f_current_schemas},
     {"format_type", 2, 2, ORB_FN_NULL_ARGS, r_format_type, f_format_type},
     {"pg_get_expr", 2, 3, 0, r_get_expr, f_get_expr},
     {"col_description", 2, 2, 0, r_col_description, f_no_text},
