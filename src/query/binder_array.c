@@ -71,10 +71,14 @@ orb_status oql_b_any(oql_binder *b, orb_cmp_op op, bool all, orb_expr *l, orb_ex
   orb_type et = orb_type_make((orb_type_id)arr->type.elem), common;
   if (oql_is_unknown(l) || l->type.id == ORB_T_NULL) {
     common = et;
-  } else if ((st = orb_type_common(l->type, et, &common, e)) != ORB_OK) {
-    if (!e->pos) e->pos = pos;
-    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s %s %s[]", oql_type_name(b, l),
-                        op == ORB_CMP_EQ ? "=" : "<>", oql_type_name(b, l));
+  } else if (orb_type_common(l->type, et, &common, e) != ORB_OK) {
+    static const char *const ops[] = {"=", "<>", "<", "<=", ">", ">="};
+    orb_buf en = ORB_BUF_INIT;
+    orb_type_format(et, &en);
+    st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s %s %s", oql_type_name(b, l),
+                      ops[op], en.data);
+    orb_buf_free(&en);
+    return st;
   }
   if ((st = oql_coerce(b, &l, common, e)) != ORB_OK) return st;
   if (common.id != et.id && (st = oql_coerce(b, &arr, orb_type_array((orb_type_id)common.id), e)) != ORB_OK) return st;
