@@ -92,6 +92,8 @@ int orbit_finalize(orbit_stmt *stmt);
 int orbit_bind_count(orbit_stmt *stmt);
 /* The type the statement expects for parameter idx (inferred from its context). */
 orbit_type orbit_bind_type(orbit_stmt *stmt, int idx);
+/* For an ORBIT_ARRAY parameter, the type of its elements (ORBIT_NULL otherwise). */
+orbit_type orbit_bind_elem_type(orbit_stmt *stmt, int idx);
 int orbit_bind_null(orbit_stmt *stmt, int idx);
 int orbit_bind_bool(orbit_stmt *stmt, int idx, int v);
 int orbit_bind_int64(orbit_stmt *stmt, int idx, int64_t v);

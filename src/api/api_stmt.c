@@ -186,6 +186,12 @@ orbit_type orbit_column_elem_type(orbit_stmt *s, int col) {
   return t.id == ORB_T_ARRAY ? public_type(orb_type_make((orb_type_id)t.elem)) : ORBIT_NULL;
 }
 
+orbit_type orbit_bind_elem_type(orbit_stmt *s, int idx) {
+  if (!s || idx < 1 || idx > oql_param_count(s->st)) return ORBIT_NULL;
+  orb_type t = oql_param_type(s->st, idx - 1);
+  return t.id == ORB_T_ARRAY ? public_type(orb_type_make((orb_type_id)t.elem)) : ORBIT_NULL;
+}
+
 orbit_type orbit_bind_type(orbit_stmt *s, int idx) {
   if (!s || idx < 1 || idx > oql_param_count(s->st)) return ORBIT_NULL;
   return public_type(oql_param_type(s->st, idx - 1));
