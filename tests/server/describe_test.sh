@@ -40,7 +40,8 @@ ddl="CREATE TABLE events (id BIGINT NOT NULL, ts TIMESTAMP NOT NULL, kind VARCHA
   amount NUMERIC(10,2), qty INTEGER NOT NULL DEFAULT 0, ratio DOUBLE PRECISION DEFAULT 1.5, flag BOOLEAN DEFAULT true,
   day DATE, u UUID, at TIMESTAMPTZ DEFAULT now(), small SMALLINT DEFAULT -1, PRIMARY KEY (id, ts));
 CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL, payload BYTEA, span INTERVAL DEFAULT '1 day');
-CREATE TABLE log (line TEXT, n BIGINT DEFAULT 1 + 2);"
+CREATE TABLE log (line TEXT, n BIGINT DEFAULT 1 + 2);
+CREATE TABLE \"Order Items\" (\"user\" TEXT, \"Time\" TIMESTAMP, \"select\" INT, qty INT DEFAULT 1, PRIMARY KEY (\"user\", \"Time\", \"select\"));"
 out=$(orbit -q -c "$ddl")
 [ -z "$out" ] || { echo "orbitd refused the DDL: $out"; exit 1; }
 out=$(postgres -q -c "$ddl")
@@ -73,6 +74,8 @@ compare '\d log (no primary key, expression default)' -c '\d log'
 compare '\d public.events (schema-qualified)' -c '\d public.events'
 compare '\d ev* (pattern: the table and its index)' -c '\d ev*'
 compare '\d users_pkey (an index)' -c '\d users_pkey'
+compare '\d "Order Items" (names that need quotes, a key of reserved words)' -c '\d "Order Items"'
+compare '\d "Order Items_pkey"' -c '\d "Order Items_pkey"'
 compare '\d nosuchtable' -c '\d nosuchtable'
 compare '\d (every relation)' -c '\d'
 compare '\dt' -c '\dt'
