@@ -256,7 +256,8 @@ EVAL(f_current_schema) {
   return ORB_OK;
 }
 
-/* pg_get_userbyid(oid): every object belongs to the one owner Orbit has */
+/* pg_get_userbyid(oid): every object belongs to the one owner Orbit has, but
+** the public schema, which belongs to pg_database_owner (6171) as in PostgreSQL 15 */
 static orb_status r_owner(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
   (void)f, (void)n;
   if (!orb_fn_want(t, 0, ORB_T_INT64)) return orb_fn_no_match(e);
@@ -265,8 +266,7 @@ static orb_status r_owner(const orb_func *f, int n, orb_type *t, orb_type *res, 
 }
 EVAL(f_owner) {
   UNUSED;
-  (void)a;
-  *out = orb_text("orbit", 5);
+  *out = a[0].u.i == 6171 ? orb_text("pg_database_owner", 17) : orb_text("orbit", 5);
   return ORB_OK;
 }
 

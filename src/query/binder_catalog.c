@@ -29,6 +29,7 @@
 #define NS_CATALOG 11
 #define NS_INFO 13000
 #define OWNER_OID 10
+#define DB_OWNER_ROLE 6171   /* pg_database_owner, which owns the public schema */
 #define HEAP_AM 2
 #define BTREE_AM 403
 
@@ -210,7 +211,7 @@ static void ns_rows(oql_cat_rows *r) {
     orb_value *row = oql_cat_row(r);
     oql_cat_int(r, row, "oid", ns[i].oid);
     oql_cat_text(r, row, "nspname", ns[i].name);
-    oql_cat_int(r, row, "nspowner", OWNER_OID);
+    oql_cat_int(r, row, "nspowner", ns[i].oid == NS_PUBLIC ? DB_OWNER_ROLE : OWNER_OID);
   }
 }
 
@@ -261,6 +262,16 @@ static void roles_rows(oql_cat_rows *r) {
   static const char *const yes[] = {"rolsuper", "rolinherit", "rolcreaterole", "rolcreatedb", "rolcanlogin",
                                     "rolreplication", "rolbypassrls"};
   for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) oql_cat_bool(r, row, yes[i], true);
+  oql_cat_int(r, row, "rolconnlimit", -1);
+  oql_cat_text(r, row, "rolpassword", "********");
+  /* the role that owns the public schema, which nobody logs in as */
+  row = oql_cat_row(r);
+  oql_cat_int(r, row, "oid", DB_OWNER_ROLE);
+  oql_cat_text(r, row, "rolname", "pg_database_owner");
+  static const char *const no[] = {"rolsuper", "rolcreaterole", "rolcreatedb", "rolcanlogin", "rolreplication",
+                                   "rolbypassrls"};
+  for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) oql_cat_bool(r, row, no[i], false);
+  oql_cat_bool(r, row, "rolinherit", true);
   oql_cat_int(r, row, "rolconnlimit", -1);
   oql_cat_text(r, row, "rolpassword", "********");
 }

@@ -83,11 +83,7 @@ compare '\di (primary key indexes)' -c '\di'
 # the queries behind them, run on their own (unaligned): arrays and ANY
 compare 'array expressions psql relies on' -At -c "SELECT array_to_string(ARRAY(SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM pg_catalog.pg_class WHERE relname = 'users') AND attnum > 0 ORDER BY attnum), ','), 'p' = ANY('{p,u}'), 3 = ANY(ARRAY[1,2,NULL]), (SELECT indkey[1] FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid WHERE c.relname = 'events')"
 
-# Differences from PostgreSQL that are deliberate, shown rather than compared:
-#  - \dn: PostgreSQL 15's public schema belongs to pg_database_owner; in Orbit
-#    every object belongs to the one owner, "orbit".
-out=$(orbit -At -c '\dn')
-[ "$out" = "public|orbit" ] && echo "ok: \\dn lists public, owned by orbit" || { echo "FAIL: \\dn: $out"; fails=$((fails + 1)); }
+compare '\dn (public belongs to pg_database_owner)' -c '\dn'
 
 [ "$fails" -eq 0 ] || { echo "$fails describe check(s) failed"; exit 1; }
 echo "all describe checks match PostgreSQL"
