@@ -5,7 +5,8 @@
 # pg_attrdef, pg_index, pg_constraint, pg_policy, pg_statistic_ext,
 # publications, pg_inherits; format_type, pg_get_expr, pg_get_indexdef,
 # pg_get_constraintdef; arrays, ANY, ARRAY(subquery), unnest), \d with no
-# argument, \dt, \di, \d of an index, and the error for a name that does not exist.
+# argument, \dt, \di, \dn, \d of an index, and the error for a name that
+# does not exist.  Every output must be identical: no difference is excused.
 # usage: describe_test.sh ORBITD_BINARY
 set -u
 orbitd=$1
@@ -80,10 +81,9 @@ compare '\d nosuchtable' -c '\d nosuchtable'
 compare '\d (every relation)' -c '\d'
 compare '\dt' -c '\dt'
 compare '\di (primary key indexes)' -c '\di'
+compare '\dn (public belongs to pg_database_owner)' -c '\dn'
 # the queries behind them, run on their own (unaligned): arrays and ANY
 compare 'array expressions psql relies on' -At -c "SELECT array_to_string(ARRAY(SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM pg_catalog.pg_class WHERE relname = 'users') AND attnum > 0 ORDER BY attnum), ','), 'p' = ANY('{p,u}'), 3 = ANY(ARRAY[1,2,NULL]), (SELECT indkey[1] FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid WHERE c.relname = 'events')"
-
-compare '\dn (public belongs to pg_database_owner)' -c '\dn'
 
 [ "$fails" -eq 0 ] || { echo "$fails describe check(s) failed"; exit 1; }
 echo "all describe checks match PostgreSQL"
