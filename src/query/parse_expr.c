@@ -459,8 +459,23 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
     const char *col;
     int cpos;
     if ((st = oql_p_ident(p, &col, &cpos)) != ORB_OK) return st;
+    const char *qual = w;
+    if (oql_p_accept_op(p, ".")) {
+      /* schema.table.column (or schema.table.*), as ORMs write catalog queries: the schemas Orbit has */
+      if (strcmp(w, "pg_catalog") != 0 && strcmp(w, "public") != 0 && strcmp(w, "information_schema") != 0)
+        return orb_err_setx(p->e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", col);
+      qual = col;
+      if (oql_p_is_op(p, "*")) {
+        oql_expr_ast *x = oql_p_new_expr(p, OQL_X_STAR, pos);
+        x->qual = qual;
+        oql_p_advance(p);
+        *out = x;
+        return ORB_OK;
+      }
+      if ((st = oql_p_ident(p, &col, &cpos)) != ORB_OK) return st;
+    }
     oql_expr_ast *x = oql_p_new_expr(p, OQL_X_COLUMN, pos);
-    x->qual = w;
+    x->qual = qual;
     x->name = col;
     *out = x;
     return ORB_OK;
