@@ -173,6 +173,14 @@ static orb_status r_col_description(const orb_func *f, int n, orb_type *t, orb_t
   *res = orb_type_make(ORB_T_TEXT);
   return ORB_OK;
 }
+/* obj_description(oid [, catalog]): no comments exist either */
+static orb_status r_obj_description(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f;
+  if (!orb_fn_want(t, 0, ORB_T_INT64) || (n > 1 && !orb_fn_is_text(t[1]))) return orb_fn_no_match(e);
+  if (n > 1) t[1] = orb_type_make(ORB_T_TEXT);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
 /* pg_get_statisticsobjdef_columns(oid): no extended statistics objects exist */
 static orb_status r_oid_to_text(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
   (void)f, (void)n;
@@ -223,6 +231,7 @@ const orb_func orb_funcs_catalog[] = {
     {"format_type", 2, 2, ORB_FN_NULL_ARGS, r_format_type, f_format_type},
     {"pg_get_expr", 2, 3, 0, r_get_expr, f_get_expr},
     {"col_description", 2, 2, 0, r_col_description, f_no_text},
+    {"obj_description", 1, 2, 0, r_obj_description, f_no_text},
     {"pg_get_statisticsobjdef_columns", 1, 1, 0, r_oid_to_text, f_no_text},
     {"pg_relation_is_publishable", 1, 1, 0, r_publishable, f_publishable},
 };

@@ -9,7 +9,7 @@
 ** served), pg_roles, pg_collation, and the catalogs of features Orbit does
 ** not have, which are empty but typed as PostgreSQL's (pg_inherits,
 ** pg_policy, pg_statistic_ext, pg_publication, pg_publication_namespace,
-** pg_publication_rel, pg_trigger, pg_rewrite).  Columns of a table
+** pg_publication_rel, pg_trigger, pg_rewrite, pg_description, pg_depend).  Columns of a table
 ** (pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_type) are in
 ** binder_catalog_rel.c.
 **
@@ -314,6 +314,11 @@ static const oql_cat_col pubrel_cols[] = {{"oid", 'o'}, {"prpubid", 'o'}, {"prre
 static const oql_cat_col trigger_cols[] = {{"oid", 'o'},     {"tgrelid", 'o'},   {"tgparentid", 'o'},
                                            {"tgname", 't'},  {"tgfoid", 'o'},    {"tgtype", 's'},
                                            {"tgenabled", 'c'}, {"tgisinternal", 'b'}, {"tgconstraint", 'o'}};
+static const oql_cat_col description_cols[] = {{"objoid", 'o'}, {"classoid", 'o'}, {"objsubid", 'i'},
+                                               {"description", 't'}};
+static const oql_cat_col depend_cols[] = {{"classid", 'o'},    {"objid", 'o'},    {"objsubid", 'i'},
+                                          {"refclassid", 'o'}, {"refobjid", 'o'}, {"refobjsubid", 'i'},
+                                          {"deptype", 'c'}};
 static const oql_cat_col rewrite_cols[] = {{"oid", 'o'},     {"rulename", 't'}, {"ev_class", 'o'},
                                            {"ev_type", 'c'}, {"ev_enabled", 'c'}, {"is_instead", 'b'}};
 
@@ -339,6 +344,8 @@ static const catalog_def catalogs[] = {
     {"pg_publication_rel", COLS(pubrel_cols), NULL},
     {"pg_trigger", COLS(trigger_cols), NULL},
     {"pg_rewrite", COLS(rewrite_cols), NULL},
+    {"pg_description", COLS(description_cols), NULL},   /* no COMMENT ON */
+    {"pg_depend", COLS(depend_cols), NULL},
 };
 
 /* A catalog by name: this file's, or one about tables' columns (binder_catalog_rel.c). */
