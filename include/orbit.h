@@ -53,7 +53,8 @@ extern "C" {
 typedef enum orbit_type {
   ORBIT_NULL = 0, ORBIT_BOOL, ORBIT_INT16, ORBIT_INT32, ORBIT_INT64, ORBIT_FLOAT32,
   ORBIT_FLOAT64, ORBIT_DECIMAL, ORBIT_TEXT, ORBIT_BYTEA, ORBIT_DATE, ORBIT_TIME,
-  ORBIT_TIMESTAMP, ORBIT_TIMESTAMPTZ, ORBIT_UUID, ORBIT_INTERVAL
+  ORBIT_TIMESTAMP, ORBIT_TIMESTAMPTZ, ORBIT_UUID, ORBIT_INTERVAL,
+  ORBIT_ARRAY       /* one-dimensional array; orbit_column_elem_type() gives its elements' type */
 } orbit_type;
 
 typedef struct orbit_db orbit_db;
@@ -91,6 +92,8 @@ int orbit_finalize(orbit_stmt *stmt);
 int orbit_bind_count(orbit_stmt *stmt);
 /* The type the statement expects for parameter idx (inferred from its context). */
 orbit_type orbit_bind_type(orbit_stmt *stmt, int idx);
+/* For an ORBIT_ARRAY parameter, the type of its elements (ORBIT_NULL otherwise). */
+orbit_type orbit_bind_elem_type(orbit_stmt *stmt, int idx);
 int orbit_bind_null(orbit_stmt *stmt, int idx);
 int orbit_bind_bool(orbit_stmt *stmt, int idx, int v);
 int orbit_bind_int64(orbit_stmt *stmt, int idx, int64_t v);
@@ -104,6 +107,8 @@ int orbit_bind_interval(orbit_stmt *stmt, int idx, int32_t months, int32_t days,
 int orbit_column_count(orbit_stmt *stmt);
 const char *orbit_column_name(orbit_stmt *stmt, int col);
 orbit_type orbit_column_type(orbit_stmt *stmt, int col);
+/* For an ORBIT_ARRAY column, the type of its elements (ORBIT_NULL otherwise). */
+orbit_type orbit_column_elem_type(orbit_stmt *stmt, int col);
 /* Type as SQL text ("BIGINT", "DECIMAL(10,2)", ...). */
 const char *orbit_column_decltype(orbit_stmt *stmt, int col);
 int orbit_column_is_null(orbit_stmt *stmt, int col);

@@ -170,13 +170,26 @@ static orbit_type public_type(orb_type t) {
       [ORB_T_TEXT] = ORBIT_TEXT,         [ORB_T_BYTEA] = ORBIT_BYTEA,
       [ORB_T_DATE] = ORBIT_DATE,         [ORB_T_TIME] = ORBIT_TIME,
       [ORB_T_TIMESTAMP] = ORBIT_TIMESTAMP, [ORB_T_TIMESTAMPTZ] = ORBIT_TIMESTAMPTZ,
-      [ORB_T_UUID] = ORBIT_UUID,         [ORB_T_INTERVAL] = ORBIT_INTERVAL};
+      [ORB_T_UUID] = ORBIT_UUID,         [ORB_T_INTERVAL] = ORBIT_INTERVAL,
+      [ORB_T_ARRAY] = ORBIT_ARRAY};
   return t.id < ORB_T__COUNT ? map[t.id] : ORBIT_NULL;
 }
 
 orbit_type orbit_column_type(orbit_stmt *s, int col) {
   if (!s || col < 0 || col >= oql_column_count(s->st)) return ORBIT_NULL;
   return public_type(oql_column_type(s->st, col));
+}
+
+orbit_type orbit_column_elem_type(orbit_stmt *s, int col) {
+  if (!s || col < 0 || col >= oql_column_count(s->st)) return ORBIT_NULL;
+  orb_type t = oql_column_type(s->st, col);
+  return t.id == ORB_T_ARRAY ? public_type(orb_type_make((orb_type_id)t.elem)) : ORBIT_NULL;
+}
+
+orbit_type orbit_bind_elem_type(orbit_stmt *s, int idx) {
+  if (!s || idx < 1 || idx > oql_param_count(s->st)) return ORBIT_NULL;
+  orb_type t = oql_param_type(s->st, idx - 1);
+  return t.id == ORB_T_ARRAY ? public_type(orb_type_make((orb_type_id)t.elem)) : ORBIT_NULL;
 }
 
 orbit_type orbit_bind_type(orbit_stmt *s, int idx) {

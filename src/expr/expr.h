@@ -10,7 +10,8 @@
 **
 ** Semantics are PostgreSQL's: three-valued logic (AND/OR/NOT with NULL),
 ** comparisons with NULL yield NULL, IN with a NULL in the list, CASE,
-** COALESCE, LIKE/ILIKE with '%', '_' and backslash escape.
+** COALESCE, LIKE/ILIKE with '%', '_' and backslash escape, op ANY/ALL over
+** an array (NULL when no element decides and one is NULL).
 **
 ** Memory: trees are allocated from an arena (the statement's) and freed with
 ** it.  Evaluation writes its result to *out; strings it creates come from
@@ -45,12 +46,15 @@ typedef enum orb_expr_kind {
   ORB_E_NULLIF,
   ORB_E_FUNC,       /* builtin scalar function `func` applied to args */
   ORB_E_SUBLINK,    /* result of a subquery: op 0 its one value (scalar subquery), 1 EXISTS,
-                       2 args[0] [NOT] IN its rows.  Uncorrelated: run before the statement
+                       2 args[0] [NOT] IN its rows, 3 its rows as an array (ARRAY(subquery)).  Uncorrelated: run before the statement
                        (ctx->sublinks[slot]).  ORB_EF_CORRELATED: run for each row by
                        ctx->run_sublink with the values of its remaining args (the outer
                        columns it refers to) */
-  ORB_E_OUTER       /* inside a correlated subquery: the slot-th outer value it was run with
+  ORB_E_OUTER,      /* inside a correlated subquery: the slot-th outer value it was run with
                        (ctx->outer) */
+  ORB_E_ARRAY,      /* ARRAY[args...]: an array of type.elem (types/array.h) */
+  ORB_E_ANY,        /* args[0] op ANY (args[1], an array) (op: orb_cmp_op); flags & ORB_EF_ALL: op ALL */
+  ORB_E_SUBSCRIPT   /* args[0][args[1]]: the element (1-based), NULL outside the array */
 } orb_expr_kind;
 
 typedef enum orb_cmp_op { ORB_CMP_EQ, ORB_CMP_NE, ORB_CMP_LT, ORB_CMP_LE, ORB_CMP_GT, ORB_CMP_GE } orb_cmp_op;
@@ -62,6 +66,7 @@ typedef enum orb_cmp_op { ORB_CMP_EQ, ORB_CMP_NE, ORB_CMP_LT, ORB_CMP_LE, ORB_CM
 #define ORB_EF_HAS_ELSE 0x4
 #define ORB_EF_ASSIGN   0x8   /* CAST: assignment to a column (VARCHAR(n) errors instead of truncating) */
 #define ORB_EF_CORRELATED 0x10 /* SUBLINK: refers to columns of the query around it */
+#define ORB_EF_ALL      0x20  /* ANY: x op ALL (array) */
 
 struct orb_func;
 typedef struct orb_expr {

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "types/value.h"
+
 orb_expr *orb_expr_new(orb_arena *a, orb_expr_kind kind, orb_type type, int nargs) {
   orb_expr *e = orb_arena_zalloc(a, sizeof *e);
   e->kind = (uint8_t)kind;
@@ -35,6 +37,7 @@ orb_expr *orb_expr_clone(orb_arena *a, const orb_expr *e) {
     memcpy(s, e->value.u.s, e->value.len);
     c->value.u.s = s;
   }
+  if (e->kind == ORB_E_CONST && e->value.type == ORB_T_ARRAY) c->value = orb_value_copy(&e->value, a);
   if (e->nargs) {
     c->args = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)e->nargs);
     for (int i = 0; i < e->nargs; i++) c->args[i] = orb_expr_clone(a, e->args[i]);

@@ -5,6 +5,7 @@
 
 #include "expr/expr_int.h"
 #include "expr/func.h"
+#include "types/array.h"
 #include "types/value.h"
 
 /* Errors from the value layer get the node's position when they have none. */
@@ -104,6 +105,12 @@ static orb_status eval_sublink(orb_expr *x, const orb_eval_ctx *ctx, const orb_v
     *out = orb_bool(r->nrows > 0);
     return ORB_OK;
   }
+  if (x->op == 3) {   /* ARRAY(subquery): the rows in order (copied: a correlated result is reused) */
+    orb_value *items = orb_arena_alloc(ctx->arena, sizeof(orb_value) * (size_t)(r->nrows ? r->nrows : 1));
+    for (int64_t i = 0; i < r->nrows; i++) items[i] = orb_value_copy(&r->rows[i], ctx->arena);
+    *out = orb_array_make(ctx->arena, (orb_type_id)x->type.elem, items, (uint32_t)r->nrows);
+    return ORB_OK;
+  }
   bool neg = (x->flags & ORB_EF_NEGATE) != 0;
   orb_value a;
   orb_status st = orb_expr_eval(x->args[0], ctx, row, &a, err);
@@ -122,6 +129,56 @@ static orb_status eval_sublink(orb_expr *x, const orb_eval_ctx *ctx, const orb_v
       return ORB_OK;
     }
   *out = r->any_null ? null_bool() : orb_bool(neg);
+  return ORB_OK;
+}
+
+/* x op ANY/ALL (array): ANY is true when some comparison is, ALL false when
+** some comparison is; otherwise a NULL comparison makes the answer NULL
+** (PostgreSQL's ScalarArrayOpExpr).  An empty array: ANY false, ALL true. */
+static orb_status eval_any(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out, orb_err *err) {
+  orb_value a, arr;
+  orb_status st;
+  if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
+  if ((st = orb_expr_eval(x->args[1], ctx, row, &arr, err)) != ORB_OK) return st;
+  bool all = (x->flags & ORB_EF_ALL) != 0;
+  if (arr.isnull) {
+    *out = null_bool();
+    return ORB_OK;
+  }
+  bool saw_null = false;
+  for (uint32_t i = 0; i < arr.u.arr->n; i++) {
+    orb_value c;
+    eval_cmp(x, &a, &arr.u.arr->items[i], &c);
+    if (c.isnull) saw_null = true;
+    else if (c.u.b != all) {
+      *out = bool_val(!all);
+      return ORB_OK;
+    }
+  }
+  *out = saw_null ? null_bool() : bool_val(all);
+  return ORB_OK;
+}
+
+static orb_status eval_array(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out, orb_err *err) {
+  orb_value *items = orb_arena_alloc(ctx->arena, sizeof(orb_value) * (size_t)(x->nargs ? x->nargs : 1));
+  for (int i = 0; i < x->nargs; i++) {
+    orb_status st = orb_expr_eval(x->args[i], ctx, row, &items[i], err);
+    if (st != ORB_OK) return st;
+    if (items[i].isnull) items[i] = orb_null((orb_type_id)x->type.elem);
+  }
+  *out = orb_array_make(ctx->arena, (orb_type_id)x->type.elem, items, (uint32_t)x->nargs);
+  return ORB_OK;
+}
+
+static orb_status eval_subscript(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out,
+                                 orb_err *err) {
+  orb_value arr, k;
+  orb_status st;
+  if ((st = orb_expr_eval(x->args[0], ctx, row, &arr, err)) != ORB_OK) return st;
+  if ((st = orb_expr_eval(x->args[1], ctx, row, &k, err)) != ORB_OK) return st;
+  int64_t at = k.isnull || arr.isnull ? -1 : k.u.i - arr.u.arr->lower;
+  if (arr.isnull || k.isnull || at < 0 || at >= (int64_t)arr.u.arr->n) *out = orb_null((orb_type_id)x->type.id);
+  else *out = arr.u.arr->items[at];
   return ORB_OK;
 }
 
@@ -294,6 +351,12 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
     return eval_func(x, ctx, row, out, err);
   case ORB_E_SUBLINK:
     return eval_sublink(x, ctx, row, out, err);
+  case ORB_E_ARRAY:
+    return eval_array(x, ctx, row, out, err);
+  case ORB_E_ANY:
+    return eval_any(x, ctx, row, out, err);
+  case ORB_E_SUBSCRIPT:
+    return eval_subscript(x, ctx, row, out, err);
   }
   return orb_err_set(err, ORB_ERR_INTERNAL, "unknown expression kind %d", (int)x->kind);
 }

@@ -4,6 +4,7 @@
 
 #include "expr/expr_int.h"
 #include "expr/func.h"
+#include "types/array.h"
 #include "types/value.h"
 
 static bool foldable(const orb_expr *e) {
@@ -97,8 +98,48 @@ static bool params_known(const orb_expr *x, const orb_eval_ctx *ctx) {
   return true;
 }
 
-/* Constants a conjunct pins `slot` to: col = c, c = col, col IN (c...). */
+/* Add one pinned value (cast to the column's type, duplicates dropped); false if it cannot be cast. */
+static bool add_pin(const orb_expr *col, orb_value v, orb_arena *a, orb_value **vals, int *n, int *cap) {
+  orb_err e;
+  if (v.isnull) return true;
+  if (v.type != col->type.id) {
+    orb_value cv;
+    if (orb_value_cast(&v, col->type, a, &cv, &e) != ORB_OK) return false;
+    v = cv;
+  }
+  for (int j = 0; j < *n; j++)
+    if (orb_value_cmp(&(*vals)[j], &v) == 0) return true;
+  if (*n == *cap) {
+    int nc = *cap ? *cap * 2 : 8;
+    orb_value *nv = orb_arena_alloc(a, sizeof(orb_value) * (size_t)nc);
+    if (*n) memcpy(nv, *vals, sizeof(orb_value) * (size_t)*n);
+    *vals = nv;
+    *cap = nc;
+  }
+  (*vals)[(*n)++] = orb_value_copy(&v, a);
+  return true;
+}
+
+/* col = ANY (array known before the scan): the array's elements (none for a NULL array). */
+static bool pins_any(orb_expr *x, int slot, const orb_eval_ctx *ctx, orb_arena *a, orb_value **vals, int *n, int *cap) {
+  orb_expr *col = x->args[0], *arr = x->args[1];
+  if (x->op != ORB_CMP_EQ || (x->flags & ORB_EF_ALL) || col->kind != ORB_E_COLUMN || col->slot != slot ||
+      !orb_expr_is_rowless(arr) || !params_known(arr, ctx))
+    return false;
+  orb_value v;
+  orb_err e;
+  orb_eval_ctx c = *ctx;
+  c.arena = a;
+  if (orb_expr_eval(arr, &c, NULL, &v, &e) != ORB_OK) return false;
+  if (v.isnull) return true;
+  for (uint32_t i = 0; i < v.u.arr->n; i++)
+    if (!add_pin(col, v.u.arr->items[i], a, vals, n, cap)) return false;
+  return true;
+}
+
+/* Constants a conjunct pins `slot` to: col = c, c = col, col IN (c...), col = ANY (array). */
 static bool pins(orb_expr *x, int slot, const orb_eval_ctx *ctx, orb_arena *a, orb_value **vals, int *n, int *cap) {
+  if (x->kind == ORB_E_ANY) return pins_any(x, slot, ctx, a, vals, n, cap);
   orb_expr *col = NULL;
   orb_expr **consts = NULL;
   int nconsts = 0;
@@ -126,23 +167,7 @@ static bool pins(orb_expr *x, int slot, const orb_eval_ctx *ctx, orb_arena *a, o
     orb_eval_ctx c = *ctx;
     c.arena = a;
     if (orb_expr_eval(consts[i], &c, NULL, &v, &e) != ORB_OK) return false;
-    if (v.isnull) continue;
-    if (v.type != col->type.id) {
-      orb_value cv;
-      if (orb_value_cast(&v, col->type, a, &cv, &e) != ORB_OK) return false;
-      v = cv;
-    }
-    bool dup = false;
-    for (int j = 0; j < *n && !dup; j++) dup = orb_value_cmp(&(*vals)[j], &v) == 0;
-    if (dup) continue;
-    if (*n == *cap) {
-      int nc = *cap ? *cap * 2 : 8;
-      orb_value *nv = orb_arena_alloc(a, sizeof(orb_value) * (size_t)nc);
-      if (*n) memcpy(nv, *vals, sizeof(orb_value) * (size_t)*n);
-      *vals = nv;
-      *cap = nc;
-    }
-    (*vals)[(*n)++] = orb_value_copy(&v, a);
+    if (!add_pin(col, v, a, vals, n, cap)) return false;
   }
   return true;
 }

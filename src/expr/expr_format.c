@@ -146,7 +146,32 @@ void orb_expr_format(const orb_expr *e, const char *const *names, orb_buf *out) 
     orb_buf_puts(out, " END");
     return;
   }
+  case ORB_E_ARRAY:
+    orb_buf_puts(out, "ARRAY[");
+    list(e, 0, ", ", names, out);
+    orb_buf_putc(out, ']');
+    return;
+  case ORB_E_ANY: {
+    static const char *const ops[] = {"=", "<>", "<", "<=", ">", ">="};
+    orb_buf_putc(out, '(');
+    orb_expr_format(e->args[0], names, out);
+    orb_buf_printf(out, " %s %s (", ops[e->op % 6], e->flags & ORB_EF_ALL ? "ALL" : "ANY");
+    orb_expr_format(e->args[1], names, out);
+    orb_buf_puts(out, "))");
+    return;
+  }
+  case ORB_E_SUBSCRIPT:
+    orb_buf_putc(out, '(');
+    orb_expr_format(e->args[0], names, out);
+    orb_buf_puts(out, ")[");
+    orb_expr_format(e->args[1], names, out);
+    orb_buf_putc(out, ']');
+    return;
   case ORB_E_SUBLINK:
+    if (e->op == 3) {
+      orb_buf_printf(out, "ARRAY(SubPlan %d)", e->slot + 1);
+      return;
+    }
     if (e->op == 2) {
       orb_buf_putc(out, '(');
       orb_expr_format(e->args[0], names, out);

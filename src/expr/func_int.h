@@ -30,5 +30,9 @@ extern const orb_func orb_funcs_math[];
 extern const int orb_nfuncs_math;
 extern const orb_func orb_funcs_datetime[];
 extern const int orb_nfuncs_datetime;
+extern const orb_func orb_funcs_array[];
+extern const int orb_nfuncs_array;
+extern const orb_func orb_funcs_catalog[];
+extern const int orb_nfuncs_catalog;
 
 #endif

@@ -256,7 +256,8 @@ EVAL(f_current_schema) {
   return ORB_OK;
 }
 
-/* pg_get_userbyid(oid): every object belongs to the one owner Orbit has */
+/* pg_get_userbyid(oid): every object belongs to the one owner Orbit has, but
+** the public schema, which belongs to pg_database_owner (6171) as in PostgreSQL 15 */
 static orb_status r_owner(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
   (void)f, (void)n;
   if (!orb_fn_want(t, 0, ORB_T_INT64)) return orb_fn_no_match(e);
@@ -265,8 +266,7 @@ static orb_status r_owner(const orb_func *f, int n, orb_type *t, orb_type *res, 
 }
 EVAL(f_owner) {
   UNUSED;
-  (void)a;
-  *out = orb_text("orbit", 5);
+  *out = a[0].u.i == 6171 ? orb_text("pg_database_owner", 17) : orb_text("orbit", 5);
   return ORB_OK;
 }
 
@@ -297,24 +297,8 @@ EVAL(f_encoding) {
   return ORB_OK;
 }
 
-/* array_to_string(a, sep): Orbit has no arrays; catalog columns that are
-** arrays in PostgreSQL (privileges) are always NULL here, and NULL gives NULL.
-** Any other value is refused rather than guessed at. */
-static orb_status r_array_to_string(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
-  (void)f, (void)e;
-  for (int i = 0; i < n; i++) t[i] = orb_type_make(ORB_T_TEXT);
-  *res = orb_type_make(ORB_T_TEXT);
-  return ORB_OK;
-}
-EVAL(f_array_to_string) {
-  UNUSED;
-  (void)a, (void)out;
-  return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "arrays are not supported");
-}
-
 const orb_func orb_funcs_math[] = {
     {"version", 0, 0, 0, r_text0, f_version},
-    {"array_to_string", 2, 3, 0, r_array_to_string, f_array_to_string},
     {"pg_encoding_to_char", 1, 1, 0, r_encoding, f_encoding},
     {"pg_get_userbyid", 1, 1, 0, r_owner, f_owner},
     {"pg_table_is_visible", 1, 1, 0, r_visible, f_visible},

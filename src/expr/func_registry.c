@@ -34,13 +34,15 @@ static int by_name(const void *a, const void *b) {
 }
 
 static void build(void) {
-  int n = orb_nfuncs_string + orb_nfuncs_math + orb_nfuncs_datetime;
+  int n = orb_nfuncs_string + orb_nfuncs_math + orb_nfuncs_datetime + orb_nfuncs_array + orb_nfuncs_catalog;
   const orb_func **v = malloc(sizeof(orb_func *) * (size_t)n);
   if (!v) return;
   int k = 0;
   for (int i = 0; i < orb_nfuncs_string; i++) v[k++] = &orb_funcs_string[i];
   for (int i = 0; i < orb_nfuncs_math; i++) v[k++] = &orb_funcs_math[i];
   for (int i = 0; i < orb_nfuncs_datetime; i++) v[k++] = &orb_funcs_datetime[i];
+  for (int i = 0; i < orb_nfuncs_array; i++) v[k++] = &orb_funcs_array[i];
+  for (int i = 0; i < orb_nfuncs_catalog; i++) v[k++] = &orb_funcs_catalog[i];
   qsort(v, (size_t)n, sizeof *v, by_name);
   nsorted = n;
   sorted = v;

@@ -27,7 +27,8 @@
 
 /* A type as written: name lower-cased with multi-word names joined by one
 ** space ("double precision", "timestamp with time zone", "character
-** varying"), modifiers in parentheses.  Resolved by orb_type_from_name(). */
+** varying"), modifiers in parentheses, "[]" appended for an array type
+** (int2[]).  Resolved by orb_type_from_name(). */
 typedef struct oql_typename {
   const char *name;
   int32_t mods[2];
@@ -57,6 +58,10 @@ typedef enum oql_ekind {
   OQL_X_CAST,       /* CAST(l AS tname), l::tname */
   OQL_X_SUBQUERY,   /* (SELECT ...) as a value: sub */
   OQL_X_EXISTS,     /* EXISTS (SELECT ...): sub */
+  OQL_X_ARRAY,      /* ARRAY[list] (sub NULL), ARRAY(SELECT ...): sub */
+  OQL_X_SUBSCRIPT,  /* l[r]: an array's element */
+  OQL_X_ANY,        /* l op ANY/SOME (r) or l op ALL (r) (ival 1), r an array expression, or
+                       l op ANY/ALL (SELECT ...): sub; op a comparison */
   OQL_X_CALL        /* name(list) incl. count(*) (star), count(DISTINCT x), coalesce, nullif,
                        extract(field FROM x) -> name "extract" with list[0] an OQL_X_STRING field
                        name in lower case, substring(x FROM a FOR b) -> "substring"(x, a, b),

@@ -183,6 +183,9 @@ orb_status oql_b_arith(oql_binder *b, orb_arith_op op, orb_expr *l, orb_expr *r,
 orb_status oql_b_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e) {
   orb_type text = orb_type_make(ORB_T_TEXT);
   orb_status st;
+  sync_param(b, l);
+  sync_param(b, r);
+  if (oql_is_array_operand(l) || oql_is_array_operand(r)) return oql_b_array_concat(b, l, r, pos, out, e);
   orb_expr *side[2] = {l, r};
   for (int i = 0; i < 2; i++) {
     sync_param(b, side[i]);
@@ -416,6 +419,14 @@ orb_status oql_b_nullif(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_ex
 
 orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr **out, orb_err *e) {
   sync_param(b, x);
+  if ((t.id == ORB_T_ARRAY) != (x->type.id == ORB_T_ARRAY) && !oql_is_unknown(x) && x->type.id != ORB_T_NULL &&
+      x->type.id != ORB_T_TEXT && t.id != ORB_T_TEXT) {   /* arrays convert to and from text and other arrays only */
+    orb_buf tn = ORB_BUF_INIT;
+    orb_type_format(t, &tn);
+    orb_status st = orb_err_setx(e, ORB_ERR_TYPE, "42846", pos, "cannot cast type %s to %s", oql_type_name(b, x), tn.data);
+    orb_buf_free(&tn);
+    return st;
+  }
   if (oql_is_unknown(x) || x->type.id == ORB_T_NULL) {
     orb_status st = oql_coerce(b, &x, t, e);
     if (st != ORB_OK) return st;
@@ -441,7 +452,7 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
 }
 
 bool oql_is_agg_name(const char *name) {
-  static const char *aggs[] = {"count", "sum", "avg", "min", "max"};
+  static const char *aggs[] = {"count", "sum", "avg", "min", "max", "string_agg"};
   for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
     if (strcmp(name, aggs[i]) == 0) return true;
   return false;
@@ -454,8 +465,23 @@ static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int
     return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "aggregate functions are not allowed in %s",
                         c->agg_ctx ? c->agg_ctx : "this context");
   if (c->in_agg) return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "aggregate function calls cannot be nested");
-  oql_agg_spec sp = {OQL_AGG_COUNT, distinct, NULL, orb_type_make(ORB_T_INT64)};
-  if (strcmp(name, "count") == 0) {
+  oql_agg_spec sp = {OQL_AGG_COUNT, distinct, NULL, orb_type_make(ORB_T_INT64), NULL};
+  if (strcmp(name, "string_agg") == 0) {
+    if (n != 2 || star)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function string_agg with %d arguments does not exist", n);
+    for (int i = 0; i < 2; i++) {
+      sync_param(b, args[i]);
+      if (args[i]->type.id != ORB_T_TEXT && !oql_is_unknown(args[i]) && args[i]->type.id != ORB_T_NULL)
+        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function string_agg(%s, %s) does not exist",
+                            oql_type_name(b, args[0]), oql_type_name(b, args[1]));
+      orb_status st = oql_coerce(b, &args[i], orb_type_make(ORB_T_TEXT), e);
+      if (st != ORB_OK) return st;
+    }
+    sp.fn = OQL_AGG_STRING_AGG;
+    sp.arg = args[0];
+    sp.arg2 = args[1];
+    sp.type = orb_type_make(ORB_T_TEXT);
+  } else if (strcmp(name, "count") == 0) {
     if (star || n == 0) {
       sp.fn = OQL_AGG_COUNT_STAR;
     } else if (n != 1) {
@@ -506,7 +532,8 @@ static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int
   for (int i = 0; i < c->naggs && idx < 0; i++) {
     const oql_agg_spec *o = &c->aggs[i];
     if (o->fn == sp.fn && o->distinct == sp.distinct &&
-        ((!o->arg && !sp.arg) || (o->arg && sp.arg && oql_expr_same(o->arg, sp.arg))))
+        ((!o->arg && !sp.arg) || (o->arg && sp.arg && oql_expr_same(o->arg, sp.arg))) &&
+        ((!o->arg2 && !sp.arg2) || (o->arg2 && sp.arg2 && oql_expr_same(o->arg2, sp.arg2))))
       idx = i;
   }
   if (idx < 0) {
@@ -532,6 +559,7 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
   if (oql_is_agg_name(name)) return bind_agg(c, name, args, n, distinct, star, pos, out, e);
   if (strcmp(name, "coalesce") == 0) return oql_b_coalesce(b, args, n, pos, out, e);
   if (strcmp(name, "nullif") == 0 && n == 2) return oql_b_nullif(b, args[0], args[1], pos, out, e);
+  if (oql_is_catalog_func(name) && !distinct && !star) return oql_b_catalog_func(c, name, args, n, pos, out, e);
   if (distinct || star)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", pos, "%s specified, but %s is not an aggregate function",
                         star ? "*" : "DISTINCT", name);

@@ -103,8 +103,40 @@ orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *al
   return ORB_OK;
 }
 
+orb_status oql_from_unnest(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
+                           int ncolnames, int pos, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  if (n != 1)   /* unnest(a, b, ...) zips several arrays in PostgreSQL: not here */
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "unnest with %d arguments is not supported", n);
+  orb_status st;
+  if (args[0]->type.id != ORB_T_ARRAY) {
+    if (args[0]->type.id != ORB_T_NULL)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function unnest(%s) does not exist", oql_type_name(b, args[0]));
+    /* unnest(NULL): PostgreSQL cannot tell the element type; an untyped NULL array of text here */
+    if ((st = oql_coerce(b, &args[0], orb_type_array(ORB_T_TEXT), e)) != ORB_OK) return st;
+  }
+  if ((st = oql_b_finish(b, &args[0], e)) != ORB_OK) return st;
+  oql_from *f = orb_arena_zalloc(b->a, sizeof *f);
+  f->kind = OQL_FROM_UNNEST;
+  f->ncols = 1;
+  f->types = orb_arena_alloc(b->a, sizeof(orb_type));
+  f->types[0] = orb_type_make((orb_type_id)args[0]->type.elem);
+  f->names = orb_arena_alloc(b->a, sizeof(char *));
+  f->names[0] = alias && ncolnames == 0 ? alias : "unnest";
+  f->series_args[0] = args[0];
+  add_derived(c, f, alias ? alias : "unnest", colnames, ncolnames);
+  *out = f;
+  return ORB_OK;
+}
+
 orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const char *alias,
                            const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
+  return oql_from_values_typed(c, rows, nrows, ncols, NULL, alias, colnames, ncolnames, pos, out, e);
+}
+
+orb_status oql_from_values_typed(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const orb_type *types,
+                                 const char *alias, const char *const *colnames, int ncolnames, int pos,
+                                 oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
   oql_from *f = orb_arena_zalloc(b->a, sizeof *f);
   f->kind = OQL_FROM_VALUES;
@@ -114,8 +146,8 @@ orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols
   orb_expr **col = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(nrows + 1));
   for (int j = 0; j < ncols; j++) {
     for (int i = 0; i < nrows; i++) col[i] = rows[i][j];
-    orb_type t;
-    orb_status st = oql_unify_list(b, col, nrows, pos, &t, e);
+    orb_type t = types ? types[j] : orb_type_make(ORB_T_NULL);
+    orb_status st = types ? ORB_OK : oql_unify_list(b, col, nrows, pos, &t, e);
     if (st != ORB_OK) return st;
     if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
     for (int i = 0; i < nrows; i++) {

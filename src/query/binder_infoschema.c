@@ -30,6 +30,7 @@ static void type_names(orb_type t, const char **data_type, const char **udt) {
   case ORB_T_TIMESTAMPTZ: *data_type = "timestamp with time zone", *udt = "timestamptz"; return;
   case ORB_T_UUID: *data_type = "uuid", *udt = "uuid"; return;
   case ORB_T_INTERVAL: *data_type = "interval", *udt = "interval"; return;
+  case ORB_T_ARRAY: *data_type = "ARRAY", *udt = "_unknown"; return;
   default: *data_type = "USER-DEFINED", *udt = "unknown"; return;
   }
 }
@@ -67,7 +68,8 @@ static orb_expr **column_row(oql_binder *b, const char *cat, const orb_table *t,
   r[2] = oql_const_text(b, t->name, pos);
   r[3] = oql_const_text(b, col->name, pos);
   r[4] = int_or_null(b, i + 1, false, pos);
-  r[5] = oql_const_text(b, col->default_sql, pos);
+  /* as PostgreSQL shows it (pg_get_expr of the stored default): 'buy'::character varying */
+  r[5] = oql_const_text(b, col->default_sql ? oql_deparse_default(b->a, col->default_sql, col->type) : NULL, pos);
   r[6] = oql_const_text(b, col->not_null || orb_schema_is_pk(&t->schema, i) ? "NO" : "YES", pos);
   r[7] = oql_const_text(b, dt, pos);
   r[8] = int_or_null(b, col->type.maxlen, !(id == ORB_T_TEXT && col->type.maxlen), pos);

@@ -148,6 +148,13 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
                       orb_expr **out, orb_err *e);
 /* Whether name is an aggregate function. */
 bool oql_is_agg_name(const char *name);
+/* Arrays (binder_array.c): ARRAY[items], arr[k], l op ANY|ALL (arr), || with an array operand. */
+orb_status oql_b_array(oql_binder *b, orb_expr **items, int n, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_subscript(oql_binder *b, orb_expr *arr, orb_expr *k, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_any(oql_binder *b, orb_cmp_op op, bool all, orb_expr *l, orb_expr *arr, int pos, orb_expr **out,
+                     orb_err *e);
+bool oql_is_array_operand(const orb_expr *x);
+orb_status oql_b_array_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
 /* Finish an expression: unknown literals become text; constant folding. */
 orb_status oql_b_finish(oql_binder *b, orb_expr **x, orb_err *e);
 
@@ -159,8 +166,14 @@ oql_from *oql_from_subquery(oql_selctx *c, oql_bselect *sub, const char *alias, 
                             int ncolnames);
 orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e);
+orb_status oql_from_unnest(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
+                           int ncolnames, int pos, oql_from **out, orb_err *e);
 orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const char *alias,
                            const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
+/* The same with the column types given (rows are coerced to them; no row is needed). */
+orb_status oql_from_values_typed(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const orb_type *types,
+                                 const char *alias, const char *const *colnames, int ncolnames, int pos,
+                                 oql_from **out, orb_err *e);
 oql_from *oql_from_join(oql_selctx *c, oql_join_type jt, oql_from *l, oql_from *r, orb_expr *cond);
 
 /* --- SELECT assembly (binder_select.c) ------------------------------------- */
@@ -244,6 +257,47 @@ const char *oql_database_name(oql_binder *b);
 orb_status oql_from_named_rows(oql_selctx *c, orb_expr ***rows, int nrows, const char *const *cols, int ncols,
                                const char *alias, const char *const *colnames, int ncolnames, int pos, oql_from **out,
                                orb_err *e);
+/* Rows of a pg_catalog table under construction (binder_catalog*.c): columns
+** with a kind each ('o' oid as bigint, 'i' integer, 's' smallint, 'f' real,
+** 'b' boolean, 't' text/name, 'c' "char" as text, 'z' timestamptz, 'O' oid[],
+** 'S' int2[] (int2vector), 'T' text[]); cells start NULL and are set by
+** column name. */
+typedef struct oql_cat_col {
+  const char *name;
+  char kind;
+} oql_cat_col;
+typedef struct oql_cat_rows {
+  oql_binder *b;
+  const oql_cat_col *cols;
+  int ncols;
+  orb_value **rows;
+  int n, cap;
+} oql_cat_rows;
+void oql_cat_init(oql_cat_rows *r, oql_binder *b, const oql_cat_col *cols, int ncols);
+orb_value *oql_cat_row(oql_cat_rows *r);
+int oql_cat_colpos(const oql_cat_rows *r, const char *name);
+void oql_cat_int(const oql_cat_rows *r, orb_value *row, const char *col, int64_t v);
+void oql_cat_bool(const oql_cat_rows *r, orb_value *row, const char *col, bool v);
+void oql_cat_text(const oql_cat_rows *r, orb_value *row, const char *col, const char *s);
+void oql_cat_ints(const oql_cat_rows *r, orb_value *row, const char *col, orb_type_id elem, const int64_t *v, int n);
+/* The same as an int2vector / oidvector (subscripts from 0). */
+void oql_cat_vector(const oql_cat_rows *r, orb_value *row, const char *col, orb_type_id elem, const int64_t *v, int n);
+/* The FROM item of the rows, typed by the columns' kinds. */
+orb_status oql_cat_from(oql_selctx *c, oql_cat_rows *r, const char *alias, const char *const *colnames, int ncolnames,
+                        int pos, oql_from **out, orb_err *e);
+/* pg_class.oid of a table (its primary key index is that + 1, the key's constraint + 2). */
+int64_t oql_cat_table_oid(const orb_table *t);
+/* pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_type (binder_catalog_rel.c). */
+bool oql_catalog_rel_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
+/* PostgreSQL's display of a column default as pg_get_expr() prints it ('x'::text,
+** now(), 1 + 2), from the text as written; NULL when the default is NULL (deparse.c). */
+const char *oql_deparse_default(orb_arena *a, const char *sql, orb_type coltype);
+/* pg_get_indexdef / pg_get_constraintdef, answered from the catalog (binder_catalog_funcs.c). */
+bool oql_is_catalog_func(const char *name);
+/* 'name'::regclass: the OID of table [public.]name (a number is taken as an OID itself). */
+orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
+                              orb_err *e);
 /* pg_catalog tables made from the catalog (binder_catalog.c). */
 bool oql_is_catalog_table(const char *name);
 orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,

@@ -10,8 +10,15 @@
 
 /* Type, nullability and DEFAULT of a column definition; the default is bound
 ** against the column's type now so that a bad one fails at CREATE time. */
+/* Tables keep no arrays (types/array.h): refused by name rather than left to the catalog. */
+static orb_status storable(orb_type t, const char *col, int pos, orb_err *e) {
+  if (t.id != ORB_T_ARRAY) return ORB_OK;
+  return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "column \"%s\": array columns are not supported", col);
+}
+
 static orb_status walk_coldef(oql_binder *b, const oql_coldef_ast *cd, orb_type *type, orb_expr **def, orb_err *e) {
   orb_status st = oql_walk_type(b, &cd->type, type, e);
+  if (st == ORB_OK) st = storable(*type, cd->name, cd->type.pos, e);
   if (st != ORB_OK) return st;
   *def = NULL;
   if (!cd->def) return ORB_OK;
@@ -50,6 +57,7 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
         return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", cr->as->pos, "column \"%s\" specified more than once", names[i]);
       orb_type t = out->root->types[i];
       if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
+      if ((st = storable(t, names[i], cr->as->pos, e)) != ORB_OK) return st;
       orb_schema_add_column(s, names[i], t, false, NULL);
     }
     return ORB_OK;

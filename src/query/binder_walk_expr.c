@@ -10,6 +10,18 @@
 /* PostgreSQL's object-identifier and internal name types, which catalog
 ** queries cast to: object ids are bigints here, names text. */
 static const char *catalog_type_alias(const char *name) {
+  /* PostgreSQL's vectors of catalogs (pg_index.indkey, pg_proc.proargtypes) are arrays here */
+  if (strcmp(name, "int2vector") == 0) return "smallint[]";
+  if (strcmp(name, "oidvector") == 0) return "bigint[]";
+  size_t n = strlen(name);
+  if (n > 2 && n < 40 && strcmp(name + n - 2, "[]") == 0) {   /* oid[], name[], "char"[] */
+    char elem[40];
+    memcpy(elem, name, n - 2);
+    elem[n - 2] = 0;
+    const char *alias = catalog_type_alias(elem);
+    if (alias != name && strcmp(alias, elem) != 0) return strcmp(alias, "bigint") == 0 ? "bigint[]" : "text[]";
+    return name;
+  }
   static const char *const oid_types[] = {"oid", "regclass", "regtype", "regproc", "regprocedure",
                                           "regnamespace", "regrole", "regoper", "regconfig"};
   for (size_t i = 0; i < sizeof oid_types / sizeof oid_types[0]; i++)
@@ -177,8 +189,11 @@ static orb_status walk_sublink(oql_selctx *c, const oql_expr_ast *x, int kind, o
   b->sublink_correlated[slot] = corr.n > 0;
   orb_type t = kind == 1 ? orb_type_make(ORB_T_BOOL) : root->types[0];
   if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
+  if (kind == 3 && t.id == ORB_T_ARRAY)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", x->pos, "multidimensional arrays are not supported");
   int first = kind == 2 ? 1 : 0;
-  orb_expr *s = orb_expr_new(b->a, ORB_E_SUBLINK, kind == 0 ? t : orb_type_make(ORB_T_BOOL), first + corr.n);
+  orb_type rt = kind == 0 ? t : kind == 3 ? orb_type_array((orb_type_id)t.id) : orb_type_make(ORB_T_BOOL);
+  orb_expr *s = orb_expr_new(b->a, ORB_E_SUBLINK, rt, first + corr.n);
   s->op = (uint8_t)kind;
   s->slot = slot;
   s->pos = x->pos;
@@ -264,12 +279,32 @@ orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     return walk_case(c, x, out, e);
   case OQL_X_CAST: {
     orb_type t;
+    if (x->l->kind == OQL_X_STRING && strcmp(x->tname.name, "regclass") == 0)
+      return oql_b_regclass(b, x->l->text, x->l->pos, out, e);   /* 'events'::regclass */
     if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = oql_walk_type(b, &x->tname, &t, e)) != ORB_OK)
       return st;
     return oql_b_cast(b, l, t, x->pos, out, e);
   }
   case OQL_X_CALL:
     return walk_call(c, x, out, e);
+  case OQL_X_ARRAY:
+    if (x->sub) return walk_sublink(c, x, 3, NULL, out, e);
+    if ((st = walk_list(c, x->list, x->nlist, &list, e)) != ORB_OK) return st;
+    return oql_b_array(b, list, x->nlist, x->pos, out, e);
+  case OQL_X_SUBSCRIPT:
+    if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = oql_walk_operand(c, x->r, &r, e)) != ORB_OK)
+      return st;
+    return oql_b_subscript(b, l, r, x->pos, out, e);
+  case OQL_X_ANY: {
+    static const orb_cmp_op ops[] = {[OQL_OP_EQ] = ORB_CMP_EQ, [OQL_OP_NE] = ORB_CMP_NE, [OQL_OP_LT] = ORB_CMP_LT,
+                                     [OQL_OP_LE] = ORB_CMP_LE, [OQL_OP_GT] = ORB_CMP_GT, [OQL_OP_GE] = ORB_CMP_GE};
+    if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK) return st;
+    /* op ANY (SELECT ...) is op ANY over the array of its rows: the same answers, NULLs included */
+    if (x->sub) st = walk_sublink(c, x, 3, NULL, &r, e);
+    else st = oql_walk_operand(c, x->r, &r, e);
+    if (st != ORB_OK) return st;
+    return oql_b_any(b, ops[x->op], x->ival != 0, l, r, x->pos, out, e);
+  }
   }
   return orb_err_setx(e, ORB_ERR_INTERNAL, "XX000", x->pos, "unexpected expression kind %d", (int)x->kind);
 }

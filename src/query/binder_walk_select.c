@@ -118,18 +118,23 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
   case OQL_FA_VALUES:
     return walk_from_values(c, f->sub, f->alias ? f->alias : "*VALUES*", f->colnames, f->ncolnames, f->pos, out, e);
   case OQL_FA_FUNCTION: {
-    if (strcmp(f->name, "generate_series") != 0 && !oql_is_parquet_function(f->name))
+    const char *fn = strncmp(f->name, "pg_catalog.", 11) == 0 ? f->name + 11 : f->name;
+    if (strcmp(fn, "generate_series") != 0 && strcmp(fn, "unnest") != 0 && !oql_is_parquet_function(fn))
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "table function %s does not exist", f->name);
     oql_selctx fc;
     rowless_ctx(&fc, b, "functions in FROM");
+    /* the arguments see no other FROM item (no LATERAL), but do see the
+    ** columns of an enclosing query, as in PostgreSQL */
+    fc.corr = c->corr;
     orb_expr **args = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(f->nargs + 1));
     for (int i = 0; i < f->nargs; i++)
       if ((st = oql_walk_operand(&fc, f->args[i], &args[i], e)) != ORB_OK) return st;
-    if (oql_is_parquet_function(f->name))
-      return oql_from_parquet(c, f->name, args, f->nargs, f->list_arg, f->alias, f->colnames, f->ncolnames, f->pos,
-                              out, e);
+    if (oql_is_parquet_function(fn))
+      return oql_from_parquet(c, fn, args, f->nargs, f->list_arg, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if (f->list_arg)
-      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "function %s does not take a list", f->name);
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "function %s does not take a list", fn);
+    if (strcmp(fn, "unnest") == 0)
+      return oql_from_unnest(c, args, f->nargs, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     return oql_from_series(c, args, f->nargs, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
   }
   case OQL_FA_JOIN:

@@ -31,6 +31,7 @@ typedef enum oql_from_kind {
   OQL_FROM_SERIES,     /* generate_series: one column, gid first_gid */
   OQL_FROM_VALUES,     /* VALUES list in FROM */
   OQL_FROM_PARQUET,    /* read_parquet(files): their columns, gids first_gid.. */
+  OQL_FROM_UNNEST,     /* unnest(array): one column (the elements), gid first_gid; series_args[0] the array */
   OQL_FROM_JOIN
 } oql_from_kind;
 

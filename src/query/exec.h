@@ -126,6 +126,8 @@ void oql_rows_add(oql_op *op, orb_arena *a, const orb_value *row);
 
 /* generate_series(start, stop[, step]) over integers or timestamps. */
 oql_op *oql_series_new(orb_arena *a, orb_type type, orb_expr *start, orb_expr *stop, orb_expr *step);
+/* unnest(array): its elements (of type elem), one row each. */
+oql_op *oql_unnest_new(orb_arena *a, orb_type elem, orb_expr *arg);
 /* read_parquet(files): the rows of Parquet files, row group by row group (nested fields as JSON text). */
 oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths, int ncols, const orb_type *types);
 /* Constraints from the query's WHERE conjuncts on the scan's columns
@@ -137,7 +139,8 @@ void oql_parquet_scan_prune(oql_op *op, orb_arena *a, const struct pq_pred *pred
 
 /* Aggregates. */
 typedef enum oql_agg_fn {
-  OQL_AGG_COUNT_STAR, OQL_AGG_COUNT, OQL_AGG_SUM, OQL_AGG_AVG, OQL_AGG_MIN, OQL_AGG_MAX
+  OQL_AGG_COUNT_STAR, OQL_AGG_COUNT, OQL_AGG_SUM, OQL_AGG_AVG, OQL_AGG_MIN, OQL_AGG_MAX,
+  OQL_AGG_STRING_AGG     /* string_agg(text, delimiter): the non-NULL values joined, in input order */
 } oql_agg_fn;
 
 typedef struct oql_agg_spec {
@@ -145,6 +148,7 @@ typedef struct oql_agg_spec {
   bool distinct;
   orb_expr *arg;         /* child-row slots; NULL for COUNT(*) */
   orb_type type;         /* result type */
+  orb_expr *arg2;        /* string_agg: the delimiter (child-row slots); NULL otherwise */
 } oql_agg_spec;
 
 /* Output row = group key values ++ aggregate results.  ngroup == 0: exactly

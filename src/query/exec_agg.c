@@ -20,6 +20,8 @@ typedef struct agg_state {
   orb_value val;            /* MIN/MAX so far; generic sums (intervals) */
   bool has;                 /* saw a non-NULL input */
   orb_hmap *dset;           /* DISTINCT: values seen in this group */
+  char *sbuf;               /* string_agg: the text so far (in the arena, doubled as it grows) */
+  size_t slen, scap;
 } agg_state;
 
 typedef struct agg_group {
@@ -100,8 +102,22 @@ static int sum_scale(const oql_agg_spec *sp) {
   return sp->arg && sp->arg->type.id == ORB_T_DECIMAL ? sp->arg->type.scale : 0;
 }
 
+/* Append bytes to a string_agg state. */
+static void sappend(agg_op *a, agg_state *s, const char *p, size_t n) {
+  if (s->slen + n > s->scap) {
+    size_t cap = s->scap ? s->scap * 2 : 64;
+    while (cap < s->slen + n) cap *= 2;
+    char *nb = orb_arena_alloc(&a->arena, cap);
+    if (s->slen) memcpy(nb, s->sbuf, s->slen);
+    s->sbuf = nb;
+    s->scap = cap;
+  }
+  if (n) memcpy(s->sbuf + s->slen, p, n);
+  s->slen += n;
+}
+
 static orb_status accumulate(agg_op *a, agg_state *s, const oql_agg_spec *sp, const orb_value *v,
-                             oql_rt *rt, orb_err *e) {
+                             const orb_value *delim, oql_rt *rt, orb_err *e) {
   if (sp->fn == OQL_AGG_COUNT_STAR) {
     s->count++;
     return ORB_OK;
@@ -140,6 +156,11 @@ static orb_status accumulate(agg_op *a, agg_state *s, const oql_agg_spec *sp, co
       }
       s->val = orb_value_copy(&s->val, &a->arena);
     }
+    break;
+  case OQL_AGG_STRING_AGG:
+    /* the delimiter of each value but the first goes before it (a NULL delimiter adds nothing) */
+    if (s->has && delim && !delim->isnull) sappend(a, s, delim->u.s, delim->len);
+    sappend(a, s, v->u.s, v->len);
     break;
   case OQL_AGG_MIN:
   case OQL_AGG_MAX:
@@ -221,6 +242,9 @@ static orb_status finalize(const oql_agg_spec *sp, const agg_state *s, orb_value
   case OQL_AGG_MAX:
     *out = s->has ? s->val : orb_null(sp->type.id);
     return ORB_OK;
+  case OQL_AGG_STRING_AGG:
+    *out = s->has ? orb_text(s->sbuf ? s->sbuf : "", s->slen) : orb_null(ORB_T_TEXT);
+    return ORB_OK;
   case OQL_AGG_SUM:
   case OQL_AGG_AVG:
     break;
@@ -299,7 +323,9 @@ static orb_status consume(agg_op *a, oql_rt *rt, orb_err *e) {
           pv = &v;
         }
       }
-      if ((st = accumulate(a, &g->st[j], sp, pv, rt, e)) != ORB_OK) return st;
+      orb_value d;
+      if (sp->arg2 && (st = orb_expr_eval(sp->arg2, &rt->ctx, in, &d, e)) != ORB_OK) return st;
+      if ((st = accumulate(a, &g->st[j], sp, pv, sp->arg2 ? &d : NULL, rt, e)) != ORB_OK) return st;
     }
     orb_arena_reset(&rt->tmp);
   }
@@ -368,6 +394,7 @@ static const char *agg_name(oql_agg_fn fn) {
   case OQL_AGG_AVG: return "avg";
   case OQL_AGG_MIN: return "min";
   case OQL_AGG_MAX: return "max";
+  case OQL_AGG_STRING_AGG: return "string_agg";
   }
   return "?";
 }

@@ -82,6 +82,14 @@ orb_status oql_p_typename(oql_parser *p, oql_typename *out) {
     out->name = w;
     st = type_mods(p, out);
   }
+  /* elem[] or elem[n] (PostgreSQL ignores the size): an array type */
+  if (st == ORB_OK && oql_p_accept_op(p, "[")) {
+    if (oql_p_tok(p)->kind == OQL_T_NUMBER) oql_p_advance(p);
+    if ((st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
+    if (oql_p_is_op(p, "["))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "multidimensional arrays are not supported");
+    out->name = orb_arena_sprintf(p->a, "%s[]", out->name);
+  }
   return st;
 }
 
@@ -363,6 +371,29 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
       return ORB_OK;
     }
     if (strcmp(w, "case") == 0) return p_case(p, out);
+    if (strcmp(w, "array") == 0 && oql_p_peek(p, 1)->kind == OQL_T_OP &&
+        (strcmp(oql_p_peek(p, 1)->text, "[") == 0 || strcmp(oql_p_peek(p, 1)->text, "(") == 0)) {
+      /* ARRAY[a, b, ...] or ARRAY(SELECT ...) */
+      oql_expr_ast *x = oql_p_new_expr(p, OQL_X_ARRAY, pos);
+      oql_p_advance(p);
+      if (oql_p_accept_op(p, "(")) {
+        if ((st = oql_p_enter(p)) != ORB_OK) return st;
+        st = oql_p_select(p, &x->sub);
+        oql_p_leave(p);
+        if (st != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+        *out = x;
+        return ORB_OK;
+      }
+      oql_p_advance(p);
+      oql_plist l = {0};
+      if (oql_p_is_op(p, "["))
+        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "multidimensional arrays are not supported");
+      if (!oql_p_is_op(p, "]") && (st = expr_list(p, &l)) != ORB_OK) return st;
+      if ((st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
+      set_list(p, x, &l);
+      *out = x;
+      return ORB_OK;
+    }
     if (strcmp(w, "cast") == 0 && oql_p_peek(p, 1)->kind == OQL_T_OP && strcmp(oql_p_peek(p, 1)->text, "(") == 0) {
       oql_p_advance(p);
       oql_p_advance(p);
@@ -428,8 +459,23 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
     const char *col;
     int cpos;
     if ((st = oql_p_ident(p, &col, &cpos)) != ORB_OK) return st;
+    const char *qual = w;
+    if (oql_p_accept_op(p, ".")) {
+      /* schema.table.column (or schema.table.*), as ORMs write catalog queries: the schemas Orbit has */
+      if (strcmp(w, "pg_catalog") != 0 && strcmp(w, "public") != 0 && strcmp(w, "information_schema") != 0)
+        return orb_err_setx(p->e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", col);
+      qual = col;
+      if (oql_p_is_op(p, "*")) {
+        oql_expr_ast *x = oql_p_new_expr(p, OQL_X_STAR, pos);
+        x->qual = qual;
+        oql_p_advance(p);
+        *out = x;
+        return ORB_OK;
+      }
+      if ((st = oql_p_ident(p, &col, &cpos)) != ORB_OK) return st;
+    }
     oql_expr_ast *x = oql_p_new_expr(p, OQL_X_COLUMN, pos);
-    x->qual = w;
+    x->qual = qual;
     x->name = col;
     *out = x;
     return ORB_OK;
@@ -465,6 +511,16 @@ static orb_status p_collate(oql_parser *p) {
 
 static orb_status p_cast(oql_parser *p, oql_expr_ast **out) {
   orb_status st = p_primary(p, out);
+  while (st == ORB_OK && oql_p_is_op(p, "[")) {   /* subscripts bind tighter than :: */
+    oql_expr_ast *x = oql_p_new_expr(p, OQL_X_SUBSCRIPT, oql_p_tok(p)->pos);
+    oql_p_advance(p);
+    x->l = *out;
+    if ((st = oql_p_expr(p, &x->r)) != ORB_OK) return st;
+    if (oql_p_is_op(p, ":"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "array slices are not supported");
+    if ((st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
+    *out = x;
+  }
   while (st == ORB_OK && oql_p_is(p, "collate")) st = p_collate(p);
   while (st == ORB_OK && oql_p_is_op(p, "::")) {
     oql_expr_ast *x = oql_p_new_expr(p, OQL_X_CAST, oql_p_tok(p)->pos);
@@ -675,6 +731,26 @@ static orb_status p_cmp(oql_parser *p, oql_expr_ast **out) {
       int pos = oql_p_tok(p)->pos;
       oql_p_advance(p);
       oql_expr_ast *r;
+      if ((oql_p_is(p, "any") || oql_p_is(p, "some") || oql_p_is(p, "all")) && oql_p_peek(p, 1)->kind == OQL_T_OP &&
+          strcmp(oql_p_peek(p, 1)->text, "(") == 0) {
+        /* x op ANY|SOME|ALL (array) or (SELECT ...) */
+        oql_expr_ast *x = oql_p_new_expr(p, OQL_X_ANY, pos);
+        x->op = cmps[i].b;
+        x->ival = oql_p_is(p, "all");
+        x->l = *out;
+        oql_p_advance(p);
+        oql_p_advance(p);
+        if (oql_p_is(p, "select") || oql_p_is(p, "values")) {
+          if ((st = oql_p_enter(p)) != ORB_OK) return st;
+          st = oql_p_select(p, &x->sub);
+          oql_p_leave(p);
+        } else {
+          st = oql_p_expr(p, &x->r);
+        }
+        if (st != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+        *out = x;
+        return ORB_OK;
+      }
       if ((st = p_pred(p, &r)) != ORB_OK) return st;
       *out = binary(p, cmps[i].b, *out, r, pos);
       for (size_t j = 0; j < sizeof cmps / sizeof cmps[0]; j++)

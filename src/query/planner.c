@@ -313,6 +313,13 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
     out->layout = orb_arena_alloc(p->a, sizeof(int));
     out->layout[0] = f->first_gid;
     return ORB_OK;
+  case OQL_FROM_UNNEST:
+    out->op = oql_unnest_new(p->a, f->types[0], f->series_args[0]);
+    out->op->names = f->names;
+    out->n = 1;
+    out->layout = orb_arena_alloc(p->a, sizeof(int));
+    out->layout[0] = f->first_gid;
+    return ORB_OK;
   case OQL_FROM_PARQUET:
     out->op = oql_parquet_scan_new(p->a, f->paths, f->npaths, f->ncols, f->types);
     out->op->names = f->names;
@@ -335,7 +342,7 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
 /* --- the select itself --------------------------------------------------------- */
 
 static const char *agg_label(orb_arena *a, const oql_agg_spec *sp, const char *const *names) {
-  static const char *fn[] = {"count", "count", "sum", "avg", "min", "max"};
+  static const char *fn[] = {"count", "count", "sum", "avg", "min", "max", "string_agg"};
   if (!sp->arg) return "count(*)";
   orb_buf b = ORB_BUF_INIT;
   orb_buf_printf(&b, "%s(%s", fn[sp->fn], sp->distinct ? "DISTINCT " : "");
@@ -359,6 +366,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     mark_used(s->where, p.used, s->ngids);
     for (int i = 0; i < s->ngroup; i++) mark_used(s->group[i], p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg, p.used, s->ngids);
+    for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg2, p.used, s->ngids);
     if (!s->grouped)
       for (int i = 0; i < s->nout; i++) mark_used(s->out[i], p.used, s->ngids);
     /* join conditions */
@@ -395,13 +403,15 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
       op = oql_filter_new(a, op, filter);
     }
   } else {
-    /* one row with no columns */
+    /* one row with no columns, kept only if WHERE holds (SELECT 1 WHERE false has no row) */
     op = oql_values_new(a, 1, 0, orb_arena_zalloc(a, sizeof(orb_expr **)), NULL);
+    if (s->where) op = oql_filter_new(a, op, s->where);
   }
 
   if (s->grouped) {
     for (int i = 0; i < s->ngroup; i++) remap_to(&p, s->group[i], layout, n);
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg, layout, n);
+    for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg2, layout, n);
     /* only a bare scan with no predicate can be answered by the table's count */
     orb_table *count_table = oql_scan_table(op);
     oql_op *child = op;

@@ -217,6 +217,7 @@ struct oql_stmt {
   orb_type *ptypes;
   orb_value *params;
   orb_buf *pbufs;           /* bytes of TEXT/BYTEA parameter values */
+  orb_arena *parenas;       /* elements of ARRAY parameter values, one arena per parameter */
   /* execution */
   oql_rt rt;
   orb_arena xarena;         /* per-execution memory (utility result rows) */
@@ -269,14 +270,17 @@ static orb_status compile(oql_stmt *st, const char *sql, const char **tail, bool
   st->bound = true;
   int n = bd.nparams;
   if (n != st->nparams) {
-    for (int i = 0; i < st->nparams; i++) orb_buf_free(&st->pbufs[i]);
+    for (int i = 0; i < st->nparams; i++) orb_buf_free(&st->pbufs[i]), orb_arena_free(&st->parenas[i]);
     orb_free(st->ptypes);
     orb_free(st->params);
     orb_free(st->pbufs);
+    orb_free(st->parenas);
     st->nparams = n;
     st->ptypes = orb_calloc((size_t)n + 1, sizeof(orb_type));
     st->params = orb_calloc((size_t)n + 1, sizeof(orb_value));
     st->pbufs = orb_calloc((size_t)n + 1, sizeof(orb_buf));
+    st->parenas = orb_calloc((size_t)n + 1, sizeof(orb_arena));
+    for (int i = 0; i < n; i++) orb_arena_init(&st->parenas[i], 1024);
     for (int i = 0; i < n; i++) st->params[i] = orb_null(ORB_T_NULL);
   }
   for (int i = 0; i < n; i++) {
@@ -775,7 +779,8 @@ void oql_finalize(oql_stmt *st) {
   orb_arena_free(&st->arena);
   orb_arena_free(&st->xarena);
   oql_rt_free(&st->rt);
-  for (int i = 0; i < st->nparams; i++) orb_buf_free(&st->pbufs[i]);
+  for (int i = 0; i < st->nparams; i++) orb_buf_free(&st->pbufs[i]), orb_arena_free(&st->parenas[i]);
+  orb_free(st->parenas);
   orb_free(st->ptypes);
   orb_free(st->params);
   orb_free(st->pbufs);
@@ -790,6 +795,11 @@ orb_type oql_param_type(const oql_stmt *st, int i) { return st->ptypes[i]; }
 
 /* Keep the bytes of a string parameter in the parameter's own buffer. */
 static void own_bytes(oql_stmt *st, int i, orb_value *v) {
+  if (!v->isnull && v->type == ORB_T_ARRAY) {   /* an array and its elements: in the parameter's arena */
+    orb_arena_reset(&st->parenas[i]);
+    *v = orb_value_copy(v, &st->parenas[i]);
+    return;
+  }
   if (v->isnull || (v->type != ORB_T_TEXT && v->type != ORB_T_BYTEA)) return;
   orb_buf *b = &st->pbufs[i];
   orb_buf_reset(b);

@@ -262,7 +262,10 @@ static bool describe_msg(pg_session *s, rd *r, orb_buf *out) {
     int np = ps->st ? orbit_bind_count(ps->st) : 0;
     size_t at = pg_msg_begin(out, 't');   /* ParameterDescription */
     pg_put_be16(out, (int16_t)np);
-    for (int i = 1; i <= np; i++) pg_put_be32(out, pg_type_oid((int)orbit_bind_type(ps->st, i)));
+    for (int i = 1; i <= np; i++) {
+      orbit_type t = orbit_bind_type(ps->st, i);
+      pg_put_be32(out, t == ORBIT_ARRAY ? pg_array_type_oid((int)orbit_bind_elem_type(ps->st, i)) : pg_type_oid((int)t));
+    }
     pg_msg_end(out, at);
     int nc = ps->st ? orbit_column_count(ps->st) : 0;
     if (nc > 0) pg_send_row_description(ps->st, nc, NULL, 0, out);

@@ -318,7 +318,7 @@ void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int 
     pg_put_cstr(out, orbit_column_name(st, i));
     pg_put_be32(out, 0);    /* table OID */
     pg_put_be16(out, 0);    /* column number */
-    pg_put_be32(out, pg_type_oid(t));
+    pg_put_be32(out, t == ORBIT_ARRAY ? pg_array_type_oid((int)orbit_column_elem_type(st, i)) : pg_type_oid(t));
     pg_put_be16(out, pg_type_len(t));
     pg_put_be32(out, -1);   /* type modifier */
     pg_put_be16(out, pg_format_of(formats, nformats, i));

@@ -21,8 +21,30 @@ int32_t pg_type_oid(int t) {
   case ORBIT_UUID: return 2950;
   case ORBIT_INTERVAL: return 1186;
   case ORBIT_NULL: return 25;   /* an untyped NULL column reads as text */
+  case ORBIT_ARRAY: return 1009; /* callers ask pg_array_type_oid() with the element type */
   }
   return 25;
+}
+
+int32_t pg_array_type_oid(int t) {
+  switch ((orbit_type)t) {
+  case ORBIT_BOOL: return 1000;
+  case ORBIT_INT16: return 1005;
+  case ORBIT_INT32: return 1007;
+  case ORBIT_INT64: return 1016;
+  case ORBIT_FLOAT32: return 1021;
+  case ORBIT_FLOAT64: return 1022;
+  case ORBIT_DECIMAL: return 1231;
+  case ORBIT_BYTEA: return 1001;
+  case ORBIT_DATE: return 1182;
+  case ORBIT_TIME: return 1183;
+  case ORBIT_TIMESTAMP: return 1115;
+  case ORBIT_TIMESTAMPTZ: return 1185;
+  case ORBIT_UUID: return 2951;
+  case ORBIT_INTERVAL: return 1187;
+  case ORBIT_TEXT: case ORBIT_NULL: case ORBIT_ARRAY: return 1009;
+  }
+  return 1009;
 }
 
 int16_t pg_type_len(int t) {

@@ -60,6 +60,8 @@ struct orbit_db *pg_session_db(const pg_session *s);
 
 /* The PostgreSQL type OID and typlen for an orbit_type (orbit.h). */
 int32_t pg_type_oid(int orbit_type);
+/* The OID of the array type whose elements are of orbit_type (text[] for others). */
+int32_t pg_array_type_oid(int orbit_type);
 int16_t pg_type_len(int orbit_type);
 
 #endif

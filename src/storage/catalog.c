@@ -18,7 +18,7 @@ const char *catalog_type_name(uint8_t id) { return id < ORB_T__COUNT ? type_name
 
 int catalog_type_from_name(const char *name) {
   for (int i = 1; i < ORB_T__COUNT; i++)
-    if (strcmp(type_names[i], name) == 0) return i;
+    if (type_names[i] && strcmp(type_names[i], name) == 0) return i;
   return -1;
 }
 
@@ -77,8 +77,9 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
     if (!json_is_string(name) || tid < 0 || !get_int(c, "field-id", 1, next - 1, &fid) ||
         (def && !json_is_string(def)) || (nn && !json_is_boolean(nn)))
       goto bad;
+    /* precision 0: NUMERIC without a precision (any value), whose scale is 0 too */
     if (tid == ORB_T_DECIMAL &&
-        (!get_int(c, "precision", 1, ORB_DECIMAL_MAX_PRECISION, &prec) || !get_int(c, "scale", 0, prec, &scale)))
+        (!get_int(c, "precision", 0, ORB_DECIMAL_MAX_PRECISION, &prec) || !get_int(c, "scale", 0, prec, &scale)))
       goto bad;
     if (json_object_get(c, "maxlen") && !get_int(c, "maxlen", 1, INT32_MAX, &maxlen)) goto bad;
     if (orb_schema_find_id(s, (int32_t)fid) >= 0) goto bad;

@@ -161,6 +161,7 @@ orb_dec_parse_rc orb_decimal_parse(const char *s, size_t n, int want_scale, __in
     long maxs = MAXP - (intd > 0 ? intd : 0);
     if (sig > 0 && maxs < 0) return ORB_DEC_OVERFLOW;
     if (target > maxs) target = maxs;
+    if (target < 0) target = 0;   /* zero with a large exponent ('0e50'): no room is needed for digits */
   }
   long k = pointexp + target;  /* unscaled = digits * 10^k */
   u128 acc = 0;

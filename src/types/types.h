@@ -23,6 +23,11 @@
 **   TIMESTAMPTZ u.i: microseconds since 1970-01-01 00:00:00 UTC
 **   UUID        u.uuid: 16 bytes, big-endian (RFC 4122 byte order)
 **   INTERVAL    u.iv: months, days, microseconds (as PostgreSQL)
+**   ARRAY       u.arr: a one-dimensional array (lower bound 1) of values of
+**               the type's `elem` id, each possibly NULL (types/array.h);
+**               PostgreSQL's catalog columns (oid[], text[], int2vector)
+**               and ARRAY[...] / ARRAY(subquery) need no more; `scale`
+**               repeats the element type id on the value
 **
 ** SQL NULL is any value with isnull set (its type still says what it would
 ** have been); ORB_T_NULL is the type of an untyped NULL literal only.
@@ -56,6 +61,7 @@ typedef enum orb_type_id {
   ORB_T_TIMESTAMPTZ,
   ORB_T_UUID,
   ORB_T_INTERVAL,
+  ORB_T_ARRAY,
   ORB_T__COUNT
 } orb_type_id;
 
@@ -65,7 +71,7 @@ typedef struct orb_type {
   uint8_t id;          /* orb_type_id */
   uint8_t precision;   /* DECIMAL: 1..38 */
   uint8_t scale;       /* DECIMAL: 0..precision */
-  uint8_t pad_;
+  uint8_t elem;        /* ARRAY: element type id (elements carry no modifiers) */
   int32_t maxlen;      /* TEXT declared as VARCHAR(n)/CHAR(n): n characters; 0 = unlimited */
 } orb_type;
 
@@ -74,6 +80,8 @@ typedef struct orb_interval {
   int32_t days;
   int64_t micros;
 } orb_interval;
+
+struct orb_array;
 
 typedef struct orb_value {
   uint8_t type;        /* orb_type_id */
@@ -89,6 +97,7 @@ typedef struct orb_value {
     const char *s;
     uint8_t uuid[16];
     orb_interval iv;
+    const struct orb_array *arr;
   } u;
 } orb_value;
 
@@ -99,6 +108,10 @@ static inline orb_type orb_type_make(orb_type_id id) {
 }
 static inline orb_type orb_type_decimal(int precision, int scale) {
   orb_type t = {ORB_T_DECIMAL, (uint8_t)precision, (uint8_t)scale, 0, 0};
+  return t;
+}
+static inline orb_type orb_type_array(orb_type_id elem) {
+  orb_type t = {ORB_T_ARRAY, 0, 0, (uint8_t)elem, 0};
   return t;
 }
 static inline bool orb_type_is_integer(orb_type_id id) {

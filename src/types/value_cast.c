@@ -4,6 +4,7 @@
 
 #include "types/datetime.h"
 #include "types/decimal.h"
+#include "types/array.h"
 #include "types/value.h"
 
 orb_status orb_int_range_check(orb_type_id t, int64_t v, orb_err *e);   /* value_text.c */
@@ -77,6 +78,13 @@ orb_status orb_value_cast(const orb_value *v, orb_type t, orb_arena *a, orb_valu
     return ORB_OK;
   }
   if (from == ORB_T_TEXT) return orb_value_from_text(v->u.s, v->len, t, a, out, e);
+  if (from == ORB_T_ARRAY && to == ORB_T_ARRAY) {
+    if (v->scale == t.elem) {
+      *out = *v;
+      return ORB_OK;
+    }
+    return orb_array_cast(v, t, a, out, e);
+  }
   if (from == to && to != ORB_T_DECIMAL) {
     *out = *v;
     return ORB_OK;
@@ -175,6 +183,7 @@ orb_status orb_value_cast(const orb_value *v, orb_type t, orb_arena *a, orb_valu
   case ORB_T_INTERVAL:
   case ORB_T_TEXT:
   case ORB_T_NULL:
+  case ORB_T_ARRAY:
   case ORB_T__COUNT:
     break;
   }

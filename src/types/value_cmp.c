@@ -5,6 +5,7 @@
 #include "base/hash.h"
 #include "types/datetime.h"
 #include "types/decimal.h"
+#include "types/array.h"
 #include "types/value.h"
 
 static int cmp_i64(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
@@ -54,6 +55,7 @@ int orb_value_cmp(const orb_value *a, const orb_value *b) {
     __int128 ka = orb_interval_key(&a->u.iv), kb = orb_interval_key(&b->u.iv);
     return ka < kb ? -1 : ka > kb;
   }
+  case ORB_T_ARRAY: return orb_array_cmp(a, b);
   case ORB_T__COUNT: break;
   }
   return 0;
@@ -95,12 +97,14 @@ uint64_t orb_value_hash(const orb_value *v) {
     uint64_t parts[2] = {(uint64_t)k, (uint64_t)((unsigned __int128)k >> 64)};
     return orb_hash_bytes(parts, sizeof parts, 23);
   }
+  case ORB_T_ARRAY: return orb_array_hash(v);
   case ORB_T__COUNT: break;
   }
   return 0;
 }
 
 orb_value orb_value_copy(const orb_value *v, orb_arena *a) {
+  if (v->type == ORB_T_ARRAY) return orb_array_copy(v, a);
   orb_value c = *v;
   if (!v->isnull && (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA) && v->len) {
     char *s = orb_arena_alloc(a, v->len);

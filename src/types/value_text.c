@@ -9,6 +9,7 @@
 
 #include "types/datetime.h"
 #include "types/decimal.h"
+#include "types/array.h"
 #include "types/value.h"
 
 static orb_status bad_input(orb_type t, const char *s, size_t n, orb_err *e) {
@@ -266,6 +267,7 @@ orb_status orb_value_from_text(const char *s, size_t n, orb_type t, orb_arena *a
     if (st == ORB_OK) *out = v;
     return st;
   }
+  case ORB_T_ARRAY: return orb_array_from_text(s, n, t, a, out, e);
   case ORB_T__COUNT: break;
   }
   return orb_err_set(e, ORB_ERR_INTERNAL, "no input function for type %d", (int)t.id);
@@ -361,6 +363,7 @@ void orb_value_to_text(const orb_value *v, orb_buf *out) {
   case ORB_T_TIMESTAMP: orb_timestamp_format(v->u.i, false, out); return;
   case ORB_T_TIMESTAMPTZ: orb_timestamp_format(v->u.i, true, out); return;
   case ORB_T_INTERVAL: orb_interval_format(&v->u.iv, out); return;
+  case ORB_T_ARRAY: orb_array_to_text(v, out); return;
   case ORB_T__COUNT: break;
   }
 }

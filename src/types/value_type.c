@@ -28,6 +28,10 @@ void orb_type_format(orb_type t, orb_buf *out) {
   case ORB_T_TIMESTAMPTZ: orb_buf_puts(out, "timestamp with time zone"); return;
   case ORB_T_UUID: orb_buf_puts(out, "uuid"); return;
   case ORB_T_INTERVAL: orb_buf_puts(out, "interval"); return;
+  case ORB_T_ARRAY:
+    orb_type_format(orb_type_make((orb_type_id)t.elem), out);
+    orb_buf_puts(out, "[]");
+    return;
   case ORB_T__COUNT: break;
   }
   orb_buf_puts(out, "?");
@@ -57,6 +61,10 @@ void orb_type_format_sql(orb_type t, orb_buf *out) {
   case ORB_T_TIMESTAMPTZ: orb_buf_puts(out, "TIMESTAMPTZ"); return;
   case ORB_T_UUID: orb_buf_puts(out, "UUID"); return;
   case ORB_T_INTERVAL: orb_buf_puts(out, "INTERVAL"); return;
+  case ORB_T_ARRAY:
+    orb_type_format_sql(orb_type_make((orb_type_id)t.elem), out);
+    orb_buf_puts(out, "[]");
+    return;
   case ORB_T__COUNT: break;
   }
   orb_buf_puts(out, "?");
@@ -84,6 +92,20 @@ static const struct {
 
 orb_status orb_type_from_name(const char *name, const int32_t *mods, int nmods, orb_type *out, orb_err *e) {
   *out = orb_type_make(ORB_T_NULL);
+  size_t len = strlen(name);
+  if (len > 2 && strcmp(name + len - 2, "[]") == 0) {   /* elem[]: the element's modifiers are not kept */
+    char elem[64];
+    if (len - 2 >= sizeof elem) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", 0, "type \"%s\" does not exist", name);
+    memcpy(elem, name, len - 2);
+    elem[len - 2] = 0;
+    orb_type et;
+    orb_status st = orb_type_from_name(elem, mods, nmods, &et, e);
+    if (st != ORB_OK) return st;
+    if (et.id == ORB_T_ARRAY)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "multidimensional arrays are not supported");
+    *out = orb_type_array((orb_type_id)et.id);
+    return ORB_OK;
+  }
   if (strcmp(name, "decimal") == 0 || strcmp(name, "numeric") == 0) {
     if (nmods == 0) {
       *out = orb_type_decimal(0, 0);
@@ -127,7 +149,7 @@ orb_status orb_type_from_name(const char *name, const int32_t *mods, int nmods, 
 }
 
 bool orb_type_equal(orb_type a, orb_type b) {
-  return a.id == b.id && a.precision == b.precision && a.scale == b.scale && a.maxlen == b.maxlen;
+  return a.id == b.id && a.precision == b.precision && a.scale == b.scale && a.elem == b.elem && a.maxlen == b.maxlen;
 }
 
 /* Rank in the numeric promotion order. */
@@ -155,6 +177,12 @@ orb_status orb_type_common(orb_type a, orb_type b, orb_type *out, orb_err *e) {
   if (b.id == ORB_T_NULL || orb_type_equal(a, b)) {
     *out = a;
     return ORB_OK;
+  }
+  if (a.id == ORB_T_ARRAY && b.id == ORB_T_ARRAY) {   /* arrays meet where their elements do */
+    orb_type ea = orb_type_make((orb_type_id)a.elem), eb = orb_type_make((orb_type_id)b.elem), ec;
+    orb_status st = orb_type_common(ea, eb, &ec, e);
+    if (st == ORB_OK) *out = orb_type_array((orb_type_id)ec.id);
+    return st;
   }
   if (a.id == b.id) {
     if (a.id == ORB_T_DECIMAL) *out = orb_type_decimal(0, 0);   /* different typmods: unconstrained */
@@ -186,6 +214,9 @@ orb_status orb_type_common(orb_type a, orb_type b, orb_type *out, orb_err *e) {
 }
 
 bool orb_type_can_assign(orb_type from, orb_type to) {
+  if (from.id == ORB_T_ARRAY || to.id == ORB_T_ARRAY)
+    return to.id == ORB_T_TEXT || (from.id == to.id && orb_type_can_assign(orb_type_make((orb_type_id)from.elem),
+                                                                          orb_type_make((orb_type_id)to.elem)));
   if (from.id == to.id || from.id == ORB_T_NULL) return true;
   if (num_rank((orb_type_id)from.id) && num_rank((orb_type_id)to.id)) return true;
   if (time_rank((orb_type_id)from.id) && time_rank((orb_type_id)to.id)) return true;

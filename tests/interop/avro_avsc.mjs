@@ -7,16 +7,10 @@
 // tests/formats/test_avro_iceberg.c compares this with Orbit's reading.
 //   node avro_avsc.mjs FILE...
 import { createRequire } from 'node:module';
-import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 function loadAvsc() {
-  try { return require('avsc'); } catch (e) { /* fall through */ }
-  // a worktree whose shared npm install predates avsc: an install in the build folder
-  const dir = process.env.ORBIT_BUILD_DIR;
-  if (dir) {
-    try { return require(path.join(dir, 'npm-avsc', 'node_modules', 'avsc')); } catch (e) { /* fall through */ }
-  }
+  try { return require('avsc'); } catch (e) { /* reported below */ }
   console.error('avsc is not installed: run npm ci in tests/interop');
   process.exit(2);
 }

@@ -70,6 +70,21 @@ int main(int argc, char **argv) {
         "result types");
   PQclear(r);
 
+  /* an array parameter (k = ANY($1)) is described as PostgreSQL's int8[] (1016) and
+  ** takes the text form; an array result column is int8[] too */
+  r = PQprepare(c, "anyk", "SELECT count(*), ARRAY(SELECT k FROM kv WHERE k = ANY($1) ORDER BY k) FROM kv WHERE k = ANY($1)", 1, NULL);
+  PQclear(r);
+  r = PQdescribePrepared(c, "anyk");
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK && PQnparams(r) == 1 && PQparamtype(r, 0) == 1016 && PQftype(r, 1) == 1016,
+        "array parameter type %u", PQnparams(r) ? PQparamtype(r, 0) : 0);
+  PQclear(r);
+  const char *ks[1] = {"{1,3,NULL}"};
+  r = PQexecPrepared(c, "anyk", 1, ks, NULL, NULL, 0);
+  CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "2") == 0 &&
+            strcmp(PQgetvalue(r, 0, 1), "{1,3}") == 0,
+        "k = ANY($1): %s", PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 1) : PQerrorMessage(c));
+  PQclear(r);
+
   /* binary results */
   const char *one[1] = {"1"};
   r = PQexecPrepared(c, "sel", 1, one, NULL, NULL, 1);

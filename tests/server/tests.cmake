@@ -6,3 +6,5 @@ if(LIBPQ_FOUND)
   target_link_libraries(libpq_client PRIVATE PkgConfig::LIBPQ)
   set_property(TEST server_end_to_end APPEND PROPERTY ENVIRONMENT "ORBIT_LIBPQ_CLIENT=$<TARGET_FILE:libpq_client>")
 endif()
+# psql's \d NAME and friends on orbitd, compared with a PostgreSQL 15 started by the test
+add_test(NAME server_describe COMMAND ${CMAKE_SOURCE_DIR}/tests/server/describe_test.sh $<TARGET_FILE:orbitd>)

@@ -1,0 +1,1 @@
+SELECT ARRAY[1,2][1], x = ANY('{1}'::int2[]), 1 < ALL(SELECT 1), ARRAY(SELECT u FROM unnest(a) u) FROM t;

@@ -1,0 +1,238 @@
+/* expr/func_catalog.c — PostgreSQL's catalog functions that tools call
+** about tables (psql's \d NAME): format_type, pg_get_expr,
+** col_description, pg_relation_is_publishable,
+** pg_get_statisticsobjdef_columns, and current_schemas (JDBC's type
+** lookups); and the pg_type facts they and the
+** binder's pg_catalog tables share (expr/pg_catalog.h).
+**
+** pg_get_indexdef and pg_get_constraintdef need the catalog itself and are
+** bound by the query layer (binder_catalog_funcs.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "expr/func_int.h"
+#include "expr/pg_catalog.h"
+#include "types/array.h"
+
+#define EVAL(name) \
+  static orb_status name(const orb_func *f, const orb_eval_ctx *ctx, int n, const orb_value *a, orb_type rt, \
+                         orb_value *out, orb_err *e)
+#define UNUSED (void)f, (void)ctx, (void)n, (void)rt, (void)e
+
+/* --- the types pg_type lists ------------------------------------------------------------ */
+
+static const orb_pg_type_row types[] = {
+    {16, "bool", 1000, 0, 'B', 1},          {17, "bytea", 1001, 0, 'U', -1},
+    {18, "char", 1002, 0, 'Z', 1},          {19, "name", 1003, 0, 'S', 64},
+    {20, "int8", 1016, 0, 'N', 8},          {21, "int2", 1005, 0, 'N', 2},
+    {22, "int2vector", 1006, 21, 'A', -1},  {23, "int4", 1007, 0, 'N', 4},
+    {25, "text", 1009, 0, 'S', -1},         {26, "oid", 1028, 0, 'N', 4},
+    {30, "oidvector", 1013, 26, 'A', -1},   {194, "pg_node_tree", 0, 0, 'Z', -1},
+    {700, "float4", 1021, 0, 'N', 4},       {701, "float8", 1022, 0, 'N', 8},
+    {1000, "_bool", 0, 16, 'A', -1},        {1001, "_bytea", 0, 17, 'A', -1},
+    {1002, "_char", 0, 18, 'A', -1},        {1003, "_name", 0, 19, 'A', -1},
+    {1005, "_int2", 0, 21, 'A', -1},        {1007, "_int4", 0, 23, 'A', -1},
+    {1009, "_text", 0, 25, 'A', -1},        {1016, "_int8", 0, 20, 'A', -1},
+    {1021, "_float4", 0, 700, 'A', -1},     {1022, "_float8", 0, 701, 'A', -1},
+    {1028, "_oid", 0, 26, 'A', -1},         {1043, "varchar", 1015, 0, 'S', -1},
+    {1015, "_varchar", 0, 1043, 'A', -1},   {1082, "date", 1182, 0, 'D', 4},
+    {1083, "time", 1183, 0, 'D', 8},        {1114, "timestamp", 1115, 0, 'D', 8},
+    {1184, "timestamptz", 1185, 0, 'D', 8}, {1186, "interval", 1187, 0, 'T', 16},
+    {1182, "_date", 0, 1082, 'A', -1},      {1183, "_time", 0, 1083, 'A', -1},
+    {1115, "_timestamp", 0, 1114, 'A', -1}, {1185, "_timestamptz", 0, 1184, 'A', -1},
+    {1187, "_interval", 0, 1186, 'A', -1},  {1700, "numeric", 1231, 0, 'N', -1},
+    {1231, "_numeric", 0, 1700, 'A', -1},   {2950, "uuid", 2951, 0, 'U', 16},
+    {2951, "_uuid", 0, 2950, 'A', -1},
+};
+
+const orb_pg_type_row *orb_pg_types(int *n) {
+  *n = (int)(sizeof types / sizeof types[0]);
+  return types;
+}
+
+static const orb_pg_type_row *type_by_oid(int64_t oid) {
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+    if (types[i].oid == oid) return &types[i];
+  return NULL;
+}
+
+static int64_t scalar_oid(orb_type_id id, int32_t maxlen) {
+  switch (id) {
+  case ORB_T_BOOL: return 16;
+  case ORB_T_INT16: return 21;
+  case ORB_T_INT32: return 23;
+  case ORB_T_INT64: return 20;
+  case ORB_T_FLOAT32: return 700;
+  case ORB_T_FLOAT64: return 701;
+  case ORB_T_DECIMAL: return 1700;
+  case ORB_T_TEXT: return maxlen ? 1043 : 25;
+  case ORB_T_BYTEA: return 17;
+  case ORB_T_DATE: return 1082;
+  case ORB_T_TIME: return 1083;
+  case ORB_T_TIMESTAMP: return 1114;
+  case ORB_T_TIMESTAMPTZ: return 1184;
+  case ORB_T_UUID: return 2950;
+  case ORB_T_INTERVAL: return 1186;
+  case ORB_T_NULL: return 25;
+  case ORB_T_ARRAY: case ORB_T__COUNT: break;
+  }
+  return 25;
+}
+
+int64_t orb_pg_type_oid(orb_type t) {
+  if (t.id != ORB_T_ARRAY) return scalar_oid((orb_type_id)t.id, t.maxlen);
+  const orb_pg_type_row *r = type_by_oid(scalar_oid((orb_type_id)t.elem, 0));
+  return r && r->array_oid ? r->array_oid : 1009;
+}
+
+int32_t orb_pg_typmod(orb_type t) {
+  if (t.id == ORB_T_DECIMAL && t.precision) return ((int32_t)t.precision << 16 | t.scale) + 4;
+  if (t.id == ORB_T_TEXT && t.maxlen) return t.maxlen + 4;
+  return -1;
+}
+
+/* --- format_type(type_oid, typmod) -------------------------------------------------------- */
+
+/* PostgreSQL's SQL name of a type, with its modifier where it has one. */
+static void format_type(int64_t oid, int64_t typmod, bool has_mod, orb_buf *out) {
+  static const struct { int64_t oid; const char *name; } sql_names[] = {
+      {16, "boolean"}, {18, "\"char\""}, {20, "bigint"}, {21, "smallint"}, {23, "integer"}, {700, "real"},
+      {701, "double precision"}, {1043, "character varying"}, {1083, "time without time zone"},
+      {1114, "timestamp without time zone"}, {1184, "timestamp with time zone"}};
+  const orb_pg_type_row *r = type_by_oid(oid);
+  if (!r) {
+    orb_buf_puts(out, "???");
+    return;
+  }
+  if (r->elem_oid && r->category == 'A' && r->name[0] == '_') {   /* T[]: the element's name, then [] */
+    format_type(r->elem_oid, typmod, has_mod, out);
+    orb_buf_puts(out, "[]");
+    return;
+  }
+  const char *name = r->name;
+  for (size_t i = 0; i < sizeof sql_names / sizeof sql_names[0]; i++)
+    if (sql_names[i].oid == oid) name = sql_names[i].name;
+  bool mod = has_mod && typmod >= 0;
+  if (oid == 1700 && mod) {
+    orb_buf_printf(out, "numeric(%d,%d)", (int)(((typmod - 4) >> 16) & 0xffff), (int)((typmod - 4) & 0xffff));
+  } else if (oid == 1043 && mod) {
+    orb_buf_printf(out, "character varying(%d)", (int)(typmod - 4));
+  } else if ((oid == 1083 || oid == 1114 || oid == 1184) && mod) {
+    /* timestamp(p) without time zone: the precision goes after the first word */
+    const char *sp = strchr(name, ' ');
+    orb_buf_append(out, name, (size_t)(sp - name));
+    orb_buf_printf(out, "(%d)%s", (int)typmod, sp);
+  } else {
+    orb_buf_puts(out, name);
+  }
+}
+
+static orb_status r_format_type(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_INT64) || !orb_fn_want(t, 1, ORB_T_INT32)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+EVAL(f_format_type) {
+  UNUSED;
+  if (a[0].isnull) {   /* not strict in PostgreSQL: a NULL modifier means none */
+    *out = orb_null(ORB_T_TEXT);
+    return ORB_OK;
+  }
+  orb_buf b = ORB_BUF_INIT;
+  format_type(a[0].u.i, a[1].isnull ? -1 : a[1].u.i, !a[1].isnull, &b);
+  *out = orb_fn_text(ctx, b.data, b.len);
+  orb_buf_free(&b);
+  return ORB_OK;
+}
+
+/* --- pg_get_expr(node_tree, relation [, pretty]) ------------------------------------------ */
+
+/* The catalogs here keep an expression (pg_attrdef.adbin) as its SQL text,
+** already in the form PostgreSQL's deparser prints: it is its own display. */
+static orb_status r_get_expr(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f;
+  if (!orb_fn_is_text(t[0]) || !orb_fn_want(t, 1, ORB_T_INT64) || (n > 2 && !orb_fn_want(t, 2, ORB_T_BOOL)))
+    return orb_fn_no_match(e);
+  t[0] = orb_type_make(ORB_T_TEXT);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+EVAL(f_get_expr) {
+  UNUSED;
+  *out = a[0];
+  return ORB_OK;
+}
+
+/* --- functions about objects Orbit does not have ------------------------------------------ */
+
+/* col_description(table, column): no comments exist (COMMENT ON is not supported) */
+static orb_status r_col_description(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_INT64) || !orb_fn_want(t, 1, ORB_T_INT32)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+/* obj_description(oid [, catalog]): no comments exist either */
+static orb_status r_obj_description(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f;
+  if (!orb_fn_want(t, 0, ORB_T_INT64) || (n > 1 && !orb_fn_is_text(t[1]))) return orb_fn_no_match(e);
+  if (n > 1) t[1] = orb_type_make(ORB_T_TEXT);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+/* pg_get_statisticsobjdef_columns(oid): no extended statistics objects exist */
+static orb_status r_oid_to_text(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_INT64)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+EVAL(f_no_text) {
+  UNUSED;
+  (void)a;
+  *out = orb_null(ORB_T_TEXT);
+  return ORB_OK;
+}
+
+/* pg_relation_is_publishable(oid): user tables (OIDs from 16384, PostgreSQL's first
+** user object id) could be published; system catalogs cannot */
+static orb_status r_publishable(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_INT64)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_BOOL);
+  return ORB_OK;
+}
+EVAL(f_publishable) {
+  UNUSED;
+  *out = orb_bool(a[0].u.i >= 16384);
+  return ORB_OK;
+}
+
+/* current_schemas(include_implicit): the search path, pg_catalog first when asked */
+static orb_status r_current_schemas(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_BOOL)) return orb_fn_no_match(e);
+  *res = orb_type_array(ORB_T_TEXT);
+  return ORB_OK;
+}
+EVAL(f_current_schemas) {
+  UNUSED;
+  orb_value *items = orb_arena_alloc(ctx->arena, sizeof(orb_value) * 2);
+  int k = 0;
+  if (a[0].u.b) items[k++] = orb_text("pg_catalog", 10);
+  items[k++] = orb_text("public", 6);
+  *out = orb_array_make(ctx->arena, ORB_T_TEXT, items, (uint32_t)k);
+  return ORB_OK;
+}
+
+const orb_func orb_funcs_catalog[] = {
+    {"current_schemas", 1, 1, 0, r_current_schemas, f_current_schemas},
+    {"format_type", 2, 2, ORB_FN_NULL_ARGS, r_format_type, f_format_type},
+    {"pg_get_expr", 2, 3, 0, r_get_expr, f_get_expr},
+    {"col_description", 2, 2, 0, r_col_description, f_no_text},
+    {"obj_description", 1, 2, 0, r_obj_description, f_no_text},
+    {"pg_get_statisticsobjdef_columns", 1, 1, 0, r_oid_to_text, f_no_text},
+    {"pg_relation_is_publishable", 1, 1, 0, r_publishable, f_publishable},
+};
+const int orb_nfuncs_catalog = sizeof orb_funcs_catalog / sizeof orb_funcs_catalog[0];

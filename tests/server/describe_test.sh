@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# psql's describe commands against orbitd, compared with what the same psql
+# prints for the same tables on a real PostgreSQL 15 started here: \d NAME,
+# \d+ NAME (the catalog queries psql sends: pg_class, pg_attribute,
+# pg_attrdef, pg_index, pg_constraint, pg_policy, pg_statistic_ext,
+# publications, pg_inherits; format_type, pg_get_expr, pg_get_indexdef,
+# pg_get_constraintdef; arrays, ANY, ARRAY(subquery), unnest), \d with no
+# argument, \dt, \di, \dn, \d of an index, and the error for a name that
+# does not exist.  Every output must be identical: no difference is excused.
+# usage: describe_test.sh ORBITD_BINARY
+set -u
+orbitd=$1
+command -v psql >/dev/null || { echo "psql not installed"; exit 1; }
+bindir=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null)
+[ -x "$bindir/initdb" ] || { echo "PostgreSQL 15 server not installed (needed as the reference)"; exit 1; }
+dir=$(mktemp -d /tmp/orbitd-describe-XXXXXX)
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+port=$((30000 + RANDOM % 20000))
+pgport=$((port + 7))
+"$orbitd" -D "$dir/db" -p "$port" --auth trust > "$dir/log" 2>&1 &
+pid=$!
+cleanup() {
+  kill -9 $pid 2>/dev/null
+  as_pg "$bindir/pg_ctl" -D "$dir/pg" -m immediate stop >/dev/null 2>&1
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+as_pg "$bindir/initdb" -D "$dir/pg" -A trust -U postgres >/dev/null || { echo "initdb failed"; exit 1; }
+as_pg "$bindir/pg_ctl" -D "$dir/pg" -o "-p $pgport -k $dir -c listen_addresses='' -c fsync=off" -l "$dir/pg.log" -w start \
+  >/dev/null || { echo "PostgreSQL did not start"; cat "$dir/pg.log"; exit 1; }
+# the tables' owner on both sides is "orbit" (the one owner Orbit reports)
+psql -X -q -h "$dir" -p $pgport -U postgres -d postgres -c "CREATE ROLE orbit SUPERUSER LOGIN" -c "CREATE DATABASE orbit OWNER orbit" \
+  || exit 1
+export PGCONNECT_TIMEOUT=5
+orbit() { psql -X -h 127.0.0.1 -p "$port" -U orbit -d orbit "$@" 2>&1; }
+postgres() { psql -X -h "$dir" -p $pgport -U orbit -d orbit "$@" 2>&1; }
+for _ in $(seq 50); do orbit -Atc "SELECT 1" >/dev/null && break; sleep 0.1; done
+
+ddl="CREATE TABLE events (id BIGINT NOT NULL, ts TIMESTAMP NOT NULL, kind VARCHAR(20) DEFAULT 'buy', note TEXT DEFAULT 'none',
+  amount NUMERIC(10,2), qty INTEGER NOT NULL DEFAULT 0, ratio DOUBLE PRECISION DEFAULT 1.5, flag BOOLEAN DEFAULT true,
+  day DATE, u UUID, at TIMESTAMPTZ DEFAULT now(), small SMALLINT DEFAULT -1, PRIMARY KEY (id, ts));
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL, payload BYTEA, span INTERVAL DEFAULT '1 day');
+CREATE TABLE log (line TEXT, n BIGINT DEFAULT 1 + 2);
+CREATE TABLE \"Order Items\" (\"user\" TEXT, \"Time\" TIMESTAMP, \"select\" INT, qty INT DEFAULT 1, PRIMARY KEY (\"user\", \"Time\", \"select\"));"
+out=$(orbit -q -c "$ddl")
+[ -z "$out" ] || { echo "orbitd refused the DDL: $out"; exit 1; }
+out=$(postgres -q -c "$ddl")
+[ -z "$out" ] || { echo "PostgreSQL refused the DDL: $out"; exit 1; }
+
+fails=0
+compare() {   # compare NAME PSQL_ARGS...: the same psql output from both servers
+  local name=$1
+  shift
+  local want got
+  want=$(postgres "$@")
+  got=$(orbit "$@")
+  if [ -z "$want" ]; then
+    echo "FAIL: $name: PostgreSQL printed nothing"
+    fails=$((fails + 1))
+  elif [ "$want" != "$got" ]; then
+    echo "FAIL: $name"
+    diff <(printf '%s\n' "$want") <(printf '%s\n' "$got")
+    fails=$((fails + 1))
+  else
+    echo "ok: $name"
+  fi
+}
+
+compare '\d events (composite primary key, NOT NULL, DEFAULTs, twelve types)' -c '\d events'
+compare '\d+ events' -c '\d+ events'
+compare '\d users (single primary key)' -c '\d users'
+compare '\d+ users' -c '\d+ users'
+compare '\d log (no primary key, expression default)' -c '\d log'
+compare '\d public.events (schema-qualified)' -c '\d public.events'
+compare '\d ev* (pattern: the table and its index)' -c '\d ev*'
+compare '\d users_pkey (an index)' -c '\d users_pkey'
+compare '\d "Order Items" (names that need quotes, a key of reserved words)' -c '\d "Order Items"'
+compare '\d "Order Items_pkey"' -c '\d "Order Items_pkey"'
+compare '\d nosuchtable' -c '\d nosuchtable'
+compare '\d (every relation)' -c '\d'
+compare '\dt' -c '\dt'
+compare '\di (primary key indexes)' -c '\di'
+compare '\dn (public belongs to pg_database_owner)' -c '\dn'
+# the queries behind them, run on their own (unaligned): arrays and ANY
+compare 'array expressions psql relies on' -At -c "SELECT array_to_string(ARRAY(SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM pg_catalog.pg_class WHERE relname = 'users') AND attnum > 0 ORDER BY attnum), ','), 'p' = ANY('{p,u}'), 3 = ANY(ARRAY[1,2,NULL]), (SELECT indkey[1] FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid WHERE c.relname = 'events')"
+
+[ "$fails" -eq 0 ] || { echo "$fails describe check(s) failed"; exit 1; }
+echo "all describe checks match PostgreSQL"
