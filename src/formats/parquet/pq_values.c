@@ -168,11 +168,30 @@ static int level_width(int max) {
   return w;
 }
 
+/* Whether RLE hybrid data of width bits starts with one run repeating v at
+** least n times (a page without NULLs: definition levels all at the maximum). */
+static bool one_run(const uint8_t *p, size_t len, int width, int64_t n, uint32_t v) {
+  uint64_t h = 0;
+  size_t pos = 0;
+  for (int shift = 0;; shift += 7) {
+    if (pos >= len || shift > 35) return false;
+    h |= (uint64_t)(p[pos] & 0x7f) << shift;
+    if (!(p[pos++] & 0x80)) break;
+  }
+  size_t vbytes = (size_t)(width + 7) / 8;
+  if ((h & 1) || (h >> 1) < (uint64_t)n || vbytes > len - pos) return false;
+  uint32_t got = 0;
+  for (size_t b = 0; b < vbytes; b++) got |= (uint32_t)p[pos + b] << (8 * b);
+  return got == v;
+}
+
 /* n repetition (which 0) or definition (which 1) levels of a data page into
 ** out; *pos: where they start in a v1 page, moved past them (v2 pages keep
-** their lengths in the header: repetition levels, then definition levels). */
+** their lengths in the header: repetition levels, then definition levels).
+** When all (not NULL) is given and the levels are one run of the maximum,
+** *all is set and out is left alone. */
 static orb_status levels(reader *r, const pq_page_header *h, const uint8_t *page, size_t len, int which, int64_t n,
-                         uint32_t *out, size_t *pos, orb_err *e) {
+                         uint32_t *out, size_t *pos, bool *all, orb_err *e) {
   char what[160];
   const char *kind = which ? "definition" : "repetition";
   int max = which ? r->max_def : r->max_rep;
@@ -197,6 +216,7 @@ static orb_status levels(reader *r, const pq_page_header *h, const uint8_t *page
     *pos += 4 + llen;
   }
   int width = level_width(max);
+  if (all && (*all = one_run(lp, llen, width, n, (uint32_t)max))) return ORB_OK;
   orb_status st = pq_rle_decode(lp, llen, width, out, n, r->name, e);
   if (max == (1 << width) - 1) return st;   /* no level of that width can be above the maximum */
   for (int64_t i = 0; st == ORB_OK && i < n; i++)
@@ -224,16 +244,18 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
   if (c->n + n > c->cap) return bad(r, e, "data pages hold more values than the column chunk");
   size_t pos = 0;
   uint32_t *lev = NULL, *rep = NULL;
+  bool all_defined = false;   /* a flat column's page without NULLs */
   orb_status st = ORB_OK;
   if (h->type == 3) pos = (size_t)h->rep_len + (size_t)h->def_len;
   if (pos > len) return bad(r, e, "levels longer than their page");
   if (r->max_rep > 0) {
     rep = r->rep = grow(r->rep, &r->rep_cap, n, sizeof(uint32_t));
-    st = levels(r, h, page, len, 0, n, rep, &pos, e);
+    st = levels(r, h, page, len, 0, n, rep, &pos, NULL, e);
   }
   if (st == ORB_OK && r->max_def > 0) {
     lev = r->def = grow(r->def, &r->def_cap, n, sizeof(uint32_t));
-    st = levels(r, h, page, len, 1, n, lev, &pos, e);
+    st = levels(r, h, page, len, 1, n, lev, &pos, c->def ? NULL : &all_defined, e);
+    if (all_defined) lev = NULL;
   }
   /* NULL flags straight from the levels; none to work out for a REQUIRED column */
   uint8_t *nulls = c->nulls + c->n;
@@ -248,7 +270,7 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
   /* a record may not start in the middle: the chunk's first entry starts one */
   if (st == ORB_OK && rep && c->n == 0 && n > 0 && rep[0] != 0)
     st = bad(r, e, "repetition levels start in the middle of a record");
-  if (st == ORB_OK && h->type == 3 && lev && h->num_nulls != n - nonnull) {
+  if (st == ORB_OK && h->type == 3 && r->max_def > 0 && h->num_nulls != n - nonnull) {
     snprintf(what, sizeof what, "data page v2 says %d nulls, its definition levels %lld", h->num_nulls,
              (long long)(n - nonnull));
     st = bad(r, e, what);
