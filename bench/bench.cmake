@@ -4,10 +4,7 @@ if(SQLITE3_LIB)
   add_executable(bench_hot ${CMAKE_SOURCE_DIR}/bench/bench_hot.c)
   target_link_libraries(bench_hot PRIVATE orbit_static ${SQLITE3_LIB})
 endif()
-# Parquet reads (and writes) against DuckDB: bench/bench_parquet.sh drives it.
+# Parquet writes and reads against DuckDB: bench/bench_parquet.sh drives it.
 add_executable(bench_parquet ${CMAKE_SOURCE_DIR}/bench/bench_parquet.c)
 target_link_libraries(bench_parquet PRIVATE orbit_static)
 target_include_directories(bench_parquet PRIVATE ${CMAKE_SOURCE_DIR}/src)
-# Parquet write throughput; DuckDB's side: tests/interop/bench_parquet_write.mjs.
-add_executable(bench_pq_write ${CMAKE_SOURCE_DIR}/bench/bench_pq_write.c)
-target_link_libraries(bench_pq_write PRIVATE orbit_static)

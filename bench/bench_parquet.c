@@ -1,17 +1,27 @@
 /*
-** bench/bench_parquet.c — Orbit's side of bench/bench_parquet.sh: reads of
-** a Parquet file, timed (best of 3, one thread, file in the page cache),
-** computing the same aggregates as DuckDB's side so the answers can be
-** compared:
-**   read_all      sum(id), sum(d), sum(n), max(ts), sum(length(s))
-**                 through the library (formats/parquet: every column chunk
-**                 decoded, then the values summed in C);
-**   read_numeric  sum(id), sum(d), sum(n), the same way;
-**   sql_all       read_all's query in OrbitQL over read_parquet() (rows as
-**                 SQL values through the executor);
-**   selective     count(*), sum(d) WHERE id BETWEEN lo AND hi, in OrbitQL.
+** bench/bench_parquet.c — Orbit's side of bench/bench_parquet.sh (DuckDB's
+** side: tests/interop/duckdb_parquet_bench.mjs).  One thread, files in the
+** page cache, every timing the best of 3 in CPU seconds of the process (the
+** machine is shared: wall time would measure the neighbours).
+**
+**   write ROWS DIR   the benchmark's table (the formula of the DuckDB
+**                    script: id = i, d = (i % 1000) * 0.5, n = i % 100000,
+**                    ts = 2020-01-01 + i seconds, s = 'k' || (i % 1000))
+**                    written through pq_writer with ZSTD and uncompressed to
+**                    DIR/orbit_{zstd,uncompressed}.parquet; prints
+**                    "write_CODEC SECONDS RAW_BYTES FILE_BYTES" (raw bytes:
+**                    8 + 8 + 4 + 8 and the text's bytes per row; making the
+**                    rows is timed apart and left out).
+**   read FILE LO HI  reads of FILE, computing the DuckDB script's aggregates
+**                    so that the answers can be compared:
+**     read_all      sum(id), sum(d), sum(n), max(ts), sum(length(s))
+**                   through the library (formats/parquet: every column chunk
+**                   decoded, then the values summed in C);
+**     read_numeric  sum(id), sum(d), sum(n), the same way;
+**     sql_all       read_all's query in OrbitQL over read_parquet() (rows as
+**                   SQL values through the executor);
+**     selective     count(*), sum(d) WHERE id BETWEEN lo AND hi, in OrbitQL.
 ** Columns are found by name (id, d, n, ts, s).
-**   usage: bench_parquet read FILE LO HI
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +29,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/mem.h"
 #include "formats/parquet/parquet.h"
 #include "orbit.h"
 
 static double now_s(void) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
@@ -101,9 +112,80 @@ static double sql_query(orbit_db *db, const char *sql, char *row, size_t cap) {
   return now_s() - t0;
 }
 
+
+#define BATCH 8192
+
+/* Rows i0.. of the benchmark's table into c[0..4]; returns their raw bytes. */
+static size_t make_rows(int64_t i0, int n, orb_value **c, char *text) {
+  size_t bytes = 0;
+  for (int k = 0; k < n; k++) {
+    int64_t i = i0 + k;
+    c[0][k] = orb_int(ORB_T_INT64, i);
+    c[1][k] = orb_float(ORB_T_FLOAT64, (double)(i % 1000) * 0.5);
+    c[2][k] = orb_int(ORB_T_INT32, i % 100000);
+    c[3][k] = orb_int(ORB_T_TIMESTAMP, (1577836800LL + i) * 1000000);
+    char *t = text + (size_t)k * 8;
+    int len = snprintf(t, 8, "k%d", (int)(i % 1000));
+    c[4][k] = orb_text(t, (size_t)len);
+    bytes += 28 + (size_t)len;
+  }
+  return bytes;
+}
+
+static void bench_write(int64_t rows, const char *dir) {
+  static const pq_write_column cols[] = {{"id", {.id = ORB_T_INT64}, true, 1, false},
+                                         {"d", {.id = ORB_T_FLOAT64}, true, 2, false},
+                                         {"n", {.id = ORB_T_INT32}, true, 3, false},
+                                         {"ts", {.id = ORB_T_TIMESTAMP}, true, 4, false},
+                                         {"s", {.id = ORB_T_TEXT}, true, 5, false}};
+  orb_value *c[5];
+  for (int k = 0; k < 5; k++) c[k] = orb_malloc(sizeof(orb_value) * BATCH);
+  char *text = orb_malloc(8 * BATCH);
+  double t0 = now_s();
+  size_t raw = 0;
+  for (int64_t i = 0; i < rows; i += BATCH) raw += make_rows(i, (int)(rows - i < BATCH ? rows - i : BATCH), c, text);
+  double gen = now_s() - t0;
+  static const struct { const char *name; int codec; } codecs[] = {{"zstd", PQ_ZSTD}, {"uncompressed", PQ_UNCOMPRESSED}};
+  for (int m = 0; m < 2; m++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/orbit_%s.parquet", dir, codecs[m].name);
+    double best = 1e9;
+    long size = 0;
+    for (int rep = 0; rep < 3; rep++) {
+      pq_write_opts o;
+      pq_write_opts_init(&o);
+      o.codec = codecs[m].codec;
+      pq_writer *w;
+      orb_err e;
+      t0 = now_s();
+      if (pq_writer_open(path, cols, 5, &o, &w, &e) != ORB_OK) die("write", e.msg);
+      for (int64_t i = 0; i < rows; i += BATCH) {
+        int n = (int)(rows - i < BATCH ? rows - i : BATCH);
+        make_rows(i, n, c, text);
+        if (pq_writer_write(w, (const orb_value *const *)c, n, &e) != ORB_OK) die("write", e.msg);
+      }
+      if (pq_writer_close(w, &e) != ORB_OK) die("write", e.msg);
+      double secs = now_s() - t0 - gen;
+      if (secs < best) best = secs;
+      FILE *f = fopen(path, "rb");
+      if (!f) die("reopen", path);
+      fseek(f, 0, SEEK_END);
+      size = ftell(f);
+      fclose(f);
+    }
+    printf("write_%s %.6f %zu %ld\n", codecs[m].name, best, raw, size);
+  }
+  for (int k = 0; k < 5; k++) orb_free(c[k]);
+  orb_free(text);
+}
+
 int main(int argc, char **argv) {
+  if (argc == 4 && strcmp(argv[1], "write") == 0) {
+    bench_write(atoll(argv[2]), argv[3]);
+    return 0;
+  }
   if (argc != 5 || strcmp(argv[1], "read") != 0) {
-    fprintf(stderr, "usage: bench_parquet read FILE LO HI\n");
+    fprintf(stderr, "usage: bench_parquet write ROWS DIR | read FILE LO HI\n");
     return 2;
   }
   const char *path = argv[2];
@@ -121,14 +203,14 @@ int main(int argc, char **argv) {
   gmtime_r(&secs, &tm);
   char ts[64];
   strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
-  printf("read_all %.6f %lld %.1f %lld %s %lld\n", best_all, (long long)s.id, s.d, (long long)s.n, ts, (long long)s.slen);
+  printf("read_all %.6f %lld %.15g %lld %s %lld\n", best_all, (long long)s.id, s.d, (long long)s.n, ts, (long long)s.slen);
   for (int rep = 0; rep < 3; rep++) {
     double t0 = now_s();
     library_read(path, false, &s);
     double t1 = now_s();
     if (t1 - t0 < best_num) best_num = t1 - t0;
   }
-  printf("read_numeric %.6f %lld %.1f %lld\n", best_num, (long long)s.id, s.d, (long long)s.n);
+  printf("read_numeric %.6f %lld %.15g %lld\n", best_num, (long long)s.id, s.d, (long long)s.n);
 
   char dir[] = "/tmp/orbit-bench-parquet-XXXXXX", sql[8192], row[1024];
   if (!mkdtemp(dir)) die("mkdtemp", dir);

@@ -315,6 +315,10 @@ oql_from *oql_from_parquet_file(oql_selctx *c, const char **paths, int npaths, i
 ** (binder_parquet.c).  Their argument is a file name, a glob pattern, or
 ** (list) a bracketed list of either. */
 bool oql_is_parquet_function(const char *name);
+/* COPY t FROM 'file' (FORMAT parquet): a read_parquet scan of the file and
+** its columns' names, as read_parquet would show them (binder_parquet.c). */
+orb_status oql_copy_parquet_source(oql_binder *b, const char *path, int pos, oql_op **root, int *ncols,
+                                   const char ***names, orb_err *e);
 orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int nargs, bool list, const char *alias,
                             const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
 /* The bound DEFAULT expression of column col of t (NULL constant when it has none). */

@@ -127,6 +127,21 @@ static orb_status read_parquet(oql_selctx *c, const char **paths, int npaths, co
   return ORB_OK;
 }
 
+orb_status oql_copy_parquet_source(oql_binder *b, const char *path, int pos, oql_op **root, int *ncols,
+                                   const char ***names, orb_err *e) {
+  pq_file_meta *m;
+  orb_status st = pq_read_footer(path, &m, e);
+  if (st != ORB_OK) {
+    if (!e->pos) e->pos = pos;
+    return st;
+  }
+  orb_type *types = NULL;
+  st = file_columns(b, path, m, pos, &types, names, ncols, e);
+  pq_meta_free(m);
+  if (st == ORB_OK) *root = oql_parquet_scan_new(b->a, &path, 1, *ncols, types);
+  return st;
+}
+
 static const char *encoding_name(int32_t enc) {
   static const char *const names[] = {"PLAIN",           "GROUP_VAR_INT", "PLAIN_DICTIONARY", "RLE",
                                       "BIT_PACKED",      "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY",

@@ -198,10 +198,9 @@ static orb_status copy_options(const oql_copy_ast *cp, oql_copy_opts *o, orb_err
   o->parquet = parquet;
   o->pq_codec = PQ_ZSTD;
   o->pq_row_group_size = 0;
-  if (parquet && !cp->to)
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "COPY FROM in PARQUET format is not supported: use INSERT ... SELECT * FROM read_parquet('file')");
   if (parquet && cp->stdio)
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "COPY TO STDOUT in PARQUET format is not supported: give a file name");
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "COPY %s in PARQUET format is not supported: give a file name",
+                        cp->to ? "TO STDOUT" : "FROM STDIN");
   bool have_escape = false;
   for (int i = 0; i < cp->nopts; i++) {
     const oql_copy_opt_ast *op = &cp->opts[i];
@@ -274,6 +273,20 @@ static orb_status bind_copy(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   out->writes = true;
   out->copy_cols = cols;
   out->ncopy = ncols;
+  if (out->copy.parquet) {
+    /* the file's columns, matched by position to the table's (or the list's) */
+    int nfile;
+    if ((st = oql_copy_parquet_source(b, cp->path, cp->table_pos, &out->root, &nfile, &out->copy_names, e)) != ORB_OK)
+      return st;
+    if (nfile < ncols)
+      return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22P04", 0,
+                          "missing data for column \"%s\": \"%s\" has %d columns, COPY %s expects %d",
+                          t->schema.cols[cols[nfile]].name, cp->path, nfile, t->name, ncols);
+    if (nfile > ncols)
+      return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22P04", 0,
+                          "extra data after last expected column: \"%s\" has %d columns, COPY %s expects %d", cp->path,
+                          nfile, t->name, ncols);
+  }
   out->copy_defaults = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(t->schema.ncols + 1));
   for (int c = 0; c < t->schema.ncols; c++)
     if ((st = oql_column_default(b, t, c, &out->copy_defaults[c], e)) != ORB_OK) return st;

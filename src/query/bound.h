@@ -120,7 +120,7 @@ orb_status oql_exec_delete(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err
 ** Parquet as DuckDB's COPY writes it. */
 typedef struct oql_copy_opts {
   bool csv;                      /* FORMAT csv; else text */
-  bool parquet;                  /* FORMAT parquet (COPY TO a file) */
+  bool parquet;                  /* FORMAT parquet (COPY TO or FROM a file) */
   int pq_codec;                  /* parquet: COMPRESSION (pq_codec; default ZSTD) */
   int64_t pq_row_group_size;     /* parquet: ROW_GROUP_SIZE in rows, 0: the writer's default */
   char delim;                    /* text: tab; csv: ',' */
@@ -143,6 +143,14 @@ orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **de
 orb_status oql_copy_to(oql_op *src, int ncols, const char *const *names, const char *path, FILE *out,
                        const oql_copy_opts *o, oql_rt *rt, int64_t *rows, orb_err *e);
 
+/* COPY t [(cols)] FROM a Parquet file (exec_copy_parquet.c): src reads the
+** file (names: its columns), whose column i goes to schema position cols[i]
+** cast to that column's type; the others get defaults as oql_copy_from's. */
+orb_status oql_copy_from_parquet(orb_table *t, const int *cols, int ncols, orb_expr **defaults, oql_op *src,
+                                 const char *const *names, oql_rt *rt, int64_t *rows, orb_err *e);
+/* The row of defaults COPY FROM starts each row from (evaluated once, in a). */
+orb_status oql_copy_default_row(orb_table *t, orb_expr **defaults, oql_rt *rt, orb_arena *a, orb_value **out,
+                                orb_err *e);
 /* COPY (rows of src) TO the Parquet file `path` (exec_copy_parquet.c). */
 orb_status oql_copy_to_parquet(oql_op *src, int ncols, const char *const *names, const char *path,
                                const oql_copy_opts *o, oql_rt *rt, int64_t *rows, orb_err *e);

@@ -136,6 +136,9 @@ oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths,
 ** evaluated above the scan); EXPLAIN ANALYZE shows what was skipped. */
 struct pq_pred;
 void oql_parquet_scan_prune(oql_op *op, orb_arena *a, const struct pq_pred *preds, int npreds);
+/* Projection: only the columns with used[i] are read (their chunks alone
+** are fetched and decoded); the others are NULL in every row. */
+void oql_parquet_scan_project(oql_op *op, orb_arena *a, const bool *used);
 
 /* Aggregates. */
 typedef enum oql_agg_fn {

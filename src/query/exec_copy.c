@@ -213,6 +213,23 @@ static const char *csv_field(const csv_reader *r, size_t i, size_t *len) {
   return s;
 }
 
+orb_status oql_copy_default_row(orb_table *t, orb_expr **defaults, oql_rt *rt, orb_arena *a, orb_value **out,
+                                orb_err *e) {
+  /* defaults are the same for every row: evaluate once */
+  int n = t->schema.ncols;
+  orb_value *row = *out = orb_arena_alloc(a, sizeof(orb_value) * (size_t)(n + 1));
+  for (int c = 0; c < n; c++) {
+    row[c] = orb_null(t->schema.cols[c].type.id);
+    if (defaults && defaults[c]) {
+      orb_value v;
+      orb_status st = orb_expr_eval(defaults[c], &rt->ctx, NULL, &v, e);
+      if (st != ORB_OK) return st;
+      row[c] = orb_value_copy(&v, a);
+    }
+  }
+  return ORB_OK;
+}
+
 orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **defaults, const char *path, FILE *in,
                          const oql_copy_opts *o, oql_rt *rt, int64_t *rows, orb_err *e) {
   *rows = 0;
@@ -227,18 +244,10 @@ orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **de
   const orb_value **batch = orb_malloc(sizeof(orb_value *) * COPY_BATCH);
   int nb = 0;
   orb_status st = ORB_OK;
-  /* defaults are the same for every row: evaluate once */
-  orb_value *defrow = orb_malloc(sizeof(orb_value) * (size_t)(n + 1));
+  orb_value *defrow;
   orb_arena defarena;
   orb_arena_init(&defarena, 1024);
-  for (int c = 0; c < n && st == ORB_OK; c++) {
-    defrow[c] = orb_null(t->schema.cols[c].type.id);
-    if (defaults && defaults[c]) {
-      orb_value v;
-      st = orb_expr_eval(defaults[c], &rt->ctx, NULL, &v, e);
-      if (st == ORB_OK) defrow[c] = orb_value_copy(&v, &defarena);
-    }
-  }
+  st = oql_copy_default_row(t, defaults, rt, &defarena, &defrow, e);
   size_t nulllen = strlen(o->null_str);
   bool first = true;
   while (st == ORB_OK) {
@@ -300,7 +309,6 @@ orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **de
   orb_free(r.starts);
   orb_free(r.quoted);
   orb_free(batch);
-  orb_free(defrow);
   orb_arena_free(&defarena);
   orb_arena_free(&arena);
   return st;

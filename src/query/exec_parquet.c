@@ -9,7 +9,9 @@
 ** constraints from the WHERE clause, each file is first asked (pq_prune)
 ** which row groups and row ranges can match: the others are never decoded.
 ** Within a kept group, a column with an offset index has only the pages
-** that hold those rows decoded; its values then map to rows by page. */
+** that hold those rows decoded; its values then map to rows by page.
+** Columns the query does not use (oql_parquet_scan_project) are never read:
+** their chunks' bytes are not even fetched, and they show as NULL. */
 #include "query/exec.h"
 #include "formats/parquet/parquet.h"
 #include "base/mem.h"
@@ -40,6 +42,7 @@ typedef struct pq_scan_op {
   const pq_group_plan *plan;    /* the current group's, NULL: every row */
   int range;                    /* the plan's range the next row is in or before */
   pq_prune_counts counts;       /* summed over files and executions (EXPLAIN ANALYZE) */
+  bool *unused;                 /* per column: not read (NULL: every column is read) */
   struct page_map *maps;        /* per column, when only some pages were decoded */
   orb_buf json;                 /* a nested value's JSON while it is rendered */
   orb_arena texts;              /* the batch's JSON texts */
@@ -240,6 +243,7 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
     for (int i = 0; i < s->op.ncols; i++) {
       const pq_shape *f = field(s, i);
       orb_status st;
+      if (s->unused && s->unused[i]) continue;
       if (f->kind != PQ_SHAPE_VALUE) {   /* assembly checks its records against the row group */
         if ((st = pq_read_nested(path, s->meta, f, s->group, 0, &s->nested[i], e)) != ORB_OK) return st;
         continue;
@@ -307,6 +311,7 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
       if (left < n) n = left;
     }
     for (int i = 0; i < op->ncols; i++) {
+      if (s->unused && s->unused[i]) continue;
       s->at[i] = value_index(s, i);
       if (s->at[i] < 0)
         return orb_err_set(e, ORB_ERR_INTERNAL, "read_parquet: row %lld of row group %d of \"%s\" was not decoded",
@@ -319,6 +324,7 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
     }
     orb_arena_reset(&s->texts);
     for (int i = 0; i < op->ncols; i++) {
+      if (s->unused && s->unused[i]) continue;   /* its NULLs stay in the batch */
       const pq_shape *f = field(s, i);
       orb_status st = f->kind == PQ_SHAPE_VALUE
                           ? pq_values_at(f->elem, &s->cols[i], s->at[i], n, op->types[i], s->batch + i, (size_t)op->ncols, e)
@@ -384,4 +390,14 @@ void oql_parquet_scan_prune(oql_op *op, orb_arena *a, const pq_pred *preds, int 
   pq_scan_op *s = (pq_scan_op *)op;
   s->preds = npreds ? orb_arena_memdup(a, preds, sizeof(pq_pred) * (size_t)npreds) : NULL;
   s->npreds = npreds;
+}
+
+void oql_parquet_scan_project(oql_op *op, orb_arena *a, const bool *used) {
+  pq_scan_op *s = (pq_scan_op *)op;
+  s->unused = orb_arena_zalloc(a, (size_t)op->ncols + 1);
+  for (int i = 0; i < op->ncols; i++) {
+    s->unused[i] = !used[i];
+    if (!used[i])
+      for (int r = 0; r < PQ_SCAN_BATCH; r++) s->batch[(size_t)r * (size_t)op->ncols + (size_t)i] = orb_null((orb_type_id)op->types[i].id);
+  }
 }

@@ -88,6 +88,11 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, int64_t *c
   case OQL_S_COPY_FROM: {
     orb_table *t = orb_db_table(rt->db, b->table_name);
     if (!t) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "relation \"%s\" does not exist", b->table_name);
+    if (b->copy.parquet) {
+      st = oql_copy_from_parquet(t, b->copy_cols, b->ncopy, b->copy_defaults, b->root, b->copy_names, rt, changes, e);
+      snprintf(tag, tagcap, "COPY %lld", (long long)*changes);
+      return st;
+    }
     FILE *in = NULL;
     if (b->copy_stdio) {
       /* the client's data, handed over before the statement ran (orbit_copy_in) */

@@ -5,7 +5,12 @@
 # DuckDB's rows must equal Orbit's own SELECT of the same rows (both printed
 # as CSV of the same casts), its parquet_metadata() must show the codec and
 # the row groups asked for, and Orbit's read_parquet must read them back too.
-# Option errors are checked against PostgreSQL's wording.
+# Option errors are checked against PostgreSQL's wording.  COPY t FROM a
+# Parquet file DuckDB writes: the table then holds the rows DuckDB reads
+# (every type, NULLs, several row groups); columns by position, a column
+# list with defaults for the others, casts checked against DuckDB's casts;
+# errors (a bad cast naming the column and row, NOT NULL, duplicate keys,
+# too many or too few columns) leave the table as it was.
 # usage: parquet_copy_test.sh ORBIT_SHELL
 set -u
 orbit=$1
@@ -77,5 +82,68 @@ err "COPY t TO '$dir/x.parquet' (FORMAT parquet, DELIMITER ',')" "cannot specify
 err "COPY t TO '$dir/x.parquet' (COMPRESSION zstd)" "option \"compression\" not recognized"
 err "COPY t TO '$dir/x.parquet' (FORMAT parquet, ROW_GROUP_SIZE 0)" "row_group_size requires a positive integer value"
 [ -e "$dir/x.parquet" ] && fail "a failed COPY left a file"
+
+# COPY FROM a file DuckDB writes: the table holds the rows DuckDB reads
+duck() { (cd "$root/tests/interop" && node duckdb_csv.mjs "$1"); }
+count() { "$orbit" "$db" --csv -c "SELECT count(*) FROM $1" 2>&1 | tail -1; }
+src=$dir/duck.parquet
+duck "COPY (SELECT i AS id,
+         CASE WHEN i % 11 = 0 THEN NULL WHEN i % 13 = 0 THEN '' ELSE 'größe ' || i END AS s,
+         CASE WHEN i % 7 = 0 THEN NULL ELSE (i * 1.125 - 5000)::DECIMAL(12,3) END AS d,
+         CASE WHEN i % 5 = 0 THEN NULL ELSE i * 0.25 - 100 END AS f,
+         CASE WHEN i % 4 = 0 THEN NULL ELSE i % 2 = 0 END AS b,
+         DATE '2000-01-01' + i::INTEGER AS dt,
+         TIMESTAMP '2024-01-01 00:00:00' + i * INTERVAL 1 MINUTE AS ts,
+         i * 1000000007 AS big
+       FROM range(1, 30001) r(i)) TO '$src' (FORMAT parquet, ROW_GROUP_SIZE 7000)" > /dev/null
+"$orbit" "$db" -c "CREATE TABLE u (id INTEGER PRIMARY KEY, s TEXT, d DECIMAL(12,3), f DOUBLE, b BOOLEAN, dt DATE, ts TIMESTAMP, big BIGINT NOT NULL)" > /dev/null
+out=$("$orbit" "$db" -c "COPY u FROM '$src' (FORMAT parquet)" 2>&1)
+checks=$((checks + 1))
+[ "$out" = "COPY 30000" ] || fail "COPY FROM parquet: $out"
+fcols="id, s, CAST(d AS VARCHAR) AS d, CAST(f * 4 AS BIGINT) AS f4, CASE WHEN b THEN 'yes' WHEN NOT b THEN 'no' END AS b,
+       CAST(dt AS VARCHAR) AS dt, CAST(ts AS VARCHAR) AS ts, big"
+want=$(duck "SELECT $fcols FROM read_parquet('$src') ORDER BY id")
+got=$("$orbit" "$db" --csv -c "SELECT $fcols FROM u ORDER BY id" 2>&1)
+checks=$((checks + 1))
+[ "$want" = "$got" ] || { fail "COPY FROM parquet: the table holds other rows than DuckDB reads"; diff <(echo "$want") <(echo "$got") | head -6; }
+[ "$(echo "$got" | wc -l)" = 30001 ] || fail "COPY FROM parquet: $(echo "$got" | wc -l) lines"
+
+# matched by position, cast to the table's types, a column list with defaults for the rest
+cast=$dir/cast.parquet
+duck "COPY (SELECT i::BIGINT AS a, (i * 3)::VARCHAR AS b, (i / 4)::DOUBLE AS c, i::SMALLINT AS e FROM range(0, 5000) r(i))
+      TO '$cast' (FORMAT parquet)" > /dev/null
+"$orbit" "$db" -c "CREATE TABLE c (x INTEGER, y BIGINT, z NUMERIC(10,2), w TEXT, k INTEGER DEFAULT 42)" > /dev/null
+out=$("$orbit" "$db" -c "COPY c (x, y, z, w) FROM '$cast' (FORMAT parquet)" 2>&1)
+checks=$((checks + 1))
+[ "$out" = "COPY 5000" ] || fail "COPY FROM parquet with casts: $out"
+want=$(duck "SELECT a::INTEGER AS x, b::BIGINT AS y, CAST(c::DECIMAL(10,2) AS VARCHAR) AS z, e::VARCHAR AS w, 42 AS k FROM read_parquet('$cast') ORDER BY x")
+got=$("$orbit" "$db" --csv -c "SELECT x, y, CAST(z AS VARCHAR) AS z, w, k FROM c ORDER BY x" 2>&1)
+checks=$((checks + 1))
+[ "$want" = "$got" ] || { fail "COPY FROM parquet with casts: other values than DuckDB's casts"; diff <(echo "$want") <(echo "$got") | head -6; }
+
+# errors; all or nothing (the bad rows come after whole batches were inserted)
+bad=$dir/bad.parquet
+duck "COPY (SELECT i AS id, CASE WHEN i = 4500 THEN 'x' || i ELSE i::VARCHAR END AS n, CASE WHEN i = 4600 THEN NULL ELSE i END AS m
+      FROM range(1, 5001) r(i)) TO '$bad' (FORMAT parquet)" > /dev/null
+"$orbit" "$db" -c "CREATE TABLE e (id INTEGER PRIMARY KEY, n INTEGER, m BIGINT NOT NULL)" > /dev/null
+err "COPY e FROM '$bad' (FORMAT parquet)" "invalid input syntax for type integer: \"x4500\" (COPY e, row 4500, column n from the file's column n)"
+checks=$((checks + 1))
+[ "$(count e)" = 0 ] || fail "a failed COPY FROM parquet left $(count e) rows"
+"$orbit" "$db" -c "CREATE TABLE e2 (id INTEGER PRIMARY KEY, n TEXT, m BIGINT NOT NULL)" > /dev/null
+out=$("$orbit" "$db" -c "COPY e2 FROM '$bad' (FORMAT parquet)" 2>&1 | head -1)
+checks=$((checks + 1))
+case "$out" in *"null value"*'"m"'*) ;; *) fail "NULL into a NOT NULL column: $out" ;; esac
+checks=$((checks + 1))
+[ "$(count e2)" = 0 ] || fail "a failed COPY FROM parquet (NOT NULL) left $(count e2) rows"
+out=$("$orbit" "$db" -c "COPY u FROM '$src' (FORMAT parquet)" 2>&1 | head -1)
+checks=$((checks + 1))
+case "$out" in *"duplicate key"*) ;; *) fail "COPY FROM parquet of duplicate keys: $out" ;; esac
+checks=$((checks + 1))
+[ "$(count u)" = 30000 ] || fail "a failed COPY FROM parquet changed u to $(count u) rows"
+err "COPY e (id, n) FROM '$bad' (FORMAT parquet)" "extra data after last expected column: \"$bad\" has 3 columns, COPY e expects 2"
+err "COPY c FROM '$cast' (FORMAT parquet)" "missing data for column \"k\": \"$cast\" has 4 columns, COPY c expects 5"
+err "COPY e FROM STDIN (FORMAT parquet)" "COPY FROM STDIN in PARQUET format is not supported: give a file name"
+echo "id,n,m" > "$dir/not.parquet"
+err "COPY e FROM '$dir/not.parquet' (FORMAT parquet)" "$("$orbit" "$db" -c "SELECT * FROM read_parquet('$dir/not.parquet')" 2>&1 | head -1 | sed 's/^ERROR:  //; s/ (line [0-9]*, column [0-9]*)$//')"
 echo "parquet copy: $checks checks, $fails failed"
 [ $fails -eq 0 ]

@@ -115,9 +115,15 @@ static orb_status one_page(const char *path, int codec, const uint8_t *buf, size
   size_t levels = h->type == 3 ? (size_t)h->def_len + (size_t)h->rep_len : 0;
   if (levels > (size_t)h->compressed_size || levels > (size_t)h->uncompressed_size)
     return pq_corrupt(e, path, "data page v2 whose level lengths exceed the page");
+  if (h->type == 3 && !h->v2_compressed) codec = PQ_UNCOMPRESSED;
+  if (codec == PQ_UNCOMPRESSED && h->compressed_size == h->uncompressed_size) {
+    /* stored as they are: the callback reads them where they lie, uncopied */
+    if (fn) st = fn(arg, h, data, (size_t)h->uncompressed_size, e);
+    *pos += (size_t)h->compressed_size;
+    return st;
+  }
   *page = orb_realloc(*page, (size_t)h->uncompressed_size + 1);
   memcpy(*page, data, levels);
-  if (h->type == 3 && !h->v2_compressed) codec = PQ_UNCOMPRESSED;
   if (h->type != 1)
     st = pq_decompress(codec, data + levels, (size_t)h->compressed_size - levels, *page + levels,
                        (size_t)h->uncompressed_size - levels, path, e);

@@ -29,19 +29,72 @@ typedef struct reader {
   int max_def, max_rep;
   void *dict;                    /* dictionary values (value slots) */
   int64_t ndict;
-  uint32_t *idx;                 /* scratch: levels, then indices */
-  size_t idx_cap;
+  /* scratch reused from page to page (fresh buffers per page cost page faults) */
+  uint32_t *idx, *def, *rep;     /* dictionary indices or RLE booleans; levels */
+  size_t idx_cap, def_cap, rep_cap;
+  uint8_t *vals;                 /* a page's non-NULL values before they are spread among its NULLs */
+  size_t vals_cap;
   pq_bytes prev;                 /* DELTA_BYTE_ARRAY: the last value (it spans pages) */
 } reader;
 
 static orb_status bad(reader *r, orb_err *e, const char *what) { return pq_corrupt(e, r->name, what); }
 
-static uint32_t *scratch(reader *r, int64_t n) {
-  if ((size_t)n > r->idx_cap) {
-    r->idx = orb_realloc(r->idx, sizeof(uint32_t) * (size_t)n);
-    r->idx_cap = (size_t)n;
+/* *buf grown to hold n elements of size w (at least one). */
+static void *grow(void *buf, size_t *cap, int64_t n, size_t w) {
+  size_t want = (size_t)(n > 0 ? n : 1);
+  if (want > *cap) {
+    buf = orb_realloc(buf, w * want);
+    *cap = want;
   }
-  return r->idx;
+  return buf;
+}
+
+static uint32_t *scratch(reader *r, int64_t n) { return r->idx = grow(r->idx, &r->idx_cap, n, sizeof(uint32_t)); }
+
+/* The bytes of BYTE_ARRAY values, kept in the column's arena in one piece
+** (the page buffer is reused for the next page), so that each value needs
+** a pointer rather than a copy of its own. */
+static const uint8_t *keep(reader *r, const uint8_t *p, size_t len) {
+  uint8_t *copy = orb_arena_alloc(&r->col->arena, len ? len : 1);
+  if (len) memcpy(copy, p, len);
+  return copy;
+}
+
+/* Slot-sized copies specialised by width: with w a constant, each memcpy is
+** one load and one store. */
+static inline void gather_w(uint8_t *out, const uint8_t *dict, const uint32_t *ix, int64_t n, size_t w) {
+  for (int64_t i = 0; i < n; i++) memcpy(out + (size_t)i * w, dict + (size_t)ix[i] * w, w);
+}
+
+/* out[i] = dict[ix[i]] for n indices already checked to be in range. */
+static void gather(void *out, const void *dict, const uint32_t *ix, int64_t n, size_t w) {
+  switch (w) {
+  case 1: gather_w(out, dict, ix, n, 1); break;
+  case 4: gather_w(out, dict, ix, n, 4); break;
+  case 8: gather_w(out, dict, ix, n, 8); break;
+  case 16: gather_w(out, dict, ix, n, 16); break;
+  default: gather_w(out, dict, ix, n, w); break;
+  }
+}
+
+static inline void scatter_w(uint8_t *dst, const uint8_t *vals, const uint8_t *nulls, int64_t n, size_t w) {
+  size_t k = 0;
+  for (int64_t i = 0; i < n; i++) {
+    if (nulls[i]) memset(dst + (size_t)i * w, 0, w);
+    else memcpy(dst + (size_t)i * w, vals + k++ * w, w);
+  }
+}
+
+/* Spread the non-NULL values vals among n entries by their NULL flags (NULL
+** slots zeroed). */
+static void scatter(void *dst, const void *vals, const uint8_t *nulls, int64_t n, size_t w) {
+  switch (w) {
+  case 1: scatter_w(dst, vals, nulls, n, 1); break;
+  case 4: scatter_w(dst, vals, nulls, n, 4); break;
+  case 8: scatter_w(dst, vals, nulls, n, 8); break;
+  case 16: scatter_w(dst, vals, nulls, n, 16); break;
+  default: scatter_w(dst, vals, nulls, n, w); break;
+  }
 }
 
 /* n PLAIN values from p (len bytes) into slots; *used = bytes consumed. */
@@ -54,22 +107,25 @@ static orb_status plain(reader *r, const uint8_t *p, size_t len, int64_t n, void
     *used = (size_t)((n + 7) / 8);
     return ORB_OK;
   }
-  if (c->type == PQ_BYTE_ARRAY || c->type == PQ_FIXED_LEN_BYTE_ARRAY) {
+  if (c->type == PQ_FIXED_LEN_BYTE_ARRAY) {
+    size_t k = (size_t)c->type_length;
+    if ((uint64_t)n * k > len) return bad(r, e, "PLAIN byte array longer than its page");
+    const uint8_t *kept = keep(r, p, (size_t)n * k);
+    pq_bytes *out = slots;
+    for (int64_t i = 0; i < n; i++) out[i].data = kept + (size_t)i * k, out[i].len = k;
+    *used = (size_t)n * k;
+    return ORB_OK;
+  }
+  if (c->type == PQ_BYTE_ARRAY) {   /* the values point into one kept copy of the rest of the page */
+    const uint8_t *kept = n ? keep(r, p, len) : p;
     size_t pos = 0;
     pq_bytes *out = slots;
     for (int64_t i = 0; i < n; i++) {
-      size_t k;
-      if (c->type == PQ_FIXED_LEN_BYTE_ARRAY) {
-        k = (size_t)c->type_length;
-      } else {
-        if (len - pos < 4) return bad(r, e, "PLAIN byte array length past its page");
-        k = (size_t)p[pos] | (size_t)p[pos + 1] << 8 | (size_t)p[pos + 2] << 16 | (size_t)p[pos + 3] << 24;
-        pos += 4;
-      }
+      if (len - pos < 4) return bad(r, e, "PLAIN byte array length past its page");
+      size_t k = (size_t)p[pos] | (size_t)p[pos + 1] << 8 | (size_t)p[pos + 2] << 16 | (size_t)p[pos + 3] << 24;
+      pos += 4;
       if (k > len - pos) return bad(r, e, "PLAIN byte array longer than its page");
-      uint8_t *copy = orb_arena_alloc(&c->arena, k ? k : 1);
-      if (k) memcpy(copy, p + pos, k);
-      out[i].data = copy;
+      out[i].data = kept + pos;
       out[i].len = k;
       pos += k;
     }
@@ -112,11 +168,30 @@ static int level_width(int max) {
   return w;
 }
 
+/* Whether RLE hybrid data of width bits starts with one run repeating v at
+** least n times (a page without NULLs: definition levels all at the maximum). */
+static bool one_run(const uint8_t *p, size_t len, int width, int64_t n, uint32_t v) {
+  uint64_t h = 0;
+  size_t pos = 0;
+  for (int shift = 0;; shift += 7) {
+    if (pos >= len || shift > 35) return false;
+    h |= (uint64_t)(p[pos] & 0x7f) << shift;
+    if (!(p[pos++] & 0x80)) break;
+  }
+  size_t vbytes = (size_t)(width + 7) / 8;
+  if ((h & 1) || (h >> 1) < (uint64_t)n || vbytes > len - pos) return false;
+  uint32_t got = 0;
+  for (size_t b = 0; b < vbytes; b++) got |= (uint32_t)p[pos + b] << (8 * b);
+  return got == v;
+}
+
 /* n repetition (which 0) or definition (which 1) levels of a data page into
 ** out; *pos: where they start in a v1 page, moved past them (v2 pages keep
-** their lengths in the header: repetition levels, then definition levels). */
+** their lengths in the header: repetition levels, then definition levels).
+** When all (not NULL) is given and the levels are one run of the maximum,
+** *all is set and out is left alone. */
 static orb_status levels(reader *r, const pq_page_header *h, const uint8_t *page, size_t len, int which, int64_t n,
-                         uint32_t *out, size_t *pos, orb_err *e) {
+                         uint32_t *out, size_t *pos, bool *all, orb_err *e) {
   char what[160];
   const char *kind = which ? "definition" : "repetition";
   int max = which ? r->max_def : r->max_rep;
@@ -140,7 +215,10 @@ static orb_status levels(reader *r, const pq_page_header *h, const uint8_t *page
     lp = p + 4;
     *pos += 4 + llen;
   }
-  orb_status st = pq_rle_decode(lp, llen, level_width(max), out, n, r->name, e);
+  int width = level_width(max);
+  if (all && (*all = one_run(lp, llen, width, n, (uint32_t)max))) return ORB_OK;
+  orb_status st = pq_rle_decode(lp, llen, width, out, n, r->name, e);
+  if (max == (1 << width) - 1) return st;   /* no level of that width can be above the maximum */
   for (int64_t i = 0; st == ORB_OK && i < n; i++)
     if (out[i] > (uint32_t)max) {
       snprintf(what, sizeof what, "%s level %u above the column's maximum %d", kind, out[i], max);
@@ -166,38 +244,44 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
   if (c->n + n > c->cap) return bad(r, e, "data pages hold more values than the column chunk");
   size_t pos = 0;
   uint32_t *lev = NULL, *rep = NULL;
+  bool all_defined = false;   /* a flat column's page without NULLs */
   orb_status st = ORB_OK;
   if (h->type == 3) pos = (size_t)h->rep_len + (size_t)h->def_len;
   if (pos > len) return bad(r, e, "levels longer than their page");
   if (r->max_rep > 0) {
-    rep = orb_malloc(sizeof(uint32_t) * (size_t)(n ? n : 1));
-    st = levels(r, h, page, len, 0, n, rep, &pos, e);
+    rep = r->rep = grow(r->rep, &r->rep_cap, n, sizeof(uint32_t));
+    st = levels(r, h, page, len, 0, n, rep, &pos, NULL, e);
   }
   if (st == ORB_OK && r->max_def > 0) {
-    lev = orb_malloc(sizeof(uint32_t) * (size_t)(n ? n : 1));
-    st = levels(r, h, page, len, 1, n, lev, &pos, e);
+    lev = r->def = grow(r->def, &r->def_cap, n, sizeof(uint32_t));
+    st = levels(r, h, page, len, 1, n, lev, &pos, c->def ? NULL : &all_defined, e);
+    if (all_defined) lev = NULL;
   }
+  /* NULL flags straight from the levels; none to work out for a REQUIRED column */
+  uint8_t *nulls = c->nulls + c->n;
   int64_t nonnull = n;
   if (st == ORB_OK && lev) {
-    nonnull = 0;
-    for (int64_t i = 0; i < n; i++) nonnull += lev[i] == (uint32_t)r->max_def;
+    uint32_t max_def = (uint32_t)r->max_def;
+    for (int64_t i = 0; i < n; i++) nulls[i] = lev[i] != max_def;
+    for (int64_t i = 0; i < n; i++) nonnull -= nulls[i];
+  } else if (st == ORB_OK) {
+    memset(nulls, 0, (size_t)n);
   }
   /* a record may not start in the middle: the chunk's first entry starts one */
   if (st == ORB_OK && rep && c->n == 0 && n > 0 && rep[0] != 0)
     st = bad(r, e, "repetition levels start in the middle of a record");
-  if (st == ORB_OK && h->type == 3 && lev && h->num_nulls != n - nonnull) {
+  if (st == ORB_OK && h->type == 3 && r->max_def > 0 && h->num_nulls != n - nonnull) {
     snprintf(what, sizeof what, "data page v2 says %d nulls, its definition levels %lld", h->num_nulls,
              (long long)(n - nonnull));
     st = bad(r, e, what);
   }
-  if (st != ORB_OK) {
-    orb_free(lev);
-    orb_free(rep);
-    return st;
-  }
+  if (st != ORB_OK) return st;
   const uint8_t *vp = page + pos;
   size_t vlen = len - pos;
-  uint8_t *vals = orb_malloc(w * (size_t)(nonnull ? nonnull : 1));
+  /* with no NULL in the page the values are decoded in place, else into
+  ** scratch and spread among the NULLs afterwards */
+  uint8_t *dst = (uint8_t *)c->values + (size_t)c->n * w;
+  uint8_t *vals = nonnull == n ? dst : (r->vals = grow(r->vals, &r->vals_cap, nonnull, w));
   size_t used;
   int enc = h->encoding;
   if (enc == 0) {
@@ -206,12 +290,11 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
     if (!r->dict) st = bad(r, e, "dictionary-encoded page without a dictionary page");
     else if (vlen < 1) st = bad(r, e, "dictionary indices missing");
     else {
-      uint32_t *ix = scratch(r, nonnull);
+      uint32_t *ix = scratch(r, nonnull), top = 0;
       st = pq_rle_decode(vp + 1, vlen - 1, vp[0], ix, nonnull, r->name, e);
-      for (int64_t i = 0; st == ORB_OK && i < nonnull; i++) {
-        if (ix[i] >= (uint64_t)r->ndict) st = bad(r, e, "dictionary index out of range");
-        else memcpy(vals + (size_t)i * w, (uint8_t *)r->dict + (size_t)ix[i] * w, w);
-      }
+      for (int64_t i = 0; st == ORB_OK && i < nonnull; i++) top = ix[i] > top ? ix[i] : top;
+      if (st == ORB_OK && nonnull > 0 && top >= (uint64_t)r->ndict) st = bad(r, e, "dictionary index out of range");
+      if (st == ORB_OK) gather(vals, r->dict, ix, nonnull, w);
     }
   } else if (enc == 3 && c->type == PQ_BOOLEAN) {   /* RLE booleans: 4-byte length, then the hybrid */
     if (vlen < 4) st = bad(r, e, "RLE booleans missing");
@@ -233,10 +316,9 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
   } else if (enc == 6 && c->type == PQ_BYTE_ARRAY) {   /* DELTA_LENGTH_BYTE_ARRAY */
     pq_bytes *b = (pq_bytes *)(void *)vals;
     st = pq_delta_length_decode(vp, vlen, nonnull, b, &used, r->name, e);
-    for (int64_t i = 0; st == ORB_OK && i < nonnull; i++) {   /* the page goes: keep copies */
-      uint8_t *copy = orb_arena_alloc(&c->arena, b[i].len ? b[i].len : 1);
-      if (b[i].len) memcpy(copy, b[i].data, b[i].len);
-      b[i].data = copy;
+    if (st == ORB_OK && nonnull > 0) {   /* the page buffer is reused: point into a kept copy */
+      const uint8_t *kept = keep(r, vp, vlen);
+      for (int64_t i = 0; i < nonnull; i++) b[i].data = kept + (b[i].data - vp);
     }
   } else if (enc == 7 && (c->type == PQ_BYTE_ARRAY || c->type == PQ_FIXED_LEN_BYTE_ARRAY)) {   /* DELTA_BYTE_ARRAY */
     st = delta_byte_array(r, vp, vlen, nonnull, (pq_bytes *)(void *)vals, e);
@@ -256,21 +338,12 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
     snprintf(what, sizeof what, "values in encoding %d are not supported yet", enc);
     st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: \"%s\": %s", r->name, what);
   }
-  if (st == ORB_OK) {   /* scatter: a value for each defined row, NULL for the others */
-    int64_t k = 0;
-    for (int64_t i = 0; i < n; i++) {
-      bool isnull = lev && lev[i] != (uint32_t)r->max_def;
-      c->nulls[c->n + i] = isnull;
-      if (c->def) c->def[c->n + i] = (uint16_t)lev[i];
-      if (c->rep) c->rep[c->n + i] = (uint16_t)rep[i];
-      if (!isnull) memcpy((uint8_t *)c->values + (size_t)(c->n + i) * w, vals + (size_t)k++ * w, w);
-    }
-    c->n += n;
-  }
-  orb_free(vals);
-  orb_free(lev);
-  orb_free(rep);
-  return st;
+  if (st != ORB_OK) return st;
+  if (vals != dst) scatter(dst, vals, nulls, n, w);
+  for (int64_t i = 0; c->def && i < n; i++) c->def[c->n + i] = (uint16_t)lev[i];
+  for (int64_t i = 0; c->rep && i < n; i++) c->rep[c->n + i] = (uint16_t)rep[i];
+  c->n += n;
+  return ORB_OK;
 }
 
 /* Leaf column col of row group rg, with levels max_def and max_rep; from
@@ -307,10 +380,10 @@ static orb_status read_leaf(const char *path, const void *image, size_t image_le
   }
   size_t cap = (size_t)(out->cap ? out->cap : 1);
   out->nulls = orb_arena_zalloc(&out->arena, cap);
-  out->values = orb_arena_zalloc(&out->arena, pq_value_size(s->type) * cap);
+  out->values = orb_arena_alloc(&out->arena, pq_value_size(s->type) * cap);   /* every slot is written (NULLs zeroed) */
   if (max_def) out->def = orb_arena_zalloc(&out->arena, sizeof(uint16_t) * cap);
   if (max_rep) out->rep = orb_arena_zalloc(&out->arena, sizeof(uint16_t) * cap);
-  reader r = {path, out, max_def, max_rep, NULL, 0, NULL, 0, {NULL, 0}};
+  reader r = {.name = path, .col = out, .max_def = max_def, .max_rep = max_rep};
   orb_status st;
   if (oi) {
     pq_source src = {path, image, image_len};
@@ -321,6 +394,9 @@ static orb_status read_leaf(const char *path, const void *image, size_t image_le
                : pq_chunk_walk(path, m, rg, col, limit, on_page, &r, e);
   }
   orb_free(r.idx);
+  orb_free(r.def);
+  orb_free(r.rep);
+  orb_free(r.vals);
   return st;
 }
 
