@@ -130,6 +130,11 @@ oql_op *oql_series_new(orb_arena *a, orb_type type, orb_expr *start, orb_expr *s
 oql_op *oql_unnest_new(orb_arena *a, orb_type elem, orb_expr *arg);
 /* read_parquet(files): the rows of Parquet files, row group by row group (nested fields as JSON text). */
 oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths, int ncols, const orb_type *types);
+/* iceberg_scan(table): an Iceberg table's rows (exec_iceberg.c); snapshot -1
+** reads the current one; the table's schema must still have these columns
+** (field ids and types) when it runs. */
+oql_op *oql_iceberg_scan_new(orb_arena *a, const char *where, int64_t snapshot, int ncols, const orb_type *types,
+                             const int32_t *field_ids);
 /* Constraints from the query's WHERE conjuncts on the scan's columns
 ** (formats/parquet pq_pred, col = column position): each file's row groups
 ** and pages that cannot match are skipped (the conjuncts are still

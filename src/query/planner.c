@@ -328,6 +328,13 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
     out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
     for (int i = 0; i < f->ncols; i++) out->layout[i] = f->first_gid + i;
     return ORB_OK;
+  case OQL_FROM_ICEBERG:
+    out->op = oql_iceberg_scan_new(p->a, f->paths[0], f->ice_snapshot, f->ncols, f->types, f->field_ids);
+    out->op->names = f->names;
+    out->n = f->ncols;
+    out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
+    for (int i = 0; i < f->ncols; i++) out->layout[i] = f->first_gid + i;
+    return ORB_OK;
   case OQL_FROM_VALUES:
     out->op = oql_values_new(p->a, f->nvrows, f->ncols, f->vrows, f->types);
     out->op->names = f->names;
