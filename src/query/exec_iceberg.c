@@ -18,12 +18,14 @@ typedef struct ice_scan_op {
   const int32_t *ids;            /* the bound columns' field ids */
   orb_arena arena;               /* metadata and plan of one execution */
   bool have_arena;
+  bool planned;                  /* the plan below is this execution's, made by the count */
   ice_meta meta;
   ice_plan plan;
   ice_column *cols;
   ice_reader *reader;
   /* EXPLAIN ANALYZE, summed over executions */
   int64_t manifests, files, delete_files, rows_deleted;
+  int64_t counted, counted_rows; /* executions answered from manifest record counts, and their rows */
 } ice_scan_op;
 
 static void ice_close(oql_op *op, oql_rt *rt) {
@@ -37,26 +39,52 @@ static void ice_close(oql_op *op, oql_rt *rt) {
     ice_reader_free(s->reader);
   }
   s->reader = NULL;
+  s->planned = false;
   if (s->have_arena) orb_arena_free(&s->arena);
   s->have_arena = false;
 }
 
 static orb_status ice_open(oql_op *op, oql_rt *rt, orb_err *e) {
   ice_scan_op *s = (ice_scan_op *)op;
-  ice_close(op, rt);
-  orb_arena_init(&s->arena, 0);
-  s->have_arena = true;
+  orb_status st = ORB_OK;
   int ncols = 0;
-  orb_status st = ice_scan_open(&s->arena, s->where, s->snapshot, &s->meta, &s->plan, e);
-  if (st == ORB_OK) st = ice_columns(&s->arena, s->plan.schema, &s->cols, &ncols, e);
-  if (st != ORB_OK) return st;
+  if (!s->planned) {   /* else oql_iceberg_scan_count just planned this execution */
+    ice_close(op, rt);
+    orb_arena_init(&s->arena, 0);
+    s->have_arena = true;
+    if ((st = ice_scan_open(&s->arena, s->where, s->snapshot, &s->meta, &s->plan, e)) != ORB_OK) return st;
+    s->manifests += s->plan.nmanifests;
+  }
+  s->planned = false;
+  if ((st = ice_columns(&s->arena, s->plan.schema, &s->cols, &ncols, e)) != ORB_OK) return st;
   bool same = ncols == op->ncols;
   for (int i = 0; same && i < ncols; i++) same = s->cols[i].field_id == s->ids[i] && orb_type_equal(s->cols[i].type, op->types[i]);
   if (!same)
     return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0, "iceberg_scan: the columns of \"%s\" changed since the statement was prepared",
                         s->where);
-  s->manifests += s->plan.nmanifests;
   return ice_reader_open(&s->plan, s->cols, ncols, &s->reader, e);
+}
+
+/* COUNT(*) without reading a data file: the sum of the live data files'
+** record counts, when no delete file applies to any of them (the
+** snapshot summary's total-records is not used: it ignores deletes). */
+orb_status oql_iceberg_scan_count(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e) {
+  ice_scan_op *s = (ice_scan_op *)op;
+  ice_close(op, rt);
+  orb_arena_init(&s->arena, 0);
+  s->have_arena = true;
+  *n = -1;
+  orb_status st = ice_scan_open(&s->arena, s->where, s->snapshot, &s->meta, &s->plan, e);
+  if (st != ORB_OK) return st;
+  s->manifests += s->plan.nmanifests;
+  if (!s->plan.any_deletes) {
+    *n = s->plan.records;
+    s->counted++;
+    s->counted_rows += *n;
+  } else {
+    s->planned = true;   /* the rows will be read: ice_open uses this plan */
+  }
+  return ORB_OK;
 }
 
 static orb_status ice_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e) {
@@ -73,6 +101,8 @@ static void ice_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   const ice_scan_op *s = (const ice_scan_op *)op;
   orb_buf_printf(head, " ('%s')", s->where);
   if (s->snapshot >= 0) orb_buf_printf(lines, "Snapshot: %lld\n", (long long)s->snapshot);
+  if (s->counted)
+    orb_buf_printf(lines, "Count: %lld rows from manifest record counts, no data file read\n", (long long)s->counted_rows);
   if (op->an_loops > 0)   /* it ran, under EXPLAIN ANALYZE */
     orb_buf_printf(lines, "Manifests: %lld, data files: %lld, delete files read: %lld, rows deleted: %lld\n",
                    (long long)s->manifests, (long long)s->files, (long long)s->delete_files, (long long)s->rows_deleted);

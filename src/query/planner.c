@@ -424,6 +424,8 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     oql_op *child = op;
     op = oql_agg_new(a, child, s->group, s->ngroup, s->aggs, s->naggs,
                      count_table && !s->where ? count_table : NULL);
+    /* COUNT(*) of iceberg_scan(...) alone: from the manifests when no delete applies */
+    if (!s->where && s->from && s->from->kind == OQL_FROM_ICEBERG) oql_agg_count_from(op, oql_iceberg_scan_count, child);
     op->names = orb_arena_alloc(a, sizeof(char *) * (size_t)(op->ncols + 1));
     for (int i = 0; i < s->ngroup; i++) {
       orb_buf b = ORB_BUF_INIT;
