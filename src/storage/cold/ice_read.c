@@ -383,7 +383,12 @@ static orb_status open_file(ice_reader *r, orb_err *e) {
   for (int i = 0; i < r->ncols; i++) ids[i] = r->cols[i].field_id;
   orb_status st = fc_open(&r->fc, f->path, ids, NULL, r->ncols, e);
   r->open = true;
-  if (st != ORB_OK) return st;
+  if (st != ORB_OK) {
+    if (f->outside)
+      orb_err_prefix(e, "iceberg: a data file lies outside the table's location \"%s\" (so not looked for in the table's folder)",
+                     r->plan->meta->location);
+    return st;
+  }
   /* columns the file lacks: an identity partition field of its spec holds them */
   const ice_partition_spec *spec = ice_meta_spec(r->plan->meta, f->spec_id);
   for (int i = 0; i < r->ncols; i++) {

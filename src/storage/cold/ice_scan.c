@@ -189,7 +189,9 @@ static orb_status read_manifest(orb_arena *a, const ice_plan *p, const char *tab
     for (char *c = up; *c; c++) *c = (char)toupper((unsigned char)*c);
     f->format = up;
     if (ref) f->referenced_data_file = ice_path_normalize(a, ref);
-    if ((st = ice_reroot(a, p->meta->location, table_dir, fp, &f->path, &moved, e)) != ORB_OK) break;
+    /* (from the arena copy: a path left as it was is the argument itself) */
+    if ((st = ice_reroot(a, p->meta->location, table_dir, f->orig_path, &f->path, &moved, e)) != ORB_OK) break;
+    f->outside = !moved;
     const avro_value *pt = avro_record_get(df, d, DF_PARTITION);
     if (pt && pt->kind == AVRO_RECORD && part_type) {
       avro_value *c = orb_arena_alloc(a, sizeof *c);

@@ -51,6 +51,7 @@ struct ice_file {
   int content;                   /* ICE_CONTENT_* */
   const char *path;              /* re-rooted onto the table folder when under its location */
   const char *orig_path;         /* as written in the manifest */
+  bool outside;                  /* not under the table's location: path is orig_path */
   const char *format;            /* "PARQUET", "AVRO", "ORC" (upper-cased) */
   int32_t spec_id;
   const avro_schema *partition_type;   /* the manifest's partition struct (r102) */
