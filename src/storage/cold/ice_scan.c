@@ -4,6 +4,7 @@
 #include "base/mem.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Manifest list fields (spec "Manifest Lists"). */
@@ -124,14 +125,11 @@ typedef struct manifest_ref {
   int content;                   /* 0 data, 1 deletes */
 } manifest_ref;
 
-static orb_status read_manifest(orb_arena *a, const ice_plan *p, const char *table_dir, const manifest_ref *mr,
-                                file_list *data, file_list *dels, orb_err *e) {
-  const char *path;
+/* The live entries of manifest r (path names it) into data and dels. */
+static orb_status read_entries(orb_arena *a, const ice_plan *p, const char *table_dir, const manifest_ref *mr,
+                               avro_reader *r, const char *path, file_list *data, file_list *dels, orb_err *e) {
+  orb_status st = ORB_OK;
   bool moved;
-  orb_status st = ice_reroot(a, p->meta->location, table_dir, mr->path, &path, &moved, e);
-  if (st != ORB_OK) return st;
-  avro_reader *r;
-  if ((st = avro_reader_open(path, 0, &r, e)) != ORB_OK) return st;
   const avro_schema *df = field_record(r->schema, ME_DATA_FILE);
   avro_schema *schema_copy = NULL;
   const avro_schema *part_type = NULL;
@@ -184,6 +182,10 @@ static orb_status read_manifest(orb_arena *a, const ice_plan *p, const char *tab
     if ((st = get_string(df, d, DF_REFERENCED, "referenced_data_file", path, false, &ref, e)) != ORB_OK) break;
     if ((st = get_long(df, d, DF_RECORDS, "record_count", path, true, &f->record_count, &has, e)) != ORB_OK) break;
     if ((st = get_long(df, d, DF_SIZE, "file_size_in_bytes", path, true, &f->file_size, &has, e)) != ORB_OK) break;
+    if (f->record_count < 0 || f->file_size < 0) {
+      st = orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\": data file \"%s\" has a negative record count or size", path, fp);
+      break;
+    }
     f->orig_path = orb_arena_strdup(a, fp);
     char *up = orb_arena_strdup(a, fmt);
     for (char *c = up; *c; c++) *c = (char)toupper((unsigned char)*c);
@@ -216,6 +218,18 @@ static orb_status read_manifest(orb_arena *a, const ice_plan *p, const char *tab
     }
   }
   orb_arena_free(&tmp);
+  return st;
+}
+
+static orb_status read_manifest(orb_arena *a, const ice_plan *p, const char *table_dir, const manifest_ref *mr,
+                                file_list *data, file_list *dels, orb_err *e) {
+  const char *path;
+  bool moved;
+  orb_status st = ice_reroot(a, p->meta->location, table_dir, mr->path, &path, &moved, e);
+  if (st != ORB_OK) return st;
+  avro_reader *r;
+  if ((st = avro_reader_open(path, 0, &r, e)) != ORB_OK) return st;
+  st = read_entries(a, p, table_dir, mr, r, path, data, dels, e);
   avro_reader_close(r);
   return st;
 }
@@ -267,6 +281,8 @@ static orb_status read_manifest_list(orb_arena *a, const ice_plan *p, const char
   return st;
 }
 
+static void finish(orb_arena *a, ice_plan *out, file_list *ldata, file_list *ldels, bool ok);
+
 /* Whether delete file d applies to data file f (spec "Scan Planning"). */
 static bool applies(const ice_plan *p, const ice_file *d, const ice_file *f) {
   if (d->content == ICE_CONTENT_POS_DELETES ? f->seq > d->seq : f->seq >= d->seq) return false;
@@ -303,8 +319,16 @@ orb_status ice_scan_plan(orb_arena *a, const ice_meta *m, const char *table_dir,
   orb_status st = read_manifest_list(a, out, table_dir, &mans, &nmans, e);
   file_list data = {0}, dels = {0};
   for (int i = 0; st == ORB_OK && i < nmans; i++) st = read_manifest(a, out, table_dir, &mans[i], &data, &dels, e);
-  if (st == ORB_OK) {
-    out->nmanifests = nmans;
+  if (st == ORB_OK) out->nmanifests = nmans;
+  finish(a, out, &data, &dels, st == ORB_OK);
+  return st;
+}
+
+/* The plan's file arrays from the lists (freed), and the delete files that
+** apply to each data file. */
+static void finish(orb_arena *a, ice_plan *out, file_list *ldata, file_list *ldels, bool ok) {
+  file_list data = *ldata, dels = *ldels;
+  if (ok) {
     out->files = orb_arena_alloc(a, sizeof(ice_file) * (size_t)(data.n + 1));
     if (data.n) memcpy(out->files, data.v, sizeof(ice_file) * (size_t)data.n);
     out->nfiles = data.n;
@@ -313,7 +337,8 @@ orb_status ice_scan_plan(orb_arena *a, const ice_meta *m, const char *table_dir,
     out->ndelete_files = dels.n;
     for (int i = 0; i < out->nfiles; i++) {
       ice_file *f = &out->files[i];
-      out->records += f->record_count;
+      /* record counts are checked non-negative; a sum past INT64_MAX saturates */
+      if (__builtin_add_overflow(out->records, f->record_count, &out->records)) out->records = INT64_MAX;
       int n = 0;
       for (int k = 0; k < out->ndelete_files; k++) n += applies(out, &out->delete_files[k], f);
       if (!n) continue;
@@ -325,6 +350,22 @@ orb_status ice_scan_plan(orb_arena *a, const ice_meta *m, const char *table_dir,
   }
   orb_free(data.v);
   orb_free(dels.v);
+}
+
+orb_status ice_scan_manifest_image(orb_arena *a, const ice_meta *m, const void *img, size_t len, int32_t spec_id,
+                                   int64_t seq, int64_t snapshot_id, ice_plan *out, orb_err *e) {
+  memset(out, 0, sizeof *out);
+  out->meta = m;
+  out->schema = ice_meta_current_schema(m);
+  manifest_ref mr = {"manifest", spec_id, seq, snapshot_id, 0};
+  avro_reader *r;
+  orb_status st = avro_reader_open_image(img, len, "manifest", 0, &r, e);
+  if (st != ORB_OK) return st;
+  file_list data = {0}, dels = {0};
+  st = read_entries(a, out, "/nonexistent", &mr, r, "manifest", &data, &dels, e);
+  avro_reader_close(r);
+  if (st == ORB_OK) out->nmanifests = 1;
+  finish(a, out, &data, &dels, st == ORB_OK);
   return st;
 }
 

@@ -92,6 +92,12 @@ orb_status ice_scan_plan(orb_arena *a, const ice_meta *m, const char *table_dir,
 ** folder is named "metadata", else the metadata file's folder. */
 orb_status ice_scan_open(orb_arena *a, const char *where, int64_t snapshot_id, ice_meta *m, ice_plan *out, orb_err *e);
 
+/* Plan from one manifest given as a file image, as if a manifest list named
+** it with that spec id, sequence number and added snapshot id (tests,
+** fuzzing): its live entries and the delete files that apply to each. */
+orb_status ice_scan_manifest_image(orb_arena *a, const ice_meta *m, const void *img, size_t len, int32_t spec_id,
+                                   int64_t seq, int64_t snapshot_id, ice_plan *out, orb_err *e);
+
 /* The partition tuple's value of partition field `field_id`, NULL when the
 ** tuple has no such field. */
 const avro_value *ice_partition_value(const ice_file *f, int32_t field_id);
