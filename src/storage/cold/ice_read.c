@@ -239,7 +239,23 @@ typedef struct eq_set {
   int *colidx;
   orb_value *rows;               /* nrows * nids */
   int64_t nrows;
+  /* a chained hash table over the rows' key values: a data row is compared
+  ** only with the delete rows of its hash, not with all of them */
+  int64_t *heads, *next;         /* heads[hash & mask]: first row, next[row]: the following one; -1 ends */
+  uint64_t mask;
+  const orb_value **key;         /* scratch: a data row's key values */
 } eq_set;
+
+/* The hash of a row's key values (NULL hashes as a constant: NULL equals NULL here). */
+static uint64_t key_hash(const orb_value *const *vals, int n) {
+  uint64_t h = 0x9e3779b97f4a7c15u;
+  for (int k = 0; k < n; k++) {
+    uint64_t x = vals[k]->isnull ? 0x5bd1e995u : orb_value_hash(vals[k]);
+    h = (h ^ x) * 0x100000001b3u;
+    h ^= h >> 29;
+  }
+  return h;
+}
 
 struct ice_reader {
   const ice_plan *plan;
@@ -345,13 +361,30 @@ static orb_status load_equality(ice_reader *r, const ice_file *d, eq_set *set, o
   orb_arena_free(&tmp);
   fc_close(&c);
   r->counts.delete_files_read++;
-  return st;
+  if (st != ORB_OK) return st;
+  uint64_t nb = 16;
+  while (nb < (uint64_t)set->nrows * 2) nb *= 2;
+  set->mask = nb - 1;
+  set->heads = orb_arena_alloc(&r->file_arena, sizeof(int64_t) * nb);
+  set->next = orb_arena_alloc(&r->file_arena, sizeof(int64_t) * (size_t)(set->nrows + 1));
+  for (uint64_t b = 0; b < nb; b++) set->heads[b] = -1;
+  const orb_value **key = set->key = orb_arena_alloc(&r->file_arena, sizeof(orb_value *) * (size_t)set->nids);
+  for (int64_t i = set->nrows - 1; i >= 0; i--) {
+    for (int k = 0; k < set->nids; k++) key[k] = &set->rows[i * set->nids + k];
+    uint64_t b = key_hash(key, set->nids) & set->mask;
+    set->next[i] = set->heads[b];
+    set->heads[b] = i;
+  }
+  return ORB_OK;
 }
 
 static bool eq_deleted(const ice_reader *r, const orb_value *row) {
   for (int s = 0; s < r->neq; s++) {
     const eq_set *set = &r->eq[s];
-    for (int64_t i = 0; i < set->nrows; i++) {
+    if (!set->heads) continue;   /* not loaded (its file failed to read) */
+    const orb_value **key = set->key;
+    for (int k = 0; k < set->nids; k++) key[k] = &row[set->colidx[k]];
+    for (int64_t i = set->heads[key_hash(key, set->nids) & set->mask]; i >= 0; i = set->next[i]) {
       const orb_value *d = &set->rows[i * set->nids];
       bool match = true;
       for (int k = 0; match && k < set->nids; k++) {

@@ -20,8 +20,9 @@
 ** Deletes (the plan says which files apply to which data file): position
 ** deletes remove rows by (data file path, 0-based row position in the file);
 ** equality deletes remove rows whose values of the delete's equality field
-** ids equal a delete row's (NULL equals NULL, as the spec says).  Delete
-** files are read whole per data file they apply to.
+** ids equal a delete row's (NULL equals NULL, as the spec says), looked up
+** in a hash table of the delete rows.  Delete files are read whole per data
+** file they apply to.
 **
 **   ice_column *cols; int ncols;
 **   ice_columns(arena, plan.schema, &cols, &ncols, &err);
