@@ -138,6 +138,12 @@ oql_op *oql_iceberg_scan_new(orb_arena *a, const char *where, int64_t snapshot, 
 /* COUNT(*) of an iceberg_scan from its manifests' record counts, when no
 ** delete file applies (oql_count_fn; EXPLAIN ANALYZE says when it did). */
 orb_status oql_iceberg_scan_count(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e);
+/* Constraints from the WHERE conjuncts on an iceberg_scan's columns (pq_pred,
+** col = column position): each data file's row groups that cannot match are
+** skipped (storage/cold ice_reader_prune); the conjuncts are still evaluated
+** above the scan. */
+struct pq_pred;
+void oql_iceberg_scan_prune(oql_op *op, orb_arena *a, const struct pq_pred *preds, int npreds);
 /* Constraints from the query's WHERE conjuncts on the scan's columns
 ** (formats/parquet pq_pred, col = column position): each file's row groups
 ** and pages that cannot match are skipped (the conjuncts are still

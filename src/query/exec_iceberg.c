@@ -24,7 +24,9 @@ typedef struct ice_scan_op {
   ice_column *cols;
   ice_reader *reader;
   /* EXPLAIN ANALYZE, summed over executions */
-  int64_t manifests, files, delete_files, rows_deleted;
+  int64_t manifests, files, delete_files, rows_deleted, groups, groups_skipped;
+  const pq_pred *preds;          /* pruning constraints from the WHERE clause (oql_iceberg_scan_prune) */
+  int npreds;
   int64_t counted, counted_rows; /* executions answered from manifest record counts, and their rows */
 } ice_scan_op;
 
@@ -32,10 +34,12 @@ static void ice_close(oql_op *op, oql_rt *rt) {
   (void)rt;
   ice_scan_op *s = (ice_scan_op *)op;
   if (s->reader) {
-    const ice_read_counts *c = ice_reader_counts(s->reader);
-    s->files += c->files;
-    s->delete_files += c->delete_files_read;
-    s->rows_deleted += c->rows_deleted;
+    ice_read_counts c = ice_reader_counts(s->reader);
+    s->files += c.files;
+    s->delete_files += c.delete_files_read;
+    s->rows_deleted += c.rows_deleted;
+    s->groups += c.groups;
+    s->groups_skipped += c.groups_skipped;
     ice_reader_free(s->reader);
   }
   s->reader = NULL;
@@ -62,7 +66,9 @@ static orb_status ice_open(oql_op *op, oql_rt *rt, orb_err *e) {
   if (!same)
     return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0, "iceberg_scan: the columns of \"%s\" changed since the statement was prepared",
                         s->where);
-  return ice_reader_open(&s->plan, s->cols, ncols, &s->reader, e);
+  if ((st = ice_reader_open(&s->plan, s->cols, ncols, &s->reader, e)) != ORB_OK) return st;
+  ice_reader_prune(s->reader, s->preds, s->npreds);
+  return ORB_OK;
 }
 
 /* COUNT(*) without reading a data file: the sum of the live data files'
@@ -103,9 +109,13 @@ static void ice_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   if (s->snapshot >= 0) orb_buf_printf(lines, "Snapshot: %lld\n", (long long)s->snapshot);
   if (s->counted)
     orb_buf_printf(lines, "Count: %lld rows from manifest record counts, no data file read\n", (long long)s->counted_rows);
-  if (op->an_loops > 0)   /* it ran, under EXPLAIN ANALYZE */
+  if (s->npreds) orb_buf_printf(lines, "Pruning: %d constraint%s from the filter\n", s->npreds, s->npreds > 1 ? "s" : "");
+  if (op->an_loops > 0) {   /* it ran, under EXPLAIN ANALYZE */
     orb_buf_printf(lines, "Manifests: %lld, data files: %lld, delete files read: %lld, rows deleted: %lld\n",
                    (long long)s->manifests, (long long)s->files, (long long)s->delete_files, (long long)s->rows_deleted);
+    if (s->npreds)
+      orb_buf_printf(lines, "Row groups skipped: %lld of %lld\n", (long long)s->groups_skipped, (long long)s->groups);
+  }
 }
 
 static const oql_op_vt ice_scan_vt = {"Function Scan on iceberg_scan", ice_open, ice_next, ice_close, ice_destroy,
@@ -121,4 +131,10 @@ oql_op *oql_iceberg_scan_new(orb_arena *a, const char *where, int64_t snapshot, 
   s->snapshot = snapshot;
   s->ids = orb_arena_memdup(a, field_ids, sizeof(int32_t) * (size_t)ncols);
   return &s->op;
+}
+
+void oql_iceberg_scan_prune(oql_op *op, orb_arena *a, const pq_pred *preds, int npreds) {
+  ice_scan_op *s = (ice_scan_op *)op;
+  s->preds = npreds ? orb_arena_memdup(a, preds, sizeof(pq_pred) * (size_t)npreds) : NULL;
+  s->npreds = npreds;
 }

@@ -276,7 +276,7 @@ static bool parquet_pred(orb_arena *a, const oql_from *f, const orb_expr *x, pq_
   return true;
 }
 
-/* Pruning constraints for read_parquet item f from the conjuncts that
+/* Pruning constraints for read_parquet (or iceberg_scan) item f from the conjuncts that
 ** reference it alone.  They stay in the list, untaken: the filter above the
 ** scan still decides each row, pruning only skips what cannot match. */
 static void plan_parquet_pruning(planner *p, const oql_from *f, const conj_list *pushable, oql_op *scan) {
@@ -287,7 +287,8 @@ static void plan_parquet_pruning(planner *p, const oql_from *f, const conj_list 
     if (c->taken || !refs_within(c->e, f->first_gid, f->first_gid + f->ncols)) continue;
     if (parquet_pred(p->a, f, c->e, &preds[n])) n++;
   }
-  if (n) oql_parquet_scan_prune(scan, p->a, preds, n);
+  if (n && f->kind == OQL_FROM_ICEBERG) oql_iceberg_scan_prune(scan, p->a, preds, n);
+  else if (n) oql_parquet_scan_prune(scan, p->a, preds, n);
 }
 
 static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planned *out) {
@@ -331,6 +332,7 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
   case OQL_FROM_ICEBERG:
     out->op = oql_iceberg_scan_new(p->a, f->paths[0], f->ice_snapshot, f->ncols, f->types, f->field_ids);
     out->op->names = f->names;
+    plan_parquet_pruning(p, f, pushable, out->op);   /* the same constraints, on the table's columns */
     out->n = f->ncols;
     out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
     for (int i = 0; i < f->ncols; i++) out->layout[i] = f->first_gid + i;

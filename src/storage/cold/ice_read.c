@@ -48,6 +48,8 @@ typedef struct fcursor {
   pq_column *cols;
   pq_nested_column *nested;
   orb_buf json;
+  bool *skip;                    /* per row group: pruning ruled it out (NULL: none) */
+  int64_t skipped;               /* row groups skipped */
 } fcursor;
 
 static void fc_drop_group(fcursor *c) {
@@ -70,6 +72,8 @@ static void fc_close(fcursor *c) {
   c->meta = NULL;
   orb_free(c->field);
   orb_free(c->ftype);
+  orb_free(c->skip);
+  c->skip = NULL;
   c->field = NULL;
   c->ftype = NULL;
   orb_buf_free(&c->json);
@@ -125,6 +129,11 @@ static orb_status fc_step(fcursor *c, bool *more, orb_err *e) {
     }
     c->group++;
     const pq_row_group *rg = &c->meta->row_groups[c->group];
+    if (c->skip && c->skip[c->group]) {   /* positions still count its rows */
+      c->base += rg->num_rows;
+      c->skipped++;
+      continue;
+    }
     c->cols = orb_calloc((size_t)c->n + 1, sizeof *c->cols);
     c->nested = orb_calloc((size_t)c->n + 1, sizeof *c->nested);
     c->nrows = rg->num_rows;
@@ -268,6 +277,8 @@ struct ice_reader {
   orb_value *row;
   orb_arena row_arena;           /* a row's converted values */
   orb_arena file_arena;          /* the current file's deletes */
+  const pq_pred *preds;          /* pruning constraints on columns (ice_reader_prune) */
+  int npreds;
   int64_t *positions;            /* deleted positions of the current file, sorted */
   int64_t npositions, next_pos;
   eq_set *eq;
@@ -397,7 +408,43 @@ static bool eq_deleted(const ice_reader *r, const orb_value *row) {
   return false;
 }
 
+/* Rule out the current file's row groups that no row of the constraints can
+** be in. */
+static orb_status prune_file(ice_reader *r, orb_err *e) {
+  fcursor *c = &r->fc;
+  r->counts.groups += c->meta->nrow_groups;
+  if (!r->npreds || c->meta->nrow_groups == 0) return ORB_OK;
+  pq_pred *fp = orb_calloc((size_t)r->npreds, sizeof *fp);
+  int n = 0;
+  for (int i = 0; i < r->npreds; i++) {
+    int col = r->preds[i].col;
+    if (col < 0 || col >= r->ncols || c->field[col] < 0) continue;
+    const pq_shape *f = &c->fields.fields[c->field[col]];
+    if (f->kind != PQ_SHAPE_VALUE) continue;
+    fp[n] = r->preds[i];
+    fp[n++].col = f->leaf;
+  }
+  orb_status st = ORB_OK;
+  if (n) {
+    pq_source src = {c->path, NULL, 0};
+    pq_prune_result pr;
+    if ((st = pq_prune(&src, c->meta, fp, n, PQ_PRUNE_ALL, 0, &pr, e)) == ORB_OK) {
+      c->skip = orb_calloc((size_t)c->meta->nrow_groups, sizeof(bool));
+      for (int g = 0; g < pr.ngroups && g < c->meta->nrow_groups; g++) c->skip[g] = !pr.groups[g].keep;
+      pq_prune_free(&pr);
+    }
+  }
+  orb_free(fp);
+  return st;
+}
+
+void ice_reader_prune(ice_reader *r, const pq_pred *preds, int npreds) {
+  r->preds = preds;
+  r->npreds = npreds;
+}
+
 static void close_file(ice_reader *r) {
+  r->counts.groups_skipped += r->open ? r->fc.skipped : 0;
   if (r->open) fc_close(&r->fc);
   r->open = false;
   orb_free(r->positions);
@@ -422,6 +469,7 @@ static orb_status open_file(ice_reader *r, orb_err *e) {
                      r->plan->meta->location);
     return st;
   }
+  if ((st = prune_file(r, e)) != ORB_OK) return st;
   /* columns the file lacks: an identity partition field of its spec holds them */
   const ice_partition_spec *spec = ice_meta_spec(r->plan->meta, f->spec_id);
   for (int i = 0; i < r->ncols; i++) {
@@ -508,7 +556,11 @@ orb_status ice_reader_next(ice_reader *r, const orb_value **row, orb_err *e) {
   }
 }
 
-const ice_read_counts *ice_reader_counts(const ice_reader *r) { return &r->counts; }
+ice_read_counts ice_reader_counts(const ice_reader *r) {
+  ice_read_counts c = r->counts;
+  if (r->open) c.groups_skipped += r->fc.skipped;
+  return c;
+}
 
 void ice_reader_free(ice_reader *r) {
   if (!r) return;

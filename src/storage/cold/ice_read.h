@@ -41,6 +41,7 @@
 #ifndef ORB_STORAGE_COLD_ICE_READ_H
 #define ORB_STORAGE_COLD_ICE_READ_H
 
+#include "formats/parquet/parquet.h"
 #include "storage/cold/ice_scan.h"
 
 /* A column of the table as read: a top-level field of the schema. */
@@ -60,12 +61,21 @@ typedef struct ice_reader ice_reader;
 /* What a reader did, for EXPLAIN ANALYZE. */
 typedef struct ice_read_counts {
   int64_t files, rows_read, rows_deleted, delete_files_read;
+  int64_t groups, groups_skipped;   /* data files' row groups, and those pruning skipped */
 } ice_read_counts;
 
 orb_status ice_reader_open(const ice_plan *p, const ice_column *cols, int ncols, ice_reader **out, orb_err *e);
+/* Constraints on the columns (pq_pred, col = column index; ANDed, as a
+** WHERE clause's conjuncts): each data file's row groups that cannot match
+** are skipped (formats/parquet pq_prune, on the file's leaves matched by
+** field id; constraints on columns the file lacks or holds as nested
+** fields are left out, which is always sound).  The caller still filters
+** the rows.  preds must outlive the reader.  Call before the first row. */
+void ice_reader_prune(ice_reader *r, const pq_pred *preds, int npreds);
 /* The next row (ncols values), or *row NULL at the end. */
 orb_status ice_reader_next(ice_reader *r, const orb_value **row, orb_err *e);
-const ice_read_counts *ice_reader_counts(const ice_reader *r);
+/* What the reader did so far (the current file included). */
+ice_read_counts ice_reader_counts(const ice_reader *r);
 void ice_reader_free(ice_reader *r);
 
 /* A partition tuple's (or a bound's) Avro value as a SQL value of Iceberg
