@@ -24,7 +24,7 @@ typedef struct ice_scan_op {
   ice_column *cols;
   ice_reader *reader;
   /* EXPLAIN ANALYZE, summed over executions */
-  int64_t manifests, files, delete_files, rows_deleted, groups, groups_skipped;
+  int64_t manifests, files, delete_files, rows_deleted, groups, groups_skipped, files_skipped;
   const pq_pred *preds;          /* pruning constraints from the WHERE clause (oql_iceberg_scan_prune) */
   int npreds;
   int64_t counted, counted_rows; /* executions answered from manifest record counts, and their rows */
@@ -40,6 +40,7 @@ static void ice_close(oql_op *op, oql_rt *rt) {
     s->rows_deleted += c.rows_deleted;
     s->groups += c.groups;
     s->groups_skipped += c.groups_skipped;
+    s->files_skipped += c.files_skipped;
     ice_reader_free(s->reader);
   }
   s->reader = NULL;
@@ -113,8 +114,10 @@ static void ice_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   if (op->an_loops > 0) {   /* it ran, under EXPLAIN ANALYZE */
     orb_buf_printf(lines, "Manifests: %lld, data files: %lld, delete files read: %lld, rows deleted: %lld\n",
                    (long long)s->manifests, (long long)s->files, (long long)s->delete_files, (long long)s->rows_deleted);
-    if (s->npreds)
+    if (s->npreds) {
+      orb_buf_printf(lines, "Data files skipped by partition values: %lld\n", (long long)s->files_skipped);
       orb_buf_printf(lines, "Row groups skipped: %lld of %lld\n", (long long)s->groups_skipped, (long long)s->groups);
+    }
   }
 }
 

@@ -290,7 +290,19 @@ for sql, want in (
 got = orbit(f"EXPLAIN ANALYZE SELECT * FROM iceberg_scan('{synth}') WHERE c1 = 1")
 if "Row groups skipped: 1 of 2" not in got or "rows=1 loops=1" not in got:
     fail(f"synthetic table, WHERE c1 = 1:\n{got}")
+# identity partition values rule whole files out before they are opened
+for t, where, wants in (("partitioned_table", "c1 = 2", ("data files: 2,", "skipped by partition values: 4")),
+                        ("partitioning_with_null_value", "c1 IS NULL", ("data files: 2,", "skipped by partition values: 2")),
+                        ("partition_evolution", "c1 = 1", ("data files: 5,", "skipped by partition values: 2")),
+                        ("identity_partitioning", "col_string = 'x'", ("data files: 0,", "skipped by partition values: 1"))):
+    got = orbit(f"EXPLAIN ANALYZE SELECT * FROM iceberg_scan('{os.path.join(FIX, t)}') WHERE {where}")
+    if not all(w in got for w in wants):
+        fail(f"{t} WHERE {where}: EXPLAIN ANALYZE does not say {wants}:\n{got}")
 for t, where, want in (
+        ("partitioned_table", "c1 = 2 AND c2 >= DATE '2025-03-04'", "c1,c2,c3\n2,2025-03-04,42"),
+        ("partition_evolution", "c1 = 1", "c1,c2,c3\n1,2025-03-02,-50\n1,2025-03-03,0\n1,2025-03-04,1.5\n1,2025-03-05,17"),
+        ("identity_partitioning", "col_decimal = 3 AND col_uuid = '12151fd2-7586-11e9-8f9e-2a86e4085a59'",
+         EXPECTED["identity_partitioning"]),
         ("no_partitioning", "c1 = 2", "c1,c2,c3\n2,2025-03-03,-1\n2,2025-03-04,42"),
         ("partition_evolution", "c3 > 1.0", "c1,c2,c3\n1,2025-03-04,1.5\n1,2025-03-05,17\n2,2025-03-04,42\n3,2025-03-11,2"),
         ("year_timestamptz_partitioning", "c2 < TIMESTAMPTZ '2025-01-01 00:00:00+00'", "c1,c2,c3\n2,2024-03-03 23:52:00+00,0"),

@@ -455,8 +455,70 @@ static void close_file(ice_reader *r) {
   orb_arena_reset(&r->file_arena);
 }
 
+/* Whether value v (of the column's type) can satisfy constraint p; true
+** when it cannot be told (types the comparison does not cover). */
+static bool value_may_match(const orb_value *v, const pq_pred *p) {
+  if (p->kind == PQ_PRED_IS_NULL) return v->isnull;
+  if (v->isnull) return false;   /* every other constraint is false on NULL */
+  if (p->kind == PQ_PRED_NOT_NULL) return true;
+  /* compare only like with like: integers of any width, or the same type */
+  #define COMPARABLE(c) (v->type == (c)->type || (orb_type_is_integer((orb_type_id)v->type) && orb_type_is_integer((orb_type_id)(c)->type)))
+  if (p->kind == PQ_PRED_IN) {
+    for (int i = 0; i < p->nin; i++) {
+      if (p->in[i].isnull) continue;
+      if (!COMPARABLE(&p->in[i]) || orb_value_cmp(v, &p->in[i]) == 0) return true;
+    }
+    return false;
+  }
+  if (p->has_lo && !p->lo.isnull && COMPARABLE(&p->lo)) {
+    int c = orb_value_cmp(v, &p->lo);
+    if (c < 0 || (c == 0 && !p->lo_incl)) return false;
+  }
+  if (p->has_hi && !p->hi.isnull && COMPARABLE(&p->hi)) {
+    int c = orb_value_cmp(v, &p->hi);
+    if (c > 0 || (c == 0 && !p->hi_incl)) return false;
+  }
+  #undef COMPARABLE
+  return true;
+}
+
+/* Whether the constraints rule data file f out by its identity partition
+** values alone (spec "Scan Planning": a file's partition tuple), so that it
+** is never opened.  Other transforms are not projected yet. */
+static bool partition_rules_out(ice_reader *r, const ice_file *f) {
+  const ice_partition_spec *spec = ice_meta_spec(r->plan->meta, f->spec_id);
+  if (!spec || !r->npreds) return false;
+  orb_arena tmp;
+  orb_arena_init(&tmp, 0);
+  bool out = false;
+  for (int i = 0; i < r->npreds && !out; i++) {
+    const pq_pred *p = &r->preds[i];
+    if (p->col < 0 || p->col >= r->ncols || r->cols[p->col].json) continue;
+    const ice_column *c = &r->cols[p->col];
+    for (int k = 0; k < spec->nfields && !out; k++) {
+      const ice_partition_field *pf = &spec->fields[k];
+      if (pf->transform.kind != ICE_TR_IDENTITY || pf->source_id != c->field_id) continue;
+      const avro_value *av = ice_partition_value(f, pf->field_id);
+      orb_value v, w;
+      orb_err ignored;
+      if (!av || ice_avro_to_value(av, c->itype, &tmp, &v, &ignored) != ORB_OK) continue;
+      /* the source column's type now (a promotion widens the old value) */
+      orb_type vt = {v.type, 0, 0, 0, 0};
+      if (v.type == ORB_T_DECIMAL) vt = c->type;
+      if (as_type(&v, vt, c->type, &tmp, &w, &ignored) != ORB_OK) continue;
+      out = !value_may_match(&w, p);
+    }
+  }
+  orb_arena_free(&tmp);
+  return out;
+}
+
 static orb_status open_file(ice_reader *r, orb_err *e) {
   const ice_file *f = &r->plan->files[r->file];
+  if (partition_rules_out(r, f)) {
+    r->counts.files_skipped++;
+    return ORB_OK;   /* r->open stays false: the next call goes on to the next file */
+  }
   if (strcmp(f->format, "PARQUET") != 0)
     return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: data file \"%s\" is %s; only Parquet data files are read", f->path, f->format);
   int32_t *ids = orb_arena_alloc(&r->file_arena, sizeof(int32_t) * (size_t)(r->ncols + 1));

@@ -62,6 +62,7 @@ typedef struct ice_reader ice_reader;
 typedef struct ice_read_counts {
   int64_t files, rows_read, rows_deleted, delete_files_read;
   int64_t groups, groups_skipped;   /* data files' row groups, and those pruning skipped */
+  int64_t files_skipped;            /* data files ruled out by their identity partition values */
 } ice_read_counts;
 
 orb_status ice_reader_open(const ice_plan *p, const ice_column *cols, int ncols, ice_reader **out, orb_err *e);
@@ -70,7 +71,9 @@ orb_status ice_reader_open(const ice_plan *p, const ice_column *cols, int ncols,
 ** are skipped (formats/parquet pq_prune, on the file's leaves matched by
 ** field id; constraints on columns the file lacks or holds as nested
 ** fields are left out, which is always sound).  The caller still filters
-** the rows.  preds must outlive the reader.  Call before the first row. */
+** the rows.  A data file whose identity partition values already rule it
+** out is not opened at all.  preds must outlive the reader.  Call before
+** the first row. */
 void ice_reader_prune(ice_reader *r, const pq_pred *preds, int npreds);
 /* The next row (ncols values), or *row NULL at the end. */
 orb_status ice_reader_next(ice_reader *r, const orb_value **row, orb_err *e);
