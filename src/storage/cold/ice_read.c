@@ -205,7 +205,10 @@ orb_status ice_avro_to_value(const avro_value *v, const ice_type *t, orb_arena *
     if (ok) *out = orb_int((orb_type_id)st.id, v->u.l / 1000 - (v->u.l % 1000 < 0));
     break;
   case ICE_FLOAT: ok = v->kind == AVRO_FLOAT; if (ok) *out = orb_float(ORB_T_FLOAT32, v->u.f); break;
-  case ICE_DOUBLE: ok = v->kind == AVRO_DOUBLE; if (ok) *out = orb_float(ORB_T_FLOAT64, v->u.d); break;
+  case ICE_DOUBLE:   /* a float written before the column was promoted reads as a double */
+    ok = v->kind == AVRO_DOUBLE || v->kind == AVRO_FLOAT;
+    if (ok) *out = orb_float(ORB_T_FLOAT64, v->kind == AVRO_DOUBLE ? v->u.d : (double)v->u.f);
+    break;
   case ICE_STRING:
     ok = v->kind == AVRO_STRING;
     if (ok) *out = orb_text(orb_arena_strndup(a, v->u.s.data, v->u.s.len), v->u.s.len);

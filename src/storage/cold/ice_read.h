@@ -82,7 +82,8 @@ ice_read_counts ice_reader_counts(const ice_reader *r);
 void ice_reader_free(ice_reader *r);
 
 /* A partition tuple's (or a bound's) Avro value as a SQL value of Iceberg
-** type t (identity partition values). */
+** type t (identity partition values); a value written before a promotion
+** (int for long, float for double, a narrower decimal) is widened. */
 orb_status ice_avro_to_value(const avro_value *v, const ice_type *t, orb_arena *a, orb_value *out, orb_err *e);
 
 #endif
