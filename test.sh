@@ -36,7 +36,8 @@ for f in build-asan/fuzz_*; do
   corpus=fuzz/corpus/${name#fuzz_}
   seeds=
   [ "$name" = fuzz_parquet ] && seeds=../shared/fixtures/parquet-testing/data   # read-only seeds, never copied
-  [ "$name" = fuzz_avro ] && seeds=$(find ../shared/fixtures/iceberg-trino -name '*.avro' -printf '%h\n' | sort -u)
+  [ "$name" = fuzz_avro ] || [ "$name" = fuzz_ice_manifest ] &&
+    seeds=$(find ../shared/fixtures/iceberg-trino -name '*.avro' -printf '%h\n' | sort -u)
   if [ "$name" = fuzz_ice_meta ]; then
     # the fixtures' metadata JSON, linked (never copied) into one directory
     seeds=build-asan/seeds-$name

@@ -140,6 +140,7 @@ struct oql_from_ast {
   oql_expr_ast **args;       /* FUNCTION */
   int nargs;
   bool list_arg;             /* FUNCTION: args came as one bracketed list, f(['a', 'b']) */
+  const char **argnames;     /* FUNCTION: name => value arguments' names (NULL entries: positional); NULL if none */
   oql_join_ast_type jt;      /* JOIN */
   oql_from_ast *left, *right;
   oql_expr_ast *on;          /* NULL: cross join / USING */

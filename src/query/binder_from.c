@@ -188,3 +188,21 @@ oql_from *oql_from_parquet_file(oql_selctx *c, const char **paths, int npaths, i
   add_derived(c, f, alias ? alias : "read_parquet", colnames, ncolnames);
   return f;
 }
+
+oql_from *oql_from_iceberg_table(oql_selctx *c, const char *where, int64_t snapshot, int ncols, orb_type *types,
+                                 const char **names, const int32_t *field_ids, const char *alias,
+                                 const char *const *colnames, int ncolnames) {
+  oql_binder *b = c->b;
+  oql_from *f = orb_arena_zalloc(b->a, sizeof *f);
+  f->kind = OQL_FROM_ICEBERG;
+  f->paths = orb_arena_alloc(b->a, sizeof(char *));
+  f->paths[0] = orb_arena_strdup(b->a, where);
+  f->npaths = 1;
+  f->ice_snapshot = snapshot;
+  f->field_ids = field_ids;
+  f->ncols = ncols;
+  f->types = types;
+  f->names = names;
+  add_derived(c, f, alias ? alias : "iceberg_scan", colnames, ncolnames);
+  return f;
+}

@@ -321,6 +321,16 @@ orb_status oql_copy_parquet_source(oql_binder *b, const char *path, int pos, oql
                                    const char ***names, orb_err *e);
 orb_status oql_from_parquet(oql_selctx *c, const char *fn, orb_expr **args, int nargs, bool list, const char *alias,
                             const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
+/* iceberg_scan(table [, snapshot_id => id]) (binder_iceberg.c, exec_iceberg.c):
+** an Iceberg table's rows, its columns those of the snapshot's schema,
+** read from the table's metadata when bound. */
+bool oql_is_iceberg_function(const char *name);
+oql_from *oql_from_iceberg_table(oql_selctx *c, const char *where, int64_t snapshot, int ncols, orb_type *types,
+                                 const char **names, const int32_t *field_ids, const char *alias,
+                                 const char *const *colnames, int ncolnames);
+orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, const char *const *argnames, int nargs,
+                            bool list, const char *alias, const char *const *colnames, int ncolnames, int pos,
+                            oql_from **out, orb_err *e);
 /* The bound DEFAULT expression of column col of t (NULL constant when it has none). */
 orb_status oql_column_default(oql_binder *b, orb_table *t, int col, orb_expr **out, orb_err *e);
 

@@ -119,8 +119,11 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     return walk_from_values(c, f->sub, f->alias ? f->alias : "*VALUES*", f->colnames, f->ncolnames, f->pos, out, e);
   case OQL_FA_FUNCTION: {
     const char *fn = strncmp(f->name, "pg_catalog.", 11) == 0 ? f->name + 11 : f->name;
-    if (strcmp(fn, "generate_series") != 0 && strcmp(fn, "unnest") != 0 && !oql_is_parquet_function(fn))
+    if (strcmp(fn, "generate_series") != 0 && strcmp(fn, "unnest") != 0 && !oql_is_parquet_function(fn) &&
+        !oql_is_iceberg_function(fn))
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "table function %s does not exist", f->name);
+    if (f->argnames && !oql_is_iceberg_function(fn))
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "function %s does not take named arguments", fn);
     oql_selctx fc;
     rowless_ctx(&fc, b, "functions in FROM");
     /* the arguments see no other FROM item (no LATERAL), but do see the
@@ -129,6 +132,9 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     orb_expr **args = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(f->nargs + 1));
     for (int i = 0; i < f->nargs; i++)
       if ((st = oql_walk_operand(&fc, f->args[i], &args[i], e)) != ORB_OK) return st;
+    if (oql_is_iceberg_function(fn))
+      return oql_from_iceberg(c, fn, args, f->argnames, f->nargs, f->list_arg, f->alias, f->colnames, f->ncolnames, f->pos,
+                              out, e);
     if (oql_is_parquet_function(fn))
       return oql_from_parquet(c, fn, args, f->nargs, f->list_arg, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if (f->list_arg)

@@ -31,6 +31,7 @@ typedef enum oql_from_kind {
   OQL_FROM_SERIES,     /* generate_series: one column, gid first_gid */
   OQL_FROM_VALUES,     /* VALUES list in FROM */
   OQL_FROM_PARQUET,    /* read_parquet(files): their columns, gids first_gid.. */
+  OQL_FROM_ICEBERG,    /* iceberg_scan(table): the columns of its schema, gids first_gid..; paths[0] the table */
   OQL_FROM_UNNEST,     /* unnest(array): one column (the elements), gid first_gid; series_args[0] the array */
   OQL_FROM_JOIN
 } oql_from_kind;
@@ -46,6 +47,8 @@ typedef struct oql_from {
   orb_expr *series_args[3];      /* SERIES: start, stop, step (NULL) */
   const char **paths;            /* PARQUET: the files, read in this order */
   int npaths;
+  int64_t ice_snapshot;          /* ICEBERG: the snapshot to read, -1 the current one */
+  const int32_t *field_ids;      /* ICEBERG: each column's Iceberg field id */
   int nvrows;                    /* VALUES */
   orb_expr ***vrows;
   /* JOIN */

@@ -130,6 +130,20 @@ oql_op *oql_series_new(orb_arena *a, orb_type type, orb_expr *start, orb_expr *s
 oql_op *oql_unnest_new(orb_arena *a, orb_type elem, orb_expr *arg);
 /* read_parquet(files): the rows of Parquet files, row group by row group (nested fields as JSON text). */
 oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths, int ncols, const orb_type *types);
+/* iceberg_scan(table): an Iceberg table's rows (exec_iceberg.c); snapshot -1
+** reads the current one; the table's schema must still have these columns
+** (field ids and types) when it runs. */
+oql_op *oql_iceberg_scan_new(orb_arena *a, const char *where, int64_t snapshot, int ncols, const orb_type *types,
+                             const int32_t *field_ids);
+/* COUNT(*) of an iceberg_scan from its manifests' record counts, when no
+** delete file applies (oql_count_fn; EXPLAIN ANALYZE says when it did). */
+orb_status oql_iceberg_scan_count(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e);
+/* Constraints from the WHERE conjuncts on an iceberg_scan's columns (pq_pred,
+** col = column position): each data file's row groups that cannot match are
+** skipped (storage/cold ice_reader_prune); the conjuncts are still evaluated
+** above the scan. */
+struct pq_pred;
+void oql_iceberg_scan_prune(oql_op *op, orb_arena *a, const struct pq_pred *preds, int npreds);
 /* Constraints from the query's WHERE conjuncts on the scan's columns
 ** (formats/parquet pq_pred, col = column position): each file's row groups
 ** and pages that cannot match are skipped (the conjuncts are still
@@ -159,6 +173,12 @@ typedef struct oql_agg_spec {
 ** query over a bare table), orb_table_count is tried before scanning. */
 oql_op *oql_agg_new(orb_arena *a, oql_op *child, orb_expr **keys, int ngroup, const oql_agg_spec *aggs,
                     int naggs, orb_table *count_table);
+/* The number of rows operator op would produce, from metadata alone (*n =
+** -1 when it cannot tell without reading). */
+typedef orb_status (*oql_count_fn)(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e);
+/* Let an aggregate of COUNT(*)s only, over exactly op's rows (no filter
+** between), ask fn(op) first and read no row when it knows. */
+void oql_agg_count_from(oql_op *agg, oql_count_fn fn, oql_op *op);
 
 typedef struct oql_sort_key {
   int slot;

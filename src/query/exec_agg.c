@@ -36,6 +36,9 @@ typedef struct agg_op {
   oql_agg_spec *aggs;
   int naggs;
   orb_table *count_table;
+  oql_count_fn count_fn;    /* may answer from count_src's metadata (oql_agg_count_from) */
+  oql_op *count_src;
+  bool only_count;          /* COUNT(*)s only, no grouping */
   orb_arena arena;          /* groups and copied values */
   orb_hmap groups;
   agg_group **list;
@@ -349,6 +352,17 @@ static orb_status agg_open(oql_op *op, oql_rt *rt, orb_err *e) {
       return ORB_OK;
     }
   }
+  if (a->count_src) {
+    int64_t n = -1;
+    orb_status st = a->count_fn(a->count_src, rt, &n, e);
+    if (st != ORB_OK) return st;
+    if (n >= 0) {
+      agg_group *g = new_group(a, NULL);
+      for (int j = 0; j < a->naggs; j++) g->st[j].count = n;
+      a->answered_by_count = true;
+      return ORB_OK;
+    }
+  }
   return consume(a, rt, e);
 }
 
@@ -422,7 +436,7 @@ static void agg_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
     orb_buf_putc(lines, ')');
   }
   orb_buf_putc(lines, '\n');
-  if (a->count_table) orb_buf_printf(lines, "Count: from table metadata when available\n");
+  if (a->count_table || a->count_src) orb_buf_printf(lines, "Count: from %s metadata when available\n", a->count_table ? "table" : "the scan's");
 }
 
 static const oql_op_vt hashagg_vt = {"HashAggregate", agg_open, agg_next, agg_close, agg_destroy, agg_explain};
@@ -445,9 +459,17 @@ oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, c
   for (int j = 0; j < naggs; j++)
     if (aggs[j].fn != OQL_AGG_COUNT_STAR) only_count = false;
   a->count_table = only_count ? count_table : NULL;
+  a->only_count = only_count;
   orb_arena_init(&a->arena, 65536);
   orb_hmap_init(&a->groups, 0);
   a->keybuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(ngroup + 1));
   a->out = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(a->op.ncols + 1));
   return &a->op;
+}
+
+void oql_agg_count_from(oql_op *agg, oql_count_fn fn, oql_op *op) {
+  agg_op *a = (agg_op *)agg;
+  if (!a->only_count || a->count_table) return;
+  a->count_fn = fn;
+  a->count_src = op;
 }

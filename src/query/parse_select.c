@@ -141,12 +141,30 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
     /* DuckDB's list of files: read_parquet(['a.parquet', 'b.parquet']) */
     f->list_arg = oql_p_accept_op(p, "[");
     if (!oql_p_is_op(p, f->list_arg ? "]" : ")")) {
+      oql_plist names = {0};
       for (;;) {
+        /* PostgreSQL's named notation, name => value ("=>" lexes as "=" ">") */
+        const char *argname = NULL;
+        const oql_token *eq = oql_p_peek(p, 1), *gt = oql_p_peek(p, 2);
+        if (!f->list_arg && oql_p_is_ident(p) && eq->kind == OQL_T_OP && strcmp(eq->text, "=") == 0 &&
+            gt->kind == OQL_T_OP && strcmp(gt->text, ">") == 0 && gt->pos == eq->pos + 1) {
+          int npos;
+          if ((st = oql_p_ident(p, &argname, &npos)) != ORB_OK) return st;
+          oql_p_advance(p);
+          oql_p_advance(p);
+        } else if (names.n) {
+          return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos,
+                              "positional argument cannot follow named argument");
+        }
         oql_expr_ast *x;
         if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
+        if (argname && !names.n)
+          for (int k = 0; k < l.n; k++) oql_plist_add(p, &names, NULL);
+        if (argname || names.n) oql_plist_add(p, &names, (void *)argname);
         oql_plist_add(p, &l, x);
         if (!oql_p_accept_op(p, ",")) break;
       }
+      if (names.n) f->argnames = (const char **)names.v;
     }
     if (f->list_arg && (st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
     if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;

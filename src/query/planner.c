@@ -276,7 +276,7 @@ static bool parquet_pred(orb_arena *a, const oql_from *f, const orb_expr *x, pq_
   return true;
 }
 
-/* Pruning constraints for read_parquet item f from the conjuncts that
+/* Pruning constraints for read_parquet (or iceberg_scan) item f from the conjuncts that
 ** reference it alone.  They stay in the list, untaken: the filter above the
 ** scan still decides each row, pruning only skips what cannot match. */
 static void plan_parquet_pruning(planner *p, const oql_from *f, const conj_list *pushable, oql_op *scan) {
@@ -287,7 +287,8 @@ static void plan_parquet_pruning(planner *p, const oql_from *f, const conj_list 
     if (c->taken || !refs_within(c->e, f->first_gid, f->first_gid + f->ncols)) continue;
     if (parquet_pred(p->a, f, c->e, &preds[n])) n++;
   }
-  if (n) oql_parquet_scan_prune(scan, p->a, preds, n);
+  if (n && f->kind == OQL_FROM_ICEBERG) oql_iceberg_scan_prune(scan, p->a, preds, n);
+  else if (n) oql_parquet_scan_prune(scan, p->a, preds, n);
 }
 
 static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planned *out) {
@@ -328,6 +329,14 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
     out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
     for (int i = 0; i < f->ncols; i++) out->layout[i] = p->used[f->first_gid + i] ? f->first_gid + i : -1;
     oql_parquet_scan_project(out->op, p->a, p->used + f->first_gid);   /* only the columns the query uses are read */
+    return ORB_OK;
+  case OQL_FROM_ICEBERG:
+    out->op = oql_iceberg_scan_new(p->a, f->paths[0], f->ice_snapshot, f->ncols, f->types, f->field_ids);
+    out->op->names = f->names;
+    plan_parquet_pruning(p, f, pushable, out->op);   /* the same constraints, on the table's columns */
+    out->n = f->ncols;
+    out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
+    for (int i = 0; i < f->ncols; i++) out->layout[i] = f->first_gid + i;
     return ORB_OK;
   case OQL_FROM_VALUES:
     out->op = oql_values_new(p->a, f->nvrows, f->ncols, f->vrows, f->types);
@@ -418,6 +427,8 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     oql_op *child = op;
     op = oql_agg_new(a, child, s->group, s->ngroup, s->aggs, s->naggs,
                      count_table && !s->where ? count_table : NULL);
+    /* COUNT(*) of iceberg_scan(...) alone: from the manifests when no delete applies */
+    if (!s->where && s->from && s->from->kind == OQL_FROM_ICEBERG) oql_agg_count_from(op, oql_iceberg_scan_count, child);
     op->names = orb_arena_alloc(a, sizeof(char *) * (size_t)(op->ncols + 1));
     for (int i = 0; i < s->ngroup; i++) {
       orb_buf b = ORB_BUF_INIT;

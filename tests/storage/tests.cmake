@@ -3,3 +3,6 @@
 add_executable(ice_meta_dump ${CMAKE_SOURCE_DIR}/tests/storage/ice_meta_dump.c)
 target_link_libraries(ice_meta_dump PRIVATE orbit_static)
 add_test(NAME iceberg_metadata COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/ice_meta_test.py $<TARGET_FILE:ice_meta_dump>)
+# iceberg_scan() over every iceberg-trino fixture: rows from create.sql, DuckDB over the data files,
+# deletes, time travel, schema evolution by field id (tests/storage/iceberg_read_test.py).
+add_test(NAME iceberg_read COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_read_test.py $<TARGET_FILE:orbit_shell>)

@@ -1,0 +1,143 @@
+/* query/exec_iceberg.c — iceberg_scan(table) as a table function: when it
+** opens, the table's metadata is read again and its snapshot planned
+** (storage/cold/ice_scan.h: manifest list, manifests, the delete files that
+** apply to each data file), then the rows come from the reader
+** (storage/cold/ice_read.h), columns matched by field id and deletes
+** applied.  The schema read must still have the columns the statement was
+** bound against. */
+#include "query/exec.h"
+#include "storage/cold/ice_read.h"
+#include "base/mem.h"
+
+#include <string.h>
+
+typedef struct ice_scan_op {
+  oql_op op;
+  const char *where;
+  int64_t snapshot;              /* -1: the current one */
+  const int32_t *ids;            /* the bound columns' field ids */
+  orb_arena arena;               /* metadata and plan of one execution */
+  bool have_arena;
+  bool planned;                  /* the plan below is this execution's, made by the count */
+  ice_meta meta;
+  ice_plan plan;
+  ice_column *cols;
+  ice_reader *reader;
+  /* EXPLAIN ANALYZE, summed over executions */
+  int64_t manifests, files, delete_files, rows_deleted, groups, groups_skipped, files_skipped;
+  const pq_pred *preds;          /* pruning constraints from the WHERE clause (oql_iceberg_scan_prune) */
+  int npreds;
+  int64_t counted, counted_rows; /* executions answered from manifest record counts, and their rows */
+} ice_scan_op;
+
+static void ice_close(oql_op *op, oql_rt *rt) {
+  (void)rt;
+  ice_scan_op *s = (ice_scan_op *)op;
+  if (s->reader) {
+    ice_read_counts c = ice_reader_counts(s->reader);
+    s->files += c.files;
+    s->delete_files += c.delete_files_read;
+    s->rows_deleted += c.rows_deleted;
+    s->groups += c.groups;
+    s->groups_skipped += c.groups_skipped;
+    s->files_skipped += c.files_skipped;
+    ice_reader_free(s->reader);
+  }
+  s->reader = NULL;
+  s->planned = false;
+  if (s->have_arena) orb_arena_free(&s->arena);
+  s->have_arena = false;
+}
+
+static orb_status ice_open(oql_op *op, oql_rt *rt, orb_err *e) {
+  ice_scan_op *s = (ice_scan_op *)op;
+  orb_status st = ORB_OK;
+  int ncols = 0;
+  if (!s->planned) {   /* else oql_iceberg_scan_count just planned this execution */
+    ice_close(op, rt);
+    orb_arena_init(&s->arena, 0);
+    s->have_arena = true;
+    if ((st = ice_scan_open(&s->arena, s->where, s->snapshot, &s->meta, &s->plan, e)) != ORB_OK) return st;
+    s->manifests += s->plan.nmanifests;
+  }
+  s->planned = false;
+  if ((st = ice_columns(&s->arena, s->plan.schema, &s->cols, &ncols, e)) != ORB_OK) return st;
+  bool same = ncols == op->ncols;
+  for (int i = 0; same && i < ncols; i++) same = s->cols[i].field_id == s->ids[i] && orb_type_equal(s->cols[i].type, op->types[i]);
+  if (!same)
+    return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0, "iceberg_scan: the columns of \"%s\" changed since the statement was prepared",
+                        s->where);
+  if ((st = ice_reader_open(&s->plan, s->cols, ncols, &s->reader, e)) != ORB_OK) return st;
+  ice_reader_prune(s->reader, s->preds, s->npreds);
+  return ORB_OK;
+}
+
+/* COUNT(*) without reading a data file: the sum of the live data files'
+** record counts, when no delete file applies to any of them (the
+** snapshot summary's total-records is not used: it ignores deletes). */
+orb_status oql_iceberg_scan_count(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e) {
+  ice_scan_op *s = (ice_scan_op *)op;
+  ice_close(op, rt);
+  orb_arena_init(&s->arena, 0);
+  s->have_arena = true;
+  *n = -1;
+  orb_status st = ice_scan_open(&s->arena, s->where, s->snapshot, &s->meta, &s->plan, e);
+  if (st != ORB_OK) return st;
+  s->manifests += s->plan.nmanifests;
+  if (!s->plan.any_deletes) {
+    *n = s->plan.records;
+    s->counted++;
+    s->counted_rows += *n;
+  } else {
+    s->planned = true;   /* the rows will be read: ice_open uses this plan */
+  }
+  return ORB_OK;
+}
+
+static orb_status ice_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e) {
+  (void)rt;
+  ice_scan_op *s = (ice_scan_op *)op;
+  *row = NULL;
+  if (!s->reader) return ORB_OK;
+  return ice_reader_next(s->reader, row, e);
+}
+
+static void ice_destroy(oql_op *op) { ice_close(op, NULL); }
+
+static void ice_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
+  const ice_scan_op *s = (const ice_scan_op *)op;
+  orb_buf_printf(head, " ('%s')", s->where);
+  if (s->snapshot >= 0) orb_buf_printf(lines, "Snapshot: %lld\n", (long long)s->snapshot);
+  if (s->counted)
+    orb_buf_printf(lines, "Count: %lld rows from manifest record counts, no data file read\n", (long long)s->counted_rows);
+  if (s->npreds) orb_buf_printf(lines, "Pruning: %d constraint%s from the filter\n", s->npreds, s->npreds > 1 ? "s" : "");
+  if (op->an_loops > 0) {   /* it ran, under EXPLAIN ANALYZE */
+    orb_buf_printf(lines, "Manifests: %lld, data files: %lld, delete files read: %lld, rows deleted: %lld\n",
+                   (long long)s->manifests, (long long)s->files, (long long)s->delete_files, (long long)s->rows_deleted);
+    if (s->npreds) {
+      orb_buf_printf(lines, "Data files skipped by partition values: %lld\n", (long long)s->files_skipped);
+      orb_buf_printf(lines, "Row groups skipped: %lld of %lld\n", (long long)s->groups_skipped, (long long)s->groups);
+    }
+  }
+}
+
+static const oql_op_vt ice_scan_vt = {"Function Scan on iceberg_scan", ice_open, ice_next, ice_close, ice_destroy,
+                                      ice_explain};
+
+oql_op *oql_iceberg_scan_new(orb_arena *a, const char *where, int64_t snapshot, int ncols, const orb_type *types,
+                             const int32_t *field_ids) {
+  ice_scan_op *s = orb_arena_zalloc(a, sizeof *s);
+  s->op.vt = &ice_scan_vt;
+  s->op.ncols = ncols;
+  s->op.types = orb_arena_memdup(a, types, sizeof(orb_type) * (size_t)ncols);
+  s->where = orb_arena_strdup(a, where);
+  s->snapshot = snapshot;
+  s->ids = orb_arena_memdup(a, field_ids, sizeof(int32_t) * (size_t)ncols);
+  return &s->op;
+}
+
+void oql_iceberg_scan_prune(oql_op *op, orb_arena *a, const pq_pred *preds, int npreds) {
+  ice_scan_op *s = (ice_scan_op *)op;
+  s->preds = npreds ? orb_arena_memdup(a, preds, sizeof(pq_pred) * (size_t)npreds) : NULL;
+  s->npreds = npreds;
+}
