@@ -341,27 +341,17 @@ static orb_status agg_open(oql_op *op, oql_rt *rt, orb_err *e) {
   reset_groups(a);
   a->child_open = false;
   a->answered_by_count = false;
-  if (a->count_table) {
-    int64_t n = -1;
-    orb_status st = orb_table_count(a->count_table, rt->snap, NULL, &rt->ctx, &n, e);
-    if (st != ORB_OK) return st;
-    if (n >= 0) {
-      agg_group *g = new_group(a, NULL);
-      for (int j = 0; j < a->naggs; j++) g->st[j].count = n;
-      a->answered_by_count = true;
-      return ORB_OK;
-    }
-  }
-  if (a->count_src) {
-    int64_t n = -1;
-    orb_status st = a->count_fn(a->count_src, rt, &n, e);
-    if (st != ORB_OK) return st;
-    if (n >= 0) {
-      agg_group *g = new_group(a, NULL);
-      for (int j = 0; j < a->naggs; j++) g->st[j].count = n;
-      a->answered_by_count = true;
-      return ORB_OK;
-    }
+  /* COUNT(*) alone: the table, or the scan below, may know the count */
+  int64_t n = -1;
+  orb_status st = ORB_OK;
+  if (a->count_table) st = orb_table_count(a->count_table, rt->snap, NULL, &rt->ctx, &n, e);
+  else if (a->count_src) st = a->count_fn(a->count_src, rt, &n, e);
+  if (st != ORB_OK) return st;
+  if (n >= 0) {
+    agg_group *g = new_group(a, NULL);
+    for (int j = 0; j < a->naggs; j++) g->st[j].count = n;
+    a->answered_by_count = true;
+    return ORB_OK;
   }
   return consume(a, rt, e);
 }
