@@ -6,6 +6,7 @@
 ** "zstandard", a zstd frame.  An Avro block does not record its
 ** uncompressed size, so output grows by doubling, never past the limit. */
 #include "formats/avro/avro_int.h"
+#include "base/hash.h"
 #include "base/mem.h"
 
 #include <snappy-c.h>
@@ -115,8 +116,7 @@ orb_status avro_decompress(avro_codec codec, const uint8_t *src, size_t n, size_
     ensure(buf, cap, len ? len : 1);
     if (snappy_uncompress((const char *)src, n - 4, (char *)*buf, &len) != SNAPPY_OK)
       return avro_corrupt(e, what, "snappy block data is corrupt");
-    uint32_t want = be32(src + n - 4), got = (uint32_t)crc32(0L, *buf, (uInt)len);
-    if (len > UINT32_MAX) got = 0;
+    uint32_t want = be32(src + n - 4), got = orb_crc32(0, *buf, len);
     if (want != got)
       return avro_corrupt(e, what, "snappy block CRC32 %08x differs from its data's %08x", want, got);
     *out_len = len;
@@ -133,29 +133,9 @@ orb_status avro_decompress(avro_codec codec, const uint8_t *src, size_t n, size_
     ZSTD_outBuffer ob = {*buf, size, 0};
     orb_status st = ORB_OK;
     size_t last = 1;
-    while (in.pos < in.size) {
-      last = ZSTD_decompressStream(z, &ob, &in);
-      if (ZSTD_isError(last)) {
-        st = avro_corrupt(e, what, "zstandard block data is corrupt: %s", ZSTD_getErrorName(last));
-        break;
-      }
-      if (ob.pos == ob.size && in.pos < in.size) {
-        if (size >= limit) {
-          st = too_big(what, codec, limit, e);
-          break;
-        }
-        size_t ns = size * 2 > limit ? limit : size * 2;
-        uint8_t *nb = orb_malloc(ns);
-        memcpy(nb, *buf, ob.pos);
-        orb_free(*buf);
-        *buf = nb;
-        *cap = size = ns;
-        ob.dst = nb;
-        ob.size = ns;
-      }
-    }
-    /* data may still be buffered inside the decoder after the input is consumed */
-    while (st == ORB_OK && last != 0) {
+    /* until the input is consumed and the decoder holds nothing more
+    ** (last == 0); the output doubles, up to the limit, as it fills */
+    while (st == ORB_OK && (in.pos < in.size || last != 0)) {
       if (ob.pos == ob.size) {
         if (size >= limit) {
           st = too_big(what, codec, limit, e);
@@ -170,10 +150,11 @@ orb_status avro_decompress(avro_codec codec, const uint8_t *src, size_t n, size_
         ob.dst = nb;
         ob.size = ns;
       }
+      bool flushing = in.pos == in.size;   /* only what the decoder holds is left */
       size_t before = ob.pos;
       last = ZSTD_decompressStream(z, &ob, &in);
       if (ZSTD_isError(last)) st = avro_corrupt(e, what, "zstandard block data is corrupt: %s", ZSTD_getErrorName(last));
-      else if (last != 0 && ob.pos == before && ob.pos < ob.size)
+      else if (flushing && last != 0 && ob.pos == before && ob.pos < ob.size)
         st = avro_corrupt(e, what, "zstandard block data is truncated");
     }
     ZSTD_freeDStream(z);
@@ -212,7 +193,7 @@ orb_status avro_compress(avro_codec codec, const uint8_t *src, size_t n, orb_buf
     if (snappy_compress((const char *)src, n, out->data + out->len, &len) != SNAPPY_OK)
       return orb_err_set(e, ORB_ERR_INTERNAL, "avro: snappy compression failed");
     out->len += len;
-    uint32_t crc = (uint32_t)crc32(0L, src, (uInt)n);
+    uint32_t crc = orb_crc32(0, src, n);
     uint8_t be[4] = {(uint8_t)(crc >> 24), (uint8_t)(crc >> 16), (uint8_t)(crc >> 8), (uint8_t)crc};
     orb_buf_append(out, be, 4);
     return ORB_OK;

@@ -90,6 +90,23 @@ static orb_status read_struct(const pq_source *src, int64_t off, int32_t len, si
   return ORB_OK;
 }
 
+/* The Thrift bytes of a chunk's offset index (offsets) or column index in
+** a fresh buffer the caller frees; `which` names it in errors. */
+static orb_status read_index(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit, bool offsets,
+                             const char *which, uint8_t **buf, size_t *len, orb_err *e) {
+  const pq_chunk *c;
+  orb_status st = chunk_at(src, m, rg, col, &c, e);
+  if (st != ORB_OK) return st;
+  if (offsets ? !c->has_offset_index : !c->has_column_index)
+    return orb_err_set(e, ORB_ERR_MISUSE, "parquet: \"%s\": column chunk %d of row group %d has no %s", src->name, col,
+                       rg, which);
+  int64_t off = offsets ? c->offset_index_offset : c->column_index_offset;
+  int32_t n = offsets ? c->offset_index_length : c->column_index_length;
+  if ((st = read_struct(src, off, n, limit, which, buf, e)) != ORB_OK) return st;
+  *len = (size_t)n;
+  return ORB_OK;
+}
+
 /* Arrays of a decoded index, charged against the limit. */
 typedef struct budget {
   orb_arena *a;
@@ -148,16 +165,12 @@ orb_status pq_read_offset_index(const pq_source *src, const pq_file_meta *m, int
   const char *which = "offset index";
   memset(out, 0, sizeof *out);
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
-  const pq_chunk *c;
-  orb_status st = chunk_at(src, m, rg, col, &c, e);
-  if (st != ORB_OK) return st;
-  if (!c->has_offset_index)
-    return orb_err_set(e, ORB_ERR_MISUSE, "parquet: \"%s\": column chunk %d of row group %d has no offset index",
-                       src->name, col, rg);
   uint8_t *buf;
-  if ((st = read_struct(src, c->offset_index_offset, c->offset_index_length, limit, which, &buf, e)) != ORB_OK) return st;
+  size_t len;
+  orb_status st = read_index(src, m, rg, col, limit, true, which, &buf, &len, e);
+  if (st != ORB_OK) return st;
   tc_reader r;
-  tc_init(&r, buf, (size_t)c->offset_index_length);
+  tc_init(&r, buf, len);
   budget b = {a, limit};
   bool have_pages = false;
   tc_struct_begin(&r);
@@ -210,16 +223,12 @@ orb_status pq_read_column_index(const pq_source *src, const pq_file_meta *m, int
   memset(out, 0, sizeof *out);
   out->boundary_order = -1;
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
-  const pq_chunk *c;
-  orb_status st = chunk_at(src, m, rg, col, &c, e);
-  if (st != ORB_OK) return st;
-  if (!c->has_column_index)
-    return orb_err_set(e, ORB_ERR_MISUSE, "parquet: \"%s\": column chunk %d of row group %d has no column index",
-                       src->name, col, rg);
   uint8_t *buf;
-  if ((st = read_struct(src, c->column_index_offset, c->column_index_length, limit, which, &buf, e)) != ORB_OK) return st;
+  size_t len;
+  orb_status st = read_index(src, m, rg, col, limit, false, which, &buf, &len, e);
+  if (st != ORB_OK) return st;
   tc_reader r;
-  tc_init(&r, buf, (size_t)c->column_index_length);
+  tc_init(&r, buf, len);
   budget b = {a, limit};
   int64_t nnull = -1, nmin = -1, nmax = -1, ncounts = -1;
   tc_struct_begin(&r);
