@@ -385,6 +385,12 @@ static void finish(orb_arena *a, ice_plan *out, file_list *ldata, file_list *lde
 
 orb_status ice_scan_manifest_image(orb_arena *a, const ice_meta *m, const void *img, size_t len, int32_t spec_id,
                                    int64_t seq, int64_t snapshot_id, ice_plan *out, orb_err *e) {
+  return ice_scan_manifest_image_pruned(a, m, img, len, spec_id, seq, snapshot_id, NULL, 0, out, e);
+}
+
+orb_status ice_scan_manifest_image_pruned(orb_arena *a, const ice_meta *m, const void *img, size_t len, int32_t spec_id,
+                                          int64_t seq, int64_t snapshot_id, const ice_pred *preds, int npreds,
+                                          ice_plan *out, orb_err *e) {
   memset(out, 0, sizeof *out);
   out->meta = m;
   out->schema = ice_meta_current_schema(m);
@@ -393,7 +399,9 @@ orb_status ice_scan_manifest_image(orb_arena *a, const ice_meta *m, const void *
   orb_status st = avro_reader_open_image(img, len, "manifest", 0, &r, e);
   if (st != ORB_OK) return st;
   file_list data = {0}, dels = {0};
-  st = read_entries(a, out, NULL, "/nonexistent", &mr, r, "manifest", &data, &dels, e);
+  ice_prune *pr = ice_prune_new(a, m, out->schema, preds, npreds);
+  st = read_entries(a, out, pr, "/nonexistent", &mr, r, "manifest", &data, &dels, e);
+  ice_prune_free(pr);
   avro_reader_close(r);
   if (st == ORB_OK) out->nmanifests = 1;
   finish(a, out, &data, &dels, st == ORB_OK);

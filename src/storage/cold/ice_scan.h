@@ -152,6 +152,10 @@ orb_status ice_scan_open_pruned(orb_arena *a, const char *where, int64_t snapsho
 ** fuzzing): its live entries and the delete files that apply to each. */
 orb_status ice_scan_manifest_image(orb_arena *a, const ice_meta *m, const void *img, size_t len, int32_t spec_id,
                                    int64_t seq, int64_t snapshot_id, ice_plan *out, orb_err *e);
+/* The same with constraints (stages 2 and 3 of ice_scan_plan_pruned). */
+orb_status ice_scan_manifest_image_pruned(orb_arena *a, const ice_meta *m, const void *img, size_t len, int32_t spec_id,
+                                          int64_t seq, int64_t snapshot_id, const ice_pred *preds, int npreds,
+                                          ice_plan *out, orb_err *e);
 
 /* The partition tuple's value of partition field `field_id`, NULL when the
 ** tuple has no such field. */
