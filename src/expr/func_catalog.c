@@ -164,6 +164,64 @@ EVAL(f_get_expr) {
   return ORB_OK;
 }
 
+/* --- pg_size_pretty(bigint | numeric) ----------------------------------------------------- */
+
+/* PostgreSQL's units: a size is shown in the first unit under whose limit
+** its magnitude falls; each step divides keeping one extra bit, so that the
+** last step can round half away from zero. */
+static const struct { const char *name; int64_t limit; bool round; int bits; } size_units[] = {
+    {"bytes", 10 * 1024, false, 0}, {"kB", 20 * 1024 - 1, true, 10}, {"MB", 20 * 1024 - 1, true, 20},
+    {"GB", 20 * 1024 - 1, true, 30}, {"TB", 20 * 1024 - 1, true, 40}, {"PB", 20 * 1024 - 1, true, 50}};
+#define NSIZE_UNITS ((int)(sizeof size_units / sizeof size_units[0]))
+
+/* size in the unit from `first` on (whole numbers; C's division truncates toward zero like numeric's) */
+static void size_pretty(__int128 size, int first, orb_buf *out) {
+  for (int u = first; u < NSIZE_UNITS; u++) {
+    __int128 mag = size < 0 ? -size : size;
+    if (u == NSIZE_UNITS - 1 || mag < size_units[u].limit) {
+      if (size_units[u].round) size = (size + (size < 0 ? -1 : 1)) / 2;
+      char digits[48];
+      int k = (int)sizeof digits;
+      digits[--k] = '\0';
+      __int128 m = size < 0 ? -size : size;
+      do digits[--k] = (char)('0' + (int)(m % 10)), m /= 10;
+      while (m);
+      if (size < 0) digits[--k] = '-';
+      orb_buf_printf(out, "%s %s", digits + k, size_units[u].name);
+      return;
+    }
+    int bits = size_units[u + 1].bits - size_units[u].bits - size_units[u + 1].round + size_units[u].round;
+    size /= (__int128)1 << bits;
+  }
+}
+
+static orb_status r_size_pretty(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (orb_type_is_integer((orb_type_id)t[0].id)) t[0] = orb_type_make(ORB_T_INT64);
+  else if (!orb_fn_want(t, 0, ORB_T_DECIMAL)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+EVAL(f_size_pretty) {
+  UNUSED;
+  orb_buf b = ORB_BUF_INIT;
+  if (a[0].type != ORB_T_DECIMAL) {
+    size_pretty(a[0].u.i, 0, &b);
+  } else {
+    __int128 whole = a[0].u.dec / orb_pow10_i128(a[0].scale);
+    __int128 mag = whole < 0 ? -whole : whole;
+    if (mag < size_units[0].limit) {   /* bytes: the number as numeric prints it, fraction included */
+      orb_value_to_text(&a[0], &b);
+      orb_buf_puts(&b, " bytes");
+    } else {
+      size_pretty(whole, 0, &b);
+    }
+  }
+  *out = orb_fn_text(ctx, b.data, b.len);
+  orb_buf_free(&b);
+  return ORB_OK;
+}
+
 /* --- functions about objects Orbit does not have ------------------------------------------ */
 
 /* col_description(table, column): no comments exist (COMMENT ON is not supported) */
@@ -192,6 +250,34 @@ EVAL(f_no_text) {
   UNUSED;
   (void)a;
   *out = orb_null(ORB_T_TEXT);
+  return ORB_OK;
+}
+
+/* shobj_description(oid, catalog): no comments on shared objects either */
+static orb_status r_shobj_description(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_INT64) || !orb_fn_is_text(t[1])) return orb_fn_no_match(e);
+  t[1] = orb_type_make(ORB_T_TEXT);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+
+/* has_database_privilege / has_table_privilege / has_schema_privilege ([role,] object, privilege):
+** Orbit has no GRANT, so every role that logs in may do everything */
+static orb_status r_has_privilege(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f;
+  for (int i = 0; i < n; i++) {
+    if (orb_type_is_integer((orb_type_id)t[i].id) && i < n - 1) t[i] = orb_type_make(ORB_T_INT64);
+    else if (orb_fn_is_text(t[i])) t[i] = orb_type_make(ORB_T_TEXT);
+    else return orb_fn_no_match(e);
+  }
+  *res = orb_type_make(ORB_T_BOOL);
+  return ORB_OK;
+}
+EVAL(f_has_privilege) {
+  UNUSED;
+  (void)a;
+  *out = orb_bool(true);
   return ORB_OK;
 }
 
@@ -234,5 +320,10 @@ const orb_func orb_funcs_catalog[] = {
     {"obj_description", 1, 2, 0, r_obj_description, f_no_text},
     {"pg_get_statisticsobjdef_columns", 1, 1, 0, r_oid_to_text, f_no_text},
     {"pg_relation_is_publishable", 1, 1, 0, r_publishable, f_publishable},
+    {"pg_size_pretty", 1, 1, 0, r_size_pretty, f_size_pretty},
+    {"shobj_description", 2, 2, 0, r_shobj_description, f_no_text},
+    {"has_database_privilege", 2, 3, 0, r_has_privilege, f_has_privilege},
+    {"has_table_privilege", 2, 3, 0, r_has_privilege, f_has_privilege},
+    {"has_schema_privilege", 2, 3, 0, r_has_privilege, f_has_privilege},
 };
 const int orb_nfuncs_catalog = sizeof orb_funcs_catalog / sizeof orb_funcs_catalog[0];

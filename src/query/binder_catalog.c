@@ -248,6 +248,19 @@ static void db_rows(oql_cat_rows *r) {
   oql_cat_int(r, row, "dattablespace", 1663);
 }
 
+/* pg_tablespace: PostgreSQL's two, which pg_database rows point at (Orbit has no tablespaces of its own) */
+static const oql_cat_col tablespace_cols[] = {{"oid", 'o'}, {"spcname", 't'}, {"spcowner", 'o'},
+                                              {"spcacl", 'T'}, {"spcoptions", 'T'}};
+static void tablespace_rows(oql_cat_rows *r) {
+  static const struct { int64_t oid; const char *name; } spc[] = {{1663, "pg_default"}, {1664, "pg_global"}};
+  for (int i = 0; i < 2; i++) {
+    orb_value *row = oql_cat_row(r);
+    oql_cat_int(r, row, "oid", spc[i].oid);
+    oql_cat_text(r, row, "spcname", spc[i].name);
+    oql_cat_int(r, row, "spcowner", OWNER_OID);
+  }
+}
+
 /* pg_roles: the owner every object reports (pg_get_userbyid); password-holding
 ** roles are users' business and stay in the closed pg_authid table. */
 static const oql_cat_col roles_cols[] = {
@@ -334,6 +347,7 @@ static const catalog_def catalogs[] = {
     {"pg_namespace", COLS(ns_cols), ns_rows},
     {"pg_am", COLS(am_cols), am_rows},
     {"pg_database", COLS(db_cols), db_rows},
+    {"pg_tablespace", COLS(tablespace_cols), tablespace_rows},
     {"pg_roles", COLS(roles_cols), roles_rows},
     {"pg_collation", COLS(coll_cols), coll_rows},
     {"pg_inherits", COLS(inherits_cols), NULL},

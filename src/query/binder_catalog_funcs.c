@@ -30,15 +30,22 @@ orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **o
       if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
   }
   orb_table *t = orb_db_table(b->db, folded);
+  int64_t index = 0;   /* 1: the name is the table's primary key index, <table>_pkey */
+  size_t nf = strlen(folded);
+  if (!t && nf > 5 && strcmp(folded + nf - 5, "_pkey") == 0) {
+    t = orb_db_table(b->db, orb_arena_strndup(b->a, folded, nf - 5));
+    if (t && t->schema.npk == 0) t = NULL;
+    index = 1;
+  }
   if (!t || oql_is_system_table(t->name))
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", text);
   oql_binder_dep(b, t);
-  *out = oql_const_int(b, oql_cat_table_oid(t), true, pos);
+  *out = oql_const_int(b, oql_cat_table_oid(t) + index, true, pos);
   return ORB_OK;
 }
 
 bool oql_is_catalog_func(const char *name) {
-  return strcmp(name, "pg_get_indexdef") == 0 || strcmp(name, "pg_get_constraintdef") == 0;
+  return strcmp(name, "pg_get_indexdef") == 0 || strcmp(name, "pg_get_constraintdef") == 0 || oql_is_size_func(name);
 }
 
 /* An identifier as PostgreSQL's quote_ident() prints it: bare when it is
@@ -78,6 +85,7 @@ static orb_expr *text_of(oql_binder *b, orb_buf *buf, int pos) {
 orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
                               orb_err *e) {
   oql_binder *b = c->b;
+  if (oql_is_size_func(name)) return oql_b_size_func(c, name, args, n, pos, out, e);
   bool index = strcmp(name, "pg_get_indexdef") == 0;
   int maxargs = index ? 3 : 2;
   if (n < 1 || n > maxargs)

@@ -298,6 +298,11 @@ bool oql_is_catalog_func(const char *name);
 orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
                               orb_err *e);
+/* pg_relation_size, pg_table_size, pg_indexes_size, pg_total_relation_size,
+** pg_database_size: Orbit's figures at bind time (binder_catalog_size.c). */
+bool oql_is_size_func(const char *name);
+orb_status oql_b_size_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
+                           orb_err *e);
 /* pg_catalog tables made from the catalog (binder_catalog.c). */
 bool oql_is_catalog_table(const char *name);
 orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,
