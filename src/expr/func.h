@@ -43,5 +43,8 @@ struct orb_func {
 
 /* Look up a function by lower-case name; NULL if none. */
 const orb_func *orb_func_lookup(const char *name);
+/* Every function, in name order (pg_proc is made from them: expr/pg_catalog.h). */
+int orb_func_count(void);
+const orb_func *orb_func_at(int i);
 
 #endif

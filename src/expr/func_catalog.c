@@ -43,6 +43,9 @@ static const orb_pg_type_row types[] = {
     {1187, "_interval", 0, 1186, 'A', -1},  {1700, "numeric", 1231, 0, 'N', -1},
     {1231, "_numeric", 0, 1700, 'A', -1},   {2950, "uuid", 2951, 0, 'U', 16},
     {2951, "_uuid", 0, 2950, 'A', -1},
+    /* pseudo-types the functions of pg_proc take (func_pg_proc.c) */
+    {2276, "any", 0, 0, 'P', 4},            {2277, "anyarray", 0, 0, 'P', -1},
+    {2283, "anyelement", 0, 0, 'P', 4},
 };
 
 const orb_pg_type_row *orb_pg_types(int *n) {
@@ -98,7 +101,7 @@ static void format_type(int64_t oid, int64_t typmod, bool has_mod, orb_buf *out)
   static const struct { int64_t oid; const char *name; } sql_names[] = {
       {16, "boolean"}, {18, "\"char\""}, {20, "bigint"}, {21, "smallint"}, {23, "integer"}, {700, "real"},
       {701, "double precision"}, {1043, "character varying"}, {1083, "time without time zone"},
-      {1114, "timestamp without time zone"}, {1184, "timestamp with time zone"}};
+      {1114, "timestamp without time zone"}, {1184, "timestamp with time zone"}, {2276, "\"any\""}};
   const orb_pg_type_row *r = type_by_oid(oid);
   if (!r) {
     orb_buf_puts(out, "???");
@@ -126,6 +129,8 @@ static void format_type(int64_t oid, int64_t typmod, bool has_mod, orb_buf *out)
     orb_buf_puts(out, name);
   }
 }
+
+void orb_pg_format_type(int64_t oid, orb_buf *out) { format_type(oid, -1, false, out); }
 
 static orb_status r_format_type(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
   (void)f, (void)n;
@@ -161,6 +166,52 @@ static orb_status r_get_expr(const orb_func *f, int n, orb_type *t, orb_type *re
 EVAL(f_get_expr) {
   UNUSED;
   *out = a[0];
+  return ORB_OK;
+}
+
+/* --- pg_get_function_result / _arguments / _identity_arguments (oid) ------------------- */
+
+static orb_status r_function_text(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_INT64)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+/* PostgreSQL's answers: the result type, or the argument list "text, bigint" (VARIADIC before the last) */
+EVAL(f_function_text) {
+  UNUSED;
+  const orb_pg_proc *p = orb_pg_proc_by_oid(a[0].u.i);
+  if (!p) {
+    *out = orb_null(ORB_T_TEXT);
+    return ORB_OK;
+  }
+  orb_buf b = ORB_BUF_INIT;
+  if (strcmp(f->name, "pg_get_function_result") == 0) {
+    orb_pg_format_type(p->rettype, &b);
+  } else {
+    for (int i = 0; i < p->nargs; i++) {
+      if (i) orb_buf_puts(&b, ", ");
+      if (p->variadic && i == p->nargs - 1) orb_buf_puts(&b, "VARIADIC ");
+      orb_pg_format_type(p->argtypes[i], &b);
+    }
+  }
+  *out = orb_fn_text(ctx, b.data ? b.data : "", b.len);
+  orb_buf_free(&b);
+  return ORB_OK;
+}
+
+/* pg_function_is_visible / pg_type_is_visible (oid): the search path holds pg_catalog and public, the
+** only schemas with functions and types */
+static orb_status r_is_visible(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_INT64)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_BOOL);
+  return ORB_OK;
+}
+EVAL(f_is_visible) {
+  UNUSED;
+  (void)a;
+  *out = orb_bool(true);
   return ORB_OK;
 }
 
@@ -321,6 +372,12 @@ const orb_func orb_funcs_catalog[] = {
     {"pg_get_statisticsobjdef_columns", 1, 1, 0, r_oid_to_text, f_no_text},
     {"pg_relation_is_publishable", 1, 1, 0, r_publishable, f_publishable},
     {"pg_size_pretty", 1, 1, 0, r_size_pretty, f_size_pretty},
+    {"pg_get_function_result", 1, 1, 0, r_function_text, f_function_text},
+    {"pg_get_function_arguments", 1, 1, 0, r_function_text, f_function_text},
+    {"pg_get_function_identity_arguments", 1, 1, 0, r_function_text, f_function_text},
+    {"pg_get_function_sqlbody", 1, 1, 0, r_oid_to_text, f_no_text},
+    {"pg_function_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"pg_type_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
     {"shobj_description", 2, 2, 0, r_shobj_description, f_no_text},
     {"has_database_privilege", 2, 3, 0, r_has_privilege, f_has_privilege},
     {"has_table_privilege", 2, 3, 0, r_has_privilege, f_has_privilege},

@@ -48,7 +48,7 @@ static void build(void) {
   sorted = v;
 }
 
-const orb_func *orb_func_lookup(const char *name) {
+static void ensure_built(void) {
   /* built once; the table is immutable afterwards (first use happens while binding, under the catalog lock) */
   static int once;
   if (!__atomic_load_n(&once, __ATOMIC_ACQUIRE)) {
@@ -61,6 +61,20 @@ const orb_func *orb_func_lookup(const char *name) {
       }
     }
   }
+}
+
+int orb_func_count(void) {
+  ensure_built();
+  return nsorted;
+}
+
+const orb_func *orb_func_at(int i) {
+  ensure_built();
+  return i >= 0 && i < nsorted ? sorted[i] : NULL;
+}
+
+const orb_func *orb_func_lookup(const char *name) {
+  ensure_built();
   int lo = 0, hi = nsorted - 1;
   while (lo <= hi) {
     int mid = (lo + hi) / 2;

@@ -212,6 +212,13 @@ static void ns_rows(oql_cat_rows *r) {
     oql_cat_int(r, row, "oid", ns[i].oid);
     oql_cat_text(r, row, "nspname", ns[i].name);
     oql_cat_int(r, row, "nspowner", ns[i].oid == NS_PUBLIC ? DB_OWNER_ROLE : OWNER_OID);
+    /* the owner may use and create, everyone may use (PostgreSQL 15's grants after initdb) */
+    const char *owner = ns[i].oid == NS_PUBLIC ? "pg_database_owner" : "orbit";
+    orb_value *acl = orb_arena_alloc(r->b->a, sizeof(orb_value) * 2);
+    const char *a0 = orb_arena_sprintf(r->b->a, "%s=UC/%s", owner, owner), *a1 = orb_arena_sprintf(r->b->a, "=U/%s", owner);
+    acl[0] = orb_text(a0, strlen(a0));
+    acl[1] = orb_text(a1, strlen(a1));
+    row[oql_cat_colpos(r, "nspacl")] = orb_array_make(r->b->a, ORB_T_TEXT, acl, 2);
   }
 }
 
@@ -332,6 +339,10 @@ static const oql_cat_col description_cols[] = {{"objoid", 'o'}, {"classoid", 'o'
 static const oql_cat_col depend_cols[] = {{"classid", 'o'},    {"objid", 'o'},    {"objsubid", 'i'},
                                           {"refclassid", 'o'}, {"refobjid", 'o'}, {"refobjsubid", 'i'},
                                           {"deptype", 'c'}};
+static const oql_cat_col enum_cols[] = {{"oid", 'o'}, {"enumtypid", 'o'}, {"enumsortorder", 'f'},
+                                        {"enumlabel", 't'}};
+static const oql_cat_col auth_members_cols[] = {{"roleid", 'o'}, {"member", 'o'}, {"grantor", 'o'},
+                                                {"admin_option", 'b'}};
 static const oql_cat_col rewrite_cols[] = {{"oid", 'o'},     {"rulename", 't'}, {"ev_class", 'o'},
                                            {"ev_type", 'c'}, {"ev_enabled", 'c'}, {"is_instead", 'b'}};
 
@@ -360,6 +371,8 @@ static const catalog_def catalogs[] = {
     {"pg_rewrite", COLS(rewrite_cols), NULL},
     {"pg_description", COLS(description_cols), NULL},   /* no COMMENT ON */
     {"pg_depend", COLS(depend_cols), NULL},
+    {"pg_enum", COLS(enum_cols), NULL},                 /* no enum types */
+    {"pg_auth_members", COLS(auth_members_cols), NULL}, /* no role membership */
 };
 
 /* A catalog by name: this file's, or one about tables' columns (binder_catalog_rel.c). */
@@ -370,7 +383,8 @@ static bool find_catalog(const char *name, catalog_def *out) {
       return true;
     }
   out->name = name;
-  return oql_catalog_rel_def(name, &out->cols, &out->ncols, &out->rows);
+  return oql_catalog_rel_def(name, &out->cols, &out->ncols, &out->rows) ||
+         oql_catalog_proc_def(name, &out->cols, &out->ncols, &out->rows);
 }
 
 bool oql_is_catalog_table(const char *name) {

@@ -30,11 +30,12 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-as_pg "$bindir/initdb" -D "$dir/pg" -E UTF8 --locale=C -A trust -U postgres >/dev/null || { echo "initdb failed"; exit 1; }
+as_pg "$bindir/initdb" -D "$dir/pg" -E UTF8 --locale=C -A trust -U orbit >/dev/null || { echo "initdb failed"; exit 1; }
 as_pg "$bindir/pg_ctl" -D "$dir/pg" -o "-p $pgport -k $dir -c listen_addresses='' -c fsync=off" -l "$dir/pg.log" -w start \
   >/dev/null || { echo "PostgreSQL did not start"; cat "$dir/pg.log"; exit 1; }
-# the tables' owner on both sides is "orbit" (the one owner Orbit reports)
-psql -X -q -h "$dir" -p $pgport -U postgres -d postgres -c "CREATE ROLE orbit SUPERUSER LOGIN" -c "CREATE DATABASE orbit OWNER orbit" \
+# every object's owner on both sides is "orbit" (the one owner Orbit reports: PostgreSQL's
+# bootstrap superuser, which owns pg_catalog and has every role attribute)
+psql -X -q -h "$dir" -p $pgport -U orbit -d postgres -c "CREATE DATABASE orbit OWNER orbit" \
   || exit 1
 export PGCONNECT_TIMEOUT=5
 orbit() { psql -X -h 127.0.0.1 -p "$port" -U orbit -d orbit "$@" 2>&1; }
@@ -131,6 +132,36 @@ else
   fails=$((fails + 1))
 fi
 compare_sized '\dt+ after inserts (sizes masked)' -c '\dt+'
+
+# types, functions, schemas and roles: psql's queries over pg_type, pg_proc (made from Orbit's
+# function registry), pg_language, pg_enum, pg_namespace's ACLs, pg_roles and pg_auth_members
+compare '\dT (no types of ones own)' -c '\dT'
+compare '\dT+' -c '\dT+'
+compare '\df (no functions of ones own)' -c '\df'
+compare '\df+' -c '\df+'
+compare '\dfS of builtins whose overloads Orbit has as PostgreSQL does' \
+  -c '\dfS (ascii|cbrt|ceil|concat|concat_ws|floor|md5|mod|now|pg_size_pretty|pi|regexp_like|replace|reverse|round|starts_with|strpos|version)'
+compare '\du' -c '\du'
+compare '\dg orbit' -c '\dg orbit'
+# \dn+: owners and access privileges (PostgreSQL's schema comments are its own text, not compared)
+compare_cols() {   # compare_cols NAME N PSQL_ARGS...: unaligned, only the first N columns of each record
+  local name=$1 n=$2
+  shift 2
+  local want got keep='BEGIN { RS = "\036"; FS = OFS = "|" } { NF = n; print }'
+  want=$(postgres -A -R $'\036' "$@" | awk -v n="$n" "$keep")
+  got=$(orbit -A -R $'\036' "$@" | awk -v n="$n" "$keep")
+  if [ -n "$want" ] && [ "$want" = "$got" ]; then
+    echo "ok: $name"
+  else
+    echo "FAIL: $name"
+    diff <(printf '%s\n' "$want") <(printf '%s\n' "$got")
+    fails=$((fails + 1))
+  fi
+}
+compare_cols '\dn+ (ACLs; description column left out)' 3 -c '\dn+'
+compare_cols '\dTS+ of the types Orbit has (description left out)' 7 \
+  -c '\dTS+ (integer|bigint|smallint|text|boolean|uuid|date|bytea|numeric|interval|real|double*|timestamp*|time|character?varying|"char"|name|oid)'
+compare_cols '\dnS+ but pg_toast (ACLs; description left out)' 3 -c '\dnS+ (public|pg_catalog|information_schema)'
 
 [ "$fails" -eq 0 ] || { echo "$fails describe check(s) failed"; exit 1; }
 echo "all describe checks match PostgreSQL"
