@@ -9,6 +9,7 @@
 ** bound by the query layer (binder_catalog_funcs.c). */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "expr/func_int.h"
 #include "expr/pg_catalog.h"
@@ -215,6 +216,49 @@ EVAL(f_is_visible) {
   return ORB_OK;
 }
 
+/* --- regtypeout, regprocout, regprocedureout, regnamespaceout, regroleout (oid) ---------- */
+
+/* How PostgreSQL prints an object id cast to regtype, regproc, ...: the object's name, or the
+** number when no such object exists.  (regclass needs the tables: query/binder_catalog_funcs.c.) */
+static orb_status r_reg_out(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_INT64)) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+EVAL(f_reg_out) {
+  UNUSED;
+  int64_t oid = a[0].u.i;
+  orb_buf b = ORB_BUF_INIT;
+  if (strcmp(f->name, "regtypeout") == 0) {
+    if (type_by_oid(oid)) orb_pg_format_type(oid, &b);
+  } else if (strcmp(f->name, "regprocout") == 0 || strcmp(f->name, "regprocedureout") == 0) {
+    const orb_pg_proc *p = orb_pg_proc_by_oid(oid);
+    int n, same = 0;
+    const orb_pg_proc *all = orb_pg_procs(&n);
+    for (int i = 0; p && i < n; i++) same += strcmp(all[i].name, p->name) == 0;
+    /* regproc of an overloaded name is qualified, as PostgreSQL prints a name its input would refuse */
+    if (p && same > 1 && f->name[7] != 'e') orb_buf_puts(&b, "pg_catalog.");
+    if (p) orb_buf_puts(&b, p->name);
+    if (p && f->name[7] == 'e') {   /* regprocedure: name(argument types) */
+      orb_buf_putc(&b, '(');
+      for (int i = 0; i < p->nargs; i++) {
+        if (i) orb_buf_putc(&b, ',');
+        orb_pg_format_type(p->argtypes[i], &b);
+      }
+      orb_buf_putc(&b, ')');
+    }
+  } else if (strcmp(f->name, "regnamespaceout") == 0) {
+    orb_buf_puts(&b, oid == 11 ? "pg_catalog" : oid == 2200 ? "public" : oid == 13000 ? "information_schema" : "");
+  } else {   /* regroleout */
+    orb_buf_puts(&b, oid == 10 ? "orbit" : oid == 6171 ? "pg_database_owner" : "");
+  }
+  if (b.len == 0) orb_buf_printf(&b, "%lld", (long long)oid);
+  *out = orb_fn_text(ctx, b.data, b.len);
+  orb_buf_free(&b);
+  return ORB_OK;
+}
+
 /* --- pg_size_pretty(bigint | numeric) ----------------------------------------------------- */
 
 /* PostgreSQL's units: a size is shown in the first unit under whose limit
@@ -332,6 +376,45 @@ EVAL(f_has_privilege) {
   return ORB_OK;
 }
 
+/* getdatabaseencoding(): Orbit keeps text as UTF-8 */
+static orb_status r_text_noargs(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n, (void)t, (void)e;
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+EVAL(f_database_encoding) {
+  UNUSED;
+  (void)a;
+  *out = orb_text("UTF8", 4);
+  return ORB_OK;
+}
+
+/* pg_char_to_encoding(name): PostgreSQL's number of an encoding name (-1 for one it does not know) */
+static orb_status r_char_to_encoding(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_is_text(t[0])) return orb_fn_no_match(e);
+  t[0] = orb_type_make(ORB_T_TEXT);
+  *res = orb_type_make(ORB_T_INT32);
+  return ORB_OK;
+}
+EVAL(f_char_to_encoding) {
+  UNUSED;
+  bool utf8 = (a[0].len == 4 && strncasecmp(a[0].u.s, "utf8", 4) == 0) ||
+              (a[0].len == 5 && strncasecmp(a[0].u.s, "utf-8", 5) == 0);
+  bool ascii = a[0].len == 9 && strncasecmp(a[0].u.s, "sql_ascii", 9) == 0;
+  *out = orb_int(ORB_T_INT32, utf8 ? 6 : ascii ? 0 : -1);
+  return ORB_OK;
+}
+
+/* pg_tablespace_location(oid): PostgreSQL's two built-in tablespaces live in the data directory,
+** which it shows as an empty location */
+EVAL(f_empty_text) {
+  UNUSED;
+  (void)a;
+  *out = orb_text("", 0);
+  return ORB_OK;
+}
+
 /* pg_relation_is_publishable(oid): user tables (OIDs from 16384, PostgreSQL's first
 ** user object id) could be published; system catalogs cannot */
 static orb_status r_publishable(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
@@ -373,10 +456,20 @@ const orb_func orb_funcs_catalog[] = {
     {"pg_relation_is_publishable", 1, 1, 0, r_publishable, f_publishable},
     {"pg_size_pretty", 1, 1, 0, r_size_pretty, f_size_pretty},
     {"pg_get_function_result", 1, 1, 0, r_function_text, f_function_text},
+    {"regtypeout", 1, 1, 0, r_reg_out, f_reg_out},
+    {"regprocout", 1, 1, 0, r_reg_out, f_reg_out},
+    {"regprocedureout", 1, 1, 0, r_reg_out, f_reg_out},
+    {"regnamespaceout", 1, 1, 0, r_reg_out, f_reg_out},
+    {"regroleout", 1, 1, 0, r_reg_out, f_reg_out},
     {"pg_get_function_arguments", 1, 1, 0, r_function_text, f_function_text},
     {"pg_get_function_identity_arguments", 1, 1, 0, r_function_text, f_function_text},
     {"pg_get_function_sqlbody", 1, 1, 0, r_oid_to_text, f_no_text},
     {"pg_function_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"pg_statistics_obj_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"pg_collation_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"getdatabaseencoding", 0, 0, 0, r_text_noargs, f_database_encoding},
+    {"pg_char_to_encoding", 1, 1, 0, r_char_to_encoding, f_char_to_encoding},
+    {"pg_tablespace_location", 1, 1, 0, r_oid_to_text, f_empty_text},
     {"pg_type_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
     {"shobj_description", 2, 2, 0, r_shobj_description, f_no_text},
     {"has_database_privilege", 2, 3, 0, r_has_privilege, f_has_privilege},

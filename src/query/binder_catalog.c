@@ -298,7 +298,8 @@ static void roles_rows(oql_cat_rows *r) {
 
 static const oql_cat_col coll_cols[] = {{"oid", 'o'},          {"collname", 't'},   {"collnamespace", 'o'},
                                         {"collowner", 'o'},    {"collprovider", 'c'}, {"collisdeterministic", 'b'},
-                                        {"collencoding", 'i'}, {"collcollate", 't'}, {"collctype", 't'}};
+                                        {"collencoding", 'i'}, {"collcollate", 't'}, {"collctype", 't'},
+                                        {"colliculocale", 't'}, {"collversion", 't'}};
 static void coll_rows(oql_cat_rows *r) {
   static const struct { int64_t oid; const char *name, *provider, *locale; } coll[] = {
       {100, "default", "d", NULL}, {950, "C", "c", "C"}, {951, "POSIX", "c", "POSIX"}};

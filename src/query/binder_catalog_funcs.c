@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "expr/func.h"
+#include "expr/pg_catalog.h"
 #include "query/parse_int.h"
 
 orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **out, orb_err *e) {
@@ -80,6 +82,105 @@ static orb_expr *text_of(oql_binder *b, orb_buf *buf, int pos) {
   orb_expr *x = oql_const_text(b, buf->data ? buf->data : "", pos);
   orb_buf_reset(buf);
   return x;
+}
+
+/* --- the object identifier types: regclass, regtype, regproc, ... ------------------------------ */
+
+static const char *const reg_types[] = {"regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole"};
+
+bool oql_is_reg_type(const char *name) {
+  for (size_t i = 0; i < sizeof reg_types / sizeof reg_types[0]; i++)
+    if (strcmp(name, reg_types[i]) == 0) return true;
+  return false;
+}
+
+/* 'name'::regtype / regproc / regnamespace / regrole: the object's OID (PostgreSQL's input functions;
+** a number is an OID already). */
+orb_status oql_b_reg_in(oql_binder *b, const char *type, const char *text, int pos, orb_expr **out, orb_err *e) {
+  if (strcmp(type, "regclass") == 0) return oql_b_regclass(b, text, pos, out, e);
+  orb_value v;
+  orb_err ne;
+  if (text[0] >= '0' && text[0] <= '9' &&
+      orb_value_from_text(text, strlen(text), orb_type_make(ORB_T_INT64), b->a, &v, &ne) == ORB_OK) {
+    *out = oql_mk_const(b, v, orb_type_make(ORB_T_INT64), pos);
+    return ORB_OK;
+  }
+  const char *name = strncmp(text, "pg_catalog.", 11) == 0 ? text + 11 : text;
+  int64_t oid = -1;
+  if (strcmp(type, "regtype") == 0) {   /* pg_type.typname or the SQL name format_type prints */
+    int n;
+    const orb_pg_type_row *types = orb_pg_types(&n);
+    orb_buf sql = ORB_BUF_INIT;
+    for (int i = 0; i < n && oid < 0; i++) {
+      orb_buf_reset(&sql);
+      orb_pg_format_type(types[i].oid, &sql);
+      if (strcmp(types[i].name, name) == 0 || (sql.data && strcmp(sql.data, name) == 0)) oid = types[i].oid;
+    }
+    orb_buf_free(&sql);
+    orb_type t;
+    if (oid < 0 && orb_type_from_name(name, NULL, 0, &t, &ne) == ORB_OK) oid = orb_pg_type_oid(t);
+    if (oid < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", pos, "type \"%s\" does not exist", text);
+  } else if (strcmp(type, "regproc") == 0 || strcmp(type, "regprocedure") == 0) {
+    /* regproc names one function; regprocedure would need its argument types too, which is not parsed */
+    int n, found = 0;
+    const orb_pg_proc *procs = orb_pg_procs(&n);
+    for (int i = 0; i < n; i++)
+      if (strcmp(procs[i].name, name) == 0 && found++ == 0) oid = procs[i].oid;
+    if (found > 1 || (found == 1 && strcmp(type, "regprocedure") == 0 && procs[oid - procs[0].oid].nargs > 0))
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42725", pos, "more than one function named \"%s\"", text);
+    if (found == 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function \"%s\" does not exist", text);
+  } else if (strcmp(type, "regnamespace") == 0) {
+    oid = strcmp(text, "pg_catalog") == 0 ? 11 : strcmp(text, "public") == 0 ? 2200
+          : strcmp(text, "information_schema") == 0 ? 13000 : -1;
+    if (oid < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "3F000", pos, "schema \"%s\" does not exist", text);
+  } else {
+    oid = strcmp(text, "orbit") == 0 ? 10 : strcmp(text, "pg_database_owner") == 0 ? 6171 : -1;
+    if (oid < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", pos, "role \"%s\" does not exist", text);
+  }
+  *out = oql_const_int(b, oid, true, pos);
+  return ORB_OK;
+}
+
+/* An OID shown as the reg type prints it: a table or index name for regclass (answered from the
+** catalog, like pg_get_indexdef), the function regtypeout / regprocout / ... for the others. */
+orb_status oql_b_reg_out(oql_binder *b, const char *type, orb_expr *x, int pos, orb_expr **out, orb_err *e) {
+  if (strcmp(type, "regclass") != 0) {
+    const orb_func *f = orb_func_lookup(orb_arena_sprintf(b->a, "%sout", type));
+    if (!f) return orb_err_setx(e, ORB_ERR_INTERNAL, "XX000", pos, "no output function for %s", type);
+    orb_status st = oql_coerce(b, &x, orb_type_make(ORB_T_INT64), e);
+    if (st != ORB_OK) return st;
+    orb_expr *call = orb_expr_new(b->a, ORB_E_FUNC, orb_type_make(ORB_T_TEXT), 1);
+    call->func = f;
+    call->pos = pos;
+    call->args[0] = x;
+    *out = call;
+    return ORB_OK;
+  }
+  int ntables = orb_db_table_count(b->db), nw = 0;
+  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(2 * ntables + 1));
+  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(2 * ntables + 1));
+  orb_buf buf = ORB_BUF_INIT;
+  for (int i = 0; i < ntables; i++) {
+    orb_table *t = orb_db_table_at(b->db, i);
+    if (oql_is_system_table(t->name)) continue;
+    oql_binder_dep(b, t);
+    whens[nw] = oql_const_int(b, oql_cat_table_oid(t), true, pos);
+    ident(&buf, t->name);
+    thens[nw++] = text_of(b, &buf, pos);
+    if (t->schema.npk > 0) {
+      whens[nw] = oql_const_int(b, oql_cat_table_oid(t) + 1, true, pos);
+      ident(&buf, orb_arena_sprintf(b->a, "%s_pkey", t->name));
+      thens[nw++] = text_of(b, &buf, pos);
+    }
+  }
+  orb_buf_free(&buf);
+  orb_expr *number;   /* an OID that names no relation prints as the number */
+  orb_status st = oql_b_cast(b, x, orb_type_make(ORB_T_TEXT), pos, &number, e);
+  if (st != ORB_OK || nw == 0) {
+    *out = number;
+    return st;
+  }
+  return oql_b_case(b, x, whens, thens, nw, number, pos, out, e);
 }
 
 orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,

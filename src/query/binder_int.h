@@ -300,6 +300,12 @@ bool oql_is_catalog_func(const char *name);
 orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
                               orb_err *e);
+/* regclass, regtype, regproc, regprocedure, regnamespace, regrole: OIDs (bigints) here.  A
+** literal cast to one is looked up (oql_b_reg_in); an OID is shown as the name PostgreSQL prints
+** (oql_b_reg_out) where the cast's value is output: a select-list item, or cast on to text. */
+bool oql_is_reg_type(const char *name);
+orb_status oql_b_reg_in(oql_binder *b, const char *type, const char *text, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_reg_out(oql_binder *b, const char *type, orb_expr *x, int pos, orb_expr **out, orb_err *e);
 /* pg_relation_size, pg_table_size, pg_indexes_size, pg_total_relation_size,
 ** pg_database_size: Orbit's figures at bind time (binder_catalog_size.c). */
 bool oql_is_size_func(const char *name);

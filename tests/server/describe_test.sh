@@ -163,5 +163,21 @@ compare_cols '\dTS+ of the types Orbit has (description left out)' 7 \
   -c '\dTS+ (integer|bigint|smallint|text|boolean|uuid|date|bytea|numeric|interval|real|double*|timestamp*|time|character?varying|"char"|name|oid)'
 compare_cols '\dnS+ but pg_toast (ACLs; description left out)' 3 -c '\dnS+ (public|pg_catalog|information_schema)'
 
+compare '\db (tablespaces)' -c '\db'
+compare '\dO (collations of ones own: none)' -c '\dO'
+
+# object identifier types: names in, OIDs within the query, names out
+compare 'reg* input and output' -c "SELECT 'events'::regclass, 'public.events'::regclass::text, 'users_pkey'::regclass,
+  '\"Order Items\"'::regclass, 'integer'::regtype, 'int4'::regtype, 'character varying'::regtype, 23::regtype,
+  1043::regtype::text, 'timestamp with time zone'::regtype, 99999::regtype, 99999::regclass, 'pg_catalog'::regnamespace,
+  2200::regnamespace, 'orbit'::regrole, 10::regrole, 'version'::regproc, 'events'::regclass::oid > 0 AS oid_ok"
+compare 'oid::regclass over pg_class' -c "SELECT c.oid::regclass, c.oid::pg_catalog.regclass::text AS t, c.relkind FROM pg_catalog.pg_class c
+  WHERE c.relnamespace = 'public'::regnamespace ORDER BY 2"
+compare 'attrelid::regclass, atttypid::regtype' -c "SELECT attrelid::regclass, attname, atttypid::regtype FROM pg_attribute
+  WHERE attrelid = 'users'::regclass AND attnum > 0 ORDER BY attnum"
+compare 'oid::regproc, ::regprocedure, prorettype::regtype' -c "SELECT p.oid::regproc, p.oid::regprocedure, p.prorettype::regtype
+  FROM pg_proc p WHERE proname IN ('version', 'starts_with', 'strpos', 'pi', 'ascii', 'md5') ORDER BY p.oid::regprocedure::text"
+compare 'unknown names' -c "SELECT 'nosuch'::regclass" -c "SELECT 'nosuch'::regtype" -c "SELECT 'md5'::regproc"
+
 [ "$fails" -eq 0 ] || { echo "$fails describe check(s) failed"; exit 1; }
 echo "all describe checks match PostgreSQL"
