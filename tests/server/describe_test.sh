@@ -179,5 +179,16 @@ compare 'oid::regproc, ::regprocedure, prorettype::regtype' -c "SELECT p.oid::re
   FROM pg_proc p WHERE proname IN ('version', 'starts_with', 'strpos', 'pi', 'ascii', 'md5') ORDER BY p.oid::regprocedure::text"
 compare 'unknown names' -c "SELECT 'nosuch'::regclass" -c "SELECT 'nosuch'::regtype" -c "SELECT 'md5'::regproc"
 
+# binary arrays through libpq: every element type, byte for byte as PostgreSQL sends them, and
+# PostgreSQL's bytes taken back as binary parameters (tests/server/libpq_client.c)
+if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then
+  if "$ORBIT_LIBPQ_CLIENT" --arrays "$port" "host=$dir port=$pgport user=orbit dbname=orbit"; then
+    echo "ok: binary arrays (libpq) identical to PostgreSQL's"
+  else
+    echo "FAIL: binary arrays (libpq)"
+    fails=$((fails + 1))
+  fi
+fi
+
 [ "$fails" -eq 0 ] || { echo "$fails describe check(s) failed"; exit 1; }
 echo "all describe checks match PostgreSQL"
