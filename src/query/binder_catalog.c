@@ -23,6 +23,8 @@
 
 #include <string.h>
 
+#include "base/mem.h"
+#include "storage/table.h"
 #include "types/array.h"
 
 #define NS_PUBLIC 2200
@@ -268,13 +270,45 @@ static void tablespace_rows(oql_cat_rows *r) {
   }
 }
 
-/* pg_roles: the owner every object reports (pg_get_userbyid); password-holding
-** roles are users' business and stay in the closed pg_authid table. */
+/* pg_roles: the owner every object reports (pg_get_userbyid), pg_database_owner, and the
+** roles of CREATE ROLE (their passwords stay in the closed pg_authid table). */
 static const oql_cat_col roles_cols[] = {
     {"oid", 'o'},           {"rolname", 't'},        {"rolsuper", 'b'},     {"rolinherit", 'b'},
     {"rolcreaterole", 'b'}, {"rolcreatedb", 'b'},    {"rolcanlogin", 'b'},  {"rolreplication", 'b'},
     {"rolconnlimit", 'i'},  {"rolpassword", 't'},    {"rolvaliduntil", 'z'}, {"rolbypassrls", 'b'},
     {"rolconfig", 'T'}};
+/* The roles CREATE ROLE made (the system table pg_authid: name, may log in), as committed now:
+** PostgreSQL's defaults for the attributes Orbit accepts and ignores (INHERIT, the others off). */
+static void login_roles(oql_cat_rows *r) {
+  orb_table *t = orb_db_table(r->b->db, OQL_ROLES_TABLE);
+  if (!t || t->schema.ncols < 2) return;
+  orb_scan_req req = {NULL, t->schema.ncols, NULL, NULL, NULL};
+  orb_table_scan *scan;
+  orb_err e;
+  if (orb_table_scan_begin(t, &req, &scan, &e) != ORB_OK) return;
+  orb_row_batch *batch = orb_malloc(sizeof *batch);
+  int64_t oid = 1 << 25;   /* a range of their own, numbered in scan order */
+  while (orb_table_scan_next(scan, batch, &e) == ORB_OK && batch->nrows > 0) {
+    for (int i = 0; i < batch->nrows; i++) {
+      const orb_value *v = batch->rows[i];
+      if (v[0].isnull || v[0].type != ORB_T_TEXT ||
+          (v[0].len == 5 && memcmp(v[0].u.s, "orbit", 5) == 0))   /* the owner has its row already */
+        continue;
+      orb_value *row = oql_cat_row(r);
+      oql_cat_int(r, row, "oid", oid++);
+      oql_cat_text(r, row, "rolname", orb_arena_strndup(r->b->a, v[0].u.s, v[0].len));
+      static const char *const no[] = {"rolsuper", "rolcreaterole", "rolcreatedb", "rolreplication", "rolbypassrls"};
+      for (size_t k = 0; k < sizeof no / sizeof no[0]; k++) oql_cat_bool(r, row, no[k], false);
+      oql_cat_bool(r, row, "rolinherit", true);
+      oql_cat_bool(r, row, "rolcanlogin", !v[1].isnull && v[1].u.b);
+      oql_cat_int(r, row, "rolconnlimit", -1);
+      oql_cat_text(r, row, "rolpassword", "********");
+    }
+  }
+  orb_table_scan_end(scan, NULL);
+  orb_free(batch);
+}
+
 static void roles_rows(oql_cat_rows *r) {
   orb_value *row = oql_cat_row(r);
   oql_cat_int(r, row, "oid", OWNER_OID);
@@ -294,6 +328,7 @@ static void roles_rows(oql_cat_rows *r) {
   oql_cat_bool(r, row, "rolinherit", true);
   oql_cat_int(r, row, "rolconnlimit", -1);
   oql_cat_text(r, row, "rolpassword", "********");
+  login_roles(r);
 }
 
 static const oql_cat_col coll_cols[] = {{"oid", 'o'},          {"collname", 't'},   {"collnamespace", 'o'},

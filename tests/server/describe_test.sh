@@ -141,7 +141,10 @@ compare '\df (no functions of ones own)' -c '\df'
 compare '\df+' -c '\df+'
 compare '\dfS of builtins whose overloads Orbit has as PostgreSQL does' \
   -c '\dfS (ascii|cbrt|ceil|concat|concat_ws|floor|md5|mod|now|pg_size_pretty|pi|regexp_like|replace|reverse|round|starts_with|strpos|version)'
-compare '\du' -c '\du'
+roles="CREATE ROLE alice LOGIN PASSWORD 'secret'; CREATE ROLE bob; CREATE USER carol PASSWORD 'x'; CREATE ROLE dave LOGIN; DROP ROLE dave"
+orbit -q -c "$roles" >/dev/null
+postgres -q -c "$roles" >/dev/null
+compare '\du (roles of CREATE ROLE / USER, one dropped)' -c '\du'
 compare '\dg orbit' -c '\dg orbit'
 # \dn+: owners and access privileges (PostgreSQL's schema comments are its own text, not compared)
 compare_cols() {   # compare_cols NAME N PSQL_ARGS...: unaligned, only the first N columns of each record
