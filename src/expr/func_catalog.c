@@ -201,8 +201,8 @@ EVAL(f_function_text) {
   return ORB_OK;
 }
 
-/* pg_function_is_visible / pg_type_is_visible (oid): the search path holds pg_catalog and public, the
-** only schemas with functions and types */
+/* pg_function_is_visible, pg_type_is_visible and the other pg_*_is_visible (oid): the search path
+** holds pg_catalog and public, the only schemas with objects */
 static orb_status r_is_visible(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
   (void)f, (void)n;
   if (!orb_fn_want(t, 0, ORB_T_INT64)) return orb_fn_no_match(e);
@@ -467,6 +467,14 @@ const orb_func orb_funcs_catalog[] = {
     {"pg_function_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
     {"pg_statistics_obj_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
     {"pg_collation_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"pg_conversion_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"pg_operator_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"pg_opclass_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"pg_opfamily_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"pg_ts_config_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"pg_ts_dict_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"pg_ts_parser_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
+    {"pg_ts_template_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
     {"getdatabaseencoding", 0, 0, 0, r_text_noargs, f_database_encoding},
     {"pg_char_to_encoding", 1, 1, 0, r_char_to_encoding, f_char_to_encoding},
     {"pg_tablespace_location", 1, 1, 0, r_oid_to_text, f_empty_text},

@@ -420,7 +420,8 @@ static bool find_catalog(const char *name, catalog_def *out) {
     }
   out->name = name;
   return oql_catalog_rel_def(name, &out->cols, &out->ncols, &out->rows) ||
-         oql_catalog_proc_def(name, &out->cols, &out->ncols, &out->rows);
+         oql_catalog_proc_def(name, &out->cols, &out->ncols, &out->rows) ||
+         oql_catalog_empty_def(name, &out->cols, &out->ncols, &out->rows);
 }
 
 bool oql_is_catalog_table(const char *name) {

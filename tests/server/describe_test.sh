@@ -169,6 +169,13 @@ compare_cols '\dnS+ but pg_toast (ACLs; description left out)' 3 -c '\dnS+ (publ
 compare '\db (tablespaces)' -c '\db'
 compare '\dO (collations of ones own: none)' -c '\dO'
 
+# features Orbit does not have: their catalogs exist, empty, so the commands list nothing of one's own
+for cmd in '\dy' '\dc' '\do' '\dRs' '\des' '\dew' '\deu' '\det' '\ddp' '\drds' '\dl'; do
+  compare "$cmd (nothing of ones own)" -c "$cmd"
+done
+compare 'current_database(), catalogs as regclass' -c "SELECT current_database(), 'pg_class'::regclass::oid,
+  'pg_catalog.pg_proc'::regclass::oid, 'pg_catalog.pg_extension'::regclass::oid"
+
 # object identifier types: names in, OIDs within the query, names out
 compare 'reg* input and output' -c "SELECT 'events'::regclass, 'public.events'::regclass::text, 'users_pkey'::regclass,
   '\"Order Items\"'::regclass, 'integer'::regtype, 'int4'::regtype, 'character varying'::regtype, 23::regtype,
