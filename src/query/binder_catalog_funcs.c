@@ -141,13 +141,37 @@ orb_status oql_b_reg_in(oql_binder *b, const char *type, const char *text, int p
     orb_type t;
     if (oid < 0 && orb_type_from_name(name, NULL, 0, &t, &ne) == ORB_OK) oid = orb_pg_type_oid(t);
     if (oid < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", pos, "type \"%s\" does not exist", text);
-  } else if (strcmp(type, "regproc") == 0 || strcmp(type, "regprocedure") == 0) {
-    /* regproc names one function; regprocedure would need its argument types too, which is not parsed */
+  } else if (strcmp(type, "regprocedure") == 0) {
+    /* name(type, ...): compared with each signature as regprocedure prints it (SQL type names) */
+    if (!strchr(name, '('))
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "22P02", pos, "expected a left parenthesis");
+    orb_buf want = ORB_BUF_INIT, sig = ORB_BUF_INIT;
+    for (const char *c = name; *c; c++)   /* "f(a, b)" as "f(a,b)" */
+      if (!(*c == ' ' && (c > name && (c[-1] == ',' || c[-1] == '(')))) orb_buf_putc(&want, *c);
+    orb_buf_putc(&want, '\0');
+    int n;
+    const orb_pg_proc *procs = orb_pg_procs(&n);
+    for (int i = 0; i < n && oid < 0; i++) {
+      orb_buf_reset(&sig);
+      orb_buf_puts(&sig, procs[i].name);
+      orb_buf_putc(&sig, '(');
+      for (int k = 0; k < procs[i].nargs; k++) {
+        if (k) orb_buf_putc(&sig, ',');
+        orb_pg_format_type(procs[i].argtypes[k], &sig);
+      }
+      orb_buf_puts(&sig, ")");
+      orb_buf_putc(&sig, '\0');
+      if (strcmp(sig.data, want.data) == 0) oid = procs[i].oid;
+    }
+    orb_buf_free(&want);
+    orb_buf_free(&sig);
+    if (oid < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function \"%s\" does not exist", text);
+  } else if (strcmp(type, "regproc") == 0) {   /* one function by name */
     int n, found = 0;
     const orb_pg_proc *procs = orb_pg_procs(&n);
     for (int i = 0; i < n; i++)
       if (strcmp(procs[i].name, name) == 0 && found++ == 0) oid = procs[i].oid;
-    if (found > 1 || (found == 1 && strcmp(type, "regprocedure") == 0 && procs[oid - procs[0].oid].nargs > 0))
+    if (found > 1)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42725", pos, "more than one function named \"%s\"", text);
     if (found == 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function \"%s\" does not exist", text);
   } else if (strcmp(type, "regnamespace") == 0) {

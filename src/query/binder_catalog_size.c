@@ -99,8 +99,13 @@ orb_status oql_b_size_func(oql_selctx *c, const char *name, orb_expr **args, int
     *out = size;
     return ORB_OK;
   }
-  /* pg_relation_size(rel, fork): Orbit keeps no free space map or visibility map */
-  orb_expr *fork_main = oql_const_text(b, "main", pos);
-  orb_expr *zero = oql_const_int(b, 0, true, pos);
-  return oql_b_case(b, args[1], &fork_main, &size, 1, zero, pos, out, e);
+  /* pg_relation_size(rel, fork): Orbit keeps no free space map, visibility map or init fork;
+  ** a NULL or unknown fork gives NULL */
+  static const char *const forks[] = {"main", "fsm", "vm", "init"};
+  orb_expr *names[4], *sizes[4];
+  for (int i = 0; i < 4; i++) {
+    names[i] = oql_const_text(b, forks[i], pos);
+    sizes[i] = i == 0 ? size : oql_const_int(b, 0, true, pos);
+  }
+  return oql_b_case(b, args[1], names, sizes, 4, NULL, pos, out, e);
 }

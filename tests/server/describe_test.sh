@@ -188,6 +188,12 @@ compare 'attrelid::regclass, atttypid::regtype' -c "SELECT attrelid::regclass, a
 compare 'oid::regproc, ::regprocedure, prorettype::regtype' -c "SELECT p.oid::regproc, p.oid::regprocedure, p.prorettype::regtype
   FROM pg_proc p WHERE proname IN ('version', 'starts_with', 'strpos', 'pi', 'ascii', 'md5') ORDER BY p.oid::regprocedure::text"
 compare 'unknown names' -c "SELECT 'nosuch'::regclass" -c "SELECT 'nosuch'::regtype" -c "SELECT 'md5'::regproc"
+compare 'regprocedure input' -c "SELECT 'version()'::regprocedure, 'strpos(text, text)'::regprocedure,
+  'md5(bytea)'::regprocedure::oid = 'md5(text)'::regprocedure::oid" -c "SELECT 'version'::regprocedure" \
+  -c "SELECT 'nosuch()'::regprocedure"
+compare 'NULLs and forks' -c "SELECT NULL::regclass, (NULL::int)::regtype, pg_table_size(NULL), pg_size_pretty(NULL::bigint),
+  pg_database_size(NULL::text), pg_relation_size('events', NULL), pg_relation_size('events', 'fsm'), pg_table_size('nosuch'),
+  pg_get_function_arguments(NULL), x::regclass FROM (VALUES (1), (NULL)) v(x)"
 
 # binary arrays through libpq: every element type, byte for byte as PostgreSQL sends them, and
 # PostgreSQL's bytes taken back as binary parameters (tests/server/libpq_client.c)
