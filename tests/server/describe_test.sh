@@ -170,7 +170,7 @@ compare '\db (tablespaces)' -c '\db'
 compare '\dO (collations of ones own: none)' -c '\dO'
 
 # features Orbit does not have: their catalogs exist, empty, so the commands list nothing of one's own
-for cmd in '\dy' '\dc' '\do' '\dRs' '\des' '\dew' '\deu' '\det' '\ddp' '\drds' '\dl'; do
+for cmd in '\dy' '\dc' '\do' '\dRs' '\des' '\dew' '\deu' '\det' '\ddp' '\drds' '\dl' '\dX'; do
   compare "$cmd (nothing of ones own)" -c "$cmd"
 done
 compare 'current_database(), catalogs as regclass' -c "SELECT current_database(), 'pg_class'::regclass::oid,
