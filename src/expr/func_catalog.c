@@ -2,11 +2,17 @@
 ** about tables (psql's \d NAME): format_type, pg_get_expr,
 ** col_description, pg_relation_is_publishable,
 ** pg_get_statisticsobjdef_columns, and current_schemas (JDBC's type
-** lookups); and the pg_type facts they and the
-** binder's pg_catalog tables share (expr/pg_catalog.h).
+** lookups); about functions, types and other objects (psql's \df, \dT,
+** \dn+, \l+...): pg_get_function_result / _arguments /
+** _identity_arguments / _sqlbody, the pg_*_is_visible family,
+** obj_description / shobj_description, has_*_privilege, pg_size_pretty,
+** the reg* output functions (regtypeout, regprocout, ...), encodings and
+** tablespace locations; and the pg_type facts they and the binder's
+** pg_catalog tables share (expr/pg_catalog.h).
 **
-** pg_get_indexdef and pg_get_constraintdef need the catalog itself and are
-** bound by the query layer (binder_catalog_funcs.c). */
+** pg_get_indexdef, pg_get_constraintdef, the size functions, regclass
+** output and current_database need the catalog itself and are bound by the
+** query layer (binder_catalog_funcs.c, binder_catalog_size.c). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

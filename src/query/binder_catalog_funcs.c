@@ -4,7 +4,13 @@
 ** the catalog the statement is bound against, like the pg_catalog tables
 ** (binder_catalog.c), so they are bound here into a lookup of the argument
 ** among the primary keys' OIDs: CASE oid WHEN <index oid> THEN '<its
-** definition>' ... END (NULL for an unknown OID, as PostgreSQL answers). */
+** definition>' ... END (NULL for an unknown OID, as PostgreSQL answers).
+**
+** Also the object identifier types (regclass, regtype, regproc,
+** regprocedure, regnamespace, regrole): a literal cast to one is looked up
+** here, and an OID shown as one becomes the same kind of lookup (regclass)
+** or a call of its output function (the others, expr/func_catalog.c); and
+** current_database(), the served database's name. */
 #include "query/binder_int.h"
 
 #include <string.h>
