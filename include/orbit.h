@@ -123,6 +123,22 @@ const void *orbit_column_blob(orbit_stmt *stmt, int col, int *len);
 ** with its own sign.  ORBIT_MISUSE (and zeros) for a column of another type. */
 int orbit_column_interval(orbit_stmt *stmt, int col, int32_t *months, int32_t *days, int64_t *micros);
 
+/* An ORBIT_ARRAY column's current value: its number of elements (-1 when
+** NULL or not an array) and the subscript of its first element (1; 0 for
+** PostgreSQL's catalog vectors such as pg_index.indkey). */
+int orbit_column_array_len(orbit_stmt *stmt, int col);
+int orbit_column_array_lower(orbit_stmt *stmt, int col);
+/* Element k (0-based) of an array column, read as the orbit_column_*
+** getters read a column of the element type (orbit_column_elem_type);
+** text and blobs stay valid until the next call of either on the statement. */
+int orbit_elem_is_null(orbit_stmt *stmt, int col, int k);
+int orbit_elem_bool(orbit_stmt *stmt, int col, int k);
+int64_t orbit_elem_int64(orbit_stmt *stmt, int col, int k);
+double orbit_elem_double(orbit_stmt *stmt, int col, int k);
+const char *orbit_elem_text(orbit_stmt *stmt, int col, int k);
+const void *orbit_elem_blob(orbit_stmt *stmt, int col, int k, int *len);
+int orbit_elem_interval(orbit_stmt *stmt, int col, int k, int32_t *months, int32_t *days, int64_t *micros);
+
 /* COPY ... FROM STDIN / TO STDOUT through the API: orbit_copy_kind() says
 ** 1 (the statement reads data: hand it over with orbit_copy_in before
 ** orbit_step; the memory must stay valid until then), 2 (it writes data:

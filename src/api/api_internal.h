@@ -7,7 +7,8 @@
 ** the last error and the text of the statement it came from, so that
 ** orbit_errpos() can turn the error's byte offset into a line and column.
 ** An orbit_stmt wraps a prepared oql_stmt and caches the text form of the
-** current row's columns for orbit_column_text().
+** current row's columns for orbit_column_text(), and of the array element
+** read last for orbit_elem_text().
 */
 #ifndef ORB_API_INTERNAL_H
 #define ORB_API_INTERNAL_H
@@ -36,6 +37,7 @@ struct orbit_stmt {
   orb_buf *text;             /* per column: text of the current row's value */
   bool *text_ok;             /* text[i] is up to date */
   char **decltype;           /* per column, built on demand */
+  orb_buf elem_text;         /* text (or blob) of the array element read last (orbit_elem_text) */
   bool has_row;
   bool done;
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "types/array.h"
 
 int orbit_prepare(orbit_db *db, const char *sql, orbit_stmt **out, const char **tail) {
   if (out) *out = NULL;
@@ -85,6 +86,7 @@ int orbit_finalize(orbit_stmt *s) {
   if (!s) return ORBIT_OK;
   oql_finalize(s->st);
   free_columns(s);
+  orb_buf_free(&s->elem_text);
   s->db->nstmts--;
   orb_free(s);
   return ORBIT_OK;
@@ -218,15 +220,16 @@ int orbit_column_is_null(orbit_stmt *s, int col) {
   return !v || v->isnull;
 }
 
-int orbit_column_bool(orbit_stmt *s, int col) {
-  const orb_value *v = cur(s, col);
+static int64_t value_int64(const orb_value *v);
+
+static int value_bool(const orb_value *v) {
   if (!v || v->isnull) return 0;
   if (v->type == ORB_T_BOOL) return v->u.b;
-  return orbit_column_int64(s, col) != 0;
+  return value_int64(v) != 0;
 }
+int orbit_column_bool(orbit_stmt *s, int col) { return value_bool(cur(s, col)); }
 
-int64_t orbit_column_int64(orbit_stmt *s, int col) {
-  const orb_value *v = cur(s, col);
+static int64_t value_int64(const orb_value *v) {
   if (!v || v->isnull) return 0;
   switch (v->type) {
   case ORB_T_BOOL: return v->u.b;
@@ -251,8 +254,7 @@ int64_t orbit_column_int64(orbit_stmt *s, int col) {
   }
 }
 
-double orbit_column_double(orbit_stmt *s, int col) {
-  const orb_value *v = cur(s, col);
+static double value_double(const orb_value *v) {
   if (!v || v->isnull) return 0;
   switch (v->type) {
   case ORB_T_FLOAT32: case ORB_T_FLOAT64: return v->u.f;
@@ -266,12 +268,14 @@ double orbit_column_double(orbit_stmt *s, int col) {
     orb_arena_free(&a);
     return r;
   }
-  default: return (double)orbit_column_int64(s, col);
+  default: return (double)value_int64(v);
   }
 }
 
-int orbit_column_interval(orbit_stmt *s, int col, int32_t *months, int32_t *days, int64_t *micros) {
-  const orb_value *v = cur(s, col);
+int64_t orbit_column_int64(orbit_stmt *s, int col) { return value_int64(cur(s, col)); }
+double orbit_column_double(orbit_stmt *s, int col) { return value_double(cur(s, col)); }
+
+static int value_interval(const orb_value *v, int32_t *months, int32_t *days, int64_t *micros) {
   *months = *days = 0;
   *micros = 0;
   if (!v || v->isnull || v->type != ORB_T_INTERVAL) return ORBIT_MISUSE;
@@ -279,6 +283,9 @@ int orbit_column_interval(orbit_stmt *s, int col, int32_t *months, int32_t *days
   *days = v->u.iv.days;
   *micros = v->u.iv.micros;
   return ORBIT_OK;
+}
+int orbit_column_interval(orbit_stmt *s, int col, int32_t *months, int32_t *days, int64_t *micros) {
+  return value_interval(cur(s, col), months, days, micros);
 }
 
 const char *orbit_column_text(orbit_stmt *s, int col) {
@@ -293,19 +300,79 @@ const char *orbit_column_text(orbit_stmt *s, int col) {
   return s->text[col].data;
 }
 
-const void *orbit_column_blob(orbit_stmt *s, int col, int *len) {
-  const orb_value *v = cur(s, col);
-  if (len) *len = 0;
-  if (!v || v->isnull) return NULL;
+/* The raw bytes of v: TEXT/BYTEA contents, UUID's 16 bytes (big-endian), else NULL. */
+static const void *value_bytes(const orb_value *v, int *len) {
   if (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA) {
     if (len) *len = (int)v->len;
     return v->u.s ? v->u.s : "";
   }
-  if (v->type == ORB_T_UUID) {   /* the 16 bytes, big-endian */
+  if (v->type == ORB_T_UUID) {
     if (len) *len = 16;
     return v->u.uuid;
   }
+  return NULL;
+}
+
+const void *orbit_column_blob(orbit_stmt *s, int col, int *len) {
+  const orb_value *v = cur(s, col);
+  if (len) *len = 0;
+  if (!v || v->isnull) return NULL;
+  const void *p = value_bytes(v, len);
+  if (p) return p;
   const char *t = orbit_column_text(s, col);
+  if (len) *len = (int)strlen(t);
+  return t;
+}
+
+/* --- array elements ------------------------------------------------------------- */
+
+static const orb_array *cur_array(orbit_stmt *s, int col) {
+  const orb_value *v = cur(s, col);
+  return v && !v->isnull && v->type == ORB_T_ARRAY ? v->u.arr : NULL;
+}
+
+int orbit_column_array_len(orbit_stmt *s, int col) {
+  const orb_array *a = cur_array(s, col);
+  return a ? (int)a->n : -1;
+}
+
+int orbit_column_array_lower(orbit_stmt *s, int col) {
+  const orb_array *a = cur_array(s, col);
+  return a ? a->lower : 1;
+}
+
+static const orb_value *elem(orbit_stmt *s, int col, int k) {
+  const orb_array *a = cur_array(s, col);
+  return a && k >= 0 && (uint32_t)k < a->n ? &a->items[k] : NULL;
+}
+
+int orbit_elem_is_null(orbit_stmt *s, int col, int k) {
+  const orb_value *v = elem(s, col, k);
+  return !v || v->isnull;
+}
+int orbit_elem_bool(orbit_stmt *s, int col, int k) { return value_bool(elem(s, col, k)); }
+int64_t orbit_elem_int64(orbit_stmt *s, int col, int k) { return value_int64(elem(s, col, k)); }
+double orbit_elem_double(orbit_stmt *s, int col, int k) { return value_double(elem(s, col, k)); }
+int orbit_elem_interval(orbit_stmt *s, int col, int k, int32_t *months, int32_t *days, int64_t *micros) {
+  return value_interval(elem(s, col, k), months, days, micros);
+}
+
+const char *orbit_elem_text(orbit_stmt *s, int col, int k) {
+  const orb_value *v = elem(s, col, k);
+  if (!v || v->isnull) return NULL;
+  orb_buf_reset(&s->elem_text);
+  orb_value_to_text(v, &s->elem_text);
+  orb_buf_putc(&s->elem_text, '\0');
+  return s->elem_text.data;
+}
+
+const void *orbit_elem_blob(orbit_stmt *s, int col, int k, int *len) {
+  const orb_value *v = elem(s, col, k);
+  if (len) *len = 0;
+  if (!v || v->isnull) return NULL;
+  const void *p = value_bytes(v, len);
+  if (p) return p;
+  const char *t = orbit_elem_text(s, col, k);
   if (len) *len = (int)strlen(t);
   return t;
 }

@@ -2,6 +2,7 @@
 #include "base/file.h"
 #include "base/mem.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -134,3 +135,27 @@ bool orb_path_exists(const char *path) {
   struct stat sb;
   return stat(path, &sb) == 0;
 }
+
+/* depth bounds the recursion: a database directory is a few levels deep */
+static int64_t dir_bytes(const char *dir, int depth) {
+  DIR *d = depth < 32 ? opendir(dir) : NULL;
+  if (!d) return 0;
+  int64_t total = 0;
+  struct dirent *ent;
+  while ((ent = readdir(d)) != NULL) {
+    if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0) continue;
+    size_t n = strlen(dir) + strlen(ent->d_name) + 2;
+    char *path = orb_malloc(n);
+    snprintf(path, n, "%s/%s", dir, ent->d_name);
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+      if (S_ISREG(st.st_mode)) total += (int64_t)st.st_size;
+      else if (S_ISDIR(st.st_mode)) total += dir_bytes(path, depth + 1);
+    }
+    orb_free(path);
+  }
+  closedir(d);
+  return total;
+}
+
+int64_t orb_dir_bytes(const char *dir) { return dir_bytes(dir, 0); }

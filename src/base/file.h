@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include "base/err.h"
 
 orb_status orb_file_write_atomic(const char *path, const void *data, size_t len, orb_err *e);
@@ -24,5 +25,8 @@ orb_status orb_mkdir_p(const char *path, orb_err *e);
 /* Write all bytes, retrying short writes and EINTR. */
 orb_status orb_write_full(int fd, const void *p, size_t n, const char *what, orb_err *e);
 bool orb_path_exists(const char *path);
+/* Sum of the sizes of the regular files under dir, recursively (symbolic
+** links not followed); files that vanish while it walks count as 0. */
+int64_t orb_dir_bytes(const char *dir);
 
 #endif

@@ -12,7 +12,9 @@
 ** repeat, reverse, starts_with, split_part, md5, abs, round, trunc, ceil,
 ** ceiling, floor, sqrt, cbrt, power/pow, exp, ln, log, mod, sign, pi,
 ** random, greatest, least, now, current_timestamp, current_date, extract/
-** date_part, date_trunc, age, make_date, to_timestamp, gen_random_uuid, ...
+** date_part, date_trunc, age, make_date, to_timestamp, gen_random_uuid,
+** format, quote_ident, quote_literal, and PostgreSQL's catalog functions
+** (func_catalog.c) ...
 */
 #ifndef ORB_EXPR_FUNC_H
 #define ORB_EXPR_FUNC_H
@@ -43,5 +45,8 @@ struct orb_func {
 
 /* Look up a function by lower-case name; NULL if none. */
 const orb_func *orb_func_lookup(const char *name);
+/* Every function, in name order (pg_proc is made from them: expr/pg_catalog.h). */
+int orb_func_count(void);
+const orb_func *orb_func_at(int i);
 
 #endif

@@ -34,5 +34,7 @@ extern const orb_func orb_funcs_array[];
 extern const int orb_nfuncs_array;
 extern const orb_func orb_funcs_catalog[];
 extern const int orb_nfuncs_catalog;
+extern const orb_func orb_funcs_format[];
+extern const int orb_nfuncs_format;
 
 #endif

@@ -34,7 +34,8 @@ static int by_name(const void *a, const void *b) {
 }
 
 static void build(void) {
-  int n = orb_nfuncs_string + orb_nfuncs_math + orb_nfuncs_datetime + orb_nfuncs_array + orb_nfuncs_catalog;
+  int n = orb_nfuncs_string + orb_nfuncs_math + orb_nfuncs_datetime + orb_nfuncs_array + orb_nfuncs_catalog +
+          orb_nfuncs_format;
   const orb_func **v = malloc(sizeof(orb_func *) * (size_t)n);
   if (!v) return;
   int k = 0;
@@ -43,12 +44,13 @@ static void build(void) {
   for (int i = 0; i < orb_nfuncs_datetime; i++) v[k++] = &orb_funcs_datetime[i];
   for (int i = 0; i < orb_nfuncs_array; i++) v[k++] = &orb_funcs_array[i];
   for (int i = 0; i < orb_nfuncs_catalog; i++) v[k++] = &orb_funcs_catalog[i];
+  for (int i = 0; i < orb_nfuncs_format; i++) v[k++] = &orb_funcs_format[i];
   qsort(v, (size_t)n, sizeof *v, by_name);
   nsorted = n;
   sorted = v;
 }
 
-const orb_func *orb_func_lookup(const char *name) {
+static void ensure_built(void) {
   /* built once; the table is immutable afterwards (first use happens while binding, under the catalog lock) */
   static int once;
   if (!__atomic_load_n(&once, __ATOMIC_ACQUIRE)) {
@@ -61,6 +63,20 @@ const orb_func *orb_func_lookup(const char *name) {
       }
     }
   }
+}
+
+int orb_func_count(void) {
+  ensure_built();
+  return nsorted;
+}
+
+const orb_func *orb_func_at(int i) {
+  ensure_built();
+  return i >= 0 && i < nsorted ? sorted[i] : NULL;
+}
+
+const orb_func *orb_func_lookup(const char *name) {
+  ensure_built();
   int lo = 0, hi = nsorted - 1;
   while (lo <= hi) {
     int mid = (lo + hi) / 2;

@@ -12,12 +12,15 @@
 #ifndef ORB_EXPR_PG_CATALOG_H
 #define ORB_EXPR_PG_CATALOG_H
 
+#include "base/buf.h"
 #include "types/types.h"
 
 /* pg_type.oid of an Orbit type (varchar(n) is 1043, other text 25; arrays their array type). */
 int64_t orb_pg_type_oid(orb_type t);
 /* pg_attribute.atttypmod: numeric(p,s) ((p << 16) | s) + 4, varchar(n) n + 4, otherwise -1. */
 int32_t orb_pg_typmod(orb_type t);
+/* format_type(oid, NULL): PostgreSQL's SQL name of a type ("integer", "character varying"). */
+void orb_pg_format_type(int64_t oid, orb_buf *out);
 /* The types pg_type lists: n entries of (oid, name, array oid or 0, element oid or 0). */
 typedef struct orb_pg_type_row {
   int64_t oid;
@@ -28,5 +31,21 @@ typedef struct orb_pg_type_row {
   int16_t len;               /* typlen */
 } orb_pg_type_row;
 const orb_pg_type_row *orb_pg_types(int *n);
+
+/* pg_proc: the builtin functions as PostgreSQL lists them, one row per
+** signature, made from the function registry (func_pg_proc.c). */
+#define ORB_PG_PROC_MAXARGS 6
+typedef struct orb_pg_proc {
+  int64_t oid;
+  const char *name;
+  int nargs;
+  int64_t argtypes[ORB_PG_PROC_MAXARGS];   /* pg_type OIDs */
+  int64_t rettype;
+  bool variadic;       /* the last argument is VARIADIC */
+  bool strict;         /* NULL in, NULL out */
+  char volatility;     /* provolatile: 's' or 'v' */
+} orb_pg_proc;
+const orb_pg_proc *orb_pg_procs(int *n);
+const orb_pg_proc *orb_pg_proc_by_oid(int64_t oid);
 
 #endif

@@ -23,6 +23,8 @@
 
 #include <string.h>
 
+#include "base/mem.h"
+#include "storage/table.h"
 #include "types/array.h"
 
 #define NS_PUBLIC 2200
@@ -212,6 +214,13 @@ static void ns_rows(oql_cat_rows *r) {
     oql_cat_int(r, row, "oid", ns[i].oid);
     oql_cat_text(r, row, "nspname", ns[i].name);
     oql_cat_int(r, row, "nspowner", ns[i].oid == NS_PUBLIC ? DB_OWNER_ROLE : OWNER_OID);
+    /* the owner may use and create, everyone may use (PostgreSQL 15's grants after initdb) */
+    const char *owner = ns[i].oid == NS_PUBLIC ? "pg_database_owner" : "orbit";
+    orb_value *acl = orb_arena_alloc(r->b->a, sizeof(orb_value) * 2);
+    const char *a0 = orb_arena_sprintf(r->b->a, "%s=UC/%s", owner, owner), *a1 = orb_arena_sprintf(r->b->a, "=U/%s", owner);
+    acl[0] = orb_text(a0, strlen(a0));
+    acl[1] = orb_text(a1, strlen(a1));
+    row[oql_cat_colpos(r, "nspacl")] = orb_array_make(r->b->a, ORB_T_TEXT, acl, 2);
   }
 }
 
@@ -248,13 +257,58 @@ static void db_rows(oql_cat_rows *r) {
   oql_cat_int(r, row, "dattablespace", 1663);
 }
 
-/* pg_roles: the owner every object reports (pg_get_userbyid); password-holding
-** roles are users' business and stay in the closed pg_authid table. */
+/* pg_tablespace: PostgreSQL's two, which pg_database rows point at (Orbit has no tablespaces of its own) */
+static const oql_cat_col tablespace_cols[] = {{"oid", 'o'}, {"spcname", 't'}, {"spcowner", 'o'},
+                                              {"spcacl", 'T'}, {"spcoptions", 'T'}};
+static void tablespace_rows(oql_cat_rows *r) {
+  static const struct { int64_t oid; const char *name; } spc[] = {{1663, "pg_default"}, {1664, "pg_global"}};
+  for (int i = 0; i < 2; i++) {
+    orb_value *row = oql_cat_row(r);
+    oql_cat_int(r, row, "oid", spc[i].oid);
+    oql_cat_text(r, row, "spcname", spc[i].name);
+    oql_cat_int(r, row, "spcowner", OWNER_OID);
+  }
+}
+
+/* pg_roles: the owner every object reports (pg_get_userbyid), pg_database_owner, and the
+** roles of CREATE ROLE (their passwords stay in the closed pg_authid table). */
 static const oql_cat_col roles_cols[] = {
     {"oid", 'o'},           {"rolname", 't'},        {"rolsuper", 'b'},     {"rolinherit", 'b'},
     {"rolcreaterole", 'b'}, {"rolcreatedb", 'b'},    {"rolcanlogin", 'b'},  {"rolreplication", 'b'},
     {"rolconnlimit", 'i'},  {"rolpassword", 't'},    {"rolvaliduntil", 'z'}, {"rolbypassrls", 'b'},
     {"rolconfig", 'T'}};
+/* The roles CREATE ROLE made (the system table pg_authid: name, may log in), as committed now:
+** PostgreSQL's defaults for the attributes Orbit accepts and ignores (INHERIT, the others off). */
+static void login_roles(oql_cat_rows *r) {
+  orb_table *t = orb_db_table(r->b->db, OQL_ROLES_TABLE);
+  if (!t || t->schema.ncols < 2) return;
+  orb_scan_req req = {NULL, t->schema.ncols, NULL, NULL, NULL};
+  orb_table_scan *scan;
+  orb_err e;
+  if (orb_table_scan_begin(t, &req, &scan, &e) != ORB_OK) return;
+  orb_row_batch *batch = orb_malloc(sizeof *batch);
+  int64_t oid = 1 << 25;   /* a range of their own, numbered in scan order */
+  while (orb_table_scan_next(scan, batch, &e) == ORB_OK && batch->nrows > 0) {
+    for (int i = 0; i < batch->nrows; i++) {
+      const orb_value *v = batch->rows[i];
+      if (v[0].isnull || v[0].type != ORB_T_TEXT ||
+          (v[0].len == 5 && memcmp(v[0].u.s, "orbit", 5) == 0))   /* the owner has its row already */
+        continue;
+      orb_value *row = oql_cat_row(r);
+      oql_cat_int(r, row, "oid", oid++);
+      oql_cat_text(r, row, "rolname", orb_arena_strndup(r->b->a, v[0].u.s, v[0].len));
+      static const char *const no[] = {"rolsuper", "rolcreaterole", "rolcreatedb", "rolreplication", "rolbypassrls"};
+      for (size_t k = 0; k < sizeof no / sizeof no[0]; k++) oql_cat_bool(r, row, no[k], false);
+      oql_cat_bool(r, row, "rolinherit", true);
+      oql_cat_bool(r, row, "rolcanlogin", !v[1].isnull && v[1].u.b);
+      oql_cat_int(r, row, "rolconnlimit", -1);
+      oql_cat_text(r, row, "rolpassword", "********");
+    }
+  }
+  orb_table_scan_end(scan, NULL);
+  orb_free(batch);
+}
+
 static void roles_rows(oql_cat_rows *r) {
   orb_value *row = oql_cat_row(r);
   oql_cat_int(r, row, "oid", OWNER_OID);
@@ -274,11 +328,13 @@ static void roles_rows(oql_cat_rows *r) {
   oql_cat_bool(r, row, "rolinherit", true);
   oql_cat_int(r, row, "rolconnlimit", -1);
   oql_cat_text(r, row, "rolpassword", "********");
+  login_roles(r);
 }
 
 static const oql_cat_col coll_cols[] = {{"oid", 'o'},          {"collname", 't'},   {"collnamespace", 'o'},
                                         {"collowner", 'o'},    {"collprovider", 'c'}, {"collisdeterministic", 'b'},
-                                        {"collencoding", 'i'}, {"collcollate", 't'}, {"collctype", 't'}};
+                                        {"collencoding", 'i'}, {"collcollate", 't'}, {"collctype", 't'},
+                                        {"colliculocale", 't'}, {"collversion", 't'}};
 static void coll_rows(oql_cat_rows *r) {
   static const struct { int64_t oid; const char *name, *provider, *locale; } coll[] = {
       {100, "default", "d", NULL}, {950, "C", "c", "C"}, {951, "POSIX", "c", "POSIX"}};
@@ -319,6 +375,10 @@ static const oql_cat_col description_cols[] = {{"objoid", 'o'}, {"classoid", 'o'
 static const oql_cat_col depend_cols[] = {{"classid", 'o'},    {"objid", 'o'},    {"objsubid", 'i'},
                                           {"refclassid", 'o'}, {"refobjid", 'o'}, {"refobjsubid", 'i'},
                                           {"deptype", 'c'}};
+static const oql_cat_col enum_cols[] = {{"oid", 'o'}, {"enumtypid", 'o'}, {"enumsortorder", 'f'},
+                                        {"enumlabel", 't'}};
+static const oql_cat_col auth_members_cols[] = {{"roleid", 'o'}, {"member", 'o'}, {"grantor", 'o'},
+                                                {"admin_option", 'b'}};
 static const oql_cat_col rewrite_cols[] = {{"oid", 'o'},     {"rulename", 't'}, {"ev_class", 'o'},
                                            {"ev_type", 'c'}, {"ev_enabled", 'c'}, {"is_instead", 'b'}};
 
@@ -334,6 +394,7 @@ static const catalog_def catalogs[] = {
     {"pg_namespace", COLS(ns_cols), ns_rows},
     {"pg_am", COLS(am_cols), am_rows},
     {"pg_database", COLS(db_cols), db_rows},
+    {"pg_tablespace", COLS(tablespace_cols), tablespace_rows},
     {"pg_roles", COLS(roles_cols), roles_rows},
     {"pg_collation", COLS(coll_cols), coll_rows},
     {"pg_inherits", COLS(inherits_cols), NULL},
@@ -346,6 +407,8 @@ static const catalog_def catalogs[] = {
     {"pg_rewrite", COLS(rewrite_cols), NULL},
     {"pg_description", COLS(description_cols), NULL},   /* no COMMENT ON */
     {"pg_depend", COLS(depend_cols), NULL},
+    {"pg_enum", COLS(enum_cols), NULL},                 /* no enum types */
+    {"pg_auth_members", COLS(auth_members_cols), NULL}, /* no role membership */
 };
 
 /* A catalog by name: this file's, or one about tables' columns (binder_catalog_rel.c). */
@@ -356,7 +419,9 @@ static bool find_catalog(const char *name, catalog_def *out) {
       return true;
     }
   out->name = name;
-  return oql_catalog_rel_def(name, &out->cols, &out->ncols, &out->rows);
+  return oql_catalog_rel_def(name, &out->cols, &out->ncols, &out->rows) ||
+         oql_catalog_proc_def(name, &out->cols, &out->ncols, &out->rows) ||
+         oql_catalog_empty_def(name, &out->cols, &out->ncols, &out->rows);
 }
 
 bool oql_is_catalog_table(const char *name) {

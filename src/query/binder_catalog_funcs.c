@@ -4,11 +4,19 @@
 ** the catalog the statement is bound against, like the pg_catalog tables
 ** (binder_catalog.c), so they are bound here into a lookup of the argument
 ** among the primary keys' OIDs: CASE oid WHEN <index oid> THEN '<its
-** definition>' ... END (NULL for an unknown OID, as PostgreSQL answers). */
+** definition>' ... END (NULL for an unknown OID, as PostgreSQL answers).
+**
+** Also the object identifier types (regclass, regtype, regproc,
+** regprocedure, regnamespace, regrole): a literal cast to one is looked up
+** here, and an OID shown as one becomes the same kind of lookup (regclass)
+** or a call of its output function (the others, expr/func_catalog.c); and
+** current_database(), the served database's name. */
 #include "query/binder_int.h"
 
 #include <string.h>
 
+#include "expr/func.h"
+#include "expr/pg_catalog.h"
 #include "query/parse_int.h"
 
 orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **out, orb_err *e) {
@@ -18,6 +26,27 @@ orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **o
       orb_value_from_text(text, strlen(text), orb_type_make(ORB_T_INT64), b->a, &v, &ne) == ORB_OK) {
     *out = oql_mk_const(b, v, orb_type_make(ORB_T_INT64), pos);
     return ORB_OK;
+  }
+  /* the catalogs made at bind time: PostgreSQL's OIDs for those that have fixed ones */
+  if (strncmp(text, "pg_catalog.", 11) == 0 || oql_is_catalog_table(text)) {
+    static const struct { const char *name; int64_t oid; } cats[] = {
+        {"pg_type", 1247}, {"pg_attribute", 1249}, {"pg_proc", 1255}, {"pg_class", 1259}, {"pg_database", 1262},
+        {"pg_authid", 1260}, {"pg_am", 2601}, {"pg_attrdef", 2604}, {"pg_constraint", 2606},
+        {"pg_inherits", 2611}, {"pg_index", 2610}, {"pg_description", 2609}, {"pg_language", 2612},
+        {"pg_namespace", 2615}, {"pg_rewrite", 2618}, {"pg_trigger", 2620}, {"pg_collation", 3456},
+        {"pg_extension", 3079}, {"pg_tablespace", 1213}, {"pg_depend", 2608}, {"pg_policy", 3256},
+        {"pg_statistic_ext", 3381}, {"pg_publication", 6104}, {"pg_enum", 3501}, {"pg_cast", 2605},
+        {"pg_operator", 2617}, {"pg_conversion", 2607}, {"pg_foreign_server", 1417},
+        {"pg_foreign_data_wrapper", 2328}, {"pg_ts_config", 3602}, {"pg_ts_dict", 3600},
+        {"pg_ts_parser", 3601}, {"pg_ts_template", 3764}, {"pg_event_trigger", 3466}, {"pg_opclass", 2616},
+        {"pg_opfamily", 2753}, {"pg_largeobject_metadata", 2995}, {"pg_subscription", 6100}};
+    const char *cat = strncmp(text, "pg_catalog.", 11) == 0 ? text + 11 : text;
+    for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++)
+      if (strcmp(cats[i].name, cat) == 0) {
+        *out = oql_const_int(b, cats[i].oid, true, pos);
+        return ORB_OK;
+      }
+    if (text != cat) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", text);
   }
   /* a name as SQL writes it: [public.]name, "Quoted" kept as is, others folded to lower case */
   const char *name = strncmp(text, "public.", 7) == 0 ? text + 7 : text;
@@ -30,15 +59,22 @@ orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **o
       if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
   }
   orb_table *t = orb_db_table(b->db, folded);
+  int64_t index = 0;   /* 1: the name is the table's primary key index, <table>_pkey */
+  size_t nf = strlen(folded);
+  if (!t && nf > 5 && strcmp(folded + nf - 5, "_pkey") == 0) {
+    t = orb_db_table(b->db, orb_arena_strndup(b->a, folded, nf - 5));
+    if (t && t->schema.npk == 0) t = NULL;
+    index = 1;
+  }
   if (!t || oql_is_system_table(t->name))
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", text);
   oql_binder_dep(b, t);
-  *out = oql_const_int(b, oql_cat_table_oid(t), true, pos);
+  *out = oql_const_int(b, oql_cat_table_oid(t) + index, true, pos);
   return ORB_OK;
 }
 
 bool oql_is_catalog_func(const char *name) {
-  return strcmp(name, "pg_get_indexdef") == 0 || strcmp(name, "pg_get_constraintdef") == 0;
+  return strcmp(name, "pg_get_indexdef") == 0 || strcmp(name, "current_database") == 0 || strcmp(name, "pg_get_constraintdef") == 0 || oql_is_size_func(name);
 }
 
 /* An identifier as PostgreSQL's quote_ident() prints it: bare when it is
@@ -75,9 +111,139 @@ static orb_expr *text_of(oql_binder *b, orb_buf *buf, int pos) {
   return x;
 }
 
+/* --- the object identifier types: regclass, regtype, regproc, ... ------------------------------ */
+
+static const char *const reg_types[] = {"regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole"};
+
+bool oql_is_reg_type(const char *name) {
+  for (size_t i = 0; i < sizeof reg_types / sizeof reg_types[0]; i++)
+    if (strcmp(name, reg_types[i]) == 0) return true;
+  return false;
+}
+
+/* 'name'::regtype / regproc / regnamespace / regrole: the object's OID (PostgreSQL's input functions;
+** a number is an OID already). */
+orb_status oql_b_reg_in(oql_binder *b, const char *type, const char *text, int pos, orb_expr **out, orb_err *e) {
+  if (strcmp(type, "regclass") == 0) return oql_b_regclass(b, text, pos, out, e);
+  orb_value v;
+  orb_err ne;
+  if (text[0] >= '0' && text[0] <= '9' &&
+      orb_value_from_text(text, strlen(text), orb_type_make(ORB_T_INT64), b->a, &v, &ne) == ORB_OK) {
+    *out = oql_mk_const(b, v, orb_type_make(ORB_T_INT64), pos);
+    return ORB_OK;
+  }
+  const char *name = strncmp(text, "pg_catalog.", 11) == 0 ? text + 11 : text;
+  int64_t oid = -1;
+  if (strcmp(type, "regtype") == 0) {   /* pg_type.typname or the SQL name format_type prints */
+    int n;
+    const orb_pg_type_row *types = orb_pg_types(&n);
+    orb_buf sql = ORB_BUF_INIT;
+    for (int i = 0; i < n && oid < 0; i++) {
+      orb_buf_reset(&sql);
+      orb_pg_format_type(types[i].oid, &sql);
+      if (strcmp(types[i].name, name) == 0 || (sql.data && strcmp(sql.data, name) == 0)) oid = types[i].oid;
+    }
+    orb_buf_free(&sql);
+    orb_type t;
+    if (oid < 0 && orb_type_from_name(name, NULL, 0, &t, &ne) == ORB_OK) oid = orb_pg_type_oid(t);
+    if (oid < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", pos, "type \"%s\" does not exist", text);
+  } else if (strcmp(type, "regprocedure") == 0) {
+    /* name(type, ...): compared with each signature as regprocedure prints it (SQL type names) */
+    if (!strchr(name, '('))
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "22P02", pos, "expected a left parenthesis");
+    orb_buf want = ORB_BUF_INIT, sig = ORB_BUF_INIT;
+    for (const char *c = name; *c; c++)   /* "f(a, b)" as "f(a,b)" */
+      if (!(*c == ' ' && (c > name && (c[-1] == ',' || c[-1] == '(')))) orb_buf_putc(&want, *c);
+    orb_buf_putc(&want, '\0');
+    int n;
+    const orb_pg_proc *procs = orb_pg_procs(&n);
+    for (int i = 0; i < n && oid < 0; i++) {
+      orb_buf_reset(&sig);
+      orb_buf_puts(&sig, procs[i].name);
+      orb_buf_putc(&sig, '(');
+      for (int k = 0; k < procs[i].nargs; k++) {
+        if (k) orb_buf_putc(&sig, ',');
+        orb_pg_format_type(procs[i].argtypes[k], &sig);
+      }
+      orb_buf_puts(&sig, ")");
+      orb_buf_putc(&sig, '\0');
+      if (strcmp(sig.data, want.data) == 0) oid = procs[i].oid;
+    }
+    orb_buf_free(&want);
+    orb_buf_free(&sig);
+    if (oid < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function \"%s\" does not exist", text);
+  } else if (strcmp(type, "regproc") == 0) {   /* one function by name */
+    int n, found = 0;
+    const orb_pg_proc *procs = orb_pg_procs(&n);
+    for (int i = 0; i < n; i++)
+      if (strcmp(procs[i].name, name) == 0 && found++ == 0) oid = procs[i].oid;
+    if (found > 1)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42725", pos, "more than one function named \"%s\"", text);
+    if (found == 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function \"%s\" does not exist", text);
+  } else if (strcmp(type, "regnamespace") == 0) {
+    oid = strcmp(text, "pg_catalog") == 0 ? 11 : strcmp(text, "public") == 0 ? 2200
+          : strcmp(text, "information_schema") == 0 ? 13000 : -1;
+    if (oid < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "3F000", pos, "schema \"%s\" does not exist", text);
+  } else {
+    oid = strcmp(text, "orbit") == 0 ? 10 : strcmp(text, "pg_database_owner") == 0 ? 6171 : -1;
+    if (oid < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", pos, "role \"%s\" does not exist", text);
+  }
+  *out = oql_const_int(b, oid, true, pos);
+  return ORB_OK;
+}
+
+/* An OID shown as the reg type prints it: a table or index name for regclass (answered from the
+** catalog, like pg_get_indexdef), the function regtypeout / regprocout / ... for the others. */
+orb_status oql_b_reg_out(oql_binder *b, const char *type, orb_expr *x, int pos, orb_expr **out, orb_err *e) {
+  if (strcmp(type, "regclass") != 0) {
+    const orb_func *f = orb_func_lookup(orb_arena_sprintf(b->a, "%sout", type));
+    if (!f) return orb_err_setx(e, ORB_ERR_INTERNAL, "XX000", pos, "no output function for %s", type);
+    orb_status st = oql_coerce(b, &x, orb_type_make(ORB_T_INT64), e);
+    if (st != ORB_OK) return st;
+    orb_expr *call = orb_expr_new(b->a, ORB_E_FUNC, orb_type_make(ORB_T_TEXT), 1);
+    call->func = f;
+    call->pos = pos;
+    call->args[0] = x;
+    *out = call;
+    return ORB_OK;
+  }
+  int ntables = orb_db_table_count(b->db), nw = 0;
+  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(2 * ntables + 1));
+  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(2 * ntables + 1));
+  orb_buf buf = ORB_BUF_INIT;
+  for (int i = 0; i < ntables; i++) {
+    orb_table *t = orb_db_table_at(b->db, i);
+    if (oql_is_system_table(t->name)) continue;
+    oql_binder_dep(b, t);
+    whens[nw] = oql_const_int(b, oql_cat_table_oid(t), true, pos);
+    ident(&buf, t->name);
+    thens[nw++] = text_of(b, &buf, pos);
+    if (t->schema.npk > 0) {
+      whens[nw] = oql_const_int(b, oql_cat_table_oid(t) + 1, true, pos);
+      ident(&buf, orb_arena_sprintf(b->a, "%s_pkey", t->name));
+      thens[nw++] = text_of(b, &buf, pos);
+    }
+  }
+  orb_buf_free(&buf);
+  orb_expr *number;   /* an OID that names no relation prints as the number */
+  orb_status st = oql_b_cast(b, x, orb_type_make(ORB_T_TEXT), pos, &number, e);
+  if (st != ORB_OK || nw == 0) {
+    *out = number;
+    return st;
+  }
+  return oql_b_case(b, x, whens, thens, nw, number, pos, out, e);
+}
+
 orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
                               orb_err *e) {
   oql_binder *b = c->b;
+  if (oql_is_size_func(name)) return oql_b_size_func(c, name, args, n, pos, out, e);
+  if (strcmp(name, "current_database") == 0) {   /* the database served: named after its directory */
+    if (n != 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function current_database with %d arguments does not exist", n);
+    *out = oql_const_text(b, oql_database_name(b), pos);
+    return ORB_OK;
+  }
   bool index = strcmp(name, "pg_get_indexdef") == 0;
   int maxargs = index ? 3 : 2;
   if (n < 1 || n > maxargs)

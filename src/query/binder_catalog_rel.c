@@ -207,7 +207,8 @@ static const oql_cat_col type_cols[] = {
     {"typlen", 's'},       {"typbyval", 'b'},     {"typtype", 'c'},      {"typcategory", 'c'},
     {"typispreferred", 'b'}, {"typisdefined", 'b'}, {"typdelim", 'c'},   {"typrelid", 'o'},
     {"typelem", 'o'},      {"typarray", 'o'},     {"typbasetype", 'o'},  {"typtypmod", 'i'},
-    {"typndims", 'i'},     {"typcollation", 'o'}, {"typnotnull", 'b'},   {"typdefault", 't'}};
+    {"typndims", 'i'},     {"typcollation", 'o'}, {"typnotnull", 'b'},   {"typdefault", 't'},
+    {"typacl", 'T'}};
 
 static void type_rows(oql_cat_rows *r) {
   int n;
@@ -221,7 +222,7 @@ static void type_rows(oql_cat_rows *r) {
     oql_cat_int(r, row, "typowner", OWNER_OID);
     oql_cat_int(r, row, "typlen", t->len);
     oql_cat_bool(r, row, "typbyval", t->len > 0 && t->len <= 8);
-    oql_cat_text(r, row, "typtype", t->oid == 194 ? "p" : "b");
+    oql_cat_text(r, row, "typtype", t->category == 'P' ? "p" : "b");
     oql_cat_text(r, row, "typcategory", (char[]){t->category, 0});
     oql_cat_bool(r, row, "typispreferred", t->oid == 25 || t->oid == 701 || t->oid == 1184 || t->oid == 1186 ||
                                                t->oid == 16 || t->oid == 26);

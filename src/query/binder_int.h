@@ -289,6 +289,10 @@ orb_status oql_cat_from(oql_selctx *c, oql_cat_rows *r, const char *alias, const
 int64_t oql_cat_table_oid(const orb_table *t);
 /* pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_type (binder_catalog_rel.c). */
 bool oql_catalog_rel_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
+/* pg_proc and pg_language (binder_catalog_proc.c). */
+bool oql_catalog_proc_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
+/* Catalogs of features Orbit does not have: always empty (binder_catalog_empty.c). */
+bool oql_catalog_empty_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
 /* PostgreSQL's display of a column default as pg_get_expr() prints it ('x'::text,
 ** now(), 1 + 2), from the text as written; NULL when the default is NULL (deparse.c). */
 const char *oql_deparse_default(orb_arena *a, const char *sql, orb_type coltype);
@@ -298,6 +302,17 @@ bool oql_is_catalog_func(const char *name);
 orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
                               orb_err *e);
+/* regclass, regtype, regproc, regprocedure, regnamespace, regrole: OIDs (bigints) here.  A
+** literal cast to one is looked up (oql_b_reg_in); an OID is shown as the name PostgreSQL prints
+** (oql_b_reg_out) where the cast's value is output: a select-list item, or cast on to text. */
+bool oql_is_reg_type(const char *name);
+orb_status oql_b_reg_in(oql_binder *b, const char *type, const char *text, int pos, orb_expr **out, orb_err *e);
+orb_status oql_b_reg_out(oql_binder *b, const char *type, orb_expr *x, int pos, orb_expr **out, orb_err *e);
+/* pg_relation_size, pg_table_size, pg_indexes_size, pg_total_relation_size,
+** pg_database_size: Orbit's figures at bind time (binder_catalog_size.c). */
+bool oql_is_size_func(const char *name);
+orb_status oql_b_size_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
+                           orb_err *e);
 /* pg_catalog tables made from the catalog (binder_catalog.c). */
 bool oql_is_catalog_table(const char *name);
 orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, const char *const *colnames,

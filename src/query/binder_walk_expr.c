@@ -279,9 +279,13 @@ orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     return walk_case(c, x, out, e);
   case OQL_X_CAST: {
     orb_type t;
-    if (x->l->kind == OQL_X_STRING && strcmp(x->tname.name, "regclass") == 0)
-      return oql_b_regclass(b, x->l->text, x->l->pos, out, e);   /* 'events'::regclass */
+    if (x->l->kind == OQL_X_STRING && oql_is_reg_type(x->tname.name))
+      return oql_b_reg_in(b, x->tname.name, x->l->text, x->l->pos, out, e);   /* 'events'::regclass */
     if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = oql_walk_type(b, &x->tname, &t, e)) != ORB_OK)
+      return st;
+    /* oid::regclass::text: the name, as PostgreSQL's output function prints it */
+    if (t.id == ORB_T_TEXT && x->l->kind == OQL_X_CAST && oql_is_reg_type(x->l->tname.name) &&
+        (st = oql_b_reg_out(b, x->l->tname.name, l, x->pos, &l, e)) != ORB_OK)
       return st;
     return oql_b_cast(b, l, t, x->pos, out, e);
   }

@@ -151,6 +151,15 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
 
 /* --- select list ---------------------------------------------------------------- */
 
+static const char *figure_name(const oql_expr_ast *x);
+
+/* Whether x's name is a type's: a weaker name than a column's or a function's, which an
+** enclosing cast replaces with its own type ('t'::regclass::text is named text). */
+static bool named_by_type(const oql_expr_ast *x) {
+  return x->kind == OQL_X_TYPED ||
+         (x->kind == OQL_X_CAST && (strcmp(figure_name(x->l), "?column?") == 0 || named_by_type(x->l)));
+}
+
 /* PostgreSQL's default output name of an expression (FigureColname). */
 static const char *figure_name(const oql_expr_ast *x) {
   switch (x->kind) {
@@ -158,7 +167,7 @@ static const char *figure_name(const oql_expr_ast *x) {
   case OQL_X_CALL: return x->name;
   case OQL_X_CAST: {
     const char *inner = figure_name(x->l);
-    if (strcmp(inner, "?column?") != 0) return inner;
+    if (strcmp(inner, "?column?") != 0 && !named_by_type(x->l)) return inner;
     return x->tname.name;
   }
   case OQL_X_TYPED: return x->tname.name;
@@ -198,6 +207,11 @@ static orb_status walk_targets(oql_selctx *c, const oql_select_ast *s, oql_selec
     }
     orb_expr *x;
     if ((st = oql_walk_expr(c, t->expr, &x, e)) != ORB_OK) return st;
+    /* SELECT oid::regclass: the output is the name (a reg type is an OID everywhere else) */
+    if (t->expr->kind == OQL_X_CAST && oql_is_reg_type(t->expr->tname.name) &&
+        ((st = oql_b_reg_out(c->b, t->expr->tname.name, x, t->expr->pos, &x, e)) != ORB_OK ||
+         (st = oql_b_finish(c->b, &x, e)) != ORB_OK))
+      return st;
     oql_select_items_add(c->b, it, x, orb_arena_strdup(c->b->a, output_name(t)));
   }
   return ORB_OK;

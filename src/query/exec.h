@@ -235,7 +235,7 @@ void oql_explain_expr(const orb_expr *e, const char *const *names, orb_buf *out)
 uint64_t oql_row_hash(const orb_value *row, int n);
 bool oql_row_same(const orb_value *a, const orb_value *b, int n);
 
-/* Copy a row's values (strings included) into arena memory. */
+/* Copy a row's values (strings and arrays included) into arena memory. */
 void oql_row_copy(orb_value *dst, const orb_value *src, int n, orb_arena *a);
 
 #endif

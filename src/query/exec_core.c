@@ -99,7 +99,8 @@ void oql_rt_free(oql_rt *rt) {
 void oql_row_copy(orb_value *dst, const orb_value *src, int n, orb_arena *a) {
   for (int i = 0; i < n; i++) {
     const orb_value *v = &src[i];
-    if (!v->isnull && (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA))
+    /* an array's items live in whichever arena made them (a subquery's, a row's scratch): copy them too */
+    if (!v->isnull && (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA || v->type == ORB_T_ARRAY))
       dst[i] = orb_value_copy(v, a);
     else
       dst[i] = *v;

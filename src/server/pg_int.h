@@ -57,6 +57,9 @@ void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int 
 bool pg_send_data_row(orbit_stmt *st, int n, const int16_t *formats, int nformats, orb_buf *out, const char **err);
 /* Bind parameter idx (1-based) from its wire form; false with *err on bad input. */
 bool pg_bind_param(orbit_stmt *st, int idx, const uint8_t *v, int32_t len, int16_t format, const char **err);
+/* A one-dimensional array in PostgreSQL's binary form (array_send's layout) as PostgreSQL's array
+** text ('{"1",NULL}'), appended to t; false with *why naming what is wrong with the bytes. */
+bool pg_array_from_binary(const uint8_t *v, int32_t len, orb_buf *t, const char **why);
 static inline int16_t pg_format_of(const int16_t *formats, int nformats, int i) {
   return nformats == 0 ? 0 : nformats == 1 ? formats[0] : formats[i];
 }

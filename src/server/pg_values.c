@@ -86,37 +86,57 @@ static bool numeric_text(const uint8_t *v, int32_t len, orb_buf *t) {
   return true;
 }
 
-/* One field in binary format; false if the type has no binary form here. */
-static bool put_binary(orbit_stmt *st, int i, orb_buf *out) {
-  switch (orbit_column_type(st, i)) {
+/* A value to send: column col of the current row, or element k of it when k >= 0. */
+typedef struct cell {
+  orbit_stmt *st;
+  int col, k;
+} cell;
+
+static int64_t c_int64(cell c) { return c.k < 0 ? orbit_column_int64(c.st, c.col) : orbit_elem_int64(c.st, c.col, c.k); }
+static double c_double(cell c) { return c.k < 0 ? orbit_column_double(c.st, c.col) : orbit_elem_double(c.st, c.col, c.k); }
+static bool c_bool(cell c) { return c.k < 0 ? orbit_column_bool(c.st, c.col) : orbit_elem_bool(c.st, c.col, c.k); }
+static const char *c_text(cell c) { return c.k < 0 ? orbit_column_text(c.st, c.col) : orbit_elem_text(c.st, c.col, c.k); }
+static const void *c_blob(cell c, int *len) {
+  return c.k < 0 ? orbit_column_blob(c.st, c.col, len) : orbit_elem_blob(c.st, c.col, c.k, len);
+}
+static void c_interval(cell c, int32_t *months, int32_t *days, int64_t *micros) {
+  if (c.k < 0) orbit_column_interval(c.st, c.col, months, days, micros);
+  else orbit_elem_interval(c.st, c.col, c.k, months, days, micros);
+}
+
+static bool put_array(cell c, orb_buf *out);
+
+/* One value of type t in binary format (length word first); false if the type has no binary form here. */
+static bool put_binary(orbit_type t, cell c, orb_buf *out) {
+  switch (t) {
   case ORBIT_BOOL:
     pg_put_be32(out, 1);
-    orb_buf_putc(out, orbit_column_bool(st, i) ? 1 : 0);
+    orb_buf_putc(out, c_bool(c) ? 1 : 0);
     return true;
   case ORBIT_INT16:
     pg_put_be32(out, 2);
-    pg_put_be16(out, (int16_t)orbit_column_int64(st, i));
+    pg_put_be16(out, (int16_t)c_int64(c));
     return true;
   case ORBIT_INT32:
     pg_put_be32(out, 4);
-    pg_put_be32(out, (int32_t)orbit_column_int64(st, i));
+    pg_put_be32(out, (int32_t)c_int64(c));
     return true;
   case ORBIT_INT64:
   case ORBIT_TIME:
     pg_put_be32(out, 8);
-    put_be64(out, (uint64_t)orbit_column_int64(st, i));
+    put_be64(out, (uint64_t)c_int64(c));
     return true;
   case ORBIT_TIMESTAMP:
   case ORBIT_TIMESTAMPTZ:
     pg_put_be32(out, 8);
-    put_be64(out, (uint64_t)(orbit_column_int64(st, i) - PG_EPOCH_USECS));
+    put_be64(out, (uint64_t)(c_int64(c) - PG_EPOCH_USECS));
     return true;
   case ORBIT_DATE:
     pg_put_be32(out, 4);
-    pg_put_be32(out, (int32_t)(orbit_column_int64(st, i) - PG_EPOCH_DAYS));
+    pg_put_be32(out, (int32_t)(c_int64(c) - PG_EPOCH_DAYS));
     return true;
   case ORBIT_FLOAT32: {
-    float f = (float)orbit_column_double(st, i);
+    float f = (float)c_double(c);
     uint32_t u;
     memcpy(&u, &f, 4);
     pg_put_be32(out, 4);
@@ -124,38 +144,70 @@ static bool put_binary(orbit_stmt *st, int i, orb_buf *out) {
     return true;
   }
   case ORBIT_FLOAT64: {
-    double d = orbit_column_double(st, i);
+    double d = c_double(c);
     uint64_t u;
     memcpy(&u, &d, 8);
     pg_put_be32(out, 8);
     put_be64(out, u);
     return true;
   }
+  case ORBIT_NULL:   /* an untyped NULL is text; only an array's elements get here, and they are NULL */
   case ORBIT_TEXT:
   case ORBIT_BYTEA:
   case ORBIT_UUID: {
     int len = 0;
-    const void *p = orbit_column_blob(st, i, &len);
+    const void *p = c_blob(c, &len);
     pg_put_be32(out, len);
     orb_buf_append(out, p, (size_t)len);
     return true;
   }
   case ORBIT_DECIMAL:
-    put_numeric(orbit_column_text(st, i), out);
+    put_numeric(c_text(c), out);
     return true;
   case ORBIT_INTERVAL: {   /* int64 microseconds, int32 days, int32 months */
     int32_t months, days;
     int64_t micros;
-    orbit_column_interval(st, i, &months, &days, &micros);
+    c_interval(c, &months, &days, &micros);
     pg_put_be32(out, 16);
     put_be64(out, (uint64_t)micros);
     pg_put_be32(out, days);
     pg_put_be32(out, months);
     return true;
   }
-  default:
-    return false;
+  case ORBIT_ARRAY:
+    return c.k < 0 && put_array(c, out);
   }
+  return false;
+}
+
+/* A one-dimensional array in PostgreSQL's binary form (array_send): int32 number of dimensions
+** (0 for an empty array), int32 1 if any element is NULL, element type OID, then per dimension
+** int32 length and int32 lower bound, then each element as length (-1 for NULL) and bytes. */
+static bool put_array(cell c, orb_buf *out) {
+  orbit_type et = orbit_column_elem_type(c.st, c.col);
+  int n = orbit_column_array_len(c.st, c.col);
+  bool any_null = false;
+  for (int k = 0; k < n; k++) any_null |= orbit_elem_is_null(c.st, c.col, k) != 0;
+  size_t at = out->len;
+  pg_put_be32(out, 0);   /* the field's length, filled in below */
+  pg_put_be32(out, n > 0 ? 1 : 0);
+  pg_put_be32(out, any_null ? 1 : 0);
+  pg_put_be32(out, pg_type_oid((int)et));
+  if (n > 0) {
+    pg_put_be32(out, n);
+    pg_put_be32(out, orbit_column_array_lower(c.st, c.col));
+  }
+  for (int k = 0; k < n; k++) {
+    if (orbit_elem_is_null(c.st, c.col, k)) {
+      pg_put_be32(out, -1);
+      continue;
+    }
+    if (!put_binary(et, (cell){c.st, c.col, k}, out)) return false;
+  }
+  uint32_t len = (uint32_t)(out->len - at - 4);
+  uint8_t *p = (uint8_t *)out->data + at;
+  p[0] = (uint8_t)(len >> 24), p[1] = (uint8_t)(len >> 16), p[2] = (uint8_t)(len >> 8), p[3] = (uint8_t)len;
+  return true;
 }
 
 bool pg_send_data_row(orbit_stmt *st, int n, const int16_t *formats, int nformats, orb_buf *out, const char **err) {
@@ -167,7 +219,7 @@ bool pg_send_data_row(orbit_stmt *st, int n, const int16_t *formats, int nformat
       continue;
     }
     if (pg_format_of(formats, nformats, i) == 1) {
-      if (!put_binary(st, i, out)) {
+      if (!put_binary(orbit_column_type(st, i), (cell){st, i, -1}, out)) {
         *err = "binary format is not supported for this column type: request text";
         return false;
       }
@@ -180,6 +232,195 @@ bool pg_send_data_row(orbit_stmt *st, int n, const int16_t *formats, int nformat
   }
   pg_msg_end(out, at);
   return true;
+}
+
+/* --- binary arrays in Bind ------------------------------------------------------------ */
+
+/* Civil date of a day count from 1970-01-01 (proleptic Gregorian; days in eras of 400 years). */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+static void put_date(int64_t days, orb_buf *t) {
+  int64_t y;
+  int m, d;
+  civil_from_days(days, &y, &m, &d);
+  orb_buf_printf(t, "%04lld-%02d-%02d", (long long)y, m, d);
+}
+
+static void put_time(int64_t us, orb_buf *t) {
+  orb_buf_printf(t, "%02lld:%02lld:%02lld.%06lld", (long long)(us / 3600000000LL), (long long)(us / 60000000 % 60),
+                 (long long)(us / 1000000 % 60), (long long)(us % 1000000));
+}
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+static void put_double(double d, orb_buf *t) {
+  if (d != d) orb_buf_puts(t, "NaN");
+  else if (d > 1.7976931348623157e308) orb_buf_puts(t, "Infinity");
+  else if (d < -1.7976931348623157e308) orb_buf_puts(t, "-Infinity");
+  else orb_buf_printf(t, "%.17g", d);
+}
+
+/* The text form of one binary element of PostgreSQL type `oid`; false (with *why) if the bytes
+** are not a value of that type or the type is not one Orbit has. */
+static bool elem_text(int32_t oid, const uint8_t *v, int32_t len, orb_buf *t, const char **why) {
+  int want = oid == 16 ? 1 : oid == 21 ? 2 : oid == 23 || oid == 26 || oid == 700 || oid == 1082 ? 4
+           : oid == 20 || oid == 701 || oid == 1083 || oid == 1114 || oid == 1184 ? 8
+           : oid == 1186 || oid == 2950 ? 16 : -1;
+  if (want > 0 && len != want) {
+    *why = "element of the wrong length for its type";
+    return false;
+  }
+  switch (oid) {
+  case 16: orb_buf_puts(t, v[0] ? "t" : "f"); return true;
+  case 21: orb_buf_printf(t, "%d", (int)(int16_t)((uint16_t)v[0] << 8 | v[1])); return true;
+  case 23: orb_buf_printf(t, "%d", (int)pg_be32(v)); return true;
+  case 26: orb_buf_printf(t, "%u", (unsigned)pg_be32(v)); return true;
+  case 20: orb_buf_printf(t, "%lld", (long long)(int64_t)be64(v)); return true;
+  case 700: {
+    uint32_t u = (uint32_t)pg_be32(v);
+    float f;
+    memcpy(&f, &u, 4);
+    put_double(f, t);
+    return true;
+  }
+  case 701: {
+    uint64_t u = be64(v);
+    double d;
+    memcpy(&d, &u, 8);
+    put_double(d, t);
+    return true;
+  }
+  case 1700:
+    if (!numeric_text(v, len, t)) {
+      *why = "malformed numeric element";
+      return false;
+    }
+    t->len--;   /* numeric_text ends the text with a NUL */
+    return true;
+  case 25: case 1043: case 19:
+    if (memchr(v, 0, (size_t)len)) {
+      *why = "text element holds a NUL byte";
+      return false;
+    }
+    orb_buf_append(t, v, (size_t)len);
+    return true;
+  case 17:
+    orb_buf_puts(t, "\\x");
+    for (int32_t i = 0; i < len; i++) orb_buf_printf(t, "%02x", v[i]);
+    return true;
+  case 2950:
+    for (int b = 0; b < 16; b++) {
+      if (b == 4 || b == 6 || b == 8 || b == 10) orb_buf_putc(t, '-');
+      orb_buf_printf(t, "%02x", v[b]);
+    }
+    return true;
+  case 1082: put_date((int64_t)pg_be32(v) + PG_EPOCH_DAYS, t); return true;
+  case 1083: {
+    int64_t us = (int64_t)be64(v);
+    if (us < 0 || us > 86400000000LL) {
+      *why = "time element out of range";
+      return false;
+    }
+    put_time(us, t);
+    return true;
+  }
+  case 1114: case 1184: {
+    int64_t us = (int64_t)be64(v);
+    if (us < INT64_MIN / 2 || us > INT64_MAX / 2) {   /* PostgreSQL's infinities and beyond any date */
+      *why = "timestamp element out of range";
+      return false;
+    }
+    us += PG_EPOCH_USECS;
+    int64_t days = floor_div(us, 86400000000LL);
+    put_date(days, t);
+    orb_buf_putc(t, ' ');
+    put_time(us - days * 86400000000LL, t);
+    if (oid == 1184) orb_buf_puts(t, "+00");
+    return true;
+  }
+  case 1186:
+    orb_buf_printf(t, "%d mons %d days %lld microseconds", (int)pg_be32(v + 12), (int)pg_be32(v + 8),
+                   (long long)(int64_t)be64(v));
+    return true;
+  default:
+    *why = "element type is not one Orbit has";
+    return false;
+  }
+}
+
+bool pg_array_from_binary(const uint8_t *v, int32_t len, orb_buf *t, const char **why) {
+  *why = NULL;
+  if (len < 12) return (*why = "shorter than its 12-byte header"), false;
+  int32_t ndim = pg_be32(v), flags = pg_be32(v + 4), elem = pg_be32(v + 8);
+  if (ndim < 0 || ndim > 6) return (*why = "number of dimensions out of range"), false;
+  if (ndim > 1) return (*why = "multi-dimensional arrays are not supported"), false;
+  if (flags != 0 && flags != 1) return (*why = "has-null flag is neither 0 nor 1"), false;
+  int32_t n = 0, at = 12;
+  if (ndim == 1) {
+    if (len < 20) return (*why = "dimension missing"), false;
+    n = pg_be32(v + 12);
+    if (pg_be32(v + 16) != 1) return (*why = "lower bounds other than 1 are not supported"), false;
+    at = 20;
+    if (n < 0 || n > (len - at) / 4) return (*why = "more elements than bytes"), false;
+  }
+  orb_buf e = ORB_BUF_INIT;
+  orb_buf_putc(t, '{');
+  for (int32_t k = 0; k < n && !*why; k++) {
+    if (len - at < 4) {
+      *why = "element length missing";
+      break;
+    }
+    int32_t elen = pg_be32(v + at);
+    at += 4;
+    if (k) orb_buf_putc(t, ',');
+    if (elen == -1) {   /* PostgreSQL does not hold the has-null flag against the elements either */
+      orb_buf_puts(t, "NULL");
+      continue;
+    }
+    if (elen < 0 || elen > len - at) {
+      *why = "element longer than the bytes left";
+      break;
+    }
+    orb_buf_reset(&e);
+    if (!elem_text(elem, v + at, elen, &e, why)) break;
+    at += elen;
+    orb_buf_putc(t, '"');   /* quoted, \ and " escaped: any element text reads back as itself */
+    for (size_t i = 0; i < e.len; i++) {
+      if (e.data[i] == '"' || e.data[i] == '\\') orb_buf_putc(t, '\\');
+      orb_buf_putc(t, e.data[i]);
+    }
+    orb_buf_putc(t, '"');
+  }
+  orb_buf_free(&e);
+  if (!*why && at != len) *why = "bytes after the last element";
+  orb_buf_putc(t, '}');
+  return *why == NULL;
+}
+
+/* A binary array parameter is bound through its text form ('{"1","2",NULL}'), which the statement
+** converts to the parameter's array type as for a text parameter; so an int4[] binds where int8[]
+** is expected, as PostgreSQL's casts would allow. */
+static bool bind_array(orbit_stmt *st, int idx, const uint8_t *v, int32_t len, const char **err) {
+  static _Thread_local char msg[160];
+  orb_buf t = ORB_BUF_INIT;
+  const char *why;
+  bool ok = pg_array_from_binary(v, len, &t, &why) && orbit_bind_text(st, idx, t.data, (int)t.len) == ORBIT_OK;
+  orb_buf_free(&t);
+  if (why) {
+    snprintf(msg, sizeof msg, "malformed binary array in bind parameter $%d: %s", idx, why);
+    *err = msg;
+  }
+  return ok;
 }
 
 bool pg_bind_param(orbit_stmt *st, int idx, const uint8_t *v, int32_t len, int16_t format, const char **err) {
@@ -245,6 +486,8 @@ bool pg_bind_param(orbit_stmt *st, int idx, const uint8_t *v, int32_t len, int16
   case ORBIT_INTERVAL:
     if (len != 16) break;
     return orbit_bind_interval(st, idx, pg_be32(v + 12), pg_be32(v + 8), (int64_t)be64(v)) == ORBIT_OK;
+  case ORBIT_ARRAY:
+    return bind_array(st, idx, v, len, err);
   default:
     *err = "binary format is not supported for this parameter type: send text";
     return false;

@@ -1,6 +1,8 @@
 // tests/interop/pg_client.mjs — node-postgres (the `pg` package from npm, a
 // driver no one here wrote) against orbitd: simple and parameterized queries,
-// type parsing by OID, transactions, errors.  usage: node pg_client.mjs PORT
+// type parsing by OID, transactions, errors, and results in binary format
+// (`binary: true`: node-postgres's own decoders for int4[], int8[] and text[]
+// arrays and scalars).  usage: node pg_client.mjs PORT
 import assert from "node:assert/strict";
 import pg from "pg";
 
@@ -43,6 +45,27 @@ try {
   await client.query("ROLLBACK");
   const c = await client.query("SELECT count(*) AS n FROM np");
   assert.equal(c.rows[0].n, "2");
+  // binary results: node-postgres asks for every column in binary and decodes it itself
+  const bin = new pg.Client({ host: "127.0.0.1", port: Number(process.argv[2]), user: "node", database: "orbit", binary: true });
+  await bin.connect();
+  try {
+    // (no NULL elements: node-postgres's binary array decoder misreads them, from PostgreSQL itself too)
+    const b = await bin.query("SELECT ARRAY[1,2,300]::int8[] AS a, ARRAY['x','y z','']::text[] AS t, " +
+      "ARRAY[7,8]::int4[] AS i, '{}'::int8[] AS e, $1::bigint AS n, $2::text AS s, true AS ok, 2.5::float8 AS f", [5, "hi"]);
+    assert.deepEqual(b.fields.map((f) => [f.dataTypeID, f.format]),
+      [[1016, "binary"], [1009, "binary"], [1007, "binary"], [1016, "binary"], [20, "binary"], [25, "binary"], [16, "binary"], [701, "binary"]]);
+    const row = b.rows[0];
+    assert.deepEqual(row.a.map(Number), [1, 2, 300]);   // (nor negative or large ones: it reads 32 bits unsigned)
+    assert.deepEqual(row.t, ["x", "y z", ""]);
+    assert.deepEqual(row.i, [7, 8]);
+    assert.deepEqual(row.e, []);
+    assert.equal(String(row.n), "5");
+    assert.equal(row.s, "hi");
+    assert.equal(row.ok, true);
+    assert.equal(row.f, 2.5);
+  } finally {
+    await bin.end();
+  }
   console.log("node-postgres client: all checks passed");
 } finally {
   await client.end();

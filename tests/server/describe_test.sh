@@ -6,7 +6,11 @@
 # publications, pg_inherits; format_type, pg_get_expr, pg_get_indexdef,
 # pg_get_constraintdef; arrays, ANY, ARRAY(subquery), unnest), \d with no
 # argument, \dt, \di, \dn, \d of an index, and the error for a name that
-# does not exist.  Every output must be identical: no difference is excused.
+# does not exist.  Every output must be identical: no difference is excused,
+# but for the figures of \dt+, \di+ and \l+ (Orbit's sizes measure its own
+# memory and files: docs/server.md), which are compared as a token and
+# checked to grow when rows are inserted.  The database is named orbit on
+# both sides (orbitd's is named after its directory).
 # usage: describe_test.sh ORBITD_BINARY
 set -u
 orbitd=$1
@@ -18,7 +22,7 @@ as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; 
 [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
 port=$((30000 + RANDOM % 20000))
 pgport=$((port + 7))
-"$orbitd" -D "$dir/db" -p "$port" --auth trust > "$dir/log" 2>&1 &
+"$orbitd" -D "$dir/orbit" -p "$port" --auth trust > "$dir/log" 2>&1 &
 pid=$!
 cleanup() {
   kill -9 $pid 2>/dev/null
@@ -26,11 +30,12 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-as_pg "$bindir/initdb" -D "$dir/pg" -A trust -U postgres >/dev/null || { echo "initdb failed"; exit 1; }
+as_pg "$bindir/initdb" -D "$dir/pg" -E UTF8 --locale=C -A trust -U orbit >/dev/null || { echo "initdb failed"; exit 1; }
 as_pg "$bindir/pg_ctl" -D "$dir/pg" -o "-p $pgport -k $dir -c listen_addresses='' -c fsync=off" -l "$dir/pg.log" -w start \
   >/dev/null || { echo "PostgreSQL did not start"; cat "$dir/pg.log"; exit 1; }
-# the tables' owner on both sides is "orbit" (the one owner Orbit reports)
-psql -X -q -h "$dir" -p $pgport -U postgres -d postgres -c "CREATE ROLE orbit SUPERUSER LOGIN" -c "CREATE DATABASE orbit OWNER orbit" \
+# every object's owner on both sides is "orbit" (the one owner Orbit reports: PostgreSQL's
+# bootstrap superuser, which owns pg_catalog and has every role attribute)
+psql -X -q -h "$dir" -p $pgport -U orbit -d postgres -c "CREATE DATABASE orbit OWNER orbit" \
   || exit 1
 export PGCONNECT_TIMEOUT=5
 orbit() { psql -X -h 127.0.0.1 -p "$port" -U orbit -d orbit "$@" 2>&1; }
@@ -84,6 +89,122 @@ compare '\di (primary key indexes)' -c '\di'
 compare '\dn (public belongs to pg_database_owner)' -c '\dn'
 # the queries behind them, run on their own (unaligned): arrays and ANY
 compare 'array expressions psql relies on' -At -c "SELECT array_to_string(ARRAY(SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM pg_catalog.pg_class WHERE relname = 'users') AND attnum > 0 ORDER BY attnum), ','), 'p' = ANY('{p,u}'), 3 = ANY(ARRAY[1,2,NULL]), (SELECT indkey[1] FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid WHERE c.relname = 'events')"
+
+# sizes: the same columns and rows, the figures masked (unaligned, so widths do not matter)
+compare_sized() {
+  local name=$1
+  shift
+  local want got
+  want=$(postgres -A "$@" | sed -E 's/-?[0-9][0-9.]* (bytes|kB|MB|GB|TB|PB)/SIZE/g')
+  got=$(orbit -A "$@" | sed -E 's/-?[0-9][0-9.]* (bytes|kB|MB|GB|TB|PB)/SIZE/g')
+  if [ -n "$want" ] && [ "$want" = "$got" ]; then
+    echo "ok: $name"
+  else
+    echo "FAIL: $name"
+    diff <(printf '%s\n' "$want") <(printf '%s\n' "$got")
+    fails=$((fails + 1))
+  fi
+}
+compare_sized '\dt+ (sizes masked)' -c '\dt+'
+compare_sized '\di+ (sizes masked)' -c '\di+'
+compare_sized '\l+ orbit (sizes masked)' -c '\l+ orbit'
+compare '\l orbit' -c '\l orbit'
+# pg_size_pretty: PostgreSQL's units and rounding at every boundary, bigint and numeric
+compare 'pg_size_pretty' -At -c "SELECT v, pg_size_pretty(v), pg_size_pretty(-v), pg_size_pretty(v::numeric),
+  pg_size_pretty(-v::numeric) FROM (VALUES (0::bigint), (1), (512), (10239), (10240), (10751), (10752), (1000000),
+  (10485247), (10485248), (20971519), (10736893951), (10736893952), (123456789012), (10994579406847),
+  (10994579406848), (11258449312612351), (11258449312612352), (9223372036854775807)) x(v) ORDER BY v"
+compare 'pg_size_pretty(numeric) with fractions' -At -c "SELECT pg_size_pretty(1.5), pg_size_pretty(10239.5),
+  pg_size_pretty(-10239.99), pg_size_pretty(10240.5), pg_size_pretty(1.50), pg_size_pretty(12345678901234567890123::numeric)"
+# Orbit's figures grow with the rows they measure
+sizes="SELECT pg_table_size('users'), pg_indexes_size('users'), pg_total_relation_size('users'),
+  pg_relation_size('users_pkey'), pg_database_size('orbit')"
+before=$(orbit -At -c "$sizes")
+out=$(orbit -q -c "INSERT INTO users SELECT g, 'user ' || g, g / 2.0, NULL, interval '1 day' FROM generate_series(1, 3000) g")
+[ -z "$out" ] || { echo "FAIL: insert: $out"; fails=$((fails + 1)); }
+after=$(orbit -At -c "$sizes")
+grown=$(awk -F'|' -v b="$before" 'BEGIN { split(b, o, "|") } { ok = NF == 5; for (i = 1; i <= NF; i++) if (!($i > o[i])) ok = 0; print ok ? "yes" : "no" }' <<<"$after")
+total_ok=$(awk -F'|' '{ print ($3 == $1 + $2) ? "yes" : "no" }' <<<"$after")
+if [ "$grown" = yes ] && [ "$total_ok" = yes ]; then
+  echo "ok: sizes grow after 3000 inserts ($before -> $after)"
+else
+  echo "FAIL: sizes after inserts: before $before, after $after (every figure must grow; total = table + indexes)"
+  fails=$((fails + 1))
+fi
+compare_sized '\dt+ after inserts (sizes masked)' -c '\dt+'
+
+# types, functions, schemas and roles: psql's queries over pg_type, pg_proc (made from Orbit's
+# function registry), pg_language, pg_enum, pg_namespace's ACLs, pg_roles and pg_auth_members
+compare '\dT (no types of ones own)' -c '\dT'
+compare '\dT+' -c '\dT+'
+compare '\df (no functions of ones own)' -c '\df'
+compare '\df+' -c '\df+'
+compare '\dfS of builtins whose overloads Orbit has as PostgreSQL does' \
+  -c '\dfS (ascii|cbrt|ceil|concat|concat_ws|floor|md5|mod|now|pg_size_pretty|pi|regexp_like|replace|reverse|round|starts_with|strpos|version)'
+roles="CREATE ROLE alice LOGIN PASSWORD 'secret'; CREATE ROLE bob; CREATE USER carol PASSWORD 'x'; CREATE ROLE dave LOGIN; DROP ROLE dave"
+orbit -q -c "$roles" >/dev/null
+postgres -q -c "$roles" >/dev/null
+compare '\du (roles of CREATE ROLE / USER, one dropped)' -c '\du'
+compare '\dg orbit' -c '\dg orbit'
+# \dn+: owners and access privileges (PostgreSQL's schema comments are its own text, not compared)
+compare_cols() {   # compare_cols NAME N PSQL_ARGS...: unaligned, only the first N columns of each record
+  local name=$1 n=$2
+  shift 2
+  local want got keep='BEGIN { RS = "\036"; FS = OFS = "|" } { NF = n; print }'
+  want=$(postgres -A -R $'\036' "$@" | awk -v n="$n" "$keep")
+  got=$(orbit -A -R $'\036' "$@" | awk -v n="$n" "$keep")
+  if [ -n "$want" ] && [ "$want" = "$got" ]; then
+    echo "ok: $name"
+  else
+    echo "FAIL: $name"
+    diff <(printf '%s\n' "$want") <(printf '%s\n' "$got")
+    fails=$((fails + 1))
+  fi
+}
+compare_cols '\dn+ (ACLs; description column left out)' 3 -c '\dn+'
+compare_cols '\dTS+ of the types Orbit has (description left out)' 7 \
+  -c '\dTS+ (integer|bigint|smallint|text|boolean|uuid|date|bytea|numeric|interval|real|double*|timestamp*|time|character?varying|"char"|name|oid)'
+compare_cols '\dnS+ but pg_toast (ACLs; description left out)' 3 -c '\dnS+ (public|pg_catalog|information_schema)'
+
+compare '\db (tablespaces)' -c '\db'
+compare '\dO (collations of ones own: none)' -c '\dO'
+
+# features Orbit does not have: their catalogs exist, empty, so the commands list nothing of one's own
+for cmd in '\dy' '\dc' '\do' '\dRs' '\des' '\dew' '\deu' '\det' '\ddp' '\drds' '\dl' '\dX'; do
+  compare "$cmd (nothing of ones own)" -c "$cmd"
+done
+compare 'current_database(), catalogs as regclass' -c "SELECT current_database(), 'pg_class'::regclass::oid,
+  'pg_catalog.pg_proc'::regclass::oid, 'pg_catalog.pg_extension'::regclass::oid"
+
+# object identifier types: names in, OIDs within the query, names out
+compare 'reg* input and output' -c "SELECT 'events'::regclass, 'public.events'::regclass::text, 'users_pkey'::regclass,
+  '\"Order Items\"'::regclass, 'integer'::regtype, 'int4'::regtype, 'character varying'::regtype, 23::regtype,
+  1043::regtype::text, 'timestamp with time zone'::regtype, 99999::regtype, 99999::regclass, 'pg_catalog'::regnamespace,
+  2200::regnamespace, 'orbit'::regrole, 10::regrole, 'version'::regproc, 'events'::regclass::oid > 0 AS oid_ok"
+compare 'oid::regclass over pg_class' -c "SELECT c.oid::regclass, c.oid::pg_catalog.regclass::text AS t, c.relkind FROM pg_catalog.pg_class c
+  WHERE c.relnamespace = 'public'::regnamespace ORDER BY 2"
+compare 'attrelid::regclass, atttypid::regtype' -c "SELECT attrelid::regclass, attname, atttypid::regtype FROM pg_attribute
+  WHERE attrelid = 'users'::regclass AND attnum > 0 ORDER BY attnum"
+compare 'oid::regproc, ::regprocedure, prorettype::regtype' -c "SELECT p.oid::regproc, p.oid::regprocedure, p.prorettype::regtype
+  FROM pg_proc p WHERE proname IN ('version', 'starts_with', 'strpos', 'pi', 'ascii', 'md5') ORDER BY p.oid::regprocedure::text"
+compare 'unknown names' -c "SELECT 'nosuch'::regclass" -c "SELECT 'nosuch'::regtype" -c "SELECT 'md5'::regproc"
+compare 'regprocedure input' -c "SELECT 'version()'::regprocedure, 'strpos(text, text)'::regprocedure,
+  'md5(bytea)'::regprocedure::oid = 'md5(text)'::regprocedure::oid" -c "SELECT 'version'::regprocedure" \
+  -c "SELECT 'nosuch()'::regprocedure"
+compare 'NULLs and forks' -c "SELECT NULL::regclass, (NULL::int)::regtype, pg_table_size(NULL), pg_size_pretty(NULL::bigint),
+  pg_database_size(NULL::text), pg_relation_size('events', NULL), pg_relation_size('events', 'fsm'), pg_table_size('nosuch'),
+  pg_get_function_arguments(NULL), x::regclass FROM (VALUES (1), (NULL)) v(x)"
+
+# binary arrays through libpq: every element type, byte for byte as PostgreSQL sends them, and
+# PostgreSQL's bytes taken back as binary parameters (tests/server/libpq_client.c)
+if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then
+  if "$ORBIT_LIBPQ_CLIENT" --arrays "$port" "host=$dir port=$pgport user=orbit dbname=orbit"; then
+    echo "ok: binary arrays (libpq) identical to PostgreSQL's"
+  else
+    echo "FAIL: binary arrays (libpq)"
+    fails=$((fails + 1))
+  fi
+fi
 
 [ "$fails" -eq 0 ] || { echo "$fails describe check(s) failed"; exit 1; }
 echo "all describe checks match PostgreSQL"

@@ -1,6 +1,9 @@
 /* tests/server/libpq_client.c — drives orbitd through libpq's extended query
 ** protocol (PQexecParams, PQprepare/PQexecPrepared, PQdescribePrepared,
-** binary results) and checks the answers.  usage: libpq_client PORT */
+** binary results and parameters, arrays among them) and checks the answers.
+** usage: libpq_client PORT
+**        libpq_client --arrays PORT PG_CONNINFO   (only the binary arrays, each
+**        compared byte for byte with what a real PostgreSQL sends) */
 #include <arpa/inet.h>
 #include <libpq-fe.h>
 #include <stdint.h>
@@ -28,8 +31,133 @@ static PGresult *run(PGconn *c, const char *sql) {
   return r;
 }
 
+/* --- binary arrays ------------------------------------------------------------------- */
+
+/* One-dimensional arrays of every element type Orbit has, with NULLs, escapes and an empty one. */
+static const struct { const char *expr, *type; } array_exprs[] = {
+    {"ARRAY[1,2,NULL]::int8[]", "int8[]"},
+    {"ARRAY['a','b\"c',NULL,'',E'x\\\\y']::text[]", "text[]"},
+    {"ARRAY[1.5,-2.25]::float8[]", "float8[]"},
+    {"ARRAY[1.5]::float4[]", "float4[]"},
+    {"ARRAY[1e300,'NaN','Infinity','-Infinity']::float8[]", "float8[]"},
+    {"ARRAY[12345.678,-0.0005,0]::numeric[]", "numeric[]"},
+    {"ARRAY[DATE '2026-01-02',DATE '1999-12-31',DATE '1970-01-01']", "date[]"},
+    {"ARRAY[TIMESTAMP '2026-01-02 03:04:05.5',TIMESTAMP '1969-12-31 23:59:59.999999']", "timestamp[]"},
+    {"ARRAY[TIMESTAMPTZ '2026-01-02 03:04:05+00']", "timestamptz[]"},
+    {"ARRAY[TIME '01:02:03.25',TIME '23:59:59.999999']", "time[]"},
+    {"ARRAY[true,false,NULL]", "bool[]"},
+    {"ARRAY['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid,NULL]", "uuid[]"},
+    {"ARRAY['\\x0102ff'::bytea,''::bytea]", "bytea[]"},
+    {"ARRAY[INTERVAL '1 day 2 hours',INTERVAL '-1 mon',INTERVAL '1 year 00:00:00.000001']", "interval[]"},
+    {"'{}'::int8[]", "int8[]"},
+    {"ARRAY[1,2,-3]::int4[]", "int4[]"},
+    {"ARRAY[1,-1]::int2[]", "int2[]"},
+    {"ARRAY[NULL]::int8[]", "int8[]"},
+};
+
+/* the first column of `sql` with its parameters, in format fmt; NULL (and a failure) unless one row */
+static PGresult *one_value(PGconn *c, const char *sql, int n, const char *const *vals, const int *lens,
+                           const int *fmts, int fmt) {
+  PGresult *r = PQexecParams(c, sql, n, NULL, vals, lens, fmts, fmt);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+    CHECK(0, "%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    return NULL;
+  }
+  return r;
+}
+
+/* Each array comes in binary as PostgreSQL sends it (byte for byte, when pg is given), and its
+** bytes sent back as a binary parameter read as the same array. */
+static void check_arrays(PGconn *c, PGconn *pg) {
+  for (size_t i = 0; i < sizeof array_exprs / sizeof array_exprs[0]; i++) {
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT %s", array_exprs[i].expr);
+    PGresult *got = one_value(c, sql, 0, NULL, NULL, NULL, 1);
+    PGresult *want = pg ? one_value(pg, sql, 0, NULL, NULL, NULL, 1) : NULL;
+    if (!got || (pg && !want)) {
+      PQclear(got);
+      PQclear(want);
+      continue;
+    }
+    if (want) {
+      CHECK(PQftype(got, 0) == PQftype(want, 0), "%s: type %u, PostgreSQL's %u", array_exprs[i].expr, PQftype(got, 0),
+            PQftype(want, 0));
+      CHECK(PQgetlength(got, 0, 0) == PQgetlength(want, 0, 0) &&
+                memcmp(PQgetvalue(got, 0, 0), PQgetvalue(want, 0, 0), (size_t)PQgetlength(want, 0, 0)) == 0,
+            "%s: binary form differs from PostgreSQL's (%d bytes, PostgreSQL %d)", array_exprs[i].expr,
+            PQgetlength(got, 0, 0), PQgetlength(want, 0, 0));
+    }
+    /* back in: PostgreSQL's bytes (or ours) as a parameter of the array's type, printed as text */
+    PGresult *src = want ? want : got;
+    const char *val[1] = {PQgetvalue(src, 0, 0)};
+    int len[1] = {PQgetlength(src, 0, 0)}, fmt[1] = {1};
+    char cast[600], back[100];
+    snprintf(cast, sizeof cast, "SELECT (%s)::text", array_exprs[i].expr);
+    snprintf(back, sizeof back, "SELECT $1::%s::text", array_exprs[i].type);
+    PGresult *text = one_value(pg ? pg : c, cast, 0, NULL, NULL, NULL, 0);
+    PGresult *round = PQexecParams(c, back, 1, NULL, val, len, fmt, 0);
+    CHECK(text && PQresultStatus(round) == PGRES_TUPLES_OK && PQntuples(round) == 1 &&
+              strcmp(PQgetvalue(round, 0, 0), PQgetvalue(text, 0, 0)) == 0,
+          "%s as a binary parameter: got %s, want %s (%s)", array_exprs[i].expr,
+          PQresultStatus(round) == PGRES_TUPLES_OK ? PQgetvalue(round, 0, 0) : "error",
+          text ? PQgetvalue(text, 0, 0) : "?", PQerrorMessage(c));
+    PQclear(round);
+    PQclear(text);
+    PQclear(got);
+    PQclear(want);
+  }
+
+  /* the use drivers make of it: k = ANY($1) with a binary int8[] */
+  static const unsigned char keys[] = {0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 20, 0, 0, 0, 3, 0, 0, 0, 1,
+                                       0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 8, 0, 0, 0, 0,
+                                       0, 0, 0, 5, 0xff, 0xff, 0xff, 0xff};
+  const char *kv[1] = {(const char *)keys};
+  int kl[1] = {sizeof keys}, kf[1] = {1};
+  PGresult *r = one_value(c, "SELECT count(*) FROM generate_series(1, 10) g WHERE g = ANY($1)", 1, kv, kl, kf, 0);
+  CHECK(r && strcmp(PQgetvalue(r, 0, 0), "2") == 0, "g = ANY(binary {3,5,NULL}): %s", r ? PQgetvalue(r, 0, 0) : "");
+  PQclear(r);
+
+  /* malformed array bytes: a clear 22P03 error, and the session goes on */
+  static const struct { const char *what; unsigned char b[40]; int n; } bad[] = {
+      {"short header", {0, 0, 0, 1, 0, 0}, 6},
+      {"two dimensions", {0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1}, 28},
+      {"more elements than bytes", {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 20, 0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 1}, 20},
+      {"element of the wrong length", {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 3, 1, 2, 3}, 27},
+      {"element past the end", {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 8, 1, 2}, 26},
+      {"trailing bytes", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 9}, 13},
+      {"negative dimensions", {0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 20}, 12},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const char *bv[1] = {(const char *)bad[i].b};
+    int bl[1] = {bad[i].n}, bf[1] = {1};
+    r = PQexecParams(c, "SELECT $1::int8[]::text", 1, NULL, bv, bl, bf, 0);
+    const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR && code && strcmp(code, "22P03") == 0, "malformed array (%s): %s %s",
+          bad[i].what, code ? code : "accepted", PQresultErrorMessage(r));
+    PQclear(r);
+  }
+  r = one_value(c, "SELECT 1", 0, NULL, NULL, NULL, 0);
+  CHECK(r != NULL, "session after malformed arrays");
+  PQclear(r);
+}
+
 int main(int argc, char **argv) {
   char conninfo[256];
+  if (argc == 4 && strcmp(argv[1], "--arrays") == 0) {
+    snprintf(conninfo, sizeof conninfo, "host=127.0.0.1 port=%s user=orbit dbname=orbit connect_timeout=5", argv[2]);
+    PGconn *c = PQconnectdb(conninfo), *pg = PQconnectdb(argv[3]);
+    if (PQstatus(c) != CONNECTION_OK || PQstatus(pg) != CONNECTION_OK) {
+      fprintf(stderr, "connect: %s %s\n", PQerrorMessage(c), PQerrorMessage(pg));
+      return 1;
+    }
+    check_arrays(c, pg);
+    PQfinish(c);
+    PQfinish(pg);
+    if (fails) return 1;
+    puts("libpq client: binary arrays identical to PostgreSQL's");
+    return 0;
+  }
   snprintf(conninfo, sizeof conninfo, "host=127.0.0.1 port=%s user=tester dbname=orbit connect_timeout=5",
            argc > 1 ? argv[1] : "5432");
   PGconn *c = PQconnectdb(conninfo);
@@ -184,6 +312,7 @@ int main(int argc, char **argv) {
   }
   PQclear(r);
 
+  check_arrays(c, NULL);
   PQfinish(c);
   if (fails) return 1;
   puts("libpq client: all checks passed");

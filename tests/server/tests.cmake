@@ -8,3 +8,6 @@ if(LIBPQ_FOUND)
 endif()
 # psql's \d NAME and friends on orbitd, compared with a PostgreSQL 15 started by the test
 add_test(NAME server_describe COMMAND ${CMAKE_SOURCE_DIR}/tests/server/describe_test.sh $<TARGET_FILE:orbitd>)
+if(LIBPQ_FOUND)
+  set_property(TEST server_describe APPEND PROPERTY ENVIRONMENT "ORBIT_LIBPQ_CLIENT=$<TARGET_FILE:libpq_client>")
+endif()

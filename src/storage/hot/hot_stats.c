@@ -63,8 +63,8 @@ void hot_op_stats(orb_tier *t, orb_tier_stats *out) {
   hot_tier *h = hot_of(t);
   pthread_mutex_lock(&h->stats_mu);
   out->row_count = h->live;
-  out->bytes = h->bytes + (int64_t)(h->cap * sizeof(void *)) +
-               (h->npk ? (int64_t)((h->pk.mask + 1) * sizeof(orb_hmap_slot)) : 0);
+  out->index_bytes = h->npk ? (int64_t)((h->pk.mask + 1) * sizeof(orb_hmap_slot)) : 0;
+  out->bytes = h->bytes + (int64_t)(h->cap * sizeof(void *)) + out->index_bytes;
   out->ncols = h->schema.ncols;
   for (int i = 0; i < h->schema.ncols; i++) {
     hot_col_stat *c = &h->cstats[i];
