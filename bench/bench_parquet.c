@@ -12,6 +12,8 @@
 **                    "write_CODEC SECONDS RAW_BYTES FILE_BYTES" (raw bytes:
 **                    8 + 8 + 4 + 8 and the text's bytes per row; making the
 **                    rows is timed apart and left out).
+**   write ROWS DIR CODEC REPS
+**                    only CODEC (zstd or uncompressed), REPS times.
 **   read FILE LO HI  reads of FILE, computing the DuckDB script's aggregates
 **                    so that the answers can be compared:
 **     read_all      sum(id), sum(d), sum(n), max(ts), sum(length(s))
@@ -153,7 +155,7 @@ static size_t make_rows(int64_t i0, int n, orb_value **c, char *text) {
   return bytes;
 }
 
-static void bench_write(int64_t rows, const char *dir) {
+static void bench_write(int64_t rows, const char *dir, const char *only, int reps) {
   static const pq_write_column cols[] = {{"id", {.id = ORB_T_INT64}, true, 1, false},
                                          {"d", {.id = ORB_T_FLOAT64}, true, 2, false},
                                          {"n", {.id = ORB_T_INT32}, true, 3, false},
@@ -162,27 +164,28 @@ static void bench_write(int64_t rows, const char *dir) {
   orb_value *c[5];
   for (int k = 0; k < 5; k++) c[k] = orb_malloc(sizeof(orb_value) * BATCH);
   char *text = orb_malloc(8 * BATCH);
-  double t0 = now_s();
   size_t raw = 0;
   for (int64_t i = 0; i < rows; i += BATCH) raw += make_rows(i, (int)(rows - i < BATCH ? rows - i : BATCH), c, text);
-  double gen = now_s() - t0;
   static const struct { const char *name; int codec; } codecs[] = {{"zstd", PQ_ZSTD}, {"uncompressed", PQ_UNCOMPRESSED}};
   for (int m = 0; m < 2; m++) {
+    if (only && strcmp(only, codecs[m].name) != 0) continue;
     char path[4096];
     snprintf(path, sizeof path, "%s/orbit_%s.parquet", dir, codecs[m].name);
     double best = 1e9;
     long size = 0;
-    for (int rep = 0; rep < 3; rep++) {
+    for (int rep = 0; rep < reps; rep++) {
       pq_write_opts o;
       pq_write_opts_init(&o);
       o.codec = codecs[m].codec;
       pq_writer *w;
       orb_err e;
-      t0 = now_s();
+      double t0 = now_s(), gen = 0;   /* making each batch is timed and left out */
       if (pq_writer_open(path, cols, 5, &o, &w, &e) != ORB_OK) die("write", e.msg);
       for (int64_t i = 0; i < rows; i += BATCH) {
         int n = (int)(rows - i < BATCH ? rows - i : BATCH);
+        double g0 = now_s();
         make_rows(i, n, c, text);
+        gen += now_s() - g0;
         if (pq_writer_write(w, (const orb_value *const *)c, n, &e) != ORB_OK) die("write", e.msg);
       }
       if (pq_writer_close(w, &e) != ORB_OK) die("write", e.msg);
@@ -201,12 +204,12 @@ static void bench_write(int64_t rows, const char *dir) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 4 && strcmp(argv[1], "write") == 0) {
-    bench_write(atoll(argv[2]), argv[3]);
+  if ((argc == 4 || argc == 6) && strcmp(argv[1], "write") == 0) {
+    bench_write(atoll(argv[2]), argv[3], argc == 6 ? argv[4] : NULL, argc == 6 ? atoi(argv[5]) : 3);
     return 0;
   }
   if ((argc != 5 && argc != 7) || strcmp(argv[1], "read") != 0) {
-    fprintf(stderr, "usage: bench_parquet write ROWS DIR | read FILE LO HI [ONLY REPS]\n");
+    fprintf(stderr, "usage: bench_parquet write ROWS DIR [CODEC REPS] | read FILE LO HI [ONLY REPS]\n");
     return 2;
   }
   const char *only = argc == 7 ? argv[5] : NULL;
