@@ -481,6 +481,8 @@ typedef struct pq_write_opts {
   int32_t page_rows;             /* rows per data page at most (default 20000) */
   bool dictionary;               /* RLE_DICTIONARY (default true) */
   size_t dictionary_bytes;       /* a chunk whose dictionary grows past this falls back to PLAIN (default 1 MiB) */
+  int32_t dictionary_probe;      /* after this many values of a chunk's first page, a dictionary holding over
+                                 ** 90% of them is dropped and the chunk written PLAIN (default 4096; 0: never) */
   bool page_v2;                  /* DATA_PAGE_V2 instead of v1 */
   bool page_crc;                 /* CRC32 in page headers */
   bool page_index;               /* ColumnIndex + OffsetIndex (default true) */
