@@ -12,6 +12,8 @@
 **                    "write_CODEC SECONDS RAW_BYTES FILE_BYTES" (raw bytes:
 **                    8 + 8 + 4 + 8 and the text's bytes per row; making the
 **                    rows is timed apart and left out).
+**   write ROWS DIR CODEC REPS
+**                    only CODEC (zstd or uncompressed), REPS times.
 **   read FILE LO HI  reads of FILE, computing the DuckDB script's aggregates
 **                    so that the answers can be compared:
 **     read_all      sum(id), sum(d), sum(n), max(ts), sum(length(s))
@@ -21,6 +23,9 @@
 **     sql_all       read_all's query in OrbitQL over read_parquet() (rows as
 **                   SQL values through the executor);
 **     selective     count(*), sum(d) WHERE id BETWEEN lo AND hi, in OrbitQL.
+**   read FILE LO HI ONLY REPS
+**                    only the reading ONLY (read_all, read_numeric, sql_all
+**                    or selective), REPS times: for perf record.
 ** Columns are found by name (id, d, n, ts, s).
 */
 #include <stdio.h>
@@ -56,6 +61,40 @@ static int column_named(const pq_file_meta *m, const char *name) {
   return -1;
 }
 
+/* Fold column k (0 id, 1 d, 2 n, 3 ts, 4 s) of one row group into s: a
+** loop per column, with the sums in locals, as an engine's vectorised
+** aggregate would run (NULL slots are zeroed by the reader, so sums need
+** no test); text length in characters (bytes that do not continue a UTF-8
+** sequence), as length() counts. */
+static void fold(int k, const pq_column *c, sums *s) {
+  const uint8_t *nul = c->nulls;
+  if (k == 0 || k == 2) {   /* NULL slots hold 0 */
+    int64_t sum = 0;
+    if (k == 0)
+      for (int64_t r = 0; r < c->n; r++) sum += ((const int64_t *)c->values)[r];
+    else
+      for (int64_t r = 0; r < c->n; r++) sum += ((const int32_t *)c->values)[r];
+    *(k == 0 ? &s->id : &s->n) += sum;
+  } else if (k == 3) {
+    int64_t max = s->ts_max;
+    for (int64_t r = 0; r < c->n; r++) {
+      int64_t v = nul[r] ? INT64_MIN : ((const int64_t *)c->values)[r];
+      max = v > max ? v : max;
+    }
+    s->ts_max = max;
+  } else if (k == 1) {
+    double sum = s->d;
+    for (int64_t r = 0; r < c->n; r++) sum += ((const double *)c->values)[r];
+    s->d = sum;
+  } else {
+    int64_t chars = 0;
+    const pq_bytes *b = c->values;
+    for (int64_t r = 0; r < c->n; r++)
+      for (size_t i = 0; i < b[r].len; i++) chars += (b[r].data[i] & 0xc0) != 0x80;   /* NULLs have len 0 */
+    s->slen += chars;
+  }
+}
+
 /* Decode every row group's chunks of the wanted columns and sum them. */
 static void library_read(const char *path, bool all, sums *s) {
   memset(s, 0, sizeof *s);
@@ -70,23 +109,7 @@ static void library_read(const char *path, bool all, sums *s) {
     const int want[5] = {cid, cd, cn, cts, cs};
     for (int k = 0; k < (all ? 5 : 3); k++) {
       if (pq_read_flat_column(path, m, g, want[k], 0, &c, &e) != ORB_OK) die("read", e.msg);
-      for (int64_t r = 0; r < c.n; r++) {
-        if (c.nulls[r]) continue;
-        switch (k) {
-        case 0: s->id += ((const int64_t *)c.values)[r]; break;
-        case 1: s->d += ((const double *)c.values)[r]; break;
-        case 2: s->n += ((const int32_t *)c.values)[r]; break;
-        case 3: {
-          int64_t v = ((const int64_t *)c.values)[r];
-          if (v > s->ts_max) s->ts_max = v;
-          break;
-        }
-        default: {
-          const pq_bytes *b = &((const pq_bytes *)c.values)[r];
-          for (size_t i = 0; i < b->len; i++) s->slen += (b->data[i] & 0xc0) != 0x80;   /* characters */
-        }
-        }
-      }
+      fold(k, &c, s);
       pq_column_free(&c);
     }
   }
@@ -132,7 +155,7 @@ static size_t make_rows(int64_t i0, int n, orb_value **c, char *text) {
   return bytes;
 }
 
-static void bench_write(int64_t rows, const char *dir) {
+static void bench_write(int64_t rows, const char *dir, const char *only, int reps) {
   static const pq_write_column cols[] = {{"id", {.id = ORB_T_INT64}, true, 1, false},
                                          {"d", {.id = ORB_T_FLOAT64}, true, 2, false},
                                          {"n", {.id = ORB_T_INT32}, true, 3, false},
@@ -141,27 +164,28 @@ static void bench_write(int64_t rows, const char *dir) {
   orb_value *c[5];
   for (int k = 0; k < 5; k++) c[k] = orb_malloc(sizeof(orb_value) * BATCH);
   char *text = orb_malloc(8 * BATCH);
-  double t0 = now_s();
   size_t raw = 0;
   for (int64_t i = 0; i < rows; i += BATCH) raw += make_rows(i, (int)(rows - i < BATCH ? rows - i : BATCH), c, text);
-  double gen = now_s() - t0;
   static const struct { const char *name; int codec; } codecs[] = {{"zstd", PQ_ZSTD}, {"uncompressed", PQ_UNCOMPRESSED}};
   for (int m = 0; m < 2; m++) {
+    if (only && strcmp(only, codecs[m].name) != 0) continue;
     char path[4096];
     snprintf(path, sizeof path, "%s/orbit_%s.parquet", dir, codecs[m].name);
     double best = 1e9;
     long size = 0;
-    for (int rep = 0; rep < 3; rep++) {
+    for (int rep = 0; rep < reps; rep++) {
       pq_write_opts o;
       pq_write_opts_init(&o);
       o.codec = codecs[m].codec;
       pq_writer *w;
       orb_err e;
-      t0 = now_s();
+      double t0 = now_s(), gen = 0;   /* making each batch is timed and left out */
       if (pq_writer_open(path, cols, 5, &o, &w, &e) != ORB_OK) die("write", e.msg);
       for (int64_t i = 0; i < rows; i += BATCH) {
         int n = (int)(rows - i < BATCH ? rows - i : BATCH);
+        double g0 = now_s();
         make_rows(i, n, c, text);
+        gen += now_s() - g0;
         if (pq_writer_write(w, (const orb_value *const *)c, n, &e) != ORB_OK) die("write", e.msg);
       }
       if (pq_writer_close(w, &e) != ORB_OK) die("write", e.msg);
@@ -180,55 +204,63 @@ static void bench_write(int64_t rows, const char *dir) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 4 && strcmp(argv[1], "write") == 0) {
-    bench_write(atoll(argv[2]), argv[3]);
+  if ((argc == 4 || argc == 6) && strcmp(argv[1], "write") == 0) {
+    bench_write(atoll(argv[2]), argv[3], argc == 6 ? argv[4] : NULL, argc == 6 ? atoi(argv[5]) : 3);
     return 0;
   }
-  if (argc != 5 || strcmp(argv[1], "read") != 0) {
-    fprintf(stderr, "usage: bench_parquet write ROWS DIR | read FILE LO HI\n");
+  if ((argc != 5 && argc != 7) || strcmp(argv[1], "read") != 0) {
+    fprintf(stderr, "usage: bench_parquet write ROWS DIR [CODEC REPS] | read FILE LO HI [ONLY REPS]\n");
     return 2;
   }
+  const char *only = argc == 7 ? argv[5] : NULL;
+  int reps = argc == 7 ? atoi(argv[6]) : 3;
+#define WANT(what) (!only || strcmp(only, what) == 0)
   const char *path = argv[2];
   double best_all = 1e9, best_num = 1e9, best_sql = 1e9, best_sel = 1e9;
   sums s;
-  for (int rep = 0; rep < 3; rep++) {
-    double t0 = now_s();
-    library_read(path, true, &s);
-    double t1 = now_s();
-    if (t1 - t0 < best_all) best_all = t1 - t0;
+  if (WANT("read_all")) {
+    for (int rep = 0; rep < reps; rep++) {
+      double t0 = now_s();
+      library_read(path, true, &s);
+      double t1 = now_s();
+      if (t1 - t0 < best_all) best_all = t1 - t0;
+    }
+    /* ts as DuckDB prints it: microseconds since 1970 */
+    time_t secs = (time_t)(s.ts_max / 1000000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    char ts[64];
+    strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+    printf("read_all %.6f %lld %.15g %lld %s %lld\n", best_all, (long long)s.id, s.d, (long long)s.n, ts,
+           (long long)s.slen);
   }
-  /* ts as DuckDB prints it: microseconds since 1970 */
-  time_t secs = (time_t)(s.ts_max / 1000000);
-  struct tm tm;
-  gmtime_r(&secs, &tm);
-  char ts[64];
-  strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
-  printf("read_all %.6f %lld %.15g %lld %s %lld\n", best_all, (long long)s.id, s.d, (long long)s.n, ts, (long long)s.slen);
-  for (int rep = 0; rep < 3; rep++) {
-    double t0 = now_s();
-    library_read(path, false, &s);
-    double t1 = now_s();
-    if (t1 - t0 < best_num) best_num = t1 - t0;
+  if (WANT("read_numeric")) {
+    for (int rep = 0; rep < reps; rep++) {
+      double t0 = now_s();
+      library_read(path, false, &s);
+      double t1 = now_s();
+      if (t1 - t0 < best_num) best_num = t1 - t0;
+    }
+    printf("read_numeric %.6f %lld %.15g %lld\n", best_num, (long long)s.id, s.d, (long long)s.n);
   }
-  printf("read_numeric %.6f %lld %.15g %lld\n", best_num, (long long)s.id, s.d, (long long)s.n);
 
   char dir[] = "/tmp/orbit-bench-parquet-XXXXXX", sql[8192], row[1024];
   if (!mkdtemp(dir)) die("mkdtemp", dir);
   orbit_db *db;
   if (orbit_open(dir, NULL, &db) != ORBIT_OK) die("open", orbit_errmsg(db));
   snprintf(sql, sizeof sql, "SELECT sum(id), sum(d), sum(n), max(ts), sum(length(s)) FROM read_parquet('%s')", path);
-  for (int rep = 0; rep < 3; rep++) {
+  for (int rep = 0; WANT("sql_all") && rep < reps; rep++) {
     double t = sql_query(db, sql, row, sizeof row);
     if (t < best_sql) best_sql = t;
   }
-  printf("sql_all %.6f %s\n", best_sql, row);
+  if (WANT("sql_all")) printf("sql_all %.6f %s\n", best_sql, row);
   snprintf(sql, sizeof sql, "SELECT count(*), sum(d) FROM read_parquet('%s') WHERE id BETWEEN %s AND %s", path, argv[3],
            argv[4]);
-  for (int rep = 0; rep < 3; rep++) {
+  for (int rep = 0; WANT("selective") && rep < reps; rep++) {
     double t = sql_query(db, sql, row, sizeof row);
     if (t < best_sel) best_sel = t;
   }
-  printf("selective %.6f %s\n", best_sel, row);
+  if (WANT("selective")) printf("selective %.6f %s\n", best_sel, row);
   orbit_close(db);
   char cmd[256];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -4,7 +4,8 @@
 ** and nullability, and its values; the file written must read back through
 ** pq_read_flat_column and pq_value_at to the same values (floats by their
 ** bits, NaN as NaN), or the target aborts.  Small pages and row groups make
-** page cuts, dictionary fallbacks and all-NULL pages frequent. */
+** page cuts, dictionary fallbacks and all-NULL pages frequent, and a small
+** dictionary probe makes dropped dictionaries frequent. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -102,6 +103,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   o.page_crc = opt & 32;
   o.page_rows = 1 + (kind >> 4);
   o.row_group_rows = 1 + (int64_t)take(&in, 1);
+  /* an odd row group size keeps every dictionary; an even one probes after 1..8 values */
+  o.dictionary_probe = o.row_group_rows & 1 ? 0 : 1 + (kind >> 5);
   orb_type t = orb_type_make(types[(kind & 15) % (sizeof types / sizeof types[0])]);
   if (t.id == ORB_T_DECIMAL) t = orb_type_decimal(1 + (int)(take(&in, 1) % 38), 0), t.scale = (uint8_t)(t.precision / 2);
   bool nullable = opt & 64;

@@ -2,7 +2,8 @@
 # The Parquet writer against DuckDB: pq_write_check writes a 120,000-row
 # table of every type Orbit writes (NULLs, min/max integers, NaN, +-0.0,
 # infinities, empty, long and non-ASCII strings) once per codec, encoding
-# (dictionary, PLAIN, dictionary falling back to PLAIN) and page version;
+# (dictionary, PLAIN, dictionary falling back to PLAIN, and the default,
+# which drops the dictionary of nearly unique columns early) and page version;
 # for each file DuckDB's reading must equal the source rows, our own
 # reader's too, and DuckDB's parquet_schema()/parquet_metadata() must agree
 # with what was written (tests/interop/parquet_write_check.mjs meta).
@@ -16,7 +17,7 @@ trap 'rm -rf "$out"' EXIT
 rows=120000
 fails=0 files=0
 for cfg in zstd-dict-v1 zstd-plain-v1 zstd-fallback-v1 zstd-dict-v2 zstd-plain-v2-crc zstd-fallback-v2 \
-           snappy-dict-v1 gzip-fallback-v2 none-plain-v1-crc; do
+           snappy-dict-v1 gzip-fallback-v2 none-plain-v1-crc zstd-probe-v1 snappy-probe-v2; do
   f=$out/$cfg.parquet
   if ! "$check" write "$f" "$cfg" $rows > "$out/src" 2> "$out/err"; then
     echo "FAIL $cfg: writing failed: $(cat "$out/err")"; fails=$((fails + 1)); continue

@@ -37,7 +37,7 @@ static void dump_levels(const char *path, const pq_file_meta *m) {
       bool typed = pq_sql_type(&m->schema[elem], &t, &e) == ORB_OK;
       for (int64_t i = 0; i < col.n; i++) {
         orb_value v;
-        printf("%d %d ", col.rep ? col.rep[i] : 0, col.def ? col.def[i] : 0);
+        printf("%d %d ", col.rep ? col.rep[i] : 0, pq_def_level(&col, i));
         if (col.nulls[i] || !typed || pq_value_at(&m->schema[elem], &col, i, t, &v, &e) != ORB_OK) {
           printf("NULL\n");
           continue;

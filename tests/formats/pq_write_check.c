@@ -10,7 +10,8 @@
 ** usage: pq_write_check write FILE CONFIG ROWS   (prints the source rows)
 **        pq_write_check read FILE                (prints what we read back)
 ** CONFIG: codec-encoding-page[-crc], e.g. zstd-dict-v1, snappy-fallback-v2-crc
-** (codec zstd|snappy|gzip|none; encoding dict|plain|fallback; page v1|v2). */
+** (codec zstd|snappy|gzip|none; encoding dict|plain|fallback|probe; page
+** v1|v2; probe: the writer's default dictionary choice). */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -172,6 +173,9 @@ static bool config(const char *s, pq_write_opts *o) {
   o->codec = !strcmp(codec, "zstd") ? PQ_ZSTD : !strcmp(codec, "snappy") ? PQ_SNAPPY : !strcmp(codec, "gzip") ? PQ_GZIP : PQ_UNCOMPRESSED;
   o->dictionary = strcmp(enc, "plain") != 0;
   if (!strcmp(enc, "fallback")) o->dictionary_bytes = 64 << 10;   /* the random columns outgrow it */
+  /* dict and fallback keep trying every column's dictionary, nearly unique
+  ** ones too; probe is the defaults, which drop those early */
+  if (!strcmp(enc, "dict") || !strcmp(enc, "fallback")) o->dictionary_probe = 0;
   o->page_v2 = !strcmp(page, "v2");
   o->page_crc = !strcmp(crc, "crc");
   o->row_group_rows = 50000;

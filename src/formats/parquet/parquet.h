@@ -220,8 +220,16 @@ typedef struct pq_column {
   void *values;
   orb_arena arena;
   int max_def, max_rep;          /* the leaf's maximum levels (from its schema path) */
-  uint16_t *def, *rep;           /* each entry's levels; NULL when that maximum is 0 */
+  /* each entry's levels; NULL when that maximum is 0, and def also NULL
+  ** for a flat leaf (max_def 1, max_rep 0), whose levels nulls[] tells
+  ** (pq_def_level reads them either way) */
+  uint16_t *def, *rep;
 } pq_column;
+
+/* Entry i's definition level. */
+static inline int pq_def_level(const pq_column *c, int64_t i) {
+  return c->def ? c->def[i] : c->nulls[i] ? c->max_def - 1 : c->max_def;
+}
 
 size_t pq_value_size(int type);
 /* Read column `col` of row group `rg` of a flat file (no groups, lists or
@@ -473,6 +481,8 @@ typedef struct pq_write_opts {
   int32_t page_rows;             /* rows per data page at most (default 20000) */
   bool dictionary;               /* RLE_DICTIONARY (default true) */
   size_t dictionary_bytes;       /* a chunk whose dictionary grows past this falls back to PLAIN (default 1 MiB) */
+  int32_t dictionary_probe;      /* after this many values of a chunk's first page, a dictionary holding over
+                                 ** 90% of them is dropped and the chunk written PLAIN (default 4096; 0: never) */
   bool page_v2;                  /* DATA_PAGE_V2 instead of v1 */
   bool page_crc;                 /* CRC32 in page headers */
   bool page_index;               /* ColumnIndex + OffsetIndex (default true) */

@@ -42,15 +42,19 @@ typedef struct pq_wcol {
   orb_type t;
   bool bloom;
   int max_def;
-  /* the chunk's dictionary: PLAIN entries, an open-addressing table of entry numbers + 1 */
+  /* the chunk's dictionary: PLAIN entries, and an open-addressing table
+  ** whose slots hold an entry's number + 1 (low 32 bits; 0: empty) and the
+  ** high 32 bits of its hash, so that a probe reads one slot to reject */
   bool dict_on;                  /* new pages are dictionary-encoded */
   orb_buf dict;
   uint32_t *dict_off;            /* each entry's value bytes in dict */
   uint64_t *dict_hash;
+  uint32_t *dict_seen;           /* the page (page_serial) whose statistics last took the entry */
   uint32_t ndict;
   size_t dict_cap;
-  uint32_t *table;
+  uint64_t *table;
   uint32_t table_mask;
+  uint32_t page_serial;          /* pages cut so far, + 1 */
   /* the page being filled */
   uint32_t *defs, *idx;          /* definition levels; dictionary indices (booleans: 0/1) */
   int64_t page_n, page_vals, page_first_row;

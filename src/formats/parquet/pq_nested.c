@@ -27,7 +27,7 @@ typedef struct assembler {
   size_t budget;                 /* bytes of value tree still allowed */
 } assembler;
 
-static int def_at(const pq_column *c, int64_t i) { return c->def ? c->def[i] : 0; }
+static int def_at(const pq_column *c, int64_t i) { return pq_def_level(c, i); }
 static int rep_at(const pq_column *c, int64_t i) { return c->rep ? c->rep[i] : 0; }
 
 static orb_status mismatch(assembler *as, const pq_shape *s, orb_err *e) {

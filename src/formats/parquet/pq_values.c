@@ -381,7 +381,8 @@ static orb_status read_leaf(const char *path, const void *image, size_t image_le
   size_t cap = (size_t)(out->cap ? out->cap : 1);
   out->nulls = orb_arena_zalloc(&out->arena, cap);
   out->values = orb_arena_alloc(&out->arena, pq_value_size(s->type) * cap);   /* every slot is written (NULLs zeroed) */
-  if (max_def) out->def = orb_arena_zalloc(&out->arena, sizeof(uint16_t) * cap);
+  /* a flat leaf's definition levels are its NULL flags: not kept twice */
+  if (max_def > 1 || (max_def && max_rep)) out->def = orb_arena_zalloc(&out->arena, sizeof(uint16_t) * cap);
   if (max_rep) out->rep = orb_arena_zalloc(&out->arena, sizeof(uint16_t) * cap);
   reader r = {.name = path, .col = out, .max_def = max_def, .max_rep = max_rep};
   orb_status st;

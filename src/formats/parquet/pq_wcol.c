@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* Encodings (parquet.thrift Encoding). */
 enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
@@ -37,6 +38,7 @@ orb_status pq_wcol_init(pq_wcol *c, const pq_write_column *col, const pq_write_o
   c->bloom = col->bloom_filter;
   c->max_def = col->nullable ? 1 : 0;
   c->dict_on = o->dictionary && c->s.type != PQ_BOOLEAN;
+  c->page_serial = 1;
   c->defs = orb_malloc(sizeof(uint32_t) * (size_t)o->page_rows);
   c->idx = orb_malloc(sizeof(uint32_t) * (size_t)o->page_rows);
   return ORB_OK;
@@ -48,6 +50,7 @@ void pq_wcol_free(pq_wcol *c) {
   for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) orb_buf_free(bufs[i]);
   orb_free(c->dict_off);
   orb_free(c->dict_hash);
+  orb_free(c->dict_seen);
   orb_free(c->table);
   orb_free(c->defs);
   orb_free(c->idx);
@@ -251,46 +254,99 @@ static const uint8_t *dict_entry(const pq_wcol *c, uint32_t k, size_t *len) {
   return p;
 }
 
+static inline uint64_t slot_of(uint64_t h, uint32_t k) { return (h & ~(uint64_t)0xffffffffu) | (k + 1); }
+
 static void table_grow(pq_wcol *c) {
   uint32_t cap = c->table ? (c->table_mask + 1) * 2 : 1024;
   orb_free(c->table);
-  c->table = orb_calloc(cap, sizeof(uint32_t));
+  c->table = orb_calloc(cap, sizeof(uint64_t));
   c->table_mask = cap - 1;
   for (uint32_t k = 0; k < c->ndict; k++) {
     uint32_t slot = (uint32_t)c->dict_hash[k] & c->table_mask;
     while (c->table[slot]) slot = (slot + 1) & c->table_mask;
-    c->table[slot] = k + 1;
+    c->table[slot] = slot_of(c->dict_hash[k], k);
   }
 }
 
-/* The value's entry number, added if new. */
-static uint32_t dict_lookup(pq_wcol *c, const wval *w, uint64_t h) {
+/* The value's entry number, added if new (*added then). */
+static uint32_t dict_lookup(pq_wcol *c, const wval *w, uint64_t h, bool *added) {
   if (!c->table || (uint64_t)(c->ndict + 1) * 2 > (uint64_t)c->table_mask + 1) table_grow(c);
   uint32_t slot = (uint32_t)h & c->table_mask;
+  uint64_t tag = h >> 32;
+  *added = false;
   for (;;) {
-    uint32_t k = c->table[slot];
-    if (!k) break;
-    size_t len;
-    const uint8_t *p = dict_entry(c, k - 1, &len);
-    if (c->dict_hash[k - 1] == h && len == w->len && memcmp(p, w->p, len) == 0) return k - 1;
+    uint64_t t = c->table[slot];
+    if (!t) break;
+    if (t >> 32 == tag) {
+      uint32_t k = (uint32_t)t - 1;
+      if (w->len == 8 && c->s.type != PQ_BYTE_ARRAY) {   /* INT64, DOUBLE: entry k at k * 8, one compare */
+        if (orb_load_u64le(c->dict.data + (size_t)k * 8) == orb_load_u64le(w->p)) return k;
+      } else if (w->len == 4 && c->s.type != PQ_BYTE_ARRAY) {
+        if (orb_load_u32le(c->dict.data + (size_t)k * 4) == orb_load_u32le(w->p)) return k;
+      } else {
+        size_t len;
+        const uint8_t *p = dict_entry(c, k, &len);
+        if (c->dict_hash[k] == h && len == w->len && memcmp(p, w->p, len) == 0) return k;
+      }
+    }
     slot = (slot + 1) & c->table_mask;
   }
   if (c->ndict == c->dict_cap) {
     c->dict_cap = c->dict_cap ? c->dict_cap * 2 : 256;
     c->dict_off = orb_realloc(c->dict_off, sizeof(uint32_t) * c->dict_cap);
     c->dict_hash = orb_realloc(c->dict_hash, sizeof(uint64_t) * c->dict_cap);
+    c->dict_seen = orb_realloc(c->dict_seen, sizeof(uint32_t) * c->dict_cap);
   }
   if (c->s.type == PQ_BYTE_ARRAY) orb_buf_put_u32(&c->dict, (uint32_t)w->len);
   c->dict_off[c->ndict] = (uint32_t)c->dict.len;
   c->dict_hash[c->ndict] = h;
+  c->dict_seen[c->ndict] = 0;
   orb_buf_append(&c->dict, w->p, w->len);
-  c->table[slot] = c->ndict + 1;
+  c->table[slot] = slot_of(h, c->ndict);
+  *added = true;
   return c->ndict++;
+}
+
+/* The dictionary's hash of a value: the bloom filter's (XXH64) when the
+** column has one, as both keep it; else a cheaper one (XXH3, or for 4- and
+** 8-byte values a 64-bit mix of their bits). */
+static inline uint64_t mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= UINT64_C(0xff51afd7ed558ccd);
+  x ^= x >> 33;
+  x *= UINT64_C(0xc4ceb9fe1a85ec53);
+  return x ^ (x >> 33);
+}
+
+static inline uint64_t value_hash(const pq_wcol *c, const wval *w) {
+  if (c->bloom) return pq_bloom_hash(w->p, w->len);
+  if (w->len == 8) return mix64(orb_load_u64le(w->p));
+  if (w->len == 4) return mix64(orb_load_u32le(w->p));
+  return XXH3_64bits(w->p, w->len);
 }
 
 static void push_hash(pq_wcol *c, uint64_t h) {
   if (c->nhash == c->hash_cap) c->hashes = orb_grow(c->hashes, &c->hash_cap, c->nhash + 1, sizeof(uint64_t));
   c->hashes[c->nhash++] = h;
+}
+
+/* Give up the dictionary of a chunk no page has used yet: the page's
+** values so far go from dictionary indices to PLAIN bytes, and the chunk
+** goes on PLAIN.  For nearly unique values a dictionary is as large as the
+** values themselves, and building it (a hash probe per value, missing the
+** cache once the table is large) costs more than all the rest. */
+static void drop_dictionary(pq_wcol *c) {
+  orb_buf_reset(&c->plain);
+  for (int64_t i = 0; i < c->page_vals; i++) {
+    size_t len;
+    const uint8_t *p = dict_entry(c, c->idx[i], &len);
+    if (c->s.type == PQ_BYTE_ARRAY) orb_buf_put_u32(&c->plain, (uint32_t)len);
+    orb_buf_append(&c->plain, p, len);
+  }
+  orb_buf_reset(&c->dict);
+  c->ndict = 0;
+  if (c->table) memset(c->table, 0, sizeof(uint64_t) * ((size_t)c->table_mask + 1));
+  c->dict_on = false;
 }
 
 /* --- pages ------------------------------------------------------------------------- */
@@ -304,7 +360,12 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
   orb_buf_reset(&c->body);
   orb_buf_reset(&c->comp);
   orb_buf_reset(&c->hdr);
-  if (c->max_def) pq_rle_encode(c->defs, c->page_n, 1, &c->levels);
+  if (c->max_def && c->page_vals == c->page_n) {   /* no NULL: one run of 1s */
+    orb_buf_put_varint(&c->levels, (uint64_t)c->page_n << 1);
+    orb_buf_put_u8(&c->levels, 1);
+  } else if (c->max_def) {
+    pq_rle_encode(c->defs, c->page_n, 1, &c->levels);
+  }
   const orb_buf *values = &c->vals;
   if (dict) {
     int bw = pq_bit_width(c->ndict - 1);
@@ -383,6 +444,7 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
   else c->used_plain = true;
   stat_merge(c, &c->cs, &c->ps);
   stat_clear(&c->ps);
+  c->page_serial++;
   c->page_first_row += c->page_n;
   c->page_n = c->page_vals = 0;
   orb_buf_reset(&c->plain);
@@ -416,8 +478,8 @@ static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
       if (type == PQ_INT32) orb_store_u32le(d + (size_t)vals * 4, (uint32_t)x);
       else orb_store_u64le(d + (size_t)vals * 8, (uint64_t)x);
       if (!s->has) s->ilo = s->ihi = x, s->has = true;
-      else if (x < s->ilo) s->ilo = x;
-      else if (x > s->ihi) s->ihi = x;
+      s->ilo = x < s->ilo ? x : s->ilo;
+      s->ihi = x > s->ihi ? x : s->ihi;
     } else {
       double x = v[r].u.f;
       if (type == PQ_FLOAT) {
@@ -444,7 +506,6 @@ static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
 
 orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
   const pq_write_opts *o = c->o;
-  bool hash = c->dict_on || c->bloom;
   bool fixed = (c->s.type == PQ_INT32 || c->s.type == PQ_INT64 || c->s.type == PQ_FLOAT || c->s.type == PQ_DOUBLE) &&
                c->t.id != ORB_T_DECIMAL && c->max_def > 0;
   wval w;
@@ -465,14 +526,19 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
     } else {
       c->defs[c->page_n++] = 1;
       plain_of(c, &v[r], &w);
-      stat_add(c, &c->ps, &w);
-      uint64_t h = hash ? pq_bloom_hash(w.p, w.len) : 0;
       if (c->dict_on) {
-        uint32_t before = c->ndict;
-        c->idx[c->page_vals] = dict_lookup(c, &w, h);
-        if (c->bloom && c->ndict != before) push_hash(c, h);
+        /* the page's statistics take each entry once: equal values give equal bounds */
+        bool added;
+        uint64_t h = value_hash(c, &w);
+        uint32_t k = c->idx[c->page_vals] = dict_lookup(c, &w, h, &added);
+        if (c->bloom && added) push_hash(c, h);
+        if (c->dict_seen[k] != c->page_serial) {
+          c->dict_seen[k] = c->page_serial;
+          stat_add(c, &c->ps, &w);
+        }
       } else {
-        if (c->bloom) push_hash(c, h);
+        stat_add(c, &c->ps, &w);
+        if (c->bloom) push_hash(c, pq_bloom_hash(w.p, w.len));
         if (c->s.type == PQ_BOOLEAN) c->idx[c->page_vals] = (uint32_t)w.i;
         else {
           if (c->s.type == PQ_BYTE_ARRAY) orb_buf_put_u32(&c->plain, (uint32_t)w.len);
@@ -480,6 +546,11 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
         }
       }
       c->page_vals++;
+      /* nearly every value new so far, before any page used the dictionary */
+      if (c->dict_on && !c->used_dict && c->page_vals == o->dictionary_probe &&
+          (uint64_t)c->ndict * 10 > (uint64_t)c->page_vals * 9) {
+        drop_dictionary(c);
+      }
     }
     c->chunk_rows++;
     /* a dictionary past its limit, or one that holds most values once a
@@ -487,14 +558,12 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
     ** bigger and slower): this page is its last user, the rest of the chunk PLAIN */
     bool fallback = c->dict_on && (c->dict.len > o->dictionary_bytes ||
                                    (c->page_n >= o->page_rows && c->ndict > (c->chunk_values + c->page_n) / 2));
-    size_t est = c->dict_on ? (size_t)c->page_vals * (size_t)(pq_bit_width(c->ndict) + 1) / 8 : c->plain.len;
+    size_t est = c->dict_on ? (size_t)c->page_vals * (size_t)(33 - (c->ndict ? __builtin_clz(c->ndict) : 32)) / 8
+                            : c->plain.len;   /* (pq_bit_width(ndict) + 1) bits a value */
     if (c->page_n >= o->page_rows || est >= o->page_bytes || fallback) {
       orb_status st = flush_page(c, e);
       if (st != ORB_OK) return st;
-      if (fallback) {
-        c->dict_on = false;
-        hash = c->bloom;
-      }
+      if (fallback) c->dict_on = false;
     }
   }
   return ORB_OK;
@@ -528,7 +597,7 @@ void pq_wcol_reset(pq_wcol *c) {
   c->dict_on = c->o->dictionary && c->s.type != PQ_BOOLEAN;
   orb_buf_reset(&c->dict);
   c->ndict = 0;
-  if (c->table) memset(c->table, 0, sizeof(uint32_t) * ((size_t)c->table_mask + 1));
+  if (c->table) memset(c->table, 0, sizeof(uint64_t) * ((size_t)c->table_mask + 1));
   stat_clear(&c->cs);
   orb_buf_reset(&c->pages);
   orb_buf_reset(&c->bounds);

@@ -46,6 +46,7 @@ void pq_write_opts_init(pq_write_opts *o) {
   o->page_rows = 20000;
   o->dictionary = true;
   o->dictionary_bytes = (size_t)1 << 20;
+  o->dictionary_probe = 4096;
   o->page_index = true;
   o->bloom_fpp = 0.01;
 }
