@@ -15,6 +15,8 @@ orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
   }
   orb_table *t;
+  if (b->create_kind != ORB_TABLE_HOT)
+    return orb_db_create_iceberg_table(rt->db, rt->ws, b->table_name, b->schema, b->create_kind, b->path, &t, e);
   return orb_db_create_table(rt->db, rt->ws, b->table_name, b->schema, &t, e);
 }
 

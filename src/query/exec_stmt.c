@@ -219,6 +219,9 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
   case OQL_S_DESCRIBE:
     snprintf(tag, tagcap, "DESCRIBE");
     return oql_describe(rt->db, b->table_name, xa, rows, e);
+  case OQL_S_SHOW_SNAPSHOTS:
+    snprintf(tag, tagcap, "SHOW");
+    return oql_show_snapshots(b->path, b->table_name, xa, rows, e);
   case OQL_S_SET:
     snprintf(tag, tagcap, "SET");
     return oql_set(s, b->setting, b->value, e);

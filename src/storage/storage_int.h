@@ -90,12 +90,13 @@ void db_catalog_unlock(orb_db *db);
 void db_table_add(orb_db *db, orb_table *t);
 void db_table_remove(orb_db *db, orb_table *t);
 orb_table *db_table_by_id(orb_db *db, uint32_t id);
-orb_table *db_table_new(uint32_t id, const char *name, const orb_schema *schema);
+orb_table *db_table_new(uint32_t id, const char *name, const orb_schema *schema, orb_table_kind kind,
+                        const char *location);
 void db_table_free(orb_table *t);
 
 /* DDL bodies shared by the public functions and log replay. */
 orb_status db_create_table_id(orb_db *db, orb_wset *ws, uint32_t id, const char *name, const orb_schema *schema,
-                              orb_table **out, orb_err *e);
+                              orb_table_kind kind, const char *location, orb_table **out, orb_err *e);
 orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *ns, const orb_value *fill,
                               orb_err *e);
 
@@ -137,7 +138,8 @@ enum {
   REDO_CREATE = 4,   /* varint table id, bytes name, bytes schema JSON */
   REDO_DROP = 5,     /* varint table id */
   REDO_RENAME = 6,   /* varint table id, bytes new name */
-  REDO_ALTER = 7     /* varint table id, bytes schema JSON, row of fill values of the new columns */
+  REDO_ALTER = 7,    /* varint table id, bytes schema JSON, row of fill values of the new columns */
+  REDO_CREATE_ICEBERG = 8   /* varint table id, bytes name, bytes schema JSON, u8 kind, bytes location */
 };
 
 struct orb_wset {
@@ -152,6 +154,7 @@ struct orb_wset {
   uint64_t xid;          /* ORB_XID_BIT | number: marks its versions until commit */
   orb_snapshot snap;     /* what it reads; registered while has_snap */
   bool has_snap;
+  orb_cold_pins pins;    /* Iceberg snapshots it read (snap.pins points here) */
   bool read_committed;   /* a new snapshot per statement (else REPEATABLE READ) */
   bool latched;          /* holds the latch exclusively (inside a writing statement) */
   int gate;              /* 0 none, 1 shared, 2 exclusive (DDL) */

@@ -1,5 +1,6 @@
 /* storage/wset.c — write sets: undo, redo, commit and abort (see wset.h). */
 #include "storage/storage_int.h"
+#include "storage/cold/cold_tier.h"
 #include "base/mem.h"
 
 #include <string.h>
@@ -139,6 +140,7 @@ static void release(orb_wset *ws) {
   if (ws->gate) db_gate_leave(db, ws->gate == 2);
   orb_free(ws->undo);
   orb_buf_free(&ws->redo);
+  cold_pins_clear(&ws->pins);
   orb_free(ws);
 }
 
