@@ -26,6 +26,7 @@
 #include "orbit.h"
 #include "base/mem.h"
 #include "expr/expr.h"
+#include "storage/catalog.h"
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/ice_meta.h"
 #include "storage/table.h"
@@ -233,10 +234,48 @@ static void test_sessions_pin_snapshots(void **state) {
   orbit_close(a);
 }
 
+/* Catalog JSON: kind and location round-trip; old entries without them are
+** ordinary tables; a bad kind or a missing location is refused. */
+static void test_catalog_kinds(void **state) {
+  (void)state;
+  orb_schema s;
+  np_schema(&s);
+  orb_table hot = {.id = 1, .name = "h", .schema = s};
+  orb_table ext = {.id = 2, .name = "x", .schema = s, .kind = ORB_TABLE_EXTERNAL, .location = "/w/x"};
+  orb_table *ts[] = {&hot, &ext};
+  char *js = catalog_dump(5, 3, ts, 2);
+  orb_catalog c;
+  orb_err e;
+  orb_err_clear(&e);
+  assert_int_equal(catalog_parse(js, strlen(js), &c, &e), ORB_OK);
+  assert_int_equal(c.ntables, 2);
+  assert_int_equal(c.tables[0].kind, ORB_TABLE_HOT);
+  assert_null(c.tables[0].location);
+  assert_int_equal(c.tables[1].kind, ORB_TABLE_EXTERNAL);
+  assert_string_equal(c.tables[1].location, "/w/x");
+  catalog_free(&c);
+  assert_null(strstr(js, "\"kind\": \"hot\""));   /* ordinary tables are written as before */
+  orb_free(js);
+  static const char *bad[] = {
+      "{\"format-version\": 1, \"lsn\": 1, \"next-table-id\": 2, \"tables\": [{\"id\": 1, \"name\": \"x\", "
+      "\"kind\": \"warm\", \"location\": \"/w\", \"schema\": {\"columns\": [{\"name\": \"a\", \"field-id\": 1, "
+      "\"type\": \"integer\"}], \"identifier-field-ids\": [], \"next-field-id\": 2}}]}",
+      "{\"format-version\": 1, \"lsn\": 1, \"next-table-id\": 2, \"tables\": [{\"id\": 1, \"name\": \"x\", "
+      "\"kind\": \"external\", \"schema\": {\"columns\": [{\"name\": \"a\", \"field-id\": 1, "
+      "\"type\": \"integer\"}], \"identifier-field-ids\": [], \"next-field-id\": 2}}]}"};
+  for (int i = 0; i < 2; i++) {
+    orb_err_clear(&e);
+    assert_int_equal(catalog_parse(bad[i], strlen(bad[i]), &c, &e), ORB_ERR_CORRUPT);
+    assert_non_null(strstr(e.msg, "bad kind or no location"));
+  }
+  orb_schema_free(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tier_scan),
       cmocka_unit_test(test_tier_missing),
+      cmocka_unit_test(test_catalog_kinds),
       cmocka_unit_test_setup_teardown(test_sessions_pin_snapshots, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
