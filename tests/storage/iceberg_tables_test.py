@@ -258,6 +258,22 @@ got = orbit("SHOW SNAPSHOTS evo")
 if f"{parent}," not in got:
     fail(f"SHOW SNAPSHOTS after the commit: {got}")
 
+# identifier-field-ids become the primary key (required c1); a double key column does not
+for ids, want in (([1], "c1,INTEGER,NO,,YES"), ([1, 3], "c1,INTEGER,NO,,NO")):
+    copy = os.path.join(tmp, f"ident{len(ids)}")
+    shutil.copytree(os.path.join(FIX, "no_partitioning"), copy)
+    meta = sorted(glob.glob(os.path.join(copy, "metadata", "*.metadata.json")))[-1]
+    m = json.load(open(meta))
+    sc = [x for x in m["schemas"] if x["schema-id"] == m["current-schema-id"]][0]
+    sc["identifier-field-ids"] = ids
+    for f in sc["fields"]:
+        if f["id"] in ids:
+            f["required"] = True
+    json.dump(m, open(meta, "w"))
+    name = f"ident{len(ids)}"
+    check(orbit(f"CREATE EXTERNAL TABLE {name} LOCATION '{copy}'"), "CREATE TABLE", f"attach {name}")
+    check(orbit(f"DESCRIBE {name}").split("\n")[1], want, f"identifier-field-ids {ids}")
+
 # psql over orbitd
 port = 30000 + random.randrange(20000)
 srv = subprocess.Popen([ORBITD, "-D", os.path.join(tmp, "srv"), "-p", str(port), "--auth", "trust"],
