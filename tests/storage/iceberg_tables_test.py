@@ -258,6 +258,13 @@ got = orbit("SHOW SNAPSHOTS evo")
 if f"{parent}," not in got:
     fail(f"SHOW SNAPSHOTS after the commit: {got}")
 
+# attached by one of its metadata files: that version, even after newer ones appear
+first_meta = sorted(glob.glob(os.path.join(copy, "metadata", "*.metadata.json")))[0]
+check(orbit(f"CREATE EXTERNAL TABLE evo_v1 LOCATION '{first_meta}'"), "CREATE TABLE", "attach by a metadata file")
+check(orbit("SELECT count(*) FROM evo_v1"),
+      orbit(f"SELECT count(*) FROM iceberg_scan('{first_meta}')"), "a table attached by its metadata file")
+check(orbit("EXPLAIN SELECT * FROM evo_v1").count(first_meta), 1, "EXPLAIN names the metadata file")
+
 # identifier-field-ids become the primary key (required c1); a double key column does not
 for ids, want in (([1], "c1,INTEGER,NO,,YES"), ([1, 3], "c1,INTEGER,NO,,NO")):
     copy = os.path.join(tmp, f"ident{len(ids)}")
