@@ -194,6 +194,9 @@ static void add_stats(orb_scan_stats *a, const orb_scan_stats *b) {
   a->bytes_read += b->bytes_read;
   a->units_total += b->units_total;
   a->units_pruned += b->units_pruned;
+  a->groups_total += b->groups_total;
+  a->groups_pruned += b->groups_pruned;
+  a->rows_deleted += b->rows_deleted;
 }
 
 static orb_status tier_begin(orb_table_scan *s, orb_err *e) {

@@ -409,6 +409,9 @@ static void cold_scan_end(orb_tier_scan *ts, orb_scan_stats *stats) {
   if (s->reader) {
     ice_read_counts rc = ice_reader_counts(s->reader);
     s->st.units_pruned = rc.files_skipped;
+    s->st.groups_total = rc.groups;
+    s->st.groups_pruned = rc.groups_skipped;
+    s->st.rows_deleted = rc.rows_deleted;
     ice_reader_free(s->reader);
   }
   if (stats) *stats = s->st;
