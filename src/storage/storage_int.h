@@ -119,7 +119,8 @@ typedef enum wset_undo_kind {
   U_CREATE,      /* table `obj`: remove and free it */
   U_DROP,        /* table `obj`: add it back (commit frees it) */
   U_RENAME,      /* table `obj`, old name in `old` (commit frees it) */
-  U_ALTER        /* table `obj`, old schema (heap orb_schema) in `old`, old hot tier in `old2` */
+  U_ALTER,       /* table `obj`, old schema (heap orb_schema) in `old`, old hot tier in `old2` */
+  U_ACTION       /* a wset_action (heap) in `obj`: abort it */
 } wset_undo_kind;
 
 typedef struct wset_undo {
@@ -189,6 +190,28 @@ bool db_quiet(orb_db *db);
 void wset_init_replay(orb_wset *ws, orb_db *db);
 void wset_push(orb_wset *ws, wset_undo_kind kind, void *obj, uint64_t rowid, void *old, void *old2);
 static inline bool wset_logging(const orb_wset *ws) { return !ws->replay; }
+
+/* Work outside the log that a transaction finishes or undoes with it (an
+** Iceberg append writes data files as rows come and publishes a snapshot
+** only when the transaction commits).  orb_wset_commit runs every action's
+** commit, in the order they were added, before the transaction's log record
+** is written and without the latch held (they do I/O); the first failure
+** aborts the others and the transaction.  An abort, or the rollback of the
+** statement or savepoint that added the action, runs its abort.  `key`
+** finds an action again (one append per table and transaction).  The
+** action owns ctx: commit or abort is called exactly once, then `done`. */
+typedef struct wset_action {
+  const void *key;
+  orb_status (*commit)(void *ctx, orb_err *e);
+  void (*abort)(void *ctx);
+  void (*done)(void *ctx);       /* may be NULL: frees ctx */
+  void *ctx;
+  bool finished;
+} wset_action;
+void wset_action_add(orb_wset *ws, const void *key, orb_status (*commit)(void *, orb_err *), void (*abort)(void *),
+                     void (*done)(void *), void *ctx);
+/* The ctx of the live action added with key, NULL if none. */
+void *wset_action_find(const orb_wset *ws, const void *key);
 
 /* Savepoint inside a write set: one table call either completes or leaves nothing. */
 typedef struct wset_mark {

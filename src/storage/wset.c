@@ -36,6 +36,12 @@ static void commit_entry(wset_undo *u, uint64_t seq) {
   case U_RENAME:
     orb_free(u->old);
     break;
+  case U_ACTION: {   /* committed before the log record (orb_wset_commit) */
+    wset_action *a = u->obj;
+    if (a->done) a->done(a->ctx);
+    orb_free(a);
+    break;
+  }
   case U_ALTER:
     orb_schema_free(u->old);
     orb_free(u->old);
@@ -77,6 +83,13 @@ static void undo_entry(orb_db *db, wset_undo *u) {
     t->name = u->old;
     db_table_add(db, t);
     db_catalog_unlock(db);
+    break;
+  }
+  case U_ACTION: {
+    wset_action *a = u->obj;
+    if (!a->finished) a->abort(a->ctx);
+    if (a->done) a->done(a->ctx);
+    orb_free(a);
     break;
   }
   case U_ALTER: {
@@ -153,8 +166,53 @@ void orb_wset_abort(orb_wset *ws) {
   release(ws);
 }
 
+void wset_action_add(orb_wset *ws, const void *key, orb_status (*commit)(void *, orb_err *), void (*abort)(void *),
+                     void (*done)(void *), void *ctx) {
+  wset_action *a = orb_calloc(1, sizeof *a);
+  a->key = key;
+  a->commit = commit;
+  a->abort = abort;
+  a->done = done;
+  a->ctx = ctx;
+  wset_push(ws, U_ACTION, a, 0, NULL, NULL);
+}
+
+void *wset_action_find(const orb_wset *ws, const void *key) {
+  for (size_t i = ws->nundo; i-- > 0;)
+    if (ws->undo[i].kind == U_ACTION && ((wset_action *)ws->undo[i].obj)->key == key)
+      return ((wset_action *)ws->undo[i].obj)->ctx;
+  return NULL;
+}
+
+/* Commit the write set's actions in order; on a failure abort the rest
+** (the failed one cleans up after itself) and report it. */
+static orb_status commit_actions(orb_wset *ws, orb_err *e) {
+  orb_status st = ORB_OK;
+  for (size_t i = 0; i < ws->nundo; i++) {
+    if (ws->undo[i].kind != U_ACTION) continue;
+    wset_action *a = ws->undo[i].obj;
+    if (st == ORB_OK) {
+      st = a->commit(a->ctx, e);
+    } else {
+      a->abort(a->ctx);
+    }
+    a->finished = true;
+  }
+  return st;
+}
+
 orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
   orb_db *db = ws->db;
+  if (ws->redo.len + 8 > WAL_MAX_RECORD) {   /* refused before any action publishes anything */
+    orb_wset_abort(ws);
+    return orb_err_set(e, ORB_ERR_LIMIT, "transaction is too large to log (over %u bytes of changes)",
+                       (unsigned)WAL_MAX_RECORD);
+  }
+  if (commit_actions(ws, e) != ORB_OK) {
+    orb_status st = e ? e->code : ORB_ERR_IO;
+    orb_wset_abort(ws);
+    return st;
+  }
   latch(ws);
   if (ws->redo.len == 0) {   /* nothing to log (a read-only transaction, a DELETE that matched nothing) */
     if (ws->nundo) commit_entries(ws, ++db->cseq);

@@ -30,6 +30,7 @@
 #include "storage/catalog.h"
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/ice_meta.h"
+#include "storage/storage_int.h"
 #include "storage/table.h"
 #include "types/value.h"
 
@@ -329,6 +330,82 @@ static void test_concurrent_scans(void **state) {
   orb_schema_free(&s);
 }
 
+/* Write-set actions (storage_int.h): work outside the log that commits or
+** aborts with the transaction, as Iceberg appends will. */
+typedef struct probe {
+  int commits, aborts, dones;
+  bool fail;
+} probe;
+
+static orb_status probe_commit(void *ctx, orb_err *e) {
+  probe *p = ctx;
+  p->commits++;
+  if (p->fail) return orb_err_set(e, ORB_ERR_CONFLICT, "probe refuses to commit");
+  return ORB_OK;
+}
+static void probe_abort(void *ctx) { ((probe *)ctx)->aborts++; }
+static void probe_done(void *ctx) { ((probe *)ctx)->dones++; }
+
+static void test_wset_actions(void **state) {
+  (void)state;
+  char dbdir[512];
+  snprintf(dbdir, sizeof dbdir, "%s/db", tmpdir);
+  orb_db *db = NULL;
+  orb_err e;
+  orb_err_clear(&e);
+  assert_int_equal(orb_db_open(dbdir, NULL, &db, &e), ORB_OK);
+  static int k1, k2;
+  /* commit: commit then done, once each */
+  probe a = {0};
+  orb_wset *ws = orb_wset_begin(db);
+  wset_action_add(ws, &k1, probe_commit, probe_abort, probe_done, &a);
+  assert_ptr_equal(wset_action_find(ws, &k1), &a);
+  assert_null(wset_action_find(ws, &k2));
+  orb_wset_leave(ws);
+  assert_int_equal(orb_wset_commit(ws, &e), ORB_OK);
+  assert_int_equal(a.commits, 1);
+  assert_int_equal(a.aborts, 0);
+  assert_int_equal(a.dones, 1);
+  /* abort */
+  probe b = {0};
+  ws = orb_wset_begin(db);
+  wset_action_add(ws, &k1, probe_commit, probe_abort, probe_done, &b);
+  orb_wset_leave(ws);
+  orb_wset_abort(ws);
+  assert_int_equal(b.commits, 0);
+  assert_int_equal(b.aborts, 1);
+  assert_int_equal(b.dones, 1);
+  /* a savepoint rolled back aborts what came after it; the earlier one commits */
+  probe c = {0}, d = {0};
+  ws = orb_wset_begin(db);
+  wset_action_add(ws, &k1, probe_commit, probe_abort, probe_done, &c);
+  orb_wset_savepoint sp = orb_wset_save(ws);
+  wset_action_add(ws, &k2, probe_commit, probe_abort, probe_done, &d);
+  orb_wset_rollback_to_savepoint(ws, sp);
+  assert_int_equal(d.aborts, 1);
+  assert_int_equal(d.dones, 1);
+  assert_null(wset_action_find(ws, &k2));
+  orb_wset_leave(ws);
+  assert_int_equal(orb_wset_commit(ws, &e), ORB_OK);
+  assert_int_equal(c.commits, 1);
+  assert_int_equal(d.commits, 0);
+  /* the first commit fails: the second is aborted, the transaction too */
+  probe f = {.fail = true}, g = {0};
+  ws = orb_wset_begin(db);
+  wset_action_add(ws, &k1, probe_commit, probe_abort, probe_done, &f);
+  wset_action_add(ws, &k2, probe_commit, probe_abort, probe_done, &g);
+  orb_wset_leave(ws);
+  orb_err_clear(&e);
+  assert_int_equal(orb_wset_commit(ws, &e), ORB_ERR_CONFLICT);
+  assert_non_null(strstr(e.msg, "probe refuses"));
+  assert_int_equal(f.commits, 1);
+  assert_int_equal(f.aborts, 0);   /* a failed commit cleans up after itself */
+  assert_int_equal(g.commits, 0);
+  assert_int_equal(g.aborts, 1);
+  assert_int_equal(f.dones + g.dones, 2);
+  orb_db_close(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tier_scan),
@@ -336,6 +413,7 @@ int main(void) {
       cmocka_unit_test(test_catalog_kinds),
       cmocka_unit_test_setup_teardown(test_sessions_pin_snapshots, setup, teardown),
       cmocka_unit_test_setup_teardown(test_concurrent_scans, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_wset_actions, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
