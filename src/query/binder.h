@@ -83,7 +83,8 @@ struct oql_bstmt {
   int ndrop;
   bool if_exists;                /* DROP ... IF EXISTS, CREATE ... IF NOT EXISTS */
   orb_schema *schema;            /* CREATE TABLE (heap-owned: freed with the statement) */
-  orb_table_kind create_kind;    /* CREATE [EXTERNAL] TABLE: an Iceberg table at `path` unless HOT */
+  orb_table_kind create_kind;    /* CREATE [EXTERNAL] TABLE: an Iceberg table at `path` unless HOT
+                                    (USING iceberg: `value` is the partition_by text, or NULL) */
   oql_alter_kind alter;
   const char *col_name, *new_name;
   const char **key_cols;         /* ADD PRIMARY KEY (cols) */

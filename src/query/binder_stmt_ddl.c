@@ -47,16 +47,19 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
   out->schema = s;   /* freed with the statement, also on error */
   orb_status st;
   if (cr->external) return oql_bind_external(b, cr, out, e);
-  if (cr->using_am && strcmp(cr->using_am, "heap") != 0) {
-    if (strcmp(cr->using_am, "iceberg") != 0)
-      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", cr->using_pos, "access method \"%s\" does not exist", cr->using_am);
-    /* the Iceberg write path is not wired into tables yet */
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->using_pos,
-                        "CREATE TABLE ... USING iceberg is not available yet: attach an existing Iceberg table with "
-                        "CREATE EXTERNAL TABLE %s LOCATION '...'", cr->table);
-  }
-  if (cr->partition_by)
+  bool iceberg = cr->using_am && strcmp(cr->using_am, "iceberg") == 0;
+  if (cr->using_am && !iceberg && strcmp(cr->using_am, "heap") != 0)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", cr->using_pos, "access method \"%s\" does not exist", cr->using_am);
+  if (cr->partition_by && !iceberg)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", ast->pos, "partition_by needs USING iceberg");
+  if (iceberg) {
+    if (cr->as)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->using_pos, "CREATE TABLE ... USING iceberg AS is not supported yet");
+    /* the table's folder: <db>/warehouse/<namespace>/<table>, as DESIGN.md lays it out */
+    out->create_kind = ORB_TABLE_ICEBERG;
+    out->path = orb_arena_sprintf(b->a, "%s/warehouse/public/%s", orb_db_path(b->db), cr->table);
+    out->value = cr->partition_by;
+  }
   if (cr->as) {
     out->kind = OQL_S_CREATE_TABLE_AS;
     out->reads = true;
@@ -102,6 +105,9 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
     s->cols[col].not_null = true;
     s->pk[s->npk++] = s->cols[col].field_id;
   }
+  if (out->create_kind == ORB_TABLE_ICEBERG && s->npk)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->pk_clause_pos ? cr->pk_clause_pos : cr->using_pos,
+                        "primary keys on Iceberg tables are not supported yet");
   return ORB_OK;
 }
 

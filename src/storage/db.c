@@ -33,7 +33,7 @@ orb_table *db_table_new(uint32_t id, const char *name, const orb_schema *schema,
   t->kind = kind;
   if (kind != ORB_TABLE_HOT) {
     t->location = orb_strdup(location);
-    t->cold = cold_tier_new(id, name, location, schema);
+    t->cold = cold_tier_new(id, name, location, schema, kind == ORB_TABLE_ICEBERG);
   }
   return t;
 }

@@ -91,8 +91,10 @@ orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_er
   if (t->kind == ORB_TABLE_EXTERNAL)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "25006", 0,
                         "cannot %s \"%s\": it is an external Iceberg table, which is read-only", what, t->name);
-  if (t->kind == ORB_TABLE_ICEBERG)   /* until the Iceberg write path is wired in */
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "cannot %s \"%s\": writing Iceberg tables is not supported yet",
+  /* the database's own Iceberg tables take appends; rows already in them
+  ** stay as they are for now */
+  if (t->kind == ORB_TABLE_ICEBERG && strcmp(what, "insert into") != 0 && strcmp(what, "copy into") != 0)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "cannot %s \"%s\": only inserts into Iceberg tables are supported yet",
                         what, t->name);
   return ORB_OK;
 }
@@ -104,6 +106,11 @@ orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *
   if (st != ORB_OK) return st;
   for (int i = 0; i < n; i++)
     if ((st = check_row(t, rows[i], e)) != ORB_OK) return st;
+  if (t->kind == ORB_TABLE_ICEBERG) {   /* cold-only: rows go straight to the Iceberg append */
+    wset_mark m = wset_mark_get(ws);
+    if ((st = t->cold->ops->insert(t->cold, ws, rows, n, e)) != ORB_OK) wset_rollback_to(ws, m);
+    return st;
+  }
   hot_tier *h = hot_of(t->hot);
   wset_mark m = wset_mark_get(ws);
   /* the key probes of a batch miss the cache: start them all before the

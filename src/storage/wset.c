@@ -3,6 +3,7 @@
 #include "storage/cold/cold_tier.h"
 #include "base/mem.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void latch(orb_wset *ws) {
@@ -23,7 +24,22 @@ int64_t orb_wset_changes(const orb_wset *ws) { return ws->changes; }
 
 /* What commit does with an entry: stamp row versions with the commit's
 ** sequence number, free what DDL replaced. */
-static void commit_entry(wset_undo *u, uint64_t seq) {
+/* DROP TABLE of one of the database's own Iceberg tables removes its
+** folder; only a folder under <db>/warehouse/ (a damaged catalog must not
+** make a drop delete anything else).  An external table's files are never
+** touched.  A failure leaves the folder (an orphan) and is reported. */
+static void drop_files(orb_db *db, const orb_table *t) {
+  if (t->kind != ORB_TABLE_ICEBERG || !t->location) return;
+  size_t n = strlen(db->path);
+  if (strncmp(t->location, db->path, n) != 0 || strncmp(t->location + n, "/warehouse/", 11) != 0 ||
+      strstr(t->location, "/../"))
+    return;
+  orb_err e;
+  orb_err_clear(&e);
+  if (cold_table_remove(t->location, &e) != ORB_OK) fprintf(stderr, "orbit: DROP TABLE \"%s\": %s\n", t->name, e.msg);
+}
+
+static void commit_entry(orb_db *db, wset_undo *u, uint64_t seq) {
   switch (u->kind) {
   case U_INSERT:
   case U_DELETE:
@@ -31,6 +47,7 @@ static void commit_entry(wset_undo *u, uint64_t seq) {
     hot_stamp(u->obj, u->kind, u->old, u->old2, seq);
     break;
   case U_DROP:
+    drop_files(db, u->obj);
     db_table_free(u->obj);
     break;
   case U_RENAME:
@@ -111,7 +128,7 @@ static void undo_entry(orb_db *db, wset_undo *u) {
 void wset_push(orb_wset *ws, wset_undo_kind kind, void *obj, uint64_t rowid, void *old, void *old2) {
   wset_undo u = {(uint8_t)kind, obj, rowid, old, old2};
   if (ws->replay) {   /* recovery never rolls back */
-    commit_entry(&u, 0);
+    commit_entry(ws->db, &u, 0);
     return;
   }
   ws->undo = orb_grow(ws->undo, &ws->cap_undo, ws->nundo + 1, sizeof *ws->undo);
@@ -139,10 +156,10 @@ static void commit_entries(orb_wset *ws, uint64_t seq) {
     ws->has_snap = false;
   }
   for (size_t i = 0; i < ws->nundo; i++)
-    if (row_entry(&ws->undo[i])) commit_entry(&ws->undo[i], seq);
+    if (row_entry(&ws->undo[i])) commit_entry(ws->db, &ws->undo[i], seq);
   db_gc_after_commit(ws->db, ws);
   for (size_t i = 0; i < ws->nundo; i++)
-    if (!row_entry(&ws->undo[i])) commit_entry(&ws->undo[i], seq);
+    if (!row_entry(&ws->undo[i])) commit_entry(ws->db, &ws->undo[i], seq);
 }
 
 /* End the transaction: give back the latch, the snapshot, the gate. */

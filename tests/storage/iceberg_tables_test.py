@@ -185,6 +185,17 @@ got = orbit("SHOW SNAPSHOTS plain")
 if "needs an Iceberg table" not in got:
     fail(f"SHOW SNAPSHOTS of an ordinary table: {got}")
 
+# CREATE TABLE ... USING: heap is an ordinary table, iceberg the database's own, nothing else
+check(orbit("CREATE TABLE heaped (a INTEGER) USING heap"), "CREATE TABLE", "USING heap")
+for sql, want in (("CREATE TABLE c1 (a INTEGER) USING columnar", 'access method "columnar" does not exist'),
+                  ("CREATE TABLE c2 (a INTEGER) WITH (partition_by = 'a')", "partition_by needs USING iceberg"),
+                  ("CREATE TABLE c3 (a INTEGER PRIMARY KEY) USING iceberg", "primary keys on Iceberg tables")):
+    got = orbit(sql)
+    if "ERROR" not in got or want not in got:
+        fail(f"{sql}: expected {want!r}, got {got}")
+    else:
+        checks += 1
+
 # time travel and SHOW SNAPSHOTS against the metadata as python reads it
 for t in ("granular_deletes", "partition_evolution", "no_partitioning"):
     path = os.path.join(FIX, t)

@@ -73,7 +73,7 @@ static void test_tier_scan(void **state) {
   orb_schema s;
   np_schema(&s);
   assert_int_equal(s.cols[0].field_id, 1);
-  orb_tier *t = cold_tier_new(7, "np", FIX "/no_partitioning", &s);
+  orb_tier *t = cold_tier_new(7, "np", FIX "/no_partitioning", &s, false);
   orb_arena a;
   orb_arena_init(&a, 0);
   /* c1 = 2, projecting c3 then c2 */
@@ -137,7 +137,7 @@ static void test_tier_missing(void **state) {
   (void)state;
   orb_schema s;
   np_schema(&s);
-  orb_tier *t = cold_tier_new(8, "gone", "/nonexistent/orbit-table", &s);   /* no I/O yet */
+  orb_tier *t = cold_tier_new(8, "gone", "/nonexistent/orbit-table", &s, false);   /* no I/O yet */
   orb_scan_req req = {NULL, 0, NULL, NULL, NULL};
   orb_tier_scan *sc = NULL;
   orb_err e;
@@ -311,7 +311,7 @@ static void test_concurrent_scans(void **state) {
   orb_schema_init(&s);
   orb_schema_add_column(&s, "c1", orb_type_make(ORB_T_INT32), false, NULL);
   orb_schema_add_column(&s, "c2", orb_type_make(ORB_T_INT32), false, NULL);
-  orb_tier *t = cold_tier_new(9, "gd", table, &s);
+  orb_tier *t = cold_tier_new(9, "gd", table, &s, false);
   scanner sc[3] = {{t, 0, 0}, {t, 0, 0}, {t, 0, 0}};
   pthread_t th[3];
   for (int i = 0; i < 3; i++) assert_int_equal(pthread_create(&th[i], NULL, scan_loop, &sc[i]), 0);

@@ -38,6 +38,7 @@ typedef struct cold_tier {
   char *name;
   char *where;
   orb_schema schema;
+  bool owned;                    /* the database's own table: takes inserts */
   pthread_mutex_t mu;            /* cur, refs, plans */
   cold_state *cur;               /* newest metadata read */
 } cold_tier;
@@ -500,8 +501,9 @@ static orb_status read_only(cold_tier *c, orb_err *e) {
 }
 
 static orb_status cold_insert(orb_tier *t, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e) {
-  (void)ws, (void)rows, (void)n;
-  return read_only(cold_of(t), e);
+  cold_tier *c = cold_of(t);
+  if (!c->owned) return read_only(c, e);
+  return cold_append_insert(t, c->where, &c->schema, ws, rows, n, e);
 }
 
 static orb_status cold_delete(orb_tier *t, orb_wset *ws, const uint64_t *loc, int n, orb_err *e) {
@@ -538,13 +540,14 @@ const orb_tier_ops cold_tier_ops = {"cold",        cold_insert, cold_scan_begin,
                                     cold_count,    cold_delete, cold_update,     cold_pk_lookup, cold_stats,
                                     cold_explain, cold_close};
 
-orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, const orb_schema *schema) {
+orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, const orb_schema *schema, bool owned) {
   cold_tier *c = orb_calloc(1, sizeof *c);
   c->base.ops = &cold_tier_ops;
   c->table_id = table_id;
   c->name = orb_strdup(name);
   c->where = orb_strdup(where);
   orb_schema_copy(&c->schema, schema);
+  c->owned = owned;
   pthread_mutex_init(&c->mu, NULL);
   return &c->base;
 }

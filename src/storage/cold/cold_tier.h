@@ -36,9 +36,16 @@
 **
 ** count() answers from the manifests' record counts when no predicate is
 ** given and no delete file applies (the snapshot summary is not trusted:
-** it ignores deletes); otherwise -1 and the caller scans.  Writes are
-** refused with "table \"t\" is a read-only Iceberg table" (SQLSTATE 25006)
-** until the Iceberg write path is wired in.
+** it ignores deletes); otherwise -1 and the caller scans.
+**
+** Writes.  A tier over an external table refuses them ("table \"t\" is a
+** read-only Iceberg table", SQLSTATE 25006).  A tier the database owns
+** (CREATE TABLE ... USING iceberg) takes inserts through the Iceberg write
+** path (cold_write.c): the first insert of a write set opens an append and
+** registers it as a write-set action (storage_int.h), later batches add
+** to it, and the append is committed as one Iceberg snapshot when the
+** write set commits (aborted, its files removed, when it rolls back).
+** UPDATE and DELETE of cold rows are not supported yet.
 **
 ** Thread safety: several statements may scan one tier at once (the
 ** database latch is held shared); the cached metadata is guarded by the
@@ -55,8 +62,9 @@ extern const orb_tier_ops cold_tier_ops;
 
 /* A tier over the Iceberg table at `where` (a table folder or a metadata
 ** file) for table `name` with columns `schema` (copied; field ids are the
-** Iceberg ones).  No I/O. */
-orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, const orb_schema *schema);
+** Iceberg ones); `owned`: the database's own table, which takes inserts.
+** No I/O. */
+orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, const orb_schema *schema, bool owned);
 
 /* The table folder or metadata file the tier reads. */
 const char *cold_tier_location(const orb_tier *t);
@@ -64,6 +72,17 @@ const char *cold_tier_location(const orb_tier *t);
 /* What EXPLAIN and SHOW say about the table's current state, read now:
 ** current snapshot id (-1: none), number of live data files. */
 orb_status cold_tier_current(orb_tier *t, const orb_snapshot *snap, int64_t *snapshot_id, int *nfiles, orb_err *e);
+
+/* Owned tables (cold_write.c, over storage/cold/ice_write.h).  Create an
+** empty Iceberg table in folder `dir` (which must not exist) with columns
+** `schema` (their field ids become the Iceberg ones) and the partition
+** spec `partition_by` (pg_lake's text: "day(ts), bucket(16, id)"; NULL or
+** "" for none).  Remove an owned table's folder (DROP TABLE). */
+orb_status cold_table_create(const char *dir, const orb_schema *schema, const char *partition_by, orb_err *e);
+orb_status cold_table_remove(const char *dir, orb_err *e);
+/* The tier's insert for an owned table (cold_write.c). */
+orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *schema, orb_wset *ws,
+                              const orb_value *const *rows, int n, orb_err *e);
 
 /* Pins (storage/snapshot.h): drop all (a READ COMMITTED statement, the end
 ** of a transaction). */
