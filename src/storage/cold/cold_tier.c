@@ -219,6 +219,8 @@ typedef struct cold_scan {
   ice_reader *reader;
   int nread;                     /* columns handed to the reader */
   int *read_col;                 /* each one's position in the table schema */
+  bool *cast;                    /* each one's values need a cast to the column's type */
+  bool *by_ref;                  /* each projected column's values point to bytes (copied per batch) */
   orb_value *full;               /* one row, schema width */
   int *proj;
   int nproj;
@@ -354,6 +356,16 @@ static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier
     s->cols[s->nread++] = all[k];
   }
   if ((st = ice_reader_open(s->plan, s->cols, s->nread, &s->reader, e)) != ORB_OK) return st;
+  /* columns not read stay NULL in every row; read ones are overwritten */
+  for (int i = 0; i < ncols; i++) s->full[i] = orb_null((orb_type_id)c->schema.cols[i].type.id);
+  s->cast = orb_arena_alloc(&s->own, (size_t)s->nread + 1);
+  for (int k = 0; k < s->nread; k++)
+    s->cast[k] = s->read_col[k] >= 0 && !orb_type_equal(s->cols[k].type, c->schema.cols[s->read_col[k]].type);
+  s->by_ref = orb_arena_alloc(&s->own, (size_t)s->nproj + 1);
+  for (int i = 0; i < s->nproj; i++) {
+    uint8_t id = c->schema.cols[s->proj[i]].type.id;
+    s->by_ref[i] = id == ORB_T_TEXT || id == ORB_T_BYTEA || id == ORB_T_ARRAY;
+  }
   s->preds = orb_arena_alloc(&s->own, sizeof(pq_pred) * COLD_MAX_PREDS);
   collect_prune(s, s->cols, s->pred, s->preds, &s->npreds, COLD_MAX_PREDS);
   ice_reader_prune(s->reader, s->preds, s->npreds);
@@ -373,13 +385,12 @@ static orb_status cold_scan_next(orb_tier_scan *ts, orb_row_batch *b, orb_err *e
     if (st != ORB_OK) return st;
     if (!row) break;
     s->st.rows_scanned++;
-    for (int i = 0; i < sc->ncols; i++) s->full[i] = orb_null((orb_type_id)sc->cols[i].type.id);
     for (int k = 0; k < s->nread; k++) {
       int col = s->read_col[k];
       if (col < 0) continue;
-      if (row[k].isnull || orb_type_equal(s->cols[k].type, sc->cols[col].type)) {
+      if (!s->cast[k] || row[k].isnull) {
         s->full[col] = row[k];
-        if (row[k].isnull) s->full[col].type = sc->cols[col].type.id;
+        s->full[col].type = sc->cols[col].type.id;
       } else if ((st = orb_value_cast(&row[k], sc->cols[col].type, &s->batch, &s->full[col], e)) != ORB_OK) {
         /* a type another engine changed under the table (a promotion) */
         orb_err_prefix(e, "table \"%s\": column \"%s\": ", s->c->name, sc->cols[col].name);
@@ -396,7 +407,8 @@ static orb_status cold_scan_next(orb_tier_scan *ts, orb_row_batch *b, orb_err *e
       }
     }
     orb_value *dst = s->pbuf + (size_t)b->nrows * (size_t)s->nproj;
-    for (int i = 0; i < s->nproj; i++) dst[i] = orb_value_copy(&s->full[s->proj[i]], &s->batch);
+    for (int i = 0; i < s->nproj; i++)
+      dst[i] = s->by_ref[i] ? orb_value_copy(&s->full[s->proj[i]], &s->batch) : s->full[s->proj[i]];
     b->rows[b->nrows] = dst;
     b->locators[b->nrows++] = ORB_LOC_MAKE(ORB_TIER_COLD, s->rowno++);
     s->st.rows_returned++;
