@@ -79,14 +79,6 @@ static bool key_differs(const orb_schema *s, const orb_value *a, const orb_value
 
 /* --- kinds ---------------------------------------------------------------- */
 
-const char *orb_table_kind_name(orb_table_kind k) {
-  switch (k) {
-  case ORB_TABLE_ICEBERG: return "iceberg table";
-  case ORB_TABLE_EXTERNAL: return "external iceberg table";
-  default: return "table";
-  }
-}
-
 orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_err *e) {
   if (t->kind == ORB_TABLE_EXTERNAL)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "25006", 0,

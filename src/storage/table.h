@@ -13,8 +13,10 @@
 ** CREATE EXTERNAL TABLE ... LOCATION; it is read-only here (writes fail
 ** with SQLSTATE 25006 naming the table) and DROP TABLE only detaches it.
 ** ORB_TABLE_ICEBERG: an Iceberg table the database owns under
-** <db>/warehouse/ (CREATE TABLE ... USING iceberg).  Both keep an empty hot
-** tier so that code walking every table's hot tier need not ask.
+** <db>/warehouse/ (CREATE TABLE ... USING iceberg): inserts go straight to
+** its cold tier (one Iceberg append per write set), other writes are
+** refused for now.  Both keep an empty hot tier so that code walking every
+** table's hot tier need not ask.
 **
 ** Constraint checks happen here, before any tier is touched: NOT NULL
 ** ("null value in column \"ts\" of relation \"events\" violates not-null
@@ -46,12 +48,11 @@ typedef struct orb_table {
   char *location;          /* Iceberg tables: the table folder or metadata file; else NULL */
 } orb_table;
 
-/* "table", "iceberg table", "external iceberg table" (catalog "kind": "hot",
-** "iceberg", "external"). */
-const char *orb_table_kind_name(orb_table_kind k);
-/* Whether writes (INSERT, UPDATE, DELETE, ALTER) are refused; if so, err
-** says why ("cannot INSERT into \"t\": it is an external Iceberg table,
-** which is read-only", SQLSTATE 25006). */
+/* Whether the write `what` ("insert into", "copy into", "update", "delete
+** from", "truncate", "alter") is refused; if so, err says why: external
+** tables refuse every write ("cannot insert into \"t\": it is an external
+** Iceberg table, which is read-only", SQLSTATE 25006), the database's own
+** Iceberg tables all but inserts (0A000, not supported yet). */
 orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_err *e);
 
 typedef struct orb_table_scan orb_table_scan;
