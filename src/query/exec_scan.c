@@ -103,7 +103,7 @@ static void scan_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
     orb_buf_putc(lines, '\n');
     orb_free(names);
   }
-  if (s->stats.rows_scanned || s->stats.index_lookups || s->stats.rows_returned) {
+  if (s->stats.rows_scanned || s->stats.index_lookups || s->stats.rows_returned || s->stats.units_total) {
     orb_buf_printf(lines, "Rows Scanned: %lld  Rows Returned: %lld  Index Lookups: %lld",
                    (long long)s->stats.rows_scanned, (long long)s->stats.rows_returned,
                    (long long)s->stats.index_lookups);

@@ -233,6 +233,8 @@ typedef struct cold_scan {
   orb_value *pbuf;               /* ORB_SCAN_BATCH rows of nproj values */
   pq_pred *preds;
   int npreds;
+  ice_plan pruned;               /* the plan made with the constraints (when there are some) */
+  int64_t planned_out;           /* data files scan planning ruled out */
   uint64_t rowno;
   orb_scan_stats st;
 } cold_scan;
@@ -249,22 +251,48 @@ static int read_index(const cold_scan *s, int col) {
   return -1;
 }
 
+/* Whether every value of type `from` converts to `to` without change (so a
+** constraint on the cast column constrains the column): integers widening
+** or to an unconstrained decimal, decimals keeping their digits. */
+static bool exact_cast(orb_type from, orb_type to) {
+  static const int width[ORB_T__COUNT] = {[ORB_T_INT16] = 2, [ORB_T_INT32] = 4, [ORB_T_INT64] = 8};
+  if (orb_type_is_integer((orb_type_id)from.id))
+    return (orb_type_is_integer((orb_type_id)to.id) && width[to.id] >= width[from.id]) ||
+           (to.id == ORB_T_DECIMAL && to.precision == 0);
+  if (from.id == ORB_T_DECIMAL && to.id == ORB_T_DECIMAL)
+    return to.precision == 0 || (to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale);
+  return false;
+}
+
+/* The reader's column (index into cols) that x is — a bare column of the
+** table, or an exact cast of one — when it is read with the table's type;
+** -1 otherwise. */
+static int pruned_col(const cold_scan *s, const ice_column *cols, const orb_expr *x) {
+  if (!x) return -1;
+  if (x->kind == ORB_E_CAST && x->nargs == 1 && x->args[0]->kind == ORB_E_COLUMN) {
+    int slot = x->args[0]->slot;
+    if (slot < 0 || slot >= s->c->schema.ncols || !exact_cast(s->c->schema.cols[slot].type, x->type)) return -1;
+    x = x->args[0];
+  }
+  if (x->kind != ORB_E_COLUMN || x->slot < 0 || x->slot >= s->c->schema.ncols) return -1;
+  int k = read_index(s, x->slot);
+  return k >= 0 && orb_type_equal(cols[k].type, s->c->schema.cols[x->slot].type) ? k : -1;
+}
+
 /* A conjunct `col op const`, `col IN (consts)`, `col IS [NOT] NULL` on a read
-** column whose type is the table's as a pruning constraint. */
+** column as a pruning constraint. */
 static bool prune_pred(cold_scan *s, const ice_column *cols, const orb_expr *x, pq_pred *out) {
   memset(out, 0, sizeof *out);
-  const orb_expr *col = x->nargs > 0 ? x->args[0] : NULL;
   int op = x->op;
   if (x->kind == ORB_E_CMP && x->nargs == 2 && x->op != ORB_CMP_NE) {
     const orb_expr *k = x->args[1];
-    if (col->kind != ORB_E_COLUMN) {
-      col = x->args[1], k = x->args[0];
+    if ((out->col = pruned_col(s, cols, x->args[0])) < 0) {
+      out->col = pruned_col(s, cols, x->args[1]);
+      k = x->args[0];
       op = op == ORB_CMP_LT ? ORB_CMP_GT : op == ORB_CMP_LE ? ORB_CMP_GE : op == ORB_CMP_GT ? ORB_CMP_LT
          : op == ORB_CMP_GE ? ORB_CMP_LE : op;
     }
-    if (col->kind != ORB_E_COLUMN || k->kind != ORB_E_CONST || k->value.isnull) return false;
-    if ((out->col = read_index(s, col->slot)) < 0 || !orb_type_equal(cols[out->col].type, s->c->schema.cols[col->slot].type))
-      return false;
+    if (out->col < 0 || k->kind != ORB_E_CONST || k->value.isnull) return false;
     if (op == ORB_CMP_EQ) {
       out->kind = PQ_PRED_IN;
       out->in = &k->value;
@@ -281,9 +309,7 @@ static bool prune_pred(cold_scan *s, const ice_column *cols, const orb_expr *x, 
     }
     return true;
   }
-  if (!col || col->kind != ORB_E_COLUMN) return false;
-  if ((out->col = read_index(s, col->slot)) < 0 || !orb_type_equal(cols[out->col].type, s->c->schema.cols[col->slot].type))
-    return false;
+  if (x->nargs < 1 || (out->col = pruned_col(s, cols, x->args[0])) < 0) return false;
   if (x->kind == ORB_E_IS_NULL && x->nargs == 1) {
     out->kind = x->flags & ORB_EF_NEGATE ? PQ_PRED_NOT_NULL : PQ_PRED_IS_NULL;
     return true;
@@ -355,6 +381,32 @@ static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier
     s->read_col[s->nread] = col;   /* -1: read only for the equality deletes */
     s->cols[s->nread++] = all[k];
   }
+  /* the predicate's simple conjuncts: scan planning skips manifests and
+  ** files by partition summaries, partition values and column bounds
+  ** (ice_scan_plan_pruned, a plan of this scan's own: the cached plan is the
+  ** unfiltered one, and re-reading the manifests costs about a millisecond,
+  ** so a table of one data file leaves it to the reader's row groups), the
+  ** reader row groups */
+  s->preds = orb_arena_alloc(&s->own, sizeof(pq_pred) * COLD_MAX_PREDS);
+  collect_prune(s, s->cols, s->pred, s->preds, &s->npreds, COLD_MAX_PREDS);
+  if (s->npreds && s->plan->nfiles > 1) {
+    ice_pred *ip = orb_arena_zalloc(&s->own, sizeof(ice_pred) * (size_t)s->npreds);
+    for (int i = 0; i < s->npreds; i++) {
+      const pq_pred *q = &s->preds[i];
+      ip[i].field_id = s->cols[q->col].field_id;
+      ip[i].kind = q->kind == PQ_PRED_RANGE ? ICE_PRED_RANGE : q->kind == PQ_PRED_IN ? ICE_PRED_IN
+                 : q->kind == PQ_PRED_IS_NULL ? ICE_PRED_IS_NULL : ICE_PRED_NOT_NULL;
+      ip[i].has_lo = q->has_lo, ip[i].has_hi = q->has_hi, ip[i].lo_incl = q->lo_incl, ip[i].hi_incl = q->hi_incl;
+      ip[i].lo = q->lo, ip[i].hi = q->hi, ip[i].in = q->in, ip[i].nin = q->nin;
+    }
+    if ((st = ice_scan_plan_pruned(&s->own, &s->state->meta, s->state->table_dir, s->plan->snapshot->snapshot_id, ip,
+                                   s->npreds, &s->pruned, e)) != ORB_OK) {
+      orb_err_prefix(e, "table \"%s\": ", c->name);
+      return st;
+    }
+    s->plan = &s->pruned;
+    s->planned_out = s->pruned.files_skipped_partition + s->pruned.files_skipped_metrics;
+  }
   if ((st = ice_reader_open(s->plan, s->cols, s->nread, &s->reader, e)) != ORB_OK) return st;
   /* columns not read stay NULL in every row; read ones are overwritten */
   for (int i = 0; i < ncols; i++) s->full[i] = orb_null((orb_type_id)c->schema.cols[i].type.id);
@@ -366,10 +418,8 @@ static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier
     uint8_t id = c->schema.cols[s->proj[i]].type.id;
     s->by_ref[i] = id == ORB_T_TEXT || id == ORB_T_BYTEA || id == ORB_T_ARRAY;
   }
-  s->preds = orb_arena_alloc(&s->own, sizeof(pq_pred) * COLD_MAX_PREDS);
-  collect_prune(s, s->cols, s->pred, s->preds, &s->npreds, COLD_MAX_PREDS);
   ice_reader_prune(s->reader, s->preds, s->npreds);
-  s->st.units_total = s->plan->nfiles;
+  s->st.units_total = s->plan->nfiles + s->planned_out;
   return ORB_OK;
 }
 
@@ -421,7 +471,7 @@ static void cold_scan_end(orb_tier_scan *ts, orb_scan_stats *stats) {
   if (!s) return;
   if (s->reader) {
     ice_read_counts rc = ice_reader_counts(s->reader);
-    s->st.units_pruned = rc.files_skipped;
+    s->st.units_pruned = s->planned_out + rc.files_skipped;
     s->st.groups_total = rc.groups;
     s->st.groups_pruned = rc.groups_skipped;
     s->st.rows_deleted = rc.rows_deleted;
