@@ -146,6 +146,10 @@ struct oql_from_ast {
   oql_expr_ast *on;          /* NULL: cross join / USING */
   const char **using_cols;
   int nusing;
+  /* TABLE: time travel, FOR SYSTEM_TIME AS OF expr (1) / FOR VERSION AS OF expr (2) */
+  int asof_kind;
+  oql_expr_ast *asof;
+  int asof_pos;
 };
 
 struct oql_select_ast {
@@ -242,6 +246,12 @@ typedef struct oql_create_ast {
   int npk;
   int pk_clause_pos;         /* 0 if no table constraint */
   oql_select_ast *as;        /* CREATE TABLE ... AS select (cols unused) */
+  bool external;             /* CREATE EXTERNAL TABLE name LOCATION 'path' (no columns) */
+  const char *location;      /* its path */
+  int location_pos;
+  const char *using_am;      /* CREATE TABLE ... USING am (NULL: none) */
+  int using_pos;
+  const char *partition_by;  /* WITH (partition_by = '...') */
 } oql_create_ast;
 
 typedef struct oql_alter_ast {

@@ -46,7 +46,8 @@ typedef enum oql_skind {
   OQL_S_ROLLBACK_TO, /* ROLLBACK TO [SAVEPOINT] name */
   OQL_S_CREATE_ROLE, /* CREATE ROLE/USER: setting = name, value = password; role_login */
   OQL_S_ALTER_ROLE,  /* ALTER ROLE/USER name [WITH] options */
-  OQL_S_DROP_ROLE    /* DROP ROLE/USER [IF EXISTS] names */
+  OQL_S_DROP_ROLE,   /* DROP ROLE/USER [IF EXISTS] names */
+  OQL_S_SHOW_SNAPSHOTS /* SHOW SNAPSHOTS t: an Iceberg table's snapshots (table_name) */
 } oql_skind;
 
 typedef enum oql_alter_kind {
@@ -82,6 +83,8 @@ struct oql_bstmt {
   int ndrop;
   bool if_exists;                /* DROP ... IF EXISTS, CREATE ... IF NOT EXISTS */
   orb_schema *schema;            /* CREATE TABLE (heap-owned: freed with the statement) */
+  orb_table_kind create_kind;    /* CREATE [EXTERNAL] TABLE: an Iceberg table at `path` unless HOT
+                                    (USING iceberg: `value` is the partition_by text, or NULL) */
   oql_alter_kind alter;
   const char *col_name, *new_name;
   const char **key_cols;         /* ADD PRIMARY KEY (cols) */

@@ -346,6 +346,18 @@ oql_from *oql_from_iceberg_table(oql_selctx *c, const char *where, int64_t snaps
 orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, const char *const *argnames, int nargs,
                             bool list, const char *alias, const char *const *colnames, int ncolnames, int pos,
                             oql_from **out, orb_err *e);
+/* Iceberg tables in SQL (binder_cold.c).  CREATE EXTERNAL TABLE: out->schema
+** from the table's current Iceberg schema (field ids kept, identifier
+** fields as the primary key), out->path its absolute location. */
+struct oql_create_ast;
+orb_status oql_bind_external(oql_binder *b, const struct oql_create_ast *cr, oql_bstmt *out, orb_err *e);
+/* Writes to t (what: "insert into", "update", ...) refused for Iceberg tables
+** that cannot take them, the error at pos. */
+orb_status oql_binder_writable(oql_binder *b, const orb_table *t, const char *what, int pos, orb_err *e);
+/* FROM t FOR SYSTEM_TIME AS OF x (kind 1) / FOR VERSION AS OF x (kind 2):
+** the Iceberg table t's rows at that snapshot. */
+orb_status oql_from_table_asof(oql_selctx *c, orb_table *t, int kind, orb_expr *x, int pos, const char *alias,
+                               const char *const *colnames, int ncolnames, oql_from **out, orb_err *e);
 /* The bound DEFAULT expression of column col of t (NULL constant when it has none). */
 orb_status oql_column_default(oql_binder *b, orb_table *t, int col, orb_expr **out, orb_err *e);
 

@@ -46,6 +46,20 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
   orb_schema_init(s);
   out->schema = s;   /* freed with the statement, also on error */
   orb_status st;
+  if (cr->external) return oql_bind_external(b, cr, out, e);
+  bool iceberg = cr->using_am && strcmp(cr->using_am, "iceberg") == 0;
+  if (cr->using_am && !iceberg && strcmp(cr->using_am, "heap") != 0)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", cr->using_pos, "access method \"%s\" does not exist", cr->using_am);
+  if (cr->partition_by && !iceberg)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", ast->pos, "partition_by needs USING iceberg");
+  if (iceberg) {
+    if (cr->as)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->using_pos, "CREATE TABLE ... USING iceberg AS is not supported yet");
+    /* the table's folder: <db>/warehouse/<namespace>/<table>, as DESIGN.md lays it out */
+    out->create_kind = ORB_TABLE_ICEBERG;
+    out->path = orb_arena_sprintf(b->a, "%s/warehouse/public/%s", orb_db_path(b->db), cr->table);
+    out->value = cr->partition_by;
+  }
   if (cr->as) {
     out->kind = OQL_S_CREATE_TABLE_AS;
     out->reads = true;
@@ -91,6 +105,9 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
     s->cols[col].not_null = true;
     s->pk[s->npk++] = s->cols[col].field_id;
   }
+  if (out->create_kind == ORB_TABLE_ICEBERG && s->npk)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->pk_clause_pos ? cr->pk_clause_pos : cr->using_pos,
+                        "primary keys on Iceberg tables are not supported yet");
   return ORB_OK;
 }
 
@@ -99,6 +116,7 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   orb_table *t;
   orb_status st = oql_binder_table(b, al->table, al->table_pos, &t, e);
   if (st != ORB_OK) return st;
+  if ((st = oql_binder_writable(b, t, "alter", al->table_pos, e)) != ORB_OK) return st;
   out->table_name = t->name;
   out->alter = al->kind;
   out->writes = true;
@@ -258,6 +276,7 @@ static orb_status bind_copy(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   }
   orb_table *t;
   if ((st = oql_binder_table(b, cp->table, cp->table_pos, &t, e)) != ORB_OK) return st;
+  if (!cp->to && (st = oql_binder_writable(b, t, "copy into", cp->table_pos, e)) != ORB_OK) return st;
   out->table_name = t->name;
   int *cols, ncols;
   if ((st = oql_insert_columns(b, t, cp->cols, cp->col_pos, cp->ncols, &cols, &ncols, e)) != ORB_OK) return st;
@@ -313,6 +332,7 @@ orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, 
     for (int i = 0; i < ast->nnames; i++) {
       orb_table *t;
       orb_status st = oql_binder_table(b, ast->names[i], ast->name_pos[i], &t, e);
+      if (st == ORB_OK) st = oql_binder_writable(b, t, "truncate", ast->name_pos[i], e);
       if (st != ORB_OK) return st;
     }
     out->table_name = ast->names[0];

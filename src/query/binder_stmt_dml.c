@@ -121,6 +121,7 @@ orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
   orb_table *t;
   orb_status st = oql_binder_table(b, in->table, in->table_pos, &t, e);
   if (st != ORB_OK) return st;
+  if ((st = oql_binder_writable(b, t, "insert into", in->table_pos, e)) != ORB_OK) return st;
   int *cols, ncols;
   orb_expr **defaults;
   if ((st = oql_insert_columns(b, t, in->cols, in->col_pos, in->ncols, &cols, &ncols, e)) != ORB_OK) return st;
@@ -185,6 +186,7 @@ orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
   orb_table *t;
   orb_status st = oql_binder_table(b, name, pos, &t, e);
   if (st != ORB_OK) return st;
+  if ((st = oql_binder_writable(b, t, upd ? "update" : "delete from", pos, e)) != ORB_OK) return st;
   oql_selctx c;
   oql_selctx_init(&c, b);
   c.agg_ctx = upd ? "UPDATE" : "DELETE";

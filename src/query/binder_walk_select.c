@@ -103,6 +103,14 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     if (strncmp(f->name, "information_schema.", 19) == 0)
       return oql_from_infoschema(c, f->name + 19, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if ((st = oql_binder_table(b, f->name, f->pos, &t, e)) != ORB_OK) return st;
+    if (f->asof) {
+      oql_selctx ac;
+      rowless_ctx(&ac, b, "FOR SYSTEM_TIME AS OF");
+      ac.corr = c->corr;
+      orb_expr *x;
+      if ((st = oql_walk_operand(&ac, f->asof, &x, e)) != ORB_OK) return st;
+      return oql_from_table_asof(c, t, f->asof_kind, x, f->asof_pos, f->alias, f->colnames, f->ncolnames, out, e);
+    }
     *out = oql_from_table(c, t, f->alias);
     return ORB_OK;
   }

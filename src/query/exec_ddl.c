@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "storage/cold/cold_tier.h"
 
 static orb_status no_table(const char *name, orb_err *e) {
   return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "relation \"%s\" does not exist", name);
@@ -15,6 +16,20 @@ orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
   }
   orb_table *t;
+  if (b->create_kind == ORB_TABLE_ICEBERG) {
+    /* the folder first (the write path refuses one that exists), then the
+    ** catalog entry; a failure of the latter leaves no folder behind */
+    orb_status st = cold_table_create(b->path, b->schema, b->value, e);
+    if (st == ORB_OK && (st = orb_db_create_iceberg_table(rt->db, rt->ws, b->table_name, b->schema, ORB_TABLE_ICEBERG,
+                                                           b->path, &t, e)) != ORB_OK) {
+      orb_err ignore;
+      orb_err_clear(&ignore);
+      cold_table_remove(b->path, &ignore);
+    }
+    return st;
+  }
+  if (b->create_kind != ORB_TABLE_HOT)
+    return orb_db_create_iceberg_table(rt->db, rt->ws, b->table_name, b->schema, b->create_kind, b->path, &t, e);
   return orb_db_create_table(rt->db, rt->ws, b->table_name, b->schema, &t, e);
 }
 

@@ -63,6 +63,9 @@ static void scan_close(oql_op *op, oql_rt *rt) {
   s->stats.bytes_read += st.bytes_read;
   s->stats.units_total += st.units_total;
   s->stats.units_pruned += st.units_pruned;
+  s->stats.groups_total += st.groups_total;
+  s->stats.groups_pruned += st.groups_pruned;
+  s->stats.rows_deleted += st.rows_deleted;
 }
 
 static void scan_destroy(oql_op *op) {
@@ -100,7 +103,7 @@ static void scan_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
     orb_buf_putc(lines, '\n');
     orb_free(names);
   }
-  if (s->stats.rows_scanned || s->stats.index_lookups || s->stats.rows_returned) {
+  if (s->stats.rows_scanned || s->stats.index_lookups || s->stats.rows_returned || s->stats.units_total) {
     orb_buf_printf(lines, "Rows Scanned: %lld  Rows Returned: %lld  Index Lookups: %lld",
                    (long long)s->stats.rows_scanned, (long long)s->stats.rows_returned,
                    (long long)s->stats.index_lookups);
@@ -108,6 +111,10 @@ static void scan_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
     if (s->stats.units_total)
       orb_buf_printf(lines, "  Units: %lld (%lld pruned)", (long long)s->stats.units_total,
                      (long long)s->stats.units_pruned);
+    if (s->stats.groups_total)
+      orb_buf_printf(lines, "  Row Groups: %lld (%lld pruned)", (long long)s->stats.groups_total,
+                     (long long)s->stats.groups_pruned);
+    if (s->stats.rows_deleted) orb_buf_printf(lines, "  Rows Deleted: %lld", (long long)s->stats.rows_deleted);
     orb_buf_putc(lines, '\n');
   }
 }

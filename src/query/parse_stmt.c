@@ -226,6 +226,25 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
   oql_create_ast *c = &s->create;
   orb_status st;
   if (oql_p_is(p, "role") || oql_p_is(p, "user")) return p_role(p, s, "create");
+  if (oql_p_is(p, "external") && oql_p_peek_is(p, 1, "table")) {
+    /* CREATE EXTERNAL TABLE [IF NOT EXISTS] name LOCATION 'path': an Iceberg
+    ** table attached read-only, its columns from its metadata */
+    oql_p_advance(p), oql_p_advance(p);
+    s->kind = OQL_S_CREATE_TABLE;
+    c->external = true;
+    if (oql_p_is(p, "if")) {
+      oql_p_advance(p);
+      if ((st = oql_p_expect(p, "not")) != ORB_OK || (st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+      c->if_not_exists = true;
+    }
+    if ((st = p_table_name(p, &c->table, &c->table_pos)) != ORB_OK) return st;
+    if ((st = oql_p_expect(p, "location")) != ORB_OK) return st;
+    if (oql_p_tok(p)->kind != OQL_T_STRING) return oql_p_syntax(p);
+    c->location = oql_p_tok(p)->text;
+    c->location_pos = oql_p_tok(p)->pos;
+    oql_p_advance(p);
+    return ORB_OK;
+  }
   if (oql_p_is(p, "temp") || oql_p_is(p, "temporary") || oql_p_is(p, "unlogged"))
     return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "%s tables are not supported",
                         oql_p_tok(p)->text);
@@ -272,6 +291,12 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
     if (!oql_p_accept_op(p, ",")) break;
   }
   if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  if (oql_p_is(p, "using")) {   /* PostgreSQL's table access method: heap, or iceberg (pg_lake) */
+    oql_p_advance(p);
+    int upos;
+    if ((st = oql_p_ident(p, &c->using_am, &upos)) != ORB_OK) return st;
+    c->using_pos = upos;
+  }
   if (oql_p_accept(p, "with")) {
     /* PostgreSQL storage parameters (fillfactor, autovacuum_*, ...) tune its
     ** heap; Orbit's tiers have no such knobs, so they are checked for syntax
@@ -284,6 +309,7 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
       if (oql_p_accept_op(p, "=")) {
         const oql_token *v = oql_p_tok(p);
         if (v->kind != OQL_T_NUMBER && v->kind != OQL_T_IDENT && v->kind != OQL_T_STRING) return oql_p_syntax(p);
+        if (strcmp(opt, "partition_by") == 0) c->partition_by = v->text;
         oql_p_advance(p);
       }
     } while (oql_p_accept_op(p, ","));
@@ -662,6 +688,18 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     oql_p_advance(p);
     if (oql_p_accept(p, "tables")) {
       s->kind = OQL_S_SHOW_TABLES;
+      return ORB_OK;
+    }
+    if (oql_p_is(p, "snapshots") && (oql_p_peek(p, 1)->kind == OQL_T_IDENT || oql_p_peek(p, 1)->kind == OQL_T_QIDENT)) {
+      /* SHOW SNAPSHOTS name: an Iceberg table's snapshots */
+      oql_p_advance(p);
+      s->kind = OQL_S_SHOW_SNAPSHOTS;
+      const char **n = orb_arena_alloc(p->a, sizeof(char *));
+      int *pos = orb_arena_alloc(p->a, sizeof(int));
+      if ((st = p_table_name(p, n, pos)) != ORB_OK) return st;
+      s->names = n;
+      s->name_pos = pos;
+      s->nnames = 1;
       return ORB_OK;
     }
     s->kind = OQL_S_SHOW;

@@ -12,6 +12,7 @@
 #include "base/mem.h"
 #include "query/binder.h"
 #include "query/stmt_exec.h"
+#include "storage/cold/cold_tier.h"
 
 /* --- settings ------------------------------------------------------------------ */
 
@@ -231,6 +232,7 @@ struct oql_stmt {
   bool gated;               /* inside the database gate (a read outside a transaction) */
   bool has_snap;            /* snap is registered with the database */
   orb_snapshot snap;        /* what a reading statement sees */
+  orb_cold_pins pins;       /* outside a transaction: the Iceberg snapshots this statement read */
   const void *copy_in;      /* COPY FROM STDIN data for the next execution */
   size_t copy_in_len;
   const orb_value *row;
@@ -361,6 +363,7 @@ static void finish_rows(oql_stmt *st) {
     orb_db_snapshot_release(st->sess->db, &st->snap);
     st->has_snap = false;
   }
+  cold_pins_clear(&st->pins);
   if (st->gated) {
     orb_db_gate_leave(st->sess->db);
     st->gated = false;
@@ -695,6 +698,12 @@ static orb_status start(oql_stmt *st, orb_err *e) {
         snap = NULL;
       }
       st->snap = snap ? *snap : orb_db_snapshot(s->db);
+      /* outside a transaction the statement pins what it reads itself: a
+      ** table read twice (a self-join) is read at one Iceberg snapshot */
+      if (!snap) {
+        cold_pins_clear(&st->pins);
+        st->snap.pins = &st->pins;
+      }
       if (snap) orb_db_snapshot_keep(s->db, &st->snap);
       st->has_snap = true;
       st->rt.snap = &st->snap;
@@ -785,6 +794,7 @@ void oql_finalize(oql_stmt *st) {
   orb_free(st->params);
   orb_free(st->pbufs);
   orb_free(st->sql);
+  cold_pins_clear(&st->pins);
   orb_free(st);
 }
 

@@ -32,5 +32,7 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e);
 /* Rows of SHOW TABLES / DESCRIBE (exec_ddl.c). */
 void oql_show_tables(orb_db *db, orb_arena *xa, oql_op **rows);
 orb_status oql_describe(orb_db *db, const char *table, orb_arena *xa, oql_op **rows, orb_err *e);
+/* SHOW SNAPSHOTS: the snapshots of the Iceberg table at `where` (exec_cold.c). */
+orb_status oql_show_snapshots(const char *where, const char *table, orb_arena *xa, oql_op **rows, orb_err *e);
 
 #endif

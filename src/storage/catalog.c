@@ -145,6 +145,10 @@ char *catalog_dump(uint64_t lsn, uint32_t next_table_id, orb_table *const *table
     json_object_set_new(t, "id", json_integer(tables[i]->id));
     json_object_set_new(t, "name", json_string(tables[i]->name));
     json_object_set_new(t, "schema", schema_json(&tables[i]->schema));
+    if (tables[i]->kind != ORB_TABLE_HOT) {
+      json_object_set_new(t, "kind", json_string(tables[i]->kind == ORB_TABLE_EXTERNAL ? "external" : "iceberg"));
+      json_object_set_new(t, "location", json_string(tables[i]->location));
+    }
     json_array_append_new(arr, t);
   }
   json_object_set_new(o, "tables", arr);
@@ -158,6 +162,7 @@ char *catalog_dump(uint64_t lsn, uint32_t next_table_id, orb_table *const *table
 void catalog_free(orb_catalog *c) {
   for (int i = 0; i < c->ntables; i++) {
     orb_free(c->tables[i].name);
+    orb_free(c->tables[i].location);
     orb_schema_free(&c->tables[i].schema);
   }
   orb_free(c->tables);
@@ -198,6 +203,18 @@ orb_status catalog_parse(const char *text, size_t len, orb_catalog *out, orb_err
     if ((st = schema_parse(json_object_get(t, "schema"), &ce->schema, e)) != ORB_OK) {
       orb_err_prefix(e, "table \"%s\"", json_string_value(name));
       goto done;
+    }
+    json_t *kind = json_object_get(t, "kind"), *loc = json_object_get(t, "location");
+    if (kind) {
+      const char *k = json_is_string(kind) ? json_string_value(kind) : "";
+      ce->kind = strcmp(k, "external") == 0 ? ORB_TABLE_EXTERNAL : strcmp(k, "iceberg") == 0 ? ORB_TABLE_ICEBERG : ORB_TABLE_HOT;
+      if ((ce->kind == ORB_TABLE_HOT && strcmp(k, "hot") != 0) ||
+          (ce->kind != ORB_TABLE_HOT && (!json_is_string(loc) || !*json_string_value(loc)))) {
+        orb_schema_free(&ce->schema);
+        st = orb_err_set(e, ORB_ERR_CORRUPT, "catalog table \"%s\" has a bad kind or no location", json_string_value(name));
+        goto done;
+      }
+      if (ce->kind != ORB_TABLE_HOT) ce->location = orb_strdup(json_string_value(loc));
     }
     ce->id = (uint32_t)id;
     ce->name = orb_strdup(json_string_value(name));

@@ -17,6 +17,11 @@
 **                               "identifier-field-ids": [1],
 **                               "next-field-id": 4 } } ] }
 **
+** Iceberg tables add "kind": "external" (attached read-only) or "iceberg"
+** (owned) and "location": the table folder or metadata file.  A table
+** without "kind" is an ordinary one, so catalogs written before these keys
+** existed read as they did.
+**
 ** Parsing validates everything (types, unique field ids, key ids present)
 ** and reports ORB_ERR_CORRUPT with what is wrong.
 */
@@ -33,6 +38,8 @@ typedef struct catalog_entry {
   uint32_t id;
   char *name;
   orb_schema schema;
+  orb_table_kind kind;     /* "kind": absent (older catalogs) = hot */
+  char *location;          /* "location": Iceberg tables only */
 } catalog_entry;
 
 typedef struct orb_catalog {

@@ -180,7 +180,8 @@ orb_status db_load_snapshot(orb_db *db, const char *path, uint64_t *lsn_out, orb
       st = orb_err_set(e, ORB_ERR_CORRUPT, "checkpoint snapshot lists table \"%s\" twice", cat.tables[i].name);
       goto done;
     }
-    db_table_add(db, db_table_new(cat.tables[i].id, cat.tables[i].name, &cat.tables[i].schema));
+    db_table_add(db, db_table_new(cat.tables[i].id, cat.tables[i].name, &cat.tables[i].schema, cat.tables[i].kind,
+                                  cat.tables[i].location));
   }
   for (int i = 0; i < cat.ntables; i++) {
     uint64_t id = orb_rd_varint(&r), nrows = orb_rd_varint(&r);

@@ -2,6 +2,7 @@
 #include "storage/storage_int.h"
 #include "storage/catalog.h"
 #include "storage/rowcodec.h"
+#include "storage/cold/cold_tier.h"
 #include "base/file.h"
 #include "base/mem.h"
 #include "types/value.h"
@@ -22,17 +23,25 @@ void orb_db_options_init(orb_db_options *o) {
 
 /* --- tables ------------------------------------------------------------ */
 
-orb_table *db_table_new(uint32_t id, const char *name, const orb_schema *schema) {
+orb_table *db_table_new(uint32_t id, const char *name, const orb_schema *schema, orb_table_kind kind,
+                        const char *location) {
   orb_table *t = orb_calloc(1, sizeof *t);
   t->id = id;
   t->name = orb_strdup(name);
   orb_schema_copy(&t->schema, schema);
   t->hot = hot_base(hot_tier_new(id, schema));
+  t->kind = kind;
+  if (kind != ORB_TABLE_HOT) {
+    t->location = orb_strdup(location);
+    t->cold = cold_tier_new(id, name, location, schema, kind == ORB_TABLE_ICEBERG);
+  }
   return t;
 }
 
 void db_table_free(orb_table *t) {
   if (!t) return;
+  if (t->cold) t->cold->ops->close(t->cold);
+  orb_free(t->location);
   if (t->hot) t->hot->ops->close(t->hot);
   orb_schema_free(&t->schema);
   orb_free(t->name);
@@ -137,21 +146,29 @@ static void redo_ddl_head(orb_wset *ws, int op, uint32_t id) {
 static void put_str(orb_buf *b, const char *s) { orb_buf_put_bytes(b, s, strlen(s)); }
 
 orb_status db_create_table_id(orb_db *db, orb_wset *ws, uint32_t id, const char *name, const orb_schema *schema,
-                              orb_table **out, orb_err *e) {
+                              orb_table_kind kind, const char *location, orb_table **out, orb_err *e) {
   if (orb_db_table(db, name))
     return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", name);
   orb_status st = check_schema(name, schema, e);
   if (st != ORB_OK) return st;
-  orb_table *t = db_table_new(id, name, schema);
+  if (kind != ORB_TABLE_HOT && (!location || !*location))
+    return orb_err_set(e, ORB_ERR_INTERNAL, "Iceberg table \"%s\" has no location", name);
+  orb_table *t = db_table_new(id, name, schema, kind, location);
   db_catalog_lock(db);
   db_table_add(db, t);
   db_catalog_unlock(db);
   if (wset_logging(ws)) {
-    redo_ddl_head(ws, REDO_CREATE, id);
+    /* ordinary tables keep the record they always had, so old logs and new
+    ** ones read alike; Iceberg tables add their kind and location */
+    redo_ddl_head(ws, kind == ORB_TABLE_HOT ? REDO_CREATE : REDO_CREATE_ICEBERG, id);
     put_str(&ws->redo, name);
     char *js = catalog_schema_dump(schema);
     put_str(&ws->redo, js);
     orb_free(js);
+    if (kind != ORB_TABLE_HOT) {
+      orb_buf_put_u8(&ws->redo, (uint8_t)kind);
+      put_str(&ws->redo, location);
+    }
   }
   wset_push(ws, U_CREATE, t, 0, NULL, NULL);
   if (out) *out = t;
@@ -161,7 +178,14 @@ orb_status db_create_table_id(orb_db *db, orb_wset *ws, uint32_t id, const char 
 orb_status orb_db_create_table(orb_db *db, orb_wset *ws, const char *name, const orb_schema *schema,
                                orb_table **out, orb_err *e) {
   if (!*name) return orb_err_set(e, ORB_ERR_SYNTAX, "table name is empty");
-  return db_create_table_id(db, ws, db->next_table_id, name, schema, out, e);
+  return db_create_table_id(db, ws, db->next_table_id, name, schema, ORB_TABLE_HOT, NULL, out, e);
+}
+
+orb_status orb_db_create_iceberg_table(orb_db *db, orb_wset *ws, const char *name, const orb_schema *schema,
+                                       orb_table_kind kind, const char *location, orb_table **out, orb_err *e) {
+  if (!*name) return orb_err_set(e, ORB_ERR_SYNTAX, "table name is empty");
+  if (kind == ORB_TABLE_HOT) return orb_err_set(e, ORB_ERR_MISUSE, "not an Iceberg table kind");
+  return db_create_table_id(db, ws, db->next_table_id, name, schema, kind, location, out, e);
 }
 
 orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e) {
@@ -233,7 +257,9 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
                               orb_err *e) {
   (void)db;
   const orb_schema *os = &t->schema;
-  orb_status st = check_schema(t->name, ns, e);
+  orb_status st = orb_table_check_writable(t, "alter", e);
+  if (st != ORB_OK) return st;
+  st = check_schema(t->name, ns, e);
   if (st != ORB_OK) return st;
   bool pk_same = ns->npk == os->npk;
   for (int i = 0; pk_same && i < ns->npk; i++) pk_same = ns->pk[i] == os->pk[i];
@@ -274,7 +300,7 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
     hot_tier *nh = hot_tier_new(t->id, ns);
     orb_value *tmp = orb_malloc(sizeof(orb_value) * (size_t)n);
     /* DDL runs alone (the gate): everything committed plus ws's own changes */
-    orb_snapshot now = {db->cseq, ws->xid};
+    orb_snapshot now = {db->cseq, ws->xid, NULL};
     for (uint64_t r = 0; r < hot_slots(oh) && st == ORB_OK; r++) {
       const orb_value *row = hot_row_visible(oh, r, &now);
       if (!row) continue;

@@ -66,6 +66,13 @@ orb_table *orb_db_table_at(orb_db *db, int i);
 ** as given (the binder assigns them with orb_schema_add_column). */
 orb_status orb_db_create_table(orb_db *db, orb_wset *ws, const char *name, const orb_schema *schema,
                                orb_table **out, orb_err *e);
+/* An Iceberg table (kind ORB_TABLE_EXTERNAL or ORB_TABLE_ICEBERG) at
+** `location` (a table folder or a metadata file): its rows are the Iceberg
+** table's (storage/cold/cold_tier.h); schema's field ids must be the
+** Iceberg field ids.  Nothing is read or written at `location` here; DROP
+** TABLE never touches the files either. */
+orb_status orb_db_create_iceberg_table(orb_db *db, orb_wset *ws, const char *name, const orb_schema *schema,
+                                       orb_table_kind kind, const char *location, orb_table **out, orb_err *e);
 orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e);
 orb_status orb_db_rename_table(orb_db *db, orb_wset *ws, orb_table *t, const char *new_name, orb_err *e);
 /* Replace a table's schema.  Columns are matched by field id: columns whose

@@ -66,17 +66,26 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
       else st = hot_update_one(h, &ws, rowid, vals, e);
       break;
     }
-    case REDO_CREATE: {
+    case REDO_CREATE:
+    case REDO_CREATE_ICEBERG: {
       uint64_t id = orb_rd_varint(&r);
-      char *name = get_str(&r), *js = get_str(&r);
+      char *name = get_str(&r), *js = get_str(&r), *loc = NULL;
+      int kind = ORB_TABLE_HOT;
+      if (op == REDO_CREATE_ICEBERG) {
+        kind = orb_rd_u8(&r);
+        loc = get_str(&r);
+      }
       orb_schema s;
-      if (!name || !js || id == 0 || id > UINT32_MAX) st = corrupt(e, "CREATE TABLE");
+      if (!name || !js || id == 0 || id > UINT32_MAX ||
+          (op == REDO_CREATE_ICEBERG && (!loc || (kind != ORB_TABLE_ICEBERG && kind != ORB_TABLE_EXTERNAL))))
+        st = corrupt(e, "CREATE TABLE");
       else if ((st = catalog_schema_load(js, strlen(js), &s, e)) == ORB_OK) {
-        st = db_create_table_id(db, &ws, (uint32_t)id, name, &s, NULL, e);
+        st = db_create_table_id(db, &ws, (uint32_t)id, name, &s, (orb_table_kind)kind, loc, NULL, e);
         orb_schema_free(&s);
       }
       orb_free(name);
       orb_free(js);
+      orb_free(loc);
       break;
     }
     case REDO_DROP: {

@@ -33,9 +33,26 @@
 
 #define ORB_XID_BIT ((uint64_t)1 << 63)
 
+/* Cold tables are Iceberg tables other processes may commit to: a
+** transaction reads each at the Iceberg snapshot it found the first time it
+** read that table (storage/cold/cold_tier.h keeps the list; READ COMMITTED
+** clears it at every statement).  A snapshot without pins reads every cold
+** table's current Iceberg snapshot. */
+typedef struct orb_cold_pin {
+  uint32_t table_id;
+  int64_t snapshot_id;   /* -1: the table had no snapshot */
+  char *meta_path;       /* the metadata file it was read from (heap) */
+} orb_cold_pin;
+
+typedef struct orb_cold_pins {
+  orb_cold_pin *v;
+  int n, cap;
+} orb_cold_pins;
+
 typedef struct orb_snapshot {
   uint64_t seq;    /* commits numbered <= seq are visible */
   uint64_t self;   /* the reading transaction's id (ORB_XID_BIT set), 0 = none */
+  orb_cold_pins *pins;   /* the transaction's Iceberg pins; NULL: read current */
 } orb_snapshot;
 
 static inline bool orb_xid_running(uint64_t x) { return (x & ORB_XID_BIT) != 0; }

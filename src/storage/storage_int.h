@@ -90,12 +90,13 @@ void db_catalog_unlock(orb_db *db);
 void db_table_add(orb_db *db, orb_table *t);
 void db_table_remove(orb_db *db, orb_table *t);
 orb_table *db_table_by_id(orb_db *db, uint32_t id);
-orb_table *db_table_new(uint32_t id, const char *name, const orb_schema *schema);
+orb_table *db_table_new(uint32_t id, const char *name, const orb_schema *schema, orb_table_kind kind,
+                        const char *location);
 void db_table_free(orb_table *t);
 
 /* DDL bodies shared by the public functions and log replay. */
 orb_status db_create_table_id(orb_db *db, orb_wset *ws, uint32_t id, const char *name, const orb_schema *schema,
-                              orb_table **out, orb_err *e);
+                              orb_table_kind kind, const char *location, orb_table **out, orb_err *e);
 orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *ns, const orb_value *fill,
                               orb_err *e);
 
@@ -118,7 +119,8 @@ typedef enum wset_undo_kind {
   U_CREATE,      /* table `obj`: remove and free it */
   U_DROP,        /* table `obj`: add it back (commit frees it) */
   U_RENAME,      /* table `obj`, old name in `old` (commit frees it) */
-  U_ALTER        /* table `obj`, old schema (heap orb_schema) in `old`, old hot tier in `old2` */
+  U_ALTER,       /* table `obj`, old schema (heap orb_schema) in `old`, old hot tier in `old2` */
+  U_ACTION       /* a wset_action (heap) in `obj`: abort it */
 } wset_undo_kind;
 
 typedef struct wset_undo {
@@ -137,7 +139,8 @@ enum {
   REDO_CREATE = 4,   /* varint table id, bytes name, bytes schema JSON */
   REDO_DROP = 5,     /* varint table id */
   REDO_RENAME = 6,   /* varint table id, bytes new name */
-  REDO_ALTER = 7     /* varint table id, bytes schema JSON, row of fill values of the new columns */
+  REDO_ALTER = 7,    /* varint table id, bytes schema JSON, row of fill values of the new columns */
+  REDO_CREATE_ICEBERG = 8   /* varint table id, bytes name, bytes schema JSON, u8 kind, bytes location */
 };
 
 struct orb_wset {
@@ -152,6 +155,7 @@ struct orb_wset {
   uint64_t xid;          /* ORB_XID_BIT | number: marks its versions until commit */
   orb_snapshot snap;     /* what it reads; registered while has_snap */
   bool has_snap;
+  orb_cold_pins pins;    /* Iceberg snapshots it read (snap.pins points here) */
   bool read_committed;   /* a new snapshot per statement (else REPEATABLE READ) */
   bool latched;          /* holds the latch exclusively (inside a writing statement) */
   int gate;              /* 0 none, 1 shared, 2 exclusive (DDL) */
@@ -186,6 +190,28 @@ bool db_quiet(orb_db *db);
 void wset_init_replay(orb_wset *ws, orb_db *db);
 void wset_push(orb_wset *ws, wset_undo_kind kind, void *obj, uint64_t rowid, void *old, void *old2);
 static inline bool wset_logging(const orb_wset *ws) { return !ws->replay; }
+
+/* Work outside the log that a transaction finishes or undoes with it (an
+** Iceberg append writes data files as rows come and publishes a snapshot
+** only when the transaction commits).  orb_wset_commit runs every action's
+** commit, in the order they were added, before the transaction's log record
+** is written and without the latch held (they do I/O); the first failure
+** aborts the others and the transaction.  An abort, or the rollback of the
+** statement or savepoint that added the action, runs its abort.  `key`
+** finds an action again (one append per table and transaction).  The
+** action owns ctx: commit or abort is called exactly once, then `done`. */
+typedef struct wset_action {
+  const void *key;
+  orb_status (*commit)(void *ctx, orb_err *e);
+  void (*abort)(void *ctx);
+  void (*done)(void *ctx);       /* may be NULL: frees ctx */
+  void *ctx;
+  bool finished;
+} wset_action;
+void wset_action_add(orb_wset *ws, const void *key, orb_status (*commit)(void *, orb_err *), void (*abort)(void *),
+                     void (*done)(void *), void *ctx);
+/* The ctx of the live action added with key, NULL if none. */
+void *wset_action_find(const orb_wset *ws, const void *key);
 
 /* Savepoint inside a write set: one table call either completes or leaves nothing. */
 typedef struct wset_mark {

@@ -77,12 +77,32 @@ static bool key_differs(const orb_schema *s, const orb_value *a, const orb_value
   return false;
 }
 
+/* --- kinds ---------------------------------------------------------------- */
+
+orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_err *e) {
+  if (t->kind == ORB_TABLE_EXTERNAL)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "25006", 0,
+                        "cannot %s \"%s\": it is an external Iceberg table, which is read-only", what, t->name);
+  /* the database's own Iceberg tables take appends; rows already in them
+  ** stay as they are for now */
+  if (t->kind == ORB_TABLE_ICEBERG && strcmp(what, "insert into") != 0 && strcmp(what, "copy into") != 0)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "cannot %s \"%s\": only inserts into Iceberg tables are supported yet",
+                        what, t->name);
+  return ORB_OK;
+}
+
 /* --- writes -------------------------------------------------------------- */
 
 orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e) {
-  orb_status st = ORB_OK;
+  orb_status st = orb_table_check_writable(t, "insert into", e);
+  if (st != ORB_OK) return st;
   for (int i = 0; i < n; i++)
     if ((st = check_row(t, rows[i], e)) != ORB_OK) return st;
+  if (t->kind == ORB_TABLE_ICEBERG) {   /* cold-only: rows go straight to the Iceberg append */
+    wset_mark m = wset_mark_get(ws);
+    if ((st = t->cold->ops->insert(t->cold, ws, rows, n, e)) != ORB_OK) wset_rollback_to(ws, m);
+    return st;
+  }
   hot_tier *h = hot_of(t->hot);
   wset_mark m = wset_mark_get(ws);
   /* the key probes of a batch miss the cache: start them all before the
@@ -114,6 +134,7 @@ orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *
 orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators, const orb_value *const *rows, int n,
                             orb_err *e) {
   orb_status st;
+  if ((st = orb_table_check_writable(t, "update", e)) != ORB_OK) return st;
   for (int i = 0; i < n; i++)
     if ((st = check_row(t, rows[i], e)) != ORB_OK) return st;
   hot_tier *h = hot_of(t->hot);
@@ -139,6 +160,8 @@ orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators
 }
 
 orb_status orb_table_delete(orb_table *t, orb_wset *ws, const uint64_t *locators, int n, orb_err *e) {
+  orb_status cs = orb_table_check_writable(t, "delete from", e);
+  if (cs != ORB_OK) return cs;
   wset_mark m = wset_mark_get(ws);
   orb_status st = t->hot->ops->delete_rows(t->hot, ws, locators, n, e);
   if (st != ORB_OK) wset_rollback_to(ws, m);
@@ -147,30 +170,86 @@ orb_status orb_table_delete(orb_table *t, orb_wset *ws, const uint64_t *locators
 
 /* --- reads ---------------------------------------------------------------- */
 
+/* The tiers a table reads, in scan order. */
+static int tiers_of(orb_table *t, orb_tier **out) {
+  int n = 0;
+  out[n++] = t->hot;
+  if (t->cold) out[n++] = t->cold;
+  return n;
+}
+
 struct orb_table_scan {
-  orb_tier *tier;
+  orb_tier *tiers[2];
+  int ntiers, cur;
+  orb_scan_req req;        /* for the tiers after the first (begun when reached) */
   orb_tier_scan *ts;
+  orb_scan_stats stats;    /* of the tiers already ended */
 };
 
-orb_status orb_table_scan_begin(orb_table *t, const orb_scan_req *req, orb_table_scan **out, orb_err *e) {
-  orb_tier_scan *ts;
-  orb_status st = t->hot->ops->scan_begin(t->hot, req, &ts, e);
-  if (st != ORB_OK) return st;
-  orb_table_scan *s = orb_malloc(sizeof *s);
-  s->tier = t->hot;
+static void add_stats(orb_scan_stats *a, const orb_scan_stats *b) {
+  a->rows_scanned += b->rows_scanned;
+  a->rows_returned += b->rows_returned;
+  a->index_lookups += b->index_lookups;
+  a->bytes_read += b->bytes_read;
+  a->units_total += b->units_total;
+  a->units_pruned += b->units_pruned;
+  a->groups_total += b->groups_total;
+  a->groups_pruned += b->groups_pruned;
+  a->rows_deleted += b->rows_deleted;
+}
+
+static orb_status tier_begin(orb_table_scan *s, orb_err *e) {
+  orb_tier *t = s->tiers[s->cur];
+  orb_tier_scan *ts = NULL;
+  orb_status st = t->ops->scan_begin(t, &s->req, &ts, e);
+  if (st != ORB_OK) {
+    if (ts) t->ops->scan_end(ts, NULL);
+    return st;
+  }
   s->ts = ts;
+  return ORB_OK;
+}
+
+static void tier_end(orb_table_scan *s) {
+  if (!s->ts) return;
+  orb_scan_stats st = {0};
+  s->tiers[s->cur]->ops->scan_end(s->ts, &st);
+  add_stats(&s->stats, &st);
+  s->ts = NULL;
+}
+
+orb_status orb_table_scan_begin(orb_table *t, const orb_scan_req *req, orb_table_scan **out, orb_err *e) {
+  orb_table_scan *s = orb_calloc(1, sizeof *s);
+  s->ntiers = tiers_of(t, s->tiers);
+  s->req = *req;
+  /* later tiers begin when the scan reaches them (an Iceberg table's empty
+  ** hot tier ends at once, so its errors still come before any row) */
+  orb_status st = tier_begin(s, e);
+  if (st != ORB_OK) {
+    orb_free(s);
+    return st;
+  }
   *out = s;
   return ORB_OK;
 }
 
 orb_status orb_table_scan_next(orb_table_scan *s, orb_row_batch *b, orb_err *e) {
-  /* hot locators are plain rowids: tier 0 in the top byte */
-  return s->tier->ops->scan_next(s->ts, b, e);
+  for (;;) {
+    orb_status st = s->ts ? s->tiers[s->cur]->ops->scan_next(s->ts, b, e) : ORB_OK;
+    if (st != ORB_OK) return st;
+    if (s->ts && b->nrows > 0) return ORB_OK;
+    b->nrows = 0;
+    tier_end(s);
+    if (s->cur + 1 >= s->ntiers) return ORB_OK;
+    s->cur++;
+    if ((st = tier_begin(s, e)) != ORB_OK) return st;
+  }
 }
 
 void orb_table_scan_end(orb_table_scan *s, orb_scan_stats *stats) {
   if (!s) return;
-  s->tier->ops->scan_end(s->ts, stats);
+  tier_end(s);
+  if (stats) *stats = s->stats;
   orb_free(s);
 }
 
@@ -184,13 +263,32 @@ orb_status orb_table_pk_lookup(orb_table *t, orb_wset *ws, const orb_value *key,
 
 orb_status orb_table_count(orb_table *t, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx,
                            int64_t *count, orb_err *e) {
-  return t->hot->ops->count(t->hot, snap, pred, ctx, count, e);
+  orb_tier *tiers[2];
+  int n = tiers_of(t, tiers);
+  *count = 0;
+  for (int i = 0; i < n; i++) {
+    int64_t c = -1;
+    orb_status st = tiers[i]->ops->count(tiers[i], snap, pred, ctx, &c, e);
+    if (st != ORB_OK) return st;
+    if (c < 0) {
+      *count = -1;
+      return ORB_OK;
+    }
+    *count += c;
+  }
+  return ORB_OK;
 }
 
 void orb_table_explain(orb_table *t, const orb_scan_req *req, orb_buf *out) {
-  orb_buf_printf(out, "%s: ", t->hot->ops->name);
-  t->hot->ops->explain(t->hot, req, out);
-  orb_buf_putc(out, '\n');
+  orb_tier *tiers[2];
+  int n = tiers_of(t, tiers);
+  for (int i = 0; i < n; i++) {
+    /* an Iceberg table's hot tier is always empty: not worth a line */
+    if (tiers[i] == t->hot && t->kind != ORB_TABLE_HOT) continue;
+    orb_buf_printf(out, "%s: ", tiers[i]->ops->name);
+    tiers[i]->ops->explain(tiers[i], req, out);
+    orb_buf_putc(out, '\n');
+  }
 }
 
 void orb_table_stats(orb_table *t, orb_tier_stats *out) {
@@ -198,4 +296,11 @@ void orb_table_stats(orb_table *t, orb_tier_stats *out) {
   t->hot->ops->stats(t->hot, &hs);
   *out = hs;
   out->cols = orb_memdup(hs.cols, sizeof(orb_col_stats) * (size_t)(hs.ncols ? hs.ncols : 1));
+  if (t->cold) {
+    /* the cold tier has row counts and sizes, no per-column statistics yet */
+    orb_tier_stats cs;
+    t->cold->ops->stats(t->cold, &cs);
+    out->row_count += cs.row_count;
+    out->bytes += cs.bytes;
+  }
 }

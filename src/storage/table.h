@@ -1,11 +1,22 @@
 /*
 ** storage/table.h — the tiered table: one table over its tiers.
 **
-** A table composes its tiers (today the hot tier; the warm and cold tiers
-** join later) behind one interface: inserts go to the hot tier, scans
-** visit every tier with the same projection and predicate, the primary key
-** is enforced across all tiers, and locators name a row in any tier.  Rows
-** are orb_value arrays in schema order.
+** A table composes its tiers (the hot tier, and for Iceberg tables the
+** cold tier; the warm tier joins later) behind one interface: inserts go to
+** the hot tier, scans visit every tier with the same projection and
+** predicate (hot first, then cold), counts and statistics add up the tiers,
+** the primary key is enforced across all tiers, and locators name a row in
+** any tier.  Rows are orb_value arrays in schema order.
+**
+** Kinds of table.  ORB_TABLE_HOT: an ordinary table (no cold tier).
+** ORB_TABLE_EXTERNAL: an Iceberg table someone else writes, attached with
+** CREATE EXTERNAL TABLE ... LOCATION; it is read-only here (writes fail
+** with SQLSTATE 25006 naming the table) and DROP TABLE only detaches it.
+** ORB_TABLE_ICEBERG: an Iceberg table the database owns under
+** <db>/warehouse/ (CREATE TABLE ... USING iceberg): inserts go straight to
+** its cold tier (one Iceberg append per write set), other writes are
+** refused for now.  Both keep an empty hot tier so that code walking every
+** table's hot tier need not ask.
 **
 ** Constraint checks happen here, before any tier is touched: NOT NULL
 ** ("null value in column \"ts\" of relation \"events\" violates not-null
@@ -21,12 +32,28 @@
 #include "storage/tier.h"
 #include "types/schema.h"
 
+typedef enum orb_table_kind {
+  ORB_TABLE_HOT = 0,       /* an ordinary table */
+  ORB_TABLE_ICEBERG = 1,   /* an Iceberg table owned by the database */
+  ORB_TABLE_EXTERNAL = 2   /* an Iceberg table attached read-only */
+} orb_table_kind;
+
 typedef struct orb_table {
   uint32_t id;             /* never reused within a database */
   char *name;
   orb_schema schema;       /* current schema; changed only by orb_db_alter_table */
   orb_tier *hot;
+  orb_tier *cold;          /* NULL for ORB_TABLE_HOT */
+  orb_table_kind kind;
+  char *location;          /* Iceberg tables: the table folder or metadata file; else NULL */
 } orb_table;
+
+/* Whether the write `what` ("insert into", "copy into", "update", "delete
+** from", "truncate", "alter") is refused; if so, err says why: external
+** tables refuse every write ("cannot insert into \"t\": it is an external
+** Iceberg table, which is read-only", SQLSTATE 25006), the database's own
+** Iceberg tables all but inserts (0A000, not supported yet). */
+orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_err *e);
 
 typedef struct orb_table_scan orb_table_scan;
 

@@ -64,6 +64,8 @@ typedef struct orb_scan_stats {
   int64_t index_lookups;        /* primary-key probes */
   int64_t bytes_read;
   int64_t units_total, units_pruned;  /* segments / files / row groups, tier-specific */
+  int64_t groups_total, groups_pruned; /* row groups inside the units (cold: Parquet row groups) */
+  int64_t rows_deleted;         /* rows read but removed by delete files (cold) */
 } orb_scan_stats;
 
 typedef struct orb_col_stats {

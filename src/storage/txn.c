@@ -10,6 +10,7 @@
 ** one call, so it can be a pthread rwlock.
 */
 #include "storage/storage_int.h"
+#include "storage/cold/cold_tier.h"
 #include "base/blocking.h"
 #include "base/mem.h"
 
@@ -19,7 +20,7 @@
 /* --- snapshots ------------------------------------------------------------- */
 
 orb_snapshot db_snap_take(orb_db *db, uint64_t self) {
-  orb_snapshot s = {db->cseq, self};
+  orb_snapshot s = {db->cseq, self, NULL};
   orb_db_snapshot_keep(db, &s);
   return s;
 }
@@ -272,6 +273,10 @@ static void statement_snapshot(orb_wset *ws) {
   if (ws->has_snap) db_snap_release(ws->db, ws->snap.seq);
   ws->snap = db_snap_take(ws->db, ws->xid);
   ws->has_snap = true;
+  /* a new snapshot (the first statement, or READ COMMITTED's next one)
+  ** reads every Iceberg table afresh */
+  cold_pins_clear(&ws->pins);
+  ws->snap.pins = &ws->pins;
 }
 
 orb_status orb_wset_enter(orb_wset *ws, bool ddl, const orb_wait_stop *stop, orb_err *e) {

@@ -1,7 +1,9 @@
 /* storage/wset.c — write sets: undo, redo, commit and abort (see wset.h). */
 #include "storage/storage_int.h"
+#include "storage/cold/cold_tier.h"
 #include "base/mem.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void latch(orb_wset *ws) {
@@ -22,7 +24,22 @@ int64_t orb_wset_changes(const orb_wset *ws) { return ws->changes; }
 
 /* What commit does with an entry: stamp row versions with the commit's
 ** sequence number, free what DDL replaced. */
-static void commit_entry(wset_undo *u, uint64_t seq) {
+/* DROP TABLE of one of the database's own Iceberg tables removes its
+** folder; only a folder under <db>/warehouse/ (a damaged catalog must not
+** make a drop delete anything else).  An external table's files are never
+** touched.  A failure leaves the folder (an orphan) and is reported. */
+static void drop_files(orb_db *db, const orb_table *t) {
+  if (t->kind != ORB_TABLE_ICEBERG || !t->location) return;
+  size_t n = strlen(db->path);
+  if (strncmp(t->location, db->path, n) != 0 || strncmp(t->location + n, "/warehouse/", 11) != 0 ||
+      strstr(t->location, "/../"))
+    return;
+  orb_err e;
+  orb_err_clear(&e);
+  if (cold_table_remove(t->location, &e) != ORB_OK) fprintf(stderr, "orbit: DROP TABLE \"%s\": %s\n", t->name, e.msg);
+}
+
+static void commit_entry(orb_db *db, wset_undo *u, uint64_t seq) {
   switch (u->kind) {
   case U_INSERT:
   case U_DELETE:
@@ -30,11 +47,18 @@ static void commit_entry(wset_undo *u, uint64_t seq) {
     hot_stamp(u->obj, u->kind, u->old, u->old2, seq);
     break;
   case U_DROP:
+    drop_files(db, u->obj);
     db_table_free(u->obj);
     break;
   case U_RENAME:
     orb_free(u->old);
     break;
+  case U_ACTION: {   /* committed before the log record (orb_wset_commit) */
+    wset_action *a = u->obj;
+    if (a->done) a->done(a->ctx);
+    orb_free(a);
+    break;
+  }
   case U_ALTER:
     orb_schema_free(u->old);
     orb_free(u->old);
@@ -78,6 +102,13 @@ static void undo_entry(orb_db *db, wset_undo *u) {
     db_catalog_unlock(db);
     break;
   }
+  case U_ACTION: {
+    wset_action *a = u->obj;
+    if (!a->finished) a->abort(a->ctx);
+    if (a->done) a->done(a->ctx);
+    orb_free(a);
+    break;
+  }
   case U_ALTER: {
     orb_table *t = u->obj;
     orb_schema *old = u->old;
@@ -97,7 +128,7 @@ static void undo_entry(orb_db *db, wset_undo *u) {
 void wset_push(orb_wset *ws, wset_undo_kind kind, void *obj, uint64_t rowid, void *old, void *old2) {
   wset_undo u = {(uint8_t)kind, obj, rowid, old, old2};
   if (ws->replay) {   /* recovery never rolls back */
-    commit_entry(&u, 0);
+    commit_entry(ws->db, &u, 0);
     return;
   }
   ws->undo = orb_grow(ws->undo, &ws->cap_undo, ws->nundo + 1, sizeof *ws->undo);
@@ -125,10 +156,10 @@ static void commit_entries(orb_wset *ws, uint64_t seq) {
     ws->has_snap = false;
   }
   for (size_t i = 0; i < ws->nundo; i++)
-    if (row_entry(&ws->undo[i])) commit_entry(&ws->undo[i], seq);
+    if (row_entry(&ws->undo[i])) commit_entry(ws->db, &ws->undo[i], seq);
   db_gc_after_commit(ws->db, ws);
   for (size_t i = 0; i < ws->nundo; i++)
-    if (!row_entry(&ws->undo[i])) commit_entry(&ws->undo[i], seq);
+    if (!row_entry(&ws->undo[i])) commit_entry(ws->db, &ws->undo[i], seq);
 }
 
 /* End the transaction: give back the latch, the snapshot, the gate. */
@@ -139,6 +170,7 @@ static void release(orb_wset *ws) {
   if (ws->gate) db_gate_leave(db, ws->gate == 2);
   orb_free(ws->undo);
   orb_buf_free(&ws->redo);
+  cold_pins_clear(&ws->pins);
   orb_free(ws);
 }
 
@@ -151,8 +183,53 @@ void orb_wset_abort(orb_wset *ws) {
   release(ws);
 }
 
+void wset_action_add(orb_wset *ws, const void *key, orb_status (*commit)(void *, orb_err *), void (*abort)(void *),
+                     void (*done)(void *), void *ctx) {
+  wset_action *a = orb_calloc(1, sizeof *a);
+  a->key = key;
+  a->commit = commit;
+  a->abort = abort;
+  a->done = done;
+  a->ctx = ctx;
+  wset_push(ws, U_ACTION, a, 0, NULL, NULL);
+}
+
+void *wset_action_find(const orb_wset *ws, const void *key) {
+  for (size_t i = ws->nundo; i-- > 0;)
+    if (ws->undo[i].kind == U_ACTION && ((wset_action *)ws->undo[i].obj)->key == key)
+      return ((wset_action *)ws->undo[i].obj)->ctx;
+  return NULL;
+}
+
+/* Commit the write set's actions in order; on a failure abort the rest
+** (the failed one cleans up after itself) and report it. */
+static orb_status commit_actions(orb_wset *ws, orb_err *e) {
+  orb_status st = ORB_OK;
+  for (size_t i = 0; i < ws->nundo; i++) {
+    if (ws->undo[i].kind != U_ACTION) continue;
+    wset_action *a = ws->undo[i].obj;
+    if (st == ORB_OK) {
+      st = a->commit(a->ctx, e);
+    } else {
+      a->abort(a->ctx);
+    }
+    a->finished = true;
+  }
+  return st;
+}
+
 orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
   orb_db *db = ws->db;
+  if (ws->redo.len + 8 > WAL_MAX_RECORD) {   /* refused before any action publishes anything */
+    orb_wset_abort(ws);
+    return orb_err_set(e, ORB_ERR_LIMIT, "transaction is too large to log (over %u bytes of changes)",
+                       (unsigned)WAL_MAX_RECORD);
+  }
+  if (commit_actions(ws, e) != ORB_OK) {
+    orb_status st = e ? e->code : ORB_ERR_IO;
+    orb_wset_abort(ws);
+    return st;
+  }
   latch(ws);
   if (ws->redo.len == 0) {   /* nothing to log (a read-only transaction, a DELETE that matched nothing) */
     if (ws->nundo) commit_entries(ws, ++db->cseq);

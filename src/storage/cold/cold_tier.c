@@ -1,0 +1,617 @@
+/* storage/cold/cold_tier.c — an Iceberg table as a tier (see cold_tier.h). */
+#include "storage/cold/cold_tier.h"
+#include "storage/cold/ice_read.h"
+#include "storage/table.h"
+#include "base/arena.h"
+#include "base/mem.h"
+#include "types/value.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* --- cached metadata -------------------------------------------------------- */
+
+/* A plan of one snapshot, made once per metadata version. */
+typedef struct cold_plan {
+  int64_t snapshot_id;
+  ice_plan plan;
+  struct cold_plan *next;
+} cold_plan;
+
+/* One metadata file, parsed; shared by the scans that read it. */
+typedef struct cold_state {
+  int refs;                      /* the tier's cache holds one; each scan one */
+  orb_arena arena;               /* the model and every plan */
+  const char *path;              /* the metadata file */
+  const char *table_dir;         /* where its paths are re-rooted */
+  struct timespec mtime;
+  off_t size;
+  ice_meta meta;
+  cold_plan *plans;
+} cold_state;
+
+typedef struct cold_tier {
+  orb_tier base;
+  uint32_t table_id;
+  char *name;
+  char *where;
+  orb_schema schema;
+  bool owned;                    /* the database's own table: takes inserts */
+  pthread_mutex_t mu;            /* cur, refs, plans */
+  cold_state *cur;               /* newest metadata read */
+} cold_tier;
+
+static cold_tier *cold_of(orb_tier *t) { return (cold_tier *)t; }
+
+static void state_unref(cold_tier *c, cold_state *s) {
+  if (!s) return;
+  pthread_mutex_lock(&c->mu);
+  bool last = --s->refs == 0;
+  pthread_mutex_unlock(&c->mu);
+  if (last) {
+    orb_arena_free(&s->arena);
+    orb_free(s);
+  }
+}
+
+/* The folder a metadata file's paths are re-rooted onto (as ice_scan_open). */
+static const char *table_dir_of(orb_arena *a, const char *meta_path) {
+  char *dir = orb_arena_strdup(a, meta_path);
+  char *slash = strrchr(dir, '/');
+  if (!slash) return ".";
+  *slash = '\0';
+  if (slash == dir) return "/";
+  char *up = strrchr(dir, '/');
+  if (strcmp(up ? up + 1 : dir, "metadata") == 0) {
+    if (!up) return ".";
+    if (up == dir) return "/";
+    *up = '\0';
+  }
+  return dir;
+}
+
+static orb_status state_read(const char *path, const struct stat *sb, cold_state **out, orb_err *e) {
+  cold_state *s = orb_calloc(1, sizeof *s);
+  s->refs = 1;
+  orb_arena_init(&s->arena, 0);
+  s->path = orb_arena_strdup(&s->arena, path);
+  s->table_dir = table_dir_of(&s->arena, path);
+  s->mtime = sb->st_mtim;
+  s->size = sb->st_size;
+  orb_status st = ice_meta_read_file(&s->arena, path, &s->meta, e);
+  if (st != ORB_OK) {
+    orb_arena_free(&s->arena);
+    orb_free(s);
+    return st;
+  }
+  *out = s;
+  return ORB_OK;
+}
+
+static bool same_file(const cold_state *s, const char *path, const struct stat *sb) {
+  return s && strcmp(s->path, path) == 0 && s->size == sb->st_size && s->mtime.tv_sec == sb->st_mtim.tv_sec &&
+         s->mtime.tv_nsec == sb->st_mtim.tv_nsec;
+}
+
+/* The metadata to read: the pinned file, else the current one (cached when
+** unchanged).  Returns a reference. */
+static orb_status state_get(cold_tier *c, const char *path_wanted, cold_state **out, orb_err *e) {
+  orb_status st;
+  const char *path = path_wanted;
+  orb_arena tmp;
+  orb_arena_init(&tmp, 1024);
+  if (!path) {
+    ice_meta_file mf;
+    if ((st = ice_find_current(&tmp, c->where, &mf, e)) != ORB_OK) {
+      orb_err_prefix(e, "table \"%s\": ", c->name);
+      orb_arena_free(&tmp);
+      return st;
+    }
+    path = mf.path;
+  }
+  struct stat sb;
+  if (stat(path, &sb) != 0) {
+    st = orb_err_set(e, ORB_ERR_IO, "table \"%s\": Iceberg metadata file \"%s\" cannot be read", c->name, path);
+    orb_arena_free(&tmp);
+    return st;
+  }
+  pthread_mutex_lock(&c->mu);
+  if (same_file(c->cur, path, &sb)) {
+    c->cur->refs++;
+    *out = c->cur;
+    pthread_mutex_unlock(&c->mu);
+    orb_arena_free(&tmp);
+    return ORB_OK;
+  }
+  pthread_mutex_unlock(&c->mu);
+  cold_state *s;
+  if ((st = state_read(path, &sb, &s, e)) != ORB_OK) {
+    orb_err_prefix(e, "table \"%s\": ", c->name);
+    orb_arena_free(&tmp);
+    return st;
+  }
+  orb_arena_free(&tmp);
+  cold_state *old = NULL;
+  pthread_mutex_lock(&c->mu);
+  if (!path_wanted || !c->cur) {   /* the newest read becomes the cache */
+    old = c->cur;
+    c->cur = s;
+    s->refs++;
+  }
+  pthread_mutex_unlock(&c->mu);
+  state_unref(c, old);
+  *out = s;
+  return ORB_OK;
+}
+
+/* The plan of snapshot `id` (-1: none, an empty table) of state s. */
+static orb_status state_plan(cold_tier *c, cold_state *s, int64_t id, const ice_plan **out, orb_err *e) {
+  pthread_mutex_lock(&c->mu);
+  for (cold_plan *p = s->plans; p; p = p->next)
+    if (p->snapshot_id == id) {
+      *out = &p->plan;
+      pthread_mutex_unlock(&c->mu);
+      return ORB_OK;
+    }
+  /* planning reads manifests under the mutex: other scans of this table wait
+  ** for the same plan rather than reading the manifests twice */
+  cold_plan *p = orb_arena_zalloc(&s->arena, sizeof *p);
+  p->snapshot_id = id;
+  orb_status st = ORB_OK;
+  if (id >= 0) st = ice_scan_plan(&s->arena, &s->meta, s->table_dir, id, &p->plan, e);
+  else p->plan.meta = &s->meta, p->plan.schema = ice_meta_current_schema(&s->meta);
+  if (st == ORB_OK) {
+    p->next = s->plans;
+    s->plans = p;
+    *out = &p->plan;
+  } else {
+    orb_err_prefix(e, "table \"%s\": ", c->name);
+  }
+  pthread_mutex_unlock(&c->mu);
+  return st;
+}
+
+static orb_cold_pin *pin_find(orb_cold_pins *p, uint32_t table_id) {
+  for (int i = 0; p && i < p->n; i++)
+    if (p->v[i].table_id == table_id) return &p->v[i];
+  return NULL;
+}
+
+void cold_pins_clear(orb_cold_pins *p) {
+  if (!p) return;
+  for (int i = 0; i < p->n; i++) orb_free(p->v[i].meta_path);
+  orb_free(p->v);
+  memset(p, 0, sizeof *p);
+}
+
+/* The state and plan a reader with snapshot snap reads: its pin, or the
+** current snapshot (then pinned when snap has pins). */
+static orb_status resolve(cold_tier *c, const orb_snapshot *snap, cold_state **out, const ice_plan **plan, orb_err *e) {
+  orb_cold_pins *pins = snap ? snap->pins : NULL;
+  orb_cold_pin *pin = pin_find(pins, c->table_id);
+  cold_state *s;
+  orb_status st = state_get(c, pin ? pin->meta_path : NULL, &s, e);
+  if (st != ORB_OK) return st;
+  int64_t id = pin ? pin->snapshot_id : s->meta.current_snapshot_id;
+  if (pins && !pin) {
+    size_t cap = (size_t)pins->cap;
+    pins->v = orb_grow(pins->v, &cap, (size_t)pins->n + 1, sizeof *pins->v);
+    pins->cap = (int)cap;
+    orb_cold_pin np = {c->table_id, id, orb_strdup(s->path)};
+    pins->v[pins->n++] = np;
+  }
+  if ((st = state_plan(c, s, id, plan, e)) != ORB_OK) {
+    state_unref(c, s);
+    return st;
+  }
+  *out = s;
+  return ORB_OK;
+}
+
+/* --- scans ------------------------------------------------------------------- */
+
+typedef struct cold_scan {
+  cold_tier *c;
+  cold_state *state;
+  const ice_plan *plan;
+  ice_reader *reader;
+  int nread;                     /* columns handed to the reader */
+  int *read_col;                 /* each one's position in the table schema */
+  bool *cast;                    /* each one's values need a cast to the column's type */
+  bool *by_ref;                  /* each projected column's values point to bytes (copied per batch) */
+  orb_value *full;               /* one row, schema width */
+  int *proj;
+  int nproj;
+  orb_expr *pred;
+  orb_eval_ctx ctx;
+  orb_arena arena;               /* predicate temporaries, reset per row */
+  orb_arena batch;               /* values handed out, reset per batch */
+  orb_arena own;                 /* what lives as long as the scan */
+  ice_column *cols;              /* the reader's columns */
+  orb_value *pbuf;               /* ORB_SCAN_BATCH rows of nproj values */
+  pq_pred *preds;
+  int npreds;
+  ice_plan pruned;               /* the plan made with the constraints (when there are some) */
+  int64_t planned_out;           /* data files scan planning ruled out */
+  uint64_t rowno;
+  orb_scan_stats st;
+} cold_scan;
+
+static void mark_columns(const orb_expr *x, bool *need, int ncols) {
+  if (!x) return;
+  if (x->kind == ORB_E_COLUMN && x->slot >= 0 && x->slot < ncols) need[x->slot] = true;
+  for (int i = 0; i < x->nargs; i++) mark_columns(x->args[i], need, ncols);
+}
+
+static int read_index(const cold_scan *s, int col) {
+  for (int i = 0; i < s->nread; i++)
+    if (s->read_col[i] == col) return i;
+  return -1;
+}
+
+/* Whether every value of type `from` converts to `to` without change (so a
+** constraint on the cast column constrains the column): integers widening
+** or to an unconstrained decimal, decimals keeping their digits. */
+static bool exact_cast(orb_type from, orb_type to) {
+  static const int width[ORB_T__COUNT] = {[ORB_T_INT16] = 2, [ORB_T_INT32] = 4, [ORB_T_INT64] = 8};
+  if (orb_type_is_integer((orb_type_id)from.id))
+    return (orb_type_is_integer((orb_type_id)to.id) && width[to.id] >= width[from.id]) ||
+           (to.id == ORB_T_DECIMAL && to.precision == 0);
+  if (from.id == ORB_T_DECIMAL && to.id == ORB_T_DECIMAL)
+    return to.precision == 0 || (to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale);
+  return false;
+}
+
+/* The reader's column (index into cols) that x is — a bare column of the
+** table, or an exact cast of one — when it is read with the table's type;
+** -1 otherwise. */
+static int pruned_col(const cold_scan *s, const ice_column *cols, const orb_expr *x) {
+  if (!x) return -1;
+  if (x->kind == ORB_E_CAST && x->nargs == 1 && x->args[0]->kind == ORB_E_COLUMN) {
+    int slot = x->args[0]->slot;
+    if (slot < 0 || slot >= s->c->schema.ncols || !exact_cast(s->c->schema.cols[slot].type, x->type)) return -1;
+    x = x->args[0];
+  }
+  if (x->kind != ORB_E_COLUMN || x->slot < 0 || x->slot >= s->c->schema.ncols) return -1;
+  int k = read_index(s, x->slot);
+  return k >= 0 && orb_type_equal(cols[k].type, s->c->schema.cols[x->slot].type) ? k : -1;
+}
+
+/* A conjunct `col op const`, `col IN (consts)`, `col IS [NOT] NULL` on a read
+** column as a pruning constraint. */
+static bool prune_pred(cold_scan *s, const ice_column *cols, const orb_expr *x, pq_pred *out) {
+  memset(out, 0, sizeof *out);
+  int op = x->op;
+  if (x->kind == ORB_E_CMP && x->nargs == 2 && x->op != ORB_CMP_NE) {
+    const orb_expr *k = x->args[1];
+    if ((out->col = pruned_col(s, cols, x->args[0])) < 0) {
+      out->col = pruned_col(s, cols, x->args[1]);
+      k = x->args[0];
+      op = op == ORB_CMP_LT ? ORB_CMP_GT : op == ORB_CMP_LE ? ORB_CMP_GE : op == ORB_CMP_GT ? ORB_CMP_LT
+         : op == ORB_CMP_GE ? ORB_CMP_LE : op;
+    }
+    if (out->col < 0 || k->kind != ORB_E_CONST || k->value.isnull) return false;
+    if (op == ORB_CMP_EQ) {
+      out->kind = PQ_PRED_IN;
+      out->in = &k->value;
+      out->nin = 1;
+      return true;
+    }
+    out->kind = PQ_PRED_RANGE;
+    if (op == ORB_CMP_GT || op == ORB_CMP_GE) {
+      out->has_lo = true, out->lo_incl = op == ORB_CMP_GE, out->lo = k->value;
+    } else if (op == ORB_CMP_LT || op == ORB_CMP_LE) {
+      out->has_hi = true, out->hi_incl = op == ORB_CMP_LE, out->hi = k->value;
+    } else {
+      return false;
+    }
+    return true;
+  }
+  if (x->nargs < 1 || (out->col = pruned_col(s, cols, x->args[0])) < 0) return false;
+  if (x->kind == ORB_E_IS_NULL && x->nargs == 1) {
+    out->kind = x->flags & ORB_EF_NEGATE ? PQ_PRED_NOT_NULL : PQ_PRED_IS_NULL;
+    return true;
+  }
+  if (x->kind == ORB_E_IN && !(x->flags & ORB_EF_NEGATE) && x->nargs > 1) {
+    orb_value *v = orb_arena_alloc(&s->own, sizeof(orb_value) * (size_t)(x->nargs - 1));
+    int n = 0;
+    for (int i = 1; i < x->nargs; i++) {
+      if (x->args[i]->kind != ORB_E_CONST) return false;
+      if (!x->args[i]->value.isnull) v[n++] = x->args[i]->value;
+    }
+    out->kind = PQ_PRED_IN;
+    out->in = v;
+    out->nin = n;
+    return true;
+  }
+  return false;
+}
+
+static void collect_prune(cold_scan *s, const ice_column *cols, const orb_expr *x, pq_pred *out, int *n, int cap) {
+  if (!x || *n >= cap) return;
+  if (x->kind == ORB_E_AND) {
+    for (int i = 0; i < x->nargs; i++) collect_prune(s, cols, x->args[i], out, n, cap);
+    return;
+  }
+  if (prune_pred(s, cols, x, &out[*n])) (*n)++;
+}
+
+#define COLD_MAX_PREDS 64
+
+static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier_scan **out, orb_err *e) {
+  cold_tier *c = cold_of(t);
+  int ncols = c->schema.ncols;
+  for (int i = 0; req->proj && i < req->nproj; i++)
+    if (req->proj[i] < 0 || req->proj[i] >= ncols)
+      return orb_err_set(e, ORB_ERR_INTERNAL, "scan projects column %d of a table with %d columns", req->proj[i], ncols);
+  cold_scan *s = orb_calloc(1, sizeof *s);
+  s->c = c;
+  orb_arena_init(&s->arena, 4096);
+  orb_arena_init(&s->batch, 0);
+  orb_arena_init(&s->own, 0);
+  s->nproj = req->proj ? req->nproj : ncols;
+  s->proj = orb_arena_alloc(&s->own, sizeof(int) * (size_t)(s->nproj + 1));
+  for (int i = 0; i < s->nproj; i++) s->proj[i] = req->proj ? req->proj[i] : i;
+  s->pbuf = orb_malloc(sizeof(orb_value) * (size_t)ORB_SCAN_BATCH * (size_t)(s->nproj ? s->nproj : 1));
+  s->full = orb_arena_alloc(&s->own, sizeof(orb_value) * (size_t)(ncols + 1));
+  s->read_col = orb_arena_alloc(&s->own, sizeof(int) * (size_t)(ncols + 1));
+  s->pred = req->pred;
+  if (req->ctx) s->ctx = *req->ctx;
+  s->ctx.arena = &s->arena;
+  *out = (orb_tier_scan *)s;
+  orb_status st = resolve(c, req->snap, &s->state, &s->plan, e);
+  if (st != ORB_OK) return st;   /* the caller ends the scan, which frees s */
+  if (!s->plan->snapshot) return ORB_OK;   /* no snapshot: no rows */
+  /* the columns to read, matched by field id in the snapshot's schema */
+  ice_column *all;
+  int nall;
+  if ((st = ice_columns(&s->own, s->plan->schema, &all, &nall, e)) != ORB_OK) return st;
+  bool *need = orb_arena_zalloc(&s->own, (size_t)ncols + 1);
+  bool eq_deletes = false;
+  for (int i = 0; i < s->plan->ndelete_files; i++) eq_deletes |= s->plan->delete_files[i].content == ICE_CONTENT_EQ_DELETES;
+  for (int i = 0; i < s->nproj; i++) need[s->proj[i]] = true;
+  mark_columns(s->pred, need, ncols);
+  s->read_col = orb_arena_alloc(&s->own, sizeof(int) * (size_t)(nall + 1));
+  s->cols = orb_arena_alloc(&s->own, sizeof(ice_column) * (size_t)(nall + 1));
+  for (int k = 0; k < nall; k++) {
+    int col = orb_schema_find_id(&c->schema, all[k].field_id);
+    if (!eq_deletes && (col < 0 || !need[col])) continue;
+    s->read_col[s->nread] = col;   /* -1: read only for the equality deletes */
+    s->cols[s->nread++] = all[k];
+  }
+  /* the predicate's simple conjuncts: scan planning skips manifests and
+  ** files by partition summaries, partition values and column bounds
+  ** (ice_scan_plan_pruned, a plan of this scan's own: the cached plan is the
+  ** unfiltered one, and re-reading the manifests costs about a millisecond,
+  ** so a table of one data file leaves it to the reader's row groups), the
+  ** reader row groups */
+  s->preds = orb_arena_alloc(&s->own, sizeof(pq_pred) * COLD_MAX_PREDS);
+  collect_prune(s, s->cols, s->pred, s->preds, &s->npreds, COLD_MAX_PREDS);
+  if (s->npreds && s->plan->nfiles > 1) {
+    ice_pred *ip = orb_arena_zalloc(&s->own, sizeof(ice_pred) * (size_t)s->npreds);
+    for (int i = 0; i < s->npreds; i++) {
+      const pq_pred *q = &s->preds[i];
+      ip[i].field_id = s->cols[q->col].field_id;
+      ip[i].kind = q->kind == PQ_PRED_RANGE ? ICE_PRED_RANGE : q->kind == PQ_PRED_IN ? ICE_PRED_IN
+                 : q->kind == PQ_PRED_IS_NULL ? ICE_PRED_IS_NULL : ICE_PRED_NOT_NULL;
+      ip[i].has_lo = q->has_lo, ip[i].has_hi = q->has_hi, ip[i].lo_incl = q->lo_incl, ip[i].hi_incl = q->hi_incl;
+      ip[i].lo = q->lo, ip[i].hi = q->hi, ip[i].in = q->in, ip[i].nin = q->nin;
+    }
+    if ((st = ice_scan_plan_pruned(&s->own, &s->state->meta, s->state->table_dir, s->plan->snapshot->snapshot_id, ip,
+                                   s->npreds, &s->pruned, e)) != ORB_OK) {
+      orb_err_prefix(e, "table \"%s\": ", c->name);
+      return st;
+    }
+    s->plan = &s->pruned;
+    s->planned_out = s->pruned.files_skipped_partition + s->pruned.files_skipped_metrics;
+  }
+  if ((st = ice_reader_open(s->plan, s->cols, s->nread, &s->reader, e)) != ORB_OK) return st;
+  /* columns not read stay NULL in every row; read ones are overwritten */
+  for (int i = 0; i < ncols; i++) s->full[i] = orb_null((orb_type_id)c->schema.cols[i].type.id);
+  s->cast = orb_arena_alloc(&s->own, (size_t)s->nread + 1);
+  for (int k = 0; k < s->nread; k++)
+    s->cast[k] = s->read_col[k] >= 0 && !orb_type_equal(s->cols[k].type, c->schema.cols[s->read_col[k]].type);
+  s->by_ref = orb_arena_alloc(&s->own, (size_t)s->nproj + 1);
+  for (int i = 0; i < s->nproj; i++) {
+    uint8_t id = c->schema.cols[s->proj[i]].type.id;
+    s->by_ref[i] = id == ORB_T_TEXT || id == ORB_T_BYTEA || id == ORB_T_ARRAY;
+  }
+  ice_reader_prune(s->reader, s->preds, s->npreds);
+  s->st.units_total = s->plan->nfiles + s->planned_out;
+  return ORB_OK;
+}
+
+static orb_status cold_scan_next(orb_tier_scan *ts, orb_row_batch *b, orb_err *e) {
+  cold_scan *s = (cold_scan *)ts;
+  const orb_schema *sc = &s->c->schema;
+  b->nrows = 0;
+  orb_arena_reset(&s->batch);
+  if (!s->reader) return ORB_OK;
+  while (b->nrows < ORB_SCAN_BATCH) {
+    const orb_value *row;
+    orb_status st = ice_reader_next(s->reader, &row, e);
+    if (st != ORB_OK) return st;
+    if (!row) break;
+    s->st.rows_scanned++;
+    for (int k = 0; k < s->nread; k++) {
+      int col = s->read_col[k];
+      if (col < 0) continue;
+      if (!s->cast[k] || row[k].isnull) {
+        s->full[col] = row[k];
+        s->full[col].type = sc->cols[col].type.id;
+      } else if ((st = orb_value_cast(&row[k], sc->cols[col].type, &s->batch, &s->full[col], e)) != ORB_OK) {
+        /* a type another engine changed under the table (a promotion) */
+        orb_err_prefix(e, "table \"%s\": column \"%s\": ", s->c->name, sc->cols[col].name);
+        return st;
+      }
+    }
+    if (s->pred) {
+      bool ok = false;
+      orb_arena_reset(&s->arena);
+      if ((st = orb_expr_test(s->pred, &s->ctx, s->full, &ok, e)) != ORB_OK) return st;
+      if (!ok) {
+        s->rowno++;
+        continue;
+      }
+    }
+    orb_value *dst = s->pbuf + (size_t)b->nrows * (size_t)s->nproj;
+    for (int i = 0; i < s->nproj; i++)
+      dst[i] = s->by_ref[i] ? orb_value_copy(&s->full[s->proj[i]], &s->batch) : s->full[s->proj[i]];
+    b->rows[b->nrows] = dst;
+    b->locators[b->nrows++] = ORB_LOC_MAKE(ORB_TIER_COLD, s->rowno++);
+    s->st.rows_returned++;
+  }
+  return ORB_OK;
+}
+
+static void cold_scan_end(orb_tier_scan *ts, orb_scan_stats *stats) {
+  cold_scan *s = (cold_scan *)ts;
+  if (!s) return;
+  if (s->reader) {
+    ice_read_counts rc = ice_reader_counts(s->reader);
+    s->st.units_pruned = s->planned_out + rc.files_skipped;
+    s->st.groups_total = rc.groups;
+    s->st.groups_pruned = rc.groups_skipped;
+    s->st.rows_deleted = rc.rows_deleted;
+    ice_reader_free(s->reader);
+  }
+  if (stats) *stats = s->st;
+  state_unref(s->c, s->state);
+  orb_arena_free(&s->arena);
+  orb_arena_free(&s->batch);
+  orb_arena_free(&s->own);
+  orb_free(s->pbuf);
+  orb_free(s);
+}
+
+/* --- count, stats, explain ------------------------------------------------- */
+
+static orb_status cold_count(orb_tier *t, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx, int64_t *count,
+                             orb_err *e) {
+  (void)ctx;
+  cold_tier *c = cold_of(t);
+  *count = -1;
+  if (pred) return ORB_OK;
+  cold_state *s;
+  const ice_plan *p;
+  orb_status st = resolve(c, snap, &s, &p, e);
+  if (st != ORB_OK) return st;
+  if (!p->snapshot) *count = 0;
+  else if (!p->any_deletes) *count = p->records;
+  state_unref(c, s);
+  return ORB_OK;
+}
+
+orb_status cold_tier_current(orb_tier *t, const orb_snapshot *snap, int64_t *snapshot_id, int *nfiles, orb_err *e) {
+  cold_tier *c = cold_of(t);
+  cold_state *s;
+  const ice_plan *p;
+  orb_status st = resolve(c, snap, &s, &p, e);
+  if (st != ORB_OK) return st;
+  *snapshot_id = p->snapshot ? p->snapshot->snapshot_id : -1;
+  *nfiles = p->nfiles;
+  state_unref(c, s);
+  return ORB_OK;
+}
+
+static int64_t summary_int(const ice_snapshot *sn, const char *key) {
+  const char *v = sn ? ice_kv_get(sn->summary, sn->nsummary, key) : NULL;
+  return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* From the current snapshot's summary: cheap, and only an estimate (it
+** ignores deletes), which is what statistics are for. */
+static void cold_stats(orb_tier *t, orb_tier_stats *out) {
+  cold_tier *c = cold_of(t);
+  memset(out, 0, sizeof *out);
+  orb_err e;
+  orb_err_clear(&e);
+  cold_state *s;
+  if (state_get(c, NULL, &s, &e) != ORB_OK) return;
+  const ice_snapshot *sn = ice_meta_current_snapshot(&s->meta);
+  out->row_count = summary_int(sn, "total-records") - summary_int(sn, "total-position-deletes") -
+                   summary_int(sn, "total-equality-deletes");
+  if (out->row_count < 0) out->row_count = 0;
+  out->bytes = summary_int(sn, "total-files-size");
+  state_unref(c, s);
+}
+
+static void cold_explain(orb_tier *t, const orb_scan_req *req, orb_buf *out) {
+  cold_tier *c = cold_of(t);
+  orb_err e;
+  orb_err_clear(&e);
+  cold_state *s;
+  const ice_plan *p;
+  orb_buf_printf(out, "iceberg table %s", c->where);
+  if (resolve(c, req ? req->snap : NULL, &s, &p, &e) != ORB_OK) {
+    orb_buf_printf(out, " (unreadable: %s)", e.msg);
+    return;
+  }
+  if (!p->snapshot) orb_buf_puts(out, ", no snapshot");
+  else
+    orb_buf_printf(out, ", snapshot %lld, %d data file%s%s", (long long)p->snapshot->snapshot_id, p->nfiles,
+                   p->nfiles == 1 ? "" : "s", p->any_deletes ? ", deletes apply" : "");
+  state_unref(c, s);
+}
+
+/* --- writes (not yet) ------------------------------------------------------ */
+
+static orb_status read_only(cold_tier *c, orb_err *e) {
+  return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "25006", 0, "table \"%s\" is a read-only Iceberg table", c->name);
+}
+
+static orb_status cold_insert(orb_tier *t, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e) {
+  cold_tier *c = cold_of(t);
+  if (!c->owned) return read_only(c, e);
+  return cold_append_insert(t, c->where, &c->schema, ws, rows, n, e);
+}
+
+static orb_status cold_delete(orb_tier *t, orb_wset *ws, const uint64_t *loc, int n, orb_err *e) {
+  (void)ws, (void)loc, (void)n;
+  return read_only(cold_of(t), e);
+}
+
+static orb_status cold_update(orb_tier *t, orb_wset *ws, const uint64_t *loc, const orb_value *const *rows, int n,
+                              orb_err *e) {
+  (void)ws, (void)loc, (void)rows, (void)n;
+  return read_only(cold_of(t), e);
+}
+
+/* Iceberg has no index: a key is found by scanning, which the table does
+** not ask of a tier; report "not here". */
+static orb_status cold_pk_lookup(orb_tier *t, orb_wset *ws, const orb_value *key, bool *found, uint64_t *locator,
+                                 const orb_value **row, orb_err *e) {
+  (void)t, (void)ws, (void)key, (void)locator, (void)row, (void)e;
+  *found = false;
+  return ORB_OK;
+}
+
+static void cold_close(orb_tier *t) {
+  cold_tier *c = cold_of(t);
+  state_unref(c, c->cur);
+  pthread_mutex_destroy(&c->mu);
+  orb_schema_free(&c->schema);
+  orb_free(c->name);
+  orb_free(c->where);
+  orb_free(c);
+}
+
+const orb_tier_ops cold_tier_ops = {"cold",        cold_insert, cold_scan_begin, cold_scan_next, cold_scan_end,
+                                    cold_count,    cold_delete, cold_update,     cold_pk_lookup, cold_stats,
+                                    cold_explain, cold_close};
+
+orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, const orb_schema *schema, bool owned) {
+  cold_tier *c = orb_calloc(1, sizeof *c);
+  c->base.ops = &cold_tier_ops;
+  c->table_id = table_id;
+  c->name = orb_strdup(name);
+  c->where = orb_strdup(where);
+  orb_schema_copy(&c->schema, schema);
+  c->owned = owned;
+  pthread_mutex_init(&c->mu, NULL);
+  return &c->base;
+}
+
+const char *cold_tier_location(const orb_tier *t) { return ((const cold_tier *)t)->where; }

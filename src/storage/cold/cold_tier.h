@@ -1,0 +1,91 @@
+/*
+** storage/cold/cold_tier.h — the cold tier: an Apache Iceberg table behind
+** the tier interface (storage/tier.h).
+**
+** A cold tier is a table folder (or one metadata file) in Iceberg's layout.
+** It reads through the Iceberg read path: ice_meta (the current metadata),
+** ice_scan_plan (the snapshot's data files and the deletes that apply) and
+** ice_reader (rows by field id).  The table's columns (orb_schema) carry
+** Iceberg field ids, so a column renamed by another engine still reads, a
+** column dropped there reads as NULL, and a promoted one (int -> long) is
+** cast back to the table's type.
+**
+**   orb_tier *t = cold_tier_new(table_id, "events", "/data/wh/db/events", &schema);
+**
+** Creating the tier does no I/O: a database whose external table's files
+** went away still opens, and the scan names what is missing.
+**
+** Which snapshot a scan reads.  Other processes commit to an Iceberg table,
+** so the tier re-reads the table's current metadata at every scan_begin —
+** cheaply: ice_find_current names the newest metadata file, and when its
+** path, size and modification time are those of the one already parsed the
+** parsed model (and the plans made from it) are reused.  A scan request
+** whose snapshot carries pins (storage/snapshot.h: a transaction's) reads
+** the table at the pinned Iceberg snapshot, pinning the current one the
+** first time the transaction reads the table: a REPEATABLE READ
+** transaction sees one Iceberg snapshot per table for its whole life.
+**
+** Scans read only the columns the projection and the predicate use (all of
+** them when an equality delete applies, since its columns must be
+** compared), pass the predicate's simple conjuncts (column op constant, IN,
+** IS [NOT] NULL) to ice_reader_prune so that whole files and row groups are
+** skipped, evaluate the predicate on each row (the tier contract: only
+** matching rows come back) and copy the projected values into a per-batch
+** arena.  Locators: ORB_LOC_MAKE(ORB_TIER_COLD, n), n counting rows of the
+** scan (cold rows are not updated or deleted here yet).
+**
+** count() answers from the manifests' record counts when no predicate is
+** given and no delete file applies (the snapshot summary is not trusted:
+** it ignores deletes); otherwise -1 and the caller scans.
+**
+** Writes.  A tier over an external table refuses them ("table \"t\" is a
+** read-only Iceberg table", SQLSTATE 25006).  A tier the database owns
+** (CREATE TABLE ... USING iceberg) takes inserts through the Iceberg write
+** path (cold_write.c): the first insert of a write set opens an append and
+** registers it as a write-set action (storage_int.h), later batches add
+** to it, and the append is committed as one Iceberg snapshot when the
+** write set commits (aborted, its files removed, when it rolls back).
+** UPDATE and DELETE of cold rows are not supported yet.
+**
+** Thread safety: several statements may scan one tier at once (the
+** database latch is held shared); the cached metadata is guarded by the
+** tier's mutex and reference counted, so a scan keeps the version it began
+** with while another statement moves the cache forward.
+*/
+#ifndef ORB_STORAGE_COLD_COLD_TIER_H
+#define ORB_STORAGE_COLD_COLD_TIER_H
+
+#include "storage/snapshot.h"
+#include "storage/tier.h"
+
+extern const orb_tier_ops cold_tier_ops;
+
+/* A tier over the Iceberg table at `where` (a table folder or a metadata
+** file) for table `name` with columns `schema` (copied; field ids are the
+** Iceberg ones); `owned`: the database's own table, which takes inserts.
+** No I/O. */
+orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, const orb_schema *schema, bool owned);
+
+/* The table folder or metadata file the tier reads. */
+const char *cold_tier_location(const orb_tier *t);
+
+/* What EXPLAIN and SHOW say about the table's current state, read now:
+** current snapshot id (-1: none), number of live data files. */
+orb_status cold_tier_current(orb_tier *t, const orb_snapshot *snap, int64_t *snapshot_id, int *nfiles, orb_err *e);
+
+/* Owned tables (cold_write.c, over storage/cold/ice_write.h).  Create an
+** empty Iceberg table in folder `dir` (which must not exist) with columns
+** `schema` (their field ids become the Iceberg ones) and the partition
+** spec `partition_by` (pg_lake's text: "day(ts), bucket(16, id)"; NULL or
+** "" for none).  Remove an owned table's folder (DROP TABLE). */
+orb_status cold_table_create(const char *dir, const orb_schema *schema, const char *partition_by, orb_err *e);
+orb_status cold_table_remove(const char *dir, orb_err *e);
+/* The tier's insert for an owned table (cold_write.c). */
+orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *schema, orb_wset *ws,
+                              const orb_value *const *rows, int n, orb_err *e);
+
+/* Pins (storage/snapshot.h): drop all (a READ COMMITTED statement, the end
+** of a transaction). */
+void cold_pins_clear(orb_cold_pins *p);
+
+#endif
