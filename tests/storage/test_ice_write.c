@@ -1,0 +1,549 @@
+/* tests/storage/test_ice_write.c — the Iceberg write path (ice_write.h):
+** creating tables (types, required columns, identifier ids, refusals),
+** appending every supported type with NULLs, NaN, empty and long strings
+** and extreme values, reading the rows back through our reader, the
+** manifest's metrics (counts, truncated bounds), several appends as
+** several snapshots with the right totals and sequence numbers, rolling
+** files, concurrent appenders in several processes, and writers killed
+** with SIGKILL in the middle of commits.  DuckDB and avsc check the same
+** files in tests/storage/iceberg_write_test.py. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/mem.h"
+#include "formats/avro/avro.h"
+#include "storage/cold/ice_read.h"
+#include "storage/cold/ice_write.h"
+#include "types/schema.h"
+#include "types/value.h"
+
+#define NCOLS 14
+
+static char *tmpdir(void) {
+  char tmpl[] = "/tmp/orbit-icewrite-XXXXXX";
+  char *dir = mkdtemp(tmpl);
+  assert_non_null(dir);
+  return strdup(dir);
+}
+
+static void rmrf(const char *dir) {
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
+static void all_types_schema(orb_schema *s) {
+  orb_schema_init(s);
+  orb_schema_add_column(s, "id", orb_type_make(ORB_T_INT64), true, NULL);
+  orb_schema_add_column(s, "i16", orb_type_make(ORB_T_INT16), false, NULL);
+  orb_schema_add_column(s, "i32", orb_type_make(ORB_T_INT32), false, NULL);
+  orb_schema_add_column(s, "f32", orb_type_make(ORB_T_FLOAT32), false, NULL);
+  orb_schema_add_column(s, "f64", orb_type_make(ORB_T_FLOAT64), false, NULL);
+  orb_schema_add_column(s, "dec", orb_type_decimal(18, 3), false, NULL);
+  orb_schema_add_column(s, "txt", orb_type_make(ORB_T_TEXT), false, NULL);
+  orb_schema_add_column(s, "bin", orb_type_make(ORB_T_BYTEA), false, NULL);
+  orb_schema_add_column(s, "d", orb_type_make(ORB_T_DATE), false, NULL);
+  orb_schema_add_column(s, "t", orb_type_make(ORB_T_TIME), false, NULL);
+  orb_schema_add_column(s, "ts", orb_type_make(ORB_T_TIMESTAMP), false, NULL);
+  orb_schema_add_column(s, "tstz", orb_type_make(ORB_T_TIMESTAMPTZ), false, NULL);
+  orb_schema_add_column(s, "u", orb_type_make(ORB_T_UUID), false, NULL);
+  orb_schema_add_column(s, "b", orb_type_make(ORB_T_BOOL), false, NULL);
+  s->npk = 1;
+  s->pk = malloc(sizeof(int32_t));
+  s->pk[0] = s->cols[0].field_id;
+}
+
+static const char *long_text = "\xc3\xa9t\xc3\xa9-zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\xe2\x82\xac";   /* multibyte, > 16 code points */
+static const uint8_t bin_ff[20] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+/* Row `id` of the test data: NULLs every 7th row, NaN and infinities, empty
+** and long strings, the extremes of each integer type. */
+static void gen_row(int64_t id, orb_value *v, char *textbuf) {
+  v[0] = orb_int(ORB_T_INT64, id);
+  int k = (int)(id % 13);
+  v[1] = orb_int(ORB_T_INT16, k == 1 ? INT16_MIN : k == 2 ? INT16_MAX : (int16_t)(id * 7));
+  v[2] = orb_int(ORB_T_INT32, k == 1 ? INT32_MIN : k == 2 ? INT32_MAX : (int32_t)(id * 1000003));
+  v[3] = orb_float(ORB_T_FLOAT32, k == 3 ? -0.0 : k == 4 ? (double)3.4e38f : (float)id / 4);
+  v[4] = orb_float(ORB_T_FLOAT64, id % 11 == 5 ? NAN : k == 6 ? -INFINITY : k == 7 ? 1e308 : (double)id / 3);
+  v[5] = orb_decimal(k == 8 ? (__int128)-999999999999999999LL : (__int128)id * 12345 - 50000, 3);
+  if (id % 5 == 0) v[6] = orb_text("", 0);
+  else if (id % 5 == 4) v[6] = orb_text(long_text, strlen(long_text));
+  else {
+    int n = snprintf(textbuf, 32, "row-%lld", (long long)id);
+    v[6] = orb_text(textbuf, (size_t)n);
+  }
+  v[7] = id % 4 == 1 ? orb_bytea(bin_ff, sizeof bin_ff) : orb_bytea(textbuf + 20, (size_t)(id % 3));
+  textbuf[20] = (char)id, textbuf[21] = 0, textbuf[22] = (char)0x80;
+  v[8] = orb_int(ORB_T_DATE, k == 9 ? -719162 : id - 3000);
+  v[9] = orb_int(ORB_T_TIME, (id * 1000003) % 86400000000LL);
+  v[10] = orb_int(ORB_T_TIMESTAMP, k == 10 ? INT64_MIN / 2 : id * 1000000007LL);
+  v[11] = orb_int(ORB_T_TIMESTAMPTZ, id * -1000000007LL);
+  orb_value u = orb_null(ORB_T_UUID);
+  u.isnull = 0;
+  for (int i = 0; i < 16; i++) u.u.uuid[i] = (uint8_t)(id * 31 + i * 17);
+  v[12] = u;
+  v[13] = orb_bool(id % 3 == 0);
+  if (id % 7 == 3)
+    for (int c = 1; c < NCOLS; c++) v[c] = orb_null(v[c].type);
+}
+
+static void append_range(const char *dir, int64_t from, int64_t n, const ice_write_opts *o, int64_t *snap) {
+  ice_append *app;
+  orb_err e;
+  assert_int_equal(ice_append_begin(dir, o, &app, &e), ORB_OK);
+  assert_int_equal(ice_append_ncols(app), NCOLS);
+  orb_value *rows = orb_malloc(sizeof(orb_value) * NCOLS * (size_t)n);
+  char *texts = orb_malloc(32 * (size_t)n);
+  for (int64_t i = 0; i < n; i++) gen_row(from + i, rows + i * NCOLS, texts + 32 * i);
+  /* in batches of 128 rows, as a scan's batches come */
+  orb_status st = ORB_OK;
+  for (int64_t i = 0; i < n && st == ORB_OK; i += 128)
+    st = ice_append_rows(app, rows + i * NCOLS, n - i < 128 ? n - i : 128, &e);
+  if (st) fprintf(stderr, "%s\n", e.msg);
+  assert_int_equal(st, ORB_OK);
+  st = ice_append_commit(app, snap, NULL, &e);
+  if (st) fprintf(stderr, "%s\n", e.msg);
+  assert_int_equal(st, ORB_OK);
+  orb_free(rows);
+  orb_free(texts);
+}
+
+static void create_all_types(const char *dir, const ice_kv *props, int nprops) {
+  orb_schema s;
+  all_types_schema(&s);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_err e;
+  orb_status st = ice_table_create(&a, dir, NULL, &s, NULL, props, nprops, NULL, &e);
+  if (st) fprintf(stderr, "%s\n", e.msg);
+  assert_int_equal(st, ORB_OK);
+  orb_arena_free(&a);
+  orb_schema_free(&s);
+}
+
+/* Every row of the current snapshot, checked against gen_row; returns the count. */
+static int64_t check_rows(const char *dir, int64_t expect_max) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  ice_plan p;
+  orb_err e;
+  orb_status st = ice_scan_open(&a, dir, -1, &m, &p, &e);
+  if (st) fprintf(stderr, "%s\n", e.msg);
+  assert_int_equal(st, ORB_OK);
+  ice_column *cols;
+  int ncols;
+  assert_int_equal(ice_columns(&a, p.schema, &cols, &ncols, &e), ORB_OK);
+  assert_int_equal(ncols, NCOLS);
+  ice_reader *r;
+  assert_int_equal(ice_reader_open(&p, cols, ncols, &r, &e), ORB_OK);
+  uint8_t *seen = calloc((size_t)expect_max + 1, 1);
+  int64_t n = 0;
+  const orb_value *row;
+  orb_value want[NCOLS];
+  char text[32];
+  orb_arena tmp;
+  orb_arena_init(&tmp, 0);
+  while ((st = ice_reader_next(r, &row, &e)) == ORB_OK && row) {
+    int64_t id = row[0].u.i;
+    assert_true(id >= 0 && id <= expect_max);
+    assert_false(seen[id]);
+    seen[id] = 1;
+    gen_row(id, want, text);
+    for (int c = 0; c < NCOLS; c++) {
+      assert_int_equal(row[c].isnull, want[c].isnull);
+      if (want[c].isnull) continue;
+      orb_value w;
+      assert_int_equal(orb_value_cast(&want[c], cols[c].type, &tmp, &w, &e), ORB_OK);
+      if (orb_value_cmp(&w, &row[c]) != 0) fail_msg("row %lld column %s differs", (long long)id, cols[c].name);
+      if (c == 3 && w.u.f == 0) assert_int_equal(signbit(w.u.f), signbit(row[c].u.f));
+    }
+    orb_arena_reset(&tmp);
+    n++;
+  }
+  if (st) fprintf(stderr, "%s\n", e.msg);
+  assert_int_equal(st, ORB_OK);
+  assert_int_equal(n, p.records);
+  orb_arena_free(&tmp);
+  free(seen);
+  ice_reader_free(r);
+  orb_arena_free(&a);
+  return n;
+}
+
+static void test_create(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  create_all_types(dir, (ice_kv[]){{"owner", "test"}}, 1);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  ice_meta_file f;
+  orb_err e;
+  assert_int_equal(ice_meta_open(&a, dir, &m, &f, &e), ORB_OK);
+  assert_int_equal(f.version, 1);
+  assert_int_equal(m.format_version, 2);
+  assert_int_equal(m.current_snapshot_id, -1);
+  assert_non_null(m.table_uuid);
+  assert_int_equal(strlen(m.table_uuid), 36);
+  assert_string_equal(m.location, dir);
+  const ice_schema *s = ice_meta_current_schema(&m);
+  assert_int_equal(s->nfields, NCOLS);
+  static const char *types[NCOLS] = {"long", "int",  "int",  "float", "double",      "decimal(18, 3)", "string",
+                                     "binary", "date", "time", "timestamp", "timestamptz", "uuid", "boolean"};
+  for (int i = 0; i < NCOLS; i++) {
+    assert_int_equal(s->fields[i].id, i + 1);
+    assert_string_equal(ice_type_name(&a, s->fields[i].type), types[i]);
+    assert_int_equal(s->fields[i].required, i == 0);
+  }
+  assert_int_equal(s->nidentifier, 1);
+  assert_int_equal(s->identifier_ids[0], 1);
+  assert_int_equal(m.last_column_id, NCOLS);
+  assert_string_equal(ice_kv_get(m.properties, m.nproperties, "write.format.default"), "parquet");
+  assert_string_equal(ice_kv_get(m.properties, m.nproperties, "write.parquet.compression-codec"), "zstd");
+  assert_string_equal(ice_kv_get(m.properties, m.nproperties, "owner"), "test");
+
+  /* a second create in the same folder is refused, and changes nothing */
+  orb_schema sc;
+  all_types_schema(&sc);
+  assert_int_equal(ice_table_create(&a, dir, NULL, &sc, NULL, NULL, 0, NULL, &e), ORB_ERR_DUPLICATE);
+  assert_non_null(strstr(e.msg, "already holds a table"));
+  /* types Iceberg cannot hold are refused naming the column */
+  orb_schema_add_column(&sc, "span", orb_type_make(ORB_T_INTERVAL), false, NULL);
+  char *dir2 = tmpdir();
+  assert_int_equal(ice_table_create(&a, dir2, NULL, &sc, NULL, NULL, 0, NULL, &e), ORB_ERR_UNSUPPORTED);
+  assert_non_null(strstr(e.msg, "\"span\""));
+  orb_schema_free(&sc);
+  orb_schema_init(&sc);
+  orb_schema_add_column(&sc, "n", orb_type_decimal(0, 0), false, NULL);
+  assert_int_equal(ice_table_create(&a, dir2, NULL, &sc, NULL, NULL, 0, NULL, &e), ORB_ERR_UNSUPPORTED);
+  assert_non_null(strstr(e.msg, "\"n\""));
+  assert_non_null(strstr(e.msg, "precision"));
+  orb_schema_free(&sc);
+
+  /* an empty table reads as no rows */
+  assert_int_equal(check_rows(dir, 0), 0);
+  orb_arena_free(&a);
+  rmrf(dir);
+  rmrf(dir2);
+  free(dir);
+  free(dir2);
+}
+
+/* The manifest of the current snapshot's newest manifest (the first in its list). */
+static avro_reader *open_newest_manifest(orb_arena *a, const char *dir, ice_meta *m) {
+  orb_err e;
+  assert_int_equal(ice_meta_open(a, dir, m, NULL, &e), ORB_OK);
+  const ice_snapshot *s = ice_meta_current_snapshot(m);
+  assert_non_null(s);
+  avro_reader *l;
+  assert_int_equal(avro_reader_open(s->manifest_list, 0, &l, &e), ORB_OK);
+  avro_value v;
+  bool got;
+  assert_int_equal(avro_reader_next(l, a, &v, &got, &e), ORB_OK);
+  assert_true(got);
+  const avro_value *path = avro_record_get(l->schema, &v, 500);
+  assert_non_null(path);
+  avro_reader *r;
+  assert_int_equal(avro_reader_open(path->u.s.data, 0, &r, &e), ORB_OK);
+  avro_reader_close(l);
+  return r;
+}
+
+/* A map<int, X> field of data_file as the entry for field id `col`. */
+static const avro_value *map_get(const avro_schema *df, const avro_value *d, int32_t map_id, int32_t col) {
+  const avro_value *arr = avro_record_get(df, d, map_id);
+  if (!arr || arr->kind != AVRO_ARRAY) return NULL;
+  for (size_t i = 0; i < arr->u.c.n; i++)
+    if (arr->u.c.v[i].u.c.v[0].u.i == col) return &arr->u.c.v[i].u.c.v[1];
+  return NULL;
+}
+
+static void test_append_and_metrics(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  create_all_types(dir, NULL, 0);
+  int64_t snap;
+  append_range(dir, 0, 1000, NULL, &snap);
+  assert_true(snap > 0);
+  assert_int_equal(check_rows(dir, 999), 1000);
+
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  avro_reader *r = open_newest_manifest(&a, dir, &m);
+  assert_int_equal(ice_meta_current_snapshot(&m)->snapshot_id, snap);
+  assert_int_equal(ice_meta_current_snapshot(&m)->sequence_number, 1);
+  assert_int_equal(m.last_sequence_number, 1);
+  const avro_meta *hm = avro_reader_meta(r, "content");
+  assert_non_null(hm);
+  assert_string_equal(hm->value, "data");
+  assert_non_null(avro_reader_meta(r, "schema"));
+  assert_non_null(avro_reader_meta(r, "partition-spec"));
+  assert_string_equal(avro_reader_meta(r, "partition-spec-id")->value, "0");
+  assert_string_equal(avro_reader_meta(r, "format-version")->value, "2");
+  assert_string_equal(r->schema->name, "manifest_entry");
+  const avro_schema *df = r->schema->fields[avro_field_by_id(r->schema, 2)].type;
+  assert_string_equal(df->name, "r2");
+  avro_value v;
+  bool got;
+  orb_err e;
+  assert_int_equal(avro_reader_next(r, &a, &v, &got, &e), ORB_OK);
+  assert_true(got);
+  const avro_value *d = avro_record_get(r->schema, &v, 2);
+  assert_int_equal(avro_record_get(df, d, 103)->u.l, 1000);
+  /* value counts include NULLs; nulls every 7th row from 3; NaN every 11th from 5 */
+  int64_t nulls = 0, nans = 0;
+  for (int i = 0; i < 1000; i++) nulls += i % 7 == 3, nans += i % 11 == 5 && i % 7 != 3;
+  for (int c = 1; c <= NCOLS; c++) {
+    assert_int_equal(map_get(df, d, 109, c)->u.l, 1000);
+    assert_int_equal(map_get(df, d, 110, c)->u.l, c == 1 ? 0 : nulls);
+    assert_true(map_get(df, d, 108, c)->u.l > 0);
+  }
+  assert_int_equal(map_get(df, d, 137, 5)->u.l, nans);
+  assert_int_equal(map_get(df, d, 137, 4)->u.l, 0);
+  assert_null(map_get(df, d, 137, 1));   /* not a float column */
+  /* bounds: id 0..999 as 8-byte little-endian longs */
+  const avro_value *lo = map_get(df, d, 125, 1), *hi = map_get(df, d, 128, 1);
+  assert_int_equal(lo->u.s.len, 8);
+  assert_int_equal((int64_t)orb_load_u64le(lo->u.s.data), 0);
+  assert_int_equal((int64_t)orb_load_u64le(hi->u.s.data), 999);
+  /* i16 holds INT16_MIN..MAX, written as a 4-byte int */
+  assert_int_equal((int32_t)orb_load_u32le(map_get(df, d, 125, 2)->u.s.data), INT16_MIN);
+  assert_int_equal((int32_t)orb_load_u32le(map_get(df, d, 128, 2)->u.s.data), INT16_MAX);
+  /* text: the empty string is the lower bound; the upper bound is the long
+  ** text's first 16 code points with the last one incremented */
+  assert_int_equal(map_get(df, d, 125, 7)->u.s.len, 0);
+  const avro_value *tu = map_get(df, d, 128, 7);
+  assert_int_equal(tu->u.s.len, 18);   /* é t é - + 12 z's -> 2+1+2+1+12 */
+  assert_memory_equal(tu->u.s.data, "\xc3\xa9t\xc3\xa9-zzzzzzzzzzz{", 18);
+  /* binary: 20 bytes of 0xff cannot be incremented within 16 bytes: no upper bound */
+  assert_null(map_get(df, d, 128, 8));
+  assert_int_equal(map_get(df, d, 125, 8)->u.s.len, 0);
+  /* double: NaN is no bound; -inf is the lower */
+  double dl;
+  memcpy(&dl, map_get(df, d, 125, 5)->u.s.data, 8);
+  assert_true(isinf(dl) && dl < 0);
+  /* the exact file size and split offsets */
+  const avro_value *path = avro_record_get(df, d, 100);
+  FILE *fp = fopen(path->u.s.data, "rb");
+  assert_non_null(fp);
+  fseek(fp, 0, SEEK_END);
+  assert_int_equal(ftell(fp), avro_record_get(df, d, 104)->u.l);
+  fclose(fp);
+  assert_non_null(strstr(path->u.s.data, "/data/00000-0-"));
+  const avro_value *splits = avro_record_get(df, d, 132);
+  assert_int_equal(splits->kind, AVRO_ARRAY);
+  assert_int_equal(splits->u.c.v[0].u.l, 4);
+  assert_int_equal(avro_reader_next(r, &a, &v, &got, &e), ORB_OK);
+  assert_false(got);
+  avro_reader_close(r);
+
+  /* NOT NULL is enforced, naming the column; nothing is committed */
+  ice_append *app;
+  assert_int_equal(ice_append_begin(dir, NULL, &app, &e), ORB_OK);
+  orb_value row[NCOLS];
+  char text[32];
+  gen_row(5000, row, text);
+  row[0] = orb_null(ORB_T_INT64);
+  assert_int_equal(ice_append_rows(app, row, 1, &e), ORB_ERR_NOT_NULL);
+  assert_non_null(strstr(e.msg, "\"id\""));
+  ice_append_abort(app);
+  /* an empty append commits nothing */
+  assert_int_equal(ice_append_begin(dir, NULL, &app, &e), ORB_OK);
+  int64_t none;
+  assert_int_equal(ice_append_commit(app, &none, NULL, &e), ORB_OK);
+  assert_int_equal(none, -1);
+  ice_meta m2;
+  ice_meta_file f2;
+  assert_int_equal(ice_meta_open(&a, dir, &m2, &f2, &e), ORB_OK);
+  assert_int_equal(f2.version, 2);
+  orb_arena_free(&a);
+  rmrf(dir);
+  free(dir);
+}
+
+static const char *summary(const ice_snapshot *s, const char *k) {
+  const char *v = ice_kv_get(s->summary, s->nsummary, k);
+  assert_non_null(v);
+  return v;
+}
+
+static void test_several_appends(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  create_all_types(dir, NULL, 0);
+  ice_write_opts o;
+  ice_write_opts_init(&o);
+  o.target_file_bytes = 4 << 10;   /* small: files roll */
+  o.row_group_bytes = 8 << 10;
+  int64_t snaps[3];
+  append_range(dir, 0, 3000, &o, &snaps[0]);
+  append_range(dir, 3000, 10, NULL, &snaps[1]);
+  append_range(dir, 3010, 2000, &o, &snaps[2]);
+  assert_int_equal(check_rows(dir, 5009), 5010);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  ice_plan p;
+  orb_err e;
+  assert_int_equal(ice_scan_open(&a, dir, -1, &m, &p, &e), ORB_OK);
+  assert_int_equal(p.nmanifests, 3);
+  assert_true(p.nfiles > 3);
+  assert_int_equal(m.nsnapshots, 3);
+  assert_int_equal(m.nsnapshot_log, 3);
+  assert_int_equal(m.nmetadata_log, 3);
+  assert_int_equal(m.last_sequence_number, 3);
+  int64_t size = 0;
+  for (int i = 0; i < p.nfiles; i++) size += p.files[i].file_size;
+  for (int i = 0; i < 3; i++) {
+    const ice_snapshot *s = &m.snapshots[i];
+    assert_int_equal(s->snapshot_id, snaps[i]);
+    assert_int_equal(s->sequence_number, i + 1);
+    assert_int_equal(s->has_parent, i > 0);
+    if (i) assert_int_equal(s->parent_id, snaps[i - 1]);
+    assert_string_equal(summary(s, "operation"), "append");
+    assert_string_equal(summary(s, "total-delete-files"), "0");
+    assert_string_equal(summary(s, "total-position-deletes"), "0");
+    assert_string_equal(summary(s, "total-equality-deletes"), "0");
+    assert_string_equal(summary(s, "changed-partition-count"), "1");
+  }
+  const ice_snapshot *last = &m.snapshots[2];
+  assert_string_equal(summary(last, "total-records"), "5010");
+  assert_string_equal(summary(last, "added-records"), "2000");
+  assert_int_equal(atoll(summary(last, "total-data-files")), p.nfiles);
+  assert_int_equal(atoll(summary(last, "total-files-size")), size);
+  assert_string_equal(summary(&m.snapshots[1], "added-data-files"), "1");
+  assert_string_equal(m.refs[0].name, "main");
+  assert_int_equal(m.refs[0].snapshot_id, snaps[2]);
+  /* time travel to the first snapshot sees its rows only */
+  ice_plan p0;
+  assert_int_equal(ice_scan_plan(&a, &m, dir, snaps[0], &p0, &e), ORB_OK);
+  assert_int_equal(p0.records, 3000);
+  orb_arena_free(&a);
+  rmrf(dir);
+  free(dir);
+}
+
+/* N processes append to one table at once: all commit, nothing is lost. */
+static void test_concurrent_appenders(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  create_all_types(dir, (ice_kv[]){{"commit.retry.num-retries", "50"}, {"commit.retry.min-wait-ms", "2"},
+                                  {"commit.retry.max-wait-ms", "50"}}, 3);
+  enum { PROCS = 6, PER = 3, ROWS = 200 };
+  pid_t pids[PROCS];
+  for (int p = 0; p < PROCS; p++) {
+    pids[p] = fork();
+    assert_true(pids[p] >= 0);
+    if (pids[p] == 0) {
+      for (int k = 0; k < PER; k++) {
+        ice_append *app;
+        orb_err e;
+        if (ice_append_begin(dir, NULL, &app, &e)) _exit(2);
+        orb_value rows[ROWS * NCOLS];
+        static char texts[ROWS * 32];
+        int64_t base = ((int64_t)p * PER + k) * ROWS;
+        for (int i = 0; i < ROWS; i++) gen_row(base + i, rows + i * NCOLS, texts + 32 * i);
+        int64_t snap;
+        if (ice_append_rows(app, rows, ROWS, &e) || ice_append_commit(app, &snap, NULL, &e)) {
+          fprintf(stderr, "child %d: %s\n", p, e.msg);
+          _exit(1);
+        }
+      }
+      _exit(0);
+    }
+  }
+  for (int p = 0; p < PROCS; p++) {
+    int status;
+    assert_int_equal(waitpid(pids[p], &status, 0), pids[p]);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+  }
+  assert_int_equal(check_rows(dir, PROCS * PER * ROWS - 1), PROCS * PER * ROWS);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  ice_plan p;
+  orb_err e;
+  assert_int_equal(ice_scan_open(&a, dir, -1, &m, &p, &e), ORB_OK);
+  assert_int_equal(m.nsnapshots, PROCS * PER);
+  assert_int_equal(m.last_sequence_number, PROCS * PER);
+  assert_int_equal(atoll(summary(ice_meta_current_snapshot(&m), "total-records")), PROCS * PER * ROWS);
+  orb_arena_free(&a);
+  rmrf(dir);
+  free(dir);
+}
+
+/* A writer killed with SIGKILL anywhere in its work leaves the table at a
+** committed snapshot holding exactly that snapshot's rows. */
+static void test_crash_during_commits(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  create_all_types(dir, NULL, 0);
+  srand((unsigned)time(NULL) ^ (unsigned)getpid());
+  int64_t next_id = 0;
+  for (int round = 0; round < 24; round++) {
+    /* the child appends batches of 300 rows from next_id on, forever */
+    int64_t start = next_id;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+      for (int64_t b = start;; b += 300) {
+        ice_append *app;
+        orb_err e;
+        if (ice_append_begin(dir, NULL, &app, &e)) _exit(2);
+        static orb_value rows[300 * NCOLS];
+        static char texts[300 * 32];
+        for (int i = 0; i < 300; i++) gen_row(b + i, rows + i * NCOLS, texts + 32 * i);
+        int64_t snap;
+        if (ice_append_rows(app, rows, 300, &e) || ice_append_commit(app, &snap, NULL, &e)) _exit(1);
+      }
+    }
+    usleep((useconds_t)(rand() % 60000));
+    kill(pid, SIGKILL);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    /* the table opens; its rows are exactly its snapshot's, whole batches */
+    int64_t n = check_rows(dir, next_id + 100000);
+    assert_int_equal(n % 300, 0);
+    orb_arena a;
+    orb_arena_init(&a, 0);
+    ice_meta m;
+    orb_err e;
+    assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+    const ice_snapshot *s = ice_meta_current_snapshot(&m);
+    if (s) assert_int_equal(atoll(summary(s, "total-records")), n);
+    else assert_int_equal(n, 0);
+    orb_arena_free(&a);
+    /* the next writer goes on from the committed rows */
+    next_id = n;
+  }
+  rmrf(dir);
+  free(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_create),
+      cmocka_unit_test(test_append_and_metrics),
+      cmocka_unit_test(test_several_appends),
+      cmocka_unit_test(test_concurrent_appenders),
+      cmocka_unit_test(test_crash_during_commits),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
