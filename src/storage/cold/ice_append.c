@@ -304,7 +304,9 @@ static orb_status open_data_file(ice_append *app, const char *partition_dir, ope
   pq_write_opts o = app->popts;
   int64_t per_row = app->rows > 0 ? app->raw_bytes / app->rows : 0;
   if (per_row < 1) per_row = 8 * (app->ncols ? app->ncols : 1);
-  int64_t rg = app->row_group_bytes / per_row;
+  /* a row group never outgrows the file it is in: files roll between row groups */
+  int64_t rg_bytes = app->row_group_bytes < app->target_bytes ? app->row_group_bytes : app->target_bytes;
+  int64_t rg = rg_bytes / per_row;
   o.row_group_rows = rg < 1024 ? 1024 : rg > ((int64_t)1 << 24) ? ((int64_t)1 << 24) : rg;
   orb_status st = pq_writer_open(f->local, app->pcols, app->ncols, &o, &f->w, e);
   if (st) {
