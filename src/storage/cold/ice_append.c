@@ -533,6 +533,36 @@ static orb_status finish_file(ice_append *app, int k, orb_err *e) {
 }
 
 /* Check, cast and account n rows of cols, then hand them to of's writer. */
+/* The integer-valued types' metrics in one tight loop: the common case
+** of a batch whose values all have the column's type. */
+static void acc_ints(col_acc *a, const orb_value *col, int64_t n) {
+  int64_t nulls = 0, mn = a->min.u.i, mx = a->max.u.i;
+  bool has = a->has;
+  for (int64_t r = 0; r < n; r++) {
+    if (col[r].isnull) {
+      nulls++;
+      continue;
+    }
+    int64_t x = col[r].u.i;
+    if (!has) {
+      mn = mx = x, has = true;
+      a->min = a->max = col[r];
+    }
+    mn = x < mn ? x : mn;
+    mx = x > mx ? x : mx;
+  }
+  a->nulls += nulls;
+  a->has = has;
+  a->min.u.i = mn;
+  a->max.u.i = mx;
+}
+
+static bool is_int_like(orb_type_id t) {
+  return t == ORB_T_INT16 || t == ORB_T_INT32 || t == ORB_T_INT64 || t == ORB_T_DATE || t == ORB_T_TIME ||
+         t == ORB_T_TIMESTAMP || t == ORB_T_TIMESTAMPTZ;
+}
+
+/* Check, cast and account n rows of cols, then hand them to of's writer. */
 static orb_status write_to(ice_append *app, open_file *of, const orb_value *const *cols, int64_t n, orb_err *e) {
   const orb_value **use = orb_arena_alloc(&app->cast_arena, sizeof(orb_value *) * (size_t)(app->ncols ? app->ncols : 1));
   for (int c = 0; c < app->ncols; c++) {
@@ -540,13 +570,14 @@ static orb_status write_to(ice_append *app, open_file *of, const orb_value *cons
     const orb_value *col = cols[c];
     orb_value *conv = NULL;
     col_acc *a = &of->acc[c];
+    /* NULLs in a required column, and values of another type (cast as
+    ** SQL assignment would) */
     for (int64_t r = 0; r < n; r++) {
       const orb_value *v = &col[r];
       if (v->isnull) {
         if (ac->required)
           return orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0, "iceberg: column \"%s\" is required (NOT NULL) but a row has NULL",
                               ac->name);
-        a->nulls++;
         continue;
       }
       if (v->type != ac->type.id || (v->type == ORB_T_DECIMAL && v->scale != ac->type.scale)) {
@@ -559,12 +590,25 @@ static orb_status write_to(ice_append *app, open_file *of, const orb_value *cons
           orb_err_prefix(e, "iceberg: column \"%s\"", ac->name);
           return st;
         }
-        v = &conv[r];
       }
-      acc_value(a, ac, v);
-      app->raw_bytes += raw_width(v);
     }
-    use[c] = conv ? conv : col;
+    if (conv) col = conv;
+    use[c] = col;
+    int64_t before = a->nulls;
+    if (is_int_like((orb_type_id)ac->type.id)) acc_ints(a, col, n);
+    else
+      for (int64_t r = 0; r < n; r++) {
+        if (col[r].isnull) a->nulls++;
+        else acc_value(a, ac, &col[r]);
+      }
+    int64_t present = n - (a->nulls - before);
+    if (ac->type.id == ORB_T_TEXT || ac->type.id == ORB_T_BYTEA) {
+      for (int64_t r = 0; r < n; r++) app->raw_bytes += col[r].isnull ? 0 : col[r].len;
+    } else if (present > 0) {
+      orb_value probe = orb_null((orb_type_id)ac->type.id);
+      probe.isnull = 0;
+      app->raw_bytes += present * raw_width(&probe);
+    }
   }
   orb_status st = pq_writer_write(of->w, use, n, e);
   if (st) return st;
