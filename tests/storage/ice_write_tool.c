@@ -1,12 +1,12 @@
 /* tests/storage/ice_write_tool.c — write an Iceberg table of every type
 ** (tests/storage/ice_write_gen.h) for the interop checks: create it in DIR,
 ** make APPENDS appends of ROWS rows each (files rolling at TARGET bytes
-** when given), and print every row written as one JSON line in the forms
+** when given, 0 for the default; partitioned by SPEC when given), and print every row written as one JSON line in the forms
 ** tests/interop/iceberg_write_check.mjs asks DuckDB for: integers, floats
 ** as %.17g (or "NaN", "Infinity", "-Infinity"), decimals and uuids as
 ** text, strings and binary as upper-case hex, dates as days, times and
 ** timestamps as microseconds.
-**   ice_write_tool DIR APPENDS ROWS [TARGET] > expected.jsonl */
+**   ice_write_tool DIR APPENDS ROWS [TARGET [SPEC]] > expected.jsonl */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +58,7 @@ static void print_row(const orb_value *v) {
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: ice_write_tool DIR APPENDS ROWS [TARGET]\n");
+    fprintf(stderr, "usage: ice_write_tool DIR APPENDS ROWS [TARGET [SPEC]]\n");
     return 2;
   }
   const char *dir = argv[1];
@@ -69,13 +69,13 @@ int main(int argc, char **argv) {
   orb_arena a;
   orb_arena_init(&a, 0);
   orb_err e;
-  if (ice_table_create(&a, dir, NULL, &s, NULL, NULL, 0, NULL, &e)) {
+  if (ice_table_create(&a, dir, NULL, &s, argc > 5 ? argv[5] : NULL, NULL, 0, NULL, &e)) {
     fprintf(stderr, "%s\n", e.msg);
     return 1;
   }
   ice_write_opts o;
   ice_write_opts_init(&o);
-  if (argc > 4) o.target_file_bytes = atoll(argv[4]);
+  if (argc > 4) o.target_file_bytes = atoll(argv[4]);   /* 0: the default */
   orb_value *v = orb_malloc(sizeof(orb_value) * NCOLS * 256);
   char *texts = orb_malloc(32 * 256);
   int64_t id = 0;

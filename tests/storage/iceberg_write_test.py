@@ -6,7 +6,8 @@ tests/storage/ice_write_tool.c writes a table of every supported type
 bytes, integer extremes) in several appends and prints the rows it wrote;
 tests/interop/iceberg_write_check.mjs then decodes every manifest list and
 manifest with avsc and reads every data file with DuckDB (field ids, rows,
-metrics, bounds, counts and totals).  Two tables: files rolling at a small
+metrics, bounds, counts and totals), and npm icebird reads the whole table
+through its metadata when it is installed.  Two tables: files rolling at a small
 target size (several files and row groups per append), and the defaults.
 
 usage: iceberg_write_test.py ICE_WRITE_TOOL"""

@@ -481,6 +481,77 @@ static void test_crash_during_commits(void **state) {
   free(dir);
 }
 
+
+/* Appending to a table Trino wrote (a copy of a fixture): Trino's
+** manifests carry forward, our rows join theirs, the sequence number and
+** totals continue from Trino's. */
+static void append_to_fixture(const char *name, int64_t fixture_rows) {
+  char *dir = tmpdir();
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "cp -r ../shared/fixtures/iceberg-trino/%s/. '%s/'", name, dir);
+  assert_int_equal(system(cmd), 0);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_err e;
+  ice_meta before;
+  ice_plan pb;
+  assert_int_equal(ice_scan_open(&a, dir, -1, &before, &pb, &e), ORB_OK);
+  assert_int_equal(pb.records, fixture_rows);
+  ice_append *app;
+  assert_int_equal(ice_append_begin(dir, NULL, &app, &e), ORB_OK);
+  assert_int_equal(ice_append_ncols(app), 3);
+  orb_value rows[20 * 3];
+  for (int i = 0; i < 20; i++) {
+    rows[3 * i] = orb_int(ORB_T_INT32, 100 + i % 3);
+    rows[3 * i + 1] = orb_int(ORB_T_DATE, 20000 + i % 2);
+    rows[3 * i + 2] = orb_float(ORB_T_FLOAT64, i * 0.25);
+  }
+  assert_int_equal(ice_append_rows(app, rows, 20, &e), ORB_OK);
+  int64_t snap;
+  orb_status st = ice_append_commit(app, &snap, NULL, &e);
+  if (st) fprintf(stderr, "%s\n", e.msg);
+  assert_int_equal(st, ORB_OK);
+  ice_meta after;
+  ice_plan pa;
+  assert_int_equal(ice_scan_open(&a, dir, -1, &after, &pa, &e), ORB_OK);
+  assert_int_equal(pa.records, fixture_rows + 20);
+  assert_int_equal(pa.nmanifests, pb.nmanifests + 1);
+  const ice_snapshot *s = ice_meta_current_snapshot(&after);
+  assert_int_equal(s->snapshot_id, snap);
+  assert_int_equal(s->parent_id, ice_meta_current_snapshot(&before)->snapshot_id);
+  assert_int_equal(s->sequence_number, before.last_sequence_number + 1);
+  assert_int_equal(atoll(summary(s, "total-records")), fixture_rows + 20);
+  /* our files are named under the table's own location (s3a://...) */
+  assert_non_null(strstr(pa.files[0].orig_path, "s3a://warehouse/"));
+  /* every row reads: Trino's and ours */
+  ice_column *cols;
+  int ncols;
+  assert_int_equal(ice_columns(&a, pa.schema, &cols, &ncols, &e), ORB_OK);
+  ice_reader *r;
+  assert_int_equal(ice_reader_open(&pa, cols, ncols, &r, &e), ORB_OK);
+  const orb_value *row;
+  int64_t n = 0, ours = 0;
+  while ((st = ice_reader_next(r, &row, &e)) == ORB_OK && row) {
+    n++;
+    if (!row[0].isnull && row[0].u.i >= 100) {
+      ours++;
+      assert_true(row[1].u.i == 20000 || row[1].u.i == 20001);
+    }
+  }
+  assert_int_equal(st, ORB_OK);
+  assert_int_equal(n, fixture_rows + 20);
+  assert_int_equal(ours, 20);
+  ice_reader_free(r);
+  orb_arena_free(&a);
+  rmrf(dir);
+  free(dir);
+}
+
+static void test_append_to_trino_tables(void **state) {
+  (void)state;
+  append_to_fixture("no_partitioning", 6);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_create),
@@ -488,6 +559,7 @@ int main(void) {
       cmocka_unit_test(test_several_appends),
       cmocka_unit_test(test_concurrent_appenders),
       cmocka_unit_test(test_crash_during_commits),
+      cmocka_unit_test(test_append_to_trino_tables),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
