@@ -552,11 +552,79 @@ static void test_append_to_trino_tables(void **state) {
   append_to_fixture("no_partitioning", 6);
 }
 
+static int count_files(const char *dir) {
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "find '%s' -type f | wc -l", dir);
+  FILE *f = popen(cmd, "r");
+  int n = -1;
+  assert_int_equal(fscanf(f, "%d", &n), 1);
+  pclose(f);
+  return n;
+}
+
+/* A commit that loses the race reloads, re-applies on the new version and
+** wins on the next attempt; with no retries allowed it fails clearly and
+** removes its files. */
+static void test_conflict_retry(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  create_all_types(dir, (ice_kv[]){{"commit.retry.min-wait-ms", "1"}}, 1);
+  ice_append *a1;
+  orb_err e;
+  orb_value row[NCOLS];
+  char text[32];
+  assert_int_equal(ice_append_begin(dir, NULL, &a1, &e), ORB_OK);
+  gen_row(0, row, text);
+  assert_int_equal(ice_append_rows(a1, row, 1, &e), ORB_OK);
+  int64_t s2, s1;
+  append_range(dir, 1, 10, NULL, &s2);   /* commits version 2 under a1's feet */
+  ice_append_stats st;
+  orb_status rc = ice_append_commit(a1, &s1, &st, &e);
+  if (rc) fprintf(stderr, "%s\n", e.msg);
+  assert_int_equal(rc, ORB_OK);
+  assert_int_equal(st.attempts, 2);
+  assert_int_equal(check_rows(dir, 10), 11);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  const ice_snapshot *cur = ice_meta_current_snapshot(&m);
+  assert_int_equal(cur->snapshot_id, s1);
+  assert_int_equal(cur->parent_id, s2);
+  assert_int_equal(cur->sequence_number, 2);
+  assert_string_equal(summary(cur, "total-records"), "11");
+  /* the losing attempt's manifest list is gone: one list per snapshot */
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "ls '%s'/metadata/snap-*.avro | wc -l", dir);
+  FILE *f = popen(cmd, "r");
+  int lists = 0;
+  assert_int_equal(fscanf(f, "%d", &lists), 1);
+  pclose(f);
+  assert_int_equal(lists, 2);
+
+  /* no retries: a clear conflict, and nothing of the appender is left */
+  ice_write_opts o;
+  ice_write_opts_init(&o);
+  o.max_retries = 0;
+  assert_int_equal(ice_append_begin(dir, &o, &a1, &e), ORB_OK);
+  assert_int_equal(ice_append_rows(a1, row, 1, &e), ORB_OK);
+  append_range(dir, 11, 5, NULL, &s2);
+  int files = count_files(dir);
+  assert_int_equal(ice_append_commit(a1, &s1, NULL, &e), ORB_ERR_CONFLICT);
+  assert_non_null(strstr(e.msg, "after 1 attempts"));
+  assert_int_equal(count_files(dir), files - 1);   /* its data file */
+  assert_int_equal(check_rows(dir, 15), 16);
+  orb_arena_free(&a);
+  rmrf(dir);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_create),
       cmocka_unit_test(test_append_and_metrics),
       cmocka_unit_test(test_several_appends),
+      cmocka_unit_test(test_conflict_retry),
       cmocka_unit_test(test_concurrent_appenders),
       cmocka_unit_test(test_crash_during_commits),
       cmocka_unit_test(test_append_to_trino_tables),
