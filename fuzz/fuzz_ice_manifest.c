@@ -5,7 +5,8 @@
 ** table metadata with an unpartitioned and an identity-partitioned spec.
 ** It must plan or fail with an error, never crash, hang or allocate without
 ** bound; what plans has each live file's partition values decoded as the
-** reader would fill them in.  Seeds: the iceberg-trino fixtures' Avro files
+** reader would fill them in; planned again with constraints on the three
+** columns, every entry's partition tuple and column metrics are judged.  Seeds: the iceberg-trino fixtures' Avro files
 ** (test.sh passes their folders, read-only). */
 #include <stddef.h>
 #include <stdint.h>
@@ -34,9 +35,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   orb_err_clear(&e);
   ice_meta m;
   if (ice_meta_parse(&a, table_json, sizeof table_json - 1, "fuzz table", &m, &e) != ORB_OK) __builtin_trap();
-  for (int spec = 0; spec <= 1; spec++) {
+  /* constraints on all three columns: partition values and column metrics
+  ** (bounds decoded by ice_value_deserialize) of every entry are judged */
+  orb_value in[2] = {orb_int(ORB_T_INT32, 1), orb_int(ORB_T_INT32, 2)};
+  ice_pred preds[3];
+  memset(preds, 0, sizeof preds);
+  preds[0].field_id = 1, preds[0].kind = ICE_PRED_IN, preds[0].in = in, preds[0].nin = 2;
+  preds[1].field_id = 2, preds[1].kind = ICE_PRED_RANGE, preds[1].has_lo = true, preds[1].lo_incl = true;
+  preds[1].lo = orb_int(ORB_T_DATE, 20000);
+  preds[2].field_id = 3, preds[2].kind = ICE_PRED_NOT_NULL;
+  for (int spec = 0; spec <= 3; spec++) {
     ice_plan p;
-    if (ice_scan_manifest_image(&a, &m, data, size, spec, spec ? 3 : 1, 7, &p, &e) != ORB_OK) continue;
+    orb_status st = spec < 2 ? ice_scan_manifest_image(&a, &m, data, size, spec, spec ? 3 : 1, 7, &p, &e)
+                             : ice_scan_manifest_image_pruned(&a, &m, data, size, spec - 2, 3, 7, preds, 3, &p, &e);
+    if (st != ORB_OK) continue;
     for (int i = 0; i < p.nfiles; i++) {
       const ice_file *f = &p.files[i];
       if (f->ndeletes && !p.any_deletes) __builtin_trap();

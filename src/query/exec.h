@@ -144,6 +144,18 @@ orb_status oql_iceberg_scan_count(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e
 ** above the scan. */
 struct pq_pred;
 void oql_iceberg_scan_prune(oql_op *op, orb_arena *a, const struct pq_pred *preds, int npreds);
+/* Say that the constraints given to oql_iceberg_scan_prune are the whole
+** filter above the scan (every conjunct became one), so that a data file
+** whose metadata proves every row satisfies them all can be counted
+** without reading it. */
+void oql_iceberg_scan_prune_exact(oql_op *op);
+/* Whether op is an iceberg_scan whose constraints are the whole filter. */
+bool oql_iceberg_scan_is_exact(const oql_op *op);
+/* COUNT(*) of an exact iceberg_scan's filtered rows, in part from metadata
+** (oql_count_fn for oql_agg_count_partial): *n gets the record counts of
+** the data files every row of which matches (and no delete file applies
+** to), and the scan then reads only the other files. */
+orb_status oql_iceberg_scan_count_where(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e);
 /* Constraints from the query's WHERE conjuncts on the scan's columns
 ** (formats/parquet pq_pred, col = column position): each file's row groups
 ** and pages that cannot match are skipped (the conjuncts are still
@@ -179,6 +191,9 @@ typedef orb_status (*oql_count_fn)(oql_op *op, oql_rt *rt, int64_t *n, orb_err *
 /* Let an aggregate of COUNT(*)s only, over exactly op's rows (no filter
 ** between), ask fn(op) first and read no row when it knows. */
 void oql_agg_count_from(oql_op *agg, oql_count_fn fn, oql_op *op);
+/* Let an aggregate of COUNT(*)s only add fn(op)'s count (rows op will not
+** produce, known from metadata) to the rows it reads from its input. */
+void oql_agg_count_partial(oql_op *agg, oql_count_fn fn, oql_op *op);
 
 typedef struct oql_sort_key {
   int slot;

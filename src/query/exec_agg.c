@@ -38,6 +38,7 @@ typedef struct agg_op {
   orb_table *count_table;
   oql_count_fn count_fn;    /* may answer from count_src's metadata (oql_agg_count_from) */
   oql_op *count_src;
+  bool count_partial;       /* count_fn's rows are added to those read (oql_agg_count_partial) */
   bool only_count;          /* COUNT(*)s only, no grouping */
   orb_arena arena;          /* groups and copied values */
   orb_hmap groups;
@@ -347,6 +348,11 @@ static orb_status agg_open(oql_op *op, oql_rt *rt, orb_err *e) {
   if (a->count_table) st = orb_table_count(a->count_table, rt->snap, NULL, &rt->ctx, &n, e);
   else if (a->count_src) st = a->count_fn(a->count_src, rt, &n, e);
   if (st != ORB_OK) return st;
+  if (a->count_partial) {
+    if ((st = consume(a, rt, e)) != ORB_OK) return st;
+    for (int j = 0; n > 0 && a->ngroups == 1 && j < a->naggs; j++) a->list[0]->st[j].count += n;
+    return ORB_OK;
+  }
   if (n >= 0) {
     agg_group *g = new_group(a, NULL);
     for (int j = 0; j < a->naggs; j++) g->st[j].count = n;
@@ -462,4 +468,12 @@ void oql_agg_count_from(oql_op *agg, oql_count_fn fn, oql_op *op) {
   if (!a->only_count || a->count_table) return;
   a->count_fn = fn;
   a->count_src = op;
+}
+
+void oql_agg_count_partial(oql_op *agg, oql_count_fn fn, oql_op *op) {
+  agg_op *a = (agg_op *)agg;
+  if (!a->only_count || a->count_table) return;
+  a->count_fn = fn;
+  a->count_src = op;
+  a->count_partial = true;
 }

@@ -25,8 +25,12 @@ typedef struct ice_scan_op {
   ice_reader *reader;
   /* EXPLAIN ANALYZE, summed over executions */
   int64_t manifests, files, delete_files, rows_deleted, groups, groups_skipped, files_skipped;
+  int64_t manifests_skipped, files_skipped_bounds, deletes_skipped, rows_read;
   const pq_pred *preds;          /* pruning constraints from the WHERE clause (oql_iceberg_scan_prune) */
   int npreds;
+  ice_pred *ipreds;              /* the same by field id, for scan planning */
+  bool exact;                    /* the constraints are the whole filter above (oql_iceberg_scan_prune_exact) */
+  int64_t counted_where, counted_where_files, counted_where_rows;   /* COUNT(*) ... WHERE partly from metadata */
   int64_t counted, counted_rows; /* executions answered from manifest record counts, and their rows */
 } ice_scan_op;
 
@@ -41,12 +45,26 @@ static void ice_close(oql_op *op, oql_rt *rt) {
     s->groups += c.groups;
     s->groups_skipped += c.groups_skipped;
     s->files_skipped += c.files_skipped;
+    s->rows_read += c.rows_read;
     ice_reader_free(s->reader);
   }
   s->reader = NULL;
   s->planned = false;
   if (s->have_arena) orb_arena_free(&s->arena);
   s->have_arena = false;
+}
+
+/* Plan this execution's scan: the manifests and files the constraints
+** leave (storage/cold ice_scan_plan_pruned), counted for EXPLAIN ANALYZE. */
+static orb_status plan(ice_scan_op *s, orb_err *e) {
+  orb_status st = ice_scan_open_pruned(&s->arena, s->where, s->snapshot, s->ipreds, s->npreds, &s->meta, &s->plan, e);
+  if (st != ORB_OK) return st;
+  s->manifests += s->plan.nmanifests;
+  s->manifests_skipped += s->plan.nmanifests_skipped;
+  s->files_skipped += s->plan.files_skipped_partition;
+  s->files_skipped_bounds += s->plan.files_skipped_metrics;
+  s->deletes_skipped += s->plan.deletes_skipped;
+  return ORB_OK;
 }
 
 static orb_status ice_open(oql_op *op, oql_rt *rt, orb_err *e) {
@@ -57,8 +75,7 @@ static orb_status ice_open(oql_op *op, oql_rt *rt, orb_err *e) {
     ice_close(op, rt);
     orb_arena_init(&s->arena, 0);
     s->have_arena = true;
-    if ((st = ice_scan_open(&s->arena, s->where, s->snapshot, &s->meta, &s->plan, e)) != ORB_OK) return st;
-    s->manifests += s->plan.nmanifests;
+    if ((st = plan(s, e)) != ORB_OK) return st;
   }
   s->planned = false;
   if ((st = ice_columns(&s->arena, s->plan.schema, &s->cols, &ncols, e)) != ORB_OK) return st;
@@ -81,9 +98,8 @@ orb_status oql_iceberg_scan_count(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e
   orb_arena_init(&s->arena, 0);
   s->have_arena = true;
   *n = -1;
-  orb_status st = ice_scan_open(&s->arena, s->where, s->snapshot, &s->meta, &s->plan, e);
+  orb_status st = plan(s, e);
   if (st != ORB_OK) return st;
-  s->manifests += s->plan.nmanifests;
   if (!s->plan.any_deletes) {
     *n = s->plan.records;
     s->counted++;
@@ -91,6 +107,37 @@ orb_status oql_iceberg_scan_count(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e
   } else {
     s->planned = true;   /* the rows will be read: ice_open uses this plan */
   }
+  return ORB_OK;
+}
+
+/* COUNT(*) with a WHERE clause that is all constraints: the data files
+** every row of which satisfies them (partition values or bounds prove it)
+** and that no delete file touches count by their record_count; the plan
+** keeps only the others, which ice_open then reads. */
+orb_status oql_iceberg_scan_count_where(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e) {
+  ice_scan_op *s = (ice_scan_op *)op;
+  ice_close(op, rt);
+  orb_arena_init(&s->arena, 0);
+  s->have_arena = true;
+  *n = 0;
+  orb_status st = plan(s, e);
+  if (st != ORB_OK) return st;
+  int kept = 0;
+  int64_t files = 0;
+  for (int i = 0; i < s->plan.nfiles; i++) {
+    ice_file *f = &s->plan.files[i];
+    if (f->all_match && f->ndeletes == 0) {
+      if (__builtin_add_overflow(*n, f->record_count, n)) *n = INT64_MAX;
+      files++;
+    } else {
+      s->plan.files[kept++] = *f;   /* (delete files are pointed to, not moved) */
+    }
+  }
+  s->plan.nfiles = kept;
+  s->counted_where++;
+  s->counted_where_files += files;
+  s->counted_where_rows += *n;
+  s->planned = true;
   return ORB_OK;
 }
 
@@ -111,13 +158,21 @@ static void ice_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   if (s->counted)
     orb_buf_printf(lines, "Count: %lld rows from manifest record counts, no data file read\n", (long long)s->counted_rows);
   if (s->npreds) orb_buf_printf(lines, "Pruning: %d constraint%s from the filter\n", s->npreds, s->npreds > 1 ? "s" : "");
+  if (s->counted_where)
+    orb_buf_printf(lines, "Count: %lld rows of %lld data files from manifest record counts (every row matches), the other files read\n",
+                   (long long)s->counted_where_rows, (long long)s->counted_where_files);
   if (op->an_loops > 0) {   /* it ran, under EXPLAIN ANALYZE */
     orb_buf_printf(lines, "Manifests: %lld, data files: %lld, delete files read: %lld, rows deleted: %lld\n",
                    (long long)s->manifests, (long long)s->files, (long long)s->delete_files, (long long)s->rows_deleted);
     if (s->npreds) {
+      orb_buf_printf(lines, "Manifests skipped by partition summaries: %lld\n", (long long)s->manifests_skipped);
       orb_buf_printf(lines, "Data files skipped by partition values: %lld\n", (long long)s->files_skipped);
+      orb_buf_printf(lines, "Data files skipped by column bounds: %lld\n", (long long)s->files_skipped_bounds);
+      if (s->deletes_skipped)
+        orb_buf_printf(lines, "Delete files of skipped partitions: %lld\n", (long long)s->deletes_skipped);
       orb_buf_printf(lines, "Row groups skipped: %lld of %lld\n", (long long)s->groups_skipped, (long long)s->groups);
     }
+    orb_buf_printf(lines, "Rows read: %lld\n", (long long)s->rows_read);
   }
 }
 
@@ -140,4 +195,23 @@ void oql_iceberg_scan_prune(oql_op *op, orb_arena *a, const pq_pred *preds, int 
   ice_scan_op *s = (ice_scan_op *)op;
   s->preds = npreds ? orb_arena_memdup(a, preds, sizeof(pq_pred) * (size_t)npreds) : NULL;
   s->npreds = npreds;
+  s->ipreds = orb_arena_zalloc(a, sizeof(ice_pred) * (size_t)(npreds + 1));
+  static const ice_pred_kind kinds[] = {[PQ_PRED_RANGE] = ICE_PRED_RANGE, [PQ_PRED_IN] = ICE_PRED_IN,
+                                        [PQ_PRED_IS_NULL] = ICE_PRED_IS_NULL, [PQ_PRED_NOT_NULL] = ICE_PRED_NOT_NULL};
+  for (int i = 0; i < npreds; i++) {
+    const pq_pred *p = &preds[i];
+    ice_pred *q = &s->ipreds[i];
+    /* a column position of the scan: its field id (-1 matches no column) */
+    q->field_id = p->col >= 0 && p->col < op->ncols ? s->ids[p->col] : -1;
+    q->kind = kinds[p->kind];
+    q->has_lo = p->has_lo, q->has_hi = p->has_hi, q->lo_incl = p->lo_incl, q->hi_incl = p->hi_incl;
+    q->lo = p->lo, q->hi = p->hi;
+    q->in = p->in, q->nin = p->nin;
+  }
+}
+
+void oql_iceberg_scan_prune_exact(oql_op *op) { ((ice_scan_op *)op)->exact = true; }
+
+bool oql_iceberg_scan_is_exact(const oql_op *op) {
+  return op->vt == &ice_scan_vt && ((const ice_scan_op *)op)->exact && ((const ice_scan_op *)op)->npreds > 0;
 }

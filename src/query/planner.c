@@ -287,7 +287,12 @@ static void plan_parquet_pruning(planner *p, const oql_from *f, const conj_list 
     if (c->taken || !refs_within(c->e, f->first_gid, f->first_gid + f->ncols)) continue;
     if (parquet_pred(p->a, f, c->e, &preds[n])) n++;
   }
-  if (n && f->kind == OQL_FROM_ICEBERG) oql_iceberg_scan_prune(scan, p->a, preds, n);
+  if (n && f->kind == OQL_FROM_ICEBERG) {
+    oql_iceberg_scan_prune(scan, p->a, preds, n);
+    int open = 0;
+    for (int i = 0; i < pushable->n; i++) open += !pushable->v[i].taken;
+    if (n == open) oql_iceberg_scan_prune_exact(scan);   /* the constraints are the whole filter */
+  }
   else if (n) oql_parquet_scan_prune(scan, p->a, preds, n);
 }
 
@@ -429,6 +434,9 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
                      count_table && !s->where ? count_table : NULL);
     /* COUNT(*) of iceberg_scan(...) alone: from the manifests when no delete applies */
     if (!s->where && s->from && s->from->kind == OQL_FROM_ICEBERG) oql_agg_count_from(op, oql_iceberg_scan_count, child);
+    /* with a WHERE that became the scan's constraints: files they hold for entirely count from metadata */
+    else if (s->from && s->from->kind == OQL_FROM_ICEBERG && child->left && oql_iceberg_scan_is_exact(child->left))
+      oql_agg_count_partial(op, oql_iceberg_scan_count_where, child->left);
     op->names = orb_arena_alloc(a, sizeof(char *) * (size_t)(op->ncols + 1));
     for (int i = 0; i < s->ngroup; i++) {
       orb_buf b = ORB_BUF_INIT;

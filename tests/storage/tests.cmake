@@ -6,6 +6,9 @@ add_test(NAME iceberg_metadata COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage
 # iceberg_scan() over every iceberg-trino fixture: rows from create.sql, DuckDB over the data files,
 # deletes, time travel, schema evolution by field id (tests/storage/iceberg_read_test.py).
 add_test(NAME iceberg_read COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_read_test.py $<TARGET_FILE:orbit_shell>)
+# Filters pushed into Iceberg scan planning: partition summaries, partition values through each
+# transform, column bounds; rows against the unpruned filter, skip counts, COUNT(*) from metadata.
+add_test(NAME iceberg_prune COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_prune_test.py $<TARGET_FILE:orbit_shell>)
 # Iceberg tables Orbit writes, checked by avsc (every manifest list and
 # manifest: field ids, types, record names, header keys, counts) and DuckDB
 # (every data file: field ids, rows, metrics and bounds).

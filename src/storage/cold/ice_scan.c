@@ -1,6 +1,7 @@
 /* storage/cold/ice_scan.c — scan planning: manifest list, manifests, live
 ** files and the delete files that apply to each data file (ice_scan.h). */
 #include "storage/cold/ice_scan.h"
+#include "storage/cold/ice_prune.h"
 #include "base/mem.h"
 
 #include <ctype.h>
@@ -123,10 +124,11 @@ typedef struct manifest_ref {
   int64_t seq;                   /* the manifest's sequence number (0 for v1) */
   int64_t added_snapshot;
   int content;                   /* 0 data, 1 deletes */
+  bool skip;                     /* its partition summaries rule it out */
 } manifest_ref;
 
 /* The live entries of manifest r (path names it) into data and dels. */
-static orb_status read_entries(orb_arena *a, const ice_plan *p, const char *table_dir, const manifest_ref *mr,
+static orb_status read_entries(orb_arena *a, ice_plan *p, ice_prune *pr, const char *table_dir, const manifest_ref *mr,
                                avro_reader *r, const char *path, file_list *data, file_list *dels, orb_err *e) {
   orb_status st = ORB_OK;
   bool moved;
@@ -195,6 +197,20 @@ static orb_status read_entries(orb_arena *a, const ice_plan *p, const char *tabl
     if ((st = ice_reroot(a, p->meta->location, table_dir, f->orig_path, &f->path, &moved, e)) != ORB_OK) break;
     f->outside = !moved;
     const avro_value *pt = avro_record_get(df, d, DF_PARTITION);
+    if (pr) {
+      /* constraints: the partition tuple, then the column metrics */
+      const avro_schema *rpt = field_record(df, DF_PARTITION);
+      ice_prune_verdict vd = ice_prune_entry(pr, mr->spec_id, rpt, pt && pt->kind == AVRO_RECORD ? pt : NULL, df, d,
+                                             f->record_count, content == ICE_CONTENT_DATA);
+      if (vd == ICE_PRUNE_BY_PARTITION || vd == ICE_PRUNE_BY_METRICS) {
+        if (content != ICE_CONTENT_DATA) p->deletes_skipped++;
+        else if (vd == ICE_PRUNE_BY_PARTITION) p->files_skipped_partition++;
+        else p->files_skipped_metrics++;
+        (content == ICE_CONTENT_DATA ? data : dels)->n--;   /* drop the entry pushed above */
+        continue;
+      }
+      f->all_match = vd == ICE_PRUNE_ALL_MATCH;
+    }
     if (pt && pt->kind == AVRO_RECORD && part_type) {
       avro_value *c = orb_arena_alloc(a, sizeof *c);
       *c = copy_value(a, pt);
@@ -221,7 +237,7 @@ static orb_status read_entries(orb_arena *a, const ice_plan *p, const char *tabl
   return st;
 }
 
-static orb_status read_manifest(orb_arena *a, const ice_plan *p, const char *table_dir, const manifest_ref *mr,
+static orb_status read_manifest(orb_arena *a, ice_plan *p, ice_prune *pr, const char *table_dir, const manifest_ref *mr,
                                 file_list *data, file_list *dels, orb_err *e) {
   const char *path;
   bool moved;
@@ -229,13 +245,13 @@ static orb_status read_manifest(orb_arena *a, const ice_plan *p, const char *tab
   if (st != ORB_OK) return st;
   avro_reader *r;
   if ((st = avro_reader_open(path, 0, &r, e)) != ORB_OK) return st;
-  st = read_entries(a, p, table_dir, mr, r, path, data, dels, e);
+  st = read_entries(a, p, pr, table_dir, mr, r, path, data, dels, e);
   avro_reader_close(r);
   return st;
 }
 
-static orb_status read_manifest_list(orb_arena *a, const ice_plan *p, const char *table_dir, manifest_ref **out, int *n,
-                                     orb_err *e) {
+static orb_status read_manifest_list(orb_arena *a, const ice_plan *p, ice_prune *pr, const char *table_dir,
+                                     manifest_ref **out, int *n, orb_err *e) {
   const char *path;
   bool moved;
   orb_status st = ice_reroot(a, p->meta->location, table_dir, p->snapshot->manifest_list, &path, &moved, e);
@@ -273,6 +289,7 @@ static orb_status read_manifest_list(orb_arena *a, const ice_plan *p, const char
     x = 0;
     if ((st = get_long(r->schema, &rec, ML_CONTENT, "content", path, false, &x, &has, e)) != ORB_OK) break;
     m->content = (int)x;
+    m->skip = !ice_prune_manifest(pr, m->spec_id, r->schema, &rec);
     (*n)++;
   }
   orb_arena_free(&tmp);
@@ -303,6 +320,11 @@ static bool applies(const ice_plan *p, const ice_file *d, const ice_file *f) {
 
 orb_status ice_scan_plan(orb_arena *a, const ice_meta *m, const char *table_dir, int64_t snapshot_id, ice_plan *out,
                          orb_err *e) {
+  return ice_scan_plan_pruned(a, m, table_dir, snapshot_id, NULL, 0, out, e);
+}
+
+orb_status ice_scan_plan_pruned(orb_arena *a, const ice_meta *m, const char *table_dir, int64_t snapshot_id,
+                                const ice_pred *preds, int npreds, ice_plan *out, orb_err *e) {
   memset(out, 0, sizeof *out);
   out->meta = m;
   out->snapshot = snapshot_id < 0 ? ice_meta_current_snapshot(m) : ice_meta_snapshot(m, snapshot_id);
@@ -316,9 +338,17 @@ orb_status ice_scan_plan(orb_arena *a, const ice_meta *m, const char *table_dir,
                        (long long)out->snapshot->snapshot_id, table_dir);
   manifest_ref *mans;
   int nmans;
-  orb_status st = read_manifest_list(a, out, table_dir, &mans, &nmans, e);
+  ice_prune *pr = ice_prune_new(a, m, out->schema, preds, npreds);
+  orb_status st = read_manifest_list(a, out, pr, table_dir, &mans, &nmans, e);
   file_list data = {0}, dels = {0};
-  for (int i = 0; st == ORB_OK && i < nmans; i++) st = read_manifest(a, out, table_dir, &mans[i], &data, &dels, e);
+  for (int i = 0; st == ORB_OK && i < nmans; i++) {
+    if (mans[i].skip) {
+      out->nmanifests_skipped++;
+      continue;
+    }
+    st = read_manifest(a, out, pr, table_dir, &mans[i], &data, &dels, e);
+  }
+  ice_prune_free(pr);
   if (st == ORB_OK) out->nmanifests = nmans;
   finish(a, out, &data, &dels, st == ORB_OK);
   return st;
@@ -339,6 +369,7 @@ static void finish(orb_arena *a, ice_plan *out, file_list *ldata, file_list *lde
       ice_file *f = &out->files[i];
       /* record counts are checked non-negative; a sum past INT64_MAX saturates */
       if (__builtin_add_overflow(out->records, f->record_count, &out->records)) out->records = INT64_MAX;
+      out->files_all_match += f->all_match;
       int n = 0;
       for (int k = 0; k < out->ndelete_files; k++) n += applies(out, &out->delete_files[k], f);
       if (!n) continue;
@@ -354,15 +385,23 @@ static void finish(orb_arena *a, ice_plan *out, file_list *ldata, file_list *lde
 
 orb_status ice_scan_manifest_image(orb_arena *a, const ice_meta *m, const void *img, size_t len, int32_t spec_id,
                                    int64_t seq, int64_t snapshot_id, ice_plan *out, orb_err *e) {
+  return ice_scan_manifest_image_pruned(a, m, img, len, spec_id, seq, snapshot_id, NULL, 0, out, e);
+}
+
+orb_status ice_scan_manifest_image_pruned(orb_arena *a, const ice_meta *m, const void *img, size_t len, int32_t spec_id,
+                                          int64_t seq, int64_t snapshot_id, const ice_pred *preds, int npreds,
+                                          ice_plan *out, orb_err *e) {
   memset(out, 0, sizeof *out);
   out->meta = m;
   out->schema = ice_meta_current_schema(m);
-  manifest_ref mr = {"manifest", spec_id, seq, snapshot_id, 0};
+  manifest_ref mr = {"manifest", spec_id, seq, snapshot_id, 0, false};
   avro_reader *r;
   orb_status st = avro_reader_open_image(img, len, "manifest", 0, &r, e);
   if (st != ORB_OK) return st;
   file_list data = {0}, dels = {0};
-  st = read_entries(a, out, "/nonexistent", &mr, r, "manifest", &data, &dels, e);
+  ice_prune *pr = ice_prune_new(a, m, out->schema, preds, npreds);
+  st = read_entries(a, out, pr, "/nonexistent", &mr, r, "manifest", &data, &dels, e);
+  ice_prune_free(pr);
   avro_reader_close(r);
   if (st == ORB_OK) out->nmanifests = 1;
   finish(a, out, &data, &dels, st == ORB_OK);
@@ -375,6 +414,11 @@ const avro_value *ice_partition_value(const ice_file *f, int32_t field_id) {
 }
 
 orb_status ice_scan_open(orb_arena *a, const char *where, int64_t snapshot_id, ice_meta *m, ice_plan *out, orb_err *e) {
+  return ice_scan_open_pruned(a, where, snapshot_id, NULL, 0, m, out, e);
+}
+
+orb_status ice_scan_open_pruned(orb_arena *a, const char *where, int64_t snapshot_id, const ice_pred *preds, int npreds,
+                                ice_meta *m, ice_plan *out, orb_err *e) {
   ice_meta_file mf;
   orb_status st = ice_meta_open(a, where, m, &mf, e);
   if (st != ORB_OK) return st;
@@ -394,5 +438,5 @@ orb_status ice_scan_open(orb_arena *a, const char *where, int64_t snapshot_id, i
       }
     }
   }
-  return ice_scan_plan(a, m, dir, snapshot_id, out, e);
+  return ice_scan_plan_pruned(a, m, dir, snapshot_id, preds, npreds, out, e);
 }

@@ -41,6 +41,26 @@
 #include "formats/avro/avro.h"
 #include "storage/cold/ice_meta.h"
 
+/* --- constraints for pruning ---------------------------------------------- */
+
+/* One constraint of a filter on a top-level column named by field id, as
+** pq_pred has them (the ANDed conjuncts of a WHERE clause): lo <(=) col
+** <(=) hi with either side open, col IN (values) (equality is a set of
+** one; NULL elements match nothing), col IS NULL, col IS NOT NULL.  Values
+** are SQL values comparable with the column's SQL type (any numeric with
+** a numeric column, else the same type); a constraint whose values are not
+** is simply not used, which is always sound. */
+typedef enum ice_pred_kind { ICE_PRED_RANGE, ICE_PRED_IN, ICE_PRED_IS_NULL, ICE_PRED_NOT_NULL } ice_pred_kind;
+
+typedef struct ice_pred {
+  int32_t field_id;
+  ice_pred_kind kind;
+  bool has_lo, has_hi, lo_incl, hi_incl;
+  orb_value lo, hi;              /* RANGE */
+  const orb_value *in;           /* IN */
+  int nin;
+} ice_pred;
+
 /* data_file.content */
 enum { ICE_CONTENT_DATA = 0, ICE_CONTENT_POS_DELETES = 1, ICE_CONTENT_EQ_DELETES = 2 };
 
@@ -65,6 +85,8 @@ struct ice_file {
   const char *referenced_data_file;    /* position deletes: NULL when absent */
   ice_file **deletes;            /* data files: the delete files that apply */
   int ndeletes;
+  bool all_match;                /* planned with constraints: every row of the file satisfies all
+                                    of them (shown by its partition values or column bounds) */
 };
 
 typedef struct ice_plan {
@@ -75,9 +97,15 @@ typedef struct ice_plan {
   int nfiles;
   ice_file *delete_files;        /* live delete files */
   int ndelete_files;
-  int nmanifests;
+  int nmanifests;                /* manifests the manifest list names */
   int64_t records;               /* sum of the data files' record counts */
   bool any_deletes;              /* some delete file applies to some data file */
+  /* What constraints pruned (ice_scan_plan_pruned), for EXPLAIN ANALYZE. */
+  int nmanifests_skipped;        /* by the manifest list's partition summaries or file counts */
+  int64_t files_skipped_partition;   /* data files whose partition tuple rules them out */
+  int64_t files_skipped_metrics;     /* data files whose column bounds and counts rule them out */
+  int64_t deletes_skipped;       /* delete files of partitions ruled out */
+  int64_t files_all_match;       /* data files every row of which satisfies the constraints */
 } ice_plan;
 
 /* Plan a scan of snapshot `snapshot_id` (-1: the current one) of table
@@ -86,17 +114,48 @@ typedef struct ice_plan {
 orb_status ice_scan_plan(orb_arena *a, const ice_meta *m, const char *table_dir, int64_t snapshot_id, ice_plan *out,
                          orb_err *e);
 
+/* ice_scan_plan with constraints (preds, ANDed; npreds may be 0) that
+** prune, following the spec's "Scan Planning":
+**   1. manifests whose partition summaries (manifest list field 507:
+**      contains_null, contains_nan, lower and upper bound per partition
+**      field) cannot hold a matching partition, and manifests with no
+**      live files (added and existing file counts both 0);
+**   2. entries whose partition tuple fails the constraint's inclusive
+**      projection through the field's transform: identity as is, bucket
+**      for = and IN, truncate and year/month/day/hour for ranges (bounds
+**      made inclusive: x > 5 only implies truncate(x) >= truncate(5)),
+**      IS [NOT] NULL through every transform but void; delete files of
+**      such partitions go too (they apply only within it, and an
+**      unpartitioned spec has nothing to project);
+**   3. data files whose column metrics rule them out: lower/upper bounds
+**      (fields 125/128, read by ice_value_deserialize; truncated bounds are
+**      still bounds), null and value counts (110/109: all null, or no
+**      null for IS NULL), and for float columns only when the NaN count
+**      (137) is known to be 0 (bounds leave NaN out).
+** Files kept whose partition values or bounds show that every row
+** satisfies every constraint get all_match (bounds within the range, or
+** lower = upper = the value for =; no NULLs; no NaNs). */
+orb_status ice_scan_plan_pruned(orb_arena *a, const ice_meta *m, const char *table_dir, int64_t snapshot_id,
+                                const ice_pred *preds, int npreds, ice_plan *out, orb_err *e);
+
 /* Open the table at `where` (a table folder or a metadata file, as
 ** ice_meta_open finds it) into m and plan snapshot_id of it.  The folder
 ** paths are re-rooted onto is the metadata file's folder's parent when that
 ** folder is named "metadata", else the metadata file's folder. */
 orb_status ice_scan_open(orb_arena *a, const char *where, int64_t snapshot_id, ice_meta *m, ice_plan *out, orb_err *e);
+/* ice_scan_open with constraints, as ice_scan_plan_pruned. */
+orb_status ice_scan_open_pruned(orb_arena *a, const char *where, int64_t snapshot_id, const ice_pred *preds, int npreds,
+                                ice_meta *m, ice_plan *out, orb_err *e);
 
 /* Plan from one manifest given as a file image, as if a manifest list named
 ** it with that spec id, sequence number and added snapshot id (tests,
 ** fuzzing): its live entries and the delete files that apply to each. */
 orb_status ice_scan_manifest_image(orb_arena *a, const ice_meta *m, const void *img, size_t len, int32_t spec_id,
                                    int64_t seq, int64_t snapshot_id, ice_plan *out, orb_err *e);
+/* The same with constraints (stages 2 and 3 of ice_scan_plan_pruned). */
+orb_status ice_scan_manifest_image_pruned(orb_arena *a, const ice_meta *m, const void *img, size_t len, int32_t spec_id,
+                                          int64_t seq, int64_t snapshot_id, const ice_pred *preds, int npreds,
+                                          ice_plan *out, orb_err *e);
 
 /* The partition tuple's value of partition field `field_id`, NULL when the
 ** tuple has no such field. */

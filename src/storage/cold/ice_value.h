@@ -79,4 +79,26 @@ int32_t ice_bucket_hash(const ice_type *t, const orb_value *v);
 /* Murmur3 x86 32-bit with seed 0 (Appendix B). */
 uint32_t ice_murmur3_32(const void *data, size_t len);
 
+/* --- a partition spec written as SQL text ---------------------------------- */
+
+/* Parse a partition spec as pg_lake and Spark spell it in DDL, e.g.
+**   "day(ts), bucket(16, id), truncate(4, name), region, identity(x), void(y)"
+** into *out (spec id spec_id) against schema s.  Columns are named as the
+** schema has them (an exact match first, then a unique case-insensitive
+** one; "quoted" names, and a.b for a field nested in a struct).  Transforms:
+** identity, bucket(N, col), truncate(W, col) (Spark's older
+** truncate(col, W) too), year/month/day/hour (also Spark's years, months,
+** days, hours), void.  Partition field ids continue from *last_partition_id
+** (from 1000 when it is below 1000, as Java starts them) and it is updated;
+** field names are Java's: col, col_bucket, col_trunc, col_year,
+** col_month, col_day, col_hour, col_null.  Empty text gives no fields.
+** Errors quote the text and give the 1-based character position:
+**   partition spec "day(nme)": unknown column "nme" at character 5
+** (ORB_ERR_UNDEFINED; a bad transform ORB_ERR_UNSUPPORTED, a bad width
+** ORB_ERR_INVALID_TEXT, a type the transform cannot take ORB_ERR_TYPE,
+** the same field twice ORB_ERR_DUPLICATE, else ORB_ERR_SYNTAX).
+** Everything is allocated from a. */
+orb_status ice_spec_parse(orb_arena *a, const char *text, const ice_schema *s, int32_t spec_id,
+                          int32_t *last_partition_id, ice_partition_spec *out, orb_err *e);
+
 #endif

@@ -1,0 +1,520 @@
+/* storage/cold/ice_prune.c — constraints against manifest summaries,
+** partition tuples and column metrics (ice_prune.h). */
+#include "storage/cold/ice_prune.h"
+#include "storage/cold/ice_read.h"
+#include "storage/cold/ice_value.h"
+#include "types/value.h"
+
+#include <string.h>
+
+/* Manifest list (spec "Manifest Lists") and data_file metric field ids. */
+enum { ML_ADDED_FILES = 504, ML_EXISTING_FILES = 505, ML_PARTITIONS = 507 };
+enum { FS_CONTAINS_NULL = 509, FS_CONTAINS_NAN = 518, FS_LOWER = 510, FS_UPPER = 511 };
+enum { DF_VALUE_COUNTS = 109, DF_NULL_COUNTS = 110, DF_NAN_COUNTS = 137, DF_LOWER = 125, DF_UPPER = 128 };
+
+/* A constraint prepared for one column. */
+typedef struct prep {
+  const ice_pred *p;
+  const ice_field *col;          /* the top-level column; NULL: unusable */
+  orb_type sql;                  /* its SQL type */
+  bool is_float;
+  /* the constants in the column's own SQL type, for transforms (exact only) */
+  bool exact;
+  orb_value lo, hi;
+  orb_value *in;
+  int nin;
+} prep;
+
+struct ice_prune {
+  orb_arena *a;
+  const ice_meta *m;
+  const ice_schema *s;
+  prep *v;
+  int n;
+  orb_arena tmp;                 /* decoded values of one judgement */
+};
+
+/* --- values --------------------------------------------------------------- */
+
+static bool comparable(const orb_value *x, const orb_value *y) {
+  if (orb_type_is_numeric((orb_type_id)x->type) && orb_type_is_numeric((orb_type_id)y->type)) return true;
+  return x->type == y->type;
+}
+
+/* c exactly as a value of SQL type t, or false: the transforms (bucket
+** hashes, truncation) must see the value the column would hold. */
+static bool coerce_exact(const orb_value *c, orb_type t, orb_value *out) {
+  if (c->isnull) return false;
+  if (t.id == ORB_T_INT32 || t.id == ORB_T_INT64 || t.id == ORB_T_INT16) {
+    int64_t i;
+    if (orb_type_is_integer((orb_type_id)c->type)) i = c->u.i;
+    else if (c->type == ORB_T_DECIMAL) {
+      __int128 p = orb_pow10_i128(c->scale);
+      if (c->u.dec % p != 0) return false;
+      __int128 q = c->u.dec / p;
+      if (q < INT64_MIN || q > INT64_MAX) return false;
+      i = (int64_t)q;
+    } else return false;
+    if (t.id == ORB_T_INT32 && (i < INT32_MIN || i > INT32_MAX)) return false;
+    if (t.id == ORB_T_INT16 && (i < INT16_MIN || i > INT16_MAX)) return false;
+    *out = orb_int((orb_type_id)t.id, i);
+    return true;
+  }
+  if (t.id == ORB_T_DECIMAL) {
+    __int128 u;
+    int sc;
+    if (orb_type_is_integer((orb_type_id)c->type)) u = c->u.i, sc = 0;
+    else if (c->type == ORB_T_DECIMAL) u = c->u.dec, sc = c->scale;
+    else return false;
+    while (sc > t.scale) {
+      if (u % 10 != 0) return false;
+      u /= 10, sc--;
+    }
+    while (sc < t.scale) {
+      if (!orb_decimal_fits(u, ORB_DECIMAL_MAX_PRECISION - 1)) return false;
+      u *= 10, sc++;
+    }
+    if (!orb_decimal_fits(u, t.precision ? t.precision : ORB_DECIMAL_MAX_PRECISION)) return false;
+    *out = orb_decimal(u, t.scale);
+    return true;
+  }
+  if (orb_type_is_float((orb_type_id)t.id)) return false;   /* no transform but identity takes floats */
+  if (c->type != t.id) return false;
+  *out = *c;
+  return true;
+}
+
+static int cmpv(const orb_value *x, const orb_value *y) { return orb_value_cmp(x, y); }
+
+/* --- projections ---------------------------------------------------------- */
+
+/* A constraint on one partition field (or on the column itself, for
+** metrics): what a value must satisfy. */
+typedef enum proj_kind { PR_TRUE, PR_NULL, PR_NOT_NULL, PR_RANGE, PR_IN } proj_kind;
+
+typedef struct proj {
+  proj_kind kind;
+  bool identity;                 /* the partition value is the column's value */
+  bool has_lo, has_hi, lo_incl, hi_incl;
+  orb_value lo, hi;
+  const orb_value *in;
+  int nin;
+} proj;
+
+static bool is_time_tr(ice_transform_kind k) {
+  return k == ICE_TR_YEAR || k == ICE_TR_MONTH || k == ICE_TR_DAY || k == ICE_TR_HOUR;
+}
+
+/* The constraint as it is on the column. */
+static proj column_proj(const prep *pp) {
+  proj r;
+  memset(&r, 0, sizeof r);
+  r.identity = true;
+  const ice_pred *p = pp->p;
+  switch (p->kind) {
+  case ICE_PRED_IS_NULL: r.kind = PR_NULL; break;
+  case ICE_PRED_NOT_NULL: r.kind = PR_NOT_NULL; break;
+  case ICE_PRED_IN: r.kind = PR_IN, r.in = p->in, r.nin = p->nin; break;
+  case ICE_PRED_RANGE:
+    r.kind = PR_RANGE;
+    r.has_lo = p->has_lo && !p->lo.isnull, r.lo_incl = p->lo_incl, r.lo = p->lo;
+    r.has_hi = p->has_hi && !p->hi.isnull, r.hi_incl = p->hi_incl, r.hi = p->hi;
+    break;
+  }
+  return r;
+}
+
+/* The spec's inclusive projection of constraint pp through partition field
+** pf's transform: a constraint the partition value of every matching row
+** satisfies. */
+static proj project(ice_prune *pr, const prep *pp, const ice_partition_field *pf) {
+  proj r;
+  memset(&r, 0, sizeof r);
+  r.kind = PR_TRUE;
+  const ice_transform *tr = &pf->transform;
+  if (tr->kind == ICE_TR_VOID || tr->kind == ICE_TR_UNKNOWN) return r;
+  if (tr->kind == ICE_TR_IDENTITY) return column_proj(pp);
+  const ice_pred *p = pp->p;
+  if (p->kind == ICE_PRED_IS_NULL || p->kind == ICE_PRED_NOT_NULL) {   /* transforms keep NULL apart */
+    r.kind = p->kind == ICE_PRED_IS_NULL ? PR_NULL : PR_NOT_NULL;
+    return r;
+  }
+  if (!pp->exact) return r;
+  const ice_type *src = pp->col->type;
+  orb_err e;
+  if (p->kind == ICE_PRED_IN) {
+    if (tr->kind != ICE_TR_BUCKET && tr->kind != ICE_TR_TRUNCATE && !is_time_tr(tr->kind)) return r;
+    orb_value *set = orb_arena_alloc(&pr->tmp, sizeof(orb_value) * (size_t)(2 * pp->nin + 1));
+    int n = 0;
+    for (int i = 0; i < pp->nin; i++) {
+      orb_value t;
+      if (ice_transform_apply(tr, src, &pp->in[i], &pr->tmp, &t, &e) != ORB_OK) return r;
+      set[n++] = t;
+      /* pre-1970 values a writer may have rounded toward zero */
+      if (is_time_tr(tr->kind) && t.u.i < 0) {
+        t.u.i += 1;
+        set[n++] = t;
+      }
+    }
+    r.kind = PR_IN, r.in = set, r.nin = n;
+    return r;
+  }
+  /* RANGE: bucket has no order */
+  if (tr->kind == ICE_TR_BUCKET) return r;
+  if (tr->kind != ICE_TR_TRUNCATE && !is_time_tr(tr->kind)) return r;
+  r.kind = PR_RANGE;
+  if (p->has_lo && !pp->lo.isnull) {
+    if (ice_transform_apply(tr, src, &pp->lo, &pr->tmp, &r.lo, &e) != ORB_OK) return (proj){.kind = PR_TRUE};
+    r.has_lo = r.lo_incl = true;
+  }
+  if (p->has_hi && !pp->hi.isnull) {
+    if (ice_transform_apply(tr, src, &pp->hi, &pr->tmp, &r.hi, &e) != ORB_OK) return (proj){.kind = PR_TRUE};
+    r.has_hi = r.hi_incl = true;
+    if (is_time_tr(tr->kind) && r.hi.u.i < 0) r.hi.u.i += 1;
+  }
+  if (!r.has_lo && !r.has_hi) r.kind = PR_TRUE;
+  return r;
+}
+
+/* Whether non-NULL value v satisfies a RANGE or IN projection; true when v
+** and the constants do not compare. */
+static bool value_in(const proj *r, const orb_value *v) {
+  if (r->kind == PR_IN) {
+    for (int i = 0; i < r->nin; i++) {
+      if (r->in[i].isnull) continue;
+      if (!comparable(v, &r->in[i]) || cmpv(v, &r->in[i]) == 0) return true;
+    }
+    return false;
+  }
+  if (r->has_lo && comparable(v, &r->lo)) {
+    int c = cmpv(v, &r->lo);
+    if (c < 0 || (c == 0 && !r->lo_incl)) return false;
+  }
+  if (r->has_hi && comparable(v, &r->hi)) {
+    int c = cmpv(v, &r->hi);
+    if (c > 0 || (c == 0 && !r->hi_incl)) return false;
+  }
+  return true;
+}
+
+/* Whether every constant of r compares with values like v (so that a
+** "no" from value_in or an overlap test means something). */
+static bool all_comparable(const proj *r, const orb_value *v) {
+  if (r->kind == PR_IN) {
+    for (int i = 0; i < r->nin; i++)
+      if (!r->in[i].isnull && !comparable(v, &r->in[i])) return false;
+    return true;
+  }
+  return (!r->has_lo || comparable(v, &r->lo)) && (!r->has_hi || comparable(v, &r->hi));
+}
+
+/* A value range [lo, hi] (both non-NULL, lo <= hi) against r: may some
+** value in it satisfy r; does every value. */
+static void range_vs(const proj *r, const orb_value *lo, const orb_value *hi, bool *may, bool *all) {
+  *may = true, *all = false;
+  if (!all_comparable(r, lo) || !all_comparable(r, hi)) return;
+  if (r->kind == PR_IN) {
+    bool any = false;
+    for (int i = 0; i < r->nin && !any; i++) {
+      const orb_value *c = &r->in[i];
+      if (c->isnull) continue;
+      any = cmpv(lo, c) <= 0 && cmpv(c, hi) <= 0;
+      if (any && cmpv(lo, c) == 0 && cmpv(hi, c) == 0) *all = true;
+    }
+    *may = any;
+    return;
+  }
+  bool lo_ok = true, hi_ok = true;   /* every value >= r's low end / <= its high end */
+  if (r->has_lo) {
+    int c = cmpv(hi, &r->lo);
+    if (c < 0 || (c == 0 && !r->lo_incl)) *may = false;
+    int d = cmpv(lo, &r->lo);
+    lo_ok = d > 0 || (d == 0 && r->lo_incl);
+  }
+  if (r->has_hi) {
+    int c = cmpv(lo, &r->hi);
+    if (c > 0 || (c == 0 && !r->hi_incl)) *may = false;
+    int d = cmpv(hi, &r->hi);
+    hi_ok = d < 0 || (d == 0 && r->hi_incl);
+  }
+  *all = *may && lo_ok && hi_ok;
+}
+
+/* --- setup ---------------------------------------------------------------- */
+
+ice_prune *ice_prune_new(orb_arena *a, const ice_meta *m, const ice_schema *s, const ice_pred *preds, int npreds) {
+  if (npreds <= 0 || !s) return NULL;
+  ice_prune *pr = orb_arena_zalloc(a, sizeof *pr);
+  pr->a = a, pr->m = m, pr->s = s;
+  pr->v = orb_arena_zalloc(a, sizeof(prep) * (size_t)npreds);
+  orb_arena_init(&pr->tmp, 0);
+  for (int i = 0; i < npreds; i++) {
+    prep *pp = &pr->v[pr->n++];
+    pp->p = &preds[i];
+    for (int k = 0; k < s->nfields; k++)
+      if (s->fields[k].id == preds[i].field_id) pp->col = &s->fields[k];
+    orb_err e;
+    if (!pp->col || pp->col->type->kind == ICE_STRUCT || pp->col->type->kind == ICE_LIST ||
+        pp->col->type->kind == ICE_MAP || ice_sql_type(pp->col->type, &pp->sql, &e) != ORB_OK) {
+      pp->col = NULL;
+      continue;
+    }
+    pp->is_float = pp->col->type->kind == ICE_FLOAT || pp->col->type->kind == ICE_DOUBLE;
+    const ice_pred *p = pp->p;
+    pp->exact = true;
+    if (p->kind == ICE_PRED_RANGE) {
+      if (p->has_lo && !p->lo.isnull) pp->exact = coerce_exact(&p->lo, pp->sql, &pp->lo);
+      else pp->lo = orb_null(ORB_T_NULL);
+      if (p->has_hi && !p->hi.isnull) pp->exact = pp->exact && coerce_exact(&p->hi, pp->sql, &pp->hi);
+      else pp->hi = orb_null(ORB_T_NULL);
+    } else if (p->kind == ICE_PRED_IN) {
+      pp->in = orb_arena_alloc(a, sizeof(orb_value) * (size_t)(p->nin + 1));
+      for (int k = 0; k < p->nin; k++) {
+        if (p->in[k].isnull) continue;   /* matches nothing */
+        /* a constant no column value can equal (2.5 for an int) matches
+        ** nothing either, but leave such sets alone: rare, and safe */
+        if (!coerce_exact(&p->in[k], pp->sql, &pp->in[pp->nin++])) pp->exact = false;
+      }
+    }
+  }
+  return pr;
+}
+
+void ice_prune_free(ice_prune *pr) {
+  if (pr) orb_arena_free(&pr->tmp);
+}
+
+/* --- Avro helpers --------------------------------------------------------- */
+
+/* The schema of a field's values through an optional union. */
+static const avro_schema *field_type(const avro_schema *rec, int32_t id) {
+  int k = avro_field_by_id(rec, id);
+  if (k < 0) return NULL;
+  const avro_schema *t = rec->fields[k].type;
+  if (t->kind == AVRO_UNION)
+    for (int i = 0; i < t->nbranches; i++)
+      if (t->branches[i]->kind != AVRO_NULL) return t->branches[i];
+  return t;
+}
+
+static bool get_count(const avro_schema *rec, const avro_value *v, int32_t id, int64_t *out) {
+  const avro_value *x = avro_record_get(rec, v, id);
+  if (!x) return false;
+  if (x->kind == AVRO_LONG) *out = x->u.l;
+  else if (x->kind == AVRO_INT) *out = x->u.i;
+  else return false;
+  return true;
+}
+
+/* Iceberg's map<int, T> of column metrics is an Avro array of key/value
+** records: the value for key `id`, NULL when absent. */
+static const avro_value *metric(const avro_schema *dfs, const avro_value *df, int32_t map_id, int32_t id) {
+  const avro_schema *t = field_type(dfs, map_id);
+  const avro_value *arr = avro_record_get(dfs, df, map_id);
+  if (!t || !arr || t->kind != AVRO_ARRAY || arr->kind != AVRO_ARRAY || !t->items || t->items->kind != AVRO_RECORD)
+    return NULL;
+  const avro_schema *kv = t->items;
+  int kk = avro_field_by_name(kv, "key"), vk = avro_field_by_name(kv, "value");
+  if (kk < 0 || vk < 0) return NULL;
+  for (size_t i = 0; i < arr->u.c.n; i++) {
+    const avro_value *r = &arr->u.c.v[i];
+    if (r->kind != AVRO_RECORD || r->u.c.n <= (size_t)kk || r->u.c.n <= (size_t)vk) continue;
+    const avro_value *key = &r->u.c.v[kk];
+    if (key->kind == AVRO_INT && key->u.i == id) return &r->u.c.v[vk];
+  }
+  return NULL;
+}
+
+static bool metric_count(const avro_schema *dfs, const avro_value *df, int32_t map_id, int32_t id, int64_t *out) {
+  const avro_value *v = metric(dfs, df, map_id, id);
+  if (!v) return false;
+  if (v->kind == AVRO_LONG) *out = v->u.l;
+  else if (v->kind == AVRO_INT) *out = v->u.i;
+  else return false;
+  return *out >= 0;
+}
+
+/* Bytes of a bound (bytes, or fixed) decoded as type t. */
+static bool bound(ice_prune *pr, const avro_value *v, const ice_type *t, orb_value *out) {
+  if (!v || (v->kind != AVRO_BYTES && v->kind != AVRO_FIXED)) return false;
+  orb_err e;
+  return ice_value_deserialize(t, v->u.s.data, v->u.s.len, &pr->tmp, out, &e) == ORB_OK;
+}
+
+/* Java writes partition summaries of strings in UTF-16 order, which
+** differs from the UTF-8 byte order used here only for code points from
+** U+E000 up: such bounds are not used. */
+static bool utf16_safe(const orb_value *v) {
+  if (v->type != ORB_T_TEXT) return true;
+  for (uint32_t i = 0; i < v->len; i++)
+    if ((unsigned char)v->u.s[i] >= 0xee) return false;
+  return true;
+}
+
+/* --- manifests ------------------------------------------------------------ */
+
+bool ice_prune_manifest(ice_prune *pr, int32_t spec_id, const avro_schema *ls, const avro_value *rec) {
+  if (!pr) return true;
+  int64_t added, existing;
+  if (get_count(ls, rec, ML_ADDED_FILES, &added) && get_count(ls, rec, ML_EXISTING_FILES, &existing) && added == 0 &&
+      existing == 0)
+    return false;   /* only deleted entries */
+  const ice_partition_spec *spec = ice_meta_spec(pr->m, spec_id);
+  const avro_schema *pt = field_type(ls, ML_PARTITIONS);
+  const avro_value *parts = avro_record_get(ls, rec, ML_PARTITIONS);
+  if (!spec || !pt || pt->kind != AVRO_ARRAY || !parts || parts->kind != AVRO_ARRAY || !pt->items ||
+      pt->items->kind != AVRO_RECORD)
+    return true;
+  /* one summary per partition field, in the spec's order */
+  if (parts->u.c.n != (size_t)spec->nfields) return true;
+  const avro_schema *fs = pt->items;
+  bool may = true;
+  for (int i = 0; i < pr->n && may; i++) {
+    const prep *pp = &pr->v[i];
+    if (!pp->col) continue;
+    for (int k = 0; k < spec->nfields && may; k++) {
+      const ice_partition_field *pf = &spec->fields[k];
+      if (pf->source_id != pp->col->id) continue;
+      orb_arena_reset(&pr->tmp);
+      proj r = project(pr, pp, pf);
+      if (r.kind == PR_TRUE) continue;
+      ice_type rt;
+      orb_err e;
+      if (ice_transform_result_type(&pf->transform, pp->col->type, &rt, &e) != ORB_OK) continue;
+      if (rt.kind == ICE_UUID) continue;   /* Java's uuid order is not byte order */
+      const avro_value *sum = &parts->u.c.v[k];
+      if (sum->kind != AVRO_RECORD) continue;
+      const avro_value *cn = avro_record_get(fs, sum, FS_CONTAINS_NULL);
+      const avro_value *cnan = avro_record_get(fs, sum, FS_CONTAINS_NAN);
+      bool has_null = !cn || cn->kind != AVRO_BOOLEAN || cn->u.b;
+      bool no_nan = cnan && cnan->kind == AVRO_BOOLEAN && !cnan->u.b;
+      bool fl = rt.kind == ICE_FLOAT || rt.kind == ICE_DOUBLE;
+      orb_value lo, hi;
+      bool has_lo = bound(pr, avro_record_get(fs, sum, FS_LOWER), &rt, &lo);
+      bool has_hi = bound(pr, avro_record_get(fs, sum, FS_UPPER), &rt, &hi);
+      bool lo_absent = !avro_record_get(fs, sum, FS_LOWER) || avro_record_get(fs, sum, FS_LOWER)->kind == AVRO_NULL;
+      bool hi_absent = !avro_record_get(fs, sum, FS_UPPER) || avro_record_get(fs, sum, FS_UPPER)->kind == AVRO_NULL;
+      /* no bounds at all: the field holds only NULLs (and NaNs for floats) */
+      bool only_nulls = lo_absent && hi_absent && (!fl || no_nan);
+      if (r.kind == PR_NULL) {
+        if (cn && cn->kind == AVRO_BOOLEAN && !cn->u.b) may = false;
+      } else if (r.kind == PR_NOT_NULL) {
+        if (only_nulls && has_null) may = false;
+      } else if (only_nulls && has_null) {
+        may = false;
+      } else if (has_lo && has_hi && utf16_safe(&lo) && utf16_safe(&hi)) {
+        bool all;
+        if (!fl || lo.u.f == lo.u.f) range_vs(&r, &lo, &hi, &may, &all);
+        if (fl && !no_nan) {   /* NaN is outside the bounds (see metrics_vs) */
+          orb_value nan = orb_float(rt.kind == ICE_FLOAT ? ORB_T_FLOAT32 : ORB_T_FLOAT64, __builtin_nan(""));
+          may = may || value_in(&r, &nan);
+        }
+      }
+    }
+  }
+  orb_arena_reset(&pr->tmp);
+  return may;
+}
+
+/* --- entries -------------------------------------------------------------- */
+
+/* What file metrics say about one constraint: may a row match, does every. */
+static void metrics_vs(ice_prune *pr, const prep *pp, const avro_schema *dfs, const avro_value *df, int64_t records,
+                       bool *may, bool *all) {
+  *may = true, *all = false;
+  int32_t id = pp->col->id;
+  int64_t nulls = -1, nans = -1, x;
+  if (metric_count(dfs, df, DF_NULL_COUNTS, id, &x)) nulls = x;
+  if (metric_count(dfs, df, DF_NAN_COUNTS, id, &x)) nans = x;
+  proj r = column_proj(pp);
+  if (r.kind == PR_NULL) {
+    if (nulls == 0) *may = false;
+    else if (nulls >= 0 && nulls == records) *all = true;
+    return;
+  }
+  if (r.kind == PR_NOT_NULL) {
+    if (nulls >= 0 && nulls == records && records > 0) *may = false;
+    else if (nulls == 0) *all = true;
+    return;
+  }
+  if (nulls >= 0 && nulls == records && records > 0) {   /* every value NULL: no comparison holds */
+    *may = false;
+    return;
+  }
+  if (pp->col->type->kind == ICE_UUID) return;   /* Java's uuid order is not byte order */
+  orb_value lo, hi;
+  if (!bound(pr, metric(dfs, df, DF_LOWER, id), pp->col->type, &lo) ||
+      !bound(pr, metric(dfs, df, DF_UPPER, id), pp->col->type, &hi))
+    return;
+  if (pp->is_float && lo.u.f != lo.u.f) return;   /* a writer that let NaN into the bounds */
+  /* Bounds exist, so some value is neither NULL nor NaN: with a single
+  ** non-NULL value that is the one, and there is no NaN. */
+  int64_t values;
+  if (pp->is_float && nans < 0 && nulls >= 0 && metric_count(dfs, df, DF_VALUE_COUNTS, id, &values) &&
+      values - nulls == 1)
+    nans = 0;
+  bool every;
+  range_vs(&r, &lo, &hi, may, &every);
+  *all = *may && every && nulls == 0;
+  /* Bounds leave NaNs out, and NaN sorts above every number here (as in
+  ** PostgreSQL, so NaN > 3 holds): unless the file says it has none, NaN
+  ** rows may match when NaN satisfies the constraint, and every row does
+  ** only if NaN satisfies it too. */
+  if (pp->is_float && nans != 0) {
+    orb_value nan = orb_float(ORB_T_FLOAT64, __builtin_nan(""));
+    bool nan_ok = value_in(&r, &nan);
+    *may = *may || nan_ok;
+    *all = every && nulls == 0 && nan_ok;
+  }
+}
+
+ice_prune_verdict ice_prune_entry(ice_prune *pr, int32_t spec_id, const avro_schema *part_type, const avro_value *tuple,
+                                  const avro_schema *dfs, const avro_value *df, int64_t records, bool data) {
+  if (!pr) return ICE_PRUNE_KEEP;
+  const ice_partition_spec *spec = ice_meta_spec(pr->m, spec_id);
+  bool all = true;
+  ice_prune_verdict out = ICE_PRUNE_KEEP;
+  for (int i = 0; i < pr->n && out == ICE_PRUNE_KEEP; i++) {
+    const prep *pp = &pr->v[i];
+    if (!pp->col) {
+      all = false;
+      continue;
+    }
+    bool proven = false;
+    /* the partition tuple */
+    for (int k = 0; spec && tuple && part_type && k < spec->nfields && out == ICE_PRUNE_KEEP; k++) {
+      const ice_partition_field *pf = &spec->fields[k];
+      if (pf->source_id != pp->col->id) continue;
+      orb_arena_reset(&pr->tmp);
+      proj r = project(pr, pp, pf);
+      if (r.kind == PR_TRUE) continue;
+      ice_type rt;
+      orb_err e;
+      if (ice_transform_result_type(&pf->transform, pp->col->type, &rt, &e) != ORB_OK) continue;
+      const avro_value *av = avro_record_get(part_type, tuple, pf->field_id);
+      orb_value v;
+      if (!av || ice_avro_to_value(av, &rt, &pr->tmp, &v, &e) != ORB_OK) continue;
+      bool may;
+      if (r.kind == PR_NULL) may = v.isnull;
+      else if (r.kind == PR_NOT_NULL) may = !v.isnull;
+      else may = !v.isnull && value_in(&r, &v);
+      if (!may) out = ICE_PRUNE_BY_PARTITION;
+      /* NULL-ness carries through every transform; values only through identity */
+      else if (r.kind == PR_NULL || r.kind == PR_NOT_NULL || (r.identity && all_comparable(&r, &v)))
+        proven = true;
+    }
+    if (out != ICE_PRUNE_KEEP) break;
+    if (!data || !dfs || !df) {
+      all = false;
+      continue;
+    }
+    orb_arena_reset(&pr->tmp);
+    bool may, every;
+    metrics_vs(pr, pp, dfs, df, records, &may, &every);
+    if (!may) out = ICE_PRUNE_BY_METRICS;
+    if (!proven && !every) all = false;
+  }
+  orb_arena_reset(&pr->tmp);
+  if (out != ICE_PRUNE_KEEP) return out;
+  return all && data ? ICE_PRUNE_ALL_MATCH : ICE_PRUNE_KEEP;
+}
