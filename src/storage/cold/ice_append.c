@@ -11,7 +11,7 @@
 ** so the truncated minimum is the minimum's truncation, and a bounded
 ** buffer per column is all a file needs however long its values are. */
 #include "storage/cold/ice_write_int.h"
-#include "storage/cold/ice_read.h"
+#include "storage/cold/ice_value.h"
 #include "base/file.h"
 #include "base/mem.h"
 #include "formats/parquet/parquet.h"
@@ -227,11 +227,27 @@ orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, i
     app->pcols[i].nullable = !f->required;
     app->pcols[i].field_id = f->id;
   }
-  if (st == ORB_OK && app->spec->nfields > 0) {
-    /* partition fields that all write as void are no partitioning at all */
-    for (int i = 0; i < app->spec->nfields; i++)
-      if (app->spec->fields[i].transform.kind != ICE_TR_VOID)
-        st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: \"%s\" is partitioned; partitioned tables cannot be written yet", table_dir);
+  /* the default spec's fields: source column, transform, result type */
+  app->npf = app->spec->nfields;
+  app->pf = orb_arena_zalloc(&app->arena, sizeof(ice_part_field) * (size_t)(app->npf ? app->npf : 1));
+  for (int i = 0; i < app->npf && st == ORB_OK; i++) {
+    const ice_partition_field *f = &app->spec->fields[i];
+    ice_part_field *p = &app->pf[i];
+    p->name = f->name;
+    p->field_id = f->field_id;
+    p->source_id = f->source_id;
+    p->transform = f->transform;
+    p->source_col = -1;
+    for (int c = 0; c < app->ncols; c++)
+      if (app->cols[c].field_id == f->source_id) p->source_col = c;
+    if (p->source_col < 0)
+      st = orb_err_set(e, ORB_ERR_UNSUPPORTED,
+                       "iceberg: \"%s\": partition field \"%s\" has a source (id %d) that is not a top-level column", table_dir,
+                       f->name, f->source_id);
+    else {
+      p->source = app->cols[p->source_col].itype;
+      st = ice_transform_result_type(&p->transform, p->source, &p->result, e);
+    }
   }
   /* options: the caller's, else the table's properties, else Java's defaults */
   int64_t v;
@@ -290,9 +306,14 @@ static int64_t raw_width(const orb_value *v) {
   }
 }
 
-static orb_status open_data_file(ice_append *app, const char *partition_dir, open_file **out, orb_err *e) {
+static orb_status open_data_file(ice_append *app, const char *partition_dir, const orb_value *partition, open_file **out,
+                                 orb_err *e) {
   open_file *f = orb_calloc(1, sizeof *f);
   orb_arena_init(&f->part_arena, 0);
+  if (app->npf > 0) {
+    f->partition = orb_calloc((size_t)app->npf, sizeof(orb_value));
+    for (int k = 0; k < app->npf; k++) f->partition[k] = orb_value_copy(&partition[k], &f->part_arena);
+  }
   f->acc = orb_calloc((size_t)(app->ncols ? app->ncols : 1), sizeof(col_acc));
   orb_buf rel = ORB_BUF_INIT;
   orb_buf_printf(&rel, "data/%s%s%05d-0-%s.parquet", partition_dir ? partition_dir : "", partition_dir ? "/" : "",
@@ -440,7 +461,7 @@ static bool increment_bytes(uint8_t *s, size_t *n) {
 }
 
 static orb_status serialize_bound(const app_col *c, const orb_value *v, orb_buf *out, orb_err *e) {
-  return ice_write_serialize(c->itype, v, out, e);
+  return ice_value_serialize(c->itype, v, out, e);
 }
 
 /* Close an open file into a finished data file with its metrics. */
@@ -503,7 +524,12 @@ static orb_status close_data_file(ice_append *app, open_file *of, ice_data_file 
     }
   }
   pq_meta_free(pm);
-  for (int k = 0; k < app->npf; k++) f->partition[k] = of->partition ? of->partition[k] : orb_null(ORB_T_NULL);
+  for (int k = 0; k < app->npf; k++) {
+    f->partition[k] = of->partition ? of->partition[k] : orb_null(ORB_T_NULL);
+    /* a string or binary value outlives the open file's arena: into the appender's */
+    if (!f->partition[k].isnull && (f->partition[k].type == ORB_T_TEXT || f->partition[k].type == ORB_T_BYTEA))
+      f->partition[k] = orb_value_copy(&f->partition[k], &app->arena);
+  }
   orb_free(of->acc);
   orb_free(of->partition);
   /* partition values' strings stay in of->part_arena: moved to the file */
@@ -624,8 +650,131 @@ static orb_status maybe_roll(ice_append *app, int k, orb_err *e) {
   return ORB_OK;
 }
 
+/* --- partitioned tables --------------------------------------------------- */
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+/* A partition value as the folder name's value, in the transform's human
+** form as Java writes it (day 2026-01-31, month 2026-01, year 2026, hour
+** 2026-01-31-10, "null"), URL-encoded like Java's URLEncoder. */
+static void human_value(const ice_part_field *p, const orb_value *v, orb_buf *out) {
+  orb_buf t = ORB_BUF_INIT;
+  int64_t y;
+  int m, d;
+  if (v->isnull) orb_buf_puts(&t, "null");
+  else if (p->transform.kind == ICE_TR_DAY) {
+    orb_civil_from_days(v->u.i, &y, &m, &d);
+    orb_buf_printf(&t, "%04lld-%02d-%02d", (long long)y, m, d);
+  } else if (p->transform.kind == ICE_TR_MONTH)
+    orb_buf_printf(&t, "%04lld-%02d", (long long)(1970 + floor_div(v->u.i, 12)), (int)(v->u.i - 12 * floor_div(v->u.i, 12)) + 1);
+  else if (p->transform.kind == ICE_TR_YEAR) orb_buf_printf(&t, "%04lld", (long long)(1970 + v->u.i));
+  else if (p->transform.kind == ICE_TR_HOUR) {
+    orb_civil_from_days(floor_div(v->u.i, 24), &y, &m, &d);
+    orb_buf_printf(&t, "%04lld-%02d-%02d-%02d", (long long)y, m, d, (int)(v->u.i - 24 * floor_div(v->u.i, 24)));
+  } else if (v->type == ORB_T_TEXT) orb_buf_append(&t, v->u.s, v->len);
+  else if (v->type == ORB_T_BOOL) orb_buf_puts(&t, v->u.b ? "true" : "false");
+  else orb_value_to_text(v, &t);
+  for (size_t i = 0; i < t.len; i++) {
+    unsigned char c = (unsigned char)t.data[i];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '*')
+      orb_buf_putc(out, (char)c);
+    else if (c == ' ') orb_buf_putc(out, '+');
+    else orb_buf_printf(out, "%%%02X", c);
+  }
+  orb_buf_free(&t);
+}
+
+static bool tuple_eq(int n, const orb_value *a, const orb_value *b) {
+  for (int k = 0; k < n; k++) {
+    if (a[k].isnull != b[k].isnull) return false;
+    if (!a[k].isnull && orb_value_cmp(&a[k], &b[k]) != 0) return false;
+  }
+  return true;
+}
+
+/* Route each row to the open file of its partition tuple (opening one for
+** a new tuple), then write each file's rows. */
+static orb_status append_partitioned(ice_append *app, const orb_value *const *cols, int64_t n, orb_err *e) {
+  int nc = app->ncols, npf = app->npf;
+  int *which = orb_malloc(sizeof(int) * (size_t)n);
+  orb_value tuple[npf];
+  orb_status st = ORB_OK;
+  int last = -1;
+  for (int64_t r = 0; r < n && st == ORB_OK; r++) {
+    for (int k = 0; k < npf && st == ORB_OK; k++) {
+      const ice_part_field *p = &app->pf[k];
+      const app_col *ac = &app->cols[p->source_col];
+      orb_value v = cols[p->source_col][r];
+      if (!v.isnull && (v.type != ac->type.id || (v.type == ORB_T_DECIMAL && v.scale != ac->type.scale))) {
+        orb_value c;
+        if ((st = orb_value_cast(&v, ac->type, &app->cast_arena, &c, e))) {
+          orb_err_prefix(e, "iceberg: column \"%s\"", ac->name);
+          break;
+        }
+        v = c;
+      }
+      st = ice_transform_apply(&p->transform, p->source, &v, &app->cast_arena, &tuple[k], e);
+    }
+    if (st) break;
+    if (last < 0 || !tuple_eq(npf, tuple, app->open[last]->partition)) {
+      last = -1;
+      for (int f = 0; f < app->nopen && last < 0; f++)
+        if (tuple_eq(npf, tuple, app->open[f]->partition)) last = f;
+      if (last < 0) {
+        orb_buf dir = ORB_BUF_INIT;
+        for (int k = 0; k < npf; k++) {
+          if (k) orb_buf_putc(&dir, '/');
+          orb_buf_printf(&dir, "%s=", app->pf[k].name);
+          human_value(&app->pf[k], &tuple[k], &dir);
+        }
+        orb_buf_putc(&dir, '\0');
+        const char *ddir = (const char *)dir.data;
+        char *local = orb_malloc(strlen(app->table_dir) + dir.len + 8);
+        sprintf(local, "%s/data/%s", app->table_dir, ddir);
+        st = orb_mkdir_p(local, e);
+        orb_free(local);
+        open_file *of = NULL;
+        if (st == ORB_OK) st = open_data_file(app, ddir, tuple, &of, e);
+        orb_buf_free(&dir);
+        if (st) break;
+        if (app->nopen == app->capopen) {
+          app->capopen = app->capopen ? app->capopen * 2 : 4;
+          app->open = orb_realloc(app->open, sizeof(open_file *) * (size_t)app->capopen);
+        }
+        last = app->nopen;
+        app->open[app->nopen++] = of;
+      }
+    }
+    which[r] = last;
+  }
+  /* each file's rows, gathered into column arrays */
+  orb_value *buf = NULL;
+  const orb_value *gcols[nc ? nc : 1];
+  for (int f = 0; f < app->nopen && st == ORB_OK; f++) {
+    int64_t m = 0;
+    for (int64_t r = 0; r < n; r++) m += which[r] == f;
+    if (m == 0) continue;
+    if (!buf) buf = orb_malloc(sizeof(orb_value) * (size_t)n * (size_t)(nc ? nc : 1));
+    for (int c = 0; c < nc; c++) {
+      orb_value *dst = buf + (size_t)c * (size_t)n;
+      int64_t j = 0;
+      for (int64_t r = 0; r < n; r++)
+        if (which[r] == f) dst[j++] = cols[c][r];
+      gcols[c] = dst;
+    }
+    st = write_to(app, app->open[f], gcols, m, e);
+  }
+  orb_free(buf);
+  orb_free(which);
+  orb_arena_reset(&app->cast_arena);
+  /* downwards: finishing file k moves the last one into slot k, already checked */
+  for (int f = app->nopen - 1; f >= 0 && st == ORB_OK; f--) st = maybe_roll(app, f, e);
+  return st;
+}
+
 orb_status ice_append_columns(ice_append *app, const orb_value *const *cols, int64_t n, orb_err *e) {
   if (n <= 0) return ORB_OK;
+  if (app->npf > 0) return append_partitioned(app, cols, n, e);
   orb_status st;
   if (app->nopen == 0) {
     if (app->nopen == app->capopen) {
@@ -633,7 +782,7 @@ orb_status ice_append_columns(ice_append *app, const orb_value *const *cols, int
       app->open = orb_realloc(app->open, sizeof(open_file *) * (size_t)app->capopen);
     }
     open_file *of;
-    if ((st = open_data_file(app, NULL, &of, e))) return st;
+    if ((st = open_data_file(app, NULL, NULL, &of, e))) return st;
     app->open[app->nopen++] = of;
   }
   st = write_to(app, app->open[0], cols, n, e);

@@ -2,6 +2,7 @@
 ** ice_write.h): SQL types to Iceberg types, the first metadata file, and
 ** the small helpers every writer needs (UUIDs, the clock). */
 #include "storage/cold/ice_write_int.h"
+#include "storage/cold/ice_value.h"
 #include "base/file.h"
 #include "base/mem.h"
 
@@ -84,9 +85,6 @@ static const char *absolute(orb_arena *a, const char *dir) {
 orb_status ice_table_create(orb_arena *a, const char *table_dir, const char *location, const orb_schema *schema,
                             const char *partition_by, const ice_kv *props, int nprops, ice_meta *out, orb_err *e) {
   if (schema->ncols < 1) return orb_err_set(e, ORB_ERR_MISUSE, "iceberg: a table needs at least one column");
-  if (partition_by && *partition_by)
-    return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: partitioned tables cannot be created yet (partition_by \"%s\")",
-                       partition_by);
   ice_meta m;
   memset(&m, 0, sizeof m);
   m.format_version = 2;
@@ -123,11 +121,15 @@ orb_status ice_table_create(orb_arena *a, const char *table_dir, const char *loc
   m.current_schema_id = 0;
   m.last_column_id = schema->next_field_id - 1 > maxid ? schema->next_field_id - 1 : maxid;
 
-  /* unpartitioned: spec 0 without fields; partition field ids start at 1000 */
+  /* spec 0: unpartitioned, or partition_by's fields (ids from 1000, Java's names) */
   m.specs = orb_arena_zalloc(a, sizeof(ice_partition_spec));
   m.nspecs = 1;
   m.default_spec_id = 0;
   m.last_partition_id = 999;
+  if (partition_by && *partition_by) {
+    orb_status st = ice_spec_parse(a, partition_by, s, 0, &m.last_partition_id, &m.specs[0], e);
+    if (st) return st;
+  }
   m.sort_orders = orb_arena_zalloc(a, sizeof(ice_sort_order));
   m.nsort_orders = 1;
   m.default_sort_order_id = 0;
@@ -169,42 +171,4 @@ orb_status ice_table_create(orb_arena *a, const char *table_dir, const char *loc
   if (st) return st;
   if (out) *out = m;
   return ORB_OK;
-}
-
-/* Appendix D of the spec.  (Until storage/cold/ice_value.c is on main, this
-** writer serializes the primitive types itself; it then defers to
-** ice_value_serialize.) */
-orb_status ice_write_serialize(const ice_type *t, const orb_value *v, orb_buf *out, orb_err *e) {
-  switch (t->kind) {
-  case ICE_BOOLEAN: orb_buf_put_u8(out, v->u.b ? 1 : 0); return ORB_OK;
-  case ICE_INT: case ICE_DATE: orb_buf_put_u32(out, (uint32_t)(int32_t)v->u.i); return ORB_OK;
-  case ICE_LONG: case ICE_TIME: case ICE_TIMESTAMP: case ICE_TIMESTAMPTZ: orb_buf_put_u64(out, (uint64_t)v->u.i); return ORB_OK;
-  case ICE_FLOAT: {
-    float f = (float)v->u.f;
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    orb_buf_put_u32(out, u);
-    return ORB_OK;
-  }
-  case ICE_DOUBLE: {
-    uint64_t u;
-    memcpy(&u, &v->u.f, 8);
-    orb_buf_put_u64(out, u);
-    return ORB_OK;
-  }
-  case ICE_STRING: case ICE_BINARY: case ICE_FIXED: orb_buf_append(out, v->u.s, v->len); return ORB_OK;
-  case ICE_UUID: orb_buf_append(out, v->u.uuid, 16); return ORB_OK;
-  case ICE_DECIMAL: {
-    /* unscaled value, big-endian two's complement, fewest bytes */
-    uint8_t be[16];
-    unsigned __int128 u = (unsigned __int128)v->u.dec;
-    for (int i = 15; i >= 0; i--, u >>= 8) be[i] = (uint8_t)u;
-    int k = 0;
-    while (k < 15 && ((be[k] == 0x00 && !(be[k + 1] & 0x80)) || (be[k] == 0xff && (be[k + 1] & 0x80)))) k++;
-    orb_buf_append(out, be + k, (size_t)(16 - k));
-    return ORB_OK;
-  }
-  default:
-    return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: values of type %d have no single-value serialization", (int)t->kind);
-  }
 }

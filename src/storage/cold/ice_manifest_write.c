@@ -9,6 +9,7 @@
 ** by name.  Maps with int keys are arrays of key/value records with
 ** logicalType "map", as the spec requires. */
 #include "storage/cold/ice_write_int.h"
+#include "storage/cold/ice_value.h"
 #include "base/mem.h"
 
 #include <stdio.h>
@@ -190,7 +191,7 @@ static orb_status part_avro(orb_arena *a, const ice_type *t, const orb_value *v,
     /* fixed: big-endian two's complement, sign-extended to the fixed size
     ** (the serialization's minimal bytes, widened) */
     orb_buf b = ORB_BUF_INIT;
-    orb_status st = ice_write_serialize(t, v, &b, e);
+    orb_status st = ice_value_serialize(t, v, &b, e);
     if (st) {
       orb_buf_free(&b);
       return st;
@@ -326,7 +327,7 @@ orb_status ice_manifest_write(orb_arena *a, const ice_schema *schema, const ice_
       const orb_value *v = side ? hi[k] : lo[k];
       if (!v) continue;
       orb_buf b = ORB_BUF_INIT;
-      if ((st = ice_write_serialize(&pf[k].result, v, &b, e)) == ORB_OK) {
+      if ((st = ice_value_serialize(&pf[k].result, v, &b, e)) == ORB_OK) {
         uint8_t *p = orb_arena_memdup(a, b.data, b.len ? b.len : 1);
         if (side) ps->has_upper = true, ps->upper = p, ps->upper_len = b.len;
         else ps->has_lower = true, ps->lower = p, ps->lower_len = b.len;

@@ -15,9 +15,6 @@
 orb_status ice_uuid_v4(char out[37], orb_err *e);
 /* Wall-clock milliseconds since the epoch. */
 int64_t ice_now_ms(void);
-/* The spec's single-value serialization of v (non-NULL, of t's SQL type):
-** bounds and partition summaries. */
-orb_status ice_write_serialize(const ice_type *t, const orb_value *v, orb_buf *out, orb_err *e);
 
 /* One column's metrics in a data file. */
 typedef struct ice_col_metrics {
