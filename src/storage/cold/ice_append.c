@@ -595,7 +595,6 @@ static orb_status write_to(ice_append *app, open_file *of, const orb_value *cons
     const app_col *ac = &app->cols[c];
     const orb_value *col = cols[c];
     orb_value *conv = NULL;
-    col_acc *a = &of->acc[c];
     /* NULLs in a required column, and values of another type (cast as
     ** SQL assignment would) */
     for (int64_t r = 0; r < n; r++) {
@@ -618,8 +617,14 @@ static orb_status write_to(ice_append *app, open_file *of, const orb_value *cons
         }
       }
     }
-    if (conv) col = conv;
-    use[c] = col;
+    use[c] = conv ? conv : col;
+  }
+  /* the metrics only once every column has passed: a refused batch leaves
+  ** the file's metrics as they were */
+  for (int c = 0; c < app->ncols; c++) {
+    const app_col *ac = &app->cols[c];
+    const orb_value *col = use[c];
+    col_acc *a = &of->acc[c];
     int64_t before = a->nulls;
     if (is_int_like((orb_type_id)ac->type.id)) acc_ints(a, col, n);
     else

@@ -116,7 +116,11 @@ orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, i
 int ice_append_ncols(const ice_append *app);
 orb_type ice_append_col_type(const ice_append *app, int col);
 
-/* n rows, row-major: rows[r * ncols + c].  Values are copied. */
+/* n rows, row-major: rows[r * ncols + c].  Values are copied.  A batch
+** refused for a NULL in a required column or a value that does not cast
+** leaves an unpartitioned table's file as it was; a partitioned table's
+** batch may have been written in part, so after an error the caller
+** aborts the append (ice_append_abort). */
 orb_status ice_append_rows(ice_append *app, const orb_value *rows, int64_t n, orb_err *e);
 /* n rows, column-major: cols[c][r] (a batch's columns).  Values are copied. */
 orb_status ice_append_columns(ice_append *app, const orb_value *const *cols, int64_t n, orb_err *e);
