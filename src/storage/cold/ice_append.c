@@ -13,6 +13,7 @@
 #include "storage/cold/ice_write_int.h"
 #include "storage/cold/ice_value.h"
 #include "base/file.h"
+#include "base/hash.h"
 #include "base/mem.h"
 #include "formats/parquet/parquet.h"
 
@@ -47,6 +48,7 @@ typedef struct open_file {
   int64_t rows;
   col_acc *acc;
   orb_value *partition;          /* copies (strings in part_arena) */
+  uint64_t part_hash;            /* of the tuple: its key in the appender's part_files */
   orb_arena part_arena;
 } open_file;
 
@@ -78,6 +80,7 @@ struct ice_append {
   int file_seq;
   ice_part_field *pf;
   int npf;
+  orb_hmap part_files;           /* partitioned: tuple hash -> open_file */
   open_file **open;
   int nopen, capopen;
   ice_data_file **done;
@@ -183,6 +186,7 @@ orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, i
   orb_arena_init(&app->arena, 0);
   orb_arena_init(&app->cast_arena, 0);
   app->table_dir = orb_arena_strdup(&app->arena, table_dir);
+  orb_hmap_init(&app->part_files, 0);
   orb_status st = ice_meta_open(&app->arena, table_dir, &app->meta, &app->mfile, e);
   if (st == ORB_OK && app->meta.format_version != 2)
     st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: \"%s\" is a format version %d table; only version 2 tables are written",
@@ -547,6 +551,7 @@ static orb_status close_data_file(ice_append *app, open_file *of, ice_data_file 
 static orb_status finish_file(ice_append *app, int k, orb_err *e) {
   open_file *of = app->open[k];
   app->open[k] = app->open[--app->nopen];
+  if (app->npf > 0) orb_hmap_remove(&app->part_files, of->part_hash, of);
   ice_data_file *f;
   orb_status st = close_data_file(app, of, &f, e);
   if (st) return st;
@@ -689,6 +694,12 @@ static void human_value(const ice_part_field *p, const orb_value *v, orb_buf *ou
   orb_buf_free(&t);
 }
 
+static uint64_t tuple_hash(int n, const orb_value *t) {
+  uint64_t h = 0x1ce4e5b9ULL;
+  for (int k = 0; k < n; k++) h = orb_hash_mix(h, t[k].isnull ? 0x6e756c6cULL : orb_value_hash(&t[k]));
+  return h ? h : 1;
+}
+
 static bool tuple_eq(int n, const orb_value *a, const orb_value *b) {
   for (int k = 0; k < n; k++) {
     if (a[k].isnull != b[k].isnull) return false;
@@ -701,10 +712,10 @@ static bool tuple_eq(int n, const orb_value *a, const orb_value *b) {
 ** a new tuple), then write each file's rows. */
 static orb_status append_partitioned(ice_append *app, const orb_value *const *cols, int64_t n, orb_err *e) {
   int nc = app->ncols, npf = app->npf;
-  int *which = orb_malloc(sizeof(int) * (size_t)n);
+  open_file **which = orb_malloc(sizeof(open_file *) * (size_t)n);
   orb_value tuple[npf];
   orb_status st = ORB_OK;
-  int last = -1;
+  open_file *last = NULL;
   for (int64_t r = 0; r < n && st == ORB_OK; r++) {
     for (int k = 0; k < npf && st == ORB_OK; k++) {
       const ice_part_field *p = &app->pf[k];
@@ -721,11 +732,13 @@ static orb_status append_partitioned(ice_append *app, const orb_value *const *co
       st = ice_transform_apply(&p->transform, p->source, &v, &app->cast_arena, &tuple[k], e);
     }
     if (st) break;
-    if (last < 0 || !tuple_eq(npf, tuple, app->open[last]->partition)) {
-      last = -1;
-      for (int f = 0; f < app->nopen && last < 0; f++)
-        if (tuple_eq(npf, tuple, app->open[f]->partition)) last = f;
-      if (last < 0) {
+    if (!last || !tuple_eq(npf, tuple, last->partition)) {
+      uint64_t h = tuple_hash(npf, tuple);
+      orb_hmap_iter it;
+      last = NULL;
+      for (open_file *o = orb_hmap_find(&app->part_files, h, &it); o && !last; o = orb_hmap_next(&it))
+        if (tuple_eq(npf, tuple, o->partition)) last = o;
+      if (!last) {
         orb_buf dir = ORB_BUF_INIT;
         for (int k = 0; k < npf; k++) {
           if (k) orb_buf_putc(&dir, '/');
@@ -746,7 +759,9 @@ static orb_status append_partitioned(ice_append *app, const orb_value *const *co
           app->capopen = app->capopen ? app->capopen * 2 : 4;
           app->open = orb_realloc(app->open, sizeof(open_file *) * (size_t)app->capopen);
         }
-        last = app->nopen;
+        of->part_hash = h;
+        orb_hmap_put(&app->part_files, h, of);
+        last = of;
         app->open[app->nopen++] = of;
       }
     }
@@ -757,17 +772,18 @@ static orb_status append_partitioned(ice_append *app, const orb_value *const *co
   const orb_value *gcols[nc ? nc : 1];
   for (int f = 0; f < app->nopen && st == ORB_OK; f++) {
     int64_t m = 0;
-    for (int64_t r = 0; r < n; r++) m += which[r] == f;
+    open_file *of = app->open[f];
+    for (int64_t r = 0; r < n; r++) m += which[r] == of;
     if (m == 0) continue;
     if (!buf) buf = orb_malloc(sizeof(orb_value) * (size_t)n * (size_t)(nc ? nc : 1));
     for (int c = 0; c < nc; c++) {
       orb_value *dst = buf + (size_t)c * (size_t)n;
       int64_t j = 0;
       for (int64_t r = 0; r < n; r++)
-        if (which[r] == f) dst[j++] = cols[c][r];
+        if (which[r] == of) dst[j++] = cols[c][r];
       gcols[c] = dst;
     }
-    st = write_to(app, app->open[f], gcols, m, e);
+    st = write_to(app, of, gcols, m, e);
   }
   orb_free(buf);
   orb_free(which);
@@ -837,6 +853,7 @@ static void free_app(ice_append *app, bool remove_files) {
     if (remove_files) unlink(app->done[i]->local);
     ice_data_file_free(app->done[i]);
   }
+  orb_hmap_free(&app->part_files);
   orb_free(app->open);
   orb_free(app->done);
   orb_free(app->scratch);
