@@ -8,3 +8,7 @@ endif()
 add_executable(bench_parquet ${CMAKE_SOURCE_DIR}/bench/bench_parquet.c)
 target_link_libraries(bench_parquet PRIVATE orbit_static)
 target_include_directories(bench_parquet PRIVATE ${CMAKE_SOURCE_DIR}/src)
+# Appends to a cold (Iceberg) table against DuckDB writing Parquet: bench/bench_cold_append.sh drives it.
+add_executable(bench_cold_append ${CMAKE_SOURCE_DIR}/bench/bench_cold_append.c)
+target_link_libraries(bench_cold_append PRIVATE orbit_static)
+target_include_directories(bench_cold_append PRIVATE ${CMAKE_SOURCE_DIR}/src)

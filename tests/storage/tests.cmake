@@ -13,3 +13,11 @@ add_test(NAME iceberg_tables COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/i
 # Filters pushed into Iceberg scan planning: partition summaries, partition values through each
 # transform, column bounds; rows against the unpruned filter, skip counts, COUNT(*) from metadata.
 add_test(NAME iceberg_prune COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_prune_test.py $<TARGET_FILE:orbit_shell>)
+# Iceberg tables Orbit writes, checked by avsc (every manifest list and
+# manifest: field ids, types, record names, header keys, counts) and DuckDB
+# (every data file: field ids, rows, metrics and bounds), icebird (the whole
+# table), and our own pruned scan's counts under filters.
+add_executable(ice_write_tool ${CMAKE_SOURCE_DIR}/tests/storage/ice_write_tool.c)
+target_link_libraries(ice_write_tool PRIVATE orbit_static)
+add_test(NAME iceberg_write_interop COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_write_test.py $<TARGET_FILE:ice_write_tool>
+         $<TARGET_FILE:orbit_shell>)

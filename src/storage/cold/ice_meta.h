@@ -287,6 +287,12 @@ orb_status ice_sql_type(const ice_type *t, orb_type *out, orb_err *e);
 ** table-uuid). */
 orb_status ice_meta_to_json(const ice_meta *m, char **json, size_t *len, orb_err *e);
 
+/* One schema, and one partition spec's field list, as compact JSON text
+** (what manifests carry in their Avro headers as `schema` and
+** `partition-spec`).  malloc'd (orb_free it); NULL only if out of memory. */
+char *ice_schema_to_json(const ice_schema *s);
+char *ice_spec_fields_to_json(const ice_partition_spec *s);
+
 /* --- a table folder ------------------------------------------------------- */
 
 /* How a metadata file was found: its path, its version number (from

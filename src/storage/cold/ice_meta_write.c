@@ -226,3 +226,22 @@ orb_status ice_meta_to_json(const ice_meta *m, char **json, size_t *len, orb_err
   free(text);
   return ORB_OK;
 }
+
+/* compact JSON text of a jansson value, malloc'd the engine's way */
+static char *dump_compact(json_t *o) {
+  char *text = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY);
+  json_decref(o);
+  if (!text) return NULL;
+  char *out = orb_memdup(text, strlen(text) + 1);
+  free(text);
+  return out;
+}
+
+char *ice_schema_to_json(const ice_schema *s) { return dump_compact(schema_json(s)); }
+
+char *ice_spec_fields_to_json(const ice_partition_spec *s) {
+  json_t *o = spec_json(s);
+  json_t *fields = json_incref(json_object_get(o, "fields"));
+  json_decref(o);
+  return dump_compact(fields);
+}

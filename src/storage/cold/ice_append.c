@@ -1,0 +1,1091 @@
+/* storage/cold/ice_append.c — appending rows to an Iceberg table (see
+** ice_write.h): rows to Parquet data files with their metrics, then one
+** manifest, a manifest list and a new metadata version, retried on
+** conflict.
+**
+** Metrics are gathered from the values as they pass (NULLs, NaNs, bounds)
+** and from the file's footer once it is closed (chunk sizes, row group
+** offsets): the footer is what readers will see, so the sizes are exact.
+** String and binary bounds are kept already truncated to 16 code points /
+** bytes: truncation keeps order (a <= b implies prefix(a) <= prefix(b)),
+** so the truncated minimum is the minimum's truncation, and a bounded
+** buffer per column is all a file needs however long its values are. */
+#include "storage/cold/ice_write_int.h"
+#include "storage/cold/ice_value.h"
+#include "base/file.h"
+#include "base/hash.h"
+#include "base/mem.h"
+#include "formats/parquet/parquet.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ICE_TRUNC 16                       /* Java's default metrics mode: truncate(16) */
+#define ICE_TRUNC_BYTES (ICE_TRUNC * 4)    /* 16 code points of UTF-8 at most */
+#define ICE_BATCH_ROWS 4096                /* rows transposed or routed at a time */
+
+/* One column's running metrics in an open file. */
+typedef struct col_acc {
+  int64_t nulls, nans;
+  bool has;                      /* min and max are set */
+  bool max_truncated;            /* some value longer than the max prefix has that prefix */
+  orb_value min, max;            /* TEXT/BYTEA point into minb/maxb */
+  uint8_t minb[ICE_TRUNC_BYTES], maxb[ICE_TRUNC_BYTES];
+} col_acc;
+
+typedef struct open_file {
+  pq_writer *w;
+  char *local, *location;
+  int64_t rows;
+  col_acc *acc;
+  orb_value *partition;          /* copies (strings in part_arena) */
+  uint64_t part_hash;            /* of the tuple: its key in the appender's part_files */
+  orb_arena part_arena;
+} open_file;
+
+typedef struct app_col {
+  int32_t field_id;
+  const char *name;
+  const ice_type *itype;
+  orb_type type;                 /* the SQL type values are written as */
+  bool required;
+} app_col;
+
+struct ice_append {
+  orb_arena arena;
+  char *table_dir;
+  ice_meta meta;
+  ice_meta_file mfile;
+  const ice_schema *schema;
+  const ice_partition_spec *spec;
+  int ncols;
+  app_col *cols;
+  pq_write_column *pcols;
+  pq_write_opts popts;
+  int64_t target_bytes, row_group_bytes;
+  int max_retries;
+  int64_t min_wait_ms, max_wait_ms;
+  const ice_kv *extra_summary;
+  int nextra_summary;
+  char uuid[37];
+  int file_seq;
+  ice_part_field *pf;
+  int npf;
+  orb_hmap part_files;           /* partitioned: tuple hash -> open_file */
+  open_file **open;
+  int nopen, capopen;
+  ice_data_file **done;
+  int ndone, capdone;
+  int64_t rows, raw_bytes;
+  int attempts;
+  /* scratch for casting and transposing (malloc'd, reused) */
+  orb_value *scratch;
+  size_t scratch_cap;
+  orb_arena cast_arena;
+};
+
+/* --- small helpers -------------------------------------------------------- */
+
+static const char *prop(const ice_meta *m, const char *key) { return ice_kv_get(m->properties, m->nproperties, key); }
+
+static orb_status prop_i64(const ice_meta *m, const char *key, int64_t dflt, int64_t lo, int64_t *out, orb_err *e) {
+  const char *s = prop(m, key);
+  *out = dflt;
+  if (!s) return ORB_OK;
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || end == s || *end || v < lo)
+    return orb_err_set(e, ORB_ERR_INVALID_TEXT, "iceberg: table property %s is not a valid number: \"%s\"", key, s);
+  *out = v;
+  return ORB_OK;
+}
+
+void ice_data_file_free(ice_data_file *f) {
+  if (!f) return;
+  for (int c = 0; c < f->ncols; c++) {
+    orb_buf_free(&f->cols[c].lower);
+    orb_buf_free(&f->cols[c].upper);
+  }
+  orb_free(f->cols);
+  orb_free(f->split_offsets);
+  orb_free(f->location);
+  orb_free(f->local);
+  orb_free(f->partition);
+  orb_free(f);
+}
+
+static orb_status fsync_path(const char *path, orb_err *e) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return orb_err_set(e, ORB_ERR_IO, "iceberg: could not open \"%s\": %s", path, strerror(errno));
+  int rc = fsync(fd);
+  int err = errno;
+  close(fd);
+  if (rc != 0) return orb_err_set(e, ORB_ERR_IO, "iceberg: could not fsync \"%s\": %s", path, strerror(err));
+  return ORB_OK;
+}
+
+/* Write a whole new file (never replacing one) and fsync it. */
+static orb_status write_new_file(const char *path, const void *data, size_t len, orb_err *e) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return orb_err_set(e, ORB_ERR_IO, "iceberg: could not create \"%s\": %s", path, strerror(errno));
+  orb_status st = orb_write_full(fd, data, len, path, e);
+  if (st == ORB_OK && fsync(fd) != 0) st = orb_err_set(e, ORB_ERR_IO, "iceberg: could not fsync \"%s\": %s", path, strerror(errno));
+  if (close(fd) != 0 && st == ORB_OK) st = orb_err_set(e, ORB_ERR_IO, "iceberg: could not close \"%s\": %s", path, strerror(errno));
+  if (st) unlink(path);
+  return st;
+}
+
+/* The table's location joined with a relative path. */
+static char *location_path(const ice_append *app, const char *rel) {
+  size_t ll = strlen(app->meta.location);
+  while (ll > 0 && app->meta.location[ll - 1] == '/') ll--;
+  orb_buf b = ORB_BUF_INIT;
+  orb_buf_printf(&b, "%.*s/%s", (int)ll, app->meta.location, rel);
+  return orb_buf_detach(&b);
+}
+
+static char *local_path(const ice_append *app, const char *rel) {
+  orb_buf b = ORB_BUF_INIT;
+  orb_buf_printf(&b, "%s/%s", app->table_dir, rel);
+  return orb_buf_detach(&b);
+}
+
+/* --- beginning ------------------------------------------------------------ */
+
+void ice_write_opts_init(ice_write_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->max_retries = -1;
+}
+
+static int codec_by_name(const char *s) {
+  if (!s || strcasecmp(s, "zstd") == 0) return PQ_ZSTD;
+  if (strcasecmp(s, "snappy") == 0) return PQ_SNAPPY;
+  if (strcasecmp(s, "gzip") == 0) return PQ_GZIP;
+  if (strcasecmp(s, "uncompressed") == 0 || strcasecmp(s, "none") == 0) return PQ_UNCOMPRESSED;
+  return -1;
+}
+
+orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, ice_append **out, orb_err *e) {
+  *out = NULL;
+  ice_write_opts dflt;
+  if (!opts) {
+    ice_write_opts_init(&dflt);
+    opts = &dflt;
+  }
+  ice_append *app = orb_calloc(1, sizeof *app);
+  orb_arena_init(&app->arena, 0);
+  orb_arena_init(&app->cast_arena, 0);
+  app->table_dir = orb_arena_strdup(&app->arena, table_dir);
+  orb_hmap_init(&app->part_files, 0);
+  orb_status st = ice_meta_open(&app->arena, table_dir, &app->meta, &app->mfile, e);
+  if (st == ORB_OK && app->meta.format_version != 2)
+    st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: \"%s\" is a format version %d table; only version 2 tables are written",
+                     table_dir, app->meta.format_version);
+  if (st == ORB_OK) {
+    const char *fmt = prop(&app->meta, "write.format.default");
+    if (fmt && strcasecmp(fmt, "parquet") != 0)
+      st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: \"%s\" asks for %s data files (write.format.default); only parquet is written",
+                       table_dir, fmt);
+  }
+  if (st) {
+    ice_append_abort(app);
+    return st;
+  }
+  app->schema = ice_meta_current_schema(&app->meta);
+  app->spec = ice_meta_spec(&app->meta, app->meta.default_spec_id);
+  if (!app->schema || !app->spec) {
+    ice_append_abort(app);
+    return orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: \"%s\": the current schema or default partition spec is missing", table_dir);
+  }
+  /* columns: top-level primitive fields only, as the SQL surface has them */
+  app->ncols = app->schema->nfields;
+  app->cols = orb_arena_zalloc(&app->arena, sizeof(app_col) * (size_t)(app->ncols ? app->ncols : 1));
+  app->pcols = orb_arena_zalloc(&app->arena, sizeof(pq_write_column) * (size_t)(app->ncols ? app->ncols : 1));
+  for (int i = 0; i < app->ncols && st == ORB_OK; i++) {
+    const ice_field *f = &app->schema->fields[i];
+    app_col *c = &app->cols[i];
+    c->field_id = f->id;
+    c->name = f->name;
+    c->itype = f->type;
+    c->required = f->required;
+    if (f->type->kind == ICE_STRUCT || f->type->kind == ICE_LIST || f->type->kind == ICE_MAP)
+      st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\" is a %s; nested columns cannot be written yet", f->name,
+                       ice_type_name(&app->arena, f->type));
+    else if (f->type->kind == ICE_FIXED || f->type->kind == ICE_TIMESTAMP_NS || f->type->kind == ICE_TIMESTAMPTZ_NS)
+      st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\" of type %s cannot be written yet", f->name,
+                       ice_type_name(&app->arena, f->type));
+    else
+      st = ice_sql_type(f->type, &c->type, e);
+    app->pcols[i].name = f->name;
+    app->pcols[i].type = c->type;
+    app->pcols[i].nullable = !f->required;
+    app->pcols[i].field_id = f->id;
+  }
+  /* the default spec's fields: source column, transform, result type */
+  app->npf = app->spec->nfields;
+  app->pf = orb_arena_zalloc(&app->arena, sizeof(ice_part_field) * (size_t)(app->npf ? app->npf : 1));
+  for (int i = 0; i < app->npf && st == ORB_OK; i++) {
+    const ice_partition_field *f = &app->spec->fields[i];
+    ice_part_field *p = &app->pf[i];
+    p->name = f->name;
+    p->field_id = f->field_id;
+    p->source_id = f->source_id;
+    p->transform = f->transform;
+    p->source_col = -1;
+    for (int c = 0; c < app->ncols; c++)
+      if (app->cols[c].field_id == f->source_id) p->source_col = c;
+    if (p->source_col < 0)
+      st = orb_err_set(e, ORB_ERR_UNSUPPORTED,
+                       "iceberg: \"%s\": partition field \"%s\" has a source (id %d) that is not a top-level column", table_dir,
+                       f->name, f->source_id);
+    else {
+      p->source = app->cols[p->source_col].itype;
+      st = ice_transform_result_type(&p->transform, p->source, &p->result, e);
+    }
+  }
+  /* options: the caller's, else the table's properties, else Java's defaults */
+  int64_t v;
+  pq_write_opts_init(&app->popts);
+  if (st == ORB_OK) {
+    int codec = codec_by_name(prop(&app->meta, "write.parquet.compression-codec"));
+    if (codec < 0)
+      st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: compression codec \"%s\" (write.parquet.compression-codec) is not supported",
+                       prop(&app->meta, "write.parquet.compression-codec"));
+    app->popts.codec = codec;
+  }
+  if (st == ORB_OK && (st = prop_i64(&app->meta, "write.parquet.compression-level", 0, INT_MIN, &v, e)) == ORB_OK)
+    app->popts.level = opts->zstd_level ? opts->zstd_level : (int)v;
+  if (st == ORB_OK && (st = prop_i64(&app->meta, "write.target-file-size-bytes", (int64_t)512 << 20, 1, &v, e)) == ORB_OK)
+    app->target_bytes = opts->target_file_bytes > 0 ? opts->target_file_bytes : v;
+  if (st == ORB_OK && (st = prop_i64(&app->meta, "write.parquet.row-group-size-bytes", (int64_t)128 << 20, 1, &v, e)) == ORB_OK)
+    app->row_group_bytes = opts->row_group_bytes > 0 ? opts->row_group_bytes : v;
+  if (st == ORB_OK && (st = prop_i64(&app->meta, "commit.retry.num-retries", 4, 0, &v, e)) == ORB_OK)
+    app->max_retries = opts->max_retries >= 0 ? opts->max_retries : (int)(v > 1000 ? 1000 : v);
+  if (st == ORB_OK) st = prop_i64(&app->meta, "commit.retry.min-wait-ms", 100, 0, &app->min_wait_ms, e);
+  if (st == ORB_OK) st = prop_i64(&app->meta, "commit.retry.max-wait-ms", 60000, 0, &app->max_wait_ms, e);
+  if (st == ORB_OK) st = ice_uuid_v4(app->uuid, e);
+  if (st == ORB_OK) st = orb_mkdir_p(orb_arena_sprintf(&app->arena, "%s/data", table_dir), e);
+  app->extra_summary = opts->summary;
+  app->nextra_summary = opts->nsummary;
+  if (st) {
+    ice_append_abort(app);
+    return st;
+  }
+  *out = app;
+  return ORB_OK;
+}
+
+int ice_append_ncols(const ice_append *app) { return app->ncols; }
+orb_type ice_append_col_type(const ice_append *app, int col) { return app->cols[col].type; }
+
+ice_append_stats ice_append_get_stats(const ice_append *app) {
+  ice_append_stats s = {app->rows, app->ndone + app->nopen, 0, app->attempts};
+  for (int i = 0; i < app->ndone; i++) s.bytes += app->done[i]->size;
+  return s;
+}
+
+/* --- data files ----------------------------------------------------------- */
+
+/* Bytes of raw input a value stands for (throughput figures, row group sizing). */
+static int64_t raw_width(const orb_value *v) {
+  if (v->isnull) return 0;
+  switch (v->type) {
+  case ORB_T_BOOL: return 1;
+  case ORB_T_INT16: return 2;
+  case ORB_T_INT32: case ORB_T_DATE: return 4;
+  case ORB_T_FLOAT32: return 4;
+  case ORB_T_TEXT: case ORB_T_BYTEA: return v->len;
+  case ORB_T_DECIMAL: case ORB_T_UUID: return 16;
+  default: return 8;
+  }
+}
+
+static orb_status open_data_file(ice_append *app, const char *partition_dir, const orb_value *partition, open_file **out,
+                                 orb_err *e) {
+  open_file *f = orb_calloc(1, sizeof *f);
+  orb_arena_init(&f->part_arena, 0);
+  if (app->npf > 0) {
+    f->partition = orb_calloc((size_t)app->npf, sizeof(orb_value));
+    for (int k = 0; k < app->npf; k++) f->partition[k] = orb_value_copy(&partition[k], &f->part_arena);
+  }
+  f->acc = orb_calloc((size_t)(app->ncols ? app->ncols : 1), sizeof(col_acc));
+  orb_buf rel = ORB_BUF_INIT;
+  orb_buf_printf(&rel, "data/%s%s%05d-0-%s.parquet", partition_dir ? partition_dir : "", partition_dir ? "/" : "",
+                 app->file_seq++, app->uuid);
+  f->local = local_path(app, (const char *)rel.data);
+  f->location = location_path(app, (const char *)rel.data);
+  orb_buf_free(&rel);
+  /* rows per row group from the raw bytes per row seen so far */
+  pq_write_opts o = app->popts;
+  int64_t per_row = app->rows > 0 ? app->raw_bytes / app->rows : 0;
+  if (per_row < 1) per_row = 8 * (app->ncols ? app->ncols : 1);
+  /* a row group never outgrows the file it is in: files roll between row groups */
+  int64_t rg_bytes = app->row_group_bytes < app->target_bytes ? app->row_group_bytes : app->target_bytes;
+  int64_t rg = rg_bytes / per_row;
+  o.row_group_rows = rg < 1024 ? 1024 : rg > ((int64_t)1 << 24) ? ((int64_t)1 << 24) : rg;
+  orb_status st = pq_writer_open(f->local, app->pcols, app->ncols, &o, &f->w, e);
+  if (st) {
+    orb_free(f->acc);
+    orb_free(f->local);
+    orb_free(f->location);
+    orb_arena_free(&f->part_arena);
+    orb_free(f);
+    return st;
+  }
+  *out = f;
+  return ORB_OK;
+}
+
+/* The byte length of the first ICE_TRUNC code points of UTF-8 text. */
+static size_t utf8_prefix(const uint8_t *s, size_t n) {
+  size_t i = 0;
+  for (int cp = 0; cp < ICE_TRUNC && i < n; cp++) {
+    i++;
+    while (i < n && (s[i] & 0xc0) == 0x80) i++;
+  }
+  return i;
+}
+
+static int bytes_cmp(const void *a, size_t an, const void *b, size_t bn) {
+  int c = memcmp(a, b, an < bn ? an : bn);
+  return c ? c : (an < bn ? -1 : an > bn);
+}
+
+/* Fold non-NULL value v of column c into its metrics. */
+static void acc_value(col_acc *a, const app_col *c, const orb_value *v) {
+  switch (c->type.id) {
+  case ORB_T_FLOAT32: case ORB_T_FLOAT64:
+    if (isnan(v->u.f)) {
+      a->nans++;
+      return;
+    }
+    if (!a->has) a->min = a->max = *v, a->has = true;
+    else if (v->u.f < a->min.u.f || (v->u.f == 0 && a->min.u.f == 0 && signbit(v->u.f))) a->min = *v;
+    else if (v->u.f > a->max.u.f || (v->u.f == 0 && a->max.u.f == 0 && !signbit(v->u.f))) a->max = *v;
+    return;
+  case ORB_T_TEXT: case ORB_T_BYTEA: {
+    const uint8_t *s = (const uint8_t *)v->u.s;
+    size_t p = c->type.id == ORB_T_TEXT ? utf8_prefix(s, v->len) : (v->len < ICE_TRUNC ? v->len : ICE_TRUNC);
+    bool cut = p < v->len;
+    if (!a->has) {
+      memcpy(a->minb, s, p);
+      memcpy(a->maxb, s, p);
+      a->min = a->max = *v;
+      a->min.u.s = (const char *)a->minb, a->min.len = (uint32_t)p;
+      a->max.u.s = (const char *)a->maxb, a->max.len = (uint32_t)p;
+      a->max_truncated = cut;
+      a->has = true;
+      return;
+    }
+    if (bytes_cmp(s, p, a->minb, a->min.len) < 0) memcpy(a->minb, s, p), a->min.len = (uint32_t)p;
+    int cm = bytes_cmp(s, p, a->maxb, a->max.len);
+    if (cm > 0) memcpy(a->maxb, s, p), a->max.len = (uint32_t)p, a->max_truncated = cut;
+    else if (cm == 0 && cut) a->max_truncated = true;
+    return;
+  }
+  case ORB_T_UUID:
+    if (!a->has) a->min = a->max = *v, a->has = true;
+    else if (memcmp(v->u.uuid, a->min.u.uuid, 16) < 0) a->min = *v;
+    else if (memcmp(v->u.uuid, a->max.u.uuid, 16) > 0) a->max = *v;
+    return;
+  case ORB_T_DECIMAL:
+    if (!a->has) a->min = a->max = *v, a->has = true;
+    else if (v->u.dec < a->min.u.dec) a->min = *v;
+    else if (v->u.dec > a->max.u.dec) a->max = *v;
+    return;
+  case ORB_T_BOOL:
+    if (!a->has) a->min = a->max = *v, a->has = true;
+    else if (!v->u.b) a->min = *v;
+    else a->max = *v;
+    return;
+  default:
+    if (!a->has) a->min = a->max = *v, a->has = true;
+    else if (v->u.i < a->min.u.i) a->min = *v;
+    else if (v->u.i > a->max.u.i) a->max = *v;
+    return;
+  }
+}
+
+/* The smallest value greater than every string with prefix s[0..n): the
+** last code point incremented (dropping ones that cannot be), as Java's
+** truncate(16) upper bound.  false when there is none. */
+static bool increment_utf8(uint8_t *s, size_t *n) {
+  while (*n > 0) {
+    size_t start = *n - 1;
+    while (start > 0 && (s[start] & 0xc0) == 0x80) start--;
+    /* decode */
+    uint32_t cp;
+    size_t len = *n - start;
+    if (len == 1) cp = s[start];
+    else if (len == 2) cp = ((uint32_t)(s[start] & 0x1f) << 6) | (s[start + 1] & 0x3f);
+    else if (len == 3) cp = ((uint32_t)(s[start] & 0x0f) << 12) | ((uint32_t)(s[start + 1] & 0x3f) << 6) | (s[start + 2] & 0x3f);
+    else cp = ((uint32_t)(s[start] & 0x07) << 18) | ((uint32_t)(s[start + 1] & 0x3f) << 12) |
+              ((uint32_t)(s[start + 2] & 0x3f) << 6) | (s[start + 3] & 0x3f);
+    cp++;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xe000;
+    if (cp > 0x10ffff) {
+      *n = start;
+      continue;
+    }
+    /* encode at start (may change length: the buffer has room, since a
+    ** prefix is at most ICE_TRUNC code points of at most 4 bytes) */
+    size_t k = start;
+    if (cp < 0x80) s[k++] = (uint8_t)cp;
+    else if (cp < 0x800) s[k++] = (uint8_t)(0xc0 | (cp >> 6)), s[k++] = (uint8_t)(0x80 | (cp & 0x3f));
+    else if (cp < 0x10000)
+      s[k++] = (uint8_t)(0xe0 | (cp >> 12)), s[k++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f)), s[k++] = (uint8_t)(0x80 | (cp & 0x3f));
+    else
+      s[k++] = (uint8_t)(0xf0 | (cp >> 18)), s[k++] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f)),
+      s[k++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f)), s[k++] = (uint8_t)(0x80 | (cp & 0x3f));
+    *n = k;
+    return true;
+  }
+  return false;
+}
+
+static bool increment_bytes(uint8_t *s, size_t *n) {
+  while (*n > 0) {
+    if (s[*n - 1] != 0xff) {
+      s[*n - 1]++;
+      return true;
+    }
+    (*n)--;
+  }
+  return false;
+}
+
+static orb_status serialize_bound(const app_col *c, const orb_value *v, orb_buf *out, orb_err *e) {
+  return ice_value_serialize(c->itype, v, out, e);
+}
+
+/* Close an open file into a finished data file with its metrics. */
+static orb_status close_data_file(ice_append *app, open_file *of, ice_data_file **out, orb_err *e) {
+  *out = NULL;
+  orb_status st = pq_writer_close(of->w, e);
+  of->w = NULL;
+  ice_data_file *f = orb_calloc(1, sizeof *f);
+  f->location = of->location;
+  f->local = of->local;
+  of->location = of->local = NULL;
+  f->records = of->rows;
+  f->ncols = app->ncols;
+  f->cols = orb_calloc((size_t)(app->ncols ? app->ncols : 1), sizeof(ice_col_metrics));
+  f->partition = orb_calloc((size_t)(app->npf ? app->npf : 1), sizeof(orb_value));
+  pq_file_meta *pm = NULL;
+  struct stat sb;
+  if (st == ORB_OK && stat(f->local, &sb) != 0)
+    st = orb_err_set(e, ORB_ERR_IO, "iceberg: could not stat \"%s\": %s", f->local, strerror(errno));
+  if (st == ORB_OK) st = fsync_path(f->local, e);
+  if (st == ORB_OK) st = pq_read_footer(f->local, &pm, e);
+  if (st == ORB_OK && (pm->num_rows != of->rows || (pm->nrow_groups > 0 && pm->row_groups[0].ncolumns != app->ncols)))
+    st = orb_err_set(e, ORB_ERR_INTERNAL, "iceberg: \"%s\" holds %lld rows, %lld were written", f->local,
+                     (long long)pm->num_rows, (long long)of->rows);
+  if (st == ORB_OK) {
+    f->size = (int64_t)sb.st_size;
+    f->nsplits = pm->nrow_groups;
+    f->split_offsets = orb_calloc((size_t)(pm->nrow_groups ? pm->nrow_groups : 1), sizeof(int64_t));
+    for (int g = 0; g < pm->nrow_groups; g++) {
+      const pq_row_group *rg = &pm->row_groups[g];
+      int64_t off = rg->has_file_offset && rg->file_offset > 0 ? rg->file_offset : INT64_MAX;
+      if (off == INT64_MAX && rg->ncolumns > 0)
+        off = rg->columns[0].has_dictionary_page && rg->columns[0].dictionary_page_offset > 0 ? rg->columns[0].dictionary_page_offset
+                                                                                                : rg->columns[0].data_page_offset;
+      f->split_offsets[g] = off;
+    }
+    for (int c = 0; c < app->ncols && st == ORB_OK; c++) {
+      ice_col_metrics *m = &f->cols[c];
+      const app_col *ac = &app->cols[c];
+      col_acc *a = &of->acc[c];
+      m->field_id = ac->field_id;
+      for (int g = 0; g < pm->nrow_groups; g++) m->size += pm->row_groups[g].columns[c].total_compressed_size;
+      m->values = of->rows;
+      m->nulls = a->nulls;
+      m->nans = ac->type.id == ORB_T_FLOAT32 || ac->type.id == ORB_T_FLOAT64 ? a->nans : -1;
+      if (!a->has) continue;
+      if ((st = serialize_bound(ac, &a->min, &m->lower, e))) break;
+      m->has_lower = true;
+      orb_value up = a->max;
+      bool have_up = true;
+      if (a->max_truncated) {
+        size_t n = up.len;
+        have_up = ac->type.id == ORB_T_TEXT ? increment_utf8(a->maxb, &n) : increment_bytes(a->maxb, &n);
+        up.len = (uint32_t)n;
+      }
+      if (have_up) {
+        if ((st = serialize_bound(ac, &up, &m->upper, e))) break;
+        m->has_upper = true;
+      }
+    }
+  }
+  pq_meta_free(pm);
+  for (int k = 0; k < app->npf; k++) {
+    f->partition[k] = of->partition ? of->partition[k] : orb_null(ORB_T_NULL);
+    /* a string or binary value outlives the open file's arena: into the appender's */
+    if (!f->partition[k].isnull && (f->partition[k].type == ORB_T_TEXT || f->partition[k].type == ORB_T_BYTEA))
+      f->partition[k] = orb_value_copy(&f->partition[k], &app->arena);
+  }
+  orb_free(of->acc);
+  orb_free(of->partition);
+  /* partition values' strings stay in of->part_arena: moved to the file */
+  orb_arena_free(&of->part_arena);
+  orb_free(of);
+  if (st) {
+    unlink(f->local);
+    ice_data_file_free(f);
+    return st;
+  }
+  *out = f;
+  return ORB_OK;
+}
+
+static orb_status finish_file(ice_append *app, int k, orb_err *e) {
+  open_file *of = app->open[k];
+  app->open[k] = app->open[--app->nopen];
+  if (app->npf > 0) orb_hmap_remove(&app->part_files, of->part_hash, of);
+  ice_data_file *f;
+  orb_status st = close_data_file(app, of, &f, e);
+  if (st) return st;
+  if (app->ndone == app->capdone) {
+    app->capdone = app->capdone ? app->capdone * 2 : 8;
+    app->done = orb_realloc(app->done, sizeof(ice_data_file *) * (size_t)app->capdone);
+  }
+  app->done[app->ndone++] = f;
+  return ORB_OK;
+}
+
+/* Check, cast and account n rows of cols, then hand them to of's writer. */
+/* The integer-valued types' metrics in one tight loop: the common case
+** of a batch whose values all have the column's type. */
+static void acc_ints(col_acc *a, const orb_value *col, int64_t n) {
+  int64_t nulls = 0, mn = a->min.u.i, mx = a->max.u.i;
+  bool has = a->has;
+  for (int64_t r = 0; r < n; r++) {
+    if (col[r].isnull) {
+      nulls++;
+      continue;
+    }
+    int64_t x = col[r].u.i;
+    if (!has) {
+      mn = mx = x, has = true;
+      a->min = a->max = col[r];
+    }
+    mn = x < mn ? x : mn;
+    mx = x > mx ? x : mx;
+  }
+  a->nulls += nulls;
+  a->has = has;
+  a->min.u.i = mn;
+  a->max.u.i = mx;
+}
+
+static bool is_int_like(orb_type_id t) {
+  return t == ORB_T_INT16 || t == ORB_T_INT32 || t == ORB_T_INT64 || t == ORB_T_DATE || t == ORB_T_TIME ||
+         t == ORB_T_TIMESTAMP || t == ORB_T_TIMESTAMPTZ;
+}
+
+/* Check, cast and account n rows of cols, then hand them to of's writer. */
+static orb_status write_to(ice_append *app, open_file *of, const orb_value *const *cols, int64_t n, orb_err *e) {
+  const orb_value **use = orb_arena_alloc(&app->cast_arena, sizeof(orb_value *) * (size_t)(app->ncols ? app->ncols : 1));
+  for (int c = 0; c < app->ncols; c++) {
+    const app_col *ac = &app->cols[c];
+    const orb_value *col = cols[c];
+    orb_value *conv = NULL;
+    /* NULLs in a required column, and values of another type (cast as
+    ** SQL assignment would) */
+    for (int64_t r = 0; r < n; r++) {
+      const orb_value *v = &col[r];
+      if (v->isnull) {
+        if (ac->required)
+          return orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0, "iceberg: column \"%s\" is required (NOT NULL) but a row has NULL",
+                              ac->name);
+        continue;
+      }
+      if (v->type != ac->type.id || (v->type == ORB_T_DECIMAL && v->scale != ac->type.scale)) {
+        if (!conv) {
+          conv = orb_arena_alloc(&app->cast_arena, sizeof(orb_value) * (size_t)n);
+          memcpy(conv, col, sizeof(orb_value) * (size_t)n);
+        }
+        orb_status st = orb_value_cast(v, ac->type, &app->cast_arena, &conv[r], e);
+        if (st) {
+          orb_err_prefix(e, "iceberg: column \"%s\"", ac->name);
+          return st;
+        }
+      }
+    }
+    use[c] = conv ? conv : col;
+  }
+  /* the metrics only once every column has passed: a refused batch leaves
+  ** the file's metrics as they were */
+  for (int c = 0; c < app->ncols; c++) {
+    const app_col *ac = &app->cols[c];
+    const orb_value *col = use[c];
+    col_acc *a = &of->acc[c];
+    int64_t before = a->nulls;
+    if (is_int_like((orb_type_id)ac->type.id)) acc_ints(a, col, n);
+    else
+      for (int64_t r = 0; r < n; r++) {
+        if (col[r].isnull) a->nulls++;
+        else acc_value(a, ac, &col[r]);
+      }
+    int64_t present = n - (a->nulls - before);
+    if (ac->type.id == ORB_T_TEXT || ac->type.id == ORB_T_BYTEA) {
+      for (int64_t r = 0; r < n; r++) app->raw_bytes += col[r].isnull ? 0 : col[r].len;
+    } else if (present > 0) {
+      orb_value probe = orb_null((orb_type_id)ac->type.id);
+      probe.isnull = 0;
+      app->raw_bytes += present * raw_width(&probe);
+    }
+  }
+  orb_status st = pq_writer_write(of->w, use, n, e);
+  if (st) return st;
+  of->rows += n;
+  app->rows += n;
+  return ORB_OK;
+}
+
+/* Roll file k over when it has reached the target size on disk. */
+static orb_status maybe_roll(ice_append *app, int k, orb_err *e) {
+  struct stat sb;
+  if (stat(app->open[k]->local, &sb) == 0 && (int64_t)sb.st_size >= app->target_bytes) return finish_file(app, k, e);
+  return ORB_OK;
+}
+
+/* --- partitioned tables --------------------------------------------------- */
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+/* A partition value as the folder name's value, in the transform's human
+** form as Java writes it (day 2026-01-31, month 2026-01, year 2026, hour
+** 2026-01-31-10, "null"), URL-encoded like Java's URLEncoder. */
+static void human_value(const ice_part_field *p, const orb_value *v, orb_buf *out) {
+  orb_buf t = ORB_BUF_INIT;
+  int64_t y;
+  int m, d;
+  if (v->isnull) orb_buf_puts(&t, "null");
+  else if (p->transform.kind == ICE_TR_DAY) {
+    orb_civil_from_days(v->u.i, &y, &m, &d);
+    orb_buf_printf(&t, "%04lld-%02d-%02d", (long long)y, m, d);
+  } else if (p->transform.kind == ICE_TR_MONTH)
+    orb_buf_printf(&t, "%04lld-%02d", (long long)(1970 + floor_div(v->u.i, 12)), (int)(v->u.i - 12 * floor_div(v->u.i, 12)) + 1);
+  else if (p->transform.kind == ICE_TR_YEAR) orb_buf_printf(&t, "%04lld", (long long)(1970 + v->u.i));
+  else if (p->transform.kind == ICE_TR_HOUR) {
+    orb_civil_from_days(floor_div(v->u.i, 24), &y, &m, &d);
+    orb_buf_printf(&t, "%04lld-%02d-%02d-%02d", (long long)y, m, d, (int)(v->u.i - 24 * floor_div(v->u.i, 24)));
+  } else if (v->type == ORB_T_TEXT) orb_buf_append(&t, v->u.s, v->len);
+  else if (v->type == ORB_T_BOOL) orb_buf_puts(&t, v->u.b ? "true" : "false");
+  else orb_value_to_text(v, &t);
+  for (size_t i = 0; i < t.len; i++) {
+    unsigned char c = (unsigned char)t.data[i];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '*')
+      orb_buf_putc(out, (char)c);
+    else if (c == ' ') orb_buf_putc(out, '+');
+    else orb_buf_printf(out, "%%%02X", c);
+  }
+  orb_buf_free(&t);
+}
+
+static uint64_t tuple_hash(int n, const orb_value *t) {
+  uint64_t h = 0x1ce4e5b9ULL;
+  for (int k = 0; k < n; k++) h = orb_hash_mix(h, t[k].isnull ? 0x6e756c6cULL : orb_value_hash(&t[k]));
+  return h ? h : 1;
+}
+
+static bool tuple_eq(int n, const orb_value *a, const orb_value *b) {
+  for (int k = 0; k < n; k++) {
+    if (a[k].isnull != b[k].isnull) return false;
+    if (!a[k].isnull && orb_value_cmp(&a[k], &b[k]) != 0) return false;
+  }
+  return true;
+}
+
+/* Route each row to the open file of its partition tuple (opening one for
+** a new tuple), then write each file's rows. */
+static orb_status append_partitioned(ice_append *app, const orb_value *const *cols, int64_t n, orb_err *e) {
+  int nc = app->ncols, npf = app->npf;
+  open_file **which = orb_malloc(sizeof(open_file *) * (size_t)n);
+  orb_value tuple[npf];
+  orb_status st = ORB_OK;
+  open_file *last = NULL;
+  for (int64_t r = 0; r < n && st == ORB_OK; r++) {
+    for (int k = 0; k < npf && st == ORB_OK; k++) {
+      const ice_part_field *p = &app->pf[k];
+      const app_col *ac = &app->cols[p->source_col];
+      orb_value v = cols[p->source_col][r];
+      if (!v.isnull && (v.type != ac->type.id || (v.type == ORB_T_DECIMAL && v.scale != ac->type.scale))) {
+        orb_value c;
+        if ((st = orb_value_cast(&v, ac->type, &app->cast_arena, &c, e))) {
+          orb_err_prefix(e, "iceberg: column \"%s\"", ac->name);
+          break;
+        }
+        v = c;
+      }
+      st = ice_transform_apply(&p->transform, p->source, &v, &app->cast_arena, &tuple[k], e);
+    }
+    if (st) break;
+    if (!last || !tuple_eq(npf, tuple, last->partition)) {
+      uint64_t h = tuple_hash(npf, tuple);
+      orb_hmap_iter it;
+      last = NULL;
+      for (open_file *o = orb_hmap_find(&app->part_files, h, &it); o && !last; o = orb_hmap_next(&it))
+        if (tuple_eq(npf, tuple, o->partition)) last = o;
+      if (!last) {
+        orb_buf dir = ORB_BUF_INIT;
+        for (int k = 0; k < npf; k++) {
+          if (k) orb_buf_putc(&dir, '/');
+          orb_buf_printf(&dir, "%s=", app->pf[k].name);
+          human_value(&app->pf[k], &tuple[k], &dir);
+        }
+        orb_buf_putc(&dir, '\0');
+        const char *ddir = (const char *)dir.data;
+        char *local = orb_malloc(strlen(app->table_dir) + dir.len + 8);
+        sprintf(local, "%s/data/%s", app->table_dir, ddir);
+        st = orb_mkdir_p(local, e);
+        orb_free(local);
+        open_file *of = NULL;
+        if (st == ORB_OK) st = open_data_file(app, ddir, tuple, &of, e);
+        orb_buf_free(&dir);
+        if (st) break;
+        if (app->nopen == app->capopen) {
+          app->capopen = app->capopen ? app->capopen * 2 : 4;
+          app->open = orb_realloc(app->open, sizeof(open_file *) * (size_t)app->capopen);
+        }
+        of->part_hash = h;
+        orb_hmap_put(&app->part_files, h, of);
+        last = of;
+        app->open[app->nopen++] = of;
+      }
+    }
+    which[r] = last;
+  }
+  /* each file's rows, gathered into column arrays */
+  orb_value *buf = NULL;
+  const orb_value *gcols[nc ? nc : 1];
+  for (int f = 0; f < app->nopen && st == ORB_OK; f++) {
+    int64_t m = 0;
+    open_file *of = app->open[f];
+    for (int64_t r = 0; r < n; r++) m += which[r] == of;
+    if (m == 0) continue;
+    if (!buf) buf = orb_malloc(sizeof(orb_value) * (size_t)n * (size_t)(nc ? nc : 1));
+    for (int c = 0; c < nc; c++) {
+      orb_value *dst = buf + (size_t)c * (size_t)n;
+      int64_t j = 0;
+      for (int64_t r = 0; r < n; r++)
+        if (which[r] == of) dst[j++] = cols[c][r];
+      gcols[c] = dst;
+    }
+    st = write_to(app, of, gcols, m, e);
+  }
+  orb_free(buf);
+  orb_free(which);
+  orb_arena_reset(&app->cast_arena);
+  /* downwards: finishing file k moves the last one into slot k, already checked */
+  for (int f = app->nopen - 1; f >= 0 && st == ORB_OK; f--) st = maybe_roll(app, f, e);
+  return st;
+}
+
+orb_status ice_append_columns(ice_append *app, const orb_value *const *cols, int64_t n, orb_err *e) {
+  if (n <= 0) return ORB_OK;
+  if (app->npf > 0) return append_partitioned(app, cols, n, e);
+  orb_status st;
+  if (app->nopen == 0) {
+    if (app->nopen == app->capopen) {
+      app->capopen = app->capopen ? app->capopen * 2 : 4;
+      app->open = orb_realloc(app->open, sizeof(open_file *) * (size_t)app->capopen);
+    }
+    open_file *of;
+    if ((st = open_data_file(app, NULL, NULL, &of, e))) return st;
+    app->open[app->nopen++] = of;
+  }
+  st = write_to(app, app->open[0], cols, n, e);
+  orb_arena_reset(&app->cast_arena);
+  if (st) return st;
+  return maybe_roll(app, 0, e);
+}
+
+orb_status ice_append_rows(ice_append *app, const orb_value *rows, int64_t n, orb_err *e) {
+  int nc = app->ncols;
+  size_t need = (size_t)nc * ICE_BATCH_ROWS;
+  if (app->scratch_cap < need) {
+    app->scratch = orb_realloc(app->scratch, sizeof(orb_value) * need);
+    app->scratch_cap = need;
+  }
+  const orb_value *cols[nc ? nc : 1];
+  for (int64_t done = 0; done < n;) {
+    int64_t m = n - done < ICE_BATCH_ROWS ? n - done : ICE_BATCH_ROWS;
+    for (int c = 0; c < nc; c++) {
+      orb_value *dst = app->scratch + (size_t)c * ICE_BATCH_ROWS;
+      const orb_value *src = rows + (size_t)done * (size_t)nc + (size_t)c;
+      for (int64_t r = 0; r < m; r++) dst[r] = src[(size_t)r * (size_t)nc];
+      cols[c] = dst;
+    }
+    orb_status st = ice_append_columns(app, cols, m, e);
+    if (st) return st;
+    done += m;
+  }
+  return ORB_OK;
+}
+
+/* --- committing ----------------------------------------------------------- */
+
+static void free_app(ice_append *app, bool remove_files) {
+  for (int i = 0; i < app->nopen; i++) {
+    open_file *of = app->open[i];
+    if (of->w) pq_writer_abort(of->w);
+    if (remove_files && of->local) unlink(of->local);
+    orb_free(of->local);
+    orb_free(of->location);
+    orb_free(of->acc);
+    orb_free(of->partition);
+    orb_arena_free(&of->part_arena);
+    orb_free(of);
+  }
+  for (int i = 0; i < app->ndone; i++) {
+    if (remove_files) unlink(app->done[i]->local);
+    ice_data_file_free(app->done[i]);
+  }
+  orb_hmap_free(&app->part_files);
+  orb_free(app->open);
+  orb_free(app->done);
+  orb_free(app->scratch);
+  orb_arena_free(&app->cast_arena);
+  orb_arena_free(&app->arena);
+  orb_free(app);
+}
+
+void ice_append_abort(ice_append *app) {
+  if (app) free_app(app, true);
+}
+
+static int64_t random_i64(void) {
+  uint64_t r = 0;
+  if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r) r = (uint64_t)ice_now_ms() * 6364136223846793005ull;
+  return (int64_t)(r >> 1);
+}
+
+/* A summary value of the parent's, as a number (or -1 when absent). */
+static int64_t summary_num(const ice_snapshot *s, const char *key) {
+  if (!s) return 0;
+  const char *v = ice_kv_get(s->summary, s->nsummary, key);
+  if (!v) return -1;
+  char *end;
+  long long x = strtoll(v, &end, 10);
+  return end == v || *end ? -1 : x;
+}
+
+/* Build the next metadata on `base` with the new snapshot. */
+static orb_status next_meta(ice_append *app, orb_arena *a, const ice_meta *base, const ice_snapshot *parent,
+                            int64_t snapshot_id, int64_t seq, const char *list_location, const ice_manifest_ref *parent_refs,
+                            int nparent_refs, ice_meta *next, orb_err *e) {
+  *next = *base;
+  int64_t now = ice_now_ms();
+  if (now <= base->last_updated_ms) now = base->last_updated_ms + 1;
+  int64_t added_records = 0, added_size = 0;
+  for (int i = 0; i < app->ndone; i++) added_records += app->done[i]->records, added_size += app->done[i]->size;
+
+  /* totals: the parent's, carried forward (as Java does); a parent without
+  ** them gets them counted from its manifest list where it can */
+  int64_t t_records = summary_num(parent, "total-records"), t_files = summary_num(parent, "total-data-files");
+  int64_t t_size = summary_num(parent, "total-files-size"), t_del = summary_num(parent, "total-delete-files");
+  int64_t t_pos = summary_num(parent, "total-position-deletes"), t_eq = summary_num(parent, "total-equality-deletes");
+  if (t_records < 0 || t_files < 0 || t_del < 0) {
+    int64_t r = 0, f = 0, d = 0;
+    for (int i = 0; i < nparent_refs; i++) {
+      const ice_manifest_ref *m = &parent_refs[i];
+      if (m->content == 0) r += m->added_rows + m->existing_rows, f += m->added_files + m->existing_files;
+      else d += m->added_files + m->existing_files;
+    }
+    if (t_records < 0) t_records = r;
+    if (t_files < 0) t_files = f;
+    if (t_del < 0) t_del = d;
+  }
+  int changed_partitions = 1;
+  if (app->npf > 0) {
+    changed_partitions = 0;
+    for (int i = 0; i < app->ndone; i++) {
+      bool seen = false;
+      for (int j = 0; j < i && !seen; j++) {
+        bool same = true;
+        for (int k = 0; k < app->npf && same; k++) {
+          const orb_value *x = &app->done[i]->partition[k], *y = &app->done[j]->partition[k];
+          same = x->isnull == y->isnull && (x->isnull || orb_value_cmp(x, y) == 0);
+        }
+        seen = same;
+      }
+      if (!seen) changed_partitions++;
+    }
+  }
+  ice_kv *sum = orb_arena_zalloc(a, sizeof(ice_kv) * (size_t)(16 + app->nextra_summary));
+  int ns = 0;
+#define PUT(k, fmt, v) (sum[ns].key = (k), sum[ns].value = orb_arena_sprintf(a, fmt, v), ns++)
+  PUT("operation", "%s", "append");
+  PUT("added-data-files", "%d", app->ndone);
+  PUT("added-records", "%lld", (long long)added_records);
+  PUT("added-files-size", "%lld", (long long)added_size);
+  PUT("changed-partition-count", "%d", changed_partitions);
+  PUT("total-records", "%lld", (long long)(t_records + added_records));
+  if (t_size >= 0) PUT("total-files-size", "%lld", (long long)(t_size + added_size));
+  PUT("total-data-files", "%lld", (long long)(t_files + app->ndone));
+  PUT("total-delete-files", "%lld", (long long)t_del);
+  PUT("total-position-deletes", "%lld", (long long)(t_pos < 0 ? 0 : t_pos));
+  PUT("total-equality-deletes", "%lld", (long long)(t_eq < 0 ? 0 : t_eq));
+#undef PUT
+  for (int i = 0; i < app->nextra_summary; i++) sum[ns++] = app->extra_summary[i];
+
+  ice_snapshot *snaps = orb_arena_zalloc(a, sizeof(ice_snapshot) * (size_t)(base->nsnapshots + 1));
+  if (base->nsnapshots) memcpy(snaps, base->snapshots, sizeof(ice_snapshot) * (size_t)base->nsnapshots);
+  ice_snapshot *s = &snaps[base->nsnapshots];
+  s->snapshot_id = snapshot_id;
+  s->has_parent = parent != NULL;
+  s->parent_id = parent ? parent->snapshot_id : 0;
+  s->sequence_number = seq;
+  s->timestamp_ms = now;
+  s->manifest_list = list_location;
+  s->summary = sum;
+  s->nsummary = ns;
+  s->has_schema_id = true;
+  s->schema_id = base->current_schema_id;
+  next->snapshots = snaps;
+  next->nsnapshots = base->nsnapshots + 1;
+  next->current_snapshot_id = snapshot_id;
+  next->last_sequence_number = seq;
+
+  /* refs.main -> the new snapshot (other refs unchanged) */
+  ice_ref *refs = orb_arena_zalloc(a, sizeof(ice_ref) * (size_t)(base->nrefs + 1));
+  int nr = 0;
+  bool have_main = false;
+  for (int i = 0; i < base->nrefs; i++) {
+    refs[nr] = base->refs[i];
+    if (strcmp(refs[nr].name, "main") == 0) refs[nr].snapshot_id = snapshot_id, have_main = true;
+    nr++;
+  }
+  if (!have_main) {
+    refs[nr].name = "main";
+    refs[nr].is_tag = false;
+    refs[nr].snapshot_id = snapshot_id;
+    refs[nr].min_snapshots_to_keep = refs[nr].max_snapshot_age_ms = refs[nr].max_ref_age_ms = -1;
+    nr++;
+  }
+  next->refs = refs;
+  next->nrefs = nr;
+
+  ice_snapshot_log_entry *log = orb_arena_zalloc(a, sizeof *log * (size_t)(base->nsnapshot_log + 1));
+  if (base->nsnapshot_log) memcpy(log, base->snapshot_log, sizeof *log * (size_t)base->nsnapshot_log);
+  log[base->nsnapshot_log].timestamp_ms = now;
+  log[base->nsnapshot_log].snapshot_id = snapshot_id;
+  next->snapshot_log = log;
+  next->nsnapshot_log = base->nsnapshot_log + 1;
+  return ice_meta_prepare_commit(a, base, app->mfile.path, now, next, e);
+}
+
+static void sleep_ms(int64_t ms) {
+  struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_stats *stats, orb_err *e) {
+  *snapshot_id = -1;
+  orb_status st = ORB_OK;
+  while (app->nopen > 0 && st == ORB_OK) st = finish_file(app, app->nopen - 1, e);
+  if (st == ORB_OK && app->ndone == 0) {
+    if (stats) *stats = ice_append_get_stats(app);
+    free_app(app, true);
+    return ORB_OK;
+  }
+  orb_arena *a = &app->arena;
+  /* the snapshot id and the manifest are fixed for every attempt */
+  int64_t snap = random_i64();
+  for (int i = 0; i < app->meta.nsnapshots; i++)
+    if (app->meta.snapshots[i].snapshot_id == snap) snap = random_i64(), i = -1;
+  const char *mrel = orb_arena_sprintf(a, "metadata/%s-m0.avro", app->uuid);
+  char *mlocal = local_path(app, mrel), *mloc = location_path(app, mrel);
+  ice_manifest_ref mref;
+  memset(&mref, 0, sizeof mref);
+  orb_buf img = ORB_BUF_INIT;
+  if (st == ORB_OK)
+    st = ice_manifest_write(a, app->schema, app->spec, app->pf, app->npf, app->done, app->ndone, snap, &img, &mref, e);
+  if (st == ORB_OK) st = write_new_file(mlocal, img.data, img.len, e);
+  mref.path = orb_arena_strdup(a, mloc);
+  mref.length = (int64_t)img.len;
+  orb_buf_free(&img);
+  bool committed_or_unsure = false;
+  const ice_meta *base = &app->meta;
+  ice_meta reloaded;
+  int64_t wait = app->min_wait_ms;
+  for (int attempt = 1; st == ORB_OK; attempt++) {
+    app->attempts = attempt;
+    const ice_snapshot *parent = ice_meta_current_snapshot(base);
+    ice_manifest_ref *prefs = NULL;
+    int nprefs = 0;
+    if (parent && parent->manifest_list) {
+      const char *pl;
+      bool moved;
+      if ((st = ice_reroot(a, base->location, app->table_dir, parent->manifest_list, &pl, &moved, e))) break;
+      if ((st = ice_manifest_list_read(a, pl, &prefs, &nprefs, e))) break;
+    }
+    int64_t seq = base->last_sequence_number + 1;
+    ice_manifest_ref *refs = orb_arena_zalloc(a, sizeof *refs * (size_t)(nprefs + 1));
+    refs[0] = mref;
+    refs[0].seq = refs[0].min_seq = seq;
+    if (nprefs) memcpy(refs + 1, prefs, sizeof *refs * (size_t)nprefs);
+    const char *lrel = orb_arena_sprintf(a, "metadata/snap-%lld-%d-%s.avro", (long long)snap, attempt, app->uuid);
+    char *llocal = local_path(app, lrel), *lloc = location_path(app, lrel);
+    orb_buf limg = ORB_BUF_INIT;
+    st = ice_manifest_list_write(refs, nprefs + 1, snap, parent != NULL, parent ? parent->snapshot_id : 0, seq, &limg, e);
+    if (st == ORB_OK) st = write_new_file(llocal, limg.data, limg.len, e);
+    orb_buf_free(&limg);
+    ice_meta next;
+    if (st == ORB_OK)
+      st = next_meta(app, a, base, parent, snap, seq, orb_arena_strdup(a, lloc), prefs, nprefs, &next, e);
+    orb_free(lloc);
+    if (st == ORB_OK) {
+      const char *mdir = orb_arena_sprintf(a, "%s/metadata", app->table_dir);
+      orb_err ignore;
+      (void)orb_fsync_dir(mdir, &ignore);
+      (void)orb_fsync_dir(orb_arena_sprintf(a, "%s/data", app->table_dir), &ignore);
+      st = ice_meta_commit(a, app->table_dir, app->mfile.version, &next, NULL, e);
+      if (st == ORB_OK) {
+        committed_or_unsure = true;
+        orb_free(llocal);
+        break;
+      }
+      if (st != ORB_ERR_CONFLICT) committed_or_unsure = true;   /* an I/O error at the commit point */
+    }
+    if (st != ORB_ERR_CONFLICT) {
+      if (!committed_or_unsure) unlink(llocal);
+      orb_free(llocal);
+      break;
+    }
+    /* lost the race: this attempt's list is no one's */
+    unlink(llocal);
+    orb_free(llocal);
+    if (attempt > app->max_retries) {
+      st = orb_err_set(e, ORB_ERR_CONFLICT,
+                       "iceberg: could not commit to \"%s\" after %d attempts: other writers kept committing first",
+                       app->table_dir, attempt);
+      break;
+    }
+    int64_t jitter = wait > 1 ? random_i64() % (wait / 2 + 1) : 0;
+    sleep_ms(wait / 2 + jitter);
+    wait = wait * 2 > app->max_wait_ms ? app->max_wait_ms : wait * 2;
+    if ((st = ice_meta_open(a, app->table_dir, &reloaded, &app->mfile, e))) break;
+    base = &reloaded;
+    st = ORB_OK;
+  }
+  if (st == ORB_OK) *snapshot_id = snap;
+  if (st != ORB_OK && !committed_or_unsure) unlink(mlocal);
+  orb_free(mlocal);
+  orb_free(mloc);
+  if (stats) *stats = ice_append_get_stats(app);
+  free_app(app, st != ORB_OK && !committed_or_unsure);
+  return st;
+}
