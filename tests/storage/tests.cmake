@@ -21,3 +21,6 @@ add_executable(ice_write_tool ${CMAKE_SOURCE_DIR}/tests/storage/ice_write_tool.c
 target_link_libraries(ice_write_tool PRIVATE orbit_static)
 add_test(NAME iceberg_write_interop COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_write_test.py $<TARGET_FILE:ice_write_tool>
          $<TARGET_FILE:orbit_shell>)
+# The database's own Iceberg tables through SQL (CREATE TABLE ... USING iceberg, INSERT, COPY,
+# time travel, reopen, errors, DROP), rows checked against DuckDB reading the data files.
+add_test(NAME iceberg_owned COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_owned_test.py $<TARGET_FILE:orbit_shell>)

@@ -1,31 +1,92 @@
 /* storage/cold/cold_write.c — the database's own Iceberg tables: creating
 ** one, appending to it in step with a write set, removing its folder (see
 ** cold_tier.h).  The Iceberg write path itself (data files, manifests,
-** commits) is storage/cold/ice_write.h's; until it is in this build,
-** creating and appending answer "not available yet". */
+** commits) is storage/cold/ice_write.h's. */
 #include "storage/cold/cold_tier.h"
+#include "storage/cold/ice_write.h"
 #include "storage/storage_int.h"
+#include "base/mem.h"
 
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 
-static orb_status not_yet(orb_err *e) {
-  return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
-                      "CREATE TABLE ... USING iceberg is not available yet: the Iceberg write path is not in this build; "
-                      "attach an existing table with CREATE EXTERNAL TABLE ... LOCATION");
+orb_status cold_table_create(const char *dir, const orb_schema *schema, const char *partition_by, orb_err *e) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_status st = ice_table_create(&a, dir, NULL, schema, partition_by && *partition_by ? partition_by : NULL, NULL, 0,
+                                   NULL, e);
+  orb_arena_free(&a);
+  return st;
 }
 
-orb_status cold_table_create(const char *dir, const orb_schema *schema, const char *partition_by, orb_err *e) {
-  (void)dir, (void)schema, (void)partition_by;
-  return not_yet(e);
+/* One append per table and write set: opened by the first insert, fed by
+** later ones, committed or aborted with the write set (storage_int.h). */
+typedef struct cold_append {
+  ice_append *app;
+  bool failed;             /* a batch was refused part-way: the append must not commit */
+  orb_err why;
+} cold_append;
+
+static orb_status append_commit(void *ctx, orb_err *e) {
+  cold_append *c = ctx;
+  ice_append *app = c->app;
+  c->app = NULL;
+  if (c->failed) {
+    ice_append_abort(app);
+    if (e) *e = c->why;
+    return c->why.code;
+  }
+  int64_t snapshot;
+  return ice_append_commit(app, &snapshot, NULL, e);
+}
+
+static void append_abort(void *ctx) {
+  cold_append *c = ctx;
+  if (c->app) ice_append_abort(c->app);
+  c->app = NULL;
+}
+
+static void append_done(void *ctx) {
+  cold_append *c = ctx;
+  if (c->app) ice_append_abort(c->app);
+  orb_free(c);
 }
 
 orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *schema, orb_wset *ws,
                               const orb_value *const *rows, int n, orb_err *e) {
-  (void)t, (void)dir, (void)schema, (void)ws, (void)rows, (void)n;
-  return not_yet(e);
+  cold_append *c = wset_action_find(ws, t);
+  orb_status st;
+  if (!c) {
+    ice_append *app;
+    if ((st = ice_append_begin(dir, NULL, &app, e)) != ORB_OK) return st;
+    if (ice_append_ncols(app) != schema->ncols) {
+      ice_append_abort(app);
+      return orb_err_set(e, ORB_ERR_CORRUPT,
+                         "Iceberg table \"%s\" has %d columns but the catalog has %d: it was changed outside Orbit", dir,
+                         ice_append_ncols(app), schema->ncols);
+    }
+    c = orb_calloc(1, sizeof *c);
+    c->app = app;
+    wset_action_add(ws, t, append_commit, append_abort, append_done, c);
+  }
+  if (c->failed) {
+    if (e) *e = c->why;
+    return c->why.code;
+  }
+  /* the append takes rows row-major in one array; values are copied by it */
+  int ncols = schema->ncols;
+  orb_value *flat = orb_malloc(sizeof(orb_value) * (size_t)ncols * (size_t)(n ? n : 1));
+  for (int r = 0; r < n; r++) memcpy(flat + (size_t)r * (size_t)ncols, rows[r], sizeof(orb_value) * (size_t)ncols);
+  st = ice_append_rows(c->app, flat, n, e);
+  orb_free(flat);
+  if (st != ORB_OK) {   /* a partitioned table's batch may be in its files in part */
+    c->failed = true;
+    orb_err_set(&c->why, st, "%s", e ? e->msg : "an earlier batch was refused");
+    if (e) c->why = *e;
+  }
+  return st;
 }
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
