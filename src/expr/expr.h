@@ -58,6 +58,11 @@ typedef enum orb_expr_kind {
 } orb_expr_kind;
 
 typedef enum orb_cmp_op { ORB_CMP_EQ, ORB_CMP_NE, ORB_CMP_LT, ORB_CMP_LE, ORB_CMP_GT, ORB_CMP_GE } orb_cmp_op;
+/* The operator with its operands swapped: `k < col` is `col > k`. */
+static inline int orb_cmp_commute(int op) {
+  return op == ORB_CMP_LT ? ORB_CMP_GT : op == ORB_CMP_LE ? ORB_CMP_GE : op == ORB_CMP_GT ? ORB_CMP_LT
+       : op == ORB_CMP_GE ? ORB_CMP_LE : op;
+}
 #define ORB_E_OP_NEG 100  /* ORB_E_ARITH unary minus */
 #define ORB_E_OP_CONCAT 101 /* ORB_E_ARITH string concatenation || */
 

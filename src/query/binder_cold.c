@@ -154,8 +154,6 @@ orb_status oql_from_table_asof(oql_selctx *c, orb_table *t, int kind, orb_expr *
   orb_arena_init(&a, 0);
   ice_meta m;
   ice_meta_file mf;
-  ice_column *cols = NULL;
-  int ncols = 0;
   int64_t id = -1;
   st = ice_meta_open(&a, t->location, &m, &mf, e);
   if (st == ORB_OK) {
@@ -168,26 +166,9 @@ orb_status oql_from_table_asof(oql_selctx *c, orb_table *t, int kind, orb_expr *
       id = v->u.i;
     }
   }
-  if (st == ORB_OK) {
-    const ice_snapshot *sn = ice_meta_snapshot(&m, id);
-    const ice_schema *s = ice_meta_current_schema(&m);
-    if (sn->has_schema_id && ice_meta_schema(&m, sn->schema_id)) s = ice_meta_schema(&m, sn->schema_id);
-    st = ice_columns(&a, s, &cols, &ncols, e);
-  }
-  if (st != ORB_OK) {
-    if (!e->pos) e->pos = pos;
-    orb_arena_free(&a);
-    return st;
-  }
-  orb_type *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)(ncols + 1));
-  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(ncols + 1));
-  int32_t *ids = orb_arena_alloc(b->a, sizeof(int32_t) * (size_t)(ncols + 1));
-  for (int i = 0; i < ncols; i++) {
-    types[i] = cols[i].type;
-    names[i] = orb_arena_strdup(b->a, cols[i].name);
-    ids[i] = cols[i].field_id;
-  }
+  if (st == ORB_OK)
+    st = oql_from_iceberg_meta(c, &m, t->location, id, alias ? alias : t->name, colnames, ncolnames, out, e);
+  if (st != ORB_OK && !e->pos) e->pos = pos;
   orb_arena_free(&a);
-  *out = oql_from_iceberg_table(c, t->location, id, ncols, types, names, ids, alias ? alias : t->name, colnames, ncolnames);
-  return ORB_OK;
+  return st;
 }

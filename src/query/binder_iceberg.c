@@ -50,33 +50,35 @@ orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, cons
   orb_arena_init(&a, 0);
   ice_meta m;
   ice_meta_file mf;
+  st = ice_meta_open(&a, where, &m, &mf, e);
+  if (st == ORB_OK && snapshot >= 0 && !ice_meta_snapshot(&m, snapshot))
+    st = orb_err_set(e, ORB_ERR_UNDEFINED, "iceberg: table \"%s\" has no snapshot %lld", where, (long long)snapshot);
+  if (st == ORB_OK) st = oql_from_iceberg_meta(c, &m, where, snapshot, alias, colnames, ncolnames, out, e);
+  if (st != ORB_OK && !e->pos) e->pos = pos;
+  orb_arena_free(&a);
+  return st;
+}
+
+orb_status oql_from_iceberg_meta(oql_selctx *c, const ice_meta *m, const char *where, int64_t snapshot,
+                                 const char *alias, const char *const *colnames, int ncolnames, oql_from **out,
+                                 orb_err *e) {
+  oql_binder *b = c->b;
+  const ice_schema *s = ice_meta_current_schema(m);
+  const ice_snapshot *sn = snapshot >= 0 ? ice_meta_snapshot(m, snapshot) : NULL;
+  if (sn && sn->has_schema_id && ice_meta_schema(m, sn->schema_id)) s = ice_meta_schema(m, sn->schema_id);
   ice_column *cols = NULL;
   int ncols = 0;
-  st = ice_meta_open(&a, where, &m, &mf, e);
-  if (st == ORB_OK) {
-    const ice_schema *s = ice_meta_current_schema(&m);
-    if (snapshot >= 0) {
-      const ice_snapshot *sn = ice_meta_snapshot(&m, snapshot);
-      if (!sn) st = orb_err_set(e, ORB_ERR_UNDEFINED, "iceberg: table \"%s\" has no snapshot %lld", where, (long long)snapshot);
-      else if (sn->has_schema_id && ice_meta_schema(&m, sn->schema_id)) s = ice_meta_schema(&m, sn->schema_id);
-    }
-    if (st == ORB_OK) st = ice_columns(&a, s, &cols, &ncols, e);
-    if (st == ORB_OK && ncols < 1) st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: table \"%s\" has no columns", where);
-  }
-  if (st != ORB_OK) {
-    if (!e->pos) e->pos = pos;
-    orb_arena_free(&a);
-    return st;
-  }
+  orb_status st = ice_columns(b->a, s, &cols, &ncols, e);
+  if (st != ORB_OK) return st;
+  if (ncols < 1) return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: table \"%s\" has no columns", where);
   orb_type *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)ncols);
   const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)ncols);
   int32_t *ids = orb_arena_alloc(b->a, sizeof(int32_t) * (size_t)ncols);
-  for (int i = 0; i < ncols; i++) {
+  for (int i = 0; i < ncols; i++) {   /* names live in the metadata's arena, which the caller frees */
     types[i] = cols[i].type;
     names[i] = orb_arena_strdup(b->a, cols[i].name);
     ids[i] = cols[i].field_id;
   }
-  orb_arena_free(&a);
   *out = oql_from_iceberg_table(c, where, snapshot, ncols, types, names, ids, alias, colnames, ncolnames);
   return ORB_OK;
 }

@@ -343,6 +343,14 @@ bool oql_is_iceberg_function(const char *name);
 oql_from *oql_from_iceberg_table(oql_selctx *c, const char *where, int64_t snapshot, int ncols, orb_type *types,
                                  const char **names, const int32_t *field_ids, const char *alias,
                                  const char *const *colnames, int ncolnames);
+struct ice_meta;
+/* The FROM item reading snapshot `snapshot` (-1: the current one) of the
+** Iceberg table at `where` whose metadata is m: its columns are the
+** top-level fields of the schema the snapshot was written with (else the
+** current schema), copied into the binder's arena. */
+orb_status oql_from_iceberg_meta(oql_selctx *c, const struct ice_meta *m, const char *where, int64_t snapshot,
+                                 const char *alias, const char *const *colnames, int ncolnames, oql_from **out,
+                                 orb_err *e);
 orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, const char *const *argnames, int nargs,
                             bool list, const char *alias, const char *const *colnames, int ncolnames, int pos,
                             oql_from **out, orb_err *e);

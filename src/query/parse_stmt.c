@@ -41,6 +41,18 @@ static orb_status p_table_name(oql_parser *p, const char **name, int *pos) {
   return st;
 }
 
+/* The one table a statement names (DESCRIBE t, SHOW SNAPSHOTS t) into s->names. */
+static orb_status p_one_table_name(oql_parser *p, oql_stmt_ast *s) {
+  const char **n = orb_arena_alloc(p->a, sizeof(char *));
+  int *pos = orb_arena_alloc(p->a, sizeof(int));
+  orb_status st = p_table_name(p, n, pos);
+  if (st != ORB_OK) return st;
+  s->names = n;
+  s->name_pos = pos;
+  s->nnames = 1;
+  return ORB_OK;
+}
+
 static orb_status p_insert(oql_parser *p, oql_stmt_ast *s) {
   oql_insert_ast *in = &s->insert;
   orb_status st;
@@ -694,13 +706,7 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
       /* SHOW SNAPSHOTS name: an Iceberg table's snapshots */
       oql_p_advance(p);
       s->kind = OQL_S_SHOW_SNAPSHOTS;
-      const char **n = orb_arena_alloc(p->a, sizeof(char *));
-      int *pos = orb_arena_alloc(p->a, sizeof(int));
-      if ((st = p_table_name(p, n, pos)) != ORB_OK) return st;
-      s->names = n;
-      s->name_pos = pos;
-      s->nnames = 1;
-      return ORB_OK;
+      return p_one_table_name(p, s);
     }
     s->kind = OQL_S_SHOW;
     if (oql_p_is(p, "time") && oql_p_peek_is(p, 1, "zone")) {
@@ -716,13 +722,7 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
   if (strcmp(w, "describe") == 0 || strcmp(w, "desc") == 0) {
     oql_p_advance(p);
     s->kind = OQL_S_DESCRIBE;
-    const char **n = orb_arena_alloc(p->a, sizeof(char *));
-    int *pos = orb_arena_alloc(p->a, sizeof(int));
-    if ((st = p_table_name(p, n, pos)) != ORB_OK) return st;
-    s->names = n;
-    s->name_pos = pos;
-    s->nnames = 1;
-    return ORB_OK;
+    return p_one_table_name(p, s);
   }
   if (strcmp(w, "set") == 0) {
     oql_p_advance(p);

@@ -201,25 +201,13 @@ static orb_status plan_join(planner *p, oql_from *f, conj_list *pushable, planne
   return ORB_OK;
 }
 
-/* Whether every value of type from keeps its value (and so its order) cast
-** to type to: wider integers, unconstrained NUMERIC, a decimal with room
-** for every digit.  A comparison on such a cast is one on the column. */
-static bool exact_cast(orb_type from, orb_type to) {
-  static const int width[ORB_T__COUNT] = {[ORB_T_INT16] = 2, [ORB_T_INT32] = 4, [ORB_T_INT64] = 8};
-  if (orb_type_is_integer((orb_type_id)from.id))
-    return (orb_type_is_integer((orb_type_id)to.id) && width[to.id] >= width[from.id]) ||
-           (to.id == ORB_T_DECIMAL && to.precision == 0);
-  if (from.id == ORB_T_DECIMAL && to.id == ORB_T_DECIMAL)
-    return to.precision == 0 || (to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale);
-  return false;
-}
 
 /* The file column (0-based) x is, when x is a bare column of read_parquet
 ** item f (or an exact cast of one); -1 otherwise. */
 static int parquet_col(const oql_from *f, const orb_expr *x) {
   if (x->kind == ORB_E_CAST && x->nargs == 1 && x->args[0]->kind == ORB_E_COLUMN) {
     int c = parquet_col(f, x->args[0]);
-    return c >= 0 && exact_cast(f->types[c], x->type) ? c : -1;
+    return c >= 0 && orb_type_cast_is_exact(f->types[c], x->type) ? c : -1;
   }
   if (x->kind != ORB_E_COLUMN || x->slot < f->first_gid || x->slot >= f->first_gid + f->ncols) return -1;
   return x->slot - f->first_gid;
@@ -254,8 +242,7 @@ static bool parquet_pred(orb_arena *a, const oql_from *f, const orb_expr *x, pq_
   if ((out->col = parquet_col(f, x->args[0])) < 0 || !is_const(c)) {
     if ((out->col = parquet_col(f, x->args[1])) < 0 || !is_const(x->args[0])) return false;
     c = x->args[0];   /* const op col: turn it round */
-    op = op == ORB_CMP_LT ? ORB_CMP_GT : op == ORB_CMP_LE ? ORB_CMP_GE : op == ORB_CMP_GT ? ORB_CMP_LT
-       : op == ORB_CMP_GE ? ORB_CMP_LE : op;
+    op = orb_cmp_commute(op);
   }
   if (op == ORB_CMP_EQ) {
     out->kind = PQ_PRED_IN;

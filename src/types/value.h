@@ -33,6 +33,11 @@ bool orb_type_equal(orb_type a, orb_type b);
 orb_status orb_type_common(orb_type a, orb_type b, orb_type *out, orb_err *e);
 /* Whether an implicit (assignment) cast exists from `from` to `to`. */
 bool orb_type_can_assign(orb_type from, orb_type to);
+/* Whether every value of type `from` keeps its value, and so its order,
+** cast to `to`: wider integers, unconstrained NUMERIC, a decimal with room
+** for every digit.  A comparison on such a cast is one on the column (scan
+** pruning relies on it). */
+bool orb_type_cast_is_exact(orb_type from, orb_type to);
 
 /* --- text I/O ------------------------------------------------------------- */
 

@@ -224,3 +224,13 @@ bool orb_type_can_assign(orb_type from, orb_type to) {
   if (from.id == ORB_T_INT32 && to.id == ORB_T_BOOL) return false;
   return false;
 }
+
+bool orb_type_cast_is_exact(orb_type from, orb_type to) {
+  static const int width[ORB_T__COUNT] = {[ORB_T_INT16] = 2, [ORB_T_INT32] = 4, [ORB_T_INT64] = 8};
+  if (orb_type_is_integer((orb_type_id)from.id))
+    return (orb_type_is_integer((orb_type_id)to.id) && width[to.id] >= width[from.id]) ||
+           (to.id == ORB_T_DECIMAL && to.precision == 0);
+  if (from.id == ORB_T_DECIMAL && to.id == ORB_T_DECIMAL)
+    return to.precision == 0 || (to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale);
+  return false;
+}

@@ -251,18 +251,6 @@ static int read_index(const cold_scan *s, int col) {
   return -1;
 }
 
-/* Whether every value of type `from` converts to `to` without change (so a
-** constraint on the cast column constrains the column): integers widening
-** or to an unconstrained decimal, decimals keeping their digits. */
-static bool exact_cast(orb_type from, orb_type to) {
-  static const int width[ORB_T__COUNT] = {[ORB_T_INT16] = 2, [ORB_T_INT32] = 4, [ORB_T_INT64] = 8};
-  if (orb_type_is_integer((orb_type_id)from.id))
-    return (orb_type_is_integer((orb_type_id)to.id) && width[to.id] >= width[from.id]) ||
-           (to.id == ORB_T_DECIMAL && to.precision == 0);
-  if (from.id == ORB_T_DECIMAL && to.id == ORB_T_DECIMAL)
-    return to.precision == 0 || (to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale);
-  return false;
-}
 
 /* The reader's column (index into cols) that x is — a bare column of the
 ** table, or an exact cast of one — when it is read with the table's type;
@@ -271,7 +259,7 @@ static int pruned_col(const cold_scan *s, const ice_column *cols, const orb_expr
   if (!x) return -1;
   if (x->kind == ORB_E_CAST && x->nargs == 1 && x->args[0]->kind == ORB_E_COLUMN) {
     int slot = x->args[0]->slot;
-    if (slot < 0 || slot >= s->c->schema.ncols || !exact_cast(s->c->schema.cols[slot].type, x->type)) return -1;
+    if (slot < 0 || slot >= s->c->schema.ncols || !orb_type_cast_is_exact(s->c->schema.cols[slot].type, x->type)) return -1;
     x = x->args[0];
   }
   if (x->kind != ORB_E_COLUMN || x->slot < 0 || x->slot >= s->c->schema.ncols) return -1;
@@ -289,8 +277,7 @@ static bool prune_pred(cold_scan *s, const ice_column *cols, const orb_expr *x, 
     if ((out->col = pruned_col(s, cols, x->args[0])) < 0) {
       out->col = pruned_col(s, cols, x->args[1]);
       k = x->args[0];
-      op = op == ORB_CMP_LT ? ORB_CMP_GT : op == ORB_CMP_LE ? ORB_CMP_GE : op == ORB_CMP_GT ? ORB_CMP_LT
-         : op == ORB_CMP_GE ? ORB_CMP_LE : op;
+      op = orb_cmp_commute(op);
     }
     if (out->col < 0 || k->kind != ORB_E_CONST || k->value.isnull) return false;
     if (op == ORB_CMP_EQ) {
