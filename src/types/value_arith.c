@@ -61,6 +61,16 @@ orb_status orb_arith_type(orb_arith_op op, orb_type a, orb_type b, orb_type *out
     *out = orb_type_make(ORB_T_TIMESTAMP);
     return ORB_OK;
   }
+  /* time of day: +- interval wraps around midnight; time - time is an interval */
+  if (((x == ORB_T_TIME && y == ORB_T_INTERVAL && (op == ORB_ARITH_ADD || op == ORB_ARITH_SUB)) ||
+       (x == ORB_T_INTERVAL && y == ORB_T_TIME && op == ORB_ARITH_ADD))) {
+    *out = orb_type_make(ORB_T_TIME);
+    return ORB_OK;
+  }
+  if (x == ORB_T_TIME && y == ORB_T_TIME && op == ORB_ARITH_SUB) {
+    *out = orb_type_make(ORB_T_INTERVAL);
+    return ORB_OK;
+  }
   if ((is_time(x) || x == ORB_T_DATE) && (is_time(y) || y == ORB_T_DATE) && op == ORB_ARITH_SUB) {
     *out = orb_type_make(ORB_T_INTERVAL);
     return ORB_OK;
@@ -215,6 +225,20 @@ static orb_status datetime_arith(orb_arith_op op, const orb_value *a, const orb_
   }
   if (x == ORB_T_DATE && y == ORB_T_TIME) {
     *out = orb_int(ORB_T_TIMESTAMP, a->u.i * ORB_USECS_PER_DAY + b->u.i);
+    return ORB_OK;
+  }
+  if (result.id == ORB_T_TIME) {   /* PostgreSQL adds only the interval's time part, modulo a day */
+    int64_t t = x == ORB_T_TIME ? a->u.i : b->u.i;
+    int64_t us = (x == ORB_T_TIME ? b->u.iv.micros : a->u.iv.micros) % ORB_USECS_PER_DAY;
+    t = (t + (op == ORB_ARITH_SUB ? -us : us)) % ORB_USECS_PER_DAY;
+    *out = orb_int(ORB_T_TIME, t < 0 ? t + ORB_USECS_PER_DAY : t);
+    return ORB_OK;
+  }
+  if (x == ORB_T_TIME && y == ORB_T_TIME) {
+    orb_value v = orb_null(ORB_T_INTERVAL);
+    v.isnull = 0;
+    v.u.iv.micros = a->u.i - b->u.i;
+    *out = v;
     return ORB_OK;
   }
   int64_t ta = x == ORB_T_DATE ? a->u.i * ORB_USECS_PER_DAY : a->u.i;
