@@ -36,5 +36,7 @@ extern const orb_func orb_funcs_catalog[];
 extern const int orb_nfuncs_catalog;
 extern const orb_func orb_funcs_format[];
 extern const int orb_nfuncs_format;
+extern const orb_func orb_funcs_binary[];
+extern const int orb_nfuncs_binary;
 
 #endif

@@ -35,7 +35,7 @@ static int by_name(const void *a, const void *b) {
 
 static void build(void) {
   int n = orb_nfuncs_string + orb_nfuncs_math + orb_nfuncs_datetime + orb_nfuncs_array + orb_nfuncs_catalog +
-          orb_nfuncs_format;
+          orb_nfuncs_format + orb_nfuncs_binary;
   const orb_func **v = malloc(sizeof(orb_func *) * (size_t)n);
   if (!v) return;
   int k = 0;
@@ -45,6 +45,7 @@ static void build(void) {
   for (int i = 0; i < orb_nfuncs_array; i++) v[k++] = &orb_funcs_array[i];
   for (int i = 0; i < orb_nfuncs_catalog; i++) v[k++] = &orb_funcs_catalog[i];
   for (int i = 0; i < orb_nfuncs_format; i++) v[k++] = &orb_funcs_format[i];
+  for (int i = 0; i < orb_nfuncs_binary; i++) v[k++] = &orb_funcs_binary[i];
   qsort(v, (size_t)n, sizeof *v, by_name);
   nsorted = n;
   sorted = v;
