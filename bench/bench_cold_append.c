@@ -23,6 +23,7 @@
 #include "base/mem.h"
 #include "storage/cold/ice_write.h"
 #include "types/schema.h"
+#include "bench_rows.h"
 
 #define BATCH 8192
 
@@ -35,22 +36,6 @@ static double now_s(void) {
 static void die(const char *what, const char *msg) {
   fprintf(stderr, "bench_cold_append: %s: %s\n", what, msg);
   exit(1);
-}
-
-static size_t make_rows(int64_t i0, int n, orb_value **c, char *text) {
-  size_t bytes = 0;
-  for (int k = 0; k < n; k++) {
-    int64_t i = i0 + k;
-    c[0][k] = orb_int(ORB_T_INT64, i);
-    c[1][k] = orb_float(ORB_T_FLOAT64, (double)(i % 1000) * 0.5);
-    c[2][k] = orb_int(ORB_T_INT32, i % 100000);
-    c[3][k] = orb_int(ORB_T_TIMESTAMP, (1577836800LL + i) * 1000000);
-    char *t = text + (size_t)k * 8;
-    int len = snprintf(t, 8, "k%d", (int)(i % 1000));
-    c[4][k] = orb_text(t, (size_t)len);
-    bytes += 28 + (size_t)len;
-  }
-  return bytes;
 }
 
 int main(int argc, char **argv) {
@@ -72,7 +57,7 @@ int main(int argc, char **argv) {
   char *text = orb_malloc(8 * BATCH);
   double t0 = now_s();
   size_t raw = 0;
-  for (int64_t i = 0; i < rows; i += BATCH) raw += make_rows(i, (int)(rows - i < BATCH ? rows - i : BATCH), c, text);
+  for (int64_t i = 0; i < rows; i += BATCH) raw += bench_make_rows(i, (int)(rows - i < BATCH ? rows - i : BATCH), c, text);
   double gen = now_s() - t0;
   double best = 1e9;
   ice_append_stats st = {0};
@@ -92,7 +77,7 @@ int main(int argc, char **argv) {
     if (ice_append_begin(table, &wo, &app, &e) != ORB_OK) die("begin", e.msg);
     for (int64_t i = 0; i < rows; i += BATCH) {
       int n = (int)(rows - i < BATCH ? rows - i : BATCH);
-      make_rows(i, n, c, text);
+      bench_make_rows(i, n, c, text);
       if (ice_append_columns(app, (const orb_value *const *)c, n, &e) != ORB_OK) die("append", e.msg);
     }
     int64_t snap;

@@ -37,6 +37,7 @@
 #include "base/mem.h"
 #include "formats/parquet/parquet.h"
 #include "orbit.h"
+#include "bench_rows.h"
 
 static double now_s(void) {
   struct timespec t;
@@ -138,23 +139,6 @@ static double sql_query(orbit_db *db, const char *sql, char *row, size_t cap) {
 
 #define BATCH 8192
 
-/* Rows i0.. of the benchmark's table into c[0..4]; returns their raw bytes. */
-static size_t make_rows(int64_t i0, int n, orb_value **c, char *text) {
-  size_t bytes = 0;
-  for (int k = 0; k < n; k++) {
-    int64_t i = i0 + k;
-    c[0][k] = orb_int(ORB_T_INT64, i);
-    c[1][k] = orb_float(ORB_T_FLOAT64, (double)(i % 1000) * 0.5);
-    c[2][k] = orb_int(ORB_T_INT32, i % 100000);
-    c[3][k] = orb_int(ORB_T_TIMESTAMP, (1577836800LL + i) * 1000000);
-    char *t = text + (size_t)k * 8;
-    int len = snprintf(t, 8, "k%d", (int)(i % 1000));
-    c[4][k] = orb_text(t, (size_t)len);
-    bytes += 28 + (size_t)len;
-  }
-  return bytes;
-}
-
 static void bench_write(int64_t rows, const char *dir, const char *only, int reps) {
   static const pq_write_column cols[] = {{"id", {.id = ORB_T_INT64}, true, 1, false},
                                          {"d", {.id = ORB_T_FLOAT64}, true, 2, false},
@@ -165,7 +149,7 @@ static void bench_write(int64_t rows, const char *dir, const char *only, int rep
   for (int k = 0; k < 5; k++) c[k] = orb_malloc(sizeof(orb_value) * BATCH);
   char *text = orb_malloc(8 * BATCH);
   size_t raw = 0;
-  for (int64_t i = 0; i < rows; i += BATCH) raw += make_rows(i, (int)(rows - i < BATCH ? rows - i : BATCH), c, text);
+  for (int64_t i = 0; i < rows; i += BATCH) raw += bench_make_rows(i, (int)(rows - i < BATCH ? rows - i : BATCH), c, text);
   static const struct { const char *name; int codec; } codecs[] = {{"zstd", PQ_ZSTD}, {"uncompressed", PQ_UNCOMPRESSED}};
   for (int m = 0; m < 2; m++) {
     if (only && strcmp(only, codecs[m].name) != 0) continue;
@@ -184,7 +168,7 @@ static void bench_write(int64_t rows, const char *dir, const char *only, int rep
       for (int64_t i = 0; i < rows; i += BATCH) {
         int n = (int)(rows - i < BATCH ? rows - i : BATCH);
         double g0 = now_s();
-        make_rows(i, n, c, text);
+        bench_make_rows(i, n, c, text);
         gen += now_s() - g0;
         if (pq_writer_write(w, (const orb_value *const *)c, n, &e) != ORB_OK) die("write", e.msg);
       }

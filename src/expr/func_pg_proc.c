@@ -16,6 +16,7 @@
 ** (the registry does not say which are immutable).  The rows are built once
 ** and never change. */
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "base/mem.h"
@@ -119,17 +120,8 @@ static void build(void) {
 }
 
 const orb_pg_proc *orb_pg_procs(int *n) {
-  static int once;
-  if (!__atomic_load_n(&once, __ATOMIC_ACQUIRE)) {
-    static int building;
-    if (!__atomic_exchange_n(&building, 1, __ATOMIC_ACQ_REL)) {
-      build();
-      __atomic_store_n(&once, 1, __ATOMIC_RELEASE);
-    } else {
-      while (!__atomic_load_n(&once, __ATOMIC_ACQUIRE)) {
-      }
-    }
-  }
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, build);
   *n = nprocs;
   return procs;
 }

@@ -1,6 +1,7 @@
 /* expr/func_registry.c — looking builtin functions up by name, and the
 ** helpers resolvers share (func_int.h). */
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "expr/func_int.h"
@@ -34,18 +35,20 @@ static int by_name(const void *a, const void *b) {
 }
 
 static void build(void) {
-  int n = orb_nfuncs_string + orb_nfuncs_math + orb_nfuncs_datetime + orb_nfuncs_array + orb_nfuncs_catalog +
-          orb_nfuncs_format + orb_nfuncs_binary;
+  /* each func_*.c file's table */
+  static const struct { const orb_func *funcs; const int *n; } files[] = {
+      {orb_funcs_string, &orb_nfuncs_string},     {orb_funcs_math, &orb_nfuncs_math},
+      {orb_funcs_datetime, &orb_nfuncs_datetime}, {orb_funcs_array, &orb_nfuncs_array},
+      {orb_funcs_catalog, &orb_nfuncs_catalog},   {orb_funcs_format, &orb_nfuncs_format},
+      {orb_funcs_binary, &orb_nfuncs_binary},
+  };
+  int n = 0;
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) n += *files[f].n;
   const orb_func **v = malloc(sizeof(orb_func *) * (size_t)n);
   if (!v) return;
   int k = 0;
-  for (int i = 0; i < orb_nfuncs_string; i++) v[k++] = &orb_funcs_string[i];
-  for (int i = 0; i < orb_nfuncs_math; i++) v[k++] = &orb_funcs_math[i];
-  for (int i = 0; i < orb_nfuncs_datetime; i++) v[k++] = &orb_funcs_datetime[i];
-  for (int i = 0; i < orb_nfuncs_array; i++) v[k++] = &orb_funcs_array[i];
-  for (int i = 0; i < orb_nfuncs_catalog; i++) v[k++] = &orb_funcs_catalog[i];
-  for (int i = 0; i < orb_nfuncs_format; i++) v[k++] = &orb_funcs_format[i];
-  for (int i = 0; i < orb_nfuncs_binary; i++) v[k++] = &orb_funcs_binary[i];
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
+    for (int i = 0; i < *files[f].n; i++) v[k++] = &files[f].funcs[i];
   qsort(v, (size_t)n, sizeof *v, by_name);
   nsorted = n;
   sorted = v;
@@ -53,17 +56,8 @@ static void build(void) {
 
 static void ensure_built(void) {
   /* built once; the table is immutable afterwards (first use happens while binding, under the catalog lock) */
-  static int once;
-  if (!__atomic_load_n(&once, __ATOMIC_ACQUIRE)) {
-    static int building;
-    if (!__atomic_exchange_n(&building, 1, __ATOMIC_ACQ_REL)) {
-      build();
-      __atomic_store_n(&once, 1, __ATOMIC_RELEASE);
-    } else {
-      while (!__atomic_load_n(&once, __ATOMIC_ACQUIRE)) {
-      }
-    }
-  }
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, build);
 }
 
 int orb_func_count(void) {
