@@ -10,6 +10,7 @@
 ** bytes: truncation keeps order (a <= b implies prefix(a) <= prefix(b)),
 ** so the truncated minimum is the minimum's truncation, and a bounded
 ** buffer per column is all a file needs however long its values are. */
+#include "storage/cold/ice_commit.h"
 #include "storage/cold/ice_write_int.h"
 #include "storage/cold/ice_value.h"
 #include "base/file.h"
@@ -24,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,8 +72,7 @@ struct ice_append {
   pq_write_column *pcols;
   pq_write_opts popts;
   int64_t target_bytes, row_group_bytes;
-  int max_retries;
-  int64_t min_wait_ms, max_wait_ms;
+  ice_retry retry;
   const ice_kv *extra_summary;
   int nextra_summary;
   char uuid[37];
@@ -96,19 +95,6 @@ struct ice_append {
 /* --- small helpers -------------------------------------------------------- */
 
 static const char *prop(const ice_meta *m, const char *key) { return ice_kv_get(m->properties, m->nproperties, key); }
-
-static orb_status prop_i64(const ice_meta *m, const char *key, int64_t dflt, int64_t lo, int64_t *out, orb_err *e) {
-  const char *s = prop(m, key);
-  *out = dflt;
-  if (!s) return ORB_OK;
-  char *end;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (errno || end == s || *end || v < lo)
-    return orb_err_set(e, ORB_ERR_INVALID_TEXT, "iceberg: table property %s is not a valid number: \"%s\"", key, s);
-  *out = v;
-  return ORB_OK;
-}
 
 void ice_data_file_free(ice_data_file *f) {
   if (!f) return;
@@ -263,16 +249,13 @@ orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, i
                        prop(&app->meta, "write.parquet.compression-codec"));
     app->popts.codec = codec;
   }
-  if (st == ORB_OK && (st = prop_i64(&app->meta, "write.parquet.compression-level", 0, INT_MIN, &v, e)) == ORB_OK)
+  if (st == ORB_OK && (st = ice_prop_i64(&app->meta, "write.parquet.compression-level", 0, INT_MIN, &v, e)) == ORB_OK)
     app->popts.level = opts->zstd_level ? opts->zstd_level : (int)v;
-  if (st == ORB_OK && (st = prop_i64(&app->meta, "write.target-file-size-bytes", (int64_t)512 << 20, 1, &v, e)) == ORB_OK)
+  if (st == ORB_OK && (st = ice_prop_i64(&app->meta, "write.target-file-size-bytes", (int64_t)512 << 20, 1, &v, e)) == ORB_OK)
     app->target_bytes = opts->target_file_bytes > 0 ? opts->target_file_bytes : v;
-  if (st == ORB_OK && (st = prop_i64(&app->meta, "write.parquet.row-group-size-bytes", (int64_t)128 << 20, 1, &v, e)) == ORB_OK)
+  if (st == ORB_OK && (st = ice_prop_i64(&app->meta, "write.parquet.row-group-size-bytes", (int64_t)128 << 20, 1, &v, e)) == ORB_OK)
     app->row_group_bytes = opts->row_group_bytes > 0 ? opts->row_group_bytes : v;
-  if (st == ORB_OK && (st = prop_i64(&app->meta, "commit.retry.num-retries", 4, 0, &v, e)) == ORB_OK)
-    app->max_retries = opts->max_retries >= 0 ? opts->max_retries : (int)(v > 1000 ? 1000 : v);
-  if (st == ORB_OK) st = prop_i64(&app->meta, "commit.retry.min-wait-ms", 100, 0, &app->min_wait_ms, e);
-  if (st == ORB_OK) st = prop_i64(&app->meta, "commit.retry.max-wait-ms", 60000, 0, &app->max_wait_ms, e);
+  if (st == ORB_OK) st = ice_retry_init(&app->retry, &app->meta, opts->max_retries, e);
   if (st == ORB_OK) st = ice_uuid_v4(app->uuid, e);
   if (st == ORB_OK) st = orb_mkdir_p(orb_arena_sprintf(&app->arena, "%s/data", table_dir), e);
   app->extra_summary = opts->summary;
@@ -866,12 +849,6 @@ void ice_append_abort(ice_append *app) {
   if (app) free_app(app, true);
 }
 
-static int64_t random_i64(void) {
-  uint64_t r = 0;
-  if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r) r = (uint64_t)ice_now_ms() * 6364136223846793005ull;
-  return (int64_t)(r >> 1);
-}
-
 /* A summary value of the parent's, as a number (or -1 when absent). */
 static int64_t summary_num(const ice_snapshot *s, const char *key) {
   if (!s) return 0;
@@ -987,11 +964,6 @@ static orb_status next_meta(ice_append *app, orb_arena *a, const ice_meta *base,
   return ice_meta_prepare_commit(a, base, app->mfile.path, now, next, e);
 }
 
-static void sleep_ms(int64_t ms) {
-  struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
-}
-
 orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_stats *stats, orb_err *e) {
   *snapshot_id = -1;
   orb_status st = ORB_OK;
@@ -1003,9 +975,9 @@ orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_s
   }
   orb_arena *a = &app->arena;
   /* the snapshot id and the manifest are fixed for every attempt */
-  int64_t snap = random_i64();
+  int64_t snap = ice_random_id();
   for (int i = 0; i < app->meta.nsnapshots; i++)
-    if (app->meta.snapshots[i].snapshot_id == snap) snap = random_i64(), i = -1;
+    if (app->meta.snapshots[i].snapshot_id == snap) snap = ice_random_id(), i = -1;
   const char *mrel = orb_arena_sprintf(a, "metadata/%s-m0.avro", app->uuid);
   char *mlocal = local_path(app, mrel), *mloc = location_path(app, mrel);
   ice_manifest_ref mref;
@@ -1020,7 +992,6 @@ orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_s
   bool committed_or_unsure = false;
   const ice_meta *base = &app->meta;
   ice_meta reloaded;
-  int64_t wait = app->min_wait_ms;
   for (int attempt = 1; st == ORB_OK; attempt++) {
     app->attempts = attempt;
     const ice_snapshot *parent = ice_meta_current_snapshot(base);
@@ -1068,15 +1039,12 @@ orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_s
     /* lost the race: this attempt's list is no one's */
     unlink(llocal);
     orb_free(llocal);
-    if (attempt > app->max_retries) {
+    if (!ice_retry_wait(&app->retry, attempt)) {
       st = orb_err_set(e, ORB_ERR_CONFLICT,
                        "iceberg: could not commit to \"%s\" after %d attempts: other writers kept committing first",
                        app->table_dir, attempt);
       break;
     }
-    int64_t jitter = wait > 1 ? random_i64() % (wait / 2 + 1) : 0;
-    sleep_ms(wait / 2 + jitter);
-    wait = wait * 2 > app->max_wait_ms ? app->max_wait_ms : wait * 2;
     if ((st = ice_meta_open(a, app->table_dir, &reloaded, &app->mfile, e))) break;
     base = &reloaded;
     st = ORB_OK;
