@@ -331,12 +331,54 @@ static void test_delete_conflict(void **state) {
   free(dir);
 }
 
+/* Two deletes computed on the same snapshot, of rows of the same data
+** file: the second to commit conflicts (else a row could be deleted twice,
+** and two racing UPDATEs would leave both new versions); a delete of
+** another data file still commits. */
+static void test_concurrent_deletes(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  create(dir, NULL);
+  append(dir, 0, 10);
+  int64_t s2 = append(dir, 10, 10);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  ice_plan p;
+  orb_err e;
+  assert_int_equal(ice_scan_open(&a, dir, s2, &m, &p, &e), ORB_OK);
+  assert_int_equal(p.nfiles, 2);
+  ice_rowdelta *d1, *d2, *d3;
+  assert_int_equal(ice_rowdelta_begin(dir, s2, -1, &d1, &e), ORB_OK);
+  assert_int_equal(ice_rowdelta_begin(dir, s2, -1, &d2, &e), ORB_OK);
+  assert_int_equal(ice_rowdelta_begin(dir, s2, -1, &d3, &e), ORB_OK);
+  assert_int_equal(ice_rowdelta_delete(d1, &p.files[0], 1, &e), ORB_OK);
+  assert_int_equal(ice_rowdelta_delete(d2, &p.files[0], 2, &e), ORB_OK);
+  assert_int_equal(ice_rowdelta_delete(d3, &p.files[1], 3, &e), ORB_OK);
+  int64_t snap;
+  assert_int_equal(ice_rowdelta_commit(d1, NULL, &snap, &e), ORB_OK);
+  int files = count_files(dir);
+  assert_int_equal(ice_rowdelta_commit(d2, NULL, &snap, &e), ORB_ERR_CONFLICT);
+  assert_non_null(strstr(e.msg, "another writer deleted rows"));
+  assert_int_equal(count_files(dir), files);
+  orb_status st = ice_rowdelta_commit(d3, NULL, &snap, &e);
+  if (st) fprintf(stderr, "%s\n", e.msg);
+  assert_int_equal(st, ORB_OK);
+  uint8_t seen[20];
+  memset(seen, 0, sizeof seen);
+  assert_int_equal(read_all(dir, seen, 20), 18);
+  orb_arena_free(&a);
+  rmrf(dir);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_delete_unpartitioned),
       cmocka_unit_test(test_delete_partitioned),
       cmocka_unit_test(test_delete_after_concurrent_append),
       cmocka_unit_test(test_delete_conflict),
+      cmocka_unit_test(test_concurrent_deletes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

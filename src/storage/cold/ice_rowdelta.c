@@ -14,7 +14,12 @@
 ** simply made on the newer snapshot; but when a data file they delete rows
 ** of is no longer live there (another writer deleted or rewrote it), the
 ** rows may have moved or gone, and the commit fails with ORB_ERR_CONFLICT
-** (SQLSTATE 40001) having published nothing. */
+** (SQLSTATE 40001) having published nothing.  So does a delete file
+** another writer committed meanwhile for one of those data files (Java's
+** "conflicting delete files" check): the same row could otherwise be
+** deleted twice, and an UPDATE racing another UPDATE would leave both new
+** versions.  (Per data file, not per row: a delete elsewhere in the same
+** file is a conflict too, which costs a retry, never a wrong result.) */
 #include "storage/cold/ice_commit.h"
 #include "storage/cold/ice_read.h"
 #include "storage/cold/ice_value.h"
@@ -317,16 +322,26 @@ static orb_status check_live(void *ctx, orb_arena *a, const ice_meta *base, cons
   orb_hmap_init(&live, 0);
   for (int i = 0; i < p.nfiles; i++)
     orb_hmap_put(&live, path_hash(p.files[i].orig_path), &p.files[i]);
+  /* deletes committed after based_on (a higher sequence number) */
+  int64_t based_seq = -1;
+  for (int i = 0; i < base->nsnapshots; i++)
+    if (base->snapshots[i].snapshot_id == d->based_on) based_seq = base->snapshots[i].sequence_number;
   for (int i = 0; i < d->nt && st == ORB_OK; i++) {
     orb_hmap_iter it;
-    bool found = false;
-    for (ice_file *f = orb_hmap_find(&live, path_hash(d->t[i]->path), &it); f && !found;
-         f = orb_hmap_next(&it))
-      found = strcmp(f->orig_path, d->t[i]->path) == 0;
+    const ice_file *found = NULL;
+    for (ice_file *f = orb_hmap_find(&live, path_hash(d->t[i]->path), &it); f && !found; f = orb_hmap_next(&it))
+      if (strcmp(f->orig_path, d->t[i]->path) == 0) found = f;
+    bool deleted_meanwhile = false;
+    for (int k = 0; found && k < found->ndeletes; k++) deleted_meanwhile |= based_seq < 0 || found->deletes[k]->seq > based_seq;
     if (!found)
       st = orb_err_set(e, ORB_ERR_CONFLICT,
                        "could not serialize access due to concurrent update: data file \"%s\" of Iceberg table \"%s\" "
                        "was removed by another writer",
+                       d->t[i]->path, d->table_dir);
+    else if (deleted_meanwhile)
+      st = orb_err_set(e, ORB_ERR_CONFLICT,
+                       "could not serialize access due to concurrent update: another writer deleted rows of data file "
+                       "\"%s\" of Iceberg table \"%s\"",
                        d->t[i]->path, d->table_dir);
   }
   orb_hmap_free(&live);

@@ -164,7 +164,8 @@ void ice_append_abort(ice_append *app);
 ** The rows to delete are named by data file (an ice_file of a plan of
 ** snapshot based_on) and 0-based position in it.  Committing on a newer
 ** snapshot is fine when the data files are still live there (another
-** writer appended); when one is gone the commit fails with
+** writer appended); when one is gone, or another writer committed a
+** delete file for one of them meanwhile, the commit fails with
 ** ORB_ERR_CONFLICT (SQLSTATE 40001) and publishes nothing.
 **
 **   ice_rowdelta *d;
