@@ -1026,6 +1026,7 @@ orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_s
       st = ice_meta_commit(a, app->table_dir, app->mfile.version, &next, NULL, e);
       if (st == ORB_OK) {
         committed_or_unsure = true;
+        ice_meta_delete_dropped(a, app->table_dir, base, &next);
         orb_free(llocal);
         break;
       }
