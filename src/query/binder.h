@@ -64,6 +64,7 @@ typedef enum oql_maint_proc {
   OQL_MAINT_NONE = 0,
   OQL_MAINT_EXPIRE,              /* CALL expire_snapshots */
   OQL_MAINT_ORPHANS,             /* CALL remove_orphan_files */
+  OQL_MAINT_REWRITE,             /* CALL rewrite_data_files */
   OQL_MAINT_VACUUM               /* VACUUM t: both, with defaults */
 } oql_maint_proc;
 
@@ -75,6 +76,7 @@ typedef struct oql_bmaint {
   int64_t older_than_ms;         /* -1: the default */
   int64_t retain_last;           /* -1: the table's property */
   bool dry_run;
+  int64_t target_file_bytes;     /* rewrite: 0: the table's property */
 } oql_bmaint;
 
 typedef struct oql_dep {

@@ -1,5 +1,5 @@
 /* query/exec_maint.c — running Iceberg maintenance (CALL
-** expire_snapshots, CALL remove_orphan_files, VACUUM of owned Iceberg
+** expire_snapshots, CALL remove_orphan_files, CALL rewrite_data_files, VACUUM of owned Iceberg
 ** tables) through storage/cold/ice_maint.h, with the session's progress
 ** callback.  Like PostgreSQL's VACUUM it refuses to run inside a
 ** transaction block (25001): it commits to the table on its own and deletes
@@ -14,6 +14,7 @@ static void opts_of(oql_session *s, const oql_bmaint *m, ice_maint_opts *o) {
   o->older_than_ms = m->older_than_ms;
   o->retain_last = m->retain_last;
   o->dry_run = m->dry_run;
+  o->target_file_bytes = m->target_file_bytes;
   o->progress = oql_session_progress(s, &o->progress_ctx);
 }
 
@@ -37,6 +38,18 @@ orb_status oql_exec_maint(oql_session *s, oql_bstmt *b, orb_arena *xa, oql_op **
                     r.expired_snapshots};
     orb_value v[7];
     for (int i = 0; i < 7; i++) v[i] = orb_int(ORB_T_INT64, n[i]);
+    oql_rows_add(op, xa, v);
+    *rows = op;
+    break;
+  }
+  case OQL_MAINT_REWRITE: {
+    if ((st = ice_rewrite_data_files(m->dirs[0], &o, &r, e)) != ORB_OK) break;
+    orb_type tt[5];
+    for (int i = 0; i < 5; i++) tt[i] = orb_type_make(ORB_T_INT64);
+    oql_op *op = oql_rows_new(xa, 5, tt);
+    int64_t n[5] = {r.rewritten_data_files, r.added_data_files, r.rewritten_bytes, 0, r.removed_delete_files};
+    orb_value v[5];
+    for (int i = 0; i < 5; i++) v[i] = orb_int(ORB_T_INT64, n[i]);
     oql_rows_add(op, xa, v);
     *rows = op;
     break;

@@ -43,6 +43,9 @@
 ** Readers that planned a scan of an expired snapshot before it expired may
 ** find its files gone; that is the nature of expiry (Java's too).
 **
+** Compaction (ice_rewrite_data_files, below) rewrites small files and files
+** with deletes into target-size ones.
+**
 ** Progress: a long run reports through opts->progress: the phase's name
 ** ("expire_snapshots", "remove_orphan_files") and files done out of a
 ** total known so far, at most every few hundred files.
@@ -64,6 +67,9 @@ typedef struct ice_maint_opts {
   int max_retries;               /* < 0: commit.retry.num-retries */
   ice_progress_fn progress;      /* may be NULL */
   void *progress_ctx;
+  int64_t target_file_bytes;     /* rewrite: 0: write.target-file-size-bytes (default 512 MiB) */
+  void (*before_commit)(void *ctx);   /* rewrite: called once the new files are written (tests) */
+  void *before_commit_ctx;
 } ice_maint_opts;
 
 void ice_maint_opts_init(ice_maint_opts *o);
@@ -79,6 +85,10 @@ typedef struct ice_maint_result {
   int64_t other_files;           /* orphans: anything else (temporary files, unknown names) */
   const char **paths;            /* orphans: the files found, when an arena was given */
   int npaths;
+  int64_t rewritten_data_files;  /* rewrite: data files replaced */
+  int64_t added_data_files;      /* rewrite: data files written */
+  int64_t rewritten_bytes;       /* rewrite: bytes of the data files replaced */
+  int64_t removed_delete_files;  /* rewrite: delete files that applied only to replaced files */
 } ice_maint_result;
 
 /* Expire snapshots of the owned table in folder table_dir (see above).
@@ -89,6 +99,23 @@ orb_status ice_expire_snapshots(const char *table_dir, const ice_maint_opts *o, 
 ** With an arena `a`, res->paths lists them (from a). */
 orb_status ice_remove_orphans(orb_arena *a, const char *table_dir, const ice_maint_opts *o, ice_maint_result *res,
                               orb_err *e);
+
+/* Compaction (Java's rewrite_data_files with its bin-packing defaults, made
+** simple): the current snapshot's data files smaller than 3/4 of the target
+** size (opts->target_file_bytes, else write.target-file-size-bytes, 512 MiB)
+** and the data files that deletes apply to are grouped by partition (spec
+** and tuple); a group of two or more files, or with deletes, is read with
+** its deletes applied and written again through the appender (files of the
+** target size), then committed as one "replace" snapshot: a manifest of
+** the new files, and the parent's manifests that held the old ones
+** rewritten with those entries DELETED (the others EXISTING), the delete
+** files that applied only to replaced files DELETED too.  Rows are the same
+** before and after.  A concurrent commit that removed one of the old files,
+** or added a delete file, makes the commit fail with ORB_ERR_CONFLICT
+** (40001) and removes the new files: run it again.  Tables with struct,
+** list or map columns are refused (the appender writes no nested types).
+** The old files stay until snapshot expiry deletes them. */
+orb_status ice_rewrite_data_files(const char *table_dir, const ice_maint_opts *o, ice_maint_result *res, orb_err *e);
 
 /* Java's defaults, in milliseconds. */
 #define ICE_EXPIRE_MAX_AGE_MS_DEFAULT (5LL * 24 * 3600 * 1000)    /* history.expire.max-snapshot-age-ms */
