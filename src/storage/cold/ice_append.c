@@ -112,16 +112,6 @@ void ice_data_file_free(ice_data_file *f) {
   orb_free(f);
 }
 
-static orb_status fsync_path(const char *path, orb_err *e) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return orb_err_set(e, ORB_ERR_IO, "iceberg: could not open \"%s\": %s", path, strerror(errno));
-  int rc = fsync(fd);
-  int err = errno;
-  close(fd);
-  if (rc != 0) return orb_err_set(e, ORB_ERR_IO, "iceberg: could not fsync \"%s\": %s", path, strerror(err));
-  return ORB_OK;
-}
-
 /* The table's location joined with a relative path. */
 static char *location_path(const ice_append *app, const char *rel) { return ice_location_path(&app->meta, rel); }
 
@@ -453,7 +443,7 @@ static orb_status close_data_file(ice_append *app, open_file *of, ice_data_file 
   struct stat sb;
   if (st == ORB_OK && stat(f->local, &sb) != 0)
     st = orb_err_set(e, ORB_ERR_IO, "iceberg: could not stat \"%s\": %s", f->local, strerror(errno));
-  if (st == ORB_OK) st = fsync_path(f->local, e);
+  if (st == ORB_OK) st = ice_fsync_file(f->local, e);
   if (st == ORB_OK) st = pq_read_footer(f->local, &pm, e);
   if (st == ORB_OK && (pm->num_rows != of->rows || (pm->nrow_groups > 0 && pm->row_groups[0].ncolumns != app->ncols)))
     st = orb_err_set(e, ORB_ERR_INTERNAL, "iceberg: \"%s\" holds %lld rows, %lld were written", f->local,
@@ -875,6 +865,12 @@ orb_status ice_append_prepare(ice_append *app, int64_t snapshot_id, ice_manifest
   for (int i = 0; i < app->ndone; i++) delta->added_records += app->done[i]->records, delta->added_files_size += app->done[i]->size;
   delta->changed_partitions = changed_partitions(app);
   return ORB_OK;
+}
+
+bool ice_append_has_partition(const ice_append *app, const orb_value *tuple) {
+  for (int i = 0; i < app->ndone; i++)
+    if (tuple_eq(app->npf, app->done[i]->partition, tuple)) return true;
+  return false;
 }
 
 void ice_append_release(ice_append *app, bool remove_files) {

@@ -100,6 +100,16 @@ orb_status ice_write_new_file(const char *path, const void *data, size_t len, or
   return st;
 }
 
+orb_status ice_fsync_file(const char *path, orb_err *e) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return orb_err_set(e, ORB_ERR_IO, "iceberg: could not open \"%s\": %s", path, strerror(errno));
+  int rc = fsync(fd);
+  int err = errno;
+  close(fd);
+  if (rc != 0) return orb_err_set(e, ORB_ERR_IO, "iceberg: could not fsync \"%s\": %s", path, strerror(err));
+  return ORB_OK;
+}
+
 char *ice_location_path(const ice_meta *m, const char *rel) {
   size_t ll = strlen(m->location);
   while (ll > 0 && m->location[ll - 1] == '/') ll--;

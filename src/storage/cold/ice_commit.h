@@ -118,6 +118,8 @@ orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_me
 /* Files of a commit: create a new file (never replacing one) with data
 ** and fsync it; a failure removes it. */
 orb_status ice_write_new_file(const char *path, const void *data, size_t len, orb_err *e);
+/* fsync an existing file. */
+orb_status ice_fsync_file(const char *path, orb_err *e);
 /* The table's location joined with a relative path (heap). */
 char *ice_location_path(const ice_meta *m, const char *rel);
 

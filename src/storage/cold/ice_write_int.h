@@ -125,5 +125,7 @@ typedef struct ice_summary_delta {
 orb_status ice_append_prepare(ice_append *app, int64_t snapshot_id, ice_manifest_ref *mref, ice_summary_delta *delta,
                               orb_err *e);
 void ice_append_release(ice_append *app, bool remove_files);
+/* Whether some data file of the append (its default spec's) has partition tuple `tuple`. */
+bool ice_append_has_partition(const ice_append *app, const orb_value *tuple);
 
 #endif
