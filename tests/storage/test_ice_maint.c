@@ -6,7 +6,9 @@
 ** log left consistent, metadata files deleted after commits when the table
 ** asks, and orphan removal after writers killed with SIGKILL: afterwards
 ** the files on disk are exactly the ones the table refers to and every
-** committed row still reads.  The SQL surface and the readers no one here
+** committed row still reads; compaction (rows equal, a replace snapshot,
+** the replaced files deleted by a later expiry, a race between two
+** compactions failing cleanly).  The SQL surface and the readers no one here
 ** wrote (icebird, avsc) are in tests/storage/iceberg_maint_test.py. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -466,12 +468,118 @@ static void test_orphans_after_crashes(void **state) {
   free(dir);
 }
 
+static ice_maint_result rewrite(const char *dir, const ice_maint_opts *o, orb_status want) {
+  ice_maint_result r;
+  orb_err e;
+  orb_status st = ice_rewrite_data_files(dir, o, &r, &e);
+  if (st != want) fprintf(stderr, "%s\n", e.msg);
+  assert_int_equal(st, want);
+  if (st == ORB_ERR_CONFLICT) assert_non_null(strstr(e.msg, "concurrent commit"));
+  return r;
+}
+
+/* Compaction: five small files become one, the rows are the same, the
+** snapshot is a replace; expiring the older snapshots then deletes the
+** five files and their manifests, and orphan removal finds nothing. */
+static void test_rewrite_then_expire(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  create(dir, NULL, 0);
+  for (int i = 0; i < 5; i++) append(dir, i * 100, 100);
+  int64_t n0, s0;
+  read_rows(dir, &n0, &s0);
+  ice_maint_opts o;
+  ice_maint_opts_init(&o);
+  ice_maint_result r = rewrite(dir, &o, ORB_OK);
+  assert_int_equal(r.rewritten_data_files, 5);
+  assert_int_equal(r.added_data_files, 1);
+  assert_int_equal(r.removed_delete_files, 0);
+  int64_t n, s;
+  read_rows(dir, &n, &s);
+  assert_int_equal(n, n0);
+  assert_int_equal(s, s0);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  orb_err e;
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  const ice_snapshot *cur = ice_meta_current_snapshot(&m);
+  assert_string_equal(ice_kv_get(cur->summary, cur->nsummary, "operation"), "replace");
+  assert_string_equal(ice_kv_get(cur->summary, cur->nsummary, "total-data-files"), "1");
+  assert_string_equal(ice_kv_get(cur->summary, cur->nsummary, "deleted-data-files"), "5");
+  ice_plan p;
+  assert_int_equal(ice_scan_plan(&a, &m, dir, -1, &p, &e), ORB_OK);
+  assert_int_equal(p.nfiles, 1);
+  /* a second run has nothing left to do (one file, no deletes) */
+  r = rewrite(dir, &o, ORB_OK);
+  assert_int_equal(r.rewritten_data_files, 0);
+  assert_int_equal(count_files(dir, "data"), 6);
+  ice_maint_result x = expire(dir, ice_now_ms() + 1000, 1);
+  assert_int_equal(x.expired_snapshots, 5);
+  assert_int_equal(x.data_files, 5);
+  assert_int_equal(x.manifest_lists, 5);
+  assert_int_equal(count_files(dir, "data"), 1);
+  read_rows(dir, &n, &s);
+  assert_int_equal(n, n0);
+  assert_int_equal(s, s0);
+  o.older_than_ms = ice_now_ms() + 1000;
+  o.dry_run = true;
+  assert_int_equal(ice_remove_orphans(&a, dir, &o, &x, &e), ORB_OK);
+  assert_int_equal(x.npaths, 0);
+  orb_arena_free(&a);
+  rmrf(dir);
+  free(dir);
+}
+
+/* Two compactions of the same files: the one that commits second finds
+** its files replaced already, fails with a conflict and leaves no file. */
+static const char *race_dir;
+static void run_other_rewrite(void *ctx) {
+  (void)ctx;
+  ice_maint_opts o;
+  ice_maint_opts_init(&o);
+  ice_maint_result r = rewrite(race_dir, &o, ORB_OK);
+  assert_int_equal(r.rewritten_data_files, 4);
+}
+
+static void test_rewrite_conflict(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  race_dir = dir;
+  create(dir, NULL, 0);
+  for (int i = 0; i < 4; i++) append(dir, i * 10, 10);
+  ice_maint_opts o;
+  ice_maint_opts_init(&o);
+  o.before_commit = run_other_rewrite;
+  rewrite(dir, &o, ORB_ERR_CONFLICT);
+  /* the four old files and the winner's one; no manifest of the loser */
+  assert_int_equal(count_files(dir, "data"), 5);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_err e;
+  ice_maint_result x;
+  ice_maint_opts_init(&o);
+  o.older_than_ms = ice_now_ms() + 1000;
+  o.dry_run = true;
+  assert_int_equal(ice_remove_orphans(&a, dir, &o, &x, &e), ORB_OK);
+  assert_int_equal(x.npaths, 0);
+  int64_t n, s;
+  read_rows(dir, &n, &s);
+  assert_int_equal(n, 40);
+  assert_int_equal(s, 39 * 40 / 2);
+  orb_arena_free(&a);
+  rmrf(dir);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_expire_reachability),
       cmocka_unit_test(test_expire_rules),
       cmocka_unit_test(test_metadata_delete_after_commit),
       cmocka_unit_test(test_orphans_after_crashes),
+      cmocka_unit_test(test_rewrite_then_expire),
+      cmocka_unit_test(test_rewrite_conflict),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
