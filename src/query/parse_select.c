@@ -93,8 +93,9 @@ orb_status oql_p_call_args(oql_parser *p, bool allow_list, oql_from_ast *f) {
       const oql_token *eq = oql_p_peek(p, 1), *gt = oql_p_peek(p, 2);
       if (!f->list_arg && oql_p_is_ident(p) && eq->kind == OQL_T_OP && strcmp(eq->text, "=") == 0 &&
           gt->kind == OQL_T_OP && strcmp(gt->text, ">") == 0 && gt->pos == eq->pos + 1) {
-        int npos;
-        if ((st = oql_p_ident(p, &argname, &npos)) != ORB_OK) return st;
+        /* followed by "=>" a reserved word is a name too (Spark's table => 't') */
+        argname = oql_p_tok(p)->text;
+        oql_p_advance(p);
         oql_p_advance(p);
         oql_p_advance(p);
       } else if (names.n) {
