@@ -4,8 +4,8 @@
 ** likes; the shell shows it only when a human can see it (stderr is a
 ** terminal and the shell was not given -c or --csv, whose output feeds
 ** pipelines) and only once a statement has run for a second, so that short
-** statements print nothing.  One line, rewritten in place; cleared when the
-** statement ends. */
+** statements print nothing.  One line, rewritten in place at most ten times
+** a second; cleared when the statement ends. */
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +13,7 @@
 #include "shell.h"
 
 #define PROGRESS_AFTER_MS 1000.0
+#define PROGRESS_EVERY_MS 100.0   /* a line rewritten ten times a second is enough to read */
 
 static double mono_ms(void) {
   struct timespec ts;
@@ -22,7 +23,10 @@ static double mono_ms(void) {
 
 static void on_progress(void *ctx, const char *what, int64_t done, int64_t total) {
   shell *sh = ctx;
-  if (mono_ms() - sh->stmt_start_ms < PROGRESS_AFTER_MS) return;
+  double now = mono_ms();
+  if (now - sh->stmt_start_ms < PROGRESS_AFTER_MS) return;
+  if (done != total && now - sh->progress_last_ms < PROGRESS_EVERY_MS) return;
+  sh->progress_last_ms = now;
   fprintf(stderr, "\r%s: %lld/%lld files\033[K", what, (long long)done, (long long)total);
   fflush(stderr);
   sh->progress_shown = true;
@@ -34,6 +38,7 @@ void shell_progress_init(shell *sh, bool enabled) {
 
 void shell_progress_begin(shell *sh) {
   sh->stmt_start_ms = mono_ms();
+  sh->progress_last_ms = 0;
   sh->progress_shown = false;
 }
 

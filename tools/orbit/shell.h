@@ -28,6 +28,7 @@ typedef struct shell {
   char null_display[64];/* how NULL is shown in aligned output */
   FILE *out;
   double stmt_start_ms;  /* when the running statement started (monotonic) */
+  double progress_last_ms; /* when the progress line was last written */
   bool progress_shown;   /* a progress line is on stderr */
 } shell;
 
