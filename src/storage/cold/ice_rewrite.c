@@ -40,26 +40,33 @@ static int64_t long_of(const avro_value *x, int64_t dflt) {
   return x->kind == AVRO_INT ? x->u.i : x->kind == AVRO_LONG ? x->u.l : dflt;
 }
 
-/* Write manifest `old` (local path `local`) again as a manifest of this
-** snapshot: entries of replaced files DELETED, the others EXISTING (with
-** their inherited snapshot id and sequence numbers written out, since the
-** manifest's own change), entries already DELETED dropped.  *hits counts
-** the replaced files found. */
-static orb_status rewrite_manifest(rewrite_ctx *c, orb_arena *a, const ice_meta *base, const ice_manifest_ref *old,
-                                   const char *local, int64_t seq, ice_manifest_ref *out, int *hits, orb_err *e) {
-  avro_reader *r;
-  orb_status st = avro_reader_open(local, 0, &r, e);
+/* The manifests of one partition spec and content whose Avro schemas are
+** the same text: they can be written again as one manifest. */
+typedef struct merge_group {
+  int32_t spec_id, content;
+  const char *schema_json;       /* avro.schema of the first member */
+  int *members;                  /* indexes of the parent's manifests (heap) */
+  int n, cap;
+} merge_group;
+
+/* Write the manifests of group g again as one manifest of this snapshot:
+** entries of replaced files DELETED, the others EXISTING (their inherited
+** snapshot id and sequence numbers written out, since the manifest that
+** held them changes), entries already DELETED dropped.  *hits counts the
+** replaced files found. */
+static orb_status rewrite_group(rewrite_ctx *c, orb_arena *a, const ice_meta *base, const ice_manifest_ref *parent,
+                                const char *const *locals, const merge_group *g, int64_t seq, ice_manifest_ref *out,
+                                int *hits, orb_err *e) {
+  avro_reader *first;
+  orb_status st = avro_reader_open(locals[g->members[0]], 0, &first, e);
   if (st != ORB_OK) return st;
-  int k = avro_field_by_id(r->schema, ME_DATA_FILE);
-  const avro_schema *df = k < 0 ? NULL : record_of(r->schema->fields[k].type);
-  avro_meta *meta = orb_arena_alloc(a, sizeof(avro_meta) * (size_t)(r->nmeta + 1));
+  avro_meta *meta = orb_arena_alloc(a, sizeof(avro_meta) * (size_t)(first->nmeta + 1));
   int nmeta = 0;
-  for (int i = 0; i < r->nmeta; i++)
-    if (strncmp(r->meta[i].key, "avro.", 5) != 0) meta[nmeta++] = r->meta[i];
+  for (int i = 0; i < first->nmeta; i++)
+    if (strncmp(first->meta[i].key, "avro.", 5) != 0) meta[nmeta++] = first->meta[i];
   avro_writer *w = NULL;
-  if (!df) st = orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\" has no data_file record (field id 2)", local);
-  else st = avro_writer_new(r->schema, AVRO_CODEC_DEFLATE, meta, nmeta, NULL, &w, e);
-  *out = *old;
+  st = avro_writer_new(first->schema, AVRO_CODEC_DEFLATE, meta, nmeta, NULL, &w, e);
+  *out = parent[g->members[0]];
   out->added_files = out->existing_files = out->deleted_files = 0;
   out->added_rows = out->existing_rows = out->deleted_rows = 0;
   out->added_snapshot_id = c->snapshot_id;
@@ -67,47 +74,73 @@ static orb_status rewrite_manifest(rewrite_ctx *c, orb_arena *a, const ice_meta 
   out->min_seq = seq;
   orb_arena tmp;
   orb_arena_init(&tmp, 0);
-  while (st == ORB_OK) {
-    avro_value rec;
-    bool got;
-    orb_arena_reset(&tmp);
-    if ((st = avro_reader_next(r, &tmp, &rec, &got, e)) != ORB_OK || !got) break;
-    int64_t status = long_of(avro_record_get(r->schema, &rec, ME_STATUS), -1);
-    if (status == STATUS_DELETED) continue;
-    const avro_value *d = avro_record_get(r->schema, &rec, ME_DATA_FILE);
-    const avro_value *fp = d && d->kind == AVRO_RECORD ? avro_record_get(df, d, DF_PATH) : NULL;
-    if (!fp || fp->kind != AVRO_STRING) {
-      st = orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\": an entry has no file_path", local);
-      break;
+  for (int mi = 0; mi < g->n && st == ORB_OK; mi++) {
+    const ice_manifest_ref *old = &parent[g->members[mi]];
+    const char *local = locals[g->members[mi]];
+    avro_reader *r = first;
+    if (mi > 0 && (st = avro_reader_open(local, 0, &r, e)) != ORB_OK) break;
+    int k = avro_field_by_id(r->schema, ME_DATA_FILE);
+    const avro_schema *df = k < 0 ? NULL : record_of(r->schema->fields[k].type);
+    if (!df) st = orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\" has no data_file record (field id 2)", local);
+    /* the merged summaries: the union of the members' (each a valid bound) */
+    if (mi > 0 && out->has_partitions && old->has_partitions && old->npartitions == out->npartitions) {
+      struct ice_part_summary *ps = orb_arena_alloc(a, sizeof *ps * (size_t)(out->npartitions ? out->npartitions : 1));
+      for (int p = 0; p < out->npartitions; p++) {
+        ps[p] = out->partitions[p];
+        ps[p].contains_null |= old->partitions[p].contains_null;
+        ps[p].contains_nan |= old->partitions[p].contains_nan;
+        ps[p].has_contains_nan &= old->partitions[p].has_contains_nan;
+        /* bounds of different manifests cannot be compared here without
+        ** their types: drop them (no bound is always sound) */
+        ps[p].has_lower = ps[p].has_upper = false;
+      }
+      out->partitions = ps;
+    } else if (mi > 0) {
+      out->has_partitions = false;
     }
-    const char *path;
-    if ((st = ice_maint_local(&tmp, base, c->table_dir, fp->u.s.data, &path, e)) != ORB_OK) break;
-    int64_t records = long_of(avro_record_get(df, d, DF_RECORDS), 0);
-    /* inheritance written out (spec "Sequence Number Inheritance") */
-    int64_t snap = long_of(avro_record_get(r->schema, &rec, ME_SNAPSHOT), old->added_snapshot_id);
-    int64_t dseq = long_of(avro_record_get(r->schema, &rec, ME_SEQ), old->seq);
-    int64_t fseq = long_of(avro_record_get(r->schema, &rec, ME_FILE_SEQ), old->seq);
-    bool replaced = path && ice_pathset_has(c->gone, path);
-    avro_record_set(r->schema, &rec, ME_STATUS, avro_int(replaced ? STATUS_DELETED : STATUS_EXISTING));
-    avro_record_set(r->schema, &rec, ME_SNAPSHOT, avro_long(replaced ? c->snapshot_id : snap));
-    avro_record_set(r->schema, &rec, ME_SEQ, avro_long(dseq));
-    avro_record_set(r->schema, &rec, ME_FILE_SEQ, avro_long(fseq));
-    if (replaced) {
-      (*hits)++;
-      out->deleted_files++;
-      out->deleted_rows += records;
-    } else {
-      out->existing_files++;
-      out->existing_rows += records;
-      if (dseq < out->min_seq) out->min_seq = dseq;
+    while (st == ORB_OK) {
+      avro_value rec;
+      bool got;
+      orb_arena_reset(&tmp);
+      if ((st = avro_reader_next(r, &tmp, &rec, &got, e)) != ORB_OK || !got) break;
+      int64_t status = long_of(avro_record_get(r->schema, &rec, ME_STATUS), -1);
+      if (status == STATUS_DELETED) continue;
+      const avro_value *d = avro_record_get(r->schema, &rec, ME_DATA_FILE);
+      const avro_value *fp = d && d->kind == AVRO_RECORD ? avro_record_get(df, d, DF_PATH) : NULL;
+      if (!fp || fp->kind != AVRO_STRING) {
+        st = orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\": an entry has no file_path", local);
+        break;
+      }
+      const char *path;
+      if ((st = ice_maint_local(&tmp, base, c->table_dir, fp->u.s.data, &path, e)) != ORB_OK) break;
+      int64_t records = long_of(avro_record_get(df, d, DF_RECORDS), 0);
+      /* inheritance written out (spec "Sequence Number Inheritance") */
+      int64_t snap = long_of(avro_record_get(r->schema, &rec, ME_SNAPSHOT), old->added_snapshot_id);
+      int64_t dseq = long_of(avro_record_get(r->schema, &rec, ME_SEQ), old->seq);
+      int64_t fseq = long_of(avro_record_get(r->schema, &rec, ME_FILE_SEQ), old->seq);
+      bool replaced = path && ice_pathset_has(c->gone, path);
+      avro_record_set(r->schema, &rec, ME_STATUS, avro_int(replaced ? STATUS_DELETED : STATUS_EXISTING));
+      avro_record_set(r->schema, &rec, ME_SNAPSHOT, avro_long(replaced ? c->snapshot_id : snap));
+      avro_record_set(r->schema, &rec, ME_SEQ, avro_long(dseq));
+      avro_record_set(r->schema, &rec, ME_FILE_SEQ, avro_long(fseq));
+      if (replaced) {
+        (*hits)++;
+        out->deleted_files++;
+        out->deleted_rows += records;
+      } else {
+        out->existing_files++;
+        out->existing_rows += records;
+        if (dseq < out->min_seq) out->min_seq = dseq;
+      }
+      st = avro_writer_append(w, &rec, e);
     }
-    st = avro_writer_append(w, &rec, e);
+    if (mi > 0) avro_reader_close(r);
   }
   orb_arena_free(&tmp);
   orb_buf img = ORB_BUF_INIT;
   if (st == ORB_OK) st = avro_writer_finish(w, &img, e);
   if (w) avro_writer_free(w);
-  avro_reader_close(r);
+  avro_reader_close(first);
   if (st == ORB_OK) {
     const char *rel = orb_arena_sprintf(a, "metadata/%s-r%d-%d.avro", c->uuid, c->attempt, c->nwritten);
     const char *lp = orb_arena_sprintf(a, "%s/%s", c->table_dir, rel);
@@ -131,9 +164,23 @@ static void remove_written(rewrite_ctx *c) {
   c->nwritten = 0;
 }
 
-/* ice_carry_fn: the parent's manifests, those holding replaced files
-** rewritten; a replaced file missing, or a delete file the plan did not
-** see, is a conflict. */
+/* The avro.schema text of a manifest (for merging), NULL if unreadable. */
+static const char *schema_text(orb_arena *a, const char *local) {
+  avro_reader *r;
+  orb_err ignore;
+  if (avro_reader_open(local, 0, &r, &ignore) != ORB_OK) return NULL;
+  const avro_meta *m = avro_reader_meta(r, "avro.schema");
+  const char *t = m ? orb_arena_strndup(a, m->value, m->len) : NULL;
+  avro_reader_close(r);
+  return t;
+}
+
+/* ice_carry_fn: the parent's manifests that hold no replaced file carry
+** forward as they are; those that do are written again, merged into one
+** manifest per partition spec and content (Java merges small manifests
+** too), so that a compaction of many small appends leaves few manifests.
+** A replaced file missing, or a delete file the plan did not see, is a
+** conflict. */
 static orb_status carry(void *vctx, orb_arena *a, const ice_meta *base, const ice_manifest_ref *parent, int nparent,
                         ice_manifest_ref **keep, int *nkeep, ice_summary_delta *delta, orb_err *e) {
   (void)delta;
@@ -141,38 +188,56 @@ static orb_status carry(void *vctx, orb_arena *a, const ice_meta *base, const ic
   remove_written(c);   /* a lost attempt's manifests are no one's */
   c->attempt++;
   ice_manifest_ref *out = orb_arena_alloc(a, sizeof *out * (size_t)(nparent + 1));
-  int hits = 0;
+  const char **locals = orb_arena_alloc(a, sizeof(char *) * (size_t)(nparent + 1));
+  merge_group *groups = NULL;
+  int ngroups = 0, capg = 0, nout = 0, hits = 0;
   orb_status st = ORB_OK;
   int64_t seq = base->last_sequence_number + 1;
   for (int i = 0; i < nparent && st == ORB_OK; i++) {
     const char *mp;
     if ((st = ice_maint_local(a, base, c->table_dir, parent[i].path, &mp, e)) != ORB_OK) break;
+    locals[i] = mp ? mp : parent[i].path;
     ice_entry *en;
     int n;
-    if ((st = ice_manifest_entries(a, c->table_dir, base, mp ? mp : parent[i].path, &en, &n, e)) != ORB_OK) break;
+    if ((st = ice_manifest_entries(a, c->table_dir, base, locals[i], &en, &n, e)) != ORB_OK) break;
     int here = 0;
-    for (int k = 0; k < n; k++) {
+    for (int k = 0; k < n && st == ORB_OK; k++) {
       if (!en[k].live || !en[k].path) continue;
       if (ice_pathset_has(c->gone, en[k].path)) here++;
       else if (en[k].content != ICE_CONTENT_DATA && !ice_pathset_has(c->known_deletes, en[k].path))
-        return orb_err_set(e, ORB_ERR_CONFLICT,
-                           "iceberg: a concurrent commit added delete file \"%s\" while the table was compacted: run it again",
-                           en[k].path);
+        st = orb_err_set(e, ORB_ERR_CONFLICT,
+                         "iceberg: a concurrent commit added delete file \"%s\" while the table was compacted: run it again",
+                         en[k].path);
     }
+    if (st != ORB_OK) break;
     if (here == 0) {
-      out[i] = parent[i];
+      out[nout++] = parent[i];
       continue;
     }
-    int h = 0;
-    st = rewrite_manifest(c, a, base, &parent[i], mp, seq, &out[i], &h, e);
-    hits += h;
+    const char *sj = schema_text(a, locals[i]);
+    int g = 0;
+    while (g < ngroups && !(groups[g].spec_id == parent[i].spec_id && groups[g].content == parent[i].content && sj &&
+                            groups[g].schema_json && strcmp(groups[g].schema_json, sj) == 0))
+      g++;
+    if (g == ngroups) {
+      if (ngroups == capg) capg = capg ? capg * 2 : 8, groups = orb_realloc(groups, sizeof *groups * (size_t)capg);
+      groups[ngroups++] = (merge_group){parent[i].spec_id, parent[i].content, sj, NULL, 0, 0};
+    }
+    merge_group *mg = &groups[g];
+    if (mg->n == mg->cap) mg->cap = mg->cap ? mg->cap * 2 : 8, mg->members = orb_realloc(mg->members, sizeof(int) * (size_t)mg->cap);
+    mg->members[mg->n++] = i;
   }
+  for (int g = 0; g < ngroups; g++) {
+    if (st == ORB_OK) st = rewrite_group(c, a, base, parent, locals, &groups[g], seq, &out[nout++], &hits, e);
+    orb_free(groups[g].members);
+  }
+  orb_free(groups);
   if (st == ORB_OK && hits != c->gone->n)
     st = orb_err_set(e, ORB_ERR_CONFLICT,
                      "iceberg: a concurrent commit removed %d of the files being compacted: run it again",
                      c->gone->n - hits);
   *keep = out;
-  *nkeep = nparent;
+  *nkeep = nout;
   return st;
 }
 
