@@ -393,9 +393,14 @@ static void test_orphans_after_crashes(void **state) {
   create(dir, NULL, 0);
   srand((unsigned)time(NULL) ^ (unsigned)getpid());
   for (int round = 0; round < 8; round++) {
+    /* the child reports each commit on a pipe; the kill comes after the
+    ** first one, so the table has a snapshot however slow the machine is */
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+      close(fds[0]);
       for (int64_t b = 0;; b += 500) {
         ice_append *app;
         orb_err e;
@@ -404,8 +409,13 @@ static void test_orphans_after_crashes(void **state) {
         for (int i = 0; i < 500; i++) rows[i] = orb_int(ORB_T_INT64, b + i);
         int64_t snap;
         if (ice_append_rows(app, rows, 500, &e) || ice_append_commit(app, &snap, NULL, &e)) _exit(1);
+        if (b == 0 && write(fds[1], "c", 1) != 1) _exit(3);
       }
     }
+    close(fds[1]);
+    char c;
+    assert_int_equal(read(fds[0], &c, 1), 1);
+    close(fds[0]);
     usleep((useconds_t)(20000 + rand() % 60000));
     kill(pid, SIGKILL);
     int status;
