@@ -10,7 +10,7 @@
 static bool foldable(const orb_expr *e) {
   if (e->kind == ORB_E_COLUMN || e->kind == ORB_E_PARAM || e->kind == ORB_E_SUBLINK || e->kind == ORB_E_OUTER)
     return false;
-  if (e->kind == ORB_E_FUNC && (e->func->flags & ORB_FN_VOLATILE)) return false;
+  if (e->kind == ORB_E_FUNC && (e->func->flags & (ORB_FN_VOLATILE | ORB_FN_STABLE))) return false;
   for (int i = 0; i < e->nargs; i++)
     if (!foldable(e->args[i])) return false;
   return true;
