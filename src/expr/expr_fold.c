@@ -16,6 +16,14 @@ static bool foldable(const orb_expr *e) {
   return true;
 }
 
+bool orb_expr_is_closed(const orb_expr *e) {
+  if (e->kind == ORB_E_COLUMN || e->kind == ORB_E_PARAM || e->kind == ORB_E_SUBLINK || e->kind == ORB_E_OUTER)
+    return false;
+  for (int i = 0; i < e->nargs; i++)
+    if (!orb_expr_is_closed(e->args[i])) return false;
+  return true;
+}
+
 static bool is_true_const(const orb_expr *x) { return x->kind == ORB_E_CONST && !x->value.isnull && x->value.u.b; }
 static bool is_const(const orb_expr *x) { return x->kind == ORB_E_CONST; }
 

@@ -15,6 +15,15 @@ static orb_status const_arg(oql_binder *b, orb_expr **x, orb_type t, const char 
                             const orb_value **out, orb_err *e) {
   orb_status st;
   if ((st = oql_coerce(b, x, t, e)) != ORB_OK || (st = oql_b_finish(b, x, e)) != ORB_OK) return st;
+  /* now() and its kin are not folded (ORB_FN_STABLE): with no column or
+  ** parameter in the way, evaluate the argument at this moment instead */
+  if ((*x)->kind != ORB_E_CONST && orb_expr_is_closed(*x)) {
+    orb_value v;
+    if ((st = orb_expr_eval(*x, &b->fold_ctx, NULL, &v, e)) != ORB_OK) return st;
+    (*x)->kind = ORB_E_CONST;
+    (*x)->nargs = 0;
+    (*x)->value = v;
+  }
   if ((*x)->kind != ORB_E_CONST || (*x)->value.isnull)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", (*x)->pos ? (*x)->pos : pos, "%s: %s must be a constant, not NULL",
                         proc, what);
