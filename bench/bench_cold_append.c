@@ -83,6 +83,7 @@ int main(int argc, char **argv) {
     int64_t snap;
     if (ice_append_commit(app, &snap, &st, &e) != ORB_OK) die("commit", e.msg);
     double secs = now_s() - t0 - gen;
+    if (getenv("BENCH_VERBOSE")) fprintf(stderr, "run %d: %.3f s\n", rep + 1, secs);
     if (secs < best) best = secs;
   }
   printf("append_zstd %.6f %zu %lld %lld\n", best, raw, (long long)st.bytes, (long long)st.files);
