@@ -13,7 +13,8 @@
 ** left out.  Prints "append_zstd SECONDS RAW_BYTES FILE_BYTES FILES" for
 ** the best run in CPU seconds of the process (the machine is shared: wall
 ** time would measure the neighbours).  Raw bytes: 8 + 8 + 4 + 8 and the
-** text's bytes per row, as DuckDB's side counts them.
+** text's bytes per row, as DuckDB's side counts them.  With BENCH_VERBOSE
+** set, each run's seconds go to stderr too.
 */
 #include <stdio.h>
 #include <stdlib.h>

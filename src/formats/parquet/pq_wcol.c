@@ -7,7 +7,10 @@
 ** page's PLAIN buffer.  A page is cut when it holds page_rows rows or its
 ** values reach page_bytes; it is then levelled, encoded, compressed and
 ** appended to the chunk with its header.  All buffers live as long as the
-** writer and are reused, so no allocation happens per value. */
+** writer and are reused, so no allocation happens per value.  The common
+** cases run in loops of their own (add_plain_fixed: numbers going PLAIN;
+** add_dict: numbers and byte arrays going to the dictionary), without the
+** general loop's per-value dispatch. */
 #include "formats/parquet/pq_int.h"
 #include "base/hash.h"
 #include "base/mem.h"
@@ -669,7 +672,7 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
       c->chunk_rows++;
     }
     /* nearly every value new so far, before any page used the dictionary
-    ** (after a NULL this holds only if it held after the value before) */
+    ** (never newly true after a NULL: nothing it reads has changed) */
     if (c->dict_on && !c->used_dict && c->page_vals == o->dictionary_probe &&
         (uint64_t)c->ndict * 10 > (uint64_t)c->page_vals * 9) {
       drop_dictionary(c);
