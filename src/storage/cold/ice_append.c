@@ -86,6 +86,7 @@ struct ice_append {
   int ndone, capdone;
   int64_t rows, raw_bytes;
   int attempts;
+  int64_t stamp_ms;              /* the last attempt's snapshot timestamp */
   /* scratch for casting and transposing (malloc'd, reused) */
   orb_value *scratch;
   size_t scratch_cap;
@@ -866,6 +867,7 @@ static orb_status next_meta(ice_append *app, orb_arena *a, const ice_meta *base,
   *next = *base;
   int64_t now = ice_now_ms();
   if (now <= base->last_updated_ms) now = base->last_updated_ms + 1;
+  app->stamp_ms = now;
   int64_t added_records = 0, added_size = 0;
   for (int i = 0; i < app->ndone; i++) added_records += app->done[i]->records, added_size += app->done[i]->size;
 
@@ -964,6 +966,19 @@ static orb_status next_meta(ice_append *app, orb_arena *a, const ice_meta *base,
   return ice_meta_prepare_commit(a, base, app->mfile.path, now, next, e);
 }
 
+/* Return only once the clock has passed the published snapshot's stamp
+** (ice_write.h), or after the bound: a stamp far ahead of the clock comes
+** from a parent stamped by a machine whose clock runs ahead. */
+static void commit_wait(int64_t stamp_ms) {
+  int64_t give_up = ice_now_ms() + ICE_COMMIT_WAIT_MAX_MS;
+  for (;;) {
+    int64_t now = ice_now_ms();
+    if (now > stamp_ms || now >= give_up) return;
+    struct timespec ts = {0, 200 * 1000};   /* 0.2 ms */
+    nanosleep(&ts, NULL);
+  }
+}
+
 orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_stats *stats, orb_err *e) {
   *snapshot_id = -1;
   orb_status st = ORB_OK;
@@ -1027,6 +1042,7 @@ orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_s
       if (st == ORB_OK) {
         committed_or_unsure = true;
         orb_free(llocal);
+        commit_wait(app->stamp_ms);
         break;
       }
       if (st != ORB_ERR_CONFLICT) committed_or_unsure = true;   /* an I/O error at the commit point */

@@ -139,10 +139,21 @@ ice_append_stats ice_append_get_stats(const ice_append *app);
 ** nothing and sets *snapshot_id to -1.  stats (may be NULL) gets the
 ** final figures.  Frees app whatever happens.  On failure before the
 ** commit point the appender's files are removed; an I/O error at the
-** commit point itself leaves them (the commit may have happened). */
+** commit point itself leaves them (the commit may have happened).  The
+** snapshot is stamped (timestamp-ms, snapshot-log) with ice_now_ms just
+** before it is published, later than its parent's stamp; after publishing,
+** the call waits until ice_now_ms has passed that stamp (at most
+** ICE_COMMIT_WAIT_MAX_MS), so that whoever learns of the commit and then
+** reads the clock gets a later millisecond (cold_tier.h: a REPEATABLE READ
+** transaction sees the snapshots stamped before it began). */
+#define ICE_COMMIT_WAIT_MAX_MS 50
 orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_stats *stats, orb_err *e);
 
 /* Give up: remove the data files written so far and free app. */
 void ice_append_abort(ice_append *app);
+
+/* Wall-clock milliseconds since the epoch (CLOCK_REALTIME): the clock new
+** snapshots and metadata files are stamped with. */
+int64_t ice_now_ms(void);
 
 #endif
