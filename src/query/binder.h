@@ -142,6 +142,8 @@ typedef struct oql_binder {
   int nsublinks, sublink_cap;
   struct oql_corr *corr;         /* while a subquery of an expression is bound (binder_int.h) */
   bool system;                   /* an internal statement: may use the system tables (pg_authid) */
+  struct oql_session *sess;      /* the session binding (pg_settings' rows); NULL: none */
+  bool uses_settings;            /* the plan holds settings' values: bind again when they change */
 } oql_binder;
 
 /* Orbit's own tables (roles: pg_authid): hidden from listings, and only

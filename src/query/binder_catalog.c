@@ -421,6 +421,7 @@ static bool find_catalog(const char *name, catalog_def *out) {
   out->name = name;
   return oql_catalog_rel_def(name, &out->cols, &out->ncols, &out->rows) ||
          oql_catalog_proc_def(name, &out->cols, &out->ncols, &out->rows) ||
+         oql_catalog_settings_def(name, &out->cols, &out->ncols, &out->rows) ||
          oql_catalog_empty_def(name, &out->cols, &out->ncols, &out->rows);
 }
 

@@ -291,6 +291,8 @@ int64_t oql_cat_table_oid(const orb_table *t);
 bool oql_catalog_rel_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
 /* pg_proc and pg_language (binder_catalog_proc.c). */
 bool oql_catalog_proc_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
+/* pg_settings, the session's settings (binder_catalog_settings.c). */
+bool oql_catalog_settings_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
 /* Catalogs of features Orbit does not have: always empty (binder_catalog_empty.c). */
 bool oql_catalog_empty_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
 /* PostgreSQL's display of a column default as pg_get_expr() prints it ('x'::text,

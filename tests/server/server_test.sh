@@ -282,6 +282,23 @@ out=$(PGOPTIONS='-c statement_timeout=5s' psql -X -Atc "UPDATE killed SET v = 'a
 check "a client killed mid-transaction leaves nothing behind" "UPDATE 1
 1|after" "$out"
 
+# \dconfig with no pattern: the settings this session changed (PostgreSQL also
+# lists its configuration file's, so this one is not compared with it)
+out=$(PGOPTIONS='-c statement_timeout=90000' psql -X -c "SET extra_float_digits = 2" -c "SELECT set_config('DateStyle', 'ISO, MDY', false)" -c '\dconfig' 2>&1)
+check "\\dconfig lists settings changed from their defaults" "SET
+ set_config 
+------------
+ ISO, MDY
+(1 row)
+
+List of non-default configuration parameters
+     Parameter      | Value 
+--------------------+-------
+ application_name   | psql
+ extra_float_digits | 2
+ statement_timeout  | 90s
+(3 rows)" "$out"
+
 # an Iceberg table in a transaction: REPEATABLE READ reads it as it was when
 # the transaction took its snapshot, even when it first reads it after another
 # connection committed to it; READ COMMITTED reads every commit made before
