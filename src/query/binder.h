@@ -154,6 +154,8 @@ bool oql_is_system_table(const char *name);
 struct oql_stmt_ast;   /* ast.h */
 
 void oql_binder_init(oql_binder *b, orb_db *db, orb_arena *a, const char *sql);
+/* Parameters $1..$n have these types (ORB_T_NULL: inferred); before binding. */
+void oql_binder_declare_params(oql_binder *b, int n, const orb_type *types);
 /* Bind one parsed statement. */
 orb_status oql_bind(oql_binder *b, const void *ast, oql_bstmt *out, orb_err *e);
 

@@ -64,6 +64,8 @@ struct oql_stmt {
   int state;
   uint64_t catalog_version; /* orb_db_catalog_version when its tables were last found unchanged */
   bool uses_settings;       /* it read pg_settings: bound again when a setting changes */
+  orb_type *declared;       /* parameter types the client declared (ORB_T_NULL: none), every bind */
+  int ndeclared;
   uint64_t settings_version;
   bool system;              /* internal: may use system tables (oql_prepare_system) */
   struct corr_run *corr;    /* runtimes of correlated subqueries, by sublink slot */
@@ -107,6 +109,7 @@ static orb_status compile(oql_stmt *st, const char *sql, const char **tail, bool
   oql_binder_init(&bd, st->sess->db, &st->arena, sql);
   bd.system = st->system;
   bd.sess = st->sess;
+  oql_binder_declare_params(&bd, st->ndeclared, st->declared);
   uint64_t settings_version = oql_settings_version(st->sess);
   orb_status rc = oql_compile(&bd, sql, tail, &st->b, empty, e);
   if (rc != ORB_OK || *empty) return rc;
@@ -139,11 +142,16 @@ static orb_status compile(oql_stmt *st, const char *sql, const char **tail, bool
 
 static void fail_txn(oql_session *s, bool undo_statement);
 
-static orb_status prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, bool system, orb_err *e) {
+static orb_status prepare(oql_session *s, const char *sql, int ntypes, const orb_type *types, oql_stmt **out,
+                          const char **tail, bool system, orb_err *e) {
   *out = NULL;
   oql_stmt *st = orb_calloc(1, sizeof *st);
   st->sess = s;
   st->system = system;
+  if (ntypes > 0) {
+    st->declared = orb_memdup(types, sizeof *types * (size_t)ntypes);
+    st->ndeclared = ntypes;
+  }
   orb_arena_init(&st->arena, 8192);
   orb_arena_init(&st->xarena, 4096);
   oql_rt_init(&st->rt, s->db);
@@ -167,11 +175,16 @@ static orb_status prepare(oql_session *s, const char *sql, oql_stmt **out, const
 }
 
 orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, orb_err *e) {
-  return prepare(s, sql, out, tail, false, e);
+  return prepare(s, sql, 0, NULL, out, tail, false, e);
+}
+
+orb_status oql_prepare_typed(oql_session *s, const char *sql, int ntypes, const orb_type *types, oql_stmt **out,
+                             const char **tail, orb_err *e) {
+  return prepare(s, sql, ntypes, types, out, tail, false, e);
 }
 
 orb_status oql_prepare_system(oql_session *s, const char *sql, oql_stmt **out, orb_err *e) {
-  return prepare(s, sql, out, NULL, true, e);
+  return prepare(s, sql, 0, NULL, out, NULL, true, e);
 }
 
 /* Whether the tables the statement was bound against are unchanged. */
@@ -643,6 +656,7 @@ void oql_finalize(oql_stmt *st) {
   orb_free(st->params);
   orb_free(st->pbufs);
   orb_free(st->sql);
+  orb_free(st->declared);
   cold_pins_clear(&st->pins);
   orb_free(st);
 }

@@ -241,6 +241,15 @@ if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then
     echo "FAIL: binary arrays (libpq)"
     fails=$((fails + 1))
   fi
+  # statements prepared with declared parameter types (Parse): errors, ParameterDescription,
+  # column types and rows as PostgreSQL's (tests/server/libpq_client.c)
+  postgres -q -c "INSERT INTO users SELECT g, 'user ' || g, g / 2.0, NULL, interval '1 day' FROM generate_series(1, 3000) g"
+  if "$ORBIT_LIBPQ_CLIENT" --typed "$port" "host=$dir port=$pgport user=orbit dbname=orbit"; then
+    echo "ok: declared parameter types (libpq) taken as PostgreSQL takes them"
+  else
+    echo "FAIL: declared parameter types (libpq)"
+    fails=$((fails + 1))
+  fi
 fi
 
 [ "$fails" -eq 0 ] || { echo "$fails describe check(s) failed"; exit 1; }
