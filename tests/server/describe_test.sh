@@ -196,6 +196,15 @@ compare 'NULLs and forks' -c "SELECT NULL::regclass, (NULL::int)::regtype, pg_ta
   pg_database_size(NULL::text), pg_relation_size('events', NULL), pg_relation_size('events', 'fsm'), pg_table_size('nosuch'),
   pg_get_function_arguments(NULL), x::regclass FROM (VALUES (1), (NULL)) v(x)"
 
+# languages, domains and object descriptions: none of one's own (PostgreSQL's plpgsql, which
+# Orbit does not have, is dropped first); psql joins pg_description on each catalog's tableoid
+postgres -q -c "DROP EXTENSION plpgsql" >/dev/null
+for cmd in '\dL' '\dL+' '\dD' '\dD+' '\dd' '\dd+'; do
+  compare "$cmd (nothing of ones own)" -c "$cmd"
+done
+compare 'tableoid (a system column: not part of *)' -At -c "SELECT min(tableoid), count(*) = count(tableoid) FROM pg_class" \
+  -c "SELECT l.tableoid, l.lanname FROM pg_language l WHERE lanname = 'sql'" -c "SELECT * FROM pg_catalog.pg_tablespace ORDER BY 1"
+
 # settings: current_setting, set_config (plain, local to a block, undone by ROLLBACK, custom
 # names with a dot), PostgreSQL's errors, pg_settings' columns, psql's \dconfig
 compare 'current_setting and set_config' -c "SELECT set_config('search_path', 'a, b', false), current_setting('search_path'),
