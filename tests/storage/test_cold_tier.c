@@ -30,7 +30,7 @@
 #include "storage/catalog.h"
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/ice_meta.h"
-#include "storage/cold/ice_write.h"
+#include "storage/cold/ice_commit.h"
 #include "storage/storage_int.h"
 #include "storage/table.h"
 #include "types/value.h"

@@ -1,7 +1,8 @@
 /*
 ** storage/cold/ice_write.h — writing Apache Iceberg tables: creating a
-** table, and appending rows as Parquet data files committed as one atomic
-** "append" snapshot.
+** table, appending rows as Parquet data files committed as one atomic
+** "append" snapshot, and deleting or replacing rows with position delete
+** files ("delete" and "overwrite" snapshots, ice_rowdelta below).
 **
 ** What is written follows apache/iceberg format/spec.md, format version 2,
 ** in the layout and with the names Java's writer uses, so that Spark, Trino,
@@ -139,21 +140,56 @@ ice_append_stats ice_append_get_stats(const ice_append *app);
 ** nothing and sets *snapshot_id to -1.  stats (may be NULL) gets the
 ** final figures.  Frees app whatever happens.  On failure before the
 ** commit point the appender's files are removed; an I/O error at the
-** commit point itself leaves them (the commit may have happened).  The
-** snapshot is stamped (timestamp-ms, snapshot-log) with ice_now_ms just
-** before it is published, later than its parent's stamp; after publishing,
-** the call waits until ice_now_ms has passed that stamp (at most
-** ICE_COMMIT_WAIT_MAX_MS), so that whoever learns of the commit and then
-** reads the clock gets a later millisecond (cold_tier.h: a REPEATABLE READ
-** transaction sees the snapshots stamped before it began). */
-#define ICE_COMMIT_WAIT_MAX_MS 50
+** commit point itself leaves them (the commit may have happened). */
 orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_stats *stats, orb_err *e);
 
 /* Give up: remove the data files written so far and free app. */
 void ice_append_abort(ice_append *app);
 
-/* Wall-clock milliseconds since the epoch (CLOCK_REALTIME): the clock new
-** snapshots and metadata files are stamped with. */
-int64_t ice_now_ms(void);
+/* --- deleting and replacing rows (ice_rowdelta.c) ------------------------- */
+
+/* Row-level changes, merge-on-read: rows are deleted by position delete
+** files (Parquet, columns file_path string id 2147483546 and pos long id
+** 2147483545, both required, rows sorted by file_path then pos; file_path
+** is the data file's path as the manifest names it), one per partition,
+** carrying that partition's spec id and tuple, written in the data files'
+** folder as <n>-0-<uuid>-deletes.parquet, with referenced_data_file when
+** it covers one data file, record_count, sizes, counts and whole-value
+** bounds; listed in a delete manifest (content 1) per partition spec.
+** The snapshot is one commit (ice_commit.h): operation "delete", or
+** "overwrite" when an appender's new rows come with it (UPDATE: the old
+** versions deleted, the new ones appended), summary added-delete-files,
+** added-position-delete-files, added-position-deletes and the totals
+** (total-records stays the data rows written, as Java's).
+**
+** The rows to delete are named by data file (an ice_file of a plan of
+** snapshot based_on) and 0-based position in it.  Committing on a newer
+** snapshot is fine when the data files are still live there (another
+** writer appended); when one is gone, or another writer committed a
+** delete file for one of them meanwhile, the commit fails with
+** ORB_ERR_CONFLICT (SQLSTATE 40001) and publishes nothing.
+**
+**   ice_rowdelta *d;
+**   ice_rowdelta_begin(dir, plan.snapshot->snapshot_id, -1, &d, &err);
+**   ice_rowdelta_delete(d, &plan.files[3], 17, &err);   (as often as needed)
+**   ice_rowdelta_commit(d, NULL, &snap, &err);           (frees d, success or not) */
+typedef struct ice_rowdelta ice_rowdelta;
+typedef struct ice_file ice_file;
+
+/* Start a change of the table in folder table_dir, computed on snapshot
+** based_on.  max_retries < 0: the table's commit.retry.num-retries. */
+orb_status ice_rowdelta_begin(const char *table_dir, int64_t based_on, int max_retries, ice_rowdelta **out, orb_err *e);
+/* Delete row pos of data file f (the same row twice is one delete). */
+orb_status ice_rowdelta_delete(ice_rowdelta *d, const ice_file *f, int64_t pos, orb_err *e);
+/* Rows deleted so far (repeats included). */
+int64_t ice_rowdelta_rows(const ice_rowdelta *d);
+/* Write the delete files and manifests and commit them, with app's rows
+** when app is not NULL (app is consumed: committed or removed with the
+** change).  Nothing to delete and no rows commits nothing (*snapshot_id
+** -1).  Frees d whatever happens; a failure before the commit point
+** removes every file written. */
+orb_status ice_rowdelta_commit(ice_rowdelta *d, ice_append *app, int64_t *snapshot_id, orb_err *e);
+/* Give up: free d (nothing was written yet). */
+void ice_rowdelta_abort(ice_rowdelta *d);
 
 #endif
