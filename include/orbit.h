@@ -83,6 +83,15 @@ int orbit_exec(orbit_db *db, const char *sql);
 
 /* Prepare the first statement of sql; *tail (if not NULL) points past it. */
 int orbit_prepare(orbit_db *db, const char *sql, orbit_stmt **stmt, const char **tail);
+/* orbit_prepare with the types of parameters $1..$ntypes declared (as a
+** PostgreSQL client's Parse message declares them): types[i] is $i+1's type,
+** ORBIT_NULL to infer it from the statement; for ORBIT_ARRAY, elem_types[i]
+** is the element type (elem_types may be NULL when no array is declared).
+** A declared type is taken as it is: "text_col = $1" with $1 declared
+** ORBIT_INT64 fails (operator does not exist: text = bigint), and the
+** statement has at least ntypes parameters. */
+int orbit_prepare_typed(orbit_db *db, const char *sql, int ntypes, const orbit_type *types,
+                        const orbit_type *elem_types, orbit_stmt **stmt, const char **tail);
 int orbit_step(orbit_stmt *stmt);         /* ORBIT_ROW, ORBIT_DONE or an error */
 int orbit_reset(orbit_stmt *stmt);        /* keeps bindings */
 int orbit_clear_bindings(orbit_stmt *stmt);

@@ -6,13 +6,43 @@
 #include "base/mem.h"
 #include "types/array.h"
 
+/* The engine type of a public type code (ORB_T_NULL for one that is not a type). */
+static orb_type engine_type(orbit_type t, orbit_type elem) {
+  static const orb_type_id map[] = {
+      [ORBIT_NULL] = ORB_T_NULL,         [ORBIT_BOOL] = ORB_T_BOOL,
+      [ORBIT_INT16] = ORB_T_INT16,       [ORBIT_INT32] = ORB_T_INT32,
+      [ORBIT_INT64] = ORB_T_INT64,       [ORBIT_FLOAT32] = ORB_T_FLOAT32,
+      [ORBIT_FLOAT64] = ORB_T_FLOAT64,   [ORBIT_DECIMAL] = ORB_T_DECIMAL,
+      [ORBIT_TEXT] = ORB_T_TEXT,         [ORBIT_BYTEA] = ORB_T_BYTEA,
+      [ORBIT_DATE] = ORB_T_DATE,         [ORBIT_TIME] = ORB_T_TIME,
+      [ORBIT_TIMESTAMP] = ORB_T_TIMESTAMP, [ORBIT_TIMESTAMPTZ] = ORB_T_TIMESTAMPTZ,
+      [ORBIT_UUID] = ORB_T_UUID,         [ORBIT_INTERVAL] = ORB_T_INTERVAL,
+      [ORBIT_ARRAY] = ORB_T_ARRAY};
+  if ((unsigned)t >= sizeof map / sizeof map[0]) return orb_type_make(ORB_T_NULL);
+  if (t == ORBIT_ARRAY) {
+    orb_type e = engine_type(elem, ORBIT_NULL);
+    return e.id == ORB_T_NULL || e.id == ORB_T_ARRAY ? orb_type_make(ORB_T_NULL) : orb_type_array(e.id);
+  }
+  if (t == ORBIT_DECIMAL) return orb_type_decimal(0, 0);   /* numeric without precision */
+  return orb_type_make(map[t]);
+}
+
 int orbit_prepare(orbit_db *db, const char *sql, orbit_stmt **out, const char **tail) {
+  return orbit_prepare_typed(db, sql, 0, NULL, NULL, out, tail);
+}
+
+int orbit_prepare_typed(orbit_db *db, const char *sql, int ntypes, const orbit_type *types,
+                        const orbit_type *elem_types, orbit_stmt **out, const char **tail) {
   if (out) *out = NULL;
-  if (!db || !sql || !out) return ORBIT_MISUSE;
+  if (!db || !sql || !out || ntypes < 0 || (ntypes > 0 && !types)) return ORBIT_MISUSE;
   orb_err e;
   orb_err_clear(&e);
   oql_stmt *st = NULL;
-  if (oql_prepare(db->sess, sql, &st, tail, &e) != ORB_OK) return orbit__fail(db, &e, sql);
+  orb_type *decl = ntypes > 0 ? orb_calloc((size_t)ntypes, sizeof *decl) : NULL;
+  for (int i = 0; i < ntypes; i++) decl[i] = engine_type(types[i], elem_types ? elem_types[i] : ORBIT_NULL);
+  orb_status rc = oql_prepare_typed(db->sess, sql, ntypes, decl, &st, tail, &e);
+  orb_free(decl);
+  if (rc != ORB_OK) return orbit__fail(db, &e, sql);
   orbit__ok(db);
   if (!st) return ORBIT_OK;
   orbit_stmt *s = orb_calloc(1, sizeof *s);

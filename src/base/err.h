@@ -51,7 +51,8 @@ typedef enum orb_status {
 typedef struct orb_err {
   orb_status code;
   char sqlstate[6];       /* "" = use orb_status_sqlstate(code) */
-  int pos;                /* 1-based byte offset in statement text, 0 = none */
+  int pos;                /* 1-based byte offset in statement text, 0 = none (the caller may
+                          ** add one), -1 = none to report (as PostgreSQL reports it) */
   char msg[ORB_ERR_MSG_MAX];
   char detail[256];       /* optional second line (PostgreSQL's DETAIL), "" = none */
 } orb_err;

@@ -100,6 +100,19 @@ typedef struct orb_sublink_result {
 } orb_sublink_result;
 
 /* Everything an evaluation may need besides the row. */
+/* The settings of the session a statement runs in (the query layer's
+** sessions implement it), for current_setting() and set_config().
+** Names are case-insensitive; values come back as SHOW prints them, valid
+** until the setting changes.  get: an unknown name is 42704
+** ("unrecognized configuration parameter"), or *value = NULL when
+** missing_ok.  set: value NULL means the default; is_local limits the
+** change to the current transaction (SET LOCAL); *value gets the new value. */
+typedef struct orb_settings {
+  void *env;
+  orb_status (*get)(void *env, const char *name, bool missing_ok, const char **value, orb_err *e);
+  orb_status (*set)(void *env, const char *name, const char *value, bool is_local, const char **out, orb_err *e);
+} orb_settings;
+
 typedef struct orb_eval_ctx {
   orb_arena *arena;           /* for values created during evaluation */
   const orb_value *params;    /* $1.. values (NULL if none) */
@@ -114,6 +127,7 @@ typedef struct orb_eval_ctx {
   void *sublink_env;
   const orb_value *outer;     /* ORB_E_OUTER values while a correlated subquery runs */
   int nouter;
+  const orb_settings *settings;   /* the session's (NULL: none, e.g. constant folding) */
 } orb_eval_ctx;
 
 /* --- construction (arena-allocated) --------------------------------------- */

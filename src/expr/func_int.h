@@ -38,5 +38,7 @@ extern const orb_func orb_funcs_format[];
 extern const int orb_nfuncs_format;
 extern const orb_func orb_funcs_binary[];
 extern const int orb_nfuncs_binary;
+extern const orb_func orb_funcs_settings[];
+extern const int orb_nfuncs_settings;
 
 #endif

@@ -164,6 +164,8 @@ typedef struct oql_binder {
   int nsublinks, sublink_cap;
   struct oql_corr *corr;         /* while a subquery of an expression is bound (binder_int.h) */
   bool system;                   /* an internal statement: may use the system tables (pg_authid) */
+  struct oql_session *sess;      /* the session binding (pg_settings' rows); NULL: none */
+  bool uses_settings;            /* the plan holds settings' values: bind again when they change */
 } oql_binder;
 
 /* Orbit's own tables (roles: pg_authid): hidden from listings, and only
@@ -174,6 +176,8 @@ bool oql_is_system_table(const char *name);
 struct oql_stmt_ast;   /* ast.h */
 
 void oql_binder_init(oql_binder *b, orb_db *db, orb_arena *a, const char *sql);
+/* Parameters $1..$n have these types (ORB_T_NULL: inferred); before binding. */
+void oql_binder_declare_params(oql_binder *b, int n, const orb_type *types);
 /* Bind one parsed statement. */
 orb_status oql_bind(oql_binder *b, const void *ast, oql_bstmt *out, orb_err *e);
 

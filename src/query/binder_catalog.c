@@ -118,18 +118,21 @@ void oql_cat_init(oql_cat_rows *r, oql_binder *b, const oql_cat_col *cols, int n
   r->ncols = ncols;
 }
 
-orb_status oql_cat_from(oql_selctx *c, oql_cat_rows *r, const char *alias, const char *const *colnames, int ncolnames,
-                        int pos, oql_from **out, orb_err *e) {
+orb_status oql_cat_from(oql_selctx *c, oql_cat_rows *r, int64_t tableoid, const char *alias,
+                        const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
-  orb_type *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)r->ncols);
-  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)r->ncols);
+  int nc = r->ncols + (tableoid >= 0);
+  orb_type *types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)nc);
+  const char **names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)nc);
   for (int j = 0; j < r->ncols; j++) {
     types[j] = kind_type(r->cols[j].kind);
     names[j] = j < ncolnames && colnames[j] ? colnames[j] : r->cols[j].name;
   }
+  if (tableoid >= 0) types[r->ncols] = kind_type('o'), names[r->ncols] = "tableoid";
   orb_expr ***rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(r->n + 1));
   for (int i = 0; i < r->n; i++) {
-    rows[i] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)r->ncols);
+    rows[i] = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)nc);
+    if (tableoid >= 0) rows[i][r->ncols] = oql_const_int(b, tableoid, true, pos);
     for (int j = 0; j < r->ncols; j++) {
       orb_value v = r->rows[i][j];
       if (v.isnull) v = orb_null((orb_type_id)types[j].id);
@@ -140,7 +143,9 @@ orb_status oql_cat_from(oql_selctx *c, oql_cat_rows *r, const char *alias, const
       rows[i][j] = oql_mk_const(b, v, types[j], pos);
     }
   }
-  return oql_from_values_typed(c, rows, r->n, r->ncols, types, alias, names, r->ncols, pos, out, e);
+  orb_status st = oql_from_values_typed(c, rows, r->n, nc, types, alias, names, nc, pos, out, e);
+  if (st == ORB_OK && tableoid >= 0) c->scope.cols[c->scope.n - 1].system = true;   /* added last */
+  return st;
 }
 
 orb_status oql_from_named_rows(oql_selctx *c, orb_expr ***rows, int nrows, const char *const *cols, int ncols,
@@ -421,6 +426,7 @@ static bool find_catalog(const char *name, catalog_def *out) {
   out->name = name;
   return oql_catalog_rel_def(name, &out->cols, &out->ncols, &out->rows) ||
          oql_catalog_proc_def(name, &out->cols, &out->ncols, &out->rows) ||
+         oql_catalog_settings_def(name, &out->cols, &out->ncols, &out->rows) ||
          oql_catalog_empty_def(name, &out->cols, &out->ncols, &out->rows);
 }
 
@@ -439,5 +445,6 @@ orb_status oql_from_catalog(oql_selctx *c, const char *name, const char *alias, 
   oql_cat_rows r;
   oql_cat_init(&r, c->b, d.cols, d.ncols);
   if (d.rows) d.rows(&r);
-  return oql_cat_from(c, &r, alias ? alias : name, colnames, ncolnames, pos, out, e);
+  /* tableoid: psql joins pg_description on it (classoid = x.tableoid) */
+  return oql_cat_from(c, &r, oql_catalog_oid(name), alias ? alias : name, colnames, ncolnames, pos, out, e);
 }

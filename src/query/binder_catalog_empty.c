@@ -52,6 +52,7 @@ static const oql_cat_col amop_cols[] = {{"oid", 'o'}, {"amopfamily", 'o'}, {"amo
 static const oql_cat_col amproc_cols[] = {{"oid", 'o'}, {"amprocfamily", 'o'}, {"amproclefttype", 'o'},
     {"amprocrighttype", 'o'}, {"amprocnum", 's'}, {"amproc", 'o'}};
 static const oql_cat_col largeobject_metadata_cols[] = {{"oid", 'o'}, {"lomowner", 'o'}, {"lomacl", 'T'}};
+static const oql_cat_col parameter_acl_cols[] = {{"oid", 'o'}, {"parname", 't'}, {"paracl", 'T'}};
 
 #define COLS(name) name, (int)(sizeof name / sizeof name[0])
 
@@ -81,6 +82,7 @@ static const struct {
     {"pg_amop", COLS(amop_cols)},
     {"pg_amproc", COLS(amproc_cols)},
     {"pg_largeobject_metadata", COLS(largeobject_metadata_cols)},
+    {"pg_parameter_acl", COLS(parameter_acl_cols)},   /* no GRANT on settings */
 };
 
 bool oql_catalog_empty_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r)) {

@@ -19,6 +19,23 @@
 #include "expr/pg_catalog.h"
 #include "query/parse_int.h"
 
+int64_t oql_catalog_oid(const char *name) {
+  static const struct { const char *name; int64_t oid; } cats[] = {
+      {"pg_type", 1247}, {"pg_attribute", 1249}, {"pg_proc", 1255}, {"pg_class", 1259}, {"pg_database", 1262},
+      {"pg_authid", 1260}, {"pg_am", 2601}, {"pg_attrdef", 2604}, {"pg_constraint", 2606},
+      {"pg_inherits", 2611}, {"pg_index", 2610}, {"pg_description", 2609}, {"pg_language", 2612},
+      {"pg_namespace", 2615}, {"pg_rewrite", 2618}, {"pg_trigger", 2620}, {"pg_collation", 3456},
+      {"pg_extension", 3079}, {"pg_tablespace", 1213}, {"pg_depend", 2608}, {"pg_policy", 3256},
+      {"pg_statistic_ext", 3381}, {"pg_publication", 6104}, {"pg_enum", 3501}, {"pg_cast", 2605},
+      {"pg_operator", 2617}, {"pg_conversion", 2607}, {"pg_foreign_server", 1417},
+      {"pg_foreign_data_wrapper", 2328}, {"pg_ts_config", 3602}, {"pg_ts_dict", 3600},
+      {"pg_ts_parser", 3601}, {"pg_ts_template", 3764}, {"pg_event_trigger", 3466}, {"pg_opclass", 2616},
+      {"pg_opfamily", 2753}, {"pg_largeobject_metadata", 2995}, {"pg_subscription", 6100}};
+  for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++)
+    if (strcmp(cats[i].name, name) == 0) return cats[i].oid;
+  return 0;
+}
+
 orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **out, orb_err *e) {
   orb_value v;
   orb_err ne;
@@ -29,23 +46,12 @@ orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **o
   }
   /* the catalogs made at bind time: PostgreSQL's OIDs for those that have fixed ones */
   if (strncmp(text, "pg_catalog.", 11) == 0 || oql_is_catalog_table(text)) {
-    static const struct { const char *name; int64_t oid; } cats[] = {
-        {"pg_type", 1247}, {"pg_attribute", 1249}, {"pg_proc", 1255}, {"pg_class", 1259}, {"pg_database", 1262},
-        {"pg_authid", 1260}, {"pg_am", 2601}, {"pg_attrdef", 2604}, {"pg_constraint", 2606},
-        {"pg_inherits", 2611}, {"pg_index", 2610}, {"pg_description", 2609}, {"pg_language", 2612},
-        {"pg_namespace", 2615}, {"pg_rewrite", 2618}, {"pg_trigger", 2620}, {"pg_collation", 3456},
-        {"pg_extension", 3079}, {"pg_tablespace", 1213}, {"pg_depend", 2608}, {"pg_policy", 3256},
-        {"pg_statistic_ext", 3381}, {"pg_publication", 6104}, {"pg_enum", 3501}, {"pg_cast", 2605},
-        {"pg_operator", 2617}, {"pg_conversion", 2607}, {"pg_foreign_server", 1417},
-        {"pg_foreign_data_wrapper", 2328}, {"pg_ts_config", 3602}, {"pg_ts_dict", 3600},
-        {"pg_ts_parser", 3601}, {"pg_ts_template", 3764}, {"pg_event_trigger", 3466}, {"pg_opclass", 2616},
-        {"pg_opfamily", 2753}, {"pg_largeobject_metadata", 2995}, {"pg_subscription", 6100}};
     const char *cat = strncmp(text, "pg_catalog.", 11) == 0 ? text + 11 : text;
-    for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++)
-      if (strcmp(cats[i].name, cat) == 0) {
-        *out = oql_const_int(b, cats[i].oid, true, pos);
-        return ORB_OK;
-      }
+    int64_t oid = oql_catalog_oid(cat);
+    if (oid > 0) {
+      *out = oql_const_int(b, oid, true, pos);
+      return ORB_OK;
+    }
     if (text != cat) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", text);
   }
   /* a name as SQL writes it: [public.]name, "Quoted" kept as is, others folded to lower case */

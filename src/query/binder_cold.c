@@ -100,26 +100,12 @@ static void format_ms(int64_t ms, orb_buf *out) {
   orb_value_to_text(&v, out);
 }
 
-/* The snapshot current at time `us` (microseconds since the epoch): the last
-** snapshot-log entry at or before it (the log records what was current
-** when; the snapshot list alone when a writer kept no log). */
+/* The snapshot current at time `us` (microseconds since the epoch), as
+** ice_meta_snapshot_at finds it; errors when there is none. */
 static orb_status snapshot_at(const ice_meta *m, const char *table, int64_t us, int pos, int64_t *id, orb_err *e) {
   int64_t ms = us >= 0 ? us / 1000 : -((-us + 999) / 1000);
-  int64_t best_ms = INT64_MIN, first_ms = INT64_MAX;
-  *id = -1;
-  if (m->nsnapshot_log > 0) {
-    for (int i = 0; i < m->nsnapshot_log; i++) {
-      const ice_snapshot_log_entry *l = &m->snapshot_log[i];
-      if (l->timestamp_ms < first_ms) first_ms = l->timestamp_ms;
-      if (l->timestamp_ms <= ms && l->timestamp_ms >= best_ms) best_ms = l->timestamp_ms, *id = l->snapshot_id;
-    }
-  } else {
-    for (int i = 0; i < m->nsnapshots; i++) {
-      const ice_snapshot *s = &m->snapshots[i];
-      if (s->timestamp_ms < first_ms) first_ms = s->timestamp_ms;
-      if (s->timestamp_ms <= ms && s->timestamp_ms >= best_ms) best_ms = s->timestamp_ms, *id = s->snapshot_id;
-    }
-  }
+  int64_t first_ms;
+  *id = ice_meta_snapshot_at(m, ms, &first_ms);
   if (*id >= 0 && !ice_meta_snapshot(m, *id))
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "22023", pos,
                         "table \"%s\": the snapshot current at that time (%lld) has expired", table, (long long)*id);

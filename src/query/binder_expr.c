@@ -72,6 +72,12 @@ orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int p
   return ORB_OK;
 }
 
+void oql_binder_declare_params(oql_binder *b, int n, const orb_type *types) {
+  if (n <= 0) return;
+  (void)oql_b_param(b, n, 0);   /* makes the slots */
+  for (int i = 0; i < n; i++) b->param_types[i] = types[i];
+}
+
 orb_expr *oql_b_param(oql_binder *b, int n, int pos) {
   if (n > b->nparams) {
     if (n > b->pcap) {

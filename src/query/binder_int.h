@@ -32,6 +32,7 @@ typedef struct oql_scope_col {
   const char *name;
   int gid;
   orb_type type;
+  bool system;                   /* a system column (a catalog's tableoid): named, but not part of * */
 } oql_scope_col;
 
 typedef struct oql_scope {
@@ -289,14 +290,19 @@ void oql_cat_ints(const oql_cat_rows *r, orb_value *row, const char *col, orb_ty
 /* The same as an int2vector / oidvector (subscripts from 0). */
 void oql_cat_vector(const oql_cat_rows *r, orb_value *row, const char *col, orb_type_id elem, const int64_t *v, int n);
 /* The FROM item of the rows, typed by the columns' kinds. */
-orb_status oql_cat_from(oql_selctx *c, oql_cat_rows *r, const char *alias, const char *const *colnames, int ncolnames,
-                        int pos, oql_from **out, orb_err *e);
+/* tableoid >= 0 adds the system column tableoid with that value to every row. */
+orb_status oql_cat_from(oql_selctx *c, oql_cat_rows *r, int64_t tableoid, const char *alias,
+                        const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
+/* PostgreSQL's fixed OID of catalog `name` (pg_class 1259, ...); 0 when it has none here. */
+int64_t oql_catalog_oid(const char *name);
 /* pg_class.oid of a table (its primary key index is that + 1, the key's constraint + 2). */
 int64_t oql_cat_table_oid(const orb_table *t);
 /* pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_type (binder_catalog_rel.c). */
 bool oql_catalog_rel_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
 /* pg_proc and pg_language (binder_catalog_proc.c). */
 bool oql_catalog_proc_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
+/* pg_settings, the session's settings (binder_catalog_settings.c). */
+bool oql_catalog_settings_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
 /* Catalogs of features Orbit does not have: always empty (binder_catalog_empty.c). */
 bool oql_catalog_empty_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
 /* PostgreSQL's display of a column default as pg_get_expr() prints it ('x'::text,

@@ -29,6 +29,7 @@ orb_status oql_expand_star(oql_selctx *c, const char *qual, int pos, oql_select_
   for (int i = 0; i < c->scope.n; i++) {
     const oql_scope_col *sc = &c->scope.cols[i];
     if (qual && (!sc->qual || strcmp(sc->qual, qual) != 0)) continue;
+    if (sc->system) continue;
     orb_expr *x = orb_expr_column(c->b->a, sc->gid, sc->type);
     x->pos = pos;
     oql_select_items_add(c->b, it, x, sc->name);

@@ -69,7 +69,7 @@ void oql_scope_add(oql_binder *b, oql_scope *s, const char *qual, const char *na
     s->cols = nc;
     s->cap = cap;
   }
-  s->cols[s->n++] = (oql_scope_col){qual, name, gid, type};
+  s->cols[s->n++] = (oql_scope_col){qual, name, gid, type, false};
 }
 
 int oql_selctx_new_gid(oql_selctx *c, const char *name) {

@@ -14,51 +14,6 @@
 #include "query/stmt_exec.h"
 #include "storage/cold/cold_tier.h"
 
-/* --- settings ------------------------------------------------------------------ */
-
-typedef struct setting {
-  const char *name;
-  const char *def;
-  bool readonly;
-} setting;
-
-/* The settings a session knows; clients (psql, drivers) set several of these. */
-static const setting settings[] = {
-    {"synchronous_commit", "on", false},
-    {"timezone", "UTC", false},
-    {"datestyle", "ISO, MDY", false},
-    {"intervalstyle", "postgres", false},
-    {"client_encoding", "UTF8", false},
-    {"server_encoding", "UTF8", true},
-    {"application_name", "", false},
-    {"search_path", "public", false},
-    {"extra_float_digits", "1", false},
-    {"statement_timeout", "0", false},
-    {"statement_mem", "2GB", false},
-    {"standard_conforming_strings", "on", false},
-    {"server_version", "15.0 (Orbit " ORBIT_VERSION ")", true},
-    {"transaction_isolation", "repeatable read", false},
-    {"default_transaction_isolation", "repeatable read", false},
-};
-#define NSETTINGS ((int)(sizeof settings / sizeof settings[0]))
-
-struct oql_session {
-  orb_db *db;
-  orb_wset *txn;            /* open transaction (BEGIN), NULL if none */
-  const char *txn_iso;      /* its isolation level (a constant string) */
-  bool txn_failed;          /* an error happened inside it: only ROLLBACK/COMMIT allowed */
-  char *values[NSETTINGS];  /* current values (heap) */
-  _Atomic(bool) interrupt;  /* set by oql_session_interrupt (another thread) */
-  /* inside BEGIN ... COMMIT: the savepoints (innermost last) and where the
-  ** running statement started, so a failing statement undoes only itself */
-  struct { char *name; orb_wset_savepoint sp; } *savepoints;
-  int nsavepoints;
-  orb_wset_savepoint stmt_start;
-  bool stmt_started;
-  oql_progress_fn progress;   /* oql_session_set_progress */
-  void *progress_ctx;
-};
-
 static void drop_savepoints(oql_session *s, int keep) {
   while (s->nsavepoints > keep) orb_free(s->savepoints[--s->nsavepoints].name);
 }
@@ -75,42 +30,10 @@ oql_progress_fn oql_session_progress(const oql_session *s, void **ctx) {
   return s->progress;
 }
 
-/* statement_mem in bytes ("0" = no limit, "512kB", "64MB", "2GB", "1TB";
-** a bare number is kB, as PostgreSQL's memory settings are); -1 if malformed. */
-static int64_t mem_bytes(const char *v) {
-  char *end;
-  double n = strtod(v, &end);
-  while (*end == ' ') end++;
-  double unit = 1024;
-  if (strcasecmp(end, "B") == 0) unit = 1;
-  else if (strcasecmp(end, "kB") == 0 || !*end) unit = 1024;
-  else if (strcasecmp(end, "MB") == 0) unit = 1024.0 * 1024;
-  else if (strcasecmp(end, "GB") == 0) unit = 1024.0 * 1024 * 1024;
-  else if (strcasecmp(end, "TB") == 0) unit = 1024.0 * 1024 * 1024 * 1024;
-  else return -1;
-  if (end == v || n < 0 || n * unit > 9e18) return -1;
-  return (int64_t)(n * unit);
-}
-
-/* statement_timeout in milliseconds ("0", "250", "250ms", "5s", "1min"). */
-static int64_t timeout_ms(const char *v) {
-  char *end;
-  double n = strtod(v, &end);
-  while (*end == ' ') end++;
-  if (strcmp(end, "s") == 0) n *= 1000;
-  else if (strcmp(end, "min") == 0) n *= 60000;
-  else if (strcmp(end, "h") == 0) n *= 3600000;
-  return n > 0 ? (int64_t)n : 0;
-}
-
 oql_session *oql_session_new(orb_db *db, bool sync_commit) {
   oql_session *s = orb_calloc(1, sizeof *s);
   s->db = db;
-  for (int i = 0; i < NSETTINGS; i++) s->values[i] = orb_strdup(settings[i].def);
-  if (!sync_commit) {
-    orb_free(s->values[0]);
-    s->values[0] = orb_strdup("off");
-  }
+  oql_settings_init(s, sync_commit);
   return s;
 }
 
@@ -119,101 +42,13 @@ void oql_session_free(oql_session *s) {
   if (s->txn) orb_wset_abort(s->txn);
   drop_savepoints(s, 0);
   orb_free(s->savepoints);
-  for (int i = 0; i < NSETTINGS; i++) orb_free(s->values[i]);
+  oql_settings_free(s);
   orb_free(s);
 }
 
 orb_db *oql_session_db(oql_session *s) { return s->db; }
 bool oql_session_in_txn(const oql_session *s) { return s->txn != NULL || s->txn_failed; }
 char oql_session_txn_status(const oql_session *s) { return s->txn_failed ? 'E' : s->txn ? 'T' : 'I'; }
-
-static int find_setting(const char *name) {
-  for (int i = 0; i < NSETTINGS; i++)
-    if (strcasecmp(settings[i].name, name) == 0) return i;
-  return -1;
-}
-
-/* The value of a setting every statement looks at; its index is found once. */
-static const char *setting_value(const oql_session *s, const char *name, atomic_int *index_cache) {
-  int i = atomic_load_explicit(index_cache, memory_order_relaxed);
-  if (i < 0) {   /* every thread finds the same index */
-    i = find_setting(name);
-    atomic_store_explicit(index_cache, i, memory_order_relaxed);
-  }
-  return s->values[i];
-}
-static atomic_int idx_timeout = -1, idx_mem = -1, idx_iso = -1;
-
-/* PostgreSQL's isolation level names, canonical (a constant), or NULL.
-** READ UNCOMMITTED behaves as READ COMMITTED and SERIALIZABLE as
-** REPEATABLE READ (snapshot isolation), as docs/transactions.md explains. */
-static const char *isolation_level(const char *v) {
-  static const char *levels[] = {"read uncommitted", "read committed", "repeatable read", "serializable"};
-  for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++)
-    if (strcasecmp(v, levels[k]) == 0) return levels[k];
-  return NULL;
-}
-
-static bool level_read_committed(const char *level) {
-  return strcmp(level, "read committed") == 0 || strcmp(level, "read uncommitted") == 0;
-}
-
-orb_status oql_set(oql_session *s, const char *name, const char *value, orb_err *e) {
-  int i = find_setting(name);
-  if (i < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", 0, "unrecognized configuration parameter \"%s\"", name);
-  if (settings[i].readonly)
-    return orb_err_setx(e, ORB_ERR_MISUSE, "55P02", 0, "parameter \"%s\" cannot be changed", settings[i].name);
-  const char *v = value ? value : settings[i].def;   /* SET x TO DEFAULT */
-  if (strcmp(settings[i].name, "transaction_isolation") == 0 || strcmp(settings[i].name, "default_transaction_isolation") == 0) {
-    const char *level = isolation_level(v);
-    if (!level)
-      return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22023", 0, "invalid value for parameter \"%s\": \"%s\"",
-                          settings[i].name, v);
-    if (settings[i].name[0] == 't') {   /* this transaction's level: only before its first query */
-      if (!value || !s->txn) return ORB_OK;   /* PostgreSQL warns and does nothing outside a block */
-      if (orb_wset_started(s->txn))
-        return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0,
-                            "SET TRANSACTION ISOLATION LEVEL must be called before any query");
-      s->txn_iso = level;
-      orb_wset_set_read_committed(s->txn, level_read_committed(level));
-      return ORB_OK;
-    }
-    v = level;
-  } else if (strcmp(settings[i].name, "statement_mem") == 0) {
-    if (mem_bytes(v) < 0)
-      return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22023", 0,
-                          "invalid value for parameter \"statement_mem\": \"%s\"", v);
-  } else if (strcmp(settings[i].name, "synchronous_commit") == 0) {
-    static const char *on[] = {"on", "true", "yes", "1", "local", "remote_write", "remote_apply"};
-    static const char *off[] = {"off", "false", "no", "0"};
-    const char *norm = NULL;
-    for (size_t k = 0; k < sizeof on / sizeof on[0]; k++)
-      if (strcasecmp(v, on[k]) == 0) norm = "on";
-    for (size_t k = 0; k < sizeof off / sizeof off[0]; k++)
-      if (strcasecmp(v, off[k]) == 0) norm = "off";
-    if (!norm)
-      return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22023", 0, "invalid value for parameter \"%s\": \"%s\"",
-                          settings[i].name, v);
-    v = norm;
-  } else if (strcmp(settings[i].name, "timezone") == 0) {
-    if (strcasecmp(v, "UTC") != 0 && strcasecmp(v, "GMT") != 0 && strcasecmp(v, "Etc/UTC") != 0 && strcmp(v, "0") != 0)
-      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
-                          "time zone \"%s\" is not supported: Orbit works in UTC", v);
-    v = "UTC";
-  }
-  orb_free(s->values[i]);
-  s->values[i] = orb_strdup(v);
-  return ORB_OK;
-}
-
-orb_status oql_show(oql_session *s, const char *name, const char **value, orb_err *e) {
-  int i = find_setting(name);
-  if (i < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", 0, "unrecognized configuration parameter \"%s\"", name);
-  *value = s->values[i];
-  if (strcmp(settings[i].name, "transaction_isolation") == 0)
-    *value = s->txn ? s->txn_iso : s->values[find_setting("default_transaction_isolation")];
-  return ORB_OK;
-}
 
 /* --- statements ----------------------------------------------------------------- */
 
@@ -238,6 +73,10 @@ struct oql_stmt {
   bool xroot_open;
   int state;
   uint64_t catalog_version; /* orb_db_catalog_version when its tables were last found unchanged */
+  bool uses_settings;       /* it read pg_settings: bound again when a setting changes */
+  orb_type *declared;       /* parameter types the client declared (ORB_T_NULL: none), every bind */
+  int ndeclared;
+  uint64_t settings_version;
   bool system;              /* internal: may use system tables (oql_prepare_system) */
   struct corr_run *corr;    /* runtimes of correlated subqueries, by sublink slot */
   int ncorr;
@@ -279,9 +118,14 @@ static orb_status compile(oql_stmt *st, const char *sql, const char **tail, bool
   oql_binder bd;
   oql_binder_init(&bd, st->sess->db, &st->arena, sql);
   bd.system = st->system;
+  bd.sess = st->sess;
+  oql_binder_declare_params(&bd, st->ndeclared, st->declared);
+  uint64_t settings_version = oql_settings_version(st->sess);
   orb_status rc = oql_compile(&bd, sql, tail, &st->b, empty, e);
   if (rc != ORB_OK || *empty) return rc;
   st->bound = true;
+  st->uses_settings = bd.uses_settings;
+  st->settings_version = settings_version;
   int n = bd.nparams;
   if (n != st->nparams) {
     for (int i = 0; i < st->nparams; i++) orb_buf_free(&st->pbufs[i]), orb_arena_free(&st->parenas[i]);
@@ -308,11 +152,16 @@ static orb_status compile(oql_stmt *st, const char *sql, const char **tail, bool
 
 static void fail_txn(oql_session *s, bool undo_statement);
 
-static orb_status prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, bool system, orb_err *e) {
+static orb_status prepare(oql_session *s, const char *sql, int ntypes, const orb_type *types, oql_stmt **out,
+                          const char **tail, bool system, orb_err *e) {
   *out = NULL;
   oql_stmt *st = orb_calloc(1, sizeof *st);
   st->sess = s;
   st->system = system;
+  if (ntypes > 0) {
+    st->declared = orb_memdup(types, sizeof *types * (size_t)ntypes);
+    st->ndeclared = ntypes;
+  }
   orb_arena_init(&st->arena, 8192);
   orb_arena_init(&st->xarena, 4096);
   oql_rt_init(&st->rt, s->db);
@@ -336,15 +185,21 @@ static orb_status prepare(oql_session *s, const char *sql, oql_stmt **out, const
 }
 
 orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, orb_err *e) {
-  return prepare(s, sql, out, tail, false, e);
+  return prepare(s, sql, 0, NULL, out, tail, false, e);
+}
+
+orb_status oql_prepare_typed(oql_session *s, const char *sql, int ntypes, const orb_type *types, oql_stmt **out,
+                             const char **tail, orb_err *e) {
+  return prepare(s, sql, ntypes, types, out, tail, false, e);
 }
 
 orb_status oql_prepare_system(oql_session *s, const char *sql, oql_stmt **out, orb_err *e) {
-  return prepare(s, sql, out, NULL, true, e);
+  return prepare(s, sql, 0, NULL, out, NULL, true, e);
 }
 
 /* Whether the tables the statement was bound against are unchanged. */
 static bool deps_current(oql_stmt *st) {
+  if (st->uses_settings && st->settings_version != oql_settings_version(st->sess)) return false;
   uint64_t v = orb_db_catalog_version(st->sess->db);
   if (v == st->catalog_version) return true;   /* no DDL since last checked */
   for (int i = 0; i < st->b.ndeps; i++) {
@@ -422,10 +277,10 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
       return orb_err_setx(e, ORB_ERR_CONSTRAINT, "25P02", 0,
                           "current transaction is aborted, commands ignored until end of transaction block");
     if (!s->txn) {   /* else: already in a transaction (PostgreSQL warns) */
-      const char *level = st->b.value ? isolation_level(st->b.value)
-                                      : s->values[find_setting("default_transaction_isolation")];
+      const char *level = st->b.value ? oql_isolation_level(st->b.value)
+                                      : oql_setting(s, OQL_SET_DEFAULT_ISOLATION);
       s->txn_iso = level;
-      s->txn = orb_txn_begin(s->db, level_read_committed(level));
+      s->txn = orb_txn_begin(s->db, oql_level_read_committed(level));
     }
     snprintf(st->tag, sizeof st->tag, "BEGIN");
     return ORB_OK;
@@ -433,6 +288,7 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
     if (s->txn_failed) {
       orb_wset_abort(s->txn);
       end_txn(s);
+      oql_settings_txn_end(s, false);
       snprintf(st->tag, sizeof st->tag, "ROLLBACK");
       return ORB_OK;
     }
@@ -440,7 +296,9 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
     if (s->txn) {
       orb_wset *ws = s->txn;
       end_txn(s);
-      return orb_wset_commit(ws, e);
+      orb_status rc = orb_wset_commit(ws, e);
+      oql_settings_txn_end(s, rc == ORB_OK);
+      return rc;
     }
     return ORB_OK;
   case OQL_S_SAVEPOINT:
@@ -481,6 +339,7 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
   default:
     if (s->txn) orb_wset_abort(s->txn);
     end_txn(s);
+    oql_settings_txn_end(s, false);
     snprintf(st->tag, sizeof st->tag, "ROLLBACK");
     return ORB_OK;
   }
@@ -608,7 +467,7 @@ static orb_status run_write(oql_stmt *st, orb_err *e) {
   oql_session *s = st->sess;
   orb_wset *ws = s->txn;
   bool own = !ws;
-  if (own) ws = orb_txn_begin(s->db, level_read_committed(setting_value(s, "default_transaction_isolation", &idx_iso)));
+  if (own) ws = orb_txn_begin(s->db, oql_level_read_committed(oql_setting(s, OQL_SET_DEFAULT_ISOLATION)));
   orb_wait_stop stop = {&s->interrupt, st->rt.deadline_ns};
   orb_status rc;
   for (;;) {
@@ -683,14 +542,15 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   st->rt.ctx.params = st->params;
   st->rt.ctx.nparams = st->nparams;
   st->rt.ctx.stmt_time = now_us();
+  st->rt.ctx.settings = oql_settings_ops(s);
   /* a cancel request meant for an earlier statement does not stop this one */
   atomic_store(&s->interrupt, false);
   st->rt.interrupt = &s->interrupt;
-  int64_t tmo = timeout_ms(setting_value(s, "statement_timeout", &idx_timeout));
+  int64_t tmo = oql_timeout_ms(oql_setting(s, OQL_SET_STATEMENT_TIMEOUT));
   struct timespec mono;
   clock_gettime(CLOCK_MONOTONIC, &mono);
   st->rt.deadline_ns = tmo ? (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec + tmo * 1000000LL : 0;
-  st->rt.mem_limit = mem_bytes(setting_value(s, "statement_mem", &idx_mem));
+  st->rt.mem_limit = oql_mem_bytes(oql_setting(s, OQL_SET_STATEMENT_MEM));
   st->rt.nmem = 0;
   st->rt.analyze = false;
   orb_status rc;
@@ -806,6 +666,7 @@ void oql_finalize(oql_stmt *st) {
   orb_free(st->params);
   orb_free(st->pbufs);
   orb_free(st->sql);
+  orb_free(st->declared);
   cold_pins_clear(&st->pins);
   orb_free(st);
 }

@@ -67,6 +67,13 @@ oql_progress_fn oql_session_progress(const oql_session *s, void **ctx);
 /* Parse, bind and plan the first statement of sql.  *tail (if not NULL) is
 ** set past it.  *out is NULL when sql holds only whitespace and comments. */
 orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, orb_err *e);
+/* oql_prepare with the types of $1..$ntypes declared, as a PostgreSQL
+** client's Parse message declares them: a declared type is the
+** parameter's type (ORB_T_NULL: inferred from the context as usual), so
+** `text_col = $1` with $1 bigint is 42883 as in PostgreSQL, and the
+** statement has at least ntypes parameters even if it uses fewer. */
+orb_status oql_prepare_typed(oql_session *s, const char *sql, int ntypes, const orb_type *types, oql_stmt **out,
+                             const char **tail, orb_err *e);
 /* Run until the next row (*row = true) or the end (*row = false). */
 orb_status oql_step(oql_stmt *st, bool *row, orb_err *e);
 /* Back to the start; bindings are kept. */

@@ -6,6 +6,89 @@
 
 #include "query/binder.h"
 #include "query/session.h"
+#include "expr/expr.h"
+#include "storage/wset.h"
+
+/* --- settings (session_settings.c) ---------------------------------------------
+**
+** The settings a session knows are a fixed table (PostgreSQL's names and
+** meta-data: pg_settings) followed by custom ones whose names have a dot
+** (set_config('app.user', ...), SET app.user = ...), created by setting
+** them, as PostgreSQL's placeholders are.  A change inside a transaction
+** block is undone by ROLLBACK; a local one (set_config(..., true)) lasts
+** until the block ends, as SET LOCAL does.  (A ROLLBACK TO SAVEPOINT does
+** not undo settings.) */
+
+/* Built-in settings every statement looks at, by index into the table. */
+enum {
+  OQL_SET_SYNC_COMMIT = 0,
+  OQL_SET_STATEMENT_TIMEOUT = 9,
+  OQL_SET_STATEMENT_MEM = 10,
+  OQL_SET_ISOLATION = 13,
+  OQL_SET_DEFAULT_ISOLATION = 14,
+};
+
+typedef struct oql_settings_state {
+  char **values;             /* current values (heap): the table's, then custom ones */
+  char **custom_names;       /* names of values[nbuiltin ...] (heap) */
+  bool *by_session;          /* changed by SET / set_config (pg_settings.source "session") */
+  int n, cap;
+  /* first change of a setting in the open transaction block: the value
+  ** before the block, and the one COMMIT keeps (the last non-local change) */
+  struct oql_saved_setting { int idx; char *before, *keep; bool before_by_session, keep_by_session; } *saved;
+  int nsaved, capsaved;
+  char *scratch;             /* a local change's value outside a block */
+  uint64_t version;          /* bumped by every change (pg_settings rows are made at bind time) */
+  orb_settings ops;          /* for current_setting() / set_config() (expr/expr.h) */
+} oql_settings_state;
+
+void oql_settings_init(oql_session *s, bool sync_commit);
+void oql_settings_free(oql_session *s);
+/* The end of a transaction block: keep the changes made in it (committed)
+** but the local ones, or undo them all. */
+void oql_settings_txn_end(oql_session *s, bool committed);
+/* A built-in setting's current value (OQL_SET_*). */
+const char *oql_setting(const oql_session *s, int idx);
+/* PostgreSQL's isolation level names, canonical (a constant), or NULL;
+** whether one reads a snapshot per statement. */
+const char *oql_isolation_level(const char *v);
+bool oql_level_read_committed(const char *level);
+/* statement_timeout in milliseconds ("0", "250", "250ms", "5s", "1min",
+** "1.5h"); -1 if malformed. */
+int64_t oql_timeout_ms(const char *v);
+/* statement_mem in bytes ("0" = no limit, "512kB", "64MB", "2GB"; a bare
+** number is kB); -1 if malformed. */
+int64_t oql_mem_bytes(const char *v);
+
+/* One row of pg_settings (binder_catalog_settings.c): i from 0, false past
+** the last.  Strings are constants or the session's (valid until the
+** setting changes); NULL is SQL NULL. */
+typedef struct oql_setting_info {
+  const char *name, *setting, *unit, *category, *short_desc, *context, *vartype, *source, *min_val, *max_val,
+      *enumvals, *boot_val, *reset_val;
+  char buf[24];   /* room for setting */
+} oql_setting_info;
+bool oql_setting_info_at(const oql_session *s, int i, oql_setting_info *out);
+uint64_t oql_settings_version(const oql_session *s);
+/* current_setting() / set_config() of statements run in s (orb_eval_ctx.settings). */
+const orb_settings *oql_settings_ops(oql_session *s);
+
+struct oql_session {
+  orb_db *db;
+  orb_wset *txn;            /* open transaction (BEGIN), NULL if none */
+  const char *txn_iso;      /* its isolation level (a constant string) */
+  bool txn_failed;          /* an error happened inside it: only ROLLBACK/COMMIT allowed */
+  oql_settings_state set;   /* SET/SHOW values (session_settings.c) */
+  _Atomic(bool) interrupt;  /* set by oql_session_interrupt (another thread) */
+  /* inside BEGIN ... COMMIT: the savepoints (innermost last) and where the
+  ** running statement started, so a failing statement undoes only itself */
+  struct { char *name; orb_wset_savepoint sp; } *savepoints;
+  int nsavepoints;
+  orb_wset_savepoint stmt_start;
+  bool stmt_started;
+  oql_progress_fn progress;   /* oql_session_set_progress */
+  void *progress_ctx;
+};
 
 /* oql_prepare for an internal statement, which may use system tables. */
 orb_status oql_prepare_system(oql_session *s, const char *sql, oql_stmt **out, orb_err *e);

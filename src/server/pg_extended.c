@@ -147,18 +147,42 @@ static bool malformed(pg_session *s, orb_buf *out, char type) {
 static bool parse_msg(pg_session *s, rd *r, orb_buf *out) {
   const char *name = rd_cstr(r), *sql = rd_cstr(r);
   int16_t ntypes = rd_i16(r);
-  for (int i = 0; i < ntypes; i++) rd_i32(r);   /* parameter types are inferred from the statement */
-  if (r->bad || ntypes < 0) return malformed(s, out, 'P');
-  pg_prepared *old = find_prepared(s, name);
-  if (old && *name) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "prepared statement \"%.100s\" already exists", name);
-    return fail(s, out, "42P05", msg);
+  /* declared parameter types: taken as they are (0: inferred from the statement) */
+  orbit_type *types = orb_calloc((size_t)(ntypes > 0 ? ntypes : 0) + 1, sizeof *types);
+  orbit_type *elems = orb_calloc((size_t)(ntypes > 0 ? ntypes : 0) + 1, sizeof *elems);
+  int32_t bad_oid = 0;
+  for (int i = 0; i < ntypes; i++) {
+    int32_t oid = rd_i32(r);
+    int t = ORBIT_NULL, e = ORBIT_NULL;
+    if (!pg_type_from_oid(oid, &t, &e) && !bad_oid) bad_oid = oid;
+    types[i] = (orbit_type)t;
+    elems[i] = (orbit_type)e;
   }
-  if (!old && s->nprepared >= MAX_PREPARED) return fail(s, out, "54000", "too many prepared statements in this session");
+  if (r->bad || ntypes < 0 || bad_oid) {
+    orb_free(types);
+    orb_free(elems);
+    if (!bad_oid) return malformed(s, out, 'P');
+    char msg[160];
+    snprintf(msg, sizeof msg, "type with OID %u is not supported", (unsigned)bad_oid);
+    return fail(s, out, "0A000", msg);
+  }
+  pg_prepared *old = find_prepared(s, name);
+  const char *refuse = NULL;
+  char msg[160];
+  if (old && *name) {
+    snprintf(msg, sizeof msg, "prepared statement \"%.100s\" already exists", name);
+    refuse = "42P05";
+  } else if (!old && s->nprepared >= MAX_PREPARED) {
+    snprintf(msg, sizeof msg, "too many prepared statements in this session");
+    refuse = "54000";
+  }
   orbit_stmt *st = NULL;
   const char *tail = NULL;
-  if (orbit_prepare(s->db, sql, &st, &tail) != ORBIT_OK) {
+  int prc = refuse ? ORBIT_OK : orbit_prepare_typed(s->db, sql, ntypes, types, elems, &st, &tail);
+  orb_free(types);
+  orb_free(elems);
+  if (refuse) return fail(s, out, refuse, msg);
+  if (prc != ORBIT_OK) {
     pg_send_db_error(s, sql, sql, out);
     s->skip_to_sync = true;
     return true;

@@ -1,5 +1,6 @@
 /* server/pg_types.c — Orbit's column types as PostgreSQL type OIDs (pg_type.oid)
-** and lengths, for RowDescription. */
+** and lengths, for RowDescription and ParameterDescription, and the OIDs a
+** client declares in Parse as Orbit's types. */
 #include "orbit.h"
 #include "server/pgwire.h"
 
@@ -56,4 +57,29 @@ int16_t pg_type_len(int t) {
   case ORBIT_UUID: case ORBIT_INTERVAL: return 16;
   default: return -1;   /* variable length */
   }
+}
+
+bool pg_type_from_oid(int32_t oid, int *t, int *elem) {
+  static const struct { int32_t oid; orbit_type t; } scalars[] = {
+      {0, ORBIT_NULL},     {705, ORBIT_NULL},         {16, ORBIT_BOOL},       {17, ORBIT_BYTEA},
+      {18, ORBIT_TEXT},    {19, ORBIT_TEXT},          {20, ORBIT_INT64},      {21, ORBIT_INT16},
+      {23, ORBIT_INT32},   {25, ORBIT_TEXT},          {26, ORBIT_INT64},      {700, ORBIT_FLOAT32},
+      {701, ORBIT_FLOAT64}, {1042, ORBIT_TEXT},       {1043, ORBIT_TEXT},     {1082, ORBIT_DATE},
+      {1083, ORBIT_TIME},  {1114, ORBIT_TIMESTAMP},   {1184, ORBIT_TIMESTAMPTZ}, {1186, ORBIT_INTERVAL},
+      {1700, ORBIT_DECIMAL}, {2950, ORBIT_UUID}};
+  *elem = ORBIT_NULL;
+  for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
+    if (scalars[i].oid == oid) {
+      *t = scalars[i].t;
+      return true;
+    }
+  /* arrays: the element types pg_array_type_oid names, and varchar[] */
+  if (oid == 1015) oid = 1009;
+  for (int e = ORBIT_BOOL; e <= ORBIT_INTERVAL; e++)
+    if (pg_array_type_oid(e) == oid) {
+      *t = ORBIT_ARRAY;
+      *elem = e;
+      return true;
+    }
+  return false;
 }

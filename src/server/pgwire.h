@@ -63,5 +63,10 @@ int32_t pg_type_oid(int orbit_type);
 /* The OID of the array type whose elements are of orbit_type (text[] for others). */
 int32_t pg_array_type_oid(int orbit_type);
 int16_t pg_type_len(int orbit_type);
+/* The orbit_type (and for an array the element's) of a type OID a client
+** declares for a parameter in Parse: 0 and unknown (705) are ORBIT_NULL,
+** "let the statement decide"; char, name, varchar and bpchar are text, oid
+** is bigint.  False for a type Orbit does not have. */
+bool pg_type_from_oid(int32_t oid, int *orbit_type, int *elem_type);
 
 #endif

@@ -300,7 +300,7 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
     hot_tier *nh = hot_tier_new(t->id, ns);
     orb_value *tmp = orb_malloc(sizeof(orb_value) * (size_t)n);
     /* DDL runs alone (the gate): everything committed plus ws's own changes */
-    orb_snapshot now = {db->cseq, ws->xid, NULL};
+    orb_snapshot now = {db->cseq, ws->xid, NULL, 0};
     for (uint64_t r = 0; r < hot_slots(oh) && st == ORB_OK; r++) {
       const orb_value *row = hot_row_visible(oh, r, &now);
       if (!row) continue;

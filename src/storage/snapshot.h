@@ -33,11 +33,16 @@
 
 #define ORB_XID_BIT ((uint64_t)1 << 63)
 
-/* Cold tables are Iceberg tables other processes may commit to: a
-** transaction reads each at the Iceberg snapshot it found the first time it
-** read that table (storage/cold/cold_tier.h keeps the list; READ COMMITTED
-** clears it at every statement).  A snapshot without pins reads every cold
-** table's current Iceberg snapshot. */
+/* Cold tables are Iceberg tables other processes may commit to.  A
+** REPEATABLE READ transaction reads each at the Iceberg snapshot that was
+** current when its snapshot was taken (began_ms below), found the first
+** time it reads that table and kept in the pin list
+** (storage/cold/cold_tier.h keeps the list and says how the snapshot is
+** found, with the clock's caveats).  A READ COMMITTED statement (and a
+** statement outside a transaction) has began_ms 0: it pins the table's
+** current snapshot at its first read of it, and its pins are cleared at
+** every statement.  A snapshot without pins reads every cold table's
+** current Iceberg snapshot. */
 typedef struct orb_cold_pin {
   uint32_t table_id;
   int64_t snapshot_id;   /* -1: the table had no snapshot */
@@ -53,6 +58,9 @@ typedef struct orb_snapshot {
   uint64_t seq;    /* commits numbered <= seq are visible */
   uint64_t self;   /* the reading transaction's id (ORB_XID_BIT set), 0 = none */
   orb_cold_pins *pins;   /* the transaction's Iceberg pins; NULL: read current */
+  int64_t began_ms;      /* wall clock (ms since the epoch) when a REPEATABLE READ
+                         ** snapshot was taken; 0: Iceberg tables are read at
+                         ** the snapshot current at their first read */
 } orb_snapshot;
 
 static inline bool orb_xid_running(uint64_t x) { return (x & ORB_XID_BIT) != 0; }

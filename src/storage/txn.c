@@ -20,7 +20,7 @@
 /* --- snapshots ------------------------------------------------------------- */
 
 orb_snapshot db_snap_take(orb_db *db, uint64_t self) {
-  orb_snapshot s = {db->cseq, self, NULL};
+  orb_snapshot s = {db->cseq, self, NULL, 0};
   orb_db_snapshot_keep(db, &s);
   return s;
 }
@@ -277,6 +277,10 @@ static void statement_snapshot(orb_wset *ws) {
   ** reads every Iceberg table afresh */
   cold_pins_clear(&ws->pins);
   ws->snap.pins = &ws->pins;
+  /* REPEATABLE READ reads every Iceberg table as it was now, whenever it
+  ** first reads it (cold_tier.h); taken under the latch, as the sequence
+  ** number is */
+  if (!ws->read_committed) ws->snap.began_ms = cold_clock_ms();
 }
 
 orb_status orb_wset_enter(orb_wset *ws, bool ddl, const orb_wait_stop *stop, orb_err *e) {

@@ -277,6 +277,49 @@ static void test_complete(void **state) {
   assert_int_equal(orbit_complete("SELECT $x$ ; "), 0);
 }
 
+/* orbit_prepare_typed: declared parameter types are the parameters' types,
+** kept across a re-bind after DDL, with PostgreSQL's errors where the
+** statement cannot take them. */
+static void test_prepare_typed(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  exec_ok(db, "CREATE TABLE pt (id INT PRIMARY KEY, s TEXT)");
+  exec_ok(db, "INSERT INTO pt VALUES (5, 'five'), (6, '6')");
+  orbit_stmt *st;
+  orbit_type i8 = ORBIT_INT64, tx = ORBIT_TEXT;
+  assert_int_equal(orbit_prepare_typed(db, "SELECT s FROM pt WHERE s = $1", 1, &i8, NULL, &st, NULL), ORBIT_ERROR);
+  assert_string_equal(orbit_errcode_sqlstate(db), "42883");
+  assert_string_equal(orbit_errmsg(db), "operator does not exist: text = bigint");
+  assert_int_equal(orbit_prepare_typed(db, "SELECT s FROM pt WHERE id = $1", 1, &tx, NULL, &st, NULL), ORBIT_ERROR);
+  assert_string_equal(orbit_errmsg(db), "operator does not exist: integer = text");
+  /* declared bigint against an integer column: compared as bigint */
+  assert_int_equal(orbit_prepare_typed(db, "SELECT s FROM pt WHERE id = $1", 1, &i8, NULL, &st, NULL), ORBIT_OK);
+  assert_int_equal(orbit_bind_type(st, 1), ORBIT_INT64);
+  assert_int_equal(orbit_bind_int64(st, 1, 6), ORBIT_OK);
+  assert_int_equal(orbit_step(st), ORBIT_ROW);
+  assert_string_equal(orbit_column_text(st, 0), "6");
+  orbit_finalize(st);
+  /* more declared than used; an array; ORBIT_NULL leaves it to the statement */
+  orbit_type ts[3] = {ORBIT_NULL, ORBIT_ARRAY, ORBIT_DECIMAL}, es[3] = {ORBIT_NULL, ORBIT_INT32, ORBIT_NULL};
+  assert_int_equal(orbit_prepare_typed(db, "SELECT count(*) FROM pt WHERE id = $1 OR id = ANY($2)", 3, ts, es, &st, NULL),
+                   ORBIT_OK);
+  assert_int_equal(orbit_bind_count(st), 3);
+  assert_int_equal(orbit_bind_type(st, 1), ORBIT_INT32);
+  assert_int_equal(orbit_bind_type(st, 2), ORBIT_ARRAY);
+  assert_int_equal(orbit_bind_elem_type(st, 2), ORBIT_INT32);
+  assert_int_equal(orbit_bind_type(st, 3), ORBIT_DECIMAL);
+  /* kept when DDL makes the statement bind again */
+  exec_ok(db, "ALTER TABLE pt ADD COLUMN extra TEXT");
+  assert_int_equal(orbit_bind_int64(st, 1, 5), ORBIT_OK);
+  assert_int_equal(orbit_bind_text(st, 2, "{6}", -1), ORBIT_OK);
+  assert_int_equal(orbit_bind_null(st, 3), ORBIT_OK);
+  assert_int_equal(orbit_step(st), ORBIT_ROW);
+  assert_int_equal(orbit_column_int64(st, 0), 2);
+  assert_int_equal(orbit_bind_type(st, 3), ORBIT_DECIMAL);
+  orbit_finalize(st);
+  orbit_close(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_basic_roundtrip, setup, teardown),
@@ -286,6 +329,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_rebind_after_ddl, setup, teardown),
       cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_persistence_and_sharing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_prepare_typed, setup, teardown),
       cmocka_unit_test(test_complete),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

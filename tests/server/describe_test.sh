@@ -6,7 +6,8 @@
 # publications, pg_inherits; format_type, pg_get_expr, pg_get_indexdef,
 # pg_get_constraintdef; arrays, ANY, ARRAY(subquery), unnest), \d with no
 # argument, \dt, \di, \dn, \d of an index, and the error for a name that
-# does not exist.  Every output must be identical: no difference is excused,
+# does not exist; settings (current_setting, set_config, pg_settings,
+# \dconfig).  Every output must be identical: no difference is excused,
 # but for the figures of \dt+, \di+ and \l+ (Orbit's sizes measure its own
 # memory and files: docs/server.md), which are compared as a token and
 # checked to grow when rows are inserted.  The database is named orbit on
@@ -195,6 +196,51 @@ compare 'NULLs and forks' -c "SELECT NULL::regclass, (NULL::int)::regtype, pg_ta
   pg_database_size(NULL::text), pg_relation_size('events', NULL), pg_relation_size('events', 'fsm'), pg_table_size('nosuch'),
   pg_get_function_arguments(NULL), x::regclass FROM (VALUES (1), (NULL)) v(x)"
 
+# languages, domains and object descriptions: none of one's own (PostgreSQL's plpgsql, which
+# Orbit does not have, is dropped first); psql joins pg_description on each catalog's tableoid
+postgres -q -c "DROP EXTENSION plpgsql" >/dev/null
+for cmd in '\dL' '\dL+' '\dD' '\dD+' '\dd' '\dd+'; do
+  compare "$cmd (nothing of ones own)" -c "$cmd"
+done
+compare 'tableoid (a system column: not part of *)' -At -c "SELECT min(tableoid), count(*) = count(tableoid) FROM pg_class" \
+  -c "SELECT l.tableoid, l.lanname FROM pg_language l WHERE lanname = 'sql'" -c "SELECT * FROM pg_catalog.pg_tablespace ORDER BY 1"
+
+# settings: current_setting, set_config (plain, local to a block, undone by ROLLBACK, custom
+# names with a dot), PostgreSQL's errors, pg_settings' columns, psql's \dconfig
+compare 'current_setting and set_config' -c "SELECT set_config('search_path', 'a, b', false), current_setting('search_path'),
+  current_setting('SEARCH_PATH')" -c "SELECT current_setting('nosuch')" \
+  -c "SELECT current_setting('nosuch', true) IS NULL, current_setting(NULL) IS NULL, current_setting('search_path', NULL) IS NULL" \
+  -c "SELECT set_config(NULL, 'x', false)" -c "SELECT set_config('statement_timeout', '5000', false),
+  set_config('statement_timeout', '90 s', false), set_config('statement_timeout', '1.5min', false),
+  set_config('statement_timeout', '0', false), set_config('statement_timeout', '250ms', false),
+  set_config('statement_timeout', '2h', false), current_setting('statement_timeout')" \
+  -c "SELECT set_config('statement_timeout', 'abc', false)" -c "SELECT set_config('server_version', '1', false)" \
+  -c "SELECT set_config('app.user', '42', false), current_setting('APP.USER'), current_setting('app.nosuch', true)" \
+  -c "SELECT current_setting('app.nosuch')" -c "SELECT set_config('nodot', 'x', false)" \
+  -c "SELECT current_setting('DateStyle'), current_setting('IntervalStyle'), current_setting('server_encoding'),
+  current_setting('integer_datetimes'), current_setting('standard_conforming_strings')"
+compare 'settings in transaction blocks (is_local, ROLLBACK undoes SET)' -c "SELECT set_config('search_path', 'start', false)" \
+  -c "BEGIN" -c "SELECT set_config('search_path', 'loc', true), current_setting('search_path')" -c "COMMIT" \
+  -c "SHOW search_path" -c "BEGIN" -c "SET search_path = inside" -c "ROLLBACK" -c "SHOW search_path" -c "BEGIN" \
+  -c "SET search_path = kept" -c "SELECT set_config('search_path', 'local2', true)" -c "COMMIT" -c "SHOW search_path" \
+  -c "SELECT set_config('search_path', 'stmt', true)" -c "SHOW search_path" -c "BEGIN" -c "SET search_path = failed" \
+  -c "SELECT nosuchcolumn" -c "COMMIT" -c "SHOW search_path" -c "BEGIN" -c "SELECT set_config('app.t', 'in', true)" \
+  -c "COMMIT" -c "SELECT current_setting('app.t')"
+settings_q="SELECT name, setting, unit, category, context, vartype, source, min_val, max_val, enumvals, boot_val, reset_val,
+  sourcefile, sourceline, pending_restart FROM pg_settings WHERE name IN ('IntervalStyle', 'synchronous_commit',
+  'extra_float_digits', 'statement_timeout', 'standard_conforming_strings', 'integer_datetimes') ORDER BY name"
+compare 'pg_settings (defaults, then after SET)' -c "$settings_q" -c "SET statement_timeout = '90s'" -c "$settings_q"
+# the same values on both sides where their defaults differ (PostgreSQL: read committed, "$user")
+export PGOPTIONS='-c default_transaction_isolation=repeatable\ read -c search_path=public -c statement_timeout=90000'
+compare '\dconfig *isolation*' -c '\dconfig *isolation*'
+compare '\dconfig+ search_path' -c '\dconfig+ search_path'
+compare '\dconfig *style*' -c '\dconfig *style*'
+compare '\dconfig statement_timeout' -c '\dconfig statement_timeout'
+compare '\dconfig+ of several types and contexts' \
+  -c '\dconfig+ (synchronous_commit|standard_conforming_strings|extra_float_digits|server_encoding|client_encoding|integer_datetimes)'
+compare '\dconfig nosuch' -c '\dconfig nosuch'
+unset PGOPTIONS
+
 # binary arrays through libpq: every element type, byte for byte as PostgreSQL sends them, and
 # PostgreSQL's bytes taken back as binary parameters (tests/server/libpq_client.c)
 if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then
@@ -202,6 +248,15 @@ if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then
     echo "ok: binary arrays (libpq) identical to PostgreSQL's"
   else
     echo "FAIL: binary arrays (libpq)"
+    fails=$((fails + 1))
+  fi
+  # statements prepared with declared parameter types (Parse): errors, ParameterDescription,
+  # column types and rows as PostgreSQL's (tests/server/libpq_client.c)
+  postgres -q -c "INSERT INTO users SELECT g, 'user ' || g, g / 2.0, NULL, interval '1 day' FROM generate_series(1, 3000) g"
+  if "$ORBIT_LIBPQ_CLIENT" --typed "$port" "host=$dir port=$pgport user=orbit dbname=orbit"; then
+    echo "ok: declared parameter types (libpq) taken as PostgreSQL takes them"
+  else
+    echo "FAIL: declared parameter types (libpq)"
     fails=$((fails + 1))
   fi
 fi

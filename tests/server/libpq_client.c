@@ -3,7 +3,9 @@
 ** binary results and parameters, arrays among them) and checks the answers.
 ** usage: libpq_client PORT
 **        libpq_client --arrays PORT PG_CONNINFO   (only the binary arrays, each
-**        compared byte for byte with what a real PostgreSQL sends) */
+**        compared byte for byte with what a real PostgreSQL sends)
+**        libpq_client --typed PORT PG_CONNINFO    (statements prepared with
+**        declared parameter types, answers compared with PostgreSQL's) */
 #include <arpa/inet.h>
 #include <libpq-fe.h>
 #include <stdint.h>
@@ -142,8 +144,120 @@ static void check_arrays(PGconn *c, PGconn *pg) {
   PQclear(r);
 }
 
+/* --- declared parameter types (Parse) -------------------------------------------------- */
+
+/* What a connection answers to a statement prepared with declared parameter
+** types: Parse's error, or ParameterDescription, the result's column types,
+** and Execute's rows or error — appended to out as text. */
+static void typed_case(PGconn *c, const char *name, const char *sql, int n, const Oid *types, const char *const *vals,
+                       char *out, size_t cap) {
+  size_t len = strlen(out);
+#define OUT(...) (len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, __VA_ARGS__), len = len < cap ? len : cap)
+  OUT("%s |", sql);
+  for (int i = 0; i < n; i++) OUT(" %u", types[i]);
+  OUT("\n");
+  PGresult *r = PQprepare(c, name, sql, n, types);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    OUT("  parse: %s %s\n", PQresultErrorField(r, PG_DIAG_SQLSTATE), PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
+    PQclear(r);
+    return;
+  }
+  PQclear(r);
+  r = PQdescribePrepared(c, name);
+  OUT("  parameters:");
+  for (int i = 0; i < PQnparams(r); i++) OUT(" %u", PQparamtype(r, i));
+  OUT("; columns:");
+  for (int i = 0; i < PQnfields(r); i++) OUT(" %u", PQftype(r, i));
+  int np = PQnparams(r);
+  OUT("\n");
+  PQclear(r);
+  r = PQexecPrepared(c, name, np, vals, NULL, NULL, 0);
+  if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+    OUT("  rows:");
+    for (int i = 0; i < PQntuples(r); i++) {
+      OUT(" (");
+      for (int j = 0; j < PQnfields(r); j++) OUT("%s%s", j ? "," : "", PQgetisnull(r, i, j) ? "NULL" : PQgetvalue(r, i, j));
+      OUT(")");
+    }
+  } else if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+    OUT("  %s", PQcmdStatus(r));
+  } else {
+    OUT("  execute: %s %s", PQresultErrorField(r, PG_DIAG_SQLSTATE), PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
+  }
+  OUT("\n");
+  PQclear(r);
+#undef OUT
+}
+
+/* The same statements with declared types on orbitd and on PostgreSQL: the
+** same errors, parameter and column types, and rows.  (describe_test.sh's
+** users table: id 1..3000, name 'user <id>'.) */
+static void check_typed(PGconn *c, PGconn *pg) {
+  static const struct { const char *sql; int n; Oid types[3]; const char *vals[3]; } cases[] = {
+      {"SELECT name FROM users WHERE id = $1", 1, {20}, {"5"}},             /* int4 = int8 */
+      {"SELECT name FROM users WHERE name = $1", 1, {20}, {"5"}},           /* text = bigint: no such operator */
+      {"SELECT name FROM users WHERE id = $1", 1, {25}, {"5"}},             /* integer = text: no such operator */
+      {"SELECT id FROM users WHERE id = $1", 1, {16}, {"true"}},            /* integer = boolean */
+      {"SELECT name FROM users WHERE id = $1", 1, {705}, {"5"}},            /* unknown: from the context */
+      {"SELECT name FROM users WHERE id = $1", 1, {0}, {"6"}},              /* unspecified: from the context */
+      {"SELECT $1", 1, {0}, {"x"}},                                        /* nothing says: text */
+      {"SELECT $1 + 1", 1, {21}, {"3"}},                                   /* smallint + integer */
+      {"SELECT $1::text", 1, {23}, {"7"}},
+      {"SELECT $1 || 'x'", 1, {25}, {"a"}},
+      {"SELECT $1 + 1", 1, {1082}, {"2026-01-31"}},                        /* date + integer */
+      {"SELECT count(*) FROM users WHERE id < $1", 1, {1700}, {"3.5"}},    /* integer < numeric */
+      {"SELECT name FROM users WHERE id = ANY($1) ORDER BY id", 1, {1007}, {"{1,2}"}},
+      {"SELECT $2", 2, {20, 25}, {"1", "two"}},                            /* $1 declared, never used */
+      {"SELECT 1", 1, {23}, {"5"}},                                        /* more declared than used */
+      {"SELECT $1 = 5", 1, {20}, {"x"}},                                   /* a value the type does not take */
+      {"INSERT INTO log VALUES ($1, $2)", 2, {25, 20}, {"typed", "42"}},
+      {"SELECT line, n FROM log WHERE n = $1", 1, {20}, {"42"}},
+  };
+  char want[8192], got[8192];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    want[0] = got[0] = '\0';
+    char name[32];
+    snprintf(name, sizeof name, "typed%zu", i);
+    typed_case(pg, name, cases[i].sql, cases[i].n, cases[i].types, cases[i].vals, want, sizeof want);
+    typed_case(c, name, cases[i].sql, cases[i].n, cases[i].types, cases[i].vals, got, sizeof got);
+    CHECK(strcmp(want, got) == 0, "declared types differ from PostgreSQL's:\n--- PostgreSQL\n%s--- orbitd\n%s", want, got);
+  }
+  /* a prepared statement over pg_settings sees a later SET */
+  for (int side = 0; side < 2; side++) {
+    PGconn *x = side ? c : pg;
+    char *o = side ? got : want;
+    o[0] = '\0';
+    PGresult *r = PQprepare(x, "st", "SELECT setting, source FROM pg_settings WHERE name = 'statement_timeout'", 0, NULL);
+    PQclear(r);
+    for (int k = 0; k < 2; k++) {
+      if (k) PQclear(PQexec(x, "SET statement_timeout = '2min'"));
+      r = PQexecPrepared(x, "st", 0, NULL, NULL, NULL, 0);
+      size_t len = strlen(o);
+      snprintf(o + len, sizeof want - len, "%s %s; ", PQntuples(r) ? PQgetvalue(r, 0, 0) : "?",
+               PQntuples(r) ? PQgetvalue(r, 0, 1) : PQerrorMessage(x));
+      PQclear(r);
+    }
+    PQclear(PQexec(x, "RESET statement_timeout"));
+  }
+  CHECK(strcmp(want, got) == 0, "prepared pg_settings after SET: PostgreSQL %s, orbitd %s", want, got);
+}
+
 int main(int argc, char **argv) {
   char conninfo[256];
+  if (argc == 4 && strcmp(argv[1], "--typed") == 0) {
+    snprintf(conninfo, sizeof conninfo, "host=127.0.0.1 port=%s user=orbit dbname=orbit connect_timeout=5", argv[2]);
+    PGconn *c = PQconnectdb(conninfo), *pg = PQconnectdb(argv[3]);
+    if (PQstatus(c) != CONNECTION_OK || PQstatus(pg) != CONNECTION_OK) {
+      fprintf(stderr, "connect: %s %s\n", PQerrorMessage(c), PQerrorMessage(pg));
+      return 1;
+    }
+    check_typed(c, pg);
+    PQfinish(c);
+    PQfinish(pg);
+    if (fails) return 1;
+    puts("libpq client: declared parameter types as PostgreSQL takes them");
+    return 0;
+  }
   if (argc == 4 && strcmp(argv[1], "--arrays") == 0) {
     snprintf(conninfo, sizeof conninfo, "host=127.0.0.1 port=%s user=orbit dbname=orbit connect_timeout=5", argv[2]);
     PGconn *c = PQconnectdb(conninfo), *pg = PQconnectdb(argv[3]);
@@ -310,6 +424,19 @@ int main(int argc, char **argv) {
     CHECK(PQntuples(q) == 1 && strcmp(PQgetvalue(q, 0, 0), "2") == 0, "binary numeric parameter -0.0005: %s", PQerrorMessage(c));
     PQclear(q);
   }
+  PQclear(r);
+
+  /* a declared type Orbit does not have (json) is refused at Parse; the session goes on */
+  Oid json = 114;
+  r = PQprepare(c, "js", "SELECT $1", 1, &json);
+  const char *jcode = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR && jcode && strcmp(jcode, "0A000") == 0 &&
+            strstr(PQresultErrorMessage(r), "OID 114"),
+        "json parameter: %s", PQresultErrorMessage(r));
+  PQclear(r);
+  Oid int8oid = 20;
+  r = PQprepare(c, "i8", "SELECT $1", 1, &int8oid);
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK, "after a refused Parse: %s", PQerrorMessage(c));
   PQclear(r);
 
   check_arrays(c, NULL);

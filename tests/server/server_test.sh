@@ -282,6 +282,57 @@ out=$(PGOPTIONS='-c statement_timeout=5s' psql -X -Atc "UPDATE killed SET v = 'a
 check "a client killed mid-transaction leaves nothing behind" "UPDATE 1
 1|after" "$out"
 
+# \dconfig with no pattern: the settings this session changed (PostgreSQL also
+# lists its configuration file's, so this one is not compared with it)
+out=$(PGOPTIONS='-c statement_timeout=90000' psql -X -c "SET extra_float_digits = 2" -c "SELECT set_config('DateStyle', 'ISO, MDY', false)" -c '\dconfig' 2>&1)
+check "\\dconfig lists settings changed from their defaults" "SET
+ set_config 
+------------
+ ISO, MDY
+(1 row)
+
+List of non-default configuration parameters
+     Parameter      | Value 
+--------------------+-------
+ application_name   | psql
+ extra_float_digits | 2
+ statement_timeout  | 90s
+(3 rows)" "$out"
+
+# an Iceberg table in a transaction: REPEATABLE READ reads it as it was when
+# the transaction took its snapshot, even when it first reads it after another
+# connection committed to it; READ COMMITTED reads every commit made before
+# each statement (A runs through a fifo; B is another psql, in autocommit)
+psql -X -q -c "CREATE TABLE cold_rr (id INT, note TEXT) USING iceberg" -c "INSERT INTO cold_rr VALUES (1, 'before')" >/dev/null 2>&1
+mkfifo "$dir/fifo_a"
+cold_session() {   # cold_session ISOLATION: A's output with B's insert in the middle
+  : > "$dir/a.out"
+  psql -X -At < "$dir/fifo_a" > "$dir/a.out" 2>&1 &
+  local apid=$!
+  exec 8> "$dir/fifo_a"
+  printf "BEGIN ISOLATION LEVEL %s;\nSELECT 'began ' || count(*) FROM killed;\n" "$1" >&8
+  for _ in $(seq 100); do grep -q '^began' "$dir/a.out" && break; sleep 0.1; done
+  psql -X -Atq -c "INSERT INTO cold_rr SELECT max(id) + 1, 'by B' FROM cold_rr" >/dev/null 2>&1
+  printf "SELECT count(*) FROM cold_rr;\nSELECT max(id) FROM cold_rr;\nCOMMIT;\nSELECT count(*) FROM cold_rr;\n" >&8
+  exec 8>&-
+  wait $apid
+  cat "$dir/a.out"
+}
+out=$(cold_session "REPEATABLE READ")
+check "REPEATABLE READ: an Iceberg table as of the transaction's start, not its first read" "BEGIN
+began 1
+1
+1
+COMMIT
+2" "$out"
+out=$(cold_session "READ COMMITTED")
+check "READ COMMITTED: an Iceberg table as of each statement" "BEGIN
+began 1
+3
+3
+COMMIT
+3" "$out"
+
 kill -TERM $pid
 for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 wait $pid; rc=$?

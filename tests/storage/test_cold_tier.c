@@ -34,6 +34,7 @@
 #include "storage/catalog.h"
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/ice_meta.h"
+#include "storage/cold/ice_commit.h"
 #include "storage/cold/ice_scan.h"
 #include "storage/storage_int.h"
 #include "storage/table.h"
@@ -302,6 +303,119 @@ static void test_sessions_pin_snapshots(void **state) {
   orbit_close(a);
 }
 
+/* Another writer's commit stamped with the wall clock, as Spark's is:
+** snapshot `id` becomes current; keep_history false also expires every
+** other snapshot and the log before it (as expire_snapshots does).  Like
+** Orbit's writer, it returns once the clock has passed the stamp. */
+static void commit_now(const char *dir, int64_t id, bool keep_history) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_err e;
+  orb_err_clear(&e);
+  ice_meta m, next;
+  ice_meta_file mf;
+  if (ice_meta_open(&a, dir, &m, &mf, &e) != ORB_OK) fail_msg("open %s: %s", dir, e.msg);
+  int64_t now = ice_now_ms();
+  next = m;
+  next.current_snapshot_id = id;
+  next.refs = orb_arena_memdup(&a, m.refs, sizeof(ice_ref) * (size_t)m.nrefs);
+  for (int i = 0; i < next.nrefs; i++)
+    if (strcmp(next.refs[i].name, "main") == 0) next.refs[i].snapshot_id = id;
+  ice_snapshot_log_entry *log = orb_arena_alloc(&a, sizeof *log * (size_t)(m.nsnapshot_log + 1));
+  int n = 0;
+  if (keep_history) memcpy(log, m.snapshot_log, sizeof *log * (size_t)m.nsnapshot_log), n = m.nsnapshot_log;
+  else next.snapshots = orb_arena_memdup(&a, ice_meta_snapshot(&m, id), sizeof(ice_snapshot)), next.nsnapshots = 1;
+  memset(&log[n], 0, sizeof *log);
+  log[n].timestamp_ms = now;
+  log[n].snapshot_id = id;
+  next.snapshot_log = log;
+  next.nsnapshot_log = n + 1;
+  if (ice_meta_prepare_commit(&a, &m, mf.path, now, &next, &e) != ORB_OK) fail_msg("prepare: %s", e.msg);
+  if (ice_meta_commit(&a, dir, mf.version, &next, NULL, &e) != ORB_OK) fail_msg("commit: %s", e.msg);
+  orb_arena_free(&a);
+  while (ice_now_ms() <= now) usleep(100);
+}
+
+static void exec_fails(orbit_db *db, const char *sql, const char *sqlstate, const char *msg_part) {
+  orbit_stmt *st;
+  int rc = orbit_prepare(db, sql, &st, NULL);
+  if (rc == ORBIT_OK) {
+    while ((rc = orbit_step(st)) == ORBIT_ROW) {}
+    orbit_finalize(st);
+  }
+  if (rc == ORBIT_OK || rc == ORBIT_DONE) fail_msg("%s: no error", sql);
+  assert_string_equal(orbit_errcode_sqlstate(db), sqlstate);
+  if (!strstr(orbit_errmsg(db), msg_part)) fail_msg("%s: %s (wanted \"%s\")", sql, orbit_errmsg(db), msg_part);
+}
+
+/* A REPEATABLE READ transaction reads a cold table at the Iceberg snapshot
+** current when it took its snapshot, even when it reads the table for the
+** first time after another writer committed: Orbit's own appends (another
+** session, autocommit) and another engine's commits (commit_now); READ
+** COMMITTED sees them.  A table whose history before the transaction was
+** expired is an error (72000); one first written later reads empty. */
+static void test_snapshot_at_begin(void **state) {
+  (void)state;
+  char table[512], dbdir[512], cmd[1400], sql[700];
+  snprintf(table, sizeof table, "%s/gd", tmpdir);
+  snprintf(dbdir, sizeof dbdir, "%s/db", tmpdir);
+  snprintf(cmd, sizeof cmd, "cp -r '%s/granular_deletes' '%s'", FIX, table);
+  assert_int_equal(system(cmd), 0);
+  orbit_db *a = NULL, *b = NULL;
+  assert_int_equal(orbit_open(dbdir, NULL, &a), ORBIT_OK);
+  assert_int_equal(orbit_open(dbdir, NULL, &b), ORBIT_OK);
+  exec_ok(a, "CREATE TABLE hot (id INT PRIMARY KEY)");
+  exec_ok(a, "CREATE TABLE ev (id INT, note TEXT) USING iceberg");
+  exec_ok(a, "INSERT INTO ev VALUES (1, 'one')");
+  snprintf(sql, sizeof sql, "CREATE EXTERNAL TABLE gd LOCATION '%s'", table);
+  exec_ok(a, sql);
+
+  /* Orbit's own append, committed by another session after BEGIN and the
+  ** first statement, before the transaction first reads the table */
+  exec_ok(a, "BEGIN");
+  assert_int_equal(count_of(a, "SELECT count(*) FROM hot"), 0);   /* the snapshot is taken */
+  exec_ok(b, "INSERT INTO ev VALUES (2, 'two'), (3, 'three')");
+  assert_int_equal(count_of(b, "SELECT count(*) FROM ev"), 3);
+  assert_int_equal(count_of(a, "SELECT count(*) FROM ev"), 1);
+  assert_int_equal(count_of(a, "SELECT count(*) FROM ev WHERE id > 1"), 0);
+  /* another engine's commit, same story */
+  commit_now(table, GD_BEFORE, true);
+  assert_int_equal(count_of(b, "SELECT count(*) FROM gd"), 16);
+  assert_int_equal(count_of(a, "SELECT count(*) FROM gd"), 10);
+  exec_ok(a, "COMMIT");
+  assert_int_equal(count_of(a, "SELECT count(*) FROM ev"), 3);
+  assert_int_equal(count_of(a, "SELECT count(*) FROM gd"), 16);
+
+  /* READ COMMITTED: each statement reads what was committed before it */
+  exec_ok(a, "BEGIN ISOLATION LEVEL READ COMMITTED");
+  assert_int_equal(count_of(a, "SELECT count(*) FROM hot"), 0);
+  exec_ok(b, "INSERT INTO ev VALUES (4, 'four')");
+  commit_now(table, GD_AFTER, true);
+  assert_int_equal(count_of(a, "SELECT count(*) FROM ev"), 4);
+  assert_int_equal(count_of(a, "SELECT count(*) FROM gd"), 10);
+  exec_ok(a, "COMMIT");
+
+  /* a transaction that began after the commits sees them */
+  exec_ok(a, "BEGIN");
+  assert_int_equal(count_of(a, "SELECT count(*) FROM ev"), 4);
+  exec_ok(a, "COMMIT");
+
+  /* a table first written after the transaction began reads empty in it */
+  exec_ok(b, "CREATE TABLE late (x INT) USING iceberg");
+  exec_ok(a, "BEGIN");
+  assert_int_equal(count_of(a, "SELECT count(*) FROM hot"), 0);
+  exec_ok(b, "INSERT INTO late VALUES (1)");
+  assert_int_equal(count_of(a, "SELECT count(*) FROM late"), 0);
+  assert_int_equal(count_of(b, "SELECT count(*) FROM late"), 1);
+  /* history expired since the transaction began: no snapshot to read */
+  commit_now(table, GD_AFTER, false);
+  exec_fails(a, "SELECT count(*) FROM gd", "72000", "snapshot too old");
+  exec_ok(a, "ROLLBACK");
+  assert_int_equal(count_of(a, "SELECT count(*) FROM gd"), 10);
+  orbit_close(a);
+  orbit_close(b);
+}
+
 /* Catalog JSON: kind and location round-trip; old entries without them are
 ** ordinary tables; a bad kind or a missing location is refused. */
 static void test_catalog_kinds(void **state) {
@@ -479,6 +593,7 @@ int main(void) {
       cmocka_unit_test(test_tier_missing),
       cmocka_unit_test(test_catalog_kinds),
       cmocka_unit_test_setup_teardown(test_sessions_pin_snapshots, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_snapshot_at_begin, setup, teardown),
       cmocka_unit_test_setup_teardown(test_concurrent_scans, setup, teardown),
       cmocka_unit_test_setup_teardown(test_wset_actions, setup, teardown),
   };

@@ -214,8 +214,34 @@ void cold_pins_clear(orb_cold_pins *p) {
   memset(p, 0, sizeof *p);
 }
 
+/* The snapshot of m that was current when a transaction began at began_ms
+** (cold_tier.h): the latest stamped before that millisecond. */
+static orb_status snapshot_began(cold_tier *c, const ice_meta *m, int64_t began_ms, int64_t *id, orb_err *e) {
+  *id = ice_meta_snapshot_at(m, began_ms - 1, NULL);
+  bool expired = *id >= 0 && !ice_meta_snapshot(m, *id);
+  if (*id < 0) {
+    /* nothing before: the table was empty then, unless its older history
+    ** was expired (the oldest snapshot kept is not the table's first: it
+    ** has a parent) */
+    const ice_snapshot *oldest = NULL;
+    if (m->nsnapshot_log > 0) {
+      oldest = ice_meta_snapshot(m, m->snapshot_log[0].snapshot_id);
+      expired = !oldest || oldest->has_parent;
+    } else {
+      for (int i = 0; i < m->nsnapshots; i++)
+        if (!oldest || m->snapshots[i].timestamp_ms < oldest->timestamp_ms) oldest = &m->snapshots[i];
+      expired = oldest && oldest->has_parent;
+    }
+  }
+  if (!expired) return ORB_OK;
+  return orb_err_setx(e, ORB_ERR_MISUSE, "72000", 0,
+                      "snapshot too old: the Iceberg snapshot of table \"%s\" current when the transaction began has "
+                      "expired",
+                      c->name);
+}
+
 /* The state and snapshot id a reader with snapshot snap reads: its pin, or
-** the current snapshot (then pinned when snap has pins). */
+** the snapshot its rule picks (then pinned when snap has pins). */
 static orb_status resolve_state(cold_tier *c, const orb_snapshot *snap, cold_state **out, int64_t *snapshot_id, orb_err *e) {
   orb_cold_pins *pins = snap ? snap->pins : NULL;
   orb_cold_pin *pin = pin_find(pins, c->table_id);
@@ -223,6 +249,10 @@ static orb_status resolve_state(cold_tier *c, const orb_snapshot *snap, cold_sta
   orb_status st = state_get(c, pin ? pin->meta_path : NULL, &s, e);
   if (st != ORB_OK) return st;
   int64_t id = pin ? pin->snapshot_id : s->meta.current_snapshot_id;
+  if (pins && !pin && snap->began_ms > 0 && (st = snapshot_began(c, &s->meta, snap->began_ms, &id, e)) != ORB_OK) {
+    state_unref(c, s);
+    return st;
+  }
   if (pins && !pin) {
     size_t cap = (size_t)pins->cap;
     pins->v = orb_grow(pins->v, &cap, (size_t)pins->n + 1, sizeof *pins->v);

@@ -21,9 +21,44 @@
 ** path, size and modification time are those of the one already parsed the
 ** parsed model (and the plans made from it) are reused.  A scan request
 ** whose snapshot carries pins (storage/snapshot.h: a transaction's) reads
-** the table at the pinned Iceberg snapshot, pinning the current one the
-** first time the transaction reads the table: a REPEATABLE READ
-** transaction sees one Iceberg snapshot per table for its whole life.
+** the table at the pinned Iceberg snapshot; the first time the transaction
+** reads the table it pins
+**
+**   - READ COMMITTED (began_ms 0): the current snapshot;
+**   - REPEATABLE READ: the snapshot that was current when the transaction
+**     took its snapshot (began_ms), so that a commit made after that —
+**     even one made before the transaction first reads the table — stays
+**     invisible, as it does in the hot tier.  No table is read at BEGIN:
+**     the current metadata, read at the first scan, still lists the older
+**     snapshots, and its snapshot-log says which was current when
+**     (ice_meta_snapshot_at): the one stamped latest strictly before
+**     began_ms's millisecond.  A table whose history before began_ms has
+**     been expired is an error (SQLSTATE 72000, snapshot too old); one
+**     with no snapshot then (created or first written later) reads empty.
+**
+** so a REPEATABLE READ transaction sees one Iceberg snapshot per table for
+** its whole life.
+**
+** Clock caveats of the REPEATABLE READ rule.  Iceberg stamps a snapshot
+** with its writer's wall clock (timestamp-ms) when the writer builds the
+** metadata it is about to publish; began_ms is this machine's wall clock
+** (cold_clock_ms).  Commits in the same millisecond: a snapshot stamped in
+** began_ms's own millisecond may have been published just before or just
+** after the transaction began; it counts as after.  Orbit's own commits
+** (ice_snapshot_commit: appends, deletes, updates) therefore do not return until the clock has passed their
+** stamp (at most a few milliseconds), so a commit acknowledged before a
+** transaction begins always has an earlier stamp and is seen.  Other
+** writers (Spark, Trino, PyIceberg) do not wait: a transaction that begins
+** within the millisecond their commit is acknowledged may not see it, as
+** if it had begun a moment earlier.  A writer stamps its snapshot before
+** publishing it: a commit in flight when the transaction begins is seen or
+** not depending on when the transaction first reads the table (either is
+** a valid order for operations that overlap).  The stamps are only as good
+** as the clocks: a writer on a machine whose clock runs ahead of ours
+** looks later than it was (its commit may be missed), one behind looks
+** earlier (a commit made after began_ms may be seen); a clock stepped
+** backwards (NTP, by hand) moves the line the same way.  Keep the
+** machines' clocks synchronized; READ COMMITTED does not depend on them.
 **
 ** Scans read only the columns the projection and the predicate use (all of
 ** them when an equality delete applies, since its columns must be
@@ -97,6 +132,11 @@ orb_status cold_table_remove(const char *dir, orb_err *e);
 /* The tier's insert for an owned table (cold_write.c). */
 orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *schema, orb_wset *ws,
                               const orb_value *const *rows, int n, orb_err *e);
+
+/* The wall clock REPEATABLE READ snapshots are stamped with (began_ms),
+** the one Orbit's Iceberg writer stamps snapshots with: milliseconds since
+** the epoch. */
+int64_t cold_clock_ms(void);
 
 /* The tier's delete for an owned table (cold_write.c): delete rows (data
 ** file of a plan of snapshot based_on, position in it) in step with write

@@ -4,6 +4,7 @@
 ** commits) is storage/cold/ice_write.h's. */
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/ice_write.h"
+#include "storage/cold/ice_commit.h"
 #include "storage/storage_int.h"
 #include "base/mem.h"
 
@@ -132,3 +133,5 @@ orb_status cold_table_remove(const char *dir, orb_err *e) {
     return orb_err_set(e, ORB_ERR_IO, "could not remove Iceberg table folder \"%s\": %s", dir, strerror(errno));
   return ORB_OK;
 }
+
+int64_t cold_clock_ms(void) { return ice_now_ms(); }

@@ -185,6 +185,19 @@ static void build_summary(orb_arena *a, const ice_snapshot_change *c, const ice_
   *nout = ns;
 }
 
+/* Return only once the clock has passed the published snapshot's stamp
+** (ice_commit.h), or after the bound: a stamp far ahead of the clock comes
+** from a parent stamped by a machine whose clock runs ahead. */
+static void commit_wait(int64_t stamp_ms) {
+  int64_t give_up = ice_now_ms() + ICE_COMMIT_WAIT_MAX_MS;
+  for (;;) {
+    int64_t now = ice_now_ms();
+    if (now > stamp_ms || now >= give_up) return;
+    struct timespec ts = {0, 200 * 1000};   /* 0.2 ms */
+    nanosleep(&ts, NULL);
+  }
+}
+
 /* The next metadata on `base` with the new snapshot as main's head. */
 static orb_status next_meta(orb_arena *a, const ice_meta *base, const char *base_file, const ice_snapshot *parent,
                             int64_t snapshot_id, int64_t seq, const char *list_location, ice_kv *sum, int nsum,
@@ -292,6 +305,7 @@ orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_me
       if (st == ORB_OK) {
         ice_meta_delete_dropped(a, table_dir, base, &next);
         if (out) *out = next;
+        commit_wait(next.snapshots[next.nsnapshots - 1].timestamp_ms);
         break;
       }
       if (st != ORB_ERR_CONFLICT) {   /* an I/O error at the commit point: it may have happened */

@@ -114,6 +114,16 @@ int64_t ice_new_snapshot_id(const ice_meta *m);
 orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_meta *base, const ice_meta_file *file,
                                ice_retry *retry, const ice_snapshot_change *c, int *attempts, bool *unsure,
                                ice_meta *out, orb_err *e);
+/* The new snapshot is stamped (timestamp-ms, snapshot-log) with ice_now_ms
+** just before it is published, later than its parent's stamp; once it is
+** published, ice_snapshot_commit waits until ice_now_ms has passed that
+** stamp (at most ICE_COMMIT_WAIT_MAX_MS), so that whoever learns of the
+** commit and then reads the clock gets a later millisecond (cold_tier.h: a
+** REPEATABLE READ transaction sees the snapshots stamped before it began). */
+#define ICE_COMMIT_WAIT_MAX_MS 50
+/* Wall-clock milliseconds since the epoch (CLOCK_REALTIME): the clock
+** snapshots and metadata files are stamped with. */
+int64_t ice_now_ms(void);
 
 /* Files of a commit: create a new file (never replacing one) with data
 ** and fsync it; a failure removes it. */

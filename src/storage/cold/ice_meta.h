@@ -257,6 +257,16 @@ const ice_snapshot *ice_meta_snapshot(const ice_meta *m, int64_t snapshot_id);
 const ice_snapshot *ice_meta_current_snapshot(const ice_meta *m);
 const char *ice_kv_get(const ice_kv *kv, int n, const char *key);
 
+/* The main branch's snapshot current at wall-clock time `ms` (milliseconds
+** since the epoch), from the snapshot-log (it records which snapshot became
+** current when; the snapshot list alone when a writer kept no log): the
+** entry stamped latest at or before ms, the later one in log order among
+** entries stamped in the same millisecond.  -1 when nothing was current
+** then.  *first_ms (may be NULL) gets the earliest stamp the log (or list)
+** has, INT64_MAX when it is empty.  The id returned may name a snapshot
+** expired since (ice_meta_snapshot says NULL). */
+int64_t ice_meta_snapshot_at(const ice_meta *m, int64_t ms, int64_t *first_ms);
+
 /* --- types ---------------------------------------------------------------- */
 
 /* The spec's name of a type ("long", "decimal(9, 2)", "fixed[16]", "struct");

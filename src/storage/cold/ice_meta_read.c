@@ -874,3 +874,22 @@ const char *ice_kv_get(const ice_kv *kv, int n, const char *key) {
     if (strcmp(kv[i].key, key) == 0) return kv[i].value;
   return NULL;
 }
+
+int64_t ice_meta_snapshot_at(const ice_meta *m, int64_t ms, int64_t *first_ms) {
+  int64_t best_ms = INT64_MIN, first = INT64_MAX, id = -1;
+  if (m->nsnapshot_log > 0) {
+    for (int i = 0; i < m->nsnapshot_log; i++) {
+      const ice_snapshot_log_entry *l = &m->snapshot_log[i];
+      if (l->timestamp_ms < first) first = l->timestamp_ms;
+      if (l->timestamp_ms <= ms && l->timestamp_ms >= best_ms) best_ms = l->timestamp_ms, id = l->snapshot_id;
+    }
+  } else {
+    for (int i = 0; i < m->nsnapshots; i++) {
+      const ice_snapshot *s = &m->snapshots[i];
+      if (s->timestamp_ms < first) first = s->timestamp_ms;
+      if (s->timestamp_ms <= ms && s->timestamp_ms >= best_ms) best_ms = s->timestamp_ms, id = s->snapshot_id;
+    }
+  }
+  if (first_ms) *first_ms = first;
+  return id;
+}

@@ -15,8 +15,6 @@
 
 /* A random (version 4) UUID as 36 characters and a NUL. */
 orb_status ice_uuid_v4(char out[37], orb_err *e);
-/* Wall-clock milliseconds since the epoch. */
-int64_t ice_now_ms(void);
 
 /* One column's metrics in a data file. */
 typedef struct ice_col_metrics {
