@@ -1,5 +1,6 @@
 /* storage/cold/ice_orphan.c — removing orphan files: files under a table's
 ** data/ and metadata/ folders that nothing refers to (see ice_maint.h). */
+#include "storage/cold/ice_commit.h"
 #include "storage/cold/ice_maint_int.h"
 #include "storage/cold/ice_scan.h"
 #include "storage/cold/ice_write_int.h"
