@@ -28,3 +28,7 @@ add_test(NAME iceberg_owned COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/ic
 # against a hot table and PostgreSQL 15, the files through avsc and DuckDB, the rows through icebird
 # (tests/storage/iceberg_delete_test.py, tests/interop/iceberg_delete_check.mjs).
 add_test(NAME iceberg_delete COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_delete_test.py $<TARGET_FILE:orbit_shell>)
+# Iceberg maintenance through SQL: CALL expire_snapshots / remove_orphan_files / rewrite_data_files and
+# VACUUM: exactly the right snapshots and files, debris of a SIGKILLed writer removed and nothing live,
+# compaction after deletes; icebird, avsc and DuckDB read the table after each operation.
+add_test(NAME iceberg_maint COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_maint_test.py $<TARGET_FILE:orbit_shell>)
