@@ -83,9 +83,11 @@ orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_er
   if (t->kind == ORB_TABLE_EXTERNAL)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "25006", 0,
                         "cannot %s \"%s\": it is an external Iceberg table, which is read-only", what, t->name);
-  /* the database's own Iceberg tables take appends; rows already in them
+  /* the database's own Iceberg tables take appends and schema / partition
+  ** evolution (ALTER TABLE: orb_db_alter_iceberg); rows already in them
   ** stay as they are for now */
-  if (t->kind == ORB_TABLE_ICEBERG && strcmp(what, "insert into") != 0 && strcmp(what, "copy into") != 0)
+  if (t->kind == ORB_TABLE_ICEBERG && strcmp(what, "insert into") != 0 && strcmp(what, "copy into") != 0 &&
+      strcmp(what, "alter") != 0)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "cannot %s \"%s\": only inserts into Iceberg tables are supported yet",
                         what, t->name);
   return ORB_OK;

@@ -602,3 +602,9 @@ orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, 
 }
 
 const char *cold_tier_location(const orb_tier *t) { return ((const cold_tier *)t)->where; }
+
+void cold_tier_set_schema(orb_tier *t, const orb_schema *schema) {
+  cold_tier *c = cold_of(t);
+  orb_schema_free(&c->schema);
+  orb_schema_copy(&c->schema, schema);
+}
