@@ -108,13 +108,22 @@ orb_status ice_schema_update(orb_arena *a, const ice_meta *base, const ice_schem
   case ICE_DROP_COLUMN: {
     if (is_identifier(cur, f->id))
       return orb_err_set(e, ORB_ERR_UNSUPPORTED, "cannot drop column \"%s\": it is part of the primary key", f->name);
-    const ice_partition_spec *spec = ice_meta_spec(base, base->default_spec_id);
-    for (int k = 0; spec && k < spec->nfields; k++)
-      if (spec->fields[k].source_id == f->id)
-        return orb_err_set(e, ORB_ERR_UNSUPPORTED,
-                           "cannot drop column \"%s\": partition field \"%s\" of the current partition spec is "
-                           "derived from it (drop the partition field first)",
-                           f->name, spec->fields[k].name);
+    /* every spec, not only the default one: Java's metadata parser binds
+    ** each spec to the current schema and fails on a source column that is
+    ** gone (apache/iceberg#4563), so other engines could no longer load
+    ** the table; Trino refuses the same drops for that reason */
+    for (int sp = 0; sp < base->nspecs; sp++) {
+      const ice_partition_spec *spec = &base->specs[sp];
+      for (int k = 0; k < spec->nfields; k++)
+        if (spec->fields[k].source_id == f->id)
+          return orb_err_set(e, ORB_ERR_UNSUPPORTED,
+                             spec->spec_id == base->default_spec_id
+                                 ? "cannot drop column \"%s\": partition field \"%s\" of the current partition spec "
+                                   "is derived from it (drop the partition field first)"
+                                 : "cannot drop column \"%s\": partition field \"%s\" of an earlier partition spec "
+                                   "is derived from it, and files written with that spec still name it",
+                             f->name, spec->fields[k].name);
+    }
     if (ns.nfields == 1) return orb_err_set(e, ORB_ERR_UNSUPPORTED, "cannot drop the last column \"%s\"", f->name);
     memmove(&ns.fields[pos], &ns.fields[pos + 1], sizeof(ice_field) * (size_t)(ns.nfields - pos - 1));
     ns.nfields--;

@@ -20,8 +20,11 @@
 **   add      a new optional top-level column (v2 cannot add a required one:
 **            existing files have no values for it)
 **   drop     not an identifier field (the primary key), not a source
-**            column of the default spec's partition fields (older specs
-**            may keep naming a dropped column: their files still read)
+**            column of a partition field of any spec the table has had:
+**            Java's metadata parser binds every spec to the current
+**            schema and fails on a missing source column
+**            (apache/iceberg#4563; Trino refuses such drops too), so
+**            dropping it would make the table unreadable to other engines
 **   rename   to a name no other top-level column has; partition fields
 **            keep their names (Java keeps them too: a partition field's
 **            name is its own, and the id links it to the column)
