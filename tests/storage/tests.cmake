@@ -24,3 +24,7 @@ add_test(NAME iceberg_write_interop COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/st
 # The database's own Iceberg tables through SQL (CREATE TABLE ... USING iceberg, INSERT, COPY,
 # time travel, reopen, errors, DROP), rows checked against DuckDB reading the data files.
 add_test(NAME iceberg_owned COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_owned_test.py $<TARGET_FILE:orbit_shell>)
+# Schema and partition-spec evolution of the database's own Iceberg tables (ALTER TABLE): rows
+# against a hot twin, metadata versions read back, files checked with avsc, DuckDB and icebird,
+# reopen, reconciliation with Iceberg, errors and SQLSTATEs over orbitd/psql.
+add_test(NAME iceberg_evolve COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_evolve_test.py $<TARGET_FILE:orbit_shell> $<TARGET_FILE:orbitd>)

@@ -96,7 +96,7 @@ orb_status ice_schema_update(orb_arena *a, const ice_meta *base, const ice_schem
                          "(add it without NOT NULL)",
                          c->name);
     if (field_by_name(cur, c->name) >= 0)
-      return orb_err_set(e, ORB_ERR_DUPLICATE, "column \"%s\" already exists", c->name);
+      return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" already exists", c->name);
     if (c->type.kind == ICE_STRUCT || c->type.kind == ICE_LIST || c->type.kind == ICE_MAP)
       return orb_err_set(e, ORB_ERR_UNSUPPORTED, "cannot add column \"%s\": nested types are not supported", c->name);
     f = &ns.fields[ns.nfields++];
@@ -131,7 +131,7 @@ orb_status ice_schema_update(orb_arena *a, const ice_meta *base, const ice_schem
   }
   case ICE_RENAME_COLUMN: {
     int other = field_by_name(cur, c->name);
-    if (other >= 0 && other != pos) return orb_err_set(e, ORB_ERR_DUPLICATE, "column \"%s\" already exists", c->name);
+    if (other >= 0 && other != pos) return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" already exists", c->name);
     f->name = orb_arena_strdup(a, c->name);
     break;
   }
@@ -255,15 +255,15 @@ static orb_status check_names(const ice_partition_spec *spec, const ice_schema *
     const ice_partition_field *pf = &spec->fields[i];
     for (int j = 0; j < i; j++) {
       if (strcmp(spec->fields[j].name, pf->name) == 0)
-        return orb_err_set(e, ORB_ERR_DUPLICATE, "partition field \"%s\" already exists", pf->name);
+        return orb_err_setx(e, ORB_ERR_DUPLICATE, "42710", 0, "partition field \"%s\" already exists", pf->name);
       if (spec->fields[j].source_id == pf->source_id && same_transform(&spec->fields[j].transform, &pf->transform))
-        return orb_err_set(e, ORB_ERR_DUPLICATE,
+        return orb_err_setx(e, ORB_ERR_DUPLICATE, "42710", 0,
                            "partition field \"%s\" already exists with the same transform of the same column (\"%s\")",
                            spec->fields[j].name, pf->name);
     }
     int c = field_by_name(s, pf->name);
     if (c >= 0 && !(pf->transform.kind == ICE_TR_IDENTITY && s->fields[c].id == pf->source_id))
-      return orb_err_set(e, ORB_ERR_DUPLICATE,
+      return orb_err_setx(e, ORB_ERR_DUPLICATE, "42710", 0,
                          "partition field name \"%s\" is a column's name: only that column's identity partition may "
                          "have it",
                          pf->name);
@@ -301,7 +301,7 @@ orb_status ice_spec_update(orb_arena *a, const ice_meta *base, const ice_spec_ch
       if ((st = parse_term(a, term, s, &pf, e)) != ORB_OK) return st;
       for (int i = 0; i < ns.nfields; i++)
         if (ns.fields[i].source_id == pf.source_id && same_transform(&ns.fields[i].transform, &pf.transform))
-          return orb_err_set(e, ORB_ERR_DUPLICATE, "partition field \"%s\" already exists (%s)", ns.fields[i].name,
+          return orb_err_setx(e, ORB_ERR_DUPLICATE, "42710", 0, "partition field \"%s\" already exists (%s)", ns.fields[i].name,
                              term);
       if (c->as && *c->as) pf.name = orb_arena_strdup(a, c->as);
       pf.field_id = field_id_for(base, &pf, c->as && *c->as, &last);

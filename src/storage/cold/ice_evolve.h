@@ -58,8 +58,9 @@
 ** partition field), ORB_ERR_DUPLICATE (a name taken, a field already
 ** there), ORB_ERR_TYPE (a type change Iceberg does not allow),
 ** ORB_ERR_UNSUPPORTED (a required column added, an identifier or partition
-** source dropped, optional -> required); a partition field that does not
-** exist carries SQLSTATE 42704.
+** source dropped, optional -> required); SQLSTATEs set here: a partition
+** field that does not exist 42704, one that exists already 42710, a column
+** name taken 42701.
 **
 ** Everything new is allocated from the arena given; `base` is never
 ** written.
