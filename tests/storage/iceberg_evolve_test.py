@@ -221,8 +221,8 @@ try:
     check(orbit("DESCRIBE ev"), desc, "reopen keeps the columns")
     orbit("CHECKPOINT")
     check(orbit("DESCRIBE ev"), desc, "checkpoint and reopen keep the columns")
-    check(orbit("SELECT count(*), count(n), count(extra) FROM ev"), "count,count,count\n462,461,11",
-          "rows after reopen (460 generated, the NULL id, the wide row)")
+    check(orbit("SELECT count(*), count(n), count(extra) FROM ev"), "count,count,count\n462,461,10",
+          "rows after reopen (460 generated, the NULL id, the wide row; extra only in the 10 after its re-add)")
 
     # the Iceberg metadata moves on without the catalog (another engine, or an
     # ALTER whose process died between its Iceberg commit and its log record):
