@@ -432,7 +432,10 @@ static void agg_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
     orb_buf_putc(lines, ')');
   }
   orb_buf_putc(lines, '\n');
-  if (a->count_table || a->count_src) orb_buf_printf(lines, "Count: from %s metadata when available\n", a->count_table ? "table" : "the scan's");
+  /* after a run (EXPLAIN ANALYZE) say which way the count went: metadata
+  ** cannot answer when deletes apply, and the rows are then counted */
+  if (a->count_table && a->answered_by_count) orb_buf_puts(lines, "Count: answered from table metadata, no row read\n");
+  else if (a->count_table || a->count_src) orb_buf_printf(lines, "Count: from %s metadata when available\n", a->count_table ? "table" : "the scan's");
 }
 
 static const oql_op_vt hashagg_vt = {"HashAggregate", agg_open, agg_next, agg_close, agg_destroy, agg_explain};

@@ -83,13 +83,14 @@ orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_er
   if (t->kind == ORB_TABLE_EXTERNAL)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "25006", 0,
                         "cannot %s \"%s\": it is an external Iceberg table, which is read-only", what, t->name);
-  /* the database's own Iceberg tables take appends and schema / partition
-  ** evolution (ALTER TABLE: orb_db_alter_iceberg); rows already in them
-  ** stay as they are for now */
+  /* the database's own Iceberg tables take appends, deletes and updates as
+  ** position delete files (merge-on-read), and schema / partition
+  ** evolution (ALTER TABLE: orb_db_alter_iceberg) */
   if (t->kind == ORB_TABLE_ICEBERG && strcmp(what, "insert into") != 0 && strcmp(what, "copy into") != 0 &&
-      strcmp(what, "alter") != 0)
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "cannot %s \"%s\": only inserts into Iceberg tables are supported yet",
-                        what, t->name);
+      strcmp(what, "update") != 0 && strcmp(what, "delete from") != 0 && strcmp(what, "alter") != 0)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                        "cannot %s \"%s\": Iceberg tables take INSERT, COPY, UPDATE, DELETE and ALTER TABLE only", what,
+                        t->name);
   return ORB_OK;
 }
 
@@ -139,6 +140,11 @@ orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators
   if ((st = orb_table_check_writable(t, "update", e)) != ORB_OK) return st;
   for (int i = 0; i < n; i++)
     if ((st = check_row(t, rows[i], e)) != ORB_OK) return st;
+  if (t->kind == ORB_TABLE_ICEBERG) {   /* cold-only: the rows' positions deleted, the new versions appended */
+    wset_mark m = wset_mark_get(ws);
+    if ((st = t->cold->ops->update_rows(t->cold, ws, locators, rows, n, e)) != ORB_OK) wset_rollback_to(ws, m);
+    return st;
+  }
   hot_tier *h = hot_of(t->hot);
   wset_mark m = wset_mark_get(ws);
   for (int i = 0; i < n; i++) {
@@ -165,7 +171,8 @@ orb_status orb_table_delete(orb_table *t, orb_wset *ws, const uint64_t *locators
   orb_status cs = orb_table_check_writable(t, "delete from", e);
   if (cs != ORB_OK) return cs;
   wset_mark m = wset_mark_get(ws);
-  orb_status st = t->hot->ops->delete_rows(t->hot, ws, locators, n, e);
+  orb_tier *tier = t->kind == ORB_TABLE_ICEBERG ? t->cold : t->hot;   /* an Iceberg table's rows are all cold */
+  orb_status st = tier->ops->delete_rows(tier, ws, locators, n, e);
   if (st != ORB_OK) wset_rollback_to(ws, m);
   return st;
 }

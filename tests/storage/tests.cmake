@@ -24,6 +24,10 @@ add_test(NAME iceberg_write_interop COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/st
 # The database's own Iceberg tables through SQL (CREATE TABLE ... USING iceberg, INSERT, COPY,
 # time travel, reopen, errors, DROP), rows checked against DuckDB reading the data files.
 add_test(NAME iceberg_owned COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_owned_test.py $<TARGET_FILE:orbit_shell>)
+# DELETE and UPDATE on the database's own Iceberg tables (position delete files): every statement
+# against a hot table and PostgreSQL 15, the files through avsc and DuckDB, the rows through icebird
+# (tests/storage/iceberg_delete_test.py, tests/interop/iceberg_delete_check.mjs).
+add_test(NAME iceberg_delete COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_delete_test.py $<TARGET_FILE:orbit_shell>)
 # Schema and partition-spec evolution of the database's own Iceberg tables (ALTER TABLE): rows
 # against a hot twin, metadata versions read back, files checked with avsc, DuckDB and icebird,
 # reopen, reconciliation with Iceberg, errors and SQLSTATEs over orbitd/psql.

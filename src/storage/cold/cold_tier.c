@@ -2,7 +2,9 @@
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/ice_read.h"
 #include "storage/table.h"
+#include "storage/wset.h"
 #include "base/arena.h"
+#include "base/hash.h"
 #include "base/mem.h"
 #include "types/value.h"
 
@@ -44,6 +46,24 @@ typedef struct cold_tier {
 } cold_tier;
 
 static cold_tier *cold_of(orb_tier *t) { return (cold_tier *)t; }
+
+/* Locators: (data file, position) in the snapshot's whole plan, 20 bits of
+** file index above 36 bits of position; a row beyond those (a table of
+** over a million data files, a file of over 68 billion rows) gets
+** COLD_LOC_NONE, which reads fine but cannot be deleted. */
+#define COLD_LOC_FILE_BITS 20
+#define COLD_LOC_POS_BITS 36
+#define COLD_LOC_NONE ((((uint64_t)1) << 56) - 1)
+
+static uint64_t cold_loc_make(int file, int64_t pos) {
+  if (file < 0 || file >= (1 << COLD_LOC_FILE_BITS) - 1 || pos < 0 || pos >= ((int64_t)1 << COLD_LOC_POS_BITS)) return COLD_LOC_NONE;
+  return ((uint64_t)file << COLD_LOC_POS_BITS) | (uint64_t)pos;
+}
+
+static uint64_t cold_path_hash(const char *p) {
+  uint64_t h = orb_hash_bytes(p, strlen(p), 0);
+  return h ? h : 1;
+}
 
 static void state_unref(cold_tier *c, cold_state *s) {
   if (!s) return;
@@ -239,7 +259,7 @@ typedef struct cold_scan {
   int npreds;
   ice_plan pruned;               /* the plan made with the constraints (when there are some) */
   int64_t planned_out;           /* data files scan planning ruled out */
-  uint64_t rowno;
+  int *file_map;                 /* pruned plan: each file's index in the snapshot's whole plan */
   orb_scan_stats st;
 } cold_scan;
 
@@ -397,6 +417,21 @@ static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier
       orb_err_prefix(e, "table \"%s\": ", c->name);
       return st;
     }
+    /* locators name files by their index in the whole plan, the one a
+    ** delete finds again from the pinned snapshot */
+    const ice_plan *whole = s->plan;
+    orb_hmap idx;
+    orb_hmap_init(&idx, (size_t)whole->nfiles);
+    for (int i = 0; i < whole->nfiles; i++) orb_hmap_put(&idx, cold_path_hash(whole->files[i].orig_path), &whole->files[i]);
+    s->file_map = orb_arena_alloc(&s->own, sizeof(int) * (size_t)(s->pruned.nfiles + 1));
+    for (int i = 0; i < s->pruned.nfiles; i++) {
+      orb_hmap_iter it;
+      s->file_map[i] = -1;
+      for (const ice_file *f = orb_hmap_find(&idx, cold_path_hash(s->pruned.files[i].orig_path), &it); f && s->file_map[i] < 0;
+           f = orb_hmap_next(&it))
+        if (strcmp(f->orig_path, s->pruned.files[i].orig_path) == 0) s->file_map[i] = (int)(f - whole->files);
+    }
+    orb_hmap_free(&idx);
     s->plan = &s->pruned;
     s->planned_out = s->pruned.files_skipped_partition + s->pruned.files_skipped_metrics;
   }
@@ -444,16 +479,17 @@ static orb_status cold_scan_next(orb_tier_scan *ts, orb_row_batch *b, orb_err *e
       bool ok = false;
       orb_arena_reset(&s->arena);
       if ((st = orb_expr_test(s->pred, &s->ctx, s->full, &ok, e)) != ORB_OK) return st;
-      if (!ok) {
-        s->rowno++;
-        continue;
-      }
+      if (!ok) continue;
     }
     orb_value *dst = s->pbuf + (size_t)b->nrows * (size_t)s->nproj;
     for (int i = 0; i < s->nproj; i++)
       dst[i] = s->by_ref[i] ? orb_value_copy(&s->full[s->proj[i]], &s->batch) : s->full[s->proj[i]];
     b->rows[b->nrows] = dst;
-    b->locators[b->nrows++] = ORB_LOC_MAKE(ORB_TIER_COLD, s->rowno++);
+    int file;
+    int64_t pos;
+    ice_reader_position(s->reader, &file, &pos);
+    if (s->file_map) file = s->file_map[file];
+    b->locators[b->nrows++] = ORB_LOC_MAKE(ORB_TIER_COLD, cold_loc_make(file, pos));
     s->st.rows_returned++;
   }
   return ORB_OK;
@@ -549,7 +585,7 @@ static void cold_explain(orb_tier *t, const orb_scan_req *req, orb_buf *out) {
   state_unref(c, s);
 }
 
-/* --- writes (not yet) ------------------------------------------------------ */
+/* --- writes ----------------------------------------------------------------- */
 
 static orb_status read_only(cold_tier *c, orb_err *e) {
   return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "25006", 0, "table \"%s\" is a read-only Iceberg table", c->name);
@@ -561,15 +597,55 @@ static orb_status cold_insert(orb_tier *t, orb_wset *ws, const orb_value *const 
   return cold_append_insert(t, c->where, &c->schema, ws, rows, n, e);
 }
 
-static orb_status cold_delete(orb_tier *t, orb_wset *ws, const uint64_t *loc, int n, orb_err *e) {
-  (void)ws, (void)loc, (void)n;
-  return read_only(cold_of(t), e);
+/* The plan the locators of ws's statement name: the snapshot the scan
+** pinned (every write statement reads with the transaction's pins). */
+static orb_status pinned_plan(cold_tier *c, orb_wset *ws, cold_state **state, const ice_plan **plan, orb_err *e) {
+  const orb_snapshot *snap = orb_wset_snapshot(ws);
+  orb_cold_pin *pin = pin_find(snap ? snap->pins : NULL, c->table_id);
+  if (!pin)
+    return orb_err_set(e, ORB_ERR_INTERNAL, "table \"%s\": rows to change were not read at a pinned Iceberg snapshot", c->name);
+  orb_status st = state_get(c, pin->meta_path, state, e);
+  if (st != ORB_OK) return st;
+  if ((st = state_plan(c, *state, pin->snapshot_id, plan, e)) != ORB_OK) state_unref(c, *state);
+  return st;
 }
 
+/* The rows at locators, as (data file, position) for the Iceberg delete. */
+static orb_status cold_locate(cold_tier *c, orb_wset *ws, const uint64_t *loc, int n, cold_row_ref *refs, orb_err *e) {
+  cold_state *s = NULL;
+  const ice_plan *p = NULL;
+  orb_status st = pinned_plan(c, ws, &s, &p, e);
+  if (st != ORB_OK) return st;
+  for (int i = 0; i < n && st == ORB_OK; i++) {
+    uint64_t id = ORB_LOC_ROWID(loc[i]);
+    int file = (int)(id >> COLD_LOC_POS_BITS);
+    if (ORB_LOC_TIER(loc[i]) != ORB_TIER_COLD || id == COLD_LOC_NONE || file >= p->nfiles)
+      st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "table \"%s\": row (locator %llx) cannot be located in the Iceberg table", c->name,
+                       (unsigned long long)loc[i]);
+    else
+      refs[i].file = &p->files[file], refs[i].pos = (int64_t)(id & (((uint64_t)1 << COLD_LOC_POS_BITS) - 1));
+  }
+  if (st == ORB_OK) st = cold_rows_change(&c->base, c->where, p->snapshot ? p->snapshot->snapshot_id : -1, ws, refs, n, e);
+  state_unref(c, s);
+  return st;
+}
+
+static orb_status cold_delete(orb_tier *t, orb_wset *ws, const uint64_t *loc, int n, orb_err *e) {
+  cold_tier *c = cold_of(t);
+  if (!c->owned) return read_only(c, e);
+  cold_row_ref *refs = orb_malloc(sizeof *refs * (size_t)(n ? n : 1));
+  orb_status st = cold_locate(c, ws, loc, n, refs, e);
+  orb_free(refs);
+  return st;
+}
+
+/* UPDATE: the old versions deleted by position, the new ones appended, one
+** Iceberg commit ("overwrite") for both. */
 static orb_status cold_update(orb_tier *t, orb_wset *ws, const uint64_t *loc, const orb_value *const *rows, int n,
                               orb_err *e) {
-  (void)ws, (void)loc, (void)rows, (void)n;
-  return read_only(cold_of(t), e);
+  orb_status st = cold_delete(t, ws, loc, n, e);
+  if (st == ORB_OK) st = cold_insert(t, ws, rows, n, e);
+  return st;
 }
 
 /* Iceberg has no index: a key is found by scanning, which the table does

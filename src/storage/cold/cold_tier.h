@@ -31,8 +31,12 @@
 ** IS [NOT] NULL) to ice_reader_prune so that whole files and row groups are
 ** skipped, evaluate the predicate on each row (the tier contract: only
 ** matching rows come back) and copy the projected values into a per-batch
-** arena.  Locators: ORB_LOC_MAKE(ORB_TIER_COLD, n), n counting rows of the
-** scan (cold rows are not updated or deleted here yet).
+** arena.  Locators name a row by data file and position for the scan's
+** snapshot: ORB_LOC_MAKE(ORB_TIER_COLD, file << 36 | pos), file the data
+** file's index in the snapshot's whole plan (not the pruned one a scan may
+** use), pos the row's 0-based position in the file (what position deletes
+** count).  A write statement's scan pins the snapshot (its write set's
+** pins), so the delete finds the same plan again.
 **
 ** count() answers from the manifests' record counts when no predicate is
 ** given and no delete file applies (the snapshot summary is not trusted:
@@ -45,7 +49,13 @@
 ** registers it as a write-set action (storage_int.h), later batches add
 ** to it, and the append is committed as one Iceberg snapshot when the
 ** write set commits (aborted, its files removed, when it rolls back).
-** UPDATE and DELETE of cold rows are not supported yet.
+** DELETE and UPDATE (merge-on-read) go the same way: the rows' locators
+** become positions in data files, gathered in the write set's action with
+** the UPDATE's new rows (ice_rowdelta, ice_write.h), and the write set's
+** commit writes one position delete file per partition and commits one
+** snapshot: "delete", or "overwrite" with the new rows.  A data file the
+** deletes name that another writer removed meanwhile fails the commit
+** with SQLSTATE 40001 and publishes nothing.
 **
 ** Thread safety: several statements may scan one tier at once (the
 ** database latch is held shared); the cached metadata is guarded by the
@@ -88,6 +98,18 @@ orb_status cold_table_remove(const char *dir, orb_err *e);
 /* The tier's insert for an owned table (cold_write.c). */
 orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *schema, orb_wset *ws,
                               const orb_value *const *rows, int n, orb_err *e);
+
+/* The tier's delete for an owned table (cold_write.c): delete rows (data
+** file of a plan of snapshot based_on, position in it) in step with write
+** set ws, as one Iceberg change with the write set's appends (an UPDATE's
+** new rows): committed as one snapshot when ws commits. */
+typedef struct ice_file ice_file;
+typedef struct cold_row_ref {
+  const ice_file *file;
+  int64_t pos;
+} cold_row_ref;
+orb_status cold_rows_change(orb_tier *t, const char *dir, int64_t based_on, orb_wset *ws, const cold_row_ref *rows, int n,
+                            orb_err *e);
 
 /* Schema and partition evolution of an owned table (cold_evolve.c, over
 ** storage/cold/ice_evolve.h, committed with ice_meta_update).

@@ -21,44 +21,73 @@ orb_status cold_table_create(const char *dir, const orb_schema *schema, const ch
   return st;
 }
 
-/* One append per table and write set: opened by the first insert, fed by
-** later ones, committed or aborted with the write set (storage_int.h). */
-typedef struct cold_append {
+/* One change per table and write set: opened by the first insert or
+** delete, fed by later ones, committed or aborted with the write set
+** (storage_int.h).  An append alone commits as "append"; deletes (with an
+** UPDATE's new rows) as one "delete" or "overwrite" snapshot. */
+typedef struct cold_change {
   ice_append *app;
-  bool failed;             /* a batch was refused part-way: the append must not commit */
+  ice_rowdelta *del;
+  bool failed;             /* a batch was refused part-way: the change must not commit */
   orb_err why;
-} cold_append;
+} cold_change;
 
-static orb_status append_commit(void *ctx, orb_err *e) {
-  cold_append *c = ctx;
+static orb_status change_commit(void *ctx, orb_err *e) {
+  cold_change *c = ctx;
   ice_append *app = c->app;
+  ice_rowdelta *del = c->del;
   c->app = NULL;
+  c->del = NULL;
   if (c->failed) {
     ice_append_abort(app);
+    ice_rowdelta_abort(del);
     if (e) *e = c->why;
     return c->why.code;
   }
   int64_t snapshot;
-  return ice_append_commit(app, &snapshot, NULL, e);
+  if (del) return ice_rowdelta_commit(del, app, &snapshot, e);
+  if (app) return ice_append_commit(app, &snapshot, NULL, e);
+  return ORB_OK;
 }
 
-static void append_abort(void *ctx) {
-  cold_append *c = ctx;
+static void change_abort(void *ctx) {
+  cold_change *c = ctx;
   if (c->app) ice_append_abort(c->app);
+  if (c->del) ice_rowdelta_abort(c->del);
   c->app = NULL;
+  c->del = NULL;
 }
 
-static void append_done(void *ctx) {
-  cold_append *c = ctx;
-  if (c->app) ice_append_abort(c->app);
-  orb_free(c);
+static void change_done(void *ctx) {
+  change_abort(ctx);
+  orb_free(ctx);
+}
+
+static cold_change *change_get(orb_tier *t, orb_wset *ws) {
+  cold_change *c = wset_action_find(ws, t);
+  if (!c) {
+    c = orb_calloc(1, sizeof *c);
+    wset_action_add(ws, t, change_commit, change_abort, change_done, c);
+  }
+  return c;
+}
+
+static orb_status change_fail(cold_change *c, orb_status st, orb_err *e) {
+  c->failed = true;
+  orb_err_set(&c->why, st, "%s", e ? e->msg : "an earlier batch was refused");
+  if (e) c->why = *e;
+  return st;
 }
 
 orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *schema, orb_wset *ws,
                               const orb_value *const *rows, int n, orb_err *e) {
-  cold_append *c = wset_action_find(ws, t);
+  cold_change *c = change_get(t, ws);
   orb_status st;
-  if (!c) {
+  if (c->failed) {
+    if (e) *e = c->why;
+    return c->why.code;
+  }
+  if (!c->app) {
     ice_append *app;
     if ((st = ice_append_begin(dir, NULL, &app, e)) != ORB_OK) return st;
     /* rows come in catalog order and go out in the Iceberg schema's: the
@@ -73,13 +102,7 @@ orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *sc
                          "changed outside Orbit; reopen the database to take the new columns",
                          dir, ice_append_ncols(app), schema->ncols);
     }
-    c = orb_calloc(1, sizeof *c);
     c->app = app;
-    wset_action_add(ws, t, append_commit, append_abort, append_done, c);
-  }
-  if (c->failed) {
-    if (e) *e = c->why;
-    return c->why.code;
   }
   /* the append takes rows row-major in one array; values are copied by it */
   int ncols = schema->ncols;
@@ -87,12 +110,22 @@ orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *sc
   for (int r = 0; r < n; r++) memcpy(flat + (size_t)r * (size_t)ncols, rows[r], sizeof(orb_value) * (size_t)ncols);
   st = ice_append_rows(c->app, flat, n, e);
   orb_free(flat);
-  if (st != ORB_OK) {   /* a partitioned table's batch may be in its files in part */
-    c->failed = true;
-    orb_err_set(&c->why, st, "%s", e ? e->msg : "an earlier batch was refused");
-    if (e) c->why = *e;
+  if (st != ORB_OK) return change_fail(c, st, e);   /* a partitioned table's batch may be in its files in part */
+  return ORB_OK;
+}
+
+orb_status cold_rows_change(orb_tier *t, const char *dir, int64_t based_on, orb_wset *ws, const cold_row_ref *rows, int n,
+                            orb_err *e) {
+  cold_change *c = change_get(t, ws);
+  orb_status st;
+  if (c->failed) {
+    if (e) *e = c->why;
+    return c->why.code;
   }
-  return st;
+  if (!c->del && (st = ice_rowdelta_begin(dir, based_on, -1, &c->del, e)) != ORB_OK) return st;
+  for (int i = 0; i < n; i++)
+    if ((st = ice_rowdelta_delete(c->del, rows[i].file, rows[i].pos, e)) != ORB_OK) return change_fail(c, st, e);
+  return ORB_OK;
 }
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {

@@ -12,6 +12,7 @@
 ** buffer per column is all a file needs however long its values are. */
 #include "storage/cold/ice_commit.h"
 #include "storage/cold/ice_write_int.h"
+#include "storage/cold/ice_scan.h"
 #include "storage/cold/ice_value.h"
 #include "base/file.h"
 #include "base/hash.h"
@@ -86,6 +87,7 @@ struct ice_append {
   int ndone, capdone;
   int64_t rows, raw_bytes;
   int attempts;
+  char *manifest_local;          /* the manifest, once written (ice_append_prepare) */
   /* scratch for casting and transposing (malloc'd, reused) */
   orb_value *scratch;
   size_t scratch_cap;
@@ -110,35 +112,8 @@ void ice_data_file_free(ice_data_file *f) {
   orb_free(f);
 }
 
-static orb_status fsync_path(const char *path, orb_err *e) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return orb_err_set(e, ORB_ERR_IO, "iceberg: could not open \"%s\": %s", path, strerror(errno));
-  int rc = fsync(fd);
-  int err = errno;
-  close(fd);
-  if (rc != 0) return orb_err_set(e, ORB_ERR_IO, "iceberg: could not fsync \"%s\": %s", path, strerror(err));
-  return ORB_OK;
-}
-
-/* Write a whole new file (never replacing one) and fsync it. */
-static orb_status write_new_file(const char *path, const void *data, size_t len, orb_err *e) {
-  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return orb_err_set(e, ORB_ERR_IO, "iceberg: could not create \"%s\": %s", path, strerror(errno));
-  orb_status st = orb_write_full(fd, data, len, path, e);
-  if (st == ORB_OK && fsync(fd) != 0) st = orb_err_set(e, ORB_ERR_IO, "iceberg: could not fsync \"%s\": %s", path, strerror(errno));
-  if (close(fd) != 0 && st == ORB_OK) st = orb_err_set(e, ORB_ERR_IO, "iceberg: could not close \"%s\": %s", path, strerror(errno));
-  if (st) unlink(path);
-  return st;
-}
-
 /* The table's location joined with a relative path. */
-static char *location_path(const ice_append *app, const char *rel) {
-  size_t ll = strlen(app->meta.location);
-  while (ll > 0 && app->meta.location[ll - 1] == '/') ll--;
-  orb_buf b = ORB_BUF_INIT;
-  orb_buf_printf(&b, "%.*s/%s", (int)ll, app->meta.location, rel);
-  return orb_buf_detach(&b);
-}
+static char *location_path(const ice_append *app, const char *rel) { return ice_location_path(&app->meta, rel); }
 
 static char *local_path(const ice_append *app, const char *rel) {
   orb_buf b = ORB_BUF_INIT;
@@ -480,7 +455,7 @@ static orb_status close_data_file(ice_append *app, open_file *of, ice_data_file 
   struct stat sb;
   if (st == ORB_OK && stat(f->local, &sb) != 0)
     st = orb_err_set(e, ORB_ERR_IO, "iceberg: could not stat \"%s\": %s", f->local, strerror(errno));
-  if (st == ORB_OK) st = fsync_path(f->local, e);
+  if (st == ORB_OK) st = ice_fsync_file(f->local, e);
   if (st == ORB_OK) st = pq_read_footer(f->local, &pm, e);
   if (st == ORB_OK && (pm->num_rows != of->rows || (pm->nrow_groups > 0 && pm->row_groups[0].ncolumns != app->ncols)))
     st = orb_err_set(e, ORB_ERR_INTERNAL, "iceberg: \"%s\" holds %lld rows, %lld were written", f->local,
@@ -849,6 +824,7 @@ static void free_app(ice_append *app, bool remove_files) {
     ice_data_file_free(app->done[i]);
   }
   orb_hmap_free(&app->part_files);
+  orb_free(app->manifest_local);
   orb_free(app->open);
   orb_free(app->done);
   orb_free(app->scratch);
@@ -861,211 +837,81 @@ void ice_append_abort(ice_append *app) {
   if (app) free_app(app, true);
 }
 
-/* A summary value of the parent's, as a number (or -1 when absent). */
-static int64_t summary_num(const ice_snapshot *s, const char *key) {
-  if (!s) return 0;
-  const char *v = ice_kv_get(s->summary, s->nsummary, key);
-  if (!v) return -1;
-  char *end;
-  long long x = strtoll(v, &end, 10);
-  return end == v || *end ? -1 : x;
+/* The number of partitions the new files are in. */
+static int changed_partitions(const ice_append *app) {
+  if (app->npf == 0) return 1;
+  int n = 0;
+  for (int i = 0; i < app->ndone; i++) {
+    bool seen = false;
+    for (int j = 0; j < i && !seen; j++) seen = tuple_eq(app->npf, app->done[i]->partition, app->done[j]->partition);
+    if (!seen) n++;
+  }
+  return n;
 }
 
-/* Build the next metadata on `base` with the new snapshot. */
-static orb_status next_meta(ice_append *app, orb_arena *a, const ice_meta *base, const ice_snapshot *parent,
-                            int64_t snapshot_id, int64_t seq, const char *list_location, const ice_manifest_ref *parent_refs,
-                            int nparent_refs, ice_meta *next, orb_err *e) {
-  *next = *base;
-  int64_t now = ice_now_ms();
-  if (now <= base->last_updated_ms) now = base->last_updated_ms + 1;
-  int64_t added_records = 0, added_size = 0;
-  for (int i = 0; i < app->ndone; i++) added_records += app->done[i]->records, added_size += app->done[i]->size;
-
-  /* totals: the parent's, carried forward (as Java does); a parent without
-  ** them gets them counted from its manifest list where it can */
-  int64_t t_records = summary_num(parent, "total-records"), t_files = summary_num(parent, "total-data-files");
-  int64_t t_size = summary_num(parent, "total-files-size"), t_del = summary_num(parent, "total-delete-files");
-  int64_t t_pos = summary_num(parent, "total-position-deletes"), t_eq = summary_num(parent, "total-equality-deletes");
-  if (t_records < 0 || t_files < 0 || t_del < 0) {
-    int64_t r = 0, f = 0, d = 0;
-    for (int i = 0; i < nparent_refs; i++) {
-      const ice_manifest_ref *m = &parent_refs[i];
-      if (m->content == 0) r += m->added_rows + m->existing_rows, f += m->added_files + m->existing_files;
-      else d += m->added_files + m->existing_files;
-    }
-    if (t_records < 0) t_records = r;
-    if (t_files < 0) t_files = f;
-    if (t_del < 0) t_del = d;
+orb_status ice_append_prepare(ice_append *app, int64_t snapshot_id, ice_manifest_ref *mref, ice_summary_delta *delta,
+                              orb_err *e) {
+  memset(mref, 0, sizeof *mref);
+  memset(delta, 0, sizeof *delta);
+  delta->changed_partitions = -1;
+  orb_status st = ORB_OK;
+  while (app->nopen > 0 && st == ORB_OK) st = finish_file(app, app->nopen - 1, e);
+  if (st != ORB_OK || app->ndone == 0) return st;
+  orb_arena *a = &app->arena;
+  const char *mrel = orb_arena_sprintf(a, "metadata/%s-m0.avro", app->uuid);
+  app->manifest_local = local_path(app, mrel);
+  char *mloc = location_path(app, mrel);
+  orb_buf img = ORB_BUF_INIT;
+  st = ice_manifest_write(a, app->schema, app->spec, app->pf, app->npf, ICE_CONTENT_DATA, app->done, app->ndone, snapshot_id,
+                          &img, mref, e);
+  if (st == ORB_OK && (st = ice_write_new_file(app->manifest_local, img.data, img.len, e)) != ORB_OK) {
+    orb_free(app->manifest_local);
+    app->manifest_local = NULL;
   }
-  int changed_partitions = 1;
-  if (app->npf > 0) {
-    changed_partitions = 0;
-    for (int i = 0; i < app->ndone; i++) {
-      bool seen = false;
-      for (int j = 0; j < i && !seen; j++) {
-        bool same = true;
-        for (int k = 0; k < app->npf && same; k++) {
-          const orb_value *x = &app->done[i]->partition[k], *y = &app->done[j]->partition[k];
-          same = x->isnull == y->isnull && (x->isnull || orb_value_cmp(x, y) == 0);
-        }
-        seen = same;
-      }
-      if (!seen) changed_partitions++;
-    }
-  }
-  ice_kv *sum = orb_arena_zalloc(a, sizeof(ice_kv) * (size_t)(16 + app->nextra_summary));
-  int ns = 0;
-#define PUT(k, fmt, v) (sum[ns].key = (k), sum[ns].value = orb_arena_sprintf(a, fmt, v), ns++)
-  PUT("operation", "%s", "append");
-  PUT("added-data-files", "%d", app->ndone);
-  PUT("added-records", "%lld", (long long)added_records);
-  PUT("added-files-size", "%lld", (long long)added_size);
-  PUT("changed-partition-count", "%d", changed_partitions);
-  PUT("total-records", "%lld", (long long)(t_records + added_records));
-  if (t_size >= 0) PUT("total-files-size", "%lld", (long long)(t_size + added_size));
-  PUT("total-data-files", "%lld", (long long)(t_files + app->ndone));
-  PUT("total-delete-files", "%lld", (long long)t_del);
-  PUT("total-position-deletes", "%lld", (long long)(t_pos < 0 ? 0 : t_pos));
-  PUT("total-equality-deletes", "%lld", (long long)(t_eq < 0 ? 0 : t_eq));
-#undef PUT
-  for (int i = 0; i < app->nextra_summary; i++) sum[ns++] = app->extra_summary[i];
+  mref->path = orb_arena_strdup(a, mloc);
+  mref->length = (int64_t)img.len;
+  orb_buf_free(&img);
+  orb_free(mloc);
+  if (st != ORB_OK) return st;
+  delta->added_data_files = app->ndone;
+  for (int i = 0; i < app->ndone; i++) delta->added_records += app->done[i]->records, delta->added_files_size += app->done[i]->size;
+  delta->changed_partitions = changed_partitions(app);
+  return ORB_OK;
+}
 
-  ice_snapshot *snaps = orb_arena_zalloc(a, sizeof(ice_snapshot) * (size_t)(base->nsnapshots + 1));
-  if (base->nsnapshots) memcpy(snaps, base->snapshots, sizeof(ice_snapshot) * (size_t)base->nsnapshots);
-  ice_snapshot *s = &snaps[base->nsnapshots];
-  s->snapshot_id = snapshot_id;
-  s->has_parent = parent != NULL;
-  s->parent_id = parent ? parent->snapshot_id : 0;
-  s->sequence_number = seq;
-  s->timestamp_ms = now;
-  s->manifest_list = list_location;
-  s->summary = sum;
-  s->nsummary = ns;
-  s->has_schema_id = true;
-  s->schema_id = base->current_schema_id;
-  next->snapshots = snaps;
-  next->nsnapshots = base->nsnapshots + 1;
-  next->current_snapshot_id = snapshot_id;
-  next->last_sequence_number = seq;
+bool ice_append_has_partition(const ice_append *app, const orb_value *tuple) {
+  for (int i = 0; i < app->ndone; i++)
+    if (tuple_eq(app->npf, app->done[i]->partition, tuple)) return true;
+  return false;
+}
 
-  /* refs.main -> the new snapshot (other refs unchanged) */
-  ice_ref *refs = orb_arena_zalloc(a, sizeof(ice_ref) * (size_t)(base->nrefs + 1));
-  int nr = 0;
-  bool have_main = false;
-  for (int i = 0; i < base->nrefs; i++) {
-    refs[nr] = base->refs[i];
-    if (strcmp(refs[nr].name, "main") == 0) refs[nr].snapshot_id = snapshot_id, have_main = true;
-    nr++;
-  }
-  if (!have_main) {
-    refs[nr].name = "main";
-    refs[nr].is_tag = false;
-    refs[nr].snapshot_id = snapshot_id;
-    refs[nr].min_snapshots_to_keep = refs[nr].max_snapshot_age_ms = refs[nr].max_ref_age_ms = -1;
-    nr++;
-  }
-  next->refs = refs;
-  next->nrefs = nr;
-
-  ice_snapshot_log_entry *log = orb_arena_zalloc(a, sizeof *log * (size_t)(base->nsnapshot_log + 1));
-  if (base->nsnapshot_log) memcpy(log, base->snapshot_log, sizeof *log * (size_t)base->nsnapshot_log);
-  log[base->nsnapshot_log].timestamp_ms = now;
-  log[base->nsnapshot_log].snapshot_id = snapshot_id;
-  next->snapshot_log = log;
-  next->nsnapshot_log = base->nsnapshot_log + 1;
-  return ice_meta_prepare_commit(a, base, app->mfile.path, now, next, e);
+void ice_append_release(ice_append *app, bool remove_files) {
+  if (!app) return;
+  if (remove_files && app->manifest_local) unlink(app->manifest_local);
+  free_app(app, remove_files);
 }
 
 orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_stats *stats, orb_err *e) {
   *snapshot_id = -1;
-  orb_status st = ORB_OK;
-  while (app->nopen > 0 && st == ORB_OK) st = finish_file(app, app->nopen - 1, e);
-  if (st == ORB_OK && app->ndone == 0) {
-    if (stats) *stats = ice_append_get_stats(app);
-    free_app(app, true);
-    return ORB_OK;
-  }
-  orb_arena *a = &app->arena;
-  /* the snapshot id and the manifest are fixed for every attempt */
-  int64_t snap = ice_random_id();
-  for (int i = 0; i < app->meta.nsnapshots; i++)
-    if (app->meta.snapshots[i].snapshot_id == snap) snap = ice_random_id(), i = -1;
-  const char *mrel = orb_arena_sprintf(a, "metadata/%s-m0.avro", app->uuid);
-  char *mlocal = local_path(app, mrel), *mloc = location_path(app, mrel);
+  ice_snapshot_change c;
+  memset(&c, 0, sizeof c);
   ice_manifest_ref mref;
-  memset(&mref, 0, sizeof mref);
-  orb_buf img = ORB_BUF_INIT;
-  if (st == ORB_OK)
-    st = ice_manifest_write(a, app->schema, app->spec, app->pf, app->npf, app->done, app->ndone, snap, &img, &mref, e);
-  if (st == ORB_OK) st = write_new_file(mlocal, img.data, img.len, e);
-  mref.path = orb_arena_strdup(a, mloc);
-  mref.length = (int64_t)img.len;
-  orb_buf_free(&img);
-  bool committed_or_unsure = false;
-  const ice_meta *base = &app->meta;
-  ice_meta reloaded;
-  for (int attempt = 1; st == ORB_OK; attempt++) {
-    app->attempts = attempt;
-    const ice_snapshot *parent = ice_meta_current_snapshot(base);
-    ice_manifest_ref *prefs = NULL;
-    int nprefs = 0;
-    if (parent && parent->manifest_list) {
-      const char *pl;
-      bool moved;
-      if ((st = ice_reroot(a, base->location, app->table_dir, parent->manifest_list, &pl, &moved, e))) break;
-      if ((st = ice_manifest_list_read(a, pl, &prefs, &nprefs, e))) break;
-    }
-    int64_t seq = base->last_sequence_number + 1;
-    ice_manifest_ref *refs = orb_arena_zalloc(a, sizeof *refs * (size_t)(nprefs + 1));
-    refs[0] = mref;
-    refs[0].seq = refs[0].min_seq = seq;
-    if (nprefs) memcpy(refs + 1, prefs, sizeof *refs * (size_t)nprefs);
-    const char *lrel = orb_arena_sprintf(a, "metadata/snap-%lld-%d-%s.avro", (long long)snap, attempt, app->uuid);
-    char *llocal = local_path(app, lrel), *lloc = location_path(app, lrel);
-    orb_buf limg = ORB_BUF_INIT;
-    st = ice_manifest_list_write(refs, nprefs + 1, snap, parent != NULL, parent ? parent->snapshot_id : 0, seq, &limg, e);
-    if (st == ORB_OK) st = write_new_file(llocal, limg.data, limg.len, e);
-    orb_buf_free(&limg);
-    ice_meta next;
-    if (st == ORB_OK)
-      st = next_meta(app, a, base, parent, snap, seq, orb_arena_strdup(a, lloc), prefs, nprefs, &next, e);
-    orb_free(lloc);
-    if (st == ORB_OK) {
-      const char *mdir = orb_arena_sprintf(a, "%s/metadata", app->table_dir);
-      orb_err ignore;
-      (void)orb_fsync_dir(mdir, &ignore);
-      (void)orb_fsync_dir(orb_arena_sprintf(a, "%s/data", app->table_dir), &ignore);
-      st = ice_meta_commit(a, app->table_dir, app->mfile.version, &next, NULL, e);
-      if (st == ORB_OK) {
-        committed_or_unsure = true;
-        orb_free(llocal);
-        break;
-      }
-      if (st != ORB_ERR_CONFLICT) committed_or_unsure = true;   /* an I/O error at the commit point */
-    }
-    if (st != ORB_ERR_CONFLICT) {
-      if (!committed_or_unsure) unlink(llocal);
-      orb_free(llocal);
-      break;
-    }
-    /* lost the race: this attempt's list is no one's */
-    unlink(llocal);
-    orb_free(llocal);
-    if (!ice_retry_wait(&app->retry, attempt)) {
-      st = orb_err_set(e, ORB_ERR_CONFLICT,
-                       "iceberg: could not commit to \"%s\" after %d attempts: other writers kept committing first",
-                       app->table_dir, attempt);
-      break;
-    }
-    if ((st = ice_meta_open(a, app->table_dir, &reloaded, &app->mfile, e))) break;
-    base = &reloaded;
-    st = ORB_OK;
+  c.snapshot_id = ice_new_snapshot_id(&app->meta);
+  orb_status st = ice_append_prepare(app, c.snapshot_id, &mref, &c.delta, e);
+  bool unsure = false;
+  if (st == ORB_OK && app->ndone > 0) {
+    c.operation = "append";
+    c.manifests = &mref;
+    c.nmanifests = 1;
+    c.extra_summary = app->extra_summary;
+    c.nextra_summary = app->nextra_summary;
+    c.uuid = app->uuid;
+    st = ice_snapshot_commit(&app->arena, app->table_dir, &app->meta, &app->mfile, &app->retry, &c, &app->attempts, &unsure,
+                             NULL, e);
+    if (st == ORB_OK) *snapshot_id = c.snapshot_id;
   }
-  if (st == ORB_OK) *snapshot_id = snap;
-  if (st != ORB_OK && !committed_or_unsure) unlink(mlocal);
-  orb_free(mlocal);
-  orb_free(mloc);
   if (stats) *stats = ice_append_get_stats(app);
-  free_app(app, st != ORB_OK && !committed_or_unsure);
+  /* an append of no rows, or one that failed before the commit point: its files are no one's */
+  ice_append_release(app, st != ORB_OK ? !unsure : app->ndone == 0);
   return st;
 }

@@ -13,8 +13,9 @@
 **     (or refused, when it no longer makes sense there);
 **
 **   - a new snapshot (append, delete, overwrite, replace): the caller writes
-**     its data files, delete files and manifest once, and only the manifest
-**     list and the metadata are rebuilt per attempt (see ice_append.c).
+**     its data files, delete files and manifests once; ice_snapshot_commit
+**     rebuilds only the manifest list and the metadata per attempt, on
+**     whatever the current snapshot then is (ice_append.c, ice_rowdelta.c).
 **
 ** Retry policy, from table properties as Java's writer reads them:
 ** commit.retry.num-retries (default 4), commit.retry.min-wait-ms (100),
@@ -27,6 +28,7 @@
 #define ORB_STORAGE_COLD_ICE_COMMIT_H
 
 #include "storage/cold/ice_meta.h"
+#include "storage/cold/ice_write_int.h"
 
 typedef struct ice_retry {
   int max_retries;
@@ -63,5 +65,62 @@ typedef orb_status (*ice_meta_edit_fn)(void *ctx, orb_arena *a, const ice_meta *
 ** be NULL) gets the committed metadata, from `a`. */
 orb_status ice_meta_update(orb_arena *a, const char *table_dir, int max_retries, ice_meta_edit_fn edit, void *ctx,
                            ice_meta *out, orb_err *e);
+
+/* --- new snapshots ---------------------------------------------------------- */
+
+/* What a snapshot changes (ice_summary_delta) is in ice_write_int.h. */
+
+/* Called once per attempt with the parent snapshot's manifests (the
+** current snapshot of `base`, freshly loaded; none for an empty table):
+** set *keep and *nkeep to the manifests that carry forward into the new
+** snapshot (the parent's as they are, some of them, or rewritten ones, e.g.
+** with entries marked DELETED; arrays from `a`), and adjust *delta for what
+** the rewrite removes.  Return ORB_ERR_CONFLICT (with a message) when the
+** change no longer applies on this parent, e.g. a data file it deletes rows
+** of is gone: the commit then stops with that error and is not retried. */
+typedef orb_status (*ice_carry_fn)(void *ctx, orb_arena *a, const ice_meta *base, const ice_manifest_ref *parent,
+                                   int nparent, ice_manifest_ref **keep, int *nkeep, ice_summary_delta *delta,
+                                   orb_err *e);
+
+typedef struct ice_snapshot_change {
+  const char *operation;         /* "append", "delete", "overwrite", "replace" */
+  int64_t snapshot_id;           /* the new snapshot's id (ice_new_snapshot_id); the manifests carry it */
+  const ice_manifest_ref *manifests;   /* written once by the caller; seq and min_seq are set per attempt */
+  int nmanifests;
+  ice_summary_delta delta;
+  const ice_kv *extra_summary;   /* more summary entries (an engine's own keys) */
+  int nextra_summary;
+  ice_carry_fn carry;            /* NULL: every parent manifest carries forward */
+  void *carry_ctx;
+  const char *uuid;              /* names the manifest lists (snap-<id>-<attempt>-<uuid>.avro) */
+} ice_snapshot_change;
+
+/* A snapshot id not used by any snapshot of m. */
+int64_t ice_new_snapshot_id(const ice_meta *m);
+
+/* Commit change c as a new snapshot of the table in folder table_dir whose
+** metadata the caller opened (base, from file): per attempt, the parent's
+** manifest list is read, c->carry decides what carries forward, a new
+** manifest list (c's manifests first, with the new sequence number, then
+** the carried ones) and the next metadata (snapshot, summary, refs.main,
+** snapshot log, metadata log) are written and published with
+** ice_meta_commit; a lost race reloads the current metadata and tries
+** again under retry's policy.  *attempts gets the attempts made.  On
+** failure *unsure says whether the commit may nevertheless have happened
+** (an I/O error at the publish step): the caller must then keep the files
+** it wrote; otherwise they are no one's and it removes them.  Lists of
+** lost attempts are removed here.  out (may be NULL) gets the committed
+** metadata, from a. */
+orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_meta *base, const ice_meta_file *file,
+                               ice_retry *retry, const ice_snapshot_change *c, int *attempts, bool *unsure,
+                               ice_meta *out, orb_err *e);
+
+/* Files of a commit: create a new file (never replacing one) with data
+** and fsync it; a failure removes it. */
+orb_status ice_write_new_file(const char *path, const void *data, size_t len, orb_err *e);
+/* fsync an existing file. */
+orb_status ice_fsync_file(const char *path, orb_err *e);
+/* The table's location joined with a relative path (heap). */
+char *ice_location_path(const ice_meta *m, const char *rel);
 
 #endif

@@ -233,8 +233,9 @@ static int part_cmp(const ice_type *t, const orb_value *x, const orb_value *y) {
 }
 
 orb_status ice_manifest_write(orb_arena *a, const ice_schema *schema, const ice_partition_spec *spec,
-                              const ice_part_field *pf, int npf, ice_data_file *const *files, int nfiles,
+                              const ice_part_field *pf, int npf, int content, ice_data_file *const *files, int nfiles,
                               int64_t snapshot_id, orb_buf *out, ice_manifest_ref *ref, orb_err *e) {
+  bool deletes = content != 0;
   orb_buf js = ORB_BUF_INIT;
   manifest_schema_json(pf, npf, &js);
   avro_schema *s;
@@ -251,7 +252,7 @@ orb_status ice_manifest_write(orb_arena *a, const ice_schema *schema, const ice_
   avro_meta meta[] = {
       {"schema", schema_text, strlen(schema_text)},   {"schema-id", sid, strlen(sid)},
       {"partition-spec", spec_text, strlen(spec_text)}, {"partition-spec-id", specid, strlen(specid)},
-      {"format-version", "2", 1},                      {"content", "data", 4},
+      {"format-version", "2", 1},                      {"content", deletes ? "deletes" : "data", deletes ? 7 : 4},
   };
   avro_writer *w;
   st = avro_writer_new(s, AVRO_CODEC_DEFLATE, meta, 6, NULL, &w, e);
@@ -263,7 +264,7 @@ orb_status ice_manifest_write(orb_arena *a, const ice_schema *schema, const ice_
   ref->added_rows = 0;
   ref->existing_files = ref->deleted_files = 0;
   ref->existing_rows = ref->deleted_rows = 0;
-  ref->content = 0;
+  ref->content = deletes ? 1 : 0;
   ref->added_snapshot_id = snapshot_id;
   ref->spec_id = spec->spec_id;
   ref->has_partitions = true;
@@ -298,7 +299,7 @@ orb_status ice_manifest_write(orb_arena *a, const ice_schema *schema, const ice_
     avro_record_set(s, &e1, 1, avro_long(snapshot_id));
     /* sequence numbers stay null: inherited from the manifest list entry,
     ** which is what lets a retried commit reuse this manifest */
-    avro_record_set(df, &d, 134, avro_int(0));
+    avro_record_set(df, &d, 134, avro_int(content));
     avro_record_set(df, &d, 100, avro_string(f->location, strlen(f->location)));
     avro_record_set(df, &d, 101, avro_string("PARQUET", 7));
     avro_record_set(df, &d, 102, part);
@@ -317,6 +318,7 @@ orb_status ice_manifest_write(orb_arena *a, const ice_schema *schema, const ice_
       arr.u.c.n = (size_t)f->nsplits;
       avro_record_set(df, &d, 132, arr);
     }
+    if (f->referenced) avro_record_set(df, &d, 143, avro_string(f->referenced, strlen(f->referenced)));
     avro_record_set(s, &e1, 2, d);
     st = avro_writer_append(w, &e1, e);
   }

@@ -621,6 +621,11 @@ orb_status ice_reader_next(ice_reader *r, const orb_value **row, orb_err *e) {
   }
 }
 
+void ice_reader_position(const ice_reader *r, int *file, int64_t *pos) {
+  *file = r->file;
+  *pos = r->open ? r->fc.base + r->fc.row : -1;
+}
+
 ice_read_counts ice_reader_counts(const ice_reader *r) {
   ice_read_counts c = r->counts;
   if (r->open) c.groups_skipped += r->fc.skipped;

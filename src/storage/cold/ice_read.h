@@ -77,6 +77,11 @@ orb_status ice_reader_open(const ice_plan *p, const ice_column *cols, int ncols,
 void ice_reader_prune(ice_reader *r, const pq_pred *preds, int npreds);
 /* The next row (ncols values), or *row NULL at the end. */
 orb_status ice_reader_next(ice_reader *r, const orb_value **row, orb_err *e);
+/* Where the row ice_reader_next last returned is: the index of its data
+** file in the plan's files and its 0-based position in that file (as
+** position deletes count: rows deleted before it, and row groups pruning
+** skipped, still count). */
+void ice_reader_position(const ice_reader *r, int *file, int64_t *pos);
 /* What the reader did so far (the current file included). */
 ice_read_counts ice_reader_counts(const ice_reader *r);
 void ice_reader_free(ice_reader *r);

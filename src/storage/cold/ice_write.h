@@ -147,4 +147,50 @@ orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_s
 /* Give up: remove the data files written so far and free app. */
 void ice_append_abort(ice_append *app);
 
+/* --- deleting and replacing rows (ice_rowdelta.c) ------------------------- */
+
+/* Row-level changes, merge-on-read: rows are deleted by position delete
+** files (Parquet, columns file_path string id 2147483546 and pos long id
+** 2147483545, both required, rows sorted by file_path then pos; file_path
+** is the data file's path as the manifest names it), one per partition,
+** carrying that partition's spec id and tuple, written in the data files'
+** folder as <n>-0-<uuid>-deletes.parquet, with referenced_data_file when
+** it covers one data file, record_count, sizes, counts and whole-value
+** bounds; listed in a delete manifest (content 1) per partition spec.
+** The snapshot is one commit (ice_commit.h): operation "delete", or
+** "overwrite" when an appender's new rows come with it (UPDATE: the old
+** versions deleted, the new ones appended), summary added-delete-files,
+** added-position-delete-files, added-position-deletes and the totals
+** (total-records stays the data rows written, as Java's).
+**
+** The rows to delete are named by data file (an ice_file of a plan of
+** snapshot based_on) and 0-based position in it.  Committing on a newer
+** snapshot is fine when the data files are still live there (another
+** writer appended); when one is gone, or another writer committed a
+** delete file for one of them meanwhile, the commit fails with
+** ORB_ERR_CONFLICT (SQLSTATE 40001) and publishes nothing.
+**
+**   ice_rowdelta *d;
+**   ice_rowdelta_begin(dir, plan.snapshot->snapshot_id, -1, &d, &err);
+**   ice_rowdelta_delete(d, &plan.files[3], 17, &err);   (as often as needed)
+**   ice_rowdelta_commit(d, NULL, &snap, &err);           (frees d, success or not) */
+typedef struct ice_rowdelta ice_rowdelta;
+typedef struct ice_file ice_file;
+
+/* Start a change of the table in folder table_dir, computed on snapshot
+** based_on.  max_retries < 0: the table's commit.retry.num-retries. */
+orb_status ice_rowdelta_begin(const char *table_dir, int64_t based_on, int max_retries, ice_rowdelta **out, orb_err *e);
+/* Delete row pos of data file f (the same row twice is one delete). */
+orb_status ice_rowdelta_delete(ice_rowdelta *d, const ice_file *f, int64_t pos, orb_err *e);
+/* Rows deleted so far (repeats included). */
+int64_t ice_rowdelta_rows(const ice_rowdelta *d);
+/* Write the delete files and manifests and commit them, with app's rows
+** when app is not NULL (app is consumed: committed or removed with the
+** change).  Nothing to delete and no rows commits nothing (*snapshot_id
+** -1).  Frees d whatever happens; a failure before the commit point
+** removes every file written. */
+orb_status ice_rowdelta_commit(ice_rowdelta *d, ice_append *app, int64_t *snapshot_id, orb_err *e);
+/* Give up: free d (nothing was written yet). */
+void ice_rowdelta_abort(ice_rowdelta *d);
+
 #endif

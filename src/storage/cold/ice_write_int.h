@@ -35,6 +35,7 @@ typedef struct ice_data_file {
   int64_t *split_offsets;
   int nsplits;
   orb_value *partition;          /* one per partition field (the spec's) */
+  const char *referenced;        /* position delete files: the one data file it covers (location terms), or NULL */
 } ice_data_file;
 
 void ice_data_file_free(ice_data_file *f);
@@ -75,10 +76,14 @@ typedef struct ice_part_field {
 /* Write the manifest of `files` (status ADDED, snapshot id, sequence
 ** numbers inherited: null) as an Avro file image into out, and fill ref's
 ** counts and partition summaries (ref's path, length, seq are the
-** caller's).  The header carries schema, schema-id, partition-spec,
-** partition-spec-id, format-version 2 and content "data". */
+** caller's).  content: ICE_CONTENT_DATA (ice_scan.h) for data files, or
+** ICE_CONTENT_POS_DELETES for position delete files: the manifest's
+** content is then 1 ("deletes" in the header, 1 in the manifest list) and
+** each entry's data_file.content 1, with referenced_data_file when the
+** file names one.  The header carries schema, schema-id, partition-spec,
+** partition-spec-id, format-version 2 and content. */
 orb_status ice_manifest_write(orb_arena *a, const ice_schema *schema, const ice_partition_spec *spec,
-                              const ice_part_field *pf, int npf, ice_data_file *const *files, int nfiles,
+                              const ice_part_field *pf, int npf, int content, ice_data_file *const *files, int nfiles,
                               int64_t snapshot_id, orb_buf *out, ice_manifest_ref *ref, orb_err *e);
 
 /* Write a manifest list of refs into out (header: snapshot-id,
@@ -88,5 +93,39 @@ orb_status ice_manifest_list_write(const ice_manifest_ref *refs, int nrefs, int6
 
 /* Read the entries of an existing manifest list (what carries forward). */
 orb_status ice_manifest_list_read(orb_arena *a, const char *path, ice_manifest_ref **refs, int *nrefs, orb_err *e);
+
+/* What a snapshot changes, for its summary (the keys Java's SnapshotSummary
+** writes: added-data-files, deleted-data-files, added-records,
+** deleted-records, added-files-size, removed-files-size,
+** added-delete-files, added-position-delete-files,
+** added-equality-delete-files, removed-*-delete-files,
+** added-position-deletes, removed-position-deletes, added/removed
+** equality deletes; each only when not 0) and for the totals carried
+** forward from the parent (total-records, total-files-size,
+** total-data-files, total-delete-files, total-position-deletes,
+** total-equality-deletes).  Sizes count data and delete files alike, as
+** Java's do.  total-records counts data rows only: deletes do not lower it. */
+typedef struct ice_summary_delta {
+  int64_t added_data_files, deleted_data_files;
+  int64_t added_records, deleted_records;
+  int64_t added_files_size, removed_files_size;
+  int64_t added_pos_delete_files, removed_pos_delete_files;
+  int64_t added_eq_delete_files, removed_eq_delete_files;
+  int64_t added_pos_deletes, removed_pos_deletes;
+  int64_t added_eq_deletes, removed_eq_deletes;
+  int changed_partitions;        /* -1: not written */
+} ice_summary_delta;
+
+/* Appends as part of a larger change (ice_rowdelta.c's UPDATE): close the
+** appender's files and write their manifest for snapshot snapshot_id (mref
+** its manifest list entry, delta what it adds); an append of no rows
+** writes nothing and leaves *mref zeroed (mref->path NULL).  Then release
+** the appender: with remove_files its data files and manifest go too (the
+** commit did not happen). */
+orb_status ice_append_prepare(ice_append *app, int64_t snapshot_id, ice_manifest_ref *mref, ice_summary_delta *delta,
+                              orb_err *e);
+void ice_append_release(ice_append *app, bool remove_files);
+/* Whether some data file of the append (its default spec's) has partition tuple `tuple`. */
+bool ice_append_has_partition(const ice_append *app, const orb_value *tuple);
 
 #endif
