@@ -72,7 +72,8 @@ extern const orb_tier_ops cold_tier_ops;
 
 /* A tier over the Iceberg table at `where` (a table folder or a metadata
 ** file) for table `name` with columns `schema` (copied; field ids are the
-** Iceberg ones); `owned`: the database's own table, which takes inserts.
+** Iceberg ones); `owned`: the database's own table, which takes inserts,
+** deletes and updates.
 ** No I/O. */
 orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, const orb_schema *schema, bool owned);
 

@@ -1,6 +1,6 @@
 /* storage/cold/cold_write.c — the database's own Iceberg tables: creating
-** one, appending to it in step with a write set, removing its folder (see
-** cold_tier.h).  The Iceberg write path itself (data files, manifests,
+** one, appending to it and deleting or updating its rows in step with a
+** write set, removing its folder (see cold_tier.h).  The Iceberg write path itself (data files, manifests,
 ** commits) is storage/cold/ice_write.h's. */
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/ice_write.h"

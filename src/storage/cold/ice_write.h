@@ -1,7 +1,8 @@
 /*
 ** storage/cold/ice_write.h — writing Apache Iceberg tables: creating a
-** table, and appending rows as Parquet data files committed as one atomic
-** "append" snapshot.
+** table, appending rows as Parquet data files committed as one atomic
+** "append" snapshot, and deleting or replacing rows with position delete
+** files ("delete" and "overwrite" snapshots, ice_rowdelta below).
 **
 ** What is written follows apache/iceberg format/spec.md, format version 2,
 ** in the layout and with the names Java's writer uses, so that Spark, Trino,

@@ -1,7 +1,9 @@
 /*
 ** storage/cold/ice_write_int.h — private to the Iceberg writer
-** (ice_create.c, ice_append.c, ice_manifest_write.c): what a written data
-** file's manifest entry holds, and the manifest and manifest list writers.
+** (ice_create.c, ice_append.c, ice_manifest_write.c, ice_commit.c,
+** ice_rowdelta.c): what a written data or delete file's manifest entry
+** holds, the manifest and manifest list writers, what a snapshot changes
+** (for its summary), and an append used as part of a larger change.
 */
 #ifndef ORB_STORAGE_COLD_ICE_WRITE_INT_H
 #define ORB_STORAGE_COLD_ICE_WRITE_INT_H
