@@ -78,7 +78,7 @@ orb_status ice_schema_update(orb_arena *a, const ice_meta *base, const ice_schem
   if (!cur) return orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: the table's current schema is missing");
   ice_schema ns = *cur;
   ns.fields = orb_arena_zalloc(a, sizeof(ice_field) * (size_t)(cur->nfields + 1));
-  memcpy(ns.fields, cur->fields, sizeof(ice_field) * (size_t)cur->nfields);
+  if (cur->nfields) memcpy(ns.fields, cur->fields, sizeof(ice_field) * (size_t)cur->nfields);
   int32_t last = base->last_column_id;
   int pos = -1;
   if (c->op != ICE_ADD_COLUMN) {
@@ -287,7 +287,7 @@ orb_status ice_spec_update(orb_arena *a, const ice_meta *base, const ice_spec_ch
     for (int i = 0; i < ns.nfields; i++) ns.fields[i].field_id = field_id_for(base, &ns.fields[i], false, &last);
   } else {
     ns.fields = orb_arena_zalloc(a, sizeof(ice_partition_field) * (size_t)cap);
-    memcpy(ns.fields, cur->fields, sizeof(ice_partition_field) * (size_t)cur->nfields);
+    if (cur->nfields) memcpy(ns.fields, cur->fields, sizeof(ice_partition_field) * (size_t)cur->nfields);
     ns.nfields = cur->nfields;
     if (c->op == ICE_SPEC_DROP_FIELD || c->op == ICE_SPEC_REPLACE_FIELD) {
       int k = find_spec_field(a, &ns, s, c->term, e);

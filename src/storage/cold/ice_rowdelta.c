@@ -297,8 +297,7 @@ static orb_status write_delete_file(ice_rowdelta *d, rd_target **t, int n, int s
   }
   pq_meta_free(pm);
   if (st != ORB_OK) {
-    f->partition = NULL;   /* borrowed from the target */
-    ice_data_file_free(f);
+    ice_data_file_free(f);   /* its partition array is its own; the values in it are the target's */
     return st;
   }
   *out = f;
@@ -423,10 +422,7 @@ orb_status ice_rowdelta_commit(ice_rowdelta *d, ice_append *app, int64_t *snapsh
     st = ice_snapshot_commit(a, d->table_dir, &d->meta, &d->mfile, &d->retry, &c, NULL, &unsure, NULL, e);
     if (st == ORB_OK) *snapshot_id = c.snapshot_id;
   }
-  for (int i = 0; i < nfiles; i++) {
-    files[i]->partition = NULL;   /* borrowed from the targets */
-    ice_data_file_free(files[i]);
-  }
+  for (int i = 0; i < nfiles; i++) ice_data_file_free(files[i]);   /* partition arrays are theirs (values borrowed) */
   if (app) ice_append_release(app, st != ORB_OK && !unsure);
   if (st == ORB_OK || unsure) d->nwritten = 0;   /* the table's now (or perhaps): keep them */
   ice_rowdelta_abort(d);
