@@ -131,7 +131,8 @@ orb_status ice_schema_update(orb_arena *a, const ice_meta *base, const ice_schem
   }
   case ICE_RENAME_COLUMN: {
     int other = field_by_name(cur, c->name);
-    if (other >= 0 && other != pos) return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" already exists", c->name);
+    if (other >= 0 && other != pos)
+      return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" already exists", c->name);
     f->name = orb_arena_strdup(a, c->name);
     break;
   }
@@ -230,7 +231,8 @@ static int find_spec_field(orb_arena *a, const ice_partition_spec *spec, const i
     *e = pe;
     return -1;
   }
-  orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", 0, "partition field \"%s\" does not exist in the table's current partition spec", term);
+  orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", 0,
+               "partition field \"%s\" does not exist in the table's current partition spec", term);
   return -1;
 }
 
@@ -274,7 +276,8 @@ static orb_status check_names(const ice_partition_spec *spec, const ice_schema *
 orb_status ice_spec_update(orb_arena *a, const ice_meta *base, const ice_spec_change *c, ice_meta *next, orb_err *e) {
   const ice_schema *s = ice_meta_current_schema(base);
   const ice_partition_spec *cur = ice_meta_spec(base, base->default_spec_id);
-  if (!s || !cur) return orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: the current schema or default partition spec is missing");
+  if (!s || !cur)
+    return orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: the current schema or default partition spec is missing");
   int32_t last = base->last_partition_id < 999 ? 999 : base->last_partition_id;
   ice_partition_spec ns;
   memset(&ns, 0, sizeof ns);
@@ -301,8 +304,8 @@ orb_status ice_spec_update(orb_arena *a, const ice_meta *base, const ice_spec_ch
       if ((st = parse_term(a, term, s, &pf, e)) != ORB_OK) return st;
       for (int i = 0; i < ns.nfields; i++)
         if (ns.fields[i].source_id == pf.source_id && same_transform(&ns.fields[i].transform, &pf.transform))
-          return orb_err_setx(e, ORB_ERR_DUPLICATE, "42710", 0, "partition field \"%s\" already exists (%s)", ns.fields[i].name,
-                             term);
+          return orb_err_setx(e, ORB_ERR_DUPLICATE, "42710", 0, "partition field \"%s\" already exists (%s)",
+                              ns.fields[i].name, term);
       if (c->as && *c->as) pf.name = orb_arena_strdup(a, c->as);
       pf.field_id = field_id_for(base, &pf, c->as && *c->as, &last);
       ns.fields[ns.nfields++] = pf;
