@@ -12,3 +12,7 @@ target_include_directories(bench_parquet PRIVATE ${CMAKE_SOURCE_DIR}/src)
 add_executable(bench_cold_append ${CMAKE_SOURCE_DIR}/bench/bench_cold_append.c)
 target_link_libraries(bench_cold_append PRIVATE orbit_static)
 target_include_directories(bench_cold_append PRIVATE ${CMAKE_SOURCE_DIR}/src)
+# count(*) on Iceberg tables of 1 and many data files against DuckDB: bench/bench_cold_count.sh drives it.
+add_executable(bench_cold_count ${CMAKE_SOURCE_DIR}/bench/bench_cold_count.c)
+target_link_libraries(bench_cold_count PRIVATE orbit_static)
+target_include_directories(bench_cold_count PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/include)

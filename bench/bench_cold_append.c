@@ -13,7 +13,8 @@
 ** left out.  Prints "append_zstd SECONDS RAW_BYTES FILE_BYTES FILES" for
 ** the best run in CPU seconds of the process (the machine is shared: wall
 ** time would measure the neighbours).  Raw bytes: 8 + 8 + 4 + 8 and the
-** text's bytes per row, as DuckDB's side counts them.
+** text's bytes per row, as DuckDB's side counts them.  With BENCH_VERBOSE
+** set, each run's seconds go to stderr too.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,7 @@ int main(int argc, char **argv) {
     int64_t snap;
     if (ice_append_commit(app, &snap, &st, &e) != ORB_OK) die("commit", e.msg);
     double secs = now_s() - t0 - gen;
+    if (getenv("BENCH_VERBOSE")) fprintf(stderr, "run %d: %.3f s\n", rep + 1, secs);
     if (secs < best) best = secs;
   }
   printf("append_zstd %.6f %zu %lld %lld\n", best, raw, (long long)st.bytes, (long long)st.files);

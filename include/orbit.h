@@ -173,6 +173,14 @@ char orbit_txn_status(orbit_db *db);
 ** SQLSTATE 57014, its changes undone.  A no-op when nothing runs. */
 void orbit_interrupt(orbit_db *db);
 
+/* Progress of long statements (Iceberg maintenance: CALL expire_snapshots,
+** CALL remove_orphan_files, VACUUM of an Iceberg table): fn is called on the
+** thread running the statement with the phase ("expire_snapshots"), the
+** files done and the total known so far.  NULL removes the handler.  The
+** caller decides what to show and when. */
+typedef void (*orbit_progress_fn)(void *ctx, const char *what, int64_t done, int64_t total);
+void orbit_progress_handler(orbit_db *db, orbit_progress_fn fn, void *ctx);
+
 /* Write a checkpoint now (snapshot of the hot tier, truncate the WAL). */
 int orbit_checkpoint(orbit_db *db);
 

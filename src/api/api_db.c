@@ -148,6 +148,10 @@ void orbit_interrupt(orbit_db *db) {
   if (db) oql_session_interrupt(db->sess);
 }
 
+void orbit_progress_handler(orbit_db *db, orbit_progress_fn fn, void *ctx) {
+  if (db) oql_session_set_progress(db->sess, fn, ctx);
+}
+
 char orbit_txn_status(orbit_db *db) { return db ? oql_session_txn_status(db->sess) : 'I'; }
 
 int orbit_errpos(orbit_db *db, int *line, int *column) {

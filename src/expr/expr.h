@@ -128,6 +128,9 @@ void orb_expr_remap(orb_expr *e, const int *map);
 /* --- evaluation ------------------------------------------------------------ */
 orb_status orb_expr_eval(orb_expr *e, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out,
                          orb_err *err);
+/* True when e reads no row, parameter or subquery: it can be evaluated
+** with no row at all (now() and random() included). */
+bool orb_expr_is_closed(const orb_expr *e);
 /* Evaluate a predicate: *result = 1 true, 0 false or NULL (WHERE semantics). */
 orb_status orb_expr_test(orb_expr *e, const orb_eval_ctx *ctx, const orb_value *row, bool *result,
                          orb_err *err);

@@ -10,9 +10,17 @@
 static bool foldable(const orb_expr *e) {
   if (e->kind == ORB_E_COLUMN || e->kind == ORB_E_PARAM || e->kind == ORB_E_SUBLINK || e->kind == ORB_E_OUTER)
     return false;
-  if (e->kind == ORB_E_FUNC && (e->func->flags & ORB_FN_VOLATILE)) return false;
+  if (e->kind == ORB_E_FUNC && (e->func->flags & (ORB_FN_VOLATILE | ORB_FN_STABLE))) return false;
   for (int i = 0; i < e->nargs; i++)
     if (!foldable(e->args[i])) return false;
+  return true;
+}
+
+bool orb_expr_is_closed(const orb_expr *e) {
+  if (e->kind == ORB_E_COLUMN || e->kind == ORB_E_PARAM || e->kind == ORB_E_SUBLINK || e->kind == ORB_E_OUTER)
+    return false;
+  for (int i = 0; i < e->nargs; i++)
+    if (!orb_expr_is_closed(e->args[i])) return false;
   return true;
 }
 

@@ -34,6 +34,8 @@ typedef orb_status (*orb_func_eval_fn)(const orb_func *f, const orb_eval_ctx *ct
 
 #define ORB_FN_NULL_ARGS 0x1  /* evaluator handles NULL args itself (otherwise NULL in -> NULL out) */
 #define ORB_FN_VOLATILE  0x2  /* not constant-folded (random, gen_random_uuid) */
+#define ORB_FN_STABLE    0x4  /* reads the statement's time: not folded when a statement is bound (a
+                              ** prepared statement runs later, maybe many times), evaluated per execution */
 
 struct orb_func {
   const char *name;

@@ -327,16 +327,16 @@ EVAL(f_to_timestamp) {
 }
 
 const orb_func orb_funcs_datetime[] = {
-    {"now", 0, 0, 0, r_now, f_now},
-    {"current_timestamp", 0, 0, 0, r_now, f_now},
-    {"transaction_timestamp", 0, 0, 0, r_now, f_now},
-    {"statement_timestamp", 0, 0, 0, r_now, f_now},
-    {"localtimestamp", 0, 0, 0, r_localts, f_now},
-    {"current_date", 0, 0, 0, r_today, f_today},
+    {"now", 0, 0, ORB_FN_STABLE, r_now, f_now},
+    {"current_timestamp", 0, 0, ORB_FN_STABLE, r_now, f_now},
+    {"transaction_timestamp", 0, 0, ORB_FN_STABLE, r_now, f_now},
+    {"statement_timestamp", 0, 0, ORB_FN_STABLE, r_now, f_now},
+    {"localtimestamp", 0, 0, ORB_FN_STABLE, r_localts, f_now},
+    {"current_date", 0, 0, ORB_FN_STABLE, r_today, f_today},
     {"extract", 2, 2, 0, r_extract, f_extract},
     {"date_part", 2, 2, 0, r_extract, f_extract},
     {"date_trunc", 2, 2, 0, r_trunc, f_date_trunc},
-    {"age", 1, 2, 0, r_age, f_age},
+    {"age", 1, 2, ORB_FN_STABLE, r_age, f_age},
     {"make_date", 3, 3, 0, r_make_date, f_make_date},
     {"to_timestamp", 1, 1, 0, r_to_timestamp, f_to_timestamp},
 };

@@ -319,6 +319,7 @@ struct oql_stmt_ast {
   int role_login;            /* CREATE/ALTER ROLE: 1 LOGIN, 0 NOLOGIN, -1 not said */
   bool role_password;        /* a PASSWORD clause was given (value may still be NULL: PASSWORD NULL) */
   oql_copy_ast copy;         /* COPY_FROM / COPY_TO */
+  oql_from_ast *call;        /* CALL procedure(args): name, args, argnames */
 };
 
 #endif

@@ -47,7 +47,8 @@ typedef enum oql_skind {
   OQL_S_CREATE_ROLE, /* CREATE ROLE/USER: setting = name, value = password; role_login */
   OQL_S_ALTER_ROLE,  /* ALTER ROLE/USER name [WITH] options */
   OQL_S_DROP_ROLE,   /* DROP ROLE/USER [IF EXISTS] names */
-  OQL_S_SHOW_SNAPSHOTS /* SHOW SNAPSHOTS t: an Iceberg table's snapshots (table_name) */
+  OQL_S_SHOW_SNAPSHOTS, /* SHOW SNAPSHOTS t: an Iceberg table's snapshots (table_name) */
+  OQL_S_CALL         /* CALL expire_snapshots(...) etc.: Iceberg maintenance (maint) */
 } oql_skind;
 
 typedef enum oql_alter_kind {
@@ -66,6 +67,26 @@ typedef enum oql_alter_kind {
   OQL_ALTER_REPLACE_PARTITION_FIELD, /* REPLACE PARTITION FIELD term|name WITH term [AS name] */
   OQL_ALTER_SET_PARTITION_SPEC       /* SET PARTITION BY 'day(ts), bucket(16, id)' */
 } oql_alter_kind;
+
+/* Iceberg maintenance a CALL or VACUUM runs (binder_maint.c, exec_maint.c). */
+typedef enum oql_maint_proc {
+  OQL_MAINT_NONE = 0,
+  OQL_MAINT_EXPIRE,              /* CALL expire_snapshots */
+  OQL_MAINT_ORPHANS,             /* CALL remove_orphan_files */
+  OQL_MAINT_REWRITE,             /* CALL rewrite_data_files */
+  OQL_MAINT_VACUUM               /* VACUUM t: both, with defaults */
+} oql_maint_proc;
+
+typedef struct oql_bmaint {
+  oql_maint_proc proc;
+  const char *proc_name;         /* for messages and the command tag */
+  const char **dirs;             /* the owned Iceberg tables' folders (VACUUM a, b: several) */
+  int ndirs;
+  int64_t older_than_ms;         /* -1: the default */
+  int64_t retain_last;           /* -1: the table's property */
+  bool dry_run;
+  int64_t target_file_bytes;     /* rewrite: 0: the table's property */
+} oql_bmaint;
 
 typedef struct oql_dep {
   const char *name;
@@ -130,6 +151,7 @@ struct oql_bstmt {
   uint8_t *sublink_kind;
   bool *sublink_correlated;      /* k runs per outer row (ORB_EF_CORRELATED), not before the statement */
   int nsublinks;
+  oql_bmaint maint;              /* CALL, VACUUM of Iceberg tables */
   /* tables the statement was bound against */
   oql_dep *deps;
   int ndeps;

@@ -246,6 +246,12 @@ orb_status oql_walk_query(oql_binder *b, const oql_select_ast *s, oql_op **root,
 orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
+/* CALL expire_snapshots / remove_orphan_files (binder_maint.c). */
+orb_status oql_bind_call(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
+/* The folder of the owned Iceberg table `name`, which `what` maintains;
+** external (25006) and ordinary (42809) tables are refused. */
+orb_status oql_bind_maint_table(oql_binder *b, const char *name, int pos, const char *what, const char **dir,
+                                orb_err *e);
 /* Constants for the rows of catalog-like tables (binder_catalog.c): a
 ** BIGINT (NULL unless present), a TEXT (NULL for s == NULL); the served
 ** database's name (its directory's). */

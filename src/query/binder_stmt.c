@@ -107,15 +107,28 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     return ORB_OK;
   }
   case OQL_S_VACUUM:
-    /* Orbit needs no VACUUM (the hot tier frees a row when the transaction
+    /* Orbit's hot tier needs no VACUUM (it frees a row when the transaction
     ** that deleted it commits) and no ANALYZE (tier statistics are kept up to
-    ** date by every write); the tables named must still exist */
+    ** date by every write); the tables named must still exist.  VACUUM of an
+    ** owned Iceberg table expires its old snapshots and removes orphan
+    ** files (exec_maint.c). */
+    out->maint.older_than_ms = out->maint.retain_last = -1;
     for (int i = 0; i < ast->nnames; i++) {
       orb_table *t;
       if ((st = oql_binder_table(b, ast->names[i], ast->name_pos[i], &t, e)) != ORB_OK) return st;
+      if (ast->analyze || t->kind == ORB_TABLE_HOT) continue;
+      if (!out->maint.dirs) out->maint.dirs = orb_arena_alloc(b->a, sizeof(char *) * (size_t)ast->nnames);
+      if ((st = oql_bind_maint_table(b, ast->names[i], ast->name_pos[i], "VACUUM",
+                                     &out->maint.dirs[out->maint.ndirs], e)) != ORB_OK)
+        return st;
+      out->maint.ndirs++;
+      out->maint.proc = OQL_MAINT_VACUUM;
+      out->maint.proc_name = "VACUUM";
     }
     out->analyze = ast->analyze;
     return ORB_OK;
+  case OQL_S_CALL:
+    return oql_bind_call(b, ast, out, e);
   case OQL_S_SAVEPOINT:
   case OQL_S_RELEASE:
   case OQL_S_ROLLBACK_TO:

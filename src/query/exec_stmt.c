@@ -251,8 +251,11 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
     return ORB_OK;
   }
   case OQL_S_VACUUM:
+    if (b->maint.proc != OQL_MAINT_NONE) return oql_exec_maint(s, b, xa, rows, tag, tagcap, e);
     snprintf(tag, tagcap, b->analyze ? "ANALYZE" : "VACUUM");
     return ORB_OK;
+  case OQL_S_CALL:
+    return oql_exec_maint(s, b, xa, rows, tag, tagcap, e);
   case OQL_S_CHECKPOINT:
     snprintf(tag, tagcap, "CHECKPOINT");
     if (oql_session_in_txn(s))

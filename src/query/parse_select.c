@@ -77,6 +77,48 @@ orb_status oql_p_values_rows(oql_parser *p, bool allow_default, oql_expr_ast ***
   return ORB_OK;
 }
 
+/* The arguments of a call after its "(", and the ")": positional, then
+** PostgreSQL's named notation (name => value); with allow_list, DuckDB's
+** one bracketed list, f(['a', 'b']).  Into f's args, nargs, argnames and
+** list_arg. */
+orb_status oql_p_call_args(oql_parser *p, bool allow_list, oql_from_ast *f) {
+  orb_status st;
+  oql_plist l = {0};
+  f->list_arg = allow_list && oql_p_accept_op(p, "[");
+  if (!oql_p_is_op(p, f->list_arg ? "]" : ")")) {
+    oql_plist names = {0};
+    for (;;) {
+      /* PostgreSQL's named notation, name => value ("=>" lexes as "=" ">") */
+      const char *argname = NULL;
+      const oql_token *eq = oql_p_peek(p, 1), *gt = oql_p_peek(p, 2);
+      if (!f->list_arg && oql_p_is_ident(p) && eq->kind == OQL_T_OP && strcmp(eq->text, "=") == 0 &&
+          gt->kind == OQL_T_OP && strcmp(gt->text, ">") == 0 && gt->pos == eq->pos + 1) {
+        /* followed by "=>" a reserved word is a name too (Spark's table => 't') */
+        argname = oql_p_tok(p)->text;
+        oql_p_advance(p);
+        oql_p_advance(p);
+        oql_p_advance(p);
+      } else if (names.n) {
+        return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos,
+                            "positional argument cannot follow named argument");
+      }
+      oql_expr_ast *x;
+      if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
+      if (argname && !names.n)
+        for (int k = 0; k < l.n; k++) oql_plist_add(p, &names, NULL);
+      if (argname || names.n) oql_plist_add(p, &names, (void *)argname);
+      oql_plist_add(p, &l, x);
+      if (!oql_p_accept_op(p, ",")) break;
+    }
+    if (names.n) f->argnames = (const char **)names.v;
+  }
+  if (f->list_arg && (st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
+  if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  f->args = (oql_expr_ast **)l.v;
+  f->nargs = l.n;
+  return ORB_OK;
+}
+
 /* [AS] alias [(col, ...)] */
 static orb_status p_alias(oql_parser *p, oql_from_ast *f, bool need) {
   orb_status st;
@@ -137,39 +179,7 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
   if (oql_p_is_op(p, "(")) {
     oql_p_advance(p);
     f->kind = OQL_FA_FUNCTION;
-    oql_plist l = {0};
-    /* DuckDB's list of files: read_parquet(['a.parquet', 'b.parquet']) */
-    f->list_arg = oql_p_accept_op(p, "[");
-    if (!oql_p_is_op(p, f->list_arg ? "]" : ")")) {
-      oql_plist names = {0};
-      for (;;) {
-        /* PostgreSQL's named notation, name => value ("=>" lexes as "=" ">") */
-        const char *argname = NULL;
-        const oql_token *eq = oql_p_peek(p, 1), *gt = oql_p_peek(p, 2);
-        if (!f->list_arg && oql_p_is_ident(p) && eq->kind == OQL_T_OP && strcmp(eq->text, "=") == 0 &&
-            gt->kind == OQL_T_OP && strcmp(gt->text, ">") == 0 && gt->pos == eq->pos + 1) {
-          int npos;
-          if ((st = oql_p_ident(p, &argname, &npos)) != ORB_OK) return st;
-          oql_p_advance(p);
-          oql_p_advance(p);
-        } else if (names.n) {
-          return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos,
-                              "positional argument cannot follow named argument");
-        }
-        oql_expr_ast *x;
-        if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
-        if (argname && !names.n)
-          for (int k = 0; k < l.n; k++) oql_plist_add(p, &names, NULL);
-        if (argname || names.n) oql_plist_add(p, &names, (void *)argname);
-        oql_plist_add(p, &l, x);
-        if (!oql_p_accept_op(p, ",")) break;
-      }
-      if (names.n) f->argnames = (const char **)names.v;
-    }
-    if (f->list_arg && (st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
-    if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
-    f->args = (oql_expr_ast **)l.v;
-    f->nargs = l.n;
+    if ((st = oql_p_call_args(p, true, f)) != ORB_OK) return st;
   } else {
     f->kind = OQL_FA_TABLE;
     /* time travel on an Iceberg table (SQL:2011's system-versioned spelling,

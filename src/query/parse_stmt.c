@@ -749,6 +749,25 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     for (int i = 0; i < l.n; i++) s->name_pos[i] = *(int *)lp.v[i];
     return ORB_OK;
   }
+  if (strcmp(w, "call") == 0) {
+    /* CALL [catalog.][system.]procedure(args): Iceberg maintenance, with
+    ** Spark's procedure names; the binder knows which exist */
+    oql_p_advance(p);
+    s->kind = OQL_S_CALL;
+    oql_from_ast *f = orb_arena_zalloc(p->a, sizeof *f);
+    f->kind = OQL_FA_FUNCTION;
+    f->pos = oql_p_tok(p)->pos;
+    int npos;
+    if ((st = oql_p_ident(p, &f->name, &npos)) != ORB_OK) return st;
+    while (oql_p_accept_op(p, ".")) {
+      f->pos = oql_p_tok(p)->pos;
+      if ((st = oql_p_ident(p, &f->name, &npos)) != ORB_OK) return st;
+    }
+    if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+    if ((st = oql_p_call_args(p, false, f)) != ORB_OK) return st;
+    s->call = f;
+    return ORB_OK;
+  }
   if (strcmp(w, "truncate") == 0) {
     oql_p_advance(p);
     oql_p_accept(p, "table");

@@ -55,6 +55,8 @@ struct oql_session {
   int nsavepoints;
   orb_wset_savepoint stmt_start;
   bool stmt_started;
+  oql_progress_fn progress;   /* oql_session_set_progress */
+  void *progress_ctx;
 };
 
 static void drop_savepoints(oql_session *s, int keep) {
@@ -62,6 +64,16 @@ static void drop_savepoints(oql_session *s, int keep) {
 }
 
 void oql_session_interrupt(oql_session *s) { atomic_store(&s->interrupt, true); }
+
+void oql_session_set_progress(oql_session *s, oql_progress_fn fn, void *ctx) {
+  s->progress = fn;
+  s->progress_ctx = ctx;
+}
+
+oql_progress_fn oql_session_progress(const oql_session *s, void **ctx) {
+  *ctx = s->progress_ctx;
+  return s->progress;
+}
 
 /* statement_mem in bytes ("0" = no limit, "512kB", "64MB", "2GB", "1TB";
 ** a bare number is kB, as PostgreSQL's memory settings are); -1 if malformed. */

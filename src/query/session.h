@@ -56,6 +56,14 @@ char oql_session_txn_status(const oql_session *s);
 /* Ask the statement running in s (if any) to stop with 57014; safe from any thread. */
 void oql_session_interrupt(oql_session *s);
 
+/* Progress of long statements (Iceberg maintenance): fn is called on the
+** thread running the statement with the phase's name, the units done and
+** the total known so far.  NULL: none.  What to show, and when, is the
+** caller's business (the shell shows it after a second, on a terminal). */
+typedef void (*oql_progress_fn)(void *ctx, const char *what, int64_t done, int64_t total);
+void oql_session_set_progress(oql_session *s, oql_progress_fn fn, void *ctx);
+oql_progress_fn oql_session_progress(const oql_session *s, void **ctx);
+
 /* Parse, bind and plan the first statement of sql.  *tail (if not NULL) is
 ** set past it.  *out is NULL when sql holds only whitespace and comments. */
 orb_status oql_prepare(oql_session *s, const char *sql, oql_stmt **out, const char **tail, orb_err *e);

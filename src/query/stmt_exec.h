@@ -35,4 +35,9 @@ orb_status oql_describe(orb_db *db, const char *table, orb_arena *xa, oql_op **r
 /* SHOW SNAPSHOTS: the snapshots of the Iceberg table at `where` (exec_cold.c). */
 orb_status oql_show_snapshots(const char *where, const char *table, orb_arena *xa, oql_op **rows, orb_err *e);
 
+/* CALL expire_snapshots / remove_orphan_files and VACUUM of Iceberg
+** tables (exec_maint.c): outside a transaction block only (25001). */
+orb_status oql_exec_maint(oql_session *s, oql_bstmt *b, orb_arena *xa, oql_op **rows, char *tag, size_t tagcap,
+                          orb_err *e);
+
 #endif

@@ -9,6 +9,9 @@
 // usage: node duckdb_parquet_bench.mjs write ROWS DIR   (DIR/duckdb_{zstd,uncompressed}.parquet)
 //        node duckdb_parquet_bench.mjs read FILE LO HI
 //        node duckdb_parquet_bench.mjs check FILE        (read_all's answer only, untimed)
+//        node duckdb_parquet_bench.mjs count LIST REPS   (bench/bench_cold_count.sh: count(*) over the
+//          Parquet files LIST names, one a line; the first query's wall ms (footers read) and the best
+//          of REPS more, in wall ms: a count is milliseconds)
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
@@ -36,6 +39,20 @@ if (mode === 'write') {
     const size = (await con.runAndReadAll(`SELECT file_size_bytes FROM parquet_file_metadata('${path}')`)).getRows()[0][0];
     console.log(`write_${codec} ${t} ${raw} ${size}`);
   }
+} else if (mode === 'count') {
+  const { readFileSync } = await import('node:fs');
+  const files = readFileSync(a, 'utf8').split('\n').filter((l) => l);
+  const sql = `SELECT count(*) FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}])`;
+  const timed = async () => {
+    const t0 = performance.now();
+    const rows = (await con.runAndReadAll(sql)).getRows();
+    return [performance.now() - t0, rows[0][0]];
+  };
+  await con.run('SELECT 42');   // the engine's own first-query start-up is not the count's
+  const [first, n] = await timed();
+  let cached = Infinity;
+  for (let r = 0; r < Number(b); r++) cached = Math.min(cached, (await timed())[0]);
+  console.log(`count ${first} ${cached} ${n}`);
 } else if (mode === 'check') {
   console.log(`answer ${(await con.runAndReadAll(readAll(`read_parquet('${a}')`))).getRows()[0].join(' ')}`);
 } else {

@@ -346,6 +346,77 @@ static void test_append_and_metrics(void **state) {
   free(dir);
 }
 
+/* String and binary bounds come from the footer's chunk statistics: with
+** several row groups the least minimum and greatest maximum of them, then
+** truncated (the maximum in the first row group, the minimum in the last,
+** a row group of only NULLs between). */
+static void test_string_bounds_over_row_groups(void **state) {
+  (void)state;
+  char *dir = tmpdir();
+  orb_schema s;
+  orb_schema_init(&s);
+  orb_schema_add_column(&s, "s", orb_type_make(ORB_T_TEXT), false, NULL);
+  orb_schema_add_column(&s, "b", orb_type_make(ORB_T_BYTEA), false, NULL);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_err e;
+  assert_int_equal(ice_table_create(&a, dir, NULL, &s, NULL, NULL, 0, NULL, &e), ORB_OK);
+  orb_schema_free(&s);
+  ice_write_opts o;
+  ice_write_opts_init(&o);
+  o.row_group_bytes = 1;   /* the least: 1024 rows a row group */
+  ice_append *app;
+  assert_int_equal(ice_append_begin(dir, &o, &app, &e), ORB_OK);
+  enum { N = 4000 };
+  static char text[N][16];
+  static const char zs[] = "zzzzzzzzzzzzzzzzzzzzzz";   /* 22: the maximum, cut */
+  static const uint8_t b7f[20] = {0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f,
+                                  0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f};
+  orb_value *sv = orb_malloc(sizeof(orb_value) * N), *bv = orb_malloc(sizeof(orb_value) * N);
+  for (int i = 0; i < N; i++) {
+    int n = snprintf(text[i], sizeof text[i], "m%d", i);
+    sv[i] = orb_text(text[i], (size_t)n);
+    bv[i] = orb_bytea(text[i], (size_t)n);
+    if (i >= 1024 && i < 2048) sv[i] = orb_null(ORB_T_TEXT);   /* row group 1: no string */
+  }
+  sv[5] = orb_text(zs, strlen(zs));
+  sv[3500] = orb_text("a", 1);
+  bv[10] = orb_bytea(b7f, sizeof b7f);
+  bv[3900] = orb_bytea("", 0);
+  for (int i = 0; i < N; i += 500) {
+    const orb_value *cols[2] = {sv + i, bv + i};
+    assert_int_equal(ice_append_columns(app, cols, 500, &e), ORB_OK);
+  }
+  int64_t snap;
+  assert_int_equal(ice_append_commit(app, &snap, NULL, &e), ORB_OK);
+  orb_free(sv);
+  orb_free(bv);
+  ice_meta m;
+  avro_reader *r = open_newest_manifest(&a, dir, &m);
+  avro_value v;
+  bool got;
+  assert_int_equal(avro_reader_next(r, &a, &v, &got, &e), ORB_OK);
+  assert_true(got);
+  const avro_schema *df = r->schema->fields[avro_field_by_id(r->schema, 2)].type;
+  const avro_value *d = avro_record_get(r->schema, &v, 2);
+  assert_int_equal(avro_record_get(df, d, 103)->u.l, N);
+  assert_true(avro_record_get(df, d, 132)->u.c.n >= 3);   /* several row groups */
+  assert_int_equal(map_get(df, d, 110, 1)->u.l, 1024);
+  const avro_value *lo = map_get(df, d, 125, 1), *hi = map_get(df, d, 128, 1);
+  assert_int_equal(lo->u.s.len, 1);
+  assert_memory_equal(lo->u.s.data, "a", 1);
+  assert_int_equal(hi->u.s.len, 16);
+  assert_memory_equal(hi->u.s.data, "zzzzzzzzzzzzzzz{", 16);
+  lo = map_get(df, d, 125, 2), hi = map_get(df, d, 128, 2);
+  assert_int_equal(lo->u.s.len, 0);
+  assert_int_equal(hi->u.s.len, 16);
+  assert_memory_equal(hi->u.s.data, "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x80", 16);
+  avro_reader_close(r);
+  orb_arena_free(&a);
+  rmrf(dir);
+  free(dir);
+}
+
 static const char *summary(const ice_snapshot *s, const char *k) {
   const char *v = ice_kv_get(s->summary, s->nsummary, k);
   assert_non_null(v);
@@ -750,6 +821,7 @@ int main(void) {
       cmocka_unit_test(test_create),
       cmocka_unit_test(test_append_and_metrics),
       cmocka_unit_test(test_several_appends),
+      cmocka_unit_test(test_string_bounds_over_row_groups),
       cmocka_unit_test(test_conflict_retry),
       cmocka_unit_test(test_concurrent_appenders),
       cmocka_unit_test(test_crash_during_commits),

@@ -75,6 +75,8 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  /* -c and --csv feed pipelines: no progress lines there */
+  shell_progress_init(&sh, ncommands == 0 && sh.format != FORMAT_CSV);
   int rc = 0;
   if (ncommands > 0 || file) {
     for (int i = 0; i < ncommands && rc == 0; i++) rc = shell_run_script(&sh, commands[i], true);

@@ -70,6 +70,7 @@ int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
     orbit_stmt *st = NULL;
     const char *tail = NULL;
     double t0 = now_ms();
+    shell_progress_begin(sh);
     int rc = orbit_prepare(sh->db, p, &st, &tail);
     if (rc != ORBIT_OK) {
       shell_print_error(sh, p);
@@ -82,6 +83,7 @@ int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
     }
     if (!st) break;
     rc = orbit_step(st);
+    shell_progress_end(sh);
     rc = shell_print_result(sh, st, rc);
     if (rc != ORBIT_DONE) {
       shell_print_error(sh, p);

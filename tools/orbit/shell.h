@@ -4,7 +4,8 @@
 ** The shell is a plain client of the public C API (include/orbit.h); it
 ** knows nothing of the engine's internals.  main.c parses the command line,
 ** repl.c reads statements (libedit line editing and history, multi-line
-** input), run.c executes a script statement by statement, print.c renders
+** input), run.c executes a script statement by statement (progress.c shows
+** long ones' progress), print.c renders
 ** results (aligned table or RFC 4180 CSV), meta.c runs backslash commands.
 */
 #ifndef ORBIT_SHELL_H
@@ -26,6 +27,9 @@ typedef struct shell {
   bool interactive;
   char null_display[64];/* how NULL is shown in aligned output */
   FILE *out;
+  double stmt_start_ms;  /* when the running statement started (monotonic) */
+  double progress_last_ms; /* when the progress line was last written */
+  bool progress_shown;   /* a progress line is on stderr */
 } shell;
 
 /* Run every statement of `script`; stops at the first error when
@@ -40,6 +44,13 @@ int shell_meta_command(shell *sh, const char *line);
 
 /* Interactive loop (libedit). */
 int shell_repl(shell *sh);
+
+/* Progress of long statements on stderr (progress.c): init registers the
+** handler when enabled and stderr is a terminal; begin/end bracket each
+** statement. */
+void shell_progress_init(shell *sh, bool enabled);
+void shell_progress_begin(shell *sh);
+void shell_progress_end(shell *sh);
 
 /* Print the last error with its position and a caret under the statement text. */
 void shell_print_error(shell *sh, const char *stmt_text);

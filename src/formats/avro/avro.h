@@ -272,6 +272,25 @@ orb_status avro_reader_open(const char *path, size_t limit, avro_reader **out, o
 /* The same over a file image in memory, which must outlive the reader. */
 orb_status avro_reader_open_image(const void *data, size_t len, const char *name, size_t limit, avro_reader **out,
                                   orb_err *e);
+/* Writer schemas already parsed, by their exact avro.schema text.  Opened
+** with a cache, a reader whose file carries a text the cache holds takes
+** that parsed schema instead of parsing the JSON again (the costly part of
+** opening a small file: an Iceberg table's manifests, written by one
+** writer, carry one text or a few).  Schemas parsed on the way are added,
+** in the cache's arena, and live as long as it; a reader's schema is then
+** the cache's (shared, never changed).
+**
+**   avro_schema_cache c;
+**   avro_schema_cache_init(&c, &plan_arena);
+**   for each file: avro_reader_open_cached(path, 0, &c, &r, &e) ... avro_reader_close(r);
+*/
+typedef struct avro_cached_schema avro_cached_schema;
+typedef struct avro_schema_cache {
+  orb_arena *arena;
+  avro_cached_schema *first;
+} avro_schema_cache;
+void avro_schema_cache_init(avro_schema_cache *c, orb_arena *a);
+orb_status avro_reader_open_cached(const char *path, size_t limit, avro_schema_cache *c, avro_reader **out, orb_err *e);
 /* A header metadata value by key, NULL when absent. */
 const avro_meta *avro_reader_meta(const avro_reader *r, const char *key);
 /* The next record, decoded into arena a: *got is false at the end of the file. */

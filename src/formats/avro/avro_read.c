@@ -69,7 +69,20 @@ const avro_meta *avro_reader_meta(const avro_reader *r, const char *key) {
   return NULL;
 }
 
-static orb_status open_header(avro_reader *r, orb_err *e) {
+struct avro_cached_schema {
+  const char *json;
+  size_t len;
+  avro_schema *schema;
+  avro_cached_schema *next;
+};
+
+void avro_schema_cache_init(avro_schema_cache *c, orb_arena *a) {
+  c->arena = a;
+  c->first = NULL;
+}
+
+/* The header: metadata, sync marker, codec, schema (from cache when it has the text). */
+static orb_status open_header(avro_reader *r, avro_schema_cache *cache, orb_err *e) {
   if (r->len < 4 || memcmp(r->img, magic, 4) != 0)
     return avro_corrupt(e, r->name, "not an Avro container file (no \"Obj\" 1 magic at its start)");
   orb_rd rd;
@@ -91,20 +104,35 @@ static orb_status open_header(avro_reader *r, orb_err *e) {
   }
   const avro_meta *schema = avro_reader_meta(r, "avro.schema");
   if (!schema) return avro_corrupt(e, r->name, "the header has no avro.schema");
+  if (cache)
+    for (avro_cached_schema *k = cache->first; k; k = k->next)
+      if (k->len == schema->len && memcmp(k->json, schema->value, k->len) == 0) {
+        r->schema = k->schema;
+        return ORB_OK;
+      }
   char what[300];
   snprintf(what, sizeof what, "\"%s\"", r->name);
-  return avro_schema_parse(schema->value, schema->len, &r->arena, what, &r->schema, e);
+  st = avro_schema_parse(schema->value, schema->len, cache ? cache->arena : &r->arena, what, &r->schema, e);
+  if (st == ORB_OK && cache) {
+    avro_cached_schema *k = orb_arena_alloc(cache->arena, sizeof *k);
+    k->json = orb_arena_memdup(cache->arena, schema->value, schema->len);
+    k->len = schema->len;
+    k->schema = r->schema;
+    k->next = cache->first;
+    cache->first = k;
+  }
+  return st;
 }
 
-orb_status avro_reader_open_image(const void *data, size_t len, const char *name, size_t limit, avro_reader **out,
-                                  orb_err *e) {
+static orb_status open_image(const void *data, size_t len, const char *name, size_t limit, avro_schema_cache *cache,
+                             avro_reader **out, orb_err *e) {
   avro_reader *r = orb_calloc(1, sizeof *r);
   orb_arena_init(&r->arena, 0);
   r->name = orb_arena_strdup(&r->arena, name ? name : "avro");
   r->limit = limit ? limit : AVRO_DEFAULT_LIMIT;
   r->img = data;
   r->len = len;
-  orb_status st = open_header(r, e);
+  orb_status st = open_header(r, cache, e);
   if (st != ORB_OK) {
     avro_reader_close(r);
     *out = NULL;
@@ -114,7 +142,13 @@ orb_status avro_reader_open_image(const void *data, size_t len, const char *name
   return ORB_OK;
 }
 
-orb_status avro_reader_open(const char *path, size_t limit, avro_reader **out, orb_err *e) {
+orb_status avro_reader_open_image(const void *data, size_t len, const char *name, size_t limit, avro_reader **out,
+                                  orb_err *e) {
+  return open_image(data, len, name, limit, NULL, out, e);
+}
+
+orb_status avro_reader_open_cached(const char *path, size_t limit, avro_schema_cache *cache, avro_reader **out,
+                                   orb_err *e) {
   char *data;
   size_t len;
   *out = NULL;
@@ -124,13 +158,17 @@ orb_status avro_reader_open(const char *path, size_t limit, avro_reader **out, o
     orb_err_prefix(e, "avro");
     return st;
   }
-  st = avro_reader_open_image(data, len, path, limit, out, e);
+  st = open_image(data, len, path, limit, cache, out, e);
   if (st != ORB_OK) {
     orb_free(data);
     return st;
   }
   (*out)->owned = data;
   return ORB_OK;
+}
+
+orb_status avro_reader_open(const char *path, size_t limit, avro_reader **out, orb_err *e) {
+  return avro_reader_open_cached(path, limit, NULL, out, e);
 }
 
 /* The next block: its header, data, sync marker; decompressed into r->block. */

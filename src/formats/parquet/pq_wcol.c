@@ -7,7 +7,10 @@
 ** page's PLAIN buffer.  A page is cut when it holds page_rows rows or its
 ** values reach page_bytes; it is then levelled, encoded, compressed and
 ** appended to the chunk with its header.  All buffers live as long as the
-** writer and are reused, so no allocation happens per value. */
+** writer and are reused, so no allocation happens per value.  The common
+** cases run in loops of their own (add_plain_fixed: numbers going PLAIN;
+** add_dict: numbers and byte arrays going to the dictionary), without the
+** general loop's per-value dispatch. */
 #include "formats/parquet/pq_int.h"
 #include "base/hash.h"
 #include "base/mem.h"
@@ -15,6 +18,9 @@
 #include <math.h>
 #include <string.h>
 #include <xxhash.h>
+
+/* The most a chunk's page buffer is given in advance (it grows past it). */
+#define PQ_PAGES_RESERVE_MAX ((size_t)256 << 20)
 
 /* Encodings (parquet.thrift Encoding). */
 enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
@@ -436,6 +442,15 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
     orb_buf_append(&c->bounds, p, pg->hi_len);
   }
 
+  /* the chunk's pages stay in memory until its row group is written: room
+  ** for all of them at its first page, estimated from that page, so that a
+  ** large row group is not copied again and again as its buffer doubles
+  ** (memory reserved but never written costs nothing) */
+  if (c->pages.len == 0 && c->page_n > 0) {
+    double est = (double)(c->hdr.len + c->comp.len) * ((double)o->row_group_rows / (double)c->page_n) * 1.25;
+    size_t want = est > (double)PQ_PAGES_RESERVE_MAX ? PQ_PAGES_RESERVE_MAX : (size_t)est;
+    if (want > c->pages.cap) orb_buf_reserve(&c->pages, want);
+  }
   orb_buf_append(&c->pages, c->hdr.data, c->hdr.len);
   orb_buf_append(&c->pages, c->comp.data, c->comp.len);
   c->uncompressed += (int64_t)c->hdr.len + h.uncompressed_size;
@@ -504,10 +519,114 @@ static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
   return n;
 }
 
+/* The other common case: dictionary encoding of fixed-width numbers or
+** byte arrays, in a loop specialised by the value's kind (DK_*: the
+** PLAIN width, or a byte array) so that a value costs its hash, one probe
+** and a store.  It takes values up to and including the first one after
+** which pq_wcol_add has something to decide — the page full, the
+** dictionary probe point, the dictionary over its limit, the page's
+** estimated size reached — and stops before a NULL of a NOT NULL column
+** (the general path reports it).  Returns the rows taken. */
+enum { DK_4 = 4, DK_8 = 8, DK_BYTES = 0 };
+
+static inline __attribute__((always_inline)) int64_t add_dict_kind(pq_wcol *c, const orb_value *v, int64_t n, const int kind) {
+  const pq_write_opts *o = c->o;
+  const bool is_float = c->s.type == PQ_FLOAT || c->s.type == PQ_DOUBLE;
+  const int64_t probe_at = c->used_dict ? -1 : o->dictionary_probe;
+  int64_t r = 0;
+  while (r < n) {
+    const orb_value *x = &v[r];
+    if (x->isnull) {
+      if (!c->max_def) break;
+      c->defs[c->page_n++] = 0;
+      c->ps.nulls++;
+    } else {
+      c->defs[c->page_n++] = 1;
+      wval w;
+      uint64_t h;
+      if (kind == DK_8) {
+        uint64_t bits;
+        if (is_float) memcpy(&bits, &x->u.f, 8);
+        else bits = (uint64_t)x->u.i;
+        orb_store_u64le(w.tmp, bits);
+        w.p = w.tmp, w.len = 8;
+        h = c->bloom ? pq_bloom_hash(w.p, 8) : mix64(bits);
+      } else if (kind == DK_4) {
+        uint32_t bits;
+        if (is_float) {
+          float f = (float)x->u.f;
+          memcpy(&bits, &f, 4);
+        } else {
+          bits = (uint32_t)(int32_t)x->u.i;
+        }
+        orb_store_u32le(w.tmp, bits);
+        w.p = w.tmp, w.len = 4;
+        h = c->bloom ? pq_bloom_hash(w.p, 4) : mix64(bits);
+      } else {
+        w.p = (const uint8_t *)x->u.s, w.len = x->len;
+        h = c->bloom ? pq_bloom_hash(w.p, w.len) : XXH3_64bits(w.p, w.len);
+      }
+      /* the probe for an entry already there, inline with the kind's
+      ** compare; dict_lookup for the rest (and adding) */
+      bool added = false;
+      uint32_t k = UINT32_MAX;
+      if (c->table) {
+        uint32_t slot = (uint32_t)h & c->table_mask;
+        for (uint64_t t; (t = c->table[slot]) != 0; slot = (slot + 1) & c->table_mask) {
+          if (t >> 32 != h >> 32) continue;
+          uint32_t j = (uint32_t)t - 1;
+          const uint8_t *p = (const uint8_t *)c->dict.data + (kind == DK_BYTES ? c->dict_off[j] : (size_t)j * (size_t)kind);
+          if (kind == DK_8 ? orb_load_u64le(p) == orb_load_u64le(w.p)
+              : kind == DK_4 ? orb_load_u32le(p) == orb_load_u32le(w.p)
+                             : c->dict_hash[j] == h && orb_load_u32le(p - 4) == w.len && memcmp(p, w.p, w.len) == 0) {
+            k = j;
+            break;
+          }
+        }
+      }
+      if (k == UINT32_MAX) {
+        k = dict_lookup(c, &w, h, &added);
+        if (added && c->bloom) push_hash(c, h);
+      }
+      c->idx[c->page_vals] = k;
+      if (c->dict_seen[k] != c->page_serial) {   /* the page's statistics take each entry once */
+        c->dict_seen[k] = c->page_serial;
+        if (kind == DK_BYTES) {
+          stat_add(c, &c->ps, &w);
+        } else {
+          if (is_float) w.d = kind == DK_4 ? (double)(float)x->u.f : x->u.f;
+          else w.i = kind == DK_4 ? (int32_t)x->u.i : x->u.i;
+          stat_add(c, &c->ps, &w);
+        }
+      }
+      c->page_vals++;
+      if (c->page_vals == probe_at || (added && c->dict.len > o->dictionary_bytes)) {
+        c->chunk_rows++;
+        return r + 1;
+      }
+    }
+    c->chunk_rows++;
+    r++;
+    size_t est = (size_t)c->page_vals * (size_t)(33 - (c->ndict ? __builtin_clz(c->ndict) : 32)) / 8;
+    if (c->page_n >= o->page_rows || est >= o->page_bytes) break;
+  }
+  return r;
+}
+
+static int64_t add_dict(pq_wcol *c, const orb_value *v, int64_t n) {
+  switch (c->s.type) {
+  case PQ_INT64: case PQ_DOUBLE: return add_dict_kind(c, v, n, DK_8);
+  case PQ_INT32: case PQ_FLOAT: return add_dict_kind(c, v, n, DK_4);
+  default: return add_dict_kind(c, v, n, DK_BYTES);
+  }
+}
+
 orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
   const pq_write_opts *o = c->o;
   bool fixed = (c->s.type == PQ_INT32 || c->s.type == PQ_INT64 || c->s.type == PQ_FLOAT || c->s.type == PQ_DOUBLE) &&
                c->t.id != ORB_T_DECIMAL && c->max_def > 0;
+  bool dict_kind = ((c->s.type == PQ_INT32 || c->s.type == PQ_INT64 || c->s.type == PQ_FLOAT || c->s.type == PQ_DOUBLE) &&
+                    c->t.id != ORB_T_DECIMAL) || c->s.type == PQ_BYTE_ARRAY;
   wval w;
   for (int64_t r = 0; r < n; r++) {
     if (fixed && !c->dict_on && !c->bloom) {
@@ -518,11 +637,15 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
       }
       continue;
     }
-    if (v[r].isnull) {
+    int64_t took = dict_kind && c->dict_on ? add_dict(c, v + r, n - r) : 0;
+    if (took > 0) {
+      r += took - 1;   /* the checks below, after the last value taken (none held before it) */
+    } else if (v[r].isnull) {
       if (!c->max_def)
         return orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0, "parquet: NULL in column \"%s\" declared NOT NULL", c->s.name);
       c->defs[c->page_n++] = 0;
       c->ps.nulls++;
+      c->chunk_rows++;
     } else {
       c->defs[c->page_n++] = 1;
       plain_of(c, &v[r], &w);
@@ -546,13 +669,14 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
         }
       }
       c->page_vals++;
-      /* nearly every value new so far, before any page used the dictionary */
-      if (c->dict_on && !c->used_dict && c->page_vals == o->dictionary_probe &&
-          (uint64_t)c->ndict * 10 > (uint64_t)c->page_vals * 9) {
-        drop_dictionary(c);
-      }
+      c->chunk_rows++;
     }
-    c->chunk_rows++;
+    /* nearly every value new so far, before any page used the dictionary
+    ** (never newly true after a NULL: nothing it reads has changed) */
+    if (c->dict_on && !c->used_dict && c->page_vals == o->dictionary_probe &&
+        (uint64_t)c->ndict * 10 > (uint64_t)c->page_vals * 9) {
+      drop_dictionary(c);
+    }
     /* a dictionary past its limit, or one that holds most values once a
     ** page is full (nearly unique values, which a dictionary only makes
     ** bigger and slower): this page is its last user, the rest of the chunk PLAIN */

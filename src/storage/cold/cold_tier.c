@@ -22,6 +22,13 @@ typedef struct cold_plan {
   struct cold_plan *next;
 } cold_plan;
 
+/* A snapshot's live rows from its manifest list (ice_scan_count_rows), for
+** count(*) before any plan is made; rows -1: the list cannot tell. */
+typedef struct cold_count_rows {
+  int64_t snapshot_id, rows;
+  struct cold_count_rows *next;
+} cold_count_rows;
+
 /* One metadata file, parsed; shared by the scans that read it. */
 typedef struct cold_state {
   int refs;                      /* the tier's cache holds one; each scan one */
@@ -32,6 +39,7 @@ typedef struct cold_state {
   off_t size;
   ice_meta meta;
   cold_plan *plans;
+  cold_count_rows *counts;
 } cold_state;
 
 typedef struct cold_tier {
@@ -210,9 +218,9 @@ void cold_pins_clear(orb_cold_pins *p) {
   memset(p, 0, sizeof *p);
 }
 
-/* The state and plan a reader with snapshot snap reads: its pin, or the
-** current snapshot (then pinned when snap has pins). */
-static orb_status resolve(cold_tier *c, const orb_snapshot *snap, cold_state **out, const ice_plan **plan, orb_err *e) {
+/* The state and snapshot id a reader with snapshot snap reads: its pin, or
+** the current snapshot (then pinned when snap has pins). */
+static orb_status resolve_state(cold_tier *c, const orb_snapshot *snap, cold_state **out, int64_t *snapshot_id, orb_err *e) {
   orb_cold_pins *pins = snap ? snap->pins : NULL;
   orb_cold_pin *pin = pin_find(pins, c->table_id);
   cold_state *s;
@@ -226,6 +234,17 @@ static orb_status resolve(cold_tier *c, const orb_snapshot *snap, cold_state **o
     orb_cold_pin np = {c->table_id, id, orb_strdup(s->path)};
     pins->v[pins->n++] = np;
   }
+  *out = s;
+  *snapshot_id = id;
+  return ORB_OK;
+}
+
+/* The state and plan a reader with snapshot snap reads (resolve_state). */
+static orb_status resolve(cold_tier *c, const orb_snapshot *snap, cold_state **out, const ice_plan **plan, orb_err *e) {
+  cold_state *s;
+  int64_t id;
+  orb_status st = resolve_state(c, snap, &s, &id, e);
+  if (st != ORB_OK) return st;
   if ((st = state_plan(c, s, id, plan, e)) != ORB_OK) {
     state_unref(c, s);
     return st;
@@ -524,13 +543,43 @@ static orb_status cold_count(orb_tier *t, const orb_snapshot *snap, orb_expr *pr
   *count = -1;
   if (pred) return ORB_OK;
   cold_state *s;
-  const ice_plan *p;
-  orb_status st = resolve(c, snap, &s, &p, e);
+  int64_t id;
+  orb_status st = resolve_state(c, snap, &s, &id, e);
   if (st != ORB_OK) return st;
-  if (!p->snapshot) *count = 0;
-  else if (!p->any_deletes) *count = p->records;
+  /* a plan made already answers; else the manifest list's row counts, read
+  ** once per metadata version, without reading every manifest (a table of
+  ** many appends has as many); else a plan */
+  int64_t rows = -1;
+  bool have_plan = false, have_rows = false;
+  pthread_mutex_lock(&c->mu);
+  for (cold_plan *p = s->plans; p && !have_plan; p = p->next) have_plan = p->snapshot_id == id;
+  for (cold_count_rows *k = s->counts; k && !have_rows && !have_plan; k = k->next)
+    if (k->snapshot_id == id) have_rows = true, rows = k->rows;
+  if (!have_plan && !have_rows) {
+    bool known = false;
+    if (id < 0) known = true, rows = 0;
+    else if ((st = ice_scan_count_rows(&s->arena, &s->meta, s->table_dir, id, &rows, &known, e)) != ORB_OK)
+      orb_err_prefix(e, "table \"%s\": ", c->name);
+    if (st == ORB_OK) {
+      cold_count_rows *k = orb_arena_zalloc(&s->arena, sizeof *k);
+      k->snapshot_id = id;
+      k->rows = known ? rows : -1;
+      k->next = s->counts;
+      s->counts = k;
+      rows = k->rows;
+    }
+  }
+  pthread_mutex_unlock(&c->mu);
+  if (st == ORB_OK && rows >= 0 && !have_plan) *count = rows;
+  else if (st == ORB_OK) {
+    const ice_plan *p;
+    if ((st = state_plan(c, s, id, &p, e)) == ORB_OK) {
+      if (!p->snapshot) *count = 0;
+      else if (!p->any_deletes) *count = p->records;
+    }
+  }
   state_unref(c, s);
-  return ORB_OK;
+  return st;
 }
 
 orb_status cold_tier_current(orb_tier *t, const orb_snapshot *snap, int64_t *snapshot_id, int *nfiles, orb_err *e) {

@@ -40,7 +40,10 @@
 **
 ** count() answers from the manifests' record counts when no predicate is
 ** given and no delete file applies (the snapshot summary is not trusted:
-** it ignores deletes); otherwise -1 and the caller scans.
+** it ignores deletes); otherwise -1 and the caller scans.  Until a plan of
+** the snapshot is made, the manifest list's per-manifest row counts answer
+** alone when it lists no delete manifest (ice_scan_count_rows), so a
+** count of a table of many appends reads one list, not every manifest.
 **
 ** Writes.  A tier over an external table refuses them ("table \"t\" is a
 ** read-only Iceberg table", SQLSTATE 25006).  A tier the database owns

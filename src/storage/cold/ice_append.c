@@ -3,13 +3,17 @@
 ** manifest, a manifest list and a new metadata version, retried on
 ** conflict.
 **
-** Metrics are gathered from the values as they pass (NULLs, NaNs, bounds)
-** and from the file's footer once it is closed (chunk sizes, row group
-** offsets): the footer is what readers will see, so the sizes are exact.
-** String and binary bounds are kept already truncated to 16 code points /
-** bytes: truncation keeps order (a <= b implies prefix(a) <= prefix(b)),
-** so the truncated minimum is the minimum's truncation, and a bounded
-** buffer per column is all a file needs however long its values are. */
+** Metrics are gathered from the values as they pass (NULLs, NaNs, and the
+** bounds of every type but strings and binary), in one pass per column
+** that also checks the values, and from the file's footer once it is
+** closed (chunk sizes, row group offsets, string and binary bounds): the
+** footer is what readers will see, so the sizes are exact.  String bounds
+** come from the chunk statistics because the Parquet writer already keeps
+** them, once per dictionary entry and page rather than per value; they are
+** then truncated to 16 code points / bytes: truncation keeps order
+** (a <= b implies prefix(a) <= prefix(b)), so the truncated minimum is the
+** minimum's truncation, and the maximum's truncation needs incrementing
+** exactly when the maximum itself was cut. */
 #include "storage/cold/ice_commit.h"
 #include "storage/cold/ice_write_int.h"
 #include "storage/cold/ice_scan.h"
@@ -34,11 +38,12 @@
 #define ICE_TRUNC_BYTES (ICE_TRUNC * 4)    /* 16 code points of UTF-8 at most */
 #define ICE_BATCH_ROWS 4096                /* rows transposed or routed at a time */
 
-/* One column's running metrics in an open file. */
+/* One column's running metrics in an open file (TEXT/BYTEA: NULLs only
+** until the file is closed, then the bounds from its footer). */
 typedef struct col_acc {
   int64_t nulls, nans;
   bool has;                      /* min and max are set */
-  bool max_truncated;            /* some value longer than the max prefix has that prefix */
+  bool max_truncated;            /* the maximum was longer than its prefix */
   orb_value min, max;            /* TEXT/BYTEA point into minb/maxb */
   uint8_t minb[ICE_TRUNC_BYTES], maxb[ICE_TRUNC_BYTES];
 } col_acc;
@@ -92,6 +97,7 @@ struct ice_append {
   orb_value *scratch;
   size_t scratch_cap;
   orb_arena cast_arena;
+  col_acc *tacc;                 /* a batch's metrics before they are kept (ncols) */
 };
 
 /* --- small helpers -------------------------------------------------------- */
@@ -171,6 +177,7 @@ orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, i
   /* columns: top-level primitive fields only, as the SQL surface has them */
   app->ncols = app->schema->nfields;
   app->cols = orb_arena_zalloc(&app->arena, sizeof(app_col) * (size_t)(app->ncols ? app->ncols : 1));
+  app->tacc = orb_arena_zalloc(&app->arena, sizeof(col_acc) * (size_t)(app->ncols ? app->ncols : 1));
   app->pcols = orb_arena_zalloc(&app->arena, sizeof(pq_write_column) * (size_t)(app->ncols ? app->ncols : 1));
   for (int i = 0; i < app->ncols && st == ORB_OK; i++) {
     const ice_field *f = &app->schema->fields[i];
@@ -331,7 +338,8 @@ static int bytes_cmp(const void *a, size_t an, const void *b, size_t bn) {
   return c ? c : (an < bn ? -1 : an > bn);
 }
 
-/* Fold non-NULL value v of column c into its metrics. */
+/* Fold non-NULL value v of column c into its metrics (not TEXT/BYTEA: their
+** bounds come from the footer). */
 static void acc_value(col_acc *a, const app_col *c, const orb_value *v) {
   switch (c->type.id) {
   case ORB_T_FLOAT32: case ORB_T_FLOAT64:
@@ -343,26 +351,6 @@ static void acc_value(col_acc *a, const app_col *c, const orb_value *v) {
     else if (v->u.f < a->min.u.f || (v->u.f == 0 && a->min.u.f == 0 && signbit(v->u.f))) a->min = *v;
     else if (v->u.f > a->max.u.f || (v->u.f == 0 && a->max.u.f == 0 && !signbit(v->u.f))) a->max = *v;
     return;
-  case ORB_T_TEXT: case ORB_T_BYTEA: {
-    const uint8_t *s = (const uint8_t *)v->u.s;
-    size_t p = c->type.id == ORB_T_TEXT ? utf8_prefix(s, v->len) : (v->len < ICE_TRUNC ? v->len : ICE_TRUNC);
-    bool cut = p < v->len;
-    if (!a->has) {
-      memcpy(a->minb, s, p);
-      memcpy(a->maxb, s, p);
-      a->min = a->max = *v;
-      a->min.u.s = (const char *)a->minb, a->min.len = (uint32_t)p;
-      a->max.u.s = (const char *)a->maxb, a->max.len = (uint32_t)p;
-      a->max_truncated = cut;
-      a->has = true;
-      return;
-    }
-    if (bytes_cmp(s, p, a->minb, a->min.len) < 0) memcpy(a->minb, s, p), a->min.len = (uint32_t)p;
-    int cm = bytes_cmp(s, p, a->maxb, a->max.len);
-    if (cm > 0) memcpy(a->maxb, s, p), a->max.len = (uint32_t)p, a->max_truncated = cut;
-    else if (cm == 0 && cut) a->max_truncated = true;
-    return;
-  }
   case ORB_T_UUID:
     if (!a->has) a->min = a->max = *v, a->has = true;
     else if (memcmp(v->u.uuid, a->min.u.uuid, 16) < 0) a->min = *v;
@@ -434,6 +422,31 @@ static bool increment_bytes(uint8_t *s, size_t *n) {
   return false;
 }
 
+/* A string or binary column's bounds from the footer: the least min_value
+** and greatest max_value of its chunks (unsigned byte order, Iceberg's for
+** both types), truncated.  No bounds when every chunk holds only NULLs. */
+static void footer_bounds(const pq_file_meta *pm, int c, const app_col *ac, col_acc *a) {
+  const pq_bytes *lo = NULL, *hi = NULL;
+  for (int g = 0; g < pm->nrow_groups; g++) {
+    const pq_chunk *ch = &pm->row_groups[g].columns[c];
+    if (!ch->has_stats || !ch->stats.min_value.data || !ch->stats.max_value.data) continue;
+    if (!lo || bytes_cmp(ch->stats.min_value.data, ch->stats.min_value.len, lo->data, lo->len) < 0) lo = &ch->stats.min_value;
+    if (!hi || bytes_cmp(ch->stats.max_value.data, ch->stats.max_value.len, hi->data, hi->len) > 0) hi = &ch->stats.max_value;
+  }
+  if (!lo || !hi) return;
+  bool text = ac->type.id == ORB_T_TEXT;
+  size_t pl = text ? utf8_prefix(lo->data, lo->len) : (lo->len < ICE_TRUNC ? lo->len : ICE_TRUNC);
+  size_t ph = text ? utf8_prefix(hi->data, hi->len) : (hi->len < ICE_TRUNC ? hi->len : ICE_TRUNC);
+  memcpy(a->minb, lo->data, pl);
+  memcpy(a->maxb, hi->data, ph);
+  a->min = a->max = orb_null((orb_type_id)ac->type.id);
+  a->min.isnull = a->max.isnull = 0;
+  a->min.u.s = (const char *)a->minb, a->min.len = (uint32_t)pl;
+  a->max.u.s = (const char *)a->maxb, a->max.len = (uint32_t)ph;
+  a->max_truncated = ph < hi->len;
+  a->has = true;
+}
+
 static orb_status serialize_bound(const app_col *c, const orb_value *v, orb_buf *out, orb_err *e) {
   return ice_value_serialize(c->itype, v, out, e);
 }
@@ -481,6 +494,7 @@ static orb_status close_data_file(ice_append *app, open_file *of, ice_data_file 
       m->values = of->rows;
       m->nulls = a->nulls;
       m->nans = ac->type.id == ORB_T_FLOAT32 || ac->type.id == ORB_T_FLOAT64 ? a->nans : -1;
+      if (ac->type.id == ORB_T_TEXT || ac->type.id == ORB_T_BYTEA) footer_bounds(pm, c, ac, a);
       if (!a->has) continue;
       if ((st = serialize_bound(ac, &a->min, &m->lower, e))) break;
       m->has_lower = true;
@@ -533,45 +547,99 @@ static orb_status finish_file(ice_append *app, int k, orb_err *e) {
   return ORB_OK;
 }
 
-/* Check, cast and account n rows of cols, then hand them to of's writer. */
-/* The integer-valued types' metrics in one tight loop: the common case
-** of a batch whose values all have the column's type. */
-static void acc_ints(col_acc *a, const orb_value *col, int64_t n) {
-  int64_t nulls = 0, mn = a->min.u.i, mx = a->max.u.i;
-  bool has = a->has;
-  for (int64_t r = 0; r < n; r++) {
-    if (col[r].isnull) {
-      nulls++;
-      continue;
-    }
-    int64_t x = col[r].u.i;
-    if (!has) {
-      mn = mx = x, has = true;
-      a->min = a->max = col[r];
-    }
-    mn = x < mn ? x : mn;
-    mx = x > mx ? x : mx;
-  }
-  a->nulls += nulls;
-  a->has = has;
-  a->min.u.i = mn;
-  a->max.u.i = mx;
-}
-
 static bool is_int_like(orb_type_id t) {
   return t == ORB_T_INT16 || t == ORB_T_INT32 || t == ORB_T_INT64 || t == ORB_T_DATE || t == ORB_T_TIME ||
          t == ORB_T_TIMESTAMP || t == ORB_T_TIMESTAMPTZ;
 }
 
+/* Check column c's values col[0..n) and fold them into a, one pass in a
+** loop by type.  Returns the first row the pass cannot take — a NULL in a
+** required column, or a value of another type (to be cast) — or n when it
+** took them all.  *raw gets the raw bytes of the rows taken. */
+static int64_t fold_column(col_acc *a, const app_col *c, const orb_value *col, int64_t n, int64_t *raw) {
+  orb_type_id t = (orb_type_id)c->type.id;
+  bool req = c->required;
+  int64_t r = 0, nulls = 0;
+  if (is_int_like(t)) {
+    int64_t mn = a->min.u.i, mx = a->max.u.i;
+    bool has = a->has;
+    for (; r < n; r++) {
+      const orb_value *v = &col[r];
+      if (v->isnull) {
+        if (req) break;
+        nulls++;
+        continue;
+      }
+      if (v->type != t) break;
+      int64_t x = v->u.i;
+      if (!has) {
+        mn = mx = x, has = true;
+        a->min = a->max = *v;
+      }
+      mn = x < mn ? x : mn;
+      mx = x > mx ? x : mx;
+    }
+    a->has = has;
+    a->min.u.i = mn;
+    a->max.u.i = mx;
+    orb_value probe = orb_null(t);
+    probe.isnull = 0;
+    *raw += (r - nulls) * raw_width(&probe);
+  } else if (t == ORB_T_TEXT || t == ORB_T_BYTEA) {   /* bounds: from the footer */
+    int64_t bytes = 0;
+    for (; r < n; r++) {
+      const orb_value *v = &col[r];
+      if (v->isnull) {
+        if (req) break;
+        nulls++;
+        continue;
+      }
+      if (v->type != t) break;
+      bytes += v->len;
+    }
+    *raw += bytes;
+  } else {
+    bool dec = t == ORB_T_DECIMAL;
+    int64_t present = 0;
+    for (; r < n; r++) {
+      const orb_value *v = &col[r];
+      if (v->isnull) {
+        if (req) break;
+        nulls++;
+        continue;
+      }
+      if (v->type != t || (dec && v->scale != c->type.scale)) break;
+      acc_value(a, c, v);
+      present++;
+    }
+    orb_value probe = orb_null(t);
+    probe.isnull = 0;
+    *raw += present * raw_width(&probe);
+  }
+  a->nulls += nulls;
+  return r;
+}
+
 /* Check, cast and account n rows of cols, then hand them to of's writer. */
 static orb_status write_to(ice_append *app, open_file *of, const orb_value *const *cols, int64_t n, orb_err *e) {
   const orb_value **use = orb_arena_alloc(&app->cast_arena, sizeof(orb_value *) * (size_t)(app->ncols ? app->ncols : 1));
+  int64_t raw = 0;
   for (int c = 0; c < app->ncols; c++) {
     const app_col *ac = &app->cols[c];
     const orb_value *col = cols[c];
-    orb_value *conv = NULL;
+    /* the metrics go to a copy, kept only once every column has passed: a
+    ** refused batch leaves the file's metrics as they were */
+    col_acc *a = &app->tacc[c];
+    *a = of->acc[c];
+    int64_t craw = 0;
+    use[c] = col;
+    if (fold_column(a, ac, col, n, &craw) == n) {
+      raw += craw;
+      continue;
+    }
     /* NULLs in a required column, and values of another type (cast as
     ** SQL assignment would) */
+    orb_value *conv = NULL;
     for (int64_t r = 0; r < n; r++) {
       const orb_value *v = &col[r];
       if (v->isnull) {
@@ -593,29 +661,14 @@ static orb_status write_to(ice_append *app, open_file *of, const orb_value *cons
       }
     }
     use[c] = conv ? conv : col;
+    *a = of->acc[c];
+    craw = 0;
+    if (fold_column(a, ac, use[c], n, &craw) != n)
+      return orb_err_set(e, ORB_ERR_INTERNAL, "iceberg: column \"%s\": a value cast to its type has another", ac->name);
+    raw += craw;
   }
-  /* the metrics only once every column has passed: a refused batch leaves
-  ** the file's metrics as they were */
-  for (int c = 0; c < app->ncols; c++) {
-    const app_col *ac = &app->cols[c];
-    const orb_value *col = use[c];
-    col_acc *a = &of->acc[c];
-    int64_t before = a->nulls;
-    if (is_int_like((orb_type_id)ac->type.id)) acc_ints(a, col, n);
-    else
-      for (int64_t r = 0; r < n; r++) {
-        if (col[r].isnull) a->nulls++;
-        else acc_value(a, ac, &col[r]);
-      }
-    int64_t present = n - (a->nulls - before);
-    if (ac->type.id == ORB_T_TEXT || ac->type.id == ORB_T_BYTEA) {
-      for (int64_t r = 0; r < n; r++) app->raw_bytes += col[r].isnull ? 0 : col[r].len;
-    } else if (present > 0) {
-      orb_value probe = orb_null((orb_type_id)ac->type.id);
-      probe.isnull = 0;
-      app->raw_bytes += present * raw_width(&probe);
-    }
-  }
+  memcpy(of->acc, app->tacc, sizeof(col_acc) * (size_t)app->ncols);
+  app->raw_bytes += raw;
   orb_status st = pq_writer_write(of->w, use, n, e);
   if (st) return st;
   of->rows += n;

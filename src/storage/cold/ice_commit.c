@@ -67,6 +67,7 @@ orb_status ice_meta_update(orb_arena *a, const char *table_dir, int max_retries,
     if ((st = ice_meta_prepare_commit(a, &base, file.path, ice_now_ms(), &next, e)) != ORB_OK) break;
     st = ice_meta_commit(a, table_dir, file.version, &next, NULL, e);
     if (st == ORB_OK) {
+      ice_meta_delete_dropped(a, table_dir, &base, &next);
       if (out) *out = next;
       break;
     }
@@ -289,6 +290,7 @@ orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_me
       (void)orb_fsync_dir(orb_arena_sprintf(a, "%s/data", table_dir), &ignore);
       st = ice_meta_commit(a, table_dir, mfile.version, &next, NULL, e);
       if (st == ORB_OK) {
+        ice_meta_delete_dropped(a, table_dir, base, &next);
         if (out) *out = next;
         break;
       }

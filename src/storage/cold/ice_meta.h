@@ -313,6 +313,11 @@ typedef struct ice_meta_file {
 ** claiming the highest version are an error, not a guess. */
 orb_status ice_find_current(orb_arena *a, const char *where, ice_meta_file *out, orb_err *e);
 
+/* The version a metadata file's name (no folder) carries: vN.metadata.json
+** or NNNNN-<uuid>.metadata.json, gzip spellings included; -1 for any other
+** name (temporary files, version-hint.text). */
+int64_t ice_meta_file_version(const char *name);
+
 /* ice_find_current + ice_meta_read_file. */
 orb_status ice_meta_open(orb_arena *a, const char *where, ice_meta *out, ice_meta_file *file, orb_err *e);
 
@@ -336,6 +341,14 @@ orb_status ice_meta_commit(orb_arena *a, const char *table_dir, int64_t base_ver
 ** from `a`; base is not changed.  A bad property value is an error. */
 orb_status ice_meta_prepare_commit(orb_arena *a, const ice_meta *base, const char *base_file, int64_t now_ms,
                                    ice_meta *next, orb_err *e);
+
+/* After `next` was committed over `base`: when the table property
+** write.metadata.delete-after-commit.enabled is "true" (Java's name; default
+** false), delete the metadata files of base's metadata log that next's log
+** no longer lists (the cap write.metadata.previous-versions-max pushed them
+** out).  Files outside the table's location are left alone.  Failures to
+** delete are ignored: the commit happened, and orphan removal retries. */
+void ice_meta_delete_dropped(orb_arena *a, const char *table_dir, const ice_meta *base, const ice_meta *next);
 
 /* --- paths ---------------------------------------------------------------- */
 

@@ -1,10 +1,13 @@
 /* storage/cold/ice_meta_next.c — the bookkeeping every metadata commit does
-** (see ice_meta.h): the timestamp and the metadata log with its cap. */
+** (see ice_meta.h): the timestamp and the metadata log with its cap, and
+** deleting the metadata files the cap pushed out when the table asks. */
 #include "storage/cold/ice_meta.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #define ICE_PREVIOUS_VERSIONS_MAX_DEFAULT 100   /* Java's write.metadata.previous-versions-max */
 
@@ -40,4 +43,19 @@ orb_status ice_meta_prepare_commit(orb_arena *a, const ice_meta *base, const cha
   next->metadata_log = log;
   next->nmetadata_log = keep;
   return ORB_OK;
+}
+
+void ice_meta_delete_dropped(orb_arena *a, const char *table_dir, const ice_meta *base, const ice_meta *next) {
+  const char *on = ice_kv_get(next->properties, next->nproperties, "write.metadata.delete-after-commit.enabled");
+  if (!on || strcasecmp(on, "true") != 0) return;
+  for (int i = 0; i < base->nmetadata_log; i++) {
+    const char *f = base->metadata_log[i].metadata_file;
+    bool kept = false;
+    for (int k = 0; k < next->nmetadata_log && !kept; k++) kept = strcmp(next->metadata_log[k].metadata_file, f) == 0;
+    if (kept) continue;
+    const char *local;
+    bool moved;
+    orb_err ignore;
+    if (ice_reroot(a, base->location, table_dir, f, &local, &moved, &ignore) == ORB_OK && moved) (void)unlink(local);
+  }
 }

@@ -9,7 +9,8 @@
 #include <string.h>
 
 /* Manifest list fields (spec "Manifest Lists"). */
-enum { ML_PATH = 500, ML_SPEC_ID = 502, ML_ADDED_SNAPSHOT = 503, ML_CONTENT = 517, ML_SEQ = 515 };
+enum { ML_PATH = 500, ML_SPEC_ID = 502, ML_ADDED_SNAPSHOT = 503, ML_CONTENT = 517, ML_SEQ = 515, ML_ADDED_ROWS = 512,
+       ML_EXISTING_ROWS = 513 };
 /* Manifest entry fields (spec "Manifests"). */
 enum { ME_STATUS = 0, ME_SNAPSHOT = 1, ME_DATA_FILE = 2, ME_SEQ = 3, ME_FILE_SEQ = 4 };
 enum { DF_CONTENT = 134, DF_PATH = 100, DF_FORMAT = 101, DF_PARTITION = 102, DF_RECORDS = 103, DF_SIZE = 104,
@@ -127,15 +128,19 @@ typedef struct manifest_ref {
   bool skip;                     /* its partition summaries rule it out */
 } manifest_ref;
 
-/* The live entries of manifest r (path names it) into data and dels. */
+/* The live entries of manifest r (path names it) into data and dels.
+** schema_in_a: r's schema already lives in arena a (a schema cache's),
+** so the partition tuples' type needs no copy. */
 static orb_status read_entries(orb_arena *a, ice_plan *p, ice_prune *pr, const char *table_dir, const manifest_ref *mr,
-                               avro_reader *r, const char *path, file_list *data, file_list *dels, orb_err *e) {
+                               avro_reader *r, bool schema_in_a, const char *path, file_list *data, file_list *dels,
+                               orb_err *e) {
   orb_status st = ORB_OK;
   bool moved;
   const avro_schema *df = field_record(r->schema, ME_DATA_FILE);
   avro_schema *schema_copy = NULL;
   const avro_schema *part_type = NULL;
   if (!df) st = orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\" has no data_file record (field id 2)", path);
+  else if (schema_in_a) part_type = field_record(df, DF_PARTITION);
   else if ((st = keep_schema(a, r->schema, path, &schema_copy, e)) == ORB_OK)
     part_type = field_record(field_record(schema_copy, ME_DATA_FILE), DF_PARTITION);
   orb_arena tmp;
@@ -237,15 +242,17 @@ static orb_status read_entries(orb_arena *a, ice_plan *p, ice_prune *pr, const c
   return st;
 }
 
+/* (sc: the plan's schema cache, in arena a: a table's manifests share a
+** few avro schemas, each then parsed once per plan, not once per manifest) */
 static orb_status read_manifest(orb_arena *a, ice_plan *p, ice_prune *pr, const char *table_dir, const manifest_ref *mr,
-                                file_list *data, file_list *dels, orb_err *e) {
+                                avro_schema_cache *sc, file_list *data, file_list *dels, orb_err *e) {
   const char *path;
   bool moved;
   orb_status st = ice_reroot(a, p->meta->location, table_dir, mr->path, &path, &moved, e);
   if (st != ORB_OK) return st;
   avro_reader *r;
-  if ((st = avro_reader_open(path, 0, &r, e)) != ORB_OK) return st;
-  st = read_entries(a, p, pr, table_dir, mr, r, path, data, dels, e);
+  if ((st = avro_reader_open_cached(path, 0, sc, &r, e)) != ORB_OK) return st;
+  st = read_entries(a, p, pr, table_dir, mr, r, true, path, data, dels, e);
   avro_reader_close(r);
   return st;
 }
@@ -300,6 +307,55 @@ static orb_status read_manifest_list(orb_arena *a, const ice_plan *p, ice_prune 
 
 static void finish(orb_arena *a, ice_plan *out, file_list *ldata, file_list *ldels, bool ok);
 
+orb_status ice_scan_count_rows(orb_arena *a, const ice_meta *m, const char *table_dir, int64_t snapshot_id, int64_t *rows,
+                               bool *known, orb_err *e) {
+  *rows = 0;
+  *known = false;
+  const ice_snapshot *sn = snapshot_id < 0 ? ice_meta_current_snapshot(m) : ice_meta_snapshot(m, snapshot_id);
+  if (snapshot_id >= 0 && !sn)
+    return orb_err_set(e, ORB_ERR_UNDEFINED, "iceberg: table \"%s\" has no snapshot %lld", table_dir, (long long)snapshot_id);
+  if (!sn) {
+    *known = true;
+    return ORB_OK;
+  }
+  if (!sn->manifest_list) return ORB_OK;   /* planning says why it is not read */
+  const char *path;
+  bool moved;
+  orb_status st = ice_reroot(a, m->location, table_dir, sn->manifest_list, &path, &moved, e);
+  if (st != ORB_OK) return st;
+  avro_reader *r;
+  if ((st = avro_reader_open(path, 0, &r, e)) != ORB_OK) return st;
+  orb_arena tmp;
+  orb_arena_init(&tmp, 0);
+  int64_t sum = 0;
+  bool ok = true;
+  while (ok) {
+    avro_value rec;
+    bool got;
+    orb_arena_reset(&tmp);
+    if ((st = avro_reader_next(r, &tmp, &rec, &got, e)) != ORB_OK || !got) break;
+    /* (a field of an unexpected kind: not known here; planning judges the list) */
+    int64_t x[3] = {0, -1, -1};   /* content (absent: data), added rows, existing rows */
+    static const int32_t ids[3] = {ML_CONTENT, ML_ADDED_ROWS, ML_EXISTING_ROWS};
+    for (int k = 0; k < 3; k++) {
+      const avro_value *f = avro_record_get(r->schema, &rec, ids[k]);
+      if (f && f->kind == AVRO_LONG) x[k] = f->u.l;
+      else if (f && f->kind == AVRO_INT) x[k] = f->u.i;
+      else if (f && f->kind != AVRO_NULL) x[k] = -1;
+    }
+    ok = x[0] == 0 && x[1] >= 0 && x[2] >= 0;
+    /* a sum past INT64_MAX saturates, as planning's does */
+    if (ok && (__builtin_add_overflow(sum, x[1], &sum) || __builtin_add_overflow(sum, x[2], &sum))) sum = INT64_MAX;
+  }
+  orb_arena_free(&tmp);
+  avro_reader_close(r);
+  if (st == ORB_OK && ok) {
+    *rows = sum;
+    *known = true;
+  }
+  return st;
+}
+
 /* Whether delete file d applies to data file f (spec "Scan Planning"). */
 static bool applies(const ice_plan *p, const ice_file *d, const ice_file *f) {
   if (d->content == ICE_CONTENT_POS_DELETES ? f->seq > d->seq : f->seq >= d->seq) return false;
@@ -341,12 +397,14 @@ orb_status ice_scan_plan_pruned(orb_arena *a, const ice_meta *m, const char *tab
   ice_prune *pr = ice_prune_new(a, m, out->schema, preds, npreds);
   orb_status st = read_manifest_list(a, out, pr, table_dir, &mans, &nmans, e);
   file_list data = {0}, dels = {0};
+  avro_schema_cache sc;
+  avro_schema_cache_init(&sc, a);
   for (int i = 0; st == ORB_OK && i < nmans; i++) {
     if (mans[i].skip) {
       out->nmanifests_skipped++;
       continue;
     }
-    st = read_manifest(a, out, pr, table_dir, &mans[i], &data, &dels, e);
+    st = read_manifest(a, out, pr, table_dir, &mans[i], &sc, &data, &dels, e);
   }
   ice_prune_free(pr);
   if (st == ORB_OK) out->nmanifests = nmans;
@@ -400,7 +458,7 @@ orb_status ice_scan_manifest_image_pruned(orb_arena *a, const ice_meta *m, const
   if (st != ORB_OK) return st;
   file_list data = {0}, dels = {0};
   ice_prune *pr = ice_prune_new(a, m, out->schema, preds, npreds);
-  st = read_entries(a, out, pr, "/nonexistent", &mr, r, "manifest", &data, &dels, e);
+  st = read_entries(a, out, pr, "/nonexistent", &mr, r, false, "manifest", &data, &dels, e);
   ice_prune_free(pr);
   avro_reader_close(r);
   if (st == ORB_OK) out->nmanifests = 1;

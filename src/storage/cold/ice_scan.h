@@ -138,6 +138,18 @@ orb_status ice_scan_plan(orb_arena *a, const ice_meta *m, const char *table_dir,
 orb_status ice_scan_plan_pruned(orb_arena *a, const ice_meta *m, const char *table_dir, int64_t snapshot_id,
                                 const ice_pred *preds, int npreds, ice_plan *out, orb_err *e);
 
+/* The live rows of snapshot snapshot_id (-1: the current one) of table
+** metadata m from its manifest list alone: the sum of each data manifest's
+** added_rows_count and existing_rows_count (the rows of its ADDED and
+** EXISTING entries, the live ones), which is what planning would sum from
+** the entries' record counts.  *known is false — and the caller plans —
+** when the list cannot tell: a delete manifest is listed (deletes may
+** apply), or a manifest lacks a count (optional in v1) or gives a negative
+** one.  A table with no snapshot has 0 rows.  One small file read instead
+** of every manifest: count(*) on a table of many appends. */
+orb_status ice_scan_count_rows(orb_arena *a, const ice_meta *m, const char *table_dir, int64_t snapshot_id, int64_t *rows,
+                               bool *known, orb_err *e);
+
 /* Open the table at `where` (a table folder or a metadata file, as
 ** ice_meta_open finds it) into m and plan snapshot_id of it.  The folder
 ** paths are re-rooted onto is the metadata file's folder's parent when that

@@ -52,7 +52,7 @@ static bool is_uuid(const char *s) {
 /* The version a metadata file name carries: vN.metadata.json (file-system
 ** tables) or NNNNN-<uuid>.metadata.json (catalog tables), gzip spellings
 ** included; -1 for any other name. */
-static int64_t name_version(const char *name) {
+int64_t ice_meta_file_version(const char *name) {
   int64_t v;
   const char *p;
   if (name[0] == 'v' && digits(name + 1, &v, &p) && is_suffix(p)) return v;
@@ -104,7 +104,7 @@ static orb_status list_highest(orb_arena *a, const char *mdir, ice_meta_file *ou
   char best_name[512] = "", other[512] = "";
   struct dirent *de;
   while ((de = readdir(d)) != NULL) {
-    int64_t v = name_version(de->d_name);
+    int64_t v = ice_meta_file_version(de->d_name);
     if (v < 0 || strlen(de->d_name) >= sizeof best_name) continue;
     if (v > best) {
       best = v;
@@ -129,7 +129,7 @@ orb_status ice_find_current(orb_arena *a, const char *where, ice_meta_file *out,
   out->version = 0;
   if (is_file(where)) {
     const char *base = strrchr(where, '/');
-    int64_t v = name_version(base ? base + 1 : where);
+    int64_t v = ice_meta_file_version(base ? base + 1 : where);
     out->path = orb_arena_strdup(a, where);
     out->version = v < 0 ? 0 : v;
     return ORB_OK;

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Iceberg table maintenance through SQL (docs/cold.md "Maintenance"):
+CALL expire_snapshots, CALL remove_orphan_files, CALL rewrite_data_files
+and VACUUM on the database's own Iceberg tables.
+
+  - expiry with explicit older_than / retain_last keeps exactly the
+    snapshots the rules say (computed here from SHOW SNAPSHOTS) and deletes
+    exactly their manifest lists (the files on disk before and after);
+    time travel to an expired snapshot is a clear error; the rows are
+    unchanged;
+  - a writer killed with SIGKILL in the middle of a big INSERT leaves
+    debris; the default grace period protects it, a dry run lists it and
+    deletes nothing, removal deletes it and nothing live: afterwards
+    DuckDB reading every Parquet file under data/ gives exactly the
+    table's rows;
+  - compaction after a DELETE (position delete files) keeps the rows,
+    drops the delete files, and a later expiry deletes the replaced files;
+  - after every operation npm icebird reads the table through its metadata
+    and avsc decodes every manifest list and manifest that is left
+    (tests/interop/iceberg_table_read.mjs), agreeing with our rows;
+  - the refusals: an external table, an ordinary table, inside a
+    transaction block, unknown procedures and arguments.
+
+usage: iceberg_maint_test.py ORBIT_SHELL"""
+import glob
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ORBIT = sys.argv[1]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+INTEROP = os.path.join(ROOT, "tests", "interop")
+tmp = tempfile.mkdtemp()
+DB = os.path.join(tmp, "db")
+checks = failures = 0
+
+
+def fail(msg):
+    global failures
+    failures += 1
+    print("FAIL", msg)
+
+
+def check(got, want, what):
+    global checks
+    checks += 1
+    if got != want:
+        fail(f"{what}\n--- want\n{want}\n--- got\n{got}")
+
+
+def orbit(sql):
+    p = subprocess.run([ORBIT, DB, "--csv", "-c", sql], capture_output=True, text=True)
+    return (p.stdout + p.stderr).strip()
+
+
+def expect_error(sql, want):
+    global checks
+    got = orbit(sql)
+    checks += 1
+    if "ERROR" not in got or want not in got:
+        fail(f"{sql}: expected an error with {want!r}, got {got}")
+
+
+def table_dir(name):
+    return os.path.join(DB, "warehouse", "public", name)
+
+
+def files(name):
+    d = table_dir(name)
+    return sorted(os.path.relpath(p, d) for p in glob.glob(os.path.join(d, "**", "*"), recursive=True)
+                  if os.path.isfile(p))
+
+
+def snapshots(name):
+    """(id, committed_at text, is_current) oldest first, from SHOW SNAPSHOTS."""
+    out = orbit(f"SHOW SNAPSHOTS {name}").splitlines()[1:]
+    return [(r.split(",")[0], r.split(",")[2], r.split(",")[-1] == "t") for r in out]
+
+
+def rows(name):
+    return orbit(f"SELECT count(*), sum(id) FROM {name}").splitlines()[-1]
+
+
+def external_read(name, want_rows):
+    """icebird and avsc over the table; the rows must be ours."""
+    global checks
+    p = subprocess.run(["node", "iceberg_table_read.mjs", table_dir(name)], cwd=INTEROP, capture_output=True, text=True)
+    out = (p.stdout + p.stderr).strip()
+    checks += 1
+    m = re.search(r"^ok .* rows=(\d+) id_sum=(-?\d+)$", out, re.M)
+    if p.returncode != 0 or not m:
+        fail(f"{name}: iceberg_table_read: {out}")
+        return
+    check(f"{m.group(1)},{m.group(2)}", want_rows, f"{name}: icebird's rows")
+
+
+def duckdb_rows(name):
+    sql = (f"SELECT count(*), sum(id) FROM read_parquet('{table_dir(name)}/data/**/*.parquet')")
+    p = subprocess.run(["node", "duckdb_csv.mjs", sql], cwd=INTEROP, capture_output=True, text=True)
+    return (p.stdout + p.stderr).strip().splitlines()[-1]
+
+
+try:
+    # -- expiry: exactly the snapshots and files the rules say -------------
+    check(orbit("CREATE TABLE t (id BIGINT NOT NULL, s TEXT) USING iceberg"), "CREATE TABLE", "create t")
+    for i in range(6):
+        check(orbit(f"INSERT INTO t SELECT g, 'v' || g FROM generate_series({i * 100}, {i * 100 + 99}) g"),
+              "INSERT 0 100", f"insert {i}")
+        time.sleep(0.02)
+    want = rows("t")
+    check(want, "600,179700", "rows of t")
+    snaps = snapshots("t")
+    check(len(snaps), 6, "six snapshots")
+    ids = [s[0] for s in snaps]
+    before = files("t")
+    # older than the fourth snapshot, keep at least 2: s0..s2 go (s3 is not older)
+    out = orbit(f"CALL expire_snapshots('t', older_than => TIMESTAMPTZ '{snaps[3][1]}', retain_last => 2)")
+    check(out.splitlines()[0], "deleted_data_files_count,deleted_position_delete_files_count,"
+          "deleted_equality_delete_files_count,deleted_manifest_files_count,deleted_manifest_lists_count,"
+          "deleted_metadata_files_count,expired_snapshots_count", "expire_snapshots columns")
+    check(out.splitlines()[1], "0,0,0,0,3,0,3", "expire_snapshots counts (appends: only the lists go)")
+    check([s[0] for s in snapshots("t")], ids[3:], "snapshots kept")
+    after = files("t")
+    gone = sorted(set(before) - set(after))
+    check(gone, sorted(f for f in before if any(f.startswith(f"metadata/snap-{i}-") for i in ids[:3])),
+          "files deleted: the expired snapshots' manifest lists, nothing else")
+    vmax = max(int(m.group(1)) for m in (re.match(r"metadata/v(\d+)\.metadata\.json$", f) for f in after) if m)
+    check(set(after) - set(before), {f"metadata/v{vmax}.metadata.json"}, "files added: one metadata file")
+    check(rows("t"), want, "rows after expiry")
+    expect_error(f"SELECT count(*) FROM t FOR VERSION AS OF {ids[0]}", f"has no snapshot {ids[0]}")
+    check(orbit(f"SELECT count(*) FROM t FOR VERSION AS OF {ids[3]}").splitlines()[-1], "400", "time travel kept")
+    external_read("t", want)
+    # retain_last alone keeps everything newer than 5 days: nothing goes
+    check(orbit("CALL expire_snapshots('t', retain_last => 1)").splitlines()[1], "0,0,0,0,0,0,0", "default age")
+    # now() with retain_last 1: only the current one stays
+    check(orbit("CALL expire_snapshots(table => 'public.t', older_than => now(), retain_last => 1)").splitlines()[1],
+          "0,0,0,0,2,0,2", "expire to one snapshot")
+    check([s[0] for s in snapshots("t")], ids[5:], "only the current snapshot")
+    check(rows("t"), want, "rows after expiring to one")
+    external_read("t", want)
+
+    # -- orphans: debris of a writer killed in the middle of an INSERT ------
+    live = set(files("t"))
+    p = subprocess.Popen([ORBIT, DB, "-c", "INSERT INTO t SELECT g, repeat('x', 50) || g "
+                          "FROM generate_series(1000000, 9000000) g"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (set(glob.glob(table_dir("t") + "/data/*")) -
+                                          {os.path.join(table_dir("t"), f) for f in live}):
+        time.sleep(0.05)
+    time.sleep(0.3)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    debris = sorted(set(files("t")) - live)
+    check(len(debris) >= 1, True, f"the killed writer left debris ({debris})")
+    check(rows("t"), want, "rows after the killed writer")
+    check(orbit("CALL remove_orphan_files('t')"), "orphan_file_location", "the grace period protects new files")
+    dry = orbit("CALL remove_orphan_files('t', older_than => now(), dry_run => true)").splitlines()[1:]
+    check(sorted(os.path.relpath(f, table_dir("t")) for f in dry), debris, "dry run lists the debris")
+    check(sorted(set(files("t")) - live), debris, "dry run deleted nothing")
+    # as the default would see it three days on
+    old = time.time() - 4 * 86400
+    for f in debris:
+        os.utime(os.path.join(table_dir("t"), f), (old, old))
+    check(orbit("VACUUM t"), "VACUUM", "VACUUM t")
+    check(set(files("t")), live, "VACUUM removed the debris and nothing live")
+    check(rows("t"), want, "rows after VACUUM")
+    check(duckdb_rows("t"), want, "DuckDB over every file left under data/")
+    external_read("t", want)
+
+    # -- compaction after a DELETE, then expiry -----------------------------
+    check(orbit("CREATE TABLE p (id BIGINT NOT NULL, s TEXT) USING iceberg WITH (partition_by = 'bucket(2, id)')"),
+          "CREATE TABLE", "create p")
+    for i in range(4):
+        orbit(f"INSERT INTO p SELECT g, 'p' || g FROM generate_series({i * 50}, {i * 50 + 49}) g")
+    check(orbit("DELETE FROM p WHERE id % 7 = 0"), "DELETE 29", "delete from p")
+    want_p = rows("p")
+    check(want_p, f"171,{sum(i for i in range(200) if i % 7)}", "rows of p")
+    out = orbit("CALL rewrite_data_files('p')").splitlines()
+    check(out[0], "rewritten_data_files_count,added_data_files_count,rewritten_bytes_count,failed_data_files_count,"
+          "removed_delete_files_count", "rewrite_data_files columns")
+    r = out[1].split(",")
+    check((r[0], r[1], r[3], r[4]), ("8", "2", "0", "2"), "8 files into one per bucket, 2 delete files dropped")
+    check(rows("p"), want_p, "rows after compaction")
+    last = orbit("SHOW SNAPSHOTS p").splitlines()[-1].split(",")
+    check((last[3], last[8], last[9], last[10]), ("replace", "2", "0", "t"), "a current replace snapshot, no deletes")
+    external_read("p", want_p)
+    out = orbit("CALL expire_snapshots('p', older_than => now(), retain_last => 1)").splitlines()[1]
+    check(out, "8,2,0,5,5,0,5", "expiry deletes the replaced data and delete files")
+    check(len([f for f in files("p") if f.endswith(".parquet")]), 2, "two data files left")
+    check(duckdb_rows("p"), want_p, "DuckDB over the files left")
+    external_read("p", want_p)
+
+    # -- refusals -------------------------------------------------------------
+    check(orbit("CREATE TABLE h (id INT)"), "CREATE TABLE", "create h")
+    expect_error("CALL expire_snapshots('h')", "is not an Iceberg table")
+    shutil.copytree(table_dir("p"), os.path.join(tmp, "ext"))
+    check(orbit(f"CREATE EXTERNAL TABLE ext LOCATION '{os.path.join(tmp, 'ext')}'"), "CREATE TABLE", "external")
+    expect_error("CALL remove_orphan_files('ext')", "read-only Iceberg table")
+    expect_error("VACUUM ext", "read-only Iceberg table")
+    expect_error("BEGIN; CALL expire_snapshots('t'); COMMIT", "cannot run inside a transaction block")
+    expect_error("BEGIN; VACUUM t; COMMIT", "VACUUM cannot run inside a transaction block")
+    check(orbit("BEGIN; VACUUM h; COMMIT"), "BEGIN\nVACUUM\nCOMMIT", "VACUUM of a hot table still does nothing")
+    expect_error("CALL nope('t')", "procedure nope does not exist")
+    expect_error("CALL expire_snapshots('t', dry_run => true)", "has no argument named \"dry_run\"")
+    expect_error("CALL expire_snapshots('t', retain_last => 0)", "retain_last must be at least 1")
+    expect_error("CALL expire_snapshots('t', 3)", "the others by name")
+    expect_error("CALL expire_snapshots('missing')", "\"missing\" does not exist")
+    expect_error("CALL expire_snapshots()", "needs a table")
+    check(rows("t"), want, "rows of t after the refusals")
+finally:
+    shutil.rmtree(tmp, ignore_errors=True)
+
+print(f"iceberg_maint: {checks} checks, {failures} failures")
+sys.exit(1 if failures else 0)
