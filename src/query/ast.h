@@ -258,7 +258,7 @@ typedef struct oql_alter_ast {
   const char *table;
   int table_pos;
   oql_alter_kind kind;
-  oql_coldef_ast col;        /* ADD COLUMN */
+  oql_coldef_ast col;        /* ADD COLUMN; ALTER COLUMN ... TYPE: col.type */
   const char *name;          /* DROP/RENAME COLUMN: the column */
   const char *new_name;      /* RENAME COLUMN ... TO / RENAME TO */
   int name_pos;
@@ -266,6 +266,7 @@ typedef struct oql_alter_ast {
   const char **key_cols;     /* ADD [CONSTRAINT name] PRIMARY KEY (cols) */
   int *key_pos;
   int nkey_cols;
+  const char *term, *with, *as;   /* PARTITION FIELD terms as written, the new field's name */
 } oql_alter_ast;
 
 /* COPY t [(cols)] FROM|TO 'path' [WITH] [(FORMAT csv, HEADER [true], DELIMITER ',',

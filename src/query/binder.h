@@ -56,7 +56,16 @@ typedef enum oql_alter_kind {
   OQL_ALTER_DROP_COLUMN,
   OQL_ALTER_RENAME_COLUMN,
   OQL_ALTER_RENAME_TABLE,
-  OQL_ALTER_ADD_PRIMARY_KEY
+  OQL_ALTER_ADD_PRIMARY_KEY,
+  OQL_ALTER_COLUMN_TYPE,          /* ALTER [COLUMN] c [SET DATA] TYPE t */
+  OQL_ALTER_DROP_NOT_NULL,        /* ALTER [COLUMN] c DROP NOT NULL */
+  OQL_ALTER_SET_NOT_NULL,         /* ALTER [COLUMN] c SET NOT NULL */
+  /* partition evolution of Iceberg tables (Spark's syntax; SET PARTITION BY
+  ** takes pg_lake's text); part_term/part_with/part_as in the statement */
+  OQL_ALTER_ADD_PARTITION_FIELD,     /* ADD PARTITION FIELD term [AS name] */
+  OQL_ALTER_DROP_PARTITION_FIELD,    /* DROP PARTITION FIELD term|name */
+  OQL_ALTER_REPLACE_PARTITION_FIELD, /* REPLACE PARTITION FIELD term|name WITH term [AS name] */
+  OQL_ALTER_SET_PARTITION_SPEC       /* SET PARTITION BY 'day(ts), bucket(16, id)' */
 } oql_alter_kind;
 
 /* Iceberg maintenance a CALL or VACUUM runs (binder_maint.c, exec_maint.c). */
@@ -108,6 +117,7 @@ struct oql_bstmt {
                                     (USING iceberg: `value` is the partition_by text, or NULL) */
   oql_alter_kind alter;
   const char *col_name, *new_name;
+  const char *part_term, *part_with, *part_as;   /* partition evolution (see oql_alter_kind) */
   const char **key_cols;         /* ADD PRIMARY KEY (cols) */
   int nkey_cols;
   orb_type col_type;

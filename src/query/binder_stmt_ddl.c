@@ -121,7 +121,32 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   out->alter = al->kind;
   out->writes = true;
   out->if_exists = al->if_exists;
+  bool partition = al->kind == OQL_ALTER_ADD_PARTITION_FIELD || al->kind == OQL_ALTER_DROP_PARTITION_FIELD ||
+                   al->kind == OQL_ALTER_REPLACE_PARTITION_FIELD || al->kind == OQL_ALTER_SET_PARTITION_SPEC;
+  if (partition && t->kind != ORB_TABLE_ICEBERG)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "42809", al->table_pos,
+                        "\"%s\" is not an Iceberg table: only Iceberg tables (CREATE TABLE ... USING iceberg) have a "
+                        "partition spec",
+                        t->name);
+  if (t->kind == ORB_TABLE_ICEBERG && (al->kind == OQL_ALTER_RENAME_TABLE || al->kind == OQL_ALTER_ADD_PRIMARY_KEY))
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->table_pos, "%s of Iceberg table \"%s\" is not supported yet",
+                        al->kind == OQL_ALTER_RENAME_TABLE ? "RENAME TO" : "ADD PRIMARY KEY", t->name);
+  out->part_term = al->term;
+  out->part_with = al->with;
+  out->part_as = al->as;
   switch (al->kind) {
+  case OQL_ALTER_COLUMN_TYPE:
+    out->col_name = al->name;
+    return walk_coldef(b, &al->col, &out->col_type, &out->col_default, e);
+  case OQL_ALTER_DROP_NOT_NULL:
+  case OQL_ALTER_SET_NOT_NULL:
+    out->col_name = al->name;
+    return ORB_OK;
+  case OQL_ALTER_ADD_PARTITION_FIELD:
+  case OQL_ALTER_DROP_PARTITION_FIELD:
+  case OQL_ALTER_REPLACE_PARTITION_FIELD:
+  case OQL_ALTER_SET_PARTITION_SPEC:
+    return ORB_OK;
   case OQL_ALTER_ADD_COLUMN:
     if (al->col.primary_key)
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->col.pos,

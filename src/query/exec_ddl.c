@@ -77,9 +77,97 @@ orb_status oql_exec_truncate(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   return ORB_OK;
 }
 
+/* ALTER TABLE of one of the database's own Iceberg tables: the checks that
+** PostgreSQL makes (with its messages), then the change goes to Iceberg and
+** the catalog follows (orb_db_alter_iceberg). */
+static orb_status alter_iceberg(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err *e) {
+  const orb_schema *s = &t->schema;
+  int pos = b->col_name ? orb_schema_find(s, b->col_name) : -1;
+  cold_alter c;
+  memset(&c, 0, sizeof c);
+  c.field_id = pos >= 0 ? s->cols[pos].field_id : 0;
+  c.term = b->part_term;
+  c.with = b->part_with;
+  c.as = b->part_as;
+  bool needs_col = b->alter == OQL_ALTER_DROP_COLUMN || b->alter == OQL_ALTER_RENAME_COLUMN ||
+                   b->alter == OQL_ALTER_COLUMN_TYPE || b->alter == OQL_ALTER_DROP_NOT_NULL ||
+                   b->alter == OQL_ALTER_SET_NOT_NULL;
+  if (needs_col && pos < 0) {
+    if (b->alter == OQL_ALTER_DROP_COLUMN && b->if_exists) return ORB_OK;
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", 0, "column \"%s\" of relation \"%s\" does not exist", b->col_name,
+                        t->name);
+  }
+  switch (b->alter) {
+  case OQL_ALTER_ADD_COLUMN:
+    if (pos >= 0)
+      return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" of relation \"%s\" already exists",
+                          b->col_name, t->name);
+    if (b->col_not_null)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                          "cannot add NOT NULL column \"%s\" to Iceberg table \"%s\": Iceberg cannot add a required "
+                          "column (the rows already written have no value for it)",
+                          b->col_name, t->name);
+    if (b->col_default) {
+      orb_value v;
+      orb_status st = orb_expr_eval(b->col_default, &rt->ctx, NULL, &v, e);
+      if (st != ORB_OK) return st;
+      if (!v.isnull)
+        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                            "cannot add column \"%s\" with a DEFAULT to Iceberg table \"%s\": format version 2 "
+                            "has no column defaults (the rows already written would read NULL)",
+                            b->col_name, t->name);
+    }
+    c.kind = COLD_ADD_COLUMN;
+    c.name = b->col_name;
+    c.type = b->col_type;
+    break;
+  case OQL_ALTER_DROP_COLUMN:
+    if (orb_schema_is_pk(s, pos))
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "2BP01", 0,
+                          "cannot drop column \"%s\" of relation \"%s\": it is part of the primary key", b->col_name,
+                          t->name);
+    if (s->ncols == 1)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "cannot drop the last column of table \"%s\"", t->name);
+    c.kind = COLD_DROP_COLUMN;
+    break;
+  case OQL_ALTER_RENAME_COLUMN:
+    if (orb_schema_find(s, b->new_name) >= 0)
+      return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" of relation \"%s\" already exists",
+                          b->new_name, t->name);
+    c.kind = COLD_RENAME_COLUMN;
+    c.name = b->new_name;
+    break;
+  case OQL_ALTER_COLUMN_TYPE:
+    c.kind = COLD_SET_TYPE;
+    c.type = b->col_type;
+    break;
+  case OQL_ALTER_DROP_NOT_NULL:
+    if (orb_schema_is_pk(s, pos))
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P16", 0, "column \"%s\" is in a primary key", b->col_name);
+    if (!s->cols[pos].not_null) return ORB_OK;   /* PostgreSQL: nothing to do */
+    c.kind = COLD_DROP_NOT_NULL;
+    break;
+  case OQL_ALTER_SET_NOT_NULL:
+    if (s->cols[pos].not_null) return ORB_OK;
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                        "cannot make column \"%s\" of Iceberg table \"%s\" NOT NULL: Iceberg does not let an optional "
+                        "column become required (files already written may hold NULLs)",
+                        b->col_name, t->name);
+  case OQL_ALTER_ADD_PARTITION_FIELD: c.kind = COLD_ADD_PARTITION_FIELD; break;
+  case OQL_ALTER_DROP_PARTITION_FIELD: c.kind = COLD_DROP_PARTITION_FIELD; break;
+  case OQL_ALTER_REPLACE_PARTITION_FIELD: c.kind = COLD_REPLACE_PARTITION_FIELD; break;
+  case OQL_ALTER_SET_PARTITION_SPEC: c.kind = COLD_SET_PARTITION_SPEC; break;
+  default:
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "this ALTER TABLE of Iceberg table \"%s\" is not supported yet",
+                        t->name);
+  }
+  return orb_db_alter_iceberg(rt->db, rt->ws, t, &c, e);
+}
+
 orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   orb_table *t = orb_db_table(rt->db, b->table_name);
   if (!t) return no_table(b->table_name, e);
+  if (t->kind == ORB_TABLE_ICEBERG) return alter_iceberg(b, rt, t, e);
   if (b->alter == OQL_ALTER_RENAME_TABLE) {
     if (orb_db_table(rt->db, b->new_name))
       return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->new_name);
@@ -155,6 +243,29 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     ns.cols[pos].name = orb_strdup(b->new_name);
     break;
   case OQL_ALTER_RENAME_TABLE:
+    break;
+  case OQL_ALTER_DROP_NOT_NULL:
+    if (pos < 0) {
+      st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", 0, "column \"%s\" of relation \"%s\" does not exist",
+                        b->col_name, t->name);
+      break;
+    }
+    if (orb_schema_is_pk(&ns, pos)) {
+      st = orb_err_setx(e, ORB_ERR_SYNTAX, "42P16", 0, "column \"%s\" is in a primary key", b->col_name);
+      break;
+    }
+    ns.cols[pos].not_null = false;
+    break;
+  case OQL_ALTER_COLUMN_TYPE:
+  case OQL_ALTER_SET_NOT_NULL:
+    st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "ALTER COLUMN ... %s is supported only for Iceberg tables yet",
+                      b->alter == OQL_ALTER_COLUMN_TYPE ? "TYPE" : "SET NOT NULL");
+    break;
+  case OQL_ALTER_ADD_PARTITION_FIELD:
+  case OQL_ALTER_DROP_PARTITION_FIELD:
+  case OQL_ALTER_REPLACE_PARTITION_FIELD:
+  case OQL_ALTER_SET_PARTITION_SPEC:
+    st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "42809", 0, "\"%s\" is not an Iceberg table", t->name);
     break;
   case OQL_ALTER_ADD_PRIMARY_KEY:
     /* the storage layer checks the rows (no NULL, no duplicate) while it rebuilds the table */

@@ -66,6 +66,14 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, int64_t *c
     return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0,
                         "writing to Iceberg table \"%s\" cannot run inside a transaction block (each statement is one Iceberg commit)",
                         dst->name);
+  /* ALTER TABLE of an Iceberg table commits to Iceberg at once, which a
+  ** ROLLBACK could not take back (cold_tier.h) */
+  orb_table *alt = b->kind == OQL_S_ALTER_TABLE ? orb_db_table(rt->db, b->table_name) : NULL;
+  if (alt && alt->kind == ORB_TABLE_ICEBERG && s && oql_session_in_txn(s))
+    return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0,
+                        "ALTER TABLE of Iceberg table \"%s\" cannot run inside a transaction block (it is one Iceberg "
+                        "commit)",
+                        alt->name);
   switch (b->kind) {
   case OQL_S_INSERT:
     st = oql_exec_insert(&b->ins, rt, changes, e);

@@ -370,6 +370,78 @@ static orb_status p_drop(oql_parser *p, oql_stmt_ast *s) {
   return ORB_OK;
 }
 
+/* A partition transform term as written: a name, or name(args) with the
+** parentheses balanced; its source text into *out (ice_spec_parse reads it
+** when the statement runs). */
+static orb_status p_partition_term(oql_parser *p, const char **out) {
+  int from = p->i;
+  const char *w;
+  int pos;
+  orb_status st = oql_p_ident(p, &w, &pos);
+  if (st != ORB_OK) return st;
+  if (oql_p_is_op(p, "(")) {
+    int depth = 0;
+    do {
+      if (oql_p_at_end(p)) return oql_p_syntax(p);
+      if (oql_p_is_op(p, "(")) depth++;
+      else if (oql_p_is_op(p, ")")) depth--;
+      oql_p_advance(p);
+    } while (depth > 0);
+  }
+  *out = source_text(p, from, p->i);
+  return ORB_OK;
+}
+
+/* [ADD|DROP|REPLACE] PARTITION FIELD ... after the verb (the caller saw
+** PARTITION FIELD next). */
+static orb_status p_partition_field(oql_parser *p, oql_alter_ast *al, oql_alter_kind kind) {
+  orb_status st;
+  oql_p_advance(p), oql_p_advance(p);   /* PARTITION FIELD */
+  al->kind = kind;
+  al->name_pos = oql_p_tok(p)->pos;
+  if ((st = p_partition_term(p, &al->term)) != ORB_OK) return st;
+  if (kind == OQL_ALTER_REPLACE_PARTITION_FIELD) {
+    if ((st = oql_p_expect(p, "with")) != ORB_OK || (st = p_partition_term(p, &al->with)) != ORB_OK) return st;
+  }
+  if (kind != OQL_ALTER_DROP_PARTITION_FIELD && oql_p_accept(p, "as")) {
+    int pos;
+    return oql_p_ident(p, &al->as, &pos);
+  }
+  return ORB_OK;
+}
+
+/* ALTER [COLUMN] c TYPE t | SET DATA TYPE t | SET NOT NULL | DROP NOT NULL */
+static orb_status p_alter_column(oql_parser *p, oql_alter_ast *al) {
+  orb_status st;
+  oql_p_accept(p, "column");
+  if ((st = oql_p_ident(p, &al->name, &al->name_pos)) != ORB_OK) return st;
+  al->col.name = al->name;
+  al->col.pos = al->name_pos;
+  bool set = oql_p_accept(p, "set");
+  if (set && oql_p_accept(p, "data")) {
+    if (!oql_p_is(p, "type")) return oql_p_syntax(p);
+  }
+  if (oql_p_accept(p, "type")) {
+    al->kind = OQL_ALTER_COLUMN_TYPE;
+    if ((st = oql_p_typename(p, &al->col.type)) != ORB_OK) return st;
+    if (oql_p_is(p, "using") || oql_p_is(p, "collate"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER COLUMN ... TYPE ... %s is not supported",
+                          oql_p_is(p, "using") ? "USING" : "COLLATE");
+    return ORB_OK;
+  }
+  if (set || oql_p_accept(p, "drop")) {
+    if (oql_p_accept(p, "not")) {
+      if ((st = oql_p_expect(p, "null")) != ORB_OK) return st;
+      al->kind = set ? OQL_ALTER_SET_NOT_NULL : OQL_ALTER_DROP_NOT_NULL;
+      return ORB_OK;
+    }
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                        "ALTER COLUMN ... %s %s is not supported yet", set ? "SET" : "DROP",
+                        oql_p_tok(p)->kind == OQL_T_EOF ? "" : oql_p_tok(p)->text);
+  }
+  return oql_p_syntax(p);
+}
+
 static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
   oql_alter_ast *al = &s->alter;
   orb_status st;
@@ -377,6 +449,22 @@ static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
   if (oql_p_is(p, "if") && oql_p_peek_is(p, 1, "exists"))
     return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER TABLE IF EXISTS is not supported yet");
   if ((st = p_table_name(p, &al->table, &al->table_pos)) != ORB_OK) return st;
+  bool partition_field = oql_p_peek_is(p, 1, "partition") && oql_p_peek_is(p, 2, "field");
+  if (partition_field && oql_p_accept(p, "add")) return p_partition_field(p, al, OQL_ALTER_ADD_PARTITION_FIELD);
+  if (partition_field && oql_p_accept(p, "drop")) return p_partition_field(p, al, OQL_ALTER_DROP_PARTITION_FIELD);
+  if (partition_field && oql_p_accept(p, "replace")) return p_partition_field(p, al, OQL_ALTER_REPLACE_PARTITION_FIELD);
+  if (oql_p_is(p, "set") && oql_p_peek_is(p, 1, "partition")) {
+    oql_p_advance(p), oql_p_advance(p);
+    if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;
+    al->kind = OQL_ALTER_SET_PARTITION_SPEC;
+    al->name_pos = oql_p_tok(p)->pos;
+    if (oql_p_tok(p)->kind != OQL_T_STRING)
+      return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos,
+                          "SET PARTITION BY takes the partition spec as a string, as in 'day(ts), bucket(16, id)'");
+    al->term = oql_p_tok(p)->text;
+    oql_p_advance(p);
+    return ORB_OK;
+  }
   if (oql_p_accept(p, "add")) {
     oql_p_accept(p, "column");
     if (oql_p_is(p, "if"))
@@ -423,8 +511,7 @@ static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
     if ((st = oql_p_ident(p, &al->name, &al->name_pos)) != ORB_OK || (st = oql_p_expect(p, "to")) != ORB_OK) return st;
     return oql_p_ident(p, &al->new_name, &pos);
   }
-  if (oql_p_is(p, "alter"))
-    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER COLUMN is not supported yet");
+  if (oql_p_accept(p, "alter")) return p_alter_column(p, al);
   return oql_p_syntax(p);
 }
 

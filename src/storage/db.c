@@ -278,7 +278,9 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
     from[i] = orb_schema_find_id(os, ns->cols[i].field_id);
     fv[i] = orb_null((orb_type_id)ns->cols[i].type.id);
     if (from[i] >= 0) {
-      if (os->cols[from[i]].type.id != ns->cols[i].type.id)
+      /* an owned Iceberg table's rows are in Iceberg, read by field id and
+      ** cast to the catalog's type (cold_tier.h); its hot tier is empty */
+      if (os->cols[from[i]].type.id != ns->cols[i].type.id && t->kind != ORB_TABLE_ICEBERG)
         st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "changing the type of column \"%s\" is not supported",
                          ns->cols[i].name);
       continue;
@@ -324,6 +326,7 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
       *old = t->schema;
       orb_schema_copy(&t->schema, ns);
       t->hot = hot_base(nh);
+      if (t->cold) cold_tier_set_schema(t->cold, ns);
       db_catalog_unlock(db);
       wset_push(ws, U_ALTER, t, 0, old, oh);
     }
@@ -338,6 +341,47 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
 orb_status orb_db_alter_table(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *new_schema,
                               const orb_value *fill, orb_err *e) {
   return db_alter_table_int(db, ws, t, new_schema, fill, e);
+}
+
+orb_status orb_db_alter_iceberg(orb_db *db, orb_wset *ws, orb_table *t, const cold_alter *c, orb_err *e) {
+  if (t->kind != ORB_TABLE_ICEBERG || !t->location)
+    return orb_err_set(e, ORB_ERR_MISUSE, "\"%s\" is not one of the database's own Iceberg tables", t->name);
+  orb_schema ns;
+  /* Iceberg first: the truth (cold_tier.h); the catalog follows */
+  orb_status st = cold_table_alter(t->location, c, &t->schema, &ns, e);
+  if (st != ORB_OK) return st;
+  bool same = ns.ncols == t->schema.ncols && ns.next_field_id == t->schema.next_field_id;
+  for (int i = 0; same && i < ns.ncols; i++) {
+    const orb_column *x = &ns.cols[i], *y = &t->schema.cols[i];
+    same = x->field_id == y->field_id && strcmp(x->name, y->name) == 0 && orb_type_equal(x->type, y->type) &&
+           x->not_null == y->not_null;
+  }
+  if (!same) st = db_alter_table_int(db, ws, t, &ns, NULL, e);
+  orb_schema_free(&ns);
+  return st;
+}
+
+void db_reconcile_iceberg(orb_db *db) {
+  for (int i = 0; i < db->ntables; i++) {
+    orb_table *t = db->tables[i];
+    if (t->kind != ORB_TABLE_ICEBERG || !t->location) continue;
+    orb_schema ns;
+    bool changed = false;
+    orb_err e;
+    orb_err_clear(&e);
+    /* a table whose files cannot be read now keeps its catalog columns: its
+    ** scans will name what is wrong */
+    if (cold_schema_reconcile(t->location, &t->schema, &ns, &changed, &e) == ORB_OK && changed &&
+        check_schema(t->name, &ns, &e) == ORB_OK) {
+      hot_tier *old = hot_of(t->hot);
+      orb_schema_free(&t->schema);
+      orb_schema_copy(&t->schema, &ns);
+      t->hot = hot_base(hot_tier_new(t->id, &ns));
+      hot_tier_free(old);
+      cold_tier_set_schema(t->cold, &ns);
+    }
+    orb_schema_free(&ns);
+  }
 }
 
 /* --- open / close --------------------------------------------------------- */

@@ -83,6 +83,15 @@ orb_status orb_db_rename_table(orb_db *db, orb_wset *ws, orb_table *t, const cha
 orb_status orb_db_alter_table(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *new_schema,
                               const orb_value *fill, orb_err *e);
 
+/* ALTER TABLE of one of the database's own Iceberg tables (kind
+** ORB_TABLE_ICEBERG): change c (storage/cold/cold_tier.h) is committed to
+** the table's Iceberg metadata first, then the catalog takes the columns
+** that result, logged as any ALTER in ws (partition changes leave the
+** columns as they are).  cold_tier.h says what happens when the process
+** dies in between, and why ws must not belong to a transaction block. */
+struct cold_alter;
+orb_status orb_db_alter_iceberg(orb_db *db, orb_wset *ws, orb_table *t, const struct cold_alter *c, orb_err *e);
+
 /* Write a snapshot of every table's newest committed state and truncate the
 ** log (takes the latch; transactions still running are not in it). */
 orb_status orb_db_checkpoint(orb_db *db, orb_err *e);

@@ -233,6 +233,7 @@ orb_status db_recover(orb_db *db, orb_err *e) {
   }
   uint64_t seg_lsn = active < nsegs ? segs[active] : db->last_lsn + 1;
   st = wal_open(db->wal_dir, seg_lsn, active_len, db->last_lsn, db->opt.sync_interval_ms, &db->wal, e);
+  if (st == ORB_OK) db_reconcile_iceberg(db);
 done:
   orb_free(segs);
   return st;

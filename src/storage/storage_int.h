@@ -100,6 +100,12 @@ orb_status db_create_table_id(orb_db *db, orb_wset *ws, uint32_t id, const char 
 orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *ns, const orb_value *fill,
                               orb_err *e);
 
+/* After recovery: every owned Iceberg table's catalog columns made to agree
+** with its Iceberg metadata (cold_schema_reconcile), in memory; the next
+** checkpoint writes them.  Not logged: it is derived from files that are
+** durable already, and doing it again at the next open gives the same. */
+void db_reconcile_iceberg(orb_db *db);
+
 /* Recovery (recovery.c) and checkpoint (checkpoint.c). */
 orb_status db_recover(orb_db *db, orb_err *e);
 orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *e);

@@ -83,12 +83,14 @@ orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_er
   if (t->kind == ORB_TABLE_EXTERNAL)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "25006", 0,
                         "cannot %s \"%s\": it is an external Iceberg table, which is read-only", what, t->name);
-  /* the database's own Iceberg tables take appends, and deletes and
-  ** updates as position delete files (merge-on-read) */
+  /* the database's own Iceberg tables take appends, deletes and updates as
+  ** position delete files (merge-on-read), and schema / partition
+  ** evolution (ALTER TABLE: orb_db_alter_iceberg) */
   if (t->kind == ORB_TABLE_ICEBERG && strcmp(what, "insert into") != 0 && strcmp(what, "copy into") != 0 &&
-      strcmp(what, "update") != 0 && strcmp(what, "delete from") != 0)
+      strcmp(what, "update") != 0 && strcmp(what, "delete from") != 0 && strcmp(what, "alter") != 0)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
-                        "cannot %s \"%s\": Iceberg tables take INSERT, COPY, UPDATE and DELETE only", what, t->name);
+                        "cannot %s \"%s\": Iceberg tables take INSERT, COPY, UPDATE, DELETE and ALTER TABLE only", what,
+                        t->name);
   return ORB_OK;
 }
 

@@ -16,7 +16,8 @@
 ** <db>/warehouse/ (CREATE TABLE ... USING iceberg): inserts go straight to
 ** its cold tier (one Iceberg append per write set), deletes and updates
 ** too (position delete files, and the new versions appended: one Iceberg
-** snapshot per write set); TRUNCATE and ALTER are refused for now.  Both keep an empty hot tier so that code walking every
+** snapshot per write set), ALTER TABLE evolves its Iceberg schema or
+** partition spec (orb_db_alter_iceberg); TRUNCATE is refused for now.  Both keep an empty hot tier so that code walking every
 ** table's hot tier need not ask.
 **
 ** Constraint checks happen here, before any tier is touched: NOT NULL
@@ -53,7 +54,7 @@ typedef struct orb_table {
 ** from", "truncate", "alter") is refused; if so, err says why: external
 ** tables refuse every write ("cannot insert into \"t\": it is an external
 ** Iceberg table, which is read-only", SQLSTATE 25006), the database's own
-** Iceberg tables all but inserts, copies, updates and deletes (0A000). */
+** Iceberg tables all but inserts, copies, updates, deletes and ALTER TABLE (0A000). */
 orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_err *e);
 
 typedef struct orb_table_scan orb_table_scan;

@@ -118,6 +118,7 @@ static void undo_entry(orb_db *db, wset_undo *u) {
     orb_free(old);
     hot_tier *newer = hot_of(t->hot);
     t->hot = hot_base(u->old2);
+    if (t->cold) cold_tier_set_schema(t->cold, &t->schema);
     db_catalog_unlock(db);
     hot_tier_free(newer);
     break;

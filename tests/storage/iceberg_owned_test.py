@@ -130,7 +130,7 @@ try:
     expect_error("CREATE TABLE bad (a INTEGER) USING iceberg WITH (partition_by = 'bucket(4, nosuch)')", "nosuch")
     check(os.path.exists(table_dir("bad")), False, "a refused CREATE leaves no folder")
     expect_error("CREATE TABLE bad2 (a INTERVAL) USING iceberg", "interval")
-    expect_error("TRUNCATE ev", "Iceberg tables take INSERT, COPY, UPDATE and DELETE only")
+    expect_error("TRUNCATE ev", "Iceberg tables take INSERT, COPY, UPDATE, DELETE and ALTER TABLE only")
 
     # -- an unpartitioned table, every row checked against DuckDB reading its data files
     check(orbit("CREATE TABLE plain (a INTEGER NOT NULL, s TEXT, b BYTEA, u UUID, t TIME, tz TIMESTAMPTZ, "

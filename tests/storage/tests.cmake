@@ -28,6 +28,10 @@ add_test(NAME iceberg_owned COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/ic
 # against a hot table and PostgreSQL 15, the files through avsc and DuckDB, the rows through icebird
 # (tests/storage/iceberg_delete_test.py, tests/interop/iceberg_delete_check.mjs).
 add_test(NAME iceberg_delete COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_delete_test.py $<TARGET_FILE:orbit_shell>)
+# Schema and partition-spec evolution of the database's own Iceberg tables (ALTER TABLE): rows
+# against a hot twin, metadata versions read back, files checked with avsc, DuckDB and icebird,
+# reopen, reconciliation with Iceberg, errors and SQLSTATEs over orbitd/psql.
+add_test(NAME iceberg_evolve COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_evolve_test.py $<TARGET_FILE:orbit_shell> $<TARGET_FILE:orbitd>)
 # Iceberg maintenance through SQL: CALL expire_snapshots / remove_orphan_files / rewrite_data_files and
 # VACUUM: exactly the right snapshots and files, debris of a SIGKILLed writer removed and nothing live,
 # compaction after deletes; icebird, avsc and DuckDB read the table after each operation.

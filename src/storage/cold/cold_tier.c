@@ -188,7 +188,11 @@ static orb_status state_plan(cold_tier *c, cold_state *s, int64_t id, const ice_
   cold_plan *p = orb_arena_zalloc(&s->arena, sizeof *p);
   p->snapshot_id = id;
   orb_status st = ORB_OK;
-  if (id >= 0) st = ice_scan_plan(&s->arena, &s->meta, s->table_dir, id, &p->plan, e);
+  /* the current snapshot is read with the current schema (-1), as Java's
+  ** scans do: it is the schema the catalog's columns follow, so a promoted
+  ** column's constants keep their type and its files are still pruned */
+  if (id >= 0)
+    st = ice_scan_plan(&s->arena, &s->meta, s->table_dir, id == s->meta.current_snapshot_id ? -1 : id, &p->plan, e);
   else p->plan.meta = &s->meta, p->plan.schema = ice_meta_current_schema(&s->meta);
   if (st == ORB_OK) {
     p->next = s->plans;
@@ -455,8 +459,10 @@ static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier
       ip[i].has_lo = q->has_lo, ip[i].has_hi = q->has_hi, ip[i].lo_incl = q->lo_incl, ip[i].hi_incl = q->hi_incl;
       ip[i].lo = q->lo, ip[i].hi = q->hi, ip[i].in = q->in, ip[i].nin = q->nin;
     }
-    if ((st = ice_scan_plan_pruned(&s->own, &s->state->meta, s->state->table_dir, s->plan->snapshot->snapshot_id, ip,
-                                   s->npreds, &s->pruned, e)) != ORB_OK) {
+    int64_t sid = s->plan->snapshot->snapshot_id;
+    if (sid == s->state->meta.current_snapshot_id) sid = -1;   /* the current schema, as above */
+    if ((st = ice_scan_plan_pruned(&s->own, &s->state->meta, s->state->table_dir, sid, ip, s->npreds, &s->pruned, e)) !=
+        ORB_OK) {
       orb_err_prefix(e, "table \"%s\": ", c->name);
       return st;
     }
@@ -757,3 +763,9 @@ orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, 
 }
 
 const char *cold_tier_location(const orb_tier *t) { return ((const cold_tier *)t)->where; }
+
+void cold_tier_set_schema(orb_tier *t, const orb_schema *schema) {
+  cold_tier *c = cold_of(t);
+  orb_schema_free(&c->schema);
+  orb_schema_copy(&c->schema, schema);
+}

@@ -118,6 +118,11 @@ orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, 
 /* The table folder or metadata file the tier reads. */
 const char *cold_tier_location(const orb_tier *t);
 
+/* Replace the tier's columns (copied) after the table's schema changed
+** (ALTER TABLE, or its undo).  The caller runs alone (DDL holds the gate
+** exclusively): no scan of the tier is open. */
+void cold_tier_set_schema(orb_tier *t, const orb_schema *schema);
+
 /* What EXPLAIN and SHOW say about the table's current state, read now:
 ** current snapshot id (-1: none), number of live data files. */
 orb_status cold_tier_current(orb_tier *t, const orb_snapshot *snap, int64_t *snapshot_id, int *nfiles, orb_err *e);
@@ -149,6 +154,60 @@ typedef struct cold_row_ref {
 } cold_row_ref;
 orb_status cold_rows_change(orb_tier *t, const char *dir, int64_t based_on, orb_wset *ws, const cold_row_ref *rows, int n,
                             orb_err *e);
+
+/* Schema and partition evolution of an owned table (cold_evolve.c, over
+** storage/cold/ice_evolve.h, committed with ice_meta_update).
+**
+** Which is the truth.  The Iceberg metadata is: cold_table_alter commits
+** the change there first and only then gives the caller the catalog's new
+** columns, made from the committed Iceberg schema (cold_schema_reconcile's
+** rules), for the caller to log and install like any ALTER TABLE.  A
+** process that dies between the two leaves the catalog one step behind;
+** opening the database reconciles every owned table's catalog columns with
+** its Iceberg metadata (cold_schema_reconcile), so the change is then
+** complete, never half done.  The same happens when the catalog's write
+** set fails after the Iceberg commit: the columns are taken from Iceberg at
+** the next open.  (This is also why such an ALTER cannot run inside a
+** transaction block: ROLLBACK could not take back the Iceberg commit.) */
+typedef enum cold_alter_kind {
+  COLD_ADD_COLUMN = 1,           /* name, type */
+  COLD_DROP_COLUMN,              /* field_id */
+  COLD_RENAME_COLUMN,            /* field_id, name: the new name */
+  COLD_SET_TYPE,                 /* field_id, type */
+  COLD_DROP_NOT_NULL,            /* field_id */
+  COLD_SET_NOT_NULL,             /* field_id (refused unless already NOT NULL) */
+  COLD_ADD_PARTITION_FIELD,      /* term, as */
+  COLD_DROP_PARTITION_FIELD,     /* term (a transform term or a partition field name) */
+  COLD_REPLACE_PARTITION_FIELD,  /* term, with, as */
+  COLD_SET_PARTITION_SPEC        /* term: the whole spec in pg_lake's text ("" unpartitioned) */
+} cold_alter_kind;
+
+typedef struct cold_alter {
+  cold_alter_kind kind;
+  int32_t field_id;
+  const char *name;
+  orb_type type;
+  const char *term, *with, *as;
+} cold_alter;
+
+/* Commit change c to the owned table in folder dir, whose catalog columns
+** are `catalog`; *out gets the catalog's new columns (the caller frees them
+** with orb_schema_free).  Type changes must widen both the SQL type
+** (smallint -> integer -> bigint, real -> double precision, numeric
+** precision, varchar length) and be one of Iceberg's promotions; anything
+** else is an error naming both types, and nothing is committed. */
+orb_status cold_table_alter(const char *dir, const cold_alter *c, const orb_schema *catalog, orb_schema *out,
+                            orb_err *e);
+
+/* The catalog columns an owned table should have by its Iceberg metadata:
+** the current schema's top-level fields in order, with their names, field
+** ids, NOT NULL (required) and the primary key (identifier-field-ids); a
+** column whose Iceberg type is what the catalog's SQL type maps to keeps
+** the catalog's type (smallint, varchar(n)) and default, others get
+** ice_sql_type's.  next_field_id is past last-column-id.  *changed says
+** whether *out differs from `catalog` (then the caller installs it). */
+orb_status cold_schema_reconcile(const char *dir, const orb_schema *catalog, orb_schema *out, bool *changed,
+                                 orb_err *e);
 
 /* Pins (storage/snapshot.h): drop all (a READ COMMITTED statement, the end
 ** of a transaction). */

@@ -91,11 +91,17 @@ orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *sc
   if (!c->app) {
     ice_append *app;
     if ((st = ice_append_begin(dir, NULL, &app, e)) != ORB_OK) return st;
-    if (ice_append_ncols(app) != schema->ncols) {
+    /* rows come in catalog order and go out in the Iceberg schema's: the
+    ** two must be the same columns (cold_schema_reconcile makes them so at
+    ** open; another engine may have changed the schema since) */
+    bool same = ice_append_ncols(app) == schema->ncols;
+    for (int i = 0; same && i < schema->ncols; i++) same = ice_append_col_field_id(app, i) == schema->cols[i].field_id;
+    if (!same) {
       ice_append_abort(app);
       return orb_err_set(e, ORB_ERR_CORRUPT,
-                         "Iceberg table \"%s\" has %d columns but the catalog has %d: it was changed outside Orbit", dir,
-                         ice_append_ncols(app), schema->ncols);
+                         "Iceberg table \"%s\" has other columns than the catalog (%d there, %d here): its schema was "
+                         "changed outside Orbit; reopen the database to take the new columns",
+                         dir, ice_append_ncols(app), schema->ncols);
     }
     c->app = app;
   }

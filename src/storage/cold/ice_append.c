@@ -224,6 +224,17 @@ orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, i
   /* options: the caller's, else the table's properties, else Java's defaults */
   int64_t v;
   pq_write_opts_init(&app->popts);
+  /* each data file names the schema it was written with, as Java's writer
+  ** does: readers that map columns by field id through the file (icebird,
+  ** older tools) then read renamed columns right */
+  if (st == ORB_OK) {
+    char *js = ice_schema_to_json(app->schema);
+    pq_kv *kv = orb_arena_zalloc(&app->arena, sizeof *kv);
+    kv->key = "iceberg.schema";
+    kv->value = js ? orb_arena_strdup(&app->arena, js) : NULL;
+    orb_free(js);
+    if (kv->value) app->popts.kv = kv, app->popts.nkv = 1;
+  }
   if (st == ORB_OK) {
     int codec = codec_by_name(prop(&app->meta, "write.parquet.compression-codec"));
     if (codec < 0)
@@ -252,6 +263,7 @@ orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, i
 
 int ice_append_ncols(const ice_append *app) { return app->ncols; }
 orb_type ice_append_col_type(const ice_append *app, int col) { return app->cols[col].type; }
+int32_t ice_append_col_field_id(const ice_append *app, int col) { return app->schema->fields[col].id; }
 
 ice_append_stats ice_append_get_stats(const ice_append *app) {
   ice_append_stats s = {app->rows, app->ndone + app->nopen, 0, app->attempts};

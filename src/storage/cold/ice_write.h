@@ -116,6 +116,8 @@ orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, i
 ** the SQL type each is written as (ice_sql_type). */
 int ice_append_ncols(const ice_append *app);
 orb_type ice_append_col_type(const ice_append *app, int col);
+/* The Iceberg field id of value col (the current schema's field). */
+int32_t ice_append_col_field_id(const ice_append *app, int col);
 
 /* n rows, row-major: rows[r * ncols + c].  Values are copied.  A batch
 ** refused for a NULL in a required column or a value that does not cast

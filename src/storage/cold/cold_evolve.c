@@ -1,0 +1,186 @@
+/* storage/cold/cold_evolve.c — ALTER TABLE of the database's own Iceberg
+** tables: the change committed to the Iceberg metadata, and the catalog's
+** columns derived from (and reconciled with) that metadata (see
+** cold_tier.h). */
+#include "storage/cold/cold_tier.h"
+#include "storage/cold/ice_commit.h"
+#include "storage/cold/ice_evolve.h"
+#include "storage/cold/ice_read.h"
+#include "storage/cold/ice_write.h"
+#include "base/buf.h"
+#include "base/mem.h"
+#include "types/value.h"
+
+#include <string.h>
+
+/* Whether SQL type `to` holds every value of `from` exactly: the catalog
+** side of a type change (the Iceberg side is ice_type_promotable). */
+static bool sql_widens(orb_type from, orb_type to) {
+  if (from.id == to.id) {
+    if (from.id == ORB_T_TEXT) return to.maxlen == 0 || (from.maxlen > 0 && to.maxlen >= from.maxlen);
+    if (from.id == ORB_T_DECIMAL) return to.scale == from.scale && to.precision >= from.precision;
+    return true;
+  }
+  if (from.id == ORB_T_INT16) return to.id == ORB_T_INT32 || to.id == ORB_T_INT64;
+  if (from.id == ORB_T_INT32) return to.id == ORB_T_INT64;
+  return from.id == ORB_T_FLOAT32 && to.id == ORB_T_FLOAT64;
+}
+
+static const char *sql_name(orb_type t, orb_buf *b) {
+  orb_buf_reset(b);
+  orb_type_format_sql(t, b);
+  orb_buf_putc(b, '\0');
+  return (const char *)b->data;
+}
+
+/* --- the catalog's columns from the Iceberg schema --------------------------- */
+
+static orb_status schema_from_meta(const ice_meta *m, const orb_schema *cat, orb_schema *out, orb_err *e) {
+  orb_schema_init(out);
+  const ice_schema *is = ice_meta_current_schema(m);
+  if (!is) return orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: the table's current schema is missing");
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_column *cols;
+  int n;
+  orb_status st = ice_columns(&a, is, &cols, &n, e);
+  if (st != ORB_OK) {
+    orb_arena_free(&a);
+    return st;
+  }
+  out->cols = orb_calloc((size_t)n + 1, sizeof(orb_column));
+  int32_t maxid = m->last_column_id;
+  for (int i = 0; i < n; i++) {
+    orb_column *c = &out->cols[out->ncols++];
+    int k = orb_schema_find_id(cat, cols[i].field_id);
+    ice_type it;
+    orb_err ignore;
+    orb_err_clear(&ignore);
+    bool keep = k >= 0 && ice_type_from_sql(cat->cols[k].name, cat->cols[k].type, &it, &ignore) == ORB_OK &&
+                ice_type_equal(&it, cols[i].itype);
+    c->name = orb_strdup(cols[i].name);
+    c->field_id = cols[i].field_id;
+    c->type = keep ? cat->cols[k].type : cols[i].type;
+    c->not_null = is->fields[i].required;
+    c->default_sql = k >= 0 && cat->cols[k].default_sql ? orb_strdup(cat->cols[k].default_sql) : NULL;
+    if (c->field_id > maxid) maxid = c->field_id;
+  }
+  /* identifier-field-ids are the primary key when each is a column here */
+  bool key_ok = is->nidentifier > 0;
+  for (int k = 0; key_ok && k < is->nidentifier; k++) key_ok = orb_schema_find_id(out, is->identifier_ids[k]) >= 0;
+  if (key_ok) {
+    out->pk = orb_calloc((size_t)is->nidentifier, sizeof(int32_t));
+    for (int k = 0; k < is->nidentifier; k++) out->pk[out->npk++] = is->identifier_ids[k];
+  }
+  out->next_field_id = maxid + 1 > cat->next_field_id ? maxid + 1 : cat->next_field_id;
+  orb_arena_free(&a);
+  return ORB_OK;
+}
+
+static bool schema_same(const orb_schema *x, const orb_schema *y) {
+  if (x->ncols != y->ncols || x->npk != y->npk || x->next_field_id != y->next_field_id) return false;
+  for (int i = 0; i < x->ncols; i++) {
+    const orb_column *p = &x->cols[i], *q = &y->cols[i];
+    if (p->field_id != q->field_id || strcmp(p->name, q->name) != 0 || !orb_type_equal(p->type, q->type) ||
+        p->not_null != q->not_null)
+      return false;
+  }
+  for (int i = 0; i < x->npk; i++)
+    if (x->pk[i] != y->pk[i]) return false;
+  return true;
+}
+
+orb_status cold_schema_reconcile(const char *dir, const orb_schema *catalog, orb_schema *out, bool *changed,
+                                 orb_err *e) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  ice_meta_file f;
+  *changed = false;
+  orb_schema_init(out);
+  orb_status st = ice_meta_open(&a, dir, &m, &f, e);
+  if (st == ORB_OK) st = schema_from_meta(&m, catalog, out, e);
+  if (st == ORB_OK) *changed = !schema_same(out, catalog);
+  orb_arena_free(&a);
+  return st;
+}
+
+/* --- the change ------------------------------------------------------------------ */
+
+typedef struct alter_ctx {
+  const cold_alter *c;
+  int32_t field_id;              /* the column's id in the committed schema */
+} alter_ctx;
+
+static orb_status alter_edit(void *ctx, orb_arena *a, const ice_meta *base, ice_meta *next, orb_err *e) {
+  alter_ctx *x = ctx;
+  const cold_alter *c = x->c;
+  ice_schema_change sc;
+  memset(&sc, 0, sizeof sc);
+  sc.field_id = c->field_id;
+  sc.name = c->name;
+  orb_status st;
+  switch (c->kind) {
+  case COLD_ADD_COLUMN:
+    sc.op = ICE_ADD_COLUMN;
+    if ((st = ice_type_from_sql(c->name, c->type, &sc.type, e)) != ORB_OK) return st;
+    break;
+  case COLD_DROP_COLUMN: sc.op = ICE_DROP_COLUMN; break;
+  case COLD_RENAME_COLUMN: sc.op = ICE_RENAME_COLUMN; break;
+  case COLD_SET_TYPE: {
+    sc.op = ICE_UPDATE_TYPE;
+    const ice_schema *s = ice_meta_current_schema(base);
+    const char *name = "?";
+    for (int i = 0; s && i < s->nfields; i++)
+      if (s->fields[i].id == c->field_id) name = s->fields[i].name;
+    if ((st = ice_type_from_sql(name, c->type, &sc.type, e)) != ORB_OK) return st;
+    break;
+  }
+  case COLD_DROP_NOT_NULL: sc.op = ICE_MAKE_OPTIONAL; break;
+  case COLD_SET_NOT_NULL: sc.op = ICE_MAKE_REQUIRED; break;
+  default: {
+    static const ice_spec_op ops[] = {[COLD_ADD_PARTITION_FIELD] = ICE_SPEC_ADD_FIELD,
+                                      [COLD_DROP_PARTITION_FIELD] = ICE_SPEC_DROP_FIELD,
+                                      [COLD_REPLACE_PARTITION_FIELD] = ICE_SPEC_REPLACE_FIELD,
+                                      [COLD_SET_PARTITION_SPEC] = ICE_SPEC_SET};
+    if (c->kind < COLD_ADD_PARTITION_FIELD || c->kind > COLD_SET_PARTITION_SPEC)
+      return orb_err_set(e, ORB_ERR_MISUSE, "cold_table_alter: unknown change %d", (int)c->kind);
+    ice_spec_change pc = {ops[c->kind], c->term, c->with, c->as};
+    return ice_spec_update(a, base, &pc, next, e);
+  }
+  }
+  return ice_schema_update(a, base, &sc, next, &x->field_id, e);
+}
+
+orb_status cold_table_alter(const char *dir, const cold_alter *c, const orb_schema *catalog, orb_schema *out,
+                            orb_err *e) {
+  orb_schema_init(out);
+  if (c->kind == COLD_SET_TYPE) {
+    int k = orb_schema_find_id(catalog, c->field_id);
+    if (k < 0) return orb_err_set(e, ORB_ERR_UNDEFINED, "no column has field id %d", (int)c->field_id);
+    if (!sql_widens(catalog->cols[k].type, c->type)) {
+      orb_buf b1 = ORB_BUF_INIT, b2 = ORB_BUF_INIT;
+      orb_err_setx(e, ORB_ERR_TYPE, "42804", 0,
+                   "cannot change the type of column \"%s\" of an Iceberg table from %s to %s: only widening "
+                   "changes (integer to bigint, real to double precision, a larger numeric precision) are allowed",
+                   catalog->cols[k].name, sql_name(catalog->cols[k].type, &b1), sql_name(c->type, &b2));
+      orb_buf_free(&b1);
+      orb_buf_free(&b2);
+      return e->code;
+    }
+  }
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  alter_ctx x = {c, c->field_id};
+  ice_meta done;
+  orb_status st = ice_meta_update(&a, dir, -1, alter_edit, &x, &done, e);
+  if (st == ORB_OK) st = schema_from_meta(&done, catalog, out, e);
+  if (st == ORB_OK && c->kind == COLD_SET_TYPE) {
+    /* the SQL type asked for: Iceberg may not tell smallint from integer */
+    int k = orb_schema_find_id(out, x.field_id);
+    if (k >= 0) out->cols[k].type = c->type;
+  }
+  if (st != ORB_OK) orb_schema_free(out);
+  orb_arena_free(&a);
+  return st;
+}
