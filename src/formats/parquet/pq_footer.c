@@ -95,7 +95,7 @@ orb_status pq_footer_from_image(const void *data, size_t len, const char *name, 
   *out = NULL;
   const uint8_t *b = data;
   if (len < 12) return too_short((int64_t)len, name, e);
-  uint32_t flen;
+  uint32_t flen = 0;
   orb_status st = check_ends(b, b + len - 8, (int64_t)len, &flen, name, e);
   if (st != ORB_OK) return st;
   return decode(b + len - 8 - flen, flen, (int64_t)len, name, out, e);

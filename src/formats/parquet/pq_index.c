@@ -94,7 +94,7 @@ static orb_status read_struct(const pq_source *src, int64_t off, int32_t len, si
 ** a fresh buffer the caller frees; `which` names it in errors. */
 static orb_status read_index(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit, bool offsets,
                              const char *which, uint8_t **buf, size_t *len, orb_err *e) {
-  const pq_chunk *c;
+  const pq_chunk *c = NULL;
   orb_status st = chunk_at(src, m, rg, col, &c, e);
   if (st != ORB_OK) return st;
   if (offsets ? !c->has_offset_index : !c->has_column_index)
@@ -306,7 +306,7 @@ orb_status pq_read_bloom_filter(const pq_source *src, const pq_file_meta *m, int
   const char *which = "bloom filter";
   memset(out, 0, sizeof *out);
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
-  const pq_chunk *c;
+  const pq_chunk *c = NULL;
   orb_status st = chunk_at(src, m, rg, col, &c, e);
   if (st != ORB_OK) return st;
   if (!c->has_bloom_filter)
