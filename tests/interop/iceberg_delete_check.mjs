@@ -17,47 +17,14 @@
 //   node iceberg_delete_check.mjs TABLE_DIR OUT_JSON
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { decodeAvro, serveLocalFiles } from './iceberg_files.mjs';
 
-const require = createRequire(import.meta.url);
-const avro = require('avsc');
 const [dir, outFile] = process.argv.slice(2);
 let failures = 0;
 const fail = (m) => { failures++; if (failures < 50) console.log('FAIL ' + m); };
 const eq = (a, b, what) => { if (String(a) !== String(b)) fail(`${what}: ${a} != ${b}`); };
 
-// longs as BigInt: snapshot ids exceed 2^53
-const longType = avro.types.LongType.__with({
-  fromBuffer: (b) => b.readBigInt64LE(0),
-  toBuffer: (n) => { const b = Buffer.alloc(8); b.writeBigInt64LE(BigInt(n)); return b; },
-  fromJSON: (x) => BigInt(x), toJSON: (n) => n.toString(), isValid: (n) => typeof n === 'bigint',
-  compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
-});
-function plainLongs(t) {
-  if (Array.isArray(t)) return t.map(plainLongs);
-  if (!t || typeof t !== 'object') return t;
-  if (t.type === 'long') return 'long';
-  const o = { ...t };
-  if (o.fields) o.fields = o.fields.map((f) => ({ ...f, type: plainLongs(f.type) }));
-  if (o.items) o.items = plainLongs(o.items);
-  if (o.type && typeof o.type === 'object') o.type = plainLongs(o.type);
-  return o;
-}
-function decodeAvro(file) {
-  return new Promise((resolve, reject) => {
-    const records = [];
-    let header = null;
-    avro.createFileDecoder(file, { parseHook: (s) => avro.Type.forSchema(plainLongs(s), { registry: { long: longType }, wrapUnions: false }) })
-      .on('metadata', (type, codec, h) => {
-        const meta = Object.fromEntries(Object.entries(h.meta).map(([k, v]) => [k, v.toString()]));
-        header = { meta, schema: JSON.parse(meta['avro.schema']) };
-      })
-      .on('data', (r) => records.push(r))
-      .on('end', () => resolve({ ...header, records }))
-      .on('error', reject);
-  });
-}
 // field-id -> [name, type signature]
 function idsOf(schema, out = new Map()) {
   const sig = (t) => typeof t === 'string' ? t : Array.isArray(t) ? t.map(sig).join('|')
@@ -163,13 +130,7 @@ let icebirdNote = 'not installed';
 let icebird = null;
 try { icebird = await import('icebird'); } catch { /* reported below */ }
 if (icebird) {
-  globalThis.fetch = async (url, init = {}) => {
-    const buf = fs.readFileSync(String(url).replace(/^file:\/\//, ''));
-    if (init.method === 'HEAD') return new Response(null, { status: 200, headers: { 'content-length': String(buf.length) } });
-    const m = /bytes=(\d+)-(\d*)/.exec(new Headers(init.headers || {}).get('Range') || '');
-    if (m) return new Response(buf.subarray(Number(m[1]), m[2] ? Number(m[2]) + 1 : buf.length), { status: 206 });
-    return new Response(buf, { status: 200 });
-  };
+  serveLocalFiles();
   try {
     const rows = await icebird.icebergRead({ tableUrl: dir });
     const out = rows.map((r) => JSON.stringify([String(r.id), r.k, r.v === null ? null : String(r.v)])).sort();

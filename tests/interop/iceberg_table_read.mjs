@@ -10,38 +10,11 @@
 //   node iceberg_table_read.mjs TABLE_DIR
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { decodeAvro, serveLocalFiles } from './iceberg_files.mjs';
 
-const require = createRequire(import.meta.url);
-const avro = require('avsc');
 const [dir] = process.argv.slice(2);
 let failures = 0;
 const fail = (m) => { failures++; if (failures < 50) console.log('FAIL ' + m); };
-
-const longType = avro.types.LongType.__with({
-  fromBuffer: (b) => b.readBigInt64LE(0),
-  toBuffer: (n) => { const b = Buffer.alloc(8); b.writeBigInt64LE(BigInt(n)); return b; },
-  fromJSON: (x) => BigInt(x), toJSON: (n) => n.toString(), isValid: (n) => typeof n === 'bigint',
-  compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
-});
-function plainLongs(t) {
-  if (Array.isArray(t)) return t.map(plainLongs);
-  if (!t || typeof t !== 'object') return t;
-  if (t.type === 'long') return 'long';
-  const o = { ...t };
-  if (o.fields) o.fields = o.fields.map((f) => ({ ...f, type: plainLongs(f.type) }));
-  if (o.items) o.items = plainLongs(o.items);
-  return o;
-}
-function decodeAvro(file) {
-  return new Promise((resolve, reject) => {
-    const records = [];
-    avro.createFileDecoder(file, { parseHook: (s) => avro.Type.forSchema(plainLongs(s), { registry: { long: longType }, wrapUnions: false }) })
-      .on('data', (r) => records.push(r))
-      .on('end', () => resolve(records))
-      .on('error', reject);
-  });
-}
 
 const mdir = path.join(dir, 'metadata');
 const version = Number(fs.readFileSync(path.join(mdir, 'version-hint.text'), 'utf8').trim());
@@ -61,23 +34,17 @@ const live = new Set();
 for (const snap of meta.snapshots) {
   const lf = local(snap['manifest-list']);
   let list;
-  try { list = await decodeAvro(lf); lists++; } catch (e) { fail(`manifest list ${lf}: ${e.message}`); continue; }
+  try { list = (await decodeAvro(lf)).records; lists++; } catch (e) { fail(`manifest list ${lf}: ${e.message}`); continue; }
   for (const m of list) {
     const mf = local(m.manifest_path);
     let entries;
-    try { entries = await decodeAvro(mf); manifests++; } catch (e) { fail(`manifest ${mf}: ${e.message}`); continue; }
+    try { entries = (await decodeAvro(mf)).records; manifests++; } catch (e) { fail(`manifest ${mf}: ${e.message}`); continue; }
     for (const en of entries) if (en.status !== 2) live.add(local(en.data_file.file_path));
   }
 }
 for (const f of live) if (!fs.existsSync(f)) fail(`live file ${f} is missing`);
 
-globalThis.fetch = async (url, init = {}) => {
-  const buf = fs.readFileSync(String(url).replace(/^file:\/\//, ''));
-  if (init.method === 'HEAD') return new Response(null, { status: 200, headers: { 'content-length': String(buf.length) } });
-  const m = /bytes=(\d+)-(\d*)/.exec(new Headers(init.headers || {}).get('Range') || '');
-  if (m) return new Response(buf.subarray(Number(m[1]), m[2] ? Number(m[2]) + 1 : buf.length), { status: 206 });
-  return new Response(buf, { status: 200 });
-};
+serveLocalFiles();
 let rows = [];
 try {
   const icebird = await import('icebird');

@@ -26,45 +26,8 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
-ORBIT = sys.argv[1]
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-INTEROP = os.path.join(ROOT, "tests", "interop")
-tmp = tempfile.mkdtemp()
-DB = os.path.join(tmp, "db")
-checks = failures = 0
-
-
-def fail(msg):
-    global failures
-    failures += 1
-    print("FAIL", msg)
-
-
-def check(got, want, what):
-    global checks
-    checks += 1
-    if got != want:
-        if isinstance(got, list) and isinstance(want, list):   # rows: the first difference, not thousands of lines
-            i = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
-            fail(f"{what}: {len(want)} rows wanted, {len(got)} got; first difference at {i}: "
-                 f"want {want[i:i + 3]}, got {got[i:i + 3]}")
-        else:
-            fail(f"{what}\n--- want\n{want}\n--- got\n{got}")
-
-
-def orbit(sql):
-    p = subprocess.run([ORBIT, DB, "--csv", "-c", sql], capture_output=True, text=True)
-    return (p.stdout + p.stderr).strip()
-
-
-def expect_error(sql, want):
-    global checks
-    got = orbit(sql)
-    checks += 1
-    if "ERROR" not in got or want not in got:
-        fail(f"{sql}: expected an error with {want!r}, got {got}")
+from sqltest import *  # noqa: F401,F403 (ORBIT, DB, check, orbit, ...: shared by the SQL storage tests)
 
 
 # --- PostgreSQL 15 as a third oracle, when installed -------------------------------
@@ -95,14 +58,6 @@ def postgres(sql):
     p = subprocess.run(as_pg + [f"{bindir}/psql", "-X", "-h", pgdir, "-p", port, "-U", "postgres", "-At", "-F,",
                                 "-v", "ON_ERROR_STOP=1", "-c", sql], capture_output=True, text=True)
     return (p.stdout + p.stderr).strip()
-
-
-def table_dir(name):
-    return os.path.join(DB, "warehouse", "public", name)
-
-
-def files(name):
-    return sorted(glob.glob(os.path.join(table_dir(name), "**", "*"), recursive=True))
 
 
 def metadata(name):
@@ -144,12 +99,11 @@ def compare(cold, hot, what):
 
 def interop(name, what):
     """Other readers on the table's files: the checker, and icebird's rows against ours."""
-    global checks
     out = os.path.join(tmp, "icebird.json")
     if os.path.exists(out):
         os.remove(out)
     p = subprocess.run(["node", "iceberg_delete_check.mjs", table_dir(name), out], cwd=INTEROP, capture_output=True, text=True)
-    checks += 1
+    counts.checks += 1
     text = (p.stdout + p.stderr).strip()
     print(f"{what}: {text.splitlines()[-1] if text else '(no output)'}")
     if p.returncode != 0 or "0 failures" not in text:
@@ -208,7 +162,7 @@ try:
               f"{cold}: total-records - total-position-deletes = the rows")
         # count(*) stays exact and EXPLAIN ANALYZE says the rows were counted
         plan = orbit(f"EXPLAIN ANALYZE SELECT count(*) FROM {cold}")
-        checks += 1
+        counts.checks += 1
         if "deletes apply" not in plan or "answered from table metadata" in plan or f"rows={total_rows} loops=1" not in plan:
             fail(f"{cold}: EXPLAIN ANALYZE of count(*) with deletes\n{plan}")
         if have_node:
@@ -221,12 +175,12 @@ try:
         expect_error(f"UPDATE {cold} SET id = NULL WHERE id < 100", 'null value in column "id"')
         p = subprocess.run([ORBIT, DB, "--csv"], input=f"BEGIN;\nDELETE FROM {cold} WHERE id < 500;\nROLLBACK;\n",
                            capture_output=True, text=True)
-        checks += 1
+        counts.checks += 1
         if "cannot run inside a transaction block" not in p.stdout + p.stderr:
             fail(f"{cold}: DELETE in a transaction block: {p.stdout + p.stderr}")
         p = subprocess.run([ORBIT, DB, "--csv"], input=f"BEGIN;\nUPDATE {cold} SET v = 1;\nCOMMIT;\n",
                            capture_output=True, text=True)
-        checks += 1
+        counts.checks += 1
         if "cannot run inside a transaction block" not in p.stdout + p.stderr:
             fail(f"{cold}: UPDATE in a transaction block: {p.stdout + p.stderr}")
         check(files(cold), before, f"{cold}: failed statements leave no file")
@@ -256,6 +210,6 @@ finally:
         subprocess.run(as_pg + [f"{bindir}/pg_ctl", "-D", f"{pgdir}/data", "-m", "immediate", "stop"], capture_output=True)
     shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"{checks} checks, {failures} failures{'' if pg else ' (PostgreSQL not installed: hot table only)'}"
+print(f"{counts.checks} checks, {counts.failures} failures{'' if pg else ' (PostgreSQL not installed: hot table only)'}"
       f"{'' if have_node else ' (node modules missing: no interop)'}")
-sys.exit(1 if failures else 0)
+sys.exit(1 if counts.failures else 0)

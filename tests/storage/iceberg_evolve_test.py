@@ -43,38 +43,10 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-ORBIT = sys.argv[1]
+from sqltest import *  # noqa: F401,F403 (ORBIT, DB, check, orbit, ...: shared by the SQL storage tests)
 ORBITD = sys.argv[2]
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-INTEROP = os.path.join(ROOT, "tests", "interop")
-tmp = tempfile.mkdtemp()
-DB = os.path.join(tmp, "db")
-checks = failures = 0
-
-
-def fail(msg):
-    global failures
-    failures += 1
-    print("FAIL", msg)
-
-
-def check(got, want, what):
-    global checks
-    checks += 1
-    if got != want:
-        fail(f"{what}\n--- want\n{want}\n--- got\n{got}")
-
-
-def orbit(sql):
-    p = subprocess.run([ORBIT, DB, "--csv", "-c", sql], capture_output=True, text=True)
-    return (p.stdout + p.stderr).strip()
-
-
-def table_dir(name):
-    return os.path.join(DB, "warehouse", "public", name)
 
 
 def versions(name):
@@ -180,14 +152,14 @@ try:
     prev_ids = set()
     schema_of_snapshot = {}
     for i, m in enumerate(vs):
-        checks += 1
+        counts.checks += 1
         if m["last-column-id"] < last_col:
             fail(f"ev v{i + 1}: last-column-id went down to {m['last-column-id']}")
         cur = [s for s in m["schemas"] if s["schema-id"] == m["current-schema-id"]][0]
         ids = {f["id"] for f in cur["fields"]}
         for f in cur["fields"]:
             if f["id"] not in prev_ids:   # new in this version: above every id handed out before
-                checks += 1
+                counts.checks += 1
                 if f["id"] in seen_ids or f["id"] <= last_col and i > 0:
                     fail(f"ev v{i + 1}: field id {f['id']} ({f['name']}) was used before ({seen_ids.get(f['id'])})")
                 seen_ids[f["id"]] = f["name"]
@@ -284,14 +256,14 @@ try:
     by_transform = {}
     last_part = 0
     for i, m in enumerate(pv):
-        checks += 1
+        counts.checks += 1
         if m["last-partition-id"] < last_part:
             fail(f"pe v{i + 1}: last-partition-id went down")
         last_part = m["last-partition-id"]
         for s in m["partition-specs"]:
             for f in s["fields"]:
                 key = (f["source-id"], f["transform"])
-                checks += 1
+                counts.checks += 1
                 if by_transform.setdefault(key, f["field-id"]) != f["field-id"]:
                     fail(f"pe: {key} has field ids {by_transform[key]} and {f['field-id']}")
     ids = sorted(by_transform.values())
@@ -320,7 +292,7 @@ try:
                      ("SELECT * FROM pe WHERE cat = 'c2'", "identity field of spec 4")]:
         plan = orbit("EXPLAIN ANALYZE " + qy)
         units = re.search(r"Units: (\d+) \((\d+) pruned\)", plan)
-        checks += 1
+        counts.checks += 1
         if not units or int(units.group(2)) == 0:
             fail(f"{what}: nothing pruned\n{plan}")
     r = evolve_check("pe")
@@ -352,7 +324,7 @@ try:
     for w in ("id BETWEEN 15 AND 34", "f = 8.5", "d > 49.75"):
         plan = orbit(f"EXPLAIN ANALYZE SELECT * FROM pr WHERE {w}")
         units = re.search(r"Units: (\d+) \((\d+) pruned\)", plan)
-        checks += 1
+        counts.checks += 1
         if not units or int(units.group(2)) == 0:
             fail(f"promoted column, {w}: nothing pruned\n{plan}")
 
@@ -408,14 +380,14 @@ try:
             before = sorted(os.listdir(os.path.join(table_dir(tname) if tname != "pext" else ext, "metadata"))) \
                 if tname in ("ev", "pe", "pext") else None
             got = psql(sql)
-            checks += 1
+            counts.checks += 1
             if f"ERROR:  {state}:" not in got or text not in got:
                 fail(f"{sql}: expected {state} with {text!r}, got {got}")
             if before is not None:
                 after = sorted(os.listdir(os.path.join(table_dir(tname) if tname != "pext" else ext, "metadata")))
                 check(after, before, f"{sql}: no metadata written")
         got = psql("BEGIN", "ALTER TABLE ev ADD COLUMN z INTEGER", "ROLLBACK")
-        checks += 1
+        counts.checks += 1
         if "ERROR:  25001:" not in got:
             fail(f"ALTER of an Iceberg table in a transaction block: {got}")
         got = psql("\\d ev")
@@ -432,5 +404,5 @@ try:
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+print(f"{counts.checks} checks, {counts.failures} failures")
+sys.exit(1 if counts.failures else 0)

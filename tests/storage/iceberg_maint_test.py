@@ -29,45 +29,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-ORBIT = sys.argv[1]
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-INTEROP = os.path.join(ROOT, "tests", "interop")
-tmp = tempfile.mkdtemp()
-DB = os.path.join(tmp, "db")
-checks = failures = 0
-
-
-def fail(msg):
-    global failures
-    failures += 1
-    print("FAIL", msg)
-
-
-def check(got, want, what):
-    global checks
-    checks += 1
-    if got != want:
-        fail(f"{what}\n--- want\n{want}\n--- got\n{got}")
-
-
-def orbit(sql):
-    p = subprocess.run([ORBIT, DB, "--csv", "-c", sql], capture_output=True, text=True)
-    return (p.stdout + p.stderr).strip()
-
-
-def expect_error(sql, want):
-    global checks
-    got = orbit(sql)
-    checks += 1
-    if "ERROR" not in got or want not in got:
-        fail(f"{sql}: expected an error with {want!r}, got {got}")
-
-
-def table_dir(name):
-    return os.path.join(DB, "warehouse", "public", name)
+from sqltest import *  # noqa: F401,F403 (ORBIT, DB, check, orbit, ...: shared by the SQL storage tests)
 
 
 def files(name):
@@ -88,10 +52,9 @@ def rows(name):
 
 def external_read(name, want_rows):
     """icebird and avsc over the table; the rows must be ours."""
-    global checks
     p = subprocess.run(["node", "iceberg_table_read.mjs", table_dir(name)], cwd=INTEROP, capture_output=True, text=True)
     out = (p.stdout + p.stderr).strip()
-    checks += 1
+    counts.checks += 1
     m = re.search(r"^ok .* rows=(\d+) id_sum=(-?\d+)$", out, re.M)
     if p.returncode != 0 or not m:
         fail(f"{name}: iceberg_table_read: {out}")
@@ -216,5 +179,5 @@ try:
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"iceberg_maint: {checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+print(f"iceberg_maint: {counts.checks} checks, {counts.failures} failures")
+sys.exit(1 if counts.failures else 0)

@@ -12,59 +12,13 @@ data/**/*.parquet: nothing but live files may be there, since these
 tables have no deletes), so a reader no one here wrote agrees on the rows.
 
 usage: iceberg_owned_test.py ORBIT_SHELL"""
-import glob
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
-ORBIT = sys.argv[1]
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-INTEROP = os.path.join(ROOT, "tests", "interop")
-tmp = tempfile.mkdtemp()
-DB = os.path.join(tmp, "db")
-checks = failures = 0
-
-
-def fail(msg):
-    global failures
-    failures += 1
-    print("FAIL", msg)
-
-
-def check(got, want, what):
-    global checks
-    checks += 1
-    if got != want:
-        fail(f"{what}\n--- want\n{want}\n--- got\n{got}")
-
-
-def orbit(sql):
-    p = subprocess.run([ORBIT, DB, "--csv", "-c", sql], capture_output=True, text=True)
-    return (p.stdout + p.stderr).strip()
-
-
-def expect_error(sql, want):
-    global checks
-    got = orbit(sql)
-    checks += 1
-    if "ERROR" not in got or want not in got:
-        fail(f"{sql}: expected an error with {want!r}, got {got}")
-
-
-def duckdb(sql):
-    p = subprocess.run(["node", "duckdb_csv.mjs", sql], cwd=INTEROP, capture_output=True, text=True)
-    return (p.stdout + p.stderr).strip()
-
-
-def table_dir(name):
-    return os.path.join(DB, "warehouse", "public", name)
-
-
-def files(name):
-    return sorted(glob.glob(os.path.join(table_dir(name), "**", "*"), recursive=True))
+from sqltest import *  # noqa: F401,F403 (ORBIT, DB, check, orbit, ...: shared by the SQL storage tests)
 
 
 have_duckdb = os.path.isdir(os.path.join(INTEROP, "node_modules", "@duckdb"))
@@ -99,7 +53,7 @@ try:
           "range on the partition source column")
     plan = orbit("EXPLAIN ANALYZE SELECT * FROM ev WHERE ts >= '2026-02-10' AND ts < '2026-02-11'")
     units = re.search(r"Units: (\d+) \((\d+) pruned\)", plan)
-    checks += 1
+    counts.checks += 1
     if not units or int(units.group(2)) == 0 or int(units.group(2)) >= int(units.group(1)):
         fail(f"the day partition pruned no file (or all):\n{plan}")
     # three snapshots (INSERT SELECT, INSERT VALUES, COPY); time travel to the first
@@ -124,7 +78,7 @@ try:
     check(orbit("SELECT count(*) FROM ev"), "count\n1102", "a failed insert adds no row")
     p = subprocess.run([ORBIT, DB, "--csv"], input="BEGIN;\nINSERT INTO ev VALUES (8, NULL, NULL, NULL, NULL, NULL, NULL);\n",
                        capture_output=True, text=True)
-    checks += 1
+    counts.checks += 1
     if "cannot run inside a transaction block" not in p.stdout + p.stderr:
         fail(f"insert in a transaction block: {p.stdout + p.stderr}")
     expect_error("CREATE TABLE bad (a INTEGER) USING iceberg WITH (partition_by = 'bucket(4, nosuch)')", "nosuch")
@@ -156,5 +110,5 @@ try:
     check(orbit("SELECT count(*) FROM ev"), "count\n1102", "the other table is untouched")
 finally:
     shutil.rmtree(tmp)
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+print(f"{counts.checks} checks, {counts.failures} failures")
+sys.exit(1 if counts.failures else 0)

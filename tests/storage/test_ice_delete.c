@@ -16,35 +16,14 @@
 
 #include <cmocka.h>
 
+#include "ice_test_dir.h"
+
 #include "base/mem.h"
 #include "storage/cold/ice_commit.h"
 #include "storage/cold/ice_read.h"
 #include "storage/cold/ice_write.h"
 #include "types/schema.h"
 #include "types/value.h"
-
-static char *tmpdir(void) {
-  char tmpl[] = "/tmp/orbit-icedel-XXXXXX";
-  char *dir = mkdtemp(tmpl);
-  assert_non_null(dir);
-  return strdup(dir);
-}
-
-static void rmrf(const char *dir) {
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
-}
-
-static int count_files(const char *dir) {
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "find '%s' -type f | wc -l", dir);
-  FILE *f = popen(cmd, "r");
-  int n = 0;
-  assert_int_equal(fscanf(f, "%d", &n), 1);
-  pclose(f);
-  return n;
-}
 
 /* A table (id BIGINT NOT NULL, k TEXT), partitioned by k when asked. */
 static void create(const char *dir, const char *partition_by) {
@@ -164,7 +143,7 @@ static bool below_100(int64_t id) { return id < 100; }
 static bool all(int64_t id) { return id >= 0; }
 
 static void check_deletes(const char *partition_by) {
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icedel");
   create(dir, partition_by);
   append(dir, 0, 600);
   append(dir, 600, 400);
@@ -224,7 +203,7 @@ static void check_deletes(const char *partition_by) {
   memset(seen, 0, sizeof seen);
   assert_int_equal(read_all(dir, seen, 1000), 0);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -242,7 +221,7 @@ static void test_delete_partitioned(void **state) {
 ** made on the newer snapshot, with its rows all there. */
 static void test_delete_after_concurrent_append(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icedel");
   create(dir, NULL);
   int64_t s1 = append(dir, 0, 10);
   orb_arena a;
@@ -279,7 +258,7 @@ static void test_delete_after_concurrent_append(void **state) {
   for (int i = 0; i < p.nfiles; i++) named |= strcmp(p.files[i].orig_path, p.delete_files[0].referenced_data_file) == 0;
   assert_true(named);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -300,7 +279,7 @@ static orb_status edit_rollback(void *ctx, orb_arena *a, const ice_meta *base, i
 
 static void test_delete_conflict(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icedel");
   create(dir, NULL);
   int64_t s1 = append(dir, 0, 10);
   int64_t s2 = append(dir, 10, 10);
@@ -315,19 +294,19 @@ static void test_delete_conflict(void **state) {
   for (int i = 0; i < p.nfiles; i++) assert_int_equal(ice_rowdelta_delete(d, &p.files[i], 0, &e), ORB_OK);
   rollback_to = s1;
   assert_int_equal(ice_meta_update(&a, dir, -1, edit_rollback, NULL, NULL, &e), ORB_OK);
-  int files = count_files(dir);
+  int files = ice_test_count_files(dir, NULL);
   int64_t s3;
   assert_int_equal(ice_rowdelta_commit(d, NULL, &s3, &e), ORB_ERR_CONFLICT);
   assert_non_null(strstr(e.msg, "was removed by another writer"));
   assert_int_equal(s3, -1);
-  assert_int_equal(count_files(dir), files);   /* no delete file, manifest, list or metadata left */
+  assert_int_equal(ice_test_count_files(dir, NULL), files);   /* no delete file, manifest, list or metadata left */
   assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
   assert_int_equal(m.current_snapshot_id, s1);
   uint8_t seen[20];
   memset(seen, 0, sizeof seen);
   assert_int_equal(read_all(dir, seen, 20), 10);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -337,7 +316,7 @@ static void test_delete_conflict(void **state) {
 ** another data file still commits. */
 static void test_concurrent_deletes(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icedel");
   create(dir, NULL);
   append(dir, 0, 10);
   int64_t s2 = append(dir, 10, 10);
@@ -357,10 +336,10 @@ static void test_concurrent_deletes(void **state) {
   assert_int_equal(ice_rowdelta_delete(d3, &p.files[1], 3, &e), ORB_OK);
   int64_t snap;
   assert_int_equal(ice_rowdelta_commit(d1, NULL, &snap, &e), ORB_OK);
-  int files = count_files(dir);
+  int files = ice_test_count_files(dir, NULL);
   assert_int_equal(ice_rowdelta_commit(d2, NULL, &snap, &e), ORB_ERR_CONFLICT);
   assert_non_null(strstr(e.msg, "another writer deleted rows"));
-  assert_int_equal(count_files(dir), files);
+  assert_int_equal(ice_test_count_files(dir, NULL), files);
   orb_status st = ice_rowdelta_commit(d3, NULL, &snap, &e);
   if (st) fprintf(stderr, "%s\n", e.msg);
   assert_int_equal(st, ORB_OK);
@@ -368,7 +347,7 @@ static void test_concurrent_deletes(void **state) {
   memset(seen, 0, sizeof seen);
   assert_int_equal(read_all(dir, seen, 20), 18);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 

@@ -26,6 +26,8 @@
 
 #include <cmocka.h>
 
+#include "ice_test_dir.h"
+
 #include "base/mem.h"
 #include "storage/cold/ice_commit.h"
 #include "storage/cold/ice_maint.h"
@@ -35,19 +37,6 @@
 #include "storage/cold/ice_write_int.h"
 #include "types/schema.h"
 #include "types/value.h"
-
-static char *tmpdir(void) {
-  char tmpl[] = "/tmp/orbit-icemaint-XXXXXX";
-  char *dir = mkdtemp(tmpl);
-  assert_non_null(dir);
-  return strdup(dir);
-}
-
-static void rmrf(const char *dir) {
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
-}
 
 static void create(const char *dir, const ice_kv *props, int nprops) {
   orb_schema s;
@@ -109,17 +98,6 @@ static void read_rows(const char *dir, int64_t *count, int64_t *sum) {
 static bool exists(const char *path) {
   struct stat sb;
   return stat(path, &sb) == 0;
-}
-
-/* Files in dir/sub (recursively), counted. */
-static int count_files(const char *dir, const char *sub) {
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "find '%s/%s' -type f | wc -l", dir, sub);
-  FILE *f = popen(cmd, "r");
-  int n = -1;
-  assert_int_equal(fscanf(f, "%d", &n), 1);
-  pclose(f);
-  return n;
 }
 
 /* The local path of a snapshot's manifest list, and of the manifests it names. */
@@ -218,7 +196,7 @@ static void check_log_consistent(const ice_meta *m) {
 ** expired snapshots reached. */
 static void test_expire_reachability(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icemaint");
   create(dir, NULL, 0);
   int64_t a1 = append(dir, 0, 10), a2 = append(dir, 10, 10), a3 = append(dir, 20, 10);
   orb_arena a;
@@ -247,7 +225,7 @@ static void test_expire_reachability(void **state) {
   /* a fourth snapshot drops the first append's manifest */
   drop_ctx dc = {dir, a1, 0};
   assert_int_equal(ice_meta_update(&a, dir, -1, edit_drop, &dc, NULL, &e), ORB_OK);
-  int data_before = count_files(dir, "data");
+  int data_before = ice_test_count_files(dir, "data");
   assert_int_equal(data_before, 3);
 
   /* retain_last 3: the first append's snapshot goes, but the second's
@@ -267,7 +245,7 @@ static void test_expire_reachability(void **state) {
   assert_int_equal(r.manifests, 1);
   assert_int_equal(r.data_files, 1);
   assert_false(exists(l2) || exists(l3) || exists(man1) || exists(d1));
-  assert_int_equal(count_files(dir, "data"), 2);
+  assert_int_equal(ice_test_count_files(dir, "data"), 2);
   ice_meta m2;
   assert_int_equal(ice_meta_open(&a, dir, &m2, NULL, &e), ORB_OK);
   assert_int_equal(m2.nsnapshots, 1);
@@ -279,7 +257,7 @@ static void test_expire_reachability(void **state) {
   assert_int_equal(n, 20);
   assert_int_equal(s, 10 * 10 + 45 + 10 * 20 + 45);   /* ids 10..29 */
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -302,7 +280,7 @@ static orb_status edit_tag(void *vctx, orb_arena *a, const ice_meta *base, ice_m
 
 static void test_expire_rules(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icemaint");
   ice_kv props[] = {{"history.expire.min-snapshots-to-keep", "2"}};
   create(dir, props, 1);
   int64_t s[5];
@@ -337,13 +315,13 @@ static void test_expire_rules(void **state) {
   /* the log keeps only what follows the last expired snapshot's entry */
   assert_int_equal(m.nsnapshot_log, 2);
   /* the data files are all still live (appends carry every manifest forward) */
-  assert_int_equal(count_files(dir, "data"), 5);
+  assert_int_equal(ice_test_count_files(dir, "data"), 5);
   int64_t n, sum;
   read_rows(dir, &n, &sum);
   assert_int_equal(n, 50);
   assert_int_equal(sum, 49 * 50 / 2);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -351,7 +329,7 @@ static void test_expire_rules(void **state) {
 ** after each commit only the current file and two before it remain. */
 static void test_metadata_delete_after_commit(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icemaint");
   ice_kv props[] = {{"write.metadata.delete-after-commit.enabled", "true"},
                     {"write.metadata.previous-versions-max", "2"}};
   create(dir, props, 2);
@@ -362,7 +340,7 @@ static void test_metadata_delete_after_commit(void **state) {
     assert_int_equal(exists(p), v >= 5);
   }
   /* without the property nothing is deleted */
-  char *dir2 = tmpdir();
+  char *dir2 = ice_test_tmpdir("icemaint");
   ice_kv props2[] = {{"write.metadata.previous-versions-max", "2"}};
   create(dir2, props2, 1);
   for (int i = 0; i < 4; i++) append(dir2, i, 1);
@@ -378,8 +356,8 @@ static void test_metadata_delete_after_commit(void **state) {
     snprintf(p, sizeof p, "%s/metadata/v%d.metadata.json", dir2, v);
     assert_int_equal(exists(p), v >= 3);
   }
-  rmrf(dir);
-  rmrf(dir2);
+  ice_test_rmrf(dir);
+  ice_test_rmrf(dir2);
   free(dir);
   free(dir2);
 }
@@ -389,7 +367,7 @@ static void test_metadata_delete_after_commit(void **state) {
 ** refers to. */
 static void test_orphans_after_crashes(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icemaint");
   create(dir, NULL, 0);
   srand((unsigned)time(NULL) ^ (unsigned)getpid());
   for (int round = 0; round < 8; round++) {
@@ -449,14 +427,14 @@ static void test_orphans_after_crashes(void **state) {
   fputs("{", f);
   fclose(f);
   /* a dry run with no grace lists the debris and deletes nothing */
-  int before = count_files(dir, "data") + count_files(dir, "metadata");
+  int before = ice_test_count_files(dir, "data") + ice_test_count_files(dir, "metadata");
   o.older_than_ms = ice_now_ms() + 1000;
   o.dry_run = true;
   assert_int_equal(ice_remove_orphans(&a, dir, &o, &r, &e), ORB_OK);
   int found = r.npaths;
   assert_true(found >= 2);
   fprintf(stderr, "orphans after %d killed writers: %d files (%lld data files)\n", 8, found, (long long)r.data_files);
-  assert_int_equal(count_files(dir, "data") + count_files(dir, "metadata"), before);
+  assert_int_equal(ice_test_count_files(dir, "data") + ice_test_count_files(dir, "metadata"), before);
   for (int i = 0; i < r.npaths; i++) assert_true(exists(r.paths[i]));
 
   o.dry_run = false;
@@ -465,16 +443,16 @@ static void test_orphans_after_crashes(void **state) {
   for (int i = 0; i < r.npaths; i++) assert_false(exists(r.paths[i]));
   /* exactly the live files remain: one data file, one manifest and one
   ** manifest list per append snapshot, and the metadata files */
-  assert_int_equal(count_files(dir, "data"), total_files);
+  assert_int_equal(ice_test_count_files(dir, "data"), total_files);
   assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
-  assert_int_equal(count_files(dir, "metadata"), 2 * m.nsnapshots + m.nmetadata_log + 2);
+  assert_int_equal(ice_test_count_files(dir, "metadata"), 2 * m.nsnapshots + m.nmetadata_log + 2);
   int64_t n, sum;
   read_rows(dir, &n, &sum);
   assert_int_equal(n, total_rows);
   /* and the table still takes appends */
   append(dir, 1000000, 5);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -493,7 +471,7 @@ static ice_maint_result rewrite(const char *dir, const ice_maint_opts *o, orb_st
 ** five files and their manifests, and orphan removal finds nothing. */
 static void test_rewrite_then_expire(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icemaint");
   create(dir, NULL, 0);
   for (int i = 0; i < 5; i++) append(dir, i * 100, 100);
   int64_t n0, s0;
@@ -523,12 +501,12 @@ static void test_rewrite_then_expire(void **state) {
   /* a second run has nothing left to do (one file, no deletes) */
   r = rewrite(dir, &o, ORB_OK);
   assert_int_equal(r.rewritten_data_files, 0);
-  assert_int_equal(count_files(dir, "data"), 6);
+  assert_int_equal(ice_test_count_files(dir, "data"), 6);
   ice_maint_result x = expire(dir, ice_now_ms() + 1000, 1);
   assert_int_equal(x.expired_snapshots, 5);
   assert_int_equal(x.data_files, 5);
   assert_int_equal(x.manifest_lists, 5);
-  assert_int_equal(count_files(dir, "data"), 1);
+  assert_int_equal(ice_test_count_files(dir, "data"), 1);
   read_rows(dir, &n, &s);
   assert_int_equal(n, n0);
   assert_int_equal(s, s0);
@@ -537,7 +515,7 @@ static void test_rewrite_then_expire(void **state) {
   assert_int_equal(ice_remove_orphans(&a, dir, &o, &x, &e), ORB_OK);
   assert_int_equal(x.npaths, 0);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -554,7 +532,7 @@ static void run_other_rewrite(void *ctx) {
 
 static void test_rewrite_conflict(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icemaint");
   race_dir = dir;
   create(dir, NULL, 0);
   for (int i = 0; i < 4; i++) append(dir, i * 10, 10);
@@ -563,7 +541,7 @@ static void test_rewrite_conflict(void **state) {
   o.before_commit = run_other_rewrite;
   rewrite(dir, &o, ORB_ERR_CONFLICT);
   /* the four old files and the winner's one; no manifest of the loser */
-  assert_int_equal(count_files(dir, "data"), 5);
+  assert_int_equal(ice_test_count_files(dir, "data"), 5);
   orb_arena a;
   orb_arena_init(&a, 0);
   orb_err e;
@@ -578,7 +556,7 @@ static void test_rewrite_conflict(void **state) {
   assert_int_equal(n, 40);
   assert_int_equal(s, 39 * 40 / 2);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 

@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "ice_test_dir.h"
+
 #include "base/mem.h"
 #include "formats/avro/avro.h"
 #include "storage/cold/ice_read.h"
@@ -30,20 +32,6 @@
 #include "types/schema.h"
 #include "types/value.h"
 #include "ice_write_gen.h"
-
-
-static char *tmpdir(void) {
-  char tmpl[] = "/tmp/orbit-icewrite-XXXXXX";
-  char *dir = mkdtemp(tmpl);
-  assert_non_null(dir);
-  return strdup(dir);
-}
-
-static void rmrf(const char *dir) {
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
-}
 
 static void append_range(const char *dir, int64_t from, int64_t n, const ice_write_opts *o, int64_t *snap) {
   ice_append *app;
@@ -131,7 +119,7 @@ static int64_t check_rows(const char *dir, int64_t expect_max) {
 
 static void test_create(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icewrite");
   create_all_types(dir, (ice_kv[]){{"owner", "test"}}, 1);
   orb_arena a;
   orb_arena_init(&a, 0);
@@ -168,7 +156,7 @@ static void test_create(void **state) {
   assert_non_null(strstr(e.msg, "already holds a table"));
   /* types Iceberg cannot hold are refused naming the column */
   orb_schema_add_column(&sc, "span", orb_type_make(ORB_T_INTERVAL), false, NULL);
-  char *dir2 = tmpdir();
+  char *dir2 = ice_test_tmpdir("icewrite");
   assert_int_equal(ice_table_create(&a, dir2, NULL, &sc, NULL, NULL, 0, NULL, &e), ORB_ERR_UNSUPPORTED);
   assert_non_null(strstr(e.msg, "\"span\""));
   orb_schema_free(&sc);
@@ -182,8 +170,8 @@ static void test_create(void **state) {
   /* an empty table reads as no rows */
   assert_int_equal(check_rows(dir, 0), 0);
   orb_arena_free(&a);
-  rmrf(dir);
-  rmrf(dir2);
+  ice_test_rmrf(dir);
+  ice_test_rmrf(dir2);
   free(dir);
   free(dir2);
 }
@@ -219,7 +207,7 @@ static const avro_value *map_get(const avro_schema *df, const avro_value *d, int
 
 static void test_append_and_metrics(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icewrite");
   create_all_types(dir, NULL, 0);
   int64_t snap;
   append_range(dir, 0, 1000, NULL, &snap);
@@ -342,7 +330,7 @@ static void test_append_and_metrics(void **state) {
   assert_int_equal(ice_meta_open(&a, dir, &m2, &f2, &e), ORB_OK);
   assert_int_equal(f2.version, 2);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -352,7 +340,7 @@ static void test_append_and_metrics(void **state) {
 ** a row group of only NULLs between). */
 static void test_string_bounds_over_row_groups(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icewrite");
   orb_schema s;
   orb_schema_init(&s);
   orb_schema_add_column(&s, "s", orb_type_make(ORB_T_TEXT), false, NULL);
@@ -413,7 +401,7 @@ static void test_string_bounds_over_row_groups(void **state) {
   assert_memory_equal(hi->u.s.data, "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x80", 16);
   avro_reader_close(r);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -425,7 +413,7 @@ static const char *summary(const ice_snapshot *s, const char *k) {
 
 static void test_several_appends(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icewrite");
   create_all_types(dir, NULL, 0);
   ice_write_opts o;
   ice_write_opts_init(&o);
@@ -475,14 +463,14 @@ static void test_several_appends(void **state) {
   assert_int_equal(ice_scan_plan(&a, &m, dir, snaps[0], &p0, &e), ORB_OK);
   assert_int_equal(p0.records, 3000);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
 /* N processes append to one table at once: all commit, nothing is lost. */
 static void test_concurrent_appenders(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icewrite");
   create_all_types(dir, (ice_kv[]){{"commit.retry.num-retries", "50"}, {"commit.retry.min-wait-ms", "2"},
                                   {"commit.retry.max-wait-ms", "50"}}, 3);
   enum { PROCS = 6, PER = 3, ROWS = 200 };
@@ -525,7 +513,7 @@ static void test_concurrent_appenders(void **state) {
   assert_int_equal(m.last_sequence_number, PROCS * PER);
   assert_int_equal(atoll(summary(ice_meta_current_snapshot(&m), "total-records")), PROCS * PER * ROWS);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -533,7 +521,7 @@ static void test_concurrent_appenders(void **state) {
 ** committed snapshot holding exactly that snapshot's rows. */
 static void test_crash_during_commits(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icewrite");
   create_all_types(dir, NULL, 0);
   srand((unsigned)time(NULL) ^ (unsigned)getpid());
   int64_t next_id = 0;
@@ -574,16 +562,15 @@ static void test_crash_during_commits(void **state) {
     /* the next writer goes on from the committed rows */
     next_id = n;
   }
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
-
 
 /* Partitioned tables: every row lands in a file whose partition tuple is
 ** the transform of its values, under data/<field>=<value>/ folders; the
 ** rows read back; the manifest list's partition summaries bound the tuples. */
 static void check_partitioned(const char *spec_text, const char *path_part, int expect_min_files) {
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icewrite");
   orb_schema s;
   all_types_schema(&s);
   orb_arena a;
@@ -649,7 +636,7 @@ static void check_partitioned(const char *spec_text, const char *path_part, int 
   const ice_snapshot *cur = ice_meta_current_snapshot(&m);
   assert_string_equal(summary(cur, "changed-partition-count"), summary(cur, "added-data-files"));
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -663,7 +650,7 @@ static void test_partitioned(void **state) {
   check_partitioned("truncate(999999999, dec), bucket(5, txt)", "/data/dec_trunc=", 4);
   check_partitioned("identity(b), truncate(2, bin)", "/data/b=", 4);
   /* a bad spec is refused at create, with what is wrong */
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icewrite");
   orb_schema s;
   all_types_schema(&s);
   orb_arena a;
@@ -674,7 +661,7 @@ static void test_partitioned(void **state) {
   assert_int_not_equal(ice_table_create(&a, dir, NULL, &s, "bucket(4, f64)", NULL, 0, NULL, &e), ORB_OK);
   orb_schema_free(&s);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -682,7 +669,7 @@ static void test_partitioned(void **state) {
 ** manifests carry forward, our rows join theirs, the sequence number and
 ** totals continue from Trino's, identity partitions route by c1 and c2. */
 static void append_to_fixture(const char *name, int64_t fixture_rows) {
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icewrite");
   char cmd[1024];
   snprintf(cmd, sizeof cmd, "cp -r ../shared/fixtures/iceberg-trino/%s/. '%s/'", name, dir);
   assert_int_equal(system(cmd), 0);
@@ -739,7 +726,7 @@ static void append_to_fixture(const char *name, int64_t fixture_rows) {
   assert_int_equal(ours, 20);
   ice_reader_free(r);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
@@ -749,22 +736,12 @@ static void test_append_to_trino_tables(void **state) {
   append_to_fixture("partitioned_table", 6);
 }
 
-static int count_files(const char *dir) {
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "find '%s' -type f | wc -l", dir);
-  FILE *f = popen(cmd, "r");
-  int n = -1;
-  assert_int_equal(fscanf(f, "%d", &n), 1);
-  pclose(f);
-  return n;
-}
-
 /* A commit that loses the race reloads, re-applies on the new version and
 ** wins on the next attempt; with no retries allowed it fails clearly and
 ** removes its files. */
 static void test_conflict_retry(void **state) {
   (void)state;
-  char *dir = tmpdir();
+  char *dir = ice_test_tmpdir("icewrite");
   create_all_types(dir, (ice_kv[]){{"commit.retry.min-wait-ms", "1"}}, 1);
   ice_append *a1;
   orb_err e;
@@ -806,13 +783,13 @@ static void test_conflict_retry(void **state) {
   assert_int_equal(ice_append_begin(dir, &o, &a1, &e), ORB_OK);
   assert_int_equal(ice_append_rows(a1, row, 1, &e), ORB_OK);
   append_range(dir, 11, 5, NULL, &s2);
-  int files = count_files(dir);
+  int files = ice_test_count_files(dir, NULL);
   assert_int_equal(ice_append_commit(a1, &s1, NULL, &e), ORB_ERR_CONFLICT);
   assert_non_null(strstr(e.msg, "after 1 attempts"));
-  assert_int_equal(count_files(dir), files - 1);   /* its data file */
+  assert_int_equal(ice_test_count_files(dir, NULL), files - 1);   /* its data file */
   assert_int_equal(check_rows(dir, 15), 16);
   orb_arena_free(&a);
-  rmrf(dir);
+  ice_test_rmrf(dir);
   free(dir);
 }
 
