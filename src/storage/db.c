@@ -350,13 +350,7 @@ orb_status orb_db_alter_iceberg(orb_db *db, orb_wset *ws, orb_table *t, const co
   /* Iceberg first: the truth (cold_tier.h); the catalog follows */
   orb_status st = cold_table_alter(t->location, c, &t->schema, &ns, e);
   if (st != ORB_OK) return st;
-  bool same = ns.ncols == t->schema.ncols && ns.next_field_id == t->schema.next_field_id;
-  for (int i = 0; same && i < ns.ncols; i++) {
-    const orb_column *x = &ns.cols[i], *y = &t->schema.cols[i];
-    same = x->field_id == y->field_id && strcmp(x->name, y->name) == 0 && orb_type_equal(x->type, y->type) &&
-           x->not_null == y->not_null;
-  }
-  if (!same) st = db_alter_table_int(db, ws, t, &ns, NULL, e);
+  if (!orb_schema_same(&ns, &t->schema)) st = db_alter_table_int(db, ws, t, &ns, NULL, e);
   orb_schema_free(&ns);
   return st;
 }

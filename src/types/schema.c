@@ -1,5 +1,6 @@
 /* types/schema.c — table schemas with stable field ids (see schema.h). */
 #include "types/schema.h"
+#include "types/value.h"
 #include "base/mem.h"
 
 #include <string.h>
@@ -60,4 +61,17 @@ bool orb_schema_is_pk(const orb_schema *s, int col) {
   for (int i = 0; i < s->npk; i++)
     if (s->pk[i] == s->cols[col].field_id) return true;
   return false;
+}
+
+bool orb_schema_same(const orb_schema *x, const orb_schema *y) {
+  if (x->ncols != y->ncols || x->npk != y->npk || x->next_field_id != y->next_field_id) return false;
+  for (int i = 0; i < x->ncols; i++) {
+    const orb_column *p = &x->cols[i], *q = &y->cols[i];
+    if (p->field_id != q->field_id || strcmp(p->name, q->name) != 0 || !orb_type_equal(p->type, q->type) ||
+        p->not_null != q->not_null)
+      return false;
+  }
+  for (int i = 0; i < x->npk; i++)
+    if (x->pk[i] != y->pk[i]) return false;
+  return true;
 }

@@ -40,6 +40,9 @@ int32_t orb_schema_add_column(orb_schema *s, const char *name, orb_type type, bo
                               const char *default_sql);
 /* Position of a column by name (case-sensitive; names are folded by the parser) or by id; -1 if none. */
 int orb_schema_find(const orb_schema *s, const char *name);
+/* Same columns (field ids, names, types, NOT NULL, in order), same primary
+** key and same next field id (defaults are not compared). */
+bool orb_schema_same(const orb_schema *x, const orb_schema *y);
 int orb_schema_find_id(const orb_schema *s, int32_t field_id);
 /* Position of the i-th primary key column in cols. */
 int orb_schema_pk_col(const orb_schema *s, int i);

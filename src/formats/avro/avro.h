@@ -148,6 +148,9 @@ int avro_field_by_id(const avro_schema *record, int32_t field_id);
 int avro_field_by_name(const avro_schema *record, const char *name);
 /* A union's branch of kind null, or -1: Iceberg's optional fields are ["null", T]. */
 int avro_union_null_branch(const avro_schema *u);
+/* t itself when it is of kind k, else t's branch of kind k when t is a union
+** (an optional field's type); NULL when neither. */
+const avro_schema *avro_branch_of_kind(const avro_schema *t, avro_kind k);
 
 /* ------------------------------------------------------------------------
 ** Values
@@ -194,6 +197,13 @@ void avro_value_to_json(const avro_schema *s, const avro_value *v, orb_buf *out)
 
 /* A record's field by field-id: NULL when the record has no such field. */
 const avro_value *avro_record_get(const avro_schema *record, const avro_value *v, int32_t field_id);
+/* The number in x when it is an int or a long (false for NULL, absent or
+** anything else): Iceberg's counts and ids may be written either way. */
+bool avro_value_long(const avro_value *x, int64_t *out);
+static inline int64_t avro_long_or(const avro_value *x, int64_t dflt) {
+  int64_t v;
+  return avro_value_long(x, &v) ? v : dflt;
+}
 
 /* Resolve datum v, written as schema w, to reader schema r: record fields
 ** matched by field-id (by name for reader fields without one), missing

@@ -566,3 +566,10 @@ int avro_union_null_branch(const avro_schema *u) {
     if (u->branches[i]->kind == AVRO_NULL) return i;
   return -1;
 }
+
+const avro_schema *avro_branch_of_kind(const avro_schema *t, avro_kind k) {
+  if (t && t->kind == AVRO_UNION && k != AVRO_UNION)
+    for (int i = 0; i < t->nbranches; i++)
+      if (t->branches[i]->kind == k) return t->branches[i];
+  return t && t->kind == k ? t : NULL;
+}

@@ -484,3 +484,11 @@ const avro_value *avro_record_get(const avro_schema *record, const avro_value *v
   int i = avro_field_by_id(record, field_id);
   return i >= 0 && (size_t)i < v->u.c.n ? &v->u.c.v[i] : NULL;
 }
+
+bool avro_value_long(const avro_value *x, int64_t *out) {
+  if (!x) return false;
+  if (x->kind == AVRO_LONG) *out = x->u.l;
+  else if (x->kind == AVRO_INT) *out = x->u.i;
+  else return false;
+  return true;
+}

@@ -77,19 +77,6 @@ static orb_status schema_from_meta(const ice_meta *m, const orb_schema *cat, orb
   return ORB_OK;
 }
 
-static bool schema_same(const orb_schema *x, const orb_schema *y) {
-  if (x->ncols != y->ncols || x->npk != y->npk || x->next_field_id != y->next_field_id) return false;
-  for (int i = 0; i < x->ncols; i++) {
-    const orb_column *p = &x->cols[i], *q = &y->cols[i];
-    if (p->field_id != q->field_id || strcmp(p->name, q->name) != 0 || !orb_type_equal(p->type, q->type) ||
-        p->not_null != q->not_null)
-      return false;
-  }
-  for (int i = 0; i < x->npk; i++)
-    if (x->pk[i] != y->pk[i]) return false;
-  return true;
-}
-
 orb_status cold_schema_reconcile(const char *dir, const orb_schema *catalog, orb_schema *out, bool *changed,
                                  orb_err *e) {
   orb_arena a;
@@ -100,7 +87,7 @@ orb_status cold_schema_reconcile(const char *dir, const orb_schema *catalog, orb
   orb_schema_init(out);
   orb_status st = ice_meta_open(&a, dir, &m, &f, e);
   if (st == ORB_OK) st = schema_from_meta(&m, catalog, out, e);
-  if (st == ORB_OK) *changed = !schema_same(out, catalog);
+  if (st == ORB_OK) *changed = !orb_schema_same(out, catalog);
   orb_arena_free(&a);
   return st;
 }

@@ -118,6 +118,20 @@ void ice_data_file_free(ice_data_file *f) {
   orb_free(f);
 }
 
+orb_status ice_data_file_seal(ice_data_file *f, pq_file_meta **pm, orb_err *e) {
+  *pm = NULL;
+  struct stat sb;
+  if (stat(f->local, &sb) != 0)
+    return orb_err_set(e, ORB_ERR_IO, "iceberg: could not stat \"%s\": %s", f->local, strerror(errno));
+  orb_status st = ice_fsync_file(f->local, e);
+  if (st == ORB_OK) st = pq_read_footer(f->local, pm, e);
+  if (st != ORB_OK) return st;
+  f->size = (int64_t)sb.st_size;
+  for (int c = 0; c < f->ncols; c++)
+    for (int g = 0; g < (*pm)->nrow_groups; g++) f->cols[c].size += (*pm)->row_groups[g].columns[c].total_compressed_size;
+  return ORB_OK;
+}
+
 /* The table's location joined with a relative path. */
 static char *location_path(const ice_append *app, const char *rel) { return ice_location_path(&app->meta, rel); }
 
@@ -465,16 +479,11 @@ static orb_status close_data_file(ice_append *app, open_file *of, ice_data_file 
   f->cols = orb_calloc((size_t)(app->ncols ? app->ncols : 1), sizeof(ice_col_metrics));
   f->partition = orb_calloc((size_t)(app->npf ? app->npf : 1), sizeof(orb_value));
   pq_file_meta *pm = NULL;
-  struct stat sb;
-  if (st == ORB_OK && stat(f->local, &sb) != 0)
-    st = orb_err_set(e, ORB_ERR_IO, "iceberg: could not stat \"%s\": %s", f->local, strerror(errno));
-  if (st == ORB_OK) st = ice_fsync_file(f->local, e);
-  if (st == ORB_OK) st = pq_read_footer(f->local, &pm, e);
+  if (st == ORB_OK) st = ice_data_file_seal(f, &pm, e);
   if (st == ORB_OK && (pm->num_rows != of->rows || (pm->nrow_groups > 0 && pm->row_groups[0].ncolumns != app->ncols)))
     st = orb_err_set(e, ORB_ERR_INTERNAL, "iceberg: \"%s\" holds %lld rows, %lld were written", f->local,
                      (long long)pm->num_rows, (long long)of->rows);
   if (st == ORB_OK) {
-    f->size = (int64_t)sb.st_size;
     f->nsplits = pm->nrow_groups;
     f->split_offsets = orb_calloc((size_t)(pm->nrow_groups ? pm->nrow_groups : 1), sizeof(int64_t));
     for (int g = 0; g < pm->nrow_groups; g++) {
@@ -490,7 +499,6 @@ static orb_status close_data_file(ice_append *app, open_file *of, ice_data_file 
       const app_col *ac = &app->cols[c];
       col_acc *a = &of->acc[c];
       m->field_id = ac->field_id;
-      for (int g = 0; g < pm->nrow_groups; g++) m->size += pm->row_groups[g].columns[c].total_compressed_size;
       m->values = of->rows;
       m->nulls = a->nulls;
       m->nans = ac->type.id == ORB_T_FLOAT32 || ac->type.id == ORB_T_FLOAT64 ? a->nans : -1;

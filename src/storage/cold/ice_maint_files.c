@@ -61,20 +61,6 @@ orb_status ice_maint_local(orb_arena *a, const ice_meta *m, const char *table_di
   return st;
 }
 
-static const avro_schema *record_of(const avro_schema *t) {
-  if (t && t->kind == AVRO_UNION)
-    for (int i = 0; i < t->nbranches; i++)
-      if (t->branches[i]->kind == AVRO_RECORD) return t->branches[i];
-  return t && t->kind == AVRO_RECORD ? t : NULL;
-}
-
-static int64_t as_long(const avro_value *x, int64_t dflt) {
-  if (!x) return dflt;
-  if (x->kind == AVRO_LONG) return x->u.l;
-  if (x->kind == AVRO_INT) return x->u.i;
-  return dflt;
-}
-
 orb_status ice_manifest_entries(orb_arena *a, const char *table_dir, const ice_meta *m, const char *path,
                                 ice_entry **out, int *n, orb_err *e) {
   *out = NULL;
@@ -83,7 +69,7 @@ orb_status ice_manifest_entries(orb_arena *a, const char *table_dir, const ice_m
   orb_status st = avro_reader_open(path, 0, &r, e);
   if (st != ORB_OK) return st;
   int k = avro_field_by_id(r->schema, ME_DATA_FILE);
-  const avro_schema *df = k < 0 ? NULL : record_of(r->schema->fields[k].type);
+  const avro_schema *df = k < 0 ? NULL : avro_branch_of_kind(r->schema->fields[k].type, AVRO_RECORD);
   if (!df) {
     avro_reader_close(r);
     return orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\" has no data_file record (field id 2)", path);
@@ -97,7 +83,7 @@ orb_status ice_manifest_entries(orb_arena *a, const char *table_dir, const ice_m
     bool got;
     orb_arena_reset(&tmp);
     if ((st = avro_reader_next(r, &tmp, &rec, &got, e)) != ORB_OK || !got) break;
-    int64_t status = as_long(avro_record_get(r->schema, &rec, ME_STATUS), -1);
+    int64_t status = avro_long_or(avro_record_get(r->schema, &rec, ME_STATUS), -1);
     const avro_value *d = avro_record_get(r->schema, &rec, ME_DATA_FILE);
     const avro_value *fp = d && d->kind == AVRO_RECORD ? avro_record_get(df, d, DF_PATH) : NULL;
     if (status < STATUS_EXISTING || status > STATUS_DELETED || !fp || fp->kind != AVRO_STRING) {
@@ -111,7 +97,7 @@ orb_status ice_manifest_entries(orb_arena *a, const char *table_dir, const ice_m
       v = g, cap = ncap;
     }
     ice_entry *en = &v[(*n)++];
-    en->content = (int)as_long(avro_record_get(df, d, DF_CONTENT), ICE_CONTENT_DATA);
+    en->content = (int)avro_long_or(avro_record_get(df, d, DF_CONTENT), ICE_CONTENT_DATA);
     en->live = status != STATUS_DELETED;
     const char *loc = orb_arena_strndup(a, fp->u.s.data, fp->u.s.len);
     if ((st = ice_maint_local(a, m, table_dir, loc, &en->path, e)) != ORB_OK) break;

@@ -419,11 +419,7 @@ orb_status ice_manifest_list_write(const ice_manifest_ref *refs, int nrefs, int6
 
 /* A field of a manifest list record as a long (int or long), or dflt when null/absent. */
 static int64_t ml_long(const avro_schema *s, const avro_value *v, int32_t id, int64_t dflt) {
-  const avro_value *x = avro_record_get(s, v, id);
-  if (!x) return dflt;
-  if (x->kind == AVRO_LONG) return x->u.l;
-  if (x->kind == AVRO_INT) return x->u.i;
-  return dflt;
+  return avro_long_or(avro_record_get(s, v, id), dflt);
 }
 
 orb_status ice_manifest_list_read(orb_arena *a, const char *path, ice_manifest_ref **refs, int *nrefs, orb_err *e) {
@@ -473,10 +469,8 @@ orb_status ice_manifest_list_read(orb_arena *a, const char *path, ice_manifest_r
     int pk = avro_field_by_id(s, 507);
     if (parts && parts->kind == AVRO_ARRAY && pk >= 0) {
       const avro_schema *pu = s->fields[pk].type;
-      const avro_schema *as = pu;
-      if (pu->kind == AVRO_UNION)
-        for (int b = 0; b < pu->nbranches; b++)
-          if (pu->branches[b]->kind == AVRO_ARRAY) as = pu->branches[b];
+      const avro_schema *as = avro_branch_of_kind(pu, AVRO_ARRAY);
+      if (!as) as = pu;
       const avro_schema *ps = as->items;
       m->has_partitions = true;
       m->npartitions = (int)parts->u.c.n;

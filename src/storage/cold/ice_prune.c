@@ -298,12 +298,7 @@ static const avro_schema *field_type(const avro_schema *rec, int32_t id) {
 }
 
 static bool get_count(const avro_schema *rec, const avro_value *v, int32_t id, int64_t *out) {
-  const avro_value *x = avro_record_get(rec, v, id);
-  if (!x) return false;
-  if (x->kind == AVRO_LONG) *out = x->u.l;
-  else if (x->kind == AVRO_INT) *out = x->u.i;
-  else return false;
-  return true;
+  return avro_value_long(avro_record_get(rec, v, id), out);
 }
 
 /* Iceberg's map<int, T> of column metrics is an Avro array of key/value

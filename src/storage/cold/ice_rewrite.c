@@ -28,18 +28,6 @@ typedef struct rewrite_ctx {
   int attempt;
 } rewrite_ctx;
 
-static const avro_schema *record_of(const avro_schema *t) {
-  if (t && t->kind == AVRO_UNION)
-    for (int i = 0; i < t->nbranches; i++)
-      if (t->branches[i]->kind == AVRO_RECORD) return t->branches[i];
-  return t && t->kind == AVRO_RECORD ? t : NULL;
-}
-
-static int64_t long_of(const avro_value *x, int64_t dflt) {
-  if (!x || x->kind == AVRO_NULL) return dflt;
-  return x->kind == AVRO_INT ? x->u.i : x->kind == AVRO_LONG ? x->u.l : dflt;
-}
-
 /* The manifests of one partition spec and content whose Avro schemas are
 ** the same text: they can be written again as one manifest. */
 typedef struct merge_group {
@@ -80,7 +68,7 @@ static orb_status rewrite_group(rewrite_ctx *c, orb_arena *a, const ice_meta *ba
     avro_reader *r = first;
     if (mi > 0 && (st = avro_reader_open(local, 0, &r, e)) != ORB_OK) break;
     int k = avro_field_by_id(r->schema, ME_DATA_FILE);
-    const avro_schema *df = k < 0 ? NULL : record_of(r->schema->fields[k].type);
+    const avro_schema *df = k < 0 ? NULL : avro_branch_of_kind(r->schema->fields[k].type, AVRO_RECORD);
     if (!df) st = orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\" has no data_file record (field id 2)", local);
     /* the merged summaries: the union of the members' (each a valid bound) */
     if (mi > 0 && out->has_partitions && old->has_partitions && old->npartitions == out->npartitions) {
@@ -103,7 +91,7 @@ static orb_status rewrite_group(rewrite_ctx *c, orb_arena *a, const ice_meta *ba
       bool got;
       orb_arena_reset(&tmp);
       if ((st = avro_reader_next(r, &tmp, &rec, &got, e)) != ORB_OK || !got) break;
-      int64_t status = long_of(avro_record_get(r->schema, &rec, ME_STATUS), -1);
+      int64_t status = avro_long_or(avro_record_get(r->schema, &rec, ME_STATUS), -1);
       if (status == STATUS_DELETED) continue;
       const avro_value *d = avro_record_get(r->schema, &rec, ME_DATA_FILE);
       const avro_value *fp = d && d->kind == AVRO_RECORD ? avro_record_get(df, d, DF_PATH) : NULL;
@@ -113,11 +101,11 @@ static orb_status rewrite_group(rewrite_ctx *c, orb_arena *a, const ice_meta *ba
       }
       const char *path;
       if ((st = ice_maint_local(&tmp, base, c->table_dir, fp->u.s.data, &path, e)) != ORB_OK) break;
-      int64_t records = long_of(avro_record_get(df, d, DF_RECORDS), 0);
+      int64_t records = avro_long_or(avro_record_get(df, d, DF_RECORDS), 0);
       /* inheritance written out (spec "Sequence Number Inheritance") */
-      int64_t snap = long_of(avro_record_get(r->schema, &rec, ME_SNAPSHOT), old->added_snapshot_id);
-      int64_t dseq = long_of(avro_record_get(r->schema, &rec, ME_SEQ), old->seq);
-      int64_t fseq = long_of(avro_record_get(r->schema, &rec, ME_FILE_SEQ), old->seq);
+      int64_t snap = avro_long_or(avro_record_get(r->schema, &rec, ME_SNAPSHOT), old->added_snapshot_id);
+      int64_t dseq = avro_long_or(avro_record_get(r->schema, &rec, ME_SEQ), old->seq);
+      int64_t fseq = avro_long_or(avro_record_get(r->schema, &rec, ME_FILE_SEQ), old->seq);
       bool replaced = path && ice_pathset_has(c->gone, path);
       avro_record_set(r->schema, &rec, ME_STATUS, avro_int(replaced ? STATUS_DELETED : STATUS_EXISTING));
       avro_record_set(r->schema, &rec, ME_SNAPSHOT, avro_long(replaced ? c->snapshot_id : snap));

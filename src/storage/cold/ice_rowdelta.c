@@ -31,7 +31,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* Reserved field ids of position delete files (spec "Reserved Field IDs"). */
@@ -270,21 +269,15 @@ static orb_status write_delete_file(ice_rowdelta *d, rd_target **t, int n, int s
     if (st == ORB_OK) st = pq_writer_close(w, e);
     else pq_writer_abort(w);
   }
+  f->ncols = 2;
+  f->cols = orb_calloc(2, sizeof(ice_col_metrics));
   pq_file_meta *pm = NULL;
-  struct stat sb;
-  if (st == ORB_OK && stat(f->local, &sb) != 0)
-    st = orb_err_set(e, ORB_ERR_IO, "iceberg: could not stat \"%s\": %s", f->local, strerror(errno));
-  if (st == ORB_OK) st = ice_fsync_file(f->local, e);
-  if (st == ORB_OK) st = pq_read_footer(f->local, &pm, e);
+  if (st == ORB_OK) st = ice_data_file_seal(f, &pm, e);
   if (st == ORB_OK) {
     f->records = rows;
-    f->size = (int64_t)sb.st_size;
-    f->ncols = 2;
-    f->cols = orb_calloc(2, sizeof(ice_col_metrics));
     for (int c = 0; c < 2; c++) {
       ice_col_metrics *m = &f->cols[c];
       m->field_id = cols[c].field_id;
-      for (int g = 0; g < pm->nrow_groups; g++) m->size += pm->row_groups[g].columns[c].total_compressed_size;
       m->values = rows;
       m->nans = -1;
     }

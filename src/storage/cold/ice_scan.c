@@ -44,9 +44,7 @@ static orb_status get_long(const avro_schema *rec, const avro_value *v, int32_t 
       return orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\": required field %s (id %d) is missing", file, what, id);
     return ORB_OK;
   }
-  if (x->kind == AVRO_LONG) *out = x->u.l;
-  else if (x->kind == AVRO_INT) *out = x->u.i;
-  else
+  if (!avro_value_long(x, out))
     return orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\": field %s (id %d) is a %s, not a long", file, what, id,
                        avro_kind_name(x->kind));
   *has = true;
@@ -73,11 +71,7 @@ static orb_status get_string(const avro_schema *rec, const avro_value *v, int32_
 static const avro_schema *field_record(const avro_schema *rec, int32_t id) {
   int k = avro_field_by_id(rec, id);
   if (k < 0) return NULL;
-  const avro_schema *t = rec->fields[k].type;
-  if (t->kind == AVRO_UNION)
-    for (int i = 0; i < t->nbranches; i++)
-      if (t->branches[i]->kind == AVRO_RECORD) return t->branches[i];
-  return t->kind == AVRO_RECORD ? t : NULL;
+  return avro_branch_of_kind(rec->fields[k].type, AVRO_RECORD);
 }
 
 /* A deep copy of an Avro value into arena a (the reader's values live in a per-record arena). */

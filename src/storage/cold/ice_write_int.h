@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "formats/avro/avro.h"
+#include "formats/parquet/parquet.h"
 #include "types/value.h"
 #include "storage/cold/ice_write.h"
 
@@ -39,6 +40,12 @@ typedef struct ice_data_file {
 } ice_data_file;
 
 void ice_data_file_free(ice_data_file *f);
+
+/* The Parquet file at f->local, just closed by its writer: fsync it, set
+** f->size from the file system and each of f's ncols columns' size
+** (compressed bytes of its chunks) from its footer, which *pm gets
+** (pq_meta_free it; NULL on failure). */
+orb_status ice_data_file_seal(ice_data_file *f, pq_file_meta **pm, orb_err *e);
 
 /* One manifest list entry (spec "Manifest Lists"). */
 typedef struct ice_manifest_ref {
