@@ -216,7 +216,8 @@ static int parquet_col(const oql_from *f, const orb_expr *x) {
 static bool is_const(const orb_expr *x) { return x->kind == ORB_E_CONST && !x->value.isnull; }
 
 /* One WHERE conjunct as a pruning constraint on a read_parquet column:
-** col op const (either way round), col IN (consts), col IS [NOT] NULL.
+** col op const (either way round), col IN (consts), col IS [NOT] NULL,
+** col LIKE 'prefix%'.
 ** Anything else gives false and simply prunes nothing. */
 static bool parquet_pred(orb_arena *a, const oql_from *f, const orb_expr *x, pq_pred *out) {
   memset(out, 0, sizeof *out);
@@ -236,6 +237,9 @@ static bool parquet_pred(orb_arena *a, const oql_from *f, const orb_expr *x, pq_
     out->nin = x->nargs - 1;
     return true;
   }
+  if (x->kind == ORB_E_LIKE && x->nargs == 2 && !(x->flags & (ORB_EF_NEGATE | ORB_EF_ICASE)) &&
+      x->args[0]->type.id == ORB_T_TEXT && (out->col = parquet_col(f, x->args[0])) >= 0 && is_const(x->args[1]))
+    return pq_pred_like_prefix(a, &x->args[1]->value, out);
   if (x->kind != ORB_E_CMP || x->nargs != 2 || x->op == ORB_CMP_NE) return false;
   int op = x->op;
   const orb_expr *c = x->args[1];

@@ -632,9 +632,56 @@ static void test_page_index_needs_column_orders(void **state) {
   pq_meta_free(m);
 }
 
+/* LIKE patterns as ranges: only 'prefix%' is one, with the bounds that make
+** it exact. */
+static void expect_like(const char *pattern, bool ok, const char *lo, const char *hi) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_value pat = orb_text(pattern, strlen(pattern));
+  pq_pred p;
+  memset(&p, 0, sizeof p);
+  assert_int_equal(pq_pred_like_prefix(&a, &pat, &p), ok);
+  if (ok) {
+    assert_int_equal(p.kind, PQ_PRED_RANGE);
+    assert_true(p.has_lo && p.lo_incl);
+    assert_int_equal(p.lo.len, strlen(lo));
+    assert_memory_equal(p.lo.u.s, lo, strlen(lo));
+    assert_int_equal(p.has_hi, hi != NULL);
+    if (hi) {
+      assert_false(p.hi_incl);
+      assert_int_equal(p.hi.len, strlen(hi));
+      assert_memory_equal(p.hi.u.s, hi, strlen(hi));
+    }
+  }
+  orb_arena_free(&a);
+}
+
+static void test_like_prefix(void **state) {
+  (void)state;
+  expect_like("abc%", true, "abc", "abd");
+  expect_like("abc%%", true, "abc", "abd");
+  expect_like("a\\%b%", true, "a%b", "a%c");       /* an escaped '%' is a literal */
+  expect_like("a\\_%", true, "a_", "a`");
+  expect_like("ab\xff%", true, "ab\xff", "ac");    /* 0xff carries */
+  expect_like("\xff\xff%", true, "\xff\xff", NULL);  /* nothing sorts above: no upper bound */
+  expect_like("abc", false, NULL, NULL);             /* equality, not a prefix: 'abcd' is not LIKE 'abc' */
+  expect_like("a_c%", false, NULL, NULL);
+  expect_like("%abc", false, NULL, NULL);
+  expect_like("ab%c", false, NULL, NULL);
+  expect_like("%", false, NULL, NULL);
+  expect_like("ab\\", false, NULL, NULL);           /* ends in its escape */
+  orb_value n = orb_int(ORB_T_INT64, 5);
+  pq_pred p;
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  assert_false(pq_pred_like_prefix(&a, &n, &p));     /* not text */
+  orb_arena_free(&a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_soundness_on_fixtures),
+    cmocka_unit_test(test_like_prefix),
     cmocka_unit_test(test_unsigned_and_signed),
     cmocka_unit_test(test_timestamp_units),
     cmocka_unit_test(test_decimals),

@@ -566,6 +566,15 @@ typedef struct pq_pred {
   int nin;
 } pq_pred;
 
+/* `col LIKE pattern` (case-sensitive, backslash escapes) as a RANGE when
+** the pattern is a literal prefix followed only by '%' ('abc%'): exactly
+** the strings >= "abc" and < "abd", bytes compared unsigned as TEXT
+** statistics are (trailing 0xff bytes carried: no upper bound when the
+** prefix is all 0xff).  False for any other pattern ('a_c%', '%abc',
+** 'abc', an empty prefix), which is then no constraint.  The bounds'
+** bytes are from `a`; out->col is left to the caller. */
+bool pq_pred_like_prefix(orb_arena *a, const orb_value *pattern, pq_pred *out);
+
 /* Which mechanisms pq_prune may use (all by default). */
 enum { PQ_PRUNE_STATS = 1, PQ_PRUNE_PAGES = 2, PQ_PRUNE_BLOOM = 4, PQ_PRUNE_DICT = 8, PQ_PRUNE_ALL = 15 };
 

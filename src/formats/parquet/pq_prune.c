@@ -795,3 +795,31 @@ void pq_prune_free(pq_prune_result *r) {
   orb_arena_free(&r->arena);
   memset(r, 0, sizeof *r);
 }
+
+bool pq_pred_like_prefix(orb_arena *a, const orb_value *pattern, pq_pred *out) {
+  if (pattern->isnull || pattern->type != ORB_T_TEXT) return false;
+  const char *p = pattern->u.s;
+  size_t n = pattern->len, k = 0, i = 0;
+  char *lo = orb_arena_alloc(a, n + 1);
+  for (; i < n && p[i] != '%'; i++) {
+    if (p[i] == '_') return false;
+    if (p[i] == '\\' && ++i == n) return false;   /* a pattern may not end in its escape */
+    lo[k++] = p[i];
+  }
+  if (k == 0 || i == n) return false;   /* no prefix, or no '%': not a prefix match */
+  for (; i < n; i++)
+    if (p[i] != '%') return false;      /* more after the '%' */
+  char *hi = orb_arena_memdup(a, lo, k);
+  size_t hk = k;
+  while (hk > 0 && (unsigned char)hi[hk - 1] == 0xff) hk--;
+  out->kind = PQ_PRED_RANGE;
+  out->has_lo = out->lo_incl = true;
+  out->lo = orb_text(lo, k);
+  if (hk > 0) {
+    hi[hk - 1] = (char)((unsigned char)hi[hk - 1] + 1);
+    out->has_hi = true;
+    out->hi_incl = false;
+    out->hi = orb_text(hi, hk);
+  }
+  return true;
+}

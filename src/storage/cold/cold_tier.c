@@ -383,8 +383,8 @@ static int pruned_col(const cold_scan *s, const ice_column *cols, const orb_expr
   return k >= 0 && orb_type_equal(cols[k].type, s->c->schema.cols[x->slot].type) ? k : -1;
 }
 
-/* A conjunct `col op const`, `col IN (consts)`, `col IS [NOT] NULL` on a read
-** column as a pruning constraint. */
+/* A conjunct `col op const`, `col IN (consts)`, `col IS [NOT] NULL`,
+** `col LIKE 'prefix%'` on a read column as a pruning constraint. */
 static bool prune_pred(cold_scan *s, const ice_column *cols, const orb_expr *x, pq_pred *out) {
   memset(out, 0, sizeof *out);
   int op = x->op;
@@ -413,6 +413,9 @@ static bool prune_pred(cold_scan *s, const ice_column *cols, const orb_expr *x, 
     return true;
   }
   if (x->nargs < 1 || (out->col = pruned_col(s, cols, x->args[0])) < 0) return false;
+  if (x->kind == ORB_E_LIKE && x->nargs == 2 && !(x->flags & (ORB_EF_NEGATE | ORB_EF_ICASE)) &&
+      x->args[0]->type.id == ORB_T_TEXT && x->args[1]->kind == ORB_E_CONST)
+    return pq_pred_like_prefix(&s->own, &x->args[1]->value, out);
   if (x->kind == ORB_E_IS_NULL && x->nargs == 1) {
     out->kind = x->flags & ORB_EF_NEGATE ? PQ_PRED_NOT_NULL : PQ_PRED_IS_NULL;
     return true;
