@@ -33,24 +33,28 @@
 #include "storage/cold/ice_maint.h"
 #include "storage/cold/ice_read.h"
 #include "storage/cold/ice_scan.h"
+#include "storage/cold/ice_value.h"
 #include "storage/cold/ice_write.h"
 #include "storage/cold/ice_write_int.h"
 #include "types/schema.h"
 #include "types/value.h"
 
-static void create(const char *dir, const ice_kv *props, int nprops) {
+/* A table of one column, id BIGINT, partitioned by partition_by (NULL: not). */
+static void create_partitioned(const char *dir, const char *partition_by, const ice_kv *props, int nprops) {
   orb_schema s;
   orb_schema_init(&s);
   orb_schema_add_column(&s, "id", orb_type_make(ORB_T_INT64), true, NULL);
   orb_arena a;
   orb_arena_init(&a, 0);
   orb_err e;
-  orb_status st = ice_table_create(&a, dir, NULL, &s, NULL, props, nprops, NULL, &e);
+  orb_status st = ice_table_create(&a, dir, NULL, &s, partition_by, props, nprops, NULL, &e);
   if (st) fprintf(stderr, "%s\n", e.msg);
   assert_int_equal(st, ORB_OK);
   orb_arena_free(&a);
   orb_schema_free(&s);
 }
+
+static void create(const char *dir, const ice_kv *props, int nprops) { create_partitioned(dir, NULL, props, nprops); }
 
 /* Append ids from..from+n-1 as one snapshot; its id. */
 static int64_t append(const char *dir, int64_t from, int64_t n) {
@@ -519,6 +523,62 @@ static void test_rewrite_then_expire(void **state) {
   free(dir);
 }
 
+/* Compaction of a partitioned table merges the rewritten manifests into one
+** whose manifest-list partition summary keeps bounds (the union of the
+** members': lowest lower, highest upper, compared as the partition type),
+** so that scan planning still skips it by them. */
+static void test_rewrite_keeps_partition_bounds(void **state) {
+  (void)state;
+  char *dir = ice_test_tmpdir("icemaint");
+  create_partitioned(dir, "truncate(100, id)", NULL, 0);
+  /* two small files in each of the partitions 100, 200, 300 */
+  for (int p = 1; p <= 3; p++) {
+    append(dir, p * 100, 50);
+    append(dir, p * 100 + 50, 50);
+  }
+  ice_maint_opts o;
+  ice_maint_opts_init(&o);
+  ice_maint_result r = rewrite(dir, &o, ORB_OK);
+  assert_int_equal(r.rewritten_data_files, 6);
+  int64_t n, sum;
+  read_rows(dir, &n, &sum);
+  assert_int_equal(n, 300);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_err e;
+  ice_meta m;
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  ice_manifest_ref *refs;
+  int nrefs;
+  assert_int_equal(ice_manifest_list_read(&a, list_of(&a, dir, &m, m.current_snapshot_id), &refs, &nrefs, &e), ORB_OK);
+  int merged = 0;
+  for (int i = 0; i < nrefs; i++) {
+    assert_true(refs[i].has_partitions);
+    assert_int_equal(refs[i].npartitions, 1);
+    const struct ice_part_summary *ps = &refs[i].partitions[0];
+    assert_true(ps->has_lower && ps->has_upper);   /* every manifest keeps its bounds */
+    if (refs[i].deleted_files == 6) {              /* the merged one: the six replaced files */
+      merged++;
+      ice_type t = {.kind = ICE_LONG};
+      orb_value lo, hi;
+      assert_int_equal(ice_value_deserialize(&t, ps->lower, ps->lower_len, &a, &lo, &e), ORB_OK);
+      assert_int_equal(ice_value_deserialize(&t, ps->upper, ps->upper_len, &a, &hi, &e), ORB_OK);
+      assert_int_equal(lo.u.i, 100);
+      assert_int_equal(hi.u.i, 300);
+    }
+  }
+  assert_int_equal(merged, 1);
+  /* id >= 1000: every manifest is skipped by its summary */
+  ice_pred pr = {.field_id = 1, .kind = ICE_PRED_RANGE, .has_lo = true, .lo_incl = true, .lo = orb_int(ORB_T_INT64, 1000)};
+  ice_plan p;
+  assert_int_equal(ice_scan_plan_pruned(&a, &m, dir, -1, &pr, 1, &p, &e), ORB_OK);
+  assert_int_equal(p.nmanifests_skipped, p.nmanifests);
+  assert_int_equal(p.nfiles, 0);
+  orb_arena_free(&a);
+  ice_test_rmrf(dir);
+  free(dir);
+}
+
 /* Two compactions of the same files: the one that commits second finds
 ** its files replaced already, fails with a conflict and leaves no file. */
 static const char *race_dir;
@@ -567,6 +627,7 @@ int main(void) {
       cmocka_unit_test(test_metadata_delete_after_commit),
       cmocka_unit_test(test_orphans_after_crashes),
       cmocka_unit_test(test_rewrite_then_expire),
+      cmocka_unit_test(test_rewrite_keeps_partition_bounds),
       cmocka_unit_test(test_rewrite_conflict),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include "storage/cold/ice_maint_int.h"
 #include "storage/cold/ice_read.h"
 #include "storage/cold/ice_scan.h"
+#include "storage/cold/ice_value.h"
 #include "storage/cold/ice_write_int.h"
 #include "base/mem.h"
 
@@ -37,6 +38,44 @@ typedef struct merge_group {
   int n, cap;
 } merge_group;
 
+/* The result type of each field of partition spec spec_id (NULL where the
+** source column is in no schema's top level any more), for comparing the
+** partition summaries' bounds. */
+static const ice_type **partition_types(orb_arena *a, const ice_meta *m, int32_t spec_id, int n) {
+  const ice_type **types = orb_arena_zalloc(a, sizeof *types * (size_t)(n + 1));
+  const ice_partition_spec *spec = ice_meta_spec(m, spec_id);
+  for (int i = 0; spec && i < n && i < spec->nfields; i++) {
+    const ice_partition_field *f = &spec->fields[i];
+    const ice_type *src = NULL;
+    /* the current schema first, then older ones (a source since dropped) */
+    const ice_schema *cur = ice_meta_current_schema(m);
+    for (int k = -1; k < m->nschemas && !src; k++) {
+      const ice_schema *sc = k < 0 ? cur : &m->schemas[k];
+      for (int c = 0; sc && c < sc->nfields && !src; c++)
+        if (sc->fields[c].id == f->source_id) src = sc->fields[c].type;
+    }
+    ice_type *t = orb_arena_zalloc(a, sizeof *t);
+    orb_err ignore;
+    if (src && ice_transform_result_type(&f->transform, src, t, &ignore) == ORB_OK) types[i] = t;
+  }
+  return types;
+}
+
+/* The lower (or upper) of two serialized bounds of type t, into *b / *len;
+** false when they cannot be compared (the merged summary then has none,
+** which is always sound). */
+static bool merge_bound(orb_arena *a, const ice_type *t, bool lower, const uint8_t *x, size_t xl, const uint8_t **b,
+                        size_t *len) {
+  orb_value vx, vy;
+  orb_err ignore;
+  if (!t || ice_value_deserialize(t, x, xl, a, &vx, &ignore) != ORB_OK ||
+      ice_value_deserialize(t, *b, *len, a, &vy, &ignore) != ORB_OK || vx.isnull || vy.isnull)
+    return false;
+  int c = orb_value_cmp(&vx, &vy);
+  if (lower ? c < 0 : c > 0) *b = x, *len = xl;
+  return true;
+}
+
 /* Write the manifests of group g again as one manifest of this snapshot:
 ** entries of replaced files DELETED, the others EXISTING (their inherited
 ** snapshot id and sequence numbers written out, since the manifest that
@@ -60,6 +99,7 @@ static orb_status rewrite_group(rewrite_ctx *c, orb_arena *a, const ice_meta *ba
   out->added_snapshot_id = c->snapshot_id;
   out->seq = seq;
   out->min_seq = seq;
+  const ice_type **ptypes = partition_types(a, base, g->spec_id, out->npartitions);
   orb_arena tmp;
   orb_arena_init(&tmp, 0);
   for (int mi = 0; mi < g->n && st == ORB_OK; mi++) {
@@ -70,17 +110,22 @@ static orb_status rewrite_group(rewrite_ctx *c, orb_arena *a, const ice_meta *ba
     int k = avro_field_by_id(r->schema, ME_DATA_FILE);
     const avro_schema *df = k < 0 ? NULL : avro_branch_of_kind(r->schema->fields[k].type, AVRO_RECORD);
     if (!df) st = orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\" has no data_file record (field id 2)", local);
-    /* the merged summaries: the union of the members' (each a valid bound) */
+    /* the merged summaries: the union of the members' — the lowest lower
+    ** bound and the highest upper one, compared as the partition field's
+    ** type, so that scan planning still skips the merged manifest; a bound
+    ** a member lacks, or one that does not decode, leaves none */
     if (mi > 0 && out->has_partitions && old->has_partitions && old->npartitions == out->npartitions) {
       struct ice_part_summary *ps = orb_arena_alloc(a, sizeof *ps * (size_t)(out->npartitions ? out->npartitions : 1));
       for (int p = 0; p < out->npartitions; p++) {
+        const struct ice_part_summary *o = &old->partitions[p];
         ps[p] = out->partitions[p];
-        ps[p].contains_null |= old->partitions[p].contains_null;
-        ps[p].contains_nan |= old->partitions[p].contains_nan;
-        ps[p].has_contains_nan &= old->partitions[p].has_contains_nan;
-        /* bounds of different manifests cannot be compared here without
-        ** their types: drop them (no bound is always sound) */
-        ps[p].has_lower = ps[p].has_upper = false;
+        ps[p].contains_null |= o->contains_null;
+        ps[p].contains_nan |= o->contains_nan;
+        ps[p].has_contains_nan &= o->has_contains_nan;
+        ps[p].has_lower = ps[p].has_lower && o->has_lower &&
+                          merge_bound(a, ptypes[p], true, o->lower, o->lower_len, &ps[p].lower, &ps[p].lower_len);
+        ps[p].has_upper = ps[p].has_upper && o->has_upper &&
+                          merge_bound(a, ptypes[p], false, o->upper, o->upper_len, &ps[p].upper, &ps[p].upper_len);
       }
       out->partitions = ps;
     } else if (mi > 0) {
