@@ -134,8 +134,10 @@ orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
     const char **names;
     if ((st = oql_walk_query(b, in->select, &root, &nvis, &names, e)) != ORB_OK) return st;
     if (!in->cols && nvis < ncols) ncols = nvis;   /* as in PostgreSQL: the leading columns, the rest default */
-    if ((st = oql_insert_select(b, t, cols, ncols, root, nvis, in->select->pos, defaults, &ins->source, e)) != ORB_OK)
+    if ((st = oql_insert_select(b, t, cols, ncols, root, nvis, in->select->pos, defaults, &ins->source, e)) != ORB_OK) {
+      oql_op_destroy(root);   /* not yet owned by a statement */
       return st;
+    }
     ins->materialize = true;   /* the source may read the table being written */
   } else {
     oql_selctx vc;
