@@ -820,6 +820,12 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
       s->setting = "timezone";
       return ORB_OK;
     }
+    if (oql_p_is(p, "transaction") && oql_p_peek_is(p, 1, "isolation") && oql_p_peek_is(p, 2, "level")) {
+      /* SHOW TRANSACTION ISOLATION LEVEL (JDBC's getTransactionIsolation) */
+      oql_p_advance(p), oql_p_advance(p), oql_p_advance(p);
+      s->setting = "transaction_isolation";
+      return ORB_OK;
+    }
     if (oql_p_tok(p)->kind != OQL_T_IDENT && oql_p_tok(p)->kind != OQL_T_QIDENT) return oql_p_syntax(p);
     s->setting = oql_p_tok(p)->text;
     oql_p_advance(p);

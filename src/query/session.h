@@ -15,7 +15,7 @@
 **   oql_reset(st);  ...  oql_finalize(st);
 **
 ** Execution and atomicity: every statement that writes runs in a write set
-** (storage/wset.h) that is committed when it succeeds and aborted when it
+** (txn/wset.h) that is committed when it succeeds and aborted when it
 ** fails, so a failed statement leaves the database untouched.  Between
 ** BEGIN and COMMIT/ROLLBACK the session keeps one write set open for all
 ** its statements; other sessions run meanwhile (snapshot isolation,

@@ -7,7 +7,7 @@
 #include "query/binder.h"
 #include "query/session.h"
 #include "expr/expr.h"
-#include "storage/wset.h"
+#include "txn/txn.h"
 
 /* --- settings (session_settings.c) ---------------------------------------------
 **

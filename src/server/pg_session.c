@@ -314,13 +314,14 @@ void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int 
   size_t at = pg_msg_begin(out, 'T');
   pg_put_be16(out, (int16_t)n);
   for (int i = 0; i < n; i++) {
-    int t = (int)orbit_column_type(st, i);
+    int32_t typmod;
+    int32_t oid = pg_column_oid(st, i, &typmod);
     pg_put_cstr(out, orbit_column_name(st, i));
     pg_put_be32(out, 0);    /* table OID */
     pg_put_be16(out, 0);    /* column number */
-    pg_put_be32(out, t == ORBIT_ARRAY ? pg_array_type_oid((int)orbit_column_elem_type(st, i)) : pg_type_oid(t));
-    pg_put_be16(out, pg_type_len(t));
-    pg_put_be32(out, -1);   /* type modifier */
+    pg_put_be32(out, oid);
+    pg_put_be16(out, pg_type_len((int)orbit_column_type(st, i)));
+    pg_put_be32(out, typmod);
     pg_put_be16(out, pg_format_of(formats, nformats, i));
   }
   pg_msg_end(out, at);

@@ -2,7 +2,7 @@
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/ice_read.h"
 #include "storage/table.h"
-#include "storage/wset.h"
+#include "txn/txn.h"
 #include "base/arena.h"
 #include "base/hash.h"
 #include "base/mem.h"
