@@ -178,6 +178,10 @@ const char *orbit_errcode_sqlstate(orbit_db *db);   /* "42703" ... */
 int orbit_erroffset(orbit_db *db);
 /* 1-based line and column of the error in the statement text, 0 if none. */
 int orbit_errpos(orbit_db *db, int *line, int *column);
+/* The warning the last statement run on this handle gave, NULL if none; its
+** SQLSTATE in *sqlstate ("25P01": SET LOCAL outside a transaction block,
+** COMMIT with none; "25001": BEGIN inside one), as PostgreSQL's WARNING. */
+const char *orbit_warning(orbit_db *db, const char **sqlstate);
 
 /* 'I' (no transaction block), 'T' (inside BEGIN ... COMMIT), 'E' (inside a
 ** failed transaction block: only ROLLBACK/COMMIT are accepted). */

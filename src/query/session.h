@@ -117,6 +117,12 @@ int64_t oql_login_roles(oql_session *s);
 
 /* Settings (SET name = value / SHOW name).  Unknown names are errors. */
 orb_status oql_set(oql_session *s, const char *name, const char *value, orb_err *e);
+/* The SET statement: SET [LOCAL] name = value (value NULL: RESET name, SET
+** name TO DEFAULT), RESET ALL (name NULL).  SET LOCAL lasts until the end of
+** the transaction block; outside one it warns (25P01) and lasts for none. */
+orb_status oql_set_stmt(oql_session *s, const char *name, const char *value, bool local, orb_err *e);
 orb_status oql_show(oql_session *s, const char *name, const char **value, orb_err *e);
+/* The warning the last statement gave (message; *sqlstate its code), NULL if none. */
+const char *oql_session_warning(const oql_session *s, const char **sqlstate);
 
 #endif

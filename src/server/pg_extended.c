@@ -363,9 +363,7 @@ static bool execute_msg(pg_session *s, rd *r, orb_buf *out) {
     s->skip_to_sync = true;
     return true;
   }
-  size_t at = pg_msg_begin(out, 'C');
-  pg_put_cstr(out, orbit_command_tag(st));
-  pg_msg_end(out, at);
+  pg_send_command_complete(s, st, out);
   return true;
 }
 

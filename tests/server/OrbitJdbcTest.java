@@ -175,7 +175,8 @@ public class OrbitJdbcTest {
         ParameterMetaData pm = ps.getParameterMetaData();
         StringBuilder sb = new StringBuilder();
         for (int i = 1; i <= pm.getParameterCount(); i++) sb.append(i > 1 ? " " : "").append(pm.getParameterTypeName(i));
-        check("ParameterDescription", "varchar numeric date uuid bool", sb.toString());
+        check("ParameterDescription (a varchar column compared as text, as PostgreSQL does)",
+            "text numeric date uuid bool", sb.toString());
         for (int round = 1; round <= 2; round++) {
           ps.setString(1, "varchar 1");
           ps.setBigDecimal(2, new BigDecimal("1000"));
