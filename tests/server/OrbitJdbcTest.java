@@ -296,6 +296,17 @@ public class OrbitJdbcTest {
           column(c.createStatement().executeQuery("SELECT id FROM everything WHERE id BETWEEN 600 AND 699 ORDER BY id"), "id"));
     });
 
+    section("read-only connections", () -> {
+      c.setReadOnly(true);
+      c.setAutoCommit(false);   // the driver begins each transaction READ ONLY
+      check("reads in a read-only transaction", 1, count(c, "SELECT count(*) FROM everything WHERE id = 501"));
+      check("a write is 25006", "25006", sqlState(() -> c.createStatement().executeUpdate("DELETE FROM everything")));
+      c.rollback();
+      c.setAutoCommit(true);
+      c.setReadOnly(false);
+      check("rows still there", 1, count(c, "SELECT count(*) FROM everything WHERE id = 501"));
+    });
+
     section("write-write conflict surfaces as SQLState 40001", () -> {
       try (Connection a = DriverManager.getConnection(url, props); Connection b = DriverManager.getConnection(url, props)) {
         a.setAutoCommit(false);
