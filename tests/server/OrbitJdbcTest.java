@@ -78,6 +78,11 @@ public class OrbitJdbcTest {
     check("database product name", "PostgreSQL", md.getDatabaseProductName());
     check("server major version is a number", true, md.getDatabaseMajorVersion() >= 9);
     check("user name", user, md.getUserName());
+    section("ParameterStatus after SET (application_name through setClientInfo)", () -> {
+      c.setClientInfo("ApplicationName", "orbit-jdbc-test");
+      check("getClientInfo reads the reported application_name", "orbit-jdbc-test", c.getClientInfo("ApplicationName"));
+      check("SHOW application_name", "orbit-jdbc-test", show(c, "application_name"));
+    });
 
     try (Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS everything");
@@ -347,6 +352,13 @@ public class OrbitJdbcTest {
     StringBuilder sb = new StringBuilder();
     for (int i = 1; i <= m.getColumnCount(); i++) sb.append(i > 1 ? " " : "").append(m.getColumnTypeName(i));
     return sb.toString();
+  }
+
+  static String show(Connection c, String name) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW " + name)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   static int count(Connection c, String sql) throws SQLException {
