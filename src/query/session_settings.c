@@ -67,6 +67,8 @@ static const setting settings[] = {
      "Whether the current transaction is read-only.", NULL, NULL, NULL},
     {"default_transaction_read_only", "off", false, "bool", NULL, STMT_BEHAVIOR,
      "Whether new transactions are read-only.", NULL, NULL, NULL},
+    {"max_index_keys", "32", true, "integer", NULL, PRESET, "The most columns an index key may have.", "32", "32",
+     NULL},
 };
 #define NBUILTIN ((int)(sizeof settings / sizeof settings[0]))
 

@@ -2,7 +2,9 @@
 // login, the driver's start-up queries, DatabaseMetaData, PreparedStatement
 // parameters of many types in text and (after the prepare threshold) binary
 // format, batches, transactions, savepoints and 40001 serialization failures.
-// Run as a single-file program (no build step):
+// The expectations are PostgreSQL's: the program passes against a
+// PostgreSQL 15 server too (but for the wrong-password check on a trust
+// cluster).  Run as a single-file program (no build step):
 //   java -cp /usr/share/java/postgresql.jar OrbitJdbcTest.java PORT USER PASSWORD
 import java.math.BigDecimal;
 import java.sql.*;
@@ -97,6 +99,24 @@ public class OrbitJdbcTest {
       check("getTables finds the table", List.of("everything"),
           column(md.getTables(null, null, "everything", new String[] {"TABLE"}), "TABLE_NAME"));
     });
+    section("DatabaseMetaData: schemas, catalogs, types, foreign keys", () -> {
+      check("getSchemas", List.of("information_schema", "pg_catalog", "public"), column(md.getSchemas(), "TABLE_SCHEM"));
+      check("getCatalogs", List.of("orbit"), column(md.getCatalogs(), "TABLE_CAT"));
+      check("getTypeInfo lists int4", true, column(md.getTypeInfo(), "TYPE_NAME").contains("int4"));
+      check("getImportedKeys (Orbit has no foreign keys)", List.of(), column(md.getImportedKeys(null, null, "everything"), "FK_NAME"));
+      check("getSchema", "public", c.getSchema());
+    });
+
+    section("query timeout and cancel", () -> {
+      try (Statement s = c.createStatement()) {
+        s.setQueryTimeout(1);
+        check("setQueryTimeout(1) stops a long query with 57014", "57014",
+            sqlState(() -> s.executeQuery("SELECT count(*) FROM generate_series(1, 2000000000)")));
+        s.setQueryTimeout(0);
+        check("the connection works after the cancel", 1, count(c, "SELECT 1"));
+      }
+    });
+
     // Not covered: getColumns and getPrimaryKeys, whose queries need window
     // functions (row_number() OVER (PARTITION BY ...)) and a composite-valued
     // set-returning function in the select list (_pg_expandarray(...)).x),
