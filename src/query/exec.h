@@ -41,7 +41,7 @@
 typedef struct oql_rt {
   orb_db *db;
   orb_wset *ws;          /* the statement's write set (DML), NULL for reads */
-  const orb_snapshot *snap; /* what the statement reads (storage/snapshot.h) */
+  const orb_snapshot *snap; /* what the statement reads (txn/snapshot.h) */
   orb_eval_ctx ctx;      /* ctx.arena == &tmp; params point to the statement's */
   orb_arena tmp;         /* per-row temporaries (see above) */
   bool analyze;          /* EXPLAIN ANALYZE: operators count rows and time */

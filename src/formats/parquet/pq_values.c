@@ -300,8 +300,12 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
     else {
       size_t blen = (size_t)vp[0] | (size_t)vp[1] << 8 | (size_t)vp[2] << 16 | (size_t)vp[3] << 24;
       uint32_t *ix = scratch(r, nonnull);
-      if (blen > vlen - 4) st = bad(r, e, "RLE booleans longer than their page");
-      else st = pq_rle_decode(vp + 4, blen, 1, ix, nonnull, r->name, e);
+      /* hyparquet-writer (JavaScript) stores the number of values here, not
+      ** the byte length; DuckDB and hyparquet read such files, so a length
+      ** past the page means "the rest of the page".  The decoder still
+      ** fails if the rest holds fewer than `nonnull` values. */
+      if (blen > vlen - 4) blen = vlen - 4;
+      st = pq_rle_decode(vp + 4, blen, 1, ix, nonnull, r->name, e);
       for (int64_t i = 0; st == ORB_OK && i < nonnull; i++) vals[i] = (uint8_t)ix[i];
     }
   } else if (enc == 5 && (c->type == PQ_INT32 || c->type == PQ_INT64)) {   /* DELTA_BINARY_PACKED */
