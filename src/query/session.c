@@ -281,6 +281,7 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
                                       : oql_setting(s, OQL_SET_DEFAULT_ISOLATION);
       s->txn_iso = level;
       s->txn = orb_txn_begin(s->db, oql_level_read_committed(level));
+      orb_wset_set_block(s->txn);   /* Iceberg writes staged until COMMIT */
     }
     snprintf(st->tag, sizeof st->tag, "BEGIN");
     return ORB_OK;

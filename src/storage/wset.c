@@ -1,6 +1,7 @@
 /* storage/wset.c — write sets: undo, redo, commit and abort (see wset.h). */
 #include "storage/storage_int.h"
 #include "storage/cold/cold_tier.h"
+#include "storage/cold/cold_stage.h"
 #include "base/mem.h"
 
 #include <stdio.h>
@@ -109,6 +110,9 @@ static void undo_entry(orb_db *db, wset_undo *u) {
     orb_free(a);
     break;
   }
+  case U_COLD_STAGE:   /* before the U_ACTION that owns the stage (pushed after it) */
+    cold_stage_cut(u->obj, (int64_t)u->rowid, (int64_t)(uintptr_t)u->old);
+    break;
   case U_ALTER: {
     orb_table *t = u->obj;
     orb_schema *old = u->old;
