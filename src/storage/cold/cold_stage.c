@@ -3,6 +3,7 @@
 #include "storage/cold/cold_stage.h"
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/ice_write.h"
+#include "storage/cold/ice_commit.h"
 #include "storage/storage_int.h"
 #include "base/mem.h"
 #include "types/value.h"
@@ -30,6 +31,7 @@ struct cold_stage {
   char *base_meta;               /* the snapshot the deleted snapshot rows are in */
   int64_t based_on;
   bool has_base;
+  int64_t snapshot_id;           /* chosen for COMMIT's intent record (cold_stage_intents), else 0 */
 };
 
 cold_stage *cold_stage_find(const orb_cold_pins *pins, uint32_t table_id) {
@@ -81,6 +83,30 @@ bool cold_stage_deleted(const cold_stage *g, uint64_t id) {
 
 static bool is_staged(uint64_t id) { return (id >> COLD_LOC_POS_BITS) == COLD_LOC_STAGED; }
 
+/* Whether COMMIT will publish a snapshot: a deleted snapshot row, or a
+** staged row not deleted since. */
+static bool will_commit(cold_stage *g) {
+  cold_stage_seal(g);
+  for (int64_t i = 0; i < g->ndels; i++)
+    if (!is_staged(g->dels[i])) return true;
+  for (int64_t r = 0; r < g->nrows; r++)
+    if (!cold_stage_deleted(g, ((uint64_t)COLD_LOC_STAGED << COLD_LOC_POS_BITS) | (uint64_t)r)) return true;
+  return false;
+}
+
+int cold_stage_intents(orb_cold_pins *pins, cold_intent **out) {
+  int n = 0;
+  *out = NULL;
+  for (cold_stage *g = pins->staged; g; g = g->next) {
+    if (!will_commit(g)) continue;
+    g->snapshot_id = ice_random_id();
+    *out = orb_realloc(*out, sizeof **out * (size_t)(n + 1));
+    (*out)[n].table_id = g->table_id;
+    (*out)[n++].snapshot_id = g->snapshot_id;
+  }
+  return n;
+}
+
 /* The snapshot's rows deleted go to a position-delete change based on the
 ** stage's base; the staged rows still live to an append; one commit. */
 static orb_status stage_commit(void *ctx, orb_err *e) {
@@ -124,6 +150,10 @@ static orb_status stage_commit(void *ctx, orb_err *e) {
   }
   if (st == ORB_OK && nflat) st = ice_append_rows(app, flat, nflat, e);
   orb_free(flat);
+  if (st == ORB_OK && g->snapshot_id > 0) {   /* the id the intent record named */
+    if (del) ice_rowdelta_set_snapshot_id(del, g->snapshot_id);
+    else if (app) ice_append_set_snapshot_id(app, g->snapshot_id);
+  }
   int64_t snapshot;
   if (st != ORB_OK) {
     if (app) ice_append_abort(app);

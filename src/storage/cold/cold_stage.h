@@ -44,10 +44,11 @@
 **
 ** Several tables.  orb_wset_commit commits the stages (each its own
 ** Iceberg commit, in the order the tables were first written) and then the
-** log record of the hot tables.  Iceberg has no commit spanning tables: a
-** failure of a later table's commit (a conflict) rolls the transaction back
-** but cannot take back an earlier table's snapshot, already published;
-** docs/transactions.md says so.
+** log record of the hot tables (with an intent record logged before the
+** Iceberg commits when there are hot changes: storage/intent.c).  Iceberg
+** has no commit spanning tables: a failure of a later table's commit (a
+** conflict) rolls the transaction back but cannot take back an earlier
+** table's snapshot, already published; docs/transactions.md says so.
 */
 #ifndef ORB_STORAGE_COLD_COLD_STAGE_H
 #define ORB_STORAGE_COLD_COLD_STAGE_H
@@ -101,6 +102,20 @@ const orb_value *cold_stage_row(const cold_stage *g, int64_t i);
 ** deleted by the stage. */
 void cold_stage_seal(cold_stage *g);
 bool cold_stage_deleted(const cold_stage *g, uint64_t id);
+
+/* Before COMMIT logs its intent (storage/wset.c): the snapshot id each
+** stage of pins that will publish one is to have, chosen now; *out (heap,
+** the caller frees it) gets one (table id, snapshot id) per such stage.
+** Returns how many. */
+typedef struct cold_intent {
+  uint32_t table_id;
+  int64_t snapshot_id;
+} cold_intent;
+int cold_stage_intents(orb_cold_pins *pins, cold_intent **out);
+
+/* Whether the Iceberg table in folder dir has (or had: its current
+** metadata lists it) snapshot id (cold_write.c; recovery of an intent). */
+orb_status cold_table_has_snapshot(const char *dir, int64_t id, bool *has, orb_err *e);
 
 /* For the stage's commit (cold_tier.c): the plan of snapshot snapshot_id
 ** read from metadata file meta_path, and the reference that keeps it

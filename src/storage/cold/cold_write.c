@@ -147,3 +147,14 @@ orb_status cold_table_remove(const char *dir, orb_err *e) {
 }
 
 int64_t cold_clock_ms(void) { return ice_now_ms(); }
+
+orb_status cold_table_has_snapshot(const char *dir, int64_t id, bool *has, orb_err *e) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  ice_meta_file f;
+  orb_status st = ice_meta_open(&a, dir, &m, &f, e);
+  *has = st == ORB_OK && ice_meta_snapshot(&m, id) != NULL;
+  orb_arena_free(&a);
+  return st;
+}
