@@ -389,6 +389,23 @@ static void test_iceberg_commit_conflict(void **state) {
   STEP_LONG(&B, "SELECT v FROM ice WHERE id = 3", "2");
 }
 
+/* READ COMMITTED: each statement reads the newest Iceberg snapshot, until
+** the block deletes rows of the table: from then on it keeps reading the
+** snapshot its deletes name (cold_stage.h). */
+static void test_iceberg_read_committed(void **state) {
+  (void)state;
+  STEP_LONG(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP_LONG(&A, "SELECT count(*) FROM ice", "3");
+  STEP_LONG(&B, "INSERT INTO ice VALUES (10, 100)", "INSERT 0 1");
+  STEP_LONG(&A, "SELECT count(*) FROM ice", "4");             /* B's commit seen */
+  STEP_LONG(&A, "DELETE FROM ice WHERE id = 10", "DELETE 1");
+  STEP_LONG(&B, "INSERT INTO ice VALUES (11, 110)", "INSERT 0 1");
+  STEP_LONG(&A, "SELECT id FROM ice ORDER BY id", "3;5;6");   /* the deletes' snapshot, kept */
+  STEP_LONG(&A, "COMMIT", "COMMIT");                          /* B only appended: no conflict */
+  STEP_LONG(&A, "SELECT id FROM ice ORDER BY id", "3;5;6;11");
+  STEP_LONG(&B, "DELETE FROM ice WHERE id = 11", "DELETE 1");
+}
+
 /* An error aborts the block: COMMIT then rolls back, writing nothing. */
 static void test_iceberg_error_aborts_block(void **state) {
   (void)state;
@@ -416,6 +433,7 @@ int main(void) {
       cmocka_unit_test(test_set_transaction),
       cmocka_unit_test(test_iceberg_block_visibility),
       cmocka_unit_test(test_iceberg_commit_conflict),
+      cmocka_unit_test(test_iceberg_read_committed),
       cmocka_unit_test(test_iceberg_error_aborts_block),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
