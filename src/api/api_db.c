@@ -144,6 +144,10 @@ const char *orbit_errcode_sqlstate(orbit_db *db) {
 
 int orbit_erroffset(orbit_db *db) { return db && db->err.code != ORB_OK ? db->err.pos : 0; }
 
+const char *orbit_warning(orbit_db *db, const char **sqlstate) {
+  return db ? oql_session_warning(db->sess, sqlstate) : NULL;
+}
+
 void orbit_interrupt(orbit_db *db) {
   if (db) oql_session_interrupt(db->sess);
 }

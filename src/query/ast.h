@@ -315,7 +315,9 @@ struct oql_stmt_ast {
   /* SET name = value / SET name TO value; SHOW name (SHOW TABLES is its own kind);
   ** CREATE/ALTER ROLE: setting = role, value = password (NULL: none given) */
   const char *setting;
-  const char *value;
+  const char *value;         /* SET: NULL for DEFAULT (RESET name) */
+  bool set_local;            /* SET LOCAL: until the end of the transaction */
+  bool reset, reset_all;     /* RESET name, RESET ALL */
   int role_login;            /* CREATE/ALTER ROLE: 1 LOGIN, 0 NOLOGIN, -1 not said */
   bool role_password;        /* a PASSWORD clause was given (value may still be NULL: PASSWORD NULL) */
   oql_copy_ast copy;         /* COPY_FROM / COPY_TO */

@@ -99,6 +99,9 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   case OQL_S_SET:
     out->setting = ast->setting;
     out->value = ast->value;
+    out->set_local = ast->set_local;
+    out->reset = ast->reset;
+    out->reset_all = ast->reset_all;
     return ORB_OK;
   case OQL_S_SHOW: {
     const char *names[] = {ast->setting};

@@ -231,8 +231,8 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
     snprintf(tag, tagcap, "SHOW");
     return oql_show_snapshots(b->path, b->table_name, xa, rows, e);
   case OQL_S_SET:
-    snprintf(tag, tagcap, "SET");
-    return oql_set(s, b->setting, b->value, e);
+    snprintf(tag, tagcap, b->reset ? "RESET" : "SET");
+    return oql_set_stmt(s, b->reset_all ? NULL : b->setting, b->value, b->set_local, e);
   case OQL_S_SHOW: {
     const char *v;
     if ((st = oql_show(s, b->setting, &v, e)) != ORB_OK) return st;

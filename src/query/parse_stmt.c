@@ -650,7 +650,9 @@ static orb_status p_set(oql_parser *p, oql_stmt_ast *s) {
     s->setting = session ? "default_transaction_isolation" : "transaction_isolation";
     return ORB_OK;   /* value NULL (only access modes): nothing changes */
   }
-  oql_p_accept(p, "session");
+  /* SET LOCAL: for the rest of the transaction only (SET SESSION: the default) */
+  if (!oql_p_accept(p, "session")) s->set_local = oql_p_is(p, "local") && oql_p_peek(p, 1)->kind != OQL_T_OP &&
+                                                  !oql_p_peek_is(p, 1, "to") && oql_p_accept(p, "local");
   if (oql_p_is(p, "time") && oql_p_peek_is(p, 1, "zone")) {
     /* SET TIME ZONE value: PostgreSQL's spelling of SET timezone TO value */
     oql_p_advance(p), oql_p_advance(p);
@@ -674,6 +676,11 @@ static orb_status p_set(oql_parser *p, oql_stmt_ast *s) {
 ** string as its text, anything else as written). */
 static orb_status set_value(oql_parser *p, oql_stmt_ast *s) {
   int from = p->i;
+  if (oql_p_is(p, "default") && p->i + 1 >= p->ntoks - 1) {   /* SET name TO DEFAULT: RESET name */
+    oql_p_advance(p);
+    s->value = NULL;
+    return ORB_OK;
+  }
   while (!oql_p_at_end(p)) oql_p_advance(p);
   if (p->i == from) return oql_p_syntax(p);
   const oql_token *v = &p->toks[from];
@@ -820,6 +827,12 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
       s->setting = "timezone";
       return ORB_OK;
     }
+    if (oql_p_is(p, "transaction") && oql_p_peek_is(p, 1, "isolation") && oql_p_peek_is(p, 2, "level")) {
+      /* SHOW TRANSACTION ISOLATION LEVEL (JDBC's getTransactionIsolation) */
+      oql_p_advance(p), oql_p_advance(p), oql_p_advance(p);
+      s->setting = "transaction_isolation";
+      return ORB_OK;
+    }
     if (oql_p_tok(p)->kind != OQL_T_IDENT && oql_p_tok(p)->kind != OQL_T_QIDENT) return oql_p_syntax(p);
     s->setting = oql_p_tok(p)->text;
     oql_p_advance(p);
@@ -834,6 +847,26 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     oql_p_advance(p);
     s->kind = OQL_S_SET;
     return p_set(p, s);
+  }
+  if (strcmp(w, "reset") == 0) {   /* RESET name / RESET ALL: SET name TO DEFAULT */
+    oql_p_advance(p);
+    s->kind = OQL_S_SET;
+    s->value = NULL;
+    s->reset = true;
+    if (oql_p_accept(p, "all")) {
+      s->reset_all = true;
+      return ORB_OK;
+    }
+    if (oql_p_is(p, "time") && oql_p_peek_is(p, 1, "zone")) {
+      oql_p_advance(p), oql_p_advance(p);
+      s->setting = "timezone";
+      return ORB_OK;
+    }
+    const oql_token *k = oql_p_tok(p);
+    if (k->kind != OQL_T_IDENT && k->kind != OQL_T_QIDENT) return oql_p_syntax(p);
+    s->setting = k->text;
+    oql_p_advance(p);
+    return ORB_OK;
   }
   if (strcmp(w, "savepoint") == 0 || strcmp(w, "release") == 0) {
     s->kind = w[0] == 's' ? OQL_S_SAVEPOINT : OQL_S_RELEASE;

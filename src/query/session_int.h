@@ -7,7 +7,7 @@
 #include "query/binder.h"
 #include "query/session.h"
 #include "expr/expr.h"
-#include "storage/wset.h"
+#include "txn/txn.h"
 
 /* --- settings (session_settings.c) ---------------------------------------------
 **
@@ -38,6 +38,7 @@ typedef struct oql_settings_state {
   struct oql_saved_setting { int idx; char *before, *keep; bool before_by_session, keep_by_session; } *saved;
   int nsaved, capsaved;
   char *scratch;             /* a local change's value outside a block */
+  bool sync_off;             /* the session began with synchronous_commit off (what RESET restores) */
   uint64_t version;          /* bumped by every change (pg_settings rows are made at bind time) */
   orb_settings ops;          /* for current_setting() / set_config() (expr/expr.h) */
 } oql_settings_state;
@@ -47,6 +48,15 @@ void oql_settings_free(oql_session *s);
 /* The end of a transaction block: keep the changes made in it (committed)
 ** but the local ones, or undo them all. */
 void oql_settings_txn_end(oql_session *s, bool committed);
+/* Savepoints: the settings as they are (values, and what COMMIT would keep),
+** put back by ROLLBACK TO as PostgreSQL undoes SETs made after a savepoint. */
+typedef struct oql_settings_mark oql_settings_mark;
+oql_settings_mark *oql_settings_mark_take(oql_session *s);
+void oql_settings_mark_restore(oql_session *s, const oql_settings_mark *m);
+void oql_settings_mark_free(oql_settings_mark *m);
+/* A warning of the statement running (PostgreSQL's WARNING notice: SET
+** LOCAL outside a block, BEGIN inside one, ...): kept until the next starts. */
+void oql_session_warn(oql_session *s, const char *sqlstate, const char *msg);
 /* A built-in setting's current value (OQL_SET_*). */
 const char *oql_setting(const oql_session *s, int idx);
 /* PostgreSQL's isolation level names, canonical (a constant), or NULL;
@@ -82,10 +92,12 @@ struct oql_session {
   _Atomic(bool) interrupt;  /* set by oql_session_interrupt (another thread) */
   /* inside BEGIN ... COMMIT: the savepoints (innermost last) and where the
   ** running statement started, so a failing statement undoes only itself */
-  struct { char *name; orb_wset_savepoint sp; } *savepoints;
+  struct { char *name; orb_wset_savepoint sp; struct oql_settings_mark *settings; } *savepoints;
   int nsavepoints;
   orb_wset_savepoint stmt_start;
   bool stmt_started;
+  char warn_code[6];        /* oql_session_warn: SQLSTATE, "" = no warning */
+  char warn_msg[160];
   oql_progress_fn progress;   /* oql_session_set_progress */
   void *progress_ctx;
 };

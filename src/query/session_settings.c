@@ -79,6 +79,7 @@ void oql_settings_init(oql_session *s, bool sync_commit) {
   st->by_session = orb_calloc((size_t)st->cap, sizeof *st->by_session);
   st->n = NBUILTIN;
   for (int i = 0; i < NBUILTIN; i++) st->values[i] = orb_strdup(settings[i].def);
+  st->sync_off = !sync_commit;
   if (!sync_commit) {
     orb_free(st->values[OQL_SET_SYNC_COMMIT]);
     st->values[OQL_SET_SYNC_COMMIT] = orb_strdup("off");
@@ -278,6 +279,9 @@ static orb_status set_setting(oql_session *s, const char *name, const char *valu
   }
   const char *v;
   char buf[64];
+  /* RESET: the value the session began with, reported as "default" again */
+  bool by_session = value != NULL;
+  if (!value && i == OQL_SET_SYNC_COMMIT && st->sync_off) value = "off";
   orb_status rc = normalize(i < 0 ? NBUILTIN : i, value, &v, buf, e);
   if (rc != ORB_OK) return rc;
   if (i < 0) i = add_custom(st, name);
@@ -292,13 +296,13 @@ static orb_status set_setting(oql_session *s, const char *name, const char *valu
     if (!local) {
       orb_free(sv->keep);
       sv->keep = orb_strdup(v);
-      sv->keep_by_session = true;
+      sv->keep_by_session = by_session;
     }
   }
   char *nv = orb_strdup(v);
   orb_free(st->values[i]);
   st->values[i] = nv;
-  st->by_session[i] = true;
+  st->by_session[i] = by_session;
   st->version++;
   if (out) *out = nv;
   return ORB_OK;
@@ -319,6 +323,79 @@ void oql_settings_txn_end(oql_session *s, bool committed) {
 
 orb_status oql_set(oql_session *s, const char *name, const char *value, orb_err *e) {
   return set_setting(s, name, value, false, NULL, e);
+}
+
+orb_status oql_set_stmt(oql_session *s, const char *name, const char *value, bool local, orb_err *e) {
+  if (local && !s->txn)   /* PostgreSQL warns, and the setting lasts only for this statement */
+    oql_session_warn(s, "25P01", "SET LOCAL can only be used in transaction blocks");
+  if (name) return set_setting(s, name, value, local, NULL, e);
+  /* RESET ALL: every setting a user may change, but the block's isolation level */
+  oql_settings_state *st = &s->set;
+  for (int i = 0; i < st->n; i++) {
+    if (i == OQL_SET_ISOLATION || (i < NBUILTIN && settings[i].readonly) || !st->by_session[i]) continue;
+    orb_status rc = set_setting(s, name_of(st, i), NULL, local, NULL, e);
+    if (rc != ORB_OK) return rc;
+  }
+  return ORB_OK;
+}
+
+/* --- savepoints ------------------------------------------------------------------ */
+
+struct oql_settings_mark {
+  int n, nsaved;
+  char **values;             /* values[0..n) */
+  bool *by_session;
+  char **keep;               /* saved[0..nsaved).keep */
+  bool *keep_by_session;
+};
+
+oql_settings_mark *oql_settings_mark_take(oql_session *s) {
+  oql_settings_state *st = &s->set;
+  oql_settings_mark *m = orb_calloc(1, sizeof *m);
+  m->n = st->n;
+  m->nsaved = st->nsaved;
+  m->values = orb_calloc((size_t)m->n + 1, sizeof *m->values);
+  m->by_session = orb_calloc((size_t)m->n + 1, sizeof *m->by_session);
+  for (int i = 0; i < m->n; i++) m->values[i] = orb_strdup(st->values[i]), m->by_session[i] = st->by_session[i];
+  m->keep = orb_calloc((size_t)m->nsaved + 1, sizeof *m->keep);
+  m->keep_by_session = orb_calloc((size_t)m->nsaved + 1, sizeof *m->keep_by_session);
+  for (int k = 0; k < m->nsaved; k++)
+    m->keep[k] = orb_strdup(st->saved[k].keep), m->keep_by_session[k] = st->saved[k].keep_by_session;
+  return m;
+}
+
+void oql_settings_mark_restore(oql_session *s, const oql_settings_mark *m) {
+  oql_settings_state *st = &s->set;
+  /* settings first changed after the mark: back to their value before the block */
+  while (st->nsaved > m->nsaved) {
+    struct oql_saved_setting *sv = &st->saved[--st->nsaved];
+    orb_free(st->values[sv->idx]);
+    st->values[sv->idx] = sv->before;
+    st->by_session[sv->idx] = sv->before_by_session;
+    orb_free(sv->keep);
+  }
+  for (int k = 0; k < m->nsaved; k++) {
+    orb_free(st->saved[k].keep);
+    st->saved[k].keep = orb_strdup(m->keep[k]);
+    st->saved[k].keep_by_session = m->keep_by_session[k];
+  }
+  for (int i = 0; i < m->n; i++) {
+    orb_free(st->values[i]);
+    st->values[i] = orb_strdup(m->values[i]);
+    st->by_session[i] = m->by_session[i];
+  }
+  st->version++;
+}
+
+void oql_settings_mark_free(oql_settings_mark *m) {
+  if (!m) return;
+  for (int i = 0; i < m->n; i++) orb_free(m->values[i]);
+  for (int k = 0; k < m->nsaved; k++) orb_free(m->keep[k]);
+  orb_free(m->values);
+  orb_free(m->by_session);
+  orb_free(m->keep);
+  orb_free(m->keep_by_session);
+  orb_free(m);
 }
 
 orb_status oql_show(oql_session *s, const char *name, const char **value, orb_err *e) {

@@ -48,6 +48,9 @@ void pg_msg_end(orb_buf *b, size_t at);
 int32_t pg_be32(const uint8_t *p);
 
 void pg_send_error(orb_buf *out, const char *sqlstate, const char *msg, const char *detail, int position);
+/* CommandComplete of a finished statement, after the NoticeResponse of the
+** warning it gave, if any (SET LOCAL outside a block, BEGIN inside one...). */
+void pg_send_command_complete(pg_session *s, orbit_stmt *st, orb_buf *out);
 void pg_send_ready(pg_session *s, orb_buf *out);
 /* The handle's last error; `stmt` is where the failing statement starts in `query`. */
 void pg_send_db_error(pg_session *s, const char *query, const char *stmt, orb_buf *out);

@@ -76,12 +76,14 @@ void pg_msg_end(orb_buf *b, size_t at) {
   p[3] = (uint8_t)len;
 }
 
-void pg_send_error(orb_buf *out, const char *sqlstate, const char *msg, const char *detail, int position) {
-  size_t at = pg_msg_begin(out, 'E');
+/* ErrorResponse ('E') or NoticeResponse ('N'): the same fields. */
+static void send_report(orb_buf *out, char type, const char *severity, const char *sqlstate, const char *msg,
+                        const char *detail, int position) {
+  size_t at = pg_msg_begin(out, type);
   orb_buf_putc(out, 'S');
-  pg_put_cstr(out, "ERROR");
+  pg_put_cstr(out, severity);
   orb_buf_putc(out, 'V');
-  pg_put_cstr(out, "ERROR");
+  pg_put_cstr(out, severity);
   orb_buf_putc(out, 'C');
   pg_put_cstr(out, sqlstate);
   orb_buf_putc(out, 'M');
@@ -98,6 +100,10 @@ void pg_send_error(orb_buf *out, const char *sqlstate, const char *msg, const ch
   }
   orb_buf_putc(out, '\0');
   pg_msg_end(out, at);
+}
+
+void pg_send_error(orb_buf *out, const char *sqlstate, const char *msg, const char *detail, int position) {
+  send_report(out, 'E', "ERROR", sqlstate, msg, detail, position);
 }
 
 void pg_send_ready(pg_session *s, orb_buf *out) {
@@ -314,19 +320,22 @@ void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int 
   size_t at = pg_msg_begin(out, 'T');
   pg_put_be16(out, (int16_t)n);
   for (int i = 0; i < n; i++) {
-    int t = (int)orbit_column_type(st, i);
+    int32_t typmod;
+    int32_t oid = pg_column_oid(st, i, &typmod);
     pg_put_cstr(out, orbit_column_name(st, i));
     pg_put_be32(out, 0);    /* table OID */
     pg_put_be16(out, 0);    /* column number */
-    pg_put_be32(out, t == ORBIT_ARRAY ? pg_array_type_oid((int)orbit_column_elem_type(st, i)) : pg_type_oid(t));
-    pg_put_be16(out, pg_type_len(t));
-    pg_put_be32(out, -1);   /* type modifier */
+    pg_put_be32(out, oid);
+    pg_put_be16(out, pg_type_len((int)orbit_column_type(st, i)));
+    pg_put_be32(out, typmod);
     pg_put_be16(out, pg_format_of(formats, nformats, i));
   }
   pg_msg_end(out, at);
 }
 
-static void command_complete(orbit_stmt *st, orb_buf *out) {
+void pg_send_command_complete(pg_session *s, orbit_stmt *st, orb_buf *out) {
+  const char *code, *warning = orbit_warning(s->db, &code);
+  if (warning) send_report(out, 'N', "WARNING", code, warning, NULL, 0);
   size_t at = pg_msg_begin(out, 'C');
   pg_put_cstr(out, orbit_command_tag(st));
   pg_msg_end(out, at);
@@ -395,7 +404,7 @@ static bool run_query(pg_session *s, orb_buf *out) {
       orbit_finalize(st);
       break;
     }
-    command_complete(st, out);
+    pg_send_command_complete(s, st, out);
     orbit_finalize(st);
     p = tail;
   }
@@ -434,7 +443,7 @@ static bool copy_in_message(pg_session *s, char type, const uint8_t *body, size_
       pg_send_ready(s, out);
       return true;
     }
-    command_complete(st, out);
+    pg_send_command_complete(s, st, out);
     orbit_finalize(st);
     if (run_query(s, out)) pg_send_ready(s, out);
     return true;

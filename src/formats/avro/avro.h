@@ -184,6 +184,13 @@ struct avro_value {
 ** with ORB_ERR_CORRUPT naming `what` and the problem. */
 orb_status avro_decode(const avro_schema *s, orb_rd *r, orb_arena *a, size_t limit, const char *what, avro_value *out,
                        orb_err *e);
+/* avro_decode of a record that keeps only the fields keep[i] marks (by
+** index in s): the others are read past, checked as avro_decode checks
+** them but not stored, and come back as null.  keep NULL: every field.
+** For readers that need a few fields of many records (a manifest list's
+** row counts). */
+orb_status avro_decode_fields(const avro_schema *s, orb_rd *r, orb_arena *a, size_t limit, const char *what,
+                              const bool *keep, avro_value *out, orb_err *e);
 /* Append the binary encoding of v as schema s.  Fails (ORB_ERR_TYPE) when v
 ** does not fit s; for a union, v->branch selects the branch, or when -1 the
 ** first branch of v's kind. */
@@ -305,6 +312,10 @@ orb_status avro_reader_open_cached(const char *path, size_t limit, avro_schema_c
 const avro_meta *avro_reader_meta(const avro_reader *r, const char *key);
 /* The next record, decoded into arena a: *got is false at the end of the file. */
 orb_status avro_reader_next(avro_reader *r, orb_arena *a, avro_value *out, bool *got, orb_err *e);
+/* The same keeping only the record fields keep[i] marks (avro_decode_fields;
+** i indexes the fields of the file's schema, r->schema). */
+orb_status avro_reader_next_fields(avro_reader *r, orb_arena *a, const bool *keep, avro_value *out, bool *got,
+                                   orb_err *e);
 void avro_reader_close(avro_reader *r);
 
 typedef struct avro_writer avro_writer;

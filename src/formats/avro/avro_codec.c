@@ -63,7 +63,9 @@ static int inflate_all(const uint8_t *src, size_t n, int wb, size_t limit, uint8
     size_t room = size - done;
     z.avail_out = room > UINT32_MAX ? UINT32_MAX : (uInt)room;
     uInt before = z.avail_out;
-    int rc = inflate(&z, Z_NO_FLUSH);
+    /* Z_FINISH: the whole block at once, so zlib keeps no copy of the output
+    ** in a window of its own (it still takes more room when it runs out) */
+    int rc = inflate(&z, Z_FINISH);
     done += before - z.avail_out;
     if (rc == Z_STREAM_END) {
       result = 1;

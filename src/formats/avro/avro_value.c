@@ -27,20 +27,29 @@ orb_status avro_corrupt(orb_err *e, const char *what, const char *fmt, ...) {
   return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "avro: %s: %s", what ? what : "data", msg);
 }
 
+/* Varints are read from the pointer, not a call per byte: a manifest
+** list's records are mostly varints. */
 bool avro_rd_long(orb_rd *r, int64_t *out) {
   uint64_t u = 0;
   *out = 0;
-  for (int i = 0; i < 10; i++) {
-    const uint8_t *p = orb_rd_raw(r, 1);
-    if (!p) return false;
+  const uint8_t *p = r->p;
+  size_t left = r->err ? 0 : orb_rd_left(r);
+  size_t i = 0;
+  for (; i < 10; i++) {
+    if (i == left) break;
     /* the tenth byte holds bit 63 only */
-    if (i == 9 && *p > 1) break;
-    u |= (uint64_t)(*p & 0x7f) << (7 * i);
-    if (!(*p & 0x80)) {
+    if (i == 9 && p[i] > 1) {
+      i++;
+      break;
+    }
+    u |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+    if (!(p[i] & 0x80)) {
+      r->p = p + i + 1;
       *out = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
       return true;
     }
   }
+  if (!r->err) r->p = p + i;   /* past what was read, as a byte-wise reader would be */
   r->err = true;
   return false;
 }
@@ -48,16 +57,23 @@ bool avro_rd_long(orb_rd *r, int64_t *out) {
 bool avro_rd_int(orb_rd *r, int32_t *out) {
   uint32_t u = 0;
   *out = 0;
-  for (int i = 0; i < 5; i++) {
-    const uint8_t *p = orb_rd_raw(r, 1);
-    if (!p) return false;
-    if (i == 4 && *p > 0x0f) break;   /* the fifth byte holds bits 28..31 */
-    u |= (uint32_t)(*p & 0x7f) << (7 * i);
-    if (!(*p & 0x80)) {
+  const uint8_t *p = r->p;
+  size_t left = r->err ? 0 : orb_rd_left(r);
+  size_t i = 0;
+  for (; i < 5; i++) {
+    if (i == left) break;
+    if (i == 4 && p[i] > 0x0f) {   /* the fifth byte holds bits 28..31 */
+      i++;
+      break;
+    }
+    u |= (uint32_t)(p[i] & 0x7f) << (7 * i);
+    if (!(p[i] & 0x80)) {
+      r->p = p + i + 1;
       *out = (int32_t)(u >> 1) ^ -(int32_t)(u & 1);
       return true;
     }
   }
+  if (!r->err) r->p = p + i;
   r->err = true;
   return false;
 }
@@ -69,6 +85,7 @@ typedef struct dctx {
   size_t limit;
   const char *what;
   orb_err *e;
+  bool skip;              /* read past values, keeping nothing (avro_decode_fields) */
 } dctx;
 
 static bool take(dctx *d, size_t n) {
@@ -100,6 +117,11 @@ static bool rd_raw_copy(dctx *d, size_t n, avro_str *s, const char *which) {
     avro_corrupt(d->e, d->what, "%s of %zu bytes runs past the data (%zu bytes left)", which, n, orb_rd_left(d->r));
     return false;
   }
+  if (d->skip) {
+    s->data = NULL;
+    s->len = n;
+    return true;
+  }
   if (!take(d, n + 1)) return false;
   char *c = orb_arena_alloc(d->a, n + 1);
   if (n) memcpy(c, p, n);
@@ -110,6 +132,17 @@ static bool rd_raw_copy(dctx *d, size_t n, avro_str *s, const char *which) {
 }
 
 static bool dec(dctx *d, const avro_schema *s, avro_value *v, int depth);
+
+/* A map key: its length, then its bytes. */
+static bool skip_map_key(dctx *d, avro_str *key) {
+  int64_t klen;
+  if (!rd_long(d, &klen, "a map key's length")) return false;
+  if (klen < 0 || (uint64_t)klen > orb_rd_left(d->r))
+    return avro_corrupt(d->e, d->what, "map key length %lld is negative or beyond the %zu bytes left", (long long)klen,
+                        orb_rd_left(d->r)),
+           false;
+  return rd_raw_copy(d, (size_t)klen, key, "a map key");
+}
 
 /* Arrays and maps: blocks of items until a zero count. */
 static bool dec_blocks(dctx *d, const avro_schema *s, avro_value *v, int depth) {
@@ -140,8 +173,17 @@ static bool dec_blocks(dctx *d, const avro_schema *s, avro_value *v, int depth) 
     if ((uint64_t)count > (SIZE_MAX / 2 - n) / sizeof(avro_value) ||
         !take(d, ((size_t)count + n) * (sizeof(avro_value) + (is_map ? sizeof(avro_str) : 0))))
       return false;
-    /* grow: the old arrays stay in the arena (charged to the budget above) */
     size_t total = n + (size_t)count;
+    if (d->skip) {   /* the budget above still bounds the items, kept or not */
+      avro_value item_skipped;
+      avro_str key_skipped;
+      for (; n < total; n++) {
+        if (is_map && !skip_map_key(d, &key_skipped)) return false;
+        if (!dec(d, item, &item_skipped, depth + 1)) return false;
+      }
+      continue;
+    }
+    /* grow: the old arrays stay in the arena (charged to the budget above) */
     avro_value *ni = orb_arena_alloc(d->a, total * sizeof *ni);
     if (n) memcpy(ni, items, n * sizeof *ni);
     items = ni;
@@ -152,15 +194,7 @@ static bool dec_blocks(dctx *d, const avro_schema *s, avro_value *v, int depth) 
     }
     const uint8_t *start = d->r->p;
     for (; n < total; n++) {
-      if (is_map) {
-        int64_t klen;
-        if (!rd_long(d, &klen, "a map key's length")) return false;
-        if (klen < 0 || (uint64_t)klen > orb_rd_left(d->r))
-          return avro_corrupt(d->e, d->what, "map key length %lld is negative or beyond the %zu bytes left",
-                              (long long)klen, orb_rd_left(d->r)),
-                 false;
-        if (!rd_raw_copy(d, (size_t)klen, &keys[n], "a map key")) return false;
-      }
+      if (is_map && !skip_map_key(d, &keys[n])) return false;
       if (!dec(d, item, &items[n], depth + 1)) return false;
     }
     if (size >= 0 && d->r->p - start != size)
@@ -236,6 +270,15 @@ static bool dec(dctx *d, const avro_schema *s, avro_value *v, int depth) {
     return true;
   }
   case AVRO_RECORD: {
+    if (d->skip) {
+      avro_value skipped;
+      for (int i = 0; i < s->nfields; i++)
+        if (!dec(d, s->fields[i].type, &skipped, depth + 1)) return false;
+      v->u.c.v = NULL;
+      v->u.c.keys = NULL;
+      v->u.c.n = 0;
+      return true;
+    }
     if (!take(d, (size_t)s->nfields * sizeof(avro_value))) return false;
     avro_value *f = orb_arena_alloc(d->a, ((size_t)s->nfields + 1) * sizeof *f);
     for (int i = 0; i < s->nfields; i++)
@@ -253,10 +296,31 @@ static bool dec(dctx *d, const avro_schema *s, avro_value *v, int depth) {
 
 orb_status avro_decode(const avro_schema *s, orb_rd *r, orb_arena *a, size_t limit, const char *what, avro_value *out,
                        orb_err *e) {
+  return avro_decode_fields(s, r, a, limit, what, NULL, out, e);
+}
+
+orb_status avro_decode_fields(const avro_schema *s, orb_rd *r, orb_arena *a, size_t limit, const char *what,
+                              const bool *keep, avro_value *out, orb_err *e) {
   if (!limit) limit = AVRO_DEFAULT_LIMIT;
-  dctx d = {r, a, limit, limit, what, e};
+  dctx d = {r, a, limit, limit, what, e, false};
   memset(out, 0, sizeof *out);
-  if (!dec(&d, s, out, 0)) {
+  bool ok;
+  if (!keep || s->kind != AVRO_RECORD) {
+    ok = dec(&d, s, out, 0);
+  } else {
+    ok = take(&d, (size_t)s->nfields * sizeof(avro_value));
+    avro_value *f = ok ? orb_arena_alloc(a, ((size_t)s->nfields + 1) * sizeof *f) : NULL;
+    for (int i = 0; ok && i < s->nfields; i++) {
+      d.skip = !keep[i];
+      ok = dec(&d, s->fields[i].type, &f[i], 1);
+      if (ok && d.skip) f[i] = (avro_value){.kind = AVRO_NULL, .branch = -1};
+    }
+    out->kind = AVRO_RECORD;
+    out->branch = -1;
+    out->u.c.v = f;
+    out->u.c.n = (size_t)s->nfields;
+  }
+  if (!ok) {
     r->err = true;
     return e ? e->code : ORB_ERR_CORRUPT;
   }

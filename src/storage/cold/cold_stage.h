@@ -103,7 +103,7 @@ const orb_value *cold_stage_row(const cold_stage *g, int64_t i);
 void cold_stage_seal(cold_stage *g);
 bool cold_stage_deleted(const cold_stage *g, uint64_t id);
 
-/* Before COMMIT logs its intent (storage/wset.c): the snapshot id each
+/* Before COMMIT logs its intent (txn/wset.c): the snapshot id each
 ** stage of pins that will publish one is to have, chosen now; *out (heap,
 ** the caller frees it) gets one (table id, snapshot id) per such stage.
 ** Returns how many. */

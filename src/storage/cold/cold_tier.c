@@ -3,8 +3,9 @@
 #include "storage/cold/cold_stage.h"
 #include "storage/cold/ice_read.h"
 #include "storage/table.h"
-#include "storage/wset.h"
+#include "txn/txn.h"
 #include "base/arena.h"
+#include "base/file.h"
 #include "base/hash.h"
 #include "base/mem.h"
 #include "types/value.h"
@@ -38,7 +39,10 @@ typedef struct cold_state {
   const char *table_dir;         /* where its paths are re-rooted */
   struct timespec mtime;
   off_t size;
-  ice_meta meta;
+  ice_meta meta;                 /* read for the current snapshot (ice_meta_parse_current) */
+  char *bytes;                   /* the file as read (malloc'd), for ... */
+  size_t nbytes;
+  ice_meta *full;                /* ... the whole model, parsed on first need (state_meta) */
   cold_plan *plans;
   cold_count_rows *counts;
 } cold_state;
@@ -67,15 +71,18 @@ static uint64_t cold_path_hash(const char *p) {
   return h ? h : 1;
 }
 
+static void state_free(cold_state *s) {
+  orb_arena_free(&s->arena);
+  orb_free(s->bytes);
+  orb_free(s);
+}
+
 static void state_unref(cold_tier *c, cold_state *s) {
   if (!s) return;
   pthread_mutex_lock(&c->mu);
   bool last = --s->refs == 0;
   pthread_mutex_unlock(&c->mu);
-  if (last) {
-    orb_arena_free(&s->arena);
-    orb_free(s);
-  }
+  if (last) state_free(s);
 }
 
 /* The folder a metadata file's paths are re-rooted onto (as ice_scan_open). */
@@ -94,6 +101,9 @@ static const char *table_dir_of(orb_arena *a, const char *meta_path) {
   return dir;
 }
 
+/* The file is parsed for its current snapshot only (what counts and scans
+** of the current table read): a table's history costs nothing until time
+** travel or a REPEATABLE READ transaction asks for it (state_meta). */
 static orb_status state_read(const char *path, const struct stat *sb, cold_state **out, orb_err *e) {
   cold_state *s = orb_calloc(1, sizeof *s);
   s->refs = 1;
@@ -102,14 +112,41 @@ static orb_status state_read(const char *path, const struct stat *sb, cold_state
   s->table_dir = table_dir_of(&s->arena, path);
   s->mtime = sb->st_mtim;
   s->size = sb->st_size;
-  orb_status st = ice_meta_read_file(&s->arena, path, &s->meta, e);
+  orb_status st = orb_file_read_all(path, ICE_META_MAX_BYTES, &s->bytes, &s->nbytes, e);
+  if (st == ORB_ERR_LIMIT) orb_err_prefix(e, "iceberg metadata");
+  if (st == ORB_OK) st = ice_meta_parse_current(&s->arena, s->bytes, s->nbytes, path, &s->meta, e);
   if (st != ORB_OK) {
-    orb_arena_free(&s->arena);
-    orb_free(s);
+    state_free(s);
     return st;
   }
   *out = s;
   return ORB_OK;
+}
+
+/* The model of s that has snapshot `id` (-1: none) and, when `history`,
+** the snapshot log: the partial one when it has them, else the whole file,
+** parsed once.  The caller holds c->mu. */
+static orb_status state_meta_locked(cold_state *s, int64_t id, bool history, const ice_meta **out,
+                                    orb_err *e) {
+  if (!s->meta.partial || (!history && (id < 0 || ice_meta_snapshot(&s->meta, id)))) {
+    *out = &s->meta;
+    return ORB_OK;
+  }
+  if (!s->full) {
+    ice_meta *m = orb_arena_zalloc(&s->arena, sizeof *m);
+    orb_status st = ice_meta_parse(&s->arena, s->bytes, s->nbytes, s->path, m, e);
+    if (st != ORB_OK) return st;
+    s->full = m;
+  }
+  *out = s->full;
+  return ORB_OK;
+}
+
+static orb_status state_meta(cold_tier *c, cold_state *s, int64_t id, bool history, const ice_meta **out, orb_err *e) {
+  pthread_mutex_lock(&c->mu);
+  orb_status st = state_meta_locked(s, id, history, out, e);
+  pthread_mutex_unlock(&c->mu);
+  return st;
 }
 
 static bool same_file(const cold_state *s, const char *path, const struct stat *sb) {
@@ -181,13 +218,14 @@ static orb_status state_plan(cold_tier *c, cold_state *s, int64_t id, const ice_
   ** for the same plan rather than reading the manifests twice */
   cold_plan *p = orb_arena_zalloc(&s->arena, sizeof *p);
   p->snapshot_id = id;
-  orb_status st = ORB_OK;
+  const ice_meta *m;
+  orb_status st = state_meta_locked(s, id, false, &m, e);
   /* the current snapshot is read with the current schema (-1), as Java's
   ** scans do: it is the schema the catalog's columns follow, so a promoted
   ** column's constants keep their type and its files are still pruned */
-  if (id >= 0)
-    st = ice_scan_plan(&s->arena, &s->meta, s->table_dir, id == s->meta.current_snapshot_id ? -1 : id, &p->plan, e);
-  else p->plan.meta = &s->meta, p->plan.schema = ice_meta_current_schema(&s->meta);
+  if (st == ORB_OK && id >= 0)
+    st = ice_scan_plan(&s->arena, m, s->table_dir, id == m->current_snapshot_id ? -1 : id, &p->plan, e);
+  else if (st == ORB_OK) p->plan.meta = m, p->plan.schema = ice_meta_current_schema(m);
   if (st == ORB_OK) {
     p->next = s->plans;
     s->plans = p;
@@ -257,9 +295,14 @@ static orb_status resolve_state(cold_tier *c, const orb_snapshot *snap, cold_sta
   orb_status st = state_get(c, pin ? pin->meta_path : NULL, &s, e);
   if (st != ORB_OK) return st;
   int64_t id = pin ? pin->snapshot_id : s->meta.current_snapshot_id;
-  if (pins && !pin && snap->began_ms > 0 && (st = snapshot_began(c, &s->meta, snap->began_ms, &id, e)) != ORB_OK) {
-    state_unref(c, s);
-    return st;
+  if (pins && !pin && snap->began_ms > 0) {
+    const ice_meta *m;   /* the snapshot log: the whole model */
+    if ((st = state_meta(c, s, -1, true, &m, e)) != ORB_OK) orb_err_prefix(e, "table \"%s\": ", c->name);
+    else st = snapshot_began(c, m, snap->began_ms, &id, e);
+    if (st != ORB_OK) {
+      state_unref(c, s);
+      return st;
+    }
   }
   if (pins && !pin) {
     size_t cap = (size_t)pins->cap;
@@ -478,8 +521,8 @@ static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier
       ip[i].lo = q->lo, ip[i].hi = q->hi, ip[i].in = q->in, ip[i].nin = q->nin;
     }
     int64_t sid = s->plan->snapshot->snapshot_id;
-    if (sid == s->state->meta.current_snapshot_id) sid = -1;   /* the current schema, as above */
-    if ((st = ice_scan_plan_pruned(&s->own, &s->state->meta, s->state->table_dir, sid, ip, s->npreds, &s->pruned, e)) !=
+    if (sid == s->plan->meta->current_snapshot_id) sid = -1;   /* the current schema, as above */
+    if ((st = ice_scan_plan_pruned(&s->own, s->plan->meta, s->state->table_dir, sid, ip, s->npreds, &s->pruned, e)) !=
         ORB_OK) {
       orb_err_prefix(e, "table \"%s\": ", c->name);
       return st;
@@ -620,8 +663,12 @@ static orb_status cold_count(orb_tier *t, const orb_snapshot *snap, orb_expr *pr
   if (!have_plan && !have_rows) {
     bool known = false;
     if (id < 0) known = true, rows = 0;
-    else if ((st = ice_scan_count_rows(&s->arena, &s->meta, s->table_dir, id, &rows, &known, e)) != ORB_OK)
-      orb_err_prefix(e, "table \"%s\": ", c->name);
+    else {
+      const ice_meta *m;
+      if ((st = state_meta_locked(s, id, false, &m, e)) == ORB_OK)
+        st = ice_scan_count_rows(&s->arena, m, s->table_dir, id, &rows, &known, e);
+      if (st != ORB_OK) orb_err_prefix(e, "table \"%s\": ", c->name);
+    }
     if (st == ORB_OK) {
       cold_count_rows *k = orb_arena_zalloc(&s->arena, sizeof *k);
       k->snapshot_id = id;

@@ -237,6 +237,7 @@ typedef struct ice_meta {
   ice_metadata_log_entry *metadata_log;
   int nmetadata_log;
   ice_extras extra;              /* statistics, partition-statistics, ... */
+  bool partial;                  /* ice_meta_parse_current left history out: see there */
 } ice_meta;
 
 /* --- reading -------------------------------------------------------------- */
@@ -245,6 +246,26 @@ typedef struct ice_meta {
 ** the file in errors.  Everything is allocated from `a`. */
 orb_status ice_meta_parse(orb_arena *a, const void *data, size_t len, const char *name, ice_meta *out,
                           orb_err *e);
+
+/* ice_meta_parse for a reader of the current snapshot only (a scan, a
+** count): the `snapshots` list keeps the current snapshot and those refs
+** name, and the snapshot log and metadata log are left empty, without
+** building the JSON of the rest — a table's history can be most of its
+** metadata file, and the cost of reading it grew with every commit.  The
+** model is marked `partial` when something was left out; for anything else
+** (time travel, SHOW SNAPSHOTS, a commit, maintenance) parse the same
+** bytes with ice_meta_parse; the writer refuses a partial model.  What is
+** kept is checked exactly as ice_meta_parse checks it, and bad input gives
+** its errors; what is left out is not looked at beyond its brackets and
+** strings.  (ice_meta_current.c) */
+orb_status ice_meta_parse_current(orb_arena *a, const void *data, size_t len, const char *name, ice_meta *out,
+                                  orb_err *e);
+
+/* The JSON text of a metadata file's bytes (checked against
+** ICE_META_MAX_BYTES): `data` itself, or, gzip by its magic, the inflated
+** text, then also in *inflated (orb_free it; else NULL). */
+orb_status ice_meta_text(const void *data, size_t len, const char *name, const char **text, size_t *textlen,
+                         char **inflated, orb_err *e);
 
 /* Read and parse one metadata file. */
 orb_status ice_meta_read_file(orb_arena *a, const char *path, ice_meta *out, orb_err *e);

@@ -806,26 +806,38 @@ static orb_status gunzip(const void *data, size_t len, size_t limit, const char 
   return ORB_OK;
 }
 
-orb_status ice_meta_parse(orb_arena *a, const void *data, size_t len, const char *name, ice_meta *out, orb_err *e) {
-  memset(out, 0, sizeof *out);
+orb_status ice_meta_text(const void *data, size_t len, const char *name, const char **text, size_t *textlen,
+                         char **inflated, orb_err *e) {
+  *inflated = NULL;
+  *text = data;
+  *textlen = len;
   if (len > ICE_META_MAX_BYTES)
     return orb_err_set(e, ORB_ERR_LIMIT, "iceberg metadata \"%s\": %zu bytes is over the limit of %zu", name, len,
                        ICE_META_MAX_BYTES);
-  char *inflated = NULL;
   const uint8_t *b = data;
   if (len >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
-    orb_status st = gunzip(data, len, ICE_META_MAX_BYTES, name, &inflated, &len, e);
+    orb_status st = gunzip(data, len, ICE_META_MAX_BYTES, name, inflated, textlen, e);
     if (st) return st;
-    data = inflated;
+    *text = *inflated;
   }
+  return ORB_OK;
+}
+
+orb_status ice_meta_parse(orb_arena *a, const void *data, size_t len, const char *name, ice_meta *out, orb_err *e) {
+  memset(out, 0, sizeof *out);
+  char *inflated;
+  const char *text;
+  size_t tlen;
+  orb_status st = ice_meta_text(data, len, name, &text, &tlen, &inflated, e);
+  if (st) return st;
   json_error_t je;
-  json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+  json_t *root = json_loadb(text, tlen, JSON_REJECT_DUPLICATES, &je);
   orb_free(inflated);
   if (!root)
     return orb_err_set(e, ORB_ERR_CORRUPT, "iceberg metadata \"%s\": invalid JSON at line %d, column %d: %s", name,
                        je.line, je.column, je.text);
   rd r = {a, name, e, 0};
-  orb_status st = read_root(&r, root, out);
+  st = read_root(&r, root, out);
   json_decref(root);
   return st;
 }

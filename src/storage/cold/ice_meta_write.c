@@ -161,6 +161,8 @@ static json_t *ref_json(const ice_ref *r) {
 orb_status ice_meta_to_json(const ice_meta *m, char **json, size_t *len, orb_err *e) {
   *json = NULL;
   *len = 0;
+  if (m->partial)   /* it would lose the history left out */
+    return orb_err_set(e, ORB_ERR_INTERNAL, "iceberg: a partially read metadata model cannot be written");
   if (!m->table_uuid)
     return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: a format-version 2 table needs a table-uuid");
   /* A v1 snapshot may list its manifests inline and lack a summary; v2 has

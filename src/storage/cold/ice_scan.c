@@ -321,18 +321,27 @@ orb_status ice_scan_count_rows(orb_arena *a, const ice_meta *m, const char *tabl
   if ((st = avro_reader_open(path, 0, &r, e)) != ORB_OK) return st;
   orb_arena tmp;
   orb_arena_init(&tmp, 0);
+  /* only these three fields are decoded: a list has a record per manifest */
+  static const int32_t ids[3] = {ML_CONTENT, ML_ADDED_ROWS, ML_EXISTING_ROWS};
+  bool *keep = orb_arena_zalloc(&tmp, (size_t)(r->schema->kind == AVRO_RECORD ? r->schema->nfields : 0) + 1);
+  int idx[3];
+  for (int k = 0; k < 3; k++) {
+    idx[k] = avro_field_by_id(r->schema, ids[k]);
+    if (idx[k] >= 0) keep[idx[k]] = true;
+  }
+  orb_arena recs;
+  orb_arena_init(&recs, 0);
   int64_t sum = 0;
   bool ok = true;
   while (ok) {
     avro_value rec;
     bool got;
-    orb_arena_reset(&tmp);
-    if ((st = avro_reader_next(r, &tmp, &rec, &got, e)) != ORB_OK || !got) break;
+    orb_arena_reset(&recs);
+    if ((st = avro_reader_next_fields(r, &recs, keep, &rec, &got, e)) != ORB_OK || !got) break;
     /* (a field of an unexpected kind: not known here; planning judges the list) */
     int64_t x[3] = {0, -1, -1};   /* content (absent: data), added rows, existing rows */
-    static const int32_t ids[3] = {ML_CONTENT, ML_ADDED_ROWS, ML_EXISTING_ROWS};
     for (int k = 0; k < 3; k++) {
-      const avro_value *f = avro_record_get(r->schema, &rec, ids[k]);
+      const avro_value *f = idx[k] >= 0 ? &rec.u.c.v[idx[k]] : NULL;
       if (f && f->kind == AVRO_LONG) x[k] = f->u.l;
       else if (f && f->kind == AVRO_INT) x[k] = f->u.i;
       else if (f && f->kind != AVRO_NULL) x[k] = -1;
@@ -341,6 +350,7 @@ orb_status ice_scan_count_rows(orb_arena *a, const ice_meta *m, const char *tabl
     /* a sum past INT64_MAX saturates, as planning's does */
     if (ok && (__builtin_add_overflow(sum, x[1], &sum) || __builtin_add_overflow(sum, x[2], &sum))) sum = INT64_MAX;
   }
+  orb_arena_free(&recs);
   orb_arena_free(&tmp);
   avro_reader_close(r);
   if (st == ORB_OK && ok) {

@@ -150,7 +150,7 @@ void ice_append_abort(ice_append *app);
 /* The id the commit's snapshot will have (a positive number no snapshot
 ** of the table has; ice_random_id), chosen before the commit so that a
 ** caller can log it first (a transaction block's intent record,
-** storage/wset.c); by default the commit picks one. */
+** txn/wset.c); by default the commit picks one. */
 void ice_append_set_snapshot_id(ice_append *app, int64_t id);
 
 /* --- deleting and replacing rows (ice_rowdelta.c) ------------------------- */

@@ -1,5 +1,5 @@
 /*
-** storage/snapshot.h — what a reader may see: snapshots and row versions.
+** txn/snapshot.h — what a reader may see: snapshots and row versions.
 **
 ** Orbit keeps several versions of a row (multi-version concurrency control,
 ** as PostgreSQL does) so that readers never wait for writers and every
@@ -25,8 +25,8 @@
 ** with a number <= seq was committed before the snapshot, a version still
 ** carrying an id was not committed when the reader looked.
 */
-#ifndef ORB_STORAGE_SNAPSHOT_H
-#define ORB_STORAGE_SNAPSHOT_H
+#ifndef ORB_TXN_SNAPSHOT_H
+#define ORB_TXN_SNAPSHOT_H
 
 #include <stdbool.h>
 #include <stdint.h>

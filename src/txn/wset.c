@@ -1,4 +1,4 @@
-/* storage/wset.c — write sets: undo, redo, commit and abort (see wset.h). */
+/* txn/wset.c — write sets: undo, redo, commit and abort (see wset.h). */
 #include "storage/storage_int.h"
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/cold_stage.h"

@@ -1,5 +1,6 @@
-/* storage/txn.c — transactions side by side: the latch, the gate, snapshots,
-** waiting for another transaction, deadlocks, and pruning old versions.
+/* txn/txn.c — transactions side by side: the latch, the gate, snapshots,
+** waiting for another transaction, deadlocks, pruning old versions, and
+** what a write that meets another transaction's change does (see txn.h).
 **
 ** Locks, outermost first: gate (a transaction's or an open read's whole
 ** life; DDL exclusively), latch (one statement's work; writers
@@ -367,4 +368,22 @@ void db_gc_after_commit(orb_db *db, orb_wset *ws) {
 void db_gc_run(orb_db *db) {
   db->gc_horizon = horizon(db);
   gc_pass(db, 0, db->gc_horizon);
+}
+
+/* --- write-write conflicts ------------------------------------------------ */
+
+orb_status wset_wait_for(orb_wset *ws, uint64_t xid, orb_err *e) {
+  if (!ws || ws->replay)
+    return orb_err_set(e, ORB_ERR_INTERNAL, "a row is being written by transaction %llu outside any transaction",
+                       (unsigned long long)(xid & ~ORB_XID_BIT));
+  ws->blocker = xid;
+  return orb_err_set(e, ORB_ERR_WAIT, "row is being written by another transaction");
+}
+
+orb_status wset_conflict(orb_wset *ws, orb_err *e) {
+  if (ws->read_committed) {   /* see the newer version: run the statement again with a new snapshot */
+    ws->blocker = 0;
+    return orb_err_set(e, ORB_ERR_WAIT, "row was changed since the statement started");
+  }
+  return orb_err_setx(e, ORB_ERR_CONFLICT, "40001", 0, "could not serialize access due to concurrent update");
 }

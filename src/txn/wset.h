@@ -1,5 +1,5 @@
 /*
-** storage/wset.h — write sets: transactions, the unit of atomicity,
+** txn/wset.h — write sets: transactions, the unit of atomicity,
 ** isolation and durability.
 **
 ** Every change to the database (DML and DDL alike) happens inside a write
@@ -24,12 +24,13 @@
 **   if (orb_table_insert(t, ws, rows, n, &e) != ORB_OK) { orb_wset_abort(ws); return e.code; }
 **   return orb_wset_commit(ws, &e);      // frees ws in all cases
 */
-#ifndef ORB_STORAGE_WSET_H
-#define ORB_STORAGE_WSET_H
+#ifndef ORB_TXN_WSET_H
+#define ORB_TXN_WSET_H
 
 #include "base/err.h"
-#include "storage/snapshot.h"
+#include "txn/snapshot.h"
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct orb_db orb_db;
