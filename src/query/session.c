@@ -300,6 +300,7 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
       s->txn_read_only = st->b.read_only ? st->b.read_only == OQL_READ_ONLY
                                          : strcmp(oql_setting(s, OQL_SET_DEFAULT_READ_ONLY), "on") == 0;
       s->txn = orb_txn_begin(s->db, oql_level_read_committed(level));
+      orb_wset_set_block(s->txn);   /* Iceberg writes staged until COMMIT */
     }
     snprintf(st->tag, sizeof st->tag, "%s", name ? name : "BEGIN");
     return ORB_OK;

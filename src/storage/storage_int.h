@@ -73,6 +73,7 @@ struct orb_db {
   size_t spare_undo_cap;
   orb_wal *wal;
   pthread_mutex_t ckpt_mu;        /* one checkpoint at a time */
+  struct db_intent *intents;      /* logged intents not yet done (intent.c; under the latch) */
 
   /* recovery report */
   int64_t replayed_records;
@@ -128,7 +129,50 @@ enum {
   REDO_DROP = 5,     /* varint table id */
   REDO_RENAME = 6,   /* varint table id, bytes new name */
   REDO_ALTER = 7,    /* varint table id, bytes schema JSON, row of fill values of the new columns */
-  REDO_CREATE_ICEBERG = 8   /* varint table id, bytes name, bytes schema JSON, u8 kind, bytes location */
+  REDO_CREATE_ICEBERG = 8,  /* varint table id, bytes name, bytes schema JSON, u8 kind, bytes location */
+  /* a whole record (intent.c): u64 token, varint n, n x (varint table id,
+  ** svarint Iceberg snapshot id), then the transaction's operations */
+  REDO_ICEBERG_INTENT = 9,
+  REDO_ICEBERG_DONE = 10    /* a whole record: u64 token of the intent it decides, u8 applied */
 };
+
+/* --- Iceberg intents (intent.c) ------------------------------------------ */
+
+/* A transaction that both changes hot tables and publishes Iceberg
+** snapshots (a transaction block's stages, storage/cold/cold_stage.h)
+** logs its hot changes before the Iceberg commits, in an intent record
+** naming the snapshots to come, and completes it with a DONE record after
+** them (intent.c says why and how recovery decides).  A logged intent is
+** kept in db->intents until its DONE record, so that a checkpoint in
+** between can log it again after the snapshot it writes. */
+typedef struct db_intent {
+  uint64_t token;
+  int n;                          /* Iceberg snapshots it names */
+  uint32_t *table_ids;
+  int64_t *snapshot_ids;
+  orb_buf rec;                    /* the whole record */
+  size_t ops_at;                  /* where the transaction's operations start in rec */
+  struct db_intent *next;
+} db_intent;
+/* Before the Iceberg commits of ws: log and fsync the intent (NULL when ws
+** publishes no snapshot: nothing to do). */
+orb_status db_intent_log(orb_wset *ws, db_intent **out, orb_err *e);
+/* After them: the DONE record's operations (appended by the caller under
+** the latch), and forgetting the intent (under the latch). */
+void db_intent_done_record(const db_intent *in, bool applied, orb_buf *out);
+void db_intent_forget(orb_db *db, db_intent *in);
+/* The Iceberg commits failed: log that the intent is void, forget it. */
+void db_intent_abandon(orb_db *db, db_intent *in);
+/* A checkpoint: log every intent not yet done again after the snapshot. */
+orb_status db_intent_relog(orb_db *db, orb_err *e);
+/* Recovery: a record that is an intent or a DONE (*handled), kept or
+** applied; after the log is replayed and reopened, decide the intents
+** without DONE by their Iceberg tables. */
+orb_status db_intent_replay(orb_db *db, const uint8_t *ops, size_t len, bool *handled, orb_err *e);
+orb_status db_intent_resolve(orb_db *db, orb_err *e);
+void db_intents_free(orb_db *db);
+/* Fault injection for tests: called at points of a commit ("intent-logged",
+** "iceberg-committed") when set; NULL in normal runs. */
+extern void (*db_test_crash_point)(const char *point);
 
 #endif

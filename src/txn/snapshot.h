@@ -47,11 +47,16 @@ typedef struct orb_cold_pin {
   uint32_t table_id;
   int64_t snapshot_id;   /* -1: the table had no snapshot */
   char *meta_path;       /* the metadata file it was read from (heap) */
+  bool keep;             /* the transaction staged deletes against it: kept
+                         ** under READ COMMITTED too (cold_stage.h) */
 } orb_cold_pin;
 
 typedef struct orb_cold_pins {
   orb_cold_pin *v;
   int n, cap;
+  struct cold_stage *staged;   /* a transaction block's staged changes to owned
+                               ** Iceberg tables, one per table (cold_stage.h);
+                               ** owned by the write set's actions */
 } orb_cold_pins;
 
 typedef struct orb_snapshot {

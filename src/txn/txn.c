@@ -275,8 +275,9 @@ static void statement_snapshot(orb_wset *ws) {
   ws->snap = db_snap_take(ws->db, ws->xid);
   ws->has_snap = true;
   /* a new snapshot (the first statement, or READ COMMITTED's next one)
-  ** reads every Iceberg table afresh */
-  cold_pins_clear(&ws->pins);
+  ** reads every Iceberg table afresh, but one its staged deletes name
+  ** (cold_stage.h) */
+  cold_pins_renew(&ws->pins);
   ws->snap.pins = &ws->pins;
   /* REPEATABLE READ reads every Iceberg table as it was now, whenever it
   ** first reads it (cold_tier.h); taken under the latch, as the sequence
@@ -310,6 +311,8 @@ const orb_snapshot *orb_wset_read_enter(orb_wset *ws) {
 const orb_snapshot *orb_wset_snapshot(const orb_wset *ws) { return &ws->snap; }
 bool orb_wset_started(const orb_wset *ws) { return ws->has_snap; }
 void orb_wset_set_read_committed(orb_wset *ws, bool rc) { ws->read_committed = rc; }
+void orb_wset_set_block(orb_wset *ws) { ws->block = true; }
+bool orb_wset_is_block(const orb_wset *ws) { return ws && ws->block; }
 
 orb_wset *orb_wset_begin(orb_db *db) {
   orb_wset *ws = orb_txn_begin(db, false);

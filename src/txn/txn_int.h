@@ -30,7 +30,9 @@ typedef enum wset_undo_kind {
   U_DROP,        /* table `obj`: add it back (commit frees it) */
   U_RENAME,      /* table `obj`, old name in `old` (commit frees it) */
   U_ALTER,       /* table `obj`, old schema (heap orb_schema) in `old`, old hot tier in `old2` */
-  U_ACTION       /* a wset_action (heap) in `obj`: abort it */
+  U_ACTION,      /* a wset_action (heap) in `obj`: abort it */
+  U_COLD_STAGE   /* a cold_stage in `obj` (owned by an earlier U_ACTION): cut it back to
+                 ** rowid staged rows and (uintptr_t)old staged deletes */
 } wset_undo_kind;
 
 typedef struct wset_undo {
@@ -55,6 +57,7 @@ struct orb_wset {
   bool has_snap;
   orb_cold_pins pins;    /* Iceberg snapshots it read (snap.pins points here) */
   bool read_committed;   /* a new snapshot per statement (else REPEATABLE READ) */
+  bool block;            /* a transaction block (BEGIN ... COMMIT): Iceberg writes are staged (cold_stage.h) */
   bool latched;          /* holds the latch exclusively (inside a writing statement) */
   int gate;              /* 0 none, 1 shared, 2 exclusive (DDL) */
   uint64_t blocker;      /* after ORB_ERR_WAIT: the xid to wait for (0: just run again) */

@@ -65,6 +65,12 @@ const orb_snapshot *orb_wset_snapshot(const orb_wset *ws);
 bool orb_wset_started(const orb_wset *ws);
 void orb_wset_set_read_committed(orb_wset *ws, bool read_committed);
 
+/* ws is a transaction block (BEGIN ... COMMIT) rather than one statement:
+** its writes to owned Iceberg tables are staged in memory and committed as
+** one Iceberg snapshot per table by orb_wset_commit (cold_stage.h), so that
+** ROLLBACK and ROLLBACK TO SAVEPOINT can take them back. */
+void orb_wset_set_block(orb_wset *ws);
+bool orb_wset_is_block(const orb_wset *ws);
 /* orb_txn_begin + orb_wset_enter: a write set for one statement. */
 orb_wset *orb_wset_begin(orb_db *db);
 /* The same for DDL (the gate exclusively). */

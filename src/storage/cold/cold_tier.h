@@ -93,7 +93,10 @@
 ** commit writes one position delete file per partition and commits one
 ** snapshot: "delete", or "overwrite" with the new rows.  A data file the
 ** deletes name that another writer removed meanwhile fails the commit
-** with SQLSTATE 40001 and publishes nothing.
+** with SQLSTATE 40001 and publishes nothing.  Inside a transaction block
+** (orb_wset_is_block) inserts and deletes are staged instead
+** (cold_stage.h): scans of the block add its staged rows and skip the rows
+** it deleted, and its COMMIT makes one snapshot per table.
 **
 ** Thread safety: several statements may scan one tier at once (the
 ** database latch is held shared); the cached metadata is guarded by the
@@ -212,5 +215,8 @@ orb_status cold_schema_reconcile(const char *dir, const orb_schema *catalog, orb
 /* Pins (txn/snapshot.h): drop all (a READ COMMITTED statement, the end
 ** of a transaction). */
 void cold_pins_clear(orb_cold_pins *p);
+/* A new statement snapshot (READ COMMITTED): drop the pins but those a
+** transaction block's staged deletes are based on (cold_stage.h). */
+void cold_pins_renew(orb_cold_pins *p);
 
 #endif
