@@ -51,6 +51,7 @@ for codec in zstd uncompressed; do
   line "full read, all columns (library)" read_all read_all
   line "full read, all columns (OrbitQL read_parquet)" sql_all read_all
   line "numeric columns (library)" read_numeric read_numeric
+  line "numeric columns (OrbitQL read_parquet)" sql_numeric read_numeric
   line "selective 0.1% on sorted id (OrbitQL)" selective selective
   printf "%-46s %12sx\n" "selective vs Orbit's own OrbitQL full read" "$(ratio "$(field sql_all 2 "$work/o.txt")" "$(field selective 2 "$work/o.txt")")"
   echo "  answers (seconds first), Orbit and DuckDB:"

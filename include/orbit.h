@@ -103,6 +103,8 @@ int orbit_bind_count(orbit_stmt *stmt);
 orbit_type orbit_bind_type(orbit_stmt *stmt, int idx);
 /* For an ORBIT_ARRAY parameter, the type of its elements (ORBIT_NULL otherwise). */
 orbit_type orbit_bind_elem_type(orbit_stmt *stmt, int idx);
+/* The modifiers of the type expected for parameter idx (see orbit_column_modifiers). */
+void orbit_bind_modifiers(orbit_stmt *stmt, int idx, int *precision, int *scale, int *maxlen);
 int orbit_bind_null(orbit_stmt *stmt, int idx);
 int orbit_bind_bool(orbit_stmt *stmt, int idx, int v);
 int orbit_bind_int64(orbit_stmt *stmt, int idx, int64_t v);
@@ -120,6 +122,9 @@ orbit_type orbit_column_type(orbit_stmt *stmt, int col);
 orbit_type orbit_column_elem_type(orbit_stmt *stmt, int col);
 /* Type as SQL text ("BIGINT", "DECIMAL(10,2)", ...). */
 const char *orbit_column_decltype(orbit_stmt *stmt, int col);
+/* A column type's modifiers: DECIMAL(p,s) precision and scale, and the n of
+** TEXT declared VARCHAR(n)/CHAR(n); 0 for each one the type does not have. */
+void orbit_column_modifiers(orbit_stmt *stmt, int col, int *precision, int *scale, int *maxlen);
 int orbit_column_is_null(orbit_stmt *stmt, int col);
 int orbit_column_bool(orbit_stmt *stmt, int col);
 int64_t orbit_column_int64(orbit_stmt *stmt, int col);   /* integers; DATE days; TIMESTAMP(TZ)/TIME micros */
@@ -173,6 +178,13 @@ const char *orbit_errcode_sqlstate(orbit_db *db);   /* "42703" ... */
 int orbit_erroffset(orbit_db *db);
 /* 1-based line and column of the error in the statement text, 0 if none. */
 int orbit_errpos(orbit_db *db, int *line, int *column);
+/* The warning the last statement run on this handle gave, NULL if none; its
+** SQLSTATE in *sqlstate ("25P01": SET LOCAL outside a transaction block,
+** COMMIT with none; "25001": BEGIN inside one), as PostgreSQL's WARNING. */
+const char *orbit_warning(orbit_db *db, const char **sqlstate);
+/* A setting's current value in this handle's session (SHOW name), NULL if
+** there is no such setting; valid until the setting changes. */
+const char *orbit_setting(orbit_db *db, const char *name);
 
 /* 'I' (no transaction block), 'T' (inside BEGIN ... COMMIT), 'E' (inside a
 ** failed transaction block: only ROLLBACK/COMMIT are accepted). */

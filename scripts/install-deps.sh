@@ -8,6 +8,7 @@ PKGS=(
   libcmocka-dev libedit-dev libjansson-dev
   libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev libxxhash-dev
   libsqlite3-dev libssl-dev openssl libpq-dev postgresql postgresql-client python3
+  default-jdk-headless libpostgresql-jdbc-java   # the JDBC client test (tests/server/jdbc_test.sh)
 )
 # Node.js + npm are only needed for the DuckDB interop oracles.
 [ "${ORBIT_WITH_NODE:-1}" = 1 ] && ! command -v npm >/dev/null && PKGS+=(nodejs npm)

@@ -229,6 +229,24 @@ orbit_type orbit_bind_type(orbit_stmt *s, int idx) {
   return public_type(oql_param_type(s->st, idx - 1));
 }
 
+/* DECIMAL precision and scale, VARCHAR(n) length: 0 when absent. */
+static void type_modifiers(orb_type t, int *precision, int *scale, int *maxlen) {
+  bool dec = t.id == ORB_T_DECIMAL, text = t.id == ORB_T_TEXT;
+  if (precision) *precision = dec ? t.precision : 0;
+  if (scale) *scale = dec ? t.scale : 0;
+  if (maxlen) *maxlen = text ? t.maxlen : 0;
+}
+
+void orbit_bind_modifiers(orbit_stmt *s, int idx, int *precision, int *scale, int *maxlen) {
+  bool ok = s && idx >= 1 && idx <= oql_param_count(s->st);
+  type_modifiers(ok ? oql_param_type(s->st, idx - 1) : orb_type_make(ORB_T_NULL), precision, scale, maxlen);
+}
+
+void orbit_column_modifiers(orbit_stmt *s, int col, int *precision, int *scale, int *maxlen) {
+  bool ok = s && col >= 0 && col < oql_column_count(s->st);
+  type_modifiers(ok ? oql_column_type(s->st, col) : orb_type_make(ORB_T_NULL), precision, scale, maxlen);
+}
+
 const char *orbit_column_decltype(orbit_stmt *s, int col) {
   if (!s || col < 0 || col >= oql_column_count(s->st)) return NULL;
   sync_columns(s);

@@ -82,6 +82,21 @@ void orb_arena_reset(orb_arena *a) {
   a->head = b;
 }
 
+void orb_arena_recycle(orb_arena *a) {
+  orb_arena_block *b = a->head;
+  if (!b) return;
+  if (b->next) {   /* several blocks: one of their total size instead */
+    size_t total = a->total;
+    orb_arena_free(a);
+    b = orb_malloc(sizeof *b + total);
+    b->size = total;
+    b->next = NULL;
+    a->head = b;
+    a->total = total;
+  }
+  b->used = 0;
+}
+
 void orb_arena_free(orb_arena *a) {
   orb_arena_block *b = a->head;
   while (b) {

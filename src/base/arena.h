@@ -4,7 +4,8 @@
 ** An arena hands out memory that is freed all at once: per statement
 ** (parse trees, bound plans), per batch (temporary values), per query
 ** (result strings).  Allocation is a pointer bump inside a chain of blocks;
-** orb_arena_reset() keeps the first block for reuse, orb_arena_free()
+** orb_arena_reset() keeps the first block for reuse, orb_arena_recycle()
+** one as large as all of them, orb_arena_free()
 ** releases everything.  Nothing allocated from an arena is freed alone.
 */
 #ifndef ORB_BASE_ARENA_H
@@ -31,6 +32,11 @@ char *orb_arena_strdup(orb_arena *a, const char *s);
 char *orb_arena_strndup(orb_arena *a, const char *s, size_t n);
 char *orb_arena_sprintf(orb_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void orb_arena_reset(orb_arena *a);
+/* Reset, keeping one block as large as all the arena's blocks together, so
+** that the same allocations again (a scan's next batch of the same shape)
+** fit in it: no malloc, and no fresh pages to fault in.  The memory kept is
+** what the largest round needed; orb_arena_free releases it. */
+void orb_arena_recycle(orb_arena *a);
 void orb_arena_free(orb_arena *a);
 
 #endif

@@ -43,7 +43,7 @@ typedef enum orb_status {
   ORB_ERR_MISUSE,         /* 55000/42P18 API used wrongly, bad state */
   ORB_ERR_INTERNAL,       /* XX000 a bug: report it */
   ORB_ERR_WAIT            /* internal: another transaction is writing the row; wait, then run the
-                          ** statement again (storage/wset.h).  Never reaches a user. */
+                          ** statement again (txn/wset.h).  Never reaches a user. */
 } orb_status;
 
 #define ORB_ERR_MSG_MAX 512

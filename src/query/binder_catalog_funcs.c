@@ -178,6 +178,8 @@ orb_status oql_b_reg_in(oql_binder *b, const char *type, const char *text, int p
     orb_buf_free(&want);
     orb_buf_free(&sig);
     if (oid < 0) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function \"%s\" does not exist", text);
+  } else if (strcmp(type, "regproc") == 0 && strcmp(name, "array_in") == 0) {
+    oid = OQL_ARRAY_IN_OID;   /* pg_type.typinput of arrays; not a function OrbitQL calls */
   } else if (strcmp(type, "regproc") == 0) {   /* one function by name */
     int n, found = 0;
     const orb_pg_proc *procs = orb_pg_procs(&n);

@@ -208,7 +208,7 @@ static const oql_cat_col type_cols[] = {
     {"typispreferred", 'b'}, {"typisdefined", 'b'}, {"typdelim", 'c'},   {"typrelid", 'o'},
     {"typelem", 'o'},      {"typarray", 'o'},     {"typbasetype", 'o'},  {"typtypmod", 'i'},
     {"typndims", 'i'},     {"typcollation", 'o'}, {"typnotnull", 'b'},   {"typdefault", 't'},
-    {"typacl", 'T'}};
+    {"typacl", 'T'},       {"typinput", 'o'}};
 
 static void type_rows(oql_cat_rows *r) {
   int n;
@@ -238,6 +238,8 @@ static void type_rows(oql_cat_rows *r) {
                                                                      t->elem_oid == 19));
     oql_cat_int(r, row, "typcollation", collatable ? (t->oid == 19 || t->elem_oid == 19 ? 950 : DEFAULT_COLLATION) : 0);
     oql_cat_bool(r, row, "typnotnull", false);
+    /* input function: only array_in is named (drivers tell arrays by it, typinput = 'array_in'::regproc) */
+    oql_cat_int(r, row, "typinput", t->category == 'A' ? OQL_ARRAY_IN_OID : 0);
   }
 }
 

@@ -318,6 +318,8 @@ orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, 
 ** literal cast to one is looked up (oql_b_reg_in); an OID is shown as the name PostgreSQL prints
 ** (oql_b_reg_out) where the cast's value is output: a select-list item, or cast on to text. */
 bool oql_is_reg_type(const char *name);
+/* PostgreSQL's OID of array_in, pg_type.typinput of every array type. */
+#define OQL_ARRAY_IN_OID 750
 orb_status oql_b_reg_in(oql_binder *b, const char *type, const char *text, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_reg_out(oql_binder *b, const char *type, orb_expr *x, int pos, orb_expr **out, orb_err *e);
 /* pg_relation_size, pg_table_size, pg_indexes_size, pg_total_relation_size,

@@ -133,8 +133,11 @@ orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
     int nvis;
     const char **names;
     if ((st = oql_walk_query(b, in->select, &root, &nvis, &names, e)) != ORB_OK) return st;
-    if ((st = oql_insert_select(b, t, cols, ncols, root, nvis, in->select->pos, defaults, &ins->source, e)) != ORB_OK)
+    if (!in->cols && nvis < ncols) ncols = nvis;   /* as in PostgreSQL: the leading columns, the rest default */
+    if ((st = oql_insert_select(b, t, cols, ncols, root, nvis, in->select->pos, defaults, &ins->source, e)) != ORB_OK) {
+      oql_op_destroy(root);   /* not yet owned by a statement */
       return st;
+    }
     ins->materialize = true;   /* the source may read the table being written */
   } else {
     oql_selctx vc;
@@ -150,6 +153,13 @@ orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
         if (in->rows[r][i] && (st = oql_walk_operand(&vc, in->rows[r][i], &rows[r][i], e)) != ORB_OK) return st;
       }
     }
+    /* Without a column list, rows that are all shorter than the table fill
+    ** its leading columns, as in PostgreSQL; they must agree on a length. */
+    for (int r = 1; !in->cols && r < in->nrows; r++)
+      if (in->row_len[r] != in->row_len[0])
+        return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", in->row_pos ? in->row_pos[r] : 0,
+                            "VALUES lists must all be the same length");
+    if (!in->cols && in->nrows > 0 && in->row_len[0] < ncols) ncols = in->row_len[0];
     if (in->default_values) {
       rows[0] = NULL;
       st = oql_insert_values(b, t, cols, 0, rows, &zero, NULL, 1, defaults, &ins->source, e);

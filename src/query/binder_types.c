@@ -222,7 +222,14 @@ orb_status oql_unify_list(oql_binder *b, orb_expr **xs, int n, int pos, orb_type
       return ORB_OK;
     }
   }
+  /* VARCHAR(n) keeps its length only where every operand has that very type
+  ** (PostgreSQL compares varchar as text: v = 'longer than n' is false, not
+  ** an error); text operands need no cast to the plain text taken then */
+  if (t.id == ORB_T_TEXT && t.maxlen)
+    for (int i = 0; i < n; i++)
+      if (oql_is_unknown(xs[i]) || xs[i]->type.id != ORB_T_TEXT || xs[i]->type.maxlen != t.maxlen) t.maxlen = 0;
   for (int i = 0; i < n; i++) {
+    if (t.id == ORB_T_TEXT && !t.maxlen && xs[i]->type.id == ORB_T_TEXT && !oql_is_unknown(xs[i])) continue;
     orb_status st = oql_coerce(b, &xs[i], t, e);
     if (st != ORB_OK) return st;
   }

@@ -41,7 +41,7 @@
 typedef struct oql_rt {
   orb_db *db;
   orb_wset *ws;          /* the statement's write set (DML), NULL for reads */
-  const orb_snapshot *snap; /* what the statement reads (storage/snapshot.h) */
+  const orb_snapshot *snap; /* what the statement reads (txn/snapshot.h) */
   orb_eval_ctx ctx;      /* ctx.arena == &tmp; params point to the statement's */
   orb_arena tmp;         /* per-row temporaries (see above) */
   bool analyze;          /* EXPLAIN ANALYZE: operators count rows and time */
@@ -79,6 +79,14 @@ typedef struct oql_op_vt {
   /* Append the operator's EXPLAIN details: text after the name on its line
   ** (`head`) and further lines (`lines`, each ending in '\n'). May be NULL. */
   void (*explain)(const oql_op *op, orb_buf *head, orb_buf *lines);
+  /* Optional: hand out the next *n >= 1 rows at once (*n = 0 at the end),
+  ** row-major, op->ncols values each, valid until the next call of next,
+  ** next_batch or close; what next() would have handed out one by one.
+  ** Operators that make rows in batches anyway (read_parquet) spare their
+  ** consumer a call per row.  The rows' values must not live in rt->tmp
+  ** (the consumer resets it between rows).  May be NULL
+  ** (oql_op_next_batch then hands out single rows). */
+  orb_status (*next_batch)(oql_op *op, oql_rt *rt, const orb_value **rows, int *n, orb_err *e);
 } oql_op_vt;
 
 struct oql_op {
@@ -96,6 +104,9 @@ struct oql_op {
 /* Drive an operator, keeping EXPLAIN ANALYZE counters when rt->analyze. */
 orb_status oql_op_open(oql_op *op, oql_rt *rt, orb_err *e);
 orb_status oql_op_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e);
+/* The next rows of op, several at once where op makes them in batches (see
+** oql_op_vt.next_batch); *n = 0 at the end. */
+orb_status oql_op_next_batch(oql_op *op, oql_rt *rt, const orb_value **rows, int *n, orb_err *e);
 void oql_op_close(oql_op *op, oql_rt *rt);
 /* Destroy a whole plan tree (calls every destroy hook). */
 void oql_op_destroy(oql_op *op);

@@ -40,6 +40,8 @@ typedef struct agg_op {
   oql_op *count_src;
   bool count_partial;       /* count_fn's rows are added to those read (oql_agg_count_partial) */
   bool only_count;          /* COUNT(*)s only, no grouping */
+  bool *folds;              /* per aggregate: column_fold (plain aggregates only) */
+  int nfolds;
   orb_arena arena;          /* groups and copied values */
   orb_hmap groups;
   agg_group **list;
@@ -168,12 +170,14 @@ static orb_status accumulate(agg_op *a, agg_state *s, const oql_agg_spec *sp, co
     break;
   case OQL_AGG_MIN:
   case OQL_AGG_MAX:
-    if (!s->has) {
-      s->val = orb_value_copy(v, &a->arena);
-    } else {
+    if (s->has) {
       int c = orb_value_cmp(v, &s->val);
-      if (sp->fn == OQL_AGG_MIN ? c < 0 : c > 0) s->val = orb_value_copy(v, &a->arena);
+      if (sp->fn == OQL_AGG_MIN ? c >= 0 : c <= 0) break;
     }
+    /* strings and arrays point into the input row's memory: keep a copy;
+    ** other values are whole in the orb_value */
+    if (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA || v->type == ORB_T_ARRAY) s->val = orb_value_copy(v, &a->arena);
+    else s->val = *v;
     break;
   }
   (void)rt;
@@ -285,11 +289,123 @@ static orb_status finalize(const oql_agg_spec *sp, const agg_state *s, orb_value
   return orb_arith(ORB_ARITH_DIV, &s->val, &n, sp->type, out, e);
 }
 
+/* Whether aggregate sp is COUNT(*) or takes a bare column and cannot fail (count, min and
+** max of anything, sum and avg of integers and floats): a plain aggregate
+** then folds a whole batch of rows into it in one loop (column_batch), and
+** since no error can come of it, doing so ahead of the other aggregates'
+** row-by-row work changes nothing anyone can see. */
+static bool column_fold(const oql_agg_spec *sp) {
+  if (sp->fn == OQL_AGG_COUNT_STAR) return true;
+  if (!sp->arg || sp->arg->kind != ORB_E_COLUMN || sp->distinct || sp->arg2) return false;
+  orb_type_id t = sp->arg->type.id;
+  switch (sp->fn) {
+  case OQL_AGG_COUNT:
+  case OQL_AGG_MIN:
+  case OQL_AGG_MAX: return true;
+  case OQL_AGG_SUM:
+  case OQL_AGG_AVG: return orb_type_is_integer(t) || orb_type_is_float(t);
+  default: return false;
+  }
+}
+
+/* Types whose order is their u.i's (orb_value_cmp). */
+static bool int_ordered(orb_type_id t) {
+  return orb_type_is_integer(t) || t == ORB_T_DATE || t == ORB_T_TIME || t == ORB_T_TIMESTAMP || t == ORB_T_TIMESTAMPTZ;
+}
+
+/* Fold column-argument aggregate sp (column_fold) over n rows of the
+** child, stride values apart: loops specialised for sums and for
+** integer-ordered MIN/MAX, accumulate's general way otherwise. */
+static orb_status column_batch(agg_op *a, agg_state *s, const oql_agg_spec *sp, const orb_value *rows, int n, int stride,
+                               oql_rt *rt, orb_err *e) {
+  if (sp->fn == OQL_AGG_COUNT_STAR) {
+    s->count += n;
+    return ORB_OK;
+  }
+  const orb_value *v = rows + sp->arg->slot;
+  orb_type_id t = sp->arg->type.id;
+  if ((sp->fn == OQL_AGG_SUM || sp->fn == OQL_AGG_AVG) && orb_type_is_integer(t)) {
+    __int128 sum = 0;   /* int64 values: no overflow of 128 bits within a batch */
+    int64_t count = 0;
+    for (int r = 0; r < n; r++, v += stride)
+      if (!v->isnull) sum += v->u.i, count++;
+    if (count && __builtin_add_overflow(s->isum, sum, &s->isum)) return overflow(sp, e);
+    s->count += count;
+    s->has = s->has || count;
+    return ORB_OK;
+  }
+  if ((sp->fn == OQL_AGG_SUM || sp->fn == OQL_AGG_AVG) && orb_type_is_float(t)) {
+    double sum = s->fsum;   /* added in row order, as row by row */
+    int64_t count = 0;
+    for (int r = 0; r < n; r++, v += stride)
+      if (!v->isnull) sum += v->u.f, count++;
+    s->fsum = sum;
+    s->count += count;
+    s->has = s->has || count;
+    return ORB_OK;
+  }
+  if ((sp->fn == OQL_AGG_MIN || sp->fn == OQL_AGG_MAX) && int_ordered(t)) {
+    bool has = s->has, max = sp->fn == OQL_AGG_MAX;
+    int64_t best = s->val.u.i, count = 0;
+    const orb_value *at = has ? &s->val : NULL;
+    for (int r = 0; r < n; r++, v += stride) {
+      if (v->isnull) continue;
+      count++;
+      if (!at || (max ? v->u.i > best : v->u.i < best)) best = v->u.i, at = v;
+    }
+    if (at && at != &s->val) s->val = *at;
+    s->count += count;
+    s->has = has || count;
+    return ORB_OK;
+  }
+  for (int r = 0; r < n; r++, v += stride) {
+    orb_status st = accumulate(a, s, sp, v, NULL, rt, e);
+    if (st != ORB_OK) return st;
+  }
+  return ORB_OK;
+}
+
+/* A plain aggregate (no GROUP BY) over a batch of n rows: the aggregates
+** column_fold allows a loop each, the others row by row. */
+static orb_status plain_batch(agg_op *a, agg_group *g, const orb_value *rows, int n, oql_rt *rt, orb_err *e) {
+  int stride = a->op.left->ncols;
+  orb_status st;
+  for (int j = 0; j < a->naggs; j++)
+    if (a->folds[j] && (st = column_batch(a, &g->st[j], &a->aggs[j], rows, n, stride, rt, e)) != ORB_OK) return st;
+  if (a->nfolds == a->naggs) {
+    orb_arena_reset(&rt->tmp);   /* what the child made the rows with */
+    return ORB_OK;
+  }
+  for (int r = 0; r < n; r++) {
+    const orb_value *in = rows + (size_t)r * (size_t)stride;
+    for (int j = 0; j < a->naggs; j++) {
+      const oql_agg_spec *sp = &a->aggs[j];
+      if (a->folds[j]) continue;
+      orb_value v, d;
+      const orb_value *pv = NULL;
+      if (sp->arg && sp->arg->kind == ORB_E_COLUMN) pv = &in[sp->arg->slot];
+      else if (sp->arg && (st = orb_expr_eval(sp->arg, &rt->ctx, in, &v, e)) != ORB_OK) return st;
+      else if (sp->arg) pv = &v;
+      if (sp->arg2 && (st = orb_expr_eval(sp->arg2, &rt->ctx, in, &d, e)) != ORB_OK) return st;
+      if ((st = accumulate(a, &g->st[j], sp, pv, sp->arg2 ? &d : NULL, rt, e)) != ORB_OK) return st;
+    }
+    orb_arena_reset(&rt->tmp);
+  }
+  return ORB_OK;
+}
+
 static orb_status consume(agg_op *a, oql_rt *rt, orb_err *e) {
   orb_status st = oql_op_open(a->op.left, rt, e);
   a->child_open = true;
   if (st != ORB_OK) return st;
   agg_group *single = a->ngroup == 0 ? new_group(a, NULL) : NULL;
+  while (single) {   /* no groups: the input a batch at a time */
+    const orb_value *rows;
+    int n;
+    if ((st = oql_op_next_batch(a->op.left, rt, &rows, &n, e)) != ORB_OK) return st;
+    if (n == 0) return ORB_OK;
+    if ((st = plain_batch(a, single, rows, n, rt, e)) != ORB_OK) return st;
+  }
   for (;;) {
     const orb_value *in;
     if ((st = oql_op_next(a->op.left, rt, &in, e)) != ORB_OK) return st;
@@ -438,8 +554,8 @@ static void agg_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   else if (a->count_table || a->count_src) orb_buf_printf(lines, "Count: from %s metadata when available\n", a->count_table ? "table" : "the scan's");
 }
 
-static const oql_op_vt hashagg_vt = {"HashAggregate", agg_open, agg_next, agg_close, agg_destroy, agg_explain};
-static const oql_op_vt plainagg_vt = {"Aggregate", agg_open, agg_next, agg_close, agg_destroy, agg_explain};
+static const oql_op_vt hashagg_vt = {"HashAggregate", agg_open, agg_next, agg_close, agg_destroy, agg_explain, NULL};
+static const oql_op_vt plainagg_vt = {"Aggregate", agg_open, agg_next, agg_close, agg_destroy, agg_explain, NULL};
 
 oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, const oql_agg_spec *aggs,
                     int naggs, orb_table *count_table) {
@@ -459,6 +575,8 @@ oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, c
     if (aggs[j].fn != OQL_AGG_COUNT_STAR) only_count = false;
   a->count_table = only_count ? count_table : NULL;
   a->only_count = only_count;
+  a->folds = orb_arena_zalloc(ar, (size_t)naggs + 1);
+  for (int j = 0; ngroup == 0 && j < naggs; j++) a->nfolds += a->folds[j] = column_fold(&aggs[j]);
   orb_arena_init(&a->arena, 65536);
   orb_hmap_init(&a->groups, 0);
   a->keybuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(ngroup + 1));

@@ -69,7 +69,7 @@ static void distinct_destroy(oql_op *op) {
 }
 
 static const oql_op_vt distinct_vt = {"HashDistinct", distinct_open, distinct_next, distinct_close,
-                                      distinct_destroy, NULL};
+                                      distinct_destroy, NULL, NULL};
 
 oql_op *oql_distinct_new(orb_arena *a, oql_op *child, int nkey) {
   distinct_op *d = orb_arena_zalloc(a, sizeof *d);
@@ -117,7 +117,7 @@ static void append_close(oql_op *op, oql_rt *rt) {
   ap->on_right = false;
 }
 
-static const oql_op_vt append_vt = {"Append", append_open, append_next, append_close, NULL, NULL};
+static const oql_op_vt append_vt = {"Append", append_open, append_next, append_close, NULL, NULL, NULL};
 
 oql_op *oql_append_new(orb_arena *a, oql_op *left, oql_op *right) {
   append_op *ap = orb_arena_zalloc(a, sizeof *ap);

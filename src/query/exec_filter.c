@@ -29,7 +29,7 @@ static void filter_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   orb_buf_putc(lines, '\n');
 }
 
-static const oql_op_vt filter_vt = {"Filter", filter_open, filter_next, filter_close, NULL, filter_explain};
+static const oql_op_vt filter_vt = {"Filter", filter_open, filter_next, filter_close, NULL, filter_explain, NULL};
 
 oql_op *oql_filter_new(orb_arena *a, oql_op *child, orb_expr *pred) {
   filter_op *f = orb_arena_zalloc(a, sizeof *f);

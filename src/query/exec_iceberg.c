@@ -177,7 +177,7 @@ static void ice_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
 }
 
 static const oql_op_vt ice_scan_vt = {"Function Scan on iceberg_scan", ice_open, ice_next, ice_close, ice_destroy,
-                                      ice_explain};
+                                      ice_explain, NULL};
 
 oql_op *oql_iceberg_scan_new(orb_arena *a, const char *where, int64_t snapshot, int ncols, const orb_type *types,
                              const int32_t *field_ids) {

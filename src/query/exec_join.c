@@ -205,8 +205,8 @@ static void join_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   }
 }
 
-static const oql_op_vt hashjoin_vt = {"Hash Join", join_open, join_next, join_close, join_destroy, join_explain};
-static const oql_op_vt nljoin_vt = {"Nested Loop", join_open, join_next, join_close, join_destroy, join_explain};
+static const oql_op_vt hashjoin_vt = {"Hash Join", join_open, join_next, join_close, join_destroy, join_explain, NULL};
+static const oql_op_vt nljoin_vt = {"Nested Loop", join_open, join_next, join_close, join_destroy, join_explain, NULL};
 
 static join_op *join_new(orb_arena *a, oql_join_type jt, oql_op *left, oql_op *right) {
   join_op *j = orb_arena_zalloc(a, sizeof *j);

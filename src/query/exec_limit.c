@@ -70,7 +70,7 @@ static void limit_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   }
 }
 
-static const oql_op_vt limit_vt = {"Limit", limit_open, limit_next, limit_close, NULL, limit_explain};
+static const oql_op_vt limit_vt = {"Limit", limit_open, limit_next, limit_close, NULL, limit_explain, NULL};
 
 oql_op *oql_limit_new(orb_arena *a, oql_op *child, orb_expr *limit, orb_expr *offset) {
   limit_op *l = orb_arena_zalloc(a, sizeof *l);

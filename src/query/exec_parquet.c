@@ -1,7 +1,8 @@
 /* query/exec_parquet.c — read_parquet(files) as a table function: the files
 ** one after the other, each row group's columns decoded whole
 ** (formats/parquet), then handed out row by row as SQL values, converted a
-** batch of rows at a time.  A column is one of a file's top-level fields
+** batch of rows at a time (handed out whole to consumers that take
+** batches: oql_op_next_batch).  A column is one of a file's top-level fields
 ** that can be read (pq_fields): a flat column's values by its type, a
 ** struct, list or map as the TEXT of its JSON (pq_nested_json), the
 ** engine's representation until it has nested types.  Each file's columns
@@ -27,7 +28,7 @@ typedef struct pq_scan_op {
   pq_fields fields;             /* its top-level fields */
   bool have_fields;
   int *field_of;                /* the field of each column */
-  pq_column *cols;              /* the current row group's flat columns */
+  pq_column *cols;              /* the current row group's flat columns (their memory kept from group to group) */
   pq_nested_column *nested;     /* ... and nested ones */
   int group;                    /* current row group, -1 before the first */
   int64_t row, nrows;           /* position in it */
@@ -67,15 +68,9 @@ static void drop_group(pq_scan_op *s) {
     orb_free(s->maps);
     s->maps = NULL;
   }
-  if (!s->cols) return;
-  for (int i = 0; i < s->op.ncols; i++) {
-    pq_column_free(&s->cols[i]);
+  /* flat columns stay: the next group is read into them (pq_read_leaf_column_into) */
+  for (int i = 0; s->nested && i < s->op.ncols; i++)
     if (s->nested[i].shape) pq_nested_free(&s->nested[i]);
-  }
-  orb_free(s->cols);
-  orb_free(s->nested);
-  s->cols = NULL;
-  s->nested = NULL;
 }
 
 /* Decode only the pages of flat column i (of the current group) that hold
@@ -149,6 +144,11 @@ static void pq_close(oql_op *op, oql_rt *rt) {
   (void)rt;
   pq_scan_op *s = (pq_scan_op *)op;
   drop_file(s);
+  for (int i = 0; s->cols && i < op->ncols; i++) pq_column_free(&s->cols[i]);
+  orb_free(s->cols);
+  orb_free(s->nested);
+  s->cols = NULL;
+  s->nested = NULL;
   orb_free(s->field_of);
   s->field_of = NULL;
   orb_free(s->file_preds);
@@ -210,6 +210,8 @@ static orb_status pq_open(oql_op *op, oql_rt *rt, orb_err *e) {
   pq_scan_op *s = (pq_scan_op *)op;
   pq_close(op, rt);
   s->field_of = orb_calloc((size_t)op->ncols + 1, sizeof(int));
+  s->cols = orb_calloc((size_t)op->ncols + 1, sizeof *s->cols);
+  s->nested = orb_calloc((size_t)op->ncols + 1, sizeof *s->nested);
   s->file_preds = orb_calloc((size_t)s->npreds + 1, sizeof(pq_pred));
   orb_arena_init(&s->texts, 65536);
   s->file = -1;
@@ -235,8 +237,7 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
     s->range = 0;
     if (s->plan && !s->plan->keep) continue;
     const char *path = s->paths[s->file];
-    s->cols = orb_calloc((size_t)s->op.ncols, sizeof *s->cols);
-    s->nested = orb_calloc((size_t)s->op.ncols, sizeof *s->nested);
+    memset(s->nested, 0, sizeof *s->nested * (size_t)s->op.ncols);
     /* some rows ruled out by the page index: decode only the pages of the rest */
     bool partial = s->plan && !(s->plan->nranges == 1 && s->plan->ranges[0].count == rg->num_rows);
     if (partial) s->maps = orb_calloc((size_t)s->op.ncols, sizeof *s->maps);
@@ -249,11 +250,12 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
         continue;
       }
       bool done = false;
-      if (partial) {
+      if (partial) {   /* pq_read_flat_pages starts the column afresh */
+        pq_column_free(&s->cols[i]);
         if ((st = read_pages(s, i, &done, e)) != ORB_OK) return st;
         if (done) continue;
       }
-      st = pq_read_leaf_column(path, s->meta, s->group, f->leaf, 0, &s->cols[i], e);
+      st = pq_read_leaf_column_into(path, s->meta, s->group, f->leaf, 0, &s->cols[i], e);
       if (st == ORB_OK && s->cols[i].n != rg->num_rows)
         st = orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": column %d of row group %d has %lld values for %lld rows",
                           path, f->leaf, s->group, (long long)s->cols[i].n, (long long)rg->num_rows);
@@ -281,12 +283,11 @@ static orb_status nested_batch(pq_scan_op *s, int i, int64_t at, int64_t n, orb_
   return ORB_OK;
 }
 
-static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e) {
-  (void)rt;
-  pq_scan_op *s = (pq_scan_op *)op;
-  *row = NULL;
-  if (!s->meta) return ORB_OK;
-  if (s->brow >= s->bn) {
+/* Make sure the batch has rows left to hand out (converting the next
+** ones), unless the files are at their end. */
+static orb_status fill(pq_scan_op *s, orb_err *e) {
+  oql_op *op = &s->op;
+  if (s->meta && s->brow >= s->bn) {
     for (;;) {
       /* rows outside the page index's ranges cannot match: step over them */
       const pq_group_plan *pl = s->plan;
@@ -301,7 +302,7 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
       if (s->row < s->nrows) break;
       bool more;
       orb_status st = next_group(s, &more, e);
-      if (st != ORB_OK || !more) return st;
+      if (st != ORB_OK || !more) return st;   /* at the end: brow >= bn still */
     }
     /* a batch of consecutive rows: inside one candidate range and, for a
     ** column read page by page, inside one of its pages */
@@ -334,8 +335,31 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
     s->brow = 0;
     s->bn = (int)n;
   }
+  return ORB_OK;
+}
+
+static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e) {
+  (void)rt;
+  pq_scan_op *s = (pq_scan_op *)op;
+  *row = NULL;
+  orb_status st = fill(s, e);
+  if (st != ORB_OK || s->brow >= s->bn) return st;
   *row = s->batch + (size_t)s->brow++ * (size_t)op->ncols;
   s->row++;
+  return ORB_OK;
+}
+
+/* The rest of the batch at once (oql_op_vt.next_batch). */
+static orb_status pq_next_batch(oql_op *op, oql_rt *rt, const orb_value **rows, int *n, orb_err *e) {
+  (void)rt;
+  pq_scan_op *s = (pq_scan_op *)op;
+  *n = 0;
+  orb_status st = fill(s, e);
+  if (st != ORB_OK || s->brow >= s->bn) return st;
+  *rows = s->batch + (size_t)s->brow * (size_t)op->ncols;
+  *n = s->bn - s->brow;
+  s->row += *n;
+  s->brow = s->bn;
   return ORB_OK;
 }
 
@@ -371,7 +395,7 @@ static void pq_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
 }
 
 static const oql_op_vt pq_scan_vt = {"Function Scan on read_parquet", pq_open, pq_next, pq_close, pq_destroy,
-                                     pq_explain};
+                                     pq_explain, pq_next_batch};
 
 oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths, int ncols, const orb_type *types) {
   pq_scan_op *s = orb_arena_zalloc(a, sizeof *s);

@@ -52,7 +52,7 @@ static void project_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
 }
 
 static const oql_op_vt project_vt = {"Project", project_open, project_next, project_close, NULL,
-                                     project_explain};
+                                     project_explain, NULL};
 
 oql_op *oql_project_new(orb_arena *a, oql_op *child, orb_expr **exprs, int n) {
   project_op *p = orb_arena_zalloc(a, sizeof *p);

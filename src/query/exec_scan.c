@@ -119,7 +119,7 @@ static void scan_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   }
 }
 
-static const oql_op_vt scan_vt = {"Scan", scan_open, scan_next, scan_close, scan_destroy, scan_explain};
+static const oql_op_vt scan_vt = {"Scan", scan_open, scan_next, scan_close, scan_destroy, scan_explain, NULL};
 
 oql_op *oql_scan_new(orb_arena *a, orb_table *t, const int *proj, int nproj, orb_expr *pred) {
   scan_op *s = orb_arena_zalloc(a, sizeof *s);

@@ -74,7 +74,7 @@ static orb_status series_next(oql_op *op, oql_rt *rt, const orb_value **row, orb
 }
 
 static const oql_op_vt series_vt = {"Function Scan on generate_series", series_open, series_next, NULL, NULL,
-                                    NULL};
+                                    NULL, NULL};
 
 oql_op *oql_series_new(orb_arena *a, orb_type type, orb_expr *start, orb_expr *stop, orb_expr *step) {
   series_op *s = orb_arena_zalloc(a, sizeof *s);

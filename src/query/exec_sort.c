@@ -99,7 +99,7 @@ static void sort_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   orb_buf_putc(lines, '\n');
 }
 
-static const oql_op_vt sort_vt = {"Sort", sort_open, sort_next, sort_close, sort_destroy, sort_explain};
+static const oql_op_vt sort_vt = {"Sort", sort_open, sort_next, sort_close, sort_destroy, sort_explain, NULL};
 
 oql_op *oql_sort_new(orb_arena *a, oql_op *child, const oql_sort_key *keys, int nkeys) {
   sort_op *s = orb_arena_zalloc(a, sizeof *s);

@@ -55,19 +55,9 @@ static orb_status drain(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e) {
 static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, int64_t *changes, char *tag, size_t tagcap,
                             orb_err *e) {
   orb_status st;
-  /* an append to one of the database's Iceberg tables (or a delete or
-  ** update of its rows) is one Iceberg commit per statement; a transaction block cannot hold it back until
-  ** COMMIT yet (a later statement's rollback could not take back rows
-  ** already in the append), so it is refused there */
-  orb_table *dst = b->kind == OQL_S_INSERT ? b->ins.table
-                   : b->kind == OQL_S_COPY_FROM ? orb_db_table(rt->db, b->table_name)
-                   : b->kind == OQL_S_UPDATE || b->kind == OQL_S_DELETE ? b->mod.table : NULL;
-  if (dst && dst->kind == ORB_TABLE_ICEBERG && s && oql_session_in_txn(s))
-    return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0,
-                        "writing to Iceberg table \"%s\" cannot run inside a transaction block (each statement is one Iceberg commit)",
-                        dst->name);
   /* ALTER TABLE of an Iceberg table commits to Iceberg at once, which a
-  ** ROLLBACK could not take back (cold_tier.h) */
+  ** ROLLBACK could not take back (cold_tier.h); writes to Iceberg tables in
+  ** a transaction block are staged until COMMIT (storage/cold/cold_stage.h) */
   orb_table *alt = b->kind == OQL_S_ALTER_TABLE ? orb_db_table(rt->db, b->table_name) : NULL;
   if (alt && alt->kind == ORB_TABLE_ICEBERG && s && oql_session_in_txn(s))
     return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0,
@@ -241,8 +231,10 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
     snprintf(tag, tagcap, "SHOW");
     return oql_show_snapshots(b->path, b->table_name, xa, rows, e);
   case OQL_S_SET:
-    snprintf(tag, tagcap, "SET");
-    return oql_set(s, b->setting, b->value, e);
+    snprintf(tag, tagcap, b->reset ? "RESET" : "SET");
+    if (b->txn_modes)
+      return oql_set_txn_modes(s, strcmp(b->setting, "default_transaction_isolation") == 0, b->value, b->read_only, e);
+    return oql_set_stmt(s, b->reset_all ? NULL : b->setting, b->value, b->set_local, e);
   case OQL_S_SHOW: {
     const char *v;
     if ((st = oql_show(s, b->setting, &v, e)) != ORB_OK) return st;

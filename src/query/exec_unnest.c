@@ -35,7 +35,7 @@ static orb_status unnest_next(oql_op *op, oql_rt *rt, const orb_value **row, orb
 
 static void unnest_destroy(oql_op *op) { orb_arena_free(&((unnest_op *)op)->arena); }
 
-static const oql_op_vt unnest_vt = {"Function Scan on unnest", unnest_open, unnest_next, NULL, unnest_destroy, NULL};
+static const oql_op_vt unnest_vt = {"Function Scan on unnest", unnest_open, unnest_next, NULL, unnest_destroy, NULL, NULL};
 
 oql_op *oql_unnest_new(orb_arena *a, orb_type elem, orb_expr *arg) {
   unnest_op *u = orb_arena_zalloc(a, sizeof *u);

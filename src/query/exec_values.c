@@ -42,7 +42,7 @@ static void values_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   orb_buf_printf(head, " (%d row%s)", ((const values_op *)op)->nrows, ((const values_op *)op)->nrows == 1 ? "" : "s");
 }
 
-static const oql_op_vt values_vt = {"Values", values_open, values_next, NULL, NULL, values_explain};
+static const oql_op_vt values_vt = {"Values", values_open, values_next, NULL, NULL, values_explain, NULL};
 
 oql_op *oql_values_new(orb_arena *a, int nrows, int ncols, orb_expr ***rows, const orb_type *types) {
   values_op *v = orb_arena_zalloc(a, sizeof *v);
@@ -80,7 +80,7 @@ static orb_status rows_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_e
   return ORB_OK;
 }
 
-static const oql_op_vt rows_vt = {"Result", rows_open, rows_next, NULL, NULL, NULL};
+static const oql_op_vt rows_vt = {"Result", rows_open, rows_next, NULL, NULL, NULL, NULL};
 
 oql_op *oql_rows_new(orb_arena *a, int ncols, const orb_type *types) {
   rows_op *r = orb_arena_zalloc(a, sizeof *r);

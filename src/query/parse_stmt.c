@@ -625,9 +625,9 @@ static orb_status p_txn_modes(oql_parser *p, oql_stmt_ast *s) {
         return oql_p_syntax(p);
       }
     } else if (oql_p_accept(p, "read")) {
-      if (!oql_p_accept(p, "write") && oql_p_accept(p, "only"))
-        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
-                            "READ ONLY transactions are not supported yet");
+      if (oql_p_accept(p, "write")) s->read_only = OQL_READ_WRITE;
+      else if (oql_p_accept(p, "only")) s->read_only = OQL_READ_ONLY;
+      else return oql_p_syntax(p);
     } else if (oql_p_accept(p, "not")) {
       orb_status st = oql_p_expect(p, "deferrable");
       if (st != ORB_OK) return st;
@@ -648,9 +648,12 @@ static orb_status p_set(oql_parser *p, oql_stmt_ast *s) {
       return st;
     if ((st = oql_p_expect(p, "transaction")) != ORB_OK || (st = p_txn_modes(p, s)) != ORB_OK) return st;
     s->setting = session ? "default_transaction_isolation" : "transaction_isolation";
-    return ORB_OK;   /* value NULL (only access modes): nothing changes */
+    s->txn_modes = true;
+    return ORB_OK;   /* value NULL: the isolation level stays */
   }
-  oql_p_accept(p, "session");
+  /* SET LOCAL: for the rest of the transaction only (SET SESSION: the default) */
+  if (!oql_p_accept(p, "session")) s->set_local = oql_p_is(p, "local") && oql_p_peek(p, 1)->kind != OQL_T_OP &&
+                                                  !oql_p_peek_is(p, 1, "to") && oql_p_accept(p, "local");
   if (oql_p_is(p, "time") && oql_p_peek_is(p, 1, "zone")) {
     /* SET TIME ZONE value: PostgreSQL's spelling of SET timezone TO value */
     oql_p_advance(p), oql_p_advance(p);
@@ -674,6 +677,11 @@ static orb_status p_set(oql_parser *p, oql_stmt_ast *s) {
 ** string as its text, anything else as written). */
 static orb_status set_value(oql_parser *p, oql_stmt_ast *s) {
   int from = p->i;
+  if (oql_p_is(p, "default") && p->i + 1 >= p->ntoks - 1) {   /* SET name TO DEFAULT: RESET name */
+    oql_p_advance(p);
+    s->value = NULL;
+    return ORB_OK;
+  }
   while (!oql_p_at_end(p)) oql_p_advance(p);
   if (p->i == from) return oql_p_syntax(p);
   const oql_token *v = &p->toks[from];
@@ -820,6 +828,12 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
       s->setting = "timezone";
       return ORB_OK;
     }
+    if (oql_p_is(p, "transaction") && oql_p_peek_is(p, 1, "isolation") && oql_p_peek_is(p, 2, "level")) {
+      /* SHOW TRANSACTION ISOLATION LEVEL (JDBC's getTransactionIsolation) */
+      oql_p_advance(p), oql_p_advance(p), oql_p_advance(p);
+      s->setting = "transaction_isolation";
+      return ORB_OK;
+    }
     if (oql_p_tok(p)->kind != OQL_T_IDENT && oql_p_tok(p)->kind != OQL_T_QIDENT) return oql_p_syntax(p);
     s->setting = oql_p_tok(p)->text;
     oql_p_advance(p);
@@ -834,6 +848,26 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     oql_p_advance(p);
     s->kind = OQL_S_SET;
     return p_set(p, s);
+  }
+  if (strcmp(w, "reset") == 0) {   /* RESET name / RESET ALL: SET name TO DEFAULT */
+    oql_p_advance(p);
+    s->kind = OQL_S_SET;
+    s->value = NULL;
+    s->reset = true;
+    if (oql_p_accept(p, "all")) {
+      s->reset_all = true;
+      return ORB_OK;
+    }
+    if (oql_p_is(p, "time") && oql_p_peek_is(p, 1, "zone")) {
+      oql_p_advance(p), oql_p_advance(p);
+      s->setting = "timezone";
+      return ORB_OK;
+    }
+    const oql_token *k = oql_p_tok(p);
+    if (k->kind != OQL_T_IDENT && k->kind != OQL_T_QIDENT) return oql_p_syntax(p);
+    s->setting = k->text;
+    oql_p_advance(p);
+    return ORB_OK;
   }
   if (strcmp(w, "savepoint") == 0 || strcmp(w, "release") == 0) {
     s->kind = w[0] == 's' ? OQL_S_SAVEPOINT : OQL_S_RELEASE;
@@ -853,6 +887,7 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     if (start && (st = oql_p_expect(p, "transaction")) != ORB_OK) return st;
     if (!start && !oql_p_accept(p, "transaction")) oql_p_accept(p, "work");
     s->kind = OQL_S_BEGIN;
+    s->setting = start ? "START TRANSACTION" : "BEGIN";   /* the command tag */
     return p_txn_modes(p, s);
   }
   if (strcmp(w, "commit") == 0 || strcmp(w, "end") == 0) {

@@ -10,12 +10,28 @@
 #include <time.h>
 
 #include "base/mem.h"
+#include "query/ast.h"
 #include "query/binder.h"
 #include "query/stmt_exec.h"
 #include "storage/cold/cold_tier.h"
 
 static void drop_savepoints(oql_session *s, int keep) {
-  while (s->nsavepoints > keep) orb_free(s->savepoints[--s->nsavepoints].name);
+  while (s->nsavepoints > keep) {
+    s->nsavepoints--;
+    orb_free(s->savepoints[s->nsavepoints].name);
+    oql_settings_mark_free(s->savepoints[s->nsavepoints].settings);
+  }
+}
+
+void oql_session_warn(oql_session *s, const char *sqlstate, const char *msg) {
+  snprintf(s->warn_code, sizeof s->warn_code, "%s", sqlstate);
+  snprintf(s->warn_msg, sizeof s->warn_msg, "%s", msg);
+}
+
+const char *oql_session_warning(const oql_session *s, const char **sqlstate) {
+  if (!s->warn_code[0]) return NULL;
+  *sqlstate = s->warn_code;
+  return s->warn_msg;
 }
 
 void oql_session_interrupt(oql_session *s) { atomic_store(&s->interrupt, true); }
@@ -276,13 +292,17 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
     if (s->txn_failed)
       return orb_err_setx(e, ORB_ERR_CONSTRAINT, "25P02", 0,
                           "current transaction is aborted, commands ignored until end of transaction block");
-    if (!s->txn) {   /* else: already in a transaction (PostgreSQL warns) */
+    if (s->txn) oql_session_warn(s, "25001", "there is already a transaction in progress");
+    if (!s->txn) {
       const char *level = st->b.value ? oql_isolation_level(st->b.value)
                                       : oql_setting(s, OQL_SET_DEFAULT_ISOLATION);
       s->txn_iso = level;
+      s->txn_read_only = st->b.read_only ? st->b.read_only == OQL_READ_ONLY
+                                         : strcmp(oql_setting(s, OQL_SET_DEFAULT_READ_ONLY), "on") == 0;
       s->txn = orb_txn_begin(s->db, oql_level_read_committed(level));
+      orb_wset_set_block(s->txn);   /* Iceberg writes staged until COMMIT */
     }
-    snprintf(st->tag, sizeof st->tag, "BEGIN");
+    snprintf(st->tag, sizeof st->tag, "%s", name ? name : "BEGIN");
     return ORB_OK;
   case OQL_S_COMMIT:
     if (s->txn_failed) {
@@ -300,6 +320,7 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
       oql_settings_txn_end(s, rc == ORB_OK);
       return rc;
     }
+    oql_session_warn(s, "25P01", "there is no transaction in progress");
     return ORB_OK;
   case OQL_S_SAVEPOINT:
     if (!s->txn)
@@ -310,6 +331,7 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
     s->savepoints = orb_realloc(s->savepoints, sizeof *s->savepoints * (size_t)(s->nsavepoints + 1));
     s->savepoints[s->nsavepoints].name = orb_strdup(name);
     s->savepoints[s->nsavepoints].sp = orb_wset_save(s->txn);
+    s->savepoints[s->nsavepoints].settings = oql_settings_mark_take(s);
     s->nsavepoints++;
     snprintf(st->tag, sizeof st->tag, "SAVEPOINT");
     return ORB_OK;
@@ -331,12 +353,14 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
       snprintf(st->tag, sizeof st->tag, "RELEASE");
     } else {
       orb_wset_rollback_to_savepoint(s->txn, s->savepoints[i].sp);
+      oql_settings_mark_restore(s, s->savepoints[i].settings);   /* SETs made since are undone too */
       drop_savepoints(s, i + 1);   /* the savepoint itself remains */
       s->txn_failed = false;
       snprintf(st->tag, sizeof st->tag, "ROLLBACK");
     }
     return ORB_OK;
   default:
+    if (!s->txn && !s->txn_failed) oql_session_warn(s, "25P01", "there is no transaction in progress");
     if (s->txn) orb_wset_abort(s->txn);
     end_txn(s);
     oql_settings_txn_end(s, false);
@@ -509,10 +533,31 @@ static orb_status run_write(oql_stmt *st, orb_err *e) {
   return rc;
 }
 
+/* The command a read-only transaction refuses, as PostgreSQL names it. */
+static const char *write_command(const oql_bstmt *b) {
+  switch (b->kind) {
+  case OQL_S_INSERT: return "INSERT";
+  case OQL_S_UPDATE: return "UPDATE";
+  case OQL_S_DELETE: return "DELETE";
+  case OQL_S_CREATE_TABLE: return "CREATE TABLE";
+  case OQL_S_CREATE_TABLE_AS: return "CREATE TABLE AS";
+  case OQL_S_DROP_TABLE: return "DROP TABLE";
+  case OQL_S_ALTER_TABLE: return "ALTER TABLE";
+  case OQL_S_TRUNCATE: return "TRUNCATE TABLE";
+  case OQL_S_COPY_FROM: return "COPY FROM";
+  case OQL_S_CREATE_ROLE: return "CREATE ROLE";
+  case OQL_S_ALTER_ROLE: return "ALTER ROLE";
+  case OQL_S_DROP_ROLE: return "DROP ROLE";
+  case OQL_S_EXPLAIN: return b->inner ? write_command(b->inner) : "EXPLAIN";
+  default: return "CALL";
+  }
+}
+
 static orb_status start(oql_stmt *st, orb_err *e) {
   oql_session *s = st->sess;
   oql_skind k = st->b.kind;
   s->stmt_started = false;   /* set below once this statement's starting point is saved */
+  s->warn_code[0] = '\0';
   st->nrows = 0;
   st->changes = 0;
   st->tag[0] = '\0';
@@ -535,7 +580,9 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   if (s->txn_failed)
     return orb_err_setx(e, ORB_ERR_CONSTRAINT, "25P02", 0,
                         "current transaction is aborted, commands ignored until end of transaction block");
-  if (k == OQL_S_CREATE_ROLE || k == OQL_S_ALTER_ROLE || k == OQL_S_DROP_ROLE) {
+  bool role = k == OQL_S_CREATE_ROLE || k == OQL_S_ALTER_ROLE || k == OQL_S_DROP_ROLE;
+  if ((st->b.writes || role) && oql_check_writable(s, write_command(&st->b), e) != ORB_OK) return e->code;
+  if (role) {
     st->state = ST_DONE;   /* statements on the roles table, in this session (session_roles.c) */
     return oql_run_role(s, &st->b, st->tag, sizeof st->tag, e);
   }

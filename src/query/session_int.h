@@ -7,7 +7,7 @@
 #include "query/binder.h"
 #include "query/session.h"
 #include "expr/expr.h"
-#include "storage/wset.h"
+#include "txn/txn.h"
 
 /* --- settings (session_settings.c) ---------------------------------------------
 **
@@ -16,8 +16,8 @@
 ** (set_config('app.user', ...), SET app.user = ...), created by setting
 ** them, as PostgreSQL's placeholders are.  A change inside a transaction
 ** block is undone by ROLLBACK; a local one (set_config(..., true)) lasts
-** until the block ends, as SET LOCAL does.  (A ROLLBACK TO SAVEPOINT does
-** not undo settings.) */
+** until the block ends, as SET LOCAL does; ROLLBACK TO SAVEPOINT undoes
+** the changes made after the savepoint (oql_settings_mark). */
 
 /* Built-in settings every statement looks at, by index into the table. */
 enum {
@@ -26,6 +26,8 @@ enum {
   OQL_SET_STATEMENT_MEM = 10,
   OQL_SET_ISOLATION = 13,
   OQL_SET_DEFAULT_ISOLATION = 14,
+  OQL_SET_READ_ONLY = 17,
+  OQL_SET_DEFAULT_READ_ONLY = 18,
 };
 
 typedef struct oql_settings_state {
@@ -38,6 +40,7 @@ typedef struct oql_settings_state {
   struct oql_saved_setting { int idx; char *before, *keep; bool before_by_session, keep_by_session; } *saved;
   int nsaved, capsaved;
   char *scratch;             /* a local change's value outside a block */
+  bool sync_off;             /* the session began with synchronous_commit off (what RESET restores) */
   uint64_t version;          /* bumped by every change (pg_settings rows are made at bind time) */
   orb_settings ops;          /* for current_setting() / set_config() (expr/expr.h) */
 } oql_settings_state;
@@ -47,11 +50,24 @@ void oql_settings_free(oql_session *s);
 /* The end of a transaction block: keep the changes made in it (committed)
 ** but the local ones, or undo them all. */
 void oql_settings_txn_end(oql_session *s, bool committed);
+/* Savepoints: the settings as they are (values, and what COMMIT would keep),
+** put back by ROLLBACK TO as PostgreSQL undoes SETs made after a savepoint. */
+typedef struct oql_settings_mark oql_settings_mark;
+oql_settings_mark *oql_settings_mark_take(oql_session *s);
+void oql_settings_mark_restore(oql_session *s, const oql_settings_mark *m);
+void oql_settings_mark_free(oql_settings_mark *m);
+/* A warning of the statement running (PostgreSQL's WARNING notice: SET
+** LOCAL outside a block, BEGIN inside one, ...): kept until the next starts. */
+void oql_session_warn(oql_session *s, const char *sqlstate, const char *msg);
 /* A built-in setting's current value (OQL_SET_*). */
 const char *oql_setting(const oql_session *s, int idx);
 /* PostgreSQL's isolation level names, canonical (a constant), or NULL;
 ** whether one reads a snapshot per statement. */
 const char *oql_isolation_level(const char *v);
+/* Whether a statement of kind k may not run now: inside a READ ONLY block,
+** or outside one with default_transaction_read_only on (25006). */
+orb_status oql_check_writable(oql_session *s, const char *command, orb_err *e);
+bool oql_txn_read_only(const oql_session *s);
 bool oql_level_read_committed(const char *level);
 /* statement_timeout in milliseconds ("0", "250", "250ms", "5s", "1min",
 ** "1.5h"); -1 if malformed. */
@@ -77,15 +93,18 @@ struct oql_session {
   orb_db *db;
   orb_wset *txn;            /* open transaction (BEGIN), NULL if none */
   const char *txn_iso;      /* its isolation level (a constant string) */
+  bool txn_read_only;       /* BEGIN READ ONLY / SET TRANSACTION READ ONLY: writes fail with 25006 */
   bool txn_failed;          /* an error happened inside it: only ROLLBACK/COMMIT allowed */
   oql_settings_state set;   /* SET/SHOW values (session_settings.c) */
   _Atomic(bool) interrupt;  /* set by oql_session_interrupt (another thread) */
   /* inside BEGIN ... COMMIT: the savepoints (innermost last) and where the
   ** running statement started, so a failing statement undoes only itself */
-  struct { char *name; orb_wset_savepoint sp; } *savepoints;
+  struct { char *name; orb_wset_savepoint sp; struct oql_settings_mark *settings; } *savepoints;
   int nsavepoints;
   orb_wset_savepoint stmt_start;
   bool stmt_started;
+  char warn_code[6];        /* oql_session_warn: SQLSTATE, "" = no warning */
+  char warn_msg[160];
   oql_progress_fn progress;   /* oql_session_set_progress */
   void *progress_ctx;
 };

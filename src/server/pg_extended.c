@@ -19,6 +19,8 @@ struct pg_prepared {
   char *name;
   char *sql;
   orbit_stmt *st;        /* NULL for an empty query */
+  int32_t *declared;     /* parameter type OIDs given in Parse (0: inferred), */
+  int ndeclared;         /* which ParameterDescription repeats as PostgreSQL does */
   pg_portal *portal;     /* the portal using st, if any */
 };
 
@@ -118,6 +120,7 @@ static void prepared_free(pg_session *s, pg_prepared *ps) {
   if (ps->st) orbit_finalize(ps->st);
   orb_free(ps->name);
   orb_free(ps->sql);
+  orb_free(ps->declared);
   orb_free(ps);
 }
 
@@ -150,9 +153,11 @@ static bool parse_msg(pg_session *s, rd *r, orb_buf *out) {
   /* declared parameter types: taken as they are (0: inferred from the statement) */
   orbit_type *types = orb_calloc((size_t)(ntypes > 0 ? ntypes : 0) + 1, sizeof *types);
   orbit_type *elems = orb_calloc((size_t)(ntypes > 0 ? ntypes : 0) + 1, sizeof *elems);
+  int32_t *declared = orb_calloc((size_t)(ntypes > 0 ? ntypes : 0) + 1, sizeof *declared);
   int32_t bad_oid = 0;
   for (int i = 0; i < ntypes; i++) {
-    int32_t oid = rd_i32(r);
+    int32_t oid = declared[i] = rd_i32(r);
+    if (oid == 705) declared[i] = 0;   /* unknown: the statement decides */
     int t = ORBIT_NULL, e = ORBIT_NULL;
     if (!pg_type_from_oid(oid, &t, &e) && !bad_oid) bad_oid = oid;
     types[i] = (orbit_type)t;
@@ -161,6 +166,7 @@ static bool parse_msg(pg_session *s, rd *r, orb_buf *out) {
   if (r->bad || ntypes < 0 || bad_oid) {
     orb_free(types);
     orb_free(elems);
+    orb_free(declared);
     if (!bad_oid) return malformed(s, out, 'P');
     char msg[160];
     snprintf(msg, sizeof msg, "type with OID %u is not supported", (unsigned)bad_oid);
@@ -181,6 +187,7 @@ static bool parse_msg(pg_session *s, rd *r, orb_buf *out) {
   int prc = refuse ? ORBIT_OK : orbit_prepare_typed(s->db, sql, ntypes, types, elems, &st, &tail);
   orb_free(types);
   orb_free(elems);
+  if (refuse || prc != ORBIT_OK) orb_free(declared);
   if (refuse) return fail(s, out, refuse, msg);
   if (prc != ORBIT_OK) {
     pg_send_db_error(s, sql, sql, out);
@@ -192,6 +199,7 @@ static bool parse_msg(pg_session *s, rd *r, orb_buf *out) {
     if (orbit_prepare(s->db, tail, &more, NULL) != ORBIT_OK || more) {
       if (more) orbit_finalize(more);
       orbit_finalize(st);
+      orb_free(declared);
       return fail(s, out, "42601", "cannot insert multiple commands into a prepared statement");
     }
   }
@@ -200,6 +208,8 @@ static bool parse_msg(pg_session *s, rd *r, orb_buf *out) {
   ps->name = orb_strdup(name);
   ps->sql = orb_strdup(sql);
   ps->st = st;
+  ps->declared = declared;
+  ps->ndeclared = ntypes;
   s->prepared = orb_realloc(s->prepared, sizeof *s->prepared * (size_t)(s->nprepared + 1));
   s->prepared[s->nprepared++] = ps;
   size_t at = pg_msg_begin(out, '1');   /* ParseComplete */
@@ -286,10 +296,8 @@ static bool describe_msg(pg_session *s, rd *r, orb_buf *out) {
     int np = ps->st ? orbit_bind_count(ps->st) : 0;
     size_t at = pg_msg_begin(out, 't');   /* ParameterDescription */
     pg_put_be16(out, (int16_t)np);
-    for (int i = 1; i <= np; i++) {
-      orbit_type t = orbit_bind_type(ps->st, i);
-      pg_put_be32(out, t == ORBIT_ARRAY ? pg_array_type_oid((int)orbit_bind_elem_type(ps->st, i)) : pg_type_oid((int)t));
-    }
+    for (int i = 1; i <= np; i++)
+      pg_put_be32(out, i <= ps->ndeclared && ps->declared[i - 1] ? ps->declared[i - 1] : pg_param_oid(ps->st, i));
     pg_msg_end(out, at);
     int nc = ps->st ? orbit_column_count(ps->st) : 0;
     if (nc > 0) pg_send_row_description(ps->st, nc, NULL, 0, out);
@@ -355,9 +363,7 @@ static bool execute_msg(pg_session *s, rd *r, orb_buf *out) {
     s->skip_to_sync = true;
     return true;
   }
-  size_t at = pg_msg_begin(out, 'C');
-  pg_put_cstr(out, orbit_command_tag(st));
-  pg_msg_end(out, at);
+  pg_send_command_complete(s, st, out);
   return true;
 }
 

@@ -37,6 +37,7 @@ void pg_session_free(pg_session *s) {
   if (s->copy_st) orbit_finalize(s->copy_st);
   scram_end(s->scram);
   orb_free(s->user);
+  for (int i = 0; i < PG_NREPORTED; i++) orb_free(s->reported[i]);
   orb_buf_free(&s->startup_settings);
   orb_buf_free(&s->copy_data);
   end_query(s);
@@ -76,12 +77,14 @@ void pg_msg_end(orb_buf *b, size_t at) {
   p[3] = (uint8_t)len;
 }
 
-void pg_send_error(orb_buf *out, const char *sqlstate, const char *msg, const char *detail, int position) {
-  size_t at = pg_msg_begin(out, 'E');
+/* ErrorResponse ('E') or NoticeResponse ('N'): the same fields. */
+static void send_report(orb_buf *out, char type, const char *severity, const char *sqlstate, const char *msg,
+                        const char *detail, int position) {
+  size_t at = pg_msg_begin(out, type);
   orb_buf_putc(out, 'S');
-  pg_put_cstr(out, "ERROR");
+  pg_put_cstr(out, severity);
   orb_buf_putc(out, 'V');
-  pg_put_cstr(out, "ERROR");
+  pg_put_cstr(out, severity);
   orb_buf_putc(out, 'C');
   pg_put_cstr(out, sqlstate);
   orb_buf_putc(out, 'M');
@@ -100,7 +103,31 @@ void pg_send_error(orb_buf *out, const char *sqlstate, const char *msg, const ch
   pg_msg_end(out, at);
 }
 
+void pg_send_error(orb_buf *out, const char *sqlstate, const char *msg, const char *detail, int position) {
+  send_report(out, 'E', "ERROR", sqlstate, msg, detail, position);
+}
+
+static void send_param(orb_buf *out, const char *name, const char *value);
+
+/* ParameterStatus for every reported setting whose value differs from the
+** last one sent (all of them at start-up), as PostgreSQL sends them before
+** ReadyForQuery: drivers keep application_name, DateStyle,
+** standard_conforming_strings... from these messages. */
+static void report_settings(pg_session *s, orb_buf *out) {
+  static const char *const reported[PG_NREPORTED] = {
+      "server_version", "server_encoding", "client_encoding", "DateStyle", "IntervalStyle",
+      "TimeZone",       "integer_datetimes", "standard_conforming_strings", "application_name"};
+  for (int i = 0; i < PG_NREPORTED; i++) {
+    const char *v = s->db ? orbit_setting(s->db, reported[i]) : NULL;
+    if (!v || (s->reported[i] && strcmp(s->reported[i], v) == 0)) continue;
+    send_param(out, reported[i], v);
+    orb_free(s->reported[i]);
+    s->reported[i] = orb_strdup(v);
+  }
+}
+
 void pg_send_ready(pg_session *s, orb_buf *out) {
+  report_settings(s, out);
   size_t at = pg_msg_begin(out, 'Z');
   orb_buf_putc(out, s->db ? orbit_txn_status(s->db) : 'I');
   pg_msg_end(out, at);
@@ -237,15 +264,11 @@ static bool finish_startup(pg_session *s, orb_buf *out) {
   size_t at = pg_msg_begin(out, 'R');
   pg_put_be32(out, 0);   /* AuthenticationOk */
   pg_msg_end(out, at);
-  send_param(out, "server_version", "15.0 (Orbit " ORBIT_VERSION ")");
-  send_param(out, "server_encoding", "UTF8");
-  send_param(out, "client_encoding", "UTF8");
-  send_param(out, "DateStyle", "ISO, MDY");
-  send_param(out, "IntervalStyle", "postgres");
-  send_param(out, "TimeZone", "UTC");
-  send_param(out, "integer_datetimes", "on");
-  send_param(out, "standard_conforming_strings", "on");
-  send_param(out, "application_name", "");
+  report_settings(s, out);   /* before BackendKeyData, in PostgreSQL's order */
+  if (!s->db) {   /* message framing only (fuzzing): the defaults */
+    send_param(out, "server_version", "15.0 (Orbit " ORBIT_VERSION ")");
+    send_param(out, "client_encoding", "UTF8");
+  }
   at = pg_msg_begin(out, 'K');
   pg_put_be32(out, s->cfg.process_id);
   pg_put_be32(out, s->cfg.secret_key);
@@ -314,19 +337,22 @@ void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int 
   size_t at = pg_msg_begin(out, 'T');
   pg_put_be16(out, (int16_t)n);
   for (int i = 0; i < n; i++) {
-    int t = (int)orbit_column_type(st, i);
+    int32_t typmod;
+    int32_t oid = pg_column_oid(st, i, &typmod);
     pg_put_cstr(out, orbit_column_name(st, i));
     pg_put_be32(out, 0);    /* table OID */
     pg_put_be16(out, 0);    /* column number */
-    pg_put_be32(out, t == ORBIT_ARRAY ? pg_array_type_oid((int)orbit_column_elem_type(st, i)) : pg_type_oid(t));
-    pg_put_be16(out, pg_type_len(t));
-    pg_put_be32(out, -1);   /* type modifier */
+    pg_put_be32(out, oid);
+    pg_put_be16(out, pg_type_len((int)orbit_column_type(st, i)));
+    pg_put_be32(out, typmod);
     pg_put_be16(out, pg_format_of(formats, nformats, i));
   }
   pg_msg_end(out, at);
 }
 
-static void command_complete(orbit_stmt *st, orb_buf *out) {
+void pg_send_command_complete(pg_session *s, orbit_stmt *st, orb_buf *out) {
+  const char *code, *warning = orbit_warning(s->db, &code);
+  if (warning) send_report(out, 'N', "WARNING", code, warning, NULL, 0);
   size_t at = pg_msg_begin(out, 'C');
   pg_put_cstr(out, orbit_command_tag(st));
   pg_msg_end(out, at);
@@ -395,7 +421,7 @@ static bool run_query(pg_session *s, orb_buf *out) {
       orbit_finalize(st);
       break;
     }
-    command_complete(st, out);
+    pg_send_command_complete(s, st, out);
     orbit_finalize(st);
     p = tail;
   }
@@ -434,7 +460,7 @@ static bool copy_in_message(pg_session *s, char type, const uint8_t *body, size_
       pg_send_ready(s, out);
       return true;
     }
-    command_complete(st, out);
+    pg_send_command_complete(s, st, out);
     orbit_finalize(st);
     if (run_query(s, out)) pg_send_ready(s, out);
     return true;

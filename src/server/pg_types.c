@@ -48,6 +48,31 @@ int32_t pg_array_type_oid(int t) {
   return 1009;
 }
 
+/* The OID and type modifier of a type with its modifiers: VARCHAR(n) is
+** varchar (1043) with typmod n + 4, NUMERIC(p,s) typmod (p << 16 | s) + 4,
+** as PostgreSQL's RowDescription carries them (drivers read the declared
+** length, precision and scale from there). */
+static int32_t oid_with_modifiers(orbit_type t, orbit_type elem, int precision, int scale, int maxlen,
+                                  int32_t *typmod) {
+  if (typmod)
+    *typmod = t == ORBIT_DECIMAL && precision ? (precision << 16 | scale) + 4 : t == ORBIT_TEXT && maxlen ? maxlen + 4 : -1;
+  if (t == ORBIT_ARRAY) return pg_array_type_oid((int)elem);
+  return t == ORBIT_TEXT && maxlen ? 1043 : pg_type_oid((int)t);
+}
+
+int32_t pg_column_oid(orbit_stmt *st, int col, int32_t *typmod) {
+  int precision, scale, maxlen;
+  orbit_column_modifiers(st, col, &precision, &scale, &maxlen);
+  return oid_with_modifiers(orbit_column_type(st, col), orbit_column_elem_type(st, col), precision, scale, maxlen,
+                            typmod);
+}
+
+int32_t pg_param_oid(orbit_stmt *st, int idx) {
+  int precision, scale, maxlen;
+  orbit_bind_modifiers(st, idx, &precision, &scale, &maxlen);
+  return oid_with_modifiers(orbit_bind_type(st, idx), orbit_bind_elem_type(st, idx), precision, scale, maxlen, NULL);
+}
+
 int16_t pg_type_len(int t) {
   switch ((orbit_type)t) {
   case ORBIT_BOOL: return 1;

@@ -63,6 +63,12 @@ int32_t pg_type_oid(int orbit_type);
 /* The OID of the array type whose elements are of orbit_type (text[] for others). */
 int32_t pg_array_type_oid(int orbit_type);
 int16_t pg_type_len(int orbit_type);
+/* The type OID (and type modifier, -1 for none) of a statement's result
+** column col (0-based) or parameter idx (1-based), modifiers included:
+** VARCHAR(n) is varchar, not text. */
+struct orbit_stmt;
+int32_t pg_column_oid(struct orbit_stmt *st, int col, int32_t *typmod);
+int32_t pg_param_oid(struct orbit_stmt *st, int idx);
 /* The orbit_type (and for an array the element's) of a type OID a client
 ** declares for a parameter in Parse: 0 and unknown (705) are ORBIT_NULL,
 ** "let the statement decide"; char, name, varchar and bpchar are text, oid

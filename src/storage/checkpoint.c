@@ -148,6 +148,8 @@ orb_status db_checkpoint_locked(orb_db *db, orb_err *e) {
   db->have_snapshot = true;
   db->checkpoint_lsn = lsn;
   if ((st = wal_switch(db->wal, lsn + 1, lsn, e)) != ORB_OK) return st;
+  /* intents whose Iceberg commits are under way live on past the old segments */
+  if ((st = db_intent_relog(db, e)) != ORB_OK) return st;
   remove_older(db, lsn);
   return ORB_OK;
 }

@@ -388,6 +388,7 @@ static void db_free(orb_db *db) {
   orb_free(db->gc);
   orb_buf_free(&db->spare_redo);
   orb_free(db->spare_undo);
+  db_intents_free(db);
   if (db->lock_fd >= 0) close(db->lock_fd);   /* releases the flock */
   pthread_rwlock_destroy(&db->latch);
   pthread_mutex_destroy(&db->gate_mu);

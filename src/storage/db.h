@@ -7,7 +7,7 @@
 ** exclusive lock file (one process per database), loads the latest
 ** checkpoint and replays the log after it, stopping cleanly at a torn tail.
 **
-** Concurrency (storage/txn.c): a reading statement outside a transaction
+** Concurrency (txn/txn.c): a reading statement outside a transaction
 ** enters the gate for its life (orb_db_gate_enter/leave), registers a
 ** snapshot (orb_db_snapshot) and holds the latch shared while it computes
 ** rows (orb_db_latch_read/unlatch_read); writers use a write set (wset.h).
@@ -21,7 +21,7 @@
 
 #include "base/err.h"
 #include "storage/table.h"
-#include "storage/wset.h"
+#include "txn/txn.h"
 #include "types/schema.h"
 
 typedef struct orb_db_options {

@@ -147,7 +147,9 @@ static orb_status on_record(void *arg, uint64_t lsn, const uint8_t *payload, siz
     return orb_err_set(e, ORB_ERR_CORRUPT, "log record %llu follows %llu", (unsigned long long)lsn,
                        (unsigned long long)db->last_lsn);
   }
-  orb_status st = db_apply_record(db, payload + 8, len - 8, e);
+  bool intent;
+  orb_status st = db_intent_replay(db, payload + 8, len - 8, &intent, e);
+  if (st == ORB_OK && !intent) st = db_apply_record(db, payload + 8, len - 8, e);
   if (st != ORB_OK) {
     orb_err_prefix(e, "replaying log record %llu", (unsigned long long)lsn);
     return st;
@@ -233,6 +235,8 @@ orb_status db_recover(orb_db *db, orb_err *e) {
   }
   uint64_t seg_lsn = active < nsegs ? segs[active] : db->last_lsn + 1;
   st = wal_open(db->wal_dir, seg_lsn, active_len, db->last_lsn, db->opt.sync_interval_ms, &db->wal, e);
+  /* transactions whose Iceberg commits were under way: decided by the tables */
+  if (st == ORB_OK) st = db_intent_resolve(db, e);
   if (st == ORB_OK) db_reconcile_iceberg(db);
 done:
   orb_free(segs);

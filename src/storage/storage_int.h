@@ -3,7 +3,8 @@
 **
 ** The database object (orb_db), the write set's undo log and redo buffer,
 ** and the entry points recovery and checkpointing use to rebuild state.
-** The layer's public contracts are db.h, wset.h, table.h and tier.h.
+** The layer's public contracts are db.h, table.h and tier.h (and txn/txn.h
+** for transactions).
 **
 ** Undo entries name the hot tier they changed (not the table): ALTER TABLE
 ** swaps a table's tier for a rewritten one, and undoing in reverse order
@@ -18,7 +19,7 @@
 #include "base/buf.h"
 #include "storage/db.h"
 #include "storage/hot/hot.h"
-#include "storage/snapshot.h"
+#include "txn/txn_int.h"
 #include "storage/wal/wal.h"
 
 /* --- the database ------------------------------------------------------- */
@@ -72,6 +73,7 @@ struct orb_db {
   size_t spare_undo_cap;
   orb_wal *wal;
   pthread_mutex_t ckpt_mu;        /* one checkpoint at a time */
+  struct db_intent *intents;      /* logged intents not yet done (intent.c; under the latch) */
 
   /* recovery report */
   int64_t replayed_records;
@@ -116,26 +118,7 @@ orb_status orb_db_checkpoint_if_needed(orb_db *db, orb_err *e);
 void snapshot_name(char *out, size_t cap, const char *dir, uint64_t lsn);
 bool snapshot_parse_name(const char *name, uint64_t *lsn);
 
-/* --- write sets --------------------------------------------------------- */
-
-typedef enum wset_undo_kind {
-  U_INSERT,      /* hot tier `obj`, rowid, new version in `old2`: remove the row */
-  U_DELETE,      /* hot tier `obj`, rowid, the version deleted in `old`: clear its xmax */
-  U_UPDATE,      /* hot tier `obj`, rowid, replaced version in `old`, new one in `old2`: drop the new */
-  U_CREATE,      /* table `obj`: remove and free it */
-  U_DROP,        /* table `obj`: add it back (commit frees it) */
-  U_RENAME,      /* table `obj`, old name in `old` (commit frees it) */
-  U_ALTER,       /* table `obj`, old schema (heap orb_schema) in `old`, old hot tier in `old2` */
-  U_ACTION       /* a wset_action (heap) in `obj`: abort it */
-} wset_undo_kind;
-
-typedef struct wset_undo {
-  uint8_t kind;
-  void *obj;
-  uint64_t rowid;
-  void *old;
-  void *old2;
-} wset_undo;
+/* --- write sets: struct orb_wset, undo entries, db_* transaction calls: txn/txn_int.h --- */
 
 /* Redo operation codes inside a log record (after the LSN). */
 enum {
@@ -146,86 +129,50 @@ enum {
   REDO_DROP = 5,     /* varint table id */
   REDO_RENAME = 6,   /* varint table id, bytes new name */
   REDO_ALTER = 7,    /* varint table id, bytes schema JSON, row of fill values of the new columns */
-  REDO_CREATE_ICEBERG = 8   /* varint table id, bytes name, bytes schema JSON, u8 kind, bytes location */
+  REDO_CREATE_ICEBERG = 8,  /* varint table id, bytes name, bytes schema JSON, u8 kind, bytes location */
+  /* a whole record (intent.c): u64 token, varint n, n x (varint table id,
+  ** svarint Iceberg snapshot id), then the transaction's operations */
+  REDO_ICEBERG_INTENT = 9,
+  REDO_ICEBERG_DONE = 10    /* a whole record: u64 token of the intent it decides, u8 applied */
 };
 
-struct orb_wset {
-  orb_db *db;
-  bool replay;           /* recovery: no undo (commit actions run at once), no redo */
-  int sync;              /* -1: database default, 0: do not wait for the log, 1: wait */
-  wset_undo *undo;
-  size_t nundo, cap_undo;
-  orb_buf redo;
-  int64_t changes;
-  /* the transaction (txn.c) */
-  uint64_t xid;          /* ORB_XID_BIT | number: marks its versions until commit */
-  orb_snapshot snap;     /* what it reads; registered while has_snap */
-  bool has_snap;
-  orb_cold_pins pins;    /* Iceberg snapshots it read (snap.pins points here) */
-  bool read_committed;   /* a new snapshot per statement (else REPEATABLE READ) */
-  bool latched;          /* holds the latch exclusively (inside a writing statement) */
-  int gate;              /* 0 none, 1 shared, 2 exclusive (DDL) */
-  uint64_t blocker;      /* after ORB_ERR_WAIT: the xid to wait for (0: just run again) */
-  uint64_t wait_for;     /* the xid it is waiting for now (under txmu; deadlock detection) */
-};
+/* --- Iceberg intents (intent.c) ------------------------------------------ */
 
-/* --- transactions (txn.c) ----------------------------------------------- */
-
-/* Leave the gate (shared or exclusive). */
-void db_gate_leave(orb_db *db, bool exclusive);
-/* Take the latch exclusively (announcing a wait, base/blocking.h). */
-void db_latch_exclusive(orb_db *db);
-/* Register / drop a snapshot (txmu); take one of the current state (the
-** caller holds the latch, shared or exclusive). */
-orb_snapshot db_snap_take(orb_db *db, uint64_t self);
-void db_snap_release(orb_db *db, uint64_t seq);
-/* Begin/end a write set's life in the running list, under one lock each:
-** begin takes an xid and a previous write set's buffers; end drops its
-** snapshot, keeps its buffers for the next one and wakes its waiters. */
-void db_txn_register(orb_db *db, orb_wset *ws);
-void db_txn_unregister(orb_db *db, orb_wset *ws);
-/* After a commit stamped its versions (latch held exclusively): queue the
-** rows it touched for pruning and prune what older snapshots allow. */
-void db_gc_after_commit(orb_db *db, orb_wset *ws);
-/* Prune every queued row as far as the snapshots allow (latch held). */
-void db_gc_run(orb_db *db);
-/* Number of transactions running and snapshots registered. */
-bool db_quiet(orb_db *db);
-
-/* A write set used by recovery: changes apply directly. */
-void wset_init_replay(orb_wset *ws, orb_db *db);
-void wset_push(orb_wset *ws, wset_undo_kind kind, void *obj, uint64_t rowid, void *old, void *old2);
-static inline bool wset_logging(const orb_wset *ws) { return !ws->replay; }
-
-/* Work outside the log that a transaction finishes or undoes with it (an
-** Iceberg append writes data files as rows come and publishes a snapshot
-** only when the transaction commits).  orb_wset_commit runs every action's
-** commit, in the order they were added, before the transaction's log record
-** is written and without the latch held (they do I/O); the first failure
-** aborts the others and the transaction.  An abort, or the rollback of the
-** statement or savepoint that added the action, runs its abort.  `key`
-** finds an action again (one append per table and transaction).  The
-** action owns ctx: commit or abort is called exactly once, then `done`. */
-typedef struct wset_action {
-  const void *key;
-  orb_status (*commit)(void *ctx, orb_err *e);
-  void (*abort)(void *ctx);
-  void (*done)(void *ctx);       /* may be NULL: frees ctx */
-  void *ctx;
-  bool finished;
-} wset_action;
-void wset_action_add(orb_wset *ws, const void *key, orb_status (*commit)(void *, orb_err *), void (*abort)(void *),
-                     void (*done)(void *), void *ctx);
-/* The ctx of the live action added with key, NULL if none. */
-void *wset_action_find(const orb_wset *ws, const void *key);
-
-/* Savepoint inside a write set: one table call either completes or leaves nothing. */
-typedef struct wset_mark {
-  size_t nundo;
-  size_t redo_len;
-  int64_t changes;
-} wset_mark;
-wset_mark wset_mark_get(const orb_wset *ws);
-void wset_rollback_to(orb_wset *ws, wset_mark m);
+/* A transaction that both changes hot tables and publishes Iceberg
+** snapshots (a transaction block's stages, storage/cold/cold_stage.h)
+** logs its hot changes before the Iceberg commits, in an intent record
+** naming the snapshots to come, and completes it with a DONE record after
+** them (intent.c says why and how recovery decides).  A logged intent is
+** kept in db->intents until its DONE record, so that a checkpoint in
+** between can log it again after the snapshot it writes. */
+typedef struct db_intent {
+  uint64_t token;
+  int n;                          /* Iceberg snapshots it names */
+  uint32_t *table_ids;
+  int64_t *snapshot_ids;
+  orb_buf rec;                    /* the whole record */
+  size_t ops_at;                  /* where the transaction's operations start in rec */
+  struct db_intent *next;
+} db_intent;
+/* Before the Iceberg commits of ws: log and fsync the intent (NULL when ws
+** publishes no snapshot: nothing to do). */
+orb_status db_intent_log(orb_wset *ws, db_intent **out, orb_err *e);
+/* After them: the DONE record's operations (appended by the caller under
+** the latch), and forgetting the intent (under the latch). */
+void db_intent_done_record(const db_intent *in, bool applied, orb_buf *out);
+void db_intent_forget(orb_db *db, db_intent *in);
+/* The Iceberg commits failed: log that the intent is void, forget it. */
+void db_intent_abandon(orb_db *db, db_intent *in);
+/* A checkpoint: log every intent not yet done again after the snapshot. */
+orb_status db_intent_relog(orb_db *db, orb_err *e);
+/* Recovery: a record that is an intent or a DONE (*handled), kept or
+** applied; after the log is replayed and reopened, decide the intents
+** without DONE by their Iceberg tables. */
+orb_status db_intent_replay(orb_db *db, const uint8_t *ops, size_t len, bool *handled, orb_err *e);
+orb_status db_intent_resolve(orb_db *db, orb_err *e);
+void db_intents_free(orb_db *db);
+/* Fault injection for tests: called at points of a commit ("intent-logged",
+** "iceberg-committed") when set; NULL in normal runs. */
+extern void (*db_test_crash_point)(const char *point);
 
 #endif

@@ -18,12 +18,12 @@
 ** Every row a scan returns carries a locator (uint64_t) that names the row
 ** within its tier until the next write; DELETE and UPDATE pass locators back.
 **
-** Reads see one snapshot (storage/snapshot.h): the versions committed before
+** Reads see one snapshot (txn/snapshot.h): the versions committed before
 ** it plus the reading transaction's own.  Writes never block readers; a
 ** write that meets another running transaction's change to the same row
 ** returns ORB_ERR_WAIT with the write set's wait_for naming it.
 **
-** Writes happen inside an orb_wset (storage/wset.h): the tier records undo
+** Writes happen inside an orb_wset (txn/wset.h): the tier records undo
 ** information there so that a failing statement can be rolled back, and the
 ** redo records that the WAL makes durable at commit.
 */
@@ -33,7 +33,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "expr/expr.h"
-#include "storage/snapshot.h"
+#include "txn/txn.h"
 #include "types/schema.h"
 
 typedef struct orb_tier orb_tier;

@@ -129,23 +129,32 @@ static inline orb_value orb_null(orb_type_id t) {
   v.type = (uint8_t)t; v.isnull = 1; v.scale = 0; v.pad_ = 0; v.len = 0; v.u.dec = 0;
   return v;
 }
+/* The union's 16 bytes holding a 64-bit word w in the first 8 and zeros
+** after, as one 128-bit value.  The constructors below store it whole:
+** zeroing the union and then storing 8 bytes into it made compilers build
+** the value on the stack and read it back 16 bytes wide, a load that must
+** wait for the narrower store before it (a stall on every value built in a
+** hot loop).  The bytes are the same either way (little-endian). */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "orb_value's union is filled little-endian");
+static inline __int128 orb_value_word_(uint64_t w) { return (__int128)(unsigned __int128)w; }
 static inline orb_value orb_bool(bool b) {
-  orb_value v = orb_null(ORB_T_BOOL); v.isnull = 0; v.u.b = b; return v;
+  orb_value v = orb_null(ORB_T_BOOL); v.isnull = 0; v.u.dec = orb_value_word_(b); return v;
 }
 static inline orb_value orb_int(orb_type_id t, int64_t i) {
-  orb_value v = orb_null(t); v.isnull = 0; v.u.i = i; return v;
+  orb_value v = orb_null(t); v.isnull = 0; v.u.dec = orb_value_word_((uint64_t)i); return v;
 }
 static inline orb_value orb_float(orb_type_id t, double f) {
-  orb_value v = orb_null(t); v.isnull = 0; v.u.f = f; return v;
+  union { double f; uint64_t bits; } w = {.f = f};
+  orb_value v = orb_null(t); v.isnull = 0; v.u.dec = orb_value_word_(w.bits); return v;
 }
 static inline orb_value orb_decimal(__int128 unscaled, int scale) {
   orb_value v = orb_null(ORB_T_DECIMAL); v.isnull = 0; v.u.dec = unscaled; v.scale = (uint8_t)scale; return v;
 }
 static inline orb_value orb_text(const char *s, size_t len) {
-  orb_value v = orb_null(ORB_T_TEXT); v.isnull = 0; v.u.s = s; v.len = (uint32_t)len; return v;
+  orb_value v = orb_null(ORB_T_TEXT); v.isnull = 0; v.u.dec = orb_value_word_((uintptr_t)s); v.len = (uint32_t)len; return v;
 }
 static inline orb_value orb_bytea(const void *p, size_t len) {
-  orb_value v = orb_null(ORB_T_BYTEA); v.isnull = 0; v.u.s = (const char *)p; v.len = (uint32_t)len; return v;
+  orb_value v = orb_null(ORB_T_BYTEA); v.isnull = 0; v.u.dec = orb_value_word_((uintptr_t)p); v.len = (uint32_t)len; return v;
 }
 
 #endif

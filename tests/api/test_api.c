@@ -247,6 +247,54 @@ static void test_transactions(void **state) {
   orbit_close(db);
 }
 
+/* Warnings (PostgreSQL's WARNING notices) of the last statement run. */
+static void test_warnings(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  const char *code = NULL;
+  exec_ok(db, "SET LOCAL statement_timeout = '5s'");
+  assert_string_equal(orbit_warning(db, &code), "SET LOCAL can only be used in transaction blocks");
+  assert_string_equal(code, "25P01");
+  assert_query1(db, "SHOW statement_timeout", "0");
+  assert_null(orbit_warning(db, &code));   /* cleared by the next statement */
+  exec_ok(db, "BEGIN");
+  assert_null(orbit_warning(db, &code));
+  exec_ok(db, "BEGIN");
+  assert_non_null(orbit_warning(db, &code));
+  assert_string_equal(code, "25001");
+  exec_ok(db, "COMMIT");
+  exec_ok(db, "COMMIT");
+  assert_non_null(orbit_warning(db, &code));
+  assert_string_equal(code, "25P01");
+  orbit_close(db);
+}
+
+/* Column and parameter type modifiers (VARCHAR(n), DECIMAL(p,s)). */
+static void test_type_modifiers(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  exec_ok(db, "CREATE TABLE tm (id INT PRIMARY KEY, v VARCHAR(20), n DECIMAL(10,2), s TEXT)");
+  orbit_stmt *st;
+  assert_int_equal(orbit_prepare(db, "SELECT v, n, s FROM tm WHERE v = $1", &st, NULL), ORBIT_OK);
+  int p, sc, len;
+  orbit_column_modifiers(st, 0, &p, &sc, &len);
+  assert_true(p == 0 && sc == 0 && len == 20);
+  orbit_column_modifiers(st, 1, &p, &sc, &len);
+  assert_true(p == 10 && sc == 2 && len == 0);
+  orbit_column_modifiers(st, 2, &p, &sc, &len);
+  assert_true(p == 0 && sc == 0 && len == 0);
+  orbit_bind_modifiers(st, 1, &p, &sc, &len);
+  assert_int_equal(len, 0);   /* compared as text, as PostgreSQL does */
+  orbit_finalize(st);
+  assert_int_equal(orbit_prepare(db, "INSERT INTO tm (id, v, n) VALUES ($1, $2, $3)", &st, NULL), ORBIT_OK);
+  orbit_bind_modifiers(st, 2, &p, &sc, &len);
+  assert_int_equal(len, 20);   /* assigned to the VARCHAR(20) column */
+  orbit_bind_modifiers(st, 3, &p, &sc, &len);
+  assert_true(p == 10 && sc == 2);
+  orbit_finalize(st);
+  orbit_close(db);
+}
+
 static void test_persistence_and_sharing(void **state) {
   (void)state;
   orbit_db *a = open_db();
@@ -328,6 +376,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_prepared_reuse, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rebind_after_ddl, setup, teardown),
       cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_type_modifiers, setup, teardown),
       cmocka_unit_test_setup_teardown(test_persistence_and_sharing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_prepare_typed, setup, teardown),
       cmocka_unit_test(test_complete),

@@ -34,6 +34,17 @@ for f in "$data"/alltypes_plain.parquet "$data"/nested_lists.snappy.parquet "$da
     fi
   done
 done
+# query q gives the same CSV in Orbit and in DuckDB
+agrees() {
+  local want got
+  want=$(cd "$root/tests/interop" && node duckdb_csv.mjs "$1")
+  got=$("$orbit" "$db/x" --csv -c "$1" 2>&1)
+  n=$((n + 1))
+  if [ "$want" != "$got" ]; then
+    echo "FAIL: $1"; diff <(echo "$want") <(echo "$got") | head -6
+    fails=$((fails + 1))
+  fi
+}
 # read_parquet: rows of flat files, through aggregates whose text both print alike
 for q in \
   "SELECT count(*) AS n, sum(id) AS a, sum(int_col) AS b, sum(bigint_col) AS c, min(timestamp_col) AS d, max(timestamp_col) AS e FROM read_parquet('$data/alltypes_plain.parquet')" \
@@ -48,13 +59,19 @@ for q in \
   "SELECT count(*) AS n, sum(id) AS a FROM read_parquet(['$data/alltypes_plain.parquet', '$data/alltypes_plain.snappy.parquet', '$data/alltypes_plain.parquet'])" \
   "SELECT file_name, num_rows FROM parquet_file_metadata('$data/alltypes_*.parquet') ORDER BY file_name" \
   "SELECT count(*) AS n FROM parquet_schema(['$data/alltypes_plain.parquet', '$data/int32_decimal.parquet'])"; do
-  want=$(cd "$root/tests/interop" && node duckdb_csv.mjs "$q")
-  got=$("$orbit" "$db/x" --csv -c "$q" 2>&1)
-  n=$((n + 1))
-  if [ "$want" != "$got" ]; then
-    echo "FAIL: $q"; diff <(echo "$want") <(echo "$got") | head -6
-    fails=$((fails + 1))
-  fi
+  agrees "$q"
+done
+# aggregates over read_parquet (folded a batch of rows at a time) on a file
+# DuckDB writes with NULLs in every column and several row groups
+agg_file=$db/nulls.parquet
+(cd "$root/tests/interop" && node duckdb_csv.mjs "COPY (SELECT CASE WHEN i % 7 = 0 THEN NULL ELSE i - 5000 END AS i, CASE WHEN i % 5 = 0 THEN NULL ELSE ((i % 100) * 0.5 + 0.25)::DOUBLE END AS f, CASE WHEN i % 4 = 0 THEN NULL ELSE (i % 100) * 0.5 END AS dd, CASE WHEN i % 3 = 0 THEN NULL ELSE TIMESTAMP '2020-01-01' + to_seconds(i * 7 % 10000) END AS ts, CASE WHEN i % 11 = 0 THEN NULL ELSE 'k' || (i * 13 % 1000) END AS s, (i % 50)::SMALLINT AS h FROM range(10000) r(i)) TO '$agg_file' (FORMAT parquet, ROW_GROUP_SIZE 2048)" > /dev/null)
+for q in \
+  "SELECT count(*) AS n, count(i) AS a, sum(i) AS b, min(i) AS c, max(i) AS d, sum(f) - 0.5 AS e, min(f) AS g, max(f) AS h, sum(dd) AS j, max(dd) AS jj, min(ts) AS k, max(ts) AS l, count(ts) AS m, min(s) AS o, max(s) AS p, sum(length(s)) AS q, sum(h) AS r, max(h) AS t FROM read_parquet('$agg_file')" \
+  "SELECT count(*) AS n, sum(i) AS b, max(ts) AS c, sum(length(s)) AS d, min(s) AS e FROM read_parquet('$agg_file') WHERE i > 100" \
+  "SELECT h % 3 AS g, count(*) AS n, sum(i) AS b, max(ts) AS c, min(s) AS d FROM read_parquet('$agg_file') GROUP BY h % 3 ORDER BY g" \
+  "SELECT count(*) AS n, sum(i) AS a, min(ts) AS b FROM read_parquet('$agg_file') WHERE i IS NULL" \
+  "SELECT count(*) AS n, sum(i + 1) AS a, max(i) AS b, min(f) AS c, sum(f) + 0.5 AS d FROM read_parquet(['$agg_file', '$agg_file'])"; do
+  agrees "$q"
 done
 # statistics as values of the columns' types: every fixture DuckDB reads,
 # except those where only the text of a value differs: DuckDB prints

@@ -38,6 +38,7 @@ function canonical(type, v) {
     case 'BLOB': return hex(v.bytes);
     case 'DATE': return 'd:' + v.days;
     case 'TIME': case 'TIMESTAMP': case 'TIMESTAMP WITH TIME ZONE': return 'us:' + v.micros;
+    case 'TIMESTAMP_NS': return 'us:' + v.nanos / 1000n;   // files other writers made (nanoseconds)
     default: return String(v);   // DECIMAL(p,s), UUID
   }
 }

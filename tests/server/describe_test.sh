@@ -226,6 +226,10 @@ compare 'settings in transaction blocks (is_local, ROLLBACK undoes SET)' -c "SEL
   -c "SELECT set_config('search_path', 'stmt', true)" -c "SHOW search_path" -c "BEGIN" -c "SET search_path = failed" \
   -c "SELECT nosuchcolumn" -c "COMMIT" -c "SHOW search_path" -c "BEGIN" -c "SELECT set_config('app.t', 'in', true)" \
   -c "COMMIT" -c "SELECT current_setting('app.t')"
+compare 'SET LOCAL, savepoints undoing SETs, RESET, pg_settings.source, warnings (settings_txn.sql)' \
+  -f "$(dirname "$0")/settings_txn.sql"
+compare 'READ ONLY transactions, default_transaction_read_only, 25006 (read_only.sql)' \
+  -f "$(dirname "$0")/read_only.sql"
 settings_q="SELECT name, setting, unit, category, context, vartype, source, min_val, max_val, enumvals, boot_val, reset_val,
   sourcefile, sourceline, pending_restart FROM pg_settings WHERE name IN ('IntervalStyle', 'synchronous_commit',
   'extra_float_digits', 'statement_timeout', 'standard_conforming_strings', 'integer_datetimes') ORDER BY name"

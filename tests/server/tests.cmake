@@ -11,3 +11,6 @@ add_test(NAME server_describe COMMAND ${CMAKE_SOURCE_DIR}/tests/server/describe_
 if(LIBPQ_FOUND)
   set_property(TEST server_describe APPEND PROPERTY ENVIRONMENT "ORBIT_LIBPQ_CLIENT=$<TARGET_FILE:libpq_client>")
 endif()
+# JDBC (Debian's pgjdbc) on orbitd: SCRAM, metadata, typed parameters in text and binary, batches, transactions
+add_test(NAME server_jdbc COMMAND ${CMAKE_SOURCE_DIR}/tests/server/jdbc_test.sh $<TARGET_FILE:orbitd>)
+set_tests_properties(server_jdbc PROPERTIES SKIP_RETURN_CODE 77)

@@ -36,3 +36,7 @@ add_test(NAME iceberg_evolve COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/i
 # VACUUM: exactly the right snapshots and files, debris of a SIGKILLed writer removed and nothing live,
 # compaction after deletes; icebird, avsc and DuckDB read the table after each operation.
 add_test(NAME iceberg_maint COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_maint_test.py $<TARGET_FILE:orbit_shell>)
+# INSERT, COPY, DELETE and UPDATE of owned Iceberg tables inside transaction
+# blocks: staged, one snapshot per table at COMMIT, nothing on ROLLBACK
+# (tests/storage/iceberg_txn_test.py; two sessions in tests/txn/test_isolation.c).
+add_test(NAME iceberg_txn COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_txn_test.py $<TARGET_FILE:orbit_shell>)

@@ -16,7 +16,10 @@
 ** wins with 40001; READ COMMITTED waits and then sees the other's commit;
 ** deadlocks are found (40P01); readers never wait for writers; a key being
 ** inserted by another transaction makes an insert wait; DDL waits for open
-** transactions; COUNT(*) sees the snapshot's rows.
+** transactions; COUNT(*) sees the snapshot's rows.  An owned Iceberg table
+** written in transaction blocks: staged rows and deletes seen by the block
+** only, one commit at COMMIT, 40001 when another writer deleted the same
+** rows meanwhile (the hot changes of the block rolled back with it).
 */
 #include <pthread.h>
 #include <setjmp.h>
@@ -120,21 +123,30 @@ static const char *await(session *s, int ms) {
   return done ? s->result : "BLOCKED";
 }
 
-/* Run one statement in session s; its result or "BLOCKED". */
-static const char *step(session *s, const char *sql) {
+/* Run one statement in session s; its result, or "BLOCKED" when it has not
+** finished after ms. */
+static const char *step_for(session *s, const char *sql, int ms) {
   pthread_mutex_lock(&s->mu);
-  assert_true(s->done || !s->sql);   /* not still blocked on an earlier step */
-  s->done = false;
-  s->sql = sql;
-  pthread_cond_broadcast(&s->cv);
+  bool idle = s->done || !s->sql;   /* not still blocked on an earlier step */
+  if (idle) {
+    s->done = false;
+    s->sql = sql;
+    pthread_cond_broadcast(&s->cv);
+  }
   pthread_mutex_unlock(&s->mu);
-  return await(s, BLOCK_MS);
+  assert_true(idle);
+  return await(s, ms);
 }
+
+static const char *step(session *s, const char *sql) { return step_for(s, sql, BLOCK_MS); }
 
 /* The result of s's blocked statement once it finishes (10 s at most). */
 static const char *finish(session *s) { return await(s, 10000); }
 
 #define STEP(s, sql, want) assert_string_equal(step(s, sql), want)
+/* A statement that never waits for another transaction but may take long
+** (an Iceberg commit writes files; sanitizers and a loaded machine slow it). */
+#define STEP_LONG(s, sql, want) assert_string_equal(step_for(s, sql, 20000), want)
 
 static session A, B;
 
@@ -331,6 +343,82 @@ static void test_set_transaction(void **state) {
   STEP(&A, "SET default_transaction_isolation = 'chaos'", "ERROR 22023");
 }
 
+/* An owned Iceberg table written in transaction blocks (storage/cold/
+** cold_stage.h): the block sees its own staged rows and deletes, other
+** sessions see none of them until COMMIT. */
+static void test_iceberg_block_visibility(void **state) {
+  (void)state;
+  STEP_LONG(&A, "CREATE TABLE ice (id INT, v INT) USING iceberg", "CREATE TABLE");
+  STEP_LONG(&A, "INSERT INTO ice VALUES (1, 10), (2, 20), (3, 30)", "INSERT 0 3");
+  STEP_LONG(&A, "BEGIN", "BEGIN");
+  STEP_LONG(&A, "INSERT INTO ice VALUES (4, 40)", "INSERT 0 1");
+  STEP_LONG(&A, "INSERT INTO ice VALUES (5, 50)", "INSERT 0 1");
+  STEP_LONG(&A, "SELECT count(*) FROM ice", "5");
+  STEP_LONG(&B, "SELECT count(*) FROM ice", "3");   /* not A's staged rows, and not blocked */
+  STEP_LONG(&A, "DELETE FROM ice WHERE id IN (1, 4)", "DELETE 2");
+  STEP_LONG(&A, "SELECT sum(v) FROM ice", "100");
+  STEP_LONG(&B, "SELECT sum(v) FROM ice", "60");
+  STEP_LONG(&B, "INSERT INTO ice VALUES (6, 60)", "INSERT 0 1");   /* an append meanwhile: no conflict */
+  STEP_LONG(&A, "SELECT count(*) FROM ice", "3");                 /* REPEATABLE READ: not B's row */
+  STEP_LONG(&A, "COMMIT", "COMMIT");
+  STEP_LONG(&B, "SELECT id FROM ice ORDER BY id", "2;3;5;6");
+  STEP_LONG(&A, "SELECT count(*) FROM ice", "4");
+}
+
+/* Deletes staged against rows another writer deleted meanwhile: COMMIT
+** fails with 40001 and nothing of the transaction stays, hot or Iceberg. */
+static void test_iceberg_commit_conflict(void **state) {
+  (void)state;
+  STEP_LONG(&A, "BEGIN", "BEGIN");
+  STEP_LONG(&A, "UPDATE acct SET bal = 0 WHERE id = 1", "UPDATE 1");
+  STEP_LONG(&A, "DELETE FROM ice WHERE id = 2", "DELETE 1");
+  STEP_LONG(&A, "INSERT INTO ice VALUES (7, 70)", "INSERT 0 1");
+  STEP_LONG(&B, "DELETE FROM ice WHERE id = 2", "DELETE 1");   /* committed at once, not blocked */
+  STEP_LONG(&A, "COMMIT", "ERROR 40001");
+  STEP_LONG(&A, "SELECT id FROM ice ORDER BY id", "3;5;6");    /* not A's row 7 */
+  STEP_LONG(&A, "SELECT bal FROM acct WHERE id = 1", "100");   /* A's hot update rolled back too */
+  /* an UPDATE the same way; then after the failure the session works on */
+  STEP_LONG(&A, "BEGIN", "BEGIN");
+  STEP_LONG(&A, "UPDATE ice SET v = 0 WHERE id = 3", "UPDATE 1");
+  STEP_LONG(&B, "UPDATE ice SET v = 1 WHERE id = 3", "UPDATE 1");
+  STEP_LONG(&A, "COMMIT", "ERROR 40001");
+  STEP_LONG(&A, "SELECT v FROM ice WHERE id = 3", "1");
+  STEP_LONG(&A, "BEGIN", "BEGIN");
+  STEP_LONG(&A, "UPDATE ice SET v = 2 WHERE id = 3", "UPDATE 1");
+  STEP_LONG(&A, "COMMIT", "COMMIT");
+  STEP_LONG(&B, "SELECT v FROM ice WHERE id = 3", "2");
+}
+
+/* READ COMMITTED: each statement reads the newest Iceberg snapshot, until
+** the block deletes rows of the table: from then on it keeps reading the
+** snapshot its deletes name (cold_stage.h). */
+static void test_iceberg_read_committed(void **state) {
+  (void)state;
+  STEP_LONG(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP_LONG(&A, "SELECT count(*) FROM ice", "3");
+  STEP_LONG(&B, "INSERT INTO ice VALUES (10, 100)", "INSERT 0 1");
+  STEP_LONG(&A, "SELECT count(*) FROM ice", "4");             /* B's commit seen */
+  STEP_LONG(&A, "DELETE FROM ice WHERE id = 10", "DELETE 1");
+  STEP_LONG(&B, "INSERT INTO ice VALUES (11, 110)", "INSERT 0 1");
+  STEP_LONG(&A, "SELECT id FROM ice ORDER BY id", "3;5;6");   /* the deletes' snapshot, kept */
+  STEP_LONG(&A, "COMMIT", "COMMIT");                          /* B only appended: no conflict */
+  STEP_LONG(&A, "SELECT id FROM ice ORDER BY id", "3;5;6;11");
+  STEP_LONG(&B, "DELETE FROM ice WHERE id = 11", "DELETE 1");
+}
+
+/* An error aborts the block: COMMIT then rolls back, writing nothing. */
+static void test_iceberg_error_aborts_block(void **state) {
+  (void)state;
+  STEP_LONG(&A, "BEGIN", "BEGIN");
+  STEP_LONG(&A, "INSERT INTO ice VALUES (9, 90)", "INSERT 0 1");
+  STEP_LONG(&A, "DELETE FROM ice WHERE id = 3", "DELETE 1");
+  STEP_LONG(&A, "SELECT 1 / 0", "ERROR 22012");
+  STEP_LONG(&A, "SELECT count(*) FROM ice", "ERROR 25P02");
+  STEP_LONG(&A, "COMMIT", "ROLLBACK");
+  STEP_LONG(&B, "SELECT id FROM ice ORDER BY id", "3;5;6");
+  STEP_LONG(&A, "DROP TABLE ice", "DROP TABLE");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_no_dirty_read),
@@ -343,6 +431,10 @@ int main(void) {
       cmocka_unit_test(test_count_sees_snapshot),
       cmocka_unit_test(test_ddl_waits_for_transactions),
       cmocka_unit_test(test_set_transaction),
+      cmocka_unit_test(test_iceberg_block_visibility),
+      cmocka_unit_test(test_iceberg_commit_conflict),
+      cmocka_unit_test(test_iceberg_read_committed),
+      cmocka_unit_test(test_iceberg_error_aborts_block),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -212,10 +212,12 @@ orb_status pq_rle_decode(const uint8_t *p, size_t n, int bit_width, uint32_t *ou
 ** value in a slot of pq_value_size(type) bytes: uint8_t 0/1 for BOOLEAN,
 ** int32_t, int64_t, float, double, 12 bytes of INT96, pq_bytes for
 ** BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY (contents in the arena). */
+typedef struct pq_read_bufs pq_read_bufs;
 typedef struct pq_column {
   int type;
   int32_t type_length;
   int64_t n, cap;
+  int64_t nnull;                 /* entries that are NULL (0: nulls[] need not be looked at) */
   uint8_t *nulls;
   void *values;
   orb_arena arena;
@@ -224,6 +226,7 @@ typedef struct pq_column {
   ** for a flat leaf (max_def 1, max_rep 0), whose levels nulls[] tells
   ** (pq_def_level reads them either way) */
   uint16_t *def, *rep;
+  pq_read_bufs *bufs;            /* the reader's page buffers, kept by pq_read_leaf_column_into */
 } pq_column;
 
 /* Entry i's definition level. */
@@ -259,7 +262,18 @@ orb_status pq_leaf_levels(const pq_file_meta *m, const char *name, int col, int 
 orb_status pq_read_leaf_column(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_column *out,
                                orb_err *e);
 orb_status pq_read_leaf_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
-                                     int col, size_t limit, pq_column *out, orb_err *e);
+                                           int col, size_t limit, pq_column *out, orb_err *e);
+/* pq_read_leaf_column into a column that holds an earlier read (or is all
+** zeros): the memory of that read is reused (orb_arena_recycle, and the
+** reader's chunk, page and level buffers), grown to the largest need so
+** far and never shrunk, so that a scan reading row group after row group
+** allocates, and faults in, no fresh memory after the first.  The limit
+** bounds each read as it does pq_read_leaf_column's; pq_column_free
+** releases it all. */
+orb_status pq_read_leaf_column_into(const char *path, const pq_file_meta *m, int rg, int col, size_t limit,
+                                    pq_column *out, orb_err *e);
+orb_status pq_read_leaf_column_image_into(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                          int col, size_t limit, pq_column *out, orb_err *e);
 
 /* --- nested fields (pq_schema.c, pq_nested.c) ----------------------------------- */
 

@@ -13,6 +13,26 @@ orb_status pq_corrupt(orb_err *e, const char *name, const char *what);
 ** has one before the data pages). */
 int64_t pq_chunk_start(const pq_chunk *c);
 
+/* A column reader's buffers: kept in a pq_column between reads into it
+** (pq_read_leaf_column_into) so that row group after row group reuses
+** them; each grows to the largest need and never shrinks. */
+struct pq_read_bufs {
+  uint8_t *chunk;                /* a column chunk's bytes as read from the file */
+  size_t chunk_cap;
+  uint8_t *page;                 /* a page decompressed */
+  size_t page_cap;
+  uint32_t *idx, *def, *rep;     /* dictionary indices or RLE booleans; levels */
+  size_t idx_cap, def_cap, rep_cap;
+  uint8_t *vals;                 /* a page's non-NULL values before they are spread among its NULLs */
+  size_t vals_cap;
+};
+void pq_read_bufs_free(pq_read_bufs *b);
+/* pq_chunk_walk and pq_chunk_walk_image with the buffers of b. */
+orb_status pq_chunk_walk_bufs(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_read_bufs *b,
+                              pq_page_fn fn, void *arg, orb_err *e);
+orb_status pq_chunk_walk_image_bufs(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                    int col, size_t limit, pq_read_bufs *b, pq_page_fn fn, void *arg, orb_err *e);
+
 /* --- the writer's column chunk encoder (pq_wcol.c) ------------------------------- */
 
 /* Statistics being gathered: bounds by the physical type's order, NaN

@@ -90,10 +90,11 @@ static orb_status chunk_of(const char *path, const pq_file_meta *m, int rg, int 
 }
 
 /* The page at buf + *pos (of n bytes, file offset start + *pos): header,
-** bounds, CRC32, decompression into *page (grown as needed), then fn.
+** bounds, CRC32, decompression into *page (of *page_cap bytes, grown as
+** needed), then fn.
 ** Moves *pos past the page and fills *h. */
 static orb_status one_page(const char *path, int codec, const uint8_t *buf, size_t n, size_t *pos, int64_t start,
-                           size_t limit, uint8_t **page, pq_page_header *h, pq_page_fn fn, void *arg, orb_err *e) {
+                           size_t limit, uint8_t **page, size_t *page_cap, pq_page_header *h, pq_page_fn fn, void *arg, orb_err *e) {
   char what[240];
   orb_status st = pq_page_header_decode(buf + *pos, n - *pos, path, h, e);
   if (st != ORB_OK) return st;
@@ -122,7 +123,11 @@ static orb_status one_page(const char *path, int codec, const uint8_t *buf, size
     *pos += (size_t)h->compressed_size;
     return st;
   }
-  *page = orb_realloc(*page, (size_t)h->uncompressed_size + 1);
+  if ((size_t)h->uncompressed_size + 1 > *page_cap) {
+    *page_cap = (size_t)h->uncompressed_size + 1;
+    orb_free(*page);   /* nothing in it is kept: no copy */
+    *page = orb_malloc(*page_cap);
+  }
   memcpy(*page, data, levels);
   if (h->type != 1)
     st = pq_decompress(codec, data + levels, (size_t)h->compressed_size - levels, *page + levels,
@@ -132,17 +137,17 @@ static orb_status one_page(const char *path, int codec, const uint8_t *buf, size
   return st;
 }
 
-/* The pages of chunk c, whose n bytes (from file offset start) are in buf. */
+/* The pages of chunk c, whose n bytes (from file offset start) are in buf;
+** pages decompressed into *page (*page_cap bytes, grown as needed). */
 static orb_status walk(const char *path, const pq_chunk *c, int rg, int col, const uint8_t *buf, size_t n, int64_t start,
-                       size_t limit, pq_page_fn fn, void *arg, orb_err *e) {
+                       size_t limit, uint8_t **page, size_t *page_cap, pq_page_fn fn, void *arg, orb_err *e) {
   char what[240];
-  uint8_t *page = NULL;
   orb_status st = ORB_OK;
   int64_t values = 0;
   size_t pos = 0;
   while (pos < n && st == ORB_OK && values < c->num_values) {
     pq_page_header h;
-    st = one_page(path, c->codec, buf, n, &pos, start, limit, &page, &h, fn, arg, e);
+    st = one_page(path, c->codec, buf, n, &pos, start, limit, page, page_cap, &h, fn, arg, e);
     if (h.type == 0 || h.type == 3) values += h.num_values;
   }
   if (st == ORB_OK && values != c->num_values) {
@@ -150,51 +155,80 @@ static orb_status walk(const char *path, const pq_chunk *c, int rg, int col, con
              col, rg, (long long)values, (long long)c->num_values);
     st = pq_corrupt(e, path, what);
   }
-  orb_free(page);
   return st;
 }
 
-orb_status pq_chunk_walk(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_page_fn fn,
-                         void *arg, orb_err *e) {
+void pq_read_bufs_free(pq_read_bufs *b) {
+  if (!b) return;
+  orb_free(b->chunk);
+  orb_free(b->page);
+  orb_free(b->idx);
+  orb_free(b->def);
+  orb_free(b->rep);
+  orb_free(b->vals);
+  memset(b, 0, sizeof *b);
+}
+
+orb_status pq_chunk_walk_bufs(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_read_bufs *b,
+                              pq_page_fn fn, void *arg, orb_err *e) {
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
-  const pq_chunk *c;
-  int64_t start;
+  const pq_chunk *c = NULL;
+  int64_t start = 0;
   orb_status st = chunk_of(path, m, rg, col, limit, &c, &start, e);
   if (st != ORB_OK) return st;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return orb_err_set(e, ORB_ERR_IO, "parquet: cannot open \"%s\": %s", path, strerror(errno));
   size_t n = (size_t)c->total_compressed_size;
-  uint8_t *buf = orb_malloc(n ? n : 1);
-  ssize_t got = pread(fd, buf, n, (off_t)start);
+  if (n + 1 > b->chunk_cap) {   /* grown, never shrunk: the next chunk likely fits */
+    orb_free(b->chunk);
+    b->chunk_cap = n + 1;
+    b->chunk = orb_malloc(b->chunk_cap);
+  }
+  ssize_t got = pread(fd, b->chunk, n, (off_t)start);
   close(fd);
-  if (got != (ssize_t)n) st = orb_err_set(e, ORB_ERR_IO, "parquet: \"%s\": cannot read column chunk %d of row group %d", path, col, rg);
-  else st = walk(path, c, rg, col, buf, n, start, limit, fn, arg, e);
-  orb_free(buf);
+  if (got != (ssize_t)n) return orb_err_set(e, ORB_ERR_IO, "parquet: \"%s\": cannot read column chunk %d of row group %d", path, col, rg);
+  return walk(path, c, rg, col, b->chunk, n, start, limit, &b->page, &b->page_cap, fn, arg, e);
+}
+
+orb_status pq_chunk_walk(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_page_fn fn,
+                         void *arg, orb_err *e) {
+  pq_read_bufs b = {0};
+  orb_status st = pq_chunk_walk_bufs(path, m, rg, col, limit, &b, fn, arg, e);
+  pq_read_bufs_free(&b);
   return st;
 }
 
 orb_status pq_chunk_walk_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg, int col,
                                size_t limit, pq_page_fn fn, void *arg, orb_err *e) {
+  pq_read_bufs b = {0};
+  orb_status st = pq_chunk_walk_image_bufs(file, len, name, m, rg, col, limit, &b, fn, arg, e);
+  pq_read_bufs_free(&b);
+  return st;
+}
+
+orb_status pq_chunk_walk_image_bufs(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                    int col, size_t limit, pq_read_bufs *b, pq_page_fn fn, void *arg, orb_err *e) {
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
-  const pq_chunk *c;
-  int64_t start;
+  const pq_chunk *c = NULL;
+  int64_t start = 0;
   orb_status st = chunk_of(name, m, rg, col, limit, &c, &start, e);
   if (st != ORB_OK) return st;
   if (start < 0 || (uint64_t)start > len || (uint64_t)c->total_compressed_size > len - (size_t)start)
     return pq_corrupt(e, name, "column chunk lies outside the file");
-  return walk(name, c, rg, col, (const uint8_t *)file + start, (size_t)c->total_compressed_size, start, limit, fn, arg, e);
+  return walk(name, c, rg, col, (const uint8_t *)file + start, (size_t)c->total_compressed_size, start, limit, &b->page,
+              &b->page_cap, fn, arg, e);
 }
 
 orb_status pq_chunk_walk_pages(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
                                const pq_offset_index *oi, const bool *want, pq_page_fn fn, void *arg, orb_err *e) {
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
-  const pq_chunk *c;
-  int64_t start;
+  const pq_chunk *c = NULL;
+  int64_t start = 0;
   orb_status st = chunk_of(src->name, m, rg, col, limit, &c, &start, e);
   if (st != ORB_OK) return st;
   int64_t end = start + c->total_compressed_size;
   uint8_t *buf = NULL, *page = NULL;
-  size_t got;
+  size_t got, page_cap = 0;
   /* the dictionary (and any index page) before the first data page */
   if (oi->npages > 0 && oi->pages[0].offset > start) {
     if (oi->pages[0].offset > end) st = pq_corrupt(e, src->name, "the offset index's first page lies outside its column chunk");
@@ -205,7 +239,7 @@ orb_status pq_chunk_walk_pages(const pq_source *src, const pq_file_meta *m, int 
     }
     while (st == ORB_OK && pos < n) {
       pq_page_header h;
-      st = one_page(src->name, c->codec, buf, n, &pos, start, limit, &page, &h, fn, arg, e);
+      st = one_page(src->name, c->codec, buf, n, &pos, start, limit, &page, &page_cap, &h, fn, arg, e);
       if (st == ORB_OK && (h.type == 0 || h.type == 3))
         st = pq_corrupt(e, src->name, "a data page before the offset index's first page");
     }
@@ -221,7 +255,7 @@ orb_status pq_chunk_walk_pages(const pq_source *src, const pq_file_meta *m, int 
     buf = orb_realloc(buf, n);
     if ((st = pq_src_read(src, p->offset, n, false, buf, &got, e)) != ORB_OK) break;
     pq_page_header h;
-    st = one_page(src->name, c->codec, buf, n, &pos, p->offset, limit, &page, &h, fn, arg, e);
+    st = one_page(src->name, c->codec, buf, n, &pos, p->offset, limit, &page, &page_cap, &h, fn, arg, e);
     if (st == ORB_OK && h.type != 0 && h.type != 3) st = pq_corrupt(e, src->name, "an offset index entry that is not a data page");
   }
   orb_free(buf);

@@ -233,6 +233,25 @@ static range_kind range_kind_of(const pq_schema_elem *s, int phys, orb_type t) {
   }
 }
 
+/* The loop of one range kind, with the NULL test only for a column that
+** has NULLs: the switch on the kind is taken once per call, not per value.
+** Each value is stored field by field: building an orb_value and then
+** copying it goes through the stack, a store and a wider load that the CPU
+** cannot forward (a stall per value). */
+#define RANGE_PUT(FIELD, VAL, LEN)                                        \
+  do {                                                                    \
+    out->type = (uint8_t)id, out->isnull = 0, out->scale = 0, out->pad_ = 0; \
+    out->len = (uint32_t)(LEN);                                           \
+    out->u.dec = 0;                                                       \
+    out->u.FIELD = (VAL);                                                 \
+  } while (0)
+#define RANGE_LOOP(FIELD, VAL, LEN)                                       \
+  do {                                                                    \
+    for (int64_t i = 0; i < n; i++, out += stride)                        \
+      if (has_nulls && nulls[i]) *out = orb_null(id);                      \
+      else RANGE_PUT(FIELD, VAL, LEN);                                    \
+  } while (0)
+
 orb_status pq_values_at(const pq_schema_elem *s, const pq_column *c, int64_t from, int64_t n, orb_type t, orb_value *out,
                         size_t stride, orb_err *e) {
   if (from < 0 || n < 0 || from + n > c->n)
@@ -240,29 +259,34 @@ orb_status pq_values_at(const pq_schema_elem *s, const pq_column *c, int64_t fro
   range_kind k = range_kind_of(s, c->type, t);
   orb_type_id id = (orb_type_id)t.id;
   const uint8_t *nulls = c->nulls + from;
+  const bool has_nulls = c->nnull != 0;   /* in locals: the byte stores into out may alias *c */
+  const void *vals = c->values;
+  switch (k) {
+  case AS_INT32: RANGE_LOOP(i, ((const int32_t *)vals)[from + i], 0); return ORB_OK;
+  case AS_INT64: RANGE_LOOP(i, ((const int64_t *)vals)[from + i], 0); return ORB_OK;
+  case AS_FLOAT: RANGE_LOOP(f, ((const float *)vals)[from + i], 0); return ORB_OK;
+  case AS_DOUBLE: RANGE_LOOP(f, ((const double *)vals)[from + i], 0); return ORB_OK;
+  case AS_BYTES: {   /* the values point at the column's bytes: no copy */
+    const pq_bytes *v = (const pq_bytes *)c->values + from;
+    id = id == ORB_T_TEXT ? ORB_T_TEXT : ORB_T_BYTEA;
+    RANGE_LOOP(s, (const char *)v[i].data, v[i].len);
+    return ORB_OK;
+  }
+  case BY_VALUE:
+    break;
+  }
   for (int64_t i = 0; i < n; i++, out += stride) {
     if (nulls[i]) {
       *out = orb_null(id);
       continue;
     }
-    switch (k) {
-    case AS_INT32: *out = orb_int(id, ((const int32_t *)c->values)[from + i]); break;
-    case AS_INT64: *out = orb_int(id, ((const int64_t *)c->values)[from + i]); break;
-    case AS_FLOAT: *out = orb_float(id, ((const float *)c->values)[from + i]); break;
-    case AS_DOUBLE: *out = orb_float(id, ((const double *)c->values)[from + i]); break;
-    case AS_BYTES: {
-      const pq_bytes *b = &((const pq_bytes *)c->values)[from + i];
-      *out = id == ORB_T_TEXT ? orb_text((const char *)b->data, b->len) : orb_bytea(b->data, b->len);
-      break;
-    }
-    case BY_VALUE: {
-      orb_status st = pq_value_at(s, c, from + i, t, out, e);
-      if (st != ORB_OK) return st;
-    }
-    }
+    orb_status st = pq_value_at(s, c, from + i, t, out, e);
+    if (st != ORB_OK) return st;
   }
   return ORB_OK;
 }
+#undef RANGE_LOOP
+#undef RANGE_PUT
 
 orb_status pq_plain_value(const pq_schema_elem *s, pq_bytes b, orb_type t, orb_value *out, orb_err *e) {
   size_t want = s->type == PQ_BYTE_ARRAY               ? b.len

@@ -29,11 +29,9 @@ typedef struct reader {
   int max_def, max_rep;
   void *dict;                    /* dictionary values (value slots) */
   int64_t ndict;
-  /* scratch reused from page to page (fresh buffers per page cost page faults) */
-  uint32_t *idx, *def, *rep;     /* dictionary indices or RLE booleans; levels */
-  size_t idx_cap, def_cap, rep_cap;
-  uint8_t *vals;                 /* a page's non-NULL values before they are spread among its NULLs */
-  size_t vals_cap;
+  /* scratch reused from page to page, and from chunk to chunk when the
+  ** column keeps it (fresh buffers cost page faults) */
+  pq_read_bufs *b;
   pq_bytes prev;                 /* DELTA_BYTE_ARRAY: the last value (it spans pages) */
 } reader;
 
@@ -49,7 +47,7 @@ static void *grow(void *buf, size_t *cap, int64_t n, size_t w) {
   return buf;
 }
 
-static uint32_t *scratch(reader *r, int64_t n) { return r->idx = grow(r->idx, &r->idx_cap, n, sizeof(uint32_t)); }
+static uint32_t *scratch(reader *r, int64_t n) { return r->b->idx = grow(r->b->idx, &r->b->idx_cap, n, sizeof(uint32_t)); }
 
 /* The bytes of BYTE_ARRAY values, kept in the column's arena in one piece
 ** (the page buffer is reused for the next page), so that each value needs
@@ -249,11 +247,11 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
   if (h->type == 3) pos = (size_t)h->rep_len + (size_t)h->def_len;
   if (pos > len) return bad(r, e, "levels longer than their page");
   if (r->max_rep > 0) {
-    rep = r->rep = grow(r->rep, &r->rep_cap, n, sizeof(uint32_t));
+    rep = r->b->rep = grow(r->b->rep, &r->b->rep_cap, n, sizeof(uint32_t));
     st = levels(r, h, page, len, 0, n, rep, &pos, NULL, e);
   }
   if (st == ORB_OK && r->max_def > 0) {
-    lev = r->def = grow(r->def, &r->def_cap, n, sizeof(uint32_t));
+    lev = r->b->def = grow(r->b->def, &r->b->def_cap, n, sizeof(uint32_t));
     st = levels(r, h, page, len, 1, n, lev, &pos, c->def ? NULL : &all_defined, e);
     if (all_defined) lev = NULL;
   }
@@ -264,6 +262,7 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
     uint32_t max_def = (uint32_t)r->max_def;
     for (int64_t i = 0; i < n; i++) nulls[i] = lev[i] != max_def;
     for (int64_t i = 0; i < n; i++) nonnull -= nulls[i];
+    c->nnull += n - nonnull;
   } else if (st == ORB_OK) {
     memset(nulls, 0, (size_t)n);
   }
@@ -281,7 +280,7 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
   /* with no NULL in the page the values are decoded in place, else into
   ** scratch and spread among the NULLs afterwards */
   uint8_t *dst = (uint8_t *)c->values + (size_t)c->n * w;
-  uint8_t *vals = nonnull == n ? dst : (r->vals = grow(r->vals, &r->vals_cap, nonnull, w));
+  uint8_t *vals = nonnull == n ? dst : (r->b->vals = grow(r->b->vals, &r->b->vals_cap, nonnull, w));
   size_t used;
   int enc = h->encoding;
   if (enc == 0) {
@@ -301,8 +300,12 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
     else {
       size_t blen = (size_t)vp[0] | (size_t)vp[1] << 8 | (size_t)vp[2] << 16 | (size_t)vp[3] << 24;
       uint32_t *ix = scratch(r, nonnull);
-      if (blen > vlen - 4) st = bad(r, e, "RLE booleans longer than their page");
-      else st = pq_rle_decode(vp + 4, blen, 1, ix, nonnull, r->name, e);
+      /* hyparquet-writer (JavaScript) stores the number of values here, not
+      ** the byte length; DuckDB and hyparquet read such files, so a length
+      ** past the page means "the rest of the page".  The decoder still
+      ** fails if the rest holds fewer than `nonnull` values. */
+      if (blen > vlen - 4) blen = vlen - 4;
+      st = pq_rle_decode(vp + 4, blen, 1, ix, nonnull, r->name, e);
       for (int64_t i = 0; st == ORB_OK && i < nonnull; i++) vals[i] = (uint8_t)ix[i];
     }
   } else if (enc == 5 && (c->type == PQ_INT32 || c->type == PQ_INT64)) {   /* DELTA_BINARY_PACKED */
@@ -384,26 +387,37 @@ static orb_status read_leaf(const char *path, const void *image, size_t image_le
   /* a flat leaf's definition levels are its NULL flags: not kept twice */
   if (max_def > 1 || (max_def && max_rep)) out->def = orb_arena_zalloc(&out->arena, sizeof(uint16_t) * cap);
   if (max_rep) out->rep = orb_arena_zalloc(&out->arena, sizeof(uint16_t) * cap);
-  reader r = {.name = path, .col = out, .max_def = max_def, .max_rep = max_rep};
+  pq_read_bufs own = {0};
+  reader r = {.name = path, .col = out, .max_def = max_def, .max_rep = max_rep, .b = out->bufs ? out->bufs : &own};
   orb_status st;
   if (oi) {
     pq_source src = {path, image, image_len};
     st = pq_chunk_walk_pages(&src, m, rg, col, limit, oi, want, on_page, &r, e);
     if (st == ORB_OK && out->n != out->cap) st = pq_corrupt(e, path, "the wanted pages hold other row counts than the offset index says");
   } else {
-    st = image ? pq_chunk_walk_image(image, image_len, path, m, rg, col, limit, on_page, &r, e)
-               : pq_chunk_walk(path, m, rg, col, limit, on_page, &r, e);
+    st = image ? pq_chunk_walk_image_bufs(image, image_len, path, m, rg, col, limit, r.b, on_page, &r, e)
+               : pq_chunk_walk_bufs(path, m, rg, col, limit, r.b, on_page, &r, e);
   }
-  orb_free(r.idx);
-  orb_free(r.def);
-  orb_free(r.rep);
-  orb_free(r.vals);
+  pq_read_bufs_free(&own);
   return st;
 }
 
-static orb_status no_chunk(const char *path, const pq_file_meta *m, int rg, int col, pq_column *out, orb_err *e) {
-  memset(out, 0, sizeof *out);
-  orb_arena_init(&out->arena, 65536);
+/* out made ready for a read: fresh, or (reuse) keeping the memory of the
+** read it holds, if any. */
+static orb_status no_chunk(const char *path, const pq_file_meta *m, int rg, int col, pq_column *out, bool reuse,
+                           orb_err *e) {
+  if (reuse && out->arena.block_size) {
+    orb_arena arena = out->arena;
+    pq_read_bufs *bufs = out->bufs;
+    orb_arena_recycle(&arena);
+    memset(out, 0, sizeof *out);
+    out->arena = arena;
+    out->bufs = bufs;
+  } else {
+    memset(out, 0, sizeof *out);
+    orb_arena_init(&out->arena, 65536);
+    if (reuse) out->bufs = orb_calloc(1, sizeof *out->bufs);
+  }
   if (rg < 0 || rg >= m->nrow_groups || col < 0 || col >= m->row_groups[rg].ncolumns)
     return orb_err_set(e, ORB_ERR_MISUSE, "parquet: \"%s\": no column chunk %d of row group %d", path, col, rg);
   return ORB_OK;
@@ -411,7 +425,7 @@ static orb_status no_chunk(const char *path, const pq_file_meta *m, int rg, int 
 
 static orb_status read_flat(const char *path, const void *image, size_t image_len, const pq_file_meta *m, int rg, int col,
                             size_t limit, const pq_offset_index *oi, const bool *want, pq_column *out, orb_err *e) {
-  orb_status st = no_chunk(path, m, rg, col, out, e);
+  orb_status st = no_chunk(path, m, rg, col, out, false, e);
   if (st != ORB_OK) return st;
   /* a flat schema: the root, then one leaf per column */
   if (m->nschema != m->row_groups[rg].ncolumns + 1 || m->schema[col + 1].num_children > 0 ||
@@ -423,8 +437,8 @@ static orb_status read_flat(const char *path, const void *image, size_t image_le
 }
 
 static orb_status read_any(const char *path, const void *image, size_t image_len, const pq_file_meta *m, int rg, int col,
-                           size_t limit, pq_column *out, orb_err *e) {
-  orb_status st = no_chunk(path, m, rg, col, out, e);
+                           size_t limit, bool reuse, pq_column *out, orb_err *e) {
+  orb_status st = no_chunk(path, m, rg, col, out, reuse, e);
   int elem, max_def, max_rep;
   if (st == ORB_OK) st = pq_leaf_levels(m, path, col, &elem, &max_def, &max_rep, e);
   if (st == ORB_OK)
@@ -449,16 +463,28 @@ orb_status pq_read_flat_column_image(const void *file, size_t len, const char *n
 
 orb_status pq_read_leaf_column(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_column *out,
                                orb_err *e) {
-  return read_any(path, NULL, 0, m, rg, col, limit, out, e);
+  return read_any(path, NULL, 0, m, rg, col, limit, false, out, e);
+}
+
+orb_status pq_read_leaf_column_into(const char *path, const pq_file_meta *m, int rg, int col, size_t limit,
+                                    pq_column *out, orb_err *e) {
+  return read_any(path, NULL, 0, m, rg, col, limit, true, out, e);
 }
 
 orb_status pq_read_leaf_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
                                      int col, size_t limit, pq_column *out, orb_err *e) {
-  return read_any(name, file, len, m, rg, col, limit, out, e);
+  return read_any(name, file, len, m, rg, col, limit, false, out, e);
+}
+
+orb_status pq_read_leaf_column_image_into(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                          int col, size_t limit, pq_column *out, orb_err *e) {
+  return read_any(name, file, len, m, rg, col, limit, true, out, e);
 }
 
 void pq_column_free(pq_column *c) {
   if (!c) return;
   orb_arena_free(&c->arena);
+  pq_read_bufs_free(c->bufs);
+  orb_free(c->bufs);
   memset(c, 0, sizeof *c);
 }

@@ -1,8 +1,9 @@
 /* storage/cold/cold_tier.c — an Iceberg table as a tier (see cold_tier.h). */
 #include "storage/cold/cold_tier.h"
+#include "storage/cold/cold_stage.h"
 #include "storage/cold/ice_read.h"
 #include "storage/table.h"
-#include "storage/wset.h"
+#include "txn/txn.h"
 #include "base/arena.h"
 #include "base/file.h"
 #include "base/hash.h"
@@ -59,16 +60,9 @@ typedef struct cold_tier {
 
 static cold_tier *cold_of(orb_tier *t) { return (cold_tier *)t; }
 
-/* Locators: (data file, position) in the snapshot's whole plan, 20 bits of
-** file index above 36 bits of position; a row beyond those (a table of
-** over a million data files, a file of over 68 billion rows) gets
-** COLD_LOC_NONE, which reads fine but cannot be deleted. */
-#define COLD_LOC_FILE_BITS 20
-#define COLD_LOC_POS_BITS 36
-#define COLD_LOC_NONE ((((uint64_t)1) << 56) - 1)
-
+/* Locators: cold-tier row ids (cold_stage.h) under the tier's byte. */
 static uint64_t cold_loc_make(int file, int64_t pos) {
-  if (file < 0 || file >= (1 << COLD_LOC_FILE_BITS) - 1 || pos < 0 || pos >= ((int64_t)1 << COLD_LOC_POS_BITS)) return COLD_LOC_NONE;
+  if (file < 0 || file >= COLD_LOC_STAGED || pos < 0 || pos >= ((int64_t)1 << COLD_LOC_POS_BITS)) return COLD_LOC_NONE;
   return ((uint64_t)file << COLD_LOC_POS_BITS) | (uint64_t)pos;
 }
 
@@ -253,7 +247,17 @@ void cold_pins_clear(orb_cold_pins *p) {
   if (!p) return;
   for (int i = 0; i < p->n; i++) orb_free(p->v[i].meta_path);
   orb_free(p->v);
-  memset(p, 0, sizeof *p);
+  p->v = NULL;
+  p->n = p->cap = 0;   /* staged changes are the write set's actions' */
+}
+
+void cold_pins_renew(orb_cold_pins *p) {
+  int k = 0;
+  for (int i = 0; i < p->n; i++) {
+    if (p->v[i].keep) p->v[k++] = p->v[i];
+    else orb_free(p->v[i].meta_path);
+  }
+  p->n = k;
 }
 
 /* The snapshot of m that was current when a transaction began at began_ms
@@ -304,7 +308,7 @@ static orb_status resolve_state(cold_tier *c, const orb_snapshot *snap, cold_sta
     size_t cap = (size_t)pins->cap;
     pins->v = orb_grow(pins->v, &cap, (size_t)pins->n + 1, sizeof *pins->v);
     pins->cap = (int)cap;
-    orb_cold_pin np = {c->table_id, id, orb_strdup(s->path)};
+    orb_cold_pin np = {c->table_id, id, orb_strdup(s->path), false};
     pins->v[pins->n++] = np;
   }
   *out = s;
@@ -352,6 +356,9 @@ typedef struct cold_scan {
   ice_plan pruned;               /* the plan made with the constraints (when there are some) */
   int64_t planned_out;           /* data files scan planning ruled out */
   int *file_map;                 /* pruned plan: each file's index in the snapshot's whole plan */
+  bool read_done;                /* the snapshot's rows are all read */
+  cold_stage *stage;             /* the transaction block's staged changes of the table, or NULL */
+  int64_t stage_next, stage_end; /* staged rows still to return (those staged before the scan began) */
   orb_scan_stats st;
 } cold_scan;
 
@@ -466,10 +473,21 @@ static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier
   s->pred = req->pred;
   if (req->ctx) s->ctx = *req->ctx;
   s->ctx.arena = &s->arena;
+  s->by_ref = orb_arena_alloc(&s->own, (size_t)s->nproj + 1);
+  for (int i = 0; i < s->nproj; i++) {
+    uint8_t id = c->schema.cols[s->proj[i]].type.id;
+    s->by_ref[i] = id == ORB_T_TEXT || id == ORB_T_BYTEA || id == ORB_T_ARRAY;
+  }
   *out = (orb_tier_scan *)s;
   orb_status st = resolve(c, req->snap, &s->state, &s->plan, e);
   if (st != ORB_OK) return st;   /* the caller ends the scan, which frees s */
-  if (!s->plan->snapshot) return ORB_OK;   /* no snapshot: no rows */
+  /* a transaction block reads its own staged changes (cold_stage.h): the
+  ** rows staged so far after the snapshot's, without the rows it deleted */
+  if (req->snap && (s->stage = cold_stage_find(req->snap->pins, c->table_id)) != NULL) {
+    cold_stage_seal(s->stage);
+    s->stage_end = cold_stage_nrows(s->stage);
+  }
+  if (!s->plan->snapshot) return ORB_OK;   /* no snapshot: no rows of it */
   /* the columns to read, matched by field id in the snapshot's schema */
   ice_column *all;
   int nall;
@@ -536,13 +554,25 @@ static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier
   s->cast = orb_arena_alloc(&s->own, (size_t)s->nread + 1);
   for (int k = 0; k < s->nread; k++)
     s->cast[k] = s->read_col[k] >= 0 && !orb_type_equal(s->cols[k].type, c->schema.cols[s->read_col[k]].type);
-  s->by_ref = orb_arena_alloc(&s->own, (size_t)s->nproj + 1);
-  for (int i = 0; i < s->nproj; i++) {
-    uint8_t id = c->schema.cols[s->proj[i]].type.id;
-    s->by_ref[i] = id == ORB_T_TEXT || id == ORB_T_BYTEA || id == ORB_T_ARRAY;
-  }
   ice_reader_prune(s->reader, s->preds, s->npreds);
   s->st.units_total = s->plan->nfiles + s->planned_out;
+  return ORB_OK;
+}
+
+/* Row `full` (schema order, row id id) into batch b when it passes the
+** predicate. */
+static orb_status emit_row(cold_scan *s, const orb_value *full, uint64_t id, orb_row_batch *b, orb_err *e) {
+  if (s->pred) {
+    bool ok = false;
+    orb_arena_reset(&s->arena);
+    orb_status st = orb_expr_test(s->pred, &s->ctx, full, &ok, e);
+    if (st != ORB_OK || !ok) return st;
+  }
+  orb_value *dst = s->pbuf + (size_t)b->nrows * (size_t)s->nproj;
+  for (int i = 0; i < s->nproj; i++) dst[i] = s->by_ref[i] ? orb_value_copy(&full[s->proj[i]], &s->batch) : full[s->proj[i]];
+  b->rows[b->nrows] = dst;
+  b->locators[b->nrows++] = ORB_LOC_MAKE(ORB_TIER_COLD, id);
+  s->st.rows_returned++;
   return ORB_OK;
 }
 
@@ -551,13 +581,21 @@ static orb_status cold_scan_next(orb_tier_scan *ts, orb_row_batch *b, orb_err *e
   const orb_schema *sc = &s->c->schema;
   b->nrows = 0;
   orb_arena_reset(&s->batch);
-  if (!s->reader) return ORB_OK;
-  while (b->nrows < ORB_SCAN_BATCH) {
+  orb_status st = ORB_OK;
+  while (s->reader && !s->read_done && b->nrows < ORB_SCAN_BATCH) {
     const orb_value *row;
-    orb_status st = ice_reader_next(s->reader, &row, e);
-    if (st != ORB_OK) return st;
-    if (!row) break;
+    if ((st = ice_reader_next(s->reader, &row, e)) != ORB_OK) return st;
+    if (!row) {
+      s->read_done = true;
+      break;
+    }
     s->st.rows_scanned++;
+    int file;
+    int64_t pos;
+    ice_reader_position(s->reader, &file, &pos);
+    if (s->file_map) file = s->file_map[file];
+    uint64_t id = cold_loc_make(file, pos);
+    if (s->stage && cold_stage_deleted(s->stage, id)) continue;   /* deleted by the transaction */
     for (int k = 0; k < s->nread; k++) {
       int col = s->read_col[k];
       if (col < 0) continue;
@@ -570,22 +608,14 @@ static orb_status cold_scan_next(orb_tier_scan *ts, orb_row_batch *b, orb_err *e
         return st;
       }
     }
-    if (s->pred) {
-      bool ok = false;
-      orb_arena_reset(&s->arena);
-      if ((st = orb_expr_test(s->pred, &s->ctx, s->full, &ok, e)) != ORB_OK) return st;
-      if (!ok) continue;
-    }
-    orb_value *dst = s->pbuf + (size_t)b->nrows * (size_t)s->nproj;
-    for (int i = 0; i < s->nproj; i++)
-      dst[i] = s->by_ref[i] ? orb_value_copy(&s->full[s->proj[i]], &s->batch) : s->full[s->proj[i]];
-    b->rows[b->nrows] = dst;
-    int file;
-    int64_t pos;
-    ice_reader_position(s->reader, &file, &pos);
-    if (s->file_map) file = s->file_map[file];
-    b->locators[b->nrows++] = ORB_LOC_MAKE(ORB_TIER_COLD, cold_loc_make(file, pos));
-    s->st.rows_returned++;
+    if ((st = emit_row(s, s->full, id, b, e)) != ORB_OK) return st;
+  }
+  while (s->stage && b->nrows < ORB_SCAN_BATCH && s->stage_next < s->stage_end) {
+    int64_t i = s->stage_next++;
+    uint64_t id = ((uint64_t)COLD_LOC_STAGED << COLD_LOC_POS_BITS) | (uint64_t)i;
+    if (cold_stage_deleted(s->stage, id)) continue;
+    s->st.rows_scanned++;
+    if ((st = emit_row(s, cold_stage_row(s->stage, i), id, b, e)) != ORB_OK) return st;
   }
   return ORB_OK;
 }
@@ -618,6 +648,8 @@ static orb_status cold_count(orb_tier *t, const orb_snapshot *snap, orb_expr *pr
   cold_tier *c = cold_of(t);
   *count = -1;
   if (pred) return ORB_OK;
+  /* the metadata does not know a transaction block's staged changes */
+  if (snap && !cold_stage_empty(cold_stage_find(snap->pins, c->table_id))) return ORB_OK;
   cold_state *s;
   int64_t id;
   orb_status st = resolve_state(c, snap, &s, &id, e);
@@ -723,8 +755,26 @@ static orb_status read_only(cold_tier *c, orb_err *e) {
 static orb_status cold_insert(orb_tier *t, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e) {
   cold_tier *c = cold_of(t);
   if (!c->owned) return read_only(c, e);
+  if (orb_wset_is_block(ws))
+    return cold_stage_rows(cold_stage_get(t, ws, c->table_id, c->name, c->where, &c->schema), ws, rows, n, e);
   return cold_append_insert(t, c->where, &c->schema, ws, rows, n, e);
 }
+
+orb_status cold_tier_plan_at(orb_tier *t, const char *meta_path, int64_t snapshot_id, void **ref, const ice_plan **plan,
+                             orb_err *e) {
+  cold_tier *c = cold_of(t);
+  cold_state *s;
+  orb_status st = state_get(c, meta_path, &s, e);
+  if (st != ORB_OK) return st;
+  if ((st = state_plan(c, s, snapshot_id, plan, e)) != ORB_OK) {
+    state_unref(c, s);
+    return st;
+  }
+  *ref = s;
+  return ORB_OK;
+}
+
+void cold_tier_plan_release(orb_tier *t, void *ref) { state_unref(cold_of(t), ref); }
 
 /* The plan the locators of ws's statement name: the snapshot the scan
 ** pinned (every write statement reads with the transaction's pins). */
@@ -733,9 +783,9 @@ static orb_status pinned_plan(cold_tier *c, orb_wset *ws, cold_state **state, co
   orb_cold_pin *pin = pin_find(snap ? snap->pins : NULL, c->table_id);
   if (!pin)
     return orb_err_set(e, ORB_ERR_INTERNAL, "table \"%s\": rows to change were not read at a pinned Iceberg snapshot", c->name);
-  orb_status st = state_get(c, pin->meta_path, state, e);
-  if (st != ORB_OK) return st;
-  if ((st = state_plan(c, *state, pin->snapshot_id, plan, e)) != ORB_OK) state_unref(c, *state);
+  void *ref;
+  orb_status st = cold_tier_plan_at(&c->base, pin->meta_path, pin->snapshot_id, &ref, plan, e);
+  if (st == ORB_OK) *state = ref;
   return st;
 }
 
@@ -752,7 +802,7 @@ static orb_status cold_locate(cold_tier *c, orb_wset *ws, const uint64_t *loc, i
       st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "table \"%s\": row (locator %llx) cannot be located in the Iceberg table", c->name,
                        (unsigned long long)loc[i]);
     else
-      refs[i].file = &p->files[file], refs[i].pos = (int64_t)(id & (((uint64_t)1 << COLD_LOC_POS_BITS) - 1));
+      refs[i].file = &p->files[file], refs[i].pos = (int64_t)(id & COLD_LOC_POS_MASK);
   }
   if (st == ORB_OK) st = cold_rows_change(&c->base, c->where, p->snapshot ? p->snapshot->snapshot_id : -1, ws, refs, n, e);
   state_unref(c, s);
@@ -762,6 +812,15 @@ static orb_status cold_locate(cold_tier *c, orb_wset *ws, const uint64_t *loc, i
 static orb_status cold_delete(orb_tier *t, orb_wset *ws, const uint64_t *loc, int n, orb_err *e) {
   cold_tier *c = cold_of(t);
   if (!c->owned) return read_only(c, e);
+  if (orb_wset_is_block(ws)) {   /* staged until COMMIT (cold_stage.h), as row ids */
+    const orb_snapshot *snap = orb_wset_snapshot(ws);
+    uint64_t *ids = orb_malloc(sizeof *ids * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) ids[i] = ORB_LOC_TIER(loc[i]) == ORB_TIER_COLD ? ORB_LOC_ROWID(loc[i]) : COLD_LOC_NONE;
+    orb_status st = cold_stage_delete(cold_stage_get(t, ws, c->table_id, c->name, c->where, &c->schema), ws, ids, n,
+                                      pin_find(snap ? snap->pins : NULL, c->table_id), e);
+    orb_free(ids);
+    return st;
+  }
   cold_row_ref *refs = orb_malloc(sizeof *refs * (size_t)(n ? n : 1));
   orb_status st = cold_locate(c, ws, loc, n, refs, e);
   orb_free(refs);

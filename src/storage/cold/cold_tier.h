@@ -20,7 +20,7 @@
 ** cheaply: ice_find_current names the newest metadata file, and when its
 ** path, size and modification time are those of the one already parsed the
 ** parsed model (and the plans made from it) are reused.  A scan request
-** whose snapshot carries pins (storage/snapshot.h: a transaction's) reads
+** whose snapshot carries pins (txn/snapshot.h: a transaction's) reads
 ** the table at the pinned Iceberg snapshot; the first time the transaction
 ** reads the table it pins
 **
@@ -93,7 +93,10 @@
 ** commit writes one position delete file per partition and commits one
 ** snapshot: "delete", or "overwrite" with the new rows.  A data file the
 ** deletes name that another writer removed meanwhile fails the commit
-** with SQLSTATE 40001 and publishes nothing.
+** with SQLSTATE 40001 and publishes nothing.  Inside a transaction block
+** (orb_wset_is_block) inserts and deletes are staged instead
+** (cold_stage.h): scans of the block add its staged rows and skip the rows
+** it deleted, and its COMMIT makes one snapshot per table.
 **
 ** Thread safety: several statements may scan one tier at once (the
 ** database latch is held shared); the cached metadata is guarded by the
@@ -103,7 +106,7 @@
 #ifndef ORB_STORAGE_COLD_COLD_TIER_H
 #define ORB_STORAGE_COLD_COLD_TIER_H
 
-#include "storage/snapshot.h"
+#include "txn/txn.h"
 #include "storage/tier.h"
 
 extern const orb_tier_ops cold_tier_ops;
@@ -209,8 +212,11 @@ orb_status cold_table_alter(const char *dir, const cold_alter *c, const orb_sche
 orb_status cold_schema_reconcile(const char *dir, const orb_schema *catalog, orb_schema *out, bool *changed,
                                  orb_err *e);
 
-/* Pins (storage/snapshot.h): drop all (a READ COMMITTED statement, the end
+/* Pins (txn/snapshot.h): drop all (a READ COMMITTED statement, the end
 ** of a transaction). */
 void cold_pins_clear(orb_cold_pins *p);
+/* A new statement snapshot (READ COMMITTED): drop the pins but those a
+** transaction block's staged deletes are based on (cold_stage.h). */
+void cold_pins_renew(orb_cold_pins *p);
 
 #endif

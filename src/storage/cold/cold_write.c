@@ -3,6 +3,7 @@
 ** write set, removing its folder (see cold_tier.h).  The Iceberg write path itself (data files, manifests,
 ** commits) is storage/cold/ice_write.h's. */
 #include "storage/cold/cold_tier.h"
+#include "storage/cold/cold_stage.h"
 #include "storage/cold/ice_write.h"
 #include "storage/cold/ice_commit.h"
 #include "storage/storage_int.h"
@@ -80,6 +81,27 @@ static orb_status change_fail(cold_change *c, orb_status st, orb_err *e) {
   return st;
 }
 
+orb_status cold_append_open(const char *dir, const orb_schema *schema, ice_append **out, orb_err *e) {
+  ice_append *app;
+  orb_status st = ice_append_begin(dir, NULL, &app, e);
+  if (st != ORB_OK) return st;
+  /* rows come in catalog order and go out in the Iceberg schema's: the
+  ** two must be the same columns (cold_schema_reconcile makes them so at
+  ** open; another engine may have changed the schema since) */
+  bool same = ice_append_ncols(app) == schema->ncols;
+  for (int i = 0; same && i < schema->ncols; i++) same = ice_append_col_field_id(app, i) == schema->cols[i].field_id;
+  if (!same) {
+    int n = ice_append_ncols(app);
+    ice_append_abort(app);
+    return orb_err_set(e, ORB_ERR_CORRUPT,
+                       "Iceberg table \"%s\" has other columns than the catalog (%d there, %d here): its schema was "
+                       "changed outside Orbit; reopen the database to take the new columns",
+                       dir, n, schema->ncols);
+  }
+  *out = app;
+  return ORB_OK;
+}
+
 orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *schema, orb_wset *ws,
                               const orb_value *const *rows, int n, orb_err *e) {
   cold_change *c = change_get(t, ws);
@@ -88,23 +110,7 @@ orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *sc
     if (e) *e = c->why;
     return c->why.code;
   }
-  if (!c->app) {
-    ice_append *app;
-    if ((st = ice_append_begin(dir, NULL, &app, e)) != ORB_OK) return st;
-    /* rows come in catalog order and go out in the Iceberg schema's: the
-    ** two must be the same columns (cold_schema_reconcile makes them so at
-    ** open; another engine may have changed the schema since) */
-    bool same = ice_append_ncols(app) == schema->ncols;
-    for (int i = 0; same && i < schema->ncols; i++) same = ice_append_col_field_id(app, i) == schema->cols[i].field_id;
-    if (!same) {
-      ice_append_abort(app);
-      return orb_err_set(e, ORB_ERR_CORRUPT,
-                         "Iceberg table \"%s\" has other columns than the catalog (%d there, %d here): its schema was "
-                         "changed outside Orbit; reopen the database to take the new columns",
-                         dir, ice_append_ncols(app), schema->ncols);
-    }
-    c->app = app;
-  }
+  if (!c->app && (st = cold_append_open(dir, schema, &c->app, e)) != ORB_OK) return st;
   /* the append takes rows row-major in one array; values are copied by it */
   int ncols = schema->ncols;
   orb_value *flat = orb_malloc(sizeof(orb_value) * (size_t)ncols * (size_t)(n ? n : 1));
@@ -141,3 +147,14 @@ orb_status cold_table_remove(const char *dir, orb_err *e) {
 }
 
 int64_t cold_clock_ms(void) { return ice_now_ms(); }
+
+orb_status cold_table_has_snapshot(const char *dir, int64_t id, bool *has, orb_err *e) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  ice_meta_file f;
+  orb_status st = ice_meta_open(&a, dir, &m, &f, e);
+  *has = st == ORB_OK && ice_meta_snapshot(&m, id) != NULL;
+  orb_arena_free(&a);
+  return st;
+}

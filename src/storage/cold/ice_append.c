@@ -92,6 +92,7 @@ struct ice_append {
   int ndone, capdone;
   int64_t rows, raw_bytes;
   int attempts;
+  int64_t snapshot_id;           /* the id the commit will use (0: a new one then) */
   char *manifest_local;          /* the manifest, once written (ice_append_prepare) */
   /* scratch for casting and transposing (malloc'd, reused) */
   orb_value *scratch;
@@ -952,12 +953,14 @@ void ice_append_release(ice_append *app, bool remove_files) {
   free_app(app, remove_files);
 }
 
+void ice_append_set_snapshot_id(ice_append *app, int64_t id) { app->snapshot_id = id; }
+
 orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_stats *stats, orb_err *e) {
   *snapshot_id = -1;
   ice_snapshot_change c;
   memset(&c, 0, sizeof c);
   ice_manifest_ref mref;
-  c.snapshot_id = ice_new_snapshot_id(&app->meta);
+  c.snapshot_id = app->snapshot_id > 0 ? app->snapshot_id : ice_new_snapshot_id(&app->meta);
   orb_status st = ice_append_prepare(app, c.snapshot_id, &mref, &c.delta, e);
   bool unsure = false;
   if (st == ORB_OK && app->ndone > 0) {

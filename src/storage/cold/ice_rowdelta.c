@@ -62,6 +62,7 @@ struct ice_rowdelta {
   int nt, capt;
   rd_target *last;               /* the target of the previous call (rows come file by file) */
   int64_t rows;
+  int64_t snapshot_id;           /* the id the commit will use (0: a new one then) */
   /* at commit: what was written, removed again when the commit fails */
   char **written;
   int nwritten;
@@ -340,12 +341,14 @@ static orb_status check_live(void *ctx, orb_arena *a, const ice_meta *base, cons
   return st;
 }
 
+void ice_rowdelta_set_snapshot_id(ice_rowdelta *d, int64_t id) { d->snapshot_id = id; }
+
 orb_status ice_rowdelta_commit(ice_rowdelta *d, ice_append *app, int64_t *snapshot_id, orb_err *e) {
   *snapshot_id = -1;
   orb_arena *a = &d->arena;
   ice_snapshot_change c;
   memset(&c, 0, sizeof c);
-  c.snapshot_id = ice_new_snapshot_id(&d->meta);
+  c.snapshot_id = d->snapshot_id > 0 ? d->snapshot_id : ice_new_snapshot_id(&d->meta);
   c.uuid = d->uuid;
   ice_manifest_ref *refs = orb_arena_zalloc(a, sizeof *refs * (size_t)(d->nt + 2));
   int nrefs = 0;

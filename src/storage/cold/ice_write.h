@@ -147,6 +147,11 @@ orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_s
 
 /* Give up: remove the data files written so far and free app. */
 void ice_append_abort(ice_append *app);
+/* The id the commit's snapshot will have (a positive number no snapshot
+** of the table has; ice_random_id), chosen before the commit so that a
+** caller can log it first (a transaction block's intent record,
+** txn/wset.c); by default the commit picks one. */
+void ice_append_set_snapshot_id(ice_append *app, int64_t id);
 
 /* --- deleting and replacing rows (ice_rowdelta.c) ------------------------- */
 
@@ -193,5 +198,7 @@ int64_t ice_rowdelta_rows(const ice_rowdelta *d);
 orb_status ice_rowdelta_commit(ice_rowdelta *d, ice_append *app, int64_t *snapshot_id, orb_err *e);
 /* Give up: free d (nothing was written yet). */
 void ice_rowdelta_abort(ice_rowdelta *d);
+/* As ice_append_set_snapshot_id (the id of the one snapshot with app's rows). */
+void ice_rowdelta_set_snapshot_id(ice_rowdelta *d, int64_t id);
 
 #endif

@@ -6,7 +6,7 @@
 ** order), then the bytes of its TEXT/BYTEA values, which the values' u.s
 ** point into.  Rows live in a vector indexed by rowid; each slot holds the
 ** newest version, older ones chain behind it while a snapshot may need them
-** (storage/snapshot.h); a row gone for every snapshot leaves a NULL slot
+** (txn/snapshot.h); a row gone for every snapshot leaves a NULL slot
 ** (rowids are not reused, so a scan that remembers where it stopped stays
 ** correct while writers insert).  The locator of a hot row is its rowid
 ** (tier number 0 in the top byte, table.h).  An update that keeps the key
@@ -44,7 +44,7 @@
 #ifndef ORB_STORAGE_HOT_HOT_H
 #define ORB_STORAGE_HOT_HOT_H
 
-#include "storage/snapshot.h"
+#include "txn/txn.h"
 #include "storage/tier.h"
 
 typedef struct hot_tier hot_tier;
@@ -101,12 +101,6 @@ orb_status hot_update_adopt(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_value
 ** set) when another running transaction wrote it, 40001 when one that
 ** committed after ws's snapshot did (REPEATABLE READ). */
 orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e);
-/* Set ws->blocker = xid and return ORB_ERR_WAIT. */
-orb_status hot_wait_for(orb_wset *ws, uint64_t xid, orb_err *e);
-/* ws meets a row committed after its snapshot: READ COMMITTED runs the
-** statement again (ORB_ERR_WAIT, nothing to wait for), REPEATABLE READ fails
-** with 40001 (first committer wins). */
-orb_status hot_conflict(orb_wset *ws, orb_err *e);
 /* Commit: stamp seq on the versions one undo entry made or ended. */
 void hot_stamp(hot_tier *h, int kind, orb_value *old, orb_value *made, uint64_t seq);
 /* Undo actions (wset.c). */

@@ -8,7 +8,7 @@
 
 #include "base/hash.h"
 #include "storage/hot/hot.h"
-#include "storage/snapshot.h"
+#include "txn/txn.h"
 
 /* The version header in front of every row's values (snapshot.h explains
 ** xmin/xmax).  A slot of the row vector holds the newest version of its row;

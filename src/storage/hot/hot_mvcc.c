@@ -1,5 +1,5 @@
 /* storage/hot/hot_mvcc.c — row versions: who sees which, write conflicts,
-** commit stamps, undo and pruning (see hot.h and storage/snapshot.h).
+** commit stamps, undo and pruning (see hot.h and txn/snapshot.h).
 **
 ** A writer never changes a version another transaction may be reading: an
 ** update pushes a new version in front of the old one and marks the old
@@ -7,7 +7,8 @@
 ** another running transaction already wrote the row the writer must wait
 ** for it (ORB_ERR_WAIT, the session retries the statement afterwards); if a
 ** transaction that committed after the writer's snapshot did, REPEATABLE
-** READ fails with 40001 — the first committer wins, as in PostgreSQL.
+** READ fails with 40001 — the first committer wins, as in PostgreSQL (the
+** rule itself is txn/txn.c's wset_wait_for and wset_conflict).
 */
 #include "storage/hot/hot_int.h"
 #include "storage/storage_int.h"
@@ -22,22 +23,6 @@ const orb_value *hot_row_visible(const hot_tier *h, uint64_t rowid, const orb_sn
   return NULL;
 }
 
-orb_status hot_wait_for(orb_wset *ws, uint64_t xid, orb_err *e) {
-  if (!ws || ws->replay)
-    return orb_err_set(e, ORB_ERR_INTERNAL, "a row is being written by transaction %llu outside any transaction",
-                       (unsigned long long)(xid & ~ORB_XID_BIT));
-  ws->blocker = xid;
-  return orb_err_set(e, ORB_ERR_WAIT, "row is being written by another transaction");
-}
-
-orb_status hot_conflict(orb_wset *ws, orb_err *e) {
-  if (ws->read_committed) {   /* see the newer version: run the statement again with a new snapshot */
-    ws->blocker = 0;
-    return orb_err_set(e, ORB_ERR_WAIT, "row was changed since the statement started");
-  }
-  return orb_err_setx(e, ORB_ERR_CONFLICT, "40001", 0, "could not serialize access due to concurrent update");
-}
-
 orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e) {
   *gone = false;
   const orb_value *head = rowid < h->nslots ? h->rows[rowid] : NULL;
@@ -46,14 +31,14 @@ orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_
     return ORB_OK;
   }
   const hot_ver *hv = hot_ver_of(head);
-  if (orb_xid_running(hv->xmin) && hv->xmin != ws->xid) return hot_wait_for(ws, hv->xmin, e);
-  if (orb_xid_running(hv->xmax) && hv->xmax != ws->xid) return hot_wait_for(ws, hv->xmax, e);
+  if (orb_xid_running(hv->xmin) && hv->xmin != ws->xid) return wset_wait_for(ws, hv->xmin, e);
+  if (orb_xid_running(hv->xmax) && hv->xmax != ws->xid) return wset_wait_for(ws, hv->xmax, e);
   if (hv->xmax == ws->xid) {   /* this transaction deleted it already */
     *gone = true;
     return ORB_OK;
   }
-  if (hv->xmax) return orb_snap_sees(&ws->snap, hv->xmax) ? (*gone = true, ORB_OK) : hot_conflict(ws, e);
-  if (!orb_snap_sees(&ws->snap, hv->xmin)) return hot_conflict(ws, e);   /* a newer committed version */
+  if (hv->xmax) return orb_snap_sees(&ws->snap, hv->xmax) ? (*gone = true, ORB_OK) : wset_conflict(ws, e);
+  if (!orb_snap_sees(&ws->snap, hv->xmin)) return wset_conflict(ws, e);   /* a newer committed version */
   return ORB_OK;
 }
 

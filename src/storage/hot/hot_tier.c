@@ -319,7 +319,7 @@ static orb_status op_pk_lookup(orb_tier *t, orb_wset *ws, const orb_value *key, 
     orb_status st = hot_pk_find_write(h, ws, key, found, &rowid, e);
     if (st != ORB_OK) return st;
     /* committed after this transaction's snapshot: it cannot decide on it */
-    if (*found && !(r = hot_row_visible(h, rowid, &ws->snap))) return hot_conflict(ws, e);
+    if (*found && !(r = hot_row_visible(h, rowid, &ws->snap))) return wset_conflict(ws, e);
   } else {
     *found = hot_pk_find(h, key, NULL, &rowid, &r);
   }

@@ -7,7 +7,7 @@
 ** committed write set is one record:
 **
 **   [u32 payload length][u32 CRC-32 of payload][payload]
-**   payload = u64 LSN, then the write set's operations (storage/wset.c)
+**   payload = u64 LSN, then the write set's operations (txn/wset.c)
 **
 ** all little-endian.  LSNs are consecutive integers starting at 1.
 **

@@ -1,5 +1,5 @@
 /*
-** storage/snapshot.h — what a reader may see: snapshots and row versions.
+** txn/snapshot.h — what a reader may see: snapshots and row versions.
 **
 ** Orbit keeps several versions of a row (multi-version concurrency control,
 ** as PostgreSQL does) so that readers never wait for writers and every
@@ -25,8 +25,8 @@
 ** with a number <= seq was committed before the snapshot, a version still
 ** carrying an id was not committed when the reader looked.
 */
-#ifndef ORB_STORAGE_SNAPSHOT_H
-#define ORB_STORAGE_SNAPSHOT_H
+#ifndef ORB_TXN_SNAPSHOT_H
+#define ORB_TXN_SNAPSHOT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -47,11 +47,16 @@ typedef struct orb_cold_pin {
   uint32_t table_id;
   int64_t snapshot_id;   /* -1: the table had no snapshot */
   char *meta_path;       /* the metadata file it was read from (heap) */
+  bool keep;             /* the transaction staged deletes against it: kept
+                         ** under READ COMMITTED too (cold_stage.h) */
 } orb_cold_pin;
 
 typedef struct orb_cold_pins {
   orb_cold_pin *v;
   int n, cap;
+  struct cold_stage *staged;   /* a transaction block's staged changes to owned
+                               ** Iceberg tables, one per table (cold_stage.h);
+                               ** owned by the write set's actions */
 } orb_cold_pins;
 
 typedef struct orb_snapshot {

@@ -1,6 +1,7 @@
-/* storage/wset.c — write sets: undo, redo, commit and abort (see wset.h). */
+/* txn/wset.c — write sets: undo, redo, commit and abort (see wset.h). */
 #include "storage/storage_int.h"
 #include "storage/cold/cold_tier.h"
+#include "storage/cold/cold_stage.h"
 #include "base/mem.h"
 
 #include <stdio.h>
@@ -109,6 +110,9 @@ static void undo_entry(orb_db *db, wset_undo *u) {
     orb_free(a);
     break;
   }
+  case U_COLD_STAGE:   /* before the U_ACTION that owns the stage (pushed after it) */
+    cold_stage_cut(u->obj, (int64_t)u->rowid, (int64_t)(uintptr_t)u->old);
+    break;
   case U_ALTER: {
     orb_table *t = u->obj;
     orb_schema *old = u->old;
@@ -226,11 +230,24 @@ orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
     return orb_err_set(e, ORB_ERR_LIMIT, "transaction is too large to log (over %u bytes of changes)",
                        (unsigned)WAL_MAX_RECORD);
   }
-  if (commit_actions(ws, e) != ORB_OK) {
+  /* hot changes and Iceberg snapshots together: the hot changes are
+  ** logged first, as an intent the Iceberg commits complete (intent.c) */
+  db_intent *intent = NULL;
+  if (ws->redo.len && ws->pins.staged && db_intent_log(ws, &intent, e) != ORB_OK) {
     orb_status st = e ? e->code : ORB_ERR_IO;
     orb_wset_abort(ws);
     return st;
   }
+  if (commit_actions(ws, e) != ORB_OK) {
+    orb_status st = e ? e->code : ORB_ERR_IO;
+    if (intent) {   /* void (should this record not reach the disk, recovery finds the snapshots missing) */
+      latch(ws);
+      db_intent_abandon(db, intent);
+    }
+    orb_wset_abort(ws);
+    return st;
+  }
+  if (intent && db_test_crash_point) db_test_crash_point("iceberg-committed");
   latch(ws);
   if (ws->redo.len == 0) {   /* nothing to log (a read-only transaction, a DELETE that matched nothing) */
     if (ws->nundo) commit_entries(ws, ++db->cseq);
@@ -242,13 +259,23 @@ orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
     return orb_err_set(e, ORB_ERR_LIMIT, "transaction is too large to log (over %u bytes of changes)",
                        (unsigned)WAL_MAX_RECORD);
   }
-  if (wal_failed(db->wal, e)) {   /* a CHECKPOINT (which rewrites everything) clears this */
+  if (!intent && wal_failed(db->wal, e)) {   /* a CHECKPOINT (which rewrites everything) clears this */
     orb_wset_abort(ws);
     return e ? e->code : ORB_ERR_IO;
   }
-  /* Append while holding the latch: log order = commit order. */
+  /* Append while holding the latch: log order = commit order.  After an
+  ** intent the Iceberg snapshots are published: the commit must stand, and
+  ** a log that fails now is one recovery completes from the intent. */
   uint64_t lsn = ++db->last_lsn;
-  wal_append(db->wal, lsn, ws->redo.data, ws->redo.len);
+  if (intent) {
+    orb_buf done = ORB_BUF_INIT;
+    db_intent_done_record(intent, true, &done);
+    wal_append(db->wal, lsn, done.data, done.len);
+    orb_buf_free(&done);
+    db_intent_forget(db, intent);
+  } else {
+    wal_append(db->wal, lsn, ws->redo.data, ws->redo.len);
+  }
   commit_entries(ws, ++db->cseq);
   bool wait = ws->sync < 0 ? db->opt.sync_commit : ws->sync != 0;
   release(ws);

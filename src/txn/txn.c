@@ -1,5 +1,6 @@
-/* storage/txn.c — transactions side by side: the latch, the gate, snapshots,
-** waiting for another transaction, deadlocks, and pruning old versions.
+/* txn/txn.c — transactions side by side: the latch, the gate, snapshots,
+** waiting for another transaction, deadlocks, pruning old versions, and
+** what a write that meets another transaction's change does (see txn.h).
 **
 ** Locks, outermost first: gate (a transaction's or an open read's whole
 ** life; DDL exclusively), latch (one statement's work; writers
@@ -274,8 +275,9 @@ static void statement_snapshot(orb_wset *ws) {
   ws->snap = db_snap_take(ws->db, ws->xid);
   ws->has_snap = true;
   /* a new snapshot (the first statement, or READ COMMITTED's next one)
-  ** reads every Iceberg table afresh */
-  cold_pins_clear(&ws->pins);
+  ** reads every Iceberg table afresh, but one its staged deletes name
+  ** (cold_stage.h) */
+  cold_pins_renew(&ws->pins);
   ws->snap.pins = &ws->pins;
   /* REPEATABLE READ reads every Iceberg table as it was now, whenever it
   ** first reads it (cold_tier.h); taken under the latch, as the sequence
@@ -309,6 +311,8 @@ const orb_snapshot *orb_wset_read_enter(orb_wset *ws) {
 const orb_snapshot *orb_wset_snapshot(const orb_wset *ws) { return &ws->snap; }
 bool orb_wset_started(const orb_wset *ws) { return ws->has_snap; }
 void orb_wset_set_read_committed(orb_wset *ws, bool rc) { ws->read_committed = rc; }
+void orb_wset_set_block(orb_wset *ws) { ws->block = true; }
+bool orb_wset_is_block(const orb_wset *ws) { return ws && ws->block; }
 
 orb_wset *orb_wset_begin(orb_db *db) {
   orb_wset *ws = orb_txn_begin(db, false);
@@ -364,4 +368,22 @@ void db_gc_after_commit(orb_db *db, orb_wset *ws) {
 void db_gc_run(orb_db *db) {
   db->gc_horizon = horizon(db);
   gc_pass(db, 0, db->gc_horizon);
+}
+
+/* --- write-write conflicts ------------------------------------------------ */
+
+orb_status wset_wait_for(orb_wset *ws, uint64_t xid, orb_err *e) {
+  if (!ws || ws->replay)
+    return orb_err_set(e, ORB_ERR_INTERNAL, "a row is being written by transaction %llu outside any transaction",
+                       (unsigned long long)(xid & ~ORB_XID_BIT));
+  ws->blocker = xid;
+  return orb_err_set(e, ORB_ERR_WAIT, "row is being written by another transaction");
+}
+
+orb_status wset_conflict(orb_wset *ws, orb_err *e) {
+  if (ws->read_committed) {   /* see the newer version: run the statement again with a new snapshot */
+    ws->blocker = 0;
+    return orb_err_set(e, ORB_ERR_WAIT, "row was changed since the statement started");
+  }
+  return orb_err_setx(e, ORB_ERR_CONFLICT, "40001", 0, "could not serialize access due to concurrent update");
 }

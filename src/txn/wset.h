@@ -1,5 +1,5 @@
 /*
-** storage/wset.h — write sets: transactions, the unit of atomicity,
+** txn/wset.h — write sets: transactions, the unit of atomicity,
 ** isolation and durability.
 **
 ** Every change to the database (DML and DDL alike) happens inside a write
@@ -24,12 +24,13 @@
 **   if (orb_table_insert(t, ws, rows, n, &e) != ORB_OK) { orb_wset_abort(ws); return e.code; }
 **   return orb_wset_commit(ws, &e);      // frees ws in all cases
 */
-#ifndef ORB_STORAGE_WSET_H
-#define ORB_STORAGE_WSET_H
+#ifndef ORB_TXN_WSET_H
+#define ORB_TXN_WSET_H
 
 #include "base/err.h"
-#include "storage/snapshot.h"
+#include "txn/snapshot.h"
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct orb_db orb_db;
@@ -64,6 +65,12 @@ const orb_snapshot *orb_wset_snapshot(const orb_wset *ws);
 bool orb_wset_started(const orb_wset *ws);
 void orb_wset_set_read_committed(orb_wset *ws, bool read_committed);
 
+/* ws is a transaction block (BEGIN ... COMMIT) rather than one statement:
+** its writes to owned Iceberg tables are staged in memory and committed as
+** one Iceberg snapshot per table by orb_wset_commit (cold_stage.h), so that
+** ROLLBACK and ROLLBACK TO SAVEPOINT can take them back. */
+void orb_wset_set_block(orb_wset *ws);
+bool orb_wset_is_block(const orb_wset *ws);
 /* orb_txn_begin + orb_wset_enter: a write set for one statement. */
 orb_wset *orb_wset_begin(orb_db *db);
 /* The same for DDL (the gate exclusively). */

@@ -1,0 +1,251 @@
+/* storage/cold/cold_stage.c — a transaction block's staged changes to an
+** owned Iceberg table, committed as one snapshot (see cold_stage.h). */
+#include "storage/cold/cold_stage.h"
+#include "storage/cold/cold_tier.h"
+#include "storage/cold/ice_write.h"
+#include "storage/cold/ice_commit.h"
+#include "storage/storage_int.h"
+#include "base/mem.h"
+#include "types/value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct cold_stage {
+  orb_tier *tier;
+  uint32_t table_id;
+  const char *name, *dir;        /* the tier's */
+  const orb_schema *schema;      /* the tier's (no ALTER runs while the block does) */
+  orb_cold_pins *pins;           /* the transaction's: the list the stage is in */
+  cold_stage *next;
+  orb_arena arena;               /* staged values */
+  const orb_value **rows;        /* nrows staged rows, schema order */
+  int64_t nrows;
+  size_t caprows;
+  uint64_t *dels;                /* ndels row ids deleted, in order staged */
+  int64_t ndels;
+  size_t capdels;
+  uint64_t *sorted;              /* the first nsorted of dels, sorted (cold_stage_seal; arena) */
+  int64_t nsorted;
+  bool sealed;                   /* sorted matches dels */
+  char *base_meta;               /* the snapshot the deleted snapshot rows are in */
+  int64_t based_on;
+  bool has_base;
+  int64_t snapshot_id;           /* chosen for COMMIT's intent record (cold_stage_intents), else 0 */
+};
+
+cold_stage *cold_stage_find(const orb_cold_pins *pins, uint32_t table_id) {
+  for (cold_stage *g = pins ? pins->staged : NULL; g; g = g->next)
+    if (g->table_id == table_id) return g;
+  return NULL;
+}
+
+static void unlink_stage(cold_stage *g) {
+  for (cold_stage **p = &g->pins->staged; *p; p = &(*p)->next)
+    if (*p == g) {
+      *p = g->next;
+      break;
+    }
+}
+
+static void stage_free(void *ctx) {
+  cold_stage *g = ctx;
+  unlink_stage(g);
+  orb_arena_free(&g->arena);
+  orb_free(g->rows);
+  orb_free(g->dels);
+  orb_free(g->base_meta);
+  orb_free(g);
+}
+
+/* Nothing was written before COMMIT: there is nothing to take back. */
+static void stage_abort(void *ctx) { (void)ctx; }
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+void cold_stage_seal(cold_stage *g) {
+  if (g->sealed) return;
+  /* a new array each time, from the arena: a scan begun before (an
+  ** UPDATE's, while a subquery's scan seals again) keeps reading its own */
+  g->sorted = orb_arena_alloc(&g->arena, sizeof(uint64_t) * (size_t)(g->ndels ? g->ndels : 1));
+  memcpy(g->sorted, g->dels, sizeof(uint64_t) * (size_t)g->ndels);
+  qsort(g->sorted, (size_t)g->ndels, sizeof(uint64_t), cmp_u64);
+  g->nsorted = g->ndels;
+  g->sealed = true;
+}
+
+bool cold_stage_deleted(const cold_stage *g, uint64_t id) {
+  return g->nsorted && bsearch(&id, g->sorted, (size_t)g->nsorted, sizeof(uint64_t), cmp_u64) != NULL;
+}
+
+static bool is_staged(uint64_t id) { return (id >> COLD_LOC_POS_BITS) == COLD_LOC_STAGED; }
+
+/* Whether COMMIT will publish a snapshot: a deleted snapshot row, or a
+** staged row not deleted since. */
+static bool will_commit(cold_stage *g) {
+  cold_stage_seal(g);
+  for (int64_t i = 0; i < g->ndels; i++)
+    if (!is_staged(g->dels[i])) return true;
+  for (int64_t r = 0; r < g->nrows; r++)
+    if (!cold_stage_deleted(g, ((uint64_t)COLD_LOC_STAGED << COLD_LOC_POS_BITS) | (uint64_t)r)) return true;
+  return false;
+}
+
+int cold_stage_intents(orb_cold_pins *pins, cold_intent **out) {
+  int n = 0;
+  *out = NULL;
+  for (cold_stage *g = pins->staged; g; g = g->next) {
+    if (!will_commit(g)) continue;
+    g->snapshot_id = ice_random_id();
+    *out = orb_realloc(*out, sizeof **out * (size_t)(n + 1));
+    (*out)[n].table_id = g->table_id;
+    (*out)[n++].snapshot_id = g->snapshot_id;
+  }
+  return n;
+}
+
+/* The snapshot's rows deleted go to a position-delete change based on the
+** stage's base; the staged rows still live to an append; one commit. */
+static orb_status stage_commit(void *ctx, orb_err *e) {
+  cold_stage *g = ctx;
+  cold_stage_seal(g);
+  orb_status st = ORB_OK;
+  ice_rowdelta *del = NULL;
+  ice_append *app = NULL;
+  void *ref = NULL;
+  const ice_plan *plan = NULL;
+  int64_t nsnap = 0;
+  for (int64_t i = 0; i < g->ndels; i++) nsnap += !is_staged(g->dels[i]);
+  if (nsnap && g->has_base) {
+    if ((st = cold_tier_plan_at(g->tier, g->base_meta, g->based_on, &ref, &plan, e)) != ORB_OK) return st;
+    st = ice_rowdelta_begin(g->dir, g->based_on, -1, &del, e);
+    for (int64_t i = 0; i < g->ndels && st == ORB_OK; i++) {
+      uint64_t id = g->dels[i];
+      int64_t file = (int64_t)(id >> COLD_LOC_POS_BITS);
+      if (is_staged(id)) continue;
+      if (file >= plan->nfiles)
+        st = orb_err_set(e, ORB_ERR_INTERNAL, "table \"%s\": staged delete of a row of data file %lld of %d", g->name,
+                         (long long)file, plan->nfiles);
+      else
+        st = ice_rowdelta_delete(del, &plan->files[file], (int64_t)(id & COLD_LOC_POS_MASK), e);
+    }
+  }
+  /* the staged rows not deleted since, in order, in batches */
+  enum { BATCH = 1024 };
+  int ncols = g->schema->ncols;
+  orb_value *flat = NULL;
+  int nflat = 0;
+  for (int64_t r = 0; r < g->nrows && st == ORB_OK; r++) {
+    if (cold_stage_deleted(g, ((uint64_t)COLD_LOC_STAGED << COLD_LOC_POS_BITS) | (uint64_t)r)) continue;
+    if (!app && (st = cold_append_open(g->dir, g->schema, &app, e)) != ORB_OK) break;
+    if (!flat) flat = orb_malloc(sizeof(orb_value) * (size_t)ncols * BATCH);
+    memcpy(flat + (size_t)nflat * (size_t)ncols, g->rows[r], sizeof(orb_value) * (size_t)ncols);
+    if (++nflat == BATCH) {
+      st = ice_append_rows(app, flat, nflat, e);
+      nflat = 0;
+    }
+  }
+  if (st == ORB_OK && nflat) st = ice_append_rows(app, flat, nflat, e);
+  orb_free(flat);
+  if (st == ORB_OK && g->snapshot_id > 0) {   /* the id the intent record named */
+    if (del) ice_rowdelta_set_snapshot_id(del, g->snapshot_id);
+    else if (app) ice_append_set_snapshot_id(app, g->snapshot_id);
+  }
+  int64_t snapshot;
+  if (st != ORB_OK) {
+    if (app) ice_append_abort(app);
+    if (del) ice_rowdelta_abort(del);
+  } else if (del) {
+    st = ice_rowdelta_commit(del, app, &snapshot, e);   /* consumes app */
+  } else if (app) {
+    st = ice_append_commit(app, &snapshot, NULL, e);
+  }
+  if (ref) cold_tier_plan_release(g->tier, ref);
+  if (st != ORB_OK && e) orb_err_prefix(e, "COMMIT of Iceberg table \"%s\": ", g->name);
+  return st;
+}
+
+cold_stage *cold_stage_get(orb_tier *t, orb_wset *ws, uint32_t table_id, const char *name, const char *dir,
+                           const orb_schema *schema) {
+  cold_stage *g = cold_stage_find(&ws->pins, table_id);
+  if (g) return g;
+  g = orb_calloc(1, sizeof *g);
+  g->tier = t;
+  g->table_id = table_id;
+  g->name = name;
+  g->dir = dir;
+  g->schema = schema;
+  g->pins = &ws->pins;
+  g->sealed = true;
+  orb_arena_init(&g->arena, 0);
+  g->next = ws->pins.staged;
+  ws->pins.staged = g;
+  wset_action_add(ws, t, stage_commit, stage_abort, stage_free, g);
+  return g;
+}
+
+/* Where a savepoint taken now would cut back to. */
+static void push_mark(cold_stage *g, orb_wset *ws) {
+  wset_push(ws, U_COLD_STAGE, g, (uint64_t)g->nrows, (void *)(uintptr_t)g->ndels, NULL);
+}
+
+orb_status cold_stage_rows(cold_stage *g, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e) {
+  int ncols = g->schema->ncols;
+  if (g->nrows + n >= (int64_t)COLD_LOC_POS_MASK || g->arena.total > COLD_STAGE_MAX_BYTES)
+    return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0,
+                        "transaction block holds too many new rows for Iceberg table \"%s\" (over %zu MiB): commit "
+                        "more often, or load the table outside a transaction block",
+                        g->name, COLD_STAGE_MAX_BYTES >> 20);
+  push_mark(g, ws);
+  g->rows = orb_grow(g->rows, &g->caprows, (size_t)(g->nrows + n), sizeof *g->rows);
+  for (int r = 0; r < n; r++) {
+    orb_value *v = orb_arena_alloc(&g->arena, sizeof(orb_value) * (size_t)(ncols ? ncols : 1));
+    for (int c = 0; c < ncols; c++) v[c] = orb_value_copy(&rows[r][c], &g->arena);
+    g->rows[g->nrows++] = v;
+  }
+  return ORB_OK;
+}
+
+orb_status cold_stage_delete(cold_stage *g, orb_wset *ws, const uint64_t *ids, int n, orb_cold_pin *pin, orb_err *e) {
+  for (int i = 0; i < n; i++) {
+    uint64_t id = ids[i];
+    if (id == COLD_LOC_NONE || (is_staged(id) && (int64_t)(id & COLD_LOC_POS_MASK) >= g->nrows))
+      return orb_err_set(e, ORB_ERR_UNSUPPORTED, "table \"%s\": row (id %llx) cannot be located in the Iceberg table",
+                         g->name, (unsigned long long)id);
+    if (is_staged(id)) continue;
+    if (!pin)
+      return orb_err_set(e, ORB_ERR_INTERNAL, "table \"%s\": rows to change were not read at a pinned Iceberg snapshot",
+                         g->name);
+    if (!g->has_base) {
+      g->has_base = true;
+      g->based_on = pin->snapshot_id;
+      g->base_meta = orb_strdup(pin->meta_path);
+      pin->keep = true;
+    } else if (g->based_on != pin->snapshot_id) {
+      return orb_err_set(e, ORB_ERR_INTERNAL, "table \"%s\": staged deletes of two Iceberg snapshots (%lld, %lld)",
+                         g->name, (long long)g->based_on, (long long)pin->snapshot_id);
+    }
+  }
+  push_mark(g, ws);
+  g->dels = orb_grow(g->dels, &g->capdels, (size_t)(g->ndels + n), sizeof *g->dels);
+  memcpy(g->dels + g->ndels, ids, sizeof(uint64_t) * (size_t)n);
+  g->ndels += n;
+  g->sealed = false;
+  return ORB_OK;
+}
+
+void cold_stage_cut(void *ctx, int64_t nrows, int64_t ndels) {
+  cold_stage *g = ctx;
+  if (g->nrows > nrows) g->nrows = nrows;
+  if (g->ndels > ndels) {
+    g->ndels = ndels;
+    g->sealed = false;
+  }
+}
+
+bool cold_stage_empty(const cold_stage *g) { return !g || (g->nrows == 0 && g->ndels == 0); }
+int64_t cold_stage_nrows(const cold_stage *g) { return g ? g->nrows : 0; }
+const orb_value *cold_stage_row(const cold_stage *g, int64_t i) { return g->rows[i]; }

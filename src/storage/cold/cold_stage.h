@@ -1,0 +1,133 @@
+/*
+** storage/cold/cold_stage.h — a transaction block's changes to one owned
+** Iceberg table, held until COMMIT.
+**
+** Outside a transaction block every INSERT, COPY, DELETE and UPDATE of an
+** owned Iceberg table is one Iceberg commit, streamed to Parquet as the
+** rows come (cold_write.c).  Inside BEGIN ... COMMIT (orb_wset_is_block)
+** the statements' changes are staged here instead, one stage per table and
+** transaction, and orb_wset_commit turns each stage into one Iceberg
+** snapshot ("append", "delete", or "overwrite" when rows were both added
+** and deleted) before it writes the log record of the hot tables' changes.
+**
+** Why rows are buffered in memory rather than written to uncommitted
+** Parquet files at statement time.  The block must read its own changes
+** (scans and count(*) see the staged rows; DELETE and UPDATE may change
+** rows the block itself inserted), and ROLLBACK TO SAVEPOINT, or a failed
+** statement, must take back exactly the rows added after the savepoint.
+** With rows in memory each of these is an array operation: a scan appends
+** the staged rows to the snapshot's, a staged row is deleted by marking it,
+** a savepoint is two counts (rows staged, deletes staged) and rolling back
+** cuts both arrays back to them (U_COLD_STAGE undo entries).  Written
+** files would need a reader over uncommitted files, position deletes
+** against files no snapshot lists yet, and per-savepoint file lists.  And
+** nothing reaches the table's folder before COMMIT: ROLLBACK, an error that
+** aborts the block, a client that disconnects or a process that dies leave
+** no file behind (a crash during the COMMIT itself leaves at worst the
+** files of that one commit, which remove_orphan_files deletes).  The price
+** is memory: a stage holds at most COLD_STAGE_MAX_BYTES of row values
+** (then SQLSTATE 54000, "load it outside a transaction block"); a large
+** load belongs outside a block, where rows stream to Parquet with bounded
+** memory.  Values are copied into the stage's arena; rows cut off by a
+** savepoint rollback keep their arena bytes until the transaction ends.
+**
+** Deletes.  A row is named by its cold-tier row id (below): a row of a
+** data file of the snapshot the block reads, or a staged row.  The first
+** delete of snapshot rows fixes the stage's base: that snapshot, whose pin
+** the transaction then keeps for the table even under READ COMMITTED
+** (orb_cold_pin.keep), so that every later statement of the block sees the
+** same files and its deletes name rows of the same plan.  At COMMIT the
+** snapshot rows go to ice_rowdelta (position delete files) based on that
+** snapshot: a data file another writer removed, or one another writer
+** deleted rows of, meanwhile, is SQLSTATE 40001 and nothing of the table is
+** published.  Deleted staged rows are simply not written.
+**
+** Several tables.  orb_wset_commit commits the stages (each its own
+** Iceberg commit, in the order the tables were first written) and then the
+** log record of the hot tables (with an intent record logged before the
+** Iceberg commits when there are hot changes: storage/intent.c).  Iceberg
+** has no commit spanning tables: a failure of a later table's commit (a
+** conflict) rolls the transaction back but cannot take back an earlier
+** table's snapshot, already published; docs/transactions.md says so.
+*/
+#ifndef ORB_STORAGE_COLD_COLD_STAGE_H
+#define ORB_STORAGE_COLD_COLD_STAGE_H
+
+#include "storage/cold/ice_scan.h"
+#include "storage/tier.h"
+
+/* Cold-tier row ids (the low 56 bits of a locator): a data file's index in
+** the snapshot's whole plan above 36 bits of position in it; a staged row
+** of the transaction is COLD_LOC_STAGED above its index in the stage.  A
+** row beyond those (over a million data files, a file of over 68 billion
+** rows) gets COLD_LOC_NONE, which reads fine but cannot be deleted. */
+#define COLD_LOC_FILE_BITS 20
+#define COLD_LOC_POS_BITS 36
+#define COLD_LOC_STAGED ((1 << COLD_LOC_FILE_BITS) - 2)
+#define COLD_LOC_NONE ((((uint64_t)1) << 56) - 1)
+#define COLD_LOC_POS_MASK ((((uint64_t)1) << COLD_LOC_POS_BITS) - 1)
+
+/* The most row-value bytes one stage holds (see above). */
+#define COLD_STAGE_MAX_BYTES ((size_t)512 << 20)
+
+typedef struct cold_stage cold_stage;
+
+/* The stage of table table_id in pins (the transaction's), NULL if none. */
+cold_stage *cold_stage_find(const orb_cold_pins *pins, uint32_t table_id);
+
+/* The stage of tier t (table table_id, named name, in folder dir, columns
+** schema — the tier's, which stays put while the block runs) in
+** transaction block ws, created with its write-set action on first use. */
+cold_stage *cold_stage_get(orb_tier *t, orb_wset *ws, uint32_t table_id, const char *name, const char *dir,
+                           const orb_schema *schema);
+
+/* Stage n full rows (schema order); values are copied. */
+orb_status cold_stage_rows(cold_stage *g, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e);
+
+/* Stage the deletion of n rows by cold-tier row id.  Snapshot rows must
+** come from the plan of pin (the table's pin in ws), which becomes the
+** stage's base on the first such delete. */
+orb_status cold_stage_delete(cold_stage *g, orb_wset *ws, const uint64_t *ids, int n, orb_cold_pin *pin, orb_err *e);
+
+/* Roll back to nrows staged rows and ndels staged deletes (U_COLD_STAGE). */
+void cold_stage_cut(void *g, int64_t nrows, int64_t ndels);
+
+/* Whether anything is staged; the staged rows so far (deleted or not) and
+** row i of them (schema order). */
+bool cold_stage_empty(const cold_stage *g);
+int64_t cold_stage_nrows(const cold_stage *g);
+const orb_value *cold_stage_row(const cold_stage *g, int64_t i);
+
+/* Prepare the deletes for lookups (a scan's begin); then whether row id is
+** deleted by the stage. */
+void cold_stage_seal(cold_stage *g);
+bool cold_stage_deleted(const cold_stage *g, uint64_t id);
+
+/* Before COMMIT logs its intent (txn/wset.c): the snapshot id each
+** stage of pins that will publish one is to have, chosen now; *out (heap,
+** the caller frees it) gets one (table id, snapshot id) per such stage.
+** Returns how many. */
+typedef struct cold_intent {
+  uint32_t table_id;
+  int64_t snapshot_id;
+} cold_intent;
+int cold_stage_intents(orb_cold_pins *pins, cold_intent **out);
+
+/* Whether the Iceberg table in folder dir has (or had: its current
+** metadata lists it) snapshot id (cold_write.c; recovery of an intent). */
+orb_status cold_table_has_snapshot(const char *dir, int64_t id, bool *has, orb_err *e);
+
+/* For the stage's commit (cold_tier.c): the plan of snapshot snapshot_id
+** read from metadata file meta_path, and the reference that keeps it
+** alive, given back with cold_tier_plan_release. */
+orb_status cold_tier_plan_at(orb_tier *t, const char *meta_path, int64_t snapshot_id, void **ref, const ice_plan **plan,
+                             orb_err *e);
+void cold_tier_plan_release(orb_tier *t, void *ref);
+
+/* Start an append to the owned table in dir whose catalog columns are
+** schema, checking that the Iceberg schema has the same columns
+** (cold_write.c). */
+typedef struct ice_append ice_append;
+orb_status cold_append_open(const char *dir, const orb_schema *schema, ice_append **out, orb_err *e);
+
+#endif
