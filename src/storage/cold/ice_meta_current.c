@@ -238,8 +238,10 @@ static skip_blocks_fn pick_skip_blocks(void) {
 /* A bracketed value: the scanner past it.  depth 0: s->p is at its opening
 ** bracket; 1: s->p is inside it, outside any string, at nesting level 1. */
 static bool skip_bracketed(scan *s, int64_t depth) {
-  static skip_blocks_fn blocks;   /* the same for every thread: a benign race */
-  if (!blocks) blocks = pick_skip_blocks();
+  /* chosen once; threads that race here all pick the same function */
+  static skip_blocks_fn chosen;
+  skip_blocks_fn blocks = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+  if (!blocks) __atomic_store_n(&chosen, blocks = pick_skip_blocks(), __ATOMIC_RELAXED);
   skip_state st = {depth, false, false};
   const char *p = s->p;
   int64_t k = blocks(&p, s->end, &st);
