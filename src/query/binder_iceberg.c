@@ -32,7 +32,7 @@ orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, cons
   if (list || nargs < 1 || nargs > 2 || (argnames && argnames[0]))
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos,
                         "%s() takes the table's folder or metadata file, and optionally snapshot_id => id", fn);
-  const orb_value *v;
+  const orb_value *v = NULL;   /* set by const_arg when it succeeds (gcc -O3 cannot tell) */
   orb_status st = const_arg(b, &args[0], orb_type_make(ORB_T_TEXT), fn, "the table's path", pos, &v, e);
   if (st != ORB_OK) return st;
   const char *where = orb_arena_strndup(b->a, v->u.s, v->len);

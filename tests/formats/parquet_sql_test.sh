@@ -18,6 +18,18 @@ queries=(
   "SELECT name, type, type_length, repetition_type, num_children, converted_type, scale, precision, field_id FROM parquet_schema('%s')"
   "SELECT row_group_id, row_group_num_rows, row_group_num_columns, row_group_bytes, column_id, num_values, path_in_schema, type, stats_null_count, stats_distinct_count, compression, encodings, index_page_offset, dictionary_page_offset, data_page_offset, total_compressed_size, total_uncompressed_size, bloom_filter_offset, bloom_filter_length FROM parquet_metadata('%s') ORDER BY row_group_id, column_id"
 )
+# agrees SQL [DUCKDB_SQL [LABEL]]: SQL in Orbit gives the CSV that DUCKDB_SQL
+# (SQL when not given) gives in DuckDB
+agrees() {
+  local want got
+  want=$(cd "$root/tests/interop" && node duckdb_csv.mjs "${2:-$1}")
+  got=$("$orbit" "$db/x" --csv -c "$1" 2>&1)
+  n=$((n + 1))
+  if [ "$want" != "$got" ]; then
+    echo "FAIL${3:+ $3}: $1"; diff <(echo "$want") <(echo "$got") | head -6
+    fails=$((fails + 1))
+  fi
+}
 fails=0 n=0
 for f in "$data"/alltypes_plain.parquet "$data"/nested_lists.snappy.parquet "$data"/data_index_bloom_encoding_stats.parquet \
          "$data"/fixed_length_decimal.parquet "$data"/delta_encoding_required_column.parquet "$data"/nonnullable.impala.parquet \
@@ -25,26 +37,9 @@ for f in "$data"/alltypes_plain.parquet "$data"/nested_lists.snappy.parquet "$da
   [ -f "$f" ] || { echo "missing fixture $f"; fails=$((fails + 1)); continue; }
   for q in "${queries[@]}"; do
     sql=$(printf "$q" "$f")
-    want=$(cd "$root/tests/interop" && node duckdb_csv.mjs "$sql")
-    got=$("$orbit" "$db/x" --csv -c "$sql" 2>&1)
-    n=$((n + 1))
-    if [ "$want" != "$got" ]; then
-      echo "FAIL $(basename "$f"): $sql"; diff <(echo "$want") <(echo "$got") | head -6
-      fails=$((fails + 1))
-    fi
+    agrees "$sql" "$sql" "$(basename "$f")"
   done
 done
-# query q gives the same CSV in Orbit and in DuckDB
-agrees() {
-  local want got
-  want=$(cd "$root/tests/interop" && node duckdb_csv.mjs "$1")
-  got=$("$orbit" "$db/x" --csv -c "$1" 2>&1)
-  n=$((n + 1))
-  if [ "$want" != "$got" ]; then
-    echo "FAIL: $1"; diff <(echo "$want") <(echo "$got") | head -6
-    fails=$((fails + 1))
-  fi
-}
 # read_parquet: rows of flat files, through aggregates whose text both print alike
 for q in \
   "SELECT count(*) AS n, sum(id) AS a, sum(int_col) AS b, sum(bigint_col) AS c, min(timestamp_col) AS d, max(timestamp_col) AS e FROM read_parquet('$data/alltypes_plain.parquet')" \
@@ -124,13 +119,7 @@ pairs=(
   "SELECT to_json(a)::VARCHAR AS a, b FROM read_parquet('$data/nested_lists.snappy.parquet') ORDER BY b"
 )
 for ((i = 0; i < ${#pairs[@]}; i += 2)); do
-  want=$(cd "$root/tests/interop" && node duckdb_csv.mjs "${pairs[i + 1]}")
-  got=$("$orbit" "$db/x" --csv -c "${pairs[i]}" 2>&1)
-  n=$((n + 1))
-  if [ "$want" != "$got" ]; then
-    echo "FAIL: ${pairs[i]}"; diff <(echo "$want") <(echo "$got") | head -6
-    fails=$((fails + 1))
-  fi
+  agrees "${pairs[i]}" "${pairs[i + 1]}"
 done
 echo "parquet table functions: $((n - fails)) of $n queries agree with DuckDB"
 [ $fails -eq 0 ]
