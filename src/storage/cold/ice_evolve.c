@@ -220,7 +220,7 @@ static int find_spec_field(orb_arena *a, const ice_partition_spec *spec, const i
                            orb_err *e) {
   for (int i = 0; i < spec->nfields; i++)
     if (strcmp(spec->fields[i].name, term) == 0) return i;
-  ice_partition_field pf;
+  ice_partition_field pf = {0};   /* filled by parse_term when it succeeds (gcc -O3 cannot tell) */
   orb_err pe;
   orb_err_clear(&pe);
   if (parse_term(a, term, s, &pf, &pe) == ORB_OK) {
