@@ -25,7 +25,7 @@ struct cold_stage {
   uint64_t *dels;                /* ndels row ids deleted, in order staged */
   int64_t ndels;
   size_t capdels;
-  uint64_t *sorted;              /* the first nsorted of dels, sorted (cold_stage_seal; arena) */
+  uint64_t *sorted;              /* the first nsorted of dels, sorted (cold_stage_seal) */
   int64_t nsorted;
   bool sealed;                   /* sorted matches dels */
   char *base_meta;               /* the snapshot the deleted snapshot rows are in */
@@ -54,6 +54,7 @@ static void stage_free(void *ctx) {
   orb_arena_free(&g->arena);
   orb_free(g->rows);
   orb_free(g->dels);
+  orb_free(g->sorted);
   orb_free(g->base_meta);
   orb_free(g);
 }
@@ -66,14 +67,27 @@ static int cmp_u64(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* The deletes staged since the last seal are sorted and merged into
+** `sorted` (a block of one-row DELETE statements costs a merge each, not a
+** sort of everything); a cut below what was merged starts again.  A
+** scan reads `sorted` through the stage at every lookup, never keeping the
+** pointer, so replacing it under an open scan (an UPDATE's, while a
+** subquery's scan begins) is safe: the stage belongs to one session. */
 void cold_stage_seal(cold_stage *g) {
   if (g->sealed) return;
-  /* a new array each time, from the arena: a scan begun before (an
-  ** UPDATE's, while a subquery's scan seals again) keeps reading its own */
-  g->sorted = orb_arena_alloc(&g->arena, sizeof(uint64_t) * (size_t)(g->ndels ? g->ndels : 1));
-  memcpy(g->sorted, g->dels, sizeof(uint64_t) * (size_t)g->ndels);
-  qsort(g->sorted, (size_t)g->ndels, sizeof(uint64_t), cmp_u64);
-  g->nsorted = g->ndels;
+  size_t n = (size_t)g->ndels, old = (size_t)g->nsorted, add = n - old;
+  uint64_t *tail = orb_malloc(sizeof(uint64_t) * (add ? add : 1));
+  memcpy(tail, g->dels + old, sizeof(uint64_t) * add);
+  qsort(tail, add, sizeof(uint64_t), cmp_u64);
+  uint64_t *merged = orb_malloc(sizeof(uint64_t) * (n ? n : 1));
+  size_t i = 0, j = 0, k = 0;
+  while (i < old && j < add) merged[k++] = g->sorted[i] <= tail[j] ? g->sorted[i++] : tail[j++];
+  while (i < old) merged[k++] = g->sorted[i++];
+  while (j < add) merged[k++] = tail[j++];
+  orb_free(tail);
+  orb_free(g->sorted);
+  g->sorted = merged;
+  g->nsorted = (int64_t)n;
   g->sealed = true;
 }
 
@@ -243,6 +257,7 @@ void cold_stage_cut(void *ctx, int64_t nrows, int64_t ndels) {
   if (g->ndels > ndels) {
     g->ndels = ndels;
     g->sealed = false;
+    if (g->nsorted > ndels) g->nsorted = 0;   /* merged deletes were cut: sort them all again */
   }
 }
 
