@@ -1,7 +1,8 @@
 /* fuzz/fuzz_parquet.c — libFuzzer target for Parquet files: the input is a
 ** whole file image; its footer (magic numbers, length, Thrift FileMetaData,
 ** chunk offsets), every column chunk's pages (headers, CRC32,
-** decompression), columns' values and levels at any depth, every top-level
+** decompression), columns' values and levels at any depth (also read group
+** after group into one reused column), every top-level
 ** field assembled into records and rendered as JSON, each chunk's page
 ** index and bloom filter, every other page read alone by the offset index,
 ** and pruning with a few constraints of every kind on every column (which
@@ -85,6 +86,29 @@ static void indexes_and_pruning(const uint8_t *data, size_t size, const pq_file_
   orb_arena_free(&a);
 }
 
+/* Each column read group after group into one column whose memory is
+** reused (pq_read_leaf_column_image_into, as read_parquet does), flat ones
+** converted to SQL values in batches (pq_values_at). */
+static void scan_columns(const uint8_t *data, size_t size, const pq_file_meta *m) {
+  int ncols = m->nrow_groups > 0 ? m->row_groups[0].ncolumns : 0;
+  orb_value batch[256];
+  for (int c = 0; c < ncols && c < 64; c++) {
+    pq_column col;
+    memset(&col, 0, sizeof col);
+    for (int g = 0; g < m->nrow_groups; g++) {
+      orb_err e;
+      if (pq_read_leaf_column_image_into(data, size, "fuzz", m, g, c, LIMIT, &col, &e) != ORB_OK) continue;
+      if (m->nschema != m->row_groups[g].ncolumns + 1 || col.max_rep > 0) continue;   /* flat files only */
+      orb_type t;
+      const pq_schema_elem *s = &m->schema[c + 1];
+      if (pq_sql_type(s, &t, &e) != ORB_OK) continue;
+      for (int64_t i = 0; i < col.n; i += 256)
+        if (pq_values_at(s, &col, i, col.n - i < 256 ? col.n - i : 256, t, batch, 1, &e) != ORB_OK) break;
+    }
+    pq_column_free(&col);
+  }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -111,6 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         pq_column_free(&col);
       }
+    scan_columns(data, size, m);
     nested_fields(data, size, m);
     indexes_and_pruning(data, size, m);
     pq_meta_free(m);

@@ -182,6 +182,9 @@ int orbit_errpos(orbit_db *db, int *line, int *column);
 ** SQLSTATE in *sqlstate ("25P01": SET LOCAL outside a transaction block,
 ** COMMIT with none; "25001": BEGIN inside one), as PostgreSQL's WARNING. */
 const char *orbit_warning(orbit_db *db, const char **sqlstate);
+/* A setting's current value in this handle's session (SHOW name), NULL if
+** there is no such setting; valid until the setting changes. */
+const char *orbit_setting(orbit_db *db, const char *name);
 
 /* 'I' (no transaction block), 'T' (inside BEGIN ... COMMIT), 'E' (inside a
 ** failed transaction block: only ROLLBACK/COMMIT are accepted). */

@@ -144,6 +144,13 @@ const char *orbit_errcode_sqlstate(orbit_db *db) {
 
 int orbit_erroffset(orbit_db *db) { return db && db->err.code != ORB_OK ? db->err.pos : 0; }
 
+const char *orbit_setting(orbit_db *db, const char *name) {
+  const char *v = NULL;
+  orb_err e;
+  orb_err_clear(&e);
+  return db && oql_show(db->sess, name, &v, &e) == ORB_OK ? v : NULL;
+}
+
 const char *orbit_warning(orbit_db *db, const char **sqlstate) {
   return db ? oql_session_warning(db->sess, sqlstate) : NULL;
 }

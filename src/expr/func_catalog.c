@@ -176,7 +176,7 @@ EVAL(f_get_expr) {
   return ORB_OK;
 }
 
-/* --- pg_get_function_result / _arguments / _identity_arguments (oid) ------------------- */
+/* --- pg_get_function_result / _arguments / _identity_arguments / pg_get_functiondef (oid) -- */
 
 static orb_status r_function_text(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
   (void)f, (void)n;
@@ -193,6 +193,8 @@ EVAL(f_function_text) {
     return ORB_OK;
   }
   orb_buf b = ORB_BUF_INIT;
+  bool def = strcmp(f->name, "pg_get_functiondef") == 0;
+  if (def) orb_buf_printf(&b, "CREATE OR REPLACE FUNCTION pg_catalog.%s(", p->name);
   if (strcmp(f->name, "pg_get_function_result") == 0) {
     orb_pg_format_type(p->rettype, &b);
   } else {
@@ -201,6 +203,15 @@ EVAL(f_function_text) {
       if (p->variadic && i == p->nargs - 1) orb_buf_puts(&b, "VARIADIC ");
       orb_pg_format_type(p->argtypes[i], &b);
     }
+  }
+  if (def) {   /* psql's \sf: a built-in, in PostgreSQL's layout, with Orbit's own facts about it */
+    orb_buf_puts(&b, ")\n RETURNS ");
+    orb_pg_format_type(p->rettype, &b);
+    orb_buf_puts(&b, "\n LANGUAGE internal\n");
+    if (p->volatility == 's' || p->strict)
+      orb_buf_printf(&b, " %s%s\n", p->volatility == 's' ? "STABLE" : "", p->volatility == 's' && p->strict ? " STRICT"
+                                                                         : p->strict ? "STRICT" : "");
+    orb_buf_printf(&b, "AS $function$%s$function$\n", p->name);
   }
   *out = orb_fn_text(ctx, b.data ? b.data : "", b.len);
   orb_buf_free(&b);
@@ -469,6 +480,7 @@ const orb_func orb_funcs_catalog[] = {
     {"regroleout", 1, 1, 0, r_reg_out, f_reg_out},
     {"pg_get_function_arguments", 1, 1, 0, r_function_text, f_function_text},
     {"pg_get_function_identity_arguments", 1, 1, 0, r_function_text, f_function_text},
+    {"pg_get_functiondef", 1, 1, 0, r_function_text, f_function_text},
     {"pg_get_function_sqlbody", 1, 1, 0, r_oid_to_text, f_no_text},
     {"pg_function_is_visible", 1, 1, 0, r_is_visible, f_is_visible},
     {"pg_statistics_obj_is_visible", 1, 1, 0, r_is_visible, f_is_visible},

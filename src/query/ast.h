@@ -38,6 +38,9 @@ typedef struct oql_typename {
 
 /* --- expressions ---------------------------------------------------------- */
 
+/* A transaction's access mode as BEGIN / SET TRANSACTION say it (0: not said). */
+enum { OQL_READ_ONLY = 1, OQL_READ_WRITE = 2 };
+
 typedef enum oql_ekind {
   OQL_X_COLUMN,     /* [qual.]name */
   OQL_X_STAR,       /* * or qual.* (select list and count(*) only) */
@@ -318,6 +321,11 @@ struct oql_stmt_ast {
   const char *value;         /* SET: NULL for DEFAULT (RESET name) */
   bool set_local;            /* SET LOCAL: until the end of the transaction */
   bool reset, reset_all;     /* RESET name, RESET ALL */
+  /* BEGIN / SET TRANSACTION / SET SESSION CHARACTERISTICS: the access mode
+  ** said (0 none, OQL_READ_ONLY, OQL_READ_WRITE); txn_modes: the SET is one
+  ** of those two (value = isolation level or NULL) */
+  int read_only;
+  bool txn_modes;
   int role_login;            /* CREATE/ALTER ROLE: 1 LOGIN, 0 NOLOGIN, -1 not said */
   bool role_password;        /* a PASSWORD clause was given (value may still be NULL: PASSWORD NULL) */
   oql_copy_ast copy;         /* COPY_FROM / COPY_TO */

@@ -130,6 +130,8 @@ struct oql_bstmt {
   /* SET / SHOW; roles (setting = name, value = password) */
   const char *setting, *value;
   bool set_local, reset, reset_all;   /* SET LOCAL; RESET name; RESET ALL */
+  int read_only;                      /* BEGIN, SET TRANSACTION: access mode said (ast.h) */
+  bool txn_modes;
   int role_login;
   bool role_password;
   /* COPY: FROM fills copy_cols (schema positions, ncopy of them); TO writes

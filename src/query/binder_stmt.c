@@ -101,6 +101,8 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     out->value = ast->value;
     out->set_local = ast->set_local;
     out->reset = ast->reset;
+    out->read_only = ast->read_only;
+    out->txn_modes = ast->txn_modes;
     out->reset_all = ast->reset_all;
     return ORB_OK;
   case OQL_S_SHOW: {
@@ -139,6 +141,8 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     return ORB_OK;
   case OQL_S_BEGIN:
     out->value = ast->value;   /* isolation level, or NULL */
+    out->read_only = ast->read_only;
+    out->setting = ast->setting;   /* BEGIN or START TRANSACTION: the command tag */
     return ORB_OK;
   case OQL_S_CREATE_ROLE:
   case OQL_S_ALTER_ROLE:

@@ -232,6 +232,8 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
     return oql_show_snapshots(b->path, b->table_name, xa, rows, e);
   case OQL_S_SET:
     snprintf(tag, tagcap, b->reset ? "RESET" : "SET");
+    if (b->txn_modes)
+      return oql_set_txn_modes(s, strcmp(b->setting, "default_transaction_isolation") == 0, b->value, b->read_only, e);
     return oql_set_stmt(s, b->reset_all ? NULL : b->setting, b->value, b->set_local, e);
   case OQL_S_SHOW: {
     const char *v;

@@ -625,9 +625,9 @@ static orb_status p_txn_modes(oql_parser *p, oql_stmt_ast *s) {
         return oql_p_syntax(p);
       }
     } else if (oql_p_accept(p, "read")) {
-      if (!oql_p_accept(p, "write") && oql_p_accept(p, "only"))
-        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
-                            "READ ONLY transactions are not supported yet");
+      if (oql_p_accept(p, "write")) s->read_only = OQL_READ_WRITE;
+      else if (oql_p_accept(p, "only")) s->read_only = OQL_READ_ONLY;
+      else return oql_p_syntax(p);
     } else if (oql_p_accept(p, "not")) {
       orb_status st = oql_p_expect(p, "deferrable");
       if (st != ORB_OK) return st;
@@ -648,7 +648,8 @@ static orb_status p_set(oql_parser *p, oql_stmt_ast *s) {
       return st;
     if ((st = oql_p_expect(p, "transaction")) != ORB_OK || (st = p_txn_modes(p, s)) != ORB_OK) return st;
     s->setting = session ? "default_transaction_isolation" : "transaction_isolation";
-    return ORB_OK;   /* value NULL (only access modes): nothing changes */
+    s->txn_modes = true;
+    return ORB_OK;   /* value NULL: the isolation level stays */
   }
   /* SET LOCAL: for the rest of the transaction only (SET SESSION: the default) */
   if (!oql_p_accept(p, "session")) s->set_local = oql_p_is(p, "local") && oql_p_peek(p, 1)->kind != OQL_T_OP &&
@@ -886,6 +887,7 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
     if (start && (st = oql_p_expect(p, "transaction")) != ORB_OK) return st;
     if (!start && !oql_p_accept(p, "transaction")) oql_p_accept(p, "work");
     s->kind = OQL_S_BEGIN;
+    s->setting = start ? "START TRANSACTION" : "BEGIN";   /* the command tag */
     return p_txn_modes(p, s);
   }
   if (strcmp(w, "commit") == 0 || strcmp(w, "end") == 0) {

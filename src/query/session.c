@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "base/mem.h"
+#include "query/ast.h"
 #include "query/binder.h"
 #include "query/stmt_exec.h"
 #include "storage/cold/cold_tier.h"
@@ -296,10 +297,12 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
       const char *level = st->b.value ? oql_isolation_level(st->b.value)
                                       : oql_setting(s, OQL_SET_DEFAULT_ISOLATION);
       s->txn_iso = level;
+      s->txn_read_only = st->b.read_only ? st->b.read_only == OQL_READ_ONLY
+                                         : strcmp(oql_setting(s, OQL_SET_DEFAULT_READ_ONLY), "on") == 0;
       s->txn = orb_txn_begin(s->db, oql_level_read_committed(level));
       orb_wset_set_block(s->txn);   /* Iceberg writes staged until COMMIT */
     }
-    snprintf(st->tag, sizeof st->tag, "BEGIN");
+    snprintf(st->tag, sizeof st->tag, "%s", name ? name : "BEGIN");
     return ORB_OK;
   case OQL_S_COMMIT:
     if (s->txn_failed) {
@@ -530,6 +533,26 @@ static orb_status run_write(oql_stmt *st, orb_err *e) {
   return rc;
 }
 
+/* The command a read-only transaction refuses, as PostgreSQL names it. */
+static const char *write_command(const oql_bstmt *b) {
+  switch (b->kind) {
+  case OQL_S_INSERT: return "INSERT";
+  case OQL_S_UPDATE: return "UPDATE";
+  case OQL_S_DELETE: return "DELETE";
+  case OQL_S_CREATE_TABLE: return "CREATE TABLE";
+  case OQL_S_CREATE_TABLE_AS: return "CREATE TABLE AS";
+  case OQL_S_DROP_TABLE: return "DROP TABLE";
+  case OQL_S_ALTER_TABLE: return "ALTER TABLE";
+  case OQL_S_TRUNCATE: return "TRUNCATE TABLE";
+  case OQL_S_COPY_FROM: return "COPY FROM";
+  case OQL_S_CREATE_ROLE: return "CREATE ROLE";
+  case OQL_S_ALTER_ROLE: return "ALTER ROLE";
+  case OQL_S_DROP_ROLE: return "DROP ROLE";
+  case OQL_S_EXPLAIN: return b->inner ? write_command(b->inner) : "EXPLAIN";
+  default: return "CALL";
+  }
+}
+
 static orb_status start(oql_stmt *st, orb_err *e) {
   oql_session *s = st->sess;
   oql_skind k = st->b.kind;
@@ -557,7 +580,9 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   if (s->txn_failed)
     return orb_err_setx(e, ORB_ERR_CONSTRAINT, "25P02", 0,
                         "current transaction is aborted, commands ignored until end of transaction block");
-  if (k == OQL_S_CREATE_ROLE || k == OQL_S_ALTER_ROLE || k == OQL_S_DROP_ROLE) {
+  bool role = k == OQL_S_CREATE_ROLE || k == OQL_S_ALTER_ROLE || k == OQL_S_DROP_ROLE;
+  if ((st->b.writes || role) && oql_check_writable(s, write_command(&st->b), e) != ORB_OK) return e->code;
+  if (role) {
     st->state = ST_DONE;   /* statements on the roles table, in this session (session_roles.c) */
     return oql_run_role(s, &st->b, st->tag, sizeof st->tag, e);
   }

@@ -121,6 +121,10 @@ orb_status oql_set(oql_session *s, const char *name, const char *value, orb_err 
 ** name TO DEFAULT), RESET ALL (name NULL).  SET LOCAL lasts until the end of
 ** the transaction block; outside one it warns (25P01) and lasts for none. */
 orb_status oql_set_stmt(oql_session *s, const char *name, const char *value, bool local, orb_err *e);
+/* SET TRANSACTION / SET SESSION CHARACTERISTICS AS TRANSACTION (session):
+** the isolation level (NULL: unchanged) and access mode (0: unchanged,
+** OQL_READ_ONLY, OQL_READ_WRITE) of this block or of the next ones. */
+orb_status oql_set_txn_modes(oql_session *s, bool session, const char *level, int access, orb_err *e);
 orb_status oql_show(oql_session *s, const char *name, const char **value, orb_err *e);
 /* The warning the last statement gave (message; *sqlstate its code), NULL if none. */
 const char *oql_session_warning(const oql_session *s, const char **sqlstate);

@@ -16,8 +16,8 @@
 ** (set_config('app.user', ...), SET app.user = ...), created by setting
 ** them, as PostgreSQL's placeholders are.  A change inside a transaction
 ** block is undone by ROLLBACK; a local one (set_config(..., true)) lasts
-** until the block ends, as SET LOCAL does.  (A ROLLBACK TO SAVEPOINT does
-** not undo settings.) */
+** until the block ends, as SET LOCAL does; ROLLBACK TO SAVEPOINT undoes
+** the changes made after the savepoint (oql_settings_mark). */
 
 /* Built-in settings every statement looks at, by index into the table. */
 enum {
@@ -26,6 +26,8 @@ enum {
   OQL_SET_STATEMENT_MEM = 10,
   OQL_SET_ISOLATION = 13,
   OQL_SET_DEFAULT_ISOLATION = 14,
+  OQL_SET_READ_ONLY = 17,
+  OQL_SET_DEFAULT_READ_ONLY = 18,
 };
 
 typedef struct oql_settings_state {
@@ -62,6 +64,10 @@ const char *oql_setting(const oql_session *s, int idx);
 /* PostgreSQL's isolation level names, canonical (a constant), or NULL;
 ** whether one reads a snapshot per statement. */
 const char *oql_isolation_level(const char *v);
+/* Whether a statement of kind k may not run now: inside a READ ONLY block,
+** or outside one with default_transaction_read_only on (25006). */
+orb_status oql_check_writable(oql_session *s, const char *command, orb_err *e);
+bool oql_txn_read_only(const oql_session *s);
 bool oql_level_read_committed(const char *level);
 /* statement_timeout in milliseconds ("0", "250", "250ms", "5s", "1min",
 ** "1.5h"); -1 if malformed. */
@@ -87,6 +93,7 @@ struct oql_session {
   orb_db *db;
   orb_wset *txn;            /* open transaction (BEGIN), NULL if none */
   const char *txn_iso;      /* its isolation level (a constant string) */
+  bool txn_read_only;       /* BEGIN READ ONLY / SET TRANSACTION READ ONLY: writes fail with 25006 */
   bool txn_failed;          /* an error happened inside it: only ROLLBACK/COMMIT allowed */
   oql_settings_state set;   /* SET/SHOW values (session_settings.c) */
   _Atomic(bool) interrupt;  /* set by oql_session_interrupt (another thread) */

@@ -3,6 +3,7 @@
 ** pg_settings' rows, and undoing changes at the end of a transaction block
 ** (session_int.h says how). */
 #include "query/session_int.h"
+#include "query/ast.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,10 +63,16 @@ static const setting settings[] = {
     {"integer_datetimes", "on", true, "bool", NULL, PRESET, "Dates and times are kept as integers.", NULL, NULL, NULL},
     {"server_version_num", "150000", true, "integer", NULL, PRESET, "The PostgreSQL version as a number.", "150000",
      "150000", NULL},
+    {"transaction_read_only", "off", false, "bool", NULL, STMT_BEHAVIOR,
+     "Whether the current transaction is read-only.", NULL, NULL, NULL},
+    {"default_transaction_read_only", "off", false, "bool", NULL, STMT_BEHAVIOR,
+     "Whether new transactions are read-only.", NULL, NULL, NULL},
+    {"max_index_keys", "32", true, "integer", NULL, PRESET, "The most columns an index key may have.", "32", "32",
+     NULL},
 };
 #define NBUILTIN ((int)(sizeof settings / sizeof settings[0]))
 
-_Static_assert(sizeof settings / sizeof settings[0] > OQL_SET_DEFAULT_ISOLATION, "OQL_SET_* indexes");
+_Static_assert(sizeof settings / sizeof settings[0] > OQL_SET_DEFAULT_READ_ONLY, "OQL_SET_* indexes");
 
 static orb_status ops_get(void *env, const char *name, bool missing_ok, const char **value, orb_err *e);
 static orb_status ops_set(void *env, const char *name, const char *value, bool is_local, const char **out,
@@ -219,12 +226,12 @@ static orb_status normalize(int i, const char *value, const char **out, char *bu
     *out = timeout_text(ms, buf, 64);
   } else if (i == OQL_SET_STATEMENT_MEM) {
     if (oql_mem_bytes(v) < 0) return invalid(name, v, e);
-  } else if (i == OQL_SET_SYNC_COMMIT) {
+  } else if (i == OQL_SET_SYNC_COMMIT || i == OQL_SET_READ_ONLY || i == OQL_SET_DEFAULT_READ_ONLY) {
     static const char *on[] = {"on", "true", "yes", "1", "local", "remote_write", "remote_apply"};
     static const char *off[] = {"off", "false", "no", "0"};
     *out = NULL;
-    for (size_t k = 0; k < sizeof on / sizeof on[0]; k++)
-      if (strcasecmp(v, on[k]) == 0) *out = "on";
+    for (size_t k = 0; k < sizeof on / sizeof on[0]; k++)   /* local, remote_*: synchronous_commit's */
+      if (strcasecmp(v, on[k]) == 0 && (k < 4 || i == OQL_SET_SYNC_COMMIT)) *out = "on";
     for (size_t k = 0; k < sizeof off / sizeof off[0]; k++)
       if (strcasecmp(v, off[k]) == 0) *out = "off";
     if (!*out) return invalid(name, v, e);
@@ -277,6 +284,20 @@ static orb_status set_setting(oql_session *s, const char *name, const char *valu
     if (rc == ORB_OK && out) *out = s->txn ? s->txn_iso : st->values[OQL_SET_DEFAULT_ISOLATION];
     return rc;
   }
+  if (i == OQL_SET_READ_ONLY) {   /* the block's access mode, as transaction_isolation is its level */
+    const char *v;
+    char buf[64];
+    orb_status rc = normalize(i, value ? value : st->values[OQL_SET_DEFAULT_READ_ONLY], &v, buf, e);
+    if (rc != ORB_OK) return rc;
+    if (s->txn) {
+      if (s->txn_read_only && strcmp(v, "off") == 0 && orb_wset_started(s->txn))
+        return orb_err_setx(e, ORB_ERR_MISUSE, "25001",
+                            0, "transaction read-write mode must be set before any query");
+      s->txn_read_only = strcmp(v, "on") == 0;
+    }
+    if (out) *out = oql_txn_read_only(s) ? "on" : "off";
+    return ORB_OK;
+  }
   const char *v;
   char buf[64];
   /* RESET: the value the session began with, reported as "default" again */
@@ -325,6 +346,24 @@ orb_status oql_set(oql_session *s, const char *name, const char *value, orb_err 
   return set_setting(s, name, value, false, NULL, e);
 }
 
+bool oql_txn_read_only(const oql_session *s) {
+  return s->txn ? s->txn_read_only : strcmp(s->set.values[OQL_SET_DEFAULT_READ_ONLY], "on") == 0;
+}
+
+orb_status oql_check_writable(oql_session *s, const char *command, orb_err *e) {
+  if (!oql_txn_read_only(s)) return ORB_OK;
+  return orb_err_setx(e, ORB_ERR_MISUSE, "25006", 0, "cannot execute %s in a read-only transaction", command);
+}
+
+orb_status oql_set_txn_modes(oql_session *s, bool session, const char *level, int access, orb_err *e) {
+  orb_status rc = ORB_OK;
+  if (level) rc = set_setting(s, session ? "default_transaction_isolation" : "transaction_isolation", level, false, NULL, e);
+  if (rc == ORB_OK && access)
+    rc = set_setting(s, session ? "default_transaction_read_only" : "transaction_read_only",
+                     access == OQL_READ_ONLY ? "on" : "off", false, NULL, e);
+  return rc;
+}
+
 orb_status oql_set_stmt(oql_session *s, const char *name, const char *value, bool local, orb_err *e) {
   if (local && !s->txn)   /* PostgreSQL warns, and the setting lasts only for this statement */
     oql_session_warn(s, "25P01", "SET LOCAL can only be used in transaction blocks");
@@ -332,7 +371,9 @@ orb_status oql_set_stmt(oql_session *s, const char *name, const char *value, boo
   /* RESET ALL: every setting a user may change, but the block's isolation level */
   oql_settings_state *st = &s->set;
   for (int i = 0; i < st->n; i++) {
-    if (i == OQL_SET_ISOLATION || (i < NBUILTIN && settings[i].readonly) || !st->by_session[i]) continue;
+    if (i == OQL_SET_ISOLATION || i == OQL_SET_READ_ONLY || (i < NBUILTIN && settings[i].readonly) ||
+        !st->by_session[i])
+      continue;
     orb_status rc = set_setting(s, name_of(st, i), NULL, local, NULL, e);
     if (rc != ORB_OK) return rc;
   }
@@ -403,6 +444,7 @@ orb_status oql_show(oql_session *s, const char *name, const char **value, orb_er
   if (i < 0) return unknown(name, e);
   *value = s->set.values[i];
   if (i == OQL_SET_ISOLATION) *value = s->txn ? s->txn_iso : s->set.values[OQL_SET_DEFAULT_ISOLATION];
+  if (i == OQL_SET_READ_ONLY) *value = oql_txn_read_only(s) ? "on" : "off";
   return ORB_OK;
 }
 
@@ -429,6 +471,7 @@ bool oql_setting_info_at(const oql_session *s, int i, oql_setting_info *out) {
   out->name = d->name;
   out->setting = s->set.values[i];
   if (i == OQL_SET_ISOLATION) out->setting = s->txn ? s->txn_iso : s->set.values[OQL_SET_DEFAULT_ISOLATION];
+  if (i == OQL_SET_READ_ONLY) out->setting = oql_txn_read_only(s) ? "on" : "off";
   if (i == OQL_SET_STATEMENT_TIMEOUT) {   /* a number of its unit, as PostgreSQL's integer settings */
     snprintf(out->buf, sizeof out->buf, "%lld", (long long)oql_timeout_ms(out->setting));
     out->setting = out->buf;
@@ -439,7 +482,7 @@ bool oql_setting_info_at(const oql_session *s, int i, oql_setting_info *out) {
   out->context = d->readonly ? "internal" : "user";
   out->vartype = d->vartype;
   /* transaction_isolation follows the block, as PostgreSQL's "override" */
-  out->source = i == OQL_SET_ISOLATION ? "override" : s->set.by_session[i] ? "session" : "default";
+  out->source = i == OQL_SET_ISOLATION || i == OQL_SET_READ_ONLY ? "override" : s->set.by_session[i] ? "session" : "default";
   out->min_val = d->min;
   out->max_val = d->max;
   out->enumvals = d->enumvals;

@@ -14,6 +14,10 @@ typedef enum { S_STARTUP, S_AUTH, S_READY, S_COPY_IN, S_CLOSED } pg_state;
 typedef struct pg_prepared pg_prepared;
 typedef struct pg_portal pg_portal;
 
+/* The settings PostgreSQL reports in ParameterStatus at start-up and
+** whenever they change (GUC_REPORT): pg_session.c's reported[] table. */
+#define PG_NREPORTED 9
+
 struct pg_session {
   pg_config cfg;
   pg_state state;
@@ -22,6 +26,7 @@ struct pg_session {
   orbit_db *db;
   char *user;                        /* from the startup packet */
   orb_buf startup_settings;          /* its other parameters: "name\0value\0"..., applied once open */
+  char *reported[PG_NREPORTED];      /* values last sent in ParameterStatus (pg_reported_settings) */
   struct scram_state *scram;         /* during S_AUTH */
   bool skip_to_sync;     /* after an error in an extended-protocol message */
   /* simple query in progress (kept across a COPY FROM STDIN) */

@@ -37,6 +37,7 @@ void pg_session_free(pg_session *s) {
   if (s->copy_st) orbit_finalize(s->copy_st);
   scram_end(s->scram);
   orb_free(s->user);
+  for (int i = 0; i < PG_NREPORTED; i++) orb_free(s->reported[i]);
   orb_buf_free(&s->startup_settings);
   orb_buf_free(&s->copy_data);
   end_query(s);
@@ -106,7 +107,27 @@ void pg_send_error(orb_buf *out, const char *sqlstate, const char *msg, const ch
   send_report(out, 'E', "ERROR", sqlstate, msg, detail, position);
 }
 
+static void send_param(orb_buf *out, const char *name, const char *value);
+
+/* ParameterStatus for every reported setting whose value differs from the
+** last one sent (all of them at start-up), as PostgreSQL sends them before
+** ReadyForQuery: drivers keep application_name, DateStyle,
+** standard_conforming_strings... from these messages. */
+static void report_settings(pg_session *s, orb_buf *out) {
+  static const char *const reported[PG_NREPORTED] = {
+      "server_version", "server_encoding", "client_encoding", "DateStyle", "IntervalStyle",
+      "TimeZone",       "integer_datetimes", "standard_conforming_strings", "application_name"};
+  for (int i = 0; i < PG_NREPORTED; i++) {
+    const char *v = s->db ? orbit_setting(s->db, reported[i]) : NULL;
+    if (!v || (s->reported[i] && strcmp(s->reported[i], v) == 0)) continue;
+    send_param(out, reported[i], v);
+    orb_free(s->reported[i]);
+    s->reported[i] = orb_strdup(v);
+  }
+}
+
 void pg_send_ready(pg_session *s, orb_buf *out) {
+  report_settings(s, out);
   size_t at = pg_msg_begin(out, 'Z');
   orb_buf_putc(out, s->db ? orbit_txn_status(s->db) : 'I');
   pg_msg_end(out, at);
@@ -243,15 +264,11 @@ static bool finish_startup(pg_session *s, orb_buf *out) {
   size_t at = pg_msg_begin(out, 'R');
   pg_put_be32(out, 0);   /* AuthenticationOk */
   pg_msg_end(out, at);
-  send_param(out, "server_version", "15.0 (Orbit " ORBIT_VERSION ")");
-  send_param(out, "server_encoding", "UTF8");
-  send_param(out, "client_encoding", "UTF8");
-  send_param(out, "DateStyle", "ISO, MDY");
-  send_param(out, "IntervalStyle", "postgres");
-  send_param(out, "TimeZone", "UTC");
-  send_param(out, "integer_datetimes", "on");
-  send_param(out, "standard_conforming_strings", "on");
-  send_param(out, "application_name", "");
+  report_settings(s, out);   /* before BackendKeyData, in PostgreSQL's order */
+  if (!s->db) {   /* message framing only (fuzzing): the defaults */
+    send_param(out, "server_version", "15.0 (Orbit " ORBIT_VERSION ")");
+    send_param(out, "client_encoding", "UTF8");
+  }
   at = pg_msg_begin(out, 'K');
   pg_put_be32(out, s->cfg.process_id);
   pg_put_be32(out, s->cfg.secret_key);

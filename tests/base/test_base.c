@@ -76,6 +76,28 @@ static void test_arena_alignment(void **state) {
   orb_arena_free(&a);
 }
 
+/* orb_arena_recycle: the same allocations again fit in the one block kept
+** (the arena's total does not grow), and the memory is usable. */
+static void test_arena_recycle(void **state) {
+  (void)state;
+  orb_arena a;
+  orb_arena_init(&a, 64);
+  orb_arena_recycle(&a);   /* empty: nothing to keep */
+  assert_int_equal(a.total, 0);
+  for (int round = 0; round < 3; round++) {
+    for (int i = 0; i < 5; i++) memset(orb_arena_alloc(&a, 1000), round, 1000);
+    assert_int_equal(a.total, 5 * 1008);   /* 1000 rounded to 16: a block each in round 0, then the kept one */
+    orb_arena_recycle(&a);
+    assert_int_equal(a.total, 5 * 1008);   /* one block of everything's size */
+  }
+  size_t kept = a.total;
+  for (int i = 0; i < 5; i++) orb_arena_alloc(&a, 1000);
+  assert_int_equal(a.total, kept);   /* no new block */
+  orb_arena_alloc(&a, 10000);         /* more than kept: a block of its own */
+  assert_true(a.total > kept);
+  orb_arena_free(&a);
+}
+
 static void test_err_prefix_and_sqlstate(void **state) {
   (void)state;
   orb_err e;
@@ -93,6 +115,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_varint_roundtrip),       cmocka_unit_test(test_truncated_bytes),
       cmocka_unit_test(test_hmap_multimap_and_remove), cmocka_unit_test(test_arena_alignment),
+      cmocka_unit_test(test_arena_recycle),
       cmocka_unit_test(test_err_prefix_and_sqlstate),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,6 +34,17 @@ for f in "$data"/alltypes_plain.parquet "$data"/nested_lists.snappy.parquet "$da
     fi
   done
 done
+# query q gives the same CSV in Orbit and in DuckDB
+agrees() {
+  local want got
+  want=$(cd "$root/tests/interop" && node duckdb_csv.mjs "$1")
+  got=$("$orbit" "$db/x" --csv -c "$1" 2>&1)
+  n=$((n + 1))
+  if [ "$want" != "$got" ]; then
+    echo "FAIL: $1"; diff <(echo "$want") <(echo "$got") | head -6
+    fails=$((fails + 1))
+  fi
+}
 # read_parquet: rows of flat files, through aggregates whose text both print alike
 for q in \
   "SELECT count(*) AS n, sum(id) AS a, sum(int_col) AS b, sum(bigint_col) AS c, min(timestamp_col) AS d, max(timestamp_col) AS e FROM read_parquet('$data/alltypes_plain.parquet')" \
@@ -48,13 +59,7 @@ for q in \
   "SELECT count(*) AS n, sum(id) AS a FROM read_parquet(['$data/alltypes_plain.parquet', '$data/alltypes_plain.snappy.parquet', '$data/alltypes_plain.parquet'])" \
   "SELECT file_name, num_rows FROM parquet_file_metadata('$data/alltypes_*.parquet') ORDER BY file_name" \
   "SELECT count(*) AS n FROM parquet_schema(['$data/alltypes_plain.parquet', '$data/int32_decimal.parquet'])"; do
-  want=$(cd "$root/tests/interop" && node duckdb_csv.mjs "$q")
-  got=$("$orbit" "$db/x" --csv -c "$q" 2>&1)
-  n=$((n + 1))
-  if [ "$want" != "$got" ]; then
-    echo "FAIL: $q"; diff <(echo "$want") <(echo "$got") | head -6
-    fails=$((fails + 1))
-  fi
+  agrees "$q"
 done
 # aggregates over read_parquet (folded a batch of rows at a time) on a file
 # DuckDB writes with NULLs in every column and several row groups
@@ -66,13 +71,7 @@ for q in \
   "SELECT h % 3 AS g, count(*) AS n, sum(i) AS b, max(ts) AS c, min(s) AS d FROM read_parquet('$agg_file') GROUP BY h % 3 ORDER BY g" \
   "SELECT count(*) AS n, sum(i) AS a, min(ts) AS b FROM read_parquet('$agg_file') WHERE i IS NULL" \
   "SELECT count(*) AS n, sum(i + 1) AS a, max(i) AS b, min(f) AS c, sum(f) + 0.5 AS d FROM read_parquet(['$agg_file', '$agg_file'])"; do
-  want=$(cd "$root/tests/interop" && node duckdb_csv.mjs "$q")
-  got=$("$orbit" "$db/x" --csv -c "$q" 2>&1)
-  n=$((n + 1))
-  if [ "$want" != "$got" ]; then
-    echo "FAIL: $q"; diff <(echo "$want") <(echo "$got") | head -6
-    fails=$((fails + 1))
-  fi
+  agrees "$q"
 done
 # statistics as values of the columns' types: every fixture DuckDB reads,
 # except those where only the text of a value differs: DuckDB prints

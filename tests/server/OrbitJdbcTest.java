@@ -2,7 +2,9 @@
 // login, the driver's start-up queries, DatabaseMetaData, PreparedStatement
 // parameters of many types in text and (after the prepare threshold) binary
 // format, batches, transactions, savepoints and 40001 serialization failures.
-// Run as a single-file program (no build step):
+// The expectations are PostgreSQL's: the program passes against a
+// PostgreSQL 15 server too (but for the wrong-password check on a trust
+// cluster).  Run as a single-file program (no build step):
 //   java -cp /usr/share/java/postgresql.jar OrbitJdbcTest.java PORT USER PASSWORD
 import java.math.BigDecimal;
 import java.sql.*;
@@ -78,6 +80,11 @@ public class OrbitJdbcTest {
     check("database product name", "PostgreSQL", md.getDatabaseProductName());
     check("server major version is a number", true, md.getDatabaseMajorVersion() >= 9);
     check("user name", user, md.getUserName());
+    section("ParameterStatus after SET (application_name through setClientInfo)", () -> {
+      c.setClientInfo("ApplicationName", "orbit-jdbc-test");
+      check("getClientInfo reads the reported application_name", "orbit-jdbc-test", c.getClientInfo("ApplicationName"));
+      check("SHOW application_name", "orbit-jdbc-test", show(c, "application_name"));
+    });
 
     try (Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS everything");
@@ -92,6 +99,24 @@ public class OrbitJdbcTest {
       check("getTables finds the table", List.of("everything"),
           column(md.getTables(null, null, "everything", new String[] {"TABLE"}), "TABLE_NAME"));
     });
+    section("DatabaseMetaData: schemas, catalogs, types, foreign keys", () -> {
+      check("getSchemas", List.of("information_schema", "pg_catalog", "public"), column(md.getSchemas(), "TABLE_SCHEM"));
+      check("getCatalogs", List.of("orbit"), column(md.getCatalogs(), "TABLE_CAT"));
+      check("getTypeInfo lists int4", true, column(md.getTypeInfo(), "TYPE_NAME").contains("int4"));
+      check("getImportedKeys (Orbit has no foreign keys)", List.of(), column(md.getImportedKeys(null, null, "everything"), "FK_NAME"));
+      check("getSchema", "public", c.getSchema());
+    });
+
+    section("query timeout and cancel", () -> {
+      try (Statement s = c.createStatement()) {
+        s.setQueryTimeout(1);
+        check("setQueryTimeout(1) stops a long query with 57014", "57014",
+            sqlState(() -> s.executeQuery("SELECT count(*) FROM generate_series(1, 2000000000)")));
+        s.setQueryTimeout(0);
+        check("the connection works after the cancel", 1, count(c, "SELECT 1"));
+      }
+    });
+
     // Not covered: getColumns and getPrimaryKeys, whose queries need window
     // functions (row_number() OVER (PARTITION BY ...)) and a composite-valued
     // set-returning function in the select list (_pg_expandarray(...)).x),
@@ -296,6 +321,17 @@ public class OrbitJdbcTest {
           column(c.createStatement().executeQuery("SELECT id FROM everything WHERE id BETWEEN 600 AND 699 ORDER BY id"), "id"));
     });
 
+    section("read-only connections", () -> {
+      c.setReadOnly(true);
+      c.setAutoCommit(false);   // the driver begins each transaction READ ONLY
+      check("reads in a read-only transaction", 1, count(c, "SELECT count(*) FROM everything WHERE id = 501"));
+      check("a write is 25006", "25006", sqlState(() -> c.createStatement().executeUpdate("DELETE FROM everything")));
+      c.rollback();
+      c.setAutoCommit(true);
+      c.setReadOnly(false);
+      check("rows still there", 1, count(c, "SELECT count(*) FROM everything WHERE id = 501"));
+    });
+
     section("write-write conflict surfaces as SQLState 40001", () -> {
       try (Connection a = DriverManager.getConnection(url, props); Connection b = DriverManager.getConnection(url, props)) {
         a.setAutoCommit(false);
@@ -336,6 +372,13 @@ public class OrbitJdbcTest {
     StringBuilder sb = new StringBuilder();
     for (int i = 1; i <= m.getColumnCount(); i++) sb.append(i > 1 ? " " : "").append(m.getColumnTypeName(i));
     return sb.toString();
+  }
+
+  static String show(Connection c, String name) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW " + name)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   static int count(Connection c, String sql) throws SQLException {

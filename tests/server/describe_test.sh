@@ -228,6 +228,8 @@ compare 'settings in transaction blocks (is_local, ROLLBACK undoes SET)' -c "SEL
   -c "COMMIT" -c "SELECT current_setting('app.t')"
 compare 'SET LOCAL, savepoints undoing SETs, RESET, pg_settings.source, warnings (settings_txn.sql)' \
   -f "$(dirname "$0")/settings_txn.sql"
+compare 'READ ONLY transactions, default_transaction_read_only, 25006 (read_only.sql)' \
+  -f "$(dirname "$0")/read_only.sql"
 settings_q="SELECT name, setting, unit, category, context, vartype, source, min_val, max_val, enumvals, boot_val, reset_val,
   sourcefile, sourceline, pending_restart FROM pg_settings WHERE name IN ('IntervalStyle', 'synchronous_commit',
   'extra_float_digits', 'statement_timeout', 'standard_conforming_strings', 'integer_datetimes') ORDER BY name"

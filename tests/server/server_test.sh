@@ -184,6 +184,15 @@ check "psql \\dt (pg_catalog emulation)" "       List of relations
 out=$(psql -X -At -c '\l' 2>&1)
 check "psql \\l lists the database served" "db|orbit|UTF8|C|C||libc|" "$out"
 
+# \sf of a built-in: pg_get_functiondef in PostgreSQL's layout (Orbit's volatility and source name)
+out=$(psql -X -c '\sf length(text)' 2>&1; psql -X -c '\sf nosuch' 2>&1)
+check "psql \\sf of a built-in function" 'CREATE OR REPLACE FUNCTION pg_catalog.length(text)
+ RETURNS integer
+ LANGUAGE internal
+ STABLE STRICT
+AS $function$length$function$
+ERROR:  function "nosuch" does not exist' "$out"
+
 here=$(cd "$(dirname "$0")/.." && pwd)
 if [ -d "$here/interop/node_modules/pg" ] && command -v node >/dev/null; then
   node "$here/interop/pg_client.mjs" "$port"

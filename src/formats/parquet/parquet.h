@@ -272,6 +272,8 @@ orb_status pq_read_leaf_column_image(const void *file, size_t len, const char *n
 ** releases it all. */
 orb_status pq_read_leaf_column_into(const char *path, const pq_file_meta *m, int rg, int col, size_t limit,
                                     pq_column *out, orb_err *e);
+orb_status pq_read_leaf_column_image_into(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                          int col, size_t limit, pq_column *out, orb_err *e);
 
 /* --- nested fields (pq_schema.c, pq_nested.c) ----------------------------------- */
 

@@ -27,9 +27,11 @@ struct pq_read_bufs {
   size_t vals_cap;
 };
 void pq_read_bufs_free(pq_read_bufs *b);
-/* pq_chunk_walk with the chunk and page buffers of b. */
+/* pq_chunk_walk and pq_chunk_walk_image with the buffers of b. */
 orb_status pq_chunk_walk_bufs(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_read_bufs *b,
                               pq_page_fn fn, void *arg, orb_err *e);
+orb_status pq_chunk_walk_image_bufs(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                    int col, size_t limit, pq_read_bufs *b, pq_page_fn fn, void *arg, orb_err *e);
 
 /* --- the writer's column chunk encoder (pq_wcol.c) ------------------------------- */
 

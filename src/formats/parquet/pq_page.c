@@ -200,6 +200,14 @@ orb_status pq_chunk_walk(const char *path, const pq_file_meta *m, int rg, int co
 
 orb_status pq_chunk_walk_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg, int col,
                                size_t limit, pq_page_fn fn, void *arg, orb_err *e) {
+  pq_read_bufs b = {0};
+  orb_status st = pq_chunk_walk_image_bufs(file, len, name, m, rg, col, limit, &b, fn, arg, e);
+  pq_read_bufs_free(&b);
+  return st;
+}
+
+orb_status pq_chunk_walk_image_bufs(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                    int col, size_t limit, pq_read_bufs *b, pq_page_fn fn, void *arg, orb_err *e) {
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
   const pq_chunk *c = NULL;
   int64_t start = 0;
@@ -207,12 +215,8 @@ orb_status pq_chunk_walk_image(const void *file, size_t len, const char *name, c
   if (st != ORB_OK) return st;
   if (start < 0 || (uint64_t)start > len || (uint64_t)c->total_compressed_size > len - (size_t)start)
     return pq_corrupt(e, name, "column chunk lies outside the file");
-  uint8_t *page = NULL;
-  size_t page_cap = 0;
-  st = walk(name, c, rg, col, (const uint8_t *)file + start, (size_t)c->total_compressed_size, start, limit, &page, &page_cap,
-            fn, arg, e);
-  orb_free(page);
-  return st;
+  return walk(name, c, rg, col, (const uint8_t *)file + start, (size_t)c->total_compressed_size, start, limit, &b->page,
+              &b->page_cap, fn, arg, e);
 }
 
 orb_status pq_chunk_walk_pages(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,

@@ -259,28 +259,13 @@ orb_status pq_values_at(const pq_schema_elem *s, const pq_column *c, int64_t fro
   range_kind k = range_kind_of(s, c->type, t);
   orb_type_id id = (orb_type_id)t.id;
   const uint8_t *nulls = c->nulls + from;
-  const bool has_nulls = c->nnull != 0;   /* in a local: the byte stores into out may alias *c */
+  const bool has_nulls = c->nnull != 0;   /* in locals: the byte stores into out may alias *c */
+  const void *vals = c->values;
   switch (k) {
-  case AS_INT32: {
-    const int32_t *v = (const int32_t *)c->values + from;
-    RANGE_LOOP(i, v[i], 0);
-    return ORB_OK;
-  }
-  case AS_INT64: {
-    const int64_t *v = (const int64_t *)c->values + from;
-    RANGE_LOOP(i, v[i], 0);
-    return ORB_OK;
-  }
-  case AS_FLOAT: {
-    const float *v = (const float *)c->values + from;
-    RANGE_LOOP(f, v[i], 0);
-    return ORB_OK;
-  }
-  case AS_DOUBLE: {
-    const double *v = (const double *)c->values + from;
-    RANGE_LOOP(f, v[i], 0);
-    return ORB_OK;
-  }
+  case AS_INT32: RANGE_LOOP(i, ((const int32_t *)vals)[from + i], 0); return ORB_OK;
+  case AS_INT64: RANGE_LOOP(i, ((const int64_t *)vals)[from + i], 0); return ORB_OK;
+  case AS_FLOAT: RANGE_LOOP(f, ((const float *)vals)[from + i], 0); return ORB_OK;
+  case AS_DOUBLE: RANGE_LOOP(f, ((const double *)vals)[from + i], 0); return ORB_OK;
   case AS_BYTES: {   /* the values point at the column's bytes: no copy */
     const pq_bytes *v = (const pq_bytes *)c->values + from;
     id = id == ORB_T_TEXT ? ORB_T_TEXT : ORB_T_BYTEA;

@@ -395,7 +395,7 @@ static orb_status read_leaf(const char *path, const void *image, size_t image_le
     st = pq_chunk_walk_pages(&src, m, rg, col, limit, oi, want, on_page, &r, e);
     if (st == ORB_OK && out->n != out->cap) st = pq_corrupt(e, path, "the wanted pages hold other row counts than the offset index says");
   } else {
-    st = image ? pq_chunk_walk_image(image, image_len, path, m, rg, col, limit, on_page, &r, e)
+    st = image ? pq_chunk_walk_image_bufs(image, image_len, path, m, rg, col, limit, r.b, on_page, &r, e)
                : pq_chunk_walk_bufs(path, m, rg, col, limit, r.b, on_page, &r, e);
   }
   pq_read_bufs_free(&own);
@@ -474,6 +474,11 @@ orb_status pq_read_leaf_column_into(const char *path, const pq_file_meta *m, int
 orb_status pq_read_leaf_column_image(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
                                      int col, size_t limit, pq_column *out, orb_err *e) {
   return read_any(name, file, len, m, rg, col, limit, false, out, e);
+}
+
+orb_status pq_read_leaf_column_image_into(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
+                                          int col, size_t limit, pq_column *out, orb_err *e) {
+  return read_any(name, file, len, m, rg, col, limit, true, out, e);
 }
 
 void pq_column_free(pq_column *c) {

@@ -85,7 +85,10 @@ orb_status cold_schema_reconcile(const char *dir, const orb_schema *catalog, orb
   ice_meta_file f;
   *changed = false;
   orb_schema_init(out);
-  orb_status st = ice_meta_open(&a, dir, &m, &f, e);
+  /* the current schema is all it needs: not the table's history (a
+  ** database opens reconciling every owned table) */
+  orb_status st = ice_find_current(&a, dir, &f, e);
+  if (st == ORB_OK) st = ice_meta_read_file_current(&a, f.path, &m, e);
   if (st == ORB_OK) st = schema_from_meta(&m, catalog, out, e);
   if (st == ORB_OK) *changed = !orb_schema_same(out, catalog);
   orb_arena_free(&a);

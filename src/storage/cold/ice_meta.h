@@ -269,6 +269,8 @@ orb_status ice_meta_text(const void *data, size_t len, const char *name, const c
 
 /* Read and parse one metadata file. */
 orb_status ice_meta_read_file(orb_arena *a, const char *path, ice_meta *out, orb_err *e);
+/* The same with ice_meta_parse_current: the current snapshot only. */
+orb_status ice_meta_read_file_current(orb_arena *a, const char *path, ice_meta *out, orb_err *e);
 
 /* Lookups by id; NULL when there is none. */
 const ice_schema *ice_meta_schema(const ice_meta *m, int32_t schema_id);

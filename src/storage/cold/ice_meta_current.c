@@ -24,6 +24,7 @@
 ** errors are exactly the full reader's.  The parts left out are not
 ** checked until someone reads them (ice_meta_parse of the same bytes). */
 #include "storage/cold/ice_meta.h"
+#include "base/buf.h"
 #include "base/mem.h"
 
 #include <stdint.h>
@@ -128,6 +129,18 @@ __attribute__((target("avx2"), always_inline)) static inline block_masks block_o
 #undef SCAN_MASK64
   return m;
 }
+
+/* And with 64-byte vectors where there is AVX-512BW: one load a block. */
+__attribute__((target("avx512bw"), always_inline)) static inline block_masks block_of_avx512(const char *p) {
+  block_masks m;
+  __m512i v = _mm512_loadu_si512((const void *)p);
+  __m512i l = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+  m.quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+  m.backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+  m.open = _mm512_cmpeq_epi8_mask(l, _mm512_set1_epi8('{'));
+  m.close = _mm512_cmpeq_epi8_mask(l, _mm512_set1_epi8('}'));
+  return m;
+}
 #endif
 
 /* Bit i set when an odd number of bits 0..i of x are (the bytes after an
@@ -206,12 +219,17 @@ static int64_t skip_blocks_portable(const char **pp, const char *end, skip_state
 __attribute__((target("avx2"))) static int64_t skip_blocks_avx2(const char **pp, const char *end, skip_state *st) {
   return skip_blocks(pp, end, st, block_of_avx2);
 }
+
+__attribute__((target("avx512bw"))) static int64_t skip_blocks_avx512(const char **pp, const char *end, skip_state *st) {
+  return skip_blocks(pp, end, st, block_of_avx512);
+}
 #endif
 
 typedef int64_t (*skip_blocks_fn)(const char **, const char *, skip_state *);
 
 static skip_blocks_fn pick_skip_blocks(void) {
 #if SCAN_AVX2
+  if (__builtin_cpu_supports("avx512bw")) return skip_blocks_avx512;
   if (__builtin_cpu_supports("avx2")) return skip_blocks_avx2;
 #endif
   return skip_blocks_portable;
@@ -446,21 +464,18 @@ static bool reduce(const char *text, size_t len, char **out, size_t *outlen, boo
     orb_free(ids);
     return false;
   }
-  char *buf = orb_malloc(len + 32);
-  size_t n = 0;
-  buf[n++] = '{';
+  /* sized by what is kept, not by the file: the history is most of it */
+  orb_buf b;
+  orb_buf_init(&b);
+  orb_buf_putc(&b, '{');
   for (int i = 0; i < d.nmembers; i++) {
-    if (n > 1) buf[n++] = ',';
-    size_t w = (size_t)(d.members[i].e - d.members[i].b);
-    memcpy(buf + n, d.members[i].b, w);
-    n += w;
+    if (b.len > 1) orb_buf_putc(&b, ',');
+    orb_buf_append(&b, d.members[i].b, (size_t)(d.members[i].e - d.members[i].b));
   }
   bool ok = true;
   if (d.snapshots.b) {
-    static const char key[] = "\"snapshots\":[";
-    if (n > 1) buf[n++] = ',';
-    memcpy(buf + n, key, sizeof key - 1);
-    n += sizeof key - 1;
+    if (b.len > 1) orb_buf_putc(&b, ',');
+    orb_buf_puts(&b, "\"snapshots\":[");
     scan s = {d.snapshots.b + 1, d.snapshots.e};   /* past the '[' */
     int kept = 0;
     for (bool first = true; ok; first = false) {
@@ -474,31 +489,29 @@ static bool reduce(const char *text, size_t len, char **out, size_t *outlen, boo
         s.p++;
         skip_ws(&s);
       }
-      span v = {s.p, NULL};
+      const char *start = s.p;
       int64_t id;
       if (!scan_snapshot_id(&s, &id)) {
         ok = false;
         break;
       }
-      v.e = s.p;
       if (!in(ids, nids, id)) {
         d.elided = true;
         continue;
       }
-      if (kept++) buf[n++] = ',';
-      memcpy(buf + n, v.b, (size_t)(v.e - v.b));
-      n += (size_t)(v.e - v.b);
+      if (kept++) orb_buf_putc(&b, ',');
+      orb_buf_append(&b, start, (size_t)(s.p - start));
     }
-    buf[n++] = ']';
+    orb_buf_putc(&b, ']');
   }
-  buf[n++] = '}';
+  orb_buf_putc(&b, '}');
   orb_free(ids);
   if (!ok) {
-    orb_free(buf);
+    orb_buf_free(&b);
     return false;
   }
-  *out = buf;
-  *outlen = n;
+  *outlen = b.len;
+  *out = orb_buf_detach(&b);
   *elided = d.elided;
   return true;
 }

@@ -842,7 +842,9 @@ orb_status ice_meta_parse(orb_arena *a, const void *data, size_t len, const char
   return st;
 }
 
-orb_status ice_meta_read_file(orb_arena *a, const char *path, ice_meta *out, orb_err *e) {
+static orb_status read_file_with(orb_arena *a, const char *path, ice_meta *out, orb_err *e,
+                                 orb_status (*parse)(orb_arena *, const void *, size_t, const char *, ice_meta *,
+                                                     orb_err *)) {
   char *data;
   size_t len;
   orb_status st = orb_file_read_all(path, ICE_META_MAX_BYTES, &data, &len, e);
@@ -850,9 +852,17 @@ orb_status ice_meta_read_file(orb_arena *a, const char *path, ice_meta *out, orb
     if (st == ORB_ERR_LIMIT) orb_err_prefix(e, "iceberg metadata");
     return st;
   }
-  st = ice_meta_parse(a, data, len, path, out, e);
+  st = parse(a, data, len, path, out, e);
   orb_free(data);
   return st;
+}
+
+orb_status ice_meta_read_file(orb_arena *a, const char *path, ice_meta *out, orb_err *e) {
+  return read_file_with(a, path, out, e, ice_meta_parse);
+}
+
+orb_status ice_meta_read_file_current(orb_arena *a, const char *path, ice_meta *out, orb_err *e) {
+  return read_file_with(a, path, out, e, ice_meta_parse_current);
 }
 
 /* --- lookups -------------------------------------------------------------- */

@@ -1,0 +1,47 @@
+-- READ ONLY transactions, run by psql on orbitd and on PostgreSQL 15
+-- (describe_test.sh compares the output): BEGIN/START/SET TRANSACTION
+-- access modes, default_transaction_read_only, 25006 for writes.
+SET search_path = public;
+CREATE TABLE ro (id int primary key, v text);
+INSERT INTO ro VALUES (1, 'a');
+BEGIN READ ONLY;
+SHOW transaction_read_only;
+SELECT * FROM ro;
+INSERT INTO ro VALUES (2, 'b');
+ROLLBACK;
+BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
+UPDATE ro SET v = 'x';
+ROLLBACK;
+START TRANSACTION READ WRITE;
+SHOW transaction_read_only;
+INSERT INTO ro VALUES (3, 'c');
+COMMIT;
+BEGIN;
+SET TRANSACTION READ ONLY;
+SHOW transaction_read_only;
+DELETE FROM ro;
+ROLLBACK;
+SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY;
+SHOW default_transaction_read_only;
+SHOW transaction_read_only;
+INSERT INTO ro VALUES (4, 'd');
+CREATE TABLE ro2 (id int);
+DROP TABLE ro;
+SELECT count(*) FROM ro;
+BEGIN;
+SHOW transaction_read_only;
+SET TRANSACTION READ WRITE;
+INSERT INTO ro VALUES (5, 'e');
+COMMIT;
+SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE;
+SET default_transaction_read_only = on;
+SELECT setting, source FROM pg_settings WHERE name = 'default_transaction_read_only';
+TRUNCATE ro;
+RESET default_transaction_read_only;
+BEGIN READ ONLY;
+SELECT 1;
+SET TRANSACTION READ WRITE;
+ROLLBACK;
+SELECT id, v FROM ro ORDER BY id;
+SET transaction_read_only = on;
+SHOW transaction_read_only;
