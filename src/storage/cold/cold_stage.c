@@ -187,10 +187,7 @@ static orb_status stage_commit(void *ctx, orb_err *e) {
     if (del) ice_rowdelta_set_snapshot_id(del, g->snapshot_id);
     else if (app) ice_append_set_snapshot_id(app, g->snapshot_id);
   }
-  int64_t snapshot;
-  orb_status st = ORB_OK;
-  if (del) st = ice_rowdelta_commit(del, app, &snapshot, e);   /* consumes app */
-  else if (app) st = ice_append_commit(app, &snapshot, NULL, e);
+  orb_status st = cold_publish(app, del, e);
   if (g->ref) cold_tier_plan_release(g->tier, g->ref);
   g->ref = NULL;
   if (st != ORB_OK && e) orb_err_prefix(e, "COMMIT of Iceberg table \"%s\": ", g->name);

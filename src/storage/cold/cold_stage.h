@@ -132,5 +132,9 @@ void cold_tier_plan_release(orb_tier *t, void *ref);
 ** (cold_write.c). */
 typedef struct ice_append ice_append;
 orb_status cold_append_open(const char *dir, const orb_schema *schema, ice_append **out, orb_err *e);
+/* Commit a change as one snapshot: app's rows with del's deletes, either
+** may be NULL (both: nothing); both are consumed (cold_write.c). */
+typedef struct ice_rowdelta ice_rowdelta;
+orb_status cold_publish(ice_append *app, ice_rowdelta *del, orb_err *e);
 
 #endif
