@@ -103,6 +103,7 @@ static inline bool wset_logging(const orb_wset *ws) { return !ws->replay; }
 ** action owns ctx: commit or abort is called exactly once, then `done`. */
 typedef struct wset_action {
   const void *key;
+  orb_status (*prepare)(void *ctx, orb_err *e);   /* may be NULL: run for every action before any commit */
   orb_status (*commit)(void *ctx, orb_err *e);
   void (*abort)(void *ctx);
   void (*done)(void *ctx);       /* may be NULL: frees ctx */
@@ -111,6 +112,11 @@ typedef struct wset_action {
 } wset_action;
 void wset_action_add(orb_wset *ws, const void *key, orb_status (*commit)(void *, orb_err *), void (*abort)(void *),
                      void (*done)(void *), void *ctx);
+/* The same with a prepare step: orb_wset_commit runs every action's
+** prepare first (a failure aborts the transaction before any commit). */
+void wset_action_add_prepared(orb_wset *ws, const void *key, orb_status (*prepare)(void *, orb_err *),
+                              orb_status (*commit)(void *, orb_err *), void (*abort)(void *), void (*done)(void *),
+                              void *ctx);
 /* The ctx of the live action added with key, NULL if none. */
 void *wset_action_find(const orb_wset *ws, const void *key);
 

@@ -188,10 +188,12 @@ void orb_wset_abort(orb_wset *ws) {
   release(ws);
 }
 
-void wset_action_add(orb_wset *ws, const void *key, orb_status (*commit)(void *, orb_err *), void (*abort)(void *),
-                     void (*done)(void *), void *ctx) {
+void wset_action_add_prepared(orb_wset *ws, const void *key, orb_status (*prepare)(void *, orb_err *),
+                              orb_status (*commit)(void *, orb_err *), void (*abort)(void *), void (*done)(void *),
+                              void *ctx) {
   wset_action *a = orb_calloc(1, sizeof *a);
   a->key = key;
+  a->prepare = prepare;
   a->commit = commit;
   a->abort = abort;
   a->done = done;
@@ -199,11 +201,27 @@ void wset_action_add(orb_wset *ws, const void *key, orb_status (*commit)(void *,
   wset_push(ws, U_ACTION, a, 0, NULL, NULL);
 }
 
+void wset_action_add(orb_wset *ws, const void *key, orb_status (*commit)(void *, orb_err *), void (*abort)(void *),
+                     void (*done)(void *), void *ctx) {
+  wset_action_add_prepared(ws, key, NULL, commit, abort, done, ctx);
+}
+
 void *wset_action_find(const orb_wset *ws, const void *key) {
   for (size_t i = ws->nundo; i-- > 0;)
     if (ws->undo[i].kind == U_ACTION && ((wset_action *)ws->undo[i].obj)->key == key)
       return ((wset_action *)ws->undo[i].obj)->ctx;
   return NULL;
+}
+
+/* Prepare every action that has a prepare step (nothing published yet). */
+static orb_status prepare_actions(orb_wset *ws, orb_err *e) {
+  orb_status st = ORB_OK;
+  for (size_t i = 0; i < ws->nundo && st == ORB_OK; i++) {
+    if (ws->undo[i].kind != U_ACTION) continue;
+    wset_action *a = ws->undo[i].obj;
+    if (a->prepare) st = a->prepare(a->ctx, e);
+  }
+  return st;
 }
 
 /* Commit the write set's actions in order; on a failure abort the rest
@@ -229,6 +247,11 @@ orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
     orb_wset_abort(ws);
     return orb_err_set(e, ORB_ERR_LIMIT, "transaction is too large to log (over %u bytes of changes)",
                        (unsigned)WAL_MAX_RECORD);
+  }
+  if (prepare_actions(ws, e) != ORB_OK) {   /* e.g. a conflict found before any table publishes */
+    orb_status st = e ? e->code : ORB_ERR_IO;
+    orb_wset_abort(ws);
+    return st;
   }
   /* hot changes and Iceberg snapshots together: the hot changes are
   ** logged first, as an intent the Iceberg commits complete (intent.c) */

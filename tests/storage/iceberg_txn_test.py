@@ -111,6 +111,13 @@ try:
               f"{cold}: savepoints: the block's reads")
         snaps = snapshots(cold)
         check(len(snaps), n0 + 1, f"{cold}: savepoints: one snapshot")
+        # deletes read back, rolled back past, then more deletes: each read sees exactly the live ones
+        before = state(cold)
+        twin(cold, hot, ["BEGIN", "DELETE FROM {t} WHERE id = 5", "SELECT count(*) FROM {t} WHERE id < 9",
+                         "SAVEPOINT s", "DELETE FROM {t} WHERE id IN (6, 7)", "SELECT id FROM {t} WHERE id < 9 ORDER BY id",
+                         "ROLLBACK TO SAVEPOINT s", "DELETE FROM {t} WHERE id = 8",
+                         "SELECT id FROM {t} WHERE id < 9 ORDER BY id", "ROLLBACK"], f"{cold}: deletes and savepoints")
+        unchanged(cold, before, f"{cold}: deletes and savepoints rolled back")
         check(snaps[-1]["summary"]["operation"], "append", f"{cold}: savepoints: the deletes rolled back, an append")
         check(snaps[-1]["summary"]["added-records"], "3", f"{cold}: savepoints: the rows kept")
 

@@ -13,7 +13,7 @@
 ** Also: a checkpoint taken by another session between the intent and the
 ** Iceberg commit (the intent must survive it), a commit that is not
 ** interrupted (the DONE record replays), and a block whose Iceberg commit
-** fails with 40001 leaving its intent behind (recovery drops it).
+** fails with 40001 (nothing of it after recovery).
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -138,8 +138,8 @@ static void test_commit_replays(void **state) {
 }
 
 /* A block whose Iceberg commit fails (40001: another writer deleted the
-** same row meanwhile) leaves its intent in the log with no DONE; recovery
-** finds its snapshot missing and does not apply its hot insert. */
+** same row meanwhile, found before the intent is logged) leaves nothing to
+** apply at recovery. */
 static void test_failed_commit_intent_dropped(void **state) {
   (void)state;
   orbit_db *a, *b;

@@ -406,6 +406,22 @@ static void test_iceberg_read_committed(void **state) {
   STEP_LONG(&B, "DELETE FROM ice WHERE id = 11", "DELETE 1");
 }
 
+/* Two Iceberg tables in one block, the second's deletes in conflict: every
+** table's deletes are checked before any table publishes, so the first
+** table's rows are not published either. */
+static void test_iceberg_two_tables_conflict(void **state) {
+  (void)state;
+  STEP_LONG(&A, "CREATE TABLE ice2 (id INT) USING iceberg", "CREATE TABLE");
+  STEP_LONG(&A, "BEGIN", "BEGIN");
+  STEP_LONG(&A, "INSERT INTO ice2 VALUES (1), (2)", "INSERT 0 2");
+  STEP_LONG(&A, "DELETE FROM ice WHERE id = 6", "DELETE 1");
+  STEP_LONG(&B, "UPDATE ice SET v = v + 1 WHERE id = 6", "UPDATE 1");
+  STEP_LONG(&A, "COMMIT", "ERROR 40001");
+  STEP_LONG(&B, "SELECT count(*) FROM ice2", "0");
+  STEP_LONG(&B, "SELECT id FROM ice ORDER BY id", "3;5;6");
+  STEP_LONG(&A, "DROP TABLE ice2", "DROP TABLE");
+}
+
 /* An error aborts the block: COMMIT then rolls back, writing nothing. */
 static void test_iceberg_error_aborts_block(void **state) {
   (void)state;
@@ -434,6 +450,7 @@ int main(void) {
       cmocka_unit_test(test_iceberg_block_visibility),
       cmocka_unit_test(test_iceberg_commit_conflict),
       cmocka_unit_test(test_iceberg_read_committed),
+      cmocka_unit_test(test_iceberg_two_tables_conflict),
       cmocka_unit_test(test_iceberg_error_aborts_block),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

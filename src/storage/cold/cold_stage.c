@@ -25,13 +25,17 @@ struct cold_stage {
   uint64_t *dels;                /* ndels row ids deleted, in order staged */
   int64_t ndels;
   size_t capdels;
-  uint64_t *sorted;              /* the first nsorted of dels, sorted (cold_stage_seal; arena) */
+  uint64_t *sorted;              /* the first nsorted of dels, sorted (cold_stage_seal) */
   int64_t nsorted;
   bool sealed;                   /* sorted matches dels */
   char *base_meta;               /* the snapshot the deleted snapshot rows are in */
   int64_t based_on;
   bool has_base;
   int64_t snapshot_id;           /* chosen for COMMIT's intent record (cold_stage_intents), else 0 */
+  /* what stage_prepare wrote for stage_commit to publish */
+  ice_append *app;
+  ice_rowdelta *del;
+  void *ref;                     /* keeps the base snapshot's plan alive for del */
 };
 
 cold_stage *cold_stage_find(const orb_cold_pins *pins, uint32_t table_id) {
@@ -48,32 +52,57 @@ static void unlink_stage(cold_stage *g) {
     }
 }
 
+static void stage_abort(void *ctx);
+
 static void stage_free(void *ctx) {
   cold_stage *g = ctx;
+  stage_abort(g);
   unlink_stage(g);
   orb_arena_free(&g->arena);
   orb_free(g->rows);
   orb_free(g->dels);
+  orb_free(g->sorted);
   orb_free(g->base_meta);
   orb_free(g);
 }
 
-/* Nothing was written before COMMIT: there is nothing to take back. */
-static void stage_abort(void *ctx) { (void)ctx; }
+/* Nothing is written before COMMIT; what its prepare wrote is removed. */
+static void stage_abort(void *ctx) {
+  cold_stage *g = ctx;
+  if (g->app) ice_append_abort(g->app);
+  if (g->del) ice_rowdelta_abort(g->del);
+  if (g->ref) cold_tier_plan_release(g->tier, g->ref);
+  g->app = NULL;
+  g->del = NULL;
+  g->ref = NULL;
+}
 
 static int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return x < y ? -1 : x > y;
 }
 
+/* The deletes staged since the last seal are sorted and merged into
+** `sorted` (a block of one-row DELETE statements costs a merge each, not a
+** sort of everything); a cut below what was merged starts again.  A
+** scan reads `sorted` through the stage at every lookup, never keeping the
+** pointer, so replacing it under an open scan (an UPDATE's, while a
+** subquery's scan begins) is safe: the stage belongs to one session. */
 void cold_stage_seal(cold_stage *g) {
   if (g->sealed) return;
-  /* a new array each time, from the arena: a scan begun before (an
-  ** UPDATE's, while a subquery's scan seals again) keeps reading its own */
-  g->sorted = orb_arena_alloc(&g->arena, sizeof(uint64_t) * (size_t)(g->ndels ? g->ndels : 1));
-  memcpy(g->sorted, g->dels, sizeof(uint64_t) * (size_t)g->ndels);
-  qsort(g->sorted, (size_t)g->ndels, sizeof(uint64_t), cmp_u64);
-  g->nsorted = g->ndels;
+  size_t n = (size_t)g->ndels, old = (size_t)g->nsorted, add = n - old;
+  uint64_t *tail = orb_malloc(sizeof(uint64_t) * (add ? add : 1));
+  memcpy(tail, g->dels + old, sizeof(uint64_t) * add);
+  qsort(tail, add, sizeof(uint64_t), cmp_u64);
+  uint64_t *merged = orb_malloc(sizeof(uint64_t) * (n ? n : 1));
+  size_t i = 0, j = 0, k = 0;
+  while (i < old && j < add) merged[k++] = g->sorted[i] <= tail[j] ? g->sorted[i++] : tail[j++];
+  while (i < old) merged[k++] = g->sorted[i++];
+  while (j < add) merged[k++] = tail[j++];
+  orb_free(tail);
+  orb_free(g->sorted);
+  g->sorted = merged;
+  g->nsorted = (int64_t)n;
   g->sealed = true;
 }
 
@@ -83,22 +112,11 @@ bool cold_stage_deleted(const cold_stage *g, uint64_t id) {
 
 static bool is_staged(uint64_t id) { return (id >> COLD_LOC_POS_BITS) == COLD_LOC_STAGED; }
 
-/* Whether COMMIT will publish a snapshot: a deleted snapshot row, or a
-** staged row not deleted since. */
-static bool will_commit(cold_stage *g) {
-  cold_stage_seal(g);
-  for (int64_t i = 0; i < g->ndels; i++)
-    if (!is_staged(g->dels[i])) return true;
-  for (int64_t r = 0; r < g->nrows; r++)
-    if (!cold_stage_deleted(g, ((uint64_t)COLD_LOC_STAGED << COLD_LOC_POS_BITS) | (uint64_t)r)) return true;
-  return false;
-}
-
 int cold_stage_intents(orb_cold_pins *pins, cold_intent **out) {
   int n = 0;
   *out = NULL;
   for (cold_stage *g = pins->staged; g; g = g->next) {
-    if (!will_commit(g)) continue;
+    if (!g->app && !g->del) continue;   /* prepared: nothing to publish */
     g->snapshot_id = ice_random_id();
     *out = orb_realloc(*out, sizeof **out * (size_t)(n + 1));
     (*out)[n].table_id = g->table_id;
@@ -107,21 +125,22 @@ int cold_stage_intents(orb_cold_pins *pins, cold_intent **out) {
   return n;
 }
 
-/* The snapshot's rows deleted go to a position-delete change based on the
-** stage's base; the staged rows still live to an append; one commit. */
-static orb_status stage_commit(void *ctx, orb_err *e) {
+/* COMMIT, first for every action of the transaction (txn/wset.c): the
+** snapshot's rows deleted go to a position-delete change based on the
+** stage's base, the staged rows still live to an append (data files and
+** manifests written), and the deletes are checked against the table's
+** current metadata, so that a conflict with a commit made before this
+** COMMIT began fails it before any table of the transaction publishes. */
+static orb_status stage_prepare(void *ctx, orb_err *e) {
   cold_stage *g = ctx;
   cold_stage_seal(g);
   orb_status st = ORB_OK;
-  ice_rowdelta *del = NULL;
-  ice_append *app = NULL;
-  void *ref = NULL;
   const ice_plan *plan = NULL;
   int64_t nsnap = 0;
   for (int64_t i = 0; i < g->ndels; i++) nsnap += !is_staged(g->dels[i]);
   if (nsnap && g->has_base) {
-    if ((st = cold_tier_plan_at(g->tier, g->base_meta, g->based_on, &ref, &plan, e)) != ORB_OK) return st;
-    st = ice_rowdelta_begin(g->dir, g->based_on, -1, &del, e);
+    if ((st = cold_tier_plan_at(g->tier, g->base_meta, g->based_on, &g->ref, &plan, e)) != ORB_OK) goto out;
+    st = ice_rowdelta_begin(g->dir, g->based_on, -1, &g->del, e);
     for (int64_t i = 0; i < g->ndels && st == ORB_OK; i++) {
       uint64_t id = g->dels[i];
       int64_t file = (int64_t)(id >> COLD_LOC_POS_BITS);
@@ -130,8 +149,9 @@ static orb_status stage_commit(void *ctx, orb_err *e) {
         st = orb_err_set(e, ORB_ERR_INTERNAL, "table \"%s\": staged delete of a row of data file %lld of %d", g->name,
                          (long long)file, plan->nfiles);
       else
-        st = ice_rowdelta_delete(del, &plan->files[file], (int64_t)(id & COLD_LOC_POS_MASK), e);
+        st = ice_rowdelta_delete(g->del, &plan->files[file], (int64_t)(id & COLD_LOC_POS_MASK), e);
     }
+    if (st == ORB_OK) st = ice_rowdelta_check(g->del, e);
   }
   /* the staged rows not deleted since, in order, in batches */
   enum { BATCH = 1024 };
@@ -140,30 +160,36 @@ static orb_status stage_commit(void *ctx, orb_err *e) {
   int nflat = 0;
   for (int64_t r = 0; r < g->nrows && st == ORB_OK; r++) {
     if (cold_stage_deleted(g, ((uint64_t)COLD_LOC_STAGED << COLD_LOC_POS_BITS) | (uint64_t)r)) continue;
-    if (!app && (st = cold_append_open(g->dir, g->schema, &app, e)) != ORB_OK) break;
+    if (!g->app && (st = cold_append_open(g->dir, g->schema, &g->app, e)) != ORB_OK) break;
     if (!flat) flat = orb_malloc(sizeof(orb_value) * (size_t)ncols * BATCH);
     memcpy(flat + (size_t)nflat * (size_t)ncols, g->rows[r], sizeof(orb_value) * (size_t)ncols);
     if (++nflat == BATCH) {
-      st = ice_append_rows(app, flat, nflat, e);
+      st = ice_append_rows(g->app, flat, nflat, e);
       nflat = 0;
     }
   }
-  if (st == ORB_OK && nflat) st = ice_append_rows(app, flat, nflat, e);
+  if (st == ORB_OK && nflat) st = ice_append_rows(g->app, flat, nflat, e);
   orb_free(flat);
-  if (st == ORB_OK && g->snapshot_id > 0) {   /* the id the intent record named */
+out:
+  if (st != ORB_OK && e) orb_err_prefix(e, "COMMIT of Iceberg table \"%s\": ", g->name);
+  return st;   /* on failure the transaction aborts: stage_abort removes what was written */
+}
+
+/* Then publish: one Iceberg commit (with the snapshot id the intent
+** record named, when there is one). */
+static orb_status stage_commit(void *ctx, orb_err *e) {
+  cold_stage *g = ctx;
+  ice_rowdelta *del = g->del;
+  ice_append *app = g->app;
+  g->del = NULL;
+  g->app = NULL;
+  if (g->snapshot_id > 0) {
     if (del) ice_rowdelta_set_snapshot_id(del, g->snapshot_id);
     else if (app) ice_append_set_snapshot_id(app, g->snapshot_id);
   }
-  int64_t snapshot;
-  if (st != ORB_OK) {
-    if (app) ice_append_abort(app);
-    if (del) ice_rowdelta_abort(del);
-  } else if (del) {
-    st = ice_rowdelta_commit(del, app, &snapshot, e);   /* consumes app */
-  } else if (app) {
-    st = ice_append_commit(app, &snapshot, NULL, e);
-  }
-  if (ref) cold_tier_plan_release(g->tier, ref);
+  orb_status st = cold_publish(app, del, e);
+  if (g->ref) cold_tier_plan_release(g->tier, g->ref);
+  g->ref = NULL;
   if (st != ORB_OK && e) orb_err_prefix(e, "COMMIT of Iceberg table \"%s\": ", g->name);
   return st;
 }
@@ -183,7 +209,7 @@ cold_stage *cold_stage_get(orb_tier *t, orb_wset *ws, uint32_t table_id, const c
   orb_arena_init(&g->arena, 0);
   g->next = ws->pins.staged;
   ws->pins.staged = g;
-  wset_action_add(ws, t, stage_commit, stage_abort, stage_free, g);
+  wset_action_add_prepared(ws, t, stage_prepare, stage_commit, stage_abort, stage_free, g);
   return g;
 }
 
@@ -243,6 +269,7 @@ void cold_stage_cut(void *ctx, int64_t nrows, int64_t ndels) {
   if (g->ndels > ndels) {
     g->ndels = ndels;
     g->sealed = false;
+    if (g->nsorted > ndels) g->nsorted = 0;   /* merged deletes were cut: sort them all again */
   }
 }
 

@@ -42,7 +42,10 @@
 ** deleted rows of, meanwhile, is SQLSTATE 40001 and nothing of the table is
 ** published.  Deleted staged rows are simply not written.
 **
-** Several tables.  orb_wset_commit commits the stages (each its own
+** Several tables.  orb_wset_commit prepares every stage first (data and
+** delete files written, deletes checked against the current metadata:
+** a conflict then fails the transaction before anything is published),
+** then commits them (each its own
 ** Iceberg commit, in the order the tables were first written) and then the
 ** log record of the hot tables (with an intent record logged before the
 ** Iceberg commits when there are hot changes: storage/intent.c).  Iceberg
@@ -103,8 +106,8 @@ const orb_value *cold_stage_row(const cold_stage *g, int64_t i);
 void cold_stage_seal(cold_stage *g);
 bool cold_stage_deleted(const cold_stage *g, uint64_t id);
 
-/* Before COMMIT logs its intent (txn/wset.c): the snapshot id each
-** stage of pins that will publish one is to have, chosen now; *out (heap,
+/* Before COMMIT logs its intent (txn/wset.c), the stages prepared: the
+** snapshot id each stage of pins that will publish one is to have, chosen now; *out (heap,
 ** the caller frees it) gets one (table id, snapshot id) per such stage.
 ** Returns how many. */
 typedef struct cold_intent {
@@ -129,5 +132,9 @@ void cold_tier_plan_release(orb_tier *t, void *ref);
 ** (cold_write.c). */
 typedef struct ice_append ice_append;
 orb_status cold_append_open(const char *dir, const orb_schema *schema, ice_append **out, orb_err *e);
+/* Commit a change as one snapshot: app's rows with del's deletes, either
+** may be NULL (both: nothing); both are consumed (cold_write.c). */
+typedef struct ice_rowdelta ice_rowdelta;
+orb_status cold_publish(ice_append *app, ice_rowdelta *del, orb_err *e);
 
 #endif

@@ -34,6 +34,7 @@ typedef struct cold_change {
   orb_err why;
 } cold_change;
 
+
 static orb_status change_commit(void *ctx, orb_err *e) {
   cold_change *c = ctx;
   ice_append *app = c->app;
@@ -46,8 +47,12 @@ static orb_status change_commit(void *ctx, orb_err *e) {
     if (e) *e = c->why;
     return c->why.code;
   }
+  return cold_publish(app, del, e);
+}
+
+orb_status cold_publish(ice_append *app, ice_rowdelta *del, orb_err *e) {
   int64_t snapshot;
-  if (del) return ice_rowdelta_commit(del, app, &snapshot, e);
+  if (del) return ice_rowdelta_commit(del, app, &snapshot, e);   /* consumes app */
   if (app) return ice_append_commit(app, &snapshot, NULL, e);
   return ORB_OK;
 }

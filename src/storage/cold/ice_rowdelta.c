@@ -343,6 +343,17 @@ static orb_status check_live(void *ctx, orb_arena *a, const ice_meta *base, cons
 
 void ice_rowdelta_set_snapshot_id(ice_rowdelta *d, int64_t id) { d->snapshot_id = id; }
 
+orb_status ice_rowdelta_check(ice_rowdelta *d, orb_err *e) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  ice_meta_file f;
+  orb_status st = ice_meta_open(&a, d->table_dir, &m, &f, e);
+  if (st == ORB_OK) st = check_live(d, &a, &m, NULL, 0, NULL, NULL, NULL, e);
+  orb_arena_free(&a);
+  return st;
+}
+
 orb_status ice_rowdelta_commit(ice_rowdelta *d, ice_append *app, int64_t *snapshot_id, orb_err *e) {
   *snapshot_id = -1;
   orb_arena *a = &d->arena;

@@ -198,6 +198,11 @@ int64_t ice_rowdelta_rows(const ice_rowdelta *d);
 orb_status ice_rowdelta_commit(ice_rowdelta *d, ice_append *app, int64_t *snapshot_id, orb_err *e);
 /* Give up: free d (nothing was written yet). */
 void ice_rowdelta_abort(ice_rowdelta *d);
+/* Check the deletes against the table's current metadata as the commit
+** will (a data file removed, or rows of it deleted, by another writer since
+** based_on: ORB_ERR_CONFLICT, 40001), without committing: a transaction
+** writing several tables checks them all before publishing any. */
+orb_status ice_rowdelta_check(ice_rowdelta *d, orb_err *e);
 /* As ice_append_set_snapshot_id (the id of the one snapshot with app's rows). */
 void ice_rowdelta_set_snapshot_id(ice_rowdelta *d, int64_t id);
 
