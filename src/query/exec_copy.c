@@ -254,6 +254,9 @@ orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **de
     int64_t line = 0;
     if ((st = (o->csv ? csv_record : text_record)(&r, o, &line, e)) != ORB_OK) break;
     if (r.nf == 0) break;
+    /* as in text format, an unquoted \. alone on a line ends the data
+    ** (psql sends it after the rows of \copy ... FROM stdin) */
+    if (o->csv && r.nf == 1 && !r.quoted[0] && strcmp(r.field.data, "\\.") == 0) break;
     if (first && o->header) {
       first = false;
       continue;

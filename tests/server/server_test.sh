@@ -141,6 +141,15 @@ check "a failing COPY writes nothing" 'ERROR:  duplicate key value violates uniq
 DETAIL:  Key (a)=(1) already exists.
 3' "$out"
 
+# psql's \copy ... FROM stdin sends the \. end marker as data: CSV ends there too
+out=$(printf '4,"four, quoted"\n5,\n\\.\n' | psql -X -c "\\copy cp FROM stdin (FORMAT csv)" 2>&1;
+      printf '6\tsix\n\\.\n' | psql -X -c "\\copy cp FROM stdin" 2>&1; psql -X -Atc "SELECT a, b FROM cp WHERE a > 3 ORDER BY a")
+check "\\copy FROM stdin with the end marker (csv and text)" 'COPY 2
+COPY 1
+4|four, quoted
+5|
+6|six' "$out"
+
 if command -v pgbench >/dev/null; then
   pgbench -i -s 1 -q >/dev/null 2>&1
   check "pgbench -i (COPY, VACUUM, ADD PRIMARY KEY)" 0 $?
