@@ -49,9 +49,14 @@ static orb_status returning_row(oql_returning *ret, oql_rt *rt, const orb_value 
   return ORB_OK;
 }
 
+/* The same for rows written together; the temporaries of each row go once
+** it is copied into the result (nothing else lives in rt->tmp by then). */
 static orb_status returning_rows(oql_returning *ret, oql_rt *rt, const orb_value *const *rows, size_t n, orb_err *e) {
   orb_status st = ORB_OK;
-  for (size_t i = 0; ret && i < n && st == ORB_OK; i++) st = returning_row(ret, rt, rows[i], e);
+  for (size_t i = 0; ret && i < n && st == ORB_OK; i++) {
+    st = returning_row(ret, rt, rows[i], e);
+    orb_arena_reset(&rt->tmp);
+  }
   return st;
 }
 
