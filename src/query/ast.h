@@ -305,6 +305,10 @@ struct oql_stmt_ast {
   oql_insert_ast insert;     /* INSERT */
   oql_update_ast update;     /* UPDATE */
   oql_delete_ast del;        /* DELETE */
+  /* INSERT / UPDATE / DELETE ... RETURNING targets (nreturning 0: none) */
+  oql_target *returning;
+  int nreturning;
+  int returning_pos;
   oql_create_ast create;     /* CREATE TABLE [AS] */
   oql_alter_ast alter;       /* ALTER TABLE */
   /* DROP TABLE [IF EXISTS] a, b; DESCRIBE name */

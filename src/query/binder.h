@@ -107,6 +107,7 @@ struct oql_bstmt {
   /* DML */
   oql_binsert ins;
   oql_bmodify mod;
+  oql_returning ret;             /* INSERT/UPDATE/DELETE ... RETURNING (ncols/names/types describe it) */
   /* DDL */
   const char *table_name;        /* CREATE/DROP/ALTER/DESCRIBE/COPY */
   const char **drop_names;       /* DROP TABLE / TRUNCATE a, b, ...: all of them (table_name is the first) */

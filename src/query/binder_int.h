@@ -238,6 +238,8 @@ orb_status oql_walk_expr(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, o
 orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e);
 /* Resolve a written type name; errors at its position. */
 orb_status oql_walk_type(oql_binder *b, const oql_typename *tn, orb_type *out, orb_err *e);
+/* Bind a select list (or RETURNING list) into it: `*` expanded, names as PostgreSQL gives them. */
+orb_status oql_walk_targets(oql_selctx *c, const oql_target *targets, int n, oql_select_items *it, orb_err *e);
 /* Bind a whole SELECT (with its own scope and gids). */
 orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect **out, orb_err *e);
 /* Bind a SELECT and plan it: the root operator, its visible column count and names. */

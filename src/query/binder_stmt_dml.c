@@ -116,6 +116,29 @@ static orb_status check_conflict_target(orb_table *t, const oql_insert_ast *in, 
   return ORB_OK;
 }
 
+/* RETURNING list over the written row: the table's columns in schema order
+** (gid == schema position) known by `qual`; the statement then returns
+** rows described like a SELECT's. */
+static orb_status bind_returning(oql_binder *b, const oql_stmt_ast *ast, orb_table *t, const char *qual,
+                                 oql_bstmt *out, orb_err *e) {
+  if (!ast->nreturning) return ORB_OK;
+  oql_selctx c;
+  oql_selctx_init(&c, b);
+  c.agg_ctx = "RETURNING";
+  oql_scope_table(&c, t, qual);
+  oql_select_items it;
+  oql_select_items_init(&it);
+  orb_status st = oql_walk_targets(&c, ast->returning, ast->nreturning, &it, e);
+  if (st != ORB_OK) return st;
+  out->ret.n = it.n;
+  out->ret.exprs = it.exprs;
+  out->ncols = it.n;
+  out->names = it.names;
+  out->types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)(it.n + 1));
+  for (int i = 0; i < it.n; i++) out->types[i] = it.exprs[i]->type;
+  return ORB_OK;
+}
+
 orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
   const oql_insert_ast *in = &ast->insert;
   orb_table *t;
@@ -183,6 +206,7 @@ orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
       if ((st = walk_where(&uc, in->conflict_where, &ins->conflict_where, e)) != ORB_OK) return st;
     }
   }
+  if ((st = bind_returning(b, ast, t, t->name, out, e)) != ORB_OK) return st;
   oql_binsert_init(ins, t);
   out->writes = true;
   return ORB_OK;
@@ -207,6 +231,7 @@ orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
     return st;
   m->nset = upd ? ast->update.nsets : 0;
   if ((st = walk_where(&c, upd ? ast->update.where : ast->del.where, &m->pred, e)) != ORB_OK) return st;
+  if ((st = bind_returning(b, ast, t, alias ? alias : t->name, out, e)) != ORB_OK) return st;
   out->writes = true;
   return ORB_OK;
 }

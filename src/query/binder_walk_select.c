@@ -205,9 +205,9 @@ static const char *output_name(const oql_target *t) {
   return n;
 }
 
-static orb_status walk_targets(oql_selctx *c, const oql_select_ast *s, oql_select_items *it, orb_err *e) {
-  for (int i = 0; i < s->ntargets; i++) {
-    const oql_target *t = &s->targets[i];
+orb_status oql_walk_targets(oql_selctx *c, const oql_target *targets, int n, oql_select_items *it, orb_err *e) {
+  for (int i = 0; i < n; i++) {
+    const oql_target *t = &targets[i];
     orb_status st;
     if (t->expr->kind == OQL_X_STAR) {
       if ((st = oql_expand_star(c, t->expr->qual, t->expr->pos, it, e)) != ORB_OK) return st;
@@ -348,7 +348,7 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
     }
     c.allow_aggs = true;
     c.agg_ctx = NULL;
-    if ((st = walk_targets(&c, s, &p.items, e)) != ORB_OK) return st;
+    if ((st = oql_walk_targets(&c, s->targets, s->ntargets, &p.items, e)) != ORB_OK) return st;
   }
   p.nvisible = p.items.n;
   p.distinct = s->distinct;

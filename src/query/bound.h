@@ -105,6 +105,17 @@ typedef struct oql_binsert {
 void oql_binsert_init(oql_binsert *b, orb_table *t);
 void oql_binsert_free(oql_binsert *b);
 
+/* RETURNING of INSERT / UPDATE / DELETE: expressions over a written row
+** (schema slots: the new row, or the deleted one).  `rows`, set per
+** execution, collects their values (materialized in `arena`); NULL exprs
+** or n 0 = no RETURNING. */
+typedef struct oql_returning {
+  int n;
+  orb_expr **exprs;
+  oql_op *rows;                  /* an oql_rows_new operator of n columns */
+  orb_arena *arena;
+} oql_returning;
+
 /* UPDATE / DELETE of one table: `pred` and `set_exprs` use schema slots. */
 typedef struct oql_bmodify {
   orb_table *table;
@@ -114,10 +125,11 @@ typedef struct oql_bmodify {
   orb_expr **set_exprs;
 } oql_bmodify;
 
-/* Execute within rt->ws; *changes = rows inserted/updated/deleted. */
-orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, orb_err *e);
-orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e);
-orb_status oql_exec_delete(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e);
+/* Execute within rt->ws; *changes = rows inserted/updated/deleted.  ret
+** (NULL: none) gets one row per row written, once its write succeeded. */
+orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_returning *ret, orb_err *e);
+orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_returning *ret, orb_err *e);
+orb_status oql_exec_delete(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_returning *ret, orb_err *e);
 
 /* COPY options: PostgreSQL's text format (the default), CSV, or (TO only)
 ** Parquet as DuckDB's COPY writes it. */

@@ -46,7 +46,7 @@ orb_status oql_exec_create_table_as(oql_bstmt *b, oql_rt *rt, int64_t *rows, orb
   ins.table = t;
   ins.source = b->root;
   ins.materialize = true;
-  st = oql_exec_insert(&ins, rt, rows, e);
+  st = oql_exec_insert(&ins, rt, rows, NULL, e);
   oql_binsert_free(&ins);
   return st;
 }
@@ -71,7 +71,7 @@ orb_status oql_exec_truncate(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     if (!t) return no_table(b->drop_names[i], e);
     oql_bmodify m = {t, NULL, 0, NULL, NULL};
     int64_t n;
-    orb_status st = oql_exec_delete(&m, rt, &n, e);
+    orb_status st = oql_exec_delete(&m, rt, &n, NULL, e);
     if (st != ORB_OK) return st;
   }
   return ORB_OK;

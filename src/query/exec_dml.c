@@ -37,6 +37,29 @@ void oql_binsert_free(oql_binsert *b) {
   b->keybuf = b->both = NULL;
 }
 
+/* RETURNING: one result row for a row just written. */
+static orb_status returning_row(oql_returning *ret, oql_rt *rt, const orb_value *row, orb_err *e) {
+  if (!ret) return ORB_OK;
+  orb_value *out = orb_arena_alloc(&rt->tmp, sizeof(orb_value) * (size_t)(ret->n + 1));
+  for (int i = 0; i < ret->n; i++) {
+    orb_status st = orb_expr_eval(ret->exprs[i], &rt->ctx, row, &out[i], e);
+    if (st != ORB_OK) return st;
+  }
+  oql_rows_add(ret->rows, ret->arena, out);
+  return ORB_OK;
+}
+
+/* The same for rows written together; the temporaries of each row go once
+** it is copied into the result (nothing else lives in rt->tmp by then). */
+static orb_status returning_rows(oql_returning *ret, oql_rt *rt, const orb_value *const *rows, size_t n, orb_err *e) {
+  orb_status st = ORB_OK;
+  for (size_t i = 0; ret && i < n && st == ORB_OK; i++) {
+    st = returning_row(ret, rt, rows[i], e);
+    orb_arena_reset(&rt->tmp);
+  }
+  return st;
+}
+
 static void batch_add(row_batch *b, const orb_value *row, int ncols) {
   b->rows = orb_grow(b->rows, &b->cap, b->n + 1, sizeof(orb_value *));
   orb_value *c = orb_arena_alloc(b->arena, sizeof(orb_value) * (size_t)ncols);
@@ -44,9 +67,10 @@ static void batch_add(row_batch *b, const orb_value *row, int ncols) {
   b->rows[b->n++] = c;
 }
 
-static orb_status flush(orb_table *t, oql_rt *rt, row_batch *b, int64_t *changes, orb_err *e) {
+static orb_status flush(orb_table *t, oql_rt *rt, row_batch *b, int64_t *changes, oql_returning *ret, orb_err *e) {
   if (!b->n) return ORB_OK;
   orb_status st = orb_table_insert(t, rt->ws, (const orb_value *const *)b->rows, (int)b->n, e);
+  if (st == ORB_OK) st = returning_rows(ret, rt, (const orb_value *const *)b->rows, b->n, e);
   if (st != ORB_OK) return st;
   *changes += (int64_t)b->n;
   b->n = 0;
@@ -56,7 +80,7 @@ static orb_status flush(orb_table *t, oql_rt *rt, row_batch *b, int64_t *changes
 
 /* ON CONFLICT: look the row's key up; insert, skip or update. */
 static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, orb_value *keybuf,
-                             orb_value *both, orb_arena *arena, int64_t *changes, orb_err *e) {
+                             orb_value *both, orb_arena *arena, int64_t *changes, oql_returning *ret, orb_err *e) {
   orb_table *t = b->table;
   const orb_schema *s = &t->schema;
   for (int i = 0; i < s->npk; i++) keybuf[i] = row[orb_schema_pk_col(s, i)];
@@ -70,6 +94,7 @@ static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, o
   if (!found) {
     st = orb_table_insert(t, rt->ws, &row, 1, e);
     if (st == ORB_OK) (*changes)++;
+    if (st == ORB_OK) st = returning_row(ret, rt, row, e);
     return st;
   }
   if (b->on_conflict == OQL_CONFLICT_NOTHING) return ORB_OK;
@@ -94,10 +119,10 @@ static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, o
   const orb_value *nr = nrow;
   if ((st = orb_table_update(t, rt->ws, &loc, &nr, 1, e)) != ORB_OK) return st;
   (*changes)++;
-  return ORB_OK;
+  return returning_row(ret, rt, nr, e);
 }
 
-orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, orb_err *e) {
+orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_returning *ret, orb_err *e) {
   orb_table *t = b->table;
   int n = t->schema.ncols;
   if (!b->keybuf) oql_binsert_init(b, t);
@@ -111,19 +136,19 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, orb_err
     if ((st = oql_op_next(b->source, rt, &row, e)) != ORB_OK || !row) break;
     batch_add(&batch, row, n);
     if (stream && batch.n >= INSERT_BATCH) {
-      st = flush(t, rt, &batch, changes, e);
+      st = flush(t, rt, &batch, changes, ret, e);
       orb_arena_reset(&rt->tmp);
     }
   }
   oql_op_close(b->source, rt);
   if (st == ORB_OK) {
     if (b->on_conflict == OQL_CONFLICT_NONE) {
-      st = flush(t, rt, &batch, changes, e);
+      st = flush(t, rt, &batch, changes, ret, e);
     } else {
       orb_arena scratch;
       orb_arena_init(&scratch, 16384);
       for (size_t i = 0; i < batch.n && st == ORB_OK; i++) {
-        st = upsert_row(b, rt, batch.rows[i], b->keybuf, b->both, &scratch, changes, e);
+        st = upsert_row(b, rt, batch.rows[i], b->keybuf, b->both, &scratch, changes, ret, e);
         orb_arena_reset(&rt->tmp);
       }
       orb_arena_free(&scratch);
@@ -177,7 +202,7 @@ static orb_status collect(oql_bmodify *b, oql_rt *rt, bool want_rows, uint64_t *
   return st;
 }
 
-orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e) {
+orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_returning *ret, orb_err *e) {
   uint64_t *locs = NULL;
   size_t n = 0;
   orb_arena ra;
@@ -191,6 +216,7 @@ orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err
     } else {
       st = orb_table_update(b->table, rt->ws, locs, (const orb_value *const *)rows.rows, (int)n, e);
       if (st == ORB_OK) *changes = (int64_t)n;
+      if (st == ORB_OK) st = returning_rows(ret, rt, (const orb_value *const *)rows.rows, n, e);
     }
   }
   orb_free(locs);
@@ -199,19 +225,25 @@ orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err
   return st;
 }
 
-orb_status oql_exec_delete(oql_bmodify *b, oql_rt *rt, int64_t *changes, orb_err *e) {
+orb_status oql_exec_delete(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_returning *ret, orb_err *e) {
   uint64_t *locs = NULL;
   size_t n = 0;
+  orb_arena ra;   /* the deleted rows, kept for RETURNING */
+  orb_arena_init(&ra, ret ? 65536 : 64);
+  row_batch rows = {&ra, NULL, 0, 0};
   *changes = 0;
-  orb_status st = collect(b, rt, false, &locs, &n, NULL, e);
+  orb_status st = collect(b, rt, ret != NULL, &locs, &n, &rows, e);
   if (st == ORB_OK && n > 0) {
     if (n > (size_t)INT32_MAX) {
       st = orb_err_set(e, ORB_ERR_LIMIT, "too many rows in one DELETE");
     } else {
       st = orb_table_delete(b->table, rt->ws, locs, (int)n, e);
       if (st == ORB_OK) *changes = (int64_t)n;
+      if (st == ORB_OK) st = returning_rows(ret, rt, (const orb_value *const *)rows.rows, n, e);
     }
   }
   orb_free(locs);
+  orb_free(rows.rows);
+  orb_arena_free(&ra);
   return st;
 }

@@ -52,9 +52,16 @@ static orb_status drain(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e) {
   return st;
 }
 
-static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, int64_t *changes, char *tag, size_t tagcap,
-                            orb_err *e) {
+static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa, oql_op **rows, int64_t *changes,
+                            char *tag, size_t tagcap, orb_err *e) {
   orb_status st;
+  /* RETURNING: rows collected as the writes succeed, handed out afterwards */
+  oql_returning *ret = NULL;
+  if (b->ret.n && rows) {
+    ret = &b->ret;
+    ret->arena = xa;
+    ret->rows = oql_rows_new(xa, b->ncols, b->types);
+  }
   /* ALTER TABLE of an Iceberg table commits to Iceberg at once, which a
   ** ROLLBACK could not take back (cold_tier.h); writes to Iceberg tables in
   ** a transaction block are staged until COMMIT (storage/cold/cold_stage.h) */
@@ -66,15 +73,18 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, int64_t *c
                         alt->name);
   switch (b->kind) {
   case OQL_S_INSERT:
-    st = oql_exec_insert(&b->ins, rt, changes, e);
+    st = oql_exec_insert(&b->ins, rt, changes, ret, e);
+    if (st == ORB_OK && ret) *rows = ret->rows;
     snprintf(tag, tagcap, "INSERT 0 %lld", (long long)*changes);
     return st;
   case OQL_S_UPDATE:
-    st = oql_exec_update(&b->mod, rt, changes, e);
+    st = oql_exec_update(&b->mod, rt, changes, ret, e);
+    if (st == ORB_OK && ret) *rows = ret->rows;
     snprintf(tag, tagcap, "UPDATE %lld", (long long)*changes);
     return st;
   case OQL_S_DELETE:
-    st = oql_exec_delete(&b->mod, rt, changes, e);
+    st = oql_exec_delete(&b->mod, rt, changes, ret, e);
+    if (st == ORB_OK && ret) *rows = ret->rows;
     snprintf(tag, tagcap, "DELETE %lld", (long long)*changes);
     return st;
   case OQL_S_CREATE_TABLE:
@@ -126,7 +136,7 @@ orb_status oql_exec_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *x
     oql_bstmt *in = b->inner;
     rt->analyze = true;
     int64_t n = 0;
-    orb_status st = run_write(s, in, rt, &n, tag, tagcap, e);
+    orb_status st = run_write(s, in, rt, xa, NULL, &n, tag, tagcap, e);
     rt->analyze = false;
     if (st != ORB_OK) return st;
     oql_op *src = in->kind == OQL_S_INSERT ? in->ins.source : NULL;
@@ -163,7 +173,7 @@ orb_status oql_exec_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *x
     *rows = op;
     return ORB_OK;
   }
-  return run_write(s, b, rt, changes, tag, tagcap, e);
+  return run_write(s, b, rt, xa, rows, changes, tag, tagcap, e);
 }
 
 orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa, oql_op **rows, int64_t *changes,

@@ -72,6 +72,8 @@ bool oql_p_starts_query(oql_parser *p);
 /* VALUES (...), (...) rows; DEFAULT entries become NULL pointers when allow_default. */
 orb_status oql_p_values_rows(oql_parser *p, bool allow_default, oql_expr_ast ****rows, int **lens, int **poss,
                              int *nrows);
+/* A select list: expr [[AS] alias], *, ... (also RETURNING's list). */
+orb_status oql_p_targets(oql_parser *p, oql_target **targets, int *ntargets);
 /* A call's arguments after its "(" up to and with the ")" (parse_select.c). */
 orb_status oql_p_call_args(oql_parser *p, bool allow_list, oql_from_ast *f);
 /* ( ident, ... ) */

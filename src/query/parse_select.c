@@ -242,7 +242,7 @@ static orb_status p_from_item(oql_parser *p, oql_from_ast **out) {
   }
 }
 
-static orb_status p_targets(oql_parser *p, oql_select_ast *s) {
+orb_status oql_p_targets(oql_parser *p, oql_target **targets, int *ntargets) {
   oql_plist l = {0};
   orb_status st;
   for (;;) {
@@ -263,9 +263,9 @@ static orb_status p_targets(oql_parser *p, oql_select_ast *s) {
     oql_plist_add(p, &l, t);
     if (!oql_p_accept_op(p, ",")) break;
   }
-  s->ntargets = l.n;
-  s->targets = orb_arena_alloc(p->a, sizeof(oql_target) * (size_t)(l.n + 1));
-  for (int i = 0; i < l.n; i++) s->targets[i] = *(oql_target *)l.v[i];
+  *ntargets = l.n;
+  *targets = orb_arena_alloc(p->a, sizeof(oql_target) * (size_t)(l.n + 1));
+  for (int i = 0; i < l.n; i++) (*targets)[i] = *(oql_target *)l.v[i];
   return ORB_OK;
 }
 
@@ -296,7 +296,7 @@ static orb_status p_simple(oql_parser *p, oql_select_ast **out) {
     oql_p_accept(p, "all");
   }
   if (!oql_p_is(p, "from") && !oql_p_is_op(p, ";") && oql_p_tok(p)->kind != OQL_T_EOF &&
-      (st = p_targets(p, s)) != ORB_OK)
+      (st = oql_p_targets(p, &s->targets, &s->ntargets)) != ORB_OK)
     return st;
   if (oql_p_accept(p, "from")) {
     oql_plist l = {0};

@@ -53,6 +53,14 @@ static orb_status p_one_table_name(oql_parser *p, oql_stmt_ast *s) {
   return ORB_OK;
 }
 
+/* [RETURNING target, ...] after INSERT, UPDATE or DELETE. */
+static orb_status p_returning(oql_parser *p, oql_stmt_ast *s) {
+  if (!oql_p_is(p, "returning")) return ORB_OK;
+  s->returning_pos = oql_p_tok(p)->pos;
+  oql_p_advance(p);
+  return oql_p_targets(p, &s->returning, &s->nreturning);
+}
+
 static orb_status p_insert(oql_parser *p, oql_stmt_ast *s) {
   oql_insert_ast *in = &s->insert;
   orb_status st;
@@ -95,9 +103,7 @@ static orb_status p_insert(oql_parser *p, oql_stmt_ast *s) {
       if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &in->conflict_where)) != ORB_OK) return st;
     }
   }
-  if (oql_p_is(p, "returning"))
-    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "RETURNING is not supported yet");
-  return ORB_OK;
+  return p_returning(p, s);
 }
 
 static orb_status p_opt_alias(oql_parser *p, const char **alias, const char *stop) {
@@ -116,9 +122,7 @@ static orb_status p_update(oql_parser *p, oql_stmt_ast *s) {
   if (oql_p_is(p, "from"))
     return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "UPDATE ... FROM is not supported yet");
   if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &u->where)) != ORB_OK) return st;
-  if (oql_p_is(p, "returning"))
-    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "RETURNING is not supported yet");
-  return ORB_OK;
+  return p_returning(p, s);
 }
 
 static orb_status p_delete(oql_parser *p, oql_stmt_ast *s) {
@@ -130,9 +134,7 @@ static orb_status p_delete(oql_parser *p, oql_stmt_ast *s) {
   if (oql_p_is(p, "using"))
     return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "DELETE ... USING is not supported yet");
   if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &d->where)) != ORB_OK) return st;
-  if (oql_p_is(p, "returning"))
-    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "RETURNING is not supported yet");
-  return ORB_OK;
+  return p_returning(p, s);
 }
 
 /* name type [NOT NULL | NULL | DEFAULT expr | PRIMARY KEY | CONSTRAINT name ...]* */

@@ -368,6 +368,45 @@ static void test_prepare_typed(void **state) {
   orbit_close(db);
 }
 
+/* INSERT ... RETURNING prepared once and run many times: rows described like
+** a SELECT's, one per written row, then the write's command tag; a failing
+** run returns no row and writes nothing. */
+static void test_returning(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  exec_ok(db, "CREATE TABLE r (k BIGINT PRIMARY KEY, v TEXT DEFAULT 'dflt')");
+  orbit_stmt *ins;
+  assert_int_equal(orbit_prepare(db, "INSERT INTO r (k) VALUES ($1) RETURNING k * 10 AS ten, v", &ins, NULL), ORBIT_OK);
+  assert_int_equal(orbit_column_count(ins), 2);
+  assert_string_equal(orbit_column_name(ins, 0), "ten");
+  assert_int_equal(orbit_column_type(ins, 0), ORBIT_INT64);
+  assert_string_equal(orbit_column_name(ins, 1), "v");
+  for (int i = 1; i <= 3; i++) {
+    assert_int_equal(orbit_bind_int64(ins, 1, i), ORBIT_OK);
+    if (orbit_step(ins) != ORBIT_ROW) fail_msg("insert %d: %s", i, orbit_errmsg(db));
+    assert_int_equal(orbit_column_int64(ins, 0), i * 10);
+    assert_string_equal(orbit_column_text(ins, 1), "dflt");
+    assert_int_equal(orbit_step(ins), ORBIT_DONE);
+    assert_string_equal(orbit_command_tag(ins), "INSERT 0 1");
+    assert_int_equal(orbit_reset(ins), ORBIT_OK);
+  }
+  assert_int_equal(orbit_bind_int64(ins, 1, 2), ORBIT_OK);   /* duplicate key */
+  int rc = orbit_step(ins);
+  assert_true(rc != ORBIT_ROW && rc != ORBIT_DONE);
+  orbit_finalize(ins);
+  assert_query1(db, "SELECT count(*) FROM r", "3");
+
+  orbit_stmt *del;
+  assert_int_equal(orbit_prepare(db, "DELETE FROM r WHERE k >= 2 RETURNING k", &del, NULL), ORBIT_OK);
+  int n = 0;
+  while ((rc = orbit_step(del)) == ORBIT_ROW) n++;
+  assert_int_equal(rc, ORBIT_DONE);
+  assert_int_equal(n, 2);
+  assert_string_equal(orbit_command_tag(del), "DELETE 2");
+  orbit_finalize(del);
+  orbit_close(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_basic_roundtrip, setup, teardown),
@@ -380,6 +419,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_type_modifiers, setup, teardown),
       cmocka_unit_test_setup_teardown(test_persistence_and_sharing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_prepare_typed, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_returning, setup, teardown),
       cmocka_unit_test(test_complete),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -355,7 +355,37 @@ public class OrbitJdbcTest {
       }
     });
 
-    // Not covered: getGeneratedKeys, which appends RETURNING * (not supported yet).
+    section("getGeneratedKeys (pgjdbc appends RETURNING)", () -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE gen (id INT PRIMARY KEY, name TEXT, made INT DEFAULT 42)");
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO gen (id, name) VALUES (?, ?)",
+                                                     Statement.RETURN_GENERATED_KEYS)) {
+        ps.setInt(1, 1);
+        ps.setString(2, "one");
+        check("update count of the insert", 1, ps.executeUpdate());
+        try (ResultSet k = ps.getGeneratedKeys()) {
+          check("a key row", true, k.next());
+          check("key id", 1, k.getInt("id"));
+          check("default filled in", 42, k.getInt("made"));
+          check("one key row only", false, k.next());
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE gen SET made = made + 1 WHERE id = ?", new String[] {"made"})) {
+        ps.setInt(1, 1);
+        check("update count of the update", 1, ps.executeUpdate());
+        try (ResultSet k = ps.getGeneratedKeys()) {
+          check("updated row", true, k.next());
+          check("new value", 43, k.getInt(1));
+          check("one column", 1, k.getMetaData().getColumnCount());
+        }
+      }
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("DELETE FROM gen RETURNING id, name")) {
+        check("deleted row", true, rs.next());
+        check("deleted name", "one", rs.getString("name"));
+      }
+      check("table empty", 0, count(c, "SELECT count(*) FROM gen"));
+    });
 
     section("errors carry SQLState and position", () -> {
       check("syntax error", "42601", sqlState(() -> c.createStatement().execute("SELEC 1")));

@@ -87,6 +87,13 @@ out=$(psql -X -Atc "INSERT INTO t VALUES (1, 'dup', 0, NULL)" 2>&1)
 check "duplicate key with DETAIL" 'ERROR:  duplicate key value violates unique constraint "t_pkey"
 DETAIL:  Key (id)=(1) already exists.' "$out"
 
+# RETURNING: rows (described like a SELECT's) and then the write's own command tag
+out=$(psql -X -At -F'|' -c "INSERT INTO t VALUES (7, 'r', 1.5, NULL) RETURNING id, s || '!' AS s2, amount" -c "DELETE FROM t WHERE id = 7 RETURNING id" 2>&1)
+check "INSERT/DELETE ... RETURNING rows and command tags" "7|r!|1.50
+INSERT 0 1
+7
+DELETE 1" "$out"
+
 out=$(psql -X -At 2>&1 <<'SQL'
 BEGIN;
 INSERT INTO t VALUES (3, 'x', 1, NULL);

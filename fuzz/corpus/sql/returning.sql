@@ -1,0 +1,1 @@
+INSERT INTO t (a, b) VALUES (1, 'x') ON CONFLICT (a) DO UPDATE SET b = excluded.b RETURNING *, a + 1 AS n, t.b; UPDATE t AS u SET b = 'y' WHERE a = $1 RETURNING u.*; DELETE FROM t RETURNING a, (SELECT count(*) FROM t)
