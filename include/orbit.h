@@ -182,6 +182,9 @@ int orbit_errpos(orbit_db *db, int *line, int *column);
 ** SQLSTATE in *sqlstate ("25P01": SET LOCAL outside a transaction block,
 ** COMMIT with none; "25001": BEGIN inside one), as PostgreSQL's WARNING. */
 const char *orbit_warning(orbit_db *db, const char **sqlstate);
+/* Its severity as PostgreSQL names it: "WARNING", or "NOTICE" for the
+** "..., skipping" notes of IF [NOT] EXISTS; NULL if there is no warning. */
+const char *orbit_warning_severity(orbit_db *db);
 /* A setting's current value in this handle's session (SHOW name), NULL if
 ** there is no such setting; valid until the setting changes. */
 const char *orbit_setting(orbit_db *db, const char *name);

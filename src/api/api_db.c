@@ -155,6 +155,8 @@ const char *orbit_warning(orbit_db *db, const char **sqlstate) {
   return db ? oql_session_warning(db->sess, sqlstate) : NULL;
 }
 
+const char *orbit_warning_severity(orbit_db *db) { return db ? oql_session_warning_severity(db->sess) : NULL; }
+
 void orbit_interrupt(orbit_db *db) {
   if (db) oql_session_interrupt(db->sess);
 }

@@ -58,6 +58,10 @@ typedef struct oql_rt {
   orb_arena **mem_arenas;
   int nmem;
   size_t cap_mem;
+  /* a NOTICE the statement gives (PostgreSQL's "..., skipping" of IF [NOT]
+  ** EXISTS), "" if none: the session hands it to the client */
+  char notice_code[6];
+  char notice[160];
 } oql_rt;
 
 /* 57014 if the statement was cancelled or ran out of time, 53200 if its

@@ -100,6 +100,7 @@ void oql_rt_init(oql_rt *rt, orb_db *db) {
   rt->ctx.nparams = 0;
   rt->ctx.stmt_time = 0;
   rt->analyze = false;
+  rt->notice_code[0] = rt->notice[0] = '\0';
   rt->interrupt = NULL;
   rt->deadline_ns = 0;
   rt->tick = 0;

@@ -6,13 +6,22 @@
 #include "base/mem.h"
 #include "storage/cold/cold_tier.h"
 
+/* IF [NOT] EXISTS that found nothing to do: PostgreSQL says so in a NOTICE */
+static void skipping(oql_rt *rt, const char *code, const char *what, const char *name, const char *how) {
+  snprintf(rt->notice_code, sizeof rt->notice_code, "%s", code);
+  snprintf(rt->notice, sizeof rt->notice, "%s \"%s\" %s, skipping", what, name, how);
+}
+
 static orb_status no_table(const char *name, orb_err *e) {
   return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "relation \"%s\" does not exist", name);
 }
 
 orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   if (orb_db_table(rt->db, b->table_name)) {
-    if (b->if_exists) return ORB_OK;   /* IF NOT EXISTS: PostgreSQL only notes it */
+    if (b->if_exists) {   /* IF NOT EXISTS: PostgreSQL only notes it */
+      skipping(rt, "42P07", "relation", b->table_name, "already exists");
+      return ORB_OK;
+    }
     return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
   }
   orb_table *t;
@@ -36,7 +45,10 @@ orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
 orb_status oql_exec_create_table_as(oql_bstmt *b, oql_rt *rt, int64_t *rows, orb_err *e) {
   *rows = 0;
   if (orb_db_table(rt->db, b->table_name)) {
-    if (b->if_exists) return ORB_OK;
+    if (b->if_exists) {
+      skipping(rt, "42P07", "relation", b->table_name, "already exists");
+      return ORB_OK;
+    }
     return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
   }
   orb_table *t;
@@ -56,7 +68,10 @@ orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   for (int i = 0; i < b->ndrop; i++) {
     orb_table *t = orb_db_table(rt->db, b->drop_names[i]);
     if (!t) {
-      if (b->if_exists) continue;
+      if (b->if_exists) {
+        skipping(rt, "00000", "table", b->drop_names[i], "does not exist");
+        continue;
+      }
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "table \"%s\" does not exist", b->drop_names[i]);
     }
     orb_status st = orb_db_drop_table(rt->db, rt->ws, t, e);

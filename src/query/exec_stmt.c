@@ -92,7 +92,8 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
     return oql_exec_create_table(b, rt, e);
   case OQL_S_CREATE_TABLE_AS:
     st = oql_exec_create_table_as(b, rt, changes, e);
-    snprintf(tag, tagcap, "SELECT %lld", (long long)*changes);
+    if (rt->notice[0]) snprintf(tag, tagcap, "CREATE TABLE AS");   /* IF NOT EXISTS skipped it: PostgreSQL's tag */
+    else snprintf(tag, tagcap, "SELECT %lld", (long long)*changes);
     return st;
   case OQL_S_DROP_TABLE:
     snprintf(tag, tagcap, "DROP TABLE");
@@ -173,7 +174,10 @@ orb_status oql_exec_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *x
     *rows = op;
     return ORB_OK;
   }
-  return run_write(s, b, rt, xa, rows, changes, tag, tagcap, e);
+  rt->notice_code[0] = rt->notice[0] = '\0';
+  orb_status st = run_write(s, b, rt, xa, rows, changes, tag, tagcap, e);
+  if (st == ORB_OK && rt->notice[0] && s) oql_session_notice(s, rt->notice_code, rt->notice);
+  return st;
 }
 
 orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa, oql_op **rows, int64_t *changes,

@@ -26,12 +26,22 @@ static void drop_savepoints(oql_session *s, int keep) {
 void oql_session_warn(oql_session *s, const char *sqlstate, const char *msg) {
   snprintf(s->warn_code, sizeof s->warn_code, "%s", sqlstate);
   snprintf(s->warn_msg, sizeof s->warn_msg, "%s", msg);
+  s->warn_notice = false;
+}
+
+void oql_session_notice(oql_session *s, const char *sqlstate, const char *msg) {
+  oql_session_warn(s, sqlstate, msg);
+  s->warn_notice = true;
 }
 
 const char *oql_session_warning(const oql_session *s, const char **sqlstate) {
   if (!s->warn_code[0]) return NULL;
   *sqlstate = s->warn_code;
   return s->warn_msg;
+}
+
+const char *oql_session_warning_severity(const oql_session *s) {
+  return !s->warn_code[0] ? NULL : s->warn_notice ? "NOTICE" : "WARNING";
 }
 
 void oql_session_interrupt(oql_session *s) { atomic_store(&s->interrupt, true); }

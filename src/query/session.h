@@ -128,5 +128,9 @@ orb_status oql_set_txn_modes(oql_session *s, bool session, const char *level, in
 orb_status oql_show(oql_session *s, const char *name, const char **value, orb_err *e);
 /* The warning the last statement gave (message; *sqlstate its code), NULL if none. */
 const char *oql_session_warning(const oql_session *s, const char **sqlstate);
+/* "NOTICE" or "WARNING" for that message, NULL if there is none;
+** oql_session_notice gives the statement a NOTICE (exec_stmt.c). */
+void oql_session_notice(oql_session *s, const char *sqlstate, const char *msg);
+const char *oql_session_warning_severity(const oql_session *s);
 
 #endif

@@ -104,6 +104,7 @@ struct oql_session {
   orb_wset_savepoint stmt_start;
   bool stmt_started;
   char warn_code[6];        /* oql_session_warn: SQLSTATE, "" = no warning */
+  bool warn_notice;         /* ... given as a NOTICE (oql_session_notice), not a WARNING */
   char warn_msg[160];
   oql_progress_fn progress;   /* oql_session_set_progress */
   void *progress_ctx;

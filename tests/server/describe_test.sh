@@ -230,6 +230,9 @@ compare 'SET LOCAL, savepoints undoing SETs, RESET, pg_settings.source, warnings
   -f "$(dirname "$0")/settings_txn.sql"
 compare 'READ ONLY transactions, default_transaction_read_only, 25006 (read_only.sql)' \
   -f "$(dirname "$0")/read_only.sql"
+compare 'NOTICE of IF [NOT] EXISTS that has nothing to do' -c 'DROP TABLE IF EXISTS nosuch_x' \
+  -c 'CREATE TABLE IF NOT EXISTS users (id int)' -c 'CREATE TABLE IF NOT EXISTS users AS SELECT 1 AS id' \
+  -c 'CREATE TABLE notice_t (i int)' -c 'DROP TABLE IF EXISTS notice_t, nosuch_y'
 settings_q="SELECT name, setting, unit, category, context, vartype, source, min_val, max_val, enumvals, boot_val, reset_val,
   sourcefile, sourceline, pending_restart FROM pg_settings WHERE name IN ('IntervalStyle', 'synchronous_commit',
   'extra_float_digits', 'statement_timeout', 'standard_conforming_strings', 'integer_datetimes') ORDER BY name"

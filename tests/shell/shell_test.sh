@@ -71,5 +71,14 @@ out=$("$orbit" "$db" --csv -c "SELECT count(*) FROM t" 2>&1)
 check "nothing was lost by the failed statements" 'count
 3' "$out"
 
+out=$("$orbit" "$db" -c "DROP TABLE IF EXISTS nosuch; COMMIT; CREATE TABLE IF NOT EXISTS t (id INT)" 2>&1); rc=$?
+check "NOTICE and WARNING before the command tag, as psql shows them" 'NOTICE:  table "nosuch" does not exist, skipping
+DROP TABLE
+WARNING:  there is no transaction in progress
+COMMIT
+NOTICE:  relation "t" already exists, skipping
+CREATE TABLE' "$out"
+check "a NOTICE is not a failure" 0 "$rc"
+
 [ "$fails" -eq 0 ] || { echo "$fails shell check(s) failed"; exit 1; }
 echo "all shell checks passed"

@@ -46,6 +46,15 @@ void shell_print_error(shell *sh, const char *stmt_text) {
   if (*detail) fprintf(stderr, "DETAIL:  %s\n", detail);
 }
 
+/* A statement's NOTICE or WARNING, as psql prints it:
+** NOTICE:  table "x" does not exist, skipping */
+static void print_warning(shell *sh) {
+  const char *code, *warning = orbit_warning(sh->db, &code);
+  if (!warning) return;
+  fflush(sh->out);
+  fprintf(stderr, "%s:  %s\n", orbit_warning_severity(sh->db), warning);
+}
+
 int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
   const char *p = script;
   int failed = 0;
@@ -84,6 +93,7 @@ int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
     if (!st) break;
     rc = orbit_step(st);
     shell_progress_end(sh);
+    if (rc == ORBIT_DONE) print_warning(sh);   /* before the command tag, as psql shows it */
     rc = shell_print_result(sh, st, rc);
     if (rc != ORBIT_DONE) {
       shell_print_error(sh, p);
