@@ -80,5 +80,20 @@ NOTICE:  relation "t" already exists, skipping
 CREATE TABLE' "$out"
 check "a NOTICE is not a failure" 0 "$rc"
 
+# (what psql 15 prints for the same statements against PostgreSQL)
+out=$("$orbit" "$db" -c "CREATE TABLE r (id INT PRIMARY KEY, v TEXT); INSERT INTO r VALUES (1, 'a'), (2, 'b') RETURNING *" 2>&1)
+check "RETURNING: the rows, then the command tag" 'CREATE TABLE
+ id | v 
+----+---
+  1 | a
+  2 | b
+(2 rows)
+
+INSERT 0 2' "$out"
+out=$("$orbit" "$db" --csv -c "DELETE FROM r WHERE id = 1 RETURNING v" 2>&1)
+check "RETURNING in CSV: the rows, then the command tag" 'v
+a
+DELETE 1' "$out"
+
 [ "$fails" -eq 0 ] || { echo "$fails shell check(s) failed"; exit 1; }
 echo "all shell checks passed"

@@ -135,5 +135,11 @@ int shell_print_result(shell *sh, orbit_stmt *st, int rc) {
     if (rc == ORBIT_DONE) print_tag(sh, st);
     return rc;
   }
-  return sh->format == FORMAT_CSV ? print_csv(sh, st, rc) : print_aligned(sh, st, rc);
+  rc = sh->format == FORMAT_CSV ? print_csv(sh, st, rc) : print_aligned(sh, st, rc);
+  /* INSERT/UPDATE/DELETE ... RETURNING: the rows, then the command tag, as psql shows them */
+  const char *tag = orbit_command_tag(st);
+  if (rc == ORBIT_DONE && tag &&
+      (strncmp(tag, "INSERT", 6) == 0 || strncmp(tag, "UPDATE", 6) == 0 || strncmp(tag, "DELETE", 6) == 0))
+    print_tag(sh, st);
+  return rc;
 }
