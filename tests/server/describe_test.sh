@@ -21,10 +21,8 @@ bindir=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null)
 dir=$(mktemp -d /tmp/orbitd-describe-XXXXXX)
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
-port=$((30000 + RANDOM % 20000))
-pgport=$((port + 7))
-"$orbitd" -D "$dir/orbit" -p "$port" --auth trust > "$dir/log" 2>&1 &
-pid=$!
+pgport=$((30000 + RANDOM % 20000))
+pid=
 cleanup() {
   kill -9 $pid 2>/dev/null
   as_pg "$bindir/pg_ctl" -D "$dir/pg" -m immediate stop >/dev/null 2>&1
@@ -41,7 +39,25 @@ psql -X -q -h "$dir" -p $pgport -U orbit -d postgres -c "CREATE DATABASE orbit O
 export PGCONNECT_TIMEOUT=5
 orbit() { psql -X -h 127.0.0.1 -p "$port" -U orbit -d orbit "$@" 2>&1; }
 postgres() { psql -X -h "$dir" -p $pgport -U orbit -d orbit "$@" 2>&1; }
-for _ in $(seq 50); do orbit -Atc "SELECT 1" >/dev/null && break; sleep 0.1; done
+# orbitd on a random port; if it ends before it answers (the port was taken,
+# say by a client socket of a test running beside this one), another port
+start_orbitd() {
+  for attempt in 1 2 3 4 5; do
+    port=$((30000 + RANDOM % 20000))
+    "$orbitd" -D "$dir/orbit" -p "$port" --auth trust > "$dir/log" 2>&1 &
+    pid=$!
+    for _ in $(seq 300); do
+      orbit -Atc "SELECT 1" >/dev/null && return 0
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    echo "orbitd did not answer on port $port (attempt $attempt): $(tail -3 "$dir/log")"
+  done
+  return 1
+}
+start_orbitd || { echo "orbitd did not start"; exit 1; }
 
 ddl="CREATE TABLE events (id BIGINT NOT NULL, ts TIMESTAMP NOT NULL, kind VARCHAR(20) DEFAULT 'buy', note TEXT DEFAULT 'none',
   amount NUMERIC(10,2), qty INTEGER NOT NULL DEFAULT 0, ratio DOUBLE PRECISION DEFAULT 1.5, flag BOOLEAN DEFAULT true,
