@@ -176,7 +176,7 @@ static orb_status accumulate(agg_op *a, agg_state *s, const oql_agg_spec *sp, co
     }
     /* strings and arrays point into the input row's memory: keep a copy;
     ** other values are whole in the orb_value */
-    if (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA || v->type == ORB_T_ARRAY) s->val = orb_value_copy(v, &a->arena);
+    if (orb_type_is_by_ref((orb_type_id)v->type)) s->val = orb_value_copy(v, &a->arena);
     else s->val = *v;
     break;
   }
@@ -365,6 +365,24 @@ static orb_status column_batch(agg_op *a, agg_state *s, const oql_agg_spec *sp, 
   return ORB_OK;
 }
 
+/* One input row into group g's aggregates, but those `skip` marks (folded
+** a batch at a time by column_batch); skip NULL: all of them. */
+static orb_status feed_row(agg_op *a, agg_group *g, const orb_value *in, const bool *skip, oql_rt *rt, orb_err *e) {
+  orb_status st;
+  for (int j = 0; j < a->naggs; j++) {
+    const oql_agg_spec *sp = &a->aggs[j];
+    if (skip && skip[j]) continue;
+    orb_value v, d;
+    const orb_value *pv = NULL;
+    if (sp->arg && sp->arg->kind == ORB_E_COLUMN) pv = &in[sp->arg->slot];
+    else if (sp->arg && (st = orb_expr_eval(sp->arg, &rt->ctx, in, &v, e)) != ORB_OK) return st;
+    else if (sp->arg) pv = &v;
+    if (sp->arg2 && (st = orb_expr_eval(sp->arg2, &rt->ctx, in, &d, e)) != ORB_OK) return st;
+    if ((st = accumulate(a, &g->st[j], sp, pv, sp->arg2 ? &d : NULL, rt, e)) != ORB_OK) return st;
+  }
+  return ORB_OK;
+}
+
 /* A plain aggregate (no GROUP BY) over a batch of n rows: the aggregates
 ** column_fold allows a loop each, the others row by row. */
 static orb_status plain_batch(agg_op *a, agg_group *g, const orb_value *rows, int n, oql_rt *rt, orb_err *e) {
@@ -377,18 +395,7 @@ static orb_status plain_batch(agg_op *a, agg_group *g, const orb_value *rows, in
     return ORB_OK;
   }
   for (int r = 0; r < n; r++) {
-    const orb_value *in = rows + (size_t)r * (size_t)stride;
-    for (int j = 0; j < a->naggs; j++) {
-      const oql_agg_spec *sp = &a->aggs[j];
-      if (a->folds[j]) continue;
-      orb_value v, d;
-      const orb_value *pv = NULL;
-      if (sp->arg && sp->arg->kind == ORB_E_COLUMN) pv = &in[sp->arg->slot];
-      else if (sp->arg && (st = orb_expr_eval(sp->arg, &rt->ctx, in, &v, e)) != ORB_OK) return st;
-      else if (sp->arg) pv = &v;
-      if (sp->arg2 && (st = orb_expr_eval(sp->arg2, &rt->ctx, in, &d, e)) != ORB_OK) return st;
-      if ((st = accumulate(a, &g->st[j], sp, pv, sp->arg2 ? &d : NULL, rt, e)) != ORB_OK) return st;
-    }
+    if ((st = feed_row(a, g, rows + (size_t)r * (size_t)stride, a->folds, rt, e)) != ORB_OK) return st;
     orb_arena_reset(&rt->tmp);
   }
   return ORB_OK;
@@ -398,55 +405,40 @@ static orb_status consume(agg_op *a, oql_rt *rt, orb_err *e) {
   orb_status st = oql_op_open(a->op.left, rt, e);
   a->child_open = true;
   if (st != ORB_OK) return st;
-  agg_group *single = a->ngroup == 0 ? new_group(a, NULL) : NULL;
-  while (single) {   /* no groups: the input a batch at a time */
-    const orb_value *rows;
-    int n;
-    if ((st = oql_op_next_batch(a->op.left, rt, &rows, &n, e)) != ORB_OK) return st;
-    if (n == 0) return ORB_OK;
-    if ((st = plain_batch(a, single, rows, n, rt, e)) != ORB_OK) return st;
+  if (a->ngroup == 0) {   /* no groups: one group, the input a batch at a time */
+    agg_group *single = new_group(a, NULL);
+    for (;;) {
+      const orb_value *rows;
+      int n;
+      if ((st = oql_op_next_batch(a->op.left, rt, &rows, &n, e)) != ORB_OK) return st;
+      if (n == 0) return ORB_OK;
+      if ((st = plain_batch(a, single, rows, n, rt, e)) != ORB_OK) return st;
+    }
   }
   for (;;) {
     const orb_value *in;
     if ((st = oql_op_next(a->op.left, rt, &in, e)) != ORB_OK) return st;
     if (!in) break;
-    agg_group *g = single;
+    agg_group *g = NULL;
+    for (int i = 0; i < a->ngroup; i++) {
+      orb_expr *k = a->keys[i];
+      if (k->kind == ORB_E_COLUMN)
+        a->keybuf[i] = in[k->slot];
+      else if ((st = orb_expr_eval(k, &rt->ctx, in, &a->keybuf[i], e)) != ORB_OK)
+        return st;
+    }
+    uint64_t h = oql_row_hash(a->keybuf, a->ngroup);
+    orb_hmap_iter it;
+    for (agg_group *c = orb_hmap_find(&a->groups, h, &it); c; c = orb_hmap_next(&it))
+      if (oql_row_same(c->keys, a->keybuf, a->ngroup)) {
+        g = c;
+        break;
+      }
     if (!g) {
-      for (int i = 0; i < a->ngroup; i++) {
-        orb_expr *k = a->keys[i];
-        if (k->kind == ORB_E_COLUMN)
-          a->keybuf[i] = in[k->slot];
-        else if ((st = orb_expr_eval(k, &rt->ctx, in, &a->keybuf[i], e)) != ORB_OK)
-          return st;
-      }
-      uint64_t h = oql_row_hash(a->keybuf, a->ngroup);
-      orb_hmap_iter it;
-      for (agg_group *c = orb_hmap_find(&a->groups, h, &it); c; c = orb_hmap_next(&it))
-        if (oql_row_same(c->keys, a->keybuf, a->ngroup)) {
-          g = c;
-          break;
-        }
-      if (!g) {
-        g = new_group(a, a->keybuf);
-        orb_hmap_put(&a->groups, h, g);
-      }
+      g = new_group(a, a->keybuf);
+      orb_hmap_put(&a->groups, h, g);
     }
-    for (int j = 0; j < a->naggs; j++) {
-      const oql_agg_spec *sp = &a->aggs[j];
-      orb_value v;
-      const orb_value *pv = NULL;
-      if (sp->arg) {
-        if (sp->arg->kind == ORB_E_COLUMN)
-          pv = &in[sp->arg->slot];
-        else {
-          if ((st = orb_expr_eval(sp->arg, &rt->ctx, in, &v, e)) != ORB_OK) return st;
-          pv = &v;
-        }
-      }
-      orb_value d;
-      if (sp->arg2 && (st = orb_expr_eval(sp->arg2, &rt->ctx, in, &d, e)) != ORB_OK) return st;
-      if ((st = accumulate(a, &g->st[j], sp, pv, sp->arg2 ? &d : NULL, rt, e)) != ORB_OK) return st;
-    }
+    if ((st = feed_row(a, g, in, NULL, rt, e)) != ORB_OK) return st;
     orb_arena_reset(&rt->tmp);
   }
   return ORB_OK;

@@ -129,7 +129,7 @@ static orb_status text_record(csv_reader *r, const oql_copy_opts *o, int64_t *re
 }
 
 /* Read one record; *nfields = 0 at end of file. */
-static orb_status csv_record(csv_reader *r, const oql_copy_opts *o, int64_t *rec_line, orb_err *e) {
+static orb_status csv_fields(csv_reader *r, const oql_copy_opts *o, int64_t *rec_line, orb_err *e) {
   orb_buf_reset(&r->field);
   r->nf = 0;
   int c = getc(r->f);
@@ -207,6 +207,15 @@ static orb_status csv_record(csv_reader *r, const oql_copy_opts *o, int64_t *rec
   return ORB_OK;
 }
 
+/* One CSV record; as in the text format, an unquoted \. alone on a line
+** ends the data (psql sends it after the rows of \copy ... FROM stdin):
+** no record then. */
+static orb_status csv_record(csv_reader *r, const oql_copy_opts *o, int64_t *rec_line, orb_err *e) {
+  orb_status st = csv_fields(r, o, rec_line, e);
+  if (st == ORB_OK && r->nf == 1 && !r->quoted[0] && strcmp(r->field.data, "\\.") == 0) r->nf = 0;
+  return st;
+}
+
 static const char *csv_field(const csv_reader *r, size_t i, size_t *len) {
   const char *s = r->field.data + r->starts[i];
   *len = strlen(s);   /* fields may not contain NUL: a NUL in the file ends the value */
@@ -254,9 +263,6 @@ orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **de
     int64_t line = 0;
     if ((st = (o->csv ? csv_record : text_record)(&r, o, &line, e)) != ORB_OK) break;
     if (r.nf == 0) break;
-    /* as in text format, an unquoted \. alone on a line ends the data
-    ** (psql sends it after the rows of \copy ... FROM stdin) */
-    if (o->csv && r.nf == 1 && !r.quoted[0] && strcmp(r.field.data, "\\.") == 0) break;
     if (first && o->header) {
       first = false;
       continue;

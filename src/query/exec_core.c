@@ -121,7 +121,7 @@ void oql_row_copy(orb_value *dst, const orb_value *src, int n, orb_arena *a) {
   for (int i = 0; i < n; i++) {
     const orb_value *v = &src[i];
     /* an array's items live in whichever arena made them (a subquery's, a row's scratch): copy them too */
-    if (!v->isnull && (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA || v->type == ORB_T_ARRAY))
+    if (!v->isnull && orb_type_is_by_ref((orb_type_id)v->type))
       dst[i] = orb_value_copy(v, a);
     else
       dst[i] = *v;

@@ -118,6 +118,12 @@ static inline bool orb_type_is_integer(orb_type_id id) {
   return id == ORB_T_INT16 || id == ORB_T_INT32 || id == ORB_T_INT64;
 }
 static inline bool orb_type_is_float(orb_type_id id) { return id == ORB_T_FLOAT32 || id == ORB_T_FLOAT64; }
+/* Values of these types point at bytes held elsewhere (a row, a page, an
+** arena): keeping one beyond its source means orb_value_copy; any other
+** value is whole in its orb_value. */
+static inline bool orb_type_is_by_ref(orb_type_id id) {
+  return id == ORB_T_TEXT || id == ORB_T_BYTEA || id == ORB_T_ARRAY;
+}
 static inline bool orb_type_is_numeric(orb_type_id id) {
   return orb_type_is_integer(id) || orb_type_is_float(id) || id == ORB_T_DECIMAL;
 }

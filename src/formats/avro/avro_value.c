@@ -134,7 +134,7 @@ static bool rd_raw_copy(dctx *d, size_t n, avro_str *s, const char *which) {
 static bool dec(dctx *d, const avro_schema *s, avro_value *v, int depth);
 
 /* A map key: its length, then its bytes. */
-static bool skip_map_key(dctx *d, avro_str *key) {
+static bool rd_map_key(dctx *d, avro_str *key) {
   int64_t klen;
   if (!rd_long(d, &klen, "a map key's length")) return false;
   if (klen < 0 || (uint64_t)klen > orb_rd_left(d->r))
@@ -178,7 +178,7 @@ static bool dec_blocks(dctx *d, const avro_schema *s, avro_value *v, int depth) 
       avro_value item_skipped;
       avro_str key_skipped;
       for (; n < total; n++) {
-        if (is_map && !skip_map_key(d, &key_skipped)) return false;
+        if (is_map && !rd_map_key(d, &key_skipped)) return false;
         if (!dec(d, item, &item_skipped, depth + 1)) return false;
       }
       continue;
@@ -194,7 +194,7 @@ static bool dec_blocks(dctx *d, const avro_schema *s, avro_value *v, int depth) 
     }
     const uint8_t *start = d->r->p;
     for (; n < total; n++) {
-      if (is_map && !skip_map_key(d, &keys[n])) return false;
+      if (is_map && !rd_map_key(d, &keys[n])) return false;
       if (!dec(d, item, &items[n], depth + 1)) return false;
     }
     if (size >= 0 && d->r->p - start != size)

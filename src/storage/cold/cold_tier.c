@@ -475,8 +475,7 @@ static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier
   s->ctx.arena = &s->arena;
   s->by_ref = orb_arena_alloc(&s->own, (size_t)s->nproj + 1);
   for (int i = 0; i < s->nproj; i++) {
-    uint8_t id = c->schema.cols[s->proj[i]].type.id;
-    s->by_ref[i] = id == ORB_T_TEXT || id == ORB_T_BYTEA || id == ORB_T_ARRAY;
+    s->by_ref[i] = orb_type_is_by_ref((orb_type_id)c->schema.cols[s->proj[i]].type.id);
   }
   *out = (orb_tier_scan *)s;
   orb_status st = resolve(c, req->snap, &s->state, &s->plan, e);
