@@ -72,6 +72,7 @@ orb_status oql_rt_check(oql_rt *rt, orb_err *e);
 void oql_rt_track(oql_rt *rt, orb_arena *a);
 
 typedef struct oql_op oql_op;
+struct oql_vbatch;   /* a column batch (exec_vec.h) */
 
 typedef struct oql_op_vt {
   const char *name;      /* EXPLAIN name ("Hash Join", "Sort", ...) */
@@ -83,14 +84,9 @@ typedef struct oql_op_vt {
   /* Append the operator's EXPLAIN details: text after the name on its line
   ** (`head`) and further lines (`lines`, each ending in '\n'). May be NULL. */
   void (*explain)(const oql_op *op, orb_buf *head, orb_buf *lines);
-  /* Optional: hand out the next *n >= 1 rows at once (*n = 0 at the end),
-  ** row-major, op->ncols values each, valid until the next call of next,
-  ** next_batch or close; what next() would have handed out one by one.
-  ** Operators that make rows in batches anyway (read_parquet) spare their
-  ** consumer a call per row.  The rows' values must not live in rt->tmp
-  ** (the consumer resets it between rows).  May be NULL
-  ** (oql_op_next_batch then hands out single rows). */
-  orb_status (*next_batch)(oql_op *op, oql_rt *rt, const orb_value **rows, int *n, orb_err *e);
+  /* Optional: the next column batch (exec_vec.h), *b = NULL at the end;
+  ** only called when op->vec says the operator can make them. */
+  orb_status (*next_vec)(oql_op *op, oql_rt *rt, const struct oql_vbatch **b, orb_err *e);
 } oql_op_vt;
 
 struct oql_op {
@@ -99,6 +95,7 @@ struct oql_op {
   orb_type *types;
   const char **names;    /* output column names (for EXPLAIN), may be NULL */
   oql_op *left, *right;  /* children (a single child is `left`) */
+  bool vec;              /* next_vec works: it makes column batches (exec_vec.h) */
   /* EXPLAIN ANALYZE counters, summed over executions */
   int64_t an_rows;
   int64_t an_loops;
@@ -108,9 +105,6 @@ struct oql_op {
 /* Drive an operator, keeping EXPLAIN ANALYZE counters when rt->analyze. */
 orb_status oql_op_open(oql_op *op, oql_rt *rt, orb_err *e);
 orb_status oql_op_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e);
-/* The next rows of op, several at once where op makes them in batches (see
-** oql_op_vt.next_batch); *n = 0 at the end. */
-orb_status oql_op_next_batch(oql_op *op, oql_rt *rt, const orb_value **rows, int *n, orb_err *e);
 void oql_op_close(oql_op *op, oql_rt *rt);
 /* Destroy a whole plan tree (calls every destroy hook). */
 void oql_op_destroy(oql_op *op);

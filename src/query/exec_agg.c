@@ -7,7 +7,9 @@
 ** bigint, sum(int8) -> numeric, sum(numeric) -> numeric, sum(float) ->
 ** float, avg(integer or numeric) -> numeric with PostgreSQL's division scale,
 ** avg(float) -> double precision. */
-#include "query/exec.h"
+#include "query/exec_vec.h"
+
+#include <math.h>
 
 #include <string.h>
 
@@ -40,8 +42,9 @@ typedef struct agg_op {
   oql_op *count_src;
   bool count_partial;       /* count_fn's rows are added to those read (oql_agg_count_partial) */
   bool only_count;          /* COUNT(*)s only, no grouping */
-  bool *folds;              /* per aggregate: column_fold (plain aggregates only) */
-  int nfolds;
+  int nfail;                /* aggregates whose folding can fail (fold_can_fail) */
+  oql_vec *kvec, *avec, *dvec; /* a column batch's keys, arguments, string_agg delimiters (exec_vec.h) */
+  orb_value *rowbuf;        /* a row of a column batch (batch_by_rows) */
   orb_arena arena;          /* groups and copied values */
   orb_hmap groups;
   agg_group **list;
@@ -289,89 +292,11 @@ static orb_status finalize(const oql_agg_spec *sp, const agg_state *s, orb_value
   return orb_arith(ORB_ARITH_DIV, &s->val, &n, sp->type, out, e);
 }
 
-/* Whether aggregate sp is COUNT(*) or takes a bare column and cannot fail (count, min and
-** max of anything, sum and avg of integers and floats): a plain aggregate
-** then folds a whole batch of rows into it in one loop (column_batch), and
-** since no error can come of it, doing so ahead of the other aggregates'
-** row-by-row work changes nothing anyone can see. */
-static bool column_fold(const oql_agg_spec *sp) {
-  if (sp->fn == OQL_AGG_COUNT_STAR) return true;
-  if (!sp->arg || sp->arg->kind != ORB_E_COLUMN || sp->distinct || sp->arg2) return false;
-  orb_type_id t = sp->arg->type.id;
-  switch (sp->fn) {
-  case OQL_AGG_COUNT:
-  case OQL_AGG_MIN:
-  case OQL_AGG_MAX: return true;
-  case OQL_AGG_SUM:
-  case OQL_AGG_AVG: return orb_type_is_integer(t) || orb_type_is_float(t);
-  default: return false;
-  }
-}
-
-/* Types whose order is their u.i's (orb_value_cmp). */
-static bool int_ordered(orb_type_id t) {
-  return orb_type_is_integer(t) || t == ORB_T_DATE || t == ORB_T_TIME || t == ORB_T_TIMESTAMP || t == ORB_T_TIMESTAMPTZ;
-}
-
-/* Fold column-argument aggregate sp (column_fold) over n rows of the
-** child, stride values apart: loops specialised for sums and for
-** integer-ordered MIN/MAX, accumulate's general way otherwise. */
-static orb_status column_batch(agg_op *a, agg_state *s, const oql_agg_spec *sp, const orb_value *rows, int n, int stride,
-                               oql_rt *rt, orb_err *e) {
-  if (sp->fn == OQL_AGG_COUNT_STAR) {
-    s->count += n;
-    return ORB_OK;
-  }
-  const orb_value *v = rows + sp->arg->slot;
-  orb_type_id t = sp->arg->type.id;
-  if ((sp->fn == OQL_AGG_SUM || sp->fn == OQL_AGG_AVG) && orb_type_is_integer(t)) {
-    __int128 sum = 0;   /* int64 values: no overflow of 128 bits within a batch */
-    int64_t count = 0;
-    for (int r = 0; r < n; r++, v += stride)
-      if (!v->isnull) sum += v->u.i, count++;
-    if (count && __builtin_add_overflow(s->isum, sum, &s->isum)) return overflow(sp, e);
-    s->count += count;
-    s->has = s->has || count;
-    return ORB_OK;
-  }
-  if ((sp->fn == OQL_AGG_SUM || sp->fn == OQL_AGG_AVG) && orb_type_is_float(t)) {
-    double sum = s->fsum;   /* added in row order, as row by row */
-    int64_t count = 0;
-    for (int r = 0; r < n; r++, v += stride)
-      if (!v->isnull) sum += v->u.f, count++;
-    s->fsum = sum;
-    s->count += count;
-    s->has = s->has || count;
-    return ORB_OK;
-  }
-  if ((sp->fn == OQL_AGG_MIN || sp->fn == OQL_AGG_MAX) && int_ordered(t)) {
-    bool has = s->has, max = sp->fn == OQL_AGG_MAX;
-    int64_t best = s->val.u.i, count = 0;
-    const orb_value *at = has ? &s->val : NULL;
-    for (int r = 0; r < n; r++, v += stride) {
-      if (v->isnull) continue;
-      count++;
-      if (!at || (max ? v->u.i > best : v->u.i < best)) best = v->u.i, at = v;
-    }
-    if (at && at != &s->val) s->val = *at;
-    s->count += count;
-    s->has = has || count;
-    return ORB_OK;
-  }
-  for (int r = 0; r < n; r++, v += stride) {
-    orb_status st = accumulate(a, s, sp, v, NULL, rt, e);
-    if (st != ORB_OK) return st;
-  }
-  return ORB_OK;
-}
-
-/* One input row into group g's aggregates, but those `skip` marks (folded
-** a batch at a time by column_batch); skip NULL: all of them. */
-static orb_status feed_row(agg_op *a, agg_group *g, const orb_value *in, const bool *skip, oql_rt *rt, orb_err *e) {
+/* One input row into group g's aggregates. */
+static orb_status feed_row(agg_op *a, agg_group *g, const orb_value *in, oql_rt *rt, orb_err *e) {
   orb_status st;
   for (int j = 0; j < a->naggs; j++) {
     const oql_agg_spec *sp = &a->aggs[j];
-    if (skip && skip[j]) continue;
     orb_value v, d;
     const orb_value *pv = NULL;
     if (sp->arg && sp->arg->kind == ORB_E_COLUMN) pv = &in[sp->arg->slot];
@@ -383,21 +308,183 @@ static orb_status feed_row(agg_op *a, agg_group *g, const orb_value *in, const b
   return ORB_OK;
 }
 
-/* A plain aggregate (no GROUP BY) over a batch of n rows: the aggregates
-** column_fold allows a loop each, the others row by row. */
-static orb_status plain_batch(agg_op *a, agg_group *g, const orb_value *rows, int n, oql_rt *rt, orb_err *e) {
-  int stride = a->op.left->ncols;
-  orb_status st;
-  for (int j = 0; j < a->naggs; j++)
-    if (a->folds[j] && (st = column_batch(a, &g->st[j], &a->aggs[j], rows, n, stride, rt, e)) != ORB_OK) return st;
-  if (a->nfolds == a->naggs) {
-    orb_arena_reset(&rt->tmp);   /* what the child made the rows with */
+/* The group of the current key values (a->keybuf), made if new. */
+static agg_group *find_group(agg_op *a) {
+  uint64_t h = oql_row_hash(a->keybuf, a->ngroup);
+  orb_hmap_iter it;
+  for (agg_group *c = orb_hmap_find(&a->groups, h, &it); c; c = orb_hmap_next(&it))
+    if (oql_row_same(c->keys, a->keybuf, a->ngroup)) return c;
+  agg_group *g = new_group(a, a->keybuf);
+  orb_hmap_put(&a->groups, h, g);
+  return g;
+}
+
+/* One input row: its group's aggregates (the single group's when there is no GROUP BY). */
+static orb_status group_row(agg_op *a, const orb_value *in, oql_rt *rt, orb_err *e) {
+  if (a->ngroup == 0) return feed_row(a, a->list[0], in, rt, e);
+  for (int i = 0; i < a->ngroup; i++) {
+    orb_expr *k = a->keys[i];
+    orb_status st;
+    if (k->kind == ORB_E_COLUMN) a->keybuf[i] = in[k->slot];
+    else if ((st = orb_expr_eval(k, &rt->ctx, in, &a->keybuf[i], e)) != ORB_OK) return st;
+  }
+  return feed_row(a, find_group(a), in, rt, e);
+}
+
+/* Whether folding aggregate sp can fail (sums of decimals and intervals):
+** folding aggregates one after the other over a batch would then report
+** the failure of a later aggregate before that of an earlier row. */
+static bool fold_can_fail(const oql_agg_spec *sp) {
+  if (sp->fn != OQL_AGG_SUM && sp->fn != OQL_AGG_AVG) return false;
+  orb_type_id t = sp->arg->type.id;
+  return !orb_type_is_integer(t) && !orb_type_is_float(t);
+}
+
+/* Types whose order is their u.i's (orb_value_cmp). */
+static bool int_ordered(orb_type_id t) {
+  return orb_type_is_integer(t) || t == ORB_T_DATE || t == ORB_T_TIME || t == ORB_T_TIMESTAMP || t == ORB_T_TIMESTAMPTZ;
+}
+
+
+/* The typed loops of vec_fold: the sum (int128: no overflow within a
+** batch) or the best value of v's rows that are in and not NULL. */
+#define VEC_LOOP(BODY)                                                   \
+  do {                                                                   \
+    if (!b->sel && !nulls) {                                             \
+      for (int r = 0; r < b->n; r++) BODY;                               \
+      count = b->n;                                                      \
+    } else                                                               \
+      for (int k = 0, cnt = oql_vbatch_count(b); k < cnt; k++) {         \
+        int r = oql_vbatch_row_at(b, k);                                 \
+        if (nulls && nulls[r]) continue;                                 \
+        count++;                                                         \
+        BODY;                                                            \
+      }                                                                  \
+  } while (0)
+
+/* Fold aggregate sp's argument vector v (d: string_agg's delimiter) over
+** the rows of b that are in, into state s: a tight loop for COUNT(*),
+** count, sums and averages of integers and floats, min and max of
+** integer-valued types and floats; accumulate's general way, a value at
+** a time, for the rest. */
+static orb_status vec_fold(agg_op *a, agg_state *s, const oql_agg_spec *sp, const oql_vec *v, const oql_vec *d,
+                           const oql_vbatch *b, oql_rt *rt, orb_err *e) {
+  int64_t count = 0;
+  if (sp->fn == OQL_AGG_COUNT_STAR) {
+    s->count += oql_vbatch_count(b);
     return ORB_OK;
   }
-  for (int r = 0; r < n; r++) {
-    if ((st = feed_row(a, g, rows + (size_t)r * (size_t)stride, a->folds, rt, e)) != ORB_OK) return st;
+  const uint8_t *nulls = v->nulls;
+  orb_type_id t = (orb_type_id)v->type.id;
+  bool typed = !sp->distinct && !d;
+  bool ints = (v->kind == OQL_VEC_I32 || v->kind == OQL_VEC_I64) && orb_type_is_integer(t);
+  bool floats = v->kind == OQL_VEC_F32 || v->kind == OQL_VEC_F64;
+  bool ordered = (v->kind == OQL_VEC_I32 || v->kind == OQL_VEC_I64) && int_ordered(t);
+  const int32_t *i32 = v->data;
+  const int64_t *i64 = v->data;
+  const float *f32 = v->data;
+  const double *f64 = v->data;
+  if (typed && sp->fn == OQL_AGG_COUNT) {
+    VEC_LOOP((void)0);
+  } else if (typed && (sp->fn == OQL_AGG_SUM || sp->fn == OQL_AGG_AVG) && ints) {
+    __int128 sum = 0;
+    if (v->kind == OQL_VEC_I32) {
+      int64_t sum32 = 0;   /* OQL_VEC_MAX int32 values cannot overflow it */
+      VEC_LOOP(sum32 += i32[r]);
+      sum = sum32;
+    } else {
+      VEC_LOOP(sum += i64[r]);
+    }
+    if (count && __builtin_add_overflow(s->isum, sum, &s->isum)) return overflow(sp, e);
+  } else if (typed && (sp->fn == OQL_AGG_SUM || sp->fn == OQL_AGG_AVG) && floats) {
+    double sum = s->fsum;   /* added in row order, as row by row */
+    if (v->kind == OQL_VEC_F32) VEC_LOOP(sum += f32[r]);
+    else VEC_LOOP(sum += f64[r]);
+    s->fsum = sum;
+  } else if (typed && (sp->fn == OQL_AGG_MIN || sp->fn == OQL_AGG_MAX) && (ordered || floats)) {
+    /* the first of equal values stays, as accumulate keeps it */
+    bool max = sp->fn == OQL_AGG_MAX, has = s->has;
+    if (ordered) {
+      int64_t best = has ? s->val.u.i : 0, x;
+#define BETTER (!has || (max ? x > best : x < best))
+      if (v->kind == OQL_VEC_I32) VEC_LOOP({ x = i32[r]; if (BETTER) { best = x; has = true; } });
+      else VEC_LOOP({ x = i64[r]; if (BETTER) { best = x; has = true; } });
+      if (has) s->val = orb_int(t, best);
+    } else {
+      double best = has ? s->val.u.f : 0, x;
+#undef BETTER
+#define BETTER (!has || oql_float_cmp(x, best) == (max ? 1 : -1))
+      if (v->kind == OQL_VEC_F32) VEC_LOOP({ x = f32[r]; if (BETTER) { best = x; has = true; } });
+      else VEC_LOOP({ x = f64[r]; if (BETTER) { best = x; has = true; } });
+#undef BETTER
+      if (has) s->val = orb_float(t, best);
+    }
+  } else {
+    for (int k = 0, cnt = oql_vbatch_count(b); k < cnt; k++) {
+      int r = oql_vbatch_row_at(b, k);
+      orb_value x, y;
+      oql_vec_value(v, r, &x);
+      if (d) oql_vec_value(d, r, &y);
+      orb_status st = accumulate(a, s, sp, &x, d ? &y : NULL, rt, e);
+      if (st != ORB_OK) return st;
+    }
+    return ORB_OK;
+  }
+  s->count += count;
+  s->has = s->has || count;
+  return ORB_OK;
+}
+#undef VEC_LOOP
+
+/* A batch's rows one by one as the row path takes them (the exact errors
+** of the row evaluator, see exec_vec.h). */
+static orb_status batch_by_rows(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_err *e) {
+  orb_arena_reset(&rt->tmp);   /* what the batch evaluation made */
+  for (int k = 0, cnt = oql_vbatch_count(b); k < cnt; k++) {
+    oql_vbatch_row(b, oql_vbatch_row_at(b, k), a->rowbuf);
+    orb_status st = group_row(a, a->rowbuf, rt, e);
+    if (st != ORB_OK) return st;
     orb_arena_reset(&rt->tmp);
   }
+  return ORB_OK;
+}
+
+/* A column batch: keys and arguments evaluated over it (exec_vexpr.c),
+** then folded: a plain aggregate's a loop per aggregate (when at most one
+** of them can fail, else a row at a time), a grouped one's a row at a
+** time into each row's group. */
+static orb_status vec_batch(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_err *e) {
+  orb_status st = ORB_OK;
+  orb_err ve;
+  for (int i = 0; st == ORB_OK && i < a->ngroup; i++) st = oql_vexpr_eval(a->keys[i], rt, b, &a->kvec[i], &ve);
+  for (int j = 0; st == ORB_OK && j < a->naggs; j++) {
+    const oql_agg_spec *sp = &a->aggs[j];
+    if (sp->arg) st = oql_vexpr_eval(sp->arg, rt, b, &a->avec[j], &ve);
+    if (st == ORB_OK && sp->arg2) st = oql_vexpr_eval(sp->arg2, rt, b, &a->dvec[j], &ve);
+  }
+  if (st != ORB_OK) return batch_by_rows(a, b, rt, e);
+  if (a->ngroup == 0 && a->nfail <= 1) {
+    for (int j = 0; j < a->naggs; j++) {
+      const oql_agg_spec *sp = &a->aggs[j];
+      if ((st = vec_fold(a, &a->list[0]->st[j], sp, &a->avec[j], sp->arg2 ? &a->dvec[j] : NULL, b, rt, e)) != ORB_OK)
+        return st;
+    }
+    orb_arena_reset(&rt->tmp);
+    return ORB_OK;
+  }
+  for (int k = 0, cnt = oql_vbatch_count(b); k < cnt; k++) {
+    int r = oql_vbatch_row_at(b, k);
+    for (int i = 0; i < a->ngroup; i++) oql_vec_value(&a->kvec[i], r, &a->keybuf[i]);
+    agg_group *g = a->ngroup ? find_group(a) : a->list[0];
+    for (int j = 0; j < a->naggs; j++) {
+      const oql_agg_spec *sp = &a->aggs[j];
+      orb_value x, y;
+      if (sp->arg) oql_vec_value(&a->avec[j], r, &x);
+      if (sp->arg2) oql_vec_value(&a->dvec[j], r, &y);
+      if ((st = accumulate(a, &g->st[j], sp, sp->arg ? &x : NULL, sp->arg2 ? &y : NULL, rt, e)) != ORB_OK) return st;
+    }
+  }
+  orb_arena_reset(&rt->tmp);
   return ORB_OK;
 }
 
@@ -405,43 +492,21 @@ static orb_status consume(agg_op *a, oql_rt *rt, orb_err *e) {
   orb_status st = oql_op_open(a->op.left, rt, e);
   a->child_open = true;
   if (st != ORB_OK) return st;
-  if (a->ngroup == 0) {   /* no groups: one group, the input a batch at a time */
-    agg_group *single = new_group(a, NULL);
+  if (a->ngroup == 0) new_group(a, NULL);   /* no groups: one group */
+  if (oql_op_has_vec(a->op.left)) {
     for (;;) {
-      const orb_value *rows;
-      int n;
-      if ((st = oql_op_next_batch(a->op.left, rt, &rows, &n, e)) != ORB_OK) return st;
-      if (n == 0) return ORB_OK;
-      if ((st = plain_batch(a, single, rows, n, rt, e)) != ORB_OK) return st;
+      const oql_vbatch *b;
+      if ((st = oql_op_next_vec(a->op.left, rt, &b, e)) != ORB_OK || !b) return st;
+      if ((st = vec_batch(a, b, rt, e)) != ORB_OK) return st;
     }
   }
   for (;;) {
     const orb_value *in;
     if ((st = oql_op_next(a->op.left, rt, &in, e)) != ORB_OK) return st;
-    if (!in) break;
-    agg_group *g = NULL;
-    for (int i = 0; i < a->ngroup; i++) {
-      orb_expr *k = a->keys[i];
-      if (k->kind == ORB_E_COLUMN)
-        a->keybuf[i] = in[k->slot];
-      else if ((st = orb_expr_eval(k, &rt->ctx, in, &a->keybuf[i], e)) != ORB_OK)
-        return st;
-    }
-    uint64_t h = oql_row_hash(a->keybuf, a->ngroup);
-    orb_hmap_iter it;
-    for (agg_group *c = orb_hmap_find(&a->groups, h, &it); c; c = orb_hmap_next(&it))
-      if (oql_row_same(c->keys, a->keybuf, a->ngroup)) {
-        g = c;
-        break;
-      }
-    if (!g) {
-      g = new_group(a, a->keybuf);
-      orb_hmap_put(&a->groups, h, g);
-    }
-    if ((st = feed_row(a, g, in, NULL, rt, e)) != ORB_OK) return st;
+    if (!in) return ORB_OK;
+    if ((st = group_row(a, in, rt, e)) != ORB_OK) return st;
     orb_arena_reset(&rt->tmp);
   }
-  return ORB_OK;
 }
 
 static orb_status agg_open(oql_op *op, oql_rt *rt, orb_err *e) {
@@ -567,8 +632,11 @@ oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, c
     if (aggs[j].fn != OQL_AGG_COUNT_STAR) only_count = false;
   a->count_table = only_count ? count_table : NULL;
   a->only_count = only_count;
-  a->folds = orb_arena_zalloc(ar, (size_t)naggs + 1);
-  for (int j = 0; ngroup == 0 && j < naggs; j++) a->nfolds += a->folds[j] = column_fold(&aggs[j]);
+  for (int j = 0; j < naggs; j++) a->nfail += fold_can_fail(&aggs[j]);
+  a->kvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(ngroup + 1));
+  a->avec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
+  a->dvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
+  a->rowbuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(child->ncols + 1));
   orb_arena_init(&a->arena, 65536);
   orb_hmap_init(&a->groups, 0);
   a->keybuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(ngroup + 1));

@@ -59,26 +59,6 @@ orb_status oql_op_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e
   return st;
 }
 
-orb_status oql_op_next_batch(oql_op *op, oql_rt *rt, const orb_value **rows, int *n, orb_err *e) {
-  *n = 0;
-  if (!op->vt->next_batch) {
-    orb_status st = oql_op_next(op, rt, rows, e);
-    *n = st == ORB_OK && *rows ? 1 : 0;
-    return st;
-  }
-  /* the cancel, deadline and memory checks once a batch (oql_op_next's: every 256 rows) */
-  if (rt->interrupt || rt->deadline_ns || rt->mem_limit) {
-    orb_status st = oql_rt_check(rt, e);
-    if (st != ORB_OK) return st;
-  }
-  if (!rt->analyze) return op->vt->next_batch(op, rt, rows, n, e);
-  int64_t t0 = now_ns();
-  orb_status st = op->vt->next_batch(op, rt, rows, n, e);
-  op->an_ns += now_ns() - t0;
-  if (st == ORB_OK) op->an_rows += *n;
-  return st;
-}
-
 void oql_op_close(oql_op *op, oql_rt *rt) {
   if (op->vt->close) op->vt->close(op, rt);
 }

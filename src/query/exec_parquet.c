@@ -13,7 +13,7 @@
 ** that hold those rows decoded; its values then map to rows by page.
 ** Columns the query does not use (oql_parquet_scan_project) are never read:
 ** their chunks' bytes are not even fetched, and they show as NULL. */
-#include "query/exec.h"
+#include "query/exec_vec.h"
 #include "formats/parquet/parquet.h"
 #include "base/mem.h"
 
@@ -47,6 +47,11 @@ typedef struct pq_scan_op {
   struct page_map *maps;        /* per column, when only some pages were decoded */
   orb_buf json;                 /* a nested value's JSON while it is rendered */
   orb_arena texts;              /* the batch's JSON texts */
+  /* column batches (pq_next_vec), allocated by the first */
+  oql_vbatch vb;
+  orb_value **vvals;            /* per column: OQL_VEC_MAX converted values (all NULL for an unused column) */
+  uint8_t **vnulls;             /* per column: their NULL bytes */
+  uint8_t *all_null;            /* OQL_VEC_MAX ones */
 } pq_scan_op;
 
 /* Rows converted to SQL values at a time: one conversion call per column
@@ -269,10 +274,9 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
   }
 }
 
-/* n rows of nested column i from row `at` as JSON texts in the batch. */
-static orb_status nested_batch(pq_scan_op *s, int i, int64_t at, int64_t n, orb_err *e) {
-  orb_value *out = s->batch + i;
-  for (int64_t r = 0; r < n; r++, out += s->op.ncols) {
+/* n rows of nested column i from row `at` as JSON texts, value k at out[k * stride]. */
+static orb_status nested_values(pq_scan_op *s, int i, int64_t at, int64_t n, orb_value *out, size_t stride, orb_err *e) {
+  for (int64_t r = 0; r < n; r++, out += stride) {
     bool isnull;
     orb_buf_reset(&s->json);
     orb_status st = pq_nested_json(&s->nested[i], at + r, &s->json, &isnull, e);
@@ -283,58 +287,137 @@ static orb_status nested_batch(pq_scan_op *s, int i, int64_t at, int64_t n, orb_
   return ORB_OK;
 }
 
+/* Column i's n values from position at as SQL values, value k at out[k * stride]. */
+static orb_status column_values(pq_scan_op *s, int i, int64_t at, int64_t n, orb_value *out, size_t stride, orb_err *e) {
+  const pq_shape *f = field(s, i);
+  return f->kind == PQ_SHAPE_VALUE ? pq_values_at(f->elem, &s->cols[i], at, n, s->op.types[i], out, stride, e)
+                                   : nested_values(s, i, at, n, out, stride, e);
+}
+
+/* Position on the next rows to hand out, unless the files are at their
+** end (*n = 0): *n (at most max) consecutive rows from s->row, inside one
+** candidate range and, for a column read page by page, inside one of its
+** pages; s->at[i] is where column i's values for them start. */
+static orb_status next_span(pq_scan_op *s, int64_t max, int64_t *n, orb_err *e) {
+  oql_op *op = &s->op;
+  *n = 0;
+  if (!s->meta) return ORB_OK;
+  for (;;) {
+    /* rows outside the page index's ranges cannot match: step over them */
+    const pq_group_plan *pl = s->plan;
+    while (pl && s->row < s->nrows) {
+      if (s->range >= pl->nranges) s->row = s->nrows;
+      else if (s->row >= pl->ranges[s->range].first + pl->ranges[s->range].count) s->range++;
+      else {
+        if (s->row < pl->ranges[s->range].first) s->row = pl->ranges[s->range].first;
+        break;
+      }
+    }
+    if (s->row < s->nrows) break;
+    bool more;
+    orb_status st = next_group(s, &more, e);
+    if (st != ORB_OK || !more) return st;
+  }
+  int64_t m = s->nrows - s->row < max ? s->nrows - s->row : max;
+  if (s->plan) {
+    int64_t left = s->plan->ranges[s->range].first + s->plan->ranges[s->range].count - s->row;
+    if (left < m) m = left;
+  }
+  for (int i = 0; i < op->ncols; i++) {
+    if (s->unused && s->unused[i]) continue;
+    s->at[i] = value_index(s, i);
+    if (s->at[i] < 0)
+      return orb_err_set(e, ORB_ERR_INTERNAL, "read_parquet: row %lld of row group %d of \"%s\" was not decoded",
+                         (long long)s->row, s->group, s->paths[s->file]);
+    const page_map *pm = s->maps ? &s->maps[i] : NULL;
+    if (pm && pm->first) {
+      int64_t left = pm->first[pm->cur] + pm->count[pm->cur] - s->row;
+      if (left < m) m = left;
+    }
+  }
+  *n = m;
+  return ORB_OK;
+}
+
 /* Make sure the batch has rows left to hand out (converting the next
 ** ones), unless the files are at their end. */
 static orb_status fill(pq_scan_op *s, orb_err *e) {
   oql_op *op = &s->op;
-  if (s->meta && s->brow >= s->bn) {
-    for (;;) {
-      /* rows outside the page index's ranges cannot match: step over them */
-      const pq_group_plan *pl = s->plan;
-      while (pl && s->row < s->nrows) {
-        if (s->range >= pl->nranges) s->row = s->nrows;
-        else if (s->row >= pl->ranges[s->range].first + pl->ranges[s->range].count) s->range++;
-        else {
-          if (s->row < pl->ranges[s->range].first) s->row = pl->ranges[s->range].first;
-          break;
-        }
-      }
-      if (s->row < s->nrows) break;
-      bool more;
-      orb_status st = next_group(s, &more, e);
-      if (st != ORB_OK || !more) return st;   /* at the end: brow >= bn still */
-    }
-    /* a batch of consecutive rows: inside one candidate range and, for a
-    ** column read page by page, inside one of its pages */
-    int64_t n = s->nrows - s->row < PQ_SCAN_BATCH ? s->nrows - s->row : PQ_SCAN_BATCH;
-    if (s->plan) {
-      int64_t left = s->plan->ranges[s->range].first + s->plan->ranges[s->range].count - s->row;
-      if (left < n) n = left;
-    }
-    for (int i = 0; i < op->ncols; i++) {
-      if (s->unused && s->unused[i]) continue;
-      s->at[i] = value_index(s, i);
-      if (s->at[i] < 0)
-        return orb_err_set(e, ORB_ERR_INTERNAL, "read_parquet: row %lld of row group %d of \"%s\" was not decoded",
-                           (long long)s->row, s->group, s->paths[s->file]);
-      const page_map *pm = s->maps ? &s->maps[i] : NULL;
-      if (pm && pm->first) {
-        int64_t left = pm->first[pm->cur] + pm->count[pm->cur] - s->row;
-        if (left < n) n = left;
-      }
-    }
-    orb_arena_reset(&s->texts);
-    for (int i = 0; i < op->ncols; i++) {
-      if (s->unused && s->unused[i]) continue;   /* its NULLs stay in the batch */
-      const pq_shape *f = field(s, i);
-      orb_status st = f->kind == PQ_SHAPE_VALUE
-                          ? pq_values_at(f->elem, &s->cols[i], s->at[i], n, op->types[i], s->batch + i, (size_t)op->ncols, e)
-                          : nested_batch(s, i, s->at[i], n, e);
-      if (st != ORB_OK) return st;
-    }
-    s->brow = 0;
-    s->bn = (int)n;
+  if (s->brow < s->bn) return ORB_OK;
+  int64_t n;
+  orb_status st = next_span(s, PQ_SCAN_BATCH, &n, e);
+  if (st != ORB_OK || n == 0) return st;   /* at the end: brow >= bn still */
+  orb_arena_reset(&s->texts);
+  for (int i = 0; i < op->ncols; i++) {
+    if (s->unused && s->unused[i]) continue;   /* its NULLs stay in the batch */
+    if ((st = column_values(s, i, s->at[i], n, s->batch + i, (size_t)op->ncols, e)) != ORB_OK) return st;
   }
+  s->brow = 0;
+  s->bn = (int)n;
+  return ORB_OK;
+}
+
+/* The NULL bytes of n values (NULL when none is). */
+static const uint8_t *value_nulls(const orb_value *v, int64_t n, uint8_t *buf) {
+  bool any = false;
+  for (int64_t r = 0; r < n; r++) any |= buf[r] = v[r].isnull;
+  return any ? buf : NULL;
+}
+
+static void vec_buffers(pq_scan_op *s) {
+  int nc = s->op.ncols;
+  s->vb.ncols = nc;
+  s->vb.cols = orb_calloc((size_t)nc + 1, sizeof *s->vb.cols);
+  s->vvals = orb_calloc((size_t)nc + 1, sizeof *s->vvals);
+  s->vnulls = orb_calloc((size_t)nc + 1, sizeof *s->vnulls);
+  s->all_null = orb_malloc(OQL_VEC_MAX);
+  memset(s->all_null, 1, OQL_VEC_MAX);
+  for (int i = 0; i < nc; i++) {
+    s->vvals[i] = orb_malloc(sizeof(orb_value) * OQL_VEC_MAX);
+    s->vnulls[i] = orb_malloc(OQL_VEC_MAX);
+    for (int r = 0; r < OQL_VEC_MAX; r++) s->vvals[i][r] = orb_null((orb_type_id)s->op.types[i].id);
+  }
+}
+
+/* The next column batch (oql_op_vt.next_vec): the decoded columns' own
+** arrays where they hold the SQL values as they are (pq_values_direct),
+** values converted into the column's buffer of the batch otherwise. */
+static orb_status pq_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err *e) {
+  (void)rt;
+  pq_scan_op *s = (pq_scan_op *)op;
+  *b = NULL;
+  s->brow = s->bn = 0;   /* a consumer takes rows one way or the other, not both */
+  int64_t n;
+  if (!s->vvals) vec_buffers(s);
+  orb_status st = next_span(s, OQL_VEC_MAX, &n, e);
+  if (st != ORB_OK || n == 0) return st;
+  orb_arena_reset(&s->texts);
+  for (int i = 0; i < op->ncols; i++) {
+    oql_vec *v = &s->vb.cols[i];
+    v->type = op->types[i];
+    if (s->unused && s->unused[i]) {   /* all NULL */
+      v->kind = OQL_VEC_VALUES, v->data = s->vvals[i], v->nulls = s->all_null;
+      continue;
+    }
+    const pq_shape *f = field(s, i);
+    pq_direct_kind k = f->kind == PQ_SHAPE_VALUE ? pq_values_direct(f->elem, &s->cols[i], op->types[i]) : PQ_DIRECT_NONE;
+    if (k == PQ_DIRECT_NONE) {
+      if ((st = column_values(s, i, s->at[i], n, s->vvals[i], 1, e)) != ORB_OK) return st;
+      v->kind = OQL_VEC_VALUES, v->data = s->vvals[i], v->nulls = value_nulls(s->vvals[i], n, s->vnulls[i]);
+      continue;
+    }
+    const pq_column *c = &s->cols[i];
+    size_t width = k == PQ_DIRECT_INT32 || k == PQ_DIRECT_FLOAT ? 4 : k == PQ_DIRECT_BYTES ? sizeof(pq_bytes) : 8;
+    v->kind = k == PQ_DIRECT_INT32 ? OQL_VEC_I32 : k == PQ_DIRECT_INT64 ? OQL_VEC_I64 : k == PQ_DIRECT_FLOAT ? OQL_VEC_F32
+            : k == PQ_DIRECT_DOUBLE ? OQL_VEC_F64 : OQL_VEC_BYTES;
+    v->data = (const char *)c->values + (size_t)s->at[i] * width;
+    v->nulls = c->nnull ? c->nulls + s->at[i] : NULL;
+  }
+  s->vb.n = (int)n;
+  s->vb.sel = NULL;
+  s->vb.nsel = 0;
+  s->row += n;
+  *b = &s->vb;
   return ORB_OK;
 }
 
@@ -349,21 +432,16 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
   return ORB_OK;
 }
 
-/* The rest of the batch at once (oql_op_vt.next_batch). */
-static orb_status pq_next_batch(oql_op *op, oql_rt *rt, const orb_value **rows, int *n, orb_err *e) {
-  (void)rt;
+static void pq_destroy(oql_op *op) {
   pq_scan_op *s = (pq_scan_op *)op;
-  *n = 0;
-  orb_status st = fill(s, e);
-  if (st != ORB_OK || s->brow >= s->bn) return st;
-  *rows = s->batch + (size_t)s->brow * (size_t)op->ncols;
-  *n = s->bn - s->brow;
-  s->row += *n;
-  s->brow = s->bn;
-  return ORB_OK;
+  pq_close(op, NULL);
+  for (int i = 0; s->vvals && i < op->ncols; i++) orb_free(s->vvals[i]), orb_free(s->vnulls[i]);
+  orb_free(s->vvals);
+  orb_free(s->vnulls);
+  orb_free(s->vb.cols);
+  orb_free(s->all_null);
+  s->vvals = NULL;
 }
-
-static void pq_destroy(oql_op *op) { pq_close(op, NULL); }
 
 /* The files, the fields of the first left out (read again from its
 ** footer), the pruning and, under EXPLAIN ANALYZE, what it skipped. */
@@ -395,11 +473,12 @@ static void pq_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
 }
 
 static const oql_op_vt pq_scan_vt = {"Function Scan on read_parquet", pq_open, pq_next, pq_close, pq_destroy,
-                                     pq_explain, pq_next_batch};
+                                     pq_explain, pq_next_vec};
 
 oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths, int ncols, const orb_type *types) {
   pq_scan_op *s = orb_arena_zalloc(a, sizeof *s);
   s->op.vt = &pq_scan_vt;
+  s->op.vec = true;
   s->op.ncols = ncols;
   s->op.types = orb_arena_memdup(a, types, sizeof(orb_type) * (size_t)ncols);
   s->paths = orb_arena_alloc(a, sizeof(char *) * (size_t)npaths);

@@ -25,3 +25,5 @@ target_link_libraries(pq_nested_dump PRIVATE orbit_static m)
 add_test(NAME parquet_nested COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_nested_test.sh $<TARGET_FILE:pq_nested_dump>)
 # WHERE on read_parquet prunes groups and pages; answers equal DuckDB's (tests/formats/parquet_prune_sql_test.sh).
 add_test(NAME parquet_prune_sql COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_prune_sql_test.sh $<TARGET_FILE:orbit_shell>)
+# read_parquet's column batches (filters, aggregates) print what the row path prints for the same rows (tests/formats/parquet_vector_test.sh).
+add_test(NAME parquet_vector COMMAND ${CMAKE_SOURCE_DIR}/tests/formats/parquet_vector_test.sh $<TARGET_FILE:orbit_shell>)

@@ -454,6 +454,16 @@ size_t pq_bloom_bytes_for(uint64_t ndv, double fpp);
 ** timestamps) rather than per value. */
 orb_status pq_values_at(const pq_schema_elem *s, const pq_column *c, int64_t from, int64_t n, orb_type t, orb_value *out,
                         size_t stride, orb_err *e);
+/* Whether column c's decoded slots are already type t's values, and in
+** which layout: int32_t (INT32 as integer, smallint, date), int64_t (INT64
+** as bigint, microsecond timestamps and times), float, double, pq_bytes
+** (BYTE_ARRAY as text or bytea); PQ_DIRECT_NONE when they need converting
+** (pq_values_at).  A consumer of column batches reads such a column's
+** values[] and nulls[] in place. */
+typedef enum pq_direct_kind {
+  PQ_DIRECT_INT32, PQ_DIRECT_INT64, PQ_DIRECT_FLOAT, PQ_DIRECT_DOUBLE, PQ_DIRECT_BYTES, PQ_DIRECT_NONE
+} pq_direct_kind;
+pq_direct_kind pq_values_direct(const pq_schema_elem *s, const pq_column *c, orb_type t);
 /* A single PLAIN-encoded value (a statistic's min or max, a page index
 ** bound) as a value of type t from pq_sql_type; strings point into b. */
 orb_status pq_plain_value(const pq_schema_elem *s, pq_bytes b, orb_type t, orb_value *out, orb_err *e);

@@ -211,8 +211,14 @@ orb_status pq_value_at(const pq_schema_elem *s, const pq_column *c, int64_t row,
 }
 
 /* How a range converts: copy the physical value as it is into the value's
-** integer, float or string, or go through pq_value_at. */
-typedef enum range_kind { AS_INT32, AS_INT64, AS_FLOAT, AS_DOUBLE, AS_BYTES, BY_VALUE } range_kind;
+** integer, float or string, or go through pq_value_at (pq_direct_kind). */
+typedef pq_direct_kind range_kind;
+#define AS_INT32 PQ_DIRECT_INT32
+#define AS_INT64 PQ_DIRECT_INT64
+#define AS_FLOAT PQ_DIRECT_FLOAT
+#define AS_DOUBLE PQ_DIRECT_DOUBLE
+#define AS_BYTES PQ_DIRECT_BYTES
+#define BY_VALUE PQ_DIRECT_NONE
 
 static range_kind range_kind_of(const pq_schema_elem *s, int phys, orb_type t) {
   bool ts, utc;
@@ -251,6 +257,10 @@ static range_kind range_kind_of(const pq_schema_elem *s, int phys, orb_type t) {
       if (has_nulls && nulls[i]) *out = orb_null(id);                      \
       else RANGE_PUT(FIELD, VAL, LEN);                                    \
   } while (0)
+
+pq_direct_kind pq_values_direct(const pq_schema_elem *s, const pq_column *c, orb_type t) {
+  return range_kind_of(s, c->type, t);
+}
 
 orb_status pq_values_at(const pq_schema_elem *s, const pq_column *c, int64_t from, int64_t n, orb_type t, orb_value *out,
                         size_t stride, orb_err *e) {

@@ -1,0 +1,56 @@
+/* query/exec_vec.c — column batches: driving next_vec, and the values of
+** a batch as orb_values for the row evaluator (see exec_vec.h). */
+#include "query/exec_vec.h"
+
+#include <time.h>
+
+bool oql_op_has_vec(const oql_op *op) { return op && op->vec && op->vt->next_vec; }
+
+static int64_t clock_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+orb_status oql_op_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err *e) {
+  *b = NULL;
+  /* the cancel, deadline and memory checks once a batch */
+  if (rt->interrupt || rt->deadline_ns || rt->mem_limit) {
+    orb_status st = oql_rt_check(rt, e);
+    if (st != ORB_OK) return st;
+  }
+  if (!rt->analyze) return op->vt->next_vec(op, rt, b, e);
+  int64_t t0 = clock_ns();
+  orb_status st = op->vt->next_vec(op, rt, b, e);
+  op->an_ns += clock_ns() - t0;
+  if (st == ORB_OK && *b) op->an_rows += oql_vbatch_count(*b);
+  return st;
+}
+
+void oql_vec_value(const oql_vec *v, int r, orb_value *out) {
+  orb_type_id id = (orb_type_id)v->type.id;
+  if (v->nulls && v->nulls[r]) {
+    *out = orb_null(id);
+    return;
+  }
+  switch (v->kind) {
+  case OQL_VEC_I32:
+  case OQL_VEC_I64:
+    /* integers, dates, times and timestamps all keep their value in u.i */
+    *out = orb_int(id, v->kind == OQL_VEC_I32 ? ((const int32_t *)v->data)[r] : ((const int64_t *)v->data)[r]);
+    return;
+  case OQL_VEC_F32: *out = orb_float(id, ((const float *)v->data)[r]); return;
+  case OQL_VEC_F64: *out = orb_float(id, ((const double *)v->data)[r]); return;
+  case OQL_VEC_BOOL: *out = orb_bool(((const uint8_t *)v->data)[r] != 0); return;
+  case OQL_VEC_BYTES: {
+    const pq_bytes *s = (const pq_bytes *)v->data + r;
+    *out = id == ORB_T_BYTEA ? orb_bytea(s->data, s->len) : orb_text((const char *)s->data, s->len);
+    return;
+  }
+  case OQL_VEC_VALUES: *out = ((const orb_value *)v->data)[r]; return;
+  }
+}
+
+void oql_vbatch_row(const oql_vbatch *b, int r, orb_value *row) {
+  for (int i = 0; i < b->ncols; i++) oql_vec_value(&b->cols[i], r, &row[i]);
+}
