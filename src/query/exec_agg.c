@@ -6,10 +6,10 @@
 ** has been consumed.  Result types follow PostgreSQL: sum(int2/int4) ->
 ** bigint, sum(int8) -> numeric, sum(numeric) -> numeric, sum(float) ->
 ** float, avg(integer or numeric) -> numeric with PostgreSQL's division scale,
-** avg(float) -> double precision. */
+** avg(float) -> double precision.  Over a child that makes column batches
+** (exec_vec.h), keys and arguments are evaluated a batch at a time and a
+** plain aggregate folds each argument's vector in a loop (vec_batch). */
 #include "query/exec_vec.h"
-
-#include <math.h>
 
 #include <string.h>
 
@@ -392,8 +392,15 @@ static orb_status vec_fold(agg_op *a, agg_state *s, const oql_agg_spec *sp, cons
       int64_t sum32 = 0;   /* OQL_VEC_MAX int32 values cannot overflow it */
       VEC_LOOP(sum32 += i32[r]);
       sum = sum32;
-    } else {
-      VEC_LOOP(sum += i64[r]);
+    } else {   /* in 64 bits while they hold it (as good as always), again in 128 if not */
+      int64_t sum64 = 0;
+      bool wrapped = false;
+      VEC_LOOP(wrapped |= __builtin_add_overflow(sum64, i64[r], &sum64));
+      sum = sum64;
+      if (wrapped) {
+        sum = count = 0;
+        VEC_LOOP(sum += i64[r]);
+      }
     }
     if (count && __builtin_add_overflow(s->isum, sum, &s->isum)) return overflow(sp, e);
   } else if (typed && (sp->fn == OQL_AGG_SUM || sp->fn == OQL_AGG_AVG) && floats) {

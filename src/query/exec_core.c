@@ -1,5 +1,5 @@
 /* query/exec_core.c — operator driving, runtime context, row copies (see exec.h). */
-#include "query/exec.h"
+#include "query/exec_vec.h"
 #include "base/mem.h"
 
 #include <stdatomic.h>
@@ -56,6 +56,21 @@ orb_status oql_op_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e
   orb_status st = op->vt->next(op, rt, row, e);
   op->an_ns += now_ns() - t0;
   if (st == ORB_OK && *row) op->an_rows++;
+  return st;
+}
+
+orb_status oql_op_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err *e) {
+  *b = NULL;
+  /* the cancel, deadline and memory checks once a batch */
+  if (rt->interrupt || rt->deadline_ns || rt->mem_limit) {
+    orb_status st = oql_rt_check(rt, e);
+    if (st != ORB_OK) return st;
+  }
+  if (!rt->analyze) return op->vt->next_vec(op, rt, b, e);
+  int64_t t0 = now_ns();
+  orb_status st = op->vt->next_vec(op, rt, b, e);
+  op->an_ns += now_ns() - t0;
+  if (st == ORB_OK && *b) op->an_rows += oql_vbatch_count(*b);
   return st;
 }
 

@@ -1,8 +1,9 @@
 /* query/exec_parquet.c — read_parquet(files) as a table function: the files
 ** one after the other, each row group's columns decoded whole
 ** (formats/parquet), then handed out row by row as SQL values, converted a
-** batch of rows at a time (handed out whole to consumers that take
-** batches: oql_op_next_batch).  A column is one of a file's top-level fields
+** batch of rows at a time, or as column batches (exec_vec.h: the decoded
+** arrays themselves where they hold the SQL values as they are, the rest
+** converted a batch at a time).  A column is one of a file's top-level fields
 ** that can be read (pq_fields): a flat column's values by its type, a
 ** struct, list or map as the TEXT of its JSON (pq_nested_json), the
 ** engine's representation until it has nested types.  Each file's columns

@@ -1,31 +1,9 @@
-/* query/exec_vec.c — column batches: driving next_vec, and the values of
-** a batch as orb_values for the row evaluator (see exec_vec.h). */
+/* query/exec_vec.c — column batches: the values of a batch as orb_values
+** for the row evaluator (see exec_vec.h; oql_op_next_vec is in exec_core.c
+** beside the other drivers). */
 #include "query/exec_vec.h"
 
-#include <time.h>
-
 bool oql_op_has_vec(const oql_op *op) { return op && op->vec && op->vt->next_vec; }
-
-static int64_t clock_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-orb_status oql_op_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err *e) {
-  *b = NULL;
-  /* the cancel, deadline and memory checks once a batch */
-  if (rt->interrupt || rt->deadline_ns || rt->mem_limit) {
-    orb_status st = oql_rt_check(rt, e);
-    if (st != ORB_OK) return st;
-  }
-  if (!rt->analyze) return op->vt->next_vec(op, rt, b, e);
-  int64_t t0 = clock_ns();
-  orb_status st = op->vt->next_vec(op, rt, b, e);
-  op->an_ns += clock_ns() - t0;
-  if (st == ORB_OK && *b) op->an_rows += oql_vbatch_count(*b);
-  return st;
-}
 
 void oql_vec_value(const oql_vec *v, int r, orb_value *out) {
   orb_type_id id = (orb_type_id)v->type.id;

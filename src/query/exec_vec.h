@@ -1,7 +1,7 @@
 /*
 ** query/exec_vec.h — column batches: the executor's vectorised path.
 **
-** The row interface (exec.h: next, next_batch) hands out rows of orb_value,
+** The row interface (exec.h: next) hands out rows of orb_value,
 ** 32 bytes per value, converted from whatever the source holds.  A source
 ** that holds its values in typed arrays anyway (read_parquet: the decoded
 ** column chunks) can instead hand out a column batch: up to OQL_VEC_MAX
@@ -80,8 +80,10 @@ static inline int oql_float_cmp(double a, double b) {
 /* Whether op (and what is below it) can hand out column batches. */
 bool oql_op_has_vec(const oql_op *op);
 /* The next column batch of op (*b = NULL at the end; never an empty one),
-** with EXPLAIN ANALYZE's counting and the cancel/deadline checks, as
-** oql_op_next_batch. */
+** with EXPLAIN ANALYZE's row counting and time, and the cancel, deadline
+** and memory checks once a batch.  A consumer of batches keeps nothing in
+** rt->tmp from one call to the next (a filter drops a batch none of whose
+** rows it keeps, with what evaluating it made there). */
 orb_status oql_op_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err *e);
 
 /* Row r of vector v as an orb_value (strings point into the source). */
