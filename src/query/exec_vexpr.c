@@ -293,15 +293,30 @@ static bool is_length(const orb_expr *x, bool *octets) {
 }
 
 /* Characters of UTF-8 text: the bytes that do not continue a sequence
-** (10xxxxxx), counted eight at a time. */
+** (10xxxxxx), counted eight at a time; the last 1 to 7 bytes are gathered
+** into one word without reading past them (overlapping loads: a byte read
+** twice lands on itself). */
 static size_t utf8_chars(const uint8_t *p, size_t n) {
+  const uint64_t high = 0x8080808080808080ULL;
   size_t cont = 0, i = 0;
+  uint64_t w;
   for (; i + 8 <= n; i += 8) {
-    uint64_t w;
     memcpy(&w, p + i, 8);
-    cont += (size_t)__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL);   /* bit 7 set, bit 6 clear */
+    cont += (size_t)__builtin_popcountll(w & ~(w << 1) & high);   /* bit 7 set, bit 6 clear */
   }
-  for (; i < n; i++) cont += (p[i] & 0xC0) == 0x80;
+  size_t t = n - i;
+  p += i;
+  if (t >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, p, 4);
+    memcpy(&hi, p + t - 4, 4);
+    w = lo | (uint64_t)hi << (8 * (t - 4));
+  } else if (t > 0) {
+    w = p[0] | (uint64_t)p[t / 2] << (8 * (t / 2)) | (uint64_t)p[t - 1] << (8 * (t - 1));
+  } else {
+    w = 0;
+  }
+  cont += (size_t)__builtin_popcountll(w & ~(w << 1) & high);
   return n - cont;
 }
 

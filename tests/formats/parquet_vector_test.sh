@@ -30,7 +30,8 @@ rows="SELECT CASE WHEN i % 7 = 0 THEN NULL ELSE i - 5000 END AS i,
   CASE WHEN i % 13 = 0 THEN 'nan'::DOUBLE WHEN i % 17 = 0 THEN -0.0 ELSE i - 3000 END AS fn,
   NULL::INTEGER AS z,
   CASE WHEN i < 3000 THEN NULL ELSE i END AS late,
-  CASE WHEN i % 3 = 0 THEN NULL ELSE i % 2 = 0 END AS b
+  CASE WHEN i % 3 = 0 THEN NULL ELSE i % 2 = 0 END AS b,
+  CASE WHEN i % 19 = 0 THEN NULL ELSE repeat('é', i % 5) || 'x' || repeat('ab', i % 9) || repeat('€', i % 3) END AS u
   FROM range(10000) t(i)"
 duck "COPY ($rows) TO '$work/duck.parquet' (FORMAT parquet, ROW_GROUP_SIZE 1000)"
 duck "COPY ($rows) TO '$work/duck_big.parquet' (FORMAT parquet)"
@@ -43,6 +44,8 @@ queries=(
   "SELECT sum(dd), avg(dd), min(dd), max(dd), min(ts), max(ts), min(dt), max(dt), min(s), max(s), min(c), max(c) FROM @F"
   "SELECT sum(length(s)), sum(octet_length(s)), sum(length(c)), sum(octet_length(c)), sum(char_length(c)), sum(h), avg(h), max(h), sum(n), avg(n) FROM @F"
   "SELECT count(z), sum(z), min(z), max(z), avg(z), count(late), sum(late), min(late), count(b), sum(CASE WHEN b THEN 1 END), sum(CASE WHEN NOT b THEN 1 END), sum(big), avg(big), min(big), max(big) FROM @F"
+  "SELECT sum(length(u)), sum(octet_length(u)), max(length(u)), min(char_length(u)), count(*) FROM @F WHERE length(u) > 9"
+  "SELECT length(u) AS l, count(*), sum(octet_length(u)) FROM @F GROUP BY length(u) ORDER BY l"
   "SELECT min(fn), max(fn), sum(fn) > 0, count(fn), count(DISTINCT s), sum(DISTINCT h), count(DISTINCT c) FROM @F"
   "SELECT count(*), sum(i), max(ts), sum(length(s)), min(s) FROM @F WHERE i > 100"
   "SELECT count(*), sum(f), min(dt) FROM @F WHERE i > 100 AND f < 30 OR h = 7"
