@@ -299,6 +299,7 @@ static bool is_length(const orb_expr *x, bool *octets) {
 static size_t utf8_chars(const uint8_t *p, size_t n) {
   const uint64_t high = 0x8080808080808080ULL;
   size_t cont = 0, i = 0;
+  if (n == 0) return 0;   /* an empty string's (or a NULL row's) pointer may be NULL */
   uint64_t w;
   for (; i + 8 <= n; i += 8) {
     memcpy(&w, p + i, 8);
@@ -365,10 +366,12 @@ static orb_status eval(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
     *out = c->b->cols[x->slot];
     return ORB_OK;
   case ORB_E_CONST: broadcast(c, x->type, &x->value, out); return ORB_OK;
-  case ORB_E_PARAM:
-    if (x->slot < 0 || x->slot >= c->rt->ctx.nparams) return give_up(e);
-    broadcast(c, x->type, &c->rt->ctx.params[x->slot], out);
+  case ORB_E_PARAM: {   /* one of another type is cast by the row evaluator (once a row) */
+    const orb_value *p = c->rt->ctx.params && x->slot >= 0 && x->slot < c->rt->ctx.nparams ? &c->rt->ctx.params[x->slot] : NULL;
+    if (!p || (!p->isnull && p->type != x->type.id)) return fallback(c, x, out, e);
+    broadcast(c, x->type, p, out);
     return ORB_OK;
+  }
   case ORB_E_ARITH: {
     orb_type_id t = (orb_type_id)x->type.id;
     bool neg = x->op == ORB_E_OP_NEG && x->nargs == 1, bin = x->nargs == 2 && x->op <= ORB_ARITH_MOD;

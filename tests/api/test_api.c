@@ -407,6 +407,49 @@ static void test_returning(void **state) {
   orbit_close(db);
 }
 
+/* Parameters in a query over read_parquet (column batches, exec_vec.h):
+** bound as the parameter's type, as text (cast by the row evaluator), and
+** one that makes the batch's arithmetic overflow, each answered as the
+** same query over a table of the same rows answers it. */
+static void test_parquet_params(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  char sql[1024], path[512];
+  snprintf(path, sizeof path, "%s/params.parquet", dbdir);
+  exec_ok(db, "CREATE TABLE pp AS SELECT i::bigint AS n, CASE WHEN i % 3 = 0 THEN NULL ELSE i * 2 END AS m FROM generate_series(1, 5000) AS g(i)");
+  snprintf(sql, sizeof sql, "COPY pp TO '%s' (FORMAT parquet)", path);
+  exec_ok(db, sql);
+  char from[600];
+  for (int k = 0; k < 2; k++) {
+    if (k == 0) snprintf(from, sizeof from, "read_parquet('%s')", path);
+    else snprintf(from, sizeof from, "pp");
+    orbit_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT count(*), sum(m + $1), max(n * $1) FROM %s WHERE n > $1", from);
+    assert_int_equal(orbit_prepare(db, sql, &st, NULL), ORBIT_OK);
+    orbit_bind_int64(st, 1, 4000);
+    assert_int_equal(orbit_step(st), ORBIT_ROW);
+    assert_int_equal(orbit_column_int64(st, 0), 1000);
+    assert_string_equal(orbit_column_text(st, 1), "8672000");   /* 667 non-NULL m: 2 * 3002000 + 667 * 4000 */
+    assert_int_equal(orbit_column_int64(st, 2), 20000000);
+    orbit_reset(st);
+    orbit_bind_text(st, 1, "4990", -1);
+    assert_int_equal(orbit_step(st), ORBIT_ROW);
+    assert_int_equal(orbit_column_int64(st, 0), 10);
+    orbit_finalize(st);
+    snprintf(sql, sizeof sql, "SELECT sum(n * $1) FROM %s WHERE m IS NOT NULL", from);
+    assert_int_equal(orbit_prepare(db, sql, &st, NULL), ORBIT_OK);
+    assert_int_equal(orbit_bind_int64(st, 1, 4000000000000000000LL), ORBIT_OK);   /* n * $1 overflows bigint from n = 4 */
+    assert_int_equal(orbit_step(st), ORBIT_ERROR);
+    assert_non_null(strstr(orbit_errmsg(db), "bigint out of range"));
+    orbit_reset(st);
+    orbit_bind_int64(st, 1, 1000000000000000LL);
+    assert_int_equal(orbit_step(st), ORBIT_ROW);
+    assert_string_equal(orbit_column_text(st, 0), "8336667000000000000000");   /* (sum of 1..5000 not divisible by 3) * 10^15 */
+    orbit_finalize(st);
+  }
+  orbit_close(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_basic_roundtrip, setup, teardown),
@@ -420,6 +463,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_persistence_and_sharing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_prepare_typed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_returning, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_parquet_params, setup, teardown),
       cmocka_unit_test(test_complete),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
