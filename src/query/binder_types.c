@@ -269,6 +269,7 @@ orb_status oql_group_rewrite(oql_selctx *c, orb_expr **group, int ngroup, orb_ex
       return ORB_OK;
     }
   if (x->kind == ORB_E_COLUMN) {
+    if (x->slot <= OQL_WIN_MARK) return ORB_OK;   /* a window function: computed after grouping */
     if (x->slot < 0) {
       orb_expr *r = orb_expr_column(c->b->a, ngroup + (-1 - x->slot), x->type);
       r->pos = x->pos;
@@ -292,9 +293,9 @@ orb_status oql_group_rewrite(oql_selctx *c, orb_expr **group, int ngroup, orb_ex
 }
 
 orb_status oql_number_literal(oql_binder *b, const char *text, size_t n, int pos, orb_expr **out, orb_err *e) {
-  bool integer = true;
-  for (size_t i = 0; i < n; i++)
-    if (text[i] < '0' || text[i] > '9') integer = false;
+  bool integer = n > 0;
+  for (size_t i = 0; i < n; i++)   /* the parser folds a minus sign into the literal: -1 is an integer too */
+    if ((text[i] < '0' || text[i] > '9') && !(i == 0 && text[0] == '-' && n > 1)) integer = false;
   orb_value v;
   orb_err tmp;
   if (integer) {

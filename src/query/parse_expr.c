@@ -306,6 +306,7 @@ static orb_status p_call_args(oql_parser *p, const char *name, int pos, oql_expr
   }
   if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
   set_list(p, x, &l);
+  if ((st = oql_p_over(p, &x->over)) != ORB_OK) return st;   /* f(...) OVER ...: a window function */
   *out = x;
   return ORB_OK;
 }
