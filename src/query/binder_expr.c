@@ -551,17 +551,7 @@ static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int
         ((!o->arg2 && !sp.arg2) || (o->arg2 && sp.arg2 && oql_expr_same(o->arg2, sp.arg2))))
       idx = i;
   }
-  if (idx < 0) {
-    if (c->naggs == c->aggcap) {
-      int cap = c->aggcap ? c->aggcap * 2 : 8;
-      oql_agg_spec *na = orb_arena_alloc(b->a, sizeof(oql_agg_spec) * (size_t)cap);
-      if (c->naggs) memcpy(na, c->aggs, sizeof(oql_agg_spec) * (size_t)c->naggs);
-      c->aggs = na;
-      c->aggcap = cap;
-    }
-    idx = c->naggs;
-    c->aggs[c->naggs++] = sp;
-  }
+  if (idx < 0) idx = oql_arena_append(b->a, (void **)&c->aggs, &c->naggs, &c->aggcap, &sp, sizeof sp);
   orb_expr *m = orb_expr_column(b->a, -1 - idx, sp.type);
   m->pos = pos;
   *out = m;

@@ -264,6 +264,9 @@ static orb_status walk_group(oql_selctx *c, const oql_select_ast *s, oql_select_
     if (st != ORB_OK) return st;
   }
   for (int i = 0; i < s->ngroup; i++)
+    if (p->group[i]->kind == ORB_E_COLUMN && p->group[i]->slot <= OQL_WIN_MARK)   /* GROUP BY 1, 1 a window function */
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", s->group[i]->pos, "window functions are not allowed in GROUP BY");
+  for (int i = 0; i < s->ngroup; i++)
     if (p->group[i]->kind == ORB_E_COLUMN && p->group[i]->slot < 0)
       return orb_err_setx(e, ORB_ERR_TYPE, "42803", s->group[i]->pos, "aggregate functions are not allowed in GROUP BY");
   return ORB_OK;

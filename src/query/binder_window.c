@@ -169,15 +169,7 @@ static orb_status bind_window(oql_selctx *c, const wspec *ws, int *idx, orb_err 
       *idx = i;
       return ORB_OK;
     }
-  if (c->nwins == c->wincap) {
-    int cap = c->wincap ? c->wincap * 2 : 4;
-    oql_window *nv = orb_arena_alloc(b->a, sizeof(oql_window) * (size_t)cap);
-    if (c->nwins) memcpy(nv, c->wins, sizeof(oql_window) * (size_t)c->nwins);
-    c->wins = nv;
-    c->wincap = cap;
-  }
-  *idx = c->nwins;
-  c->wins[c->nwins++] = w;
+  *idx = oql_arena_append(b->a, (void **)&c->wins, &c->nwins, &c->wincap, &w, sizeof w);
   return ORB_OK;
 }
 
@@ -310,17 +302,7 @@ orb_status oql_walk_window_call(oql_selctx *c, const oql_expr_ast *x, orb_expr *
   int j = -1;
   for (int i = 0; i < c->nwfuncs && j < 0; i++)
     if (wfunc_same(&c->wfuncs[i], &f)) j = i;
-  if (j < 0) {
-    if (c->nwfuncs == c->wfcap) {
-      int cap = c->wfcap ? c->wfcap * 2 : 4;
-      oql_wfunc *nv = orb_arena_alloc(b->a, sizeof(oql_wfunc) * (size_t)cap);
-      if (c->nwfuncs) memcpy(nv, c->wfuncs, sizeof(oql_wfunc) * (size_t)c->nwfuncs);
-      c->wfuncs = nv;
-      c->wfcap = cap;
-    }
-    j = c->nwfuncs;
-    c->wfuncs[c->nwfuncs++] = f;
-  }
+  if (j < 0) j = oql_arena_append(b->a, (void **)&c->wfuncs, &c->nwfuncs, &c->wfcap, &f, sizeof f);
   orb_expr *m = orb_expr_column(b->a, OQL_WIN_MARK - j, f.type);
   m->pos = x->pos;
   *out = m;

@@ -62,6 +62,8 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s);
 
 /* parse_expr.c */
 orb_status oql_p_expr(oql_parser *p, oql_expr_ast **out);
+/* expr, expr, ... appended to l. */
+orb_status oql_p_expr_list(oql_parser *p, oql_plist *l);
 orb_status oql_p_typename(oql_parser *p, oql_typename *out);
 oql_expr_ast *oql_p_new_expr(oql_parser *p, oql_ekind kind, int pos);
 

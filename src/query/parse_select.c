@@ -313,12 +313,7 @@ static orb_status p_simple(oql_parser *p, oql_select_ast **out) {
   if (oql_p_accept(p, "group")) {
     if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;
     oql_plist l = {0};
-    for (;;) {
-      oql_expr_ast *x;
-      if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
-      oql_plist_add(p, &l, x);
-      if (!oql_p_accept_op(p, ",")) break;
-    }
+    if ((st = oql_p_expr_list(p, &l)) != ORB_OK) return st;
     s->group = (oql_expr_ast **)l.v;
     s->ngroup = l.n;
   }

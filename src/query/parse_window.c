@@ -84,12 +84,7 @@ orb_status oql_p_window_spec(oql_parser *p, oql_window_ast **out) {
     oql_p_advance(p);
     oql_p_advance(p);
     oql_plist l = {0};
-    for (;;) {
-      oql_expr_ast *x;
-      if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
-      oql_plist_add(p, &l, x);
-      if (!oql_p_accept_op(p, ",")) break;
-    }
+    if ((st = oql_p_expr_list(p, &l)) != ORB_OK) return st;
     w->partition = (oql_expr_ast **)l.v;
     w->npartition = l.n;
   }
