@@ -137,6 +137,25 @@ public class OrbitJdbcTest {
       check("getColumns of every table numbers each table's columns from 1",
           true, column(md.getColumns(null, "public", "%", "id"), "ORDINAL_POSITION").stream().allMatch("1"::equals));
     });
+    // A window frame's offset and lag's offset as parameters of a statement
+    // the server prepares once and runs with each set of values.
+    section("window functions with parameters, prepared on the server", () -> {
+      String q = "SELECT sum(g) OVER (ORDER BY g ROWS BETWEEN ? PRECEDING AND CURRENT ROW), lag(g, ?) OVER (ORDER BY g)"
+          + " FROM generate_series(1, 5) g ORDER BY g";
+      try (PreparedStatement ps = c.prepareStatement(q)) {
+        ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
+        List<String> got = new ArrayList<>();
+        for (int k = 1; k <= 2; k++) {
+          ps.setInt(1, k);
+          ps.setInt(2, k);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) got.add(rs.getString(1) + "/" + rs.getString(2));
+          }
+        }
+        check("ROWS n PRECEDING and lag(g, n) for n = 1, 2",
+            List.of("1/null", "3/1", "5/2", "7/3", "9/4", "1/null", "3/null", "6/1", "9/2", "12/3"), got);
+      }
+    });
     section("DatabaseMetaData: schemas, catalogs, types, foreign keys", () -> {
       check("getSchemas", List.of("information_schema", "pg_catalog", "public"), column(md.getSchemas(), "TABLE_SCHEM"));
       check("getCatalogs", List.of("orbit"), column(md.getCatalogs(), "TABLE_CAT"));
