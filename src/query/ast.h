@@ -84,6 +84,7 @@ typedef enum oql_binop {
 enum { OQL_IS_NULL, OQL_IS_TRUE, OQL_IS_FALSE, OQL_IS_UNKNOWN };
 
 typedef struct oql_expr_ast oql_expr_ast;
+typedef struct oql_window_ast oql_window_ast;
 struct oql_expr_ast {
   oql_ekind kind;
   int pos;
@@ -103,6 +104,7 @@ struct oql_expr_ast {
   oql_expr_ast **list;
   int nlist;
   struct oql_select_ast *sub;  /* SUBQUERY, EXISTS, IN (SELECT ...) */
+  oql_window_ast *over;      /* CALL: f(...) OVER w / OVER (...): a window function call; NULL otherwise */
 };
 
 /* --- SELECT ----------------------------------------------------------------- */
@@ -120,6 +122,26 @@ typedef struct oql_order_ast {
   bool desc;
   int nulls;                 /* 0 default (NULLS LAST for ASC, FIRST for DESC), 1 FIRST, 2 LAST */
 } oql_order_ast;
+
+/* A window: WINDOW name AS (spec), OVER name, or OVER (spec) where spec is
+** [base] [PARTITION BY ...] [ORDER BY ...] [frame].  OVER name is a spec with
+** only `ref` (and `bare` set). */
+struct oql_window_ast {
+  int pos;
+  const char *name;          /* WINDOW clause: the window's name; NULL in OVER */
+  const char *ref;           /* the named window this one refers to / refines (NULL: none) */
+  int ref_pos;
+  bool bare;                 /* OVER name, without parentheses */
+  oql_expr_ast **partition;
+  int npartition;
+  oql_order_ast *order;
+  int norder;
+  bool has_frame;            /* a frame clause was written (else PostgreSQL's default) */
+  oql_frame_mode mode;
+  oql_frame_bound start, end;
+  oql_expr_ast *start_off, *end_off;   /* n of n PRECEDING / FOLLOWING */
+  int frame_pos;
+};
 
 typedef enum oql_from_ast_kind {
   OQL_FA_TABLE,              /* name [AS alias] */
@@ -166,6 +188,8 @@ struct oql_select_ast {
   oql_expr_ast **group;
   int ngroup;
   oql_expr_ast *having;
+  oql_window_ast **windows;  /* WINDOW w AS (...), ... */
+  int nwindows;
   /* VALUES (...), (...) used as a query: rows of expressions (targets unused) */
   oql_expr_ast ***values;
   int *values_len;

@@ -464,13 +464,8 @@ bool oql_is_agg_name(const char *name) {
   return false;
 }
 
-static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
-                           int pos, orb_expr **out, orb_err *e) {
-  oql_binder *b = c->b;
-  if (!c->allow_aggs)
-    return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "aggregate functions are not allowed in %s",
-                        c->agg_ctx ? c->agg_ctx : "this context");
-  if (c->in_agg) return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "aggregate function calls cannot be nested");
+orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, int n, bool distinct, bool star,
+                             int pos, oql_agg_spec *out, orb_err *e) {
   oql_agg_spec sp = {OQL_AGG_COUNT, distinct, NULL, orb_type_make(ORB_T_INT64), NULL};
   if (strcmp(name, "string_agg") == 0) {
     if (n != 2 || star)
@@ -533,6 +528,20 @@ static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int
                             oql_type_name(b, sp.arg));
     }
   }
+  *out = sp;
+  return ORB_OK;
+}
+
+static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
+                           int pos, orb_expr **out, orb_err *e) {
+  oql_binder *b = c->b;
+  if (!c->allow_aggs)
+    return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "aggregate functions are not allowed in %s",
+                        c->agg_ctx ? c->agg_ctx : "this context");
+  if (c->in_agg) return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "aggregate function calls cannot be nested");
+  oql_agg_spec sp;
+  orb_status st = oql_agg_spec_make(b, name, args, n, distinct, star, pos, &sp, e);
+  if (st != ORB_OK) return st;
   /* the same aggregate twice is computed once */
   int idx = -1;
   for (int i = 0; i < c->naggs && idx < 0; i++) {
@@ -542,17 +551,7 @@ static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int
         ((!o->arg2 && !sp.arg2) || (o->arg2 && sp.arg2 && oql_expr_same(o->arg2, sp.arg2))))
       idx = i;
   }
-  if (idx < 0) {
-    if (c->naggs == c->aggcap) {
-      int cap = c->aggcap ? c->aggcap * 2 : 8;
-      oql_agg_spec *na = orb_arena_alloc(b->a, sizeof(oql_agg_spec) * (size_t)cap);
-      if (c->naggs) memcpy(na, c->aggs, sizeof(oql_agg_spec) * (size_t)c->naggs);
-      c->aggs = na;
-      c->aggcap = cap;
-    }
-    idx = c->naggs;
-    c->aggs[c->naggs++] = sp;
-  }
+  if (idx < 0) idx = oql_arena_append(b->a, (void **)&c->aggs, &c->naggs, &c->aggcap, &sp, sizeof sp);
   orb_expr *m = orb_expr_column(b->a, -1 - idx, sp.type);
   m->pos = pos;
   *out = m;

@@ -63,6 +63,16 @@ typedef struct oql_selctx {
   oql_agg_spec *aggs;
   int naggs, aggcap;
   const char *agg_ctx;           /* "WHERE", "GROUP BY", ... for the error when aggregates are not allowed */
+  /* window functions (binder_window.c) */
+  bool allow_wins;               /* in the select list and ORDER BY */
+  const char *win_ctx;           /* where they are not allowed, for the error (else agg_ctx) */
+  bool in_win;                   /* inside a window function's arguments */
+  bool in_windef;                /* inside a window's PARTITION BY / ORDER BY */
+  const struct oql_select_ast *sel;   /* its WINDOW clause names windows */
+  oql_window *wins;
+  int nwins, wincap;
+  oql_wfunc *wfuncs;
+  int nwfuncs, wfcap;
 } oql_selctx;
 
 void oql_scope_add(oql_binder *b, oql_scope *s, const char *qual, const char *name, int gid, orb_type type);
@@ -94,6 +104,10 @@ orb_status oql_require_bool(oql_binder *b, orb_expr **x, const char *what, orb_e
 orb_expr *oql_mk_const(oql_binder *b, orb_value v, orb_type t, int pos);
 orb_expr *oql_mk_cmp(oql_binder *b, orb_cmp_op op, orb_expr *l, orb_expr *r, int pos);
 orb_expr *oql_mk_bool2(oql_binder *b, orb_expr_kind kind, orb_expr *l, orb_expr *r);
+
+/* Append the size-byte item x to the arena array *v of *n items (capacity
+** *cap, doubled when full); the item's index. */
+int oql_arena_append(orb_arena *a, void **v, int *n, int *cap, const void *x, size_t size);
 
 /* Structural equality of bound expressions (GROUP BY matching). */
 bool oql_expr_same(const orb_expr *a, const orb_expr *b);
@@ -149,6 +163,20 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
                       orb_expr **out, orb_err *e);
 /* Whether name is an aggregate function. */
 bool oql_is_agg_name(const char *name);
+/* The aggregate `name` of bound args (arguments coerced, result type as
+** PostgreSQL's), not registered with any select. */
+orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, int n, bool distinct, bool star,
+                             int pos, oql_agg_spec *out, orb_err *e);
+/* Window functions (binder_window.c): whether name is one that exists only
+** as a window function (row_number, rank, lag, ...), and the binding of a
+** call with OVER, which registers the function (and its window) with the
+** select and gives a marker column (bound.h OQL_WIN_MARK). */
+bool oql_is_window_name(const char *name);
+struct oql_expr_ast;
+orb_status oql_walk_window_call(oql_selctx *c, const struct oql_expr_ast *x, orb_expr **out, orb_err *e);
+/* 42P20 when a select's WINDOW clause names a window twice. */
+struct oql_select_ast;
+orb_status oql_check_window_clause(const struct oql_select_ast *s, orb_err *e);
 /* Arrays (binder_array.c): ARRAY[items], arr[k], l op ANY|ALL (arr), || with an array operand. */
 orb_status oql_b_array(oql_binder *b, orb_expr **items, int n, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_subscript(oql_binder *b, orb_expr *arr, orb_expr *k, int pos, orb_expr **out, orb_err *e);

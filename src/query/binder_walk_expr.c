@@ -127,6 +127,9 @@ static orb_status walk_case(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
 }
 
 static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
+  if (x->over) return oql_walk_window_call(c, x, out, e);
+  if (oql_is_window_name(x->name))
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", x->pos, "window function %s requires an OVER clause", x->name);
   bool agg = oql_is_agg_name(x->name);
   bool was_in = c->in_agg;
   orb_expr **args;

@@ -264,6 +264,9 @@ static orb_status walk_group(oql_selctx *c, const oql_select_ast *s, oql_select_
     if (st != ORB_OK) return st;
   }
   for (int i = 0; i < s->ngroup; i++)
+    if (p->group[i]->kind == ORB_E_COLUMN && p->group[i]->slot <= OQL_WIN_MARK)   /* GROUP BY 1, 1 a window function */
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", s->group[i]->pos, "window functions are not allowed in GROUP BY");
+  for (int i = 0; i < s->ngroup; i++)
     if (p->group[i]->kind == ORB_E_COLUMN && p->group[i]->slot < 0)
       return orb_err_setx(e, ORB_ERR_TYPE, "42803", s->group[i]->pos, "aggregate functions are not allowed in GROUP BY");
   return ORB_OK;
@@ -275,6 +278,7 @@ static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_
   p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(s->norder + 1));
   c->allow_aggs = true;
   c->agg_ctx = NULL;
+  c->allow_wins = true;
   for (int i = 0; i < s->norder; i++) {
     const oql_order_ast *o = &s->order[i];
     int slot = -1;
@@ -326,6 +330,7 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
   oql_selctx c;
   oql_selctx_init(&c, b);
   c.corr = b->corr;   /* a subquery of an expression sees the columns around it */
+  c.sel = s;          /* its WINDOW clause */
   oql_select_parts p;
   memset(&p, 0, sizeof p);
   oql_select_items_init(&p.items);
@@ -346,9 +351,13 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
       if ((st = oql_require_bool(b, &p.where, "WHERE", e)) != ORB_OK) return st;
       if ((st = oql_b_finish(b, &p.where, e)) != ORB_OK) return st;
     }
+    if ((st = oql_check_window_clause(s, e)) != ORB_OK) return st;
     c.allow_aggs = true;
     c.agg_ctx = NULL;
-    if ((st = oql_walk_targets(&c, s->targets, s->ntargets, &p.items, e)) != ORB_OK) return st;
+    c.allow_wins = true;   /* window functions: the select list and ORDER BY only */
+    st = oql_walk_targets(&c, s->targets, s->ntargets, &p.items, e);
+    c.allow_wins = false;
+    if (st != ORB_OK) return st;
   }
   p.nvisible = p.items.n;
   p.distinct = s->distinct;
@@ -356,6 +365,7 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
   if (s->having) {
     c.allow_aggs = true;
     c.agg_ctx = NULL;
+    c.win_ctx = "HAVING";
     if ((st = oql_walk_operand(&c, s->having, &p.having, e)) != ORB_OK) return st;
     if ((st = oql_require_bool(b, &p.having, "HAVING", e)) != ORB_OK) return st;
     if ((st = oql_b_finish(b, &p.having, e)) != ORB_OK) return st;

@@ -216,8 +216,50 @@ typedef struct oql_sort_key {
   bool nulls_first;
 } oql_sort_key;
 
+/* Window frames (SQL's ROWS / RANGE / GROUPS BETWEEN start AND end). */
+typedef enum oql_frame_mode { OQL_FRAME_RANGE, OQL_FRAME_ROWS, OQL_FRAME_GROUPS } oql_frame_mode;
+typedef enum oql_frame_bound {
+  OQL_FB_UNBOUNDED_PRECEDING, OQL_FB_PRECEDING, OQL_FB_CURRENT_ROW, OQL_FB_FOLLOWING, OQL_FB_UNBOUNDED_FOLLOWING
+} oql_frame_bound;
+
 /* Sort by keys (slots of the child row); stable. */
 oql_op *oql_sort_new(orb_arena *a, oql_op *child, const oql_sort_key *keys, int nkeys);
+
+/* Window functions (exec_window.c): PostgreSQL's WindowAgg.  The input
+** comes sorted by the window's partition keys and then its order keys (a
+** Sort below it); the operator buffers one partition at a time and hands
+** each input row out again with the window functions' values appended. */
+typedef enum oql_wfn {
+  OQL_W_ROW_NUMBER, OQL_W_RANK, OQL_W_DENSE_RANK, OQL_W_PERCENT_RANK, OQL_W_CUME_DIST, OQL_W_NTILE,
+  OQL_W_LAG, OQL_W_LEAD, OQL_W_FIRST_VALUE, OQL_W_LAST_VALUE, OQL_W_NTH_VALUE,
+  OQL_W_AGG                /* an aggregate over the frame: agg */
+} oql_wfn;
+
+typedef struct oql_wfunc {
+  oql_wfn fn;
+  int win;                 /* the window it is computed over (binder: index in oql_bselect.wins) */
+  orb_expr *args[3];       /* input-row slots: lag/lead (value, offset, default), ntile (n), nth_value (value, n),
+                              first_value/last_value (value) */
+  int nargs;
+  oql_agg_spec agg;        /* OQL_W_AGG */
+  orb_type type;           /* result type */
+  const char *name;        /* for EXPLAIN */
+} oql_wfunc;
+
+typedef struct oql_window {
+  int npart, norder;
+  orb_expr **part;         /* PARTITION BY expressions */
+  orb_expr **order;        /* ORDER BY expressions */
+  oql_sort_key *okeys;     /* each order key's direction; slot: the column the planner put it in */
+  int *pslots;             /* the column of each partition key (planner) */
+  oql_frame_mode mode;
+  oql_frame_bound start, end;
+  orb_expr *start_off, *end_off;   /* n PRECEDING / FOLLOWING: no column references */
+} oql_window;
+
+/* Output row = input row ++ one value per function, computed over window w
+** (its pslots and okeys slots name columns of the child's rows). */
+oql_op *oql_window_new(orb_arena *a, oql_op *child, const oql_window *w, const oql_wfunc *fns, int nfns);
 
 /* limit/offset expressions are evaluated at open; NULL = none. */
 oql_op *oql_limit_new(orb_arena *a, oql_op *child, orb_expr *limit, orb_expr *offset);

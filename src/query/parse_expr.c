@@ -98,7 +98,7 @@ orb_status oql_p_typename(oql_parser *p, oql_typename *out) {
 static orb_status p_or(oql_parser *p, oql_expr_ast **out);
 static orb_status p_other(oql_parser *p, oql_expr_ast **out);
 
-static orb_status expr_list(oql_parser *p, oql_plist *l) {
+orb_status oql_p_expr_list(oql_parser *p, oql_plist *l) {
   for (;;) {
     oql_expr_ast *x;
     orb_status st = oql_p_expr(p, &x);
@@ -301,11 +301,12 @@ static orb_status p_call_args(oql_parser *p, const char *name, int pos, oql_expr
     if (!done) {
       if (oql_p_accept(p, "distinct")) x->distinct = true;
       else oql_p_accept(p, "all");
-      if ((st = expr_list(p, &l)) != ORB_OK) return st;
+      if ((st = oql_p_expr_list(p, &l)) != ORB_OK) return st;
     }
   }
   if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
   set_list(p, x, &l);
+  if ((st = oql_p_over(p, &x->over)) != ORB_OK) return st;   /* f(...) OVER ...: a window function */
   *out = x;
   return ORB_OK;
 }
@@ -388,7 +389,7 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
       oql_plist l = {0};
       if (oql_p_is_op(p, "["))
         return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "multidimensional arrays are not supported");
-      if (!oql_p_is_op(p, "]") && (st = expr_list(p, &l)) != ORB_OK) return st;
+      if (!oql_p_is_op(p, "]") && (st = oql_p_expr_list(p, &l)) != ORB_OK) return st;
       if ((st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
       set_list(p, x, &l);
       *out = x;
@@ -674,7 +675,7 @@ static orb_status p_pred(oql_parser *p, oql_expr_ast **out) {
         continue;
       }
       oql_plist l = {0};
-      if ((st = expr_list(p, &l)) != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+      if ((st = oql_p_expr_list(p, &l)) != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
       set_list(p, x, &l);
     } else if (strcmp(t->text, "like") == 0 || strcmp(t->text, "ilike") == 0) {
       p->i += k + 1;

@@ -99,6 +99,63 @@ public class OrbitJdbcTest {
       check("getTables finds the table", List.of("everything"),
           column(md.getTables(null, null, "everything", new String[] {"TABLE"}), "TABLE_NAME"));
     });
+    // getColumns: the driver's query numbers the columns with
+    // row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum), so a
+    // dropped column leaves no gap in ORDINAL_POSITION.
+    section("DatabaseMetaData.getColumns", () -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TABLE IF EXISTS colinfo");
+        s.execute("CREATE TABLE colinfo (id INTEGER PRIMARY KEY, gone INTEGER, name VARCHAR(30) NOT NULL DEFAULT 'x',"
+            + " qty BIGINT DEFAULT 7, price NUMERIC(10,2), at TIMESTAMPTZ, ok BOOLEAN DEFAULT true, note TEXT DEFAULT 'a''b')");
+        s.execute("ALTER TABLE colinfo DROP COLUMN gone");
+      }
+      List<String> names = new ArrayList<>(), types = new ArrayList<>(), nullable = new ArrayList<>(),
+          defaults = new ArrayList<>(), sizes = new ArrayList<>();
+      List<Integer> sqlTypes = new ArrayList<>(), ordinals = new ArrayList<>();
+      try (ResultSet rs = md.getColumns(null, "public", "colinfo", null)) {
+        while (rs.next()) {
+          names.add(rs.getString("COLUMN_NAME"));
+          types.add(rs.getString("TYPE_NAME"));
+          sqlTypes.add(rs.getInt("DATA_TYPE"));
+          nullable.add(rs.getString("IS_NULLABLE") + "/" + rs.getInt("NULLABLE"));
+          defaults.add(rs.getString("COLUMN_DEF"));
+          ordinals.add(rs.getInt("ORDINAL_POSITION"));
+          sizes.add(rs.getString("COLUMN_SIZE") + "," + rs.getString("DECIMAL_DIGITS"));
+        }
+      }
+      check("getColumns: names in order", List.of("id", "name", "qty", "price", "at", "ok", "note"), names);
+      check("getColumns: TYPE_NAME", List.of("int4", "varchar", "int8", "numeric", "timestamptz", "bool", "text"), types);
+      check("getColumns: DATA_TYPE (java.sql.Types)", List.of(Types.INTEGER, Types.VARCHAR, Types.BIGINT, Types.NUMERIC,
+          Types.TIMESTAMP, Types.BIT, Types.VARCHAR), sqlTypes);
+      check("getColumns: IS_NULLABLE / NULLABLE", List.of("NO/0", "NO/0", "YES/1", "YES/1", "YES/1", "YES/1", "YES/1"), nullable);
+      check("getColumns: COLUMN_DEF", Arrays.asList(null, "'x'::character varying", "7", null, null, "true", "'a''b'::text"),
+          defaults);
+      check("getColumns: ORDINAL_POSITION without the dropped column's gap", List.of(1, 2, 3, 4, 5, 6, 7), ordinals);
+      check("getColumns: COLUMN_SIZE, DECIMAL_DIGITS", List.of("10,0", "30,0", "19,0", "10,2", "35,6", "1,0", "2147483647,0"),
+          sizes);
+      check("getColumns with a column pattern", List.of("note"), column(md.getColumns(null, null, "colinfo", "no%"), "COLUMN_NAME"));
+      check("getColumns of every table numbers each table's columns from 1",
+          true, column(md.getColumns(null, "public", "%", "id"), "ORDINAL_POSITION").stream().allMatch("1"::equals));
+    });
+    // A window frame's offset and lag's offset as parameters of a statement
+    // the server prepares once and runs with each set of values.
+    section("window functions with parameters, prepared on the server", () -> {
+      String q = "SELECT sum(g) OVER (ORDER BY g ROWS BETWEEN ? PRECEDING AND CURRENT ROW), lag(g, ?) OVER (ORDER BY g)"
+          + " FROM generate_series(1, 5) g ORDER BY g";
+      try (PreparedStatement ps = c.prepareStatement(q)) {
+        ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
+        List<String> got = new ArrayList<>();
+        for (int k = 1; k <= 2; k++) {
+          ps.setInt(1, k);
+          ps.setInt(2, k);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) got.add(rs.getString(1) + "/" + rs.getString(2));
+          }
+        }
+        check("ROWS n PRECEDING and lag(g, n) for n = 1, 2",
+            List.of("1/null", "3/1", "5/2", "7/3", "9/4", "1/null", "3/null", "6/1", "9/2", "12/3"), got);
+      }
+    });
     section("DatabaseMetaData: schemas, catalogs, types, foreign keys", () -> {
       check("getSchemas", List.of("information_schema", "pg_catalog", "public"), column(md.getSchemas(), "TABLE_SCHEM"));
       check("getCatalogs", List.of("orbit"), column(md.getCatalogs(), "TABLE_CAT"));
@@ -117,8 +174,7 @@ public class OrbitJdbcTest {
       }
     });
 
-    // Not covered: getColumns and getPrimaryKeys, whose queries need window
-    // functions (row_number() OVER (PARTITION BY ...)) and a composite-valued
+    // Not covered: getPrimaryKeys, whose query needs a composite-valued
     // set-returning function in the select list (_pg_expandarray(...)).x),
     // which OrbitQL does not have yet.
 
