@@ -54,7 +54,8 @@ typedef enum orbit_type {
   ORBIT_NULL = 0, ORBIT_BOOL, ORBIT_INT16, ORBIT_INT32, ORBIT_INT64, ORBIT_FLOAT32,
   ORBIT_FLOAT64, ORBIT_DECIMAL, ORBIT_TEXT, ORBIT_BYTEA, ORBIT_DATE, ORBIT_TIME,
   ORBIT_TIMESTAMP, ORBIT_TIMESTAMPTZ, ORBIT_UUID, ORBIT_INTERVAL,
-  ORBIT_ARRAY       /* one-dimensional array; orbit_column_elem_type() gives its elements' type */
+  ORBIT_ARRAY,      /* one-dimensional array; orbit_column_elem_type() gives its elements' type */
+  ORBIT_RECORD      /* a row value (the (x, n) rows of _pg_expandarray); read it as text: "(3,1)" */
 } orbit_type;
 
 typedef struct orbit_db orbit_db;

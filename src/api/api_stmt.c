@@ -203,7 +203,7 @@ static orbit_type public_type(orb_type t) {
       [ORB_T_DATE] = ORBIT_DATE,         [ORB_T_TIME] = ORBIT_TIME,
       [ORB_T_TIMESTAMP] = ORBIT_TIMESTAMP, [ORB_T_TIMESTAMPTZ] = ORBIT_TIMESTAMPTZ,
       [ORB_T_UUID] = ORBIT_UUID,         [ORB_T_INTERVAL] = ORBIT_INTERVAL,
-      [ORB_T_ARRAY] = ORBIT_ARRAY};
+      [ORB_T_ARRAY] = ORBIT_ARRAY,       [ORB_T_RECORD] = ORBIT_RECORD};
   return t.id < ORB_T__COUNT ? map[t.id] : ORBIT_NULL;
 }
 

@@ -182,6 +182,15 @@ static orb_status eval_subscript(orb_expr *x, const orb_eval_ctx *ctx, const orb
   return ORB_OK;
 }
 
+static orb_status eval_field(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out, orb_err *err) {
+  orb_value rec;
+  orb_status st = orb_expr_eval(x->args[0], ctx, row, &rec, err);
+  if (st != ORB_OK) return st;
+  if (rec.isnull || x->op >= rec.u.arr->n) *out = orb_null((orb_type_id)x->type.id);
+  else *out = rec.u.arr->items[x->op];
+  return ORB_OK;
+}
+
 /* --- evaluation -------------------------------------------------------------------- */
 
 orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out, orb_err *err) {
@@ -357,6 +366,8 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
     return eval_any(x, ctx, row, out, err);
   case ORB_E_SUBSCRIPT:
     return eval_subscript(x, ctx, row, out, err);
+  case ORB_E_FIELD:
+    return eval_field(x, ctx, row, out, err);
   }
   return orb_err_set(err, ORB_ERR_INTERNAL, "unknown expression kind %d", (int)x->kind);
 }

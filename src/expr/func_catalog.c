@@ -84,6 +84,7 @@ static int64_t scalar_oid(orb_type_id id, int32_t maxlen) {
   case ORB_T_UUID: return 2950;
   case ORB_T_INTERVAL: return 1186;
   case ORB_T_NULL: return 25;
+  case ORB_T_RECORD: return 2249;
   case ORB_T_ARRAY: case ORB_T__COUNT: break;
   }
   return 25;

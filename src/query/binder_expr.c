@@ -173,9 +173,8 @@ orb_status oql_b_arith(oql_binder *b, orb_arith_op op, orb_expr *l, orb_expr *r,
   orb_type rt;
   orb_err tmp;
   if (orb_arith_type(op, l->type, r->type, &rt, &tmp) != ORB_OK) {
-    static const char *ops[] = {"+", "-", "*", "/", "%", "^"};
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s %s %s", oql_type_name(b, l),
-                        ops[op], oql_type_name(b, r));
+                        orb_arith_op_name(op), oql_type_name(b, r));
   }
   orb_expr *x = orb_expr_new(b->a, ORB_E_ARITH, rt, 2);
   x->op = (uint8_t)op;

@@ -63,6 +63,10 @@ typedef struct oql_selctx {
   oql_agg_spec *aggs;
   int naggs, aggcap;
   const char *agg_ctx;           /* "WHERE", "GROUP BY", ... for the error when aggregates are not allowed */
+  /* set-returning functions of the select list (binder_srf.c) */
+  bool allow_srfs;
+  oql_srf_spec *srfs;
+  int nsrfs, srfcap;
 } oql_selctx;
 
 void oql_scope_add(oql_binder *b, oql_scope *s, const char *qual, const char *name, int gid, orb_type type);
@@ -149,6 +153,12 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
                       orb_expr **out, orb_err *e);
 /* Whether name is an aggregate function. */
 bool oql_is_agg_name(const char *name);
+/* Set-returning functions of a select list (binder_srf.c): unnest, _pg_expandarray. */
+bool oql_is_srf_name(const char *name);
+/* A call of one: the column of its rows (a new gid, recorded in c->srfs). */
+orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
+/* (rec).name: a field of a record (types.h). */
+orb_status oql_b_field(oql_binder *b, orb_expr *rec, const char *name, int pos, orb_expr **out, orb_err *e);
 /* Arrays (binder_array.c): ARRAY[items], arr[k], l op ANY|ALL (arr), || with an array operand. */
 orb_status oql_b_array(oql_binder *b, orb_expr **items, int n, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_subscript(oql_binder *b, orb_expr *arr, orb_expr *k, int pos, orb_expr **out, orb_err *e);

@@ -79,6 +79,8 @@ static orb_status walk_binary(oql_selctx *c, const oql_expr_ast *x, orb_expr **o
   case OQL_OP_DIV: return oql_b_arith(b, ORB_ARITH_DIV, l, r, x->pos, out, e);
   case OQL_OP_MOD: return oql_b_arith(b, ORB_ARITH_MOD, l, r, x->pos, out, e);
   case OQL_OP_POW: return oql_b_arith(b, ORB_ARITH_POW, l, r, x->pos, out, e);
+  case OQL_OP_BITAND: return oql_b_arith(b, ORB_ARITH_BITAND, l, r, x->pos, out, e);
+  case OQL_OP_BITOR: return oql_b_arith(b, ORB_ARITH_BITOR, l, r, x->pos, out, e);
   case OQL_OP_CONCAT: return oql_b_concat(b, l, r, x->pos, out, e);
   case OQL_OP_EQ: return oql_b_cmp(b, ORB_CMP_EQ, l, r, x->pos, out, e);
   case OQL_OP_NE: return oql_b_cmp(b, ORB_CMP_NE, l, r, x->pos, out, e);
@@ -139,6 +141,7 @@ static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     c->in_agg = true;
   }
   orb_status st = walk_list(c, x->list, x->nlist, &args, e);
+  if (st == ORB_OK && oql_is_srf_name(x->name)) return oql_b_srf(c, x->name, args, x->nlist, x->pos, out, e);
   if (agg) {
     for (int i = 0; i < x->nlist && st == ORB_OK; i++)
       if (!oql_is_unknown(args[i])) st = oql_b_finish(c->b, &args[i], e);
@@ -299,6 +302,9 @@ orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = oql_walk_operand(c, x->r, &r, e)) != ORB_OK)
       return st;
     return oql_b_subscript(b, l, r, x->pos, out, e);
+  case OQL_X_FIELD:
+    if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK) return st;
+    return oql_b_field(b, l, x->name, x->pos, out, e);
   case OQL_X_ANY: {
     static const orb_cmp_op ops[] = {[OQL_OP_EQ] = ORB_CMP_EQ, [OQL_OP_NE] = ORB_CMP_NE, [OQL_OP_LT] = ORB_CMP_LT,
                                      [OQL_OP_LE] = ORB_CMP_LE, [OQL_OP_GT] = ORB_CMP_GT, [OQL_OP_GE] = ORB_CMP_GE};

@@ -173,6 +173,7 @@ static const char *figure_name(const oql_expr_ast *x) {
   switch (x->kind) {
   case OQL_X_COLUMN: return x->name;
   case OQL_X_CALL: return x->name;
+  case OQL_X_FIELD: return x->name;
   case OQL_X_CAST: {
     const char *inner = figure_name(x->l);
     if (strcmp(inner, "?column?") != 0 && !named_by_type(x->l)) return inner;
@@ -348,7 +349,9 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
     }
     c.allow_aggs = true;
     c.agg_ctx = NULL;
+    c.allow_srfs = true;
     if ((st = oql_walk_targets(&c, s->targets, s->ntargets, &p.items, e)) != ORB_OK) return st;
+    c.allow_srfs = false;
   }
   p.nvisible = p.items.n;
   p.distinct = s->distinct;

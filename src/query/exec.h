@@ -132,6 +132,23 @@ oql_op *oql_filter_new(orb_arena *a, oql_op *child, orb_expr *pred);
 /* Output row = exprs evaluated on the child row. */
 oql_op *oql_project_new(orb_arena *a, oql_op *child, orb_expr **exprs, int n);
 
+/* A set-returning function of a select list, over an array argument. */
+typedef enum oql_srf_kind {
+  OQL_SRF_UNNEST,        /* unnest(arr): the elements */
+  OQL_SRF_EXPANDARRAY    /* information_schema._pg_expandarray(arr): records (x element, n its 1-based position) */
+} oql_srf_kind;
+
+typedef struct oql_srf_spec {
+  oql_srf_kind kind;
+  orb_expr *arg;         /* the array (child-row slots; gids while binding) */
+  orb_type type;         /* the type of its rows: the element type, or a record (types.h) */
+  int gid;               /* the column the binder gave its rows */
+} oql_srf_spec;
+
+/* Output row = the child row ++ one column per function, once per row the
+** functions return in lockstep (exec_project_set.c). */
+oql_op *oql_project_set_new(orb_arena *a, oql_op *child, const oql_srf_spec *srfs, int nsrfs);
+
 /* Rows of constant-ish expressions (VALUES lists; no input row). */
 oql_op *oql_values_new(orb_arena *a, int nrows, int ncols, orb_expr ***rows, const orb_type *types);
 

@@ -23,6 +23,7 @@ int32_t pg_type_oid(int t) {
   case ORBIT_INTERVAL: return 1186;
   case ORBIT_NULL: return 25;   /* an untyped NULL column reads as text */
   case ORBIT_ARRAY: return 1009; /* callers ask pg_array_type_oid() with the element type */
+  case ORBIT_RECORD: return 2249;
   }
   return 25;
 }
@@ -43,6 +44,7 @@ int32_t pg_array_type_oid(int t) {
   case ORBIT_TIMESTAMPTZ: return 1185;
   case ORBIT_UUID: return 2951;
   case ORBIT_INTERVAL: return 1187;
+  case ORBIT_RECORD: return 2287;
   case ORBIT_TEXT: case ORBIT_NULL: case ORBIT_ARRAY: return 1009;
   }
   return 1009;

@@ -193,6 +193,7 @@ orb_value orb_array_copy(const orb_value *v, orb_arena *a) {
   orb_value *items = orb_arena_alloc(a, sizeof(orb_value) * (n ? n : 1));
   for (uint32_t k = 0; k < n; k++) items[k] = orb_value_copy(&v->u.arr->items[k], a);
   orb_value c = orb_array_make(a, (orb_type_id)v->scale, items, n);
+  c.type = v->type;   /* a record stays one */
   ((orb_array *)c.u.arr)->lower = v->u.arr->lower;
   ((orb_array *)c.u.arr)->vector = v->u.arr->vector;
   return c;
@@ -209,4 +210,46 @@ orb_status orb_array_cast(const orb_value *v, orb_type t, orb_arena *a, orb_valu
   *out = orb_array_make(a, (orb_type_id)t.elem, items, n);
   ((orb_array *)out->u.arr)->lower = v->u.arr->lower;   /* a cast keeps the bounds (int2vector::int2[] starts at 0) */
   return ORB_OK;
+}
+
+/* --- records ------------------------------------------------------------------ */
+
+orb_value orb_record_make(orb_arena *a, const orb_value *items, uint32_t n) {
+  orb_value v = orb_array_make(a, ORB_T_NULL, items, n);
+  v.type = ORB_T_RECORD;
+  return v;
+}
+
+/* record_out quotes a field that is empty or holds a character of its syntax or a space */
+static bool record_field_needs_quotes(const char *s, size_t n) {
+  if (n == 0) return true;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == '"' || s[i] == '\\' || s[i] == '(' || s[i] == ')' || s[i] == ',' || isspace((unsigned char)s[i]))
+      return true;
+  return false;
+}
+
+void orb_record_to_text(const orb_value *v, orb_buf *out) {
+  if (v->isnull) return;
+  const orb_array *r = v->u.arr;
+  orb_buf field = ORB_BUF_INIT;
+  orb_buf_putc(out, '(');
+  for (uint32_t k = 0; k < r->n; k++) {
+    if (k) orb_buf_putc(out, ',');
+    if (r->items[k].isnull) continue;
+    orb_buf_reset(&field);
+    orb_value_to_text(&r->items[k], &field);
+    if (!record_field_needs_quotes(field.data, field.len)) {
+      orb_buf_append(out, field.data, field.len);
+      continue;
+    }
+    orb_buf_putc(out, '"');
+    for (size_t i = 0; i < field.len; i++) {
+      if (field.data[i] == '"' || field.data[i] == '\\') orb_buf_putc(out, field.data[i]);   /* doubled */
+      orb_buf_putc(out, field.data[i]);
+    }
+    orb_buf_putc(out, '"');
+  }
+  orb_buf_putc(out, ')');
+  orb_buf_free(&field);
 }
