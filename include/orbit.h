@@ -119,6 +119,10 @@ int orbit_bind_interval(orbit_stmt *stmt, int idx, int32_t months, int32_t days,
 int orbit_column_count(orbit_stmt *stmt);
 const char *orbit_column_name(orbit_stmt *stmt, int col);
 orbit_type orbit_column_type(orbit_stmt *stmt, int col);
+/* The table column a result column reads unchanged (SELECT name FROM t): the table's
+** object id (pg_class.oid in the catalog views) and the column's 1-based number
+** (pg_attribute.attnum) in *attnum; 0 (and *attnum 0) for a computed column. */
+int64_t orbit_column_table(orbit_stmt *stmt, int col, int *attnum);
 /* For an ORBIT_ARRAY column, the type of its elements (ORBIT_NULL otherwise). */
 orbit_type orbit_column_elem_type(orbit_stmt *stmt, int col);
 /* Type as SQL text ("BIGINT", "DECIMAL(10,2)", ...). */

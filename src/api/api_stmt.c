@@ -207,6 +207,12 @@ static orbit_type public_type(orb_type t) {
   return t.id < ORB_T__COUNT ? map[t.id] : ORBIT_NULL;
 }
 
+int64_t orbit_column_table(orbit_stmt *s, int col, int *attnum) {
+  *attnum = 0;
+  if (!s || col < 0 || col >= oql_column_count(s->st)) return 0;
+  return oql_column_origin(s->st, col, attnum);
+}
+
 orbit_type orbit_column_type(orbit_stmt *s, int col) {
   if (!s || col < 0 || col >= oql_column_count(s->st)) return ORBIT_NULL;
   return public_type(oql_column_type(s->st, col));

@@ -255,6 +255,9 @@ orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect *
 /* Bind a SELECT and plan it: the root operator, its visible column count and names. */
 orb_status oql_walk_query(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
                           const char ***names, orb_err *e);
+/* oql_walk_query of a statement's SELECT, also filling origins->origin_table/origin_col. */
+orb_status oql_walk_query_origins(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
+                                  const char ***names, oql_bstmt *origins, orb_err *e);
 /* Statement kinds (binder_stmt_dml.c, binder_stmt_ddl.c). */
 orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);

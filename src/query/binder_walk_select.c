@@ -440,10 +440,44 @@ orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect *
   return ORB_OK;
 }
 
+/* The base table whose columns f gives gid g, and g's schema position in it (NULL: none). */
+static orb_table *gid_table(const oql_from *f, int g, int *col) {
+  if (!f) return NULL;
+  if (f->kind == OQL_FROM_JOIN) {
+    orb_table *t = gid_table(f->left, g, col);
+    return t ? t : gid_table(f->right, g, col);
+  }
+  if (f->kind != OQL_FROM_TABLE || g < f->first_gid || g >= f->first_gid + f->ncols) return NULL;
+  *col = g - f->first_gid;
+  return f->table;
+}
+
+/* Which output columns of a plain select read a table's column unchanged: what JDBC's
+** updatable result sets ask the RowDescription for (before planning turns gids into slots). */
+static void output_origins(oql_binder *b, const oql_bselect *bs, oql_bstmt *out) {
+  out->origin_table = orb_arena_zalloc(b->a, sizeof(int64_t) * (size_t)(bs->nvisible + 1));
+  out->origin_col = orb_arena_zalloc(b->a, sizeof(int16_t) * (size_t)(bs->nvisible + 1));
+  if (bs->grouped || bs->union_next) return;
+  for (int i = 0; i < bs->nvisible; i++) {
+    const orb_expr *x = bs->out[i];
+    int col;
+    orb_table *t = x->kind == ORB_E_COLUMN ? gid_table(bs->from, x->slot, &col) : NULL;
+    if (!t) continue;
+    out->origin_table[i] = oql_cat_table_oid(t);
+    out->origin_col[i] = (int16_t)(col + 1);
+  }
+}
+
 orb_status oql_walk_query(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
                           const char ***names, orb_err *e) {
+  return oql_walk_query_origins(b, s, root, nvisible, names, NULL, e);
+}
+
+orb_status oql_walk_query_origins(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
+                                  const char ***names, oql_bstmt *origins, orb_err *e) {
   oql_bselect *bs;
   orb_status st = oql_walk_select(b, s, &bs, e);
+  if (st == ORB_OK && origins) output_origins(b, bs, origins);
   if (st == ORB_OK) st = oql_plan_select(b->a, bs, root, e);
   if (st != ORB_OK) return st;
   *nvisible = bs->nvisible;

@@ -803,6 +803,10 @@ const char *oql_column_name(const oql_stmt *st, int i) {
   return st->b.names && st->b.names[i] ? st->b.names[i] : "?column?";
 }
 orb_type oql_column_type(const oql_stmt *st, int i) { return st->b.types[i]; }
+int64_t oql_column_origin(const oql_stmt *st, int i, int *col) {
+  *col = st->b.origin_col ? st->b.origin_col[i] : 0;
+  return st->b.origin_table ? st->b.origin_table[i] : 0;
+}
 const orb_value *oql_column(const oql_stmt *st, int i) { return st->row ? &st->row[i] : NULL; }
 const char *oql_command_tag(const oql_stmt *st) { return st->tag; }
 int64_t oql_changes(const oql_stmt *st) { return st->changes; }

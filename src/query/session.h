@@ -100,6 +100,8 @@ void oql_clear_bindings(oql_stmt *st);
 int oql_column_count(const oql_stmt *st);
 const char *oql_column_name(const oql_stmt *st, int i);
 orb_type oql_column_type(const oql_stmt *st, int i);
+/* The table (its pg_class oid) and column (attnum) output column i reads unchanged; 0 if none. */
+int64_t oql_column_origin(const oql_stmt *st, int i, int *col);
 const orb_value *oql_column(const oql_stmt *st, int i);
 
 /* After the statement finished: its PostgreSQL command tag ("INSERT 0 2")

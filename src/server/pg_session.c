@@ -339,9 +339,11 @@ void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int 
   for (int i = 0; i < n; i++) {
     int32_t typmod;
     int32_t oid = pg_column_oid(st, i, &typmod);
+    int attnum;
+    int64_t table = orbit_column_table(st, i, &attnum);   /* JDBC's updatable result sets need them */
     pg_put_cstr(out, orbit_column_name(st, i));
-    pg_put_be32(out, 0);    /* table OID */
-    pg_put_be16(out, 0);    /* column number */
+    pg_put_be32(out, (int32_t)table);
+    pg_put_be16(out, (int16_t)attnum);
     pg_put_be32(out, oid);
     pg_put_be16(out, pg_type_len((int)orbit_column_type(st, i)));
     pg_put_be32(out, typmod);

@@ -464,6 +464,32 @@ public class OrbitJdbcTest {
       check("set-returning functions in a select list run in lockstep",
           List.of("1 (30,1) a", "2 (10,2) b", "null null c"), rows);
     });
+    // CONCUR_UPDATABLE: the driver finds the table and columns from the
+    // RowDescription (table OID, attnum), the key by its getPrimaryKeys query
+    section("updatable ResultSet: updateRow, insertRow, deleteRow", () -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("INSERT INTO jdbc_pk1 VALUES (1, 'a'), (2, 'b')");
+      }
+      try (Statement u = c.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_UPDATABLE);
+           ResultSet rs = u.executeQuery("SELECT id, name FROM jdbc_pk1 ORDER BY id")) {
+        check("result set is updatable", ResultSet.CONCUR_UPDATABLE, rs.getConcurrency());
+        rs.next();
+        rs.updateString("name", "A");
+        rs.updateRow();
+        rs.moveToInsertRow();
+        rs.updateInt("id", 3);
+        rs.updateString("name", "c");
+        rs.insertRow();
+        rs.moveToCurrentRow();
+        rs.absolute(2);
+        rs.deleteRow();
+      }
+      List<String> rows = new ArrayList<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, name FROM jdbc_pk1 ORDER BY id")) {
+        while (rs.next()) rows.add(rs.getInt(1) + " " + rs.getString(2));
+      }
+      check("rows after updateRow, insertRow and deleteRow", List.of("1 A", "3 c"), rows);
+    });
   }
 
   static int count(Connection c, String sql) throws SQLException {
