@@ -55,7 +55,10 @@ typedef enum orbit_type {
   ORBIT_FLOAT64, ORBIT_DECIMAL, ORBIT_TEXT, ORBIT_BYTEA, ORBIT_DATE, ORBIT_TIME,
   ORBIT_TIMESTAMP, ORBIT_TIMESTAMPTZ, ORBIT_UUID, ORBIT_INTERVAL,
   ORBIT_ARRAY,      /* one-dimensional array; orbit_column_elem_type() gives its elements' type */
-  ORBIT_RECORD      /* a row value (the (x, n) rows of _pg_expandarray); read it as text: "(3,1)" */
+  ORBIT_RECORD,     /* a row value (the (x, n) rows of _pg_expandarray); read it as text: "(3,1)" */
+  ORBIT_VOID        /* what a function returning nothing gives (pg_sleep): not NULL, its text is "";
+                    ** a parameter declared void in a function's arguments is left out of the call
+                    ** (how JDBC's {? = call f(?)} passes its OUT parameter, as PostgreSQL does) */
 } orbit_type;
 
 typedef struct orbit_db orbit_db;

@@ -129,6 +129,10 @@ typedef struct orb_eval_ctx {
   const orb_value *outer;     /* ORB_E_OUTER values while a correlated subquery runs */
   int nouter;
   const orb_settings *settings;   /* the session's (NULL: none, e.g. constant folding) */
+  /* whether the statement must stop (cancelled, out of time): an error then; a function
+  ** that waits (pg_sleep) asks while it waits.  NULL: never */
+  orb_status (*check_interrupt)(void *env, orb_err *e);
+  void *interrupt_env;
 } orb_eval_ctx;
 
 /* --- construction (arena-allocated) --------------------------------------- */

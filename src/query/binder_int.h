@@ -153,6 +153,9 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
                       orb_expr **out, orb_err *e);
 /* Whether name is an aggregate function. */
 bool oql_is_agg_name(const char *name);
+/* Leave out of a function's arguments the parameters declared void: JDBC's {? = call f(?)}
+** sends its OUT parameter so, and PostgreSQL drops them too.  The count kept. */
+int oql_drop_void_params(orb_expr **args, int n);
 /* Set-returning functions of a select list (binder_srf.c): unnest, _pg_expandarray. */
 bool oql_is_srf_name(const char *name);
 /* A call of one: the column of its rows (a new gid, recorded in c->srfs). */

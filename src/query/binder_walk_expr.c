@@ -128,6 +128,13 @@ static orb_status walk_case(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
   return oql_b_case(b, operand, whens, thens, n, el, x->pos, out, e);
 }
 
+int oql_drop_void_params(orb_expr **args, int n) {
+  int kept = 0;
+  for (int i = 0; i < n; i++)
+    if (!(args[i]->kind == ORB_E_PARAM && args[i]->type.id == ORB_T_VOID)) args[kept++] = args[i];
+  return kept;
+}
+
 static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
   bool agg = oql_is_agg_name(x->name);
   bool was_in = c->in_agg;
@@ -141,14 +148,16 @@ static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     c->in_agg = true;
   }
   orb_status st = walk_list(c, x->list, x->nlist, &args, e);
-  if (st == ORB_OK && oql_is_srf_name(x->name)) return oql_b_srf(c, x->name, args, x->nlist, x->pos, out, e);
+  if (st != ORB_OK) return st;
+  int nargs = oql_drop_void_params(args, x->nlist);
+  if (oql_is_srf_name(x->name)) return oql_b_srf(c, x->name, args, nargs, x->pos, out, e);
   if (agg) {
-    for (int i = 0; i < x->nlist && st == ORB_OK; i++)
+    for (int i = 0; i < nargs && st == ORB_OK; i++)
       if (!oql_is_unknown(args[i])) st = oql_b_finish(c->b, &args[i], e);
     c->in_agg = was_in;
   }
   if (st != ORB_OK) return st;
-  return oql_b_call(c, x->name, args, x->nlist, x->distinct, x->star, x->pos, out, e);
+  return oql_b_call(c, x->name, args, nargs, x->distinct, x->star, x->pos, out, e);
 }
 
 /* Plan a subquery used in an expression.  Uncorrelated, it runs once per

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expr/func.h"
+
 /* --- FROM ------------------------------------------------------------------- */
 
 static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e);
@@ -90,6 +92,23 @@ static orb_status walk_join(oql_selctx *c, const oql_from_ast *f, oql_from **out
   return ORB_OK;
 }
 
+/* A scalar function in FROM, as PostgreSQL allows: one row, one column named by the
+** alias (`SELECT * FROM upper('x') AS result`, how JDBC runs {? = call f(?)}) or else
+** by the function. */
+static orb_status from_scalar_function(oql_selctx *c, oql_selctx *fc, const char *fn, orb_expr **args,
+                                       const oql_from_ast *f, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  int nargs = oql_drop_void_params(args, f->nargs);
+  orb_expr ***rows = orb_arena_alloc(b->a, sizeof(orb_expr **));
+  rows[0] = orb_arena_alloc(b->a, sizeof(orb_expr *));
+  orb_status st = oql_b_call(fc, fn, args, nargs, false, false, f->pos, &rows[0][0], e);
+  if (st == ORB_OK) st = oql_b_finish(b, &rows[0][0], e);
+  if (st != ORB_OK) return st;
+  const char *name = f->alias ? f->alias : fn;
+  return oql_from_values(c, rows, 1, 1, f->alias ? f->alias : fn, f->ncolnames ? f->colnames : &name,
+                         f->ncolnames ? f->ncolnames : 1, f->pos, out, e);
+}
+
 static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
   orb_status st;
@@ -127,8 +146,9 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     return walk_from_values(c, f->sub, f->alias ? f->alias : "*VALUES*", f->colnames, f->ncolnames, f->pos, out, e);
   case OQL_FA_FUNCTION: {
     const char *fn = strncmp(f->name, "pg_catalog.", 11) == 0 ? f->name + 11 : f->name;
-    if (strcmp(fn, "generate_series") != 0 && strcmp(fn, "unnest") != 0 && !oql_is_parquet_function(fn) &&
-        !oql_is_iceberg_function(fn))
+    bool scalar = strcmp(fn, "generate_series") != 0 && strcmp(fn, "unnest") != 0 && !oql_is_parquet_function(fn) &&
+                  !oql_is_iceberg_function(fn);
+    if (scalar && (!orb_func_lookup(fn) || f->list_arg || f->argnames))
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "table function %s does not exist", f->name);
     if (f->argnames && !oql_is_iceberg_function(fn))
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "function %s does not take named arguments", fn);
@@ -140,6 +160,7 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     orb_expr **args = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(f->nargs + 1));
     for (int i = 0; i < f->nargs; i++)
       if ((st = oql_walk_operand(&fc, f->args[i], &args[i], e)) != ORB_OK) return st;
+    if (scalar) return from_scalar_function(c, &fc, fn, args, f, out, e);
     if (oql_is_iceberg_function(fn))
       return oql_from_iceberg(c, fn, args, f->argnames, f->nargs, f->list_arg, f->alias, f->colnames, f->ncolnames, f->pos,
                               out, e);

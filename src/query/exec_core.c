@@ -90,6 +90,8 @@ void oql_op_destroy(oql_op *op) {
   if (op->vt->destroy) op->vt->destroy(op);
 }
 
+static orb_status check_interrupt(void *env, orb_err *e) { return oql_rt_check(env, e); }
+
 void oql_rt_init(oql_rt *rt, orb_db *db) {
   rt->db = db;
   rt->ws = NULL;
@@ -99,6 +101,8 @@ void oql_rt_init(oql_rt *rt, orb_db *db) {
   rt->ctx.params = NULL;
   rt->ctx.nparams = 0;
   rt->ctx.stmt_time = 0;
+  rt->ctx.check_interrupt = check_interrupt;
+  rt->ctx.interrupt_env = rt;
   rt->analyze = false;
   rt->notice_code[0] = rt->notice[0] = '\0';
   rt->interrupt = NULL;

@@ -33,6 +33,9 @@
 **               the (x, n) rows of information_schema._pg_expandarray(arr):
 **               x of the type's `elem` id, n integer; they print as
 **               PostgreSQL prints a record, "(3,1)", and cannot be stored
+**   VOID        no data: what a function that returns nothing (pg_sleep)
+**               returns; not NULL, it prints as the empty string, as
+**               PostgreSQL's void does
 **
 ** SQL NULL is any value with isnull set (its type still says what it would
 ** have been); ORB_T_NULL is the type of an untyped NULL literal only.
@@ -68,6 +71,7 @@ typedef enum orb_type_id {
   ORB_T_INTERVAL,
   ORB_T_ARRAY,
   ORB_T_RECORD,
+  ORB_T_VOID,
   ORB_T__COUNT
 } orb_type_id;
 

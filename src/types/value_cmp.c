@@ -57,6 +57,7 @@ int orb_value_cmp(const orb_value *a, const orb_value *b) {
   }
   case ORB_T_ARRAY:
   case ORB_T_RECORD: return orb_array_cmp(a, b);   /* records compare field by field, as arrays do */
+  case ORB_T_VOID: return 0;
   case ORB_T__COUNT: break;
   }
   return 0;
@@ -100,6 +101,7 @@ uint64_t orb_value_hash(const orb_value *v) {
   }
   case ORB_T_ARRAY:
   case ORB_T_RECORD: return orb_array_hash(v);
+  case ORB_T_VOID: return 0;
   case ORB_T__COUNT: break;
   }
   return 0;

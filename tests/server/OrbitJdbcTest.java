@@ -394,6 +394,7 @@ public class OrbitJdbcTest {
     });
 
     keysAndIndexes(c);
+    callableAndVoid(c);
 
     c.close();
     System.out.println(passed + " passed, " + failed + " failed");
@@ -489,6 +490,35 @@ public class OrbitJdbcTest {
         while (rs.next()) rows.add(rs.getInt(1) + " " + rs.getString(2));
       }
       check("rows after updateRow, insertRow and deleteRow", List.of("1 A", "3 c"), rows);
+    });
+  }
+
+  // {? = call f(?)}: pgjdbc runs "select * from f($1,$2) as result" with the
+  // OUT parameter $1 declared void (OID 2278), which the server leaves out of
+  // the call as PostgreSQL does; pg_sleep returns void, whose text is "".
+  static void callableAndVoid(Connection c) {
+    section("CallableStatement and functions returning void", () -> {
+      try (CallableStatement cs = c.prepareCall("{? = call upper(?)}")) {
+        cs.registerOutParameter(1, Types.VARCHAR);
+        cs.setString(2, "abc");
+        cs.execute();
+        check("{? = call upper(?)}", "ABC", cs.getString(1));
+      }
+      try (CallableStatement cs = c.prepareCall("{? = call pg_sleep(?)}")) {
+        cs.registerOutParameter(1, Types.OTHER);
+        cs.setDouble(2, 0.01);
+        cs.execute();
+        check("{? = call pg_sleep(?)} returns void", "", String.valueOf(cs.getObject(1)));
+      }
+      try (CallableStatement cs = c.prepareCall("{call pg_sleep(?)}")) {
+        cs.setDouble(1, 0.01);
+        cs.execute();
+        check("{call pg_sleep(?)}", false, cs.getMoreResults());
+      }
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_sleep(0)")) {
+        rs.next();
+        check("void column: type name and value", "void ", rs.getMetaData().getColumnTypeName(1) + " " + rs.getString(1));
+      }
     });
   }
 
