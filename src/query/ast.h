@@ -49,7 +49,8 @@ typedef enum oql_ekind {
   OQL_X_STRING,     /* 'text' literal (type unknown until context decides) */
   OQL_X_NULL,
   OQL_X_BOOL,       /* TRUE/FALSE: ival 1/0 */
-  OQL_X_TYPED,      /* typename 'text' (DATE '2026-01-01', INTERVAL '1' YEAR): tname, text/len, unit */
+  OQL_X_TYPED,      /* typename 'text' (DATE '2026-01-01', INTERVAL '1' YEAR): tname, text/len, unit;
+                       ival = the string's position */
   OQL_X_BINARY,     /* l op r */
   OQL_X_UNARY,      /* op l: OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT */
   OQL_X_IS,         /* l IS [NOT] NULL/TRUE/FALSE/UNKNOWN: ival = OQL_IS_*, negate */

@@ -221,10 +221,7 @@ orb_status oql_b_neg(oql_binder *b, orb_expr *x, int pos, orb_expr **out, orb_er
   /* fold negative numeric literals right away: -9223372036854775808 must fit */
   if (x->kind == ORB_E_CONST && !x->value.isnull) {
     orb_value v;
-    if (orb_negate(&x->value, &v, e) != ORB_OK) {
-      e->pos = pos;
-      return e->code;
-    }
+    if (orb_negate(&x->value, &v, e) != ORB_OK) return e->code;   /* run-time overflow: no position */
     *out = oql_mk_const(b, v, x->type, pos);
     return ORB_OK;
   }
@@ -439,13 +436,11 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
     return ORB_OK;
   }
   if (x->kind == ORB_E_CONST && !x->value.isnull) {
-    /* fold constant casts now so that errors point at the literal */
+    /* fold constant casts now; a failure is a run-time error in PostgreSQL (the cast is a
+    ** function of a typed constant, 99999999999::int), so it has no position */
     orb_value v;
     orb_status st = orb_value_cast(&x->value, t, b->a, &v, e);
-    if (st != ORB_OK) {
-      if (!e->pos) e->pos = pos;
-      return st;
-    }
+    if (st != ORB_OK) return st;
     *out = oql_mk_const(b, v, t, pos);
     return ORB_OK;
   }

@@ -57,13 +57,15 @@ static orb_status walk_typed(oql_selctx *c, const oql_expr_ast *x, orb_expr **ou
     v.isnull = 0;
     st = orb_interval_from_text_unit(x->text, x->len, x->unit, &v.u.iv, e);
     if (st != ORB_OK) {
-      if (!e->pos) e->pos = x->pos;
+      if (!e->pos) e->pos = (int)x->ival;
       return st;
     }
     *out = oql_mk_const(b, v, t, x->pos);
     return ORB_OK;
   }
-  return oql_b_typed_literal(b, t, x->text, x->len, x->pos, out, e);
+  orb_status lst = oql_b_typed_literal(b, t, x->text, x->len, (int)x->ival, out, e);
+  if (lst == ORB_OK) (*out)->pos = x->pos;
+  return lst;
 }
 
 static orb_status walk_binary(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {

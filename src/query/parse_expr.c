@@ -145,6 +145,7 @@ static orb_status typed_literal(oql_parser *p, oql_expr_ast **out, bool *ok) {
   x->tname = tn;
   x->text = s->text;
   x->len = s->len;
+  x->ival = s->pos;   /* errors in its input point at the string, as PostgreSQL's do */
   oql_p_advance(p);
   if (strcmp(tn.name, "interval") == 0 && oql_p_tok(p)->kind == OQL_T_IDENT && is_interval_unit(oql_p_tok(p)->text)) {
     const char *u = oql_p_tok(p)->text;
