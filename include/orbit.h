@@ -186,12 +186,18 @@ const char *orbit_errcode_sqlstate(orbit_db *db);   /* "42703" ... */
 int orbit_erroffset(orbit_db *db);
 /* 1-based line and column of the error in the statement text, 0 if none. */
 int orbit_errpos(orbit_db *db, int *line, int *column);
-/* The warning the last statement run on this handle gave, NULL if none; its
-** SQLSTATE in *sqlstate ("25P01": SET LOCAL outside a transaction block,
-** COMMIT with none; "25001": BEGIN inside one), as PostgreSQL's WARNING. */
+/* The warnings and notices the last statement run on this handle gave, in
+** the order it gave them (DROP TABLE IF EXISTS a, b with neither there gives
+** two): how many, and the i-th (0-based) message, NULL past the end, with
+** its SQLSTATE in *sqlstate ("25P01": SET LOCAL outside a transaction
+** block, COMMIT with none; "25001": BEGIN inside one; "00000"/"42P07": the
+** "..., skipping" notes of IF [NOT] EXISTS) and its severity as PostgreSQL
+** names it in *severity: "WARNING" or "NOTICE".  Valid until the next
+** statement starts. */
+int orbit_warning_count(orbit_db *db);
+const char *orbit_warning_at(orbit_db *db, int i, const char **sqlstate, const char **severity);
+/* The first of them (orbit_warning_at(db, 0, ...)), NULL if none, and its severity. */
 const char *orbit_warning(orbit_db *db, const char **sqlstate);
-/* Its severity as PostgreSQL names it: "WARNING", or "NOTICE" for the
-** "..., skipping" notes of IF [NOT] EXISTS; NULL if there is no warning. */
 const char *orbit_warning_severity(orbit_db *db);
 /* A setting's current value in this handle's session (SHOW name), NULL if
 ** there is no such setting; valid until the setting changes. */

@@ -353,8 +353,9 @@ void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int 
 }
 
 void pg_send_command_complete(pg_session *s, orbit_stmt *st, orb_buf *out) {
-  const char *code, *warning = orbit_warning(s->db, &code);
-  if (warning) send_report(out, 'N', orbit_warning_severity(s->db), code, warning, NULL, 0);
+  const char *code, *severity, *warning;
+  for (int i = 0; (warning = orbit_warning_at(s->db, i, &code, &severity)); i++)   /* one NoticeResponse each */
+    send_report(out, 'N', severity, code, warning, NULL, 0);
   size_t at = pg_msg_begin(out, 'C');
   pg_put_cstr(out, orbit_command_tag(st));
   pg_msg_end(out, at);

@@ -264,6 +264,10 @@ compare '\dconfig+ of several types and contexts' \
 compare '\dconfig nosuch' -c '\dconfig nosuch'
 unset PGOPTIONS
 
+# a statement's NOTICEs: every one of them, in order (psql prints each NoticeResponse)
+compare 'DROP TABLE IF EXISTS of several missing tables: one NOTICE each' \
+  -c "DROP TABLE IF EXISTS nosuch_a, nosuch_b" -c "CREATE TABLE IF NOT EXISTS users (id int)"
+
 # error positions (the LINE and caret psql prints): parse and bind errors and the input of a
 # literal have one; run-time errors (division by zero, overflow, a bad value cast from a
 # column, the cast of a typed constant) have none, as in PostgreSQL
