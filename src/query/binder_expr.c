@@ -185,6 +185,18 @@ orb_status oql_b_arith(oql_binder *b, orb_arith_op op, orb_expr *l, orb_expr *r,
   return ORB_OK;
 }
 
+orb_status oql_no_function(oql_binder *b, const char *name, orb_expr *const *args, int n, int pos, orb_err *e) {
+  orb_buf sig = ORB_BUF_INIT;
+  for (int i = 0; i < n; i++) {
+    if (i) orb_buf_puts(&sig, ", ");
+    orb_buf_puts(&sig, oql_type_name(b, args[i]));
+  }
+  orb_status st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s(%s) does not exist", name,
+                               sig.data ? sig.data : "");
+  orb_buf_free(&sig);
+  return st;
+}
+
 orb_status oql_b_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e) {
   orb_type text = orb_type_make(ORB_T_TEXT);
   orb_status st;
@@ -583,15 +595,7 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
       if (!e->pos) e->pos = pos;
       return e->code;
     }
-    orb_buf sig = ORB_BUF_INIT;
-    for (int i = 0; i < n; i++) {
-      if (i) orb_buf_puts(&sig, ", ");
-      orb_buf_puts(&sig, oql_type_name(b, args[i]));
-    }
-    orb_status st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s(%s) does not exist", name,
-                                 sig.data ? sig.data : "");
-    orb_buf_free(&sig);
-    return st;
+    return oql_no_function(b, name, args, n, pos, e);
   }
   orb_expr *x = orb_expr_new(b->a, ORB_E_FUNC, rt, n);
   x->func = f;

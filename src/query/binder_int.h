@@ -153,6 +153,8 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
                       orb_expr **out, orb_err *e);
 /* Whether name is an aggregate function. */
 bool oql_is_agg_name(const char *name);
+/* 42883 "function name(types) does not exist" for these arguments, at pos. */
+orb_status oql_no_function(oql_binder *b, const char *name, orb_expr *const *args, int n, int pos, orb_err *e);
 /* Leave out of a function's arguments the parameters declared void: JDBC's {? = call f(?)}
 ** sends its OUT parameter so, and PostgreSQL drops them too.  The count kept. */
 int oql_drop_void_params(orb_expr **args, int n);

@@ -23,17 +23,7 @@ orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, in
   if (!c->allow_srfs)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "set-returning functions are not allowed in %s",
                         c->agg_ctx ? c->agg_ctx : "this context");
-  if (n != 1 || args[0]->type.id != ORB_T_ARRAY) {
-    orb_buf types = ORB_BUF_INIT;
-    for (int i = 0; i < n; i++) {
-      if (i) orb_buf_puts(&types, ", ");
-      orb_buf_puts(&types, oql_type_name(b, args[i]));
-    }
-    orb_status st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s(%s) does not exist", name,
-                                 types.data ? types.data : "");
-    orb_buf_free(&types);
-    return st;
-  }
+  if (n != 1 || args[0]->type.id != ORB_T_ARRAY) return oql_no_function(b, name, args, n, pos, e);
   orb_status st = oql_b_finish(b, &args[0], e);
   if (st != ORB_OK) return st;
   oql_srf_kind kind = strcmp(name, "unnest") == 0 ? OQL_SRF_UNNEST : OQL_SRF_EXPANDARRAY;

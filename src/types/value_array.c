@@ -120,13 +120,18 @@ orb_status orb_array_from_text(const char *s, size_t n, orb_type t, orb_arena *a
   return ORB_OK;
 }
 
-/* Whether an element's text must be double-quoted to read back as itself. */
-static bool needs_quotes(const char *s, size_t n) {
-  if (n == 0 || (n == 4 && strncasecmp(s, "null", 4) == 0)) return true;
+/* Whether an element's text (empty, or holding a quote, a backslash, a comma, a space or the
+** brackets open/close) must be double-quoted to read back as itself. */
+static bool has_syntax(const char *s, size_t n, char open, char close) {
+  if (n == 0) return true;
   for (size_t i = 0; i < n; i++)
-    if (s[i] == '"' || s[i] == '\\' || s[i] == '{' || s[i] == '}' || s[i] == ',' || isspace((unsigned char)s[i]))
+    if (s[i] == '"' || s[i] == '\\' || s[i] == open || s[i] == close || s[i] == ',' || isspace((unsigned char)s[i]))
       return true;
   return false;
+}
+
+static bool needs_quotes(const char *s, size_t n) {
+  return (n == 4 && strncasecmp(s, "null", 4) == 0) || has_syntax(s, n, '{', '}');
 }
 
 void orb_array_to_text(const orb_value *v, orb_buf *out) {
@@ -220,14 +225,6 @@ orb_value orb_record_make(orb_arena *a, const orb_value *items, uint32_t n) {
   return v;
 }
 
-/* record_out quotes a field that is empty or holds a character of its syntax or a space */
-static bool record_field_needs_quotes(const char *s, size_t n) {
-  if (n == 0) return true;
-  for (size_t i = 0; i < n; i++)
-    if (s[i] == '"' || s[i] == '\\' || s[i] == '(' || s[i] == ')' || s[i] == ',' || isspace((unsigned char)s[i]))
-      return true;
-  return false;
-}
 
 void orb_record_to_text(const orb_value *v, orb_buf *out) {
   if (v->isnull) return;
@@ -239,7 +236,7 @@ void orb_record_to_text(const orb_value *v, orb_buf *out) {
     if (r->items[k].isnull) continue;
     orb_buf_reset(&field);
     orb_value_to_text(&r->items[k], &field);
-    if (!record_field_needs_quotes(field.data, field.len)) {
+    if (!has_syntax(field.data, field.len, '(', ')')) {   /* record_out's rule */
       orb_buf_append(out, field.data, field.len);
       continue;
     }
