@@ -73,6 +73,10 @@ typedef struct oql_selctx {
   int nwins, wincap;
   oql_wfunc *wfuncs;
   int nwfuncs, wfcap;
+  /* set-returning functions of the select list (binder_srf.c) */
+  bool allow_srfs;
+  oql_srf_spec *srfs;
+  int nsrfs, srfcap;
 } oql_selctx;
 
 void oql_scope_add(oql_binder *b, oql_scope *s, const char *qual, const char *name, int gid, orb_type type);
@@ -177,6 +181,17 @@ orb_status oql_walk_window_call(oql_selctx *c, const struct oql_expr_ast *x, orb
 /* 42P20 when a select's WINDOW clause names a window twice. */
 struct oql_select_ast;
 orb_status oql_check_window_clause(const struct oql_select_ast *s, orb_err *e);
+/* 42883 "function name(types) does not exist" for these arguments, at pos. */
+orb_status oql_no_function(oql_binder *b, const char *name, orb_expr *const *args, int n, int pos, orb_err *e);
+/* Leave out of a function's arguments the parameters declared void: JDBC's {? = call f(?)}
+** sends its OUT parameter so, and PostgreSQL drops them too.  The count kept. */
+int oql_drop_void_params(orb_expr **args, int n);
+/* Set-returning functions of a select list (binder_srf.c): unnest, _pg_expandarray. */
+bool oql_is_srf_name(const char *name);
+/* A call of one: the column of its rows (a new gid, recorded in c->srfs). */
+orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
+/* (rec).name: a field of a record (types.h). */
+orb_status oql_b_field(oql_binder *b, orb_expr *rec, const char *name, int pos, orb_expr **out, orb_err *e);
 /* Arrays (binder_array.c): ARRAY[items], arr[k], l op ANY|ALL (arr), || with an array operand. */
 orb_status oql_b_array(oql_binder *b, orb_expr **items, int n, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_subscript(oql_binder *b, orb_expr *arr, orb_expr *k, int pos, orb_expr **out, orb_err *e);
@@ -273,6 +288,9 @@ orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect *
 /* Bind a SELECT and plan it: the root operator, its visible column count and names. */
 orb_status oql_walk_query(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
                           const char ***names, orb_err *e);
+/* oql_walk_query of a statement's SELECT, also filling origins->origin_table/origin_col. */
+orb_status oql_walk_query_origins(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
+                                  const char ***names, oql_bstmt *origins, orb_err *e);
 /* Statement kinds (binder_stmt_dml.c, binder_stmt_ddl.c). */
 orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);

@@ -69,6 +69,8 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   s->group = p->group;
   s->naggs = c->naggs;
   s->aggs = c->aggs;
+  s->nsrfs = c->nsrfs;
+  s->srfs = c->srfs;
   s->grouped = p->ngroup > 0 || c->naggs > 0 || p->having;
   s->nout = p->items.n;
   s->nvisible = p->nvisible;
@@ -87,6 +89,9 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   s->wins = c->wins;
   s->nwfuncs = c->nwfuncs;
   s->wfuncs = c->wfuncs;
+  if (s->grouped && s->nsrfs)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                        "set-returning functions in the select list of a grouped query are not supported");
   if (s->grouped) {
     for (int i = 0; i < s->nout; i++)
       if ((st = oql_group_rewrite(c, s->group, s->ngroup, &s->out[i], e)) != ORB_OK) return st;

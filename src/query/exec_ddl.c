@@ -8,8 +8,9 @@
 
 /* IF [NOT] EXISTS that found nothing to do: PostgreSQL says so in a NOTICE */
 static void skipping(oql_rt *rt, const char *code, const char *what, const char *name, const char *how) {
-  snprintf(rt->notice_code, sizeof rt->notice_code, "%s", code);
-  snprintf(rt->notice, sizeof rt->notice, "%s \"%s\" %s, skipping", what, name, how);
+  char msg[160];
+  snprintf(msg, sizeof msg, "%s \"%s\" %s, skipping", what, name, how);
+  oql_reports_add(&rt->notices, code, false, msg);
 }
 
 static orb_status no_table(const char *name, orb_err *e) {

@@ -92,7 +92,7 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
     return oql_exec_create_table(b, rt, e);
   case OQL_S_CREATE_TABLE_AS:
     st = oql_exec_create_table_as(b, rt, changes, e);
-    if (rt->notice[0]) snprintf(tag, tagcap, "CREATE TABLE AS");   /* IF NOT EXISTS skipped it: PostgreSQL's tag */
+    if (rt->notices.n) snprintf(tag, tagcap, "CREATE TABLE AS");   /* IF NOT EXISTS skipped it: PostgreSQL's tag */
     else snprintf(tag, tagcap, "SELECT %lld", (long long)*changes);
     return st;
   case OQL_S_DROP_TABLE:
@@ -174,9 +174,9 @@ orb_status oql_exec_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *x
     *rows = op;
     return ORB_OK;
   }
-  rt->notice_code[0] = rt->notice[0] = '\0';
+  oql_reports_clear(&rt->notices);
   orb_status st = run_write(s, b, rt, xa, rows, changes, tag, tagcap, e);
-  if (st == ORB_OK && rt->notice[0] && s) oql_session_notice(s, rt->notice_code, rt->notice);
+  if (st == ORB_OK && s) oql_session_notices(s, &rt->notices);
   return st;
 }
 

@@ -406,6 +406,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
         for (int i = 0; i < s->wins[w].norder; i++) mark_used(s->wins[w].order[i], p.used, s->ngids);
       }
     }
+    for (int i = 0; i < s->nsrfs; i++) mark_used(s->srfs[i].arg, p.used, s->ngids);
     /* join conditions */
     oql_from *stack[64];
     int sp = 0;
@@ -469,6 +470,15 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int j = 0; j < s->naggs; j++) op->names[s->ngroup + j] = agg_label(a, &s->aggs[j], child->names);
     if (s->having) op = oql_filter_new(a, op, s->having);
   } else {
+    if (s->nsrfs) {   /* the select list's set-returning functions: their rows become columns after the input's */
+      for (int i = 0; i < s->nsrfs; i++) remap_to(&p, s->srfs[i].arg, layout, n);
+      op = oql_project_set_new(a, op, s->srfs, s->nsrfs);
+      int *wider = orb_arena_alloc(a, sizeof(int) * (size_t)(n + s->nsrfs));
+      for (int i = 0; i < n; i++) wider[i] = layout ? layout[i] : -1;
+      for (int i = 0; i < s->nsrfs; i++) wider[n + i] = s->srfs[i].gid;
+      layout = wider;
+      n += s->nsrfs;
+    }
     for (int i = 0; i < s->nout; i++) remap_to(&p, s->out[i], layout, n);
     for (int j = 0; j < s->nwfuncs; j++) {
       for (int i = 0; i < s->wfuncs[j].nargs; i++) remap_to(&p, s->wfuncs[j].args[i], layout, n);
