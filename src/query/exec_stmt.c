@@ -65,7 +65,8 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
   /* ALTER TABLE of an Iceberg table commits to Iceberg at once, which a
   ** ROLLBACK could not take back (cold_tier.h); writes to Iceberg tables in
   ** a transaction block are staged until COMMIT (storage/cold/cold_stage.h) */
-  orb_table *alt = b->kind == OQL_S_ALTER_TABLE ? orb_db_table(rt->db, b->table_name) : NULL;
+  orb_table *alt = b->kind == OQL_S_ALTER_TABLE && b->alter != OQL_ALTER_RENAME_TABLE ? orb_db_table(rt->db, b->table_name)
+                                                                                      : NULL;
   if (alt && alt->kind == ORB_TABLE_ICEBERG && s && oql_session_in_txn(s))
     return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0,
                         "ALTER TABLE of Iceberg table \"%s\" cannot run inside a transaction block (it is one Iceberg "

@@ -51,7 +51,8 @@ typedef struct cold_state {
 typedef struct cold_tier {
   orb_tier base;
   uint32_t table_id;
-  char *name;
+  const char *name;              /* the table's name, for messages (in names) */
+  orb_arena names;               /* every name it has had: a scan may be printing the old one */
   char *where;
   orb_schema schema;
   bool owned;                    /* the database's own table: takes inserts */
@@ -788,7 +789,7 @@ static void cold_close(orb_tier *t) {
   state_unref(c, c->cur);
   pthread_mutex_destroy(&c->mu);
   orb_schema_free(&c->schema);
-  orb_free(c->name);
+  orb_arena_free(&c->names);
   orb_free(c->where);
   orb_free(c);
 }
@@ -801,7 +802,8 @@ orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, 
   cold_tier *c = orb_calloc(1, sizeof *c);
   c->base.ops = &cold_tier_ops;
   c->table_id = table_id;
-  c->name = orb_strdup(name);
+  orb_arena_init(&c->names, 0);
+  c->name = orb_arena_strdup(&c->names, name);
   c->where = orb_strdup(where);
   orb_schema_copy(&c->schema, schema);
   c->owned = owned;
@@ -810,6 +812,13 @@ orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, 
 }
 
 const char *cold_tier_location(const orb_tier *t) { return ((const cold_tier *)t)->where; }
+
+void cold_tier_rename(orb_tier *t, const char *name) {
+  cold_tier *c = cold_of(t);
+  pthread_mutex_lock(&c->mu);
+  c->name = orb_arena_strdup(&c->names, name);
+  pthread_mutex_unlock(&c->mu);
+}
 
 void cold_tier_set_schema(orb_tier *t, const orb_schema *schema) {
   cold_tier *c = cold_of(t);
