@@ -413,8 +413,8 @@ struct ice_meta;
 orb_status oql_from_iceberg_meta(oql_selctx *c, const struct ice_meta *m, const char *where, int64_t snapshot,
                                  const char *alias, const char *const *colnames, int ncolnames, oql_from **out,
                                  orb_err *e);
-orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, const char *const *argnames, int nargs,
-                            bool list, const char *alias, const char *const *colnames, int ncolnames, int pos,
+/* iceberg_scan(path [, snapshot_id => id]) [FOR ... AS OF x] (the FROM item f). */
+orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, const struct oql_from_ast *f,
                             oql_from **out, orb_err *e);
 /* Iceberg tables in SQL (binder_cold.c).  CREATE EXTERNAL TABLE: out->schema
 ** from the table's current Iceberg schema (field ids kept, identifier
@@ -425,9 +425,12 @@ orb_status oql_bind_external(oql_binder *b, const struct oql_create_ast *cr, oql
 ** that cannot take them, the error at pos. */
 orb_status oql_binder_writable(oql_binder *b, const orb_table *t, const char *what, int pos, orb_err *e);
 /* FROM t FOR SYSTEM_TIME AS OF x (kind 1) / FOR VERSION AS OF x (kind 2):
-** the Iceberg table t's rows at that snapshot. */
-orb_status oql_from_table_asof(oql_selctx *c, orb_table *t, int kind, orb_expr *x, int pos, const char *alias,
-                               const char *const *colnames, int ncolnames, oql_from **out, orb_err *e);
+** the rows of the Iceberg table at `location` (named `name` in messages) at
+** that snapshot; x is bound, the rest is f's. */
+orb_status oql_from_iceberg_asof(oql_selctx *c, const char *location, const char *name, orb_expr *x,
+                                 const struct oql_from_ast *f, oql_from **out, orb_err *e);
+/* f's FOR ... AS OF expression, bound (it sees no FROM item). */
+orb_status oql_walk_asof(oql_selctx *c, const struct oql_from_ast *f, orb_expr **out, orb_err *e);
 /* The bound DEFAULT expression of column col of t (NULL constant when it has none). */
 orb_status oql_column_default(oql_binder *b, orb_table *t, int col, orb_expr **out, orb_err *e);
 

@@ -109,6 +109,13 @@ static orb_status from_scalar_function(oql_selctx *c, oql_selctx *fc, const char
                          f->ncolnames ? f->ncolnames : 1, f->pos, out, e);
 }
 
+orb_status oql_walk_asof(oql_selctx *c, const oql_from_ast *f, orb_expr **out, orb_err *e) {
+  oql_selctx ac;
+  rowless_ctx(&ac, c->b, f->asof_kind == 1 ? "FOR SYSTEM_TIME AS OF" : "FOR VERSION AS OF");
+  ac.corr = c->corr;   /* it may use an enclosing query's columns, not a FROM item's */
+  return oql_walk_operand(&ac, f->asof, out, e);
+}
+
 static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
   orb_status st;
@@ -123,12 +130,13 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
       return oql_from_infoschema(c, f->name + 19, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if ((st = oql_binder_table(b, f->name, f->pos, &t, e)) != ORB_OK) return st;
     if (f->asof) {
-      oql_selctx ac;
-      rowless_ctx(&ac, b, "FOR SYSTEM_TIME AS OF");
-      ac.corr = c->corr;
+      if (!t->location)
+        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", f->asof_pos,
+                            "%s needs an Iceberg table: \"%s\" is an ordinary table",
+                            f->asof_kind == 1 ? "FOR SYSTEM_TIME AS OF" : "FOR VERSION AS OF", t->name);
       orb_expr *x;
-      if ((st = oql_walk_operand(&ac, f->asof, &x, e)) != ORB_OK) return st;
-      return oql_from_table_asof(c, t, f->asof_kind, x, f->asof_pos, f->alias, f->colnames, f->ncolnames, out, e);
+      if ((st = oql_walk_asof(c, f, &x, e)) != ORB_OK) return st;
+      return oql_from_iceberg_asof(c, t->location, t->name, x, f, out, e);
     }
     *out = oql_from_table(c, t, f->alias);
     return ORB_OK;
@@ -148,6 +156,10 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     const char *fn = strncmp(f->name, "pg_catalog.", 11) == 0 ? f->name + 11 : f->name;
     bool scalar = strcmp(fn, "generate_series") != 0 && strcmp(fn, "unnest") != 0 && !oql_is_parquet_function(fn) &&
                   !oql_is_iceberg_function(fn);
+    if (f->asof && !oql_is_iceberg_function(fn))
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", f->asof_pos,
+                          "%s needs an Iceberg table: %s() is not one (iceberg_scan() is)",
+                          f->asof_kind == 1 ? "FOR SYSTEM_TIME AS OF" : "FOR VERSION AS OF", fn);
     if (scalar && (!orb_func_lookup(fn) || f->list_arg || f->argnames))
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "table function %s does not exist", f->name);
     if (f->argnames && !oql_is_iceberg_function(fn))
@@ -162,8 +174,7 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
       if ((st = oql_walk_operand(&fc, f->args[i], &args[i], e)) != ORB_OK) return st;
     if (scalar) return from_scalar_function(c, &fc, fn, args, f, out, e);
     if (oql_is_iceberg_function(fn))
-      return oql_from_iceberg(c, fn, args, f->argnames, f->nargs, f->list_arg, f->alias, f->colnames, f->ncolnames, f->pos,
-                              out, e);
+      return oql_from_iceberg(c, fn, args, f, out, e);
     if (oql_is_parquet_function(fn))
       return oql_from_parquet(c, fn, args, f->nargs, f->list_arg, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if (f->list_arg)
