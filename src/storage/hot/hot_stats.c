@@ -20,8 +20,8 @@ static void keep(orb_value *dst, char **buf, size_t *cap, const orb_value *v) {
 }
 
 /* orb_value_cmp for two values of one column (stored values have the
-** column's exact type): integers, dates and times and non-NaN floats
-** inline, since every inserted value passes here. */
+** column's exact type): integers, dates and times, non-NaN floats and short
+** strings inline, since every inserted value passes here. */
 static inline int stat_cmp(const orb_value *a, const orb_value *b) {
   if (a->type == b->type) {
     switch ((orb_type_id)a->type) {
@@ -30,6 +30,16 @@ static inline int stat_cmp(const orb_value *a, const orb_value *b) {
       return (a->u.i > b->u.i) - (a->u.i < b->u.i);
     case ORB_T_FLOAT32: case ORB_T_FLOAT64:
       if (!isnan(a->u.f) && !isnan(b->u.f)) return (a->u.f > b->u.f) - (a->u.f < b->u.f);
+      break;
+    case ORB_T_TEXT: case ORB_T_BYTEA:
+      /* short strings byte by byte (the order of memcmp) rather than a libc call */
+      if (a->len <= 16 && b->len <= 16) {
+        uint32_t n = a->len < b->len ? a->len : b->len;
+        const unsigned char *x = (const unsigned char *)a->u.s, *y = (const unsigned char *)b->u.s;
+        for (uint32_t k = 0; k < n; k++)
+          if (x[k] != y[k]) return x[k] < y[k] ? -1 : 1;
+        return (a->len > b->len) - (a->len < b->len);
+      }
       break;
     default:
       break;
