@@ -218,6 +218,7 @@ typedef enum oql_conflict_ast { OQL_CA_NONE, OQL_CA_NOTHING, OQL_CA_UPDATE } oql
 
 typedef struct oql_insert_ast {
   const char *table;
+  const char *alias;         /* INSERT INTO t AS alias: the name ON CONFLICT and RETURNING know the table by */
   int table_pos;
   const char **cols;         /* NULL = all columns */
   int *col_pos;

@@ -47,8 +47,12 @@ orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int p
       qual_seen = true;
     }
     if (strcmp(sc->name, name) != 0) continue;
-    if (found && found->gid != sc->gid)
+    if (found && found->gid != sc->gid) {
+      /* one qualifier naming two tables: only `excluded` as the alias of an
+      ** INSERT's target gets here (FROM refuses a repeated name) */
+      if (qual) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P09", pos, "table reference \"%s\" is ambiguous", qual);
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", pos, "column reference \"%s\" is ambiguous", name);
+    }
     found = sc;
   }
   if (!found && c->corr && c->corr->outer) {
@@ -61,8 +65,7 @@ orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int p
     }
   }
   if (!found) {
-    if (qual && !qual_seen)
-      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", qual);
+    if (qual && !qual_seen) return oql_missing_rte(c, qual, pos, e);
     if (qual) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column %s.%s does not exist", qual, name);
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column \"%s\" does not exist", name);
   }

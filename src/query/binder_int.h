@@ -33,6 +33,7 @@ typedef struct oql_scope_col {
   int gid;
   orb_type type;
   bool system;                   /* a system column (a catalog's tableoid): named, but not part of * */
+  const char *relname;           /* a table known by an alias: its own name, which the alias hides; else NULL */
 } oql_scope_col;
 
 typedef struct oql_scope {
@@ -80,6 +81,12 @@ typedef struct oql_selctx {
 } oql_selctx;
 
 void oql_scope_add(oql_binder *b, oql_scope *s, const char *qual, const char *name, int gid, orb_type type);
+/* The same for a column of table t known by `qual` (its alias or its name). */
+void oql_scope_add_table_col(oql_binder *b, oql_scope *s, const orb_table *t, const char *qual, int col, int gid);
+/* The error for `qual.x` when no scope entry is called qual (42P01):
+** "invalid reference" when qual is the name of a table its alias hides, as
+** in PostgreSQL, else "missing FROM-clause entry". */
+orb_status oql_missing_rte(const oql_selctx *c, const char *qual, int pos, orb_err *e);
 int oql_selctx_new_gid(oql_selctx *c, const char *name);
 
 /* Record that the statement depends on table t. */

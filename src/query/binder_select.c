@@ -35,8 +35,7 @@ orb_status oql_expand_star(oql_selctx *c, const char *qual, int pos, oql_select_
     oql_select_items_add(c->b, it, x, sc->name);
     added++;
   }
-  if (qual && added == 0)
-    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", qual);
+  if (qual && added == 0) return oql_missing_rte(c, qual, pos, e);
   if (!qual && c->scope.n == 0)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", pos, "SELECT * with no tables specified is not valid");
   return ORB_OK;

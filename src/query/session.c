@@ -755,6 +755,10 @@ orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {
   }
   orb_value out;
   if (v->type == t.id && (t.id != ORB_T_DECIMAL) && !(t.id == ORB_T_TEXT && t.maxlen)) {
+    if (!orb_type_is_by_ref((orb_type_id)t.id)) {   /* the common case, whole in the value: nothing to own */
+      st->params[i] = *v;
+      return ORB_OK;
+    }
     out = *v;
   } else if (v->type == ORB_T_INT64 && (t.id == ORB_T_DATE || t.id == ORB_T_TIME || t.id == ORB_T_TIMESTAMP ||
                                         t.id == ORB_T_TIMESTAMPTZ)) {
