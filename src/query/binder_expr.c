@@ -457,6 +457,18 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
   return ORB_OK;
 }
 
+orb_status oql_no_such_function(oql_binder *b, const char *name, orb_expr **args, int n, int pos, orb_err *e) {
+  orb_buf sig = ORB_BUF_INIT;
+  for (int i = 0; i < n; i++) {
+    if (i) orb_buf_puts(&sig, ", ");
+    orb_buf_puts(&sig, oql_type_name(b, args[i]));
+  }
+  orb_status st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s(%s) does not exist", name,
+                               sig.data ? sig.data : "");
+  orb_buf_free(&sig);
+  return st;
+}
+
 bool oql_is_agg_name(const char *name) {
   static const char *aggs[] = {"count", "sum", "avg", "min", "max", "string_agg"};
   for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
@@ -551,7 +563,10 @@ static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int
         ((!o->arg2 && !sp.arg2) || (o->arg2 && sp.arg2 && oql_expr_same(o->arg2, sp.arg2))))
       idx = i;
   }
-  if (idx < 0) idx = oql_arena_append(b->a, (void **)&c->aggs, &c->naggs, &c->aggcap, &sp, sizeof sp);
+  if (idx < 0) {
+    c->aggs = oql_arena_append(b->a, c->aggs, &c->naggs, &c->aggcap, &sp, sizeof sp);
+    idx = c->naggs - 1;
+  }
   orb_expr *m = orb_expr_column(b->a, -1 - idx, sp.type);
   m->pos = pos;
   *out = m;
@@ -588,15 +603,7 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
       if (!e->pos) e->pos = pos;
       return e->code;
     }
-    orb_buf sig = ORB_BUF_INIT;
-    for (int i = 0; i < n; i++) {
-      if (i) orb_buf_puts(&sig, ", ");
-      orb_buf_puts(&sig, oql_type_name(b, args[i]));
-    }
-    orb_status st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s(%s) does not exist", name,
-                                 sig.data ? sig.data : "");
-    orb_buf_free(&sig);
-    return st;
+    return oql_no_such_function(b, name, args, n, pos, e);
   }
   orb_expr *x = orb_expr_new(b->a, ORB_E_FUNC, rt, n);
   x->func = f;

@@ -105,9 +105,10 @@ orb_expr *oql_mk_const(oql_binder *b, orb_value v, orb_type t, int pos);
 orb_expr *oql_mk_cmp(oql_binder *b, orb_cmp_op op, orb_expr *l, orb_expr *r, int pos);
 orb_expr *oql_mk_bool2(oql_binder *b, orb_expr_kind kind, orb_expr *l, orb_expr *r);
 
-/* Append the size-byte item x to the arena array *v of *n items (capacity
-** *cap, doubled when full); the item's index. */
-int oql_arena_append(orb_arena *a, void **v, int *n, int *cap, const void *x, size_t size);
+/* Append the size-byte item x to the arena array v of *n items (capacity
+** *cap, doubled when full): the array, moved when it grew (the item is at
+** index *n - 1 after the call). */
+void *oql_arena_append(orb_arena *a, void *v, int *n, int *cap, const void *x, size_t size);
 
 /* Structural equality of bound expressions (GROUP BY matching). */
 bool oql_expr_same(const orb_expr *a, const orb_expr *b);
@@ -161,6 +162,8 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
 /* Scalar function or aggregate call (star: count(*)). */
 orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,
                       orb_expr **out, orb_err *e);
+/* 42883 "function name(argument types) does not exist". */
+orb_status oql_no_such_function(oql_binder *b, const char *name, orb_expr **args, int n, int pos, orb_err *e);
 /* Whether name is an aggregate function. */
 bool oql_is_agg_name(const char *name);
 /* The aggregate `name` of bound args (arguments coerced, result type as
