@@ -560,7 +560,10 @@ static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int
         ((!o->arg2 && !sp.arg2) || (o->arg2 && sp.arg2 && oql_expr_same(o->arg2, sp.arg2))))
       idx = i;
   }
-  if (idx < 0) idx = oql_arena_append(b->a, (void **)&c->aggs, &c->naggs, &c->aggcap, &sp, sizeof sp);
+  if (idx < 0) {
+    c->aggs = oql_arena_append(b->a, c->aggs, &c->naggs, &c->aggcap, &sp, sizeof sp);
+    idx = c->naggs - 1;
+  }
   orb_expr *m = orb_expr_column(b->a, -1 - idx, sp.type);
   m->pos = pos;
   *out = m;

@@ -116,9 +116,10 @@ orb_expr *oql_mk_const(oql_binder *b, orb_value v, orb_type t, int pos);
 orb_expr *oql_mk_cmp(oql_binder *b, orb_cmp_op op, orb_expr *l, orb_expr *r, int pos);
 orb_expr *oql_mk_bool2(oql_binder *b, orb_expr_kind kind, orb_expr *l, orb_expr *r);
 
-/* Append the size-byte item x to the arena array *v of *n items (capacity
-** *cap, doubled when full); the item's index. */
-int oql_arena_append(orb_arena *a, void **v, int *n, int *cap, const void *x, size_t size);
+/* Append the size-byte item x to the arena array v of *n items (capacity
+** *cap, doubled when full): the array, moved when it grew (the item is at
+** index *n - 1 after the call). */
+void *oql_arena_append(orb_arena *a, void *v, int *n, int *cap, const void *x, size_t size);
 
 /* Structural equality of bound expressions (GROUP BY matching). */
 bool oql_expr_same(const orb_expr *a, const orb_expr *b);

@@ -259,16 +259,17 @@ orb_status oql_require_bool(oql_binder *b, orb_expr **x, const char *what, orb_e
   return ORB_OK;
 }
 
-int oql_arena_append(orb_arena *a, void **v, int *n, int *cap, const void *x, size_t size) {
+void *oql_arena_append(orb_arena *a, void *v, int *n, int *cap, const void *x, size_t size) {
   if (*n == *cap) {
     int ncap = *cap ? *cap * 2 : 8;
     void *nv = orb_arena_alloc(a, size * (size_t)ncap);
-    if (*n) memcpy(nv, *v, size * (size_t)*n);
-    *v = nv;
+    if (*n) memcpy(nv, v, size * (size_t)*n);
+    v = nv;
     *cap = ncap;
   }
-  memcpy((char *)*v + size * (size_t)*n, x, size);
-  return (*n)++;
+  memcpy((char *)v + size * (size_t)*n, x, size);
+  (*n)++;
+  return v;
 }
 
 bool oql_expr_same(const orb_expr *a, const orb_expr *b) {

@@ -169,20 +169,9 @@ static orb_status bind_window(oql_selctx *c, const wspec *ws, int *idx, orb_err 
       *idx = i;
       return ORB_OK;
     }
-  *idx = oql_arena_append(b->a, (void **)&c->wins, &c->nwins, &c->wincap, &w, sizeof w);
+  c->wins = oql_arena_append(b->a, c->wins, &c->nwins, &c->wincap, &w, sizeof w);
+  *idx = c->nwins - 1;
   return ORB_OK;
-}
-
-static orb_status no_such_function(oql_binder *b, const char *name, orb_expr **args, int n, int pos, orb_err *e) {
-  orb_buf sig = ORB_BUF_INIT;
-  for (int i = 0; i < n; i++) {
-    if (i) orb_buf_puts(&sig, ", ");
-    orb_buf_puts(&sig, oql_type_name(b, args[i]));
-  }
-  orb_status st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s(%s) does not exist", name,
-                               sig.data ? sig.data : "");
-  orb_buf_free(&sig);
-  return st;
 }
 
 /* A value argument: an unknown literal (or NULL) is text, as PostgreSQL resolves it. */
@@ -216,7 +205,7 @@ static orb_status bind_function(oql_binder *b, const oql_expr_ast *x, orb_expr *
   case OQL_W_NTH_VALUE: lo = hi = 2; break;
   default: break;
   }
-  if (n < lo || n > hi) return no_such_function(b, x->name, args, n, x->pos, e);
+  if (n < lo || n > hi) return oql_no_function(b, x->name, args, n, x->pos, e);
   f->nargs = n;
   for (int i = 0; i < n; i++) f->args[i] = args[i];
   switch (f->fn) {
@@ -227,7 +216,7 @@ static orb_status bind_function(oql_binder *b, const oql_expr_ast *x, orb_expr *
   case OQL_W_CUME_DIST: f->type = orb_type_make(ORB_T_FLOAT64); break;
   case OQL_W_NTILE:
     if (!oql_is_unknown(args[0]) && args[0]->type.id != ORB_T_NULL && !orb_type_is_integer((orb_type_id)args[0]->type.id))
-      return no_such_function(b, x->name, args, n, x->pos, e);
+      return oql_no_function(b, x->name, args, n, x->pos, e);
     st = oql_coerce(b, &f->args[0], orb_type_make(ORB_T_INT32), e);
     f->type = orb_type_make(ORB_T_INT32);
     break;
@@ -238,14 +227,14 @@ static orb_status bind_function(oql_binder *b, const oql_expr_ast *x, orb_expr *
     if (st == ORB_OK && n == 3) st = oql_coerce(b, &f->args[2], f->args[0]->type, e);
     if (st == ORB_OK && n >= 2) {
       if (!oql_is_unknown(args[1]) && args[1]->type.id != ORB_T_NULL && !orb_type_is_integer((orb_type_id)args[1]->type.id))
-        return no_such_function(b, x->name, args, n, x->pos, e);
+        return oql_no_function(b, x->name, args, n, x->pos, e);
       st = oql_coerce(b, &f->args[1], orb_type_make(ORB_T_INT32), e);
     }
     f->type = f->args[0]->type;
     break;
   case OQL_W_NTH_VALUE:
     if (!oql_is_unknown(args[1]) && args[1]->type.id != ORB_T_NULL && !orb_type_is_integer((orb_type_id)args[1]->type.id))
-      return no_such_function(b, x->name, args, n, x->pos, e);
+      return oql_no_function(b, x->name, args, n, x->pos, e);
     st = oql_coerce(b, &f->args[1], orb_type_make(ORB_T_INT32), e);
     /* fall through */
   case OQL_W_FIRST_VALUE:
@@ -302,7 +291,10 @@ orb_status oql_walk_window_call(oql_selctx *c, const oql_expr_ast *x, orb_expr *
   int j = -1;
   for (int i = 0; i < c->nwfuncs && j < 0; i++)
     if (wfunc_same(&c->wfuncs[i], &f)) j = i;
-  if (j < 0) j = oql_arena_append(b->a, (void **)&c->wfuncs, &c->nwfuncs, &c->wfcap, &f, sizeof f);
+  if (j < 0) {
+    c->wfuncs = oql_arena_append(b->a, c->wfuncs, &c->nwfuncs, &c->wfcap, &f, sizeof f);
+    j = c->nwfuncs - 1;
+  }
   orb_expr *m = orb_expr_column(b->a, OQL_WIN_MARK - j, f.type);
   m->pos = x->pos;
   *out = m;

@@ -210,7 +210,7 @@ static void frame_of(window_op *w, size_t i, size_t *fs, size_t *fe, oql_rt *rt)
 
 /* --- the functions ------------------------------------------------------------------ */
 
-/* Argument a of function f on row r (values computed in rt->tmp). */
+/* Expression x (a function's argument) on row r: a column's value as it is, others computed in rt->tmp. */
 static orb_status arg_at(const orb_expr *x, const orb_value *r, oql_rt *rt, orb_value *out, orb_err *e) {
   if (x->kind == ORB_E_COLUMN) {
     *out = r[x->slot];

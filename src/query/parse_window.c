@@ -77,7 +77,6 @@ orb_status oql_p_window_spec(oql_parser *p, oql_window_ast **out) {
   /* an existing window's name first (not a clause's key word) */
   if (oql_p_is_ident(p) && !oql_p_reserved(oql_p_tok(p)->text) && !oql_p_is(p, "partition") && !oql_p_is(p, "rows") && !oql_p_is(p, "range") &&
       !oql_p_is(p, "groups")) {
-    w->ref_pos = oql_p_tok(p)->pos;
     if ((st = oql_p_ident(p, &w->ref, &w->ref_pos)) != ORB_OK) return st;
   }
   if (oql_p_is(p, "partition") && oql_p_peek_is(p, 1, "by")) {
