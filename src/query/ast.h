@@ -49,7 +49,8 @@ typedef enum oql_ekind {
   OQL_X_STRING,     /* 'text' literal (type unknown until context decides) */
   OQL_X_NULL,
   OQL_X_BOOL,       /* TRUE/FALSE: ival 1/0 */
-  OQL_X_TYPED,      /* typename 'text' (DATE '2026-01-01', INTERVAL '1' YEAR): tname, text/len, unit */
+  OQL_X_TYPED,      /* typename 'text' (DATE '2026-01-01', INTERVAL '1' YEAR): tname, text/len, unit;
+                       ival = the string's position */
   OQL_X_BINARY,     /* l op r */
   OQL_X_UNARY,      /* op l: OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT */
   OQL_X_IS,         /* l IS [NOT] NULL/TRUE/FALSE/UNKNOWN: ival = OQL_IS_*, negate */
@@ -63,6 +64,7 @@ typedef enum oql_ekind {
   OQL_X_EXISTS,     /* EXISTS (SELECT ...): sub */
   OQL_X_ARRAY,      /* ARRAY[list] (sub NULL), ARRAY(SELECT ...): sub */
   OQL_X_SUBSCRIPT,  /* l[r]: an array's element */
+  OQL_X_FIELD,      /* (l).name: a field of a composite (record) value */
   OQL_X_ANY,        /* l op ANY/SOME (r) or l op ALL (r) (ival 1), r an array expression, or
                        l op ANY/ALL (SELECT ...): sub; op a comparison */
   OQL_X_CALL        /* name(list) incl. count(*) (star), count(DISTINCT x), coalesce, nullif,
@@ -78,12 +80,14 @@ typedef enum oql_binop {
   OQL_OP_CONCAT,                                         /* || */
   OQL_OP_EQ, OQL_OP_NE, OQL_OP_LT, OQL_OP_LE, OQL_OP_GT, OQL_OP_GE,
   OQL_OP_AND, OQL_OP_OR,
-  OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT                    /* unary */
+  OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT,                   /* unary */
+  OQL_OP_BITAND, OQL_OP_BITOR                            /* & | (integers) */
 } oql_binop;
 
 enum { OQL_IS_NULL, OQL_IS_TRUE, OQL_IS_FALSE, OQL_IS_UNKNOWN };
 
 typedef struct oql_expr_ast oql_expr_ast;
+typedef struct oql_window_ast oql_window_ast;
 struct oql_expr_ast {
   oql_ekind kind;
   int pos;
@@ -103,6 +107,7 @@ struct oql_expr_ast {
   oql_expr_ast **list;
   int nlist;
   struct oql_select_ast *sub;  /* SUBQUERY, EXISTS, IN (SELECT ...) */
+  oql_window_ast *over;      /* CALL: f(...) OVER w / OVER (...): a window function call; NULL otherwise */
 };
 
 /* --- SELECT ----------------------------------------------------------------- */
@@ -120,6 +125,26 @@ typedef struct oql_order_ast {
   bool desc;
   int nulls;                 /* 0 default (NULLS LAST for ASC, FIRST for DESC), 1 FIRST, 2 LAST */
 } oql_order_ast;
+
+/* A window: WINDOW name AS (spec), OVER name, or OVER (spec) where spec is
+** [base] [PARTITION BY ...] [ORDER BY ...] [frame].  OVER name is a spec with
+** only `ref` (and `bare` set). */
+struct oql_window_ast {
+  int pos;
+  const char *name;          /* WINDOW clause: the window's name; NULL in OVER */
+  const char *ref;           /* the named window this one refers to / refines (NULL: none) */
+  int ref_pos;
+  bool bare;                 /* OVER name, without parentheses */
+  oql_expr_ast **partition;
+  int npartition;
+  oql_order_ast *order;
+  int norder;
+  bool has_frame;            /* a frame clause was written (else PostgreSQL's default) */
+  oql_frame_mode mode;
+  oql_frame_bound start, end;
+  oql_expr_ast *start_off, *end_off;   /* n of n PRECEDING / FOLLOWING */
+  int frame_pos;
+};
 
 typedef enum oql_from_ast_kind {
   OQL_FA_TABLE,              /* name [AS alias] */
@@ -166,6 +191,8 @@ struct oql_select_ast {
   oql_expr_ast **group;
   int ngroup;
   oql_expr_ast *having;
+  oql_window_ast **windows;  /* WINDOW w AS (...), ... */
+  int nwindows;
   /* VALUES (...), (...) used as a query: rows of expressions (targets unused) */
   oql_expr_ast ***values;
   int *values_len;
@@ -191,6 +218,7 @@ typedef enum oql_conflict_ast { OQL_CA_NONE, OQL_CA_NOTHING, OQL_CA_UPDATE } oql
 
 typedef struct oql_insert_ast {
   const char *table;
+  const char *alias;         /* INSERT INTO t AS alias: the name ON CONFLICT and RETURNING know the table by */
   int table_pos;
   const char **cols;         /* NULL = all columns */
   int *col_pos;

@@ -35,8 +35,7 @@ orb_status oql_expand_star(oql_selctx *c, const char *qual, int pos, oql_select_
     oql_select_items_add(c->b, it, x, sc->name);
     added++;
   }
-  if (qual && added == 0)
-    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", qual);
+  if (qual && added == 0) return oql_missing_rte(c, qual, pos, e);
   if (!qual && c->scope.n == 0)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", pos, "SELECT * with no tables specified is not valid");
   return ORB_OK;
@@ -69,6 +68,8 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   s->group = p->group;
   s->naggs = c->naggs;
   s->aggs = c->aggs;
+  s->nsrfs = c->nsrfs;
+  s->srfs = c->srfs;
   s->grouped = p->ngroup > 0 || c->naggs > 0 || p->having;
   s->nout = p->items.n;
   s->nvisible = p->nvisible;
@@ -83,9 +84,31 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   if (p->distinct && s->nout > s->nvisible)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", p->first_hidden_pos,
                         "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+  s->nwins = c->nwins;
+  s->wins = c->wins;
+  s->nwfuncs = c->nwfuncs;
+  s->wfuncs = c->wfuncs;
+  if (s->grouped && s->nsrfs)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                        "set-returning functions in the select list of a grouped query are not supported");
   if (s->grouped) {
     for (int i = 0; i < s->nout; i++)
       if ((st = oql_group_rewrite(c, s->group, s->ngroup, &s->out[i], e)) != ORB_OK) return st;
+    /* window functions run over the grouped rows: their arguments and keys too */
+    for (int j = 0; j < s->nwfuncs; j++) {
+      oql_wfunc *f = &s->wfuncs[j];
+      for (int i = 0; i < f->nargs; i++)
+        if ((st = oql_group_rewrite(c, s->group, s->ngroup, &f->args[i], e)) != ORB_OK) return st;
+      if (f->agg.arg && (st = oql_group_rewrite(c, s->group, s->ngroup, &f->agg.arg, e)) != ORB_OK) return st;
+      if (f->agg.arg2 && (st = oql_group_rewrite(c, s->group, s->ngroup, &f->agg.arg2, e)) != ORB_OK) return st;
+    }
+    for (int w = 0; w < s->nwins; w++) {
+      oql_window *win = &s->wins[w];
+      for (int i = 0; i < win->npart; i++)
+        if ((st = oql_group_rewrite(c, s->group, s->ngroup, &win->part[i], e)) != ORB_OK) return st;
+      for (int i = 0; i < win->norder; i++)
+        if ((st = oql_group_rewrite(c, s->group, s->ngroup, &win->order[i], e)) != ORB_OK) return st;
+    }
     if (p->having) {
       orb_expr *h = p->having;
       if ((st = oql_group_rewrite(c, s->group, s->ngroup, &h, e)) != ORB_OK) return st;
@@ -93,7 +116,7 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
     }
   } else {
     for (int i = 0; i < s->nout; i++)
-      if (s->out[i]->kind == ORB_E_COLUMN && s->out[i]->slot < 0)
+      if (s->out[i]->kind == ORB_E_COLUMN && s->out[i]->slot < 0 && s->out[i]->slot > OQL_WIN_MARK)
         return orb_err_set(e, ORB_ERR_INTERNAL, "aggregate outside a grouped query");
   }
   s->ngids = c->ngids;

@@ -69,7 +69,21 @@ void oql_scope_add(oql_binder *b, oql_scope *s, const char *qual, const char *na
     s->cols = nc;
     s->cap = cap;
   }
-  s->cols[s->n++] = (oql_scope_col){qual, name, gid, type, false};
+  s->cols[s->n++] = (oql_scope_col){qual, name, gid, type, false, NULL};
+}
+
+void oql_scope_add_table_col(oql_binder *b, oql_scope *s, const orb_table *t, const char *qual, int col, int gid) {
+  const orb_column *c = &t->schema.cols[col];
+  oql_scope_add(b, s, qual, c->name, gid, c->type);
+  if (qual && strcmp(qual, t->name) != 0) s->cols[s->n - 1].relname = t->name;
+}
+
+orb_status oql_missing_rte(const oql_selctx *c, const char *qual, int pos, orb_err *e) {
+  for (int i = 0; i < c->scope.n; i++)
+    if (c->scope.cols[i].relname && strcmp(c->scope.cols[i].relname, qual) == 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "invalid reference to FROM-clause entry for table \"%s\"",
+                          qual);
+  return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", qual);
 }
 
 int oql_selctx_new_gid(oql_selctx *c, const char *name) {
@@ -245,6 +259,19 @@ orb_status oql_require_bool(oql_binder *b, orb_expr **x, const char *what, orb_e
   return ORB_OK;
 }
 
+void *oql_arena_append(orb_arena *a, void *v, int *n, int *cap, const void *x, size_t size) {
+  if (*n == *cap) {
+    int ncap = *cap ? *cap * 2 : 8;
+    void *nv = orb_arena_alloc(a, size * (size_t)ncap);
+    if (*n) memcpy(nv, v, size * (size_t)*n);
+    v = nv;
+    *cap = ncap;
+  }
+  memcpy((char *)v + size * (size_t)*n, x, size);
+  (*n)++;
+  return v;
+}
+
 bool oql_expr_same(const orb_expr *a, const orb_expr *b) {
   if (a->kind != b->kind || a->op != b->op || a->flags != b->flags || a->nargs != b->nargs || a->func != b->func)
     return false;
@@ -269,6 +296,7 @@ orb_status oql_group_rewrite(oql_selctx *c, orb_expr **group, int ngroup, orb_ex
       return ORB_OK;
     }
   if (x->kind == ORB_E_COLUMN) {
+    if (x->slot <= OQL_WIN_MARK) return ORB_OK;   /* a window function: computed after grouping */
     if (x->slot < 0) {
       orb_expr *r = orb_expr_column(c->b->a, ngroup + (-1 - x->slot), x->type);
       r->pos = x->pos;
@@ -292,9 +320,9 @@ orb_status oql_group_rewrite(oql_selctx *c, orb_expr **group, int ngroup, orb_ex
 }
 
 orb_status oql_number_literal(oql_binder *b, const char *text, size_t n, int pos, orb_expr **out, orb_err *e) {
-  bool integer = true;
-  for (size_t i = 0; i < n; i++)
-    if (text[i] < '0' || text[i] > '9') integer = false;
+  bool integer = n > 0;
+  for (size_t i = 0; i < n; i++)   /* the parser folds a minus sign into the literal: -1 is an integer too */
+    if ((text[i] < '0' || text[i] > '9') && !(i == 0 && text[0] == '-' && n > 1)) integer = false;
   orb_value v;
   orb_err tmp;
   if (integer) {

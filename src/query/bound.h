@@ -25,6 +25,9 @@
 
 typedef struct oql_bselect oql_bselect;
 
+/* Slots at or below this mark window functions in a select's outputs. */
+#define OQL_WIN_MARK (-1000000)
+
 typedef enum oql_from_kind {
   OQL_FROM_TABLE,      /* base table: gids first_gid .. first_gid+ncols-1 = schema positions */
   OQL_FROM_SUBQUERY,   /* derived table: gids first_gid.. = the subquery's visible outputs */
@@ -66,7 +69,16 @@ struct oql_bselect {
   orb_expr **group;              /* gids */
   int naggs;
   oql_agg_spec *aggs;            /* args in gids */
+  int nsrfs;                     /* set-returning functions of the select list: args in gids, */
+  oql_srf_spec *srfs;            /* each one's rows the column srfs[i].gid (not grouped queries) */
   orb_expr *having;              /* post-aggregate slots */
+  /* window functions (select list and ORDER BY): out[] refers to function j
+  ** by a marker column of slot OQL_WIN_MARK - j; their arguments and their
+  ** windows' keys use gids, or post-aggregate slots when grouped */
+  int nwins;
+  oql_window *wins;
+  int nwfuncs;
+  oql_wfunc *wfuncs;
   int nout;                      /* output expressions: nvisible visible ones, then hidden sort keys */
   int nvisible;
   orb_expr **out;                /* gids, or post-aggregate slots when grouped */

@@ -37,6 +37,25 @@
 #include "storage/table.h"
 #include "types/value.h"
 
+/* A NOTICE or WARNING a statement gives (PostgreSQL's NoticeResponse), and
+** the list of them one statement gave, in order: DROP TABLE IF EXISTS a, b
+** with neither there gives two. */
+typedef struct oql_report {
+  char code[6];          /* SQLSTATE */
+  bool warning;          /* WARNING (SET LOCAL outside a block, ...), else NOTICE (IF [NOT] EXISTS) */
+  char msg[160];
+} oql_report;
+
+typedef struct oql_reports {
+  oql_report *v;
+  int n, cap;
+} oql_reports;
+
+void oql_reports_add(oql_reports *r, const char *code, bool warning, const char *msg);
+void oql_reports_append(oql_reports *to, const oql_reports *from);
+static inline void oql_reports_clear(oql_reports *r) { r->n = 0; }
+void oql_reports_free(oql_reports *r);
+
 /* Everything one execution of a plan needs. */
 typedef struct oql_rt {
   orb_db *db;
@@ -58,10 +77,9 @@ typedef struct oql_rt {
   orb_arena **mem_arenas;
   int nmem;
   size_t cap_mem;
-  /* a NOTICE the statement gives (PostgreSQL's "..., skipping" of IF [NOT]
-  ** EXISTS), "" if none: the session hands it to the client */
-  char notice_code[6];
-  char notice[160];
+  /* the NOTICEs the statement gives (PostgreSQL's "..., skipping" of IF
+  ** [NOT] EXISTS): the session hands them to the client */
+  oql_reports notices;
 } oql_rt;
 
 /* 57014 if the statement was cancelled or ran out of time, 53200 if its
@@ -125,6 +143,23 @@ oql_op *oql_filter_new(orb_arena *a, oql_op *child, orb_expr *pred);
 
 /* Output row = exprs evaluated on the child row. */
 oql_op *oql_project_new(orb_arena *a, oql_op *child, orb_expr **exprs, int n);
+
+/* A set-returning function of a select list, over an array argument. */
+typedef enum oql_srf_kind {
+  OQL_SRF_UNNEST,        /* unnest(arr): the elements */
+  OQL_SRF_EXPANDARRAY    /* information_schema._pg_expandarray(arr): records (x element, n its 1-based position) */
+} oql_srf_kind;
+
+typedef struct oql_srf_spec {
+  oql_srf_kind kind;
+  orb_expr *arg;         /* the array (child-row slots; gids while binding) */
+  orb_type type;         /* the type of its rows: the element type, or a record (types.h) */
+  int gid;               /* the column the binder gave its rows */
+} oql_srf_spec;
+
+/* Output row = the child row ++ one column per function, once per row the
+** functions return in lockstep (exec_project_set.c). */
+oql_op *oql_project_set_new(orb_arena *a, oql_op *child, const oql_srf_spec *srfs, int nsrfs);
 
 /* Rows of constant-ish expressions (VALUES lists; no input row). */
 oql_op *oql_values_new(orb_arena *a, int nrows, int ncols, orb_expr ***rows, const orb_type *types);
@@ -210,8 +245,50 @@ typedef struct oql_sort_key {
   bool nulls_first;
 } oql_sort_key;
 
+/* Window frames (SQL's ROWS / RANGE / GROUPS BETWEEN start AND end). */
+typedef enum oql_frame_mode { OQL_FRAME_RANGE, OQL_FRAME_ROWS, OQL_FRAME_GROUPS } oql_frame_mode;
+typedef enum oql_frame_bound {
+  OQL_FB_UNBOUNDED_PRECEDING, OQL_FB_PRECEDING, OQL_FB_CURRENT_ROW, OQL_FB_FOLLOWING, OQL_FB_UNBOUNDED_FOLLOWING
+} oql_frame_bound;
+
 /* Sort by keys (slots of the child row); stable. */
 oql_op *oql_sort_new(orb_arena *a, oql_op *child, const oql_sort_key *keys, int nkeys);
+
+/* Window functions (exec_window.c): PostgreSQL's WindowAgg.  The input
+** comes sorted by the window's partition keys and then its order keys (a
+** Sort below it); the operator buffers one partition at a time and hands
+** each input row out again with the window functions' values appended. */
+typedef enum oql_wfn {
+  OQL_W_ROW_NUMBER, OQL_W_RANK, OQL_W_DENSE_RANK, OQL_W_PERCENT_RANK, OQL_W_CUME_DIST, OQL_W_NTILE,
+  OQL_W_LAG, OQL_W_LEAD, OQL_W_FIRST_VALUE, OQL_W_LAST_VALUE, OQL_W_NTH_VALUE,
+  OQL_W_AGG                /* an aggregate over the frame: agg */
+} oql_wfn;
+
+typedef struct oql_wfunc {
+  oql_wfn fn;
+  int win;                 /* the window it is computed over (binder: index in oql_bselect.wins) */
+  orb_expr *args[3];       /* input-row slots: lag/lead (value, offset, default), ntile (n), nth_value (value, n),
+                              first_value/last_value (value) */
+  int nargs;
+  oql_agg_spec agg;        /* OQL_W_AGG */
+  orb_type type;           /* result type */
+  const char *name;        /* for EXPLAIN */
+} oql_wfunc;
+
+typedef struct oql_window {
+  int npart, norder;
+  orb_expr **part;         /* PARTITION BY expressions */
+  orb_expr **order;        /* ORDER BY expressions */
+  oql_sort_key *okeys;     /* each order key's direction; slot: the column the planner put it in */
+  int *pslots;             /* the column of each partition key (planner) */
+  oql_frame_mode mode;
+  oql_frame_bound start, end;
+  orb_expr *start_off, *end_off;   /* n PRECEDING / FOLLOWING: no column references */
+} oql_window;
+
+/* Output row = input row ++ one value per function, computed over window w
+** (its pslots and okeys slots name columns of the child's rows). */
+oql_op *oql_window_new(orb_arena *a, oql_op *child, const oql_window *w, const oql_wfunc *fns, int nfns);
 
 /* limit/offset expressions are evaluated at open; NULL = none. */
 oql_op *oql_limit_new(orb_arena *a, oql_op *child, orb_expr *limit, orb_expr *offset);

@@ -3,32 +3,20 @@
 ** Input rows are grouped by the key expressions in a hash table (orb_hmap
 ** from the keys' hash to a group); each group holds copies of its key values
 ** and one state per aggregate.  Results are produced after the whole input
-** has been consumed.  Result types follow PostgreSQL: sum(int2/int4) ->
-** bigint, sum(int8) -> numeric, sum(numeric) -> numeric, sum(float) ->
-** float, avg(integer or numeric) -> numeric with PostgreSQL's division scale,
-** avg(float) -> double precision.  Over a child that makes column batches
-** (exec_vec.h), keys and arguments are evaluated a batch at a time and a
-** plain aggregate folds each argument's vector in a loop (vec_batch). */
+** has been consumed.  The states and their result types are agg_state.h's.
+** Over a child that makes column batches (exec_vec.h), keys and arguments
+** are evaluated a batch at a time and a plain aggregate folds each
+** argument's vector in a loop (vec_batch). */
+#include "query/agg_state.h"
 #include "query/exec_vec.h"
 
 #include <string.h>
 
 #include "base/mem.h"
 
-typedef struct agg_state {
-  int64_t count;
-  __int128 isum;            /* integer and decimal sums (unscaled at the sum's scale) */
-  double fsum;
-  orb_value val;            /* MIN/MAX so far; generic sums (intervals) */
-  bool has;                 /* saw a non-NULL input */
-  orb_hmap *dset;           /* DISTINCT: values seen in this group */
-  char *sbuf;               /* string_agg: the text so far (in the arena, doubled as it grows) */
-  size_t slen, scap;
-} agg_state;
-
 typedef struct agg_group {
   orb_value *keys;
-  agg_state st[];
+  oql_agg_state st[];
 } agg_group;
 
 typedef struct agg_op {
@@ -57,7 +45,7 @@ typedef struct agg_op {
 } agg_op;
 
 static agg_group *new_group(agg_op *a, const orb_value *keys) {
-  agg_group *g = orb_arena_zalloc(&a->arena, sizeof(agg_group) + sizeof(agg_state) * (size_t)a->naggs);
+  agg_group *g = orb_arena_zalloc(&a->arena, sizeof(agg_group) + sizeof(oql_agg_state) * (size_t)a->naggs);
   g->keys = orb_arena_alloc(&a->arena, sizeof(orb_value) * (size_t)(a->ngroup + 1));
   oql_row_copy(g->keys, keys, a->ngroup, &a->arena);
   a->list = orb_grow(a->list, &a->cap, a->ngroups + 1, sizeof(agg_group *));
@@ -68,11 +56,7 @@ static agg_group *new_group(agg_op *a, const orb_value *keys) {
 static void free_distinct_sets(agg_op *a) {
   for (size_t i = 0; i < a->ngroups; i++)
     for (int j = 0; j < a->naggs; j++)
-      if (a->list[i]->st[j].dset) {
-        orb_hmap_free(a->list[i]->st[j].dset);
-        orb_free(a->list[i]->st[j].dset);
-        a->list[i]->st[j].dset = NULL;
-      }
+      oql_agg_state_free(&a->list[i]->st[j]);
 }
 
 static void reset_groups(agg_op *a) {
@@ -81,215 +65,6 @@ static void reset_groups(agg_op *a) {
   orb_arena_reset(&a->arena);
   a->ngroups = 0;
   a->pos = 0;
-}
-
-/* true if v was already seen by this DISTINCT aggregate (else remembers it) */
-static bool distinct_seen(agg_op *a, agg_state *s, const orb_value *v) {
-  if (!s->dset) {
-    s->dset = orb_malloc(sizeof(orb_hmap));
-    orb_hmap_init(s->dset, 0);
-  }
-  uint64_t h = orb_value_hash(v);
-  if (!h) h = 1;
-  orb_hmap_iter it;
-  for (orb_value *x = orb_hmap_find(s->dset, h, &it); x; x = orb_hmap_next(&it))
-    if (orb_value_cmp(x, v) == 0) return true;
-  orb_value *c = orb_arena_alloc(&a->arena, sizeof(orb_value));
-  *c = orb_value_copy(v, &a->arena);
-  orb_hmap_put(s->dset, h, c);
-  return false;
-}
-
-static orb_status overflow(const oql_agg_spec *sp, orb_err *e) {
-  if (sp->type.id == ORB_T_INT64)
-    return orb_err_setx(e, ORB_ERR_RANGE, "22003", sp->arg ? sp->arg->pos : 0, "bigint out of range");
-  return orb_err_setx(e, ORB_ERR_RANGE, "22003", sp->arg ? sp->arg->pos : 0, "numeric field overflow");
-}
-
-/* Scale at which a SUM/AVG of decimals accumulates. */
-static int sum_scale(const oql_agg_spec *sp) {
-  return sp->arg && sp->arg->type.id == ORB_T_DECIMAL ? sp->arg->type.scale : 0;
-}
-
-/* Append bytes to a string_agg state. */
-static void sappend(agg_op *a, agg_state *s, const char *p, size_t n) {
-  if (s->slen + n > s->scap) {
-    size_t cap = s->scap ? s->scap * 2 : 64;
-    while (cap < s->slen + n) cap *= 2;
-    char *nb = orb_arena_alloc(&a->arena, cap);
-    if (s->slen) memcpy(nb, s->sbuf, s->slen);
-    s->sbuf = nb;
-    s->scap = cap;
-  }
-  if (n) memcpy(s->sbuf + s->slen, p, n);
-  s->slen += n;
-}
-
-static orb_status accumulate(agg_op *a, agg_state *s, const oql_agg_spec *sp, const orb_value *v,
-                             const orb_value *delim, oql_rt *rt, orb_err *e) {
-  if (sp->fn == OQL_AGG_COUNT_STAR) {
-    s->count++;
-    return ORB_OK;
-  }
-  if (v->isnull) return ORB_OK;
-  if (sp->distinct && distinct_seen(a, s, v)) return ORB_OK;
-  s->count++;
-  switch (sp->fn) {
-  case OQL_AGG_COUNT:
-  case OQL_AGG_COUNT_STAR:
-    break;
-  case OQL_AGG_SUM:
-  case OQL_AGG_AVG:
-    if (orb_type_is_integer((orb_type_id)v->type)) {
-      if (__builtin_add_overflow(s->isum, (__int128)v->u.i, &s->isum)) return overflow(sp, e);
-    } else if (orb_type_is_float((orb_type_id)v->type)) {
-      s->fsum += v->u.f;
-    } else if (v->type == ORB_T_DECIMAL) {
-      __int128 d = v->u.dec;
-      int sc = sum_scale(sp);
-      if (v->scale != sc) {
-        orb_status st = orb_decimal_rescale(d, v->scale, sc, &d, e);
-        if (st != ORB_OK) return st;
-      }
-      if (__builtin_add_overflow(s->isum, d, &s->isum) || !orb_decimal_fits(s->isum, ORB_DECIMAL_MAX_PRECISION))
-        return overflow(sp, e);
-    } else {
-      /* intervals and anything else with an addition operator */
-      if (!s->has) {
-        s->val = *v;
-      } else {
-        orb_value r;
-        orb_status st = orb_arith(ORB_ARITH_ADD, &s->val, v, sp->type, &r, e);
-        if (st != ORB_OK) return st;
-        s->val = r;
-      }
-      s->val = orb_value_copy(&s->val, &a->arena);
-    }
-    break;
-  case OQL_AGG_STRING_AGG:
-    /* the delimiter of each value but the first goes before it (a NULL delimiter adds nothing) */
-    if (s->has && delim && !delim->isnull) sappend(a, s, delim->u.s, delim->len);
-    sappend(a, s, v->u.s, v->len);
-    break;
-  case OQL_AGG_MIN:
-  case OQL_AGG_MAX:
-    if (s->has) {
-      int c = orb_value_cmp(v, &s->val);
-      if (sp->fn == OQL_AGG_MIN ? c >= 0 : c <= 0) break;
-    }
-    /* strings and arrays point into the input row's memory: keep a copy;
-    ** other values are whole in the orb_value */
-    if (orb_type_is_by_ref((orb_type_id)v->type)) s->val = orb_value_copy(v, &a->arena);
-    else s->val = *v;
-    break;
-  }
-  (void)rt;
-  s->has = true;
-  return ORB_OK;
-}
-
-/* PostgreSQL's numeric division scale (select_div_scale) for |num| / |den|,
-** both given as unscaled values with their scales; digits are in base 10000. */
-static void nbase_weight(__int128 v, int scale, int *weight, int *first) {
-  if (v < 0) v = -v;
-  if (v == 0) {
-    *weight = 0;
-    *first = 0;
-    return;
-  }
-  /* align to a multiple of 4 fractional digits so that groups line up with the point */
-  int pad = (4 - scale % 4) % 4;
-  unsigned __int128 u = (unsigned __int128)v;
-  int fracgroups = (scale + pad) / 4;
-  /* count base-10000 groups of u * 10^pad without overflowing: work on digits */
-  char digits[64];
-  int nd = 0;
-  while (u) {
-    digits[nd++] = (char)(u % 10);
-    u /= 10;
-  }
-  /* total digits after padding */
-  int total = nd + pad;
-  int ngroups = (total + 3) / 4;
-  *weight = ngroups - 1 - fracgroups;
-  /* first group: the top (total - (ngroups-1)*4) digits */
-  int topn = total - (ngroups - 1) * 4;
-  int f = 0;
-  for (int i = 0; i < topn; i++) {
-    int idx = total - 1 - i - pad;   /* digit index in the unpadded number */
-    f = f * 10 + (idx >= 0 && idx < nd ? digits[idx] : 0);
-  }
-  *first = f;
-  /* skip leading zero groups (cannot happen: the top digit is non-zero) */
-}
-
-static orb_status avg_decimal(__int128 sum, int scale, int64_t n, orb_value *out, orb_err *e) {
-  int w1, f1, w2, f2;
-  nbase_weight(sum, scale, &w1, &f1);
-  nbase_weight((__int128)n, 0, &w2, &f2);
-  int qweight = w1 - w2;
-  if (f1 <= f2) qweight--;
-  int rscale = 16 - qweight * 4;
-  if (rscale < scale) rscale = scale;
-  if (rscale < 0) rscale = 0;
-  if (rscale > ORB_DECIMAL_MAX_PRECISION) rscale = ORB_DECIMAL_MAX_PRECISION;
-  /* quotient = round(sum * 10^(rscale-scale) / n) */
-  __int128 num = sum, p = orb_pow10_i128(rscale - scale);
-  if (__builtin_mul_overflow(num, p, &num)) return orb_err_setx(e, ORB_ERR_RANGE, "22003", 0, "numeric field overflow");
-  __int128 q = num / n, r = num % n;
-  if (r < 0) r = -r;
-  if (2 * r >= n) q += num < 0 ? -1 : 1;
-  *out = orb_decimal(q, rscale);
-  return ORB_OK;
-}
-
-static orb_status finalize(const oql_agg_spec *sp, const agg_state *s, orb_value *out, orb_err *e) {
-  switch (sp->fn) {
-  case OQL_AGG_COUNT_STAR:
-  case OQL_AGG_COUNT:
-    *out = orb_int(ORB_T_INT64, s->count);
-    return ORB_OK;
-  case OQL_AGG_MIN:
-  case OQL_AGG_MAX:
-    *out = s->has ? s->val : orb_null(sp->type.id);
-    return ORB_OK;
-  case OQL_AGG_STRING_AGG:
-    *out = s->has ? orb_text(s->sbuf ? s->sbuf : "", s->slen) : orb_null(ORB_T_TEXT);
-    return ORB_OK;
-  case OQL_AGG_SUM:
-  case OQL_AGG_AVG:
-    break;
-  }
-  if (!s->has) {
-    *out = orb_null(sp->type.id);
-    return ORB_OK;
-  }
-  orb_type_id in = sp->arg->type.id;
-  if (sp->fn == OQL_AGG_SUM) {
-    if (orb_type_is_float(in)) {
-      *out = orb_float(sp->type.id, s->fsum);
-    } else if (orb_type_is_integer(in) || in == ORB_T_DECIMAL) {
-      if (sp->type.id == ORB_T_INT64) {
-        if (s->isum > INT64_MAX || s->isum < INT64_MIN) return overflow(sp, e);
-        *out = orb_int(ORB_T_INT64, (int64_t)s->isum);
-      } else {
-        if (!orb_decimal_fits(s->isum, ORB_DECIMAL_MAX_PRECISION)) return overflow(sp, e);
-        *out = orb_decimal(s->isum, sum_scale(sp));
-      }
-    } else {
-      *out = s->val;
-    }
-    return ORB_OK;
-  }
-  /* AVG */
-  if (orb_type_is_float(in)) {
-    *out = orb_float(ORB_T_FLOAT64, s->fsum / (double)s->count);
-    return ORB_OK;
-  }
-  if (orb_type_is_integer(in) || in == ORB_T_DECIMAL) return avg_decimal(s->isum, sum_scale(sp), s->count, out, e);
-  /* interval and other types: divide with the arithmetic of the value layer */
-  orb_value n = orb_float(ORB_T_FLOAT64, (double)s->count);
-  return orb_arith(ORB_ARITH_DIV, &s->val, &n, sp->type, out, e);
 }
 
 /* One input row into group g's aggregates. */
@@ -303,7 +78,7 @@ static orb_status feed_row(agg_op *a, agg_group *g, const orb_value *in, oql_rt 
     else if (sp->arg && (st = orb_expr_eval(sp->arg, &rt->ctx, in, &v, e)) != ORB_OK) return st;
     else if (sp->arg) pv = &v;
     if (sp->arg2 && (st = orb_expr_eval(sp->arg2, &rt->ctx, in, &d, e)) != ORB_OK) return st;
-    if ((st = accumulate(a, &g->st[j], sp, pv, sp->arg2 ? &d : NULL, rt, e)) != ORB_OK) return st;
+    if ((st = oql_agg_state_add(&a->arena, &g->st[j], sp, pv, sp->arg2 ? &d : NULL, e)) != ORB_OK) return st;
   }
   return ORB_OK;
 }
@@ -365,10 +140,10 @@ static bool int_ordered(orb_type_id t) {
 /* Fold aggregate sp's argument vector v (d: string_agg's delimiter) over
 ** the rows of b that are in, into state s: a tight loop for COUNT(*),
 ** count, sums and averages of integers and floats, min and max of
-** integer-valued types and floats; accumulate's general way, a value at
+** integer-valued types and floats; oql_agg_state_add's general way, a value at
 ** a time, for the rest. */
-static orb_status vec_fold(agg_op *a, agg_state *s, const oql_agg_spec *sp, const oql_vec *v, const oql_vec *d,
-                           const oql_vbatch *b, oql_rt *rt, orb_err *e) {
+static orb_status vec_fold(agg_op *a, oql_agg_state *s, const oql_agg_spec *sp, const oql_vec *v, const oql_vec *d,
+                           const oql_vbatch *b, orb_err *e) {
   int64_t count = 0;
   if (sp->fn == OQL_AGG_COUNT_STAR) {
     s->count += oql_vbatch_count(b);
@@ -402,14 +177,14 @@ static orb_status vec_fold(agg_op *a, agg_state *s, const oql_agg_spec *sp, cons
         VEC_LOOP(sum += i64[r]);
       }
     }
-    if (count && __builtin_add_overflow(s->isum, sum, &s->isum)) return overflow(sp, e);
+    if (count && __builtin_add_overflow(s->isum, sum, &s->isum)) return oql_agg_overflow(sp, e);
   } else if (typed && (sp->fn == OQL_AGG_SUM || sp->fn == OQL_AGG_AVG) && floats) {
     double sum = s->fsum;   /* added in row order, as row by row */
     if (v->kind == OQL_VEC_F32) VEC_LOOP(sum += f32[r]);
     else VEC_LOOP(sum += f64[r]);
     s->fsum = sum;
   } else if (typed && (sp->fn == OQL_AGG_MIN || sp->fn == OQL_AGG_MAX) && (ordered || floats)) {
-    /* the first of equal values stays, as accumulate keeps it */
+    /* the first of equal values stays, as oql_agg_state_add keeps it */
     bool max = sp->fn == OQL_AGG_MAX, has = s->has;
     if (ordered) {
       int64_t best = has ? s->val.u.i : 0, x;
@@ -432,7 +207,7 @@ static orb_status vec_fold(agg_op *a, agg_state *s, const oql_agg_spec *sp, cons
       orb_value x, y;
       oql_vec_value(v, r, &x);
       if (d) oql_vec_value(d, r, &y);
-      orb_status st = accumulate(a, s, sp, &x, d ? &y : NULL, rt, e);
+      orb_status st = oql_agg_state_add(&a->arena, s, sp, &x, d ? &y : NULL, e);
       if (st != ORB_OK) return st;
     }
     return ORB_OK;
@@ -473,7 +248,7 @@ static orb_status vec_batch(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_err 
   if (a->ngroup == 0 && a->nfail <= 1) {
     for (int j = 0; j < a->naggs; j++) {
       const oql_agg_spec *sp = &a->aggs[j];
-      if ((st = vec_fold(a, &a->list[0]->st[j], sp, &a->avec[j], sp->arg2 ? &a->dvec[j] : NULL, b, rt, e)) != ORB_OK)
+      if ((st = vec_fold(a, &a->list[0]->st[j], sp, &a->avec[j], sp->arg2 ? &a->dvec[j] : NULL, b, e)) != ORB_OK)
         return st;
     }
     orb_arena_reset(&rt->tmp);
@@ -488,7 +263,7 @@ static orb_status vec_batch(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_err 
       orb_value x, y;
       if (sp->arg) oql_vec_value(&a->avec[j], r, &x);
       if (sp->arg2) oql_vec_value(&a->dvec[j], r, &y);
-      if ((st = accumulate(a, &g->st[j], sp, sp->arg ? &x : NULL, sp->arg2 ? &y : NULL, rt, e)) != ORB_OK) return st;
+      if ((st = oql_agg_state_add(&a->arena, &g->st[j], sp, sp->arg ? &x : NULL, sp->arg2 ? &y : NULL, e)) != ORB_OK) return st;
     }
   }
   orb_arena_reset(&rt->tmp);
@@ -552,7 +327,7 @@ static orb_status agg_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_er
   agg_group *g = a->list[a->pos++];
   for (int i = 0; i < a->ngroup; i++) a->out[i] = g->keys[i];
   for (int j = 0; j < a->naggs; j++) {
-    orb_status st = finalize(&a->aggs[j], &g->st[j], &a->out[a->ngroup + j], e);
+    orb_status st = oql_agg_state_result(&a->aggs[j], &g->st[j], &a->out[a->ngroup + j], e);
     if (st != ORB_OK) return st;
   }
   *row = a->out;

@@ -62,6 +62,8 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s);
 
 /* parse_expr.c */
 orb_status oql_p_expr(oql_parser *p, oql_expr_ast **out);
+/* expr, expr, ... appended to l. */
+orb_status oql_p_expr_list(oql_parser *p, oql_plist *l);
 orb_status oql_p_typename(oql_parser *p, oql_typename *out);
 oql_expr_ast *oql_p_new_expr(oql_parser *p, oql_ekind kind, int pos);
 
@@ -76,6 +78,13 @@ orb_status oql_p_values_rows(oql_parser *p, bool allow_default, oql_expr_ast ***
 orb_status oql_p_targets(oql_parser *p, oql_target **targets, int *ntargets);
 /* A call's arguments after its "(" up to and with the ")" (parse_select.c). */
 orb_status oql_p_call_args(oql_parser *p, bool allow_list, oql_from_ast *f);
+/* expr [ASC|DESC] [NULLS FIRST|LAST], ... (ORDER BY's list, also a window's). */
+orb_status oql_p_order_list(oql_parser *p, oql_order_ast **order, int *norder);
+/* A window specification in parentheses: ( [name] [PARTITION BY ...]
+** [ORDER BY ...] [frame] ) (parse_window.c). */
+orb_status oql_p_window_spec(oql_parser *p, oql_window_ast **out);
+/* After a call's ")": OVER name | OVER (spec), if present (parse_window.c). */
+orb_status oql_p_over(oql_parser *p, oql_window_ast **out);
 /* ( ident, ... ) */
 orb_status oql_p_ident_list(oql_parser *p, const char ***names, int **poss, int *n);
 

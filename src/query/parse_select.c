@@ -182,17 +182,17 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
     if ((st = oql_p_call_args(p, true, f)) != ORB_OK) return st;
   } else {
     f->kind = OQL_FA_TABLE;
-    /* time travel on an Iceberg table (SQL:2011's system-versioned spelling,
-    ** as Spark, Trino and DuckDB write it): FOR SYSTEM_TIME AS OF ts,
-    ** FOR VERSION AS OF snapshot-id */
-    if (oql_p_is(p, "for") && (oql_p_peek_is(p, 1, "system_time") || oql_p_peek_is(p, 1, "version")) &&
-        oql_p_peek_is(p, 2, "as") && oql_p_peek_is(p, 3, "of")) {
-      oql_p_advance(p);
-      f->asof_pos = oql_p_tok(p)->pos;
-      f->asof_kind = oql_p_is(p, "system_time") ? 1 : 2;
-      oql_p_advance(p), oql_p_advance(p), oql_p_advance(p);
-      if ((st = oql_p_expr(p, &f->asof)) != ORB_OK) return st;
-    }
+  }
+  /* time travel on an Iceberg table or iceberg_scan() (SQL:2011's
+  ** system-versioned spelling, as Spark, Trino and DuckDB write it):
+  ** FOR SYSTEM_TIME AS OF ts, FOR VERSION AS OF snapshot-id */
+  if (oql_p_is(p, "for") && (oql_p_peek_is(p, 1, "system_time") || oql_p_peek_is(p, 1, "version")) &&
+      oql_p_peek_is(p, 2, "as") && oql_p_peek_is(p, 3, "of")) {
+    oql_p_advance(p);
+    f->asof_pos = oql_p_tok(p)->pos;
+    f->asof_kind = oql_p_is(p, "system_time") ? 1 : 2;
+    oql_p_advance(p), oql_p_advance(p), oql_p_advance(p);
+    if ((st = oql_p_expr(p, &f->asof)) != ORB_OK) return st;
   }
   if ((st = p_alias(p, f, false)) != ORB_OK) return st;
   *out = f;
@@ -313,17 +313,52 @@ static orb_status p_simple(oql_parser *p, oql_select_ast **out) {
   if (oql_p_accept(p, "group")) {
     if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;
     oql_plist l = {0};
-    for (;;) {
-      oql_expr_ast *x;
-      if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
-      oql_plist_add(p, &l, x);
-      if (!oql_p_accept_op(p, ",")) break;
-    }
+    if ((st = oql_p_expr_list(p, &l)) != ORB_OK) return st;
     s->group = (oql_expr_ast **)l.v;
     s->ngroup = l.n;
   }
   if (oql_p_accept(p, "having") && (st = oql_p_expr(p, &s->having)) != ORB_OK) return st;
+  if (oql_p_accept(p, "window")) {
+    /* WINDOW name AS (spec), ... */
+    oql_plist l = {0};
+    for (;;) {
+      const char *name;
+      int pos;
+      if ((st = oql_p_ident(p, &name, &pos)) != ORB_OK) return st;
+      if ((st = oql_p_expect(p, "as")) != ORB_OK) return st;
+      oql_window_ast *w;
+      if ((st = oql_p_window_spec(p, &w)) != ORB_OK) return st;
+      w->name = name;
+      w->pos = pos;
+      oql_plist_add(p, &l, w);
+      if (!oql_p_accept_op(p, ",")) break;
+    }
+    s->windows = (oql_window_ast **)l.v;
+    s->nwindows = l.n;
+  }
   *out = s;
+  return ORB_OK;
+}
+
+orb_status oql_p_order_list(oql_parser *p, oql_order_ast **order, int *norder) {
+  orb_status st;
+  oql_plist l = {0};
+  for (;;) {
+    oql_order_ast *o = orb_arena_zalloc(p->a, sizeof *o);
+    if ((st = oql_p_expr(p, &o->expr)) != ORB_OK) return st;
+    if (oql_p_accept(p, "desc")) o->desc = true;
+    else oql_p_accept(p, "asc");
+    if (oql_p_accept(p, "nulls")) {
+      if (oql_p_accept(p, "first")) o->nulls = 1;
+      else if (oql_p_accept(p, "last")) o->nulls = 2;
+      else return oql_p_syntax(p);
+    }
+    oql_plist_add(p, &l, o);
+    if (!oql_p_accept_op(p, ",")) break;
+  }
+  *norder = l.n;
+  *order = orb_arena_alloc(p->a, sizeof(oql_order_ast) * (size_t)(l.n + 1));
+  for (int i = 0; i < l.n; i++) (*order)[i] = *(oql_order_ast *)l.v[i];
   return ORB_OK;
 }
 
@@ -331,23 +366,7 @@ static orb_status p_order_limit(oql_parser *p, oql_select_ast *s) {
   orb_status st;
   if (oql_p_accept(p, "order")) {
     if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;
-    oql_plist l = {0};
-    for (;;) {
-      oql_order_ast *o = orb_arena_zalloc(p->a, sizeof *o);
-      if ((st = oql_p_expr(p, &o->expr)) != ORB_OK) return st;
-      if (oql_p_accept(p, "desc")) o->desc = true;
-      else oql_p_accept(p, "asc");
-      if (oql_p_accept(p, "nulls")) {
-        if (oql_p_accept(p, "first")) o->nulls = 1;
-        else if (oql_p_accept(p, "last")) o->nulls = 2;
-        else return oql_p_syntax(p);
-      }
-      oql_plist_add(p, &l, o);
-      if (!oql_p_accept_op(p, ",")) break;
-    }
-    s->norder = l.n;
-    s->order = orb_arena_alloc(p->a, sizeof(oql_order_ast) * (size_t)(l.n + 1));
-    for (int i = 0; i < l.n; i++) s->order[i] = *(oql_order_ast *)l.v[i];
+    if ((st = oql_p_order_list(p, &s->order, &s->norder)) != ORB_OK) return st;
   }
   for (;;) {
     if (oql_p_accept(p, "limit")) {

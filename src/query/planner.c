@@ -11,7 +11,7 @@
 **  - COUNT(*) alone over a bare table asks the table for its count first;
 **  - a projection that only passes the input through is left out. */
 #include "query/bound.h"
-#include "formats/parquet/parquet.h"
+#include "formats/parquet/pq_pred_expr.h"
 
 #include <string.h>
 
@@ -213,59 +213,8 @@ static int parquet_col(const oql_from *f, const orb_expr *x) {
   return x->slot - f->first_gid;
 }
 
-static bool is_const(const orb_expr *x) { return x->kind == ORB_E_CONST && !x->value.isnull; }
-
-/* One WHERE conjunct as a pruning constraint on a read_parquet column:
-** col op const (either way round), col IN (consts), col IS [NOT] NULL,
-** col LIKE 'prefix%'.
-** Anything else gives false and simply prunes nothing. */
-static bool parquet_pred(orb_arena *a, const oql_from *f, const orb_expr *x, pq_pred *out) {
-  memset(out, 0, sizeof *out);
-  if (x->kind == ORB_E_IS_NULL && x->nargs == 1 && (out->col = parquet_col(f, x->args[0])) >= 0) {
-    out->kind = x->flags & ORB_EF_NEGATE ? PQ_PRED_NOT_NULL : PQ_PRED_IS_NULL;
-    return true;
-  }
-  if (x->kind == ORB_E_IN && !(x->flags & ORB_EF_NEGATE) && x->nargs >= 2 &&
-      (out->col = parquet_col(f, x->args[0])) >= 0) {
-    orb_value *v = orb_arena_alloc(a, sizeof(orb_value) * (size_t)(x->nargs - 1));
-    for (int i = 1; i < x->nargs; i++) {
-      if (x->args[i]->kind != ORB_E_CONST) return false;
-      v[i - 1] = x->args[i]->value;   /* NULL elements match nothing: pq_prune skips them */
-    }
-    out->kind = PQ_PRED_IN;
-    out->in = v;
-    out->nin = x->nargs - 1;
-    return true;
-  }
-  if (x->kind == ORB_E_LIKE && x->nargs == 2 && !(x->flags & (ORB_EF_NEGATE | ORB_EF_ICASE)) &&
-      x->args[0]->type.id == ORB_T_TEXT && (out->col = parquet_col(f, x->args[0])) >= 0 && is_const(x->args[1]))
-    return pq_pred_like_prefix(a, &x->args[1]->value, out);
-  if (x->kind != ORB_E_CMP || x->nargs != 2 || x->op == ORB_CMP_NE) return false;
-  int op = x->op;
-  const orb_expr *c = x->args[1];
-  if ((out->col = parquet_col(f, x->args[0])) < 0 || !is_const(c)) {
-    if ((out->col = parquet_col(f, x->args[1])) < 0 || !is_const(x->args[0])) return false;
-    c = x->args[0];   /* const op col: turn it round */
-    op = orb_cmp_commute(op);
-  }
-  if (op == ORB_CMP_EQ) {
-    out->kind = PQ_PRED_IN;
-    out->in = orb_arena_memdup(a, &c->value, sizeof(orb_value));
-    out->nin = 1;
-    return true;
-  }
-  out->kind = PQ_PRED_RANGE;
-  if (op == ORB_CMP_GT || op == ORB_CMP_GE) {
-    out->has_lo = true;
-    out->lo_incl = op == ORB_CMP_GE;
-    out->lo = c->value;
-  } else {
-    out->has_hi = true;
-    out->hi_incl = op == ORB_CMP_LE;
-    out->hi = c->value;
-  }
-  return true;
-}
+/* pq_pred_col_fn over read_parquet item f. */
+static int parquet_col_of(const void *ctx, const orb_expr *x) { return parquet_col(ctx, x); }
 
 /* Pruning constraints for read_parquet (or iceberg_scan) item f from the conjuncts that
 ** reference it alone.  They stay in the list, untaken: the filter above the
@@ -276,7 +225,7 @@ static void plan_parquet_pruning(planner *p, const oql_from *f, const conj_list 
   for (int i = 0; i < pushable->n; i++) {
     const conj *c = &pushable->v[i];
     if (c->taken || !refs_within(c->e, f->first_gid, f->first_gid + f->ncols)) continue;
-    if (parquet_pred(p->a, f, c->e, &preds[n])) n++;
+    if (pq_pred_from_expr(p->a, c->e, parquet_col_of, f, &preds[n])) n++;
   }
   if (n && f->kind == OQL_FROM_ICEBERG) {
     oql_iceberg_scan_prune(scan, p->a, preds, n);
@@ -359,8 +308,80 @@ static const char *agg_label(orb_arena *a, const oql_agg_spec *sp, const char *c
   return s;
 }
 
-/* FROM, WHERE, GROUP BY, HAVING and the output projection: everything but
-** DISTINCT, ORDER BY and LIMIT. */
+/* A label of expression x over the column names of op (EXPLAIN). */
+static const char *expr_label(orb_arena *a, const orb_expr *x, const oql_op *op) {
+  orb_buf b = ORB_BUF_INIT;
+  orb_expr_format(x, op->names, &b);
+  const char *s = orb_arena_strdup(a, b.data ? b.data : "");
+  orb_buf_free(&b);
+  return s;
+}
+
+/* Window function markers (bound.h OQL_WIN_MARK - j) become slot[j]. */
+static void point_at_windows(orb_expr *x, const int *slot) {
+  if (x->kind == ORB_E_COLUMN && x->slot <= OQL_WIN_MARK) x->slot = slot[OQL_WIN_MARK - x->slot];
+  for (int i = 0; i < x->nargs; i++) point_at_windows(x->args[i], slot);
+}
+
+/* Window functions over op's rows (their expressions already in op's
+** slots): a projection adding the window keys that are not bare columns,
+** then per window a Sort by its partition and order keys (none when it
+** has neither) and a WindowAgg appending its functions' values, as
+** PostgreSQL plans them.  The outputs' markers then point at those values. */
+static void plan_windows(orb_arena *a, oql_bselect *s, oql_op **pop) {
+  oql_op *op = *pop;
+  int base = op->ncols, nextra = 0, nkeys = 0;
+  for (int w = 0; w < s->nwins; w++) nkeys += s->wins[w].npart + s->wins[w].norder;
+  orb_expr **extra = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)(nkeys + 1));
+  for (int w = 0; w < s->nwins; w++) {
+    oql_window *win = &s->wins[w];
+    win->pslots = orb_arena_alloc(a, sizeof(int) * (size_t)(win->npart + 1));
+    for (int i = 0; i < win->npart + win->norder; i++) {
+      orb_expr *x = i < win->npart ? win->part[i] : win->order[i - win->npart];
+      int slot = x->kind == ORB_E_COLUMN ? x->slot : base + nextra;
+      if (x->kind != ORB_E_COLUMN) extra[nextra++] = x;
+      if (i < win->npart) win->pslots[i] = slot;
+      else win->okeys[i - win->npart].slot = slot;
+    }
+  }
+  if (nextra) {
+    orb_expr **exprs = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)(base + nextra));
+    const char **names = orb_arena_alloc(a, sizeof(char *) * (size_t)(base + nextra));
+    for (int i = 0; i < base; i++) {
+      exprs[i] = orb_expr_column(a, i, op->types[i]);
+      names[i] = op->names ? op->names[i] : NULL;
+    }
+    for (int i = 0; i < nextra; i++) {
+      exprs[base + i] = extra[i];
+      names[base + i] = expr_label(a, extra[i], op);
+    }
+    op = oql_project_new(a, op, exprs, base + nextra);
+    op->names = names;
+  }
+  int *fslot = orb_arena_alloc(a, sizeof(int) * (size_t)(s->nwfuncs + 1));
+  oql_wfunc *fns = orb_arena_alloc(a, sizeof(oql_wfunc) * (size_t)(s->nwfuncs + 1));
+  oql_sort_key *keys = orb_arena_alloc(a, sizeof(oql_sort_key) * (size_t)(nkeys + 1));
+  for (int w = 0; w < s->nwins; w++) {
+    oql_window *win = &s->wins[w];
+    int nf = 0;
+    for (int j = 0; j < s->nwfuncs; j++)
+      if (s->wfuncs[j].win == w) {
+        fslot[j] = op->ncols + nf;
+        fns[nf++] = s->wfuncs[j];
+      }
+    if (nf == 0) continue;
+    int nk = 0;
+    for (int i = 0; i < win->npart; i++) keys[nk++] = (oql_sort_key){win->pslots[i], false, false};
+    for (int i = 0; i < win->norder; i++) keys[nk++] = win->okeys[i];
+    if (nk) op = oql_sort_new(a, op, keys, nk);
+    op = oql_window_new(a, op, win, fns, nf);
+  }
+  for (int i = 0; i < s->nout; i++) point_at_windows(s->out[i], fslot);
+  *pop = op;
+}
+
+/* FROM, WHERE, GROUP BY, HAVING, window functions and the output
+** projection: everything but DISTINCT, ORDER BY and LIMIT. */
 static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *e) {
   planner p = {a, s, NULL, NULL, e};
   int ng = s->ngids ? s->ngids : 1;
@@ -373,8 +394,19 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->ngroup; i++) mark_used(s->group[i], p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg, p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg2, p.used, s->ngids);
-    if (!s->grouped)
+    if (!s->grouped) {
       for (int i = 0; i < s->nout; i++) mark_used(s->out[i], p.used, s->ngids);
+      for (int j = 0; j < s->nwfuncs; j++) {
+        for (int i = 0; i < s->wfuncs[j].nargs; i++) mark_used(s->wfuncs[j].args[i], p.used, s->ngids);
+        mark_used(s->wfuncs[j].agg.arg, p.used, s->ngids);
+        mark_used(s->wfuncs[j].agg.arg2, p.used, s->ngids);
+      }
+      for (int w = 0; w < s->nwins; w++) {
+        for (int i = 0; i < s->wins[w].npart; i++) mark_used(s->wins[w].part[i], p.used, s->ngids);
+        for (int i = 0; i < s->wins[w].norder; i++) mark_used(s->wins[w].order[i], p.used, s->ngids);
+      }
+    }
+    for (int i = 0; i < s->nsrfs; i++) mark_used(s->srfs[i].arg, p.used, s->ngids);
     /* join conditions */
     oql_from *stack[64];
     int sp = 0;
@@ -438,8 +470,27 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int j = 0; j < s->naggs; j++) op->names[s->ngroup + j] = agg_label(a, &s->aggs[j], child->names);
     if (s->having) op = oql_filter_new(a, op, s->having);
   } else {
+    if (s->nsrfs) {   /* the select list's set-returning functions: their rows become columns after the input's */
+      for (int i = 0; i < s->nsrfs; i++) remap_to(&p, s->srfs[i].arg, layout, n);
+      op = oql_project_set_new(a, op, s->srfs, s->nsrfs);
+      int *wider = orb_arena_alloc(a, sizeof(int) * (size_t)(n + s->nsrfs));
+      for (int i = 0; i < n; i++) wider[i] = layout ? layout[i] : -1;
+      for (int i = 0; i < s->nsrfs; i++) wider[n + i] = s->srfs[i].gid;
+      layout = wider;
+      n += s->nsrfs;
+    }
     for (int i = 0; i < s->nout; i++) remap_to(&p, s->out[i], layout, n);
+    for (int j = 0; j < s->nwfuncs; j++) {
+      for (int i = 0; i < s->wfuncs[j].nargs; i++) remap_to(&p, s->wfuncs[j].args[i], layout, n);
+      remap_to(&p, s->wfuncs[j].agg.arg, layout, n);
+      remap_to(&p, s->wfuncs[j].agg.arg2, layout, n);
+    }
+    for (int w = 0; w < s->nwins; w++) {
+      for (int i = 0; i < s->wins[w].npart; i++) remap_to(&p, s->wins[w].part[i], layout, n);
+      for (int i = 0; i < s->wins[w].norder; i++) remap_to(&p, s->wins[w].order[i], layout, n);
+    }
   }
+  if (s->nwfuncs) plan_windows(a, s, &op);
 
   /* projection, unless it passes the input through unchanged */
   bool identity = s->nout == op->ncols;

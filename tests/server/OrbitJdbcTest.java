@@ -99,6 +99,63 @@ public class OrbitJdbcTest {
       check("getTables finds the table", List.of("everything"),
           column(md.getTables(null, null, "everything", new String[] {"TABLE"}), "TABLE_NAME"));
     });
+    // getColumns: the driver's query numbers the columns with
+    // row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum), so a
+    // dropped column leaves no gap in ORDINAL_POSITION.
+    section("DatabaseMetaData.getColumns", () -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TABLE IF EXISTS colinfo");
+        s.execute("CREATE TABLE colinfo (id INTEGER PRIMARY KEY, gone INTEGER, name VARCHAR(30) NOT NULL DEFAULT 'x',"
+            + " qty BIGINT DEFAULT 7, price NUMERIC(10,2), at TIMESTAMPTZ, ok BOOLEAN DEFAULT true, note TEXT DEFAULT 'a''b')");
+        s.execute("ALTER TABLE colinfo DROP COLUMN gone");
+      }
+      List<String> names = new ArrayList<>(), types = new ArrayList<>(), nullable = new ArrayList<>(),
+          defaults = new ArrayList<>(), sizes = new ArrayList<>();
+      List<Integer> sqlTypes = new ArrayList<>(), ordinals = new ArrayList<>();
+      try (ResultSet rs = md.getColumns(null, "public", "colinfo", null)) {
+        while (rs.next()) {
+          names.add(rs.getString("COLUMN_NAME"));
+          types.add(rs.getString("TYPE_NAME"));
+          sqlTypes.add(rs.getInt("DATA_TYPE"));
+          nullable.add(rs.getString("IS_NULLABLE") + "/" + rs.getInt("NULLABLE"));
+          defaults.add(rs.getString("COLUMN_DEF"));
+          ordinals.add(rs.getInt("ORDINAL_POSITION"));
+          sizes.add(rs.getString("COLUMN_SIZE") + "," + rs.getString("DECIMAL_DIGITS"));
+        }
+      }
+      check("getColumns: names in order", List.of("id", "name", "qty", "price", "at", "ok", "note"), names);
+      check("getColumns: TYPE_NAME", List.of("int4", "varchar", "int8", "numeric", "timestamptz", "bool", "text"), types);
+      check("getColumns: DATA_TYPE (java.sql.Types)", List.of(Types.INTEGER, Types.VARCHAR, Types.BIGINT, Types.NUMERIC,
+          Types.TIMESTAMP, Types.BIT, Types.VARCHAR), sqlTypes);
+      check("getColumns: IS_NULLABLE / NULLABLE", List.of("NO/0", "NO/0", "YES/1", "YES/1", "YES/1", "YES/1", "YES/1"), nullable);
+      check("getColumns: COLUMN_DEF", Arrays.asList(null, "'x'::character varying", "7", null, null, "true", "'a''b'::text"),
+          defaults);
+      check("getColumns: ORDINAL_POSITION without the dropped column's gap", List.of(1, 2, 3, 4, 5, 6, 7), ordinals);
+      check("getColumns: COLUMN_SIZE, DECIMAL_DIGITS", List.of("10,0", "30,0", "19,0", "10,2", "35,6", "1,0", "2147483647,0"),
+          sizes);
+      check("getColumns with a column pattern", List.of("note"), column(md.getColumns(null, null, "colinfo", "no%"), "COLUMN_NAME"));
+      check("getColumns of every table numbers each table's columns from 1",
+          true, column(md.getColumns(null, "public", "%", "id"), "ORDINAL_POSITION").stream().allMatch("1"::equals));
+    });
+    // A window frame's offset and lag's offset as parameters of a statement
+    // the server prepares once and runs with each set of values.
+    section("window functions with parameters, prepared on the server", () -> {
+      String q = "SELECT sum(g) OVER (ORDER BY g ROWS BETWEEN ? PRECEDING AND CURRENT ROW), lag(g, ?) OVER (ORDER BY g)"
+          + " FROM generate_series(1, 5) g ORDER BY g";
+      try (PreparedStatement ps = c.prepareStatement(q)) {
+        ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
+        List<String> got = new ArrayList<>();
+        for (int k = 1; k <= 2; k++) {
+          ps.setInt(1, k);
+          ps.setInt(2, k);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) got.add(rs.getString(1) + "/" + rs.getString(2));
+          }
+        }
+        check("ROWS n PRECEDING and lag(g, n) for n = 1, 2",
+            List.of("1/null", "3/1", "5/2", "7/3", "9/4", "1/null", "3/null", "6/1", "9/2", "12/3"), got);
+      }
+    });
     section("DatabaseMetaData: schemas, catalogs, types, foreign keys", () -> {
       check("getSchemas", List.of("information_schema", "pg_catalog", "public"), column(md.getSchemas(), "TABLE_SCHEM"));
       check("getCatalogs", List.of("orbit"), column(md.getCatalogs(), "TABLE_CAT"));
@@ -117,8 +174,7 @@ public class OrbitJdbcTest {
       }
     });
 
-    // Not covered: getColumns and getPrimaryKeys, whose queries need window
-    // functions (row_number() OVER (PARTITION BY ...)) and a composite-valued
+    // Not covered: getPrimaryKeys, whose query needs a composite-valued
     // set-returning function in the select list (_pg_expandarray(...)).x),
     // which OrbitQL does not have yet.
 
@@ -393,6 +449,9 @@ public class OrbitJdbcTest {
       check("connection usable after errors", 1, count(c, "SELECT 1"));
     });
 
+    keysAndIndexes(c);
+    callableAndVoid(c);
+
     c.close();
     System.out.println(passed + " passed, " + failed + " failed");
     System.exit(failed == 0 ? 0 : 1);
@@ -409,6 +468,114 @@ public class OrbitJdbcTest {
       rs.next();
       return rs.getString(1);
     }
+  }
+
+  // getPrimaryKeys, getIndexInfo and getBestRowIdentifier: the driver's queries
+  // use information_schema._pg_expandarray(i.indkey) in a select list and
+  // field selection on its records; answers as PostgreSQL 15 gives them.
+  static void keysAndIndexes(Connection c) {
+    section("DatabaseMetaData: primary keys, indexes, best row identifier", () -> {
+      DatabaseMetaData md = c.getMetaData();
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TABLE IF EXISTS jdbc_pk2");
+        s.execute("DROP TABLE IF EXISTS jdbc_pk1");
+        s.execute("DROP TABLE IF EXISTS jdbc_nokey");
+        s.execute("CREATE TABLE jdbc_nokey (c int)");
+        s.execute("CREATE TABLE jdbc_pk1 (id int PRIMARY KEY, name text)");
+        s.execute("CREATE TABLE jdbc_pk2 (b int, a text, c int, PRIMARY KEY (a, b))");
+      }
+      List<String> rows = new ArrayList<>();
+      for (String t : List.of("jdbc_pk1", "jdbc_pk2"))
+        try (ResultSet rs = md.getPrimaryKeys(null, "public", t)) {
+          while (rs.next())
+            rows.add(rs.getString("TABLE_NAME") + "." + rs.getString("COLUMN_NAME") + " " + rs.getShort("KEY_SEQ")
+                + " " + rs.getString("PK_NAME"));
+        }
+      check("getPrimaryKeys: key columns in key order, KEY_SEQ, PK_NAME",
+          List.of("jdbc_pk1.id 1 jdbc_pk1_pkey", "jdbc_pk2.a 1 jdbc_pk2_pkey", "jdbc_pk2.b 2 jdbc_pk2_pkey"), rows);
+      check("getPrimaryKeys of a table without a key", List.of(), column(md.getPrimaryKeys(null, null, "jdbc_nokey"), "PK_NAME"));
+      rows.clear();
+      try (ResultSet rs = md.getIndexInfo(null, "public", "jdbc_pk2", false, false)) {
+        while (rs.next())
+          rows.add(rs.getString("INDEX_NAME") + " " + rs.getBoolean("NON_UNIQUE") + " " + rs.getShort("TYPE") + " "
+              + rs.getShort("ORDINAL_POSITION") + " " + rs.getString("COLUMN_NAME") + " " + rs.getString("ASC_OR_DESC")
+              + " " + rs.getLong("CARDINALITY") + " " + rs.getLong("PAGES") + " " + rs.getString("FILTER_CONDITION"));
+      }
+      check("getIndexInfo: the primary key index, its columns in order",
+          List.of("jdbc_pk2_pkey false 3 1 a A 0 1 null", "jdbc_pk2_pkey false 3 2 b A 0 1 null"), rows);
+      check("getIndexInfo unique only", List.of("a", "b"),
+          column(md.getIndexInfo(null, null, "jdbc_pk2", true, true), "COLUMN_NAME"));
+      rows.clear();
+      try (ResultSet rs = md.getBestRowIdentifier(null, "public", "jdbc_pk2", DatabaseMetaData.bestRowSession, false)) {
+        while (rs.next())
+          rows.add(rs.getString("COLUMN_NAME") + " " + rs.getInt("DATA_TYPE") + " " + rs.getString("TYPE_NAME") + " "
+              + rs.getShort("SCOPE"));
+      }
+      check("getBestRowIdentifier: the primary key's columns", List.of("b 4 int4 2", "a 12 text 2"), rows);
+      try (Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT (information_schema._pg_expandarray(ARRAY[30,10])).n, "
+               + "information_schema._pg_expandarray(ARRAY[30,10])::text, unnest(ARRAY['a','b','c'])")) {
+        rows.clear();
+        while (rs.next()) rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+      }
+      check("set-returning functions in a select list run in lockstep",
+          List.of("1 (30,1) a", "2 (10,2) b", "null null c"), rows);
+    });
+    // CONCUR_UPDATABLE: the driver finds the table and columns from the
+    // RowDescription (table OID, attnum), the key by its getPrimaryKeys query
+    section("updatable ResultSet: updateRow, insertRow, deleteRow", () -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("INSERT INTO jdbc_pk1 VALUES (1, 'a'), (2, 'b')");
+      }
+      try (Statement u = c.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_UPDATABLE);
+           ResultSet rs = u.executeQuery("SELECT id, name FROM jdbc_pk1 ORDER BY id")) {
+        check("result set is updatable", ResultSet.CONCUR_UPDATABLE, rs.getConcurrency());
+        rs.next();
+        rs.updateString("name", "A");
+        rs.updateRow();
+        rs.moveToInsertRow();
+        rs.updateInt("id", 3);
+        rs.updateString("name", "c");
+        rs.insertRow();
+        rs.moveToCurrentRow();
+        rs.absolute(2);
+        rs.deleteRow();
+      }
+      List<String> rows = new ArrayList<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, name FROM jdbc_pk1 ORDER BY id")) {
+        while (rs.next()) rows.add(rs.getInt(1) + " " + rs.getString(2));
+      }
+      check("rows after updateRow, insertRow and deleteRow", List.of("1 A", "3 c"), rows);
+    });
+  }
+
+  // {? = call f(?)}: pgjdbc runs "select * from f($1,$2) as result" with the
+  // OUT parameter $1 declared void (OID 2278), which the server leaves out of
+  // the call as PostgreSQL does; pg_sleep returns void, whose text is "".
+  static void callableAndVoid(Connection c) {
+    section("CallableStatement and functions returning void", () -> {
+      try (CallableStatement cs = c.prepareCall("{? = call upper(?)}")) {
+        cs.registerOutParameter(1, Types.VARCHAR);
+        cs.setString(2, "abc");
+        cs.execute();
+        check("{? = call upper(?)}", "ABC", cs.getString(1));
+      }
+      try (CallableStatement cs = c.prepareCall("{? = call pg_sleep(?)}")) {
+        cs.registerOutParameter(1, Types.OTHER);
+        cs.setDouble(2, 0.01);
+        cs.execute();
+        check("{? = call pg_sleep(?)} returns void", "", String.valueOf(cs.getObject(1)));
+      }
+      try (CallableStatement cs = c.prepareCall("{call pg_sleep(?)}")) {
+        cs.setDouble(1, 0.01);
+        cs.execute();
+        check("{call pg_sleep(?)}", false, cs.getMoreResults());
+      }
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_sleep(0)")) {
+        rs.next();
+        check("void column: type name and value", "void ", rs.getMetaData().getColumnTypeName(1) + " " + rs.getString(1));
+      }
+    });
   }
 
   static int count(Connection c, String sql) throws SQLException {
