@@ -54,7 +54,11 @@ typedef enum orbit_type {
   ORBIT_NULL = 0, ORBIT_BOOL, ORBIT_INT16, ORBIT_INT32, ORBIT_INT64, ORBIT_FLOAT32,
   ORBIT_FLOAT64, ORBIT_DECIMAL, ORBIT_TEXT, ORBIT_BYTEA, ORBIT_DATE, ORBIT_TIME,
   ORBIT_TIMESTAMP, ORBIT_TIMESTAMPTZ, ORBIT_UUID, ORBIT_INTERVAL,
-  ORBIT_ARRAY       /* one-dimensional array; orbit_column_elem_type() gives its elements' type */
+  ORBIT_ARRAY,      /* one-dimensional array; orbit_column_elem_type() gives its elements' type */
+  ORBIT_RECORD,     /* a row value (the (x, n) rows of _pg_expandarray); read it as text: "(3,1)" */
+  ORBIT_VOID        /* what a function returning nothing gives (pg_sleep): not NULL, its text is "";
+                    ** a parameter declared void in a function's arguments is left out of the call
+                    ** (how JDBC's {? = call f(?)} passes its OUT parameter, as PostgreSQL does) */
 } orbit_type;
 
 typedef struct orbit_db orbit_db;
@@ -118,6 +122,10 @@ int orbit_bind_interval(orbit_stmt *stmt, int idx, int32_t months, int32_t days,
 int orbit_column_count(orbit_stmt *stmt);
 const char *orbit_column_name(orbit_stmt *stmt, int col);
 orbit_type orbit_column_type(orbit_stmt *stmt, int col);
+/* The table column a result column reads unchanged (SELECT name FROM t): the table's
+** object id (pg_class.oid in the catalog views) and the column's 1-based number
+** (pg_attribute.attnum) in *attnum; 0 (and *attnum 0) for a computed column. */
+int64_t orbit_column_table(orbit_stmt *stmt, int col, int *attnum);
 /* For an ORBIT_ARRAY column, the type of its elements (ORBIT_NULL otherwise). */
 orbit_type orbit_column_elem_type(orbit_stmt *stmt, int col);
 /* Type as SQL text ("BIGINT", "DECIMAL(10,2)", ...). */
@@ -178,12 +186,18 @@ const char *orbit_errcode_sqlstate(orbit_db *db);   /* "42703" ... */
 int orbit_erroffset(orbit_db *db);
 /* 1-based line and column of the error in the statement text, 0 if none. */
 int orbit_errpos(orbit_db *db, int *line, int *column);
-/* The warning the last statement run on this handle gave, NULL if none; its
-** SQLSTATE in *sqlstate ("25P01": SET LOCAL outside a transaction block,
-** COMMIT with none; "25001": BEGIN inside one), as PostgreSQL's WARNING. */
+/* The warnings and notices the last statement run on this handle gave, in
+** the order it gave them (DROP TABLE IF EXISTS a, b with neither there gives
+** two): how many, and the i-th (0-based) message, NULL past the end, with
+** its SQLSTATE in *sqlstate ("25P01": SET LOCAL outside a transaction
+** block, COMMIT with none; "25001": BEGIN inside one; "00000"/"42P07": the
+** "..., skipping" notes of IF [NOT] EXISTS) and its severity as PostgreSQL
+** names it in *severity: "WARNING" or "NOTICE".  Valid until the next
+** statement starts. */
+int orbit_warning_count(orbit_db *db);
+const char *orbit_warning_at(orbit_db *db, int i, const char **sqlstate, const char **severity);
+/* The first of them (orbit_warning_at(db, 0, ...)), NULL if none, and its severity. */
 const char *orbit_warning(orbit_db *db, const char **sqlstate);
-/* Its severity as PostgreSQL names it: "WARNING", or "NOTICE" for the
-** "..., skipping" notes of IF [NOT] EXISTS; NULL if there is no warning. */
 const char *orbit_warning_severity(orbit_db *db);
 /* A setting's current value in this handle's session (SHOW name), NULL if
 ** there is no such setting; valid until the setting changes. */

@@ -151,11 +151,21 @@ const char *orbit_setting(orbit_db *db, const char *name) {
   return db && oql_show(db->sess, name, &v, &e) == ORB_OK ? v : NULL;
 }
 
-const char *orbit_warning(orbit_db *db, const char **sqlstate) {
-  return db ? oql_session_warning(db->sess, sqlstate) : NULL;
+int orbit_warning_count(orbit_db *db) { return db ? oql_session_report_count(db->sess) : 0; }
+
+const char *orbit_warning_at(orbit_db *db, int i, const char **sqlstate, const char **severity) {
+  return db ? oql_session_report(db->sess, i, sqlstate, severity) : NULL;
 }
 
-const char *orbit_warning_severity(orbit_db *db) { return db ? oql_session_warning_severity(db->sess) : NULL; }
+const char *orbit_warning(orbit_db *db, const char **sqlstate) {
+  const char *severity;
+  return orbit_warning_at(db, 0, sqlstate, &severity);
+}
+
+const char *orbit_warning_severity(orbit_db *db) {
+  const char *code, *severity;
+  return orbit_warning_at(db, 0, &code, &severity) ? severity : NULL;
+}
 
 void orbit_interrupt(orbit_db *db) {
   if (db) oql_session_interrupt(db->sess);

@@ -17,7 +17,8 @@ static orb_type engine_type(orbit_type t, orbit_type elem) {
       [ORBIT_DATE] = ORB_T_DATE,         [ORBIT_TIME] = ORB_T_TIME,
       [ORBIT_TIMESTAMP] = ORB_T_TIMESTAMP, [ORBIT_TIMESTAMPTZ] = ORB_T_TIMESTAMPTZ,
       [ORBIT_UUID] = ORB_T_UUID,         [ORBIT_INTERVAL] = ORB_T_INTERVAL,
-      [ORBIT_ARRAY] = ORB_T_ARRAY};
+      [ORBIT_ARRAY] = ORB_T_ARRAY,       [ORBIT_RECORD] = ORB_T_NULL,
+      [ORBIT_VOID] = ORB_T_VOID};
   if ((unsigned)t >= sizeof map / sizeof map[0]) return orb_type_make(ORB_T_NULL);
   if (t == ORBIT_ARRAY) {
     orb_type e = engine_type(elem, ORBIT_NULL);
@@ -203,8 +204,15 @@ static orbit_type public_type(orb_type t) {
       [ORB_T_DATE] = ORBIT_DATE,         [ORB_T_TIME] = ORBIT_TIME,
       [ORB_T_TIMESTAMP] = ORBIT_TIMESTAMP, [ORB_T_TIMESTAMPTZ] = ORBIT_TIMESTAMPTZ,
       [ORB_T_UUID] = ORBIT_UUID,         [ORB_T_INTERVAL] = ORBIT_INTERVAL,
-      [ORB_T_ARRAY] = ORBIT_ARRAY};
+      [ORB_T_ARRAY] = ORBIT_ARRAY,       [ORB_T_RECORD] = ORBIT_RECORD,
+      [ORB_T_VOID] = ORBIT_VOID};
   return t.id < ORB_T__COUNT ? map[t.id] : ORBIT_NULL;
+}
+
+int64_t orbit_column_table(orbit_stmt *s, int col, int *attnum) {
+  *attnum = 0;
+  if (!s || col < 0 || col >= oql_column_count(s->st)) return 0;
+  return oql_column_origin(s->st, col, attnum);
 }
 
 orbit_type orbit_column_type(orbit_stmt *s, int col) {

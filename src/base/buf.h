@@ -55,23 +55,25 @@ static inline void orb_buf_put_u8(orb_buf *b, uint8_t v) { orb_buf_putc(b, (char
 void orb_buf_put_u16(orb_buf *b, uint16_t v);  /* little-endian */
 void orb_buf_put_u32(orb_buf *b, uint32_t v);
 void orb_buf_put_u64(orb_buf *b, uint64_t v);
-/* unsigned LEB128, written in place (logging rows calls this a lot) */
-static inline void orb_buf_put_varint(orb_buf *b, uint64_t v) {
-  orb_buf_reserve(b, 10);
-  uint8_t *d = (uint8_t *)b->data + b->len;
+/* unsigned LEB128 into d (room for 10 bytes); returns the bytes written */
+static inline size_t orb_varint_encode(uint8_t *d, uint64_t v) {
   size_t n = 0;
   while (v >= 0x80) {
     d[n++] = (uint8_t)(v | 0x80);
     v >>= 7;
   }
   d[n++] = (uint8_t)v;
-  b->len += n;
+  return n;
+}
+/* unsigned LEB128, written in place (logging rows calls this a lot) */
+static inline void orb_buf_put_varint(orb_buf *b, uint64_t v) {
+  orb_buf_reserve(b, 10);
+  b->len += orb_varint_encode((uint8_t *)b->data + b->len, v);
   b->data[b->len] = '\0';
 }
+static inline uint64_t orb_zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
 /* zigzag + LEB128 */
-static inline void orb_buf_put_svarint(orb_buf *b, int64_t v) {
-  orb_buf_put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
-}
+static inline void orb_buf_put_svarint(orb_buf *b, int64_t v) { orb_buf_put_varint(b, orb_zigzag(v)); }
 void orb_buf_put_bytes(orb_buf *b, const void *p, size_t n);  /* varint length + bytes */
 
 typedef struct orb_rd {

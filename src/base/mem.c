@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void orb_oom(size_t n) {
+_Noreturn void orb_oom(size_t n) {
   fprintf(stderr, "orbit: out of memory allocating %zu bytes\n", n);
   exit(70);
 }

@@ -20,6 +20,9 @@ char *orb_strdup(const char *s);
 char *orb_strndup(const char *s, size_t n);
 void *orb_memdup(const void *p, size_t n);
 void orb_free(void *p);
+/* The exit the functions above take when n bytes cannot be had (for memory
+** got elsewhere, e.g. mmap). */
+_Noreturn void orb_oom(size_t n);
 
 /* Grow a dynamic array so that it holds at least `need` elements of `elsize`
 ** bytes; *cap is updated (geometric growth). */

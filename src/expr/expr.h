@@ -54,7 +54,8 @@ typedef enum orb_expr_kind {
                        (ctx->outer) */
   ORB_E_ARRAY,      /* ARRAY[args...]: an array of type.elem (types/array.h) */
   ORB_E_ANY,        /* args[0] op ANY (args[1], an array) (op: orb_cmp_op); flags & ORB_EF_ALL: op ALL */
-  ORB_E_SUBSCRIPT   /* args[0][args[1]]: the element (1-based), NULL outside the array */
+  ORB_E_SUBSCRIPT,  /* args[0][args[1]]: the element (1-based), NULL outside the array */
+  ORB_E_FIELD       /* (args[0]).field: field number `op` (0-based) of a record (types.h), NULL of a NULL record */
 } orb_expr_kind;
 
 typedef enum orb_cmp_op { ORB_CMP_EQ, ORB_CMP_NE, ORB_CMP_LT, ORB_CMP_LE, ORB_CMP_GT, ORB_CMP_GE } orb_cmp_op;
@@ -128,6 +129,10 @@ typedef struct orb_eval_ctx {
   const orb_value *outer;     /* ORB_E_OUTER values while a correlated subquery runs */
   int nouter;
   const orb_settings *settings;   /* the session's (NULL: none, e.g. constant folding) */
+  /* whether the statement must stop (cancelled, out of time): an error then; a function
+  ** that waits (pg_sleep) asks while it waits.  NULL: never */
+  orb_status (*check_interrupt)(void *env, orb_err *e);
+  void *interrupt_env;
 } orb_eval_ctx;
 
 /* --- construction (arena-allocated) --------------------------------------- */

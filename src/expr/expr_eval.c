@@ -8,11 +8,10 @@
 #include "types/array.h"
 #include "types/value.h"
 
-/* Errors from the value layer get the node's position when they have none. */
-static orb_status at(const orb_expr *x, orb_status st, orb_err *err) {
-  if (st != ORB_OK && err->pos == 0) err->pos = x->pos;
-  return st;
-}
+/* Errors of evaluation carry no position, as PostgreSQL's run-time errors
+** (division by zero, overflow, a bad value in a cast of a column) carry
+** none: positions belong to what the binder finds wrong in the text, which
+** includes the input of a literal (binder_types.c). */
 
 /* --- helpers ----------------------------------------------------------------------- */
 
@@ -68,7 +67,7 @@ static orb_status eval_func(orb_expr *x, const orb_eval_ctx *ctx, const orb_valu
   }
   orb_status st = x->func->eval(x->func, ctx, x->nargs, args, x->type, out, err);
   if (st == ORB_OK && out->isnull) out->type = x->type.id;
-  return at(x, st, err);
+  return st;
 }
 
 /* A correlated subquery: run it with this row's values of the outer columns. */
@@ -182,6 +181,15 @@ static orb_status eval_subscript(orb_expr *x, const orb_eval_ctx *ctx, const orb
   return ORB_OK;
 }
 
+static orb_status eval_field(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out, orb_err *err) {
+  orb_value rec;
+  orb_status st = orb_expr_eval(x->args[0], ctx, row, &rec, err);
+  if (st != ORB_OK) return st;
+  if (rec.isnull || x->op >= rec.u.arr->n) *out = orb_null((orb_type_id)x->type.id);
+  else *out = rec.u.arr->items[x->op];
+  return ORB_OK;
+}
+
 /* --- evaluation -------------------------------------------------------------------- */
 
 orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out, orb_err *err) {
@@ -207,7 +215,7 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
     *out = ctx->params[x->slot];
     if (!out->isnull && out->type != x->type.id) {
       st = orb_value_cast(&ctx->params[x->slot], x->type, ctx->arena, out, err);
-      return at(x, st, err);
+      return st;
     }
     return ORB_OK;
   case ORB_E_CAST:
@@ -218,9 +226,9 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
     }
     if ((x->flags & ORB_EF_ASSIGN) && a.type == ORB_T_TEXT) {
       /* assignment: the value is checked by the type's input rules, which refuse overlong text */
-      return at(x, orb_value_from_text(a.u.s, a.len, x->type, ctx->arena, out, err), err);
+      return orb_value_from_text(a.u.s, a.len, x->type, ctx->arena, out, err);
     }
-    return at(x, orb_value_cast(&a, x->type, ctx->arena, out, err), err);
+    return orb_value_cast(&a, x->type, ctx->arena, out, err);
   case ORB_E_ARITH:
     if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
     if (x->op == ORB_E_OP_NEG) {
@@ -228,7 +236,7 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
         *out = orb_null((orb_type_id)x->type.id);
         return ORB_OK;
       }
-      return at(x, orb_negate(&a, out, err), err);
+      return orb_negate(&a, out, err);
     }
     if ((st = orb_expr_eval(x->args[1], ctx, row, &b, err)) != ORB_OK) return st;
     if (x->op == ORB_E_OP_CONCAT) return eval_concat(&a, &b, ctx, x->type, out);
@@ -236,7 +244,7 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
       *out = orb_null((orb_type_id)x->type.id);
       return ORB_OK;
     }
-    return at(x, orb_arith((orb_arith_op)x->op, &a, &b, x->type, out, err), err);
+    return orb_arith((orb_arith_op)x->op, &a, &b, x->type, out, err);
   case ORB_E_CMP:
     if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
     if (a.isnull) {
@@ -318,10 +326,7 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
       return ORB_OK;
     }
     bool m;
-    if ((st = orb_like(&a, &b, (x->flags & ORB_EF_ICASE) != 0, ctx->arena, &m, err)) != ORB_OK) {
-      if (err->pos == 0) err->pos = x->pos;
-      return st;
-    }
+    if ((st = orb_like(&a, &b, (x->flags & ORB_EF_ICASE) != 0, ctx->arena, &m, err)) != ORB_OK) return st;
     *out = bool_val(m != ((x->flags & ORB_EF_NEGATE) != 0));
     return ORB_OK;
   }
@@ -357,6 +362,8 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
     return eval_any(x, ctx, row, out, err);
   case ORB_E_SUBSCRIPT:
     return eval_subscript(x, ctx, row, out, err);
+  case ORB_E_FIELD:
+    return eval_field(x, ctx, row, out, err);
   }
   return orb_err_set(err, ORB_ERR_INTERNAL, "unknown expression kind %d", (int)x->kind);
 }

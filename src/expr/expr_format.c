@@ -11,9 +11,8 @@ static const char *cmp_op(int op) {
 }
 
 static const char *arith_op(int op) {
-  static const char *ops[] = {"+", "-", "*", "/", "%", "^"};
   if (op == ORB_E_OP_CONCAT) return "||";
-  return op >= 0 && op < 6 ? ops[op] : "?";
+  return orb_arith_op_name((orb_arith_op)op);
 }
 
 static void list(const orb_expr *e, int from, const char *sep, const char *const *names, orb_buf *out) {
@@ -160,6 +159,11 @@ void orb_expr_format(const orb_expr *e, const char *const *names, orb_buf *out) 
     orb_buf_puts(out, "))");
     return;
   }
+  case ORB_E_FIELD:
+    orb_buf_putc(out, '(');
+    orb_expr_format(e->args[0], names, out);
+    orb_buf_printf(out, ").f%d", e->op + 1);
+    return;
   case ORB_E_SUBSCRIPT:
     orb_buf_putc(out, '(');
     orb_expr_format(e->args[0], names, out);

@@ -53,6 +53,9 @@ static const orb_pg_type_row types[] = {
     /* pseudo-types the functions of pg_proc take (func_pg_proc.c) */
     {2276, "any", 0, 0, 'P', 4},            {2277, "anyarray", 0, 0, 'P', -1},
     {2283, "anyelement", 0, 0, 'P', 4},
+    /* what functions return that is no table column: records (_pg_expandarray), void (pg_sleep) */
+    {2249, "record", 2287, 0, 'P', -1},     {2287, "_record", 0, 2249, 'A', -1},
+    {2278, "void", 0, 0, 'P', 4},
 };
 
 const orb_pg_type_row *orb_pg_types(int *n) {
@@ -84,6 +87,8 @@ static int64_t scalar_oid(orb_type_id id, int32_t maxlen) {
   case ORB_T_UUID: return 2950;
   case ORB_T_INTERVAL: return 1186;
   case ORB_T_NULL: return 25;
+  case ORB_T_RECORD: return 2249;
+  case ORB_T_VOID: return 2278;
   case ORB_T_ARRAY: case ORB_T__COUNT: break;
   }
   return 25;

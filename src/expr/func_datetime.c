@@ -1,8 +1,10 @@
 /* expr/func_datetime.c — date/time functions: now() and friends, extract /
-** date_part, date_trunc, age, make_date, to_timestamp (session zone UTC). */
+** date_part, date_trunc, age, make_date, to_timestamp (session zone UTC);
+** pg_sleep. */
 #include <math.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "expr/func_int.h"
 #include "types/datetime.h"
@@ -85,7 +87,37 @@ static orb_status r_to_timestamp(const orb_func *f, int n, orb_type *t, orb_type
   return r_result(ORB_T_TIMESTAMPTZ, res);
 }
 
+static orb_status r_sleep(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!orb_fn_want(t, 0, ORB_T_FLOAT64)) return orb_fn_no_match(e);
+  return r_result(ORB_T_VOID, res);
+}
+
 /* --- evaluators ------------------------------------------------------------------------- */
+
+/* pg_sleep(seconds): waits in slices of at most 10 ms, so that a cancel or
+** statement_timeout ends it as it ends any statement; returns void. */
+EVAL(f_sleep) {
+  UNUSED;
+  double s = a[0].u.f;
+  struct timespec until, now;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  double end = (double)until.tv_sec + until.tv_nsec / 1e9 + (s > 0 && s < 1e9 ? s : 0);
+  for (;;) {
+    if (ctx->check_interrupt) {
+      orb_status st = ctx->check_interrupt(ctx->interrupt_env, e);
+      if (st != ORB_OK) return st;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double left = end - ((double)now.tv_sec + now.tv_nsec / 1e9);
+    if (left <= 0) break;
+    struct timespec slice = {0, (long)((left < 0.01 ? left : 0.01) * 1e9)};
+    nanosleep(&slice, NULL);
+  }
+  *out = orb_null(ORB_T_VOID);
+  out->isnull = 0;
+  return ORB_OK;
+}
 
 EVAL(f_now) {
   UNUSED;
@@ -339,5 +371,6 @@ const orb_func orb_funcs_datetime[] = {
     {"age", 1, 2, ORB_FN_STABLE, r_age, f_age},
     {"make_date", 3, 3, 0, r_make_date, f_make_date},
     {"to_timestamp", 1, 1, 0, r_to_timestamp, f_to_timestamp},
+    {"pg_sleep", 1, 1, ORB_FN_VOLATILE, r_sleep, f_sleep},
 };
 const int orb_nfuncs_datetime = sizeof orb_funcs_datetime / sizeof orb_funcs_datetime[0];

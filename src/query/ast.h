@@ -49,7 +49,8 @@ typedef enum oql_ekind {
   OQL_X_STRING,     /* 'text' literal (type unknown until context decides) */
   OQL_X_NULL,
   OQL_X_BOOL,       /* TRUE/FALSE: ival 1/0 */
-  OQL_X_TYPED,      /* typename 'text' (DATE '2026-01-01', INTERVAL '1' YEAR): tname, text/len, unit */
+  OQL_X_TYPED,      /* typename 'text' (DATE '2026-01-01', INTERVAL '1' YEAR): tname, text/len, unit;
+                       ival = the string's position */
   OQL_X_BINARY,     /* l op r */
   OQL_X_UNARY,      /* op l: OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT */
   OQL_X_IS,         /* l IS [NOT] NULL/TRUE/FALSE/UNKNOWN: ival = OQL_IS_*, negate */
@@ -63,6 +64,7 @@ typedef enum oql_ekind {
   OQL_X_EXISTS,     /* EXISTS (SELECT ...): sub */
   OQL_X_ARRAY,      /* ARRAY[list] (sub NULL), ARRAY(SELECT ...): sub */
   OQL_X_SUBSCRIPT,  /* l[r]: an array's element */
+  OQL_X_FIELD,      /* (l).name: a field of a composite (record) value */
   OQL_X_ANY,        /* l op ANY/SOME (r) or l op ALL (r) (ival 1), r an array expression, or
                        l op ANY/ALL (SELECT ...): sub; op a comparison */
   OQL_X_CALL        /* name(list) incl. count(*) (star), count(DISTINCT x), coalesce, nullif,
@@ -78,7 +80,8 @@ typedef enum oql_binop {
   OQL_OP_CONCAT,                                         /* || */
   OQL_OP_EQ, OQL_OP_NE, OQL_OP_LT, OQL_OP_LE, OQL_OP_GT, OQL_OP_GE,
   OQL_OP_AND, OQL_OP_OR,
-  OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT                    /* unary */
+  OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT,                   /* unary */
+  OQL_OP_BITAND, OQL_OP_BITOR                            /* & | (integers) */
 } oql_binop;
 
 enum { OQL_IS_NULL, OQL_IS_TRUE, OQL_IS_FALSE, OQL_IS_UNKNOWN };
@@ -215,6 +218,7 @@ typedef enum oql_conflict_ast { OQL_CA_NONE, OQL_CA_NOTHING, OQL_CA_UPDATE } oql
 
 typedef struct oql_insert_ast {
   const char *table;
+  const char *alias;         /* INSERT INTO t AS alias: the name ON CONFLICT and RETURNING know the table by */
   int table_pos;
   const char **cols;         /* NULL = all columns */
   int *col_pos;

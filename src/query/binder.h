@@ -104,6 +104,10 @@ struct oql_bstmt {
   int ncols;
   const char **names;
   orb_type *types;
+  /* SELECT: per column, the table column it reads unchanged, as PostgreSQL's RowDescription names
+  ** it (pg_class oid, attnum; 0 for a computed one); NULL for other statements */
+  int64_t *origin_table;
+  int16_t *origin_col;
   /* DML */
   oql_binsert ins;
   oql_bmodify mod;

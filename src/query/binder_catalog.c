@@ -204,9 +204,14 @@ static void class_rows(oql_cat_rows *r) {
     if (oql_is_system_table(t->name)) continue;
     orb_value *row = class_row(r, oql_cat_table_oid(t), t->name, "r", HEAP_AM, t->schema.ncols);
     oql_cat_bool(r, row, "relhasindex", t->schema.npk > 0);
-    if (t->schema.npk > 0)
-      class_row(r, oql_cat_table_oid(t) + 1, orb_arena_sprintf(b->a, "%s_pkey", t->name), "i", BTREE_AM,
-                t->schema.npk);
+    if (t->schema.npk > 0) {
+      orb_value *ix = class_row(r, oql_cat_table_oid(t) + 1, orb_arena_sprintf(b->a, "%s_pkey", t->name), "i",
+                                BTREE_AM, t->schema.npk);
+      /* a btree built by CREATE TABLE: PostgreSQL counts it (its metapage, no tuples) at once,
+      ** as JDBC's getIndexInfo shows in CARDINALITY and PAGES */
+      ix[oql_cat_colpos(r, "reltuples")] = orb_float(ORB_T_FLOAT32, 0);
+      oql_cat_int(r, ix, "relpages", 1);
+    }
   }
 }
 

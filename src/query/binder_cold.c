@@ -126,13 +126,11 @@ static orb_status snapshot_at(const ice_meta *m, const char *table, int64_t us, 
   return st;
 }
 
-orb_status oql_from_table_asof(oql_selctx *c, orb_table *t, int kind, orb_expr *x, int pos, const char *alias,
-                               const char *const *colnames, int ncolnames, oql_from **out, orb_err *e) {
+orb_status oql_from_iceberg_asof(oql_selctx *c, const char *location, const char *name, orb_expr *x,
+                                 const oql_from_ast *f, oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
+  int kind = f->asof_kind, pos = f->asof_pos;
   const char *what = kind == 1 ? "FOR SYSTEM_TIME AS OF" : "FOR VERSION AS OF";
-  if (!t->location)
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "%s needs an Iceberg table: \"%s\" is an ordinary table", what,
-                        t->name);
   const orb_value *v = NULL;
   orb_status st = const_value(b, &x, orb_type_make(kind == 1 ? ORB_T_TIMESTAMPTZ : ORB_T_INT64), what, pos, &v, e);
   if (st != ORB_OK) return st;
@@ -141,19 +139,20 @@ orb_status oql_from_table_asof(oql_selctx *c, orb_table *t, int kind, orb_expr *
   ice_meta m;
   ice_meta_file mf;
   int64_t id = -1;
-  st = ice_meta_open(&a, t->location, &m, &mf, e);
+  st = ice_meta_open(&a, location, &m, &mf, e);
   if (st == ORB_OK) {
     if (kind == 1) {
-      st = snapshot_at(&m, t->name, v->u.i, x->pos ? x->pos : pos, &id, e);
+      st = snapshot_at(&m, name, v->u.i, x->pos ? x->pos : pos, &id, e);
     } else if (!ice_meta_snapshot(&m, v->u.i)) {
-      st = orb_err_setx(e, ORB_ERR_UNDEFINED, "22023", x->pos ? x->pos : pos, "table \"%s\" has no snapshot %lld", t->name,
+      st = orb_err_setx(e, ORB_ERR_UNDEFINED, "22023", x->pos ? x->pos : pos, "table \"%s\" has no snapshot %lld", name,
                         (long long)v->u.i);
     } else {
       id = v->u.i;
     }
   }
   if (st == ORB_OK)
-    st = oql_from_iceberg_meta(c, &m, t->location, id, alias ? alias : t->name, colnames, ncolnames, out, e);
+    st = oql_from_iceberg_meta(c, &m, location, id, f->alias ? f->alias : f->kind == OQL_FA_TABLE ? name : NULL,
+                               f->colnames, f->ncolnames, out, e);
   if (st != ORB_OK && !e->pos) e->pos = pos;
   orb_arena_free(&a);
   return st;

@@ -10,11 +10,8 @@ void oql_selctx_init(oql_selctx *c, oql_binder *b) {
 }
 
 void oql_scope_table(oql_selctx *c, orb_table *t, const char *qual) {
-  for (int i = 0; i < t->schema.ncols; i++) {
-    const orb_column *col = &t->schema.cols[i];
-    int gid = oql_selctx_new_gid(c, col->name);
-    oql_scope_add(c->b, &c->scope, qual, col->name, gid, col->type);
-  }
+  for (int i = 0; i < t->schema.ncols; i++)
+    oql_scope_add_table_col(c->b, &c->scope, t, qual, i, oql_selctx_new_gid(c, t->schema.cols[i].name));
 }
 
 orb_status oql_insert_columns(oql_binder *b, orb_table *t, const char *const *names, const int *pos, int n,

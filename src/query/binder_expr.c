@@ -47,8 +47,12 @@ orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int p
       qual_seen = true;
     }
     if (strcmp(sc->name, name) != 0) continue;
-    if (found && found->gid != sc->gid)
+    if (found && found->gid != sc->gid) {
+      /* one qualifier naming two tables: only `excluded` as the alias of an
+      ** INSERT's target gets here (FROM refuses a repeated name) */
+      if (qual) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P09", pos, "table reference \"%s\" is ambiguous", qual);
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", pos, "column reference \"%s\" is ambiguous", name);
+    }
     found = sc;
   }
   if (!found && c->corr && c->corr->outer) {
@@ -61,8 +65,7 @@ orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int p
     }
   }
   if (!found) {
-    if (qual && !qual_seen)
-      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", qual);
+    if (qual && !qual_seen) return oql_missing_rte(c, qual, pos, e);
     if (qual) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column %s.%s does not exist", qual, name);
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column \"%s\" does not exist", name);
   }
@@ -173,9 +176,8 @@ orb_status oql_b_arith(oql_binder *b, orb_arith_op op, orb_expr *l, orb_expr *r,
   orb_type rt;
   orb_err tmp;
   if (orb_arith_type(op, l->type, r->type, &rt, &tmp) != ORB_OK) {
-    static const char *ops[] = {"+", "-", "*", "/", "%", "^"};
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s %s %s", oql_type_name(b, l),
-                        ops[op], oql_type_name(b, r));
+                        orb_arith_op_name(op), oql_type_name(b, r));
   }
   orb_expr *x = orb_expr_new(b->a, ORB_E_ARITH, rt, 2);
   x->op = (uint8_t)op;
@@ -184,6 +186,18 @@ orb_status oql_b_arith(oql_binder *b, orb_arith_op op, orb_expr *l, orb_expr *r,
   x->pos = pos;
   *out = x;
   return ORB_OK;
+}
+
+orb_status oql_no_function(oql_binder *b, const char *name, orb_expr *const *args, int n, int pos, orb_err *e) {
+  orb_buf sig = ORB_BUF_INIT;
+  for (int i = 0; i < n; i++) {
+    if (i) orb_buf_puts(&sig, ", ");
+    orb_buf_puts(&sig, oql_type_name(b, args[i]));
+  }
+  orb_status st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s(%s) does not exist", name,
+                               sig.data ? sig.data : "");
+  orb_buf_free(&sig);
+  return st;
 }
 
 orb_status oql_b_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e) {
@@ -222,10 +236,7 @@ orb_status oql_b_neg(oql_binder *b, orb_expr *x, int pos, orb_expr **out, orb_er
   /* fold negative numeric literals right away: -9223372036854775808 must fit */
   if (x->kind == ORB_E_CONST && !x->value.isnull) {
     orb_value v;
-    if (orb_negate(&x->value, &v, e) != ORB_OK) {
-      e->pos = pos;
-      return e->code;
-    }
+    if (orb_negate(&x->value, &v, e) != ORB_OK) return e->code;   /* run-time overflow: no position */
     *out = oql_mk_const(b, v, x->type, pos);
     return ORB_OK;
   }
@@ -440,13 +451,11 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
     return ORB_OK;
   }
   if (x->kind == ORB_E_CONST && !x->value.isnull) {
-    /* fold constant casts now so that errors point at the literal */
+    /* fold constant casts now; a failure is a run-time error in PostgreSQL (the cast is a
+    ** function of a typed constant, 99999999999::int), so it has no position */
     orb_value v;
     orb_status st = orb_value_cast(&x->value, t, b->a, &v, e);
-    if (st != ORB_OK) {
-      if (!e->pos) e->pos = pos;
-      return st;
-    }
+    if (st != ORB_OK) return st;
     *out = oql_mk_const(b, v, t, pos);
     return ORB_OK;
   }
@@ -455,18 +464,6 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
   c->pos = pos;
   *out = c;
   return ORB_OK;
-}
-
-orb_status oql_no_such_function(oql_binder *b, const char *name, orb_expr **args, int n, int pos, orb_err *e) {
-  orb_buf sig = ORB_BUF_INIT;
-  for (int i = 0; i < n; i++) {
-    if (i) orb_buf_puts(&sig, ", ");
-    orb_buf_puts(&sig, oql_type_name(b, args[i]));
-  }
-  orb_status st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s(%s) does not exist", name,
-                               sig.data ? sig.data : "");
-  orb_buf_free(&sig);
-  return st;
 }
 
 bool oql_is_agg_name(const char *name) {
@@ -603,7 +600,7 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
       if (!e->pos) e->pos = pos;
       return e->code;
     }
-    return oql_no_such_function(b, name, args, n, pos, e);
+    return oql_no_function(b, name, args, n, pos, e);
   }
   orb_expr *x = orb_expr_new(b->a, ORB_E_FUNC, rt, n);
   x->func = f;

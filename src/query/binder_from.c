@@ -19,7 +19,7 @@ oql_from *oql_from_table(oql_selctx *c, orb_table *t, const char *alias) {
     f->names[i] = orb_arena_strdup(b->a, col->name);
     int gid = oql_selctx_new_gid(c, f->names[i]);
     if (i == 0) f->first_gid = gid;
-    oql_scope_add(b, &c->scope, f->alias, f->names[i], gid, col->type);
+    oql_scope_add_table_col(b, &c->scope, t, f->alias, i, gid);
   }
   return f;
 }

@@ -25,17 +25,25 @@ static orb_status const_arg(oql_binder *b, orb_expr **x, orb_type t, const char 
   return ORB_OK;
 }
 
-orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, const char *const *argnames, int nargs,
-                            bool list, const char *alias, const char *const *colnames, int ncolnames, int pos,
-                            oql_from **out, orb_err *e) {
+orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, const oql_from_ast *f, oql_from **out,
+                            orb_err *e) {
   oql_binder *b = c->b;
-  if (list || nargs < 1 || nargs > 2 || (argnames && argnames[0]))
+  const char *const *argnames = f->argnames;
+  int nargs = f->nargs, pos = f->pos;
+  if (f->list_arg || nargs < 1 || nargs > 2 || (argnames && argnames[0]))
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos,
                         "%s() takes the table's folder or metadata file, and optionally snapshot_id => id", fn);
   const orb_value *v = NULL;   /* set by const_arg when it succeeds (gcc -O3 cannot tell) */
   orb_status st = const_arg(b, &args[0], orb_type_make(ORB_T_TEXT), fn, "the table's path", pos, &v, e);
   if (st != ORB_OK) return st;
   const char *where = orb_arena_strndup(b->a, v->u.s, v->len);
+  if (f->asof) {   /* iceberg_scan(path) FOR ... AS OF x */
+    if (nargs == 2)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", f->asof_pos, "%s() takes snapshot_id => or FOR ... AS OF, not both", fn);
+    orb_expr *x;
+    if ((st = oql_walk_asof(c, f, &x, e)) != ORB_OK) return st;
+    return oql_from_iceberg_asof(c, where, where, x, f, out, e);
+  }
   int64_t snapshot = -1;
   if (nargs == 2) {
     if (argnames && argnames[1] && strcmp(argnames[1], "snapshot_id") != 0)
@@ -53,7 +61,7 @@ orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, cons
   st = ice_meta_open(&a, where, &m, &mf, e);
   if (st == ORB_OK && snapshot >= 0 && !ice_meta_snapshot(&m, snapshot))
     st = orb_err_set(e, ORB_ERR_UNDEFINED, "iceberg: table \"%s\" has no snapshot %lld", where, (long long)snapshot);
-  if (st == ORB_OK) st = oql_from_iceberg_meta(c, &m, where, snapshot, alias, colnames, ncolnames, out, e);
+  if (st == ORB_OK) st = oql_from_iceberg_meta(c, &m, where, snapshot, f->alias, f->colnames, f->ncolnames, out, e);
   if (st != ORB_OK && !e->pos) e->pos = pos;
   orb_arena_free(&a);
   return st;

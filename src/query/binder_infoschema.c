@@ -31,6 +31,8 @@ static void type_names(orb_type t, const char **data_type, const char **udt) {
   case ORB_T_UUID: *data_type = "uuid", *udt = "uuid"; return;
   case ORB_T_INTERVAL: *data_type = "interval", *udt = "interval"; return;
   case ORB_T_ARRAY: *data_type = "ARRAY", *udt = "_unknown"; return;
+  case ORB_T_RECORD: *data_type = "record", *udt = "record"; return;
+  case ORB_T_VOID: *data_type = "void", *udt = "void"; return;
   default: *data_type = "USER-DEFINED", *udt = "unknown"; return;
   }
 }

@@ -33,6 +33,7 @@ typedef struct oql_scope_col {
   int gid;
   orb_type type;
   bool system;                   /* a system column (a catalog's tableoid): named, but not part of * */
+  const char *relname;           /* a table known by an alias: its own name, which the alias hides; else NULL */
 } oql_scope_col;
 
 typedef struct oql_scope {
@@ -73,9 +74,19 @@ typedef struct oql_selctx {
   int nwins, wincap;
   oql_wfunc *wfuncs;
   int nwfuncs, wfcap;
+  /* set-returning functions of the select list (binder_srf.c) */
+  bool allow_srfs;
+  oql_srf_spec *srfs;
+  int nsrfs, srfcap;
 } oql_selctx;
 
 void oql_scope_add(oql_binder *b, oql_scope *s, const char *qual, const char *name, int gid, orb_type type);
+/* The same for a column of table t known by `qual` (its alias or its name). */
+void oql_scope_add_table_col(oql_binder *b, oql_scope *s, const orb_table *t, const char *qual, int col, int gid);
+/* The error for `qual.x` when no scope entry is called qual (42P01):
+** "invalid reference" when qual is the name of a table its alias hides, as
+** in PostgreSQL, else "missing FROM-clause entry". */
+orb_status oql_missing_rte(const oql_selctx *c, const char *qual, int pos, orb_err *e);
 int oql_selctx_new_gid(oql_selctx *c, const char *name);
 
 /* Record that the statement depends on table t. */
@@ -162,8 +173,6 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
 /* Scalar function or aggregate call (star: count(*)). */
 orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,
                       orb_expr **out, orb_err *e);
-/* 42883 "function name(argument types) does not exist". */
-orb_status oql_no_such_function(oql_binder *b, const char *name, orb_expr **args, int n, int pos, orb_err *e);
 /* Whether name is an aggregate function. */
 bool oql_is_agg_name(const char *name);
 /* The aggregate `name` of bound args (arguments coerced, result type as
@@ -180,6 +189,17 @@ orb_status oql_walk_window_call(oql_selctx *c, const struct oql_expr_ast *x, orb
 /* 42P20 when a select's WINDOW clause names a window twice. */
 struct oql_select_ast;
 orb_status oql_check_window_clause(const struct oql_select_ast *s, orb_err *e);
+/* 42883 "function name(types) does not exist" for these arguments, at pos. */
+orb_status oql_no_function(oql_binder *b, const char *name, orb_expr *const *args, int n, int pos, orb_err *e);
+/* Leave out of a function's arguments the parameters declared void: JDBC's {? = call f(?)}
+** sends its OUT parameter so, and PostgreSQL drops them too.  The count kept. */
+int oql_drop_void_params(orb_expr **args, int n);
+/* Set-returning functions of a select list (binder_srf.c): unnest, _pg_expandarray. */
+bool oql_is_srf_name(const char *name);
+/* A call of one: the column of its rows (a new gid, recorded in c->srfs). */
+orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
+/* (rec).name: a field of a record (types.h). */
+orb_status oql_b_field(oql_binder *b, orb_expr *rec, const char *name, int pos, orb_expr **out, orb_err *e);
 /* Arrays (binder_array.c): ARRAY[items], arr[k], l op ANY|ALL (arr), || with an array operand. */
 orb_status oql_b_array(oql_binder *b, orb_expr **items, int n, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_subscript(oql_binder *b, orb_expr *arr, orb_expr *k, int pos, orb_expr **out, orb_err *e);
@@ -276,6 +296,9 @@ orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect *
 /* Bind a SELECT and plan it: the root operator, its visible column count and names. */
 orb_status oql_walk_query(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
                           const char ***names, orb_err *e);
+/* oql_walk_query of a statement's SELECT, also filling origins->origin_table/origin_col. */
+orb_status oql_walk_query_origins(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
+                                  const char ***names, oql_bstmt *origins, orb_err *e);
 /* Statement kinds (binder_stmt_dml.c, binder_stmt_ddl.c). */
 orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
@@ -398,8 +421,8 @@ struct ice_meta;
 orb_status oql_from_iceberg_meta(oql_selctx *c, const struct ice_meta *m, const char *where, int64_t snapshot,
                                  const char *alias, const char *const *colnames, int ncolnames, oql_from **out,
                                  orb_err *e);
-orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, const char *const *argnames, int nargs,
-                            bool list, const char *alias, const char *const *colnames, int ncolnames, int pos,
+/* iceberg_scan(path [, snapshot_id => id]) [FOR ... AS OF x] (the FROM item f). */
+orb_status oql_from_iceberg(oql_selctx *c, const char *fn, orb_expr **args, const struct oql_from_ast *f,
                             oql_from **out, orb_err *e);
 /* Iceberg tables in SQL (binder_cold.c).  CREATE EXTERNAL TABLE: out->schema
 ** from the table's current Iceberg schema (field ids kept, identifier
@@ -410,9 +433,12 @@ orb_status oql_bind_external(oql_binder *b, const struct oql_create_ast *cr, oql
 ** that cannot take them, the error at pos. */
 orb_status oql_binder_writable(oql_binder *b, const orb_table *t, const char *what, int pos, orb_err *e);
 /* FROM t FOR SYSTEM_TIME AS OF x (kind 1) / FOR VERSION AS OF x (kind 2):
-** the Iceberg table t's rows at that snapshot. */
-orb_status oql_from_table_asof(oql_selctx *c, orb_table *t, int kind, orb_expr *x, int pos, const char *alias,
-                               const char *const *colnames, int ncolnames, oql_from **out, orb_err *e);
+** the rows of the Iceberg table at `location` (named `name` in messages) at
+** that snapshot; x is bound, the rest is f's. */
+orb_status oql_from_iceberg_asof(oql_selctx *c, const char *location, const char *name, orb_expr *x,
+                                 const struct oql_from_ast *f, oql_from **out, orb_err *e);
+/* f's FOR ... AS OF expression, bound (it sees no FROM item). */
+orb_status oql_walk_asof(oql_selctx *c, const struct oql_from_ast *f, orb_expr **out, orb_err *e);
 /* The bound DEFAULT expression of column col of t (NULL constant when it has none). */
 orb_status oql_column_default(oql_binder *b, orb_table *t, int col, orb_expr **out, orb_err *e);
 

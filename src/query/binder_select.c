@@ -35,8 +35,7 @@ orb_status oql_expand_star(oql_selctx *c, const char *qual, int pos, oql_select_
     oql_select_items_add(c->b, it, x, sc->name);
     added++;
   }
-  if (qual && added == 0)
-    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", qual);
+  if (qual && added == 0) return oql_missing_rte(c, qual, pos, e);
   if (!qual && c->scope.n == 0)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", pos, "SELECT * with no tables specified is not valid");
   return ORB_OK;
@@ -69,6 +68,8 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   s->group = p->group;
   s->naggs = c->naggs;
   s->aggs = c->aggs;
+  s->nsrfs = c->nsrfs;
+  s->srfs = c->srfs;
   s->grouped = p->ngroup > 0 || c->naggs > 0 || p->having;
   s->nout = p->items.n;
   s->nvisible = p->nvisible;
@@ -87,6 +88,9 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   s->wins = c->wins;
   s->nwfuncs = c->nwfuncs;
   s->wfuncs = c->wfuncs;
+  if (s->grouped && s->nsrfs)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                        "set-returning functions in the select list of a grouped query are not supported");
   if (s->grouped) {
     for (int i = 0; i < s->nout; i++)
       if ((st = oql_group_rewrite(c, s->group, s->ngroup, &s->out[i], e)) != ORB_OK) return st;

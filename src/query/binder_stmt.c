@@ -23,7 +23,8 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   switch (ast->kind) {
   case OQL_S_SELECT:
     out->reads = true;
-    if ((st = oql_walk_query(b, ast->select, &out->root, &out->ncols, &out->names, e)) != ORB_OK) return st;
+    if ((st = oql_walk_query_origins(b, ast->select, &out->root, &out->ncols, &out->names, out, e)) != ORB_OK)
+      return st;
     out->types = out->root->types;
     return ORB_OK;
   case OQL_S_INSERT:

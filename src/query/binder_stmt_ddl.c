@@ -128,9 +128,9 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
                         "\"%s\" is not an Iceberg table: only Iceberg tables (CREATE TABLE ... USING iceberg) have a "
                         "partition spec",
                         t->name);
-  if (t->kind == ORB_TABLE_ICEBERG && (al->kind == OQL_ALTER_RENAME_TABLE || al->kind == OQL_ALTER_ADD_PRIMARY_KEY))
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->table_pos, "%s of Iceberg table \"%s\" is not supported yet",
-                        al->kind == OQL_ALTER_RENAME_TABLE ? "RENAME TO" : "ADD PRIMARY KEY", t->name);
+  if (t->kind == ORB_TABLE_ICEBERG && al->kind == OQL_ALTER_ADD_PRIMARY_KEY)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->table_pos,
+                        "ADD PRIMARY KEY of Iceberg table \"%s\" is not supported yet", t->name);
   out->part_term = al->term;
   out->part_with = al->with;
   out->part_as = al->as;

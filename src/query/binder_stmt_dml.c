@@ -145,6 +145,7 @@ orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
   orb_status st = oql_binder_table(b, in->table, in->table_pos, &t, e);
   if (st != ORB_OK) return st;
   if ((st = oql_binder_writable(b, t, "insert into", in->table_pos, e)) != ORB_OK) return st;
+  const char *qual = in->alias ? in->alias : t->name;   /* the alias hides the name, as in PostgreSQL */
   int *cols, ncols;
   orb_expr **defaults;
   if ((st = oql_insert_columns(b, t, in->cols, in->col_pos, in->ncols, &cols, &ncols, e)) != ORB_OK) return st;
@@ -195,18 +196,18 @@ orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
     if ((st = check_conflict_target(t, in, e)) != ORB_OK) return st;
     ins->on_conflict = in->on_conflict == OQL_CA_NOTHING ? OQL_CONFLICT_NOTHING : OQL_CONFLICT_UPDATE;
     if (in->on_conflict == OQL_CA_UPDATE) {
-      /* existing row as the table's name, the proposed row as `excluded` */
+      /* existing row as the table's alias or name, the proposed row as `excluded` */
       oql_selctx uc;
       oql_selctx_init(&uc, b);
       uc.agg_ctx = "ON CONFLICT DO UPDATE";
-      oql_scope_table(&uc, t, t->name);
+      oql_scope_table(&uc, t, qual);
       oql_scope_table(&uc, t, "excluded");
       if ((st = walk_sets(&uc, t, in->sets, in->nsets, &ins->set_cols, &ins->set_exprs, e)) != ORB_OK) return st;
       ins->nset = in->nsets;
       if ((st = walk_where(&uc, in->conflict_where, &ins->conflict_where, e)) != ORB_OK) return st;
     }
   }
-  if ((st = bind_returning(b, ast, t, t->name, out, e)) != ORB_OK) return st;
+  if ((st = bind_returning(b, ast, t, qual, out, e)) != ORB_OK) return st;
   oql_binsert_init(ins, t);
   out->writes = true;
   return ORB_OK;

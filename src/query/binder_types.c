@@ -69,7 +69,21 @@ void oql_scope_add(oql_binder *b, oql_scope *s, const char *qual, const char *na
     s->cols = nc;
     s->cap = cap;
   }
-  s->cols[s->n++] = (oql_scope_col){qual, name, gid, type, false};
+  s->cols[s->n++] = (oql_scope_col){qual, name, gid, type, false, NULL};
+}
+
+void oql_scope_add_table_col(oql_binder *b, oql_scope *s, const orb_table *t, const char *qual, int col, int gid) {
+  const orb_column *c = &t->schema.cols[col];
+  oql_scope_add(b, s, qual, c->name, gid, c->type);
+  if (qual && strcmp(qual, t->name) != 0) s->cols[s->n - 1].relname = t->name;
+}
+
+orb_status oql_missing_rte(const oql_selctx *c, const char *qual, int pos, orb_err *e) {
+  for (int i = 0; i < c->scope.n; i++)
+    if (c->scope.cols[i].relname && strcmp(c->scope.cols[i].relname, qual) == 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "invalid reference to FROM-clause entry for table \"%s\"",
+                          qual);
+  return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", qual);
 }
 
 int oql_selctx_new_gid(oql_selctx *c, const char *name) {

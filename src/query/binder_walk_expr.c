@@ -57,13 +57,15 @@ static orb_status walk_typed(oql_selctx *c, const oql_expr_ast *x, orb_expr **ou
     v.isnull = 0;
     st = orb_interval_from_text_unit(x->text, x->len, x->unit, &v.u.iv, e);
     if (st != ORB_OK) {
-      if (!e->pos) e->pos = x->pos;
+      if (!e->pos) e->pos = (int)x->ival;
       return st;
     }
     *out = oql_mk_const(b, v, t, x->pos);
     return ORB_OK;
   }
-  return oql_b_typed_literal(b, t, x->text, x->len, x->pos, out, e);
+  orb_status lst = oql_b_typed_literal(b, t, x->text, x->len, (int)x->ival, out, e);
+  if (lst == ORB_OK) (*out)->pos = x->pos;
+  return lst;
 }
 
 static orb_status walk_binary(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
@@ -79,6 +81,8 @@ static orb_status walk_binary(oql_selctx *c, const oql_expr_ast *x, orb_expr **o
   case OQL_OP_DIV: return oql_b_arith(b, ORB_ARITH_DIV, l, r, x->pos, out, e);
   case OQL_OP_MOD: return oql_b_arith(b, ORB_ARITH_MOD, l, r, x->pos, out, e);
   case OQL_OP_POW: return oql_b_arith(b, ORB_ARITH_POW, l, r, x->pos, out, e);
+  case OQL_OP_BITAND: return oql_b_arith(b, ORB_ARITH_BITAND, l, r, x->pos, out, e);
+  case OQL_OP_BITOR: return oql_b_arith(b, ORB_ARITH_BITOR, l, r, x->pos, out, e);
   case OQL_OP_CONCAT: return oql_b_concat(b, l, r, x->pos, out, e);
   case OQL_OP_EQ: return oql_b_cmp(b, ORB_CMP_EQ, l, r, x->pos, out, e);
   case OQL_OP_NE: return oql_b_cmp(b, ORB_CMP_NE, l, r, x->pos, out, e);
@@ -126,6 +130,13 @@ static orb_status walk_case(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
   return oql_b_case(b, operand, whens, thens, n, el, x->pos, out, e);
 }
 
+int oql_drop_void_params(orb_expr **args, int n) {
+  int kept = 0;
+  for (int i = 0; i < n; i++)
+    if (!(args[i]->kind == ORB_E_PARAM && args[i]->type.id == ORB_T_VOID)) args[kept++] = args[i];
+  return kept;
+}
+
 static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
   if (x->over) return oql_walk_window_call(c, x, out, e);
   if (oql_is_window_name(x->name))
@@ -142,13 +153,16 @@ static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     c->in_agg = true;
   }
   orb_status st = walk_list(c, x->list, x->nlist, &args, e);
+  if (st != ORB_OK) return st;
+  int nargs = oql_drop_void_params(args, x->nlist);
+  if (oql_is_srf_name(x->name)) return oql_b_srf(c, x->name, args, nargs, x->pos, out, e);
   if (agg) {
-    for (int i = 0; i < x->nlist && st == ORB_OK; i++)
+    for (int i = 0; i < nargs && st == ORB_OK; i++)
       if (!oql_is_unknown(args[i])) st = oql_b_finish(c->b, &args[i], e);
     c->in_agg = was_in;
   }
   if (st != ORB_OK) return st;
-  return oql_b_call(c, x->name, args, x->nlist, x->distinct, x->star, x->pos, out, e);
+  return oql_b_call(c, x->name, args, nargs, x->distinct, x->star, x->pos, out, e);
 }
 
 /* Plan a subquery used in an expression.  Uncorrelated, it runs once per
@@ -302,6 +316,9 @@ orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = oql_walk_operand(c, x->r, &r, e)) != ORB_OK)
       return st;
     return oql_b_subscript(b, l, r, x->pos, out, e);
+  case OQL_X_FIELD:
+    if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK) return st;
+    return oql_b_field(b, l, x->name, x->pos, out, e);
   case OQL_X_ANY: {
     static const orb_cmp_op ops[] = {[OQL_OP_EQ] = ORB_CMP_EQ, [OQL_OP_NE] = ORB_CMP_NE, [OQL_OP_LT] = ORB_CMP_LT,
                                      [OQL_OP_LE] = ORB_CMP_LE, [OQL_OP_GT] = ORB_CMP_GT, [OQL_OP_GE] = ORB_CMP_GE};

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expr/func.h"
+
 /* --- FROM ------------------------------------------------------------------- */
 
 static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e);
@@ -90,6 +92,30 @@ static orb_status walk_join(oql_selctx *c, const oql_from_ast *f, oql_from **out
   return ORB_OK;
 }
 
+/* A scalar function in FROM, as PostgreSQL allows: one row, one column named by the
+** alias (`SELECT * FROM upper('x') AS result`, how JDBC runs {? = call f(?)}) or else
+** by the function. */
+static orb_status from_scalar_function(oql_selctx *c, oql_selctx *fc, const char *fn, orb_expr **args,
+                                       const oql_from_ast *f, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  int nargs = oql_drop_void_params(args, f->nargs);
+  orb_expr ***rows = orb_arena_alloc(b->a, sizeof(orb_expr **));
+  rows[0] = orb_arena_alloc(b->a, sizeof(orb_expr *));
+  orb_status st = oql_b_call(fc, fn, args, nargs, false, false, f->pos, &rows[0][0], e);
+  if (st == ORB_OK) st = oql_b_finish(b, &rows[0][0], e);
+  if (st != ORB_OK) return st;
+  const char *name = f->alias ? f->alias : fn;
+  return oql_from_values(c, rows, 1, 1, f->alias ? f->alias : fn, f->ncolnames ? f->colnames : &name,
+                         f->ncolnames ? f->ncolnames : 1, f->pos, out, e);
+}
+
+orb_status oql_walk_asof(oql_selctx *c, const oql_from_ast *f, orb_expr **out, orb_err *e) {
+  oql_selctx ac;
+  rowless_ctx(&ac, c->b, f->asof_kind == 1 ? "FOR SYSTEM_TIME AS OF" : "FOR VERSION AS OF");
+  ac.corr = c->corr;   /* it may use an enclosing query's columns, not a FROM item's */
+  return oql_walk_operand(&ac, f->asof, out, e);
+}
+
 static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
   orb_status st;
@@ -104,12 +130,13 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
       return oql_from_infoschema(c, f->name + 19, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if ((st = oql_binder_table(b, f->name, f->pos, &t, e)) != ORB_OK) return st;
     if (f->asof) {
-      oql_selctx ac;
-      rowless_ctx(&ac, b, "FOR SYSTEM_TIME AS OF");
-      ac.corr = c->corr;
+      if (!t->location)
+        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", f->asof_pos,
+                            "%s needs an Iceberg table: \"%s\" is an ordinary table",
+                            f->asof_kind == 1 ? "FOR SYSTEM_TIME AS OF" : "FOR VERSION AS OF", t->name);
       orb_expr *x;
-      if ((st = oql_walk_operand(&ac, f->asof, &x, e)) != ORB_OK) return st;
-      return oql_from_table_asof(c, t, f->asof_kind, x, f->asof_pos, f->alias, f->colnames, f->ncolnames, out, e);
+      if ((st = oql_walk_asof(c, f, &x, e)) != ORB_OK) return st;
+      return oql_from_iceberg_asof(c, t->location, t->name, x, f, out, e);
     }
     *out = oql_from_table(c, t, f->alias);
     return ORB_OK;
@@ -127,8 +154,13 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     return walk_from_values(c, f->sub, f->alias ? f->alias : "*VALUES*", f->colnames, f->ncolnames, f->pos, out, e);
   case OQL_FA_FUNCTION: {
     const char *fn = strncmp(f->name, "pg_catalog.", 11) == 0 ? f->name + 11 : f->name;
-    if (strcmp(fn, "generate_series") != 0 && strcmp(fn, "unnest") != 0 && !oql_is_parquet_function(fn) &&
-        !oql_is_iceberg_function(fn))
+    bool scalar = strcmp(fn, "generate_series") != 0 && strcmp(fn, "unnest") != 0 && !oql_is_parquet_function(fn) &&
+                  !oql_is_iceberg_function(fn);
+    if (f->asof && !oql_is_iceberg_function(fn))
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", f->asof_pos,
+                          "%s needs an Iceberg table: %s() is not one (iceberg_scan() is)",
+                          f->asof_kind == 1 ? "FOR SYSTEM_TIME AS OF" : "FOR VERSION AS OF", fn);
+    if (scalar && (!orb_func_lookup(fn) || f->list_arg || f->argnames))
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "table function %s does not exist", f->name);
     if (f->argnames && !oql_is_iceberg_function(fn))
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos, "function %s does not take named arguments", fn);
@@ -140,9 +172,9 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     orb_expr **args = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(f->nargs + 1));
     for (int i = 0; i < f->nargs; i++)
       if ((st = oql_walk_operand(&fc, f->args[i], &args[i], e)) != ORB_OK) return st;
+    if (scalar) return from_scalar_function(c, &fc, fn, args, f, out, e);
     if (oql_is_iceberg_function(fn))
-      return oql_from_iceberg(c, fn, args, f->argnames, f->nargs, f->list_arg, f->alias, f->colnames, f->ncolnames, f->pos,
-                              out, e);
+      return oql_from_iceberg(c, fn, args, f, out, e);
     if (oql_is_parquet_function(fn))
       return oql_from_parquet(c, fn, args, f->nargs, f->list_arg, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if (f->list_arg)
@@ -173,6 +205,7 @@ static const char *figure_name(const oql_expr_ast *x) {
   switch (x->kind) {
   case OQL_X_COLUMN: return x->name;
   case OQL_X_CALL: return x->name;
+  case OQL_X_FIELD: return x->name;
   case OQL_X_CAST: {
     const char *inner = figure_name(x->l);
     if (strcmp(inner, "?column?") != 0 && !named_by_type(x->l)) return inner;
@@ -355,8 +388,10 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
     c.allow_aggs = true;
     c.agg_ctx = NULL;
     c.allow_wins = true;   /* window functions: the select list and ORDER BY only */
+    c.allow_srfs = true;
     st = oql_walk_targets(&c, s->targets, s->ntargets, &p.items, e);
     c.allow_wins = false;
+    c.allow_srfs = false;
     if (st != ORB_OK) return st;
   }
   p.nvisible = p.items.n;
@@ -447,10 +482,44 @@ orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect *
   return ORB_OK;
 }
 
+/* The base table whose columns f gives gid g, and g's schema position in it (NULL: none). */
+static orb_table *gid_table(const oql_from *f, int g, int *col) {
+  if (!f) return NULL;
+  if (f->kind == OQL_FROM_JOIN) {
+    orb_table *t = gid_table(f->left, g, col);
+    return t ? t : gid_table(f->right, g, col);
+  }
+  if (f->kind != OQL_FROM_TABLE || g < f->first_gid || g >= f->first_gid + f->ncols) return NULL;
+  *col = g - f->first_gid;
+  return f->table;
+}
+
+/* Which output columns of a plain select read a table's column unchanged: what JDBC's
+** updatable result sets ask the RowDescription for (before planning turns gids into slots). */
+static void output_origins(oql_binder *b, const oql_bselect *bs, oql_bstmt *out) {
+  out->origin_table = orb_arena_zalloc(b->a, sizeof(int64_t) * (size_t)(bs->nvisible + 1));
+  out->origin_col = orb_arena_zalloc(b->a, sizeof(int16_t) * (size_t)(bs->nvisible + 1));
+  if (bs->grouped || bs->union_next) return;
+  for (int i = 0; i < bs->nvisible; i++) {
+    const orb_expr *x = bs->out[i];
+    int col;
+    orb_table *t = x->kind == ORB_E_COLUMN ? gid_table(bs->from, x->slot, &col) : NULL;
+    if (!t) continue;
+    out->origin_table[i] = oql_cat_table_oid(t);
+    out->origin_col[i] = (int16_t)(col + 1);
+  }
+}
+
 orb_status oql_walk_query(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
                           const char ***names, orb_err *e) {
+  return oql_walk_query_origins(b, s, root, nvisible, names, NULL, e);
+}
+
+orb_status oql_walk_query_origins(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
+                                  const char ***names, oql_bstmt *origins, orb_err *e) {
   oql_bselect *bs;
   orb_status st = oql_walk_select(b, s, &bs, e);
+  if (st == ORB_OK && origins) output_origins(b, bs, origins);
   if (st == ORB_OK) st = oql_plan_select(b->a, bs, root, e);
   if (st != ORB_OK) return st;
   *nvisible = bs->nvisible;

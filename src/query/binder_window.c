@@ -205,7 +205,7 @@ static orb_status bind_function(oql_binder *b, const oql_expr_ast *x, orb_expr *
   case OQL_W_NTH_VALUE: lo = hi = 2; break;
   default: break;
   }
-  if (n < lo || n > hi) return oql_no_such_function(b, x->name, args, n, x->pos, e);
+  if (n < lo || n > hi) return oql_no_function(b, x->name, args, n, x->pos, e);
   f->nargs = n;
   for (int i = 0; i < n; i++) f->args[i] = args[i];
   switch (f->fn) {
@@ -216,7 +216,7 @@ static orb_status bind_function(oql_binder *b, const oql_expr_ast *x, orb_expr *
   case OQL_W_CUME_DIST: f->type = orb_type_make(ORB_T_FLOAT64); break;
   case OQL_W_NTILE:
     if (!oql_is_unknown(args[0]) && args[0]->type.id != ORB_T_NULL && !orb_type_is_integer((orb_type_id)args[0]->type.id))
-      return oql_no_such_function(b, x->name, args, n, x->pos, e);
+      return oql_no_function(b, x->name, args, n, x->pos, e);
     st = oql_coerce(b, &f->args[0], orb_type_make(ORB_T_INT32), e);
     f->type = orb_type_make(ORB_T_INT32);
     break;
@@ -227,14 +227,14 @@ static orb_status bind_function(oql_binder *b, const oql_expr_ast *x, orb_expr *
     if (st == ORB_OK && n == 3) st = oql_coerce(b, &f->args[2], f->args[0]->type, e);
     if (st == ORB_OK && n >= 2) {
       if (!oql_is_unknown(args[1]) && args[1]->type.id != ORB_T_NULL && !orb_type_is_integer((orb_type_id)args[1]->type.id))
-        return oql_no_such_function(b, x->name, args, n, x->pos, e);
+        return oql_no_function(b, x->name, args, n, x->pos, e);
       st = oql_coerce(b, &f->args[1], orb_type_make(ORB_T_INT32), e);
     }
     f->type = f->args[0]->type;
     break;
   case OQL_W_NTH_VALUE:
     if (!oql_is_unknown(args[1]) && args[1]->type.id != ORB_T_NULL && !orb_type_is_integer((orb_type_id)args[1]->type.id))
-      return oql_no_such_function(b, x->name, args, n, x->pos, e);
+      return oql_no_function(b, x->name, args, n, x->pos, e);
     st = oql_coerce(b, &f->args[1], orb_type_make(ORB_T_INT32), e);
     /* fall through */
   case OQL_W_FIRST_VALUE:

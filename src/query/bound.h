@@ -69,6 +69,8 @@ struct oql_bselect {
   orb_expr **group;              /* gids */
   int naggs;
   oql_agg_spec *aggs;            /* args in gids */
+  int nsrfs;                     /* set-returning functions of the select list: args in gids, */
+  oql_srf_spec *srfs;            /* each one's rows the column srfs[i].gid (not grouped queries) */
   orb_expr *having;              /* post-aggregate slots */
   /* window functions (select list and ORDER BY): out[] refers to function j
   ** by a marker column of slot OQL_WIN_MARK - j; their arguments and their

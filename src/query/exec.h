@@ -37,6 +37,25 @@
 #include "storage/table.h"
 #include "types/value.h"
 
+/* A NOTICE or WARNING a statement gives (PostgreSQL's NoticeResponse), and
+** the list of them one statement gave, in order: DROP TABLE IF EXISTS a, b
+** with neither there gives two. */
+typedef struct oql_report {
+  char code[6];          /* SQLSTATE */
+  bool warning;          /* WARNING (SET LOCAL outside a block, ...), else NOTICE (IF [NOT] EXISTS) */
+  char msg[160];
+} oql_report;
+
+typedef struct oql_reports {
+  oql_report *v;
+  int n, cap;
+} oql_reports;
+
+void oql_reports_add(oql_reports *r, const char *code, bool warning, const char *msg);
+void oql_reports_append(oql_reports *to, const oql_reports *from);
+static inline void oql_reports_clear(oql_reports *r) { r->n = 0; }
+void oql_reports_free(oql_reports *r);
+
 /* Everything one execution of a plan needs. */
 typedef struct oql_rt {
   orb_db *db;
@@ -58,10 +77,9 @@ typedef struct oql_rt {
   orb_arena **mem_arenas;
   int nmem;
   size_t cap_mem;
-  /* a NOTICE the statement gives (PostgreSQL's "..., skipping" of IF [NOT]
-  ** EXISTS), "" if none: the session hands it to the client */
-  char notice_code[6];
-  char notice[160];
+  /* the NOTICEs the statement gives (PostgreSQL's "..., skipping" of IF
+  ** [NOT] EXISTS): the session hands them to the client */
+  oql_reports notices;
 } oql_rt;
 
 /* 57014 if the statement was cancelled or ran out of time, 53200 if its
@@ -131,6 +149,23 @@ oql_op *oql_filter_new(orb_arena *a, oql_op *child, orb_expr *pred);
 
 /* Output row = exprs evaluated on the child row. */
 oql_op *oql_project_new(orb_arena *a, oql_op *child, orb_expr **exprs, int n);
+
+/* A set-returning function of a select list, over an array argument. */
+typedef enum oql_srf_kind {
+  OQL_SRF_UNNEST,        /* unnest(arr): the elements */
+  OQL_SRF_EXPANDARRAY    /* information_schema._pg_expandarray(arr): records (x element, n its 1-based position) */
+} oql_srf_kind;
+
+typedef struct oql_srf_spec {
+  oql_srf_kind kind;
+  orb_expr *arg;         /* the array (child-row slots; gids while binding) */
+  orb_type type;         /* the type of its rows: the element type, or a record (types.h) */
+  int gid;               /* the column the binder gave its rows */
+} oql_srf_spec;
+
+/* Output row = the child row ++ one column per function, once per row the
+** functions return in lockstep (exec_project_set.c). */
+oql_op *oql_project_set_new(orb_arena *a, oql_op *child, const oql_srf_spec *srfs, int nsrfs);
 
 /* Rows of constant-ish expressions (VALUES lists; no input row). */
 oql_op *oql_values_new(orb_arena *a, int nrows, int ncols, orb_expr ***rows, const orb_type *types);

@@ -3,6 +3,7 @@
 #include "base/mem.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <time.h>
 
 static int64_t now_ns(void) {
@@ -90,6 +91,8 @@ void oql_op_destroy(oql_op *op) {
   if (op->vt->destroy) op->vt->destroy(op);
 }
 
+static orb_status check_interrupt(void *env, orb_err *e) { return oql_rt_check(env, e); }
+
 void oql_rt_init(oql_rt *rt, orb_db *db) {
   rt->db = db;
   rt->ws = NULL;
@@ -99,8 +102,10 @@ void oql_rt_init(oql_rt *rt, orb_db *db) {
   rt->ctx.params = NULL;
   rt->ctx.nparams = 0;
   rt->ctx.stmt_time = 0;
+  rt->ctx.check_interrupt = check_interrupt;
+  rt->ctx.interrupt_env = rt;
   rt->analyze = false;
-  rt->notice_code[0] = rt->notice[0] = '\0';
+  rt->notices = (oql_reports){NULL, 0, 0};
   rt->interrupt = NULL;
   rt->deadline_ns = 0;
   rt->tick = 0;
@@ -110,7 +115,29 @@ void oql_rt_init(oql_rt *rt, orb_db *db) {
   rt->cap_mem = 0;
 }
 
+void oql_reports_add(oql_reports *r, const char *code, bool warning, const char *msg) {
+  if (r->n == r->cap) {
+    int cap = r->cap ? r->cap * 2 : 4;
+    r->v = orb_realloc(r->v, sizeof *r->v * (size_t)cap);
+    r->cap = cap;
+  }
+  oql_report *p = &r->v[r->n++];
+  snprintf(p->code, sizeof p->code, "%s", code);
+  p->warning = warning;
+  snprintf(p->msg, sizeof p->msg, "%s", msg);
+}
+
+void oql_reports_append(oql_reports *to, const oql_reports *from) {
+  for (int i = 0; i < from->n; i++) oql_reports_add(to, from->v[i].code, from->v[i].warning, from->v[i].msg);
+}
+
+void oql_reports_free(oql_reports *r) {
+  orb_free(r->v);
+  *r = (oql_reports){NULL, 0, 0};
+}
+
 void oql_rt_free(oql_rt *rt) {
+  oql_reports_free(&rt->notices);
   orb_arena_free(&rt->tmp);
   orb_free(rt->mem_arenas);
   rt->mem_arenas = NULL;

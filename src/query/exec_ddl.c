@@ -3,13 +3,15 @@
 
 #include <string.h>
 
+#include "base/file.h"
 #include "base/mem.h"
 #include "storage/cold/cold_tier.h"
 
 /* IF [NOT] EXISTS that found nothing to do: PostgreSQL says so in a NOTICE */
 static void skipping(oql_rt *rt, const char *code, const char *what, const char *name, const char *how) {
-  snprintf(rt->notice_code, sizeof rt->notice_code, "%s", code);
-  snprintf(rt->notice, sizeof rt->notice, "%s \"%s\" %s, skipping", what, name, how);
+  char msg[160];
+  snprintf(msg, sizeof msg, "%s \"%s\" %s, skipping", what, name, how);
+  oql_reports_add(&rt->notices, code, false, msg);
 }
 
 static orb_status no_table(const char *name, orb_err *e) {
@@ -26,15 +28,22 @@ orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   }
   orb_table *t;
   if (b->create_kind == ORB_TABLE_ICEBERG) {
+    /* the folder is <db>/warehouse/public/<table>, or <table>_2, _3, ...
+    ** when a table renamed away from this name still lives there */
+    orb_arena names;
+    orb_arena_init(&names, 0);
+    const char *path = b->path;
+    for (int k = 2; orb_path_exists(path); k++) path = orb_arena_sprintf(&names, "%s_%d", b->path, k);
     /* the folder first (the write path refuses one that exists), then the
     ** catalog entry; a failure of the latter leaves no folder behind */
-    orb_status st = cold_table_create(b->path, b->schema, b->value, e);
+    orb_status st = cold_table_create(path, b->schema, b->value, e);
     if (st == ORB_OK && (st = orb_db_create_iceberg_table(rt->db, rt->ws, b->table_name, b->schema, ORB_TABLE_ICEBERG,
-                                                           b->path, &t, e)) != ORB_OK) {
+                                                           path, &t, e)) != ORB_OK) {
       orb_err ignore;
       orb_err_clear(&ignore);
-      cold_table_remove(b->path, &ignore);
+      cold_table_remove(path, &ignore);
     }
+    orb_arena_free(&names);
     return st;
   }
   if (b->create_kind != ORB_TABLE_HOT)
@@ -182,7 +191,9 @@ static orb_status alter_iceberg(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err 
 orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   orb_table *t = orb_db_table(rt->db, b->table_name);
   if (!t) return no_table(b->table_name, e);
-  if (t->kind == ORB_TABLE_ICEBERG) return alter_iceberg(b, rt, t, e);
+  /* a rename is the catalog's alone, for every kind of table: an Iceberg
+  ** table keeps its folder (and its metadata its location) */
+  if (b->alter != OQL_ALTER_RENAME_TABLE && t->kind == ORB_TABLE_ICEBERG) return alter_iceberg(b, rt, t, e);
   if (b->alter == OQL_ALTER_RENAME_TABLE) {
     if (orb_db_table(rt->db, b->new_name))
       return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->new_name);

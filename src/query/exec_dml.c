@@ -74,7 +74,9 @@ static orb_status flush(orb_table *t, oql_rt *rt, row_batch *b, int64_t *changes
   if (st != ORB_OK) return st;
   *changes += (int64_t)b->n;
   b->n = 0;
-  orb_arena_reset(b->arena);
+  /* the next batch has the same shape: keep one block that holds it all,
+  ** rather than free and fault in fresh pages per batch */
+  orb_arena_recycle(b->arena);
   return ORB_OK;
 }
 
@@ -156,7 +158,7 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_ret
   }
   b->batch = batch.rows;
   b->batch_cap = batch.cap;
-  orb_arena_reset(&b->batch_arena);
+  orb_arena_recycle(&b->batch_arena);   /* a prepared INSERT runs again with batches alike */
   return st;
 }
 

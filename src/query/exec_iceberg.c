@@ -196,17 +196,10 @@ void oql_iceberg_scan_prune(oql_op *op, orb_arena *a, const pq_pred *preds, int 
   s->preds = npreds ? orb_arena_memdup(a, preds, sizeof(pq_pred) * (size_t)npreds) : NULL;
   s->npreds = npreds;
   s->ipreds = orb_arena_zalloc(a, sizeof(ice_pred) * (size_t)(npreds + 1));
-  static const ice_pred_kind kinds[] = {[PQ_PRED_RANGE] = ICE_PRED_RANGE, [PQ_PRED_IN] = ICE_PRED_IN,
-                                        [PQ_PRED_IS_NULL] = ICE_PRED_IS_NULL, [PQ_PRED_NOT_NULL] = ICE_PRED_NOT_NULL};
   for (int i = 0; i < npreds; i++) {
-    const pq_pred *p = &preds[i];
-    ice_pred *q = &s->ipreds[i];
     /* a column position of the scan: its field id (-1 matches no column) */
-    q->field_id = p->col >= 0 && p->col < op->ncols ? s->ids[p->col] : -1;
-    q->kind = kinds[p->kind];
-    q->has_lo = p->has_lo, q->has_hi = p->has_hi, q->lo_incl = p->lo_incl, q->hi_incl = p->hi_incl;
-    q->lo = p->lo, q->hi = p->hi;
-    q->in = p->in, q->nin = p->nin;
+    const pq_pred *p = &preds[i];
+    ice_pred_from_pq(a, p, p->col >= 0 && p->col < op->ncols ? s->ids[p->col] : -1, &s->ipreds[i]);
   }
 }
 

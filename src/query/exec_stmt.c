@@ -65,7 +65,8 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
   /* ALTER TABLE of an Iceberg table commits to Iceberg at once, which a
   ** ROLLBACK could not take back (cold_tier.h); writes to Iceberg tables in
   ** a transaction block are staged until COMMIT (storage/cold/cold_stage.h) */
-  orb_table *alt = b->kind == OQL_S_ALTER_TABLE ? orb_db_table(rt->db, b->table_name) : NULL;
+  orb_table *alt = b->kind == OQL_S_ALTER_TABLE && b->alter != OQL_ALTER_RENAME_TABLE ? orb_db_table(rt->db, b->table_name)
+                                                                                      : NULL;
   if (alt && alt->kind == ORB_TABLE_ICEBERG && s && oql_session_in_txn(s))
     return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0,
                         "ALTER TABLE of Iceberg table \"%s\" cannot run inside a transaction block (it is one Iceberg "
@@ -92,7 +93,7 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
     return oql_exec_create_table(b, rt, e);
   case OQL_S_CREATE_TABLE_AS:
     st = oql_exec_create_table_as(b, rt, changes, e);
-    if (rt->notice[0]) snprintf(tag, tagcap, "CREATE TABLE AS");   /* IF NOT EXISTS skipped it: PostgreSQL's tag */
+    if (rt->notices.n) snprintf(tag, tagcap, "CREATE TABLE AS");   /* IF NOT EXISTS skipped it: PostgreSQL's tag */
     else snprintf(tag, tagcap, "SELECT %lld", (long long)*changes);
     return st;
   case OQL_S_DROP_TABLE:
@@ -174,9 +175,9 @@ orb_status oql_exec_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *x
     *rows = op;
     return ORB_OK;
   }
-  rt->notice_code[0] = rt->notice[0] = '\0';
+  oql_reports_clear(&rt->notices);
   orb_status st = run_write(s, b, rt, xa, rows, changes, tag, tagcap, e);
-  if (st == ORB_OK && rt->notice[0] && s) oql_session_notice(s, rt->notice_code, rt->notice);
+  if (st == ORB_OK && s) oql_session_notices(s, &rt->notices);
   return st;
 }
 

@@ -258,7 +258,7 @@ static orb_status positive_int(const orb_value *v, const char *code, const char 
 static orb_status compute(window_op *w, int k, size_t i, oql_rt *rt, orb_value *out, orb_err *e) {
   const oql_wfunc *f = &w->fns[k];
   size_t n = w->nrows, g = w->grp[i];
-  orb_status st;
+  orb_status st = ORB_OK;
   orb_value v;
   switch (f->fn) {
   case OQL_W_ROW_NUMBER: *out = orb_int(ORB_T_INT64, (int64_t)i + 1); return ORB_OK;

@@ -207,7 +207,7 @@ static orb_status lex_string(oql_lexer *lx, oql_token *t, bool escapes, orb_err 
 }
 
 static const char *const ops[] = {"!~*", "!~", "~*", "~", "::", "<=", ">=", "<>", "!=", "||", "(", ")", ",", ";", ".", "+", "-", "*",
-                                  "/", "%", "^", "=", "<", ">", "[", "]"};
+                                  "/", "%", "^", "=", "<", ">", "[", "]", "&", "|"};
 
 orb_status oql_lex_next(oql_lexer *lx, oql_token *t, orb_err *e) {
   bool nl;

@@ -145,6 +145,7 @@ static orb_status typed_literal(oql_parser *p, oql_expr_ast **out, bool *ok) {
   x->tname = tn;
   x->text = s->text;
   x->len = s->len;
+  x->ival = s->pos;   /* errors in its input point at the string, as PostgreSQL's do */
   oql_p_advance(p);
   if (strcmp(tn.name, "interval") == 0 && oql_p_tok(p)->kind == OQL_T_IDENT && is_interval_unit(oql_p_tok(p)->text)) {
     const char *u = oql_p_tok(p)->text;
@@ -352,8 +353,16 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
         return ORB_OK;
       }
       oql_p_advance(p);
-      if ((st = oql_p_expr(p, out)) != ORB_OK) return st;
-      return oql_p_expect_op(p, ")");
+      if ((st = oql_p_expr(p, out)) != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+      while (oql_p_is_op(p, ".")) {   /* (expr).field: a field of a composite value */
+        oql_expr_ast *x = oql_p_new_expr(p, OQL_X_FIELD, oql_p_tok(p)->pos);
+        oql_p_advance(p);
+        x->l = *out;
+        int fpos;
+        if ((st = oql_p_ident(p, &x->name, &fpos)) != ORB_OK) return st;
+        *out = x;
+      }
+      return ORB_OK;
     }
     return oql_p_syntax(p);
   case OQL_T_EOF:
@@ -443,9 +452,10 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
   }
   oql_p_advance(p);
   if (oql_p_accept_op(p, ".")) {
-    if ((strcmp(w, "pg_catalog") == 0 || strcmp(w, "public") == 0) && oql_p_tok(p)->kind == OQL_T_IDENT &&
+    if ((strcmp(w, "pg_catalog") == 0 || strcmp(w, "public") == 0 || strcmp(w, "information_schema") == 0) &&
+        oql_p_tok(p)->kind == OQL_T_IDENT &&
         oql_p_peek(p, 1)->kind == OQL_T_OP && strcmp(oql_p_peek(p, 1)->text, "(") == 0) {
-      /* a schema-qualified function: the builtins live in pg_catalog */
+      /* a schema-qualified function: the builtins live in pg_catalog (information_schema's _pg_expandarray too) */
       const char *fn = oql_p_tok(p)->text;
       oql_p_advance(p);
       return p_call(p, fn, pos, out);
@@ -606,16 +616,22 @@ static orb_status p_add(oql_parser *p, oql_expr_ast **out) {
   }
 }
 
+/* PostgreSQL's "other" operators, left-associative at one precedence: || & | */
 static orb_status p_other(oql_parser *p, oql_expr_ast **out) {
   orb_status st = p_add(p, out);
-  while (st == ORB_OK && oql_p_is_op(p, "||")) {
+  for (;;) {
+    if (st != ORB_OK) return st;
+    oql_binop op;
+    if (oql_p_is_op(p, "||")) op = OQL_OP_CONCAT;
+    else if (oql_p_is_op(p, "&")) op = OQL_OP_BITAND;
+    else if (oql_p_is_op(p, "|")) op = OQL_OP_BITOR;
+    else return ORB_OK;
     int pos = oql_p_tok(p)->pos;
     oql_p_advance(p);
     oql_expr_ast *r;
     if ((st = p_add(p, &r)) != ORB_OK) return st;
-    *out = binary(p, OQL_OP_CONCAT, *out, r, pos);
+    *out = binary(p, op, *out, r, pos);
   }
-  return st;
 }
 
 /* [NOT] BETWEEN / IN / LIKE / ILIKE */

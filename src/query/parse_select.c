@@ -182,17 +182,17 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
     if ((st = oql_p_call_args(p, true, f)) != ORB_OK) return st;
   } else {
     f->kind = OQL_FA_TABLE;
-    /* time travel on an Iceberg table (SQL:2011's system-versioned spelling,
-    ** as Spark, Trino and DuckDB write it): FOR SYSTEM_TIME AS OF ts,
-    ** FOR VERSION AS OF snapshot-id */
-    if (oql_p_is(p, "for") && (oql_p_peek_is(p, 1, "system_time") || oql_p_peek_is(p, 1, "version")) &&
-        oql_p_peek_is(p, 2, "as") && oql_p_peek_is(p, 3, "of")) {
-      oql_p_advance(p);
-      f->asof_pos = oql_p_tok(p)->pos;
-      f->asof_kind = oql_p_is(p, "system_time") ? 1 : 2;
-      oql_p_advance(p), oql_p_advance(p), oql_p_advance(p);
-      if ((st = oql_p_expr(p, &f->asof)) != ORB_OK) return st;
-    }
+  }
+  /* time travel on an Iceberg table or iceberg_scan() (SQL:2011's
+  ** system-versioned spelling, as Spark, Trino and DuckDB write it):
+  ** FOR SYSTEM_TIME AS OF ts, FOR VERSION AS OF snapshot-id */
+  if (oql_p_is(p, "for") && (oql_p_peek_is(p, 1, "system_time") || oql_p_peek_is(p, 1, "version")) &&
+      oql_p_peek_is(p, 2, "as") && oql_p_peek_is(p, 3, "of")) {
+    oql_p_advance(p);
+    f->asof_pos = oql_p_tok(p)->pos;
+    f->asof_kind = oql_p_is(p, "system_time") ? 1 : 2;
+    oql_p_advance(p), oql_p_advance(p), oql_p_advance(p);
+    if ((st = oql_p_expr(p, &f->asof)) != ORB_OK) return st;
   }
   if ((st = p_alias(p, f, false)) != ORB_OK) return st;
   *out = f;

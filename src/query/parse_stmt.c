@@ -66,11 +66,9 @@ static orb_status p_insert(oql_parser *p, oql_stmt_ast *s) {
   orb_status st;
   if ((st = oql_p_expect(p, "into")) != ORB_OK || (st = p_table_name(p, &in->table, &in->table_pos)) != ORB_OK)
     return st;
-  if (oql_p_accept(p, "as")) {
-    const char *alias;
+  if (oql_p_accept(p, "as")) {   /* PostgreSQL requires the AS here: `INSERT INTO t x` is a syntax error */
     int apos;
-    if ((st = oql_p_ident(p, &alias, &apos)) != ORB_OK) return st;
-    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", apos, "INSERT ... AS alias is not supported yet");
+    if ((st = oql_p_ident(p, &in->alias, &apos)) != ORB_OK) return st;
   }
   if (oql_p_is_op(p, "(") && !oql_p_starts_query(p) &&
       (st = oql_p_ident_list(p, &in->cols, &in->col_pos, &in->ncols)) != ORB_OK)

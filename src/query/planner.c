@@ -11,7 +11,7 @@
 **  - COUNT(*) alone over a bare table asks the table for its count first;
 **  - a projection that only passes the input through is left out. */
 #include "query/bound.h"
-#include "formats/parquet/parquet.h"
+#include "formats/parquet/pq_pred_expr.h"
 
 #include <string.h>
 
@@ -213,59 +213,8 @@ static int parquet_col(const oql_from *f, const orb_expr *x) {
   return x->slot - f->first_gid;
 }
 
-static bool is_const(const orb_expr *x) { return x->kind == ORB_E_CONST && !x->value.isnull; }
-
-/* One WHERE conjunct as a pruning constraint on a read_parquet column:
-** col op const (either way round), col IN (consts), col IS [NOT] NULL,
-** col LIKE 'prefix%'.
-** Anything else gives false and simply prunes nothing. */
-static bool parquet_pred(orb_arena *a, const oql_from *f, const orb_expr *x, pq_pred *out) {
-  memset(out, 0, sizeof *out);
-  if (x->kind == ORB_E_IS_NULL && x->nargs == 1 && (out->col = parquet_col(f, x->args[0])) >= 0) {
-    out->kind = x->flags & ORB_EF_NEGATE ? PQ_PRED_NOT_NULL : PQ_PRED_IS_NULL;
-    return true;
-  }
-  if (x->kind == ORB_E_IN && !(x->flags & ORB_EF_NEGATE) && x->nargs >= 2 &&
-      (out->col = parquet_col(f, x->args[0])) >= 0) {
-    orb_value *v = orb_arena_alloc(a, sizeof(orb_value) * (size_t)(x->nargs - 1));
-    for (int i = 1; i < x->nargs; i++) {
-      if (x->args[i]->kind != ORB_E_CONST) return false;
-      v[i - 1] = x->args[i]->value;   /* NULL elements match nothing: pq_prune skips them */
-    }
-    out->kind = PQ_PRED_IN;
-    out->in = v;
-    out->nin = x->nargs - 1;
-    return true;
-  }
-  if (x->kind == ORB_E_LIKE && x->nargs == 2 && !(x->flags & (ORB_EF_NEGATE | ORB_EF_ICASE)) &&
-      x->args[0]->type.id == ORB_T_TEXT && (out->col = parquet_col(f, x->args[0])) >= 0 && is_const(x->args[1]))
-    return pq_pred_like_prefix(a, &x->args[1]->value, out);
-  if (x->kind != ORB_E_CMP || x->nargs != 2 || x->op == ORB_CMP_NE) return false;
-  int op = x->op;
-  const orb_expr *c = x->args[1];
-  if ((out->col = parquet_col(f, x->args[0])) < 0 || !is_const(c)) {
-    if ((out->col = parquet_col(f, x->args[1])) < 0 || !is_const(x->args[0])) return false;
-    c = x->args[0];   /* const op col: turn it round */
-    op = orb_cmp_commute(op);
-  }
-  if (op == ORB_CMP_EQ) {
-    out->kind = PQ_PRED_IN;
-    out->in = orb_arena_memdup(a, &c->value, sizeof(orb_value));
-    out->nin = 1;
-    return true;
-  }
-  out->kind = PQ_PRED_RANGE;
-  if (op == ORB_CMP_GT || op == ORB_CMP_GE) {
-    out->has_lo = true;
-    out->lo_incl = op == ORB_CMP_GE;
-    out->lo = c->value;
-  } else {
-    out->has_hi = true;
-    out->hi_incl = op == ORB_CMP_LE;
-    out->hi = c->value;
-  }
-  return true;
-}
+/* pq_pred_col_fn over read_parquet item f. */
+static int parquet_col_of(const void *ctx, const orb_expr *x) { return parquet_col(ctx, x); }
 
 /* Pruning constraints for read_parquet (or iceberg_scan) item f from the conjuncts that
 ** reference it alone.  They stay in the list, untaken: the filter above the
@@ -276,7 +225,7 @@ static void plan_parquet_pruning(planner *p, const oql_from *f, const conj_list 
   for (int i = 0; i < pushable->n; i++) {
     const conj *c = &pushable->v[i];
     if (c->taken || !refs_within(c->e, f->first_gid, f->first_gid + f->ncols)) continue;
-    if (parquet_pred(p->a, f, c->e, &preds[n])) n++;
+    if (pq_pred_from_expr(p->a, c->e, parquet_col_of, f, &preds[n])) n++;
   }
   if (n && f->kind == OQL_FROM_ICEBERG) {
     oql_iceberg_scan_prune(scan, p->a, preds, n);
@@ -457,6 +406,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
         for (int i = 0; i < s->wins[w].norder; i++) mark_used(s->wins[w].order[i], p.used, s->ngids);
       }
     }
+    for (int i = 0; i < s->nsrfs; i++) mark_used(s->srfs[i].arg, p.used, s->ngids);
     /* join conditions */
     oql_from *stack[64];
     int sp = 0;
@@ -520,6 +470,15 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int j = 0; j < s->naggs; j++) op->names[s->ngroup + j] = agg_label(a, &s->aggs[j], child->names);
     if (s->having) op = oql_filter_new(a, op, s->having);
   } else {
+    if (s->nsrfs) {   /* the select list's set-returning functions: their rows become columns after the input's */
+      for (int i = 0; i < s->nsrfs; i++) remap_to(&p, s->srfs[i].arg, layout, n);
+      op = oql_project_set_new(a, op, s->srfs, s->nsrfs);
+      int *wider = orb_arena_alloc(a, sizeof(int) * (size_t)(n + s->nsrfs));
+      for (int i = 0; i < n; i++) wider[i] = layout ? layout[i] : -1;
+      for (int i = 0; i < s->nsrfs; i++) wider[n + i] = s->srfs[i].gid;
+      layout = wider;
+      n += s->nsrfs;
+    }
     for (int i = 0; i < s->nout; i++) remap_to(&p, s->out[i], layout, n);
     for (int j = 0; j < s->nwfuncs; j++) {
       for (int i = 0; i < s->wfuncs[j].nargs; i++) remap_to(&p, s->wfuncs[j].args[i], layout, n);

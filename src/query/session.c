@@ -24,24 +24,19 @@ static void drop_savepoints(oql_session *s, int keep) {
 }
 
 void oql_session_warn(oql_session *s, const char *sqlstate, const char *msg) {
-  snprintf(s->warn_code, sizeof s->warn_code, "%s", sqlstate);
-  snprintf(s->warn_msg, sizeof s->warn_msg, "%s", msg);
-  s->warn_notice = false;
+  oql_reports_add(&s->reports, sqlstate, true, msg);
 }
 
-void oql_session_notice(oql_session *s, const char *sqlstate, const char *msg) {
-  oql_session_warn(s, sqlstate, msg);
-  s->warn_notice = true;
-}
+void oql_session_notices(oql_session *s, const oql_reports *notices) { oql_reports_append(&s->reports, notices); }
 
-const char *oql_session_warning(const oql_session *s, const char **sqlstate) {
-  if (!s->warn_code[0]) return NULL;
-  *sqlstate = s->warn_code;
-  return s->warn_msg;
-}
+int oql_session_report_count(const oql_session *s) { return s->reports.n; }
 
-const char *oql_session_warning_severity(const oql_session *s) {
-  return !s->warn_code[0] ? NULL : s->warn_notice ? "NOTICE" : "WARNING";
+const char *oql_session_report(const oql_session *s, int i, const char **sqlstate, const char **severity) {
+  if (i < 0 || i >= s->reports.n) return NULL;
+  const oql_report *r = &s->reports.v[i];
+  *sqlstate = r->code;
+  *severity = r->warning ? "WARNING" : "NOTICE";
+  return r->msg;
 }
 
 void oql_session_interrupt(oql_session *s) { atomic_store(&s->interrupt, true); }
@@ -68,6 +63,7 @@ void oql_session_free(oql_session *s) {
   if (s->txn) orb_wset_abort(s->txn);
   drop_savepoints(s, 0);
   orb_free(s->savepoints);
+  oql_reports_free(&s->reports);
   oql_settings_free(s);
   orb_free(s);
 }
@@ -567,7 +563,7 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   oql_session *s = st->sess;
   oql_skind k = st->b.kind;
   s->stmt_started = false;   /* set below once this statement's starting point is saved */
-  s->warn_code[0] = '\0';
+  oql_reports_clear(&s->reports);
   st->nrows = 0;
   st->changes = 0;
   st->tag[0] = '\0';
@@ -759,6 +755,10 @@ orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {
   }
   orb_value out;
   if (v->type == t.id && (t.id != ORB_T_DECIMAL) && !(t.id == ORB_T_TEXT && t.maxlen)) {
+    if (!orb_type_is_by_ref((orb_type_id)t.id)) {   /* the common case, whole in the value: nothing to own */
+      st->params[i] = *v;
+      return ORB_OK;
+    }
     out = *v;
   } else if (v->type == ORB_T_INT64 && (t.id == ORB_T_DATE || t.id == ORB_T_TIME || t.id == ORB_T_TIMESTAMP ||
                                         t.id == ORB_T_TIMESTAMPTZ)) {
@@ -803,6 +803,10 @@ const char *oql_column_name(const oql_stmt *st, int i) {
   return st->b.names && st->b.names[i] ? st->b.names[i] : "?column?";
 }
 orb_type oql_column_type(const oql_stmt *st, int i) { return st->b.types[i]; }
+int64_t oql_column_origin(const oql_stmt *st, int i, int *col) {
+  *col = st->b.origin_col ? st->b.origin_col[i] : 0;
+  return st->b.origin_table ? st->b.origin_table[i] : 0;
+}
 const orb_value *oql_column(const oql_stmt *st, int i) { return st->row ? &st->row[i] : NULL; }
 const char *oql_command_tag(const oql_stmt *st) { return st->tag; }
 int64_t oql_changes(const oql_stmt *st) { return st->changes; }

@@ -100,6 +100,8 @@ void oql_clear_bindings(oql_stmt *st);
 int oql_column_count(const oql_stmt *st);
 const char *oql_column_name(const oql_stmt *st, int i);
 orb_type oql_column_type(const oql_stmt *st, int i);
+/* The table (its pg_class oid) and column (attnum) output column i reads unchanged; 0 if none. */
+int64_t oql_column_origin(const oql_stmt *st, int i, int *col);
 const orb_value *oql_column(const oql_stmt *st, int i);
 
 /* After the statement finished: its PostgreSQL command tag ("INSERT 0 2")
@@ -126,11 +128,13 @@ orb_status oql_set_stmt(oql_session *s, const char *name, const char *value, boo
 ** OQL_READ_ONLY, OQL_READ_WRITE) of this block or of the next ones. */
 orb_status oql_set_txn_modes(oql_session *s, bool session, const char *level, int access, orb_err *e);
 orb_status oql_show(oql_session *s, const char *name, const char **value, orb_err *e);
-/* The warning the last statement gave (message; *sqlstate its code), NULL if none. */
-const char *oql_session_warning(const oql_session *s, const char **sqlstate);
-/* "NOTICE" or "WARNING" for that message, NULL if there is none;
-** oql_session_notice gives the statement a NOTICE (exec_stmt.c). */
-void oql_session_notice(oql_session *s, const char *sqlstate, const char *msg);
-const char *oql_session_warning_severity(const oql_session *s);
+/* The NOTICEs and WARNINGs the last statement gave, in order: how many,
+** and the i-th (message; *sqlstate its code, *severity "NOTICE" or
+** "WARNING"), NULL past the end.  oql_session_notices adds a statement's
+** NOTICEs (exec_stmt.c). */
+struct oql_reports;
+int oql_session_report_count(const oql_session *s);
+const char *oql_session_report(const oql_session *s, int i, const char **sqlstate, const char **severity);
+void oql_session_notices(oql_session *s, const struct oql_reports *notices);
 
 #endif

@@ -57,7 +57,8 @@ oql_settings_mark *oql_settings_mark_take(oql_session *s);
 void oql_settings_mark_restore(oql_session *s, const oql_settings_mark *m);
 void oql_settings_mark_free(oql_settings_mark *m);
 /* A warning of the statement running (PostgreSQL's WARNING notice: SET
-** LOCAL outside a block, BEGIN inside one, ...): kept until the next starts. */
+** LOCAL outside a block, BEGIN inside one, ...): kept, after any the
+** statement gave before, until the next statement starts. */
 void oql_session_warn(oql_session *s, const char *sqlstate, const char *msg);
 /* A built-in setting's current value (OQL_SET_*). */
 const char *oql_setting(const oql_session *s, int idx);
@@ -103,9 +104,7 @@ struct oql_session {
   int nsavepoints;
   orb_wset_savepoint stmt_start;
   bool stmt_started;
-  char warn_code[6];        /* oql_session_warn: SQLSTATE, "" = no warning */
-  bool warn_notice;         /* ... given as a NOTICE (oql_session_notice), not a WARNING */
-  char warn_msg[160];
+  oql_reports reports;      /* the NOTICEs and WARNINGs of the last statement (oql_session_warn, _notices) */
   oql_progress_fn progress;   /* oql_session_set_progress */
   void *progress_ctx;
 };

@@ -339,9 +339,11 @@ void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int 
   for (int i = 0; i < n; i++) {
     int32_t typmod;
     int32_t oid = pg_column_oid(st, i, &typmod);
+    int attnum;
+    int64_t table = orbit_column_table(st, i, &attnum);   /* JDBC's updatable result sets need them */
     pg_put_cstr(out, orbit_column_name(st, i));
-    pg_put_be32(out, 0);    /* table OID */
-    pg_put_be16(out, 0);    /* column number */
+    pg_put_be32(out, (int32_t)table);
+    pg_put_be16(out, (int16_t)attnum);
     pg_put_be32(out, oid);
     pg_put_be16(out, pg_type_len((int)orbit_column_type(st, i)));
     pg_put_be32(out, typmod);
@@ -351,8 +353,9 @@ void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int 
 }
 
 void pg_send_command_complete(pg_session *s, orbit_stmt *st, orb_buf *out) {
-  const char *code, *warning = orbit_warning(s->db, &code);
-  if (warning) send_report(out, 'N', orbit_warning_severity(s->db), code, warning, NULL, 0);
+  const char *code, *severity, *warning;
+  for (int i = 0; (warning = orbit_warning_at(s->db, i, &code, &severity)); i++)   /* one NoticeResponse each */
+    send_report(out, 'N', severity, code, warning, NULL, 0);
   size_t at = pg_msg_begin(out, 'C');
   pg_put_cstr(out, orbit_command_tag(st));
   pg_msg_end(out, at);

@@ -23,6 +23,8 @@ int32_t pg_type_oid(int t) {
   case ORBIT_INTERVAL: return 1186;
   case ORBIT_NULL: return 25;   /* an untyped NULL column reads as text */
   case ORBIT_ARRAY: return 1009; /* callers ask pg_array_type_oid() with the element type */
+  case ORBIT_RECORD: return 2249;
+  case ORBIT_VOID: return 2278;
   }
   return 25;
 }
@@ -43,6 +45,8 @@ int32_t pg_array_type_oid(int t) {
   case ORBIT_TIMESTAMPTZ: return 1185;
   case ORBIT_UUID: return 2951;
   case ORBIT_INTERVAL: return 1187;
+  case ORBIT_RECORD: return 2287;
+  case ORBIT_VOID: return 1009;   /* there is no void[] */
   case ORBIT_TEXT: case ORBIT_NULL: case ORBIT_ARRAY: return 1009;
   }
   return 1009;
@@ -77,7 +81,7 @@ int16_t pg_type_len(int t) {
   switch ((orbit_type)t) {
   case ORBIT_BOOL: return 1;
   case ORBIT_INT16: return 2;
-  case ORBIT_INT32: case ORBIT_FLOAT32: case ORBIT_DATE: return 4;
+  case ORBIT_INT32: case ORBIT_FLOAT32: case ORBIT_DATE: case ORBIT_VOID: return 4;
   case ORBIT_INT64: case ORBIT_FLOAT64: case ORBIT_TIME: case ORBIT_TIMESTAMP: case ORBIT_TIMESTAMPTZ: return 8;
   case ORBIT_UUID: case ORBIT_INTERVAL: return 16;
   default: return -1;   /* variable length */
@@ -91,7 +95,7 @@ bool pg_type_from_oid(int32_t oid, int *t, int *elem) {
       {23, ORBIT_INT32},   {25, ORBIT_TEXT},          {26, ORBIT_INT64},      {700, ORBIT_FLOAT32},
       {701, ORBIT_FLOAT64}, {1042, ORBIT_TEXT},       {1043, ORBIT_TEXT},     {1082, ORBIT_DATE},
       {1083, ORBIT_TIME},  {1114, ORBIT_TIMESTAMP},   {1184, ORBIT_TIMESTAMPTZ}, {1186, ORBIT_INTERVAL},
-      {1700, ORBIT_DECIMAL}, {2950, ORBIT_UUID}};
+      {1700, ORBIT_DECIMAL}, {2950, ORBIT_UUID},  {2278, ORBIT_VOID}};
   *elem = ORBIT_NULL;
   for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
     if (scalars[i].oid == oid) {

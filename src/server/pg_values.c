@@ -176,6 +176,11 @@ static bool put_binary(orbit_type t, cell c, orb_buf *out) {
   }
   case ORBIT_ARRAY:
     return c.k < 0 && put_array(c, out);
+  case ORBIT_RECORD:   /* record_send is not implemented: records go out as text */
+    return false;
+  case ORBIT_VOID:     /* void_send: no bytes */
+    pg_put_be32(out, 0);
+    return true;
   }
   return false;
 }
@@ -488,6 +493,8 @@ bool pg_bind_param(orbit_stmt *st, int idx, const uint8_t *v, int32_t len, int16
     return orbit_bind_interval(st, idx, pg_be32(v + 12), pg_be32(v + 8), (int64_t)be64(v)) == ORBIT_OK;
   case ORBIT_ARRAY:
     return bind_array(st, idx, v, len, err);
+  case ORBIT_VOID:     /* void_recv takes anything */
+    return orbit_bind_null(st, idx) == ORBIT_OK;
   default:
     *err = "binary format is not supported for this parameter type: send text";
     return false;

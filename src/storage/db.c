@@ -207,6 +207,7 @@ orb_status orb_db_rename_table(orb_db *db, orb_wset *ws, orb_table *t, const cha
   db_table_remove(db, t);
   char *old = t->name;
   t->name = orb_strdup(new_name);
+  if (t->cold) cold_tier_rename(t->cold, t->name);
   db_table_add(db, t);
   db_catalog_unlock(db);
   if (wset_logging(ws)) {

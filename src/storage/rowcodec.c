@@ -3,48 +3,77 @@
 
 #include <string.h>
 
-void rowcodec_put_value(orb_buf *b, const orb_value *v) {
+/* Most bytes one value encodes to besides a string's bytes: the tag and an
+** interval's three varints (a string: its length varint). */
+#define VALUE_MAX_FIXED (1 + 3 * 10)
+
+static size_t value_bound(const orb_value *v) {
+  return VALUE_MAX_FIXED + (!v->isnull && orb_type_is_string((orb_type_id)v->type) ? v->len : 0);
+}
+
+/* Encode v at d, which has room for value_bound(v) bytes; returns the end.
+** Rows are written a value at a time into room reserved once, as logging
+** every inserted row passes here. */
+static uint8_t *put_value(uint8_t *d, const orb_value *v) {
   if (v->isnull) {
-    orb_buf_put_u8(b, 0);
-    return;
+    *d++ = 0;
+    return d;
   }
-  orb_buf_put_u8(b, v->type);
+  *d++ = v->type;
   switch (v->type) {
   case ORB_T_BOOL:
-    orb_buf_put_u8(b, v->u.b ? 1 : 0);
+    *d++ = v->u.b ? 1 : 0;
     break;
   case ORB_T_INT16: case ORB_T_INT32: case ORB_T_INT64:
   case ORB_T_DATE: case ORB_T_TIME: case ORB_T_TIMESTAMP: case ORB_T_TIMESTAMPTZ:
-    orb_buf_put_svarint(b, v->u.i);
+    d += orb_varint_encode(d, orb_zigzag(v->u.i));
     break;
   case ORB_T_FLOAT32: case ORB_T_FLOAT64: {
     uint64_t bits;
     memcpy(&bits, &v->u.f, 8);
-    orb_buf_put_u64(b, bits);
+    orb_store_u64le(d, bits);
+    d += 8;
     break;
   }
   case ORB_T_DECIMAL: {
     unsigned __int128 u = (unsigned __int128)v->u.dec;
-    orb_buf_put_u8(b, v->scale);
-    orb_buf_put_u64(b, (uint64_t)u);
-    orb_buf_put_u64(b, (uint64_t)(u >> 64));
+    *d++ = v->scale;
+    orb_store_u64le(d, (uint64_t)u);
+    orb_store_u64le(d + 8, (uint64_t)(u >> 64));
+    d += 16;
     break;
   }
   case ORB_T_TEXT: case ORB_T_BYTEA:
-    orb_buf_put_bytes(b, v->u.s, v->len);
+    d += orb_varint_encode(d, v->len);
+    if (v->len) memcpy(d, v->u.s, v->len);
+    d += v->len;
     break;
   case ORB_T_UUID:
-    orb_buf_append(b, v->u.uuid, 16);
+    memcpy(d, v->u.uuid, 16);
+    d += 16;
     break;
   case ORB_T_INTERVAL:
-    orb_buf_put_svarint(b, v->u.iv.months);
-    orb_buf_put_svarint(b, v->u.iv.days);
-    orb_buf_put_svarint(b, v->u.iv.micros);
+    d += orb_varint_encode(d, orb_zigzag(v->u.iv.months));
+    d += orb_varint_encode(d, orb_zigzag(v->u.iv.days));
+    d += orb_varint_encode(d, orb_zigzag(v->u.iv.micros));
     break;
   default:
     break;   /* ORB_T_NULL carries nothing */
   }
+  return d;
 }
+
+/* Reserve `bound` bytes, write them with `d`, and account what was written. */
+static inline uint8_t *room(orb_buf *b, size_t bound) {
+  orb_buf_reserve(b, bound);
+  return (uint8_t *)b->data + b->len;
+}
+static inline void used(orb_buf *b, const uint8_t *end) {
+  b->len = (size_t)(end - (const uint8_t *)b->data);
+  b->data[b->len] = '\0';
+}
+
+void rowcodec_put_value(orb_buf *b, const orb_value *v) { used(b, put_value(room(b, value_bound(v)), v)); }
 
 bool rowcodec_get_value(orb_rd *r, orb_value *v) {
   uint8_t tag = orb_rd_u8(r);
@@ -102,13 +131,20 @@ bool rowcodec_get_value(orb_rd *r, orb_value *v) {
 
 void rowcodec_put(orb_buf *b, const orb_schema *schema, const orb_value *row, const bool *only) {
   int n = 0;
-  for (int i = 0; i < schema->ncols; i++) n += (!only || only[i]);
-  orb_buf_put_varint(b, (uint64_t)n);
+  size_t bound = 10;
+  for (int i = 0; i < schema->ncols; i++)
+    if (!only || only[i]) {
+      n++;
+      bound += 10 + value_bound(&row[i]);
+    }
+  uint8_t *d = room(b, bound);
+  d += orb_varint_encode(d, (uint64_t)n);
   for (int i = 0; i < schema->ncols; i++) {
     if (only && !only[i]) continue;
-    orb_buf_put_varint(b, (uint64_t)schema->cols[i].field_id);
-    rowcodec_put_value(b, &row[i]);
+    d += orb_varint_encode(d, (uint64_t)schema->cols[i].field_id);
+    d = put_value(d, &row[i]);
   }
+  used(b, d);
 }
 
 /* Integer-like types share one representation; a record may have been

@@ -99,6 +99,7 @@ static void undo_entry(orb_db *db, wset_undo *u) {
     db_table_remove(db, t);
     orb_free(t->name);
     t->name = u->old;
+    if (t->cold) cold_tier_rename(t->cold, t->name);
     db_table_add(db, t);
     db_catalog_unlock(db);
     break;

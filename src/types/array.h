@@ -15,6 +15,9 @@
 ** are refused with 0A000 rather than guessed at.  Tables cannot store
 ** arrays (CREATE TABLE refuses an array column).
 **
+** Records (ORB_T_RECORD) keep their fields in an orb_array too, so that
+** copying, comparing and hashing them is the arrays' code.
+**
 ** An array value (u.arr) never owns memory: the orb_array and its items
 ** live in an arena, like a text value's bytes.
 */
@@ -41,7 +44,11 @@ void orb_array_to_text(const orb_value *v, orb_buf *out);
 /* Total order (btree's array_cmp for one dimension) and a hash consistent with it. */
 int orb_array_cmp(const orb_value *a, const orb_value *b);
 uint64_t orb_array_hash(const orb_value *v);
-/* Deep copy into a (elements' strings too). */
+/* A record value (ORB_T_RECORD, types.h) whose fields are items (not copied). */
+orb_value orb_record_make(orb_arena *a, const orb_value *items, uint32_t n);
+/* PostgreSQL's record output: "(1,abc)", a field quoted when it must be, a NULL one empty. */
+void orb_record_to_text(const orb_value *v, orb_buf *out);
+/* Deep copy of an array or a record into a (elements' strings too). */
 orb_value orb_array_copy(const orb_value *v, orb_arena *a);
 /* Cast every element to array type t's element type. */
 orb_status orb_array_cast(const orb_value *v, orb_type t, orb_arena *a, orb_value *out, orb_err *e);

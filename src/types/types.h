@@ -28,6 +28,14 @@
 **               PostgreSQL's catalog columns (oid[], text[], int2vector)
 **               and ARRAY[...] / ARRAY(subquery) need no more; `scale`
 **               repeats the element type id on the value
+**   RECORD      u.arr: a row value, its fields in order as the items of an
+**               orb_array (types/array.h).  The only records Orbit makes are
+**               the (x, n) rows of information_schema._pg_expandarray(arr):
+**               x of the type's `elem` id, n integer; they print as
+**               PostgreSQL prints a record, "(3,1)", and cannot be stored
+**   VOID        no data: what a function that returns nothing (pg_sleep)
+**               returns; not NULL, it prints as the empty string, as
+**               PostgreSQL's void does
 **
 ** SQL NULL is any value with isnull set (its type still says what it would
 ** have been); ORB_T_NULL is the type of an untyped NULL literal only.
@@ -62,6 +70,8 @@ typedef enum orb_type_id {
   ORB_T_UUID,
   ORB_T_INTERVAL,
   ORB_T_ARRAY,
+  ORB_T_RECORD,
+  ORB_T_VOID,
   ORB_T__COUNT
 } orb_type_id;
 
@@ -122,7 +132,7 @@ static inline bool orb_type_is_float(orb_type_id id) { return id == ORB_T_FLOAT3
 ** arena): keeping one beyond its source means orb_value_copy; any other
 ** value is whole in its orb_value. */
 static inline bool orb_type_is_by_ref(orb_type_id id) {
-  return id == ORB_T_TEXT || id == ORB_T_BYTEA || id == ORB_T_ARRAY;
+  return id == ORB_T_TEXT || id == ORB_T_BYTEA || id == ORB_T_ARRAY || id == ORB_T_RECORD;
 }
 static inline bool orb_type_is_numeric(orb_type_id id) {
   return orb_type_is_integer(id) || orb_type_is_float(id) || id == ORB_T_DECIMAL;

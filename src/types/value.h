@@ -73,7 +73,8 @@ orb_value orb_value_copy(const orb_value *v, orb_arena *a);
 /* --- arithmetic ------------------------------------------------------------ */
 
 typedef enum orb_arith_op {
-  ORB_ARITH_ADD, ORB_ARITH_SUB, ORB_ARITH_MUL, ORB_ARITH_DIV, ORB_ARITH_MOD, ORB_ARITH_POW
+  ORB_ARITH_ADD, ORB_ARITH_SUB, ORB_ARITH_MUL, ORB_ARITH_DIV, ORB_ARITH_MOD, ORB_ARITH_POW,
+  ORB_ARITH_BITAND, ORB_ARITH_BITOR   /* & and | of integers only */
 } orb_arith_op;
 
 /* Result type of `a op b` for the given operand types (PostgreSQL's operator
@@ -85,6 +86,8 @@ orb_status orb_arith_type(orb_arith_op op, orb_type a, orb_type b, orb_type *out
 ** result.  Errors: integer out of range, division by zero, numeric field overflow. */
 orb_status orb_arith(orb_arith_op op, const orb_value *a, const orb_value *b, orb_type result,
                      orb_value *out, orb_err *e);
+/* The operator's spelling ("+", "&", ...). */
+const char *orb_arith_op_name(orb_arith_op op);
 orb_status orb_negate(const orb_value *a, orb_value *out, orb_err *e);
 
 /* --- decimal helpers ------------------------------------------------------- */

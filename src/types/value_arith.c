@@ -11,13 +11,17 @@ static const char *int_name(orb_type_id t) {
   return t == ORB_T_INT16 ? "smallint" : t == ORB_T_INT32 ? "integer" : "bigint";
 }
 
+const char *orb_arith_op_name(orb_arith_op op) {
+  static const char *const ops[] = {"+", "-", "*", "/", "%", "^", "&", "|"};
+  return (unsigned)op < sizeof ops / sizeof ops[0] ? ops[op] : "?";
+}
+
 static orb_status no_operator(orb_arith_op op, orb_type a, orb_type b, orb_err *e) {
-  static const char *ops[] = {"+", "-", "*", "/", "%", "^"};
   orb_buf na = ORB_BUF_INIT, nb = ORB_BUF_INIT;
   orb_type_format(a, &na);
   orb_type_format(b, &nb);
   orb_status st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", 0, "operator does not exist: %s %s %s", na.data,
-                               ops[op], nb.data);
+                               orb_arith_op_name(op), nb.data);
   orb_buf_free(&na);
   orb_buf_free(&nb);
   return st;
@@ -27,6 +31,11 @@ static bool is_time(orb_type_id t) { return t == ORB_T_TIMESTAMP || t == ORB_T_T
 
 orb_status orb_arith_type(orb_arith_op op, orb_type a, orb_type b, orb_type *out, orb_err *e) {
   orb_type_id x = (orb_type_id)a.id, y = (orb_type_id)b.id;
+  if (op == ORB_ARITH_BITAND || op == ORB_ARITH_BITOR) {   /* integers of one width: the wider of the two */
+    if (!orb_type_is_integer(x) || !orb_type_is_integer(y)) return no_operator(op, a, b, e);
+    *out = orb_type_make(x > y ? x : y);
+    return ORB_OK;
+  }
   if (orb_type_is_numeric(x) && orb_type_is_numeric(y)) {
     orb_err ig;
     if (orb_type_common(a, b, out, &ig) != ORB_OK) return no_operator(op, a, b, e);
@@ -120,6 +129,8 @@ static orb_status int_arith(orb_arith_op op, int64_t a, int64_t b, orb_type_id t
     if (b == 0) return div_zero(e);
     r = b == -1 ? 0 : a % b;
     break;
+  case ORB_ARITH_BITAND: r = a & b; break;
+  case ORB_ARITH_BITOR: r = a | b; break;
   default:
     return orb_err_set(e, ORB_ERR_INTERNAL, "integer ^ is computed in double precision");
   }

@@ -120,13 +120,18 @@ orb_status orb_array_from_text(const char *s, size_t n, orb_type t, orb_arena *a
   return ORB_OK;
 }
 
-/* Whether an element's text must be double-quoted to read back as itself. */
-static bool needs_quotes(const char *s, size_t n) {
-  if (n == 0 || (n == 4 && strncasecmp(s, "null", 4) == 0)) return true;
+/* Whether an element's text (empty, or holding a quote, a backslash, a comma, a space or the
+** brackets open/close) must be double-quoted to read back as itself. */
+static bool has_syntax(const char *s, size_t n, char open, char close) {
+  if (n == 0) return true;
   for (size_t i = 0; i < n; i++)
-    if (s[i] == '"' || s[i] == '\\' || s[i] == '{' || s[i] == '}' || s[i] == ',' || isspace((unsigned char)s[i]))
+    if (s[i] == '"' || s[i] == '\\' || s[i] == open || s[i] == close || s[i] == ',' || isspace((unsigned char)s[i]))
       return true;
   return false;
+}
+
+static bool needs_quotes(const char *s, size_t n) {
+  return (n == 4 && strncasecmp(s, "null", 4) == 0) || has_syntax(s, n, '{', '}');
 }
 
 void orb_array_to_text(const orb_value *v, orb_buf *out) {
@@ -193,6 +198,7 @@ orb_value orb_array_copy(const orb_value *v, orb_arena *a) {
   orb_value *items = orb_arena_alloc(a, sizeof(orb_value) * (n ? n : 1));
   for (uint32_t k = 0; k < n; k++) items[k] = orb_value_copy(&v->u.arr->items[k], a);
   orb_value c = orb_array_make(a, (orb_type_id)v->scale, items, n);
+  c.type = v->type;   /* a record stays one */
   ((orb_array *)c.u.arr)->lower = v->u.arr->lower;
   ((orb_array *)c.u.arr)->vector = v->u.arr->vector;
   return c;
@@ -209,4 +215,38 @@ orb_status orb_array_cast(const orb_value *v, orb_type t, orb_arena *a, orb_valu
   *out = orb_array_make(a, (orb_type_id)t.elem, items, n);
   ((orb_array *)out->u.arr)->lower = v->u.arr->lower;   /* a cast keeps the bounds (int2vector::int2[] starts at 0) */
   return ORB_OK;
+}
+
+/* --- records ------------------------------------------------------------------ */
+
+orb_value orb_record_make(orb_arena *a, const orb_value *items, uint32_t n) {
+  orb_value v = orb_array_make(a, ORB_T_NULL, items, n);
+  v.type = ORB_T_RECORD;
+  return v;
+}
+
+
+void orb_record_to_text(const orb_value *v, orb_buf *out) {
+  if (v->isnull) return;
+  const orb_array *r = v->u.arr;
+  orb_buf field = ORB_BUF_INIT;
+  orb_buf_putc(out, '(');
+  for (uint32_t k = 0; k < r->n; k++) {
+    if (k) orb_buf_putc(out, ',');
+    if (r->items[k].isnull) continue;
+    orb_buf_reset(&field);
+    orb_value_to_text(&r->items[k], &field);
+    if (!has_syntax(field.data, field.len, '(', ')')) {   /* record_out's rule */
+      orb_buf_append(out, field.data, field.len);
+      continue;
+    }
+    orb_buf_putc(out, '"');
+    for (size_t i = 0; i < field.len; i++) {
+      if (field.data[i] == '"' || field.data[i] == '\\') orb_buf_putc(out, field.data[i]);   /* doubled */
+      orb_buf_putc(out, field.data[i]);
+    }
+    orb_buf_putc(out, '"');
+  }
+  orb_buf_putc(out, ')');
+  orb_buf_free(&field);
 }

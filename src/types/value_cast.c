@@ -184,6 +184,8 @@ orb_status orb_value_cast(const orb_value *v, orb_type t, orb_arena *a, orb_valu
   case ORB_T_TEXT:
   case ORB_T_NULL:
   case ORB_T_ARRAY:
+  case ORB_T_RECORD:
+  case ORB_T_VOID:
   case ORB_T__COUNT:
     break;
   }

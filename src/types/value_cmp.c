@@ -55,7 +55,9 @@ int orb_value_cmp(const orb_value *a, const orb_value *b) {
     __int128 ka = orb_interval_key(&a->u.iv), kb = orb_interval_key(&b->u.iv);
     return ka < kb ? -1 : ka > kb;
   }
-  case ORB_T_ARRAY: return orb_array_cmp(a, b);
+  case ORB_T_ARRAY:
+  case ORB_T_RECORD: return orb_array_cmp(a, b);   /* records compare field by field, as arrays do */
+  case ORB_T_VOID: return 0;
   case ORB_T__COUNT: break;
   }
   return 0;
@@ -97,14 +99,16 @@ uint64_t orb_value_hash(const orb_value *v) {
     uint64_t parts[2] = {(uint64_t)k, (uint64_t)((unsigned __int128)k >> 64)};
     return orb_hash_bytes(parts, sizeof parts, 23);
   }
-  case ORB_T_ARRAY: return orb_array_hash(v);
+  case ORB_T_ARRAY:
+  case ORB_T_RECORD: return orb_array_hash(v);
+  case ORB_T_VOID: return 0;
   case ORB_T__COUNT: break;
   }
   return 0;
 }
 
 orb_value orb_value_copy(const orb_value *v, orb_arena *a) {
-  if (v->type == ORB_T_ARRAY) return orb_array_copy(v, a);
+  if (v->type == ORB_T_ARRAY || v->type == ORB_T_RECORD) return orb_array_copy(v, a);
   orb_value c = *v;
   if (!v->isnull && (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA) && v->len) {
     char *s = orb_arena_alloc(a, v->len);

@@ -268,6 +268,12 @@ orb_status orb_value_from_text(const char *s, size_t n, orb_type t, orb_arena *a
     return st;
   }
   case ORB_T_ARRAY: return orb_array_from_text(s, n, t, a, out, e);
+  case ORB_T_RECORD:
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "input of anonymous composite types is not implemented");
+  case ORB_T_VOID:   /* void_in takes any text */
+    *out = orb_null(ORB_T_VOID);
+    out->isnull = 0;
+    return ORB_OK;
   case ORB_T__COUNT: break;
   }
   return orb_err_set(e, ORB_ERR_INTERNAL, "no input function for type %d", (int)t.id);
@@ -364,6 +370,8 @@ void orb_value_to_text(const orb_value *v, orb_buf *out) {
   case ORB_T_TIMESTAMPTZ: orb_timestamp_format(v->u.i, true, out); return;
   case ORB_T_INTERVAL: orb_interval_format(&v->u.iv, out); return;
   case ORB_T_ARRAY: orb_array_to_text(v, out); return;
+  case ORB_T_RECORD: orb_record_to_text(v, out); return;
+  case ORB_T_VOID: return;
   case ORB_T__COUNT: break;
   }
 }

@@ -32,6 +32,8 @@ void orb_type_format(orb_type t, orb_buf *out) {
     orb_type_format(orb_type_make((orb_type_id)t.elem), out);
     orb_buf_puts(out, "[]");
     return;
+  case ORB_T_RECORD: orb_buf_puts(out, "record"); return;
+  case ORB_T_VOID: orb_buf_puts(out, "void"); return;
   case ORB_T__COUNT: break;
   }
   orb_buf_puts(out, "?");
@@ -65,6 +67,8 @@ void orb_type_format_sql(orb_type t, orb_buf *out) {
     orb_type_format_sql(orb_type_make((orb_type_id)t.elem), out);
     orb_buf_puts(out, "[]");
     return;
+  case ORB_T_RECORD: orb_buf_puts(out, "RECORD"); return;
+  case ORB_T_VOID: orb_buf_puts(out, "VOID"); return;
   case ORB_T__COUNT: break;
   }
   orb_buf_puts(out, "?");

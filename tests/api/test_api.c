@@ -266,6 +266,22 @@ static void test_warnings(void **state) {
   exec_ok(db, "COMMIT");
   assert_non_null(orbit_warning(db, &code));
   assert_string_equal(code, "25P01");
+  assert_int_equal(orbit_warning_count(db), 1);
+  /* a statement may give several: one NOTICE per missing table, in order */
+  exec_ok(db, "CREATE TABLE present (id INT)");
+  exec_ok(db, "DROP TABLE IF EXISTS gone1, present, gone2");
+  assert_int_equal(orbit_warning_count(db), 2);
+  const char *severity = NULL;
+  assert_string_equal(orbit_warning_at(db, 0, &code, &severity), "table \"gone1\" does not exist, skipping");
+  assert_string_equal(code, "00000");
+  assert_string_equal(severity, "NOTICE");
+  assert_string_equal(orbit_warning_at(db, 1, &code, &severity), "table \"gone2\" does not exist, skipping");
+  assert_null(orbit_warning_at(db, 2, &code, &severity));
+  assert_null(orbit_warning_at(db, -1, &code, &severity));
+  assert_string_equal(orbit_warning(db, &code), "table \"gone1\" does not exist, skipping");
+  assert_string_equal(orbit_warning_severity(db), "NOTICE");
+  exec_ok(db, "SELECT 1");
+  assert_int_equal(orbit_warning_count(db), 0);
   orbit_close(db);
 }
 

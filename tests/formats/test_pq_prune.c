@@ -54,6 +54,10 @@ static bool row_matches(const pq_pred *p, const orb_value *v) {
     for (int i = 0; i < p->nin; i++)
       if (!p->in[i].isnull && orb_value_cmp(v, &p->in[i]) == 0) return true;
     return false;
+  case PQ_PRED_ANY:
+    for (int i = 0; i < p->nany; i++)
+      if (row_matches(&p->any[i], v)) return true;
+    return false;
   }
   return false;
 }
@@ -182,7 +186,8 @@ static void soundness_file(const char *path, totals *t) {
       memset(&p, 0, sizeof p);
       p.col = c;
       orb_value in[3];
-      int kind = (int)(next() % 8);
+      pq_pred alts[2];
+      int kind = (int)(next() % 10);
       const orb_value *pick[3];
       for (int i = 0; i < 3; i++) pick[i] = &vals[c][next() % (uint64_t)nrows];
       if (kind == 0) p.kind = PQ_PRED_IS_NULL;
@@ -197,11 +202,27 @@ static void soundness_file(const char *path, totals *t) {
           orb_value x = p.lo;   /* mostly non-empty ranges */
           p.lo = p.hi, p.hi = x;
         }
-      } else {
+      } else if (kind <= 7) {
         p.kind = PQ_PRED_IN;
         p.in = in;
         for (int i = 0; i < 3; i++)
           if (!pick[i]->isnull) in[p.nin++] = nudge(*pick[i], &a);
+      } else {
+        /* ANY: col <> v (below or above it), or col > v OR col IN (w) */
+        memset(alts, 0, sizeof alts);
+        alts[0].col = alts[1].col = c;
+        alts[0].kind = alts[1].kind = PQ_PRED_RANGE;
+        if (pick[0]->isnull) continue;
+        orb_value v = nudge(*pick[0], &a);
+        alts[0].has_lo = true, alts[0].lo = v, alts[0].lo_incl = next() & 1;
+        if (kind == 8) {
+          alts[1].has_hi = true, alts[1].hi = v;
+        } else {
+          alts[1].kind = PQ_PRED_IN;
+          alts[1].in = in;
+          if (!pick[1]->isnull) in[alts[1].nin++] = nudge(*pick[1], &a);
+        }
+        p.kind = PQ_PRED_ANY, p.any = alts, p.nany = 2;
       }
       /* sometimes a second constraint on another column */
       pq_pred two[2] = {p, p};
@@ -351,14 +372,14 @@ static bool keeps(one *o, pq_pred p) {
   return keep;
 }
 
-static pq_pred ge(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, true, false, v, orb_null(ORB_T_NULL), NULL, 0}; }
-static pq_pred gt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, false, false, v, orb_null(ORB_T_NULL), NULL, 0}; }
-static pq_pred le_(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, true, orb_null(ORB_T_NULL), v, NULL, 0}; }
-static pq_pred lt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, false, orb_null(ORB_T_NULL), v, NULL, 0}; }
-static pq_pred between(orb_value a, orb_value b) { return (pq_pred){0, PQ_PRED_RANGE, true, true, true, true, a, b, NULL, 0}; }
-static pq_pred in(const orb_value *v, int n) { return (pq_pred){0, PQ_PRED_IN, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), v, n}; }
-static pq_pred is_null(void) { return (pq_pred){0, PQ_PRED_IS_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0}; }
-static pq_pred not_null(void) { return (pq_pred){0, PQ_PRED_NOT_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0}; }
+static pq_pred ge(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, true, false, v, orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
+static pq_pred gt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, false, false, v, orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
+static pq_pred le_(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, true, orb_null(ORB_T_NULL), v, NULL, 0, NULL, 0}; }
+static pq_pred lt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, false, orb_null(ORB_T_NULL), v, NULL, 0, NULL, 0}; }
+static pq_pred between(orb_value a, orb_value b) { return (pq_pred){0, PQ_PRED_RANGE, true, true, true, true, a, b, NULL, 0, NULL, 0}; }
+static pq_pred in(const orb_value *v, int n) { return (pq_pred){0, PQ_PRED_IN, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), v, n, NULL, 0}; }
+static pq_pred is_null(void) { return (pq_pred){0, PQ_PRED_IS_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
+static pq_pred not_null(void) { return (pq_pred){0, PQ_PRED_NOT_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
 
 static void test_unsigned_and_signed(void **state) {
   (void)state;
@@ -656,6 +677,32 @@ static void expect_like(const char *pattern, bool ok, const char *lo, const char
   orb_arena_free(&a);
 }
 
+/* ANY: a union of ranges and sets, as `<>`, NOT IN and OR give. */
+static void test_any(void **state) {
+  (void)state;
+  one o;
+  one_init(&o, PQ_INT64, 1);
+  o.c.stats.min_value = le(5, 8), o.c.stats.max_value = le(5, 8);   /* every value is 5 */
+  orb_value five = orb_int(ORB_T_INT64, 5);
+  pq_pred ne[2] = {lt(five), gt(five)};
+  pq_pred any = {.kind = PQ_PRED_ANY, .any = ne, .nany = 2};
+  assert_false(keeps(&o, any));                 /* x <> 5 */
+  pq_pred lt_or_in[2] = {lt(five), in(&five, 1)};
+  any.any = lt_or_in;
+  assert_true(keeps(&o, any));                  /* x < 5 OR x = 5 */
+  o.c.stats.min_value = le(3, 8), o.c.stats.max_value = le(7, 8);
+  pq_pred outside[2] = {gt(orb_int(ORB_T_INT64, 7)), lt(orb_int(ORB_T_INT64, 3))};
+  any.any = outside;
+  assert_false(keeps(&o, any));                 /* x > 7 OR x < 3 */
+  outside[1] = le_(orb_decimal(30, 1));
+  assert_true(keeps(&o, any));                  /* x > 7 OR x <= 3.0 */
+  one_init(&o, PQ_DOUBLE, 1);                   /* NaN is above every number and in no statistic */
+  o.c.stats.min_value = dbl(5), o.c.stats.max_value = dbl(5);
+  pq_pred fne[2] = {lt(orb_float(ORB_T_FLOAT64, 5)), gt(orb_float(ORB_T_FLOAT64, 5))};
+  any.any = fne;
+  assert_true(keeps(&o, any));                  /* x <> 5 holds for NaN */
+}
+
 static void test_like_prefix(void **state) {
   (void)state;
   expect_like("abc%", true, "abc", "abd");
@@ -681,6 +728,7 @@ static void test_like_prefix(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_soundness_on_fixtures),
+    cmocka_unit_test(test_any),
     cmocka_unit_test(test_like_prefix),
     cmocka_unit_test(test_unsigned_and_signed),
     cmocka_unit_test(test_timestamp_units),

@@ -449,6 +449,9 @@ public class OrbitJdbcTest {
       check("connection usable after errors", 1, count(c, "SELECT 1"));
     });
 
+    keysAndIndexes(c);
+    callableAndVoid(c);
+
     c.close();
     System.out.println(passed + " passed, " + failed + " failed");
     System.exit(failed == 0 ? 0 : 1);
@@ -465,6 +468,114 @@ public class OrbitJdbcTest {
       rs.next();
       return rs.getString(1);
     }
+  }
+
+  // getPrimaryKeys, getIndexInfo and getBestRowIdentifier: the driver's queries
+  // use information_schema._pg_expandarray(i.indkey) in a select list and
+  // field selection on its records; answers as PostgreSQL 15 gives them.
+  static void keysAndIndexes(Connection c) {
+    section("DatabaseMetaData: primary keys, indexes, best row identifier", () -> {
+      DatabaseMetaData md = c.getMetaData();
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TABLE IF EXISTS jdbc_pk2");
+        s.execute("DROP TABLE IF EXISTS jdbc_pk1");
+        s.execute("DROP TABLE IF EXISTS jdbc_nokey");
+        s.execute("CREATE TABLE jdbc_nokey (c int)");
+        s.execute("CREATE TABLE jdbc_pk1 (id int PRIMARY KEY, name text)");
+        s.execute("CREATE TABLE jdbc_pk2 (b int, a text, c int, PRIMARY KEY (a, b))");
+      }
+      List<String> rows = new ArrayList<>();
+      for (String t : List.of("jdbc_pk1", "jdbc_pk2"))
+        try (ResultSet rs = md.getPrimaryKeys(null, "public", t)) {
+          while (rs.next())
+            rows.add(rs.getString("TABLE_NAME") + "." + rs.getString("COLUMN_NAME") + " " + rs.getShort("KEY_SEQ")
+                + " " + rs.getString("PK_NAME"));
+        }
+      check("getPrimaryKeys: key columns in key order, KEY_SEQ, PK_NAME",
+          List.of("jdbc_pk1.id 1 jdbc_pk1_pkey", "jdbc_pk2.a 1 jdbc_pk2_pkey", "jdbc_pk2.b 2 jdbc_pk2_pkey"), rows);
+      check("getPrimaryKeys of a table without a key", List.of(), column(md.getPrimaryKeys(null, null, "jdbc_nokey"), "PK_NAME"));
+      rows.clear();
+      try (ResultSet rs = md.getIndexInfo(null, "public", "jdbc_pk2", false, false)) {
+        while (rs.next())
+          rows.add(rs.getString("INDEX_NAME") + " " + rs.getBoolean("NON_UNIQUE") + " " + rs.getShort("TYPE") + " "
+              + rs.getShort("ORDINAL_POSITION") + " " + rs.getString("COLUMN_NAME") + " " + rs.getString("ASC_OR_DESC")
+              + " " + rs.getLong("CARDINALITY") + " " + rs.getLong("PAGES") + " " + rs.getString("FILTER_CONDITION"));
+      }
+      check("getIndexInfo: the primary key index, its columns in order",
+          List.of("jdbc_pk2_pkey false 3 1 a A 0 1 null", "jdbc_pk2_pkey false 3 2 b A 0 1 null"), rows);
+      check("getIndexInfo unique only", List.of("a", "b"),
+          column(md.getIndexInfo(null, null, "jdbc_pk2", true, true), "COLUMN_NAME"));
+      rows.clear();
+      try (ResultSet rs = md.getBestRowIdentifier(null, "public", "jdbc_pk2", DatabaseMetaData.bestRowSession, false)) {
+        while (rs.next())
+          rows.add(rs.getString("COLUMN_NAME") + " " + rs.getInt("DATA_TYPE") + " " + rs.getString("TYPE_NAME") + " "
+              + rs.getShort("SCOPE"));
+      }
+      check("getBestRowIdentifier: the primary key's columns", List.of("b 4 int4 2", "a 12 text 2"), rows);
+      try (Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT (information_schema._pg_expandarray(ARRAY[30,10])).n, "
+               + "information_schema._pg_expandarray(ARRAY[30,10])::text, unnest(ARRAY['a','b','c'])")) {
+        rows.clear();
+        while (rs.next()) rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+      }
+      check("set-returning functions in a select list run in lockstep",
+          List.of("1 (30,1) a", "2 (10,2) b", "null null c"), rows);
+    });
+    // CONCUR_UPDATABLE: the driver finds the table and columns from the
+    // RowDescription (table OID, attnum), the key by its getPrimaryKeys query
+    section("updatable ResultSet: updateRow, insertRow, deleteRow", () -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("INSERT INTO jdbc_pk1 VALUES (1, 'a'), (2, 'b')");
+      }
+      try (Statement u = c.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_UPDATABLE);
+           ResultSet rs = u.executeQuery("SELECT id, name FROM jdbc_pk1 ORDER BY id")) {
+        check("result set is updatable", ResultSet.CONCUR_UPDATABLE, rs.getConcurrency());
+        rs.next();
+        rs.updateString("name", "A");
+        rs.updateRow();
+        rs.moveToInsertRow();
+        rs.updateInt("id", 3);
+        rs.updateString("name", "c");
+        rs.insertRow();
+        rs.moveToCurrentRow();
+        rs.absolute(2);
+        rs.deleteRow();
+      }
+      List<String> rows = new ArrayList<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, name FROM jdbc_pk1 ORDER BY id")) {
+        while (rs.next()) rows.add(rs.getInt(1) + " " + rs.getString(2));
+      }
+      check("rows after updateRow, insertRow and deleteRow", List.of("1 A", "3 c"), rows);
+    });
+  }
+
+  // {? = call f(?)}: pgjdbc runs "select * from f($1,$2) as result" with the
+  // OUT parameter $1 declared void (OID 2278), which the server leaves out of
+  // the call as PostgreSQL does; pg_sleep returns void, whose text is "".
+  static void callableAndVoid(Connection c) {
+    section("CallableStatement and functions returning void", () -> {
+      try (CallableStatement cs = c.prepareCall("{? = call upper(?)}")) {
+        cs.registerOutParameter(1, Types.VARCHAR);
+        cs.setString(2, "abc");
+        cs.execute();
+        check("{? = call upper(?)}", "ABC", cs.getString(1));
+      }
+      try (CallableStatement cs = c.prepareCall("{? = call pg_sleep(?)}")) {
+        cs.registerOutParameter(1, Types.OTHER);
+        cs.setDouble(2, 0.01);
+        cs.execute();
+        check("{? = call pg_sleep(?)} returns void", "", String.valueOf(cs.getObject(1)));
+      }
+      try (CallableStatement cs = c.prepareCall("{call pg_sleep(?)}")) {
+        cs.setDouble(1, 0.01);
+        cs.execute();
+        check("{call pg_sleep(?)}", false, cs.getMoreResults());
+      }
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_sleep(0)")) {
+        rs.next();
+        check("void column: type name and value", "void ", rs.getMetaData().getColumnTypeName(1) + " " + rs.getString(1));
+      }
+    });
   }
 
   static int count(Connection c, String sql) throws SQLException {

@@ -264,6 +264,19 @@ compare '\dconfig+ of several types and contexts' \
 compare '\dconfig nosuch' -c '\dconfig nosuch'
 unset PGOPTIONS
 
+# a statement's NOTICEs: every one of them, in order (psql prints each NoticeResponse)
+compare 'DROP TABLE IF EXISTS of several missing tables: one NOTICE each' \
+  -c "DROP TABLE IF EXISTS nosuch_a, nosuch_b" -c "CREATE TABLE IF NOT EXISTS users (id int)"
+
+# error positions (the LINE and caret psql prints): parse and bind errors and the input of a
+# literal have one; run-time errors (division by zero, overflow, a bad value cast from a
+# column, the cast of a typed constant) have none, as in PostgreSQL
+compare 'errors: which carry a position' \
+  -c "SELECT 1/0" -c "SELECT 2147483647 + 1" -c "SELECT 'x'::int" -c "SELECT int4 '12x'" \
+  -c "SELECT a::int FROM (VALUES ('x')) t(a)" -c "SELECT a / 0 FROM (VALUES (1)) t(a)" \
+  -c "SELECT 99999999999::int" -c "SELECT 'x'::uuid" -c "SELECT nosuchcol" -c "SELECT 1 +" \
+  -c "SELECT 1 WHERE 1/0 = 1" -c "SELECT 32767::int2 + 1::int2"
+
 # binary arrays through libpq: every element type, byte for byte as PostgreSQL sends them, and
 # PostgreSQL's bytes taken back as binary parameters (tests/server/libpq_client.c)
 if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then

@@ -79,6 +79,11 @@ COMMIT
 NOTICE:  relation "t" already exists, skipping
 CREATE TABLE' "$out"
 check "a NOTICE is not a failure" 0 "$rc"
+out=$("$orbit" "$db" -c "DROP TABLE IF EXISTS nosuch1, t2x, nosuch2" 2>&1)
+check "one NOTICE per missing table of a DROP, in order, as psql shows them" 'NOTICE:  table "nosuch1" does not exist, skipping
+NOTICE:  table "t2x" does not exist, skipping
+NOTICE:  table "nosuch2" does not exist, skipping
+DROP TABLE' "$out"
 
 # (what psql 15 prints for the same statements against PostgreSQL)
 out=$("$orbit" "$db" -c "CREATE TABLE r (id INT PRIMARY KEY, v TEXT); INSERT INTO r VALUES (1, 'a'), (2, 'b') RETURNING *" 2>&1)

@@ -24,6 +24,10 @@ partition-spec-id header and partition struct field ids), DuckDB (each data
 file's Parquet field ids against the schema it was written with) and
 icebird (the whole table, compared with Orbit's rows).
 
+ALTER TABLE ... RENAME TO keeps the table's folder (a new table of the
+old name gets <name>_2), commits and rolls back in a transaction block,
+and survives a reopen; DROP removes the renamed table's folder.
+
 A reopen keeps the evolved schema; a change committed to the Iceberg
 metadata by someone else (or by an ALTER whose process died before the
 catalog followed) is taken up at the next open.  Last, over orbitd with
@@ -327,6 +331,35 @@ try:
         counts.checks += 1
         if not units or int(units.group(2)) == 0:
             fail(f"promoted column, {w}: nothing pruned\n{plan}")
+
+    # ================================================================ RENAME TO
+    # a rename is the catalog's: the table keeps its folder, and a new table
+    # of the old name gets <name>_2; in a transaction block a ROLLBACK takes
+    # it back; a reopen keeps it; DuckDB reads each folder's data files
+    check(orbit("CREATE TABLE rn (id BIGINT NOT NULL, k TEXT) USING iceberg"), "CREATE TABLE", "create rn")
+    check(orbit("INSERT INTO rn VALUES (1, 'a'), (2, 'b'), (3, 'c')"), "INSERT 0 3", "rows of rn")
+    check(orbit("ALTER TABLE rn RENAME TO rn_old"), "ALTER TABLE", "rename an Iceberg table")
+    check(orbit("SELECT count(*) FROM rn_old"), "count\n3", "the renamed table reads its rows")
+    expect_error("SELECT * FROM rn", 'relation "rn" does not exist')
+    check(orbit("CREATE TABLE rn (id BIGINT NOT NULL, k TEXT) USING iceberg"), "CREATE TABLE", "a new table of the old name")
+    check(orbit("INSERT INTO rn VALUES (9, 'z')"), "INSERT 0 1", "rows of the new rn")
+    check(os.path.isdir(table_dir("rn_2")) and not os.path.exists(table_dir("rn_old")), True,
+          "the new table's folder is rn_2, the renamed one keeps rn")
+    check(orbit("BEGIN; ALTER TABLE rn_old RENAME TO rn_x; INSERT INTO rn_x VALUES (4, 'd'); ROLLBACK"), "BEGIN\nALTER TABLE\nINSERT 0 1\nROLLBACK",
+          "a rename in a block")
+    check(orbit("SELECT count(*) FROM rn_old"), "count\n3", "ROLLBACK takes the rename and the insert back")
+    check(orbit("BEGIN; ALTER TABLE rn_old RENAME TO rn_x; INSERT INTO rn_x VALUES (4, 'd'); COMMIT"), "BEGIN\nALTER TABLE\nINSERT 0 1\nCOMMIT",
+          "a rename and an insert committed together")
+    check(orbit("SELECT id, k FROM rn_x ORDER BY id"), "id,k\n1,a\n2,b\n3,c\n4,d", "rn_x after the reopen")
+    check(orbit("SELECT id, k FROM rn ORDER BY id"), "id,k\n9,z", "rn after the reopen")
+    if have_node:
+        check(duckdb(f"SELECT count(*) AS n FROM read_parquet('{table_dir('rn')}/data/**/*.parquet')"), "n\n4",
+              "DuckDB reads the renamed table's data files where they were")
+        check(duckdb(f"SELECT count(*) AS n FROM read_parquet('{table_dir('rn_2')}/data/**/*.parquet')"), "n\n1",
+              "and the new table's in rn_2")
+    check(orbit("DROP TABLE rn_x"), "DROP TABLE", "drop the renamed table")
+    check(os.path.exists(table_dir("rn")), False, "DROP removes the renamed table's folder")
+    check(orbit("SELECT count(*) FROM rn"), "count\n1", "the other table is untouched")
 
     # ================================================================ errors, over psql
     ext = os.path.join(tmp, "ext")

@@ -132,7 +132,18 @@ CASES = [
     ("identity_partitioning", "col_string LIKE 'some-string%%'", (0, 0, 0), 1),
     ("identity_partitioning", "col_string LIKE 'somf%'", (1, 0, 0), 0),   # just past the range of 'some%'
     ("identity_partitioning", "col_string LIKE 'som_%'", None, None),   # '_': no constraint, rows read
-    ("identity_partitioning", "col_string NOT LIKE 'x%'", None, None),
+    # <>, NOT IN, NOT LIKE 'prefix%' and ORs of constraints on one column
+    # are unions of ranges and sets, exact too
+    ("identity_partitioning", "col_string NOT LIKE 'x%'", (0, 0, 0), 1),
+    ("identity_partitioning", "col_string <> 'some-string'", (1, 0, 0), 0),
+    ("identity_partitioning", "col_string NOT IN ('x', 'some-string')", (1, 0, 0), 0),
+    ("identity_partitioning", "col_double < 1 OR col_double > 3", (1, 0, 0), 0),
+    ("bucket_partitioning", "col_string LIKE 'zz%' OR col_string = 'zzz'", (0, 0, 1), 0),
+    ("decimal_partitioning", "col_decimal_18_2 = -5 OR col_decimal_18_2 > 1000", (0, 0, 0), 1),
+    ("partition_evolution", "c1 NOT IN (1, NULL)", (1, 0, 1), 0),   # never true
+    ("partition_evolution", "c1 <> 1", (0, 4, 0), 3),
+    ("partition_evolution", "c1 < 2 OR c1 > 5", (0, 2, 1), 4),
+    ("partition_evolution", "c1 < 2 OR c3 > 5", None, None),       # two columns: no constraint
     ("bucket_partitioning", "col_string LIKE 'zz%'", (0, 0, 1), 0),       # bucket has no order: the bounds
     ("bucket_partitioning", "col_string LIKE 'some%'", (0, 0, 0), 1),
     ("decimal_partitioning", "col_decimal_18_2 = -5", (0, 0, 0), 1),
@@ -209,7 +220,10 @@ data = os.path.join(DB, "warehouse", "public", "words", "data")
 duck = os.path.join(ROOT, "tests", "interop", "duckdb_csv.mjs")
 like_checked = 0
 for where, pruned in (("w LIKE 'ch%'", 3), ("w LIKE 'che%' AND n > 250", 4), ("w LIKE 'b%'", 4),
-                      ("w LIKE 'z%'", 5), ("w LIKE '%rry%'", 0), ("w LIKE 'c_e%'", 0)):
+                      ("w LIKE 'z%'", 5), ("w LIKE '%rry%'", 0), ("w LIKE 'c_e%'", 0),
+                      ("w NOT LIKE 'ch%'", 2), ("w LIKE 'a%' OR w LIKE 'd%'", 3), ("w <> 'apple-00'", 0),
+                      ("n < 50 OR n >= 400", 3), ("n BETWEEN 100 AND 119 OR n BETWEEN 300 AND 310", 3),
+                      ("n NOT IN (5, 7)", 0), ("n < 50 OR w LIKE 'd%'", 0)):
     plan = orbit(f"EXPLAIN ANALYZE SELECT * FROM words WHERE {where}")
     m = re.search(r"Units: (\d+) \((\d+) pruned\)", plan)
     got_pruned = int(m.group(2)) if m else 0
@@ -225,7 +239,7 @@ for where, pruned in (("w LIKE 'ch%'", 3), ("w LIKE 'che%' AND n > 250", 4), ("w
         fail(f"words WHERE {where}: rows differ from DuckDB's\n--- orbit\n{ours}\n--- duckdb\n{theirs}")
     like_checked += 1
 
-print(f"{checked} filters checked against the unpruned filter, {like_checked} LIKE filters against DuckDB")
+print(f"{checked} filters checked against the unpruned filter, {like_checked} LIKE, OR and <> filters against DuckDB")
 if failures:
     print(f"{failures} failures")
     sys.exit(1)

@@ -17,6 +17,7 @@ here (tests/interop/iceberg_synth_table.mjs) with equality deletes, the
 sequence-number and partition rules, and identity partition values.
 
 usage: iceberg_read_test.py ORBIT_SHELL"""
+import datetime
 import glob
 import json
 import os
@@ -232,6 +233,24 @@ if got != f"sum\n{want}":
 got = orbit(f"SELECT * FROM iceberg_scan('{g}', snapshot_id => 42)")
 if "has no snapshot 42" not in got:
     fail(f"unknown snapshot: {got}")
+# the same through SQL:2011's spelling, as tables take it
+for snap, want in ((3996757342531696884, 16), (7880452640795485354, 8)):
+    got = orbit(f"SELECT count(*), count(DISTINCT c1) FROM iceberg_scan('{g}') FOR VERSION AS OF {snap} AS g")
+    if got != f"count,count\n{want},{want}":
+        fail(f"granular_deletes FOR VERSION AS OF {snap}: {got}")
+meta = json.load(open(sorted(glob.glob(os.path.join(g, "metadata", "*.metadata.json")))[-1]))
+for sn in meta["snapshots"]:   # each snapshot's commit time gives that snapshot's rows
+    at = datetime.datetime.fromtimestamp(sn["timestamp-ms"] / 1000, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f+00")
+    got = orbit(f"SELECT count(*) FROM iceberg_scan('{g}') FOR SYSTEM_TIME AS OF '{at}'")
+    want = orbit(f"SELECT count(*) FROM iceberg_scan('{g}', snapshot_id => {sn['snapshot-id']})")
+    if got != want or "ERROR" in got:
+        fail(f"granular_deletes FOR SYSTEM_TIME AS OF {at}: {got}, snapshot_id => gives {want}")
+for sql, want in ((f"SELECT * FROM iceberg_scan('{g}') FOR VERSION AS OF 42", "has no snapshot 42"),
+                  (f"SELECT * FROM iceberg_scan('{g}', snapshot_id => 1) FOR VERSION AS OF 1", "not both"),
+                  ("SELECT * FROM generate_series(1, 3) FOR VERSION AS OF 1", "needs an Iceberg table")):
+    got = orbit(sql)
+    if "ERROR" not in got or want not in got:
+        fail(f"{sql}: expected an error with {want!r}, got {got}")
 got = orbit(f"SELECT * FROM iceberg_scan('{g}', snapshot => 42)")
 if "no argument named" not in got:
     fail(f"unknown argument name: {got}")

@@ -125,6 +125,18 @@ static ice_pred range(int32_t id, orb_value lo, bool lo_incl, orb_value hi, bool
   return p;
 }
 
+/* one of a or b (ANY, as `<>`, NOT IN and OR give) */
+static ice_pred any2(ice_pred a, ice_pred b) {
+  ice_pred p;
+  memset(&p, 0, sizeof p);
+  p.field_id = a.field_id;
+  p.kind = ICE_PRED_ANY;
+  ice_pred *alts = orb_arena_alloc(&A, sizeof *alts * 2);
+  alts[0] = a, alts[1] = b;
+  p.any = alts, p.nany = 2;
+  return p;
+}
+
 static ice_pred isnull(int32_t id, bool null) {
   ice_pred p;
   memset(&p, 0, sizeof p);
@@ -225,6 +237,9 @@ static void test_time_projection(void **state) {
   avro_record_set(PT, &t, 1002, avro_int(5));
   PRUNES(eq(3, TZ(4 * US_DAY + 1)), &t);
   KEEPS(eq(3, TZ(5 * US_DAY)), &t);
+  /* ANY through the transform: the union of the alternatives' projections */
+  PRUNES(any2(eq(3, TZ(4 * US_DAY + 1)), range(3, TZ(6 * US_DAY), true, NONE, false)), &t);
+  KEEPS(any2(eq(3, TZ(4 * US_DAY + 1)), range(3, NONE, false, TZ(5 * US_DAY), true)), &t);
   /* hour (spec 2) */
   spec_id = 2;
   avro_record_set(PT, &t, 1006, avro_int(10));
@@ -370,6 +385,17 @@ static void test_metrics(void **state) {
   M_PRUNE(isnull(8, true), z, 10);
   M_ALL(isnull(8, false), z, 10);
   M_ALL(range(8, orb_decimal(45, 1), true, NONE, false), z, 10);   /* z >= 4.5 */
+  /* ANY: z < 5 OR z > 9 holds for no row; z <> 4 for every row */
+  M_PRUNE(any2(range(8, NONE, false, I(5), false), range(8, I(9), false, NONE, false)), z, 10);
+  M_KEEP(any2(range(8, NONE, false, I(5), false), eq(8, I(9))), z, 10);
+  M_ALL(any2(range(8, NONE, false, I(4), false), range(8, I(4), false, NONE, false)), z, 10);
+  /* every row only when one alternative covers the bounds: z <= 6 OR z > 6
+  ** holds for all, but neither alone proves it, so the file is read */
+  M_KEEP(any2(range(8, NONE, false, I(6), true), range(8, I(6), false, NONE, false)), z, 10);
+  /* z <> 7: z in [7, 7] is pruned, [5, 9] kept */
+  metric z7[] = {{8, 10, 0, -1, "\x07\0\0\0", "\x07\0\0\0", 4, 4}};
+  M_PRUNE(any2(range(8, NONE, false, I(7), false), range(8, I(7), false, NONE, false)), z7, 10);
+  M_KEEP(any2(range(8, NONE, false, I(7), false), range(8, I(7), false, NONE, false)), z, 10);
   /* with NULLs: bounds cannot prove every row */
   metric zn[] = {{8, 10, 3, -1, "\x05\0\0\0", "\x09\0\0\0", 4, 4}};
   M_KEEP(range(8, I(5), true, I(9), true), zn, 10);
@@ -488,6 +514,8 @@ static void test_manifest_summaries(void **state) {
   assert_false(judge_list(eq(1, I(20)), ls, &r));
   assert_false(judge_list(eq(1, I(-21)), ls, &r));
   assert_true(judge_list(range(1, I(-100), true, I(-20), true), ls, &r));
+  assert_false(judge_list(any2(eq(1, I(20)), range(1, NONE, false, I(-21), true)), ls, &r));
+  assert_true(judge_list(any2(eq(1, I(20)), range(1, NONE, false, I(-20), true)), ls, &r));
   assert_false(judge_list(isnull(1, true), ls, &r));
   assert_true(judge_list(isnull(1, false), ls, &r));
   /* the other summaries say their fields hold only NULLs */

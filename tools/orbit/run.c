@@ -46,13 +46,13 @@ void shell_print_error(shell *sh, const char *stmt_text) {
   if (*detail) fprintf(stderr, "DETAIL:  %s\n", detail);
 }
 
-/* A statement's NOTICE or WARNING, as psql prints it:
+/* A statement's NOTICEs and WARNINGs, as psql prints them:
 ** NOTICE:  table "x" does not exist, skipping */
 static void print_warning(shell *sh) {
-  const char *code, *warning = orbit_warning(sh->db, &code);
-  if (!warning) return;
-  fflush(sh->out);
-  fprintf(stderr, "%s:  %s\n", orbit_warning_severity(sh->db), warning);
+  const char *code, *severity, *warning;
+  if (orbit_warning_count(sh->db) > 0) fflush(sh->out);   /* what the statement printed comes first */
+  for (int i = 0; (warning = orbit_warning_at(sh->db, i, &code, &severity)); i++)
+    fprintf(stderr, "%s:  %s\n", severity, warning);
 }
 
 int shell_run_script(shell *sh, const char *script, bool stop_on_error) {

@@ -4,9 +4,11 @@
 ** writers wrap it in a zlib header, so that is accepted too); "snappy",
 ** the compressed data then the big-endian CRC32 of the uncompressed bytes;
 ** "zstandard", a zstd frame.  An Avro block does not record its
-** uncompressed size, so output grows by doubling, never past the limit. */
+** uncompressed size, so output grows by doubling, never past the limit
+** (deflate through base/inflate.h). */
 #include "formats/avro/avro_int.h"
 #include "base/hash.h"
+#include "base/inflate.h"
 #include "base/mem.h"
 
 #include <snappy-c.h>
@@ -45,51 +47,6 @@ static void ensure(uint8_t **buf, size_t *cap, size_t need) {
   *cap = need;
 }
 
-/* Inflate with windowBits wb (negative: raw); 1 ok, 0 corrupt, -1 over the limit. */
-static int inflate_all(const uint8_t *src, size_t n, int wb, size_t limit, uint8_t **buf, size_t *cap, size_t *out) {
-  z_stream z;
-  memset(&z, 0, sizeof z);
-  if (n > UINT32_MAX || inflateInit2(&z, wb) != Z_OK) return 0;
-  size_t size = n < limit / 4 ? (n < 1024 ? 4096 : n * 4) : limit;
-  if (size > limit) size = limit;
-  if (*cap < size) ensure(buf, cap, size);
-  size = *cap < limit ? *cap : limit;
-  z.next_in = (Bytef *)src;
-  z.avail_in = (uInt)n;
-  size_t done = 0;
-  int result = 0;
-  for (;;) {
-    z.next_out = *buf + done;
-    size_t room = size - done;
-    z.avail_out = room > UINT32_MAX ? UINT32_MAX : (uInt)room;
-    uInt before = z.avail_out;
-    /* Z_FINISH: the whole block at once, so zlib keeps no copy of the output
-    ** in a window of its own (it still takes more room when it runs out) */
-    int rc = inflate(&z, Z_FINISH);
-    done += before - z.avail_out;
-    if (rc == Z_STREAM_END) {
-      result = 1;
-      break;
-    }
-    if (rc != Z_OK && rc != Z_BUF_ERROR) break;
-    if (z.avail_out == 0) {   /* room ran out: double it, up to the limit */
-      if (size >= limit) {
-        result = -1;
-        break;
-      }
-      size_t ns = size * 2 > limit || size * 2 < size ? limit : size * 2;
-      uint8_t *nb = orb_malloc(ns);
-      memcpy(nb, *buf, done);
-      orb_free(*buf);
-      *buf = nb;
-      *cap = size = ns;
-    } else if (z.avail_in == 0 || rc == Z_BUF_ERROR) break;   /* input ended before the stream did */
-  }
-  inflateEnd(&z);
-  *out = done;
-  return result;
-}
-
 static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
 
 orb_status avro_decompress(avro_codec codec, const uint8_t *src, size_t n, size_t limit, uint8_t **buf, size_t *cap,
@@ -103,10 +60,12 @@ orb_status avro_decompress(avro_codec codec, const uint8_t *src, size_t n, size_
     *out_len = n;
     return ORB_OK;
   case AVRO_CODEC_DEFLATE: {
-    int r = inflate_all(src, n, -15, limit, buf, cap, out_len);
-    if (r == 0) r = inflate_all(src, n, 15 + 32, limit, buf, cap, out_len);   /* zlib- or gzip-wrapped */
-    if (r < 0) return too_big(what, codec, limit, e);
-    if (r == 0) return avro_corrupt(e, what, "deflate block data is corrupt or truncated");
+    orb_inflate_result r = orb_inflate(ORB_DEFLATE_RAW, src, n, limit, buf, cap, out_len);
+    if (r == ORB_INFLATE_CORRUPT)   /* zlib- or gzip-wrapped, as a few writers make it */
+      r = orb_inflate(ORB_DEFLATE_ZLIB_OR_GZIP, src, n, limit, buf, cap, out_len);
+    if (r == ORB_INFLATE_TOO_BIG) return too_big(what, codec, limit, e);
+    if (r == ORB_INFLATE_NOMEM) return orb_err_set(e, ORB_ERR_NOMEM, "avro: %s: out of memory for inflating", what);
+    if (r != ORB_INFLATE_OK) return avro_corrupt(e, what, "deflate block data is corrupt or truncated");
     return ORB_OK;
   }
   case AVRO_CODEC_SNAPPY: {

@@ -568,7 +568,8 @@ typedef enum pq_pred_kind {
   PQ_PRED_RANGE,                 /* lo <(=) col <(=) hi; either side may be open */
   PQ_PRED_IN,                    /* col IN (values); equality is a set of one */
   PQ_PRED_IS_NULL,
-  PQ_PRED_NOT_NULL
+  PQ_PRED_NOT_NULL,
+  PQ_PRED_ANY                    /* col satisfies one of `any` (RANGE or IN constraints on col) */
 } pq_pred_kind;
 
 typedef struct pq_pred {
@@ -578,6 +579,8 @@ typedef struct pq_pred {
   orb_value lo, hi;              /* RANGE */
   const orb_value *in;           /* IN: non-NULL values */
   int nin;
+  const struct pq_pred *any;     /* ANY: the alternatives, each of kind RANGE or IN */
+  int nany;
 } pq_pred;
 
 /* `col LIKE pattern` (case-sensitive, backslash escapes) as a RANGE when

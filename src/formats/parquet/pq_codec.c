@@ -2,12 +2,14 @@
 ** for the writer (see parquet.h).
 **
 ** Every codec of the specification's Compression.md but LZO, through
-** Debian's libraries: snappy, zlib (GZIP, several members in a row), zstd,
+** Debian's libraries: snappy, libdeflate (GZIP, several members in a row;
+** zlib compresses it), zstd,
 ** lz4 (LZ4_RAW blocks; legacy LZ4 in Hadoop's framing of length-prefixed
 ** blocks, or as one bare block, as different writers made it) and brotli.
 ** The caller knows the uncompressed size from the page header and gives a
 ** buffer that large; any other outcome is an error naming the codec. */
 #include "formats/parquet/parquet.h"
+#include "base/inflate.h"
 #include "base/mem.h"
 
 #include <brotli/decode.h>
@@ -21,34 +23,6 @@
 
 static orb_status fail(const char *name, int codec, const char *what, orb_err *e) {
   return orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": %s page data: %s", name, pq_codec_name(codec), what);
-}
-
-/* GZIP: members until the input ends (some writers concatenate several). */
-static bool gunzip(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, size_t *out) {
-  z_stream z;
-  memset(&z, 0, sizeof z);
-  if (inflateInit2(&z, 15 + 32) != Z_OK) return false;   /* 15 + 32: gzip or zlib header */
-  z.next_in = (Bytef *)src;
-  z.avail_in = (uInt)n;
-  z.next_out = dst;
-  z.avail_out = (uInt)cap;
-  bool ok = false;
-  for (;;) {
-    int rc = inflate(&z, Z_NO_FLUSH);
-    if (rc == Z_STREAM_END) {
-      if (z.avail_in == 0) {   /* the last member ended with the input */
-        ok = true;
-        break;
-      }
-      if (inflateReset(&z) != Z_OK) break;   /* another member follows */
-      continue;
-    }
-    /* progress is possible only with input left and room for output */
-    if (rc != Z_OK || z.avail_in == 0 || z.avail_out == 0) break;
-  }
-  *out = cap - z.avail_out;
-  inflateEnd(&z);
-  return ok;
 }
 
 static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
@@ -71,7 +45,6 @@ static bool hadoop_lz4(const uint8_t *src, size_t n, uint8_t *dst, size_t cap) {
 
 orb_status pq_decompress(int codec, const void *src, size_t n, void *dst, size_t cap, const char *name, orb_err *e) {
   const uint8_t *s = src;
-  size_t got = 0;
   if (n == 0 && cap == 0 && codec != PQ_LZO) return ORB_OK;   /* an empty page (a v2 page of only levels) */
   switch (codec) {
   case PQ_UNCOMPRESSED:
@@ -86,7 +59,9 @@ orb_status pq_decompress(int codec, const void *src, size_t n, void *dst, size_t
     return ORB_OK;
   }
   case PQ_GZIP:
-    if (!gunzip(s, n, dst, cap, &got) || got != cap) return fail(name, codec, "corrupt data or wrong size", e);
+    /* gzip members, or a zlib stream as some writers made it (base/inflate.h) */
+    if (orb_inflate_exact(ORB_DEFLATE_ZLIB_OR_GZIP, s, n, dst, cap) != ORB_INFLATE_OK)
+      return fail(name, codec, "corrupt data or wrong size", e);
     return ORB_OK;
   case PQ_ZSTD: {
     size_t r = ZSTD_decompress(dst, cap, src, n);

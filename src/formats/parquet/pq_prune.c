@@ -313,6 +313,32 @@ static bool range_empty(kkind k, const bound *lo, const bound *hi) {
   return c > 0 || (c == 0 && !(lo->incl && hi->incl));
 }
 
+/* IN element v as the inclusive range of stored keys equal to it, added to
+** cp's alternatives; false when it cannot be converted (NaN too). */
+static bool add_point(cpred *cp, const orb_value *v) {
+  bound lo, hi;
+  if (!side(cp->cd, v, true, true, &lo) || !side(cp->cd, v, false, true, &hi)) return false;
+  if (range_empty(cp->cd->kind, &lo, &hi)) return true;   /* no stored value equals it */
+  cp->ilo[cp->nin] = lo;
+  cp->ihi[cp->nin] = hi;
+  cp->nin++;
+  return true;
+}
+
+/* RANGE q added to cp's alternatives (ANY). */
+static bool add_range(cpred *cp, const pq_pred *q) {
+  bound lo = {0}, hi = {0};
+  if (q->has_lo && !side(cp->cd, &q->lo, true, q->lo_incl, &lo)) return false;
+  if (q->has_hi && !side(cp->cd, &q->hi, false, q->hi_incl, &hi)) return false;
+  cp->nan_may_match |= cp->cd->kind == K_FLOAT && q->has_lo && !q->has_hi;
+  if (range_empty(cp->cd->kind, &lo, &hi)) return true;
+  cp->ilo[cp->nin] = lo;
+  cp->ihi[cp->nin] = hi;
+  cp->nin++;
+  return true;
+}
+
+/* IN and ANY compile to a list of alternative key ranges (ilo/ihi). */
 static void compile(const pq_pred *p, const coldesc *cd, orb_arena *a, cpred *cp) {
   memset(cp, 0, sizeof *cp);
   cp->p = p;
@@ -331,20 +357,36 @@ static void compile(const pq_pred *p, const coldesc *cd, orb_arena *a, cpred *cp
     cp->empty = range_empty(cd->kind, &cp->lo, &cp->hi);
     return;
   }
-  if (p->kind != PQ_PRED_IN || p->nin < 0 || (p->nin > 0 && !p->in)) return;
-  cp->ilo = orb_arena_alloc(a, sizeof(bound) * (size_t)(p->nin ? p->nin : 1));
-  cp->ihi = orb_arena_alloc(a, sizeof(bound) * (size_t)(p->nin ? p->nin : 1));
-  for (int i = 0; i < p->nin; i++) {
-    if (p->in[i].isnull) continue;   /* x IN (NULL, ...) is never true through the NULL */
-    bound lo, hi;
-    if (!side(cd, &p->in[i], true, true, &lo) || !side(cd, &p->in[i], false, true, &hi)) return;   /* NaN too */
-    if (range_empty(cd->kind, &lo, &hi)) continue;   /* no stored value equals it */
-    cp->ilo[cp->nin] = lo;
-    cp->ihi[cp->nin] = hi;
-    cp->nin++;
+  int n = 0;
+  if (p->kind == PQ_PRED_IN) {
+    if (p->nin < 0 || (p->nin > 0 && !p->in)) return;
+    n = p->nin;
+  } else if (p->kind == PQ_PRED_ANY) {
+    if (p->nany <= 0 || !p->any) return;
+    for (int i = 0; i < p->nany; i++) n += p->any[i].kind == PQ_PRED_IN ? (p->any[i].nin > 0 ? p->any[i].nin : 0) : 1;
+  } else {
+    return;
+  }
+  cp->ilo = orb_arena_alloc(a, sizeof(bound) * (size_t)(n ? n : 1));
+  cp->ihi = orb_arena_alloc(a, sizeof(bound) * (size_t)(n ? n : 1));
+  if (p->kind == PQ_PRED_IN) {
+    for (int i = 0; i < p->nin; i++)   /* x IN (NULL, ...) is never true through the NULL */
+      if (!p->in[i].isnull && !add_point(cp, &p->in[i])) return;
+  } else {
+    for (int i = 0; i < p->nany; i++) {
+      const pq_pred *q = &p->any[i];
+      if (q->kind == PQ_PRED_RANGE) {
+        if (!add_range(cp, q)) return;
+      } else if (q->kind == PQ_PRED_IN && (q->nin <= 0 || q->in)) {
+        for (int j = 0; j < q->nin; j++)
+          if (!q->in[j].isnull && !add_point(cp, &q->in[j])) return;
+      } else {
+        return;
+      }
+    }
   }
   cp->usable = true;
-  cp->empty = cp->nin == 0;
+  cp->empty = cp->nin == 0 && !cp->nan_may_match;
 }
 
 /* --- evaluation ------------------------------------------------------------------------------ */
@@ -369,6 +411,9 @@ static bool overlaps(kkind k, const facts *f, const bound *lo, const bound *hi) 
   return true;
 }
 
+/* Constraints on the values (not on NULL-ness). */
+static bool valued(const pq_pred *p) { return p->kind == PQ_PRED_RANGE || p->kind == PQ_PRED_IN || p->kind == PQ_PRED_ANY; }
+
 static bool can_match(const cpred *cp, const facts *f) {
   if (!cp->usable) return true;
   switch (cp->p->kind) {
@@ -385,9 +430,9 @@ static bool can_match(const cpred *cp, const facts *f) {
   return false;
 }
 
-/* Whether one stored value satisfies a RANGE or IN constraint. */
+/* Whether one stored value satisfies a RANGE, IN or ANY constraint. */
 static bool value_matches(const cpred *cp, const key *v, bool is_nan) {
-  if (!cp->usable || (cp->p->kind != PQ_PRED_RANGE && cp->p->kind != PQ_PRED_IN)) return true;
+  if (!cp->usable || !valued(cp->p)) return true;
   if (cp->empty) return false;
   if (is_nan) return cp->nan_may_match;   /* NaN is above every bound, equal to no IN element we kept */
   facts f = {false, false, true, *v, *v};
@@ -697,9 +742,9 @@ static orb_status chunk_verdict(const pq_source *src, const pq_file_meta *m, int
       }
     }
   }
-  bool valued = false;
-  for (int k = 0; k < ncp; k++) valued |= cps[k].usable && (cps[k].p->kind == PQ_PRED_RANGE || cps[k].p->kind == PQ_PRED_IN);
-  if ((flags & PQ_PRUNE_DICT) && valued && cd->kind != K_NONE && all_dictionary(c, cd->s->type)) {
+  bool any_valued = false;
+  for (int k = 0; k < ncp; k++) any_valued |= cps[k].usable && valued(cps[k].p);
+  if ((flags & PQ_PRUNE_DICT) && any_valued && cd->kind != K_NONE && all_dictionary(c, cd->s->type)) {
     bool found, any;
     orb_status st = dictionary_matches(src, cd, c, cps, ncp, limit, tmp, &found, &any, e);
     if (st != ORB_OK) return st;

@@ -2,6 +2,7 @@
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/cold_stage.h"
 #include "storage/cold/ice_read.h"
+#include "formats/parquet/pq_pred_expr.h"
 #include "storage/table.h"
 #include "txn/txn.h"
 #include "base/arena.h"
@@ -50,7 +51,8 @@ typedef struct cold_state {
 typedef struct cold_tier {
   orb_tier base;
   uint32_t table_id;
-  char *name;
+  const char *name;              /* the table's name, for messages (in names) */
+  orb_arena names;               /* every name it has had: a scan may be printing the old one */
   char *where;
   orb_schema schema;
   bool owned;                    /* the database's own table: takes inserts */
@@ -390,65 +392,10 @@ static int pruned_col(const cold_scan *s, const ice_column *cols, const orb_expr
   return k >= 0 && orb_type_equal(cols[k].type, s->c->schema.cols[x->slot].type) ? k : -1;
 }
 
-/* A conjunct `col op const`, `col IN (consts)`, `col IS [NOT] NULL`,
-** `col LIKE 'prefix%'` on a read column as a pruning constraint. */
-static bool prune_pred(cold_scan *s, const ice_column *cols, const orb_expr *x, pq_pred *out) {
-  memset(out, 0, sizeof *out);
-  int op = x->op;
-  if (x->kind == ORB_E_CMP && x->nargs == 2 && x->op != ORB_CMP_NE) {
-    const orb_expr *k = x->args[1];
-    if ((out->col = pruned_col(s, cols, x->args[0])) < 0) {
-      out->col = pruned_col(s, cols, x->args[1]);
-      k = x->args[0];
-      op = orb_cmp_commute(op);
-    }
-    if (out->col < 0 || k->kind != ORB_E_CONST || k->value.isnull) return false;
-    if (op == ORB_CMP_EQ) {
-      out->kind = PQ_PRED_IN;
-      out->in = &k->value;
-      out->nin = 1;
-      return true;
-    }
-    out->kind = PQ_PRED_RANGE;
-    if (op == ORB_CMP_GT || op == ORB_CMP_GE) {
-      out->has_lo = true, out->lo_incl = op == ORB_CMP_GE, out->lo = k->value;
-    } else if (op == ORB_CMP_LT || op == ORB_CMP_LE) {
-      out->has_hi = true, out->hi_incl = op == ORB_CMP_LE, out->hi = k->value;
-    } else {
-      return false;
-    }
-    return true;
-  }
-  if (x->nargs < 1 || (out->col = pruned_col(s, cols, x->args[0])) < 0) return false;
-  if (x->kind == ORB_E_LIKE && x->nargs == 2 && !(x->flags & (ORB_EF_NEGATE | ORB_EF_ICASE)) &&
-      x->args[0]->type.id == ORB_T_TEXT && x->args[1]->kind == ORB_E_CONST)
-    return pq_pred_like_prefix(&s->own, &x->args[1]->value, out);
-  if (x->kind == ORB_E_IS_NULL && x->nargs == 1) {
-    out->kind = x->flags & ORB_EF_NEGATE ? PQ_PRED_NOT_NULL : PQ_PRED_IS_NULL;
-    return true;
-  }
-  if (x->kind == ORB_E_IN && !(x->flags & ORB_EF_NEGATE) && x->nargs > 1) {
-    orb_value *v = orb_arena_alloc(&s->own, sizeof(orb_value) * (size_t)(x->nargs - 1));
-    int n = 0;
-    for (int i = 1; i < x->nargs; i++) {
-      if (x->args[i]->kind != ORB_E_CONST) return false;
-      if (!x->args[i]->value.isnull) v[n++] = x->args[i]->value;
-    }
-    out->kind = PQ_PRED_IN;
-    out->in = v;
-    out->nin = n;
-    return true;
-  }
-  return false;
-}
-
-static void collect_prune(cold_scan *s, const ice_column *cols, const orb_expr *x, pq_pred *out, int *n, int cap) {
-  if (!x || *n >= cap) return;
-  if (x->kind == ORB_E_AND) {
-    for (int i = 0; i < x->nargs; i++) collect_prune(s, cols, x->args[i], out, n, cap);
-    return;
-  }
-  if (prune_pred(s, cols, x, &out[*n])) (*n)++;
+/* pq_pred_col_fn over a cold scan: the read column x is (pruned_col). */
+static int prune_col(const void *ctx, const orb_expr *x) {
+  const cold_scan *s = ctx;
+  return pruned_col(s, s->cols, x);
 }
 
 #define COLD_MAX_PREDS 64
@@ -511,17 +458,10 @@ static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier
   ** so a table of one data file leaves it to the reader's row groups), the
   ** reader row groups */
   s->preds = orb_arena_alloc(&s->own, sizeof(pq_pred) * COLD_MAX_PREDS);
-  collect_prune(s, s->cols, s->pred, s->preds, &s->npreds, COLD_MAX_PREDS);
+  s->npreds = pq_preds_from_expr(&s->own, s->pred, prune_col, s, s->preds, COLD_MAX_PREDS);
   if (s->npreds && s->plan->nfiles > 1) {
     ice_pred *ip = orb_arena_zalloc(&s->own, sizeof(ice_pred) * (size_t)s->npreds);
-    for (int i = 0; i < s->npreds; i++) {
-      const pq_pred *q = &s->preds[i];
-      ip[i].field_id = s->cols[q->col].field_id;
-      ip[i].kind = q->kind == PQ_PRED_RANGE ? ICE_PRED_RANGE : q->kind == PQ_PRED_IN ? ICE_PRED_IN
-                 : q->kind == PQ_PRED_IS_NULL ? ICE_PRED_IS_NULL : ICE_PRED_NOT_NULL;
-      ip[i].has_lo = q->has_lo, ip[i].has_hi = q->has_hi, ip[i].lo_incl = q->lo_incl, ip[i].hi_incl = q->hi_incl;
-      ip[i].lo = q->lo, ip[i].hi = q->hi, ip[i].in = q->in, ip[i].nin = q->nin;
-    }
+    for (int i = 0; i < s->npreds; i++) ice_pred_from_pq(&s->own, &s->preds[i], s->cols[s->preds[i].col].field_id, &ip[i]);
     int64_t sid = s->plan->snapshot->snapshot_id;
     if (sid == s->plan->meta->current_snapshot_id) sid = -1;   /* the current schema, as above */
     if ((st = ice_scan_plan_pruned(&s->own, s->plan->meta, s->state->table_dir, sid, ip, s->npreds, &s->pruned, e)) !=
@@ -849,7 +789,7 @@ static void cold_close(orb_tier *t) {
   state_unref(c, c->cur);
   pthread_mutex_destroy(&c->mu);
   orb_schema_free(&c->schema);
-  orb_free(c->name);
+  orb_arena_free(&c->names);
   orb_free(c->where);
   orb_free(c);
 }
@@ -862,7 +802,8 @@ orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, 
   cold_tier *c = orb_calloc(1, sizeof *c);
   c->base.ops = &cold_tier_ops;
   c->table_id = table_id;
-  c->name = orb_strdup(name);
+  orb_arena_init(&c->names, 0);
+  c->name = orb_arena_strdup(&c->names, name);
   c->where = orb_strdup(where);
   orb_schema_copy(&c->schema, schema);
   c->owned = owned;
@@ -871,6 +812,13 @@ orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, 
 }
 
 const char *cold_tier_location(const orb_tier *t) { return ((const cold_tier *)t)->where; }
+
+void cold_tier_rename(orb_tier *t, const char *name) {
+  cold_tier *c = cold_of(t);
+  pthread_mutex_lock(&c->mu);
+  c->name = orb_arena_strdup(&c->names, name);
+  pthread_mutex_unlock(&c->mu);
+}
 
 void cold_tier_set_schema(orb_tier *t, const orb_schema *schema) {
   cold_tier *c = cold_of(t);

@@ -125,6 +125,9 @@ const char *cold_tier_location(const orb_tier *t);
 ** (ALTER TABLE, or its undo).  The caller runs alone (DDL holds the gate
 ** exclusively): no scan of the tier is open. */
 void cold_tier_set_schema(orb_tier *t, const orb_schema *schema);
+/* The table's new name (ALTER TABLE ... RENAME TO, or its undo), for
+** messages; the table keeps its folder, whatever its name. */
+void cold_tier_rename(orb_tier *t, const char *name);
 
 /* What EXPLAIN and SHOW say about the table's current state, read now:
 ** current snapshot id (-1: none), number of live data files. */

@@ -4,6 +4,7 @@
 ** as JSON text so that the writer can put them back. */
 #include "storage/cold/ice_meta.h"
 #include "base/file.h"
+#include "base/inflate.h"
 #include "base/mem.h"
 
 #include <jansson.h>
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 /* Where in the document we are: a chain of keys and indexes, turned into
 ** "snapshots[3].sequence-number" only when an error needs it. */
@@ -754,54 +754,17 @@ static orb_status read_root(rd *r, json_t *root, ice_meta *m) {
 /* Inflate a gzip file (all members) into a heap buffer, at most `limit` bytes. */
 static orb_status gunzip(const void *data, size_t len, size_t limit, const char *name, char **out, size_t *outlen,
                          orb_err *e) {
-  z_stream z;
-  memset(&z, 0, sizeof z);
-  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-    return orb_err_set(e, ORB_ERR_NOMEM, "iceberg metadata \"%s\": could not start gzip", name);
-  size_t cap = len * 4 + 1024, n = 0;
-  if (cap > limit + 1) cap = limit + 1;
-  char *buf = orb_malloc(cap);
-  z.next_in = (Bytef *)(uintptr_t)data;
-  z.avail_in = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
-  orb_status st = ORB_OK;
-  for (;;) {
-    if (n == cap) {
-      if (cap > limit) {
-        st = orb_err_set(e, ORB_ERR_LIMIT, "iceberg metadata \"%s\": inflates to more than %zu bytes", name, limit);
-        break;
-      }
-      cap = cap * 2 > limit + 1 ? limit + 1 : cap * 2;
-      buf = orb_realloc(buf, cap);
-    }
-    z.next_out = (Bytef *)buf + n;
-    z.avail_out = (uInt)(cap - n);
-    int rc = inflate(&z, Z_NO_FLUSH);
-    n = cap - z.avail_out;
-    if (rc == Z_STREAM_END) {
-      if (z.avail_in == 0) break;
-      inflateReset(&z);   /* another gzip member follows */
-      continue;
-    }
-    if (rc == Z_BUF_ERROR && z.avail_in == 0) {
-      st = orb_err_set(e, ORB_ERR_CORRUPT, "iceberg metadata \"%s\": gzip data is truncated", name);
-      break;
-    }
-    if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      st = orb_err_set(e, ORB_ERR_CORRUPT, "iceberg metadata \"%s\": bad gzip data (%s)", name,
-                       z.msg ? z.msg : "inflate failed");
-      break;
-    }
-  }
-  inflateEnd(&z);
-  if (st) {
+  uint8_t *buf = NULL;
+  size_t cap = 0, n = 0;
+  orb_inflate_result r = orb_inflate(ORB_DEFLATE_GZIP, data, len, limit, &buf, &cap, &n);
+  if (r != ORB_INFLATE_OK) {
     orb_free(buf);
-    return st;
+    if (r == ORB_INFLATE_TOO_BIG)
+      return orb_err_set(e, ORB_ERR_LIMIT, "iceberg metadata \"%s\": inflates to more than %zu bytes", name, limit);
+    if (r == ORB_INFLATE_NOMEM) return orb_err_set(e, ORB_ERR_NOMEM, "iceberg metadata \"%s\": could not start gzip", name);
+    return orb_err_set(e, ORB_ERR_CORRUPT, "iceberg metadata \"%s\": gzip data is corrupt or truncated", name);
   }
-  if (n > limit) {
-    orb_free(buf);
-    return orb_err_set(e, ORB_ERR_LIMIT, "iceberg metadata \"%s\": inflates to more than %zu bytes", name, limit);
-  }
-  *out = buf;
+  *out = (char *)buf;
   *outlen = n;
   return ORB_OK;
 }

@@ -23,6 +23,8 @@ typedef struct prep {
   orb_value lo, hi;
   orb_value *in;
   int nin;
+  struct prep *alts;             /* ANY: its alternatives, prepared alike */
+  int nalts;
 } prep;
 
 struct ice_prune {
@@ -90,7 +92,7 @@ static int cmpv(const orb_value *x, const orb_value *y) { return orb_value_cmp(x
 
 /* A constraint on one partition field (or on the column itself, for
 ** metrics): what a value must satisfy. */
-typedef enum proj_kind { PR_TRUE, PR_NULL, PR_NOT_NULL, PR_RANGE, PR_IN } proj_kind;
+typedef enum proj_kind { PR_TRUE, PR_NULL, PR_NOT_NULL, PR_RANGE, PR_IN, PR_ANY } proj_kind;
 
 typedef struct proj {
   proj_kind kind;
@@ -99,6 +101,8 @@ typedef struct proj {
   orb_value lo, hi;
   const orb_value *in;
   int nin;
+  struct proj *alts;             /* ANY: one of these (RANGE or IN) */
+  int nalts;
 } proj;
 
 static bool is_time_tr(ice_transform_kind k) {
@@ -106,7 +110,7 @@ static bool is_time_tr(ice_transform_kind k) {
 }
 
 /* The constraint as it is on the column. */
-static proj column_proj(const prep *pp) {
+static proj column_proj(ice_prune *pr, const prep *pp) {
   proj r;
   memset(&r, 0, sizeof r);
   r.identity = true;
@@ -120,6 +124,28 @@ static proj column_proj(const prep *pp) {
     r.has_lo = p->has_lo && !p->lo.isnull, r.lo_incl = p->lo_incl, r.lo = p->lo;
     r.has_hi = p->has_hi && !p->hi.isnull, r.hi_incl = p->hi_incl, r.hi = p->hi;
     break;
+  case ICE_PRED_ANY:
+    r.kind = PR_ANY;
+    r.alts = orb_arena_alloc(&pr->tmp, sizeof(proj) * (size_t)(pp->nalts + 1));
+    for (int i = 0; i < pp->nalts; i++) r.alts[r.nalts++] = column_proj(pr, &pp->alts[i]);
+    break;
+  }
+  return r;
+}
+
+static proj project(ice_prune *pr, const prep *pp, const ice_partition_field *pf);
+
+/* ANY through a transform: the union of its alternatives' projections,
+** nothing when one of them projects to no constraint. */
+static proj project_any(ice_prune *pr, const prep *pp, const ice_partition_field *pf) {
+  proj r;
+  memset(&r, 0, sizeof r);
+  r.kind = PR_ANY;
+  r.alts = orb_arena_alloc(&pr->tmp, sizeof(proj) * (size_t)(pp->nalts + 1));
+  for (int i = 0; i < pp->nalts; i++) {
+    proj q = project(pr, &pp->alts[i], pf);
+    if (q.kind == PR_TRUE) return q;
+    r.alts[r.nalts++] = q;
   }
   return r;
 }
@@ -133,8 +159,9 @@ static proj project(ice_prune *pr, const prep *pp, const ice_partition_field *pf
   r.kind = PR_TRUE;
   const ice_transform *tr = &pf->transform;
   if (tr->kind == ICE_TR_VOID || tr->kind == ICE_TR_UNKNOWN) return r;
-  if (tr->kind == ICE_TR_IDENTITY) return column_proj(pp);
+  if (tr->kind == ICE_TR_IDENTITY) return column_proj(pr, pp);
   const ice_pred *p = pp->p;
+  if (p->kind == ICE_PRED_ANY) return project_any(pr, pp, pf);
   if (p->kind == ICE_PRED_IS_NULL || p->kind == ICE_PRED_NOT_NULL) {   /* transforms keep NULL apart */
     r.kind = p->kind == ICE_PRED_IS_NULL ? PR_NULL : PR_NOT_NULL;
     return r;
@@ -179,6 +206,11 @@ static proj project(ice_prune *pr, const prep *pp, const ice_partition_field *pf
 /* Whether non-NULL value v satisfies a RANGE or IN projection; true when v
 ** and the constants do not compare. */
 static bool value_in(const proj *r, const orb_value *v) {
+  if (r->kind == PR_ANY) {
+    for (int i = 0; i < r->nalts; i++)
+      if (value_in(&r->alts[i], v)) return true;
+    return false;
+  }
   if (r->kind == PR_IN) {
     for (int i = 0; i < r->nin; i++) {
       if (r->in[i].isnull) continue;
@@ -200,6 +232,11 @@ static bool value_in(const proj *r, const orb_value *v) {
 /* Whether every constant of r compares with values like v (so that a
 ** "no" from value_in or an overlap test means something). */
 static bool all_comparable(const proj *r, const orb_value *v) {
+  if (r->kind == PR_ANY) {
+    for (int i = 0; i < r->nalts; i++)
+      if (!all_comparable(&r->alts[i], v)) return false;
+    return true;
+  }
   if (r->kind == PR_IN) {
     for (int i = 0; i < r->nin; i++)
       if (!r->in[i].isnull && !comparable(v, &r->in[i])) return false;
@@ -213,6 +250,16 @@ static bool all_comparable(const proj *r, const orb_value *v) {
 static void range_vs(const proj *r, const orb_value *lo, const orb_value *hi, bool *may, bool *all) {
   *may = true, *all = false;
   if (!all_comparable(r, lo) || !all_comparable(r, hi)) return;
+  if (r->kind == PR_ANY) {   /* some value may satisfy one; every value does if one holds for all */
+    *may = false;
+    for (int i = 0; i < r->nalts; i++) {
+      bool m, a;
+      range_vs(&r->alts[i], lo, hi, &m, &a);
+      *may = *may || m;
+      *all = *all || a;
+    }
+    return;
+  }
   if (r->kind == PR_IN) {
     bool any = false;
     for (int i = 0; i < r->nin && !any; i++) {
@@ -242,6 +289,35 @@ static void range_vs(const proj *r, const orb_value *lo, const orb_value *hi, bo
 
 /* --- setup ---------------------------------------------------------------- */
 
+/* pp for constraint p on column col: its constants in the column's own
+** SQL type where they convert exactly (pp->exact otherwise false). */
+static void prep_init(orb_arena *a, prep *pp, const ice_pred *p, const ice_field *col, orb_type sql) {
+  pp->p = p;
+  pp->col = col, pp->sql = sql;
+  pp->is_float = col->type->kind == ICE_FLOAT || col->type->kind == ICE_DOUBLE;
+  pp->exact = true;
+  if (p->kind == ICE_PRED_RANGE) {
+    if (p->has_lo && !p->lo.isnull) pp->exact = coerce_exact(&p->lo, pp->sql, &pp->lo);
+    else pp->lo = orb_null(ORB_T_NULL);
+    if (p->has_hi && !p->hi.isnull) pp->exact = pp->exact && coerce_exact(&p->hi, pp->sql, &pp->hi);
+    else pp->hi = orb_null(ORB_T_NULL);
+  } else if (p->kind == ICE_PRED_IN) {
+    pp->in = orb_arena_alloc(a, sizeof(orb_value) * (size_t)(p->nin + 1));
+    for (int k = 0; k < p->nin; k++) {
+      if (p->in[k].isnull) continue;   /* matches nothing */
+      /* a constant no column value can equal (2.5 for an int) matches
+      ** nothing either, but leave such sets alone: rare, and safe */
+      if (!coerce_exact(&p->in[k], pp->sql, &pp->in[pp->nin++])) pp->exact = false;
+    }
+  } else if (p->kind == ICE_PRED_ANY) {
+    pp->alts = orb_arena_zalloc(a, sizeof(prep) * (size_t)(p->nany + 1));
+    for (int k = 0; k < p->nany; k++) {
+      prep_init(a, &pp->alts[pp->nalts], &p->any[k], col, sql);
+      pp->exact = pp->exact && pp->alts[pp->nalts++].exact;
+    }
+  }
+}
+
 ice_prune *ice_prune_new(orb_arena *a, const ice_meta *m, const ice_schema *s, const ice_pred *preds, int npreds) {
   if (npreds <= 0 || !s) return NULL;
   ice_prune *pr = orb_arena_zalloc(a, sizeof *pr);
@@ -251,33 +327,34 @@ ice_prune *ice_prune_new(orb_arena *a, const ice_meta *m, const ice_schema *s, c
   for (int i = 0; i < npreds; i++) {
     prep *pp = &pr->v[pr->n++];
     pp->p = &preds[i];
+    const ice_field *col = NULL;
     for (int k = 0; k < s->nfields; k++)
-      if (s->fields[k].id == preds[i].field_id) pp->col = &s->fields[k];
+      if (s->fields[k].id == preds[i].field_id) col = &s->fields[k];
     orb_err e;
-    if (!pp->col || pp->col->type->kind == ICE_STRUCT || pp->col->type->kind == ICE_LIST ||
-        pp->col->type->kind == ICE_MAP || ice_sql_type(pp->col->type, &pp->sql, &e) != ORB_OK) {
-      pp->col = NULL;
-      continue;
-    }
-    pp->is_float = pp->col->type->kind == ICE_FLOAT || pp->col->type->kind == ICE_DOUBLE;
-    const ice_pred *p = pp->p;
-    pp->exact = true;
-    if (p->kind == ICE_PRED_RANGE) {
-      if (p->has_lo && !p->lo.isnull) pp->exact = coerce_exact(&p->lo, pp->sql, &pp->lo);
-      else pp->lo = orb_null(ORB_T_NULL);
-      if (p->has_hi && !p->hi.isnull) pp->exact = pp->exact && coerce_exact(&p->hi, pp->sql, &pp->hi);
-      else pp->hi = orb_null(ORB_T_NULL);
-    } else if (p->kind == ICE_PRED_IN) {
-      pp->in = orb_arena_alloc(a, sizeof(orb_value) * (size_t)(p->nin + 1));
-      for (int k = 0; k < p->nin; k++) {
-        if (p->in[k].isnull) continue;   /* matches nothing */
-        /* a constant no column value can equal (2.5 for an int) matches
-        ** nothing either, but leave such sets alone: rare, and safe */
-        if (!coerce_exact(&p->in[k], pp->sql, &pp->in[pp->nin++])) pp->exact = false;
-      }
-    }
+    orb_type sql;
+    if (!col || col->type->kind == ICE_STRUCT || col->type->kind == ICE_LIST || col->type->kind == ICE_MAP ||
+        ice_sql_type(col->type, &sql, &e) != ORB_OK)
+      continue;   /* pp->col NULL: unusable */
+    prep_init(a, pp, &preds[i], col, sql);
   }
   return pr;
+}
+
+void ice_pred_from_pq(orb_arena *a, const pq_pred *p, int32_t field_id, ice_pred *out) {
+  static const ice_pred_kind kinds[] = {[PQ_PRED_RANGE] = ICE_PRED_RANGE, [PQ_PRED_IN] = ICE_PRED_IN,
+                                        [PQ_PRED_IS_NULL] = ICE_PRED_IS_NULL, [PQ_PRED_NOT_NULL] = ICE_PRED_NOT_NULL,
+                                        [PQ_PRED_ANY] = ICE_PRED_ANY};
+  memset(out, 0, sizeof *out);
+  out->field_id = field_id;
+  out->kind = kinds[p->kind];
+  out->has_lo = p->has_lo, out->has_hi = p->has_hi, out->lo_incl = p->lo_incl, out->hi_incl = p->hi_incl;
+  out->lo = p->lo, out->hi = p->hi;
+  out->in = p->in, out->nin = p->nin;
+  if (p->kind == PQ_PRED_ANY) {
+    ice_pred *alts = orb_arena_alloc(a, sizeof(ice_pred) * (size_t)(p->nany + 1));
+    for (int i = 0; i < p->nany; i++) ice_pred_from_pq(a, &p->any[i], field_id, &alts[i]);
+    out->any = alts, out->nany = p->nany;
+  }
 }
 
 void ice_prune_free(ice_prune *pr) {
@@ -421,7 +498,7 @@ static void metrics_vs(ice_prune *pr, const prep *pp, const avro_schema *dfs, co
   int64_t nulls = -1, nans = -1, x;
   if (metric_count(dfs, df, DF_NULL_COUNTS, id, &x)) nulls = x;
   if (metric_count(dfs, df, DF_NAN_COUNTS, id, &x)) nans = x;
-  proj r = column_proj(pp);
+  proj r = column_proj(pr, pp);
   if (r.kind == PR_NULL) {
     if (nulls == 0) *may = false;
     else if (nulls >= 0 && nulls == records) *all = true;

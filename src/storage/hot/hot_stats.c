@@ -3,6 +3,7 @@
 #include "base/mem.h"
 #include "types/value.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Keep a private copy of v (strings too) in dst and buf. */
@@ -18,6 +19,35 @@ static void keep(orb_value *dst, char **buf, size_t *cap, const orb_value *v) {
   }
 }
 
+/* orb_value_cmp for two values of one column (stored values have the
+** column's exact type): integers, dates and times, non-NaN floats and short
+** strings inline, since every inserted value passes here. */
+static inline int stat_cmp(const orb_value *a, const orb_value *b) {
+  if (a->type == b->type) {
+    switch ((orb_type_id)a->type) {
+    case ORB_T_INT16: case ORB_T_INT32: case ORB_T_INT64:
+    case ORB_T_DATE: case ORB_T_TIME: case ORB_T_TIMESTAMP: case ORB_T_TIMESTAMPTZ:
+      return (a->u.i > b->u.i) - (a->u.i < b->u.i);
+    case ORB_T_FLOAT32: case ORB_T_FLOAT64:
+      if (!isnan(a->u.f) && !isnan(b->u.f)) return (a->u.f > b->u.f) - (a->u.f < b->u.f);
+      break;
+    case ORB_T_TEXT: case ORB_T_BYTEA:
+      /* short strings byte by byte (the order of memcmp) rather than a libc call */
+      if (a->len <= 16 && b->len <= 16) {
+        uint32_t n = a->len < b->len ? a->len : b->len;
+        const unsigned char *x = (const unsigned char *)a->u.s, *y = (const unsigned char *)b->u.s;
+        for (uint32_t k = 0; k < n; k++)
+          if (x[k] != y[k]) return x[k] < y[k] ? -1 : 1;
+        return (a->len > b->len) - (a->len < b->len);
+      }
+      break;
+    default:
+      break;
+    }
+  }
+  return orb_value_cmp(a, b);
+}
+
 static void see(hot_col_stat *c, const orb_value *v) {
   if (!c->has) {
     keep(&c->min, &c->minbuf, &c->mincap, v);
@@ -25,8 +55,9 @@ static void see(hot_col_stat *c, const orb_value *v) {
     c->has = true;
     return;
   }
-  if (orb_value_cmp(v, &c->min) < 0) keep(&c->min, &c->minbuf, &c->mincap, v);
-  if (orb_value_cmp(v, &c->max) > 0) keep(&c->max, &c->maxbuf, &c->maxcap, v);
+  /* min <= max: a new minimum cannot be a new maximum */
+  if (stat_cmp(v, &c->min) < 0) keep(&c->min, &c->minbuf, &c->mincap, v);
+  else if (stat_cmp(v, &c->max) > 0) keep(&c->max, &c->maxbuf, &c->maxcap, v);
 }
 
 void hot_stats_add(hot_tier *h, const orb_value *row) {

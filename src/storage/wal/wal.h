@@ -13,7 +13,9 @@
 **
 ** Writing (wal_writer.c).  Committers call wal_append() while they still
 ** hold the database write lock, so records enter the log in the order the
-** changes were applied; the record goes to an in-memory buffer.  A
+** changes were applied; the record goes to an in-memory buffer, and
+** whoever writes the buffer out computes the records' CRCs just before the
+** write (off the committers' path when a background flush does it).  A
 ** synchronous committer then calls wal_wait(lsn) after releasing the write
 ** lock: the first waiter becomes the flusher, writes everything buffered,
 ** fdatasyncs once and wakes every committer whose record that covered

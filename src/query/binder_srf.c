@@ -1,0 +1,78 @@
+/* query/binder_srf.c — set-returning functions in a select list and the
+** fields of the records they return.
+**
+** `SELECT unnest(arr)` and information_schema._pg_expandarray(arr), which
+** JDBC's getPrimaryKeys and getIndexInfo put in their select lists, return
+** rows, not a value: the binder gives each distinct call a column of its
+** own (a gid, as a FROM item's columns get) and the planner puts a
+** ProjectSet operator (exec_project_set.c) between FROM/WHERE and the
+** projection, which repeats each input row once per row of the functions.
+** _pg_expandarray's rows are records (x, n) — the element and its 1-based
+** position — read with field selection, `(_pg_expandarray(a)).n` or
+** `(keys).x` on a column holding such a record. */
+#include "query/binder_int.h"
+
+#include <string.h>
+
+bool oql_is_srf_name(const char *name) { return strcmp(name, "unnest") == 0 || strcmp(name, "_pg_expandarray") == 0; }
+
+orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e) {
+  oql_binder *b = c->b;
+  if (c->in_agg)
+    return orb_err_setx(e, ORB_ERR_TYPE, "0A000", pos, "aggregate function calls cannot contain set-returning function calls");
+  if (!c->allow_srfs)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "set-returning functions are not allowed in %s",
+                        c->agg_ctx ? c->agg_ctx : "this context");
+  if (n != 1 || args[0]->type.id != ORB_T_ARRAY) return oql_no_function(b, name, args, n, pos, e);
+  orb_status st = oql_b_finish(b, &args[0], e);
+  if (st != ORB_OK) return st;
+  oql_srf_kind kind = strcmp(name, "unnest") == 0 ? OQL_SRF_UNNEST : OQL_SRF_EXPANDARRAY;
+  orb_type elem = orb_type_make((orb_type_id)args[0]->type.elem);
+  orb_type type = elem;
+  if (kind == OQL_SRF_EXPANDARRAY) {
+    type = orb_type_make(ORB_T_RECORD);
+    type.elem = elem.id;   /* the type of the record's x */
+  }
+  /* the same call twice is one function: in lockstep its rows are the same */
+  int found = -1;
+  for (int i = 0; i < c->nsrfs && found < 0; i++)
+    if (c->srfs[i].kind == kind && oql_expr_same(c->srfs[i].arg, args[0])) found = i;
+  if (found < 0) {
+    if (c->nsrfs == c->srfcap) {
+      int cap = c->srfcap ? c->srfcap * 2 : 4;
+      oql_srf_spec *nv = orb_arena_alloc(b->a, sizeof *nv * (size_t)cap);
+      if (c->nsrfs) memcpy(nv, c->srfs, sizeof *nv * (size_t)c->nsrfs);
+      c->srfs = nv;
+      c->srfcap = cap;
+    }
+    found = c->nsrfs++;
+    c->srfs[found] = (oql_srf_spec){kind, args[0], type, oql_selctx_new_gid(c, name)};
+  }
+  orb_expr *x = orb_expr_column(b->a, c->srfs[found].gid, type);
+  x->pos = pos;
+  *out = x;
+  return ORB_OK;
+}
+
+orb_status oql_b_field(oql_binder *b, orb_expr *rec, const char *name, int pos, orb_expr **out, orb_err *e) {
+  if (rec->type.id != ORB_T_RECORD)
+    return orb_err_setx(e, ORB_ERR_TYPE, "42809", pos, "column notation .%s applied to type %s, which is not a composite type",
+                        name, oql_type_name(b, rec));
+  int field;
+  orb_type t;
+  if (strcmp(name, "x") == 0) {
+    field = 0;
+    t = orb_type_make((orb_type_id)rec->type.elem);
+  } else if (strcmp(name, "n") == 0) {
+    field = 1;
+    t = orb_type_make(ORB_T_INT32);
+  } else {
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "could not identify column \"%s\" in record data type", name);
+  }
+  orb_expr *x = orb_expr_new(b->a, ORB_E_FIELD, t, 1);
+  x->op = (uint8_t)field;
+  x->args[0] = rec;
+  x->pos = pos;
+  *out = x;
+  return ORB_OK;
+}
