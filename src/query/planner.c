@@ -327,8 +327,9 @@ static void point_at_windows(orb_expr *x, const int *slot) {
 ** slots): a projection adding the window keys that are not bare columns,
 ** then per window a Sort by its partition and order keys (none when it
 ** has neither) and a WindowAgg appending its functions' values, as
-** PostgreSQL plans them.  The outputs' markers then point at those values. */
-static void plan_windows(orb_arena *a, oql_bselect *s, oql_op **pop) {
+** PostgreSQL plans them.  The column of each function's values (for
+** point_at_windows). */
+static int *plan_windows(orb_arena *a, oql_bselect *s, oql_op **pop) {
   oql_op *op = *pop;
   int base = op->ncols, nextra = 0, nkeys = 0;
   for (int w = 0; w < s->nwins; w++) nkeys += s->wins[w].npart + s->wins[w].norder;
@@ -376,8 +377,8 @@ static void plan_windows(orb_arena *a, oql_bselect *s, oql_op **pop) {
     if (nk) op = oql_sort_new(a, op, keys, nk);
     op = oql_window_new(a, op, win, fns, nf);
   }
-  for (int i = 0; i < s->nout; i++) point_at_windows(s->out[i], fslot);
   *pop = op;
+  return fslot;
 }
 
 /* FROM, WHERE, GROUP BY, HAVING, window functions and the output
@@ -389,6 +390,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
   p.map = orb_arena_alloc(a, sizeof(int) * (size_t)ng);
   oql_op *op;
   int *layout = NULL, n = 0;
+  int *fslot = NULL;   /* window function j's column (plan_windows) */
   if (s->from) {
     mark_used(s->where, p.used, s->ngids);
     for (int i = 0; i < s->ngroup; i++) mark_used(s->group[i], p.used, s->ngids);
@@ -470,16 +472,6 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int j = 0; j < s->naggs; j++) op->names[s->ngroup + j] = agg_label(a, &s->aggs[j], child->names);
     if (s->having) op = oql_filter_new(a, op, s->having);
   } else {
-    if (s->nsrfs) {   /* the select list's set-returning functions: their rows become columns after the input's */
-      for (int i = 0; i < s->nsrfs; i++) remap_to(&p, s->srfs[i].arg, layout, n);
-      op = oql_project_set_new(a, op, s->srfs, s->nsrfs);
-      int *wider = orb_arena_alloc(a, sizeof(int) * (size_t)(n + s->nsrfs));
-      for (int i = 0; i < n; i++) wider[i] = layout ? layout[i] : -1;
-      for (int i = 0; i < s->nsrfs; i++) wider[n + i] = s->srfs[i].gid;
-      layout = wider;
-      n += s->nsrfs;
-    }
-    for (int i = 0; i < s->nout; i++) remap_to(&p, s->out[i], layout, n);
     for (int j = 0; j < s->nwfuncs; j++) {
       for (int i = 0; i < s->wfuncs[j].nargs; i++) remap_to(&p, s->wfuncs[j].args[i], layout, n);
       remap_to(&p, s->wfuncs[j].agg.arg, layout, n);
@@ -489,8 +481,27 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
       for (int i = 0; i < s->wins[w].npart; i++) remap_to(&p, s->wins[w].part[i], layout, n);
       for (int i = 0; i < s->wins[w].norder; i++) remap_to(&p, s->wins[w].order[i], layout, n);
     }
+    /* window functions come before the set-returning functions, as in
+    ** PostgreSQL (ProjectSet above WindowAgg); both keep the input's
+    ** columns first, adding theirs after */
+    if (s->nwfuncs) fslot = plan_windows(a, s, &op);
+    if (s->nsrfs) {   /* the select list's set-returning functions: their rows become columns after the input's */
+      for (int i = 0; i < s->nsrfs; i++) {
+        remap_to(&p, s->srfs[i].arg, layout, n);
+        if (fslot) point_at_windows(s->srfs[i].arg, fslot);
+      }
+      int m = op->ncols;   /* the input's columns, then the windows' (not visible by gid) */
+      op = oql_project_set_new(a, op, s->srfs, s->nsrfs);
+      int *wider = orb_arena_alloc(a, sizeof(int) * (size_t)(m + s->nsrfs));
+      for (int i = 0; i < m; i++) wider[i] = layout && i < n ? layout[i] : -1;
+      for (int i = 0; i < s->nsrfs; i++) wider[m + i] = s->srfs[i].gid;
+      layout = wider;
+      n = m + s->nsrfs;
+    }
+    for (int i = 0; i < s->nout; i++) remap_to(&p, s->out[i], layout, n);
   }
-  if (s->nwfuncs) plan_windows(a, s, &op);
+  if (s->nwfuncs && !fslot) fslot = plan_windows(a, s, &op);   /* grouped: over the groups */
+  for (int i = 0; fslot && i < s->nout; i++) point_at_windows(s->out[i], fslot);
 
   /* projection, unless it passes the input through unchanged */
   bool identity = s->nout == op->ncols;

@@ -174,10 +174,6 @@ public class OrbitJdbcTest {
       }
     });
 
-    // Not covered: getPrimaryKeys, whose query needs a composite-valued
-    // set-returning function in the select list (_pg_expandarray(...)).x),
-    // which OrbitQL does not have yet.
-
     // Rows written through parameters, read back through a statement that
     // the driver prepares on the server after its first use (threshold 1),
     // which switches its results to binary transfer.
