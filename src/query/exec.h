@@ -126,6 +126,9 @@ orb_status oql_op_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e
 void oql_op_close(oql_op *op, oql_rt *rt);
 /* Destroy a whole plan tree (calls every destroy hook). */
 void oql_op_destroy(oql_op *op);
+/* op's columns: its input child's, then `extra` more, whose types and
+** names the caller fills in (ProjectSet and WindowAgg add columns so). */
+void oql_op_extend_columns(orb_arena *a, oql_op *op, oql_op *child, int extra);
 
 /* Runtime setup/teardown. */
 void oql_rt_init(oql_rt *rt, orb_db *db);

@@ -153,3 +153,12 @@ void oql_row_copy(orb_value *dst, const orb_value *src, int n, orb_arena *a) {
 void oql_explain_expr(const orb_expr *e, const char *const *names, orb_buf *out) {
   orb_expr_format(e, names, out);
 }
+
+void oql_op_extend_columns(orb_arena *a, oql_op *op, oql_op *child, int extra) {
+  op->left = child;
+  op->ncols = child->ncols + extra;
+  op->types = orb_arena_alloc(a, sizeof(orb_type) * (size_t)(op->ncols + 1));
+  op->names = orb_arena_zalloc(a, sizeof(char *) * (size_t)(op->ncols + 1));
+  memcpy(op->types, child->types, sizeof(orb_type) * (size_t)child->ncols);
+  if (child->names) memcpy(op->names, child->names, sizeof(char *) * (size_t)child->ncols);
+}

@@ -104,15 +104,8 @@ static const oql_op_vt project_set_vt = {"ProjectSet", project_set_open, project
 oql_op *oql_project_set_new(orb_arena *a, oql_op *child, const oql_srf_spec *srfs, int nsrfs) {
   project_set_op *p = orb_arena_zalloc(a, sizeof *p);
   p->op.vt = &project_set_vt;
-  p->op.left = child;
   p->nin = child->ncols;
-  p->op.ncols = child->ncols + nsrfs;
-  p->op.types = orb_arena_alloc(a, sizeof(orb_type) * (size_t)(p->op.ncols + 1));
-  p->op.names = orb_arena_zalloc(a, sizeof(char *) * (size_t)(p->op.ncols + 1));
-  for (int i = 0; i < child->ncols; i++) {
-    p->op.types[i] = child->types[i];
-    if (child->names) p->op.names[i] = child->names[i];
-  }
+  oql_op_extend_columns(a, &p->op, child, nsrfs);
   for (int f = 0; f < nsrfs; f++) {
     p->op.types[child->ncols + f] = srfs[f].type;
     p->op.names[child->ncols + f] = srfs[f].kind == OQL_SRF_UNNEST ? "unnest" : "_pg_expandarray";

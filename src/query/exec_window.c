@@ -461,13 +461,8 @@ static const oql_op_vt window_vt = {"WindowAgg", window_open, window_next, windo
 oql_op *oql_window_new(orb_arena *a, oql_op *child, const oql_window *win, const oql_wfunc *fns, int nfns) {
   window_op *w = orb_arena_zalloc(a, sizeof *w);
   w->op.vt = &window_vt;
-  w->op.left = child;
   w->nin = child->ncols;
-  w->op.ncols = child->ncols + nfns;
-  w->op.types = orb_arena_alloc(a, sizeof(orb_type) * (size_t)(w->op.ncols + 1));
-  memcpy(w->op.types, child->types, sizeof(orb_type) * (size_t)child->ncols);
-  w->op.names = orb_arena_zalloc(a, sizeof(char *) * (size_t)(w->op.ncols + 1));
-  if (child->names) memcpy(w->op.names, child->names, sizeof(char *) * (size_t)child->ncols);
+  oql_op_extend_columns(a, &w->op, child, nfns);
   for (int k = 0; k < nfns; k++) {
     w->op.types[child->ncols + k] = fns[k].type;
     w->op.names[child->ncols + k] = fns[k].name;
