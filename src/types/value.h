@@ -63,6 +63,11 @@ orb_status orb_value_cast(const orb_value *v, orb_type t, orb_arena *a, orb_valu
 ** -0.0 == 0.0 (PostgreSQL).  Decimals of different scales compare by value. */
 int orb_value_cmp(const orb_value *a, const orb_value *b);
 static inline bool orb_value_eq(const orb_value *a, const orb_value *b) { return orb_value_cmp(a, b) == 0; }
+/* Whether orb_value_cmp orders a and b meaningfully: one type, or two numbers. */
+static inline bool orb_value_comparable(const orb_value *a, const orb_value *b) {
+  if (orb_type_is_numeric((orb_type_id)a->type) && orb_type_is_numeric((orb_type_id)b->type)) return true;
+  return a->type == b->type;
+}
 /* Hash consistent with orb_value_cmp == 0 for values of the same type id
 ** (decimals equal by value hash equally; -0.0 and 0.0 hash equally). */
 uint64_t orb_value_hash(const orb_value *v);

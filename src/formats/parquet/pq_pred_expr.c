@@ -8,12 +8,6 @@
 
 static bool is_const(const orb_expr *x) { return x->kind == ORB_E_CONST && !x->value.isnull; }
 
-/* Whether orb_value_cmp orders a and b meaningfully: one type, or numbers. */
-static bool comparable(const orb_value *a, const orb_value *b) {
-  if (orb_type_is_numeric((orb_type_id)a->type) && orb_type_is_numeric((orb_type_id)b->type)) return true;
-  return a->type == b->type;
-}
-
 static void range_below(pq_pred *r, int col, const orb_value *v, bool incl) {
   memset(r, 0, sizeof *r);
   r->col = col, r->kind = PQ_PRED_RANGE;
@@ -46,7 +40,7 @@ static bool not_in(orb_arena *a, const orb_expr *x, int col, pq_pred *out) {
       out->kind = PQ_PRED_IN, out->in = NULL, out->nin = 0;
       return true;
     }
-    if (i > 0 && !comparable(&v[0], &c->value)) return false;
+    if (i > 0 && !orb_value_comparable(&v[0], &c->value)) return false;
     v[i] = c->value;
   }
   qsort(v, (size_t)n, sizeof *v, cmp_values);
@@ -148,12 +142,12 @@ static bool simple(orb_arena *a, const orb_expr *x, pq_pred_col_fn col_of, const
 /* r narrowed by the RANGE q (same column); false when their bounds do not compare. */
 static bool narrow(pq_pred *r, const pq_pred *q) {
   if (q->has_lo) {
-    if (r->has_lo && !comparable(&r->lo, &q->lo)) return false;
+    if (r->has_lo && !orb_value_comparable(&r->lo, &q->lo)) return false;
     int c = r->has_lo ? orb_value_cmp(&q->lo, &r->lo) : 1;
     if (c > 0 || (c == 0 && !q->lo_incl)) r->has_lo = true, r->lo = q->lo, r->lo_incl = q->lo_incl;
   }
   if (q->has_hi) {
-    if (r->has_hi && !comparable(&r->hi, &q->hi)) return false;
+    if (r->has_hi && !orb_value_comparable(&r->hi, &q->hi)) return false;
     int c = r->has_hi ? orb_value_cmp(&q->hi, &r->hi) : -1;
     if (c < 0 || (c == 0 && !q->hi_incl)) r->has_hi = true, r->hi = q->hi, r->hi_incl = q->hi_incl;
   }
@@ -183,9 +177,9 @@ static bool branches(orb_arena *a, const orb_expr *x, pq_pred_col_fn col_of, con
   }
   pq_pred b;
   if (!branch(a, x, col_of, ctx, &b)) return false;
+  if (b.kind != PQ_PRED_ANY && b.kind != PQ_PRED_RANGE && b.kind != PQ_PRED_IN) return false;
   const pq_pred *src = b.kind == PQ_PRED_ANY ? b.any : &b;
   int m = b.kind == PQ_PRED_ANY ? b.nany : 1;
-  if (b.kind != PQ_PRED_ANY && b.kind != PQ_PRED_RANGE && b.kind != PQ_PRED_IN) return false;
   if (*n + m > *cap) {
     int ncap = (*n + m) * 2;
     pq_pred *grown = orb_arena_alloc(a, sizeof(pq_pred) * (size_t)ncap);

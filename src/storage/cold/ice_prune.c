@@ -38,10 +38,6 @@ struct ice_prune {
 
 /* --- values --------------------------------------------------------------- */
 
-static bool comparable(const orb_value *x, const orb_value *y) {
-  if (orb_type_is_numeric((orb_type_id)x->type) && orb_type_is_numeric((orb_type_id)y->type)) return true;
-  return x->type == y->type;
-}
 
 /* c exactly as a value of SQL type t, or false: the transforms (bucket
 ** hashes, truncation) must see the value the column would hold. */
@@ -214,15 +210,15 @@ static bool value_in(const proj *r, const orb_value *v) {
   if (r->kind == PR_IN) {
     for (int i = 0; i < r->nin; i++) {
       if (r->in[i].isnull) continue;
-      if (!comparable(v, &r->in[i]) || cmpv(v, &r->in[i]) == 0) return true;
+      if (!orb_value_comparable(v, &r->in[i]) || cmpv(v, &r->in[i]) == 0) return true;
     }
     return false;
   }
-  if (r->has_lo && comparable(v, &r->lo)) {
+  if (r->has_lo && orb_value_comparable(v, &r->lo)) {
     int c = cmpv(v, &r->lo);
     if (c < 0 || (c == 0 && !r->lo_incl)) return false;
   }
-  if (r->has_hi && comparable(v, &r->hi)) {
+  if (r->has_hi && orb_value_comparable(v, &r->hi)) {
     int c = cmpv(v, &r->hi);
     if (c > 0 || (c == 0 && !r->hi_incl)) return false;
   }
@@ -239,10 +235,10 @@ static bool all_comparable(const proj *r, const orb_value *v) {
   }
   if (r->kind == PR_IN) {
     for (int i = 0; i < r->nin; i++)
-      if (!r->in[i].isnull && !comparable(v, &r->in[i])) return false;
+      if (!r->in[i].isnull && !orb_value_comparable(v, &r->in[i])) return false;
     return true;
   }
-  return (!r->has_lo || comparable(v, &r->lo)) && (!r->has_hi || comparable(v, &r->hi));
+  return (!r->has_lo || orb_value_comparable(v, &r->lo)) && (!r->has_hi || orb_value_comparable(v, &r->hi));
 }
 
 /* A value range [lo, hi] (both non-NULL, lo <= hi) against r: may some
