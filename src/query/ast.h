@@ -174,6 +174,7 @@ struct oql_from_ast {
   oql_expr_ast *on;          /* NULL: cross join / USING */
   const char **using_cols;
   int nusing;
+  bool natural;              /* NATURAL JOIN: USING the columns both sides name */
   /* TABLE: time travel, FOR SYSTEM_TIME AS OF expr (1) / FOR VERSION AS OF expr (2) */
   int asof_kind;
   oql_expr_ast *asof;

@@ -41,11 +41,88 @@ static orb_status walk_from_values(oql_selctx *c, const oql_select_ast *v, const
   return oql_from_values(c, rows, v->nvalues, ncols, alias, colnames, ncolnames, pos, out, e);
 }
 
+/* The one column named name among scope entries [from, to) that an
+** unqualified reference reaches, as an index; -1 if none, -2 if several. */
+static int using_side_col(const oql_scope *sc, int from, int to, const char *name) {
+  int found = -1;
+  for (int i = from; i < to; i++) {
+    const oql_scope_col *c = &sc->cols[i];
+    if (c->system || c->using_hidden || strcmp(c->name, name) != 0) continue;
+    if (found >= 0) return -2;
+    found = i;
+  }
+  return found;
+}
+
+/* NATURAL JOIN: the column names both sides show, in the left side's order. */
+static void natural_cols(oql_selctx *c, int left_start, int right_start, const char ***cols, int *n) {
+  *cols = orb_arena_alloc(c->b->a, sizeof(char *) * (size_t)(right_start - left_start + 1));
+  *n = 0;
+  for (int i = left_start; i < right_start; i++) {
+    const oql_scope_col *sc = &c->scope.cols[i];
+    if (sc->system || sc->using_hidden) continue;
+    bool dup = false;
+    for (int k = 0; k < *n; k++) dup |= strcmp((*cols)[k], sc->name) == 0;
+    if (!dup && using_side_col(&c->scope, right_start, c->scope.n, sc->name) != -1) (*cols)[(*n)++] = sc->name;
+  }
+}
+
+/* JOIN ... USING (cols) and NATURAL JOIN, as PostgreSQL binds them: the
+** condition is left.col = right.col for each; the pair then answers only to
+** qualified names, and one merged column per pair (placed first, in USING
+** order, for `*`) answers to the bare name. */
+static orb_status bind_using(oql_selctx *c, const oql_from_ast *f, const char *const *cols, int ncols,
+                             int left_start, int right_start, orb_expr **cond, orb_err *e) {
+  oql_binder *b = c->b;
+  oql_scope_col *merged = orb_arena_alloc(b->a, sizeof(oql_scope_col) * (size_t)(ncols + 1));
+  int *hide = orb_arena_alloc(b->a, sizeof(int) * (size_t)(2 * ncols + 1));
+  orb_status st;
+  for (int u = 0; u < ncols; u++) {
+    for (int k = 0; k < u; k++)
+      if (strcmp(cols[k], cols[u]) == 0)
+        return orb_err_setx(e, ORB_ERR_SYNTAX, "42701", f->pos, "column name \"%s\" appears more than once in USING clause",
+                            cols[u]);
+    int li = using_side_col(&c->scope, left_start, right_start, cols[u]);
+    int ri = using_side_col(&c->scope, right_start, c->scope.n, cols[u]);
+    if (li == -2 || ri == -2)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", f->pos, "common column name \"%s\" appears more than once in %s table",
+                          cols[u], li == -2 ? "left" : "right");
+    if (li < 0 || ri < 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", f->pos,
+                          "column \"%s\" specified in USING clause does not exist in %s table", cols[u],
+                          li < 0 ? "left" : "right");
+    const oql_scope_col *lc = &c->scope.cols[li], *rc = &c->scope.cols[ri];
+    orb_expr *eq;
+    st = oql_b_cmp(b, ORB_CMP_EQ, oql_scope_col_expr(b, lc, f->pos), oql_scope_col_expr(b, rc, f->pos), f->pos, &eq, e);
+    if (st == ORB_OK && *cond) st = oql_b_logic(b, ORB_E_AND, *cond, eq, &eq, e);
+    if (st != ORB_OK) return st;
+    *cond = eq;
+    /* the merged column: the common type of the pair */
+    orb_expr *l = oql_scope_col_expr(b, lc, f->pos), *r = oql_scope_col_expr(b, rc, f->pos), *m;
+    if ((st = oql_unify(b, &l, &r, f->pos, e)) != ORB_OK) return st;
+    if (f->jt == OQL_JA_FULL) {
+      orb_expr *both[2] = {l, r};
+      if ((st = oql_b_coalesce(b, both, 2, f->pos, &m, e)) != ORB_OK) return st;
+    } else {
+      m = f->jt == OQL_JA_RIGHT ? r : l;
+    }
+    if ((st = oql_b_finish(b, &m, e)) != ORB_OK) return st;
+    merged[u] = (oql_scope_col){NULL, cols[u], -1, m->type, false, NULL, false, m};
+    hide[2 * u] = li;
+    hide[2 * u + 1] = ri;
+  }
+  if ((st = oql_b_finish(b, cond, e)) != ORB_OK) return st;
+  for (int i = 0; i < 2 * ncols; i++) c->scope.cols[hide[i]].using_hidden = true;
+  /* the merged columns go before the join's own (scope order is `*` order) */
+  for (int u = 0; u < ncols; u++) oql_scope_add(b, &c->scope, NULL, "", -1, merged[u].type);
+  int tail = c->scope.n - ncols - left_start;
+  memmove(&c->scope.cols[left_start + ncols], &c->scope.cols[left_start], sizeof(oql_scope_col) * (size_t)tail);
+  memcpy(&c->scope.cols[left_start], merged, sizeof(oql_scope_col) * (size_t)ncols);
+  return ORB_OK;
+}
+
 static orb_status walk_join(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
-  if (f->jt == OQL_JA_RIGHT || f->jt == OQL_JA_FULL)
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", f->pos, "%s JOIN is not supported yet",
-                        f->jt == OQL_JA_RIGHT ? "RIGHT" : "FULL");
   oql_from *l, *r;
   int left_start = c->scope.n;
   orb_status st = walk_from(c, f->left, &l, e);
@@ -64,31 +141,19 @@ static orb_status walk_join(oql_selctx *c, const oql_from_ast *f, oql_from **out
     if (st == ORB_OK) st = oql_require_bool(b, &cond, "JOIN/ON", e);
     if (st == ORB_OK) st = oql_b_finish(b, &cond, e);
     if (st != ORB_OK) return st;
-  } else if (f->nusing) {
-    /* USING (a, b): left.a = right.a AND left.b = right.b */
-    for (int u = 0; u < f->nusing; u++) {
-      const oql_scope_col *lc = NULL, *rc = NULL;
-      for (int i = left_start; i < c->scope.n; i++) {
-        const oql_scope_col *sc = &c->scope.cols[i];
-        if (strcmp(sc->name, f->using_cols[u]) != 0) continue;
-        if (i < right_start) lc = lc ? lc : sc;
-        else rc = rc ? rc : sc;
-      }
-      if (!lc || !rc)
-        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", f->pos,
-                            "column \"%s\" specified in USING clause does not exist in %s table", f->using_cols[u],
-                            lc ? "right" : "left");
-      orb_expr *lx = orb_expr_column(b->a, lc->gid, lc->type), *rx = orb_expr_column(b->a, rc->gid, rc->type), *eq;
-      lx->pos = rx->pos = f->pos;
-      if ((st = oql_b_cmp(b, ORB_CMP_EQ, lx, rx, f->pos, &eq, e)) != ORB_OK) return st;
-      if (cond && (st = oql_b_logic(b, ORB_E_AND, cond, eq, &eq, e)) != ORB_OK) return st;
-      cond = eq;
-    }
-    if ((st = oql_b_finish(b, &cond, e)) != ORB_OK) return st;
+  } else if (f->nusing || f->natural) {
+    const char *const *cols = f->using_cols;
+    int ncols = f->nusing;
+    if (f->natural) natural_cols(c, left_start, right_start, (const char ***)&cols, &ncols);
+    if (ncols && (st = bind_using(c, f, cols, ncols, left_start, right_start, &cond, e)) != ORB_OK) return st;
   } else if (f->jt != OQL_JA_CROSS) {
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", f->pos, "JOIN needs an ON or USING clause");
   }
-  *out = oql_from_join(c, f->jt == OQL_JA_LEFT ? OQL_JOIN_LEFT : OQL_JOIN_INNER, l, r, cond);
+  oql_join_type jt = f->jt == OQL_JA_LEFT    ? OQL_JOIN_LEFT
+                     : f->jt == OQL_JA_RIGHT ? OQL_JOIN_RIGHT
+                     : f->jt == OQL_JA_FULL  ? OQL_JOIN_FULL
+                                             : OQL_JOIN_INNER;
+  *out = oql_from_join(c, jt, l, r, cond);
   return ORB_OK;
 }
 

@@ -302,7 +302,8 @@ oql_op *oql_distinct_new(orb_arena *a, oql_op *child, int nkey);
 /* UNION ALL of two inputs with the same column count; casts are the binder's. */
 oql_op *oql_append_new(orb_arena *a, oql_op *left, oql_op *right);
 
-typedef enum oql_join_type { OQL_JOIN_INNER, OQL_JOIN_LEFT } oql_join_type;
+/* RIGHT is bound as such and planned as LEFT with the inputs swapped. */
+typedef enum oql_join_type { OQL_JOIN_INNER, OQL_JOIN_LEFT, OQL_JOIN_RIGHT, OQL_JOIN_FULL } oql_join_type;
 
 /* Hash join: lkeys evaluated on left rows, rkeys on right rows (same types);
 ** residual on the combined row (NULL = none).  Builds on the right input. */
