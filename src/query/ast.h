@@ -184,6 +184,8 @@ struct oql_from_ast {
 struct oql_select_ast {
   int pos;
   bool distinct;
+  oql_expr_ast **distinct_on; /* DISTINCT ON (exprs) */
+  int ndistinct_on;
   oql_target *targets;
   int ntargets;
   oql_from_ast **from;       /* comma-separated FROM items (cross joined); nfrom 0 = no FROM */

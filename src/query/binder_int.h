@@ -250,6 +250,8 @@ typedef struct oql_select_parts {
   oql_select_items items;        /* visible items then hidden ORDER BY keys */
   int nvisible;
   bool distinct;
+  int *distinct_on;              /* DISTINCT ON keys: slots of items */
+  int ndistinct_on;
   oql_sort_key *sort;
   int nsort;
   int first_hidden_pos;
@@ -258,10 +260,10 @@ typedef struct oql_select_parts {
 
 void oql_select_items_init(oql_select_items *it);
 void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, const char *name);
-/* Append the columns of `*` or `qual.*`. */
 /* The expression a scope column stands for: its column, or a copy of its
 ** merged expression (USING). */
 orb_expr *oql_scope_col_expr(oql_binder *b, const oql_scope_col *sc, int pos);
+/* Append the columns of `*` or `qual.*`. */
 orb_status oql_expand_star(oql_selctx *c, const char *qual, int pos, oql_select_items *it, orb_err *e);
 /* Index of the visible output named `name`, -1 if none. */
 int oql_find_output(const oql_select_items *it, int nvisible, const char *name, bool *ambiguous);

@@ -370,41 +370,92 @@ static orb_status walk_group(oql_selctx *c, const oql_select_ast *s, oql_select_
   return ORB_OK;
 }
 
+/* The output slot an ORDER BY (or DISTINCT ON) item names: a position, an
+** output column's name, or else an expression, added as a hidden output
+** unless an output already computes it. */
+static orb_status order_item_slot(oql_selctx *c, oql_select_parts *p, const oql_expr_ast *x, bool set_op,
+                                  const char *clause, int *out, orb_err *e) {
+  int slot = -1;
+  long n;
+  if (position_ref(x, &n)) {
+    if (n < 1 || n > p->nvisible)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", x->pos, "%s position %ld is not in select list", clause, n);
+    slot = (int)n - 1;
+  } else if (x->kind == OQL_X_COLUMN && !x->qual) {
+    bool amb;
+    slot = oql_find_output(&p->items, p->nvisible, x->name, &amb);
+    if (amb) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", x->pos, "%s \"%s\" is ambiguous", clause, x->name);
+  }
+  if (slot < 0) {
+    if (set_op)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", x->pos,
+                          "invalid UNION ORDER BY clause: only result column names or positions can be used");
+    orb_expr *bx;
+    orb_status st = oql_walk_expr(c, x, &bx, e);
+    if (st != ORB_OK) return st;
+    int before = p->items.n;
+    slot = oql_match_or_add_output(c->b, &p->items, bx);
+    if (p->items.n > before && !p->first_hidden_pos) p->first_hidden_pos = x->pos;
+  }
+  *out = slot;
+  return ORB_OK;
+}
+
 static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, bool set_op, orb_err *e) {
   oql_binder *b = c->b;
   p->nsort = s->norder;
-  p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(s->norder + 1));
+  p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(s->norder + s->ndistinct_on + 1));
   c->allow_aggs = true;
   c->agg_ctx = NULL;
   c->allow_wins = true;
   for (int i = 0; i < s->norder; i++) {
     const oql_order_ast *o = &s->order[i];
-    int slot = -1;
-    long n;
-    if (position_ref(o->expr, &n)) {
-      if (n < 1 || n > p->nvisible)
-        return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", o->expr->pos, "ORDER BY position %ld is not in select list", n);
-      slot = (int)n - 1;
-    } else if (o->expr->kind == OQL_X_COLUMN && !o->expr->qual) {
-      bool amb;
-      slot = oql_find_output(&p->items, p->nvisible, o->expr->name, &amb);
-      if (amb)
-        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", o->expr->pos, "ORDER BY \"%s\" is ambiguous", o->expr->name);
-    }
-    if (slot < 0) {
-      if (set_op)
-        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", o->expr->pos,
-                            "invalid UNION ORDER BY clause: only result column names or positions can be used");
-      orb_expr *x;
-      orb_status st = oql_walk_expr(c, o->expr, &x, e);
-      if (st != ORB_OK) return st;
-      int before = p->items.n;
-      slot = oql_match_or_add_output(b, &p->items, x);
-      if (p->items.n > before && !p->first_hidden_pos) p->first_hidden_pos = o->expr->pos;
-    }
+    int slot;
+    orb_status st = order_item_slot(c, p, o->expr, set_op, "ORDER BY", &slot, e);
+    if (st != ORB_OK) return st;
     p->sort[i].slot = slot;
     p->sort[i].desc = o->desc;
     p->sort[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
+  }
+  return ORB_OK;
+}
+
+/* DISTINCT ON (keys): resolved like ORDER BY items; the ORDER BY must start
+** with them (in any order), as PostgreSQL requires, and the keys it lacks
+** are sorted on after it, so that equal keys arrive together and the first
+** of each run is the one ORDER BY puts first. */
+static orb_status walk_distinct_on(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, orb_err *e) {
+  oql_binder *b = c->b;
+  int n = s->ndistinct_on;
+  p->distinct_on = orb_arena_alloc(b->a, sizeof(int) * (size_t)n);
+  p->ndistinct_on = n;
+  c->allow_aggs = true;
+  c->agg_ctx = NULL;
+  c->allow_wins = true;
+  for (int i = 0; i < n; i++) {
+    orb_status st = order_item_slot(c, p, s->distinct_on[i], false, "DISTINCT ON", &p->distinct_on[i], e);
+    if (st != ORB_OK) return st;
+  }
+  if (!p->sort) p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(n + 1));
+  int lead = p->nsort < n ? p->nsort : n;
+  for (int i = 0; i < lead; i++) {
+    bool key = false;
+    for (int k = 0; k < n; k++) key |= p->distinct_on[k] == p->sort[i].slot;
+    if (key) continue;
+    /* point at the first key the leading ORDER BY items leave out */
+    int bad = 0;
+    for (int k = n - 1; k >= 0; k--) {
+      bool led = false;
+      for (int j = 0; j < lead; j++) led |= p->sort[j].slot == p->distinct_on[k];
+      if (!led) bad = k;
+    }
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", s->distinct_on[bad]->pos,
+                        "SELECT DISTINCT ON expressions must match initial ORDER BY expressions");
+  }
+  for (int k = 0; k < n; k++) {
+    bool sorted = false;
+    for (int i = 0; i < p->nsort; i++) sorted |= p->sort[i].slot == p->distinct_on[k];
+    if (!sorted) p->sort[p->nsort++] = (oql_sort_key){p->distinct_on[k], false, false};
   }
   return ORB_OK;
 }
@@ -470,8 +521,9 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
     if ((st = oql_require_bool(b, &p.having, "HAVING", e)) != ORB_OK) return st;
     if ((st = oql_b_finish(b, &p.having, e)) != ORB_OK) return st;
   }
+  if (tail && (st = walk_order(&c, s, &p, set_op, e)) != ORB_OK) return st;
+  if (s->ndistinct_on && (st = walk_distinct_on(&c, s, &p, e)) != ORB_OK) return st;
   if (tail) {
-    if ((st = walk_order(&c, s, &p, set_op, e)) != ORB_OK) return st;
     if ((st = walk_limit(b, s->limit, "LIMIT", &p.limit, e)) != ORB_OK) return st;
     if ((st = walk_limit(b, s->offset, "OFFSET", &p.offset, e)) != ORB_OK) return st;
   }

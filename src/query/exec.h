@@ -298,6 +298,9 @@ oql_op *oql_limit_new(orb_arena *a, oql_op *child, orb_expr *limit, orb_expr *of
 
 /* DISTINCT over the first `nkey` columns of the row (all columns when nkey < 0). */
 oql_op *oql_distinct_new(orb_arena *a, oql_op *child, int nkey);
+/* DISTINCT ON: the first row of each run of rows with equal values in key
+** slots keys[0..nkeys) (the child is sorted on them). */
+oql_op *oql_unique_new(orb_arena *a, oql_op *child, const int *keys, int nkeys);
 
 /* UNION ALL of two inputs with the same column count; casts are the binder's. */
 oql_op *oql_append_new(orb_arena *a, oql_op *left, oql_op *right);

@@ -292,9 +292,16 @@ static orb_status p_simple(oql_parser *p, oql_select_ast **out) {
   }
   if ((st = oql_p_expect(p, "select")) != ORB_OK) return st;
   if (oql_p_accept(p, "distinct")) {
-    if (oql_p_is(p, "on"))
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "SELECT DISTINCT ON is not supported yet");
-    s->distinct = true;
+    if (oql_p_accept(p, "on")) {
+      if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+      oql_plist l = {0};
+      if ((st = oql_p_expr_list(p, &l)) != ORB_OK) return st;
+      s->distinct_on = (oql_expr_ast **)l.v;
+      s->ndistinct_on = l.n;
+      if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+    } else {
+      s->distinct = true;
+    }
   } else {
     oql_p_accept(p, "all");
   }

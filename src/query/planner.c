@@ -547,6 +547,7 @@ orb_status oql_plan_select(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *
     op = oql_distinct_new(a, op, s->nvisible);
   }
   if (s->nsort) op = oql_sort_new(a, op, s->sort, s->nsort);
+  if (s->ndistinct_on) op = oql_unique_new(a, op, s->distinct_on, s->ndistinct_on);
   if (s->limit || s->offset) op = oql_limit_new(a, op, s->limit, s->offset);
   *out = op;
   return ORB_OK;
