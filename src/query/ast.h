@@ -181,6 +181,16 @@ struct oql_from_ast {
   int asof_pos;
 };
 
+/* A locking clause: FOR strength [OF rel, ...] [NOWAIT | SKIP LOCKED] (bound.h). */
+typedef struct oql_lock_ast {
+  int pos;
+  oql_lock_strength strength;
+  oql_lock_wait wait;
+  const char **rels;         /* OF: table names or aliases (NULL: every table) */
+  int *rel_pos;
+  int nrels;
+} oql_lock_ast;
+
 struct oql_select_ast {
   int pos;
   bool distinct;
@@ -207,6 +217,8 @@ struct oql_select_ast {
   oql_order_ast *order;
   int norder;
   oql_expr_ast *limit, *offset;
+  oql_lock_ast *locks;       /* FOR UPDATE / SHARE ... clauses */
+  int nlocks;
 };
 
 /* --- DML ------------------------------------------------------------------ */

@@ -97,8 +97,9 @@ typedef struct oql_dep {
 typedef struct oql_bstmt oql_bstmt;
 struct oql_bstmt {
   oql_skind kind;
-  bool writes;                   /* runs in a write set */
+  bool writes;                   /* runs in a write set (also SELECT ... FOR UPDATE/SHARE) */
   bool reads;                    /* reads tables: holds the read lock (when not writing) */
+  oql_lock_strength lock_strength;   /* SELECT that writes: its strongest locking clause */
   /* rows the statement returns (SELECT, SHOW, DESCRIBE, EXPLAIN, ...) */
   oql_op *root;
   int ncols;
@@ -184,6 +185,8 @@ typedef struct oql_binder {
   bool system;                   /* an internal statement: may use the system tables (pg_authid) */
   struct oql_session *sess;      /* the session binding (pg_settings' rows); NULL: none */
   bool uses_settings;            /* the plan holds settings' values: bind again when they change */
+  bool locks_rows;               /* a select locks rows (FOR UPDATE/SHARE): the statement writes */
+  oql_lock_strength lock_strength;   /* the strongest such clause (for messages) */
 } oql_binder;
 
 /* Orbit's own tables (roles: pg_authid): hidden from listings, and only

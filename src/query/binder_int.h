@@ -250,6 +250,8 @@ typedef struct oql_select_parts {
   oql_select_items items;        /* visible items then hidden ORDER BY keys */
   int nvisible;
   bool distinct;
+  oql_lock_target *locks;        /* FOR UPDATE/SHARE: the tables' rows to lock */
+  int nlocks;
   int *distinct_on;              /* DISTINCT ON keys: slots of items */
   int ndistinct_on;
   oql_sort_key *sort;
@@ -260,6 +262,11 @@ typedef struct oql_select_parts {
 
 void oql_select_items_init(oql_select_items *it);
 void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, const char *name);
+/* binder_lock.c: the locking clauses of select s (after its ORDER BY), and
+** the refusal of any on a set operation. */
+orb_status oql_walk_locking(oql_selctx *c, const struct oql_select_ast *s, oql_select_parts *p, orb_err *e);
+orb_status oql_refuse_set_op_locking(const struct oql_select_ast *s, orb_err *e);
+
 /* The expression a scope column stands for: its column, or a copy of its
 ** merged expression (USING). */
 orb_expr *oql_scope_col_expr(oql_binder *b, const oql_scope_col *sc, int pos);

@@ -80,6 +80,8 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   s->out = p->items.exprs;
   s->out_names = p->items.names;
   s->distinct = p->distinct;
+  s->locks = p->locks;
+  s->nlocks = p->nlocks;
   s->distinct_on = p->distinct_on;
   s->ndistinct_on = p->ndistinct_on;
   s->nsort = p->nsort;

@@ -26,6 +26,8 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     if ((st = oql_walk_query_origins(b, ast->select, &out->root, &out->ncols, &out->names, out, e)) != ORB_OK)
       return st;
     out->types = out->root->types;
+    out->writes = b->locks_rows;   /* FOR UPDATE/SHARE: it claims rows, in a transaction (exec_lock.c) */
+    out->lock_strength = b->lock_strength;
     return ORB_OK;
   case OQL_S_INSERT:
     return oql_bind_insert(b, ast, out, e);

@@ -308,7 +308,7 @@ static orb_status bind_copy(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   if (cp->to) {
     /* COPY t (cols) TO: a scan of those columns */
     out->reads = true;
-    out->root = oql_scan_new(b->a, t, cols, ncols, NULL);
+    out->root = oql_scan_new(b->a, t, cols, ncols, NULL, false);
     out->ncopy = ncols;
     out->copy_names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(ncols + 1));
     for (int i = 0; i < ncols; i++) out->copy_names[i] = t->schema.cols[cols[i]].name;

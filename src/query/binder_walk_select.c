@@ -523,6 +523,7 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
   }
   if (tail && (st = walk_order(&c, s, &p, set_op, e)) != ORB_OK) return st;
   if (s->ndistinct_on && (st = walk_distinct_on(&c, s, &p, e)) != ORB_OK) return st;
+  if (tail && s->nlocks && (st = oql_walk_locking(&c, s, &p, e)) != ORB_OK) return st;
   if (tail) {
     if ((st = walk_limit(b, s->limit, "LIMIT", &p.limit, e)) != ORB_OK) return st;
     if ((st = walk_limit(b, s->offset, "OFFSET", &p.offset, e)) != ORB_OK) return st;
@@ -560,6 +561,7 @@ orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect *
   bool set_op = s->union_next != NULL;
   orb_status st;
   if (!set_op) return walk_block(b, s, true, false, out, e);
+  if ((st = oql_refuse_set_op_locking(s, e)) != ORB_OK) return st;
   /* ORDER BY / LIMIT of a union are written after the last branch but stored on
   ** the first select: bind the branches without them, then the tail on the first. */
   oql_bselect *first = NULL, *prev = NULL;

@@ -54,11 +54,24 @@ typedef struct oql_from {
   const int32_t *field_ids;      /* ICEBERG: each column's Iceberg field id */
   int nvrows;                    /* VALUES */
   orb_expr ***vrows;
+  int loc_gid;                   /* TABLE locked FOR UPDATE/SHARE: 1 + the gid of its rows' locators; 0 none */
   /* JOIN */
   oql_join_type jt;
   struct oql_from *left, *right;
   orb_expr *cond;                /* ON condition (gids), NULL = cross join */
 } oql_from;
+
+/* Locking clauses (FOR UPDATE ...): strengths and wait policies, weakest
+** first, so that several clauses on one table combine by taking the larger. */
+typedef enum oql_lock_strength { OQL_LOCK_KEY_SHARE, OQL_LOCK_SHARE, OQL_LOCK_NO_KEY_UPDATE, OQL_LOCK_UPDATE } oql_lock_strength;
+typedef enum oql_lock_wait { OQL_LOCK_WAIT, OQL_LOCK_SKIP, OQL_LOCK_NOWAIT } oql_lock_wait;
+
+/* SELECT ... FOR UPDATE/SHARE: a table whose rows the select locks. */
+typedef struct oql_lock_target {
+  orb_table *table;
+  int slot;                      /* out[] slot of its rows' locators (int64) */
+  oql_lock_wait wait;
+} oql_lock_target;
 
 struct oql_bselect {
   int ngids;                     /* gids used in this select: 0..ngids-1 */
@@ -84,6 +97,8 @@ struct oql_bselect {
   orb_expr **out;                /* gids, or post-aggregate slots when grouped */
   const char **out_names;
   bool distinct;
+  oql_lock_target *locks;        /* FOR UPDATE/SHARE ...: LockRows above the sort, below LIMIT */
+  int nlocks;
   int *distinct_on;              /* DISTINCT ON (...): slots of out[]; the first row of each */
   int ndistinct_on;              /* run of equal keys in sort order (sort starts with them) */
   int nsort;

@@ -91,6 +91,7 @@ void oql_rt_track(oql_rt *rt, orb_arena *a);
 
 typedef struct oql_op oql_op;
 struct oql_vbatch;   /* a column batch (exec_vec.h) */
+struct oql_lock_target;   /* a table SELECT ... FOR UPDATE locks (bound.h) */
 
 typedef struct oql_op_vt {
   const char *name;      /* EXPLAIN name ("Hash Join", "Sort", ...) */
@@ -138,7 +139,14 @@ void oql_rt_free(oql_rt *rt);
 
 /* Scan of a table: produces the columns `proj` (schema positions; NULL = all)
 ** of the rows for which `pred` (schema slots, NULL = all) is true. */
-oql_op *oql_scan_new(orb_arena *a, orb_table *t, const int *proj, int nproj, orb_expr *pred);
+/* with_locator: each row ends with one more column, its locator (int64),
+** for SELECT ... FOR UPDATE/SHARE. */
+oql_op *oql_scan_new(orb_arena *a, orb_table *t, const int *proj, int nproj, orb_expr *pred, bool with_locator);
+/* SELECT ... FOR UPDATE/SHARE: claims, for each row, the rows of locks[]'s
+** tables whose locators it carries (exec_lock.c); a row one of them no
+** longer has is dropped, and with SKIP LOCKED a row another transaction
+** holds. */
+oql_op *oql_lockrows_new(orb_arena *a, oql_op *child, const struct oql_lock_target *locks, int nlocks);
 /* Table behind a scan operator, NULL if op is not a scan. */
 orb_table *oql_scan_table(const oql_op *op);
 

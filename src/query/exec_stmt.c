@@ -52,6 +52,22 @@ static orb_status drain(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e) {
   return st;
 }
 
+/* The rows of op (its first ncols columns) computed now and kept in xa. */
+static orb_status materialize(oql_op *op, int ncols, oql_rt *rt, orb_arena *xa, oql_op **rows, orb_err *e) {
+  oql_op *out = oql_rows_new(xa, ncols, op->types);
+  out->names = op->names;
+  orb_status st = oql_op_open(op, rt, e);
+  while (st == ORB_OK) {
+    const orb_value *row;
+    orb_arena_reset(&rt->tmp);
+    if ((st = oql_op_next(op, rt, &row, e)) != ORB_OK || !row) break;
+    oql_rows_add(out, xa, row);
+  }
+  oql_op_close(op, rt);
+  if (st == ORB_OK) *rows = out;
+  return st;
+}
+
 static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa, oql_op **rows, int64_t *changes,
                             char *tag, size_t tagcap, orb_err *e) {
   orb_status st;
@@ -73,6 +89,8 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
                         "commit)",
                         alt->name);
   switch (b->kind) {
+  case OQL_S_SELECT:   /* FOR UPDATE/SHARE: all rows now, locking as they come (a wait reruns it) */
+    return materialize(b->root, b->ncols, rt, xa, rows, e);
   case OQL_S_INSERT:
     st = oql_exec_insert(&b->ins, rt, changes, ret, e);
     if (st == ORB_OK && ret) *rows = ret->rows;
@@ -138,6 +156,13 @@ orb_status oql_exec_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *x
     oql_bstmt *in = b->inner;
     rt->analyze = true;
     int64_t n = 0;
+    if (in->kind == OQL_S_SELECT) {   /* SELECT ... FOR UPDATE: its plan with the counts, as for reads */
+      orb_status st = drain(in->root, rt, &n, e);
+      rt->analyze = false;
+      snprintf(tag, tagcap, "EXPLAIN");
+      if (st == ORB_OK) plan_rows(in->root, true, xa, rows);
+      return st;
+    }
     orb_status st = run_write(s, in, rt, xa, NULL, &n, tag, tagcap, e);
     rt->analyze = false;
     if (st != ORB_OK) return st;

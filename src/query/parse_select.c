@@ -372,6 +372,61 @@ orb_status oql_p_order_list(oql_parser *p, oql_order_ast **order, int *norder) {
   return ORB_OK;
 }
 
+/* FOR {UPDATE | NO KEY UPDATE | SHARE | KEY SHARE} [OF rel, ...] [NOWAIT | SKIP LOCKED] (after "for") */
+static orb_status p_lock_clause(oql_parser *p, oql_select_ast *s, int pos) {
+  orb_status st;
+  oql_lock_ast lk = {pos, OQL_LOCK_UPDATE, OQL_LOCK_WAIT, NULL, NULL, 0};
+  if (oql_p_accept(p, "no")) {
+    if ((st = oql_p_expect(p, "key")) != ORB_OK || (st = oql_p_expect(p, "update")) != ORB_OK) return st;
+    lk.strength = OQL_LOCK_NO_KEY_UPDATE;
+  } else if (oql_p_accept(p, "key")) {
+    if ((st = oql_p_expect(p, "share")) != ORB_OK) return st;
+    lk.strength = OQL_LOCK_KEY_SHARE;
+  } else if (oql_p_accept(p, "share")) {
+    lk.strength = OQL_LOCK_SHARE;
+  } else if ((st = oql_p_expect(p, "update")) != ORB_OK) {
+    return st;
+  }
+  if (oql_p_accept(p, "of")) {   /* rel, rel, ... (no parentheses) */
+    oql_plist l = {0}, lp = {0};
+    do {
+      const char *name;
+      int *rp = orb_arena_alloc(p->a, sizeof(int));
+      if ((st = oql_p_ident(p, &name, rp)) != ORB_OK) return st;
+      if (oql_p_is_op(p, "."))
+        return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", *rp, "%s must specify unqualified relation names",
+                            oql_lock_clause_name(lk.strength));
+      oql_plist_add(p, &l, (void *)name);
+      oql_plist_add(p, &lp, rp);
+    } while (oql_p_accept_op(p, ","));
+    lk.rels = (const char **)l.v;
+    lk.nrels = l.n;
+    lk.rel_pos = orb_arena_alloc(p->a, sizeof(int) * (size_t)(l.n + 1));
+    for (int i = 0; i < l.n; i++) lk.rel_pos[i] = *(int *)lp.v[i];
+  }
+  if (oql_p_accept(p, "nowait")) {
+    lk.wait = OQL_LOCK_NOWAIT;
+  } else if (oql_p_accept(p, "skip")) {
+    if ((st = oql_p_expect(p, "locked")) != ORB_OK) return st;
+    lk.wait = OQL_LOCK_SKIP;
+  }
+  oql_lock_ast *nl = orb_arena_alloc(p->a, sizeof(oql_lock_ast) * (size_t)(s->nlocks + 1));
+  if (s->nlocks) memcpy(nl, s->locks, sizeof(oql_lock_ast) * (size_t)s->nlocks);
+  nl[s->nlocks++] = lk;
+  s->locks = nl;
+  return ORB_OK;
+}
+
+const char *oql_lock_clause_name(oql_lock_strength s) {
+  switch (s) {
+  case OQL_LOCK_KEY_SHARE: return "FOR KEY SHARE";
+  case OQL_LOCK_SHARE: return "FOR SHARE";
+  case OQL_LOCK_NO_KEY_UPDATE: return "FOR NO KEY UPDATE";
+  case OQL_LOCK_UPDATE: break;
+  }
+  return "FOR UPDATE";
+}
+
 static orb_status p_order_limit(oql_parser *p, oql_select_ast *s) {
   orb_status st;
   if (oql_p_accept(p, "order")) {
@@ -399,6 +454,10 @@ static orb_status p_order_limit(oql_parser *p, oql_select_ast *s) {
       }
       if (!oql_p_accept(p, "rows") && !oql_p_accept(p, "row")) return oql_p_syntax(p);
       if ((st = oql_p_expect(p, "only")) != ORB_OK) return st;
+    } else if (oql_p_is(p, "for") && !oql_p_peek_is(p, 1, "system_time") && !oql_p_peek_is(p, 1, "version")) {
+      int pos = oql_p_tok(p)->pos;
+      oql_p_advance(p);
+      if ((st = p_lock_clause(p, s, pos)) != ORB_OK) return st;
     } else {
       return ORB_OK;
     }

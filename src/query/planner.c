@@ -123,10 +123,12 @@ static orb_status plan_table(planner *p, oql_from *f, conj_list *pushable, plann
     for (int c = 0; c < f->ncols; c++) schema_layout[c] = f->first_gid + c;
     remap_to(p, pred, schema_layout, f->ncols);
   }
-  out->op = oql_scan_new(p->a, t, proj, nproj, pred);
-  out->n = nproj;
-  out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)nproj);
+  bool loc = f->loc_gid && p->used[f->loc_gid - 1];   /* FOR UPDATE/SHARE: the rows' locators after them */
+  out->op = oql_scan_new(p->a, t, proj, nproj, pred, loc);
+  out->n = nproj + loc;
+  out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(nproj + 1));
   for (int i = 0; i < nproj; i++) out->layout[i] = p->used[f->first_gid + proj[i]] ? f->first_gid + proj[i] : -1;
+  if (loc) out->layout[nproj] = f->loc_gid - 1;
   return ORB_OK;
 }
 
@@ -548,6 +550,7 @@ orb_status oql_plan_select(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *
   }
   if (s->nsort) op = oql_sort_new(a, op, s->sort, s->nsort);
   if (s->ndistinct_on) op = oql_unique_new(a, op, s->distinct_on, s->ndistinct_on);
+  if (s->nlocks) op = oql_lockrows_new(a, op, s->locks, s->nlocks);   /* PostgreSQL's place: below LIMIT */
   if (s->limit || s->offset) op = oql_limit_new(a, op, s->limit, s->offset);
   *out = op;
   return ORB_OK;

@@ -555,6 +555,11 @@ static const char *write_command(const oql_bstmt *b) {
   case OQL_S_ALTER_ROLE: return "ALTER ROLE";
   case OQL_S_DROP_ROLE: return "DROP ROLE";
   case OQL_S_EXPLAIN: return b->inner ? write_command(b->inner) : "EXPLAIN";
+  case OQL_S_SELECT: {
+    static const char *const names[] = {"SELECT FOR KEY SHARE", "SELECT FOR SHARE", "SELECT FOR NO KEY UPDATE",
+                                        "SELECT FOR UPDATE"};
+    return names[b->lock_strength];
+  }
   default: return "CALL";
   }
 }

@@ -93,6 +93,10 @@ orb_status hot_delete_one(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_err *e)
 orb_status hot_update_one(hot_tier *h, orb_wset *ws, uint64_t rowid, const orb_value *vals, orb_err *e);
 /* Same, adopting a built row. */
 orb_status hot_update_adopt(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_value *row, orb_err *e);
+/* SELECT ... FOR UPDATE/SHARE: claim the row at rowid for ws as an update
+** would (ORB_ERR_WAIT / 40001 alike) without changing it; *gone when ws
+** itself deleted it. */
+orb_status hot_lock_one(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e);
 
 /* --- versions (hot_mvcc.c) ------------------------------------------------ */
 

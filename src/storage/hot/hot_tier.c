@@ -272,6 +272,30 @@ orb_status hot_update_one(hot_tier *h, orb_wset *ws, uint64_t rowid, const orb_v
   return hot_update_adopt(h, ws, rowid, hot_row_build(&h->schema, vals), e);
 }
 
+orb_status hot_lock_one(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e) {
+  *gone = false;
+  if (rowid >= h->nslots || !h->rows[rowid])
+    return orb_err_set(e, ORB_ERR_INTERNAL, "row %llu of table %u to lock does not exist", (unsigned long long)rowid,
+                       h->table_id);
+  orb_status st = hot_claim(h, ws, rowid, gone, e);
+  if (st != ORB_OK || *gone) return st;
+  orb_value *old = h->rows[rowid];
+  if (hot_ver_of(old)->xmin == ws->xid) return ORB_OK;   /* this transaction's own version: held already */
+  /* a copy of the row as this transaction's version: other writers now wait
+  ** for it (or, having committed since a REPEATABLE READ snapshot, made the
+  ** claim above fail with 40001), exactly as for an update.  It changes no
+  ** value, so nothing is logged, and the commit dates the copy back to the
+  ** locked version (hot_stamp, U_LOCK): a lock alone never fails a later
+  ** REPEATABLE READ writer. */
+  orb_value *row = hot_row_build(&h->schema, old);
+  hot_ver_of(row)->xmin = ws->xid;
+  hot_ver_of(old)->xmax = ws->xid;
+  push_version(h, rowid, row);
+  h->pending++;
+  wset_push(ws, U_LOCK, h, rowid, old, row);
+  return ORB_OK;
+}
+
 /* --- tier interface: writes and lookups ------------------------------------ */
 
 static orb_status op_insert(orb_tier *t, orb_wset *ws, const orb_value *const *rows, int n, orb_err *e) {
