@@ -259,6 +259,8 @@ typedef struct oql_update_ast {
   int table_pos;
   oql_set_ast *sets;
   int nsets;
+  oql_from_ast **from;       /* UPDATE ... FROM items */
+  int nfrom;
   oql_expr_ast *where;
 } oql_update_ast;
 
@@ -266,6 +268,8 @@ typedef struct oql_delete_ast {
   const char *table;
   const char *alias;
   int table_pos;
+  oql_from_ast **from;       /* DELETE ... USING items */
+  int nfrom;
   oql_expr_ast *where;
 } oql_delete_ast;
 

@@ -262,11 +262,6 @@ typedef struct oql_select_parts {
 
 void oql_select_items_init(oql_select_items *it);
 void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, const char *name);
-/* binder_lock.c: the locking clauses of select s (after its ORDER BY), and
-** the refusal of any on a set operation. */
-orb_status oql_walk_locking(oql_selctx *c, const struct oql_select_ast *s, oql_select_parts *p, orb_err *e);
-orb_status oql_refuse_set_op_locking(const struct oql_select_ast *s, orb_err *e);
-
 /* The expression a scope column stands for: its column, or a copy of its
 ** merged expression (USING). */
 orb_expr *oql_scope_col_expr(oql_binder *b, const oql_scope_col *sc, int pos);
@@ -309,6 +304,23 @@ orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
 orb_status oql_walk_type(oql_binder *b, const oql_typename *tn, orb_type *out, orb_err *e);
 /* Bind a select list (or RETURNING list) into it: `*` expanded, names as PostgreSQL gives them. */
 orb_status oql_walk_targets(oql_selctx *c, const oql_target *targets, int n, oql_select_items *it, orb_err *e);
+/* One FROM item (a table, subquery, function, VALUES, join): its columns
+** join c's scope. */
+orb_status oql_walk_from_item(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e);
+/* UPDATE's SET list in scope c (target t's columns at their gids): the
+** columns and their new values, coerced to the columns' types. */
+orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets, int n, int **cols, orb_expr ***exprs,
+                         orb_err *e);
+/* binder_modify_from.c: UPDATE t ... FROM items / DELETE FROM t USING items,
+** after t's checks (oql_bind_modify). */
+orb_status oql_bind_modify_from(oql_binder *b, const oql_stmt_ast *ast, orb_table *t, const char *qual,
+                                oql_bstmt *out, orb_err *e);
+
+/* binder_lock.c: the locking clauses of select s (after its ORDER BY), and
+** the refusal of any on a set operation. */
+orb_status oql_walk_locking(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, orb_err *e);
+orb_status oql_refuse_set_op_locking(const oql_select_ast *s, orb_err *e);
+
 /* Bind a whole SELECT (with its own scope and gids). */
 orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect **out, orb_err *e);
 /* Bind a SELECT and plan it: the root operator, its visible column count and names. */

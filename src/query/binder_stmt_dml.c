@@ -80,6 +80,11 @@ static orb_status walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets
   return ORB_OK;
 }
 
+orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets, int n, int **cols, orb_expr ***exprs,
+                         orb_err *e) {
+  return walk_sets(c, t, sets, n, cols, exprs, e);
+}
+
 static orb_status walk_where(oql_selctx *c, const oql_expr_ast *w, orb_expr **out, orb_err *e) {
   *out = NULL;
   if (!w) return ORB_OK;
@@ -222,6 +227,7 @@ orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
   orb_status st = oql_binder_table(b, name, pos, &t, e);
   if (st != ORB_OK) return st;
   if ((st = oql_binder_writable(b, t, upd ? "update" : "delete from", pos, e)) != ORB_OK) return st;
+  if ((upd ? ast->update.nfrom : ast->del.nfrom) > 0) return oql_bind_modify_from(b, ast, t, alias ? alias : t->name, out, e);
   oql_selctx c;
   oql_selctx_init(&c, b);
   c.agg_ctx = upd ? "UPDATE" : "DELETE";

@@ -12,6 +12,10 @@
 
 static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e);
 
+orb_status oql_walk_from_item(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e) {
+  return walk_from(c, f, out, e);
+}
+
 /* Expressions of a FROM item (function arguments, VALUES rows) see no columns. */
 static void rowless_ctx(oql_selctx *c, oql_binder *b, const char *what) {
   oql_selctx_init(c, b);

@@ -152,6 +152,12 @@ typedef struct oql_bmodify {
   int nset;
   int *set_cols;
   orb_expr **set_exprs;
+  /* UPDATE ... FROM / DELETE ... USING: the join of the target with the
+  ** other items, filtered by WHERE, makes the rows to change instead (pred
+  ** and set_exprs unused).  Each row of it is: the target row's locator,
+  ** then (UPDATE) the new row in schema order, then the RETURNING values;
+  ** a target row met again is left alone, as PostgreSQL does. */
+  oql_op *source;
 } oql_bmodify;
 
 /* Execute within rt->ws; *changes = rows inserted/updated/deleted.  ret

@@ -93,7 +93,7 @@ orb_status oql_exec_truncate(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   for (int i = 0; i < b->ndrop; i++) {
     orb_table *t = orb_db_table(rt->db, b->drop_names[i]);
     if (!t) return no_table(b->drop_names[i], e);
-    oql_bmodify m = {t, NULL, 0, NULL, NULL};
+    oql_bmodify m = {t, NULL, 0, NULL, NULL, NULL};
     int64_t n;
     orb_status st = oql_exec_delete(&m, rt, &n, NULL, e);
     if (st != ORB_OK) return st;

@@ -7,7 +7,8 @@
 ** UPDATE and DELETE first collect the locators (and new rows) of every
 ** matching row and then write them in one call: the statement never sees
 ** its own changes, and locators stay valid because nothing was written
-** while they were collected. */
+** while they were collected.  With FROM / USING the rows come from a join
+** planned as a select (binder_modify_from.c). */
 #include "query/bound.h"
 
 #include "base/mem.h"
@@ -204,7 +205,62 @@ static orb_status collect(oql_bmodify *b, oql_rt *rt, bool want_rows, uint64_t *
   return st;
 }
 
+/* UPDATE ... FROM / DELETE ... USING: the rows of the join (bound.h's
+** source): each target row once, at its first join row.  rows (UPDATE)
+** gets the new rows, rets (RETURNING) their result rows. */
+static orb_status collect_joined(oql_bmodify *b, oql_rt *rt, bool upd, oql_returning *ret, uint64_t **locs, size_t *n,
+                                 row_batch *rows, row_batch *rets, orb_err *e) {
+  int ncols = upd ? b->table->schema.ncols : 0;
+  orb_hmap seen;   /* locator hash -> 1 + its index in *locs */
+  orb_hmap_init(&seen, 0);
+  size_t cap = 0;
+  orb_status st = oql_op_open(b->source, rt, e);
+  while (st == ORB_OK) {
+    const orb_value *row;
+    orb_arena_reset(&rt->tmp);
+    if ((st = oql_op_next(b->source, rt, &row, e)) != ORB_OK || !row) break;
+    uint64_t loc = (uint64_t)row[0].u.i, h = orb_hash_u64(loc);
+    orb_hmap_iter it;
+    bool dup = false;
+    for (void *v = orb_hmap_find(&seen, h, &it); v && !dup; v = orb_hmap_next(&it)) dup = (*locs)[(uintptr_t)v - 1] == loc;
+    if (dup) continue;
+    *locs = orb_grow(*locs, &cap, *n + 1, sizeof(uint64_t));
+    (*locs)[(*n)++] = loc;
+    orb_hmap_put(&seen, h, (void *)(uintptr_t)*n);
+    if (upd) batch_add(rows, row + 1, ncols);
+    if (ret) batch_add(rets, row + 1 + ncols, ret->n);
+  }
+  oql_op_close(b->source, rt);
+  orb_hmap_free(&seen);
+  return st;
+}
+
+/* UPDATE ... FROM / DELETE ... USING. */
+static orb_status exec_joined(oql_bmodify *b, oql_rt *rt, bool upd, int64_t *changes, oql_returning *ret, orb_err *e) {
+  uint64_t *locs = NULL;
+  size_t n = 0;
+  orb_arena ra;
+  orb_arena_init(&ra, 65536);
+  row_batch rows = {&ra, NULL, 0, 0}, rets = {&ra, NULL, 0, 0};
+  *changes = 0;
+  orb_status st = collect_joined(b, rt, upd, ret, &locs, &n, &rows, &rets, e);
+  if (st == ORB_OK && n > (size_t)INT32_MAX)
+    st = orb_err_set(e, ORB_ERR_LIMIT, "too many rows in one %s", upd ? "UPDATE" : "DELETE");
+  if (st == ORB_OK && n > 0) {
+    st = upd ? orb_table_update(b->table, rt->ws, locs, (const orb_value *const *)rows.rows, (int)n, e)
+             : orb_table_delete(b->table, rt->ws, locs, (int)n, e);
+    if (st == ORB_OK) *changes = (int64_t)n;
+    for (size_t i = 0; st == ORB_OK && ret && i < n; i++) oql_rows_add(ret->rows, ret->arena, rets.rows[i]);
+  }
+  orb_free(locs);
+  orb_free(rows.rows);
+  orb_free(rets.rows);
+  orb_arena_free(&ra);
+  return st;
+}
+
 orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_returning *ret, orb_err *e) {
+  if (b->source) return exec_joined(b, rt, true, changes, ret, e);
   uint64_t *locs = NULL;
   size_t n = 0;
   orb_arena ra;
@@ -228,6 +284,7 @@ orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_ret
 }
 
 orb_status oql_exec_delete(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_returning *ret, orb_err *e) {
+  if (b->source) return exec_joined(b, rt, false, changes, ret, e);
   uint64_t *locs = NULL;
   size_t n = 0;
   orb_arena ra;   /* the deleted rows, kept for RETURNING */

@@ -30,6 +30,29 @@ static void plan_rows(const oql_op *root, bool analyze, orb_arena *xa, oql_op **
   orb_buf_free(&out);
 }
 
+/* EXPLAIN of a write: the line head, then the plan of its source under it. */
+static void plan_rows_under(const char *head, const oql_op *src, bool analyze, orb_arena *xa, oql_op **rows) {
+  orb_buf plan = ORB_BUF_INIT, out = ORB_BUF_INIT;
+  oql_explain_plan(src, analyze, &plan);
+  orb_buf_printf(&out, "%s\n", head);
+  const char *p = plan.data ? plan.data : "";
+  bool first = true;
+  while (*p) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    if (n) {
+      orb_buf_puts(&out, first ? "  ->  " : "      ");
+      orb_buf_append(&out, p, n);
+      orb_buf_putc(&out, '\n');
+      first = false;
+    }
+    p += n + (nl ? 1 : 0);
+  }
+  *rows = line_rows(out.data, xa);
+  orb_buf_free(&plan);
+  orb_buf_free(&out);
+}
+
 static void text_row(orb_arena *xa, oql_op **rows, const char *s) {
   orb_type tt = orb_type_make(ORB_T_TEXT);
   oql_op *op = oql_rows_new(xa, 1, &tt);
@@ -166,38 +189,18 @@ orb_status oql_exec_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *x
     orb_status st = run_write(s, in, rt, xa, NULL, &n, tag, tagcap, e);
     rt->analyze = false;
     if (st != ORB_OK) return st;
-    oql_op *src = in->kind == OQL_S_INSERT ? in->ins.source : NULL;
-    orb_buf out = ORB_BUF_INIT;
+    oql_op *src = in->kind == OQL_S_INSERT ? in->ins.source : in->mod.source;
+    orb_buf head = ORB_BUF_INIT;
     const char *what = in->kind == OQL_S_INSERT ? "Insert" : in->kind == OQL_S_UPDATE ? "Update" : "Delete";
-    orb_buf_printf(&out, "%s on %s  (rows=%lld)", what,
+    orb_buf_printf(&head, "%s on %s  (rows=%lld)", what,
                    in->ins.table ? in->ins.table->name : in->mod.table ? in->mod.table->name : "?", (long long)n);
-    orb_type tt = orb_type_make(ORB_T_TEXT);
-    oql_op *op = oql_rows_new(xa, 1, &tt);
-    orb_value v = orb_text(out.data, out.len);
-    oql_rows_add(op, xa, &v);
     if (src) {
-      oql_op *sub;
-      plan_rows(src, true, xa, &sub);
-      /* indent the source plan under the insert line */
-      const orb_value *r;
-      oql_rt tmp;
-      oql_rt_init(&tmp, rt->db);
-      orb_err ig;
-      oql_op_open(sub, &tmp, &ig);
-      orb_buf line = ORB_BUF_INIT;
-      while (oql_op_next(sub, &tmp, &r, &ig) == ORB_OK && r) {
-        orb_buf_reset(&line);
-        orb_buf_puts(&line, "  ->  ");
-        orb_buf_append(&line, r[0].u.s, r[0].len);
-        orb_value lv = orb_text(line.data, line.len);
-        oql_rows_add(op, xa, &lv);
-      }
-      orb_buf_free(&line);
-      oql_rt_free(&tmp);
+      plan_rows_under(head.data, src, true, xa, rows);
+    } else {
+      text_row(xa, rows, head.data);
     }
-    orb_buf_free(&out);
+    orb_buf_free(&head);
     snprintf(tag, tagcap, "EXPLAIN");
-    *rows = op;
     return ORB_OK;
   }
   oql_reports_clear(&rt->notices);
@@ -218,6 +221,12 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
     oql_bstmt *in = b->inner;
     snprintf(tag, tagcap, "EXPLAIN");
     if (!in->root) {
+      if ((in->kind == OQL_S_UPDATE || in->kind == OQL_S_DELETE) && in->mod.source) {   /* ... FROM / USING: the join */
+        char head[256];
+        snprintf(head, sizeof head, "%s on %s", in->kind == OQL_S_UPDATE ? "Update" : "Delete", in->mod.table->name);
+        plan_rows_under(head, in->mod.source, false, xa, rows);
+        return ORB_OK;
+      }
       if (in->kind == OQL_S_UPDATE || in->kind == OQL_S_DELETE) {
         /* show the scan the statement would do */
         orb_buf out = ORB_BUF_INIT;

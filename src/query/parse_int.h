@@ -87,5 +87,7 @@ orb_status oql_p_window_spec(oql_parser *p, oql_window_ast **out);
 orb_status oql_p_over(oql_parser *p, oql_window_ast **out);
 /* ( ident, ... ) */
 orb_status oql_p_ident_list(oql_parser *p, const char ***names, int **poss, int *n);
+/* item, item, ... (FROM of SELECT, UPDATE ... FROM, DELETE ... USING) */
+orb_status oql_p_from_list(oql_parser *p, oql_from_ast ***items, int *n);
 
 #endif

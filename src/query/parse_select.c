@@ -245,6 +245,20 @@ static orb_status p_from_item(oql_parser *p, oql_from_ast **out) {
   }
 }
 
+orb_status oql_p_from_list(oql_parser *p, oql_from_ast ***items, int *n) {
+  oql_plist l = {0};
+  for (;;) {
+    oql_from_ast *f;
+    orb_status st = p_from_item(p, &f);
+    if (st != ORB_OK) return st;
+    oql_plist_add(p, &l, f);
+    if (!oql_p_accept_op(p, ",")) break;
+  }
+  *items = (oql_from_ast **)l.v;
+  *n = l.n;
+  return ORB_OK;
+}
+
 orb_status oql_p_targets(oql_parser *p, oql_target **targets, int *ntargets) {
   oql_plist l = {0};
   orb_status st;
@@ -308,17 +322,7 @@ static orb_status p_simple(oql_parser *p, oql_select_ast **out) {
   if (!oql_p_is(p, "from") && !oql_p_is_op(p, ";") && oql_p_tok(p)->kind != OQL_T_EOF &&
       (st = oql_p_targets(p, &s->targets, &s->ntargets)) != ORB_OK)
     return st;
-  if (oql_p_accept(p, "from")) {
-    oql_plist l = {0};
-    for (;;) {
-      oql_from_ast *f;
-      if ((st = p_from_item(p, &f)) != ORB_OK) return st;
-      oql_plist_add(p, &l, f);
-      if (!oql_p_accept_op(p, ",")) break;
-    }
-    s->from = (oql_from_ast **)l.v;
-    s->nfrom = l.n;
-  }
+  if (oql_p_accept(p, "from") && (st = oql_p_from_list(p, &s->from, &s->nfrom)) != ORB_OK) return st;
   if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &s->where)) != ORB_OK) return st;
   if (oql_p_accept(p, "group")) {
     if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;

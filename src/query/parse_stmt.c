@@ -117,8 +117,7 @@ static orb_status p_update(oql_parser *p, oql_stmt_ast *s) {
   if ((st = p_table_name(p, &u->table, &u->table_pos)) != ORB_OK || (st = p_opt_alias(p, &u->alias, "set")) != ORB_OK ||
       (st = oql_p_expect(p, "set")) != ORB_OK || (st = p_sets(p, &u->sets, &u->nsets)) != ORB_OK)
     return st;
-  if (oql_p_is(p, "from"))
-    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "UPDATE ... FROM is not supported yet");
+  if (oql_p_accept(p, "from") && (st = oql_p_from_list(p, &u->from, &u->nfrom)) != ORB_OK) return st;
   if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &u->where)) != ORB_OK) return st;
   return p_returning(p, s);
 }
@@ -129,8 +128,7 @@ static orb_status p_delete(oql_parser *p, oql_stmt_ast *s) {
   if ((st = oql_p_expect(p, "from")) != ORB_OK || (st = p_table_name(p, &d->table, &d->table_pos)) != ORB_OK ||
       (st = p_opt_alias(p, &d->alias, "where")) != ORB_OK)
     return st;
-  if (oql_p_is(p, "using"))
-    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "DELETE ... USING is not supported yet");
+  if (oql_p_accept(p, "using") && (st = oql_p_from_list(p, &d->from, &d->nfrom)) != ORB_OK) return st;
   if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &d->where)) != ORB_OK) return st;
   return p_returning(p, s);
 }

@@ -172,6 +172,21 @@ static orb_status plan_join(planner *p, oql_from *f, conj_list *pushable, planne
   int *layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(n + 1));
   memcpy(layout, l.layout, sizeof(int) * (size_t)l.n);
   memcpy(layout + l.n, r.layout, sizeof(int) * (size_t)r.n);
+  if (f->jt == OQL_JOIN_INNER) {
+    /* conditions from above over this join's two sides alone (a comma
+    ** join's WHERE a.k = b.k) are its own: hash keys, not a filter over a
+    ** nested loop.  The lowest join that has all their columns takes them. */
+    for (int i = 0; i < pushable->n; i++) {
+      conj *c = &pushable->v[i];
+      if (c->taken || !refs_layout(c->e, layout, n)) continue;
+      c->taken = true;
+      conj *nv = orb_arena_alloc(p->a, sizeof(conj) * (size_t)(on.n + 1));
+      if (on.n) memcpy(nv, on.v, sizeof(conj) * (size_t)on.n);
+      nv[on.n] = (conj){c->e, false};
+      on.v = nv;
+      on.n++;
+    }
+  }
   /* remaining ON conjuncts: equalities across the sides become hash keys */
   orb_expr **lk = orb_arena_alloc(p->a, sizeof(orb_expr *) * (size_t)(on.n + 1));
   orb_expr **rk = orb_arena_alloc(p->a, sizeof(orb_expr *) * (size_t)(on.n + 1));
