@@ -302,6 +302,12 @@ typedef struct oql_create_ast {
   const char *using_am;      /* CREATE TABLE ... USING am (NULL: none) */
   int using_pos;
   const char *partition_by;  /* WITH (partition_by = '...') */
+  /* CREATE [OR REPLACE] VIEW name [(view_cols)] AS select (as): the select's text */
+  bool or_replace;
+  const char **view_cols;
+  int *view_col_pos;
+  int nview_cols;
+  const char *view_sql;
 } oql_create_ast;
 
 typedef struct oql_alter_ast {
@@ -358,11 +364,13 @@ struct oql_stmt_ast {
   int returning_pos;
   oql_create_ast create;     /* CREATE TABLE [AS] */
   oql_alter_ast alter;       /* ALTER TABLE */
-  /* DROP TABLE [IF EXISTS] a, b; DESCRIBE name */
+  /* DROP TABLE | VIEW [IF EXISTS] a, b [CASCADE]; DESCRIBE name */
   const char **names;
   int *name_pos;
   int nnames;
   bool if_exists;
+  bool drop_view;            /* DROP VIEW */
+  bool cascade;              /* ... CASCADE: the views that use them go too */
   /* EXPLAIN [ANALYZE] inner */
   bool analyze;
   oql_stmt_ast *inner;

@@ -48,7 +48,8 @@ typedef enum oql_skind {
   OQL_S_ALTER_ROLE,  /* ALTER ROLE/USER name [WITH] options */
   OQL_S_DROP_ROLE,   /* DROP ROLE/USER [IF EXISTS] names */
   OQL_S_SHOW_SNAPSHOTS, /* SHOW SNAPSHOTS t: an Iceberg table's snapshots (table_name) */
-  OQL_S_CALL         /* CALL expire_snapshots(...) etc.: Iceberg maintenance (maint) */
+  OQL_S_CALL,        /* CALL expire_snapshots(...) etc.: Iceberg maintenance (maint) */
+  OQL_S_CREATE_VIEW  /* CREATE [OR REPLACE] VIEW: table_name, schema, path = the query's text */
 } oql_skind;
 
 typedef enum oql_alter_kind {
@@ -118,9 +119,12 @@ struct oql_bstmt {
   const char **drop_names;       /* DROP TABLE / TRUNCATE a, b, ...: all of them (table_name is the first) */
   int ndrop;
   bool if_exists;                /* DROP ... IF EXISTS, CREATE ... IF NOT EXISTS */
+  bool replace;                  /* CREATE OR REPLACE VIEW */
+  bool cascade;                  /* DROP ... CASCADE */
   orb_schema *schema;            /* CREATE TABLE (heap-owned: freed with the statement) */
   orb_table_kind create_kind;    /* CREATE [EXTERNAL] TABLE: an Iceberg table at `path` unless HOT
-                                    (USING iceberg: `value` is the partition_by text, or NULL) */
+                                    (USING iceberg: `value` is the partition_by text, or NULL);
+                                    CREATE / DROP VIEW: ORB_TABLE_VIEW (CREATE: `path` the query) */
   oql_alter_kind alter;
   const char *col_name, *new_name;
   const char *part_term, *part_with, *part_as;   /* partition evolution (see oql_alter_kind) */
@@ -185,6 +189,7 @@ typedef struct oql_binder {
   bool system;                   /* an internal statement: may use the system tables (pg_authid) */
   struct oql_session *sess;      /* the session binding (pg_settings' rows); NULL: none */
   bool uses_settings;            /* the plan holds settings' values: bind again when they change */
+  int view_depth;                /* views being expanded inside each other (binder_view.c) */
   bool locks_rows;               /* a select locks rows (FOR UPDATE/SHARE): the statement writes */
   oql_lock_strength lock_strength;   /* the strongest such clause (for messages) */
 } oql_binder;
@@ -209,5 +214,8 @@ orb_status oql_compile(oql_binder *b, const char *sql, const char **tail, oql_bs
 
 /* Fingerprint of a table's schema: changes with any DDL on it. */
 uint64_t oql_schema_fingerprint(const orb_table *t);
+/* The names (in a) of the views other than t whose query reads table or
+** view t; their count. */
+int oql_view_dependents(orb_db *db, orb_arena *a, const orb_table *t, const char ***names);
 
 #endif

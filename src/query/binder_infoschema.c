@@ -117,8 +117,8 @@ orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alia
       r[0] = oql_const_text(b, cat, pos);
       r[1] = oql_const_text(b, "public", pos);
       r[2] = oql_const_text(b, t->name, pos);
-      r[3] = oql_const_text(b, "BASE TABLE", pos);
-      r[4] = oql_const_text(b, "YES", pos);
+      r[3] = oql_const_text(b, t->kind == ORB_TABLE_VIEW ? "VIEW" : "BASE TABLE", pos);
+      r[4] = oql_const_text(b, t->kind == ORB_TABLE_VIEW ? "NO" : "YES", pos);
     }
   } else if (strcmp(name, "columns") == 0) {
     cols = columns_cols;

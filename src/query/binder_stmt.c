@@ -37,6 +37,7 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   case OQL_S_CREATE_TABLE:
   case OQL_S_CREATE_TABLE_AS:
   case OQL_S_DROP_TABLE:
+  case OQL_S_CREATE_VIEW:
   case OQL_S_TRUNCATE:
   case OQL_S_ALTER_TABLE:
   case OQL_S_COPY_FROM:
@@ -67,9 +68,9 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     orb_table *t;
     int pos = ast->name_pos ? ast->name_pos[0] : ast->pos;
     if ((st = oql_binder_table(b, ast->names[0], pos, &t, e)) != ORB_OK) return st;
-    if (!t->location)
-      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "SHOW SNAPSHOTS needs an Iceberg table: \"%s\" is an ordinary table",
-                          t->name);
+    if (!t->location || t->kind == ORB_TABLE_VIEW)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "SHOW SNAPSHOTS needs an Iceberg table: \"%s\" is %s",
+                          t->name, t->kind == ORB_TABLE_VIEW ? "a view" : "an ordinary table");
     out->table_name = t->name;
     out->path = t->location;
     out->reads = true;

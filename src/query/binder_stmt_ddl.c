@@ -116,7 +116,10 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   orb_table *t;
   orb_status st = oql_binder_table(b, al->table, al->table_pos, &t, e);
   if (st != ORB_OK) return st;
-  if ((st = oql_binder_writable(b, t, "alter", al->table_pos, e)) != ORB_OK) return st;
+  if (t->kind == ORB_TABLE_VIEW && al->kind != OQL_ALTER_RENAME_TABLE)   /* a view takes RENAME TO only */
+    return orb_err_setx(e, ORB_ERR_MISUSE, "42809", al->table_pos, "\"%s\" is a view: only ALTER VIEW ... RENAME TO applies",
+                        t->name);
+  if (t->kind != ORB_TABLE_VIEW && (st = oql_binder_writable(b, t, "alter", al->table_pos, e)) != ORB_OK) return st;
   out->table_name = t->name;
   out->alter = al->kind;
   out->writes = true;
@@ -351,8 +354,12 @@ orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, 
     out->drop_names = ast->names;
     out->ndrop = ast->nnames;
     out->if_exists = ast->if_exists;
+    out->cascade = ast->cascade;
+    out->create_kind = ast->drop_view ? ORB_TABLE_VIEW : ORB_TABLE_HOT;
     out->writes = true;
     return ORB_OK;
+  case OQL_S_CREATE_VIEW:
+    return oql_bind_create_view(b, ast, out, e);
   case OQL_S_TRUNCATE:
     for (int i = 0; i < ast->nnames; i++) {
       orb_table *t;

@@ -199,7 +199,7 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
       return oql_from_infoschema(c, f->name + 19, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if ((st = oql_binder_table(b, f->name, f->pos, &t, e)) != ORB_OK) return st;
     if (f->asof) {
-      if (!t->location)
+      if (!t->location || t->kind == ORB_TABLE_VIEW)
         return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", f->asof_pos,
                             "%s needs an Iceberg table: \"%s\" is an ordinary table",
                             f->asof_kind == 1 ? "FOR SYSTEM_TIME AS OF" : "FOR VERSION AS OF", t->name);
@@ -207,6 +207,7 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
       if ((st = oql_walk_asof(c, f, &x, e)) != ORB_OK) return st;
       return oql_from_iceberg_asof(c, t->location, t->name, x, f, out, e);
     }
+    if (t->kind == ORB_TABLE_VIEW) return oql_from_view(c, t, f, out, e);
     *out = oql_from_table(c, t, f->alias);
     return ORB_OK;
   }

@@ -72,21 +72,110 @@ orb_status oql_exec_create_table_as(oql_bstmt *b, oql_rt *rt, int64_t *rows, orb
   return st;
 }
 
+/* Views read tables by name (binder_view.c): while one reads t, t is not to
+** be dropped, renamed or have columns dropped, renamed or retyped.  2BP01
+** naming them (PostgreSQL's words for a drop); NULL what: nothing to say. */
+static orb_status refuse_if_viewed(oql_rt *rt, const orb_table *t, const char *what, const char *const *going, int ngoing,
+                                   orb_err *e) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  const char **all, *views[2];
+  int nall = oql_view_dependents(rt->db, &a, t, &all), n = 0;
+  for (int i = 0; i < nall; i++) {   /* views the same statement drops do not count */
+    bool gone = false;
+    for (int k = 0; k < ngoing && !gone; k++) gone = strcmp(going[k], all[i]) == 0;
+    if (!gone && n < 2) views[n++] = all[i];
+  }
+  orb_status st = ORB_OK;
+  if (n) {
+    st = orb_err_setx(e, ORB_ERR_CONSTRAINT, "2BP01", 0, "cannot %s %s %s because other objects depend on it", what,
+                      t->kind == ORB_TABLE_VIEW ? "view" : "table", t->name);
+    orb_err_detail(e, "view %s depends on %s %s%s", views[0], t->kind == ORB_TABLE_VIEW ? "view" : "table", t->name,
+                   n > 1 ? " (and more views)" : "");
+  }
+  orb_arena_free(&a);
+  return st;
+}
+
+/* Drop t; with CASCADE first the views that read it (and theirs), each
+** noted as PostgreSQL notes them. */
+static orb_status drop_one(oql_bstmt *b, oql_rt *rt, orb_table *t, int depth, orb_err *e) {
+  if (b->cascade && depth < 64) {
+    orb_arena a;
+    orb_arena_init(&a, 0);
+    const char **views;
+    int n = oql_view_dependents(rt->db, &a, t, &views);
+    orb_status st = ORB_OK;
+    for (int i = 0; i < n && st == ORB_OK; i++) {
+      orb_table *v = orb_db_table(rt->db, views[i]);
+      if (!v) continue;   /* dropped already through another */
+      char msg[160];
+      snprintf(msg, sizeof msg, "drop cascades to view %s", v->name);
+      oql_reports_add(&rt->notices, "00000", false, msg);
+      st = drop_one(b, rt, v, depth + 1, e);
+    }
+    orb_arena_free(&a);
+    if (st != ORB_OK) return st;
+  } else {
+    orb_status st = refuse_if_viewed(rt, t, "drop", b->drop_names, b->ndrop, e);
+    if (st != ORB_OK) return st;
+  }
+  return orb_db_drop_table(rt->db, rt->ws, t, e);
+}
+
 orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   /* all or nothing: the statement's write set undoes earlier drops on an error */
+  bool views = b->create_kind == ORB_TABLE_VIEW;
   for (int i = 0; i < b->ndrop; i++) {
     orb_table *t = orb_db_table(rt->db, b->drop_names[i]);
     if (!t) {
       if (b->if_exists) {
-        skipping(rt, "00000", "table", b->drop_names[i], "does not exist");
+        skipping(rt, "00000", views ? "view" : "table", b->drop_names[i], "does not exist");
         continue;
       }
-      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "table \"%s\" does not exist", b->drop_names[i]);
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "%s \"%s\" does not exist", views ? "view" : "table",
+                          b->drop_names[i]);
     }
-    orb_status st = orb_db_drop_table(rt->db, rt->ws, t, e);
+    if (views != (t->kind == ORB_TABLE_VIEW))
+      return orb_err_setx(e, ORB_ERR_MISUSE, "42809", 0, "\"%s\" is not a %s", t->name, views ? "view" : "table");
+  }
+  for (int i = 0; i < b->ndrop; i++) {
+    orb_table *t = orb_db_table(rt->db, b->drop_names[i]);
+    if (!t) continue;
+    orb_status st = drop_one(b, rt, t, 0, e);
     if (st != ORB_OK) return st;
   }
   return ORB_OK;
+}
+
+orb_status oql_exec_create_view(oql_bstmt *b, oql_rt *rt, orb_err *e) {
+  orb_table *old = orb_db_table(rt->db, b->table_name);
+  if (old) {
+    if (!b->replace) return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
+    if (old->kind != ORB_TABLE_VIEW)
+      return orb_err_setx(e, ORB_ERR_MISUSE, "42809", 0, "\"%s\" is not a view", old->name);
+    /* OR REPLACE keeps the columns it had, as PostgreSQL requires: new ones only at the end */
+    const orb_schema *os = &old->schema, *ns = b->schema;
+    if (ns->ncols < os->ncols) return orb_err_setx(e, ORB_ERR_MISUSE, "42P16", 0, "cannot drop columns from view");
+    for (int i = 0; i < os->ncols; i++) {
+      if (strcmp(os->cols[i].name, ns->cols[i].name) != 0)
+        return orb_err_setx(e, ORB_ERR_MISUSE, "42P16", 0, "cannot change name of view column \"%s\" to \"%s\"",
+                            os->cols[i].name, ns->cols[i].name);
+      if (!orb_type_equal(os->cols[i].type, ns->cols[i].type)) {
+        orb_buf from = ORB_BUF_INIT, to = ORB_BUF_INIT;
+        orb_type_format(os->cols[i].type, &from);
+        orb_type_format(ns->cols[i].type, &to);
+        orb_status st = orb_err_setx(e, ORB_ERR_MISUSE, "42P16", 0, "cannot change data type of view column \"%s\" from %s to %s",
+                                     os->cols[i].name, from.data, to.data);
+        orb_buf_free(&from);
+        orb_buf_free(&to);
+        return st;
+      }
+    }
+    orb_status st = orb_db_drop_table(rt->db, rt->ws, old, e);
+    if (st != ORB_OK) return st;
+  }
+  return orb_db_create_view(rt->db, rt->ws, b->table_name, b->schema, b->path, NULL, e);
 }
 
 orb_status oql_exec_truncate(oql_bstmt *b, oql_rt *rt, orb_err *e) {
@@ -194,6 +283,12 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   /* a rename is the catalog's alone, for every kind of table: an Iceberg
   ** table keeps its folder (and its metadata its location) */
   if (b->alter != OQL_ALTER_RENAME_TABLE && t->kind == ORB_TABLE_ICEBERG) return alter_iceberg(b, rt, t, e);
+  /* views name what they read: a rename or a change of a column they may read would break them */
+  if (b->alter == OQL_ALTER_RENAME_TABLE || b->alter == OQL_ALTER_RENAME_COLUMN || b->alter == OQL_ALTER_DROP_COLUMN ||
+      b->alter == OQL_ALTER_COLUMN_TYPE) {
+    orb_status st = refuse_if_viewed(rt, t, "alter", NULL, 0, e);
+    if (st != ORB_OK) return st;
+  }
   if (b->alter == OQL_ALTER_RENAME_TABLE) {
     if (orb_db_table(rt->db, b->new_name))
       return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->new_name);

@@ -255,6 +255,26 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
     oql_p_advance(p);
     return ORB_OK;
   }
+  if (oql_p_is(p, "view") || (oql_p_is(p, "or") && oql_p_peek_is(p, 1, "replace") && oql_p_peek_is(p, 2, "view"))) {
+    /* CREATE [OR REPLACE] VIEW name [(cols)] AS select: the select's text is kept */
+    if (oql_p_accept(p, "or")) {
+      oql_p_advance(p);
+      c->or_replace = true;
+    }
+    oql_p_advance(p);
+    s->kind = OQL_S_CREATE_VIEW;
+    if ((st = p_table_name(p, &c->table, &c->table_pos)) != ORB_OK) return st;
+    if (oql_p_is_op(p, "(") && (st = oql_p_ident_list(p, &c->view_cols, &c->view_col_pos, &c->nview_cols)) != ORB_OK)
+      return st;
+    if ((st = oql_p_expect(p, "as")) != ORB_OK) return st;
+    int from = oql_p_tok(p)->pos - 1;
+    if ((st = oql_p_select(p, &c->as)) != ORB_OK) return st;
+    int to = oql_p_tok(p)->pos - 1;
+    while (to > from && (p->sql[to - 1] == ' ' || p->sql[to - 1] == '\n' || p->sql[to - 1] == '\t' || p->sql[to - 1] == '\r'))
+      to--;
+    c->view_sql = orb_arena_strndup(p->a, p->sql + from, (size_t)(to - from));
+    return ORB_OK;
+  }
   if (oql_p_is(p, "temp") || oql_p_is(p, "temporary") || oql_p_is(p, "unlogged"))
     return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "%s tables are not supported",
                         oql_p_tok(p)->text);
@@ -354,7 +374,8 @@ static orb_status p_table_list(oql_parser *p, oql_stmt_ast *s) {
 static orb_status p_drop(oql_parser *p, oql_stmt_ast *s) {
   orb_status st;
   if (oql_p_is(p, "role") || oql_p_is(p, "user")) return p_role(p, s, "drop");
-  if (!oql_p_is(p, "table"))
+  s->drop_view = oql_p_is(p, "view");
+  if (!oql_p_is(p, "table") && !s->drop_view)
     return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "DROP %s is not supported",
                         oql_p_tok(p)->kind == OQL_T_EOF ? "" : oql_p_tok(p)->text);
   oql_p_advance(p);
@@ -364,7 +385,8 @@ static orb_status p_drop(oql_parser *p, oql_stmt_ast *s) {
     s->if_exists = true;
   }
   if ((st = p_table_list(p, s)) != ORB_OK) return st;
-  if (oql_p_accept(p, "cascade") || oql_p_accept(p, "restrict")) { /* no dependent objects exist */ }
+  if (oql_p_accept(p, "cascade")) s->cascade = true;   /* also drop the views that use them */
+  else oql_p_accept(p, "restrict");
   return ORB_OK;
 }
 
@@ -443,7 +465,11 @@ static orb_status p_alter_column(oql_parser *p, oql_alter_ast *al) {
 static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
   oql_alter_ast *al = &s->alter;
   orb_status st;
-  if ((st = oql_p_expect(p, "table")) != ORB_OK) return st;
+  if (oql_p_is(p, "view") && oql_p_peek_is(p, 2, "rename")) {   /* ALTER VIEW v RENAME TO w: as ALTER TABLE */
+    oql_p_advance(p);
+  } else if ((st = oql_p_expect(p, "table")) != ORB_OK) {
+    return st;
+  }
   if (oql_p_is(p, "if") && oql_p_peek_is(p, 1, "exists"))
     return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER TABLE IF EXISTS is not supported yet");
   if ((st = p_table_name(p, &al->table, &al->table_pos)) != ORB_OK) return st;

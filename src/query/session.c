@@ -122,6 +122,8 @@ static void unbind(oql_stmt *st) {
   if (st->b.root) oql_op_destroy(st->b.root);
   if (st->b.inner && st->b.inner->root) oql_op_destroy(st->b.inner->root);
   if (st->b.ins.source) oql_op_destroy(st->b.ins.source);
+  if (st->b.mod.source) oql_op_destroy(st->b.mod.source);
+  if (st->b.inner && st->b.inner->mod.source) oql_op_destroy(st->b.inner->mod.source);
   oql_binsert_free(&st->b.ins);
   if (st->b.inner) oql_binsert_free(&st->b.inner->ins);
   if (st->b.schema) {
@@ -485,6 +487,7 @@ static orb_status run_sublinks(oql_stmt *st, orb_err *e) {
 
 static bool is_ddl(oql_skind k) {
   return k == OQL_S_CREATE_TABLE || k == OQL_S_CREATE_TABLE_AS || k == OQL_S_DROP_TABLE || k == OQL_S_ALTER_TABLE ||
+         k == OQL_S_CREATE_VIEW ||
          k == OQL_S_TRUNCATE;
 }
 
@@ -547,7 +550,8 @@ static const char *write_command(const oql_bstmt *b) {
   case OQL_S_DELETE: return "DELETE";
   case OQL_S_CREATE_TABLE: return "CREATE TABLE";
   case OQL_S_CREATE_TABLE_AS: return "CREATE TABLE AS";
-  case OQL_S_DROP_TABLE: return "DROP TABLE";
+  case OQL_S_DROP_TABLE: return b->create_kind == ORB_TABLE_VIEW ? "DROP VIEW" : "DROP TABLE";
+  case OQL_S_CREATE_VIEW: return "CREATE VIEW";
   case OQL_S_ALTER_TABLE: return "ALTER TABLE";
   case OQL_S_TRUNCATE: return "TRUNCATE TABLE";
   case OQL_S_COPY_FROM: return "COPY FROM";

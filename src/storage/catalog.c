@@ -146,7 +146,9 @@ char *catalog_dump(uint64_t lsn, uint32_t next_table_id, orb_table *const *table
     json_object_set_new(t, "name", json_string(tables[i]->name));
     json_object_set_new(t, "schema", schema_json(&tables[i]->schema));
     if (tables[i]->kind != ORB_TABLE_HOT) {
-      json_object_set_new(t, "kind", json_string(tables[i]->kind == ORB_TABLE_EXTERNAL ? "external" : "iceberg"));
+      json_object_set_new(t, "kind", json_string(tables[i]->kind == ORB_TABLE_EXTERNAL ? "external"
+                                                 : tables[i]->kind == ORB_TABLE_VIEW   ? "view"
+                                                                                       : "iceberg"));
       json_object_set_new(t, "location", json_string(tables[i]->location));
     }
     json_array_append_new(arr, t);
@@ -207,7 +209,10 @@ orb_status catalog_parse(const char *text, size_t len, orb_catalog *out, orb_err
     json_t *kind = json_object_get(t, "kind"), *loc = json_object_get(t, "location");
     if (kind) {
       const char *k = json_is_string(kind) ? json_string_value(kind) : "";
-      ce->kind = strcmp(k, "external") == 0 ? ORB_TABLE_EXTERNAL : strcmp(k, "iceberg") == 0 ? ORB_TABLE_ICEBERG : ORB_TABLE_HOT;
+      ce->kind = strcmp(k, "external") == 0 ? ORB_TABLE_EXTERNAL
+                 : strcmp(k, "iceberg") == 0 ? ORB_TABLE_ICEBERG
+                 : strcmp(k, "view") == 0    ? ORB_TABLE_VIEW
+                                             : ORB_TABLE_HOT;
       if ((ce->kind == ORB_TABLE_HOT && strcmp(k, "hot") != 0) ||
           (ce->kind != ORB_TABLE_HOT && (!json_is_string(loc) || !*json_string_value(loc)))) {
         orb_schema_free(&ce->schema);

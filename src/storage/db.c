@@ -31,10 +31,9 @@ orb_table *db_table_new(uint32_t id, const char *name, const orb_schema *schema,
   orb_schema_copy(&t->schema, schema);
   t->hot = hot_base(hot_tier_new(id, schema));
   t->kind = kind;
-  if (kind != ORB_TABLE_HOT) {
-    t->location = orb_strdup(location);
+  if (kind != ORB_TABLE_HOT) t->location = orb_strdup(location);
+  if (kind == ORB_TABLE_ICEBERG || kind == ORB_TABLE_EXTERNAL)
     t->cold = cold_tier_new(id, name, location, schema, kind == ORB_TABLE_ICEBERG);
-  }
   return t;
 }
 
@@ -152,7 +151,8 @@ orb_status db_create_table_id(orb_db *db, orb_wset *ws, uint32_t id, const char 
   orb_status st = check_schema(name, schema, e);
   if (st != ORB_OK) return st;
   if (kind != ORB_TABLE_HOT && (!location || !*location))
-    return orb_err_set(e, ORB_ERR_INTERNAL, "Iceberg table \"%s\" has no location", name);
+    return orb_err_set(e, ORB_ERR_INTERNAL, "%s \"%s\" has no %s", kind == ORB_TABLE_VIEW ? "view" : "Iceberg table", name,
+                       kind == ORB_TABLE_VIEW ? "query" : "location");
   orb_table *t = db_table_new(id, name, schema, kind, location);
   db_catalog_lock(db);
   db_table_add(db, t);
@@ -186,6 +186,12 @@ orb_status orb_db_create_iceberg_table(orb_db *db, orb_wset *ws, const char *nam
   if (!*name) return orb_err_set(e, ORB_ERR_SYNTAX, "table name is empty");
   if (kind == ORB_TABLE_HOT) return orb_err_set(e, ORB_ERR_MISUSE, "not an Iceberg table kind");
   return db_create_table_id(db, ws, db->next_table_id, name, schema, kind, location, out, e);
+}
+
+orb_status orb_db_create_view(orb_db *db, orb_wset *ws, const char *name, const orb_schema *schema, const char *query,
+                              orb_table **out, orb_err *e) {
+  if (!*name) return orb_err_set(e, ORB_ERR_SYNTAX, "view name is empty");
+  return db_create_table_id(db, ws, db->next_table_id, name, schema, ORB_TABLE_VIEW, query, out, e);
 }
 
 orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e) {

@@ -77,7 +77,8 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
       }
       orb_schema s;
       if (!name || !js || id == 0 || id > UINT32_MAX ||
-          (op == REDO_CREATE_ICEBERG && (!loc || (kind != ORB_TABLE_ICEBERG && kind != ORB_TABLE_EXTERNAL))))
+          (op == REDO_CREATE_ICEBERG &&
+           (!loc || (kind != ORB_TABLE_ICEBERG && kind != ORB_TABLE_EXTERNAL && kind != ORB_TABLE_VIEW))))
         st = corrupt(e, "CREATE TABLE");
       else if ((st = catalog_schema_load(js, strlen(js), &s, e)) == ORB_OK) {
         st = db_create_table_id(db, &ws, (uint32_t)id, name, &s, (orb_table_kind)kind, loc, NULL, e);

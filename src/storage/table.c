@@ -80,6 +80,9 @@ static bool key_differs(const orb_schema *s, const orb_value *a, const orb_value
 /* --- kinds ---------------------------------------------------------------- */
 
 orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_err *e) {
+  if (t->kind == ORB_TABLE_VIEW)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "cannot %s view \"%s\": views are read-only here", what,
+                        t->name);
   if (t->kind == ORB_TABLE_EXTERNAL)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "25006", 0,
                         "cannot %s \"%s\": it is an external Iceberg table, which is read-only", what, t->name);

@@ -17,8 +17,12 @@
 ** its cold tier (one Iceberg append per write set), deletes and updates
 ** too (position delete files, and the new versions appended: one Iceberg
 ** snapshot per write set), ALTER TABLE evolves its Iceberg schema or
-** partition spec (orb_db_alter_iceberg); TRUNCATE is refused for now.  Both keep an empty hot tier so that code walking every
-** table's hot tier need not ask.
+** partition spec (orb_db_alter_iceberg); TRUNCATE is refused for now.
+** ORB_TABLE_VIEW: a view (CREATE VIEW): no rows of its own; its schema is
+** the query's columns and `location` holds the query's text, which the
+** query layer binds wherever the view is read; every write is refused.
+** All keep an empty hot tier so that code walking every table's hot tier
+** need not ask.
 **
 ** Constraint checks happen here, before any tier is touched: NOT NULL
 ** ("null value in column \"ts\" of relation \"events\" violates not-null
@@ -37,7 +41,8 @@
 typedef enum orb_table_kind {
   ORB_TABLE_HOT = 0,       /* an ordinary table */
   ORB_TABLE_ICEBERG = 1,   /* an Iceberg table owned by the database */
-  ORB_TABLE_EXTERNAL = 2   /* an Iceberg table attached read-only */
+  ORB_TABLE_EXTERNAL = 2,  /* an Iceberg table attached read-only */
+  ORB_TABLE_VIEW = 3       /* a view: location is its query's text */
 } orb_table_kind;
 
 typedef struct orb_table {
@@ -47,7 +52,7 @@ typedef struct orb_table {
   orb_tier *hot;
   orb_tier *cold;          /* NULL for ORB_TABLE_HOT */
   orb_table_kind kind;
-  char *location;          /* Iceberg tables: the table folder or metadata file; else NULL */
+  char *location;          /* Iceberg tables: the table folder or metadata file; views: the query; else NULL */
 } orb_table;
 
 /* Whether the write `what` ("insert into", "copy into", "update", "delete
