@@ -108,6 +108,7 @@ struct oql_expr_ast {
   int nlist;
   struct oql_select_ast *sub;  /* SUBQUERY, EXISTS, IN (SELECT ...) */
   oql_window_ast *over;      /* CALL: f(...) OVER w / OVER (...): a window function call; NULL otherwise */
+  oql_expr_ast *filter;      /* CALL: agg(...) FILTER (WHERE filter): the rows the aggregate takes; NULL: all */
 };
 
 /* --- SELECT ----------------------------------------------------------------- */

@@ -173,6 +173,18 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
 /* Scalar function or aggregate call (star: count(*)). */
 orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,
                       orb_expr **out, orb_err *e);
+/* Aggregate call `name` with its FILTER condition (NULL: none, else bound
+** by oql_walk_agg_filter), registered with the select: its marker column. */
+orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
+                     orb_expr *filter, int pos, orb_expr **out, orb_err *e);
+/* The FILTER (WHERE ...) of aggregate call x bound over the aggregate's
+** input rows (*out NULL when it has none): boolean, with PostgreSQL's errors
+** for an aggregate (42803), window function (42P20) or set-returning
+** function (0A000) inside it. */
+struct oql_expr_ast;
+orb_status oql_walk_agg_filter(oql_selctx *c, const struct oql_expr_ast *x, orb_expr **out, orb_err *e);
+/* Whether two aggregates compute the same thing (one is computed for both). */
+bool oql_agg_spec_same(const oql_agg_spec *x, const oql_agg_spec *y);
 /* Whether name is an aggregate function. */
 bool oql_is_agg_name(const char *name);
 /* The aggregate `name` of bound args (arguments coerced, result type as

@@ -101,6 +101,7 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
         if ((st = oql_group_rewrite(c, s->group, s->ngroup, &f->args[i], e)) != ORB_OK) return st;
       if (f->agg.arg && (st = oql_group_rewrite(c, s->group, s->ngroup, &f->agg.arg, e)) != ORB_OK) return st;
       if (f->agg.arg2 && (st = oql_group_rewrite(c, s->group, s->ngroup, &f->agg.arg2, e)) != ORB_OK) return st;
+      if (f->agg.filter && (st = oql_group_rewrite(c, s->group, s->ngroup, &f->agg.filter, e)) != ORB_OK) return st;
     }
     for (int w = 0; w < s->nwins; w++) {
       oql_window *win = &s->wins[w];

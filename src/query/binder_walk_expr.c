@@ -155,14 +155,41 @@ static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
   orb_status st = walk_list(c, x->list, x->nlist, &args, e);
   if (st != ORB_OK) return st;
   int nargs = oql_drop_void_params(args, x->nlist);
-  if (oql_is_srf_name(x->name)) return oql_b_srf(c, x->name, args, nargs, x->pos, out, e);
+  if (oql_is_srf_name(x->name) && !x->filter) return oql_b_srf(c, x->name, args, nargs, x->pos, out, e);
   if (agg) {
     for (int i = 0; i < nargs && st == ORB_OK; i++)
       if (!oql_is_unknown(args[i])) st = oql_b_finish(c->b, &args[i], e);
     c->in_agg = was_in;
+    orb_expr *filter = NULL;
+    if (st == ORB_OK) st = oql_walk_agg_filter(c, x, &filter, e);
+    if (st != ORB_OK) return st;
+    return oql_b_agg(c, x->name, args, nargs, x->distinct, x->star, filter, x->pos, out, e);
   }
-  if (st != ORB_OK) return st;
-  return oql_b_call(c, x->name, args, nargs, x->distinct, x->star, x->pos, out, e);
+  if (!x->filter) return oql_b_call(c, x->name, args, nargs, x->distinct, x->star, x->pos, out, e);
+  /* FILTER on a function that is not an aggregate: PostgreSQL looks the function up first */
+  orb_expr *ignored;
+  if (!oql_is_srf_name(x->name) && (st = oql_b_call(c, x->name, args, nargs, x->distinct, x->star, x->pos, &ignored, e)) != ORB_OK)
+    return st;
+  return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", x->pos, "FILTER specified, but %s is not an aggregate function", x->name);
+}
+
+orb_status oql_walk_agg_filter(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
+  *out = NULL;
+  if (!x->filter) return ORB_OK;
+  /* the condition is evaluated on each input row, like WHERE: nothing in it may aggregate or add rows */
+  bool allow_aggs = c->allow_aggs, in_agg = c->in_agg, allow_wins = c->allow_wins, in_win = c->in_win;
+  bool allow_srfs = c->allow_srfs;
+  const char *agg_ctx = c->agg_ctx, *win_ctx = c->win_ctx;
+  c->allow_aggs = c->in_agg = c->allow_wins = c->in_win = c->allow_srfs = false;
+  c->agg_ctx = c->win_ctx = "FILTER";
+  orb_expr *f;
+  orb_status st = oql_walk_operand(c, x->filter, &f, e);
+  c->allow_aggs = allow_aggs, c->in_agg = in_agg, c->allow_wins = allow_wins, c->in_win = in_win;
+  c->allow_srfs = allow_srfs, c->agg_ctx = agg_ctx, c->win_ctx = win_ctx;
+  if (st == ORB_OK) st = oql_require_bool(c->b, &f, "FILTER", e);
+  if (st == ORB_OK) st = oql_b_finish(c->b, &f, e);
+  if (st == ORB_OK) *out = f;
+  return st;
 }
 
 /* Plan a subquery used in an expression.  Uncorrelated, it runs once per

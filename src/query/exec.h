@@ -225,6 +225,8 @@ typedef struct oql_agg_spec {
   orb_expr *arg;         /* child-row slots; NULL for COUNT(*) */
   orb_type type;         /* result type */
   orb_expr *arg2;        /* string_agg: the delimiter (child-row slots); NULL otherwise */
+  orb_expr *filter;      /* agg(...) FILTER (WHERE filter): a boolean on child rows; only rows where it is
+                            true are added.  NULL: every row */
 } oql_agg_spec;
 
 /* Output row = group key values ++ aggregate results.  ngroup == 0: exactly

@@ -219,9 +219,17 @@ static orb_status arg_at(const orb_expr *x, const orb_value *r, oql_rt *rt, orb_
   return orb_expr_eval((orb_expr *)x, &rt->ctx, r, out, e);
 }
 
+/* Whether row j is one aggregate sp takes (its FILTER holds there). */
+static orb_status takes_row(window_op *w, const oql_agg_spec *sp, size_t j, oql_rt *rt, bool *take, orb_err *e) {
+  *take = true;
+  return sp->filter ? orb_expr_test(sp->filter, &rt->ctx, w->rows[j], take, e) : ORB_OK;
+}
+
 static orb_status add_row(window_op *w, fn_frame *fr, const oql_agg_spec *sp, size_t j, oql_rt *rt, orb_err *e) {
   orb_value v = orb_null(ORB_T_NULL), d;
-  orb_status st;
+  bool take;
+  orb_status st = takes_row(w, sp, j, rt, &take, e);
+  if (st != ORB_OK || !take) return st;
   if (sp->arg && (st = arg_at(sp->arg, w->rows[j], rt, &v, e)) != ORB_OK) return st;
   if (sp->arg2 && (st = arg_at(sp->arg2, w->rows[j], rt, &d, e)) != ORB_OK) return st;
   return oql_agg_state_add(&w->arena, &fr->st, sp, &v, sp->arg2 ? &d : NULL, e);
@@ -234,6 +242,9 @@ static orb_status agg_over(window_op *w, fn_frame *fr, const oql_agg_spec *sp, s
   if (fs != fr->cs && oql_agg_state_removable(sp) && fs <= fr->ce) {
     for (size_t j = fr->cs; j < fs; j++) {
       orb_value v = orb_null(ORB_T_NULL);
+      bool take;
+      if ((st = takes_row(w, sp, j, rt, &take, e)) != ORB_OK) return st;
+      if (!take) continue;   /* it was never added */
       if (sp->arg && (st = arg_at(sp->arg, w->rows[j], rt, &v, e)) != ORB_OK) return st;
       oql_agg_state_remove(&fr->st, sp, &v);
     }

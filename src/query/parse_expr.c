@@ -307,6 +307,15 @@ static orb_status p_call_args(oql_parser *p, const char *name, int pos, oql_expr
   }
   if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
   set_list(p, x, &l);
+  /* agg(...) FILTER (WHERE cond): the binder says whether f is an aggregate */
+  const oql_token *paren = oql_p_peek(p, 1);
+  if (oql_p_is(p, "filter") && paren->kind == OQL_T_OP && strcmp(paren->text, "(") == 0) {
+    oql_p_advance(p);
+    oql_p_advance(p);
+    if ((st = oql_p_expect(p, "where")) != ORB_OK || (st = oql_p_expr(p, &x->filter)) != ORB_OK ||
+        (st = oql_p_expect_op(p, ")")) != ORB_OK)
+      return st;
+  }
   if ((st = oql_p_over(p, &x->over)) != ORB_OK) return st;   /* f(...) OVER ...: a window function */
   *out = x;
   return ORB_OK;

@@ -199,6 +199,13 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
   return ORB_OK;
 }
 
+/* Key words PostgreSQL takes as a column alias only after AS (its grammar's
+** non-bare labels) that may follow an expression: x FILTER (...), f() OVER w. */
+static bool not_bare_label(oql_parser *p) {
+  const oql_token *t = oql_p_tok(p);
+  return t->kind == OQL_T_IDENT && (strcmp(t->text, "filter") == 0 || strcmp(t->text, "over") == 0);
+}
+
 /* item { [INNER|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]|CROSS] JOIN item [ON expr | USING (cols)] } */
 static orb_status p_from_item(oql_parser *p, oql_from_ast **out) {
   orb_status st = p_from_primary(p, out);
@@ -256,7 +263,7 @@ orb_status oql_p_targets(oql_parser *p, oql_target **targets, int *ntargets) {
       int pos;
       if (oql_p_accept(p, "as")) {
         if ((st = oql_p_ident(p, &t->alias, &pos)) != ORB_OK) return st;
-      } else if (oql_p_is_ident(p) && !oql_p_reserved(oql_p_tok(p)->text)) {
+      } else if (oql_p_is_ident(p) && !oql_p_reserved(oql_p_tok(p)->text) && !not_bare_label(p)) {
         if ((st = oql_p_ident(p, &t->alias, &pos)) != ORB_OK) return st;
       }
     }

@@ -298,11 +298,17 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
 
 static const char *agg_label(orb_arena *a, const oql_agg_spec *sp, const char *const *names) {
   static const char *fn[] = {"count", "count", "sum", "avg", "min", "max", "string_agg"};
-  if (!sp->arg) return "count(*)";
+  if (!sp->arg && !sp->filter) return "count(*)";
   orb_buf b = ORB_BUF_INIT;
   orb_buf_printf(&b, "%s(%s", fn[sp->fn], sp->distinct ? "DISTINCT " : "");
-  orb_expr_format(sp->arg, names, &b);
+  if (sp->arg) orb_expr_format(sp->arg, names, &b);
+  else orb_buf_putc(&b, '*');
   orb_buf_putc(&b, ')');
+  if (sp->filter) {
+    orb_buf_puts(&b, " FILTER (WHERE ");
+    orb_expr_format(sp->filter, names, &b);
+    orb_buf_putc(&b, ')');
+  }
   const char *s = orb_arena_strdup(a, b.data);
   orb_buf_free(&b);
   return s;
@@ -396,12 +402,14 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->ngroup; i++) mark_used(s->group[i], p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg, p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg2, p.used, s->ngids);
+    for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].filter, p.used, s->ngids);
     if (!s->grouped) {
       for (int i = 0; i < s->nout; i++) mark_used(s->out[i], p.used, s->ngids);
       for (int j = 0; j < s->nwfuncs; j++) {
         for (int i = 0; i < s->wfuncs[j].nargs; i++) mark_used(s->wfuncs[j].args[i], p.used, s->ngids);
         mark_used(s->wfuncs[j].agg.arg, p.used, s->ngids);
         mark_used(s->wfuncs[j].agg.arg2, p.used, s->ngids);
+        mark_used(s->wfuncs[j].agg.filter, p.used, s->ngids);
       }
       for (int w = 0; w < s->nwins; w++) {
         for (int i = 0; i < s->wins[w].npart; i++) mark_used(s->wins[w].part[i], p.used, s->ngids);
@@ -452,6 +460,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->ngroup; i++) remap_to(&p, s->group[i], layout, n);
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg, layout, n);
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg2, layout, n);
+    for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].filter, layout, n);
     /* only a bare scan with no predicate can be answered by the table's count */
     orb_table *count_table = oql_scan_table(op);
     oql_op *child = op;
@@ -476,6 +485,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
       for (int i = 0; i < s->wfuncs[j].nargs; i++) remap_to(&p, s->wfuncs[j].args[i], layout, n);
       remap_to(&p, s->wfuncs[j].agg.arg, layout, n);
       remap_to(&p, s->wfuncs[j].agg.arg2, layout, n);
+      remap_to(&p, s->wfuncs[j].agg.filter, layout, n);
     }
     for (int w = 0; w < s->nwins; w++) {
       for (int i = 0; i < s->wins[w].npart; i++) remap_to(&p, s->wins[w].part[i], layout, n);
