@@ -143,6 +143,7 @@ struct oql_window_ast {
   bool has_frame;            /* a frame clause was written (else PostgreSQL's default) */
   oql_frame_mode mode;
   oql_frame_bound start, end;
+  oql_frame_exclude exclude;
   oql_expr_ast *start_off, *end_off;   /* n of n PRECEDING / FOLLOWING */
   int frame_pos;
 };

@@ -117,7 +117,8 @@ static orb_status bind_offset(oql_selctx *c, const oql_window_ast *f, const oql_
 }
 
 static bool window_same(const oql_window *a, const oql_window *b) {
-  if (a->npart != b->npart || a->norder != b->norder || a->mode != b->mode || a->start != b->start || a->end != b->end)
+  if (a->npart != b->npart || a->norder != b->norder || a->mode != b->mode || a->start != b->start || a->end != b->end ||
+      a->exclude != b->exclude)
     return false;
   for (int i = 0; i < a->npart; i++)
     if (!oql_expr_same(a->part[i], b->part[i])) return false;
@@ -156,6 +157,7 @@ static orb_status bind_window(oql_selctx *c, const wspec *ws, int *idx, orb_err 
   w.mode = f->has_frame ? f->mode : OQL_FRAME_RANGE;
   w.start = f->has_frame ? f->start : OQL_FB_UNBOUNDED_PRECEDING;
   w.end = f->has_frame ? f->end : OQL_FB_CURRENT_ROW;
+  w.exclude = f->has_frame ? f->exclude : OQL_EXCLUDE_NONE;
   bool offsets = f->has_frame && (f->start_off || f->end_off);
   if (w.mode == OQL_FRAME_RANGE && offsets && w.norder != 1)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", f->frame_pos,

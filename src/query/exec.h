@@ -255,6 +255,10 @@ typedef enum oql_frame_mode { OQL_FRAME_RANGE, OQL_FRAME_ROWS, OQL_FRAME_GROUPS 
 typedef enum oql_frame_bound {
   OQL_FB_UNBOUNDED_PRECEDING, OQL_FB_PRECEDING, OQL_FB_CURRENT_ROW, OQL_FB_FOLLOWING, OQL_FB_UNBOUNDED_FOLLOWING
 } oql_frame_bound;
+/* EXCLUDE NO OTHERS (the default) | CURRENT ROW | GROUP (the row's peers) | TIES (its peers but itself). */
+typedef enum oql_frame_exclude {
+  OQL_EXCLUDE_NONE, OQL_EXCLUDE_CURRENT_ROW, OQL_EXCLUDE_GROUP, OQL_EXCLUDE_TIES
+} oql_frame_exclude;
 
 /* Sort by keys (slots of the child row); stable. */
 oql_op *oql_sort_new(orb_arena *a, oql_op *child, const oql_sort_key *keys, int nkeys);
@@ -288,6 +292,7 @@ typedef struct oql_window {
   int *pslots;             /* the column of each partition key (planner) */
   oql_frame_mode mode;
   oql_frame_bound start, end;
+  oql_frame_exclude exclude;
   orb_expr *start_off, *end_off;   /* n PRECEDING / FOLLOWING: no column references */
 } oql_window;
 
