@@ -180,6 +180,9 @@ const char *orbit_command_tag(orbit_stmt *stmt);
 const char *orbit_errmsg(orbit_db *db);
 /* PostgreSQL's DETAIL for the last error ("Key (id)=(1) already exists."), "" if none. */
 const char *orbit_errdetail(orbit_db *db);
+/* PostgreSQL's HINT for the last error ("No function matches the given name and argument
+** types. You might need to add explicit type casts."), "" if none. */
+const char *orbit_errhint(orbit_db *db);
 const char *orbit_errcode_sqlstate(orbit_db *db);   /* "42703" ... */
 /* 1-based byte offset of the error in the text given to orbit_exec or
 ** orbit_prepare (0 if none). */

@@ -128,8 +128,9 @@ static orb_status p_alias(oql_parser *p, oql_from_ast *f, bool need) {
     if ((st = oql_p_ident(p, &f->alias, &pos)) != ORB_OK) return st;
     if (oql_p_is_op(p, "(") && (st = oql_p_ident_list(p, &f->colnames, NULL, &f->ncolnames)) != ORB_OK) return st;
   } else if (need) {
-    return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos,
-                        "subquery in FROM must have an alias");
+    orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos, "subquery in FROM must have an alias");
+    orb_err_hint(p->e, "For example, FROM (SELECT ...) [AS] foo.");
+    return p->e->code;
   }
   return ORB_OK;
 }
@@ -376,10 +377,16 @@ static orb_status p_order_limit(oql_parser *p, oql_select_ast *s) {
     if ((st = oql_p_order_list(p, &s->order, &s->norder)) != ORB_OK) return st;
   }
   for (;;) {
+    int limit_pos = oql_p_tok(p)->pos;
     if (oql_p_accept(p, "limit")) {
       if (s->limit) return oql_p_syntax(p);
       if (oql_p_accept(p, "all")) continue;
       if ((st = oql_p_expr(p, &s->limit)) != ORB_OK) return st;
+      if (oql_p_is_op(p, ",")) {   /* MySQL's LIMIT offset, count */
+        orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", limit_pos, "LIMIT #,# syntax is not supported");
+        orb_err_hint(p->e, "Use separate LIMIT and OFFSET clauses.");
+        return p->e->code;
+      }
     } else if (oql_p_accept(p, "offset")) {
       if (s->offset) return oql_p_syntax(p);
       if ((st = oql_p_expr(p, &s->offset)) != ORB_OK) return st;

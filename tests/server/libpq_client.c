@@ -363,6 +363,23 @@ int main(int argc, char **argv) {
   r = PQexecParams(c, "INSERT INTO kv (k) VALUES ($1)", 1, NULL, (const char *[]){"1"}, NULL, NULL, 0);
   CHECK(strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "", "23505") == 0,
         "duplicate key");
+  const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+  CHECK(detail && strcmp(detail, "Key (k)=(1) already exists.") == 0, "duplicate key DETAIL: %s", detail ? detail : "none");
+  CHECK(!PQresultErrorField(r, PG_DIAG_MESSAGE_HINT), "duplicate key has no HINT");
+  PQclear(r);
+  /* HINT ('H') as PostgreSQL gives it, from Parse (extended protocol) and from a simple query */
+  r = PQexecParams(c, "SELECT lower($1, 2)", 1, NULL, (const char *[]){"1"}, NULL, NULL, 0);
+  const char *hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
+  CHECK(hint && strcmp(hint, "No function matches the given name and argument types. You might need to add explicit "
+                             "type casts.") == 0,
+        "function HINT: %s", hint ? hint : "none");
+  PQclear(r);
+  r = PQexec(c, "SELECT k FROM kv WHERE k = 'a'::text");
+  hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
+  CHECK(hint && strcmp(hint, "No operator matches the given name and argument types. You might need to add explicit "
+                             "type casts.") == 0,
+        "operator HINT: %s", hint ? hint : "none");
+  CHECK(!PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL), "operator error has no DETAIL");
   PQclear(r);
   r = PQexec(c, "SELECT count(*) FROM kv");
   CHECK(PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "100") == 0, "after errors: %s", PQerrorMessage(c));
