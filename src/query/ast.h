@@ -72,7 +72,7 @@ typedef enum oql_ekind {
                        name in lower case, substring(x FROM a FOR b) -> "substring"(x, a, b),
                        position(a IN b) -> "position"(a, b), trim([LEADING|TRAILING|BOTH] [c] FROM x)
                        -> "btrim"/"ltrim"/"rtrim"(x [, c]), CURRENT_DATE/CURRENT_TIMESTAMP/
-                       LOCALTIMESTAMP -> calls with no arguments */
+                       LOCALTIMESTAMP -> calls with no arguments, (a, b, ...) -> "row"(a, b, ...) */
 } oql_ekind;
 
 typedef enum oql_binop {

@@ -581,6 +581,7 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
   if (oql_is_agg_name(name)) return oql_b_agg(c, name, args, n, distinct, star, NULL, pos, out, e);
   if (strcmp(name, "coalesce") == 0) return oql_b_coalesce(b, args, n, pos, out, e);
   if (strcmp(name, "nullif") == 0 && n == 2) return oql_b_nullif(b, args[0], args[1], pos, out, e);
+  if (strcmp(name, "row") == 0 && !distinct && !star) return oql_b_row(b, args, n, pos, out, e);
   if (oql_is_catalog_func(name) && !distinct && !star) return oql_b_catalog_func(c, name, args, n, pos, out, e);
   if (distinct || star)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", pos, "%s specified, but %s is not an aggregate function",

@@ -168,6 +168,8 @@ orb_status oql_b_like(oql_binder *b, orb_expr *x, orb_expr *pat, bool icase, boo
 orb_status oql_b_case(oql_binder *b, orb_expr *operand, orb_expr **whens, orb_expr **thens, int n, orb_expr *el,
                       int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_coalesce(oql_binder *b, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
+/* ROW(a, b, ...) / (a, b, ...): a record of the values (untyped literals are text). */
+orb_status oql_b_row(oql_binder *b, orb_expr **items, int n, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_nullif(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr **out, orb_err *e);
 /* Scalar function or aggregate call (star: count(*)). */

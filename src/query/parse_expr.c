@@ -362,7 +362,21 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
         return ORB_OK;
       }
       oql_p_advance(p);
-      if ((st = oql_p_expr(p, out)) != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+      if ((st = oql_p_expr(p, out)) != ORB_OK) return st;
+      if (oql_p_is_op(p, ",")) {   /* (a, b, ...): a row constructor, ROW(a, b, ...) */
+        oql_expr_ast *row = oql_p_new_expr(p, OQL_X_CALL, pos);
+        row->name = "row";
+        oql_plist l = {0};
+        oql_plist_add(p, &l, *out);
+        while (oql_p_accept_op(p, ",")) {
+          oql_expr_ast *item;
+          if ((st = oql_p_expr(p, &item)) != ORB_OK) return st;
+          oql_plist_add(p, &l, item);
+        }
+        set_list(p, row, &l);
+        *out = row;
+      }
+      if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
       while (oql_p_is_op(p, ".")) {   /* (expr).field: a field of a composite value */
         oql_expr_ast *x = oql_p_new_expr(p, OQL_X_FIELD, oql_p_tok(p)->pos);
         oql_p_advance(p);
