@@ -467,7 +467,7 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
 }
 
 bool oql_is_agg_name(const char *name) {
-  static const char *aggs[] = {"count", "sum", "avg", "min", "max", "string_agg"};
+  static const char *aggs[] = {"count", "sum", "avg", "min", "max", "string_agg", "array_agg"};
   for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
     if (strcmp(name, aggs[i]) == 0) return true;
   return false;
@@ -491,6 +491,20 @@ orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, i
     sp.arg = args[0];
     sp.arg2 = args[1];
     sp.type = orb_type_make(ORB_T_TEXT);
+  } else if (strcmp(name, "array_agg") == 0) {
+    if (n != 1 || star)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function array_agg(%s) does not exist", star ? "*" : "...");
+    sp.fn = OQL_AGG_ARRAY_AGG;
+    sp.arg = args[0];
+    if (oql_is_unknown(sp.arg) || sp.arg->type.id == ORB_T_NULL) {   /* array_agg(anynonarray) or (anyarray)? */
+      orb_err_setx(e, ORB_ERR_UNDEFINED, "42725", pos, "function array_agg(unknown) is not unique");
+      orb_err_hint(e, "Could not choose a best candidate function. You might need to add explicit type casts.");
+      return e->code;
+    }
+    if (sp.arg->type.id == ORB_T_ARRAY || sp.arg->type.id == ORB_T_RECORD)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "array_agg of %s values is not supported",
+                          oql_type_name(b, sp.arg));
+    sp.type = orb_type_array((orb_type_id)sp.arg->type.id);
   } else if (strcmp(name, "count") == 0) {
     if (star || n == 0) {
       sp.fn = OQL_AGG_COUNT_STAR;

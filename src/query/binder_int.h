@@ -76,6 +76,8 @@ typedef struct oql_selctx {
   int nwfuncs, wfcap;
   /* set-returning functions of the select list (binder_srf.c) */
   bool allow_srfs;
+  const char *srf_forbid;        /* inside CASE / COALESCE: PostgreSQL refuses them there (0A000 with a HINT) */
+  const char *srf_unsupported;   /* where PostgreSQL takes them but Orbit does not (GROUP BY, window definitions) */
   oql_srf_spec *srfs;
   int nsrfs, srfcap;
 } oql_selctx;
@@ -212,6 +214,8 @@ int oql_drop_void_params(orb_expr **args, int n);
 bool oql_is_srf_name(const char *name);
 /* A call of one: the column of its rows (a new gid, recorded in c->srfs). */
 orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
+/* Whether bound expression x uses the rows of one of c's set-returning functions. */
+bool oql_uses_srf(const oql_selctx *c, const orb_expr *x);
 /* (rec).name: a field of a record (types.h). */
 orb_status oql_b_field(oql_binder *b, orb_expr *rec, const char *name, int pos, orb_expr **out, orb_err *e);
 /* Arrays (binder_array.c): ARRAY[items], arr[k], l op ANY|ALL (arr), || with an array operand. */

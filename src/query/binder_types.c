@@ -300,6 +300,13 @@ orb_status oql_group_rewrite(oql_selctx *c, orb_expr **group, int ngroup, orb_ex
     }
   if (x->kind == ORB_E_COLUMN) {
     if (x->slot <= OQL_WIN_MARK) return ORB_OK;   /* a window function: computed after grouping */
+    for (int k = 0; k < c->nsrfs; k++)
+      if (x->slot == c->srfs[k].gid) {   /* a set-returning function's rows: computed after grouping too */
+        orb_expr *r = orb_expr_column(c->b->a, OQL_SRF_MARK - k, x->type);
+        r->pos = x->pos;
+        *px = r;
+        return ORB_OK;
+      }
     if (x->slot < 0) {
       orb_expr *r = orb_expr_column(c->b->a, ngroup + (-1 - x->slot), x->type);
       r->pos = x->pos;

@@ -144,6 +144,7 @@ static orb_status bind_window(oql_selctx *c, const wspec *ws, int *idx, orb_err 
   w.okeys = orb_arena_zalloc(b->a, sizeof(oql_sort_key) * (size_t)(w.norder + 1));
   orb_status st = ORB_OK;
   c->in_windef = true;
+  c->srf_unsupported = "window definitions";   /* PostgreSQL evaluates them below the window */
   for (int i = 0; i < w.npart && st == ORB_OK; i++) st = oql_walk_expr(c, ws->part[i], &w.part[i], e);
   for (int i = 0; i < w.norder && st == ORB_OK; i++) {
     const oql_order_ast *o = &ws->order[i];
@@ -152,6 +153,7 @@ static orb_status bind_window(oql_selctx *c, const wspec *ws, int *idx, orb_err 
     w.okeys[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
   }
   c->in_windef = false;
+  c->srf_unsupported = NULL;
   if (st != ORB_OK) return st;
   const oql_window_ast *f = ws->frame;
   w.mode = f->has_frame ? f->mode : OQL_FRAME_RANGE;

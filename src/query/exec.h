@@ -216,7 +216,8 @@ void oql_parquet_scan_project(oql_op *op, orb_arena *a, const bool *used);
 /* Aggregates. */
 typedef enum oql_agg_fn {
   OQL_AGG_COUNT_STAR, OQL_AGG_COUNT, OQL_AGG_SUM, OQL_AGG_AVG, OQL_AGG_MIN, OQL_AGG_MAX,
-  OQL_AGG_STRING_AGG     /* string_agg(text, delimiter): the non-NULL values joined, in input order */
+  OQL_AGG_STRING_AGG,    /* string_agg(text, delimiter): the non-NULL values joined, in input order */
+  OQL_AGG_ARRAY_AGG      /* array_agg(x): the values, NULLs included, in input order, as an array */
 } oql_agg_fn;
 
 typedef struct oql_agg_spec {

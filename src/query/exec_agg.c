@@ -378,6 +378,7 @@ static const char *agg_name(oql_agg_fn fn) {
   case OQL_AGG_MIN: return "min";
   case OQL_AGG_MAX: return "max";
   case OQL_AGG_STRING_AGG: return "string_agg";
+  case OQL_AGG_ARRAY_AGG: return "array_agg";
   }
   return "?";
 }

@@ -297,7 +297,7 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
 /* --- the select itself --------------------------------------------------------- */
 
 static const char *agg_label(orb_arena *a, const oql_agg_spec *sp, const char *const *names) {
-  static const char *fn[] = {"count", "count", "sum", "avg", "min", "max", "string_agg"};
+  static const char *fn[] = {"count", "count", "sum", "avg", "min", "max", "string_agg", "array_agg"};
   if (!sp->arg && !sp->filter) return "count(*)";
   orb_buf b = ORB_BUF_INIT;
   orb_buf_printf(&b, "%s(%s", fn[sp->fn], sp->distinct ? "DISTINCT " : "");
@@ -321,6 +321,12 @@ static const char *expr_label(orb_arena *a, const orb_expr *x, const oql_op *op)
   const char *s = orb_arena_strdup(a, b.data ? b.data : "");
   orb_buf_free(&b);
   return s;
+}
+
+/* Set-returning function markers (bound.h OQL_SRF_MARK - k) become column base + k. */
+static void point_at_srfs(orb_expr *x, int base) {
+  if (x->kind == ORB_E_COLUMN && x->slot <= OQL_SRF_MARK) x->slot = base + (OQL_SRF_MARK - x->slot);
+  for (int i = 0; i < x->nargs; i++) point_at_srfs(x->args[i], base);
 }
 
 /* Window function markers (bound.h OQL_WIN_MARK - j) become slot[j]. */
@@ -415,8 +421,8 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
         for (int i = 0; i < s->wins[w].npart; i++) mark_used(s->wins[w].part[i], p.used, s->ngids);
         for (int i = 0; i < s->wins[w].norder; i++) mark_used(s->wins[w].order[i], p.used, s->ngids);
       }
+      for (int i = 0; i < s->nsrfs; i++) mark_used(s->srfs[i].arg, p.used, s->ngids);   /* grouped: over the groups */
     }
-    for (int i = 0; i < s->nsrfs; i++) mark_used(s->srfs[i].arg, p.used, s->ngids);
     /* join conditions */
     oql_from *stack[64];
     int sp = 0;
@@ -511,6 +517,12 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->nout; i++) remap_to(&p, s->out[i], layout, n);
   }
   if (s->nwfuncs && !fslot) fslot = plan_windows(a, s, &op);   /* grouped: over the groups */
+  if (s->grouped && s->nsrfs) {   /* then the set-returning functions, over the groups and their window values */
+    for (int i = 0; fslot && i < s->nsrfs; i++) point_at_windows(s->srfs[i].arg, fslot);
+    int m = op->ncols;
+    op = oql_project_set_new(a, op, s->srfs, s->nsrfs);
+    for (int i = 0; i < s->nout; i++) point_at_srfs(s->out[i], m);
+  }
   for (int i = 0; fslot && i < s->nout; i++) point_at_windows(s->out[i], fslot);
 
   /* projection, unless it passes the input through unchanged */
