@@ -384,7 +384,7 @@ const void *orbit_column_blob(orbit_stmt *s, int col, int *len) {
 
 static const orb_array *cur_array(orbit_stmt *s, int col) {
   const orb_value *v = cur(s, col);
-  return v && !v->isnull && v->type == ORB_T_ARRAY ? v->u.arr : NULL;
+  return v && !v->isnull && (v->type == ORB_T_ARRAY || v->type == ORB_T_RECORD) ? v->u.arr : NULL;   /* a record's fields too */
 }
 
 int orbit_column_array_len(orbit_stmt *s, int col) {
@@ -407,6 +407,12 @@ int orbit_elem_is_null(orbit_stmt *s, int col, int k) {
   return !v || v->isnull;
 }
 int orbit_elem_bool(orbit_stmt *s, int col, int k) { return value_bool(elem(s, col, k)); }
+orbit_type orbit_elem_type(orbit_stmt *s, int col, int k) {
+  const orb_value *v = elem(s, col, k);
+  const orb_array *a = cur_array(s, col);
+  if (!v || (cur(s, col)->type == ORB_T_RECORD && k < 64 && (a->untyped >> k & 1))) return ORBIT_NULL;
+  return public_type(orb_type_make((orb_type_id)v->type));
+}
 int64_t orbit_elem_int64(orbit_stmt *s, int col, int k) { return value_int64(elem(s, col, k)); }
 double orbit_elem_double(orbit_stmt *s, int col, int k) { return value_double(elem(s, col, k)); }
 int orbit_elem_interval(orbit_stmt *s, int col, int k, int32_t *months, int32_t *days, int64_t *micros) {

@@ -52,7 +52,8 @@ typedef enum orb_expr_kind {
                        columns it refers to) */
   ORB_E_OUTER,      /* inside a correlated subquery: the slot-th outer value it was run with
                        (ctx->outer) */
-  ORB_E_ARRAY,      /* ARRAY[args...]: an array of type.elem (types/array.h) */
+  ORB_E_ARRAY,      /* ARRAY[args...]: an array of type.elem (types/array.h); of type RECORD: ROW(args...),
+                       a record of the values, value.u.i the mask of its untyped fields (orb_array) */
   ORB_E_ANY,        /* args[0] op ANY (args[1], an array) (op: orb_cmp_op); flags & ORB_EF_ALL: op ALL */
   ORB_E_SUBSCRIPT,  /* args[0][args[1]]: the element (1-based), NULL outside the array */
   ORB_E_FIELD       /* (args[0]).field: field number `op` (0-based) of a record (types.h), NULL of a NULL record */

@@ -163,9 +163,13 @@ static orb_status eval_array(orb_expr *x, const orb_eval_ctx *ctx, const orb_val
   for (int i = 0; i < x->nargs; i++) {
     orb_status st = orb_expr_eval(x->args[i], ctx, row, &items[i], err);
     if (st != ORB_OK) return st;
-    if (items[i].isnull) items[i] = orb_null((orb_type_id)x->type.elem);
+    /* a NULL element or field keeps its type (a record's fields each have their own) */
+    if (items[i].isnull) items[i] = orb_null((orb_type_id)(x->type.id == ORB_T_RECORD ? x->args[i]->type.id : x->type.elem));
   }
-  *out = orb_array_make(ctx->arena, (orb_type_id)x->type.elem, items, (uint32_t)x->nargs);
+  if (x->type.id == ORB_T_RECORD) {
+    *out = orb_record_make(ctx->arena, items, (uint32_t)x->nargs);
+    ((orb_array *)out->u.arr)->untyped = (uint64_t)x->value.u.i;
+  } else *out = orb_array_make(ctx->arena, (orb_type_id)x->type.elem, items, (uint32_t)x->nargs);
   return ORB_OK;
 }
 

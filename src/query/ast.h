@@ -72,7 +72,7 @@ typedef enum oql_ekind {
                        name in lower case, substring(x FROM a FOR b) -> "substring"(x, a, b),
                        position(a IN b) -> "position"(a, b), trim([LEADING|TRAILING|BOTH] [c] FROM x)
                        -> "btrim"/"ltrim"/"rtrim"(x [, c]), CURRENT_DATE/CURRENT_TIMESTAMP/
-                       LOCALTIMESTAMP -> calls with no arguments */
+                       LOCALTIMESTAMP -> calls with no arguments, (a, b, ...) -> "row"(a, b, ...) */
 } oql_ekind;
 
 typedef enum oql_binop {
@@ -108,6 +108,7 @@ struct oql_expr_ast {
   int nlist;
   struct oql_select_ast *sub;  /* SUBQUERY, EXISTS, IN (SELECT ...) */
   oql_window_ast *over;      /* CALL: f(...) OVER w / OVER (...): a window function call; NULL otherwise */
+  oql_expr_ast *filter;      /* CALL: agg(...) FILTER (WHERE filter): the rows the aggregate takes; NULL: all */
 };
 
 /* --- SELECT ----------------------------------------------------------------- */
@@ -142,6 +143,7 @@ struct oql_window_ast {
   bool has_frame;            /* a frame clause was written (else PostgreSQL's default) */
   oql_frame_mode mode;
   oql_frame_bound start, end;
+  oql_frame_exclude exclude;
   oql_expr_ast *start_off, *end_off;   /* n of n PRECEDING / FOLLOWING */
   int frame_pos;
 };

@@ -467,7 +467,7 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
 }
 
 bool oql_is_agg_name(const char *name) {
-  static const char *aggs[] = {"count", "sum", "avg", "min", "max", "string_agg"};
+  static const char *aggs[] = {"count", "sum", "avg", "min", "max", "string_agg", "array_agg"};
   for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
     if (strcmp(name, aggs[i]) == 0) return true;
   return false;
@@ -475,7 +475,7 @@ bool oql_is_agg_name(const char *name) {
 
 orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, int n, bool distinct, bool star,
                              int pos, oql_agg_spec *out, orb_err *e) {
-  oql_agg_spec sp = {OQL_AGG_COUNT, distinct, NULL, orb_type_make(ORB_T_INT64), NULL};
+  oql_agg_spec sp = {OQL_AGG_COUNT, distinct, NULL, orb_type_make(ORB_T_INT64), NULL, NULL};
   if (strcmp(name, "string_agg") == 0) {
     if (n != 2 || star)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function string_agg with %d arguments does not exist", n);
@@ -491,6 +491,20 @@ orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, i
     sp.arg = args[0];
     sp.arg2 = args[1];
     sp.type = orb_type_make(ORB_T_TEXT);
+  } else if (strcmp(name, "array_agg") == 0) {
+    if (n != 1 || star)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function array_agg(%s) does not exist", star ? "*" : "...");
+    sp.fn = OQL_AGG_ARRAY_AGG;
+    sp.arg = args[0];
+    if (oql_is_unknown(sp.arg) || sp.arg->type.id == ORB_T_NULL) {   /* array_agg(anynonarray) or (anyarray)? */
+      orb_err_setx(e, ORB_ERR_UNDEFINED, "42725", pos, "function array_agg(unknown) is not unique");
+      orb_err_hint(e, "Could not choose a best candidate function. You might need to add explicit type casts.");
+      return e->code;
+    }
+    if (sp.arg->type.id == ORB_T_ARRAY || sp.arg->type.id == ORB_T_RECORD)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "array_agg of %s values is not supported",
+                          oql_type_name(b, sp.arg));
+    sp.type = orb_type_array((orb_type_id)sp.arg->type.id);
   } else if (strcmp(name, "count") == 0) {
     if (star || n == 0) {
       sp.fn = OQL_AGG_COUNT_STAR;
@@ -541,8 +555,17 @@ orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, i
   return ORB_OK;
 }
 
-static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
-                           int pos, orb_expr **out, orb_err *e) {
+static bool same_or_both_null(const orb_expr *x, const orb_expr *y) {
+  return (!x && !y) || (x && y && oql_expr_same(x, y));
+}
+
+bool oql_agg_spec_same(const oql_agg_spec *x, const oql_agg_spec *y) {
+  return x->fn == y->fn && x->distinct == y->distinct && same_or_both_null(x->arg, y->arg) &&
+         same_or_both_null(x->arg2, y->arg2) && same_or_both_null(x->filter, y->filter);
+}
+
+orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
+                     orb_expr *filter, int pos, orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
   if (!c->allow_aggs)
     return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "aggregate functions are not allowed in %s",
@@ -551,15 +574,11 @@ static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int
   oql_agg_spec sp;
   orb_status st = oql_agg_spec_make(b, name, args, n, distinct, star, pos, &sp, e);
   if (st != ORB_OK) return st;
+  sp.filter = filter;
   /* the same aggregate twice is computed once */
   int idx = -1;
-  for (int i = 0; i < c->naggs && idx < 0; i++) {
-    const oql_agg_spec *o = &c->aggs[i];
-    if (o->fn == sp.fn && o->distinct == sp.distinct &&
-        ((!o->arg && !sp.arg) || (o->arg && sp.arg && oql_expr_same(o->arg, sp.arg))) &&
-        ((!o->arg2 && !sp.arg2) || (o->arg2 && sp.arg2 && oql_expr_same(o->arg2, sp.arg2))))
-      idx = i;
-  }
+  for (int i = 0; i < c->naggs && idx < 0; i++)
+    if (oql_agg_spec_same(&c->aggs[i], &sp)) idx = i;
   if (idx < 0) {
     c->aggs = oql_arena_append(b->a, c->aggs, &c->naggs, &c->aggcap, &sp, sizeof sp);
     idx = c->naggs - 1;
@@ -573,9 +592,10 @@ static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int
 orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,
                       orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
-  if (oql_is_agg_name(name)) return bind_agg(c, name, args, n, distinct, star, pos, out, e);
+  if (oql_is_agg_name(name)) return oql_b_agg(c, name, args, n, distinct, star, NULL, pos, out, e);
   if (strcmp(name, "coalesce") == 0) return oql_b_coalesce(b, args, n, pos, out, e);
   if (strcmp(name, "nullif") == 0 && n == 2) return oql_b_nullif(b, args[0], args[1], pos, out, e);
+  if (strcmp(name, "row") == 0 && !distinct && !star) return oql_b_row(b, args, n, pos, out, e);
   if (oql_is_catalog_func(name) && !distinct && !star) return oql_b_catalog_func(c, name, args, n, pos, out, e);
   if (distinct || star)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", pos, "%s specified, but %s is not an aggregate function",

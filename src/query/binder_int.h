@@ -82,6 +82,8 @@ typedef struct oql_selctx {
   int nwfuncs, wfcap;
   /* set-returning functions of the select list (binder_srf.c) */
   bool allow_srfs;
+  const char *srf_forbid;        /* inside CASE / COALESCE: PostgreSQL refuses them there (0A000 with a HINT) */
+  const char *srf_unsupported;   /* where PostgreSQL takes them but Orbit does not (GROUP BY, window definitions) */
   oql_srf_spec *srfs;
   int nsrfs, srfcap;
 } oql_selctx;
@@ -174,11 +176,25 @@ orb_status oql_b_like(oql_binder *b, orb_expr *x, orb_expr *pat, bool icase, boo
 orb_status oql_b_case(oql_binder *b, orb_expr *operand, orb_expr **whens, orb_expr **thens, int n, orb_expr *el,
                       int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_coalesce(oql_binder *b, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
+/* ROW(a, b, ...) / (a, b, ...): a record of the values (untyped literals are text). */
+orb_status oql_b_row(oql_binder *b, orb_expr **items, int n, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_nullif(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr **out, orb_err *e);
 /* Scalar function or aggregate call (star: count(*)). */
 orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,
                       orb_expr **out, orb_err *e);
+/* Aggregate call `name` with its FILTER condition (NULL: none, else bound
+** by oql_walk_agg_filter), registered with the select: its marker column. */
+orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
+                     orb_expr *filter, int pos, orb_expr **out, orb_err *e);
+/* The FILTER (WHERE ...) of aggregate call x bound over the aggregate's
+** input rows (*out NULL when it has none): boolean, with PostgreSQL's errors
+** for an aggregate (42803), window function (42P20) or set-returning
+** function (0A000) inside it. */
+struct oql_expr_ast;
+orb_status oql_walk_agg_filter(oql_selctx *c, const struct oql_expr_ast *x, orb_expr **out, orb_err *e);
+/* Whether two aggregates compute the same thing (one is computed for both). */
+bool oql_agg_spec_same(const oql_agg_spec *x, const oql_agg_spec *y);
 /* Whether name is an aggregate function. */
 bool oql_is_agg_name(const char *name);
 /* The aggregate `name` of bound args (arguments coerced, result type as
@@ -204,6 +220,8 @@ int oql_drop_void_params(orb_expr **args, int n);
 bool oql_is_srf_name(const char *name);
 /* A call of one: the column of its rows (a new gid, recorded in c->srfs). */
 orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
+/* Whether bound expression x uses the rows of one of c's set-returning functions. */
+bool oql_uses_srf(const oql_selctx *c, const orb_expr *x);
 /* (rec).name: a field of a record (types.h). */
 orb_status oql_b_field(oql_binder *b, orb_expr *rec, const char *name, int pos, orb_expr **out, orb_err *e);
 /* Arrays (binder_array.c): ARRAY[items], arr[k], l op ANY|ALL (arr), || with an array operand. */

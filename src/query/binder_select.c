@@ -96,10 +96,10 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   s->wins = c->wins;
   s->nwfuncs = c->nwfuncs;
   s->wfuncs = c->wfuncs;
-  if (s->grouped && s->nsrfs)
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
-                        "set-returning functions in the select list of a grouped query are not supported");
   if (s->grouped) {
+    /* set-returning functions run over the groups (ProjectSet above the aggregate, as in PostgreSQL) */
+    for (int i = 0; i < s->nsrfs; i++)
+      if ((st = oql_group_rewrite(c, s->group, s->ngroup, &s->srfs[i].arg, e)) != ORB_OK) return st;
     for (int i = 0; i < s->nout; i++)
       if ((st = oql_group_rewrite(c, s->group, s->ngroup, &s->out[i], e)) != ORB_OK) return st;
     /* window functions run over the grouped rows: their arguments and keys too */
@@ -109,6 +109,7 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
         if ((st = oql_group_rewrite(c, s->group, s->ngroup, &f->args[i], e)) != ORB_OK) return st;
       if (f->agg.arg && (st = oql_group_rewrite(c, s->group, s->ngroup, &f->agg.arg, e)) != ORB_OK) return st;
       if (f->agg.arg2 && (st = oql_group_rewrite(c, s->group, s->ngroup, &f->agg.arg2, e)) != ORB_OK) return st;
+      if (f->agg.filter && (st = oql_group_rewrite(c, s->group, s->ngroup, &f->agg.filter, e)) != ORB_OK) return st;
     }
     for (int w = 0; w < s->nwins; w++) {
       oql_window *win = &s->wins[w];

@@ -337,35 +337,45 @@ static bool position_ref(const oql_expr_ast *x, long *n) {
   return true;
 }
 
+/* GROUP BY item i: an output position, an expression over the input, or an output's name. */
+static orb_status group_key(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, int i, orb_err *e) {
+  const oql_expr_ast *g = s->group[i];
+  long n;
+  if (position_ref(g, &n)) {
+    if (n < 1 || n > p->nvisible)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", g->pos, "GROUP BY position %ld is not in select list", n);
+    p->group[i] = p->items.exprs[n - 1];
+    return ORB_OK;
+  }
+  orb_status st = oql_walk_expr(c, g, &p->group[i], e);
+  if (st != ORB_OK && g->kind == OQL_X_COLUMN && !g->qual && e->code == ORB_ERR_UNDEFINED) {
+    /* not an input column: an output column's name (PostgreSQL allows it) */
+    bool amb;
+    int k = oql_find_output(&p->items, p->nvisible, g->name, &amb);
+    if (k >= 0) {
+      orb_err_clear(e);
+      p->group[i] = p->items.exprs[k];
+      st = ORB_OK;
+    }
+  }
+  return st;
+}
+
 static orb_status walk_group(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, orb_err *e) {
   oql_binder *b = c->b;
   p->ngroup = s->ngroup;
   p->group = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(s->ngroup + 1));
   c->allow_aggs = false;
   c->agg_ctx = "GROUP BY";
-  for (int i = 0; i < s->ngroup; i++) {
-    const oql_expr_ast *g = s->group[i];
-    long n;
-    orb_status st;
-    if (position_ref(g, &n)) {
-      if (n < 1 || n > p->nvisible)
-        return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", g->pos, "GROUP BY position %ld is not in select list", n);
-      p->group[i] = p->items.exprs[n - 1];
-      continue;
-    }
-    st = oql_walk_expr(c, g, &p->group[i], e);
-    if (st != ORB_OK && g->kind == OQL_X_COLUMN && !g->qual && e->code == ORB_ERR_UNDEFINED) {
-      /* not an input column: an output column's name (PostgreSQL allows it) */
-      bool amb;
-      int k = oql_find_output(&p->items, p->nvisible, g->name, &amb);
-      if (k >= 0) {
-        orb_err_clear(e);
-        p->group[i] = p->items.exprs[k];
-        st = ORB_OK;
-      }
-    }
-    if (st != ORB_OK) return st;
-  }
+  c->srf_unsupported = "GROUP BY";   /* PostgreSQL groups by their rows (evaluated below the grouping) */
+  orb_status st = ORB_OK;
+  for (int i = 0; i < s->ngroup && st == ORB_OK; i++) st = group_key(c, s, p, i, e);
+  c->srf_unsupported = NULL;
+  if (st != ORB_OK) return st;
+  for (int i = 0; i < s->ngroup; i++)
+    if (oql_uses_srf(c, p->group[i]))   /* GROUP BY 1, 1 a set-returning function */
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", s->group[i]->pos,
+                          "set-returning functions in GROUP BY are not supported");
   for (int i = 0; i < s->ngroup; i++)
     if (p->group[i]->kind == ORB_E_COLUMN && p->group[i]->slot <= OQL_WIN_MARK)   /* GROUP BY 1, 1 a window function */
       return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", s->group[i]->pos, "window functions are not allowed in GROUP BY");
@@ -406,13 +416,8 @@ static orb_status order_item_slot(oql_selctx *c, oql_select_parts *p, const oql_
   return ORB_OK;
 }
 
-static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, bool set_op, orb_err *e) {
-  oql_binder *b = c->b;
-  p->nsort = s->norder;
-  p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(s->norder + s->ndistinct_on + 1));
-  c->allow_aggs = true;
-  c->agg_ctx = NULL;
-  c->allow_wins = true;
+/* The ORDER BY keys: output positions or names, or expressions (hidden outputs when new). */
+static orb_status order_keys(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, bool set_op, orb_err *e) {
   for (int i = 0; i < s->norder; i++) {
     const oql_order_ast *o = &s->order[i];
     int slot;
@@ -423,6 +428,19 @@ static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_
     p->sort[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
   }
   return ORB_OK;
+}
+
+static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, bool set_op, orb_err *e) {
+  oql_binder *b = c->b;
+  p->nsort = s->norder;
+  p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(s->norder + s->ndistinct_on + 1));
+  c->allow_aggs = true;
+  c->agg_ctx = NULL;
+  c->allow_wins = true;
+  c->allow_srfs = true;   /* ORDER BY unnest(...): in lockstep with the select list's, as in PostgreSQL */
+  orb_status st = order_keys(c, s, p, set_op, e);
+  c->allow_srfs = false;
+  return st;
 }
 
 /* DISTINCT ON (keys): resolved like ORDER BY items; the ORDER BY must start

@@ -27,6 +27,10 @@ typedef struct oql_bselect oql_bselect;
 
 /* Slots at or below this mark window functions in a select's outputs. */
 #define OQL_WIN_MARK (-1000000)
+/* In a grouped select's outputs (after oql_group_rewrite), the rows of its
+** set-returning function k are the column of slot OQL_SRF_MARK - k, until
+** the planner points it at the ProjectSet above the aggregate. */
+#define OQL_SRF_MARK (-3000000)
 
 typedef enum oql_from_kind {
   OQL_FROM_TABLE,      /* base table: gids first_gid .. first_gid+ncols-1 = schema positions */

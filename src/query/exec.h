@@ -224,7 +224,8 @@ void oql_parquet_scan_project(oql_op *op, orb_arena *a, const bool *used);
 /* Aggregates. */
 typedef enum oql_agg_fn {
   OQL_AGG_COUNT_STAR, OQL_AGG_COUNT, OQL_AGG_SUM, OQL_AGG_AVG, OQL_AGG_MIN, OQL_AGG_MAX,
-  OQL_AGG_STRING_AGG     /* string_agg(text, delimiter): the non-NULL values joined, in input order */
+  OQL_AGG_STRING_AGG,    /* string_agg(text, delimiter): the non-NULL values joined, in input order */
+  OQL_AGG_ARRAY_AGG      /* array_agg(x): the values, NULLs included, in input order, as an array */
 } oql_agg_fn;
 
 typedef struct oql_agg_spec {
@@ -233,6 +234,8 @@ typedef struct oql_agg_spec {
   orb_expr *arg;         /* child-row slots; NULL for COUNT(*) */
   orb_type type;         /* result type */
   orb_expr *arg2;        /* string_agg: the delimiter (child-row slots); NULL otherwise */
+  orb_expr *filter;      /* agg(...) FILTER (WHERE filter): a boolean on child rows; only rows where it is
+                            true are added.  NULL: every row */
 } oql_agg_spec;
 
 /* Output row = group key values ++ aggregate results.  ngroup == 0: exactly
@@ -261,6 +264,10 @@ typedef enum oql_frame_mode { OQL_FRAME_RANGE, OQL_FRAME_ROWS, OQL_FRAME_GROUPS 
 typedef enum oql_frame_bound {
   OQL_FB_UNBOUNDED_PRECEDING, OQL_FB_PRECEDING, OQL_FB_CURRENT_ROW, OQL_FB_FOLLOWING, OQL_FB_UNBOUNDED_FOLLOWING
 } oql_frame_bound;
+/* EXCLUDE NO OTHERS (the default) | CURRENT ROW | GROUP (the row's peers) | TIES (its peers but itself). */
+typedef enum oql_frame_exclude {
+  OQL_EXCLUDE_NONE, OQL_EXCLUDE_CURRENT_ROW, OQL_EXCLUDE_GROUP, OQL_EXCLUDE_TIES
+} oql_frame_exclude;
 
 /* Sort by keys (slots of the child row); stable. */
 oql_op *oql_sort_new(orb_arena *a, oql_op *child, const oql_sort_key *keys, int nkeys);
@@ -294,6 +301,7 @@ typedef struct oql_window {
   int *pslots;             /* the column of each partition key (planner) */
   oql_frame_mode mode;
   oql_frame_bound start, end;
+  oql_frame_exclude exclude;
   orb_expr *start_off, *end_off;   /* n PRECEDING / FOLLOWING: no column references */
 } oql_window;
 

@@ -6,7 +6,10 @@
 ** has been consumed.  The states and their result types are agg_state.h's.
 ** Over a child that makes column batches (exec_vec.h), keys and arguments
 ** are evaluated a batch at a time and a plain aggregate folds each
-** argument's vector in a loop (vec_batch). */
+** argument's vector in a loop (vec_batch).  An aggregate with a FILTER
+** takes only the rows its condition holds for: row by row it is tested
+** before the arguments are evaluated, over a batch it narrows the batch's
+** selection for that aggregate's arguments and fold. */
 #include "query/agg_state.h"
 #include "query/exec_vec.h"
 
@@ -32,6 +35,9 @@ typedef struct agg_op {
   bool only_count;          /* COUNT(*)s only, no grouping */
   int nfail;                /* aggregates whose folding can fail (fold_can_fail) */
   oql_vec *kvec, *avec, *dvec; /* a column batch's keys, arguments, string_agg delimiters (exec_vec.h) */
+  oql_vec *fvec;            /* a column batch's FILTER conditions */
+  oql_vbatch *fbatch;       /* the batch narrowed to each filtered aggregate's rows */
+  uint16_t **fsel;          /* their selections (OQL_VEC_MAX entries; NULL for an aggregate without FILTER) */
   orb_value *rowbuf;        /* a row of a column batch (batch_by_rows) */
   orb_arena arena;          /* groups and copied values */
   orb_hmap groups;
@@ -74,6 +80,11 @@ static orb_status feed_row(agg_op *a, agg_group *g, const orb_value *in, oql_rt 
     const oql_agg_spec *sp = &a->aggs[j];
     orb_value v, d;
     const orb_value *pv = NULL;
+    bool take;
+    if (sp->filter && ((st = orb_expr_test(sp->filter, &rt->ctx, in, &take, e)) != ORB_OK || !take)) {
+      if (st != ORB_OK) return st;
+      continue;
+    }
     if (sp->arg && sp->arg->kind == ORB_E_COLUMN) pv = &in[sp->arg->slot];
     else if (sp->arg && (st = orb_expr_eval(sp->arg, &rt->ctx, in, &v, e)) != ORB_OK) return st;
     else if (sp->arg) pv = &v;
@@ -241,14 +252,20 @@ static orb_status vec_batch(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_err 
   for (int i = 0; st == ORB_OK && i < a->ngroup; i++) st = oql_vexpr_eval(a->keys[i], rt, b, &a->kvec[i], &ve);
   for (int j = 0; st == ORB_OK && j < a->naggs; j++) {
     const oql_agg_spec *sp = &a->aggs[j];
-    if (sp->arg) st = oql_vexpr_eval(sp->arg, rt, b, &a->avec[j], &ve);
-    if (st == ORB_OK && sp->arg2) st = oql_vexpr_eval(sp->arg2, rt, b, &a->dvec[j], &ve);
+    const oql_vbatch *in = b;   /* the rows aggregate j takes */
+    if (sp->filter && (st = oql_vexpr_eval(sp->filter, rt, b, &a->fvec[j], &ve)) == ORB_OK) {
+      oql_vbatch_narrow(b, &a->fvec[j], a->fsel[j], &a->fbatch[j]);
+      in = &a->fbatch[j];
+    }
+    if (st == ORB_OK && sp->arg) st = oql_vexpr_eval(sp->arg, rt, in, &a->avec[j], &ve);
+    if (st == ORB_OK && sp->arg2) st = oql_vexpr_eval(sp->arg2, rt, in, &a->dvec[j], &ve);
   }
   if (st != ORB_OK) return batch_by_rows(a, b, rt, e);
   if (a->ngroup == 0 && a->nfail <= 1) {
     for (int j = 0; j < a->naggs; j++) {
       const oql_agg_spec *sp = &a->aggs[j];
-      if ((st = vec_fold(a, &a->list[0]->st[j], sp, &a->avec[j], sp->arg2 ? &a->dvec[j] : NULL, b, e)) != ORB_OK)
+      const oql_vbatch *in = sp->filter ? &a->fbatch[j] : b;
+      if ((st = vec_fold(a, &a->list[0]->st[j], sp, &a->avec[j], sp->arg2 ? &a->dvec[j] : NULL, in, e)) != ORB_OK)
         return st;
     }
     orb_arena_reset(&rt->tmp);
@@ -261,6 +278,7 @@ static orb_status vec_batch(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_err 
     for (int j = 0; j < a->naggs; j++) {
       const oql_agg_spec *sp = &a->aggs[j];
       orb_value x, y;
+      if (sp->filter && !oql_vec_true(&a->fvec[j], r)) continue;
       if (sp->arg) oql_vec_value(&a->avec[j], r, &x);
       if (sp->arg2) oql_vec_value(&a->dvec[j], r, &y);
       if ((st = oql_agg_state_add(&a->arena, &g->st[j], sp, sp->arg ? &x : NULL, sp->arg2 ? &y : NULL, e)) != ORB_OK) return st;
@@ -360,6 +378,7 @@ static const char *agg_name(oql_agg_fn fn) {
   case OQL_AGG_MIN: return "min";
   case OQL_AGG_MAX: return "max";
   case OQL_AGG_STRING_AGG: return "string_agg";
+  case OQL_AGG_ARRAY_AGG: return "array_agg";
   }
   return "?";
 }
@@ -385,6 +404,11 @@ static void agg_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
     else
       orb_buf_putc(lines, '*');
     orb_buf_putc(lines, ')');
+    if (sp->filter) {
+      orb_buf_puts(lines, " FILTER (WHERE ");
+      oql_explain_expr(sp->filter, op->left->names, lines);
+      orb_buf_putc(lines, ')');
+    }
   }
   orb_buf_putc(lines, '\n');
   /* after a run (EXPLAIN ANALYZE) say which way the count went: metadata
@@ -411,13 +435,18 @@ oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, c
   for (int j = 0; j < naggs; j++) a->op.types[ngroup + j] = aggs[j].type;
   bool only_count = ngroup == 0 && naggs > 0;
   for (int j = 0; j < naggs; j++)
-    if (aggs[j].fn != OQL_AGG_COUNT_STAR) only_count = false;
+    if (aggs[j].fn != OQL_AGG_COUNT_STAR || aggs[j].filter) only_count = false;
   a->count_table = only_count ? count_table : NULL;
   a->only_count = only_count;
   for (int j = 0; j < naggs; j++) a->nfail += fold_can_fail(&aggs[j]);
   a->kvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(ngroup + 1));
   a->avec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
   a->dvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
+  a->fvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
+  a->fbatch = orb_arena_zalloc(ar, sizeof(oql_vbatch) * (size_t)(naggs + 1));
+  a->fsel = orb_arena_zalloc(ar, sizeof(uint16_t *) * (size_t)(naggs + 1));
+  for (int j = 0; j < naggs; j++)
+    if (aggs[j].filter) a->fsel[j] = orb_arena_alloc(ar, sizeof(uint16_t) * OQL_VEC_MAX);
   a->rowbuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(child->ncols + 1));
   orb_arena_init(&a->arena, 65536);
   orb_hmap_init(&a->groups, 0);

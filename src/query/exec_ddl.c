@@ -92,6 +92,7 @@ static orb_status refuse_if_viewed(oql_rt *rt, const orb_table *t, const char *w
                       t->kind == ORB_TABLE_VIEW ? "view" : "table", t->name);
     orb_err_detail(e, "view %s depends on %s %s%s", views[0], t->kind == ORB_TABLE_VIEW ? "view" : "table", t->name,
                    n > 1 ? " (and more views)" : "");
+    if (strcmp(what, "drop") == 0) orb_err_hint(e, "Use DROP ... CASCADE to drop the dependent objects too.");
   }
   orb_arena_free(&a);
   return st;
@@ -136,8 +137,11 @@ orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "%s \"%s\" does not exist", views ? "view" : "table",
                           b->drop_names[i]);
     }
-    if (views != (t->kind == ORB_TABLE_VIEW))
-      return orb_err_setx(e, ORB_ERR_MISUSE, "42809", 0, "\"%s\" is not a %s", t->name, views ? "view" : "table");
+    if (views != (t->kind == ORB_TABLE_VIEW)) {
+      orb_status st = orb_err_setx(e, ORB_ERR_MISUSE, "42809", 0, "\"%s\" is not a %s", t->name, views ? "view" : "table");
+      orb_err_hint(e, "Use DROP %s to remove a %s.", views ? "TABLE" : "VIEW", views ? "table" : "view");
+      return st;
+    }
   }
   for (int i = 0; i < b->ndrop; i++) {
     orb_table *t = orb_db_table(rt->db, b->drop_names[i]);

@@ -128,8 +128,9 @@ static orb_status p_alias(oql_parser *p, oql_from_ast *f, bool need) {
     if ((st = oql_p_ident(p, &f->alias, &pos)) != ORB_OK) return st;
     if (oql_p_is_op(p, "(") && (st = oql_p_ident_list(p, &f->colnames, NULL, &f->ncolnames)) != ORB_OK) return st;
   } else if (need) {
-    return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos,
-                        "subquery in FROM must have an alias");
+    orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos, "subquery in FROM must have an alias");
+    orb_err_hint(p->e, "For example, FROM (SELECT ...) [AS] foo.");
+    return p->e->code;
   }
   return ORB_OK;
 }
@@ -197,6 +198,13 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
   if ((st = p_alias(p, f, false)) != ORB_OK) return st;
   *out = f;
   return ORB_OK;
+}
+
+/* Key words PostgreSQL takes as a column alias only after AS (its grammar's
+** non-bare labels) that may follow an expression: x FILTER (...), f() OVER w. */
+static bool not_bare_label(oql_parser *p) {
+  const oql_token *t = oql_p_tok(p);
+  return t->kind == OQL_T_IDENT && (strcmp(t->text, "filter") == 0 || strcmp(t->text, "over") == 0);
 }
 
 /* item { [NATURAL] [INNER|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]] JOIN item [ON expr | USING (cols)]
@@ -273,7 +281,7 @@ orb_status oql_p_targets(oql_parser *p, oql_target **targets, int *ntargets) {
       int pos;
       if (oql_p_accept(p, "as")) {
         if ((st = oql_p_ident(p, &t->alias, &pos)) != ORB_OK) return st;
-      } else if (oql_p_is_ident(p) && !oql_p_reserved(oql_p_tok(p)->text)) {
+      } else if (oql_p_is_ident(p) && !oql_p_reserved(oql_p_tok(p)->text) && !not_bare_label(p)) {
         if ((st = oql_p_ident(p, &t->alias, &pos)) != ORB_OK) return st;
       }
     }
@@ -438,10 +446,16 @@ static orb_status p_order_limit(oql_parser *p, oql_select_ast *s) {
     if ((st = oql_p_order_list(p, &s->order, &s->norder)) != ORB_OK) return st;
   }
   for (;;) {
+    int limit_pos = oql_p_tok(p)->pos;
     if (oql_p_accept(p, "limit")) {
       if (s->limit) return oql_p_syntax(p);
       if (oql_p_accept(p, "all")) continue;
       if ((st = oql_p_expr(p, &s->limit)) != ORB_OK) return st;
+      if (oql_p_is_op(p, ",")) {   /* MySQL's LIMIT offset, count */
+        orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", limit_pos, "LIMIT #,# syntax is not supported");
+        orb_err_hint(p->e, "Use separate LIMIT and OFFSET clauses.");
+        return p->e->code;
+      }
     } else if (oql_p_accept(p, "offset")) {
       if (s->offset) return oql_p_syntax(p);
       if ((st = oql_p_expr(p, &s->offset)) != ORB_OK) return st;

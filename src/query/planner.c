@@ -326,12 +326,18 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
 /* --- the select itself --------------------------------------------------------- */
 
 static const char *agg_label(orb_arena *a, const oql_agg_spec *sp, const char *const *names) {
-  static const char *fn[] = {"count", "count", "sum", "avg", "min", "max", "string_agg"};
-  if (!sp->arg) return "count(*)";
+  static const char *fn[] = {"count", "count", "sum", "avg", "min", "max", "string_agg", "array_agg"};
+  if (!sp->arg && !sp->filter) return "count(*)";
   orb_buf b = ORB_BUF_INIT;
   orb_buf_printf(&b, "%s(%s", fn[sp->fn], sp->distinct ? "DISTINCT " : "");
-  orb_expr_format(sp->arg, names, &b);
+  if (sp->arg) orb_expr_format(sp->arg, names, &b);
+  else orb_buf_putc(&b, '*');
   orb_buf_putc(&b, ')');
+  if (sp->filter) {
+    orb_buf_puts(&b, " FILTER (WHERE ");
+    orb_expr_format(sp->filter, names, &b);
+    orb_buf_putc(&b, ')');
+  }
   const char *s = orb_arena_strdup(a, b.data);
   orb_buf_free(&b);
   return s;
@@ -344,6 +350,12 @@ static const char *expr_label(orb_arena *a, const orb_expr *x, const oql_op *op)
   const char *s = orb_arena_strdup(a, b.data ? b.data : "");
   orb_buf_free(&b);
   return s;
+}
+
+/* Set-returning function markers (bound.h OQL_SRF_MARK - k) become column base + k. */
+static void point_at_srfs(orb_expr *x, int base) {
+  if (x->kind == ORB_E_COLUMN && x->slot <= OQL_SRF_MARK) x->slot = base + (OQL_SRF_MARK - x->slot);
+  for (int i = 0; i < x->nargs; i++) point_at_srfs(x->args[i], base);
 }
 
 /* Window function markers (bound.h OQL_WIN_MARK - j) become slot[j]. */
@@ -425,19 +437,21 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->ngroup; i++) mark_used(s->group[i], p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg, p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg2, p.used, s->ngids);
+    for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].filter, p.used, s->ngids);
     if (!s->grouped) {
       for (int i = 0; i < s->nout; i++) mark_used(s->out[i], p.used, s->ngids);
       for (int j = 0; j < s->nwfuncs; j++) {
         for (int i = 0; i < s->wfuncs[j].nargs; i++) mark_used(s->wfuncs[j].args[i], p.used, s->ngids);
         mark_used(s->wfuncs[j].agg.arg, p.used, s->ngids);
         mark_used(s->wfuncs[j].agg.arg2, p.used, s->ngids);
+        mark_used(s->wfuncs[j].agg.filter, p.used, s->ngids);
       }
       for (int w = 0; w < s->nwins; w++) {
         for (int i = 0; i < s->wins[w].npart; i++) mark_used(s->wins[w].part[i], p.used, s->ngids);
         for (int i = 0; i < s->wins[w].norder; i++) mark_used(s->wins[w].order[i], p.used, s->ngids);
       }
+      for (int i = 0; i < s->nsrfs; i++) mark_used(s->srfs[i].arg, p.used, s->ngids);   /* grouped: over the groups */
     }
-    for (int i = 0; i < s->nsrfs; i++) mark_used(s->srfs[i].arg, p.used, s->ngids);
     /* join conditions */
     oql_from *stack[64];
     int sp = 0;
@@ -481,6 +495,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->ngroup; i++) remap_to(&p, s->group[i], layout, n);
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg, layout, n);
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg2, layout, n);
+    for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].filter, layout, n);
     /* only a bare scan with no predicate can be answered by the table's count */
     orb_table *count_table = oql_scan_table(op);
     oql_op *child = op;
@@ -505,6 +520,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
       for (int i = 0; i < s->wfuncs[j].nargs; i++) remap_to(&p, s->wfuncs[j].args[i], layout, n);
       remap_to(&p, s->wfuncs[j].agg.arg, layout, n);
       remap_to(&p, s->wfuncs[j].agg.arg2, layout, n);
+      remap_to(&p, s->wfuncs[j].agg.filter, layout, n);
     }
     for (int w = 0; w < s->nwins; w++) {
       for (int i = 0; i < s->wins[w].npart; i++) remap_to(&p, s->wins[w].part[i], layout, n);
@@ -530,6 +546,12 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->nout; i++) remap_to(&p, s->out[i], layout, n);
   }
   if (s->nwfuncs && !fslot) fslot = plan_windows(a, s, &op);   /* grouped: over the groups */
+  if (s->grouped && s->nsrfs) {   /* then the set-returning functions, over the groups and their window values */
+    for (int i = 0; fslot && i < s->nsrfs; i++) point_at_windows(s->srfs[i].arg, fslot);
+    int m = op->ncols;
+    op = oql_project_set_new(a, op, s->srfs, s->nsrfs);
+    for (int i = 0; i < s->nout; i++) point_at_srfs(s->out[i], m);
+  }
   for (int i = 0; fslot && i < s->nout; i++) point_at_windows(s->out[i], fslot);
 
   /* projection, unless it passes the input through unchanged */

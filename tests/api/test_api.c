@@ -131,6 +131,17 @@ static void test_errors_with_positions(void **state) {
   assert_int_equal(orbit_errpos(db, &line, &col), ORBIT_OK);
   assert_int_equal(line, 1);
   assert_int_equal(col, 8);
+  assert_string_equal(orbit_errhint(db), "");
+
+  /* PostgreSQL's HINT and DETAIL beside the message */
+  assert_int_equal(orbit_prepare(db, "SELECT lower(id, 2) FROM items", &st, NULL), ORBIT_ERROR);
+  assert_string_equal(orbit_errcode_sqlstate(db), "42883");
+  assert_string_equal(orbit_errhint(db),
+                      "No function matches the given name and argument types. You might need to add explicit type casts.");
+  assert_string_equal(orbit_errdetail(db), "");
+  assert_int_equal(orbit_exec(db, "INSERT INTO items VALUES (NULL, 1)"), ORBIT_ERROR);
+  assert_string_equal(orbit_errdetail(db), "Failing row contains (null, 1.00).");
+  assert_string_equal(orbit_errhint(db), "");
 
   /* second line of a script */
   assert_int_equal(orbit_exec(db, "SELECT 1;\nSELECT * FROM nosuch"), ORBIT_ERROR);
