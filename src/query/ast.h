@@ -109,6 +109,8 @@ struct oql_expr_ast {
   struct oql_select_ast *sub;  /* SUBQUERY, EXISTS, IN (SELECT ...) */
   oql_window_ast *over;      /* CALL: f(...) OVER w / OVER (...): a window function call; NULL otherwise */
   oql_expr_ast *filter;      /* CALL: agg(...) FILTER (WHERE filter): the rows the aggregate takes; NULL: all */
+  struct oql_order_ast *agg_order;  /* CALL: agg(args ORDER BY ...): the order its rows are taken in */
+  int nagg_order;
 };
 
 /* --- SELECT ----------------------------------------------------------------- */

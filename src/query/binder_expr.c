@@ -475,7 +475,7 @@ bool oql_is_agg_name(const char *name) {
 
 orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, int n, bool distinct, bool star,
                              int pos, oql_agg_spec *out, orb_err *e) {
-  oql_agg_spec sp = {OQL_AGG_COUNT, distinct, NULL, orb_type_make(ORB_T_INT64), NULL, NULL};
+  oql_agg_spec sp = {OQL_AGG_COUNT, distinct, NULL, orb_type_make(ORB_T_INT64), NULL, NULL, NULL, 0};
   if (strcmp(name, "string_agg") == 0) {
     if (n != 2 || star)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function string_agg with %d arguments does not exist", n);
@@ -560,12 +560,17 @@ static bool same_or_both_null(const orb_expr *x, const orb_expr *y) {
 }
 
 bool oql_agg_spec_same(const oql_agg_spec *x, const oql_agg_spec *y) {
+  if (x->norder != y->norder) return false;
+  for (int i = 0; i < x->norder; i++)
+    if (x->order[i].desc != y->order[i].desc || x->order[i].nulls_first != y->order[i].nulls_first ||
+        !oql_expr_same(x->order[i].expr, y->order[i].expr))
+      return false;
   return x->fn == y->fn && x->distinct == y->distinct && same_or_both_null(x->arg, y->arg) &&
          same_or_both_null(x->arg2, y->arg2) && same_or_both_null(x->filter, y->filter);
 }
 
 orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
-                     orb_expr *filter, int pos, orb_expr **out, orb_err *e) {
+                     orb_expr *filter, const oql_agg_order *order, int norder, int pos, orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
   if (!c->allow_aggs)
     return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "aggregate functions are not allowed in %s",
@@ -575,6 +580,16 @@ orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bo
   orb_status st = oql_agg_spec_make(b, name, args, n, distinct, star, pos, &sp, e);
   if (st != ORB_OK) return st;
   sp.filter = filter;
+  sp.order = order;
+  sp.norder = norder;
+  /* with DISTINCT the order can only be of what is distinct, as PostgreSQL requires */
+  for (int i = 0; distinct && i < norder; i++) {
+    bool in_args = false;
+    for (int k = 0; k < n && !in_args; k++) in_args = oql_expr_same(args[k], order[i].expr);
+    if (!in_args)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", pos,
+                          "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list");
+  }
   /* the same aggregate twice is computed once */
   int idx = -1;
   for (int i = 0; i < c->naggs && idx < 0; i++)
@@ -592,7 +607,7 @@ orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bo
 orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,
                       orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
-  if (oql_is_agg_name(name)) return oql_b_agg(c, name, args, n, distinct, star, NULL, pos, out, e);
+  if (oql_is_agg_name(name)) return oql_b_agg(c, name, args, n, distinct, star, NULL, NULL, 0, pos, out, e);
   if (strcmp(name, "coalesce") == 0) return oql_b_coalesce(b, args, n, pos, out, e);
   if (strcmp(name, "nullif") == 0 && n == 2) return oql_b_nullif(b, args[0], args[1], pos, out, e);
   if (strcmp(name, "row") == 0 && !distinct && !star) return oql_b_row(b, args, n, pos, out, e);

@@ -184,9 +184,10 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
 orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,
                       orb_expr **out, orb_err *e);
 /* Aggregate call `name` with its FILTER condition (NULL: none, else bound
-** by oql_walk_agg_filter), registered with the select: its marker column. */
+** by oql_walk_agg_filter) and ORDER BY keys (norder 0: none), registered
+** with the select: its marker column. */
 orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
-                     orb_expr *filter, int pos, orb_expr **out, orb_err *e);
+                     orb_expr *filter, const oql_agg_order *order, int norder, int pos, orb_expr **out, orb_err *e);
 /* The FILTER (WHERE ...) of aggregate call x bound over the aggregate's
 ** input rows (*out NULL when it has none): boolean, with PostgreSQL's errors
 ** for an aggregate (42803), window function (42P20) or set-returning

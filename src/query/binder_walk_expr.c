@@ -165,11 +165,25 @@ static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
   if (agg) {
     for (int i = 0; i < nargs && st == ORB_OK; i++)
       if (!oql_is_unknown(args[i])) st = oql_b_finish(c->b, &args[i], e);
+    /* ORDER BY keys: on the input rows, like the arguments (no aggregate inside) */
+    oql_agg_order *order = x->nagg_order ? orb_arena_alloc(c->b->a, sizeof(oql_agg_order) * (size_t)x->nagg_order) : NULL;
+    for (int i = 0; i < x->nagg_order && st == ORB_OK; i++) {
+      const oql_order_ast *o = &x->agg_order[i];
+      st = oql_walk_expr(c, o->expr, &order[i].expr, e);
+      order[i].desc = o->desc;
+      order[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
+    }
     c->in_agg = was_in;
     orb_expr *filter = NULL;
     if (st == ORB_OK) st = oql_walk_agg_filter(c, x, &filter, e);
     if (st != ORB_OK) return st;
-    return oql_b_agg(c, x->name, args, nargs, x->distinct, x->star, filter, x->pos, out, e);
+    return oql_b_agg(c, x->name, args, nargs, x->distinct, x->star, filter, order, x->nagg_order, x->pos, out, e);
+  }
+  if (x->nagg_order) {   /* PostgreSQL looks the function up first, as for FILTER */
+    orb_expr *ignored;
+    if ((st = oql_b_call(c, x->name, args, nargs, x->distinct, x->star, x->pos, &ignored, e)) != ORB_OK) return st;
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", x->pos, "ORDER BY specified, but %s is not an aggregate function",
+                        x->name);
   }
   if (!x->filter) return oql_b_call(c, x->name, args, nargs, x->distinct, x->star, x->pos, out, e);
   /* FILTER on a function that is not an aggregate: PostgreSQL looks the function up first */

@@ -269,6 +269,8 @@ orb_status oql_walk_window_call(oql_selctx *c, const oql_expr_ast *x, orb_expr *
   if (!c->allow_wins)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", x->pos, "window functions are not allowed in %s",
                         c->win_ctx ? c->win_ctx : c->agg_ctx ? c->agg_ctx : "this context");
+  if (x->nagg_order)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", x->pos, "aggregate ORDER BY is not implemented for window functions");
   if (x->filter && !oql_is_agg_name(x->name))
     return oql_is_window_name(x->name)
                ? orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", x->pos,

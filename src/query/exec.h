@@ -236,7 +236,19 @@ typedef struct oql_agg_spec {
   orb_expr *arg2;        /* string_agg: the delimiter (child-row slots); NULL otherwise */
   orb_expr *filter;      /* agg(...) FILTER (WHERE filter): a boolean on child rows; only rows where it is
                             true are added.  NULL: every row */
+  const struct oql_agg_order *order;   /* agg(... ORDER BY keys): rows added in that order; NULL: any */
+  int norder;
 } oql_agg_spec;
+
+/* An aggregate as EXPLAIN and column names show it: "sum(x)", "count(*)",
+** "string_agg(s, ',' ORDER BY s DESC) FILTER (WHERE ...)". */
+void oql_agg_format(const struct oql_agg_spec *sp, const char *const *names, orb_buf *out);
+
+/* A key of agg(... ORDER BY ...): an expression on child rows. */
+typedef struct oql_agg_order {
+  orb_expr *expr;
+  bool desc, nulls_first;
+} oql_agg_order;
 
 /* Output row = group key values ++ aggregate results.  ngroup == 0: exactly
 ** one output row (plain aggregate).  If count_table is set (a COUNT(*)-only

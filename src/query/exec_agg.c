@@ -17,8 +17,17 @@
 
 #include "base/mem.h"
 
+/* agg(... ORDER BY ...): a group's input rows for it, held until the group
+** is done and then added in order.  Each row: the keys, the argument, the
+** delimiter.  The array lives in the operator's arena and doubles. */
+typedef struct ordered_rows {
+  orb_value **rows;
+  size_t n, cap;
+} ordered_rows;
+
 typedef struct agg_group {
   orb_value *keys;
+  ordered_rows *ordered;    /* per aggregate (NULL when none has ORDER BY) */
   oql_agg_state st[];
 } agg_group;
 
@@ -48,11 +57,13 @@ typedef struct agg_op {
   orb_value *out;
   bool child_open;
   bool answered_by_count;
+  bool has_order;           /* an aggregate has ORDER BY: rows, not batches, and held per group */
 } agg_op;
 
 static agg_group *new_group(agg_op *a, const orb_value *keys) {
   agg_group *g = orb_arena_zalloc(&a->arena, sizeof(agg_group) + sizeof(oql_agg_state) * (size_t)a->naggs);
   g->keys = orb_arena_alloc(&a->arena, sizeof(orb_value) * (size_t)(a->ngroup + 1));
+  if (a->has_order) g->ordered = orb_arena_zalloc(&a->arena, sizeof(ordered_rows) * (size_t)a->naggs);
   oql_row_copy(g->keys, keys, a->ngroup, &a->arena);
   a->list = orb_grow(a->list, &a->cap, a->ngroups + 1, sizeof(agg_group *));
   a->list[a->ngroups++] = g;
@@ -73,6 +84,9 @@ static void reset_groups(agg_op *a) {
   a->pos = 0;
 }
 
+static orb_status hold_row(agg_op *a, ordered_rows *o, const oql_agg_spec *sp, const orb_value *in, const orb_value *v,
+                           const orb_value *d, oql_rt *rt, orb_err *e);
+
 /* One input row into group g's aggregates. */
 static orb_status feed_row(agg_op *a, agg_group *g, const orb_value *in, oql_rt *rt, orb_err *e) {
   orb_status st;
@@ -89,7 +103,79 @@ static orb_status feed_row(agg_op *a, agg_group *g, const orb_value *in, oql_rt 
     else if (sp->arg && (st = orb_expr_eval(sp->arg, &rt->ctx, in, &v, e)) != ORB_OK) return st;
     else if (sp->arg) pv = &v;
     if (sp->arg2 && (st = orb_expr_eval(sp->arg2, &rt->ctx, in, &d, e)) != ORB_OK) return st;
+    if (sp->norder) {
+      if ((st = hold_row(a, &g->ordered[j], sp, in, pv, sp->arg2 ? &d : NULL, rt, e)) != ORB_OK) return st;
+      continue;
+    }
     if ((st = oql_agg_state_add(&a->arena, &g->st[j], sp, pv, sp->arg2 ? &d : NULL, e)) != ORB_OK) return st;
+  }
+  return ORB_OK;
+}
+
+/* --- agg(... ORDER BY ...) ---------------------------------------------------- */
+
+/* Keep an input row of an ordered aggregate: its keys, argument, delimiter. */
+static orb_status hold_row(agg_op *a, ordered_rows *o, const oql_agg_spec *sp, const orb_value *in, const orb_value *v,
+                           const orb_value *d, oql_rt *rt, orb_err *e) {
+  int w = sp->norder + 2;
+  orb_value *row = orb_arena_alloc(&a->arena, sizeof(orb_value) * (size_t)w);
+  for (int k = 0; k < sp->norder; k++) {
+    orb_status st = orb_expr_eval(sp->order[k].expr, &rt->ctx, in, &row[k], e);
+    if (st != ORB_OK) return st;
+  }
+  row[sp->norder] = v ? *v : orb_null(ORB_T_NULL);
+  row[sp->norder + 1] = d ? *d : orb_null(ORB_T_NULL);
+  oql_row_copy(row, row, w, &a->arena);
+  if (o->n == o->cap) {
+    size_t cap = o->cap ? o->cap * 2 : 16;
+    orb_value **nr = orb_arena_alloc(&a->arena, sizeof(orb_value *) * cap);
+    if (o->n) memcpy(nr, o->rows, sizeof(orb_value *) * o->n);
+    o->rows = nr;
+    o->cap = cap;
+  }
+  o->rows[o->n++] = row;
+  return ORB_OK;
+}
+
+static int order_cmp(const oql_agg_spec *sp, const orb_value *x, const orb_value *y) {
+  for (int k = 0; k < sp->norder; k++) {
+    const oql_agg_order *o = &sp->order[k];
+    int c;
+    if (x[k].isnull || y[k].isnull) c = x[k].isnull == y[k].isnull ? 0 : (x[k].isnull == o->nulls_first ? -1 : 1);
+    else c = o->desc ? -orb_value_cmp(&x[k], &y[k]) : orb_value_cmp(&x[k], &y[k]);
+    if (c) return c;
+  }
+  return 0;
+}
+
+/* Stable merge sort of rows[0..n) by sp's keys (tmp: room for n). */
+static void sort_rows(const oql_agg_spec *sp, orb_value **rows, orb_value **tmp, size_t n) {
+  if (n < 2) return;
+  size_t h = n / 2;
+  sort_rows(sp, rows, tmp, h);
+  sort_rows(sp, rows + h, tmp, n - h);
+  size_t i = 0, j = h, k = 0;
+  while (i < h && j < n) tmp[k++] = order_cmp(sp, rows[j], rows[i]) < 0 ? rows[j++] : rows[i++];
+  while (i < h) tmp[k++] = rows[i++];
+  while (j < n) tmp[k++] = rows[j++];
+  memcpy(rows, tmp, sizeof(orb_value *) * n);
+}
+
+/* A group is done: its ordered aggregates take their rows in order. */
+static orb_status add_held_rows(agg_op *a, agg_group *g, orb_err *e) {
+  for (int j = 0; j < a->naggs; j++) {
+    const oql_agg_spec *sp = &a->aggs[j];
+    ordered_rows *o = &g->ordered[j];
+    if (!sp->norder || !o->n) continue;
+    orb_value **tmp = orb_arena_alloc(&a->arena, sizeof(orb_value *) * o->n);
+    sort_rows(sp, o->rows, tmp, o->n);
+    for (size_t i = 0; i < o->n; i++) {
+      const orb_value *r = o->rows[i];
+      orb_status st = oql_agg_state_add(&a->arena, &g->st[j], sp, sp->arg ? &r[sp->norder] : NULL,
+                                        sp->arg2 ? &r[sp->norder + 1] : NULL, e);
+      if (st != ORB_OK) return st;
+    }
+    o->n = 0;
   }
   return ORB_OK;
 }
@@ -293,7 +379,7 @@ static orb_status consume(agg_op *a, oql_rt *rt, orb_err *e) {
   a->child_open = true;
   if (st != ORB_OK) return st;
   if (a->ngroup == 0) new_group(a, NULL);   /* no groups: one group */
-  if (oql_op_has_vec(a->op.left)) {
+  if (oql_op_has_vec(a->op.left) && !a->has_order) {
     for (;;) {
       const oql_vbatch *b;
       if ((st = oql_op_next_vec(a->op.left, rt, &b, e)) != ORB_OK || !b) return st;
@@ -343,6 +429,10 @@ static orb_status agg_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_er
     return ORB_OK;
   }
   agg_group *g = a->list[a->pos++];
+  if (a->has_order) {
+    orb_status st = add_held_rows(a, g, e);
+    if (st != ORB_OK) return st;
+  }
   for (int i = 0; i < a->ngroup; i++) a->out[i] = g->keys[i];
   for (int j = 0; j < a->naggs; j++) {
     orb_status st = oql_agg_state_result(&a->aggs[j], &g->st[j], &a->out[a->ngroup + j], e);
@@ -383,6 +473,27 @@ static const char *agg_name(oql_agg_fn fn) {
   return "?";
 }
 
+void oql_agg_format(const oql_agg_spec *sp, const char *const *names, orb_buf *out) {
+  if (!sp->arg && !sp->filter && sp->fn == OQL_AGG_COUNT_STAR) {
+    orb_buf_puts(out, "count(*)");
+    return;
+  }
+  orb_buf_printf(out, "%s(%s", agg_name(sp->fn), sp->distinct ? "DISTINCT " : "");
+  if (sp->arg) oql_explain_expr(sp->arg, names, out);
+  else orb_buf_putc(out, '*');
+  for (int k = 0; k < sp->norder; k++) {
+    orb_buf_puts(out, k ? ", " : " ORDER BY ");
+    oql_explain_expr(sp->order[k].expr, names, out);
+    if (sp->order[k].desc) orb_buf_puts(out, " DESC");
+  }
+  orb_buf_putc(out, ')');
+  if (sp->filter) {
+    orb_buf_puts(out, " FILTER (WHERE ");
+    oql_explain_expr(sp->filter, names, out);
+    orb_buf_putc(out, ')');
+  }
+}
+
 static void agg_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   (void)head;
   const agg_op *a = (const agg_op *)op;
@@ -396,19 +507,8 @@ static void agg_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   }
   orb_buf_puts(lines, "Aggregates: ");
   for (int j = 0; j < a->naggs; j++) {
-    const oql_agg_spec *sp = &a->aggs[j];
     if (j) orb_buf_puts(lines, ", ");
-    orb_buf_printf(lines, "%s(%s", agg_name(sp->fn), sp->distinct ? "DISTINCT " : "");
-    if (sp->arg)
-      oql_explain_expr(sp->arg, op->left->names, lines);
-    else
-      orb_buf_putc(lines, '*');
-    orb_buf_putc(lines, ')');
-    if (sp->filter) {
-      orb_buf_puts(lines, " FILTER (WHERE ");
-      oql_explain_expr(sp->filter, op->left->names, lines);
-      orb_buf_putc(lines, ')');
-    }
+    oql_agg_format(&a->aggs[j], op->left->names, lines);
   }
   orb_buf_putc(lines, '\n');
   /* after a run (EXPLAIN ANALYZE) say which way the count went: metadata
@@ -439,6 +539,7 @@ oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, c
   a->count_table = only_count ? count_table : NULL;
   a->only_count = only_count;
   for (int j = 0; j < naggs; j++) a->nfail += fold_can_fail(&aggs[j]);
+  for (int j = 0; j < naggs; j++) a->has_order |= aggs[j].norder > 0;
   a->kvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(ngroup + 1));
   a->avec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
   a->dvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));

@@ -303,6 +303,10 @@ static orb_status p_call_args(oql_parser *p, const char *name, int pos, oql_expr
       if (oql_p_accept(p, "distinct")) x->distinct = true;
       else oql_p_accept(p, "all");
       if ((st = oql_p_expr_list(p, &l)) != ORB_OK) return st;
+      if (oql_p_accept(p, "order")) {   /* agg(args ORDER BY keys) */
+        if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;
+        if ((st = oql_p_order_list(p, &x->agg_order, &x->nagg_order)) != ORB_OK) return st;
+      }
     }
   }
   if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;

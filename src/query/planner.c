@@ -326,19 +326,9 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
 /* --- the select itself --------------------------------------------------------- */
 
 static const char *agg_label(orb_arena *a, const oql_agg_spec *sp, const char *const *names) {
-  static const char *fn[] = {"count", "count", "sum", "avg", "min", "max", "string_agg", "array_agg"};
-  if (!sp->arg && !sp->filter) return "count(*)";
   orb_buf b = ORB_BUF_INIT;
-  orb_buf_printf(&b, "%s(%s", fn[sp->fn], sp->distinct ? "DISTINCT " : "");
-  if (sp->arg) orb_expr_format(sp->arg, names, &b);
-  else orb_buf_putc(&b, '*');
-  orb_buf_putc(&b, ')');
-  if (sp->filter) {
-    orb_buf_puts(&b, " FILTER (WHERE ");
-    orb_expr_format(sp->filter, names, &b);
-    orb_buf_putc(&b, ')');
-  }
-  const char *s = orb_arena_strdup(a, b.data);
+  oql_agg_format(sp, names, &b);
+  const char *s = orb_arena_strdup(a, b.data ? b.data : "");
   orb_buf_free(&b);
   return s;
 }
@@ -438,6 +428,8 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg, p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg2, p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].filter, p.used, s->ngids);
+    for (int i = 0; i < s->naggs; i++)
+      for (int k = 0; k < s->aggs[i].norder; k++) mark_used(s->aggs[i].order[k].expr, p.used, s->ngids);
     if (!s->grouped) {
       for (int i = 0; i < s->nout; i++) mark_used(s->out[i], p.used, s->ngids);
       for (int j = 0; j < s->nwfuncs; j++) {
@@ -496,6 +488,8 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg, layout, n);
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg2, layout, n);
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].filter, layout, n);
+    for (int i = 0; i < s->naggs; i++)
+      for (int k = 0; k < s->aggs[i].norder; k++) remap_to(&p, s->aggs[i].order[k].expr, layout, n);
     /* only a bare scan with no predicate can be answered by the table's count */
     orb_table *count_table = oql_scan_table(op);
     oql_op *child = op;
