@@ -185,6 +185,18 @@ struct oql_from_ast {
   int asof_pos;
 };
 
+/* An element of GROUP BY: an expression, (), ROLLUP (items), CUBE (items)
+** or GROUPING SETS (sets).  Items and sets are lists of expressions
+** (a lone expression is a list of one). */
+typedef enum oql_group_kind { OQL_G_EXPR, OQL_G_ROLLUP, OQL_G_CUBE, OQL_G_SETS } oql_group_kind;
+typedef struct oql_group_elem {
+  oql_group_kind kind;
+  int pos;
+  oql_expr_ast ***lists;     /* EXPR: one list of one; ROLLUP/CUBE: items; SETS: sets */
+  int *lens;
+  int n;
+} oql_group_elem;
+
 /* A locking clause: FOR strength [OF rel, ...] [NOWAIT | SKIP LOCKED] (bound.h). */
 typedef struct oql_lock_ast {
   int pos;
@@ -207,6 +219,10 @@ struct oql_select_ast {
   oql_expr_ast *where;
   oql_expr_ast **group;
   int ngroup;
+  /* GROUP BY with ROLLUP / CUBE / GROUPING SETS / (): its elements (group
+  ** then holds nothing); each element's sets are crossed with the others' */
+  struct oql_group_elem *gelems;
+  int ngelems;
   oql_expr_ast *having;
   oql_window_ast **windows;  /* WINDOW w AS (...), ... */
   int nwindows;

@@ -475,7 +475,7 @@ bool oql_is_agg_name(const char *name) {
 
 orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, int n, bool distinct, bool star,
                              int pos, oql_agg_spec *out, orb_err *e) {
-  oql_agg_spec sp = {OQL_AGG_COUNT, distinct, NULL, orb_type_make(ORB_T_INT64), NULL, NULL, NULL, 0};
+  oql_agg_spec sp = {.fn = OQL_AGG_COUNT, .distinct = distinct, .type = orb_type_make(ORB_T_INT64)};
   if (strcmp(name, "string_agg") == 0) {
     if (n != 2 || star)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function string_agg with %d arguments does not exist", n);
@@ -560,13 +560,32 @@ static bool same_or_both_null(const orb_expr *x, const orb_expr *y) {
 }
 
 bool oql_agg_spec_same(const oql_agg_spec *x, const oql_agg_spec *y) {
-  if (x->norder != y->norder) return false;
+  if (x->norder != y->norder || x->ngargs != y->ngargs) return false;
+  for (int i = 0; i < x->ngargs; i++)
+    if (!oql_expr_same(x->gargs[i], y->gargs[i])) return false;
   for (int i = 0; i < x->norder; i++)
     if (x->order[i].desc != y->order[i].desc || x->order[i].nulls_first != y->order[i].nulls_first ||
         !oql_expr_same(x->order[i].expr, y->order[i].expr))
       return false;
   return x->fn == y->fn && x->distinct == y->distinct && same_or_both_null(x->arg, y->arg) &&
          same_or_both_null(x->arg2, y->arg2) && same_or_both_null(x->filter, y->filter);
+}
+
+/* Register aggregate sp with the select (the same one twice is computed
+** once): its marker column. */
+static orb_status register_agg(oql_selctx *c, const oql_agg_spec *sp, int pos, orb_expr **out) {
+  oql_binder *b = c->b;
+  int idx = -1;
+  for (int i = 0; i < c->naggs && idx < 0; i++)
+    if (oql_agg_spec_same(&c->aggs[i], sp)) idx = i;
+  if (idx < 0) {
+    c->aggs = oql_arena_append(b->a, c->aggs, &c->naggs, &c->aggcap, sp, sizeof *sp);
+    idx = c->naggs - 1;
+  }
+  orb_expr *m = orb_expr_column(b->a, -1 - idx, sp->type);
+  m->pos = pos;
+  *out = m;
+  return ORB_OK;
 }
 
 orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
@@ -590,18 +609,21 @@ orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bo
       return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", pos,
                           "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list");
   }
-  /* the same aggregate twice is computed once */
-  int idx = -1;
-  for (int i = 0; i < c->naggs && idx < 0; i++)
-    if (oql_agg_spec_same(&c->aggs[i], &sp)) idx = i;
-  if (idx < 0) {
-    c->aggs = oql_arena_append(b->a, c->aggs, &c->naggs, &c->aggcap, &sp, sizeof sp);
-    idx = c->naggs - 1;
-  }
-  orb_expr *m = orb_expr_column(b->a, -1 - idx, sp.type);
-  m->pos = pos;
-  *out = m;
-  return ORB_OK;
+  return register_agg(c, &sp, pos, out);
+}
+
+orb_status oql_b_grouping(oql_selctx *c, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e) {
+  if (!c->allow_aggs)
+    return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "grouping operations are not allowed in %s",
+                        c->agg_ctx ? c->agg_ctx : "this context");
+  if (n >= 32) return orb_err_setx(e, ORB_ERR_LIMIT, "54023", pos, "GROUPING must have fewer than 32 arguments");
+  oql_agg_spec sp;
+  memset(&sp, 0, sizeof sp);
+  sp.fn = OQL_AGG_GROUPING;
+  sp.type = orb_type_make(ORB_T_INT32);
+  sp.gargs = args;
+  sp.ngargs = n;
+  return register_agg(c, &sp, pos, out);   /* its values per set: oql_select_assemble */
 }
 
 orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,

@@ -188,6 +188,9 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
 ** with the select: its marker column. */
 orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
                      orb_expr *filter, const oql_agg_order *order, int norder, int pos, orb_expr **out, orb_err *e);
+/* GROUPING(args), registered like an aggregate (its values per grouping set
+** are filled in when the select is assembled). */
+orb_status oql_b_grouping(oql_selctx *c, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
 /* The FILTER (WHERE ...) of aggregate call x bound over the aggregate's
 ** input rows (*out NULL when it has none): boolean, with PostgreSQL's errors
 ** for an aggregate (42803), window function (42P20) or set-returning
@@ -265,6 +268,8 @@ typedef struct oql_select_parts {
   orb_expr *where;
   orb_expr **group;
   int ngroup;
+  uint64_t *sets;                /* grouping sets as masks of group[]; nsets 0: plain GROUP BY */
+  int nsets;
   orb_expr *having;              /* gids with aggregate markers */
   oql_select_items items;        /* visible items then hidden ORDER BY keys */
   int nvisible;

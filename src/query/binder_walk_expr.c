@@ -144,6 +144,15 @@ static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
   if (x->over) return oql_walk_window_call(c, x, out, e);
   if (oql_is_window_name(x->name))
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", x->pos, "window function %s requires an OVER clause", x->name);
+  if (strcmp(x->name, "grouping") == 0 && !x->distinct && !x->star && !x->filter && !x->nagg_order) {
+    if (c->in_agg) return orb_err_setx(e, ORB_ERR_TYPE, "42803", x->pos, "aggregate function calls cannot contain grouping operations");
+    orb_expr **gargs;
+    bool in = c->in_agg;
+    c->in_agg = true;   /* no aggregate inside */
+    orb_status st = walk_list(c, x->list, x->nlist, &gargs, e);
+    c->in_agg = in;
+    return st == ORB_OK ? oql_b_grouping(c, gargs, x->nlist, x->pos, out, e) : st;
+  }
   bool agg = oql_is_agg_name(x->name);
   bool was_in = c->in_agg;
   orb_expr **args;

@@ -338,51 +338,138 @@ static bool position_ref(const oql_expr_ast *x, long *n) {
 }
 
 /* GROUP BY item i: an output position, an expression over the input, or an output's name. */
-static orb_status group_key(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, int i, orb_err *e) {
-  const oql_expr_ast *g = s->group[i];
+static orb_status group_key(oql_selctx *c, oql_select_parts *p, const oql_expr_ast *g, orb_expr **out, orb_err *e) {
   long n;
   if (position_ref(g, &n)) {
     if (n < 1 || n > p->nvisible)
       return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", g->pos, "GROUP BY position %ld is not in select list", n);
-    p->group[i] = p->items.exprs[n - 1];
+    *out = p->items.exprs[n - 1];
     return ORB_OK;
   }
-  orb_status st = oql_walk_expr(c, g, &p->group[i], e);
+  orb_status st = oql_walk_expr(c, g, out, e);
   if (st != ORB_OK && g->kind == OQL_X_COLUMN && !g->qual && e->code == ORB_ERR_UNDEFINED) {
     /* not an input column: an output column's name (PostgreSQL allows it) */
     bool amb;
     int k = oql_find_output(&p->items, p->nvisible, g->name, &amb);
     if (k >= 0) {
       orb_err_clear(e);
-      p->group[i] = p->items.exprs[k];
+      *out = p->items.exprs[k];
       st = ORB_OK;
     }
   }
-  return st;
+  if (st != ORB_OK) return st;
+  if (oql_uses_srf(c, *out))   /* GROUP BY 1, 1 a set-returning function */
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", g->pos, "set-returning functions in GROUP BY are not supported");
+  if ((*out)->kind == ORB_E_COLUMN && (*out)->slot <= OQL_WIN_MARK)   /* GROUP BY 1, 1 a window function */
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", g->pos, "window functions are not allowed in GROUP BY");
+  if ((*out)->kind == ORB_E_COLUMN && (*out)->slot < 0)
+    return orb_err_setx(e, ORB_ERR_TYPE, "42803", g->pos, "aggregate functions are not allowed in GROUP BY");
+  return ORB_OK;
+}
+
+/* The most grouping sets one GROUP BY may make, PostgreSQL's limits. */
+#define MAX_GROUPING_SETS 4096
+#define MAX_CUBE_ITEMS 12
+
+/* The key index of expression g among p->group, added if new (64 at most: sets are masks). */
+static orb_status set_key(oql_selctx *c, oql_select_parts *p, const oql_expr_ast *g, int *k, orb_err *e) {
+  orb_expr *x;
+  orb_status st = group_key(c, p, g, &x, e);
+  if (st != ORB_OK) return st;
+  for (*k = 0; *k < p->ngroup; (*k)++)
+    if (oql_expr_same(p->group[*k], x)) return ORB_OK;
+  if (p->ngroup == 64) return orb_err_setx(e, ORB_ERR_LIMIT, "54001", g->pos, "too many grouping expressions (at most 64)");
+  p->group[p->ngroup++] = x;
+  return ORB_OK;
+}
+
+/* The sets of one GROUP BY element, as masks into out (room for MAX_GROUPING_SETS). */
+static orb_status element_sets(oql_selctx *c, oql_select_parts *p, const oql_group_elem *g, uint64_t *out, int *n,
+                               orb_err *e) {
+  uint64_t items[MAX_GROUPING_SETS];
+  if (g->n > MAX_GROUPING_SETS) return orb_err_setx(e, ORB_ERR_LIMIT, "54001", g->pos, "too many grouping sets present (maximum %d)", MAX_GROUPING_SETS);
+  for (int i = 0; i < g->n; i++) {
+    items[i] = 0;
+    for (int j = 0; j < g->lens[i]; j++) {
+      int k;
+      orb_status st = set_key(c, p, g->lists[i][j], &k, e);
+      if (st != ORB_OK) return st;
+      items[i] |= (uint64_t)1 << k;
+    }
+  }
+  *n = 0;
+  switch (g->kind) {
+  case OQL_G_EXPR:
+  case OQL_G_SETS:
+    for (int i = 0; i < g->n; i++) out[(*n)++] = items[i];
+    break;
+  case OQL_G_ROLLUP:   /* (a, b, c): (a, b, c), (a, b), (a), () */
+    for (int len = g->n; len >= 0; len--) {
+      uint64_t m = 0;
+      for (int i = 0; i < len; i++) m |= items[i];
+      out[(*n)++] = m;
+    }
+    break;
+  case OQL_G_CUBE:     /* every subset, the whole first */
+    if (g->n > MAX_CUBE_ITEMS) return orb_err_setx(e, ORB_ERR_LIMIT, "54011", g->pos, "CUBE is limited to %d elements", MAX_CUBE_ITEMS);
+    for (int bits = (1 << g->n) - 1; bits >= 0; bits--) {
+      uint64_t m = 0;
+      for (int i = 0; i < g->n; i++)
+        if (bits & (1 << (g->n - 1 - i))) m |= items[i];
+      out[(*n)++] = m;
+    }
+    break;
+  }
+  return ORB_OK;
+}
+
+/* GROUP BY with ROLLUP / CUBE / GROUPING SETS / (): the union of the keys
+** in p->group and the sets as masks of them, the elements' sets crossed
+** (GROUP BY a, ROLLUP (b) groups by (a, b) and (a)), duplicates kept, as in
+** PostgreSQL. */
+static orb_status walk_grouping_sets(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, orb_err *e) {
+  oql_binder *b = c->b;
+  p->group = orb_arena_alloc(b->a, sizeof(orb_expr *) * 65);
+  p->ngroup = 0;
+  uint64_t *cur = orb_arena_alloc(b->a, sizeof(uint64_t) * MAX_GROUPING_SETS);
+  uint64_t *mine = orb_arena_alloc(b->a, sizeof(uint64_t) * MAX_GROUPING_SETS);
+  uint64_t *next = orb_arena_alloc(b->a, sizeof(uint64_t) * MAX_GROUPING_SETS);
+  int ncur = 1;
+  cur[0] = 0;
+  for (int i = 0; i < s->ngelems; i++) {
+    int nmine, nnext = 0;
+    orb_status st = element_sets(c, p, &s->gelems[i], mine, &nmine, e);
+    if (st != ORB_OK) return st;
+    if ((int64_t)ncur * nmine > MAX_GROUPING_SETS)
+      return orb_err_setx(e, ORB_ERR_LIMIT, "54001", s->gelems[i].pos, "too many grouping sets present (maximum %d)",
+                          MAX_GROUPING_SETS);
+    for (int x = 0; x < ncur; x++)
+      for (int y = 0; y < nmine; y++) next[nnext++] = cur[x] | mine[y];
+    uint64_t *t = cur;
+    cur = next;
+    next = t;
+    ncur = nnext;
+  }
+  p->sets = cur;
+  p->nsets = ncur;
+  return ORB_OK;
 }
 
 static orb_status walk_group(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, orb_err *e) {
   oql_binder *b = c->b;
-  p->ngroup = s->ngroup;
-  p->group = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(s->ngroup + 1));
   c->allow_aggs = false;
   c->agg_ctx = "GROUP BY";
   c->srf_unsupported = "GROUP BY";   /* PostgreSQL groups by their rows (evaluated below the grouping) */
   orb_status st = ORB_OK;
-  for (int i = 0; i < s->ngroup && st == ORB_OK; i++) st = group_key(c, s, p, i, e);
+  if (s->ngelems) {
+    st = walk_grouping_sets(c, s, p, e);
+  } else {
+    p->ngroup = s->ngroup;
+    p->group = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(s->ngroup + 1));
+    for (int i = 0; i < s->ngroup && st == ORB_OK; i++) st = group_key(c, p, s->group[i], &p->group[i], e);
+  }
   c->srf_unsupported = NULL;
-  if (st != ORB_OK) return st;
-  for (int i = 0; i < s->ngroup; i++)
-    if (oql_uses_srf(c, p->group[i]))   /* GROUP BY 1, 1 a set-returning function */
-      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", s->group[i]->pos,
-                          "set-returning functions in GROUP BY are not supported");
-  for (int i = 0; i < s->ngroup; i++)
-    if (p->group[i]->kind == ORB_E_COLUMN && p->group[i]->slot <= OQL_WIN_MARK)   /* GROUP BY 1, 1 a window function */
-      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", s->group[i]->pos, "window functions are not allowed in GROUP BY");
-  for (int i = 0; i < s->ngroup; i++)
-    if (p->group[i]->kind == ORB_E_COLUMN && p->group[i]->slot < 0)
-      return orb_err_setx(e, ORB_ERR_TYPE, "42803", s->group[i]->pos, "aggregate functions are not allowed in GROUP BY");
-  return ORB_OK;
+  return st;
 }
 
 /* The output slot an ORDER BY (or DISTINCT ON) item names: a position, an
@@ -535,7 +622,7 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
   }
   p.nvisible = p.items.n;
   p.distinct = s->distinct;
-  if (s->ngroup && (st = walk_group(&c, s, &p, e)) != ORB_OK) return st;
+  if ((s->ngroup || s->ngelems) && (st = walk_group(&c, s, &p, e)) != ORB_OK) return st;
   if (s->having) {
     c.allow_aggs = true;
     c.agg_ctx = NULL;

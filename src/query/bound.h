@@ -84,6 +84,8 @@ struct oql_bselect {
   bool grouped;                  /* GROUP BY or aggregates present */
   int ngroup;
   orb_expr **group;              /* gids */
+  uint64_t *sets;                /* ROLLUP / CUBE / GROUPING SETS: masks of group[] (oql_agg_grouping_sets) */
+  int nsets;                     /* 0: plain GROUP BY */
   int naggs;
   oql_agg_spec *aggs;            /* args in gids */
   int nsrfs;                     /* set-returning functions of the select list: args in gids, */

@@ -225,7 +225,8 @@ void oql_parquet_scan_project(oql_op *op, orb_arena *a, const bool *used);
 typedef enum oql_agg_fn {
   OQL_AGG_COUNT_STAR, OQL_AGG_COUNT, OQL_AGG_SUM, OQL_AGG_AVG, OQL_AGG_MIN, OQL_AGG_MAX,
   OQL_AGG_STRING_AGG,    /* string_agg(text, delimiter): the non-NULL values joined, in input order */
-  OQL_AGG_ARRAY_AGG      /* array_agg(x): the values, NULLs included, in input order, as an array */
+  OQL_AGG_ARRAY_AGG,     /* array_agg(x): the values, NULLs included, in input order, as an array */
+  OQL_AGG_GROUPING       /* GROUPING(keys): which of the keys the row's grouping set leaves out (grouping[]) */
 } oql_agg_fn;
 
 typedef struct oql_agg_spec {
@@ -238,6 +239,9 @@ typedef struct oql_agg_spec {
                             true are added.  NULL: every row */
   const struct oql_agg_order *order;   /* agg(... ORDER BY keys): rows added in that order; NULL: any */
   int norder;
+  orb_expr **gargs;      /* GROUPING: its arguments (gids, for the binder); */
+  int ngargs;
+  const int32_t *grouping;   /* and its value for each grouping set of the aggregate (set order) */
 } oql_agg_spec;
 
 /* An aggregate as EXPLAIN and column names show it: "sum(x)", "count(*)",
@@ -255,6 +259,11 @@ typedef struct oql_agg_order {
 ** query over a bare table), orb_table_count is tried before scanning. */
 oql_op *oql_agg_new(orb_arena *a, oql_op *child, orb_expr **keys, int ngroup, const oql_agg_spec *aggs,
                     int naggs, orb_table *count_table);
+/* GROUP BY ROLLUP / CUBE / GROUPING SETS: aggregate agg (made with the
+** union of the sets' keys) groups each input row once per set: sets[i] is
+** set i's mask of keys (bit k: key k); keys a set leaves out are NULL in
+** its rows.  The memory is the caller's (statement arena). */
+void oql_agg_grouping_sets(oql_op *agg, const uint64_t *sets, int nsets);
 /* The number of rows operator op would produce, from metadata alone (*n =
 ** -1 when it cannot tell without reading). */
 typedef orb_status (*oql_count_fn)(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e);

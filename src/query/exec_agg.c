@@ -26,7 +26,8 @@ typedef struct ordered_rows {
 } ordered_rows;
 
 typedef struct agg_group {
-  orb_value *keys;
+  orb_value *keys;          /* the key values (NULL where the group's set leaves a key out), the set's number */
+  int set;                  /* its grouping set (0 without sets) */
   ordered_rows *ordered;    /* per aggregate (NULL when none has ORDER BY) */
   oql_agg_state st[];
 } agg_group;
@@ -58,13 +59,18 @@ typedef struct agg_op {
   bool child_open;
   bool answered_by_count;
   bool has_order;           /* an aggregate has ORDER BY: rows, not batches, and held per group */
+  const uint64_t *sets;     /* GROUPING SETS: each set's mask of keys (oql_agg_grouping_sets); */
+  int nsets;                /* 0: plain grouping */
+  int nkey;                 /* values that tell groups apart: the keys, and the set's number when nsets */
+  bool rows_only;           /* grouping sets or GROUPING(): no column batches */
 } agg_op;
 
 static agg_group *new_group(agg_op *a, const orb_value *keys) {
   agg_group *g = orb_arena_zalloc(&a->arena, sizeof(agg_group) + sizeof(oql_agg_state) * (size_t)a->naggs);
-  g->keys = orb_arena_alloc(&a->arena, sizeof(orb_value) * (size_t)(a->ngroup + 1));
+  g->keys = orb_arena_alloc(&a->arena, sizeof(orb_value) * (size_t)(a->nkey + 1));
   if (a->has_order) g->ordered = orb_arena_zalloc(&a->arena, sizeof(ordered_rows) * (size_t)a->naggs);
-  oql_row_copy(g->keys, keys, a->ngroup, &a->arena);
+  if (keys) oql_row_copy(g->keys, keys, a->nkey, &a->arena);
+  g->set = keys && a->nsets ? (int)keys[a->ngroup].u.i : 0;
   a->list = orb_grow(a->list, &a->cap, a->ngroups + 1, sizeof(agg_group *));
   a->list[a->ngroups++] = g;
   return g;
@@ -95,6 +101,7 @@ static orb_status feed_row(agg_op *a, agg_group *g, const orb_value *in, oql_rt 
     orb_value v, d;
     const orb_value *pv = NULL;
     bool take;
+    if (sp->fn == OQL_AGG_GROUPING) continue;   /* its value is the group's set's */
     if (sp->filter && ((st = orb_expr_test(sp->filter, &rt->ctx, in, &take, e)) != ORB_OK || !take)) {
       if (st != ORB_OK) return st;
       continue;
@@ -182,10 +189,10 @@ static orb_status add_held_rows(agg_op *a, agg_group *g, orb_err *e) {
 
 /* The group of the current key values (a->keybuf), made if new. */
 static agg_group *find_group(agg_op *a) {
-  uint64_t h = oql_row_hash(a->keybuf, a->ngroup);
+  uint64_t h = oql_row_hash(a->keybuf, a->nkey);
   orb_hmap_iter it;
   for (agg_group *c = orb_hmap_find(&a->groups, h, &it); c; c = orb_hmap_next(&it))
-    if (oql_row_same(c->keys, a->keybuf, a->ngroup)) return c;
+    if (oql_row_same(c->keys, a->keybuf, a->nkey)) return c;
   agg_group *g = new_group(a, a->keybuf);
   orb_hmap_put(&a->groups, h, g);
   return g;
@@ -193,14 +200,25 @@ static agg_group *find_group(agg_op *a) {
 
 /* One input row: its group's aggregates (the single group's when there is no GROUP BY). */
 static orb_status group_row(agg_op *a, const orb_value *in, oql_rt *rt, orb_err *e) {
-  if (a->ngroup == 0) return feed_row(a, a->list[0], in, rt, e);
+  if (a->ngroup == 0 && !a->nsets) return feed_row(a, a->list[0], in, rt, e);
   for (int i = 0; i < a->ngroup; i++) {
     orb_expr *k = a->keys[i];
     orb_status st;
     if (k->kind == ORB_E_COLUMN) a->keybuf[i] = in[k->slot];
     else if ((st = orb_expr_eval(k, &rt->ctx, in, &a->keybuf[i], e)) != ORB_OK) return st;
   }
-  return feed_row(a, find_group(a), in, rt, e);
+  if (!a->nsets) return feed_row(a, find_group(a), in, rt, e);
+  /* grouping sets: the row joins one group per set, the keys it leaves out NULL */
+  orb_value *all = a->rowbuf + a->op.left->ncols;   /* the row's own key values */
+  memcpy(all, a->keybuf, sizeof(orb_value) * (size_t)a->ngroup);
+  for (int t = 0; t < a->nsets; t++) {
+    for (int i = 0; i < a->ngroup; i++)
+      a->keybuf[i] = a->sets[t] & ((uint64_t)1 << i) ? all[i] : orb_null(a->keys[i]->type.id);
+    a->keybuf[a->ngroup] = orb_int(ORB_T_INT32, t);
+    orb_status st = feed_row(a, find_group(a), in, rt, e);
+    if (st != ORB_OK) return st;
+  }
+  return ORB_OK;
 }
 
 /* Whether folding aggregate sp can fail (sums of decimals and intervals):
@@ -378,8 +396,14 @@ static orb_status consume(agg_op *a, oql_rt *rt, orb_err *e) {
   orb_status st = oql_op_open(a->op.left, rt, e);
   a->child_open = true;
   if (st != ORB_OK) return st;
-  if (a->ngroup == 0) new_group(a, NULL);   /* no groups: one group */
-  if (oql_op_has_vec(a->op.left) && !a->has_order) {
+  if (a->ngroup == 0 && !a->nsets) new_group(a, NULL);   /* no groups: one group */
+  for (int t = 0; t < a->nsets; t++) {   /* an empty set's group has a row even when no row came */
+    if (a->sets[t]) continue;
+    for (int i = 0; i < a->ngroup; i++) a->keybuf[i] = orb_null(a->keys[i]->type.id);
+    a->keybuf[a->ngroup] = orb_int(ORB_T_INT32, t);
+    (void)find_group(a);
+  }
+  if (oql_op_has_vec(a->op.left) && !a->has_order && !a->rows_only) {
     for (;;) {
       const oql_vbatch *b;
       if ((st = oql_op_next_vec(a->op.left, rt, &b, e)) != ORB_OK || !b) return st;
@@ -435,7 +459,12 @@ static orb_status agg_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_er
   }
   for (int i = 0; i < a->ngroup; i++) a->out[i] = g->keys[i];
   for (int j = 0; j < a->naggs; j++) {
-    orb_status st = oql_agg_state_result(&a->aggs[j], &g->st[j], &a->out[a->ngroup + j], e);
+    const oql_agg_spec *sp = &a->aggs[j];
+    if (sp->fn == OQL_AGG_GROUPING) {
+      a->out[a->ngroup + j] = orb_int(ORB_T_INT32, sp->grouping ? sp->grouping[g->set] : 0);
+      continue;
+    }
+    orb_status st = oql_agg_state_result(sp, &g->st[j], &a->out[a->ngroup + j], e);
     if (st != ORB_OK) return st;
   }
   *row = a->out;
@@ -469,11 +498,16 @@ static const char *agg_name(oql_agg_fn fn) {
   case OQL_AGG_MAX: return "max";
   case OQL_AGG_STRING_AGG: return "string_agg";
   case OQL_AGG_ARRAY_AGG: return "array_agg";
+  case OQL_AGG_GROUPING: return "grouping";
   }
   return "?";
 }
 
 void oql_agg_format(const oql_agg_spec *sp, const char *const *names, orb_buf *out) {
+  if (sp->fn == OQL_AGG_GROUPING) {
+    orb_buf_puts(out, "grouping(...)");   /* its arguments are the grouping keys, shown above */
+    return;
+  }
   if (!sp->arg && !sp->filter && sp->fn == OQL_AGG_COUNT_STAR) {
     orb_buf_puts(out, "count(*)");
     return;
@@ -502,6 +536,19 @@ static void agg_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
     for (int i = 0; i < a->ngroup; i++) {
       if (i) orb_buf_puts(lines, ", ");
       oql_explain_expr(a->keys[i], op->left->names, lines);
+    }
+    orb_buf_putc(lines, '\n');
+  }
+  if (a->nsets) {
+    orb_buf_puts(lines, "Grouping Sets: ");
+    for (int t = 0; t < a->nsets; t++) {
+      orb_buf_puts(lines, t ? ", (" : "(");
+      for (int i = 0, n = 0; i < a->ngroup; i++) {
+        if (!(a->sets[t] & ((uint64_t)1 << i))) continue;
+        if (n++) orb_buf_puts(lines, ", ");
+        oql_explain_expr(a->keys[i], op->left->names, lines);
+      }
+      orb_buf_putc(lines, ')');
     }
     orb_buf_putc(lines, '\n');
   }
@@ -540,6 +587,8 @@ oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, c
   a->only_count = only_count;
   for (int j = 0; j < naggs; j++) a->nfail += fold_can_fail(&aggs[j]);
   for (int j = 0; j < naggs; j++) a->has_order |= aggs[j].norder > 0;
+  for (int j = 0; j < naggs; j++) a->rows_only |= aggs[j].fn == OQL_AGG_GROUPING;
+  a->nkey = ngroup;
   a->kvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(ngroup + 1));
   a->avec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
   a->dvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
@@ -548,12 +597,22 @@ oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, c
   a->fsel = orb_arena_zalloc(ar, sizeof(uint16_t *) * (size_t)(naggs + 1));
   for (int j = 0; j < naggs; j++)
     if (aggs[j].filter) a->fsel[j] = orb_arena_alloc(ar, sizeof(uint16_t) * OQL_VEC_MAX);
-  a->rowbuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(child->ncols + 1));
+  a->rowbuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(child->ncols + ngroup + 1));   /* + a row's keys (sets) */
   orb_arena_init(&a->arena, 65536);
   orb_hmap_init(&a->groups, 0);
-  a->keybuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(ngroup + 1));
+  a->keybuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(ngroup + 2));   /* + the set's number */
   a->out = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(a->op.ncols + 1));
   return &a->op;
+}
+
+void oql_agg_grouping_sets(oql_op *agg, const uint64_t *sets, int nsets) {
+  agg_op *a = (agg_op *)agg;
+  a->sets = sets;
+  a->nsets = nsets;
+  a->nkey = a->ngroup + 1;
+  a->rows_only = true;
+  a->only_count = false;
+  a->count_table = NULL;
 }
 
 void oql_agg_count_from(oql_op *agg, oql_count_fn fn, oql_op *op) {

@@ -97,6 +97,7 @@ orb_status oql_agg_state_add(orb_arena *a, oql_agg_state *s, const oql_agg_spec 
   case OQL_AGG_COUNT:
   case OQL_AGG_COUNT_STAR:
   case OQL_AGG_ARRAY_AGG:   /* taken above */
+  case OQL_AGG_GROUPING:    /* takes no rows: its value is its grouping set's (exec_agg.c) */
     break;
   case OQL_AGG_SUM:
   case OQL_AGG_AVG:
@@ -207,6 +208,9 @@ orb_status oql_agg_state_result(const oql_agg_spec *sp, const oql_agg_state *s, 
   case OQL_AGG_COUNT_STAR:
   case OQL_AGG_COUNT:
     *out = orb_int(ORB_T_INT64, s->count);
+    return ORB_OK;
+  case OQL_AGG_GROUPING:   /* the aggregate operator answers it from the group's set */
+    *out = orb_int(ORB_T_INT32, 0);
     return ORB_OK;
   case OQL_AGG_MIN:
   case OQL_AGG_MAX:

@@ -33,6 +33,8 @@ bool oql_p_at_end(oql_parser *p);
 bool oql_p_is(oql_parser *p, const char *kw);
 bool oql_p_is_op(oql_parser *p, const char *op);
 bool oql_p_peek_is(oql_parser *p, int k, const char *kw);
+/* Whether the token k ahead is the operator op ("(", ",", ...). */
+bool oql_p_peek_is_op(oql_parser *p, int k, const char *op);
 /* Consume the keyword/operator if present. */
 bool oql_p_accept(oql_parser *p, const char *kw);
 bool oql_p_accept_op(oql_parser *p, const char *op);

@@ -253,6 +253,93 @@ static orb_status p_from_item(oql_parser *p, oql_from_ast **out) {
   }
 }
 
+/* A list for GROUP BY: "(" [expr, ...] ")" (the empty set allowed) or a
+** lone expression. */
+static orb_status p_group_list(oql_parser *p, bool allow_empty, oql_expr_ast ***out, int *n) {
+  oql_plist l = {0};
+  orb_status st;
+  if (oql_p_is_op(p, "(")) {   /* "(a, b)" a list, "(a + b)" a list of one */
+    oql_p_advance(p);
+    if (oql_p_accept_op(p, ")")) {
+      if (!allow_empty) return oql_p_syntax(p);
+      *out = NULL;
+      *n = 0;
+      return ORB_OK;
+    }
+    if ((st = oql_p_expr_list(p, &l)) != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  } else {
+    oql_expr_ast *x;
+    if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
+    oql_plist_add(p, &l, x);
+  }
+  *out = (oql_expr_ast **)l.v;
+  *n = l.n;
+  return ORB_OK;
+}
+
+/* GROUP BY elements: expressions, (), ROLLUP (...), CUBE (...), GROUPING
+** SETS (...).  Plain expressions only: s->group, as always; else s->gelems. */
+static orb_status p_group_by(oql_parser *p, oql_select_ast *s) {
+  oql_plist elems = {0}, plain = {0};
+  bool sets = false;
+  orb_status st;
+  do {
+    oql_group_elem *g = orb_arena_zalloc(p->a, sizeof *g);
+    g->pos = oql_p_tok(p)->pos;
+    oql_plist lists = {0}, lens = {0};
+    bool rollup = oql_p_is(p, "rollup") && oql_p_peek_is_op(p, 1, "(");
+    bool cube = oql_p_is(p, "cube") && oql_p_peek_is_op(p, 1, "(");
+    bool gsets = oql_p_is(p, "grouping") && oql_p_peek_is(p, 1, "sets");
+    if (rollup || cube || gsets) {
+      g->kind = rollup ? OQL_G_ROLLUP : cube ? OQL_G_CUBE : OQL_G_SETS;
+      oql_p_advance(p);
+      if (gsets) oql_p_advance(p);
+      if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+      do {
+        oql_expr_ast **l;
+        int *n = orb_arena_alloc(p->a, sizeof(int));
+        if ((st = p_group_list(p, gsets, &l, n)) != ORB_OK) return st;
+        oql_plist_add(p, &lists, l);
+        oql_plist_add(p, &lens, n);
+      } while (oql_p_accept_op(p, ","));
+      if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+      sets = true;
+    } else if (oql_p_is_op(p, "(") && oql_p_peek_is_op(p, 1, ")")) {   /* (): the empty grouping set */
+      g->kind = OQL_G_SETS;
+      oql_p_advance(p), oql_p_advance(p);
+      int *n = orb_arena_zalloc(p->a, sizeof(int));
+      oql_plist_add(p, &lists, NULL);
+      oql_plist_add(p, &lens, n);
+      sets = true;
+    } else {
+      g->kind = OQL_G_EXPR;
+      oql_expr_ast *x;
+      if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
+      oql_expr_ast **one = orb_arena_alloc(p->a, sizeof(oql_expr_ast *));
+      one[0] = x;
+      int *n = orb_arena_alloc(p->a, sizeof(int));
+      *n = 1;
+      oql_plist_add(p, &lists, one);
+      oql_plist_add(p, &lens, n);
+      oql_plist_add(p, &plain, x);
+    }
+    g->lists = (oql_expr_ast ***)lists.v;
+    g->n = lists.n;
+    g->lens = orb_arena_alloc(p->a, sizeof(int) * (size_t)(lists.n + 1));
+    for (int i = 0; i < lists.n; i++) g->lens[i] = *(int *)lens.v[i];
+    oql_plist_add(p, &elems, g);
+  } while (oql_p_accept_op(p, ","));
+  if (!sets) {
+    s->group = (oql_expr_ast **)plain.v;
+    s->ngroup = plain.n;
+    return ORB_OK;
+  }
+  s->ngelems = elems.n;
+  s->gelems = orb_arena_alloc(p->a, sizeof(oql_group_elem) * (size_t)(elems.n + 1));
+  for (int i = 0; i < elems.n; i++) s->gelems[i] = *(oql_group_elem *)elems.v[i];
+  return ORB_OK;
+}
+
 orb_status oql_p_from_list(oql_parser *p, oql_from_ast ***items, int *n) {
   oql_plist l = {0};
   for (;;) {
@@ -334,10 +421,7 @@ static orb_status p_simple(oql_parser *p, oql_select_ast **out) {
   if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &s->where)) != ORB_OK) return st;
   if (oql_p_accept(p, "group")) {
     if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;
-    oql_plist l = {0};
-    if ((st = oql_p_expr_list(p, &l)) != ORB_OK) return st;
-    s->group = (oql_expr_ast **)l.v;
-    s->ngroup = l.n;
+    if ((st = p_group_by(p, s)) != ORB_OK) return st;
   }
   if (oql_p_accept(p, "having") && (st = oql_p_expr(p, &s->having)) != ORB_OK) return st;
   if (oql_p_accept(p, "window")) {

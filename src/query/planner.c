@@ -495,6 +495,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     oql_op *child = op;
     op = oql_agg_new(a, child, s->group, s->ngroup, s->aggs, s->naggs,
                      count_table && !s->where ? count_table : NULL);
+    if (s->nsets) oql_agg_grouping_sets(op, s->sets, s->nsets);
     /* COUNT(*) of iceberg_scan(...) alone: from the manifests when no delete applies */
     if (!s->where && s->from && s->from->kind == OQL_FROM_ICEBERG) oql_agg_count_from(op, oql_iceberg_scan_count, child);
     /* with a WHERE that became the scan's constraints: files they hold for entirely count from metadata */
