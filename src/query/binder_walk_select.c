@@ -340,14 +340,13 @@ static bool position_ref(const oql_expr_ast *x, long *n) {
 /* GROUP BY item i: an output position, an expression over the input, or an output's name. */
 static orb_status group_key(oql_selctx *c, oql_select_parts *p, const oql_expr_ast *g, orb_expr **out, orb_err *e) {
   long n;
+  orb_status st = ORB_OK;
   if (position_ref(g, &n)) {
     if (n < 1 || n > p->nvisible)
       return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", g->pos, "GROUP BY position %ld is not in select list", n);
     *out = p->items.exprs[n - 1];
-    return ORB_OK;
-  }
-  orb_status st = oql_walk_expr(c, g, out, e);
-  if (st != ORB_OK && g->kind == OQL_X_COLUMN && !g->qual && e->code == ORB_ERR_UNDEFINED) {
+  } else if ((st = oql_walk_expr(c, g, out, e)) != ORB_OK && g->kind == OQL_X_COLUMN && !g->qual &&
+             e->code == ORB_ERR_UNDEFINED) {
     /* not an input column: an output column's name (PostgreSQL allows it) */
     bool amb;
     int k = oql_find_output(&p->items, p->nvisible, g->name, &amb);
