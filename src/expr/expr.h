@@ -109,10 +109,16 @@ typedef struct orb_sublink_result {
 ** ("unrecognized configuration parameter"), or *value = NULL when
 ** missing_ok.  set: value NULL means the default; is_local limits the
 ** change to the current transaction (SET LOCAL); *value gets the new value. */
+/* Sequence functions: what the session does for them (query/session_seq.c). */
+typedef enum orb_seq_op { ORB_SEQ_NEXTVAL, ORB_SEQ_CURRVAL, ORB_SEQ_SETVAL, ORB_SEQ_LASTVAL } orb_seq_op;
+
 typedef struct orb_settings {
   void *env;
   orb_status (*get)(void *env, const char *name, bool missing_ok, const char **value, orb_err *e);
   orb_status (*set)(void *env, const char *name, const char *value, bool is_local, const char **out, orb_err *e);
+  /* nextval / currval / setval (v, called) / lastval of the sequence named
+  ** name[0..n) (none for lastval); *out its value */
+  orb_status (*seq)(void *env, orb_seq_op op, const char *name, size_t n, int64_t v, bool called, int64_t *out, orb_err *e);
 } orb_settings;
 
 typedef struct orb_eval_ctx {

@@ -49,7 +49,8 @@ typedef enum oql_skind {
   OQL_S_DROP_ROLE,   /* DROP ROLE/USER [IF EXISTS] names */
   OQL_S_SHOW_SNAPSHOTS, /* SHOW SNAPSHOTS t: an Iceberg table's snapshots (table_name) */
   OQL_S_CALL,        /* CALL expire_snapshots(...) etc.: Iceberg maintenance (maint) */
-  OQL_S_CREATE_VIEW  /* CREATE [OR REPLACE] VIEW: table_name, schema, path = the query's text */
+  OQL_S_CREATE_VIEW, /* CREATE [OR REPLACE] VIEW: table_name, schema, path = the query's text */
+  OQL_S_CREATE_SEQUENCE   /* CREATE SEQUENCE: table_name, seq_opts */
 } oql_skind;
 
 typedef enum oql_alter_kind {
@@ -101,6 +102,7 @@ struct oql_bstmt {
   bool writes;                   /* runs in a write set (also SELECT ... FOR UPDATE/SHARE) */
   bool reads;                    /* reads tables: holds the read lock (when not writing) */
   oql_lock_strength lock_strength;   /* SELECT that writes: its strongest locking clause */
+  bool uses_nextval;             /* ... or its nextval / setval calls */
   /* rows the statement returns (SELECT, SHOW, DESCRIBE, EXPLAIN, ...) */
   oql_op *root;
   int ncols;
@@ -120,6 +122,10 @@ struct oql_bstmt {
   int ndrop;
   bool if_exists;                /* DROP ... IF EXISTS, CREATE ... IF NOT EXISTS */
   bool replace;                  /* CREATE OR REPLACE VIEW */
+  struct orb_sequence *seq_opts; /* CREATE SEQUENCE: its options (statement arena) */
+  const char **serial_seqs;      /* CREATE TABLE: the sequences of its serial / identity columns */
+  struct orb_sequence **serial_opts;   /* ... and their options (statement arena) */
+  int nserial;
   bool cascade;                  /* DROP ... CASCADE */
   orb_schema *schema;            /* CREATE TABLE (heap-owned: freed with the statement) */
   orb_table_kind create_kind;    /* CREATE [EXTERNAL] TABLE: an Iceberg table at `path` unless HOT
@@ -191,6 +197,7 @@ typedef struct oql_binder {
   bool uses_settings;            /* the plan holds settings' values: bind again when they change */
   int view_depth;                /* views being expanded inside each other (binder_view.c) */
   bool locks_rows;               /* a select locks rows (FOR UPDATE/SHARE): the statement writes */
+  bool uses_nextval;             /* nextval / setval: the statement writes (its values are logged) */
   oql_lock_strength lock_strength;   /* the strongest such clause (for messages) */
 } oql_binder;
 

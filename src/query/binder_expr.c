@@ -630,6 +630,7 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
                       orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
   if (oql_is_agg_name(name)) return oql_b_agg(c, name, args, n, distinct, star, NULL, NULL, 0, pos, out, e);
+  if (strcmp(name, "nextval") == 0 || strcmp(name, "setval") == 0) b->uses_nextval = true;   /* a write: logged */
   if (strcmp(name, "coalesce") == 0) return oql_b_coalesce(b, args, n, pos, out, e);
   if (strcmp(name, "nullif") == 0 && n == 2) return oql_b_nullif(b, args[0], args[1], pos, out, e);
   if (strcmp(name, "row") == 0 && !distinct && !star) return oql_b_row(b, args, n, pos, out, e);

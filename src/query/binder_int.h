@@ -286,6 +286,14 @@ typedef struct oql_select_parts {
 
 void oql_select_items_init(oql_select_items *it);
 void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, const char *name);
+/* binder_sequence.c: CREATE SEQUENCE; whether a type name is serial's
+** (*base its integer type); a serial / identity column's sequence, named
+** and added to out, and its DEFAULT text. */
+orb_status oql_bind_create_sequence(oql_binder *b, const struct oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
+bool oql_serial_type(const char *name, const char **base);
+orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const char *table, const char *col, const char *type,
+                           int pos, const char **default_sql, orb_err *e);
+
 /* The expression a scope column stands for: its column, or a copy of its
 ** merged expression (USING). */
 orb_expr *oql_scope_col_expr(oql_binder *b, const oql_scope_col *sc, int pos);

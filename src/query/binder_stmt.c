@@ -26,8 +26,10 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     if ((st = oql_walk_query_origins(b, ast->select, &out->root, &out->ncols, &out->names, out, e)) != ORB_OK)
       return st;
     out->types = out->root->types;
-    out->writes = b->locks_rows;   /* FOR UPDATE/SHARE: it claims rows, in a transaction (exec_lock.c) */
+    /* FOR UPDATE/SHARE claims rows, nextval logs values: in a transaction (exec_lock.c, storage/sequence.h) */
+    out->writes = b->locks_rows || b->uses_nextval;
     out->lock_strength = b->lock_strength;
+    out->uses_nextval = b->uses_nextval && !b->locks_rows;
     return ORB_OK;
   case OQL_S_INSERT:
     return oql_bind_insert(b, ast, out, e);
@@ -38,6 +40,7 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   case OQL_S_CREATE_TABLE_AS:
   case OQL_S_DROP_TABLE:
   case OQL_S_CREATE_VIEW:
+  case OQL_S_CREATE_SEQUENCE:
   case OQL_S_TRUNCATE:
   case OQL_S_ALTER_TABLE:
   case OQL_S_COPY_FROM:

@@ -83,8 +83,27 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
       return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", cd->pos, "column \"%s\" specified more than once", cd->name);
     orb_type t;
     orb_expr *def;
-    if ((st = walk_coldef(b, cd, &t, &def, e)) != ORB_OK) return st;
-    orb_schema_add_column(s, cd->name, t, cd->not_null || cd->primary_key, cd->default_sql);
+    const char *serial_base = NULL, *default_sql = cd->default_sql;
+    bool serial = oql_serial_type(cd->type.name, &serial_base);
+    if ((serial || cd->identity) && cd->def)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", cd->pos, "multiple default values specified for column \"%s\" of table \"%s\"",
+                          cd->name, cr->table);
+    if (serial) {   /* an integer NOT NULL DEFAULT nextval of a sequence of its own, as PostgreSQL makes it */
+      oql_coldef_ast as_int = *cd;
+      as_int.type.name = serial_base;
+      st = walk_coldef(b, &as_int, &t, &def, e);
+    } else {
+      st = walk_coldef(b, cd, &t, &def, e);
+    }
+    if (st != ORB_OK) return st;
+    if (cd->identity && !orb_type_is_integer(t.id))
+      return orb_err_setx(e, ORB_ERR_TYPE, "22023", cd->pos, "identity column type must be smallint, integer, or bigint");
+    if ((serial || cd->identity) &&
+        (st = oql_bind_serial(b, out, cr->table, cd->name,
+                              t.id == ORB_T_INT16 ? "smallint" : t.id == ORB_T_INT32 ? "integer" : "bigint", cd->pos,
+                              &default_sql, e)) != ORB_OK)
+      return st;
+    orb_schema_add_column(s, cd->name, t, cd->not_null || cd->primary_key || serial || cd->identity, default_sql);
     if (cd->primary_key) npk++;
   }
   if (npk + (cr->npk ? 1 : 0) > 1)
@@ -355,11 +374,13 @@ orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, 
     out->ndrop = ast->nnames;
     out->if_exists = ast->if_exists;
     out->cascade = ast->cascade;
-    out->create_kind = ast->drop_view ? ORB_TABLE_VIEW : ORB_TABLE_HOT;
+    out->create_kind = ast->drop_view ? ORB_TABLE_VIEW : ast->drop_sequence ? ORB_TABLE_SEQUENCE : ORB_TABLE_HOT;
     out->writes = true;
     return ORB_OK;
   case OQL_S_CREATE_VIEW:
     return oql_bind_create_view(b, ast, out, e);
+  case OQL_S_CREATE_SEQUENCE:
+    return oql_bind_create_sequence(b, ast, out, e);
   case OQL_S_TRUNCATE:
     for (int i = 0; i < ast->nnames; i++) {
       orb_table *t;

@@ -1,5 +1,6 @@
 /* query/exec_ddl.c — CREATE/DROP/ALTER TABLE, SHOW TABLES, DESCRIBE. */
 #include "query/stmt_exec.h"
+#include "storage/sequence.h"
 
 #include <string.h>
 
@@ -16,6 +17,27 @@ static void skipping(oql_rt *rt, const char *code, const char *what, const char 
 
 static orb_status no_table(const char *name, orb_err *e) {
   return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "relation \"%s\" does not exist", name);
+}
+
+/* The sequences of t's serial / identity columns, owned by t (dropped with it). */
+static orb_status create_serials(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err *e) {
+  for (int i = 0; i < b->nserial; i++) {
+    b->serial_opts[i]->owner = t->id;
+    orb_status st = orb_db_create_sequence(rt->db, rt->ws, b->serial_seqs[i], b->serial_opts[i], NULL, e);
+    if (st != ORB_OK) return st;
+  }
+  return ORB_OK;
+}
+
+orb_status oql_exec_create_sequence(oql_bstmt *b, oql_rt *rt, orb_err *e) {
+  if (orb_db_table(rt->db, b->table_name)) {
+    if (b->if_exists) {
+      skipping(rt, "42P07", "relation", b->table_name, "already exists");
+      return ORB_OK;
+    }
+    return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
+  }
+  return orb_db_create_sequence(rt->db, rt->ws, b->table_name, b->seq_opts, NULL, e);
 }
 
 orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
@@ -46,9 +68,10 @@ orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     orb_arena_free(&names);
     return st;
   }
-  if (b->create_kind != ORB_TABLE_HOT)
-    return orb_db_create_iceberg_table(rt->db, rt->ws, b->table_name, b->schema, b->create_kind, b->path, &t, e);
-  return orb_db_create_table(rt->db, rt->ws, b->table_name, b->schema, &t, e);
+  orb_status st = b->create_kind != ORB_TABLE_HOT
+                      ? orb_db_create_iceberg_table(rt->db, rt->ws, b->table_name, b->schema, b->create_kind, b->path, &t, e)
+                      : orb_db_create_table(rt->db, rt->ws, b->table_name, b->schema, &t, e);
+  return st == ORB_OK ? create_serials(b, rt, t, e) : st;
 }
 
 orb_status oql_exec_create_table_as(oql_bstmt *b, oql_rt *rt, int64_t *rows, orb_err *e) {
@@ -121,25 +144,36 @@ static orb_status drop_one(oql_bstmt *b, oql_rt *rt, orb_table *t, int depth, or
     orb_status st = refuse_if_viewed(rt, t, "drop", b->drop_names, b->ndrop, e);
     if (st != ORB_OK) return st;
   }
-  return orb_db_drop_table(rt->db, rt->ws, t, e);
+  orb_status st = orb_db_drop_table(rt->db, rt->ws, t, e);
+  /* the sequences of its serial columns go with it */
+  for (int i = orb_db_table_count(rt->db) - 1; st == ORB_OK && i >= 0; i--) {
+    orb_table *q = orb_db_table_at(rt->db, i);
+    if (q->kind == ORB_TABLE_SEQUENCE && q->seq && q->seq->owner == t->id) st = orb_db_drop_table(rt->db, rt->ws, q, e);
+  }
+  return st;
+}
+
+/* What DROP TABLE / VIEW / SEQUENCE calls a relation of kind k. */
+static const char *kind_word(orb_table_kind k) {
+  return k == ORB_TABLE_VIEW ? "view" : k == ORB_TABLE_SEQUENCE ? "sequence" : "table";
 }
 
 orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   /* all or nothing: the statement's write set undoes earlier drops on an error */
-  bool views = b->create_kind == ORB_TABLE_VIEW;
+  const char *want = kind_word(b->create_kind);
   for (int i = 0; i < b->ndrop; i++) {
     orb_table *t = orb_db_table(rt->db, b->drop_names[i]);
     if (!t) {
       if (b->if_exists) {
-        skipping(rt, "00000", views ? "view" : "table", b->drop_names[i], "does not exist");
+        skipping(rt, "00000", want, b->drop_names[i], "does not exist");
         continue;
       }
-      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "%s \"%s\" does not exist", views ? "view" : "table",
-                          b->drop_names[i]);
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "%s \"%s\" does not exist", want, b->drop_names[i]);
     }
-    if (views != (t->kind == ORB_TABLE_VIEW)) {
-      orb_status st = orb_err_setx(e, ORB_ERR_MISUSE, "42809", 0, "\"%s\" is not a %s", t->name, views ? "view" : "table");
-      orb_err_hint(e, "Use DROP %s to remove a %s.", views ? "TABLE" : "VIEW", views ? "table" : "view");
+    const char *is = kind_word(t->kind);
+    if (strcmp(is, want) != 0) {
+      orb_status st = orb_err_setx(e, ORB_ERR_MISUSE, "42809", 0, "\"%s\" is not a %s", t->name, want);
+      orb_err_hint(e, "Use DROP %s to remove a %s.", strcmp(is, "view") == 0 ? "VIEW" : strcmp(is, "sequence") == 0 ? "SEQUENCE" : "TABLE", is);
       return st;
     }
   }
@@ -416,7 +450,7 @@ void oql_show_tables(orb_db *db, orb_arena *xa, oql_op **rows) {
   int n = orb_db_table_count(db);
   for (int i = 0; i < n; i++) {
     orb_table *t = orb_db_table_at(db, i);
-    if (oql_is_system_table(t->name)) continue;
+    if (oql_is_system_table(t->name) || t->kind == ORB_TABLE_SEQUENCE) continue;
     orb_value v = orb_text(t->name, strlen(t->name));
     oql_rows_add(op, xa, &v);
   }

@@ -138,11 +138,16 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
     else snprintf(tag, tagcap, "SELECT %lld", (long long)*changes);
     return st;
   case OQL_S_DROP_TABLE:
-    snprintf(tag, tagcap, b->create_kind == ORB_TABLE_VIEW ? "DROP VIEW" : "DROP TABLE");
+    snprintf(tag, tagcap, b->create_kind == ORB_TABLE_VIEW       ? "DROP VIEW"
+                          : b->create_kind == ORB_TABLE_SEQUENCE ? "DROP SEQUENCE"
+                                                                 : "DROP TABLE");
     return oql_exec_drop_table(b, rt, e);
   case OQL_S_CREATE_VIEW:
     snprintf(tag, tagcap, "CREATE VIEW");
     return oql_exec_create_view(b, rt, e);
+  case OQL_S_CREATE_SEQUENCE:
+    snprintf(tag, tagcap, "CREATE SEQUENCE");
+    return oql_exec_create_sequence(b, rt, e);
   case OQL_S_TRUNCATE:
     snprintf(tag, tagcap, "TRUNCATE TABLE");
     return oql_exec_truncate(b, rt, e);

@@ -64,6 +64,7 @@ void oql_session_free(oql_session *s) {
   drop_savepoints(s, 0);
   orb_free(s->savepoints);
   oql_reports_free(&s->reports);
+  oql_session_seq_free(s);
   oql_settings_free(s);
   orb_free(s);
 }
@@ -487,7 +488,7 @@ static orb_status run_sublinks(oql_stmt *st, orb_err *e) {
 
 static bool is_ddl(oql_skind k) {
   return k == OQL_S_CREATE_TABLE || k == OQL_S_CREATE_TABLE_AS || k == OQL_S_DROP_TABLE || k == OQL_S_ALTER_TABLE ||
-         k == OQL_S_CREATE_VIEW ||
+         k == OQL_S_CREATE_VIEW || k == OQL_S_CREATE_SEQUENCE ||
          k == OQL_S_TRUNCATE;
 }
 
@@ -518,6 +519,7 @@ static orb_status run_write(oql_stmt *st, orb_err *e) {
     st->b.copy_in = st->copy_in;
     st->b.copy_in_len = st->copy_in_len;
     st->rt.ws = ws;
+    s->cur_ws = ws;   /* sequence values log into it */
     st->rt.snap = orb_wset_snapshot(ws);
     if (rc == ORB_OK) rc = run_sublinks(st, e);
     if (rc == ORB_OK)
@@ -527,6 +529,7 @@ static orb_status run_write(oql_stmt *st, orb_err *e) {
       st->xroot_open = rc == ORB_OK;
     }
     st->rt.ws = NULL;
+    s->cur_ws = NULL;
     if (rc != ORB_ERR_WAIT) break;
     orb_wset_rollback_to_savepoint(ws, sp);
     orb_wset_leave(ws);
@@ -550,7 +553,8 @@ static const char *write_command(const oql_bstmt *b) {
   case OQL_S_DELETE: return "DELETE";
   case OQL_S_CREATE_TABLE: return "CREATE TABLE";
   case OQL_S_CREATE_TABLE_AS: return "CREATE TABLE AS";
-  case OQL_S_DROP_TABLE: return b->create_kind == ORB_TABLE_VIEW ? "DROP VIEW" : "DROP TABLE";
+  case OQL_S_DROP_TABLE:
+    return b->create_kind == ORB_TABLE_VIEW ? "DROP VIEW" : b->create_kind == ORB_TABLE_SEQUENCE ? "DROP SEQUENCE" : "DROP TABLE";
   case OQL_S_CREATE_VIEW: return "CREATE VIEW";
   case OQL_S_ALTER_TABLE: return "ALTER TABLE";
   case OQL_S_TRUNCATE: return "TRUNCATE TABLE";
@@ -562,8 +566,9 @@ static const char *write_command(const oql_bstmt *b) {
   case OQL_S_SELECT: {
     static const char *const names[] = {"SELECT FOR KEY SHARE", "SELECT FOR SHARE", "SELECT FOR NO KEY UPDATE",
                                         "SELECT FOR UPDATE"};
-    return names[b->lock_strength];
+    return b->uses_nextval ? "nextval()" : names[b->lock_strength];
   }
+  case OQL_S_CREATE_SEQUENCE: return "CREATE SEQUENCE";
   default: return "CALL";
   }
 }

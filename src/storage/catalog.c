@@ -1,5 +1,6 @@
 /* storage/catalog.c — table definitions as JSON (see catalog.h). */
 #include "storage/catalog.h"
+#include "storage/sequence.h"
 #include "base/mem.h"
 
 #include <jansson.h>
@@ -146,10 +147,18 @@ char *catalog_dump(uint64_t lsn, uint32_t next_table_id, orb_table *const *table
     json_object_set_new(t, "name", json_string(tables[i]->name));
     json_object_set_new(t, "schema", schema_json(&tables[i]->schema));
     if (tables[i]->kind != ORB_TABLE_HOT) {
-      json_object_set_new(t, "kind", json_string(tables[i]->kind == ORB_TABLE_EXTERNAL ? "external"
-                                                 : tables[i]->kind == ORB_TABLE_VIEW   ? "view"
-                                                                                       : "iceberg"));
-      json_object_set_new(t, "location", json_string(tables[i]->location));
+      orb_table_kind k = tables[i]->kind;
+      json_object_set_new(t, "kind", json_string(k == ORB_TABLE_EXTERNAL   ? "external"
+                                                 : k == ORB_TABLE_VIEW     ? "view"
+                                                 : k == ORB_TABLE_SEQUENCE ? "sequence"
+                                                                           : "iceberg"));
+      if (k == ORB_TABLE_SEQUENCE && tables[i]->seq) {   /* its state now */
+        char *js = orb_seq_json(tables[i]->seq);
+        json_object_set_new(t, "location", json_string(js));
+        orb_free(js);
+      } else {
+        json_object_set_new(t, "location", json_string(tables[i]->location));
+      }
     }
     json_array_append_new(arr, t);
   }
@@ -212,6 +221,7 @@ orb_status catalog_parse(const char *text, size_t len, orb_catalog *out, orb_err
       ce->kind = strcmp(k, "external") == 0 ? ORB_TABLE_EXTERNAL
                  : strcmp(k, "iceberg") == 0 ? ORB_TABLE_ICEBERG
                  : strcmp(k, "view") == 0    ? ORB_TABLE_VIEW
+                 : strcmp(k, "sequence") == 0 ? ORB_TABLE_SEQUENCE
                                              : ORB_TABLE_HOT;
       if ((ce->kind == ORB_TABLE_HOT && strcmp(k, "hot") != 0) ||
           (ce->kind != ORB_TABLE_HOT && (!json_is_string(loc) || !*json_string_value(loc)))) {

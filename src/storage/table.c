@@ -109,6 +109,8 @@ orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_er
   if (t->kind == ORB_TABLE_VIEW)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "cannot %s view \"%s\": views are read-only here", what,
                         t->name);
+  if (t->kind == ORB_TABLE_SEQUENCE)
+    return orb_err_setx(e, ORB_ERR_MISUSE, "42809", 0, "cannot %s sequence \"%s\"", what, t->name);
   if (t->kind == ORB_TABLE_EXTERNAL)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "25006", 0,
                         "cannot %s \"%s\": it is an external Iceberg table, which is read-only", what, t->name);

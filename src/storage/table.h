@@ -42,7 +42,8 @@ typedef enum orb_table_kind {
   ORB_TABLE_HOT = 0,       /* an ordinary table */
   ORB_TABLE_ICEBERG = 1,   /* an Iceberg table owned by the database */
   ORB_TABLE_EXTERNAL = 2,  /* an Iceberg table attached read-only */
-  ORB_TABLE_VIEW = 3       /* a view: location is its query's text */
+  ORB_TABLE_VIEW = 3,      /* a view: location is its query's text */
+  ORB_TABLE_SEQUENCE = 4   /* a sequence (storage/sequence.h): location is its options and state as JSON */
 } orb_table_kind;
 
 typedef struct orb_table {
@@ -53,6 +54,7 @@ typedef struct orb_table {
   orb_tier *cold;          /* NULL for ORB_TABLE_HOT */
   orb_table_kind kind;
   char *location;          /* Iceberg tables: the table folder or metadata file; views: the query; else NULL */
+  struct orb_sequence *seq;   /* ORB_TABLE_SEQUENCE: its state (location is only its JSON when created) */
 } orb_table;
 
 /* Whether the write `what` ("insert into", "copy into", "update", "delete
