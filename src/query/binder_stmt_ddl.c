@@ -127,7 +127,9 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
   if (out->create_kind == ORB_TABLE_ICEBERG && s->npk)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->pk_clause_pos ? cr->pk_clause_pos : cr->using_pos,
                         "primary keys on Iceberg tables are not supported yet");
-  return ORB_OK;
+  if (out->create_kind == ORB_TABLE_ICEBERG && (cr->nchecks || (cr->ncols && cr->cols[0].check)))
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->using_pos, "CHECK constraints on Iceberg tables are not supported yet");
+  return oql_bind_create_checks(b, cr, s, e);
 }
 
 static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {

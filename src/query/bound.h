@@ -70,6 +70,10 @@ typedef struct oql_from {
 typedef enum oql_lock_strength { OQL_LOCK_KEY_SHARE, OQL_LOCK_SHARE, OQL_LOCK_NO_KEY_UPDATE, OQL_LOCK_UPDATE } oql_lock_strength;
 typedef enum oql_lock_wait { OQL_LOCK_WAIT, OQL_LOCK_SKIP, OQL_LOCK_NOWAIT } oql_lock_wait;
 
+/* Rows about to be written to t (full rows, schema order) against its CHECK
+** constraints (binder_check.c): 23514 for the first a condition is false for. */
+orb_status oql_check_rows(const orb_table *t, struct oql_rt *rt, const orb_value *const *rows, size_t n, orb_err *e);
+
 /* SELECT ... FOR UPDATE/SHARE: a table whose rows the select locks. */
 typedef struct oql_lock_target {
   orb_table *table;

@@ -70,7 +70,8 @@ static void batch_add(row_batch *b, const orb_value *row, int ncols) {
 
 static orb_status flush(orb_table *t, oql_rt *rt, row_batch *b, int64_t *changes, oql_returning *ret, orb_err *e) {
   if (!b->n) return ORB_OK;
-  orb_status st = orb_table_insert(t, rt->ws, (const orb_value *const *)b->rows, (int)b->n, e);
+  orb_status st = oql_check_rows(t, rt, (const orb_value *const *)b->rows, b->n, e);
+  if (st == ORB_OK) st = orb_table_insert(t, rt->ws, (const orb_value *const *)b->rows, (int)b->n, e);
   if (st == ORB_OK) st = returning_rows(ret, rt, (const orb_value *const *)b->rows, b->n, e);
   if (st != ORB_OK) return st;
   *changes += (int64_t)b->n;
@@ -95,7 +96,8 @@ static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, o
   orb_status st;
   if (!keynull && (st = orb_table_pk_lookup(t, rt->ws, keybuf, &found, &loc, &old, e)) != ORB_OK) return st;
   if (!found) {
-    st = orb_table_insert(t, rt->ws, &row, 1, e);
+    st = oql_check_rows(t, rt, &row, 1, e);
+    if (st == ORB_OK) st = orb_table_insert(t, rt->ws, &row, 1, e);
     if (st == ORB_OK) (*changes)++;
     if (st == ORB_OK) st = returning_row(ret, rt, row, e);
     return st;
@@ -120,6 +122,7 @@ static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, o
   }
   oql_row_copy(nrow, nrow, n, arena);
   const orb_value *nr = nrow;
+  if ((st = oql_check_rows(t, rt, &nr, 1, e)) != ORB_OK) return st;
   if ((st = orb_table_update(t, rt->ws, &loc, &nr, 1, e)) != ORB_OK) return st;
   (*changes)++;
   return returning_row(ret, rt, nr, e);
@@ -247,8 +250,10 @@ static orb_status exec_joined(oql_bmodify *b, oql_rt *rt, bool upd, int64_t *cha
   if (st == ORB_OK && n > (size_t)INT32_MAX)
     st = orb_err_set(e, ORB_ERR_LIMIT, "too many rows in one %s", upd ? "UPDATE" : "DELETE");
   if (st == ORB_OK && n > 0) {
-    st = upd ? orb_table_update(b->table, rt->ws, locs, (const orb_value *const *)rows.rows, (int)n, e)
-             : orb_table_delete(b->table, rt->ws, locs, (int)n, e);
+    if (upd) st = oql_check_rows(b->table, rt, (const orb_value *const *)rows.rows, n, e);
+    if (st == ORB_OK)
+      st = upd ? orb_table_update(b->table, rt->ws, locs, (const orb_value *const *)rows.rows, (int)n, e)
+               : orb_table_delete(b->table, rt->ws, locs, (int)n, e);
     if (st == ORB_OK) *changes = (int64_t)n;
     for (size_t i = 0; st == ORB_OK && ret && i < n; i++) oql_rows_add(ret->rows, ret->arena, rets.rows[i]);
   }
@@ -272,7 +277,8 @@ orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_ret
     if (n > (size_t)INT32_MAX) {
       st = orb_err_set(e, ORB_ERR_LIMIT, "too many rows in one UPDATE");
     } else {
-      st = orb_table_update(b->table, rt->ws, locs, (const orb_value *const *)rows.rows, (int)n, e);
+      st = oql_check_rows(b->table, rt, (const orb_value *const *)rows.rows, n, e);
+      if (st == ORB_OK) st = orb_table_update(b->table, rt->ws, locs, (const orb_value *const *)rows.rows, (int)n, e);
       if (st == ORB_OK) *changes = (int64_t)n;
       if (st == ORB_OK) st = returning_rows(ret, rt, (const orb_value *const *)rows.rows, n, e);
     }

@@ -46,6 +46,16 @@ static json_t *schema_json(const orb_schema *s) {
   json_object_set_new(o, "columns", cols);
   json_object_set_new(o, "identifier-field-ids", pk);
   json_object_set_new(o, "next-field-id", json_integer(s->next_field_id));
+  if (s->nchecks) {
+    json_t *checks = json_array();
+    for (int i = 0; i < s->nchecks; i++) {
+      json_t *c = json_object();
+      json_object_set_new(c, "name", json_string(s->checks[i].name));
+      json_object_set_new(c, "check", json_string(s->checks[i].sql));
+      json_array_append_new(checks, c);
+    }
+    json_object_set_new(o, "checks", checks);
+  }
   return o;
 }
 
@@ -112,6 +122,15 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
       return orb_err_set(e, ORB_ERR_CORRUPT, "identifier-field-ids names a column that does not exist");
     }
     s->pk[s->npk++] = (int32_t)json_integer_value(v);
+  }
+  json_t *checks = json_object_get(o, "checks");
+  for (size_t i = 0; json_is_array(checks) && i < json_array_size(checks); i++) {
+    json_t *c = json_array_get(checks, i), *name = json_object_get(c, "name"), *sql = json_object_get(c, "check");
+    if (!json_is_string(name) || !json_is_string(sql)) {
+      orb_schema_free(s);
+      return orb_err_set(e, ORB_ERR_CORRUPT, "schema check %zu is malformed", i + 1);
+    }
+    orb_schema_add_check(s, json_string_value(name), json_string_value(sql));
   }
   return ORB_OK;
 }

@@ -23,7 +23,7 @@ static size_t utf8_chars(const char *s, size_t n) {
 
 /* PostgreSQL's DETAIL for a row a constraint refuses: "Failing row contains
 ** (1, null, abc)." (each value's text cut to 64 bytes at a character boundary). */
-static void failing_row(const orb_schema *s, const orb_value *row, orb_err *e) {
+void orb_table_failing_row(const orb_schema *s, const orb_value *row, orb_err *e) {
   orb_buf vals = ORB_BUF_INIT, one = ORB_BUF_INIT;
   for (int c = 0; c < s->ncols; c++) {
     if (c) orb_buf_puts(&vals, ", ");
@@ -55,7 +55,7 @@ static orb_status check_row(const orb_table *t, const orb_value *row, orb_err *e
       if (col->not_null || orb_schema_is_pk(s, c)) {
         orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0,
                      "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col->name, t->name);
-        failing_row(s, row, e);
+        orb_table_failing_row(s, row, e);
         return ORB_ERR_NOT_NULL;
       }
       continue;

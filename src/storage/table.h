@@ -63,6 +63,9 @@ typedef struct orb_table {
 ** Iceberg table, which is read-only", SQLSTATE 25006), the database's own
 ** Iceberg tables all but inserts, copies, updates, deletes and ALTER TABLE (0A000). */
 orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_err *e);
+/* PostgreSQL's DETAIL for a row a constraint refuses, "Failing row contains
+** (1, null, abc).", into e. */
+void orb_table_failing_row(const orb_schema *s, const orb_value *row, orb_err *e);
 
 typedef struct orb_table_scan orb_table_scan;
 
