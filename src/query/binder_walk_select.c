@@ -502,20 +502,6 @@ static orb_status order_item_slot(oql_selctx *c, oql_select_parts *p, const oql_
   return ORB_OK;
 }
 
-/* The ORDER BY keys: output positions or names, or expressions (hidden outputs when new). */
-static orb_status order_keys(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, bool set_op, orb_err *e) {
-  for (int i = 0; i < s->norder; i++) {
-    const oql_order_ast *o = &s->order[i];
-    int slot;
-    orb_status st = order_item_slot(c, p, o->expr, set_op, "ORDER BY", &slot, e);
-    if (st != ORB_OK) return st;
-    p->sort[i].slot = slot;
-    p->sort[i].desc = o->desc;
-    p->sort[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
-  }
-  return ORB_OK;
-}
-
 static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, bool set_op, orb_err *e) {
   oql_binder *b = c->b;
   p->nsort = s->norder;
@@ -524,7 +510,15 @@ static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_
   c->agg_ctx = NULL;
   c->allow_wins = true;
   c->allow_srfs = true;   /* ORDER BY unnest(...): in lockstep with the select list's, as in PostgreSQL */
-  orb_status st = order_keys(c, s, p, set_op, e);
+  orb_status st = ORB_OK;
+  for (int i = 0; i < s->norder && st == ORB_OK; i++) {
+    const oql_order_ast *o = &s->order[i];
+    int slot = -1;
+    st = order_item_slot(c, p, o->expr, set_op, "ORDER BY", &slot, e);
+    p->sort[i].slot = slot;
+    p->sort[i].desc = o->desc;
+    p->sort[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
+  }
   c->allow_srfs = false;
   return st;
 }

@@ -82,9 +82,30 @@ static orb_status flush(orb_table *t, oql_rt *rt, row_batch *b, int64_t *changes
   return ORB_OK;
 }
 
+/* The primary keys an INSERT ... ON CONFLICT DO UPDATE has inserted or
+** updated so far: PostgreSQL refuses to affect such a row a second time. */
+typedef struct upsert_seen {
+  orb_hmap keys;   /* key hash -> a copy of the key values (in the statement's scratch arena) */
+  int npk;
+} upsert_seen;
+
+static bool seen_before(upsert_seen *u, const orb_value *key) {
+  orb_hmap_iter it;
+  for (const orb_value *k = orb_hmap_find(&u->keys, oql_row_hash(key, u->npk), &it); k; k = orb_hmap_next(&it))
+    if (oql_row_same(k, key, u->npk)) return true;
+  return false;
+}
+
+static void remember(upsert_seen *u, const orb_schema *s, const orb_value *row, orb_arena *arena) {
+  orb_value *key = orb_arena_alloc(arena, sizeof(orb_value) * (size_t)(u->npk + 1));
+  for (int i = 0; i < u->npk; i++) key[i] = row[orb_schema_pk_col(s, i)];
+  oql_row_copy(key, key, u->npk, arena);
+  orb_hmap_put(&u->keys, oql_row_hash(key, u->npk), key);
+}
+
 /* ON CONFLICT: look the row's key up; insert, skip or update. */
-static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, orb_value *keybuf,
-                             orb_value *both, orb_arena *arena, int64_t *changes, oql_returning *ret, orb_err *e) {
+static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, orb_value *keybuf, orb_value *both,
+                             orb_arena *arena, upsert_seen *seen, int64_t *changes, oql_returning *ret, orb_err *e) {
   orb_table *t = b->table;
   const orb_schema *s = &t->schema;
   for (int i = 0; i < s->npk; i++) keybuf[i] = row[orb_schema_pk_col(s, i)];
@@ -99,10 +120,16 @@ static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, o
     st = oql_check_rows(t, rt, &row, 1, e);
     if (st == ORB_OK) st = orb_table_insert(t, rt->ws, &row, 1, e);
     if (st == ORB_OK) (*changes)++;
+    if (st == ORB_OK && b->on_conflict == OQL_CONFLICT_UPDATE && !keynull) remember(seen, s, row, arena);
     if (st == ORB_OK) st = returning_row(ret, rt, row, e);
     return st;
   }
   if (b->on_conflict == OQL_CONFLICT_NOTHING) return ORB_OK;
+  if (seen_before(seen, keybuf)) {
+    orb_err_setx(e, ORB_ERR_CONSTRAINT, "21000", 0, "ON CONFLICT DO UPDATE command cannot affect row a second time");
+    orb_err_hint(e, "Ensure that no rows proposed for insertion within the same command have duplicate constrained values.");
+    return e->code;
+  }
   int n = s->ncols;
   for (int i = 0; i < n; i++) {
     both[i] = old[i];
@@ -125,6 +152,7 @@ static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, o
   if ((st = oql_check_rows(t, rt, &nr, 1, e)) != ORB_OK) return st;
   if ((st = orb_table_update(t, rt->ws, &loc, &nr, 1, e)) != ORB_OK) return st;
   (*changes)++;
+  remember(seen, s, nr, arena);
   return returning_row(ret, rt, nr, e);
 }
 
@@ -153,10 +181,13 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_ret
     } else {
       orb_arena scratch;
       orb_arena_init(&scratch, 16384);
+      upsert_seen seen = {.npk = t->schema.npk};
+      orb_hmap_init(&seen.keys, 0);
       for (size_t i = 0; i < batch.n && st == ORB_OK; i++) {
-        st = upsert_row(b, rt, batch.rows[i], b->keybuf, b->both, &scratch, changes, ret, e);
+        st = upsert_row(b, rt, batch.rows[i], b->keybuf, b->both, &scratch, &seen, changes, ret, e);
         orb_arena_reset(&rt->tmp);
       }
+      orb_hmap_free(&seen.keys);
       orb_arena_free(&scratch);
     }
   }
