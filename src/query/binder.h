@@ -184,6 +184,11 @@ typedef struct oql_binder {
   bool system;                   /* an internal statement: may use the system tables (pg_authid) */
   struct oql_session *sess;      /* the session binding (pg_settings' rows); NULL: none */
   bool uses_settings;            /* the plan holds settings' values: bind again when they change */
+  /* WITH queries in scope (binder_cte.c), innermost first; query nesting
+  ** depth and, while a recursive term is bound, its self-references */
+  struct oql_cte_scope *ctes;
+  int qdepth;
+  int worktable_refs;
 } oql_binder;
 
 /* Orbit's own tables (roles: pg_authid): hidden from listings, and only

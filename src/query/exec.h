@@ -302,6 +302,35 @@ oql_op *oql_distinct_new(orb_arena *a, oql_op *child, int nkey);
 /* UNION ALL of two inputs with the same column count; casts are the binder's. */
 oql_op *oql_append_new(orb_arena *a, oql_op *left, oql_op *right);
 
+/* INTERSECT [ALL] / EXCEPT [ALL] of two inputs with the same column count
+** (exec_setop.c): the right input is read into a hash table first, then
+** the left one streams through it.  NULLs are equal here, as in DISTINCT. */
+oql_op *oql_setop_new(orb_arena *a, oql_op *left, oql_op *right, bool except, bool all);
+
+/* --- WITH queries (exec_cte.c) ---------------------------------------------
+** A WITH query read more than once is materialized: its rows are kept in a
+** buffer shared by the CTE Scans that read it, pulled from its plan only as
+** far as the furthest reader has gone (so an outer LIMIT stops an endless
+** recursion, as in PostgreSQL).  The CTE operator above the query that
+** defines it empties the buffer whenever it is opened and closes the plan
+** with it. */
+typedef struct oql_cte_buf oql_cte_buf;
+oql_cte_buf *oql_cte_buf_new(orb_arena *a, const char *name);
+/* The plan producing the buffer's rows (owned by the CTE operator). */
+void oql_cte_buf_set_plan(oql_cte_buf *buf, oql_op *plan);
+oql_op *oql_cte_scan_new(orb_arena *a, oql_cte_buf *buf, int ncols, const orb_type *types, const char *alias);
+/* `query` with buf's plan shown (and destroyed) beside it. */
+oql_op *oql_cte_new(orb_arena *a, oql_op *query, oql_cte_buf *buf);
+
+/* WITH RECURSIVE: the Recursive Union hands out the non-recursive term's
+** rows, then runs the recursive term over the rows of the last iteration
+** (the work table, read by its WorkTable Scans) until an iteration gives no
+** row; without ALL, rows already handed out are dropped. */
+typedef struct oql_worktable oql_worktable;
+oql_worktable *oql_worktable_new(orb_arena *a);
+oql_op *oql_worktable_scan_new(orb_arena *a, oql_worktable *wt, int ncols, const orb_type *types, const char *name);
+oql_op *oql_recursive_union_new(orb_arena *a, oql_op *nonrec, oql_op *rec, oql_worktable *wt, bool all);
+
 typedef enum oql_join_type { OQL_JOIN_INNER, OQL_JOIN_LEFT } oql_join_type;
 
 /* Hash join: lkeys evaluated on left rows, rkeys on right rows (same types);

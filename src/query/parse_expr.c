@@ -342,7 +342,7 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
   }
   case OQL_T_OP:
     if (oql_p_is_op(p, "(")) {
-      if (oql_p_peek_is(p, 1, "select") || oql_p_peek_is(p, 1, "values")) {
+      if (oql_p_peek_is(p, 1, "select") || oql_p_peek_is(p, 1, "values") || oql_p_peek_is(p, 1, "with")) {
         oql_p_advance(p);
         oql_expr_ast *x = oql_p_new_expr(p, OQL_X_SUBQUERY, pos);
         if ((st = oql_p_enter(p)) != ORB_OK) return st;
@@ -680,7 +680,7 @@ static orb_status p_pred(oql_parser *p, oql_expr_ast **out) {
       p->i += k + 1;
       x = oql_p_new_expr(p, OQL_X_IN, pos);
       if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
-      if (oql_p_is(p, "select") || oql_p_is(p, "values")) {
+      if (oql_p_is(p, "select") || oql_p_is(p, "values") || oql_p_is(p, "with")) {
         if ((st = oql_p_enter(p)) != ORB_OK) return st;
         st = oql_p_select(p, &x->sub);
         oql_p_leave(p);
@@ -757,7 +757,7 @@ static orb_status p_cmp(oql_parser *p, oql_expr_ast **out) {
         x->l = *out;
         oql_p_advance(p);
         oql_p_advance(p);
-        if (oql_p_is(p, "select") || oql_p_is(p, "values")) {
+        if (oql_p_is(p, "select") || oql_p_is(p, "values") || oql_p_is(p, "with")) {
           if ((st = oql_p_enter(p)) != ORB_OK) return st;
           st = oql_p_select(p, &x->sub);
           oql_p_leave(p);
