@@ -184,10 +184,9 @@ typedef struct oql_binder {
   bool system;                   /* an internal statement: may use the system tables (pg_authid) */
   struct oql_session *sess;      /* the session binding (pg_settings' rows); NULL: none */
   bool uses_settings;            /* the plan holds settings' values: bind again when they change */
-  /* WITH queries in scope (binder_cte.c), innermost first; query nesting
-  ** depth and, while a recursive term is bound, its self-references */
+  /* WITH queries in scope (binder_cte.c), innermost first, and the
+  ** self-references of recursive terms bound so far */
   struct oql_cte_scope *ctes;
-  int qdepth;
   int worktable_refs;
 } oql_binder;
 

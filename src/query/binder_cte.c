@@ -27,9 +27,9 @@ typedef struct oql_cte_entry {
   const char **names;    /* after the WITH item's column list */
   struct oql_corr *corr; /* the enclosing query levels its query may refer to */
   /* while its recursive query is bound: 1 in the non-recursive term, 2 in
-  ** the recursive one, whose depth (oql_binder.qdepth) and work table */
+  ** the recursive one, and its work table */
   int rec_state;
-  int rec_depth;
+  struct oql_corr *rec_corr;   /* b->corr in the recursive term: another one is a subquery in an expression */
   int rec_refs;
   oql_worktable *wt;
 } oql_cte_entry;
@@ -174,7 +174,7 @@ static orb_status bind_recursive(oql_binder *b, oql_cte_entry *q, oql_bselect **
   if (st != ORB_OK) return st;
   q->wt = oql_worktable_new(b->a);
   q->rec_state = 2;
-  q->rec_depth = b->qdepth + 1;
+  q->rec_corr = b->corr;
   q->rec_refs = 0;
   st = oql_walk_select(b, s->rarg, &n->rarg, e);
   q->rec_state = 0;
@@ -270,7 +270,9 @@ orb_status oql_cte_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, or
   if (!q) return ORB_OK;
   const char *alias = f->alias ? f->alias : q->ast->name;
   if (q->rec_state == 2) {   /* the recursive term reads the last iteration's rows */
-    if (b->qdepth != q->rec_depth) return misplaced(q, "within a subquery", f->pos, e);
+    /* a subquery in an expression runs before the statement or per row,
+    ** not per iteration: refused (PostgreSQL allows some, a FROM subquery is fine) */
+    if (b->corr != q->rec_corr) return misplaced(q, "within a subquery", f->pos, e);
     if (++q->rec_refs > 1) return misplaced(q, "more than once", f->pos, e);
     b->worktable_refs++;
     *out = oql_from_cte_rows(c, OQL_FROM_WORKTABLE, q->ncols, q->types, q->names, alias, f->colnames, f->ncolnames);

@@ -536,11 +536,9 @@ static orb_status walk_setop(oql_binder *b, const oql_select_ast *s, oql_bselect
 orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect **out, orb_err *e) {
   orb_status st = ORB_OK;
   oql_cte_scope sc;
-  b->qdepth++;
   if (s->with) st = oql_with_push(b, s->with, s, false, &sc, e);
   if (st == ORB_OK) st = s->setop ? walk_setop(b, s, out, e) : walk_block(b, s, out, e);
   if (s->with) oql_with_pop(b, &sc, st == ORB_OK ? *out : NULL);
-  b->qdepth--;
   return st;
 }
 
