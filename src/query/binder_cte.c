@@ -26,6 +26,7 @@ typedef struct oql_cte_entry {
   orb_type *types;
   const char **names;    /* after the WITH item's column list */
   struct oql_corr *corr; /* the enclosing query levels its query may refer to */
+  bool correlated;       /* ... and does */
   /* while its recursive query is bound: 1 in the non-recursive term, 2 in
   ** the recursive one, and its work table */
   int rec_state;
@@ -198,6 +199,7 @@ static orb_status bind_recursive(oql_binder *b, oql_cte_entry *q, oql_bselect **
 static orb_status bind_body(oql_binder *b, oql_cte_entry *q, oql_bselect **out, orb_err *e) {
   struct oql_corr *was = b->corr;
   b->corr = q->corr;
+  int outer_refs = q->corr ? q->corr->n : 0;
   orb_status st;
   if (q->recursive) {
     st = bind_recursive(b, q, out, e);
@@ -207,6 +209,7 @@ static orb_status bind_body(oql_binder *b, oql_cte_entry *q, oql_bselect **out, 
     if (st == ORB_OK) st = name_columns(b, q, *out, e);
     if (st == ORB_OK) (*out)->out_names = q->names;
   }
+  if (q->corr && q->corr->n > outer_refs) q->correlated = true;
   b->corr = was;
   return st;
 }
@@ -280,6 +283,12 @@ orb_status oql_cte_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, or
     return ORB_OK;
   }
   if (q->rec_state == 1) return misplaced(q, "within its non-recursive term", f->pos, e);
+  /* its outer values are those of the query level it is defined at, which a
+  ** subquery in an expression below that level does not run with */
+  if (q->correlated && b->corr != q->corr)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", f->pos,
+                        "WITH query \"%s\" refers to an outer query and cannot be read from a subquery below it",
+                        q->ast->name);
   if (q->mat) {
     *out = oql_from_cte_rows(c, OQL_FROM_CTE, q->ncols, q->types, q->names, alias, f->colnames, f->ncolnames);
     (*out)->cte_buf = q->mat->buf;
