@@ -353,6 +353,10 @@ void oql_explain_expr(const orb_expr *e, const char *const *names, orb_buf *out)
 uint64_t oql_row_hash(const orb_value *row, int n);
 bool oql_row_same(const orb_value *a, const orb_value *b, int n);
 
+/* Add the first n values of row to a set of rows (NULLs equal) kept in a:
+** the copy, or NULL when the set had such a row already. */
+const orb_value *oql_rowset_add(orb_hmap *seen, orb_arena *a, const orb_value *row, int n);
+
 /* Copy a row's values (strings and arrays included) into arena memory. */
 void oql_row_copy(orb_value *dst, const orb_value *src, int n, orb_arena *a);
 

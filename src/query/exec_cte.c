@@ -273,15 +273,8 @@ static orb_status recursive_union_next(oql_op *op, oql_rt *rt, const orb_value *
         *row = rowstore_copy(r->next, in, op->ncols);
         return ORB_OK;
       }
-      uint64_t h = oql_row_hash(in, op->ncols);
-      orb_hmap_iter it;
-      bool dup = false;
-      for (const orb_value *v = orb_hmap_find(&r->seen, h, &it); v && !dup; v = orb_hmap_next(&it))
-        dup = oql_row_same(v, in, op->ncols);
-      if (dup) continue;
-      orb_value *copy = orb_arena_alloc(&r->seen_arena, sizeof(orb_value) * (size_t)(op->ncols + 1));
-      oql_row_copy(copy, in, op->ncols, &r->seen_arena);
-      orb_hmap_put(&r->seen, h, copy);
+      const orb_value *copy = oql_rowset_add(&r->seen, &r->seen_arena, in, op->ncols);
+      if (!copy) continue;   /* handed out already */
       rowstore_push(r->next, copy);
       *row = copy;
       return ORB_OK;
