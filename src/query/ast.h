@@ -117,6 +117,26 @@ struct oql_expr_ast {
 
 typedef struct oql_select_ast oql_select_ast;
 
+typedef enum oql_setop { OQL_SETOP_NONE, OQL_SETOP_UNION, OQL_SETOP_INTERSECT, OQL_SETOP_EXCEPT } oql_setop;
+
+/* One WITH item: name [(cols)] AS [[NOT] MATERIALIZED] (query). */
+typedef struct oql_cte_ast {
+  const char *name;
+  int pos;
+  const char **colnames;     /* NULL: the query's own names */
+  int ncolnames;
+  int materialized;          /* 0 not said, 1 MATERIALIZED, 2 NOT MATERIALIZED */
+  oql_select_ast *query;
+} oql_cte_ast;
+
+/* WITH [RECURSIVE] item, ... */
+typedef struct oql_with_ast {
+  int pos;
+  bool recursive;
+  oql_cte_ast *ctes;
+  int nctes;
+} oql_with_ast;
+
 typedef struct oql_target {
   oql_expr_ast *expr;        /* OQL_X_STAR for * / t.* */
   const char *alias;         /* AS alias, NULL if none */
@@ -230,10 +250,13 @@ struct oql_select_ast {
   oql_expr_ast ***values;
   int *values_len;
   int nvalues;
-  /* UNION [ALL] next: this select's rows followed by next's; ORDER BY/LIMIT of
-  ** a union are stored on the first select and apply to the whole. */
-  oql_select_ast *union_next;
-  bool union_all;
+  /* a set operation (setop != OQL_SETOP_NONE): larg UNION/INTERSECT/EXCEPT
+  ** [ALL] rarg, no select list of its own; its ORDER BY/LIMIT apply to the
+  ** whole.  INTERSECT binds tighter than UNION and EXCEPT, as in PostgreSQL. */
+  oql_setop setop;
+  bool set_all;
+  oql_select_ast *larg, *rarg;
+  struct oql_with_ast *with; /* WITH ... before this query (NULL: none) */
   oql_order_ast *order;
   int norder;
   oql_expr_ast *limit, *offset;
@@ -399,6 +422,7 @@ struct oql_stmt_ast {
   oql_insert_ast insert;     /* INSERT */
   oql_update_ast update;     /* UPDATE */
   oql_delete_ast del;        /* DELETE */
+  oql_with_ast *with;        /* UPDATE / DELETE: WITH ... before it (INSERT ... SELECT: on the select) */
   /* INSERT / UPDATE / DELETE ... RETURNING targets (nreturning 0: none) */
   oql_target *returning;
   int nreturning;

@@ -199,6 +199,10 @@ typedef struct oql_binder {
   bool locks_rows;               /* a select locks rows (FOR UPDATE/SHARE): the statement writes */
   bool uses_nextval;             /* nextval / setval: the statement writes (its values are logged) */
   oql_lock_strength lock_strength;   /* the strongest such clause (for messages) */
+  /* WITH queries in scope (binder_cte.c), innermost first, and the
+  ** self-references of recursive terms bound so far */
+  struct oql_cte_scope *ctes;
+  int worktable_refs;
 } oql_binder;
 
 /* Orbit's own tables (roles: pg_authid): hidden from listings, and only

@@ -54,6 +54,22 @@ oql_from *oql_from_subquery(oql_selctx *c, oql_bselect *sub, const char *alias, 
   return f;
 }
 
+oql_from *oql_from_cte_rows(oql_selctx *c, oql_from_kind kind, int ncols, const orb_type *types,
+                            const char *const *names, const char *alias, const char *const *colnames, int ncolnames) {
+  oql_binder *b = c->b;
+  oql_from *f = orb_arena_zalloc(b->a, sizeof *f);
+  f->kind = kind;
+  f->ncols = ncols;
+  f->types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)(ncols + 1));
+  f->names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(ncols + 1));
+  for (int i = 0; i < ncols; i++) {
+    f->types[i] = types[i];
+    f->names[i] = names[i];
+  }
+  add_derived(c, f, alias, colnames, ncolnames);
+  return f;
+}
+
 orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e) {
   oql_binder *b = c->b;

@@ -242,6 +242,10 @@ orb_status oql_b_finish(oql_binder *b, orb_expr **x, orb_err *e);
 
 /* --- FROM items (binder_from.c) ------------------------------------------- */
 oql_from *oql_from_table(oql_selctx *c, orb_table *t, const char *alias);
+/* A FROM item of a WITH query's rows (kind OQL_FROM_CTE or OQL_FROM_WORKTABLE,
+** whose cte_buf / worktable the caller sets): columns named and typed so. */
+oql_from *oql_from_cte_rows(oql_selctx *c, oql_from_kind kind, int ncols, const orb_type *types,
+                            const char *const *names, const char *alias, const char *const *colnames, int ncolnames);
 oql_from *oql_from_subquery(oql_selctx *c, oql_bselect *sub, const char *alias, const char *const *colnames,
                             int ncolnames);
 orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
@@ -367,6 +371,25 @@ orb_status oql_walk_query(oql_binder *b, const oql_select_ast *s, oql_op **root,
 /* oql_walk_query of a statement's SELECT, also filling origins->origin_table/origin_col. */
 orb_status oql_walk_query_origins(oql_binder *b, const oql_select_ast *s, oql_op **root, int *nvisible,
                                   const char ***names, oql_bstmt *origins, orb_err *e);
+/* WITH queries (binder_cte.c).  oql_with_push binds a WITH clause's
+** queries and puts them in scope (rebind: every reference binds its query
+** again, for UPDATE / DELETE, whose plans have no place to keep rows);
+** oql_with_pop takes them out of scope and gives `owner`, the select the
+** WITH belongs to (NULL after an error), the ones it materializes. */
+typedef struct oql_cte_scope {
+  struct oql_cte_scope *up;
+  struct oql_cte_entry *v;
+  int n;
+  bool rebind;
+} oql_cte_scope;
+orb_status oql_with_push(oql_binder *b, const oql_with_ast *w, const oql_select_ast *body, bool rebind,
+                         oql_cte_scope *sc, orb_err *e);
+void oql_with_pop(oql_binder *b, oql_cte_scope *sc, oql_bselect *owner);
+/* FROM item f naming a WITH query in scope: *out (NULL when none is called so). */
+orb_status oql_cte_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e);
+/* A recursive term's self-reference where it may not be: `where` is
+** "within an outer join", "within INTERSECT", ... (42P19). */
+orb_status oql_cte_misplaced(oql_binder *b, const char *where, int pos, orb_err *e);
 /* Statement kinds (binder_stmt_dml.c, binder_stmt_ddl.c). */
 orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);

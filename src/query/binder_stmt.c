@@ -32,10 +32,15 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     out->uses_nextval = b->uses_nextval && !b->locks_rows;
     return ORB_OK;
   case OQL_S_INSERT:
-    return oql_bind_insert(b, ast, out, e);
   case OQL_S_UPDATE:
-  case OQL_S_DELETE:
-    return oql_bind_modify(b, ast, out, e);
+  case OQL_S_DELETE: {
+    /* WITH before a write: its queries are read by the write's subqueries */
+    oql_cte_scope sc;
+    st = ast->with ? oql_with_push(b, ast->with, NULL, true, &sc, e) : ORB_OK;
+    if (st == ORB_OK) st = ast->kind == OQL_S_INSERT ? oql_bind_insert(b, ast, out, e) : oql_bind_modify(b, ast, out, e);
+    if (ast->with) oql_with_pop(b, &sc, NULL);
+    return st;
+  }
   case OQL_S_CREATE_TABLE:
   case OQL_S_CREATE_TABLE_AS:
   case OQL_S_DROP_TABLE:

@@ -71,12 +71,15 @@ orb_status oql_from_view(oql_selctx *c, orb_table *t, const oql_from_ast *f, oql
     st = orb_err_setx(e, ORB_ERR_CORRUPT, "XX000", 0, "view \"%s\" has no query", t->name);
   oql_bselect *sub = NULL;
   if (st == ORB_OK) {
-    struct oql_corr *corr = b->corr;   /* no column of the statement around reaches in */
+    struct oql_corr *corr = b->corr;   /* no column or WITH query of the statement around reaches in */
+    struct oql_cte_scope *ctes = b->ctes;
     b->corr = NULL;
+    b->ctes = NULL;
     b->view_depth++;
     st = oql_walk_select(b, ast->select, &sub, e);
     b->view_depth--;
     b->corr = corr;
+    b->ctes = ctes;
   }
   if (st != ORB_OK) {   /* its text's positions mean nothing in this statement: point at the view */
     if (e) e->pos = f->pos;
@@ -85,7 +88,7 @@ orb_status oql_from_view(oql_selctx *c, orb_table *t, const oql_from_ast *f, oql
   }
   /* the view's columns: the query's first ones, with the types they had */
   const orb_schema *vs = &t->schema;
-  bool fits = sub->nvisible >= vs->ncols && (sub->nvisible == vs->ncols || (!sub->distinct && !sub->union_next));
+  bool fits = sub->nvisible >= vs->ncols && (sub->nvisible == vs->ncols || (!sub->distinct && !sub->setop));
   for (int i = 0; fits && i < vs->ncols; i++) fits = orb_type_equal(sub->out[i]->type, vs->cols[i].type);
   if (!fits)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "55000", f->pos,

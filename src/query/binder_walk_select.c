@@ -129,10 +129,17 @@ static orb_status walk_join(oql_selctx *c, const oql_from_ast *f, oql_from **out
   oql_binder *b = c->b;
   oql_from *l, *r;
   int left_start = c->scope.n;
+  /* a recursive term's self-reference may not be on a side an outer join fills with NULLs */
+  int wt_refs = b->worktable_refs;
   orb_status st = walk_from(c, f->left, &l, e);
   if (st != ORB_OK) return st;
+  if ((f->jt == OQL_JA_RIGHT || f->jt == OQL_JA_FULL) && b->worktable_refs != wt_refs)
+    return oql_cte_misplaced(b, "within an outer join", f->left->pos, e);
   int right_start = c->scope.n;
+  wt_refs = b->worktable_refs;
   if ((st = walk_from(c, f->right, &r, e)) != ORB_OK) return st;
+  if ((f->jt == OQL_JA_LEFT || f->jt == OQL_JA_FULL) && b->worktable_refs != wt_refs)
+    return oql_cte_misplaced(b, "within an outer join", f->right->pos, e);
   orb_expr *cond = NULL;
   if (f->on) {
     bool aggs = c->allow_aggs;
@@ -191,6 +198,8 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
   switch (f->kind) {
   case OQL_FA_TABLE: {
     orb_table *t;
+    /* a WITH query of that name hides the table */
+    if (!strchr(f->name, '.') && ((st = oql_cte_from(c, f, out, e)) != ORB_OK || *out)) return st;
     /* pg_catalog.x, or an unqualified x no user table shadows (pg_catalog is searched first in PostgreSQL) */
     const char *bare = strncmp(f->name, "pg_catalog.", 11) == 0 ? f->name + 11 : f->name;
     if (oql_is_catalog_table(bare) && (bare != f->name || !orb_db_table(b->db, f->name)))
@@ -474,8 +483,8 @@ static orb_status walk_group(oql_selctx *c, const oql_select_ast *s, oql_select_
 /* The output slot an ORDER BY (or DISTINCT ON) item names: a position, an
 ** output column's name, or else an expression, added as a hidden output
 ** unless an output already computes it. */
-static orb_status order_item_slot(oql_selctx *c, oql_select_parts *p, const oql_expr_ast *x, bool set_op,
-                                  const char *clause, int *out, orb_err *e) {
+static orb_status order_item_slot(oql_selctx *c, oql_select_parts *p, const oql_expr_ast *x, const char *clause,
+                                  int *out, orb_err *e) {
   int slot = -1;
   long n;
   if (position_ref(x, &n)) {
@@ -488,9 +497,6 @@ static orb_status order_item_slot(oql_selctx *c, oql_select_parts *p, const oql_
     if (amb) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", x->pos, "%s \"%s\" is ambiguous", clause, x->name);
   }
   if (slot < 0) {
-    if (set_op)
-      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", x->pos,
-                          "invalid UNION ORDER BY clause: only result column names or positions can be used");
     orb_expr *bx;
     orb_status st = oql_walk_expr(c, x, &bx, e);
     if (st != ORB_OK) return st;
@@ -502,7 +508,7 @@ static orb_status order_item_slot(oql_selctx *c, oql_select_parts *p, const oql_
   return ORB_OK;
 }
 
-static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, bool set_op, orb_err *e) {
+static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, orb_err *e) {
   oql_binder *b = c->b;
   p->nsort = s->norder;
   p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(s->norder + s->ndistinct_on + 1));
@@ -514,7 +520,7 @@ static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_
   for (int i = 0; i < s->norder && st == ORB_OK; i++) {
     const oql_order_ast *o = &s->order[i];
     int slot = -1;
-    st = order_item_slot(c, p, o->expr, set_op, "ORDER BY", &slot, e);
+    st = order_item_slot(c, p, o->expr, "ORDER BY", &slot, e);
     p->sort[i].slot = slot;
     p->sort[i].desc = o->desc;
     p->sort[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
@@ -536,7 +542,7 @@ static orb_status walk_distinct_on(oql_selctx *c, const oql_select_ast *s, oql_s
   c->agg_ctx = NULL;
   c->allow_wins = true;
   for (int i = 0; i < n; i++) {
-    orb_status st = order_item_slot(c, p, s->distinct_on[i], false, "DISTINCT ON", &p->distinct_on[i], e);
+    orb_status st = order_item_slot(c, p, s->distinct_on[i], "DISTINCT ON", &p->distinct_on[i], e);
     if (st != ORB_OK) return st;
   }
   if (!p->sort) p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(n + 1));
@@ -576,9 +582,8 @@ static orb_status walk_limit(oql_binder *b, const oql_expr_ast *x, const char *w
   return st;
 }
 
-/* One SELECT block (no UNION), ORDER BY and LIMIT included when `tail`. */
-static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, bool set_op, oql_bselect **out,
-                             orb_err *e) {
+/* One SELECT block (no set operation) with its ORDER BY and LIMIT. */
+static orb_status walk_block(oql_binder *b, const oql_select_ast *s, oql_bselect **out, orb_err *e) {
   oql_selctx c;
   oql_selctx_init(&c, b);
   c.corr = b->corr;   /* a subquery of an expression sees the columns around it */
@@ -624,84 +629,144 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
     if ((st = oql_require_bool(b, &p.having, "HAVING", e)) != ORB_OK) return st;
     if ((st = oql_b_finish(b, &p.having, e)) != ORB_OK) return st;
   }
-  if (tail && (st = walk_order(&c, s, &p, set_op, e)) != ORB_OK) return st;
+  if ((st = walk_order(&c, s, &p, e)) != ORB_OK) return st;
   if (s->ndistinct_on && (st = walk_distinct_on(&c, s, &p, e)) != ORB_OK) return st;
-  if (tail && s->nlocks && (st = oql_walk_locking(&c, s, &p, e)) != ORB_OK) return st;
-  if (tail) {
-    if ((st = walk_limit(b, s->limit, "LIMIT", &p.limit, e)) != ORB_OK) return st;
-    if ((st = walk_limit(b, s->offset, "OFFSET", &p.offset, e)) != ORB_OK) return st;
-  }
+  if (s->nlocks && (st = oql_walk_locking(&c, s, &p, e)) != ORB_OK) return st;
+  if ((st = walk_limit(b, s->limit, "LIMIT", &p.limit, e)) != ORB_OK) return st;
+  if ((st = walk_limit(b, s->offset, "OFFSET", &p.offset, e)) != ORB_OK) return st;
   return oql_select_assemble(&c, &p, out, e);
 }
 
-/* UNION branches: same column count, columns brought to common types. */
-static orb_status unify_union(oql_binder *b, oql_bselect *first, int pos, orb_err *e) {
-  int n = first->nvisible, nb = 0;
-  for (oql_bselect *u = first; u; u = u->union_next) {
-    if (u->nvisible != n)
-      return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", pos, "each UNION query must have the same number of columns");
-    nb++;
+/* --- set operations -------------------------------------------------------------- */
+
+static const char *setop_name(oql_setop op) {
+  return op == OQL_SETOP_UNION ? "UNION" : op == OQL_SETOP_INTERSECT ? "INTERSECT" : "EXCEPT";
+}
+
+/* The blocks under set operation s (its branches, theirs, ...), in order. */
+static void setop_leaves(oql_bselect *s, oql_bselect **v, int *n) {
+  if (s->setop == OQL_BSET_NONE || s->setop == OQL_BSET_RECURSIVE) {
+    v[(*n)++] = s;
+    return;
   }
+  setop_leaves(s->larg, v, n);
+  setop_leaves(s->rarg, v, n);
+}
+
+static int setop_count(const oql_bselect *s) {
+  if (s->setop == OQL_BSET_NONE || s->setop == OQL_BSET_RECURSIVE) return 1;
+  return setop_count(s->larg) + setop_count(s->rarg);
+}
+
+/* Each column of every block under n brought to one type, as PostgreSQL
+** resolves a set operation's columns (UNION types text and integer cannot
+** be matched, 42804). */
+static orb_status unify_setop(oql_binder *b, oql_bselect *n, const oql_select_ast *s, orb_err *e) {
+  int nb = setop_count(n), k = 0;
+  oql_bselect **leaves = orb_arena_alloc(b->a, sizeof(oql_bselect *) * (size_t)nb);
+  setop_leaves(n, leaves, &k);
   orb_expr **col = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)nb);
-  for (int i = 0; i < n; i++) {
-    int k = 0;
-    for (oql_bselect *u = first; u; u = u->union_next) col[k++] = u->out[i];
+  for (int i = 0; i < n->nvisible; i++) {
+    for (k = 0; k < nb; k++) col[k] = leaves[k]->out[i];
     orb_type t;
-    orb_status st = oql_unify_list(b, col, nb, pos, &t, e);
-    if (st != ORB_OK) return st;
+    orb_status st = oql_unify_list(b, col, nb, s->pos, &t, e);
+    if (st != ORB_OK) {
+      if (e && strncmp(e->msg, "types ", 6) == 0) {   /* PostgreSQL names the operation */
+        const char *op = setop_name(s->setop);
+        size_t k = strlen(op) + 1, len = strlen(e->msg);
+        if (len + k >= sizeof e->msg) len = sizeof e->msg - k - 1;
+        memmove(e->msg + k, e->msg, len);
+        memcpy(e->msg, op, k - 1);
+        e->msg[k - 1] = ' ';
+        e->msg[len + k] = '\0';
+      }
+      return st;
+    }
     if (t.id == ORB_T_NULL) t = orb_type_make(ORB_T_TEXT);
-    k = 0;
-    for (oql_bselect *u = first; u; u = u->union_next, k++) {
+    for (k = 0; k < nb; k++) {
       if ((st = oql_coerce(b, &col[k], t, e)) != ORB_OK) return st;
       if ((st = oql_b_finish(b, &col[k], e)) != ORB_OK) return st;
-      u->out[i] = col[k];
+      leaves[k]->out[i] = col[k];
     }
   }
+  return ORB_OK;
+}
+
+/* ORDER BY of a set operation: result column names or positions only. */
+static orb_status setop_order(oql_binder *b, oql_bselect *n, const oql_select_ast *s, orb_err *e) {
+  n->nsort = s->norder;
+  n->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(s->norder + 1));
+  oql_select_items it = {n->out, n->out_names, n->nvisible, n->nvisible};
+  for (int i = 0; i < s->norder; i++) {
+    const oql_order_ast *o = &s->order[i];
+    long pos;
+    int slot = -1;
+    bool amb = false;
+    if (position_ref(o->expr, &pos)) {
+      if (pos < 1 || pos > n->nvisible)
+        return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", o->expr->pos, "ORDER BY position %ld is not in select list", pos);
+      slot = (int)pos - 1;
+    } else if (o->expr->kind == OQL_X_COLUMN && !o->expr->qual) {
+      slot = oql_find_output(&it, n->nvisible, o->expr->name, &amb);
+      if (slot < 0)
+        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", o->expr->pos, "column \"%s\" does not exist", o->expr->name);
+    }
+    if (slot < 0)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", o->expr->pos, "invalid UNION/INTERSECT/EXCEPT ORDER BY clause");
+    n->sort[i] = (oql_sort_key){slot, o->desc, o->nulls == 1 || (o->nulls == 0 && o->desc)};
+  }
+  return ORB_OK;
+}
+
+/* A branch's outputs that are string literals stay of unknown type, so that
+** the other branches decide it (SELECT 1 UNION SELECT '2' is integer). */
+static void keep_unknown_literals(const oql_select_ast *ast, oql_bselect *bs) {
+  if (ast->setop || ast->nvalues) return;
+  for (int i = 0; i < ast->ntargets && i < bs->nvisible; i++) {
+    if (ast->targets[i].expr->kind == OQL_X_STAR) return;   /* outputs no longer line up with targets */
+    orb_expr *x = bs->out[i];
+    if (ast->targets[i].expr->kind == OQL_X_STRING && x->kind == ORB_E_CONST && x->type.id == ORB_T_TEXT)
+      x->flags |= OQL_EF_UNKNOWN;
+  }
+}
+
+/* larg UNION / INTERSECT / EXCEPT [ALL] rarg, then ORDER BY / LIMIT of the whole. */
+static orb_status walk_setop(oql_binder *b, const oql_select_ast *s, oql_bselect **out, orb_err *e) {
+  oql_bselect *n = orb_arena_zalloc(b->a, sizeof *n);
+  n->setop = s->setop == OQL_SETOP_UNION ? OQL_BSET_UNION : s->setop == OQL_SETOP_INTERSECT ? OQL_BSET_INTERSECT : OQL_BSET_EXCEPT;
+  n->set_all = s->set_all;
+  int wt_refs = b->worktable_refs;
+  orb_status st = oql_walk_select(b, s->larg, &n->larg, e);
+  if (st == ORB_OK) st = oql_walk_select(b, s->rarg, &n->rarg, e);
+  if (st != ORB_OK) return st;
+  keep_unknown_literals(s->larg, n->larg);
+  keep_unknown_literals(s->rarg, n->rarg);
+  if (s->setop != OQL_SETOP_UNION && b->worktable_refs != wt_refs)
+    return oql_cte_misplaced(b, s->setop == OQL_SETOP_INTERSECT ? "within INTERSECT" : "within EXCEPT", s->pos, e);
+  if (n->larg->nvisible != n->rarg->nvisible)
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", s->rarg->pos, "each %s query must have the same number of columns",
+                        setop_name(s->setop));
+  n->nvisible = n->nout = n->larg->nvisible;
+  if ((st = unify_setop(b, n, s, e)) != ORB_OK) return st;
+  oql_bselect *first = n->larg;
+  while (first->setop != OQL_BSET_NONE && first->setop != OQL_BSET_RECURSIVE) first = first->larg;
+  n->out = first->out;
+  n->out_names = first->out_names;
+  if ((st = setop_order(b, n, s, e)) != ORB_OK) return st;
+  if ((st = walk_limit(b, s->limit, "LIMIT", &n->limit, e)) != ORB_OK) return st;
+  if ((st = walk_limit(b, s->offset, "OFFSET", &n->offset, e)) != ORB_OK) return st;
+  *out = n;
   return ORB_OK;
 }
 
 orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect **out, orb_err *e) {
-  bool set_op = s->union_next != NULL;
-  orb_status st;
-  if (!set_op) return walk_block(b, s, true, false, out, e);
-  if ((st = oql_refuse_set_op_locking(s, e)) != ORB_OK) return st;
-  /* ORDER BY / LIMIT of a union are written after the last branch but stored on
-  ** the first select: bind the branches without them, then the tail on the first. */
-  oql_bselect *first = NULL, *prev = NULL;
-  for (const oql_select_ast *u = s; u; u = u->union_next) {
-    oql_bselect *bs;
-    if ((st = walk_block(b, u, false, true, &bs, e)) != ORB_OK) return st;
-    if (bs->nout != bs->nvisible) return orb_err_set(e, ORB_ERR_INTERNAL, "hidden outputs in a UNION branch");
-    if (prev) {
-      prev->union_next = bs;
-    } else {
-      first = bs;
-    }
-    bs->union_all = u->union_all;   /* how this branch is joined to the next */
-    prev = bs;
-  }
-  if ((st = unify_union(b, first, s->pos, e)) != ORB_OK) return st;
-  if (s->norder) {
-    first->nsort = s->norder;
-    first->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)s->norder);
-    oql_select_items it = {first->out, first->out_names, first->nvisible, first->nvisible};
-    for (int i = 0; i < s->norder; i++) {
-      const oql_order_ast *o = &s->order[i];
-      long n;
-      int slot = -1;
-      bool amb = false;
-      if (position_ref(o->expr, &n)) slot = n >= 1 && n <= first->nvisible ? (int)n - 1 : -1;
-      else if (o->expr->kind == OQL_X_COLUMN && !o->expr->qual) slot = oql_find_output(&it, first->nvisible, o->expr->name, &amb);
-      if (slot < 0)
-        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", o->expr->pos,
-                            "invalid UNION ORDER BY clause: only result column names or positions can be used");
-      first->sort[i] = (oql_sort_key){slot, o->desc, o->nulls == 1 || (o->nulls == 0 && o->desc)};
-    }
-  }
-  if ((st = walk_limit(b, s->limit, "LIMIT", &first->limit, e)) != ORB_OK) return st;
-  if ((st = walk_limit(b, s->offset, "OFFSET", &first->offset, e)) != ORB_OK) return st;
-  *out = first;
-  return ORB_OK;
+  orb_status st = s->setop ? oql_refuse_set_op_locking(s, e) : ORB_OK;
+  if (st != ORB_OK) return st;
+  oql_cte_scope sc;
+  if (s->with) st = oql_with_push(b, s->with, s, false, &sc, e);
+  if (st == ORB_OK) st = s->setop ? walk_setop(b, s, out, e) : walk_block(b, s, out, e);
+  if (s->with) oql_with_pop(b, &sc, st == ORB_OK ? *out : NULL);
+  return st;
 }
 
 /* The base table whose columns f gives gid g, and g's schema position in it (NULL: none). */
@@ -721,7 +786,7 @@ static orb_table *gid_table(const oql_from *f, int g, int *col) {
 static void output_origins(oql_binder *b, const oql_bselect *bs, oql_bstmt *out) {
   out->origin_table = orb_arena_zalloc(b->a, sizeof(int64_t) * (size_t)(bs->nvisible + 1));
   out->origin_col = orb_arena_zalloc(b->a, sizeof(int16_t) * (size_t)(bs->nvisible + 1));
-  if (bs->grouped || bs->union_next) return;
+  if (bs->grouped || bs->setop) return;
   for (int i = 0; i < bs->nvisible; i++) {
     const orb_expr *x = bs->out[i];
     int col;

@@ -25,6 +25,10 @@
 
 typedef struct oql_bselect oql_bselect;
 
+/* Set operations of a bound select; RECURSIVE is a WITH RECURSIVE query's
+** non-recursive term (larg) UNION [ALL] its recursive term (rarg). */
+typedef enum oql_bsetop { OQL_BSET_NONE, OQL_BSET_UNION, OQL_BSET_INTERSECT, OQL_BSET_EXCEPT, OQL_BSET_RECURSIVE } oql_bsetop;
+
 /* Slots at or below this mark window functions in a select's outputs. */
 #define OQL_WIN_MARK (-1000000)
 /* In a grouped select's outputs (after oql_group_rewrite), the rows of its
@@ -40,6 +44,8 @@ typedef enum oql_from_kind {
   OQL_FROM_PARQUET,    /* read_parquet(files): their columns, gids first_gid.. */
   OQL_FROM_ICEBERG,    /* iceberg_scan(table): the columns of its schema, gids first_gid..; paths[0] the table */
   OQL_FROM_UNNEST,     /* unnest(array): one column (the elements), gid first_gid; series_args[0] the array */
+  OQL_FROM_CTE,        /* a materialized WITH query (cte_buf): its columns, gids first_gid.. */
+  OQL_FROM_WORKTABLE,  /* a recursive WITH query's reference to itself: the rows of the last iteration (worktable) */
   OQL_FROM_JOIN
 } oql_from_kind;
 
@@ -56,6 +62,8 @@ typedef struct oql_from {
   int npaths;
   int64_t ice_snapshot;          /* ICEBERG: the snapshot to read, -1 the current one */
   const int32_t *field_ids;      /* ICEBERG: each column's Iceberg field id */
+  oql_cte_buf *cte_buf;          /* CTE */
+  oql_worktable *worktable;      /* WORKTABLE */
   int nvrows;                    /* VALUES */
   orb_expr ***vrows;
   int loc_gid;                   /* TABLE locked FOR UPDATE/SHARE: 1 + the gid of its rows' locators; 0 none */
@@ -114,10 +122,25 @@ struct oql_bselect {
   int nsort;
   oql_sort_key *sort;            /* slots index out[] */
   orb_expr *limit, *offset;      /* no column references */
-  /* set operation: this select's rows followed by next's (UNION [ALL]) */
-  oql_bselect *union_next;
-  bool union_all;
+  /* a set operation (setop != OQL_BSET_NONE): larg op rarg, nothing else
+  ** but nvisible/out/out_names (its leftmost branch's, once the branches'
+  ** types are unified) and the ORDER BY / LIMIT of the whole */
+  oql_bsetop setop;
+  bool set_all;
+  oql_bselect *larg, *rarg;
+  oql_worktable *worktable;      /* RECURSIVE: what rarg's WorkTable Scans read */
+  /* the materialized WITH queries defined on this select: planned with it,
+  ** each computed at most once per execution of it (exec_cte.c) */
+  int nmats;
+  struct oql_cte_mat **mats;
 };
+
+/* A WITH query computed once and read by several CTE scans. */
+typedef struct oql_cte_mat {
+  const char *name;
+  oql_bselect *body;
+  oql_cte_buf *buf;              /* its plan is set when the select defining it is planned */
+} oql_cte_mat;
 
 /* INSERT: `source` produces full rows of the table (schema order, already
 ** cast to the column types, defaults filled in). */

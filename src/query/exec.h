@@ -342,6 +342,35 @@ oql_op *oql_unique_new(orb_arena *a, oql_op *child, const int *keys, int nkeys);
 /* UNION ALL of two inputs with the same column count; casts are the binder's. */
 oql_op *oql_append_new(orb_arena *a, oql_op *left, oql_op *right);
 
+/* INTERSECT [ALL] / EXCEPT [ALL] of two inputs with the same column count
+** (exec_setop.c): the right input is read into a hash table first, then
+** the left one streams through it.  NULLs are equal here, as in DISTINCT. */
+oql_op *oql_setop_new(orb_arena *a, oql_op *left, oql_op *right, bool except, bool all);
+
+/* --- WITH queries (exec_cte.c) ---------------------------------------------
+** A WITH query read more than once is materialized: its rows are kept in a
+** buffer shared by the CTE Scans that read it, pulled from its plan only as
+** far as the furthest reader has gone (so an outer LIMIT stops an endless
+** recursion, as in PostgreSQL).  The CTE operator above the query that
+** defines it empties the buffer whenever it is opened and closes the plan
+** with it. */
+typedef struct oql_cte_buf oql_cte_buf;
+oql_cte_buf *oql_cte_buf_new(orb_arena *a, const char *name);
+/* The plan producing the buffer's rows (owned by the CTE operator). */
+void oql_cte_buf_set_plan(oql_cte_buf *buf, oql_op *plan);
+oql_op *oql_cte_scan_new(orb_arena *a, oql_cte_buf *buf, int ncols, const orb_type *types, const char *alias);
+/* `query` with buf's plan shown (and destroyed) beside it. */
+oql_op *oql_cte_new(orb_arena *a, oql_op *query, oql_cte_buf *buf);
+
+/* WITH RECURSIVE: the Recursive Union hands out the non-recursive term's
+** rows, then runs the recursive term over the rows of the last iteration
+** (the work table, read by its WorkTable Scans) until an iteration gives no
+** row; without ALL, rows already handed out are dropped. */
+typedef struct oql_worktable oql_worktable;
+oql_worktable *oql_worktable_new(orb_arena *a);
+oql_op *oql_worktable_scan_new(orb_arena *a, oql_worktable *wt, int ncols, const orb_type *types, const char *name);
+oql_op *oql_recursive_union_new(orb_arena *a, oql_op *nonrec, oql_op *rec, oql_worktable *wt, bool all);
+
 /* RIGHT is bound as such and planned as LEFT with the inputs swapped. */
 typedef enum oql_join_type { OQL_JOIN_INNER, OQL_JOIN_LEFT, OQL_JOIN_RIGHT, OQL_JOIN_FULL } oql_join_type;
 
@@ -364,6 +393,10 @@ void oql_explain_expr(const orb_expr *e, const char *const *names, orb_buf *out)
 ** the sense of DISTINCT / GROUP BY (NULL equals NULL). */
 uint64_t oql_row_hash(const orb_value *row, int n);
 bool oql_row_same(const orb_value *a, const orb_value *b, int n);
+
+/* Add the first n values of row to a set of rows (NULLs equal) kept in a:
+** the copy, or NULL when the set had such a row already. */
+const orb_value *oql_rowset_add(orb_hmap *seen, orb_arena *a, const orb_value *row, int n);
 
 /* Copy a row's values (strings and arrays included) into arena memory. */
 void oql_row_copy(orb_value *dst, const orb_value *src, int n, orb_arena *a);

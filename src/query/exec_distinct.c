@@ -20,6 +20,17 @@ bool oql_row_same(const orb_value *a, const orb_value *b, int n) {
   return true;
 }
 
+const orb_value *oql_rowset_add(orb_hmap *seen, orb_arena *a, const orb_value *row, int n) {
+  uint64_t h = oql_row_hash(row, n);
+  orb_hmap_iter it;
+  for (orb_value *v = orb_hmap_find(seen, h, &it); v; v = orb_hmap_next(&it))
+    if (oql_row_same(v, row, n)) return NULL;
+  orb_value *copy = orb_arena_alloc(a, sizeof(orb_value) * (size_t)(n + 1));
+  oql_row_copy(copy, row, n, a);
+  orb_hmap_put(seen, h, copy);
+  return copy;
+}
+
 typedef struct distinct_op {
   oql_op op;
   int nkey;
@@ -41,19 +52,7 @@ static orb_status distinct_next(oql_op *op, oql_rt *rt, const orb_value **row, o
   for (;;) {
     orb_status st = oql_op_next(op->left, rt, row, e);
     if (st != ORB_OK || !*row) return st;
-    uint64_t h = oql_row_hash(*row, nk);
-    orb_hmap_iter it;
-    bool dup = false;
-    for (orb_value *v = orb_hmap_find(&d->seen, h, &it); v; v = orb_hmap_next(&it))
-      if (oql_row_same(v, *row, nk)) {
-        dup = true;
-        break;
-      }
-    if (dup) continue;
-    orb_value *copy = orb_arena_alloc(&d->arena, sizeof(orb_value) * (size_t)nk);
-    oql_row_copy(copy, *row, nk, &d->arena);
-    orb_hmap_put(&d->seen, h, copy);
-    return ORB_OK;
+    if (oql_rowset_add(&d->seen, &d->arena, *row, nk)) return ORB_OK;
   }
 }
 

@@ -355,7 +355,7 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
   }
   case OQL_T_OP:
     if (oql_p_is_op(p, "(")) {
-      if (oql_p_peek_is(p, 1, "select") || oql_p_peek_is(p, 1, "values")) {
+      if (oql_p_peek_is(p, 1, "select") || oql_p_peek_is(p, 1, "values") || oql_p_peek_is(p, 1, "with")) {
         oql_p_advance(p);
         oql_expr_ast *x = oql_p_new_expr(p, OQL_X_SUBQUERY, pos);
         if ((st = oql_p_enter(p)) != ORB_OK) return st;
@@ -707,7 +707,7 @@ static orb_status p_pred(oql_parser *p, oql_expr_ast **out) {
       p->i += k + 1;
       x = oql_p_new_expr(p, OQL_X_IN, pos);
       if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
-      if (oql_p_is(p, "select") || oql_p_is(p, "values")) {
+      if (oql_p_is(p, "select") || oql_p_is(p, "values") || oql_p_is(p, "with")) {
         if ((st = oql_p_enter(p)) != ORB_OK) return st;
         st = oql_p_select(p, &x->sub);
         oql_p_leave(p);
@@ -784,7 +784,7 @@ static orb_status p_cmp(oql_parser *p, oql_expr_ast **out) {
         x->l = *out;
         oql_p_advance(p);
         oql_p_advance(p);
-        if (oql_p_is(p, "select") || oql_p_is(p, "values")) {
+        if (oql_p_is(p, "select") || oql_p_is(p, "values") || oql_p_is(p, "with")) {
           if ((st = oql_p_enter(p)) != ORB_OK) return st;
           st = oql_p_select(p, &x->sub);
           oql_p_leave(p);

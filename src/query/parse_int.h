@@ -71,6 +71,8 @@ oql_expr_ast *oql_p_new_expr(oql_parser *p, oql_ekind kind, int pos);
 
 /* parse_select.c */
 orb_status oql_p_select(oql_parser *p, oql_select_ast **out);
+/* WITH [RECURSIVE] name [(cols)] AS [[NOT] MATERIALIZED] (query), ... */
+orb_status oql_p_with_clause(oql_parser *p, oql_with_ast **out);
 /* Whether the current token starts a query (SELECT, VALUES, '(' SELECT ...). */
 bool oql_p_starts_query(oql_parser *p);
 /* VALUES (...), (...) rows; DEFAULT entries become NULL pointers when allow_default. */

@@ -11,7 +11,7 @@ bool oql_p_starts_query(oql_parser *p) {
     ** depth check report it, rather than rescan the run at every level */
     if (++k > OQL_MAX_DEPTH) return true;
   }
-  return oql_p_peek_is(p, k, "select") || oql_p_peek_is(p, k, "values");
+  return oql_p_peek_is(p, k, "select") || oql_p_peek_is(p, k, "values") || oql_p_peek_is(p, k, "with");
 }
 
 orb_status oql_p_ident_list(oql_parser *p, const char ***names, int **poss, int *n) {
@@ -150,7 +150,7 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
       oql_p_leave(p);
       if (st != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
       f->kind = values ? OQL_FA_VALUES : OQL_FA_SUBQUERY;
-      if (values && (f->sub->union_next || f->sub->norder || f->sub->limit || f->sub->offset)) f->kind = OQL_FA_SUBQUERY;
+      if (values && (f->sub->setop || f->sub->with || f->sub->norder || f->sub->limit || f->sub->offset)) f->kind = OQL_FA_SUBQUERY;
       if ((st = p_alias(p, f, true)) != ORB_OK) return st;
       *out = f;
       return ORB_OK;
@@ -566,34 +566,94 @@ static orb_status p_order_limit(oql_parser *p, oql_select_ast *s) {
   }
 }
 
-orb_status oql_p_select(oql_parser *p, oql_select_ast **out) {
-  oql_select_ast *first;
-  orb_status st = p_simple(p, &first);
-  if (st != ORB_OK) return st;
-  oql_select_ast *last = first;
-  while (oql_p_is(p, "union") || oql_p_is(p, "intersect") || oql_p_is(p, "except")) {
-    if (!oql_p_is(p, "union"))
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "%s is not supported yet",
-                          oql_p_tok(p)->text);
+/* A set operation node: l op [ALL|DISTINCT] r. */
+static oql_select_ast *p_setop_node(oql_parser *p, oql_setop op, int pos, oql_select_ast *l) {
+  oql_select_ast *n = orb_arena_zalloc(p->a, sizeof *n);
+  n->pos = pos;
+  n->setop = op;
+  n->larg = l;
+  n->set_all = oql_p_accept(p, "all");
+  if (!n->set_all) oql_p_accept(p, "distinct");
+  return n;
+}
+
+/* INTERSECT binds tighter than UNION and EXCEPT: term { INTERSECT term }. */
+static orb_status p_intersect_chain(oql_parser *p, oql_select_ast **out) {
+  orb_status st = p_simple(p, out);
+  while (st == ORB_OK && oql_p_is(p, "intersect")) {
+    int pos = oql_p_tok(p)->pos;
     oql_p_advance(p);
-    bool all = oql_p_accept(p, "all");
-    if (!all) oql_p_accept(p, "distinct");
-    oql_select_ast *next;
-    if ((st = p_simple(p, &next)) != ORB_OK) return st;
-    /* a parenthesized branch with its own union is flattened; its ORDER BY would be lost */
-    if (next->norder || next->limit || next->offset)
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", next->pos,
-                          "ORDER BY/LIMIT inside a UNION branch is not supported yet");
-    last->union_all = all;
-    last->union_next = next;
-    while (last->union_next) last = last->union_next;
+    oql_select_ast *n = p_setop_node(p, OQL_SETOP_INTERSECT, pos, *out);
+    if ((st = p_simple(p, &n->rarg)) == ORB_OK) *out = n;
   }
-  if (first->union_next && (first->norder || first->limit || first->offset))
-    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", first->pos,
-                        "ORDER BY/LIMIT inside a UNION branch is not supported yet");
-  if ((first->norder || first->limit || first->offset) && (oql_p_is(p, "order") || oql_p_is(p, "limit") || oql_p_is(p, "offset")))
-    return oql_p_syntax(p);
-  st = p_order_limit(p, first);
-  if (st == ORB_OK) *out = first;
   return st;
+}
+
+/* A parenthesized branch keeps its own ORDER BY / LIMIT; a bare one may not have them. */
+static orb_status p_setop_expr(oql_parser *p, oql_select_ast **out) {
+  orb_status st = p_intersect_chain(p, out);
+  while (st == ORB_OK && (oql_p_is(p, "union") || oql_p_is(p, "except"))) {
+    int pos = oql_p_tok(p)->pos;
+    oql_setop op = oql_p_is(p, "union") ? OQL_SETOP_UNION : OQL_SETOP_EXCEPT;
+    oql_p_advance(p);
+    oql_select_ast *n = p_setop_node(p, op, pos, *out);
+    if ((st = p_intersect_chain(p, &n->rarg)) == ORB_OK) *out = n;
+  }
+  return st;
+}
+
+/* WITH [RECURSIVE] name [(cols)] AS [[NOT] MATERIALIZED] (query), ... */
+static orb_status p_with(oql_parser *p, oql_with_ast **out) {
+  oql_with_ast *w = orb_arena_zalloc(p->a, sizeof *w);
+  w->pos = oql_p_tok(p)->pos;
+  orb_status st;
+  if ((st = oql_p_expect(p, "with")) != ORB_OK) return st;
+  w->recursive = oql_p_accept(p, "recursive");
+  oql_plist l = {0};
+  do {
+    oql_cte_ast *c = orb_arena_zalloc(p->a, sizeof *c);
+    if ((st = oql_p_ident(p, &c->name, &c->pos)) != ORB_OK) return st;
+    if (oql_p_is_op(p, "(") && (st = oql_p_ident_list(p, &c->colnames, NULL, &c->ncolnames)) != ORB_OK) return st;
+    if ((st = oql_p_expect(p, "as")) != ORB_OK) return st;
+    if (oql_p_accept(p, "materialized")) {
+      c->materialized = 1;
+    } else if (oql_p_is(p, "not") && oql_p_peek_is(p, 1, "materialized")) {
+      oql_p_advance(p), oql_p_advance(p);
+      c->materialized = 2;
+    }
+    if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+    if (oql_p_is(p, "insert") || oql_p_is(p, "update") || oql_p_is(p, "delete"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                          "data-modifying statements in WITH are not supported");
+    if ((st = oql_p_enter(p)) != ORB_OK) return st;
+    st = oql_p_select(p, &c->query);
+    oql_p_leave(p);
+    if (st != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+    oql_plist_add(p, &l, c);
+  } while (oql_p_accept_op(p, ","));
+  w->nctes = l.n;
+  w->ctes = orb_arena_alloc(p->a, sizeof(oql_cte_ast) * (size_t)(l.n + 1));
+  for (int i = 0; i < l.n; i++) w->ctes[i] = *(oql_cte_ast *)l.v[i];
+  *out = w;
+  return ORB_OK;
+}
+
+orb_status oql_p_with_clause(oql_parser *p, oql_with_ast **out) { return p_with(p, out); }
+
+orb_status oql_p_select(oql_parser *p, oql_select_ast **out) {
+  oql_with_ast *with = NULL;
+  orb_status st;
+  if (oql_p_is(p, "with") && (st = p_with(p, &with)) != ORB_OK) return st;
+  oql_select_ast *top;
+  if ((st = p_setop_expr(p, &top)) != ORB_OK) return st;
+  if ((top->norder || top->limit || top->offset) && (oql_p_is(p, "order") || oql_p_is(p, "limit") || oql_p_is(p, "offset") || oql_p_is(p, "fetch")))
+    return oql_p_syntax(p);
+  if ((st = p_order_limit(p, top)) != ORB_OK) return st;
+  if (with) {
+    if (top->with)
+      return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", top->with->pos, "multiple WITH clauses not allowed");
+    top->with = with;
+  }
+  *out = top;
+  return ORB_OK;
 }

@@ -827,6 +827,25 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
   s->pos = k->pos;
   orb_status st;
   if (k->kind != OQL_T_IDENT && !oql_p_is_op(p, "(")) return oql_p_syntax(p);
+  if (oql_p_is(p, "with")) {
+    /* WITH ... before a query, or before INSERT / UPDATE / DELETE */
+    int i0 = p->i;
+    oql_with_ast *w;
+    if ((st = oql_p_with_clause(p, &w)) != ORB_OK) return st;
+    if (oql_p_starts_query(p)) {
+      p->i = i0;   /* the query takes its own WITH */
+    } else if (oql_p_is(p, "insert") || oql_p_is(p, "update") || oql_p_is(p, "delete")) {
+      if ((st = oql_p_statement(p, s)) != ORB_OK) return st;
+      s->pos = k->pos;
+      if (s->kind == OQL_S_INSERT && s->insert.select && !s->insert.select->with)
+        s->insert.select->with = w;   /* the rows inserted are the query's: its WITH */
+      else
+        s->with = w;
+      return ORB_OK;
+    } else {
+      return oql_p_syntax(p);
+    }
+  }
   if (oql_p_starts_query(p)) {
     s->kind = OQL_S_SELECT;
     return oql_p_select(p, &s->select);

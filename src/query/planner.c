@@ -312,6 +312,15 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
     out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
     for (int i = 0; i < f->ncols; i++) out->layout[i] = f->first_gid + i;
     return ORB_OK;
+  case OQL_FROM_CTE:
+  case OQL_FROM_WORKTABLE:
+    out->op = f->kind == OQL_FROM_CTE ? oql_cte_scan_new(p->a, f->cte_buf, f->ncols, f->types, f->alias)
+                                      : oql_worktable_scan_new(p->a, f->worktable, f->ncols, f->types, f->alias);
+    out->op->names = f->names;
+    out->n = f->ncols;
+    out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
+    for (int i = 0; i < f->ncols; i++) out->layout[i] = f->first_gid + i;
+    return ORB_OK;
   case OQL_FROM_VALUES:
     out->op = oql_values_new(p->a, f->nvrows, f->ncols, f->vrows, f->types);
     out->op->names = f->names;
@@ -564,26 +573,63 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
   return ORB_OK;
 }
 
+/* A branch of a set operation: its visible columns only (a parenthesized
+** branch's ORDER BY may have added hidden ones). */
+static orb_status plan_branch(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *e) {
+  oql_op *op;
+  orb_status st = oql_plan_select(a, s, &op, e);
+  if (st != ORB_OK) return st;
+  if (op->ncols > s->nvisible) {
+    orb_expr **cols = orb_arena_alloc(a, sizeof(orb_expr *) * (size_t)s->nvisible);
+    for (int i = 0; i < s->nvisible; i++) cols[i] = orb_expr_column(a, i, op->types[i]);
+    oql_op *p = oql_project_new(a, op, cols, s->nvisible);
+    p->names = op->names;
+    op = p;
+  }
+  *out = op;
+  return ORB_OK;
+}
+
+/* UNION [ALL] (Append, then HashDistinct without ALL), INTERSECT / EXCEPT
+** [ALL] (HashSetOp) and WITH RECURSIVE's Recursive Union. */
+static orb_status plan_setop(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *e) {
+  oql_op *l, *r;
+  orb_status st = plan_branch(a, s->larg, &l, e);
+  if (st == ORB_OK) st = plan_branch(a, s->rarg, &r, e);
+  if (st != ORB_OK) return st;
+  switch (s->setop) {
+  case OQL_BSET_UNION:
+    *out = oql_append_new(a, l, r);
+    if (!s->set_all) *out = oql_distinct_new(a, *out, -1);
+    break;
+  case OQL_BSET_INTERSECT:
+  case OQL_BSET_EXCEPT:
+    *out = oql_setop_new(a, l, r, s->setop == OQL_BSET_EXCEPT, s->set_all);
+    break;
+  default:
+    *out = oql_recursive_union_new(a, l, r, s->worktable, s->set_all);
+    break;
+  }
+  return ORB_OK;
+}
+
 orb_status oql_plan_select(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *e) {
   oql_op *op;
-  orb_status st = plan_core(a, s, &op, e);
+  orb_status st = s->setop ? plan_setop(a, s, &op, e) : plan_core(a, s, &op, e);
   if (st != ORB_OK) return st;
-  if (s->union_next) {
-    bool all = true;
-    for (oql_bselect *u = s; u->union_next; u = u->union_next) {
-      oql_op *r;
-      if ((st = plan_core(a, u->union_next, &r, e)) != ORB_OK) return st;
-      op = oql_append_new(a, op, r);
-      if (!u->union_all) all = false;
-    }
-    if (!all) op = oql_distinct_new(a, op, -1);
-  } else if (s->distinct) {
-    op = oql_distinct_new(a, op, s->nvisible);
-  }
+  if (!s->setop && s->distinct) op = oql_distinct_new(a, op, s->nvisible);
   if (s->nsort) op = oql_sort_new(a, op, s->sort, s->nsort);
   if (s->ndistinct_on) op = oql_unique_new(a, op, s->distinct_on, s->ndistinct_on);
   if (s->nlocks) op = oql_lockrows_new(a, op, s->locks, s->nlocks);   /* PostgreSQL's place: below LIMIT */
   if (s->limit || s->offset) op = oql_limit_new(a, op, s->limit, s->offset);
+  /* the WITH queries read more than once: each behind a CTE operator that
+  ** resets its rows whenever this select runs */
+  for (int i = s->nmats - 1; i >= 0; i--) {
+    oql_op *body;
+    if ((st = oql_plan_select(a, s->mats[i]->body, &body, e)) != ORB_OK) return st;
+    oql_cte_buf_set_plan(s->mats[i]->buf, body);
+    op = oql_cte_new(a, op, s->mats[i]->buf);
+  }
   *out = op;
   return ORB_OK;
 }

@@ -67,6 +67,34 @@ static void assert_query1(orbit_db *db, const char *sql, const char *expect) {
   free(got);
 }
 
+/* A prepared statement reading a WITH query twice (materialized) and a
+** recursive one computes them afresh in each execution, also after a run
+** stopped part way. */
+static void test_cte_reuse(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  orbit_stmt *st;
+  const char *sql = "WITH m AS (SELECT g FROM generate_series(1, $1::int) g), "
+                    "r (n) AS (WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < $1::int) "
+                    "SELECT n FROM r) "
+                    "SELECT x.g, count(*) FROM m x, m y, r, r s GROUP BY x.g ORDER BY x.g";
+  if (orbit_prepare(db, sql, &st, NULL) != ORBIT_OK) fail_msg("%s: %s", sql, orbit_errmsg(db));
+  int64_t sizes[] = {3, 5, 2};
+  for (int k = 0; k < 3; k++) {
+    orbit_bind_int64(st, 1, sizes[k]);
+    for (int64_t i = 1; i <= sizes[k]; i++) {
+      if (orbit_step(st) != ORBIT_ROW) fail_msg("run %d row %lld: %s", k, (long long)i, orbit_errmsg(db));
+      assert_int_equal(orbit_column_int64(st, 0), i);
+      assert_int_equal(orbit_column_int64(st, 1), sizes[k] * sizes[k] * sizes[k]);
+      if (k == 1 && i == 2) break;   /* stop part way */
+    }
+    if (k != 1) assert_int_equal(orbit_step(st), ORBIT_DONE);
+    assert_int_equal(orbit_reset(st), ORBIT_OK);
+  }
+  orbit_finalize(st);
+  orbit_close(db);
+}
+
 static void test_basic_roundtrip(void **state) {
   (void)state;
   orbit_db *db = open_db();
@@ -491,6 +519,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_prepare_typed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_returning, setup, teardown),
       cmocka_unit_test_setup_teardown(test_parquet_params, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_cte_reuse, setup, teardown),
       cmocka_unit_test(test_complete),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

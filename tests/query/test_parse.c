@@ -163,9 +163,29 @@ static void test_from_items(void **state) {
   assert_int_equal(q->from[3]->kind, OQL_FA_VALUES);
   assert_int_equal(q->from[3]->sub->nvalues, 1);
   q = parse_ok("SELECT a FROM t UNION ALL SELECT b FROM u ORDER BY 1")->select;
-  assert_non_null(q->union_next);
-  assert_true(q->union_all);
+  assert_int_equal(q->setop, OQL_SETOP_UNION);
+  assert_true(q->set_all);
+  assert_non_null(q->larg);
+  assert_non_null(q->rarg);
   assert_int_equal(q->norder, 1);
+  /* INTERSECT binds tighter than UNION / EXCEPT: 1 EXCEPT (2 INTERSECT 3) */
+  q = parse_ok("SELECT 1 EXCEPT ALL SELECT 2 INTERSECT SELECT 3")->select;
+  assert_int_equal(q->setop, OQL_SETOP_EXCEPT);
+  assert_true(q->set_all);
+  assert_int_equal(q->larg->setop, OQL_SETOP_NONE);
+  assert_int_equal(q->rarg->setop, OQL_SETOP_INTERSECT);
+  assert_false(q->rarg->set_all);
+  q = parse_ok("WITH RECURSIVE r (n) AS NOT MATERIALIZED (SELECT 1 UNION ALL SELECT n + 1 FROM r), s AS (SELECT 2) SELECT * FROM r")->select;
+  assert_non_null(q->with);
+  assert_true(q->with->recursive);
+  assert_int_equal(q->with->nctes, 2);
+  assert_string_equal(q->with->ctes[0].name, "r");
+  assert_int_equal(q->with->ctes[0].ncolnames, 1);
+  assert_int_equal(q->with->ctes[0].materialized, 2);
+  assert_int_equal(q->with->ctes[0].query->setop, OQL_SETOP_UNION);
+  oql_stmt_ast *w = parse_ok("WITH x AS (SELECT 1) DELETE FROM t WHERE a IN (SELECT * FROM x)");
+  assert_int_equal(w->kind, OQL_S_DELETE);
+  assert_non_null(w->with);
 }
 
 static void test_dml(void **state) {
@@ -457,10 +477,11 @@ static void test_more_queries(void **state) {
   q = parse_ok("SELECT a FROM t LIMIT ALL")->select;
   assert_null(q->limit);
   q = parse_ok("(SELECT 1) UNION SELECT 2 UNION ALL SELECT 3 LIMIT 2")->select;
-  assert_false(q->union_all);
-  assert_non_null(q->union_next);
-  assert_true(q->union_next->union_all);
-  assert_non_null(q->union_next->union_next);
+  /* left to right: (1 UNION 2) UNION ALL 3 */
+  assert_int_equal(q->setop, OQL_SETOP_UNION);
+  assert_true(q->set_all);
+  assert_int_equal(q->larg->setop, OQL_SETOP_UNION);
+  assert_false(q->larg->set_all);
   assert_string_equal(q->limit->text, "2");
   q = parse_ok("SELECT * FROM generate_series(1, 3) AS g (n) JOIN (SELECT 1 AS n) s ON g.n = s.n")->select;
   assert_int_equal(q->from[0]->left->kind, OQL_FA_FUNCTION);
