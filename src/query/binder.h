@@ -184,6 +184,10 @@ typedef struct oql_binder {
   bool system;                   /* an internal statement: may use the system tables (pg_authid) */
   struct oql_session *sess;      /* the session binding (pg_settings' rows); NULL: none */
   bool uses_settings;            /* the plan holds settings' values: bind again when they change */
+  /* while an INSERT's VALUES or SELECT is bound: the target's alias and name,
+  ** which that source cannot see (a reference is PostgreSQL's "invalid
+  ** reference to FROM-clause entry", not a missing one); else NULL */
+  const char *insert_target[2];
 } oql_binder;
 
 /* Orbit's own tables (roles: pg_authid): hidden from listings, and only

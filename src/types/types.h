@@ -29,10 +29,12 @@
 **               and ARRAY[...] / ARRAY(subquery) need no more; `scale`
 **               repeats the element type id on the value
 **   RECORD      u.arr: a row value, its fields in order as the items of an
-**               orb_array (types/array.h).  The only records Orbit makes are
-**               the (x, n) rows of information_schema._pg_expandarray(arr):
-**               x of the type's `elem` id, n integer; they print as
-**               PostgreSQL prints a record, "(3,1)", and cannot be stored
+**               orb_array (types/array.h).  Orbit makes two kinds: the
+**               (x, n) rows of information_schema._pg_expandarray(arr), x
+**               of the type's `elem` id, n integer; and whole-row
+**               references (`SELECT t FROM t`), `elem` 0 (ORB_T_NULL)
+**               (their fields are read by name in the binder).  They print
+**               as PostgreSQL prints a record, "(3,1)", and cannot be stored
 **   VOID        no data: what a function that returns nothing (pg_sleep)
 **               returns; not NULL, it prints as the empty string, as
 **               PostgreSQL's void does
