@@ -129,6 +129,7 @@ int orbit_bind_count(orbit_stmt *s) { return s ? oql_param_count(s->st) : 0; }
 
 static int bind(orbit_stmt *s, int idx, const orb_value *v) {
   if (!s) return ORBIT_MISUSE;
+  if (oql_bind_exact(s->st, idx - 1, v)) return ORBIT_OK;   /* bulk binds: no error state to set up */
   orb_err e;
   orb_err_clear(&e);
   if (idx < 1 || idx > oql_param_count(s->st)) {

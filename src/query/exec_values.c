@@ -29,8 +29,21 @@ static orb_status values_next(oql_op *op, oql_rt *rt, const orb_value **row, orb
     return ORB_OK;
   }
   orb_expr **r = v->rows[v->pos++];
+  const orb_eval_ctx *ctx = &rt->ctx;
   for (int i = 0; i < op->ncols; i++) {
-    orb_status st = orb_expr_eval(r[i], &rt->ctx, NULL, &v->out[i], e);
+    /* a prepared multi-row INSERT is mostly parameters of the column's
+    ** type and constants: taken as they are, without a call per value */
+    const orb_expr *x = r[i];
+    if (x->kind == ORB_E_PARAM && x->slot < ctx->nparams &&
+        (ctx->params[x->slot].isnull || ctx->params[x->slot].type == x->type.id)) {
+      v->out[i] = ctx->params[x->slot];   /* as orb_expr_eval gives it */
+      continue;
+    }
+    if (x->kind == ORB_E_CONST) {
+      v->out[i] = x->value;
+      continue;
+    }
+    orb_status st = orb_expr_eval(r[i], ctx, NULL, &v->out[i], e);
     if (st != ORB_OK) return st;
   }
   *row = v->out;

@@ -744,6 +744,14 @@ static void own_bytes(oql_stmt *st, int i, orb_value *v) {
   v->u.s = b->data;
 }
 
+bool oql_bind_exact(oql_stmt *st, int i, const orb_value *v) {
+  if (i < 0 || i >= st->nparams || st->state != ST_IDLE || v->isnull) return false;
+  orb_type t = st->ptypes[i];
+  if (v->type != t.id || t.id == ORB_T_DECIMAL || orb_type_is_by_ref((orb_type_id)t.id)) return false;
+  st->params[i] = *v;
+  return true;
+}
+
 orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {
   if (i < 0 || i >= st->nparams)
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P02", 0, "there is no parameter $%d", i + 1);

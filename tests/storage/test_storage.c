@@ -1,5 +1,6 @@
 /* tests/storage/test_storage.c — hot tier and tiered table in memory: rows, keys,
 ** constraints, write-set atomicity, statistics, scans and EXPLAIN. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -491,6 +492,41 @@ static void test_stats_minmax(void **state) {
   orb_free(st.cols);
 }
 
+/* Insert one events row (id, ts, "x", amount) in its own write set. */
+static void insert_one(fixture *f, int64_t id, int64_t ts, double amount) {
+  orb_value row[4] = {orb_int(ORB_T_INT64, id), orb_int(ORB_T_TIMESTAMP, ts), orb_text("x", 1),
+                      orb_float(ORB_T_FLOAT64, amount)};
+  const orb_value *rows[1] = {row};
+  orb_err e;
+  orb_wset *ws = orb_wset_begin(f->db);
+  assert_int_equal(orb_table_insert(f->t, ws, rows, 1, &e), ORB_OK);
+  assert_int_equal(orb_wset_commit(ws, &e), ORB_OK);
+}
+
+/* Numbers keep min/max by a shortcut on insert; NaN still sorts above every number. */
+static void test_stats_minmax_numbers(void **state) {
+  fixture *f = *state;
+  insert_one(f, -5, -1, -1e300);
+  insert_one(f, 500, 1000000000000, 1e300);
+  orb_tier_stats st;
+  orb_table_stats(f->t, &st);
+  assert_int_equal(st.cols[0].min.u.i, -5);
+  assert_int_equal(st.cols[0].max.u.i, 500);
+  assert_int_equal(st.cols[1].min.u.i, -1);
+  assert_int_equal(st.cols[1].max.u.i, 1000000000000);
+  assert_true(st.cols[3].min.u.f == -1e300);
+  assert_true(st.cols[3].max.u.f == 1e300);
+  orb_free(st.cols);
+  insert_one(f, 501, 0, NAN);
+  insert_one(f, 502, 0, 2e300);   /* below NaN: the maximum stays NaN */
+  insert_one(f, 503, 0, -INFINITY);
+  orb_table_stats(f->t, &st);
+  assert_true(isnan(st.cols[3].max.u.f));
+  assert_true(isinf(st.cols[3].min.u.f) && st.cols[3].min.u.f < 0);
+  assert_int_equal(st.cols[0].max.u.i, 503);
+  orb_free(st.cols);
+}
+
 static void test_second_open_refused(void **state) {
   fixture *f = *state;
   orb_db *db2 = NULL;
@@ -516,6 +552,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_constraints_and_atomicity, setup, teardown),
       cmocka_unit_test_setup_teardown(test_abort_restores, setup, teardown),
       cmocka_unit_test_setup_teardown(test_stats_minmax, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_stats_minmax_numbers, setup, teardown),
       cmocka_unit_test_setup_teardown(test_second_open_refused, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
