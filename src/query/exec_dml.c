@@ -145,7 +145,23 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_ret
   ** constants, or rt->tmp, which is reset only after a flush.  RETURNING
   ** resets rt->tmp between the rows of a batch, so it needs copies. */
   bool bytes_stay = stream && !ret;
-  while (st == ORB_OK) {
+  int nvalues = bytes_stay && !rt->analyze ? oql_values_count(b->source) : -1;
+  if (nvalues >= 0) {
+    /* a prepared multi-row INSERT: each VALUES row evaluated straight into
+    ** its batch row, without a pass through the operator's one buffer */
+    for (int r = 0; r < nvalues && st == ORB_OK; r++) {
+      if ((++rt->tick & 255) == 0 && (st = oql_rt_check(rt, e)) != ORB_OK) break;   /* as oql_op_next checks */
+      batch.rows = orb_grow(batch.rows, &batch.cap, batch.n + 1, sizeof(orb_value *));
+      orb_value *row = orb_arena_alloc(batch.arena, sizeof(orb_value) * (size_t)n);
+      if ((st = oql_values_eval(b->source, rt, r, row, e)) != ORB_OK) break;
+      batch.rows[batch.n++] = row;
+      if (batch.n >= INSERT_BATCH) {
+        st = flush(t, rt, &batch, changes, ret, e);
+        orb_arena_reset(&rt->tmp);
+      }
+    }
+  }
+  while (st == ORB_OK && nvalues < 0) {
     const orb_value *row;
     if ((st = oql_op_next(b->source, rt, &row, e)) != ORB_OK || !row) break;
     batch_add_row(&batch, row, n, bytes_stay);

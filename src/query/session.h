@@ -98,6 +98,8 @@ orb_status oql_bind_text(oql_stmt *st, int i, const char *s, size_t n, orb_err *
 ** v (not NULL, not a string) was already of parameter i's type and is
 ** stored; false when oql_bind_value must do it (and report any error). */
 bool oql_bind_exact(oql_stmt *st, int i, const orb_value *v);
+/* The same for text bound to a TEXT parameter (the bytes are copied). */
+bool oql_bind_text_exact(oql_stmt *st, int i, const char *s, size_t n);
 void oql_clear_bindings(oql_stmt *st);
 
 /* Result columns; values valid until the next step/reset/finalize. */

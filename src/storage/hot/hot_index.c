@@ -57,13 +57,17 @@ uint64_t hot_index_prefetch(const hot_tier *h, const orb_value *row) {
   return x;
 }
 
-void hot_index_add_hashed(hot_tier *h, uint64_t rowid, uint64_t hash) { orb_hmap_put(&h->pk, hash, rid_val(rowid)); }
+void hot_index_add_hashed(hot_tier *h, uint64_t rowid, uint64_t hash) {
+  orb_hmap_put_after_miss(&h->pk, hash, rid_val(rowid), h->has_pk_miss ? &h->pk_miss : NULL);
+  h->has_pk_miss = false;
+}
 
 void hot_index_add(hot_tier *h, uint64_t rowid, const orb_value *row) {
   hot_index_add_hashed(h, rowid, hot_key_hash_row(h, row));
 }
 
 void hot_index_remove(hot_tier *h, uint64_t rowid, const orb_value *row) {
+  h->has_pk_miss = false;
   orb_hmap_remove(&h->pk, hot_key_hash_row(h, row), rid_val(rowid));
 }
 
@@ -115,7 +119,8 @@ bool hot_pk_find(const hot_tier *h, const orb_value *key, const orb_snapshot *sn
 ** another transaction (then ORB_ERR_WAIT).  Chains whose newest version is
 ** deleted (by a committed transaction or by ws itself) hold no key. */
 static orb_status find_for_write(const hot_tier *h, orb_wset *ws, const orb_value *key, bool key_is_row, uint64_t self,
-                                 const uint64_t *known_hash, bool *found, uint64_t *rowid, orb_err *e) {
+                                 const uint64_t *known_hash, bool *found, uint64_t *rowid, orb_hmap_iter *miss,
+                                 orb_err *e) {
   *found = false;
   uint64_t x = 0;
   if (known_hash) {
@@ -140,6 +145,7 @@ static orb_status find_for_write(const hot_tier *h, orb_wset *ws, const orb_valu
     *rowid = r;
     return ORB_OK;
   }
+  if (miss) *miss = it;   /* the search ran out at an empty slot */
   return ORB_OK;
 }
 
@@ -149,18 +155,21 @@ orb_status hot_key_taken(const hot_tier *h, orb_wset *ws, const orb_value *row, 
     *taken = false;
     return ORB_OK;
   }
-  return find_for_write(h, ws, row, true, self, NULL, taken, rowid, e);
+  return find_for_write(h, ws, row, true, self, NULL, taken, rowid, NULL, e);
 }
 
-orb_status hot_key_taken_hashed(const hot_tier *h, orb_wset *ws, const orb_value *row, uint64_t hash, bool *taken,
+orb_status hot_key_taken_hashed(hot_tier *h, orb_wset *ws, const orb_value *row, uint64_t hash, bool *taken,
                                 uint64_t *rowid, orb_err *e) {
   *taken = false;
+  h->has_pk_miss = false;
   for (int i = 0; i < h->npk; i++)
     if (row[h->pkcols[i]].isnull) return ORB_OK;
-  return find_for_write(h, ws, row, true, UINT64_MAX, &hash, taken, rowid, e);
+  orb_status st = find_for_write(h, ws, row, true, UINT64_MAX, &hash, taken, rowid, &h->pk_miss, e);
+  h->has_pk_miss = st == ORB_OK && !*taken;
+  return st;
 }
 
 orb_status hot_pk_find_write(const hot_tier *h, orb_wset *ws, const orb_value *key, bool *found, uint64_t *rowid,
                              orb_err *e) {
-  return find_for_write(h, ws, key, false, UINT64_MAX, NULL, found, rowid, e);
+  return find_for_write(h, ws, key, false, UINT64_MAX, NULL, found, rowid, NULL, e);
 }
