@@ -56,7 +56,8 @@ typedef enum orb_expr_kind {
                        a record of the values, value.u.i the mask of its untyped fields (orb_array) */
   ORB_E_ANY,        /* args[0] op ANY (args[1], an array) (op: orb_cmp_op); flags & ORB_EF_ALL: op ALL */
   ORB_E_SUBSCRIPT,  /* args[0][args[1]]: the element (1-based), NULL outside the array */
-  ORB_E_FIELD       /* (args[0]).field: field number `op` (0-based) of a record (types.h), NULL of a NULL record */
+  ORB_E_FIELD,      /* (args[0]).field: field number `op` (0-based) of a record (types.h), NULL of a NULL record */
+  ORB_E_ROW         /* a record of args' values in order: a whole-row reference (`SELECT t FROM t`) */
 } orb_expr_kind;
 
 typedef enum orb_cmp_op { ORB_CMP_EQ, ORB_CMP_NE, ORB_CMP_LT, ORB_CMP_LE, ORB_CMP_GT, ORB_CMP_GE } orb_cmp_op;

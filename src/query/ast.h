@@ -269,6 +269,7 @@ struct oql_select_ast {
 typedef struct oql_set_ast {
   const char *col;
   int pos;
+  const char *field;         /* SET col.field = ...: assignment to a field of a composite column, else NULL */
   oql_expr_ast *expr;        /* NULL = DEFAULT */
 } oql_set_ast;
 

@@ -203,6 +203,10 @@ typedef struct oql_binder {
   ** self-references of recursive terms bound so far */
   struct oql_cte_scope *ctes;
   int worktable_refs;
+  /* while an INSERT's VALUES or SELECT is bound: the target's alias and name,
+  ** which that source cannot see (a reference is PostgreSQL's "invalid
+  ** reference to FROM-clause entry", not a missing one); else NULL */
+  const char *insert_target[2];
 } oql_binder;
 
 /* Orbit's own tables (roles: pg_authid): hidden from listings, and only

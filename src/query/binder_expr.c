@@ -18,7 +18,7 @@ static orb_status outer_column(oql_selctx *c, const char *qual, const char *name
   if (st != ORB_OK) return st;
   int slot = -1;
   for (int i = 0; i < k->n && slot < 0; i++)
-    if (k->args[i]->kind == x->kind && k->args[i]->slot == x->slot) slot = i;
+    if (oql_expr_same(k->args[i], x)) slot = i;
   if (slot < 0) {
     if (k->n == k->cap) {
       int cap = k->cap ? k->cap * 2 : 4;
@@ -35,6 +35,45 @@ static orb_status outer_column(oql_selctx *c, const char *qual, const char *name
   o->pos = pos;
   *out = o;
   return ORB_OK;
+}
+
+/* Does any query level, c or one it is nested in, have a column `name`? */
+static bool column_in_any_level(const oql_selctx *c, const char *name) {
+  for (; c; c = c->corr ? c->corr->outer : NULL)
+    for (int i = 0; i < c->scope.n; i++)
+      if (strcmp(c->scope.cols[i].name, name) == 0) return true;
+  return false;
+}
+
+/* `t` naming a FROM item of c rather than a column: the whole row, a record
+** of its columns in order (PostgreSQL's whole-row reference; it prints as
+** "(1,abc)").  Returns false when no FROM item of c is called `name`. */
+static bool whole_row(oql_selctx *c, const char *name, int pos, orb_expr **out, orb_err *e, orb_status *st) {
+  int n = 0;
+  for (int i = 0; i < c->scope.n; i++) {
+    const oql_scope_col *sc = &c->scope.cols[i];
+    if (!sc->qual || sc->system || strcmp(sc->qual, name) != 0) continue;
+    for (int j = 0; j < i; j++)   /* two FROM items by one name: only `excluded` as an INSERT's alias */
+      if (c->scope.cols[j].qual && strcmp(c->scope.cols[j].qual, name) == 0 &&
+          strcmp(c->scope.cols[j].name, sc->name) == 0) {
+        *st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42P09", pos, "table reference \"%s\" is ambiguous", name);
+        return true;
+      }
+    n++;
+  }
+  if (n == 0) return false;
+  orb_expr *x = orb_expr_new(c->b->a, ORB_E_ROW, orb_type_make(ORB_T_RECORD), n);
+  x->pos = pos;
+  n = 0;
+  for (int i = 0; i < c->scope.n; i++) {
+    const oql_scope_col *sc = &c->scope.cols[i];
+    if (!sc->qual || sc->system || strcmp(sc->qual, name) != 0) continue;
+    x->args[n] = orb_expr_column(c->b->a, sc->gid, sc->type);
+    x->args[n++]->pos = pos;
+  }
+  *out = x;
+  *st = ORB_OK;
+  return true;
 }
 
 orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int pos, orb_expr **out, orb_err *e) {
@@ -57,6 +96,9 @@ orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int p
     }
     found = sc;
   }
+  /* a column of any level wins over a whole row; the innermost row over an outer one */
+  orb_status wst;
+  if (!found && !qual && !column_in_any_level(c, name) && whole_row(c, name, pos, out, e, &wst)) return wst;
   if (!found && c->corr && c->corr->outer) {
     orb_err oe;
     orb_err_clear(&oe);

@@ -80,7 +80,9 @@ orb_status oql_b_field(oql_binder *b, orb_expr *rec, const char *name, int pos, 
                         name, oql_type_name(b, rec));
   int field;
   orb_type t;
-  if (strcmp(name, "x") == 0) {
+  if (rec->type.elem == ORB_T_NULL) {   /* a row whose fields have no names here (binder_walk_expr.c resolves (t).col) */
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "could not identify column \"%s\" in record data type", name);
+  } else if (strcmp(name, "x") == 0) {
     field = 0;
     t = orb_type_make((orb_type_id)rec->type.elem);
   } else if (strcmp(name, "n") == 0) {

@@ -81,6 +81,10 @@ void oql_scope_add_table_col(oql_binder *b, oql_scope *s, const orb_table *t, co
 }
 
 orb_status oql_missing_rte(const oql_selctx *c, const char *qual, int pos, orb_err *e) {
+  for (int i = 0; i < 2; i++)
+    if (c->b->insert_target[i] && strcmp(c->b->insert_target[i], qual) == 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "invalid reference to FROM-clause entry for table \"%s\"",
+                          qual);
   for (int i = 0; i < c->scope.n; i++)
     if (c->scope.cols[i].relname && strcmp(c->scope.cols[i].relname, qual) == 0) {
       orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "invalid reference to FROM-clause entry for table \"%s\"", qual);

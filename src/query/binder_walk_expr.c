@@ -375,7 +375,10 @@ orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     return oql_b_subscript(b, l, r, x->pos, out, e);
   case OQL_X_FIELD:
     if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK) return st;
-    return oql_b_field(b, l, x->name, x->pos, out, e);
+    /* (t).col of a whole-row reference is the column t.col, as in PostgreSQL */
+    if (l->type.id == ORB_T_RECORD && l->type.elem == ORB_T_NULL && x->l->kind == OQL_X_COLUMN && !x->l->qual)
+      return oql_b_column(c, x->l->name, x->name, x->l->pos, out, e);
+    return oql_b_field(b, l, x->name, x->l->pos, out, e);
   case OQL_X_ANY: {
     static const orb_cmp_op ops[] = {[OQL_OP_EQ] = ORB_CMP_EQ, [OQL_OP_NE] = ORB_CMP_NE, [OQL_OP_LT] = ORB_CMP_LT,
                                      [OQL_OP_LE] = ORB_CMP_LE, [OQL_OP_GT] = ORB_CMP_GT, [OQL_OP_GE] = ORB_CMP_GE};

@@ -174,6 +174,12 @@ oql_op *oql_project_set_new(orb_arena *a, oql_op *child, const oql_srf_spec *srf
 
 /* Rows of constant-ish expressions (VALUES lists; no input row). */
 oql_op *oql_values_new(orb_arena *a, int nrows, int ncols, orb_expr ***rows, const orb_type *types);
+/* The number of rows of a VALUES operator, -1 for any other operator; and
+** row `row` of it evaluated into out (ncols values), for a caller that keeps
+** every row anyway (a streamed INSERT) rather than reading them through
+** oql_op_next, which hands out one buffer row after row. */
+int oql_values_count(const oql_op *op);
+orb_status oql_values_eval(oql_op *op, oql_rt *rt, int row, orb_value *out, orb_err *e);
 
 /* Pre-computed rows (SHOW, DESCRIBE, EXPLAIN output); values are copied. */
 oql_op *oql_rows_new(orb_arena *a, int ncols, const orb_type *types);

@@ -13,6 +13,8 @@
 
 #include "base/mem.h"
 
+#include <string.h>
+
 #define INSERT_BATCH 1024
 
 typedef struct row_batch {
@@ -61,12 +63,17 @@ static orb_status returning_rows(oql_returning *ret, oql_rt *rt, const orb_value
   return st;
 }
 
-static void batch_add(row_batch *b, const orb_value *row, int ncols) {
+/* Keep a copy of row in the batch: its values, and their bytes unless
+** `bytes_stay` (they outlive the batch where they are). */
+static void batch_add_row(row_batch *b, const orb_value *row, int ncols, bool bytes_stay) {
   b->rows = orb_grow(b->rows, &b->cap, b->n + 1, sizeof(orb_value *));
   orb_value *c = orb_arena_alloc(b->arena, sizeof(orb_value) * (size_t)ncols);
-  oql_row_copy(c, row, ncols, b->arena);
+  if (bytes_stay) memcpy(c, row, sizeof(orb_value) * (size_t)ncols);
+  else oql_row_copy(c, row, ncols, b->arena);
   b->rows[b->n++] = c;
 }
+
+static void batch_add(row_batch *b, const orb_value *row, int ncols) { batch_add_row(b, row, ncols, false); }
 
 static orb_status flush(orb_table *t, oql_rt *rt, row_batch *b, int64_t *changes, oql_returning *ret, orb_err *e) {
   if (!b->n) return ORB_OK;
@@ -165,10 +172,31 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_ret
   *changes = 0;
   orb_status st = oql_op_open(b->source, rt, e);
   bool stream = !b->materialize && b->on_conflict == OQL_CONFLICT_NONE;
-  while (st == ORB_OK) {
+  /* Streamed VALUES rows point at bytes that stay until their batch is
+  ** written: parameters (bound before the statement ran), the plan's
+  ** constants, or rt->tmp, which is reset only after a flush.  RETURNING
+  ** resets rt->tmp between the rows of a batch, so it needs copies. */
+  bool bytes_stay = stream && !ret;
+  int nvalues = bytes_stay && !rt->analyze ? oql_values_count(b->source) : -1;
+  if (nvalues >= 0) {
+    /* a prepared multi-row INSERT: each VALUES row evaluated straight into
+    ** its batch row, without a pass through the operator's one buffer */
+    for (int r = 0; r < nvalues && st == ORB_OK; r++) {
+      if ((++rt->tick & 255) == 0 && (st = oql_rt_check(rt, e)) != ORB_OK) break;   /* as oql_op_next checks */
+      batch.rows = orb_grow(batch.rows, &batch.cap, batch.n + 1, sizeof(orb_value *));
+      orb_value *row = orb_arena_alloc(batch.arena, sizeof(orb_value) * (size_t)n);
+      if ((st = oql_values_eval(b->source, rt, r, row, e)) != ORB_OK) break;
+      batch.rows[batch.n++] = row;
+      if (batch.n >= INSERT_BATCH) {
+        st = flush(t, rt, &batch, changes, ret, e);
+        orb_arena_reset(&rt->tmp);
+      }
+    }
+  }
+  while (st == ORB_OK && nvalues < 0) {
     const orb_value *row;
     if ((st = oql_op_next(b->source, rt, &row, e)) != ORB_OK || !row) break;
-    batch_add(&batch, row, n);
+    batch_add_row(&batch, row, n, bytes_stay);
     if (stream && batch.n >= INSERT_BATCH) {
       st = flush(t, rt, &batch, changes, ret, e);
       orb_arena_reset(&rt->tmp);

@@ -384,6 +384,15 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
       while (oql_p_is_op(p, ".")) {   /* (expr).field: a field of a composite value */
         oql_expr_ast *x = oql_p_new_expr(p, OQL_X_FIELD, oql_p_tok(p)->pos);
         oql_p_advance(p);
+        if (oql_p_is_op(p, "*") && (*out)->kind == OQL_X_COLUMN && !(*out)->qual) {
+          /* (t).*: every field of a whole-row reference, which is t.* */
+          x->kind = OQL_X_STAR;
+          x->qual = (*out)->name;
+          x->pos = (*out)->pos;
+          oql_p_advance(p);
+          *out = x;
+          return ORB_OK;
+        }
         x->l = *out;
         int fpos;
         if ((st = oql_p_ident(p, &x->name, &fpos)) != ORB_OK) return st;

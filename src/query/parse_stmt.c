@@ -19,9 +19,14 @@ static orb_status p_sets(oql_parser *p, oql_set_ast **sets, int *n) {
   do {
     oql_set_ast *s = orb_arena_zalloc(p->a, sizeof *s);
     if ((st = oql_p_ident(p, &s->col, &s->pos)) != ORB_OK) return st;
-    if (oql_p_is_op(p, "."))
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
-                          "qualified or subfield column names in SET are not supported");
+    /* col.field[.field...]: PostgreSQL's syntax for a field of a composite
+    ** column (not a qualified name); the binder reports what it names */
+    while (oql_p_accept_op(p, ".")) {
+      const char *field;
+      int fpos;
+      if ((st = oql_p_ident(p, &field, &fpos)) != ORB_OK) return st;
+      if (!s->field) s->field = field;
+    }
     if ((st = oql_p_expect_op(p, "=")) != ORB_OK) return st;
     if (oql_p_accept(p, "default")) s->expr = NULL;
     else if ((st = oql_p_expr(p, &s->expr)) != ORB_OK) return st;

@@ -758,6 +758,31 @@ static void own_bytes(oql_stmt *st, int i, orb_value *v) {
   v->u.s = b->data;
 }
 
+bool oql_bind_exact(oql_stmt *st, int i, const orb_value *v) {
+  if (i < 0 || i >= st->nparams || st->state != ST_IDLE || v->isnull) return false;
+  orb_type t = st->ptypes[i];
+  if (v->type == t.id && t.id != ORB_T_DECIMAL && !orb_type_is_by_ref((orb_type_id)t.id)) {
+    st->params[i] = *v;
+    return true;
+  }
+  if (v->type == ORB_T_INT64 && (t.id == ORB_T_DATE || t.id == ORB_T_TIME || t.id == ORB_T_TIMESTAMP ||
+                                 t.id == ORB_T_TIMESTAMPTZ)) {
+    st->params[i] = orb_int((orb_type_id)t.id, v->u.i);   /* the C API's integer form, as oql_bind_value takes it */
+    return true;
+  }
+  return false;
+}
+
+bool oql_bind_text_exact(oql_stmt *st, int i, const char *s, size_t n) {
+  if (i < 0 || i >= st->nparams || st->state != ST_IDLE || st->ptypes[i].id != ORB_T_TEXT || st->ptypes[i].maxlen)
+    return false;
+  orb_buf *b = &st->pbufs[i];   /* own_bytes' copy, without its checks */
+  b->len = 0;
+  orb_buf_append(b, s, n);   /* data is never NULL after it, even for '' */
+  st->params[i] = orb_text(b->data, n);
+  return true;
+}
+
 orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {
   if (i < 0 || i >= st->nparams)
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P02", 0, "there is no parameter $%d", i + 1);

@@ -250,6 +250,42 @@ static void test_prepared_reuse(void **state) {
   orbit_close(db);
 }
 
+/* One prepared INSERT of more rows than a write batch (1,024), parameters
+** and values computed from them, run twice: every row keeps its own text. */
+static void test_prepared_multirow(void **state) {
+  (void)state;
+  enum { ROWS = 1500 };
+  orbit_db *db = open_db();
+  exec_ok(db, "CREATE TABLE m (k BIGINT PRIMARY KEY, v TEXT, w TEXT, x DOUBLE PRECISION)");
+  size_t cap = (size_t)ROWS * 64, len = 0;
+  char *sql = malloc(cap);
+  len += (size_t)snprintf(sql + len, cap - len, "INSERT INTO m VALUES ");
+  for (int i = 0; i < ROWS; i++)
+    len += (size_t)snprintf(sql + len, cap - len, "%s($%d, $%d, upper($%d) || '!', $%d)", i ? "," : "", 3 * i + 1,
+                            3 * i + 2, 3 * i + 2, 3 * i + 3);
+  orbit_stmt *ins;
+  if (orbit_prepare(db, sql, &ins, NULL) != ORBIT_OK) fail_msg("prepare: %s", orbit_errmsg(db));
+  free(sql);
+  for (int run = 0; run < 2; run++) {
+    for (int i = 0; i < ROWS; i++) {
+      char buf[32];
+      snprintf(buf, sizeof buf, "t%d", run * ROWS + i);
+      assert_int_equal(orbit_bind_int64(ins, 3 * i + 1, run * ROWS + i), ORBIT_OK);
+      assert_int_equal(orbit_bind_text(ins, 3 * i + 2, buf, -1), ORBIT_OK);
+      assert_int_equal(orbit_bind_double(ins, 3 * i + 3, i * 0.5), ORBIT_OK);
+    }
+    if (orbit_step(ins) != ORBIT_DONE) fail_msg("insert: %s", orbit_errmsg(db));
+    orbit_reset(ins);
+  }
+  orbit_finalize(ins);
+  assert_query1(db, "SELECT count(*) FROM m", "3000");
+  assert_query1(db, "SELECT count(*) FROM m WHERE w = upper(v) || '!' AND v = 't' || k AND x = (k % 1500) * 0.5",
+                "3000");
+  assert_query1(db, "SELECT w FROM m WHERE k = 1024", "T1024!");
+  assert_query1(db, "SELECT w FROM m WHERE k = 2999", "T2999!");
+  orbit_close(db);
+}
+
 static void test_rebind_after_ddl(void **state) {
   (void)state;
   orbit_db *db = open_db();
@@ -511,6 +547,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_command_tags, setup, teardown),
       cmocka_unit_test_setup_teardown(test_errors_with_positions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_prepared_reuse, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_prepared_multirow, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rebind_after_ddl, setup, teardown),
       cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),

@@ -141,7 +141,7 @@ uint64_t hot_key_hash_row(const hot_tier *h, const orb_value *row);
 /* Start loading the index slot of row's key (batch inserts call it ahead);
 ** returns the key's hash for the _hashed calls, so that it is computed once. */
 uint64_t hot_index_prefetch(const hot_tier *h, const orb_value *row);
-orb_status hot_key_taken_hashed(const hot_tier *h, orb_wset *ws, const orb_value *row, uint64_t hash, bool *taken,
+orb_status hot_key_taken_hashed(hot_tier *h, orb_wset *ws, const orb_value *row, uint64_t hash, bool *taken,
                                 uint64_t *rowid, orb_err *e);
 /* hot_insert_one for a table with a key whose hash is known. */
 orb_status hot_insert_hashed(hot_tier *h, orb_wset *ws, const orb_value *vals, uint64_t hash, orb_err *e);

@@ -72,8 +72,11 @@ orb_value *hot_row_build(const orb_schema *s, const orb_value *src) {
       row[i] = orb_null((orb_type_id)ct);
       continue;
     }
-    if (orb_type_is_integer((orb_type_id)ct) && orb_type_is_integer((orb_type_id)row[i].type)) row[i].type = ct;
-    if (orb_type_is_float((orb_type_id)ct) && orb_type_is_float((orb_type_id)row[i].type)) row[i].type = ct;
+    /* a value of the column's family takes the column's own type id */
+    if (row[i].type != ct &&
+        ((orb_type_is_integer((orb_type_id)ct) && orb_type_is_integer((orb_type_id)row[i].type)) ||
+         (orb_type_is_float((orb_type_id)ct) && orb_type_is_float((orb_type_id)row[i].type))))
+      row[i].type = ct;
     if (has_bytes(&src[i])) {
       if (src[i].len) memcpy(p, src[i].u.s, src[i].len);
       row[i].u.s = p;
@@ -104,6 +107,7 @@ void hot_compact(hot_tier *h) {
   memset(&h->rows[j], 0, sizeof *h->rows * (h->nslots - j));
   h->nslots = j;
   if (h->npk) {
+    h->has_pk_miss = false;   /* its slot was in the old map */
     orb_hmap_free(&h->pk);
     orb_hmap_init(&h->pk, j);
     for (size_t r = 0; r < j; r++) hot_index_add(h, r, h->rows[r]);
@@ -117,10 +121,15 @@ void hot_compact(hot_tier *h) {
 
 static void redo_row(orb_wset *ws, hot_tier *h, int op, uint64_t rowid, const orb_value *row) {
   if (!ws || !wset_logging(ws)) return;
-  orb_buf_put_u8(&ws->redo, (uint8_t)op);
-  orb_buf_put_varint(&ws->redo, h->table_id);
-  orb_buf_put_varint(&ws->redo, rowid);
-  if (row) rowcodec_put(&ws->redo, &h->schema, row, NULL);
+  orb_buf *b = &ws->redo;   /* op, table id, rowid: room for all three at once */
+  orb_buf_reserve(b, 1 + 10 + 10);
+  uint8_t *d = (uint8_t *)b->data + b->len;
+  *d++ = (uint8_t)op;
+  d += orb_varint_encode(d, h->table_id);
+  d += orb_varint_encode(d, rowid);
+  b->len = (size_t)(d - (uint8_t *)b->data);
+  b->data[b->len] = '\0';
+  if (row) rowcodec_put(b, &h->schema, row, NULL);
 }
 
 /* A new chain at rowid: the slot, the index (hash of its key: given, or
