@@ -74,6 +74,7 @@ typedef enum oql_maint_proc {
   OQL_MAINT_EXPIRE,              /* CALL expire_snapshots */
   OQL_MAINT_ORPHANS,             /* CALL remove_orphan_files */
   OQL_MAINT_REWRITE,             /* CALL rewrite_data_files */
+  OQL_MAINT_REWRITE_MANIFESTS,   /* CALL rewrite_manifests */
   OQL_MAINT_VACUUM               /* VACUUM t: both, with defaults */
 } oql_maint_proc;
 
@@ -86,6 +87,9 @@ typedef struct oql_bmaint {
   int64_t retain_last;           /* -1: the table's property */
   bool dry_run;
   int64_t target_file_bytes;     /* rewrite: 0: the table's property */
+  int64_t min_input_files;       /* rewrite: -1: the default (5) */
+  bool partial_progress;         /* rewrite: commit groups as they finish */
+  int64_t max_commits;           /* rewrite with partial progress: -1: the default (10) */
 } oql_bmaint;
 
 typedef struct oql_dep {

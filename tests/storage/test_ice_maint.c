@@ -538,7 +538,11 @@ static void test_rewrite_keeps_partition_bounds(void **state) {
   }
   ice_maint_opts o;
   ice_maint_opts_init(&o);
+  /* two files a partition are fewer than min-input-files (5) */
   ice_maint_result r = rewrite(dir, &o, ORB_OK);
+  assert_int_equal(r.rewritten_data_files, 0);
+  o.min_input_files = 2;
+  r = rewrite(dir, &o, ORB_OK);
   assert_int_equal(r.rewritten_data_files, 6);
   int64_t n, sum;
   read_rows(dir, &n, &sum);
@@ -586,6 +590,7 @@ static void run_other_rewrite(void *ctx) {
   (void)ctx;
   ice_maint_opts o;
   ice_maint_opts_init(&o);
+  o.min_input_files = 4;
   ice_maint_result r = rewrite(race_dir, &o, ORB_OK);
   assert_int_equal(r.rewritten_data_files, 4);
 }
@@ -599,6 +604,7 @@ static void test_rewrite_conflict(void **state) {
   ice_maint_opts o;
   ice_maint_opts_init(&o);
   o.before_commit = run_other_rewrite;
+  o.min_input_files = 4;
   rewrite(dir, &o, ORB_ERR_CONFLICT);
   /* the four old files and the winner's one; no manifest of the loser */
   assert_int_equal(ice_test_count_files(dir, "data"), 5);
@@ -620,6 +626,189 @@ static void test_rewrite_conflict(void **state) {
   free(dir);
 }
 
+/* min-input-files: four small files of one partition stay (fewer than
+** Java's default 5), unless together they exceed the target size; a
+** fifth makes the group worth rewriting. */
+static void test_rewrite_min_input_files(void **state) {
+  (void)state;
+  char *dir = ice_test_tmpdir("icemaint");
+  create(dir, NULL, 0);
+  for (int i = 0; i < 4; i++) append(dir, i * 100, 100);
+  ice_maint_opts o;
+  ice_maint_opts_init(&o);
+  assert_int_equal(rewrite(dir, &o, ORB_OK).rewritten_data_files, 0);
+  /* a target smaller than the four files together: enough content */
+  int64_t size = 0;
+  {
+    orb_arena a;
+    orb_arena_init(&a, 0);
+    ice_meta m;
+    ice_plan p;
+    orb_err e;
+    assert_int_equal(ice_scan_open(&a, dir, -1, &m, &p, &e), ORB_OK);
+    for (int i = 0; i < p.nfiles; i++) size += p.files[i].file_size;
+    orb_arena_free(&a);
+  }
+  o.target_file_bytes = size * 3 / 4;   /* every file is still below 3/4 of it */
+  assert_int_equal(rewrite(dir, &o, ORB_OK).rewritten_data_files, 4);
+  append(dir, 400, 100);
+  append(dir, 500, 100);
+  append(dir, 600, 100);
+  append(dir, 700, 100);
+  ice_maint_opts_init(&o);
+  /* the compacted file and four more: five */
+  ice_maint_result r = rewrite(dir, &o, ORB_OK);
+  assert_int_equal(r.rewritten_data_files, 5);
+  assert_int_equal(r.added_data_files, 1);
+  int64_t n, s;
+  read_rows(dir, &n, &s);
+  assert_int_equal(n, 800);
+  assert_int_equal(s, 799 * 800 / 2);
+  ice_test_rmrf(dir);
+  free(dir);
+}
+
+/* partial-progress: three partitions' groups in at most two commits, then
+** in one commit each; every commit a replace snapshot, the rows the same. */
+static void test_rewrite_partial_progress(void **state) {
+  (void)state;
+  char *dir = ice_test_tmpdir("icemaint");
+  create_partitioned(dir, "truncate(100, id)", NULL, 0);
+  for (int round = 0; round < 2; round++) {
+    for (int p = 1; p <= 3; p++)
+      for (int k = 0; k < 2; k++) append(dir, p * 100 + k * 50, 50);
+    orb_arena a;
+    orb_arena_init(&a, 0);
+    ice_meta m;
+    orb_err e;
+    assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+    int before = m.nsnapshots;
+    ice_maint_opts o;
+    ice_maint_opts_init(&o);
+    o.min_input_files = 2;
+    o.partial_progress = true;
+    o.max_commits = round == 0 ? 2 : 10;
+    ice_maint_result r = rewrite(dir, &o, ORB_OK);
+    assert_int_equal(r.rewritten_data_files, round == 0 ? 6 : 9);
+    assert_int_equal(r.added_data_files, 3);
+    assert_int_equal(r.failed_data_files, 0);
+    assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+    assert_int_equal(m.nsnapshots - before, round == 0 ? 2 : 3);
+    for (int i = before; i < m.nsnapshots; i++)
+      assert_string_equal(ice_kv_get(m.snapshots[i].summary, m.snapshots[i].nsummary, "operation"), "replace");
+    int64_t n, s;
+    read_rows(dir, &n, &s);
+    assert_int_equal(n, 300 * (round + 1));
+    assert_int_equal(s, (round + 1) * (100 + 399) * 300 / 2);
+    orb_arena_free(&a);
+  }
+  ice_test_rmrf(dir);
+  free(dir);
+}
+
+/* A branch and a tag with max-ref-age-ms (and the table's
+** history.expire.max-ref-age-ms for a ref without one): expired refs are
+** dropped, main never, and a snapshot only an expired ref held expires. */
+typedef struct refs_ctx {
+  int64_t old_snap;
+} refs_ctx;
+
+static orb_status edit_refs(void *vctx, orb_arena *a, const ice_meta *base, ice_meta *next, orb_err *e) {
+  (void)e;
+  refs_ctx *c = vctx;
+  ice_ref *refs = orb_arena_zalloc(a, sizeof *refs * (size_t)(base->nrefs + 3));
+  memcpy(refs, base->refs, sizeof *refs * (size_t)base->nrefs);
+  int n = base->nrefs;
+  const char *names[] = {"old-tag", "young-branch", "plain-tag"};
+  for (int i = 0; i < 3; i++) {
+    ice_ref *r = &refs[n++];
+    r->name = names[i];
+    r->is_tag = i != 1;
+    r->snapshot_id = c->old_snap;
+    r->min_snapshots_to_keep = r->max_snapshot_age_ms = -1;
+    r->max_ref_age_ms = i == 0 ? 1 : i == 1 ? 3600 * 1000 : -1;
+  }
+  next->refs = refs;
+  next->nrefs = n;
+  return ORB_OK;
+}
+
+/* history.expire.max-ref-age-ms = 1 (ctx NULL), or young-branch's own max-ref-age-ms = 1 (ctx not NULL). */
+static orb_status set_ref_age(void *vctx, orb_arena *a, const ice_meta *base, ice_meta *next, orb_err *e) {
+  (void)e;
+  if (!vctx) {
+    ice_kv *p = orb_arena_zalloc(a, sizeof *p * (size_t)(base->nproperties + 1));
+    int n = 0;
+    for (int i = 0; i < base->nproperties; i++)
+      if (strcmp(base->properties[i].key, "history.expire.max-ref-age-ms") != 0) p[n++] = base->properties[i];
+    p[n].key = "history.expire.max-ref-age-ms";
+    p[n++].value = "1";
+    next->properties = p;
+    next->nproperties = n;
+    return ORB_OK;
+  }
+  ice_ref *refs = orb_arena_zalloc(a, sizeof *refs * (size_t)(base->nrefs + 1));
+  memcpy(refs, base->refs, sizeof *refs * (size_t)base->nrefs);
+  for (int i = 0; i < base->nrefs; i++)
+    if (strcmp(refs[i].name, "young-branch") == 0) refs[i].max_ref_age_ms = 1;
+  next->refs = refs;
+  return ORB_OK;
+}
+
+static void test_expire_ref_age(void **state) {
+  (void)state;
+  char *dir = ice_test_tmpdir("icemaint");
+  ice_kv props[] = {{"history.expire.max-ref-age-ms", "5000"}};
+  create(dir, props, 1);
+  refs_ctx c = {append(dir, 0, 10)};
+  append(dir, 10, 10);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_err e;
+  assert_int_equal(ice_meta_update(&a, dir, -1, edit_refs, &c, NULL, &e), ORB_OK);
+  struct timespec ts = {0, 20 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  /* old-tag is older than its 1 ms: dropped; the others stay (the
+  ** branch's hour, the table's 5 s), so the first snapshot stays */
+  ice_maint_result x = expire(dir, ice_now_ms() + 1000, 1);
+  assert_int_equal(x.expired_refs, 1);
+  assert_int_equal(x.expired_snapshots, 0);
+  ice_meta m;
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  assert_int_equal(m.nrefs, 3);
+  bool seen_main = false;
+  for (int i = 0; i < m.nrefs; i++) {
+    assert_string_not_equal(m.refs[i].name, "old-tag");
+    seen_main |= strcmp(m.refs[i].name, "main") == 0;
+  }
+  assert_true(seen_main);
+  /* the table's default, lowered: plain-tag goes; young-branch's own hour keeps it and its snapshot */
+  assert_int_equal(ice_meta_update(&a, dir, -1, set_ref_age, NULL, NULL, &e), ORB_OK);
+  nanosleep(&ts, NULL);
+  x = expire(dir, ice_now_ms() + 1000, 1);
+  assert_int_equal(x.expired_refs, 1);
+  assert_int_equal(x.expired_snapshots, 0);
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  assert_int_equal(m.nrefs, 2);
+  assert_non_null(ice_meta_snapshot(&m, c.old_snap));
+  /* the branch's own age lowered: it goes, and the snapshot only it held */
+  assert_int_equal(ice_meta_update(&a, dir, -1, set_ref_age, &c, NULL, &e), ORB_OK);
+  nanosleep(&ts, NULL);
+  x = expire(dir, ice_now_ms() + 1000, 1);
+  assert_int_equal(x.expired_refs, 1);
+  assert_int_equal(x.expired_snapshots, 1);
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  assert_int_equal(m.nrefs, 1);
+  assert_string_equal(m.refs[0].name, "main");
+  assert_null(ice_meta_snapshot(&m, c.old_snap));
+  int64_t n, s;
+  read_rows(dir, &n, &s);
+  assert_int_equal(n, 20);
+  orb_arena_free(&a);
+  ice_test_rmrf(dir);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_expire_reachability),
@@ -629,6 +818,9 @@ int main(void) {
       cmocka_unit_test(test_rewrite_then_expire),
       cmocka_unit_test(test_rewrite_keeps_partition_bounds),
       cmocka_unit_test(test_rewrite_conflict),
+      cmocka_unit_test(test_rewrite_min_input_files),
+      cmocka_unit_test(test_rewrite_partial_progress),
+      cmocka_unit_test(test_expire_ref_age),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

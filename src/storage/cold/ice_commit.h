@@ -93,6 +93,7 @@ typedef struct ice_snapshot_change {
   ice_carry_fn carry;            /* NULL: every parent manifest carries forward */
   void *carry_ctx;
   const char *uuid;              /* names the manifest lists (snap-<id>-<attempt>-<uuid>.avro) */
+  bool no_merge;                 /* true: the manifests are listed as they are (rewrite_manifests) */
 } ice_snapshot_change;
 
 /* A snapshot id not used by any snapshot of m. */

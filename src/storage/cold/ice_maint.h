@@ -7,7 +7,10 @@
 ** These are what Java's ExpireSnapshots and DeleteOrphanFiles actions do,
 ** with the same table properties and defaults:
 **
-**   ice_expire_snapshots   snapshots older than `older_than_ms` (default:
+**   ice_expire_snapshots   first the refs other than main whose snapshot is
+**       older than their max-ref-age-ms (else the table's
+**       history.expire.max-ref-age-ms; default forever) are dropped, as
+**       Java's computeRetainedRefs does; then snapshots older than `older_than_ms` (default:
 **       now - history.expire.max-snapshot-age-ms, 5 days) go, but every
 **       branch keeps its head and at least `retain_last` snapshots of its
 **       ancestry (default history.expire.min-snapshots-to-keep, 1; a ref's
@@ -68,6 +71,10 @@ typedef struct ice_maint_opts {
   ice_progress_fn progress;      /* may be NULL */
   void *progress_ctx;
   int64_t target_file_bytes;     /* rewrite: 0: write.target-file-size-bytes (default 512 MiB) */
+  int64_t min_input_files;       /* rewrite: < 0: 5 (Java's min-input-files) */
+  bool partial_progress;         /* rewrite: commit file groups as they finish (partial-progress.enabled) */
+  int64_t max_commits;           /* rewrite with partial_progress: < 1: 10 (partial-progress.max-commits) */
+  int64_t target_manifest_bytes; /* rewrite_manifests: 0: commit.manifest.target-size-bytes (default 8 MiB) */
   void (*before_commit)(void *ctx);   /* rewrite: called once the new files are written (tests) */
   void *before_commit_ctx;
 } ice_maint_opts;
@@ -76,6 +83,7 @@ void ice_maint_opts_init(ice_maint_opts *o);
 
 typedef struct ice_maint_result {
   int64_t expired_snapshots;
+  int64_t expired_refs;          /* expire: branches and tags dropped by max-ref-age-ms */
   int64_t data_files;            /* deleted (orphans: found) */
   int64_t pos_delete_files;
   int64_t eq_delete_files;
@@ -89,6 +97,9 @@ typedef struct ice_maint_result {
   int64_t added_data_files;      /* rewrite: data files written */
   int64_t rewritten_bytes;       /* rewrite: bytes of the data files replaced */
   int64_t removed_delete_files;  /* rewrite: delete files that applied only to replaced files */
+  int64_t failed_data_files;     /* rewrite with partial progress: files of groups whose commit failed */
+  int64_t rewritten_manifests;   /* rewrite_manifests: data manifests replaced */
+  int64_t added_manifests;       /* rewrite_manifests: data manifests written */
 } ice_maint_result;
 
 /* Expire snapshots of the owned table in folder table_dir (see above).
@@ -117,8 +128,28 @@ orb_status ice_remove_orphans(orb_arena *a, const char *table_dir, const ice_mai
 ** The old files stay until snapshot expiry deletes them. */
 orb_status ice_rewrite_data_files(const char *table_dir, const ice_maint_opts *o, ice_maint_result *res, orb_err *e);
 
+/* rewrite_manifests (Java's RewriteManifests, Spark's procedure of that
+** name): the current snapshot's data manifests, per partition spec,
+** written again into as few manifests as the target size
+** (opts->target_manifest_bytes, else commit.manifest.target-size-bytes,
+** 8 MiB) allows — ceil(total length / target) of them, the live entries
+** shared out evenly in manifest order — every entry EXISTING with its
+** snapshot id and sequence numbers written out, entries DELETED by earlier
+** snapshots dropped (ice_manifest_merge.h).  Delete manifests carry
+** forward as they are.  Committed as a "replace" snapshot (no data file
+** added or removed; summary manifests-created, -kept, -replaced,
+** entries-processed); a concurrent commit just makes it rewrite the new
+** parent's manifests.  A table whose every spec already has at most one
+** data manifest, no larger than the target and without DELETED entries,
+** is left alone (nothing committed).  Progress: "rewrite_manifests",
+** manifests read. */
+orb_status ice_rewrite_manifests(const char *table_dir, const ice_maint_opts *o, ice_maint_result *res, orb_err *e);
+
 /* Java's defaults, in milliseconds. */
 #define ICE_EXPIRE_MAX_AGE_MS_DEFAULT (5LL * 24 * 3600 * 1000)    /* history.expire.max-snapshot-age-ms */
 #define ICE_ORPHAN_AGE_MS_DEFAULT (3LL * 24 * 3600 * 1000)        /* remove_orphan_files older_than */
+/* Java's rewrite_data_files options. */
+#define ICE_MIN_INPUT_FILES_DEFAULT 5    /* min-input-files */
+#define ICE_MAX_COMMITS_DEFAULT 10       /* partial-progress.max-commits */
 
 #endif
