@@ -65,7 +65,9 @@ typedef enum oql_alter_kind {
   OQL_ALTER_ADD_PARTITION_FIELD,     /* ADD PARTITION FIELD term [AS name] */
   OQL_ALTER_DROP_PARTITION_FIELD,    /* DROP PARTITION FIELD term|name */
   OQL_ALTER_REPLACE_PARTITION_FIELD, /* REPLACE PARTITION FIELD term|name WITH term [AS name] */
-  OQL_ALTER_SET_PARTITION_SPEC       /* SET PARTITION BY 'day(ts), bucket(16, id)' */
+  OQL_ALTER_SET_PARTITION_SPEC,      /* SET PARTITION BY 'day(ts), bucket(16, id)' */
+  OQL_ALTER_SET_PROPERTIES,          /* SET ("key" = value, ...): Iceberg table properties */
+  OQL_ALTER_RESET_PROPERTIES         /* RESET ("key", ...) */
 } oql_alter_kind;
 
 /* Iceberg maintenance a CALL or VACUUM runs (binder_maint.c, exec_maint.c). */
@@ -127,6 +129,8 @@ struct oql_bstmt {
   oql_alter_kind alter;
   const char *col_name, *new_name;
   const char *part_term, *part_with, *part_as;   /* partition evolution (see oql_alter_kind) */
+  const char **prop_keys, **prop_values;         /* SET / RESET (...) of table properties (values NULL for RESET) */
+  int nprops;
   const char **key_cols;         /* ADD PRIMARY KEY (cols) */
   int nkey_cols;
   orb_type col_type;

@@ -15,6 +15,8 @@ CALL rewrite_manifests and VACUUM on the database's own Iceberg tables.
     table's rows;
   - compaction after a DELETE (position delete files) keeps the rows,
     drops the delete files, and a later expiry deletes the replaced files;
+  - ALTER TABLE SET / RESET of the merge properties, which the next
+    appends honour;
   - rewrite_manifests of twelve appends' manifests into one; 99 more
     appends, whose manifests merge on commit (Java's defaults); compaction
     with min_input_files and partial progress;
@@ -26,6 +28,7 @@ CALL rewrite_manifests and VACUUM on the database's own Iceberg tables.
 
 usage: iceberg_maint_test.py ORBIT_SHELL"""
 import glob
+import json
 import os
 import re
 import shutil
@@ -165,6 +168,7 @@ try:
     external_read("p", want_p)
 
     # -- rewrite_manifests, merging on commit, compaction options ------------
+    check(orbit("CREATE TABLE h2 (id INT)"), "CREATE TABLE", "create h2")
     check(orbit("CREATE TABLE rm (id BIGINT NOT NULL, s TEXT) USING iceberg"), "CREATE TABLE", "create rm")
     orbit("; ".join(f"INSERT INTO rm VALUES ({i}, 'r{i}')" for i in range(12)))
     want_rm = rows("rm")
@@ -193,6 +197,30 @@ try:
                  "partial_progress_max_commits must be at least 1")
     expect_error("CALL rewrite_manifests('rm', retain_last => 1)", "has no argument named \"retain_last\"")
     expect_error("BEGIN; CALL rewrite_manifests('rm'); COMMIT", "cannot run inside a transaction block")
+
+    # -- the merge properties through ALTER TABLE SET / RESET ----------------
+    check(orbit("CREATE TABLE mm (id BIGINT NOT NULL) USING iceberg"), "CREATE TABLE", "create mm")
+    check(orbit('ALTER TABLE mm SET ("commit.manifest.min-count-to-merge" = 3, note.by = \'test\')'), "ALTER TABLE",
+          "SET table properties")
+    orbit("; ".join(f"INSERT INTO mm VALUES ({i})" for i in range(5)))
+    # appends 3 and 5 merge three manifests; their own manifests are folded in and removed
+    check(len([f for f in files("mm") if f.endswith("-m0.avro")]), 3, "min-count-to-merge 3: two merges in five appends")
+    check(rows("mm"), "5,10", "rows of mm")
+    external_read("mm", "5,10")
+    check(orbit('ALTER TABLE mm SET ("commit.manifest-merge.enabled" = false); ALTER TABLE mm RESET (note.by)'),
+          "ALTER TABLE\nALTER TABLE", "merging switched off, a property reset")
+    orbit("; ".join(f"INSERT INTO mm VALUES ({i})" for i in range(5, 8)))
+    check(len([f for f in files("mm") if f.endswith("-m0.avro")]), 6, "merging off: every append's manifest stays")
+    check(rows("mm"), "8,28", "rows of mm after three more")
+    external_read("mm", "8,28")
+    props = json.load(open(os.path.join(table_dir("mm"), "metadata", open(os.path.join(
+        table_dir("mm"), "metadata", "version-hint.text")).read().strip().join(["v", ".metadata.json"]))))["properties"]
+    check((props.get("commit.manifest.min-count-to-merge"), props.get("commit.manifest-merge.enabled"),
+           "note.by" in props), ("3", "false", False), "the properties in the metadata")
+    expect_error('ALTER TABLE mm SET ("commit.manifest.min-count-to-merge" = \'lots\')', "is not a valid number")
+    expect_error('ALTER TABLE mm SET ("commit.manifest-merge.enabled" = maybe)', "must be true or false")
+    expect_error('ALTER TABLE h2 SET ("commit.manifest-merge.enabled" = false)', "is not an Iceberg table")
+    check(rows("mm"), "8,28", "rows of mm after the refusals")
 
     # -- refusals -------------------------------------------------------------
     check(orbit("CREATE TABLE h (id INT)"), "CREATE TABLE", "create h")
