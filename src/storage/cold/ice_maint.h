@@ -50,7 +50,8 @@
 ** with deletes into target-size ones.
 **
 ** Progress: a long run reports through opts->progress: the phase's name
-** ("expire_snapshots", "remove_orphan_files") and files done out of a
+** ("expire_snapshots", "remove_orphan_files", "rewrite_data_files";
+** "rewrite_manifests" counts manifests read) and files done out of a
 ** total known so far, at most every few hundred files.
 **
 ** Names: ice_ prefix (DESIGN.md).
@@ -115,12 +116,18 @@ orb_status ice_remove_orphans(orb_arena *a, const char *table_dir, const ice_mai
 ** simple): the current snapshot's data files smaller than 3/4 of the target
 ** size (opts->target_file_bytes, else write.target-file-size-bytes, 512 MiB)
 ** and the data files that deletes apply to are grouped by partition (spec
-** and tuple); a group of two or more files, or with deletes, is read with
-** its deletes applied and written again through the appender (files of the
-** target size), then committed as one "replace" snapshot: a manifest of
-** the new files, and the parent's manifests that held the old ones
-** rewritten with those entries DELETED (the others EXISTING), the delete
-** files that applied only to replaced files DELETED too.  Rows are the same
+** and tuple); a group with deletes, or of two or more files that are at
+** least opts->min_input_files (default 5) or more than a target file's
+** bytes, is read with its deletes applied and written again through the
+** appender (files of the target size), then committed as a "replace"
+** snapshot: a manifest of the new files, and the parent's manifests that
+** held the old ones rewritten with those entries DELETED (the others
+** EXISTING), the delete files that applied only to replaced files DELETED
+** too.  One commit for all groups, or with opts->partial_progress one per
+** share of the groups (at most opts->max_commits, default 10), each made
+** as soon as its files are written; a share that loses to a concurrent
+** change counts its files in res->failed_data_files and the rest go on
+** (the run fails only when every share failed).  Rows are the same
 ** before and after.  A concurrent commit that removed one of the old files,
 ** or added a delete file, makes the commit fail with ORB_ERR_CONFLICT
 ** (40001) and removes the new files: run it again.  Tables with struct,
