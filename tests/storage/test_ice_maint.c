@@ -39,65 +39,8 @@
 #include "types/schema.h"
 #include "types/value.h"
 
-/* A table of one column, id BIGINT, partitioned by partition_by (NULL: not). */
-static void create_partitioned(const char *dir, const char *partition_by, const ice_kv *props, int nprops) {
-  orb_schema s;
-  orb_schema_init(&s);
-  orb_schema_add_column(&s, "id", orb_type_make(ORB_T_INT64), true, NULL);
-  orb_arena a;
-  orb_arena_init(&a, 0);
-  orb_err e;
-  orb_status st = ice_table_create(&a, dir, NULL, &s, partition_by, props, nprops, NULL, &e);
-  if (st) fprintf(stderr, "%s\n", e.msg);
-  assert_int_equal(st, ORB_OK);
-  orb_arena_free(&a);
-  orb_schema_free(&s);
-}
+#include "ice_test_table.h"
 
-static void create(const char *dir, const ice_kv *props, int nprops) { create_partitioned(dir, NULL, props, nprops); }
-
-/* Append ids from..from+n-1 as one snapshot; its id. */
-static int64_t append(const char *dir, int64_t from, int64_t n) {
-  ice_append *app;
-  orb_err e;
-  assert_int_equal(ice_append_begin(dir, NULL, &app, &e), ORB_OK);
-  orb_value *rows = orb_malloc(sizeof(orb_value) * (size_t)n);
-  for (int64_t i = 0; i < n; i++) rows[i] = orb_int(ORB_T_INT64, from + i);
-  assert_int_equal(ice_append_rows(app, rows, n, &e), ORB_OK);
-  orb_free(rows);
-  int64_t snap;
-  orb_status st = ice_append_commit(app, &snap, NULL, &e);
-  if (st) fprintf(stderr, "%s\n", e.msg);
-  assert_int_equal(st, ORB_OK);
-  return snap;
-}
-
-/* Rows of the current snapshot, read from the data files: count and sum of ids. */
-static void read_rows(const char *dir, int64_t *count, int64_t *sum) {
-  orb_arena a;
-  orb_arena_init(&a, 0);
-  ice_meta m;
-  ice_plan p;
-  orb_err e;
-  assert_int_equal(ice_scan_open(&a, dir, -1, &m, &p, &e), ORB_OK);
-  ice_column *cols;
-  int ncols;
-  assert_int_equal(ice_columns(&a, p.schema, &cols, &ncols, &e), ORB_OK);
-  ice_reader *r;
-  assert_int_equal(ice_reader_open(&p, cols, ncols, &r, &e), ORB_OK);
-  *count = *sum = 0;
-  for (;;) {
-    const orb_value *row;
-    orb_status st = ice_reader_next(r, &row, &e);
-    if (st) fprintf(stderr, "%s\n", e.msg);
-    assert_int_equal(st, ORB_OK);
-    if (!row) break;
-    (*count)++;
-    *sum += row[0].u.i;
-  }
-  ice_reader_free(r);
-  orb_arena_free(&a);
-}
 
 static bool exists(const char *path) {
   struct stat sb;
@@ -201,8 +144,8 @@ static void check_log_consistent(const ice_meta *m) {
 static void test_expire_reachability(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
-  create(dir, NULL, 0);
-  int64_t a1 = append(dir, 0, 10), a2 = append(dir, 10, 10), a3 = append(dir, 20, 10);
+  ice_test_create(dir, NULL, NULL, 0);
+  int64_t a1 = ice_test_append(dir, 0, 10), a2 = ice_test_append(dir, 10, 10), a3 = ice_test_append(dir, 20, 10);
   orb_arena a;
   orb_arena_init(&a, 0);
   ice_meta m;
@@ -257,7 +200,7 @@ static void test_expire_reachability(void **state) {
   check_log_consistent(&m2);
   assert_int_equal(m2.nsnapshot_log, 1);
   int64_t n, s;
-  read_rows(dir, &n, &s);
+  ice_test_read_ids(dir, &n, &s);
   assert_int_equal(n, 20);
   assert_int_equal(s, 10 * 10 + 45 + 10 * 20 + 45);   /* ids 10..29 */
   orb_arena_free(&a);
@@ -286,10 +229,10 @@ static void test_expire_rules(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
   ice_kv props[] = {{"history.expire.min-snapshots-to-keep", "2"}};
-  create(dir, props, 1);
+  ice_test_create(dir, NULL, props, 1);
   int64_t s[5];
   for (int i = 0; i < 5; i++) {
-    s[i] = append(dir, i * 10, 10);
+    s[i] = ice_test_append(dir, i * 10, 10);
     usleep(20000);   /* distinct commit times */
   }
   orb_arena a;
@@ -321,7 +264,7 @@ static void test_expire_rules(void **state) {
   /* the data files are all still live (appends carry every manifest forward) */
   assert_int_equal(ice_test_count_files(dir, "data"), 5);
   int64_t n, sum;
-  read_rows(dir, &n, &sum);
+  ice_test_read_ids(dir, &n, &sum);
   assert_int_equal(n, 50);
   assert_int_equal(sum, 49 * 50 / 2);
   orb_arena_free(&a);
@@ -336,8 +279,8 @@ static void test_metadata_delete_after_commit(void **state) {
   char *dir = ice_test_tmpdir("icemaint");
   ice_kv props[] = {{"write.metadata.delete-after-commit.enabled", "true"},
                     {"write.metadata.previous-versions-max", "2"}};
-  create(dir, props, 2);
-  for (int i = 0; i < 6; i++) append(dir, i, 1);
+  ice_test_create(dir, NULL, props, 2);
+  for (int i = 0; i < 6; i++) ice_test_append(dir, i, 1);
   char p[600];
   for (int v = 1; v <= 7; v++) {
     snprintf(p, sizeof p, "%s/metadata/v%d.metadata.json", dir, v);
@@ -346,8 +289,8 @@ static void test_metadata_delete_after_commit(void **state) {
   /* without the property nothing is deleted */
   char *dir2 = ice_test_tmpdir("icemaint");
   ice_kv props2[] = {{"write.metadata.previous-versions-max", "2"}};
-  create(dir2, props2, 1);
-  for (int i = 0; i < 4; i++) append(dir2, i, 1);
+  ice_test_create(dir2, NULL, props2, 1);
+  for (int i = 0; i < 4; i++) ice_test_append(dir2, i, 1);
   for (int v = 1; v <= 5; v++) {
     snprintf(p, sizeof p, "%s/metadata/v%d.metadata.json", dir2, v);
     assert_true(exists(p));
@@ -372,7 +315,7 @@ static void test_metadata_delete_after_commit(void **state) {
 static void test_orphans_after_crashes(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
-  create(dir, NULL, 0);
+  ice_test_create(dir, NULL, NULL, 0);
   srand((unsigned)time(NULL) ^ (unsigned)getpid());
   for (int round = 0; round < 8; round++) {
     /* the child reports each commit on a pipe; the kill comes after the
@@ -451,10 +394,10 @@ static void test_orphans_after_crashes(void **state) {
   assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
   assert_int_equal(ice_test_count_files(dir, "metadata"), 2 * m.nsnapshots + m.nmetadata_log + 2);
   int64_t n, sum;
-  read_rows(dir, &n, &sum);
+  ice_test_read_ids(dir, &n, &sum);
   assert_int_equal(n, total_rows);
   /* and the table still takes appends */
-  append(dir, 1000000, 5);
+  ice_test_append(dir, 1000000, 5);
   orb_arena_free(&a);
   ice_test_rmrf(dir);
   free(dir);
@@ -476,10 +419,10 @@ static ice_maint_result rewrite(const char *dir, const ice_maint_opts *o, orb_st
 static void test_rewrite_then_expire(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
-  create(dir, NULL, 0);
-  for (int i = 0; i < 5; i++) append(dir, i * 100, 100);
+  ice_test_create(dir, NULL, NULL, 0);
+  for (int i = 0; i < 5; i++) ice_test_append(dir, i * 100, 100);
   int64_t n0, s0;
-  read_rows(dir, &n0, &s0);
+  ice_test_read_ids(dir, &n0, &s0);
   ice_maint_opts o;
   ice_maint_opts_init(&o);
   ice_maint_result r = rewrite(dir, &o, ORB_OK);
@@ -487,7 +430,7 @@ static void test_rewrite_then_expire(void **state) {
   assert_int_equal(r.added_data_files, 1);
   assert_int_equal(r.removed_delete_files, 0);
   int64_t n, s;
-  read_rows(dir, &n, &s);
+  ice_test_read_ids(dir, &n, &s);
   assert_int_equal(n, n0);
   assert_int_equal(s, s0);
   orb_arena a;
@@ -511,7 +454,7 @@ static void test_rewrite_then_expire(void **state) {
   assert_int_equal(x.data_files, 5);
   assert_int_equal(x.manifest_lists, 5);
   assert_int_equal(ice_test_count_files(dir, "data"), 1);
-  read_rows(dir, &n, &s);
+  ice_test_read_ids(dir, &n, &s);
   assert_int_equal(n, n0);
   assert_int_equal(s, s0);
   o.older_than_ms = ice_now_ms() + 1000;
@@ -530,11 +473,11 @@ static void test_rewrite_then_expire(void **state) {
 static void test_rewrite_keeps_partition_bounds(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
-  create_partitioned(dir, "truncate(100, id)", NULL, 0);
+  ice_test_create(dir, "truncate(100, id)", NULL, 0);
   /* two small files in each of the partitions 100, 200, 300 */
   for (int p = 1; p <= 3; p++) {
-    append(dir, p * 100, 50);
-    append(dir, p * 100 + 50, 50);
+    ice_test_append(dir, p * 100, 50);
+    ice_test_append(dir, p * 100 + 50, 50);
   }
   ice_maint_opts o;
   ice_maint_opts_init(&o);
@@ -545,7 +488,7 @@ static void test_rewrite_keeps_partition_bounds(void **state) {
   r = rewrite(dir, &o, ORB_OK);
   assert_int_equal(r.rewritten_data_files, 6);
   int64_t n, sum;
-  read_rows(dir, &n, &sum);
+  ice_test_read_ids(dir, &n, &sum);
   assert_int_equal(n, 300);
   orb_arena a;
   orb_arena_init(&a, 0);
@@ -599,8 +542,8 @@ static void test_rewrite_conflict(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
   race_dir = dir;
-  create(dir, NULL, 0);
-  for (int i = 0; i < 4; i++) append(dir, i * 10, 10);
+  ice_test_create(dir, NULL, NULL, 0);
+  for (int i = 0; i < 4; i++) ice_test_append(dir, i * 10, 10);
   ice_maint_opts o;
   ice_maint_opts_init(&o);
   o.before_commit = run_other_rewrite;
@@ -618,7 +561,7 @@ static void test_rewrite_conflict(void **state) {
   assert_int_equal(ice_remove_orphans(&a, dir, &o, &x, &e), ORB_OK);
   assert_int_equal(x.npaths, 0);
   int64_t n, s;
-  read_rows(dir, &n, &s);
+  ice_test_read_ids(dir, &n, &s);
   assert_int_equal(n, 40);
   assert_int_equal(s, 39 * 40 / 2);
   orb_arena_free(&a);
@@ -632,8 +575,8 @@ static void test_rewrite_conflict(void **state) {
 static void test_rewrite_min_input_files(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
-  create(dir, NULL, 0);
-  for (int i = 0; i < 4; i++) append(dir, i * 100, 100);
+  ice_test_create(dir, NULL, NULL, 0);
+  for (int i = 0; i < 4; i++) ice_test_append(dir, i * 100, 100);
   ice_maint_opts o;
   ice_maint_opts_init(&o);
   assert_int_equal(rewrite(dir, &o, ORB_OK).rewritten_data_files, 0);
@@ -651,17 +594,17 @@ static void test_rewrite_min_input_files(void **state) {
   }
   o.target_file_bytes = size * 3 / 4;   /* every file is still below 3/4 of it */
   assert_int_equal(rewrite(dir, &o, ORB_OK).rewritten_data_files, 4);
-  append(dir, 400, 100);
-  append(dir, 500, 100);
-  append(dir, 600, 100);
-  append(dir, 700, 100);
+  ice_test_append(dir, 400, 100);
+  ice_test_append(dir, 500, 100);
+  ice_test_append(dir, 600, 100);
+  ice_test_append(dir, 700, 100);
   ice_maint_opts_init(&o);
   /* the compacted file and four more: five */
   ice_maint_result r = rewrite(dir, &o, ORB_OK);
   assert_int_equal(r.rewritten_data_files, 5);
   assert_int_equal(r.added_data_files, 1);
   int64_t n, s;
-  read_rows(dir, &n, &s);
+  ice_test_read_ids(dir, &n, &s);
   assert_int_equal(n, 800);
   assert_int_equal(s, 799 * 800 / 2);
   ice_test_rmrf(dir);
@@ -673,10 +616,10 @@ static void test_rewrite_min_input_files(void **state) {
 static void test_rewrite_partial_progress(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
-  create_partitioned(dir, "truncate(100, id)", NULL, 0);
+  ice_test_create(dir, "truncate(100, id)", NULL, 0);
   for (int round = 0; round < 2; round++) {
     for (int p = 1; p <= 3; p++)
-      for (int k = 0; k < 2; k++) append(dir, p * 100 + k * 50, 50);
+      for (int k = 0; k < 2; k++) ice_test_append(dir, p * 100 + k * 50, 50);
     orb_arena a;
     orb_arena_init(&a, 0);
     ice_meta m;
@@ -697,7 +640,7 @@ static void test_rewrite_partial_progress(void **state) {
     for (int i = before; i < m.nsnapshots; i++)
       assert_string_equal(ice_kv_get(m.snapshots[i].summary, m.snapshots[i].nsummary, "operation"), "replace");
     int64_t n, s;
-    read_rows(dir, &n, &s);
+    ice_test_read_ids(dir, &n, &s);
     assert_int_equal(n, 300 * (round + 1));
     assert_int_equal(s, (round + 1) * (100 + 399) * 300 / 2);
     orb_arena_free(&a);
@@ -759,9 +702,9 @@ static void test_expire_ref_age(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
   ice_kv props[] = {{"history.expire.max-ref-age-ms", "5000"}};
-  create(dir, props, 1);
-  refs_ctx c = {append(dir, 0, 10)};
-  append(dir, 10, 10);
+  ice_test_create(dir, NULL, props, 1);
+  refs_ctx c = {ice_test_append(dir, 0, 10)};
+  ice_test_append(dir, 10, 10);
   orb_arena a;
   orb_arena_init(&a, 0);
   orb_err e;
@@ -802,7 +745,7 @@ static void test_expire_ref_age(void **state) {
   assert_string_equal(m.refs[0].name, "main");
   assert_null(ice_meta_snapshot(&m, c.old_snap));
   int64_t n, s;
-  read_rows(dir, &n, &s);
+  ice_test_read_ids(dir, &n, &s);
   assert_int_equal(n, 20);
   orb_arena_free(&a);
   ice_test_rmrf(dir);

@@ -39,63 +39,11 @@
 #include "types/schema.h"
 #include "types/value.h"
 
-static void create(const char *dir, const char *partition_by, const ice_kv *props, int nprops) {
-  orb_schema s;
-  orb_schema_init(&s);
-  orb_schema_add_column(&s, "id", orb_type_make(ORB_T_INT64), true, NULL);
-  orb_arena a;
-  orb_arena_init(&a, 0);
-  orb_err e;
-  orb_status st = ice_table_create(&a, dir, NULL, &s, partition_by, props, nprops, NULL, &e);
-  if (st) fprintf(stderr, "%s\n", e.msg);
-  assert_int_equal(st, ORB_OK);
-  orb_arena_free(&a);
-  orb_schema_free(&s);
-}
-
-static void append(const char *dir, int64_t from, int64_t n) {
-  ice_append *app;
-  orb_err e;
-  assert_int_equal(ice_append_begin(dir, NULL, &app, &e), ORB_OK);
-  orb_value *rows = orb_malloc(sizeof(orb_value) * (size_t)n);
-  for (int64_t i = 0; i < n; i++) rows[i] = orb_int(ORB_T_INT64, from + i);
-  assert_int_equal(ice_append_rows(app, rows, n, &e), ORB_OK);
-  orb_free(rows);
-  int64_t snap;
-  orb_status st = ice_append_commit(app, &snap, NULL, &e);
-  if (st) fprintf(stderr, "%s\n", e.msg);
-  assert_int_equal(st, ORB_OK);
-}
-
-static void read_rows(const char *dir, int64_t *count, int64_t *sum) {
-  orb_arena a;
-  orb_arena_init(&a, 0);
-  ice_meta m;
-  ice_plan p;
-  orb_err e;
-  assert_int_equal(ice_scan_open(&a, dir, -1, &m, &p, &e), ORB_OK);
-  ice_column *cols;
-  int ncols;
-  assert_int_equal(ice_columns(&a, p.schema, &cols, &ncols, &e), ORB_OK);
-  ice_reader *r;
-  assert_int_equal(ice_reader_open(&p, cols, ncols, &r, &e), ORB_OK);
-  *count = *sum = 0;
-  for (;;) {
-    const orb_value *row;
-    orb_status st = ice_reader_next(r, &row, &e);
-    if (st) fprintf(stderr, "%s\n", e.msg);
-    assert_int_equal(st, ORB_OK);
-    if (!row) break;
-    (*count)++;
-    *sum += row[0].u.i;
-  }
-  ice_reader_free(r);
-  orb_arena_free(&a);
-}
+#include "ice_test_table.h"
 
 static void expect_rows(const char *dir, int64_t count, int64_t sum) {
   int64_t n, s;
-  read_rows(dir, &n, &s);
+  ice_test_read_ids(dir, &n, &s);
   assert_int_equal(n, count);
   assert_int_equal(s, sum);
 }
@@ -233,12 +181,12 @@ static void expect_no_orphans(const char *dir) {
 static void test_merge_defaults(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemerge");
-  create(dir, NULL, NULL, 0);
-  for (int i = 0; i < 99; i++) append(dir, i * 3, 3);
+  ice_test_create(dir, NULL, NULL, 0);
+  for (int i = 0; i < 99; i++) ice_test_append(dir, i * 3, 3);
   list_stats ls = check_manifests(dir);
   assert_int_equal(ls.data, 99);
   assert_int_equal(ls.existing, 0);
-  append(dir, 297, 3);
+  ice_test_append(dir, 297, 3);
   ls = check_manifests(dir);
   assert_int_equal(ls.data, 1);
   assert_int_equal(ls.added, 1);
@@ -258,7 +206,7 @@ static void test_merge_defaults(void **state) {
   assert_int_equal(rows, 300);
   orb_arena_free(&a);
   /* the next append lists two: its own and the merged one */
-  append(dir, 300, 3);
+  ice_test_append(dir, 300, 3);
   ls = check_manifests(dir);
   assert_int_equal(ls.data, 2);
   expect_no_orphans(dir);
@@ -281,8 +229,8 @@ static void test_merge_properties(void **state) {
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     char *dir = ice_test_tmpdir("icemerge");
-    create(dir, NULL, cases[k].props, cases[k].nprops);
-    for (int i = 0; i < 6; i++) append(dir, i * 10, 10);
+    ice_test_create(dir, NULL, cases[k].props, cases[k].nprops);
+    for (int i = 0; i < 6; i++) ice_test_append(dir, i * 10, 10);
     list_stats ls = check_manifests(dir);
     assert_int_equal(ls.data, cases[k].want);
     expect_rows(dir, 60, 59 * 60 / 2);
@@ -293,7 +241,7 @@ static void test_merge_properties(void **state) {
   /* a property that is not a number or a boolean is a clear error */
   char *dir = ice_test_tmpdir("icemerge");
   ice_kv bad[] = {{"commit.manifest-merge.enabled", "maybe"}};
-  create(dir, NULL, bad, 1);
+  ice_test_create(dir, NULL, bad, 1);
   ice_append *app;
   orb_err e;
   assert_int_equal(ice_append_begin(dir, NULL, &app, &e), ORB_OK);
@@ -357,9 +305,9 @@ static void test_merge_specs_and_deletes(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemerge");
   ice_kv props[] = {{"commit.manifest.min-count-to-merge", "2"}};
-  create(dir, "bucket(2, id)", props, 1);
-  append(dir, 0, 20);
-  append(dir, 20, 20);   /* merged: one spec-0 manifest */
+  ice_test_create(dir, "bucket(2, id)", props, 1);
+  ice_test_append(dir, 0, 20);
+  ice_test_append(dir, 20, 20);   /* merged: one spec-0 manifest */
   list_stats ls = check_manifests(dir);
   assert_int_equal(ls.data, 1);
   orb_arena a;
@@ -367,10 +315,10 @@ static void test_merge_specs_and_deletes(void **state) {
   orb_err e;
   assert_int_equal(ice_meta_update(&a, dir, -1, edit_unpartition, NULL, NULL, &e), ORB_OK);
   orb_arena_free(&a);
-  append(dir, 40, 20);   /* spec 1's first manifest: stays beside spec 0's */
+  ice_test_append(dir, 40, 20);   /* spec 1's first manifest: stays beside spec 0's */
   ls = check_manifests(dir);
   assert_int_equal(ls.data, 2);
-  append(dir, 60, 20);   /* spec 1's two merge; spec 0's one stays */
+  ice_test_append(dir, 60, 20);   /* spec 1's two merge; spec 0's one stays */
   ls = check_manifests(dir);
   assert_int_equal(ls.data, 2);
   assert_int_equal(ls.existing, 3);   /* 2 files of spec 0, one of spec 1 */
@@ -410,8 +358,8 @@ static void test_rewrite_manifests(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemerge");
   ice_kv props[] = {{"commit.manifest-merge.enabled", "false"}};
-  create(dir, NULL, props, 1);
-  for (int i = 0; i < 12; i++) append(dir, i * 10, 10);
+  ice_test_create(dir, NULL, props, 1);
+  for (int i = 0; i < 12; i++) ice_test_append(dir, i * 10, 10);
   ice_maint_result r = rewrite_manifests(dir, 0);
   assert_int_equal(r.rewritten_manifests, 12);
   assert_int_equal(r.added_manifests, 1);
@@ -461,9 +409,9 @@ static void test_rewrite_manifests_killed(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemerge");
   ice_kv props[] = {{"commit.manifest-merge.enabled", "false"}};
-  create(dir, NULL, props, 1);
+  ice_test_create(dir, NULL, props, 1);
   int64_t next = 0;
-  for (int i = 0; i < 40; i++, next += 5) append(dir, next, 5);
+  for (int i = 0; i < 40; i++, next += 5) ice_test_append(dir, next, 5);
   /* how long one rewrite takes, on a copy of the table's state */
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -483,7 +431,7 @@ static void test_rewrite_manifests_killed(void **state) {
   srand(0x1ce);
   int killed = 0;
   for (int round = 0; round < 20; round++) {
-    for (int i = 0; i < 8; i++, next += 5) append(dir, next, 5);   /* manifests to rewrite */
+    for (int i = 0; i < 8; i++, next += 5) ice_test_append(dir, next, 5);   /* manifests to rewrite */
     pid = fork();
     if (pid == 0) {
       ice_maint_opts o;

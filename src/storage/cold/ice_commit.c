@@ -305,9 +305,7 @@ orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_me
     int nrefs = c->nmanifests + nkeep;
     /* small manifests merged, as Java's merging snapshot producers do */
     ice_merge_policy pol;
-    mc.seq = seq;
-    mc.prefix = orb_arena_sprintf(a, "%s-merged-%d", c->uuid, attempt);
-    mc.base = base;
+    ice_merge_attempt(&mc, base, orb_arena_sprintf(a, "%s-merged-%d", c->uuid, attempt));
     if (!c->no_merge && (st = ice_merge_policy_of(base, &pol, e)) == ORB_OK)
       st = ice_manifests_merge_on_commit(a, &mc, &pol, refs, nrefs, &refs, &nrefs, e);
     if (st != ORB_OK) break;

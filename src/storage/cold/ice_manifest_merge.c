@@ -249,6 +249,26 @@ orb_status ice_manifests_merge(orb_arena *a, ice_merge_ctx *c, const ice_manifes
   return st;
 }
 
+void ice_merge_attempt(ice_merge_ctx *c, const ice_meta *base, const char *prefix) {
+  ice_merge_remove_written(c);
+  c->base = base;
+  c->seq = base->last_sequence_number + 1;
+  c->prefix = prefix;
+  c->hits = 0;
+  c->entries = c->manifests_read = 0;
+}
+
+void ice_manifest_refs_add(orb_arena *a, ice_manifest_ref **v, int *len, int *cap, const ice_manifest_ref *add, int n) {
+  if (*len + n > *cap) {
+    *cap = 2 * (*len + n);
+    ice_manifest_ref *g = orb_arena_alloc(a, sizeof *g * (size_t)*cap);
+    if (*len) memcpy(g, *v, sizeof *g * (size_t)*len);
+    *v = g;
+  }
+  if (n) memcpy(*v + *len, add, sizeof *add * (size_t)n);
+  *len += n;
+}
+
 void ice_merge_remove_written(ice_merge_ctx *c) {
   for (int i = 0; i < c->nwritten; i++) unlink(c->written[i]);
   c->nwritten = 0;
@@ -322,7 +342,7 @@ orb_status ice_manifests_merge_on_commit(orb_arena *a, ice_merge_ctx *c, const i
   *out = (ice_manifest_ref *)refs;
   *nout = n;
   if (!p->enabled || n < 2) return ORB_OK;
-  int cap = n + 1;   /* unmerged manifests are at most n; merges grow it below */
+  int cap = n + 1;
   ice_manifest_ref *res = orb_arena_alloc(a, sizeof *res * (size_t)cap);
   int nres = 0;
   int *group = orb_arena_alloc(a, sizeof(int) * (size_t)(n + 1));
@@ -353,7 +373,7 @@ orb_status ice_manifests_merge_on_commit(orb_arena *a, ice_merge_ctx *c, const i
         if (done[i] || (refs[i].content != 0) != (content != 0) || refs[i].spec_id != spec) continue;
         done[i] = true;
         if (local_ok[i]) group[ng++] = i;
-        else res[nres++] = refs[i];   /* someone else's file: never rewritten */
+        else ice_manifest_refs_add(a, &res, &nres, &cap, &refs[i], 1);   /* someone else's file: never rewritten */
       }
       int nbins;
       pack_end(a, refs, group, ng, p->target_bytes, bins, &nbins);
@@ -361,7 +381,7 @@ orb_status ice_manifests_merge_on_commit(orb_arena *a, ice_merge_ctx *c, const i
         bool has_first = false;
         for (int k = 0; k < bins[b].n; k++) has_first |= bins[b].v[k] == first;
         if (bins[b].n == 1 || (has_first && bins[b].n < p->min_count)) {
-          for (int k = 0; k < bins[b].n; k++) res[nres++] = refs[bins[b].v[k]];
+          for (int k = 0; k < bins[b].n; k++) ice_manifest_refs_add(a, &res, &nres, &cap, &refs[bins[b].v[k]], 1);
           continue;
         }
         ice_manifest_ref *members = orb_arena_alloc(a, sizeof *members * (size_t)bins[b].n);
@@ -369,15 +389,7 @@ orb_status ice_manifests_merge_on_commit(orb_arena *a, ice_merge_ctx *c, const i
         ice_manifest_ref *mo;
         int nmo;
         if ((st = ice_manifests_merge(a, c, members, bins[b].n, &mo, &nmo, e)) != ORB_OK) break;
-        /* a merge may give more outputs than it read (max_entries, schemas) */
-        if (nres + nmo > cap) {
-          cap = 2 * (nres + nmo);
-          ice_manifest_ref *g = orb_arena_alloc(a, sizeof *g * (size_t)cap);
-          memcpy(g, res, sizeof *g * (size_t)nres);
-          res = g;
-        }
-        memcpy(res + nres, mo, sizeof *mo * (size_t)nmo);
-        nres += nmo;
+        ice_manifest_refs_add(a, &res, &nres, &cap, mo, nmo);
         merged = true;
       }
     }

@@ -65,6 +65,15 @@ typedef struct ice_merge_ctx {
 orb_status ice_manifests_merge(orb_arena *a, ice_merge_ctx *c, const ice_manifest_ref *members, int n,
                                ice_manifest_ref **out, int *nout, orb_err *e);
 
+/* A new commit attempt on metadata base: the last attempt's outputs are
+** removed, the sequence number is base's next, outputs are named
+** metadata/<prefix>-<n>.avro, and the per-attempt counts start again. */
+void ice_merge_attempt(ice_merge_ctx *c, const ice_meta *base, const char *prefix);
+
+/* Append n list entries to the array *v of *len entries and capacity *cap
+** (grown in arena a). */
+void ice_manifest_refs_add(orb_arena *a, ice_manifest_ref **v, int *len, int *cap, const ice_manifest_ref *add, int n);
+
 /* Remove the outputs written so far (an attempt that did not commit). */
 void ice_merge_remove_written(ice_merge_ctx *c);
 void ice_merge_ctx_free(ice_merge_ctx *c);

@@ -33,15 +33,11 @@ static orb_status carry(void *vctx, orb_arena *a, const ice_meta *base, const ic
                         ice_manifest_ref **keep, int *nkeep, ice_summary_delta *delta, orb_err *e) {
   (void)delta;
   rewrite_ctx *c = vctx;
-  ice_merge_remove_written(&c->merge);   /* a lost attempt's manifests are no one's */
-  c->attempt++;
-  c->merge.base = base;
-  c->merge.seq = base->last_sequence_number + 1;
-  c->merge.prefix = orb_arena_sprintf(a, "%s-r%d", c->uuid, c->attempt);
-  c->merge.hits = 0;
+  c->attempt++;   /* (a lost attempt's manifests are removed: no one's) */
+  ice_merge_attempt(&c->merge, base, orb_arena_sprintf(a, "%s-r%d", c->uuid, c->attempt));
   ice_manifest_ref *out = orb_arena_alloc(a, sizeof *out * (size_t)(nparent + 1));
   bool *touched = orb_arena_zalloc(a, (size_t)nparent + 1);
-  int nout = 0;
+  int nout = 0, cap = nparent + 1;
   orb_status st = ORB_OK;
   for (int i = 0; i < nparent && st == ORB_OK; i++) {
     const char *mp;
@@ -70,11 +66,7 @@ static orb_status carry(void *vctx, orb_arena *a, const ice_meta *base, const ic
     ice_manifest_ref *mo;
     int nmo;
     if ((st = ice_manifests_merge(a, &c->merge, members, nm, &mo, &nmo, e)) != ORB_OK) break;
-    ice_manifest_ref *g = orb_arena_alloc(a, sizeof *g * (size_t)(nout + nmo + nparent + 1));
-    memcpy(g, out, sizeof *g * (size_t)nout);
-    memcpy(g + nout, mo, sizeof *g * (size_t)nmo);
-    out = g;
-    nout += nmo;
+    ice_manifest_refs_add(a, &out, &nout, &cap, mo, nmo);
   }
   if (st == ORB_OK && c->merge.hits != c->gone->n)
     st = orb_err_set(e, ORB_ERR_CONFLICT,

@@ -21,12 +21,8 @@ typedef struct rewrite_manifests_ctx {
 static orb_status carry(void *vctx, orb_arena *a, const ice_meta *base, const ice_manifest_ref *parent, int nparent,
                         ice_manifest_ref **keep, int *nkeep, ice_summary_delta *delta, orb_err *e) {
   rewrite_manifests_ctx *c = vctx;
-  ice_merge_remove_written(&c->merge);   /* a lost attempt's manifests are no one's */
   c->attempt++;
-  c->merge.base = base;
-  c->merge.seq = base->last_sequence_number + 1;
-  c->merge.prefix = orb_arena_sprintf(a, "%s-rm%d", c->uuid, c->attempt);
-  c->merge.entries = c->merge.manifests_read = 0;
+  ice_merge_attempt(&c->merge, base, orb_arena_sprintf(a, "%s-rm%d", c->uuid, c->attempt));
   c->rewritten = c->added = 0;
   ice_manifest_ref *out = orb_arena_alloc(a, sizeof *out * (size_t)(nparent + 1));
   int nout = 0, cap = nparent + 1;
@@ -58,14 +54,7 @@ static orb_status carry(void *vctx, orb_arena *a, const ice_meta *base, const ic
     ice_manifest_ref *mo;
     int nmo;
     if ((st = ice_manifests_merge(a, &c->merge, members, nm, &mo, &nmo, e)) != ORB_OK) break;
-    if (nout + nmo > cap) {
-      cap = 2 * (nout + nmo);
-      ice_manifest_ref *g = orb_arena_alloc(a, sizeof *g * (size_t)cap);
-      memcpy(g, out, sizeof *g * (size_t)nout);
-      out = g;
-    }
-    memcpy(out + nout, mo, sizeof *mo * (size_t)nmo);
-    nout += nmo;
+    ice_manifest_refs_add(a, &out, &nout, &cap, mo, nmo);
     c->rewritten += nm;
     c->added += nmo;
   }
