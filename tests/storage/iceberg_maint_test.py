@@ -220,6 +220,8 @@ try:
     expect_error('ALTER TABLE mm SET ("commit.manifest.min-count-to-merge" = \'lots\')', "is not a valid number")
     expect_error('ALTER TABLE mm SET ("commit.manifest-merge.enabled" = maybe)', "must be true or false")
     expect_error('ALTER TABLE h2 SET ("commit.manifest-merge.enabled" = false)', "is not an Iceberg table")
+    expect_error('BEGIN; ALTER TABLE mm RESET ("commit.manifest-merge.enabled"); COMMIT',
+                 "cannot run inside a transaction block")
     check(rows("mm"), "8,28", "rows of mm after the refusals")
 
     # -- refusals -------------------------------------------------------------
