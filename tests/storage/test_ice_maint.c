@@ -649,6 +649,60 @@ static void test_rewrite_partial_progress(void **state) {
   free(dir);
 }
 
+/* partial-progress interrupted: a compaction of three partitions, one
+** commit each, dies just before its third commit; the first two stay
+** committed, the rows are exact, and a second run finishes the third. */
+static int commits_seen;
+static void die_before_third(void *ctx) {
+  (void)ctx;
+  if (++commits_seen == 3) _exit(3);
+}
+
+static void test_rewrite_partial_progress_interrupted(void **state) {
+  (void)state;
+  char *dir = ice_test_tmpdir("icemaint");
+  ice_test_create(dir, "truncate(100, id)", NULL, 0);
+  for (int p = 1; p <= 3; p++)
+    for (int k = 0; k < 2; k++) ice_test_append(dir, p * 100 + k * 50, 50);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  orb_err e;
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  int before = m.nsnapshots;
+  pid_t pid = fork();
+  if (pid == 0) {
+    ice_maint_opts o;
+    ice_maint_opts_init(&o);
+    o.min_input_files = 2;
+    o.partial_progress = true;
+    o.max_commits = 3;
+    o.before_commit = die_before_third;
+    ice_maint_result r;
+    ice_rewrite_data_files(dir, &o, &r, &e);
+    _exit(0);
+  }
+  int status;
+  waitpid(pid, &status, 0);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  assert_int_equal(m.nsnapshots - before, 2);   /* two partitions compacted and kept */
+  int64_t n, s;
+  ice_test_read_ids(dir, &n, &s);
+  assert_int_equal(n, 300);
+  assert_int_equal(s, (100 + 399) * 300 / 2);
+  ice_maint_opts o;
+  ice_maint_opts_init(&o);
+  o.min_input_files = 2;
+  ice_maint_result r = rewrite(dir, &o, ORB_OK);
+  assert_int_equal(r.rewritten_data_files, 2);   /* only the third partition was left */
+  ice_test_read_ids(dir, &n, &s);
+  assert_int_equal(n, 300);
+  orb_arena_free(&a);
+  ice_test_rmrf(dir);
+  free(dir);
+}
+
 /* A branch and a tag with max-ref-age-ms (and the table's
 ** history.expire.max-ref-age-ms for a ref without one): expired refs are
 ** dropped, main never, and a snapshot only an expired ref held expires. */
@@ -763,6 +817,7 @@ int main(void) {
       cmocka_unit_test(test_rewrite_conflict),
       cmocka_unit_test(test_rewrite_min_input_files),
       cmocka_unit_test(test_rewrite_partial_progress),
+      cmocka_unit_test(test_rewrite_partial_progress_interrupted),
       cmocka_unit_test(test_expire_ref_age),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
