@@ -388,6 +388,8 @@ typedef struct oql_alter_ast {
   int *key_pos;
   int nkey_cols;
   const char *term, *with, *as;   /* PARTITION FIELD terms as written, the new field's name */
+  const char **prop_keys, **prop_values;   /* SET (k = v, ...) / RESET (k, ...): values NULL for RESET */
+  int nprops;
 } oql_alter_ast;
 
 /* COPY t [(cols)] FROM|TO 'path' [WITH] [(FORMAT csv, HEADER [true], DELIMITER ',',

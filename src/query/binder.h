@@ -67,7 +67,9 @@ typedef enum oql_alter_kind {
   OQL_ALTER_ADD_PARTITION_FIELD,     /* ADD PARTITION FIELD term [AS name] */
   OQL_ALTER_DROP_PARTITION_FIELD,    /* DROP PARTITION FIELD term|name */
   OQL_ALTER_REPLACE_PARTITION_FIELD, /* REPLACE PARTITION FIELD term|name WITH term [AS name] */
-  OQL_ALTER_SET_PARTITION_SPEC       /* SET PARTITION BY 'day(ts), bucket(16, id)' */
+  OQL_ALTER_SET_PARTITION_SPEC,      /* SET PARTITION BY 'day(ts), bucket(16, id)' */
+  OQL_ALTER_SET_PROPERTIES,          /* SET ("key" = value, ...): Iceberg table properties */
+  OQL_ALTER_RESET_PROPERTIES         /* RESET ("key", ...) */
 } oql_alter_kind;
 
 /* Iceberg maintenance a CALL or VACUUM runs (binder_maint.c, exec_maint.c). */
@@ -76,6 +78,7 @@ typedef enum oql_maint_proc {
   OQL_MAINT_EXPIRE,              /* CALL expire_snapshots */
   OQL_MAINT_ORPHANS,             /* CALL remove_orphan_files */
   OQL_MAINT_REWRITE,             /* CALL rewrite_data_files */
+  OQL_MAINT_REWRITE_MANIFESTS,   /* CALL rewrite_manifests */
   OQL_MAINT_VACUUM               /* VACUUM t: both, with defaults */
 } oql_maint_proc;
 
@@ -88,6 +91,9 @@ typedef struct oql_bmaint {
   int64_t retain_last;           /* -1: the table's property */
   bool dry_run;
   int64_t target_file_bytes;     /* rewrite: 0: the table's property */
+  int64_t min_input_files;       /* rewrite: -1: the default (5) */
+  bool partial_progress;         /* rewrite: commit groups as they finish */
+  int64_t max_commits;           /* rewrite with partial progress: -1: the default (10) */
 } oql_bmaint;
 
 typedef struct oql_dep {
@@ -134,6 +140,8 @@ struct oql_bstmt {
   oql_alter_kind alter;
   const char *col_name, *new_name;
   const char *part_term, *part_with, *part_as;   /* partition evolution (see oql_alter_kind) */
+  const char **prop_keys, **prop_values;         /* SET / RESET (...) of table properties (values NULL for RESET) */
+  int nprops;
   const char **key_cols;         /* ADD PRIMARY KEY (cols) */
   int nkey_cols;
   orb_type col_type;

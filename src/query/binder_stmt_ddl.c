@@ -147,6 +147,14 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   out->if_exists = al->if_exists;
   bool partition = al->kind == OQL_ALTER_ADD_PARTITION_FIELD || al->kind == OQL_ALTER_DROP_PARTITION_FIELD ||
                    al->kind == OQL_ALTER_REPLACE_PARTITION_FIELD || al->kind == OQL_ALTER_SET_PARTITION_SPEC;
+  if ((al->kind == OQL_ALTER_SET_PROPERTIES || al->kind == OQL_ALTER_RESET_PROPERTIES) && t->kind != ORB_TABLE_ICEBERG)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "42809", al->table_pos,
+                        "\"%s\" is not an Iceberg table: only Iceberg tables (CREATE TABLE ... USING iceberg) have "
+                        "table properties to SET or RESET",
+                        t->name);
+  out->prop_keys = al->prop_keys;
+  out->prop_values = al->prop_values;
+  out->nprops = al->nprops;
   if (partition && t->kind != ORB_TABLE_ICEBERG)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "42809", al->table_pos,
                         "\"%s\" is not an Iceberg table: only Iceberg tables (CREATE TABLE ... USING iceberg) have a "
@@ -170,6 +178,8 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   case OQL_ALTER_DROP_PARTITION_FIELD:
   case OQL_ALTER_REPLACE_PARTITION_FIELD:
   case OQL_ALTER_SET_PARTITION_SPEC:
+  case OQL_ALTER_SET_PROPERTIES:
+  case OQL_ALTER_RESET_PROPERTIES:
     return ORB_OK;
   case OQL_ALTER_ADD_COLUMN:
     if (al->col.primary_key)

@@ -308,6 +308,13 @@ static orb_status alter_iceberg(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err 
   case OQL_ALTER_DROP_PARTITION_FIELD: c.kind = COLD_DROP_PARTITION_FIELD; break;
   case OQL_ALTER_REPLACE_PARTITION_FIELD: c.kind = COLD_REPLACE_PARTITION_FIELD; break;
   case OQL_ALTER_SET_PARTITION_SPEC: c.kind = COLD_SET_PARTITION_SPEC; break;
+  case OQL_ALTER_SET_PROPERTIES:
+  case OQL_ALTER_RESET_PROPERTIES:
+    c.kind = COLD_SET_PROPERTIES;
+    c.prop_keys = b->prop_keys;
+    c.prop_values = b->prop_values;
+    c.nprops = b->nprops;
+    break;
   default:
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "this ALTER TABLE of Iceberg table \"%s\" is not supported yet",
                         t->name);
@@ -424,6 +431,8 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   case OQL_ALTER_DROP_PARTITION_FIELD:
   case OQL_ALTER_REPLACE_PARTITION_FIELD:
   case OQL_ALTER_SET_PARTITION_SPEC:
+  case OQL_ALTER_SET_PROPERTIES:
+  case OQL_ALTER_RESET_PROPERTIES:
     st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "42809", 0, "\"%s\" is not an Iceberg table", t->name);
     break;
   case OQL_ALTER_ADD_PRIMARY_KEY:

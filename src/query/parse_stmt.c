@@ -574,6 +574,48 @@ static orb_status p_alter_column(oql_parser *p, oql_alter_ast *al) {
   return oql_p_syntax(p);
 }
 
+/* SET ( key = value [, ...] ) or RESET ( key [, ...] ), PostgreSQL's
+** storage-parameter syntax, for Iceberg table properties: a key is a name,
+** dotted names (a.b.c), or a quoted name for keys with hyphens
+** ("commit.manifest.min-count-to-merge"); a value is a number, a string,
+** or a word (true, false). */
+static orb_status p_table_properties(oql_parser *p, oql_alter_ast *al, bool reset) {
+  orb_status st;
+  if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+  oql_plist keys = {0}, values = {0};
+  do {
+    const char *key;
+    int kpos;
+    if ((st = oql_p_ident(p, &key, &kpos)) != ORB_OK) return st;
+    while (oql_p_accept_op(p, ".")) {
+      const char *part;
+      int ppos;
+      if ((st = oql_p_ident(p, &part, &ppos)) != ORB_OK) return st;
+      key = orb_arena_sprintf(p->a, "%s.%s", key, part);
+    }
+    const char *value = NULL;
+    if (!reset) {
+      if ((st = oql_p_expect_op(p, "=")) != ORB_OK) return st;
+      const oql_token *v = oql_p_tok(p);
+      bool neg = v->kind == OQL_T_OP && strcmp(v->text, "-") == 0;
+      if (neg) oql_p_advance(p), v = oql_p_tok(p);
+      if (v->kind != OQL_T_NUMBER && ((v->kind != OQL_T_IDENT && v->kind != OQL_T_STRING) || neg))
+        return oql_p_syntax(p);
+      value = neg ? orb_arena_sprintf(p->a, "-%s", v->text) : v->text;
+      oql_p_advance(p);
+    }
+    oql_plist_add(p, &keys, (void *)key);
+    oql_plist_add(p, &values, (void *)value);
+  } while (oql_p_accept_op(p, ","));
+  if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  al->kind = reset ? OQL_ALTER_RESET_PROPERTIES : OQL_ALTER_SET_PROPERTIES;
+  al->nprops = keys.n;
+  al->prop_keys = orb_arena_alloc(p->a, sizeof(char *) * (size_t)(keys.n + 1));
+  al->prop_values = orb_arena_alloc(p->a, sizeof(char *) * (size_t)(keys.n + 1));
+  for (int i = 0; i < keys.n; i++) al->prop_keys[i] = keys.v[i], al->prop_values[i] = values.v[i];
+  return ORB_OK;
+}
+
 static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
   oql_alter_ast *al = &s->alter;
   orb_status st;
@@ -589,6 +631,12 @@ static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
   if (partition_field && oql_p_accept(p, "add")) return p_partition_field(p, al, OQL_ALTER_ADD_PARTITION_FIELD);
   if (partition_field && oql_p_accept(p, "drop")) return p_partition_field(p, al, OQL_ALTER_DROP_PARTITION_FIELD);
   if (partition_field && oql_p_accept(p, "replace")) return p_partition_field(p, al, OQL_ALTER_REPLACE_PARTITION_FIELD);
+  if ((oql_p_is(p, "set") || oql_p_is(p, "reset")) && oql_p_peek(p, 1)->kind == OQL_T_OP &&
+      strcmp(oql_p_peek(p, 1)->text, "(") == 0) {
+    bool reset = oql_p_is(p, "reset");
+    oql_p_advance(p);
+    return p_table_properties(p, al, reset);
+  }
   if (oql_p_is(p, "set") && oql_p_peek_is(p, 1, "partition")) {
     oql_p_advance(p), oql_p_advance(p);
     if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;
