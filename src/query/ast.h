@@ -390,6 +390,7 @@ typedef struct oql_alter_ast {
   const char *term, *with, *as;   /* PARTITION FIELD terms as written, the new field's name */
   const char **prop_keys, **prop_values;   /* SET (k = v, ...) / RESET (k, ...): values NULL for RESET */
   int nprops;
+  oql_check_ast check;       /* ADD [CONSTRAINT name] CHECK (cond); DROP CONSTRAINT: name */
 } oql_alter_ast;
 
 /* COPY t [(cols)] FROM|TO 'path' [WITH] [(FORMAT csv, HEADER [true], DELIMITER ',',

@@ -59,6 +59,8 @@ typedef enum oql_alter_kind {
   OQL_ALTER_RENAME_COLUMN,
   OQL_ALTER_RENAME_TABLE,
   OQL_ALTER_ADD_PRIMARY_KEY,
+  OQL_ALTER_ADD_CHECK,            /* ADD [CONSTRAINT name] CHECK (cond): new_name the name, col_default_sql the text */
+  OQL_ALTER_DROP_CONSTRAINT,      /* DROP CONSTRAINT [IF EXISTS] name: col_name */
   OQL_ALTER_COLUMN_TYPE,          /* ALTER [COLUMN] c [SET DATA] TYPE t */
   OQL_ALTER_DROP_NOT_NULL,        /* ALTER [COLUMN] c DROP NOT NULL */
   OQL_ALTER_SET_NOT_NULL,         /* ALTER [COLUMN] c SET NOT NULL */

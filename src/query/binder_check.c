@@ -137,3 +137,63 @@ orb_status oql_check_rows(const orb_table *t, oql_rt *rt, const orb_value *const
   orb_arena_free(&a);
   return st;
 }
+
+orb_status oql_bind_alter_check(oql_binder *b, const orb_table *t, const oql_check_ast *ck, const char **name, orb_err *e) {
+  orb_expr *x;
+  orb_status st = bind_cond(b, t->name, &t->schema, ck->cond, &x, e);
+  if (st != ORB_OK) return st;
+  *name = ck->name ? ck->name : check_name(b, t->name, &t->schema, x, NULL);
+  for (int k = 0; k < t->schema.nchecks; k++)
+    if (strcmp(t->schema.checks[k].name, *name) == 0)
+      return orb_err_setx(e, ORB_ERR_DUPLICATE, "42710", ck->pos, "constraint \"%s\" for relation \"%s\" already exists",
+                          *name, t->name);
+  return ORB_OK;
+}
+
+orb_status oql_check_existing(const orb_table *t, oql_rt *rt, const char *name, const char *sql, orb_err *e) {
+  orb_arena a;
+  orb_arena_init(&a, 4096);
+  orb_schema one;   /* t's columns with only the new check */
+  orb_schema_copy(&one, &t->schema);
+  for (int i = 0; i < one.nchecks; i++) orb_free(one.checks[i].name), orb_free(one.checks[i].sql);
+  one.nchecks = 0;
+  orb_schema_add_check(&one, name, sql);
+  orb_table view = *t;
+  view.schema = one;
+  oql_checks ck;
+  orb_status st = checks_bind(rt->db, &a, &view, &ck, e);
+  orb_table_scan *scan = NULL;
+  orb_scan_req req = {NULL, t->schema.ncols, NULL, &rt->ctx, rt->snap};
+  if (st == ORB_OK) st = orb_table_scan_begin((orb_table *)t, &req, &scan, e);
+  orb_row_batch *rb = orb_malloc(sizeof *rb);
+  while (st == ORB_OK) {
+    if ((st = orb_table_scan_next(scan, rb, e)) != ORB_OK || rb->nrows == 0) break;
+    for (int r = 0; r < rb->nrows && st == ORB_OK; r++) {
+      orb_value v;
+      if ((st = orb_expr_eval(ck.conds[0], &rt->ctx, rb->rows[r], &v, e)) == ORB_OK && !v.isnull && !v.u.b)
+        st = orb_err_setx(e, ORB_ERR_CONSTRAINT, "23514", 0, "check constraint \"%s\" of relation \"%s\" is violated by some row",
+                          name, t->name);
+    }
+    orb_arena_reset(&rt->tmp);
+  }
+  if (scan) orb_table_scan_end(scan, NULL);
+  orb_free(rb);
+  orb_schema_free(&one);
+  orb_arena_free(&a);
+  return st;
+}
+
+bool oql_check_uses_column(orb_db *db, const orb_table *t, int check, int col) {
+  orb_arena a;
+  orb_arena_init(&a, 4096);
+  orb_table view = *t;   /* t with that one check */
+  orb_check only = t->schema.checks[check];
+  view.schema.checks = &only;
+  view.schema.nchecks = 1;
+  oql_checks ck;
+  orb_err ig;
+  orb_err_clear(&ig);
+  bool uses = checks_bind(db, &a, &view, &ck, &ig) != ORB_OK || reads_column(ck.conds[0], col);
+  orb_arena_free(&a);
+  return uses;
+}

@@ -360,6 +360,8 @@ orb_status oql_refuse_set_op_locking(const oql_select_ast *s, orb_err *e);
 /* binder_view.c: CREATE [OR REPLACE] VIEW; view t read as FROM item f. */
 orb_status oql_bind_create_view(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 orb_status oql_from_view(oql_selctx *c, orb_table *t, const oql_from_ast *f, oql_from **out, orb_err *e);
+/* ALTER TABLE ADD [CONSTRAINT name] CHECK (cond) on t: checked, *name its name. */
+orb_status oql_bind_alter_check(oql_binder *b, const orb_table *t, const oql_check_ast *ck, const char **name, orb_err *e);
 /* binder_check.c: CREATE TABLE's CHECK constraints, checked, named and added to s. */
 orb_status oql_bind_create_checks(oql_binder *b, const oql_create_ast *cr, orb_schema *s, orb_err *e);
 

@@ -192,6 +192,14 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   case OQL_ALTER_DROP_COLUMN:
     out->col_name = al->name;
     return ORB_OK;
+  case OQL_ALTER_ADD_CHECK:
+    if (t->kind != ORB_TABLE_HOT)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->table_pos, "CHECK constraints on Iceberg tables are not supported yet");
+    out->col_default_sql = al->check.sql;   /* its condition's text; new_name its name */
+    return oql_bind_alter_check(b, t, &al->check, &out->new_name, e);
+  case OQL_ALTER_DROP_CONSTRAINT:
+    out->col_name = al->name;
+    return ORB_OK;
   case OQL_ALTER_RENAME_COLUMN:
     out->col_name = al->name;
     out->new_name = al->new_name;

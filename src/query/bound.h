@@ -81,6 +81,11 @@ typedef enum oql_lock_wait { OQL_LOCK_WAIT, OQL_LOCK_SKIP, OQL_LOCK_NOWAIT } oql
 /* Rows about to be written to t (full rows, schema order) against its CHECK
 ** constraints (binder_check.c): 23514 for the first a condition is false for. */
 orb_status oql_check_rows(const orb_table *t, struct oql_rt *rt, const orb_value *const *rows, size_t n, orb_err *e);
+/* ALTER TABLE ADD CHECK: every row t holds against condition sql (23514
+** "check constraint ... is violated by some row"). */
+orb_status oql_check_existing(const orb_table *t, struct oql_rt *rt, const char *name, const char *sql, orb_err *e);
+/* Whether t's check number `check` reads column col (or can no longer be bound). */
+bool oql_check_uses_column(orb_db *db, const orb_table *t, int check, int col);
 
 /* SELECT ... FOR UPDATE/SHARE: a table whose rows the select locks. */
 typedef struct oql_lock_target {

@@ -228,6 +228,13 @@ orb_status oql_exec_truncate(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   return ORB_OK;
 }
 
+static void drop_check(orb_schema *s, int k) {
+  orb_free(s->checks[k].name);
+  orb_free(s->checks[k].sql);
+  memmove(&s->checks[k], &s->checks[k + 1], sizeof(orb_check) * (size_t)(s->nchecks - k - 1));
+  s->nchecks--;
+}
+
 /* ALTER TABLE of one of the database's own Iceberg tables: the checks that
 ** PostgreSQL makes (with its messages), then the change goes to Iceberg and
 ** the catalog follows (orb_db_alter_iceberg). */
@@ -389,10 +396,34 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
       st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "cannot drop the last column of table \"%s\"", t->name);
       break;
     }
+    /* the CHECK constraints that read it go with it, as in PostgreSQL */
+    for (int k = ns.nchecks - 1; k >= 0; k--)
+      if (oql_check_uses_column(rt->db, t, k, pos)) drop_check(&ns, k);
     orb_free(ns.cols[pos].name);
     orb_free(ns.cols[pos].default_sql);
     memmove(&ns.cols[pos], &ns.cols[pos + 1], sizeof(orb_column) * (size_t)(ns.ncols - pos - 1));
     ns.ncols--;
+    break;
+  }
+  case OQL_ALTER_ADD_CHECK:
+    if ((st = oql_check_existing(t, rt, b->new_name, b->col_default_sql, e)) == ORB_OK)
+      orb_schema_add_check(&ns, b->new_name, b->col_default_sql);
+    break;
+  case OQL_ALTER_DROP_CONSTRAINT: {
+    int k = 0;
+    while (k < ns.nchecks && strcmp(ns.checks[k].name, b->col_name) != 0) k++;
+    if (k < ns.nchecks) {
+      drop_check(&ns, k);
+    } else if (ns.npk && strcmp(b->col_name, orb_arena_sprintf(&rt->tmp, "%s_pkey", t->name)) == 0) {
+      st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "dropping the primary key of \"%s\" is not supported", t->name);
+    } else if (b->if_exists) {
+      char msg[200];
+      snprintf(msg, sizeof msg, "constraint \"%s\" of relation \"%s\" does not exist, skipping", b->col_name, t->name);
+      oql_reports_add(&rt->notices, "00000", false, msg);
+    } else {
+      st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", 0, "constraint \"%s\" of relation \"%s\" does not exist",
+                        b->col_name, t->name);
+    }
     break;
   }
   case OQL_ALTER_RENAME_COLUMN:
@@ -400,6 +431,12 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
       st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", 0, "column \"%s\" does not exist", b->col_name);
       break;
     }
+    for (int k = 0; k < ns.nchecks && st == ORB_OK; k++)   /* checks keep text: they would lose the column */
+      if (oql_check_uses_column(rt->db, t, k, pos))
+        st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                          "cannot rename column \"%s\": check constraint \"%s\" uses it (drop the constraint first)",
+                          b->col_name, ns.checks[k].name);
+    if (st != ORB_OK) break;
     if (orb_schema_find(&ns, b->new_name) >= 0) {
       st = orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" of relation \"%s\" already exists",
                         b->new_name, t->name);

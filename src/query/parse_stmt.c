@@ -653,13 +653,17 @@ static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
     oql_p_accept(p, "column");
     if (oql_p_is(p, "if"))
       return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ADD COLUMN IF NOT EXISTS is not supported yet");
+    const char *cname = NULL;
     if (oql_p_accept(p, "constraint")) {
-      const char *cname;
       int cpos;
       if ((st = oql_p_ident(p, &cname, &cpos)) != ORB_OK) return st;
-      if (!oql_p_is(p, "primary"))
+      if (!oql_p_is(p, "primary") && !oql_p_is(p, "check"))
         return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
-                            "only PRIMARY KEY constraints can be added");
+                            "only PRIMARY KEY and CHECK constraints can be added");
+    }
+    if (oql_p_is(p, "check")) {
+      al->kind = OQL_ALTER_ADD_CHECK;
+      return p_check(p, cname, &al->check);
     }
     if (oql_p_accept(p, "primary")) {
       if ((st = oql_p_expect(p, "key")) != ORB_OK) return st;
@@ -667,10 +671,23 @@ static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
       al->name_pos = oql_p_tok(p)->pos;
       return oql_p_ident_list(p, &al->key_cols, &al->key_pos, &al->nkey_cols);
     }
-    if (oql_p_is(p, "unique") || oql_p_is(p, "foreign") || oql_p_is(p, "check"))
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "only PRIMARY KEY constraints can be added");
+    if (oql_p_is(p, "unique") || oql_p_is(p, "foreign"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                          "only PRIMARY KEY and CHECK constraints can be added");
     al->kind = OQL_ALTER_ADD_COLUMN;
     return p_coldef(p, &al->col);
+  }
+  if (oql_p_is(p, "drop") && oql_p_peek_is(p, 1, "constraint")) {   /* DROP CONSTRAINT [IF EXISTS] name */
+    oql_p_advance(p), oql_p_advance(p);
+    if (oql_p_is(p, "if")) {
+      oql_p_advance(p);
+      if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+      al->if_exists = true;
+    }
+    al->kind = OQL_ALTER_DROP_CONSTRAINT;
+    if ((st = oql_p_ident(p, &al->name, &al->name_pos)) != ORB_OK) return st;
+    if (oql_p_accept(p, "cascade") || oql_p_accept(p, "restrict")) { /* nothing depends on constraints */ }
+    return ORB_OK;
   }
   if (oql_p_accept(p, "drop")) {
     oql_p_accept(p, "column");
