@@ -49,10 +49,10 @@ typedef struct pq_scan_op {
   orb_buf json;                 /* a nested value's JSON while it is rendered */
   orb_arena texts;              /* the batch's JSON texts */
   /* column batches (pq_next_vec), allocated by the first */
-  oql_vbatch vb;
-  orb_value **vvals;            /* per column: OQL_VEC_MAX converted values (all NULL for an unused column) */
+  orb_vbatch vb;
+  orb_value **vvals;            /* per column: ORB_VEC_MAX converted values (all NULL for an unused column) */
   uint8_t **vnulls;             /* per column: their NULL bytes */
-  uint8_t *all_null;            /* OQL_VEC_MAX ones */
+  uint8_t *all_null;            /* ORB_VEC_MAX ones */
 } pq_scan_op;
 
 /* Rows converted to SQL values at a time: one conversion call per column
@@ -371,46 +371,46 @@ static void vec_buffers(pq_scan_op *s) {
   s->vb.cols = orb_calloc((size_t)nc + 1, sizeof *s->vb.cols);
   s->vvals = orb_calloc((size_t)nc + 1, sizeof *s->vvals);
   s->vnulls = orb_calloc((size_t)nc + 1, sizeof *s->vnulls);
-  s->all_null = orb_malloc(OQL_VEC_MAX);
-  memset(s->all_null, 1, OQL_VEC_MAX);
+  s->all_null = orb_malloc(ORB_VEC_MAX);
+  memset(s->all_null, 1, ORB_VEC_MAX);
   for (int i = 0; i < nc; i++) {
-    s->vvals[i] = orb_malloc(sizeof(orb_value) * OQL_VEC_MAX);
-    s->vnulls[i] = orb_malloc(OQL_VEC_MAX);
-    for (int r = 0; r < OQL_VEC_MAX; r++) s->vvals[i][r] = orb_null((orb_type_id)s->op.types[i].id);
+    s->vvals[i] = orb_malloc(sizeof(orb_value) * ORB_VEC_MAX);
+    s->vnulls[i] = orb_malloc(ORB_VEC_MAX);
+    for (int r = 0; r < ORB_VEC_MAX; r++) s->vvals[i][r] = orb_null((orb_type_id)s->op.types[i].id);
   }
 }
 
 /* The next column batch (oql_op_vt.next_vec): the decoded columns' own
 ** arrays where they hold the SQL values as they are (pq_values_direct),
 ** values converted into the column's buffer of the batch otherwise. */
-static orb_status pq_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err *e) {
+static orb_status pq_next_vec(oql_op *op, oql_rt *rt, const orb_vbatch **b, orb_err *e) {
   (void)rt;
   pq_scan_op *s = (pq_scan_op *)op;
   *b = NULL;
   s->brow = s->bn = 0;   /* a consumer takes rows one way or the other, not both */
   int64_t n;
   if (!s->vvals) vec_buffers(s);
-  orb_status st = next_span(s, OQL_VEC_MAX, &n, e);
+  orb_status st = next_span(s, ORB_VEC_MAX, &n, e);
   if (st != ORB_OK || n == 0) return st;
   orb_arena_reset(&s->texts);
   for (int i = 0; i < op->ncols; i++) {
-    oql_vec *v = &s->vb.cols[i];
+    orb_vec *v = &s->vb.cols[i];
     v->type = op->types[i];
     if (s->unused && s->unused[i]) {   /* all NULL */
-      v->kind = OQL_VEC_VALUES, v->data = s->vvals[i], v->nulls = s->all_null;
+      v->kind = ORB_VEC_VALUES, v->data = s->vvals[i], v->nulls = s->all_null;
       continue;
     }
     const pq_shape *f = field(s, i);
     pq_direct_kind k = f->kind == PQ_SHAPE_VALUE ? pq_values_direct(f->elem, &s->cols[i], op->types[i]) : PQ_DIRECT_NONE;
     if (k == PQ_DIRECT_NONE) {
       if ((st = column_values(s, i, s->at[i], n, s->vvals[i], 1, e)) != ORB_OK) return st;
-      v->kind = OQL_VEC_VALUES, v->data = s->vvals[i], v->nulls = value_nulls(s->vvals[i], n, s->vnulls[i]);
+      v->kind = ORB_VEC_VALUES, v->data = s->vvals[i], v->nulls = value_nulls(s->vvals[i], n, s->vnulls[i]);
       continue;
     }
     const pq_column *c = &s->cols[i];
     size_t width = k == PQ_DIRECT_INT32 || k == PQ_DIRECT_FLOAT ? 4 : k == PQ_DIRECT_BYTES ? sizeof(pq_bytes) : 8;
-    v->kind = k == PQ_DIRECT_INT32 ? OQL_VEC_I32 : k == PQ_DIRECT_INT64 ? OQL_VEC_I64 : k == PQ_DIRECT_FLOAT ? OQL_VEC_F32
-            : k == PQ_DIRECT_DOUBLE ? OQL_VEC_F64 : OQL_VEC_BYTES;
+    v->kind = k == PQ_DIRECT_INT32 ? ORB_VEC_I32 : k == PQ_DIRECT_INT64 ? ORB_VEC_I64 : k == PQ_DIRECT_FLOAT ? ORB_VEC_F32
+            : k == PQ_DIRECT_DOUBLE ? ORB_VEC_F64 : ORB_VEC_BYTES;
     v->data = (const char *)c->values + (size_t)s->at[i] * width;
     v->nulls = c->nnull ? c->nulls + s->at[i] : NULL;
   }

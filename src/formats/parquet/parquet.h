@@ -26,6 +26,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "types/types.h"
+#include "types/vec.h"
 
 /* Physical types (parquet.thrift Type). */
 typedef enum pq_type {
@@ -73,10 +74,9 @@ typedef struct pq_schema_elem {
   pq_logical logical;
 } pq_schema_elem;
 
-typedef struct pq_bytes {
-  const uint8_t *data;           /* NULL when absent */
-  size_t len;
-} pq_bytes;
+/* A byte string pointing into its source: the types layer's (a column
+** batch's text vectors point at a decoded column's values as they are). */
+typedef orb_bytes pq_bytes;
 
 typedef struct pq_stats {
   pq_bytes min, max;             /* deprecated, signed order */

@@ -362,6 +362,12 @@ typedef struct cold_scan {
   cold_stage *stage;             /* the transaction block's staged changes of the table, or NULL */
   int64_t stage_next, stage_end; /* staged rows still to return (those staged before the scan began) */
   orb_scan_stats st;
+  /* column batches (cold_scan_next_vec), allocated by the first */
+  orb_vbatch vb;                 /* schema width */
+  orb_value **vvals;             /* per schema column: ORB_VEC_MAX values (NULLs for a column not read) */
+  uint8_t **vnulls;              /* ... their NULL bytes */
+  uint8_t *all_null;             /* ORB_VEC_MAX ones */
+  uint16_t *sel;                 /* the rows the transaction block has not deleted */
 } cold_scan;
 
 static void mark_columns(const orb_expr *x, bool *need, int ncols) {
@@ -559,6 +565,143 @@ static orb_status cold_scan_next(orb_tier_scan *ts, orb_row_batch *b, orb_err *e
   return ORB_OK;
 }
 
+/* --- column batches ----------------------------------------------------------- */
+
+static void vec_buffers(cold_scan *s) {
+  const orb_schema *sc = &s->c->schema;
+  int nc = sc->ncols;
+  s->vb.ncols = nc;
+  s->vb.cols = orb_calloc((size_t)nc + 1, sizeof *s->vb.cols);
+  s->vvals = orb_calloc((size_t)nc + 1, sizeof *s->vvals);
+  s->vnulls = orb_calloc((size_t)nc + 1, sizeof *s->vnulls);
+  s->all_null = orb_malloc(ORB_VEC_MAX);
+  memset(s->all_null, 1, ORB_VEC_MAX);
+  s->sel = orb_malloc(sizeof(uint16_t) * ORB_VEC_MAX);
+  for (int i = 0; i < nc; i++) {
+    s->vvals[i] = orb_malloc(sizeof(orb_value) * ORB_VEC_MAX);
+    s->vnulls[i] = orb_malloc(ORB_VEC_MAX);
+    for (int r = 0; r < ORB_VEC_MAX; r++) s->vvals[i][r] = orb_null((orb_type_id)sc->cols[i].type.id);
+  }
+}
+
+/* Every schema column all NULL (the columns not read stay so). */
+static void vec_all_null(cold_scan *s) {
+  for (int i = 0; i < s->vb.ncols; i++) {
+    orb_vec *v = &s->vb.cols[i];
+    v->type = s->c->schema.cols[i].type;
+    v->kind = ORB_VEC_VALUES, v->data = s->vvals[i], v->nulls = s->all_null;
+  }
+}
+
+/* The reader's batch b as the schema's columns: its vectors as they are,
+** or cast a value at a time where the snapshot's type differs from the
+** table's (a promotion another engine made). */
+static orb_status vec_from_reader(cold_scan *s, const orb_vbatch *b, orb_err *e) {
+  const orb_schema *sc = &s->c->schema;
+  vec_all_null(s);
+  for (int k = 0; k < s->nread; k++) {
+    int col = s->read_col[k];
+    if (col < 0) continue;
+    orb_vec *v = &s->vb.cols[col];
+    if (!s->cast[k]) {
+      *v = b->cols[k];
+      v->type = sc->cols[col].type;
+      continue;
+    }
+    orb_value *out = s->vvals[col];
+    orb_status st;
+    bool any = false;
+    for (int j = 0, cnt = orb_vbatch_count(b); j < cnt; j++) {
+      int r = orb_vbatch_row_at(b, j);
+      orb_value x;
+      orb_vec_value(&b->cols[k], r, &x);
+      if (x.isnull) out[r] = orb_null((orb_type_id)sc->cols[col].type.id);
+      else if ((st = orb_value_cast(&x, sc->cols[col].type, &s->batch, &out[r], e)) != ORB_OK) {
+        orb_err_prefix(e, "table \"%s\": column \"%s\": ", s->c->name, sc->cols[col].name);
+        return st;
+      }
+      any |= s->vnulls[col][r] = out[r].isnull;
+    }
+    v->kind = ORB_VEC_VALUES, v->data = out, v->nulls = any ? s->vnulls[col] : NULL;
+  }
+  s->vb.n = b->n;
+  s->vb.sel = b->sel;
+  s->vb.nsel = b->nsel;
+  return ORB_OK;
+}
+
+/* Leave out the rows of the batch (its row 0 at position pos0 of data file
+** `file`) that the transaction block deleted. */
+static void vec_stage_deletes(cold_scan *s, int file, int64_t pos0) {
+  int m = 0;
+  for (int j = 0, cnt = orb_vbatch_count(&s->vb); j < cnt; j++) {
+    int r = orb_vbatch_row_at(&s->vb, j);
+    s->sel[m] = (uint16_t)r;
+    m += !cold_stage_deleted(s->stage, cold_loc_make(file, pos0 + r));
+  }
+  s->vb.sel = s->sel;
+  s->vb.nsel = m;
+}
+
+/* The transaction block's staged rows (not deleted since) as a batch of
+** values. */
+static void vec_staged(cold_scan *s) {
+  const orb_schema *sc = &s->c->schema;
+  int n = 0;
+  while (n < ORB_VEC_MAX && s->stage_next < s->stage_end) {
+    int64_t i = s->stage_next++;
+    if (cold_stage_deleted(s->stage, ((uint64_t)COLD_LOC_STAGED << COLD_LOC_POS_BITS) | (uint64_t)i)) continue;
+    const orb_value *row = cold_stage_row(s->stage, i);
+    for (int c = 0; c < sc->ncols; c++) s->vvals[c][n] = orb_value_copy(&row[c], &s->batch);
+    n++;
+  }
+  for (int c = 0; c < sc->ncols; c++) {
+    orb_vec *v = &s->vb.cols[c];
+    v->type = sc->cols[c].type;
+    v->kind = ORB_VEC_VALUES, v->data = s->vvals[c];
+    bool any = false;
+    for (int r = 0; r < n; r++) any |= s->vnulls[c][r] = s->vvals[c][r].isnull;
+    v->nulls = any ? s->vnulls[c] : NULL;
+  }
+  s->vb.n = n;
+  s->vb.sel = NULL;
+  s->st.rows_scanned += n;
+}
+
+static orb_status cold_scan_next_vec(orb_tier_scan *ts, const orb_vbatch **out, orb_err *e) {
+  cold_scan *s = (cold_scan *)ts;
+  *out = NULL;
+  orb_arena_reset(&s->batch);
+  if (!s->vvals) vec_buffers(s);
+  while (s->reader && !s->read_done) {
+    const orb_vbatch *b;
+    orb_status st = ice_reader_next_vec(s->reader, &b, e);
+    if (st != ORB_OK) return st;
+    if (!b) {
+      s->read_done = true;
+      break;
+    }
+    s->st.rows_scanned += orb_vbatch_count(b);
+    if ((st = vec_from_reader(s, b, e)) != ORB_OK) return st;
+    if (s->stage) {
+      int file;
+      int64_t pos0;
+      ice_reader_position(s->reader, &file, &pos0);
+      vec_stage_deletes(s, s->file_map ? s->file_map[file] : file, pos0);
+      if (s->vb.nsel == 0) continue;
+    }
+    *out = &s->vb;
+    return ORB_OK;
+  }
+  while (s->stage && s->stage_next < s->stage_end) {
+    vec_staged(s);
+    if (s->vb.n == 0) continue;
+    *out = &s->vb;
+    return ORB_OK;
+  }
+  return ORB_OK;
+}
+
 static void cold_scan_end(orb_tier_scan *ts, orb_scan_stats *stats) {
   cold_scan *s = (cold_scan *)ts;
   if (!s) return;
@@ -576,6 +719,12 @@ static void cold_scan_end(orb_tier_scan *ts, orb_scan_stats *stats) {
   orb_arena_free(&s->batch);
   orb_arena_free(&s->own);
   orb_free(s->pbuf);
+  for (int i = 0; s->vvals && i < s->vb.ncols; i++) orb_free(s->vvals[i]), orb_free(s->vnulls[i]);
+  orb_free(s->vvals);
+  orb_free(s->vnulls);
+  orb_free(s->vb.cols);
+  orb_free(s->all_null);
+  orb_free(s->sel);
   orb_free(s);
 }
 
@@ -794,9 +943,19 @@ static void cold_close(orb_tier *t) {
   orb_free(c);
 }
 
-const orb_tier_ops cold_tier_ops = {"cold",        cold_insert, cold_scan_begin, cold_scan_next, cold_scan_end,
-                                    cold_count,    cold_delete, cold_update,     cold_pk_lookup, cold_stats,
-                                    cold_explain, cold_close};
+const orb_tier_ops cold_tier_ops = {.name = "cold",
+                                    .insert = cold_insert,
+                                    .scan_begin = cold_scan_begin,
+                                    .scan_next = cold_scan_next,
+                                    .scan_end = cold_scan_end,
+                                    .scan_next_vec = cold_scan_next_vec,
+                                    .count = cold_count,
+                                    .delete_rows = cold_delete,
+                                    .update_rows = cold_update,
+                                    .pk_lookup = cold_pk_lookup,
+                                    .stats = cold_stats,
+                                    .explain = cold_explain,
+                                    .close = cold_close};
 
 orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, const orb_schema *schema, bool owned) {
   cold_tier *c = orb_calloc(1, sizeof *c);
