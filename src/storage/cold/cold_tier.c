@@ -611,6 +611,7 @@ static orb_status vec_from_reader(cold_scan *s, const orb_vbatch *b, orb_err *e)
     orb_value *out = s->vvals[col];
     orb_status st;
     bool any = false;
+    memset(s->vnulls[col], 1, (size_t)b->n);   /* rows out of the selection: NULL, not stale */
     for (int j = 0, cnt = orb_vbatch_count(b); j < cnt; j++) {
       int r = orb_vbatch_row_at(b, j);
       orb_value x;
