@@ -68,6 +68,28 @@ typedef struct orb_vbatch {
 static inline int orb_vbatch_count(const orb_vbatch *b) { return b->sel ? b->nsel : b->n; }
 static inline int orb_vbatch_row_at(const orb_vbatch *b, int i) { return b->sel ? b->sel[i] : i; }
 
+/* A source's storage for the batches it hands out, for columns it makes
+** as values (ORB_VEC_VALUES) rather than pointing at arrays it holds: per
+** column ORB_VEC_MAX values and their NULL bytes, ORB_VEC_MAX ones (the
+** NULL bytes of an all-NULL column) and a selection. */
+typedef struct orb_vbuf {
+  orb_vbatch b;           /* b.cols: the batch's ncols vectors */
+  orb_value **vals;       /* per column */
+  uint8_t **nulls;        /* per column */
+  uint8_t *all_null;
+  uint16_t *sel;
+} orb_vbuf;
+
+/* Allocate for ncols columns; with types, every value starts as a NULL of
+** its column's type (so that a column never written is all NULL). */
+void orb_vbuf_init(orb_vbuf *v, int ncols, const orb_type *types);
+/* Free (a zeroed orb_vbuf too). */
+void orb_vbuf_free(orb_vbuf *v);
+/* Column i: its first n values in vals[i] (the NULL bytes set from them). */
+void orb_vbuf_values(orb_vbuf *v, int i, int n);
+/* Column i: all NULL (vals[i] holds NULLs of its type). */
+void orb_vbuf_all_null(orb_vbuf *v, int i);
+
 /* Row r of vector v as an orb_value (strings point into the source). */
 void orb_vec_value(const orb_vec *v, int r, orb_value *out);
 /* Row r of the batch as the row interface's orb_values (ncols of them). */

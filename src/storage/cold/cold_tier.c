@@ -363,11 +363,8 @@ typedef struct cold_scan {
   int64_t stage_next, stage_end; /* staged rows still to return (those staged before the scan began) */
   orb_scan_stats st;
   /* column batches (cold_scan_next_vec), allocated by the first */
-  orb_vbatch vb;                 /* schema width */
-  orb_value **vvals;             /* per schema column: ORB_VEC_MAX values (NULLs for a column not read) */
-  uint8_t **vnulls;              /* ... their NULL bytes */
-  uint8_t *all_null;             /* ORB_VEC_MAX ones */
-  uint16_t *sel;                 /* the rows the transaction block has not deleted */
+  orb_vbuf vbuf;                 /* schema width: values of cast columns and staged rows (NULLs for a column
+                                    not read); sel: the rows the transaction block has not deleted */
 } cold_scan;
 
 static void mark_columns(const orb_expr *x, bool *need, int ncols) {
@@ -567,81 +564,53 @@ static orb_status cold_scan_next(orb_tier_scan *ts, orb_row_batch *b, orb_err *e
 
 /* --- column batches ----------------------------------------------------------- */
 
-static void vec_buffers(cold_scan *s) {
-  const orb_schema *sc = &s->c->schema;
-  int nc = sc->ncols;
-  s->vb.ncols = nc;
-  s->vb.cols = orb_calloc((size_t)nc + 1, sizeof *s->vb.cols);
-  s->vvals = orb_calloc((size_t)nc + 1, sizeof *s->vvals);
-  s->vnulls = orb_calloc((size_t)nc + 1, sizeof *s->vnulls);
-  s->all_null = orb_malloc(ORB_VEC_MAX);
-  memset(s->all_null, 1, ORB_VEC_MAX);
-  s->sel = orb_malloc(sizeof(uint16_t) * ORB_VEC_MAX);
-  for (int i = 0; i < nc; i++) {
-    s->vvals[i] = orb_malloc(sizeof(orb_value) * ORB_VEC_MAX);
-    s->vnulls[i] = orb_malloc(ORB_VEC_MAX);
-    for (int r = 0; r < ORB_VEC_MAX; r++) s->vvals[i][r] = orb_null((orb_type_id)sc->cols[i].type.id);
-  }
-}
-
-/* Every schema column all NULL (the columns not read stay so). */
-static void vec_all_null(cold_scan *s) {
-  for (int i = 0; i < s->vb.ncols; i++) {
-    orb_vec *v = &s->vb.cols[i];
-    v->type = s->c->schema.cols[i].type;
-    v->kind = ORB_VEC_VALUES, v->data = s->vvals[i], v->nulls = s->all_null;
-  }
-}
-
 /* The reader's batch b as the schema's columns: its vectors as they are,
 ** or cast a value at a time where the snapshot's type differs from the
-** table's (a promotion another engine made). */
+** table's (a promotion another engine made); columns not read all NULL. */
 static orb_status vec_from_reader(cold_scan *s, const orb_vbatch *b, orb_err *e) {
   const orb_schema *sc = &s->c->schema;
-  vec_all_null(s);
+  orb_vbuf *vb = &s->vbuf;
+  for (int i = 0; i < sc->ncols; i++) orb_vbuf_all_null(vb, i);
   for (int k = 0; k < s->nread; k++) {
     int col = s->read_col[k];
     if (col < 0) continue;
-    orb_vec *v = &s->vb.cols[col];
     if (!s->cast[k]) {
-      *v = b->cols[k];
-      v->type = sc->cols[col].type;
+      vb->b.cols[col] = b->cols[k];
+      vb->b.cols[col].type = sc->cols[col].type;
       continue;
     }
-    orb_value *out = s->vvals[col];
-    orb_status st;
-    bool any = false;
-    memset(s->vnulls[col], 1, (size_t)b->n);   /* rows out of the selection: NULL, not stale */
+    orb_value *out = vb->vals[col];
+    for (int r = 0; r < b->n; r++) out[r] = orb_null((orb_type_id)sc->cols[col].type.id);   /* rows out of the selection too */
     for (int j = 0, cnt = orb_vbatch_count(b); j < cnt; j++) {
       int r = orb_vbatch_row_at(b, j);
       orb_value x;
       orb_vec_value(&b->cols[k], r, &x);
-      if (x.isnull) out[r] = orb_null((orb_type_id)sc->cols[col].type.id);
-      else if ((st = orb_value_cast(&x, sc->cols[col].type, &s->batch, &out[r], e)) != ORB_OK) {
+      orb_status st;
+      if (!x.isnull && (st = orb_value_cast(&x, sc->cols[col].type, &s->batch, &out[r], e)) != ORB_OK) {
         orb_err_prefix(e, "table \"%s\": column \"%s\": ", s->c->name, sc->cols[col].name);
         return st;
       }
-      any |= s->vnulls[col][r] = out[r].isnull;
     }
-    v->kind = ORB_VEC_VALUES, v->data = out, v->nulls = any ? s->vnulls[col] : NULL;
+    orb_vbuf_values(vb, col, b->n);
   }
-  s->vb.n = b->n;
-  s->vb.sel = b->sel;
-  s->vb.nsel = b->nsel;
+  vb->b.n = b->n;
+  vb->b.sel = b->sel;
+  vb->b.nsel = b->nsel;
   return ORB_OK;
 }
 
 /* Leave out the rows of the batch (its row 0 at position pos0 of data file
 ** `file`) that the transaction block deleted. */
 static void vec_stage_deletes(cold_scan *s, int file, int64_t pos0) {
+  orb_vbatch *b = &s->vbuf.b;
   int m = 0;
-  for (int j = 0, cnt = orb_vbatch_count(&s->vb); j < cnt; j++) {
-    int r = orb_vbatch_row_at(&s->vb, j);
-    s->sel[m] = (uint16_t)r;
+  for (int j = 0, cnt = orb_vbatch_count(b); j < cnt; j++) {
+    int r = orb_vbatch_row_at(b, j);
+    s->vbuf.sel[m] = (uint16_t)r;
     m += !cold_stage_deleted(s->stage, cold_loc_make(file, pos0 + r));
   }
-  s->vb.sel = s->sel;
-  s->vb.nsel = m;
+  b->sel = s->vbuf.sel;
+  b->nsel = m;
 }
 
 /* The transaction block's staged rows (not deleted since) as a batch of
@@ -653,19 +622,12 @@ static void vec_staged(cold_scan *s) {
     int64_t i = s->stage_next++;
     if (cold_stage_deleted(s->stage, ((uint64_t)COLD_LOC_STAGED << COLD_LOC_POS_BITS) | (uint64_t)i)) continue;
     const orb_value *row = cold_stage_row(s->stage, i);
-    for (int c = 0; c < sc->ncols; c++) s->vvals[c][n] = orb_value_copy(&row[c], &s->batch);
+    for (int c = 0; c < sc->ncols; c++) s->vbuf.vals[c][n] = orb_value_copy(&row[c], &s->batch);
     n++;
   }
-  for (int c = 0; c < sc->ncols; c++) {
-    orb_vec *v = &s->vb.cols[c];
-    v->type = sc->cols[c].type;
-    v->kind = ORB_VEC_VALUES, v->data = s->vvals[c];
-    bool any = false;
-    for (int r = 0; r < n; r++) any |= s->vnulls[c][r] = s->vvals[c][r].isnull;
-    v->nulls = any ? s->vnulls[c] : NULL;
-  }
-  s->vb.n = n;
-  s->vb.sel = NULL;
+  for (int c = 0; c < sc->ncols; c++) orb_vbuf_values(&s->vbuf, c, n);
+  s->vbuf.b.n = n;
+  s->vbuf.b.sel = NULL;
   s->st.rows_scanned += n;
 }
 
@@ -673,7 +635,13 @@ static orb_status cold_scan_next_vec(orb_tier_scan *ts, const orb_vbatch **out, 
   cold_scan *s = (cold_scan *)ts;
   *out = NULL;
   orb_arena_reset(&s->batch);
-  if (!s->vvals) vec_buffers(s);
+  if (!s->vbuf.vals) {
+    const orb_schema *sc = &s->c->schema;
+    orb_type *types = orb_malloc(sizeof(orb_type) * (size_t)(sc->ncols + 1));
+    for (int i = 0; i < sc->ncols; i++) types[i] = sc->cols[i].type;
+    orb_vbuf_init(&s->vbuf, sc->ncols, types);
+    orb_free(types);
+  }
   while (s->reader && !s->read_done) {
     const orb_vbatch *b;
     orb_status st = ice_reader_next_vec(s->reader, &b, e);
@@ -689,15 +657,15 @@ static orb_status cold_scan_next_vec(orb_tier_scan *ts, const orb_vbatch **out, 
       int64_t pos0;
       ice_reader_position(s->reader, &file, &pos0);
       vec_stage_deletes(s, s->file_map ? s->file_map[file] : file, pos0);
-      if (s->vb.nsel == 0) continue;
+      if (s->vbuf.b.nsel == 0) continue;
     }
-    *out = &s->vb;
+    *out = &s->vbuf.b;
     return ORB_OK;
   }
   while (s->stage && s->stage_next < s->stage_end) {
     vec_staged(s);
-    if (s->vb.n == 0) continue;
-    *out = &s->vb;
+    if (s->vbuf.b.n == 0) continue;
+    *out = &s->vbuf.b;
     return ORB_OK;
   }
   return ORB_OK;
@@ -720,12 +688,7 @@ static void cold_scan_end(orb_tier_scan *ts, orb_scan_stats *stats) {
   orb_arena_free(&s->batch);
   orb_arena_free(&s->own);
   orb_free(s->pbuf);
-  for (int i = 0; s->vvals && i < s->vb.ncols; i++) orb_free(s->vvals[i]), orb_free(s->vnulls[i]);
-  orb_free(s->vvals);
-  orb_free(s->vnulls);
-  orb_free(s->vb.cols);
-  orb_free(s->all_null);
-  orb_free(s->sel);
+  orb_vbuf_free(&s->vbuf);
   orb_free(s);
 }
 

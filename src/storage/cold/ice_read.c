@@ -298,12 +298,8 @@ struct ice_reader {
   bool vec;                      /* batches handed out: positions are the batch's first row's */
   int64_t vec_first;             /* the last batch's first row's position in its file */
   bool vec_consts;               /* the current file's missing columns' vectors are filled */
-  orb_vbatch vb;
-  orb_value **vvals;             /* per column: ORB_VEC_MAX values, for columns converted a batch at a time */
-  uint8_t **vnulls;              /* ... their NULL bytes */
+  orb_vbuf vbuf;                 /* columns converted a batch at a time; sel: the rows deletes leave */
   void **vwide;                  /* per column: ORB_VEC_MAX widened int64_t / double values (promotions) */
-  uint8_t *all_null;             /* ORB_VEC_MAX ones */
-  uint16_t *sel;                 /* the rows deletes leave */
   orb_arena vec_arena;           /* a batch's converted strings, reset per batch */
 };
 
@@ -661,35 +657,10 @@ orb_status ice_reader_next(ice_reader *r, const orb_value **row, orb_err *e) {
 
 /* --- column batches ------------------------------------------------------- */
 
-static void vec_buffers(ice_reader *r) {
-  int nc = r->ncols;
-  r->vb.ncols = nc;
-  r->vb.cols = orb_calloc((size_t)nc + 1, sizeof *r->vb.cols);
-  r->vvals = orb_calloc((size_t)nc + 1, sizeof *r->vvals);
-  r->vnulls = orb_calloc((size_t)nc + 1, sizeof *r->vnulls);
-  r->vwide = orb_calloc((size_t)nc + 1, sizeof *r->vwide);
-  r->all_null = orb_malloc(ORB_VEC_MAX);
-  memset(r->all_null, 1, ORB_VEC_MAX);
-  r->sel = orb_malloc(sizeof(uint16_t) * ORB_VEC_MAX);
-  for (int i = 0; i < nc; i++) {
-    r->vvals[i] = orb_malloc(sizeof(orb_value) * ORB_VEC_MAX);
-    r->vnulls[i] = orb_malloc(ORB_VEC_MAX);
-  }
-}
-
-/* The NULL bytes of n values (NULL when none is). */
-static const uint8_t *value_nulls(const orb_value *v, int n, uint8_t *buf) {
-  bool any = false;
-  for (int k = 0; k < n; k++) any |= buf[k] = v[k].isnull;
-  return any ? buf : NULL;
-}
-
 /* The vector of a column the current file lacks: its identity partition
 ** value, or NULL, in every row (filled once per file). */
 static orb_status missing_vec(ice_reader *r, int i, orb_vec *v, orb_err *e) {
   const ice_column *c = &r->cols[i];
-  v->kind = ORB_VEC_VALUES;
-  v->data = r->vvals[i];
   if (!r->vec_consts) {
     orb_value x = orb_null((orb_type_id)c->type.id);
     if (r->fill_part[i]) {
@@ -697,9 +668,10 @@ static orb_status missing_vec(ice_reader *r, int i, orb_vec *v, orb_err *e) {
                                         &r->file_arena, &x, e);
       if (st != ORB_OK) return st;
     }
-    for (int k = 0; k < ORB_VEC_MAX; k++) r->vvals[i][k] = x;
+    for (int k = 0; k < ORB_VEC_MAX; k++) r->vbuf.vals[i][k] = x;
   }
-  v->nulls = r->vvals[i][0].isnull ? r->all_null : NULL;
+  if (r->vbuf.vals[i][0].isnull) orb_vbuf_all_null(&r->vbuf, i);
+  else v->kind = ORB_VEC_VALUES, v->data = r->vbuf.vals[i], v->nulls = NULL;
   return ORB_OK;
 }
 
@@ -713,35 +685,28 @@ static orb_status column_vec(ice_reader *r, int i, int64_t from, int n, orb_vec 
   const ice_column *col = &r->cols[i];
   const pq_shape *f = &c->fields.fields[c->field[i]];
   const pq_column *pc = &c->cols[i];
-  pq_direct_kind k = f->kind == PQ_SHAPE_VALUE ? pq_values_direct(f->elem, pc, c->ftype[i]) : PQ_DIRECT_NONE;
   bool same = orb_type_equal(c->ftype[i], col->type);
-  bool widen = (k == PQ_DIRECT_INT32 && c->ftype[i].id == ORB_T_INT32 && col->type.id == ORB_T_INT64) ||
-               (k == PQ_DIRECT_FLOAT && col->type.id == ORB_T_FLOAT64);
-  if (k != PQ_DIRECT_NONE && (same || widen)) {
-    v->nulls = pc->nnull ? pc->nulls + from : NULL;
-    if (widen) {
-      if (!r->vwide[i]) r->vwide[i] = orb_malloc(8 * ORB_VEC_MAX);
-      if (k == PQ_DIRECT_INT32) {
-        const int32_t *src = (const int32_t *)pc->values + from;
-        int64_t *dst = r->vwide[i];
-        for (int j = 0; j < n; j++) dst[j] = src[j];
-        v->kind = ORB_VEC_I64;
-      } else {
-        const float *src = (const float *)pc->values + from;
-        double *dst = r->vwide[i];
-        for (int j = 0; j < n; j++) dst[j] = src[j];
-        v->kind = ORB_VEC_F64;
-      }
-      v->data = r->vwide[i];
-      return ORB_OK;
+  if (same && f->kind == PQ_SHAPE_VALUE && pq_values_vec(f->elem, pc, from, col->type, v)) return ORB_OK;
+  pq_direct_kind k = f->kind == PQ_SHAPE_VALUE ? pq_values_direct(f->elem, pc, c->ftype[i]) : PQ_DIRECT_NONE;
+  if ((k == PQ_DIRECT_INT32 && c->ftype[i].id == ORB_T_INT32 && col->type.id == ORB_T_INT64) ||
+      (k == PQ_DIRECT_FLOAT && col->type.id == ORB_T_FLOAT64)) {   /* int -> long, float -> double */
+    if (!r->vwide[i]) r->vwide[i] = orb_malloc(8 * ORB_VEC_MAX);
+    if (k == PQ_DIRECT_INT32) {
+      const int32_t *src = (const int32_t *)pc->values + from;
+      int64_t *dst = r->vwide[i];
+      for (int j = 0; j < n; j++) dst[j] = src[j];
+      v->kind = ORB_VEC_I64;
+    } else {
+      const float *src = (const float *)pc->values + from;
+      double *dst = r->vwide[i];
+      for (int j = 0; j < n; j++) dst[j] = src[j];
+      v->kind = ORB_VEC_F64;
     }
-    size_t width = k == PQ_DIRECT_INT32 || k == PQ_DIRECT_FLOAT ? 4 : k == PQ_DIRECT_BYTES ? sizeof(pq_bytes) : 8;
-    v->kind = k == PQ_DIRECT_INT32 ? ORB_VEC_I32 : k == PQ_DIRECT_INT64 ? ORB_VEC_I64 : k == PQ_DIRECT_FLOAT ? ORB_VEC_F32
-            : k == PQ_DIRECT_DOUBLE ? ORB_VEC_F64 : ORB_VEC_BYTES;
-    v->data = (const char *)pc->values + (size_t)from * width;
+    v->data = r->vwide[i];
+    v->nulls = pc->nnull ? pc->nulls + from : NULL;
     return ORB_OK;
   }
-  orb_value *out = r->vvals[i];
+  orb_value *out = r->vbuf.vals[i];
   orb_status st = ORB_OK;
   if (f->kind == PQ_SHAPE_VALUE) {
     st = pq_values_at(f->elem, pc, from, n, c->ftype[i], out, 1, e);
@@ -762,9 +727,7 @@ static orb_status column_vec(ice_reader *r, int i, int64_t from, int n, orb_vec 
     orb_err_prefix(e, "iceberg: \"%s\": column %s: ", r->plan->files[r->file].path, col->name);
     return st;
   }
-  v->kind = ORB_VEC_VALUES;
-  v->data = out;
-  v->nulls = value_nulls(out, n, r->vnulls[i]);
+  orb_vbuf_values(&r->vbuf, i, n);
   return ORB_OK;
 }
 
@@ -772,12 +735,12 @@ static orb_status column_vec(ice_reader *r, int i, int64_t from, int n, orb_vec 
 ** first (rows_read counts what they leave, as the row path does), then
 ** equality deletes on the key columns' values. */
 static void apply_deletes(ice_reader *r, int64_t pos0, int n) {
-  orb_vbatch *b = &r->vb;
+  orb_vbatch *b = &r->vbuf.b;
   int m = 0;
   for (int j = 0; j < n; j++) {
     int64_t pos = pos0 + j;
     while (r->next_pos < r->npositions && r->positions[r->next_pos] < pos) r->next_pos++;
-    r->sel[m] = (uint16_t)j;
+    r->vbuf.sel[m] = (uint16_t)j;
     m += !(r->next_pos < r->npositions && r->positions[r->next_pos] == pos);
   }
   r->counts.rows_deleted += n - m;
@@ -785,23 +748,26 @@ static void apply_deletes(ice_reader *r, int64_t pos0, int n) {
   if (r->neq) {
     int kept = 0;
     for (int k = 0; k < m; k++) {
-      int j = r->sel[k];
+      int j = r->vbuf.sel[k];
       for (int s = 0; s < r->neq; s++)
         for (int q = 0; q < r->eq[s].nids; q++) orb_vec_value(&b->cols[r->eq[s].colidx[q]], j, &r->row[r->eq[s].colidx[q]]);
-      r->sel[kept] = (uint16_t)j;
+      r->vbuf.sel[kept] = (uint16_t)j;
       kept += !eq_deleted(r, r->row);
     }
     r->counts.rows_deleted += m - kept;
     m = kept;
   }
-  b->sel = m == n ? NULL : r->sel;
+  b->sel = m == n ? NULL : r->vbuf.sel;
   b->nsel = m;
 }
 
 orb_status ice_reader_next_vec(ice_reader *r, const orb_vbatch **b, orb_err *e) {
   *b = NULL;
   r->vec = true;
-  if (!r->vvals) vec_buffers(r);
+  if (!r->vbuf.vals) {
+    orb_vbuf_init(&r->vbuf, r->ncols, NULL);
+    r->vwide = orb_calloc((size_t)r->ncols + 1, sizeof *r->vwide);
+  }
   for (;;) {
     bool more;
     orb_status st = step(r, &more, e);
@@ -813,16 +779,16 @@ orb_status ice_reader_next_vec(ice_reader *r, const orb_vbatch **b, orb_err *e) 
     r->vec_first = c->base + from;
     orb_arena_reset(&r->vec_arena);
     for (int i = 0; i < r->ncols && st == ORB_OK; i++) {
-      orb_vec *v = &r->vb.cols[i];
+      orb_vec *v = &r->vbuf.b.cols[i];
       v->type = r->cols[i].type;
       st = c->field[i] >= 0 ? column_vec(r, i, from, n, v, e) : missing_vec(r, i, v, e);
     }
     if (st != ORB_OK) return st;
     r->vec_consts = true;
-    r->vb.n = n;
+    r->vbuf.b.n = n;
     apply_deletes(r, r->vec_first, n);
-    if (orb_vbatch_count(&r->vb) == 0) continue;
-    *b = &r->vb;
+    if (orb_vbatch_count(&r->vbuf.b) == 0) continue;
+    *b = &r->vbuf.b;
     return ORB_OK;
   }
 }
@@ -844,13 +810,9 @@ void ice_reader_free(ice_reader *r) {
   orb_arena_free(&r->row_arena);
   orb_arena_free(&r->file_arena);
   orb_arena_free(&r->vec_arena);
-  for (int i = 0; r->vvals && i < r->ncols; i++) orb_free(r->vvals[i]), orb_free(r->vnulls[i]), orb_free(r->vwide[i]);
-  orb_free(r->vvals);
-  orb_free(r->vnulls);
+  for (int i = 0; r->vwide && i < r->ncols; i++) orb_free(r->vwide[i]);
   orb_free(r->vwide);
-  orb_free(r->vb.cols);
-  orb_free(r->all_null);
-  orb_free(r->sel);
+  orb_vbuf_free(&r->vbuf);
   orb_free(r->fill_part);
   orb_free(r->row);
   orb_free(r);
