@@ -174,6 +174,7 @@ struct oql_from_ast {
   oql_expr_ast *on;          /* NULL: cross join / USING */
   const char **using_cols;
   int nusing;
+  bool natural;              /* NATURAL JOIN: USING the columns both sides name */
   /* TABLE: time travel, FOR SYSTEM_TIME AS OF expr (1) / FOR VERSION AS OF expr (2) */
   int asof_kind;
   oql_expr_ast *asof;
@@ -183,6 +184,8 @@ struct oql_from_ast {
 struct oql_select_ast {
   int pos;
   bool distinct;
+  oql_expr_ast **distinct_on; /* DISTINCT ON (exprs) */
+  int ndistinct_on;
   oql_target *targets;
   int ntargets;
   oql_from_ast **from;       /* comma-separated FROM items (cross joined); nfrom 0 = no FROM */

@@ -45,9 +45,11 @@ orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int p
     if (qual) {
       if (!sc->qual || strcmp(sc->qual, qual) != 0) continue;
       qual_seen = true;
+    } else if (sc->using_hidden) {
+      continue;
     }
     if (strcmp(sc->name, name) != 0) continue;
-    if (found && found->gid != sc->gid) {
+    if (found && (found->merged || sc->merged || found->gid != sc->gid)) {
       /* one qualifier naming two tables: only `excluded` as the alias of an
       ** INSERT's target gets here (FROM refuses a repeated name) */
       if (qual) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P09", pos, "table reference \"%s\" is ambiguous", qual);
@@ -69,9 +71,7 @@ orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int p
     if (qual) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column %s.%s does not exist", qual, name);
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column \"%s\" does not exist", name);
   }
-  orb_expr *x = orb_expr_column(c->b->a, found->gid, found->type);
-  x->pos = pos;
-  *out = x;
+  *out = oql_scope_col_expr(c->b, found, pos);
   return ORB_OK;
 }
 

@@ -34,6 +34,12 @@ typedef struct oql_scope_col {
   orb_type type;
   bool system;                   /* a system column (a catalog's tableoid): named, but not part of * */
   const char *relname;           /* a table known by an alias: its own name, which the alias hides; else NULL */
+  /* JOIN ... USING / NATURAL JOIN: the joined columns are reachable only
+  ** qualified (using_hidden) and one merged column stands for each pair:
+  ** an expression (the left column, the right one for RIGHT JOIN,
+  ** COALESCE of both for FULL JOIN), cloned at each reference */
+  bool using_hidden;
+  const orb_expr *merged;
 } oql_scope_col;
 
 typedef struct oql_scope {
@@ -244,6 +250,8 @@ typedef struct oql_select_parts {
   oql_select_items items;        /* visible items then hidden ORDER BY keys */
   int nvisible;
   bool distinct;
+  int *distinct_on;              /* DISTINCT ON keys: slots of items */
+  int ndistinct_on;
   oql_sort_key *sort;
   int nsort;
   int first_hidden_pos;
@@ -252,6 +260,9 @@ typedef struct oql_select_parts {
 
 void oql_select_items_init(oql_select_items *it);
 void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, const char *name);
+/* The expression a scope column stands for: its column, or a copy of its
+** merged expression (USING). */
+orb_expr *oql_scope_col_expr(oql_binder *b, const oql_scope_col *sc, int pos);
 /* Append the columns of `*` or `qual.*`. */
 orb_status oql_expand_star(oql_selctx *c, const char *qual, int pos, oql_select_items *it, orb_err *e);
 /* Index of the visible output named `name`, -1 if none. */

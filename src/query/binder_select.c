@@ -24,15 +24,19 @@ void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, cons
   it->n++;
 }
 
+orb_expr *oql_scope_col_expr(oql_binder *b, const oql_scope_col *sc, int pos) {
+  orb_expr *x = sc->merged ? orb_expr_clone(b->a, sc->merged) : orb_expr_column(b->a, sc->gid, sc->type);
+  x->pos = pos;
+  return x;
+}
+
 orb_status oql_expand_star(oql_selctx *c, const char *qual, int pos, oql_select_items *it, orb_err *e) {
   int added = 0;
   for (int i = 0; i < c->scope.n; i++) {
     const oql_scope_col *sc = &c->scope.cols[i];
     if (qual && (!sc->qual || strcmp(sc->qual, qual) != 0)) continue;
-    if (sc->system) continue;
-    orb_expr *x = orb_expr_column(c->b->a, sc->gid, sc->type);
-    x->pos = pos;
-    oql_select_items_add(c->b, it, x, sc->name);
+    if (sc->system || (!qual && sc->using_hidden)) continue;
+    oql_select_items_add(c->b, it, oql_scope_col_expr(c->b, sc, pos), sc->name);
     added++;
   }
   if (qual && added == 0) return oql_missing_rte(c, qual, pos, e);
@@ -76,6 +80,8 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   s->out = p->items.exprs;
   s->out_names = p->items.names;
   s->distinct = p->distinct;
+  s->distinct_on = p->distinct_on;
+  s->ndistinct_on = p->ndistinct_on;
   s->nsort = p->nsort;
   s->sort = p->sort;
   s->limit = p->limit;

@@ -69,7 +69,7 @@ void oql_scope_add(oql_binder *b, oql_scope *s, const char *qual, const char *na
     s->cols = nc;
     s->cap = cap;
   }
-  s->cols[s->n++] = (oql_scope_col){qual, name, gid, type, false, NULL};
+  s->cols[s->n++] = (oql_scope_col){qual, name, gid, type, false, NULL, false, NULL};
 }
 
 void oql_scope_add_table_col(oql_binder *b, oql_scope *s, const orb_table *t, const char *qual, int col, int gid) {

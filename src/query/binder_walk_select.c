@@ -41,11 +41,88 @@ static orb_status walk_from_values(oql_selctx *c, const oql_select_ast *v, const
   return oql_from_values(c, rows, v->nvalues, ncols, alias, colnames, ncolnames, pos, out, e);
 }
 
+/* The one column named name among scope entries [from, to) that an
+** unqualified reference reaches, as an index; -1 if none, -2 if several. */
+static int using_side_col(const oql_scope *sc, int from, int to, const char *name) {
+  int found = -1;
+  for (int i = from; i < to; i++) {
+    const oql_scope_col *c = &sc->cols[i];
+    if (c->system || c->using_hidden || strcmp(c->name, name) != 0) continue;
+    if (found >= 0) return -2;
+    found = i;
+  }
+  return found;
+}
+
+/* NATURAL JOIN: the column names both sides show, in the left side's order. */
+static void natural_cols(oql_selctx *c, int left_start, int right_start, const char ***cols, int *n) {
+  *cols = orb_arena_alloc(c->b->a, sizeof(char *) * (size_t)(right_start - left_start + 1));
+  *n = 0;
+  for (int i = left_start; i < right_start; i++) {
+    const oql_scope_col *sc = &c->scope.cols[i];
+    if (sc->system || sc->using_hidden) continue;
+    bool dup = false;
+    for (int k = 0; k < *n; k++) dup |= strcmp((*cols)[k], sc->name) == 0;
+    if (!dup && using_side_col(&c->scope, right_start, c->scope.n, sc->name) != -1) (*cols)[(*n)++] = sc->name;
+  }
+}
+
+/* JOIN ... USING (cols) and NATURAL JOIN, as PostgreSQL binds them: the
+** condition is left.col = right.col for each; the pair then answers only to
+** qualified names, and one merged column per pair (placed first, in USING
+** order, for `*`) answers to the bare name. */
+static orb_status bind_using(oql_selctx *c, const oql_from_ast *f, const char *const *cols, int ncols,
+                             int left_start, int right_start, orb_expr **cond, orb_err *e) {
+  oql_binder *b = c->b;
+  oql_scope_col *merged = orb_arena_alloc(b->a, sizeof(oql_scope_col) * (size_t)(ncols + 1));
+  int *hide = orb_arena_alloc(b->a, sizeof(int) * (size_t)(2 * ncols + 1));
+  orb_status st;
+  for (int u = 0; u < ncols; u++) {
+    for (int k = 0; k < u; k++)
+      if (strcmp(cols[k], cols[u]) == 0)
+        return orb_err_setx(e, ORB_ERR_SYNTAX, "42701", f->pos, "column name \"%s\" appears more than once in USING clause",
+                            cols[u]);
+    int li = using_side_col(&c->scope, left_start, right_start, cols[u]);
+    int ri = using_side_col(&c->scope, right_start, c->scope.n, cols[u]);
+    if (li == -2 || ri == -2)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", f->pos, "common column name \"%s\" appears more than once in %s table",
+                          cols[u], li == -2 ? "left" : "right");
+    if (li < 0 || ri < 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", f->pos,
+                          "column \"%s\" specified in USING clause does not exist in %s table", cols[u],
+                          li < 0 ? "left" : "right");
+    const oql_scope_col *lc = &c->scope.cols[li], *rc = &c->scope.cols[ri];
+    orb_expr *eq;
+    st = oql_b_cmp(b, ORB_CMP_EQ, oql_scope_col_expr(b, lc, f->pos), oql_scope_col_expr(b, rc, f->pos), f->pos, &eq, e);
+    if (st == ORB_OK && *cond) st = oql_b_logic(b, ORB_E_AND, *cond, eq, &eq, e);
+    if (st != ORB_OK) return st;
+    *cond = eq;
+    /* the merged column: the common type of the pair */
+    orb_expr *l = oql_scope_col_expr(b, lc, f->pos), *r = oql_scope_col_expr(b, rc, f->pos), *m;
+    if ((st = oql_unify(b, &l, &r, f->pos, e)) != ORB_OK) return st;
+    if (f->jt == OQL_JA_FULL) {
+      orb_expr *both[2] = {l, r};
+      if ((st = oql_b_coalesce(b, both, 2, f->pos, &m, e)) != ORB_OK) return st;
+    } else {
+      m = f->jt == OQL_JA_RIGHT ? r : l;
+    }
+    if ((st = oql_b_finish(b, &m, e)) != ORB_OK) return st;
+    merged[u] = (oql_scope_col){NULL, cols[u], -1, m->type, false, NULL, false, m};
+    hide[2 * u] = li;
+    hide[2 * u + 1] = ri;
+  }
+  if ((st = oql_b_finish(b, cond, e)) != ORB_OK) return st;
+  for (int i = 0; i < 2 * ncols; i++) c->scope.cols[hide[i]].using_hidden = true;
+  /* the merged columns go before the join's own (scope order is `*` order) */
+  for (int u = 0; u < ncols; u++) oql_scope_add(b, &c->scope, NULL, "", -1, merged[u].type);
+  int tail = c->scope.n - ncols - left_start;
+  memmove(&c->scope.cols[left_start + ncols], &c->scope.cols[left_start], sizeof(oql_scope_col) * (size_t)tail);
+  memcpy(&c->scope.cols[left_start], merged, sizeof(oql_scope_col) * (size_t)ncols);
+  return ORB_OK;
+}
+
 static orb_status walk_join(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
-  if (f->jt == OQL_JA_RIGHT || f->jt == OQL_JA_FULL)
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", f->pos, "%s JOIN is not supported yet",
-                        f->jt == OQL_JA_RIGHT ? "RIGHT" : "FULL");
   oql_from *l, *r;
   int left_start = c->scope.n;
   orb_status st = walk_from(c, f->left, &l, e);
@@ -64,31 +141,19 @@ static orb_status walk_join(oql_selctx *c, const oql_from_ast *f, oql_from **out
     if (st == ORB_OK) st = oql_require_bool(b, &cond, "JOIN/ON", e);
     if (st == ORB_OK) st = oql_b_finish(b, &cond, e);
     if (st != ORB_OK) return st;
-  } else if (f->nusing) {
-    /* USING (a, b): left.a = right.a AND left.b = right.b */
-    for (int u = 0; u < f->nusing; u++) {
-      const oql_scope_col *lc = NULL, *rc = NULL;
-      for (int i = left_start; i < c->scope.n; i++) {
-        const oql_scope_col *sc = &c->scope.cols[i];
-        if (strcmp(sc->name, f->using_cols[u]) != 0) continue;
-        if (i < right_start) lc = lc ? lc : sc;
-        else rc = rc ? rc : sc;
-      }
-      if (!lc || !rc)
-        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", f->pos,
-                            "column \"%s\" specified in USING clause does not exist in %s table", f->using_cols[u],
-                            lc ? "right" : "left");
-      orb_expr *lx = orb_expr_column(b->a, lc->gid, lc->type), *rx = orb_expr_column(b->a, rc->gid, rc->type), *eq;
-      lx->pos = rx->pos = f->pos;
-      if ((st = oql_b_cmp(b, ORB_CMP_EQ, lx, rx, f->pos, &eq, e)) != ORB_OK) return st;
-      if (cond && (st = oql_b_logic(b, ORB_E_AND, cond, eq, &eq, e)) != ORB_OK) return st;
-      cond = eq;
-    }
-    if ((st = oql_b_finish(b, &cond, e)) != ORB_OK) return st;
+  } else if (f->nusing || f->natural) {
+    const char *const *cols = f->using_cols;
+    int ncols = f->nusing;
+    if (f->natural) natural_cols(c, left_start, right_start, (const char ***)&cols, &ncols);
+    if (ncols && (st = bind_using(c, f, cols, ncols, left_start, right_start, &cond, e)) != ORB_OK) return st;
   } else if (f->jt != OQL_JA_CROSS) {
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", f->pos, "JOIN needs an ON or USING clause");
   }
-  *out = oql_from_join(c, f->jt == OQL_JA_LEFT ? OQL_JOIN_LEFT : OQL_JOIN_INNER, l, r, cond);
+  oql_join_type jt = f->jt == OQL_JA_LEFT    ? OQL_JOIN_LEFT
+                     : f->jt == OQL_JA_RIGHT ? OQL_JOIN_RIGHT
+                     : f->jt == OQL_JA_FULL  ? OQL_JOIN_FULL
+                                             : OQL_JOIN_INNER;
+  *out = oql_from_join(c, jt, l, r, cond);
   return ORB_OK;
 }
 
@@ -305,41 +370,92 @@ static orb_status walk_group(oql_selctx *c, const oql_select_ast *s, oql_select_
   return ORB_OK;
 }
 
+/* The output slot an ORDER BY (or DISTINCT ON) item names: a position, an
+** output column's name, or else an expression, added as a hidden output
+** unless an output already computes it. */
+static orb_status order_item_slot(oql_selctx *c, oql_select_parts *p, const oql_expr_ast *x, bool set_op,
+                                  const char *clause, int *out, orb_err *e) {
+  int slot = -1;
+  long n;
+  if (position_ref(x, &n)) {
+    if (n < 1 || n > p->nvisible)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", x->pos, "%s position %ld is not in select list", clause, n);
+    slot = (int)n - 1;
+  } else if (x->kind == OQL_X_COLUMN && !x->qual) {
+    bool amb;
+    slot = oql_find_output(&p->items, p->nvisible, x->name, &amb);
+    if (amb) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", x->pos, "%s \"%s\" is ambiguous", clause, x->name);
+  }
+  if (slot < 0) {
+    if (set_op)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", x->pos,
+                          "invalid UNION ORDER BY clause: only result column names or positions can be used");
+    orb_expr *bx;
+    orb_status st = oql_walk_expr(c, x, &bx, e);
+    if (st != ORB_OK) return st;
+    int before = p->items.n;
+    slot = oql_match_or_add_output(c->b, &p->items, bx);
+    if (p->items.n > before && !p->first_hidden_pos) p->first_hidden_pos = x->pos;
+  }
+  *out = slot;
+  return ORB_OK;
+}
+
 static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, bool set_op, orb_err *e) {
   oql_binder *b = c->b;
   p->nsort = s->norder;
-  p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(s->norder + 1));
+  p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(s->norder + s->ndistinct_on + 1));
   c->allow_aggs = true;
   c->agg_ctx = NULL;
   c->allow_wins = true;
   for (int i = 0; i < s->norder; i++) {
     const oql_order_ast *o = &s->order[i];
-    int slot = -1;
-    long n;
-    if (position_ref(o->expr, &n)) {
-      if (n < 1 || n > p->nvisible)
-        return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", o->expr->pos, "ORDER BY position %ld is not in select list", n);
-      slot = (int)n - 1;
-    } else if (o->expr->kind == OQL_X_COLUMN && !o->expr->qual) {
-      bool amb;
-      slot = oql_find_output(&p->items, p->nvisible, o->expr->name, &amb);
-      if (amb)
-        return orb_err_setx(e, ORB_ERR_UNDEFINED, "42702", o->expr->pos, "ORDER BY \"%s\" is ambiguous", o->expr->name);
-    }
-    if (slot < 0) {
-      if (set_op)
-        return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", o->expr->pos,
-                            "invalid UNION ORDER BY clause: only result column names or positions can be used");
-      orb_expr *x;
-      orb_status st = oql_walk_expr(c, o->expr, &x, e);
-      if (st != ORB_OK) return st;
-      int before = p->items.n;
-      slot = oql_match_or_add_output(b, &p->items, x);
-      if (p->items.n > before && !p->first_hidden_pos) p->first_hidden_pos = o->expr->pos;
-    }
+    int slot;
+    orb_status st = order_item_slot(c, p, o->expr, set_op, "ORDER BY", &slot, e);
+    if (st != ORB_OK) return st;
     p->sort[i].slot = slot;
     p->sort[i].desc = o->desc;
     p->sort[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
+  }
+  return ORB_OK;
+}
+
+/* DISTINCT ON (keys): resolved like ORDER BY items; the ORDER BY must start
+** with them (in any order), as PostgreSQL requires, and the keys it lacks
+** are sorted on after it, so that equal keys arrive together and the first
+** of each run is the one ORDER BY puts first. */
+static orb_status walk_distinct_on(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, orb_err *e) {
+  oql_binder *b = c->b;
+  int n = s->ndistinct_on;
+  p->distinct_on = orb_arena_alloc(b->a, sizeof(int) * (size_t)n);
+  p->ndistinct_on = n;
+  c->allow_aggs = true;
+  c->agg_ctx = NULL;
+  c->allow_wins = true;
+  for (int i = 0; i < n; i++) {
+    orb_status st = order_item_slot(c, p, s->distinct_on[i], false, "DISTINCT ON", &p->distinct_on[i], e);
+    if (st != ORB_OK) return st;
+  }
+  if (!p->sort) p->sort = orb_arena_alloc(b->a, sizeof(oql_sort_key) * (size_t)(n + 1));
+  int lead = p->nsort < n ? p->nsort : n;
+  for (int i = 0; i < lead; i++) {
+    bool key = false;
+    for (int k = 0; k < n; k++) key |= p->distinct_on[k] == p->sort[i].slot;
+    if (key) continue;
+    /* point at the first key the leading ORDER BY items leave out */
+    int bad = 0;
+    for (int k = n - 1; k >= 0; k--) {
+      bool led = false;
+      for (int j = 0; j < lead; j++) led |= p->sort[j].slot == p->distinct_on[k];
+      if (!led) bad = k;
+    }
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", s->distinct_on[bad]->pos,
+                        "SELECT DISTINCT ON expressions must match initial ORDER BY expressions");
+  }
+  for (int k = 0; k < n; k++) {
+    bool sorted = false;
+    for (int i = 0; i < p->nsort; i++) sorted |= p->sort[i].slot == p->distinct_on[k];
+    if (!sorted) p->sort[p->nsort++] = (oql_sort_key){p->distinct_on[k], false, false};
   }
   return ORB_OK;
 }
@@ -405,8 +521,9 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, bool tail, 
     if ((st = oql_require_bool(b, &p.having, "HAVING", e)) != ORB_OK) return st;
     if ((st = oql_b_finish(b, &p.having, e)) != ORB_OK) return st;
   }
+  if (tail && (st = walk_order(&c, s, &p, set_op, e)) != ORB_OK) return st;
+  if (s->ndistinct_on && (st = walk_distinct_on(&c, s, &p, e)) != ORB_OK) return st;
   if (tail) {
-    if ((st = walk_order(&c, s, &p, set_op, e)) != ORB_OK) return st;
     if ((st = walk_limit(b, s->limit, "LIMIT", &p.limit, e)) != ORB_OK) return st;
     if ((st = walk_limit(b, s->offset, "OFFSET", &p.offset, e)) != ORB_OK) return st;
   }

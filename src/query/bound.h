@@ -84,6 +84,8 @@ struct oql_bselect {
   orb_expr **out;                /* gids, or post-aggregate slots when grouped */
   const char **out_names;
   bool distinct;
+  int *distinct_on;              /* DISTINCT ON (...): slots of out[]; the first row of each */
+  int ndistinct_on;              /* run of equal keys in sort order (sort starts with them) */
   int nsort;
   oql_sort_key *sort;            /* slots index out[] */
   orb_expr *limit, *offset;      /* no column references */

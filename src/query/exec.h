@@ -300,11 +300,15 @@ oql_op *oql_limit_new(orb_arena *a, oql_op *child, orb_expr *limit, orb_expr *of
 
 /* DISTINCT over the first `nkey` columns of the row (all columns when nkey < 0). */
 oql_op *oql_distinct_new(orb_arena *a, oql_op *child, int nkey);
+/* DISTINCT ON: the first row of each run of rows with equal values in key
+** slots keys[0..nkeys) (the child is sorted on them). */
+oql_op *oql_unique_new(orb_arena *a, oql_op *child, const int *keys, int nkeys);
 
 /* UNION ALL of two inputs with the same column count; casts are the binder's. */
 oql_op *oql_append_new(orb_arena *a, oql_op *left, oql_op *right);
 
-typedef enum oql_join_type { OQL_JOIN_INNER, OQL_JOIN_LEFT } oql_join_type;
+/* RIGHT is bound as such and planned as LEFT with the inputs swapped. */
+typedef enum oql_join_type { OQL_JOIN_INNER, OQL_JOIN_LEFT, OQL_JOIN_RIGHT, OQL_JOIN_FULL } oql_join_type;
 
 /* Hash join: lkeys evaluated on left rows, rkeys on right rows (same types);
 ** residual on the combined row (NULL = none).  Builds on the right input. */

@@ -1,4 +1,6 @@
-/* query/exec_distinct.c — DISTINCT (streaming hash set of seen rows) and UNION ALL (append). */
+/* query/exec_distinct.c — DISTINCT (streaming hash set of seen rows),
+** DISTINCT ON (first row of each run of equal keys in sorted input) and
+** UNION ALL (append). */
 #include "query/exec.h"
 
 #include "base/mem.h"
@@ -82,6 +84,81 @@ oql_op *oql_distinct_new(orb_arena *a, oql_op *child, int nkey) {
   orb_hmap_init(&d->seen, 0);
   orb_arena_init(&d->arena, 16384);
   return &d->op;
+}
+
+/* --- DISTINCT ON ---------------------------------------------------------- */
+
+typedef struct unique_op {
+  oql_op op;
+  const int *keys;
+  int nkeys;
+  orb_value *last;          /* the keys of the last row passed on (in arena) */
+  bool have_last;
+  orb_arena arena;
+} unique_op;
+
+static orb_status unique_open(oql_op *op, oql_rt *rt, orb_err *e) {
+  unique_op *u = (unique_op *)op;
+  u->have_last = false;
+  orb_arena_reset(&u->arena);
+  return oql_op_open(op->left, rt, e);
+}
+
+static orb_status unique_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e) {
+  unique_op *u = (unique_op *)op;
+  for (;;) {
+    orb_status st = oql_op_next(op->left, rt, row, e);
+    if (st != ORB_OK || !*row) return st;
+    bool same = u->have_last;
+    for (int i = 0; same && i < u->nkeys; i++) {
+      const orb_value *v = &(*row)[u->keys[i]], *w = &u->last[i];
+      same = v->isnull == w->isnull && (v->isnull || orb_value_cmp(v, w) == 0);
+    }
+    if (same) continue;
+    /* a new run: keep its keys (the old ones are no longer needed) */
+    orb_arena_reset(&u->arena);
+    u->last = orb_arena_alloc(&u->arena, sizeof(orb_value) * (size_t)u->nkeys);
+    for (int i = 0; i < u->nkeys; i++) u->last[i] = (*row)[u->keys[i]];
+    oql_row_copy(u->last, u->last, u->nkeys, &u->arena);
+    u->have_last = true;
+    return ORB_OK;
+  }
+}
+
+static void unique_close(oql_op *op, oql_rt *rt) {
+  oql_op_close(op->left, rt);
+  orb_arena_reset(&((unique_op *)op)->arena);
+}
+
+static void unique_destroy(oql_op *op) { orb_arena_free(&((unique_op *)op)->arena); }
+
+static void unique_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
+  const unique_op *u = (const unique_op *)op;
+  (void)head;
+  orb_buf_puts(lines, "Distinct On: ");
+  for (int i = 0; i < u->nkeys; i++) {
+    const char *name = op->left->names ? op->left->names[u->keys[i]] : NULL;
+    if (i) orb_buf_puts(lines, ", ");
+    if (name) orb_buf_puts(lines, name);
+    else orb_buf_printf(lines, "$%d", u->keys[i] + 1);
+  }
+  orb_buf_putc(lines, '\n');
+}
+
+static const oql_op_vt unique_vt = {"Unique", unique_open, unique_next, unique_close, unique_destroy, unique_explain,
+                                    NULL};
+
+oql_op *oql_unique_new(orb_arena *a, oql_op *child, const int *keys, int nkeys) {
+  unique_op *u = orb_arena_zalloc(a, sizeof *u);
+  u->op.vt = &unique_vt;
+  u->op.left = child;
+  u->op.ncols = child->ncols;
+  u->op.types = child->types;
+  u->op.names = child->names;
+  u->keys = keys;
+  u->nkeys = nkeys;
+  orb_arena_init(&u->arena, 1024);
+  return &u->op;
 }
 
 /* --- UNION ALL ------------------------------------------------------------ */

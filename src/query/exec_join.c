@@ -5,7 +5,11 @@
 ** key values and probes with the left key values (the binder has cast both
 ** sides to a common type); rows whose key contains NULL never match.  A
 ** residual condition (the non-equality part of ON) is tested on the combined
-** row.  LEFT joins emit a left row with NULLs when nothing matched. */
+** row.  LEFT joins emit a left row with NULLs when nothing matched.  FULL
+** joins also mark each right row that matched, and once the left input is
+** done emit every unmarked right row (those with NULL keys included) with
+** NULLs for the left columns.  RIGHT joins never reach here: the planner
+** turns them into LEFT joins with the inputs swapped. */
 #include "query/exec.h"
 
 #include <string.h>
@@ -15,6 +19,7 @@
 typedef struct build_row {
   orb_value *keys;
   orb_value *row;
+  bool matched;             /* FULL: some left row joined it */
 } build_row;
 
 typedef struct join_op {
@@ -28,6 +33,10 @@ typedef struct join_op {
   orb_hmap table;           /* hash join: key hash -> build_row */
   build_row *rows;          /* nested loop: all right rows */
   size_t nrows, cap;
+  build_row **all;          /* FULL hash join: every right row, for the unmatched ones at the end */
+  size_t nall, allcap;
+  size_t tail;              /* FULL: next right row to consider once the left input is done */
+  bool left_done;
   orb_value *keybuf;
   orb_value *out;
   const orb_value *cur;     /* current left row, NULL when a new one is needed */
@@ -66,18 +75,25 @@ static orb_status build(join_op *j, oql_rt *rt, orb_err *e) {
     if (j->hashed) {
       bool hasnull;
       if ((st = eval_keys(j->rkeys, j->nkeys, rt, in, j->keybuf, &hasnull, e)) != ORB_OK) return st;
-      if (!hasnull) {
-        build_row *b = orb_arena_alloc(&j->arena, sizeof *b);
-        b->keys = orb_arena_alloc(&j->arena, sizeof(orb_value) * (size_t)j->nkeys);
-        oql_row_copy(b->keys, j->keybuf, j->nkeys, &j->arena);
+      if (!hasnull || j->jt == OQL_JOIN_FULL) {
+        build_row *b = orb_arena_zalloc(&j->arena, sizeof *b);
         b->row = orb_arena_alloc(&j->arena, sizeof(orb_value) * (size_t)(rn + 1));
         oql_row_copy(b->row, in, rn, &j->arena);
-        orb_hmap_put(&j->table, oql_row_hash(b->keys, j->nkeys), b);
+        if (!hasnull) {
+          b->keys = orb_arena_alloc(&j->arena, sizeof(orb_value) * (size_t)j->nkeys);
+          oql_row_copy(b->keys, j->keybuf, j->nkeys, &j->arena);
+          orb_hmap_put(&j->table, oql_row_hash(b->keys, j->nkeys), b);
+        }
+        if (j->jt == OQL_JOIN_FULL) {
+          j->all = orb_grow(j->all, &j->allcap, j->nall + 1, sizeof(build_row *));
+          j->all[j->nall++] = b;
+        }
       }
     } else {
       j->rows = orb_grow(j->rows, &j->cap, j->nrows + 1, sizeof(build_row));
       build_row *b = &j->rows[j->nrows++];
       b->keys = NULL;
+      b->matched = false;
       b->row = orb_arena_alloc(&j->arena, sizeof(orb_value) * (size_t)(rn + 1));
       oql_row_copy(b->row, in, rn, &j->arena);
     }
@@ -93,8 +109,9 @@ static orb_status join_open(oql_op *op, oql_rt *rt, orb_err *e) {
   oql_rt_track(rt, &j->arena);   /* counted against statement_mem */
   orb_hmap_clear(&j->table);
   orb_arena_reset(&j->arena);
-  j->nrows = 0;
+  j->nrows = j->nall = j->tail = 0;
   j->cur = NULL;
+  j->left_done = false;
   orb_status st = build(j, rt, e);
   if (st != ORB_OK) return st;
   st = oql_op_open(op->left, rt, e);
@@ -111,6 +128,26 @@ static void emit(join_op *j, const orb_value *right) {
   }
 }
 
+/* FULL, once the left input is done: the next right row no left row
+** joined, with NULLs for the left columns; NULL when there are no more. */
+static const orb_value *unmatched_right(join_op *j) {
+  int ln = j->op.left->ncols;
+  for (;;) {
+    build_row *b;
+    if (j->hashed) {
+      if (j->tail >= j->nall) return NULL;
+      b = j->all[j->tail++];
+    } else {
+      if (j->tail >= j->nrows) return NULL;
+      b = &j->rows[j->tail++];
+    }
+    if (b->matched) continue;
+    for (int i = 0; i < ln; i++) j->out[i] = orb_null(j->op.left->types[i].id);
+    emit(j, b->row);
+    return j->out;
+  }
+}
+
 static orb_status join_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e) {
   join_op *j = (join_op *)op;
   int ln = op->left->ncols;
@@ -118,8 +155,16 @@ static orb_status join_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_e
   for (;;) {
     if (!j->cur) {
       const orb_value *l;
+      if (j->left_done) {
+        *row = unmatched_right(j);
+        return ORB_OK;
+      }
       if ((st = oql_op_next(op->left, rt, &l, e)) != ORB_OK) return st;
       if (!l) {
+        if (j->jt == OQL_JOIN_FULL) {
+          j->left_done = true;
+          continue;
+        }
         *row = NULL;
         return ORB_OK;
       }
@@ -135,28 +180,28 @@ static orb_status join_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_e
       }
     }
     for (;;) {
-      const orb_value *right;
+      build_row *b;
       if (j->hashed) {
-        build_row *b = j->cand;
+        b = j->cand;
         if (!b) break;
         j->cand = orb_hmap_next(&j->it);
         if (!oql_row_same(b->keys, j->keybuf, j->nkeys)) continue;
-        right = b->row;
       } else {
         if (j->nlpos >= j->nrows) break;
-        right = j->rows[j->nlpos++].row;
+        b = &j->rows[j->nlpos++];
       }
-      emit(j, right);
+      emit(j, b->row);
       bool ok = true;
       if (j->residual && (st = orb_expr_test(j->residual, &rt->ctx, j->out, &ok, e)) != ORB_OK) return st;
       if (ok) {
         j->matched = true;
+        b->matched = true;
         *row = j->out;
         return ORB_OK;
       }
     }
     j->cur = NULL;
-    if (!j->matched && j->jt == OQL_JOIN_LEFT) {
+    if (!j->matched && j->jt != OQL_JOIN_INNER) {
       emit(j, NULL);
       *row = j->out;
       return ORB_OK;
@@ -171,7 +216,7 @@ static void join_close(oql_op *op, oql_rt *rt) {
   j->right_open = j->left_open = false;
   orb_hmap_clear(&j->table);
   orb_arena_reset(&j->arena);
-  j->nrows = 0;
+  j->nrows = j->nall = j->tail = 0;
   j->cur = NULL;
 }
 
@@ -180,12 +225,14 @@ static void join_destroy(oql_op *op) {
   orb_hmap_free(&j->table);
   orb_arena_free(&j->arena);
   orb_free(j->rows);
+  orb_free(j->all);
   j->rows = NULL;
+  j->all = NULL;
 }
 
 static void join_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   const join_op *j = (const join_op *)op;
-  orb_buf_puts(head, j->jt == OQL_JOIN_LEFT ? " (left)" : " (inner)");
+  orb_buf_puts(head, j->jt == OQL_JOIN_LEFT ? " (left)" : j->jt == OQL_JOIN_FULL ? " (full)" : " (inner)");
   if (j->hashed) {
     orb_buf_puts(lines, "Hash Cond: ");
     for (int i = 0; i < j->nkeys; i++) {

@@ -199,13 +199,15 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
   return ORB_OK;
 }
 
-/* item { [INNER|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]|CROSS] JOIN item [ON expr | USING (cols)] } */
+/* item { [NATURAL] [INNER|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]] JOIN item [ON expr | USING (cols)]
+**      | CROSS JOIN item } */
 static orb_status p_from_item(oql_parser *p, oql_from_ast **out) {
   orb_status st = p_from_primary(p, out);
   for (;;) {
     if (st != ORB_OK) return st;
     int pos = oql_p_tok(p)->pos;
     oql_join_ast_type jt;
+    bool natural = oql_p_accept(p, "natural");
     if (oql_p_is(p, "join") || oql_p_is(p, "inner")) {
       jt = OQL_JA_INNER;
       oql_p_accept(p, "inner");
@@ -214,11 +216,11 @@ static orb_status p_from_item(oql_parser *p, oql_from_ast **out) {
       jt = w[0] == 'l' ? OQL_JA_LEFT : w[0] == 'r' ? OQL_JA_RIGHT : OQL_JA_FULL;
       oql_p_advance(p);
       oql_p_accept(p, "outer");
-    } else if (oql_p_is(p, "cross")) {
+    } else if (oql_p_is(p, "cross") && !natural) {
       jt = OQL_JA_CROSS;
       oql_p_advance(p);
-    } else if (oql_p_is(p, "natural")) {
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", pos, "NATURAL JOIN is not supported");
+    } else if (natural) {
+      return oql_p_syntax(p);
     } else {
       return ORB_OK;
     }
@@ -227,9 +229,10 @@ static orb_status p_from_item(oql_parser *p, oql_from_ast **out) {
     j->kind = OQL_FA_JOIN;
     j->pos = pos;
     j->jt = jt;
+    j->natural = natural;
     j->left = *out;
     if ((st = p_from_primary(p, &j->right)) != ORB_OK) return st;
-    if (jt != OQL_JA_CROSS) {
+    if (jt != OQL_JA_CROSS && !natural) {
       if (oql_p_accept(p, "on")) {
         if ((st = oql_p_expr(p, &j->on)) != ORB_OK) return st;
       } else if (oql_p_accept(p, "using")) {
@@ -289,9 +292,16 @@ static orb_status p_simple(oql_parser *p, oql_select_ast **out) {
   }
   if ((st = oql_p_expect(p, "select")) != ORB_OK) return st;
   if (oql_p_accept(p, "distinct")) {
-    if (oql_p_is(p, "on"))
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "SELECT DISTINCT ON is not supported yet");
-    s->distinct = true;
+    if (oql_p_accept(p, "on")) {
+      if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+      oql_plist l = {0};
+      if ((st = oql_p_expr_list(p, &l)) != ORB_OK) return st;
+      s->distinct_on = (oql_expr_ast **)l.v;
+      s->ndistinct_on = l.n;
+      if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+    } else {
+      s->distinct = true;
+    }
   } else {
     oql_p_accept(p, "all");
   }

@@ -150,10 +150,22 @@ static orb_status plan_join(planner *p, oql_from *f, conj_list *pushable, planne
     /* the ON conjuncts (taken or not) are at the end of `all` */
     for (int i = 0; i < on.n; i++) on.v[i] = all.v[pushable->n + i];
     for (int i = 0; i < pushable->n; i++) pushable->v[i] = all.v[i];
+  } else if (f->jt == OQL_JOIN_FULL) {
+    /* both sides are NULL-extended: no condition of WHERE or ON may filter
+    ** either input, only the join itself and what stands above it */
+    conj_list none = {NULL, 0};
+    if ((st = plan_from(p, f->left, &none, &l)) != ORB_OK) return st;
+    if ((st = plan_from(p, f->right, &none, &r)) != ORB_OK) return st;
   } else {
-    if ((st = plan_from(p, f->left, pushable, &l)) != ORB_OK) return st;
-    if ((st = plan_from(p, f->right, &on, &r)) != ORB_OK) return st;
+    /* LEFT: WHERE may filter the preserved side, ON only the NULL-extended
+    ** one; a RIGHT join is a LEFT join with the inputs swapped (columns are
+    ** found by gid through the layout, so their order does not matter) */
+    oql_from *keep = f->jt == OQL_JOIN_RIGHT ? f->right : f->left;
+    oql_from *nullable = f->jt == OQL_JOIN_RIGHT ? f->left : f->right;
+    if ((st = plan_from(p, keep, pushable, &l)) != ORB_OK) return st;
+    if ((st = plan_from(p, nullable, &on, &r)) != ORB_OK) return st;
   }
+  oql_join_type jt = f->jt == OQL_JOIN_RIGHT ? OQL_JOIN_LEFT : f->jt;
   int n = l.n + r.n;
   int *layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(n + 1));
   memcpy(layout, l.layout, sizeof(int) * (size_t)l.n);
@@ -192,9 +204,9 @@ static orb_status plan_join(planner *p, oql_from *f, conj_list *pushable, planne
       remap_to(p, lk[i], l.layout, l.n);
       remap_to(p, rk[i], r.layout, r.n);
     }
-    out->op = oql_hashjoin_new(p->a, f->jt, l.op, r.op, lk, rk, nk, residual);
+    out->op = oql_hashjoin_new(p->a, jt, l.op, r.op, lk, rk, nk, residual);
   } else {
-    out->op = oql_nljoin_new(p->a, f->jt, l.op, r.op, residual);
+    out->op = oql_nljoin_new(p->a, jt, l.op, r.op, residual);
   }
   out->layout = layout;
   out->n = n;
@@ -536,6 +548,7 @@ orb_status oql_plan_select(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *
     op = oql_distinct_new(a, op, s->nvisible);
   }
   if (s->nsort) op = oql_sort_new(a, op, s->sort, s->nsort);
+  if (s->ndistinct_on) op = oql_unique_new(a, op, s->distinct_on, s->ndistinct_on);
   if (s->limit || s->offset) op = oql_limit_new(a, op, s->limit, s->offset);
   *out = op;
   return ORB_OK;
