@@ -27,6 +27,16 @@
 **   read FILE LO HI ONLY REPS
 **                    only the reading ONLY (read_all, read_numeric, sql_all,
 **                    sql_numeric or selective), REPS times: for perf record.
+**   iceberg FILE DIR an Iceberg table of FILE's rows (a database in DIR,
+**                    CREATE TABLE t ... USING iceberg, COPY t FROM FILE:
+**                    Orbit's Parquet writer, ZSTD), then read_all's and
+**                    read_numeric's queries in OrbitQL over it:
+**     ice_table_all, ice_table_numeric    over the table t;
+**     ice_scan_all, ice_scan_numeric      over iceberg_scan(its folder);
+**     ice_parquet_all, ice_parquet_numeric over read_parquet of its data
+**                   files (a glob), what the Iceberg reads are measured by;
+**                    and "ice_data GLOB" for DuckDB to read the same files.
+**   iceberg FILE DIR ONLY REPS   only ONLY, REPS times (DIR made already).
 ** Columns are found by name (id, d, n, ts, s).
 */
 #include <stdio.h>
@@ -189,20 +199,67 @@ static void bench_write(int64_t rows, const char *dir, const char *only, int rep
   orb_free(text);
 }
 
+/* query's best time of reps (when only is NULL or names it), printed as
+** "label SECONDS ANSWER". */
+static void timed_query(orbit_db *db, const char *label, const char *only, int reps, const char *sql) {
+  if (only && strcmp(only, label) != 0) return;
+  char row[1024];
+  double best = 1e9;
+  for (int rep = 0; rep < reps; rep++) {
+    double t = sql_query(db, sql, row, sizeof row);
+    if (t < best) best = t;
+  }
+  printf("%s %.6f %s\n", label, best, row);
+}
+
+/* The iceberg mode (see the top): the table made once, then the reads. */
+static void bench_iceberg(const char *file, const char *dir, const char *only, int reps) {
+  orbit_db *db;
+  char sql[8192], table[4096], glob[4200];
+  if (orbit_open(dir, NULL, &db) != ORBIT_OK) die("open", orbit_errmsg(db));
+  snprintf(table, sizeof table, "%s/warehouse/public/t", dir);
+  snprintf(glob, sizeof glob, "%s/data/*.parquet", table);
+  if (!only) {
+    if (orbit_exec(db, "CREATE TABLE t (id BIGINT, d DOUBLE PRECISION, n INTEGER, ts TIMESTAMP, s TEXT) USING iceberg") != ORBIT_OK)
+      die("create", orbit_errmsg(db));
+    snprintf(sql, sizeof sql, "COPY t FROM '%s' (FORMAT parquet)", file);
+    if (orbit_exec(db, sql) != ORBIT_OK) die("copy", orbit_errmsg(db));
+    printf("ice_data %s\n", glob);
+  }
+  static const char *const all = "sum(id), sum(d), sum(n), max(ts), sum(length(s))", *const num = "sum(id), sum(d), sum(n)";
+  snprintf(sql, sizeof sql, "SELECT %s FROM t", all);
+  timed_query(db, "ice_table_all", only, reps, sql);
+  snprintf(sql, sizeof sql, "SELECT %s FROM t", num);
+  timed_query(db, "ice_table_numeric", only, reps, sql);
+  snprintf(sql, sizeof sql, "SELECT %s FROM iceberg_scan('%s')", all, table);
+  timed_query(db, "ice_scan_all", only, reps, sql);
+  snprintf(sql, sizeof sql, "SELECT %s FROM iceberg_scan('%s')", num, table);
+  timed_query(db, "ice_scan_numeric", only, reps, sql);
+  snprintf(sql, sizeof sql, "SELECT %s FROM read_parquet('%s')", all, glob);
+  timed_query(db, "ice_parquet_all", only, reps, sql);
+  snprintf(sql, sizeof sql, "SELECT %s FROM read_parquet('%s')", num, glob);
+  timed_query(db, "ice_parquet_numeric", only, reps, sql);
+  orbit_close(db);
+}
+
 int main(int argc, char **argv) {
+  if ((argc == 4 || argc == 6) && strcmp(argv[1], "iceberg") == 0) {
+    bench_iceberg(argv[2], argv[3], argc == 6 ? argv[4] : NULL, argc == 6 ? atoi(argv[5]) : 3);
+    return 0;
+  }
   if ((argc == 4 || argc == 6) && strcmp(argv[1], "write") == 0) {
     bench_write(atoll(argv[2]), argv[3], argc == 6 ? argv[4] : NULL, argc == 6 ? atoi(argv[5]) : 3);
     return 0;
   }
   if ((argc != 5 && argc != 7) || strcmp(argv[1], "read") != 0) {
-    fprintf(stderr, "usage: bench_parquet write ROWS DIR [CODEC REPS] | read FILE LO HI [ONLY REPS]\n");
+    fprintf(stderr, "usage: bench_parquet write ROWS DIR [CODEC REPS] | read FILE LO HI [ONLY REPS] | iceberg FILE DIR [ONLY REPS]\n");
     return 2;
   }
   const char *only = argc == 7 ? argv[5] : NULL;
   int reps = argc == 7 ? atoi(argv[6]) : 3;
 #define WANT(what) (!only || strcmp(only, what) == 0)
   const char *path = argv[2];
-  double best_all = 1e9, best_num = 1e9, best_sql = 1e9, best_sqln = 1e9, best_sel = 1e9;
+  double best_all = 1e9, best_num = 1e9;
   sums s;
   if (WANT("read_all")) {
     for (int rep = 0; rep < reps; rep++) {
@@ -230,29 +287,17 @@ int main(int argc, char **argv) {
     printf("read_numeric %.6f %lld %.15g %lld\n", best_num, (long long)s.id, s.d, (long long)s.n);
   }
 
-  char dir[] = "/tmp/orbit-bench-parquet-XXXXXX", sql[8192], row[1024];
+  char dir[] = "/tmp/orbit-bench-parquet-XXXXXX", sql[8192];
   if (!mkdtemp(dir)) die("mkdtemp", dir);
   orbit_db *db;
   if (orbit_open(dir, NULL, &db) != ORBIT_OK) die("open", orbit_errmsg(db));
   snprintf(sql, sizeof sql, "SELECT sum(id), sum(d), sum(n), max(ts), sum(length(s)) FROM read_parquet('%s')", path);
-  for (int rep = 0; WANT("sql_all") && rep < reps; rep++) {
-    double t = sql_query(db, sql, row, sizeof row);
-    if (t < best_sql) best_sql = t;
-  }
-  if (WANT("sql_all")) printf("sql_all %.6f %s\n", best_sql, row);
+  timed_query(db, "sql_all", only, reps, sql);
   snprintf(sql, sizeof sql, "SELECT sum(id), sum(d), sum(n) FROM read_parquet('%s')", path);
-  for (int rep = 0; WANT("sql_numeric") && rep < reps; rep++) {
-    double t = sql_query(db, sql, row, sizeof row);
-    if (t < best_sqln) best_sqln = t;
-  }
-  if (WANT("sql_numeric")) printf("sql_numeric %.6f %s\n", best_sqln, row);
+  timed_query(db, "sql_numeric", only, reps, sql);
   snprintf(sql, sizeof sql, "SELECT count(*), sum(d) FROM read_parquet('%s') WHERE id BETWEEN %s AND %s", path, argv[3],
            argv[4]);
-  for (int rep = 0; WANT("selective") && rep < reps; rep++) {
-    double t = sql_query(db, sql, row, sizeof row);
-    if (t < best_sel) best_sel = t;
-  }
-  if (WANT("selective")) printf("selective %.6f %s\n", best_sel, row);
+  timed_query(db, "selective", only, reps, sql);
   orbit_close(db);
   char cmd[256];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -6,7 +6,11 @@
 # ratio (Orbit's speed over DuckDB's: above 1 = Orbit faster).  Both engines'
 # answers are printed so that they can be seen to agree.  Not a test: run it
 # by hand.  Orbit's side: bench/bench_parquet.c; DuckDB's side:
-# tests/interop/duckdb_parquet_bench.mjs.
+# tests/interop/duckdb_parquet_bench.mjs.  Last, an Iceberg table of the
+# same rows (USING iceberg, COPY FROM DuckDB's ZSTD file: Orbit writes its
+# data files): the full read and the numeric columns in OrbitQL over the
+# table, over iceberg_scan() and over read_parquet() of its data files,
+# beside DuckDB's read_parquet() of the same data files.
 #   usage: bench/bench_parquet.sh [BENCH_PARQUET_BINARY] [ROWS=10000000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,3 +62,21 @@ for codec in zstd uncompressed; do
   sed 's/^/  orbit  /' "$work/o.txt"
   sed 's/^/  duckdb /' "$work/d.txt"
 done
+"$bin" iceberg "$work/duckdb_zstd.parquet" "$work/ice" > "$work/oi.txt"
+data=$(field ice_data 2 "$work/oi.txt")
+duck read "$data" "$lo" "$hi" > "$work/di.txt"
+echo "-- Iceberg table (Orbit-written ZSTD data files, $(du -cm $data | tail -1 | cut -f1) MB): OrbitQL vs DuckDB read_parquet of its data files"
+iline() {   # label, orbit key, duckdb key
+  local o d
+  o=$(field "$2" 2 "$work/oi.txt") d=$(field "$3" 2 "$work/di.txt")
+  printf "%-46s %12.3f %12.3f %7sx\n" "$1" "$o" "$d" "$(ratio "$d" "$o")"
+}
+iline "full read, all columns (table USING iceberg)" ice_table_all read_all
+iline "full read, all columns (iceberg_scan)" ice_scan_all read_all
+iline "full read, all columns (read_parquet of files)" ice_parquet_all read_all
+iline "numeric columns (table USING iceberg)" ice_table_numeric read_numeric
+iline "numeric columns (iceberg_scan)" ice_scan_numeric read_numeric
+iline "numeric columns (read_parquet of files)" ice_parquet_numeric read_numeric
+echo "  answers (seconds first), Orbit and DuckDB:"
+grep -v '^ice_data' "$work/oi.txt" | sed 's/^/  orbit  /'
+sed 's/^/  duckdb /' "$work/di.txt"

@@ -90,7 +90,7 @@ orb_status oql_rt_check(oql_rt *rt, orb_err *e);
 void oql_rt_track(oql_rt *rt, orb_arena *a);
 
 typedef struct oql_op oql_op;
-struct oql_vbatch;   /* a column batch (exec_vec.h) */
+struct orb_vbatch;   /* a column batch (types/vec.h, exec_vec.h) */
 struct oql_lock_target;   /* a table SELECT ... FOR UPDATE locks (bound.h) */
 
 typedef struct oql_op_vt {
@@ -105,7 +105,7 @@ typedef struct oql_op_vt {
   void (*explain)(const oql_op *op, orb_buf *head, orb_buf *lines);
   /* Optional: the next column batch (exec_vec.h), *b = NULL at the end;
   ** only called when op->vec says the operator can make them. */
-  orb_status (*next_vec)(oql_op *op, oql_rt *rt, const struct oql_vbatch **b, orb_err *e);
+  orb_status (*next_vec)(oql_op *op, oql_rt *rt, const struct orb_vbatch **b, orb_err *e);
 } oql_op_vt;
 
 struct oql_op {
@@ -205,6 +205,8 @@ orb_status oql_iceberg_scan_count(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e
 ** above the scan. */
 struct pq_pred;
 void oql_iceberg_scan_prune(oql_op *op, orb_arena *a, const struct pq_pred *preds, int npreds);
+/* Only the columns the query uses (used[i]) are read; the others show as NULL. */
+void oql_iceberg_scan_project(oql_op *op, orb_arena *a, const bool *used);
 /* Say that the constraints given to oql_iceberg_scan_prune are the whole
 ** filter above the scan (every conjunct became one), so that a data file
 ** whose metadata proves every row satisfies them all can be counted

@@ -44,10 +44,10 @@ typedef struct agg_op {
   bool count_partial;       /* count_fn's rows are added to those read (oql_agg_count_partial) */
   bool only_count;          /* COUNT(*)s only, no grouping */
   int nfail;                /* aggregates whose folding can fail (fold_can_fail) */
-  oql_vec *kvec, *avec, *dvec; /* a column batch's keys, arguments, string_agg delimiters (exec_vec.h) */
-  oql_vec *fvec;            /* a column batch's FILTER conditions */
-  oql_vbatch *fbatch;       /* the batch narrowed to each filtered aggregate's rows */
-  uint16_t **fsel;          /* their selections (OQL_VEC_MAX entries; NULL for an aggregate without FILTER) */
+  orb_vec *kvec, *avec, *dvec; /* a column batch's keys, arguments, string_agg delimiters (exec_vec.h) */
+  orb_vec *fvec;            /* a column batch's FILTER conditions */
+  orb_vbatch *fbatch;       /* the batch narrowed to each filtered aggregate's rows */
+  uint16_t **fsel;          /* their selections (ORB_VEC_MAX entries; NULL for an aggregate without FILTER) */
   orb_value *rowbuf;        /* a row of a column batch (batch_by_rows) */
   orb_arena arena;          /* groups and copied values */
   orb_hmap groups;
@@ -244,8 +244,8 @@ static bool int_ordered(orb_type_id t) {
       for (int r = 0; r < b->n; r++) BODY;                               \
       count = b->n;                                                      \
     } else                                                               \
-      for (int k = 0, cnt = oql_vbatch_count(b); k < cnt; k++) {         \
-        int r = oql_vbatch_row_at(b, k);                                 \
+      for (int k = 0, cnt = orb_vbatch_count(b); k < cnt; k++) {         \
+        int r = orb_vbatch_row_at(b, k);                                 \
         if (nulls && nulls[r]) continue;                                 \
         count++;                                                         \
         BODY;                                                            \
@@ -257,19 +257,19 @@ static bool int_ordered(orb_type_id t) {
 ** count, sums and averages of integers and floats, min and max of
 ** integer-valued types and floats; oql_agg_state_add's general way, a value at
 ** a time, for the rest. */
-static orb_status vec_fold(agg_op *a, oql_agg_state *s, const oql_agg_spec *sp, const oql_vec *v, const oql_vec *d,
-                           const oql_vbatch *b, orb_err *e) {
+static orb_status vec_fold(agg_op *a, oql_agg_state *s, const oql_agg_spec *sp, const orb_vec *v, const orb_vec *d,
+                           const orb_vbatch *b, orb_err *e) {
   int64_t count = 0;
   if (sp->fn == OQL_AGG_COUNT_STAR) {
-    s->count += oql_vbatch_count(b);
+    s->count += orb_vbatch_count(b);
     return ORB_OK;
   }
   const uint8_t *nulls = v->nulls;
   orb_type_id t = (orb_type_id)v->type.id;
   bool typed = !sp->distinct && !d;
-  bool ints = (v->kind == OQL_VEC_I32 || v->kind == OQL_VEC_I64) && orb_type_is_integer(t);
-  bool floats = v->kind == OQL_VEC_F32 || v->kind == OQL_VEC_F64;
-  bool ordered = (v->kind == OQL_VEC_I32 || v->kind == OQL_VEC_I64) && int_ordered(t);
+  bool ints = (v->kind == ORB_VEC_I32 || v->kind == ORB_VEC_I64) && orb_type_is_integer(t);
+  bool floats = v->kind == ORB_VEC_F32 || v->kind == ORB_VEC_F64;
+  bool ordered = (v->kind == ORB_VEC_I32 || v->kind == ORB_VEC_I64) && int_ordered(t);
   const int32_t *i32 = v->data;
   const int64_t *i64 = v->data;
   const float *f32 = v->data;
@@ -278,8 +278,8 @@ static orb_status vec_fold(agg_op *a, oql_agg_state *s, const oql_agg_spec *sp, 
     VEC_LOOP((void)0);
   } else if (typed && (sp->fn == OQL_AGG_SUM || sp->fn == OQL_AGG_AVG) && ints) {
     __int128 sum = 0;
-    if (v->kind == OQL_VEC_I32) {
-      int64_t sum32 = 0;   /* OQL_VEC_MAX int32 values cannot overflow it */
+    if (v->kind == ORB_VEC_I32) {
+      int64_t sum32 = 0;   /* ORB_VEC_MAX int32 values cannot overflow it */
       VEC_LOOP(sum32 += i32[r]);
       sum = sum32;
     } else {   /* in 64 bits while they hold it (as good as always), again in 128 if not */
@@ -295,7 +295,7 @@ static orb_status vec_fold(agg_op *a, oql_agg_state *s, const oql_agg_spec *sp, 
     if (count && __builtin_add_overflow(s->isum, sum, &s->isum)) return oql_agg_overflow(sp, e);
   } else if (typed && (sp->fn == OQL_AGG_SUM || sp->fn == OQL_AGG_AVG) && floats) {
     double sum = s->fsum;   /* added in row order, as row by row */
-    if (v->kind == OQL_VEC_F32) VEC_LOOP(sum += f32[r]);
+    if (v->kind == ORB_VEC_F32) VEC_LOOP(sum += f32[r]);
     else VEC_LOOP(sum += f64[r]);
     s->fsum = sum;
   } else if (typed && (sp->fn == OQL_AGG_MIN || sp->fn == OQL_AGG_MAX) && (ordered || floats)) {
@@ -304,24 +304,24 @@ static orb_status vec_fold(agg_op *a, oql_agg_state *s, const oql_agg_spec *sp, 
     if (ordered) {
       int64_t best = has ? s->val.u.i : 0, x;
 #define BETTER (!has || (max ? x > best : x < best))
-      if (v->kind == OQL_VEC_I32) VEC_LOOP({ x = i32[r]; if (BETTER) { best = x; has = true; } });
+      if (v->kind == ORB_VEC_I32) VEC_LOOP({ x = i32[r]; if (BETTER) { best = x; has = true; } });
       else VEC_LOOP({ x = i64[r]; if (BETTER) { best = x; has = true; } });
       if (has) s->val = orb_int(t, best);
     } else {
       double best = has ? s->val.u.f : 0, x;
 #undef BETTER
 #define BETTER (!has || oql_float_cmp(x, best) == (max ? 1 : -1))
-      if (v->kind == OQL_VEC_F32) VEC_LOOP({ x = f32[r]; if (BETTER) { best = x; has = true; } });
+      if (v->kind == ORB_VEC_F32) VEC_LOOP({ x = f32[r]; if (BETTER) { best = x; has = true; } });
       else VEC_LOOP({ x = f64[r]; if (BETTER) { best = x; has = true; } });
 #undef BETTER
       if (has) s->val = orb_float(t, best);
     }
   } else {
-    for (int k = 0, cnt = oql_vbatch_count(b); k < cnt; k++) {
-      int r = oql_vbatch_row_at(b, k);
+    for (int k = 0, cnt = orb_vbatch_count(b); k < cnt; k++) {
+      int r = orb_vbatch_row_at(b, k);
       orb_value x, y;
-      oql_vec_value(v, r, &x);
-      if (d) oql_vec_value(d, r, &y);
+      orb_vec_value(v, r, &x);
+      if (d) orb_vec_value(d, r, &y);
       orb_status st = oql_agg_state_add(&a->arena, s, sp, &x, d ? &y : NULL, e);
       if (st != ORB_OK) return st;
     }
@@ -335,10 +335,10 @@ static orb_status vec_fold(agg_op *a, oql_agg_state *s, const oql_agg_spec *sp, 
 
 /* A batch's rows one by one as the row path takes them (the exact errors
 ** of the row evaluator, see exec_vec.h). */
-static orb_status batch_by_rows(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_err *e) {
+static orb_status batch_by_rows(agg_op *a, const orb_vbatch *b, oql_rt *rt, orb_err *e) {
   orb_arena_reset(&rt->tmp);   /* what the batch evaluation made */
-  for (int k = 0, cnt = oql_vbatch_count(b); k < cnt; k++) {
-    oql_vbatch_row(b, oql_vbatch_row_at(b, k), a->rowbuf);
+  for (int k = 0, cnt = orb_vbatch_count(b); k < cnt; k++) {
+    orb_vbatch_row(b, orb_vbatch_row_at(b, k), a->rowbuf);
     orb_status st = group_row(a, a->rowbuf, rt, e);
     if (st != ORB_OK) return st;
     orb_arena_reset(&rt->tmp);
@@ -350,13 +350,13 @@ static orb_status batch_by_rows(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_
 ** then folded: a plain aggregate's a loop per aggregate (when at most one
 ** of them can fail, else a row at a time), a grouped one's a row at a
 ** time into each row's group. */
-static orb_status vec_batch(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_err *e) {
+static orb_status vec_batch(agg_op *a, const orb_vbatch *b, oql_rt *rt, orb_err *e) {
   orb_status st = ORB_OK;
   orb_err ve;
   for (int i = 0; st == ORB_OK && i < a->ngroup; i++) st = oql_vexpr_eval(a->keys[i], rt, b, &a->kvec[i], &ve);
   for (int j = 0; st == ORB_OK && j < a->naggs; j++) {
     const oql_agg_spec *sp = &a->aggs[j];
-    const oql_vbatch *in = b;   /* the rows aggregate j takes */
+    const orb_vbatch *in = b;   /* the rows aggregate j takes */
     if (sp->filter && (st = oql_vexpr_eval(sp->filter, rt, b, &a->fvec[j], &ve)) == ORB_OK) {
       oql_vbatch_narrow(b, &a->fvec[j], a->fsel[j], &a->fbatch[j]);
       in = &a->fbatch[j];
@@ -368,23 +368,23 @@ static orb_status vec_batch(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_err 
   if (a->ngroup == 0 && a->nfail <= 1) {
     for (int j = 0; j < a->naggs; j++) {
       const oql_agg_spec *sp = &a->aggs[j];
-      const oql_vbatch *in = sp->filter ? &a->fbatch[j] : b;
+      const orb_vbatch *in = sp->filter ? &a->fbatch[j] : b;
       if ((st = vec_fold(a, &a->list[0]->st[j], sp, &a->avec[j], sp->arg2 ? &a->dvec[j] : NULL, in, e)) != ORB_OK)
         return st;
     }
     orb_arena_reset(&rt->tmp);
     return ORB_OK;
   }
-  for (int k = 0, cnt = oql_vbatch_count(b); k < cnt; k++) {
-    int r = oql_vbatch_row_at(b, k);
-    for (int i = 0; i < a->ngroup; i++) oql_vec_value(&a->kvec[i], r, &a->keybuf[i]);
+  for (int k = 0, cnt = orb_vbatch_count(b); k < cnt; k++) {
+    int r = orb_vbatch_row_at(b, k);
+    for (int i = 0; i < a->ngroup; i++) orb_vec_value(&a->kvec[i], r, &a->keybuf[i]);
     agg_group *g = a->ngroup ? find_group(a) : a->list[0];
     for (int j = 0; j < a->naggs; j++) {
       const oql_agg_spec *sp = &a->aggs[j];
       orb_value x, y;
       if (sp->filter && !oql_vec_true(&a->fvec[j], r)) continue;
-      if (sp->arg) oql_vec_value(&a->avec[j], r, &x);
-      if (sp->arg2) oql_vec_value(&a->dvec[j], r, &y);
+      if (sp->arg) orb_vec_value(&a->avec[j], r, &x);
+      if (sp->arg2) orb_vec_value(&a->dvec[j], r, &y);
       if ((st = oql_agg_state_add(&a->arena, &g->st[j], sp, sp->arg ? &x : NULL, sp->arg2 ? &y : NULL, e)) != ORB_OK) return st;
     }
   }
@@ -405,7 +405,7 @@ static orb_status consume(agg_op *a, oql_rt *rt, orb_err *e) {
   }
   if (oql_op_has_vec(a->op.left) && !a->has_order && !a->rows_only) {
     for (;;) {
-      const oql_vbatch *b;
+      const orb_vbatch *b;
       if ((st = oql_op_next_vec(a->op.left, rt, &b, e)) != ORB_OK || !b) return st;
       if ((st = vec_batch(a, b, rt, e)) != ORB_OK) return st;
     }
@@ -589,14 +589,14 @@ oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, c
   for (int j = 0; j < naggs; j++) a->has_order |= aggs[j].norder > 0;
   for (int j = 0; j < naggs; j++) a->rows_only |= aggs[j].fn == OQL_AGG_GROUPING;
   a->nkey = ngroup;
-  a->kvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(ngroup + 1));
-  a->avec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
-  a->dvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
-  a->fvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
-  a->fbatch = orb_arena_zalloc(ar, sizeof(oql_vbatch) * (size_t)(naggs + 1));
+  a->kvec = orb_arena_zalloc(ar, sizeof(orb_vec) * (size_t)(ngroup + 1));
+  a->avec = orb_arena_zalloc(ar, sizeof(orb_vec) * (size_t)(naggs + 1));
+  a->dvec = orb_arena_zalloc(ar, sizeof(orb_vec) * (size_t)(naggs + 1));
+  a->fvec = orb_arena_zalloc(ar, sizeof(orb_vec) * (size_t)(naggs + 1));
+  a->fbatch = orb_arena_zalloc(ar, sizeof(orb_vbatch) * (size_t)(naggs + 1));
   a->fsel = orb_arena_zalloc(ar, sizeof(uint16_t *) * (size_t)(naggs + 1));
   for (int j = 0; j < naggs; j++)
-    if (aggs[j].filter) a->fsel[j] = orb_arena_alloc(ar, sizeof(uint16_t) * OQL_VEC_MAX);
+    if (aggs[j].filter) a->fsel[j] = orb_arena_alloc(ar, sizeof(uint16_t) * ORB_VEC_MAX);
   a->rowbuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(child->ncols + ngroup + 1));   /* + a row's keys (sets) */
   orb_arena_init(&a->arena, 65536);
   orb_hmap_init(&a->groups, 0);

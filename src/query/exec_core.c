@@ -61,7 +61,9 @@ orb_status oql_op_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e
   return st;
 }
 
-orb_status oql_op_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err *e) {
+bool oql_op_has_vec(const oql_op *op) { return op && op->vec && op->vt->next_vec; }
+
+orb_status oql_op_next_vec(oql_op *op, oql_rt *rt, const orb_vbatch **b, orb_err *e) {
   *b = NULL;
   /* the cancel, deadline and memory checks once a batch */
   if (rt->interrupt || rt->deadline_ns || rt->mem_limit) {
@@ -72,7 +74,7 @@ orb_status oql_op_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err
   int64_t t0 = now_ns();
   orb_status st = op->vt->next_vec(op, rt, b, e);
   op->an_ns += now_ns() - t0;
-  if (st == ORB_OK && *b) op->an_rows += oql_vbatch_count(*b);
+  if (st == ORB_OK && *b) op->an_rows += orb_vbatch_count(*b);
   return st;
 }
 

@@ -7,8 +7,8 @@
 typedef struct filter_op {
   oql_op op;
   orb_expr *pred;
-  oql_vbatch out;           /* the child's batch with the selection narrowed */
-  uint16_t *sel;            /* OQL_VEC_MAX entries */
+  orb_vbatch out;           /* the child's batch with the selection narrowed */
+  uint16_t *sel;            /* ORB_VEC_MAX entries */
   orb_value *row;           /* a row of the batch (evaluated row by row) */
 } filter_op;
 
@@ -26,30 +26,53 @@ static orb_status filter_next(oql_op *op, oql_rt *rt, const orb_value **row, orb
   }
 }
 
+int oql_vbatch_narrow(const orb_vbatch *in, const orb_vec *v, uint16_t *sel, orb_vbatch *out) {
+  int m = 0;
+  for (int k = 0, cnt = orb_vbatch_count(in); k < cnt; k++) {
+    int r = orb_vbatch_row_at(in, k);
+    sel[m] = (uint16_t)r;
+    m += oql_vec_true(v, r);
+  }
+  *out = *in;
+  out->sel = sel;
+  out->nsel = m;
+  return m;
+}
+
+orb_status oql_vfilter(orb_expr *pred, oql_rt *rt, const orb_vbatch *in, uint16_t *sel, orb_value *row, int *nsel,
+                       orb_err *e) {
+  int cnt = orb_vbatch_count(in), m = 0;
+  orb_vec v;
+  orb_err ve;
+  if (oql_vexpr_eval(pred, rt, in, &v, &ve) == ORB_OK) {
+    orb_vbatch narrowed;
+    m = oql_vbatch_narrow(in, &v, sel, &narrowed);
+  } else {   /* row by row: the row path's errors, exactly (exec_vec.h) */
+    for (int k = 0; k < cnt; k++) {
+      int r = orb_vbatch_row_at(in, k);
+      bool yes;
+      orb_vbatch_row(in, r, row);
+      orb_status st = orb_expr_test(pred, &rt->ctx, row, &yes, e);
+      if (st != ORB_OK) return st;
+      sel[m] = (uint16_t)r;
+      m += yes;
+    }
+  }
+  *nsel = m;
+  return ORB_OK;
+}
+
 /* The next column batch with rows left (oql_op_vt.next_vec).  A batch
 ** none of whose rows is kept is dropped with what evaluating it made in
 ** rt->tmp (a consumer of batches keeps nothing there between batches). */
-static orb_status filter_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err *e) {
+static orb_status filter_next_vec(oql_op *op, oql_rt *rt, const orb_vbatch **b, orb_err *e) {
   filter_op *f = (filter_op *)op;
   for (;;) {
-    const oql_vbatch *in;
+    const orb_vbatch *in;
+    int m;
     orb_status st = oql_op_next_vec(op->left, rt, &in, e);
     if (st != ORB_OK || !in) return st;
-    int cnt = oql_vbatch_count(in), m = 0;
-    oql_vec v;
-    orb_err ve;
-    if (oql_vexpr_eval(f->pred, rt, in, &v, &ve) == ORB_OK) {
-      m = oql_vbatch_narrow(in, &v, f->sel, &f->out);
-    } else {   /* row by row: the row path's errors, exactly (exec_vec.h) */
-      for (int k = 0; k < cnt; k++) {
-        int r = oql_vbatch_row_at(in, k);
-        bool yes;
-        oql_vbatch_row(in, r, f->row);
-        if ((st = orb_expr_test(f->pred, &rt->ctx, f->row, &yes, e)) != ORB_OK) return st;
-        f->sel[m] = (uint16_t)r;
-        m += yes;
-      }
-    }
+    if ((st = oql_vfilter(f->pred, rt, in, f->sel, f->row, &m, e)) != ORB_OK) return st;
     if (m == 0) {
       orb_arena_reset(&rt->tmp);
       continue;
@@ -83,7 +106,7 @@ oql_op *oql_filter_new(orb_arena *a, oql_op *child, orb_expr *pred) {
   f->pred = pred;
   if (oql_op_has_vec(child)) {
     f->op.vec = true;
-    f->sel = orb_arena_alloc(a, sizeof(uint16_t) * OQL_VEC_MAX);
+    f->sel = orb_arena_alloc(a, sizeof(uint16_t) * ORB_VEC_MAX);
     f->row = orb_arena_zalloc(a, sizeof(orb_value) * (size_t)(child->ncols + 1));
   }
   return &f->op;

@@ -3,9 +3,10 @@
 ** (storage/cold/ice_scan.h: manifest list, manifests, the delete files that
 ** apply to each data file), then the rows come from the reader
 ** (storage/cold/ice_read.h), columns matched by field id and deletes
-** applied.  The schema read must still have the columns the statement was
-** bound against. */
-#include "query/exec.h"
+** applied, as rows or as column batches (exec_vec.h: the reader's batches
+** as they are).  Columns the query does not use are not read.  The schema
+** read must still have the columns the statement was bound against. */
+#include "query/exec_vec.h"
 #include "storage/cold/ice_read.h"
 #include "base/mem.h"
 
@@ -30,6 +31,7 @@ typedef struct ice_scan_op {
   int npreds;
   ice_pred *ipreds;              /* the same by field id, for scan planning */
   bool exact;                    /* the constraints are the whole filter above (oql_iceberg_scan_prune_exact) */
+  bool *unused;                  /* per column: the query does not use it (NULL: it uses all) */
   int64_t counted_where, counted_where_files, counted_where_rows;   /* COUNT(*) ... WHERE partly from metadata */
   int64_t counted, counted_rows; /* executions answered from manifest record counts, and their rows */
 } ice_scan_op;
@@ -86,6 +88,7 @@ static orb_status ice_open(oql_op *op, oql_rt *rt, orb_err *e) {
                         s->where);
   if ((st = ice_reader_open(&s->plan, s->cols, ncols, &s->reader, e)) != ORB_OK) return st;
   ice_reader_prune(s->reader, s->preds, s->npreds);
+  ice_reader_project(s->reader, s->unused);
   return ORB_OK;
 }
 
@@ -149,6 +152,14 @@ static orb_status ice_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_er
   return ice_reader_next(s->reader, row, e);
 }
 
+static orb_status ice_next_vec(oql_op *op, oql_rt *rt, const orb_vbatch **b, orb_err *e) {
+  (void)rt;
+  ice_scan_op *s = (ice_scan_op *)op;
+  *b = NULL;
+  if (!s->reader) return ORB_OK;
+  return ice_reader_next_vec(s->reader, b, e);
+}
+
 static void ice_destroy(oql_op *op) { ice_close(op, NULL); }
 
 static void ice_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
@@ -177,12 +188,13 @@ static void ice_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
 }
 
 static const oql_op_vt ice_scan_vt = {"Function Scan on iceberg_scan", ice_open, ice_next, ice_close, ice_destroy,
-                                      ice_explain, NULL};
+                                      ice_explain, ice_next_vec};
 
 oql_op *oql_iceberg_scan_new(orb_arena *a, const char *where, int64_t snapshot, int ncols, const orb_type *types,
                              const int32_t *field_ids) {
   ice_scan_op *s = orb_arena_zalloc(a, sizeof *s);
   s->op.vt = &ice_scan_vt;
+  s->op.vec = true;
   s->op.ncols = ncols;
   s->op.types = orb_arena_memdup(a, types, sizeof(orb_type) * (size_t)ncols);
   s->where = orb_arena_strdup(a, where);
@@ -201,6 +213,12 @@ void oql_iceberg_scan_prune(oql_op *op, orb_arena *a, const pq_pred *preds, int 
     const pq_pred *p = &preds[i];
     ice_pred_from_pq(a, p, p->col >= 0 && p->col < op->ncols ? s->ids[p->col] : -1, &s->ipreds[i]);
   }
+}
+
+void oql_iceberg_scan_project(oql_op *op, orb_arena *a, const bool *used) {
+  ice_scan_op *s = (ice_scan_op *)op;
+  s->unused = orb_arena_zalloc(a, (size_t)op->ncols + 1);
+  for (int i = 0; i < op->ncols; i++) s->unused[i] = !used[i];
 }
 
 void oql_iceberg_scan_prune_exact(oql_op *op) { ((ice_scan_op *)op)->exact = true; }

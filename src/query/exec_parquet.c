@@ -49,10 +49,7 @@ typedef struct pq_scan_op {
   orb_buf json;                 /* a nested value's JSON while it is rendered */
   orb_arena texts;              /* the batch's JSON texts */
   /* column batches (pq_next_vec), allocated by the first */
-  oql_vbatch vb;
-  orb_value **vvals;            /* per column: OQL_VEC_MAX converted values (all NULL for an unused column) */
-  uint8_t **vnulls;             /* per column: their NULL bytes */
-  uint8_t *all_null;            /* OQL_VEC_MAX ones */
+  orb_vbuf vbuf;                /* converted values (all NULL for an unused column) */
 } pq_scan_op;
 
 /* Rows converted to SQL values at a time: one conversion call per column
@@ -358,67 +355,34 @@ static orb_status fill(pq_scan_op *s, orb_err *e) {
   return ORB_OK;
 }
 
-/* The NULL bytes of n values (NULL when none is). */
-static const uint8_t *value_nulls(const orb_value *v, int64_t n, uint8_t *buf) {
-  bool any = false;
-  for (int64_t r = 0; r < n; r++) any |= buf[r] = v[r].isnull;
-  return any ? buf : NULL;
-}
-
-static void vec_buffers(pq_scan_op *s) {
-  int nc = s->op.ncols;
-  s->vb.ncols = nc;
-  s->vb.cols = orb_calloc((size_t)nc + 1, sizeof *s->vb.cols);
-  s->vvals = orb_calloc((size_t)nc + 1, sizeof *s->vvals);
-  s->vnulls = orb_calloc((size_t)nc + 1, sizeof *s->vnulls);
-  s->all_null = orb_malloc(OQL_VEC_MAX);
-  memset(s->all_null, 1, OQL_VEC_MAX);
-  for (int i = 0; i < nc; i++) {
-    s->vvals[i] = orb_malloc(sizeof(orb_value) * OQL_VEC_MAX);
-    s->vnulls[i] = orb_malloc(OQL_VEC_MAX);
-    for (int r = 0; r < OQL_VEC_MAX; r++) s->vvals[i][r] = orb_null((orb_type_id)s->op.types[i].id);
-  }
-}
-
 /* The next column batch (oql_op_vt.next_vec): the decoded columns' own
 ** arrays where they hold the SQL values as they are (pq_values_direct),
 ** values converted into the column's buffer of the batch otherwise. */
-static orb_status pq_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err *e) {
+static orb_status pq_next_vec(oql_op *op, oql_rt *rt, const orb_vbatch **b, orb_err *e) {
   (void)rt;
   pq_scan_op *s = (pq_scan_op *)op;
   *b = NULL;
   s->brow = s->bn = 0;   /* a consumer takes rows one way or the other, not both */
   int64_t n;
-  if (!s->vvals) vec_buffers(s);
-  orb_status st = next_span(s, OQL_VEC_MAX, &n, e);
+  if (!s->vbuf.vals) orb_vbuf_init(&s->vbuf, op->ncols, op->types);
+  orb_status st = next_span(s, ORB_VEC_MAX, &n, e);
   if (st != ORB_OK || n == 0) return st;
   orb_arena_reset(&s->texts);
   for (int i = 0; i < op->ncols; i++) {
-    oql_vec *v = &s->vb.cols[i];
-    v->type = op->types[i];
-    if (s->unused && s->unused[i]) {   /* all NULL */
-      v->kind = OQL_VEC_VALUES, v->data = s->vvals[i], v->nulls = s->all_null;
+    if (s->unused && s->unused[i]) {
+      orb_vbuf_all_null(&s->vbuf, i);
       continue;
     }
     const pq_shape *f = field(s, i);
-    pq_direct_kind k = f->kind == PQ_SHAPE_VALUE ? pq_values_direct(f->elem, &s->cols[i], op->types[i]) : PQ_DIRECT_NONE;
-    if (k == PQ_DIRECT_NONE) {
-      if ((st = column_values(s, i, s->at[i], n, s->vvals[i], 1, e)) != ORB_OK) return st;
-      v->kind = OQL_VEC_VALUES, v->data = s->vvals[i], v->nulls = value_nulls(s->vvals[i], n, s->vnulls[i]);
-      continue;
-    }
-    const pq_column *c = &s->cols[i];
-    size_t width = k == PQ_DIRECT_INT32 || k == PQ_DIRECT_FLOAT ? 4 : k == PQ_DIRECT_BYTES ? sizeof(pq_bytes) : 8;
-    v->kind = k == PQ_DIRECT_INT32 ? OQL_VEC_I32 : k == PQ_DIRECT_INT64 ? OQL_VEC_I64 : k == PQ_DIRECT_FLOAT ? OQL_VEC_F32
-            : k == PQ_DIRECT_DOUBLE ? OQL_VEC_F64 : OQL_VEC_BYTES;
-    v->data = (const char *)c->values + (size_t)s->at[i] * width;
-    v->nulls = c->nnull ? c->nulls + s->at[i] : NULL;
+    if (f->kind == PQ_SHAPE_VALUE && pq_values_vec(f->elem, &s->cols[i], s->at[i], op->types[i], &s->vbuf.b.cols[i])) continue;
+    if ((st = column_values(s, i, s->at[i], n, s->vbuf.vals[i], 1, e)) != ORB_OK) return st;
+    orb_vbuf_values(&s->vbuf, i, (int)n);
   }
-  s->vb.n = (int)n;
-  s->vb.sel = NULL;
-  s->vb.nsel = 0;
+  s->vbuf.b.n = (int)n;
+  s->vbuf.b.sel = NULL;
+  s->vbuf.b.nsel = 0;
   s->row += n;
-  *b = &s->vb;
+  *b = &s->vbuf.b;
   return ORB_OK;
 }
 
@@ -436,12 +400,7 @@ static orb_status pq_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err
 static void pq_destroy(oql_op *op) {
   pq_scan_op *s = (pq_scan_op *)op;
   pq_close(op, NULL);
-  for (int i = 0; s->vvals && i < op->ncols; i++) orb_free(s->vvals[i]), orb_free(s->vnulls[i]);
-  orb_free(s->vvals);
-  orb_free(s->vnulls);
-  orb_free(s->vb.cols);
-  orb_free(s->all_null);
-  s->vvals = NULL;
+  orb_vbuf_free(&s->vbuf);
 }
 
 /* The files, the fields of the first left out (read again from its

@@ -1,7 +1,13 @@
 /* query/exec_scan.c — table scan operator: projection and predicate go to
-** the table.  With a locator column (SELECT ... FOR UPDATE) each row is
-** copied so that its locator can follow its values as one more int64. */
-#include "query/exec.h"
+** the table.  With a locator column (SELECT ... FOR UPDATE, UPDATE ...
+** FROM) each row is copied so that its locator can follow its values as one
+** more int64.  Over an Iceberg table (storage/table.h
+** orb_table_scan_has_vec) it also hands out column batches (but not with a
+** locator column): the table's batches (schema width, the predicate used
+** only for pruning there) with the predicate evaluated here a batch at a
+** time (oql_vfilter) and the projected columns picked out. */
+#include "query/exec_vec.h"
+#include "storage/table.h"
 
 #include <string.h>
 #include "base/mem.h"
@@ -20,6 +26,11 @@ typedef struct scan_op {
   bool done;
   orb_value *with_loc;      /* NULL, or the row with its locator after the values */
   orb_scan_stats stats;     /* summed over executions, for EXPLAIN ANALYZE */
+  /* column batches (scan_next_vec) */
+  orb_vbatch out;           /* the projected columns of the table's batch */
+  uint16_t *sel;            /* ORB_VEC_MAX: the rows the predicate keeps */
+  orb_value *row;           /* a schema-width row (the predicate evaluated row by row) */
+  int64_t returned;         /* rows handed out as batches in this execution */
 } scan_op;
 
 static orb_status scan_open(oql_op *op, oql_rt *rt, orb_err *e) {
@@ -31,6 +42,7 @@ static orb_status scan_open(oql_op *op, oql_rt *rt, orb_err *e) {
   s->batch->nrows = 0;
   s->pos = 0;
   s->done = false;
+  s->returned = 0;
   return orb_table_scan_begin(s->t, &req, &s->scan, e);
 }
 
@@ -68,7 +80,7 @@ static void scan_close(oql_op *op, oql_rt *rt) {
   orb_table_scan_end(s->scan, &st);
   s->scan = NULL;
   s->stats.rows_scanned += st.rows_scanned;
-  s->stats.rows_returned += st.rows_returned;
+  s->stats.rows_returned += st.rows_returned + s->returned;   /* the table counts only rows it filtered */
   s->stats.index_lookups += st.index_lookups;
   s->stats.bytes_read += st.bytes_read;
   s->stats.units_total += st.units_total;
@@ -76,6 +88,35 @@ static void scan_close(oql_op *op, oql_rt *rt) {
   s->stats.groups_total += st.groups_total;
   s->stats.groups_pruned += st.groups_pruned;
   s->stats.rows_deleted += st.rows_deleted;
+}
+
+/* The next batch with rows the predicate keeps (oql_op_vt.next_vec); a
+** batch with none is dropped with what evaluating it made in rt->tmp. */
+static orb_status scan_next_vec(oql_op *op, oql_rt *rt, const orb_vbatch **b, orb_err *e) {
+  scan_op *s = (scan_op *)op;
+  *b = NULL;
+  for (;;) {
+    const orb_vbatch *in;
+    orb_status st = orb_table_scan_next_vec(s->scan, &in, e);
+    if (st != ORB_OK || !in) return st;
+    s->out.n = in->n;
+    s->out.sel = in->sel;
+    s->out.nsel = in->nsel;
+    if (s->pred) {
+      int m;
+      if ((st = oql_vfilter(s->pred, rt, in, s->sel, s->row, &m, e)) != ORB_OK) return st;
+      if (m == 0) {
+        orb_arena_reset(&rt->tmp);
+        continue;
+      }
+      s->out.sel = s->sel;
+      s->out.nsel = m;
+    }
+    for (int i = 0; i < s->nproj; i++) s->out.cols[i] = in->cols[s->proj ? s->proj[i] : i];
+    s->returned += orb_vbatch_count(&s->out);
+    *b = &s->out;
+    return ORB_OK;
+  }
 }
 
 static void scan_destroy(oql_op *op) {
@@ -129,7 +170,7 @@ static void scan_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
   }
 }
 
-static const oql_op_vt scan_vt = {"Scan", scan_open, scan_next, scan_close, scan_destroy, scan_explain, NULL};
+static const oql_op_vt scan_vt = {"Scan", scan_open, scan_next, scan_close, scan_destroy, scan_explain, scan_next_vec};
 
 oql_op *oql_scan_new(orb_arena *a, orb_table *t, const int *proj, int nproj, orb_expr *pred, bool with_locator) {
   scan_op *s = orb_arena_zalloc(a, sizeof *s);
@@ -150,6 +191,12 @@ oql_op *oql_scan_new(orb_arena *a, orb_table *t, const int *proj, int nproj, orb
     s->op.types[s->nproj] = orb_type_make(ORB_T_INT64);
     s->op.names[s->nproj] = "ctid";
     s->with_loc = orb_arena_zalloc(a, sizeof(orb_value) * (size_t)(s->nproj + 1));
+  } else if (orb_table_scan_has_vec(t)) {
+    s->op.vec = true;
+    s->out.ncols = s->nproj;
+    s->out.cols = orb_arena_zalloc(a, sizeof(orb_vec) * (size_t)(s->nproj + 1));
+    s->sel = orb_arena_alloc(a, sizeof(uint16_t) * ORB_VEC_MAX);
+    s->row = orb_arena_zalloc(a, sizeof(orb_value) * (size_t)(t->schema.ncols + 1));
   }
   orb_arena_init(&s->arena, 4096);
   s->batch = orb_malloc(sizeof *s->batch);

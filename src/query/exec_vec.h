@@ -3,11 +3,12 @@
 **
 ** The row interface (exec.h: next) hands out rows of orb_value,
 ** 32 bytes per value, converted from whatever the source holds.  A source
-** that holds its values in typed arrays anyway (read_parquet: the decoded
-** column chunks) can instead hand out a column batch: up to OQL_VEC_MAX
-** rows as one typed vector per column pointing at the source's arrays as
-** they are (no copy, no boxing), with a NULL byte per row where the column
-** has NULLs, and a selection vector once a filter has ruled rows out.
+** that holds its values in typed arrays anyway can instead hand out a
+** column batch (types/vec.h: up to ORB_VEC_MAX rows as one typed vector
+** per column, pointing at the source's arrays as they are): read_parquet
+** (the decoded column chunks), iceberg_scan and the scan of an Iceberg
+** table (the cold tier's reader, storage/cold/ice_read.h, through the tier
+** interface's scan_next_vec).
 **
 ** Consumers: a filter evaluates its predicate over the batch and narrows
 ** the selection (exec_filter.c); an aggregate evaluates its arguments and
@@ -34,40 +35,7 @@
 
 #include "formats/parquet/parquet.h"
 #include "query/exec.h"
-
-/* Rows per column batch at most (selection indexes are uint16_t). */
-#define OQL_VEC_MAX 2048
-
-/* The layout of a vector's values. */
-typedef enum oql_vec_kind {
-  OQL_VEC_I32,     /* int32_t: integer, smallint, date (days) */
-  OQL_VEC_I64,     /* int64_t: bigint, timestamp[tz] and time (microseconds) */
-  OQL_VEC_F32,     /* float: real */
-  OQL_VEC_F64,     /* double: double precision */
-  OQL_VEC_BOOL,    /* uint8_t 0 / 1: boolean */
-  OQL_VEC_BYTES,   /* pq_bytes {data, len}: text, bytea (pointing into the source) */
-  OQL_VEC_VALUES   /* orb_value: any type (what has no typed layout) */
-} oql_vec_kind;
-
-typedef struct oql_vec {
-  orb_type type;
-  oql_vec_kind kind;
-  const void *data;       /* value of row r at index r (rows 0 .. n-1 of the batch) */
-  const uint8_t *nulls;   /* nulls[r] != 0: row r is NULL; NULL pointer: no row is
-                             (for every kind, OQL_VEC_VALUES included) */
-} oql_vec;
-
-typedef struct oql_vbatch {
-  int n;                  /* rows */
-  int ncols;
-  oql_vec *cols;          /* the operator's columns */
-  const uint16_t *sel;    /* the rows that are in, ascending (nsel of them); NULL: all n */
-  int nsel;
-} oql_vbatch;
-
-/* The rows of b that are in: row i of the selection. */
-static inline int oql_vbatch_count(const oql_vbatch *b) { return b->sel ? b->nsel : b->n; }
-static inline int oql_vbatch_row_at(const oql_vbatch *b, int i) { return b->sel ? b->sel[i] : i; }
+#include "types/vec.h"
 
 /* PostgreSQL's float order (orb_value_cmp): NaN above every number and
 ** equal to itself, -0.0 equal to 0.0. */
@@ -84,27 +52,28 @@ bool oql_op_has_vec(const oql_op *op);
 ** and memory checks once a batch.  A consumer of batches keeps nothing in
 ** rt->tmp from one call to the next (a filter drops a batch none of whose
 ** rows it keeps, with what evaluating it made there). */
-orb_status oql_op_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err *e);
-
-/* Whether row r of boolean vector v is true (not false, not NULL). */
-static inline bool oql_vec_true(const oql_vec *v, int r) {
-  return !(v->nulls && v->nulls[r]) &&
-         (v->kind == OQL_VEC_BOOL ? ((const uint8_t *)v->data)[r] != 0 : ((const orb_value *)v->data)[r].u.b);
-}
-/* *out = batch in with only the rows of its selection where boolean vector
-** v is true, listed in sel (OQL_VEC_MAX entries); the count of those rows. */
-int oql_vbatch_narrow(const oql_vbatch *in, const oql_vec *v, uint16_t *sel, oql_vbatch *out);
-
-/* Row r of vector v as an orb_value (strings point into the source). */
-void oql_vec_value(const oql_vec *v, int r, orb_value *out);
-/* Row r of the batch as the row interface's orb_values (ncols of them). */
-void oql_vbatch_row(const oql_vbatch *b, int r, orb_value *row);
+orb_status oql_op_next_vec(oql_op *op, oql_rt *rt, const orb_vbatch **b, orb_err *e);
 
 /* Evaluate x (slots: the batch's columns) over the rows of b that are in;
 ** *out's other rows are undefined.  A result may be one of the batch's own
 ** vectors (a column reference).  Any error means: run this batch through
 ** the row evaluator instead (see above). */
-orb_status oql_vexpr_eval(orb_expr *x, oql_rt *rt, const oql_vbatch *b, oql_vec *out, orb_err *e);
+orb_status oql_vexpr_eval(orb_expr *x, oql_rt *rt, const orb_vbatch *b, orb_vec *out, orb_err *e);
+/* The rows of batch `in` (those in its selection) for which pred (slots:
+** the batch's columns) is true: their indexes into sel (ORB_VEC_MAX
+** entries), *nsel of them.  Evaluated over the batch, or row by row (row:
+** a scratch row of in->ncols values) when the batch kernels give up, so
+** that errors are the row path's (see above). */
+orb_status oql_vfilter(orb_expr *pred, oql_rt *rt, const orb_vbatch *in, uint16_t *sel, orb_value *row, int *nsel,
+                       orb_err *e);
+/* Whether row r of boolean vector v is true (not false, not NULL). */
+static inline bool oql_vec_true(const orb_vec *v, int r) {
+  return !(v->nulls && v->nulls[r]) &&
+         (v->kind == ORB_VEC_BOOL ? ((const uint8_t *)v->data)[r] != 0 : ((const orb_value *)v->data)[r].u.b);
+}
+/* *out = batch in with only the rows of its selection where boolean vector
+** v is true, listed in sel (ORB_VEC_MAX entries); the count of those rows. */
+int oql_vbatch_narrow(const orb_vbatch *in, const orb_vec *v, uint16_t *sel, orb_vbatch *out);
 /* Whether oql_vexpr_eval computes x with batch kernels throughout, with no
 ** row-by-row fallback (for EXPLAIN and tests). */
 bool oql_vexpr_is_batched(const orb_expr *x);

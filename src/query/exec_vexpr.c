@@ -17,8 +17,8 @@
 
 typedef struct vx {
   oql_rt *rt;
-  const oql_vbatch *b;
-  int cnt;                 /* rows in: oql_vbatch_count(b) */
+  const orb_vbatch *b;
+  int cnt;                 /* rows in: orb_vbatch_count(b) */
 } vx;
 
 static orb_status give_up(orb_err *e) {
@@ -28,15 +28,15 @@ static orb_status give_up(orb_err *e) {
 static void *scratch(vx *c, size_t elem) { return orb_arena_alloc(&c->rt->tmp, elem * (size_t)(c->b->n ? c->b->n : 1)); }
 
 /* Iterate over the rows that are in: r is the row. */
-#define EACH_ROW(c, r) for (int k_ = 0, r; k_ < (c)->cnt && ((r = oql_vbatch_row_at((c)->b, k_)), 1); k_++)
+#define EACH_ROW(c, r) for (int k_ = 0, r; k_ < (c)->cnt && ((r = orb_vbatch_row_at((c)->b, k_)), 1); k_++)
 
 static bool int_valued(orb_type_id t) {
   return orb_type_is_integer(t) || t == ORB_T_DATE || t == ORB_T_TIME || t == ORB_T_TIMESTAMP || t == ORB_T_TIMESTAMPTZ;
 }
 
 /* v's values as int64_t (I32 widened into scratch). */
-static const int64_t *as_i64(vx *c, const oql_vec *v) {
-  if (v->kind == OQL_VEC_I64) return v->data;
+static const int64_t *as_i64(vx *c, const orb_vec *v) {
+  if (v->kind == ORB_VEC_I64) return v->data;
   int64_t *o = scratch(c, sizeof *o);
   const int32_t *in = v->data;
   EACH_ROW(c, r) o[r] = in[r];
@@ -44,8 +44,8 @@ static const int64_t *as_i64(vx *c, const oql_vec *v) {
 }
 
 /* v's values as double (F32 widened into scratch). */
-static const double *as_f64(vx *c, const oql_vec *v) {
-  if (v->kind == OQL_VEC_F64) return v->data;
+static const double *as_f64(vx *c, const orb_vec *v) {
+  if (v->kind == ORB_VEC_F64) return v->data;
   double *o = scratch(c, sizeof *o);
   const float *in = v->data;
   EACH_ROW(c, r) o[r] = in[r];
@@ -53,8 +53,8 @@ static const double *as_f64(vx *c, const oql_vec *v) {
 }
 
 /* v's values as bytes 0/1 (a boolean vector of orb_values converted). */
-static const uint8_t *as_bool(vx *c, const oql_vec *v) {
-  if (v->kind == OQL_VEC_BOOL) return v->data;
+static const uint8_t *as_bool(vx *c, const orb_vec *v) {
+  if (v->kind == ORB_VEC_BOOL) return v->data;
   uint8_t *o = scratch(c, 1);
   const orb_value *in = v->data;
   EACH_ROW(c, r) o[r] = !in[r].isnull && in[r].u.b;
@@ -69,65 +69,65 @@ static const uint8_t *nulls_either(vx *c, const uint8_t *a, const uint8_t *b) {
   return o;
 }
 
-static bool is_int_vec(const oql_vec *v) {
-  return (v->kind == OQL_VEC_I32 || v->kind == OQL_VEC_I64) && int_valued((orb_type_id)v->type.id);
+static bool is_int_vec(const orb_vec *v) {
+  return (v->kind == ORB_VEC_I32 || v->kind == ORB_VEC_I64) && int_valued((orb_type_id)v->type.id);
 }
-static bool is_float_vec(const oql_vec *v) { return v->kind == OQL_VEC_F32 || v->kind == OQL_VEC_F64; }
+static bool is_float_vec(const orb_vec *v) { return v->kind == ORB_VEC_F32 || v->kind == ORB_VEC_F64; }
 
 static bool int_fits(orb_type_id t, int64_t v) {
   return t == ORB_T_INT16 ? v >= INT16_MIN && v <= INT16_MAX : t == ORB_T_INT32 ? v >= INT32_MIN && v <= INT32_MAX : true;
 }
 
-static orb_status eval(vx *c, orb_expr *x, oql_vec *out, orb_err *e);
+static orb_status eval(vx *c, orb_expr *x, orb_vec *out, orb_err *e);
 
 /* Row by row through the row evaluator (what has no kernel); the NULL
 ** bytes are filled in too (every kind of vector has them). */
-static orb_status fallback(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
+static orb_status fallback(vx *c, orb_expr *x, orb_vec *out, orb_err *e) {
   orb_value *vals = scratch(c, sizeof *vals);
   uint8_t *nulls = scratch(c, 1);
   orb_value *row = orb_arena_alloc(&c->rt->tmp, sizeof *row * (size_t)(c->b->ncols + 1));
   bool any = false;
   EACH_ROW(c, r) {
-    oql_vbatch_row(c->b, r, row);
+    orb_vbatch_row(c->b, r, row);
     orb_status st = orb_expr_eval(x, &c->rt->ctx, row, &vals[r], e);
     if (st != ORB_OK) return st;
     any |= nulls[r] = vals[r].isnull;
   }
-  *out = (oql_vec){x->type, OQL_VEC_VALUES, vals, any ? nulls : NULL};
+  *out = (orb_vec){x->type, ORB_VEC_VALUES, vals, any ? nulls : NULL};
   return ORB_OK;
 }
 
 /* A constant (or parameter) repeated over the batch. */
-static void broadcast(vx *c, orb_type t, const orb_value *v, oql_vec *out) {
+static void broadcast(vx *c, orb_type t, const orb_value *v, orb_vec *out) {
   orb_type_id id = (orb_type_id)t.id;
   if (v->isnull) {
     uint8_t *nulls = scratch(c, 1);
     memset(nulls, 1, (size_t)c->b->n);
     orb_value *vals = scratch(c, sizeof *vals);
     for (int r = 0; r < c->b->n; r++) vals[r] = orb_null(id);
-    *out = (oql_vec){t, OQL_VEC_VALUES, vals, nulls};
+    *out = (orb_vec){t, ORB_VEC_VALUES, vals, nulls};
   } else if (int_valued(id) && v->type == id) {
     int64_t *o = scratch(c, sizeof *o);
     for (int r = 0; r < c->b->n; r++) o[r] = v->u.i;
-    *out = (oql_vec){t, OQL_VEC_I64, o, NULL};
+    *out = (orb_vec){t, ORB_VEC_I64, o, NULL};
   } else if (orb_type_is_float(id) && v->type == id) {
     double *o = scratch(c, sizeof *o);
     for (int r = 0; r < c->b->n; r++) o[r] = v->u.f;
-    *out = (oql_vec){t, OQL_VEC_F64, o, NULL};
+    *out = (orb_vec){t, ORB_VEC_F64, o, NULL};
   } else if (id == ORB_T_BOOL && v->type == id) {
     uint8_t *o = scratch(c, 1);
     memset(o, v->u.b, (size_t)c->b->n);
-    *out = (oql_vec){t, OQL_VEC_BOOL, o, NULL};
+    *out = (orb_vec){t, ORB_VEC_BOOL, o, NULL};
   } else {
     orb_value *vals = scratch(c, sizeof *vals);
     for (int r = 0; r < c->b->n; r++) vals[r] = *v;
-    *out = (oql_vec){t, OQL_VEC_VALUES, vals, NULL};
+    *out = (orb_vec){t, ORB_VEC_VALUES, vals, NULL};
   }
 }
 
 /* Integer + - * / % (and unary minus) of operands of the result's type;
 ** a NULL row's value (whatever the source left there) cannot fail. */
-static orb_status int_arith(vx *c, int op, orb_type t, const oql_vec *a, const oql_vec *b, oql_vec *out, orb_err *e) {
+static orb_status int_arith(vx *c, int op, orb_type t, const orb_vec *a, const orb_vec *b, orb_vec *out, orb_err *e) {
   orb_type_id id = (orb_type_id)t.id;
   const int64_t *x = as_i64(c, a), *y = b ? as_i64(c, b) : NULL;
   const uint8_t *nulls = b ? nulls_either(c, a->nulls, b->nulls) : a->nulls;
@@ -153,13 +153,13 @@ static orb_status int_arith(vx *c, int op, orb_type t, const oql_vec *a, const o
   if (id != ORB_T_INT64) EACH_ROW(c, r) bad |= !int_fits(id, o[r]) && LIVE(r);
 #undef OVERFLOW_LOOP
   if (bad) return give_up(e);
-  *out = (oql_vec){t, OQL_VEC_I64, o, nulls};
+  *out = (orb_vec){t, ORB_VEC_I64, o, nulls};
   return ORB_OK;
 }
 
 /* Float + - * / (and unary minus) of operands of the result's type, with
 ** the row path's overflow and underflow tests (types/value_arith.c). */
-static orb_status float_arith(vx *c, int op, orb_type t, const oql_vec *a, const oql_vec *b, oql_vec *out, orb_err *e) {
+static orb_status float_arith(vx *c, int op, orb_type t, const orb_vec *a, const orb_vec *b, orb_vec *out, orb_err *e) {
   const double *x = as_f64(c, a), *y = b ? as_f64(c, b) : NULL;
   const uint8_t *nulls = b ? nulls_either(c, a->nulls, b->nulls) : a->nulls;
   double *o = scratch(c, sizeof *o);
@@ -182,7 +182,7 @@ static orb_status float_arith(vx *c, int op, orb_type t, const oql_vec *a, const
     }
   }
   if (bad) return give_up(e);
-  *out = (oql_vec){t, OQL_VEC_F64, o, nulls};
+  *out = (orb_vec){t, ORB_VEC_F64, o, nulls};
   return ORB_OK;
 }
 
@@ -207,7 +207,7 @@ static int cmp_bytes(const pq_bytes *a, const pq_bytes *b) {
 
 /* a op b for operands of one type: integers (and the integer-valued
 ** dates and times), floats, strings (byte order, as orb_value_cmp). */
-static orb_status compare(vx *c, int op, const oql_vec *a, const oql_vec *b, oql_vec *out, orb_err *e) {
+static orb_status compare(vx *c, int op, const orb_vec *a, const orb_vec *b, orb_vec *out, orb_err *e) {
   uint8_t *o = scratch(c, 1);
   if (is_int_vec(a) && is_int_vec(b)) {
     const int64_t *x = as_i64(c, a), *y = as_i64(c, b);
@@ -222,13 +222,13 @@ static orb_status compare(vx *c, int op, const oql_vec *a, const oql_vec *b, oql
   } else if (is_float_vec(a) && is_float_vec(b)) {
     const double *x = as_f64(c, a), *y = as_f64(c, b);
     EACH_ROW(c, r) o[r] = cmp_holds(op, oql_float_cmp(x[r], y[r]));
-  } else if (a->kind == OQL_VEC_BYTES && b->kind == OQL_VEC_BYTES) {
+  } else if (a->kind == ORB_VEC_BYTES && b->kind == ORB_VEC_BYTES) {
     const pq_bytes *x = a->data, *y = b->data;
     EACH_ROW(c, r) o[r] = cmp_holds(op, cmp_bytes(&x[r], &y[r]));
   } else {
     return give_up(e);
   }
-  *out = (oql_vec){orb_type_make(ORB_T_BOOL), OQL_VEC_BOOL, o, nulls_either(c, a->nulls, b->nulls)};
+  *out = (orb_vec){orb_type_make(ORB_T_BOOL), ORB_VEC_BOOL, o, nulls_either(c, a->nulls, b->nulls)};
   return ORB_OK;
 }
 
@@ -236,12 +236,12 @@ static orb_status compare(vx *c, int op, const oql_vec *a, const oql_vec *b, oql
 ** (narrowing checked), integer or real to double precision, double or
 ** real to an integer (rounded half to even, range checked, as
 ** types/value_cast.c); the others go row by row. */
-static orb_status cast(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
-  oql_vec a;
+static orb_status cast(vx *c, orb_expr *x, orb_vec *out, orb_err *e) {
+  orb_vec a;
   orb_status st = eval(c, x->args[0], &a, e);
   if (st != ORB_OK) return st;
   orb_type_id to = (orb_type_id)x->type.id, from = (orb_type_id)a.type.id;
-  if (to == from && x->type.precision == a.type.precision && x->type.scale == a.type.scale && a.kind != OQL_VEC_VALUES) {
+  if (to == from && x->type.precision == a.type.precision && x->type.scale == a.type.scale && a.kind != ORB_VEC_VALUES) {
     *out = a;
     out->type = x->type;
     return ORB_OK;
@@ -252,7 +252,7 @@ static orb_status cast(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
     const int64_t *v = as_i64(c, &a);
     EACH_ROW(c, r) bad |= !int_fits(to, v[r]) && LIVE(r);
     if (bad) return give_up(e);
-    *out = (oql_vec){x->type, OQL_VEC_I64, v, nulls};
+    *out = (orb_vec){x->type, ORB_VEC_I64, v, nulls};
     return ORB_OK;
   }
   if (to == ORB_T_FLOAT64 && ((orb_type_is_integer(from) && is_int_vec(&a)) || is_float_vec(&a))) {
@@ -264,7 +264,7 @@ static orb_status cast(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
       const int64_t *v = as_i64(c, &a);
       EACH_ROW(c, r) o[r] = (double)v[r];
     }
-    *out = (oql_vec){x->type, OQL_VEC_F64, o, nulls};
+    *out = (orb_vec){x->type, ORB_VEC_F64, o, nulls};
     return ORB_OK;
   }
   if (orb_type_is_integer(to) && is_float_vec(&a) && orb_type_is_float(from)) {
@@ -277,7 +277,7 @@ static orb_status cast(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
       bad |= (!ok || !int_fits(to, o[r])) && LIVE(r);
     }
     if (bad) return give_up(e);
-    *out = (oql_vec){x->type, OQL_VEC_I64, o, nulls};
+    *out = (orb_vec){x->type, ORB_VEC_I64, o, nulls};
     return ORB_OK;
   }
   return fallback(c, x, out, e);
@@ -327,11 +327,11 @@ static size_t utf8_chars(const uint8_t *p, size_t n) {
   return n - cont;
 }
 
-static orb_status length(vx *c, orb_expr *x, bool octets, oql_vec *out, orb_err *e) {
-  oql_vec a;
+static orb_status length(vx *c, orb_expr *x, bool octets, orb_vec *out, orb_err *e) {
+  orb_vec a;
   orb_status st = eval(c, x->args[0], &a, e);
   if (st != ORB_OK) return st;
-  if (a.kind != OQL_VEC_BYTES) return fallback(c, x, out, e);
+  if (a.kind != ORB_VEC_BYTES) return fallback(c, x, out, e);
   const pq_bytes *s = a.data;
   int64_t *o = scratch(c, sizeof *o);
   if (octets || a.type.id == ORB_T_BYTEA) {   /* bytea counts bytes, text characters */
@@ -339,18 +339,18 @@ static orb_status length(vx *c, orb_expr *x, bool octets, oql_vec *out, orb_err 
   } else {
     EACH_ROW(c, r) o[r] = (int64_t)utf8_chars(s[r].data, s[r].len);
   }
-  *out = (oql_vec){x->type, OQL_VEC_I64, o, a.nulls};
+  *out = (orb_vec){x->type, ORB_VEC_I64, o, a.nulls};
   return ORB_OK;
 }
 
 /* AND / OR of any number of boolean operands, three-valued: AND is false
 ** where an operand is false, else NULL where one is NULL (OR: true, NULL). */
-static orb_status and_or(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
+static orb_status and_or(vx *c, orb_expr *x, orb_vec *out, orb_err *e) {
   bool is_and = x->kind == ORB_E_AND;
   uint8_t *val = scratch(c, 1), *unknown = scratch(c, 1);
   EACH_ROW(c, r) val[r] = is_and, unknown[r] = 0;
   for (int i = 0; i < x->nargs; i++) {
-    oql_vec a;
+    orb_vec a;
     orb_status st = eval(c, x->args[i], &a, e);
     if (st != ORB_OK) return st;
     const uint8_t *v = as_bool(c, &a), *n = a.nulls;
@@ -360,11 +360,11 @@ static orb_status and_or(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
   }
   /* decided (false for AND, true for OR) wins over unknown */
   EACH_ROW(c, r) unknown[r] = unknown[r] && val[r] == is_and;
-  *out = (oql_vec){x->type, OQL_VEC_BOOL, val, unknown};
+  *out = (orb_vec){x->type, ORB_VEC_BOOL, val, unknown};
   return ORB_OK;
 }
 
-static orb_status eval(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
+static orb_status eval(vx *c, orb_expr *x, orb_vec *out, orb_err *e) {
   orb_status st;
   switch ((orb_expr_kind)x->kind) {
   case ORB_E_COLUMN:
@@ -382,7 +382,7 @@ static orb_status eval(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
     orb_type_id t = (orb_type_id)x->type.id;
     bool neg = x->op == ORB_E_OP_NEG && x->nargs == 1, bin = x->nargs == 2 && x->op <= ORB_ARITH_MOD;
     if (!(neg || bin) || !(orb_type_is_integer(t) || orb_type_is_float(t))) return fallback(c, x, out, e);
-    oql_vec a, b;
+    orb_vec a, b;
     if ((st = eval(c, x->args[0], &a, e)) != ORB_OK) return st;
     if (bin && (st = eval(c, x->args[1], &b, e)) != ORB_OK) return st;
     bool same = a.type.id == t && (!bin || b.type.id == t);
@@ -394,7 +394,7 @@ static orb_status eval(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
   }
   case ORB_E_CMP: {
     if (x->nargs != 2 || x->args[0]->type.id != x->args[1]->type.id) return fallback(c, x, out, e);
-    oql_vec a, b;
+    orb_vec a, b;
     if ((st = eval(c, x->args[0], &a, e)) != ORB_OK || (st = eval(c, x->args[1], &b, e)) != ORB_OK) return st;
     if (compare(c, x->op, &a, &b, out, e) == ORB_OK) return ORB_OK;
     return fallback(c, x, out, e);
@@ -403,21 +403,21 @@ static orb_status eval(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
   case ORB_E_AND:
   case ORB_E_OR: return and_or(c, x, out, e);
   case ORB_E_NOT: {
-    oql_vec a;
+    orb_vec a;
     if ((st = eval(c, x->args[0], &a, e)) != ORB_OK) return st;
     const uint8_t *v = as_bool(c, &a);
     uint8_t *o = scratch(c, 1);
     EACH_ROW(c, r) o[r] = !v[r];
-    *out = (oql_vec){x->type, OQL_VEC_BOOL, o, a.nulls};
+    *out = (orb_vec){x->type, ORB_VEC_BOOL, o, a.nulls};
     return ORB_OK;
   }
   case ORB_E_IS_NULL: {
-    oql_vec a;
+    orb_vec a;
     if ((st = eval(c, x->args[0], &a, e)) != ORB_OK) return st;
     uint8_t *o = scratch(c, 1);
     bool neg = x->flags & ORB_EF_NEGATE;
     EACH_ROW(c, r) o[r] = (a.nulls && a.nulls[r]) != neg;
-    *out = (oql_vec){x->type, OQL_VEC_BOOL, o, NULL};
+    *out = (orb_vec){x->type, ORB_VEC_BOOL, o, NULL};
     return ORB_OK;
   }
   case ORB_E_FUNC: {
@@ -429,8 +429,8 @@ static orb_status eval(vx *c, orb_expr *x, oql_vec *out, orb_err *e) {
   }
 }
 
-orb_status oql_vexpr_eval(orb_expr *x, oql_rt *rt, const oql_vbatch *b, oql_vec *out, orb_err *e) {
-  vx c = {rt, b, oql_vbatch_count(b)};
+orb_status oql_vexpr_eval(orb_expr *x, oql_rt *rt, const orb_vbatch *b, orb_vec *out, orb_err *e) {
+  vx c = {rt, b, orb_vbatch_count(b)};
   return eval(&c, x, out, e);
 }
 

@@ -310,7 +310,8 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
     plan_parquet_pruning(p, f, pushable, out->op);   /* the same constraints, on the table's columns */
     out->n = f->ncols;
     out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
-    for (int i = 0; i < f->ncols; i++) out->layout[i] = f->first_gid + i;
+    for (int i = 0; i < f->ncols; i++) out->layout[i] = p->used[f->first_gid + i] ? f->first_gid + i : -1;
+    oql_iceberg_scan_project(out->op, p->a, p->used + f->first_gid);   /* only the columns the query uses are read */
     return ORB_OK;
   case OQL_FROM_CTE:
   case OQL_FROM_WORKTABLE:

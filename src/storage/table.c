@@ -296,6 +296,31 @@ orb_status orb_table_scan_next(orb_table_scan *s, orb_row_batch *b, orb_err *e) 
   }
 }
 
+bool orb_table_scan_has_vec(const orb_table *t) {
+  return t->kind != ORB_TABLE_HOT && t->cold && t->cold->ops->scan_next_vec;
+}
+
+orb_status orb_table_scan_next_vec(orb_table_scan *s, const orb_vbatch **b, orb_err *e) {
+  *b = NULL;
+  for (;;) {
+    orb_tier *t = s->tiers[s->cur];
+    orb_status st = ORB_OK;
+    if (s->ts && t->ops->scan_next_vec) {
+      if ((st = t->ops->scan_next_vec(s->ts, b, e)) != ORB_OK || *b) return st;
+    } else if (s->ts) {   /* the hot tier of an Iceberg table, which holds no row */
+      orb_row_batch rb;
+      if ((st = t->ops->scan_next(s->ts, &rb, e)) != ORB_OK) return st;
+      if (rb.nrows > 0)
+        return orb_err_set(e, ORB_ERR_INTERNAL, "the %s tier of an Iceberg table holds rows, which a batch scan cannot read",
+                           t->ops->name);
+    }
+    tier_end(s);
+    if (s->cur + 1 >= s->ntiers) return ORB_OK;
+    s->cur++;
+    if ((st = tier_begin(s, e)) != ORB_OK) return st;
+  }
+}
+
 void orb_table_scan_end(orb_table_scan *s, orb_scan_stats *stats) {
   if (!s) return;
   tier_end(s);

@@ -92,6 +92,13 @@ orb_status orb_table_lock_row(orb_table *t, orb_wset *ws, uint64_t locator, bool
 orb_status orb_table_scan_begin(orb_table *t, const orb_scan_req *req, orb_table_scan **out, orb_err *e);
 orb_status orb_table_scan_next(orb_table_scan *s, orb_row_batch *b, orb_err *e);
 void orb_table_scan_end(orb_table_scan *s, orb_scan_stats *stats);
+/* Whether a scan of t can hand out column batches (orb_table_scan_next_vec):
+** an Iceberg table (its hot tier is kept empty) whose cold tier makes them. */
+bool orb_table_scan_has_vec(const orb_table *t);
+/* The scan's rows as column batches, tier after tier (tier.h scan_next_vec:
+** schema order, the predicate only prunes, the caller filters); *b NULL at
+** the end.  A scan uses this or orb_table_scan_next, not both. */
+orb_status orb_table_scan_next_vec(orb_table_scan *s, const orb_vbatch **b, orb_err *e);
 
 /* Row with this primary key (values in key order) in any tier: with a write
 ** set, the row the key conflicts with for that writer (tier.h); with NULL,

@@ -15,6 +15,9 @@
 ** key, else row filtering).  A scan must return only rows for which the
 ** predicate is true: the caller does not re-check.
 **
+** A tier whose data is columnar may also hand a scan's rows out as column
+** batches (scan_next_vec, below), for the executor's batch path.
+**
 ** Every row a scan returns carries a locator (uint64_t) that names the row
 ** within its tier until the next write; DELETE and UPDATE pass locators back.
 **
@@ -35,6 +38,7 @@
 #include "expr/expr.h"
 #include "txn/txn.h"
 #include "types/schema.h"
+#include "types/vec.h"
 
 typedef struct orb_tier orb_tier;
 typedef struct orb_tier_scan orb_tier_scan;
@@ -93,6 +97,15 @@ typedef struct orb_tier_ops {
   /* Fill b (b->nrows == 0 at end of scan). */
   orb_status (*scan_next)(orb_tier_scan *s, orb_row_batch *b, orb_err *e);
   void (*scan_end)(orb_tier_scan *s, orb_scan_stats *stats /* may be NULL */);
+  /* Optional (NULL: rows only): the scan's rows as column batches
+  ** (types/vec.h), instead of scan_next; *b NULL at the end, valid until
+  ** the next call.  A batch has the schema's columns in schema order
+  ** (those neither projected nor in the predicate all NULL).  Unlike
+  ** scan_next, the predicate only prunes (what the tier can skip without
+  ** looking at a row): the caller evaluates it on the batches, a batch at
+  ** a time, and counts rows_returned itself.  Batches carry no locators:
+  ** they serve reads, not DELETE or UPDATE. */
+  orb_status (*scan_next_vec)(orb_tier_scan *s, const orb_vbatch **b, orb_err *e);
 
   /* Exact number of rows matching pred (NULL = all) if the tier can answer
   ** cheaply (metadata, index), else *count = -1. */

@@ -40,3 +40,8 @@ add_test(NAME iceberg_maint COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/ic
 # blocks: staged, one snapshot per table at COMMIT, nothing on ROLLBACK
 # (tests/storage/iceberg_txn_test.py; two sessions in tests/txn/test_isolation.c).
 add_test(NAME iceberg_txn COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_txn_test.py $<TARGET_FILE:orbit_shell>)
+# Column batches over Iceberg tables (iceberg_scan, USING iceberg, EXTERNAL) against the row path of
+# a hot copy, and read_parquet: evolved schemas, position and equality deletes, partition values,
+# the iceberg-trino fixtures; same results and errors, same EXPLAIN ANALYZE counters
+# (tests/storage/iceberg_vector_test.py; the reader's two paths directly: test_ice_read_vec).
+add_test(NAME iceberg_vector COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_vector_test.py $<TARGET_FILE:orbit_shell>)

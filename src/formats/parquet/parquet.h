@@ -26,6 +26,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "types/types.h"
+#include "types/vec.h"
 
 /* Physical types (parquet.thrift Type). */
 typedef enum pq_type {
@@ -73,10 +74,9 @@ typedef struct pq_schema_elem {
   pq_logical logical;
 } pq_schema_elem;
 
-typedef struct pq_bytes {
-  const uint8_t *data;           /* NULL when absent */
-  size_t len;
-} pq_bytes;
+/* A byte string pointing into its source: the types layer's (a column
+** batch's text vectors point at a decoded column's values as they are). */
+typedef orb_bytes pq_bytes;
 
 typedef struct pq_stats {
   pq_bytes min, max;             /* deprecated, signed order */
@@ -464,6 +464,10 @@ typedef enum pq_direct_kind {
   PQ_DIRECT_INT32, PQ_DIRECT_INT64, PQ_DIRECT_FLOAT, PQ_DIRECT_DOUBLE, PQ_DIRECT_BYTES, PQ_DIRECT_NONE
 } pq_direct_kind;
 pq_direct_kind pq_values_direct(const pq_schema_elem *s, const pq_column *c, orb_type t);
+/* When pq_values_direct says so: *out is the column batch vector
+** (types/vec.h) of type t whose row 0 is value `from` of c, pointing at
+** c's values[] and nulls[] in place; false (and *out untouched) otherwise. */
+bool pq_values_vec(const pq_schema_elem *s, const pq_column *c, int64_t from, orb_type t, orb_vec *out);
 /* A single PLAIN-encoded value (a statistic's min or max, a page index
 ** bound) as a value of type t from pq_sql_type; strings point into b. */
 orb_status pq_plain_value(const pq_schema_elem *s, pq_bytes b, orb_type t, orb_value *out, orb_err *e);

@@ -262,6 +262,21 @@ pq_direct_kind pq_values_direct(const pq_schema_elem *s, const pq_column *c, orb
   return range_kind_of(s, c->type, t);
 }
 
+bool pq_values_vec(const pq_schema_elem *s, const pq_column *c, int64_t from, orb_type t, orb_vec *out) {
+  pq_direct_kind k = pq_values_direct(s, c, t);
+  if (k == PQ_DIRECT_NONE) return false;
+  static const orb_vec_kind kinds[] = {[PQ_DIRECT_INT32] = ORB_VEC_I32, [PQ_DIRECT_INT64] = ORB_VEC_I64,
+                                       [PQ_DIRECT_FLOAT] = ORB_VEC_F32, [PQ_DIRECT_DOUBLE] = ORB_VEC_F64,
+                                       [PQ_DIRECT_BYTES] = ORB_VEC_BYTES};
+  static const size_t widths[] = {[PQ_DIRECT_INT32] = 4, [PQ_DIRECT_INT64] = 8, [PQ_DIRECT_FLOAT] = 4, [PQ_DIRECT_DOUBLE] = 8,
+                                  [PQ_DIRECT_BYTES] = sizeof(pq_bytes)};
+  out->type = t;
+  out->kind = kinds[k];
+  out->data = (const char *)c->values + (size_t)from * widths[k];
+  out->nulls = c->nnull ? c->nulls + from : NULL;
+  return true;
+}
+
 orb_status pq_values_at(const pq_schema_elem *s, const pq_column *c, int64_t from, int64_t n, orb_type t, orb_value *out,
                         size_t stride, orb_err *e) {
   if (from < 0 || n < 0 || from + n > c->n)

@@ -362,6 +362,9 @@ typedef struct cold_scan {
   cold_stage *stage;             /* the transaction block's staged changes of the table, or NULL */
   int64_t stage_next, stage_end; /* staged rows still to return (those staged before the scan began) */
   orb_scan_stats st;
+  /* column batches (cold_scan_next_vec), allocated by the first */
+  orb_vbuf vbuf;                 /* schema width: values of cast columns and staged rows (NULLs for a column
+                                    not read); sel: the rows the transaction block has not deleted */
 } cold_scan;
 
 static void mark_columns(const orb_expr *x, bool *need, int ncols) {
@@ -559,6 +562,115 @@ static orb_status cold_scan_next(orb_tier_scan *ts, orb_row_batch *b, orb_err *e
   return ORB_OK;
 }
 
+/* --- column batches ----------------------------------------------------------- */
+
+/* The reader's batch b as the schema's columns: its vectors as they are,
+** or cast a value at a time where the snapshot's type differs from the
+** table's (a promotion another engine made); columns not read all NULL. */
+static orb_status vec_from_reader(cold_scan *s, const orb_vbatch *b, orb_err *e) {
+  const orb_schema *sc = &s->c->schema;
+  orb_vbuf *vb = &s->vbuf;
+  for (int i = 0; i < sc->ncols; i++) orb_vbuf_all_null(vb, i);
+  for (int k = 0; k < s->nread; k++) {
+    int col = s->read_col[k];
+    if (col < 0) continue;
+    if (!s->cast[k]) {
+      vb->b.cols[col] = b->cols[k];
+      vb->b.cols[col].type = sc->cols[col].type;
+      continue;
+    }
+    orb_value *out = vb->vals[col];
+    for (int r = 0; r < b->n; r++) out[r] = orb_null((orb_type_id)sc->cols[col].type.id);   /* rows out of the selection too */
+    for (int j = 0, cnt = orb_vbatch_count(b); j < cnt; j++) {
+      int r = orb_vbatch_row_at(b, j);
+      orb_value x;
+      orb_vec_value(&b->cols[k], r, &x);
+      orb_status st;
+      if (!x.isnull && (st = orb_value_cast(&x, sc->cols[col].type, &s->batch, &out[r], e)) != ORB_OK) {
+        orb_err_prefix(e, "table \"%s\": column \"%s\": ", s->c->name, sc->cols[col].name);
+        return st;
+      }
+    }
+    orb_vbuf_values(vb, col, b->n);
+  }
+  vb->b.n = b->n;
+  vb->b.sel = b->sel;
+  vb->b.nsel = b->nsel;
+  return ORB_OK;
+}
+
+/* Leave out the rows of the batch (its row 0 at position pos0 of data file
+** `file`) that the transaction block deleted. */
+static void vec_stage_deletes(cold_scan *s, int file, int64_t pos0) {
+  orb_vbatch *b = &s->vbuf.b;
+  int m = 0;
+  for (int j = 0, cnt = orb_vbatch_count(b); j < cnt; j++) {
+    int r = orb_vbatch_row_at(b, j);
+    s->vbuf.sel[m] = (uint16_t)r;
+    m += !cold_stage_deleted(s->stage, cold_loc_make(file, pos0 + r));
+  }
+  b->sel = s->vbuf.sel;
+  b->nsel = m;
+}
+
+/* The transaction block's staged rows (not deleted since) as a batch of
+** values. */
+static void vec_staged(cold_scan *s) {
+  const orb_schema *sc = &s->c->schema;
+  int n = 0;
+  while (n < ORB_VEC_MAX && s->stage_next < s->stage_end) {
+    int64_t i = s->stage_next++;
+    if (cold_stage_deleted(s->stage, ((uint64_t)COLD_LOC_STAGED << COLD_LOC_POS_BITS) | (uint64_t)i)) continue;
+    const orb_value *row = cold_stage_row(s->stage, i);
+    for (int c = 0; c < sc->ncols; c++) s->vbuf.vals[c][n] = orb_value_copy(&row[c], &s->batch);
+    n++;
+  }
+  for (int c = 0; c < sc->ncols; c++) orb_vbuf_values(&s->vbuf, c, n);
+  s->vbuf.b.n = n;
+  s->vbuf.b.sel = NULL;
+  s->st.rows_scanned += n;
+}
+
+static orb_status cold_scan_next_vec(orb_tier_scan *ts, const orb_vbatch **out, orb_err *e) {
+  cold_scan *s = (cold_scan *)ts;
+  *out = NULL;
+  orb_arena_reset(&s->batch);
+  if (!s->vbuf.vals) {
+    const orb_schema *sc = &s->c->schema;
+    orb_type *types = orb_malloc(sizeof(orb_type) * (size_t)(sc->ncols + 1));
+    for (int i = 0; i < sc->ncols; i++) types[i] = sc->cols[i].type;
+    orb_vbuf_init(&s->vbuf, sc->ncols, types);
+    orb_free(types);
+  }
+  while (s->reader && !s->read_done) {
+    const orb_vbatch *b;
+    orb_status st = ice_reader_next_vec(s->reader, &b, e);
+    if (st != ORB_OK) return st;
+    if (!b) {
+      s->read_done = true;
+      break;
+    }
+    s->st.rows_scanned += orb_vbatch_count(b);
+    if ((st = vec_from_reader(s, b, e)) != ORB_OK) return st;
+    if (s->stage) {
+      int file;
+      int64_t pos0;
+      ice_reader_position(s->reader, &file, &pos0);
+      vec_stage_deletes(s, s->file_map ? s->file_map[file] : file, pos0);
+      if (s->vbuf.b.nsel == 0) continue;
+    }
+    *out = &s->vbuf.b;
+    return ORB_OK;
+  }
+  while (s->stage && s->stage_next < s->stage_end) {
+    vec_staged(s);
+    if (s->vbuf.b.n == 0) continue;
+    *out = &s->vbuf.b;
+    return ORB_OK;
+  }
+  return ORB_OK;
+}
+
 static void cold_scan_end(orb_tier_scan *ts, orb_scan_stats *stats) {
   cold_scan *s = (cold_scan *)ts;
   if (!s) return;
@@ -576,6 +688,7 @@ static void cold_scan_end(orb_tier_scan *ts, orb_scan_stats *stats) {
   orb_arena_free(&s->batch);
   orb_arena_free(&s->own);
   orb_free(s->pbuf);
+  orb_vbuf_free(&s->vbuf);
   orb_free(s);
 }
 
@@ -794,9 +907,19 @@ static void cold_close(orb_tier *t) {
   orb_free(c);
 }
 
-const orb_tier_ops cold_tier_ops = {"cold",        cold_insert, cold_scan_begin, cold_scan_next, cold_scan_end,
-                                    cold_count,    cold_delete, cold_update,     cold_pk_lookup, cold_stats,
-                                    cold_explain, cold_close};
+const orb_tier_ops cold_tier_ops = {.name = "cold",
+                                    .insert = cold_insert,
+                                    .scan_begin = cold_scan_begin,
+                                    .scan_next = cold_scan_next,
+                                    .scan_end = cold_scan_end,
+                                    .scan_next_vec = cold_scan_next_vec,
+                                    .count = cold_count,
+                                    .delete_rows = cold_delete,
+                                    .update_rows = cold_update,
+                                    .pk_lookup = cold_pk_lookup,
+                                    .stats = cold_stats,
+                                    .explain = cold_explain,
+                                    .close = cold_close};
 
 orb_tier *cold_tier_new(uint32_t table_id, const char *name, const char *where, const orb_schema *schema, bool owned) {
   cold_tier *c = orb_calloc(1, sizeof *c);

@@ -45,27 +45,29 @@ typedef struct fcursor {
   orb_type *ftype;               /* its SQL type as the file stores it */
   int group;                     /* current row group, -1 before the first */
   int64_t row, nrows, base;      /* position in the group, its rows, its first row's position in the file */
-  pq_column *cols;
-  pq_nested_column *nested;
+  bool in_group;                 /* a row group's columns are read (row is in it) */
+  pq_column *cols;               /* its flat columns (memory kept from group to group) */
+  pq_nested_column *nested;      /* and nested ones */
   orb_buf json;
   bool *skip;                    /* per row group: pruning ruled it out (NULL: none) */
   int64_t skipped;               /* row groups skipped */
 } fcursor;
 
+/* The current group's nested columns go; flat ones stay allocated, the
+** next group is read into them (pq_read_leaf_column_into). */
 static void fc_drop_group(fcursor *c) {
-  if (!c->cols) return;
-  for (int i = 0; i < c->n; i++) {
-    pq_column_free(&c->cols[i]);
+  for (int i = 0; c->nested && i < c->n; i++)
     if (c->nested[i].shape) pq_nested_free(&c->nested[i]);
-  }
-  orb_free(c->cols);
-  orb_free(c->nested);
-  c->cols = NULL;
-  c->nested = NULL;
+  c->in_group = false;
 }
 
 static void fc_close(fcursor *c) {
   fc_drop_group(c);
+  for (int i = 0; c->cols && i < c->n; i++) pq_column_free(&c->cols[i]);
+  orb_free(c->cols);
+  orb_free(c->nested);
+  c->cols = NULL;
+  c->nested = NULL;
   if (c->have_fields) pq_fields_free(&c->fields);
   c->have_fields = false;
   if (c->meta) pq_meta_free(c->meta);
@@ -119,9 +121,9 @@ static orb_status fc_open(fcursor *c, const char *path, const int32_t *ids, cons
 /* Step to the next row; *more false at the end of the file. */
 static orb_status fc_step(fcursor *c, bool *more, orb_err *e) {
   *more = true;
-  if (c->cols && ++c->row < c->nrows) return ORB_OK;
+  if (c->in_group && ++c->row < c->nrows) return ORB_OK;
   for (;;) {
-    if (c->cols) c->base += c->nrows;
+    if (c->in_group) c->base += c->nrows;
     fc_drop_group(c);
     if (c->group + 1 >= c->meta->nrow_groups) {
       *more = false;
@@ -134,8 +136,12 @@ static orb_status fc_step(fcursor *c, bool *more, orb_err *e) {
       c->skipped++;
       continue;
     }
-    c->cols = orb_calloc((size_t)c->n + 1, sizeof *c->cols);
-    c->nested = orb_calloc((size_t)c->n + 1, sizeof *c->nested);
+    if (!c->cols) {
+      c->cols = orb_calloc((size_t)c->n + 1, sizeof *c->cols);
+      c->nested = orb_calloc((size_t)c->n + 1, sizeof *c->nested);
+    }
+    memset(c->nested, 0, sizeof *c->nested * (size_t)c->n);
+    c->in_group = true;
     c->nrows = rg->num_rows;
     c->row = 0;
     for (int i = 0; i < c->n; i++) {
@@ -146,7 +152,7 @@ static orb_status fc_step(fcursor *c, bool *more, orb_err *e) {
         if ((st = pq_read_nested(c->path, c->meta, f, c->group, 0, &c->nested[i], e)) != ORB_OK) return st;
         continue;
       }
-      st = pq_read_leaf_column(c->path, c->meta, c->group, f->leaf, 0, &c->cols[i], e);
+      st = pq_read_leaf_column_into(c->path, c->meta, c->group, f->leaf, 0, &c->cols[i], e);
       if (st == ORB_OK && c->cols[i].n != rg->num_rows)
         st = orb_err_set(e, ORB_ERR_CORRUPT, "parquet: \"%s\": column %d of row group %d has %lld values for %lld rows", c->path,
                          f->leaf, c->group, (long long)c->cols[i].n, (long long)rg->num_rows);
@@ -286,7 +292,15 @@ struct ice_reader {
   int64_t npositions, next_pos;
   eq_set *eq;
   int neq;
+  const bool *unread;            /* per column: the caller does not want it (ice_reader_project) */
   ice_read_counts counts;
+  /* column batches (ice_reader_next_vec), allocated by the first */
+  bool vec;                      /* batches handed out: positions are the batch's first row's */
+  int64_t vec_first;             /* the last batch's first row's position in its file */
+  bool vec_consts;               /* the current file's missing columns' vectors are filled */
+  orb_vbuf vbuf;                 /* columns converted a batch at a time; sel: the rows deletes leave */
+  void **vwide;                  /* per column: ORB_VEC_MAX widened int64_t / double values (promotions) */
+  orb_arena vec_arena;           /* a batch's converted strings, reset per batch */
 };
 
 static int cmp_i64(const void *x, const void *y) {
@@ -441,6 +455,8 @@ static orb_status prune_file(ice_reader *r, orb_err *e) {
   return st;
 }
 
+void ice_reader_project(ice_reader *r, const bool *unread) { r->unread = unread; }
+
 void ice_reader_prune(ice_reader *r, const pq_pred *preds, int npreds) {
   r->preds = preds;
   r->npreds = npreds;
@@ -555,6 +571,15 @@ static orb_status open_file(ice_reader *r, orb_err *e) {
     st = d->content == ICE_CONTENT_POS_DELETES ? load_positions(r, f, d, &cap, e) : load_equality(r, d, &r->eq[r->neq++], e);
   }
   if (st == ORB_OK && r->npositions) qsort(r->positions, (size_t)r->npositions, sizeof(int64_t), cmp_i64);
+  /* columns the caller does not want are not read, unless an equality
+  ** delete compares them */
+  for (int i = 0; r->unread && i < r->ncols; i++) {
+    bool key = false;
+    for (int s = 0; s < r->neq && !key; s++)
+      for (int k = 0; k < r->eq[s].nids; k++) key |= r->eq[s].colidx[k] == i;
+    if (r->unread[i] && !key) r->fc.field[i] = -1, r->fill_part[i] = 0;
+  }
+  r->vec_consts = false;
   r->counts.files++;
   return st;
 }
@@ -570,23 +595,32 @@ orb_status ice_reader_open(const ice_plan *p, const ice_column *cols, int ncols,
   r->row = orb_calloc((size_t)ncols + 1, sizeof(orb_value));
   orb_arena_init(&r->row_arena, 0);
   orb_arena_init(&r->file_arena, 0);
+  orb_arena_init(&r->vec_arena, 0);
   *out = r;
   return ORB_OK;
+}
+
+/* Step to the next row of the files (opening the next file at the end of
+** one); *more false after the last. */
+static orb_status step(ice_reader *r, bool *more, orb_err *e) {
+  for (;;) {
+    orb_status st;
+    *more = false;
+    if (r->open && (st = fc_step(&r->fc, more, e)) != ORB_OK) return st;
+    if (*more) return ORB_OK;
+    close_file(r);
+    if (r->file + 1 >= r->plan->nfiles) return ORB_OK;
+    r->file++;
+    if ((st = open_file(r, e)) != ORB_OK) return st;
+  }
 }
 
 orb_status ice_reader_next(ice_reader *r, const orb_value **row, orb_err *e) {
   *row = NULL;
   for (;;) {
-    bool more = false;
-    orb_status st;
-    if (r->open && (st = fc_step(&r->fc, &more, e)) != ORB_OK) return st;
-    if (!more) {
-      close_file(r);
-      if (r->file + 1 >= r->plan->nfiles) return ORB_OK;
-      r->file++;
-      if ((st = open_file(r, e)) != ORB_OK) return st;
-      continue;
-    }
+    bool more;
+    orb_status st = step(r, &more, e);
+    if (st != ORB_OK || !more) return st;
     int64_t pos = r->fc.base + r->fc.row;
     while (r->next_pos < r->npositions && r->positions[r->next_pos] < pos) r->next_pos++;
     if (r->next_pos < r->npositions && r->positions[r->next_pos] == pos) {
@@ -621,9 +655,147 @@ orb_status ice_reader_next(ice_reader *r, const orb_value **row, orb_err *e) {
   }
 }
 
+/* --- column batches ------------------------------------------------------- */
+
+/* The vector of a column the current file lacks: its identity partition
+** value, or NULL, in every row (filled once per file). */
+static orb_status missing_vec(ice_reader *r, int i, orb_vec *v, orb_err *e) {
+  const ice_column *c = &r->cols[i];
+  if (!r->vec_consts) {
+    orb_value x = orb_null((orb_type_id)c->type.id);
+    if (r->fill_part[i]) {
+      orb_status st = ice_avro_to_value(ice_partition_value(&r->plan->files[r->file], r->fill_part[i]), c->itype,
+                                        &r->file_arena, &x, e);
+      if (st != ORB_OK) return st;
+    }
+    for (int k = 0; k < ORB_VEC_MAX; k++) r->vbuf.vals[i][k] = x;
+  }
+  if (r->vbuf.vals[i][0].isnull) orb_vbuf_all_null(&r->vbuf, i);
+  else v->kind = ORB_VEC_VALUES, v->data = r->vbuf.vals[i], v->nulls = NULL;
+  return ORB_OK;
+}
+
+/* Column i's values of rows [from, from + n) of the current group as a
+** vector of the column's type: the decoded array itself when it holds the
+** values as they are (pq_values_direct), widened into the column's buffer
+** for an int -> long or float -> double promotion, else converted to SQL
+** values (and cast: other promotions, the file's own spelling of a type). */
+static orb_status column_vec(ice_reader *r, int i, int64_t from, int n, orb_vec *v, orb_err *e) {
+  fcursor *c = &r->fc;
+  const ice_column *col = &r->cols[i];
+  const pq_shape *f = &c->fields.fields[c->field[i]];
+  const pq_column *pc = &c->cols[i];
+  bool same = orb_type_equal(c->ftype[i], col->type);
+  if (same && f->kind == PQ_SHAPE_VALUE && pq_values_vec(f->elem, pc, from, col->type, v)) return ORB_OK;
+  pq_direct_kind k = f->kind == PQ_SHAPE_VALUE ? pq_values_direct(f->elem, pc, c->ftype[i]) : PQ_DIRECT_NONE;
+  if ((k == PQ_DIRECT_INT32 && c->ftype[i].id == ORB_T_INT32 && col->type.id == ORB_T_INT64) ||
+      (k == PQ_DIRECT_FLOAT && col->type.id == ORB_T_FLOAT64)) {   /* int -> long, float -> double */
+    if (!r->vwide[i]) r->vwide[i] = orb_malloc(8 * ORB_VEC_MAX);
+    if (k == PQ_DIRECT_INT32) {
+      const int32_t *src = (const int32_t *)pc->values + from;
+      int64_t *dst = r->vwide[i];
+      for (int j = 0; j < n; j++) dst[j] = src[j];
+      v->kind = ORB_VEC_I64;
+    } else {
+      const float *src = (const float *)pc->values + from;
+      double *dst = r->vwide[i];
+      for (int j = 0; j < n; j++) dst[j] = src[j];
+      v->kind = ORB_VEC_F64;
+    }
+    v->data = r->vwide[i];
+    v->nulls = pc->nnull ? pc->nulls + from : NULL;
+    return ORB_OK;
+  }
+  orb_value *out = r->vbuf.vals[i];
+  orb_status st = ORB_OK;
+  if (f->kind == PQ_SHAPE_VALUE) {
+    st = pq_values_at(f->elem, pc, from, n, c->ftype[i], out, 1, e);
+  } else {
+    for (int j = 0; j < n && st == ORB_OK; j++) {
+      bool isnull;
+      orb_buf_reset(&c->json);
+      if ((st = pq_nested_json(&c->nested[i], from + j, &c->json, &isnull, e)) == ORB_OK)
+        out[j] = isnull ? orb_null(ORB_T_TEXT)
+                        : orb_text(orb_arena_strndup(&r->vec_arena, (const char *)c->json.data, c->json.len), c->json.len);
+    }
+  }
+  for (int j = 0; j < n && st == ORB_OK && !same; j++) {
+    orb_value w;
+    if ((st = as_type(&out[j], c->ftype[i], col->type, &r->vec_arena, &w, e)) == ORB_OK) out[j] = w;
+  }
+  if (st != ORB_OK) {
+    orb_err_prefix(e, "iceberg: \"%s\": column %s: ", r->plan->files[r->file].path, col->name);
+    return st;
+  }
+  orb_vbuf_values(&r->vbuf, i, n);
+  return ORB_OK;
+}
+
+/* Narrow the batch's selection to the rows no delete removes: positions
+** first (rows_read counts what they leave, as the row path does), then
+** equality deletes on the key columns' values. */
+static void apply_deletes(ice_reader *r, int64_t pos0, int n) {
+  orb_vbatch *b = &r->vbuf.b;
+  int m = 0;
+  for (int j = 0; j < n; j++) {
+    int64_t pos = pos0 + j;
+    while (r->next_pos < r->npositions && r->positions[r->next_pos] < pos) r->next_pos++;
+    r->vbuf.sel[m] = (uint16_t)j;
+    m += !(r->next_pos < r->npositions && r->positions[r->next_pos] == pos);
+  }
+  r->counts.rows_deleted += n - m;
+  r->counts.rows_read += m;
+  if (r->neq) {
+    int kept = 0;
+    for (int k = 0; k < m; k++) {
+      int j = r->vbuf.sel[k];
+      for (int s = 0; s < r->neq; s++)
+        for (int q = 0; q < r->eq[s].nids; q++) orb_vec_value(&b->cols[r->eq[s].colidx[q]], j, &r->row[r->eq[s].colidx[q]]);
+      r->vbuf.sel[kept] = (uint16_t)j;
+      kept += !eq_deleted(r, r->row);
+    }
+    r->counts.rows_deleted += m - kept;
+    m = kept;
+  }
+  b->sel = m == n ? NULL : r->vbuf.sel;
+  b->nsel = m;
+}
+
+orb_status ice_reader_next_vec(ice_reader *r, const orb_vbatch **b, orb_err *e) {
+  *b = NULL;
+  r->vec = true;
+  if (!r->vbuf.vals) {
+    orb_vbuf_init(&r->vbuf, r->ncols, NULL);
+    r->vwide = orb_calloc((size_t)r->ncols + 1, sizeof *r->vwide);
+  }
+  for (;;) {
+    bool more;
+    orb_status st = step(r, &more, e);
+    if (st != ORB_OK || !more) return st;
+    fcursor *c = &r->fc;
+    int64_t from = c->row;
+    int n = c->nrows - from < ORB_VEC_MAX ? (int)(c->nrows - from) : ORB_VEC_MAX;
+    c->row += n - 1;   /* the batch's last row is the current one: step goes on after it */
+    r->vec_first = c->base + from;
+    orb_arena_reset(&r->vec_arena);
+    for (int i = 0; i < r->ncols && st == ORB_OK; i++) {
+      orb_vec *v = &r->vbuf.b.cols[i];
+      v->type = r->cols[i].type;
+      st = c->field[i] >= 0 ? column_vec(r, i, from, n, v, e) : missing_vec(r, i, v, e);
+    }
+    if (st != ORB_OK) return st;
+    r->vec_consts = true;
+    r->vbuf.b.n = n;
+    apply_deletes(r, r->vec_first, n);
+    if (orb_vbatch_count(&r->vbuf.b) == 0) continue;
+    *b = &r->vbuf.b;
+    return ORB_OK;
+  }
+}
+
 void ice_reader_position(const ice_reader *r, int *file, int64_t *pos) {
   *file = r->file;
-  *pos = r->open ? r->fc.base + r->fc.row : -1;
+  *pos = !r->open ? -1 : r->vec ? r->vec_first : r->fc.base + r->fc.row;
 }
 
 ice_read_counts ice_reader_counts(const ice_reader *r) {
@@ -637,6 +809,10 @@ void ice_reader_free(ice_reader *r) {
   close_file(r);
   orb_arena_free(&r->row_arena);
   orb_arena_free(&r->file_arena);
+  orb_arena_free(&r->vec_arena);
+  for (int i = 0; r->vwide && i < r->ncols; i++) orb_free(r->vwide[i]);
+  orb_free(r->vwide);
+  orb_vbuf_free(&r->vbuf);
   orb_free(r->fill_part);
   orb_free(r->row);
   orb_free(r);

@@ -32,6 +32,16 @@
 **   while (ice_reader_next(r, &row, &err) == ORB_OK && row) ...
 **   ice_reader_free(r);
 **
+** Rows or column batches: ice_reader_next_vec hands out the same rows as
+** ice_reader_next, up to ORB_VEC_MAX at a time as a column batch
+** (types/vec.h) of the columns' types: a column the file holds as the
+** table's type points at the decoded Parquet array itself; an int -> long
+** or float -> double promotion is widened a batch at a time; other
+** promotions, other types and nested columns are converted to SQL values;
+** a column the file lacks is a constant vector (its identity partition
+** value, or NULL).  Deletes narrow the batch's selection vector.  A
+** reader hands out rows or batches, not both.
+**
 ** Only Parquet data files are read; ORC and Avro data files are refused
 ** naming the file.  Errors name the file ("iceberg: \"data/x.parquet\": ...").
 **
@@ -43,6 +53,7 @@
 
 #include "formats/parquet/parquet.h"
 #include "storage/cold/ice_scan.h"
+#include "types/vec.h"
 
 /* A column of the table as read: a top-level field of the schema. */
 typedef struct ice_column {
@@ -75,12 +86,22 @@ orb_status ice_reader_open(const ice_plan *p, const ice_column *cols, int ncols,
 ** out is not opened at all.  preds must outlive the reader.  Call before
 ** the first row. */
 void ice_reader_prune(ice_reader *r, const pq_pred *preds, int npreds);
+/* Columns the caller does not use (unread[i]; NULL: every column is
+** used): not read, NULL in every row (unless an equality delete compares
+** them).  unread must outlive the reader.  Call before the first row. */
+void ice_reader_project(ice_reader *r, const bool *unread);
 /* The next row (ncols values), or *row NULL at the end. */
 orb_status ice_reader_next(ice_reader *r, const orb_value **row, orb_err *e);
+/* The next column batch (ncols columns, never without rows), or *b NULL
+** at the end; valid until the next call.  The rows of one batch are
+** consecutive rows of one row group of one data file, some perhaps left
+** out of the selection by deletes. */
+orb_status ice_reader_next_vec(ice_reader *r, const orb_vbatch **b, orb_err *e);
 /* Where the row ice_reader_next last returned is: the index of its data
 ** file in the plan's files and its 0-based position in that file (as
 ** position deletes count: rows deleted before it, and row groups pruning
-** skipped, still count). */
+** skipped, still count).  After ice_reader_next_vec: where the batch's
+** row 0 is (row r is at *pos + r). */
 void ice_reader_position(const ice_reader *r, int *file, int64_t *pos);
 /* What the reader did so far (the current file included). */
 ice_read_counts ice_reader_counts(const ice_reader *r);
