@@ -539,8 +539,9 @@ static void test_rowcodec_integers(void **state) {
   orb_schema_add_column(&s, "t", orb_type_make(ORB_T_TIMESTAMP), false, NULL);
   for (int bit = 0; bit < 64; bit++)
     for (int k = 0; k < 4; k++) {
-      int64_t v = (int64_t)((uint64_t)1 << bit) + (k == 1 ? -1 : k == 2 ? 1 : 0);
-      if (k == 3) v = -v;
+      uint64_t u = ((uint64_t)1 << bit) + (k == 1 ? UINT64_MAX : k == 2 ? 1 : 0);   /* 2^bit - 1, + 1 (wrapping) */
+      if (k == 3) u = 0 - u;
+      int64_t v = (int64_t)u;
       orb_value row[2] = {orb_int(ORB_T_INT64, v), orb_int(ORB_T_TIMESTAMP, ~v)};
       orb_buf b = ORB_BUF_INIT;
       rowcodec_put(&b, &s, row, NULL);
