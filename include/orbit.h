@@ -55,7 +55,9 @@ typedef enum orbit_type {
   ORBIT_FLOAT64, ORBIT_DECIMAL, ORBIT_TEXT, ORBIT_BYTEA, ORBIT_DATE, ORBIT_TIME,
   ORBIT_TIMESTAMP, ORBIT_TIMESTAMPTZ, ORBIT_UUID, ORBIT_INTERVAL,
   ORBIT_ARRAY,      /* one-dimensional array; orbit_column_elem_type() gives its elements' type */
-  ORBIT_RECORD,     /* a row value (the (x, n) rows of _pg_expandarray); read it as text: "(3,1)" */
+  ORBIT_RECORD,     /* a row value (ROW(1, 'a'), (a, b), the (x, n) rows of _pg_expandarray): its text is
+                    ** "(1,a)"; its fields are read as an array's elements are (orbit_column_array_len
+                    ** counts them, orbit_elem_type gives each one's type) */
   ORBIT_VOID        /* what a function returning nothing gives (pg_sleep): not NULL, its text is "";
                     ** a parameter declared void in a function's arguments is left out of the call
                     ** (how JDBC's {? = call f(?)} passes its OUT parameter, as PostgreSQL does) */
@@ -147,7 +149,8 @@ int orbit_column_interval(orbit_stmt *stmt, int col, int32_t *months, int32_t *d
 
 /* An ORBIT_ARRAY column's current value: its number of elements (-1 when
 ** NULL or not an array) and the subscript of its first element (1; 0 for
-** PostgreSQL's catalog vectors such as pg_index.indkey). */
+** PostgreSQL's catalog vectors such as pg_index.indkey).  Of an
+** ORBIT_RECORD column: its number of fields. */
 int orbit_column_array_len(orbit_stmt *stmt, int col);
 int orbit_column_array_lower(orbit_stmt *stmt, int col);
 /* Element k (0-based) of an array column, read as the orbit_column_*
@@ -160,6 +163,11 @@ double orbit_elem_double(orbit_stmt *stmt, int col, int k);
 const char *orbit_elem_text(orbit_stmt *stmt, int col, int k);
 const void *orbit_elem_blob(orbit_stmt *stmt, int col, int k, int *len);
 int orbit_elem_interval(orbit_stmt *stmt, int col, int k, int32_t *months, int32_t *days, int64_t *micros);
+/* The type of element k of the current value: an array's element type, or
+** the type of a record's field k (each has its own; ORBIT_NULL for a field
+** of no type, PostgreSQL's unknown: an untyped NULL or literal, read as
+** text; and out of range). */
+orbit_type orbit_elem_type(orbit_stmt *stmt, int col, int k);
 
 /* COPY ... FROM STDIN / TO STDOUT through the API: orbit_copy_kind() says
 ** 1 (the statement reads data: hand it over with orbit_copy_in before
@@ -180,6 +188,9 @@ const char *orbit_command_tag(orbit_stmt *stmt);
 const char *orbit_errmsg(orbit_db *db);
 /* PostgreSQL's DETAIL for the last error ("Key (id)=(1) already exists."), "" if none. */
 const char *orbit_errdetail(orbit_db *db);
+/* PostgreSQL's HINT for the last error ("No function matches the given name and argument
+** types. You might need to add explicit type casts."), "" if none. */
+const char *orbit_errhint(orbit_db *db);
 const char *orbit_errcode_sqlstate(orbit_db *db);   /* "42703" ... */
 /* 1-based byte offset of the error in the text given to orbit_exec or
 ** orbit_prepare (0 if none). */

@@ -137,6 +137,10 @@ const char *orbit_errdetail(orbit_db *db) {
   return db && db->err.code != ORB_OK ? db->err.detail : "";
 }
 
+const char *orbit_errhint(orbit_db *db) {
+  return db && db->err.code != ORB_OK ? db->err.hint : "";
+}
+
 const char *orbit_errcode_sqlstate(orbit_db *db) {
   if (!db) return "53200";
   return db->err.code == ORB_OK ? "00000" : orb_err_sqlstate(&db->err);

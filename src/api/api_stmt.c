@@ -127,8 +127,9 @@ int orbit_finalize(orbit_stmt *s) {
 
 int orbit_bind_count(orbit_stmt *s) { return s ? oql_param_count(s->st) : 0; }
 
-static int bind(orbit_stmt *s, int idx, const orb_value *v) {
-  if (!s) return ORBIT_MISUSE;
+/* Every bind but the common exact ones: conversions and errors.  Kept out
+** of line so that the common case sets up no error state. */
+static __attribute__((noinline)) int bind_slow(orbit_stmt *s, int idx, const orb_value *v) {
   orb_err e;
   orb_err_clear(&e);
   if (idx < 1 || idx > oql_param_count(s->st)) {
@@ -137,6 +138,12 @@ static int bind(orbit_stmt *s, int idx, const orb_value *v) {
   }
   if (oql_bind_value(s->st, idx - 1, v, &e) != ORB_OK) return orbit__fail(s->db, &e, NULL);
   return ORBIT_OK;
+}
+
+static int bind(orbit_stmt *s, int idx, const orb_value *v) {
+  if (!s) return ORBIT_MISUSE;
+  if (oql_bind_exact(s->st, idx - 1, v)) return ORBIT_OK;
+  return bind_slow(s, idx, v);
 }
 
 int orbit_bind_null(orbit_stmt *s, int idx) {
@@ -155,10 +162,7 @@ int orbit_bind_double(orbit_stmt *s, int idx, double d) {
   orb_value v = orb_float(ORB_T_FLOAT64, d);
   return bind(s, idx, &v);
 }
-int orbit_bind_text(orbit_stmt *s, int idx, const char *p, int len) {
-  if (!s) return ORBIT_MISUSE;
-  if (!p) return orbit_bind_null(s, idx);
-  size_t n = len < 0 ? strlen(p) : (size_t)len;
+static __attribute__((noinline)) int bind_text_slow(orbit_stmt *s, int idx, const char *p, size_t n) {
   orb_err e;
   orb_err_clear(&e);
   if (idx < 1 || idx > oql_param_count(s->st)) {
@@ -167,6 +171,13 @@ int orbit_bind_text(orbit_stmt *s, int idx, const char *p, int len) {
   }
   if (oql_bind_text(s->st, idx - 1, p, n, &e) != ORB_OK) return orbit__fail(s->db, &e, NULL);
   return ORBIT_OK;
+}
+int orbit_bind_text(orbit_stmt *s, int idx, const char *p, int len) {
+  if (!s) return ORBIT_MISUSE;
+  if (!p) return orbit_bind_null(s, idx);
+  size_t n = len < 0 ? strlen(p) : (size_t)len;
+  if (oql_bind_text_exact(s->st, idx - 1, p, n)) return ORBIT_OK;
+  return bind_text_slow(s, idx, p, n);
 }
 int orbit_bind_blob(orbit_stmt *s, int idx, const void *p, int len) {
   if (!p) return orbit_bind_null(s, idx);
@@ -384,7 +395,7 @@ const void *orbit_column_blob(orbit_stmt *s, int col, int *len) {
 
 static const orb_array *cur_array(orbit_stmt *s, int col) {
   const orb_value *v = cur(s, col);
-  return v && !v->isnull && v->type == ORB_T_ARRAY ? v->u.arr : NULL;
+  return v && !v->isnull && (v->type == ORB_T_ARRAY || v->type == ORB_T_RECORD) ? v->u.arr : NULL;   /* a record's fields too */
 }
 
 int orbit_column_array_len(orbit_stmt *s, int col) {
@@ -407,6 +418,12 @@ int orbit_elem_is_null(orbit_stmt *s, int col, int k) {
   return !v || v->isnull;
 }
 int orbit_elem_bool(orbit_stmt *s, int col, int k) { return value_bool(elem(s, col, k)); }
+orbit_type orbit_elem_type(orbit_stmt *s, int col, int k) {
+  const orb_value *v = elem(s, col, k);
+  const orb_array *a = cur_array(s, col);
+  if (!v || (cur(s, col)->type == ORB_T_RECORD && k < 64 && (a->untyped >> k & 1))) return ORBIT_NULL;
+  return public_type(orb_type_make((orb_type_id)v->type));
+}
 int64_t orbit_elem_int64(orbit_stmt *s, int col, int k) { return value_int64(elem(s, col, k)); }
 double orbit_elem_double(orbit_stmt *s, int col, int k) { return value_double(elem(s, col, k)); }
 int orbit_elem_interval(orbit_stmt *s, int col, int k, int32_t *months, int32_t *days, int64_t *micros) {

@@ -11,6 +11,26 @@ void orb_err_clear(orb_err *e) {
   e->pos = 0;
   e->msg[0] = '\0';
   e->detail[0] = '\0';
+  e->hint[0] = '\0';
+}
+
+void orb_err_hint(orb_err *e, const char *fmt, ...) {
+  if (!e) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->hint, sizeof e->hint, fmt, ap);
+  va_end(ap);
+}
+
+/* The HINT PostgreSQL gives with every error of this SQLSTATE and message. */
+static const char *standard_hint(const char *sqlstate, const char *msg) {
+  if (strcmp(sqlstate, "42883") != 0) return NULL;
+  /* not regprocedure input's `function "name(args)" does not exist`, which has none */
+  if (strncmp(msg, "function ", 9) == 0 && msg[9] != '"' && strstr(msg, " does not exist"))
+    return "No function matches the given name and argument types. You might need to add explicit type casts.";
+  if (strncmp(msg, "operator does not exist: ", 25) == 0)
+    return "No operator matches the given name and argument types. You might need to add explicit type casts.";
+  return NULL;
 }
 
 void orb_err_detail(orb_err *e, const char *fmt, ...) {
@@ -27,6 +47,7 @@ orb_status orb_err_vset(orb_err *e, orb_status code, const char *fmt, va_list ap
   e->sqlstate[0] = '\0';
   e->pos = 0;
   e->detail[0] = '\0';
+  e->hint[0] = '\0';
   vsnprintf(e->msg, sizeof e->msg, fmt, ap);
   return code;
 }
@@ -48,6 +69,8 @@ orb_status orb_err_setx(orb_err *e, orb_status code, const char *sqlstate, int p
   if (e) {
     e->pos = pos;
     if (sqlstate) snprintf(e->sqlstate, sizeof e->sqlstate, "%s", sqlstate);
+    const char *hint = sqlstate ? standard_hint(sqlstate, e->msg) : NULL;
+    if (hint) snprintf(e->hint, sizeof e->hint, "%s", hint);
   }
   return code;
 }

@@ -55,6 +55,7 @@ typedef struct orb_err {
                           ** add one), -1 = none to report (as PostgreSQL reports it) */
   char msg[ORB_ERR_MSG_MAX];
   char detail[256];       /* optional second line (PostgreSQL's DETAIL), "" = none */
+  char hint[256];         /* optional advice (PostgreSQL's HINT), "" = none */
 } orb_err;
 
 /* Reset to ORB_OK with an empty message. */
@@ -67,12 +68,17 @@ orb_status orb_err_set(orb_err *e, orb_status code, const char *fmt, ...)
 orb_status orb_err_vset(orb_err *e, orb_status code, const char *fmt, va_list ap);
 
 /* Same as orb_err_set, also recording a statement position and an explicit
-** SQLSTATE (NULL keeps the default for `code`). */
+** SQLSTATE (NULL keeps the default for `code`).  The errors PostgreSQL
+** always gives a fixed HINT with get it here: 42883 "function ... does not
+** exist" and "operator does not exist: ..." (You might need to add explicit
+** type casts). */
 orb_status orb_err_setx(orb_err *e, orb_status code, const char *sqlstate, int pos,
                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Attach a DETAIL line to the error already set in `e`. */
 void orb_err_detail(orb_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Attach a HINT (advice on what to do) to the error already set in `e`. */
+void orb_err_hint(orb_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prefix the existing message with "<prefix>: " (for context, e.g. a file name). */
 void orb_err_prefix(orb_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

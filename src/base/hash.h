@@ -3,7 +3,7 @@
 **
 ** orb_hash_bytes: 64-bit XXH3 (libxxhash) for hash tables.
 ** orb_hash_mix:   combine two 64-bit hashes (composite keys).
-** orb_crc32:      CRC-32 (IEEE, zlib's implementation) for log records and
+** orb_crc32:      CRC-32 (IEEE, as zlib's crc32; libdeflate's code) for log records and
 **                 Parquet page checksums.
 **
 ** orb_hmap is an open-addressing multimap from a 64-bit hash to a pointer.
@@ -62,6 +62,11 @@ void orb_hmap_init(orb_hmap *m, size_t expected);
 void orb_hmap_free(orb_hmap *m);
 void orb_hmap_clear(orb_hmap *m);
 void orb_hmap_put(orb_hmap *m, uint64_t hash, void *val);
+/* orb_hmap_put after orb_hmap_find/next ran out for `hash` (iterator miss,
+** NULL for none): the empty slot that ended that search is where the put
+** goes, so it is taken without a second probe, when the map has not
+** changed since (the caller's promise) and needs no resize. */
+void orb_hmap_put_after_miss(orb_hmap *m, uint64_t hash, void *val, const struct orb_hmap_iter *miss);
 /* Removes the entry (hash, val); returns false if it was not present. */
 bool orb_hmap_remove(orb_hmap *m, uint64_t hash, void *val);
 /* Replace the value of entry (hash, oldval) by newval; false if absent. */

@@ -52,10 +52,12 @@ typedef enum orb_expr_kind {
                        columns it refers to) */
   ORB_E_OUTER,      /* inside a correlated subquery: the slot-th outer value it was run with
                        (ctx->outer) */
-  ORB_E_ARRAY,      /* ARRAY[args...]: an array of type.elem (types/array.h) */
+  ORB_E_ARRAY,      /* ARRAY[args...]: an array of type.elem (types/array.h); of type RECORD: ROW(args...),
+                       a record of the values, value.u.i the mask of its untyped fields (orb_array) */
   ORB_E_ANY,        /* args[0] op ANY (args[1], an array) (op: orb_cmp_op); flags & ORB_EF_ALL: op ALL */
   ORB_E_SUBSCRIPT,  /* args[0][args[1]]: the element (1-based), NULL outside the array */
-  ORB_E_FIELD       /* (args[0]).field: field number `op` (0-based) of a record (types.h), NULL of a NULL record */
+  ORB_E_FIELD,      /* (args[0]).field: field number `op` (0-based) of a record (types.h), NULL of a NULL record */
+  ORB_E_ROW         /* a record of args' values in order: a whole-row reference (`SELECT t FROM t`) */
 } orb_expr_kind;
 
 typedef enum orb_cmp_op { ORB_CMP_EQ, ORB_CMP_NE, ORB_CMP_LT, ORB_CMP_LE, ORB_CMP_GT, ORB_CMP_GE } orb_cmp_op;
@@ -108,10 +110,16 @@ typedef struct orb_sublink_result {
 ** ("unrecognized configuration parameter"), or *value = NULL when
 ** missing_ok.  set: value NULL means the default; is_local limits the
 ** change to the current transaction (SET LOCAL); *value gets the new value. */
+/* Sequence functions: what the session does for them (query/session_seq.c). */
+typedef enum orb_seq_op { ORB_SEQ_NEXTVAL, ORB_SEQ_CURRVAL, ORB_SEQ_SETVAL, ORB_SEQ_LASTVAL } orb_seq_op;
+
 typedef struct orb_settings {
   void *env;
   orb_status (*get)(void *env, const char *name, bool missing_ok, const char **value, orb_err *e);
   orb_status (*set)(void *env, const char *name, const char *value, bool is_local, const char **out, orb_err *e);
+  /* nextval / currval / setval (v, called) / lastval of the sequence named
+  ** name[0..n) (none for lastval); *out its value */
+  orb_status (*seq)(void *env, orb_seq_op op, const char *name, size_t n, int64_t v, bool called, int64_t *out, orb_err *e);
 } orb_settings;
 
 typedef struct orb_eval_ctx {

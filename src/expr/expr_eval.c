@@ -163,10 +163,35 @@ static orb_status eval_array(orb_expr *x, const orb_eval_ctx *ctx, const orb_val
   for (int i = 0; i < x->nargs; i++) {
     orb_status st = orb_expr_eval(x->args[i], ctx, row, &items[i], err);
     if (st != ORB_OK) return st;
-    if (items[i].isnull) items[i] = orb_null((orb_type_id)x->type.elem);
+    /* a NULL element or field keeps its type (a record's fields each have their own) */
+    if (items[i].isnull) items[i] = orb_null((orb_type_id)(x->type.id == ORB_T_RECORD ? x->args[i]->type.id : x->type.elem));
   }
-  *out = orb_array_make(ctx->arena, (orb_type_id)x->type.elem, items, (uint32_t)x->nargs);
+  if (x->type.id == ORB_T_RECORD) {
+    *out = orb_record_make(ctx->arena, items, (uint32_t)x->nargs);
+    ((orb_array *)out->u.arr)->untyped = (uint64_t)x->value.u.i;
+  } else *out = orb_array_make(ctx->arena, (orb_type_id)x->type.elem, items, (uint32_t)x->nargs);
   return ORB_OK;
+}
+
+/* A record of the arguments' values; like an array's items, text fields keep
+** pointing at their source (orb_value_copy copies a record deeply). */
+static orb_status eval_row(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out, orb_err *err) {
+  orb_value *items = orb_arena_alloc(ctx->arena, sizeof(orb_value) * (size_t)(x->nargs ? x->nargs : 1));
+  for (int i = 0; i < x->nargs; i++) {
+    orb_status st = orb_expr_eval(x->args[i], ctx, row, &items[i], err);
+    if (st != ORB_OK) return st;
+  }
+  *out = orb_record_make(ctx->arena, items, (uint32_t)x->nargs);
+  return ORB_OK;
+}
+
+/* IS [NOT] NULL of a record tests its fields, as PostgreSQL does: IS NULL
+** when every field is NULL, IS NOT NULL when none is. */
+static bool record_is_null(const orb_value *v, bool negate) {
+  if (v->isnull) return !negate;
+  for (uint32_t k = 0; k < v->u.arr->n; k++)
+    if ((v->u.arr->items[k].isnull != 0) == negate) return false;
+  return true;
 }
 
 static orb_status eval_subscript(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out,
@@ -275,7 +300,8 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
     return ORB_OK;
   case ORB_E_IS_NULL:
     if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
-    *out = bool_val((a.isnull != 0) != ((x->flags & ORB_EF_NEGATE) != 0));
+    if (a.type == ORB_T_RECORD) *out = bool_val(record_is_null(&a, (x->flags & ORB_EF_NEGATE) != 0));
+    else *out = bool_val((a.isnull != 0) != ((x->flags & ORB_EF_NEGATE) != 0));
     return ORB_OK;
   case ORB_E_IS_BOOL: {
     if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;
@@ -364,6 +390,8 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
     return eval_subscript(x, ctx, row, out, err);
   case ORB_E_FIELD:
     return eval_field(x, ctx, row, out, err);
+  case ORB_E_ROW:
+    return eval_row(x, ctx, row, out, err);
   }
   return orb_err_set(err, ORB_ERR_INTERNAL, "unknown expression kind %d", (int)x->kind);
 }

@@ -146,9 +146,9 @@ void orb_expr_format(const orb_expr *e, const char *const *names, orb_buf *out) 
     return;
   }
   case ORB_E_ARRAY:
-    orb_buf_puts(out, "ARRAY[");
+    orb_buf_puts(out, e->type.id == ORB_T_RECORD ? "ROW(" : "ARRAY[");
     list(e, 0, ", ", names, out);
-    orb_buf_putc(out, ']');
+    orb_buf_putc(out, e->type.id == ORB_T_RECORD ? ')' : ']');
     return;
   case ORB_E_ANY: {
     static const char *const ops[] = {"=", "<>", "<", "<=", ">", ">="};
@@ -163,6 +163,11 @@ void orb_expr_format(const orb_expr *e, const char *const *names, orb_buf *out) 
     orb_buf_putc(out, '(');
     orb_expr_format(e->args[0], names, out);
     orb_buf_printf(out, ").f%d", e->op + 1);
+    return;
+  case ORB_E_ROW:
+    orb_buf_puts(out, "ROW(");
+    list(e, 0, ", ", names, out);
+    orb_buf_putc(out, ')');
     return;
   case ORB_E_SUBSCRIPT:
     orb_buf_putc(out, '(');

@@ -22,58 +22,92 @@ static bool has_non_ascii(const orb_value *v) {
   return false;
 }
 
-/* PostgreSQL refuses a pattern whose last character is the escape.  We check
-** the whole pattern up front, so the error does not depend on the data. */
-static bool pattern_ok(const unsigned char *p, size_t m) {
-  for (size_t j = 0; j < m; j++)
-    if (p[j] == '\\' && ++j == m) return false;
-  return true;
+/* Matching follows PostgreSQL's (like_match.c) step for step, so that a
+** pattern ending in the escape character is an error exactly when matching
+** reaches that escape ('a' LIKE 'a\' is false: the text runs out first;
+** 'ab' LIKE 'a\' is 22025).  Its outcomes: */
+enum { LIKE_FALSE, LIKE_TRUE, LIKE_ABORT /* false, and no later start in the text can match */, LIKE_BAD_ESCAPE,
+       LIKE_PERCENT /* segment(): stopped at a '%' */ };
+
+static bool same(unsigned char a, unsigned char b, bool ascii_icase) {
+  return ascii_icase ? ascii_lower(a) == ascii_lower(b) : a == b;
 }
 
-/* Greedy matching with one backtrack point (the last '%' seen): on a
-** mismatch the last '%' swallows one more character and matching resumes
-** after it.  Exact for patterns made of literals, '_' and '%', and at worst
-** O(n*m) steps (no exponential backtracking).  ascii_icase folds ASCII
-** letters as it compares (strings with other bytes were lowered beforehand). */
-static bool match(const unsigned char *s, size_t n, const unsigned char *p, size_t m, bool ascii_icase) {
-  size_t i = 0, j = 0;
-  size_t star_j = SIZE_MAX, star_i = 0;   /* pattern position after the last '%', and where its run began in s */
-  while (i < n) {
-    if (j < m && p[j] == '%') {
-      while (j < m && p[j] == '%') j++;
-      star_j = j;
-      star_i = i;
+/* Advance over one character of the text (UTF-8; a truncated one ends it). */
+static void next_char(const unsigned char **t, size_t *tn) {
+  size_t l = utf8_len(**t);
+  if (l > *tn) l = *tn;
+  *t += l, *tn -= l;
+}
+
+/* Match text and pattern from *t, *p up to the pattern's next '%'
+** (LIKE_PERCENT, *p at it) or to an outcome.  Literals and escaped
+** characters compare a byte at a time, '_' takes one character. */
+static int segment(const unsigned char **tp, size_t *tnp, const unsigned char **pp, size_t *pnp, bool icase) {
+  const unsigned char *t = *tp, *p = *pp;
+  size_t tn = *tnp, pn = *pnp;
+  int r = LIKE_FALSE;
+  while (tn > 0 && pn > 0) {
+    if (*p == '%') {
+      r = LIKE_PERCENT;
+      break;
+    }
+    if (*p == '_') {
+      next_char(&t, &tn);
+      p++, pn--;
       continue;
     }
-    if (j < m && p[j] == '_') {
-      size_t l = utf8_len(s[i]);
-      i = i + l > n ? n : i + l;
-      j++;
-      continue;
+    if (*p == '\\') {
+      p++, pn--;
+      if (pn == 0) return LIKE_BAD_ESCAPE;
     }
-    if (j < m) {
-      size_t pj = p[j] == '\\' && j + 1 < m ? j + 1 : j;
-      unsigned char a = s[i], b = p[pj];
-      if (ascii_icase ? ascii_lower(a) == ascii_lower(b) : a == b) {
-        i++;
-        j = pj + 1;
-        continue;
-      }
-    }
-    if (star_j == SIZE_MAX) return false;
-    size_t l = utf8_len(s[star_i]);
-    star_i = star_i + l > n ? n : star_i + l;
-    i = star_i;
-    j = star_j;
+    if (!same(*p, *t, icase)) return LIKE_FALSE;
+    t++, tn--, p++, pn--;
   }
-  while (j < m && p[j] == '%') j++;
-  return j == m;
+  *tp = t, *tnp = tn, *pp = p, *pnp = pn;
+  if (r == LIKE_PERCENT) return r;
+  if (tn > 0) return LIKE_FALSE;
+  while (pn > 0 && *p == '%') p++, pn--;
+  return pn == 0 ? LIKE_TRUE : LIKE_ABORT;
+}
+
+/* PostgreSQL tries the pattern after a '%' at each later text position
+** whose character can start it, recursively.  A try that reaches the next
+** '%' never comes back false (it ends the match one way or the other), so
+** only the latest '%' is ever retried: one retry point, no recursion, and
+** at worst O(n*m) steps. */
+static int like_match(const unsigned char *t, size_t tn, const unsigned char *p, size_t pn, bool icase) {
+  const unsigned char *rp = NULL, *rt = NULL;   /* the pattern after the latest '%', the text it is tried at */
+  size_t rpn = 0, rtn = 0;
+  unsigned char first = 0;                      /* the character that pattern starts with */
+  for (;;) {
+    int r = segment(&t, &tn, &p, &pn, icase);
+    if (r == LIKE_PERCENT) {
+      p++, pn--;
+      for (; pn > 0 && (*p == '%' || *p == '_'); p++, pn--) {   /* '%' and '_' after it: '_' takes a character */
+        if (*p == '%') continue;
+        if (tn == 0) return LIKE_ABORT;
+        next_char(&t, &tn);
+      }
+      if (pn == 0) return LIKE_TRUE;
+      if (*p == '\\' && pn < 2) return LIKE_BAD_ESCAPE;
+      first = *p == '\\' ? p[1] : *p;
+      rp = p, rpn = pn;
+    } else if (r != LIKE_FALSE || !rp) {
+      return r;
+    } else {   /* the try failed: the next position */
+      t = rt, tn = rtn;
+      next_char(&t, &tn);
+      p = rp, pn = rpn;
+    }
+    while (tn > 0 && !same(*t, first, icase)) next_char(&t, &tn);
+    if (tn == 0) return LIKE_ABORT;
+    rt = t, rtn = tn;
+  }
 }
 
 orb_status orb_like(const orb_value *s, const orb_value *pattern, bool icase, orb_arena *arena, bool *result,
                     orb_err *err) {
-  if (!pattern_ok((const unsigned char *)pattern->u.s, pattern->len))
-    return orb_err_setx(err, ORB_ERR_INVALID_TEXT, "22025", 0, "LIKE pattern must not end with escape character");
   orb_value a = *s, b = *pattern;
   bool ascii_icase = icase;
   if (icase && (has_non_ascii(&a) || has_non_ascii(&b))) {
@@ -82,6 +116,9 @@ orb_status orb_like(const orb_value *s, const orb_value *pattern, bool icase, or
     b = orb_fn_case_map(arena, &b, false);
     ascii_icase = false;
   }
-  *result = match((const unsigned char *)a.u.s, a.len, (const unsigned char *)b.u.s, b.len, ascii_icase);
+  int r = like_match((const unsigned char *)a.u.s, a.len, (const unsigned char *)b.u.s, b.len, ascii_icase);
+  if (r == LIKE_BAD_ESCAPE)
+    return orb_err_setx(err, ORB_ERR_INVALID_TEXT, "22025", 0, "LIKE pattern must not end with escape character");
+  *result = r == LIKE_TRUE;
   return ORB_OK;
 }

@@ -40,5 +40,9 @@ extern const orb_func orb_funcs_binary[];
 extern const int orb_nfuncs_binary;
 extern const orb_func orb_funcs_settings[];
 extern const int orb_nfuncs_settings;
+extern const orb_func orb_funcs_tochar[];
+extern const int orb_nfuncs_tochar;
+extern const orb_func orb_funcs_sequence[];
+extern const int orb_nfuncs_sequence;
 
 #endif

@@ -1,6 +1,6 @@
 /*
 ** query/agg_state.h — the running state of one aggregate (count, sum, avg,
-** min, max, string_agg) and the steps on it: add a value, take a value
+** min, max, string_agg, array_agg) and the steps on it: add a value, take a value
 ** back out (where that is exact), produce the result.
 **
 ** Shared by hash/plain aggregation (exec_agg.c), which adds every row of a
@@ -15,6 +15,7 @@
 #define ORB_QUERY_AGG_STATE_H
 
 #include "query/exec.h"
+#include "types/array.h"
 
 typedef struct oql_agg_state {
   int64_t count;
@@ -25,6 +26,9 @@ typedef struct oql_agg_state {
   orb_hmap *dset;           /* DISTINCT: values seen in this group */
   char *sbuf;               /* string_agg: the text so far (in the arena, doubled as it grows) */
   size_t slen, scap;
+  orb_array *arr;           /* array_agg: the array so far (its items in the arena, doubled as they grow) */
+  size_t acap;
+  bool null_seen;           /* array_agg(DISTINCT x): a NULL was taken */
 } oql_agg_state;
 
 

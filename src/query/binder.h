@@ -48,7 +48,9 @@ typedef enum oql_skind {
   OQL_S_ALTER_ROLE,  /* ALTER ROLE/USER name [WITH] options */
   OQL_S_DROP_ROLE,   /* DROP ROLE/USER [IF EXISTS] names */
   OQL_S_SHOW_SNAPSHOTS, /* SHOW SNAPSHOTS t: an Iceberg table's snapshots (table_name) */
-  OQL_S_CALL         /* CALL expire_snapshots(...) etc.: Iceberg maintenance (maint) */
+  OQL_S_CALL,        /* CALL expire_snapshots(...) etc.: Iceberg maintenance (maint) */
+  OQL_S_CREATE_VIEW, /* CREATE [OR REPLACE] VIEW: table_name, schema, path = the query's text */
+  OQL_S_CREATE_SEQUENCE   /* CREATE SEQUENCE: table_name, seq_opts */
 } oql_skind;
 
 typedef enum oql_alter_kind {
@@ -65,7 +67,9 @@ typedef enum oql_alter_kind {
   OQL_ALTER_ADD_PARTITION_FIELD,     /* ADD PARTITION FIELD term [AS name] */
   OQL_ALTER_DROP_PARTITION_FIELD,    /* DROP PARTITION FIELD term|name */
   OQL_ALTER_REPLACE_PARTITION_FIELD, /* REPLACE PARTITION FIELD term|name WITH term [AS name] */
-  OQL_ALTER_SET_PARTITION_SPEC       /* SET PARTITION BY 'day(ts), bucket(16, id)' */
+  OQL_ALTER_SET_PARTITION_SPEC,      /* SET PARTITION BY 'day(ts), bucket(16, id)' */
+  OQL_ALTER_SET_PROPERTIES,          /* SET ("key" = value, ...): Iceberg table properties */
+  OQL_ALTER_RESET_PROPERTIES         /* RESET ("key", ...) */
 } oql_alter_kind;
 
 /* Iceberg maintenance a CALL or VACUUM runs (binder_maint.c, exec_maint.c). */
@@ -74,6 +78,7 @@ typedef enum oql_maint_proc {
   OQL_MAINT_EXPIRE,              /* CALL expire_snapshots */
   OQL_MAINT_ORPHANS,             /* CALL remove_orphan_files */
   OQL_MAINT_REWRITE,             /* CALL rewrite_data_files */
+  OQL_MAINT_REWRITE_MANIFESTS,   /* CALL rewrite_manifests */
   OQL_MAINT_VACUUM               /* VACUUM t: both, with defaults */
 } oql_maint_proc;
 
@@ -86,6 +91,9 @@ typedef struct oql_bmaint {
   int64_t retain_last;           /* -1: the table's property */
   bool dry_run;
   int64_t target_file_bytes;     /* rewrite: 0: the table's property */
+  int64_t min_input_files;       /* rewrite: -1: the default (5) */
+  bool partial_progress;         /* rewrite: commit groups as they finish */
+  int64_t max_commits;           /* rewrite with partial progress: -1: the default (10) */
 } oql_bmaint;
 
 typedef struct oql_dep {
@@ -97,8 +105,10 @@ typedef struct oql_dep {
 typedef struct oql_bstmt oql_bstmt;
 struct oql_bstmt {
   oql_skind kind;
-  bool writes;                   /* runs in a write set */
+  bool writes;                   /* runs in a write set (also SELECT ... FOR UPDATE/SHARE) */
   bool reads;                    /* reads tables: holds the read lock (when not writing) */
+  oql_lock_strength lock_strength;   /* SELECT that writes: its strongest locking clause */
+  bool uses_nextval;             /* ... or its nextval / setval calls */
   /* rows the statement returns (SELECT, SHOW, DESCRIBE, EXPLAIN, ...) */
   oql_op *root;
   int ncols;
@@ -117,12 +127,21 @@ struct oql_bstmt {
   const char **drop_names;       /* DROP TABLE / TRUNCATE a, b, ...: all of them (table_name is the first) */
   int ndrop;
   bool if_exists;                /* DROP ... IF EXISTS, CREATE ... IF NOT EXISTS */
+  bool replace;                  /* CREATE OR REPLACE VIEW */
+  struct orb_sequence *seq_opts; /* CREATE SEQUENCE: its options (statement arena) */
+  const char **serial_seqs;      /* CREATE TABLE: the sequences of its serial / identity columns */
+  struct orb_sequence **serial_opts;   /* ... and their options (statement arena) */
+  int nserial;
+  bool cascade;                  /* DROP ... CASCADE */
   orb_schema *schema;            /* CREATE TABLE (heap-owned: freed with the statement) */
   orb_table_kind create_kind;    /* CREATE [EXTERNAL] TABLE: an Iceberg table at `path` unless HOT
-                                    (USING iceberg: `value` is the partition_by text, or NULL) */
+                                    (USING iceberg: `value` is the partition_by text, or NULL);
+                                    CREATE / DROP VIEW: ORB_TABLE_VIEW (CREATE: `path` the query) */
   oql_alter_kind alter;
   const char *col_name, *new_name;
   const char *part_term, *part_with, *part_as;   /* partition evolution (see oql_alter_kind) */
+  const char **prop_keys, **prop_values;         /* SET / RESET (...) of table properties (values NULL for RESET) */
+  int nprops;
   const char **key_cols;         /* ADD PRIMARY KEY (cols) */
   int nkey_cols;
   orb_type col_type;
@@ -184,10 +203,18 @@ typedef struct oql_binder {
   bool system;                   /* an internal statement: may use the system tables (pg_authid) */
   struct oql_session *sess;      /* the session binding (pg_settings' rows); NULL: none */
   bool uses_settings;            /* the plan holds settings' values: bind again when they change */
+  int view_depth;                /* views being expanded inside each other (binder_view.c) */
+  bool locks_rows;               /* a select locks rows (FOR UPDATE/SHARE): the statement writes */
+  bool uses_nextval;             /* nextval / setval: the statement writes (its values are logged) */
+  oql_lock_strength lock_strength;   /* the strongest such clause (for messages) */
   /* WITH queries in scope (binder_cte.c), innermost first, and the
   ** self-references of recursive terms bound so far */
   struct oql_cte_scope *ctes;
   int worktable_refs;
+  /* while an INSERT's VALUES or SELECT is bound: the target's alias and name,
+  ** which that source cannot see (a reference is PostgreSQL's "invalid
+  ** reference to FROM-clause entry", not a missing one); else NULL */
+  const char *insert_target[2];
 } oql_binder;
 
 /* Orbit's own tables (roles: pg_authid): hidden from listings, and only
@@ -210,5 +237,8 @@ orb_status oql_compile(oql_binder *b, const char *sql, const char **tail, oql_bs
 
 /* Fingerprint of a table's schema: changes with any DDL on it. */
 uint64_t oql_schema_fingerprint(const orb_table *t);
+/* The names (in a) of the views other than t whose query reads table or
+** view t; their count. */
+int oql_view_dependents(orb_db *db, orb_arena *a, const orb_table *t, const char ***names);
 
 #endif

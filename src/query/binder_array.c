@@ -31,6 +31,22 @@ orb_status oql_b_array(oql_binder *b, orb_expr **items, int n, int pos, orb_expr
   return ORB_OK;
 }
 
+orb_status oql_b_row(oql_binder *b, orb_expr **items, int n, int pos, orb_expr **out, orb_err *e) {
+  orb_expr *x = orb_expr_new(b->a, ORB_E_ARRAY, orb_type_make(ORB_T_RECORD), n);
+  x->pos = pos;
+  x->value = orb_int(ORB_T_INT64, 0);
+  for (int i = 0; i < n; i++) {
+    /* an untyped literal stays PostgreSQL's unknown in the record (its binary form says so) */
+    if (oql_is_unknown(items[i]) && items[i]->kind == ORB_E_CONST && i < 64) x->value.u.i |= (int64_t)(UINT64_C(1) << i);
+    orb_status st = oql_is_unknown(items[i]) ? oql_coerce(b, &items[i], orb_type_make(ORB_T_TEXT), e) : ORB_OK;
+    if (st == ORB_OK) st = oql_b_finish(b, &items[i], e);
+    if (st != ORB_OK) return st;
+    x->args[i] = items[i];
+  }
+  *out = x;
+  return ORB_OK;
+}
+
 orb_status oql_b_subscript(oql_binder *b, orb_expr *arr, orb_expr *k, int pos, orb_expr **out, orb_err *e) {
   if (arr->type.id != ORB_T_ARRAY) {
     if (arr->type.id == ORB_T_NULL && !oql_is_unknown(arr)) {   /* NULL[1] is NULL */

@@ -202,7 +202,9 @@ static void class_rows(oql_cat_rows *r) {
   for (int i = 0; i < ntables; i++) {
     orb_table *t = orb_db_table_at(b->db, i);
     if (oql_is_system_table(t->name)) continue;
-    orb_value *row = class_row(r, oql_cat_table_oid(t), t->name, "r", HEAP_AM, t->schema.ncols);
+    bool view = t->kind == ORB_TABLE_VIEW, seq = t->kind == ORB_TABLE_SEQUENCE;
+    orb_value *row = class_row(r, oql_cat_table_oid(t), t->name, view ? "v" : seq ? "S" : "r", view || seq ? 0 : HEAP_AM,
+                               t->schema.ncols);
     oql_cat_bool(r, row, "relhasindex", t->schema.npk > 0);
     if (t->schema.npk > 0) {
       orb_value *ix = class_row(r, oql_cat_table_oid(t) + 1, orb_arena_sprintf(b->a, "%s_pkey", t->name), "i",

@@ -18,7 +18,7 @@ static orb_status outer_column(oql_selctx *c, const char *qual, const char *name
   if (st != ORB_OK) return st;
   int slot = -1;
   for (int i = 0; i < k->n && slot < 0; i++)
-    if (k->args[i]->kind == x->kind && k->args[i]->slot == x->slot) slot = i;
+    if (oql_expr_same(k->args[i], x)) slot = i;
   if (slot < 0) {
     if (k->n == k->cap) {
       int cap = k->cap ? k->cap * 2 : 4;
@@ -35,6 +35,45 @@ static orb_status outer_column(oql_selctx *c, const char *qual, const char *name
   o->pos = pos;
   *out = o;
   return ORB_OK;
+}
+
+/* Does any query level, c or one it is nested in, have a column `name`? */
+static bool column_in_any_level(const oql_selctx *c, const char *name) {
+  for (; c; c = c->corr ? c->corr->outer : NULL)
+    for (int i = 0; i < c->scope.n; i++)
+      if (strcmp(c->scope.cols[i].name, name) == 0) return true;
+  return false;
+}
+
+/* `t` naming a FROM item of c rather than a column: the whole row, a record
+** of its columns in order (PostgreSQL's whole-row reference; it prints as
+** "(1,abc)").  Returns false when no FROM item of c is called `name`. */
+static bool whole_row(oql_selctx *c, const char *name, int pos, orb_expr **out, orb_err *e, orb_status *st) {
+  int n = 0;
+  for (int i = 0; i < c->scope.n; i++) {
+    const oql_scope_col *sc = &c->scope.cols[i];
+    if (!sc->qual || sc->system || strcmp(sc->qual, name) != 0) continue;
+    for (int j = 0; j < i; j++)   /* two FROM items by one name: only `excluded` as an INSERT's alias */
+      if (c->scope.cols[j].qual && strcmp(c->scope.cols[j].qual, name) == 0 &&
+          strcmp(c->scope.cols[j].name, sc->name) == 0) {
+        *st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42P09", pos, "table reference \"%s\" is ambiguous", name);
+        return true;
+      }
+    n++;
+  }
+  if (n == 0) return false;
+  orb_expr *x = orb_expr_new(c->b->a, ORB_E_ROW, orb_type_make(ORB_T_RECORD), n);
+  x->pos = pos;
+  n = 0;
+  for (int i = 0; i < c->scope.n; i++) {
+    const oql_scope_col *sc = &c->scope.cols[i];
+    if (!sc->qual || sc->system || strcmp(sc->qual, name) != 0) continue;
+    x->args[n] = orb_expr_column(c->b->a, sc->gid, sc->type);
+    x->args[n++]->pos = pos;
+  }
+  *out = x;
+  *st = ORB_OK;
+  return true;
 }
 
 orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int pos, orb_expr **out, orb_err *e) {
@@ -57,6 +96,9 @@ orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int p
     }
     found = sc;
   }
+  /* a column of any level wins over a whole row; the innermost row over an outer one */
+  orb_status wst;
+  if (!found && !qual && !column_in_any_level(c, name) && whole_row(c, name, pos, out, e, &wst)) return wst;
   if (!found && c->corr && c->corr->outer) {
     orb_err oe;
     orb_err_clear(&oe);
@@ -467,7 +509,7 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
 }
 
 bool oql_is_agg_name(const char *name) {
-  static const char *aggs[] = {"count", "sum", "avg", "min", "max", "string_agg"};
+  static const char *aggs[] = {"count", "sum", "avg", "min", "max", "string_agg", "array_agg"};
   for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
     if (strcmp(name, aggs[i]) == 0) return true;
   return false;
@@ -475,7 +517,7 @@ bool oql_is_agg_name(const char *name) {
 
 orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, int n, bool distinct, bool star,
                              int pos, oql_agg_spec *out, orb_err *e) {
-  oql_agg_spec sp = {OQL_AGG_COUNT, distinct, NULL, orb_type_make(ORB_T_INT64), NULL};
+  oql_agg_spec sp = {.fn = OQL_AGG_COUNT, .distinct = distinct, .type = orb_type_make(ORB_T_INT64)};
   if (strcmp(name, "string_agg") == 0) {
     if (n != 2 || star)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function string_agg with %d arguments does not exist", n);
@@ -491,6 +533,20 @@ orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, i
     sp.arg = args[0];
     sp.arg2 = args[1];
     sp.type = orb_type_make(ORB_T_TEXT);
+  } else if (strcmp(name, "array_agg") == 0) {
+    if (n != 1 || star)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function array_agg(%s) does not exist", star ? "*" : "...");
+    sp.fn = OQL_AGG_ARRAY_AGG;
+    sp.arg = args[0];
+    if (oql_is_unknown(sp.arg) || sp.arg->type.id == ORB_T_NULL) {   /* array_agg(anynonarray) or (anyarray)? */
+      orb_err_setx(e, ORB_ERR_UNDEFINED, "42725", pos, "function array_agg(unknown) is not unique");
+      orb_err_hint(e, "Could not choose a best candidate function. You might need to add explicit type casts.");
+      return e->code;
+    }
+    if (sp.arg->type.id == ORB_T_ARRAY || sp.arg->type.id == ORB_T_RECORD)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "array_agg of %s values is not supported",
+                          oql_type_name(b, sp.arg));
+    sp.type = orb_type_array((orb_type_id)sp.arg->type.id);
   } else if (strcmp(name, "count") == 0) {
     if (star || n == 0) {
       sp.fn = OQL_AGG_COUNT_STAR;
@@ -541,8 +597,41 @@ orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, i
   return ORB_OK;
 }
 
-static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
-                           int pos, orb_expr **out, orb_err *e) {
+static bool same_or_both_null(const orb_expr *x, const orb_expr *y) {
+  return (!x && !y) || (x && y && oql_expr_same(x, y));
+}
+
+bool oql_agg_spec_same(const oql_agg_spec *x, const oql_agg_spec *y) {
+  if (x->norder != y->norder || x->ngargs != y->ngargs) return false;
+  for (int i = 0; i < x->ngargs; i++)
+    if (!oql_expr_same(x->gargs[i], y->gargs[i])) return false;
+  for (int i = 0; i < x->norder; i++)
+    if (x->order[i].desc != y->order[i].desc || x->order[i].nulls_first != y->order[i].nulls_first ||
+        !oql_expr_same(x->order[i].expr, y->order[i].expr))
+      return false;
+  return x->fn == y->fn && x->distinct == y->distinct && same_or_both_null(x->arg, y->arg) &&
+         same_or_both_null(x->arg2, y->arg2) && same_or_both_null(x->filter, y->filter);
+}
+
+/* Register aggregate sp with the select (the same one twice is computed
+** once): its marker column. */
+static orb_status register_agg(oql_selctx *c, const oql_agg_spec *sp, int pos, orb_expr **out) {
+  oql_binder *b = c->b;
+  int idx = -1;
+  for (int i = 0; i < c->naggs && idx < 0; i++)
+    if (oql_agg_spec_same(&c->aggs[i], sp)) idx = i;
+  if (idx < 0) {
+    c->aggs = oql_arena_append(b->a, c->aggs, &c->naggs, &c->aggcap, sp, sizeof *sp);
+    idx = c->naggs - 1;
+  }
+  orb_expr *m = orb_expr_column(b->a, -1 - idx, sp->type);
+  m->pos = pos;
+  *out = m;
+  return ORB_OK;
+}
+
+orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
+                     orb_expr *filter, const oql_agg_order *order, int norder, int pos, orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
   if (!c->allow_aggs)
     return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "aggregate functions are not allowed in %s",
@@ -551,31 +640,42 @@ static orb_status bind_agg(oql_selctx *c, const char *name, orb_expr **args, int
   oql_agg_spec sp;
   orb_status st = oql_agg_spec_make(b, name, args, n, distinct, star, pos, &sp, e);
   if (st != ORB_OK) return st;
-  /* the same aggregate twice is computed once */
-  int idx = -1;
-  for (int i = 0; i < c->naggs && idx < 0; i++) {
-    const oql_agg_spec *o = &c->aggs[i];
-    if (o->fn == sp.fn && o->distinct == sp.distinct &&
-        ((!o->arg && !sp.arg) || (o->arg && sp.arg && oql_expr_same(o->arg, sp.arg))) &&
-        ((!o->arg2 && !sp.arg2) || (o->arg2 && sp.arg2 && oql_expr_same(o->arg2, sp.arg2))))
-      idx = i;
+  sp.filter = filter;
+  sp.order = order;
+  sp.norder = norder;
+  /* with DISTINCT the order can only be of what is distinct, as PostgreSQL requires */
+  for (int i = 0; distinct && i < norder; i++) {
+    bool in_args = false;
+    for (int k = 0; k < n && !in_args; k++) in_args = oql_expr_same(args[k], order[i].expr);
+    if (!in_args)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", pos,
+                          "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list");
   }
-  if (idx < 0) {
-    c->aggs = oql_arena_append(b->a, c->aggs, &c->naggs, &c->aggcap, &sp, sizeof sp);
-    idx = c->naggs - 1;
-  }
-  orb_expr *m = orb_expr_column(b->a, -1 - idx, sp.type);
-  m->pos = pos;
-  *out = m;
-  return ORB_OK;
+  return register_agg(c, &sp, pos, out);
+}
+
+orb_status oql_b_grouping(oql_selctx *c, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e) {
+  if (!c->allow_aggs)
+    return orb_err_setx(e, ORB_ERR_TYPE, "42803", pos, "grouping operations are not allowed in %s",
+                        c->agg_ctx ? c->agg_ctx : "this context");
+  if (n >= 32) return orb_err_setx(e, ORB_ERR_LIMIT, "54023", pos, "GROUPING must have fewer than 32 arguments");
+  oql_agg_spec sp;
+  memset(&sp, 0, sizeof sp);
+  sp.fn = OQL_AGG_GROUPING;
+  sp.type = orb_type_make(ORB_T_INT32);
+  sp.gargs = args;
+  sp.ngargs = n;
+  return register_agg(c, &sp, pos, out);   /* its values per set: oql_select_assemble */
 }
 
 orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,
                       orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
-  if (oql_is_agg_name(name)) return bind_agg(c, name, args, n, distinct, star, pos, out, e);
+  if (oql_is_agg_name(name)) return oql_b_agg(c, name, args, n, distinct, star, NULL, NULL, 0, pos, out, e);
+  if (strcmp(name, "nextval") == 0 || strcmp(name, "setval") == 0) b->uses_nextval = true;   /* a write: logged */
   if (strcmp(name, "coalesce") == 0) return oql_b_coalesce(b, args, n, pos, out, e);
   if (strcmp(name, "nullif") == 0 && n == 2) return oql_b_nullif(b, args[0], args[1], pos, out, e);
+  if (strcmp(name, "row") == 0 && !distinct && !star) return oql_b_row(b, args, n, pos, out, e);
   if (oql_is_catalog_func(name) && !distinct && !star) return oql_b_catalog_func(c, name, args, n, pos, out, e);
   if (distinct || star)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", pos, "%s specified, but %s is not an aggregate function",

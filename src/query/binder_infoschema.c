@@ -112,13 +112,13 @@ orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alia
     rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(ntables + 1));
     for (int i = 0; i < ntables; i++) {
       orb_table *t = orb_db_table_at(b->db, i);
-      if (oql_is_system_table(t->name)) continue;
+      if (oql_is_system_table(t->name) || t->kind == ORB_TABLE_SEQUENCE) continue;   /* sequences are not tables */
       orb_expr **r = rows[nrows++] = orb_arena_alloc(b->a, sizeof(orb_expr *) * 5);
       r[0] = oql_const_text(b, cat, pos);
       r[1] = oql_const_text(b, "public", pos);
       r[2] = oql_const_text(b, t->name, pos);
-      r[3] = oql_const_text(b, "BASE TABLE", pos);
-      r[4] = oql_const_text(b, "YES", pos);
+      r[3] = oql_const_text(b, t->kind == ORB_TABLE_VIEW ? "VIEW" : "BASE TABLE", pos);
+      r[4] = oql_const_text(b, t->kind == ORB_TABLE_VIEW ? "NO" : "YES", pos);
     }
   } else if (strcmp(name, "columns") == 0) {
     cols = columns_cols;
@@ -128,7 +128,7 @@ orb_status oql_from_infoschema(oql_selctx *c, const char *name, const char *alia
     rows = orb_arena_alloc(b->a, sizeof(orb_expr **) * (size_t)(total + 1));
     for (int i = 0; i < ntables; i++) {
       orb_table *t = orb_db_table_at(b->db, i);
-      if (oql_is_system_table(t->name)) continue;
+      if (oql_is_system_table(t->name) || t->kind == ORB_TABLE_SEQUENCE) continue;
       for (int k = 0; k < t->schema.ncols; k++) rows[nrows++] = column_row(b, cat, t, k, pos);
     }
   } else {

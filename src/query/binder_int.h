@@ -82,6 +82,8 @@ typedef struct oql_selctx {
   int nwfuncs, wfcap;
   /* set-returning functions of the select list (binder_srf.c) */
   bool allow_srfs;
+  const char *srf_forbid;        /* inside CASE / COALESCE: PostgreSQL refuses them there (0A000 with a HINT) */
+  const char *srf_unsupported;   /* where PostgreSQL takes them but Orbit does not (GROUP BY, window definitions) */
   oql_srf_spec *srfs;
   int nsrfs, srfcap;
 } oql_selctx;
@@ -174,11 +176,29 @@ orb_status oql_b_like(oql_binder *b, orb_expr *x, orb_expr *pat, bool icase, boo
 orb_status oql_b_case(oql_binder *b, orb_expr *operand, orb_expr **whens, orb_expr **thens, int n, orb_expr *el,
                       int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_coalesce(oql_binder *b, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
+/* ROW(a, b, ...) / (a, b, ...): a record of the values (untyped literals are text). */
+orb_status oql_b_row(oql_binder *b, orb_expr **items, int n, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_nullif(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
 orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr **out, orb_err *e);
 /* Scalar function or aggregate call (star: count(*)). */
 orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star, int pos,
                       orb_expr **out, orb_err *e);
+/* Aggregate call `name` with its FILTER condition (NULL: none, else bound
+** by oql_walk_agg_filter) and ORDER BY keys (norder 0: none), registered
+** with the select: its marker column. */
+orb_status oql_b_agg(oql_selctx *c, const char *name, orb_expr **args, int n, bool distinct, bool star,
+                     orb_expr *filter, const oql_agg_order *order, int norder, int pos, orb_expr **out, orb_err *e);
+/* GROUPING(args), registered like an aggregate (its values per grouping set
+** are filled in when the select is assembled). */
+orb_status oql_b_grouping(oql_selctx *c, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
+/* The FILTER (WHERE ...) of aggregate call x bound over the aggregate's
+** input rows (*out NULL when it has none): boolean, with PostgreSQL's errors
+** for an aggregate (42803), window function (42P20) or set-returning
+** function (0A000) inside it. */
+struct oql_expr_ast;
+orb_status oql_walk_agg_filter(oql_selctx *c, const struct oql_expr_ast *x, orb_expr **out, orb_err *e);
+/* Whether two aggregates compute the same thing (one is computed for both). */
+bool oql_agg_spec_same(const oql_agg_spec *x, const oql_agg_spec *y);
 /* Whether name is an aggregate function. */
 bool oql_is_agg_name(const char *name);
 /* The aggregate `name` of bound args (arguments coerced, result type as
@@ -204,6 +224,8 @@ int oql_drop_void_params(orb_expr **args, int n);
 bool oql_is_srf_name(const char *name);
 /* A call of one: the column of its rows (a new gid, recorded in c->srfs). */
 orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
+/* Whether bound expression x uses the rows of one of c's set-returning functions. */
+bool oql_uses_srf(const oql_selctx *c, const orb_expr *x);
 /* (rec).name: a field of a record (types.h). */
 orb_status oql_b_field(oql_binder *b, orb_expr *rec, const char *name, int pos, orb_expr **out, orb_err *e);
 /* Arrays (binder_array.c): ARRAY[items], arr[k], l op ANY|ALL (arr), || with an array operand. */
@@ -250,10 +272,14 @@ typedef struct oql_select_parts {
   orb_expr *where;
   orb_expr **group;
   int ngroup;
+  uint64_t *sets;                /* grouping sets as masks of group[]; nsets 0: plain GROUP BY */
+  int nsets;
   orb_expr *having;              /* gids with aggregate markers */
   oql_select_items items;        /* visible items then hidden ORDER BY keys */
   int nvisible;
   bool distinct;
+  oql_lock_target *locks;        /* FOR UPDATE/SHARE: the tables' rows to lock */
+  int nlocks;
   int *distinct_on;              /* DISTINCT ON keys: slots of items */
   int ndistinct_on;
   oql_sort_key *sort;
@@ -264,6 +290,14 @@ typedef struct oql_select_parts {
 
 void oql_select_items_init(oql_select_items *it);
 void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, const char *name);
+/* binder_sequence.c: CREATE SEQUENCE; whether a type name is serial's
+** (*base its integer type); a serial / identity column's sequence, named
+** and added to out, and its DEFAULT text. */
+orb_status oql_bind_create_sequence(oql_binder *b, const struct oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
+bool oql_serial_type(const char *name, const char **base);
+orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const char *table, const char *col, const char *type,
+                           int pos, const char **default_sql, orb_err *e);
+
 /* The expression a scope column stands for: its column, or a copy of its
 ** merged expression (USING). */
 orb_expr *oql_scope_col_expr(oql_binder *b, const oql_scope_col *sc, int pos);
@@ -306,6 +340,29 @@ orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
 orb_status oql_walk_type(oql_binder *b, const oql_typename *tn, orb_type *out, orb_err *e);
 /* Bind a select list (or RETURNING list) into it: `*` expanded, names as PostgreSQL gives them. */
 orb_status oql_walk_targets(oql_selctx *c, const oql_target *targets, int n, oql_select_items *it, orb_err *e);
+/* One FROM item (a table, subquery, function, VALUES, join): its columns
+** join c's scope. */
+orb_status oql_walk_from_item(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e);
+/* UPDATE's SET list in scope c (target t's columns at their gids): the
+** columns and their new values, coerced to the columns' types. */
+orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets, int n, int **cols, orb_expr ***exprs,
+                         orb_err *e);
+/* binder_modify_from.c: UPDATE t ... FROM items / DELETE FROM t USING items,
+** after t's checks (oql_bind_modify). */
+orb_status oql_bind_modify_from(oql_binder *b, const oql_stmt_ast *ast, orb_table *t, const char *qual,
+                                oql_bstmt *out, orb_err *e);
+
+/* binder_lock.c: the locking clauses of select s (after its ORDER BY), and
+** the refusal of any on a set operation. */
+orb_status oql_walk_locking(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, orb_err *e);
+orb_status oql_refuse_set_op_locking(const oql_select_ast *s, orb_err *e);
+
+/* binder_view.c: CREATE [OR REPLACE] VIEW; view t read as FROM item f. */
+orb_status oql_bind_create_view(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
+orb_status oql_from_view(oql_selctx *c, orb_table *t, const oql_from_ast *f, oql_from **out, orb_err *e);
+/* binder_check.c: CREATE TABLE's CHECK constraints, checked, named and added to s. */
+orb_status oql_bind_create_checks(oql_binder *b, const oql_create_ast *cr, orb_schema *s, orb_err *e);
+
 /* Bind a whole SELECT (with its own scope and gids). */
 orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect **out, orb_err *e);
 /* Bind a SELECT and plan it: the root operator, its visible column count and names. */

@@ -1,5 +1,6 @@
 /* query/binder_maint.c — CALL expire_snapshots(...), CALL
-** remove_orphan_files(...), CALL rewrite_data_files(...) and VACUUM of Iceberg tables: which table, which
+** remove_orphan_files(...), CALL rewrite_data_files(...), CALL
+** rewrite_manifests(...) and VACUUM of Iceberg tables: which table, which
 ** options (docs/cold.md "Maintenance").  Spark's procedure names and
 ** argument names; the table comes first (positionally or as table =>),
 ** the others by name.  Only tables the database owns are maintained: an
@@ -52,6 +53,8 @@ static const char *const rewrite_cols[] = {"rewritten_data_files_count", "added_
                                            "rewritten_bytes_count", "failed_data_files_count",
                                            "removed_delete_files_count"};
 
+static const char *const rewrite_manifests_cols[] = {"rewritten_manifests_count", "added_manifests_count"};
+
 static const char *const expire_cols[] = {"deleted_data_files_count", "deleted_position_delete_files_count",
                                           "deleted_equality_delete_files_count", "deleted_manifest_files_count",
                                           "deleted_manifest_lists_count", "deleted_metadata_files_count",
@@ -97,6 +100,21 @@ static orb_status bind_args(oql_binder *b, const oql_from_ast *f, oql_bmaint *m,
       if (v->u.i < 1)
         return orb_err_setx(e, ORB_ERR_CONSTRAINT, "22023", apos, "%s: target_file_size_bytes must be at least 1", proc);
       m->target_file_bytes = v->u.i;
+    } else if (strcmp(an, "min_input_files") == 0 && m->proc == OQL_MAINT_REWRITE) {
+      if ((st = const_arg(b, &x, orb_type_make(ORB_T_INT64), proc, "min_input_files", apos, &v, e)) != ORB_OK) return st;
+      if (v->u.i < 1)
+        return orb_err_setx(e, ORB_ERR_CONSTRAINT, "22023", apos, "%s: min_input_files must be at least 1", proc);
+      m->min_input_files = v->u.i;
+    } else if (strcmp(an, "partial_progress_enabled") == 0 && m->proc == OQL_MAINT_REWRITE) {
+      if ((st = const_arg(b, &x, orb_type_make(ORB_T_BOOL), proc, "partial_progress_enabled", apos, &v, e)) != ORB_OK)
+        return st;
+      m->partial_progress = v->u.b;
+    } else if (strcmp(an, "partial_progress_max_commits") == 0 && m->proc == OQL_MAINT_REWRITE) {
+      if ((st = const_arg(b, &x, orb_type_make(ORB_T_INT64), proc, "partial_progress_max_commits", apos, &v, e)) != ORB_OK)
+        return st;
+      if (v->u.i < 1)
+        return orb_err_setx(e, ORB_ERR_CONSTRAINT, "22023", apos, "%s: partial_progress_max_commits must be at least 1", proc);
+      m->max_commits = v->u.i;
     } else if (strcmp(an, "dry_run") == 0 && m->proc == OQL_MAINT_ORPHANS) {
       if ((st = const_arg(b, &x, orb_type_make(ORB_T_BOOL), proc, "dry_run", apos, &v, e)) != ORB_OK) return st;
       m->dry_run = v->u.b;
@@ -116,13 +134,16 @@ orb_status oql_bind_call(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out,
   oql_bmaint *m = &out->maint;
   m->older_than_ms = -1;
   m->retain_last = -1;
+  m->min_input_files = m->max_commits = -1;
   const char *proc = f->name;
   if (strcmp(proc, "expire_snapshots") == 0) m->proc = OQL_MAINT_EXPIRE;
   else if (strcmp(proc, "remove_orphan_files") == 0) m->proc = OQL_MAINT_ORPHANS;
   else if (strcmp(proc, "rewrite_data_files") == 0) m->proc = OQL_MAINT_REWRITE;
+  else if (strcmp(proc, "rewrite_manifests") == 0) m->proc = OQL_MAINT_REWRITE_MANIFESTS;
   else
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", f->pos,
-                        "procedure %s does not exist (there are expire_snapshots, remove_orphan_files and rewrite_data_files)",
+                        "procedure %s does not exist (there are expire_snapshots, remove_orphan_files, rewrite_data_files "
+                        "and rewrite_manifests)",
                         proc);
   m->proc_name = proc;
   /* The arguments are folded now, once: now() in them is this moment (the
@@ -136,10 +157,13 @@ orb_status oql_bind_call(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out,
   b->fold_ctx.stmt_time = saved_time;
   if (st != ORB_OK) return st;
   out->table_name = table;
-  if (m->proc == OQL_MAINT_EXPIRE || m->proc == OQL_MAINT_REWRITE) {
-    const char *const *names = m->proc == OQL_MAINT_EXPIRE ? expire_cols : rewrite_cols;
-    out->ncols = m->proc == OQL_MAINT_EXPIRE ? (int)(sizeof expire_cols / sizeof expire_cols[0])
-                                             : (int)(sizeof rewrite_cols / sizeof rewrite_cols[0]);
+  if (m->proc != OQL_MAINT_ORPHANS) {
+    const char *const *names = m->proc == OQL_MAINT_EXPIRE    ? expire_cols
+                               : m->proc == OQL_MAINT_REWRITE ? rewrite_cols
+                                                              : rewrite_manifests_cols;
+    out->ncols = m->proc == OQL_MAINT_EXPIRE    ? (int)(sizeof expire_cols / sizeof expire_cols[0])
+                 : m->proc == OQL_MAINT_REWRITE ? (int)(sizeof rewrite_cols / sizeof rewrite_cols[0])
+                                                : (int)(sizeof rewrite_manifests_cols / sizeof rewrite_manifests_cols[0]);
     out->names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)out->ncols);
     out->types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)out->ncols);
     for (int i = 0; i < out->ncols; i++) out->names[i] = names[i], out->types[i] = orb_type_make(ORB_T_INT64);

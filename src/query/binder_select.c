@@ -63,6 +63,28 @@ int oql_match_or_add_output(oql_binder *b, oql_select_items *it, orb_expr *x) {
   return it->n - 1;
 }
 
+/* GROUPING(keys) calls: their value for each grouping set, a bit per
+** argument (the first the highest) set when the set leaves that key out. */
+static orb_status grouping_values(oql_selctx *c, oql_bselect *s, orb_err *e) {
+  int nsets = s->nsets ? s->nsets : 1;
+  for (int j = 0; j < s->naggs; j++) {
+    oql_agg_spec *sp = &s->aggs[j];
+    if (sp->fn != OQL_AGG_GROUPING) continue;
+    int32_t *v = orb_arena_zalloc(c->b->a, sizeof(int32_t) * (size_t)nsets);
+    for (int i = 0; i < sp->ngargs; i++) {
+      int k = 0;
+      while (k < s->ngroup && !oql_expr_same(s->group[k], sp->gargs[i])) k++;
+      if (k == s->ngroup)
+        return orb_err_setx(e, ORB_ERR_TYPE, "42803", sp->gargs[i]->pos,
+                            "arguments to GROUPING must be grouping expressions of the associated query level");
+      for (int t = 0; t < nsets; t++)
+        if (s->nsets && !(s->sets[t] & ((uint64_t)1 << k))) v[t] |= (int32_t)1 << (sp->ngargs - 1 - i);
+    }
+    sp->grouping = v;
+  }
+  return ORB_OK;
+}
+
 orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect **out, orb_err *e) {
   oql_binder *b = c->b;
   oql_bselect *s = orb_arena_zalloc(b->a, sizeof *s);
@@ -70,16 +92,20 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   s->where = p->where;
   s->ngroup = p->ngroup;
   s->group = p->group;
+  s->sets = p->sets;
+  s->nsets = p->nsets;
   s->naggs = c->naggs;
   s->aggs = c->aggs;
   s->nsrfs = c->nsrfs;
   s->srfs = c->srfs;
-  s->grouped = p->ngroup > 0 || c->naggs > 0 || p->having;
+  s->grouped = p->ngroup > 0 || p->nsets > 0 || c->naggs > 0 || p->having;
   s->nout = p->items.n;
   s->nvisible = p->nvisible;
   s->out = p->items.exprs;
   s->out_names = p->items.names;
   s->distinct = p->distinct;
+  s->locks = p->locks;
+  s->nlocks = p->nlocks;
   s->distinct_on = p->distinct_on;
   s->ndistinct_on = p->ndistinct_on;
   s->nsort = p->nsort;
@@ -94,10 +120,11 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   s->wins = c->wins;
   s->nwfuncs = c->nwfuncs;
   s->wfuncs = c->wfuncs;
-  if (s->grouped && s->nsrfs)
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
-                        "set-returning functions in the select list of a grouped query are not supported");
+  if ((st = grouping_values(c, s, e)) != ORB_OK) return st;
   if (s->grouped) {
+    /* set-returning functions run over the groups (ProjectSet above the aggregate, as in PostgreSQL) */
+    for (int i = 0; i < s->nsrfs; i++)
+      if ((st = oql_group_rewrite(c, s->group, s->ngroup, &s->srfs[i].arg, e)) != ORB_OK) return st;
     for (int i = 0; i < s->nout; i++)
       if ((st = oql_group_rewrite(c, s->group, s->ngroup, &s->out[i], e)) != ORB_OK) return st;
     /* window functions run over the grouped rows: their arguments and keys too */
@@ -107,6 +134,7 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
         if ((st = oql_group_rewrite(c, s->group, s->ngroup, &f->args[i], e)) != ORB_OK) return st;
       if (f->agg.arg && (st = oql_group_rewrite(c, s->group, s->ngroup, &f->agg.arg, e)) != ORB_OK) return st;
       if (f->agg.arg2 && (st = oql_group_rewrite(c, s->group, s->ngroup, &f->agg.arg2, e)) != ORB_OK) return st;
+      if (f->agg.filter && (st = oql_group_rewrite(c, s->group, s->ngroup, &f->agg.filter, e)) != ORB_OK) return st;
     }
     for (int w = 0; w < s->nwins; w++) {
       oql_window *win = &s->wins[w];

@@ -16,13 +16,33 @@
 
 bool oql_is_srf_name(const char *name) { return strcmp(name, "unnest") == 0 || strcmp(name, "_pg_expandarray") == 0; }
 
+/* 0A000 with PostgreSQL's advice for a set-returning function where it refuses one. */
+static orb_status refused(orb_err *e, int pos, const char *msg, const char *where) {
+  orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, msg, where);
+  orb_err_hint(e, "You might be able to move the set-returning function into a LATERAL FROM item.");
+  return e->code;
+}
+
+bool oql_uses_srf(const oql_selctx *c, const orb_expr *x) {
+  if (x->kind == ORB_E_COLUMN)
+    for (int k = 0; k < c->nsrfs; k++)
+      if (x->slot == c->srfs[k].gid) return true;
+  for (int i = 0; i < x->nargs; i++)
+    if (oql_uses_srf(c, x->args[i])) return true;
+  return false;
+}
+
 orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
-  if (c->in_agg)
-    return orb_err_setx(e, ORB_ERR_TYPE, "0A000", pos, "aggregate function calls cannot contain set-returning function calls");
+  if (c->in_agg) return refused(e, pos, "aggregate function calls cannot contain set-returning function calls%s", "");
+  if (c->in_win) return refused(e, pos, "window function calls cannot contain set-returning function calls%s", "");
+  if (c->srf_unsupported)   /* PostgreSQL evaluates them below the grouping or the window there */
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "set-returning functions in %s are not supported",
+                        c->srf_unsupported);
   if (!c->allow_srfs)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "set-returning functions are not allowed in %s",
-                        c->agg_ctx ? c->agg_ctx : "this context");
+                        c->agg_ctx ? c->agg_ctx : c->win_ctx ? c->win_ctx : "this context");
+  if (c->srf_forbid) return refused(e, pos, "set-returning functions are not allowed in %s", c->srf_forbid);
   if (n != 1 || args[0]->type.id != ORB_T_ARRAY) return oql_no_function(b, name, args, n, pos, e);
   orb_status st = oql_b_finish(b, &args[0], e);
   if (st != ORB_OK) return st;
@@ -60,7 +80,9 @@ orb_status oql_b_field(oql_binder *b, orb_expr *rec, const char *name, int pos, 
                         name, oql_type_name(b, rec));
   int field;
   orb_type t;
-  if (strcmp(name, "x") == 0) {
+  if (rec->type.elem == ORB_T_NULL) {   /* a row whose fields have no names here (binder_walk_expr.c resolves (t).col) */
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "could not identify column \"%s\" in record data type", name);
+  } else if (strcmp(name, "x") == 0) {
     field = 0;
     t = orb_type_make((orb_type_id)rec->type.elem);
   } else if (strcmp(name, "n") == 0) {

@@ -26,6 +26,10 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     if ((st = oql_walk_query_origins(b, ast->select, &out->root, &out->ncols, &out->names, out, e)) != ORB_OK)
       return st;
     out->types = out->root->types;
+    /* FOR UPDATE/SHARE claims rows, nextval logs values: in a transaction (exec_lock.c, storage/sequence.h) */
+    out->writes = b->locks_rows || b->uses_nextval;
+    out->lock_strength = b->lock_strength;
+    out->uses_nextval = b->uses_nextval && !b->locks_rows;
     return ORB_OK;
   case OQL_S_INSERT:
   case OQL_S_UPDATE:
@@ -40,6 +44,8 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   case OQL_S_CREATE_TABLE:
   case OQL_S_CREATE_TABLE_AS:
   case OQL_S_DROP_TABLE:
+  case OQL_S_CREATE_VIEW:
+  case OQL_S_CREATE_SEQUENCE:
   case OQL_S_TRUNCATE:
   case OQL_S_ALTER_TABLE:
   case OQL_S_COPY_FROM:
@@ -70,9 +76,9 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     orb_table *t;
     int pos = ast->name_pos ? ast->name_pos[0] : ast->pos;
     if ((st = oql_binder_table(b, ast->names[0], pos, &t, e)) != ORB_OK) return st;
-    if (!t->location)
-      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "SHOW SNAPSHOTS needs an Iceberg table: \"%s\" is an ordinary table",
-                          t->name);
+    if (!t->location || t->kind == ORB_TABLE_VIEW)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "SHOW SNAPSHOTS needs an Iceberg table: \"%s\" is %s",
+                          t->name, t->kind == ORB_TABLE_VIEW ? "a view" : "an ordinary table");
     out->table_name = t->name;
     out->path = t->location;
     out->reads = true;

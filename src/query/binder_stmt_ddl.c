@@ -83,8 +83,27 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
       return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", cd->pos, "column \"%s\" specified more than once", cd->name);
     orb_type t;
     orb_expr *def;
-    if ((st = walk_coldef(b, cd, &t, &def, e)) != ORB_OK) return st;
-    orb_schema_add_column(s, cd->name, t, cd->not_null || cd->primary_key, cd->default_sql);
+    const char *serial_base = NULL, *default_sql = cd->default_sql;
+    bool serial = oql_serial_type(cd->type.name, &serial_base);
+    if ((serial || cd->identity) && cd->def)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", cd->pos, "multiple default values specified for column \"%s\" of table \"%s\"",
+                          cd->name, cr->table);
+    if (serial) {   /* an integer NOT NULL DEFAULT nextval of a sequence of its own, as PostgreSQL makes it */
+      oql_coldef_ast as_int = *cd;
+      as_int.type.name = serial_base;
+      st = walk_coldef(b, &as_int, &t, &def, e);
+    } else {
+      st = walk_coldef(b, cd, &t, &def, e);
+    }
+    if (st != ORB_OK) return st;
+    if (cd->identity && !orb_type_is_integer(t.id))
+      return orb_err_setx(e, ORB_ERR_TYPE, "22023", cd->pos, "identity column type must be smallint, integer, or bigint");
+    if ((serial || cd->identity) &&
+        (st = oql_bind_serial(b, out, cr->table, cd->name,
+                              t.id == ORB_T_INT16 ? "smallint" : t.id == ORB_T_INT32 ? "integer" : "bigint", cd->pos,
+                              &default_sql, e)) != ORB_OK)
+      return st;
+    orb_schema_add_column(s, cd->name, t, cd->not_null || cd->primary_key || serial || cd->identity, default_sql);
     if (cd->primary_key) npk++;
   }
   if (npk + (cr->npk ? 1 : 0) > 1)
@@ -108,7 +127,9 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
   if (out->create_kind == ORB_TABLE_ICEBERG && s->npk)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->pk_clause_pos ? cr->pk_clause_pos : cr->using_pos,
                         "primary keys on Iceberg tables are not supported yet");
-  return ORB_OK;
+  if (out->create_kind == ORB_TABLE_ICEBERG && (cr->nchecks || (cr->ncols && cr->cols[0].check)))
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->using_pos, "CHECK constraints on Iceberg tables are not supported yet");
+  return oql_bind_create_checks(b, cr, s, e);
 }
 
 static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
@@ -116,13 +137,24 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   orb_table *t;
   orb_status st = oql_binder_table(b, al->table, al->table_pos, &t, e);
   if (st != ORB_OK) return st;
-  if ((st = oql_binder_writable(b, t, "alter", al->table_pos, e)) != ORB_OK) return st;
+  if (t->kind == ORB_TABLE_VIEW && al->kind != OQL_ALTER_RENAME_TABLE)   /* a view takes RENAME TO only */
+    return orb_err_setx(e, ORB_ERR_MISUSE, "42809", al->table_pos, "\"%s\" is a view: only ALTER VIEW ... RENAME TO applies",
+                        t->name);
+  if (t->kind != ORB_TABLE_VIEW && (st = oql_binder_writable(b, t, "alter", al->table_pos, e)) != ORB_OK) return st;
   out->table_name = t->name;
   out->alter = al->kind;
   out->writes = true;
   out->if_exists = al->if_exists;
   bool partition = al->kind == OQL_ALTER_ADD_PARTITION_FIELD || al->kind == OQL_ALTER_DROP_PARTITION_FIELD ||
                    al->kind == OQL_ALTER_REPLACE_PARTITION_FIELD || al->kind == OQL_ALTER_SET_PARTITION_SPEC;
+  if ((al->kind == OQL_ALTER_SET_PROPERTIES || al->kind == OQL_ALTER_RESET_PROPERTIES) && t->kind != ORB_TABLE_ICEBERG)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "42809", al->table_pos,
+                        "\"%s\" is not an Iceberg table: only Iceberg tables (CREATE TABLE ... USING iceberg) have "
+                        "table properties to SET or RESET",
+                        t->name);
+  out->prop_keys = al->prop_keys;
+  out->prop_values = al->prop_values;
+  out->nprops = al->nprops;
   if (partition && t->kind != ORB_TABLE_ICEBERG)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "42809", al->table_pos,
                         "\"%s\" is not an Iceberg table: only Iceberg tables (CREATE TABLE ... USING iceberg) have a "
@@ -146,6 +178,8 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   case OQL_ALTER_DROP_PARTITION_FIELD:
   case OQL_ALTER_REPLACE_PARTITION_FIELD:
   case OQL_ALTER_SET_PARTITION_SPEC:
+  case OQL_ALTER_SET_PROPERTIES:
+  case OQL_ALTER_RESET_PROPERTIES:
     return ORB_OK;
   case OQL_ALTER_ADD_COLUMN:
     if (al->col.primary_key)
@@ -308,7 +342,7 @@ static orb_status bind_copy(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   if (cp->to) {
     /* COPY t (cols) TO: a scan of those columns */
     out->reads = true;
-    out->root = oql_scan_new(b->a, t, cols, ncols, NULL);
+    out->root = oql_scan_new(b->a, t, cols, ncols, NULL, false);
     out->ncopy = ncols;
     out->copy_names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(ncols + 1));
     for (int i = 0; i < ncols; i++) out->copy_names[i] = t->schema.cols[cols[i]].name;
@@ -351,8 +385,14 @@ orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, 
     out->drop_names = ast->names;
     out->ndrop = ast->nnames;
     out->if_exists = ast->if_exists;
+    out->cascade = ast->cascade;
+    out->create_kind = ast->drop_view ? ORB_TABLE_VIEW : ast->drop_sequence ? ORB_TABLE_SEQUENCE : ORB_TABLE_HOT;
     out->writes = true;
     return ORB_OK;
+  case OQL_S_CREATE_VIEW:
+    return oql_bind_create_view(b, ast, out, e);
+  case OQL_S_CREATE_SEQUENCE:
+    return oql_bind_create_sequence(b, ast, out, e);
   case OQL_S_TRUNCATE:
     for (int i = 0; i < ast->nnames; i++) {
       orb_table *t;

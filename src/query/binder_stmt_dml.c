@@ -60,6 +60,17 @@ static orb_status walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets
     if (col < 0)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", sets[i].pos, "column \"%s\" of relation \"%s\" does not exist",
                           sets[i].col, t->name);
+    if (sets[i].field) {   /* Orbit's columns are never composite: PostgreSQL's error for a scalar one */
+      orb_type ct = t->schema.cols[col].type;
+      orb_buf tn = ORB_BUF_INIT;
+      if (ct.id == ORB_T_TEXT && ct.maxlen) orb_buf_puts(&tn, "character varying");
+      else orb_type_format(orb_type_make((orb_type_id)ct.id), &tn);
+      orb_status fst = orb_err_setx(e, ORB_ERR_TYPE, "42804", sets[i].pos,
+                                    "cannot assign to field \"%s\" of column \"%s\" because its type %s is not a composite type",
+                                    sets[i].field, sets[i].col, tn.data ? tn.data : "?");
+      orb_buf_free(&tn);
+      return fst;
+    }
     for (int j = 0; j < i; j++)
       if ((*cols)[j] == col)
         return orb_err_setx(e, ORB_ERR_DUPLICATE, "42601", sets[i].pos, "multiple assignments to same column \"%s\"",
@@ -78,6 +89,11 @@ static orb_status walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets
     (*exprs)[i] = x;
   }
   return ORB_OK;
+}
+
+orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets, int n, int **cols, orb_expr ***exprs,
+                         orb_err *e) {
+  return walk_sets(c, t, sets, n, cols, exprs, e);
 }
 
 static orb_status walk_where(oql_selctx *c, const oql_expr_ast *w, orb_expr **out, orb_err *e) {
@@ -139,19 +155,10 @@ static orb_status bind_returning(oql_binder *b, const oql_stmt_ast *ast, orb_tab
   return ORB_OK;
 }
 
-orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
-  const oql_insert_ast *in = &ast->insert;
-  orb_table *t;
-  orb_status st = oql_binder_table(b, in->table, in->table_pos, &t, e);
-  if (st != ORB_OK) return st;
-  if ((st = oql_binder_writable(b, t, "insert into", in->table_pos, e)) != ORB_OK) return st;
-  const char *qual = in->alias ? in->alias : t->name;   /* the alias hides the name, as in PostgreSQL */
-  int *cols, ncols;
-  orb_expr **defaults;
-  if ((st = oql_insert_columns(b, t, in->cols, in->col_pos, in->ncols, &cols, &ncols, e)) != ORB_OK) return st;
-  if ((st = table_defaults(b, t, &defaults, e)) != ORB_OK) return st;
-  oql_binsert *ins = &out->ins;
-  ins->table = t;
+/* The rows an INSERT writes: its SELECT or VALUES, every column filled. */
+static orb_status bind_insert_source(oql_binder *b, const oql_insert_ast *in, orb_table *t, int *cols, int ncols,
+                                     orb_expr **defaults, oql_binsert *ins, orb_err *e) {
+  orb_status st;
   if (in->select) {
     oql_op *root;
     int nvis;
@@ -192,6 +199,27 @@ orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
     }
     if (st != ORB_OK) return st;
   }
+  return ORB_OK;
+}
+
+orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
+  const oql_insert_ast *in = &ast->insert;
+  orb_table *t;
+  orb_status st = oql_binder_table(b, in->table, in->table_pos, &t, e);
+  if (st != ORB_OK) return st;
+  if ((st = oql_binder_writable(b, t, "insert into", in->table_pos, e)) != ORB_OK) return st;
+  const char *qual = in->alias ? in->alias : t->name;   /* the alias hides the name, as in PostgreSQL */
+  int *cols, ncols;
+  orb_expr **defaults;
+  if ((st = oql_insert_columns(b, t, in->cols, in->col_pos, in->ncols, &cols, &ncols, e)) != ORB_OK) return st;
+  if ((st = table_defaults(b, t, &defaults, e)) != ORB_OK) return st;
+  oql_binsert *ins = &out->ins;
+  ins->table = t;
+  b->insert_target[0] = in->alias;
+  b->insert_target[1] = t->name;
+  st = bind_insert_source(b, in, t, cols, ncols, defaults, ins, e);
+  b->insert_target[0] = b->insert_target[1] = NULL;
+  if (st != ORB_OK) return st;
   if (in->on_conflict != OQL_CA_NONE) {
     if ((st = check_conflict_target(t, in, e)) != ORB_OK) return st;
     ins->on_conflict = in->on_conflict == OQL_CA_NOTHING ? OQL_CONFLICT_NOTHING : OQL_CONFLICT_UPDATE;
@@ -222,6 +250,7 @@ orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
   orb_status st = oql_binder_table(b, name, pos, &t, e);
   if (st != ORB_OK) return st;
   if ((st = oql_binder_writable(b, t, upd ? "update" : "delete from", pos, e)) != ORB_OK) return st;
+  if ((upd ? ast->update.nfrom : ast->del.nfrom) > 0) return oql_bind_modify_from(b, ast, t, alias ? alias : t->name, out, e);
   oql_selctx c;
   oql_selctx_init(&c, b);
   c.agg_ctx = upd ? "UPDATE" : "DELETE";

@@ -27,6 +27,8 @@ uint64_t oql_schema_fingerprint(const orb_table *t) {
     h = orb_hash_mix(h, orb_hash_bytes(c->name, strlen(c->name), 7));
     if (c->default_sql) h = orb_hash_mix(h, orb_hash_bytes(c->default_sql, strlen(c->default_sql), 9));
   }
+  if (t->kind == ORB_TABLE_VIEW && t->location)   /* a replaced view's query: plans that read it are stale */
+    h = orb_hash_mix(h, orb_hash_bytes(t->location, strlen(t->location), 11));
   return h;
 }
 
@@ -79,10 +81,16 @@ void oql_scope_add_table_col(oql_binder *b, oql_scope *s, const orb_table *t, co
 }
 
 orb_status oql_missing_rte(const oql_selctx *c, const char *qual, int pos, orb_err *e) {
-  for (int i = 0; i < c->scope.n; i++)
-    if (c->scope.cols[i].relname && strcmp(c->scope.cols[i].relname, qual) == 0)
+  for (int i = 0; i < 2; i++)
+    if (c->b->insert_target[i] && strcmp(c->b->insert_target[i], qual) == 0)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "invalid reference to FROM-clause entry for table \"%s\"",
                           qual);
+  for (int i = 0; i < c->scope.n; i++)
+    if (c->scope.cols[i].relname && strcmp(c->scope.cols[i].relname, qual) == 0) {
+      orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "invalid reference to FROM-clause entry for table \"%s\"", qual);
+      orb_err_hint(e, "Perhaps you meant to reference the table alias \"%s\".", c->scope.cols[i].qual);
+      return e->code;
+    }
   return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "missing FROM-clause entry for table \"%s\"", qual);
 }
 
@@ -187,6 +195,7 @@ orb_status oql_coerce_assign(oql_binder *b, orb_expr **px, orb_type t, const cha
     orb_status st = orb_err_setx(e, ORB_ERR_TYPE, "42804", x->pos,
                                  "column \"%s\" is of type %s but expression is of type %s", colname,
                                  tb.data ? tb.data : "?", oql_type_name(b, x));
+    orb_err_hint(e, "You will need to rewrite or cast the expression.");
     orb_buf_free(&tb);
     return st;
   }
@@ -297,6 +306,13 @@ orb_status oql_group_rewrite(oql_selctx *c, orb_expr **group, int ngroup, orb_ex
     }
   if (x->kind == ORB_E_COLUMN) {
     if (x->slot <= OQL_WIN_MARK) return ORB_OK;   /* a window function: computed after grouping */
+    for (int k = 0; k < c->nsrfs; k++)
+      if (x->slot == c->srfs[k].gid) {   /* a set-returning function's rows: computed after grouping too */
+        orb_expr *r = orb_expr_column(c->b->a, OQL_SRF_MARK - k, x->type);
+        r->pos = x->pos;
+        *px = r;
+        return ORB_OK;
+      }
     if (x->slot < 0) {
       orb_expr *r = orb_expr_column(c->b->a, ngroup + (-1 - x->slot), x->type);
       r->pos = x->pos;

@@ -120,12 +120,15 @@ static orb_status walk_case(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
   orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(n + 1));
   orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(n + 1));
   orb_status st = ORB_OK;
+  const char *forbid = c->srf_forbid;
+  c->srf_forbid = "CASE";   /* a set-returning function would run for rows the CASE does not take */
   if (x->l) st = oql_walk_operand(c, x->l, &operand, e);
   for (int i = 0; i < n && st == ORB_OK; i++) {
     st = oql_walk_operand(c, x->list[2 * i], &whens[i], e);
     if (st == ORB_OK) st = oql_walk_operand(c, x->list[2 * i + 1], &thens[i], e);
   }
   if (st == ORB_OK && x->r) st = oql_walk_operand(c, x->r, &el, e);
+  c->srf_forbid = forbid;
   if (st != ORB_OK) return st;
   return oql_b_case(b, operand, whens, thens, n, el, x->pos, out, e);
 }
@@ -141,6 +144,15 @@ static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
   if (x->over) return oql_walk_window_call(c, x, out, e);
   if (oql_is_window_name(x->name))
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", x->pos, "window function %s requires an OVER clause", x->name);
+  if (strcmp(x->name, "grouping") == 0 && !x->distinct && !x->star && !x->filter && !x->nagg_order) {
+    if (c->in_agg) return orb_err_setx(e, ORB_ERR_TYPE, "42803", x->pos, "aggregate function calls cannot contain grouping operations");
+    orb_expr **gargs;
+    bool in = c->in_agg;
+    c->in_agg = true;   /* no aggregate inside */
+    orb_status st = walk_list(c, x->list, x->nlist, &gargs, e);
+    c->in_agg = in;
+    return st == ORB_OK ? oql_b_grouping(c, gargs, x->nlist, x->pos, out, e) : st;
+  }
   bool agg = oql_is_agg_name(x->name);
   bool was_in = c->in_agg;
   orb_expr **args;
@@ -152,17 +164,61 @@ static orb_status walk_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     if (was_in) return orb_err_setx(e, ORB_ERR_TYPE, "42803", x->pos, "aggregate function calls cannot be nested");
     c->in_agg = true;
   }
+  const char *forbid = c->srf_forbid;
+  if (strcmp(x->name, "coalesce") == 0) c->srf_forbid = "COALESCE";
   orb_status st = walk_list(c, x->list, x->nlist, &args, e);
+  c->srf_forbid = forbid;
   if (st != ORB_OK) return st;
   int nargs = oql_drop_void_params(args, x->nlist);
-  if (oql_is_srf_name(x->name)) return oql_b_srf(c, x->name, args, nargs, x->pos, out, e);
+  if (oql_is_srf_name(x->name) && !x->filter) return oql_b_srf(c, x->name, args, nargs, x->pos, out, e);
   if (agg) {
     for (int i = 0; i < nargs && st == ORB_OK; i++)
       if (!oql_is_unknown(args[i])) st = oql_b_finish(c->b, &args[i], e);
+    /* ORDER BY keys: on the input rows, like the arguments (no aggregate inside) */
+    oql_agg_order *order = x->nagg_order ? orb_arena_alloc(c->b->a, sizeof(oql_agg_order) * (size_t)x->nagg_order) : NULL;
+    for (int i = 0; i < x->nagg_order && st == ORB_OK; i++) {
+      const oql_order_ast *o = &x->agg_order[i];
+      st = oql_walk_expr(c, o->expr, &order[i].expr, e);
+      order[i].desc = o->desc;
+      order[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
+    }
     c->in_agg = was_in;
+    orb_expr *filter = NULL;
+    if (st == ORB_OK) st = oql_walk_agg_filter(c, x, &filter, e);
+    if (st != ORB_OK) return st;
+    return oql_b_agg(c, x->name, args, nargs, x->distinct, x->star, filter, order, x->nagg_order, x->pos, out, e);
   }
-  if (st != ORB_OK) return st;
-  return oql_b_call(c, x->name, args, nargs, x->distinct, x->star, x->pos, out, e);
+  if (x->nagg_order) {   /* PostgreSQL looks the function up first, as for FILTER */
+    orb_expr *ignored;
+    if ((st = oql_b_call(c, x->name, args, nargs, x->distinct, x->star, x->pos, &ignored, e)) != ORB_OK) return st;
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", x->pos, "ORDER BY specified, but %s is not an aggregate function",
+                        x->name);
+  }
+  if (!x->filter) return oql_b_call(c, x->name, args, nargs, x->distinct, x->star, x->pos, out, e);
+  /* FILTER on a function that is not an aggregate: PostgreSQL looks the function up first */
+  orb_expr *ignored;
+  if (!oql_is_srf_name(x->name) && (st = oql_b_call(c, x->name, args, nargs, x->distinct, x->star, x->pos, &ignored, e)) != ORB_OK)
+    return st;
+  return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", x->pos, "FILTER specified, but %s is not an aggregate function", x->name);
+}
+
+orb_status oql_walk_agg_filter(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
+  *out = NULL;
+  if (!x->filter) return ORB_OK;
+  /* the condition is evaluated on each input row, like WHERE: nothing in it may aggregate or add rows */
+  bool allow_aggs = c->allow_aggs, in_agg = c->in_agg, allow_wins = c->allow_wins, in_win = c->in_win;
+  bool allow_srfs = c->allow_srfs;
+  const char *agg_ctx = c->agg_ctx, *win_ctx = c->win_ctx;
+  c->allow_aggs = c->in_agg = c->allow_wins = c->in_win = c->allow_srfs = false;
+  c->agg_ctx = c->win_ctx = "FILTER";
+  orb_expr *f;
+  orb_status st = oql_walk_operand(c, x->filter, &f, e);
+  c->allow_aggs = allow_aggs, c->in_agg = in_agg, c->allow_wins = allow_wins, c->in_win = in_win;
+  c->allow_srfs = allow_srfs, c->agg_ctx = agg_ctx, c->win_ctx = win_ctx;
+  if (st == ORB_OK) st = oql_require_bool(c->b, &f, "FILTER", e);
+  if (st == ORB_OK) st = oql_b_finish(c->b, &f, e);
+  if (st == ORB_OK) *out = f;
+  return st;
 }
 
 /* Plan a subquery used in an expression.  Uncorrelated, it runs once per
@@ -282,6 +338,7 @@ orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     }
     if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = walk_list(c, x->list, x->nlist, &list, e)) != ORB_OK)
       return st;
+    if (oql_uses_srf(c, l)) return orb_err_setx(e, ORB_ERR_TYPE, "42804", x->l->pos, "argument of IN must not return a set");
     return oql_b_in(b, l, list, x->nlist, x->negate, x->pos, out, e);
   case OQL_X_BETWEEN:
     if (x->nlist != 2) return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", x->pos, "malformed BETWEEN");
@@ -318,7 +375,10 @@ orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     return oql_b_subscript(b, l, r, x->pos, out, e);
   case OQL_X_FIELD:
     if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK) return st;
-    return oql_b_field(b, l, x->name, x->pos, out, e);
+    /* (t).col of a whole-row reference is the column t.col, as in PostgreSQL */
+    if (l->type.id == ORB_T_RECORD && l->type.elem == ORB_T_NULL && x->l->kind == OQL_X_COLUMN && !x->l->qual)
+      return oql_b_column(c, x->l->name, x->name, x->l->pos, out, e);
+    return oql_b_field(b, l, x->name, x->l->pos, out, e);
   case OQL_X_ANY: {
     static const orb_cmp_op ops[] = {[OQL_OP_EQ] = ORB_CMP_EQ, [OQL_OP_NE] = ORB_CMP_NE, [OQL_OP_LT] = ORB_CMP_LT,
                                      [OQL_OP_LE] = ORB_CMP_LE, [OQL_OP_GT] = ORB_CMP_GT, [OQL_OP_GE] = ORB_CMP_GE};

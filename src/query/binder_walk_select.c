@@ -12,6 +12,10 @@
 
 static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e);
 
+orb_status oql_walk_from_item(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e) {
+  return walk_from(c, f, out, e);
+}
+
 /* Expressions of a FROM item (function arguments, VALUES rows) see no columns. */
 static void rowless_ctx(oql_selctx *c, oql_binder *b, const char *what) {
   oql_selctx_init(c, b);
@@ -204,7 +208,7 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
       return oql_from_infoschema(c, f->name + 19, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if ((st = oql_binder_table(b, f->name, f->pos, &t, e)) != ORB_OK) return st;
     if (f->asof) {
-      if (!t->location)
+      if (!t->location || t->kind == ORB_TABLE_VIEW)
         return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", f->asof_pos,
                             "%s needs an Iceberg table: \"%s\" is an ordinary table",
                             f->asof_kind == 1 ? "FOR SYSTEM_TIME AS OF" : "FOR VERSION AS OF", t->name);
@@ -212,6 +216,7 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
       if ((st = oql_walk_asof(c, f, &x, e)) != ORB_OK) return st;
       return oql_from_iceberg_asof(c, t->location, t->name, x, f, out, e);
     }
+    if (t->kind == ORB_TABLE_VIEW) return oql_from_view(c, t, f, out, e);
     *out = oql_from_table(c, t, f->alias);
     return ORB_OK;
   }
@@ -341,42 +346,138 @@ static bool position_ref(const oql_expr_ast *x, long *n) {
   return true;
 }
 
+/* GROUP BY item i: an output position, an expression over the input, or an output's name. */
+static orb_status group_key(oql_selctx *c, oql_select_parts *p, const oql_expr_ast *g, orb_expr **out, orb_err *e) {
+  long n;
+  orb_status st = ORB_OK;
+  if (position_ref(g, &n)) {
+    if (n < 1 || n > p->nvisible)
+      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", g->pos, "GROUP BY position %ld is not in select list", n);
+    *out = p->items.exprs[n - 1];
+  } else if ((st = oql_walk_expr(c, g, out, e)) != ORB_OK && g->kind == OQL_X_COLUMN && !g->qual &&
+             e->code == ORB_ERR_UNDEFINED) {
+    /* not an input column: an output column's name (PostgreSQL allows it) */
+    bool amb;
+    int k = oql_find_output(&p->items, p->nvisible, g->name, &amb);
+    if (k >= 0) {
+      orb_err_clear(e);
+      *out = p->items.exprs[k];
+      st = ORB_OK;
+    }
+  }
+  if (st != ORB_OK) return st;
+  if (oql_uses_srf(c, *out))   /* GROUP BY 1, 1 a set-returning function */
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", g->pos, "set-returning functions in GROUP BY are not supported");
+  if ((*out)->kind == ORB_E_COLUMN && (*out)->slot <= OQL_WIN_MARK)   /* GROUP BY 1, 1 a window function */
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", g->pos, "window functions are not allowed in GROUP BY");
+  if ((*out)->kind == ORB_E_COLUMN && (*out)->slot < 0)
+    return orb_err_setx(e, ORB_ERR_TYPE, "42803", g->pos, "aggregate functions are not allowed in GROUP BY");
+  return ORB_OK;
+}
+
+/* The most grouping sets one GROUP BY may make, PostgreSQL's limits. */
+#define MAX_GROUPING_SETS 4096
+#define MAX_CUBE_ITEMS 12
+
+/* The key index of expression g among p->group, added if new (64 at most: sets are masks). */
+static orb_status set_key(oql_selctx *c, oql_select_parts *p, const oql_expr_ast *g, int *k, orb_err *e) {
+  orb_expr *x;
+  orb_status st = group_key(c, p, g, &x, e);
+  if (st != ORB_OK) return st;
+  for (*k = 0; *k < p->ngroup; (*k)++)
+    if (oql_expr_same(p->group[*k], x)) return ORB_OK;
+  if (p->ngroup == 64) return orb_err_setx(e, ORB_ERR_LIMIT, "54001", g->pos, "too many grouping expressions (at most 64)");
+  p->group[p->ngroup++] = x;
+  return ORB_OK;
+}
+
+/* The sets of one GROUP BY element, as masks into out (room for MAX_GROUPING_SETS). */
+static orb_status element_sets(oql_selctx *c, oql_select_parts *p, const oql_group_elem *g, uint64_t *out, int *n,
+                               orb_err *e) {
+  uint64_t items[MAX_GROUPING_SETS];
+  if (g->n > MAX_GROUPING_SETS) return orb_err_setx(e, ORB_ERR_LIMIT, "54001", g->pos, "too many grouping sets present (maximum %d)", MAX_GROUPING_SETS);
+  for (int i = 0; i < g->n; i++) {
+    items[i] = 0;
+    for (int j = 0; j < g->lens[i]; j++) {
+      int k;
+      orb_status st = set_key(c, p, g->lists[i][j], &k, e);
+      if (st != ORB_OK) return st;
+      items[i] |= (uint64_t)1 << k;
+    }
+  }
+  *n = 0;
+  switch (g->kind) {
+  case OQL_G_EXPR:
+  case OQL_G_SETS:
+    for (int i = 0; i < g->n; i++) out[(*n)++] = items[i];
+    break;
+  case OQL_G_ROLLUP:   /* (a, b, c): (a, b, c), (a, b), (a), () */
+    for (int len = g->n; len >= 0; len--) {
+      uint64_t m = 0;
+      for (int i = 0; i < len; i++) m |= items[i];
+      out[(*n)++] = m;
+    }
+    break;
+  case OQL_G_CUBE:     /* every subset, the whole first */
+    if (g->n > MAX_CUBE_ITEMS) return orb_err_setx(e, ORB_ERR_LIMIT, "54011", g->pos, "CUBE is limited to %d elements", MAX_CUBE_ITEMS);
+    for (int bits = (1 << g->n) - 1; bits >= 0; bits--) {
+      uint64_t m = 0;
+      for (int i = 0; i < g->n; i++)
+        if (bits & (1 << (g->n - 1 - i))) m |= items[i];
+      out[(*n)++] = m;
+    }
+    break;
+  }
+  return ORB_OK;
+}
+
+/* GROUP BY with ROLLUP / CUBE / GROUPING SETS / (): the union of the keys
+** in p->group and the sets as masks of them, the elements' sets crossed
+** (GROUP BY a, ROLLUP (b) groups by (a, b) and (a)), duplicates kept, as in
+** PostgreSQL. */
+static orb_status walk_grouping_sets(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, orb_err *e) {
+  oql_binder *b = c->b;
+  p->group = orb_arena_alloc(b->a, sizeof(orb_expr *) * 65);
+  p->ngroup = 0;
+  uint64_t *cur = orb_arena_alloc(b->a, sizeof(uint64_t) * MAX_GROUPING_SETS);
+  uint64_t *mine = orb_arena_alloc(b->a, sizeof(uint64_t) * MAX_GROUPING_SETS);
+  uint64_t *next = orb_arena_alloc(b->a, sizeof(uint64_t) * MAX_GROUPING_SETS);
+  int ncur = 1;
+  cur[0] = 0;
+  for (int i = 0; i < s->ngelems; i++) {
+    int nmine, nnext = 0;
+    orb_status st = element_sets(c, p, &s->gelems[i], mine, &nmine, e);
+    if (st != ORB_OK) return st;
+    if ((int64_t)ncur * nmine > MAX_GROUPING_SETS)
+      return orb_err_setx(e, ORB_ERR_LIMIT, "54001", s->gelems[i].pos, "too many grouping sets present (maximum %d)",
+                          MAX_GROUPING_SETS);
+    for (int x = 0; x < ncur; x++)
+      for (int y = 0; y < nmine; y++) next[nnext++] = cur[x] | mine[y];
+    uint64_t *t = cur;
+    cur = next;
+    next = t;
+    ncur = nnext;
+  }
+  p->sets = cur;
+  p->nsets = ncur;
+  return ORB_OK;
+}
+
 static orb_status walk_group(oql_selctx *c, const oql_select_ast *s, oql_select_parts *p, orb_err *e) {
   oql_binder *b = c->b;
-  p->ngroup = s->ngroup;
-  p->group = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(s->ngroup + 1));
   c->allow_aggs = false;
   c->agg_ctx = "GROUP BY";
-  for (int i = 0; i < s->ngroup; i++) {
-    const oql_expr_ast *g = s->group[i];
-    long n;
-    orb_status st;
-    if (position_ref(g, &n)) {
-      if (n < 1 || n > p->nvisible)
-        return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", g->pos, "GROUP BY position %ld is not in select list", n);
-      p->group[i] = p->items.exprs[n - 1];
-      continue;
-    }
-    st = oql_walk_expr(c, g, &p->group[i], e);
-    if (st != ORB_OK && g->kind == OQL_X_COLUMN && !g->qual && e->code == ORB_ERR_UNDEFINED) {
-      /* not an input column: an output column's name (PostgreSQL allows it) */
-      bool amb;
-      int k = oql_find_output(&p->items, p->nvisible, g->name, &amb);
-      if (k >= 0) {
-        orb_err_clear(e);
-        p->group[i] = p->items.exprs[k];
-        st = ORB_OK;
-      }
-    }
-    if (st != ORB_OK) return st;
+  c->srf_unsupported = "GROUP BY";   /* PostgreSQL groups by their rows (evaluated below the grouping) */
+  orb_status st = ORB_OK;
+  if (s->ngelems) {
+    st = walk_grouping_sets(c, s, p, e);
+  } else {
+    p->ngroup = s->ngroup;
+    p->group = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(s->ngroup + 1));
+    for (int i = 0; i < s->ngroup && st == ORB_OK; i++) st = group_key(c, p, s->group[i], &p->group[i], e);
   }
-  for (int i = 0; i < s->ngroup; i++)
-    if (p->group[i]->kind == ORB_E_COLUMN && p->group[i]->slot <= OQL_WIN_MARK)   /* GROUP BY 1, 1 a window function */
-      return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", s->group[i]->pos, "window functions are not allowed in GROUP BY");
-  for (int i = 0; i < s->ngroup; i++)
-    if (p->group[i]->kind == ORB_E_COLUMN && p->group[i]->slot < 0)
-      return orb_err_setx(e, ORB_ERR_TYPE, "42803", s->group[i]->pos, "aggregate functions are not allowed in GROUP BY");
-  return ORB_OK;
+  c->srf_unsupported = NULL;
+  return st;
 }
 
 /* The output slot an ORDER BY (or DISTINCT ON) item names: a position, an
@@ -414,16 +515,18 @@ static orb_status walk_order(oql_selctx *c, const oql_select_ast *s, oql_select_
   c->allow_aggs = true;
   c->agg_ctx = NULL;
   c->allow_wins = true;
-  for (int i = 0; i < s->norder; i++) {
+  c->allow_srfs = true;   /* ORDER BY unnest(...): in lockstep with the select list's, as in PostgreSQL */
+  orb_status st = ORB_OK;
+  for (int i = 0; i < s->norder && st == ORB_OK; i++) {
     const oql_order_ast *o = &s->order[i];
-    int slot;
-    orb_status st = order_item_slot(c, p, o->expr, "ORDER BY", &slot, e);
-    if (st != ORB_OK) return st;
+    int slot = -1;
+    st = order_item_slot(c, p, o->expr, "ORDER BY", &slot, e);
     p->sort[i].slot = slot;
     p->sort[i].desc = o->desc;
     p->sort[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
   }
-  return ORB_OK;
+  c->allow_srfs = false;
+  return st;
 }
 
 /* DISTINCT ON (keys): resolved like ORDER BY items; the ORDER BY must start
@@ -517,7 +620,7 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, oql_bselect
   }
   p.nvisible = p.items.n;
   p.distinct = s->distinct;
-  if (s->ngroup && (st = walk_group(&c, s, &p, e)) != ORB_OK) return st;
+  if ((s->ngroup || s->ngelems) && (st = walk_group(&c, s, &p, e)) != ORB_OK) return st;
   if (s->having) {
     c.allow_aggs = true;
     c.agg_ctx = NULL;
@@ -528,6 +631,7 @@ static orb_status walk_block(oql_binder *b, const oql_select_ast *s, oql_bselect
   }
   if ((st = walk_order(&c, s, &p, e)) != ORB_OK) return st;
   if (s->ndistinct_on && (st = walk_distinct_on(&c, s, &p, e)) != ORB_OK) return st;
+  if (s->nlocks && (st = oql_walk_locking(&c, s, &p, e)) != ORB_OK) return st;
   if ((st = walk_limit(b, s->limit, "LIMIT", &p.limit, e)) != ORB_OK) return st;
   if ((st = walk_limit(b, s->offset, "OFFSET", &p.offset, e)) != ORB_OK) return st;
   return oql_select_assemble(&c, &p, out, e);
@@ -653,7 +757,8 @@ static orb_status walk_setop(oql_binder *b, const oql_select_ast *s, oql_bselect
 }
 
 orb_status oql_walk_select(oql_binder *b, const oql_select_ast *s, oql_bselect **out, orb_err *e) {
-  orb_status st = ORB_OK;
+  orb_status st = s->setop ? oql_refuse_set_op_locking(s, e) : ORB_OK;
+  if (st != ORB_OK) return st;
   oql_cte_scope sc;
   if (s->with) st = oql_with_push(b, s->with, s, false, &sc, e);
   if (st == ORB_OK) st = s->setop ? walk_setop(b, s, out, e) : walk_block(b, s, out, e);

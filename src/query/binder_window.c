@@ -117,7 +117,8 @@ static orb_status bind_offset(oql_selctx *c, const oql_window_ast *f, const oql_
 }
 
 static bool window_same(const oql_window *a, const oql_window *b) {
-  if (a->npart != b->npart || a->norder != b->norder || a->mode != b->mode || a->start != b->start || a->end != b->end)
+  if (a->npart != b->npart || a->norder != b->norder || a->mode != b->mode || a->start != b->start || a->end != b->end ||
+      a->exclude != b->exclude)
     return false;
   for (int i = 0; i < a->npart; i++)
     if (!oql_expr_same(a->part[i], b->part[i])) return false;
@@ -143,6 +144,7 @@ static orb_status bind_window(oql_selctx *c, const wspec *ws, int *idx, orb_err 
   w.okeys = orb_arena_zalloc(b->a, sizeof(oql_sort_key) * (size_t)(w.norder + 1));
   orb_status st = ORB_OK;
   c->in_windef = true;
+  c->srf_unsupported = "window definitions";   /* PostgreSQL evaluates them below the window */
   for (int i = 0; i < w.npart && st == ORB_OK; i++) st = oql_walk_expr(c, ws->part[i], &w.part[i], e);
   for (int i = 0; i < w.norder && st == ORB_OK; i++) {
     const oql_order_ast *o = &ws->order[i];
@@ -151,11 +153,13 @@ static orb_status bind_window(oql_selctx *c, const wspec *ws, int *idx, orb_err 
     w.okeys[i].nulls_first = o->nulls == 1 || (o->nulls == 0 && o->desc);
   }
   c->in_windef = false;
+  c->srf_unsupported = NULL;
   if (st != ORB_OK) return st;
   const oql_window_ast *f = ws->frame;
   w.mode = f->has_frame ? f->mode : OQL_FRAME_RANGE;
   w.start = f->has_frame ? f->start : OQL_FB_UNBOUNDED_PRECEDING;
   w.end = f->has_frame ? f->end : OQL_FB_CURRENT_ROW;
+  w.exclude = f->has_frame ? f->exclude : OQL_EXCLUDE_NONE;
   bool offsets = f->has_frame && (f->start_off || f->end_off);
   if (w.mode == OQL_FRAME_RANGE && offsets && w.norder != 1)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", f->frame_pos,
@@ -252,10 +256,7 @@ static bool wfunc_same(const oql_wfunc *a, const oql_wfunc *b) {
   if (a->fn != b->fn || a->win != b->win || a->nargs != b->nargs) return false;
   for (int i = 0; i < a->nargs; i++)
     if (!oql_expr_same(a->args[i], b->args[i])) return false;
-  if (a->fn != OQL_W_AGG) return true;
-  const oql_agg_spec *x = &a->agg, *y = &b->agg;
-  return x->fn == y->fn && (x->arg == NULL) == (y->arg == NULL) && (!x->arg || oql_expr_same(x->arg, y->arg)) &&
-         (x->arg2 == NULL) == (y->arg2 == NULL) && (!x->arg2 || oql_expr_same(x->arg2, y->arg2));
+  return a->fn != OQL_W_AGG || oql_agg_spec_same(&a->agg, &b->agg);
 }
 
 orb_status oql_walk_window_call(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
@@ -268,6 +269,14 @@ orb_status oql_walk_window_call(oql_selctx *c, const oql_expr_ast *x, orb_expr *
   if (!c->allow_wins)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", x->pos, "window functions are not allowed in %s",
                         c->win_ctx ? c->win_ctx : c->agg_ctx ? c->agg_ctx : "this context");
+  if (x->nagg_order)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", x->pos, "aggregate ORDER BY is not implemented for window functions");
+  if (x->filter && !oql_is_agg_name(x->name))
+    return oql_is_window_name(x->name)
+               ? orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", x->pos,
+                              "FILTER is not implemented for non-aggregate window functions")
+               : orb_err_setx(e, ORB_ERR_SYNTAX, "42809", x->pos, "FILTER specified, but %s is not an aggregate function",
+                              x->name);
   if (!oql_is_agg_name(x->name) && !oql_is_window_name(x->name))
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42809", x->pos,
                         "OVER specified, but %s is not a window function nor an aggregate function", x->name);
@@ -285,6 +294,7 @@ orb_status oql_walk_window_call(oql_selctx *c, const oql_expr_ast *x, orb_expr *
   oql_wfunc f;
   memset(&f, 0, sizeof f);
   if ((st = bind_function(b, x, args, x->nlist, &f, e)) != ORB_OK) return st;
+  if ((st = oql_walk_agg_filter(c, x, &f.agg.filter, e)) != ORB_OK) return st;
   wspec ws;
   if ((st = resolve(c, x->over, c->sel ? c->sel->nwindows : 0, &ws, e)) != ORB_OK) return st;
   if ((st = bind_window(c, &ws, &f.win, e)) != ORB_OK) return st;

@@ -31,6 +31,10 @@ typedef enum oql_bsetop { OQL_BSET_NONE, OQL_BSET_UNION, OQL_BSET_INTERSECT, OQL
 
 /* Slots at or below this mark window functions in a select's outputs. */
 #define OQL_WIN_MARK (-1000000)
+/* In a grouped select's outputs (after oql_group_rewrite), the rows of its
+** set-returning function k are the column of slot OQL_SRF_MARK - k, until
+** the planner points it at the ProjectSet above the aggregate. */
+#define OQL_SRF_MARK (-3000000)
 
 typedef enum oql_from_kind {
   OQL_FROM_TABLE,      /* base table: gids first_gid .. first_gid+ncols-1 = schema positions */
@@ -62,11 +66,28 @@ typedef struct oql_from {
   oql_worktable *worktable;      /* WORKTABLE */
   int nvrows;                    /* VALUES */
   orb_expr ***vrows;
+  int loc_gid;                   /* TABLE locked FOR UPDATE/SHARE: 1 + the gid of its rows' locators; 0 none */
   /* JOIN */
   oql_join_type jt;
   struct oql_from *left, *right;
   orb_expr *cond;                /* ON condition (gids), NULL = cross join */
 } oql_from;
+
+/* Locking clauses (FOR UPDATE ...): strengths and wait policies, weakest
+** first, so that several clauses on one table combine by taking the larger. */
+typedef enum oql_lock_strength { OQL_LOCK_KEY_SHARE, OQL_LOCK_SHARE, OQL_LOCK_NO_KEY_UPDATE, OQL_LOCK_UPDATE } oql_lock_strength;
+typedef enum oql_lock_wait { OQL_LOCK_WAIT, OQL_LOCK_SKIP, OQL_LOCK_NOWAIT } oql_lock_wait;
+
+/* Rows about to be written to t (full rows, schema order) against its CHECK
+** constraints (binder_check.c): 23514 for the first a condition is false for. */
+orb_status oql_check_rows(const orb_table *t, struct oql_rt *rt, const orb_value *const *rows, size_t n, orb_err *e);
+
+/* SELECT ... FOR UPDATE/SHARE: a table whose rows the select locks. */
+typedef struct oql_lock_target {
+  orb_table *table;
+  int slot;                      /* out[] slot of its rows' locators (int64) */
+  oql_lock_wait wait;
+} oql_lock_target;
 
 struct oql_bselect {
   int ngids;                     /* gids used in this select: 0..ngids-1 */
@@ -75,6 +96,8 @@ struct oql_bselect {
   bool grouped;                  /* GROUP BY or aggregates present */
   int ngroup;
   orb_expr **group;              /* gids */
+  uint64_t *sets;                /* ROLLUP / CUBE / GROUPING SETS: masks of group[] (oql_agg_grouping_sets) */
+  int nsets;                     /* 0: plain GROUP BY */
   int naggs;
   oql_agg_spec *aggs;            /* args in gids */
   int nsrfs;                     /* set-returning functions of the select list: args in gids, */
@@ -92,6 +115,8 @@ struct oql_bselect {
   orb_expr **out;                /* gids, or post-aggregate slots when grouped */
   const char **out_names;
   bool distinct;
+  oql_lock_target *locks;        /* FOR UPDATE/SHARE ...: LockRows above the sort, below LIMIT */
+  int nlocks;
   int *distinct_on;              /* DISTINCT ON (...): slots of out[]; the first row of each */
   int ndistinct_on;              /* run of equal keys in sort order (sort starts with them) */
   int nsort;
@@ -160,6 +185,12 @@ typedef struct oql_bmodify {
   int nset;
   int *set_cols;
   orb_expr **set_exprs;
+  /* UPDATE ... FROM / DELETE ... USING: the join of the target with the
+  ** other items, filtered by WHERE, makes the rows to change instead (pred
+  ** and set_exprs unused).  Each row of it is: the target row's locator,
+  ** then (UPDATE) the new row in schema order, then the RETURNING values;
+  ** a target row met again is left alone, as PostgreSQL does. */
+  oql_op *source;
 } oql_bmodify;
 
 /* Execute within rt->ws; *changes = rows inserted/updated/deleted.  ret

@@ -98,7 +98,7 @@ static bool expr(orb_buf *out, const oql_expr_ast *x, orb_type t, bool top) {
         for (const char *c = x->name; *c; c++) orb_buf_putc(out, *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c);
         return true;
       }
-    if (x->star || x->distinct) return false;
+    if (x->star || x->distinct || x->filter) return false;
     orb_buf_printf(out, "%s(", x->name);
     for (int i = 0; i < x->nlist; i++) {
       if (i) orb_buf_puts(out, ", ");

@@ -91,6 +91,7 @@ void oql_rt_track(oql_rt *rt, orb_arena *a);
 
 typedef struct oql_op oql_op;
 struct oql_vbatch;   /* a column batch (exec_vec.h) */
+struct oql_lock_target;   /* a table SELECT ... FOR UPDATE locks (bound.h) */
 
 typedef struct oql_op_vt {
   const char *name;      /* EXPLAIN name ("Hash Join", "Sort", ...) */
@@ -138,7 +139,14 @@ void oql_rt_free(oql_rt *rt);
 
 /* Scan of a table: produces the columns `proj` (schema positions; NULL = all)
 ** of the rows for which `pred` (schema slots, NULL = all) is true. */
-oql_op *oql_scan_new(orb_arena *a, orb_table *t, const int *proj, int nproj, orb_expr *pred);
+/* with_locator: each row ends with one more column, its locator (int64),
+** for SELECT ... FOR UPDATE/SHARE. */
+oql_op *oql_scan_new(orb_arena *a, orb_table *t, const int *proj, int nproj, orb_expr *pred, bool with_locator);
+/* SELECT ... FOR UPDATE/SHARE: claims, for each row, the rows of locks[]'s
+** tables whose locators it carries (exec_lock.c); a row one of them no
+** longer has is dropped, and with SKIP LOCKED a row another transaction
+** holds. */
+oql_op *oql_lockrows_new(orb_arena *a, oql_op *child, const struct oql_lock_target *locks, int nlocks);
 /* Table behind a scan operator, NULL if op is not a scan. */
 orb_table *oql_scan_table(const oql_op *op);
 
@@ -166,6 +174,12 @@ oql_op *oql_project_set_new(orb_arena *a, oql_op *child, const oql_srf_spec *srf
 
 /* Rows of constant-ish expressions (VALUES lists; no input row). */
 oql_op *oql_values_new(orb_arena *a, int nrows, int ncols, orb_expr ***rows, const orb_type *types);
+/* The number of rows of a VALUES operator, -1 for any other operator; and
+** row `row` of it evaluated into out (ncols values), for a caller that keeps
+** every row anyway (a streamed INSERT) rather than reading them through
+** oql_op_next, which hands out one buffer row after row. */
+int oql_values_count(const oql_op *op);
+orb_status oql_values_eval(oql_op *op, oql_rt *rt, int row, orb_value *out, orb_err *e);
 
 /* Pre-computed rows (SHOW, DESCRIBE, EXPLAIN output); values are copied. */
 oql_op *oql_rows_new(orb_arena *a, int ncols, const orb_type *types);
@@ -216,7 +230,9 @@ void oql_parquet_scan_project(oql_op *op, orb_arena *a, const bool *used);
 /* Aggregates. */
 typedef enum oql_agg_fn {
   OQL_AGG_COUNT_STAR, OQL_AGG_COUNT, OQL_AGG_SUM, OQL_AGG_AVG, OQL_AGG_MIN, OQL_AGG_MAX,
-  OQL_AGG_STRING_AGG     /* string_agg(text, delimiter): the non-NULL values joined, in input order */
+  OQL_AGG_STRING_AGG,    /* string_agg(text, delimiter): the non-NULL values joined, in input order */
+  OQL_AGG_ARRAY_AGG,     /* array_agg(x): the values, NULLs included, in input order, as an array */
+  OQL_AGG_GROUPING       /* GROUPING(keys): which of the keys the row's grouping set leaves out (grouping[]) */
 } oql_agg_fn;
 
 typedef struct oql_agg_spec {
@@ -225,13 +241,35 @@ typedef struct oql_agg_spec {
   orb_expr *arg;         /* child-row slots; NULL for COUNT(*) */
   orb_type type;         /* result type */
   orb_expr *arg2;        /* string_agg: the delimiter (child-row slots); NULL otherwise */
+  orb_expr *filter;      /* agg(...) FILTER (WHERE filter): a boolean on child rows; only rows where it is
+                            true are added.  NULL: every row */
+  const struct oql_agg_order *order;   /* agg(... ORDER BY keys): rows added in that order; NULL: any */
+  int norder;
+  orb_expr **gargs;      /* GROUPING: its arguments (gids, for the binder); */
+  int ngargs;
+  const int32_t *grouping;   /* and its value for each grouping set of the aggregate (set order) */
 } oql_agg_spec;
+
+/* An aggregate as EXPLAIN and column names show it: "sum(x)", "count(*)",
+** "string_agg(s, ',' ORDER BY s DESC) FILTER (WHERE ...)". */
+void oql_agg_format(const struct oql_agg_spec *sp, const char *const *names, orb_buf *out);
+
+/* A key of agg(... ORDER BY ...): an expression on child rows. */
+typedef struct oql_agg_order {
+  orb_expr *expr;
+  bool desc, nulls_first;
+} oql_agg_order;
 
 /* Output row = group key values ++ aggregate results.  ngroup == 0: exactly
 ** one output row (plain aggregate).  If count_table is set (a COUNT(*)-only
 ** query over a bare table), orb_table_count is tried before scanning. */
 oql_op *oql_agg_new(orb_arena *a, oql_op *child, orb_expr **keys, int ngroup, const oql_agg_spec *aggs,
                     int naggs, orb_table *count_table);
+/* GROUP BY ROLLUP / CUBE / GROUPING SETS: aggregate agg (made with the
+** union of the sets' keys) groups each input row once per set: sets[i] is
+** set i's mask of keys (bit k: key k); keys a set leaves out are NULL in
+** its rows.  The memory is the caller's (statement arena). */
+void oql_agg_grouping_sets(oql_op *agg, const uint64_t *sets, int nsets);
 /* The number of rows operator op would produce, from metadata alone (*n =
 ** -1 when it cannot tell without reading). */
 typedef orb_status (*oql_count_fn)(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e);
@@ -253,6 +291,10 @@ typedef enum oql_frame_mode { OQL_FRAME_RANGE, OQL_FRAME_ROWS, OQL_FRAME_GROUPS 
 typedef enum oql_frame_bound {
   OQL_FB_UNBOUNDED_PRECEDING, OQL_FB_PRECEDING, OQL_FB_CURRENT_ROW, OQL_FB_FOLLOWING, OQL_FB_UNBOUNDED_FOLLOWING
 } oql_frame_bound;
+/* EXCLUDE NO OTHERS (the default) | CURRENT ROW | GROUP (the row's peers) | TIES (its peers but itself). */
+typedef enum oql_frame_exclude {
+  OQL_EXCLUDE_NONE, OQL_EXCLUDE_CURRENT_ROW, OQL_EXCLUDE_GROUP, OQL_EXCLUDE_TIES
+} oql_frame_exclude;
 
 /* Sort by keys (slots of the child row); stable. */
 oql_op *oql_sort_new(orb_arena *a, oql_op *child, const oql_sort_key *keys, int nkeys);
@@ -286,6 +328,7 @@ typedef struct oql_window {
   int *pslots;             /* the column of each partition key (planner) */
   oql_frame_mode mode;
   oql_frame_bound start, end;
+  oql_frame_exclude exclude;
   orb_expr *start_off, *end_off;   /* n PRECEDING / FOLLOWING: no column references */
 } oql_window;
 

@@ -6,7 +6,10 @@
 ** has been consumed.  The states and their result types are agg_state.h's.
 ** Over a child that makes column batches (exec_vec.h), keys and arguments
 ** are evaluated a batch at a time and a plain aggregate folds each
-** argument's vector in a loop (vec_batch). */
+** argument's vector in a loop (vec_batch).  An aggregate with a FILTER
+** takes only the rows its condition holds for: row by row it is tested
+** before the arguments are evaluated, over a batch it narrows the batch's
+** selection for that aggregate's arguments and fold. */
 #include "query/agg_state.h"
 #include "query/exec_vec.h"
 
@@ -14,8 +17,18 @@
 
 #include "base/mem.h"
 
+/* agg(... ORDER BY ...): a group's input rows for it, held until the group
+** is done and then added in order.  Each row: the keys, the argument, the
+** delimiter.  The array lives in the operator's arena and doubles. */
+typedef struct ordered_rows {
+  orb_value **rows;
+  size_t n, cap;
+} ordered_rows;
+
 typedef struct agg_group {
-  orb_value *keys;
+  orb_value *keys;          /* the key values (NULL where the group's set leaves a key out), the set's number */
+  int set;                  /* its grouping set (0 without sets) */
+  ordered_rows *ordered;    /* per aggregate (NULL when none has ORDER BY) */
   oql_agg_state st[];
 } agg_group;
 
@@ -32,6 +45,9 @@ typedef struct agg_op {
   bool only_count;          /* COUNT(*)s only, no grouping */
   int nfail;                /* aggregates whose folding can fail (fold_can_fail) */
   oql_vec *kvec, *avec, *dvec; /* a column batch's keys, arguments, string_agg delimiters (exec_vec.h) */
+  oql_vec *fvec;            /* a column batch's FILTER conditions */
+  oql_vbatch *fbatch;       /* the batch narrowed to each filtered aggregate's rows */
+  uint16_t **fsel;          /* their selections (OQL_VEC_MAX entries; NULL for an aggregate without FILTER) */
   orb_value *rowbuf;        /* a row of a column batch (batch_by_rows) */
   orb_arena arena;          /* groups and copied values */
   orb_hmap groups;
@@ -42,12 +58,19 @@ typedef struct agg_op {
   orb_value *out;
   bool child_open;
   bool answered_by_count;
+  bool has_order;           /* an aggregate has ORDER BY: rows, not batches, and held per group */
+  const uint64_t *sets;     /* GROUPING SETS: each set's mask of keys (oql_agg_grouping_sets); */
+  int nsets;                /* 0: plain grouping */
+  int nkey;                 /* values that tell groups apart: the keys, and the set's number when nsets */
+  bool rows_only;           /* grouping sets or GROUPING(): no column batches */
 } agg_op;
 
 static agg_group *new_group(agg_op *a, const orb_value *keys) {
   agg_group *g = orb_arena_zalloc(&a->arena, sizeof(agg_group) + sizeof(oql_agg_state) * (size_t)a->naggs);
-  g->keys = orb_arena_alloc(&a->arena, sizeof(orb_value) * (size_t)(a->ngroup + 1));
-  oql_row_copy(g->keys, keys, a->ngroup, &a->arena);
+  g->keys = orb_arena_alloc(&a->arena, sizeof(orb_value) * (size_t)(a->nkey + 1));
+  if (a->has_order) g->ordered = orb_arena_zalloc(&a->arena, sizeof(ordered_rows) * (size_t)a->naggs);
+  if (keys) oql_row_copy(g->keys, keys, a->nkey, &a->arena);
+  g->set = keys && a->nsets ? (int)keys[a->ngroup].u.i : 0;
   a->list = orb_grow(a->list, &a->cap, a->ngroups + 1, sizeof(agg_group *));
   a->list[a->ngroups++] = g;
   return g;
@@ -67,6 +90,9 @@ static void reset_groups(agg_op *a) {
   a->pos = 0;
 }
 
+static orb_status hold_row(agg_op *a, ordered_rows *o, const oql_agg_spec *sp, const orb_value *in, const orb_value *v,
+                           const orb_value *d, oql_rt *rt, orb_err *e);
+
 /* One input row into group g's aggregates. */
 static orb_status feed_row(agg_op *a, agg_group *g, const orb_value *in, oql_rt *rt, orb_err *e) {
   orb_status st;
@@ -74,21 +100,99 @@ static orb_status feed_row(agg_op *a, agg_group *g, const orb_value *in, oql_rt 
     const oql_agg_spec *sp = &a->aggs[j];
     orb_value v, d;
     const orb_value *pv = NULL;
+    bool take;
+    if (sp->fn == OQL_AGG_GROUPING) continue;   /* its value is the group's set's */
+    if (sp->filter && ((st = orb_expr_test(sp->filter, &rt->ctx, in, &take, e)) != ORB_OK || !take)) {
+      if (st != ORB_OK) return st;
+      continue;
+    }
     if (sp->arg && sp->arg->kind == ORB_E_COLUMN) pv = &in[sp->arg->slot];
     else if (sp->arg && (st = orb_expr_eval(sp->arg, &rt->ctx, in, &v, e)) != ORB_OK) return st;
     else if (sp->arg) pv = &v;
     if (sp->arg2 && (st = orb_expr_eval(sp->arg2, &rt->ctx, in, &d, e)) != ORB_OK) return st;
+    if (sp->norder) {
+      if ((st = hold_row(a, &g->ordered[j], sp, in, pv, sp->arg2 ? &d : NULL, rt, e)) != ORB_OK) return st;
+      continue;
+    }
     if ((st = oql_agg_state_add(&a->arena, &g->st[j], sp, pv, sp->arg2 ? &d : NULL, e)) != ORB_OK) return st;
+  }
+  return ORB_OK;
+}
+
+/* --- agg(... ORDER BY ...) ---------------------------------------------------- */
+
+/* Keep an input row of an ordered aggregate: its keys, argument, delimiter. */
+static orb_status hold_row(agg_op *a, ordered_rows *o, const oql_agg_spec *sp, const orb_value *in, const orb_value *v,
+                           const orb_value *d, oql_rt *rt, orb_err *e) {
+  int w = sp->norder + 2;
+  orb_value *row = orb_arena_alloc(&a->arena, sizeof(orb_value) * (size_t)w);
+  for (int k = 0; k < sp->norder; k++) {
+    orb_status st = orb_expr_eval(sp->order[k].expr, &rt->ctx, in, &row[k], e);
+    if (st != ORB_OK) return st;
+  }
+  row[sp->norder] = v ? *v : orb_null(ORB_T_NULL);
+  row[sp->norder + 1] = d ? *d : orb_null(ORB_T_NULL);
+  oql_row_copy(row, row, w, &a->arena);
+  if (o->n == o->cap) {
+    size_t cap = o->cap ? o->cap * 2 : 16;
+    orb_value **nr = orb_arena_alloc(&a->arena, sizeof(orb_value *) * cap);
+    if (o->n) memcpy(nr, o->rows, sizeof(orb_value *) * o->n);
+    o->rows = nr;
+    o->cap = cap;
+  }
+  o->rows[o->n++] = row;
+  return ORB_OK;
+}
+
+static int order_cmp(const oql_agg_spec *sp, const orb_value *x, const orb_value *y) {
+  for (int k = 0; k < sp->norder; k++) {
+    const oql_agg_order *o = &sp->order[k];
+    int c;
+    if (x[k].isnull || y[k].isnull) c = x[k].isnull == y[k].isnull ? 0 : (x[k].isnull == o->nulls_first ? -1 : 1);
+    else c = o->desc ? -orb_value_cmp(&x[k], &y[k]) : orb_value_cmp(&x[k], &y[k]);
+    if (c) return c;
+  }
+  return 0;
+}
+
+/* Stable merge sort of rows[0..n) by sp's keys (tmp: room for n). */
+static void sort_rows(const oql_agg_spec *sp, orb_value **rows, orb_value **tmp, size_t n) {
+  if (n < 2) return;
+  size_t h = n / 2;
+  sort_rows(sp, rows, tmp, h);
+  sort_rows(sp, rows + h, tmp, n - h);
+  size_t i = 0, j = h, k = 0;
+  while (i < h && j < n) tmp[k++] = order_cmp(sp, rows[j], rows[i]) < 0 ? rows[j++] : rows[i++];
+  while (i < h) tmp[k++] = rows[i++];
+  while (j < n) tmp[k++] = rows[j++];
+  memcpy(rows, tmp, sizeof(orb_value *) * n);
+}
+
+/* A group is done: its ordered aggregates take their rows in order. */
+static orb_status add_held_rows(agg_op *a, agg_group *g, orb_err *e) {
+  for (int j = 0; j < a->naggs; j++) {
+    const oql_agg_spec *sp = &a->aggs[j];
+    ordered_rows *o = &g->ordered[j];
+    if (!sp->norder || !o->n) continue;
+    orb_value **tmp = orb_arena_alloc(&a->arena, sizeof(orb_value *) * o->n);
+    sort_rows(sp, o->rows, tmp, o->n);
+    for (size_t i = 0; i < o->n; i++) {
+      const orb_value *r = o->rows[i];
+      orb_status st = oql_agg_state_add(&a->arena, &g->st[j], sp, sp->arg ? &r[sp->norder] : NULL,
+                                        sp->arg2 ? &r[sp->norder + 1] : NULL, e);
+      if (st != ORB_OK) return st;
+    }
+    o->n = 0;
   }
   return ORB_OK;
 }
 
 /* The group of the current key values (a->keybuf), made if new. */
 static agg_group *find_group(agg_op *a) {
-  uint64_t h = oql_row_hash(a->keybuf, a->ngroup);
+  uint64_t h = oql_row_hash(a->keybuf, a->nkey);
   orb_hmap_iter it;
   for (agg_group *c = orb_hmap_find(&a->groups, h, &it); c; c = orb_hmap_next(&it))
-    if (oql_row_same(c->keys, a->keybuf, a->ngroup)) return c;
+    if (oql_row_same(c->keys, a->keybuf, a->nkey)) return c;
   agg_group *g = new_group(a, a->keybuf);
   orb_hmap_put(&a->groups, h, g);
   return g;
@@ -96,14 +200,25 @@ static agg_group *find_group(agg_op *a) {
 
 /* One input row: its group's aggregates (the single group's when there is no GROUP BY). */
 static orb_status group_row(agg_op *a, const orb_value *in, oql_rt *rt, orb_err *e) {
-  if (a->ngroup == 0) return feed_row(a, a->list[0], in, rt, e);
+  if (a->ngroup == 0 && !a->nsets) return feed_row(a, a->list[0], in, rt, e);
   for (int i = 0; i < a->ngroup; i++) {
     orb_expr *k = a->keys[i];
     orb_status st;
     if (k->kind == ORB_E_COLUMN) a->keybuf[i] = in[k->slot];
     else if ((st = orb_expr_eval(k, &rt->ctx, in, &a->keybuf[i], e)) != ORB_OK) return st;
   }
-  return feed_row(a, find_group(a), in, rt, e);
+  if (!a->nsets) return feed_row(a, find_group(a), in, rt, e);
+  /* grouping sets: the row joins one group per set, the keys it leaves out NULL */
+  orb_value *all = a->rowbuf + a->op.left->ncols;   /* the row's own key values */
+  memcpy(all, a->keybuf, sizeof(orb_value) * (size_t)a->ngroup);
+  for (int t = 0; t < a->nsets; t++) {
+    for (int i = 0; i < a->ngroup; i++)
+      a->keybuf[i] = a->sets[t] & ((uint64_t)1 << i) ? all[i] : orb_null(a->keys[i]->type.id);
+    a->keybuf[a->ngroup] = orb_int(ORB_T_INT32, t);
+    orb_status st = feed_row(a, find_group(a), in, rt, e);
+    if (st != ORB_OK) return st;
+  }
+  return ORB_OK;
 }
 
 /* Whether folding aggregate sp can fail (sums of decimals and intervals):
@@ -241,14 +356,20 @@ static orb_status vec_batch(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_err 
   for (int i = 0; st == ORB_OK && i < a->ngroup; i++) st = oql_vexpr_eval(a->keys[i], rt, b, &a->kvec[i], &ve);
   for (int j = 0; st == ORB_OK && j < a->naggs; j++) {
     const oql_agg_spec *sp = &a->aggs[j];
-    if (sp->arg) st = oql_vexpr_eval(sp->arg, rt, b, &a->avec[j], &ve);
-    if (st == ORB_OK && sp->arg2) st = oql_vexpr_eval(sp->arg2, rt, b, &a->dvec[j], &ve);
+    const oql_vbatch *in = b;   /* the rows aggregate j takes */
+    if (sp->filter && (st = oql_vexpr_eval(sp->filter, rt, b, &a->fvec[j], &ve)) == ORB_OK) {
+      oql_vbatch_narrow(b, &a->fvec[j], a->fsel[j], &a->fbatch[j]);
+      in = &a->fbatch[j];
+    }
+    if (st == ORB_OK && sp->arg) st = oql_vexpr_eval(sp->arg, rt, in, &a->avec[j], &ve);
+    if (st == ORB_OK && sp->arg2) st = oql_vexpr_eval(sp->arg2, rt, in, &a->dvec[j], &ve);
   }
   if (st != ORB_OK) return batch_by_rows(a, b, rt, e);
   if (a->ngroup == 0 && a->nfail <= 1) {
     for (int j = 0; j < a->naggs; j++) {
       const oql_agg_spec *sp = &a->aggs[j];
-      if ((st = vec_fold(a, &a->list[0]->st[j], sp, &a->avec[j], sp->arg2 ? &a->dvec[j] : NULL, b, e)) != ORB_OK)
+      const oql_vbatch *in = sp->filter ? &a->fbatch[j] : b;
+      if ((st = vec_fold(a, &a->list[0]->st[j], sp, &a->avec[j], sp->arg2 ? &a->dvec[j] : NULL, in, e)) != ORB_OK)
         return st;
     }
     orb_arena_reset(&rt->tmp);
@@ -261,6 +382,7 @@ static orb_status vec_batch(agg_op *a, const oql_vbatch *b, oql_rt *rt, orb_err 
     for (int j = 0; j < a->naggs; j++) {
       const oql_agg_spec *sp = &a->aggs[j];
       orb_value x, y;
+      if (sp->filter && !oql_vec_true(&a->fvec[j], r)) continue;
       if (sp->arg) oql_vec_value(&a->avec[j], r, &x);
       if (sp->arg2) oql_vec_value(&a->dvec[j], r, &y);
       if ((st = oql_agg_state_add(&a->arena, &g->st[j], sp, sp->arg ? &x : NULL, sp->arg2 ? &y : NULL, e)) != ORB_OK) return st;
@@ -274,8 +396,14 @@ static orb_status consume(agg_op *a, oql_rt *rt, orb_err *e) {
   orb_status st = oql_op_open(a->op.left, rt, e);
   a->child_open = true;
   if (st != ORB_OK) return st;
-  if (a->ngroup == 0) new_group(a, NULL);   /* no groups: one group */
-  if (oql_op_has_vec(a->op.left)) {
+  if (a->ngroup == 0 && !a->nsets) new_group(a, NULL);   /* no groups: one group */
+  for (int t = 0; t < a->nsets; t++) {   /* an empty set's group has a row even when no row came */
+    if (a->sets[t]) continue;
+    for (int i = 0; i < a->ngroup; i++) a->keybuf[i] = orb_null(a->keys[i]->type.id);
+    a->keybuf[a->ngroup] = orb_int(ORB_T_INT32, t);
+    (void)find_group(a);
+  }
+  if (oql_op_has_vec(a->op.left) && !a->has_order && !a->rows_only) {
     for (;;) {
       const oql_vbatch *b;
       if ((st = oql_op_next_vec(a->op.left, rt, &b, e)) != ORB_OK || !b) return st;
@@ -325,9 +453,18 @@ static orb_status agg_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_er
     return ORB_OK;
   }
   agg_group *g = a->list[a->pos++];
+  if (a->has_order) {
+    orb_status st = add_held_rows(a, g, e);
+    if (st != ORB_OK) return st;
+  }
   for (int i = 0; i < a->ngroup; i++) a->out[i] = g->keys[i];
   for (int j = 0; j < a->naggs; j++) {
-    orb_status st = oql_agg_state_result(&a->aggs[j], &g->st[j], &a->out[a->ngroup + j], e);
+    const oql_agg_spec *sp = &a->aggs[j];
+    if (sp->fn == OQL_AGG_GROUPING) {
+      a->out[a->ngroup + j] = orb_int(ORB_T_INT32, sp->grouping ? sp->grouping[g->set] : 0);
+      continue;
+    }
+    orb_status st = oql_agg_state_result(sp, &g->st[j], &a->out[a->ngroup + j], e);
     if (st != ORB_OK) return st;
   }
   *row = a->out;
@@ -360,8 +497,35 @@ static const char *agg_name(oql_agg_fn fn) {
   case OQL_AGG_MIN: return "min";
   case OQL_AGG_MAX: return "max";
   case OQL_AGG_STRING_AGG: return "string_agg";
+  case OQL_AGG_ARRAY_AGG: return "array_agg";
+  case OQL_AGG_GROUPING: return "grouping";
   }
   return "?";
+}
+
+void oql_agg_format(const oql_agg_spec *sp, const char *const *names, orb_buf *out) {
+  if (sp->fn == OQL_AGG_GROUPING) {
+    orb_buf_puts(out, "grouping(...)");   /* its arguments are the grouping keys, shown above */
+    return;
+  }
+  if (!sp->arg && !sp->filter && sp->fn == OQL_AGG_COUNT_STAR) {
+    orb_buf_puts(out, "count(*)");
+    return;
+  }
+  orb_buf_printf(out, "%s(%s", agg_name(sp->fn), sp->distinct ? "DISTINCT " : "");
+  if (sp->arg) oql_explain_expr(sp->arg, names, out);
+  else orb_buf_putc(out, '*');
+  for (int k = 0; k < sp->norder; k++) {
+    orb_buf_puts(out, k ? ", " : " ORDER BY ");
+    oql_explain_expr(sp->order[k].expr, names, out);
+    if (sp->order[k].desc) orb_buf_puts(out, " DESC");
+  }
+  orb_buf_putc(out, ')');
+  if (sp->filter) {
+    orb_buf_puts(out, " FILTER (WHERE ");
+    oql_explain_expr(sp->filter, names, out);
+    orb_buf_putc(out, ')');
+  }
 }
 
 static void agg_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
@@ -375,16 +539,23 @@ static void agg_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
     }
     orb_buf_putc(lines, '\n');
   }
+  if (a->nsets) {
+    orb_buf_puts(lines, "Grouping Sets: ");
+    for (int t = 0; t < a->nsets; t++) {
+      orb_buf_puts(lines, t ? ", (" : "(");
+      for (int i = 0, n = 0; i < a->ngroup; i++) {
+        if (!(a->sets[t] & ((uint64_t)1 << i))) continue;
+        if (n++) orb_buf_puts(lines, ", ");
+        oql_explain_expr(a->keys[i], op->left->names, lines);
+      }
+      orb_buf_putc(lines, ')');
+    }
+    orb_buf_putc(lines, '\n');
+  }
   orb_buf_puts(lines, "Aggregates: ");
   for (int j = 0; j < a->naggs; j++) {
-    const oql_agg_spec *sp = &a->aggs[j];
     if (j) orb_buf_puts(lines, ", ");
-    orb_buf_printf(lines, "%s(%s", agg_name(sp->fn), sp->distinct ? "DISTINCT " : "");
-    if (sp->arg)
-      oql_explain_expr(sp->arg, op->left->names, lines);
-    else
-      orb_buf_putc(lines, '*');
-    orb_buf_putc(lines, ')');
+    oql_agg_format(&a->aggs[j], op->left->names, lines);
   }
   orb_buf_putc(lines, '\n');
   /* after a run (EXPLAIN ANALYZE) say which way the count went: metadata
@@ -411,19 +582,37 @@ oql_op *oql_agg_new(orb_arena *ar, oql_op *child, orb_expr **keys, int ngroup, c
   for (int j = 0; j < naggs; j++) a->op.types[ngroup + j] = aggs[j].type;
   bool only_count = ngroup == 0 && naggs > 0;
   for (int j = 0; j < naggs; j++)
-    if (aggs[j].fn != OQL_AGG_COUNT_STAR) only_count = false;
+    if (aggs[j].fn != OQL_AGG_COUNT_STAR || aggs[j].filter) only_count = false;
   a->count_table = only_count ? count_table : NULL;
   a->only_count = only_count;
   for (int j = 0; j < naggs; j++) a->nfail += fold_can_fail(&aggs[j]);
+  for (int j = 0; j < naggs; j++) a->has_order |= aggs[j].norder > 0;
+  for (int j = 0; j < naggs; j++) a->rows_only |= aggs[j].fn == OQL_AGG_GROUPING;
+  a->nkey = ngroup;
   a->kvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(ngroup + 1));
   a->avec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
   a->dvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
-  a->rowbuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(child->ncols + 1));
+  a->fvec = orb_arena_zalloc(ar, sizeof(oql_vec) * (size_t)(naggs + 1));
+  a->fbatch = orb_arena_zalloc(ar, sizeof(oql_vbatch) * (size_t)(naggs + 1));
+  a->fsel = orb_arena_zalloc(ar, sizeof(uint16_t *) * (size_t)(naggs + 1));
+  for (int j = 0; j < naggs; j++)
+    if (aggs[j].filter) a->fsel[j] = orb_arena_alloc(ar, sizeof(uint16_t) * OQL_VEC_MAX);
+  a->rowbuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(child->ncols + ngroup + 1));   /* + a row's keys (sets) */
   orb_arena_init(&a->arena, 65536);
   orb_hmap_init(&a->groups, 0);
-  a->keybuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(ngroup + 1));
+  a->keybuf = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(ngroup + 2));   /* + the set's number */
   a->out = orb_arena_zalloc(ar, sizeof(orb_value) * (size_t)(a->op.ncols + 1));
   return &a->op;
+}
+
+void oql_agg_grouping_sets(oql_op *agg, const uint64_t *sets, int nsets) {
+  agg_op *a = (agg_op *)agg;
+  a->sets = sets;
+  a->nsets = nsets;
+  a->nkey = a->ngroup + 1;
+  a->rows_only = true;
+  a->only_count = false;
+  a->count_table = NULL;
 }
 
 void oql_agg_count_from(oql_op *agg, oql_count_fn fn, oql_op *op) {

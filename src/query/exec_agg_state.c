@@ -5,6 +5,7 @@
 ** double precision. */
 #include "query/agg_state.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
@@ -51,10 +52,42 @@ static void sappend(orb_arena *a, oql_agg_state *s, const char *p, size_t n) {
   s->slen += n;
 }
 
+/* PostgreSQL's order for a DISTINCT aggregate's input: ascending, NULLs last. */
+static int distinct_order(const void *x, const void *y) {
+  const orb_value *a = x, *b = y;
+  if (a->isnull || b->isnull) return (int)a->isnull - (int)b->isnull;
+  return orb_value_cmp(a, b);
+}
+
+/* array_agg: v (a copy; NULLs too) appended to the array so far. */
+static void array_add(orb_arena *a, oql_agg_state *s, const oql_agg_spec *sp, const orb_value *v) {
+  orb_type_id elem = (orb_type_id)sp->type.elem;
+  if (sp->distinct && (v->isnull ? s->null_seen : distinct_seen(a, s, v))) return;
+  if (v->isnull) s->null_seen = true;
+  if (!s->arr) {
+    orb_value made = orb_array_make(a, elem, NULL, 0);
+    s->arr = (orb_array *)made.u.arr;
+  }
+  if (s->arr->n == s->acap) {
+    size_t cap = s->acap ? s->acap * 2 : 8;
+    orb_value *items = orb_arena_alloc(a, sizeof(orb_value) * cap);
+    if (s->arr->n) memcpy(items, s->arr->items, sizeof(orb_value) * s->arr->n);
+    s->arr->items = items;
+    s->acap = cap;
+  }
+  ((orb_value *)s->arr->items)[s->arr->n++] = v->isnull ? orb_null(elem) : orb_value_copy(v, a);
+  s->has = true;
+  s->count++;
+}
+
 orb_status oql_agg_state_add(orb_arena *a, oql_agg_state *s, const oql_agg_spec *sp, const orb_value *v,
                              const orb_value *delim, orb_err *e) {
   if (sp->fn == OQL_AGG_COUNT_STAR) {
     s->count++;
+    return ORB_OK;
+  }
+  if (sp->fn == OQL_AGG_ARRAY_AGG) {
+    array_add(a, s, sp, v);
     return ORB_OK;
   }
   if (v->isnull) return ORB_OK;
@@ -63,6 +96,8 @@ orb_status oql_agg_state_add(orb_arena *a, oql_agg_state *s, const oql_agg_spec 
   switch (sp->fn) {
   case OQL_AGG_COUNT:
   case OQL_AGG_COUNT_STAR:
+  case OQL_AGG_ARRAY_AGG:   /* taken above */
+  case OQL_AGG_GROUPING:    /* takes no rows: its value is its grouping set's (exec_agg.c) */
     break;
   case OQL_AGG_SUM:
   case OQL_AGG_AVG:
@@ -174,12 +209,28 @@ orb_status oql_agg_state_result(const oql_agg_spec *sp, const oql_agg_state *s, 
   case OQL_AGG_COUNT:
     *out = orb_int(ORB_T_INT64, s->count);
     return ORB_OK;
+  case OQL_AGG_GROUPING:   /* the aggregate operator answers it from the group's set */
+    *out = orb_int(ORB_T_INT32, 0);
+    return ORB_OK;
   case OQL_AGG_MIN:
   case OQL_AGG_MAX:
     *out = s->has ? s->val : orb_null(sp->type.id);
     return ORB_OK;
   case OQL_AGG_STRING_AGG:
     *out = s->has ? orb_text(s->sbuf ? s->sbuf : "", s->slen) : orb_null(ORB_T_TEXT);
+    return ORB_OK;
+  case OQL_AGG_ARRAY_AGG:
+    if (!s->has) {
+      *out = orb_null(ORB_T_ARRAY);
+      out->scale = sp->type.elem;   /* a NULL array knows its element type too (orb_array_make) */
+      return ORB_OK;
+    }
+    /* DISTINCT takes its input sorted in PostgreSQL, so the values come out in order */
+    if (sp->distinct) qsort((orb_value *)s->arr->items, s->arr->n, sizeof(orb_value), distinct_order);
+    *out = orb_null(ORB_T_ARRAY);
+    out->isnull = 0;
+    out->scale = sp->type.elem;
+    out->u.arr = s->arr;
     return ORB_OK;
   case OQL_AGG_SUM:
   case OQL_AGG_AVG:

@@ -301,14 +301,16 @@ orb_status oql_copy_from(orb_table *t, const int *cols, int ncols, orb_expr **de
     if (st != ORB_OK) break;
     batch[nb++] = row;
     if (nb == COPY_BATCH) {
-      st = orb_table_insert(t, rt->ws, batch, nb, e);
+      st = oql_check_rows(t, rt, batch, (size_t)nb, e);
+      if (st == ORB_OK) st = orb_table_insert(t, rt->ws, batch, nb, e);
       *rows += nb;
       nb = 0;
       orb_arena_reset(&arena);
     }
   }
   if (st == ORB_OK && nb) {
-    st = orb_table_insert(t, rt->ws, batch, nb, e);
+    st = oql_check_rows(t, rt, batch, (size_t)nb, e);
+    if (st == ORB_OK) st = orb_table_insert(t, rt->ws, batch, nb, e);
     *rows += nb;
   }
   if (st == ORB_OK && ferror(f))

@@ -65,7 +65,8 @@ orb_status oql_copy_from_parquet(orb_table *t, const int *cols, int ncols, orb_e
       orb_arena_reset(&rt->tmp);
     }
     if (nb == PQ_COPY_BATCH || (!in && nb > 0)) {
-      st = orb_table_insert(t, rt->ws, batch, nb, e);
+      st = oql_check_rows(t, rt, batch, (size_t)nb, e);
+      if (st == ORB_OK) st = orb_table_insert(t, rt->ws, batch, nb, e);
       *rows += nb;
       nb = 0;
       orb_arena_reset(&a);

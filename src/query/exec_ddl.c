@@ -1,5 +1,6 @@
 /* query/exec_ddl.c — CREATE/DROP/ALTER TABLE, SHOW TABLES, DESCRIBE. */
 #include "query/stmt_exec.h"
+#include "storage/sequence.h"
 
 #include <string.h>
 
@@ -16,6 +17,27 @@ static void skipping(oql_rt *rt, const char *code, const char *what, const char 
 
 static orb_status no_table(const char *name, orb_err *e) {
   return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "relation \"%s\" does not exist", name);
+}
+
+/* The sequences of t's serial / identity columns, owned by t (dropped with it). */
+static orb_status create_serials(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err *e) {
+  for (int i = 0; i < b->nserial; i++) {
+    b->serial_opts[i]->owner = t->id;
+    orb_status st = orb_db_create_sequence(rt->db, rt->ws, b->serial_seqs[i], b->serial_opts[i], NULL, e);
+    if (st != ORB_OK) return st;
+  }
+  return ORB_OK;
+}
+
+orb_status oql_exec_create_sequence(oql_bstmt *b, oql_rt *rt, orb_err *e) {
+  if (orb_db_table(rt->db, b->table_name)) {
+    if (b->if_exists) {
+      skipping(rt, "42P07", "relation", b->table_name, "already exists");
+      return ORB_OK;
+    }
+    return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
+  }
+  return orb_db_create_sequence(rt->db, rt->ws, b->table_name, b->seq_opts, NULL, e);
 }
 
 orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
@@ -46,9 +68,10 @@ orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     orb_arena_free(&names);
     return st;
   }
-  if (b->create_kind != ORB_TABLE_HOT)
-    return orb_db_create_iceberg_table(rt->db, rt->ws, b->table_name, b->schema, b->create_kind, b->path, &t, e);
-  return orb_db_create_table(rt->db, rt->ws, b->table_name, b->schema, &t, e);
+  orb_status st = b->create_kind != ORB_TABLE_HOT
+                      ? orb_db_create_iceberg_table(rt->db, rt->ws, b->table_name, b->schema, b->create_kind, b->path, &t, e)
+                      : orb_db_create_table(rt->db, rt->ws, b->table_name, b->schema, &t, e);
+  return st == ORB_OK ? create_serials(b, rt, t, e) : st;
 }
 
 orb_status oql_exec_create_table_as(oql_bstmt *b, oql_rt *rt, int64_t *rows, orb_err *e) {
@@ -72,28 +95,132 @@ orb_status oql_exec_create_table_as(oql_bstmt *b, oql_rt *rt, int64_t *rows, orb
   return st;
 }
 
+/* Views read tables by name (binder_view.c): while one reads t, t is not to
+** be dropped, renamed or have columns dropped, renamed or retyped.  2BP01
+** naming them (PostgreSQL's words for a drop); NULL what: nothing to say. */
+static orb_status refuse_if_viewed(oql_rt *rt, const orb_table *t, const char *what, const char *const *going, int ngoing,
+                                   orb_err *e) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  const char **all, *views[2];
+  int nall = oql_view_dependents(rt->db, &a, t, &all), n = 0;
+  for (int i = 0; i < nall; i++) {   /* views the same statement drops do not count */
+    bool gone = false;
+    for (int k = 0; k < ngoing && !gone; k++) gone = strcmp(going[k], all[i]) == 0;
+    if (!gone && n < 2) views[n++] = all[i];
+  }
+  orb_status st = ORB_OK;
+  if (n) {
+    st = orb_err_setx(e, ORB_ERR_CONSTRAINT, "2BP01", 0, "cannot %s %s %s because other objects depend on it", what,
+                      t->kind == ORB_TABLE_VIEW ? "view" : "table", t->name);
+    orb_err_detail(e, "view %s depends on %s %s%s", views[0], t->kind == ORB_TABLE_VIEW ? "view" : "table", t->name,
+                   n > 1 ? " (and more views)" : "");
+    if (strcmp(what, "drop") == 0) orb_err_hint(e, "Use DROP ... CASCADE to drop the dependent objects too.");
+  }
+  orb_arena_free(&a);
+  return st;
+}
+
+/* Drop t; with CASCADE first the views that read it (and theirs), each
+** noted as PostgreSQL notes them. */
+static orb_status drop_one(oql_bstmt *b, oql_rt *rt, orb_table *t, int depth, orb_err *e) {
+  if (b->cascade && depth < 64) {
+    orb_arena a;
+    orb_arena_init(&a, 0);
+    const char **views;
+    int n = oql_view_dependents(rt->db, &a, t, &views);
+    orb_status st = ORB_OK;
+    for (int i = 0; i < n && st == ORB_OK; i++) {
+      orb_table *v = orb_db_table(rt->db, views[i]);
+      if (!v) continue;   /* dropped already through another */
+      char msg[160];
+      snprintf(msg, sizeof msg, "drop cascades to view %s", v->name);
+      oql_reports_add(&rt->notices, "00000", false, msg);
+      st = drop_one(b, rt, v, depth + 1, e);
+    }
+    orb_arena_free(&a);
+    if (st != ORB_OK) return st;
+  } else {
+    orb_status st = refuse_if_viewed(rt, t, "drop", b->drop_names, b->ndrop, e);
+    if (st != ORB_OK) return st;
+  }
+  orb_status st = orb_db_drop_table(rt->db, rt->ws, t, e);
+  /* the sequences of its serial columns go with it */
+  for (int i = orb_db_table_count(rt->db) - 1; st == ORB_OK && i >= 0; i--) {
+    orb_table *q = orb_db_table_at(rt->db, i);
+    if (q->kind == ORB_TABLE_SEQUENCE && q->seq && q->seq->owner == t->id) st = orb_db_drop_table(rt->db, rt->ws, q, e);
+  }
+  return st;
+}
+
+/* What DROP TABLE / VIEW / SEQUENCE calls a relation of kind k. */
+static const char *kind_word(orb_table_kind k) {
+  return k == ORB_TABLE_VIEW ? "view" : k == ORB_TABLE_SEQUENCE ? "sequence" : "table";
+}
+
 orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   /* all or nothing: the statement's write set undoes earlier drops on an error */
+  const char *want = kind_word(b->create_kind);
   for (int i = 0; i < b->ndrop; i++) {
     orb_table *t = orb_db_table(rt->db, b->drop_names[i]);
     if (!t) {
       if (b->if_exists) {
-        skipping(rt, "00000", "table", b->drop_names[i], "does not exist");
+        skipping(rt, "00000", want, b->drop_names[i], "does not exist");
         continue;
       }
-      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "table \"%s\" does not exist", b->drop_names[i]);
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "%s \"%s\" does not exist", want, b->drop_names[i]);
     }
-    orb_status st = orb_db_drop_table(rt->db, rt->ws, t, e);
+    const char *is = kind_word(t->kind);
+    if (strcmp(is, want) != 0) {
+      orb_status st = orb_err_setx(e, ORB_ERR_MISUSE, "42809", 0, "\"%s\" is not a %s", t->name, want);
+      orb_err_hint(e, "Use DROP %s to remove a %s.", strcmp(is, "view") == 0 ? "VIEW" : strcmp(is, "sequence") == 0 ? "SEQUENCE" : "TABLE", is);
+      return st;
+    }
+  }
+  for (int i = 0; i < b->ndrop; i++) {
+    orb_table *t = orb_db_table(rt->db, b->drop_names[i]);
+    if (!t) continue;
+    orb_status st = drop_one(b, rt, t, 0, e);
     if (st != ORB_OK) return st;
   }
   return ORB_OK;
+}
+
+orb_status oql_exec_create_view(oql_bstmt *b, oql_rt *rt, orb_err *e) {
+  orb_table *old = orb_db_table(rt->db, b->table_name);
+  if (old) {
+    if (!b->replace) return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
+    if (old->kind != ORB_TABLE_VIEW)
+      return orb_err_setx(e, ORB_ERR_MISUSE, "42809", 0, "\"%s\" is not a view", old->name);
+    /* OR REPLACE keeps the columns it had, as PostgreSQL requires: new ones only at the end */
+    const orb_schema *os = &old->schema, *ns = b->schema;
+    if (ns->ncols < os->ncols) return orb_err_setx(e, ORB_ERR_MISUSE, "42P16", 0, "cannot drop columns from view");
+    for (int i = 0; i < os->ncols; i++) {
+      if (strcmp(os->cols[i].name, ns->cols[i].name) != 0)
+        return orb_err_setx(e, ORB_ERR_MISUSE, "42P16", 0, "cannot change name of view column \"%s\" to \"%s\"",
+                            os->cols[i].name, ns->cols[i].name);
+      if (!orb_type_equal(os->cols[i].type, ns->cols[i].type)) {
+        orb_buf from = ORB_BUF_INIT, to = ORB_BUF_INIT;
+        orb_type_format(os->cols[i].type, &from);
+        orb_type_format(ns->cols[i].type, &to);
+        orb_status st = orb_err_setx(e, ORB_ERR_MISUSE, "42P16", 0, "cannot change data type of view column \"%s\" from %s to %s",
+                                     os->cols[i].name, from.data, to.data);
+        orb_buf_free(&from);
+        orb_buf_free(&to);
+        return st;
+      }
+    }
+    orb_status st = orb_db_drop_table(rt->db, rt->ws, old, e);
+    if (st != ORB_OK) return st;
+  }
+  return orb_db_create_view(rt->db, rt->ws, b->table_name, b->schema, b->path, NULL, e);
 }
 
 orb_status oql_exec_truncate(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   for (int i = 0; i < b->ndrop; i++) {
     orb_table *t = orb_db_table(rt->db, b->drop_names[i]);
     if (!t) return no_table(b->drop_names[i], e);
-    oql_bmodify m = {t, NULL, 0, NULL, NULL};
+    oql_bmodify m = {t, NULL, 0, NULL, NULL, NULL};
     int64_t n;
     orb_status st = oql_exec_delete(&m, rt, &n, NULL, e);
     if (st != ORB_OK) return st;
@@ -181,6 +308,13 @@ static orb_status alter_iceberg(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err 
   case OQL_ALTER_DROP_PARTITION_FIELD: c.kind = COLD_DROP_PARTITION_FIELD; break;
   case OQL_ALTER_REPLACE_PARTITION_FIELD: c.kind = COLD_REPLACE_PARTITION_FIELD; break;
   case OQL_ALTER_SET_PARTITION_SPEC: c.kind = COLD_SET_PARTITION_SPEC; break;
+  case OQL_ALTER_SET_PROPERTIES:
+  case OQL_ALTER_RESET_PROPERTIES:
+    c.kind = COLD_SET_PROPERTIES;
+    c.prop_keys = b->prop_keys;
+    c.prop_values = b->prop_values;
+    c.nprops = b->nprops;
+    break;
   default:
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "this ALTER TABLE of Iceberg table \"%s\" is not supported yet",
                         t->name);
@@ -194,6 +328,12 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   /* a rename is the catalog's alone, for every kind of table: an Iceberg
   ** table keeps its folder (and its metadata its location) */
   if (b->alter != OQL_ALTER_RENAME_TABLE && t->kind == ORB_TABLE_ICEBERG) return alter_iceberg(b, rt, t, e);
+  /* views name what they read: a rename or a change of a column they may read would break them */
+  if (b->alter == OQL_ALTER_RENAME_TABLE || b->alter == OQL_ALTER_RENAME_COLUMN || b->alter == OQL_ALTER_DROP_COLUMN ||
+      b->alter == OQL_ALTER_COLUMN_TYPE) {
+    orb_status st = refuse_if_viewed(rt, t, "alter", NULL, 0, e);
+    if (st != ORB_OK) return st;
+  }
   if (b->alter == OQL_ALTER_RENAME_TABLE) {
     if (orb_db_table(rt->db, b->new_name))
       return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->new_name);
@@ -291,6 +431,8 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   case OQL_ALTER_DROP_PARTITION_FIELD:
   case OQL_ALTER_REPLACE_PARTITION_FIELD:
   case OQL_ALTER_SET_PARTITION_SPEC:
+  case OQL_ALTER_SET_PROPERTIES:
+  case OQL_ALTER_RESET_PROPERTIES:
     st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "42809", 0, "\"%s\" is not an Iceberg table", t->name);
     break;
   case OQL_ALTER_ADD_PRIMARY_KEY:
@@ -317,7 +459,7 @@ void oql_show_tables(orb_db *db, orb_arena *xa, oql_op **rows) {
   int n = orb_db_table_count(db);
   for (int i = 0; i < n; i++) {
     orb_table *t = orb_db_table_at(db, i);
-    if (oql_is_system_table(t->name)) continue;
+    if (oql_is_system_table(t->name) || t->kind == ORB_TABLE_SEQUENCE) continue;
     orb_value v = orb_text(t->name, strlen(t->name));
     oql_rows_add(op, xa, &v);
   }

@@ -7,10 +7,13 @@
 ** UPDATE and DELETE first collect the locators (and new rows) of every
 ** matching row and then write them in one call: the statement never sees
 ** its own changes, and locators stay valid because nothing was written
-** while they were collected. */
+** while they were collected.  With FROM / USING the rows come from a join
+** planned as a select (binder_modify_from.c). */
 #include "query/bound.h"
 
 #include "base/mem.h"
+
+#include <string.h>
 
 #define INSERT_BATCH 1024
 
@@ -60,16 +63,22 @@ static orb_status returning_rows(oql_returning *ret, oql_rt *rt, const orb_value
   return st;
 }
 
-static void batch_add(row_batch *b, const orb_value *row, int ncols) {
+/* Keep a copy of row in the batch: its values, and their bytes unless
+** `bytes_stay` (they outlive the batch where they are). */
+static void batch_add_row(row_batch *b, const orb_value *row, int ncols, bool bytes_stay) {
   b->rows = orb_grow(b->rows, &b->cap, b->n + 1, sizeof(orb_value *));
   orb_value *c = orb_arena_alloc(b->arena, sizeof(orb_value) * (size_t)ncols);
-  oql_row_copy(c, row, ncols, b->arena);
+  if (bytes_stay) memcpy(c, row, sizeof(orb_value) * (size_t)ncols);
+  else oql_row_copy(c, row, ncols, b->arena);
   b->rows[b->n++] = c;
 }
 
+static void batch_add(row_batch *b, const orb_value *row, int ncols) { batch_add_row(b, row, ncols, false); }
+
 static orb_status flush(orb_table *t, oql_rt *rt, row_batch *b, int64_t *changes, oql_returning *ret, orb_err *e) {
   if (!b->n) return ORB_OK;
-  orb_status st = orb_table_insert(t, rt->ws, (const orb_value *const *)b->rows, (int)b->n, e);
+  orb_status st = oql_check_rows(t, rt, (const orb_value *const *)b->rows, b->n, e);
+  if (st == ORB_OK) st = orb_table_insert(t, rt->ws, (const orb_value *const *)b->rows, (int)b->n, e);
   if (st == ORB_OK) st = returning_rows(ret, rt, (const orb_value *const *)b->rows, b->n, e);
   if (st != ORB_OK) return st;
   *changes += (int64_t)b->n;
@@ -80,9 +89,30 @@ static orb_status flush(orb_table *t, oql_rt *rt, row_batch *b, int64_t *changes
   return ORB_OK;
 }
 
+/* The primary keys an INSERT ... ON CONFLICT DO UPDATE has inserted or
+** updated so far: PostgreSQL refuses to affect such a row a second time. */
+typedef struct upsert_seen {
+  orb_hmap keys;   /* key hash -> a copy of the key values (in the statement's scratch arena) */
+  int npk;
+} upsert_seen;
+
+static bool seen_before(upsert_seen *u, const orb_value *key) {
+  orb_hmap_iter it;
+  for (const orb_value *k = orb_hmap_find(&u->keys, oql_row_hash(key, u->npk), &it); k; k = orb_hmap_next(&it))
+    if (oql_row_same(k, key, u->npk)) return true;
+  return false;
+}
+
+static void remember(upsert_seen *u, const orb_schema *s, const orb_value *row, orb_arena *arena) {
+  orb_value *key = orb_arena_alloc(arena, sizeof(orb_value) * (size_t)(u->npk + 1));
+  for (int i = 0; i < u->npk; i++) key[i] = row[orb_schema_pk_col(s, i)];
+  oql_row_copy(key, key, u->npk, arena);
+  orb_hmap_put(&u->keys, oql_row_hash(key, u->npk), key);
+}
+
 /* ON CONFLICT: look the row's key up; insert, skip or update. */
-static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, orb_value *keybuf,
-                             orb_value *both, orb_arena *arena, int64_t *changes, oql_returning *ret, orb_err *e) {
+static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, orb_value *keybuf, orb_value *both,
+                             orb_arena *arena, upsert_seen *seen, int64_t *changes, oql_returning *ret, orb_err *e) {
   orb_table *t = b->table;
   const orb_schema *s = &t->schema;
   for (int i = 0; i < s->npk; i++) keybuf[i] = row[orb_schema_pk_col(s, i)];
@@ -94,12 +124,19 @@ static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, o
   orb_status st;
   if (!keynull && (st = orb_table_pk_lookup(t, rt->ws, keybuf, &found, &loc, &old, e)) != ORB_OK) return st;
   if (!found) {
-    st = orb_table_insert(t, rt->ws, &row, 1, e);
+    st = oql_check_rows(t, rt, &row, 1, e);
+    if (st == ORB_OK) st = orb_table_insert(t, rt->ws, &row, 1, e);
     if (st == ORB_OK) (*changes)++;
+    if (st == ORB_OK && b->on_conflict == OQL_CONFLICT_UPDATE && !keynull) remember(seen, s, row, arena);
     if (st == ORB_OK) st = returning_row(ret, rt, row, e);
     return st;
   }
   if (b->on_conflict == OQL_CONFLICT_NOTHING) return ORB_OK;
+  if (seen_before(seen, keybuf)) {
+    orb_err_setx(e, ORB_ERR_CONSTRAINT, "21000", 0, "ON CONFLICT DO UPDATE command cannot affect row a second time");
+    orb_err_hint(e, "Ensure that no rows proposed for insertion within the same command have duplicate constrained values.");
+    return e->code;
+  }
   int n = s->ncols;
   for (int i = 0; i < n; i++) {
     both[i] = old[i];
@@ -119,8 +156,10 @@ static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, o
   }
   oql_row_copy(nrow, nrow, n, arena);
   const orb_value *nr = nrow;
+  if ((st = oql_check_rows(t, rt, &nr, 1, e)) != ORB_OK) return st;
   if ((st = orb_table_update(t, rt->ws, &loc, &nr, 1, e)) != ORB_OK) return st;
   (*changes)++;
+  remember(seen, s, nr, arena);
   return returning_row(ret, rt, nr, e);
 }
 
@@ -133,10 +172,31 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_ret
   *changes = 0;
   orb_status st = oql_op_open(b->source, rt, e);
   bool stream = !b->materialize && b->on_conflict == OQL_CONFLICT_NONE;
-  while (st == ORB_OK) {
+  /* Streamed VALUES rows point at bytes that stay until their batch is
+  ** written: parameters (bound before the statement ran), the plan's
+  ** constants, or rt->tmp, which is reset only after a flush.  RETURNING
+  ** resets rt->tmp between the rows of a batch, so it needs copies. */
+  bool bytes_stay = stream && !ret;
+  int nvalues = bytes_stay && !rt->analyze ? oql_values_count(b->source) : -1;
+  if (nvalues >= 0) {
+    /* a prepared multi-row INSERT: each VALUES row evaluated straight into
+    ** its batch row, without a pass through the operator's one buffer */
+    for (int r = 0; r < nvalues && st == ORB_OK; r++) {
+      if ((++rt->tick & 255) == 0 && (st = oql_rt_check(rt, e)) != ORB_OK) break;   /* as oql_op_next checks */
+      batch.rows = orb_grow(batch.rows, &batch.cap, batch.n + 1, sizeof(orb_value *));
+      orb_value *row = orb_arena_alloc(batch.arena, sizeof(orb_value) * (size_t)n);
+      if ((st = oql_values_eval(b->source, rt, r, row, e)) != ORB_OK) break;
+      batch.rows[batch.n++] = row;
+      if (batch.n >= INSERT_BATCH) {
+        st = flush(t, rt, &batch, changes, ret, e);
+        orb_arena_reset(&rt->tmp);
+      }
+    }
+  }
+  while (st == ORB_OK && nvalues < 0) {
     const orb_value *row;
     if ((st = oql_op_next(b->source, rt, &row, e)) != ORB_OK || !row) break;
-    batch_add(&batch, row, n);
+    batch_add_row(&batch, row, n, bytes_stay);
     if (stream && batch.n >= INSERT_BATCH) {
       st = flush(t, rt, &batch, changes, ret, e);
       orb_arena_reset(&rt->tmp);
@@ -149,10 +209,13 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_ret
     } else {
       orb_arena scratch;
       orb_arena_init(&scratch, 16384);
+      upsert_seen seen = {.npk = t->schema.npk};
+      orb_hmap_init(&seen.keys, 0);
       for (size_t i = 0; i < batch.n && st == ORB_OK; i++) {
-        st = upsert_row(b, rt, batch.rows[i], b->keybuf, b->both, &scratch, changes, ret, e);
+        st = upsert_row(b, rt, batch.rows[i], b->keybuf, b->both, &scratch, &seen, changes, ret, e);
         orb_arena_reset(&rt->tmp);
       }
+      orb_hmap_free(&seen.keys);
       orb_arena_free(&scratch);
     }
   }
@@ -204,7 +267,64 @@ static orb_status collect(oql_bmodify *b, oql_rt *rt, bool want_rows, uint64_t *
   return st;
 }
 
+/* UPDATE ... FROM / DELETE ... USING: the rows of the join (bound.h's
+** source): each target row once, at its first join row.  rows (UPDATE)
+** gets the new rows, rets (RETURNING) their result rows. */
+static orb_status collect_joined(oql_bmodify *b, oql_rt *rt, bool upd, oql_returning *ret, uint64_t **locs, size_t *n,
+                                 row_batch *rows, row_batch *rets, orb_err *e) {
+  int ncols = upd ? b->table->schema.ncols : 0;
+  orb_hmap seen;   /* locator hash -> 1 + its index in *locs */
+  orb_hmap_init(&seen, 0);
+  size_t cap = 0;
+  orb_status st = oql_op_open(b->source, rt, e);
+  while (st == ORB_OK) {
+    const orb_value *row;
+    orb_arena_reset(&rt->tmp);
+    if ((st = oql_op_next(b->source, rt, &row, e)) != ORB_OK || !row) break;
+    uint64_t loc = (uint64_t)row[0].u.i, h = orb_hash_u64(loc);
+    orb_hmap_iter it;
+    bool dup = false;
+    for (void *v = orb_hmap_find(&seen, h, &it); v && !dup; v = orb_hmap_next(&it)) dup = (*locs)[(uintptr_t)v - 1] == loc;
+    if (dup) continue;
+    *locs = orb_grow(*locs, &cap, *n + 1, sizeof(uint64_t));
+    (*locs)[(*n)++] = loc;
+    orb_hmap_put(&seen, h, (void *)(uintptr_t)*n);
+    if (upd) batch_add(rows, row + 1, ncols);
+    if (ret) batch_add(rets, row + 1 + ncols, ret->n);
+  }
+  oql_op_close(b->source, rt);
+  orb_hmap_free(&seen);
+  return st;
+}
+
+/* UPDATE ... FROM / DELETE ... USING. */
+static orb_status exec_joined(oql_bmodify *b, oql_rt *rt, bool upd, int64_t *changes, oql_returning *ret, orb_err *e) {
+  uint64_t *locs = NULL;
+  size_t n = 0;
+  orb_arena ra;
+  orb_arena_init(&ra, 65536);
+  row_batch rows = {&ra, NULL, 0, 0}, rets = {&ra, NULL, 0, 0};
+  *changes = 0;
+  orb_status st = collect_joined(b, rt, upd, ret, &locs, &n, &rows, &rets, e);
+  if (st == ORB_OK && n > (size_t)INT32_MAX)
+    st = orb_err_set(e, ORB_ERR_LIMIT, "too many rows in one %s", upd ? "UPDATE" : "DELETE");
+  if (st == ORB_OK && n > 0) {
+    if (upd) st = oql_check_rows(b->table, rt, (const orb_value *const *)rows.rows, n, e);
+    if (st == ORB_OK)
+      st = upd ? orb_table_update(b->table, rt->ws, locs, (const orb_value *const *)rows.rows, (int)n, e)
+               : orb_table_delete(b->table, rt->ws, locs, (int)n, e);
+    if (st == ORB_OK) *changes = (int64_t)n;
+    for (size_t i = 0; st == ORB_OK && ret && i < n; i++) oql_rows_add(ret->rows, ret->arena, rets.rows[i]);
+  }
+  orb_free(locs);
+  orb_free(rows.rows);
+  orb_free(rets.rows);
+  orb_arena_free(&ra);
+  return st;
+}
+
 orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_returning *ret, orb_err *e) {
+  if (b->source) return exec_joined(b, rt, true, changes, ret, e);
   uint64_t *locs = NULL;
   size_t n = 0;
   orb_arena ra;
@@ -216,7 +336,8 @@ orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_ret
     if (n > (size_t)INT32_MAX) {
       st = orb_err_set(e, ORB_ERR_LIMIT, "too many rows in one UPDATE");
     } else {
-      st = orb_table_update(b->table, rt->ws, locs, (const orb_value *const *)rows.rows, (int)n, e);
+      st = oql_check_rows(b->table, rt, (const orb_value *const *)rows.rows, n, e);
+      if (st == ORB_OK) st = orb_table_update(b->table, rt->ws, locs, (const orb_value *const *)rows.rows, (int)n, e);
       if (st == ORB_OK) *changes = (int64_t)n;
       if (st == ORB_OK) st = returning_rows(ret, rt, (const orb_value *const *)rows.rows, n, e);
     }
@@ -228,6 +349,7 @@ orb_status oql_exec_update(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_ret
 }
 
 orb_status oql_exec_delete(oql_bmodify *b, oql_rt *rt, int64_t *changes, oql_returning *ret, orb_err *e) {
+  if (b->source) return exec_joined(b, rt, false, changes, ret, e);
   uint64_t *locs = NULL;
   size_t n = 0;
   orb_arena ra;   /* the deleted rows, kept for RETURNING */

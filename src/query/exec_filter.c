@@ -39,13 +39,7 @@ static orb_status filter_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, 
     oql_vec v;
     orb_err ve;
     if (oql_vexpr_eval(f->pred, rt, in, &v, &ve) == ORB_OK) {
-      for (int k = 0; k < cnt; k++) {
-        int r = oql_vbatch_row_at(in, k);
-        bool yes = !(v.nulls && v.nulls[r]) &&
-                   (v.kind == OQL_VEC_BOOL ? ((const uint8_t *)v.data)[r] : ((const orb_value *)v.data)[r].u.b);
-        f->sel[m] = (uint16_t)r;
-        m += yes;
-      }
+      m = oql_vbatch_narrow(in, &v, f->sel, &f->out);
     } else {   /* row by row: the row path's errors, exactly (exec_vec.h) */
       for (int k = 0; k < cnt; k++) {
         int r = oql_vbatch_row_at(in, k);

@@ -1,5 +1,6 @@
 /* query/exec_maint.c — running Iceberg maintenance (CALL
-** expire_snapshots, CALL remove_orphan_files, CALL rewrite_data_files, VACUUM of owned Iceberg
+** expire_snapshots, CALL remove_orphan_files, CALL rewrite_data_files, CALL
+** rewrite_manifests, VACUUM of owned Iceberg
 ** tables) through storage/cold/ice_maint.h, with the session's progress
 ** callback.  Like PostgreSQL's VACUUM it refuses to run inside a
 ** transaction block (25001): it commits to the table on its own and deletes
@@ -15,7 +16,20 @@ static void opts_of(oql_session *s, const oql_bmaint *m, ice_maint_opts *o) {
   o->retain_last = m->retain_last;
   o->dry_run = m->dry_run;
   o->target_file_bytes = m->target_file_bytes;
+  o->min_input_files = m->min_input_files;
+  o->partial_progress = m->partial_progress;
+  o->max_commits = m->max_commits;
   o->progress = oql_session_progress(s, &o->progress_ctx);
+}
+
+/* One row of n BIGINT counts (the procedures' results). */
+static oql_op *counts_row(orb_arena *xa, const int64_t *n, int k) {
+  orb_type tt[8];
+  orb_value v[8];
+  for (int i = 0; i < k; i++) tt[i] = orb_type_make(ORB_T_INT64), v[i] = orb_int(ORB_T_INT64, n[i]);
+  oql_op *op = oql_rows_new(xa, k, tt);
+  oql_rows_add(op, xa, v);
+  return op;
 }
 
 orb_status oql_exec_maint(oql_session *s, oql_bstmt *b, orb_arena *xa, oql_op **rows, char *tag, size_t tagcap,
@@ -31,27 +45,22 @@ orb_status oql_exec_maint(oql_session *s, oql_bstmt *b, orb_arena *xa, oql_op **
   switch (m->proc) {
   case OQL_MAINT_EXPIRE: {
     if ((st = ice_expire_snapshots(m->dirs[0], &o, &r, e)) != ORB_OK) break;
-    orb_type tt[7];
-    for (int i = 0; i < 7; i++) tt[i] = orb_type_make(ORB_T_INT64);
-    oql_op *op = oql_rows_new(xa, 7, tt);
     int64_t n[7] = {r.data_files, r.pos_delete_files, r.eq_delete_files, r.manifests, r.manifest_lists, r.metadata_files,
                     r.expired_snapshots};
-    orb_value v[7];
-    for (int i = 0; i < 7; i++) v[i] = orb_int(ORB_T_INT64, n[i]);
-    oql_rows_add(op, xa, v);
-    *rows = op;
+    *rows = counts_row(xa, n, 7);
     break;
   }
   case OQL_MAINT_REWRITE: {
     if ((st = ice_rewrite_data_files(m->dirs[0], &o, &r, e)) != ORB_OK) break;
-    orb_type tt[5];
-    for (int i = 0; i < 5; i++) tt[i] = orb_type_make(ORB_T_INT64);
-    oql_op *op = oql_rows_new(xa, 5, tt);
-    int64_t n[5] = {r.rewritten_data_files, r.added_data_files, r.rewritten_bytes, 0, r.removed_delete_files};
-    orb_value v[5];
-    for (int i = 0; i < 5; i++) v[i] = orb_int(ORB_T_INT64, n[i]);
-    oql_rows_add(op, xa, v);
-    *rows = op;
+    int64_t n[5] = {r.rewritten_data_files, r.added_data_files, r.rewritten_bytes, r.failed_data_files,
+                    r.removed_delete_files};
+    *rows = counts_row(xa, n, 5);
+    break;
+  }
+  case OQL_MAINT_REWRITE_MANIFESTS: {
+    if ((st = ice_rewrite_manifests(m->dirs[0], &o, &r, e)) != ORB_OK) break;
+    int64_t n[2] = {r.rewritten_manifests, r.added_manifests};
+    *rows = counts_row(xa, n, 2);
     break;
   }
   case OQL_MAINT_ORPHANS: {

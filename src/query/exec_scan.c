@@ -1,4 +1,6 @@
-/* query/exec_scan.c — table scan operator: projection and predicate go to the table. */
+/* query/exec_scan.c — table scan operator: projection and predicate go to
+** the table.  With a locator column (SELECT ... FOR UPDATE) each row is
+** copied so that its locator can follow its values as one more int64. */
 #include "query/exec.h"
 
 #include <string.h>
@@ -16,6 +18,7 @@ typedef struct scan_op {
   orb_row_batch *batch;     /* allocated once per plan */
   int pos;
   bool done;
+  orb_value *with_loc;      /* NULL, or the row with its locator after the values */
   orb_scan_stats stats;     /* summed over executions, for EXPLAIN ANALYZE */
 } scan_op;
 
@@ -45,6 +48,13 @@ static orb_status scan_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_e
     if (st == ORB_OK) st = orb_table_scan_next(s->scan, s->batch, e);
     if (st != ORB_OK) return st;
     if (s->batch->nrows == 0) s->done = true;
+  }
+  if (s->with_loc) {
+    memcpy(s->with_loc, s->batch->rows[s->pos], sizeof(orb_value) * (size_t)s->nproj);
+    s->with_loc[s->nproj] = orb_int(ORB_T_INT64, (int64_t)s->batch->locators[s->pos]);
+    s->pos++;
+    *row = s->with_loc;
+    return ORB_OK;
   }
   *row = s->batch->rows[s->pos++];
   return ORB_OK;
@@ -121,20 +131,25 @@ static void scan_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {
 
 static const oql_op_vt scan_vt = {"Scan", scan_open, scan_next, scan_close, scan_destroy, scan_explain, NULL};
 
-oql_op *oql_scan_new(orb_arena *a, orb_table *t, const int *proj, int nproj, orb_expr *pred) {
+oql_op *oql_scan_new(orb_arena *a, orb_table *t, const int *proj, int nproj, orb_expr *pred, bool with_locator) {
   scan_op *s = orb_arena_zalloc(a, sizeof *s);
   s->op.vt = &scan_vt;
   s->t = t;
   s->proj = proj;
   s->nproj = proj ? nproj : t->schema.ncols;
   s->pred = pred;
-  s->op.ncols = s->nproj;
-  s->op.types = orb_arena_alloc(a, sizeof(orb_type) * (size_t)(s->nproj + 1));
-  s->op.names = orb_arena_alloc(a, sizeof(char *) * (size_t)(s->nproj + 1));
+  s->op.ncols = s->nproj + with_locator;
+  s->op.types = orb_arena_alloc(a, sizeof(orb_type) * (size_t)(s->nproj + 2));
+  s->op.names = orb_arena_alloc(a, sizeof(char *) * (size_t)(s->nproj + 2));
   for (int i = 0; i < s->nproj; i++) {
     int c = proj ? proj[i] : i;
     s->op.types[i] = t->schema.cols[c].type;
     s->op.names[i] = orb_arena_strdup(a, t->schema.cols[c].name);
+  }
+  if (with_locator) {
+    s->op.types[s->nproj] = orb_type_make(ORB_T_INT64);
+    s->op.names[s->nproj] = "ctid";
+    s->with_loc = orb_arena_zalloc(a, sizeof(orb_value) * (size_t)(s->nproj + 1));
   }
   orb_arena_init(&s->arena, 4096);
   s->batch = orb_malloc(sizeof *s->batch);

@@ -30,6 +30,29 @@ static void plan_rows(const oql_op *root, bool analyze, orb_arena *xa, oql_op **
   orb_buf_free(&out);
 }
 
+/* EXPLAIN of a write: the line head, then the plan of its source under it. */
+static void plan_rows_under(const char *head, const oql_op *src, bool analyze, orb_arena *xa, oql_op **rows) {
+  orb_buf plan = ORB_BUF_INIT, out = ORB_BUF_INIT;
+  oql_explain_plan(src, analyze, &plan);
+  orb_buf_printf(&out, "%s\n", head);
+  const char *p = plan.data ? plan.data : "";
+  bool first = true;
+  while (*p) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    if (n) {
+      orb_buf_puts(&out, first ? "  ->  " : "      ");
+      orb_buf_append(&out, p, n);
+      orb_buf_putc(&out, '\n');
+      first = false;
+    }
+    p += n + (nl ? 1 : 0);
+  }
+  *rows = line_rows(out.data, xa);
+  orb_buf_free(&plan);
+  orb_buf_free(&out);
+}
+
 static void text_row(orb_arena *xa, oql_op **rows, const char *s) {
   orb_type tt = orb_type_make(ORB_T_TEXT);
   oql_op *op = oql_rows_new(xa, 1, &tt);
@@ -49,6 +72,22 @@ static orb_status drain(oql_op *op, oql_rt *rt, int64_t *n, orb_err *e) {
     (*n)++;
   }
   oql_op_close(op, rt);
+  return st;
+}
+
+/* The rows of op (its first ncols columns) computed now and kept in xa. */
+static orb_status materialize(oql_op *op, int ncols, oql_rt *rt, orb_arena *xa, oql_op **rows, orb_err *e) {
+  oql_op *out = oql_rows_new(xa, ncols, op->types);
+  out->names = op->names;
+  orb_status st = oql_op_open(op, rt, e);
+  while (st == ORB_OK) {
+    const orb_value *row;
+    orb_arena_reset(&rt->tmp);
+    if ((st = oql_op_next(op, rt, &row, e)) != ORB_OK || !row) break;
+    oql_rows_add(out, xa, row);
+  }
+  oql_op_close(op, rt);
+  if (st == ORB_OK) *rows = out;
   return st;
 }
 
@@ -73,6 +112,8 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
                         "commit)",
                         alt->name);
   switch (b->kind) {
+  case OQL_S_SELECT:   /* FOR UPDATE/SHARE: all rows now, locking as they come (a wait reruns it) */
+    return materialize(b->root, b->ncols, rt, xa, rows, e);
   case OQL_S_INSERT:
     st = oql_exec_insert(&b->ins, rt, changes, ret, e);
     if (st == ORB_OK && ret) *rows = ret->rows;
@@ -97,8 +138,16 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
     else snprintf(tag, tagcap, "SELECT %lld", (long long)*changes);
     return st;
   case OQL_S_DROP_TABLE:
-    snprintf(tag, tagcap, "DROP TABLE");
+    snprintf(tag, tagcap, b->create_kind == ORB_TABLE_VIEW       ? "DROP VIEW"
+                          : b->create_kind == ORB_TABLE_SEQUENCE ? "DROP SEQUENCE"
+                                                                 : "DROP TABLE");
     return oql_exec_drop_table(b, rt, e);
+  case OQL_S_CREATE_VIEW:
+    snprintf(tag, tagcap, "CREATE VIEW");
+    return oql_exec_create_view(b, rt, e);
+  case OQL_S_CREATE_SEQUENCE:
+    snprintf(tag, tagcap, "CREATE SEQUENCE");
+    return oql_exec_create_sequence(b, rt, e);
   case OQL_S_TRUNCATE:
     snprintf(tag, tagcap, "TRUNCATE TABLE");
     return oql_exec_truncate(b, rt, e);
@@ -138,41 +187,28 @@ orb_status oql_exec_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *x
     oql_bstmt *in = b->inner;
     rt->analyze = true;
     int64_t n = 0;
+    if (in->kind == OQL_S_SELECT) {   /* SELECT ... FOR UPDATE: its plan with the counts, as for reads */
+      orb_status st = drain(in->root, rt, &n, e);
+      rt->analyze = false;
+      snprintf(tag, tagcap, "EXPLAIN");
+      if (st == ORB_OK) plan_rows(in->root, true, xa, rows);
+      return st;
+    }
     orb_status st = run_write(s, in, rt, xa, NULL, &n, tag, tagcap, e);
     rt->analyze = false;
     if (st != ORB_OK) return st;
-    oql_op *src = in->kind == OQL_S_INSERT ? in->ins.source : NULL;
-    orb_buf out = ORB_BUF_INIT;
+    oql_op *src = in->kind == OQL_S_INSERT ? in->ins.source : in->mod.source;
+    orb_buf head = ORB_BUF_INIT;
     const char *what = in->kind == OQL_S_INSERT ? "Insert" : in->kind == OQL_S_UPDATE ? "Update" : "Delete";
-    orb_buf_printf(&out, "%s on %s  (rows=%lld)", what,
+    orb_buf_printf(&head, "%s on %s  (rows=%lld)", what,
                    in->ins.table ? in->ins.table->name : in->mod.table ? in->mod.table->name : "?", (long long)n);
-    orb_type tt = orb_type_make(ORB_T_TEXT);
-    oql_op *op = oql_rows_new(xa, 1, &tt);
-    orb_value v = orb_text(out.data, out.len);
-    oql_rows_add(op, xa, &v);
     if (src) {
-      oql_op *sub;
-      plan_rows(src, true, xa, &sub);
-      /* indent the source plan under the insert line */
-      const orb_value *r;
-      oql_rt tmp;
-      oql_rt_init(&tmp, rt->db);
-      orb_err ig;
-      oql_op_open(sub, &tmp, &ig);
-      orb_buf line = ORB_BUF_INIT;
-      while (oql_op_next(sub, &tmp, &r, &ig) == ORB_OK && r) {
-        orb_buf_reset(&line);
-        orb_buf_puts(&line, "  ->  ");
-        orb_buf_append(&line, r[0].u.s, r[0].len);
-        orb_value lv = orb_text(line.data, line.len);
-        oql_rows_add(op, xa, &lv);
-      }
-      orb_buf_free(&line);
-      oql_rt_free(&tmp);
+      plan_rows_under(head.data, src, true, xa, rows);
+    } else {
+      text_row(xa, rows, head.data);
     }
-    orb_buf_free(&out);
+    orb_buf_free(&head);
     snprintf(tag, tagcap, "EXPLAIN");
-    *rows = op;
     return ORB_OK;
   }
   oql_reports_clear(&rt->notices);
@@ -193,6 +229,12 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
     oql_bstmt *in = b->inner;
     snprintf(tag, tagcap, "EXPLAIN");
     if (!in->root) {
+      if ((in->kind == OQL_S_UPDATE || in->kind == OQL_S_DELETE) && in->mod.source) {   /* ... FROM / USING: the join */
+        char head[256];
+        snprintf(head, sizeof head, "%s on %s", in->kind == OQL_S_UPDATE ? "Update" : "Delete", in->mod.table->name);
+        plan_rows_under(head, in->mod.source, false, xa, rows);
+        return ORB_OK;
+      }
       if (in->kind == OQL_S_UPDATE || in->kind == OQL_S_DELETE) {
         /* show the scan the statement would do */
         orb_buf out = ORB_BUF_INIT;

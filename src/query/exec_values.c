@@ -7,6 +7,8 @@
 
 /* --- VALUES: rows of expressions evaluated without an input row ----------- */
 
+static const oql_op_vt values_vt;
+
 typedef struct values_op {
   oql_op op;
   int nrows;
@@ -22,19 +24,40 @@ static orb_status values_open(oql_op *op, oql_rt *rt, orb_err *e) {
   return ORB_OK;
 }
 
+int oql_values_count(const oql_op *op) { return op->vt == &values_vt ? ((const values_op *)op)->nrows : -1; }
+
+orb_status oql_values_eval(oql_op *op, oql_rt *rt, int row, orb_value *out, orb_err *e) {
+  values_op *v = (values_op *)op;
+  orb_expr **r = v->rows[row];
+  const orb_eval_ctx *ctx = &rt->ctx;
+  for (int i = 0; i < op->ncols; i++) {
+    /* a prepared multi-row INSERT is mostly parameters of the column's
+    ** type and constants: taken as they are, without a call per value */
+    const orb_expr *x = r[i];
+    if (x->kind == ORB_E_PARAM && x->slot < ctx->nparams &&
+        (ctx->params[x->slot].isnull || ctx->params[x->slot].type == x->type.id)) {
+      out[i] = ctx->params[x->slot];   /* as orb_expr_eval gives it */
+      continue;
+    }
+    if (x->kind == ORB_E_CONST) {
+      out[i] = x->value;
+      continue;
+    }
+    orb_status st = orb_expr_eval(r[i], ctx, NULL, &out[i], e);
+    if (st != ORB_OK) return st;
+  }
+  return ORB_OK;
+}
+
 static orb_status values_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_err *e) {
   values_op *v = (values_op *)op;
   if (v->pos >= v->nrows) {
     *row = NULL;
     return ORB_OK;
   }
-  orb_expr **r = v->rows[v->pos++];
-  for (int i = 0; i < op->ncols; i++) {
-    orb_status st = orb_expr_eval(r[i], &rt->ctx, NULL, &v->out[i], e);
-    if (st != ORB_OK) return st;
-  }
+  orb_status st = oql_values_eval(op, rt, v->pos++, v->out, e);
   *row = v->out;
-  return ORB_OK;
+  return st;
 }
 
 static void values_explain(const oql_op *op, orb_buf *head, orb_buf *lines) {

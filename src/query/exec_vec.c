@@ -32,3 +32,16 @@ void oql_vec_value(const oql_vec *v, int r, orb_value *out) {
 void oql_vbatch_row(const oql_vbatch *b, int r, orb_value *row) {
   for (int i = 0; i < b->ncols; i++) oql_vec_value(&b->cols[i], r, &row[i]);
 }
+
+int oql_vbatch_narrow(const oql_vbatch *in, const oql_vec *v, uint16_t *sel, oql_vbatch *out) {
+  int m = 0;
+  for (int k = 0, cnt = oql_vbatch_count(in); k < cnt; k++) {
+    int r = oql_vbatch_row_at(in, k);
+    sel[m] = (uint16_t)r;
+    m += oql_vec_true(v, r);
+  }
+  *out = *in;
+  out->sel = sel;
+  out->nsel = m;
+  return m;
+}

@@ -86,6 +86,15 @@ bool oql_op_has_vec(const oql_op *op);
 ** rows it keeps, with what evaluating it made there). */
 orb_status oql_op_next_vec(oql_op *op, oql_rt *rt, const oql_vbatch **b, orb_err *e);
 
+/* Whether row r of boolean vector v is true (not false, not NULL). */
+static inline bool oql_vec_true(const oql_vec *v, int r) {
+  return !(v->nulls && v->nulls[r]) &&
+         (v->kind == OQL_VEC_BOOL ? ((const uint8_t *)v->data)[r] != 0 : ((const orb_value *)v->data)[r].u.b);
+}
+/* *out = batch in with only the rows of its selection where boolean vector
+** v is true, listed in sel (OQL_VEC_MAX entries); the count of those rows. */
+int oql_vbatch_narrow(const oql_vbatch *in, const oql_vec *v, uint16_t *sel, oql_vbatch *out);
+
 /* Row r of vector v as an orb_value (strings point into the source). */
 void oql_vec_value(const oql_vec *v, int r, orb_value *out);
 /* Row r of the batch as the row interface's orb_values (ncols of them). */

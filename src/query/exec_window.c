@@ -13,7 +13,11 @@
 ** row to row: rows entering the frame are added, rows leaving it are taken
 ** back out where that is exact (agg_state.h), and otherwise the state
 ** starts again from the frame's first row.  The default frame (start at the
-** partition's first row) therefore costs one addition per row. */
+** partition's first row) therefore costs one addition per row.  EXCLUDE
+** CURRENT ROW / GROUP / TIES leaves the current row, its peers, or its
+** peers but itself out of its frame: removable aggregates take those rows
+** out of a copy of the carried state, the others aggregate the frame's
+** remaining rows afresh, as PostgreSQL does. */
 #include "query/agg_state.h"
 
 #include <string.h>
@@ -219,24 +223,42 @@ static orb_status arg_at(const orb_expr *x, const orb_value *r, oql_rt *rt, orb_
   return orb_expr_eval((orb_expr *)x, &rt->ctx, r, out, e);
 }
 
+/* Whether row j is one aggregate sp takes (its FILTER holds there). */
+static orb_status takes_row(window_op *w, const oql_agg_spec *sp, size_t j, oql_rt *rt, bool *take, orb_err *e) {
+  *take = true;
+  return sp->filter ? orb_expr_test(sp->filter, &rt->ctx, w->rows[j], take, e) : ORB_OK;
+}
+
 static orb_status add_row(window_op *w, fn_frame *fr, const oql_agg_spec *sp, size_t j, oql_rt *rt, orb_err *e) {
   orb_value v = orb_null(ORB_T_NULL), d;
-  orb_status st;
+  bool take;
+  orb_status st = takes_row(w, sp, j, rt, &take, e);
+  if (st != ORB_OK || !take) return st;
   if (sp->arg && (st = arg_at(sp->arg, w->rows[j], rt, &v, e)) != ORB_OK) return st;
   if (sp->arg2 && (st = arg_at(sp->arg2, w->rows[j], rt, &d, e)) != ORB_OK) return st;
   return oql_agg_state_add(&w->arena, &fr->st, sp, &v, sp->arg2 ? &d : NULL, e);
 }
 
-/* An aggregate over row i's frame: the state moved from the previous row's frame. */
-static orb_status agg_over(window_op *w, fn_frame *fr, const oql_agg_spec *sp, size_t fs, size_t fe, oql_rt *rt,
-                           orb_value *out, orb_err *e) {
+/* Take row j back out of state st (a removable aggregate's). */
+static orb_status remove_row(window_op *w, oql_agg_state *st, const oql_agg_spec *sp, size_t j, oql_rt *rt, orb_err *e) {
+  orb_value v = orb_null(ORB_T_NULL);
+  bool take;
+  orb_status s = takes_row(w, sp, j, rt, &take, e);
+  if (s != ORB_OK || !take) return s;   /* a row the filter left out was never added */
+  if (sp->arg && (s = arg_at(sp->arg, w->rows[j], rt, &v, e)) != ORB_OK) return s;
+  oql_agg_state_remove(st, sp, &v);
+  return ORB_OK;
+}
+
+/* Move fr's state to hold the rows [fs, fe) (row i's frame), from the
+** previous row's frame: rows that left are taken back out where that is
+** exact, else the state starts again. */
+static orb_status move_frame(window_op *w, fn_frame *fr, const oql_agg_spec *sp, size_t fs, size_t fe, oql_rt *rt,
+                             orb_err *e) {
   orb_status st;
   if (fs != fr->cs && oql_agg_state_removable(sp) && fs <= fr->ce) {
-    for (size_t j = fr->cs; j < fs; j++) {
-      orb_value v = orb_null(ORB_T_NULL);
-      if (sp->arg && (st = arg_at(sp->arg, w->rows[j], rt, &v, e)) != ORB_OK) return st;
-      oql_agg_state_remove(&fr->st, sp, &v);
-    }
+    for (size_t j = fr->cs; j < fs; j++)
+      if ((st = remove_row(w, &fr->st, sp, j, rt, e)) != ORB_OK) return st;
     fr->cs = fs;
   } else if (fs != fr->cs || fe < fr->ce) {
     memset(&fr->st, 0, sizeof fr->st);   /* start again (its memory stays in the arena until the partition ends) */
@@ -244,7 +266,76 @@ static orb_status agg_over(window_op *w, fn_frame *fr, const oql_agg_spec *sp, s
   }
   for (; fr->ce < fe; fr->ce++)
     if ((st = add_row(w, fr, sp, fr->ce, rt, e)) != ORB_OK) return st;
-  if ((st = oql_agg_state_result(sp, &fr->st, out, e)) != ORB_OK) return st;
+  return ORB_OK;
+}
+
+/* The rows of row i's frame [fs, fe) that EXCLUDE takes out: [*xs, *xe)
+** (empty when nothing is), except row i itself when *keep_i (TIES). */
+static void excluded_rows(const window_op *w, size_t i, size_t *xs, size_t *xe, bool *keep_i) {
+  size_t g = w->grp[i];
+  *keep_i = w->w.exclude == OQL_EXCLUDE_TIES;
+  switch (w->w.exclude) {
+  case OQL_EXCLUDE_NONE: *xs = *xe = 0; return;
+  case OQL_EXCLUDE_CURRENT_ROW: *xs = i, *xe = i + 1; return;
+  case OQL_EXCLUDE_GROUP:
+  case OQL_EXCLUDE_TIES: *xs = w->gstart[g], *xe = w->gstart[g + 1]; return;
+  }
+}
+
+/* Row i's frame [fs, fe) less its excluded rows, as at most three ascending
+** runs of rows [run[2k], run[2k+1]); their count. */
+static int frame_runs(const window_op *w, size_t i, size_t fs, size_t fe, size_t run[6]) {
+  size_t xs, xe;
+  bool keep_i;
+  excluded_rows(w, i, &xs, &xe, &keep_i);
+  if (xs >= xe) {
+    run[0] = fs, run[1] = fe;
+    return fs < fe;
+  }
+  int n = 0;
+  size_t a = fs, b = xs < fe ? xs : fe;   /* before the excluded rows */
+  if (a < b) run[2 * n] = a, run[2 * n + 1] = b, n++;
+  if (keep_i && i >= fs && i < fe) run[2 * n] = i, run[2 * n + 1] = i + 1, n++;
+  a = xe > fs ? xe : fs, b = fe;          /* after them */
+  if (a < b) run[2 * n] = a, run[2 * n + 1] = b, n++;
+  return n;
+}
+
+/* An aggregate over row i's frame [fs, fe): the state moved from the
+** previous row's frame.  With EXCLUDE, a removable aggregate takes the
+** excluded rows back out of a copy of that state; the others add the
+** frame's remaining rows to a new state. */
+static orb_status agg_over(window_op *w, fn_frame *fr, const oql_agg_spec *sp, size_t i, size_t fs, size_t fe,
+                           oql_rt *rt, orb_value *out, orb_err *e) {
+  orb_status st;
+  oql_agg_state part;
+  const oql_agg_state *res = &fr->st;
+  if (w->w.exclude == OQL_EXCLUDE_NONE || oql_agg_state_removable(sp)) {
+    if ((st = move_frame(w, fr, sp, fs, fe, rt, e)) != ORB_OK) return st;
+    size_t xs, xe;
+    bool keep_i;
+    excluded_rows(w, i, &xs, &xe, &keep_i);
+    if (xs < fs) xs = fs;
+    if (xe > fe) xe = fe;
+    if (xs < xe) {
+      part = fr->st;   /* the removable states own no memory: a copy is a state of its own */
+      for (size_t j = xs; j < xe; j++)
+        if (!(keep_i && j == i) && (st = remove_row(w, &part, sp, j, rt, e)) != ORB_OK) return st;
+      res = &part;
+    }
+  } else {
+    size_t run[6];
+    fn_frame tmp;
+    memset(&tmp, 0, sizeof tmp);
+    for (int k = 0, n = frame_runs(w, i, fs, fe, run); k < n; k++)
+      for (size_t j = run[2 * k]; j < run[2 * k + 1]; j++)
+        if ((st = add_row(w, &tmp, sp, j, rt, e)) != ORB_OK) return st;
+    part = tmp.st;
+    res = &part;
+  }
+  st = oql_agg_state_result(sp, res, out, e);
+  if (res == &part) oql_agg_state_free(&part);   /* a DISTINCT set of its own */
+  if (st != ORB_OK) return st;
   *out = orb_value_copy(out, &w->arena);
   return ORB_OK;
 }
@@ -316,8 +407,19 @@ static orb_status compute(window_op *w, int k, size_t i, oql_rt *rt, orb_value *
       nth = v.u.i;
     }
     frame_of(w, i, &fs, &fe, rt);
-    if (f->fn == OQL_W_LAST_VALUE) at = fe > fs ? fe - 1 : n;
-    else at = (uint64_t)(nth - 1) < fe - fs ? fs + (size_t)(nth - 1) : n;
+    size_t run[6];
+    int nruns = frame_runs(w, i, fs, fe, run);
+    at = n;
+    if (f->fn == OQL_W_LAST_VALUE) {
+      if (nruns) at = run[2 * nruns - 1] - 1;
+    } else {   /* the nth row of the runs */
+      uint64_t left = (uint64_t)(nth - 1);
+      for (int k = 0; k < nruns && at == n; k++) {
+        size_t len = run[2 * k + 1] - run[2 * k];
+        if (left < len) at = run[2 * k] + (size_t)left;
+        else left -= len;
+      }
+    }
     if (at < n) st = arg_at(f->args[0], w->rows[at], rt, out, e);
     else *out = orb_null(f->type.id), st = ORB_OK;
     break;
@@ -325,7 +427,7 @@ static orb_status compute(window_op *w, int k, size_t i, oql_rt *rt, orb_value *
   case OQL_W_AGG: {
     size_t fs, fe;
     frame_of(w, i, &fs, &fe, rt);
-    return agg_over(w, &w->frames[k], &f->agg, fs, fe, rt, out, e);
+    return agg_over(w, &w->frames[k], &f->agg, i, fs, fe, rt, out, e);
   }
   }
   if (st != ORB_OK) return st;

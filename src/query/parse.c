@@ -25,6 +25,10 @@ static bool word_is(const oql_token *t, const char *kw) { return t->kind == OQL_
 
 bool oql_p_is(oql_parser *p, const char *kw) { return word_is(oql_p_tok(p), kw); }
 bool oql_p_peek_is(oql_parser *p, int k, const char *kw) { return word_is(oql_p_peek(p, k), kw); }
+bool oql_p_peek_is_op(oql_parser *p, int k, const char *op) {
+  const oql_token *t = oql_p_peek(p, k);
+  return t->kind == OQL_T_OP && strcmp(t->text, op) == 0;
+}
 
 bool oql_p_is_op(oql_parser *p, const char *op) {
   const oql_token *t = oql_p_tok(p);

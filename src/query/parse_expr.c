@@ -303,10 +303,23 @@ static orb_status p_call_args(oql_parser *p, const char *name, int pos, oql_expr
       if (oql_p_accept(p, "distinct")) x->distinct = true;
       else oql_p_accept(p, "all");
       if ((st = oql_p_expr_list(p, &l)) != ORB_OK) return st;
+      if (oql_p_accept(p, "order")) {   /* agg(args ORDER BY keys) */
+        if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;
+        if ((st = oql_p_order_list(p, &x->agg_order, &x->nagg_order)) != ORB_OK) return st;
+      }
     }
   }
   if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
   set_list(p, x, &l);
+  /* agg(...) FILTER (WHERE cond): the binder says whether f is an aggregate */
+  const oql_token *paren = oql_p_peek(p, 1);
+  if (oql_p_is(p, "filter") && paren->kind == OQL_T_OP && strcmp(paren->text, "(") == 0) {
+    oql_p_advance(p);
+    oql_p_advance(p);
+    if ((st = oql_p_expect(p, "where")) != ORB_OK || (st = oql_p_expr(p, &x->filter)) != ORB_OK ||
+        (st = oql_p_expect_op(p, ")")) != ORB_OK)
+      return st;
+  }
   if ((st = oql_p_over(p, &x->over)) != ORB_OK) return st;   /* f(...) OVER ...: a window function */
   *out = x;
   return ORB_OK;
@@ -353,10 +366,33 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
         return ORB_OK;
       }
       oql_p_advance(p);
-      if ((st = oql_p_expr(p, out)) != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+      if ((st = oql_p_expr(p, out)) != ORB_OK) return st;
+      if (oql_p_is_op(p, ",")) {   /* (a, b, ...): a row constructor, ROW(a, b, ...) */
+        oql_expr_ast *row = oql_p_new_expr(p, OQL_X_CALL, pos);
+        row->name = "row";
+        oql_plist l = {0};
+        oql_plist_add(p, &l, *out);
+        while (oql_p_accept_op(p, ",")) {
+          oql_expr_ast *item;
+          if ((st = oql_p_expr(p, &item)) != ORB_OK) return st;
+          oql_plist_add(p, &l, item);
+        }
+        set_list(p, row, &l);
+        *out = row;
+      }
+      if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
       while (oql_p_is_op(p, ".")) {   /* (expr).field: a field of a composite value */
         oql_expr_ast *x = oql_p_new_expr(p, OQL_X_FIELD, oql_p_tok(p)->pos);
         oql_p_advance(p);
+        if (oql_p_is_op(p, "*") && (*out)->kind == OQL_X_COLUMN && !(*out)->qual) {
+          /* (t).*: every field of a whole-row reference, which is t.* */
+          x->kind = OQL_X_STAR;
+          x->qual = (*out)->name;
+          x->pos = (*out)->pos;
+          oql_p_advance(p);
+          *out = x;
+          return ORB_OK;
+        }
         x->l = *out;
         int fpos;
         if ((st = oql_p_ident(p, &x->name, &fpos)) != ORB_OK) return st;

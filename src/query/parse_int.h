@@ -33,6 +33,8 @@ bool oql_p_at_end(oql_parser *p);
 bool oql_p_is(oql_parser *p, const char *kw);
 bool oql_p_is_op(oql_parser *p, const char *op);
 bool oql_p_peek_is(oql_parser *p, int k, const char *kw);
+/* Whether the token k ahead is the operator op ("(", ",", ...). */
+bool oql_p_peek_is_op(oql_parser *p, int k, const char *op);
 /* Consume the keyword/operator if present. */
 bool oql_p_accept(oql_parser *p, const char *kw);
 bool oql_p_accept_op(oql_parser *p, const char *op);
@@ -89,5 +91,7 @@ orb_status oql_p_window_spec(oql_parser *p, oql_window_ast **out);
 orb_status oql_p_over(oql_parser *p, oql_window_ast **out);
 /* ( ident, ... ) */
 orb_status oql_p_ident_list(oql_parser *p, const char ***names, int **poss, int *n);
+/* item, item, ... (FROM of SELECT, UPDATE ... FROM, DELETE ... USING) */
+orb_status oql_p_from_list(oql_parser *p, oql_from_ast ***items, int *n);
 
 #endif

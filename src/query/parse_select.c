@@ -128,8 +128,9 @@ static orb_status p_alias(oql_parser *p, oql_from_ast *f, bool need) {
     if ((st = oql_p_ident(p, &f->alias, &pos)) != ORB_OK) return st;
     if (oql_p_is_op(p, "(") && (st = oql_p_ident_list(p, &f->colnames, NULL, &f->ncolnames)) != ORB_OK) return st;
   } else if (need) {
-    return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos,
-                        "subquery in FROM must have an alias");
+    orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos, "subquery in FROM must have an alias");
+    orb_err_hint(p->e, "For example, FROM (SELECT ...) [AS] foo.");
+    return p->e->code;
   }
   return ORB_OK;
 }
@@ -199,6 +200,13 @@ static orb_status p_from_primary(oql_parser *p, oql_from_ast **out) {
   return ORB_OK;
 }
 
+/* Key words PostgreSQL takes as a column alias only after AS (its grammar's
+** non-bare labels) that may follow an expression: x FILTER (...), f() OVER w. */
+static bool not_bare_label(oql_parser *p) {
+  const oql_token *t = oql_p_tok(p);
+  return t->kind == OQL_T_IDENT && (strcmp(t->text, "filter") == 0 || strcmp(t->text, "over") == 0);
+}
+
 /* item { [NATURAL] [INNER|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]] JOIN item [ON expr | USING (cols)]
 **      | CROSS JOIN item } */
 static orb_status p_from_item(oql_parser *p, oql_from_ast **out) {
@@ -245,6 +253,107 @@ static orb_status p_from_item(oql_parser *p, oql_from_ast **out) {
   }
 }
 
+/* A list for GROUP BY: "(" [expr, ...] ")" (the empty set allowed) or a
+** lone expression. */
+static orb_status p_group_list(oql_parser *p, bool allow_empty, oql_expr_ast ***out, int *n) {
+  oql_plist l = {0};
+  orb_status st;
+  if (oql_p_is_op(p, "(")) {   /* "(a, b)" a list, "(a + b)" a list of one */
+    oql_p_advance(p);
+    if (oql_p_accept_op(p, ")")) {
+      if (!allow_empty) return oql_p_syntax(p);
+      *out = NULL;
+      *n = 0;
+      return ORB_OK;
+    }
+    if ((st = oql_p_expr_list(p, &l)) != ORB_OK || (st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  } else {
+    oql_expr_ast *x;
+    if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
+    oql_plist_add(p, &l, x);
+  }
+  *out = (oql_expr_ast **)l.v;
+  *n = l.n;
+  return ORB_OK;
+}
+
+/* GROUP BY elements: expressions, (), ROLLUP (...), CUBE (...), GROUPING
+** SETS (...).  Plain expressions only: s->group, as always; else s->gelems. */
+static orb_status p_group_by(oql_parser *p, oql_select_ast *s) {
+  oql_plist elems = {0}, plain = {0};
+  bool sets = false;
+  orb_status st;
+  do {
+    oql_group_elem *g = orb_arena_zalloc(p->a, sizeof *g);
+    g->pos = oql_p_tok(p)->pos;
+    oql_plist lists = {0}, lens = {0};
+    bool rollup = oql_p_is(p, "rollup") && oql_p_peek_is_op(p, 1, "(");
+    bool cube = oql_p_is(p, "cube") && oql_p_peek_is_op(p, 1, "(");
+    bool gsets = oql_p_is(p, "grouping") && oql_p_peek_is(p, 1, "sets");
+    if (rollup || cube || gsets) {
+      g->kind = rollup ? OQL_G_ROLLUP : cube ? OQL_G_CUBE : OQL_G_SETS;
+      oql_p_advance(p);
+      if (gsets) oql_p_advance(p);
+      if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+      do {
+        oql_expr_ast **l;
+        int *n = orb_arena_alloc(p->a, sizeof(int));
+        if ((st = p_group_list(p, gsets, &l, n)) != ORB_OK) return st;
+        oql_plist_add(p, &lists, l);
+        oql_plist_add(p, &lens, n);
+      } while (oql_p_accept_op(p, ","));
+      if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+      sets = true;
+    } else if (oql_p_is_op(p, "(") && oql_p_peek_is_op(p, 1, ")")) {   /* (): the empty grouping set */
+      g->kind = OQL_G_SETS;
+      oql_p_advance(p), oql_p_advance(p);
+      int *n = orb_arena_zalloc(p->a, sizeof(int));
+      oql_plist_add(p, &lists, NULL);
+      oql_plist_add(p, &lens, n);
+      sets = true;
+    } else {
+      g->kind = OQL_G_EXPR;
+      oql_expr_ast *x;
+      if ((st = oql_p_expr(p, &x)) != ORB_OK) return st;
+      oql_expr_ast **one = orb_arena_alloc(p->a, sizeof(oql_expr_ast *));
+      one[0] = x;
+      int *n = orb_arena_alloc(p->a, sizeof(int));
+      *n = 1;
+      oql_plist_add(p, &lists, one);
+      oql_plist_add(p, &lens, n);
+      oql_plist_add(p, &plain, x);
+    }
+    g->lists = (oql_expr_ast ***)lists.v;
+    g->n = lists.n;
+    g->lens = orb_arena_alloc(p->a, sizeof(int) * (size_t)(lists.n + 1));
+    for (int i = 0; i < lists.n; i++) g->lens[i] = *(int *)lens.v[i];
+    oql_plist_add(p, &elems, g);
+  } while (oql_p_accept_op(p, ","));
+  if (!sets) {
+    s->group = (oql_expr_ast **)plain.v;
+    s->ngroup = plain.n;
+    return ORB_OK;
+  }
+  s->ngelems = elems.n;
+  s->gelems = orb_arena_alloc(p->a, sizeof(oql_group_elem) * (size_t)(elems.n + 1));
+  for (int i = 0; i < elems.n; i++) s->gelems[i] = *(oql_group_elem *)elems.v[i];
+  return ORB_OK;
+}
+
+orb_status oql_p_from_list(oql_parser *p, oql_from_ast ***items, int *n) {
+  oql_plist l = {0};
+  for (;;) {
+    oql_from_ast *f;
+    orb_status st = p_from_item(p, &f);
+    if (st != ORB_OK) return st;
+    oql_plist_add(p, &l, f);
+    if (!oql_p_accept_op(p, ",")) break;
+  }
+  *items = (oql_from_ast **)l.v;
+  *n = l.n;
+  return ORB_OK;
+}
+
 orb_status oql_p_targets(oql_parser *p, oql_target **targets, int *ntargets) {
   oql_plist l = {0};
   orb_status st;
@@ -259,7 +368,7 @@ orb_status oql_p_targets(oql_parser *p, oql_target **targets, int *ntargets) {
       int pos;
       if (oql_p_accept(p, "as")) {
         if ((st = oql_p_ident(p, &t->alias, &pos)) != ORB_OK) return st;
-      } else if (oql_p_is_ident(p) && !oql_p_reserved(oql_p_tok(p)->text)) {
+      } else if (oql_p_is_ident(p) && !oql_p_reserved(oql_p_tok(p)->text) && !not_bare_label(p)) {
         if ((st = oql_p_ident(p, &t->alias, &pos)) != ORB_OK) return st;
       }
     }
@@ -308,24 +417,11 @@ static orb_status p_simple(oql_parser *p, oql_select_ast **out) {
   if (!oql_p_is(p, "from") && !oql_p_is_op(p, ";") && oql_p_tok(p)->kind != OQL_T_EOF &&
       (st = oql_p_targets(p, &s->targets, &s->ntargets)) != ORB_OK)
     return st;
-  if (oql_p_accept(p, "from")) {
-    oql_plist l = {0};
-    for (;;) {
-      oql_from_ast *f;
-      if ((st = p_from_item(p, &f)) != ORB_OK) return st;
-      oql_plist_add(p, &l, f);
-      if (!oql_p_accept_op(p, ",")) break;
-    }
-    s->from = (oql_from_ast **)l.v;
-    s->nfrom = l.n;
-  }
+  if (oql_p_accept(p, "from") && (st = oql_p_from_list(p, &s->from, &s->nfrom)) != ORB_OK) return st;
   if (oql_p_accept(p, "where") && (st = oql_p_expr(p, &s->where)) != ORB_OK) return st;
   if (oql_p_accept(p, "group")) {
     if ((st = oql_p_expect(p, "by")) != ORB_OK) return st;
-    oql_plist l = {0};
-    if ((st = oql_p_expr_list(p, &l)) != ORB_OK) return st;
-    s->group = (oql_expr_ast **)l.v;
-    s->ngroup = l.n;
+    if ((st = p_group_by(p, s)) != ORB_OK) return st;
   }
   if (oql_p_accept(p, "having") && (st = oql_p_expr(p, &s->having)) != ORB_OK) return st;
   if (oql_p_accept(p, "window")) {
@@ -372,6 +468,61 @@ orb_status oql_p_order_list(oql_parser *p, oql_order_ast **order, int *norder) {
   return ORB_OK;
 }
 
+/* FOR {UPDATE | NO KEY UPDATE | SHARE | KEY SHARE} [OF rel, ...] [NOWAIT | SKIP LOCKED] (after "for") */
+static orb_status p_lock_clause(oql_parser *p, oql_select_ast *s, int pos) {
+  orb_status st;
+  oql_lock_ast lk = {pos, OQL_LOCK_UPDATE, OQL_LOCK_WAIT, NULL, NULL, 0};
+  if (oql_p_accept(p, "no")) {
+    if ((st = oql_p_expect(p, "key")) != ORB_OK || (st = oql_p_expect(p, "update")) != ORB_OK) return st;
+    lk.strength = OQL_LOCK_NO_KEY_UPDATE;
+  } else if (oql_p_accept(p, "key")) {
+    if ((st = oql_p_expect(p, "share")) != ORB_OK) return st;
+    lk.strength = OQL_LOCK_KEY_SHARE;
+  } else if (oql_p_accept(p, "share")) {
+    lk.strength = OQL_LOCK_SHARE;
+  } else if ((st = oql_p_expect(p, "update")) != ORB_OK) {
+    return st;
+  }
+  if (oql_p_accept(p, "of")) {   /* rel, rel, ... (no parentheses) */
+    oql_plist l = {0}, lp = {0};
+    do {
+      const char *name;
+      int *rp = orb_arena_alloc(p->a, sizeof(int));
+      if ((st = oql_p_ident(p, &name, rp)) != ORB_OK) return st;
+      if (oql_p_is_op(p, "."))
+        return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", *rp, "%s must specify unqualified relation names",
+                            oql_lock_clause_name(lk.strength));
+      oql_plist_add(p, &l, (void *)name);
+      oql_plist_add(p, &lp, rp);
+    } while (oql_p_accept_op(p, ","));
+    lk.rels = (const char **)l.v;
+    lk.nrels = l.n;
+    lk.rel_pos = orb_arena_alloc(p->a, sizeof(int) * (size_t)(l.n + 1));
+    for (int i = 0; i < l.n; i++) lk.rel_pos[i] = *(int *)lp.v[i];
+  }
+  if (oql_p_accept(p, "nowait")) {
+    lk.wait = OQL_LOCK_NOWAIT;
+  } else if (oql_p_accept(p, "skip")) {
+    if ((st = oql_p_expect(p, "locked")) != ORB_OK) return st;
+    lk.wait = OQL_LOCK_SKIP;
+  }
+  oql_lock_ast *nl = orb_arena_alloc(p->a, sizeof(oql_lock_ast) * (size_t)(s->nlocks + 1));
+  if (s->nlocks) memcpy(nl, s->locks, sizeof(oql_lock_ast) * (size_t)s->nlocks);
+  nl[s->nlocks++] = lk;
+  s->locks = nl;
+  return ORB_OK;
+}
+
+const char *oql_lock_clause_name(oql_lock_strength s) {
+  switch (s) {
+  case OQL_LOCK_KEY_SHARE: return "FOR KEY SHARE";
+  case OQL_LOCK_SHARE: return "FOR SHARE";
+  case OQL_LOCK_NO_KEY_UPDATE: return "FOR NO KEY UPDATE";
+  case OQL_LOCK_UPDATE: break;
+  }
+  return "FOR UPDATE";
+}
+
 static orb_status p_order_limit(oql_parser *p, oql_select_ast *s) {
   orb_status st;
   if (oql_p_accept(p, "order")) {
@@ -379,10 +530,16 @@ static orb_status p_order_limit(oql_parser *p, oql_select_ast *s) {
     if ((st = oql_p_order_list(p, &s->order, &s->norder)) != ORB_OK) return st;
   }
   for (;;) {
+    int limit_pos = oql_p_tok(p)->pos;
     if (oql_p_accept(p, "limit")) {
       if (s->limit) return oql_p_syntax(p);
       if (oql_p_accept(p, "all")) continue;
       if ((st = oql_p_expr(p, &s->limit)) != ORB_OK) return st;
+      if (oql_p_is_op(p, ",")) {   /* MySQL's LIMIT offset, count */
+        orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", limit_pos, "LIMIT #,# syntax is not supported");
+        orb_err_hint(p->e, "Use separate LIMIT and OFFSET clauses.");
+        return p->e->code;
+      }
     } else if (oql_p_accept(p, "offset")) {
       if (s->offset) return oql_p_syntax(p);
       if ((st = oql_p_expr(p, &s->offset)) != ORB_OK) return st;
@@ -399,6 +556,10 @@ static orb_status p_order_limit(oql_parser *p, oql_select_ast *s) {
       }
       if (!oql_p_accept(p, "rows") && !oql_p_accept(p, "row")) return oql_p_syntax(p);
       if ((st = oql_p_expect(p, "only")) != ORB_OK) return st;
+    } else if (oql_p_is(p, "for") && !oql_p_peek_is(p, 1, "system_time") && !oql_p_peek_is(p, 1, "version")) {
+      int pos = oql_p_tok(p)->pos;
+      oql_p_advance(p);
+      if ((st = p_lock_clause(p, s, pos)) != ORB_OK) return st;
     } else {
       return ORB_OK;
     }

@@ -31,7 +31,7 @@ static orb_status p_bound(oql_parser *p, oql_frame_bound *kind, oql_expr_ast **o
   return ORB_OK;
 }
 
-/* {ROWS|RANGE|GROUPS} {start | BETWEEN start AND end} [EXCLUDE ...] */
+/* {ROWS|RANGE|GROUPS} {start | BETWEEN start AND end} [EXCLUDE CURRENT ROW|GROUP|TIES|NO OTHERS] */
 static orb_status p_frame(oql_parser *p, oql_window_ast *w) {
   orb_status st;
   w->frame_pos = oql_p_tok(p)->pos;
@@ -57,13 +57,12 @@ static orb_status p_frame(oql_parser *p, oql_window_ast *w) {
     if (w->start == OQL_FB_FOLLOWING)
       return windowing_error(p, pos, "frame starting from following row cannot end with current row");
   }
-  if (oql_p_is(p, "exclude")) {
-    int xpos = oql_p_tok(p)->pos;
-    oql_p_advance(p);
-    if (oql_p_accept(p, "no")) return oql_p_expect(p, "others");   /* the default */
-    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", xpos,
-                        "frame exclusion (EXCLUDE CURRENT ROW, GROUP or TIES) is not supported");
-  }
+  if (!oql_p_accept(p, "exclude")) return ORB_OK;
+  if (oql_p_accept(p, "no")) return oql_p_expect(p, "others");   /* the default */
+  if (oql_p_accept(p, "group")) w->exclude = OQL_EXCLUDE_GROUP;
+  else if (oql_p_accept(p, "ties")) w->exclude = OQL_EXCLUDE_TIES;
+  else if ((st = oql_p_expect(p, "current")) != ORB_OK || (st = oql_p_expect(p, "row")) != ORB_OK) return st;
+  else w->exclude = OQL_EXCLUDE_CURRENT_ROW;
   return ORB_OK;
 }
 

@@ -41,4 +41,7 @@ orb_status oql_parse(orb_arena *a, const char *sql, const char **tail, oql_stmt_
 ** shells that collect lines until a statement is complete. */
 bool oql_statement_complete(const char *sql, size_t n);
 
+/* "FOR UPDATE", "FOR SHARE", ...: a locking clause as messages name it. */
+const char *oql_lock_clause_name(oql_lock_strength s);
+
 #endif

@@ -123,10 +123,12 @@ static orb_status plan_table(planner *p, oql_from *f, conj_list *pushable, plann
     for (int c = 0; c < f->ncols; c++) schema_layout[c] = f->first_gid + c;
     remap_to(p, pred, schema_layout, f->ncols);
   }
-  out->op = oql_scan_new(p->a, t, proj, nproj, pred);
-  out->n = nproj;
-  out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)nproj);
+  bool loc = f->loc_gid && p->used[f->loc_gid - 1];   /* FOR UPDATE/SHARE: the rows' locators after them */
+  out->op = oql_scan_new(p->a, t, proj, nproj, pred, loc);
+  out->n = nproj + loc;
+  out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(nproj + 1));
   for (int i = 0; i < nproj; i++) out->layout[i] = p->used[f->first_gid + proj[i]] ? f->first_gid + proj[i] : -1;
+  if (loc) out->layout[nproj] = f->loc_gid - 1;
   return ORB_OK;
 }
 
@@ -170,6 +172,21 @@ static orb_status plan_join(planner *p, oql_from *f, conj_list *pushable, planne
   int *layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(n + 1));
   memcpy(layout, l.layout, sizeof(int) * (size_t)l.n);
   memcpy(layout + l.n, r.layout, sizeof(int) * (size_t)r.n);
+  if (f->jt == OQL_JOIN_INNER) {
+    /* conditions from above over this join's two sides alone (a comma
+    ** join's WHERE a.k = b.k) are its own: hash keys, not a filter over a
+    ** nested loop.  The lowest join that has all their columns takes them. */
+    for (int i = 0; i < pushable->n; i++) {
+      conj *c = &pushable->v[i];
+      if (c->taken || !refs_layout(c->e, layout, n)) continue;
+      c->taken = true;
+      conj *nv = orb_arena_alloc(p->a, sizeof(conj) * (size_t)(on.n + 1));
+      if (on.n) memcpy(nv, on.v, sizeof(conj) * (size_t)on.n);
+      nv[on.n] = (conj){c->e, false};
+      on.v = nv;
+      on.n++;
+    }
+  }
   /* remaining ON conjuncts: equalities across the sides become hash keys */
   orb_expr **lk = orb_arena_alloc(p->a, sizeof(orb_expr *) * (size_t)(on.n + 1));
   orb_expr **rk = orb_arena_alloc(p->a, sizeof(orb_expr *) * (size_t)(on.n + 1));
@@ -318,13 +335,9 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
 /* --- the select itself --------------------------------------------------------- */
 
 static const char *agg_label(orb_arena *a, const oql_agg_spec *sp, const char *const *names) {
-  static const char *fn[] = {"count", "count", "sum", "avg", "min", "max", "string_agg"};
-  if (!sp->arg) return "count(*)";
   orb_buf b = ORB_BUF_INIT;
-  orb_buf_printf(&b, "%s(%s", fn[sp->fn], sp->distinct ? "DISTINCT " : "");
-  orb_expr_format(sp->arg, names, &b);
-  orb_buf_putc(&b, ')');
-  const char *s = orb_arena_strdup(a, b.data);
+  oql_agg_format(sp, names, &b);
+  const char *s = orb_arena_strdup(a, b.data ? b.data : "");
   orb_buf_free(&b);
   return s;
 }
@@ -336,6 +349,12 @@ static const char *expr_label(orb_arena *a, const orb_expr *x, const oql_op *op)
   const char *s = orb_arena_strdup(a, b.data ? b.data : "");
   orb_buf_free(&b);
   return s;
+}
+
+/* Set-returning function markers (bound.h OQL_SRF_MARK - k) become column base + k. */
+static void point_at_srfs(orb_expr *x, int base) {
+  if (x->kind == ORB_E_COLUMN && x->slot <= OQL_SRF_MARK) x->slot = base + (OQL_SRF_MARK - x->slot);
+  for (int i = 0; i < x->nargs; i++) point_at_srfs(x->args[i], base);
 }
 
 /* Window function markers (bound.h OQL_WIN_MARK - j) become slot[j]. */
@@ -417,19 +436,23 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->ngroup; i++) mark_used(s->group[i], p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg, p.used, s->ngids);
     for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].arg2, p.used, s->ngids);
+    for (int i = 0; i < s->naggs; i++) mark_used(s->aggs[i].filter, p.used, s->ngids);
+    for (int i = 0; i < s->naggs; i++)
+      for (int k = 0; k < s->aggs[i].norder; k++) mark_used(s->aggs[i].order[k].expr, p.used, s->ngids);
     if (!s->grouped) {
       for (int i = 0; i < s->nout; i++) mark_used(s->out[i], p.used, s->ngids);
       for (int j = 0; j < s->nwfuncs; j++) {
         for (int i = 0; i < s->wfuncs[j].nargs; i++) mark_used(s->wfuncs[j].args[i], p.used, s->ngids);
         mark_used(s->wfuncs[j].agg.arg, p.used, s->ngids);
         mark_used(s->wfuncs[j].agg.arg2, p.used, s->ngids);
+        mark_used(s->wfuncs[j].agg.filter, p.used, s->ngids);
       }
       for (int w = 0; w < s->nwins; w++) {
         for (int i = 0; i < s->wins[w].npart; i++) mark_used(s->wins[w].part[i], p.used, s->ngids);
         for (int i = 0; i < s->wins[w].norder; i++) mark_used(s->wins[w].order[i], p.used, s->ngids);
       }
+      for (int i = 0; i < s->nsrfs; i++) mark_used(s->srfs[i].arg, p.used, s->ngids);   /* grouped: over the groups */
     }
-    for (int i = 0; i < s->nsrfs; i++) mark_used(s->srfs[i].arg, p.used, s->ngids);
     /* join conditions */
     oql_from *stack[64];
     int sp = 0;
@@ -473,11 +496,15 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->ngroup; i++) remap_to(&p, s->group[i], layout, n);
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg, layout, n);
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg2, layout, n);
+    for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].filter, layout, n);
+    for (int i = 0; i < s->naggs; i++)
+      for (int k = 0; k < s->aggs[i].norder; k++) remap_to(&p, s->aggs[i].order[k].expr, layout, n);
     /* only a bare scan with no predicate can be answered by the table's count */
     orb_table *count_table = oql_scan_table(op);
     oql_op *child = op;
     op = oql_agg_new(a, child, s->group, s->ngroup, s->aggs, s->naggs,
                      count_table && !s->where ? count_table : NULL);
+    if (s->nsets) oql_agg_grouping_sets(op, s->sets, s->nsets);
     /* COUNT(*) of iceberg_scan(...) alone: from the manifests when no delete applies */
     if (!s->where && s->from && s->from->kind == OQL_FROM_ICEBERG) oql_agg_count_from(op, oql_iceberg_scan_count, child);
     /* with a WHERE that became the scan's constraints: files they hold for entirely count from metadata */
@@ -497,6 +524,7 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
       for (int i = 0; i < s->wfuncs[j].nargs; i++) remap_to(&p, s->wfuncs[j].args[i], layout, n);
       remap_to(&p, s->wfuncs[j].agg.arg, layout, n);
       remap_to(&p, s->wfuncs[j].agg.arg2, layout, n);
+      remap_to(&p, s->wfuncs[j].agg.filter, layout, n);
     }
     for (int w = 0; w < s->nwins; w++) {
       for (int i = 0; i < s->wins[w].npart; i++) remap_to(&p, s->wins[w].part[i], layout, n);
@@ -522,6 +550,12 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->nout; i++) remap_to(&p, s->out[i], layout, n);
   }
   if (s->nwfuncs && !fslot) fslot = plan_windows(a, s, &op);   /* grouped: over the groups */
+  if (s->grouped && s->nsrfs) {   /* then the set-returning functions, over the groups and their window values */
+    for (int i = 0; fslot && i < s->nsrfs; i++) point_at_windows(s->srfs[i].arg, fslot);
+    int m = op->ncols;
+    op = oql_project_set_new(a, op, s->srfs, s->nsrfs);
+    for (int i = 0; i < s->nout; i++) point_at_srfs(s->out[i], m);
+  }
   for (int i = 0; fslot && i < s->nout; i++) point_at_windows(s->out[i], fslot);
 
   /* projection, unless it passes the input through unchanged */
@@ -586,6 +620,7 @@ orb_status oql_plan_select(orb_arena *a, oql_bselect *s, oql_op **out, orb_err *
   if (!s->setop && s->distinct) op = oql_distinct_new(a, op, s->nvisible);
   if (s->nsort) op = oql_sort_new(a, op, s->sort, s->nsort);
   if (s->ndistinct_on) op = oql_unique_new(a, op, s->distinct_on, s->ndistinct_on);
+  if (s->nlocks) op = oql_lockrows_new(a, op, s->locks, s->nlocks);   /* PostgreSQL's place: below LIMIT */
   if (s->limit || s->offset) op = oql_limit_new(a, op, s->limit, s->offset);
   /* the WITH queries read more than once: each behind a CTE operator that
   ** resets its rows whenever this select runs */

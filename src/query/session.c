@@ -64,6 +64,7 @@ void oql_session_free(oql_session *s) {
   drop_savepoints(s, 0);
   orb_free(s->savepoints);
   oql_reports_free(&s->reports);
+  oql_session_seq_free(s);
   oql_settings_free(s);
   orb_free(s);
 }
@@ -122,6 +123,8 @@ static void unbind(oql_stmt *st) {
   if (st->b.root) oql_op_destroy(st->b.root);
   if (st->b.inner && st->b.inner->root) oql_op_destroy(st->b.inner->root);
   if (st->b.ins.source) oql_op_destroy(st->b.ins.source);
+  if (st->b.mod.source) oql_op_destroy(st->b.mod.source);
+  if (st->b.inner && st->b.inner->mod.source) oql_op_destroy(st->b.inner->mod.source);
   oql_binsert_free(&st->b.ins);
   if (st->b.inner) oql_binsert_free(&st->b.inner->ins);
   if (st->b.schema) {
@@ -485,6 +488,7 @@ static orb_status run_sublinks(oql_stmt *st, orb_err *e) {
 
 static bool is_ddl(oql_skind k) {
   return k == OQL_S_CREATE_TABLE || k == OQL_S_CREATE_TABLE_AS || k == OQL_S_DROP_TABLE || k == OQL_S_ALTER_TABLE ||
+         k == OQL_S_CREATE_VIEW || k == OQL_S_CREATE_SEQUENCE ||
          k == OQL_S_TRUNCATE;
 }
 
@@ -515,6 +519,7 @@ static orb_status run_write(oql_stmt *st, orb_err *e) {
     st->b.copy_in = st->copy_in;
     st->b.copy_in_len = st->copy_in_len;
     st->rt.ws = ws;
+    s->cur_ws = ws;   /* sequence values log into it */
     st->rt.snap = orb_wset_snapshot(ws);
     if (rc == ORB_OK) rc = run_sublinks(st, e);
     if (rc == ORB_OK)
@@ -524,6 +529,7 @@ static orb_status run_write(oql_stmt *st, orb_err *e) {
       st->xroot_open = rc == ORB_OK;
     }
     st->rt.ws = NULL;
+    s->cur_ws = NULL;
     if (rc != ORB_ERR_WAIT) break;
     orb_wset_rollback_to_savepoint(ws, sp);
     orb_wset_leave(ws);
@@ -547,7 +553,9 @@ static const char *write_command(const oql_bstmt *b) {
   case OQL_S_DELETE: return "DELETE";
   case OQL_S_CREATE_TABLE: return "CREATE TABLE";
   case OQL_S_CREATE_TABLE_AS: return "CREATE TABLE AS";
-  case OQL_S_DROP_TABLE: return "DROP TABLE";
+  case OQL_S_DROP_TABLE:
+    return b->create_kind == ORB_TABLE_VIEW ? "DROP VIEW" : b->create_kind == ORB_TABLE_SEQUENCE ? "DROP SEQUENCE" : "DROP TABLE";
+  case OQL_S_CREATE_VIEW: return "CREATE VIEW";
   case OQL_S_ALTER_TABLE: return "ALTER TABLE";
   case OQL_S_TRUNCATE: return "TRUNCATE TABLE";
   case OQL_S_COPY_FROM: return "COPY FROM";
@@ -555,6 +563,12 @@ static const char *write_command(const oql_bstmt *b) {
   case OQL_S_ALTER_ROLE: return "ALTER ROLE";
   case OQL_S_DROP_ROLE: return "DROP ROLE";
   case OQL_S_EXPLAIN: return b->inner ? write_command(b->inner) : "EXPLAIN";
+  case OQL_S_SELECT: {
+    static const char *const names[] = {"SELECT FOR KEY SHARE", "SELECT FOR SHARE", "SELECT FOR NO KEY UPDATE",
+                                        "SELECT FOR UPDATE"};
+    return b->uses_nextval ? "nextval()" : names[b->lock_strength];
+  }
+  case OQL_S_CREATE_SEQUENCE: return "CREATE SEQUENCE";
   default: return "CALL";
   }
 }
@@ -742,6 +756,31 @@ static void own_bytes(oql_stmt *st, int i, orb_value *v) {
   orb_buf_append(b, v->u.s, v->len);
   if (!b->data) orb_buf_reserve(b, 1);
   v->u.s = b->data;
+}
+
+bool oql_bind_exact(oql_stmt *st, int i, const orb_value *v) {
+  if (i < 0 || i >= st->nparams || st->state != ST_IDLE || v->isnull) return false;
+  orb_type t = st->ptypes[i];
+  if (v->type == t.id && t.id != ORB_T_DECIMAL && !orb_type_is_by_ref((orb_type_id)t.id)) {
+    st->params[i] = *v;
+    return true;
+  }
+  if (v->type == ORB_T_INT64 && (t.id == ORB_T_DATE || t.id == ORB_T_TIME || t.id == ORB_T_TIMESTAMP ||
+                                 t.id == ORB_T_TIMESTAMPTZ)) {
+    st->params[i] = orb_int((orb_type_id)t.id, v->u.i);   /* the C API's integer form, as oql_bind_value takes it */
+    return true;
+  }
+  return false;
+}
+
+bool oql_bind_text_exact(oql_stmt *st, int i, const char *s, size_t n) {
+  if (i < 0 || i >= st->nparams || st->state != ST_IDLE || st->ptypes[i].id != ORB_T_TEXT || st->ptypes[i].maxlen)
+    return false;
+  orb_buf *b = &st->pbufs[i];   /* own_bytes' copy, without its checks */
+  b->len = 0;
+  orb_buf_append(b, s, n);   /* data is never NULL after it, even for '' */
+  st->params[i] = orb_text(b->data, n);
+  return true;
 }
 
 orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {

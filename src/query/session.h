@@ -94,6 +94,12 @@ void oql_set_copy_in(oql_stmt *st, const void *data, size_t len);
 const char *oql_copy_out(const oql_stmt *st, size_t *len);
 orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e);
 orb_status oql_bind_text(oql_stmt *st, int i, const char *s, size_t n, orb_err *e);
+/* oql_bind_value's common case, for callers binding many values: true when
+** v (not NULL, not a string) was already of parameter i's type and is
+** stored; false when oql_bind_value must do it (and report any error). */
+bool oql_bind_exact(oql_stmt *st, int i, const orb_value *v);
+/* The same for text bound to a TEXT parameter (the bytes are copied). */
+bool oql_bind_text_exact(oql_stmt *st, int i, const char *s, size_t n);
 void oql_clear_bindings(oql_stmt *st);
 
 /* Result columns; values valid until the next step/reset/finalize. */

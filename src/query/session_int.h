@@ -107,7 +107,19 @@ struct oql_session {
   oql_reports reports;      /* the NOTICEs and WARNINGs of the last statement (oql_session_warn, _notices) */
   oql_progress_fn progress;   /* oql_session_set_progress */
   void *progress_ctx;
+  orb_wset *cur_ws;         /* the write set of the statement running now (sequence values log into it) */
+  /* currval / lastval: the last value nextval gave this session, per sequence (session_seq.c) */
+  struct { char *name; int64_t v; } *seqvals;
+  int nseqvals;
+  bool has_lastval;
+  int64_t lastval;
 };
+
+/* session_seq.c: nextval / currval / setval / lastval for this session
+** (orb_settings.seq); the per-session values freed. */
+orb_status oql_session_seq(void *env, orb_seq_op op, const char *name, size_t n, int64_t v, bool called, int64_t *out,
+                           orb_err *e);
+void oql_session_seq_free(oql_session *s);
 
 /* oql_prepare for an internal statement, which may use system tables. */
 orb_status oql_prepare_system(oql_session *s, const char *sql, oql_stmt **out, orb_err *e);

@@ -94,6 +94,7 @@ void oql_settings_init(oql_session *s, bool sync_commit) {
   st->ops.env = s;
   st->ops.get = ops_get;
   st->ops.set = ops_set;
+  st->ops.seq = oql_session_seq;
 }
 
 static void drop_saved(oql_settings_state *st) {

@@ -25,6 +25,10 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
 orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e);
 orb_status oql_exec_create_table_as(oql_bstmt *b, oql_rt *rt, int64_t *rows, orb_err *e);
 orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e);
+/* CREATE [OR REPLACE] VIEW (binder_view.c binds it). */
+orb_status oql_exec_create_view(oql_bstmt *b, oql_rt *rt, orb_err *e);
+/* CREATE SEQUENCE. */
+orb_status oql_exec_create_sequence(oql_bstmt *b, oql_rt *rt, orb_err *e);
 /* TRUNCATE: every row of every named table deleted, in the statement's write set. */
 orb_status oql_exec_truncate(oql_bstmt *b, oql_rt *rt, orb_err *e);
 orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e);

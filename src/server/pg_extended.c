@@ -258,7 +258,7 @@ static bool bind_msg(pg_session *s, rd *r, orb_buf *out) {
     orb_free(rfmt);
     if (msg[0]) return fail(s, out, ps ? "08P01" : "26000", msg);
     if (err) return fail(s, out, "22P03", err);
-    pg_send_error(out, orbit_errcode_sqlstate(s->db), orbit_errmsg(s->db), orbit_errdetail(s->db), 0);
+    pg_send_orbit_error(out, s->db, 0);
     s->skip_to_sync = true;
     return true;
   }

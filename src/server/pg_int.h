@@ -53,6 +53,8 @@ void pg_msg_end(orb_buf *b, size_t at);
 int32_t pg_be32(const uint8_t *p);
 
 void pg_send_error(orb_buf *out, const char *sqlstate, const char *msg, const char *detail, int position);
+/* ErrorResponse of db's last error: its SQLSTATE, message, DETAIL and HINT (position: 0 = none). */
+void pg_send_orbit_error(orb_buf *out, orbit_db *db, int position);
 /* CommandComplete of a finished statement, after the NoticeResponse of the
 ** warning it gave, if any (SET LOCAL outside a block, BEGIN inside one...). */
 void pg_send_command_complete(pg_session *s, orbit_stmt *st, orb_buf *out);

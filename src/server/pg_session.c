@@ -79,7 +79,7 @@ void pg_msg_end(orb_buf *b, size_t at) {
 
 /* ErrorResponse ('E') or NoticeResponse ('N'): the same fields. */
 static void send_report(orb_buf *out, char type, const char *severity, const char *sqlstate, const char *msg,
-                        const char *detail, int position) {
+                        const char *detail, const char *hint, int position) {
   size_t at = pg_msg_begin(out, type);
   orb_buf_putc(out, 'S');
   pg_put_cstr(out, severity);
@@ -93,6 +93,10 @@ static void send_report(orb_buf *out, char type, const char *severity, const cha
     orb_buf_putc(out, 'D');
     pg_put_cstr(out, detail);
   }
+  if (hint && *hint) {
+    orb_buf_putc(out, 'H');
+    pg_put_cstr(out, hint);
+  }
   if (position > 0) {
     char pos[16];
     snprintf(pos, sizeof pos, "%d", position);
@@ -104,7 +108,12 @@ static void send_report(orb_buf *out, char type, const char *severity, const cha
 }
 
 void pg_send_error(orb_buf *out, const char *sqlstate, const char *msg, const char *detail, int position) {
-  send_report(out, 'E', "ERROR", sqlstate, msg, detail, position);
+  send_report(out, 'E', "ERROR", sqlstate, msg, detail, NULL, position);
+}
+
+void pg_send_orbit_error(orb_buf *out, orbit_db *db, int position) {
+  send_report(out, 'E', "ERROR", orbit_errcode_sqlstate(db), orbit_errmsg(db), orbit_errdetail(db), orbit_errhint(db),
+              position);
 }
 
 static void send_param(orb_buf *out, const char *name, const char *value);
@@ -330,7 +339,7 @@ static int char_position(const char *text, size_t off) {
 void pg_send_db_error(pg_session *s, const char *query, const char *stmt, orb_buf *out) {
   int off = orbit_erroffset(s->db);
   int pos = off > 0 ? char_position(query, (size_t)(stmt - query) + (size_t)off) : 0;
-  pg_send_error(out, orbit_errcode_sqlstate(s->db), orbit_errmsg(s->db), orbit_errdetail(s->db), pos);
+  pg_send_orbit_error(out, s->db, pos);
 }
 
 void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int nformats, orb_buf *out) {
@@ -355,7 +364,7 @@ void pg_send_row_description(orbit_stmt *st, int n, const int16_t *formats, int 
 void pg_send_command_complete(pg_session *s, orbit_stmt *st, orb_buf *out) {
   const char *code, *severity, *warning;
   for (int i = 0; (warning = orbit_warning_at(s->db, i, &code, &severity)); i++)   /* one NoticeResponse each */
-    send_report(out, 'N', severity, code, warning, NULL, 0);
+    send_report(out, 'N', severity, code, warning, NULL, NULL, 0);
   size_t at = pg_msg_begin(out, 'C');
   pg_put_cstr(out, orbit_command_tag(st));
   pg_msg_end(out, at);

@@ -105,6 +105,14 @@ static void c_interval(cell c, int32_t *months, int32_t *days, int64_t *micros) 
 }
 
 static bool put_array(cell c, orb_buf *out);
+static bool put_record(cell c, orb_buf *out);
+
+/* Fill in the length word written (as 0) at `at`: the bytes after it. */
+static void patch_length(orb_buf *out, size_t at) {
+  uint32_t len = (uint32_t)(out->len - at - 4);
+  uint8_t *p = (uint8_t *)out->data + at;
+  p[0] = (uint8_t)(len >> 24), p[1] = (uint8_t)(len >> 16), p[2] = (uint8_t)(len >> 8), p[3] = (uint8_t)len;
+}
 
 /* One value of type t in binary format (length word first); false if the type has no binary form here. */
 static bool put_binary(orbit_type t, cell c, orb_buf *out) {
@@ -176,8 +184,8 @@ static bool put_binary(orbit_type t, cell c, orb_buf *out) {
   }
   case ORBIT_ARRAY:
     return c.k < 0 && put_array(c, out);
-  case ORBIT_RECORD:   /* record_send is not implemented: records go out as text */
-    return false;
+  case ORBIT_RECORD:
+    return c.k < 0 && put_record(c, out);
   case ORBIT_VOID:     /* void_send: no bytes */
     pg_put_be32(out, 0);
     return true;
@@ -209,9 +217,29 @@ static bool put_array(cell c, orb_buf *out) {
     }
     if (!put_binary(et, (cell){c.st, c.col, k}, out)) return false;
   }
-  uint32_t len = (uint32_t)(out->len - at - 4);
-  uint8_t *p = (uint8_t *)out->data + at;
-  p[0] = (uint8_t)(len >> 24), p[1] = (uint8_t)(len >> 16), p[2] = (uint8_t)(len >> 8), p[3] = (uint8_t)len;
+  patch_length(out, at);
+  return true;
+}
+
+/* A record in PostgreSQL's binary form (record_send): int32 number of fields, then per field
+** its type OID, int32 length (-1 for NULL) and bytes.  A field that is itself an array or a
+** record has no binary form here (false: the client is told to ask for text). */
+static bool put_record(cell c, orb_buf *out) {
+  int n = orbit_column_array_len(c.st, c.col);
+  size_t at = out->len;
+  pg_put_be32(out, 0);   /* the field's length, filled in below */
+  pg_put_be32(out, n);
+  for (int k = 0; k < n; k++) {
+    orbit_type ft = orbit_elem_type(c.st, c.col, k);
+    /* an untyped NULL field is PostgreSQL's unknown; no field value is of type void */
+    pg_put_be32(out, ft == ORBIT_NULL ? 705 : pg_type_oid((int)ft));
+    if (orbit_elem_is_null(c.st, c.col, k)) {
+      pg_put_be32(out, -1);
+      continue;
+    }
+    if (ft == ORBIT_ARRAY || ft == ORBIT_RECORD || !put_binary(ft, (cell){c.st, c.col, k}, out)) return false;
+  }
+  patch_length(out, at);
   return true;
 }
 
@@ -225,6 +253,7 @@ bool pg_send_data_row(orbit_stmt *st, int n, const int16_t *formats, int nformat
     }
     if (pg_format_of(formats, nformats, i) == 1) {
       if (!put_binary(orbit_column_type(st, i), (cell){st, i, -1}, out)) {
+        out->len = at - 1;   /* no half message: the caller sends an error instead */
         *err = "binary format is not supported for this column type: request text";
         return false;
       }

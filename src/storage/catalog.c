@@ -1,5 +1,6 @@
 /* storage/catalog.c — table definitions as JSON (see catalog.h). */
 #include "storage/catalog.h"
+#include "storage/sequence.h"
 #include "base/mem.h"
 
 #include <jansson.h>
@@ -45,6 +46,16 @@ static json_t *schema_json(const orb_schema *s) {
   json_object_set_new(o, "columns", cols);
   json_object_set_new(o, "identifier-field-ids", pk);
   json_object_set_new(o, "next-field-id", json_integer(s->next_field_id));
+  if (s->nchecks) {
+    json_t *checks = json_array();
+    for (int i = 0; i < s->nchecks; i++) {
+      json_t *c = json_object();
+      json_object_set_new(c, "name", json_string(s->checks[i].name));
+      json_object_set_new(c, "check", json_string(s->checks[i].sql));
+      json_array_append_new(checks, c);
+    }
+    json_object_set_new(o, "checks", checks);
+  }
   return o;
 }
 
@@ -112,6 +123,15 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
     }
     s->pk[s->npk++] = (int32_t)json_integer_value(v);
   }
+  json_t *checks = json_object_get(o, "checks");
+  for (size_t i = 0; json_is_array(checks) && i < json_array_size(checks); i++) {
+    json_t *c = json_array_get(checks, i), *name = json_object_get(c, "name"), *sql = json_object_get(c, "check");
+    if (!json_is_string(name) || !json_is_string(sql)) {
+      orb_schema_free(s);
+      return orb_err_set(e, ORB_ERR_CORRUPT, "schema check %zu is malformed", i + 1);
+    }
+    orb_schema_add_check(s, json_string_value(name), json_string_value(sql));
+  }
   return ORB_OK;
 }
 
@@ -146,8 +166,18 @@ char *catalog_dump(uint64_t lsn, uint32_t next_table_id, orb_table *const *table
     json_object_set_new(t, "name", json_string(tables[i]->name));
     json_object_set_new(t, "schema", schema_json(&tables[i]->schema));
     if (tables[i]->kind != ORB_TABLE_HOT) {
-      json_object_set_new(t, "kind", json_string(tables[i]->kind == ORB_TABLE_EXTERNAL ? "external" : "iceberg"));
-      json_object_set_new(t, "location", json_string(tables[i]->location));
+      orb_table_kind k = tables[i]->kind;
+      json_object_set_new(t, "kind", json_string(k == ORB_TABLE_EXTERNAL   ? "external"
+                                                 : k == ORB_TABLE_VIEW     ? "view"
+                                                 : k == ORB_TABLE_SEQUENCE ? "sequence"
+                                                                           : "iceberg"));
+      if (k == ORB_TABLE_SEQUENCE && tables[i]->seq) {   /* its state now */
+        char *js = orb_seq_json(tables[i]->seq);
+        json_object_set_new(t, "location", json_string(js));
+        orb_free(js);
+      } else {
+        json_object_set_new(t, "location", json_string(tables[i]->location));
+      }
     }
     json_array_append_new(arr, t);
   }
@@ -207,7 +237,11 @@ orb_status catalog_parse(const char *text, size_t len, orb_catalog *out, orb_err
     json_t *kind = json_object_get(t, "kind"), *loc = json_object_get(t, "location");
     if (kind) {
       const char *k = json_is_string(kind) ? json_string_value(kind) : "";
-      ce->kind = strcmp(k, "external") == 0 ? ORB_TABLE_EXTERNAL : strcmp(k, "iceberg") == 0 ? ORB_TABLE_ICEBERG : ORB_TABLE_HOT;
+      ce->kind = strcmp(k, "external") == 0 ? ORB_TABLE_EXTERNAL
+                 : strcmp(k, "iceberg") == 0 ? ORB_TABLE_ICEBERG
+                 : strcmp(k, "view") == 0    ? ORB_TABLE_VIEW
+                 : strcmp(k, "sequence") == 0 ? ORB_TABLE_SEQUENCE
+                                             : ORB_TABLE_HOT;
       if ((ce->kind == ORB_TABLE_HOT && strcmp(k, "hot") != 0) ||
           (ce->kind != ORB_TABLE_HOT && (!json_is_string(loc) || !*json_string_value(loc)))) {
         orb_schema_free(&ce->schema);

@@ -1,6 +1,7 @@
 /* storage/db.c — opening a database directory, its tables and DDL (see db.h). */
 #include "storage/storage_int.h"
 #include "storage/catalog.h"
+#include "storage/sequence.h"
 #include "storage/rowcodec.h"
 #include "storage/cold/cold_tier.h"
 #include "base/file.h"
@@ -31,10 +32,14 @@ orb_table *db_table_new(uint32_t id, const char *name, const orb_schema *schema,
   orb_schema_copy(&t->schema, schema);
   t->hot = hot_base(hot_tier_new(id, schema));
   t->kind = kind;
-  if (kind != ORB_TABLE_HOT) {
-    t->location = orb_strdup(location);
-    t->cold = cold_tier_new(id, name, location, schema, kind == ORB_TABLE_ICEBERG);
+  if (kind != ORB_TABLE_HOT) t->location = orb_strdup(location);
+  if (kind == ORB_TABLE_SEQUENCE) {
+    orb_err ig;
+    t->seq = orb_calloc(1, sizeof *t->seq);
+    if (orb_seq_parse(location, t->seq, &ig) != ORB_OK) orb_seq_defaults(t->seq);   /* checked before: not reached */
   }
+  if (kind == ORB_TABLE_ICEBERG || kind == ORB_TABLE_EXTERNAL)
+    t->cold = cold_tier_new(id, name, location, schema, kind == ORB_TABLE_ICEBERG);
   return t;
 }
 
@@ -42,6 +47,8 @@ void db_table_free(orb_table *t) {
   if (!t) return;
   if (t->cold) t->cold->ops->close(t->cold);
   orb_free(t->location);
+  if (t->seq) pthread_mutex_destroy(&t->seq->mu);
+  orb_free(t->seq);
   if (t->hot) t->hot->ops->close(t->hot);
   orb_schema_free(&t->schema);
   orb_free(t->name);
@@ -152,7 +159,14 @@ orb_status db_create_table_id(orb_db *db, orb_wset *ws, uint32_t id, const char 
   orb_status st = check_schema(name, schema, e);
   if (st != ORB_OK) return st;
   if (kind != ORB_TABLE_HOT && (!location || !*location))
-    return orb_err_set(e, ORB_ERR_INTERNAL, "Iceberg table \"%s\" has no location", name);
+    return orb_err_set(e, ORB_ERR_INTERNAL, "%s \"%s\" has no %s", kind == ORB_TABLE_VIEW ? "view" : "Iceberg table", name,
+                       kind == ORB_TABLE_VIEW ? "query" : "location");
+  if (kind == ORB_TABLE_SEQUENCE) {
+    orb_sequence probe;
+    orb_status sq = orb_seq_parse(location, &probe, e);
+    pthread_mutex_destroy(&probe.mu);
+    if (sq != ORB_OK) return sq;
+  }
   orb_table *t = db_table_new(id, name, schema, kind, location);
   db_catalog_lock(db);
   db_table_add(db, t);
@@ -186,6 +200,31 @@ orb_status orb_db_create_iceberg_table(orb_db *db, orb_wset *ws, const char *nam
   if (!*name) return orb_err_set(e, ORB_ERR_SYNTAX, "table name is empty");
   if (kind == ORB_TABLE_HOT) return orb_err_set(e, ORB_ERR_MISUSE, "not an Iceberg table kind");
   return db_create_table_id(db, ws, db->next_table_id, name, schema, kind, location, out, e);
+}
+
+orb_status orb_db_create_view(orb_db *db, orb_wset *ws, const char *name, const orb_schema *schema, const char *query,
+                              orb_table **out, orb_err *e) {
+  if (!*name) return orb_err_set(e, ORB_ERR_SYNTAX, "view name is empty");
+  return db_create_table_id(db, ws, db->next_table_id, name, schema, ORB_TABLE_VIEW, query, out, e);
+}
+
+orb_status orb_db_create_sequence(orb_db *db, orb_wset *ws, const char *name, orb_sequence *opts, orb_table **out,
+                                  orb_err *e) {
+  if (!*name) return orb_err_set(e, ORB_ERR_SYNTAX, "sequence name is empty");
+  orb_status st = orb_seq_check(opts, name, e);
+  if (st != ORB_OK) return st;
+  opts->last = opts->start;
+  opts->called = false;
+  char *js = orb_seq_json(opts);
+  orb_schema s;   /* PostgreSQL's columns of a sequence relation */
+  orb_schema_init(&s);
+  orb_schema_add_column(&s, "last_value", orb_type_make(ORB_T_INT64), true, NULL);
+  orb_schema_add_column(&s, "log_cnt", orb_type_make(ORB_T_INT64), true, NULL);
+  orb_schema_add_column(&s, "is_called", orb_type_make(ORB_T_BOOL), true, NULL);
+  st = db_create_table_id(db, ws, db->next_table_id, name, &s, ORB_TABLE_SEQUENCE, js, out, e);
+  orb_schema_free(&s);
+  orb_free(js);
+  return st;
 }
 
 orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e) {
@@ -458,10 +497,29 @@ fail:
   return st;
 }
 
+/* On a clean close, each sequence's exact value, so that reopening goes on
+** from it rather than from its last logged bound (storage/sequence.h). */
+static void log_sequences(orb_db *db) {
+  orb_buf b = ORB_BUF_INIT;
+  for (int i = 0; i < db->ntables; i++) {
+    orb_table *t = db->tables[i];
+    if (t->kind != ORB_TABLE_SEQUENCE || !t->seq || !t->seq->called) continue;
+    orb_buf_put_u8(&b, (uint8_t)REDO_SEQUENCE);
+    orb_buf_put_varint(&b, t->id);
+    orb_buf_put_u64(&b, (uint64_t)t->seq->last);
+    orb_buf_put_u8(&b, 1);
+  }
+  orb_err ig;
+  orb_err_clear(&ig);
+  if (b.len && db->wal && !wal_failed(db->wal, &ig)) wal_append(db->wal, ++db->last_lsn, b.data, b.len);
+  orb_buf_free(&b);
+}
+
 void orb_db_close(orb_db *db) {
   if (!db) return;
   orb_err e;
   orb_err_clear(&e);
+  log_sequences(db);
   if (db->wal && wal_close(db->wal, &e) != ORB_OK)
     fprintf(stderr, "orbit: closing database \"%s\": %s\n", db->path, e.msg);
   db->wal = NULL;

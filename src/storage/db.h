@@ -73,6 +73,16 @@ orb_status orb_db_create_table(orb_db *db, orb_wset *ws, const char *name, const
 ** TABLE never touches the files either. */
 orb_status orb_db_create_iceberg_table(orb_db *db, orb_wset *ws, const char *name, const orb_schema *schema,
                                        orb_table_kind kind, const char *location, orb_table **out, orb_err *e);
+/* CREATE VIEW: a table of kind ORB_TABLE_VIEW whose columns are schema's
+** and whose query text is query (logged and kept in the catalog as an
+** Iceberg table's location is). */
+orb_status orb_db_create_view(orb_db *db, orb_wset *ws, const char *name, const orb_schema *schema, const char *query,
+                              orb_table **out, orb_err *e);
+/* CREATE SEQUENCE: a table of kind ORB_TABLE_SEQUENCE with opts's options
+** (storage/sequence.h), starting at opts->start. */
+struct orb_sequence;
+orb_status orb_db_create_sequence(orb_db *db, orb_wset *ws, const char *name, struct orb_sequence *opts, orb_table **out,
+                                  orb_err *e);
 orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e);
 orb_status orb_db_rename_table(orb_db *db, orb_wset *ws, orb_table *t, const char *new_name, orb_err *e);
 /* Replace a table's schema.  Columns are matched by field id: columns whose

@@ -8,6 +8,7 @@
 ** cannot be reached without the missing records) is renamed *.broken.
 */
 #include "storage/storage_int.h"
+#include "storage/sequence.h"
 #include "storage/catalog.h"
 #include "storage/rowcodec.h"
 #include "base/file.h"
@@ -77,7 +78,9 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
       }
       orb_schema s;
       if (!name || !js || id == 0 || id > UINT32_MAX ||
-          (op == REDO_CREATE_ICEBERG && (!loc || (kind != ORB_TABLE_ICEBERG && kind != ORB_TABLE_EXTERNAL))))
+          (op == REDO_CREATE_ICEBERG &&
+           (!loc || (kind != ORB_TABLE_ICEBERG && kind != ORB_TABLE_EXTERNAL && kind != ORB_TABLE_VIEW &&
+                     kind != ORB_TABLE_SEQUENCE))))
         st = corrupt(e, "CREATE TABLE");
       else if ((st = catalog_schema_load(js, strlen(js), &s, e)) == ORB_OK) {
         st = db_create_table_id(db, &ws, (uint32_t)id, name, &s, (orb_table_kind)kind, loc, NULL, e);
@@ -86,6 +89,14 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
       orb_free(name);
       orb_free(js);
       orb_free(loc);
+      break;
+    }
+    case REDO_SEQUENCE: {
+      orb_table *t = table_of(db, &r);
+      int64_t last = (int64_t)orb_rd_u64(&r);
+      bool called = orb_rd_u8(&r) != 0;
+      if (!t || t->kind != ORB_TABLE_SEQUENCE) st = corrupt(e, "sequence value of an unknown sequence");
+      else orb_seq_replay(t, last, called);
       break;
     }
     case REDO_DROP: {

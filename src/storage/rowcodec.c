@@ -14,7 +14,7 @@ static size_t value_bound(const orb_value *v) {
 /* Encode v at d, which has room for value_bound(v) bytes; returns the end.
 ** Rows are written a value at a time into room reserved once, as logging
 ** every inserted row passes here. */
-static uint8_t *put_value(uint8_t *d, const orb_value *v) {
+static inline __attribute__((always_inline)) uint8_t *put_value(uint8_t *d, const orb_value *v) {
   if (v->isnull) {
     *d++ = 0;
     return d;
@@ -141,7 +141,9 @@ void rowcodec_put(orb_buf *b, const orb_schema *schema, const orb_value *row, co
   d += orb_varint_encode(d, (uint64_t)n);
   for (int i = 0; i < schema->ncols; i++) {
     if (only && !only[i]) continue;
-    d += orb_varint_encode(d, (uint64_t)schema->cols[i].field_id);
+    uint64_t fid = (uint64_t)schema->cols[i].field_id;
+    if (fid < 0x80) *d++ = (uint8_t)fid;   /* the usual one-byte field id */
+    else d += orb_varint_encode(d, fid);
     d = put_value(d, &row[i]);
   }
   used(b, d);

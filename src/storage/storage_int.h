@@ -133,7 +133,8 @@ enum {
   /* a whole record (intent.c): u64 token, varint n, n x (varint table id,
   ** svarint Iceberg snapshot id), then the transaction's operations */
   REDO_ICEBERG_INTENT = 9,
-  REDO_ICEBERG_DONE = 10    /* a whole record: u64 token of the intent it decides, u8 applied */
+  REDO_ICEBERG_DONE = 10,   /* a whole record: u64 token of the intent it decides, u8 applied */
+  REDO_SEQUENCE = 11        /* varint table id, u64 last value, u8 called (storage/sequence.h) */
 };
 
 /* --- Iceberg intents (intent.c) ------------------------------------------ */

@@ -21,6 +21,30 @@ static size_t utf8_chars(const char *s, size_t n) {
   return k;
 }
 
+/* PostgreSQL's DETAIL for a row a constraint refuses: "Failing row contains
+** (1, null, abc)." (each value's text cut to 64 bytes at a character boundary). */
+void orb_table_failing_row(const orb_schema *s, const orb_value *row, orb_err *e) {
+  orb_buf vals = ORB_BUF_INIT, one = ORB_BUF_INIT;
+  for (int c = 0; c < s->ncols; c++) {
+    if (c) orb_buf_puts(&vals, ", ");
+    if (row[c].isnull) {
+      orb_buf_puts(&vals, "null");
+      continue;
+    }
+    orb_buf_reset(&one);
+    orb_value_to_text(&row[c], &one);
+    size_t n = one.len;
+    if (n > 64) {
+      n = 64;
+      while (n > 0 && ((unsigned char)one.data[n] & 0xC0) == 0x80) n--;
+    }
+    orb_buf_append(&vals, one.data, n);
+  }
+  orb_err_detail(e, "Failing row contains (%s).", vals.data ? vals.data : "");
+  orb_buf_free(&vals);
+  orb_buf_free(&one);
+}
+
 /* NOT NULL (primary key columns implicitly), types, VARCHAR(n) lengths. */
 static orb_status check_row(const orb_table *t, const orb_value *row, orb_err *e) {
   const orb_schema *s = &t->schema;
@@ -28,10 +52,12 @@ static orb_status check_row(const orb_table *t, const orb_value *row, orb_err *e
     const orb_column *col = &s->cols[c];
     const orb_value *v = &row[c];
     if (v->isnull) {
-      if (col->not_null || orb_schema_is_pk(s, c))
-        return orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0,
-                            "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col->name,
-                            t->name);
+      if (col->not_null || orb_schema_is_pk(s, c)) {
+        orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0,
+                     "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col->name, t->name);
+        orb_table_failing_row(s, row, e);
+        return ORB_ERR_NOT_NULL;
+      }
       continue;
     }
     if (!same_family(v->type, col->type.id))
@@ -80,6 +106,11 @@ static bool key_differs(const orb_schema *s, const orb_value *a, const orb_value
 /* --- kinds ---------------------------------------------------------------- */
 
 orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_err *e) {
+  if (t->kind == ORB_TABLE_VIEW)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "cannot %s view \"%s\": views are read-only here", what,
+                        t->name);
+  if (t->kind == ORB_TABLE_SEQUENCE)
+    return orb_err_setx(e, ORB_ERR_MISUSE, "42809", 0, "cannot %s sequence \"%s\"", what, t->name);
   if (t->kind == ORB_TABLE_EXTERNAL)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "25006", 0,
                         "cannot %s \"%s\": it is an external Iceberg table, which is read-only", what, t->name);
@@ -132,6 +163,16 @@ orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *
   }
   if (hashes != hbuf) orb_free(hashes);
   return st;
+}
+
+orb_status orb_table_lock_row(orb_table *t, orb_wset *ws, uint64_t locator, bool *gone, orb_err *e) {
+  *gone = false;
+  if (t->kind != ORB_TABLE_HOT)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "SELECT FOR UPDATE/SHARE of Iceberg table \"%s\" is not supported",
+                        t->name);
+  if (ORB_LOC_TIER(locator) != ORB_TIER_HOT)
+    return orb_err_set(e, ORB_ERR_INTERNAL, "row to lock (locator %llx) is not in the hot tier", (unsigned long long)locator);
+  return hot_lock_one(hot_of(t->hot), ws, ORB_LOC_ROWID(locator), gone, e);
 }
 
 orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators, const orb_value *const *rows, int n,

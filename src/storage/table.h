@@ -17,8 +17,12 @@
 ** its cold tier (one Iceberg append per write set), deletes and updates
 ** too (position delete files, and the new versions appended: one Iceberg
 ** snapshot per write set), ALTER TABLE evolves its Iceberg schema or
-** partition spec (orb_db_alter_iceberg); TRUNCATE is refused for now.  Both keep an empty hot tier so that code walking every
-** table's hot tier need not ask.
+** partition spec (orb_db_alter_iceberg); TRUNCATE is refused for now.
+** ORB_TABLE_VIEW: a view (CREATE VIEW): no rows of its own; its schema is
+** the query's columns and `location` holds the query's text, which the
+** query layer binds wherever the view is read; every write is refused.
+** All keep an empty hot tier so that code walking every table's hot tier
+** need not ask.
 **
 ** Constraint checks happen here, before any tier is touched: NOT NULL
 ** ("null value in column \"ts\" of relation \"events\" violates not-null
@@ -37,7 +41,9 @@
 typedef enum orb_table_kind {
   ORB_TABLE_HOT = 0,       /* an ordinary table */
   ORB_TABLE_ICEBERG = 1,   /* an Iceberg table owned by the database */
-  ORB_TABLE_EXTERNAL = 2   /* an Iceberg table attached read-only */
+  ORB_TABLE_EXTERNAL = 2,  /* an Iceberg table attached read-only */
+  ORB_TABLE_VIEW = 3,      /* a view: location is its query's text */
+  ORB_TABLE_SEQUENCE = 4   /* a sequence (storage/sequence.h): location is its options and state as JSON */
 } orb_table_kind;
 
 typedef struct orb_table {
@@ -47,7 +53,8 @@ typedef struct orb_table {
   orb_tier *hot;
   orb_tier *cold;          /* NULL for ORB_TABLE_HOT */
   orb_table_kind kind;
-  char *location;          /* Iceberg tables: the table folder or metadata file; else NULL */
+  char *location;          /* Iceberg tables: the table folder or metadata file; views: the query; else NULL */
+  struct orb_sequence *seq;   /* ORB_TABLE_SEQUENCE: its state (location is only its JSON when created) */
 } orb_table;
 
 /* Whether the write `what` ("insert into", "copy into", "update", "delete
@@ -56,6 +63,9 @@ typedef struct orb_table {
 ** Iceberg table, which is read-only", SQLSTATE 25006), the database's own
 ** Iceberg tables all but inserts, copies, updates, deletes and ALTER TABLE (0A000). */
 orb_status orb_table_check_writable(const orb_table *t, const char *what, orb_err *e);
+/* PostgreSQL's DETAIL for a row a constraint refuses, "Failing row contains
+** (1, null, abc).", into e. */
+void orb_table_failing_row(const orb_schema *s, const orb_value *row, orb_err *e);
 
 typedef struct orb_table_scan orb_table_scan;
 
@@ -72,6 +82,12 @@ orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *
 orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators,
                             const orb_value *const *rows, int n, orb_err *e);
 orb_status orb_table_delete(orb_table *t, orb_wset *ws, const uint64_t *locators, int n, orb_err *e);
+/* SELECT ... FOR UPDATE/SHARE: hold the row at locator for ws until it ends,
+** as an update would, without changing it.  ORB_ERR_WAIT (another running
+** transaction wrote it; orb_wset_blocked tells which kind of wait) and
+** 40001 as for updates; *gone when ws itself deleted the row.  Hot tables
+** only (0A000 otherwise). */
+orb_status orb_table_lock_row(orb_table *t, orb_wset *ws, uint64_t locator, bool *gone, orb_err *e);
 
 orb_status orb_table_scan_begin(orb_table *t, const orb_scan_req *req, orb_table_scan **out, orb_err *e);
 orb_status orb_table_scan_next(orb_table_scan *s, orb_row_batch *b, orb_err *e);

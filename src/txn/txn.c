@@ -192,6 +192,10 @@ static orb_status stopped(const orb_wait_stop *stop, orb_err *e) {
   return ORB_OK;
 }
 
+bool orb_wset_blocked(const orb_wset *ws) { return ws->blocker != 0; }
+
+void orb_wset_unblock(orb_wset *ws) { ws->blocker = 0; }
+
 orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
   orb_db *db = ws->db;
   uint64_t target = ws->blocker;
@@ -354,7 +358,7 @@ void db_gc_after_commit(orb_db *db, orb_wset *ws) {
   size_t first_new = db->ngc;
   for (size_t i = 0; i < ws->nundo; i++) {
     const wset_undo *u = &ws->undo[i];
-    if (u->kind == U_UPDATE || u->kind == U_DELETE) gc_add(db, hot_table_id(u->obj), u->rowid);
+    if (u->kind == U_UPDATE || u->kind == U_DELETE || u->kind == U_LOCK) gc_add(db, hot_table_id(u->obj), u->rowid);
   }
   uint64_t h = horizon(db);
   if (h > db->gc_horizon) {   /* older snapshots went away: everything queued may shrink */

@@ -26,6 +26,8 @@ typedef enum wset_undo_kind {
   U_INSERT,      /* hot tier `obj`, rowid, new version in `old2`: remove the row */
   U_DELETE,      /* hot tier `obj`, rowid, the version deleted in `old`: clear its xmax */
   U_UPDATE,      /* hot tier `obj`, rowid, replaced version in `old`, new one in `old2`: drop the new */
+  U_LOCK,        /* hot tier `obj`, rowid, locked version in `old`, its copy in `old2` (FOR UPDATE):
+                 ** abort drops the copy; commit gives it the locked version's place in time */
   U_CREATE,      /* table `obj`: remove and free it */
   U_DROP,        /* table `obj`: add it back (commit frees it) */
   U_RENAME,      /* table `obj`, old name in `old` (commit frees it) */

@@ -45,6 +45,7 @@ static void commit_entry(orb_db *db, wset_undo *u, uint64_t seq) {
   case U_INSERT:
   case U_DELETE:
   case U_UPDATE:
+  case U_LOCK:
     hot_stamp(u->obj, u->kind, u->old, u->old2, seq);
     break;
   case U_DROP:
@@ -80,6 +81,7 @@ static void undo_entry(orb_db *db, wset_undo *u) {
     hot_undo_delete(u->obj, u->old);
     break;
   case U_UPDATE:
+  case U_LOCK:
     hot_undo_update(u->obj, u->rowid, u->old, u->old2);
     break;
   case U_CREATE:
@@ -152,7 +154,9 @@ void wset_rollback_to(orb_wset *ws, wset_mark m) {
   ws->changes = m.changes;
 }
 
-static bool row_entry(const wset_undo *u) { return u->kind == U_INSERT || u->kind == U_DELETE || u->kind == U_UPDATE; }
+static bool row_entry(const wset_undo *u) {
+  return u->kind == U_INSERT || u->kind == U_DELETE || u->kind == U_UPDATE || u->kind == U_LOCK;
+}
 
 /* Stamp the row versions, queue them for pruning, then finish DDL entries
 ** (which may free a table's old tier that row entries still name). */

@@ -58,6 +58,12 @@ const orb_snapshot *orb_wset_read_enter(orb_wset *ws);
 /* After ORB_ERR_WAIT, outside the latch: wait until the transaction in the
 ** way ends.  40P01 if waiting would close a cycle, 57014 if stopped. */
 orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e);
+/* After ORB_ERR_WAIT: whether a running transaction is in the way (rather
+** than a change committed since the statement's READ COMMITTED snapshot,
+** which only asks for a rerun); and forget that wait (NOWAIT and SKIP
+** LOCKED do not wait). */
+bool orb_wset_blocked(const orb_wset *ws);
+void orb_wset_unblock(orb_wset *ws);
 
 /* The snapshot ws's current statement reads; whether a statement has run
 ** (the isolation level can change only before); change it. */

@@ -31,6 +31,8 @@ typedef struct orb_array {
   int32_t lower;              /* subscript of the first element: 1, or 0 for a vector */
   bool vector;                /* int2vector/oidvector: text form "1 2" */
   const orb_value *items;     /* n values of the array type's elem id (isnull for NULL elements) */
+  uint64_t untyped;           /* a record: its fields (the first 64) that were untyped literals,
+                                 PostgreSQL's type unknown, held as text (ROW(1, 'a')) */
 } orb_array;
 
 /* An array value over items (not copied: they must outlive the value). */

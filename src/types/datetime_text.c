@@ -171,8 +171,12 @@ static orb_status parse_ts(const char *s, size_t n, bool with_tz, const char *ty
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "dates before the Christian era are not supported");
     return bad(type, s, n, e);
   }
-  if (!valid_date(y, m, d) || hh > 24 || mi > 59 || ss > 60 || (hh == 24 && (mi || ss || us)))
-    return out_of_range(s, n, e);
+  if (!valid_date(y, m, d) || hh > 24 || mi > 59 || ss > 60 || (hh == 24 && (mi || ss || us))) {
+    orb_status st = out_of_range(s, n, e);
+    /* a month or day no month has: maybe the fields were meant in another order */
+    if (m < 1 || m > 12 || d < 1 || d > 31) orb_err_hint(e, "Perhaps you need a different \"datestyle\" setting.");
+    return st;
+  }
   orb_tm tm = {y, (int)m, (int)d, 0, 0, 0, 0};
   int64_t base;
   orb_status st = orb_ts_from_tm(&tm, &base, e);

@@ -17,7 +17,18 @@ void orb_schema_free(orb_schema *s) {
   }
   orb_free(s->cols);
   orb_free(s->pk);
+  for (int i = 0; i < s->nchecks; i++) {
+    orb_free(s->checks[i].name);
+    orb_free(s->checks[i].sql);
+  }
+  orb_free(s->checks);
   orb_schema_init(s);
+}
+
+void orb_schema_add_check(orb_schema *s, const char *name, const char *sql) {
+  s->checks = orb_realloc(s->checks, sizeof *s->checks * (size_t)(s->nchecks + 1));
+  s->checks[s->nchecks].name = orb_strdup(name);
+  s->checks[s->nchecks++].sql = orb_strdup(sql);
 }
 
 void orb_schema_copy(orb_schema *dst, const orb_schema *src) {
@@ -29,6 +40,9 @@ void orb_schema_copy(orb_schema *dst, const orb_schema *src) {
     dst->cols[i].default_sql = src->cols[i].default_sql ? orb_strdup(src->cols[i].default_sql) : NULL;
   }
   dst->pk = src->npk ? orb_memdup(src->pk, sizeof(int32_t) * (size_t)src->npk) : NULL;
+  dst->checks = NULL;
+  dst->nchecks = 0;
+  for (int i = 0; i < src->nchecks; i++) orb_schema_add_check(dst, src->checks[i].name, src->checks[i].sql);
 }
 
 int32_t orb_schema_add_column(orb_schema *s, const char *name, orb_type type, bool not_null,
@@ -73,5 +87,8 @@ bool orb_schema_same(const orb_schema *x, const orb_schema *y) {
   }
   for (int i = 0; i < x->npk; i++)
     if (x->pk[i] != y->pk[i]) return false;
+  if (x->nchecks != y->nchecks) return false;
+  for (int i = 0; i < x->nchecks; i++)
+    if (strcmp(x->checks[i].name, y->checks[i].name) != 0 || strcmp(x->checks[i].sql, y->checks[i].sql) != 0) return false;
   return true;
 }

@@ -24,12 +24,21 @@ typedef struct orb_column {
   char *default_sql;      /* DEFAULT expression as SQL text, NULL if none */
 } orb_column;
 
+/* A CHECK constraint: its name and its condition as SQL text over the
+** table's columns (the query layer binds and tests it: query/binder_check.c). */
+typedef struct orb_check {
+  char *name;
+  char *sql;
+} orb_check;
+
 typedef struct orb_schema {
   int ncols;
   orb_column *cols;
   int npk;
   int32_t *pk;            /* field ids of the primary key columns, in key order */
   int32_t next_field_id;  /* next id to assign (ids are never reused) */
+  int nchecks;
+  orb_check *checks;      /* CHECK constraints, in the order they were made */
 } orb_schema;
 
 void orb_schema_init(orb_schema *s);
@@ -40,6 +49,8 @@ int32_t orb_schema_add_column(orb_schema *s, const char *name, orb_type type, bo
                               const char *default_sql);
 /* Position of a column by name (case-sensitive; names are folded by the parser) or by id; -1 if none. */
 int orb_schema_find(const orb_schema *s, const char *name);
+/* Add a CHECK constraint (copies name and sql). */
+void orb_schema_add_check(orb_schema *s, const char *name, const char *sql);
 /* Same columns (field ids, names, types, NOT NULL, in order), same primary
 ** key and same next field id (defaults are not compared). */
 bool orb_schema_same(const orb_schema *x, const orb_schema *y);

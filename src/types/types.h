@@ -29,10 +29,12 @@
 **               and ARRAY[...] / ARRAY(subquery) need no more; `scale`
 **               repeats the element type id on the value
 **   RECORD      u.arr: a row value, its fields in order as the items of an
-**               orb_array (types/array.h).  The only records Orbit makes are
-**               the (x, n) rows of information_schema._pg_expandarray(arr):
-**               x of the type's `elem` id, n integer; they print as
-**               PostgreSQL prints a record, "(3,1)", and cannot be stored
+**               orb_array (types/array.h).  Orbit makes two kinds: the
+**               (x, n) rows of information_schema._pg_expandarray(arr), x
+**               of the type's `elem` id, n integer; and whole-row
+**               references (`SELECT t FROM t`), `elem` 0 (ORB_T_NULL)
+**               (their fields are read by name in the binder).  They print
+**               as PostgreSQL prints a record, "(3,1)", and cannot be stored
 **   VOID        no data: what a function that returns nothing (pg_sleep)
 **               returns; not NULL, it prints as the empty string, as
 **               PostgreSQL's void does
@@ -93,6 +95,13 @@ typedef struct orb_interval {
 
 struct orb_array;
 
+/* A DECIMAL's unscaled value: __int128 kept at 8-byte alignment, so that an
+** orb_value is 24 bytes rather than 32 (__int128's own alignment of 16 pads
+** the struct).  Every row, batch and value array is a quarter smaller; the
+** hot tier's rows are the engine's memory.  x86-64 and arm64 load it
+** unaligned at no cost; never take its address as a plain __int128 *. */
+typedef __int128 orb_int128 __attribute__((aligned(8)));
+
 typedef struct orb_value {
   uint8_t type;        /* orb_type_id */
   uint8_t isnull;      /* 1 = SQL NULL */
@@ -103,13 +112,14 @@ typedef struct orb_value {
     bool b;
     int64_t i;
     double f;
-    __int128 dec;
+    orb_int128 dec;
     const char *s;
     uint8_t uuid[16];
     orb_interval iv;
     const struct orb_array *arr;
   } u;
 } orb_value;
+_Static_assert(sizeof(orb_value) == 24 && _Alignof(orb_value) == 8, "orb_value is 24 bytes, 8-byte aligned");
 
 /* --- type constructors ---------------------------------------------------- */
 static inline orb_type orb_type_make(orb_type_id id) {

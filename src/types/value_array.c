@@ -12,6 +12,7 @@ orb_value orb_array_make(orb_arena *a, orb_type_id elem, const orb_value *items,
   arr->n = n;
   arr->lower = 1;
   arr->vector = false;
+  arr->untyped = 0;
   arr->items = items;
   orb_value v = orb_null(ORB_T_ARRAY);
   v.isnull = 0;
@@ -201,6 +202,7 @@ orb_value orb_array_copy(const orb_value *v, orb_arena *a) {
   c.type = v->type;   /* a record stays one */
   ((orb_array *)c.u.arr)->lower = v->u.arr->lower;
   ((orb_array *)c.u.arr)->vector = v->u.arr->vector;
+  ((orb_array *)c.u.arr)->untyped = v->u.arr->untyped;
   return c;
 }
 

@@ -37,7 +37,13 @@ static orb_status decimal_to_type(__int128 v, int scale, orb_type t, orb_value *
   __int128 r;
   orb_status st = orb_decimal_rescale(v, scale, t.scale, &r, e);
   if (st != ORB_OK) return st;
-  if (!orb_decimal_fits(r, t.precision)) return orb_decimal_overflow(e);
+  if (!orb_decimal_fits(r, t.precision)) {
+    orb_decimal_overflow(e);
+    int whole = t.precision - t.scale;   /* digits before the point; 10^0 is written 1 */
+    orb_err_detail(e, "A field with precision %d, scale %d must round to an absolute value less than %s%d.", t.precision,
+                   t.scale, whole ? "10^" : "", whole ? whole : 1);
+    return e ? e->code : ORB_ERR_RANGE;
+  }
   *out = orb_decimal(r, t.scale);
   return ORB_OK;
 }

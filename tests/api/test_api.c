@@ -159,6 +159,17 @@ static void test_errors_with_positions(void **state) {
   assert_int_equal(orbit_errpos(db, &line, &col), ORBIT_OK);
   assert_int_equal(line, 1);
   assert_int_equal(col, 8);
+  assert_string_equal(orbit_errhint(db), "");
+
+  /* PostgreSQL's HINT and DETAIL beside the message */
+  assert_int_equal(orbit_prepare(db, "SELECT lower(id, 2) FROM items", &st, NULL), ORBIT_ERROR);
+  assert_string_equal(orbit_errcode_sqlstate(db), "42883");
+  assert_string_equal(orbit_errhint(db),
+                      "No function matches the given name and argument types. You might need to add explicit type casts.");
+  assert_string_equal(orbit_errdetail(db), "");
+  assert_int_equal(orbit_exec(db, "INSERT INTO items VALUES (NULL, 1)"), ORBIT_ERROR);
+  assert_string_equal(orbit_errdetail(db), "Failing row contains (null, 1.00).");
+  assert_string_equal(orbit_errhint(db), "");
 
   /* second line of a script */
   assert_int_equal(orbit_exec(db, "SELECT 1;\nSELECT * FROM nosuch"), ORBIT_ERROR);
@@ -236,6 +247,42 @@ static void test_prepared_reuse(void **state) {
   assert_non_null(plan);
   assert_non_null(strstr(plan, "primary-key"));
   free(plan);
+  orbit_close(db);
+}
+
+/* One prepared INSERT of more rows than a write batch (1,024), parameters
+** and values computed from them, run twice: every row keeps its own text. */
+static void test_prepared_multirow(void **state) {
+  (void)state;
+  enum { ROWS = 1500 };
+  orbit_db *db = open_db();
+  exec_ok(db, "CREATE TABLE m (k BIGINT PRIMARY KEY, v TEXT, w TEXT, x DOUBLE PRECISION)");
+  size_t cap = (size_t)ROWS * 64, len = 0;
+  char *sql = malloc(cap);
+  len += (size_t)snprintf(sql + len, cap - len, "INSERT INTO m VALUES ");
+  for (int i = 0; i < ROWS; i++)
+    len += (size_t)snprintf(sql + len, cap - len, "%s($%d, $%d, upper($%d) || '!', $%d)", i ? "," : "", 3 * i + 1,
+                            3 * i + 2, 3 * i + 2, 3 * i + 3);
+  orbit_stmt *ins;
+  if (orbit_prepare(db, sql, &ins, NULL) != ORBIT_OK) fail_msg("prepare: %s", orbit_errmsg(db));
+  free(sql);
+  for (int run = 0; run < 2; run++) {
+    for (int i = 0; i < ROWS; i++) {
+      char buf[32];
+      snprintf(buf, sizeof buf, "t%d", run * ROWS + i);
+      assert_int_equal(orbit_bind_int64(ins, 3 * i + 1, run * ROWS + i), ORBIT_OK);
+      assert_int_equal(orbit_bind_text(ins, 3 * i + 2, buf, -1), ORBIT_OK);
+      assert_int_equal(orbit_bind_double(ins, 3 * i + 3, i * 0.5), ORBIT_OK);
+    }
+    if (orbit_step(ins) != ORBIT_DONE) fail_msg("insert: %s", orbit_errmsg(db));
+    orbit_reset(ins);
+  }
+  orbit_finalize(ins);
+  assert_query1(db, "SELECT count(*) FROM m", "3000");
+  assert_query1(db, "SELECT count(*) FROM m WHERE w = upper(v) || '!' AND v = 't' || k AND x = (k % 1500) * 0.5",
+                "3000");
+  assert_query1(db, "SELECT w FROM m WHERE k = 1024", "T1024!");
+  assert_query1(db, "SELECT w FROM m WHERE k = 2999", "T2999!");
   orbit_close(db);
 }
 
@@ -500,6 +547,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_command_tags, setup, teardown),
       cmocka_unit_test_setup_teardown(test_errors_with_positions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_prepared_reuse, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_prepared_multirow, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rebind_after_ddl, setup, teardown),
       cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),

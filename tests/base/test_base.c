@@ -62,6 +62,31 @@ static void test_hmap_multimap_and_remove(void **state) {
   orb_hmap_free(&m);
 }
 
+/* A put where a search for its hash ran out: the slot the search ended at,
+** while the map is unchanged; a plain put once it changed or must grow. */
+static void test_hmap_put_after_miss(void **state) {
+  (void)state;
+  orb_hmap m;
+  orb_hmap_init(&m, 0);
+  static int vals[3000];
+  orb_hmap_iter it;
+  for (int i = 0; i < 3000; i++) {
+    uint64_t h = (uint64_t)(i / 3) * 7919;   /* runs of three equal hashes, and collisions */
+    void *v = orb_hmap_find(&m, h, &it);
+    while (v) v = orb_hmap_next(&it);
+    if (i % 5 == 4) orb_hmap_put(&m, h + 1, &vals[0]);   /* the map changed since the search */
+    orb_hmap_put_after_miss(&m, h, &vals[i], &it);
+  }
+  orb_hmap_put_after_miss(&m, 99, &vals[1], NULL);
+  for (int i = 0; i < 3000; i++) {
+    bool seen = false;
+    for (void *v = orb_hmap_find(&m, (uint64_t)(i / 3) * 7919, &it); v; v = orb_hmap_next(&it)) seen |= v == &vals[i];
+    assert_true(seen);
+  }
+  assert_non_null(orb_hmap_find(&m, 99, &it));
+  orb_hmap_free(&m);
+}
+
 static void test_arena_alignment(void **state) {
   (void)state;
   orb_arena a;
@@ -115,7 +140,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_varint_roundtrip),       cmocka_unit_test(test_truncated_bytes),
       cmocka_unit_test(test_hmap_multimap_and_remove), cmocka_unit_test(test_arena_alignment),
-      cmocka_unit_test(test_arena_recycle),
+      cmocka_unit_test(test_arena_recycle),           cmocka_unit_test(test_hmap_put_after_miss),
       cmocka_unit_test(test_err_prefix_and_sqlstate),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,9 @@
 **   - every batch present is either complete or absent (statement atomicity);
 **   - at most one unacknowledged batch (the one in flight) is present.
 ** This repeats ROUNDS times on the same database, so recovery of recovery
-** (and crashes during checkpoints) is covered too.
+** (and crashes during checkpoints) is covered too.  Each batch also adds two
+** rows to a table with a serial key: after recovery a new row must still
+** get a key no committed row has (the sequence's logged bounds).
 **
 ** usage: crash_test [ROUNDS=25] [DIR]
 */
@@ -52,6 +54,12 @@ static void child(const char *dir, int fd, long first_batch) {
     if (orbit_exec(db, sql) != ORBIT_OK) {
       fprintf(stderr, "child: insert batch %ld: %s\n", k, orbit_errmsg(db));
       _exit(3);
+    }
+    /* a serial column: its sequence must never hand out a committed value again */
+    sprintf(sql, "INSERT INTO s (batch) VALUES (%ld), (%ld)", k, k);
+    if (orbit_exec(db, sql) != ORBIT_OK) {
+      fprintf(stderr, "child: insert into s, batch %ld: %s\n", k, orbit_errmsg(db));
+      _exit(7);
     }
     if (write(fd, &k, sizeof k) != (ssize_t)sizeof k) _exit(4);
     if (k % 97 == 0 && orbit_exec(db, "CHECKPOINT") != ORBIT_OK) _exit(5);
@@ -97,6 +105,12 @@ static int check(const char *dir, unsigned char *acked, long nb, long *next_batc
   orbit_finalize(st);
   for (long b = 0; b < nb; b++)
     if (acked[b] && !present[b]) { fprintf(stderr, "acknowledged batch %ld is lost\n", b); bad = 1; }
+  /* the sequence goes on past every committed id: a new row gets a fresh key */
+  if (orbit_exec(db, "INSERT INTO s (batch) VALUES (-1)") != ORBIT_OK ||
+      orbit_exec(db, "DELETE FROM s WHERE batch = -1") != ORBIT_OK) {
+    fprintf(stderr, "serial after recovery: %s\n", orbit_errmsg(db));
+    bad = 1;
+  }
   if (unacked_present > 1) { fprintf(stderr, "%d unacknowledged batches present\n", unacked_present); bad = 1; }
   for (long b = 0; b < nb; b++)
     if (present[b]) acked[b] = 1;
@@ -118,7 +132,8 @@ int main(int argc, char **argv) {
   snprintf(dbdir, sizeof dbdir, "%s/db", dir);
   orbit_db *db;
   if (orbit_open(dbdir, NULL, &db) != ORBIT_OK ||
-      orbit_exec(db, "CREATE TABLE t (id BIGINT PRIMARY KEY, batch BIGINT NOT NULL, note TEXT)") != ORBIT_OK) {
+      orbit_exec(db, "CREATE TABLE t (id BIGINT PRIMARY KEY, batch BIGINT NOT NULL, note TEXT)") != ORBIT_OK ||
+      orbit_exec(db, "CREATE TABLE s (id serial PRIMARY KEY, batch BIGINT)") != ORBIT_OK) {
     fprintf(stderr, "setup: %s\n", db ? orbit_errmsg(db) : "?");
     return 1;
   }

@@ -96,7 +96,8 @@ const SUMMARY_KEYS = ['operation', 'added-data-files', 'added-records', 'added-f
   'total-records', 'total-files-size', 'total-data-files', 'total-delete-files', 'total-position-deletes',
   'total-equality-deletes'];
 
-let manifestsChecked = 0, listsChecked = 0;
+let manifestsChecked = 0, listsChecked = 0, mergedLists = 0, prevFiles = null;
+const addedBy = new Map();   // snapshot id -> the files its ADDED entries name (filled as manifests are read)
 let current = null;
 const byId = new Map(meta.snapshots.map((s) => [String(s['snapshot-id']), s]));
 for (const [i, snap] of meta.snapshots.entries()) {
@@ -114,15 +115,18 @@ for (const [i, snap] of meta.snapshots.entries()) {
   eq(list.meta['sequence-number'], snap['sequence-number'], `${listFile} sequence-number`);
   eq(list.meta['format-version'], '2', `${listFile} format-version`);
   eq(list.meta['parent-snapshot-id'], i ? String(snap['parent-snapshot-id']) : 'null', `${listFile} parent-snapshot-id`);
-  eq(list.records.length, i + 1, `${listFile}: manifests (each append adds one, the parent's carry forward)`);
+  // Manifests merged on commit (commit.manifest.min-count-to-merge) hold
+  // the parent's entries as EXISTING: then the list is shorter than one
+  // manifest per append, but the live files must still be the parent's
+  // plus this snapshot's.
+  const merged = list.records.some((m) => m.existing_files_count > 0);
+  if (!merged) eq(list.records.length, i + 1, `${listFile}: manifests (each append adds one, the parent's carry forward)`);
+  else mergedLists++;
   let totalRecords = 0n, totalFiles = 0n, totalSize = 0n, dataFiles = [];
   for (const m of list.records) {
     const added = byId.get(String(m.added_snapshot_id));
     if (!added) fail(`${listFile}: added_snapshot_id ${m.added_snapshot_id} is no snapshot`);
-    else {
-      eq(m.sequence_number, added['sequence-number'], `${m.manifest_path} sequence_number`);
-      eq(m.min_sequence_number, added['sequence-number'], `${m.manifest_path} min_sequence_number`);
-    }
+    else eq(m.sequence_number, added['sequence-number'], `${m.manifest_path} sequence_number`);
     const mf = local(m.manifest_path, meta.location);
     eq(m.manifest_length, fs.statSync(mf).size, `${mf} manifest_length`);
     const man = await decodeAvro(mf);
@@ -138,26 +142,54 @@ for (const [i, snap] of meta.snapshots.entries()) {
     eq(man.meta.content, 'data', `${mf} content`);
     eq(man.meta['format-version'], '2', `${mf} format-version`);
     eq(JSON.parse(man.meta.schema)['schema-id'], schema['schema-id'], `${mf} schema`);
-    let rows = 0n;
+    let rows = 0n, existingRows = 0n, nadded = 0, nexisting = 0, minSeq = null;
     for (const e of man.records) {
-      eq(e.status, 1, `${mf} entry status (ADDED)`);
-      eq(e.snapshot_id, m.added_snapshot_id, `${mf} entry snapshot_id`);
-      if (e.sequence_number !== null) fail(`${mf}: sequence_number should be inherited (null)`);
+      let seq = m.sequence_number;
+      if (e.status === 1) {   // ADDED by the snapshot that wrote the manifest: sequence numbers inherited
+        eq(e.snapshot_id, m.added_snapshot_id, `${mf} entry snapshot_id`);
+        if (e.sequence_number !== null) fail(`${mf}: sequence_number should be inherited (null)`);
+        nadded++;
+        rows += e.data_file.record_count;
+        const k = String(m.added_snapshot_id);
+        if (!addedBy.has(k)) addedBy.set(k, new Set());
+        addedBy.get(k).add(e.data_file.file_path);
+      } else if (e.status === 0) {   // EXISTING: the snapshot that added it, its sequence numbers written out
+        const by = byId.get(String(e.snapshot_id));
+        if (!by) fail(`${mf}: EXISTING entry's snapshot_id ${e.snapshot_id} is no snapshot`);
+        else {
+          eq(e.sequence_number, by['sequence-number'], `${mf} EXISTING entry sequence_number`);
+          eq(e.file_sequence_number, by['sequence-number'], `${mf} EXISTING entry file_sequence_number`);
+          if (String(e.snapshot_id) === String(m.added_snapshot_id)) fail(`${mf}: EXISTING entry of the manifest's own snapshot`);
+        }
+        seq = e.sequence_number;
+        nexisting++;
+        existingRows += e.data_file.record_count;
+      } else fail(`${mf}: entry status ${e.status} in an append-only table`);
+      if (seq !== null && (minSeq === null || Number(seq) < minSeq)) minSeq = Number(seq);
       eq(e.data_file.content, 0, `${mf} content`);
       eq(e.data_file.file_format, 'PARQUET', `${mf} file_format`);
-      rows += e.data_file.record_count;
       totalSize += e.data_file.file_size_in_bytes;
       dataFiles.push(e.data_file);
     }
     eq(rows, m.added_rows_count, `${mf} added_rows_count`);
-    eq(man.records.length, m.added_files_count, `${mf} added_files_count`);
-    eq(m.existing_files_count, 0, 'existing_files_count');
+    eq(existingRows, m.existing_rows_count, `${mf} existing_rows_count`);
+    eq(nadded, m.added_files_count, `${mf} added_files_count`);
+    eq(nexisting, m.existing_files_count, `${mf} existing_files_count`);
+    eq(m.min_sequence_number, minSeq, `${mf} min_sequence_number`);
     totalRecords += m.added_rows_count + m.existing_rows_count;
     totalFiles += BigInt(m.added_files_count + m.existing_files_count);
   }
   eq(snap.summary['total-records'], totalRecords, `snapshot ${sid} total-records`);
   eq(snap.summary['total-data-files'], totalFiles, `snapshot ${sid} total-data-files`);
   eq(snap.summary['total-files-size'], totalSize, `snapshot ${sid} total-files-size`);
+  // append-only: the live files are the parent's and the ones this snapshot added
+  const paths = dataFiles.map((f) => f.file_path).sort();
+  if (new Set(paths).size !== paths.length) fail(`snapshot ${sid}: a data file is listed twice`);
+  if (prevFiles) {
+    const want = prevFiles.concat([...(addedBy.get(sid) || [])]).sort();
+    eq(paths.join('\n'), want.join('\n'), `snapshot ${sid}: live files are the parent's and its own`);
+  }
+  prevFiles = paths;
   if (sid === String(meta['current-snapshot-id'])) current = dataFiles;
 }
 
@@ -336,5 +368,5 @@ if (icebird && rowsIb) {
     if (x[i] !== y[i] && d2++ < 5) fail(`icebird row differs: ${x[i]} / written ${y[i]}`);
   icebirdRows = `${rowsIb.length} rows`;
 }
-console.log(`ok ${listsChecked} manifest lists, ${manifestsChecked} manifests, ${(current || []).length} data files, ${got.length} rows, ${partChecks} partition values recomputed; icebird: ${icebirdRows}; ${failures} failures`);
+console.log(`ok ${listsChecked} manifest lists (${mergedLists} with merged manifests), ${manifestsChecked} manifests, ${(current || []).length} data files, ${got.length} rows, ${partChecks} partition values recomputed; icebird: ${icebirdRows}; ${failures} failures`);
 process.exitCode = Math.min(failures, 100);

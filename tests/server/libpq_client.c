@@ -144,6 +144,53 @@ static void check_arrays(PGconn *c, PGconn *pg) {
   PQclear(r);
 }
 
+/* --- binary records ------------------------------------------------------------------- */
+
+/* Row values in binary (record_send: field count, then each field's type OID, length and
+** bytes) byte for byte as PostgreSQL sends them, and read back field by field. */
+static void check_records(PGconn *c, PGconn *pg) {
+  static const char *const exprs[] = {
+      "(1, 'a')",
+      "ROW(1, 'x y', NULL::int8, 2.5, ''::text, true)",
+      "ROW(42)",
+      "ROW()",
+      "(DATE '2026-01-02', TIMESTAMP '2026-01-02 03:04:05.5', INTERVAL '1 day 2 hours', 1.5::float8, 2::int2)",
+      "('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, '\\x01ff'::bytea, -12345.678, 1e10::float4)",
+      "(k, v) FROM (VALUES (1, 'one'), (2, NULL)) t(k, v) WHERE k = 2",
+  };
+  for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT %s", exprs[i]);
+    PGresult *got = one_value(c, sql, 0, NULL, NULL, NULL, 1);
+    PGresult *want = one_value(pg, sql, 0, NULL, NULL, NULL, 1);
+    if (got && want) {
+      CHECK(PQftype(got, 0) == 2249 && PQftype(want, 0) == 2249, "%s: type %u, PostgreSQL's %u", exprs[i],
+            PQftype(got, 0), PQftype(want, 0));
+      CHECK(PQgetlength(got, 0, 0) == PQgetlength(want, 0, 0) &&
+                memcmp(PQgetvalue(got, 0, 0), PQgetvalue(want, 0, 0), (size_t)PQgetlength(want, 0, 0)) == 0,
+            "%s: binary record differs from PostgreSQL's (%d bytes, PostgreSQL %d)", exprs[i], PQgetlength(got, 0, 0),
+            PQgetlength(want, 0, 0));
+    }
+    PQclear(got);
+    PQclear(want);
+  }
+  /* a driver's reading of one: two fields, int4 (OID 23) 1 and the untyped literal 'a' (unknown, OID 705) */
+  PGresult *r = one_value(c, "SELECT (1, 'a')", 0, NULL, NULL, NULL, 1);
+  if (r) {
+    const unsigned char *b = (const unsigned char *)PQgetvalue(r, 0, 0);
+    static const unsigned char want[] = {0, 0, 0, 2, 0, 0, 0, 23, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 2, 0xc1, 0, 0, 0, 1, 'a'};
+    CHECK(PQgetlength(r, 0, 0) == (int)sizeof want && memcmp(b, want, sizeof want) == 0, "(1, 'a') in binary");
+  }
+  PQclear(r);
+  /* a field with no binary form here (an array in a record): a clear error, and the session goes on */
+  r = PQexecParams(c, "SELECT ROW(ARRAY[1, 2], 3)", 0, NULL, NULL, NULL, NULL, 1);
+  CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR, "an array in a record in binary: %s", PQresultErrorMessage(r));
+  PQclear(r);
+  r = one_value(c, "SELECT (1, 'a')::text", 0, NULL, NULL, NULL, 0);
+  CHECK(r && strcmp(PQgetvalue(r, 0, 0), "(1,a)") == 0, "record as text: %s", r ? PQgetvalue(r, 0, 0) : "");
+  PQclear(r);
+}
+
 /* --- declared parameter types (Parse) -------------------------------------------------- */
 
 /* What a connection answers to a statement prepared with declared parameter
@@ -266,10 +313,11 @@ int main(int argc, char **argv) {
       return 1;
     }
     check_arrays(c, pg);
+    check_records(c, pg);
     PQfinish(c);
     PQfinish(pg);
     if (fails) return 1;
-    puts("libpq client: binary arrays identical to PostgreSQL's");
+    puts("libpq client: binary arrays and records identical to PostgreSQL's");
     return 0;
   }
   snprintf(conninfo, sizeof conninfo, "host=127.0.0.1 port=%s user=tester dbname=orbit connect_timeout=5",
@@ -363,6 +411,23 @@ int main(int argc, char **argv) {
   r = PQexecParams(c, "INSERT INTO kv (k) VALUES ($1)", 1, NULL, (const char *[]){"1"}, NULL, NULL, 0);
   CHECK(strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "", "23505") == 0,
         "duplicate key");
+  const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+  CHECK(detail && strcmp(detail, "Key (k)=(1) already exists.") == 0, "duplicate key DETAIL: %s", detail ? detail : "none");
+  CHECK(!PQresultErrorField(r, PG_DIAG_MESSAGE_HINT), "duplicate key has no HINT");
+  PQclear(r);
+  /* HINT ('H') as PostgreSQL gives it, from Parse (extended protocol) and from a simple query */
+  r = PQexecParams(c, "SELECT lower($1, 2)", 1, NULL, (const char *[]){"1"}, NULL, NULL, 0);
+  const char *hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
+  CHECK(hint && strcmp(hint, "No function matches the given name and argument types. You might need to add explicit "
+                             "type casts.") == 0,
+        "function HINT: %s", hint ? hint : "none");
+  PQclear(r);
+  r = PQexec(c, "SELECT k FROM kv WHERE k = 'a'::text");
+  hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
+  CHECK(hint && strcmp(hint, "No operator matches the given name and argument types. You might need to add explicit "
+                             "type casts.") == 0,
+        "operator HINT: %s", hint ? hint : "none");
+  CHECK(!PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL), "operator error has no DETAIL");
   PQclear(r);
   r = PQexec(c, "SELECT count(*) FROM kv");
   CHECK(PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "100") == 0, "after errors: %s", PQerrorMessage(c));

@@ -87,6 +87,12 @@ out=$(psql -X -Atc "INSERT INTO t VALUES (1, 'dup', 0, NULL)" 2>&1)
 check "duplicate key with DETAIL" 'ERROR:  duplicate key value violates unique constraint "t_pkey"
 DETAIL:  Key (id)=(1) already exists.' "$out"
 
+out=$(psql -X -Atc "SELECT lower(1, 2)" 2>&1)
+check "HINT printed by psql as PostgreSQL's" 'ERROR:  function lower(integer, integer) does not exist
+LINE 1: SELECT lower(1, 2)
+               ^
+HINT:  No function matches the given name and argument types. You might need to add explicit type casts.' "$out"
+
 # RETURNING: rows (described like a SELECT's) and then the write's own command tag
 out=$(psql -X -At -F'|' -c "INSERT INTO t VALUES (7, 'r', 1.5, NULL) RETURNING id, s || '!' AS s2, amount" -c "DELETE FROM t WHERE id = 7 RETURNING id" 2>&1)
 check "INSERT/DELETE ... RETURNING rows and command tags" "7|r!|1.50

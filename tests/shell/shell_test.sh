@@ -63,6 +63,12 @@ check "duplicate key names the key" 'ERROR:  duplicate key value violates unique
 DETAIL:  Key (id)=(1) already exists.' "$out"
 check "duplicate key exits non-zero" 1 "$rc"
 
+out=$("$orbit" "$db" -c "SELECT 1 + 'a'::text" 2>&1)
+check "HINT after the caret, as psql prints it" "ERROR:  operator does not exist: integer + text (line 1, column 10)
+LINE 1: SELECT 1 + 'a'::text
+                 ^
+HINT:  No operator matches the given name and argument types. You might need to add explicit type casts." "$out"
+
 printf 'SELECT 1;\nSELEC 2;\nSELECT 3;\n' > "$dir/bad.sql"
 "$orbit" "$db" -f "$dir/bad.sql" >/dev/null 2>&1; rc=$?
 check "-f stops at the first failing statement and exits non-zero" 1 "$rc"

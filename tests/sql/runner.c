@@ -116,6 +116,14 @@ static void read_rows(FILE *f, int *lineno, strlist *rows) {
   }
 }
 
+/* The last error as psql prints it, less LINE: the message, then its
+** DETAIL and HINT lines ("statement error" records match a part of it). */
+static void error_text(runner *r, char *buf, size_t cap) {
+  const char *detail = orbit_errdetail(r->db), *hint = orbit_errhint(r->db);
+  snprintf(buf, cap, "%s%s%s%s%s", orbit_errmsg(r->db), *detail ? "\nDETAIL:  " : "", detail, *hint ? "\nHINT:  " : "",
+           hint);
+}
+
 /* Run every statement in sql; returns ORBIT_OK or the first error; collects
 ** rows of the last statement into rows (if not NULL). */
 static int run_sql(runner *r, const char *sql, strlist *rows, char *errbuf, size_t errcap) {
@@ -125,7 +133,7 @@ static int run_sql(runner *r, const char *sql, strlist *rows, char *errbuf, size
     const char *tail = NULL;
     int rc = orbit_prepare(r->db, p, &st, &tail);
     if (rc != ORBIT_OK) {
-      snprintf(errbuf, errcap, "%s%s%s", orbit_errmsg(r->db), *orbit_errdetail(r->db) ? "\nDETAIL: " : "", orbit_errdetail(r->db));
+      error_text(r, errbuf, errcap);
       return rc;
     }
     if (!st) break; /* only whitespace/comments left */
@@ -156,7 +164,7 @@ static int run_sql(runner *r, const char *sql, strlist *rows, char *errbuf, size
       free(line);
     }
     if (rc != ORBIT_DONE) {
-      snprintf(errbuf, errcap, "%s%s%s", orbit_errmsg(r->db), *orbit_errdetail(r->db) ? "\nDETAIL: " : "", orbit_errdetail(r->db));
+      error_text(r, errbuf, errcap);
       orbit_finalize(st);
       return rc == ORBIT_OK ? ORBIT_ERROR : rc;
     }

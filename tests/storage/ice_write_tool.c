@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/buf.h"
 #include "base/mem.h"
@@ -58,7 +59,7 @@ static void print_row(const orb_value *v) {
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: ice_write_tool DIR APPENDS ROWS [TARGET [SPEC]]\n");
+    fprintf(stderr, "usage: ice_write_tool DIR APPENDS ROWS [TARGET [SPEC [KEY=VALUE,...]]]\n");
     return 2;
   }
   const char *dir = argv[1];
@@ -69,7 +70,19 @@ int main(int argc, char **argv) {
   orb_arena a;
   orb_arena_init(&a, 0);
   orb_err e;
-  if (ice_table_create(&a, dir, NULL, &s, argc > 5 ? argv[5] : NULL, NULL, 0, NULL, &e)) {
+  /* table properties, e.g. commit.manifest.min-count-to-merge=3 */
+  ice_kv props[8];
+  int nprops = 0;
+  char *plist = argc > 6 ? orb_arena_strdup(&a, argv[6]) : NULL;
+  for (char *kv = plist ? strtok(plist, ",") : NULL; kv && nprops < 8; kv = strtok(NULL, ",")) {
+    char *eq = strchr(kv, '=');
+    if (!eq) continue;
+    *eq = 0;
+    props[nprops].key = kv;
+    props[nprops++].value = eq + 1;
+  }
+  const char *spec = argc > 5 && *argv[5] ? argv[5] : NULL;
+  if (ice_table_create(&a, dir, NULL, &s, spec, props, nprops, NULL, &e)) {
     fprintf(stderr, "%s\n", e.msg);
     return 1;
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Iceberg table maintenance through SQL (docs/cold.md "Maintenance"):
-CALL expire_snapshots, CALL remove_orphan_files, CALL rewrite_data_files
-and VACUUM on the database's own Iceberg tables.
+CALL expire_snapshots, CALL remove_orphan_files, CALL rewrite_data_files,
+CALL rewrite_manifests and VACUUM on the database's own Iceberg tables.
 
   - expiry with explicit older_than / retain_last keeps exactly the
     snapshots the rules say (computed here from SHOW SNAPSHOTS) and deletes
@@ -15,6 +15,11 @@ and VACUUM on the database's own Iceberg tables.
     table's rows;
   - compaction after a DELETE (position delete files) keeps the rows,
     drops the delete files, and a later expiry deletes the replaced files;
+  - ALTER TABLE SET / RESET of the merge properties, which the next
+    appends honour;
+  - rewrite_manifests of twelve appends' manifests into one; 99 more
+    appends, whose manifests merge on commit (Java's defaults); compaction
+    with min_input_files and partial progress;
   - after every operation npm icebird reads the table through its metadata
     and avsc decodes every manifest list and manifest that is left
     (tests/interop/iceberg_table_read.mjs), agreeing with our rows;
@@ -23,6 +28,7 @@ and VACUUM on the database's own Iceberg tables.
 
 usage: iceberg_maint_test.py ORBIT_SHELL"""
 import glob
+import json
 import os
 import re
 import shutil
@@ -160,6 +166,63 @@ try:
     check(len([f for f in files("p") if f.endswith(".parquet")]), 2, "two data files left")
     check(duckdb_rows("p"), want_p, "DuckDB over the files left")
     external_read("p", want_p)
+
+    # -- rewrite_manifests, merging on commit, compaction options ------------
+    check(orbit("CREATE TABLE h2 (id INT)"), "CREATE TABLE", "create h2")
+    check(orbit("CREATE TABLE rm (id BIGINT NOT NULL, s TEXT) USING iceberg"), "CREATE TABLE", "create rm")
+    orbit("; ".join(f"INSERT INTO rm VALUES ({i}, 'r{i}')" for i in range(12)))
+    want_rm = rows("rm")
+    check(want_rm, "12,66", "rows of rm")
+    out = orbit("CALL rewrite_manifests('rm')").splitlines()
+    check(out, ["rewritten_manifests_count,added_manifests_count", "12,1"], "twelve manifests into one")
+    check(orbit("SHOW SNAPSHOTS rm").splitlines()[-1].split(",")[3], "replace", "rewrite_manifests: a replace snapshot")
+    check(rows("rm"), want_rm, "rows after rewrite_manifests")
+    external_read("rm", want_rm)
+    check(orbit("CALL rewrite_manifests(table => 'public.rm')").splitlines()[1], "0,0", "nothing left to rewrite")
+    # 99 more appends: the 99th lists 100 manifests, which merge into one (Java's MergeAppend defaults)
+    orbit("; ".join(f"INSERT INTO rm VALUES ({i}, 'r{i}')" for i in range(12, 111)))
+    want_rm = rows("rm")
+    check(want_rm, f"111,{sum(range(111))}", "rows of rm after 111 appends")
+    check(len([f for f in files("rm") if f.endswith("-m0.avro")]), 110, "the 111th append's own manifest was merged away")
+    external_read("rm", want_rm)
+    check(orbit("CALL rewrite_manifests('rm')").splitlines()[1], "0,0", "merged on commit: one manifest already")
+    out = orbit("CALL rewrite_data_files('rm', min_input_files => 200)").splitlines()[1]
+    check(out, "0,0,0,0,0", "111 files are fewer than min_input_files 200")
+    out = orbit("CALL rewrite_data_files('rm', partial_progress_enabled => true, partial_progress_max_commits => 3)")
+    check(out.splitlines()[1].split(",")[:2], ["111", "1"], "compaction with partial progress (one partition: one commit)")
+    check(rows("rm"), want_rm, "rows after compaction")
+    external_read("rm", want_rm)
+    expect_error("CALL rewrite_data_files('rm', min_input_files => 0)", "min_input_files must be at least 1")
+    expect_error("CALL rewrite_data_files('rm', partial_progress_max_commits => 0)",
+                 "partial_progress_max_commits must be at least 1")
+    expect_error("CALL rewrite_manifests('rm', retain_last => 1)", "has no argument named \"retain_last\"")
+    expect_error("BEGIN; CALL rewrite_manifests('rm'); COMMIT", "cannot run inside a transaction block")
+
+    # -- the merge properties through ALTER TABLE SET / RESET ----------------
+    check(orbit("CREATE TABLE mm (id BIGINT NOT NULL) USING iceberg"), "CREATE TABLE", "create mm")
+    check(orbit('ALTER TABLE mm SET ("commit.manifest.min-count-to-merge" = 3, note.by = \'test\')'), "ALTER TABLE",
+          "SET table properties")
+    orbit("; ".join(f"INSERT INTO mm VALUES ({i})" for i in range(5)))
+    # appends 3 and 5 merge three manifests; their own manifests are folded in and removed
+    check(len([f for f in files("mm") if f.endswith("-m0.avro")]), 3, "min-count-to-merge 3: two merges in five appends")
+    check(rows("mm"), "5,10", "rows of mm")
+    external_read("mm", "5,10")
+    check(orbit('ALTER TABLE mm SET ("commit.manifest-merge.enabled" = false); ALTER TABLE mm RESET (note.by)'),
+          "ALTER TABLE\nALTER TABLE", "merging switched off, a property reset")
+    orbit("; ".join(f"INSERT INTO mm VALUES ({i})" for i in range(5, 8)))
+    check(len([f for f in files("mm") if f.endswith("-m0.avro")]), 6, "merging off: every append's manifest stays")
+    check(rows("mm"), "8,28", "rows of mm after three more")
+    external_read("mm", "8,28")
+    props = json.load(open(os.path.join(table_dir("mm"), "metadata", open(os.path.join(
+        table_dir("mm"), "metadata", "version-hint.text")).read().strip().join(["v", ".metadata.json"]))))["properties"]
+    check((props.get("commit.manifest.min-count-to-merge"), props.get("commit.manifest-merge.enabled"),
+           "note.by" in props), ("3", "false", False), "the properties in the metadata")
+    expect_error('ALTER TABLE mm SET ("commit.manifest.min-count-to-merge" = \'lots\')', "is not a valid number")
+    expect_error('ALTER TABLE mm SET ("commit.manifest-merge.enabled" = maybe)', "must be true or false")
+    expect_error('ALTER TABLE h2 SET ("commit.manifest-merge.enabled" = false)', "is not an Iceberg table")
+    expect_error('BEGIN; ALTER TABLE mm RESET ("commit.manifest-merge.enabled"); COMMIT',
+                 "cannot run inside a transaction block")
+    check(rows("mm"), "8,28", "rows of mm after the refusals")
 
     # -- refusals -------------------------------------------------------------
     check(orbit("CREATE TABLE h (id INT)"), "CREATE TABLE", "create h")

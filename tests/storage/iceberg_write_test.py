@@ -50,14 +50,19 @@ INTEROP = os.path.join(ROOT, "tests", "interop")
 tmp = tempfile.mkdtemp()
 failures = 0
 try:
-    for name, appends, rows, target, spec in (
-            ("rolling", 3, 2500, "8000", None), ("defaults", 2, 6000, None, None),
-            ("day_bucket", 2, 300, "0", "truncate(3, txt), day(ts), b, bucket(4, u)"),
-            ("month_year_truncate", 1, 300, "0", "month(tstz), year(d), truncate(4, i32), truncate(2, bin), void(f64)"),
-            ("identity", 1, 150, "0", "identity(d), txt, dec, u, ts, f32")):
+    for name, appends, rows, target, spec, props in (
+            ("rolling", 3, 2500, "8000", None, None), ("defaults", 2, 6000, None, None, None),
+            # manifests merged on commit once three are listed (Java's MergeAppend; default 100)
+            ("merged", 7, 200, "0", "", "commit.manifest.min-count-to-merge=3"),
+            ("merged_partitioned", 5, 200, "0", "bucket(4, u)", "commit.manifest.min-count-to-merge=2"),
+            ("day_bucket", 2, 300, "0", "truncate(3, txt), day(ts), b, bucket(4, u)", None),
+            ("month_year_truncate", 1, 300, "0", "month(tstz), year(d), truncate(4, i32), truncate(2, bin), void(f64)",
+             None),
+            ("identity", 1, 150, "0", "identity(d), txt, dec, u, ts, f32", None)):
         table = os.path.join(tmp, name)
         expected = os.path.join(tmp, name + ".jsonl")
-        args = [TOOL, table, str(appends), str(rows)] + ([target] if target else []) + ([spec] if spec else [])
+        args = ([TOOL, table, str(appends), str(rows)] + ([target] if target else []) +
+                ([spec] if spec is not None else []) + ([props] if props else []))
         with open(expected, "w") as out:
             p = subprocess.run(args, stdout=out, stderr=subprocess.PIPE, text=True)
         if p.returncode != 0:

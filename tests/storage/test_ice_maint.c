@@ -39,65 +39,8 @@
 #include "types/schema.h"
 #include "types/value.h"
 
-/* A table of one column, id BIGINT, partitioned by partition_by (NULL: not). */
-static void create_partitioned(const char *dir, const char *partition_by, const ice_kv *props, int nprops) {
-  orb_schema s;
-  orb_schema_init(&s);
-  orb_schema_add_column(&s, "id", orb_type_make(ORB_T_INT64), true, NULL);
-  orb_arena a;
-  orb_arena_init(&a, 0);
-  orb_err e;
-  orb_status st = ice_table_create(&a, dir, NULL, &s, partition_by, props, nprops, NULL, &e);
-  if (st) fprintf(stderr, "%s\n", e.msg);
-  assert_int_equal(st, ORB_OK);
-  orb_arena_free(&a);
-  orb_schema_free(&s);
-}
+#include "ice_test_table.h"
 
-static void create(const char *dir, const ice_kv *props, int nprops) { create_partitioned(dir, NULL, props, nprops); }
-
-/* Append ids from..from+n-1 as one snapshot; its id. */
-static int64_t append(const char *dir, int64_t from, int64_t n) {
-  ice_append *app;
-  orb_err e;
-  assert_int_equal(ice_append_begin(dir, NULL, &app, &e), ORB_OK);
-  orb_value *rows = orb_malloc(sizeof(orb_value) * (size_t)n);
-  for (int64_t i = 0; i < n; i++) rows[i] = orb_int(ORB_T_INT64, from + i);
-  assert_int_equal(ice_append_rows(app, rows, n, &e), ORB_OK);
-  orb_free(rows);
-  int64_t snap;
-  orb_status st = ice_append_commit(app, &snap, NULL, &e);
-  if (st) fprintf(stderr, "%s\n", e.msg);
-  assert_int_equal(st, ORB_OK);
-  return snap;
-}
-
-/* Rows of the current snapshot, read from the data files: count and sum of ids. */
-static void read_rows(const char *dir, int64_t *count, int64_t *sum) {
-  orb_arena a;
-  orb_arena_init(&a, 0);
-  ice_meta m;
-  ice_plan p;
-  orb_err e;
-  assert_int_equal(ice_scan_open(&a, dir, -1, &m, &p, &e), ORB_OK);
-  ice_column *cols;
-  int ncols;
-  assert_int_equal(ice_columns(&a, p.schema, &cols, &ncols, &e), ORB_OK);
-  ice_reader *r;
-  assert_int_equal(ice_reader_open(&p, cols, ncols, &r, &e), ORB_OK);
-  *count = *sum = 0;
-  for (;;) {
-    const orb_value *row;
-    orb_status st = ice_reader_next(r, &row, &e);
-    if (st) fprintf(stderr, "%s\n", e.msg);
-    assert_int_equal(st, ORB_OK);
-    if (!row) break;
-    (*count)++;
-    *sum += row[0].u.i;
-  }
-  ice_reader_free(r);
-  orb_arena_free(&a);
-}
 
 static bool exists(const char *path) {
   struct stat sb;
@@ -201,8 +144,8 @@ static void check_log_consistent(const ice_meta *m) {
 static void test_expire_reachability(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
-  create(dir, NULL, 0);
-  int64_t a1 = append(dir, 0, 10), a2 = append(dir, 10, 10), a3 = append(dir, 20, 10);
+  ice_test_create(dir, NULL, NULL, 0);
+  int64_t a1 = ice_test_append(dir, 0, 10), a2 = ice_test_append(dir, 10, 10), a3 = ice_test_append(dir, 20, 10);
   orb_arena a;
   orb_arena_init(&a, 0);
   ice_meta m;
@@ -257,7 +200,7 @@ static void test_expire_reachability(void **state) {
   check_log_consistent(&m2);
   assert_int_equal(m2.nsnapshot_log, 1);
   int64_t n, s;
-  read_rows(dir, &n, &s);
+  ice_test_read_ids(dir, &n, &s);
   assert_int_equal(n, 20);
   assert_int_equal(s, 10 * 10 + 45 + 10 * 20 + 45);   /* ids 10..29 */
   orb_arena_free(&a);
@@ -286,10 +229,10 @@ static void test_expire_rules(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
   ice_kv props[] = {{"history.expire.min-snapshots-to-keep", "2"}};
-  create(dir, props, 1);
+  ice_test_create(dir, NULL, props, 1);
   int64_t s[5];
   for (int i = 0; i < 5; i++) {
-    s[i] = append(dir, i * 10, 10);
+    s[i] = ice_test_append(dir, i * 10, 10);
     usleep(20000);   /* distinct commit times */
   }
   orb_arena a;
@@ -321,7 +264,7 @@ static void test_expire_rules(void **state) {
   /* the data files are all still live (appends carry every manifest forward) */
   assert_int_equal(ice_test_count_files(dir, "data"), 5);
   int64_t n, sum;
-  read_rows(dir, &n, &sum);
+  ice_test_read_ids(dir, &n, &sum);
   assert_int_equal(n, 50);
   assert_int_equal(sum, 49 * 50 / 2);
   orb_arena_free(&a);
@@ -336,8 +279,8 @@ static void test_metadata_delete_after_commit(void **state) {
   char *dir = ice_test_tmpdir("icemaint");
   ice_kv props[] = {{"write.metadata.delete-after-commit.enabled", "true"},
                     {"write.metadata.previous-versions-max", "2"}};
-  create(dir, props, 2);
-  for (int i = 0; i < 6; i++) append(dir, i, 1);
+  ice_test_create(dir, NULL, props, 2);
+  for (int i = 0; i < 6; i++) ice_test_append(dir, i, 1);
   char p[600];
   for (int v = 1; v <= 7; v++) {
     snprintf(p, sizeof p, "%s/metadata/v%d.metadata.json", dir, v);
@@ -346,8 +289,8 @@ static void test_metadata_delete_after_commit(void **state) {
   /* without the property nothing is deleted */
   char *dir2 = ice_test_tmpdir("icemaint");
   ice_kv props2[] = {{"write.metadata.previous-versions-max", "2"}};
-  create(dir2, props2, 1);
-  for (int i = 0; i < 4; i++) append(dir2, i, 1);
+  ice_test_create(dir2, NULL, props2, 1);
+  for (int i = 0; i < 4; i++) ice_test_append(dir2, i, 1);
   for (int v = 1; v <= 5; v++) {
     snprintf(p, sizeof p, "%s/metadata/v%d.metadata.json", dir2, v);
     assert_true(exists(p));
@@ -372,7 +315,7 @@ static void test_metadata_delete_after_commit(void **state) {
 static void test_orphans_after_crashes(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
-  create(dir, NULL, 0);
+  ice_test_create(dir, NULL, NULL, 0);
   srand((unsigned)time(NULL) ^ (unsigned)getpid());
   for (int round = 0; round < 8; round++) {
     /* the child reports each commit on a pipe; the kill comes after the
@@ -451,10 +394,10 @@ static void test_orphans_after_crashes(void **state) {
   assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
   assert_int_equal(ice_test_count_files(dir, "metadata"), 2 * m.nsnapshots + m.nmetadata_log + 2);
   int64_t n, sum;
-  read_rows(dir, &n, &sum);
+  ice_test_read_ids(dir, &n, &sum);
   assert_int_equal(n, total_rows);
   /* and the table still takes appends */
-  append(dir, 1000000, 5);
+  ice_test_append(dir, 1000000, 5);
   orb_arena_free(&a);
   ice_test_rmrf(dir);
   free(dir);
@@ -476,10 +419,10 @@ static ice_maint_result rewrite(const char *dir, const ice_maint_opts *o, orb_st
 static void test_rewrite_then_expire(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
-  create(dir, NULL, 0);
-  for (int i = 0; i < 5; i++) append(dir, i * 100, 100);
+  ice_test_create(dir, NULL, NULL, 0);
+  for (int i = 0; i < 5; i++) ice_test_append(dir, i * 100, 100);
   int64_t n0, s0;
-  read_rows(dir, &n0, &s0);
+  ice_test_read_ids(dir, &n0, &s0);
   ice_maint_opts o;
   ice_maint_opts_init(&o);
   ice_maint_result r = rewrite(dir, &o, ORB_OK);
@@ -487,7 +430,7 @@ static void test_rewrite_then_expire(void **state) {
   assert_int_equal(r.added_data_files, 1);
   assert_int_equal(r.removed_delete_files, 0);
   int64_t n, s;
-  read_rows(dir, &n, &s);
+  ice_test_read_ids(dir, &n, &s);
   assert_int_equal(n, n0);
   assert_int_equal(s, s0);
   orb_arena a;
@@ -511,7 +454,7 @@ static void test_rewrite_then_expire(void **state) {
   assert_int_equal(x.data_files, 5);
   assert_int_equal(x.manifest_lists, 5);
   assert_int_equal(ice_test_count_files(dir, "data"), 1);
-  read_rows(dir, &n, &s);
+  ice_test_read_ids(dir, &n, &s);
   assert_int_equal(n, n0);
   assert_int_equal(s, s0);
   o.older_than_ms = ice_now_ms() + 1000;
@@ -530,18 +473,22 @@ static void test_rewrite_then_expire(void **state) {
 static void test_rewrite_keeps_partition_bounds(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
-  create_partitioned(dir, "truncate(100, id)", NULL, 0);
+  ice_test_create(dir, "truncate(100, id)", NULL, 0);
   /* two small files in each of the partitions 100, 200, 300 */
   for (int p = 1; p <= 3; p++) {
-    append(dir, p * 100, 50);
-    append(dir, p * 100 + 50, 50);
+    ice_test_append(dir, p * 100, 50);
+    ice_test_append(dir, p * 100 + 50, 50);
   }
   ice_maint_opts o;
   ice_maint_opts_init(&o);
+  /* two files a partition are fewer than min-input-files (5) */
   ice_maint_result r = rewrite(dir, &o, ORB_OK);
+  assert_int_equal(r.rewritten_data_files, 0);
+  o.min_input_files = 2;
+  r = rewrite(dir, &o, ORB_OK);
   assert_int_equal(r.rewritten_data_files, 6);
   int64_t n, sum;
-  read_rows(dir, &n, &sum);
+  ice_test_read_ids(dir, &n, &sum);
   assert_int_equal(n, 300);
   orb_arena a;
   orb_arena_init(&a, 0);
@@ -586,6 +533,7 @@ static void run_other_rewrite(void *ctx) {
   (void)ctx;
   ice_maint_opts o;
   ice_maint_opts_init(&o);
+  o.min_input_files = 4;
   ice_maint_result r = rewrite(race_dir, &o, ORB_OK);
   assert_int_equal(r.rewritten_data_files, 4);
 }
@@ -594,11 +542,12 @@ static void test_rewrite_conflict(void **state) {
   (void)state;
   char *dir = ice_test_tmpdir("icemaint");
   race_dir = dir;
-  create(dir, NULL, 0);
-  for (int i = 0; i < 4; i++) append(dir, i * 10, 10);
+  ice_test_create(dir, NULL, NULL, 0);
+  for (int i = 0; i < 4; i++) ice_test_append(dir, i * 10, 10);
   ice_maint_opts o;
   ice_maint_opts_init(&o);
   o.before_commit = run_other_rewrite;
+  o.min_input_files = 4;
   rewrite(dir, &o, ORB_ERR_CONFLICT);
   /* the four old files and the winner's one; no manifest of the loser */
   assert_int_equal(ice_test_count_files(dir, "data"), 5);
@@ -612,9 +561,246 @@ static void test_rewrite_conflict(void **state) {
   assert_int_equal(ice_remove_orphans(&a, dir, &o, &x, &e), ORB_OK);
   assert_int_equal(x.npaths, 0);
   int64_t n, s;
-  read_rows(dir, &n, &s);
+  ice_test_read_ids(dir, &n, &s);
   assert_int_equal(n, 40);
   assert_int_equal(s, 39 * 40 / 2);
+  orb_arena_free(&a);
+  ice_test_rmrf(dir);
+  free(dir);
+}
+
+/* min-input-files: four small files of one partition stay (fewer than
+** Java's default 5), unless together they exceed the target size; a
+** fifth makes the group worth rewriting. */
+static void test_rewrite_min_input_files(void **state) {
+  (void)state;
+  char *dir = ice_test_tmpdir("icemaint");
+  ice_test_create(dir, NULL, NULL, 0);
+  for (int i = 0; i < 4; i++) ice_test_append(dir, i * 100, 100);
+  ice_maint_opts o;
+  ice_maint_opts_init(&o);
+  assert_int_equal(rewrite(dir, &o, ORB_OK).rewritten_data_files, 0);
+  /* a target smaller than the four files together: enough content */
+  int64_t size = 0;
+  {
+    orb_arena a;
+    orb_arena_init(&a, 0);
+    ice_meta m;
+    ice_plan p;
+    orb_err e;
+    assert_int_equal(ice_scan_open(&a, dir, -1, &m, &p, &e), ORB_OK);
+    for (int i = 0; i < p.nfiles; i++) size += p.files[i].file_size;
+    orb_arena_free(&a);
+  }
+  o.target_file_bytes = size * 3 / 4;   /* every file is still below 3/4 of it */
+  assert_int_equal(rewrite(dir, &o, ORB_OK).rewritten_data_files, 4);
+  ice_test_append(dir, 400, 100);
+  ice_test_append(dir, 500, 100);
+  ice_test_append(dir, 600, 100);
+  ice_test_append(dir, 700, 100);
+  ice_maint_opts_init(&o);
+  /* the compacted file and four more: five */
+  ice_maint_result r = rewrite(dir, &o, ORB_OK);
+  assert_int_equal(r.rewritten_data_files, 5);
+  assert_int_equal(r.added_data_files, 1);
+  int64_t n, s;
+  ice_test_read_ids(dir, &n, &s);
+  assert_int_equal(n, 800);
+  assert_int_equal(s, 799 * 800 / 2);
+  ice_test_rmrf(dir);
+  free(dir);
+}
+
+/* partial-progress: three partitions' groups in at most two commits, then
+** in one commit each; every commit a replace snapshot, the rows the same. */
+static void test_rewrite_partial_progress(void **state) {
+  (void)state;
+  char *dir = ice_test_tmpdir("icemaint");
+  ice_test_create(dir, "truncate(100, id)", NULL, 0);
+  for (int round = 0; round < 2; round++) {
+    for (int p = 1; p <= 3; p++)
+      for (int k = 0; k < 2; k++) ice_test_append(dir, p * 100 + k * 50, 50);
+    orb_arena a;
+    orb_arena_init(&a, 0);
+    ice_meta m;
+    orb_err e;
+    assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+    int before = m.nsnapshots;
+    ice_maint_opts o;
+    ice_maint_opts_init(&o);
+    o.min_input_files = 2;
+    o.partial_progress = true;
+    o.max_commits = round == 0 ? 2 : 10;
+    ice_maint_result r = rewrite(dir, &o, ORB_OK);
+    assert_int_equal(r.rewritten_data_files, round == 0 ? 6 : 9);
+    assert_int_equal(r.added_data_files, 3);
+    assert_int_equal(r.failed_data_files, 0);
+    assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+    assert_int_equal(m.nsnapshots - before, round == 0 ? 2 : 3);
+    for (int i = before; i < m.nsnapshots; i++)
+      assert_string_equal(ice_kv_get(m.snapshots[i].summary, m.snapshots[i].nsummary, "operation"), "replace");
+    int64_t n, s;
+    ice_test_read_ids(dir, &n, &s);
+    assert_int_equal(n, 300 * (round + 1));
+    assert_int_equal(s, (round + 1) * (100 + 399) * 300 / 2);
+    orb_arena_free(&a);
+  }
+  ice_test_rmrf(dir);
+  free(dir);
+}
+
+/* partial-progress interrupted: a compaction of three partitions, one
+** commit each, dies just before its third commit; the first two stay
+** committed, the rows are exact, and a second run finishes the third. */
+static int commits_seen;
+static void die_before_third(void *ctx) {
+  (void)ctx;
+  if (++commits_seen == 3) _exit(3);
+}
+
+static void test_rewrite_partial_progress_interrupted(void **state) {
+  (void)state;
+  char *dir = ice_test_tmpdir("icemaint");
+  ice_test_create(dir, "truncate(100, id)", NULL, 0);
+  for (int p = 1; p <= 3; p++)
+    for (int k = 0; k < 2; k++) ice_test_append(dir, p * 100 + k * 50, 50);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  orb_err e;
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  int before = m.nsnapshots;
+  pid_t pid = fork();
+  if (pid == 0) {
+    ice_maint_opts o;
+    ice_maint_opts_init(&o);
+    o.min_input_files = 2;
+    o.partial_progress = true;
+    o.max_commits = 3;
+    o.before_commit = die_before_third;
+    ice_maint_result r;
+    ice_rewrite_data_files(dir, &o, &r, &e);
+    _exit(0);
+  }
+  int status;
+  waitpid(pid, &status, 0);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  assert_int_equal(m.nsnapshots - before, 2);   /* two partitions compacted and kept */
+  int64_t n, s;
+  ice_test_read_ids(dir, &n, &s);
+  assert_int_equal(n, 300);
+  assert_int_equal(s, (100 + 399) * 300 / 2);
+  ice_maint_opts o;
+  ice_maint_opts_init(&o);
+  o.min_input_files = 2;
+  ice_maint_result r = rewrite(dir, &o, ORB_OK);
+  assert_int_equal(r.rewritten_data_files, 2);   /* only the third partition was left */
+  ice_test_read_ids(dir, &n, &s);
+  assert_int_equal(n, 300);
+  orb_arena_free(&a);
+  ice_test_rmrf(dir);
+  free(dir);
+}
+
+/* A branch and a tag with max-ref-age-ms (and the table's
+** history.expire.max-ref-age-ms for a ref without one): expired refs are
+** dropped, main never, and a snapshot only an expired ref held expires. */
+typedef struct refs_ctx {
+  int64_t old_snap;
+} refs_ctx;
+
+static orb_status edit_refs(void *vctx, orb_arena *a, const ice_meta *base, ice_meta *next, orb_err *e) {
+  (void)e;
+  refs_ctx *c = vctx;
+  ice_ref *refs = orb_arena_zalloc(a, sizeof *refs * (size_t)(base->nrefs + 3));
+  memcpy(refs, base->refs, sizeof *refs * (size_t)base->nrefs);
+  int n = base->nrefs;
+  const char *names[] = {"old-tag", "young-branch", "plain-tag"};
+  for (int i = 0; i < 3; i++) {
+    ice_ref *r = &refs[n++];
+    r->name = names[i];
+    r->is_tag = i != 1;
+    r->snapshot_id = c->old_snap;
+    r->min_snapshots_to_keep = r->max_snapshot_age_ms = -1;
+    r->max_ref_age_ms = i == 0 ? 1 : i == 1 ? 3600 * 1000 : -1;
+  }
+  next->refs = refs;
+  next->nrefs = n;
+  return ORB_OK;
+}
+
+/* history.expire.max-ref-age-ms = 1 (ctx NULL), or young-branch's own max-ref-age-ms = 1 (ctx not NULL). */
+static orb_status set_ref_age(void *vctx, orb_arena *a, const ice_meta *base, ice_meta *next, orb_err *e) {
+  (void)e;
+  if (!vctx) {
+    ice_kv *p = orb_arena_zalloc(a, sizeof *p * (size_t)(base->nproperties + 1));
+    int n = 0;
+    for (int i = 0; i < base->nproperties; i++)
+      if (strcmp(base->properties[i].key, "history.expire.max-ref-age-ms") != 0) p[n++] = base->properties[i];
+    p[n].key = "history.expire.max-ref-age-ms";
+    p[n++].value = "1";
+    next->properties = p;
+    next->nproperties = n;
+    return ORB_OK;
+  }
+  ice_ref *refs = orb_arena_zalloc(a, sizeof *refs * (size_t)(base->nrefs + 1));
+  memcpy(refs, base->refs, sizeof *refs * (size_t)base->nrefs);
+  for (int i = 0; i < base->nrefs; i++)
+    if (strcmp(refs[i].name, "young-branch") == 0) refs[i].max_ref_age_ms = 1;
+  next->refs = refs;
+  return ORB_OK;
+}
+
+static void test_expire_ref_age(void **state) {
+  (void)state;
+  char *dir = ice_test_tmpdir("icemaint");
+  ice_kv props[] = {{"history.expire.max-ref-age-ms", "5000"}};
+  ice_test_create(dir, NULL, props, 1);
+  refs_ctx c = {ice_test_append(dir, 0, 10)};
+  ice_test_append(dir, 10, 10);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_err e;
+  assert_int_equal(ice_meta_update(&a, dir, -1, edit_refs, &c, NULL, &e), ORB_OK);
+  struct timespec ts = {0, 20 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  /* old-tag is older than its 1 ms: dropped; the others stay (the
+  ** branch's hour, the table's 5 s), so the first snapshot stays */
+  ice_maint_result x = expire(dir, ice_now_ms() + 1000, 1);
+  assert_int_equal(x.expired_refs, 1);
+  assert_int_equal(x.expired_snapshots, 0);
+  ice_meta m;
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  assert_int_equal(m.nrefs, 3);
+  bool seen_main = false;
+  for (int i = 0; i < m.nrefs; i++) {
+    assert_string_not_equal(m.refs[i].name, "old-tag");
+    seen_main |= strcmp(m.refs[i].name, "main") == 0;
+  }
+  assert_true(seen_main);
+  /* the table's default, lowered: plain-tag goes; young-branch's own hour keeps it and its snapshot */
+  assert_int_equal(ice_meta_update(&a, dir, -1, set_ref_age, NULL, NULL, &e), ORB_OK);
+  nanosleep(&ts, NULL);
+  x = expire(dir, ice_now_ms() + 1000, 1);
+  assert_int_equal(x.expired_refs, 1);
+  assert_int_equal(x.expired_snapshots, 0);
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  assert_int_equal(m.nrefs, 2);
+  assert_non_null(ice_meta_snapshot(&m, c.old_snap));
+  /* the branch's own age lowered: it goes, and the snapshot only it held */
+  assert_int_equal(ice_meta_update(&a, dir, -1, set_ref_age, &c, NULL, &e), ORB_OK);
+  nanosleep(&ts, NULL);
+  x = expire(dir, ice_now_ms() + 1000, 1);
+  assert_int_equal(x.expired_refs, 1);
+  assert_int_equal(x.expired_snapshots, 1);
+  assert_int_equal(ice_meta_open(&a, dir, &m, NULL, &e), ORB_OK);
+  assert_int_equal(m.nrefs, 1);
+  assert_string_equal(m.refs[0].name, "main");
+  assert_null(ice_meta_snapshot(&m, c.old_snap));
+  int64_t n, s;
+  ice_test_read_ids(dir, &n, &s);
+  assert_int_equal(n, 20);
   orb_arena_free(&a);
   ice_test_rmrf(dir);
   free(dir);
@@ -629,6 +815,10 @@ int main(void) {
       cmocka_unit_test(test_rewrite_then_expire),
       cmocka_unit_test(test_rewrite_keeps_partition_bounds),
       cmocka_unit_test(test_rewrite_conflict),
+      cmocka_unit_test(test_rewrite_min_input_files),
+      cmocka_unit_test(test_rewrite_partial_progress),
+      cmocka_unit_test(test_rewrite_partial_progress_interrupted),
+      cmocka_unit_test(test_expire_ref_age),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

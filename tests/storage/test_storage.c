@@ -1,5 +1,6 @@
 /* tests/storage/test_storage.c — hot tier and tiered table in memory: rows, keys,
 ** constraints, write-set atomicity, statistics, scans and EXPLAIN. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <cmocka.h>
 
 #include "storage_util.h"
+#include "storage/rowcodec.h"
 #include "expr/expr.h"
 #include "types/value.h"
 
@@ -491,6 +493,78 @@ static void test_stats_minmax(void **state) {
   orb_free(st.cols);
 }
 
+/* Insert one events row (id, ts, "x", amount) in its own write set. */
+static void insert_one(fixture *f, int64_t id, int64_t ts, double amount) {
+  orb_value row[4] = {orb_int(ORB_T_INT64, id), orb_int(ORB_T_TIMESTAMP, ts), orb_text("x", 1),
+                      orb_float(ORB_T_FLOAT64, amount)};
+  const orb_value *rows[1] = {row};
+  orb_err e;
+  orb_wset *ws = orb_wset_begin(f->db);
+  assert_int_equal(orb_table_insert(f->t, ws, rows, 1, &e), ORB_OK);
+  assert_int_equal(orb_wset_commit(ws, &e), ORB_OK);
+}
+
+/* Numbers keep min/max by a shortcut on insert; NaN still sorts above every number. */
+static void test_stats_minmax_numbers(void **state) {
+  fixture *f = *state;
+  insert_one(f, -5, -1, -1e300);
+  insert_one(f, 500, 1000000000000, 1e300);
+  orb_tier_stats st;
+  orb_table_stats(f->t, &st);
+  assert_int_equal(st.cols[0].min.u.i, -5);
+  assert_int_equal(st.cols[0].max.u.i, 500);
+  assert_int_equal(st.cols[1].min.u.i, -1);
+  assert_int_equal(st.cols[1].max.u.i, 1000000000000);
+  assert_true(st.cols[3].min.u.f == -1e300);
+  assert_true(st.cols[3].max.u.f == 1e300);
+  orb_free(st.cols);
+  insert_one(f, 501, 0, NAN);
+  insert_one(f, 502, 0, 2e300);   /* below NaN: the maximum stays NaN */
+  insert_one(f, 503, 0, -INFINITY);
+  orb_table_stats(f->t, &st);
+  assert_true(isnan(st.cols[3].max.u.f));
+  assert_true(isinf(st.cols[3].min.u.f) && st.cols[3].min.u.f < 0);
+  assert_int_equal(st.cols[0].max.u.i, 503);
+  orb_free(st.cols);
+}
+
+/* Rows as the log holds them: integers and timestamps of every byte length
+** (zigzag varints of 1 to 10 bytes) encode to LEB128 byte for byte and
+** read back the same. */
+static void test_rowcodec_integers(void **state) {
+  (void)state;
+  orb_schema s;
+  orb_schema_init(&s);
+  orb_schema_add_column(&s, "i", orb_type_make(ORB_T_INT64), false, NULL);
+  orb_schema_add_column(&s, "t", orb_type_make(ORB_T_TIMESTAMP), false, NULL);
+  for (int bit = 0; bit < 64; bit++)
+    for (int k = 0; k < 4; k++) {
+      int64_t v = (int64_t)((uint64_t)1 << bit) + (k == 1 ? -1 : k == 2 ? 1 : 0);
+      if (k == 3) v = -v;
+      orb_value row[2] = {orb_int(ORB_T_INT64, v), orb_int(ORB_T_TIMESTAMP, ~v)};
+      orb_buf b = ORB_BUF_INIT;
+      rowcodec_put(&b, &s, row, NULL);
+      /* the same bytes by hand: count, then (field id, tag, zigzag varint) per column */
+      uint8_t want[64];
+      size_t n = orb_varint_encode(want, 2);
+      for (int c = 0; c < 2; c++) {
+        n += orb_varint_encode(want + n, (uint64_t)s.cols[c].field_id);
+        want[n++] = row[c].type;
+        n += orb_varint_encode(want + n, orb_zigzag(row[c].u.i));
+      }
+      assert_int_equal(b.len, n);
+      assert_memory_equal(b.data, want, n);
+      orb_rd r;
+      orb_rd_init(&r, b.data, b.len);
+      orb_value out[2];
+      orb_err e;
+      assert_int_equal(rowcodec_get(&r, &s, out, &e), ORB_OK);
+      assert_true(out[0].u.i == v && out[1].u.i == ~v);
+      orb_buf_free(&b);
+    }
+  orb_schema_free(&s);
+}
+
 static void test_second_open_refused(void **state) {
   fixture *f = *state;
   orb_db *db2 = NULL;
@@ -516,6 +590,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_constraints_and_atomicity, setup, teardown),
       cmocka_unit_test_setup_teardown(test_abort_restores, setup, teardown),
       cmocka_unit_test_setup_teardown(test_stats_minmax, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_stats_minmax_numbers, setup, teardown),
+      cmocka_unit_test(test_rowcodec_integers),
       cmocka_unit_test_setup_teardown(test_second_open_refused, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

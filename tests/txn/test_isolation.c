@@ -245,6 +245,67 @@ static void test_lost_update_prevented(void **state) {
   STEP(&A, "UPDATE acct SET bal = 100 WHERE id = 1", "UPDATE 1");
 }
 
+static void test_select_for_update(void **state) {
+  (void)state;
+  /* a locked row makes writers (and other lockers) wait; readers do not */
+  STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1 FOR UPDATE", "100");
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1", "100");
+  STEP(&B, "SELECT id FROM acct ORDER BY id FOR UPDATE SKIP LOCKED", "2");
+  STEP(&B, "SELECT id FROM acct WHERE id = 1 FOR SHARE NOWAIT", "ERROR 55P03");
+  STEP(&B, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&B, "UPDATE acct SET bal = bal + 5 WHERE id = 1", "BLOCKED");
+  STEP(&A, "UPDATE acct SET bal = bal + 1 WHERE id = 1", "UPDATE 1");   /* its own lock does not stop it */
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "UPDATE 1");
+  STEP(&B, "COMMIT", "COMMIT");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "106");
+
+  /* a lock alone changes nothing: a REPEATABLE READ writer that waited for
+  ** it goes ahead (PostgreSQL's rule too) */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&B, "BEGIN ISOLATION LEVEL REPEATABLE READ", "BEGIN");
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1", "106");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1 FOR UPDATE", "106");
+  STEP(&B, "UPDATE acct SET bal = 100 WHERE id = 1", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "UPDATE 1");
+  STEP(&B, "COMMIT", "COMMIT");
+
+  /* READ COMMITTED: a waiting locker returns the row as the other left it,
+  ** or nothing if it no longer matches */
+  STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&B, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = 100 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1 FOR UPDATE", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "100");
+  STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = 50 WHERE id = 2", "UPDATE 1");   /* waits for nobody: B locked row 1 only */
+  STEP(&A, "COMMIT", "COMMIT");
+  STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = 60 WHERE id = 2", "UPDATE 1");
+  STEP(&B, "SELECT id FROM acct WHERE bal < 55 FOR UPDATE", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "");   /* row 2 no longer matches */
+  STEP(&B, "COMMIT", "COMMIT");
+
+  /* REPEATABLE READ: locking a row changed since the snapshot is 40001 */
+  STEP(&A, "BEGIN ISOLATION LEVEL REPEATABLE READ", "BEGIN");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 2", "60");
+  STEP(&B, "UPDATE acct SET bal = 100 WHERE id = 2", "UPDATE 1");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 2 FOR UPDATE", "ERROR 40001");
+  STEP(&A, "ROLLBACK", "ROLLBACK");
+
+  /* a lock ends with its transaction, also by ROLLBACK, and changes nothing */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "SELECT id FROM acct ORDER BY id LIMIT 1 FOR NO KEY UPDATE", "1");
+  STEP(&B, "SELECT id FROM acct ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED", "2");   /* LIMIT counts locked rows */
+  STEP(&A, "ROLLBACK", "ROLLBACK");
+  STEP(&B, "UPDATE acct SET bal = bal WHERE id = 1", "UPDATE 1");
+  STEP(&B, "SELECT id, bal FROM acct ORDER BY id", "1|100;2|100");
+}
+
 static void test_write_skew_allowed(void **state) {
   (void)state;
   /* each reads both rows and changes a different one: snapshot isolation lets both commit */
@@ -447,6 +508,7 @@ int main(void) {
       cmocka_unit_test(test_count_sees_snapshot),
       cmocka_unit_test(test_ddl_waits_for_transactions),
       cmocka_unit_test(test_set_transaction),
+      cmocka_unit_test(test_select_for_update),
       cmocka_unit_test(test_iceberg_block_visibility),
       cmocka_unit_test(test_iceberg_commit_conflict),
       cmocka_unit_test(test_iceberg_read_committed),

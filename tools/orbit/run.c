@@ -11,14 +11,19 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* An error's DETAIL and HINT lines, after its message (and LINE), as psql prints them. */
+static void print_detail_hint(shell *sh) {
+  const char *detail = orbit_errdetail(sh->db), *hint = orbit_errhint(sh->db);
+  if (*detail) fprintf(stderr, "DETAIL:  %s\n", detail);
+  if (*hint) fprintf(stderr, "HINT:  %s\n", hint);
+}
+
 void shell_print_error(shell *sh, const char *stmt_text) {
-  (void)sh;
   int line = 0, col = 0;
   const char *msg = orbit_errmsg(sh->db);
-  const char *detail = orbit_errdetail(sh->db);
   if (!stmt_text || orbit_errpos(sh->db, &line, &col) != ORBIT_OK || line <= 0) {
     fprintf(stderr, "ERROR:  %s\n", msg);
-    if (*detail) fprintf(stderr, "DETAIL:  %s\n", detail);
+    print_detail_hint(sh);
     return;
   }
   fprintf(stderr, "ERROR:  %s (line %d, column %d)\n", msg, line, col);
@@ -28,22 +33,23 @@ void shell_print_error(shell *sh, const char *stmt_text) {
     p = strchr(p, '\n');
     if (p) p++;
   }
-  if (!p) return;
-  const char *end = strchr(p, '\n');
-  int len = end ? (int)(end - p) : (int)strlen(p);
-  char prefix[32];
-  int plen = snprintf(prefix, sizeof prefix, "LINE %d: ", line);
-  fprintf(stderr, "%s%.*s\n", prefix, len, p);
-  /* caret: count display columns (UTF-8 continuation bytes take no column) */
-  int width = plen;
-  for (int i = 0, c = 1; i < len && c < col; i++) {
-    if (((unsigned char)p[i] & 0xC0) != 0x80) {
-      width++;
-      c++;
+  if (p) {
+    const char *end = strchr(p, '\n');
+    int len = end ? (int)(end - p) : (int)strlen(p);
+    char prefix[32];
+    int plen = snprintf(prefix, sizeof prefix, "LINE %d: ", line);
+    fprintf(stderr, "%s%.*s\n", prefix, len, p);
+    /* caret: count display columns (UTF-8 continuation bytes take no column) */
+    int width = plen;
+    for (int i = 0, c = 1; i < len && c < col; i++) {
+      if (((unsigned char)p[i] & 0xC0) != 0x80) {
+        width++;
+        c++;
+      }
     }
+    fprintf(stderr, "%*s^\n", width, "");
   }
-  fprintf(stderr, "%*s^\n", width, "");
-  if (*detail) fprintf(stderr, "DETAIL:  %s\n", detail);
+  print_detail_hint(sh);
 }
 
 /* A statement's NOTICEs and WARNINGs, as psql prints them:

@@ -5,12 +5,14 @@
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/ice_commit.h"
 #include "storage/cold/ice_evolve.h"
+#include "storage/cold/ice_manifest_merge.h"
 #include "storage/cold/ice_read.h"
 #include "storage/cold/ice_write.h"
 #include "base/buf.h"
 #include "base/mem.h"
 #include "types/value.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Whether SQL type `to` holds every value of `from` exactly: the catalog
@@ -102,9 +104,44 @@ typedef struct alter_ctx {
   int32_t field_id;              /* the column's id in the committed schema */
 } alter_ctx;
 
+/* Table properties set (or removed: a NULL value) on top of base's; the
+** ones the engine reads must still parse (a bad value is refused here,
+** not at the next commit). */
+static orb_status set_properties(orb_arena *a, const ice_meta *base, const cold_alter *c, ice_meta *next, orb_err *e) {
+  ice_kv *p = orb_arena_zalloc(a, sizeof *p * (size_t)(base->nproperties + c->nprops + 1));
+  int n = 0;
+  for (int i = 0; i < base->nproperties; i++) {
+    bool changed = false;
+    for (int k = 0; k < c->nprops && !changed; k++) changed = strcmp(base->properties[i].key, c->prop_keys[k]) == 0;
+    if (!changed) p[n++] = base->properties[i];
+  }
+  for (int k = 0; k < c->nprops; k++) {
+    if (!*c->prop_keys[k]) return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", 0, "a table property needs a name");
+    bool later = false;   /* a key given twice: the last one wins */
+    for (int j = k + 1; j < c->nprops && !later; j++) later = strcmp(c->prop_keys[j], c->prop_keys[k]) == 0;
+    if (!later && c->prop_values[k])
+      p[n].key = orb_arena_strdup(a, c->prop_keys[k]), p[n].value = orb_arena_strdup(a, c->prop_values[k]), n++;
+  }
+  next->properties = p;
+  next->nproperties = n;
+  ice_merge_policy mp;
+  ice_retry rp;
+  int64_t x;
+  orb_status st = ice_merge_policy_of(next, &mp, e);
+  if (st == ORB_OK) st = ice_retry_init(&rp, next, -1, e);
+  static const char *const numbers[] = {"write.target-file-size-bytes", "history.expire.max-snapshot-age-ms",
+                                        "history.expire.min-snapshots-to-keep", "history.expire.max-ref-age-ms",
+                                        "write.metadata.previous-versions-max"};
+  for (size_t i = 0; st == ORB_OK && i < sizeof numbers / sizeof numbers[0]; i++)
+    st = ice_prop_i64(next, numbers[i], 1, 0, &x, e);
+  if (st != ORB_OK) snprintf(e->sqlstate, sizeof e->sqlstate, "22023");   /* invalid_parameter_value */
+  return st;
+}
+
 static orb_status alter_edit(void *ctx, orb_arena *a, const ice_meta *base, ice_meta *next, orb_err *e) {
   alter_ctx *x = ctx;
   const cold_alter *c = x->c;
+  if (c->kind == COLD_SET_PROPERTIES) return set_properties(a, base, c, next, e);
   ice_schema_change sc;
   memset(&sc, 0, sizeof sc);
   sc.field_id = c->field_id;

@@ -185,7 +185,8 @@ typedef enum cold_alter_kind {
   COLD_ADD_PARTITION_FIELD,      /* term, as */
   COLD_DROP_PARTITION_FIELD,     /* term (a transform term or a partition field name) */
   COLD_REPLACE_PARTITION_FIELD,  /* term, with, as */
-  COLD_SET_PARTITION_SPEC        /* term: the whole spec in pg_lake's text ("" unpartitioned) */
+  COLD_SET_PARTITION_SPEC,       /* term: the whole spec in pg_lake's text ("" unpartitioned) */
+  COLD_SET_PROPERTIES            /* prop_keys/prop_values: set each (a NULL value removes the key) */
 } cold_alter_kind;
 
 typedef struct cold_alter {
@@ -194,6 +195,8 @@ typedef struct cold_alter {
   const char *name;
   orb_type type;
   const char *term, *with, *as;
+  const char *const *prop_keys, *const *prop_values;
+  int nprops;
 } cold_alter;
 
 /* Commit change c to the owned table in folder dir, whose catalog columns

@@ -1,6 +1,7 @@
 /* storage/cold/ice_commit.c — the retry policy and metadata-only updates
 ** and new snapshots (see ice_commit.h). */
 #include "storage/cold/ice_commit.h"
+#include "storage/cold/ice_manifest_merge.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -171,6 +172,10 @@ static void build_summary(orb_arena *a, const ice_snapshot_change *c, const ice_
   PUT_IF("added-equality-deletes", d->added_eq_deletes);
   PUT_IF("removed-equality-deletes", d->removed_eq_deletes);
   if (d->changed_partitions >= 0) PUT("changed-partition-count", d->changed_partitions);
+  PUT_IF("manifests-created", d->manifests_created);
+  PUT_IF("manifests-kept", d->manifests_kept);
+  PUT_IF("manifests-replaced", d->manifests_replaced);
+  PUT_IF("entries-processed", d->entries_processed);
   PUT("total-records", t_records + d->added_records - d->deleted_records);
   if (t_size >= 0) PUT("total-files-size", t_size + d->added_files_size - d->removed_files_size);
   PUT("total-data-files", t_files + d->added_data_files - d->deleted_data_files);
@@ -195,6 +200,20 @@ static void commit_wait(int64_t stamp_ms) {
     if (now > stamp_ms || now >= give_up) return;
     struct timespec ts = {0, 200 * 1000};   /* 0.2 ms */
     nanosleep(&ts, NULL);
+  }
+}
+
+/* After the commit: the change's own new manifests that a merge folded
+** into another are no one's (Java deletes them too). */
+static void remove_merged_away(orb_arena *a, const char *table_dir, const ice_meta *base, const ice_snapshot_change *c,
+                               const ice_manifest_ref *refs, int nrefs) {
+  for (int i = 0; i < c->nmanifests; i++) {
+    bool listed = false;
+    for (int k = 0; k < nrefs && !listed; k++) listed = strcmp(refs[k].path, c->manifests[i].path) == 0;
+    const char *local;
+    orb_err ignore;
+    if (!listed && ice_maint_local(a, base, table_dir, c->manifests[i].path, &local, &ignore) == ORB_OK && local)
+      unlink(local);
   }
 }
 
@@ -258,6 +277,10 @@ orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_me
   *unsure = false;
   ice_meta reloaded;
   ice_meta_file mfile = *file;
+  ice_merge_ctx mc;
+  memset(&mc, 0, sizeof mc);
+  mc.table_dir = table_dir;
+  mc.snapshot_id = c->snapshot_id;
   for (int attempt = 1;; attempt++) {
     if (attempts) *attempts = attempt;
     const ice_snapshot *parent = ice_meta_current_snapshot(base);
@@ -279,11 +302,18 @@ orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_me
       refs[i].seq = refs[i].min_seq = seq;
     }
     if (nkeep) memcpy(refs + c->nmanifests, keep, sizeof *refs * (size_t)nkeep);
+    int nrefs = c->nmanifests + nkeep;
+    /* small manifests merged, as Java's merging snapshot producers do */
+    ice_merge_policy pol;
+    ice_merge_attempt(&mc, base, orb_arena_sprintf(a, "%s-merged-%d", c->uuid, attempt));
+    if (!c->no_merge && (st = ice_merge_policy_of(base, &pol, e)) == ORB_OK)
+      st = ice_manifests_merge_on_commit(a, &mc, &pol, refs, nrefs, &refs, &nrefs, e);
+    if (st != ORB_OK) break;
     const char *lrel = orb_arena_sprintf(a, "metadata/snap-%lld-%d-%s.avro", (long long)c->snapshot_id, attempt, c->uuid);
     const char *llocal = orb_arena_sprintf(a, "%s/%s", table_dir, lrel);
     char *lloc = ice_location_path(base, lrel);
     orb_buf limg = ORB_BUF_INIT;
-    st = ice_manifest_list_write(refs, c->nmanifests + nkeep, c->snapshot_id, parent != NULL,
+    st = ice_manifest_list_write(refs, nrefs, c->snapshot_id, parent != NULL,
                                  parent ? parent->snapshot_id : 0, seq, &limg, e);
     if (st == ORB_OK) st = ice_write_new_file(llocal, limg.data, limg.len, e);
     orb_buf_free(&limg);
@@ -303,6 +333,7 @@ orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_me
       (void)orb_fsync_dir(orb_arena_sprintf(a, "%s/data", table_dir), &ignore);
       st = ice_meta_commit(a, table_dir, mfile.version, &next, NULL, e);
       if (st == ORB_OK) {
+        remove_merged_away(a, table_dir, base, c, refs, nrefs);
         ice_meta_delete_dropped(a, table_dir, base, &next);
         if (out) *out = next;
         commit_wait(next.snapshots[next.nsnapshots - 1].timestamp_ms);
@@ -313,8 +344,9 @@ orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_me
         break;
       }
     }
-    /* this attempt's list is no one's */
+    /* this attempt's list and merged manifests are no one's */
     unlink(llocal);
+    ice_merge_remove_written(&mc);
     if (st != ORB_ERR_CONFLICT) break;
     if (!ice_retry_wait(retry, attempt)) {
       st = orb_err_set(e, ORB_ERR_CONFLICT,
@@ -325,5 +357,7 @@ orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_me
     if ((st = ice_meta_open(a, table_dir, &reloaded, &mfile, e))) break;
     base = &reloaded;
   }
+  if (st != ORB_OK && !*unsure) ice_merge_remove_written(&mc);
+  ice_merge_ctx_free(&mc);
   return st;
 }

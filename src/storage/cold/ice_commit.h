@@ -93,6 +93,7 @@ typedef struct ice_snapshot_change {
   ice_carry_fn carry;            /* NULL: every parent manifest carries forward */
   void *carry_ctx;
   const char *uuid;              /* names the manifest lists (snap-<id>-<attempt>-<uuid>.avro) */
+  bool no_merge;                 /* true: the manifests are listed as they are (rewrite_manifests) */
 } ice_snapshot_change;
 
 /* A snapshot id not used by any snapshot of m. */
@@ -100,7 +101,10 @@ int64_t ice_new_snapshot_id(const ice_meta *m);
 
 /* Commit change c as a new snapshot of the table in folder table_dir whose
 ** metadata the caller opened (base, from file): per attempt, the parent's
-** manifest list is read, c->carry decides what carries forward, a new
+** manifest list is read, c->carry decides what carries forward, the
+** manifests are merged as the table's commit.manifest.* properties say
+** (ice_manifests_merge_on_commit, unless c->no_merge; the change's own
+** manifests folded into a merged one are deleted after the commit), a new
 ** manifest list (c's manifests first, with the new sequence number, then
 ** the carried ones) and the next metadata (snapshot, summary, refs.main,
 ** snapshot log, metadata log) are written and published with

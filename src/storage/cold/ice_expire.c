@@ -16,6 +16,7 @@ typedef struct expire_ctx {
   /* of the last attempt's edit */
   const ice_snapshot **expired;  /* from the update's arena */
   int nexpired;
+  int nrefs_dropped;
 } expire_ctx;
 
 static int snap_index(const ice_meta *m, int64_t id) {
@@ -67,11 +68,39 @@ static orb_status retained(const ice_meta *m, const ice_maint_opts *o, int64_t n
   return ORB_OK;
 }
 
+/* The refs that stay (Java's computeRetainedRefs): main always; another
+** while its snapshot exists and is no older than the ref's max-ref-age-ms,
+** else the table's history.expire.max-ref-age-ms (default: forever). */
+static orb_status retained_refs(orb_arena *a, const ice_meta *m, int64_t now_ms, ice_ref **out, int *nout, orb_err *e) {
+  int64_t dflt;
+  orb_status st = ice_prop_i64(m, "history.expire.max-ref-age-ms", INT64_MAX, 1, &dflt, e);
+  if (st != ORB_OK) return st;
+  ice_ref *refs = orb_arena_alloc(a, sizeof *refs * (size_t)(m->nrefs + 1));
+  int n = 0;
+  for (int r = 0; r < m->nrefs; r++) {
+    const ice_ref *ref = &m->refs[r];
+    int i = snap_index(m, ref->snapshot_id);
+    int64_t max_age = ref->max_ref_age_ms >= 1 ? ref->max_ref_age_ms : dflt;
+    if (strcmp(ref->name, "main") == 0 || (i >= 0 && now_ms - m->snapshots[i].timestamp_ms <= max_age))
+      refs[n++] = *ref;
+  }
+  *out = refs;
+  *nout = n;
+  return ORB_OK;
+}
+
 static orb_status edit_expire(void *vctx, orb_arena *a, const ice_meta *base, ice_meta *next, orb_err *e) {
   expire_ctx *c = vctx;
   bool *keep = orb_arena_alloc(a, (size_t)base->nsnapshots + 1);
-  orb_status st = retained(base, c->o, c->now_ms, keep, e);
+  /* expired refs go first: what only they held expires with the rest */
+  ice_ref *refs;
+  int nrefs;
+  orb_status st = retained_refs(a, base, c->now_ms, &refs, &nrefs, e);
   if (st != ORB_OK) return st;
+  c->nrefs_dropped = base->nrefs - nrefs;
+  next->refs = refs;
+  next->nrefs = nrefs;
+  if ((st = retained(next, c->o, c->now_ms, keep, e)) != ORB_OK) return st;
   ice_snapshot *snaps = orb_arena_alloc(a, sizeof(ice_snapshot) * (size_t)(base->nsnapshots + 1));
   c->expired = orb_arena_alloc(a, sizeof(ice_snapshot *) * (size_t)(base->nsnapshots + 1));
   c->nexpired = 0;
@@ -130,7 +159,7 @@ orb_status ice_expire_snapshots(const char *table_dir, const ice_maint_opts *o, 
   memset(res, 0, sizeof *res);
   orb_arena a;
   orb_arena_init(&a, 0);
-  expire_ctx c = {o, ice_now_ms(), NULL, 0};
+  expire_ctx c = {o, ice_now_ms(), NULL, 0, 0};
   /* Look first: when nothing expires, nothing is committed. */
   ice_meta cur;
   ice_meta_file cf;
@@ -142,7 +171,9 @@ orb_status ice_expire_snapshots(const char *table_dir, const ice_maint_opts *o, 
     ice_meta probe = cur;
     st = edit_expire(&c, &a, &cur, &probe, e);
   }
-  if (st == ORB_OK && c.nexpired > 0) st = ice_meta_update(&a, table_dir, o->max_retries, edit_expire, &c, &next, e);
+  if (st == ORB_OK && (c.nexpired > 0 || c.nrefs_dropped > 0))
+    st = ice_meta_update(&a, table_dir, o->max_retries, edit_expire, &c, &next, e);
+  res->expired_refs = st == ORB_OK ? c.nrefs_dropped : 0;
   if (st != ORB_OK || c.nexpired == 0) {
     if (st == ORB_OK) st = delete_old_metadata(&a, table_dir, &next, res, e);
     orb_arena_free(&a);

@@ -19,6 +19,8 @@ void ice_maint_opts_init(ice_maint_opts *o) {
   o->older_than_ms = -1;
   o->retain_last = -1;
   o->max_retries = -1;
+  o->min_input_files = -1;
+  o->max_commits = -1;
 }
 
 static uint64_t path_hash(const char *p) { return orb_hash_bytes(p, strlen(p), 0x1ce); }

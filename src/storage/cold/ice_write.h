@@ -12,7 +12,8 @@
 **   <table>/metadata/version-hint.text
 **   <table>/data/00000-0-<uuid>.parquet       ice_append_rows (files roll at the target size)
 **   <table>/metadata/<uuid>-m0.avro           ice_append_commit: one manifest of the new files
-**   <table>/metadata/snap-<id>-1-<uuid>.avro  the manifest list: the parent's manifests + the new one
+**   <table>/metadata/snap-<id>-1-<uuid>.avro  the manifest list: the parent's manifests + the new one,
+**                                             small ones merged (ice_manifest_merge.h)
 **   <table>/metadata/v<N+1>.metadata.json     the new snapshot, published with link() (ice_meta_commit)
 **
 ** Data files: Parquet through formats/parquet's writer, every column with

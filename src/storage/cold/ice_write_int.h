@@ -121,6 +121,9 @@ typedef struct ice_summary_delta {
   int64_t added_pos_deletes, removed_pos_deletes;
   int64_t added_eq_deletes, removed_eq_deletes;
   int changed_partitions;        /* -1: not written */
+  /* rewrite_manifests (Java's keys manifests-created, manifests-kept,
+  ** manifests-replaced, entries-processed; written only when not 0) */
+  int64_t manifests_created, manifests_kept, manifests_replaced, entries_processed;
 } ice_summary_delta;
 
 /* Appends as part of a larger change (ice_rowdelta.c's UPDATE): close the

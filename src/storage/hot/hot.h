@@ -93,6 +93,10 @@ orb_status hot_delete_one(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_err *e)
 orb_status hot_update_one(hot_tier *h, orb_wset *ws, uint64_t rowid, const orb_value *vals, orb_err *e);
 /* Same, adopting a built row. */
 orb_status hot_update_adopt(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_value *row, orb_err *e);
+/* SELECT ... FOR UPDATE/SHARE: claim the row at rowid for ws as an update
+** would (ORB_ERR_WAIT / 40001 alike) without changing it; *gone when ws
+** itself deleted it. */
+orb_status hot_lock_one(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e);
 
 /* --- versions (hot_mvcc.c) ------------------------------------------------ */
 
@@ -137,7 +141,7 @@ uint64_t hot_key_hash_row(const hot_tier *h, const orb_value *row);
 /* Start loading the index slot of row's key (batch inserts call it ahead);
 ** returns the key's hash for the _hashed calls, so that it is computed once. */
 uint64_t hot_index_prefetch(const hot_tier *h, const orb_value *row);
-orb_status hot_key_taken_hashed(const hot_tier *h, orb_wset *ws, const orb_value *row, uint64_t hash, bool *taken,
+orb_status hot_key_taken_hashed(hot_tier *h, orb_wset *ws, const orb_value *row, uint64_t hash, bool *taken,
                                 uint64_t *rowid, orb_err *e);
 /* hot_insert_one for a table with a key whose hash is known. */
 orb_status hot_insert_hashed(hot_tier *h, orb_wset *ws, const orb_value *vals, uint64_t hash, orb_err *e);

@@ -5,8 +5,9 @@
 ** rows then costs a few hundred chunk mappings rather than allocator
 ** bookkeeping per row and a heap that grows and shrinks under it.  A chunk counts its live rows; the last free of a
 ** chunk that is no longer any thread's current one unmaps it.  Rows too big
-** for a chunk come from malloc.  Every row is preceded by a 16-byte header
-** saying which, and naming its chunk (16 keeps orb_value's alignment).
+** for a chunk come from malloc.  Every row is preceded by an 8-byte header:
+** its chunk's address, or FROM_MALLOC (a chunk is page-aligned, so never 1).
+** Rows are 8-byte aligned, as orb_value needs.
 **
 ** Thread safety: rows are freed under the database write lock, but different
 ** databases (and so threads) share chunks' counters, so they are atomic.
@@ -33,25 +34,36 @@
 
 #define CHUNK_BYTES ((size_t)4 << 20)
 #define BIG_ROW (CHUNK_BYTES / 8)
-#define HDR 16
+#define HDR 8
+
+/* Most rows one chunk can hold (each takes at least HDR + 8 bytes): a
+** current chunk's count holds that many references in advance, so carving
+** a row out of it is no atomic operation; retiring the chunk gives back
+** the ones its rows did not take. */
+#define MAX_ROWS ((long)(CHUNK_BYTES / (HDR + 8)))
 
 typedef struct chunk {
-  atomic_long refs;   /* live rows + 1 while it is some thread's current chunk */
+  atomic_long refs;   /* live rows, + 1 + MAX_ROWS - carved while it is some thread's current chunk */
   size_t used;
+  long carved;        /* rows carved out of it (only its thread touches this) */
 } chunk;
 
-enum { FROM_CHUNK = 1, FROM_MALLOC = 2 };
+#define FROM_MALLOC ((uintptr_t)1)   /* the header of a row that is its own malloc */
 
 static pthread_key_t current_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static __thread chunk *current;   /* the same as current_key's value, read without a call */
 
-static void chunk_unref(chunk *c) {
-  if (atomic_fetch_sub(&c->refs, 1) == 1) munmap(c, CHUNK_BYTES);
+static void chunk_unref(chunk *c, long n) {
+  if (atomic_fetch_sub(&c->refs, n) == n) munmap(c, CHUNK_BYTES);
 }
+
+/* A chunk stops being its thread's current one. */
+static void chunk_retire(chunk *c) { chunk_unref(c, 1 + MAX_ROWS - c->carved); }
 
 /* A thread that ends gives up its current chunk. */
 static void drop_current(void *p) {
-  if (p) chunk_unref(p);
+  if (p) chunk_retire(p);
 }
 
 static void make_key(void) { pthread_key_create(&current_key, drop_current); }
@@ -65,8 +77,9 @@ static chunk *chunk_new(void) {
   ** defrag setting it makes the first touch wait for memory compaction
   ** (measured: inserts 2x slower at times). */
   chunk *c = p;
-  atomic_init(&c->refs, 1);
+  atomic_init(&c->refs, 1 + MAX_ROWS);
   c->used = (sizeof(chunk) + HDR - 1) / HDR * HDR;
+  c->carved = 0;
   return c;
 }
 
@@ -79,38 +92,40 @@ void *hot_row_alloc(size_t n) {
   if (need > BIG_ROW) {
 #endif
     p = orb_malloc(need);
-    p[0] = FROM_MALLOC;
+    uintptr_t tag = FROM_MALLOC;
+    memcpy(p, &tag, sizeof tag);
     return p + HDR;
   }
-  pthread_once(&key_once, make_key);
-  chunk *c = pthread_getspecific(current_key);
+  chunk *c = current;
   if (!c || c->used + need > CHUNK_BYTES) {
+    pthread_once(&key_once, make_key);
     chunk *nc = chunk_new();
     if (!nc) {   /* no mapping: fall back to malloc rather than fail an insert */
       p = orb_malloc(need);
-      p[0] = FROM_MALLOC;
+      uintptr_t tag = FROM_MALLOC;
+      memcpy(p, &tag, sizeof tag);
       return p + HDR;
     }
     pthread_setspecific(current_key, nc);
-    if (c) chunk_unref(c);
+    current = nc;
+    if (c) chunk_retire(c);
     c = nc;
   }
   p = (uint8_t *)c + c->used;
   c->used += need;
-  atomic_fetch_add(&c->refs, 1);
-  p[0] = FROM_CHUNK;
-  memcpy(p + 8, &c, sizeof c);   /* the row's chunk, for the free */
+  c->carved++;   /* one of the references taken in advance */
+  memcpy(p, &c, sizeof c);   /* the row's chunk, for the free */
   return p + HDR;
 }
 
 void hot_row_dealloc(void *row) {
   if (!row) return;
   uint8_t *p = (uint8_t *)row - HDR;
-  if (p[0] == FROM_MALLOC) {
+  uintptr_t word;
+  memcpy(&word, p, sizeof word);
+  if (word == FROM_MALLOC) {
     orb_free(p);
     return;
   }
-  chunk *c;
-  memcpy(&c, p + 8, sizeof c);
-  chunk_unref(c);
+  chunk_unref((chunk *)word, 1);
 }

@@ -18,8 +18,7 @@ typedef struct hot_ver {
   uint64_t xmin;         /* commit sequence number (or running xid) that made it; 0 = always visible */
   uint64_t xmax;         /* ... that replaced or deleted it; 0 = nobody */
   orb_value *older;      /* the version it replaced, NULL = none kept */
-  uint64_t reserved;     /* keeps the values behind it 16-byte aligned */
-} hot_ver;
+} hot_ver;               /* 24 bytes: the values behind it stay 8-byte aligned, as orb_value needs */
 
 static inline hot_ver *hot_ver_of(const orb_value *row) { return (hot_ver *)((char *)row - sizeof(hot_ver)); }
 
@@ -47,6 +46,11 @@ struct hot_tier {
   uint64_t last_seq;     /* commit sequence number of the last commit that changed the tier */
 
   orb_hmap pk;           /* key hash -> (void *)(rowid + 1) */
+  /* hot_key_taken_hashed's search that found the key free ended at an empty
+  ** slot: the index entry of the row inserted next goes there
+  ** (orb_hmap_put_after_miss); any other change of pk drops it */
+  orb_hmap_iter pk_miss;
+  bool has_pk_miss;
 
   pthread_mutex_t stats_mu; /* readers share the tier; a stale min/max rescan writes */
   hot_col_stat *cstats;

@@ -58,6 +58,13 @@ void hot_stamp(hot_tier *h, int kind, orb_value *old, orb_value *made, uint64_t 
     hot_ver_of(old)->xmax = seq;
     h->live--;
     break;
+  case U_LOCK:
+    /* the copy holds the same values since the same moment, and the locked
+    ** version is seen by no snapshot: to every reader and writer after the
+    ** commit the row is as if never locked (no 40001 for changing it) */
+    hot_ver_of(made)->xmin = hot_ver_of(old)->xmin;
+    hot_ver_of(old)->xmax = hot_ver_of(old)->xmin;
+    break;
   default:
     return;
   }

@@ -60,11 +60,34 @@ static void see(hot_col_stat *c, const orb_value *v) {
   else if (stat_cmp(v, &c->max) > 0) keep(&c->max, &c->maxbuf, &c->maxcap, v);
 }
 
+/* Fixed-size values of the type min and max already have, ordered as
+** numbers: a new minimum or maximum is a plain copy (no bytes to keep).
+** Every inserted value passes here, so these skip see()'s call and switch;
+** false leaves the value to see(). */
+static inline bool see_number(hot_col_stat *c, const orb_value *v) {
+  if (!c->has || v->type != c->max.type) return false;
+  switch ((orb_type_id)v->type) {
+  case ORB_T_INT16: case ORB_T_INT32: case ORB_T_INT64:
+  case ORB_T_DATE: case ORB_T_TIME: case ORB_T_TIMESTAMP: case ORB_T_TIMESTAMPTZ:
+    if (v->u.i < c->min.u.i) c->min = *v;
+    else if (v->u.i > c->max.u.i) c->max = *v;
+    return true;
+  case ORB_T_FLOAT32: case ORB_T_FLOAT64:
+    /* NaN sorts above every number (orb_value_cmp): C's comparisons do not say so */
+    if (isnan(v->u.f) || isnan(c->min.u.f) || isnan(c->max.u.f)) return false;
+    if (v->u.f < c->min.u.f) c->min = *v;
+    else if (v->u.f > c->max.u.f) c->max = *v;
+    return true;
+  default:
+    return false;
+  }
+}
+
 void hot_stats_add(hot_tier *h, const orb_value *row) {
   for (int i = 0; i < h->schema.ncols; i++) {
     hot_col_stat *c = &h->cstats[i];
     if (row[i].isnull) c->nulls++;
-    else if (!c->stale) see(c, &row[i]);
+    else if (!c->stale && !see_number(c, &row[i])) see(c, &row[i]);
   }
 }
 

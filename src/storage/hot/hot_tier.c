@@ -72,8 +72,11 @@ orb_value *hot_row_build(const orb_schema *s, const orb_value *src) {
       row[i] = orb_null((orb_type_id)ct);
       continue;
     }
-    if (orb_type_is_integer((orb_type_id)ct) && orb_type_is_integer((orb_type_id)row[i].type)) row[i].type = ct;
-    if (orb_type_is_float((orb_type_id)ct) && orb_type_is_float((orb_type_id)row[i].type)) row[i].type = ct;
+    /* a value of the column's family takes the column's own type id */
+    if (row[i].type != ct &&
+        ((orb_type_is_integer((orb_type_id)ct) && orb_type_is_integer((orb_type_id)row[i].type)) ||
+         (orb_type_is_float((orb_type_id)ct) && orb_type_is_float((orb_type_id)row[i].type))))
+      row[i].type = ct;
     if (has_bytes(&src[i])) {
       if (src[i].len) memcpy(p, src[i].u.s, src[i].len);
       row[i].u.s = p;
@@ -104,6 +107,7 @@ void hot_compact(hot_tier *h) {
   memset(&h->rows[j], 0, sizeof *h->rows * (h->nslots - j));
   h->nslots = j;
   if (h->npk) {
+    h->has_pk_miss = false;   /* its slot was in the old map */
     orb_hmap_free(&h->pk);
     orb_hmap_init(&h->pk, j);
     for (size_t r = 0; r < j; r++) hot_index_add(h, r, h->rows[r]);
@@ -117,10 +121,15 @@ void hot_compact(hot_tier *h) {
 
 static void redo_row(orb_wset *ws, hot_tier *h, int op, uint64_t rowid, const orb_value *row) {
   if (!ws || !wset_logging(ws)) return;
-  orb_buf_put_u8(&ws->redo, (uint8_t)op);
-  orb_buf_put_varint(&ws->redo, h->table_id);
-  orb_buf_put_varint(&ws->redo, rowid);
-  if (row) rowcodec_put(&ws->redo, &h->schema, row, NULL);
+  orb_buf *b = &ws->redo;   /* op, table id, rowid: room for all three at once */
+  orb_buf_reserve(b, 1 + 10 + 10);
+  uint8_t *d = (uint8_t *)b->data + b->len;
+  *d++ = (uint8_t)op;
+  d += orb_varint_encode(d, h->table_id);
+  d += orb_varint_encode(d, rowid);
+  b->len = (size_t)(d - (uint8_t *)b->data);
+  b->data[b->len] = '\0';
+  if (row) rowcodec_put(b, &h->schema, row, NULL);
 }
 
 /* A new chain at rowid: the slot, the index (hash of its key: given, or
@@ -270,6 +279,30 @@ orb_status hot_update_adopt(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_value
 
 orb_status hot_update_one(hot_tier *h, orb_wset *ws, uint64_t rowid, const orb_value *vals, orb_err *e) {
   return hot_update_adopt(h, ws, rowid, hot_row_build(&h->schema, vals), e);
+}
+
+orb_status hot_lock_one(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e) {
+  *gone = false;
+  if (rowid >= h->nslots || !h->rows[rowid])
+    return orb_err_set(e, ORB_ERR_INTERNAL, "row %llu of table %u to lock does not exist", (unsigned long long)rowid,
+                       h->table_id);
+  orb_status st = hot_claim(h, ws, rowid, gone, e);
+  if (st != ORB_OK || *gone) return st;
+  orb_value *old = h->rows[rowid];
+  if (hot_ver_of(old)->xmin == ws->xid) return ORB_OK;   /* this transaction's own version: held already */
+  /* a copy of the row as this transaction's version: other writers now wait
+  ** for it (or, having committed since a REPEATABLE READ snapshot, made the
+  ** claim above fail with 40001), exactly as for an update.  It changes no
+  ** value, so nothing is logged, and the commit dates the copy back to the
+  ** locked version (hot_stamp, U_LOCK): a lock alone never fails a later
+  ** REPEATABLE READ writer. */
+  orb_value *row = hot_row_build(&h->schema, old);
+  hot_ver_of(row)->xmin = ws->xid;
+  hot_ver_of(old)->xmax = ws->xid;
+  push_version(h, rowid, row);
+  h->pending++;
+  wset_push(ws, U_LOCK, h, rowid, old, row);
+  return ORB_OK;
 }
 
 /* --- tier interface: writes and lookups ------------------------------------ */
