@@ -98,9 +98,9 @@ static void test_hash_aggregate(void **state) {
   orb_expr **keys = orb_arena_alloc(&A, sizeof(orb_expr *));
   keys[0] = orb_expr_column(&A, 1, orb_type_make(ORB_T_TEXT));
   oql_agg_spec aggs[3] = {
-      {OQL_AGG_COUNT_STAR, false, NULL, orb_type_make(ORB_T_INT64), NULL, NULL},
-      {OQL_AGG_SUM, false, orb_expr_column(&A, 0, orb_type_make(ORB_T_INT32)), orb_type_make(ORB_T_INT64), NULL, NULL},
-      {OQL_AGG_COUNT, false, orb_expr_column(&A, 0, orb_type_make(ORB_T_INT32)), orb_type_make(ORB_T_INT64), NULL, NULL},
+      {.fn = OQL_AGG_COUNT_STAR, .arg = NULL, .type = orb_type_make(ORB_T_INT64)},
+      {.fn = OQL_AGG_SUM, .arg = orb_expr_column(&A, 0, orb_type_make(ORB_T_INT32)), .type = orb_type_make(ORB_T_INT64)},
+      {.fn = OQL_AGG_COUNT, .arg = orb_expr_column(&A, 0, orb_type_make(ORB_T_INT32)), .type = orb_type_make(ORB_T_INT64)},
   };
   oql_op *g = oql_agg_new(&A, pairs(ints, txt, 5), keys, 1, aggs, 3, NULL);
   oql_sort_key k = {0, false, false};
@@ -122,8 +122,7 @@ static void test_avg_scale(void **state) {
   int ints[] = {10, 5, 7, 3};
   const char *txt[] = {"a", "b", "c", "d"};
   char out[256];
-  oql_agg_spec avg = {OQL_AGG_AVG, false, orb_expr_column(&A, 0, orb_type_make(ORB_T_INT32)),
-                      orb_type_decimal(38, 16), NULL, NULL};
+  oql_agg_spec avg = {.fn = OQL_AGG_AVG, .arg = orb_expr_column(&A, 0, orb_type_make(ORB_T_INT32)), .type = orb_type_decimal(38, 16)};
   oql_op *p = oql_agg_new(&A, pairs(ints, txt, 4), NULL, 0, &avg, 1, NULL);
   drain(p, out, sizeof out);
   /* PostgreSQL: avg(integer) of 10,5,7,3 = 6.2500000000000000 */
@@ -157,7 +156,7 @@ static void test_joins(void **state) {
 
   /* nested loop: cross join count */
   oql_op *nl = oql_nljoin_new(&A, OQL_JOIN_INNER, pairs(li, lt, 4), pairs(ri, rt, 4), NULL);
-  oql_agg_spec cnt = {OQL_AGG_COUNT_STAR, false, NULL, orb_type_make(ORB_T_INT64), NULL, NULL};
+  oql_agg_spec cnt = {.fn = OQL_AGG_COUNT_STAR, .arg = NULL, .type = orb_type_make(ORB_T_INT64)};
   oql_op *c = oql_agg_new(&A, nl, NULL, 0, &cnt, 1, NULL);
   drain(c, out, sizeof out);
   assert_string_equal(out, "16;");
