@@ -735,14 +735,11 @@ static orb_status walk_setop(oql_binder *b, const oql_select_ast *s, oql_bselect
   oql_bselect *n = orb_arena_zalloc(b->a, sizeof *n);
   n->setop = s->setop == OQL_SETOP_UNION ? OQL_BSET_UNION : s->setop == OQL_SETOP_INTERSECT ? OQL_BSET_INTERSECT : OQL_BSET_EXCEPT;
   n->set_all = s->set_all;
-  int wt_refs = b->worktable_refs;
   orb_status st = oql_walk_select(b, s->larg, &n->larg, e);
   if (st == ORB_OK) st = oql_walk_select(b, s->rarg, &n->rarg, e);
   if (st != ORB_OK) return st;
   keep_unknown_literals(s->larg, n->larg);
   keep_unknown_literals(s->rarg, n->rarg);
-  if (s->setop != OQL_SETOP_UNION && b->worktable_refs != wt_refs)
-    return oql_cte_misplaced(b, s->setop == OQL_SETOP_INTERSECT ? "within INTERSECT" : "within EXCEPT", s->pos, e);
   if (n->larg->nvisible != n->rarg->nvisible)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", s->rarg->pos, "each %s query must have the same number of columns",
                         setop_name(s->setop));
