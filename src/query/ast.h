@@ -286,6 +286,8 @@ typedef struct oql_create_ast {
   const char *using_am;      /* CREATE TABLE ... USING am (NULL: none) */
   int using_pos;
   const char *partition_by;  /* WITH (partition_by = '...') */
+  const char **prop_keys, **prop_values;   /* the other WITH options (USING iceberg: table properties) */
+  int nprops;
 } oql_create_ast;
 
 typedef struct oql_alter_ast {
