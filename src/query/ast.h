@@ -373,6 +373,8 @@ typedef struct oql_create_ast {
   oql_seq_ast seq;           /* CREATE SEQUENCE [IF NOT EXISTS] name options */
   oql_check_ast *checks;     /* table constraints [CONSTRAINT name] CHECK (cond) */
   int nchecks;
+  const char **prop_keys, **prop_values;   /* the other WITH options (USING iceberg: table properties) */
+  int nprops;
 } oql_create_ast;
 
 typedef struct oql_alter_ast {

@@ -59,6 +59,9 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
     out->create_kind = ORB_TABLE_ICEBERG;
     out->path = orb_arena_sprintf(b->a, "%s/warehouse/public/%s", orb_db_path(b->db), cr->table);
     out->value = cr->partition_by;
+    out->prop_keys = cr->prop_keys;   /* the other WITH options: the table's properties */
+    out->prop_values = cr->prop_values;
+    out->nprops = cr->nprops;
   }
   if (cr->as) {
     out->kind = OQL_S_CREATE_TABLE_AS;

@@ -58,7 +58,7 @@ orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     for (int k = 2; orb_path_exists(path); k++) path = orb_arena_sprintf(&names, "%s_%d", b->path, k);
     /* the folder first (the write path refuses one that exists), then the
     ** catalog entry; a failure of the latter leaves no folder behind */
-    orb_status st = cold_table_create(path, b->schema, b->value, e);
+    orb_status st = cold_table_create(path, b->schema, b->value, b->prop_keys, b->prop_values, b->nprops, e);
     if (st == ORB_OK && (st = orb_db_create_iceberg_table(rt->db, rt->ws, b->table_name, b->schema, ORB_TABLE_ICEBERG,
                                                            path, &t, e)) != ORB_OK) {
       orb_err ignore;

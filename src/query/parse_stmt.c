@@ -335,6 +335,18 @@ static orb_status p_create_sequence(oql_parser *p, oql_stmt_ast *s) {
   }
 }
 
+
+/* A storage parameter's or table property's name: a name, a dotted name
+** (a.b.c), or a quoted name ("commit.manifest.min-count-to-merge"). */
+static orb_status p_property_key(oql_parser *p, const char **out) {
+  int pos;
+  orb_status st = oql_p_ident(p, out, &pos);
+  while (st == ORB_OK && oql_p_accept_op(p, ".")) {
+    const char *part;
+    if ((st = oql_p_ident(p, &part, &pos)) == ORB_OK) *out = orb_arena_sprintf(p->a, "%s.%s", *out, part);
+  }
+  return st;
+}
 static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
   oql_create_ast *c = &s->create;
   orb_status st;
@@ -437,21 +449,27 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
   }
   if (oql_p_accept(p, "with")) {
     /* PostgreSQL storage parameters (fillfactor, autovacuum_*, ...) tune its
-    ** heap; Orbit's tiers have no such knobs, so they are checked for syntax
-    ** and ignored, as tools like pgbench send them */
+    ** heap; Orbit's hot tier has no such knobs, so they are checked for
+    ** syntax and ignored, as tools like pgbench send them.  On a USING
+    ** iceberg table they are the table's properties (the binder's part). */
     if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+    oql_plist keys = {0}, values = {0};
     do {
       const char *opt;
-      int opos;
-      if ((st = oql_p_ident(p, &opt, &opos)) != ORB_OK) return st;
+      if ((st = p_property_key(p, &opt)) != ORB_OK) return st;
       if (oql_p_accept_op(p, "=")) {
         const oql_token *v = oql_p_tok(p);
         if (v->kind != OQL_T_NUMBER && v->kind != OQL_T_IDENT && v->kind != OQL_T_STRING) return oql_p_syntax(p);
         if (strcmp(opt, "partition_by") == 0) c->partition_by = v->text;
+        else oql_plist_add(p, &keys, (void *)opt), oql_plist_add(p, &values, (void *)v->text);
         oql_p_advance(p);
       }
     } while (oql_p_accept_op(p, ","));
     if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+    c->nprops = keys.n;
+    c->prop_keys = orb_arena_alloc(p->a, sizeof(char *) * (size_t)(keys.n + 1));
+    c->prop_values = orb_arena_alloc(p->a, sizeof(char *) * (size_t)(keys.n + 1));
+    for (int i = 0; i < keys.n; i++) c->prop_keys[i] = keys.v[i], c->prop_values[i] = values.v[i];
   }
   c->ncols = cols.n;
   c->cols = orb_arena_alloc(p->a, sizeof(oql_coldef_ast) * (size_t)(cols.n + 1));
@@ -585,14 +603,7 @@ static orb_status p_table_properties(oql_parser *p, oql_alter_ast *al, bool rese
   oql_plist keys = {0}, values = {0};
   do {
     const char *key;
-    int kpos;
-    if ((st = oql_p_ident(p, &key, &kpos)) != ORB_OK) return st;
-    while (oql_p_accept_op(p, ".")) {
-      const char *part;
-      int ppos;
-      if ((st = oql_p_ident(p, &part, &ppos)) != ORB_OK) return st;
-      key = orb_arena_sprintf(p->a, "%s.%s", key, part);
-    }
+    if ((st = p_property_key(p, &key)) != ORB_OK) return st;
     const char *value = NULL;
     if (!reset) {
       if ((st = oql_p_expect_op(p, "=")) != ORB_OK) return st;

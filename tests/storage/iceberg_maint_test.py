@@ -223,6 +223,17 @@ try:
     expect_error('BEGIN; ALTER TABLE mm RESET ("commit.manifest-merge.enabled"); COMMIT',
                  "cannot run inside a transaction block")
     check(rows("mm"), "8,28", "rows of mm after the refusals")
+    # the same at CREATE: WITH options other than partition_by are the table's properties
+    check(orbit('CREATE TABLE mc (id BIGINT) USING iceberg WITH (partition_by = \'bucket(2, id)\', '
+                '"commit.manifest.min-count-to-merge" = 2)'), "CREATE TABLE", "create mc with a property")
+    orbit("; ".join(f"INSERT INTO mc VALUES ({i})" for i in range(4)))
+    check(len([f for f in files("mc") if f.endswith("-m0.avro")]), 1,
+          "min-count-to-merge 2 from CREATE: every append after the first merges its manifest away")
+    check(rows("mc"), "4,6", "rows of mc")
+    external_read("mc", "4,6")
+    expect_error('CREATE TABLE md (id BIGINT) USING iceberg WITH ("commit.manifest-merge.enabled" = sometimes)',
+                 "must be true or false")
+    check(os.path.exists(table_dir("md")), False, "a refused CREATE leaves no folder")
 
     # -- refusals -------------------------------------------------------------
     check(orbit("CREATE TABLE h (id INT)"), "CREATE TABLE", "create h")

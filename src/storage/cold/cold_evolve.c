@@ -104,6 +104,25 @@ typedef struct alter_ctx {
   int32_t field_id;              /* the column's id in the committed schema */
 } alter_ctx;
 
+orb_status cold_check_properties(const ice_kv *props, int nprops, orb_err *e) {
+  ice_meta m;
+  memset(&m, 0, sizeof m);
+  m.properties = (ice_kv *)props;
+  m.nproperties = nprops;
+  ice_merge_policy mp;
+  ice_retry rp;
+  int64_t x;
+  orb_status st = ice_merge_policy_of(&m, &mp, e);
+  if (st == ORB_OK) st = ice_retry_init(&rp, &m, -1, e);
+  static const char *const numbers[] = {"write.target-file-size-bytes", "history.expire.max-snapshot-age-ms",
+                                        "history.expire.min-snapshots-to-keep", "history.expire.max-ref-age-ms",
+                                        "write.metadata.previous-versions-max"};
+  for (size_t i = 0; st == ORB_OK && i < sizeof numbers / sizeof numbers[0]; i++)
+    st = ice_prop_i64(&m, numbers[i], 1, 0, &x, e);
+  if (st != ORB_OK) snprintf(e->sqlstate, sizeof e->sqlstate, "22023");   /* invalid_parameter_value */
+  return st;
+}
+
 /* Table properties set (or removed: a NULL value) on top of base's; the
 ** ones the engine reads must still parse (a bad value is refused here,
 ** not at the next commit). */
@@ -124,18 +143,7 @@ static orb_status set_properties(orb_arena *a, const ice_meta *base, const cold_
   }
   next->properties = p;
   next->nproperties = n;
-  ice_merge_policy mp;
-  ice_retry rp;
-  int64_t x;
-  orb_status st = ice_merge_policy_of(next, &mp, e);
-  if (st == ORB_OK) st = ice_retry_init(&rp, next, -1, e);
-  static const char *const numbers[] = {"write.target-file-size-bytes", "history.expire.max-snapshot-age-ms",
-                                        "history.expire.min-snapshots-to-keep", "history.expire.max-ref-age-ms",
-                                        "write.metadata.previous-versions-max"};
-  for (size_t i = 0; st == ORB_OK && i < sizeof numbers / sizeof numbers[0]; i++)
-    st = ice_prop_i64(next, numbers[i], 1, 0, &x, e);
-  if (st != ORB_OK) snprintf(e->sqlstate, sizeof e->sqlstate, "22023");   /* invalid_parameter_value */
-  return st;
+  return cold_check_properties(p, n, e);
 }
 
 static orb_status alter_edit(void *ctx, orb_arena *a, const ice_meta *base, ice_meta *next, orb_err *e) {

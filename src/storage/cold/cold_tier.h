@@ -138,7 +138,14 @@ orb_status cold_tier_current(orb_tier *t, const orb_snapshot *snap, int64_t *sna
 ** `schema` (their field ids become the Iceberg ones) and the partition
 ** spec `partition_by` (pg_lake's text: "day(ts), bucket(16, id)"; NULL or
 ** "" for none).  Remove an owned table's folder (DROP TABLE). */
-orb_status cold_table_create(const char *dir, const orb_schema *schema, const char *partition_by, orb_err *e);
+orb_status cold_table_create(const char *dir, const orb_schema *schema, const char *partition_by,
+                             const char *const *prop_keys, const char *const *prop_values, int nprops, orb_err *e);
+
+struct ice_kv;   /* storage/cold/ice_meta.h */
+/* Whether table properties the engine reads parse (the merge, retry,
+** target size, expiry and metadata-log numbers, the merge switch): a bad
+** one is ORB_ERR_INVALID_TEXT, SQLSTATE 22023, naming it. */
+orb_status cold_check_properties(const struct ice_kv *props, int nprops, orb_err *e);
 orb_status cold_table_remove(const char *dir, orb_err *e);
 /* The tier's insert for an owned table (cold_write.c). */
 orb_status cold_append_insert(orb_tier *t, const char *dir, const orb_schema *schema, orb_wset *ws,

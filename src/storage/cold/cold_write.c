@@ -14,11 +14,16 @@
 #include <stdio.h>
 #include <string.h>
 
-orb_status cold_table_create(const char *dir, const orb_schema *schema, const char *partition_by, orb_err *e) {
+orb_status cold_table_create(const char *dir, const orb_schema *schema, const char *partition_by,
+                             const char *const *prop_keys, const char *const *prop_values, int nprops, orb_err *e) {
   orb_arena a;
   orb_arena_init(&a, 0);
-  orb_status st = ice_table_create(&a, dir, NULL, schema, partition_by && *partition_by ? partition_by : NULL, NULL, 0,
-                                   NULL, e);
+  ice_kv *props = orb_arena_zalloc(&a, sizeof *props * (size_t)(nprops + 1));
+  for (int i = 0; i < nprops; i++) props[i].key = prop_keys[i], props[i].value = prop_values[i];
+  orb_status st = cold_check_properties(props, nprops, e);
+  if (st == ORB_OK)
+    st = ice_table_create(&a, dir, NULL, schema, partition_by && *partition_by ? partition_by : NULL, props, nprops,
+                          NULL, e);
   orb_arena_free(&a);
   return st;
 }
