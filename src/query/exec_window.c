@@ -274,8 +274,9 @@ static orb_status move_frame(window_op *w, fn_frame *fr, const oql_agg_spec *sp,
 static void excluded_rows(const window_op *w, size_t i, size_t *xs, size_t *xe, bool *keep_i) {
   size_t g = w->grp[i];
   *keep_i = w->w.exclude == OQL_EXCLUDE_TIES;
+  *xs = *xe = 0;   /* nothing excluded unless a case says otherwise */
   switch (w->w.exclude) {
-  case OQL_EXCLUDE_NONE: *xs = *xe = 0; return;
+  case OQL_EXCLUDE_NONE: return;
   case OQL_EXCLUDE_CURRENT_ROW: *xs = i, *xe = i + 1; return;
   case OQL_EXCLUDE_GROUP:
   case OQL_EXCLUDE_TIES: *xs = w->gstart[g], *xe = w->gstart[g + 1]; return;

@@ -296,7 +296,7 @@ static orb_status p_group_by(oql_parser *p, oql_select_ast *s) {
       if (gsets) oql_p_advance(p);
       if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
       do {
-        oql_expr_ast **l;
+        oql_expr_ast **l = NULL;
         int *n = orb_arena_alloc(p->a, sizeof(int));
         if ((st = p_group_list(p, gsets, &l, n)) != ORB_OK) return st;
         oql_plist_add(p, &lists, l);
