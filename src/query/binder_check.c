@@ -77,13 +77,7 @@ orb_status oql_bind_create_checks(oql_binder *b, const oql_create_ast *cr, orb_s
   return ORB_OK;
 }
 
-typedef struct oql_checks {
-  int n;
-  orb_expr **conds;
-} oql_checks;
-
-/* t's conditions bound over its full rows, in arena a. */
-static orb_status checks_bind(orb_db *db, orb_arena *a, const orb_table *t, oql_checks *out, orb_err *e) {
+orb_status oql_checks_bind(orb_db *db, orb_arena *a, const orb_table *t, oql_checks *out, orb_err *e) {
   const orb_schema *s = &t->schema;
   memset(out, 0, sizeof *out);
   if (!s->nchecks) return ORB_OK;
@@ -111,8 +105,8 @@ static orb_status checks_bind(orb_db *db, orb_arena *a, const orb_table *t, oql_
   return ORB_OK;
 }
 
-static orb_status checks_test(const oql_checks *c, oql_rt *rt, const orb_table *t, const orb_value *const *rows, size_t n,
-                              orb_err *e) {
+orb_status oql_checks_test(const oql_checks *c, oql_rt *rt, const orb_table *t, const orb_value *const *rows, size_t n,
+                           orb_err *e) {
   for (size_t r = 0; r < n; r++)
     for (int i = 0; i < c->n; i++) {
       orb_value v;
@@ -132,8 +126,8 @@ orb_status oql_check_rows(const orb_table *t, oql_rt *rt, const orb_value *const
   orb_arena a;
   orb_arena_init(&a, 4096);
   oql_checks ck;
-  orb_status st = checks_bind(rt->db, &a, t, &ck, e);
-  if (st == ORB_OK) st = checks_test(&ck, rt, t, rows, n, e);
+  orb_status st = oql_checks_bind(rt->db, &a, t, &ck, e);
+  if (st == ORB_OK) st = oql_checks_test(&ck, rt, t, rows, n, e);
   orb_arena_free(&a);
   return st;
 }
@@ -161,7 +155,7 @@ orb_status oql_check_existing(const orb_table *t, oql_rt *rt, const char *name, 
   orb_table view = *t;
   view.schema = one;
   oql_checks ck;
-  orb_status st = checks_bind(rt->db, &a, &view, &ck, e);
+  orb_status st = oql_checks_bind(rt->db, &a, &view, &ck, e);
   orb_table_scan *scan = NULL;
   orb_scan_req req = {NULL, t->schema.ncols, NULL, &rt->ctx, rt->snap};
   if (st == ORB_OK) st = orb_table_scan_begin((orb_table *)t, &req, &scan, e);
@@ -193,7 +187,7 @@ bool oql_check_uses_column(orb_db *db, const orb_table *t, int check, int col) {
   oql_checks ck;
   orb_err ig;
   orb_err_clear(&ig);
-  bool uses = checks_bind(db, &a, &view, &ck, &ig) != ORB_OK || reads_column(ck.conds[0], col);
+  bool uses = oql_checks_bind(db, &a, &view, &ck, &ig) != ORB_OK || reads_column(ck.conds[0], col);
   orb_arena_free(&a);
   return uses;
 }

@@ -78,8 +78,18 @@ typedef struct oql_from {
 typedef enum oql_lock_strength { OQL_LOCK_KEY_SHARE, OQL_LOCK_SHARE, OQL_LOCK_NO_KEY_UPDATE, OQL_LOCK_UPDATE } oql_lock_strength;
 typedef enum oql_lock_wait { OQL_LOCK_WAIT, OQL_LOCK_SKIP, OQL_LOCK_NOWAIT } oql_lock_wait;
 
-/* Rows about to be written to t (full rows, schema order) against its CHECK
-** constraints (binder_check.c): 23514 for the first a condition is false for. */
+/* A table's CHECK constraints bound for one statement (binder_check.c):
+** conditions over its full rows in schema order (n 0: none). */
+typedef struct oql_checks {
+  int n;
+  orb_expr **conds;
+} oql_checks;
+orb_status oql_checks_bind(orb_db *db, orb_arena *a, const orb_table *t, oql_checks *out, orb_err *e);
+/* Rows about to be written to t (full rows, schema order) against c: 23514
+** for the first a condition is false for (true or NULL passes). */
+orb_status oql_checks_test(const oql_checks *c, struct oql_rt *rt, const orb_table *t, const orb_value *const *rows,
+                           size_t n, orb_err *e);
+/* Both at once, for a statement that writes once (UPDATE, a COPY batch). */
 orb_status oql_check_rows(const orb_table *t, struct oql_rt *rt, const orb_value *const *rows, size_t n, orb_err *e);
 /* ALTER TABLE ADD CHECK: every row t holds against condition sql (23514
 ** "check constraint ... is violated by some row"). */

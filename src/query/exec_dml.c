@@ -75,9 +75,10 @@ static void batch_add_row(row_batch *b, const orb_value *row, int ncols, bool by
 
 static void batch_add(row_batch *b, const orb_value *row, int ncols) { batch_add_row(b, row, ncols, false); }
 
-static orb_status flush(orb_table *t, oql_rt *rt, row_batch *b, int64_t *changes, oql_returning *ret, orb_err *e) {
+static orb_status flush(orb_table *t, const oql_checks *ck, oql_rt *rt, row_batch *b, int64_t *changes, oql_returning *ret,
+                        orb_err *e) {
   if (!b->n) return ORB_OK;
-  orb_status st = oql_check_rows(t, rt, (const orb_value *const *)b->rows, b->n, e);
+  orb_status st = oql_checks_test(ck, rt, t, (const orb_value *const *)b->rows, b->n, e);
   if (st == ORB_OK) st = orb_table_insert(t, rt->ws, (const orb_value *const *)b->rows, (int)b->n, e);
   if (st == ORB_OK) st = returning_rows(ret, rt, (const orb_value *const *)b->rows, b->n, e);
   if (st != ORB_OK) return st;
@@ -111,7 +112,7 @@ static void remember(upsert_seen *u, const orb_schema *s, const orb_value *row, 
 }
 
 /* ON CONFLICT: look the row's key up; insert, skip or update. */
-static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, orb_value *keybuf, orb_value *both,
+static orb_status upsert_row(oql_binsert *b, const oql_checks *ck, oql_rt *rt, const orb_value *row, orb_value *keybuf, orb_value *both,
                              orb_arena *arena, upsert_seen *seen, int64_t *changes, oql_returning *ret, orb_err *e) {
   orb_table *t = b->table;
   const orb_schema *s = &t->schema;
@@ -124,7 +125,7 @@ static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, o
   orb_status st;
   if (!keynull && (st = orb_table_pk_lookup(t, rt->ws, keybuf, &found, &loc, &old, e)) != ORB_OK) return st;
   if (!found) {
-    st = oql_check_rows(t, rt, &row, 1, e);
+    st = oql_checks_test(ck, rt, t, &row, 1, e);
     if (st == ORB_OK) st = orb_table_insert(t, rt->ws, &row, 1, e);
     if (st == ORB_OK) (*changes)++;
     if (st == ORB_OK && b->on_conflict == OQL_CONFLICT_UPDATE && !keynull) remember(seen, s, row, arena);
@@ -156,7 +157,7 @@ static orb_status upsert_row(oql_binsert *b, oql_rt *rt, const orb_value *row, o
   }
   oql_row_copy(nrow, nrow, n, arena);
   const orb_value *nr = nrow;
-  if ((st = oql_check_rows(t, rt, &nr, 1, e)) != ORB_OK) return st;
+  if ((st = oql_checks_test(ck, rt, t, &nr, 1, e)) != ORB_OK) return st;
   if ((st = orb_table_update(t, rt->ws, &loc, &nr, 1, e)) != ORB_OK) return st;
   (*changes)++;
   remember(seen, s, nr, arena);
@@ -170,7 +171,16 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_ret
   orb_arena_reset(&b->batch_arena);
   row_batch batch = {&b->batch_arena, b->batch, 0, b->batch_cap};
   *changes = 0;
-  orb_status st = oql_op_open(b->source, rt, e);
+  /* the table's CHECK constraints, bound once for all the rows */
+  orb_arena ck_arena;
+  orb_arena_init(&ck_arena, t->schema.nchecks ? 4096 : 64);
+  oql_checks ck;
+  orb_status st = oql_checks_bind(rt->db, &ck_arena, t, &ck, e);
+  if (st != ORB_OK) {
+    orb_arena_free(&ck_arena);
+    return st;
+  }
+  st = oql_op_open(b->source, rt, e);
   bool stream = !b->materialize && b->on_conflict == OQL_CONFLICT_NONE;
   /* Streamed VALUES rows point at bytes that stay until their batch is
   ** written: parameters (bound before the statement ran), the plan's
@@ -188,7 +198,7 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_ret
       if ((st = oql_values_eval(b->source, rt, r, row, e)) != ORB_OK) break;
       batch.rows[batch.n++] = row;
       if (batch.n >= INSERT_BATCH) {
-        st = flush(t, rt, &batch, changes, ret, e);
+        st = flush(t, &ck, rt, &batch, changes, ret, e);
         orb_arena_reset(&rt->tmp);
       }
     }
@@ -198,21 +208,21 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_ret
     if ((st = oql_op_next(b->source, rt, &row, e)) != ORB_OK || !row) break;
     batch_add_row(&batch, row, n, bytes_stay);
     if (stream && batch.n >= INSERT_BATCH) {
-      st = flush(t, rt, &batch, changes, ret, e);
+      st = flush(t, &ck, rt, &batch, changes, ret, e);
       orb_arena_reset(&rt->tmp);
     }
   }
   oql_op_close(b->source, rt);
   if (st == ORB_OK) {
     if (b->on_conflict == OQL_CONFLICT_NONE) {
-      st = flush(t, rt, &batch, changes, ret, e);
+      st = flush(t, &ck, rt, &batch, changes, ret, e);
     } else {
       orb_arena scratch;
       orb_arena_init(&scratch, 16384);
       upsert_seen seen = {.npk = t->schema.npk};
       orb_hmap_init(&seen.keys, 0);
       for (size_t i = 0; i < batch.n && st == ORB_OK; i++) {
-        st = upsert_row(b, rt, batch.rows[i], b->keybuf, b->both, &scratch, &seen, changes, ret, e);
+        st = upsert_row(b, &ck, rt, batch.rows[i], b->keybuf, b->both, &scratch, &seen, changes, ret, e);
         orb_arena_reset(&rt->tmp);
       }
       orb_hmap_free(&seen.keys);
@@ -222,6 +232,7 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_ret
   b->batch = batch.rows;
   b->batch_cap = batch.cap;
   orb_arena_recycle(&b->batch_arena);   /* a prepared INSERT runs again with batches alike */
+  orb_arena_free(&ck_arena);
   return st;
 }
 
