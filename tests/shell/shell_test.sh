@@ -106,5 +106,32 @@ check "RETURNING in CSV: the rows, then the command tag" 'v
 a
 DELETE 1' "$out"
 
+# COPY FROM STDIN / TO STDOUT: data inline in a script (pg_dump's layout),
+# from standard input under -c, and rows written to the output
+printf 'CREATE TABLE cp (a INT, b TEXT);\nCOPY cp FROM STDIN;\n1\tx\n2\t\\N\n\\.\nCOPY cp TO STDOUT;\n' > "$dir/copy.sql"
+out=$("$orbit" "$db" -f "$dir/copy.sql" 2>&1)
+check "COPY FROM STDIN reads the script's lines to \\., TO STDOUT prints rows" 'CREATE TABLE
+COPY 2
+1	x
+2	\N
+COPY 2' "$out"
+out=$(printf '3,"y, z"\n\\.\nnot data\n' | "$orbit" "$db" -c "COPY cp FROM STDIN (FORMAT csv)" -c "COPY (SELECT a, b FROM cp WHERE a > 1 ORDER BY a) TO STDOUT (FORMAT csv, HEADER)" 2>&1)
+check "COPY FROM STDIN under -c reads standard input to \\." 'COPY 1
+a,b
+2,
+3,"y, z"
+COPY 2' "$out"
+printf 'COPY cp FROM STDIN;\n9\tbad\tfield\n\\.\n' > "$dir/copybad.sql"
+"$orbit" "$db" -f "$dir/copybad.sql" > /dev/null 2> "$dir/copybad.err"; rc=$?
+out=$("$orbit" "$db" -c "SELECT count(*) AS n FROM cp" 2>&1)
+check "a bad COPY line fails the script and loads nothing" '1
+ERROR:  extra data after last expected column (COPY cp, line 1)
+ n 
+---
+ 3
+(1 row)' "$rc
+$(cat "$dir/copybad.err")
+$out"
+
 [ "$fails" -eq 0 ] || { echo "$fails shell check(s) failed"; exit 1; }
 echo "all shell checks passed"

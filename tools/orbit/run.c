@@ -97,8 +97,22 @@ int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
       continue;
     }
     if (!st) break;
+    if (orbit_copy_kind(st) == 1) {   /* FROM STDIN: the data comes before the statement runs */
+      bool ok;
+      tail = shell_copy_in(sh, st, tail, &ok);
+      if (!ok) {
+        orbit_finalize(st);
+        shell_copy_done(sh);
+        shell_progress_end(sh);
+        failed = 1;
+        if (stop_on_error) return 1;
+        p = tail;
+        continue;
+      }
+    }
     rc = orbit_step(st);
     shell_progress_end(sh);
+    if (rc == ORBIT_DONE && orbit_copy_kind(st) == 2) shell_copy_out(sh, st);
     if (rc == ORBIT_DONE) print_warning(sh);   /* before the command tag, as psql shows it */
     rc = shell_print_result(sh, st, rc);
     if (rc != ORBIT_DONE) {
@@ -106,6 +120,7 @@ int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
       failed = 1;
     }
     orbit_finalize(st);
+    shell_copy_done(sh);
     if (sh->timing) fprintf(sh->out, "Time: %.3f ms\n", now_ms() - t0);
     if (failed && stop_on_error) return 1;
     p = tail;
