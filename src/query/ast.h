@@ -381,11 +381,15 @@ typedef struct oql_alter_ast {
   const char *table;
   int table_pos;
   oql_alter_kind kind;
-  oql_coldef_ast col;        /* ADD COLUMN; ALTER COLUMN ... TYPE: col.type */
+  oql_coldef_ast col;        /* ADD COLUMN; ALTER COLUMN ... TYPE: col.type; SET DEFAULT: col.def */
+  /* OWNER TO role: new_name the role */
   const char *name;          /* DROP/RENAME COLUMN: the column */
   const char *new_name;      /* RENAME COLUMN ... TO / RENAME TO */
   int name_pos;
   bool if_exists;            /* DROP COLUMN IF EXISTS */
+  bool table_if_exists;      /* ALTER TABLE IF EXISTS t: a missing t is a NOTICE */
+  oql_expr_ast *using_expr;  /* ALTER COLUMN ... TYPE t USING expr */
+  const char *using_sql;
   const char **key_cols;     /* ADD [CONSTRAINT name] PRIMARY KEY (cols) */
   int *key_pos;
   int nkey_cols;

@@ -64,6 +64,9 @@ typedef enum oql_alter_kind {
   OQL_ALTER_COLUMN_TYPE,          /* ALTER [COLUMN] c [SET DATA] TYPE t */
   OQL_ALTER_DROP_NOT_NULL,        /* ALTER [COLUMN] c DROP NOT NULL */
   OQL_ALTER_SET_NOT_NULL,         /* ALTER [COLUMN] c SET NOT NULL */
+  OQL_ALTER_SET_DEFAULT,          /* ALTER [COLUMN] c SET DEFAULT expr: col_default_sql the text */
+  OQL_ALTER_DROP_DEFAULT,         /* ALTER [COLUMN] c DROP DEFAULT */
+  OQL_ALTER_OWNER,                /* OWNER TO role: new_name; checked and kept nowhere (no owners) */
   /* partition evolution of Iceberg tables (Spark's syntax; SET PARTITION BY
   ** takes pg_lake's text); part_term/part_with/part_as in the statement */
   OQL_ALTER_ADD_PARTITION_FIELD,     /* ADD PARTITION FIELD term [AS name] */
@@ -140,6 +143,7 @@ struct oql_bstmt {
                                     (USING iceberg: `value` is the partition_by text, or NULL);
                                     CREATE / DROP VIEW: ORB_TABLE_VIEW (CREATE: `path` the query) */
   oql_alter_kind alter;
+  bool table_missing;            /* ALTER TABLE IF EXISTS of a table that does not exist: a NOTICE */
   const char *col_name, *new_name;
   const char *part_term, *part_with, *part_as;   /* partition evolution (see oql_alter_kind) */
   const char **prop_keys, **prop_values;         /* SET / RESET (...) of table properties (values NULL for RESET) */
@@ -150,6 +154,8 @@ struct oql_bstmt {
   bool col_not_null;
   const char *col_default_sql;
   orb_expr *col_default;         /* ADD COLUMN ... DEFAULT: evaluated once as the fill value */
+  orb_expr *col_using;           /* ALTER COLUMN ... TYPE: each row's new value, from the old row (NULL:
+                                    the old value cast); evaluated over the table's columns as slots */
   /* EXPLAIN */
   bool analyze;
   oql_bstmt *inner;
@@ -223,6 +229,11 @@ typedef struct oql_binder {
 ** internal statements may read or change them. */
 #define OQL_ROLES_TABLE "pg_authid"
 bool oql_is_system_table(const char *name);
+
+/* A relation's name written as regclass's text input and nextval's argument
+** take it: [public.]name, "Quoted" kept as is, others folded to lower case.
+** Writes it to out (cap bytes, truncated) and returns out. */
+char *oql_relname_from_text(const char *text, size_t n, char *out, size_t cap);
 
 struct oql_stmt_ast;   /* ast.h */
 

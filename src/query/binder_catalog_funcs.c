@@ -54,16 +54,8 @@ orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **o
     }
     if (text != cat) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", text);
   }
-  /* a name as SQL writes it: [public.]name, "Quoted" kept as is, others folded to lower case */
-  const char *name = strncmp(text, "public.", 7) == 0 ? text + 7 : text;
-  size_t n = strlen(name);
-  char *folded = orb_arena_strndup(b->a, name, n);
-  if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
-    folded = orb_arena_strndup(b->a, name + 1, n - 2);
-  } else {
-    for (char *p = folded; *p; p++)
-      if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
-  }
+  size_t n = strlen(text);
+  char *folded = oql_relname_from_text(text, n, orb_arena_alloc(b->a, n + 1), n + 1);
   orb_table *t = orb_db_table(b->db, folded);
   int64_t index = 0;   /* 1: the name is the table's primary key index, <table>_pkey */
   size_t nf = strlen(folded);
@@ -80,7 +72,8 @@ orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **o
 }
 
 bool oql_is_catalog_func(const char *name) {
-  return strcmp(name, "pg_get_indexdef") == 0 || strcmp(name, "current_database") == 0 || strcmp(name, "pg_get_constraintdef") == 0 || oql_is_size_func(name);
+  return strcmp(name, "pg_get_indexdef") == 0 || strcmp(name, "current_database") == 0 ||
+         strcmp(name, "current_catalog") == 0 || strcmp(name, "pg_get_constraintdef") == 0 || oql_is_size_func(name);
 }
 
 /* An identifier as PostgreSQL's quote_ident() prints it: bare when it is
@@ -246,7 +239,7 @@ orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, 
                               orb_err *e) {
   oql_binder *b = c->b;
   if (oql_is_size_func(name)) return oql_b_size_func(c, name, args, n, pos, out, e);
-  if (strcmp(name, "current_database") == 0) {   /* the database served: named after its directory */
+  if (strcmp(name, "current_database") == 0 || strcmp(name, "current_catalog") == 0) {   /* the database served: named after its directory */
     if (n != 0)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function current_database with %d arguments does not exist", n);
     *out = oql_const_text(b, oql_database_name(b), pos);

@@ -1,5 +1,6 @@
 /* query/binder_stmt_ddl.c — binding parsed CREATE/DROP/ALTER TABLE and COPY. */
 #include "query/binder_int.h"
+#include "query/session_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +17,9 @@ static orb_status storable(orb_type t, const char *col, int pos, orb_err *e) {
   return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "column \"%s\": array columns are not supported", col);
 }
 
-static orb_status walk_coldef(oql_binder *b, const oql_coldef_ast *cd, orb_type *type, orb_expr **def, orb_err *e) {
-  orb_status st = oql_walk_type(b, &cd->type, type, e);
-  if (st == ORB_OK) st = storable(*type, cd->name, cd->type.pos, e);
-  if (st != ORB_OK) return st;
+/* A column's DEFAULT expression (cd->def, may be absent) bound for a column of `type`. */
+static orb_status bind_default(oql_binder *b, const oql_coldef_ast *cd, orb_type type, orb_expr **def, orb_err *e) {
+  orb_status st;
   *def = NULL;
   if (!cd->def) return ORB_OK;
   oql_selctx dc;
@@ -31,9 +31,16 @@ static orb_status walk_coldef(oql_binder *b, const oql_coldef_ast *cd, orb_type 
       return orb_err_setx(e, ORB_ERR_SYNTAX, "0A000", cd->def->pos, "cannot use column reference in DEFAULT expression");
     return st;
   }
-  if ((st = oql_coerce_assign(b, &x, *type, cd->name, e)) != ORB_OK || (st = oql_b_finish(b, &x, e)) != ORB_OK) return st;
+  if ((st = oql_coerce_assign(b, &x, type, cd->name, e)) != ORB_OK || (st = oql_b_finish(b, &x, e)) != ORB_OK) return st;
   *def = x;
   return ORB_OK;
+}
+
+static orb_status walk_coldef(oql_binder *b, const oql_coldef_ast *cd, orb_type *type, orb_expr **def, orb_err *e) {
+  orb_status st = oql_walk_type(b, &cd->type, type, e);
+  if (st == ORB_OK) st = storable(*type, cd->name, cd->type.pos, e);
+  if (st != ORB_OK) return st;
+  return bind_default(b, cd, *type, def, e);
 }
 
 static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
@@ -47,7 +54,13 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
   out->schema = s;   /* freed with the statement, also on error */
   orb_status st;
   if (cr->external) return oql_bind_external(b, cr, out, e);
-  bool iceberg = cr->using_am && strcmp(cr->using_am, "iceberg") == 0;
+  /* no USING: default_table_access_method says where the table goes */
+  const char *am = cr->using_am;
+  if (!am && b->sess && !cr->as) {
+    am = oql_setting(b->sess, OQL_SET_DEFAULT_AM);
+    b->uses_settings = true;
+  }
+  bool iceberg = am && strcmp(am, "iceberg") == 0;
   if (cr->using_am && !iceberg && strcmp(cr->using_am, "heap") != 0)
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", cr->using_pos, "access method \"%s\" does not exist", cr->using_am);
   if (cr->partition_by && !iceberg)
@@ -138,15 +151,25 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
 static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
   const oql_alter_ast *al = &ast->alter;
   orb_table *t;
+  out->alter = al->kind;
+  out->writes = true;
+  if (al->table_if_exists && !orb_db_table(b->db, al->table) &&
+      oql_check_not_system(b, al->table, al->table_pos, e) == ORB_OK) {
+    out->table_name = al->table;
+    out->table_missing = true;
+    return ORB_OK;
+  }
   orb_status st = oql_binder_table(b, al->table, al->table_pos, &t, e);
   if (st != ORB_OK) return st;
+  out->table_name = t->name;
+  if (al->kind == OQL_ALTER_OWNER) {   /* any relation: the session checks the role (session_roles.c) */
+    out->new_name = al->new_name;
+    return ORB_OK;
+  }
   if (t->kind == ORB_TABLE_VIEW && al->kind != OQL_ALTER_RENAME_TABLE)   /* a view takes RENAME TO only */
     return orb_err_setx(e, ORB_ERR_MISUSE, "42809", al->table_pos, "\"%s\" is a view: only ALTER VIEW ... RENAME TO applies",
                         t->name);
   if (t->kind != ORB_TABLE_VIEW && (st = oql_binder_writable(b, t, "alter", al->table_pos, e)) != ORB_OK) return st;
-  out->table_name = t->name;
-  out->alter = al->kind;
-  out->writes = true;
   out->if_exists = al->if_exists;
   bool partition = al->kind == OQL_ALTER_ADD_PARTITION_FIELD || al->kind == OQL_ALTER_DROP_PARTITION_FIELD ||
                    al->kind == OQL_ALTER_REPLACE_PARTITION_FIELD || al->kind == OQL_ALTER_SET_PARTITION_SPEC;
@@ -175,8 +198,28 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
     return walk_coldef(b, &al->col, &out->col_type, &out->col_default, e);
   case OQL_ALTER_DROP_NOT_NULL:
   case OQL_ALTER_SET_NOT_NULL:
+  case OQL_ALTER_DROP_DEFAULT:
     out->col_name = al->name;
     return ORB_OK;
+  case OQL_ALTER_OWNER:   /* handled above */
+    return ORB_OK;
+  case OQL_ALTER_SET_DEFAULT: {
+    out->col_name = al->name;
+    int c = orb_schema_find(&t->schema, al->name);
+    if (c < 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", al->name_pos, "column \"%s\" of relation \"%s\" does not exist",
+                          al->name, t->name);
+    if (t->kind != ORB_TABLE_HOT)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->table_pos,
+                          "column defaults of Iceberg tables are not supported yet");
+    /* bound now for its errors (type, column references); stored as text, as CREATE TABLE's */
+    oql_coldef_ast cd = al->col;
+    cd.name = al->name;
+    cd.type.pos = al->name_pos;
+    orb_expr *def;
+    out->col_default_sql = al->col.default_sql;
+    return bind_default(b, &cd, t->schema.cols[c].type, &def, e);
+  }
   case OQL_ALTER_ADD_PARTITION_FIELD:
   case OQL_ALTER_DROP_PARTITION_FIELD:
   case OQL_ALTER_REPLACE_PARTITION_FIELD:

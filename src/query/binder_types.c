@@ -47,6 +47,17 @@ void oql_binder_dep(oql_binder *b, orb_table *t) {
 
 bool oql_is_system_table(const char *name) { return strcmp(name, OQL_ROLES_TABLE) == 0; }
 
+char *oql_relname_from_text(const char *text, size_t n, char *out, size_t cap) {
+  if (n >= 7 && strncmp(text, "public.", 7) == 0) text += 7, n -= 7;
+  bool quoted = n >= 2 && text[0] == '"' && text[n - 1] == '"';
+  if (quoted) text++, n -= 2;
+  if (n >= cap) n = cap - 1;
+  for (size_t i = 0; i < n; i++)
+    out[i] = !quoted && text[i] >= 'A' && text[i] <= 'Z' ? (char)(text[i] - 'A' + 'a') : text[i];
+  out[n] = '\0';
+  return out;
+}
+
 orb_status oql_check_not_system(oql_binder *b, const char *name, int pos, orb_err *e) {
   if (!b->system && oql_is_system_table(name))
     return orb_err_setx(e, ORB_ERR_MISUSE, "42501", pos, "permission denied for table %s", name);

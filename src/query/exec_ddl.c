@@ -330,6 +330,10 @@ static orb_status alter_iceberg(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err 
 }
 
 orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
+  if (b->table_missing) {
+    skipping(rt, "00000", "relation", b->table_name, "does not exist");
+    return ORB_OK;
+  }
   orb_table *t = orb_db_table(rt->db, b->table_name);
   if (!t) return no_table(b->table_name, e);
   /* a rename is the catalog's alone, for every kind of table: an Iceberg
@@ -459,10 +463,25 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     }
     ns.cols[pos].not_null = false;
     break;
+  case OQL_ALTER_SET_NOT_NULL:   /* the storage layer checks the rows while it rebuilds the table */
+  case OQL_ALTER_SET_DEFAULT:
+  case OQL_ALTER_DROP_DEFAULT:
+    if (pos < 0) {
+      st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", 0, "column \"%s\" of relation \"%s\" does not exist",
+                        b->col_name, t->name);
+      break;
+    }
+    if (b->alter == OQL_ALTER_SET_NOT_NULL) {
+      ns.cols[pos].not_null = true;
+    } else {
+      orb_free(ns.cols[pos].default_sql);
+      ns.cols[pos].default_sql = b->alter == OQL_ALTER_SET_DEFAULT ? orb_strdup(b->col_default_sql) : NULL;
+    }
+    break;
   case OQL_ALTER_COLUMN_TYPE:
-  case OQL_ALTER_SET_NOT_NULL:
-    st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "ALTER COLUMN ... %s is supported only for Iceberg tables yet",
-                      b->alter == OQL_ALTER_COLUMN_TYPE ? "TYPE" : "SET NOT NULL");
+    st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "ALTER COLUMN ... TYPE is supported only for Iceberg tables yet");
+    break;
+  case OQL_ALTER_OWNER:   /* the session's (session_roles.c) */
     break;
   case OQL_ALTER_ADD_PARTITION_FIELD:
   case OQL_ALTER_DROP_PARTITION_FIELD:

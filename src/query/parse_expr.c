@@ -461,6 +461,18 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
       *out = x;
       return ORB_OK;
     }
+    /* the SQL-standard functions written without parentheses (current_schema
+    ** and current_catalog also with them, as in PostgreSQL) */
+    if ((strcmp(w, "current_user") == 0 || strcmp(w, "session_user") == 0 || strcmp(w, "current_role") == 0 ||
+         strcmp(w, "user") == 0 || strcmp(w, "current_schema") == 0 || strcmp(w, "current_catalog") == 0) &&
+        !(oql_p_peek(p, 1)->kind == OQL_T_OP && strcmp(oql_p_peek(p, 1)->text, "(") == 0 &&
+          (strcmp(w, "current_schema") == 0 || strcmp(w, "current_catalog") == 0))) {
+      oql_expr_ast *x = oql_p_new_expr(p, OQL_X_CALL, pos);
+      x->name = w;
+      oql_p_advance(p);
+      *out = x;
+      return ORB_OK;
+    }
     if (strcmp(w, "current_date") == 0 || strcmp(w, "current_timestamp") == 0 || strcmp(w, "localtimestamp") == 0 ||
         strcmp(w, "current_time") == 0 || strcmp(w, "localtime") == 0) {
       oql_expr_ast *x = oql_p_new_expr(p, OQL_X_CALL, pos);

@@ -574,12 +574,25 @@ static orb_status p_alter_column(oql_parser *p, oql_alter_ast *al) {
   if (oql_p_accept(p, "type")) {
     al->kind = OQL_ALTER_COLUMN_TYPE;
     if ((st = oql_p_typename(p, &al->col.type)) != ORB_OK) return st;
-    if (oql_p_is(p, "using") || oql_p_is(p, "collate"))
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER COLUMN ... TYPE ... %s is not supported",
-                          oql_p_is(p, "using") ? "USING" : "COLLATE");
+    if (oql_p_is(p, "collate"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                          "ALTER COLUMN ... TYPE ... COLLATE is not supported");
+    if (oql_p_accept(p, "using")) {
+      int from = p->i;
+      if ((st = oql_p_expr(p, &al->using_expr)) != ORB_OK) return st;
+      al->using_sql = source_text(p, from, p->i);
+    }
     return ORB_OK;
   }
   if (set || oql_p_accept(p, "drop")) {
+    if (oql_p_accept(p, "default")) {
+      al->kind = set ? OQL_ALTER_SET_DEFAULT : OQL_ALTER_DROP_DEFAULT;
+      if (!set) return ORB_OK;
+      int from = p->i;
+      if ((st = oql_p_expr(p, &al->col.def)) != ORB_OK) return st;
+      al->col.default_sql = source_text(p, from, p->i);
+      return ORB_OK;
+    }
     if (oql_p_accept(p, "not")) {
       if ((st = oql_p_expect(p, "null")) != ORB_OK) return st;
       al->kind = set ? OQL_ALTER_SET_NOT_NULL : OQL_ALTER_DROP_NOT_NULL;
@@ -635,9 +648,18 @@ static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
   } else if ((st = oql_p_expect(p, "table")) != ORB_OK) {
     return st;
   }
-  if (oql_p_is(p, "if") && oql_p_peek_is(p, 1, "exists"))
-    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER TABLE IF EXISTS is not supported yet");
+  if (oql_p_is(p, "if") && oql_p_peek_is(p, 1, "exists")) {
+    oql_p_advance(p), oql_p_advance(p);
+    al->table_if_exists = true;
+  }
+  oql_p_accept(p, "only");   /* ONLY t / t *: Orbit has no inheritance, so both are t */
   if ((st = p_table_name(p, &al->table, &al->table_pos)) != ORB_OK) return st;
+  oql_p_accept_op(p, "*");
+  if (oql_p_is(p, "owner") && oql_p_peek_is(p, 1, "to")) {
+    oql_p_advance(p), oql_p_advance(p);
+    al->kind = OQL_ALTER_OWNER;
+    return oql_p_ident(p, &al->new_name, &al->name_pos);
+  }
   bool partition_field = oql_p_peek_is(p, 1, "partition") && oql_p_peek_is(p, 2, "field");
   if (partition_field && oql_p_accept(p, "add")) return p_partition_field(p, al, OQL_ALTER_ADD_PARTITION_FIELD);
   if (partition_field && oql_p_accept(p, "drop")) return p_partition_field(p, al, OQL_ALTER_DROP_PARTITION_FIELD);

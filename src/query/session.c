@@ -23,11 +23,22 @@ static void drop_savepoints(oql_session *s, int keep) {
   }
 }
 
-void oql_session_warn(oql_session *s, const char *sqlstate, const char *msg) {
-  oql_reports_add(&s->reports, sqlstate, true, msg);
+/* Is a report of this severity below client_min_messages (not sent)? */
+static bool below_min_messages(const oql_session *s, bool warning) {
+  const char *min = oql_setting(s, OQL_SET_CLIENT_MIN_MESSAGES);
+  if (strcmp(min, "error") == 0) return true;
+  return !warning && strcmp(min, "warning") == 0;
 }
 
-void oql_session_notices(oql_session *s, const oql_reports *notices) { oql_reports_append(&s->reports, notices); }
+void oql_session_warn(oql_session *s, const char *sqlstate, const char *msg) {
+  if (!below_min_messages(s, true)) oql_reports_add(&s->reports, sqlstate, true, msg);
+}
+
+void oql_session_notices(oql_session *s, const oql_reports *notices) {
+  for (int i = 0; i < notices->n; i++)
+    if (!below_min_messages(s, notices->v[i].warning))
+      oql_reports_add(&s->reports, notices->v[i].code, notices->v[i].warning, notices->v[i].msg);
+}
 
 int oql_session_report_count(const oql_session *s) { return s->reports.n; }
 
@@ -502,7 +513,8 @@ static orb_status run_write(oql_stmt *st, orb_err *e) {
   orb_wset *ws = s->txn;
   bool own = !ws;
   if (own) ws = orb_txn_begin(s->db, oql_level_read_committed(oql_setting(s, OQL_SET_DEFAULT_ISOLATION)));
-  orb_wait_stop stop = {&s->interrupt, st->rt.deadline_ns};
+  int64_t lock_ms = oql_timeout_ms(oql_setting(s, OQL_SET_LOCK_TIMEOUT));
+  orb_wait_stop stop = {&s->interrupt, st->rt.deadline_ns, lock_ms > 0 ? lock_ms : 0};
   orb_status rc;
   for (;;) {
     if ((rc = orb_wset_enter(ws, is_ddl(st->b.kind), &stop, e)) != ORB_OK) break;
@@ -605,6 +617,10 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   if (role) {
     st->state = ST_DONE;   /* statements on the roles table, in this session (session_roles.c) */
     return oql_run_role(s, &st->b, st->tag, sizeof st->tag, e);
+  }
+  if (k == OQL_S_ALTER_TABLE && st->b.alter == OQL_ALTER_OWNER && !st->b.table_missing) {
+    st->state = ST_DONE;
+    return oql_alter_owner(s, &st->b, st->tag, sizeof st->tag, e);
   }
   st->rt.ctx.params = st->params;
   st->rt.ctx.nparams = st->nparams;

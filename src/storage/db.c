@@ -347,6 +347,11 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
       const orb_value *row = hot_row_visible(oh, r, &now);
       if (!row) continue;
       for (int i = 0; i < n; i++) tmp[i] = from[i] >= 0 ? row[from[i]] : fv[i];
+      for (int i = 0; i < n && st == ORB_OK; i++)   /* SET NOT NULL: the rows must already obey it */
+        if (from[i] >= 0 && tmp[i].isnull && ns->cols[i].not_null && !os->cols[from[i]].not_null)
+          st = orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0, "column \"%s\" of relation \"%s\" contains null values",
+                            ns->cols[i].name, t->name);
+      if (st != ORB_OK) break;
       if (pk_added) st = check_new_key(t, ns, nh, tmp, e);
       if (st == ORB_OK) st = hot_insert_one(nh, NULL, tmp, (int64_t)r, NULL, e);
     }

@@ -133,5 +133,17 @@ ERROR:  extra data after last expected column (COPY cp, line 1)
 $(cat "$dir/copybad.err")
 $out"
 
+# pg_dump's layout: a header comment, then \restrict KEY ... \unrestrict KEY;
+# meta commands in between are refused; client_min_messages hides NOTICEs
+printf -- '--\n-- dump\n--\n\n\\restrict k1\nSET client_min_messages = warning;\nDROP TABLE IF EXISTS nothere;\n\\d\nSELECT 1 AS one;\n\\unrestrict k1\n' > "$dir/restrict.sql"
+out=$("$orbit" "$db" -f "$dir/restrict.sql" 2>&1)
+check "\\restrict refuses meta commands until \\unrestrict; no NOTICE under client_min_messages = warning" 'SET
+DROP TABLE
+backslash command \d refused: commands are restricted until \unrestrict with the key given to \restrict
+ one 
+-----
+   1
+(1 row)' "$out"
+
 [ "$fails" -eq 0 ] || { echo "$fails shell check(s) failed"; exit 1; }
 echo "all shell checks passed"

@@ -336,6 +336,27 @@ static void test_deadlock_detected(void **state) {
   STEP(&B, "UPDATE acct SET bal = 100", "UPDATE 2");
 }
 
+/* lock_timeout ends one wait for another transaction's row with 55P03
+** (the statement fails, the block stays usable after ROLLBACK TO); 0 waits
+** without limit. */
+static void test_lock_timeout(void **state) {
+  (void)state;
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = bal + 1 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "SET lock_timeout = '50ms'", "SET");
+  STEP(&B, "BEGIN", "BEGIN");
+  STEP(&B, "SAVEPOINT s", "SAVEPOINT");
+  assert_string_equal(step_for(&B, "UPDATE acct SET bal = bal + 1 WHERE id = 1", 10000), "ERROR 55P03");
+  STEP(&B, "ROLLBACK TO s", "ROLLBACK");
+  STEP(&B, "UPDATE acct SET bal = bal + 1 WHERE id = 2", "UPDATE 1");
+  STEP(&B, "COMMIT", "COMMIT");
+  STEP(&B, "SET lock_timeout = 0", "SET");
+  STEP(&B, "UPDATE acct SET bal = bal - 1 WHERE id = 1", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "ERROR 40001");   /* waited to the end (REPEATABLE READ, the default) */
+  STEP(&B, "UPDATE acct SET bal = 100", "UPDATE 2");
+}
+
 static void test_insert_waits_for_key(void **state) {
   (void)state;
   STEP(&A, "BEGIN", "BEGIN");
@@ -505,6 +526,7 @@ int main(void) {
       cmocka_unit_test(test_write_skew_allowed),
       cmocka_unit_test(test_deadlock_detected),
       cmocka_unit_test(test_insert_waits_for_key),
+      cmocka_unit_test(test_lock_timeout),
       cmocka_unit_test(test_count_sees_snapshot),
       cmocka_unit_test(test_ddl_waits_for_transactions),
       cmocka_unit_test(test_set_transaction),

@@ -6,6 +6,10 @@
 **   \d                 list tables           \d NAME   describe a table
 **   \pset format aligned|csv, \pset null TEXT
 **   .mode csv|aligned|table
+**   \restrict KEY      refuse every other backslash command until
+**   \unrestrict KEY    \unrestrict with the same key (what pg_dump's
+**                      output opens and closes with, so that data in a
+**                      dump cannot smuggle in commands)
 **   \?  .help          this list
 */
 #include <string.h>
@@ -50,6 +54,16 @@ int shell_meta_command(shell *sh, const char *line) {
   int n = words(buf, w, 8);
   if (n == 0) return 0;
   const char *cmd = w[0];
+  if (sh->restrict_key[0]) {
+    if (!strcmp(cmd, "\\unrestrict") && n >= 2 && !strcmp(w[1], sh->restrict_key)) sh->restrict_key[0] = '\0';
+    else fprintf(stderr, "backslash command %s refused: commands are restricted until \\unrestrict with the key given to \\restrict\n", cmd);
+    return 0;
+  }
+  if (!strcmp(cmd, "\\restrict")) {
+    if (n < 2) fprintf(stderr, "\\restrict: a key is required\n");
+    else snprintf(sh->restrict_key, sizeof sh->restrict_key, "%s", w[1]);
+    return 0;
+  }
   if (!strcmp(cmd, "\\q") || !strcmp(cmd, ".quit") || !strcmp(cmd, ".exit")) return 1;
   if (!strcmp(cmd, "\\?") || !strcmp(cmd, ".help") || !strcmp(cmd, "\\h")) {
     help(sh);

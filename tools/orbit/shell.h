@@ -33,6 +33,7 @@ typedef struct shell {
   bool quiet;           /* -q: no command tags */
   bool interactive;
   shell_copy_source copy_source;
+  char restrict_key[128];  /* \\restrict's key: other meta commands are refused until \\unrestrict */
   char *copy_data;      /* COPY FROM STDIN's data, held until the statement is finalized */
   char null_display[64];/* how NULL is shown in aligned output */
   FILE *out;
