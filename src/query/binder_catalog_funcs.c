@@ -73,7 +73,8 @@ orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **o
 
 bool oql_is_catalog_func(const char *name) {
   return strcmp(name, "pg_get_indexdef") == 0 || strcmp(name, "current_database") == 0 ||
-         strcmp(name, "current_catalog") == 0 || strcmp(name, "pg_get_constraintdef") == 0 || oql_is_size_func(name);
+         strcmp(name, "current_catalog") == 0 || strcmp(name, "pg_get_constraintdef") == 0 ||
+         strcmp(name, "pg_typeof") == 0 || oql_is_size_func(name);
 }
 
 /* An identifier as PostgreSQL's quote_ident() prints it: bare when it is
@@ -243,6 +244,20 @@ orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, 
     if (n != 0)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function current_database with %d arguments does not exist", n);
     *out = oql_const_text(b, oql_database_name(b), pos);
+    return ORB_OK;
+  }
+  if (strcmp(name, "pg_typeof") == 0) {   /* the argument's type, known when bound (regtype shown as text) */
+    if (n != 1)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function pg_typeof with %d arguments does not exist", n);
+    const char *tn = oql_is_unknown(args[0]) ? "unknown" : oql_type_name(b, args[0]);
+    char *plain = orb_arena_alloc(b->a, strlen(tn) + 1), *o = plain;   /* regtype has no modifiers: numeric(5,2) is numeric */
+    for (int depth = 0; *tn; tn++) {
+      if (*tn == '(') depth++;
+      else if (*tn == ')') depth--;
+      else if (depth == 0) *o++ = *tn;
+    }
+    *o = '\0';
+    *out = oql_const_text(b, plain, pos);
     return ORB_OK;
   }
   bool index = strcmp(name, "pg_get_indexdef") == 0;

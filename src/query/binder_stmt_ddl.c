@@ -148,6 +148,52 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
   return oql_bind_create_checks(b, cr, s, e);
 }
 
+/* ALTER COLUMN c TYPE t [USING expr] of a hot table: each row's new value,
+** bound over the table's columns (slot = position).  Without USING it is the
+** old value, which needs an assignment cast to t, as in PostgreSQL. */
+static orb_status bind_type_change(oql_binder *b, const oql_alter_ast *al, const orb_table *t, orb_type type,
+                                   orb_expr **out, orb_err *e) {
+  const orb_schema *s = &t->schema;
+  int c = orb_schema_find(s, al->name);
+  if (c < 0)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", al->name_pos, "column \"%s\" of relation \"%s\" does not exist",
+                        al->name, t->name);
+  oql_selctx sc;
+  oql_selctx_init(&sc, b);
+  sc.agg_ctx = "transform expressions";
+  sc.win_ctx = "transform expressions";
+  for (int i = 0; i < s->ncols; i++)
+    oql_scope_add(b, &sc.scope, t->name, s->cols[i].name, oql_selctx_new_gid(&sc, s->cols[i].name), s->cols[i].type);
+  orb_status st;
+  int nsub = b->nsublinks;
+  if (al->using_expr) {
+    if ((st = oql_walk_operand(&sc, al->using_expr, out, e)) != ORB_OK) return st;
+    if (b->nsublinks > nsub)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->using_expr->pos, "cannot use subquery in transform expression");
+  } else if ((st = oql_b_column(&sc, NULL, al->name, al->name_pos, out, e)) != ORB_OK) {
+    return st;
+  }
+  orb_expr *x = *out;
+  if (!oql_is_unknown(x) && x->type.id != ORB_T_NULL && !orb_type_equal(x->type, type) &&
+      !orb_type_can_assign(x->type, type)) {
+    orb_buf tb = ORB_BUF_INIT;
+    orb_type_format(type, &tb);
+    if (al->using_expr) {
+      st = orb_err_setx(e, ORB_ERR_TYPE, "42804", 0,
+                        "result of USING clause for column \"%s\" cannot be cast automatically to type %s", al->name, tb.data);
+      orb_err_hint(e, "You might need to add an explicit cast.");
+    } else {
+      st = orb_err_setx(e, ORB_ERR_TYPE, "42804", 0, "column \"%s\" cannot be cast automatically to type %s", al->name,
+                        tb.data);
+      orb_err_hint(e, "You might need to specify \"USING %s::%s\".", al->name, tb.data);
+    }
+    orb_buf_free(&tb);
+    return st;
+  }
+  if ((st = oql_coerce_assign(b, out, type, al->name, e)) != ORB_OK) return st;
+  return oql_b_finish(b, out, e);
+}
+
 static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
   const oql_alter_ast *al = &ast->alter;
   orb_table *t;
@@ -195,7 +241,12 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   switch (al->kind) {
   case OQL_ALTER_COLUMN_TYPE:
     out->col_name = al->name;
-    return walk_coldef(b, &al->col, &out->col_type, &out->col_default, e);
+    if ((st = walk_coldef(b, &al->col, &out->col_type, &out->col_default, e)) != ORB_OK) return st;
+    return t->kind == ORB_TABLE_HOT ? bind_type_change(b, al, t, out->col_type, &out->col_using, e)
+           : al->using_expr ? orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->using_expr->pos,
+                                           "ALTER COLUMN ... TYPE ... USING is not supported for Iceberg tables (Iceberg "
+                                           "changes a column's type only by promotion, without rewriting files)")
+                            : ORB_OK;
   case OQL_ALTER_DROP_NOT_NULL:
   case OQL_ALTER_SET_NOT_NULL:
   case OQL_ALTER_DROP_DEFAULT:

@@ -329,6 +329,64 @@ static orb_status alter_iceberg(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err 
   return orb_db_alter_iceberg(rt->db, rt->ws, t, &c, e);
 }
 
+/* ALTER COLUMN c TYPE t [USING expr] of a hot table: c becomes a new column
+** (a new field id, as Iceberg would give it) in the same place, each row's
+** value computed from the old row by b->col_using; a key column stays in the
+** key.  The CHECK constraints are bound again over the new types and tested
+** on every row, as PostgreSQL checks them while it rewrites the table. */
+typedef struct type_change {
+  oql_rt *rt;
+  orb_expr *value;         /* over the old row */
+  int pos;                 /* the column, in both schemas */
+  const orb_table *t;      /* the table with its new columns */
+  oql_checks checks;       /* over the new row */
+} type_change;
+
+static orb_status type_change_row(void *ctx, const orb_value *old_row, orb_value *new_row, orb_arena *a, orb_err *e) {
+  type_change *tc = ctx;
+  orb_arena *keep = tc->rt->ctx.arena;
+  tc->rt->ctx.arena = a;   /* the new value lives until the storage layer has copied the row */
+  orb_status st = orb_expr_eval(tc->value, &tc->rt->ctx, old_row, &new_row[tc->pos], e);
+  for (int k = 0; k < tc->checks.n && st == ORB_OK; k++) {   /* conds[k] is the schema's checks[k] */
+    orb_value ok;
+    if ((st = orb_expr_eval(tc->checks.conds[k], &tc->rt->ctx, new_row, &ok, e)) == ORB_OK && !ok.isnull && !ok.u.b)
+      st = orb_err_setx(e, ORB_ERR_CONSTRAINT, "23514", 0, "check constraint \"%s\" of relation \"%s\" is violated by some row",
+                        tc->t->schema.checks[k].name, tc->t->name);
+  }
+  tc->rt->ctx.arena = keep;
+  return st;
+}
+
+static orb_status alter_column_type(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err *e) {
+  orb_schema ns;
+  orb_schema_copy(&ns, &t->schema);
+  int pos = orb_schema_find(&ns, b->col_name);
+  if (pos < 0) {
+    orb_schema_free(&ns);
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", 0, "column \"%s\" of relation \"%s\" does not exist",
+                        b->col_name, t->name);
+  }
+  int32_t old_id = ns.cols[pos].field_id, new_id = ns.next_field_id++;
+  ns.cols[pos].field_id = new_id;
+  ns.cols[pos].type = b->col_type;
+  for (int k = 0; k < ns.npk; k++)
+    if (ns.pk[k] == old_id) ns.pk[k] = new_id;
+  int32_t *replaces = orb_calloc((size_t)ns.ncols, sizeof(int32_t));
+  replaces[pos] = old_id;
+  orb_arena ca;
+  orb_arena_init(&ca, 4096);
+  orb_table view = *t;   /* t with the new columns: its checks bound over them */
+  view.schema = ns;
+  type_change tc = {rt, b->col_using, pos, &view, {0, NULL}};
+  orb_status st = oql_checks_bind(rt->db, &ca, &view, &tc.checks, e);
+  orb_alter_conv conv = {type_change_row, &tc, replaces};
+  if (st == ORB_OK) st = orb_db_alter_table_conv(rt->db, rt->ws, t, &ns, &conv, e);
+  orb_arena_free(&ca);
+  orb_free(replaces);
+  orb_schema_free(&ns);
+  return st;
+}
+
 orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   if (b->table_missing) {
     skipping(rt, "00000", "relation", b->table_name, "does not exist");
@@ -479,8 +537,8 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     }
     break;
   case OQL_ALTER_COLUMN_TYPE:
-    st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "ALTER COLUMN ... TYPE is supported only for Iceberg tables yet");
-    break;
+    orb_schema_free(&ns);
+    return alter_column_type(b, rt, t, e);
   case OQL_ALTER_OWNER:   /* the session's (session_roles.c) */
     break;
   case OQL_ALTER_ADD_PARTITION_FIELD:

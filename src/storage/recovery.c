@@ -36,6 +36,30 @@ static char *get_str(orb_rd *r) {
   return r->err ? NULL : orb_strndup((const char *)p, n);
 }
 
+/* ALTER COLUMN ... TYPE replayed: each row gets the new columns' values the
+** statement logged, rows taken in the same (slot) order it wrote them. */
+typedef struct replay_conv {
+  orb_rd *r;
+  const orb_schema *s;
+  const int32_t *replaces;   /* per column: nonzero for the logged (retyped) ones */
+  uint64_t left;             /* logged rows not yet used */
+} replay_conv;
+
+static orb_status replay_conv_row(void *ctx, const orb_value *old_row, orb_value *new_row, orb_arena *a, orb_err *e) {
+  (void)old_row, (void)a;
+  replay_conv *c = ctx;
+  if (c->left == 0) return corrupt(e, "ALTER COLUMN TYPE logged fewer rows than the table has");
+  c->left--;
+  orb_rd_varint(c->r);   /* the slot: rows come in slot order on both sides */
+  orb_value *vals = orb_malloc(sizeof(orb_value) * (size_t)c->s->ncols);
+  orb_status st = rowcodec_get(c->r, c->s, vals, e);
+  for (int i = 0; st == ORB_OK && i < c->s->ncols; i++)   /* the logged (retyped) columns; the others stay */
+    if (c->replaces[i]) new_row[i] = vals[i];
+  orb_free(vals);
+  if (st == ORB_OK && c->r->err) st = corrupt(e, "truncated ALTER COLUMN TYPE row");
+  return st;
+}
+
 orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *e) {
   orb_wset ws;
   wset_init_replay(&ws, db);
@@ -122,7 +146,28 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
       } else if ((st = catalog_schema_load(js, strlen(js), &s, e)) == ORB_OK) {
         vals = orb_grow(vals, &cap, (size_t)s.ncols, sizeof *vals);
         st = rowcodec_get(&r, &s, vals, e);
-        if (st == ORB_OK) st = db_alter_table_int(db, &ws, t, &s, vals, e);
+        if (st == ORB_OK) st = db_alter_table_int(db, &ws, t, &s, vals, NULL, e);
+        orb_schema_free(&s);
+      }
+      orb_free(js);
+      break;
+    }
+    case REDO_ALTER_CONV: {
+      orb_table *t = table_of(db, &r);
+      char *js = get_str(&r);
+      orb_schema s;
+      if (!t || !js) {
+        st = corrupt(e, "ALTER TABLE of an unknown table");
+      } else if ((st = catalog_schema_load(js, strlen(js), &s, e)) == ORB_OK) {
+        uint64_t n = orb_rd_varint(&r);
+        int32_t *replaces = orb_calloc((size_t)s.ncols + 1, sizeof(int32_t));
+        if (n != (uint64_t)s.ncols) st = corrupt(e, "ALTER COLUMN TYPE column count");
+        for (uint64_t i = 0; i < n && st == ORB_OK && !r.err; i++) replaces[i] = (int32_t)orb_rd_varint(&r);
+        replay_conv rc = {&r, &s, replaces, orb_rd_varint(&r)};
+        orb_alter_conv conv = {replay_conv_row, &rc, replaces};
+        if (st == ORB_OK && !r.err) st = db_alter_table_int(db, &ws, t, &s, NULL, &conv, e);
+        if (st == ORB_OK && rc.left) st = corrupt(e, "ALTER COLUMN TYPE logged more rows than the table has");
+        orb_free(replaces);
         orb_schema_free(&s);
       }
       orb_free(js);
