@@ -381,6 +381,23 @@ orb_status orb_table_pk_lookup(orb_table *t, orb_wset *ws, const orb_value *key,
   return t->hot->ops->pk_lookup(t->hot, ws, key, found, locator, row, e);
 }
 
+orb_status orb_table_unique_lookup(orb_table *t, orb_wset *ws, int which, const orb_value *key, bool *found,
+                                   uint64_t *locator, const orb_value **row, orb_err *e) {
+  *found = false;
+  if (which < 0) return orb_table_pk_lookup(t, ws, key, found, locator, row, e);
+  if (t->kind != ORB_TABLE_HOT || which >= t->schema.nindexes)
+    return orb_err_set(e, ORB_ERR_MISUSE, "table \"%s\" has no unique index %d", t->name, which);
+  hot_tier *h = hot_of(t->hot);
+  uint64_t rowid = 0;
+  orb_status st = hot_sidx_find_write(h, ws, which, key, found, &rowid, e);
+  if (st != ORB_OK || !*found) return st;
+  const orb_value *r = hot_row_visible(h, rowid, &ws->snap);
+  if (!r) return wset_conflict(ws, e);   /* committed after this transaction's snapshot */
+  if (locator) *locator = ORB_LOC_MAKE(ORB_TIER_HOT, rowid);
+  if (row) *row = r;
+  return ORB_OK;
+}
+
 orb_status orb_table_count(orb_table *t, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx,
                            int64_t *count, orb_err *e) {
   orb_tier *tiers[2];
