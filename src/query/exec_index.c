@@ -100,9 +100,6 @@ static orb_status create_index(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err *
       notice(rt, "42P07", "relation \"%s\" already exists, skipping", name);
       return ORB_OK;
     }
-    if (ia->constraint && orb_schema_find_index(&t->schema, name) >= 0)
-      return orb_err_setx(e, ORB_ERR_DUPLICATE, "42710", 0, "constraint \"%s\" for relation \"%s\" already exists", name,
-                          t->name);
     return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", name);
   }
   if (name && ia->constraint)
