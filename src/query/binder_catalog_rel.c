@@ -86,9 +86,11 @@ static void attribute_rows(oql_cat_rows *r) {
   oql_binder *b = r->b;
   FOR_TABLES(b, t) {
     for (int k = 0; k < t->schema.ncols; k++) attribute_row(r, t, k, oql_cat_table_oid(t), k + 1, false);
-    for (int k = 0; k < t->schema.npk; k++)
-      attribute_row(r, t, orb_schema_pk_col(&t->schema, k), oql_cat_table_oid(t) + 1, k + 1, true);
   }
+  oql_cat_index *all;   /* an index's attributes are its key columns */
+  int nall = oql_cat_indexes(b, &all);
+  for (int j = 0; j < nall; j++)
+    for (int k = 0; k < all[j].ncols; k++) attribute_row(r, all[j].t, all[j].cols[k], all[j].oid, k + 1, true);
 }
 
 /* --- pg_attrdef ---------------------------------------------------------------------------- */

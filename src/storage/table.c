@@ -428,6 +428,10 @@ void orb_table_explain(orb_table *t, const orb_scan_req *req, orb_buf *out) {
   }
 }
 
+int64_t orb_table_index_bytes(orb_table *t, int which) {
+  return t->kind == ORB_TABLE_HOT ? hot_index_bytes(hot_of(t->hot), which) : 0;
+}
+
 void orb_table_stats(orb_table *t, orb_tier_stats *out) {
   orb_tier_stats hs;
   t->hot->ops->stats(t->hot, &hs);

@@ -119,6 +119,9 @@ orb_status orb_table_count(orb_table *t, const orb_snapshot *snap, orb_expr *pre
                            int64_t *count, orb_err *e);
 /* EXPLAIN text, one line per tier ("hot: primary-key point lookup (1 key)"). */
 void orb_table_explain(orb_table *t, const orb_scan_req *req, orb_buf *out);
+/* Bytes of one index of a hot table: which -1 the primary key's, else the
+** schema's index `which` (0 for other tables). */
+int64_t orb_table_index_bytes(orb_table *t, int which);
 /* Statistics summed over tiers; caller frees out->cols with orb_free. */
 void orb_table_stats(orb_table *t, orb_tier_stats *out);
 

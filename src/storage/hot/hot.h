@@ -180,5 +180,7 @@ void hot_stats_add(hot_tier *h, const orb_value *row);
 void hot_stats_remove(hot_tier *h, const orb_value *row);
 /* Bytes of row memory held by the tier. */
 int64_t hot_bytes(const hot_tier *h);
+/* Bytes of one index's hash table: which -1 the primary key's, else secondary index `which`. */
+int64_t hot_index_bytes(const hot_tier *h, int which);
 
 #endif
