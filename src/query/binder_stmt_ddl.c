@@ -55,6 +55,16 @@ static orb_status check_index_cols(const orb_schema *s, const oql_index_ast *ix,
   return ORB_OK;
 }
 
+/* Does the key (field ids, in order) have exactly the columns ia names, in its order? */
+static bool same_key_cols(const orb_schema *s, const int32_t *ids, int n, const oql_index_ast *ia) {
+  if (n != ia->ncols) return false;
+  for (int i = 0; i < n; i++) {
+    int c = orb_schema_find(s, ia->cols[i]);
+    if (c < 0 || s->cols[c].field_id != ids[i]) return false;
+  }
+  return true;
+}
+
 /* UNIQUE constraints of a CREATE TABLE into its schema, named as PostgreSQL names them. */
 static orb_status bind_create_uniques(oql_binder *b, const oql_create_ast *cr, orb_schema *s, orb_err *e) {
   for (int i = 0; i < cr->nuniques; i++) {
@@ -62,6 +72,13 @@ static orb_status bind_create_uniques(oql_binder *b, const oql_create_ast *cr, o
     orb_status st = check_index_cols(s, ia, e);
     if (st != ORB_OK) return st;
     const char *name = ia->name;
+    /* an unnamed UNIQUE on the primary key's columns, or repeating an
+    ** earlier UNIQUE, adds nothing: PostgreSQL drops it too */
+    if (!name && same_key_cols(s, s->pk, s->npk, ia)) continue;
+    bool repeat = false;
+    for (int k = 0; !name && !repeat && k < s->nindexes; k++)
+      repeat = s->indexes[k].nulls_not_distinct == ia->nnd && same_key_cols(s, s->indexes[k].cols, s->indexes[k].ncols, ia);
+    if (repeat) continue;
     if (name && (oql_relation_name_taken(b->db, name) || orb_schema_find_index(s, name) >= 0 ||
                  (s->npk && strlen(name) == strlen(cr->table) + 5 && strncmp(name, cr->table, strlen(cr->table)) == 0 &&
                   strcmp(name + strlen(cr->table), "_pkey") == 0)))
