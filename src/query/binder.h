@@ -74,7 +74,12 @@ typedef enum oql_alter_kind {
   OQL_ALTER_REPLACE_PARTITION_FIELD, /* REPLACE PARTITION FIELD term|name WITH term [AS name] */
   OQL_ALTER_SET_PARTITION_SPEC,      /* SET PARTITION BY 'day(ts), bucket(16, id)' */
   OQL_ALTER_SET_PROPERTIES,          /* SET ("key" = value, ...): Iceberg table properties */
-  OQL_ALTER_RESET_PROPERTIES         /* RESET ("key", ...) */
+  OQL_ALTER_RESET_PROPERTIES,        /* RESET ("key", ...) */
+  /* indexes (exec_index.c); they travel as ALTER TABLE of the index's table */
+  OQL_ALTER_CREATE_INDEX,            /* CREATE [UNIQUE] INDEX ... ON table: index */
+  OQL_ALTER_ADD_UNIQUE,              /* ALTER TABLE ADD [CONSTRAINT name] UNIQUE (cols): index */
+  OQL_ALTER_DROP_INDEX,              /* DROP INDEX [IF EXISTS] a, b: drop_names */
+  OQL_ALTER_RENAME_INDEX             /* ALTER INDEX [IF EXISTS] col_name RENAME TO new_name */
 } oql_alter_kind;
 
 /* Iceberg maintenance a CALL or VACUUM runs (binder_maint.c, exec_maint.c). */
@@ -148,6 +153,7 @@ struct oql_bstmt {
   const char *part_term, *part_with, *part_as;   /* partition evolution (see oql_alter_kind) */
   const char **prop_keys, **prop_values;         /* SET / RESET (...) of table properties (values NULL for RESET) */
   int nprops;
+  const struct oql_index_ast *index;   /* CREATE INDEX / ADD UNIQUE: as written (statement's arena) */
   const char **key_cols;         /* ADD PRIMARY KEY (cols) */
   int nkey_cols;
   orb_type col_type;
@@ -253,5 +259,16 @@ uint64_t oql_schema_fingerprint(const orb_table *t);
 /* The names (in a) of the views other than t whose query reads table or
 ** view t; their count. */
 int oql_view_dependents(orb_db *db, orb_arena *a, const orb_table *t, const char ***names);
+
+/* Indexes (exec_index.c).  The table and schema position of the index
+** named `name`, if one exists. */
+bool oql_index_find(orb_db *db, const char *name, orb_table **table, int *k);
+/* Whether a table, view, sequence, index or primary key ("t_pkey") has this name. */
+bool oql_relation_name_taken(orb_db *db, const char *name);
+/* PostgreSQL's name for a new index of table on cols: "<table>_<col>..._<suffix>"
+** ("idx", "key"), then with 1, 2, ... after it while the name is taken
+** (also by the indexes of `pending`, a schema being made, or NULL). */
+char *oql_index_choose_name(orb_db *db, const orb_schema *pending, orb_arena *a, const char *table,
+                            const char *const *cols, int ncols, const char *suffix);
 
 #endif

@@ -35,6 +35,7 @@
 #define HEAP_AM 2
 #define BTREE_AM 403
 #define ICEBERG_AM 16385   /* Iceberg tables' access method (CREATE TABLE ... USING iceberg): a user-range oid */
+#define HASH_AM 405
 
 orb_expr *oql_const_int(oql_binder *b, int64_t v, bool present, int pos) {
   if (!present) return oql_mk_const(b, orb_null(ORB_T_INT64), orb_type_make(ORB_T_INT64), pos);
@@ -206,15 +207,16 @@ static void class_rows(oql_cat_rows *r) {
     bool view = t->kind == ORB_TABLE_VIEW, seq = t->kind == ORB_TABLE_SEQUENCE;
     int64_t am = view || seq ? 0 : t->kind == ORB_TABLE_HOT ? HEAP_AM : ICEBERG_AM;
     orb_value *row = class_row(r, oql_cat_table_oid(t), t->name, view ? "v" : seq ? "S" : "r", am, t->schema.ncols);
-    oql_cat_bool(r, row, "relhasindex", t->schema.npk > 0);
-    if (t->schema.npk > 0) {
-      orb_value *ix = class_row(r, oql_cat_table_oid(t) + 1, orb_arena_sprintf(b->a, "%s_pkey", t->name), "i",
-                                BTREE_AM, t->schema.npk);
-      /* a btree built by CREATE TABLE: PostgreSQL counts it (its metapage, no tuples) at once,
-      ** as JDBC's getIndexInfo shows in CARDINALITY and PAGES */
-      ix[oql_cat_colpos(r, "reltuples")] = orb_float(ORB_T_FLOAT32, 0);
-      oql_cat_int(r, ix, "relpages", 1);
-    }
+    oql_cat_bool(r, row, "relhasindex", t->schema.npk > 0 || t->schema.nindexes > 0);
+  }
+  oql_cat_index *all;
+  int nall = oql_cat_indexes(b, &all);
+  for (int j = 0; j < nall; j++) {
+    orb_value *ix = class_row(r, all[j].oid, all[j].name, "i", all[j].hash ? HASH_AM : BTREE_AM, all[j].ncols);
+    /* a btree built by CREATE TABLE: PostgreSQL counts it (its metapage, no tuples) at once,
+    ** as JDBC's getIndexInfo shows in CARDINALITY and PAGES */
+    ix[oql_cat_colpos(r, "reltuples")] = orb_float(ORB_T_FLOAT32, 0);
+    oql_cat_int(r, ix, "relpages", 1);
   }
 }
 
@@ -240,7 +242,7 @@ static void ns_rows(oql_cat_rows *r) {
 static const oql_cat_col am_cols[] = {{"oid", 'o'}, {"amname", 't'}, {"amhandler", 'o'}, {"amtype", 'c'}};
 static void am_rows(oql_cat_rows *r) {
   static const struct { int64_t oid; const char *name, *type; } am[] = {
-      {HEAP_AM, "heap", "t"}, {BTREE_AM, "btree", "i"}, {ICEBERG_AM, "iceberg", "t"}};
+      {HEAP_AM, "heap", "t"}, {BTREE_AM, "btree", "i"}, {HASH_AM, "hash", "i"}, {ICEBERG_AM, "iceberg", "t"}};
   for (size_t i = 0; i < sizeof am / sizeof am[0]; i++) {
     orb_value *row = oql_cat_row(r);
     oql_cat_int(r, row, "oid", am[i].oid);

@@ -57,17 +57,20 @@ orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **o
   size_t n = strlen(text);
   char *folded = oql_relname_from_text(text, n, orb_arena_alloc(b->a, n + 1), n + 1);
   orb_table *t = orb_db_table(b->db, folded);
-  int64_t index = 0;   /* 1: the name is the table's primary key index, <table>_pkey */
-  size_t nf = strlen(folded);
-  if (!t && nf > 5 && strcmp(folded + nf - 5, "_pkey") == 0) {
-    t = orb_db_table(b->db, orb_arena_strndup(b->a, folded, nf - 5));
-    if (t && t->schema.npk == 0) t = NULL;
-    index = 1;
+  if (!t) {   /* an index: the primary key's or one of the schema's */
+    oql_cat_index *all;
+    int nall = oql_cat_indexes(b, &all);
+    for (int j = 0; j < nall; j++)
+      if (strcmp(all[j].name, folded) == 0) {
+        oql_binder_dep(b, all[j].t);
+        *out = oql_const_int(b, all[j].oid, true, pos);
+        return ORB_OK;
+      }
   }
   if (!t || oql_is_system_table(t->name))
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", text);
   oql_binder_dep(b, t);
-  *out = oql_const_int(b, oql_cat_table_oid(t) + index, true, pos);
+  *out = oql_const_int(b, oql_cat_table_oid(t), true, pos);
   return ORB_OK;
 }
 
@@ -95,14 +98,27 @@ static void ident(orb_buf *out, const char *s) {
   orb_buf_putc(out, '"');
 }
 
-/* The key's columns: "(a, b)". */
-static void key_list(orb_buf *out, const orb_table *t) {
+/* An index's columns as PostgreSQL prints them: "(a, b DESC)". */
+static void key_list(orb_buf *out, const oql_cat_index *ix, bool options) {
   orb_buf_putc(out, '(');
-  for (int i = 0; i < t->schema.npk; i++) {
+  for (int i = 0; i < ix->ncols; i++) {
     if (i) orb_buf_puts(out, ", ");
-    ident(out, t->schema.cols[orb_schema_pk_col(&t->schema, i)].name);
+    ident(out, ix->t->schema.cols[ix->cols[i]].name);
+    uint8_t o = options && ix->opts ? ix->opts[i] : 0;
+    if (o & ORB_IDX_DESC) orb_buf_puts(out, o & ORB_IDX_NULLS_FIRST ? " DESC" : " DESC NULLS LAST");
+    else if (o & ORB_IDX_NULLS_FIRST) orb_buf_puts(out, " NULLS FIRST");
   }
   orb_buf_putc(out, ')');
+}
+
+void oql_cat_indexdef(const oql_cat_index *ix, bool pretty, orb_buf *out) {
+  orb_buf_puts(out, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+  ident(out, ix->name);
+  orb_buf_puts(out, pretty ? " ON " : " ON public.");
+  ident(out, ix->t->name);
+  orb_buf_puts(out, ix->hash ? " USING hash " : " USING btree ");
+  key_list(out, ix, true);
+  if (ix->nnd) orb_buf_puts(out, " NULLS NOT DISTINCT");
 }
 
 static orb_expr *text_of(oql_binder *b, orb_buf *buf, int pos) {
@@ -210,8 +226,10 @@ orb_status oql_b_reg_out(oql_binder *b, const char *type, orb_expr *x, int pos, 
     return ORB_OK;
   }
   int ntables = orb_db_table_count(b->db), nw = 0;
-  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(2 * ntables + 1));
-  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(2 * ntables + 1));
+  oql_cat_index *all;
+  int nall = oql_cat_indexes(b, &all);
+  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(ntables + nall + 1));
+  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(ntables + nall + 1));
   orb_buf buf = ORB_BUF_INIT;
   for (int i = 0; i < ntables; i++) {
     orb_table *t = orb_db_table_at(b->db, i);
@@ -220,11 +238,11 @@ orb_status oql_b_reg_out(oql_binder *b, const char *type, orb_expr *x, int pos, 
     whens[nw] = oql_const_int(b, oql_cat_table_oid(t), true, pos);
     ident(&buf, t->name);
     thens[nw++] = text_of(b, &buf, pos);
-    if (t->schema.npk > 0) {
-      whens[nw] = oql_const_int(b, oql_cat_table_oid(t) + 1, true, pos);
-      ident(&buf, orb_arena_sprintf(b->a, "%s_pkey", t->name));
-      thens[nw++] = text_of(b, &buf, pos);
-    }
+  }
+  for (int j = 0; j < nall; j++) {
+    whens[nw] = oql_const_int(b, all[j].oid, true, pos);
+    ident(&buf, all[j].name);
+    thens[nw++] = text_of(b, &buf, pos);
   }
   orb_buf_free(&buf);
   orb_expr *number;   /* an OID that names no relation prints as the number */
@@ -276,31 +294,29 @@ orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, 
     orb_status st = oql_coerce(b, &args[i], orb_type_make(w), e);
     if (st != ORB_OK) return st;
   }
-  /* one WHEN per primary key: the index (or constraint) OID */
-  int ntables = orb_db_table_count(b->db), nw = 0;
-  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(ntables + 1));
-  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(ntables + 1));
+  /* one WHEN per index (or constraint) OID */
+  oql_cat_index *all;
+  int nall = oql_cat_indexes(b, &all), nw = 0;
+  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(nall + 1));
+  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(nall + 1));
   orb_buf buf = ORB_BUF_INIT;
   orb_status st = ORB_OK;
-  for (int i = 0; i < ntables && st == ORB_OK; i++) {
-    orb_table *t = orb_db_table_at(b->db, i);
-    if (oql_is_system_table(t->name) || t->schema.npk == 0) continue;
-    whens[nw] = oql_const_int(b, oql_cat_table_oid(t) + (index ? 1 : 2), true, pos);
+  for (int j = 0; j < nall && st == ORB_OK; j++) {
+    const oql_cat_index *ix = &all[j];
+    oql_binder_dep(b, ix->t);
     if (!index) {
-      orb_buf_puts(&buf, "PRIMARY KEY ");
-      key_list(&buf, t);
+      if (!ix->con_oid) continue;
+      whens[nw] = oql_const_int(b, ix->con_oid, true, pos);
+      orb_buf_puts(&buf, ix->primary ? "PRIMARY KEY " : ix->nnd ? "UNIQUE NULLS NOT DISTINCT " : "UNIQUE ");
+      key_list(&buf, ix, false);
       thens[nw++] = text_of(b, &buf, pos);
       continue;
     }
+    whens[nw] = oql_const_int(b, ix->oid, true, pos);
     /* pretty printing leaves out the schema of a table the search path finds */
     orb_expr *defs[2];
     for (int pretty = 0; pretty < 2; pretty++) {
-      orb_buf_puts(&buf, "CREATE UNIQUE INDEX ");
-      ident(&buf, orb_arena_sprintf(b->a, "%s_pkey", t->name));
-      orb_buf_puts(&buf, pretty ? " ON " : " ON public.");
-      ident(&buf, t->name);
-      orb_buf_puts(&buf, " USING btree ");
-      key_list(&buf, t);
+      oql_cat_indexdef(ix, pretty, &buf);
       defs[pretty] = text_of(b, &buf, pos);
     }
     orb_expr *full = defs[0];
@@ -310,13 +326,13 @@ orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, 
       continue;
     }
     /* column k > 0: that key column's name; 0: the whole definition */
-    int nk = t->schema.npk;
+    int nk = ix->ncols;
     orb_expr **kw = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(nk + 1));
     orb_expr **kt = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(nk + 1));
     kw[0] = oql_const_int(b, 0, true, pos);
     kt[0] = full;
     for (int k = 0; k < nk; k++) {
-      ident(&buf, t->schema.cols[orb_schema_pk_col(&t->schema, k)].name);
+      ident(&buf, ix->t->schema.cols[ix->cols[k]].name);
       kw[k + 1] = oql_const_int(b, k + 1, true, pos);
       kt[k + 1] = text_of(b, &buf, pos);
     }

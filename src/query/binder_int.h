@@ -446,6 +446,24 @@ orb_status oql_cat_from(oql_selctx *c, oql_cat_rows *r, int64_t tableoid, const 
 int64_t oql_catalog_oid(const char *name);
 /* pg_class.oid of a table (its primary key index is that + 1, the key's constraint + 2). */
 int64_t oql_cat_table_oid(const orb_table *t);
+/* Every index of the user tables as the catalogs show it: the primary
+** key's ("<table>_pkey": OIDs table + 1 and, its constraint, + 2) and the
+** schema's secondary and UNIQUE indexes (OIDs from 2^30 on, two per index:
+** the index and its UNIQUE constraint, if any; an index's OID is its
+** position in the table's schema, so it changes when an earlier one is
+** dropped, as psql's \d re-reads it each time).  In the binder's arena. */
+typedef struct oql_cat_index {
+  orb_table *t;
+  const char *name;
+  int64_t oid, con_oid;      /* con_oid 0: no constraint owns it */
+  bool primary, unique, nnd, hash;
+  int ncols;
+  int *cols;                 /* column positions */
+  const uint8_t *opts;       /* ORB_IDX_* per column (PostgreSQL's indoption bits); NULL: none */
+} oql_cat_index;
+int oql_cat_indexes(oql_binder *b, oql_cat_index **out);
+/* pg_get_indexdef's text (pretty: no "public." before the table). */
+void oql_cat_indexdef(const oql_cat_index *ix, bool pretty, orb_buf *out);
 /* pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_type (binder_catalog_rel.c). */
 bool oql_catalog_rel_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
 /* pg_proc and pg_language (binder_catalog_proc.c). */

@@ -43,6 +43,63 @@ static orb_status walk_coldef(oql_binder *b, const oql_coldef_ast *cd, orb_type 
   return bind_default(b, cd, *type, def, e);
 }
 
+/* The columns of an index as written: each exists, at most 32 (PostgreSQL's
+** INDEX_MAX_KEYS), and for a UNIQUE constraint none twice. */
+static orb_status check_index_cols(const orb_schema *s, const oql_index_ast *ix, orb_err *e) {
+  if (ix->ncols > 32)
+    return orb_err_setx(e, ORB_ERR_LIMIT, "54011", ix->pos, "cannot use more than 32 columns in an index");
+  for (int i = 0; i < ix->ncols; i++) {
+    int pos = ix->col_pos ? ix->col_pos[i] : ix->pos;
+    if (orb_schema_find(s, ix->cols[i]) < 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos,
+                          ix->constraint ? "column \"%s\" named in key does not exist" : "column \"%s\" does not exist",
+                          ix->cols[i]);
+    for (int j = 0; ix->constraint && j < i; j++)
+      if (strcmp(ix->cols[i], ix->cols[j]) == 0)
+        return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", pos, "column \"%s\" appears twice in unique constraint",
+                            ix->cols[i]);
+  }
+  return ORB_OK;
+}
+
+/* Does the key (field ids, in order) have exactly the columns ia names, in its order? */
+static bool same_key_cols(const orb_schema *s, const int32_t *ids, int n, const oql_index_ast *ia) {
+  if (n != ia->ncols) return false;
+  for (int i = 0; i < n; i++) {
+    int c = orb_schema_find(s, ia->cols[i]);
+    if (c < 0 || s->cols[c].field_id != ids[i]) return false;
+  }
+  return true;
+}
+
+/* UNIQUE constraints of a CREATE TABLE into its schema, named as PostgreSQL names them. */
+static orb_status bind_create_uniques(oql_binder *b, const oql_create_ast *cr, orb_schema *s, orb_err *e) {
+  for (int i = 0; i < cr->nuniques; i++) {
+    const oql_index_ast *ia = &cr->uniques[i];
+    orb_status st = check_index_cols(s, ia, e);
+    if (st != ORB_OK) return st;
+    const char *name = ia->name;
+    /* an unnamed UNIQUE on the primary key's columns, or repeating an
+    ** earlier UNIQUE, adds nothing: PostgreSQL drops it too */
+    if (!name && same_key_cols(s, s->pk, s->npk, ia)) continue;
+    bool repeat = false;
+    for (int k = 0; !name && !repeat && k < s->nindexes; k++)
+      repeat = s->indexes[k].nulls_not_distinct == ia->nnd && same_key_cols(s, s->indexes[k].cols, s->indexes[k].ncols, ia);
+    if (repeat) continue;
+    if (name && (oql_relation_name_taken(b->db, name) || orb_schema_find_index(s, name) >= 0 ||
+                 (s->npk && strlen(name) == strlen(cr->table) + 5 && strncmp(name, cr->table, strlen(cr->table)) == 0 &&
+                  strcmp(name + strlen(cr->table), "_pkey") == 0)))
+      return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", ia->pos, "relation \"%s\" already exists", name);
+    if (!name) name = oql_index_choose_name(b->db, s, b->a, cr->table, ia->cols, ia->ncols, "key");
+    int32_t fids[32];
+    for (int k = 0; k < ia->ncols; k++) fids[k] = s->cols[orb_schema_find(s, ia->cols[k])].field_id;
+    orb_index ix = {.name = (char *)name, .ncols = ia->ncols, .cols = fids, .opts = ia->opts, .unique = true,
+                    .constraint = true, .nulls_not_distinct = ia->nnd};
+    orb_schema_add_index(s, &ix);
+  }
+  return ORB_OK;
+}
+
 static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
   const oql_create_ast *cr = &ast->create;
   if (oql_check_not_system(b, cr->table, cr->table_pos, e) != ORB_OK) return e->code;
@@ -145,6 +202,11 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
                         "primary keys on Iceberg tables are not supported yet");
   if (out->create_kind == ORB_TABLE_ICEBERG && (cr->nchecks || (cr->ncols && cr->cols[0].check)))
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->using_pos, "CHECK constraints on Iceberg tables are not supported yet");
+  if (out->create_kind == ORB_TABLE_ICEBERG && cr->nuniques)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->uniques[0].pos,
+                        "UNIQUE constraints on Iceberg tables are not supported: their rows live in Parquet files, which "
+                        "Orbit does not index");
+  if (cr->nuniques && (st = bind_create_uniques(b, cr, s, e)) != ORB_OK) return st;
   return oql_bind_create_checks(b, cr, s, e);
 }
 
@@ -194,9 +256,32 @@ static orb_status bind_type_change(oql_binder *b, const oql_alter_ast *al, const
   return oql_b_finish(b, out, e);
 }
 
+/* DROP INDEX and ALTER INDEX: the storage statement finds each index's table. */
+static orb_status bind_index_by_name(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out) {
+  const oql_alter_ast *al = &ast->alter;
+  out->alter = al->kind;
+  out->writes = true;
+  if (al->kind == OQL_ALTER_DROP_INDEX) {
+    out->drop_names = ast->names;
+    out->ndrop = ast->nnames;
+    out->if_exists = ast->if_exists;
+    out->cascade = ast->cascade;
+  } else {
+    out->col_name = al->name;
+    out->new_name = al->new_name;
+    out->if_exists = al->if_exists;
+  }
+  orb_table *t = NULL;
+  const char *first = al->kind == OQL_ALTER_DROP_INDEX ? ast->names[0] : al->name;
+  out->table_name = oql_index_find(b->db, first, &t, NULL) ? t->name : first;
+  if (t) oql_binder_dep(b, t);
+  return ORB_OK;
+}
+
 static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
   const oql_alter_ast *al = &ast->alter;
   orb_table *t;
+  if (al->kind == OQL_ALTER_DROP_INDEX || al->kind == OQL_ALTER_RENAME_INDEX) return bind_index_by_name(b, ast, out);
   out->alter = al->kind;
   out->writes = true;
   if (al->table_if_exists && !orb_db_table(b->db, al->table) &&
@@ -211,6 +296,16 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   if (al->kind == OQL_ALTER_OWNER) {   /* any relation: the session checks the role (session_roles.c) */
     out->new_name = al->new_name;
     return ORB_OK;
+  }
+  if ((al->kind == OQL_ALTER_CREATE_INDEX || al->kind == OQL_ALTER_ADD_UNIQUE) && t->kind != ORB_TABLE_HOT) {
+    if (t->kind == ORB_TABLE_ICEBERG || t->kind == ORB_TABLE_EXTERNAL)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->table_pos,
+                          "cannot create %s on Iceberg table \"%s\": its rows live in Parquet files, which Orbit does not "
+                          "index (indexes are for ordinary tables)",
+                          al->kind == OQL_ALTER_ADD_UNIQUE ? "a UNIQUE constraint" : "an index", t->name);
+    orb_err_setx(e, ORB_ERR_MISUSE, "42809", al->table_pos, "cannot create index on relation \"%s\"", t->name);
+    orb_err_detail(e, "This operation is not supported for %s.", t->kind == ORB_TABLE_VIEW ? "views" : "sequences");
+    return e->code;
   }
   if (t->kind == ORB_TABLE_VIEW && al->kind != OQL_ALTER_RENAME_TABLE)   /* a view takes RENAME TO only */
     return orb_err_setx(e, ORB_ERR_MISUSE, "42809", al->table_pos, "\"%s\" is a view: only ALTER VIEW ... RENAME TO applies",
@@ -239,6 +334,13 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   out->part_with = al->with;
   out->part_as = al->as;
   switch (al->kind) {
+  case OQL_ALTER_CREATE_INDEX:
+  case OQL_ALTER_ADD_UNIQUE:
+    out->index = &al->index;
+    return check_index_cols(&t->schema, &al->index, e);
+  case OQL_ALTER_DROP_INDEX:
+  case OQL_ALTER_RENAME_INDEX:
+    return ORB_OK;
   case OQL_ALTER_COLUMN_TYPE:
     out->col_name = al->name;
     if ((st = walk_coldef(b, &al->col, &out->col_type, &out->col_default, e)) != ORB_OK) return st;
@@ -279,6 +381,9 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   case OQL_ALTER_RESET_PROPERTIES:
     return ORB_OK;
   case OQL_ALTER_ADD_COLUMN:
+    if (al->col.unique)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->col.unique->pos,
+                          "adding a column with a UNIQUE constraint is not supported (add the column, then ADD UNIQUE)");
     if (al->col.primary_key)
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->col.pos,
                           "adding a primary key column to an existing table is not supported");

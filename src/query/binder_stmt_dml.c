@@ -107,26 +107,60 @@ static orb_status walk_where(oql_selctx *c, const oql_expr_ast *w, orb_expr **ou
   return st;
 }
 
-/* ON CONFLICT target: must name the primary key (or be omitted with one present). */
-static orb_status check_conflict_target(orb_table *t, const oql_insert_ast *in, orb_err *e) {
+/* Does the unique constraint `which` (-1 the primary key, else an index
+** of the schema) have exactly the columns named (any order)? */
+static bool arbiter_matches(const orb_schema *s, int which, const oql_insert_ast *in) {
+  int n = which < 0 ? s->npk : s->indexes[which].ncols;
+  const int32_t *ids = which < 0 ? s->pk : s->indexes[which].cols;
+  if (n != in->nconflict_cols) return false;
+  for (int i = 0; i < n; i++) {
+    bool named = false;
+    for (int k = 0; k < n && !named; k++) {
+      int col = orb_schema_find(s, in->conflict_cols[k]);
+      named = col >= 0 && s->cols[col].field_id == ids[i];
+    }
+    if (!named) return false;
+  }
+  return true;
+}
+
+/* ON CONFLICT target: the primary key or a unique index inferred from the
+** columns (PostgreSQL's inference: the same set of columns), one named
+** ON CONSTRAINT, or, for DO NOTHING without a target, every one. */
+static orb_status check_conflict_target(orb_table *t, const oql_insert_ast *in, oql_binsert *ins, orb_err *e) {
   const orb_schema *s = &t->schema;
-  bool ok = s->npk > 0;
-  if (ok && in->nconflict_cols) {
-    ok = in->nconflict_cols == s->npk;
-    for (int i = 0; ok && i < in->nconflict_cols; i++) {
-      int col = orb_schema_find(s, in->conflict_cols[i]);
-      if (col < 0)
+  ins->narbiters = 0;
+  if (in->conflict_constraint) {
+    size_t tl = strlen(t->name);
+    if (s->npk && strncmp(in->conflict_constraint, t->name, tl) == 0 && strcmp(in->conflict_constraint + tl, "_pkey") == 0) {
+      ins->arbiters[ins->narbiters++] = -1;
+      return ORB_OK;
+    }
+    int k = orb_schema_find_index(s, in->conflict_constraint);
+    if (k < 0 || !s->indexes[k].unique || !s->indexes[k].constraint)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", in->conflict_pos, "constraint \"%s\" for table \"%s\" does not exist",
+                          in->conflict_constraint, t->name);
+    ins->arbiters[ins->narbiters++] = k;
+    return ORB_OK;
+  }
+  if (in->nconflict_cols) {
+    for (int i = 0; i < in->nconflict_cols; i++)
+      if (orb_schema_find(s, in->conflict_cols[i]) < 0)
         return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", in->conflict_pos, "column \"%s\" does not exist",
                             in->conflict_cols[i]);
-      bool in_pk = false;
-      for (int k = 0; k < s->npk; k++) in_pk |= s->pk[k] == s->cols[col].field_id;
-      ok = in_pk;
-    }
-  } else if (ok && in->on_conflict == OQL_CA_UPDATE) {
+    if (s->npk && arbiter_matches(s, -1, in)) ins->arbiters[ins->narbiters++] = -1;
+    for (int k = 0; k < s->nindexes && ins->narbiters < 8; k++)
+      if (s->indexes[k].unique && arbiter_matches(s, k, in)) ins->arbiters[ins->narbiters++] = k;
+  } else if (in->on_conflict == OQL_CA_UPDATE) {
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", in->conflict_pos,
                         "ON CONFLICT DO UPDATE requires inference specification or constraint name");
+  } else {
+    if (s->npk) ins->arbiters[ins->narbiters++] = -1;
+    for (int k = 0; k < s->nindexes && ins->narbiters < 8; k++)
+      if (s->indexes[k].unique) ins->arbiters[ins->narbiters++] = k;
+    if (!ins->narbiters) ins->arbiters[ins->narbiters++] = -2;   /* nothing can conflict: every row goes in */
   }
-  if (!ok)
+  if (!ins->narbiters)
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42P10", in->conflict_pos,
                         "there is no unique or exclusion constraint matching the ON CONFLICT specification");
   return ORB_OK;
@@ -221,7 +255,7 @@ orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
   b->insert_target[0] = b->insert_target[1] = NULL;
   if (st != ORB_OK) return st;
   if (in->on_conflict != OQL_CA_NONE) {
-    if ((st = check_conflict_target(t, in, e)) != ORB_OK) return st;
+    if ((st = check_conflict_target(t, in, ins, e)) != ORB_OK) return st;
     ins->on_conflict = in->on_conflict == OQL_CA_NOTHING ? OQL_CONFLICT_NOTHING : OQL_CONFLICT_UPDATE;
     if (in->on_conflict == OQL_CA_UPDATE) {
       /* existing row as the table's alias or name, the proposed row as `excluded` */

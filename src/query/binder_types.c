@@ -27,6 +27,12 @@ uint64_t oql_schema_fingerprint(const orb_table *t) {
     h = orb_hash_mix(h, orb_hash_bytes(c->name, strlen(c->name), 7));
     if (c->default_sql) h = orb_hash_mix(h, orb_hash_bytes(c->default_sql, strlen(c->default_sql), 9));
   }
+  for (int k = 0; k < s->nindexes; k++) {   /* ON CONFLICT names its arbiters by index number */
+    const orb_index *ix = &s->indexes[k];
+    h = orb_hash_mix(h, orb_hash_bytes(ix->name, strlen(ix->name), 13));
+    h = orb_hash_mix(h, (uint64_t)ix->unique | (uint64_t)ix->nulls_not_distinct << 1 | (uint64_t)ix->ncols << 8);
+    for (int i = 0; i < ix->ncols; i++) h = orb_hash_mix(h, (uint64_t)(uint32_t)ix->cols[i]);
+  }
   if (t->kind == ORB_TABLE_VIEW && t->location)   /* a replaced view's query: plans that read it are stale */
     h = orb_hash_mix(h, orb_hash_bytes(t->location, strlen(t->location), 11));
   return h;

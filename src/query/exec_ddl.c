@@ -41,7 +41,7 @@ orb_status oql_exec_create_sequence(oql_bstmt *b, oql_rt *rt, orb_err *e) {
 }
 
 orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
-  if (orb_db_table(rt->db, b->table_name)) {
+  if (oql_relation_name_taken(rt->db, b->table_name)) {
     if (b->if_exists) {   /* IF NOT EXISTS: PostgreSQL only notes it */
       skipping(rt, "42P07", "relation", b->table_name, "already exists");
       return ORB_OK;
@@ -371,6 +371,9 @@ static orb_status alter_column_type(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_
   ns.cols[pos].type = b->col_type;
   for (int k = 0; k < ns.npk; k++)
     if (ns.pk[k] == old_id) ns.pk[k] = new_id;
+  for (int k = 0; k < ns.nindexes; k++)   /* the indexes on it follow, as the key does */
+    for (int j = 0; j < ns.indexes[k].ncols; j++)
+      if (ns.indexes[k].cols[j] == old_id) ns.indexes[k].cols[j] = new_id;
   int32_t *replaces = orb_calloc((size_t)ns.ncols, sizeof(int32_t));
   replaces[pos] = old_id;
   orb_arena ca;
@@ -465,6 +468,7 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     orb_free(ns.cols[pos].default_sql);
     memmove(&ns.cols[pos], &ns.cols[pos + 1], sizeof(orb_column) * (size_t)(ns.ncols - pos - 1));
     ns.ncols--;
+    orb_schema_drop_dangling_indexes(&ns);   /* and the indexes on it, UNIQUE constraints too */
     break;
   }
   case OQL_ALTER_ADD_CHECK:
@@ -474,8 +478,11 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   case OQL_ALTER_DROP_CONSTRAINT: {
     int k = 0;
     while (k < ns.nchecks && strcmp(ns.checks[k].name, b->col_name) != 0) k++;
+    int ix = orb_schema_find_index(&ns, b->col_name);
     if (k < ns.nchecks) {
       drop_check(&ns, k);
+    } else if (ix >= 0 && ns.indexes[ix].constraint) {   /* a UNIQUE constraint: its index goes with it */
+      orb_schema_drop_index(&ns, ix);
     } else if (ns.npk && strcmp(b->col_name, orb_arena_sprintf(&rt->tmp, "%s_pkey", t->name)) == 0) {
       st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "dropping the primary key of \"%s\" is not supported", t->name);
     } else if (b->if_exists) {
@@ -549,6 +556,12 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   case OQL_ALTER_RESET_PROPERTIES:
     st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "42809", 0, "\"%s\" is not an Iceberg table", t->name);
     break;
+  case OQL_ALTER_CREATE_INDEX:
+  case OQL_ALTER_ADD_UNIQUE:
+  case OQL_ALTER_DROP_INDEX:
+  case OQL_ALTER_RENAME_INDEX:
+    orb_schema_free(&ns);
+    return oql_exec_index(b, rt, e);
   case OQL_ALTER_ADD_PRIMARY_KEY:
     /* the storage layer checks the rows (no NULL, no duplicate) while it rebuilds the table */
     ns.pk = orb_realloc(ns.pk, sizeof(int32_t) * (size_t)(b->nkey_cols + 1));

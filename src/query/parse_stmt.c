@@ -98,6 +98,11 @@ static orb_status p_insert(oql_parser *p, oql_stmt_ast *s) {
     if (oql_p_is_op(p, "(") &&
         (st = oql_p_ident_list(p, &in->conflict_cols, NULL, &in->nconflict_cols)) != ORB_OK)
       return st;
+    if (!in->nconflict_cols && oql_p_is(p, "on") && oql_p_peek_is(p, 1, "constraint")) {
+      oql_p_advance(p), oql_p_advance(p);
+      int cpos;
+      if ((st = oql_p_ident(p, &in->conflict_constraint, &cpos)) != ORB_OK) return st;
+    }
     if ((st = oql_p_expect(p, "do")) != ORB_OK) return st;
     if (oql_p_accept(p, "nothing")) {
       in->on_conflict = OQL_CA_NOTHING;
@@ -141,6 +146,131 @@ static orb_status p_delete(oql_parser *p, oql_stmt_ast *s) {
 }
 
 /* CHECK (cond) (at "check"); name the CONSTRAINT name before it, or NULL. */
+/* After UNIQUE: [NULLS [NOT] DISTINCT] and, for a table constraint, (cols);
+** then the index options PostgreSQL allows that Orbit has no use for. */
+static orb_status p_table_list(oql_parser *p, oql_stmt_ast *s);
+
+static orb_status p_unique(oql_parser *p, const char *name, bool table_constraint, oql_index_ast *ix) {
+  orb_status st;
+  ix->pos = oql_p_tok(p)->pos;
+  oql_p_advance(p);   /* UNIQUE */
+  ix->name = name;
+  ix->unique = ix->constraint = true;
+  if (oql_p_is(p, "nulls")) {
+    oql_p_advance(p);
+    ix->nnd = oql_p_accept(p, "not");
+    if ((st = oql_p_expect(p, "distinct")) != ORB_OK) return st;
+  }
+  if (table_constraint) {
+    if ((st = oql_p_ident_list(p, &ix->cols, &ix->col_pos, &ix->ncols)) != ORB_OK) return st;
+    ix->opts = orb_arena_zalloc(p->a, (size_t)ix->ncols + 1);
+  }
+  if (oql_p_is(p, "include"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "INCLUDE columns of an index are not supported");
+  if (oql_p_is(p, "deferrable") || (oql_p_is(p, "initially") && oql_p_peek_is(p, 1, "deferred")))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "deferrable UNIQUE constraints are not supported");
+  if (oql_p_is(p, "not") && oql_p_peek_is(p, 1, "deferrable")) oql_p_advance(p), oql_p_advance(p);
+  return ORB_OK;
+}
+
+/* CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] t
+** [USING btree|hash] (col [ASC|DESC] [NULLS FIRST|LAST], ...)
+** [NULLS [NOT] DISTINCT]; the caller saw CREATE [UNIQUE] and INDEX. */
+static orb_status p_create_index(oql_parser *p, oql_stmt_ast *s, bool unique) {
+  orb_status st;
+  oql_alter_ast *al = &s->alter;
+  oql_index_ast *ix = &al->index;
+  s->kind = OQL_S_ALTER_TABLE;
+  al->kind = OQL_ALTER_CREATE_INDEX;
+  ix->unique = unique;
+  ix->pos = oql_p_tok(p)->pos;
+  if (oql_p_is(p, "concurrently"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                        "CREATE INDEX CONCURRENTLY is not supported: indexes are built while the table is locked");
+  if (oql_p_is(p, "if") && oql_p_peek_is(p, 1, "not")) {
+    oql_p_advance(p), oql_p_advance(p);
+    if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+    ix->if_not_exists = true;
+  }
+  if (!oql_p_is(p, "on")) {
+    if ((st = oql_p_ident(p, &ix->name, &ix->pos)) != ORB_OK) return st;
+  } else if (ix->if_not_exists) {
+    return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos, "syntax error at or near \"ON\"");
+  }
+  if ((st = oql_p_expect(p, "on")) != ORB_OK) return st;
+  oql_p_accept(p, "only");
+  if ((st = p_table_name(p, &ix->table, &ix->table_pos)) != ORB_OK) return st;
+  al->table = ix->table;
+  al->table_pos = ix->table_pos;
+  if (oql_p_accept(p, "using")) {
+    const char *m;
+    int mpos;
+    if ((st = oql_p_ident(p, &m, &mpos)) != ORB_OK) return st;
+    if (strcmp(m, "hash") == 0) ix->hash = true;
+    else if (strcmp(m, "btree") != 0)
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", mpos, "access method \"%s\" is not supported for indexes (btree and hash are)", m);
+  }
+  if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+  oql_plist cols = {0}, poss = {0}, opts = {0};
+  do {
+    if (oql_p_is_op(p, "(") || (oql_p_tok(p)->kind == OQL_T_IDENT && oql_p_peek(p, 1)->kind == OQL_T_OP &&
+                                 strcmp(oql_p_peek(p, 1)->text, "(") == 0))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "indexes on expressions are not supported");
+    const char *c;
+    int *pos = orb_arena_alloc(p->a, sizeof(int));
+    if ((st = oql_p_ident(p, &c, pos)) != ORB_OK) return st;
+    uintptr_t o = 0;
+    if (oql_p_accept(p, "desc")) o |= ORB_IDX_DESC | ORB_IDX_NULLS_FIRST;   /* DESC puts NULLs first by default */
+    else oql_p_accept(p, "asc");
+    if (oql_p_accept(p, "nulls")) {
+      if (oql_p_accept(p, "first")) o |= ORB_IDX_NULLS_FIRST;
+      else if (oql_p_accept(p, "last")) o &= ~(uintptr_t)ORB_IDX_NULLS_FIRST;
+      else return oql_p_syntax(p);
+    }
+    oql_plist_add(p, &cols, (void *)c);
+    oql_plist_add(p, &poss, pos);
+    oql_plist_add(p, &opts, (void *)(o + 1));
+  } while (oql_p_accept_op(p, ","));
+  if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  ix->ncols = cols.n;
+  ix->cols = orb_arena_alloc(p->a, sizeof(char *) * (size_t)cols.n);
+  ix->col_pos = orb_arena_alloc(p->a, sizeof(int) * (size_t)cols.n);
+  ix->opts = orb_arena_zalloc(p->a, (size_t)cols.n + 1);
+  for (int i = 0; i < cols.n; i++) {
+    ix->cols[i] = cols.v[i];
+    ix->col_pos[i] = *(int *)poss.v[i];
+    ix->opts[i] = (uint8_t)((uintptr_t)opts.v[i] - 1);
+  }
+  if (oql_p_is(p, "include"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "INCLUDE columns of an index are not supported");
+  if (oql_p_is(p, "nulls")) {
+    oql_p_advance(p);
+    ix->nnd = oql_p_accept(p, "not");
+    if ((st = oql_p_expect(p, "distinct")) != ORB_OK) return st;
+  }
+  if (oql_p_is(p, "where"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "partial indexes (WHERE) are not supported");
+  return ORB_OK;
+}
+
+/* DROP INDEX [CONCURRENTLY] [IF EXISTS] name [, ...] [CASCADE | RESTRICT]; the caller saw DROP INDEX. */
+static orb_status p_drop_index(oql_parser *p, oql_stmt_ast *s) {
+  orb_status st;
+  s->kind = OQL_S_ALTER_TABLE;
+  s->alter.kind = OQL_ALTER_DROP_INDEX;
+  if (oql_p_is(p, "concurrently"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "DROP INDEX CONCURRENTLY is not supported");
+  if (oql_p_is(p, "if")) {
+    oql_p_advance(p);
+    if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+    s->if_exists = true;
+  }
+  if ((st = p_table_list(p, s)) != ORB_OK) return st;
+  if (oql_p_accept(p, "cascade")) s->cascade = true;
+  else oql_p_accept(p, "restrict");
+  return ORB_OK;
+}
+
 static orb_status p_check(oql_parser *p, const char *name, oql_check_ast *out) {
   out->pos = oql_p_tok(p)->pos;
   out->name = name;
@@ -198,8 +328,20 @@ static orb_status p_coldef(oql_parser *p, oql_coldef_ast *c) {
     } else if (oql_p_is(p, "generated") && oql_p_peek_is(p, 1, "always")) {
       return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
                           "GENERATED ALWAYS is not supported (GENERATED BY DEFAULT AS IDENTITY is)");
-    } else if (oql_p_is(p, "unique") || oql_p_is(p, "references") || oql_p_is(p, "generated") ||
-               oql_p_is(p, "collate")) {
+    } else if (oql_p_is(p, "unique")) {
+      if (c->unique)
+        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                            "more than one UNIQUE on column \"%s\" is not supported", c->name);
+      c->unique = orb_arena_zalloc(p->a, sizeof *c->unique);
+      if ((st = p_unique(p, cname, false, c->unique)) != ORB_OK) return st;
+      c->unique->ncols = 1;
+      c->unique->cols = orb_arena_alloc(p->a, sizeof(char *));
+      c->unique->cols[0] = c->name;
+      c->unique->col_pos = orb_arena_alloc(p->a, sizeof(int));
+      c->unique->col_pos[0] = c->pos;
+      c->unique->opts = orb_arena_zalloc(p->a, 2);
+      cname = NULL;
+    } else if (oql_p_is(p, "references") || oql_p_is(p, "generated") || oql_p_is(p, "collate")) {
       return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "column constraint %s is not supported yet",
                           oql_p_tok(p)->text);
     } else {
@@ -391,6 +533,11 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
     return ORB_OK;
   }
   if (oql_p_accept(p, "sequence")) return p_create_sequence(p, s);
+  if (oql_p_is(p, "index") || (oql_p_is(p, "unique") && oql_p_peek_is(p, 1, "index"))) {
+    bool unique = oql_p_accept(p, "unique");
+    oql_p_advance(p);
+    return p_create_index(p, s, unique);
+  }
   if (oql_p_is(p, "temp") || oql_p_is(p, "temporary") || oql_p_is(p, "unlogged"))
     return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "%s tables are not supported",
                         oql_p_tok(p)->text);
@@ -410,7 +557,7 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
   }
   s->kind = OQL_S_CREATE_TABLE;
   if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
-  oql_plist cols = {0}, checks = {0};
+  oql_plist cols = {0}, checks = {0}, uniques = {0};
   for (;;) {
     const char *cname = NULL;
     if (oql_p_accept(p, "constraint")) {
@@ -430,13 +577,18 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
                             c->table);
       c->pk_clause_pos = ppos;
       if ((st = oql_p_ident_list(p, &c->pk_cols, &c->pk_pos, &c->npk)) != ORB_OK) return st;
-    } else if (oql_p_is(p, "unique") || oql_p_is(p, "foreign") || oql_p_is(p, "exclude")) {
+    } else if (oql_p_is(p, "unique")) {
+      oql_index_ast *ix = orb_arena_zalloc(p->a, sizeof *ix);
+      if ((st = p_unique(p, cname, true, ix)) != ORB_OK) return st;
+      oql_plist_add(p, &uniques, ix);
+    } else if (oql_p_is(p, "foreign") || oql_p_is(p, "exclude")) {
       return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "table constraint %s is not supported yet",
                           oql_p_tok(p)->text);
     } else {
       oql_coldef_ast *cd = orb_arena_zalloc(p->a, sizeof *cd);
       if ((st = p_coldef(p, cd)) != ORB_OK) return st;
       oql_plist_add(p, &cols, cd);
+      if (cd->unique) oql_plist_add(p, &uniques, cd->unique);
     }
     if (!oql_p_accept_op(p, ",")) break;
   }
@@ -475,6 +627,9 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
   c->cols = orb_arena_alloc(p->a, sizeof(oql_coldef_ast) * (size_t)(cols.n + 1));
   for (int i = 0; i < cols.n; i++) c->cols[i] = *(oql_coldef_ast *)cols.v[i];
   c->nchecks = checks.n;
+  c->nuniques = uniques.n;
+  c->uniques = orb_arena_alloc(p->a, sizeof(oql_index_ast) * (size_t)(uniques.n + 1));
+  for (int i = 0; i < uniques.n; i++) c->uniques[i] = *(oql_index_ast *)uniques.v[i];
   c->checks = orb_arena_alloc(p->a, sizeof(oql_check_ast) * (size_t)(checks.n + 1));
   for (int i = 0; i < checks.n; i++) c->checks[i] = *(oql_check_ast *)checks.v[i];
   if (cols.n == 0)
@@ -503,6 +658,7 @@ static orb_status p_table_list(oql_parser *p, oql_stmt_ast *s) {
 static orb_status p_drop(oql_parser *p, oql_stmt_ast *s) {
   orb_status st;
   if (oql_p_is(p, "role") || oql_p_is(p, "user")) return p_role(p, s, "drop");
+  if (oql_p_accept(p, "index")) return p_drop_index(p, s);
   s->drop_view = oql_p_is(p, "view");
   s->drop_sequence = oql_p_is(p, "sequence");
   if (!oql_p_is(p, "table") && !s->drop_view && !s->drop_sequence)
@@ -643,6 +799,21 @@ static orb_status p_table_properties(oql_parser *p, oql_alter_ast *al, bool rese
 static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
   oql_alter_ast *al = &s->alter;
   orb_status st;
+  if (oql_p_accept(p, "index")) {   /* ALTER INDEX [IF EXISTS] name RENAME TO new */
+    if (oql_p_is(p, "if")) {
+      oql_p_advance(p);
+      if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+      al->if_exists = true;
+    }
+    al->kind = OQL_ALTER_RENAME_INDEX;
+    if ((st = p_table_name(p, &al->name, &al->name_pos)) != ORB_OK) return st;
+    if (!oql_p_is(p, "rename"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER INDEX supports only RENAME TO");
+    oql_p_advance(p);
+    if ((st = oql_p_expect(p, "to")) != ORB_OK) return st;
+    int pos;
+    return oql_p_ident(p, &al->new_name, &pos);
+  }
   if (oql_p_is(p, "view") && oql_p_peek_is(p, 2, "rename")) {   /* ALTER VIEW v RENAME TO w: as ALTER TABLE */
     oql_p_advance(p);
   } else if ((st = oql_p_expect(p, "table")) != ORB_OK) {
@@ -690,9 +861,13 @@ static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
     if (oql_p_accept(p, "constraint")) {
       int cpos;
       if ((st = oql_p_ident(p, &cname, &cpos)) != ORB_OK) return st;
-      if (!oql_p_is(p, "primary") && !oql_p_is(p, "check"))
+      if (!oql_p_is(p, "primary") && !oql_p_is(p, "check") && !oql_p_is(p, "unique"))
         return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
-                            "only PRIMARY KEY and CHECK constraints can be added");
+                            "only PRIMARY KEY, UNIQUE and CHECK constraints can be added");
+    }
+    if (oql_p_is(p, "unique")) {
+      al->kind = OQL_ALTER_ADD_UNIQUE;
+      return p_unique(p, cname, true, &al->index);
     }
     if (oql_p_is(p, "check")) {
       al->kind = OQL_ALTER_ADD_CHECK;
@@ -704,9 +879,9 @@ static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
       al->name_pos = oql_p_tok(p)->pos;
       return oql_p_ident_list(p, &al->key_cols, &al->key_pos, &al->nkey_cols);
     }
-    if (oql_p_is(p, "unique") || oql_p_is(p, "foreign"))
+    if (oql_p_is(p, "foreign"))
       return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
-                          "only PRIMARY KEY and CHECK constraints can be added");
+                          "only PRIMARY KEY, UNIQUE and CHECK constraints can be added");
     al->kind = OQL_ALTER_ADD_COLUMN;
     return p_coldef(p, &al->col);
   }

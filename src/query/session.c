@@ -568,7 +568,11 @@ static const char *write_command(const oql_bstmt *b) {
   case OQL_S_DROP_TABLE:
     return b->create_kind == ORB_TABLE_VIEW ? "DROP VIEW" : b->create_kind == ORB_TABLE_SEQUENCE ? "DROP SEQUENCE" : "DROP TABLE";
   case OQL_S_CREATE_VIEW: return "CREATE VIEW";
-  case OQL_S_ALTER_TABLE: return "ALTER TABLE";
+  case OQL_S_ALTER_TABLE:
+    return b->alter == OQL_ALTER_CREATE_INDEX ? "CREATE INDEX"
+           : b->alter == OQL_ALTER_DROP_INDEX ? "DROP INDEX"
+           : b->alter == OQL_ALTER_RENAME_INDEX ? "ALTER INDEX"
+                                                : "ALTER TABLE";
   case OQL_S_TRUNCATE: return "TRUNCATE TABLE";
   case OQL_S_COPY_FROM: return "COPY FROM";
   case OQL_S_CREATE_ROLE: return "CREATE ROLE";

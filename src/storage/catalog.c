@@ -56,6 +56,26 @@ static json_t *schema_json(const orb_schema *s) {
     }
     json_object_set_new(o, "checks", checks);
   }
+  if (s->nindexes) {
+    json_t *idx = json_array();
+    for (int i = 0; i < s->nindexes; i++) {
+      const orb_index *ix = &s->indexes[i];
+      json_t *c = json_object(), *cols = json_array(), *opts = json_array();
+      for (int k = 0; k < ix->ncols; k++) {
+        json_array_append_new(cols, json_integer(ix->cols[k]));
+        json_array_append_new(opts, json_integer(ix->opts[k]));
+      }
+      json_object_set_new(c, "name", json_string(ix->name));
+      json_object_set_new(c, "field-ids", cols);
+      json_object_set_new(c, "options", opts);
+      json_object_set_new(c, "unique", json_boolean(ix->unique));
+      json_object_set_new(c, "constraint", json_boolean(ix->constraint));
+      json_object_set_new(c, "nulls-not-distinct", json_boolean(ix->nulls_not_distinct));
+      json_object_set_new(c, "method", json_string(ix->hash ? "hash" : "btree"));
+      json_array_append_new(idx, c);
+    }
+    json_object_set_new(o, "indexes", idx);
+  }
   return o;
 }
 
@@ -131,6 +151,33 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
       return orb_err_set(e, ORB_ERR_CORRUPT, "schema check %zu is malformed", i + 1);
     }
     orb_schema_add_check(s, json_string_value(name), json_string_value(sql));
+  }
+  json_t *idx = json_object_get(o, "indexes");
+  for (size_t i = 0; json_is_array(idx) && i < json_array_size(idx); i++) {
+    json_t *c = json_array_get(idx, i), *name = json_object_get(c, "name"), *cols = json_object_get(c, "field-ids");
+    json_t *opts = json_object_get(c, "options"), *method = json_object_get(c, "method");
+    size_t nc = json_array_size(cols);
+    bool ok = json_is_string(name) && json_is_array(cols) && json_is_array(opts) && nc > 0 && nc <= 32 &&
+              json_array_size(opts) == nc && json_is_string(method);
+    int32_t fids[32];
+    uint8_t ops[32];
+    for (size_t k = 0; ok && k < nc; k++) {
+      json_t *f = json_array_get(cols, k), *op = json_array_get(opts, k);
+      ok = json_is_integer(f) && json_integer_value(f) <= INT32_MAX &&
+           orb_schema_find_id(s, (int32_t)json_integer_value(f)) >= 0 && json_is_integer(op) &&
+           json_integer_value(op) >= 0 && json_integer_value(op) <= 3;
+      if (ok) fids[k] = (int32_t)json_integer_value(f), ops[k] = (uint8_t)json_integer_value(op);
+    }
+    if (!ok) {
+      orb_schema_free(s);
+      return orb_err_set(e, ORB_ERR_CORRUPT, "schema index %zu is malformed", i + 1);
+    }
+    orb_index ix = {.name = (char *)json_string_value(name), .ncols = (int)nc, .cols = fids, .opts = ops,
+                    .unique = json_is_true(json_object_get(c, "unique")),
+                    .constraint = json_is_true(json_object_get(c, "constraint")),
+                    .nulls_not_distinct = json_is_true(json_object_get(c, "nulls-not-distinct")),
+                    .hash = strcmp(json_string_value(method), "hash") == 0};
+    orb_schema_add_index(s, &ix);
   }
   return ORB_OK;
 }

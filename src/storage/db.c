@@ -142,6 +142,39 @@ static orb_status check_schema(const char *name, const orb_schema *s, orb_err *e
   for (int i = 0; i < s->npk; i++)
     if (orb_schema_find_id(s, s->pk[i]) < 0)
       return orb_err_set(e, ORB_ERR_INTERNAL, "primary key names field id %d, which is not a column", s->pk[i]);
+  for (int k = 0; k < s->nindexes; k++)
+    for (int i = 0; i < s->indexes[k].ncols; i++)
+      if (orb_schema_find_id(s, s->indexes[k].cols[i]) < 0)
+        return orb_err_set(e, ORB_ERR_INTERNAL, "index \"%s\" names field id %d, which is not a column",
+                           s->indexes[k].name, s->indexes[k].cols[i]);
+  return ORB_OK;
+}
+
+/* A row entering a table being rebuilt with unique indexes: its key in
+** each not seen yet (CREATE UNIQUE INDEX / ADD UNIQUE on existing rows). */
+static orb_status check_new_unique(const orb_schema *ns, hot_tier *nh, const orb_value *row, orb_err *e) {
+  for (int k = 0; k < ns->nindexes; k++) {
+    const orb_index *ix = &ns->indexes[k];
+    if (!ix->unique) continue;
+    bool taken = false;
+    uint64_t other;
+    orb_status st = hot_sidx_taken(nh, NULL, k, row, UINT64_MAX, &taken, &other, e);
+    if (st != ORB_OK) return st;
+    if (!taken) continue;
+    orb_buf cols = ORB_BUF_INIT, vals = ORB_BUF_INIT;
+    for (int i = 0; i < ix->ncols; i++) {
+      int c = orb_schema_find_id(ns, ix->cols[i]);
+      if (i) orb_buf_puts(&cols, ", "), orb_buf_puts(&vals, ", ");
+      orb_buf_puts(&cols, ns->cols[c].name);
+      if (row[c].isnull) orb_buf_puts(&vals, "null");
+      else orb_value_to_text(&row[c], &vals);
+    }
+    st = orb_err_setx(e, ORB_ERR_UNIQUE, "23505", 0, "could not create unique index \"%s\"", ix->name);
+    orb_err_detail(e, "Key (%s)=(%s) is duplicated.", cols.data ? cols.data : "", vals.data ? vals.data : "");
+    orb_buf_free(&cols);
+    orb_buf_free(&vals);
+    return st;
+  }
   return ORB_OK;
 }
 
@@ -377,6 +410,7 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
                             ns->cols[i].name, t->name);
       if (st != ORB_OK) break;
       if (pk_check) st = check_new_key(t, ns, nh, tmp, e);
+      if (st == ORB_OK && ns->nindexes) st = check_new_unique(ns, nh, tmp, e);
       if (st == ORB_OK) st = hot_insert_one(nh, NULL, tmp, (int64_t)r, NULL, e);
     }
     orb_free(tmp);

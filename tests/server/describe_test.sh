@@ -5,7 +5,8 @@
 # pg_attrdef, pg_index, pg_constraint, pg_policy, pg_statistic_ext,
 # publications, pg_inherits; format_type, pg_get_expr, pg_get_indexdef,
 # pg_get_constraintdef; arrays, ANY, ARRAY(subquery), unnest), \d with no
-# argument, \dt, \di, \dn, \d of an index, and the error for a name that
+# argument, \dt, \di, \dn, \d of an index (primary key, UNIQUE constraint,
+# secondary index), pg_indexes, and the error for a name that
 # does not exist; settings (current_setting, set_config, pg_settings,
 # \dconfig).  Every output must be identical: no difference is excused,
 # but for the figures of \dt+, \di+ and \l+ (Orbit's sizes measure its own
@@ -64,7 +65,11 @@ ddl="CREATE TABLE events (id BIGINT NOT NULL, ts TIMESTAMP NOT NULL, kind VARCHA
   day DATE, u UUID, at TIMESTAMPTZ DEFAULT now(), small SMALLINT DEFAULT -1, PRIMARY KEY (id, ts));
 CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL, payload BYTEA, span INTERVAL DEFAULT '1 day');
 CREATE TABLE log (line TEXT, n BIGINT DEFAULT 1 + 2);
-CREATE TABLE \"Order Items\" (\"user\" TEXT, \"Time\" TIMESTAMP, \"select\" INT, qty INT DEFAULT 1, PRIMARY KEY (\"user\", \"Time\", \"select\"));"
+CREATE TABLE \"Order Items\" (\"user\" TEXT, \"Time\" TIMESTAMP, \"select\" INT, qty INT DEFAULT 1, PRIMARY KEY (\"user\", \"Time\", \"select\"));
+CREATE TABLE items (id INT PRIMARY KEY, sku TEXT UNIQUE, a INT, b INT, c TEXT, CONSTRAINT items_ab UNIQUE NULLS NOT DISTINCT (a, b));
+CREATE INDEX ON items (b DESC, c NULLS FIRST);
+CREATE UNIQUE INDEX items_c ON items USING btree (c DESC NULLS LAST);
+CREATE INDEX items_h ON items USING hash (a);"
 out=$(orbit -q -c "$ddl")
 [ -z "$out" ] || { echo "orbitd refused the DDL: $out"; exit 1; }
 out=$(postgres -q -c "$ddl")
@@ -99,6 +104,12 @@ compare '\d ev* (pattern: the table and its index)' -c '\d ev*'
 compare '\d users_pkey (an index)' -c '\d users_pkey'
 compare '\d "Order Items" (names that need quotes, a key of reserved words)' -c '\d "Order Items"'
 compare '\d "Order Items_pkey"' -c '\d "Order Items_pkey"'
+compare '\d items (UNIQUE constraints, secondary indexes: DESC, NULLS, hash)' -c '\d items'
+compare '\d+ items' -c '\d+ items'
+compare '\d items_sku_key (a UNIQUE constraint'"'"'s index)' -c '\d items_sku_key'
+compare '\d items_b_c_idx (a secondary index)' -c '\d items_b_c_idx'
+compare 'pg_indexes' -At -c "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = 'items' ORDER BY indexname"
+compare 'pg_constraint of UNIQUE constraints' -At -c "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'items'::regclass ORDER BY conname"
 compare '\d nosuchtable' -c '\d nosuchtable'
 compare '\d (every relation)' -c '\d'
 compare '\dt' -c '\dt'

@@ -51,6 +51,21 @@ check "standard input with a meta command" ' name
  3
 (1 row)' "$out"
 
+out=$("$orbit" "$db" -q -c "CREATE TABLE ix (k int PRIMARY KEY, u text UNIQUE, v int)" -c "CREATE INDEX ON ix (v DESC)" -c '\d ix' 2>&1)
+check "\\d NAME lists the table's indexes" ' column_name | data_type | is_nullable | column_default | primary_key 
+-------------+-----------+-------------+----------------+-------------
+ k           | INTEGER   | NO          | NULL           | YES
+ u           | TEXT      | YES         | NULL           | NO
+ v           | INTEGER   | YES         | NULL           | NO
+(3 rows)
+
+  index   |                        definition                         
+----------+-----------------------------------------------------------
+ ix_pkey  | CREATE UNIQUE INDEX ix_pkey ON public.ix USING btree (k)
+ ix_u_key | CREATE UNIQUE INDEX ix_u_key ON public.ix USING btree (u)
+ ix_v_idx | CREATE INDEX ix_v_idx ON public.ix USING btree (v DESC)
+(3 rows)' "$out"
+
 out=$("$orbit" "$db" -c "SELECT id,
   prise FROM t" 2>&1); rc=$?
 check "error names the column, line and column, with a caret" 'ERROR:  column "prise" does not exist (line 2, column 3)

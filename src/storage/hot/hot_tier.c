@@ -20,6 +20,7 @@ hot_tier *hot_tier_new(uint32_t table_id, const orb_schema *schema) {
     for (int i = 0; i < h->npk; i++) h->pkcols[i] = orb_schema_pk_col(schema, i);
     orb_hmap_init(&h->pk, 0);
   }
+  hot_sidx_init(h);
   h->cstats = orb_calloc((size_t)schema->ncols, sizeof *h->cstats);
   h->stats_out = orb_calloc((size_t)schema->ncols, sizeof *h->stats_out);
   pthread_mutex_init(&h->stats_mu, NULL);
@@ -36,6 +37,7 @@ void hot_tier_free(hot_tier *h) {
   orb_free(h->rows);
   if (h->npk) orb_hmap_free(&h->pk);
   orb_free(h->pkcols);
+  hot_sidx_free(h);
   for (int i = 0; i < h->schema.ncols; i++) {
     orb_free(h->cstats[i].minbuf);
     orb_free(h->cstats[i].maxbuf);
@@ -112,6 +114,7 @@ void hot_compact(hot_tier *h) {
     orb_hmap_init(&h->pk, j);
     for (size_t r = 0; r < j; r++) hot_index_add(h, r, h->rows[r]);
   }
+  if (h->nsidx) hot_sidx_rebuild(h);
   size_t cap = j < 16 ? 16 : j;
   h->rows = orb_realloc(h->rows, cap * sizeof *h->rows);
   h->cap = cap;
@@ -146,6 +149,7 @@ static void place_hashed(hot_tier *h, uint64_t rowid, orb_value *row, const uint
     if (hash) hot_index_add_hashed(h, rowid, *hash);
     else hot_index_add(h, rowid, row);
   }
+  if (h->nsidx) hot_sidx_add(h, rowid, row);
   hot_stats_add(h, row);
 }
 
@@ -156,10 +160,12 @@ static void push_version(hot_tier *h, uint64_t rowid, orb_value *row) {
   hot_ver_of(row)->older = h->rows[rowid];
   h->rows[rowid] = row;
   h->bytes += (int64_t)hot_row_size(&h->schema, row);
+  if (h->nsidx) hot_sidx_add(h, rowid, row);
   hot_stats_add(h, row);
 }
 
-void hot_version_free(hot_tier *h, orb_value *row) {
+void hot_version_free(hot_tier *h, uint64_t rowid, orb_value *row) {
+  if (h->nsidx) hot_sidx_remove(h, rowid, row);
   hot_stats_remove(h, row);
   h->bytes -= (int64_t)hot_row_size(&h->schema, row);
   hot_row_free(row);
@@ -171,7 +177,7 @@ void hot_drop_chain(hot_tier *h, uint64_t rowid) {
   h->rows[rowid] = NULL;
   for (orb_value *v = head, *older; v; v = older) {
     older = hot_ver_of(v)->older;
-    hot_version_free(h, v);
+    hot_version_free(h, rowid, v);
   }
 }
 
