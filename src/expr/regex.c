@@ -41,8 +41,8 @@ orb_status orb_regex_parse_flags(const char *flags, size_t n, const char *fn, bo
       }
       o->global = true;
       break;
-    case 'b': o->basic = true, o->literal = false; break;
-    case 'e': o->basic = false, o->literal = false; break;
+    case 'b':
+    case 'e': o->basic = true, o->literal = false; break;   /* e: BREs too, as in PostgreSQL (regex.h) */
     case 'q': o->literal = true, o->basic = false; break;
     case 'i': icase = true; break;
     case 'c': icase = false; break;
@@ -175,7 +175,13 @@ static orb_status bracket(xlate *x) {
       const char *t = x->p + 2;
       while (t + 1 < x->end && !(t[0] == ':' && t[1] == ']')) t++;
       if (t + 1 >= x->end) return bad_re(x->e, "brackets [] not balanced");
-      orb_buf_append(x->out, x->p, (size_t)(t + 2 - x->p));
+      size_t len = (size_t)(t - (x->p + 2));
+      /* case-insensitively, PostgreSQL's [:upper:] and [:lower:] match either case */
+      if ((x->o->pcre & PCRE2_CASELESS) && len == 5 &&
+          (memcmp(x->p + 2, "upper", 5) == 0 || memcmp(x->p + 2, "lower", 5) == 0))
+        orb_buf_puts(x->out, "[:alpha:]");
+      else
+        orb_buf_append(x->out, x->p, (size_t)(t + 2 - x->p));
       x->p = t + 2;
       continue;
     }
@@ -229,51 +235,157 @@ static orb_status bound(xlate *x, bool basic) {
   return ORB_OK;
 }
 
-static orb_status translate(xlate *x) {
+/* BRE (the b option, and e: PostgreSQL's e gives BREs too, its flag
+** arithmetic clearing the ERE bit it sets): \( \) \{ \} group and bound,
+** ( ) { } + ? | are ordinary, \< \> are word starts and ends, \1..\9 back
+** references, any other escaped character stands for itself; a * at the
+** start of the expression or of a group is ordinary. */
+static orb_status translate_bre(xlate *x) {
   orb_status st;
-  bool basic = x->o->basic;
-  bool at_start = true;   /* BRE: a leading * is literal */
+  bool at_start = true, after_star = false;
   while (x->p < x->end) {
     char c = *x->p++;
-    bool was_start = at_start;
-    at_start = false;
-    if (c == '[') {
-      if ((st = bracket(x)) != ORB_OK) return st;
+    bool was_start = at_start, star_before = after_star;
+    at_start = after_star = false;
+    if (c == '*' && star_before) {   /* a** is a* */
+      after_star = true;
       continue;
     }
-    if (basic) {
-      if (c == '\\') {
-        if (x->p >= x->end) return bad_re(x->e, "invalid escape \\ sequence");
-        char d = *x->p++;
-        if (d == '(') orb_buf_putc(x->out, '('), at_start = true;
-        else if (d == ')') orb_buf_putc(x->out, ')');
-        else if (d == '{') {
-          if ((st = bound(x, true)) != ORB_OK) return st;
-        } else if (d == '<') orb_buf_puts(x->out, "\\b(?=\\w)");
-        else if (d == '>') orb_buf_puts(x->out, "\\b(?<=\\w)");
-        else if (d >= '1' && d <= '9') orb_buf_putc(x->out, '\\'), orb_buf_putc(x->out, d);
-        else orb_buf_putc(x->out, '\\'), orb_buf_putc(x->out, d);
-        continue;
-      }
-      if (strchr("(){}+?|", c) || (c == '*' && was_start)) {
-        orb_buf_putc(x->out, '\\');
-        orb_buf_putc(x->out, c);
-        continue;
-      }
+    if (c == '*' && !was_start) after_star = true;
+    if (c == '[') {
+      if ((st = bracket(x)) != ORB_OK) return st;
+    } else if (c == '\\') {
+      if (x->p >= x->end) return bad_re(x->e, "invalid escape \\ sequence");
+      char d = *x->p++;
+      if (d == '(') orb_buf_putc(x->out, '('), at_start = true;
+      else if (d == ')') orb_buf_putc(x->out, ')');
+      else if (d == '{') {
+        if ((st = bound(x, true)) != ORB_OK) return st;
+      } else if (d == '<') orb_buf_puts(x->out, "\\b(?=\\w)");
+      else if (d == '>') orb_buf_puts(x->out, "\\b(?<=\\w)");
+      else if (d >= '1' && d <= '9') orb_buf_putc(x->out, '\\'), orb_buf_putc(x->out, d);
+      else if ((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || (d >= '0' && d <= '9') || (d & 0x80)) x->p--;
+      else orb_buf_putc(x->out, '\\'), orb_buf_putc(x->out, d);
+    } else if (strchr("(){}+?|", c) || (c == '*' && was_start)) {
+      orb_buf_putc(x->out, '\\');
+      orb_buf_putc(x->out, c);
+    } else {
       if (c == '^') at_start = true;
+      orb_buf_putc(x->out, c);
+    }
+  }
+  return ORB_OK;
+}
+
+/* What precedes a quantifier, for PostgreSQL's "quantifier operand
+** invalid": an atom may be quantified; a quantifier only by ? (making it
+** non-greedy); nothing else (the start, |, (, anchors, lookaround) may. */
+enum { Q_NONE, Q_ATOM, Q_QUANT, Q_LAZY };
+
+#define MAX_GROUP_DEPTH 256
+
+static orb_status translate_are(xlate *x) {
+  orb_status st;
+  int state = Q_NONE, groups = 0, depth = 0;
+  bool lookaround[MAX_GROUP_DEPTH];
+  bool extended = (x->o->pcre & PCRE2_EXTENDED) != 0;
+  while (x->p < x->end) {
+    char c = *x->p++;
+    if (extended && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')) {
       orb_buf_putc(x->out, c);
       continue;
     }
-    if (c == '\\') {
+    if (extended && c == '#') {   /* a comment to the end of the line */
+      while (x->p < x->end && *x->p != '\n') x->p++;
+      continue;
+    }
+    bool quant = c == '*' || c == '+' || c == '?';
+    if (c == '{' && x->p < x->end && *x->p >= '0' && *x->p <= '9') quant = true;
+    if (quant) {
+      if (state == Q_QUANT && c == '?') {   /* non-greedy */
+        orb_buf_putc(x->out, '?');
+        state = Q_LAZY;
+        continue;
+      }
+      if (state != Q_ATOM) return bad_re(x->e, "quantifier operand invalid");
+      if (c == '{') {
+        size_t before = x->out->len;
+        if ((st = bound(x, false)) != ORB_OK) return st;
+        /* a brace that starts no bound is a literal brace: an atom */
+        state = x->out->len - before >= 2 && memcmp(x->out->data + before, "\\{", 2) == 0 ? Q_ATOM : Q_QUANT;
+        continue;
+      }
+      orb_buf_putc(x->out, c);
+      state = Q_QUANT;
+      continue;
+    }
+    switch (c) {
+    case '[':
+      if ((st = bracket(x)) != ORB_OK) return st;
+      state = Q_ATOM;
+      break;
+    case '(': {
+      bool look = false;
+      if (x->p < x->end && *x->p == '?') {
+        const char *q = x->p + 1;
+        if (q < x->end && *q == '#') {   /* (?#comment) */
+          while (q < x->end && *q != ')') q++;
+          if (q >= x->end) return bad_re(x->e, "parentheses () not balanced");
+          x->p = q + 1;
+          break;
+        }
+        size_t k = q < x->end && (*q == ':' || *q == '=' || *q == '!') ? 1
+                 : q + 1 < x->end && q[0] == '<' && (q[1] == '=' || q[1] == '!') ? 2 : 0;
+        if (!k) return bad_re(x->e, "quantifier operand invalid");
+        look = *q != ':';
+        orb_buf_putc(x->out, '(');
+        orb_buf_append(x->out, x->p, 1 + k);
+        x->p += 1 + k;
+      } else {
+        orb_buf_putc(x->out, '(');
+        groups++;
+      }
+      if (depth >= MAX_GROUP_DEPTH) return bad_re(x->e, "regular expression is too complex");
+      lookaround[depth++] = look;
+      state = Q_NONE;
+      break;
+    }
+    case ')':
+      if (depth == 0) return bad_re(x->e, "parentheses () not balanced");
+      orb_buf_putc(x->out, ')');
+      state = lookaround[--depth] ? Q_NONE : Q_ATOM;
+      break;
+    case '|':
+      orb_buf_putc(x->out, '|');
+      state = Q_NONE;
+      break;
+    case '^':
+    case '$':
+      orb_buf_putc(x->out, c);
+      state = Q_NONE;
+      break;
+    case '\\': {
+      if (x->p < x->end && *x->p >= '1' && *x->p <= '9') {   /* a back reference to a group already opened */
+        int ref = 0;
+        while (x->p < x->end && *x->p >= '0' && *x->p <= '9' && ref * 10 + (*x->p - '0') <= groups)
+          ref = ref * 10 + (*x->p++ - '0');
+        if (ref == 0) return bad_re(x->e, "invalid backreference number");
+        orb_buf_printf(x->out, "(?:\\%d)", ref);
+        state = Q_ATOM;
+        break;
+      }
+      bool constraint = x->p < x->end && strchr("mMyYAZ", *x->p) != NULL;
       if ((st = escape(x, false)) != ORB_OK) return st;
-      continue;
+      state = constraint ? Q_NONE : Q_ATOM;
+      break;
     }
-    if (c == '{') {
-      if ((st = bound(x, false)) != ORB_OK) return st;
-      continue;
+    default:
+      orb_buf_putc(x->out, c);
+      state = Q_ATOM;
+      break;
     }
-    orb_buf_putc(x->out, c);
   }
+  if (depth) return bad_re(x->e, "parentheses () not balanced");
   return ORB_OK;
 }
 
@@ -347,7 +459,7 @@ orb_status orb_regex_compile(orb_arena *a, const char *pat, size_t n, const orb_
     popts = (popts & PCRE2_CASELESS) | PCRE2_UTF | PCRE2_LITERAL;
   } else {
     xlate x = {p, end, &b, &o, e};
-    st = translate(&x);
+    st = o.basic ? translate_bre(&x) : translate_are(&x);
   }
   if (st != ORB_OK) {
     orb_buf_free(&b);
