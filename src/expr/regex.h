@@ -21,7 +21,8 @@
 ** newline-sensitive options n/m, p and w change that as PostgreSQL does
 ** (a negated bracket gets \n added to its set where PostgreSQL excludes
 ** newlines from it); x is PCRE2_EXTENDED, q PCRE2_LITERAL, i/c caseless,
-** b translates BRE syntax (\( \) \{ \} \< \>), e is taken as ARE.  Word
+** b translates BRE syntax (\( \) \{ \} \< \>), and so does e (PostgreSQL's
+** e clears the ERE bit it sets: its "EREs" are BREs).  Word
 ** characters and classes are Unicode's (PCRE2_UCP), as PostgreSQL's are in
 ** a C.UTF-8 database.  Repetition counts above 255 are refused, as
 ** PostgreSQL refuses them.
@@ -80,15 +81,5 @@ int orb_regex_ngroups(const orb_regex *re);
 ** backtracking runs away is 54000 rather than minutes of CPU. */
 orb_status orb_regex_exec(const orb_regex *re, const char *s, size_t n, size_t from, orb_arena *scratch, size_t *ov,
                           int *found, orb_err *e);
-
-/* The compiled expression of a regexp function's pattern and flags
-** arguments, cached on the call's expression node when both are constants
-** (orb_regex_prepare at fold time), else compiled now from scratch.
-** `fn`/allow_g as for orb_regex_parse_flags; nflags_arg < 0: no flags
-** argument, and `extra_flags` (e.g. "i" for ~*) are the flags. */
-typedef struct orb_regex_cached {
-  orb_regex *re;
-  orb_regex_opts opts;
-} orb_regex_cached;
 
 #endif
