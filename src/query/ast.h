@@ -345,6 +345,17 @@ typedef struct oql_seq_ast {
   bool has_inc, has_min, has_max, has_start, cycle;
   int64_t inc, min, max, start;
   const char *as_type;       /* AS smallint | integer | bigint (NULL: bigint) */
+  /* ALTER SEQUENCE only */
+  bool no_min, no_max;       /* NO MINVALUE / NO MAXVALUE */
+  bool has_cycle;            /* [NO] CYCLE given (cycle: which) */
+  bool has_restart, restart_with;   /* RESTART [[WITH] n] */
+  int64_t restart;
+  bool has_cache;
+  int64_t cache;
+  bool owned_none;           /* OWNED BY NONE */
+  const char *owned_table, *owned_col;   /* OWNED BY t.c */
+  int owned_pos;
+  const char *rename_to;     /* ALTER SEQUENCE name RENAME TO new (no options then) */
 } oql_seq_ast;
 
 typedef struct oql_create_ast {

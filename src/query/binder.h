@@ -50,7 +50,8 @@ typedef enum oql_skind {
   OQL_S_SHOW_SNAPSHOTS, /* SHOW SNAPSHOTS t: an Iceberg table's snapshots (table_name) */
   OQL_S_CALL,        /* CALL expire_snapshots(...) etc.: Iceberg maintenance (maint) */
   OQL_S_CREATE_VIEW, /* CREATE [OR REPLACE] VIEW: table_name, schema, path = the query's text */
-  OQL_S_CREATE_SEQUENCE   /* CREATE SEQUENCE: table_name, seq_opts */
+  OQL_S_CREATE_SEQUENCE,  /* CREATE SEQUENCE: table_name, seq_opts */
+  OQL_S_ALTER_SEQUENCE    /* ALTER SEQUENCE: table_name, seq_alter (new_name: RENAME TO) */
 } oql_skind;
 
 typedef enum oql_alter_kind {
@@ -131,6 +132,7 @@ struct oql_bstmt {
   bool if_exists;                /* DROP ... IF EXISTS, CREATE ... IF NOT EXISTS */
   bool replace;                  /* CREATE OR REPLACE VIEW */
   struct orb_sequence *seq_opts; /* CREATE SEQUENCE: its options (statement arena) */
+  const struct oql_seq_ast *seq_alter;   /* ALTER SEQUENCE: the options as written (applied when it runs) */
   const char **serial_seqs;      /* CREATE TABLE: the sequences of its serial / identity columns */
   struct orb_sequence **serial_opts;   /* ... and their options (statement arena) */
   int nserial;

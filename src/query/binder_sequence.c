@@ -37,6 +37,7 @@ static orb_status seq_options(oql_binder *b, const oql_seq_ast *q, const char *t
   s->max = q && q->has_max ? q->max : up ? hi : -1;
   s->start = q && q->has_start ? q->start : up ? s->min : s->max;
   s->cycle = q && q->cycle;
+  s->width = (uint8_t)(lo == INT16_MIN ? 2 : lo == INT32_MIN ? 4 : 8);
   if (s->min < lo || s->max > hi)
     return orb_err_setx(e, ORB_ERR_RANGE, "22023", pos, "%s (%lld) is out of range for sequence data type %s",
                         s->min < lo ? "MINVALUE" : "MAXVALUE", (long long)(s->min < lo ? s->min : s->max),

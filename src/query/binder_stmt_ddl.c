@@ -404,6 +404,12 @@ orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, 
     return oql_bind_create_view(b, ast, out, e);
   case OQL_S_CREATE_SEQUENCE:
     return oql_bind_create_sequence(b, ast, out, e);
+  case OQL_S_ALTER_SEQUENCE:   /* completed and checked when it runs, against the sequence as it is then */
+    out->table_name = ast->create.table;
+    out->if_exists = ast->create.if_not_exists;
+    out->seq_alter = &ast->create.seq;
+    out->writes = true;
+    return ORB_OK;
   case OQL_S_TRUNCATE:
     for (int i = 0; i < ast->nnames; i++) {
       orb_table *t;

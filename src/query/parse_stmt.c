@@ -287,21 +287,13 @@ static orb_status p_int64(oql_parser *p, int64_t *out) {
   return ORB_OK;
 }
 
-/* CREATE SEQUENCE [IF NOT EXISTS] name [AS type] [INCREMENT [BY] n] [MINVALUE n | NO MINVALUE]
-** [MAXVALUE n | NO MAXVALUE] [START [WITH] n] [CACHE n] [[NO] CYCLE] [OWNED BY NONE] (after SEQUENCE) */
-static orb_status p_create_sequence(oql_parser *p, oql_stmt_ast *s) {
-  oql_create_ast *c = &s->create;
-  oql_seq_ast *q = &c->seq;
+/* Sequence options, CREATE's and ALTER's: [AS type] [INCREMENT [BY] n]
+** [MINVALUE n | NO MINVALUE] [MAXVALUE n | NO MAXVALUE] [START [WITH] n]
+** [RESTART [[WITH] n]] (ALTER only) [CACHE n] [[NO] CYCLE]
+** [OWNED BY NONE | t.c] (t.c: ALTER only) */
+static orb_status p_seq_options(oql_parser *p, oql_seq_ast *q, bool alter) {
   orb_status st;
-  s->kind = OQL_S_CREATE_SEQUENCE;
-  if (oql_p_is(p, "if")) {
-    oql_p_advance(p);
-    if ((st = oql_p_expect(p, "not")) != ORB_OK || (st = oql_p_expect(p, "exists")) != ORB_OK) return st;
-    c->if_not_exists = true;
-  }
-  if ((st = p_table_name(p, &c->table, &c->table_pos)) != ORB_OK) return st;
   for (;;) {
-    int64_t ignored;
     if (oql_p_accept(p, "as")) {
       int pos;
       if ((st = oql_p_ident(p, &q->as_type, &pos)) != ORB_OK) return st;
@@ -311,30 +303,86 @@ static orb_status p_create_sequence(oql_parser *p, oql_stmt_ast *s) {
       q->has_inc = true;
     } else if (oql_p_accept(p, "minvalue")) {
       if ((st = p_int64(p, &q->min)) != ORB_OK) return st;
-      q->has_min = true;
+      q->has_min = true, q->no_min = false;
     } else if (oql_p_accept(p, "maxvalue")) {
       if ((st = p_int64(p, &q->max)) != ORB_OK) return st;
-      q->has_max = true;
+      q->has_max = true, q->no_max = false;
     } else if (oql_p_accept(p, "start")) {
       oql_p_accept(p, "with");
       if ((st = p_int64(p, &q->start)) != ORB_OK) return st;
       q->has_start = true;
+    } else if (alter && oql_p_accept(p, "restart")) {
+      q->has_restart = true;
+      bool with = oql_p_accept(p, "with");
+      const oql_token *t = oql_p_tok(p);
+      if (with || t->kind == OQL_T_NUMBER || (t->kind == OQL_T_OP && strcmp(t->text, "-") == 0)) {
+        if ((st = p_int64(p, &q->restart)) != ORB_OK) return st;
+        q->restart_with = true;
+      }
     } else if (oql_p_accept(p, "cache")) {   /* values are handed out one by one: nothing to cache */
-      if ((st = p_int64(p, &ignored)) != ORB_OK) return st;
+      if ((st = p_int64(p, &q->cache)) != ORB_OK) return st;
+      q->has_cache = true;
     } else if (oql_p_accept(p, "cycle")) {
-      q->cycle = true;
+      q->cycle = q->has_cycle = true;
     } else if (oql_p_is(p, "no") && (oql_p_peek_is(p, 1, "minvalue") || oql_p_peek_is(p, 1, "maxvalue") ||
                                      oql_p_peek_is(p, 1, "cycle"))) {
       oql_p_advance(p);
-      oql_p_advance(p);
-    } else if (oql_p_is(p, "owned") && oql_p_peek_is(p, 1, "by") && oql_p_peek_is(p, 2, "none")) {
-      oql_p_advance(p), oql_p_advance(p), oql_p_advance(p);
+      if (oql_p_accept(p, "minvalue")) q->no_min = true, q->has_min = false;
+      else if (oql_p_accept(p, "maxvalue")) q->no_max = true, q->has_max = false;
+      else oql_p_advance(p), q->cycle = false, q->has_cycle = true;
+    } else if (oql_p_is(p, "owned") && oql_p_peek_is(p, 1, "by")) {
+      oql_p_advance(p), oql_p_advance(p);
+      if (oql_p_accept(p, "none")) {
+        q->owned_none = true;
+      } else {
+        if (!alter) return oql_p_syntax(p);   /* CREATE SEQUENCE ... OWNED BY t.c: not yet */
+        int pos;
+        if ((st = oql_p_ident(p, &q->owned_table, &q->owned_pos)) != ORB_OK ||
+            (st = oql_p_expect_op(p, ".")) != ORB_OK || (st = oql_p_ident(p, &q->owned_col, &pos)) != ORB_OK)
+          return st;
+        q->owned_none = false;
+      }
     } else {
       return ORB_OK;
     }
   }
 }
 
+/* CREATE SEQUENCE [IF NOT EXISTS] name options (after SEQUENCE) */
+static orb_status p_create_sequence(oql_parser *p, oql_stmt_ast *s) {
+  oql_create_ast *c = &s->create;
+  orb_status st;
+  s->kind = OQL_S_CREATE_SEQUENCE;
+  if (oql_p_is(p, "if")) {
+    oql_p_advance(p);
+    if ((st = oql_p_expect(p, "not")) != ORB_OK || (st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+    c->if_not_exists = true;
+  }
+  if ((st = p_table_name(p, &c->table, &c->table_pos)) != ORB_OK) return st;
+  return p_seq_options(p, &c->seq, false);
+}
+
+/* ALTER SEQUENCE [IF EXISTS] name options | RENAME TO new (after SEQUENCE):
+** the name in create.table, the options in create.seq. */
+static orb_status p_alter_sequence(oql_parser *p, oql_stmt_ast *s) {
+  oql_create_ast *c = &s->create;
+  orb_status st;
+  s->kind = OQL_S_ALTER_SEQUENCE;
+  if (oql_p_is(p, "if") && oql_p_peek_is(p, 1, "exists")) {
+    oql_p_advance(p), oql_p_advance(p);
+    c->if_not_exists = true;   /* here: IF EXISTS */
+  }
+  if ((st = p_table_name(p, &c->table, &c->table_pos)) != ORB_OK) return st;
+  if (oql_p_accept(p, "rename")) {
+    int pos;
+    if ((st = oql_p_expect(p, "to")) != ORB_OK) return st;
+    return oql_p_ident(p, &c->seq.rename_to, &pos);
+  }
+  int at = p->i;
+  if ((st = p_seq_options(p, &c->seq, true)) != ORB_OK) return st;
+  if (p->i == at) return oql_p_syntax(p);   /* ALTER SEQUENCE name and nothing */
+  return ORB_OK;
+}
 
 /* A storage parameter's or table property's name: a name, a dotted name
 ** (a.b.c), or a quoted name ("commit.manifest.min-count-to-merge"). */
@@ -1021,6 +1069,7 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
   if (strcmp(w, "alter") == 0) {
     oql_p_advance(p);
     if (oql_p_is(p, "role") || oql_p_is(p, "user")) return p_role(p, s, "alter");
+    if (oql_p_accept(p, "sequence")) return p_alter_sequence(p, s);
     s->kind = OQL_S_ALTER_TABLE;
     return p_alter(p, s);
   }
