@@ -72,7 +72,11 @@ typedef enum oql_alter_kind {
   OQL_ALTER_REPLACE_PARTITION_FIELD, /* REPLACE PARTITION FIELD term|name WITH term [AS name] */
   OQL_ALTER_SET_PARTITION_SPEC,      /* SET PARTITION BY 'day(ts), bucket(16, id)' */
   OQL_ALTER_SET_PROPERTIES,          /* SET ("key" = value, ...): Iceberg table properties */
-  OQL_ALTER_RESET_PROPERTIES         /* RESET ("key", ...) */
+  OQL_ALTER_RESET_PROPERTIES,        /* RESET ("key", ...) */
+  /* identity columns: col_name, col_identity ('a' ALWAYS, 'd' BY DEFAULT) */
+  OQL_ALTER_ADD_IDENTITY,            /* ALTER [COLUMN] c ADD GENERATED ... AS IDENTITY [(options)]: serial_seqs[0] */
+  OQL_ALTER_SET_IDENTITY,            /* ALTER [COLUMN] c SET GENERATED {ALWAYS | BY DEFAULT} */
+  OQL_ALTER_DROP_IDENTITY            /* ALTER [COLUMN] c DROP IDENTITY [IF EXISTS] */
 } oql_alter_kind;
 
 /* Iceberg maintenance a CALL or VACUUM runs (binder_maint.c, exec_maint.c). */
@@ -149,6 +153,7 @@ struct oql_bstmt {
   const char **key_cols;         /* ADD PRIMARY KEY (cols) */
   int nkey_cols;
   orb_type col_type;
+  char col_identity;             /* ADD / SET GENERATED: 'a' or 'd' */
   bool col_not_null;
   const char *col_default_sql;
   orb_expr *col_default;         /* ADD COLUMN ... DEFAULT: evaluated once as the fill value */

@@ -300,7 +300,10 @@ void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, cons
 ** and added to out, and its DEFAULT text. */
 orb_status oql_bind_create_sequence(oql_binder *b, const struct oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 bool oql_serial_type(const char *name, const char **base);
-orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const char *table, const char *col, const char *type,
+/* UPDATE of column col of t to a value (not DEFAULT): 428C9 for a GENERATED ALWAYS identity column. */
+orb_status oql_check_identity_update(const orb_table *t, int col, int pos, orb_err *e);
+orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const struct oql_seq_ast *opts, const char *table,
+                           const char *col, const char *type,
                            int pos, const char **default_sql, orb_err *e);
 
 /* The expression a scope column stands for: its column, or a copy of its

@@ -70,7 +70,8 @@ bool oql_serial_type(const char *name, const char **base) {
   return false;
 }
 
-orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const char *table, const char *col, const char *type,
+orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const oql_seq_ast *q, const char *table, const char *col,
+                           const char *type,
                            int pos, const char **default_sql, orb_err *e) {
   /* PostgreSQL's name, <table>_<column>_seq, or with a number when that is taken */
   const char *name = orb_arena_sprintf(b->a, "%s_%s_seq", table, col);
@@ -81,7 +82,7 @@ orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const char *table, con
     name = orb_arena_sprintf(b->a, "%s_%s_seq%d", table, col, k);
   }
   orb_sequence *s;
-  orb_status st = seq_options(b, NULL, type, pos, &s, e);
+  orb_status st = seq_options(b, q, type, pos, &s, e);
   if (st != ORB_OK) return st;
   int n = out->nserial;
   const char **seqs = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(n + 1));

@@ -26,6 +26,7 @@ uint64_t oql_schema_fingerprint(const orb_table *t) {
     h = orb_hash_mix(h, (uint64_t)(uint32_t)c->type.maxlen);
     h = orb_hash_mix(h, orb_hash_bytes(c->name, strlen(c->name), 7));
     if (c->default_sql) h = orb_hash_mix(h, orb_hash_bytes(c->default_sql, strlen(c->default_sql), 9));
+    h = orb_hash_mix(h, (uint64_t)(unsigned char)c->identity);
   }
   if (t->kind == ORB_TABLE_VIEW && t->location)   /* a replaced view's query: plans that read it are stale */
     h = orb_hash_mix(h, orb_hash_bytes(t->location, strlen(t->location), 11));
