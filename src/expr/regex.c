@@ -211,14 +211,16 @@ static orb_status bound(xlate *x, bool basic) {
   const char *t = s;
   if (t < x->end && *t >= '0' && *t <= '9') {
     m = 0;
-    while (t < x->end && *t >= '0' && *t <= '9') m = m > 1000 ? m : m * 10 + (*t++ - '0');
+    for (; t < x->end && *t >= '0' && *t <= '9'; t++)
+      if (m <= 1000) m = m * 10 + (*t - '0');   /* beyond 255 anyway: stop growing */
   }
   bool comma = t < x->end && *t == ',';
   if (comma) {
     t++;
     if (t < x->end && *t >= '0' && *t <= '9') {
       n = 0;
-      while (t < x->end && *t >= '0' && *t <= '9') n = n > 1000 ? n : n * 10 + (*t++ - '0');
+      for (; t < x->end && *t >= '0' && *t <= '9'; t++)
+        if (n <= 1000) n = n * 10 + (*t - '0');
     }
   }
   bool closes = basic ? (t + 1 < x->end && t[0] == '\\' && t[1] == '}') : (t < x->end && *t == '}');
