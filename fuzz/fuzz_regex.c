@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t *ov = orb_arena_alloc(&a, sizeof(size_t) * 2 * (size_t)(ng + 1));
     int found;
     orb_err_clear(&e);
-    if (orb_regex_exec(re, subj, slen, 0, &a, ov, &found, &e) == ORB_OK && found)
+    if (orb_regex_exec(re, subj, slen, 0, ov, &found, &e) == ORB_OK && found)
       for (int g = 0; g <= ng; g++)
         if (ov[2 * g] != (size_t)-1 && (ov[2 * g] > ov[2 * g + 1] || ov[2 * g + 1] > slen)) __builtin_trap();
   }

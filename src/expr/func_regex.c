@@ -119,7 +119,7 @@ EVAL(f_regexp_like) {
   size_t *v = orb_regex_ngroups(c.re) < 10 ? ov
             : orb_arena_alloc(ctx->arena, sizeof(size_t) * 2 * (size_t)(orb_regex_ngroups(c.re) + 1));
   int found;
-  if ((st = orb_regex_exec(c.re, a[0].u.s, a[0].len, 0, ctx->arena, v, &found, e)) != ORB_OK) return st;
+  if ((st = orb_regex_exec(c.re, a[0].u.s, a[0].len, 0, v, &found, e)) != ORB_OK) return st;
   *out = orb_bool(found != 0);
   return ORB_OK;
 }
@@ -151,7 +151,7 @@ static orb_status m_find(matcher *m, size_t from, int *found, orb_err *e) {
     *found = 0;
     return ORB_OK;
   }
-  return orb_regex_exec(m->c.re, m->s, m->n, from, m->ctx->arena, m->ov, found, e);
+  return orb_regex_exec(m->c.re, m->s, m->n, from, m->ov, found, e);
 }
 
 /* Where the search after the match in m->ov goes on: its end, or one

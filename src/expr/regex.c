@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/mem.h"
 #include "expr/regex.h"
 
 struct orb_regex {
   pcre2_code *code;
+  pcre2_match_context *mc;   /* the backtracking limit; only read by matching */
   int ngroups;
 };
 
@@ -15,6 +17,17 @@ struct orb_regex {
 ** is released all at once, so free does nothing. */
 static void *arena_malloc(PCRE2_SIZE n, void *a) { return orb_arena_alloc(a, n ? n : 1); }
 static void arena_free(void *p, void *a) { (void)p, (void)a; }
+/* Matching's scratch (pcre2_match_data_create_from_pattern would otherwise take
+** the pattern's allocator: the arena it was compiled in, which lives as long
+** as the statement). */
+static void *heap_malloc(PCRE2_SIZE n, void *unused) {
+  (void)unused;
+  return orb_malloc(n ? n : 1);
+}
+static void heap_free(void *p, void *unused) {
+  (void)unused;
+  orb_free(p);
+}
 
 /* The backtracking budget of one search: PostgreSQL's engine has no such
 ** runaway case (it is a DFA/NFA hybrid); PCRE2's can take exponential
@@ -488,6 +501,9 @@ orb_status orb_regex_compile(orb_arena *a, const char *pat, size_t n, const orb_
   pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &ncap);
   orb_regex *r = orb_arena_alloc(a, sizeof *r);
   r->code = re;
+  r->mc = pcre2_match_context_create(gc);
+  if (!r->mc) return orb_err_set(e, ORB_ERR_NOMEM, "out of memory compiling a regular expression");
+  pcre2_set_match_limit(r->mc, MATCH_LIMIT);
   r->ngroups = (int)ncap;
   *out = r;
   return ORB_OK;
@@ -495,34 +511,41 @@ orb_status orb_regex_compile(orb_arena *a, const char *pat, size_t n, const orb_
 
 int orb_regex_ngroups(const orb_regex *re) { return re->ngroups; }
 
-orb_status orb_regex_exec(const orb_regex *re, const char *s, size_t n, size_t from, orb_arena *scratch, size_t *ov,
-                          int *found, orb_err *e) {
-  pcre2_general_context *gc = pcre2_general_context_create(arena_malloc, arena_free, scratch);
-  pcre2_match_context *mc = gc ? pcre2_match_context_create(gc) : NULL;
-  pcre2_match_data *md = mc ? pcre2_match_data_create_from_pattern(re->code, gc) : NULL;
-  if (!md) return orb_err_set(e, ORB_ERR_NOMEM, "out of memory matching a regular expression");
-  pcre2_set_match_limit(mc, MATCH_LIMIT);
-  int rc = pcre2_match(re->code, (PCRE2_SPTR)(n ? s : ""), n, from, 0, md, mc);
-  if (rc == PCRE2_ERROR_NOMATCH) {
-    *found = 0;
-    return ORB_OK;
+orb_status orb_regex_exec(const orb_regex *re, const char *s, size_t n, size_t from, size_t *ov, int *found,
+                          orb_err *e) {
+  /* the match data (and the backtracking frames PCRE2 keeps in it, 20 KiB
+  ** and more) come from malloc and go back at once: from the arena, every
+  ** row of a batch would keep its own until the arena is reset */
+  pcre2_general_context *gc = pcre2_general_context_create(heap_malloc, heap_free, NULL);
+  pcre2_match_data *md = gc ? pcre2_match_data_create_from_pattern(re->code, gc) : NULL;
+  if (!md) {
+    pcre2_general_context_free(gc);
+    return orb_err_set(e, ORB_ERR_NOMEM, "out of memory matching a regular expression");
   }
-  if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
-    return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "regular expression is too complex for this string");
-  if (rc == PCRE2_ERROR_UTF8_ERR1 || (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21))
-    return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22021", 0, "invalid byte sequence for encoding \"UTF8\"");
-  if (rc < 0) {
+  int rc = pcre2_match(re->code, (PCRE2_SPTR)(n ? s : ""), n, from, 0, md, re->mc);
+  orb_status st = ORB_OK;
+  *found = 0;
+  if (rc == PCRE2_ERROR_NOMATCH) {
+    /* no match */
+  } else if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
+    st = orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "regular expression is too complex for this string");
+  } else if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21) {
+    st = orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22021", 0, "invalid byte sequence for encoding \"UTF8\"");
+  } else if (rc < 0) {
     PCRE2_UCHAR msg[160];
     pcre2_get_error_message(rc, msg, sizeof msg);
-    return orb_err_set(e, ORB_ERR_INTERNAL, "regular expression match failed: %s", (const char *)msg);
+    st = orb_err_set(e, ORB_ERR_INTERNAL, "regular expression match failed: %s", (const char *)msg);
+  } else {
+    PCRE2_SIZE *v = pcre2_get_ovector_pointer(md);
+    uint32_t npairs = pcre2_get_ovector_count(md);
+    for (int g = 0; g <= re->ngroups; g++) {
+      bool set = (uint32_t)g < npairs && (uint32_t)g < (uint32_t)rc && v[2 * g] != PCRE2_UNSET;
+      ov[2 * g] = set ? v[2 * g] : (size_t)-1;
+      ov[2 * g + 1] = set ? v[2 * g + 1] : (size_t)-1;
+    }
+    *found = 1;
   }
-  PCRE2_SIZE *v = pcre2_get_ovector_pointer(md);
-  uint32_t npairs = pcre2_get_ovector_count(md);
-  for (int g = 0; g <= re->ngroups; g++) {
-    bool set = (uint32_t)g < npairs && (uint32_t)g < (uint32_t)rc && v[2 * g] != PCRE2_UNSET;
-    ov[2 * g] = set ? v[2 * g] : (size_t)-1;
-    ov[2 * g + 1] = set ? v[2 * g + 1] : (size_t)-1;
-  }
-  *found = 1;
-  return ORB_OK;
+  pcre2_match_data_free(md);
+  pcre2_general_context_free(gc);
+  return st;
 }

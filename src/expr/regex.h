@@ -41,7 +41,9 @@
 **
 ** Memory: a compiled expression lives in the arena it was compiled in (PCRE2
 ** allocates through it), so it goes away with the statement; matching
-** allocates its scratch from the arena it is given.  A compiled expression
+** takes its scratch from malloc and frees it before returning (PCRE2's
+** backtracking frames are 20 KiB and more: kept in an arena, every row of a
+** batch would hold its own until the reset).  A compiled expression
 ** is only read by matching: several threads may match with it at once.
 */
 #ifndef ORB_EXPR_REGEX_H
@@ -77,9 +79,9 @@ int orb_regex_ngroups(const orb_regex *re);
 /* One search of s[0..n) starting at byte `from`: returns 1 with the match
 ** in ov[0..1] and group g in ov[2g..2g+1] (both (size_t)-1 for a group
 ** that did not take part), 0 for no match.  ov holds 2*(ngroups+1) entries.
-** `scratch` gives the matcher's working memory.  A match whose
+** A match whose
 ** backtracking runs away is 54000 rather than minutes of CPU. */
-orb_status orb_regex_exec(const orb_regex *re, const char *s, size_t n, size_t from, orb_arena *scratch, size_t *ov,
-                          int *found, orb_err *e);
+orb_status orb_regex_exec(const orb_regex *re, const char *s, size_t n, size_t from, size_t *ov, int *found,
+                          orb_err *e);
 
 #endif
