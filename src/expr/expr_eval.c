@@ -65,7 +65,14 @@ static orb_status eval_func(orb_expr *x, const orb_eval_ctx *ctx, const orb_valu
     *out = orb_null((orb_type_id)x->type.id);
     return ORB_OK;
   }
-  orb_status st = x->func->eval(x->func, ctx, x->nargs, args, x->type, out, err);
+  orb_status st;
+  if (x->cache || ctx->fn_cache) {   /* hand the call what was prepared for it (and only for it) */
+    orb_eval_ctx c = *ctx;
+    c.fn_cache = x->cache;
+    st = x->func->eval(x->func, &c, x->nargs, args, x->type, out, err);
+  } else {
+    st = x->func->eval(x->func, ctx, x->nargs, args, x->type, out, err);
+  }
   if (st == ORB_OK && out->isnull) out->type = x->type.id;
   return st;
 }

@@ -44,5 +44,11 @@ extern const orb_func orb_funcs_tochar[];
 extern const int orb_nfuncs_tochar;
 extern const orb_func orb_funcs_sequence[];
 extern const int orb_nfuncs_sequence;
+extern const orb_func orb_funcs_regex[];
+extern const int orb_nfuncs_regex;
+
+/* substring(s, pattern) and substring(s, pattern, escape) (the SIMILAR
+** form): the regular-expression forms of substring (func_regex.c). */
+orb_status orb_fn_regex_substring(const orb_eval_ctx *ctx, int n, const orb_value *a, orb_value *out, orb_err *e);
 
 #endif

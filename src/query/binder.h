@@ -50,7 +50,8 @@ typedef enum oql_skind {
   OQL_S_SHOW_SNAPSHOTS, /* SHOW SNAPSHOTS t: an Iceberg table's snapshots (table_name) */
   OQL_S_CALL,        /* CALL expire_snapshots(...) etc.: Iceberg maintenance (maint) */
   OQL_S_CREATE_VIEW, /* CREATE [OR REPLACE] VIEW: table_name, schema, path = the query's text */
-  OQL_S_CREATE_SEQUENCE   /* CREATE SEQUENCE: table_name, seq_opts */
+  OQL_S_CREATE_SEQUENCE,  /* CREATE SEQUENCE: table_name, seq_opts */
+  OQL_S_ALTER_SEQUENCE    /* ALTER SEQUENCE: table_name, seq_alter (new_name: RENAME TO) */
 } oql_skind;
 
 typedef enum oql_alter_kind {
@@ -79,7 +80,11 @@ typedef enum oql_alter_kind {
   OQL_ALTER_CREATE_INDEX,            /* CREATE [UNIQUE] INDEX ... ON table: index */
   OQL_ALTER_ADD_UNIQUE,              /* ALTER TABLE ADD [CONSTRAINT name] UNIQUE (cols): index */
   OQL_ALTER_DROP_INDEX,              /* DROP INDEX [IF EXISTS] a, b: drop_names */
-  OQL_ALTER_RENAME_INDEX             /* ALTER INDEX [IF EXISTS] col_name RENAME TO new_name */
+  OQL_ALTER_RENAME_INDEX,            /* ALTER INDEX [IF EXISTS] col_name RENAME TO new_name */
+  /* identity columns: col_name, col_identity ('a' ALWAYS, 'd' BY DEFAULT) */
+  OQL_ALTER_ADD_IDENTITY,            /* ALTER [COLUMN] c ADD GENERATED ... AS IDENTITY [(options)]: serial_seqs[0] */
+  OQL_ALTER_SET_IDENTITY,            /* ALTER [COLUMN] c SET GENERATED {ALWAYS | BY DEFAULT} */
+  OQL_ALTER_DROP_IDENTITY            /* ALTER [COLUMN] c DROP IDENTITY [IF EXISTS] */
 } oql_alter_kind;
 
 /* Iceberg maintenance a CALL or VACUUM runs (binder_maint.c, exec_maint.c). */
@@ -139,6 +144,7 @@ struct oql_bstmt {
   bool if_exists;                /* DROP ... IF EXISTS, CREATE ... IF NOT EXISTS */
   bool replace;                  /* CREATE OR REPLACE VIEW */
   struct orb_sequence *seq_opts; /* CREATE SEQUENCE: its options (statement arena) */
+  const struct oql_seq_ast *seq_alter;   /* ALTER SEQUENCE: the options as written (applied when it runs) */
   const char **serial_seqs;      /* CREATE TABLE: the sequences of its serial / identity columns */
   struct orb_sequence **serial_opts;   /* ... and their options (statement arena) */
   int nserial;
@@ -157,6 +163,7 @@ struct oql_bstmt {
   const char **key_cols;         /* ADD PRIMARY KEY (cols) */
   int nkey_cols;
   orb_type col_type;
+  char col_identity;             /* ADD / SET GENERATED: 'a' or 'd' */
   bool col_not_null;
   const char *col_default_sql;
   orb_expr *col_default;         /* ADD COLUMN ... DEFAULT: evaluated once as the fill value */

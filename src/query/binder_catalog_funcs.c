@@ -18,6 +18,7 @@
 #include "expr/func.h"
 #include "expr/pg_catalog.h"
 #include "query/parse_int.h"
+#include "storage/sequence.h"
 
 int64_t oql_catalog_oid(const char *name) {
   static const struct { const char *name; int64_t oid; } cats[] = {
@@ -77,7 +78,7 @@ orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **o
 bool oql_is_catalog_func(const char *name) {
   return strcmp(name, "pg_get_indexdef") == 0 || strcmp(name, "current_database") == 0 ||
          strcmp(name, "current_catalog") == 0 || strcmp(name, "pg_get_constraintdef") == 0 ||
-         strcmp(name, "pg_typeof") == 0 || oql_is_size_func(name);
+         strcmp(name, "pg_typeof") == 0 || strcmp(name, "pg_get_serial_sequence") == 0 || oql_is_size_func(name);
 }
 
 /* An identifier as PostgreSQL's quote_ident() prints it: bare when it is
@@ -254,10 +255,76 @@ orb_status oql_b_reg_out(oql_binder *b, const char *type, orb_expr *x, int pos, 
   return oql_b_case(b, x, whens, thens, nw, number, pos, out, e);
 }
 
+/* pg_get_serial_sequence('table', 'column'): the sequence a serial or identity
+** column takes its values from ("public.t_id_seq"), NULL for another column;
+** answered when the statement is bound, so its arguments must be constants.
+** The table name is read as SQL reads a name (folded unless quoted, "public."
+** allowed); the column name is taken as it is, as PostgreSQL takes it. */
+static orb_status serial_sequence(oql_binder *b, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e) {
+  if (n != 2)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function pg_get_serial_sequence with %d arguments does not exist", n);
+  const char *v[2];
+  for (int i = 0; i < 2; i++) {
+    orb_status st = oql_coerce(b, &args[i], orb_type_make(ORB_T_TEXT), e);
+    if (st == ORB_OK) st = oql_b_finish(b, &args[i], e);
+    if (st != ORB_OK) return st;
+    if (args[i]->kind != ORB_E_CONST)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "pg_get_serial_sequence() takes only constant arguments here");
+    if (args[i]->value.isnull) {
+      *out = oql_const_text(b, NULL, pos);
+      return ORB_OK;
+    }
+    v[i] = orb_arena_strndup(b->a, args[i]->value.u.s, args[i]->value.len);
+  }
+  const char *tn = v[0];
+  if (strncmp(tn, "public.", 7) == 0) tn += 7;
+  char *name = orb_arena_strdup(b->a, tn);
+  size_t len = strlen(name);
+  if (len >= 2 && name[0] == '"' && name[len - 1] == '"') {   /* "Name": as written, "" a quote */
+    char *w = name;
+    for (size_t i = 1; i + 1 < len; i++) {
+      *w++ = name[i];
+      if (name[i] == '"' && name[i + 1] == '"') i++;
+    }
+    *w = '\0';
+  } else {
+    for (char *c = name; *c; c++)
+      if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+  }
+  orb_table *t = orb_db_table(b->db, name);
+  if (!t || oql_is_system_table(t->name) || t->kind == ORB_TABLE_SEQUENCE)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", v[0]);
+  oql_binder_dep(b, t);
+  int col = orb_schema_find(&t->schema, v[1]);
+  if (col < 0)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column \"%s\" of relation \"%s\" does not exist", v[1], t->name);
+  /* its default is nextval('seq') of a sequence the table owns */
+  const char *d = t->schema.cols[col].default_sql, *seq = NULL;
+  if (d && strncmp(d, "nextval('", 9) == 0) {
+    const char *q = strchr(d + 9, '\'');
+    if (q && strcmp(q, "')") == 0) {
+      seq = orb_arena_strndup(b->a, d + 9, (size_t)(q - (d + 9)));
+      orb_table *s = orb_db_table(b->db, seq);
+      if (!s || s->kind != ORB_TABLE_SEQUENCE || !s->seq || s->seq->owner != t->id) seq = NULL;
+    }
+  }
+  if (!seq) {
+    *out = oql_const_text(b, NULL, pos);
+    return ORB_OK;
+  }
+  orb_buf buf = ORB_BUF_INIT;
+  orb_buf_puts(&buf, "public.");
+  ident(&buf, seq);
+  *out = text_of(b, &buf, pos);
+  orb_buf_free(&buf);
+  return ORB_OK;
+}
+
 orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
                               orb_err *e) {
   oql_binder *b = c->b;
   if (oql_is_size_func(name)) return oql_b_size_func(c, name, args, n, pos, out, e);
+  if (strcmp(name, "pg_get_serial_sequence") == 0) return serial_sequence(b, args, n, pos, out, e);
   if (strcmp(name, "current_database") == 0 || strcmp(name, "current_catalog") == 0) {   /* the database served: named after its directory */
     if (n != 0)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function current_database with %d arguments does not exist", n);

@@ -46,8 +46,9 @@ static void storage_of(orb_type t, int *len, const char **storage, const char **
   *align = *len == 8 || t.id == ORB_T_INTERVAL ? "d" : *len == 2 ? "s" : *len == 1 || t.id == ORB_T_UUID ? "c" : "i";
 }
 
+/* An identity column's default is no default in PostgreSQL's catalogs (attidentity says it all). */
 static bool has_default(const orb_column *col, orb_arena *a) {
-  return col->default_sql && oql_deparse_default(a, col->default_sql, col->type) != NULL;
+  return !col->identity && col->default_sql && oql_deparse_default(a, col->default_sql, col->type) != NULL;
 }
 
 /* One pg_attribute row: column col of t as attribute attnum of relation relid
@@ -74,7 +75,7 @@ static void attribute_row(oql_cat_rows *r, const orb_table *t, int col, int64_t 
   oql_cat_bool(r, row, "attnotnull", !of_index && (c->not_null || orb_schema_is_pk(&t->schema, col)));
   oql_cat_bool(r, row, "atthasdef", !of_index && has_default(c, r->b->a));
   oql_cat_bool(r, row, "atthasmissing", false);
-  oql_cat_text(r, row, "attidentity", "");
+  oql_cat_text(r, row, "attidentity", of_index || !c->identity ? "" : c->identity == 'a' ? "a" : "d");
   oql_cat_text(r, row, "attgenerated", "");
   oql_cat_bool(r, row, "attisdropped", false);
   oql_cat_bool(r, row, "attislocal", true);
@@ -103,7 +104,7 @@ static void attrdef_rows(oql_cat_rows *r) {
   FOR_TABLES(b, t) {
     for (int k = 0; k < t->schema.ncols; k++) {
       const orb_column *col = &t->schema.cols[k];
-      const char *shown = col->default_sql ? oql_deparse_default(b->a, col->default_sql, col->type) : NULL;
+      const char *shown = col->default_sql && !col->identity ? oql_deparse_default(b->a, col->default_sql, col->type) : NULL;
       if (!shown) continue;
       orb_value *row = oql_cat_row(r);
       oql_cat_int(r, row, "oid", oid++);

@@ -729,6 +729,17 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
   oql_binder *b = c->b;
   if (oql_is_agg_name(name)) return oql_b_agg(c, name, args, n, distinct, star, NULL, NULL, 0, pos, out, e);
   if (strcmp(name, "nextval") == 0 || strcmp(name, "setval") == 0) b->uses_nextval = true;   /* a write: logged */
+  if ((strcmp(name, "nextval") == 0 || strcmp(name, "setval") == 0 || strcmp(name, "currval") == 0) && n >= 1 &&
+      args[0]->kind == ORB_E_CONST && !args[0]->value.isnull && orb_type_is_integer((orb_type_id)args[0]->type.id)) {
+    /* nextval('s'::regclass), as defaults are written (pg_dump): the OID names the sequence */
+    int64_t oid = args[0]->value.u.i;
+    const orb_table *seq = NULL;
+    for (int i = 0; i < orb_db_table_count(b->db) && !seq; i++)
+      if (oql_cat_table_oid(orb_db_table_at(b->db, i)) == oid) seq = orb_db_table_at(b->db, i);
+    if (!seq) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "could not open relation with OID %lld", (long long)oid);
+    oql_binder_dep(b, (orb_table *)seq);
+    args[0] = oql_const_text(b, seq->name, args[0]->pos);
+  }
   if (strcmp(name, "coalesce") == 0) return oql_b_coalesce(b, args, n, pos, out, e);
   if (strcmp(name, "nullif") == 0 && n == 2) return oql_b_nullif(b, args[0], args[1], pos, out, e);
   if (strcmp(name, "row") == 0 && !distinct && !star) return oql_b_row(b, args, n, pos, out, e);

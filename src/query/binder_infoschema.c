@@ -71,7 +71,8 @@ static orb_expr **column_row(oql_binder *b, const char *cat, const orb_table *t,
   r[3] = oql_const_text(b, col->name, pos);
   r[4] = int_or_null(b, i + 1, false, pos);
   /* as PostgreSQL shows it (pg_get_expr of the stored default): 'buy'::character varying */
-  r[5] = oql_const_text(b, col->default_sql ? oql_deparse_default(b->a, col->default_sql, col->type) : NULL, pos);
+  r[5] = oql_const_text(b, col->default_sql && !col->identity ? oql_deparse_default(b->a, col->default_sql, col->type) : NULL,
+                        pos);
   r[6] = oql_const_text(b, col->not_null || orb_schema_is_pk(&t->schema, i) ? "NO" : "YES", pos);
   r[7] = oql_const_text(b, dt, pos);
   r[8] = int_or_null(b, col->type.maxlen, !(id == ORB_T_TEXT && col->type.maxlen), pos);
@@ -82,7 +83,7 @@ static orb_expr **column_row(oql_binder *b, const char *cat, const orb_table *t,
   r[13] = oql_const_text(b, cat, pos);
   r[14] = oql_const_text(b, "pg_catalog", pos);
   r[15] = oql_const_text(b, udt, pos);
-  r[16] = oql_const_text(b, "NO", pos);
+  r[16] = oql_const_text(b, col->identity ? "YES" : "NO", pos);
   r[17] = oql_const_text(b, "NEVER", pos);
   r[18] = oql_const_text(b, "YES", pos);
   return r;

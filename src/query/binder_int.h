@@ -222,6 +222,11 @@ orb_status oql_no_function(oql_binder *b, const char *name, orb_expr *const *arg
 int oql_drop_void_params(orb_expr **args, int n);
 /* Set-returning functions of a select list (binder_srf.c): unnest, _pg_expandarray. */
 bool oql_is_srf_name(const char *name);
+/* regexp_matches / regexp_split_to_table: the array function whose elements are their rows (else NULL),
+** and the bound call of it (*elem: the type of a row). */
+const char *oql_regexp_srf_array(const char *name);
+orb_status oql_b_regexp_srf_array(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
+                                  orb_type *elem, orb_err *e);
 /* A call of one: the column of its rows (a new gid, recorded in c->srfs). */
 orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
 /* Whether bound expression x uses the rows of one of c's set-returning functions. */
@@ -250,7 +255,7 @@ oql_from *oql_from_subquery(oql_selctx *c, oql_bselect *sub, const char *alias, 
                             int ncolnames);
 orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e);
-orb_status oql_from_unnest(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
+orb_status oql_from_unnest(oql_selctx *c, const char *fname, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e);
 orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const char *alias,
                            const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
@@ -295,7 +300,10 @@ void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, cons
 ** and added to out, and its DEFAULT text. */
 orb_status oql_bind_create_sequence(oql_binder *b, const struct oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 bool oql_serial_type(const char *name, const char **base);
-orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const char *table, const char *col, const char *type,
+/* UPDATE of column col of t to a value (not DEFAULT): 428C9 for a GENERATED ALWAYS identity column. */
+orb_status oql_check_identity_update(const orb_table *t, int col, int pos, orb_err *e);
+orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const struct oql_seq_ast *opts, const char *table,
+                           const char *col, const char *type,
                            int pos, const char **default_sql, orb_err *e);
 
 /* The expression a scope column stands for: its column, or a copy of its

@@ -172,11 +172,12 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
     if (cd->identity && !orb_type_is_integer(t.id))
       return orb_err_setx(e, ORB_ERR_TYPE, "22023", cd->pos, "identity column type must be smallint, integer, or bigint");
     if ((serial || cd->identity) &&
-        (st = oql_bind_serial(b, out, cr->table, cd->name,
+        (st = oql_bind_serial(b, out, cd->identity ? cd->identity_seq : NULL, cr->table, cd->name,
                               t.id == ORB_T_INT16 ? "smallint" : t.id == ORB_T_INT32 ? "integer" : "bigint", cd->pos,
                               &default_sql, e)) != ORB_OK)
       return st;
     orb_schema_add_column(s, cd->name, t, cd->not_null || cd->primary_key || serial || cd->identity, default_sql);
+    s->cols[s->ncols - 1].identity = cd->identity;
     if (cd->primary_key) npk++;
   }
   if (npk + (cr->npk ? 1 : 0) > 1)
@@ -352,7 +353,10 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   case OQL_ALTER_DROP_NOT_NULL:
   case OQL_ALTER_SET_NOT_NULL:
   case OQL_ALTER_DROP_DEFAULT:
+  case OQL_ALTER_SET_IDENTITY:
+  case OQL_ALTER_DROP_IDENTITY:
     out->col_name = al->name;
+    out->col_identity = al->col.identity;
     return ORB_OK;
   case OQL_ALTER_OWNER:   /* handled above */
     return ORB_OK;
@@ -372,6 +376,22 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
     orb_expr *def;
     out->col_default_sql = al->col.default_sql;
     return bind_default(b, &cd, t->schema.cols[c].type, &def, e);
+  }
+  case OQL_ALTER_ADD_IDENTITY: {   /* its sequence is made now (named and checked), created when it runs */
+    out->col_name = al->name;
+    out->col_identity = al->col.identity;
+    int col = orb_schema_find(&t->schema, al->name);
+    if (col < 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", al->name_pos, "column \"%s\" of relation \"%s\" does not exist",
+                          al->name, t->name);
+    orb_type_id ct = (orb_type_id)t->schema.cols[col].type.id;
+    if (ct != ORB_T_INT16 && ct != ORB_T_INT32 && ct != ORB_T_INT64)
+      return orb_err_setx(e, ORB_ERR_TYPE, "22023", al->name_pos, "identity column type must be smallint, integer, or bigint");
+    const char *default_sql;
+    st = oql_bind_serial(b, out, al->col.identity_seq, t->name, al->name,
+                         ct == ORB_T_INT16 ? "smallint" : ct == ORB_T_INT32 ? "integer" : "bigint", al->name_pos, &default_sql, e);
+    out->col_default_sql = default_sql;
+    return st;
   }
   case OQL_ALTER_ADD_PARTITION_FIELD:
   case OQL_ALTER_DROP_PARTITION_FIELD:
@@ -603,6 +623,12 @@ orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, 
     return oql_bind_create_view(b, ast, out, e);
   case OQL_S_CREATE_SEQUENCE:
     return oql_bind_create_sequence(b, ast, out, e);
+  case OQL_S_ALTER_SEQUENCE:   /* completed and checked when it runs, against the sequence as it is then */
+    out->table_name = ast->create.table;
+    out->if_exists = ast->create.if_not_exists;
+    out->seq_alter = &ast->create.seq;
+    out->writes = true;
+    return ORB_OK;
   case OQL_S_TRUNCATE:
     for (int i = 0; i < ast->nnames; i++) {
       orb_table *t;

@@ -80,7 +80,8 @@ static orb_status walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets
     if (!sets[i].expr) {
       st = oql_column_default(b, t, col, &x, e);
     } else {
-      st = oql_walk_operand(c, sets[i].expr, &x, e);
+      st = oql_check_identity_update(t, col, sets[i].pos, e);
+      if (st == ORB_OK) st = oql_walk_operand(c, sets[i].expr, &x, e);
       if (st == ORB_OK) st = oql_coerce_assign(b, &x, t->schema.cols[col].type, t->schema.cols[col].name, e);
       if (st == ORB_OK) st = oql_b_finish(b, &x, e);
     }
@@ -189,10 +190,42 @@ static orb_status bind_returning(oql_binder *b, const oql_stmt_ast *ast, orb_tab
   return ORB_OK;
 }
 
-/* The rows an INSERT writes: its SELECT or VALUES, every column filled. */
+/* 428C9 for a value given to a GENERATED ALWAYS identity column, as PostgreSQL words it. */
+static orb_status always_identity(const orb_column *c, bool update, int pos, orb_err *e) {
+  if (update)
+    orb_err_setx(e, ORB_ERR_CONSTRAINT, "428C9", pos, "column \"%s\" can only be updated to DEFAULT", c->name);
+  else
+    orb_err_setx(e, ORB_ERR_CONSTRAINT, "428C9", pos, "cannot insert a non-DEFAULT value into column \"%s\"", c->name);
+  orb_err_detail(e, "Column \"%s\" is an identity column defined as GENERATED ALWAYS.", c->name);
+  if (!update) orb_err_hint(e, "Use OVERRIDING SYSTEM VALUE to override.");
+  return e->code;
+}
+
+orb_status oql_check_identity_update(const orb_table *t, int col, int pos, orb_err *e) {
+  const orb_column *c = &t->schema.cols[col];
+  return c->identity == 'a' ? always_identity(c, true, pos, e) : ORB_OK;
+}
+
+/* The rows an INSERT writes: its SELECT or VALUES, every column filled.
+** Identity columns: a value for a GENERATED ALWAYS one is 428C9 unless
+** OVERRIDING SYSTEM VALUE; OVERRIDING USER VALUE drops the values given to
+** any identity column (their sequence fills them). */
 static orb_status bind_insert_source(oql_binder *b, const oql_insert_ast *in, orb_table *t, int *cols, int ncols,
                                      orb_expr **defaults, oql_binsert *ins, orb_err *e) {
   orb_status st;
+  for (int i = 0; i < ncols; i++) {
+    const orb_column *c = &t->schema.cols[cols[i]];
+    if (!c->identity || in->overriding == 's') continue;
+    if (in->overriding == 'u') {
+      if (in->select) cols[i] = -1;   /* oql_insert_select: no source column, the default */
+      continue;
+    }
+    if (c->identity != 'a') continue;
+    if (in->select) return always_identity(c, false, in->col_pos ? in->col_pos[i] : 0, e);
+    for (int r = 0; r < in->nrows; r++)
+      if (i < in->row_len[r] && in->rows[r][i]) return always_identity(c, false, in->rows[r][i]->pos, e);
+  }
+  bool drop_user_values = in->overriding == 'u' && !in->select;
   if (in->select) {
     oql_op *root;
     int nvis;
@@ -216,6 +249,7 @@ static orb_status bind_insert_source(oql_binder *b, const oql_insert_ast *in, or
       for (int i = 0; i < in->row_len[r]; i++) {
         rows[r][i] = NULL;
         if (in->rows[r][i] && (st = oql_walk_operand(&vc, in->rows[r][i], &rows[r][i], e)) != ORB_OK) return st;
+        if (drop_user_values && i < ncols && t->schema.cols[cols[i]].identity) rows[r][i] = NULL;   /* its DEFAULT */
       }
     }
     /* Without a column list, rows that are all shorter than the table fill

@@ -26,6 +26,7 @@ uint64_t oql_schema_fingerprint(const orb_table *t) {
     h = orb_hash_mix(h, (uint64_t)(uint32_t)c->type.maxlen);
     h = orb_hash_mix(h, orb_hash_bytes(c->name, strlen(c->name), 7));
     if (c->default_sql) h = orb_hash_mix(h, orb_hash_bytes(c->default_sql, strlen(c->default_sql), 9));
+    h = orb_hash_mix(h, (uint64_t)(unsigned char)c->identity);
   }
   for (int k = 0; k < s->nindexes; k++) {   /* ON CONFLICT names its arbiters by index number */
     const orb_index *ix = &s->indexes[k];

@@ -99,6 +99,13 @@ static bool expr(orb_buf *out, const oql_expr_ast *x, orb_type t, bool top) {
         return true;
       }
     if (x->star || x->distinct || x->filter) return false;
+    if (strcmp(x->name, "nextval") == 0 && x->nlist == 1 && x->list[0]->kind == OQL_X_STRING) {
+      /* a serial column's default: PostgreSQL's argument is a regclass */
+      orb_buf_puts(out, "nextval(");
+      quoted(out, x->list[0]->text, x->list[0]->len);
+      orb_buf_puts(out, "::regclass)");
+      return true;
+    }
     orb_buf_printf(out, "%s(", x->name);
     for (int i = 0; i < x->nlist; i++) {
       if (i) orb_buf_puts(out, ", ");

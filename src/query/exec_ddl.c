@@ -311,6 +311,11 @@ static orb_status alter_iceberg(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err 
                         "cannot make column \"%s\" of Iceberg table \"%s\" NOT NULL: Iceberg does not let an optional "
                         "column become required (files already written may hold NULLs)",
                         b->col_name, t->name);
+  case OQL_ALTER_ADD_IDENTITY:
+  case OQL_ALTER_SET_IDENTITY:
+  case OQL_ALTER_DROP_IDENTITY:
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "identity columns of Iceberg table \"%s\" are not supported",
+                        t->name);
   case OQL_ALTER_ADD_PARTITION_FIELD: c.kind = COLD_ADD_PARTITION_FIELD; break;
   case OQL_ALTER_DROP_PARTITION_FIELD: c.kind = COLD_DROP_PARTITION_FIELD; break;
   case OQL_ALTER_REPLACE_PARTITION_FIELD: c.kind = COLD_REPLACE_PARTITION_FIELD; break;
@@ -388,6 +393,71 @@ static orb_status alter_column_type(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_
   orb_free(replaces);
   orb_schema_free(&ns);
   return st;
+}
+
+/* The sequence an identity column's default takes its values from (nextval('name')), or NULL. */
+static orb_table *identity_sequence(orb_db *db, const orb_column *c) {
+  const char *d = c->default_sql;
+  if (!d || strncmp(d, "nextval('", 9) != 0) return NULL;
+  const char *q = strchr(d + 9, '\'');
+  if (!q || strcmp(q, "')") != 0) return NULL;
+  char name[256];
+  size_t n = (size_t)(q - (d + 9));
+  if (n >= sizeof name) return NULL;
+  memcpy(name, d + 9, n);
+  name[n] = '\0';
+  orb_table *s = orb_db_table(db, name);
+  return s && s->kind == ORB_TABLE_SEQUENCE ? s : NULL;
+}
+
+/* ADD GENERATED ... AS IDENTITY, SET GENERATED, DROP IDENTITY of column pos
+** in the new schema ns, with PostgreSQL's checks and messages (55000). */
+static orb_status alter_identity(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_schema *ns, int pos, orb_err *e) {
+  if (pos < 0)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", 0, "column \"%s\" of relation \"%s\" does not exist", b->col_name,
+                        t->name);
+  orb_column *c = &ns->cols[pos];
+  if (b->alter == OQL_ALTER_ADD_IDENTITY) {
+    if (!c->not_null && !orb_schema_is_pk(ns, pos))
+      return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0,
+                          "column \"%s\" of relation \"%s\" must be declared NOT NULL before identity can be added",
+                          c->name, t->name);
+    if (c->identity)
+      return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0, "column \"%s\" of relation \"%s\" is already an identity column",
+                          c->name, t->name);
+    if (c->default_sql)
+      return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0, "column \"%s\" of relation \"%s\" already has a default value",
+                          c->name, t->name);
+    orb_status st = create_serials(b, rt, t, e);
+    if (st != ORB_OK) return st;
+    c->default_sql = orb_strdup(b->col_default_sql);
+    c->identity = b->col_identity;
+    return ORB_OK;
+  }
+  if (!c->identity) {
+    if (b->alter == OQL_ALTER_DROP_IDENTITY && b->if_exists) {
+      char msg[200];
+      snprintf(msg, sizeof msg, "column \"%s\" of relation \"%s\" is not an identity column, skipping", c->name, t->name);
+      oql_reports_add(&rt->notices, "00000", false, msg);
+      return ORB_OK;
+    }
+    return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0, "column \"%s\" of relation \"%s\" is not an identity column", c->name,
+                        t->name);
+  }
+  if (b->alter == OQL_ALTER_SET_IDENTITY) {
+    c->identity = b->col_identity;
+    return ORB_OK;
+  }
+  /* DROP IDENTITY: no default any more, and its sequence goes */
+  orb_table *seq = identity_sequence(rt->db, c);
+  if (seq && seq->seq && seq->seq->owner == t->id) {
+    orb_status st = orb_db_drop_table(rt->db, rt->ws, seq, e);
+    if (st != ORB_OK) return st;
+  }
+  orb_free(c->default_sql);
+  c->default_sql = NULL;
+  c->identity = 0;
+  return ORB_OK;
 }
 
 orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
@@ -562,6 +632,14 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   case OQL_ALTER_RENAME_INDEX:
     orb_schema_free(&ns);
     return oql_exec_index(b, rt, e);
+  case OQL_ALTER_ADD_IDENTITY:
+  case OQL_ALTER_SET_IDENTITY:
+  case OQL_ALTER_DROP_IDENTITY:
+    st = alter_identity(b, rt, t, &ns, pos, e);
+    if (st == ORB_OK && pos >= 0 && b->alter == OQL_ALTER_DROP_IDENTITY && !ns.cols[pos].identity &&
+        t->schema.cols[pos].identity == 0)
+      pos = -2;   /* IF EXISTS and nothing to do */
+    break;
   case OQL_ALTER_ADD_PRIMARY_KEY:
     /* the storage layer checks the rows (no NULL, no duplicate) while it rebuilds the table */
     ns.pk = orb_realloc(ns.pk, sizeof(int32_t) * (size_t)(b->nkey_cols + 1));
@@ -573,7 +651,7 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     }
     break;
   }
-  if (st == ORB_OK && !(b->alter == OQL_ALTER_DROP_COLUMN && pos < 0))
+  if (st == ORB_OK && !(b->alter == OQL_ALTER_DROP_COLUMN && pos < 0) && pos != -2)
     st = orb_db_alter_table(rt->db, rt->ws, t, &ns, fill, e);
   orb_free(fill);
   orb_schema_free(&ns);

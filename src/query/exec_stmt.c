@@ -148,6 +148,9 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
   case OQL_S_CREATE_SEQUENCE:
     snprintf(tag, tagcap, "CREATE SEQUENCE");
     return oql_exec_create_sequence(b, rt, e);
+  case OQL_S_ALTER_SEQUENCE:
+    snprintf(tag, tagcap, "ALTER SEQUENCE");
+    return oql_exec_alter_sequence(b, rt, e);
   case OQL_S_TRUNCATE:
     snprintf(tag, tagcap, "TRUNCATE TABLE");
     return oql_exec_truncate(b, rt, e);

@@ -227,7 +227,13 @@ static orb_status special_call(oql_parser *p, const char *name, oql_expr_ast *x,
   if (strcmp(name, "substring") == 0) {
     if ((st = oql_p_expr(p, &a)) != ORB_OK) return st;
     oql_plist_add(p, l, a);
-    if (oql_p_accept(p, "from")) {
+    if (oql_p_accept(p, "similar")) {
+      /* substring(s SIMILAR pattern ESCAPE e): substring(s, pattern, e), the SQL regular-expression form */
+      if ((st = oql_p_expr(p, &b)) != ORB_OK || (st = oql_p_expect(p, "escape")) != ORB_OK) return st;
+      oql_plist_add(p, l, b);
+      if ((st = oql_p_expr(p, &b)) != ORB_OK) return st;
+      oql_plist_add(p, l, b);
+    } else if (oql_p_accept(p, "from")) {
       if ((st = oql_p_expr(p, &b)) != ORB_OK) return st;
       oql_plist_add(p, l, b);
       if (oql_p_accept(p, "for")) {
@@ -749,6 +755,33 @@ static orb_status p_pred(oql_parser *p, oql_expr_ast **out) {
       if (oql_p_is(p, "escape"))
         return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
                             "LIKE ... ESCAPE is not supported yet (backslash is the escape character)");
+    } else if (strcmp(t->text, "similar") == 0 && oql_p_peek_is(p, k + 1, "to")) {
+      /* s [NOT] SIMILAR TO p [ESCAPE e]: as PostgreSQL, s ~ similar_to_escape(p [, e]) */
+      p->i += k + 2;
+      oql_expr_ast *pat, *esc = NULL;
+      if ((st = p_other(p, &pat)) != ORB_OK) return st;
+      if (oql_p_accept(p, "escape") && (st = p_other(p, &esc)) != ORB_OK) return st;
+      oql_expr_ast *conv = oql_p_new_expr(p, OQL_X_CALL, pos);
+      conv->name = "similar_to_escape";
+      oql_plist cl = {0};
+      oql_plist_add(p, &cl, pat);
+      if (esc) oql_plist_add(p, &cl, esc);
+      set_list(p, conv, &cl);
+      oql_expr_ast *call = oql_p_new_expr(p, OQL_X_CALL, pos);
+      call->name = "regexp_like";
+      oql_plist l = {0};
+      oql_plist_add(p, &l, *out);
+      oql_plist_add(p, &l, conv);
+      set_list(p, call, &l);
+      if (neg) {
+        x = oql_p_new_expr(p, OQL_X_UNARY, pos);
+        x->op = OQL_OP_NOT;
+        x->l = call;
+        *out = x;
+      } else {
+        *out = call;
+      }
+      continue;
     } else if (regex && !neg) {
       /* POSIX regular expressions: a ~ b, a ~* b, a !~ b, a !~* b */
       const char *op = t->text;

@@ -499,7 +499,7 @@ static orb_status run_sublinks(oql_stmt *st, orb_err *e) {
 
 static bool is_ddl(oql_skind k) {
   return k == OQL_S_CREATE_TABLE || k == OQL_S_CREATE_TABLE_AS || k == OQL_S_DROP_TABLE || k == OQL_S_ALTER_TABLE ||
-         k == OQL_S_CREATE_VIEW || k == OQL_S_CREATE_SEQUENCE ||
+         k == OQL_S_CREATE_VIEW || k == OQL_S_CREATE_SEQUENCE || k == OQL_S_ALTER_SEQUENCE ||
          k == OQL_S_TRUNCATE;
 }
 
@@ -585,6 +585,7 @@ static const char *write_command(const oql_bstmt *b) {
     return b->uses_nextval ? "nextval()" : names[b->lock_strength];
   }
   case OQL_S_CREATE_SEQUENCE: return "CREATE SEQUENCE";
+  case OQL_S_ALTER_SEQUENCE: return "ALTER SEQUENCE";
   default: return "CALL";
   }
 }

@@ -29,6 +29,7 @@ orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e);
 orb_status oql_exec_create_view(oql_bstmt *b, oql_rt *rt, orb_err *e);
 /* CREATE SEQUENCE. */
 orb_status oql_exec_create_sequence(oql_bstmt *b, oql_rt *rt, orb_err *e);
+orb_status oql_exec_alter_sequence(oql_bstmt *b, oql_rt *rt, orb_err *e);   /* exec_sequence.c */
 /* TRUNCATE: every row of every named table deleted, in the statement's write set. */
 orb_status oql_exec_truncate(oql_bstmt *b, oql_rt *rt, orb_err *e);
 orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e);

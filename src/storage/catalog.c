@@ -33,6 +33,7 @@ static json_t *schema_json(const orb_schema *s) {
     json_object_set_new(o, "type", json_string(catalog_type_name(c->type.id)));
     json_object_set_new(o, "not-null", json_boolean(c->not_null));
     if (c->default_sql) json_object_set_new(o, "default", json_string(c->default_sql));
+    if (c->identity) json_object_set_new(o, "identity", json_string(c->identity == 'a' ? "always" : "by-default"));
     if (c->type.id == ORB_T_DECIMAL) {
       json_object_set_new(o, "precision", json_integer(c->type.precision));
       json_object_set_new(o, "scale", json_integer(c->type.scale));
@@ -123,6 +124,8 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
     col->type.maxlen = (int32_t)maxlen;
     col->not_null = nn && json_is_true(nn);
     col->default_sql = def ? orb_strdup(json_string_value(def)) : NULL;
+    json_t *idn = json_object_get(c, "identity");
+    col->identity = !json_is_string(idn) ? 0 : strcmp(json_string_value(idn), "always") == 0 ? 'a' : 'd';
     continue;
   bad:
     orb_schema_free(s);

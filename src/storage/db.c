@@ -260,6 +260,42 @@ orb_status orb_db_create_sequence(orb_db *db, orb_wset *ws, const char *name, or
   return st;
 }
 
+orb_status orb_db_alter_sequence(orb_db *db, orb_wset *ws, orb_table *t, const orb_sequence *opts, bool restart,
+                                 orb_err *e) {
+  (void)db;
+  orb_sequence *s = t->seq;
+  if (!s) return orb_err_set(e, ORB_ERR_INTERNAL, "\"%s\" is not a sequence", t->name);
+  orb_status st = orb_seq_check(opts, t->name, e);
+  if (st != ORB_OK) return st;
+  orb_sequence *old = orb_malloc(sizeof *old);
+  pthread_mutex_lock(&s->mu);
+  if (!ws->replay && s->altered_by && s->altered_by != ws->xid) {
+    uint64_t x = s->altered_by;
+    pthread_mutex_unlock(&s->mu);
+    orb_free(old);
+    return wset_wait_for(ws, x, e);
+  }
+  *old = *s;   /* the mutex is not copied for use: only the fields are read back */
+  orb_seq_copy_options(s, opts);
+  if (restart) {
+    s->last = opts->last;
+    s->called = false;
+  }
+  s->bound = s->last;
+  s->bound_by = 0;   /* the next value logs a bound under the new options */
+  if (!ws->replay) s->altered_by = ws->xid;
+  pthread_mutex_unlock(&s->mu);
+  if (wset_logging(ws)) {
+    redo_ddl_head(ws, REDO_SEQ_ALTER, t->id);
+    char *js = orb_seq_json(s);
+    put_str(&ws->redo, js);
+    orb_free(js);
+    orb_buf_put_u8(&ws->redo, restart);
+  }
+  wset_push(ws, U_SEQ_ALTER, t, restart, old, NULL);
+  return ORB_OK;
+}
+
 orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e) {
   (void)e;
   db_catalog_lock(db);

@@ -84,6 +84,12 @@ orb_status orb_db_create_view(orb_db *db, orb_wset *ws, const char *name, const 
 struct orb_sequence;
 orb_status orb_db_create_sequence(orb_db *db, orb_wset *ws, const char *name, struct orb_sequence *opts, orb_table **out,
                                   orb_err *e);
+/* ALTER SEQUENCE: sequence t takes opts's options (orb_seq_copy_options)
+** and, when restart, opts->last as its next value; transactional and
+** logged (storage/sequence.h).  ORB_ERR_WAIT while another running
+** transaction has altered it. */
+orb_status orb_db_alter_sequence(orb_db *db, orb_wset *ws, orb_table *t, const struct orb_sequence *opts, bool restart,
+                                 orb_err *e);
 orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e);
 orb_status orb_db_rename_table(orb_db *db, orb_wset *ws, orb_table *t, const char *new_name, orb_err *e);
 /* Replace a table's schema.  Columns are matched by field id: columns whose

@@ -123,6 +123,20 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
       else orb_seq_replay(t, last, called);
       break;
     }
+    case REDO_SEQ_ALTER: {
+      orb_table *t = table_of(db, &r);
+      char *js = get_str(&r);
+      bool restart = orb_rd_u8(&r) != 0;
+      orb_sequence s;
+      if (!t || t->kind != ORB_TABLE_SEQUENCE || !js) {
+        st = corrupt(e, "ALTER SEQUENCE of an unknown sequence");
+      } else if ((st = orb_seq_parse(js, &s, e)) == ORB_OK) {
+        st = orb_db_alter_sequence(db, &ws, t, &s, restart, e);
+        pthread_mutex_destroy(&s.mu);
+      }
+      orb_free(js);
+      break;
+    }
     case REDO_DROP: {
       orb_table *t = table_of(db, &r);
       if (!t) st = corrupt(e, "DROP TABLE of an unknown table");

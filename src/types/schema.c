@@ -91,6 +91,7 @@ int32_t orb_schema_add_column(orb_schema *s, const char *name, orb_type type, bo
   s->cols = orb_realloc(s->cols, sizeof *s->cols * (size_t)(s->ncols + 1));
   orb_column *c = &s->cols[s->ncols++];
   c->name = orb_strdup(name);
+  c->identity = 0;
   c->field_id = s->next_field_id++;
   c->type = type;
   c->not_null = not_null;

@@ -22,6 +22,8 @@ typedef struct orb_column {
   orb_type type;
   bool not_null;
   char *default_sql;      /* DEFAULT expression as SQL text, NULL if none */
+  char identity;          /* identity column: 'a' GENERATED ALWAYS, 'd' BY DEFAULT (PostgreSQL's
+                             attidentity; its default is its sequence's nextval), 0 none */
 } orb_column;
 
 /* A CHECK constraint: its name and its condition as SQL text over the
