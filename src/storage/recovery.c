@@ -43,9 +43,12 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
   orb_rd_init(&r, ops, len);
   orb_value *vals = NULL;
   size_t cap = 0;
+  orb_arena arrays;   /* a row's array values until the tier copies the row */
+  orb_arena_init(&arrays, 0);
   orb_status st = ORB_OK;
   while (st == ORB_OK && orb_rd_left(&r) > 0) {
     uint8_t op = orb_rd_u8(&r);
+    orb_arena_reset(&arrays);
     switch (op) {
     case REDO_INSERT:
     case REDO_UPDATE:
@@ -62,7 +65,7 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
         break;
       }
       vals = orb_grow(vals, &cap, (size_t)t->schema.ncols, sizeof *vals);
-      if ((st = rowcodec_get(&r, &t->schema, vals, e)) != ORB_OK) break;
+      if ((st = rowcodec_get(&r, &t->schema, vals, &arrays, e)) != ORB_OK) break;
       if (op == REDO_INSERT) st = hot_insert_one(h, &ws, vals, (int64_t)rowid, NULL, e);
       else st = hot_update_one(h, &ws, rowid, vals, e);
       break;
@@ -121,7 +124,7 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
         st = corrupt(e, "ALTER TABLE of an unknown table");
       } else if ((st = catalog_schema_load(js, strlen(js), &s, e)) == ORB_OK) {
         vals = orb_grow(vals, &cap, (size_t)s.ncols, sizeof *vals);
-        st = rowcodec_get(&r, &s, vals, e);
+        st = rowcodec_get(&r, &s, vals, &arrays, e);
         if (st == ORB_OK) st = db_alter_table_int(db, &ws, t, &s, vals, e);
         orb_schema_free(&s);
       }
@@ -134,6 +137,7 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
     if (st == ORB_OK && r.err) st = corrupt(e, "truncated operation");
   }
   orb_free(vals);
+  orb_arena_free(&arrays);
   return st;
 }
 

@@ -206,6 +206,38 @@ orb_value orb_array_copy(const orb_value *v, orb_arena *a) {
   return c;
 }
 
+/* --- flat arrays (a hot row's) ------------------------------------------------ */
+
+static size_t round8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+size_t orb_array_flat_size(const orb_value *v) {
+  const orb_array *x = v->u.arr;
+  size_t n = sizeof(orb_array) + (size_t)x->n * sizeof(orb_value);
+  for (uint32_t k = 0; k < x->n; k++)
+    if (!x->items[k].isnull && orb_type_is_string((orb_type_id)x->items[k].type)) n += x->items[k].len;
+  return round8(n);
+}
+
+orb_value orb_array_flatten(const orb_value *v, void *mem) {
+  const orb_array *x = v->u.arr;
+  orb_array *arr = mem;
+  orb_value *items = (orb_value *)(arr + 1);
+  char *p = (char *)(items + x->n);
+  *arr = *x;
+  arr->items = items;
+  for (uint32_t k = 0; k < x->n; k++) {
+    items[k] = x->items[k];
+    if (!items[k].isnull && orb_type_is_string((orb_type_id)items[k].type)) {
+      if (items[k].len) memcpy(p, items[k].u.s, items[k].len);
+      items[k].u.s = p;
+      p += items[k].len;
+    }
+  }
+  orb_value out = *v;
+  out.u.arr = arr;
+  return out;
+}
+
 orb_status orb_array_cast(const orb_value *v, orb_type t, orb_arena *a, orb_value *out, orb_err *e) {
   uint32_t n = v->u.arr->n;
   orb_value *items = orb_arena_alloc(a, sizeof(orb_value) * (n ? n : 1));

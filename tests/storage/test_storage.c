@@ -559,7 +559,7 @@ static void test_rowcodec_integers(void **state) {
       orb_rd_init(&r, b.data, b.len);
       orb_value out[2];
       orb_err e;
-      assert_int_equal(rowcodec_get(&r, &s, out, &e), ORB_OK);
+      assert_int_equal(rowcodec_get(&r, &s, out, NULL, &e), ORB_OK);
       assert_true(out[0].u.i == v && out[1].u.i == ~v);
       orb_buf_free(&b);
     }
