@@ -30,6 +30,10 @@ static void label(orb_buf *out, orb_type t) {
     orb_buf_puts(out, "::character varying");
     return;
   }
+  if (t.id == ORB_T_ARRAY && t.elem == ORB_T_TEXT && t.maxlen) {
+    orb_buf_puts(out, "::character varying[]");
+    return;
+  }
   t.maxlen = 0;
   t.precision = 0;
   t.scale = 0;

@@ -33,7 +33,7 @@ static json_t *schema_json(const orb_schema *s) {
     json_object_set_new(o, "type", json_string(catalog_type_name(c->type.id)));
     json_object_set_new(o, "not-null", json_boolean(c->not_null));
     if (c->default_sql) json_object_set_new(o, "default", json_string(c->default_sql));
-    if (c->type.id == ORB_T_DECIMAL) {
+    if (c->type.id == ORB_T_DECIMAL || (c->type.id == ORB_T_ARRAY && c->type.elem == ORB_T_DECIMAL)) {
       json_object_set_new(o, "precision", json_integer(c->type.precision));
       json_object_set_new(o, "scale", json_integer(c->type.scale));
     }
@@ -89,16 +89,17 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
     if (!json_is_string(name) || tid < 0 || !get_int(c, "field-id", 1, next - 1, &fid) ||
         (def && !json_is_string(def)) || (nn && !json_is_boolean(nn)))
       goto bad;
-    /* precision 0: NUMERIC without a precision (any value), whose scale is 0 too */
-    if (tid == ORB_T_DECIMAL &&
-        (!get_int(c, "precision", 0, ORB_DECIMAL_MAX_PRECISION, &prec) || !get_int(c, "scale", 0, prec, &scale)))
-      goto bad;
-    if (json_object_get(c, "maxlen") && !get_int(c, "maxlen", 1, INT32_MAX, &maxlen)) goto bad;
-    /* an array column names its element type, a scalar one */
+    /* an array column names its element type, a scalar one; the array type
+    ** keeps the element's modifiers */
     json_t *el = json_object_get(c, "element");
     int elem = json_is_string(el) ? catalog_type_from_name(json_string_value(el)) : -1;
     if ((tid == ORB_T_ARRAY) != (el != NULL)) goto bad;
     if (tid == ORB_T_ARRAY && (elem <= ORB_T_NULL || elem == ORB_T_ARRAY || elem >= ORB_T_RECORD)) goto bad;
+    /* precision 0: NUMERIC without a precision (any value), whose scale is 0 too */
+    if ((tid == ORB_T_DECIMAL || (tid == ORB_T_ARRAY && elem == ORB_T_DECIMAL)) &&
+        (!get_int(c, "precision", 0, ORB_DECIMAL_MAX_PRECISION, &prec) || !get_int(c, "scale", 0, prec, &scale)))
+      goto bad;
+    if (json_object_get(c, "maxlen") && !get_int(c, "maxlen", 1, INT32_MAX, &maxlen)) goto bad;
     if (orb_schema_find_id(s, (int32_t)fid) >= 0) goto bad;
     orb_column *col = &s->cols[s->ncols++];
     col->name = orb_strdup(json_string_value(name));

@@ -61,6 +61,9 @@ orb_value orb_array_copy(const orb_value *v, orb_arena *a);
 ** aligned, flat_size bytes) and returns the value pointing there. */
 size_t orb_array_flat_size(const orb_value *v);
 orb_value orb_array_flatten(const orb_value *v, void *mem);
+/* The same for an assignment to a column of type t: a text element too
+** long for VARCHAR(n) is refused (22001) rather than cut. */
+orb_status orb_array_assign(const orb_value *v, orb_type t, orb_arena *a, orb_value *out, orb_err *e);
 /* Cast every element to array type t's element type. */
 orb_status orb_array_cast(const orb_value *v, orb_type t, orb_arena *a, orb_value *out, orb_err *e);
 
