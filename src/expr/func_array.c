@@ -126,7 +126,49 @@ EVAL(f_prepend) {
   return ORB_OK;
 }
 
+/* --- arraycontains (@>), arraycontained (<@), arrayoverlap (&&) ------------------------ */
+
+static orb_status r_set(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!is_array(t[0]) || !is_array(t[1]) || t[0].elem != t[1].elem) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_BOOL);
+  return ORB_OK;
+}
+/* Whether x equals a non-NULL element of arr (a NULL never equals anything here, as in PostgreSQL). */
+static bool has_item(const orb_array *arr, const orb_value *x) {
+  if (x->isnull) return false;
+  for (uint32_t k = 0; k < arr->n; k++)
+    if (!arr->items[k].isnull && orb_value_cmp(&arr->items[k], x) == 0) return true;
+  return false;
+}
+/* Every element of small is in big (a NULL element in small is in nothing). */
+static bool contains(const orb_array *big, const orb_array *small) {
+  for (uint32_t k = 0; k < small->n; k++)
+    if (!has_item(big, &small->items[k])) return false;
+  return true;
+}
+EVAL(f_contains) {
+  UNUSED;
+  *out = orb_bool(contains(a[0].u.arr, a[1].u.arr));
+  return ORB_OK;
+}
+EVAL(f_contained) {
+  UNUSED;
+  *out = orb_bool(contains(a[1].u.arr, a[0].u.arr));
+  return ORB_OK;
+}
+EVAL(f_overlap) {
+  UNUSED;
+  bool any = false;
+  for (uint32_t k = 0; k < a[0].u.arr->n && !any; k++) any = has_item(a[1].u.arr, &a[0].u.arr->items[k]);
+  *out = orb_bool(any);
+  return ORB_OK;
+}
+
 const orb_func orb_funcs_array[] = {
+    {"arraycontains", 2, 2, 0, r_set, f_contains},
+    {"arraycontained", 2, 2, 0, r_set, f_contained},
+    {"arrayoverlap", 2, 2, 0, r_set, f_overlap},
     {"array_to_string", 2, 3, ORB_FN_NULL_ARGS, r_to_string, f_to_string},
     {"array_upper", 2, 2, 0, r_bound, f_upper},
     {"array_lower", 2, 2, 0, r_bound, f_lower},

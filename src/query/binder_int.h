@@ -235,6 +235,9 @@ orb_status oql_b_any(oql_binder *b, orb_cmp_op op, bool all, orb_expr *l, orb_ex
                      orb_err *e);
 bool oql_is_array_operand(const orb_expr *x);
 orb_status oql_b_array_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
+/* a @> b, a <@ b, a && b (op is the spelling): both sides arrays of one element type. */
+orb_status oql_b_array_set_op(oql_binder *b, const char *op, orb_expr *l, orb_expr *r, int pos, orb_expr **out,
+                              orb_err *e);
 /* Finish an expression: unknown literals become text; constant folding. */
 orb_status oql_b_finish(oql_binder *b, orb_expr **x, orb_err *e);
 

@@ -652,7 +652,7 @@ static orb_status p_add(oql_parser *p, oql_expr_ast **out) {
   }
 }
 
-/* PostgreSQL's "other" operators, left-associative at one precedence: || & | */
+/* PostgreSQL's "other" operators, left-associative at one precedence: || & | @> <@ && */
 static orb_status p_other(oql_parser *p, oql_expr_ast **out) {
   orb_status st = p_add(p, out);
   for (;;) {
@@ -661,6 +661,9 @@ static orb_status p_other(oql_parser *p, oql_expr_ast **out) {
     if (oql_p_is_op(p, "||")) op = OQL_OP_CONCAT;
     else if (oql_p_is_op(p, "&")) op = OQL_OP_BITAND;
     else if (oql_p_is_op(p, "|")) op = OQL_OP_BITOR;
+    else if (oql_p_is_op(p, "@>")) op = OQL_OP_CONTAINS;
+    else if (oql_p_is_op(p, "<@")) op = OQL_OP_CONTAINED;
+    else if (oql_p_is_op(p, "&&")) op = OQL_OP_OVERLAP;
     else return ORB_OK;
     int pos = oql_p_tok(p)->pos;
     oql_p_advance(p);
