@@ -271,6 +271,8 @@ typedef struct oql_set_ast {
   const char *col;
   int pos;
   const char *field;         /* SET col.field = ...: assignment to a field of a composite column, else NULL */
+  oql_expr_ast *subscript;   /* SET col[subscript] = ...: assignment to an element of an array column, else NULL */
+  int subscript_pos;
   oql_expr_ast *expr;        /* NULL = DEFAULT */
 } oql_set_ast;
 

@@ -348,7 +348,7 @@ orb_status oql_walk_targets(oql_selctx *c, const oql_target *targets, int n, oql
 orb_status oql_walk_from_item(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e);
 /* UPDATE's SET list in scope c (target t's columns at their gids): the
 ** columns and their new values, coerced to the columns' types. */
-orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets, int n, int **cols, orb_expr ***exprs,
+orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const char *qual, const oql_set_ast *sets, int n, int **cols, orb_expr ***exprs,
                          orb_err *e);
 /* binder_modify_from.c: UPDATE t ... FROM items / DELETE FROM t USING items,
 ** after t's checks (oql_bind_modify). */
