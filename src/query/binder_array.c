@@ -162,8 +162,9 @@ orb_status oql_b_array_set_op(oql_binder *b, const char *op, orb_expr *l, orb_ex
   if ((st = as_array(b, &l, ra ? (orb_type_id)r->type.elem : ORB_T_TEXT, op, pos, e)) != ORB_OK ||
       (st = as_array(b, &r, (orb_type_id)l->type.elem, op, pos, e)) != ORB_OK)
     return st;
+  /* anyarray's two sides are one type: PostgreSQL casts no array type to another implicitly */
   orb_type t;
-  if (orb_type_common(l->type, r->type, &t, e) != ORB_OK)
+  if (l->type.elem != r->type.elem || orb_type_common(l->type, r->type, &t, e) != ORB_OK)
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s %s %s", oql_type_name(b, l), op,
                         oql_type_name(b, r));
   if ((st = oql_coerce(b, &l, t, e)) != ORB_OK || (st = oql_coerce(b, &r, t, e)) != ORB_OK) return st;
