@@ -60,8 +60,8 @@ typedef struct ice_column {
   int32_t field_id;
   const char *name;
   const ice_type *itype;
-  orb_type type;                 /* ice_sql_type, TEXT (JSON) for struct/list/map */
-  bool json;                     /* a struct, list or map shown as JSON text */
+  orb_type type;                 /* ice_sql_type; an array for a list of a primitive, TEXT (JSON) for other nested types */
+  bool nested;                   /* a struct, list or map (an array or JSON text): no equality deletes, pruning or writes by it */
 } ice_column;
 
 /* The schema's top-level fields as columns (from a). */
