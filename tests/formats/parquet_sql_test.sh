@@ -117,6 +117,10 @@ pairs=(
   "SELECT count(*) AS n, count(a) AS a, sum(b) AS b, min(c) AS c, max(to_json(a)::VARCHAR) AS d FROM read_parquet('$data/nested_maps.snappy.parquet')"
   "SELECT id, \"phoneNumbers\" FROM read_parquet('$data/repeated_no_annotation.parquet') WHERE \"phoneNumbers\" IS NOT NULL AND \"phoneNumbers\" <> '{\"phone\":[]}' ORDER BY id DESC"
   "SELECT id, to_json(\"phoneNumbers\")::VARCHAR AS \"phoneNumbers\" FROM read_parquet('$data/repeated_no_annotation.parquet') WHERE \"phoneNumbers\" IS NOT NULL AND to_json(\"phoneNumbers\")::VARCHAR <> '{\"phone\":[]}' ORDER BY id DESC"
+  "SELECT int64_list[1] AS first, int64_list[3] AS third, cardinality(int64_list) AS n, utf8_list[2] AS second_text, array_to_string(utf8_list, '|', '?') AS joined FROM read_parquet('$data/list_columns.parquet') ORDER BY n NULLS LAST"
+  "SELECT int64_list[1] AS first, int64_list[3] AS third, len(int64_list)::INTEGER AS n, utf8_list[2] AS second_text, array_to_string(list_transform(utf8_list, x -> coalesce(x, '?')), '|') AS joined FROM read_parquet('$data/list_columns.parquet') ORDER BY n NULLS LAST"
+  "SELECT count(*) AS n FROM read_parquet('$data/list_columns.parquet') WHERE 3 = ANY(int64_list) OR 'xyz' = ANY(utf8_list)"
+  "SELECT count(*) AS n FROM read_parquet('$data/list_columns.parquet') WHERE list_contains(int64_list, 3) OR list_contains(utf8_list, 'xyz')"
   "SELECT a, b FROM read_parquet('$data/nested_lists.snappy.parquet') ORDER BY b"
   "SELECT to_json(a)::VARCHAR AS a, b FROM read_parquet('$data/nested_lists.snappy.parquet') ORDER BY b"
 )
