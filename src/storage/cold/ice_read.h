@@ -14,8 +14,9 @@
 **   - a column the file lacks but an identity partition field of the file's
 **     spec holds takes its value from the file's partition tuple.
 **
-** Struct, list and map columns read as the TEXT of their JSON, as
-** read_parquet shows them (formats/parquet pq_nested_json).
+** A list of a primitive reads as an array of the primitive's SQL type;
+** struct, map and other list columns as the TEXT of their JSON, as
+** read_parquet shows them (formats/parquet pq_nested_value).
 **
 ** Deletes (the plan says which files apply to which data file): position
 ** deletes remove rows by (data file path, 0-based row position in the file);
