@@ -104,6 +104,8 @@ static inline void used(orb_buf *b, const uint8_t *end) {
 
 void rowcodec_put_value(orb_buf *b, const orb_value *v) { used(b, put_scalar(room(b, value_bound(v)), v)); }
 
+static bool same_family(uint8_t a, uint8_t b);
+
 static bool get_array(orb_rd *r, orb_value *v, orb_arena *a) {
   uint8_t elem = orb_rd_u8(r);
   int64_t lower = orb_rd_svarint(r);
@@ -117,7 +119,8 @@ static bool get_array(orb_rd *r, orb_value *v, orb_arena *a) {
     orb_value x;
     if (!rowcodec_get_value(r, &x, NULL)) return false;
     if (x.isnull) x = orb_null((orb_type_id)elem);
-    else if (x.type != elem) return false;
+    else if (!same_family(x.type, elem)) return false;
+    x.type = elem;   /* integers and floats of any width read as the element type */
     items[k] = x;
   }
   *v = orb_array_make(a, (orb_type_id)elem, items, (uint32_t)n);
