@@ -260,6 +260,7 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
       /* assignment: the value is checked by the type's input rules, which refuse overlong text */
       return orb_value_from_text(a.u.s, a.len, x->type, ctx->arena, out, err);
     }
+    if ((x->flags & ORB_EF_ASSIGN) && a.type == ORB_T_ARRAY) return orb_array_assign(&a, x->type, ctx->arena, out, err);
     return orb_value_cast(&a, x->type, ctx->arena, out, err);
   case ORB_E_ARITH:
     if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;

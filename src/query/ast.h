@@ -81,7 +81,8 @@ typedef enum oql_binop {
   OQL_OP_EQ, OQL_OP_NE, OQL_OP_LT, OQL_OP_LE, OQL_OP_GT, OQL_OP_GE,
   OQL_OP_AND, OQL_OP_OR,
   OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT,                   /* unary */
-  OQL_OP_BITAND, OQL_OP_BITOR                            /* & | (integers) */
+  OQL_OP_BITAND, OQL_OP_BITOR,                           /* & | (integers) */
+  OQL_OP_CONTAINS, OQL_OP_CONTAINED, OQL_OP_OVERLAP      /* @> <@ && (arrays) */
 } oql_binop;
 
 enum { OQL_IS_NULL, OQL_IS_TRUE, OQL_IS_FALSE, OQL_IS_UNKNOWN };
@@ -270,6 +271,8 @@ typedef struct oql_set_ast {
   const char *col;
   int pos;
   const char *field;         /* SET col.field = ...: assignment to a field of a composite column, else NULL */
+  oql_expr_ast *subscript;   /* SET col[subscript] = ...: assignment to an element of an array column, else NULL */
+  int subscript_pos;
   oql_expr_ast *expr;        /* NULL = DEFAULT */
 } oql_set_ast;
 

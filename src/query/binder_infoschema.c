@@ -30,7 +30,17 @@ static void type_names(orb_type t, const char **data_type, const char **udt) {
   case ORB_T_TIMESTAMPTZ: *data_type = "timestamp with time zone", *udt = "timestamptz"; return;
   case ORB_T_UUID: *data_type = "uuid", *udt = "uuid"; return;
   case ORB_T_INTERVAL: *data_type = "interval", *udt = "interval"; return;
-  case ORB_T_ARRAY: *data_type = "ARRAY", *udt = "_unknown"; return;
+  case ORB_T_ARRAY: {   /* udt_name is the array type's own name: _ and the element's (_text, _int4) */
+    static const char *const udts[ORB_T__COUNT] = {
+        [ORB_T_BOOL] = "_bool", [ORB_T_INT16] = "_int2", [ORB_T_INT32] = "_int4", [ORB_T_INT64] = "_int8",
+        [ORB_T_FLOAT32] = "_float4", [ORB_T_FLOAT64] = "_float8", [ORB_T_DECIMAL] = "_numeric", [ORB_T_TEXT] = "_text",
+        [ORB_T_BYTEA] = "_bytea", [ORB_T_DATE] = "_date", [ORB_T_TIME] = "_time", [ORB_T_TIMESTAMP] = "_timestamp",
+        [ORB_T_TIMESTAMPTZ] = "_timestamptz", [ORB_T_UUID] = "_uuid", [ORB_T_INTERVAL] = "_interval"};
+    *data_type = "ARRAY";
+    *udt = t.elem < ORB_T__COUNT && udts[t.elem] ? udts[t.elem] : "_unknown";
+    if (t.elem == ORB_T_TEXT && t.maxlen) *udt = "_varchar";
+    return;
+  }
   case ORB_T_RECORD: *data_type = "record", *udt = "record"; return;
   case ORB_T_VOID: *data_type = "void", *udt = "void"; return;
   default: *data_type = "USER-DEFINED", *udt = "unknown"; return;

@@ -240,6 +240,9 @@ orb_status oql_b_any(oql_binder *b, orb_cmp_op op, bool all, orb_expr *l, orb_ex
                      orb_err *e);
 bool oql_is_array_operand(const orb_expr *x);
 orb_status oql_b_array_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
+/* a @> b, a <@ b, a && b (op is the spelling): both sides arrays of one element type. */
+orb_status oql_b_array_set_op(oql_binder *b, const char *op, orb_expr *l, orb_expr *r, int pos, orb_expr **out,
+                              orb_err *e);
 /* Finish an expression: unknown literals become text; constant folding. */
 orb_status oql_b_finish(oql_binder *b, orb_expr **x, orb_err *e);
 
@@ -353,7 +356,7 @@ orb_status oql_walk_targets(oql_selctx *c, const oql_target *targets, int n, oql
 orb_status oql_walk_from_item(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e);
 /* UPDATE's SET list in scope c (target t's columns at their gids): the
 ** columns and their new values, coerced to the columns' types. */
-orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets, int n, int **cols, orb_expr ***exprs,
+orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const char *qual, const oql_set_ast *sets, int n, int **cols, orb_expr ***exprs,
                          orb_err *e);
 /* binder_modify_from.c: UPDATE t ... FROM items / DELETE FROM t USING items,
 ** after t's checks (oql_bind_modify). */

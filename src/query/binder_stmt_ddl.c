@@ -11,10 +11,12 @@
 
 /* Type, nullability and DEFAULT of a column definition; the default is bound
 ** against the column's type now so that a bad one fails at CREATE time. */
-/* Tables keep no arrays (types/array.h): refused by name rather than left to the catalog. */
+/* Tables keep one-dimensional arrays of scalars (types/array.h); an array
+** of records (which no type name spells) is refused by name rather than
+** left to the catalog. */
 static orb_status storable(orb_type t, const char *col, int pos, orb_err *e) {
-  if (t.id != ORB_T_ARRAY) return ORB_OK;
-  return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "column \"%s\": array columns are not supported", col);
+  if (t.id != ORB_T_ARRAY || (t.elem > ORB_T_NULL && t.elem < ORB_T_ARRAY)) return ORB_OK;
+  return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "column \"%s\": arrays of this element type cannot be stored", col);
 }
 
 /* A column's DEFAULT expression (cd->def, may be absent) bound for a column of `type`. */

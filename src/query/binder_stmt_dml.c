@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "expr/func.h"
 #include "query/parser.h"
 
 orb_status oql_column_default(oql_binder *b, orb_table *t, int col, orb_expr **out, orb_err *e) {
@@ -49,8 +50,46 @@ static orb_status table_defaults(oql_binder *b, orb_table *t, orb_expr ***out, o
   return ORB_OK;
 }
 
-/* SET col = expr, ... against scope c; schema positions into cols. */
-static orb_status walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets, int n, int **cols,
+/* SET col[i] = x: the column's array with element i set to x, bound as
+** array_set(col, i, x); col is the target's column as `qual` names it. */
+static orb_status walk_element_set(oql_selctx *c, orb_table *t, int col, const char *qual, const oql_set_ast *s,
+                                   orb_expr **out, orb_err *e) {
+  oql_binder *b = c->b;
+  orb_type ct = t->schema.cols[col].type;
+  if (ct.id != ORB_T_ARRAY) {
+    orb_buf tn = ORB_BUF_INIT;
+    orb_type_format(ct, &tn);
+    orb_status st = orb_err_setx(e, ORB_ERR_TYPE, "42804", s->subscript_pos,
+                                 "cannot subscript type %s because it does not support subscripting", tn.data ? tn.data : "?");
+    orb_buf_free(&tn);
+    return st;
+  }
+  oql_expr_ast *ref = orb_arena_zalloc(b->a, sizeof *ref);
+  ref->kind = OQL_X_COLUMN;
+  ref->pos = s->pos;
+  ref->qual = qual;
+  ref->name = t->schema.cols[col].name;
+  orb_expr *arr, *k, *x;
+  orb_status st = oql_walk_operand(c, ref, &arr, e);
+  if (st == ORB_OK) st = oql_walk_operand(c, s->subscript, &k, e);
+  if (st == ORB_OK) st = oql_coerce(b, &k, orb_type_make(ORB_T_INT32), e);
+  if (st == ORB_OK && !orb_type_is_integer((orb_type_id)k->type.id))
+    st = orb_err_setx(e, ORB_ERR_TYPE, "42804", s->subscript_pos, "array subscript must have type integer");
+  if (st == ORB_OK) st = oql_walk_operand(c, s->expr, &x, e);
+  if (st == ORB_OK) st = oql_coerce_assign(b, &x, orb_type_elem(ct), t->schema.cols[col].name, e);
+  if (st != ORB_OK) return st;
+  orb_expr *f = orb_expr_new(b->a, ORB_E_FUNC, ct, 3);
+  f->func = orb_func_lookup("array_set");
+  f->args[0] = arr;
+  f->args[1] = k;
+  f->args[2] = x;
+  f->pos = s->subscript_pos;
+  *out = f;
+  return oql_b_finish(b, out, e);
+}
+
+/* SET col = expr, ... against scope c, where `qual` names the target; schema positions into cols. */
+static orb_status walk_sets(oql_selctx *c, orb_table *t, const char *qual, const oql_set_ast *sets, int n, int **cols,
                             orb_expr ***exprs, orb_err *e) {
   oql_binder *b = c->b;
   *cols = orb_arena_alloc(b->a, sizeof(int) * (size_t)(n + 1));
@@ -77,7 +116,11 @@ static orb_status walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets
                             sets[i].col);
     orb_expr *x;
     orb_status st;
-    if (!sets[i].expr) {
+    if (sets[i].subscript && !sets[i].expr) {
+      st = orb_err_setx(e, ORB_ERR_SYNTAX, "42601", sets[i].pos, "syntax error at or near \"DEFAULT\"");
+    } else if (sets[i].subscript) {
+      st = walk_element_set(c, t, col, qual, &sets[i], &x, e);
+    } else if (!sets[i].expr) {
       st = oql_column_default(b, t, col, &x, e);
     } else {
       st = oql_check_identity_update(t, col, sets[i].pos, e);
@@ -92,9 +135,9 @@ static orb_status walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets
   return ORB_OK;
 }
 
-orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets, int n, int **cols, orb_expr ***exprs,
-                         orb_err *e) {
-  return walk_sets(c, t, sets, n, cols, exprs, e);
+orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const char *qual, const oql_set_ast *sets, int n, int **cols,
+                         orb_expr ***exprs, orb_err *e) {
+  return walk_sets(c, t, qual, sets, n, cols, exprs, e);
 }
 
 static orb_status walk_where(oql_selctx *c, const oql_expr_ast *w, orb_expr **out, orb_err *e) {
@@ -298,7 +341,7 @@ orb_status oql_bind_insert(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
       uc.agg_ctx = "ON CONFLICT DO UPDATE";
       oql_scope_table(&uc, t, qual);
       oql_scope_table(&uc, t, "excluded");
-      if ((st = walk_sets(&uc, t, in->sets, in->nsets, &ins->set_cols, &ins->set_exprs, e)) != ORB_OK) return st;
+      if ((st = walk_sets(&uc, t, qual, in->sets, in->nsets, &ins->set_cols, &ins->set_exprs, e)) != ORB_OK) return st;
       ins->nset = in->nsets;
       if ((st = walk_where(&uc, in->conflict_where, &ins->conflict_where, e)) != ORB_OK) return st;
     }
@@ -325,7 +368,7 @@ orb_status oql_bind_modify(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *ou
   oql_scope_table(&c, t, alias ? alias : t->name);   /* gid == schema position */
   oql_bmodify *m = &out->mod;
   m->table = t;
-  if (upd && (st = walk_sets(&c, t, ast->update.sets, ast->update.nsets, &m->set_cols, &m->set_exprs, e)) != ORB_OK)
+  if (upd && (st = walk_sets(&c, t, alias ? alias : t->name, ast->update.sets, ast->update.nsets, &m->set_cols, &m->set_exprs, e)) != ORB_OK)
     return st;
   m->nset = upd ? ast->update.nsets : 0;
   if ((st = walk_where(&c, upd ? ast->update.where : ast->del.where, &m->pred, e)) != ORB_OK) return st;

@@ -219,7 +219,9 @@ orb_status oql_coerce_assign(oql_binder *b, orb_expr **px, orb_type t, const cha
   }
   orb_status st = oql_coerce(b, px, t, e);
   /* an assignment cast to VARCHAR(n) refuses long values instead of cutting them */
-  if (st == ORB_OK && (*px)->kind == ORB_E_CAST && t.id == ORB_T_TEXT && t.maxlen) (*px)->flags |= ORB_EF_ASSIGN;
+  if (st == ORB_OK && (*px)->kind == ORB_E_CAST && (t.id == ORB_T_TEXT || (t.id == ORB_T_ARRAY && t.elem == ORB_T_TEXT)) &&
+      t.maxlen)
+    (*px)->flags |= ORB_EF_ASSIGN;
   return st;
 }
 

@@ -84,6 +84,9 @@ static orb_status walk_binary(oql_selctx *c, const oql_expr_ast *x, orb_expr **o
   case OQL_OP_BITAND: return oql_b_arith(b, ORB_ARITH_BITAND, l, r, x->pos, out, e);
   case OQL_OP_BITOR: return oql_b_arith(b, ORB_ARITH_BITOR, l, r, x->pos, out, e);
   case OQL_OP_CONCAT: return oql_b_concat(b, l, r, x->pos, out, e);
+  case OQL_OP_CONTAINS: return oql_b_array_set_op(b, "@>", l, r, x->pos, out, e);
+  case OQL_OP_CONTAINED: return oql_b_array_set_op(b, "<@", l, r, x->pos, out, e);
+  case OQL_OP_OVERLAP: return oql_b_array_set_op(b, "&&", l, r, x->pos, out, e);
   case OQL_OP_EQ: return oql_b_cmp(b, ORB_CMP_EQ, l, r, x->pos, out, e);
   case OQL_OP_NE: return oql_b_cmp(b, ORB_CMP_NE, l, r, x->pos, out, e);
   case OQL_OP_LT: return oql_b_cmp(b, ORB_CMP_LT, l, r, x->pos, out, e);

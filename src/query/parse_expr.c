@@ -89,6 +89,13 @@ orb_status oql_p_typename(oql_parser *p, oql_typename *out) {
     if (oql_p_is_op(p, "["))
       return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "multidimensional arrays are not supported");
     out->name = orb_arena_sprintf(p->a, "%s[]", out->name);
+  } else if (st == ORB_OK && oql_p_accept(p, "array")) {   /* SQL's spelling: elem ARRAY or elem ARRAY[n] */
+    if (oql_p_accept_op(p, "[")) {
+      if (oql_p_tok(p)->kind != OQL_T_NUMBER) return oql_p_syntax(p);
+      oql_p_advance(p);
+      if ((st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
+    }
+    out->name = orb_arena_sprintf(p->a, "%s[]", out->name);
   }
   return st;
 }
@@ -670,7 +677,7 @@ static orb_status p_add(oql_parser *p, oql_expr_ast **out) {
   }
 }
 
-/* PostgreSQL's "other" operators, left-associative at one precedence: || & | */
+/* PostgreSQL's "other" operators, left-associative at one precedence: || & | @> <@ && */
 static orb_status p_other(oql_parser *p, oql_expr_ast **out) {
   orb_status st = p_add(p, out);
   for (;;) {
@@ -679,6 +686,9 @@ static orb_status p_other(oql_parser *p, oql_expr_ast **out) {
     if (oql_p_is_op(p, "||")) op = OQL_OP_CONCAT;
     else if (oql_p_is_op(p, "&")) op = OQL_OP_BITAND;
     else if (oql_p_is_op(p, "|")) op = OQL_OP_BITOR;
+    else if (oql_p_is_op(p, "@>")) op = OQL_OP_CONTAINS;
+    else if (oql_p_is_op(p, "<@")) op = OQL_OP_CONTAINED;
+    else if (oql_p_is_op(p, "&&")) op = OQL_OP_OVERLAP;
     else return ORB_OK;
     int pos = oql_p_tok(p)->pos;
     oql_p_advance(p);

@@ -27,6 +27,16 @@ static orb_status p_sets(oql_parser *p, oql_set_ast **sets, int *n) {
       if ((st = oql_p_ident(p, &field, &fpos)) != ORB_OK) return st;
       if (!s->field) s->field = field;
     }
+    if (!s->field && oql_p_is_op(p, "[")) {   /* col[i] = x: one element of an array column */
+      s->subscript_pos = oql_p_tok(p)->pos;
+      oql_p_advance(p);
+      if ((st = oql_p_expr(p, &s->subscript)) != ORB_OK) return st;
+      if (oql_p_is_op(p, ":"))
+        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "array slices are not supported");
+      if ((st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
+      if (oql_p_is_op(p, "["))
+        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "multidimensional arrays are not supported");
+    }
     if ((st = oql_p_expect_op(p, "=")) != ORB_OK) return st;
     if (oql_p_accept(p, "default")) s->expr = NULL;
     else if ((st = oql_p_expr(p, &s->expr)) != ORB_OK) return st;

@@ -14,6 +14,7 @@
 #include "query/binder.h"
 #include "query/stmt_exec.h"
 #include "storage/cold/cold_tier.h"
+#include "types/array.h"
 
 static void drop_savepoints(oql_session *s, int keep) {
   while (s->nsavepoints > keep) {
@@ -814,7 +815,9 @@ orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {
     return ORB_OK;
   }
   orb_value out;
-  if (v->type == t.id && (t.id != ORB_T_DECIMAL) && !(t.id == ORB_T_TEXT && t.maxlen)) {
+  /* an array of another element type, or for elements with modifiers, is cast as below */
+  bool array_as_is = t.id != ORB_T_ARRAY || (v->scale == t.elem && !t.precision && !t.maxlen);
+  if (v->type == t.id && (t.id != ORB_T_DECIMAL) && !(t.id == ORB_T_TEXT && t.maxlen) && array_as_is) {
     if (!orb_type_is_by_ref((orb_type_id)t.id)) {   /* the common case, whole in the value: nothing to own */
       st->params[i] = *v;
       return ORB_OK;
@@ -826,7 +829,9 @@ orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {
     out = orb_int((orb_type_id)t.id, v->u.i);
   } else {
     orb_arena_reset(&st->xarena);
-    orb_status rc = orb_value_cast(v, t, &st->xarena, &out, e);
+    /* an array's elements are assigned: VARCHAR(n) refuses a long one as an input would */
+    orb_status rc = v->type == ORB_T_ARRAY && t.id == ORB_T_ARRAY ? orb_array_assign(v, t, &st->xarena, &out, e)
+                                                                  : orb_value_cast(v, t, &st->xarena, &out, e);
     if (rc != ORB_OK) return rc;
   }
   own_bytes(st, i, &out);

@@ -12,7 +12,7 @@ static const char *const type_names[ORB_T__COUNT] = {
     [ORB_T_FLOAT64] = "double",   [ORB_T_DECIMAL] = "decimal",  [ORB_T_TEXT] = "text",
     [ORB_T_BYTEA] = "bytea",      [ORB_T_DATE] = "date",        [ORB_T_TIME] = "time",
     [ORB_T_TIMESTAMP] = "timestamp", [ORB_T_TIMESTAMPTZ] = "timestamptz", [ORB_T_UUID] = "uuid",
-    [ORB_T_INTERVAL] = "interval",
+    [ORB_T_INTERVAL] = "interval", [ORB_T_ARRAY] = "array",
 };
 
 const char *catalog_type_name(uint8_t id) { return id < ORB_T__COUNT ? type_names[id] : "unknown"; }
@@ -34,11 +34,12 @@ static json_t *schema_json(const orb_schema *s) {
     json_object_set_new(o, "not-null", json_boolean(c->not_null));
     if (c->default_sql) json_object_set_new(o, "default", json_string(c->default_sql));
     if (c->identity) json_object_set_new(o, "identity", json_string(c->identity == 'a' ? "always" : "by-default"));
-    if (c->type.id == ORB_T_DECIMAL) {
+    if (c->type.id == ORB_T_DECIMAL || (c->type.id == ORB_T_ARRAY && c->type.elem == ORB_T_DECIMAL)) {
       json_object_set_new(o, "precision", json_integer(c->type.precision));
       json_object_set_new(o, "scale", json_integer(c->type.scale));
     }
     if (c->type.maxlen) json_object_set_new(o, "maxlen", json_integer(c->type.maxlen));
+    if (c->type.id == ORB_T_ARRAY) json_object_set_new(o, "element", json_string(catalog_type_name(c->type.elem)));
     json_array_append_new(cols, o);
   }
   json_t *pk = json_array();
@@ -109,8 +110,14 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
     if (!json_is_string(name) || tid < 0 || !get_int(c, "field-id", 1, next - 1, &fid) ||
         (def && !json_is_string(def)) || (nn && !json_is_boolean(nn)))
       goto bad;
+    /* an array column names its element type, a scalar one; the array type
+    ** keeps the element's modifiers */
+    json_t *el = json_object_get(c, "element");
+    int elem = json_is_string(el) ? catalog_type_from_name(json_string_value(el)) : -1;
+    if ((tid == ORB_T_ARRAY) != (el != NULL)) goto bad;
+    if (tid == ORB_T_ARRAY && (elem <= ORB_T_NULL || elem == ORB_T_ARRAY || elem >= ORB_T_RECORD)) goto bad;
     /* precision 0: NUMERIC without a precision (any value), whose scale is 0 too */
-    if (tid == ORB_T_DECIMAL &&
+    if ((tid == ORB_T_DECIMAL || (tid == ORB_T_ARRAY && elem == ORB_T_DECIMAL)) &&
         (!get_int(c, "precision", 0, ORB_DECIMAL_MAX_PRECISION, &prec) || !get_int(c, "scale", 0, prec, &scale)))
       goto bad;
     if (json_object_get(c, "maxlen") && !get_int(c, "maxlen", 1, INT32_MAX, &maxlen)) goto bad;
@@ -122,6 +129,7 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
     col->type.precision = (uint8_t)prec;
     col->type.scale = (uint8_t)scale;
     col->type.maxlen = (int32_t)maxlen;
+    if (tid == ORB_T_ARRAY) col->type.elem = (uint8_t)elem;
     col->not_null = nn && json_is_true(nn);
     col->default_sql = def ? orb_strdup(json_string_value(def)) : NULL;
     json_t *idn = json_object_get(c, "identity");

@@ -46,13 +46,13 @@ typedef struct replay_conv {
 } replay_conv;
 
 static orb_status replay_conv_row(void *ctx, const orb_value *old_row, orb_value *new_row, orb_arena *a, orb_err *e) {
-  (void)old_row, (void)a;
+  (void)old_row;
   replay_conv *c = ctx;
   if (c->left == 0) return corrupt(e, "ALTER COLUMN TYPE logged fewer rows than the table has");
   c->left--;
   orb_rd_varint(c->r);   /* the slot: rows come in slot order on both sides */
   orb_value *vals = orb_malloc(sizeof(orb_value) * (size_t)c->s->ncols);
-  orb_status st = rowcodec_get(c->r, c->s, vals, e);
+  orb_status st = rowcodec_get(c->r, c->s, vals, a, e);
   for (int i = 0; st == ORB_OK && i < c->s->ncols; i++)   /* the logged (retyped) columns; the others stay */
     if (c->replaces[i]) new_row[i] = vals[i];
   orb_free(vals);
@@ -67,9 +67,12 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
   orb_rd_init(&r, ops, len);
   orb_value *vals = NULL;
   size_t cap = 0;
+  orb_arena arrays;   /* a row's array values until the tier copies the row */
+  orb_arena_init(&arrays, 0);
   orb_status st = ORB_OK;
   while (st == ORB_OK && orb_rd_left(&r) > 0) {
     uint8_t op = orb_rd_u8(&r);
+    orb_arena_reset(&arrays);
     switch (op) {
     case REDO_INSERT:
     case REDO_UPDATE:
@@ -86,7 +89,7 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
         break;
       }
       vals = orb_grow(vals, &cap, (size_t)t->schema.ncols, sizeof *vals);
-      if ((st = rowcodec_get(&r, &t->schema, vals, e)) != ORB_OK) break;
+      if ((st = rowcodec_get(&r, &t->schema, vals, &arrays, e)) != ORB_OK) break;
       if (op == REDO_INSERT) st = hot_insert_one(h, &ws, vals, (int64_t)rowid, NULL, e);
       else st = hot_update_one(h, &ws, rowid, vals, e);
       break;
@@ -159,7 +162,7 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
         st = corrupt(e, "ALTER TABLE of an unknown table");
       } else if ((st = catalog_schema_load(js, strlen(js), &s, e)) == ORB_OK) {
         vals = orb_grow(vals, &cap, (size_t)s.ncols, sizeof *vals);
-        st = rowcodec_get(&r, &s, vals, e);
+        st = rowcodec_get(&r, &s, vals, &arrays, e);
         if (st == ORB_OK) st = db_alter_table_int(db, &ws, t, &s, vals, NULL, e);
         orb_schema_free(&s);
       }
@@ -193,6 +196,7 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
     if (st == ORB_OK && r.err) st = corrupt(e, "truncated operation");
   }
   orb_free(vals);
+  orb_arena_free(&arrays);
   return st;
 }
 

@@ -63,6 +63,9 @@ static orb_status check_row(const orb_table *t, const orb_value *row, orb_err *e
     if (!same_family(v->type, col->type.id))
       return orb_err_setx(e, ORB_ERR_TYPE, "42804", 0, "column \"%s\" is of type %s but the value is of type %s",
                           col->name, catalog_type_name(col->type.id), catalog_type_name(v->type));
+    if (v->type == ORB_T_ARRAY && !same_family(v->scale, col->type.elem))
+      return orb_err_setx(e, ORB_ERR_TYPE, "42804", 0, "column \"%s\" is an array of %s but the value is an array of %s",
+                          col->name, catalog_type_name(col->type.elem), catalog_type_name(v->scale));
     if (col->type.maxlen > 0 && v->type == ORB_T_TEXT && v->len > (uint32_t)col->type.maxlen &&
         utf8_chars(v->u.s, v->len) > (size_t)col->type.maxlen)
       return orb_err_setx(e, ORB_ERR_CONSTRAINT, "22001", 0, "value too long for type character varying(%d)",

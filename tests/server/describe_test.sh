@@ -69,7 +69,9 @@ CREATE TABLE \"Order Items\" (\"user\" TEXT, \"Time\" TIMESTAMP, \"select\" INT,
 CREATE TABLE items (id INT PRIMARY KEY, sku TEXT UNIQUE, a INT, b INT, c TEXT, CONSTRAINT items_ab UNIQUE NULLS NOT DISTINCT (a, b));
 CREATE INDEX ON items (b DESC, c NULLS FIRST);
 CREATE UNIQUE INDEX items_c ON items USING btree (c DESC NULLS LAST);
-CREATE INDEX items_h ON items USING hash (a);"
+CREATE INDEX items_h ON items USING hash (a);
+CREATE TABLE tagged (id INT PRIMARY KEY, tags TEXT[] NOT NULL DEFAULT '{}', scores NUMERIC(6,2)[], names VARCHAR(10)[] DEFAULT ARRAY['a','b'],
+  days DATE[], ids BIGINT ARRAY DEFAULT ARRAY[1, -2], at TIMESTAMPTZ[], u UUID[], flags BOOLEAN[], b BYTEA[], r REAL[], s SMALLINT[]);"
 out=$(orbit -q -c "$ddl")
 [ -z "$out" ] || { echo "orbitd refused the DDL: $out"; exit 1; }
 out=$(postgres -q -c "$ddl")
@@ -102,6 +104,12 @@ compare '\d log (no primary key, expression default)' -c '\d log'
 compare '\d public.events (schema-qualified)' -c '\d public.events'
 compare '\d ev* (pattern: the table and its index)' -c '\d ev*'
 compare '\d users_pkey (an index)' -c '\d users_pkey'
+compare '\d tagged (array columns: element modifiers, array defaults)' -c '\d tagged'
+compare '\d+ tagged' -c '\d+ tagged'
+compare 'array columns in information_schema and pg_attribute' -At -c "SELECT c.column_name, c.data_type, c.udt_name,
+  a.atttypid, a.atttypmod, a.attndims, format_type(a.atttypid, a.atttypmod) FROM information_schema.columns c
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = 'tagged'::regclass AND a.attname = c.column_name
+  WHERE c.table_name = 'tagged' ORDER BY c.ordinal_position"
 compare '\d "Order Items" (names that need quotes, a key of reserved words)' -c '\d "Order Items"'
 compare '\d "Order Items_pkey"' -c '\d "Order Items_pkey"'
 compare '\d items (UNIQUE constraints, secondary indexes: DESC, NULLS, hash)' -c '\d items'

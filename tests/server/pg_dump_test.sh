@@ -3,7 +3,7 @@
 # writes (the usual way to move a database): a PostgreSQL 15 cluster started
 # here holds tables of most column types (serial and identity keys, numeric
 # with CHECK, varchar(n), defaults, text with tabs, newlines, backslashes
-# and non-ASCII, uuid, bytea, NULLs everywhere, a composite key, a table
+# and non-ASCII, uuid, bytea, text[] and int[], NULLs everywhere, a composite key, a table
 # without a key), a view and a free-standing sequence; Debian's pg_dump
 # writes them out, and the script is restored twice:
 #   - by the shell, `orbit DB -f dump.sql` (stops at the first error), and
@@ -69,12 +69,14 @@ CREATE TABLE orders (
   amount double precision,
   note text,
   uid uuid,
-  raw bytea
+  raw bytea,
+  tags text[],
+  qtys int[] DEFAULT '{}'
 );
-INSERT INTO orders (customer_id, placed, amount, note, uid, raw) VALUES
-  (1, '2026-01-02', 9.5, 'first', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\xdeadbeef'),
-  (2, NULL, NULL, E'multi\nline', NULL, NULL),
-  (1, '2026-03-04', 1e10, '', '00000000-0000-0000-0000-000000000000', '\x');
+INSERT INTO orders (customer_id, placed, amount, note, uid, raw, tags, qtys) VALUES
+  (1, '2026-01-02', 9.5, 'first', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\xdeadbeef', '{a,b}', '{1,2,3}'),
+  (2, NULL, NULL, E'multi\nline', NULL, NULL, NULL, NULL),
+  (1, '2026-03-04', 1e10, '', '00000000-0000-0000-0000-000000000000', '\x', '{"x y",NULL,"q\"uote",""}', '{}');
 CREATE TABLE lines (order_id bigint, line int, qty int NOT NULL DEFAULT 1, PRIMARY KEY (order_id, line));
 INSERT INTO lines SELECT o, l, o * l FROM generate_series(1, 3) o, generate_series(1, 4) l;
 CREATE TABLE log (at timestamp, msg text);

@@ -136,6 +136,15 @@ a,b
 2,
 3,"y, z"
 COPY 2' "$out"
+# array columns as pg_dump writes them: an explicit column list, array text with quotes and backslash escapes
+printf 'CREATE TABLE public.items (id integer NOT NULL, tags text[], prices numeric(8,2)[]);\nCOPY public.items (id, tags, prices) FROM stdin;\n1\t{a,"b c","x\\\\"y",NULL}\t{1.5,2}\n2\t\\N\t{}\n3\t{"tab\\tin"}\t{NULL}\n\\.\nCOPY items TO STDOUT;\n' > "$dir/copyarr.sql"
+out=$("$orbit" "$db" -f "$dir/copyarr.sql" 2>&1)
+check "COPY FROM stdin of array columns in pg_dump's layout, and back out" 'CREATE TABLE
+COPY 3
+1	{a,"b c","x\\"y",NULL}	{1.50,2.00}
+2	\N	{}
+3	{"tab\tin"}	{NULL}
+COPY 3' "$out"
 printf 'COPY cp FROM STDIN;\n9\tbad\tfield\n\\.\n' > "$dir/copybad.sql"
 "$orbit" "$db" -f "$dir/copybad.sql" > /dev/null 2> "$dir/copybad.err"; rc=$?
 out=$("$orbit" "$db" -c "SELECT count(*) AS n FROM cp" 2>&1)

@@ -49,6 +49,7 @@ static inline int stat_cmp(const orb_value *a, const orb_value *b) {
 }
 
 static void see(hot_col_stat *c, const orb_value *v) {
+  if (v->type == ORB_T_ARRAY) return;   /* no min/max of arrays: nothing prunes on them */
   if (!c->has) {
     keep(&c->min, &c->minbuf, &c->mincap, v);
     keep(&c->max, &c->maxbuf, &c->maxcap, v);
@@ -98,7 +99,7 @@ void hot_stats_remove(hot_tier *h, const orb_value *row) {
       c->nulls--;
       continue;
     }
-    if (c->stale || !c->has) continue;
+    if (c->stale || !c->has || row[i].type == ORB_T_ARRAY) continue;
     if (orb_value_cmp(&row[i], &c->min) == 0 || orb_value_cmp(&row[i], &c->max) == 0) c->stale = true;
   }
 }

@@ -3,6 +3,7 @@
 #include "storage/rowcodec.h"
 #include "storage/storage_int.h"
 #include "base/mem.h"
+#include "types/array.h"
 #include "types/value.h"
 
 #include <string.h>
@@ -58,22 +59,33 @@ int64_t hot_bytes(const hot_tier *h) { return h->bytes; }
 /* --- rows ----------------------------------------------------------------- */
 
 static bool has_bytes(const orb_value *v) { return !v->isnull && orb_type_is_string((orb_type_id)v->type); }
+static bool has_array(const orb_value *v) { return !v->isnull && v->type == ORB_T_ARRAY; }
 
+/* Array values come first after the row's values (orb_array_flatten wants
+** 8-byte alignment and its sizes keep it), then the strings' bytes. */
 orb_value *hot_row_build(const orb_schema *s, const orb_value *src) {
   size_t n = (size_t)s->ncols, extra = 0;
   for (size_t i = 0; i < n; i++)
     if (has_bytes(&src[i])) extra += src[i].len;
+    else if (has_array(&src[i])) extra += orb_array_flat_size(&src[i]);
   hot_ver *ver = hot_row_alloc(sizeof(hot_ver) + n * sizeof(orb_value) + extra);
   memset(ver, 0, sizeof *ver);
   orb_value *row = (orb_value *)(ver + 1);
   char *p = (char *)(row + n);
+  for (size_t i = 0; i < n; i++)
+    if (has_array(&src[i])) {
+      size_t sz = orb_array_flat_size(&src[i]);
+      row[i] = orb_array_flatten(&src[i], p);
+      p += sz;
+    }
   for (size_t i = 0; i < n; i++) {
-    row[i] = src[i];
     uint8_t ct = s->cols[i].type.id;
-    if (row[i].isnull) {
+    if (src[i].isnull) {
       row[i] = orb_null((orb_type_id)ct);
       continue;
     }
+    if (has_array(&src[i])) continue;
+    row[i] = src[i];
     /* a value of the column's family takes the column's own type id */
     if (row[i].type != ct &&
         ((orb_type_is_integer((orb_type_id)ct) && orb_type_is_integer((orb_type_id)row[i].type)) ||
@@ -92,6 +104,7 @@ size_t hot_row_size(const orb_schema *s, const orb_value *row) {
   size_t n = (size_t)s->ncols * sizeof(orb_value);
   for (int i = 0; i < s->ncols; i++)
     if (has_bytes(&row[i])) n += row[i].len;
+    else if (has_array(&row[i])) n += orb_array_flat_size(&row[i]);
   return n;
 }
 
