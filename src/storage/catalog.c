@@ -12,7 +12,7 @@ static const char *const type_names[ORB_T__COUNT] = {
     [ORB_T_FLOAT64] = "double",   [ORB_T_DECIMAL] = "decimal",  [ORB_T_TEXT] = "text",
     [ORB_T_BYTEA] = "bytea",      [ORB_T_DATE] = "date",        [ORB_T_TIME] = "time",
     [ORB_T_TIMESTAMP] = "timestamp", [ORB_T_TIMESTAMPTZ] = "timestamptz", [ORB_T_UUID] = "uuid",
-    [ORB_T_INTERVAL] = "interval",
+    [ORB_T_INTERVAL] = "interval", [ORB_T_JSON] = "json",   [ORB_T_JSONB] = "jsonb",
 };
 
 const char *catalog_type_name(uint8_t id) { return id < ORB_T__COUNT ? type_names[id] : "unknown"; }

@@ -8,7 +8,7 @@
 #define VALUE_MAX_FIXED (1 + 3 * 10)
 
 static size_t value_bound(const orb_value *v) {
-  return VALUE_MAX_FIXED + (!v->isnull && orb_type_is_string((orb_type_id)v->type) ? v->len : 0);
+  return VALUE_MAX_FIXED + (!v->isnull && orb_type_is_bytes((orb_type_id)v->type) ? v->len : 0);
 }
 
 /* Encode v at d, which has room for value_bound(v) bytes; returns the end.
@@ -43,7 +43,7 @@ static inline __attribute__((always_inline)) uint8_t *put_value(uint8_t *d, cons
     d += 16;
     break;
   }
-  case ORB_T_TEXT: case ORB_T_BYTEA:
+  case ORB_T_TEXT: case ORB_T_BYTEA: case ORB_T_JSON: case ORB_T_JSONB:
     d += orb_varint_encode(d, v->len);
     if (v->len) memcpy(d, v->u.s, v->len);
     d += v->len;
@@ -105,7 +105,7 @@ bool rowcodec_get_value(orb_rd *r, orb_value *v) {
     if (v->scale > ORB_DECIMAL_MAX_PRECISION) return false;
     break;
   }
-  case ORB_T_TEXT: case ORB_T_BYTEA: {
+  case ORB_T_TEXT: case ORB_T_BYTEA: case ORB_T_JSON: case ORB_T_JSONB: {
     size_t n = 0;
     const uint8_t *p = orb_rd_bytes(r, &n);
     if (r->err || n > UINT32_MAX) return false;

@@ -55,7 +55,7 @@ int64_t hot_bytes(const hot_tier *h) { return h->bytes; }
 
 /* --- rows ----------------------------------------------------------------- */
 
-static bool has_bytes(const orb_value *v) { return !v->isnull && orb_type_is_string((orb_type_id)v->type); }
+static bool has_bytes(const orb_value *v) { return !v->isnull && orb_type_is_bytes((orb_type_id)v->type); }
 
 orb_value *hot_row_build(const orb_schema *s, const orb_value *src) {
   size_t n = (size_t)s->ncols, extra = 0;
