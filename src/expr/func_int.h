@@ -44,5 +44,11 @@ extern const orb_func orb_funcs_tochar[];
 extern const int orb_nfuncs_tochar;
 extern const orb_func orb_funcs_sequence[];
 extern const int orb_nfuncs_sequence;
+extern const orb_func orb_funcs_json_get[];
+extern const int orb_nfuncs_json_get;
+extern const orb_func orb_funcs_json_edit[];
+extern const int orb_nfuncs_json_edit;
+extern const orb_func orb_funcs_json_build[];
+extern const int orb_nfuncs_json_build;
 
 #endif

@@ -193,6 +193,7 @@ orb_status oql_b_arith(oql_binder *b, orb_arith_op op, orb_expr *l, orb_expr *r,
   sync_param(b, l);
   sync_param(b, r);
   orb_status st;
+  if (op == ORB_ARITH_SUB && oql_is_jsonb_operand(l)) return oql_b_json_op(b, OQL_OP_SUB, l, r, pos, out, e);
   /* an unknown operand takes the other's type (an interval next to a date/time for + and -) */
   bool ul = oql_is_unknown(l), ur = oql_is_unknown(r);
   if (ul && ur) {
@@ -248,6 +249,12 @@ orb_status oql_b_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_ex
   sync_param(b, l);
   sync_param(b, r);
   if (oql_is_array_operand(l) || oql_is_array_operand(r)) return oql_b_array_concat(b, l, r, pos, out, e);
+  /* jsonb || jsonb (an untyped literal on one side is a jsonb); jsonb || text stays text's || */
+  bool ul = oql_is_unknown(l) || l->type.id == ORB_T_NULL, ur = oql_is_unknown(r) || r->type.id == ORB_T_NULL;
+  if ((oql_is_jsonb_operand(l) && (ur || oql_is_jsonb_operand(r))) || (ul && oql_is_jsonb_operand(r))) {
+    if (ul && (st = oql_coerce(b, &l, orb_type_make(ORB_T_JSONB), e)) != ORB_OK) return st;
+    return oql_b_json_op(b, OQL_OP_CONCAT, l, r, pos, out, e);
+  }
   orb_expr *side[2] = {l, r};
   for (int i = 0; i < 2; i++) {
     sync_param(b, side[i]);

@@ -234,6 +234,10 @@ orb_status oql_b_subscript(oql_binder *b, orb_expr *arr, orb_expr *k, int pos, o
 orb_status oql_b_any(oql_binder *b, orb_cmp_op op, bool all, orb_expr *l, orb_expr *arr, int pos, orb_expr **out,
                      orb_err *e);
 bool oql_is_array_operand(const orb_expr *x);
+/* The json operators (binder_json.c): op is an oql_binop (OQL_OP_JSON_*, or
+** OQL_OP_SUB / OQL_OP_CONCAT with a jsonb left operand). */
+orb_status oql_b_json_op(oql_binder *b, int op, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
+bool oql_is_jsonb_operand(const orb_expr *x);
 orb_status oql_b_array_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
 /* Finish an expression: unknown literals become text; constant folding. */
 orb_status oql_b_finish(oql_binder *b, orb_expr **x, orb_err *e);

@@ -84,6 +84,10 @@ static orb_status walk_binary(oql_selctx *c, const oql_expr_ast *x, orb_expr **o
   case OQL_OP_BITAND: return oql_b_arith(b, ORB_ARITH_BITAND, l, r, x->pos, out, e);
   case OQL_OP_BITOR: return oql_b_arith(b, ORB_ARITH_BITOR, l, r, x->pos, out, e);
   case OQL_OP_CONCAT: return oql_b_concat(b, l, r, x->pos, out, e);
+  case OQL_OP_JSON_GET: case OQL_OP_JSON_GET_TEXT: case OQL_OP_JSON_PATH: case OQL_OP_JSON_PATH_TEXT:
+  case OQL_OP_JSON_CONTAINS: case OQL_OP_JSON_CONTAINED: case OQL_OP_JSON_EXISTS: case OQL_OP_JSON_EXISTS_ANY:
+  case OQL_OP_JSON_EXISTS_ALL: case OQL_OP_JSON_DELETE_PATH:
+    return oql_b_json_op(b, x->op, l, r, x->pos, out, e);
   case OQL_OP_EQ: return oql_b_cmp(b, ORB_CMP_EQ, l, r, x->pos, out, e);
   case OQL_OP_NE: return oql_b_cmp(b, ORB_CMP_NE, l, r, x->pos, out, e);
   case OQL_OP_LT: return oql_b_cmp(b, ORB_CMP_LT, l, r, x->pos, out, e);

@@ -106,6 +106,17 @@ orb_value orb_jsonb_value(const orb_json *j, orb_arena *a);
 /* A JSON value (text in a) of a tree: its raw text where it has one. */
 orb_value orb_json_value(const orb_json *j, orb_arena *a);
 
+/* --- SQL values as JSON ------------------------------------------------------------ */
+
+/* Append v as to_json converts it: NULL -> null, numbers as they print
+** (NaN and infinities as strings), booleans, json/jsonb text as is,
+** date/times as ISO 8601 strings ("2026-01-01T10:00:00"), arrays as
+** [a,b], records as {"f1":a,"f2":b}, anything else as its text output in a
+** JSON string. */
+void orb_json_append_value(const orb_value *v, orb_buf *out);
+/* A record as an object, its fields named names[i] (NULL: f1, f2, ...). */
+void orb_json_append_record(const orb_value *v, const char *const *names, orb_buf *out);
+
 /* --- casts ------------------------------------------------------------------------ */
 
 /* orb_value_cast for a json or jsonb operand or target (text to and from
