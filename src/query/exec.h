@@ -234,6 +234,8 @@ typedef enum oql_agg_fn {
   OQL_AGG_COUNT_STAR, OQL_AGG_COUNT, OQL_AGG_SUM, OQL_AGG_AVG, OQL_AGG_MIN, OQL_AGG_MAX,
   OQL_AGG_STRING_AGG,    /* string_agg(text, delimiter): the non-NULL values joined, in input order */
   OQL_AGG_ARRAY_AGG,     /* array_agg(x): the values, NULLs included, in input order, as an array */
+  OQL_AGG_JSON_AGG,      /* json_agg(x) / jsonb_agg(x) (type says which): the values, NULLs as null, as a JSON array */
+  OQL_AGG_JSON_OBJECT_AGG, /* json(b)_object_agg(k, v) (arg2 = v): the pairs as a JSON object */
   OQL_AGG_GROUPING       /* GROUPING(keys): which of the keys the row's grouping set leaves out (grouping[]) */
 } oql_agg_fn;
 
@@ -242,7 +244,7 @@ typedef struct oql_agg_spec {
   bool distinct;
   orb_expr *arg;         /* child-row slots; NULL for COUNT(*) */
   orb_type type;         /* result type */
-  orb_expr *arg2;        /* string_agg: the delimiter (child-row slots); NULL otherwise */
+  orb_expr *arg2;        /* string_agg: the delimiter; json(b)_object_agg: the value (child-row slots); NULL otherwise */
   orb_expr *filter;      /* agg(...) FILTER (WHERE filter): a boolean on child rows; only rows where it is
                             true are added.  NULL: every row */
   const struct oql_agg_order *order;   /* agg(... ORDER BY keys): rows added in that order; NULL: any */
