@@ -48,6 +48,8 @@ extern const orb_func orb_funcs_json_get[];
 extern const int orb_nfuncs_json_get;
 extern const orb_func orb_funcs_json_edit[];
 extern const int orb_nfuncs_json_edit;
+extern const orb_func orb_funcs_json_srf[];
+extern const int orb_nfuncs_json_srf;
 extern const orb_func orb_funcs_json_build[];
 extern const int orb_nfuncs_json_build;
 

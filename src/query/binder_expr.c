@@ -176,6 +176,7 @@ orb_status oql_b_cmp(oql_binder *b, orb_cmp_op op, orb_expr *l, orb_expr *r, int
   sync_param(b, l);
   sync_param(b, r);
   orb_status st = oql_unify(b, &l, &r, pos, e);
+  if (st == ORB_OK && l->type.id == ORB_T_JSON) st = ORB_ERR_UNDEFINED;   /* json has no comparison operators */
   if (st != ORB_OK) {
     static const char *ops[] = {"=", "<>", "<", "<=", ">", ">="};
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s %s %s", oql_type_name(b, l),

@@ -254,6 +254,13 @@ oql_from *oql_from_subquery(oql_selctx *c, oql_bselect *sub, const char *alias, 
                             int ncolnames);
 orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e);
+/* An unnest FROM item over array arg (bound, finished) with ncols columns (records' fields when ncols > 1). */
+oql_from *oql_from_unnest_cols(oql_selctx *c, orb_expr *arg, int ncols, const orb_type *types, const char *const *names,
+                               const char *alias, const char *const *colnames, int ncolnames);
+/* json's set-returning functions (binder_json.c): json_each & co in FROM, and their names. */
+bool oql_is_json_srf_name(const char *name);
+orb_status oql_from_json_srf(oql_selctx *c, oql_selctx *fc, const char *fn, orb_expr **args, int nargs, const char *alias,
+                             const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
 orb_status oql_from_unnest(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e);
 orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const char *alias,

@@ -115,3 +115,40 @@ orb_status oql_b_json_op(oql_binder *b, int op, orb_expr *l, orb_expr *r, int po
   }
   return no_operator(b, op, l, r, pos, e);
 }
+
+/* --- set-returning functions ------------------------------------------------------------------ */
+
+bool oql_is_json_srf_name(const char *name) {
+  static const char *const names[] = {"json_each", "jsonb_each", "json_each_text", "jsonb_each_text",
+                                      "json_array_elements", "jsonb_array_elements", "json_array_elements_text",
+                                      "jsonb_array_elements_text", "json_object_keys", "jsonb_object_keys"};
+  if (strncmp(name, "json", 4) != 0) return false;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(name, names[i]) == 0) return true;
+  return false;
+}
+
+orb_status oql_from_json_srf(oql_selctx *c, oql_selctx *fc, const char *fn, orb_expr **args, int nargs, const char *alias,
+                             const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  orb_expr *call;
+  orb_status st = oql_b_call(fc, fn, args, nargs, false, false, pos, &call, e);
+  if (st == ORB_OK) st = oql_b_finish(b, &call, e);
+  if (st != ORB_OK) return st;
+  bool each = strstr(fn, "_each") != NULL, keys = strstr(fn, "_keys") != NULL;
+  size_t n = strlen(fn);
+  bool text = n > 5 && strcmp(fn + n - 5, "_text") == 0;
+  orb_type value = orb_type_make(text ? ORB_T_TEXT : fn[4] == 'b' ? ORB_T_JSONB : ORB_T_JSON);
+  orb_type types[2] = {orb_type_make(ORB_T_TEXT), value};
+  /* PostgreSQL's OUT parameter names: (key, value), value; object_keys has none, so the alias names it */
+  const char *names[2] = {"key", "value"};
+  int ncols = each ? 2 : 1;
+  if (!each) {
+    types[0] = keys ? orb_type_make(ORB_T_TEXT) : value;
+    names[0] = keys ? (alias && ncolnames == 0 ? alias : fn) : "value";
+  }
+  if (ncolnames > ncols)
+    return orb_err_setx(e, ORB_ERR_SYNTAX, "42601", pos, "too many column aliases specified for function %s", fn);
+  *out = oql_from_unnest_cols(c, call, ncols, types, names, alias ? alias : fn, colnames, ncolnames);
+  return ORB_OK;
+}

@@ -14,7 +14,9 @@
 
 #include <string.h>
 
-bool oql_is_srf_name(const char *name) { return strcmp(name, "unnest") == 0 || strcmp(name, "_pg_expandarray") == 0; }
+bool oql_is_srf_name(const char *name) {
+  return strcmp(name, "unnest") == 0 || strcmp(name, "_pg_expandarray") == 0 || oql_is_json_srf_name(name);
+}
 
 /* 0A000 with PostgreSQL's advice for a set-returning function where it refuses one. */
 static orb_status refused(orb_err *e, int pos, const char *msg, const char *where) {
@@ -43,10 +45,19 @@ orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, in
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "set-returning functions are not allowed in %s",
                         c->agg_ctx ? c->agg_ctx : c->win_ctx ? c->win_ctx : "this context");
   if (c->srf_forbid) return refused(e, pos, "set-returning functions are not allowed in %s", c->srf_forbid);
+  orb_status st;
+  bool json = oql_is_json_srf_name(name);
+  if (json) {
+    /* json_each(j) & co: unnest of the array of rows the function's scalar half makes (expr/func_json_srf.c) */
+    orb_expr *call;
+    if ((st = oql_b_call(c, name, args, n, false, false, pos, &call, e)) != ORB_OK) return st;
+    args[0] = call;
+    n = 1;
+  }
   if (n != 1 || args[0]->type.id != ORB_T_ARRAY) return oql_no_function(b, name, args, n, pos, e);
-  orb_status st = oql_b_finish(b, &args[0], e);
+  st = oql_b_finish(b, &args[0], e);
   if (st != ORB_OK) return st;
-  oql_srf_kind kind = strcmp(name, "unnest") == 0 ? OQL_SRF_UNNEST : OQL_SRF_EXPANDARRAY;
+  oql_srf_kind kind = strcmp(name, "unnest") == 0 || json ? OQL_SRF_UNNEST : OQL_SRF_EXPANDARRAY;
   orb_type elem = orb_type_make((orb_type_id)args[0]->type.elem);
   orb_type type = elem;
   if (kind == OQL_SRF_EXPANDARRAY) {

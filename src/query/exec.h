@@ -188,7 +188,9 @@ void oql_rows_add(oql_op *op, orb_arena *a, const orb_value *row);
 /* generate_series(start, stop[, step]) over integers or timestamps. */
 oql_op *oql_series_new(orb_arena *a, orb_type type, orb_expr *start, orb_expr *stop, orb_expr *step);
 /* unnest(array): its elements (of type elem), one row each. */
-oql_op *oql_unnest_new(orb_arena *a, orb_type elem, orb_expr *arg);
+/* unnest(arg) in FROM: one row per element of the array arg evaluates to; with ncols > 1 the
+** elements are records whose fields are the row's columns (json_each's (key, value)). */
+oql_op *oql_unnest_new(orb_arena *a, const orb_type *types, int ncols, orb_expr *arg);
 /* read_parquet(files): the rows of Parquet files, row group by row group (nested fields as JSON text). */
 oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths, int ncols, const orb_type *types);
 /* iceberg_scan(table): an Iceberg table's rows (exec_iceberg.c); snapshot -1
