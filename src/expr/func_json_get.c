@@ -93,6 +93,10 @@ JEVAL(f_get) {
   orb_status st = orb_fnj_parse(ctx, &a[0], &j, e);
   if (st != ORB_OK) return st;
   orb_json *x = a[1].type == ORB_T_TEXT ? orb_fnj_field(j, a[1].u.s, a[1].len) : orb_fnj_elem(j, a[1].u.i);
+  /* jsonb keeps a top-level scalar as a one-element array: -> 0 (or -1) is the scalar itself */
+  if (a[1].type != ORB_T_TEXT && a[0].type == ORB_T_JSONB && j->kind != ORB_JSON_ARRAY && j->kind != ORB_JSON_OBJECT &&
+      (a[1].u.i == 0 || a[1].u.i == -1))
+    x = j;
   return got(f, ctx, x, rt, out);
 }
 
