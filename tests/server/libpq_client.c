@@ -55,6 +55,11 @@ static const struct { const char *expr, *type; } array_exprs[] = {
     {"ARRAY[1,2,-3]::int4[]", "int4[]"},
     {"ARRAY[1,-1]::int2[]", "int2[]"},
     {"ARRAY[NULL]::int8[]", "int8[]"},
+    /* json (OID 114: the text) and jsonb (OID 3802: version 1, then the normalized text), and their arrays */
+    {"'{\"b\": 1, \"a\": [1.50, null, \"x\\\"y\"]}'::jsonb", "jsonb"},
+    {"'{\"b\":1,  \"a\":2}'::json", "json"},
+    {"ARRAY['{\"a\": 1}'::jsonb, '[1, 2]', NULL]", "jsonb[]"},
+    {"ARRAY['{\"x\" :1}'::json, '[]']", "json[]"},
 };
 
 /* the first column of `sql` with its parameters, in format fmt; NULL (and a failure) unless one row */
