@@ -289,7 +289,7 @@ static orb_status parse_array(lexer *lx, int depth, orb_json *j) {
   if (lx->kind != TK_RBRACKET) {
     for (;;) {
       orb_json *x = NULL;
-      if ((st = parse_value(lx, depth, &x, v.n == 0 ? "array element or \"]\"" : "JSON value")) != ORB_OK) return st;
+      if ((st = parse_value(lx, depth, &x, "JSON value")) != ORB_OK) return st;
       if (lx->a) *(orb_json **)vec_push(lx, &v, sizeof(orb_json *)) = x;
       if ((st = lex_next(lx)) != ORB_OK) return st;
       if (lx->kind == TK_RBRACKET) break;
