@@ -58,9 +58,11 @@ typedef enum orbit_type {
   ORBIT_RECORD,     /* a row value (ROW(1, 'a'), (a, b), the (x, n) rows of _pg_expandarray): its text is
                     ** "(1,a)"; its fields are read as an array's elements are (orbit_column_array_len
                     ** counts them, orbit_elem_type gives each one's type) */
-  ORBIT_VOID        /* what a function returning nothing gives (pg_sleep): not NULL, its text is "";
+  ORBIT_VOID,       /* what a function returning nothing gives (pg_sleep): not NULL, its text is "";
                     ** a parameter declared void in a function's arguments is left out of the call
                     ** (how JDBC's {? = call f(?)} passes its OUT parameter, as PostgreSQL does) */
+  ORBIT_JSON,       /* json: the document's text as it was given (orbit_column_text / _blob) */
+  ORBIT_JSONB       /* jsonb: the document's normalized text, as PostgreSQL prints jsonb */
 } orbit_type;
 
 typedef struct orbit_db orbit_db;

@@ -18,7 +18,8 @@ static orb_type engine_type(orbit_type t, orbit_type elem) {
       [ORBIT_TIMESTAMP] = ORB_T_TIMESTAMP, [ORBIT_TIMESTAMPTZ] = ORB_T_TIMESTAMPTZ,
       [ORBIT_UUID] = ORB_T_UUID,         [ORBIT_INTERVAL] = ORB_T_INTERVAL,
       [ORBIT_ARRAY] = ORB_T_ARRAY,       [ORBIT_RECORD] = ORB_T_NULL,
-      [ORBIT_VOID] = ORB_T_VOID};
+      [ORBIT_VOID] = ORB_T_VOID,         [ORBIT_JSON] = ORB_T_JSON,
+      [ORBIT_JSONB] = ORB_T_JSONB};
   if ((unsigned)t >= sizeof map / sizeof map[0]) return orb_type_make(ORB_T_NULL);
   if (t == ORBIT_ARRAY) {
     orb_type e = engine_type(elem, ORBIT_NULL);
@@ -216,7 +217,8 @@ static orbit_type public_type(orb_type t) {
       [ORB_T_TIMESTAMP] = ORBIT_TIMESTAMP, [ORB_T_TIMESTAMPTZ] = ORBIT_TIMESTAMPTZ,
       [ORB_T_UUID] = ORBIT_UUID,         [ORB_T_INTERVAL] = ORBIT_INTERVAL,
       [ORB_T_ARRAY] = ORBIT_ARRAY,       [ORB_T_RECORD] = ORBIT_RECORD,
-      [ORB_T_VOID] = ORBIT_VOID};
+      [ORB_T_VOID] = ORBIT_VOID,         [ORB_T_JSON] = ORBIT_JSON,
+      [ORB_T_JSONB] = ORBIT_JSONB};
   return t.id < ORB_T__COUNT ? map[t.id] : ORBIT_NULL;
 }
 
@@ -370,7 +372,7 @@ const char *orbit_column_text(orbit_stmt *s, int col) {
 
 /* The raw bytes of v: TEXT/BYTEA contents, UUID's 16 bytes (big-endian), else NULL. */
 static const void *value_bytes(const orb_value *v, int *len) {
-  if (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA) {
+  if (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA || orb_type_is_json((orb_type_id)v->type)) {
     if (len) *len = (int)v->len;
     return v->u.s ? v->u.s : "";
   }

@@ -32,7 +32,7 @@ orb_expr *orb_expr_clone(orb_arena *a, const orb_expr *e) {
   orb_expr *c = orb_arena_alloc(a, sizeof *c);
   *c = *e;
   c->cache = NULL;
-  if (e->kind == ORB_E_CONST && !e->value.isnull && orb_type_is_string((orb_type_id)e->value.type) && e->value.len) {
+  if (e->kind == ORB_E_CONST && !e->value.isnull && orb_type_is_bytes((orb_type_id)e->value.type) && e->value.len) {
     char *s = orb_arena_alloc(a, e->value.len);
     memcpy(s, e->value.u.s, e->value.len);
     c->value.u.s = s;

@@ -50,6 +50,8 @@ static const orb_pg_type_row types[] = {
     {1187, "_interval", 0, 1186, 'A', -1},  {1700, "numeric", 1231, 0, 'N', -1},
     {1231, "_numeric", 0, 1700, 'A', -1},   {2950, "uuid", 2951, 0, 'U', 16},
     {2951, "_uuid", 0, 2950, 'A', -1},
+    {114, "json", 199, 0, 'U', -1},         {199, "_json", 0, 114, 'A', -1},
+    {3802, "jsonb", 3807, 0, 'U', -1},      {3807, "_jsonb", 0, 3802, 'A', -1},
     /* pseudo-types the functions of pg_proc take (func_pg_proc.c) */
     {2276, "any", 0, 0, 'P', 4},            {2277, "anyarray", 0, 0, 'P', -1},
     {2283, "anyelement", 0, 0, 'P', 4},
@@ -89,6 +91,8 @@ static int64_t scalar_oid(orb_type_id id, int32_t maxlen) {
   case ORB_T_NULL: return 25;
   case ORB_T_RECORD: return 2249;
   case ORB_T_VOID: return 2278;
+  case ORB_T_JSON: return 114;
+  case ORB_T_JSONB: return 3802;
   case ORB_T_ARRAY: case ORB_T__COUNT: break;
   }
   return 25;

@@ -51,4 +51,13 @@ extern const int orb_nfuncs_regex;
 ** form): the regular-expression forms of substring (func_regex.c). */
 orb_status orb_fn_regex_substring(const orb_eval_ctx *ctx, int n, const orb_value *a, orb_value *out, orb_err *e);
 
+extern const orb_func orb_funcs_json_get[];
+extern const int orb_nfuncs_json_get;
+extern const orb_func orb_funcs_json_edit[];
+extern const int orb_nfuncs_json_edit;
+extern const orb_func orb_funcs_json_srf[];
+extern const int orb_nfuncs_json_srf;
+extern const orb_func orb_funcs_json_build[];
+extern const int orb_nfuncs_json_build;
+
 #endif

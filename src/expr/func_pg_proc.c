@@ -32,10 +32,11 @@ static orb_pg_proc *procs;
 static int nprocs, capprocs;
 
 static const orb_type *candidates(int *n) {
-  static orb_type c[17];
+  static orb_type c[19];
   static const orb_type_id ids[] = {ORB_T_TEXT, ORB_T_INT64, ORB_T_INT32, ORB_T_INT16, ORB_T_FLOAT64,
                                     ORB_T_FLOAT32, ORB_T_DECIMAL, ORB_T_BOOL, ORB_T_BYTEA, ORB_T_DATE,
-                                    ORB_T_TIME, ORB_T_TIMESTAMP, ORB_T_TIMESTAMPTZ, ORB_T_INTERVAL, ORB_T_UUID};
+                                    ORB_T_TIME, ORB_T_TIMESTAMP, ORB_T_TIMESTAMPTZ, ORB_T_INTERVAL, ORB_T_UUID,
+                                    ORB_T_JSON, ORB_T_JSONB};
   int k = 0;
   for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) c[k++] = ids[i] == ORB_T_DECIMAL ? orb_type_decimal(0, 0)
                                                                                           : orb_type_make(ids[i]);

@@ -24,7 +24,9 @@ typedef struct oql_agg_state {
   orb_value val;            /* MIN/MAX so far; generic sums (intervals) */
   bool has;                 /* saw a non-NULL input */
   orb_hmap *dset;           /* DISTINCT: values seen in this group */
-  char *sbuf;               /* string_agg: the text so far (in the arena, doubled as it grows) */
+  char *sbuf;               /* string_agg, json(b)_agg, json(b)_object_agg: the text so far (in the arena,
+                               doubled as it grows); the json ones keep their elements or pairs without the
+                               brackets, separated by ", " */
   size_t slen, scap;
   orb_array *arr;           /* array_agg: the array so far (its items in the arena, doubled as they grow) */
   size_t acap;
@@ -43,8 +45,10 @@ orb_status oql_agg_state_add(orb_arena *a, oql_agg_state *s, const oql_agg_spec 
 bool oql_agg_state_removable(const oql_agg_spec *sp);
 /* Take back a value added before (only when removable). */
 void oql_agg_state_remove(oql_agg_state *s, const oql_agg_spec *sp, const orb_value *v);
-/* The aggregate's result from its state. */
-orb_status oql_agg_state_result(const oql_agg_spec *sp, const oql_agg_state *s, orb_value *out, orb_err *e);
+/* The aggregate's result from its state (what it makes anew, json(b)_agg's
+** text, comes from a). */
+orb_status oql_agg_state_result(orb_arena *a, const oql_agg_spec *sp, const oql_agg_state *s, orb_value *out,
+                                orb_err *e);
 /* Release DISTINCT's set (the arena keeps the rest). */
 void oql_agg_state_free(oql_agg_state *s);
 /* 22003 for a sum that left its result type. */

@@ -232,6 +232,7 @@ orb_status oql_b_cmp(oql_binder *b, orb_cmp_op op, orb_expr *l, orb_expr *r, int
   sync_param(b, l);
   sync_param(b, r);
   orb_status st = oql_unify(b, &l, &r, pos, e);
+  if (st == ORB_OK && l->type.id == ORB_T_JSON) st = ORB_ERR_UNDEFINED;   /* json has no comparison operators */
   if (st != ORB_OK) {
     static const char *ops[] = {"=", "<>", "<", "<=", ">", ">="};
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s %s %s", oql_type_name(b, l),
@@ -249,6 +250,7 @@ orb_status oql_b_arith(oql_binder *b, orb_arith_op op, orb_expr *l, orb_expr *r,
   sync_param(b, l);
   sync_param(b, r);
   orb_status st;
+  if (op == ORB_ARITH_SUB && oql_is_jsonb_operand(l)) return oql_b_json_op(b, OQL_OP_SUB, l, r, pos, out, e);
   /* an unknown operand takes the other's type (an interval next to a date/time for + and -) */
   bool ul = oql_is_unknown(l), ur = oql_is_unknown(r);
   if (ul && ur) {
@@ -304,6 +306,12 @@ orb_status oql_b_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_ex
   sync_param(b, l);
   sync_param(b, r);
   if (oql_is_array_operand(l) || oql_is_array_operand(r)) return oql_b_array_concat(b, l, r, pos, out, e);
+  /* jsonb || jsonb (an untyped literal on one side is a jsonb); jsonb || text stays text's || */
+  bool ul = oql_is_unknown(l) || l->type.id == ORB_T_NULL, ur = oql_is_unknown(r) || r->type.id == ORB_T_NULL;
+  if ((oql_is_jsonb_operand(l) && (ur || oql_is_jsonb_operand(r))) || (ul && oql_is_jsonb_operand(r))) {
+    if (ul && (st = oql_coerce(b, &l, orb_type_make(ORB_T_JSONB), e)) != ORB_OK) return st;
+    return oql_b_json_op(b, OQL_OP_CONCAT, l, r, pos, out, e);
+  }
   orb_expr *side[2] = {l, r};
   for (int i = 0; i < 2; i++) {
     sync_param(b, side[i]);
@@ -565,7 +573,8 @@ orb_status oql_b_cast(oql_binder *b, orb_expr *x, orb_type t, int pos, orb_expr 
 }
 
 bool oql_is_agg_name(const char *name) {
-  static const char *aggs[] = {"count", "sum", "avg", "min", "max", "string_agg", "array_agg"};
+  static const char *aggs[] = {"count", "sum", "avg", "min", "max", "string_agg", "array_agg",
+                               "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg"};
   for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
     if (strcmp(name, aggs[i]) == 0) return true;
   return false;
@@ -603,6 +612,22 @@ orb_status oql_agg_spec_make(oql_binder *b, const char *name, orb_expr **args, i
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "array_agg of %s values is not supported",
                           oql_type_name(b, sp.arg));
     sp.type = orb_type_array((orb_type_id)sp.arg->type.id);
+  } else if (strcmp(name, "json_agg") == 0 || strcmp(name, "jsonb_agg") == 0 || strcmp(name, "json_object_agg") == 0 ||
+             strcmp(name, "jsonb_object_agg") == 0) {
+    bool object = strstr(name, "object") != NULL;
+    if (n != (object ? 2 : 1) || star)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function %s with %d arguments does not exist", name, n);
+    for (int i = 0; i < n; i++) {
+      sync_param(b, args[i]);
+      if (oql_is_unknown(args[i]) || args[i]->type.id == ORB_T_NULL) {
+        orb_status st = oql_coerce(b, &args[i], orb_type_make(ORB_T_TEXT), e);
+        if (st != ORB_OK) return st;
+      }
+    }
+    sp.fn = object ? OQL_AGG_JSON_OBJECT_AGG : OQL_AGG_JSON_AGG;
+    sp.arg = args[0];
+    sp.arg2 = object ? args[1] : NULL;
+    sp.type = orb_type_make(name[4] == 'b' ? ORB_T_JSONB : ORB_T_JSON);
   } else if (strcmp(name, "count") == 0) {
     if (star || n == 0) {
       sp.fn = OQL_AGG_COUNT_STAR;

@@ -147,6 +147,19 @@ orb_status oql_from_unnest(oql_selctx *c, const char *fname, orb_expr **args, in
   return ORB_OK;
 }
 
+oql_from *oql_from_unnest_cols(oql_selctx *c, orb_expr *arg, int ncols, const orb_type *types, const char *const *names,
+                               const char *alias, const char *const *colnames, int ncolnames) {
+  oql_binder *b = c->b;
+  oql_from *f = orb_arena_zalloc(b->a, sizeof *f);
+  f->kind = OQL_FROM_UNNEST;
+  f->ncols = ncols;
+  f->types = orb_arena_dup_array(b->a, types, sizeof(orb_type), (size_t)ncols);
+  f->names = orb_arena_dup_array(b->a, names, sizeof(char *), (size_t)ncols);
+  f->series_args[0] = arg;
+  add_derived(c, f, alias, colnames, ncolnames);
+  return f;
+}
+
 orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const char *alias,
                            const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
   return oql_from_values_typed(c, rows, nrows, ncols, NULL, alias, colnames, ncolnames, pos, out, e);

@@ -43,6 +43,8 @@ static void type_names(orb_type t, const char **data_type, const char **udt) {
   }
   case ORB_T_RECORD: *data_type = "record", *udt = "record"; return;
   case ORB_T_VOID: *data_type = "void", *udt = "void"; return;
+  case ORB_T_JSON: *data_type = "json", *udt = "json"; return;
+  case ORB_T_JSONB: *data_type = "jsonb", *udt = "jsonb"; return;
   default: *data_type = "USER-DEFINED", *udt = "unknown"; return;
   }
 }

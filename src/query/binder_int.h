@@ -239,6 +239,10 @@ orb_status oql_b_subscript(oql_binder *b, orb_expr *arr, orb_expr *k, int pos, o
 orb_status oql_b_any(oql_binder *b, orb_cmp_op op, bool all, orb_expr *l, orb_expr *arr, int pos, orb_expr **out,
                      orb_err *e);
 bool oql_is_array_operand(const orb_expr *x);
+/* The json operators (binder_json.c): op is an oql_binop (OQL_OP_JSON_*, or
+** OQL_OP_SUB / OQL_OP_CONCAT with a jsonb left operand). */
+orb_status oql_b_json_op(oql_binder *b, int op, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
+bool oql_is_jsonb_operand(const orb_expr *x);
 orb_status oql_b_array_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
 /* a @> b, a <@ b, a && b (op is the spelling): both sides arrays of one element type. */
 orb_status oql_b_array_set_op(oql_binder *b, const char *op, orb_expr *l, orb_expr *r, int pos, orb_expr **out,
@@ -258,6 +262,13 @@ oql_from *oql_from_subquery(oql_selctx *c, oql_bselect *sub, const char *alias, 
                             int ncolnames);
 orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e);
+/* An unnest FROM item over array arg (bound, finished) with ncols columns (records' fields when ncols > 1). */
+oql_from *oql_from_unnest_cols(oql_selctx *c, orb_expr *arg, int ncols, const orb_type *types, const char *const *names,
+                               const char *alias, const char *const *colnames, int ncolnames);
+/* json's set-returning functions (binder_json.c): json_each & co in FROM, and their names. */
+bool oql_is_json_srf_name(const char *name);
+orb_status oql_from_json_srf(oql_selctx *c, oql_selctx *fc, const char *fn, orb_expr **args, int nargs, const char *alias,
+                             const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
 orb_status oql_from_unnest(oql_selctx *c, const char *fname, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e);
 orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const char *alias,

@@ -15,7 +15,8 @@
 #include <string.h>
 
 bool oql_is_srf_name(const char *name) {
-  return strcmp(name, "unnest") == 0 || strcmp(name, "_pg_expandarray") == 0 || oql_regexp_srf_array(name) != NULL;
+  return strcmp(name, "unnest") == 0 || strcmp(name, "_pg_expandarray") == 0 || oql_regexp_srf_array(name) != NULL ||
+         oql_is_json_srf_name(name);
 }
 
 /* regexp_matches and regexp_split_to_table are the rows of an array a
@@ -72,6 +73,13 @@ orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, in
     args[0] = arr;
     n = 1;
   } else {
+    if (oql_is_json_srf_name(name)) {
+      /* json_each(j) & co: unnest of the array of rows the function's scalar half makes (expr/func_json_srf.c) */
+      orb_expr *call;
+      if ((st = oql_b_call(c, name, args, n, false, false, pos, &call, e)) != ORB_OK) return st;
+      args[0] = call;
+      n = 1;
+    }
     if (n != 1 || args[0]->type.id != ORB_T_ARRAY) return oql_no_function(b, name, args, n, pos, e);
     elem = orb_type_make((orb_type_id)args[0]->type.elem);
   }

@@ -187,7 +187,9 @@ void oql_rows_add(oql_op *op, orb_arena *a, const orb_value *row);
 /* generate_series(start, stop[, step]) over integers or timestamps. */
 oql_op *oql_series_new(orb_arena *a, orb_type type, orb_expr *start, orb_expr *stop, orb_expr *step);
 /* unnest(array): its elements (of type elem), one row each. */
-oql_op *oql_unnest_new(orb_arena *a, orb_type elem, orb_expr *arg);
+/* unnest(arg) in FROM: one row per element of the array arg evaluates to; with ncols > 1 the
+** elements are records whose fields are the row's columns (json_each's (key, value)). */
+oql_op *oql_unnest_new(orb_arena *a, const orb_type *types, int ncols, orb_expr *arg);
 /* read_parquet(files): the rows of Parquet files, row group by row group (nested fields as JSON text). */
 oql_op *oql_parquet_scan_new(orb_arena *a, const char *const *paths, int npaths, int ncols, const orb_type *types);
 /* iceberg_scan(table): an Iceberg table's rows (exec_iceberg.c); snapshot -1
@@ -233,6 +235,8 @@ typedef enum oql_agg_fn {
   OQL_AGG_COUNT_STAR, OQL_AGG_COUNT, OQL_AGG_SUM, OQL_AGG_AVG, OQL_AGG_MIN, OQL_AGG_MAX,
   OQL_AGG_STRING_AGG,    /* string_agg(text, delimiter): the non-NULL values joined, in input order */
   OQL_AGG_ARRAY_AGG,     /* array_agg(x): the values, NULLs included, in input order, as an array */
+  OQL_AGG_JSON_AGG,      /* json_agg(x) / jsonb_agg(x) (type says which): the values, NULLs as null, as a JSON array */
+  OQL_AGG_JSON_OBJECT_AGG, /* json(b)_object_agg(k, v) (arg2 = v): the pairs as a JSON object */
   OQL_AGG_GROUPING       /* GROUPING(keys): which of the keys the row's grouping set leaves out (grouping[]) */
 } oql_agg_fn;
 
@@ -241,7 +245,7 @@ typedef struct oql_agg_spec {
   bool distinct;
   orb_expr *arg;         /* child-row slots; NULL for COUNT(*) */
   orb_type type;         /* result type */
-  orb_expr *arg2;        /* string_agg: the delimiter (child-row slots); NULL otherwise */
+  orb_expr *arg2;        /* string_agg: the delimiter; json(b)_object_agg: the value (child-row slots); NULL otherwise */
   orb_expr *filter;      /* agg(...) FILTER (WHERE filter): a boolean on child rows; only rows where it is
                             true are added.  NULL: every row */
   const struct oql_agg_order *order;   /* agg(... ORDER BY keys): rows added in that order; NULL: any */

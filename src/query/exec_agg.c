@@ -464,7 +464,7 @@ static orb_status agg_next(oql_op *op, oql_rt *rt, const orb_value **row, orb_er
       a->out[a->ngroup + j] = orb_int(ORB_T_INT32, sp->grouping ? sp->grouping[g->set] : 0);
       continue;
     }
-    orb_status st = oql_agg_state_result(sp, &g->st[j], &a->out[a->ngroup + j], e);
+    orb_status st = oql_agg_state_result(&a->arena, sp, &g->st[j], &a->out[a->ngroup + j], e);
     if (st != ORB_OK) return st;
   }
   *row = a->out;
@@ -488,8 +488,8 @@ static void agg_destroy(oql_op *op) {
   a->ngroups = 0;
 }
 
-static const char *agg_name(oql_agg_fn fn) {
-  switch (fn) {
+static const char *agg_name(const oql_agg_spec *sp) {
+  switch (sp->fn) {
   case OQL_AGG_COUNT_STAR:
   case OQL_AGG_COUNT: return "count";
   case OQL_AGG_SUM: return "sum";
@@ -498,6 +498,8 @@ static const char *agg_name(oql_agg_fn fn) {
   case OQL_AGG_MAX: return "max";
   case OQL_AGG_STRING_AGG: return "string_agg";
   case OQL_AGG_ARRAY_AGG: return "array_agg";
+  case OQL_AGG_JSON_AGG: return sp->type.id == ORB_T_JSONB ? "jsonb_agg" : "json_agg";
+  case OQL_AGG_JSON_OBJECT_AGG: return sp->type.id == ORB_T_JSONB ? "jsonb_object_agg" : "json_object_agg";
   case OQL_AGG_GROUPING: return "grouping";
   }
   return "?";
@@ -512,7 +514,7 @@ void oql_agg_format(const oql_agg_spec *sp, const char *const *names, orb_buf *o
     orb_buf_puts(out, "count(*)");
     return;
   }
-  orb_buf_printf(out, "%s(%s", agg_name(sp->fn), sp->distinct ? "DISTINCT " : "");
+  orb_buf_printf(out, "%s(%s", agg_name(sp), sp->distinct ? "DISTINCT " : "");
   if (sp->arg) oql_explain_expr(sp->arg, names, out);
   else orb_buf_putc(out, '*');
   for (int k = 0; k < sp->norder; k++) {

@@ -4,6 +4,7 @@
 ** numeric) -> numeric with PostgreSQL's division scale, avg(float) ->
 ** double precision. */
 #include "query/agg_state.h"
+#include "types/json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,31 @@ static void array_add(orb_arena *a, oql_agg_state *s, const oql_agg_spec *sp, co
   s->count++;
 }
 
+/* json(b)_agg, json(b)_object_agg: the element or the pair appended to the text so far. */
+static orb_status json_add(orb_arena *a, oql_agg_state *s, const oql_agg_spec *sp, const orb_value *v,
+                           const orb_value *val, orb_err *e) {
+  bool object = sp->fn == OQL_AGG_JSON_OBJECT_AGG;
+  if (object && v->isnull) return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22023", 0, "field name must not be null");
+  if (sp->distinct && !v->isnull && distinct_seen(a, s, v)) return ORB_OK;
+  orb_buf b = ORB_BUF_INIT;
+  if (s->has) orb_buf_puts(&b, ", ");
+  if (object) {
+    orb_buf k = ORB_BUF_INIT;
+    orb_value_to_text(v, &k);
+    orb_json_escape(k.data ? k.data : "", k.len, &b);
+    orb_buf_free(&k);
+    orb_buf_puts(&b, " : ");
+    orb_json_append_value(val, &b);
+  } else {
+    orb_json_append_value(v, &b);
+  }
+  sappend(a, s, b.data, b.len);
+  orb_buf_free(&b);
+  s->has = true;
+  s->count++;
+  return ORB_OK;
+}
+
 orb_status oql_agg_state_add(orb_arena *a, oql_agg_state *s, const oql_agg_spec *sp, const orb_value *v,
                              const orb_value *delim, orb_err *e) {
   if (sp->fn == OQL_AGG_COUNT_STAR) {
@@ -90,6 +116,7 @@ orb_status oql_agg_state_add(orb_arena *a, oql_agg_state *s, const oql_agg_spec 
     array_add(a, s, sp, v);
     return ORB_OK;
   }
+  if (sp->fn == OQL_AGG_JSON_AGG || sp->fn == OQL_AGG_JSON_OBJECT_AGG) return json_add(a, s, sp, v, delim, e);
   if (v->isnull) return ORB_OK;
   if (sp->distinct && distinct_seen(a, s, v)) return ORB_OK;
   s->count++;
@@ -97,6 +124,8 @@ orb_status oql_agg_state_add(orb_arena *a, oql_agg_state *s, const oql_agg_spec 
   case OQL_AGG_COUNT:
   case OQL_AGG_COUNT_STAR:
   case OQL_AGG_ARRAY_AGG:   /* taken above */
+  case OQL_AGG_JSON_AGG:
+  case OQL_AGG_JSON_OBJECT_AGG:
   case OQL_AGG_GROUPING:    /* takes no rows: its value is its grouping set's (exec_agg.c) */
     break;
   case OQL_AGG_SUM:
@@ -203,8 +232,31 @@ static orb_status avg_decimal(__int128 sum, int scale, int64_t n, orb_value *out
   return ORB_OK;
 }
 
-orb_status oql_agg_state_result(const oql_agg_spec *sp, const oql_agg_state *s, orb_value *out, orb_err *e) {
+orb_status oql_agg_state_result(orb_arena *a, const oql_agg_spec *sp, const oql_agg_state *s, orb_value *out,
+                                orb_err *e) {
   switch (sp->fn) {
+  case OQL_AGG_JSON_AGG:
+  case OQL_AGG_JSON_OBJECT_AGG: {
+    if (!s->has) {
+      *out = orb_null((orb_type_id)sp->type.id);
+      return ORB_OK;
+    }
+    /* PostgreSQL's spacing: [1, 2] and { "a" : 1, "b" : 2 } */
+    bool object = sp->fn == OQL_AGG_JSON_OBJECT_AGG;
+    orb_buf b = ORB_BUF_INIT;
+    orb_buf_puts(&b, object ? "{ " : "[");
+    orb_buf_append(&b, s->sbuf, s->slen);
+    orb_buf_puts(&b, object ? " }" : "]");
+    orb_status st = ORB_OK;
+    if (sp->type.id == ORB_T_JSONB) {
+      st = orb_jsonb_from_text(b.data, b.len, a, out, e);
+    } else {
+      *out = orb_text(orb_arena_memdup(a, b.data, b.len), b.len);
+      out->type = ORB_T_JSON;
+    }
+    orb_buf_free(&b);
+    return st;
+  }
   case OQL_AGG_COUNT_STAR:
   case OQL_AGG_COUNT:
     *out = orb_int(ORB_T_INT64, s->count);

@@ -334,7 +334,7 @@ static orb_status agg_over(window_op *w, fn_frame *fr, const oql_agg_spec *sp, s
     part = tmp.st;
     res = &part;
   }
-  st = oql_agg_state_result(sp, res, out, e);
+  st = oql_agg_state_result(&w->arena, sp, res, out, e);
   if (res == &part) oql_agg_state_free(&part);   /* a DISTINCT set of its own */
   if (st != ORB_OK) return st;
   *out = orb_value_copy(out, &w->arena);

@@ -289,11 +289,11 @@ static orb_status plan_from(planner *p, oql_from *f, conj_list *pushable, planne
     out->layout[0] = f->first_gid;
     return ORB_OK;
   case OQL_FROM_UNNEST:
-    out->op = oql_unnest_new(p->a, f->types[0], f->series_args[0]);
+    out->op = oql_unnest_new(p->a, f->types, f->ncols, f->series_args[0]);
     out->op->names = f->names;
-    out->n = 1;
-    out->layout = orb_arena_alloc(p->a, sizeof(int));
-    out->layout[0] = f->first_gid;
+    out->n = f->ncols;
+    out->layout = orb_arena_alloc(p->a, sizeof(int) * (size_t)(f->ncols + 1));
+    for (int i = 0; i < f->ncols; i++) out->layout[i] = f->first_gid + i;
     return ORB_OK;
   case OQL_FROM_PARQUET:
     out->op = oql_parquet_scan_new(p->a, f->paths, f->npaths, f->ncols, f->types);

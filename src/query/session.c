@@ -772,7 +772,7 @@ static void own_bytes(oql_stmt *st, int i, orb_value *v) {
     *v = orb_value_copy(v, &st->parenas[i]);
     return;
   }
-  if (v->isnull || (v->type != ORB_T_TEXT && v->type != ORB_T_BYTEA)) return;
+  if (v->isnull || !orb_type_is_bytes((orb_type_id)v->type)) return;
   orb_buf *b = &st->pbufs[i];
   orb_buf_reset(b);
   orb_buf_append(b, v->u.s, v->len);

@@ -25,6 +25,8 @@ int32_t pg_type_oid(int t) {
   case ORBIT_ARRAY: return 1009; /* callers ask pg_array_type_oid() with the element type */
   case ORBIT_RECORD: return 2249;
   case ORBIT_VOID: return 2278;
+  case ORBIT_JSON: return 114;
+  case ORBIT_JSONB: return 3802;
   }
   return 25;
 }
@@ -47,6 +49,8 @@ int32_t pg_array_type_oid(int t) {
   case ORBIT_INTERVAL: return 1187;
   case ORBIT_RECORD: return 2287;
   case ORBIT_VOID: return 1009;   /* there is no void[] */
+  case ORBIT_JSON: return 199;
+  case ORBIT_JSONB: return 3807;
   case ORBIT_TEXT: case ORBIT_NULL: case ORBIT_ARRAY: return 1009;
   }
   return 1009;
@@ -97,7 +101,8 @@ bool pg_type_from_oid(int32_t oid, int *t, int *elem) {
       {23, ORBIT_INT32},   {25, ORBIT_TEXT},          {26, ORBIT_INT64},      {700, ORBIT_FLOAT32},
       {701, ORBIT_FLOAT64}, {1042, ORBIT_TEXT},       {1043, ORBIT_TEXT},     {1082, ORBIT_DATE},
       {1083, ORBIT_TIME},  {1114, ORBIT_TIMESTAMP},   {1184, ORBIT_TIMESTAMPTZ}, {1186, ORBIT_INTERVAL},
-      {1700, ORBIT_DECIMAL}, {2950, ORBIT_UUID},  {2278, ORBIT_VOID}};
+      {1700, ORBIT_DECIMAL}, {2950, ORBIT_UUID},  {2278, ORBIT_VOID},
+      {114, ORBIT_JSON},   {3802, ORBIT_JSONB}};
   *elem = ORBIT_NULL;
   for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
     if (scalars[i].oid == oid) {
@@ -106,8 +111,8 @@ bool pg_type_from_oid(int32_t oid, int *t, int *elem) {
     }
   /* arrays: the element types pg_array_type_oid names, and varchar[] */
   if (oid == 1015) oid = 1009;
-  for (int e = ORBIT_BOOL; e <= ORBIT_INTERVAL; e++)
-    if (pg_array_type_oid(e) == oid) {
+  for (int e = ORBIT_BOOL; e <= ORBIT_JSONB; e++)
+    if (e != ORBIT_ARRAY && e != ORBIT_RECORD && e != ORBIT_VOID && pg_array_type_oid(e) == oid) {
       *t = ORBIT_ARRAY;
       *elem = e;
       return true;

@@ -189,6 +189,15 @@ static bool put_binary(orbit_type t, cell c, orb_buf *out) {
   case ORBIT_VOID:     /* void_send: no bytes */
     pg_put_be32(out, 0);
     return true;
+  case ORBIT_JSON:     /* json_send: the text */
+  case ORBIT_JSONB: {  /* jsonb_send: a version byte (1), then the text */
+    int len = 0;
+    const void *p = c_blob(c, &len);
+    pg_put_be32(out, len + (t == ORBIT_JSONB));
+    if (t == ORBIT_JSONB) orb_buf_putc(out, 1);
+    orb_buf_append(out, p, (size_t)len);
+    return true;
+  }
   }
   return false;
 }
@@ -353,6 +362,16 @@ static bool elem_text(int32_t oid, const uint8_t *v, int32_t len, orb_buf *t, co
   case 17:
     orb_buf_puts(t, "\\x");
     for (int32_t i = 0; i < len; i++) orb_buf_printf(t, "%02x", v[i]);
+    return true;
+  case 114:
+    orb_buf_append(t, v, (size_t)len);
+    return true;
+  case 3802:
+    if (len < 1 || v[0] != 1) {
+      *why = "unsupported jsonb version number";
+      return false;
+    }
+    orb_buf_append(t, v + 1, (size_t)len - 1);
     return true;
   case 2950:
     for (int b = 0; b < 16; b++) {
@@ -526,6 +545,14 @@ bool pg_bind_param(orbit_stmt *st, int idx, const uint8_t *v, int32_t len, int16
     return bind_array(st, idx, v, len, err);
   case ORBIT_VOID:     /* void_recv takes anything */
     return orbit_bind_null(st, idx) == ORBIT_OK;
+  case ORBIT_JSON:     /* json_recv: the text */
+    return orbit_bind_text(st, idx, (const char *)v, len) == ORBIT_OK;
+  case ORBIT_JSONB:    /* jsonb_recv: version 1, then the text */
+    if (len < 1 || v[0] != 1) {
+      *err = "unsupported jsonb version number in bind parameter";
+      return false;
+    }
+    return orbit_bind_text(st, idx, (const char *)v + 1, len - 1) == ORBIT_OK;
   default:
     *err = "binary format is not supported for this parameter type: send text";
     return false;

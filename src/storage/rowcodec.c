@@ -15,11 +15,11 @@ static size_t value_bound(const orb_value *v) {
     size_t n = 1 + 1 + 10 + 10;
     for (uint32_t k = 0; k < v->u.arr->n; k++) {
       const orb_value *x = &v->u.arr->items[k];
-      n += VALUE_MAX_FIXED + (!x->isnull && orb_type_is_string((orb_type_id)x->type) ? x->len : 0);
+      n += VALUE_MAX_FIXED + (!x->isnull && orb_type_is_bytes((orb_type_id)x->type) ? x->len : 0);
     }
     return n;
   }
-  return VALUE_MAX_FIXED + (!v->isnull && orb_type_is_string((orb_type_id)v->type) ? v->len : 0);
+  return VALUE_MAX_FIXED + (!v->isnull && orb_type_is_bytes((orb_type_id)v->type) ? v->len : 0);
 }
 
 static uint8_t *put_value(uint8_t *d, const orb_value *v);
@@ -67,7 +67,7 @@ static inline __attribute__((always_inline)) uint8_t *put_scalar(uint8_t *d, con
     d += 16;
     break;
   }
-  case ORB_T_TEXT: case ORB_T_BYTEA:
+  case ORB_T_TEXT: case ORB_T_BYTEA: case ORB_T_JSON: case ORB_T_JSONB:
     d += orb_varint_encode(d, v->len);
     if (v->len) memcpy(d, v->u.s, v->len);
     d += v->len;
@@ -158,7 +158,7 @@ bool rowcodec_get_value(orb_rd *r, orb_value *v, orb_arena *a) {
     if (v->scale > ORB_DECIMAL_MAX_PRECISION) return false;
     break;
   }
-  case ORB_T_TEXT: case ORB_T_BYTEA: {
+  case ORB_T_TEXT: case ORB_T_BYTEA: case ORB_T_JSON: case ORB_T_JSONB: {
     size_t n = 0;
     const uint8_t *p = orb_rd_bytes(r, &n);
     if (r->err || n > UINT32_MAX) return false;

@@ -35,6 +35,8 @@
 **               references (`SELECT t FROM t`), `elem` 0 (ORB_T_NULL)
 **               (their fields are read by name in the binder).  They print
 **               as PostgreSQL prints a record, "(3,1)", and cannot be stored
+**   JSON        u.s + len: the input text, verbatim once validated (types/json.h)
+**   JSONB       u.s + len: the document as jsonb prints it, normalized (types/json.h)
 **   VOID        no data: what a function that returns nothing (pg_sleep)
 **               returns; not NULL, it prints as the empty string, as
 **               PostgreSQL's void does
@@ -74,6 +76,8 @@ typedef enum orb_type_id {
   ORB_T_ARRAY,
   ORB_T_RECORD,
   ORB_T_VOID,
+  ORB_T_JSON,          /* appended: type ids are stored (rows, WAL, catalog) */
+  ORB_T_JSONB,
   ORB_T__COUNT
 } orb_type_id;
 
@@ -153,12 +157,23 @@ static inline bool orb_type_is_float(orb_type_id id) { return id == ORB_T_FLOAT3
 ** arena): keeping one beyond its source means orb_value_copy; any other
 ** value is whole in its orb_value. */
 static inline bool orb_type_is_by_ref(orb_type_id id) {
-  return id == ORB_T_TEXT || id == ORB_T_BYTEA || id == ORB_T_ARRAY || id == ORB_T_RECORD;
+  return id == ORB_T_TEXT || id == ORB_T_BYTEA || id == ORB_T_ARRAY || id == ORB_T_RECORD || id == ORB_T_JSON ||
+         id == ORB_T_JSONB;
 }
 static inline bool orb_type_is_numeric(orb_type_id id) {
   return orb_type_is_integer(id) || orb_type_is_float(id) || id == ORB_T_DECIMAL;
 }
 static inline bool orb_type_is_string(orb_type_id id) { return id == ORB_T_TEXT || id == ORB_T_BYTEA; }
+/* json and jsonb: text held in u.s + len like TEXT (types/json.h). */
+static inline bool orb_type_is_json(orb_type_id id) { return id == ORB_T_JSON || id == ORB_T_JSONB; }
+/* Whether a stored (table) array may hold elements of type id: a scalar,
+** json or jsonb; never an array or a record. */
+static inline bool orb_type_is_stored_elem(orb_type_id id) {
+  return (id > ORB_T_NULL && id < ORB_T_ARRAY) || orb_type_is_json(id);
+}
+/* Values whose u.s + len point at bytes (text, bytea, json, jsonb): what
+** storage copies byte for byte when it keeps one. */
+static inline bool orb_type_is_bytes(orb_type_id id) { return orb_type_is_string(id) || orb_type_is_json(id); }
 
 /* --- value constructors --------------------------------------------------- */
 static inline orb_value orb_null(orb_type_id t) {

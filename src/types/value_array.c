@@ -214,7 +214,7 @@ size_t orb_array_flat_size(const orb_value *v) {
   const orb_array *x = v->u.arr;
   size_t n = sizeof(orb_array) + (size_t)x->n * sizeof(orb_value);
   for (uint32_t k = 0; k < x->n; k++)
-    if (!x->items[k].isnull && orb_type_is_string((orb_type_id)x->items[k].type)) n += x->items[k].len;
+    if (!x->items[k].isnull && orb_type_is_bytes((orb_type_id)x->items[k].type)) n += x->items[k].len;
   return round8(n);
 }
 
@@ -227,7 +227,7 @@ orb_value orb_array_flatten(const orb_value *v, void *mem) {
   arr->items = items;
   for (uint32_t k = 0; k < x->n; k++) {
     items[k] = x->items[k];
-    if (!items[k].isnull && orb_type_is_string((orb_type_id)items[k].type)) {
+    if (!items[k].isnull && orb_type_is_bytes((orb_type_id)items[k].type)) {
       if (items[k].len) memcpy(p, items[k].u.s, items[k].len);
       items[k].u.s = p;
       p += items[k].len;

@@ -5,6 +5,7 @@
 #include "types/datetime.h"
 #include "types/decimal.h"
 #include "types/array.h"
+#include "types/json.h"
 #include "types/value.h"
 
 orb_status orb_int_range_check(orb_type_id t, int64_t v, orb_err *e);   /* value_text.c */
@@ -84,6 +85,7 @@ orb_status orb_value_cast(const orb_value *v, orb_type t, orb_arena *a, orb_valu
     return ORB_OK;
   }
   if (from == ORB_T_TEXT) return orb_value_from_text(v->u.s, v->len, t, a, out, e);
+  if (orb_type_is_json(from) || orb_type_is_json(to)) return orb_json_cast(v, t, a, out, e);
   if (from == ORB_T_ARRAY && to == ORB_T_ARRAY) {
     if (v->scale == t.elem && !t.precision && !t.maxlen) {   /* no element modifier to apply */
       *out = *v;
@@ -192,6 +194,8 @@ orb_status orb_value_cast(const orb_value *v, orb_type t, orb_arena *a, orb_valu
   case ORB_T_ARRAY:
   case ORB_T_RECORD:
   case ORB_T_VOID:
+  case ORB_T_JSON:
+  case ORB_T_JSONB:
   case ORB_T__COUNT:
     break;
   }

@@ -6,6 +6,7 @@
 #include "types/datetime.h"
 #include "types/decimal.h"
 #include "types/array.h"
+#include "types/json.h"
 #include "types/value.h"
 
 static int cmp_i64(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
@@ -58,6 +59,13 @@ int orb_value_cmp(const orb_value *a, const orb_value *b) {
   case ORB_T_ARRAY:
   case ORB_T_RECORD: return orb_array_cmp(a, b);   /* records compare field by field, as arrays do */
   case ORB_T_VOID: return 0;
+  case ORB_T_JSONB: return orb_jsonb_cmp(a, b);
+  case ORB_T_JSON: {   /* json has no order in SQL; internally its text's */
+    uint32_t n = a->len < b->len ? a->len : b->len;
+    int c = n ? memcmp(a->u.s, b->u.s, n) : 0;
+    if (c) return c < 0 ? -1 : 1;
+    return a->len < b->len ? -1 : a->len > b->len;
+  }
   case ORB_T__COUNT: break;
   }
   return 0;
@@ -102,6 +110,8 @@ uint64_t orb_value_hash(const orb_value *v) {
   case ORB_T_ARRAY:
   case ORB_T_RECORD: return orb_array_hash(v);
   case ORB_T_VOID: return 0;
+  case ORB_T_JSONB: return orb_jsonb_hash(v);
+  case ORB_T_JSON: return orb_hash_bytes(v->u.s, v->len, 0);
   case ORB_T__COUNT: break;
   }
   return 0;
@@ -110,7 +120,7 @@ uint64_t orb_value_hash(const orb_value *v) {
 orb_value orb_value_copy(const orb_value *v, orb_arena *a) {
   if (v->type == ORB_T_ARRAY || v->type == ORB_T_RECORD) return orb_array_copy(v, a);
   orb_value c = *v;
-  if (!v->isnull && (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA) && v->len) {
+  if (!v->isnull && (v->type == ORB_T_TEXT || v->type == ORB_T_BYTEA || orb_type_is_json((orb_type_id)v->type)) && v->len) {
     char *s = orb_arena_alloc(a, v->len);
     memcpy(s, v->u.s, v->len);
     c.u.s = s;

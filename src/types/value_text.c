@@ -10,6 +10,7 @@
 #include "types/datetime.h"
 #include "types/decimal.h"
 #include "types/array.h"
+#include "types/json.h"
 #include "types/value.h"
 
 static orb_status bad_input(orb_type t, const char *s, size_t n, orb_err *e) {
@@ -268,6 +269,12 @@ orb_status orb_value_from_text(const char *s, size_t n, orb_type t, orb_arena *a
     return st;
   }
   case ORB_T_ARRAY: return orb_array_from_text(s, n, t, a, out, e);
+  case ORB_T_JSON:
+    if ((st = orb_json_validate(s, n, "json", e)) != ORB_OK) return st;
+    *out = orb_text(orb_arena_memdup(a, s, n ? n : 1), n);
+    out->type = ORB_T_JSON;
+    return ORB_OK;
+  case ORB_T_JSONB: return orb_jsonb_from_text(s, n, a, out, e);
   case ORB_T_RECORD:
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "input of anonymous composite types is not implemented");
   case ORB_T_VOID:   /* void_in takes any text */
@@ -372,6 +379,8 @@ void orb_value_to_text(const orb_value *v, orb_buf *out) {
   case ORB_T_ARRAY: orb_array_to_text(v, out); return;
   case ORB_T_RECORD: orb_record_to_text(v, out); return;
   case ORB_T_VOID: return;
+  case ORB_T_JSON:
+  case ORB_T_JSONB: orb_buf_append(out, v->u.s, v->len); return;
   case ORB_T__COUNT: break;
   }
 }

@@ -34,6 +34,8 @@ void orb_type_format(orb_type t, orb_buf *out) {
     return;
   case ORB_T_RECORD: orb_buf_puts(out, "record"); return;
   case ORB_T_VOID: orb_buf_puts(out, "void"); return;
+  case ORB_T_JSON: orb_buf_puts(out, "json"); return;
+  case ORB_T_JSONB: orb_buf_puts(out, "jsonb"); return;
   case ORB_T__COUNT: break;
   }
   orb_buf_puts(out, "?");
@@ -69,6 +71,8 @@ void orb_type_format_sql(orb_type t, orb_buf *out) {
     return;
   case ORB_T_RECORD: orb_buf_puts(out, "RECORD"); return;
   case ORB_T_VOID: orb_buf_puts(out, "VOID"); return;
+  case ORB_T_JSON: orb_buf_puts(out, "JSON"); return;
+  case ORB_T_JSONB: orb_buf_puts(out, "JSONB"); return;
   case ORB_T__COUNT: break;
   }
   orb_buf_puts(out, "?");
@@ -92,6 +96,7 @@ static const struct {
     {"timestamp", ORB_T_TIMESTAMP}, {"timestamp without time zone", ORB_T_TIMESTAMP},
     {"timestamptz", ORB_T_TIMESTAMPTZ}, {"timestamp with time zone", ORB_T_TIMESTAMPTZ},
     {"uuid", ORB_T_UUID},           {"interval", ORB_T_INTERVAL},
+    {"json", ORB_T_JSON},           {"jsonb", ORB_T_JSONB},
 };
 
 orb_status orb_type_from_name(const char *name, const int32_t *mods, int nmods, orb_type *out, orb_err *e) {
@@ -225,6 +230,7 @@ bool orb_type_can_assign(orb_type from, orb_type to) {
   if (num_rank((orb_type_id)from.id) && num_rank((orb_type_id)to.id)) return true;
   if (time_rank((orb_type_id)from.id) && time_rank((orb_type_id)to.id)) return true;
   if (to.id == ORB_T_TEXT) return true;   /* every type has an assignment cast to text */
+  if (orb_type_is_json((orb_type_id)from.id) && orb_type_is_json((orb_type_id)to.id)) return true;
   if (from.id == ORB_T_INT32 && to.id == ORB_T_BOOL) return false;
   return false;
 }

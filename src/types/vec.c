@@ -23,6 +23,7 @@ void orb_vec_value(const orb_vec *v, int r, orb_value *out) {
   case ORB_VEC_BYTES: {
     const orb_bytes *s = (const orb_bytes *)v->data + r;
     *out = id == ORB_T_BYTEA ? orb_bytea(s->data, s->len) : orb_text((const char *)s->data, s->len);
+    if (orb_type_is_json(id)) out->type = (uint8_t)id;
     return;
   }
   case ORB_VEC_VALUES: *out = ((const orb_value *)v->data)[r]; return;

@@ -45,6 +45,16 @@ try {
   await client.query("ROLLBACK");
   const c = await client.query("SELECT count(*) AS n FROM np");
   assert.equal(c.rows[0].n, "2");
+  // json and jsonb: node-postgres parses both OIDs (114, 3802) into objects; parameters go as text
+  await client.query("CREATE TABLE nj (id INT PRIMARY KEY, j JSONB, r JSON)");
+  await client.query("INSERT INTO nj VALUES (1, $1, $2)", [{ b: [1, 2.5, null], a: "x\"y" }, '{"k" :  1}']);
+  const j = await client.query("SELECT j, r, j -> 'b' AS b, j ->> 'a' AS a, (SELECT jsonb_agg(id) FROM nj) AS agg FROM nj");
+  assert.deepEqual(j.fields.map((f) => f.dataTypeID), [3802, 114, 3802, 25, 3802]);
+  assert.deepEqual(j.rows[0].j, { a: "x\"y", b: [1, 2.5, null] });
+  assert.deepEqual(j.rows[0].r, { k: 1 });
+  assert.deepEqual(j.rows[0].b, [1, 2.5, null]);
+  assert.equal(j.rows[0].a, "x\"y");
+  assert.deepEqual(j.rows[0].agg, [1]);
   // binary results: node-postgres asks for every column in binary and decodes it itself
   const bin = new pg.Client({ host: "127.0.0.1", port: Number(process.argv[2]), user: "node", database: "orbit", binary: true });
   await bin.connect();

@@ -55,6 +55,11 @@ static const struct { const char *expr, *type; } array_exprs[] = {
     {"ARRAY[1,2,-3]::int4[]", "int4[]"},
     {"ARRAY[1,-1]::int2[]", "int2[]"},
     {"ARRAY[NULL]::int8[]", "int8[]"},
+    /* json (OID 114: the text) and jsonb (OID 3802: version 1, then the normalized text), and their arrays */
+    {"'{\"b\": 1, \"a\": [1.50, null, \"x\\\"y\"]}'::jsonb", "jsonb"},
+    {"'{\"b\":1,  \"a\":2}'::json", "json"},
+    {"ARRAY['{\"a\": 1}'::jsonb, '[1, 2]', NULL]", "jsonb[]"},
+    {"ARRAY['{\"x\" :1}'::json, '[]']", "json[]"},
 };
 
 /* the first column of `sql` with its parameters, in format fmt; NULL (and a failure) unless one row */
@@ -491,13 +496,33 @@ int main(int argc, char **argv) {
   }
   PQclear(r);
 
-  /* a declared type Orbit does not have (json) is refused at Parse; the session goes on */
-  Oid json = 114;
-  r = PQprepare(c, "js", "SELECT $1", 1, &json);
+  /* a declared jsonb parameter in binary (jsonb_recv: version 1, then the text); another version is refused */
+  Oid jsonb = 3802;
+  r = PQprepare(c, "jb", "SELECT $1 -> 'a'", 1, &jsonb);
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK, "jsonb parameter: %s", PQerrorMessage(c));
+  PQclear(r);
+  {
+    static const char jv[] = "\x01{\"a\": [1,  2], \"a\": [3]}", bad[] = "\x02{}";
+    const char *jvals[1] = {jv};
+    int jl[1] = {(int)sizeof jv - 1}, jf[1] = {1};
+    PGresult *q = PQexecPrepared(c, "jb", 1, jvals, jl, jf, 0);
+    CHECK(PQntuples(q) == 1 && strcmp(PQgetvalue(q, 0, 0), "[3]") == 0, "binary jsonb parameter: %s %s",
+          PQerrorMessage(c), PQntuples(q) == 1 ? PQgetvalue(q, 0, 0) : "");
+    PQclear(q);
+    jvals[0] = bad;
+    jl[0] = (int)sizeof bad - 1;
+    q = PQexecPrepared(c, "jb", 1, jvals, jl, jf, 0);
+    CHECK(PQresultStatus(q) == PGRES_FATAL_ERROR, "jsonb version 2 accepted");
+    PQclear(q);
+  }
+
+  /* a declared type Orbit does not have (xml) is refused at Parse; the session goes on */
+  Oid xml = 142;
+  r = PQprepare(c, "js", "SELECT $1", 1, &xml);
   const char *jcode = PQresultErrorField(r, PG_DIAG_SQLSTATE);
   CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR && jcode && strcmp(jcode, "0A000") == 0 &&
-            strstr(PQresultErrorMessage(r), "OID 114"),
-        "json parameter: %s", PQresultErrorMessage(r));
+            strstr(PQresultErrorMessage(r), "OID 142"),
+        "xml parameter: %s", PQresultErrorMessage(r));
   PQclear(r);
   Oid int8oid = 20;
   r = PQprepare(c, "i8", "SELECT $1", 1, &int8oid);

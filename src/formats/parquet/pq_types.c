@@ -385,6 +385,13 @@ orb_status pq_schema_for_sql(const char *name, orb_type t, bool nullable, int32_
     lt->kind = PQ_LT_STRING;
     break;
   case ORB_T_BYTEA: s->type = PQ_BYTE_ARRAY; break;
+  case ORB_T_JSON:
+  case ORB_T_JSONB:
+    /* the document's text, marked as JSON (LogicalTypes.md); read back it is text */
+    s->type = PQ_BYTE_ARRAY;
+    s->converted_type = 19;   /* JSON */
+    lt->kind = PQ_LT_JSON;
+    break;
   case ORB_T_DATE:
     s->type = PQ_INT32;
     s->converted_type = 6;    /* DATE */

@@ -64,6 +64,10 @@ orb_status ice_type_from_sql(const char *name, orb_type t, ice_type *out, orb_er
   case ORB_T_UUID: out->kind = ICE_UUID; return ORB_OK;
   case ORB_T_INTERVAL:
     return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\": Iceberg has no interval type", name);
+  case ORB_T_JSON:
+  case ORB_T_JSONB:
+    /* Iceberg has no JSON type; a STRING column would read back as text, not as a document */
+    return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\": Iceberg has no json or jsonb type", name);
   case ORB_T_ARRAY:
     return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\": array columns are not supported in Iceberg tables yet",
                        name);

@@ -9,7 +9,7 @@
 /* Keep a private copy of v (strings too) in dst and buf. */
 static void keep(orb_value *dst, char **buf, size_t *cap, const orb_value *v) {
   *dst = *v;
-  if (!v->isnull && orb_type_is_string((orb_type_id)v->type)) {
+  if (!v->isnull && orb_type_is_bytes((orb_type_id)v->type)) {
     if (*cap < v->len || !*buf) {
       *buf = orb_realloc(*buf, v->len ? v->len : 1);
       *cap = v->len ? v->len : 1;

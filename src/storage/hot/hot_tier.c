@@ -58,7 +58,7 @@ int64_t hot_bytes(const hot_tier *h) { return h->bytes; }
 
 /* --- rows ----------------------------------------------------------------- */
 
-static bool has_bytes(const orb_value *v) { return !v->isnull && orb_type_is_string((orb_type_id)v->type); }
+static bool has_bytes(const orb_value *v) { return !v->isnull && orb_type_is_bytes((orb_type_id)v->type); }
 static bool has_array(const orb_value *v) { return !v->isnull && v->type == ORB_T_ARRAY; }
 
 /* Array values come first after the row's values (orb_array_flatten wants
