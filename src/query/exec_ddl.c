@@ -30,7 +30,7 @@ static orb_status create_serials(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err
 }
 
 orb_status oql_exec_create_sequence(oql_bstmt *b, oql_rt *rt, orb_err *e) {
-  if (orb_db_table(rt->db, b->table_name)) {
+  if (oql_relation_name_taken(rt->db, b->table_name)) {
     if (b->if_exists) {
       skipping(rt, "42P07", "relation", b->table_name, "already exists");
       return ORB_OK;
@@ -76,7 +76,7 @@ orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
 
 orb_status oql_exec_create_table_as(oql_bstmt *b, oql_rt *rt, int64_t *rows, orb_err *e) {
   *rows = 0;
-  if (orb_db_table(rt->db, b->table_name)) {
+  if (oql_relation_name_taken(rt->db, b->table_name)) {
     if (b->if_exists) {
       skipping(rt, "42P07", "relation", b->table_name, "already exists");
       return ORB_OK;
@@ -188,6 +188,8 @@ orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
 
 orb_status oql_exec_create_view(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   orb_table *old = orb_db_table(rt->db, b->table_name);
+  if (!old && oql_relation_name_taken(rt->db, b->table_name))   /* an index's name */
+    return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
   if (old) {
     if (!b->replace) return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
     if (old->kind != ORB_TABLE_VIEW)
@@ -342,7 +344,7 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     if (st != ORB_OK) return st;
   }
   if (b->alter == OQL_ALTER_RENAME_TABLE) {
-    if (orb_db_table(rt->db, b->new_name))
+    if (oql_relation_name_taken(rt->db, b->new_name))
       return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->new_name);
     return orb_db_rename_table(rt->db, rt->ws, t, b->new_name, e);
   }
