@@ -403,9 +403,11 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   case OQL_ALTER_RESET_PROPERTIES:
     return ORB_OK;
   case OQL_ALTER_ADD_COLUMN:
-    if (al->col.unique)
+    if (al->col.unique && t->kind != ORB_TABLE_HOT)
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->col.unique->pos,
-                          "adding a column with a UNIQUE constraint is not supported (add the column, then ADD UNIQUE)");
+                          "UNIQUE constraints on Iceberg tables are not supported: their rows live in Parquet files, which "
+                          "Orbit does not index");
+    out->index = al->col.unique;   /* ADD COLUMN c t UNIQUE: its constraint, made with the column */
     if (al->col.primary_key)
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->col.pos,
                           "adding a primary key column to an existing table is not supported");

@@ -1,5 +1,6 @@
 /* query/exec_ddl.c — CREATE/DROP/ALTER TABLE, SHOW TABLES, DESCRIBE. */
 #include "query/stmt_exec.h"
+#include "query/ast.h"
 #include "storage/sequence.h"
 
 #include <string.h>
@@ -30,7 +31,7 @@ static orb_status create_serials(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err
 }
 
 orb_status oql_exec_create_sequence(oql_bstmt *b, oql_rt *rt, orb_err *e) {
-  if (orb_db_table(rt->db, b->table_name)) {
+  if (oql_relation_name_taken(rt->db, b->table_name)) {
     if (b->if_exists) {
       skipping(rt, "42P07", "relation", b->table_name, "already exists");
       return ORB_OK;
@@ -76,7 +77,7 @@ orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
 
 orb_status oql_exec_create_table_as(oql_bstmt *b, oql_rt *rt, int64_t *rows, orb_err *e) {
   *rows = 0;
-  if (orb_db_table(rt->db, b->table_name)) {
+  if (oql_relation_name_taken(rt->db, b->table_name)) {
     if (b->if_exists) {
       skipping(rt, "42P07", "relation", b->table_name, "already exists");
       return ORB_OK;
@@ -188,6 +189,8 @@ orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
 
 orb_status oql_exec_create_view(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   orb_table *old = orb_db_table(rt->db, b->table_name);
+  if (!old && oql_relation_name_taken(rt->db, b->table_name))   /* an index's name */
+    return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
   if (old) {
     if (!b->replace) return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->table_name);
     if (old->kind != ORB_TABLE_VIEW)
@@ -477,7 +480,7 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     if (st != ORB_OK) return st;
   }
   if (b->alter == OQL_ALTER_RENAME_TABLE) {
-    if (orb_db_table(rt->db, b->new_name))
+    if (oql_relation_name_taken(rt->db, b->new_name))
       return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", b->new_name);
     return orb_db_rename_table(rt->db, rt->ws, t, b->new_name, e);
   }
@@ -493,7 +496,20 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
                         b->col_name, t->name);
       break;
     }
-    orb_schema_add_column(&ns, b->col_name, b->col_type, b->col_not_null, b->col_default_sql);
+    int32_t fid = orb_schema_add_column(&ns, b->col_name, b->col_type, b->col_not_null, b->col_default_sql);
+    if (b->index) {   /* ADD COLUMN ... UNIQUE: the rebuild checks the filled values */
+      const char *iname = b->index->name;
+      if (iname && oql_relation_name_taken(rt->db, iname)) {
+        st = orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", 0, "relation \"%s\" already exists", iname);
+        break;
+      }
+      const char *cols[1] = {b->col_name};
+      if (!iname) iname = oql_index_choose_name(rt->db, NULL, &rt->tmp, t->name, cols, 1, "key");
+      uint8_t opt = 0;
+      orb_index ix = {.name = (char *)iname, .ncols = 1, .cols = &fid, .opts = &opt, .unique = true, .constraint = true,
+                      .nulls_not_distinct = b->index->nnd};
+      orb_schema_add_index(&ns, &ix);
+    }
     fill = orb_calloc((size_t)ns.ncols, sizeof(orb_value));
     for (int i = 0; i < ns.ncols; i++) fill[i] = orb_null(ns.cols[i].type.id);
     if (b->col_default) {

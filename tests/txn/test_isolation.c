@@ -425,6 +425,28 @@ static void test_unique_waits_for_key(void **state) {
   assert_string_equal(finish(&B), "ERROR 23505");
   STEP(&B, "ROLLBACK", "ROLLBACK");
   STEP(&B, "SELECT id, u FROM uq ORDER BY id", "1|7;2|5;6|8;7|9");
+  /* ON CONFLICT on the UNIQUE column waits as well; then, as in
+  ** PostgreSQL, READ COMMITTED takes the branch the other transaction's
+  ** outcome decides, and REPEATABLE READ (Orbit's default) fails with
+  ** 40001 when that transaction committed the key after its snapshot */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "INSERT INTO uq VALUES (10, 11)", "INSERT 0 1");
+  STEP(&B, "INSERT INTO uq VALUES (11, 11) ON CONFLICT (u) DO NOTHING", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "ERROR 40001");
+  STEP(&B, "SET default_transaction_isolation = 'read committed'", "SET");
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "INSERT INTO uq VALUES (14, 15)", "INSERT 0 1");
+  STEP(&B, "INSERT INTO uq VALUES (16, 15) ON CONFLICT (u) DO NOTHING", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "INSERT 0 0");
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "DELETE FROM uq WHERE u = 11", "DELETE 1");
+  STEP(&B, "INSERT INTO uq VALUES (12, 11) ON CONFLICT (u) DO UPDATE SET id = 13", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "INSERT 0 1");
+  STEP(&B, "SELECT id FROM uq WHERE u IN (11, 15) ORDER BY u", "12;14");
+  STEP(&B, "RESET default_transaction_isolation", "RESET");
   STEP(&A, "DROP TABLE uq", "DROP TABLE");
 }
 
