@@ -434,7 +434,6 @@ static void db_free(orb_db *db) {
   pthread_mutex_destroy(&db->gate_mu);
   pthread_cond_destroy(&db->gate_cv);
   pthread_mutex_destroy(&db->txmu);
-  pthread_cond_destroy(&db->txdone);
   pthread_rwlock_destroy(&db->cat);
   pthread_mutex_destroy(&db->ckpt_mu);
   orb_free(db->path);
@@ -471,7 +470,6 @@ orb_status orb_db_open(const char *path, const orb_db_options *o, orb_db **out, 
   pthread_cond_init(&db->gate_cv, NULL);
   pthread_rwlockattr_destroy(&wf);
   pthread_mutex_init(&db->txmu, NULL);
-  pthread_cond_init(&db->txdone, NULL);
   pthread_rwlock_init(&db->cat, NULL);
   pthread_mutex_init(&db->ckpt_mu, NULL);
   char lockp[4096];

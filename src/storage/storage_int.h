@@ -48,8 +48,8 @@ struct orb_db {
   _Atomic uint64_t catalog_version; /* counts changes of table definitions */
   uint64_t cseq;                  /* commit sequence number of the last commit (under the latch) */
   pthread_mutex_t txmu;           /* the fields below */
-  pthread_cond_t txdone;          /* broadcast when a transaction ends */
   uint64_t next_xid;
+  uint64_t next_row_ticket;       /* places in row queues (txn.c), first come first served */
   struct orb_wset **running;      /* write sets begun and not ended */
   int nrunning;
   size_t cap_running;

@@ -31,8 +31,8 @@ orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_
     return ORB_OK;
   }
   const hot_ver *hv = hot_ver_of(head);
-  if (orb_xid_running(hv->xmin) && hv->xmin != ws->xid) return wset_wait_for(ws, hv->xmin, e);
-  if (orb_xid_running(hv->xmax) && hv->xmax != ws->xid) return wset_wait_for(ws, hv->xmax, e);
+  if (orb_xid_running(hv->xmin) && hv->xmin != ws->xid) return wset_wait_for(ws, hv->xmin, h, rowid, e);
+  if (orb_xid_running(hv->xmax) && hv->xmax != ws->xid) return wset_wait_for(ws, hv->xmax, h, rowid, e);
   if (hv->xmax == ws->xid) {   /* this transaction deleted it already */
     *gone = true;
     return ORB_OK;
