@@ -275,7 +275,7 @@ orb_status orb_db_alter_sequence(orb_db *db, orb_wset *ws, orb_table *t, const o
     uint64_t x = s->altered_by;
     pthread_mutex_unlock(&s->mu);
     orb_free(old);
-    return wset_wait_for(ws, x, e);
+    return wset_wait_for(ws, x, NULL, 0, e);   /* no row: no queue */
   }
   *old = *s;   /* the mutex is not copied for use: only the fields are read back */
   orb_seq_copy_options(s, opts);
@@ -550,7 +550,6 @@ static void db_free(orb_db *db) {
   pthread_mutex_destroy(&db->gate_mu);
   pthread_cond_destroy(&db->gate_cv);
   pthread_mutex_destroy(&db->txmu);
-  pthread_cond_destroy(&db->txdone);
   pthread_rwlock_destroy(&db->cat);
   pthread_mutex_destroy(&db->ckpt_mu);
   orb_free(db->path);
@@ -587,7 +586,6 @@ orb_status orb_db_open(const char *path, const orb_db_options *o, orb_db **out, 
   pthread_cond_init(&db->gate_cv, NULL);
   pthread_rwlockattr_destroy(&wf);
   pthread_mutex_init(&db->txmu, NULL);
-  pthread_cond_init(&db->txdone, NULL);
   pthread_rwlock_init(&db->cat, NULL);
   pthread_mutex_init(&db->ckpt_mu, NULL);
   char lockp[4096];

@@ -123,7 +123,7 @@ orb_status orb_seq_next(orb_table *t, orb_wset *ws, int64_t *out, orb_err *e) {
   if (altered_by_other(s, ws)) {
     uint64_t x = s->altered_by;
     pthread_mutex_unlock(&s->mu);
-    return wset_wait_for(ws, x, e);
+    return wset_wait_for(ws, x, NULL, 0, e);   /* no row: no queue */
   }
   int64_t v = s->last;
   if (s->called) {
@@ -162,7 +162,7 @@ orb_status orb_seq_set(orb_table *t, orb_wset *ws, int64_t v, bool called, orb_e
   if (altered_by_other(s, ws)) {
     uint64_t x = s->altered_by;
     pthread_mutex_unlock(&s->mu);
-    return wset_wait_for(ws, x, e);
+    return wset_wait_for(ws, x, NULL, 0, e);   /* no row: no queue */
   }
   s->last = v;
   s->called = called;

@@ -48,8 +48,8 @@ struct orb_db {
   _Atomic uint64_t catalog_version; /* counts changes of table definitions */
   uint64_t cseq;                  /* commit sequence number of the last commit (under the latch) */
   pthread_mutex_t txmu;           /* the fields below */
-  pthread_cond_t txdone;          /* broadcast when a transaction ends */
   uint64_t next_xid;
+  uint64_t next_row_ticket;       /* places in row queues (txn.c), first come first served */
   struct orb_wset **running;      /* write sets begun and not ended */
   int nrunning;
   size_t cap_running;
@@ -57,8 +57,8 @@ struct orb_db {
   int nsnaps;
   size_t cap_snaps;
   /* rows whose old versions wait for older snapshots to go (under the latch) */
-  struct gc_item { uint32_t table_id; uint64_t rowid; } *gc;
-  size_t ngc, cap_gc;
+  struct gc_item { uint32_t table_id; uint64_t rowid; uint64_t seq; } *gc;
+  size_t gc_first, ngc, cap_gc;   /* items [gc_first, ngc), in order of seq (txn.c, pruning) */
   uint64_t gc_horizon;            /* horizon of the last pass over gc */
 
   orb_table **tables;             /* sorted by name */

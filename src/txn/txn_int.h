@@ -12,6 +12,7 @@
 #ifndef ORB_TXN_TXN_INT_H
 #define ORB_TXN_TXN_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,7 +65,19 @@ struct orb_wset {
   bool latched;          /* holds the latch exclusively (inside a writing statement) */
   int gate;              /* 0 none, 1 shared, 2 exclusive (DDL) */
   uint64_t blocker;      /* after ORB_ERR_WAIT: the xid to wait for (0: just run again) */
+  const void *blocker_tier;  /* ... and the row it holds (tier, rowid; NULL: no row) */
+  uint64_t blocker_rowid;
+  bool wait_pending;     /* the statement ended with ORB_ERR_WAIT: orb_wset_wait comes next */
   uint64_t wait_for;     /* the xid it is waiting for now (under txmu; deadlock detection) */
+  /* Its place in a row's queue (txn.c, "Row queues"; under txmu): none,
+  ** waiting behind the row's first waiter, or first (until the statement
+  ** that waited ends). */
+  enum { ROWQ_NONE, ROWQ_BEHIND, ROWQ_FIRST } rowq;
+  const void *rowq_tier;
+  uint64_t rowq_rowid;
+  uint64_t rowq_ticket;  /* order of arrival in the queue */
+  uint64_t rowq_holder;  /* first in line: the transaction it waits for (a predecessor may hand it over) */
+  pthread_cond_t wake;   /* signalled when what it waits for may have happened (under txmu) */
 };
 
 /* --- transactions (txn.c) ----------------------------------------------- */
@@ -134,8 +147,11 @@ void wset_rollback_to(orb_wset *ws, wset_mark m);
 
 /* --- write-write conflicts (txn.c; applied by the hot tier's row chains) --- */
 
-/* Set ws->blocker = xid and return ORB_ERR_WAIT. */
-orb_status wset_wait_for(orb_wset *ws, uint64_t xid, orb_err *e);
+/* ws must wait for transaction xid, which wrote the row at rowid of the
+** tier `tier` (NULL when no row identifies the wait): note both in ws and
+** return ORB_ERR_WAIT.  The row puts ws in line behind earlier waiters
+** for the same row (txn.c, "Row queues"). */
+orb_status wset_wait_for(orb_wset *ws, uint64_t xid, const void *tier, uint64_t rowid, orb_err *e);
 /* ws meets a row committed after its snapshot: READ COMMITTED runs the
 ** statement again (ORB_ERR_WAIT, nothing to wait for), REPEATABLE READ fails
 ** with 40001 (first committer wins). */

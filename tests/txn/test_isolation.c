@@ -357,6 +357,105 @@ static void test_lock_timeout(void **state) {
   STEP(&B, "UPDATE acct SET bal = 100", "UPDATE 2");
 }
 
+/* Sessions that update a row another transaction holds queue for it
+** (txn.c, "Row queues"): when the holder commits, the first to have waited
+** gets the row and the others keep waiting, now for it — each waiter's
+** update lands in arrival order (rather than whichever woke first). */
+#define NWAITERS 4
+static session W[NWAITERS];
+
+static int waiters_open(void **state) {
+  (void)state;
+  for (int i = 0; i < NWAITERS; i++) {
+    session_open(&W[i]);
+    STEP(&W[i], "SET default_transaction_isolation = 'read committed'", "SET");
+  }
+  return 0;
+}
+
+/* Also after a failed check: end A's transaction first, or a waiter
+** still blocked on it would never return to be closed. */
+static int waiters_close(void **state) {
+  (void)state;
+  await(&A, 10000);
+  step(&A, "ROLLBACK");
+  for (int i = 0; i < NWAITERS; i++) {
+    await(&W[i], 10000);
+    session_close(&W[i]);
+  }
+  return 0;
+}
+
+static void test_row_waiters_first_come_first_served(void **state) {
+  (void)state;
+  static const char *const upd[NWAITERS] = {
+      "UPDATE acct SET bal = bal * 10 + 1 WHERE id = 1", "UPDATE acct SET bal = bal * 10 + 2 WHERE id = 1",
+      "UPDATE acct SET bal = bal * 10 + 3 WHERE id = 1", "UPDATE acct SET bal = bal * 10 + 4 WHERE id = 1"};
+  for (int round = 0; round < 3; round++) {   /* an unlucky wake-up order must not pass by chance */
+    STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+    STEP(&A, "UPDATE acct SET bal = 0 WHERE id = 1", "UPDATE 1");
+    for (int i = 0; i < NWAITERS; i++) assert_string_equal(step_for(&W[i], upd[i], 100), "BLOCKED");
+    STEP(&A, "COMMIT", "COMMIT");
+    for (int i = 0; i < NWAITERS; i++) assert_string_equal(finish(&W[i]), "UPDATE 1");
+    STEP(&A, "SELECT bal FROM acct WHERE id = 1", "1234");
+  }
+
+  /* while the first waiter holds the row, the next ones still wait */
+  STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = 0 WHERE id = 1", "UPDATE 1");
+  STEP(&W[0], "BEGIN", "BEGIN");
+  assert_string_equal(step_for(&W[0], upd[0], 100), "BLOCKED");
+  assert_string_equal(step_for(&W[1], upd[1], 100), "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&W[0]), "UPDATE 1");
+  assert_string_equal(await(&W[1], 300), "BLOCKED");
+  STEP(&W[0], "COMMIT", "COMMIT");
+  assert_string_equal(finish(&W[1]), "UPDATE 1");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "12");
+  STEP(&A, "UPDATE acct SET bal = 100 WHERE id = 1", "UPDATE 1");
+}
+
+/* A waiter leaving the line (statement_timeout here), first or not, does
+** not hold up the others; a deadlock through a waiter in line is found. */
+static void test_row_queue_leaving_and_deadlock(void **state) {
+  (void)state;
+  STEP(&W[0], "SET statement_timeout = '400ms'", "SET");
+  STEP(&W[2], "SET statement_timeout = '400ms'", "SET");
+  STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = 0 WHERE id = 1", "UPDATE 1");
+  assert_string_equal(step_for(&W[0], "UPDATE acct SET bal = bal * 10 + 1 WHERE id = 1", 50), "BLOCKED");
+  assert_string_equal(step_for(&W[1], "UPDATE acct SET bal = bal * 10 + 2 WHERE id = 1", 50), "BLOCKED");
+  assert_string_equal(step_for(&W[2], "UPDATE acct SET bal = bal * 10 + 3 WHERE id = 1", 50), "BLOCKED");
+  assert_string_equal(step_for(&W[3], "UPDATE acct SET bal = bal * 10 + 4 WHERE id = 1", 50), "BLOCKED");
+  assert_string_equal(finish(&W[0]), "ERROR 57014");   /* the first in line */
+  assert_string_equal(finish(&W[2]), "ERROR 57014");   /* one behind */
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&W[1]), "UPDATE 1");
+  assert_string_equal(finish(&W[3]), "UPDATE 1");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "24");
+
+  /* A holds row 1; W0 waits for it first, W1 (holding row 3) behind W0;
+  ** A then wants row 3: A -> W1 -> W0 -> A */
+  STEP(&A, "INSERT INTO acct VALUES (3, 3)", "INSERT 0 1");
+  STEP(&W[0], "SET statement_timeout = 0", "SET");
+  STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = 10 WHERE id = 1", "UPDATE 1");
+  STEP(&W[0], "BEGIN", "BEGIN");
+  STEP(&W[0], "UPDATE acct SET bal = bal + 1 WHERE id = 1", "BLOCKED");
+  STEP(&W[1], "BEGIN", "BEGIN");
+  STEP(&W[1], "UPDATE acct SET bal = 30 WHERE id = 3", "UPDATE 1");
+  STEP(&W[1], "UPDATE acct SET bal = bal + 2 WHERE id = 1", "BLOCKED");
+  STEP(&A, "UPDATE acct SET bal = 11 WHERE id = 3", "ERROR 40P01");
+  STEP(&A, "ROLLBACK", "ROLLBACK");
+  assert_string_equal(finish(&W[0]), "UPDATE 1");   /* 24 + 1: A's change is gone */
+  STEP(&W[0], "COMMIT", "COMMIT");
+  assert_string_equal(finish(&W[1]), "UPDATE 1");
+  STEP(&W[1], "COMMIT", "COMMIT");
+  STEP(&A, "SELECT id, bal FROM acct ORDER BY id", "1|27;2|100;3|30");
+  STEP(&A, "DELETE FROM acct WHERE id = 3", "DELETE 1");
+  STEP(&A, "UPDATE acct SET bal = 100 WHERE id = 1", "UPDATE 1");
+}
+
 static void test_insert_waits_for_key(void **state) {
   (void)state;
   STEP(&A, "BEGIN", "BEGIN");
@@ -598,6 +697,8 @@ int main(void) {
       cmocka_unit_test(test_insert_waits_for_key),
       cmocka_unit_test(test_lock_timeout),
       cmocka_unit_test(test_unique_waits_for_key),
+      cmocka_unit_test_setup_teardown(test_row_waiters_first_come_first_served, waiters_open, waiters_close),
+      cmocka_unit_test_setup_teardown(test_row_queue_leaving_and_deadlock, waiters_open, waiters_close),
       cmocka_unit_test(test_count_sees_snapshot),
       cmocka_unit_test(test_ddl_waits_for_transactions),
       cmocka_unit_test(test_set_transaction),

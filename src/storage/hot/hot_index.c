@@ -147,8 +147,8 @@ static orb_status find_for_write(const hot_tier *h, orb_wset *ws, const orb_valu
     if (r == self || !key_equal(h, h->rows[r], key, key_is_row)) continue;
     const hot_ver *hv = hot_ver_of(h->rows[r]);
     uint64_t me = ws ? ws->xid : 0;
-    if (orb_xid_running(hv->xmin) && hv->xmin != me) return wset_wait_for(ws, hv->xmin, e);
-    if (orb_xid_running(hv->xmax) && hv->xmax != me) return wset_wait_for(ws, hv->xmax, e);
+    if (orb_xid_running(hv->xmin) && hv->xmin != me) return wset_wait_for(ws, hv->xmin, h, r, e);
+    if (orb_xid_running(hv->xmax) && hv->xmax != me) return wset_wait_for(ws, hv->xmax, h, r, e);
     if (hv->xmax) continue;   /* deleted for good (or by ws) */
     *found = true;
     *rowid = r;

@@ -31,8 +31,8 @@ orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_
     return ORB_OK;
   }
   const hot_ver *hv = hot_ver_of(head);
-  if (orb_xid_running(hv->xmin) && hv->xmin != ws->xid) return wset_wait_for(ws, hv->xmin, e);
-  if (orb_xid_running(hv->xmax) && hv->xmax != ws->xid) return wset_wait_for(ws, hv->xmax, e);
+  if (orb_xid_running(hv->xmin) && hv->xmin != ws->xid) return wset_wait_for(ws, hv->xmin, h, rowid, e);
+  if (orb_xid_running(hv->xmax) && hv->xmax != ws->xid) return wset_wait_for(ws, hv->xmax, h, rowid, e);
   if (hv->xmax == ws->xid) {   /* this transaction deleted it already */
     *gone = true;
     return ORB_OK;
@@ -97,8 +97,12 @@ bool hot_prune(hot_tier *h, uint64_t rowid, uint64_t horizon) {
   if (rowid >= h->nslots || !h->rows[rowid]) return true;
   orb_value *head = h->rows[rowid];
   hot_ver *hv = hot_ver_of(head);
-  if (orb_xid_running(hv->xmin) || orb_xid_running(hv->xmax)) return false;   /* its writer will queue it again */
-  if (hv->xmax && hv->xmax <= horizon) {   /* deleted before every snapshot: the row is gone */
+  /* A row a running transaction writes is pruned below its newest
+  ** committed version too: the versions its undo names (the head, the one
+  ** just below) are never freed here, as only versions below one every
+  ** snapshot sees are.  Its commit queues the row again. */
+  bool writer_running = orb_xid_running(hv->xmin) || orb_xid_running(hv->xmax);
+  if (!writer_running && hv->xmax && hv->xmax <= horizon) {   /* deleted before every snapshot: the row is gone */
     hot_drop_chain(h, rowid);
     return true;
   }
@@ -115,5 +119,5 @@ bool hot_prune(hot_tier *h, uint64_t rowid, uint64_t horizon) {
     }
     break;
   }
-  return !hv->older && !hv->xmax;
+  return writer_running || (!hv->older && !hv->xmax);
 }

@@ -162,11 +162,11 @@ static orb_status find_for_write(const hot_tier *h, orb_wset *ws, int k, const o
     const hot_ver *hv = hot_ver_of(head);
     if (orb_xid_running(hv->xmin) && hv->xmin != me) {
       const orb_value *older = hv->older;
-      if (key_eq(x, head, key, is_row) || (older && key_eq(x, older, key, is_row))) return wset_wait_for(ws, hv->xmin, e);
+      if (key_eq(x, head, key, is_row) || (older && key_eq(x, older, key, is_row))) return wset_wait_for(ws, hv->xmin, h, r, e);
       continue;
     }
     if (!key_eq(x, head, key, is_row)) continue;   /* an older version's entry: the chain moved on */
-    if (orb_xid_running(hv->xmax) && hv->xmax != me) return wset_wait_for(ws, hv->xmax, e);
+    if (orb_xid_running(hv->xmax) && hv->xmax != me) return wset_wait_for(ws, hv->xmax, h, r, e);
     if (hv->xmax) continue;   /* deleted for good (or by ws) */
     *found = true;
     *rowid = r;
