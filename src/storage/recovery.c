@@ -121,9 +121,9 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
     case REDO_SEQUENCE: {
       orb_table *t = table_of(db, &r);
       int64_t last = (int64_t)orb_rd_u64(&r);
-      bool called = orb_rd_u8(&r) != 0;
+      uint8_t flags = orb_rd_u8(&r);
       if (!t || t->kind != ORB_TABLE_SEQUENCE) st = corrupt(e, "sequence value of an unknown sequence");
-      else orb_seq_replay(t, last, called);
+      else orb_seq_replay(t, last, flags);
       break;
     }
     case REDO_SEQ_ALTER: {

@@ -98,12 +98,20 @@ orb_status orb_seq_parse(const char *json, orb_sequence *s, orb_err *e) {
   return orb_seq_check(s, "", e);
 }
 
-static void log_state(orb_table *t, orb_wset *ws, int64_t last, bool called) {
+/* REDO_SEQUENCE's flags byte: bit 0 called; bit 1 the value is a bound that
+** nextval logged ahead of the values it hands out.  Bounds of concurrent
+** transactions reach the log in commit order, which need not be the order
+** they were taken in, so replay keeps the furthest of them; a setval's
+** value is exact. */
+#define SEQ_LOG_CALLED 1
+#define SEQ_LOG_BOUND 2
+
+static void log_state(orb_table *t, orb_wset *ws, int64_t last, bool called, bool bound) {
   if (!ws || !wset_logging(ws)) return;
   orb_buf_put_u8(&ws->redo, (uint8_t)REDO_SEQUENCE);
   orb_buf_put_varint(&ws->redo, t->id);
   orb_buf_put_u64(&ws->redo, (uint64_t)last);
-  orb_buf_put_u8(&ws->redo, called);
+  orb_buf_put_u8(&ws->redo, (uint8_t)((called ? SEQ_LOG_CALLED : 0) | (bound ? SEQ_LOG_BOUND : 0)));
 }
 
 /* v moved by k steps of s's increment, held inside its range. */
@@ -146,7 +154,7 @@ orb_status orb_seq_next(orb_table *t, orb_wset *ws, int64_t *out, orb_err *e) {
   if (ws && !covered) {
     s->bound = ahead(s, v, SEQ_LOG_AHEAD);
     s->bound_by = ws->xid;
-    log_state(t, ws, s->bound, true);
+    log_state(t, ws, s->bound, true, true);
   }
   pthread_mutex_unlock(&s->mu);
   *out = v;
@@ -168,15 +176,23 @@ orb_status orb_seq_set(orb_table *t, orb_wset *ws, int64_t v, bool called, orb_e
   s->called = called;
   s->bound = v;
   s->bound_by = 0;   /* the next value logs a bound again */
-  log_state(t, ws, v, called);
+  log_state(t, ws, v, called, false);
   pthread_mutex_unlock(&s->mu);
   return ORB_OK;
 }
 
-void orb_seq_replay(orb_table *t, int64_t last, bool called) {
-  if (!t->seq) return;
-  pthread_mutex_lock(&t->seq->mu);
-  t->seq->last = last;
-  t->seq->called = called;
-  pthread_mutex_unlock(&t->seq->mu);
+void orb_seq_replay(orb_table *t, int64_t last, uint8_t flags) {
+  orb_sequence *s = t->seq;
+  if (!s) return;
+  pthread_mutex_lock(&s->mu);
+  /* a bound behind the state already replayed (a transaction that took its
+  ** values earlier but committed later) takes nothing back; a cycling
+  ** sequence has no "behind", and replays in log order */
+  bool behind = (flags & SEQ_LOG_BOUND) && s->called && !s->cycle &&
+                (s->increment > 0 ? last < s->last : last > s->last);
+  if (!behind) {
+    s->last = last;
+    s->called = (flags & SEQ_LOG_CALLED) != 0;
+  }
+  pthread_mutex_unlock(&s->mu);
 }

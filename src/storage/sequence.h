@@ -63,8 +63,8 @@ orb_status orb_seq_parse(const char *json, orb_sequence *s, orb_err *e);
 orb_status orb_seq_next(struct orb_table *t, struct orb_wset *ws, int64_t *out, orb_err *e);
 /* setval: value v (22003 outside MINVALUE..MAXVALUE), called as given. */
 orb_status orb_seq_set(struct orb_table *t, struct orb_wset *ws, int64_t v, bool called, orb_err *e);
-/* Recovery of a REDO_SEQUENCE record. */
-void orb_seq_replay(struct orb_table *t, int64_t last, bool called);
+/* Recovery of a REDO_SEQUENCE record (flags: its flags byte, sequence.c). */
+void orb_seq_replay(struct orb_table *t, int64_t last, uint8_t flags);
 
 /* The options of a (copy of) a sequence, without its running state. */
 void orb_seq_copy_options(orb_sequence *to, const orb_sequence *from);

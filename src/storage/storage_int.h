@@ -134,7 +134,7 @@ enum {
   ** svarint Iceberg snapshot id), then the transaction's operations */
   REDO_ICEBERG_INTENT = 9,
   REDO_ICEBERG_DONE = 10,   /* a whole record: u64 token of the intent it decides, u8 applied */
-  REDO_SEQUENCE = 11,       /* varint table id, u64 last value, u8 called (storage/sequence.h) */
+  REDO_SEQUENCE = 11,       /* varint table id, u64 last value, u8 flags: called, bound (storage/sequence.c) */
   REDO_SEQ_ALTER = 12,      /* varint table id, bytes options JSON (orb_seq_json), u8 restart (its last/called apply) */
   /* ALTER COLUMN ... TYPE: varint table id, bytes schema JSON, varint ncols
   ** and per column the field id it replaces (0: none), varint nrows, then per
