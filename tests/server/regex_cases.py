@@ -55,10 +55,18 @@ def case(i, s, p, f):
             f"{lit(s)} ~ {lit(p)};")
 
 
-def random_pattern(rng):
+# --mixed (not used by the test): also the pieces where leftmost-longest and
+# leftmost-first can disagree, to measure how often they do
+MIXED_PIECES = ["(a|ab)", "(b|bc|c)", "(s|ss)", "(o|oo)"]
+MIXED_QUANT = ["*?", "+?", "??", "{1,3}?"]
+
+
+def random_pattern(rng, mixed=False):
     parts = []
     for _ in range(rng.randint(1, 4)):
-        parts.append(rng.choice(PIECES) + rng.choice(QUANT))
+        pieces = PIECES + MIXED_PIECES if mixed else PIECES
+        quant = QUANT + MIXED_QUANT if mixed else QUANT
+        parts.append(rng.choice(pieces) + rng.choice(quant))
     return "".join(parts)
 
 
@@ -70,9 +78,11 @@ def main():
         for s in STRINGS:
             i += 1
             out.append(case(i, s, p, rng.choice(FLAGS)))
-    for _ in range(int(sys.argv[1]) if len(sys.argv) > 1 else 1500):
+    mixed = "--mixed" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--mixed"]
+    for _ in range(int(args[0]) if args else 1500):
         i += 1
-        out.append(case(i, rng.choice(STRINGS), random_pattern(rng), rng.choice(["", "g", "i", "n"])))
+        out.append(case(i, rng.choice(STRINGS), random_pattern(rng, mixed), rng.choice(["", "g", "i", "n"])))
     print("\n".join(out))
 
 

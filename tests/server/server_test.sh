@@ -191,6 +191,22 @@ number of failed transactions: 0 (0.000%)" "$out"
   check "balances agree with the history (accounts, tellers)" "$h $h" "$a $t"
 fi
 
+# ALTER SEQUENCE in an open transaction: another session's nextval waits for
+# it and then takes the new value; a rolled-back ALTER leaves the old state
+psql -X -q -c "CREATE SEQUENCE alt_sq" -c "SELECT nextval('alt_sq')" >/dev/null 2>&1
+(printf "BEGIN;\nALTER SEQUENCE alt_sq RESTART WITH 1000;\n"; sleep 1; printf "COMMIT;\n") | psql -X -q >/dev/null 2>&1 &
+apid=$!
+sleep 0.3
+out=$(psql -X -Atc "SELECT nextval('alt_sq')" 2>&1)
+wait $apid
+check "nextval waits for another transaction's ALTER SEQUENCE, then takes its value" 1000 "$out"
+(printf "BEGIN;\nALTER SEQUENCE alt_sq RESTART WITH 5000;\n"; sleep 1; printf "ROLLBACK;\n") | psql -X -q >/dev/null 2>&1 &
+apid=$!
+sleep 0.3
+out=$(psql -X -Atc "SELECT nextval('alt_sq')" 2>&1)
+wait $apid
+check "nextval after a rolled-back ALTER SEQUENCE goes on from the old value" 1001 "$out"
+
 if [ -n "${ORBIT_LIBPQ_CLIENT:-}" ]; then
   "$ORBIT_LIBPQ_CLIENT" "$port"
   check "libpq extended query protocol" 0 $?
