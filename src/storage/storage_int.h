@@ -57,8 +57,8 @@ struct orb_db {
   int nsnaps;
   size_t cap_snaps;
   /* rows whose old versions wait for older snapshots to go (under the latch) */
-  struct gc_item { uint32_t table_id; uint64_t rowid; } *gc;
-  size_t ngc, cap_gc;
+  struct gc_item { uint32_t table_id; uint64_t rowid; uint64_t seq; } *gc;
+  size_t gc_first, ngc, cap_gc;   /* items [gc_first, ngc), in order of seq (txn.c, pruning) */
   uint64_t gc_horizon;            /* horizon of the last pass over gc */
 
   orb_table **tables;             /* sorted by name */

@@ -16,6 +16,7 @@
 #include "base/mem.h"
 
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 
 /* --- snapshots ------------------------------------------------------------- */
@@ -132,9 +133,24 @@ static orb_wset *rowq_first(orb_db *db, const void *tier, uint64_t rowid) {
   return NULL;
 }
 
+/* Did ws's write set change or lock the row it queued for?  (Its undo
+** entries name the tier and rowid of every row it claimed.) */
+static bool rowq_took_row(const orb_wset *ws) {
+  for (size_t i = ws->nundo; i-- > 0;) {
+    const wset_undo *u = &ws->undo[i];
+    if ((u->kind == U_UPDATE || u->kind == U_DELETE || u->kind == U_LOCK) && u->obj == ws->rowq_tier &&
+        u->rowid == ws->rowq_rowid)
+      return true;
+  }
+  return false;
+}
+
 /* ws leaves its row's queue; if it was first, the earliest waiter behind
-** takes its place and is woken.  (txmu held) */
-static void rowq_leave(orb_db *db, orb_wset *ws) {
+** takes its place.  When ws leaves because its statement took the row,
+** the new first would only find ws holding it: it waits for ws's
+** transaction without running its statement in between (asleep until ws
+** ends).  Otherwise it is woken to run its statement again.  (txmu held) */
+static void rowq_leave(orb_db *db, orb_wset *ws, bool took_row) {
   if (ws->rowq == ROWQ_NONE) return;
   bool was_first = ws->rowq == ROWQ_FIRST;
   ws->rowq = ROWQ_NONE;
@@ -148,10 +164,16 @@ static void rowq_leave(orb_db *db, orb_wset *ws) {
   }
   if (!next) return;
   next->rowq = ROWQ_FIRST;
-  /* its waits-for edge is set again (and checked for a cycle) when it
-  ** wakes; the others in line now wait for it, and stay asleep */
-  next->wait_for = 0;
-  pthread_cond_signal(&next->wake);
+  if (took_row) {
+    /* a true edge: ws holds the row; ws checks for a cycle should it wait */
+    next->rowq_holder = ws->xid;
+    next->wait_for = ws->xid;
+  } else {
+    /* its waits-for edge is set again (and checked for a cycle) when it wakes */
+    next->wait_for = 0;
+    pthread_cond_signal(&next->wake);
+  }
+  /* the others in line now wait for it, and stay asleep */
   for (int i = 0; i < db->nrunning; i++) {
     orb_wset *w = db->running[i];
     if (w->rowq == ROWQ_BEHIND && rowq_same(w, ws->rowq_tier, ws->rowq_rowid)) w->wait_for = next->xid;
@@ -194,7 +216,7 @@ void db_txn_unregister(orb_db *db, orb_wset *ws) {
     db->spare_undo_cap = ws->cap_undo;
     ws->undo = NULL;
   }
-  rowq_leave(db, ws);
+  rowq_leave(db, ws, false);
   for (int i = 0; i < db->nrunning; i++)
     if (db->running[i] == ws) {
       db->running[i] = db->running[--db->nrunning];
@@ -287,24 +309,25 @@ orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
   if (!target) return ORB_OK;   /* nothing to wait for: just run again (keeping a first place in line) */
   orb_status st = ORB_OK;
   pthread_mutex_lock(&db->txmu);
-  if (ws->rowq != ROWQ_NONE && !(tier && rowq_same(ws, tier, rowid))) rowq_leave(db, ws);   /* now another row */
+  if (ws->rowq != ROWQ_NONE && !(tier && rowq_same(ws, tier, rowid))) rowq_leave(db, ws, false);   /* now another row */
   if (tier && ws->rowq == ROWQ_NONE) {
     ws->rowq = rowq_first(db, tier, rowid) ? ROWQ_BEHIND : ROWQ_FIRST;
     ws->rowq_tier = tier;
     ws->rowq_rowid = rowid;
     ws->rowq_ticket = ++db->next_row_ticket;
   }
+  ws->rowq_holder = target;
   bool announced = false;
   for (;;) {
     /* first in line (or no row): wait for the transaction holding the row;
     ** behind: for the first waiter, until it hands over its place */
-    uint64_t on = target;
+    uint64_t on = ws->rowq_holder;
     if (ws->rowq == ROWQ_BEHIND) {
       orb_wset *first = rowq_first(db, ws->rowq_tier, ws->rowq_rowid);
       on = first ? first->xid : 0;
       if (!first) ws->rowq = ROWQ_FIRST;   /* not expected: the first always hands over */
     }
-    if (ws->rowq != ROWQ_BEHIND && !running_xid(db, target)) break;
+    if (ws->rowq != ROWQ_BEHIND && !running_xid(db, ws->rowq_holder)) break;
     if (on && on != ws->wait_for) {
       if (deadlock(db, ws, on)) {
         st = orb_err_setx(e, ORB_ERR_CONFLICT, "40P01", 0, "deadlock detected");
@@ -321,7 +344,7 @@ orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
   }
   if (announced) orb_blocking_leave();
   ws->wait_for = 0;
-  if (st != ORB_OK) rowq_leave(db, ws);   /* the statement ends here: let the next one in line go */
+  if (st != ORB_OK) rowq_leave(db, ws, false);   /* the statement ends here: let the next one in line go */
   pthread_mutex_unlock(&db->txmu);
   return st;
 }
@@ -416,8 +439,9 @@ void orb_wset_leave(orb_wset *ws) {
   ** not need it): the next waiter in line may go.  Not when it is about to
   ** wait again (orb_wset_wait decides then). */
   if (ws->rowq != ROWQ_NONE && !ws->wait_pending) {
+    bool took = ws->rowq == ROWQ_FIRST && rowq_took_row(ws);
     pthread_mutex_lock(&ws->db->txmu);
-    rowq_leave(ws->db, ws);
+    rowq_leave(ws->db, ws, took);
     pthread_mutex_unlock(&ws->db->txmu);
   }
 }
@@ -453,41 +477,56 @@ orb_status orb_wset_begin_ddl(orb_db *db, orb_wset **out, const orb_wait_stop *s
 
 /* --- pruning ------------------------------------------------------------------ */
 
+/* The queue holds the rows whose older versions are to be freed, each
+** with the sequence number of the commit that replaced or deleted them, so
+** in the order items arrive.  An item can free something only once the
+** horizon (the oldest snapshot) reaches its number; each pass prunes the
+** items from the front up to the horizon and drops them.  Whatever stays
+** on such a row is either the newest version every snapshot sees or newer
+** than the horizon, and the commit that made a newer one queued the row
+** again with its own, later number; a running transaction's version is
+** not committed and nothing below it is freed that its undo names.  So a
+** commit costs the items it can free, not the whole queue.  (Rows were
+** kept queued while a running transaction wrote them and every pass went
+** over the whole queue: with 64 clients updating one row, the queue grew
+** with every commit.) */
 static void gc_add(orb_db *db, uint32_t table_id, uint64_t rowid) {
   db->gc = orb_grow(db->gc, &db->cap_gc, db->ngc + 1, sizeof *db->gc);
   db->gc[db->ngc].table_id = table_id;
   db->gc[db->ngc].rowid = rowid;
+  db->gc[db->ngc].seq = db->cseq;
   db->ngc++;
 }
 
-/* Prune items [from, ngc); drop the ones left with nothing to free. */
-static void gc_pass(orb_db *db, size_t from, uint64_t h) {
-  size_t j = from;
-  for (size_t i = from; i < db->ngc; i++) {
+/* Prune and drop the items numbered up to the horizon h. */
+static void gc_pass(orb_db *db, uint64_t h) {
+  size_t i = db->gc_first;
+  for (; i < db->ngc && db->gc[i].seq <= h; i++) {
     orb_table *t = db_table_by_id(db, db->gc[i].table_id);
-    if (t && !hot_prune(hot_of(t->hot), db->gc[i].rowid, h)) db->gc[j++] = db->gc[i];
+    if (t) hot_prune(hot_of(t->hot), db->gc[i].rowid, h);
   }
-  db->ngc = j;
+  db->gc_first = i;
+  if (db->gc_first == db->ngc) {
+    db->gc_first = db->ngc = 0;
+  } else if (db->gc_first > 256 && db->gc_first * 2 > db->ngc) {   /* keep the array from creeping */
+    memmove(db->gc, db->gc + db->gc_first, (db->ngc - db->gc_first) * sizeof *db->gc);
+    db->ngc -= db->gc_first;
+    db->gc_first = 0;
+  }
 }
 
 void db_gc_after_commit(orb_db *db, orb_wset *ws) {
-  size_t first_new = db->ngc;
   for (size_t i = 0; i < ws->nundo; i++) {
     const wset_undo *u = &ws->undo[i];
     if (u->kind == U_UPDATE || u->kind == U_DELETE || u->kind == U_LOCK) gc_add(db, hot_table_id(u->obj), u->rowid);
   }
-  uint64_t h = horizon(db);
-  if (h > db->gc_horizon) {   /* older snapshots went away: everything queued may shrink */
-    db->gc_horizon = h;
-    gc_pass(db, 0, h);
-  } else {
-    gc_pass(db, first_new, h);
-  }
+  db->gc_horizon = horizon(db);
+  gc_pass(db, db->gc_horizon);
 }
 
 void db_gc_run(orb_db *db) {
   db->gc_horizon = horizon(db);
-  gc_pass(db, 0, db->gc_horizon);
+  gc_pass(db, db->gc_horizon);
 }
 
 /* --- write-write conflicts ------------------------------------------------ */

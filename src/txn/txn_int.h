@@ -75,6 +75,7 @@ struct orb_wset {
   const void *rowq_tier;
   uint64_t rowq_rowid;
   uint64_t rowq_ticket;  /* order of arrival in the queue */
+  uint64_t rowq_holder;  /* first in line: the transaction it waits for (a predecessor may hand it over) */
   pthread_cond_t wake;   /* signalled when what it waits for may have happened (under txmu) */
 };
 

@@ -113,7 +113,8 @@ void hot_undo_delete(hot_tier *h, orb_value *old);
 void hot_undo_update(hot_tier *h, uint64_t rowid, orb_value *old, orb_value *made);
 /* Free the versions of the row at rowid that no snapshot numbered >= horizon
 ** can see (the whole row if it was deleted before them); true when nothing
-** is left to free later. */
+** is left to free later, or when a running transaction writes the row (it
+** queues the row again when it commits). */
 bool hot_prune(hot_tier *h, uint64_t rowid, uint64_t horizon);
 /* Free one version / the whole chain at rowid (index entry too). */
 void hot_version_free(hot_tier *h, orb_value *row);

@@ -97,8 +97,12 @@ bool hot_prune(hot_tier *h, uint64_t rowid, uint64_t horizon) {
   if (rowid >= h->nslots || !h->rows[rowid]) return true;
   orb_value *head = h->rows[rowid];
   hot_ver *hv = hot_ver_of(head);
-  if (orb_xid_running(hv->xmin) || orb_xid_running(hv->xmax)) return false;   /* its writer will queue it again */
-  if (hv->xmax && hv->xmax <= horizon) {   /* deleted before every snapshot: the row is gone */
+  /* A row a running transaction writes is pruned below its newest
+  ** committed version too: the versions its undo names (the head, the one
+  ** just below) are never freed here, as only versions below one every
+  ** snapshot sees are.  Its commit queues the row again. */
+  bool writer_running = orb_xid_running(hv->xmin) || orb_xid_running(hv->xmax);
+  if (!writer_running && hv->xmax && hv->xmax <= horizon) {   /* deleted before every snapshot: the row is gone */
     hot_drop_chain(h, rowid);
     return true;
   }
@@ -115,5 +119,5 @@ bool hot_prune(hot_tier *h, uint64_t rowid, uint64_t horizon) {
     }
     break;
   }
-  return !hv->older && !hv->xmax;
+  return writer_running || (!hv->older && !hv->xmax);
 }
