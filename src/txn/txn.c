@@ -432,9 +432,10 @@ orb_status orb_wset_enter(orb_wset *ws, bool ddl, const orb_wait_stop *stop, orb
 }
 
 void orb_wset_leave(orb_wset *ws) {
-  if (!ws->latched) return;
-  ws->latched = false;
-  pthread_rwlock_unlock(&ws->db->latch);
+  if (ws->latched) {
+    ws->latched = false;
+    pthread_rwlock_unlock(&ws->db->latch);
+  }
   /* the statement that waited for a row is over (it took the row, or did
   ** not need it): the next waiter in line may go.  Not when it is about to
   ** wait again (orb_wset_wait decides then). */
