@@ -7,7 +7,9 @@
 **      1,000-row INSERT per commit; SQLite: BEGIN, 1,000 executions of a
 **      prepared one-row INSERT, COMMIT — each engine's natural fast path);
 **   2. N random primary-key point lookups through a prepared statement;
-**   3. SELECT count(*), sum(amount) ... WHERE amount > X over all rows.
+**   3. SELECT count(*), sum(amount) ... WHERE amount > X over all rows;
+**   4. CREATE INDEX on ts over the N rows, then N random lookups by ts
+**      through it (Orbit's index is a hash table, SQLite's a B-tree).
 ** SQLite runs in WAL mode with synchronous=NORMAL (no fsync per commit);
 ** Orbit runs with synchronous_commit off (WAL synced every 200 ms) for the
 ** like-for-like figure, and also with synchronous_commit on (fsync per
@@ -56,7 +58,7 @@ static void die_orbit(orbit_db *db, const char *what) {
 }
 
 typedef struct results {
-  double insert_s, lookup_s, scan_s;
+  double insert_s, lookup_s, scan_s, index_build_s, index_lookup_s;
   int64_t scan_count;
   double scan_sum;
 } results;
@@ -120,6 +122,23 @@ static void run_orbit(const char *dir, long n, int sync, results *r) {
   r->scan_count = orbit_column_int64(scan, 0);
   r->scan_sum = orbit_column_double(scan, 1);
   orbit_finalize(scan);
+
+  t0 = now_s();
+  if (orbit_exec(db, "CREATE INDEX events_ts_idx ON events (ts)") != ORBIT_OK) die_orbit(db, "create index");
+  r->index_build_s = now_s() - t0;
+  if (orbit_prepare(db, "SELECT kind, amount FROM events WHERE ts = $1", &sel, NULL) != ORBIT_OK)
+    die_orbit(db, "prepare index lookup");
+  rng_state = 0x9E3779B97F4A7C15ULL;
+  t0 = now_s();
+  for (long i = 0; i < n; i++) {
+    orbit_bind_int64(sel, 1, ts0 + (int64_t)(rnd() % (uint64_t)n) * 1000000LL);
+    if (orbit_step(sel) != ORBIT_ROW) die_orbit(db, "index lookup");
+    sink += orbit_column_double(sel, 1);
+    orbit_reset(sel);
+  }
+  r->index_lookup_s = now_s() - t0;
+  orbit_finalize(sel);
+  if (sink < 0) puts("");
   orbit_close(db);
 }
 
@@ -185,6 +204,22 @@ static void run_sqlite(const char *path, long n, results *r) {
   r->scan_count = sqlite3_column_int64(scan, 0);
   r->scan_sum = sqlite3_column_double(scan, 1);
   sqlite3_finalize(scan);
+
+  t0 = now_s();
+  sq_check(db, sqlite3_exec(db, "CREATE INDEX events_ts_idx ON events (ts)", NULL, NULL, NULL), "create index");
+  r->index_build_s = now_s() - t0;
+  sq_check(db, sqlite3_prepare_v2(db, "SELECT kind, amount FROM events WHERE ts = ?", -1, &sel, NULL), "prepare");
+  rng_state = 0x9E3779B97F4A7C15ULL;
+  t0 = now_s();
+  for (long i = 0; i < n; i++) {
+    sqlite3_bind_int64(sel, 1, ts0 + (int64_t)(rnd() % (uint64_t)n) * 1000000LL);
+    if (sqlite3_step(sel) != SQLITE_ROW) sq_check(db, SQLITE_ERROR, "index lookup");
+    sink += sqlite3_column_double(sel, 1);
+    sqlite3_reset(sel);
+  }
+  r->index_lookup_s = now_s() - t0;
+  sqlite3_finalize(sel);
+  if (sink < 0) puts("");
   sqlite3_close(db);
 }
 
@@ -217,6 +252,8 @@ int main(int argc, char **argv) {
   row("insert rows (Orbit fsync/commit)", (double)n, o_sync.insert_s, s.insert_s);
   row("primary-key point lookups", (double)n, o_async.lookup_s, s.lookup_s);
   row("scan count+sum WHERE (rows/s)", (double)n, o_async.scan_s, s.scan_s);
+  row("CREATE INDEX on ts (rows/s)", (double)n, o_async.index_build_s, s.index_build_s);
+  row("secondary-index lookups (ts = $1)", (double)n, o_async.index_lookup_s, s.index_lookup_s);
   printf("\nscan results agree: %s (orbit %lld / %.2f, sqlite %lld / %.2f)\n",
          o_async.scan_count == s.scan_count && o_async.scan_sum == s.scan_sum ? "yes" : "NO",
          (long long)o_async.scan_count, o_async.scan_sum, (long long)s.scan_count, s.scan_sum);

@@ -135,7 +135,8 @@ orbit_type orbit_column_elem_type(orbit_stmt *stmt, int col);
 /* Type as SQL text ("BIGINT", "DECIMAL(10,2)", ...). */
 const char *orbit_column_decltype(orbit_stmt *stmt, int col);
 /* A column type's modifiers: DECIMAL(p,s) precision and scale, and the n of
-** TEXT declared VARCHAR(n)/CHAR(n); 0 for each one the type does not have. */
+** TEXT declared VARCHAR(n)/CHAR(n); 0 for each one the type does not have.
+** For an ORBIT_ARRAY column, its elements' (NUMERIC(6,2)[], VARCHAR(5)[]). */
 void orbit_column_modifiers(orbit_stmt *stmt, int col, int *precision, int *scale, int *maxlen);
 int orbit_column_is_null(orbit_stmt *stmt, int col);
 int orbit_column_bool(orbit_stmt *stmt, int col);

@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libcmocka-dev libedit-dev libjansson-dev
-  libzstd-dev libsnappy-dev zlib1g-dev libdeflate-dev liblz4-dev libbrotli-dev libxxhash-dev
+  libpcre2-dev libzstd-dev libsnappy-dev zlib1g-dev libdeflate-dev liblz4-dev libbrotli-dev libxxhash-dev
   libsqlite3-dev libssl-dev openssl libpq-dev postgresql postgresql-client python3
   default-jdk-headless libpostgresql-jdbc-java   # the JDBC client test (tests/server/jdbc_test.sh)
 )

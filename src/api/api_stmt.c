@@ -250,8 +250,9 @@ orbit_type orbit_bind_type(orbit_stmt *s, int idx) {
   return public_type(oql_param_type(s->st, idx - 1));
 }
 
-/* DECIMAL precision and scale, VARCHAR(n) length: 0 when absent. */
+/* DECIMAL precision and scale, VARCHAR(n) length: 0 when absent; an array's are its elements'. */
 static void type_modifiers(orb_type t, int *precision, int *scale, int *maxlen) {
+  if (t.id == ORB_T_ARRAY) t = orb_type_elem(t);
   bool dec = t.id == ORB_T_DECIMAL, text = t.id == ORB_T_TEXT;
   if (precision) *precision = dec ? t.precision : 0;
   if (scale) *scale = dec ? t.scale : 0;

@@ -88,7 +88,8 @@ typedef struct orb_expr {
   struct orb_expr **args;
   orb_value value;      /* CONST */
   const struct orb_func *func; /* FUNC */
-  void *cache;          /* evaluator-private: an IN list's hash set, built by orb_expr_fold /
+  void *cache;          /* evaluator-private: an IN list's hash set, or a regexp function's compiled
+                           constant pattern (handed to it as ctx->fn_cache), built by orb_expr_fold /
                            orb_expr_clone in the tree's arena and only read by evaluation (so one
                            tree may be evaluated by several threads).  Copying a node by hand must
                            set it to NULL; evaluation then searches the list linearly. */
@@ -141,6 +142,9 @@ typedef struct orb_eval_ctx {
   ** that waits (pg_sleep) asks while it waits.  NULL: never */
   orb_status (*check_interrupt)(void *env, orb_err *e);
   void *interrupt_env;
+  /* while a function call is evaluated: what was prepared for that call node
+  ** (its `cache`, e.g. a compiled constant regular expression), else NULL */
+  const void *fn_cache;
 } orb_eval_ctx;
 
 /* --- construction (arena-allocated) --------------------------------------- */

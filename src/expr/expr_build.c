@@ -44,6 +44,7 @@ orb_expr *orb_expr_clone(orb_arena *a, const orb_expr *e) {
   }
   /* an IN list's hash set points into the original: build the copy its own */
   if (e->cache && e->kind == ORB_E_IN) orb_in_set_prepare(a, c);
+  if (e->cache && e->kind == ORB_E_FUNC) orb_regex_call_prepare(a, c);
   return c;
 }
 

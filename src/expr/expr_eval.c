@@ -65,7 +65,14 @@ static orb_status eval_func(orb_expr *x, const orb_eval_ctx *ctx, const orb_valu
     *out = orb_null((orb_type_id)x->type.id);
     return ORB_OK;
   }
-  orb_status st = x->func->eval(x->func, ctx, x->nargs, args, x->type, out, err);
+  orb_status st;
+  if (x->cache || ctx->fn_cache) {   /* hand the call what was prepared for it (and only for it) */
+    orb_eval_ctx c = *ctx;
+    c.fn_cache = x->cache;
+    st = x->func->eval(x->func, &c, x->nargs, args, x->type, out, err);
+  } else {
+    st = x->func->eval(x->func, ctx, x->nargs, args, x->type, out, err);
+  }
   if (st == ORB_OK && out->isnull) out->type = x->type.id;
   return st;
 }
@@ -253,6 +260,7 @@ orb_status orb_expr_eval(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *
       /* assignment: the value is checked by the type's input rules, which refuse overlong text */
       return orb_value_from_text(a.u.s, a.len, x->type, ctx->arena, out, err);
     }
+    if ((x->flags & ORB_EF_ASSIGN) && a.type == ORB_T_ARRAY) return orb_array_assign(&a, x->type, ctx->arena, out, err);
     return orb_value_cast(&a, x->type, ctx->arena, out, err);
   case ORB_E_ARITH:
     if ((st = orb_expr_eval(x->args[0], ctx, row, &a, err)) != ORB_OK) return st;

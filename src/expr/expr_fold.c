@@ -79,6 +79,8 @@ orb_status orb_expr_fold(orb_arena *a, orb_expr **pe, const orb_eval_ctx *ctx, o
     if (st != ORB_OK) return st;
     /* the list items are constants by now: a long list gets its hash set */
     orb_in_set_prepare(a, e);
+    /* and a constant regular expression is compiled once, not per row */
+    orb_regex_call_prepare(a, e);
     return ORB_OK;
   }
   /* a constant subtree: evaluate once.  Errors surface now, as PostgreSQL

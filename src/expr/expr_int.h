@@ -37,4 +37,9 @@ int orb_in_set_probe(const orb_expr *e, const orb_value *v, bool *list_has_null)
 orb_status orb_like(const orb_value *s, const orb_value *pattern, bool icase, orb_arena *arena, bool *match,
                     orb_err *err);
 
+/* If e calls a regular-expression function whose pattern (and flags) are
+** constants, compile them once into arena a and store the result in
+** e->cache (func_regex.c); otherwise leave it. */
+void orb_regex_call_prepare(orb_arena *a, orb_expr *e);
+
 #endif

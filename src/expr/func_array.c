@@ -126,7 +126,86 @@ EVAL(f_prepend) {
   return ORB_OK;
 }
 
+/* --- arraycontains (@>), arraycontained (<@), arrayoverlap (&&) ------------------------ */
+
+static orb_status r_set(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!is_array(t[0]) || !is_array(t[1]) || t[0].elem != t[1].elem) return orb_fn_no_match(e);
+  *res = orb_type_make(ORB_T_BOOL);
+  return ORB_OK;
+}
+/* Whether x equals a non-NULL element of arr (a NULL never equals anything here, as in PostgreSQL). */
+static bool has_item(const orb_array *arr, const orb_value *x) {
+  if (x->isnull) return false;
+  for (uint32_t k = 0; k < arr->n; k++)
+    if (!arr->items[k].isnull && orb_value_cmp(&arr->items[k], x) == 0) return true;
+  return false;
+}
+/* Every element of small is in big (a NULL element in small is in nothing). */
+static bool contains(const orb_array *big, const orb_array *small) {
+  for (uint32_t k = 0; k < small->n; k++)
+    if (!has_item(big, &small->items[k])) return false;
+  return true;
+}
+EVAL(f_contains) {
+  UNUSED;
+  *out = orb_bool(contains(a[0].u.arr, a[1].u.arr));
+  return ORB_OK;
+}
+EVAL(f_contained) {
+  UNUSED;
+  *out = orb_bool(contains(a[1].u.arr, a[0].u.arr));
+  return ORB_OK;
+}
+EVAL(f_overlap) {
+  UNUSED;
+  bool any = false;
+  for (uint32_t k = 0; k < a[0].u.arr->n && !any; k++) any = has_item(a[1].u.arr, &a[0].u.arr->items[k]);
+  *out = orb_bool(any);
+  return ORB_OK;
+}
+
+/* --- array_set(arr, i, x): UPDATE ... SET col[i] = x --------------------------------------- */
+
+static orb_status r_array_set(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n;
+  if (!is_array(t[0]) || !orb_type_is_integer((orb_type_id)t[1].id)) return orb_fn_no_match(e);
+  t[2] = orb_type_elem(t[0]);
+  *res = t[0];
+  return ORB_OK;
+}
+/* PostgreSQL replaces element i, or extends the array to i with NULLs
+** between; a NULL array becomes {x}.  A subscript below the first element
+** (or any but 1 for a NULL or empty array) would move the lower bound,
+** which Orbit's arrays do not keep. */
+EVAL(f_array_set) {
+  UNUSED;
+  if (a[1].isnull)
+    return orb_err_setx(e, ORB_ERR_NOT_NULL, "22004", 0, "array subscript in assignment must not be null");
+  const orb_array *arr = a[0].isnull ? NULL : a[0].u.arr;
+  uint32_t len = arr ? arr->n : 0;
+  int32_t lower = arr && len ? arr->lower : 1;
+  int64_t i = a[1].u.i;
+  if (i < lower || (len == 0 && i != 1))
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                        "array subscript %lld would move the array's lower bound, which is not supported", (long long)i);
+  int64_t at = i - lower;
+  if (at >= 134217727) return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "array size exceeds the maximum allowed (134217727)");
+  uint32_t m = (uint32_t)at + 1 > len ? (uint32_t)at + 1 : len;
+  orb_value *items = orb_arena_alloc(ctx->arena, sizeof(orb_value) * m);
+  if (len) memcpy(items, arr->items, sizeof(orb_value) * len);
+  for (uint32_t k = len; k < m; k++) items[k] = orb_null((orb_type_id)rt.elem);
+  items[at] = a[2].isnull ? orb_null((orb_type_id)rt.elem) : a[2];
+  *out = orb_array_make(ctx->arena, (orb_type_id)rt.elem, items, m);
+  ((orb_array *)out->u.arr)->lower = lower;
+  return ORB_OK;
+}
+
 const orb_func orb_funcs_array[] = {
+    {"array_set", 3, 3, ORB_FN_NULL_ARGS, r_array_set, f_array_set},
+    {"arraycontains", 2, 2, 0, r_set, f_contains},
+    {"arraycontained", 2, 2, 0, r_set, f_contained},
+    {"arrayoverlap", 2, 2, 0, r_set, f_overlap},
     {"array_to_string", 2, 3, ORB_FN_NULL_ARGS, r_to_string, f_to_string},
     {"array_upper", 2, 2, 0, r_bound, f_upper},
     {"array_lower", 2, 2, 0, r_bound, f_lower},

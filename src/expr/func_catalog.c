@@ -100,11 +100,12 @@ static int64_t scalar_oid(orb_type_id id, int32_t maxlen) {
 
 int64_t orb_pg_type_oid(orb_type t) {
   if (t.id != ORB_T_ARRAY) return scalar_oid((orb_type_id)t.id, t.maxlen);
-  const orb_pg_type_row *r = type_by_oid(scalar_oid((orb_type_id)t.elem, 0));
+  const orb_pg_type_row *r = type_by_oid(scalar_oid((orb_type_id)t.elem, t.maxlen));
   return r && r->array_oid ? r->array_oid : 1009;
 }
 
 int32_t orb_pg_typmod(orb_type t) {
+  if (t.id == ORB_T_ARRAY) t = orb_type_elem(t);   /* an array's typmod is its element's */
   if (t.id == ORB_T_DECIMAL && t.precision) return ((int32_t)t.precision << 16 | t.scale) + 4;
   if (t.id == ORB_T_TEXT && t.maxlen) return t.maxlen + 4;
   return -1;

@@ -39,9 +39,12 @@ static orb_status r_same(const orb_func *f, int n, orb_type *t, orb_type *res, o
   return ORB_OK;
 }
 
-/* round/trunc/ceil/floor: numeric -> numeric, otherwise double; (numeric, int) forms */
+/* round/trunc/ceil/floor: numeric -> numeric, otherwise double; (numeric, int) forms.
+** The two-argument forms exist only for numeric, and a float does not cast to
+** numeric implicitly, so round(double, int) has no match, as in PostgreSQL. */
 static orb_status r_rounding(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
   (void)f;
+  if (n == 2 && orb_type_is_float((orb_type_id)t[0].id)) return orb_fn_no_match(e);
   bool dec = t[0].id == ORB_T_DECIMAL || n == 2;
   if (!orb_fn_want(t, 0, dec ? ORB_T_DECIMAL : ORB_T_FLOAT64)) return orb_fn_no_match(e);
   if (n == 2 && !orb_fn_want(t, 1, ORB_T_INT32)) return orb_fn_no_match(e);

@@ -1,6 +1,8 @@
 /* expr/func_settings.c — the session's settings as functions:
 ** current_setting(name [, missing_ok]) and set_config(name, value,
-** is_local), with PostgreSQL's signatures and errors.  The values live in
+** is_local), with PostgreSQL's signatures and errors, and the SQL-standard
+** current_user / session_user / current_role / user, which read the
+** session_authorization setting (the role orbitd logged in, else "orbit").  The values live in
 ** the query layer's session, reached through orb_eval_ctx.settings; both
 ** functions are volatile, so that the binder never folds them (its folding
 ** context has no session). */
@@ -69,7 +71,29 @@ static orb_status f_set_config(const orb_func *f, const orb_eval_ctx *ctx, int n
   return ORB_OK;
 }
 
+static orb_status r_user(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  (void)f, (void)n, (void)t, (void)e;
+  *res = orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
+}
+
+/* current_user etc.: Orbit has no SET ROLE, so all four are the session's role */
+static orb_status f_user(const orb_func *f, const orb_eval_ctx *ctx, int n, const orb_value *a, orb_type rt,
+                         orb_value *out, orb_err *e) {
+  (void)f, (void)n, (void)a, (void)rt;
+  if (!ctx->settings) return no_session(e);
+  const char *v;
+  orb_status st = ctx->settings->get(ctx->settings->env, "session_authorization", false, &v, e);
+  if (st != ORB_OK) return no_position(e, st);
+  *out = orb_fn_text(ctx, v, strlen(v));
+  return ORB_OK;
+}
+
 const orb_func orb_funcs_settings[] = {
+    {"current_user", 0, 0, ORB_FN_VOLATILE, r_user, f_user},
+    {"session_user", 0, 0, ORB_FN_VOLATILE, r_user, f_user},
+    {"current_role", 0, 0, ORB_FN_VOLATILE, r_user, f_user},
+    {"user", 0, 0, ORB_FN_VOLATILE, r_user, f_user},
     {"current_setting", 1, 2, ORB_FN_VOLATILE, r_current_setting, f_current_setting},
     {"set_config", 3, 3, ORB_FN_VOLATILE | ORB_FN_NULL_ARGS, r_set_config, f_set_config},
 };

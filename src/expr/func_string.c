@@ -2,7 +2,6 @@
 ** (character positions count UTF-8 characters, not bytes). */
 #include <ctype.h>
 #include <locale.h>
-#include <regex.h>
 #include <string.h>
 #include <wctype.h>
 
@@ -49,6 +48,14 @@ static orb_status r_text_ints(const orb_func *f, int n, orb_type *t, orb_type *r
     else t[i] = orb_type_make(ORB_T_INT64);
   *res = orb_type_make(ORB_T_TEXT);
   return ORB_OK;
+}
+
+/* substring(s, start [, count]); substring(s, pattern) with a text (or
+** untyped) second argument is the regular-expression form, and
+** substring(s, pattern, escape) the SIMILAR one (func_regex.c) */
+static orb_status r_substring(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
+  if (t[1].id == ORB_T_TEXT && (n == 2 || t[2].id == ORB_T_TEXT)) return r_text(f, n, t, res, e);
+  return r_text_ints(f, n, t, res, e);
 }
 
 /* text arguments; integer result */
@@ -196,6 +203,7 @@ EVAL(f_octet_length) {
 /* substring(s, start [, count]) with PostgreSQL's rules for start < 1 */
 EVAL(f_substring) {
   UNUSED;
+  if (a[1].type == ORB_T_TEXT) return orb_fn_regex_substring(ctx, n, a, out, e);
   int64_t start = a[1].u.i, len = (int64_t)nchars(a[0].u.s, a[0].len);
   int64_t end = len + 1;
   if (n > 2) {
@@ -480,31 +488,6 @@ EVAL(f_md5) {
   return ORB_OK;
 }
 
-/* regexp_like(s, pattern [, flags]): POSIX extended regular expressions
-** (flags: i = case-insensitive); also the ~ ~* !~ !~* operators. */
-EVAL(f_regexp_like) {
-  UNUSED;
-  bool icase = n > 2 && memchr(a[2].u.s, 'i', a[2].len) != NULL;
-  char *pat = orb_arena_strndup(ctx->arena, a[1].u.s, a[1].len);
-  char *str = orb_arena_strndup(ctx->arena, a[0].u.s, a[0].len);
-  regex_t re;
-  int rc = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
-  if (rc != 0) {
-    char msg[128];
-    regerror(rc, &re, msg, sizeof msg);
-    return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "2201B", 0, "invalid regular expression: %s", msg);
-  }
-  *out = orb_bool(regexec(&re, str, 0, NULL, 0) == 0);
-  regfree(&re);
-  return ORB_OK;
-}
-
-static orb_status r_regexp(const orb_func *f, int n, orb_type *t, orb_type *res, orb_err *e) {
-  orb_status st = r_text(f, n, t, res, e);
-  *res = orb_type_make(ORB_T_BOOL);
-  return st;
-}
-
 EVAL(f_ascii) {
   UNUSED;
   *out = orb_int(ORB_T_INT32, a[0].len ? (unsigned char)a[0].u.s[0] : 0);
@@ -518,7 +501,7 @@ const orb_func orb_funcs_string[] = {
     {"char_length", 1, 1, 0, r_text_int, f_length},
     {"character_length", 1, 1, 0, r_text_int, f_length},
     {"octet_length", 1, 1, 0, r_length, f_octet_length},
-    {"substring", 2, 3, 0, r_text_ints, f_substring},
+    {"substring", 2, 3, 0, r_substring, f_substring},
     {"substr", 2, 3, 0, r_text_ints, f_substring},
     {"position", 2, 2, 0, r_text_int, f_position},
     {"strpos", 2, 2, 0, r_text_int, f_strpos},
@@ -538,6 +521,5 @@ const orb_func orb_funcs_string[] = {
     {"split_part", 3, 3, 0, r_split, f_split_part},
     {"md5", 1, 1, 0, r_md5, f_md5},
     {"ascii", 1, 1, 0, r_text_int, f_ascii},
-    {"regexp_like", 2, 3, 0, r_regexp, f_regexp_like},
 };
 const int orb_nfuncs_string = sizeof orb_funcs_string / sizeof orb_funcs_string[0];

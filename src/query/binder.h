@@ -50,7 +50,8 @@ typedef enum oql_skind {
   OQL_S_SHOW_SNAPSHOTS, /* SHOW SNAPSHOTS t: an Iceberg table's snapshots (table_name) */
   OQL_S_CALL,        /* CALL expire_snapshots(...) etc.: Iceberg maintenance (maint) */
   OQL_S_CREATE_VIEW, /* CREATE [OR REPLACE] VIEW: table_name, schema, path = the query's text */
-  OQL_S_CREATE_SEQUENCE   /* CREATE SEQUENCE: table_name, seq_opts */
+  OQL_S_CREATE_SEQUENCE,  /* CREATE SEQUENCE: table_name, seq_opts */
+  OQL_S_ALTER_SEQUENCE    /* ALTER SEQUENCE: table_name, seq_alter (new_name: RENAME TO) */
 } oql_skind;
 
 typedef enum oql_alter_kind {
@@ -64,6 +65,9 @@ typedef enum oql_alter_kind {
   OQL_ALTER_COLUMN_TYPE,          /* ALTER [COLUMN] c [SET DATA] TYPE t */
   OQL_ALTER_DROP_NOT_NULL,        /* ALTER [COLUMN] c DROP NOT NULL */
   OQL_ALTER_SET_NOT_NULL,         /* ALTER [COLUMN] c SET NOT NULL */
+  OQL_ALTER_SET_DEFAULT,          /* ALTER [COLUMN] c SET DEFAULT expr: col_default_sql the text */
+  OQL_ALTER_DROP_DEFAULT,         /* ALTER [COLUMN] c DROP DEFAULT */
+  OQL_ALTER_OWNER,                /* OWNER TO role: new_name; checked and kept nowhere (no owners) */
   /* partition evolution of Iceberg tables (Spark's syntax; SET PARTITION BY
   ** takes pg_lake's text); part_term/part_with/part_as in the statement */
   OQL_ALTER_ADD_PARTITION_FIELD,     /* ADD PARTITION FIELD term [AS name] */
@@ -71,7 +75,16 @@ typedef enum oql_alter_kind {
   OQL_ALTER_REPLACE_PARTITION_FIELD, /* REPLACE PARTITION FIELD term|name WITH term [AS name] */
   OQL_ALTER_SET_PARTITION_SPEC,      /* SET PARTITION BY 'day(ts), bucket(16, id)' */
   OQL_ALTER_SET_PROPERTIES,          /* SET ("key" = value, ...): Iceberg table properties */
-  OQL_ALTER_RESET_PROPERTIES         /* RESET ("key", ...) */
+  OQL_ALTER_RESET_PROPERTIES,        /* RESET ("key", ...) */
+  /* indexes (exec_index.c); they travel as ALTER TABLE of the index's table */
+  OQL_ALTER_CREATE_INDEX,            /* CREATE [UNIQUE] INDEX ... ON table: index */
+  OQL_ALTER_ADD_UNIQUE,              /* ALTER TABLE ADD [CONSTRAINT name] UNIQUE (cols): index */
+  OQL_ALTER_DROP_INDEX,              /* DROP INDEX [IF EXISTS] a, b: drop_names */
+  OQL_ALTER_RENAME_INDEX,            /* ALTER INDEX [IF EXISTS] col_name RENAME TO new_name */
+  /* identity columns: col_name, col_identity ('a' ALWAYS, 'd' BY DEFAULT) */
+  OQL_ALTER_ADD_IDENTITY,            /* ALTER [COLUMN] c ADD GENERATED ... AS IDENTITY [(options)]: serial_seqs[0] */
+  OQL_ALTER_SET_IDENTITY,            /* ALTER [COLUMN] c SET GENERATED {ALWAYS | BY DEFAULT} */
+  OQL_ALTER_DROP_IDENTITY            /* ALTER [COLUMN] c DROP IDENTITY [IF EXISTS] */
 } oql_alter_kind;
 
 /* Iceberg maintenance a CALL or VACUUM runs (binder_maint.c, exec_maint.c). */
@@ -131,6 +144,7 @@ struct oql_bstmt {
   bool if_exists;                /* DROP ... IF EXISTS, CREATE ... IF NOT EXISTS */
   bool replace;                  /* CREATE OR REPLACE VIEW */
   struct orb_sequence *seq_opts; /* CREATE SEQUENCE: its options (statement arena) */
+  const struct oql_seq_ast *seq_alter;   /* ALTER SEQUENCE: the options as written (applied when it runs) */
   const char **serial_seqs;      /* CREATE TABLE: the sequences of its serial / identity columns */
   struct orb_sequence **serial_opts;   /* ... and their options (statement arena) */
   int nserial;
@@ -140,16 +154,21 @@ struct oql_bstmt {
                                     (USING iceberg: `value` is the partition_by text, or NULL);
                                     CREATE / DROP VIEW: ORB_TABLE_VIEW (CREATE: `path` the query) */
   oql_alter_kind alter;
+  bool table_missing;            /* ALTER TABLE IF EXISTS of a table that does not exist: a NOTICE */
   const char *col_name, *new_name;
   const char *part_term, *part_with, *part_as;   /* partition evolution (see oql_alter_kind) */
   const char **prop_keys, **prop_values;         /* SET / RESET (...) of table properties (values NULL for RESET) */
   int nprops;
+  const struct oql_index_ast *index;   /* CREATE INDEX / ADD UNIQUE: as written (statement's arena) */
   const char **key_cols;         /* ADD PRIMARY KEY (cols) */
   int nkey_cols;
   orb_type col_type;
+  char col_identity;             /* ADD / SET GENERATED: 'a' or 'd' */
   bool col_not_null;
   const char *col_default_sql;
   orb_expr *col_default;         /* ADD COLUMN ... DEFAULT: evaluated once as the fill value */
+  orb_expr *col_using;           /* ALTER COLUMN ... TYPE: each row's new value, from the old row (NULL:
+                                    the old value cast); evaluated over the table's columns as slots */
   /* EXPLAIN */
   bool analyze;
   oql_bstmt *inner;
@@ -224,6 +243,11 @@ typedef struct oql_binder {
 #define OQL_ROLES_TABLE "pg_authid"
 bool oql_is_system_table(const char *name);
 
+/* A relation's name written as regclass's text input and nextval's argument
+** take it: [public.]name, "Quoted" kept as is, others folded to lower case.
+** Writes it to out (cap bytes, truncated) and returns out. */
+char *oql_relname_from_text(const char *text, size_t n, char *out, size_t cap);
+
 struct oql_stmt_ast;   /* ast.h */
 
 void oql_binder_init(oql_binder *b, orb_db *db, orb_arena *a, const char *sql);
@@ -242,5 +266,16 @@ uint64_t oql_schema_fingerprint(const orb_table *t);
 /* The names (in a) of the views other than t whose query reads table or
 ** view t; their count. */
 int oql_view_dependents(orb_db *db, orb_arena *a, const orb_table *t, const char ***names);
+
+/* Indexes (exec_index.c).  The table and schema position of the index
+** named `name`, if one exists. */
+bool oql_index_find(orb_db *db, const char *name, orb_table **table, int *k);
+/* Whether a table, view, sequence, index or primary key ("t_pkey") has this name. */
+bool oql_relation_name_taken(orb_db *db, const char *name);
+/* PostgreSQL's name for a new index of table on cols: "<table>_<col>..._<suffix>"
+** ("idx", "key"), then with 1, 2, ... after it while the name is taken
+** (also by the indexes of `pending`, a schema being made, or NULL). */
+char *oql_index_choose_name(orb_db *db, const orb_schema *pending, orb_arena *a, const char *table,
+                            const char *const *cols, int ncols, const char *suffix);
 
 #endif

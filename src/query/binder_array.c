@@ -2,7 +2,8 @@
 ** PostgreSQL's typing: ARRAY[...] takes its elements' common type, an
 ** untyped literal next to an array is read as that array type ('{1,2}'),
 ** `x op ANY (array)` compares x with the elements in their common type,
-** `||` with an array operand is array_cat / array_append / array_prepend. */
+** `||` with an array operand is array_cat / array_append / array_prepend,
+** @>, <@ and && are arraycontains / arraycontained / arrayoverlap. */
 #include "query/binder_int.h"
 
 #include "expr/func.h"
@@ -146,5 +147,28 @@ orb_status oql_b_array_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, 
                         oql_type_name(b, r));
   if ((st = oql_coerce(b, &item, et, e)) != ORB_OK) return st;
   *out = la ? builtin(b, "array_append", arr->type, arr, item, pos) : builtin(b, "array_prepend", arr->type, item, arr, pos);
+  return ORB_OK;
+}
+
+orb_status oql_b_array_set_op(oql_binder *b, const char *op, orb_expr *l, orb_expr *r, int pos, orb_expr **out,
+                              orb_err *e) {
+  bool la = oql_is_array_operand(l), ra = oql_is_array_operand(r);
+  /* an untyped literal takes the other side's array type ('{a,b}'), two of them are text[] */
+  bool lu = oql_is_unknown(l) || l->type.id == ORB_T_NULL, ru = oql_is_unknown(r) || r->type.id == ORB_T_NULL;
+  if (!((la || lu) && (ra || ru)))
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s %s %s", oql_type_name(b, l), op,
+                        oql_type_name(b, r));
+  orb_status st;
+  if ((st = as_array(b, &l, ra ? (orb_type_id)r->type.elem : ORB_T_TEXT, op, pos, e)) != ORB_OK ||
+      (st = as_array(b, &r, (orb_type_id)l->type.elem, op, pos, e)) != ORB_OK)
+    return st;
+  /* anyarray's two sides are one type: PostgreSQL casts no array type to another implicitly */
+  orb_type t;
+  if (l->type.elem != r->type.elem || orb_type_common(l->type, r->type, &t, e) != ORB_OK)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "operator does not exist: %s %s %s", oql_type_name(b, l), op,
+                        oql_type_name(b, r));
+  if ((st = oql_coerce(b, &l, t, e)) != ORB_OK || (st = oql_coerce(b, &r, t, e)) != ORB_OK) return st;
+  const char *fn = op[0] == '@' ? "arraycontains" : op[0] == '<' ? "arraycontained" : "arrayoverlap";
+  *out = builtin(b, fn, orb_type_make(ORB_T_BOOL), l, r, pos);
   return ORB_OK;
 }

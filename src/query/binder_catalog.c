@@ -5,7 +5,7 @@
 ** This file has the framework (typed columns, constant rows) and the
 ** catalogs about the database as a whole: pg_namespace (public,
 ** pg_catalog, information_schema), pg_class (one row per table and one per
-** primary key index), pg_am (heap, btree), pg_database (the database being
+** primary key index), pg_am (heap, btree, iceberg), pg_database (the database being
 ** served), pg_roles, pg_collation, and the catalogs of features Orbit does
 ** not have, which are empty but typed as PostgreSQL's (pg_inherits,
 ** pg_policy, pg_statistic_ext, pg_publication, pg_publication_namespace,
@@ -34,6 +34,8 @@
 #define DB_OWNER_ROLE 6171   /* pg_database_owner, which owns the public schema */
 #define HEAP_AM 2
 #define BTREE_AM 403
+#define ICEBERG_AM 16385   /* Iceberg tables' access method (CREATE TABLE ... USING iceberg): a user-range oid */
+#define HASH_AM 405
 
 orb_expr *oql_const_int(oql_binder *b, int64_t v, bool present, int pos) {
   if (!present) return oql_mk_const(b, orb_null(ORB_T_INT64), orb_type_make(ORB_T_INT64), pos);
@@ -203,17 +205,18 @@ static void class_rows(oql_cat_rows *r) {
     orb_table *t = orb_db_table_at(b->db, i);
     if (oql_is_system_table(t->name)) continue;
     bool view = t->kind == ORB_TABLE_VIEW, seq = t->kind == ORB_TABLE_SEQUENCE;
-    orb_value *row = class_row(r, oql_cat_table_oid(t), t->name, view ? "v" : seq ? "S" : "r", view || seq ? 0 : HEAP_AM,
-                               t->schema.ncols);
-    oql_cat_bool(r, row, "relhasindex", t->schema.npk > 0);
-    if (t->schema.npk > 0) {
-      orb_value *ix = class_row(r, oql_cat_table_oid(t) + 1, orb_arena_sprintf(b->a, "%s_pkey", t->name), "i",
-                                BTREE_AM, t->schema.npk);
-      /* a btree built by CREATE TABLE: PostgreSQL counts it (its metapage, no tuples) at once,
-      ** as JDBC's getIndexInfo shows in CARDINALITY and PAGES */
-      ix[oql_cat_colpos(r, "reltuples")] = orb_float(ORB_T_FLOAT32, 0);
-      oql_cat_int(r, ix, "relpages", 1);
-    }
+    int64_t am = view || seq ? 0 : t->kind == ORB_TABLE_HOT ? HEAP_AM : ICEBERG_AM;
+    orb_value *row = class_row(r, oql_cat_table_oid(t), t->name, view ? "v" : seq ? "S" : "r", am, t->schema.ncols);
+    oql_cat_bool(r, row, "relhasindex", t->schema.npk > 0 || t->schema.nindexes > 0);
+  }
+  oql_cat_index *all;
+  int nall = oql_cat_indexes(b, &all);
+  for (int j = 0; j < nall; j++) {
+    orb_value *ix = class_row(r, all[j].oid, all[j].name, "i", all[j].hash ? HASH_AM : BTREE_AM, all[j].ncols);
+    /* a btree built by CREATE TABLE: PostgreSQL counts it (its metapage, no tuples) at once,
+    ** as JDBC's getIndexInfo shows in CARDINALITY and PAGES */
+    ix[oql_cat_colpos(r, "reltuples")] = orb_float(ORB_T_FLOAT32, 0);
+    oql_cat_int(r, ix, "relpages", 1);
   }
 }
 
@@ -238,8 +241,9 @@ static void ns_rows(oql_cat_rows *r) {
 
 static const oql_cat_col am_cols[] = {{"oid", 'o'}, {"amname", 't'}, {"amhandler", 'o'}, {"amtype", 'c'}};
 static void am_rows(oql_cat_rows *r) {
-  static const struct { int64_t oid; const char *name, *type; } am[] = {{HEAP_AM, "heap", "t"}, {BTREE_AM, "btree", "i"}};
-  for (int i = 0; i < 2; i++) {
+  static const struct { int64_t oid; const char *name, *type; } am[] = {
+      {HEAP_AM, "heap", "t"}, {BTREE_AM, "btree", "i"}, {HASH_AM, "hash", "i"}, {ICEBERG_AM, "iceberg", "t"}};
+  for (size_t i = 0; i < sizeof am / sizeof am[0]; i++) {
     orb_value *row = oql_cat_row(r);
     oql_cat_int(r, row, "oid", am[i].oid);
     oql_cat_text(r, row, "amname", am[i].name);

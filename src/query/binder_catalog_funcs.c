@@ -18,6 +18,7 @@
 #include "expr/func.h"
 #include "expr/pg_catalog.h"
 #include "query/parse_int.h"
+#include "storage/sequence.h"
 
 int64_t oql_catalog_oid(const char *name) {
   static const struct { const char *name; int64_t oid; } cats[] = {
@@ -54,33 +55,30 @@ orb_status oql_b_regclass(oql_binder *b, const char *text, int pos, orb_expr **o
     }
     if (text != cat) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", text);
   }
-  /* a name as SQL writes it: [public.]name, "Quoted" kept as is, others folded to lower case */
-  const char *name = strncmp(text, "public.", 7) == 0 ? text + 7 : text;
-  size_t n = strlen(name);
-  char *folded = orb_arena_strndup(b->a, name, n);
-  if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
-    folded = orb_arena_strndup(b->a, name + 1, n - 2);
-  } else {
-    for (char *p = folded; *p; p++)
-      if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
-  }
+  size_t n = strlen(text);
+  char *folded = oql_relname_from_text(text, n, orb_arena_alloc(b->a, n + 1), n + 1);
   orb_table *t = orb_db_table(b->db, folded);
-  int64_t index = 0;   /* 1: the name is the table's primary key index, <table>_pkey */
-  size_t nf = strlen(folded);
-  if (!t && nf > 5 && strcmp(folded + nf - 5, "_pkey") == 0) {
-    t = orb_db_table(b->db, orb_arena_strndup(b->a, folded, nf - 5));
-    if (t && t->schema.npk == 0) t = NULL;
-    index = 1;
+  if (!t) {   /* an index: the primary key's or one of the schema's */
+    oql_cat_index *all;
+    int nall = oql_cat_indexes(b, &all);
+    for (int j = 0; j < nall; j++)
+      if (strcmp(all[j].name, folded) == 0) {
+        oql_binder_dep(b, all[j].t);
+        *out = oql_const_int(b, all[j].oid, true, pos);
+        return ORB_OK;
+      }
   }
   if (!t || oql_is_system_table(t->name))
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", text);
   oql_binder_dep(b, t);
-  *out = oql_const_int(b, oql_cat_table_oid(t) + index, true, pos);
+  *out = oql_const_int(b, oql_cat_table_oid(t), true, pos);
   return ORB_OK;
 }
 
 bool oql_is_catalog_func(const char *name) {
-  return strcmp(name, "pg_get_indexdef") == 0 || strcmp(name, "current_database") == 0 || strcmp(name, "pg_get_constraintdef") == 0 || oql_is_size_func(name);
+  return strcmp(name, "pg_get_indexdef") == 0 || strcmp(name, "current_database") == 0 ||
+         strcmp(name, "current_catalog") == 0 || strcmp(name, "pg_get_constraintdef") == 0 ||
+         strcmp(name, "pg_typeof") == 0 || strcmp(name, "pg_get_serial_sequence") == 0 || oql_is_size_func(name);
 }
 
 /* An identifier as PostgreSQL's quote_ident() prints it: bare when it is
@@ -101,14 +99,27 @@ static void ident(orb_buf *out, const char *s) {
   orb_buf_putc(out, '"');
 }
 
-/* The key's columns: "(a, b)". */
-static void key_list(orb_buf *out, const orb_table *t) {
+/* An index's columns as PostgreSQL prints them: "(a, b DESC)". */
+static void key_list(orb_buf *out, const oql_cat_index *ix, bool options) {
   orb_buf_putc(out, '(');
-  for (int i = 0; i < t->schema.npk; i++) {
+  for (int i = 0; i < ix->ncols; i++) {
     if (i) orb_buf_puts(out, ", ");
-    ident(out, t->schema.cols[orb_schema_pk_col(&t->schema, i)].name);
+    ident(out, ix->t->schema.cols[ix->cols[i]].name);
+    uint8_t o = options && ix->opts ? ix->opts[i] : 0;
+    if (o & ORB_IDX_DESC) orb_buf_puts(out, o & ORB_IDX_NULLS_FIRST ? " DESC" : " DESC NULLS LAST");
+    else if (o & ORB_IDX_NULLS_FIRST) orb_buf_puts(out, " NULLS FIRST");
   }
   orb_buf_putc(out, ')');
+}
+
+void oql_cat_indexdef(const oql_cat_index *ix, bool pretty, orb_buf *out) {
+  orb_buf_puts(out, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+  ident(out, ix->name);
+  orb_buf_puts(out, pretty ? " ON " : " ON public.");
+  ident(out, ix->t->name);
+  orb_buf_puts(out, ix->hash ? " USING hash " : " USING btree ");
+  key_list(out, ix, true);
+  if (ix->nnd) orb_buf_puts(out, " NULLS NOT DISTINCT");
 }
 
 static orb_expr *text_of(oql_binder *b, orb_buf *buf, int pos) {
@@ -216,8 +227,10 @@ orb_status oql_b_reg_out(oql_binder *b, const char *type, orb_expr *x, int pos, 
     return ORB_OK;
   }
   int ntables = orb_db_table_count(b->db), nw = 0;
-  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(2 * ntables + 1));
-  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(2 * ntables + 1));
+  oql_cat_index *all;
+  int nall = oql_cat_indexes(b, &all);
+  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(ntables + nall + 1));
+  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(ntables + nall + 1));
   orb_buf buf = ORB_BUF_INIT;
   for (int i = 0; i < ntables; i++) {
     orb_table *t = orb_db_table_at(b->db, i);
@@ -226,11 +239,11 @@ orb_status oql_b_reg_out(oql_binder *b, const char *type, orb_expr *x, int pos, 
     whens[nw] = oql_const_int(b, oql_cat_table_oid(t), true, pos);
     ident(&buf, t->name);
     thens[nw++] = text_of(b, &buf, pos);
-    if (t->schema.npk > 0) {
-      whens[nw] = oql_const_int(b, oql_cat_table_oid(t) + 1, true, pos);
-      ident(&buf, orb_arena_sprintf(b->a, "%s_pkey", t->name));
-      thens[nw++] = text_of(b, &buf, pos);
-    }
+  }
+  for (int j = 0; j < nall; j++) {
+    whens[nw] = oql_const_int(b, all[j].oid, true, pos);
+    ident(&buf, all[j].name);
+    thens[nw++] = text_of(b, &buf, pos);
   }
   orb_buf_free(&buf);
   orb_expr *number;   /* an OID that names no relation prints as the number */
@@ -242,14 +255,94 @@ orb_status oql_b_reg_out(oql_binder *b, const char *type, orb_expr *x, int pos, 
   return oql_b_case(b, x, whens, thens, nw, number, pos, out, e);
 }
 
+/* pg_get_serial_sequence('table', 'column'): the sequence a serial or identity
+** column takes its values from ("public.t_id_seq"), NULL for another column;
+** answered when the statement is bound, so its arguments must be constants.
+** The table name is read as SQL reads a name (folded unless quoted, "public."
+** allowed); the column name is taken as it is, as PostgreSQL takes it. */
+static orb_status serial_sequence(oql_binder *b, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e) {
+  if (n != 2)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function pg_get_serial_sequence with %d arguments does not exist", n);
+  const char *v[2];
+  for (int i = 0; i < 2; i++) {
+    orb_status st = oql_coerce(b, &args[i], orb_type_make(ORB_T_TEXT), e);
+    if (st == ORB_OK) st = oql_b_finish(b, &args[i], e);
+    if (st != ORB_OK) return st;
+    if (args[i]->kind != ORB_E_CONST)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "pg_get_serial_sequence() takes only constant arguments here");
+    if (args[i]->value.isnull) {
+      *out = oql_const_text(b, NULL, pos);
+      return ORB_OK;
+    }
+    v[i] = orb_arena_strndup(b->a, args[i]->value.u.s, args[i]->value.len);
+  }
+  const char *tn = v[0];
+  if (strncmp(tn, "public.", 7) == 0) tn += 7;
+  char *name = orb_arena_strdup(b->a, tn);
+  size_t len = strlen(name);
+  if (len >= 2 && name[0] == '"' && name[len - 1] == '"') {   /* "Name": as written, "" a quote */
+    char *w = name;
+    for (size_t i = 1; i + 1 < len; i++) {
+      *w++ = name[i];
+      if (name[i] == '"' && name[i + 1] == '"') i++;
+    }
+    *w = '\0';
+  } else {
+    for (char *c = name; *c; c++)
+      if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+  }
+  orb_table *t = orb_db_table(b->db, name);
+  if (!t || oql_is_system_table(t->name) || t->kind == ORB_TABLE_SEQUENCE)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "relation \"%s\" does not exist", v[0]);
+  oql_binder_dep(b, t);
+  int col = orb_schema_find(&t->schema, v[1]);
+  if (col < 0)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column \"%s\" of relation \"%s\" does not exist", v[1], t->name);
+  /* its default is nextval('seq') of a sequence the table owns */
+  const char *d = t->schema.cols[col].default_sql, *seq = NULL;
+  if (d && strncmp(d, "nextval('", 9) == 0) {
+    const char *q = strchr(d + 9, '\'');
+    if (q && strcmp(q, "')") == 0) {
+      seq = orb_arena_strndup(b->a, d + 9, (size_t)(q - (d + 9)));
+      orb_table *s = orb_db_table(b->db, seq);
+      if (!s || s->kind != ORB_TABLE_SEQUENCE || !s->seq || s->seq->owner != t->id) seq = NULL;
+    }
+  }
+  if (!seq) {
+    *out = oql_const_text(b, NULL, pos);
+    return ORB_OK;
+  }
+  orb_buf buf = ORB_BUF_INIT;
+  orb_buf_puts(&buf, "public.");
+  ident(&buf, seq);
+  *out = text_of(b, &buf, pos);
+  orb_buf_free(&buf);
+  return ORB_OK;
+}
+
 orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
                               orb_err *e) {
   oql_binder *b = c->b;
   if (oql_is_size_func(name)) return oql_b_size_func(c, name, args, n, pos, out, e);
-  if (strcmp(name, "current_database") == 0) {   /* the database served: named after its directory */
+  if (strcmp(name, "pg_get_serial_sequence") == 0) return serial_sequence(b, args, n, pos, out, e);
+  if (strcmp(name, "current_database") == 0 || strcmp(name, "current_catalog") == 0) {   /* the database served: named after its directory */
     if (n != 0)
       return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function current_database with %d arguments does not exist", n);
     *out = oql_const_text(b, oql_database_name(b), pos);
+    return ORB_OK;
+  }
+  if (strcmp(name, "pg_typeof") == 0) {   /* the argument's type, known when bound (regtype shown as text) */
+    if (n != 1)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function pg_typeof with %d arguments does not exist", n);
+    const char *tn = oql_is_unknown(args[0]) ? "unknown" : oql_type_name(b, args[0]);
+    char *plain = orb_arena_alloc(b->a, strlen(tn) + 1), *o = plain;   /* regtype has no modifiers: numeric(5,2) is numeric */
+    for (int depth = 0; *tn; tn++) {
+      if (*tn == '(') depth++;
+      else if (*tn == ')') depth--;
+      else if (depth == 0) *o++ = *tn;
+    }
+    *o = '\0';
+    *out = oql_const_text(b, plain, pos);
     return ORB_OK;
   }
   bool index = strcmp(name, "pg_get_indexdef") == 0;
@@ -268,31 +361,29 @@ orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, 
     orb_status st = oql_coerce(b, &args[i], orb_type_make(w), e);
     if (st != ORB_OK) return st;
   }
-  /* one WHEN per primary key: the index (or constraint) OID */
-  int ntables = orb_db_table_count(b->db), nw = 0;
-  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(ntables + 1));
-  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(ntables + 1));
+  /* one WHEN per index (or constraint) OID */
+  oql_cat_index *all;
+  int nall = oql_cat_indexes(b, &all), nw = 0;
+  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(nall + 1));
+  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(nall + 1));
   orb_buf buf = ORB_BUF_INIT;
   orb_status st = ORB_OK;
-  for (int i = 0; i < ntables && st == ORB_OK; i++) {
-    orb_table *t = orb_db_table_at(b->db, i);
-    if (oql_is_system_table(t->name) || t->schema.npk == 0) continue;
-    whens[nw] = oql_const_int(b, oql_cat_table_oid(t) + (index ? 1 : 2), true, pos);
+  for (int j = 0; j < nall && st == ORB_OK; j++) {
+    const oql_cat_index *ix = &all[j];
+    oql_binder_dep(b, ix->t);
     if (!index) {
-      orb_buf_puts(&buf, "PRIMARY KEY ");
-      key_list(&buf, t);
+      if (!ix->con_oid) continue;
+      whens[nw] = oql_const_int(b, ix->con_oid, true, pos);
+      orb_buf_puts(&buf, ix->primary ? "PRIMARY KEY " : ix->nnd ? "UNIQUE NULLS NOT DISTINCT " : "UNIQUE ");
+      key_list(&buf, ix, false);
       thens[nw++] = text_of(b, &buf, pos);
       continue;
     }
+    whens[nw] = oql_const_int(b, ix->oid, true, pos);
     /* pretty printing leaves out the schema of a table the search path finds */
     orb_expr *defs[2];
     for (int pretty = 0; pretty < 2; pretty++) {
-      orb_buf_puts(&buf, "CREATE UNIQUE INDEX ");
-      ident(&buf, orb_arena_sprintf(b->a, "%s_pkey", t->name));
-      orb_buf_puts(&buf, pretty ? " ON " : " ON public.");
-      ident(&buf, t->name);
-      orb_buf_puts(&buf, " USING btree ");
-      key_list(&buf, t);
+      oql_cat_indexdef(ix, pretty, &buf);
       defs[pretty] = text_of(b, &buf, pos);
     }
     orb_expr *full = defs[0];
@@ -302,13 +393,13 @@ orb_status oql_b_catalog_func(oql_selctx *c, const char *name, orb_expr **args, 
       continue;
     }
     /* column k > 0: that key column's name; 0: the whole definition */
-    int nk = t->schema.npk;
+    int nk = ix->ncols;
     orb_expr **kw = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(nk + 1));
     orb_expr **kt = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(nk + 1));
     kw[0] = oql_const_int(b, 0, true, pos);
     kt[0] = full;
     for (int k = 0; k < nk; k++) {
-      ident(&buf, t->schema.cols[orb_schema_pk_col(&t->schema, k)].name);
+      ident(&buf, ix->t->schema.cols[ix->cols[k]].name);
       kw[k + 1] = oql_const_int(b, k + 1, true, pos);
       kt[k + 1] = text_of(b, &buf, pos);
     }

@@ -5,8 +5,8 @@
 **
 ** What they measure is Orbit's, not PostgreSQL's 8 kB pages: a table's size
 ** is the memory its hot tier holds for rows (every version still kept,
-** strings included, and the array of row slots); its primary key index's
-** size is the memory of the key's hash table.  pg_total_relation_size is
+** strings included, and the array of row slots); an index's size is the
+** memory of its hash table (pg_indexes_size: all of the table's).  pg_total_relation_size is
 ** both.  A database's size is the bytes of the files under its directory
 ** (catalog, write-ahead log, checkpoints, warehouse).
 **
@@ -72,10 +72,12 @@ orb_status oql_b_size_func(oql_selctx *c, const char *name, orb_expr **args, int
   if (st != ORB_OK) return st;
   if (n == 2 && (st = oql_coerce(b, &args[1], orb_type_make(ORB_T_TEXT), e)) != ORB_OK) return st;
 
-  /* one WHEN per table and per primary key index */
+  /* one WHEN per table and per index */
   int ntables = orb_db_table_count(b->db), nw = 0;
-  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(2 * ntables + 1));
-  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(2 * ntables + 1));
+  oql_cat_index *all;
+  int nall = oql_cat_indexes(b, &all);
+  orb_expr **whens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(ntables + nall + 1));
+  orb_expr **thens = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(ntables + nall + 1));
   for (int i = 0; i < ntables; i++) {
     orb_table *t = orb_db_table_at(b->db, i);
     if (oql_is_system_table(t->name)) continue;
@@ -87,10 +89,11 @@ orb_status oql_b_size_func(oql_selctx *c, const char *name, orb_expr **args, int
     int64_t of_table = which == SZ_RELATION || which == SZ_TABLE ? rows : which == SZ_INDEXES ? index : rows + index;
     whens[nw] = oql_const_int(b, oql_cat_table_oid(t), true, pos);
     thens[nw++] = oql_const_int(b, of_table, true, pos);
-    if (t->schema.npk > 0) {   /* the index's own size; it has no indexes of its own */
-      whens[nw] = oql_const_int(b, oql_cat_table_oid(t) + 1, true, pos);
-      thens[nw++] = oql_const_int(b, which == SZ_INDEXES ? 0 : index, true, pos);
-    }
+  }
+  for (int j = 0; j < nall; j++) {   /* an index's own size; it has no indexes of its own */
+    int k = all[j].primary ? -1 : orb_schema_find_index(&all[j].t->schema, all[j].name);
+    whens[nw] = oql_const_int(b, all[j].oid, true, pos);
+    thens[nw++] = oql_const_int(b, which == SZ_INDEXES ? 0 : orb_table_index_bytes(all[j].t, k), true, pos);
   }
   orb_expr *size;
   if (nw == 0) size = oql_const_int(b, 0, false, pos);

@@ -57,7 +57,7 @@ orb_status oql_bind_external(oql_binder *b, const oql_create_ast *cr, oql_bstmt 
   bool key_ok = is->nidentifier > 0;
   for (int k = 0; key_ok && k < is->nidentifier; k++) {
     int c = orb_schema_find_id(s, is->identifier_ids[k]);
-    key_ok = c >= 0 && !cols[c].json && !orb_type_is_float((orb_type_id)s->cols[c].type.id);
+    key_ok = c >= 0 && !cols[c].nested && !orb_type_is_float((orb_type_id)s->cols[c].type.id);
   }
   if (key_ok) {
     s->pk = orb_calloc((size_t)is->nidentifier, sizeof(int32_t));

@@ -76,6 +76,60 @@ static bool whole_row(oql_selctx *c, const char *name, int pos, orb_expr **out, 
   return true;
 }
 
+/* Edit distance (insertions, deletions and substitutions cost 1), capped:
+** any distance above `most` is reported as most + 1. */
+static int edit_distance(const char *a, const char *b, int most) {
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (la - lb > most || lb - la > most) return most + 1;
+  if (lb > 63) return most + 1;   /* identifiers are at most 63 bytes */
+  int prev[64], cur[64];
+  for (int j = 0; j <= lb; j++) prev[j] = j;
+  for (int i = 1; i <= la; i++) {
+    cur[0] = i;
+    int row_min = cur[0];
+    for (int j = 1; j <= lb; j++) {
+      int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      int del = prev[j] + 1, ins = cur[j - 1] + 1;
+      cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+      if (cur[j] < row_min) row_min = cur[j];
+    }
+    if (row_min > most) return most + 1;
+    memcpy(prev, cur, sizeof(int) * (size_t)(lb + 1));
+  }
+  return prev[lb] > most ? most + 1 : prev[lb];
+}
+
+/* PostgreSQL's HINT for a column that does not exist: the column of the
+** scope nearest to the name (and qualifier) written, or the two equally near;
+** none when more are, or when the nearest differs in more than half the
+** name's characters or by more than 3 edits in all. */
+static void hint_nearest_column(const oql_selctx *c, const char *qual, const char *name, orb_err *e) {
+  enum { MOST = 3 };
+  const oql_scope_col *first = NULL, *second = NULL;
+  int best = MOST + 1;
+  int half = (int)strlen(name) / 2;
+  for (int i = 0; i < c->scope.n; i++) {
+    const oql_scope_col *sc = &c->scope.cols[i];
+    if (sc->using_hidden || !sc->qual || (qual && !*qual)) continue;
+    int penalty = qual ? edit_distance(qual, sc->qual, MOST) : 0;
+    int d = edit_distance(name, sc->name, MOST);
+    if (d > half || penalty + d > MOST) continue;
+    d += penalty;
+    if (d < best) {
+      best = d, first = sc, second = NULL;
+    } else if (d == best && first) {
+      if (second) first = second = NULL;   /* three alike: no suggestion at this distance */
+      else second = sc;
+    }
+  }
+  if (!e || !first) return;
+  if (second)
+    orb_err_hint(e, "Perhaps you meant to reference the column \"%s.%s\" or the column \"%s.%s\".", first->qual,
+                 first->name, second->qual, second->name);
+  else
+    orb_err_hint(e, "Perhaps you meant to reference the column \"%s.%s\".", first->qual, first->name);
+}
+
 orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int pos, orb_expr **out, orb_err *e) {
   const oql_scope_col *found = NULL;
   bool qual_seen = false;
@@ -110,8 +164,10 @@ orb_status oql_b_column(oql_selctx *c, const char *qual, const char *name, int p
   }
   if (!found) {
     if (qual && !qual_seen) return oql_missing_rte(c, qual, pos, e);
-    if (qual) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column %s.%s does not exist", qual, name);
-    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column \"%s\" does not exist", name);
+    if (qual) orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column %s.%s does not exist", qual, name);
+    else orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos, "column \"%s\" does not exist", name);
+    hint_nearest_column(c, qual, name, e);
+    return ORB_ERR_UNDEFINED;
   }
   *out = oql_scope_col_expr(c->b, found, pos);
   return ORB_OK;
@@ -698,6 +754,17 @@ orb_status oql_b_call(oql_selctx *c, const char *name, orb_expr **args, int n, b
   oql_binder *b = c->b;
   if (oql_is_agg_name(name)) return oql_b_agg(c, name, args, n, distinct, star, NULL, NULL, 0, pos, out, e);
   if (strcmp(name, "nextval") == 0 || strcmp(name, "setval") == 0) b->uses_nextval = true;   /* a write: logged */
+  if ((strcmp(name, "nextval") == 0 || strcmp(name, "setval") == 0 || strcmp(name, "currval") == 0) && n >= 1 &&
+      args[0]->kind == ORB_E_CONST && !args[0]->value.isnull && orb_type_is_integer((orb_type_id)args[0]->type.id)) {
+    /* nextval('s'::regclass), as defaults are written (pg_dump): the OID names the sequence */
+    int64_t oid = args[0]->value.u.i;
+    const orb_table *seq = NULL;
+    for (int i = 0; i < orb_db_table_count(b->db) && !seq; i++)
+      if (oql_cat_table_oid(orb_db_table_at(b->db, i)) == oid) seq = orb_db_table_at(b->db, i);
+    if (!seq) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", pos, "could not open relation with OID %lld", (long long)oid);
+    oql_binder_dep(b, (orb_table *)seq);
+    args[0] = oql_const_text(b, seq->name, args[0]->pos);
+  }
   if (strcmp(name, "coalesce") == 0) return oql_b_coalesce(b, args, n, pos, out, e);
   if (strcmp(name, "nullif") == 0 && n == 2) return oql_b_nullif(b, args[0], args[1], pos, out, e);
   if (strcmp(name, "row") == 0 && !distinct && !star) return oql_b_row(b, args, n, pos, out, e);

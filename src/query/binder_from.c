@@ -119,8 +119,8 @@ orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *al
   return ORB_OK;
 }
 
-orb_status oql_from_unnest(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
-                           int ncolnames, int pos, oql_from **out, orb_err *e) {
+orb_status oql_from_unnest(oql_selctx *c, const char *fname, orb_expr **args, int n, const char *alias,
+                           const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e) {
   oql_binder *b = c->b;
   if (n != 1)   /* unnest(a, b, ...) zips several arrays in PostgreSQL: not here */
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "unnest with %d arguments is not supported", n);
@@ -136,11 +136,13 @@ orb_status oql_from_unnest(oql_selctx *c, orb_expr **args, int n, const char *al
   f->kind = OQL_FROM_UNNEST;
   f->ncols = 1;
   f->types = orb_arena_alloc(b->a, sizeof(orb_type));
-  f->types[0] = orb_type_make((orb_type_id)args[0]->type.elem);
+  /* an array of arrays is regexp_matches' (binder_srf.c): its rows are text[] */
+  f->types[0] = args[0]->type.elem == ORB_T_ARRAY ? orb_type_array(ORB_T_TEXT)
+                                                   : orb_type_make((orb_type_id)args[0]->type.elem);
   f->names = orb_arena_alloc(b->a, sizeof(char *));
-  f->names[0] = alias && ncolnames == 0 ? alias : "unnest";
+  f->names[0] = alias && ncolnames == 0 ? alias : fname;
   f->series_args[0] = args[0];
-  add_derived(c, f, alias ? alias : "unnest", colnames, ncolnames);
+  add_derived(c, f, alias ? alias : fname, colnames, ncolnames);
   *out = f;
   return ORB_OK;
 }

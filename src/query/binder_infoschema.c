@@ -30,7 +30,17 @@ static void type_names(orb_type t, const char **data_type, const char **udt) {
   case ORB_T_TIMESTAMPTZ: *data_type = "timestamp with time zone", *udt = "timestamptz"; return;
   case ORB_T_UUID: *data_type = "uuid", *udt = "uuid"; return;
   case ORB_T_INTERVAL: *data_type = "interval", *udt = "interval"; return;
-  case ORB_T_ARRAY: *data_type = "ARRAY", *udt = "_unknown"; return;
+  case ORB_T_ARRAY: {   /* udt_name is the array type's own name: _ and the element's (_text, _int4) */
+    static const char *const udts[ORB_T__COUNT] = {
+        [ORB_T_BOOL] = "_bool", [ORB_T_INT16] = "_int2", [ORB_T_INT32] = "_int4", [ORB_T_INT64] = "_int8",
+        [ORB_T_FLOAT32] = "_float4", [ORB_T_FLOAT64] = "_float8", [ORB_T_DECIMAL] = "_numeric", [ORB_T_TEXT] = "_text",
+        [ORB_T_BYTEA] = "_bytea", [ORB_T_DATE] = "_date", [ORB_T_TIME] = "_time", [ORB_T_TIMESTAMP] = "_timestamp",
+        [ORB_T_TIMESTAMPTZ] = "_timestamptz", [ORB_T_UUID] = "_uuid", [ORB_T_INTERVAL] = "_interval"};
+    *data_type = "ARRAY";
+    *udt = t.elem < ORB_T__COUNT && udts[t.elem] ? udts[t.elem] : "_unknown";
+    if (t.elem == ORB_T_TEXT && t.maxlen) *udt = "_varchar";
+    return;
+  }
   case ORB_T_RECORD: *data_type = "record", *udt = "record"; return;
   case ORB_T_VOID: *data_type = "void", *udt = "void"; return;
   case ORB_T_JSON: *data_type = "json", *udt = "json"; return;
@@ -73,7 +83,8 @@ static orb_expr **column_row(oql_binder *b, const char *cat, const orb_table *t,
   r[3] = oql_const_text(b, col->name, pos);
   r[4] = int_or_null(b, i + 1, false, pos);
   /* as PostgreSQL shows it (pg_get_expr of the stored default): 'buy'::character varying */
-  r[5] = oql_const_text(b, col->default_sql ? oql_deparse_default(b->a, col->default_sql, col->type) : NULL, pos);
+  r[5] = oql_const_text(b, col->default_sql && !col->identity ? oql_deparse_default(b->a, col->default_sql, col->type) : NULL,
+                        pos);
   r[6] = oql_const_text(b, col->not_null || orb_schema_is_pk(&t->schema, i) ? "NO" : "YES", pos);
   r[7] = oql_const_text(b, dt, pos);
   r[8] = int_or_null(b, col->type.maxlen, !(id == ORB_T_TEXT && col->type.maxlen), pos);
@@ -84,7 +95,7 @@ static orb_expr **column_row(oql_binder *b, const char *cat, const orb_table *t,
   r[13] = oql_const_text(b, cat, pos);
   r[14] = oql_const_text(b, "pg_catalog", pos);
   r[15] = oql_const_text(b, udt, pos);
-  r[16] = oql_const_text(b, "NO", pos);
+  r[16] = oql_const_text(b, col->identity ? "YES" : "NO", pos);
   r[17] = oql_const_text(b, "NEVER", pos);
   r[18] = oql_const_text(b, "YES", pos);
   return r;

@@ -222,6 +222,11 @@ orb_status oql_no_function(oql_binder *b, const char *name, orb_expr *const *arg
 int oql_drop_void_params(orb_expr **args, int n);
 /* Set-returning functions of a select list (binder_srf.c): unnest, _pg_expandarray. */
 bool oql_is_srf_name(const char *name);
+/* regexp_matches / regexp_split_to_table: the array function whose elements are their rows (else NULL),
+** and the bound call of it (*elem: the type of a row). */
+const char *oql_regexp_srf_array(const char *name);
+orb_status oql_b_regexp_srf_array(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
+                                  orb_type *elem, orb_err *e);
 /* A call of one: the column of its rows (a new gid, recorded in c->srfs). */
 orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
 /* Whether bound expression x uses the rows of one of c's set-returning functions. */
@@ -238,7 +243,13 @@ bool oql_is_array_operand(const orb_expr *x);
 ** OQL_OP_SUB / OQL_OP_CONCAT with a jsonb left operand). */
 orb_status oql_b_json_op(oql_binder *b, int op, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
 bool oql_is_jsonb_operand(const orb_expr *x);
+/* Whether l @> r / l <@ r is json's rather than the arrays': a json/jsonb left operand, or an
+** untyped one beside a json/jsonb right operand. */
+bool oql_is_json_operand_pair(const orb_expr *l, const orb_expr *r);
 orb_status oql_b_array_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
+/* a @> b, a <@ b, a && b (op is the spelling): both sides arrays of one element type. */
+orb_status oql_b_array_set_op(oql_binder *b, const char *op, orb_expr *l, orb_expr *r, int pos, orb_expr **out,
+                              orb_err *e);
 /* Finish an expression: unknown literals become text; constant folding. */
 orb_status oql_b_finish(oql_binder *b, orb_expr **x, orb_err *e);
 
@@ -261,7 +272,7 @@ oql_from *oql_from_unnest_cols(oql_selctx *c, orb_expr *arg, int ncols, const or
 bool oql_is_json_srf_name(const char *name);
 orb_status oql_from_json_srf(oql_selctx *c, oql_selctx *fc, const char *fn, orb_expr **args, int nargs, const char *alias,
                              const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
-orb_status oql_from_unnest(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
+orb_status oql_from_unnest(oql_selctx *c, const char *fname, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e);
 orb_status oql_from_values(oql_selctx *c, orb_expr ***rows, int nrows, int ncols, const char *alias,
                            const char *const *colnames, int ncolnames, int pos, oql_from **out, orb_err *e);
@@ -306,7 +317,10 @@ void oql_select_items_add(oql_binder *b, oql_select_items *it, orb_expr *x, cons
 ** and added to out, and its DEFAULT text. */
 orb_status oql_bind_create_sequence(oql_binder *b, const struct oql_stmt_ast *ast, oql_bstmt *out, orb_err *e);
 bool oql_serial_type(const char *name, const char **base);
-orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const char *table, const char *col, const char *type,
+/* UPDATE of column col of t to a value (not DEFAULT): 428C9 for a GENERATED ALWAYS identity column. */
+orb_status oql_check_identity_update(const orb_table *t, int col, int pos, orb_err *e);
+orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const struct oql_seq_ast *opts, const char *table,
+                           const char *col, const char *type,
                            int pos, const char **default_sql, orb_err *e);
 
 /* The expression a scope column stands for: its column, or a copy of its
@@ -356,7 +370,7 @@ orb_status oql_walk_targets(oql_selctx *c, const oql_target *targets, int n, oql
 orb_status oql_walk_from_item(oql_selctx *c, const oql_from_ast *f, oql_from **out, orb_err *e);
 /* UPDATE's SET list in scope c (target t's columns at their gids): the
 ** columns and their new values, coerced to the columns' types. */
-orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const oql_set_ast *sets, int n, int **cols, orb_expr ***exprs,
+orb_status oql_walk_sets(oql_selctx *c, orb_table *t, const char *qual, const oql_set_ast *sets, int n, int **cols, orb_expr ***exprs,
                          orb_err *e);
 /* binder_modify_from.c: UPDATE t ... FROM items / DELETE FROM t USING items,
 ** after t's checks (oql_bind_modify). */
@@ -457,6 +471,24 @@ orb_status oql_cat_from(oql_selctx *c, oql_cat_rows *r, int64_t tableoid, const 
 int64_t oql_catalog_oid(const char *name);
 /* pg_class.oid of a table (its primary key index is that + 1, the key's constraint + 2). */
 int64_t oql_cat_table_oid(const orb_table *t);
+/* Every index of the user tables as the catalogs show it: the primary
+** key's ("<table>_pkey": OIDs table + 1 and, its constraint, + 2) and the
+** schema's secondary and UNIQUE indexes (OIDs from 2^30 on, two per index:
+** the index and its UNIQUE constraint, if any; an index's OID is its
+** position in the table's schema, so it changes when an earlier one is
+** dropped, as psql's \d re-reads it each time).  In the binder's arena. */
+typedef struct oql_cat_index {
+  orb_table *t;
+  const char *name;
+  int64_t oid, con_oid;      /* con_oid 0: no constraint owns it */
+  bool primary, unique, nnd, hash;
+  int ncols;
+  int *cols;                 /* column positions */
+  const uint8_t *opts;       /* ORB_IDX_* per column (PostgreSQL's indoption bits); NULL: none */
+} oql_cat_index;
+int oql_cat_indexes(oql_binder *b, oql_cat_index **out);
+/* pg_get_indexdef's text (pretty: no "public." before the table). */
+void oql_cat_indexdef(const oql_cat_index *ix, bool pretty, orb_buf *out);
 /* pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_type (binder_catalog_rel.c). */
 bool oql_catalog_rel_def(const char *name, const oql_cat_col **cols, int *ncols, void (**rows)(oql_cat_rows *r));
 /* pg_proc and pg_language (binder_catalog_proc.c). */

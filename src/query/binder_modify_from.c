@@ -60,7 +60,7 @@ orb_status oql_bind_modify_from(oql_binder *b, const oql_stmt_ast *ast, orb_tabl
   if (upd) {
     int *cols;
     orb_expr **vals;
-    if ((st = oql_walk_sets(&c, t, ast->update.sets, ast->update.nsets, &cols, &vals, e)) != ORB_OK) return st;
+    if ((st = oql_walk_sets(&c, t, qual, ast->update.sets, ast->update.nsets, &cols, &vals, e)) != ORB_OK) return st;
     for (int j = 0; j < ast->update.nsets; j++) now[cols[j]] = vals[j];
     for (int i = 0; i < ncols; i++) oql_select_items_add(b, &p.items, now[i], t->schema.cols[i].name);
   }

@@ -37,6 +37,7 @@ static orb_status seq_options(oql_binder *b, const oql_seq_ast *q, const char *t
   s->max = q && q->has_max ? q->max : up ? hi : -1;
   s->start = q && q->has_start ? q->start : up ? s->min : s->max;
   s->cycle = q && q->cycle;
+  s->width = (uint8_t)(lo == INT16_MIN ? 2 : lo == INT32_MIN ? 4 : 8);
   if (s->min < lo || s->max > hi)
     return orb_err_setx(e, ORB_ERR_RANGE, "22023", pos, "%s (%lld) is out of range for sequence data type %s",
                         s->min < lo ? "MINVALUE" : "MAXVALUE", (long long)(s->min < lo ? s->min : s->max),
@@ -69,18 +70,25 @@ bool oql_serial_type(const char *name, const char **base) {
   return false;
 }
 
-orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const char *table, const char *col, const char *type,
+orb_status oql_bind_serial(oql_binder *b, oql_bstmt *out, const oql_seq_ast *q, const char *table, const char *col,
+                           const char *type,
                            int pos, const char **default_sql, orb_err *e) {
-  /* PostgreSQL's name, <table>_<column>_seq, or with a number when that is taken */
-  const char *name = orb_arena_sprintf(b->a, "%s_%s_seq", table, col);
-  for (int k = 1;; k++) {
+  /* the name given (SEQUENCE NAME), else PostgreSQL's, <table>_<column>_seq,
+  ** or with a number when that is taken */
+  const char *name = q && q->seq_name ? q->seq_name : orb_arena_sprintf(b->a, "%s_%s_seq", table, col);
+  bool given = q && q->seq_name;
+  for (int i = 0; given && i < out->nserial; i++)
+    if (strcmp(out->serial_seqs[i], name) == 0) given = false;
+  if (q && q->seq_name && (!given || orb_db_table(b->db, name)))
+    return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", q->seq_name_pos, "relation \"%s\" already exists", name);
+  for (int k = 1; !given; k++) {
     bool taken = orb_db_table(b->db, name) != NULL;
     for (int i = 0; i < out->nserial && !taken; i++) taken = strcmp(out->serial_seqs[i], name) == 0;
     if (!taken) break;
     name = orb_arena_sprintf(b->a, "%s_%s_seq%d", table, col, k);
   }
   orb_sequence *s;
-  orb_status st = seq_options(b, NULL, type, pos, &s, e);
+  orb_status st = seq_options(b, q, type, pos, &s, e);
   if (st != ORB_OK) return st;
   int n = out->nserial;
   const char **seqs = orb_arena_alloc(b->a, sizeof(char *) * (size_t)(n + 1));

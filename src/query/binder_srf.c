@@ -15,7 +15,27 @@
 #include <string.h>
 
 bool oql_is_srf_name(const char *name) {
-  return strcmp(name, "unnest") == 0 || strcmp(name, "_pg_expandarray") == 0 || oql_is_json_srf_name(name);
+  return strcmp(name, "unnest") == 0 || strcmp(name, "_pg_expandarray") == 0 || oql_regexp_srf_array(name) != NULL ||
+         oql_is_json_srf_name(name);
+}
+
+/* regexp_matches and regexp_split_to_table are the rows of an array a
+** scalar function computes: regexp_matches (expr/func_regex.c) returns all
+** its matches as one array of text[], regexp_split_to_array the pieces.
+** The name of that function, or NULL for other names. */
+const char *oql_regexp_srf_array(const char *name) {
+  if (strcmp(name, "regexp_matches") == 0) return "regexp_matches";
+  if (strcmp(name, "regexp_split_to_table") == 0) return "regexp_split_to_array";
+  return NULL;
+}
+
+orb_status oql_b_regexp_srf_array(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out,
+                                  orb_type *elem, orb_err *e) {
+  orb_status st = oql_b_call(c, oql_regexp_srf_array(name), args, n, false, false, pos, out, e);
+  if (st != ORB_OK) return st;
+  /* regexp_matches' array holds text[] values: its rows are text[] */
+  *elem = (*out)->type.elem == ORB_T_ARRAY ? orb_type_array(ORB_T_TEXT) : orb_type_make(ORB_T_TEXT);
+  return ORB_OK;
 }
 
 /* 0A000 with PostgreSQL's advice for a set-returning function where it refuses one. */
@@ -46,19 +66,25 @@ orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, in
                         c->agg_ctx ? c->agg_ctx : c->win_ctx ? c->win_ctx : "this context");
   if (c->srf_forbid) return refused(e, pos, "set-returning functions are not allowed in %s", c->srf_forbid);
   orb_status st;
-  bool json = oql_is_json_srf_name(name);
-  if (json) {
+  orb_type elem;
+  if (oql_regexp_srf_array(name)) {
+    orb_expr *arr;
+    if ((st = oql_b_regexp_srf_array(c, name, args, n, pos, &arr, &elem, e)) != ORB_OK) return st;
+    args[0] = arr;
+    n = 1;
+  } else if (oql_is_json_srf_name(name)) {
     /* json_each(j) & co: unnest of the array of rows the function's scalar half makes (expr/func_json_srf.c) */
     orb_expr *call;
     if ((st = oql_b_call(c, name, args, n, false, false, pos, &call, e)) != ORB_OK) return st;
     args[0] = call;
     n = 1;
+    elem = orb_type_make((orb_type_id)call->type.elem);
+  } else {
+    if (n != 1 || args[0]->type.id != ORB_T_ARRAY) return oql_no_function(b, name, args, n, pos, e);
+    elem = orb_type_make((orb_type_id)args[0]->type.elem);
   }
-  if (n != 1 || args[0]->type.id != ORB_T_ARRAY) return oql_no_function(b, name, args, n, pos, e);
-  st = oql_b_finish(b, &args[0], e);
-  if (st != ORB_OK) return st;
-  oql_srf_kind kind = strcmp(name, "unnest") == 0 || json ? OQL_SRF_UNNEST : OQL_SRF_EXPANDARRAY;
-  orb_type elem = orb_type_make((orb_type_id)args[0]->type.elem);
+  if ((st = oql_b_finish(b, &args[0], e)) != ORB_OK) return st;
+  oql_srf_kind kind = strcmp(name, "_pg_expandarray") == 0 ? OQL_SRF_EXPANDARRAY : OQL_SRF_UNNEST;
   orb_type type = elem;
   if (kind == OQL_SRF_EXPANDARRAY) {
     type = orb_type_make(ORB_T_RECORD);

@@ -46,6 +46,7 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
   case OQL_S_DROP_TABLE:
   case OQL_S_CREATE_VIEW:
   case OQL_S_CREATE_SEQUENCE:
+  case OQL_S_ALTER_SEQUENCE:
   case OQL_S_TRUNCATE:
   case OQL_S_ALTER_TABLE:
   case OQL_S_COPY_FROM:

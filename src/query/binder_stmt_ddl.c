@@ -1,5 +1,6 @@
 /* query/binder_stmt_ddl.c — binding parsed CREATE/DROP/ALTER TABLE and COPY. */
 #include "query/binder_int.h"
+#include "query/session_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +11,17 @@
 
 /* Type, nullability and DEFAULT of a column definition; the default is bound
 ** against the column's type now so that a bad one fails at CREATE time. */
-/* Tables keep no arrays (types/array.h): refused by name rather than left to the catalog. */
+/* Tables keep one-dimensional arrays of scalars (types/array.h); an array
+** of records (which no type name spells) is refused by name rather than
+** left to the catalog. */
 static orb_status storable(orb_type t, const char *col, int pos, orb_err *e) {
-  if (t.id != ORB_T_ARRAY) return ORB_OK;
-  return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "column \"%s\": array columns are not supported", col);
+  if (t.id != ORB_T_ARRAY || (t.elem > ORB_T_NULL && t.elem < ORB_T_ARRAY)) return ORB_OK;
+  return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "column \"%s\": arrays of this element type cannot be stored", col);
 }
 
-static orb_status walk_coldef(oql_binder *b, const oql_coldef_ast *cd, orb_type *type, orb_expr **def, orb_err *e) {
-  orb_status st = oql_walk_type(b, &cd->type, type, e);
-  if (st == ORB_OK) st = storable(*type, cd->name, cd->type.pos, e);
-  if (st != ORB_OK) return st;
+/* A column's DEFAULT expression (cd->def, may be absent) bound for a column of `type`. */
+static orb_status bind_default(oql_binder *b, const oql_coldef_ast *cd, orb_type type, orb_expr **def, orb_err *e) {
+  orb_status st;
   *def = NULL;
   if (!cd->def) return ORB_OK;
   oql_selctx dc;
@@ -31,8 +33,72 @@ static orb_status walk_coldef(oql_binder *b, const oql_coldef_ast *cd, orb_type 
       return orb_err_setx(e, ORB_ERR_SYNTAX, "0A000", cd->def->pos, "cannot use column reference in DEFAULT expression");
     return st;
   }
-  if ((st = oql_coerce_assign(b, &x, *type, cd->name, e)) != ORB_OK || (st = oql_b_finish(b, &x, e)) != ORB_OK) return st;
+  if ((st = oql_coerce_assign(b, &x, type, cd->name, e)) != ORB_OK || (st = oql_b_finish(b, &x, e)) != ORB_OK) return st;
   *def = x;
+  return ORB_OK;
+}
+
+static orb_status walk_coldef(oql_binder *b, const oql_coldef_ast *cd, orb_type *type, orb_expr **def, orb_err *e) {
+  orb_status st = oql_walk_type(b, &cd->type, type, e);
+  if (st == ORB_OK) st = storable(*type, cd->name, cd->type.pos, e);
+  if (st != ORB_OK) return st;
+  return bind_default(b, cd, *type, def, e);
+}
+
+/* The columns of an index as written: each exists, at most 32 (PostgreSQL's
+** INDEX_MAX_KEYS), and for a UNIQUE constraint none twice. */
+static orb_status check_index_cols(const orb_schema *s, const oql_index_ast *ix, orb_err *e) {
+  if (ix->ncols > 32)
+    return orb_err_setx(e, ORB_ERR_LIMIT, "54011", ix->pos, "cannot use more than 32 columns in an index");
+  for (int i = 0; i < ix->ncols; i++) {
+    int pos = ix->col_pos ? ix->col_pos[i] : ix->pos;
+    if (orb_schema_find(s, ix->cols[i]) < 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", pos,
+                          ix->constraint ? "column \"%s\" named in key does not exist" : "column \"%s\" does not exist",
+                          ix->cols[i]);
+    for (int j = 0; ix->constraint && j < i; j++)
+      if (strcmp(ix->cols[i], ix->cols[j]) == 0)
+        return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", pos, "column \"%s\" appears twice in unique constraint",
+                            ix->cols[i]);
+  }
+  return ORB_OK;
+}
+
+/* Does the key (field ids, in order) have exactly the columns ia names, in its order? */
+static bool same_key_cols(const orb_schema *s, const int32_t *ids, int n, const oql_index_ast *ia) {
+  if (n != ia->ncols) return false;
+  for (int i = 0; i < n; i++) {
+    int c = orb_schema_find(s, ia->cols[i]);
+    if (c < 0 || s->cols[c].field_id != ids[i]) return false;
+  }
+  return true;
+}
+
+/* UNIQUE constraints of a CREATE TABLE into its schema, named as PostgreSQL names them. */
+static orb_status bind_create_uniques(oql_binder *b, const oql_create_ast *cr, orb_schema *s, orb_err *e) {
+  for (int i = 0; i < cr->nuniques; i++) {
+    const oql_index_ast *ia = &cr->uniques[i];
+    orb_status st = check_index_cols(s, ia, e);
+    if (st != ORB_OK) return st;
+    const char *name = ia->name;
+    /* an unnamed UNIQUE on the primary key's columns, or repeating an
+    ** earlier UNIQUE, adds nothing: PostgreSQL drops it too */
+    if (!name && same_key_cols(s, s->pk, s->npk, ia)) continue;
+    bool repeat = false;
+    for (int k = 0; !name && !repeat && k < s->nindexes; k++)
+      repeat = s->indexes[k].nulls_not_distinct == ia->nnd && same_key_cols(s, s->indexes[k].cols, s->indexes[k].ncols, ia);
+    if (repeat) continue;
+    if (name && (oql_relation_name_taken(b->db, name) || orb_schema_find_index(s, name) >= 0 ||
+                 (s->npk && strlen(name) == strlen(cr->table) + 5 && strncmp(name, cr->table, strlen(cr->table)) == 0 &&
+                  strcmp(name + strlen(cr->table), "_pkey") == 0)))
+      return orb_err_setx(e, ORB_ERR_DUPLICATE, "42P07", ia->pos, "relation \"%s\" already exists", name);
+    if (!name) name = oql_index_choose_name(b->db, s, b->a, cr->table, ia->cols, ia->ncols, "key");
+    int32_t fids[32];
+    for (int k = 0; k < ia->ncols; k++) fids[k] = s->cols[orb_schema_find(s, ia->cols[k])].field_id;
+    orb_index ix = {.name = (char *)name, .ncols = ia->ncols, .cols = fids, .opts = ia->opts, .unique = true,
+                    .constraint = true, .nulls_not_distinct = ia->nnd};
+    orb_schema_add_index(s, &ix);
+  }
   return ORB_OK;
 }
 
@@ -47,7 +113,13 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
   out->schema = s;   /* freed with the statement, also on error */
   orb_status st;
   if (cr->external) return oql_bind_external(b, cr, out, e);
-  bool iceberg = cr->using_am && strcmp(cr->using_am, "iceberg") == 0;
+  /* no USING: default_table_access_method says where the table goes */
+  const char *am = cr->using_am;
+  if (!am && b->sess && !cr->as) {
+    am = oql_setting(b->sess, OQL_SET_DEFAULT_AM);
+    b->uses_settings = true;
+  }
+  bool iceberg = am && strcmp(am, "iceberg") == 0;
   if (cr->using_am && !iceberg && strcmp(cr->using_am, "heap") != 0)
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", cr->using_pos, "access method \"%s\" does not exist", cr->using_am);
   if (cr->partition_by && !iceberg)
@@ -102,11 +174,12 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
     if (cd->identity && !orb_type_is_integer(t.id))
       return orb_err_setx(e, ORB_ERR_TYPE, "22023", cd->pos, "identity column type must be smallint, integer, or bigint");
     if ((serial || cd->identity) &&
-        (st = oql_bind_serial(b, out, cr->table, cd->name,
+        (st = oql_bind_serial(b, out, cd->identity ? cd->identity_seq : NULL, cr->table, cd->name,
                               t.id == ORB_T_INT16 ? "smallint" : t.id == ORB_T_INT32 ? "integer" : "bigint", cd->pos,
                               &default_sql, e)) != ORB_OK)
       return st;
     orb_schema_add_column(s, cd->name, t, cd->not_null || cd->primary_key || serial || cd->identity, default_sql);
+    s->cols[s->ncols - 1].identity = cd->identity;
     if (cd->primary_key) npk++;
   }
   if (npk + (cr->npk ? 1 : 0) > 1)
@@ -132,21 +205,115 @@ static orb_status bind_create(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt 
                         "primary keys on Iceberg tables are not supported yet");
   if (out->create_kind == ORB_TABLE_ICEBERG && (cr->nchecks || (cr->ncols && cr->cols[0].check)))
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->using_pos, "CHECK constraints on Iceberg tables are not supported yet");
+  if (out->create_kind == ORB_TABLE_ICEBERG && cr->nuniques)
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->uniques[0].pos,
+                        "UNIQUE constraints on Iceberg tables are not supported: their rows live in Parquet files, which "
+                        "Orbit does not index");
+  if (cr->nuniques && (st = bind_create_uniques(b, cr, s, e)) != ORB_OK) return st;
   return oql_bind_create_checks(b, cr, s, e);
+}
+
+/* ALTER COLUMN c TYPE t [USING expr] of a hot table: each row's new value,
+** bound over the table's columns (slot = position).  Without USING it is the
+** old value, which needs an assignment cast to t, as in PostgreSQL. */
+static orb_status bind_type_change(oql_binder *b, const oql_alter_ast *al, const orb_table *t, orb_type type,
+                                   orb_expr **out, orb_err *e) {
+  const orb_schema *s = &t->schema;
+  int c = orb_schema_find(s, al->name);
+  if (c < 0)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", al->name_pos, "column \"%s\" of relation \"%s\" does not exist",
+                        al->name, t->name);
+  oql_selctx sc;
+  oql_selctx_init(&sc, b);
+  sc.agg_ctx = "transform expressions";
+  sc.win_ctx = "transform expressions";
+  for (int i = 0; i < s->ncols; i++)
+    oql_scope_add(b, &sc.scope, t->name, s->cols[i].name, oql_selctx_new_gid(&sc, s->cols[i].name), s->cols[i].type);
+  orb_status st;
+  int nsub = b->nsublinks;
+  if (al->using_expr) {
+    if ((st = oql_walk_operand(&sc, al->using_expr, out, e)) != ORB_OK) return st;
+    if (b->nsublinks > nsub)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->using_expr->pos, "cannot use subquery in transform expression");
+  } else if ((st = oql_b_column(&sc, NULL, al->name, al->name_pos, out, e)) != ORB_OK) {
+    return st;
+  }
+  orb_expr *x = *out;
+  if (!oql_is_unknown(x) && x->type.id != ORB_T_NULL && !orb_type_equal(x->type, type) &&
+      !orb_type_can_assign(x->type, type)) {
+    orb_buf tb = ORB_BUF_INIT;
+    orb_type_format(type, &tb);
+    if (al->using_expr) {
+      st = orb_err_setx(e, ORB_ERR_TYPE, "42804", 0,
+                        "result of USING clause for column \"%s\" cannot be cast automatically to type %s", al->name, tb.data);
+      orb_err_hint(e, "You might need to add an explicit cast.");
+    } else {
+      st = orb_err_setx(e, ORB_ERR_TYPE, "42804", 0, "column \"%s\" cannot be cast automatically to type %s", al->name,
+                        tb.data);
+      orb_err_hint(e, "You might need to specify \"USING %s::%s\".", al->name, tb.data);
+    }
+    orb_buf_free(&tb);
+    return st;
+  }
+  if ((st = oql_coerce_assign(b, out, type, al->name, e)) != ORB_OK) return st;
+  return oql_b_finish(b, out, e);
+}
+
+/* DROP INDEX and ALTER INDEX: the storage statement finds each index's table. */
+static orb_status bind_index_by_name(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out) {
+  const oql_alter_ast *al = &ast->alter;
+  out->alter = al->kind;
+  out->writes = true;
+  if (al->kind == OQL_ALTER_DROP_INDEX) {
+    out->drop_names = ast->names;
+    out->ndrop = ast->nnames;
+    out->if_exists = ast->if_exists;
+    out->cascade = ast->cascade;
+  } else {
+    out->col_name = al->name;
+    out->new_name = al->new_name;
+    out->if_exists = al->if_exists;
+  }
+  orb_table *t = NULL;
+  const char *first = al->kind == OQL_ALTER_DROP_INDEX ? ast->names[0] : al->name;
+  out->table_name = oql_index_find(b->db, first, &t, NULL) ? t->name : first;
+  if (t) oql_binder_dep(b, t);
+  return ORB_OK;
 }
 
 static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, orb_err *e) {
   const oql_alter_ast *al = &ast->alter;
   orb_table *t;
+  if (al->kind == OQL_ALTER_DROP_INDEX || al->kind == OQL_ALTER_RENAME_INDEX) return bind_index_by_name(b, ast, out);
+  out->alter = al->kind;
+  out->writes = true;
+  if (al->table_if_exists && !orb_db_table(b->db, al->table) &&
+      oql_check_not_system(b, al->table, al->table_pos, e) == ORB_OK) {
+    out->table_name = al->table;
+    out->table_missing = true;
+    return ORB_OK;
+  }
   orb_status st = oql_binder_table(b, al->table, al->table_pos, &t, e);
   if (st != ORB_OK) return st;
+  out->table_name = t->name;
+  if (al->kind == OQL_ALTER_OWNER) {   /* any relation: the session checks the role (session_roles.c) */
+    out->new_name = al->new_name;
+    return ORB_OK;
+  }
+  if ((al->kind == OQL_ALTER_CREATE_INDEX || al->kind == OQL_ALTER_ADD_UNIQUE) && t->kind != ORB_TABLE_HOT) {
+    if (t->kind == ORB_TABLE_ICEBERG || t->kind == ORB_TABLE_EXTERNAL)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->table_pos,
+                          "cannot create %s on Iceberg table \"%s\": its rows live in Parquet files, which Orbit does not "
+                          "index (indexes are for ordinary tables)",
+                          al->kind == OQL_ALTER_ADD_UNIQUE ? "a UNIQUE constraint" : "an index", t->name);
+    orb_err_setx(e, ORB_ERR_MISUSE, "42809", al->table_pos, "cannot create index on relation \"%s\"", t->name);
+    orb_err_detail(e, "This operation is not supported for %s.", t->kind == ORB_TABLE_VIEW ? "views" : "sequences");
+    return e->code;
+  }
   if (t->kind == ORB_TABLE_VIEW && al->kind != OQL_ALTER_RENAME_TABLE)   /* a view takes RENAME TO only */
     return orb_err_setx(e, ORB_ERR_MISUSE, "42809", al->table_pos, "\"%s\" is a view: only ALTER VIEW ... RENAME TO applies",
                         t->name);
   if (t->kind != ORB_TABLE_VIEW && (st = oql_binder_writable(b, t, "alter", al->table_pos, e)) != ORB_OK) return st;
-  out->table_name = t->name;
-  out->alter = al->kind;
-  out->writes = true;
   out->if_exists = al->if_exists;
   bool partition = al->kind == OQL_ALTER_ADD_PARTITION_FIELD || al->kind == OQL_ALTER_DROP_PARTITION_FIELD ||
                    al->kind == OQL_ALTER_REPLACE_PARTITION_FIELD || al->kind == OQL_ALTER_SET_PARTITION_SPEC;
@@ -170,13 +337,64 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   out->part_with = al->with;
   out->part_as = al->as;
   switch (al->kind) {
+  case OQL_ALTER_CREATE_INDEX:
+  case OQL_ALTER_ADD_UNIQUE:
+    out->index = &al->index;
+    return check_index_cols(&t->schema, &al->index, e);
+  case OQL_ALTER_DROP_INDEX:
+  case OQL_ALTER_RENAME_INDEX:
+    return ORB_OK;
   case OQL_ALTER_COLUMN_TYPE:
     out->col_name = al->name;
-    return walk_coldef(b, &al->col, &out->col_type, &out->col_default, e);
+    if ((st = walk_coldef(b, &al->col, &out->col_type, &out->col_default, e)) != ORB_OK) return st;
+    return t->kind == ORB_TABLE_HOT ? bind_type_change(b, al, t, out->col_type, &out->col_using, e)
+           : al->using_expr ? orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->using_expr->pos,
+                                           "ALTER COLUMN ... TYPE ... USING is not supported for Iceberg tables (Iceberg "
+                                           "changes a column's type only by promotion, without rewriting files)")
+                            : ORB_OK;
   case OQL_ALTER_DROP_NOT_NULL:
   case OQL_ALTER_SET_NOT_NULL:
+  case OQL_ALTER_DROP_DEFAULT:
+  case OQL_ALTER_SET_IDENTITY:
+  case OQL_ALTER_DROP_IDENTITY:
     out->col_name = al->name;
+    out->col_identity = al->col.identity;
     return ORB_OK;
+  case OQL_ALTER_OWNER:   /* handled above */
+    return ORB_OK;
+  case OQL_ALTER_SET_DEFAULT: {
+    out->col_name = al->name;
+    int c = orb_schema_find(&t->schema, al->name);
+    if (c < 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", al->name_pos, "column \"%s\" of relation \"%s\" does not exist",
+                          al->name, t->name);
+    if (t->kind != ORB_TABLE_HOT)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->table_pos,
+                          "column defaults of Iceberg tables are not supported yet");
+    /* bound now for its errors (type, column references); stored as text, as CREATE TABLE's */
+    oql_coldef_ast cd = al->col;
+    cd.name = al->name;
+    cd.type.pos = al->name_pos;
+    orb_expr *def;
+    out->col_default_sql = al->col.default_sql;
+    return bind_default(b, &cd, t->schema.cols[c].type, &def, e);
+  }
+  case OQL_ALTER_ADD_IDENTITY: {   /* its sequence is made now (named and checked), created when it runs */
+    out->col_name = al->name;
+    out->col_identity = al->col.identity;
+    int col = orb_schema_find(&t->schema, al->name);
+    if (col < 0)
+      return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", al->name_pos, "column \"%s\" of relation \"%s\" does not exist",
+                          al->name, t->name);
+    orb_type_id ct = (orb_type_id)t->schema.cols[col].type.id;
+    if (ct != ORB_T_INT16 && ct != ORB_T_INT32 && ct != ORB_T_INT64)
+      return orb_err_setx(e, ORB_ERR_TYPE, "22023", al->name_pos, "identity column type must be smallint, integer, or bigint");
+    const char *default_sql;
+    st = oql_bind_serial(b, out, al->col.identity_seq, t->name, al->name,
+                         ct == ORB_T_INT16 ? "smallint" : ct == ORB_T_INT32 ? "integer" : "bigint", al->name_pos, &default_sql, e);
+    out->col_default_sql = default_sql;
+    return st;
+  }
   case OQL_ALTER_ADD_PARTITION_FIELD:
   case OQL_ALTER_DROP_PARTITION_FIELD:
   case OQL_ALTER_REPLACE_PARTITION_FIELD:
@@ -185,6 +403,9 @@ static orb_status bind_alter(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *
   case OQL_ALTER_RESET_PROPERTIES:
     return ORB_OK;
   case OQL_ALTER_ADD_COLUMN:
+    if (al->col.unique)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->col.unique->pos,
+                          "adding a column with a UNIQUE constraint is not supported (add the column, then ADD UNIQUE)");
     if (al->col.primary_key)
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", al->col.pos,
                           "adding a primary key column to an existing table is not supported");
@@ -404,6 +625,12 @@ orb_status oql_bind_ddl(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *out, 
     return oql_bind_create_view(b, ast, out, e);
   case OQL_S_CREATE_SEQUENCE:
     return oql_bind_create_sequence(b, ast, out, e);
+  case OQL_S_ALTER_SEQUENCE:   /* completed and checked when it runs, against the sequence as it is then */
+    out->table_name = ast->create.table;
+    out->if_exists = ast->create.if_not_exists;
+    out->seq_alter = &ast->create.seq;
+    out->writes = true;
+    return ORB_OK;
   case OQL_S_TRUNCATE:
     for (int i = 0; i < ast->nnames; i++) {
       orb_table *t;

@@ -26,6 +26,13 @@ uint64_t oql_schema_fingerprint(const orb_table *t) {
     h = orb_hash_mix(h, (uint64_t)(uint32_t)c->type.maxlen);
     h = orb_hash_mix(h, orb_hash_bytes(c->name, strlen(c->name), 7));
     if (c->default_sql) h = orb_hash_mix(h, orb_hash_bytes(c->default_sql, strlen(c->default_sql), 9));
+    h = orb_hash_mix(h, (uint64_t)(unsigned char)c->identity);
+  }
+  for (int k = 0; k < s->nindexes; k++) {   /* ON CONFLICT names its arbiters by index number */
+    const orb_index *ix = &s->indexes[k];
+    h = orb_hash_mix(h, orb_hash_bytes(ix->name, strlen(ix->name), 13));
+    h = orb_hash_mix(h, (uint64_t)ix->unique | (uint64_t)ix->nulls_not_distinct << 1 | (uint64_t)ix->ncols << 8);
+    for (int i = 0; i < ix->ncols; i++) h = orb_hash_mix(h, (uint64_t)(uint32_t)ix->cols[i]);
   }
   if (t->kind == ORB_TABLE_VIEW && t->location)   /* a replaced view's query: plans that read it are stale */
     h = orb_hash_mix(h, orb_hash_bytes(t->location, strlen(t->location), 11));
@@ -46,6 +53,17 @@ void oql_binder_dep(oql_binder *b, orb_table *t) {
 }
 
 bool oql_is_system_table(const char *name) { return strcmp(name, OQL_ROLES_TABLE) == 0; }
+
+char *oql_relname_from_text(const char *text, size_t n, char *out, size_t cap) {
+  if (n >= 7 && strncmp(text, "public.", 7) == 0) text += 7, n -= 7;
+  bool quoted = n >= 2 && text[0] == '"' && text[n - 1] == '"';
+  if (quoted) text++, n -= 2;
+  if (n >= cap) n = cap - 1;
+  for (size_t i = 0; i < n; i++)
+    out[i] = !quoted && text[i] >= 'A' && text[i] <= 'Z' ? (char)(text[i] - 'A' + 'a') : text[i];
+  out[n] = '\0';
+  return out;
+}
 
 orb_status oql_check_not_system(oql_binder *b, const char *name, int pos, orb_err *e) {
   if (!b->system && oql_is_system_table(name))
@@ -201,7 +219,9 @@ orb_status oql_coerce_assign(oql_binder *b, orb_expr **px, orb_type t, const cha
   }
   orb_status st = oql_coerce(b, px, t, e);
   /* an assignment cast to VARCHAR(n) refuses long values instead of cutting them */
-  if (st == ORB_OK && (*px)->kind == ORB_E_CAST && t.id == ORB_T_TEXT && t.maxlen) (*px)->flags |= ORB_EF_ASSIGN;
+  if (st == ORB_OK && (*px)->kind == ORB_E_CAST && (t.id == ORB_T_TEXT || (t.id == ORB_T_ARRAY && t.elem == ORB_T_TEXT)) &&
+      t.maxlen)
+    (*px)->flags |= ORB_EF_ASSIGN;
   return st;
 }
 

@@ -48,9 +48,6 @@ orb_status oql_bind_create_view(oql_binder *b, const oql_stmt_ast *ast, oql_bstm
     orb_type t = types[i].id == ORB_T_NULL ? orb_type_make(ORB_T_TEXT) : types[i];
     if (orb_schema_find(s, name) >= 0)
       st = orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" specified more than once", name);
-    else if (t.id == ORB_T_ARRAY)
-      st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", cr->as->pos, "view column \"%s\": array columns are not supported",
-                        name);
     else
       orb_schema_add_column(s, name, t, false, NULL);
   }

@@ -84,6 +84,12 @@ static orb_status walk_binary(oql_selctx *c, const oql_expr_ast *x, orb_expr **o
   case OQL_OP_BITAND: return oql_b_arith(b, ORB_ARITH_BITAND, l, r, x->pos, out, e);
   case OQL_OP_BITOR: return oql_b_arith(b, ORB_ARITH_BITOR, l, r, x->pos, out, e);
   case OQL_OP_CONCAT: return oql_b_concat(b, l, r, x->pos, out, e);
+  case OQL_OP_CONTAINS:
+  case OQL_OP_CONTAINED:
+    if (oql_is_json_operand_pair(l, r))
+      return oql_b_json_op(b, x->op == OQL_OP_CONTAINS ? OQL_OP_JSON_CONTAINS : OQL_OP_JSON_CONTAINED, l, r, x->pos, out, e);
+    return oql_b_array_set_op(b, x->op == OQL_OP_CONTAINS ? "@>" : "<@", l, r, x->pos, out, e);
+  case OQL_OP_OVERLAP: return oql_b_array_set_op(b, "&&", l, r, x->pos, out, e);
   case OQL_OP_JSON_GET: case OQL_OP_JSON_GET_TEXT: case OQL_OP_JSON_PATH: case OQL_OP_JSON_PATH_TEXT:
   case OQL_OP_JSON_CONTAINS: case OQL_OP_JSON_CONTAINED: case OQL_OP_JSON_EXISTS: case OQL_OP_JSON_EXISTS_ANY:
   case OQL_OP_JSON_EXISTS_ALL: case OQL_OP_JSON_DELETE_PATH:

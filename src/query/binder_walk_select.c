@@ -233,8 +233,8 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     return walk_from_values(c, f->sub, f->alias ? f->alias : "*VALUES*", f->colnames, f->ncolnames, f->pos, out, e);
   case OQL_FA_FUNCTION: {
     const char *fn = strncmp(f->name, "pg_catalog.", 11) == 0 ? f->name + 11 : f->name;
-    bool scalar = strcmp(fn, "generate_series") != 0 && strcmp(fn, "unnest") != 0 && !oql_is_parquet_function(fn) &&
-                  !oql_is_iceberg_function(fn) && !oql_is_json_srf_name(fn);
+    bool scalar = strcmp(fn, "generate_series") != 0 && strcmp(fn, "unnest") != 0 && !oql_regexp_srf_array(fn) &&
+                  !oql_is_parquet_function(fn) && !oql_is_iceberg_function(fn) && !oql_is_json_srf_name(fn);
     if (f->asof && !oql_is_iceberg_function(fn))
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", f->asof_pos,
                           "%s needs an Iceberg table: %s() is not one (iceberg_scan() is)",
@@ -261,7 +261,12 @@ static orb_status walk_from(oql_selctx *c, const oql_from_ast *f, oql_from **out
     if (oql_is_json_srf_name(fn))
       return oql_from_json_srf(c, &fc, fn, args, f->nargs, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
     if (strcmp(fn, "unnest") == 0)
-      return oql_from_unnest(c, args, f->nargs, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
+      return oql_from_unnest(c, "unnest", args, f->nargs, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
+    if (oql_regexp_srf_array(fn)) {   /* the rows of an array: as unnest over it */
+      orb_type elem;
+      if ((st = oql_b_regexp_srf_array(&fc, fn, args, f->nargs, f->pos, &args[0], &elem, e)) != ORB_OK) return st;
+      return oql_from_unnest(c, fn, args, 1, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
+    }
     return oql_from_series(c, args, f->nargs, f->alias, f->colnames, f->ncolnames, f->pos, out, e);
   }
   case OQL_FA_JOIN:

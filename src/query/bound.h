@@ -166,6 +166,11 @@ typedef struct oql_binsert {
   oql_op *source;
   bool materialize;              /* read all source rows before writing (INSERT ... SELECT) */
   oql_conflict on_conflict;
+  /* the unique constraints that decide a conflict, each -1 (the primary
+  ** key) or an index number of the table's schema; DO NOTHING without a
+  ** target: all of them */
+  int narbiters;
+  int arbiters[8];
   /* DO UPDATE: expressions over existing row ++ excluded row (2 * ncols slots) */
   int nset;
   int *set_cols;                 /* schema positions */

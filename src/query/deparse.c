@@ -30,6 +30,10 @@ static void label(orb_buf *out, orb_type t) {
     orb_buf_puts(out, "::character varying");
     return;
   }
+  if (t.id == ORB_T_ARRAY && t.elem == ORB_T_TEXT && t.maxlen) {
+    orb_buf_puts(out, "::character varying[]");
+    return;
+  }
   t.maxlen = 0;
   t.precision = 0;
   t.scale = 0;
@@ -99,6 +103,13 @@ static bool expr(orb_buf *out, const oql_expr_ast *x, orb_type t, bool top) {
         return true;
       }
     if (x->star || x->distinct || x->filter) return false;
+    if (strcmp(x->name, "nextval") == 0 && x->nlist == 1 && x->list[0]->kind == OQL_X_STRING) {
+      /* a serial column's default: PostgreSQL's argument is a regclass */
+      orb_buf_puts(out, "nextval(");
+      quoted(out, x->list[0]->text, x->list[0]->len);
+      orb_buf_puts(out, "::regclass)");
+      return true;
+    }
     orb_buf_printf(out, "%s(", x->name);
     for (int i = 0; i < x->nlist; i++) {
       if (i) orb_buf_puts(out, ", ");
@@ -115,6 +126,23 @@ static bool expr(orb_buf *out, const oql_expr_ast *x, orb_type t, bool top) {
     if (!operand(out, x->l)) return false;
     orb_buf_printf(out, " %s ", ops[x->op]);
     return operand(out, x->r);
+  }
+  case OQL_X_ARRAY: {
+    /* ARRAY['a', 'b'] shows its elements as text ('a'::text), ARRAY[1, 2] bare; mixed
+    ** elements would show the casts PostgreSQL adds between them: shown as written */
+    if (x->sub || x->nlist == 0) return false;
+    for (int i = 0; i < x->nlist; i++) {
+      const oql_expr_ast *it = x->list[i];
+      bool integer = it->kind == OQL_X_NUMBER && strcspn(it->text, ".eE") == it->len;
+      if (it->kind != x->list[0]->kind || (it->kind != OQL_X_STRING && !integer)) return false;
+    }
+    orb_buf_puts(out, "ARRAY[");
+    for (int i = 0; i < x->nlist; i++) {
+      if (i) orb_buf_puts(out, ", ");
+      if (!expr(out, x->list[i], t, false)) return false;
+    }
+    orb_buf_putc(out, ']');
+    return true;
   }
   default:
     return false;

@@ -52,7 +52,6 @@ typedef struct oql_reports {
 } oql_reports;
 
 void oql_reports_add(oql_reports *r, const char *code, bool warning, const char *msg);
-void oql_reports_append(oql_reports *to, const oql_reports *from);
 static inline void oql_reports_clear(oql_reports *r) { r->n = 0; }
 void oql_reports_free(oql_reports *r);
 

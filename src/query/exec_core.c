@@ -125,10 +125,6 @@ void oql_reports_add(oql_reports *r, const char *code, bool warning, const char 
   snprintf(p->msg, sizeof p->msg, "%s", msg);
 }
 
-void oql_reports_append(oql_reports *to, const oql_reports *from) {
-  for (int i = 0; i < from->n; i++) oql_reports_add(to, from->v[i].code, from->v[i].warning, from->v[i].msg);
-}
-
 void oql_reports_free(oql_reports *r) {
   orb_free(r->v);
   *r = (oql_reports){NULL, 0, 0};

@@ -41,7 +41,7 @@ orb_status oql_exec_create_sequence(oql_bstmt *b, oql_rt *rt, orb_err *e) {
 }
 
 orb_status oql_exec_create_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
-  if (orb_db_table(rt->db, b->table_name)) {
+  if (oql_relation_name_taken(rt->db, b->table_name)) {
     if (b->if_exists) {   /* IF NOT EXISTS: PostgreSQL only notes it */
       skipping(rt, "42P07", "relation", b->table_name, "already exists");
       return ORB_OK;
@@ -311,6 +311,11 @@ static orb_status alter_iceberg(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err 
                         "cannot make column \"%s\" of Iceberg table \"%s\" NOT NULL: Iceberg does not let an optional "
                         "column become required (files already written may hold NULLs)",
                         b->col_name, t->name);
+  case OQL_ALTER_ADD_IDENTITY:
+  case OQL_ALTER_SET_IDENTITY:
+  case OQL_ALTER_DROP_IDENTITY:
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "identity columns of Iceberg table \"%s\" are not supported",
+                        t->name);
   case OQL_ALTER_ADD_PARTITION_FIELD: c.kind = COLD_ADD_PARTITION_FIELD; break;
   case OQL_ALTER_DROP_PARTITION_FIELD: c.kind = COLD_DROP_PARTITION_FIELD; break;
   case OQL_ALTER_REPLACE_PARTITION_FIELD: c.kind = COLD_REPLACE_PARTITION_FIELD; break;
@@ -329,7 +334,137 @@ static orb_status alter_iceberg(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err 
   return orb_db_alter_iceberg(rt->db, rt->ws, t, &c, e);
 }
 
+/* ALTER COLUMN c TYPE t [USING expr] of a hot table: c becomes a new column
+** (a new field id, as Iceberg would give it) in the same place, each row's
+** value computed from the old row by b->col_using; a key column stays in the
+** key.  The CHECK constraints are bound again over the new types and tested
+** on every row, as PostgreSQL checks them while it rewrites the table. */
+typedef struct type_change {
+  oql_rt *rt;
+  orb_expr *value;         /* over the old row */
+  int pos;                 /* the column, in both schemas */
+  const orb_table *t;      /* the table with its new columns */
+  oql_checks checks;       /* over the new row */
+} type_change;
+
+static orb_status type_change_row(void *ctx, const orb_value *old_row, orb_value *new_row, orb_arena *a, orb_err *e) {
+  type_change *tc = ctx;
+  orb_arena *keep = tc->rt->ctx.arena;
+  tc->rt->ctx.arena = a;   /* the new value lives until the storage layer has copied the row */
+  orb_status st = orb_expr_eval(tc->value, &tc->rt->ctx, old_row, &new_row[tc->pos], e);
+  for (int k = 0; k < tc->checks.n && st == ORB_OK; k++) {   /* conds[k] is the schema's checks[k] */
+    orb_value ok;
+    if ((st = orb_expr_eval(tc->checks.conds[k], &tc->rt->ctx, new_row, &ok, e)) == ORB_OK && !ok.isnull && !ok.u.b)
+      st = orb_err_setx(e, ORB_ERR_CONSTRAINT, "23514", 0, "check constraint \"%s\" of relation \"%s\" is violated by some row",
+                        tc->t->schema.checks[k].name, tc->t->name);
+  }
+  tc->rt->ctx.arena = keep;
+  return st;
+}
+
+static orb_status alter_column_type(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_err *e) {
+  orb_schema ns;
+  orb_schema_copy(&ns, &t->schema);
+  int pos = orb_schema_find(&ns, b->col_name);
+  if (pos < 0) {
+    orb_schema_free(&ns);
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", 0, "column \"%s\" of relation \"%s\" does not exist",
+                        b->col_name, t->name);
+  }
+  int32_t old_id = ns.cols[pos].field_id, new_id = ns.next_field_id++;
+  ns.cols[pos].field_id = new_id;
+  ns.cols[pos].type = b->col_type;
+  for (int k = 0; k < ns.npk; k++)
+    if (ns.pk[k] == old_id) ns.pk[k] = new_id;
+  for (int k = 0; k < ns.nindexes; k++)   /* the indexes on it follow, as the key does */
+    for (int j = 0; j < ns.indexes[k].ncols; j++)
+      if (ns.indexes[k].cols[j] == old_id) ns.indexes[k].cols[j] = new_id;
+  int32_t *replaces = orb_calloc((size_t)ns.ncols, sizeof(int32_t));
+  replaces[pos] = old_id;
+  orb_arena ca;
+  orb_arena_init(&ca, 4096);
+  orb_table view = *t;   /* t with the new columns: its checks bound over them */
+  view.schema = ns;
+  type_change tc = {rt, b->col_using, pos, &view, {0, NULL}};
+  orb_status st = oql_checks_bind(rt->db, &ca, &view, &tc.checks, e);
+  orb_alter_conv conv = {type_change_row, &tc, replaces};
+  if (st == ORB_OK) st = orb_db_alter_table_conv(rt->db, rt->ws, t, &ns, &conv, e);
+  orb_arena_free(&ca);
+  orb_free(replaces);
+  orb_schema_free(&ns);
+  return st;
+}
+
+/* The sequence an identity column's default takes its values from (nextval('name')), or NULL. */
+static orb_table *identity_sequence(orb_db *db, const orb_column *c) {
+  const char *d = c->default_sql;
+  if (!d || strncmp(d, "nextval('", 9) != 0) return NULL;
+  const char *q = strchr(d + 9, '\'');
+  if (!q || strcmp(q, "')") != 0) return NULL;
+  char name[256];
+  size_t n = (size_t)(q - (d + 9));
+  if (n >= sizeof name) return NULL;
+  memcpy(name, d + 9, n);
+  name[n] = '\0';
+  orb_table *s = orb_db_table(db, name);
+  return s && s->kind == ORB_TABLE_SEQUENCE ? s : NULL;
+}
+
+/* ADD GENERATED ... AS IDENTITY, SET GENERATED, DROP IDENTITY of column pos
+** in the new schema ns, with PostgreSQL's checks and messages (55000). */
+static orb_status alter_identity(oql_bstmt *b, oql_rt *rt, orb_table *t, orb_schema *ns, int pos, orb_err *e) {
+  if (pos < 0)
+    return orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", 0, "column \"%s\" of relation \"%s\" does not exist", b->col_name,
+                        t->name);
+  orb_column *c = &ns->cols[pos];
+  if (b->alter == OQL_ALTER_ADD_IDENTITY) {
+    if (!c->not_null && !orb_schema_is_pk(ns, pos))
+      return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0,
+                          "column \"%s\" of relation \"%s\" must be declared NOT NULL before identity can be added",
+                          c->name, t->name);
+    if (c->identity)
+      return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0, "column \"%s\" of relation \"%s\" is already an identity column",
+                          c->name, t->name);
+    if (c->default_sql)
+      return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0, "column \"%s\" of relation \"%s\" already has a default value",
+                          c->name, t->name);
+    orb_status st = create_serials(b, rt, t, e);
+    if (st != ORB_OK) return st;
+    c->default_sql = orb_strdup(b->col_default_sql);
+    c->identity = b->col_identity;
+    return ORB_OK;
+  }
+  if (!c->identity) {
+    if (b->alter == OQL_ALTER_DROP_IDENTITY && b->if_exists) {
+      char msg[200];
+      snprintf(msg, sizeof msg, "column \"%s\" of relation \"%s\" is not an identity column, skipping", c->name, t->name);
+      oql_reports_add(&rt->notices, "00000", false, msg);
+      return ORB_OK;
+    }
+    return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0, "column \"%s\" of relation \"%s\" is not an identity column", c->name,
+                        t->name);
+  }
+  if (b->alter == OQL_ALTER_SET_IDENTITY) {
+    c->identity = b->col_identity;
+    return ORB_OK;
+  }
+  /* DROP IDENTITY: no default any more, and its sequence goes */
+  orb_table *seq = identity_sequence(rt->db, c);
+  if (seq && seq->seq && seq->seq->owner == t->id) {
+    orb_status st = orb_db_drop_table(rt->db, rt->ws, seq, e);
+    if (st != ORB_OK) return st;
+  }
+  orb_free(c->default_sql);
+  c->default_sql = NULL;
+  c->identity = 0;
+  return ORB_OK;
+}
+
 orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
+  if (b->table_missing) {
+    skipping(rt, "00000", "relation", b->table_name, "does not exist");
+    return ORB_OK;
+  }
   orb_table *t = orb_db_table(rt->db, b->table_name);
   if (!t) return no_table(b->table_name, e);
   /* a rename is the catalog's alone, for every kind of table: an Iceberg
@@ -403,6 +538,7 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     orb_free(ns.cols[pos].default_sql);
     memmove(&ns.cols[pos], &ns.cols[pos + 1], sizeof(orb_column) * (size_t)(ns.ncols - pos - 1));
     ns.ncols--;
+    orb_schema_drop_dangling_indexes(&ns);   /* and the indexes on it, UNIQUE constraints too */
     break;
   }
   case OQL_ALTER_ADD_CHECK:
@@ -412,8 +548,11 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   case OQL_ALTER_DROP_CONSTRAINT: {
     int k = 0;
     while (k < ns.nchecks && strcmp(ns.checks[k].name, b->col_name) != 0) k++;
+    int ix = orb_schema_find_index(&ns, b->col_name);
     if (k < ns.nchecks) {
       drop_check(&ns, k);
+    } else if (ix >= 0 && ns.indexes[ix].constraint) {   /* a UNIQUE constraint: its index goes with it */
+      orb_schema_drop_index(&ns, ix);
     } else if (ns.npk && strcmp(b->col_name, orb_arena_sprintf(&rt->tmp, "%s_pkey", t->name)) == 0) {
       st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "dropping the primary key of \"%s\" is not supported", t->name);
     } else if (b->if_exists) {
@@ -459,10 +598,25 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     }
     ns.cols[pos].not_null = false;
     break;
+  case OQL_ALTER_SET_NOT_NULL:   /* the storage layer checks the rows while it rebuilds the table */
+  case OQL_ALTER_SET_DEFAULT:
+  case OQL_ALTER_DROP_DEFAULT:
+    if (pos < 0) {
+      st = orb_err_setx(e, ORB_ERR_UNDEFINED, "42703", 0, "column \"%s\" of relation \"%s\" does not exist",
+                        b->col_name, t->name);
+      break;
+    }
+    if (b->alter == OQL_ALTER_SET_NOT_NULL) {
+      ns.cols[pos].not_null = true;
+    } else {
+      orb_free(ns.cols[pos].default_sql);
+      ns.cols[pos].default_sql = b->alter == OQL_ALTER_SET_DEFAULT ? orb_strdup(b->col_default_sql) : NULL;
+    }
+    break;
   case OQL_ALTER_COLUMN_TYPE:
-  case OQL_ALTER_SET_NOT_NULL:
-    st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "ALTER COLUMN ... %s is supported only for Iceberg tables yet",
-                      b->alter == OQL_ALTER_COLUMN_TYPE ? "TYPE" : "SET NOT NULL");
+    orb_schema_free(&ns);
+    return alter_column_type(b, rt, t, e);
+  case OQL_ALTER_OWNER:   /* the session's (session_roles.c) */
     break;
   case OQL_ALTER_ADD_PARTITION_FIELD:
   case OQL_ALTER_DROP_PARTITION_FIELD:
@@ -471,6 +625,20 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
   case OQL_ALTER_SET_PROPERTIES:
   case OQL_ALTER_RESET_PROPERTIES:
     st = orb_err_setx(e, ORB_ERR_UNSUPPORTED, "42809", 0, "\"%s\" is not an Iceberg table", t->name);
+    break;
+  case OQL_ALTER_CREATE_INDEX:
+  case OQL_ALTER_ADD_UNIQUE:
+  case OQL_ALTER_DROP_INDEX:
+  case OQL_ALTER_RENAME_INDEX:
+    orb_schema_free(&ns);
+    return oql_exec_index(b, rt, e);
+  case OQL_ALTER_ADD_IDENTITY:
+  case OQL_ALTER_SET_IDENTITY:
+  case OQL_ALTER_DROP_IDENTITY:
+    st = alter_identity(b, rt, t, &ns, pos, e);
+    if (st == ORB_OK && pos >= 0 && b->alter == OQL_ALTER_DROP_IDENTITY && !ns.cols[pos].identity &&
+        t->schema.cols[pos].identity == 0)
+      pos = -2;   /* IF EXISTS and nothing to do */
     break;
   case OQL_ALTER_ADD_PRIMARY_KEY:
     /* the storage layer checks the rows (no NULL, no duplicate) while it rebuilds the table */
@@ -483,7 +651,7 @@ orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e) {
     }
     break;
   }
-  if (st == ORB_OK && !(b->alter == OQL_ALTER_DROP_COLUMN && pos < 0))
+  if (st == ORB_OK && !(b->alter == OQL_ALTER_DROP_COLUMN && pos < 0) && pos != -2)
     st = orb_db_alter_table(rt->db, rt->ws, t, &ns, fill, e);
   orb_free(fill);
   orb_schema_free(&ns);

@@ -27,7 +27,7 @@ void oql_binsert_init(oql_binsert *b, orb_table *t) {
   orb_arena_init(&b->batch_arena, 65536);
   b->batch = NULL;
   b->batch_cap = 0;
-  b->keybuf = orb_calloc((size_t)t->schema.npk + 1, sizeof(orb_value));
+  b->keybuf = orb_calloc((size_t)t->schema.ncols + 1, sizeof(orb_value));
   b->both = orb_calloc(2 * (size_t)t->schema.ncols + 1, sizeof(orb_value));
 }
 
@@ -90,49 +90,74 @@ static orb_status flush(orb_table *t, const oql_checks *ck, oql_rt *rt, row_batc
   return ORB_OK;
 }
 
-/* The primary keys an INSERT ... ON CONFLICT DO UPDATE has inserted or
-** updated so far: PostgreSQL refuses to affect such a row a second time. */
+/* The keys (of the first arbiter) an INSERT ... ON CONFLICT DO UPDATE has
+** inserted or updated so far: PostgreSQL refuses to affect such a row a
+** second time. */
 typedef struct upsert_seen {
   orb_hmap keys;   /* key hash -> a copy of the key values (in the statement's scratch arena) */
-  int npk;
+  int nkey;
+  int *cols;       /* the key's column positions */
+  int *kcols;      /* room for any arbiter's column positions */
 } upsert_seen;
 
 static bool seen_before(upsert_seen *u, const orb_value *key) {
   orb_hmap_iter it;
-  for (const orb_value *k = orb_hmap_find(&u->keys, oql_row_hash(key, u->npk), &it); k; k = orb_hmap_next(&it))
-    if (oql_row_same(k, key, u->npk)) return true;
+  for (const orb_value *k = orb_hmap_find(&u->keys, oql_row_hash(key, u->nkey), &it); k; k = orb_hmap_next(&it))
+    if (oql_row_same(k, key, u->nkey)) return true;
   return false;
 }
 
-static void remember(upsert_seen *u, const orb_schema *s, const orb_value *row, orb_arena *arena) {
-  orb_value *key = orb_arena_alloc(arena, sizeof(orb_value) * (size_t)(u->npk + 1));
-  for (int i = 0; i < u->npk; i++) key[i] = row[orb_schema_pk_col(s, i)];
-  oql_row_copy(key, key, u->npk, arena);
-  orb_hmap_put(&u->keys, oql_row_hash(key, u->npk), key);
+static void remember(upsert_seen *u, const orb_value *row, orb_arena *arena) {
+  orb_value *key = orb_arena_alloc(arena, sizeof(orb_value) * (size_t)(u->nkey + 1));
+  for (int i = 0; i < u->nkey; i++) key[i] = row[u->cols[i]];
+  oql_row_copy(key, key, u->nkey, arena);
+  orb_hmap_put(&u->keys, oql_row_hash(key, u->nkey), key);
 }
 
-/* ON CONFLICT: look the row's key up; insert, skip or update. */
+/* Column positions of an arbiter (-1: the primary key, else an index) into cols; their number. */
+static int arbiter_cols(const orb_schema *s, int which, int *cols) {
+  if (which < 0) {
+    for (int i = 0; i < s->npk; i++) cols[i] = orb_schema_pk_col(s, i);
+    return s->npk;
+  }
+  for (int i = 0; i < s->indexes[which].ncols; i++) cols[i] = orb_schema_find_id(s, s->indexes[which].cols[i]);
+  return s->indexes[which].ncols;
+}
+
+/* ON CONFLICT: look the row's key up in each arbiter; insert, skip or update. */
 static orb_status upsert_row(oql_binsert *b, const oql_checks *ck, oql_rt *rt, const orb_value *row, orb_value *keybuf, orb_value *both,
                              orb_arena *arena, upsert_seen *seen, int64_t *changes, oql_returning *ret, orb_err *e) {
   orb_table *t = b->table;
   const orb_schema *s = &t->schema;
-  for (int i = 0; i < s->npk; i++) keybuf[i] = row[orb_schema_pk_col(s, i)];
   bool found = false;
   uint64_t loc = 0;
   const orb_value *old = NULL;
-  bool keynull = false;
-  for (int i = 0; i < s->npk; i++) keynull |= keybuf[i].isnull != 0;
   orb_status st;
-  if (!keynull && (st = orb_table_pk_lookup(t, rt->ws, keybuf, &found, &loc, &old, e)) != ORB_OK) return st;
+  int *kcols = seen->kcols;
+  bool keynull = true;   /* the first arbiter's key has a NULL: DO UPDATE cannot have touched it before */
+  for (int ai = 0; ai < b->narbiters && !found; ai++) {
+    int which = b->arbiters[ai];
+    if (which == -2) break;   /* no unique constraint at all */
+    int nk = arbiter_cols(s, which, kcols);
+    bool hasnull = false;
+    for (int i = 0; i < nk; i++) {
+      keybuf[i] = row[kcols[i]];
+      hasnull |= keybuf[i].isnull != 0;
+    }
+    if (ai == 0) keynull = hasnull && !(which >= 0 && s->indexes[which].nulls_not_distinct);
+    if (hasnull && !(which >= 0 && s->indexes[which].nulls_not_distinct)) continue;   /* NULLs never conflict */
+    if ((st = orb_table_unique_lookup(t, rt->ws, which, keybuf, &found, &loc, &old, e)) != ORB_OK) return st;
+  }
   if (!found) {
     st = oql_checks_test(ck, rt, t, &row, 1, e);
     if (st == ORB_OK) st = orb_table_insert(t, rt->ws, &row, 1, e);
     if (st == ORB_OK) (*changes)++;
-    if (st == ORB_OK && b->on_conflict == OQL_CONFLICT_UPDATE && !keynull) remember(seen, s, row, arena);
+    if (st == ORB_OK && b->on_conflict == OQL_CONFLICT_UPDATE && !keynull) remember(seen, row, arena);
     if (st == ORB_OK) st = returning_row(ret, rt, row, e);
     return st;
   }
   if (b->on_conflict == OQL_CONFLICT_NOTHING) return ORB_OK;
+  for (int i = 0; i < seen->nkey; i++) keybuf[i] = old[seen->cols[i]];
   if (seen_before(seen, keybuf)) {
     orb_err_setx(e, ORB_ERR_CONSTRAINT, "21000", 0, "ON CONFLICT DO UPDATE command cannot affect row a second time");
     orb_err_hint(e, "Ensure that no rows proposed for insertion within the same command have duplicate constrained values.");
@@ -160,7 +185,7 @@ static orb_status upsert_row(oql_binsert *b, const oql_checks *ck, oql_rt *rt, c
   if ((st = oql_checks_test(ck, rt, t, &nr, 1, e)) != ORB_OK) return st;
   if ((st = orb_table_update(t, rt->ws, &loc, &nr, 1, e)) != ORB_OK) return st;
   (*changes)++;
-  remember(seen, s, nr, arena);
+  remember(seen, nr, arena);
   return returning_row(ret, rt, nr, e);
 }
 
@@ -219,7 +244,9 @@ orb_status oql_exec_insert(oql_binsert *b, oql_rt *rt, int64_t *changes, oql_ret
     } else {
       orb_arena scratch;
       orb_arena_init(&scratch, 16384);
-      upsert_seen seen = {.npk = t->schema.npk};
+      int *cols = orb_arena_alloc(&scratch, sizeof(int) * 2 * (size_t)(t->schema.ncols + 1));
+      upsert_seen seen = {.cols = cols, .kcols = cols + t->schema.ncols + 1};
+      seen.nkey = b->narbiters && b->arbiters[0] != -2 ? arbiter_cols(&t->schema, b->arbiters[0], seen.cols) : 0;
       orb_hmap_init(&seen.keys, 0);
       for (size_t i = 0; i < batch.n && st == ORB_OK; i++) {
         st = upsert_row(b, &ck, rt, batch.rows[i], b->keybuf, b->both, &scratch, &seen, changes, ret, e);

@@ -4,9 +4,10 @@
 ** batch of rows at a time, or as column batches (exec_vec.h: the decoded
 ** arrays themselves where they hold the SQL values as they are, the rest
 ** converted a batch at a time).  A column is one of a file's top-level fields
-** that can be read (pq_fields): a flat column's values by its type, a
-** struct, list or map as the TEXT of its JSON (pq_nested_json), the
-** engine's representation until it has nested types.  Each file's columns
+** that can be read (pq_fields): a flat column's values by its type, a list
+** of a primitive as an array, a struct, map or other list as the TEXT of
+** its JSON (pq_nested_value), the engine's representation until it has
+** nested types.  Each file's columns
 ** must still be the ones the statement was bound against.  With
 ** constraints from the WHERE clause, each file is first asked (pq_prune)
 ** which row groups and row ranges can match: the others are never decoded.
@@ -46,7 +47,6 @@ typedef struct pq_scan_op {
   pq_prune_counts counts;       /* summed over files and executions (EXPLAIN ANALYZE) */
   bool *unused;                 /* per column: not read (NULL: every column is read) */
   struct page_map *maps;        /* per column, when only some pages were decoded */
-  orb_buf json;                 /* a nested value's JSON while it is rendered */
   orb_arena texts;              /* the batch's JSON texts */
   /* column batches (pq_next_vec), allocated by the first */
   orb_vbuf vbuf;                /* converted values (all NULL for an unused column) */
@@ -156,7 +156,6 @@ static void pq_close(oql_op *op, oql_rt *rt) {
   s->field_of = NULL;
   orb_free(s->file_preds);
   s->file_preds = NULL;
-  orb_buf_free(&s->json);
   orb_arena_free(&s->texts);
 }
 
@@ -272,15 +271,11 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
   }
 }
 
-/* n rows of nested column i from row `at` as JSON texts, value k at out[k * stride]. */
+/* n rows of nested column i from row `at` (arrays, or JSON texts), value k at out[k * stride]. */
 static orb_status nested_values(pq_scan_op *s, int i, int64_t at, int64_t n, orb_value *out, size_t stride, orb_err *e) {
   for (int64_t r = 0; r < n; r++, out += stride) {
-    bool isnull;
-    orb_buf_reset(&s->json);
-    orb_status st = pq_nested_json(&s->nested[i], at + r, &s->json, &isnull, e);
+    orb_status st = pq_nested_value(&s->nested[i], at + r, s->op.types[i], &s->texts, out, e);
     if (st != ORB_OK) return st;
-    *out = isnull ? orb_null(ORB_T_TEXT)
-                  : orb_text(orb_arena_strndup(&s->texts, s->json.data, s->json.len), s->json.len);
   }
   return ORB_OK;
 }

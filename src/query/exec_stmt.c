@@ -148,10 +148,20 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
   case OQL_S_CREATE_SEQUENCE:
     snprintf(tag, tagcap, "CREATE SEQUENCE");
     return oql_exec_create_sequence(b, rt, e);
+  case OQL_S_ALTER_SEQUENCE:
+    snprintf(tag, tagcap, "ALTER SEQUENCE");
+    return oql_exec_alter_sequence(b, rt, e);
   case OQL_S_TRUNCATE:
     snprintf(tag, tagcap, "TRUNCATE TABLE");
     return oql_exec_truncate(b, rt, e);
   case OQL_S_ALTER_TABLE:
+    switch (b->alter) {
+    case OQL_ALTER_CREATE_INDEX: snprintf(tag, tagcap, "CREATE INDEX"); return oql_exec_index(b, rt, e);
+    case OQL_ALTER_DROP_INDEX: snprintf(tag, tagcap, "DROP INDEX"); return oql_exec_index(b, rt, e);
+    case OQL_ALTER_RENAME_INDEX: snprintf(tag, tagcap, "ALTER INDEX"); return oql_exec_index(b, rt, e);
+    case OQL_ALTER_ADD_UNIQUE: snprintf(tag, tagcap, "ALTER TABLE"); return oql_exec_index(b, rt, e);
+    default: break;
+    }
     snprintf(tag, tagcap, "ALTER TABLE");
     return oql_exec_alter_table(b, rt, e);
   case OQL_S_COPY_FROM: {

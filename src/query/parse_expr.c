@@ -89,6 +89,13 @@ orb_status oql_p_typename(oql_parser *p, oql_typename *out) {
     if (oql_p_is_op(p, "["))
       return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "multidimensional arrays are not supported");
     out->name = orb_arena_sprintf(p->a, "%s[]", out->name);
+  } else if (st == ORB_OK && oql_p_accept(p, "array")) {   /* SQL's spelling: elem ARRAY or elem ARRAY[n] */
+    if (oql_p_accept_op(p, "[")) {
+      if (oql_p_tok(p)->kind != OQL_T_NUMBER) return oql_p_syntax(p);
+      oql_p_advance(p);
+      if ((st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
+    }
+    out->name = orb_arena_sprintf(p->a, "%s[]", out->name);
   }
   return st;
 }
@@ -227,7 +234,13 @@ static orb_status special_call(oql_parser *p, const char *name, oql_expr_ast *x,
   if (strcmp(name, "substring") == 0) {
     if ((st = oql_p_expr(p, &a)) != ORB_OK) return st;
     oql_plist_add(p, l, a);
-    if (oql_p_accept(p, "from")) {
+    if (oql_p_accept(p, "similar")) {
+      /* substring(s SIMILAR pattern ESCAPE e): substring(s, pattern, e), the SQL regular-expression form */
+      if ((st = oql_p_expr(p, &b)) != ORB_OK || (st = oql_p_expect(p, "escape")) != ORB_OK) return st;
+      oql_plist_add(p, l, b);
+      if ((st = oql_p_expr(p, &b)) != ORB_OK) return st;
+      oql_plist_add(p, l, b);
+    } else if (oql_p_accept(p, "from")) {
       if ((st = oql_p_expr(p, &b)) != ORB_OK) return st;
       oql_plist_add(p, l, b);
       if (oql_p_accept(p, "for")) {
@@ -461,6 +474,18 @@ static orb_status p_primary(oql_parser *p, oql_expr_ast **out) {
       *out = x;
       return ORB_OK;
     }
+    /* the SQL-standard functions written without parentheses (current_schema
+    ** and current_catalog also with them, as in PostgreSQL) */
+    if ((strcmp(w, "current_user") == 0 || strcmp(w, "session_user") == 0 || strcmp(w, "current_role") == 0 ||
+         strcmp(w, "user") == 0 || strcmp(w, "current_schema") == 0 || strcmp(w, "current_catalog") == 0) &&
+        !(oql_p_peek(p, 1)->kind == OQL_T_OP && strcmp(oql_p_peek(p, 1)->text, "(") == 0 &&
+          (strcmp(w, "current_schema") == 0 || strcmp(w, "current_catalog") == 0))) {
+      oql_expr_ast *x = oql_p_new_expr(p, OQL_X_CALL, pos);
+      x->name = w;
+      oql_p_advance(p);
+      *out = x;
+      return ORB_OK;
+    }
     if (strcmp(w, "current_date") == 0 || strcmp(w, "current_timestamp") == 0 || strcmp(w, "localtimestamp") == 0 ||
         strcmp(w, "current_time") == 0 || strcmp(w, "localtime") == 0) {
       oql_expr_ast *x = oql_p_new_expr(p, OQL_X_CALL, pos);
@@ -655,9 +680,8 @@ static orb_status p_add(oql_parser *p, oql_expr_ast **out) {
 static bool json_op(oql_parser *p, oql_binop *op) {
   static const struct { const char *text; oql_binop op; } ops[] = {
       {"->", OQL_OP_JSON_GET},          {"->>", OQL_OP_JSON_GET_TEXT},    {"#>", OQL_OP_JSON_PATH},
-      {"#>>", OQL_OP_JSON_PATH_TEXT},   {"@>", OQL_OP_JSON_CONTAINS},     {"<@", OQL_OP_JSON_CONTAINED},
-      {"?", OQL_OP_JSON_EXISTS},        {"?|", OQL_OP_JSON_EXISTS_ANY},   {"?&", OQL_OP_JSON_EXISTS_ALL},
-      {"#-", OQL_OP_JSON_DELETE_PATH}};
+      {"#>>", OQL_OP_JSON_PATH_TEXT},   {"?", OQL_OP_JSON_EXISTS},        {"?|", OQL_OP_JSON_EXISTS_ANY},
+      {"?&", OQL_OP_JSON_EXISTS_ALL},   {"#-", OQL_OP_JSON_DELETE_PATH}};
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
     if (oql_p_is_op(p, ops[i].text)) {
       *op = ops[i].op;
@@ -666,7 +690,7 @@ static bool json_op(oql_parser *p, oql_binop *op) {
   return false;
 }
 
-/* PostgreSQL's "other" operators, left-associative at one precedence: || & |
+/* PostgreSQL's "other" operators, left-associative at one precedence: || & | @> <@ &&
 ** and the json operators */
 static orb_status p_other(oql_parser *p, oql_expr_ast **out) {
   orb_status st = p_add(p, out);
@@ -676,6 +700,9 @@ static orb_status p_other(oql_parser *p, oql_expr_ast **out) {
     if (oql_p_is_op(p, "||")) op = OQL_OP_CONCAT;
     else if (oql_p_is_op(p, "&")) op = OQL_OP_BITAND;
     else if (oql_p_is_op(p, "|")) op = OQL_OP_BITOR;
+    else if (oql_p_is_op(p, "@>")) op = OQL_OP_CONTAINS;
+    else if (oql_p_is_op(p, "<@")) op = OQL_OP_CONTAINED;
+    else if (oql_p_is_op(p, "&&")) op = OQL_OP_OVERLAP;
     else if (!json_op(p, &op)) return ORB_OK;
     int pos = oql_p_tok(p)->pos;
     oql_p_advance(p);
@@ -752,6 +779,33 @@ static orb_status p_pred(oql_parser *p, oql_expr_ast **out) {
       if (oql_p_is(p, "escape"))
         return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
                             "LIKE ... ESCAPE is not supported yet (backslash is the escape character)");
+    } else if (strcmp(t->text, "similar") == 0 && oql_p_peek_is(p, k + 1, "to")) {
+      /* s [NOT] SIMILAR TO p [ESCAPE e]: as PostgreSQL, s ~ similar_to_escape(p [, e]) */
+      p->i += k + 2;
+      oql_expr_ast *pat, *esc = NULL;
+      if ((st = p_other(p, &pat)) != ORB_OK) return st;
+      if (oql_p_accept(p, "escape") && (st = p_other(p, &esc)) != ORB_OK) return st;
+      oql_expr_ast *conv = oql_p_new_expr(p, OQL_X_CALL, pos);
+      conv->name = "similar_to_escape";
+      oql_plist cl = {0};
+      oql_plist_add(p, &cl, pat);
+      if (esc) oql_plist_add(p, &cl, esc);
+      set_list(p, conv, &cl);
+      oql_expr_ast *call = oql_p_new_expr(p, OQL_X_CALL, pos);
+      call->name = "regexp_like";
+      oql_plist l = {0};
+      oql_plist_add(p, &l, *out);
+      oql_plist_add(p, &l, conv);
+      set_list(p, call, &l);
+      if (neg) {
+        x = oql_p_new_expr(p, OQL_X_UNARY, pos);
+        x->op = OQL_OP_NOT;
+        x->l = call;
+        *out = x;
+      } else {
+        *out = call;
+      }
+      continue;
     } else if (regex && !neg) {
       /* POSIX regular expressions: a ~ b, a ~* b, a !~ b, a !~* b */
       const char *op = t->text;

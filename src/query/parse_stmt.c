@@ -27,6 +27,16 @@ static orb_status p_sets(oql_parser *p, oql_set_ast **sets, int *n) {
       if ((st = oql_p_ident(p, &field, &fpos)) != ORB_OK) return st;
       if (!s->field) s->field = field;
     }
+    if (!s->field && oql_p_is_op(p, "[")) {   /* col[i] = x: one element of an array column */
+      s->subscript_pos = oql_p_tok(p)->pos;
+      oql_p_advance(p);
+      if ((st = oql_p_expr(p, &s->subscript)) != ORB_OK) return st;
+      if (oql_p_is_op(p, ":"))
+        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "array slices are not supported");
+      if ((st = oql_p_expect_op(p, "]")) != ORB_OK) return st;
+      if (oql_p_is_op(p, "["))
+        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "multidimensional arrays are not supported");
+    }
     if ((st = oql_p_expect_op(p, "=")) != ORB_OK) return st;
     if (oql_p_accept(p, "default")) s->expr = NULL;
     else if ((st = oql_p_expr(p, &s->expr)) != ORB_OK) return st;
@@ -80,6 +90,12 @@ static orb_status p_insert(oql_parser *p, oql_stmt_ast *s) {
   if (oql_p_is_op(p, "(") && !oql_p_starts_query(p) &&
       (st = oql_p_ident_list(p, &in->cols, &in->col_pos, &in->ncols)) != ORB_OK)
     return st;
+  if (oql_p_accept(p, "overriding")) {   /* OVERRIDING {SYSTEM | USER} VALUE: identity columns */
+    if (oql_p_accept(p, "system")) in->overriding = 's';
+    else if ((st = oql_p_expect(p, "user")) != ORB_OK) return st;
+    else in->overriding = 'u';
+    if ((st = oql_p_expect(p, "value")) != ORB_OK) return st;
+  }
   if (oql_p_accept(p, "default")) {
     if ((st = oql_p_expect(p, "values")) != ORB_OK) return st;
     in->default_values = true;
@@ -98,6 +114,11 @@ static orb_status p_insert(oql_parser *p, oql_stmt_ast *s) {
     if (oql_p_is_op(p, "(") &&
         (st = oql_p_ident_list(p, &in->conflict_cols, NULL, &in->nconflict_cols)) != ORB_OK)
       return st;
+    if (!in->nconflict_cols && oql_p_is(p, "on") && oql_p_peek_is(p, 1, "constraint")) {
+      oql_p_advance(p), oql_p_advance(p);
+      int cpos;
+      if ((st = oql_p_ident(p, &in->conflict_constraint, &cpos)) != ORB_OK) return st;
+    }
     if ((st = oql_p_expect(p, "do")) != ORB_OK) return st;
     if (oql_p_accept(p, "nothing")) {
       in->on_conflict = OQL_CA_NOTHING;
@@ -141,6 +162,131 @@ static orb_status p_delete(oql_parser *p, oql_stmt_ast *s) {
 }
 
 /* CHECK (cond) (at "check"); name the CONSTRAINT name before it, or NULL. */
+/* After UNIQUE: [NULLS [NOT] DISTINCT] and, for a table constraint, (cols);
+** then the index options PostgreSQL allows that Orbit has no use for. */
+static orb_status p_table_list(oql_parser *p, oql_stmt_ast *s);
+
+static orb_status p_unique(oql_parser *p, const char *name, bool table_constraint, oql_index_ast *ix) {
+  orb_status st;
+  ix->pos = oql_p_tok(p)->pos;
+  oql_p_advance(p);   /* UNIQUE */
+  ix->name = name;
+  ix->unique = ix->constraint = true;
+  if (oql_p_is(p, "nulls")) {
+    oql_p_advance(p);
+    ix->nnd = oql_p_accept(p, "not");
+    if ((st = oql_p_expect(p, "distinct")) != ORB_OK) return st;
+  }
+  if (table_constraint) {
+    if ((st = oql_p_ident_list(p, &ix->cols, &ix->col_pos, &ix->ncols)) != ORB_OK) return st;
+    ix->opts = orb_arena_zalloc(p->a, (size_t)ix->ncols + 1);
+  }
+  if (oql_p_is(p, "include"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "INCLUDE columns of an index are not supported");
+  if (oql_p_is(p, "deferrable") || (oql_p_is(p, "initially") && oql_p_peek_is(p, 1, "deferred")))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "deferrable UNIQUE constraints are not supported");
+  if (oql_p_is(p, "not") && oql_p_peek_is(p, 1, "deferrable")) oql_p_advance(p), oql_p_advance(p);
+  return ORB_OK;
+}
+
+/* CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] t
+** [USING btree|hash] (col [ASC|DESC] [NULLS FIRST|LAST], ...)
+** [NULLS [NOT] DISTINCT]; the caller saw CREATE [UNIQUE] and INDEX. */
+static orb_status p_create_index(oql_parser *p, oql_stmt_ast *s, bool unique) {
+  orb_status st;
+  oql_alter_ast *al = &s->alter;
+  oql_index_ast *ix = &al->index;
+  s->kind = OQL_S_ALTER_TABLE;
+  al->kind = OQL_ALTER_CREATE_INDEX;
+  ix->unique = unique;
+  ix->pos = oql_p_tok(p)->pos;
+  if (oql_p_is(p, "concurrently"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                        "CREATE INDEX CONCURRENTLY is not supported: indexes are built while the table is locked");
+  if (oql_p_is(p, "if") && oql_p_peek_is(p, 1, "not")) {
+    oql_p_advance(p), oql_p_advance(p);
+    if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+    ix->if_not_exists = true;
+  }
+  if (!oql_p_is(p, "on")) {
+    if ((st = oql_p_ident(p, &ix->name, &ix->pos)) != ORB_OK) return st;
+  } else if (ix->if_not_exists) {
+    return orb_err_setx(p->e, ORB_ERR_SYNTAX, "42601", oql_p_tok(p)->pos, "syntax error at or near \"ON\"");
+  }
+  if ((st = oql_p_expect(p, "on")) != ORB_OK) return st;
+  oql_p_accept(p, "only");
+  if ((st = p_table_name(p, &ix->table, &ix->table_pos)) != ORB_OK) return st;
+  al->table = ix->table;
+  al->table_pos = ix->table_pos;
+  if (oql_p_accept(p, "using")) {
+    const char *m;
+    int mpos;
+    if ((st = oql_p_ident(p, &m, &mpos)) != ORB_OK) return st;
+    if (strcmp(m, "hash") == 0) ix->hash = true;
+    else if (strcmp(m, "btree") != 0)
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", mpos, "access method \"%s\" is not supported for indexes (btree and hash are)", m);
+  }
+  if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
+  oql_plist cols = {0}, poss = {0}, opts = {0};
+  do {
+    if (oql_p_is_op(p, "(") || (oql_p_tok(p)->kind == OQL_T_IDENT && oql_p_peek(p, 1)->kind == OQL_T_OP &&
+                                 strcmp(oql_p_peek(p, 1)->text, "(") == 0))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "indexes on expressions are not supported");
+    const char *c;
+    int *pos = orb_arena_alloc(p->a, sizeof(int));
+    if ((st = oql_p_ident(p, &c, pos)) != ORB_OK) return st;
+    uintptr_t o = 0;
+    if (oql_p_accept(p, "desc")) o |= ORB_IDX_DESC | ORB_IDX_NULLS_FIRST;   /* DESC puts NULLs first by default */
+    else oql_p_accept(p, "asc");
+    if (oql_p_accept(p, "nulls")) {
+      if (oql_p_accept(p, "first")) o |= ORB_IDX_NULLS_FIRST;
+      else if (oql_p_accept(p, "last")) o &= ~(uintptr_t)ORB_IDX_NULLS_FIRST;
+      else return oql_p_syntax(p);
+    }
+    oql_plist_add(p, &cols, (void *)c);
+    oql_plist_add(p, &poss, pos);
+    oql_plist_add(p, &opts, (void *)(o + 1));
+  } while (oql_p_accept_op(p, ","));
+  if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  ix->ncols = cols.n;
+  ix->cols = orb_arena_alloc(p->a, sizeof(char *) * (size_t)cols.n);
+  ix->col_pos = orb_arena_alloc(p->a, sizeof(int) * (size_t)cols.n);
+  ix->opts = orb_arena_zalloc(p->a, (size_t)cols.n + 1);
+  for (int i = 0; i < cols.n; i++) {
+    ix->cols[i] = cols.v[i];
+    ix->col_pos[i] = *(int *)poss.v[i];
+    ix->opts[i] = (uint8_t)((uintptr_t)opts.v[i] - 1);
+  }
+  if (oql_p_is(p, "include"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "INCLUDE columns of an index are not supported");
+  if (oql_p_is(p, "nulls")) {
+    oql_p_advance(p);
+    ix->nnd = oql_p_accept(p, "not");
+    if ((st = oql_p_expect(p, "distinct")) != ORB_OK) return st;
+  }
+  if (oql_p_is(p, "where"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "partial indexes (WHERE) are not supported");
+  return ORB_OK;
+}
+
+/* DROP INDEX [CONCURRENTLY] [IF EXISTS] name [, ...] [CASCADE | RESTRICT]; the caller saw DROP INDEX. */
+static orb_status p_drop_index(oql_parser *p, oql_stmt_ast *s) {
+  orb_status st;
+  s->kind = OQL_S_ALTER_TABLE;
+  s->alter.kind = OQL_ALTER_DROP_INDEX;
+  if (oql_p_is(p, "concurrently"))
+    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "DROP INDEX CONCURRENTLY is not supported");
+  if (oql_p_is(p, "if")) {
+    oql_p_advance(p);
+    if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+    s->if_exists = true;
+  }
+  if ((st = p_table_list(p, s)) != ORB_OK) return st;
+  if (oql_p_accept(p, "cascade")) s->cascade = true;
+  else oql_p_accept(p, "restrict");
+  return ORB_OK;
+}
+
 static orb_status p_check(oql_parser *p, const char *name, oql_check_ast *out) {
   out->pos = oql_p_tok(p)->pos;
   out->name = name;
@@ -154,6 +300,32 @@ static orb_status p_check(oql_parser *p, const char *name, oql_check_ast *out) {
 }
 
 /* name type [NOT NULL | NULL | DEFAULT expr | PRIMARY KEY | CONSTRAINT name ...]* */
+static orb_status p_seq_options(oql_parser *p, oql_seq_ast *q, bool alter);
+
+/* GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY [( sequence options )]: *kind 'a' or 'd' */
+static orb_status p_identity(oql_parser *p, char *kind, oql_seq_ast **opts) {
+  orb_status st;
+  oql_p_advance(p);   /* GENERATED */
+  if (oql_p_accept(p, "always")) {
+    *kind = 'a';
+  } else {
+    if ((st = oql_p_expect(p, "by")) != ORB_OK || (st = oql_p_expect(p, "default")) != ORB_OK) return st;
+    *kind = 'd';
+  }
+  if ((st = oql_p_expect(p, "as")) != ORB_OK || (st = oql_p_expect(p, "identity")) != ORB_OK) return st;
+  if (oql_p_accept_op(p, "(")) {
+    oql_seq_ast *q = *opts = orb_arena_zalloc(p->a, sizeof **opts);
+    for (;;) {   /* the sequence options, and SEQUENCE NAME among them (pg_dump writes it first) */
+      if ((st = p_seq_options(p, q, false)) != ORB_OK) return st;
+      if (!(oql_p_is(p, "sequence") && oql_p_peek_is(p, 1, "name"))) break;
+      oql_p_advance(p), oql_p_advance(p);
+      if ((st = p_table_name(p, &q->seq_name, &q->seq_name_pos)) != ORB_OK) return st;
+    }
+    if ((st = oql_p_expect_op(p, ")")) != ORB_OK) return st;
+  }
+  return ORB_OK;
+}
+
 static orb_status p_coldef(oql_parser *p, oql_coldef_ast *c) {
   orb_status st;
   memset(c, 0, sizeof *c);
@@ -189,17 +361,23 @@ static orb_status p_coldef(oql_parser *p, oql_coldef_ast *c) {
       oql_p_advance(p);
       if ((st = oql_p_expect(p, "key")) != ORB_OK) return st;
       c->primary_key = true;
-    } else if (oql_p_is(p, "generated") && oql_p_peek_is(p, 1, "by")) {   /* GENERATED BY DEFAULT AS IDENTITY */
-      oql_p_advance(p), oql_p_advance(p);
-      if ((st = oql_p_expect(p, "default")) != ORB_OK || (st = oql_p_expect(p, "as")) != ORB_OK ||
-          (st = oql_p_expect(p, "identity")) != ORB_OK)
-        return st;
-      c->identity = true;
-    } else if (oql_p_is(p, "generated") && oql_p_peek_is(p, 1, "always")) {
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
-                          "GENERATED ALWAYS is not supported (GENERATED BY DEFAULT AS IDENTITY is)");
-    } else if (oql_p_is(p, "unique") || oql_p_is(p, "references") || oql_p_is(p, "generated") ||
-               oql_p_is(p, "collate")) {
+    } else if (oql_p_is(p, "generated") && (oql_p_peek_is(p, 1, "by") || oql_p_peek_is(p, 1, "always")) &&
+               !oql_p_peek_is_op(p, 3, "(")) {
+      if ((st = p_identity(p, &c->identity, &c->identity_seq)) != ORB_OK) return st;
+    } else if (oql_p_is(p, "unique")) {
+      if (c->unique)
+        return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                            "more than one UNIQUE on column \"%s\" is not supported", c->name);
+      c->unique = orb_arena_zalloc(p->a, sizeof *c->unique);
+      if ((st = p_unique(p, cname, false, c->unique)) != ORB_OK) return st;
+      c->unique->ncols = 1;
+      c->unique->cols = orb_arena_alloc(p->a, sizeof(char *));
+      c->unique->cols[0] = c->name;
+      c->unique->col_pos = orb_arena_alloc(p->a, sizeof(int));
+      c->unique->col_pos[0] = c->pos;
+      c->unique->opts = orb_arena_zalloc(p->a, 2);
+      cname = NULL;
+    } else if (oql_p_is(p, "references") || oql_p_is(p, "generated") || oql_p_is(p, "collate")) {
       return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "column constraint %s is not supported yet",
                           oql_p_tok(p)->text);
     } else {
@@ -287,21 +465,13 @@ static orb_status p_int64(oql_parser *p, int64_t *out) {
   return ORB_OK;
 }
 
-/* CREATE SEQUENCE [IF NOT EXISTS] name [AS type] [INCREMENT [BY] n] [MINVALUE n | NO MINVALUE]
-** [MAXVALUE n | NO MAXVALUE] [START [WITH] n] [CACHE n] [[NO] CYCLE] [OWNED BY NONE] (after SEQUENCE) */
-static orb_status p_create_sequence(oql_parser *p, oql_stmt_ast *s) {
-  oql_create_ast *c = &s->create;
-  oql_seq_ast *q = &c->seq;
+/* Sequence options, CREATE's and ALTER's: [AS type] [INCREMENT [BY] n]
+** [MINVALUE n | NO MINVALUE] [MAXVALUE n | NO MAXVALUE] [START [WITH] n]
+** [RESTART [[WITH] n]] (ALTER only) [CACHE n] [[NO] CYCLE]
+** [OWNED BY NONE | t.c] (t.c: ALTER only) */
+static orb_status p_seq_options(oql_parser *p, oql_seq_ast *q, bool alter) {
   orb_status st;
-  s->kind = OQL_S_CREATE_SEQUENCE;
-  if (oql_p_is(p, "if")) {
-    oql_p_advance(p);
-    if ((st = oql_p_expect(p, "not")) != ORB_OK || (st = oql_p_expect(p, "exists")) != ORB_OK) return st;
-    c->if_not_exists = true;
-  }
-  if ((st = p_table_name(p, &c->table, &c->table_pos)) != ORB_OK) return st;
   for (;;) {
-    int64_t ignored;
     if (oql_p_accept(p, "as")) {
       int pos;
       if ((st = oql_p_ident(p, &q->as_type, &pos)) != ORB_OK) return st;
@@ -311,30 +481,96 @@ static orb_status p_create_sequence(oql_parser *p, oql_stmt_ast *s) {
       q->has_inc = true;
     } else if (oql_p_accept(p, "minvalue")) {
       if ((st = p_int64(p, &q->min)) != ORB_OK) return st;
-      q->has_min = true;
+      q->has_min = true, q->no_min = false;
     } else if (oql_p_accept(p, "maxvalue")) {
       if ((st = p_int64(p, &q->max)) != ORB_OK) return st;
-      q->has_max = true;
+      q->has_max = true, q->no_max = false;
     } else if (oql_p_accept(p, "start")) {
       oql_p_accept(p, "with");
       if ((st = p_int64(p, &q->start)) != ORB_OK) return st;
       q->has_start = true;
+    } else if (alter && oql_p_accept(p, "restart")) {
+      q->has_restart = true;
+      bool with = oql_p_accept(p, "with");
+      const oql_token *t = oql_p_tok(p);
+      if (with || t->kind == OQL_T_NUMBER || (t->kind == OQL_T_OP && strcmp(t->text, "-") == 0)) {
+        if ((st = p_int64(p, &q->restart)) != ORB_OK) return st;
+        q->restart_with = true;
+      }
     } else if (oql_p_accept(p, "cache")) {   /* values are handed out one by one: nothing to cache */
-      if ((st = p_int64(p, &ignored)) != ORB_OK) return st;
+      if ((st = p_int64(p, &q->cache)) != ORB_OK) return st;
+      q->has_cache = true;
     } else if (oql_p_accept(p, "cycle")) {
-      q->cycle = true;
+      q->cycle = q->has_cycle = true;
     } else if (oql_p_is(p, "no") && (oql_p_peek_is(p, 1, "minvalue") || oql_p_peek_is(p, 1, "maxvalue") ||
                                      oql_p_peek_is(p, 1, "cycle"))) {
       oql_p_advance(p);
-      oql_p_advance(p);
-    } else if (oql_p_is(p, "owned") && oql_p_peek_is(p, 1, "by") && oql_p_peek_is(p, 2, "none")) {
-      oql_p_advance(p), oql_p_advance(p), oql_p_advance(p);
+      if (oql_p_accept(p, "minvalue")) q->no_min = true, q->has_min = false;
+      else if (oql_p_accept(p, "maxvalue")) q->no_max = true, q->has_max = false;
+      else oql_p_advance(p), q->cycle = false, q->has_cycle = true;
+    } else if (oql_p_is(p, "owned") && oql_p_peek_is(p, 1, "by")) {
+      oql_p_advance(p), oql_p_advance(p);
+      if (oql_p_accept(p, "none")) {
+        q->owned_none = true;
+      } else {
+        if (!alter) return oql_p_syntax(p);   /* CREATE SEQUENCE ... OWNED BY t.c: not yet */
+        int pos;
+        /* [schema.]table.column: three names mean public.t.c, as pg_dump writes it */
+        const char *a, *b;
+        int apos;
+        if ((st = oql_p_ident(p, &a, &apos)) != ORB_OK || (st = oql_p_expect_op(p, ".")) != ORB_OK ||
+            (st = oql_p_ident(p, &b, &pos)) != ORB_OK)
+          return st;
+        q->owned_table = a, q->owned_pos = apos, q->owned_col = b;
+        if (oql_p_accept_op(p, ".")) {
+          if (strcmp(a, "public") != 0)
+            return orb_err_setx(p->e, ORB_ERR_UNDEFINED, "3F000", apos, "schema \"%s\" does not exist", a);
+          q->owned_table = b, q->owned_pos = pos;
+          if ((st = oql_p_ident(p, &q->owned_col, &pos)) != ORB_OK) return st;
+        }
+        q->owned_none = false;
+      }
     } else {
       return ORB_OK;
     }
   }
 }
 
+/* CREATE SEQUENCE [IF NOT EXISTS] name options (after SEQUENCE) */
+static orb_status p_create_sequence(oql_parser *p, oql_stmt_ast *s) {
+  oql_create_ast *c = &s->create;
+  orb_status st;
+  s->kind = OQL_S_CREATE_SEQUENCE;
+  if (oql_p_is(p, "if")) {
+    oql_p_advance(p);
+    if ((st = oql_p_expect(p, "not")) != ORB_OK || (st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+    c->if_not_exists = true;
+  }
+  if ((st = p_table_name(p, &c->table, &c->table_pos)) != ORB_OK) return st;
+  return p_seq_options(p, &c->seq, false);
+}
+
+/* ALTER SEQUENCE [IF EXISTS] name options | RENAME TO new (after SEQUENCE):
+** the name in create.table, the options in create.seq. */
+static orb_status p_alter_sequence(oql_parser *p, oql_stmt_ast *s) {
+  oql_create_ast *c = &s->create;
+  orb_status st;
+  s->kind = OQL_S_ALTER_SEQUENCE;
+  if (oql_p_is(p, "if") && oql_p_peek_is(p, 1, "exists")) {
+    oql_p_advance(p), oql_p_advance(p);
+    c->if_not_exists = true;   /* here: IF EXISTS */
+  }
+  if ((st = p_table_name(p, &c->table, &c->table_pos)) != ORB_OK) return st;
+  if (oql_p_accept(p, "rename")) {
+    int pos;
+    if ((st = oql_p_expect(p, "to")) != ORB_OK) return st;
+    return oql_p_ident(p, &c->seq.rename_to, &pos);
+  }
+  int at = p->i;
+  if ((st = p_seq_options(p, &c->seq, true)) != ORB_OK) return st;
+  if (p->i == at) return oql_p_syntax(p);   /* ALTER SEQUENCE name and nothing */
+  return ORB_OK;
+}
 
 /* A storage parameter's or table property's name: a name, a dotted name
 ** (a.b.c), or a quoted name ("commit.manifest.min-count-to-merge"). */
@@ -391,6 +627,11 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
     return ORB_OK;
   }
   if (oql_p_accept(p, "sequence")) return p_create_sequence(p, s);
+  if (oql_p_is(p, "index") || (oql_p_is(p, "unique") && oql_p_peek_is(p, 1, "index"))) {
+    bool unique = oql_p_accept(p, "unique");
+    oql_p_advance(p);
+    return p_create_index(p, s, unique);
+  }
   if (oql_p_is(p, "temp") || oql_p_is(p, "temporary") || oql_p_is(p, "unlogged"))
     return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "%s tables are not supported",
                         oql_p_tok(p)->text);
@@ -410,7 +651,7 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
   }
   s->kind = OQL_S_CREATE_TABLE;
   if ((st = oql_p_expect_op(p, "(")) != ORB_OK) return st;
-  oql_plist cols = {0}, checks = {0};
+  oql_plist cols = {0}, checks = {0}, uniques = {0};
   for (;;) {
     const char *cname = NULL;
     if (oql_p_accept(p, "constraint")) {
@@ -430,13 +671,18 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
                             c->table);
       c->pk_clause_pos = ppos;
       if ((st = oql_p_ident_list(p, &c->pk_cols, &c->pk_pos, &c->npk)) != ORB_OK) return st;
-    } else if (oql_p_is(p, "unique") || oql_p_is(p, "foreign") || oql_p_is(p, "exclude")) {
+    } else if (oql_p_is(p, "unique")) {
+      oql_index_ast *ix = orb_arena_zalloc(p->a, sizeof *ix);
+      if ((st = p_unique(p, cname, true, ix)) != ORB_OK) return st;
+      oql_plist_add(p, &uniques, ix);
+    } else if (oql_p_is(p, "foreign") || oql_p_is(p, "exclude")) {
       return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "table constraint %s is not supported yet",
                           oql_p_tok(p)->text);
     } else {
       oql_coldef_ast *cd = orb_arena_zalloc(p->a, sizeof *cd);
       if ((st = p_coldef(p, cd)) != ORB_OK) return st;
       oql_plist_add(p, &cols, cd);
+      if (cd->unique) oql_plist_add(p, &uniques, cd->unique);
     }
     if (!oql_p_accept_op(p, ",")) break;
   }
@@ -475,6 +721,9 @@ static orb_status p_create(oql_parser *p, oql_stmt_ast *s) {
   c->cols = orb_arena_alloc(p->a, sizeof(oql_coldef_ast) * (size_t)(cols.n + 1));
   for (int i = 0; i < cols.n; i++) c->cols[i] = *(oql_coldef_ast *)cols.v[i];
   c->nchecks = checks.n;
+  c->nuniques = uniques.n;
+  c->uniques = orb_arena_alloc(p->a, sizeof(oql_index_ast) * (size_t)(uniques.n + 1));
+  for (int i = 0; i < uniques.n; i++) c->uniques[i] = *(oql_index_ast *)uniques.v[i];
   c->checks = orb_arena_alloc(p->a, sizeof(oql_check_ast) * (size_t)(checks.n + 1));
   for (int i = 0; i < checks.n; i++) c->checks[i] = *(oql_check_ast *)checks.v[i];
   if (cols.n == 0)
@@ -503,6 +752,7 @@ static orb_status p_table_list(oql_parser *p, oql_stmt_ast *s) {
 static orb_status p_drop(oql_parser *p, oql_stmt_ast *s) {
   orb_status st;
   if (oql_p_is(p, "role") || oql_p_is(p, "user")) return p_role(p, s, "drop");
+  if (oql_p_accept(p, "index")) return p_drop_index(p, s);
   s->drop_view = oql_p_is(p, "view");
   s->drop_sequence = oql_p_is(p, "sequence");
   if (!oql_p_is(p, "table") && !s->drop_view && !s->drop_sequence)
@@ -574,12 +824,49 @@ static orb_status p_alter_column(oql_parser *p, oql_alter_ast *al) {
   if (oql_p_accept(p, "type")) {
     al->kind = OQL_ALTER_COLUMN_TYPE;
     if ((st = oql_p_typename(p, &al->col.type)) != ORB_OK) return st;
-    if (oql_p_is(p, "using") || oql_p_is(p, "collate"))
-      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER COLUMN ... TYPE ... %s is not supported",
-                          oql_p_is(p, "using") ? "USING" : "COLLATE");
+    if (oql_p_is(p, "collate"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
+                          "ALTER COLUMN ... TYPE ... COLLATE is not supported");
+    if (oql_p_accept(p, "using")) {
+      int from = p->i;
+      if ((st = oql_p_expr(p, &al->using_expr)) != ORB_OK) return st;
+      al->using_sql = source_text(p, from, p->i);
+    }
+    return ORB_OK;
+  }
+  if (!set && oql_p_is(p, "add") && oql_p_peek_is(p, 1, "generated")) {   /* ADD GENERATED ... AS IDENTITY */
+    oql_p_advance(p);
+    al->kind = OQL_ALTER_ADD_IDENTITY;
+    return p_identity(p, &al->col.identity, &al->col.identity_seq);
+  }
+  if (set && oql_p_accept(p, "generated")) {   /* SET GENERATED {ALWAYS | BY DEFAULT} */
+    if (oql_p_accept(p, "always")) {
+      al->col.identity = 'a';
+    } else {
+      if ((st = oql_p_expect(p, "by")) != ORB_OK || (st = oql_p_expect(p, "default")) != ORB_OK) return st;
+      al->col.identity = 'd';
+    }
+    al->kind = OQL_ALTER_SET_IDENTITY;
+    return ORB_OK;
+  }
+  if (!set && oql_p_is(p, "drop") && oql_p_peek_is(p, 1, "identity")) {   /* DROP IDENTITY [IF EXISTS] */
+    oql_p_advance(p), oql_p_advance(p);
+    if (oql_p_accept(p, "if")) {
+      if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+      al->if_exists = true;
+    }
+    al->kind = OQL_ALTER_DROP_IDENTITY;
     return ORB_OK;
   }
   if (set || oql_p_accept(p, "drop")) {
+    if (oql_p_accept(p, "default")) {
+      al->kind = set ? OQL_ALTER_SET_DEFAULT : OQL_ALTER_DROP_DEFAULT;
+      if (!set) return ORB_OK;
+      int from = p->i;
+      if ((st = oql_p_expr(p, &al->col.def)) != ORB_OK) return st;
+      al->col.default_sql = source_text(p, from, p->i);
+      return ORB_OK;
+    }
     if (oql_p_accept(p, "not")) {
       if ((st = oql_p_expect(p, "null")) != ORB_OK) return st;
       al->kind = set ? OQL_ALTER_SET_NOT_NULL : OQL_ALTER_DROP_NOT_NULL;
@@ -630,14 +917,38 @@ static orb_status p_table_properties(oql_parser *p, oql_alter_ast *al, bool rese
 static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
   oql_alter_ast *al = &s->alter;
   orb_status st;
+  if (oql_p_accept(p, "index")) {   /* ALTER INDEX [IF EXISTS] name RENAME TO new */
+    if (oql_p_is(p, "if")) {
+      oql_p_advance(p);
+      if ((st = oql_p_expect(p, "exists")) != ORB_OK) return st;
+      al->if_exists = true;
+    }
+    al->kind = OQL_ALTER_RENAME_INDEX;
+    if ((st = p_table_name(p, &al->name, &al->name_pos)) != ORB_OK) return st;
+    if (!oql_p_is(p, "rename"))
+      return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER INDEX supports only RENAME TO");
+    oql_p_advance(p);
+    if ((st = oql_p_expect(p, "to")) != ORB_OK) return st;
+    int pos;
+    return oql_p_ident(p, &al->new_name, &pos);
+  }
   if (oql_p_is(p, "view") && oql_p_peek_is(p, 2, "rename")) {   /* ALTER VIEW v RENAME TO w: as ALTER TABLE */
     oql_p_advance(p);
   } else if ((st = oql_p_expect(p, "table")) != ORB_OK) {
     return st;
   }
-  if (oql_p_is(p, "if") && oql_p_peek_is(p, 1, "exists"))
-    return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos, "ALTER TABLE IF EXISTS is not supported yet");
+  if (oql_p_is(p, "if") && oql_p_peek_is(p, 1, "exists")) {
+    oql_p_advance(p), oql_p_advance(p);
+    al->table_if_exists = true;
+  }
+  oql_p_accept(p, "only");   /* ONLY t / t *: Orbit has no inheritance, so both are t */
   if ((st = p_table_name(p, &al->table, &al->table_pos)) != ORB_OK) return st;
+  oql_p_accept_op(p, "*");
+  if (oql_p_is(p, "owner") && oql_p_peek_is(p, 1, "to")) {
+    oql_p_advance(p), oql_p_advance(p);
+    al->kind = OQL_ALTER_OWNER;
+    return oql_p_ident(p, &al->new_name, &al->name_pos);
+  }
   bool partition_field = oql_p_peek_is(p, 1, "partition") && oql_p_peek_is(p, 2, "field");
   if (partition_field && oql_p_accept(p, "add")) return p_partition_field(p, al, OQL_ALTER_ADD_PARTITION_FIELD);
   if (partition_field && oql_p_accept(p, "drop")) return p_partition_field(p, al, OQL_ALTER_DROP_PARTITION_FIELD);
@@ -668,9 +979,13 @@ static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
     if (oql_p_accept(p, "constraint")) {
       int cpos;
       if ((st = oql_p_ident(p, &cname, &cpos)) != ORB_OK) return st;
-      if (!oql_p_is(p, "primary") && !oql_p_is(p, "check"))
+      if (!oql_p_is(p, "primary") && !oql_p_is(p, "check") && !oql_p_is(p, "unique"))
         return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
-                            "only PRIMARY KEY and CHECK constraints can be added");
+                            "only PRIMARY KEY, UNIQUE and CHECK constraints can be added");
+    }
+    if (oql_p_is(p, "unique")) {
+      al->kind = OQL_ALTER_ADD_UNIQUE;
+      return p_unique(p, cname, true, &al->index);
     }
     if (oql_p_is(p, "check")) {
       al->kind = OQL_ALTER_ADD_CHECK;
@@ -682,9 +997,9 @@ static orb_status p_alter(oql_parser *p, oql_stmt_ast *s) {
       al->name_pos = oql_p_tok(p)->pos;
       return oql_p_ident_list(p, &al->key_cols, &al->key_pos, &al->nkey_cols);
     }
-    if (oql_p_is(p, "unique") || oql_p_is(p, "foreign"))
+    if (oql_p_is(p, "foreign"))
       return orb_err_setx(p->e, ORB_ERR_UNSUPPORTED, "0A000", oql_p_tok(p)->pos,
-                          "only PRIMARY KEY and CHECK constraints can be added");
+                          "only PRIMARY KEY, UNIQUE and CHECK constraints can be added");
     al->kind = OQL_ALTER_ADD_COLUMN;
     return p_coldef(p, &al->col);
   }
@@ -1021,6 +1336,7 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
   if (strcmp(w, "alter") == 0) {
     oql_p_advance(p);
     if (oql_p_is(p, "role") || oql_p_is(p, "user")) return p_role(p, s, "alter");
+    if (oql_p_accept(p, "sequence")) return p_alter_sequence(p, s);
     s->kind = OQL_S_ALTER_TABLE;
     return p_alter(p, s);
   }

@@ -14,6 +14,7 @@
 #include "query/binder.h"
 #include "query/stmt_exec.h"
 #include "storage/cold/cold_tier.h"
+#include "types/array.h"
 
 static void drop_savepoints(oql_session *s, int keep) {
   while (s->nsavepoints > keep) {
@@ -23,11 +24,22 @@ static void drop_savepoints(oql_session *s, int keep) {
   }
 }
 
-void oql_session_warn(oql_session *s, const char *sqlstate, const char *msg) {
-  oql_reports_add(&s->reports, sqlstate, true, msg);
+/* Is a report of this severity below client_min_messages (not sent)? */
+static bool below_min_messages(const oql_session *s, bool warning) {
+  const char *min = oql_setting(s, OQL_SET_CLIENT_MIN_MESSAGES);
+  if (strcmp(min, "error") == 0) return true;
+  return !warning && strcmp(min, "warning") == 0;
 }
 
-void oql_session_notices(oql_session *s, const oql_reports *notices) { oql_reports_append(&s->reports, notices); }
+void oql_session_warn(oql_session *s, const char *sqlstate, const char *msg) {
+  if (!below_min_messages(s, true)) oql_reports_add(&s->reports, sqlstate, true, msg);
+}
+
+void oql_session_notices(oql_session *s, const oql_reports *notices) {
+  for (int i = 0; i < notices->n; i++)
+    if (!below_min_messages(s, notices->v[i].warning))
+      oql_reports_add(&s->reports, notices->v[i].code, notices->v[i].warning, notices->v[i].msg);
+}
 
 int oql_session_report_count(const oql_session *s) { return s->reports.n; }
 
@@ -488,7 +500,7 @@ static orb_status run_sublinks(oql_stmt *st, orb_err *e) {
 
 static bool is_ddl(oql_skind k) {
   return k == OQL_S_CREATE_TABLE || k == OQL_S_CREATE_TABLE_AS || k == OQL_S_DROP_TABLE || k == OQL_S_ALTER_TABLE ||
-         k == OQL_S_CREATE_VIEW || k == OQL_S_CREATE_SEQUENCE ||
+         k == OQL_S_CREATE_VIEW || k == OQL_S_CREATE_SEQUENCE || k == OQL_S_ALTER_SEQUENCE ||
          k == OQL_S_TRUNCATE;
 }
 
@@ -502,7 +514,8 @@ static orb_status run_write(oql_stmt *st, orb_err *e) {
   orb_wset *ws = s->txn;
   bool own = !ws;
   if (own) ws = orb_txn_begin(s->db, oql_level_read_committed(oql_setting(s, OQL_SET_DEFAULT_ISOLATION)));
-  orb_wait_stop stop = {&s->interrupt, st->rt.deadline_ns};
+  int64_t lock_ms = oql_timeout_ms(oql_setting(s, OQL_SET_LOCK_TIMEOUT));
+  orb_wait_stop stop = {&s->interrupt, st->rt.deadline_ns, lock_ms > 0 ? lock_ms : 0};
   orb_status rc;
   for (;;) {
     if ((rc = orb_wset_enter(ws, is_ddl(st->b.kind), &stop, e)) != ORB_OK) break;
@@ -556,7 +569,11 @@ static const char *write_command(const oql_bstmt *b) {
   case OQL_S_DROP_TABLE:
     return b->create_kind == ORB_TABLE_VIEW ? "DROP VIEW" : b->create_kind == ORB_TABLE_SEQUENCE ? "DROP SEQUENCE" : "DROP TABLE";
   case OQL_S_CREATE_VIEW: return "CREATE VIEW";
-  case OQL_S_ALTER_TABLE: return "ALTER TABLE";
+  case OQL_S_ALTER_TABLE:
+    return b->alter == OQL_ALTER_CREATE_INDEX ? "CREATE INDEX"
+           : b->alter == OQL_ALTER_DROP_INDEX ? "DROP INDEX"
+           : b->alter == OQL_ALTER_RENAME_INDEX ? "ALTER INDEX"
+                                                : "ALTER TABLE";
   case OQL_S_TRUNCATE: return "TRUNCATE TABLE";
   case OQL_S_COPY_FROM: return "COPY FROM";
   case OQL_S_CREATE_ROLE: return "CREATE ROLE";
@@ -569,6 +586,7 @@ static const char *write_command(const oql_bstmt *b) {
     return b->uses_nextval ? "nextval()" : names[b->lock_strength];
   }
   case OQL_S_CREATE_SEQUENCE: return "CREATE SEQUENCE";
+  case OQL_S_ALTER_SEQUENCE: return "ALTER SEQUENCE";
   default: return "CALL";
   }
 }
@@ -605,6 +623,10 @@ static orb_status start(oql_stmt *st, orb_err *e) {
   if (role) {
     st->state = ST_DONE;   /* statements on the roles table, in this session (session_roles.c) */
     return oql_run_role(s, &st->b, st->tag, sizeof st->tag, e);
+  }
+  if (k == OQL_S_ALTER_TABLE && st->b.alter == OQL_ALTER_OWNER && !st->b.table_missing) {
+    st->state = ST_DONE;
+    return oql_alter_owner(s, &st->b, st->tag, sizeof st->tag, e);
   }
   st->rt.ctx.params = st->params;
   st->rt.ctx.nparams = st->nparams;
@@ -793,7 +815,9 @@ orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {
     return ORB_OK;
   }
   orb_value out;
-  if (v->type == t.id && (t.id != ORB_T_DECIMAL) && !(t.id == ORB_T_TEXT && t.maxlen)) {
+  /* an array of another element type, or for elements with modifiers, is cast as below */
+  bool array_as_is = t.id != ORB_T_ARRAY || (v->scale == t.elem && !t.precision && !t.maxlen);
+  if (v->type == t.id && (t.id != ORB_T_DECIMAL) && !(t.id == ORB_T_TEXT && t.maxlen) && array_as_is) {
     if (!orb_type_is_by_ref((orb_type_id)t.id)) {   /* the common case, whole in the value: nothing to own */
       st->params[i] = *v;
       return ORB_OK;
@@ -805,7 +829,9 @@ orb_status oql_bind_value(oql_stmt *st, int i, const orb_value *v, orb_err *e) {
     out = orb_int((orb_type_id)t.id, v->u.i);
   } else {
     orb_arena_reset(&st->xarena);
-    orb_status rc = orb_value_cast(v, t, &st->xarena, &out, e);
+    /* an array's elements are assigned: VARCHAR(n) refuses a long one as an input would */
+    orb_status rc = v->type == ORB_T_ARRAY && t.id == ORB_T_ARRAY ? orb_array_assign(v, t, &st->xarena, &out, e)
+                                                                  : orb_value_cast(v, t, &st->xarena, &out, e);
     if (rc != ORB_OK) return rc;
   }
   own_bytes(st, i, &out);

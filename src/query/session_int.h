@@ -28,6 +28,12 @@ enum {
   OQL_SET_DEFAULT_ISOLATION = 14,
   OQL_SET_READ_ONLY = 17,
   OQL_SET_DEFAULT_READ_ONLY = 18,
+  OQL_SET_LOCK_TIMEOUT = 21,
+  OQL_SET_CLIENT_MIN_MESSAGES = 22,
+  OQL_SET_DEFAULT_AM = 23,
+  OQL_SET_DEFAULT_TABLESPACE = 24,
+  OQL_SET_IDLE_TXN_TIMEOUT = 25,
+  OQL_SET_SESSION_AUTHORIZATION = 19,
 };
 
 typedef struct oql_settings_state {
@@ -108,11 +114,13 @@ struct oql_session {
   oql_progress_fn progress;   /* oql_session_set_progress */
   void *progress_ctx;
   orb_wset *cur_ws;         /* the write set of the statement running now (sequence values log into it) */
-  /* currval / lastval: the last value nextval gave this session, per sequence (session_seq.c) */
+  /* currval: the last value nextval (or setval with is_called) gave this
+  ** session, per sequence; lastval: that of the sequence nextval last
+  ** advanced, seqvals[last_seq] (session_seq.c) */
   struct { char *name; int64_t v; } *seqvals;
   int nseqvals;
   bool has_lastval;
-  int64_t lastval;
+  int last_seq;
 };
 
 /* session_seq.c: nextval / currval / setval / lastval for this session
@@ -127,5 +135,7 @@ orb_status oql_prepare_system(oql_session *s, const char *sql, oql_stmt **out, o
 /* CREATE / ALTER / DROP ROLE (session_roles.c): run as statements on the
 ** roles table in the session's transaction; tag gets the command tag. */
 orb_status oql_run_role(oql_session *s, const oql_bstmt *b, char *tag, size_t tagcap, orb_err *e);
+/* ALTER ... OWNER TO role: the role must exist; nothing else changes. */
+orb_status oql_alter_owner(oql_session *s, const oql_bstmt *b, char *tag, size_t tagcap, orb_err *e);
 
 #endif

@@ -5,7 +5,11 @@
 ** row; users' statements cannot name that table (binder.h).  Passwords are
 ** kept only as SCRAM-SHA-256 verifiers (base/scram_secret.h), which orbitd
 ** checks logins against (oql_role_secret).  Role attributes Orbit has no use
-** for (SUPERUSER, CREATEDB, ...) are accepted and ignored. */
+** for (SUPERUSER, CREATEDB, ...) are accepted and ignored.
+**
+** Objects have no owners in Orbit (pg_class shows every relation owned by
+** "orbit"): ALTER TABLE/VIEW/SEQUENCE ... OWNER TO role, which every pg_dump
+** script holds, checks that the role exists and changes nothing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +89,23 @@ orb_status oql_run_role(oql_session *s, const oql_bstmt *b, char *tag, size_t ta
   }
   orb_free(verifier);
   return rc;
+}
+
+orb_status oql_alter_owner(oql_session *s, const oql_bstmt *b, char *tag, size_t tagcap, orb_err *e) {
+  snprintf(tag, tagcap, "ALTER TABLE");
+  const char *role = b->new_name;
+  if (strcmp(role, "current_user") == 0 || strcmp(role, "session_user") == 0 || strcmp(role, "current_role") == 0 ||
+      strcmp(role, "orbit") == 0 || strcmp(role, oql_setting(s, OQL_SET_SESSION_AUTHORIZATION)) == 0)
+    return ORB_OK;
+  char *found = NULL;
+  const char *params[] = {role};
+  orb_status rc = ORB_OK;
+  if (orb_db_table(oql_session_db(s), OQL_ROLES_TABLE))
+    rc = run(s, "SELECT rolname FROM " OQL_ROLES_TABLE " WHERE rolname = $1", params, 1, NULL, &found, e);
+  bool exists = found != NULL;
+  orb_free(found);
+  if (rc != ORB_OK) return rc;
+  return exists ? ORB_OK : no_such_role(role, e);
 }
 
 char *oql_role_secret(oql_session *s, const char *role) {

@@ -12,9 +12,7 @@
 
 static orb_status find_seq(oql_session *s, const char *name, size_t n, orb_table **out, orb_err *e) {
   char buf[256];
-  if (n >= sizeof buf) n = sizeof buf - 1;
-  memcpy(buf, name, n);
-  buf[n] = '\0';
+  oql_relname_from_text(name, n, buf, sizeof buf);   /* 'public.S' is s, as regclass reads it */
   orb_table *t = orb_db_table(s->db, buf);
   if (!t) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42P01", 0, "relation \"%s\" does not exist", buf);
   if (t->kind != ORB_TABLE_SEQUENCE) return orb_err_setx(e, ORB_ERR_MISUSE, "42809", 0, "\"%s\" is not a sequence", buf);
@@ -22,17 +20,19 @@ static orb_status find_seq(oql_session *s, const char *name, size_t n, orb_table
   return ORB_OK;
 }
 
-static void remember(oql_session *s, const char *name, int64_t v) {
-  s->has_lastval = true;
-  s->lastval = v;
-  for (int i = 0; i < s->nseqvals; i++)
-    if (strcmp(s->seqvals[i].name, name) == 0) {
-      s->seqvals[i].v = v;
-      return;
-    }
-  s->seqvals = orb_realloc(s->seqvals, sizeof *s->seqvals * (size_t)(s->nseqvals + 1));
-  s->seqvals[s->nseqvals].name = orb_strdup(name);
-  s->seqvals[s->nseqvals++].v = v;
+/* currval of `name` is now v; by nextval (advanced), lastval's too. */
+static void remember(oql_session *s, const char *name, int64_t v, bool advanced) {
+  int i = 0;
+  while (i < s->nseqvals && strcmp(s->seqvals[i].name, name) != 0) i++;
+  if (i == s->nseqvals) {
+    s->seqvals = orb_realloc(s->seqvals, sizeof *s->seqvals * (size_t)(s->nseqvals + 1));
+    s->seqvals[s->nseqvals++].name = orb_strdup(name);
+  }
+  s->seqvals[i].v = v;
+  if (advanced) {
+    s->has_lastval = true;
+    s->last_seq = i;
+  }
 }
 
 orb_status oql_session_seq(void *env, orb_seq_op op, const char *name, size_t n, int64_t v, bool called, int64_t *out,
@@ -40,7 +40,7 @@ orb_status oql_session_seq(void *env, orb_seq_op op, const char *name, size_t n,
   oql_session *s = env;
   if (op == ORB_SEQ_LASTVAL) {
     if (!s->has_lastval) return orb_err_setx(e, ORB_ERR_MISUSE, "55000", 0, "lastval is not yet defined in this session");
-    *out = s->lastval;
+    *out = s->seqvals[s->last_seq].v;
     return ORB_OK;
   }
   orb_table *t;
@@ -50,11 +50,12 @@ orb_status oql_session_seq(void *env, orb_seq_op op, const char *name, size_t n,
   case ORB_SEQ_NEXTVAL:
     if (!s->cur_ws)   /* the binder makes every statement with nextval a write */
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "nextval() cannot run in a read-only statement here");
-    if ((st = orb_seq_next(t, s->cur_ws, out, e)) == ORB_OK) remember(s, t->name, *out);
+    if ((st = orb_seq_next(t, s->cur_ws, out, e)) == ORB_OK) remember(s, t->name, *out, true);
     return st;
   case ORB_SEQ_SETVAL:
     if (!s->cur_ws) return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "setval() cannot run in a read-only statement here");
     if ((st = orb_seq_set(t, s->cur_ws, v, called, e)) != ORB_OK) return st;
+    if (called) remember(s, t->name, v, false);   /* currval is v, as in PostgreSQL */
     *out = v;
     return ORB_OK;
   case ORB_SEQ_CURRVAL:
@@ -76,4 +77,5 @@ void oql_session_seq_free(oql_session *s) {
   orb_free(s->seqvals);
   s->seqvals = NULL;
   s->nseqvals = 0;
+  s->has_lastval = false;
 }

@@ -67,12 +67,33 @@ static const setting settings[] = {
      "Whether the current transaction is read-only.", NULL, NULL, NULL},
     {"default_transaction_read_only", "off", false, "bool", NULL, STMT_BEHAVIOR,
      "Whether new transactions are read-only.", NULL, NULL, NULL},
+    {"session_authorization", "orbit", false, "string", NULL, "Preset Options",
+     "The role of the session (orbitd: the role that logged in).", NULL, NULL, NULL},
     {"max_index_keys", "32", true, "integer", NULL, PRESET, "The most columns an index key may have.", "32", "32",
      NULL},
+    {"lock_timeout", "0", false, "integer", "ms", STMT_BEHAVIOR,
+     "How long one wait for another transaction's row or DDL may last (0: no limit).", "0", "2147483647", NULL},
+    {"client_min_messages", "notice", false, "enum", NULL, "Reporting and Logging / When to Log",
+     "The lowest level of messages sent to the client.", NULL, NULL,
+     "{debug5,debug4,debug3,debug2,debug1,log,notice,warning,error}"},
+    {"default_table_access_method", "heap", false, "string", NULL, STMT_BEHAVIOR,
+     "Where CREATE TABLE without USING puts a table: heap (the hot tier) or iceberg.", NULL, NULL, NULL},
+    {"default_tablespace", "", false, "string", NULL, STMT_BEHAVIOR,
+     "Orbit has one tablespace, pg_default; '' names it too.", NULL, NULL, NULL},
+    /* Settings PostgreSQL's tools set (pg_dump's scripts) for features Orbit
+    ** does not have: their values are kept and shown, and change nothing. */
+    {"idle_in_transaction_session_timeout", "0", false, "integer", "ms", STMT_BEHAVIOR,
+     "Accepted for PostgreSQL's tools; Orbit does not end idle transactions.", "0", "2147483647", NULL},
+    {"check_function_bodies", "on", false, "bool", NULL, STMT_BEHAVIOR,
+     "Accepted for PostgreSQL's tools; Orbit has no function bodies to check.", NULL, NULL, NULL},
+    {"xmloption", "content", false, "enum", NULL, STMT_BEHAVIOR,
+     "Accepted for PostgreSQL's tools; Orbit has no xml type.", NULL, NULL, "{content,document}"},
+    {"row_security", "on", false, "bool", NULL, STMT_BEHAVIOR,
+     "Accepted for PostgreSQL's tools; Orbit has no row security policies.", NULL, NULL, NULL},
 };
 #define NBUILTIN ((int)(sizeof settings / sizeof settings[0]))
 
-_Static_assert(sizeof settings / sizeof settings[0] > OQL_SET_DEFAULT_READ_ONLY, "OQL_SET_* indexes");
+_Static_assert(sizeof settings / sizeof settings[0] > OQL_SET_IDLE_TXN_TIMEOUT, "OQL_SET_* indexes");
 
 static orb_status ops_get(void *env, const char *name, bool missing_ok, const char **value, orb_err *e);
 static orb_status ops_set(void *env, const char *name, const char *value, bool is_local, const char **out,
@@ -221,13 +242,51 @@ static orb_status normalize(int i, const char *value, const char **out, char *bu
   const char *name = settings[i].name;
   if (i == OQL_SET_DEFAULT_ISOLATION) {
     if (!(*out = oql_isolation_level(v))) return invalid(name, v, e);
-  } else if (i == OQL_SET_STATEMENT_TIMEOUT) {
+  } else if (i == OQL_SET_STATEMENT_TIMEOUT || i == OQL_SET_LOCK_TIMEOUT || i == OQL_SET_IDLE_TXN_TIMEOUT) {
     int64_t ms = oql_timeout_ms(v);
     if (ms < 0) return invalid(name, v, e);
     *out = timeout_text(ms, buf, 64);
   } else if (i == OQL_SET_STATEMENT_MEM) {
     if (oql_mem_bytes(v) < 0) return invalid(name, v, e);
-  } else if (i == OQL_SET_SYNC_COMMIT || i == OQL_SET_READ_ONLY || i == OQL_SET_DEFAULT_READ_ONLY) {
+  } else if (settings[i].enumvals && i != OQL_SET_SYNC_COMMIT && i != OQL_SET_ISOLATION &&
+             i != OQL_SET_DEFAULT_ISOLATION && strcmp(name, "IntervalStyle") != 0) {
+    /* an enum: one of its values, any case, stored lower case */
+    const char *vals = settings[i].enumvals;   /* {a,b,c} */
+    size_t vn = strlen(v);
+    *out = NULL;
+    for (const char *w = vals + 1; *w && *w != '}';) {
+      size_t wn = strcspn(w, ",}");
+      if (wn == vn && strncasecmp(w, v, vn) == 0) {
+        snprintf(buf, 64, "%.*s", (int)wn, w);
+        *out = buf;
+      }
+      w += wn + (w[wn] == ',');
+    }
+    if (!*out) {
+      invalid(name, v, e);
+      char list[200];   /* "{a,b}" as "a, b" */
+      size_t k = 0;
+      for (const char *c = vals + 1; *c && *c != '}' && k + 3 < sizeof list; c++) {
+        if (*c == ',') list[k++] = ',', list[k++] = ' ';
+        else list[k++] = *c;
+      }
+      list[k] = '\0';
+      orb_err_hint(e, "Available values: %s.", list);
+      return e->code;
+    }
+  } else if (i == OQL_SET_DEFAULT_AM) {
+    if (strcmp(v, "heap") != 0 && strcmp(v, "iceberg") != 0) {
+      invalid(name, v, e);
+      orb_err_detail(e, "Table access method \"%s\" does not exist.", v);
+      return e->code;
+    }
+  } else if (i == OQL_SET_DEFAULT_TABLESPACE) {
+    if (*v && strcmp(v, "pg_default") != 0) {
+      invalid(name, v, e);
+      orb_err_detail(e, "Tablespace \"%s\" does not exist.", v);
+      return e->code;
+    }
+  } else if (strcmp(settings[i].vartype, "bool") == 0 || i == OQL_SET_SYNC_COMMIT) {
     static const char *on[] = {"on", "true", "yes", "1", "local", "remote_write", "remote_apply"};
     static const char *off[] = {"off", "false", "no", "0"};
     *out = NULL;
@@ -236,6 +295,10 @@ static orb_status normalize(int i, const char *value, const char **out, char *bu
     for (size_t k = 0; k < sizeof off / sizeof off[0]; k++)
       if (strcasecmp(v, off[k]) == 0) *out = "off";
     if (!*out) return invalid(name, v, e);
+    if (strcmp(name, "standard_conforming_strings") == 0 && strcmp(*out, "off") == 0)
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                          "standard_conforming_strings cannot be turned off: backslashes in '...' are always "
+                          "ordinary characters (write E'...' for escapes)");
   } else if (strcmp(name, "TimeZone") == 0) {
     if (strcasecmp(v, "UTC") != 0 && strcasecmp(v, "GMT") != 0 && strcasecmp(v, "Etc/UTC") != 0 && strcmp(v, "0") != 0)
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "time zone \"%s\" is not supported: Orbit works in UTC", v);
@@ -302,7 +365,8 @@ static orb_status set_setting(oql_session *s, const char *name, const char *valu
   const char *v;
   char buf[64];
   /* RESET: the value the session began with, reported as "default" again */
-  bool by_session = value != NULL;
+  /* orbitd sets the role that logged in as the session's own: shown as a default, as PostgreSQL does */
+  bool by_session = value != NULL && i != OQL_SET_SESSION_AUTHORIZATION;
   if (!value && i == OQL_SET_SYNC_COMMIT && st->sync_off) value = "off";
   orb_status rc = normalize(i < 0 ? NBUILTIN : i, value, &v, buf, e);
   if (rc != ORB_OK) return rc;

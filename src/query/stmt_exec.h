@@ -29,9 +29,12 @@ orb_status oql_exec_drop_table(oql_bstmt *b, oql_rt *rt, orb_err *e);
 orb_status oql_exec_create_view(oql_bstmt *b, oql_rt *rt, orb_err *e);
 /* CREATE SEQUENCE. */
 orb_status oql_exec_create_sequence(oql_bstmt *b, oql_rt *rt, orb_err *e);
+orb_status oql_exec_alter_sequence(oql_bstmt *b, oql_rt *rt, orb_err *e);   /* exec_sequence.c */
 /* TRUNCATE: every row of every named table deleted, in the statement's write set. */
 orb_status oql_exec_truncate(oql_bstmt *b, oql_rt *rt, orb_err *e);
 orb_status oql_exec_alter_table(oql_bstmt *b, oql_rt *rt, orb_err *e);
+/* CREATE/DROP/ALTER INDEX and ADD UNIQUE (exec_index.c; b->alter says which). */
+orb_status oql_exec_index(oql_bstmt *b, oql_rt *rt, orb_err *e);
 
 /* Rows of SHOW TABLES / DESCRIBE (exec_ddl.c). */
 void oql_show_tables(orb_db *db, orb_arena *xa, oql_op **rows);

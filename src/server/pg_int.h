@@ -16,7 +16,7 @@ typedef struct pg_portal pg_portal;
 
 /* The settings PostgreSQL reports in ParameterStatus at start-up and
 ** whenever they change (GUC_REPORT): pg_session.c's reported[] table. */
-#define PG_NREPORTED 9
+#define PG_NREPORTED 10
 
 struct pg_session {
   pg_config cfg;

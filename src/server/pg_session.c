@@ -125,7 +125,8 @@ static void send_param(orb_buf *out, const char *name, const char *value);
 static void report_settings(pg_session *s, orb_buf *out) {
   static const char *const reported[PG_NREPORTED] = {
       "server_version", "server_encoding", "client_encoding", "DateStyle", "IntervalStyle",
-      "TimeZone",       "integer_datetimes", "standard_conforming_strings", "application_name"};
+      "TimeZone",       "integer_datetimes", "standard_conforming_strings", "application_name",
+      "session_authorization"};
   for (int i = 0; i < PG_NREPORTED; i++) {
     const char *v = s->db ? orbit_setting(s->db, reported[i]) : NULL;
     if (!v || (s->reported[i] && strcmp(s->reported[i], v) == 0)) continue;
@@ -220,6 +221,7 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
     return false;
   }
   s->user = orb_strdup(user);
+  keep_setting(s, "session_authorization", 21, user);   /* current_user and friends read it */
   if (s->cfg.scram) {
     /* AuthenticationSASL: the one mechanism offered */
     size_t at = pg_msg_begin(out, 'R');

@@ -59,12 +59,14 @@ int32_t pg_array_type_oid(int t) {
 /* The OID and type modifier of a type with its modifiers: VARCHAR(n) is
 ** varchar (1043) with typmod n + 4, NUMERIC(p,s) typmod (p << 16 | s) + 4,
 ** as PostgreSQL's RowDescription carries them (drivers read the declared
-** length, precision and scale from there). */
+** length, precision and scale from there).  An array's modifiers are its
+** elements' (NUMERIC(6,2)[] has typmod 393222; VARCHAR(n)[] is _varchar, 1015). */
 static int32_t oid_with_modifiers(orbit_type t, orbit_type elem, int precision, int scale, int maxlen,
                                   int32_t *typmod) {
+  orbit_type mt = t == ORBIT_ARRAY ? elem : t;
   if (typmod)
-    *typmod = t == ORBIT_DECIMAL && precision ? (precision << 16 | scale) + 4 : t == ORBIT_TEXT && maxlen ? maxlen + 4 : -1;
-  if (t == ORBIT_ARRAY) return pg_array_type_oid((int)elem);
+    *typmod = mt == ORBIT_DECIMAL && precision ? (precision << 16 | scale) + 4 : mt == ORBIT_TEXT && maxlen ? maxlen + 4 : -1;
+  if (t == ORBIT_ARRAY) return elem == ORBIT_TEXT && maxlen ? 1015 : pg_array_type_oid((int)elem);
   return t == ORBIT_TEXT && maxlen ? 1043 : pg_type_oid((int)t);
 }
 

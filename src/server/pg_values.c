@@ -214,7 +214,9 @@ static bool put_array(cell c, orb_buf *out) {
   pg_put_be32(out, 0);   /* the field's length, filled in below */
   pg_put_be32(out, n > 0 ? 1 : 0);
   pg_put_be32(out, any_null ? 1 : 0);
-  pg_put_be32(out, pg_type_oid((int)et));
+  int maxlen = 0;   /* a VARCHAR(n)[] column's elements are varchar, as PostgreSQL sends them */
+  orbit_column_modifiers(c.st, c.col, NULL, NULL, &maxlen);
+  pg_put_be32(out, et == ORBIT_TEXT && maxlen ? 1043 : pg_type_oid((int)et));
   if (n > 0) {
     pg_put_be32(out, n);
     pg_put_be32(out, orbit_column_array_lower(c.st, c.col));

@@ -12,7 +12,8 @@ static const char *const type_names[ORB_T__COUNT] = {
     [ORB_T_FLOAT64] = "double",   [ORB_T_DECIMAL] = "decimal",  [ORB_T_TEXT] = "text",
     [ORB_T_BYTEA] = "bytea",      [ORB_T_DATE] = "date",        [ORB_T_TIME] = "time",
     [ORB_T_TIMESTAMP] = "timestamp", [ORB_T_TIMESTAMPTZ] = "timestamptz", [ORB_T_UUID] = "uuid",
-    [ORB_T_INTERVAL] = "interval", [ORB_T_JSON] = "json",   [ORB_T_JSONB] = "jsonb",
+    [ORB_T_INTERVAL] = "interval", [ORB_T_ARRAY] = "array",     [ORB_T_JSON] = "json",
+    [ORB_T_JSONB] = "jsonb",
 };
 
 const char *catalog_type_name(uint8_t id) { return id < ORB_T__COUNT ? type_names[id] : "unknown"; }
@@ -33,11 +34,13 @@ static json_t *schema_json(const orb_schema *s) {
     json_object_set_new(o, "type", json_string(catalog_type_name(c->type.id)));
     json_object_set_new(o, "not-null", json_boolean(c->not_null));
     if (c->default_sql) json_object_set_new(o, "default", json_string(c->default_sql));
-    if (c->type.id == ORB_T_DECIMAL) {
+    if (c->identity) json_object_set_new(o, "identity", json_string(c->identity == 'a' ? "always" : "by-default"));
+    if (c->type.id == ORB_T_DECIMAL || (c->type.id == ORB_T_ARRAY && c->type.elem == ORB_T_DECIMAL)) {
       json_object_set_new(o, "precision", json_integer(c->type.precision));
       json_object_set_new(o, "scale", json_integer(c->type.scale));
     }
     if (c->type.maxlen) json_object_set_new(o, "maxlen", json_integer(c->type.maxlen));
+    if (c->type.id == ORB_T_ARRAY) json_object_set_new(o, "element", json_string(catalog_type_name(c->type.elem)));
     json_array_append_new(cols, o);
   }
   json_t *pk = json_array();
@@ -55,6 +58,26 @@ static json_t *schema_json(const orb_schema *s) {
       json_array_append_new(checks, c);
     }
     json_object_set_new(o, "checks", checks);
+  }
+  if (s->nindexes) {
+    json_t *idx = json_array();
+    for (int i = 0; i < s->nindexes; i++) {
+      const orb_index *ix = &s->indexes[i];
+      json_t *c = json_object(), *cols = json_array(), *opts = json_array();
+      for (int k = 0; k < ix->ncols; k++) {
+        json_array_append_new(cols, json_integer(ix->cols[k]));
+        json_array_append_new(opts, json_integer(ix->opts[k]));
+      }
+      json_object_set_new(c, "name", json_string(ix->name));
+      json_object_set_new(c, "field-ids", cols);
+      json_object_set_new(c, "options", opts);
+      json_object_set_new(c, "unique", json_boolean(ix->unique));
+      json_object_set_new(c, "constraint", json_boolean(ix->constraint));
+      json_object_set_new(c, "nulls-not-distinct", json_boolean(ix->nulls_not_distinct));
+      json_object_set_new(c, "method", json_string(ix->hash ? "hash" : "btree"));
+      json_array_append_new(idx, c);
+    }
+    json_object_set_new(o, "indexes", idx);
   }
   return o;
 }
@@ -88,8 +111,14 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
     if (!json_is_string(name) || tid < 0 || !get_int(c, "field-id", 1, next - 1, &fid) ||
         (def && !json_is_string(def)) || (nn && !json_is_boolean(nn)))
       goto bad;
+    /* an array column names its element type, a scalar one; the array type
+    ** keeps the element's modifiers */
+    json_t *el = json_object_get(c, "element");
+    int elem = json_is_string(el) ? catalog_type_from_name(json_string_value(el)) : -1;
+    if ((tid == ORB_T_ARRAY) != (el != NULL)) goto bad;
+    if (tid == ORB_T_ARRAY && (elem <= ORB_T_NULL || elem == ORB_T_ARRAY || elem >= ORB_T_RECORD)) goto bad;
     /* precision 0: NUMERIC without a precision (any value), whose scale is 0 too */
-    if (tid == ORB_T_DECIMAL &&
+    if ((tid == ORB_T_DECIMAL || (tid == ORB_T_ARRAY && elem == ORB_T_DECIMAL)) &&
         (!get_int(c, "precision", 0, ORB_DECIMAL_MAX_PRECISION, &prec) || !get_int(c, "scale", 0, prec, &scale)))
       goto bad;
     if (json_object_get(c, "maxlen") && !get_int(c, "maxlen", 1, INT32_MAX, &maxlen)) goto bad;
@@ -101,8 +130,11 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
     col->type.precision = (uint8_t)prec;
     col->type.scale = (uint8_t)scale;
     col->type.maxlen = (int32_t)maxlen;
+    if (tid == ORB_T_ARRAY) col->type.elem = (uint8_t)elem;
     col->not_null = nn && json_is_true(nn);
     col->default_sql = def ? orb_strdup(json_string_value(def)) : NULL;
+    json_t *idn = json_object_get(c, "identity");
+    col->identity = !json_is_string(idn) ? 0 : strcmp(json_string_value(idn), "always") == 0 ? 'a' : 'd';
     continue;
   bad:
     orb_schema_free(s);
@@ -131,6 +163,33 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
       return orb_err_set(e, ORB_ERR_CORRUPT, "schema check %zu is malformed", i + 1);
     }
     orb_schema_add_check(s, json_string_value(name), json_string_value(sql));
+  }
+  json_t *idx = json_object_get(o, "indexes");
+  for (size_t i = 0; json_is_array(idx) && i < json_array_size(idx); i++) {
+    json_t *c = json_array_get(idx, i), *name = json_object_get(c, "name"), *cols = json_object_get(c, "field-ids");
+    json_t *opts = json_object_get(c, "options"), *method = json_object_get(c, "method");
+    size_t nc = json_array_size(cols);
+    bool ok = json_is_string(name) && json_is_array(cols) && json_is_array(opts) && nc > 0 && nc <= 32 &&
+              json_array_size(opts) == nc && json_is_string(method);
+    int32_t fids[32];
+    uint8_t ops[32];
+    for (size_t k = 0; ok && k < nc; k++) {
+      json_t *f = json_array_get(cols, k), *op = json_array_get(opts, k);
+      ok = json_is_integer(f) && json_integer_value(f) <= INT32_MAX &&
+           orb_schema_find_id(s, (int32_t)json_integer_value(f)) >= 0 && json_is_integer(op) &&
+           json_integer_value(op) >= 0 && json_integer_value(op) <= 3;
+      if (ok) fids[k] = (int32_t)json_integer_value(f), ops[k] = (uint8_t)json_integer_value(op);
+    }
+    if (!ok) {
+      orb_schema_free(s);
+      return orb_err_set(e, ORB_ERR_CORRUPT, "schema index %zu is malformed", i + 1);
+    }
+    orb_index ix = {.name = (char *)json_string_value(name), .ncols = (int)nc, .cols = fids, .opts = ops,
+                    .unique = json_is_true(json_object_get(c, "unique")),
+                    .constraint = json_is_true(json_object_get(c, "constraint")),
+                    .nulls_not_distinct = json_is_true(json_object_get(c, "nulls-not-distinct")),
+                    .hash = strcmp(json_string_value(method), "hash") == 0};
+    orb_schema_add_index(s, &ix);
   }
   return ORB_OK;
 }

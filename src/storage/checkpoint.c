@@ -161,6 +161,8 @@ orb_status db_load_snapshot(orb_db *db, const char *path, uint64_t *lsn_out, orb
   if (st != ORB_OK) return st;
   orb_catalog cat = {0};
   orb_value *vals = NULL;
+  orb_arena arrays;   /* a row's array values until the tier copies the row */
+  orb_arena_init(&arrays, 0);
   if (len < 8 + 8 + 1 + 4 || memcmp(data, SNAP_MAGIC, 8) != 0 ||
       orb_crc32(0, data, len - 4) != orb_load_u32le(data + len - 4)) {
     st = orb_err_set(e, ORB_ERR_CORRUPT, "checkpoint snapshot \"%s\" is damaged (bad magic or checksum)", path);
@@ -200,7 +202,8 @@ orb_status db_load_snapshot(orb_db *db, const char *path, uint64_t *lsn_out, orb
         st = orb_err_set(e, ORB_ERR_CORRUPT, "checkpoint snapshot \"%s\" has a bad row id", path);
         break;
       }
-      st = rowcodec_get(&r, &t->schema, vals, e);
+      orb_arena_reset(&arrays);
+      st = rowcodec_get(&r, &t->schema, vals, &arrays, e);
       if (st == ORB_OK) st = hot_insert_one(h, NULL, vals, (int64_t)rowid, NULL, e);
     }
     if (st != ORB_OK) goto done;
@@ -212,6 +215,7 @@ orb_status db_load_snapshot(orb_db *db, const char *path, uint64_t *lsn_out, orb
   *lsn_out = lsn;
 done:
   orb_free(vals);
+  orb_arena_free(&arrays);
   catalog_free(&cat);
   orb_free(data);
   return st;

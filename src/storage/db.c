@@ -128,7 +128,9 @@ static orb_status check_schema(const char *name, const orb_schema *s, orb_err *e
     if (s->cols[i].field_id <= 0 || s->cols[i].field_id >= s->next_field_id)
       return orb_err_set(e, ORB_ERR_INTERNAL, "column \"%s\" has field id %d outside 1..%d", s->cols[i].name,
                          s->cols[i].field_id, s->next_field_id - 1);
-    if (s->cols[i].type.id == ORB_T_NULL || s->cols[i].type.id == ORB_T_ARRAY || s->cols[i].type.id >= ORB_T__COUNT)
+    orb_type ct = s->cols[i].type;
+    if (ct.id == ORB_T_NULL || ct.id >= ORB_T__COUNT ||
+        (ct.id == ORB_T_ARRAY && (ct.elem == ORB_T_NULL || ct.elem >= ORB_T_ARRAY)))   /* arrays of scalars only */
       return orb_err_set(e, ORB_ERR_INTERNAL, "column \"%s\" has no storable type", s->cols[i].name);
     for (int j = 0; j < i; j++) {
       if (s->cols[j].field_id == s->cols[i].field_id)
@@ -142,6 +144,39 @@ static orb_status check_schema(const char *name, const orb_schema *s, orb_err *e
   for (int i = 0; i < s->npk; i++)
     if (orb_schema_find_id(s, s->pk[i]) < 0)
       return orb_err_set(e, ORB_ERR_INTERNAL, "primary key names field id %d, which is not a column", s->pk[i]);
+  for (int k = 0; k < s->nindexes; k++)
+    for (int i = 0; i < s->indexes[k].ncols; i++)
+      if (orb_schema_find_id(s, s->indexes[k].cols[i]) < 0)
+        return orb_err_set(e, ORB_ERR_INTERNAL, "index \"%s\" names field id %d, which is not a column",
+                           s->indexes[k].name, s->indexes[k].cols[i]);
+  return ORB_OK;
+}
+
+/* A row entering a table being rebuilt with unique indexes: its key in
+** each not seen yet (CREATE UNIQUE INDEX / ADD UNIQUE on existing rows). */
+static orb_status check_new_unique(const orb_schema *ns, hot_tier *nh, const orb_value *row, orb_err *e) {
+  for (int k = 0; k < ns->nindexes; k++) {
+    const orb_index *ix = &ns->indexes[k];
+    if (!ix->unique) continue;
+    bool taken = false;
+    uint64_t other;
+    orb_status st = hot_sidx_taken(nh, NULL, k, row, UINT64_MAX, &taken, &other, e);
+    if (st != ORB_OK) return st;
+    if (!taken) continue;
+    orb_buf cols = ORB_BUF_INIT, vals = ORB_BUF_INIT;
+    for (int i = 0; i < ix->ncols; i++) {
+      int c = orb_schema_find_id(ns, ix->cols[i]);
+      if (i) orb_buf_puts(&cols, ", "), orb_buf_puts(&vals, ", ");
+      orb_buf_puts(&cols, ns->cols[c].name);
+      if (row[c].isnull) orb_buf_puts(&vals, "null");
+      else orb_value_to_text(&row[c], &vals);
+    }
+    st = orb_err_setx(e, ORB_ERR_UNIQUE, "23505", 0, "could not create unique index \"%s\"", ix->name);
+    orb_err_detail(e, "Key (%s)=(%s) is duplicated.", cols.data ? cols.data : "", vals.data ? vals.data : "");
+    orb_buf_free(&cols);
+    orb_buf_free(&vals);
+    return st;
+  }
   return ORB_OK;
 }
 
@@ -227,6 +262,42 @@ orb_status orb_db_create_sequence(orb_db *db, orb_wset *ws, const char *name, or
   return st;
 }
 
+orb_status orb_db_alter_sequence(orb_db *db, orb_wset *ws, orb_table *t, const orb_sequence *opts, bool restart,
+                                 orb_err *e) {
+  (void)db;
+  orb_sequence *s = t->seq;
+  if (!s) return orb_err_set(e, ORB_ERR_INTERNAL, "\"%s\" is not a sequence", t->name);
+  orb_status st = orb_seq_check(opts, t->name, e);
+  if (st != ORB_OK) return st;
+  orb_sequence *old = orb_malloc(sizeof *old);
+  pthread_mutex_lock(&s->mu);
+  if (!ws->replay && s->altered_by && s->altered_by != ws->xid) {
+    uint64_t x = s->altered_by;
+    pthread_mutex_unlock(&s->mu);
+    orb_free(old);
+    return wset_wait_for(ws, x, e);
+  }
+  *old = *s;   /* the mutex is not copied for use: only the fields are read back */
+  orb_seq_copy_options(s, opts);
+  if (restart) {
+    s->last = opts->last;
+    s->called = false;
+  }
+  s->bound = s->last;
+  s->bound_by = 0;   /* the next value logs a bound under the new options */
+  if (!ws->replay) s->altered_by = ws->xid;
+  pthread_mutex_unlock(&s->mu);
+  if (wset_logging(ws)) {
+    redo_ddl_head(ws, REDO_SEQ_ALTER, t->id);
+    char *js = orb_seq_json(s);
+    put_str(&ws->redo, js);
+    orb_free(js);
+    orb_buf_put_u8(&ws->redo, restart);
+  }
+  wset_push(ws, U_SEQ_ALTER, t, restart, old, NULL);
+  return ORB_OK;
+}
+
 orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e) {
   (void)e;
   db_catalog_lock(db);
@@ -293,20 +364,33 @@ static orb_status check_new_key(const orb_table *t, const orb_schema *ns, hot_ti
   return st;
 }
 
+/* The old field id a new schema's field stands for: itself, or the column
+** it replaces (ALTER COLUMN ... TYPE). */
+static int32_t old_field_id(const orb_schema *ns, const orb_alter_conv *conv, int32_t id) {
+  if (!conv) return id;
+  int c = orb_schema_find_id(ns, id);
+  return c >= 0 && conv->replaces[c] ? conv->replaces[c] : id;
+}
+
 orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *ns, const orb_value *fill,
-                              orb_err *e) {
+                              const orb_alter_conv *conv, orb_err *e) {
   (void)db;
   const orb_schema *os = &t->schema;
   orb_status st = orb_table_check_writable(t, "alter", e);
   if (st != ORB_OK) return st;
   st = check_schema(t->name, ns, e);
   if (st != ORB_OK) return st;
-  bool pk_same = ns->npk == os->npk;
-  for (int i = 0; pk_same && i < ns->npk; i++) pk_same = ns->pk[i] == os->pk[i];
-  /* a table without a key may get one (ALTER TABLE ADD PRIMARY KEY); an existing key stays */
+  bool pk_same = ns->npk == os->npk, pk_retyped = false;
+  for (int i = 0; pk_same && i < ns->npk; i++) {
+    pk_same = old_field_id(ns, conv, ns->pk[i]) == os->pk[i];
+    pk_retyped |= ns->pk[i] != os->pk[i];
+  }
+  /* a table without a key may get one (ALTER TABLE ADD PRIMARY KEY); an
+  ** existing key stays, though its columns may change type */
   bool pk_added = os->npk == 0 && ns->npk > 0;
   if (!pk_same && !pk_added)
     return orb_err_set(e, ORB_ERR_UNSUPPORTED, "changing the primary key of \"%s\" is not supported", t->name);
+  bool pk_check = pk_added || pk_retyped;
   hot_tier *oh = hot_of(t->hot);
   int n = ns->ncols;
   int *from = orb_malloc(sizeof(int) * (size_t)n);   /* old position of each new column, -1 = new */
@@ -333,7 +417,7 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
       if (same_family(fill[i].type, ns->cols[i].type.id)) fv[i] = fill[i];
       else st = orb_value_cast(&fill[i], ns->cols[i].type, &a, &fv[i], e);
     }
-    if (st == ORB_OK && fv[i].isnull && ns->cols[i].not_null && hot_live_rows(oh) > 0)
+    if (st == ORB_OK && !conv && fv[i].isnull && ns->cols[i].not_null && hot_live_rows(oh) > 0)
       st = orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0, "column \"%s\" of relation \"%s\" contains null values",
                         ns->cols[i].name, t->name);
   }
@@ -341,25 +425,52 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
     /* rewrite every row into a new tier; the old one stays intact for undo */
     hot_tier *nh = hot_tier_new(t->id, ns);
     orb_value *tmp = orb_malloc(sizeof(orb_value) * (size_t)n);
+    orb_arena ra;   /* one row's converted values */
+    orb_arena_init(&ra, 1024);
+    orb_buf conv_rows = ORB_BUF_INIT;   /* their log: varint slot + the new columns, per row */
+    uint64_t nconv = 0;
     /* DDL runs alone (the gate): everything committed plus ws's own changes */
     orb_snapshot now = {db->cseq, ws->xid, NULL, 0};
     for (uint64_t r = 0; r < hot_slots(oh) && st == ORB_OK; r++) {
       const orb_value *row = hot_row_visible(oh, r, &now);
       if (!row) continue;
       for (int i = 0; i < n; i++) tmp[i] = from[i] >= 0 ? row[from[i]] : fv[i];
-      if (pk_added) st = check_new_key(t, ns, nh, tmp, e);
+      if (conv) {
+        orb_arena_reset(&ra);
+        if ((st = conv->row(conv->ctx, row, tmp, &ra, e)) != ORB_OK) break;
+        orb_buf_put_varint(&conv_rows, r);
+        rowcodec_put(&conv_rows, ns, tmp, is_new);
+        nconv++;
+      }
+      for (int i = 0; i < n && st == ORB_OK; i++)   /* SET NOT NULL, a retyped NOT NULL column: the rows obey it */
+        if (tmp[i].isnull && ns->cols[i].not_null && (from[i] < 0 ? conv != NULL : !os->cols[from[i]].not_null))
+          st = orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0, "column \"%s\" of relation \"%s\" contains null values",
+                            ns->cols[i].name, t->name);
+      if (st != ORB_OK) break;
+      if (pk_check) st = check_new_key(t, ns, nh, tmp, e);
+      if (st == ORB_OK && ns->nindexes) st = check_new_unique(ns, nh, tmp, e);
       if (st == ORB_OK) st = hot_insert_one(nh, NULL, tmp, (int64_t)r, NULL, e);
     }
     orb_free(tmp);
+    orb_arena_free(&ra);
+    if (st != ORB_OK || !wset_logging(ws)) orb_buf_free(&conv_rows);
     if (st != ORB_OK) {
       hot_tier_free(nh);
     } else {
       if (wset_logging(ws)) {
-        redo_ddl_head(ws, REDO_ALTER, t->id);
+        redo_ddl_head(ws, conv ? REDO_ALTER_CONV : REDO_ALTER, t->id);
         char *js = catalog_schema_dump(ns);
         put_str(&ws->redo, js);
         orb_free(js);
-        rowcodec_put(&ws->redo, ns, fv, is_new);
+        if (conv) {
+          orb_buf_put_varint(&ws->redo, (uint64_t)n);
+          for (int i = 0; i < n; i++) orb_buf_put_varint(&ws->redo, (uint64_t)(uint32_t)conv->replaces[i]);
+          orb_buf_put_varint(&ws->redo, nconv);
+          orb_buf_append(&ws->redo, conv_rows.data, conv_rows.len);
+          orb_buf_free(&conv_rows);
+        } else {
+          rowcodec_put(&ws->redo, ns, fv, is_new);
+        }
       }
       orb_schema *old = orb_malloc(sizeof *old);
       db_catalog_lock(db);
@@ -380,7 +491,12 @@ orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_
 
 orb_status orb_db_alter_table(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *new_schema,
                               const orb_value *fill, orb_err *e) {
-  return db_alter_table_int(db, ws, t, new_schema, fill, e);
+  return db_alter_table_int(db, ws, t, new_schema, fill, NULL, e);
+}
+
+orb_status orb_db_alter_table_conv(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *new_schema,
+                                   const orb_alter_conv *conv, orb_err *e) {
+  return db_alter_table_int(db, ws, t, new_schema, NULL, conv, e);
 }
 
 orb_status orb_db_alter_iceberg(orb_db *db, orb_wset *ws, orb_table *t, const cold_alter *c, orb_err *e) {
@@ -390,7 +506,7 @@ orb_status orb_db_alter_iceberg(orb_db *db, orb_wset *ws, orb_table *t, const co
   /* Iceberg first: the truth (cold_tier.h); the catalog follows */
   orb_status st = cold_table_alter(t->location, c, &t->schema, &ns, e);
   if (st != ORB_OK) return st;
-  if (!orb_schema_same(&ns, &t->schema)) st = db_alter_table_int(db, ws, t, &ns, NULL, e);
+  if (!orb_schema_same(&ns, &t->schema)) st = db_alter_table_int(db, ws, t, &ns, NULL, NULL, e);
   orb_schema_free(&ns);
   return st;
 }

@@ -19,6 +19,7 @@
 #ifndef ORB_STORAGE_DB_H
 #define ORB_STORAGE_DB_H
 
+#include "base/arena.h"
 #include "base/err.h"
 #include "storage/table.h"
 #include "txn/txn.h"
@@ -83,6 +84,12 @@ orb_status orb_db_create_view(orb_db *db, orb_wset *ws, const char *name, const 
 struct orb_sequence;
 orb_status orb_db_create_sequence(orb_db *db, orb_wset *ws, const char *name, struct orb_sequence *opts, orb_table **out,
                                   orb_err *e);
+/* ALTER SEQUENCE: sequence t takes opts's options (orb_seq_copy_options)
+** and, when restart, opts->last as its next value; transactional and
+** logged (storage/sequence.h).  ORB_ERR_WAIT while another running
+** transaction has altered it. */
+orb_status orb_db_alter_sequence(orb_db *db, orb_wset *ws, orb_table *t, const struct orb_sequence *opts, bool restart,
+                                 orb_err *e);
 orb_status orb_db_drop_table(orb_db *db, orb_wset *ws, orb_table *t, orb_err *e);
 orb_status orb_db_rename_table(orb_db *db, orb_wset *ws, orb_table *t, const char *new_name, orb_err *e);
 /* Replace a table's schema.  Columns are matched by field id: columns whose
@@ -92,6 +99,22 @@ orb_status orb_db_rename_table(orb_db *db, orb_wset *ws, orb_table *t, const cha
 ** the catalog.  The primary key may not change. */
 orb_status orb_db_alter_table(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *new_schema,
                               const orb_value *fill, orb_err *e);
+
+/* ALTER COLUMN ... TYPE of a hot table: as orb_db_alter_table, but the new
+** columns of new_schema get each row's value from `row` (new_row holds the
+** row in new_schema's order, the kept columns filled in; row fills the new
+** ones, allocating from `a`, which is reset between rows).  replaces[i] is
+** the field id of the old column new column i takes the place of (0 for the
+** others), so that a primary key column may change type: the key is then
+** checked again (no NULL, no duplicate).  The new values are logged, so
+** replay gives every row the value the statement computed. */
+typedef struct orb_alter_conv {
+  orb_status (*row)(void *ctx, const orb_value *old_row, orb_value *new_row, orb_arena *a, orb_err *e);
+  void *ctx;
+  const int32_t *replaces;
+} orb_alter_conv;
+orb_status orb_db_alter_table_conv(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *new_schema,
+                                   const orb_alter_conv *conv, orb_err *e);
 
 /* ALTER TABLE of one of the database's own Iceberg tables (kind
 ** ORB_TABLE_ICEBERG): change c (storage/cold/cold_tier.h) is committed to

@@ -36,6 +36,30 @@ static char *get_str(orb_rd *r) {
   return r->err ? NULL : orb_strndup((const char *)p, n);
 }
 
+/* ALTER COLUMN ... TYPE replayed: each row gets the new columns' values the
+** statement logged, rows taken in the same (slot) order it wrote them. */
+typedef struct replay_conv {
+  orb_rd *r;
+  const orb_schema *s;
+  const int32_t *replaces;   /* per column: nonzero for the logged (retyped) ones */
+  uint64_t left;             /* logged rows not yet used */
+} replay_conv;
+
+static orb_status replay_conv_row(void *ctx, const orb_value *old_row, orb_value *new_row, orb_arena *a, orb_err *e) {
+  (void)old_row;
+  replay_conv *c = ctx;
+  if (c->left == 0) return corrupt(e, "ALTER COLUMN TYPE logged fewer rows than the table has");
+  c->left--;
+  orb_rd_varint(c->r);   /* the slot: rows come in slot order on both sides */
+  orb_value *vals = orb_malloc(sizeof(orb_value) * (size_t)c->s->ncols);
+  orb_status st = rowcodec_get(c->r, c->s, vals, a, e);
+  for (int i = 0; st == ORB_OK && i < c->s->ncols; i++)   /* the logged (retyped) columns; the others stay */
+    if (c->replaces[i]) new_row[i] = vals[i];
+  orb_free(vals);
+  if (st == ORB_OK && c->r->err) st = corrupt(e, "truncated ALTER COLUMN TYPE row");
+  return st;
+}
+
 orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *e) {
   orb_wset ws;
   wset_init_replay(&ws, db);
@@ -43,9 +67,12 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
   orb_rd_init(&r, ops, len);
   orb_value *vals = NULL;
   size_t cap = 0;
+  orb_arena arrays;   /* a row's array values until the tier copies the row */
+  orb_arena_init(&arrays, 0);
   orb_status st = ORB_OK;
   while (st == ORB_OK && orb_rd_left(&r) > 0) {
     uint8_t op = orb_rd_u8(&r);
+    orb_arena_reset(&arrays);
     switch (op) {
     case REDO_INSERT:
     case REDO_UPDATE:
@@ -62,7 +89,7 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
         break;
       }
       vals = orb_grow(vals, &cap, (size_t)t->schema.ncols, sizeof *vals);
-      if ((st = rowcodec_get(&r, &t->schema, vals, e)) != ORB_OK) break;
+      if ((st = rowcodec_get(&r, &t->schema, vals, &arrays, e)) != ORB_OK) break;
       if (op == REDO_INSERT) st = hot_insert_one(h, &ws, vals, (int64_t)rowid, NULL, e);
       else st = hot_update_one(h, &ws, rowid, vals, e);
       break;
@@ -99,6 +126,20 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
       else orb_seq_replay(t, last, called);
       break;
     }
+    case REDO_SEQ_ALTER: {
+      orb_table *t = table_of(db, &r);
+      char *js = get_str(&r);
+      bool restart = orb_rd_u8(&r) != 0;
+      orb_sequence s;
+      if (!t || t->kind != ORB_TABLE_SEQUENCE || !js) {
+        st = corrupt(e, "ALTER SEQUENCE of an unknown sequence");
+      } else if ((st = orb_seq_parse(js, &s, e)) == ORB_OK) {
+        st = orb_db_alter_sequence(db, &ws, t, &s, restart, e);
+        pthread_mutex_destroy(&s.mu);
+      }
+      orb_free(js);
+      break;
+    }
     case REDO_DROP: {
       orb_table *t = table_of(db, &r);
       if (!t) st = corrupt(e, "DROP TABLE of an unknown table");
@@ -121,8 +162,29 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
         st = corrupt(e, "ALTER TABLE of an unknown table");
       } else if ((st = catalog_schema_load(js, strlen(js), &s, e)) == ORB_OK) {
         vals = orb_grow(vals, &cap, (size_t)s.ncols, sizeof *vals);
-        st = rowcodec_get(&r, &s, vals, e);
-        if (st == ORB_OK) st = db_alter_table_int(db, &ws, t, &s, vals, e);
+        st = rowcodec_get(&r, &s, vals, &arrays, e);
+        if (st == ORB_OK) st = db_alter_table_int(db, &ws, t, &s, vals, NULL, e);
+        orb_schema_free(&s);
+      }
+      orb_free(js);
+      break;
+    }
+    case REDO_ALTER_CONV: {
+      orb_table *t = table_of(db, &r);
+      char *js = get_str(&r);
+      orb_schema s;
+      if (!t || !js) {
+        st = corrupt(e, "ALTER TABLE of an unknown table");
+      } else if ((st = catalog_schema_load(js, strlen(js), &s, e)) == ORB_OK) {
+        uint64_t n = orb_rd_varint(&r);
+        int32_t *replaces = orb_calloc((size_t)s.ncols + 1, sizeof(int32_t));
+        if (n != (uint64_t)s.ncols) st = corrupt(e, "ALTER COLUMN TYPE column count");
+        for (uint64_t i = 0; i < n && st == ORB_OK && !r.err; i++) replaces[i] = (int32_t)orb_rd_varint(&r);
+        replay_conv rc = {&r, &s, replaces, orb_rd_varint(&r)};
+        orb_alter_conv conv = {replay_conv_row, &rc, replaces};
+        if (st == ORB_OK && !r.err) st = db_alter_table_int(db, &ws, t, &s, NULL, &conv, e);
+        if (st == ORB_OK && rc.left) st = corrupt(e, "ALTER COLUMN TYPE logged more rows than the table has");
+        orb_free(replaces);
         orb_schema_free(&s);
       }
       orb_free(js);
@@ -134,6 +196,7 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
     if (st == ORB_OK && r.err) st = corrupt(e, "truncated operation");
   }
   orb_free(vals);
+  orb_arena_free(&arrays);
   return st;
 }
 

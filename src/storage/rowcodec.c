@@ -3,18 +3,42 @@
 
 #include <string.h>
 
+#include "types/array.h"
+
 /* Most bytes one value encodes to besides a string's bytes: the tag and an
 ** interval's three varints (a string: its length varint). */
 #define VALUE_MAX_FIXED (1 + 3 * 10)
 
 static size_t value_bound(const orb_value *v) {
+  if (!v->isnull && v->type == ORB_T_ARRAY) {
+    /* tag, element type, lower bound, count, then each element */
+    size_t n = 1 + 1 + 10 + 10;
+    for (uint32_t k = 0; k < v->u.arr->n; k++) {
+      const orb_value *x = &v->u.arr->items[k];
+      n += VALUE_MAX_FIXED + (!x->isnull && orb_type_is_bytes((orb_type_id)x->type) ? x->len : 0);
+    }
+    return n;
+  }
   return VALUE_MAX_FIXED + (!v->isnull && orb_type_is_bytes((orb_type_id)v->type) ? v->len : 0);
+}
+
+static uint8_t *put_value(uint8_t *d, const orb_value *v);
+
+/* An array: its element type, lower bound, count and elements (each a
+** tagged value, 0 for a NULL element). */
+static uint8_t *put_array(uint8_t *d, const orb_value *v) {
+  const orb_array *x = v->u.arr;
+  *d++ = v->scale;
+  d += orb_varint_encode(d, orb_zigzag(x->lower));
+  d += orb_varint_encode(d, x->n);
+  for (uint32_t k = 0; k < x->n; k++) d = put_value(d, &x->items[k]);
+  return d;
 }
 
 /* Encode v at d, which has room for value_bound(v) bytes; returns the end.
 ** Rows are written a value at a time into room reserved once, as logging
 ** every inserted row passes here. */
-static inline __attribute__((always_inline)) uint8_t *put_value(uint8_t *d, const orb_value *v) {
+static inline __attribute__((always_inline)) uint8_t *put_scalar(uint8_t *d, const orb_value *v) {
   if (v->isnull) {
     *d++ = 0;
     return d;
@@ -57,11 +81,16 @@ static inline __attribute__((always_inline)) uint8_t *put_value(uint8_t *d, cons
     d += orb_varint_encode(d, orb_zigzag(v->u.iv.days));
     d += orb_varint_encode(d, orb_zigzag(v->u.iv.micros));
     break;
+  case ORB_T_ARRAY:
+    d = put_array(d, v);
+    break;
   default:
     break;   /* ORB_T_NULL carries nothing */
   }
   return d;
 }
+
+static uint8_t *put_value(uint8_t *d, const orb_value *v) { return put_scalar(d, v); }
 
 /* Reserve `bound` bytes, write them with `d`, and account what was written. */
 static inline uint8_t *room(orb_buf *b, size_t bound) {
@@ -73,9 +102,33 @@ static inline void used(orb_buf *b, const uint8_t *end) {
   b->data[b->len] = '\0';
 }
 
-void rowcodec_put_value(orb_buf *b, const orb_value *v) { used(b, put_value(room(b, value_bound(v)), v)); }
+void rowcodec_put_value(orb_buf *b, const orb_value *v) { used(b, put_scalar(room(b, value_bound(v)), v)); }
 
-bool rowcodec_get_value(orb_rd *r, orb_value *v) {
+static bool same_family(uint8_t a, uint8_t b);
+
+static bool get_array(orb_rd *r, orb_value *v, orb_arena *a) {
+  uint8_t elem = orb_rd_u8(r);
+  int64_t lower = orb_rd_svarint(r);
+  uint64_t n = orb_rd_varint(r);
+  /* every element takes a byte at least: a count beyond the input is corrupt */
+  if (r->err || !a || elem == ORB_T_NULL || elem >= ORB_T__COUNT || elem == ORB_T_ARRAY || elem == ORB_T_RECORD ||
+      lower < INT32_MIN || lower > INT32_MAX || n > orb_rd_left(r))
+    return false;
+  orb_value *items = orb_arena_alloc(a, sizeof(orb_value) * (n ? n : 1));
+  for (uint64_t k = 0; k < n; k++) {
+    orb_value x;
+    if (!rowcodec_get_value(r, &x, NULL)) return false;
+    if (x.isnull) x = orb_null((orb_type_id)elem);
+    else if (!same_family(x.type, elem)) return false;
+    x.type = elem;   /* integers and floats of any width read as the element type */
+    items[k] = x;
+  }
+  *v = orb_array_make(a, (orb_type_id)elem, items, (uint32_t)n);
+  ((orb_array *)v->u.arr)->lower = (int32_t)lower;
+  return true;
+}
+
+bool rowcodec_get_value(orb_rd *r, orb_value *v, orb_arena *a) {
   uint8_t tag = orb_rd_u8(r);
   if (r->err) return false;
   if (tag == 0) {
@@ -123,6 +176,9 @@ bool rowcodec_get_value(orb_rd *r, orb_value *v) {
     v->u.iv.days = (int32_t)orb_rd_svarint(r);
     v->u.iv.micros = orb_rd_svarint(r);
     break;
+  case ORB_T_ARRAY:
+    if (!get_array(r, v, a)) return false;
+    break;
   default:
     return false;
   }
@@ -144,7 +200,7 @@ void rowcodec_put(orb_buf *b, const orb_schema *schema, const orb_value *row, co
     uint64_t fid = (uint64_t)schema->cols[i].field_id;
     if (fid < 0x80) *d++ = (uint8_t)fid;   /* the usual one-byte field id */
     else d += orb_varint_encode(d, fid);
-    d = put_value(d, &row[i]);
+    d = put_scalar(d, &row[i]);
   }
   used(b, d);
 }
@@ -159,7 +215,7 @@ static bool same_family(uint8_t a, uint8_t b) {
   return false;
 }
 
-orb_status rowcodec_get(orb_rd *r, const orb_schema *schema, orb_value *out, orb_err *e) {
+orb_status rowcodec_get(orb_rd *r, const orb_schema *schema, orb_value *out, orb_arena *a, orb_err *e) {
   for (int i = 0; i < schema->ncols; i++) out[i] = orb_null((orb_type_id)schema->cols[i].type.id);
   uint64_t n = orb_rd_varint(r);
   if (r->err || n > orb_rd_left(r))
@@ -168,7 +224,7 @@ orb_status rowcodec_get(orb_rd *r, const orb_schema *schema, orb_value *out, orb
   for (uint64_t k = 0; k < n; k++) {
     uint64_t fid = orb_rd_varint(r);
     orb_value v;
-    if (!rowcodec_get_value(r, &v)) return orb_err_set(e, ORB_ERR_CORRUPT, "row record has a malformed value");
+    if (!rowcodec_get_value(r, &v, a)) return orb_err_set(e, ORB_ERR_CORRUPT, "row record has a malformed value");
     /* fields are written in schema order: try the next position first */
     int pos = -1;
     if (last < schema->ncols && (uint64_t)schema->cols[last].field_id == fid) pos = last;

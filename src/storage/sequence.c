@@ -20,7 +20,23 @@ void orb_seq_defaults(orb_sequence *s) {
   s->max = INT64_MAX;
   s->start = 1;
   s->last = 1;
+  s->width = 8;
   pthread_mutex_init(&s->mu, NULL);
+}
+
+void orb_seq_copy_options(orb_sequence *to, const orb_sequence *from) {
+  to->increment = from->increment;
+  to->min = from->min;
+  to->max = from->max;
+  to->start = from->start;
+  to->cycle = from->cycle;
+  to->width = from->width;
+  to->owner = from->owner;
+}
+
+void orb_seq_type_range(int width, int64_t *lo, int64_t *hi) {
+  *lo = width == 2 ? INT16_MIN : width == 4 ? INT32_MIN : INT64_MIN;
+  *hi = width == 2 ? INT16_MAX : width == 4 ? INT32_MAX : INT64_MAX;
 }
 
 orb_status orb_seq_check(const orb_sequence *s, const char *name, orb_err *e) {
@@ -47,6 +63,7 @@ char *orb_seq_json(orb_sequence *s) {
   json_object_set_new(o, "start", json_integer(s->start));
   json_object_set_new(o, "cycle", json_boolean(s->cycle));
   json_object_set_new(o, "owner", json_integer(s->owner));
+  if (s->width != 8) json_object_set_new(o, "width", json_integer(s->width));
   json_object_set_new(o, "last", json_integer(s->last));
   json_object_set_new(o, "called", json_boolean(s->called));
   pthread_mutex_unlock(&s->mu);
@@ -72,6 +89,9 @@ orb_status orb_seq_parse(const char *json, orb_sequence *s, orb_err *e) {
   if (json_is_integer(v = json_object_get(o, "start"))) s->start = json_integer_value(v);
   if (json_is_integer(v = json_object_get(o, "owner"))) s->owner = (uint32_t)json_integer_value(v);
   if (json_is_integer(v = json_object_get(o, "last"))) s->last = json_integer_value(v);
+  if (json_is_integer(v = json_object_get(o, "width")) &&
+      (json_integer_value(v) == 2 || json_integer_value(v) == 4))
+    s->width = (uint8_t)json_integer_value(v);
   s->cycle = json_is_true(json_object_get(o, "cycle"));
   s->called = json_is_true(json_object_get(o, "called"));
   json_decref(o);
@@ -92,9 +112,19 @@ static int64_t ahead(const orb_sequence *s, int64_t v, int k) {
   return x > s->max ? s->max : x < s->min ? s->min : (int64_t)x;
 }
 
+/* Whether another running transaction has ALTERed s: then ws waits for it (s->mu held). */
+static bool altered_by_other(const orb_sequence *s, const orb_wset *ws) {
+  return ws && !ws->replay && s->altered_by != 0 && s->altered_by != ws->xid;
+}
+
 orb_status orb_seq_next(orb_table *t, orb_wset *ws, int64_t *out, orb_err *e) {
   orb_sequence *s = t->seq;
   pthread_mutex_lock(&s->mu);
+  if (altered_by_other(s, ws)) {
+    uint64_t x = s->altered_by;
+    pthread_mutex_unlock(&s->mu);
+    return wset_wait_for(ws, x, e);
+  }
   int64_t v = s->last;
   if (s->called) {
     __int128 x = (__int128)s->last + s->increment;
@@ -129,6 +159,11 @@ orb_status orb_seq_set(orb_table *t, orb_wset *ws, int64_t v, bool called, orb_e
     return orb_err_setx(e, ORB_ERR_RANGE, "22003", 0, "setval: value %lld is out of bounds for sequence \"%s\" (%lld..%lld)",
                         (long long)v, t->name, (long long)s->min, (long long)s->max);
   pthread_mutex_lock(&s->mu);
+  if (altered_by_other(s, ws)) {
+    uint64_t x = s->altered_by;
+    pthread_mutex_unlock(&s->mu);
+    return wset_wait_for(ws, x, e);
+  }
   s->last = v;
   s->called = called;
   s->bound = v;

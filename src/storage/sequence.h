@@ -16,6 +16,14 @@
 ** transaction stored is covered by a logged bound, and recovery resumes
 ** after the last bound (a crash skips at most the values of one bound, as
 ** PostgreSQL's 32 cached values).  setval logs its value exactly.
+**
+** ALTER SEQUENCE (orb_db_alter_sequence, storage/db.h) is transactional,
+** as PostgreSQL's: the new options (and, for RESTART, the new value) are
+** logged in the altering transaction's commit record (REDO_SEQ_ALTER) and
+** put back if it aborts.  Until it ends, other transactions' nextval and
+** setval wait for it (as PostgreSQL's block on the ALTER's lock): so no
+** value can be taken under options, or from a state, that recovery would
+** not reproduce, and a value is still never handed out twice.
 */
 #ifndef ORB_STORAGE_SEQUENCE_H
 #define ORB_STORAGE_SEQUENCE_H
@@ -32,11 +40,13 @@ struct orb_wset;
 typedef struct orb_sequence {
   int64_t increment, min, max, start;
   bool cycle;
+  uint8_t width;           /* AS smallint / integer / bigint: 2, 4 or 8 bytes (NO MINVALUE/MAXVALUE's range) */
   uint32_t owner;          /* serial / identity column's table id (dropped with it); 0: none */
   int64_t last;            /* the last value handed out, or start when !called */
   bool called;
   int64_t bound;           /* values up to here are covered by a logged record */
   uint64_t bound_by;       /* the transaction that logged it */
+  uint64_t altered_by;     /* a running transaction that ALTERed it (others wait), or 0 */
   pthread_mutex_t mu;
 } orb_sequence;
 
@@ -55,5 +65,10 @@ orb_status orb_seq_next(struct orb_table *t, struct orb_wset *ws, int64_t *out, 
 orb_status orb_seq_set(struct orb_table *t, struct orb_wset *ws, int64_t v, bool called, orb_err *e);
 /* Recovery of a REDO_SEQUENCE record. */
 void orb_seq_replay(struct orb_table *t, int64_t last, bool called);
+
+/* The options of a (copy of) a sequence, without its running state. */
+void orb_seq_copy_options(orb_sequence *to, const orb_sequence *from);
+/* The range of a sequence of `width` bytes. */
+void orb_seq_type_range(int width, int64_t *lo, int64_t *hi);
 
 #endif

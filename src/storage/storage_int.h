@@ -100,7 +100,7 @@ void db_table_free(orb_table *t);
 orb_status db_create_table_id(orb_db *db, orb_wset *ws, uint32_t id, const char *name, const orb_schema *schema,
                               orb_table_kind kind, const char *location, orb_table **out, orb_err *e);
 orb_status db_alter_table_int(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *ns, const orb_value *fill,
-                              orb_err *e);
+                              const orb_alter_conv *conv, orb_err *e);
 
 /* After recovery: every owned Iceberg table's catalog columns made to agree
 ** with its Iceberg metadata (cold_schema_reconcile), in memory; the next
@@ -134,7 +134,12 @@ enum {
   ** svarint Iceberg snapshot id), then the transaction's operations */
   REDO_ICEBERG_INTENT = 9,
   REDO_ICEBERG_DONE = 10,   /* a whole record: u64 token of the intent it decides, u8 applied */
-  REDO_SEQUENCE = 11        /* varint table id, u64 last value, u8 called (storage/sequence.h) */
+  REDO_SEQUENCE = 11,       /* varint table id, u64 last value, u8 called (storage/sequence.h) */
+  REDO_SEQ_ALTER = 12,      /* varint table id, bytes options JSON (orb_seq_json), u8 restart (its last/called apply) */
+  /* ALTER COLUMN ... TYPE: varint table id, bytes schema JSON, varint ncols
+  ** and per column the field id it replaces (0: none), varint nrows, then per
+  ** row its varint slot and the new columns' values (orb_db_alter_table_conv) */
+  REDO_ALTER_CONV = 13
 };
 
 /* --- Iceberg intents (intent.c) ------------------------------------------ */

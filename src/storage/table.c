@@ -63,6 +63,9 @@ static orb_status check_row(const orb_table *t, const orb_value *row, orb_err *e
     if (!same_family(v->type, col->type.id))
       return orb_err_setx(e, ORB_ERR_TYPE, "42804", 0, "column \"%s\" is of type %s but the value is of type %s",
                           col->name, catalog_type_name(col->type.id), catalog_type_name(v->type));
+    if (v->type == ORB_T_ARRAY && !same_family(v->scale, col->type.elem))
+      return orb_err_setx(e, ORB_ERR_TYPE, "42804", 0, "column \"%s\" is an array of %s but the value is an array of %s",
+                          col->name, catalog_type_name(col->type.elem), catalog_type_name(v->scale));
     if (col->type.maxlen > 0 && v->type == ORB_T_TEXT && v->len > (uint32_t)col->type.maxlen &&
         utf8_chars(v->u.s, v->len) > (size_t)col->type.maxlen)
       return orb_err_setx(e, ORB_ERR_CONSTRAINT, "22001", 0, "value too long for type character varying(%d)",
@@ -89,6 +92,45 @@ static orb_status duplicate_key(const orb_table *t, const orb_value *row, orb_er
   orb_buf_free(&cols);
   orb_buf_free(&vals);
   return st;
+}
+
+/* 23505 for unique index k of the table (its name, PostgreSQL's words). */
+static orb_status duplicate_index_key(const orb_table *t, int k, const orb_value *row, orb_err *e) {
+  const orb_schema *s = &t->schema;
+  const orb_index *ix = &s->indexes[k];
+  orb_buf cols = ORB_BUF_INIT, vals = ORB_BUF_INIT;
+  for (int i = 0; i < ix->ncols; i++) {
+    int c = orb_schema_find_id(s, ix->cols[i]);
+    if (i) {
+      orb_buf_puts(&cols, ", ");
+      orb_buf_puts(&vals, ", ");
+    }
+    orb_buf_puts(&cols, s->cols[c].name);
+    if (row[c].isnull) orb_buf_puts(&vals, "null");
+    else orb_value_to_text(&row[c], &vals);
+  }
+  orb_status st = orb_err_setx(e, ORB_ERR_UNIQUE, "23505", 0, "duplicate key value violates unique constraint \"%s\"",
+                               ix->name);
+  orb_err_detail(e, "Key (%s)=(%s) already exists.", cols.data ? cols.data : "", vals.data ? vals.data : "");
+  orb_buf_free(&cols);
+  orb_buf_free(&vals);
+  return st;
+}
+
+/* The unique indexes other than the primary key: is row's key in one of
+** them held by a row other than self (a new row: UINT64_MAX)?  When old is
+** given (an update), only the indexes whose key the update changes. */
+static orb_status check_unique_indexes(const orb_table *t, hot_tier *h, orb_wset *ws, const orb_value *row,
+                                       const orb_value *old, uint64_t self, orb_err *e) {
+  for (int k = 0; k < t->schema.nindexes; k++) {
+    if (!t->schema.indexes[k].unique || (old && !hot_sidx_key_differs(h, k, old, row))) continue;
+    bool taken = false;
+    uint64_t other;
+    orb_status st = hot_sidx_taken(h, ws, k, row, self, &taken, &other, e);
+    if (st != ORB_OK) return st;
+    if (taken) return duplicate_index_key(t, k, row, e);
+  }
+  return ORB_OK;
 }
 
 static bool key_differs(const orb_schema *s, const orb_value *a, const orb_value *b) {
@@ -152,9 +194,12 @@ orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *
     /* earlier rows of this batch are already in the index */
     if (hashes) {
       st = hot_key_taken_hashed(h, ws, rows[i], hashes[i], &taken, &other, e);
-      if (st == ORB_OK) st = taken ? duplicate_key(t, rows[i], e) : hot_insert_hashed(h, ws, rows[i], hashes[i], e);
+      if (st == ORB_OK && taken) st = duplicate_key(t, rows[i], e);
+      if (st == ORB_OK && hot_sidx_count(h)) st = check_unique_indexes(t, h, ws, rows[i], NULL, UINT64_MAX, e);
+      if (st == ORB_OK) st = hot_insert_hashed(h, ws, rows[i], hashes[i], e);
     } else {
-      st = hot_insert_one(h, ws, rows[i], -1, NULL, e);
+      if (hot_sidx_count(h)) st = check_unique_indexes(t, h, ws, rows[i], NULL, UINT64_MAX, e);
+      if (st == ORB_OK) st = hot_insert_one(h, ws, rows[i], -1, NULL, e);
     }
     if (st != ORB_OK) {
       wset_rollback_to(ws, m);
@@ -197,6 +242,9 @@ orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators
     } else if (hot_has_pk(h) && key_differs(&t->schema, old, rows[i]) &&
                ((st = hot_key_taken(h, ws, rows[i], ORB_LOC_ROWID(loc), &taken, &other, e)) != ORB_OK || taken)) {
       if (taken) st = duplicate_key(t, rows[i], e);
+    } else if (hot_sidx_count(h) &&
+               (st = check_unique_indexes(t, h, ws, rows[i], old, ORB_LOC_ROWID(loc), e)) != ORB_OK) {
+      /* 23505 or a wait */
     } else {
       st = hot_update_one(h, ws, ORB_LOC_ROWID(loc), rows[i], e);
     }
@@ -336,6 +384,23 @@ orb_status orb_table_pk_lookup(orb_table *t, orb_wset *ws, const orb_value *key,
   return t->hot->ops->pk_lookup(t->hot, ws, key, found, locator, row, e);
 }
 
+orb_status orb_table_unique_lookup(orb_table *t, orb_wset *ws, int which, const orb_value *key, bool *found,
+                                   uint64_t *locator, const orb_value **row, orb_err *e) {
+  *found = false;
+  if (which < 0) return orb_table_pk_lookup(t, ws, key, found, locator, row, e);
+  if (t->kind != ORB_TABLE_HOT || which >= t->schema.nindexes)
+    return orb_err_set(e, ORB_ERR_MISUSE, "table \"%s\" has no unique index %d", t->name, which);
+  hot_tier *h = hot_of(t->hot);
+  uint64_t rowid = 0;
+  orb_status st = hot_sidx_find_write(h, ws, which, key, found, &rowid, e);
+  if (st != ORB_OK || !*found) return st;
+  const orb_value *r = hot_row_visible(h, rowid, &ws->snap);
+  if (!r) return wset_conflict(ws, e);   /* committed after this transaction's snapshot */
+  if (locator) *locator = ORB_LOC_MAKE(ORB_TIER_HOT, rowid);
+  if (row) *row = r;
+  return ORB_OK;
+}
+
 orb_status orb_table_count(orb_table *t, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx,
                            int64_t *count, orb_err *e) {
   orb_tier *tiers[2];
@@ -364,6 +429,10 @@ void orb_table_explain(orb_table *t, const orb_scan_req *req, orb_buf *out) {
     tiers[i]->ops->explain(tiers[i], req, out);
     orb_buf_putc(out, '\n');
   }
+}
+
+int64_t orb_table_index_bytes(orb_table *t, int which) {
+  return t->kind == ORB_TABLE_HOT ? hot_index_bytes(hot_of(t->hot), which) : 0;
 }
 
 void orb_table_stats(orb_table *t, orb_tier_stats *out) {

@@ -31,6 +31,9 @@
 ** "Key (id)=(42) already exists."), PostgreSQL's texts.  A key counts as
 ** taken when a committed or running transaction holds it; a running one
 ** makes the writer wait (ORB_ERR_WAIT) to learn whether it commits.
+** UNIQUE constraints and unique indexes (orb_schema.indexes, kept by the
+** hot tier) are checked the same way, row by row as PostgreSQL checks a
+** non-deferrable constraint, with the index's name in the message.
 */
 #ifndef ORB_STORAGE_TABLE_H
 #define ORB_STORAGE_TABLE_H
@@ -105,12 +108,20 @@ orb_status orb_table_scan_next_vec(orb_table_scan *s, const orb_vbatch **b, orb_
 ** the newest committed one. */
 orb_status orb_table_pk_lookup(orb_table *t, orb_wset *ws, const orb_value *key, bool *found, uint64_t *locator,
                                const orb_value **row, orb_err *e);
+/* The same for a unique constraint: which = -1 the primary key, else the
+** number of a unique index of the schema (key in its column order).  Hot
+** tables only (an Iceberg table has no unique index). */
+orb_status orb_table_unique_lookup(orb_table *t, orb_wset *ws, int which, const orb_value *key, bool *found,
+                                   uint64_t *locator, const orb_value **row, orb_err *e);
 /* Exact count of the rows snap sees (NULL: everything committed) if
 ** answerable without scanning, else -1. */
 orb_status orb_table_count(orb_table *t, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx,
                            int64_t *count, orb_err *e);
 /* EXPLAIN text, one line per tier ("hot: primary-key point lookup (1 key)"). */
 void orb_table_explain(orb_table *t, const orb_scan_req *req, orb_buf *out);
+/* Bytes of one index of a hot table: which -1 the primary key's, else the
+** schema's index `which` (0 for other tables). */
+int64_t orb_table_index_bytes(orb_table *t, int which);
 /* Statistics summed over tiers; caller frees out->cols with orb_free. */
 void orb_table_stats(orb_table *t, orb_tier_stats *out);
 

@@ -81,7 +81,7 @@ typedef struct orb_col_stats {
 typedef struct orb_tier_stats {
   int64_t row_count;
   int64_t bytes;                /* everything the tier holds, in memory or on disk */
-  int64_t index_bytes;          /* of which the primary-key index */
+  int64_t index_bytes;          /* of which the indexes (primary key and secondary) */
   int ncols;
   orb_col_stats *cols;          /* schema order; owned by the tier */
 } orb_tier_stats;

@@ -183,12 +183,20 @@ static int64_t mono_ns(void) {
   return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static orb_status stopped(const orb_wait_stop *stop, orb_err *e) {
+/* The end of a wait that began now, by lock_timeout (0: none). */
+static int64_t lock_deadline(const orb_wait_stop *stop) {
+  return stop && stop->lock_timeout_ms > 0 ? mono_ns() + stop->lock_timeout_ms * 1000000LL : 0;
+}
+
+static orb_status stopped(const orb_wait_stop *stop, int64_t lock_deadline_ns, orb_err *e) {
   if (!stop) return ORB_OK;
   if (stop->flag && atomic_load(stop->flag))
     return orb_err_setx(e, ORB_ERR_LIMIT, "57014", 0, "canceling statement due to user request");
-  if (stop->deadline_ns && mono_ns() >= stop->deadline_ns)
+  int64_t now = stop->deadline_ns || lock_deadline_ns ? mono_ns() : 0;
+  if (stop->deadline_ns && now >= stop->deadline_ns)
     return orb_err_setx(e, ORB_ERR_LIMIT, "57014", 0, "canceling statement due to statement timeout");
+  if (lock_deadline_ns && now >= lock_deadline_ns)
+    return orb_err_setx(e, ORB_ERR_CONFLICT, "55P03", 0, "canceling statement due to lock timeout");
   return ORB_OK;
 }
 
@@ -208,10 +216,11 @@ orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
     return orb_err_setx(e, ORB_ERR_CONFLICT, "40P01", 0, "deadlock detected");
   }
   ws->wait_for = target;
+  int64_t until = lock_deadline(stop);
   orb_blocking_enter();
   while (running_xid(db, target)) {
     wait_a_while(&db->txdone, &db->txmu);
-    if ((st = stopped(stop, e)) != ORB_OK) break;
+    if ((st = stopped(stop, until, e)) != ORB_OK) break;
   }
   orb_blocking_leave();
   ws->wait_for = 0;
@@ -229,11 +238,12 @@ static orb_status gate_exclusive(orb_wset *ws, const orb_wait_stop *stop, orb_er
   if (ws->gate == 1) db->gate_readers--;   /* its own share does not count */
   ws->gate = 0;
   db->gate_writers_waiting++;
+  int64_t until = lock_deadline(stop);
   orb_blocking_enter();
   while (db->gate_writer || db->gate_readers > 0) {
     wait_a_while(&db->gate_cv, &db->gate_mu);
     if (!db->gate_writer && db->gate_readers == 0) break;
-    if ((st = stopped(stop, e)) != ORB_OK) break;
+    if ((st = stopped(stop, until, e)) != ORB_OK) break;
     bool waited_on = false;   /* a transaction inside waits for ws: neither could go on */
     pthread_mutex_lock(&db->txmu);
     for (int i = 0; i < db->nrunning; i++) waited_on |= db->running[i]->wait_for == ws->xid;

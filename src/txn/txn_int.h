@@ -32,6 +32,7 @@ typedef enum wset_undo_kind {
   U_DROP,        /* table `obj`: add it back (commit frees it) */
   U_RENAME,      /* table `obj`, old name in `old` (commit frees it) */
   U_ALTER,       /* table `obj`, old schema (heap orb_schema) in `old`, old hot tier in `old2` */
+  U_SEQ_ALTER,   /* sequence table `obj`, its options and state before (heap orb_sequence) in `old` */
   U_ACTION,      /* a wset_action (heap) in `obj`: abort it */
   U_COLD_STAGE   /* a cold_stage in `obj` (owned by an earlier U_ACTION): cut it back to
                  ** rowid staged rows and (uintptr_t)old staged deletes */

@@ -2,6 +2,7 @@
 #include "storage/storage_int.h"
 #include "storage/cold/cold_tier.h"
 #include "storage/cold/cold_stage.h"
+#include "storage/sequence.h"
 #include "base/mem.h"
 
 #include <stdio.h>
@@ -66,6 +67,14 @@ static void commit_entry(orb_db *db, wset_undo *u, uint64_t seq) {
     orb_free(u->old);
     hot_tier_free(u->old2);
     break;
+  case U_SEQ_ALTER: {   /* others may take values again */
+    orb_sequence *s = ((orb_table *)u->obj)->seq;
+    pthread_mutex_lock(&s->mu);
+    s->altered_by = 0;
+    pthread_mutex_unlock(&s->mu);
+    orb_free(u->old);
+    break;
+  }
   default:
     break;
   }
@@ -111,6 +120,21 @@ static void undo_entry(orb_db *db, wset_undo *u) {
     if (!a->finished) a->abort(a->ctx);
     if (a->done) a->done(a->ctx);
     orb_free(a);
+    break;
+  }
+  case U_SEQ_ALTER: {   /* the options back; the value too if it was a RESTART (rowid 1) */
+    orb_sequence *s = ((orb_table *)u->obj)->seq, *old = u->old;
+    pthread_mutex_lock(&s->mu);
+    orb_seq_copy_options(s, old);
+    if (u->rowid) {
+      s->last = old->last;
+      s->called = old->called;
+      s->bound = old->bound;
+      s->bound_by = 0;
+    }
+    s->altered_by = 0;
+    pthread_mutex_unlock(&s->mu);
+    orb_free(old);
     break;
   }
   case U_COLD_STAGE:   /* before the U_ACTION that owns the stage (pushed after it) */

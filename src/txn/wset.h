@@ -37,10 +37,12 @@ typedef struct orb_db orb_db;
 typedef struct orb_wset orb_wset;
 
 /* What may end a wait early: a cancel flag and a deadline (CLOCK_MONOTONIC
-** nanoseconds, 0 = none); both give 57014. */
+** nanoseconds, 0 = none), both 57014; and lock_timeout_ms (0 = none), the
+** longest one wait for another transaction may last, 55P03 after it. */
 typedef struct orb_wait_stop {
   const _Atomic(bool) *flag;
   int64_t deadline_ns;
+  int64_t lock_timeout_ms;
 } orb_wait_stop;
 
 /* Begin a transaction (REPEATABLE READ unless read_committed); it holds no

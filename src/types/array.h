@@ -12,8 +12,11 @@
 ** pg_index.indkey, oidvector) are arrays whose lower bound is 0, as in
 ** PostgreSQL: indkey[0] is the first key column, and they print as "1 2".
 ** Multi-dimensional arrays and explicit bounds in input (`[0:1]={1,2}`)
-** are refused with 0A000 rather than guessed at.  Tables cannot store
-** arrays (CREATE TABLE refuses an array column).
+** are refused with 0A000 rather than guessed at.  Tables store arrays of
+** every scalar element type (not records, not arrays of arrays): the hot
+** tier keeps a column's array flat in its row's memory (orb_array_flatten
+** below), the log and checkpoints encode it element by element
+** (storage/rowcodec.h).
 **
 ** Records (ORB_T_RECORD) keep their fields in an orb_array too, so that
 ** copying, comparing and hashing them is the arrays' code.
@@ -52,6 +55,15 @@ orb_value orb_record_make(orb_arena *a, const orb_value *items, uint32_t n);
 void orb_record_to_text(const orb_value *v, orb_buf *out);
 /* Deep copy of an array or a record into a (elements' strings too). */
 orb_value orb_array_copy(const orb_value *v, orb_arena *a);
+/* An array kept in one block of memory, as a hot-tier row keeps it: the
+** orb_array, its items, then the items' string bytes.  flat_size is the
+** block's size (a multiple of 8); flatten lays v out at mem (8-byte
+** aligned, flat_size bytes) and returns the value pointing there. */
+size_t orb_array_flat_size(const orb_value *v);
+orb_value orb_array_flatten(const orb_value *v, void *mem);
+/* The same for an assignment to a column of type t: a text element too
+** long for VARCHAR(n) is refused (22001) rather than cut. */
+orb_status orb_array_assign(const orb_value *v, orb_type t, orb_arena *a, orb_value *out, orb_err *e);
 /* Cast every element to array type t's element type. */
 orb_status orb_array_cast(const orb_value *v, orb_type t, orb_arena *a, orb_value *out, orb_err *e);
 

@@ -87,7 +87,8 @@ typedef struct orb_type {
   uint8_t id;          /* orb_type_id */
   uint8_t precision;   /* DECIMAL: 1..38 */
   uint8_t scale;       /* DECIMAL: 0..precision */
-  uint8_t elem;        /* ARRAY: element type id (elements carry no modifiers) */
+  uint8_t elem;        /* ARRAY: element type id; precision, scale and maxlen are then the
+                          element's modifiers (numeric(6,2)[], varchar(5)[]) */
   int32_t maxlen;      /* TEXT declared as VARCHAR(n)/CHAR(n): n characters; 0 = unlimited */
 } orb_type;
 
@@ -136,6 +137,16 @@ static inline orb_type orb_type_decimal(int precision, int scale) {
 }
 static inline orb_type orb_type_array(orb_type_id elem) {
   orb_type t = {ORB_T_ARRAY, 0, 0, (uint8_t)elem, 0};
+  return t;
+}
+/* An array type's element type, with the modifiers the array type keeps for it. */
+static inline orb_type orb_type_elem(orb_type t) {
+  orb_type e = {t.elem, t.precision, t.scale, 0, t.maxlen};
+  return e;
+}
+/* The array type of element type e, keeping e's modifiers. */
+static inline orb_type orb_type_array_of(orb_type e) {
+  orb_type t = {ORB_T_ARRAY, e.precision, e.scale, e.id, e.maxlen};
   return t;
 }
 static inline bool orb_type_is_integer(orb_type_id id) {

@@ -97,7 +97,7 @@ orb_status orb_array_from_text(const char *s, size_t n, orb_type t, orb_arena *a
         if (count) memcpy(grown, items, sizeof(orb_value) * count);
         items = grown, cap = ncap;
       }
-      orb_type et = orb_type_make((orb_type_id)t.elem);
+      orb_type et = orb_type_elem(t);
       if (null) items[count] = orb_null((orb_type_id)t.elem);
       else if ((st = orb_value_from_text(tok.data ? tok.data : "", tok.len, et, a, &items[count], e)) != ORB_OK) break;
       count++;
@@ -206,10 +206,42 @@ orb_value orb_array_copy(const orb_value *v, orb_arena *a) {
   return c;
 }
 
+/* --- flat arrays (a hot row's) ------------------------------------------------ */
+
+static size_t round8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+size_t orb_array_flat_size(const orb_value *v) {
+  const orb_array *x = v->u.arr;
+  size_t n = sizeof(orb_array) + (size_t)x->n * sizeof(orb_value);
+  for (uint32_t k = 0; k < x->n; k++)
+    if (!x->items[k].isnull && orb_type_is_bytes((orb_type_id)x->items[k].type)) n += x->items[k].len;
+  return round8(n);
+}
+
+orb_value orb_array_flatten(const orb_value *v, void *mem) {
+  const orb_array *x = v->u.arr;
+  orb_array *arr = mem;
+  orb_value *items = (orb_value *)(arr + 1);
+  char *p = (char *)(items + x->n);
+  *arr = *x;
+  arr->items = items;
+  for (uint32_t k = 0; k < x->n; k++) {
+    items[k] = x->items[k];
+    if (!items[k].isnull && orb_type_is_bytes((orb_type_id)items[k].type)) {
+      if (items[k].len) memcpy(p, items[k].u.s, items[k].len);
+      items[k].u.s = p;
+      p += items[k].len;
+    }
+  }
+  orb_value out = *v;
+  out.u.arr = arr;
+  return out;
+}
+
 orb_status orb_array_cast(const orb_value *v, orb_type t, orb_arena *a, orb_value *out, orb_err *e) {
   uint32_t n = v->u.arr->n;
   orb_value *items = orb_arena_alloc(a, sizeof(orb_value) * (n ? n : 1));
-  orb_type et = orb_type_make((orb_type_id)t.elem);
+  orb_type et = orb_type_elem(t);
   for (uint32_t k = 0; k < n; k++) {
     orb_status st = orb_value_cast(&v->u.arr->items[k], et, a, &items[k], e);
     if (st != ORB_OK) return st;
@@ -217,6 +249,21 @@ orb_status orb_array_cast(const orb_value *v, orb_type t, orb_arena *a, orb_valu
   *out = orb_array_make(a, (orb_type_id)t.elem, items, n);
   ((orb_array *)out->u.arr)->lower = v->u.arr->lower;   /* a cast keeps the bounds (int2vector::int2[] starts at 0) */
   return ORB_OK;
+}
+
+orb_status orb_array_assign(const orb_value *v, orb_type t, orb_arena *a, orb_value *out, orb_err *e) {
+  const orb_array *x = v->u.arr;
+  orb_type et = orb_type_elem(t);
+  for (uint32_t k = 0; k < x->n; k++) {
+    const orb_value *it = &x->items[k];
+    orb_value tmp;
+    /* the input rules check the length as an assignment must */
+    if (!it->isnull && it->type == ORB_T_TEXT && et.id == ORB_T_TEXT && et.maxlen) {
+      orb_status st = orb_value_from_text(it->u.s, it->len, et, a, &tmp, e);
+      if (st != ORB_OK) return st;
+    }
+  }
+  return orb_value_cast(v, t, a, out, e);
 }
 
 /* --- records ------------------------------------------------------------------ */

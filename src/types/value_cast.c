@@ -87,7 +87,7 @@ orb_status orb_value_cast(const orb_value *v, orb_type t, orb_arena *a, orb_valu
   if (from == ORB_T_TEXT) return orb_value_from_text(v->u.s, v->len, t, a, out, e);
   if (orb_type_is_json(from) || orb_type_is_json(to)) return orb_json_cast(v, t, a, out, e);
   if (from == ORB_T_ARRAY && to == ORB_T_ARRAY) {
-    if (v->scale == t.elem) {
+    if (v->scale == t.elem && !t.precision && !t.maxlen) {   /* no element modifier to apply */
       *out = *v;
       return ORB_OK;
     }

@@ -29,7 +29,7 @@ void orb_type_format(orb_type t, orb_buf *out) {
   case ORB_T_UUID: orb_buf_puts(out, "uuid"); return;
   case ORB_T_INTERVAL: orb_buf_puts(out, "interval"); return;
   case ORB_T_ARRAY:
-    orb_type_format(orb_type_make((orb_type_id)t.elem), out);
+    orb_type_format(orb_type_elem(t), out);
     orb_buf_puts(out, "[]");
     return;
   case ORB_T_RECORD: orb_buf_puts(out, "record"); return;
@@ -66,7 +66,7 @@ void orb_type_format_sql(orb_type t, orb_buf *out) {
   case ORB_T_UUID: orb_buf_puts(out, "UUID"); return;
   case ORB_T_INTERVAL: orb_buf_puts(out, "INTERVAL"); return;
   case ORB_T_ARRAY:
-    orb_type_format_sql(orb_type_make((orb_type_id)t.elem), out);
+    orb_type_format_sql(orb_type_elem(t), out);
     orb_buf_puts(out, "[]");
     return;
   case ORB_T_RECORD: orb_buf_puts(out, "RECORD"); return;
@@ -102,7 +102,7 @@ static const struct {
 orb_status orb_type_from_name(const char *name, const int32_t *mods, int nmods, orb_type *out, orb_err *e) {
   *out = orb_type_make(ORB_T_NULL);
   size_t len = strlen(name);
-  if (len > 2 && strcmp(name + len - 2, "[]") == 0) {   /* elem[]: the element's modifiers are not kept */
+  if (len > 2 && strcmp(name + len - 2, "[]") == 0) {   /* elem[]: the array type keeps the element's modifiers */
     char elem[64];
     if (len - 2 >= sizeof elem) return orb_err_setx(e, ORB_ERR_UNDEFINED, "42704", 0, "type \"%s\" does not exist", name);
     memcpy(elem, name, len - 2);
@@ -112,7 +112,7 @@ orb_status orb_type_from_name(const char *name, const int32_t *mods, int nmods, 
     if (st != ORB_OK) return st;
     if (et.id == ORB_T_ARRAY)
       return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "multidimensional arrays are not supported");
-    *out = orb_type_array((orb_type_id)et.id);
+    *out = orb_type_array_of(et);
     return ORB_OK;
   }
   if (strcmp(name, "decimal") == 0 || strcmp(name, "numeric") == 0) {
@@ -188,9 +188,9 @@ orb_status orb_type_common(orb_type a, orb_type b, orb_type *out, orb_err *e) {
     return ORB_OK;
   }
   if (a.id == ORB_T_ARRAY && b.id == ORB_T_ARRAY) {   /* arrays meet where their elements do */
-    orb_type ea = orb_type_make((orb_type_id)a.elem), eb = orb_type_make((orb_type_id)b.elem), ec;
+    orb_type ea = orb_type_elem(a), eb = orb_type_elem(b), ec;
     orb_status st = orb_type_common(ea, eb, &ec, e);
-    if (st == ORB_OK) *out = orb_type_array((orb_type_id)ec.id);
+    if (st == ORB_OK) *out = orb_type_array_of(ec);
     return st;
   }
   if (a.id == b.id) {

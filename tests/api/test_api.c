@@ -459,6 +459,47 @@ static void test_prepare_typed(void **state) {
   orbit_close(db);
 }
 
+/* A table's array column through the C API: its type, element type and
+** element modifiers, a parameter bound as array text, elements read back
+** one by one, and the rows again after the database is reopened. */
+static void test_array_column(void **state) {
+  (void)state;
+  orbit_db *db = open_db();
+  exec_ok(db, "CREATE TABLE ac (id INT PRIMARY KEY, tags VARCHAR(5)[], amounts NUMERIC(6,2)[])");
+  orbit_stmt *st;
+  assert_int_equal(orbit_prepare(db, "INSERT INTO ac VALUES ($1, $2, '{1.005,NULL}')", &st, NULL), ORBIT_OK);
+  assert_int_equal(orbit_bind_type(st, 2), ORBIT_ARRAY);
+  assert_int_equal(orbit_bind_elem_type(st, 2), ORBIT_TEXT);
+  assert_int_equal(orbit_bind_int64(st, 1, 1), ORBIT_OK);
+  assert_int_equal(orbit_bind_text(st, 2, "{a,\"b c\",NULL}", -1), ORBIT_OK);
+  assert_int_equal(orbit_step(st), ORBIT_DONE);
+  /* an element longer than VARCHAR(5): refused by the parameter's input, as PostgreSQL's bind does */
+  assert_int_equal(orbit_bind_text(st, 2, "{abcdef}", -1), ORBIT_ERROR);
+  assert_string_equal(orbit_errcode_sqlstate(db), "22001");
+  orbit_finalize(st);
+  orbit_close(db);
+  db = open_db();
+  assert_int_equal(orbit_prepare(db, "SELECT tags, amounts FROM ac", &st, NULL), ORBIT_OK);
+  assert_int_equal(orbit_column_type(st, 0), ORBIT_ARRAY);
+  assert_int_equal(orbit_column_elem_type(st, 0), ORBIT_TEXT);
+  assert_int_equal(orbit_column_elem_type(st, 1), ORBIT_DECIMAL);
+  int p = 0, sc = 0, len = 0;
+  orbit_column_modifiers(st, 0, &p, &sc, &len);
+  assert_int_equal(len, 5);
+  orbit_column_modifiers(st, 1, &p, &sc, &len);
+  assert_true(p == 6 && sc == 2 && len == 0);
+  assert_int_equal(orbit_step(st), ORBIT_ROW);
+  assert_int_equal(orbit_column_array_len(st, 0), 3);
+  assert_int_equal(orbit_column_array_lower(st, 0), 1);
+  assert_string_equal(orbit_elem_text(st, 0, 1), "b c");
+  assert_true(orbit_elem_is_null(st, 0, 2));
+  assert_string_equal(orbit_elem_text(st, 1, 0), "1.01");
+  assert_string_equal(orbit_column_text(st, 1), "{1.01,NULL}");
+  assert_int_equal(orbit_step(st), ORBIT_DONE);
+  orbit_finalize(st);
+  orbit_close(db);
+}
+
 /* INSERT ... RETURNING prepared once and run many times: rows described like
 ** a SELECT's, one per written row, then the write's command tag; a failing
 ** run returns no row and writes nothing. */
@@ -555,6 +596,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_persistence_and_sharing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_prepare_typed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_returning, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_array_column, setup, teardown),
       cmocka_unit_test_setup_teardown(test_parquet_params, setup, teardown),
       cmocka_unit_test_setup_teardown(test_cte_reuse, setup, teardown),
       cmocka_unit_test(test_complete),

@@ -105,16 +105,22 @@ expect_error "SELECT count(*) FROM read_parquet(['$data/alltypes_plain.parquet',
   "the columns of \"$data/int32_decimal.parquet\" differ from those of \"$data/alltypes_plain.parquet\" (column 1)"
 expect_error "SELECT count(*) FROM read_parquet([])" "read_parquet() needs at least one file"
 expect_error "SELECT * FROM generate_series([1, 2])" "function generate_series does not take a list"
-# read_parquet on files with nested fields: flat columns as before, each struct,
-# list or map as TEXT holding its JSON, which DuckDB gives as to_json(column)
-# (the same query, with to_json(x)::VARCHAR where Orbit has the column x)
+# read_parquet on files with nested fields: flat columns as before, a list of
+# a primitive as an array (int_array: DuckDB's list spelled as PostgreSQL's
+# array text), each struct, map or list of lists as TEXT holding its JSON,
+# which DuckDB gives as to_json(column) (the same query, with
+# to_json(x)::VARCHAR where Orbit has the column x)
 pairs=(
   "SELECT id, int_array, \"int_array_Array\", int_map, \"int_Map_Array\", nested_struct FROM read_parquet('$data/nullable.impala.parquet') ORDER BY id"
-  "SELECT id, to_json(int_array)::VARCHAR AS int_array, to_json(\"int_array_Array\")::VARCHAR AS \"int_array_Array\", to_json(int_map)::VARCHAR AS int_map, to_json(\"int_Map_Array\")::VARCHAR AS \"int_Map_Array\", to_json(nested_struct)::VARCHAR AS nested_struct FROM read_parquet('$data/nullable.impala.parquet') ORDER BY id"
+  "SELECT id, CASE WHEN int_array IS NOT NULL THEN '{' || array_to_string(list_transform(int_array, x -> coalesce(x::VARCHAR, 'NULL')), ',') || '}' END AS int_array, to_json(\"int_array_Array\")::VARCHAR AS \"int_array_Array\", to_json(int_map)::VARCHAR AS int_map, to_json(\"int_Map_Array\")::VARCHAR AS \"int_Map_Array\", to_json(nested_struct)::VARCHAR AS nested_struct FROM read_parquet('$data/nullable.impala.parquet') ORDER BY id"
   "SELECT count(*) AS n, count(a) AS a, sum(b) AS b, min(c) AS c, max(a) AS d FROM read_parquet('$data/nested_maps.snappy.parquet')"
   "SELECT count(*) AS n, count(a) AS a, sum(b) AS b, min(c) AS c, max(to_json(a)::VARCHAR) AS d FROM read_parquet('$data/nested_maps.snappy.parquet')"
   "SELECT id, \"phoneNumbers\" FROM read_parquet('$data/repeated_no_annotation.parquet') WHERE \"phoneNumbers\" IS NOT NULL AND \"phoneNumbers\" <> '{\"phone\":[]}' ORDER BY id DESC"
   "SELECT id, to_json(\"phoneNumbers\")::VARCHAR AS \"phoneNumbers\" FROM read_parquet('$data/repeated_no_annotation.parquet') WHERE \"phoneNumbers\" IS NOT NULL AND to_json(\"phoneNumbers\")::VARCHAR <> '{\"phone\":[]}' ORDER BY id DESC"
+  "SELECT int64_list[1] AS first, int64_list[3] AS third, cardinality(int64_list) AS n, utf8_list[2] AS second_text, array_to_string(utf8_list, '|', '?') AS joined FROM read_parquet('$data/list_columns.parquet') ORDER BY n NULLS LAST"
+  "SELECT int64_list[1] AS first, int64_list[3] AS third, len(int64_list)::INTEGER AS n, utf8_list[2] AS second_text, array_to_string(list_transform(utf8_list, x -> coalesce(x, '?')), '|') AS joined FROM read_parquet('$data/list_columns.parquet') ORDER BY n NULLS LAST"
+  "SELECT count(*) AS n FROM read_parquet('$data/list_columns.parquet') WHERE 3 = ANY(int64_list) OR 'xyz' = ANY(utf8_list)"
+  "SELECT count(*) AS n FROM read_parquet('$data/list_columns.parquet') WHERE list_contains(int64_list, 3) OR list_contains(utf8_list, 'xyz')"
   "SELECT a, b FROM read_parquet('$data/nested_lists.snappy.parquet') ORDER BY b"
   "SELECT to_json(a)::VARCHAR AS a, b FROM read_parquet('$data/nested_lists.snappy.parquet') ORDER BY b"
 )

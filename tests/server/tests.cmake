@@ -14,3 +14,8 @@ endif()
 # JDBC (Debian's pgjdbc) on orbitd: SCRAM, metadata, typed parameters in text and binary, batches, transactions
 add_test(NAME server_jdbc COMMAND ${CMAKE_SOURCE_DIR}/tests/server/jdbc_test.sh $<TARGET_FILE:orbitd>)
 set_tests_properties(server_jdbc PROPERTIES SKIP_RETURN_CODE 77)
+# regexp_match / regexp_replace / regexp_count / regexp_split_to_array / ~ over ~4,400
+# (string, pattern, flags) cases on orbitd and on a PostgreSQL 15 started by the test: the same output
+add_test(NAME server_regex_diff COMMAND ${CMAKE_SOURCE_DIR}/tests/server/regex_diff_test.sh $<TARGET_FILE:orbitd> 3000)
+# a PostgreSQL 15 database moved with pg_dump's plain script: restored by the shell and by psql through orbitd
+add_test(NAME server_pg_dump COMMAND ${CMAKE_SOURCE_DIR}/tests/server/pg_dump_test.sh $<TARGET_FILE:orbit_shell> $<TARGET_FILE:orbitd>)

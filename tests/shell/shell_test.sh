@@ -51,6 +51,21 @@ check "standard input with a meta command" ' name
  3
 (1 row)' "$out"
 
+out=$("$orbit" "$db" -q -c "CREATE TABLE ix (k int PRIMARY KEY, u text UNIQUE, v int)" -c "CREATE INDEX ON ix (v DESC)" -c '\d ix' 2>&1)
+check "\\d NAME lists the table's indexes" ' column_name | data_type | is_nullable | column_default | primary_key 
+-------------+-----------+-------------+----------------+-------------
+ k           | INTEGER   | NO          | NULL           | YES
+ u           | TEXT      | YES         | NULL           | NO
+ v           | INTEGER   | YES         | NULL           | NO
+(3 rows)
+
+  index   |                        definition                         
+----------+-----------------------------------------------------------
+ ix_pkey  | CREATE UNIQUE INDEX ix_pkey ON public.ix USING btree (k)
+ ix_u_key | CREATE UNIQUE INDEX ix_u_key ON public.ix USING btree (u)
+ ix_v_idx | CREATE INDEX ix_v_idx ON public.ix USING btree (v DESC)
+(3 rows)' "$out"
+
 out=$("$orbit" "$db" -c "SELECT id,
   prise FROM t" 2>&1); rc=$?
 check "error names the column, line and column, with a caret" 'ERROR:  column "prise" does not exist (line 2, column 3)
@@ -105,6 +120,54 @@ out=$("$orbit" "$db" --csv -c "DELETE FROM r WHERE id = 1 RETURNING v" 2>&1)
 check "RETURNING in CSV: the rows, then the command tag" 'v
 a
 DELETE 1' "$out"
+
+# COPY FROM STDIN / TO STDOUT: data inline in a script (pg_dump's layout),
+# from standard input under -c, and rows written to the output
+printf 'CREATE TABLE cp (a INT, b TEXT);\nCOPY cp FROM STDIN;\n1\tx\n2\t\\N\n\\.\nCOPY cp TO STDOUT;\n' > "$dir/copy.sql"
+out=$("$orbit" "$db" -f "$dir/copy.sql" 2>&1)
+check "COPY FROM STDIN reads the script's lines to \\., TO STDOUT prints rows" 'CREATE TABLE
+COPY 2
+1	x
+2	\N
+COPY 2' "$out"
+out=$(printf '3,"y, z"\n\\.\nnot data\n' | "$orbit" "$db" -c "COPY cp FROM STDIN (FORMAT csv)" -c "COPY (SELECT a, b FROM cp WHERE a > 1 ORDER BY a) TO STDOUT (FORMAT csv, HEADER)" 2>&1)
+check "COPY FROM STDIN under -c reads standard input to \\." 'COPY 1
+a,b
+2,
+3,"y, z"
+COPY 2' "$out"
+# array columns as pg_dump writes them: an explicit column list, array text with quotes and backslash escapes
+printf 'CREATE TABLE public.items (id integer NOT NULL, tags text[], prices numeric(8,2)[]);\nCOPY public.items (id, tags, prices) FROM stdin;\n1\t{a,"b c","x\\\\"y",NULL}\t{1.5,2}\n2\t\\N\t{}\n3\t{"tab\\tin"}\t{NULL}\n\\.\nCOPY items TO STDOUT;\n' > "$dir/copyarr.sql"
+out=$("$orbit" "$db" -f "$dir/copyarr.sql" 2>&1)
+check "COPY FROM stdin of array columns in pg_dump's layout, and back out" 'CREATE TABLE
+COPY 3
+1	{a,"b c","x\\"y",NULL}	{1.50,2.00}
+2	\N	{}
+3	{"tab\tin"}	{NULL}
+COPY 3' "$out"
+printf 'COPY cp FROM STDIN;\n9\tbad\tfield\n\\.\n' > "$dir/copybad.sql"
+"$orbit" "$db" -f "$dir/copybad.sql" > /dev/null 2> "$dir/copybad.err"; rc=$?
+out=$("$orbit" "$db" -c "SELECT count(*) AS n FROM cp" 2>&1)
+check "a bad COPY line fails the script and loads nothing" '1
+ERROR:  extra data after last expected column (COPY cp, line 1)
+ n 
+---
+ 3
+(1 row)' "$rc
+$(cat "$dir/copybad.err")
+$out"
+
+# pg_dump's layout: a header comment, then \restrict KEY ... \unrestrict KEY;
+# meta commands in between are refused; client_min_messages hides NOTICEs
+printf -- '--\n-- dump\n--\n\n\\restrict k1\nSET client_min_messages = warning;\nDROP TABLE IF EXISTS nothere;\n\\d\nSELECT 1 AS one;\n\\unrestrict k1\n' > "$dir/restrict.sql"
+out=$("$orbit" "$db" -f "$dir/restrict.sql" 2>&1)
+check "\\restrict refuses meta commands until \\unrestrict; no NOTICE under client_min_messages = warning" 'SET
+DROP TABLE
+backslash command \d refused: commands are restricted until \unrestrict with the key given to \restrict
+ one 
+-----
+   1
+(1 row)' "$out"
 
 [ "$fails" -eq 0 ] || { echo "$fails shell check(s) failed"; exit 1; }
 echo "all shell checks passed"

@@ -10,6 +10,7 @@
 #include "storage_util.h"
 #include "storage/rowcodec.h"
 #include "expr/expr.h"
+#include "types/array.h"
 #include "types/value.h"
 
 typedef struct fixture {
@@ -528,6 +529,58 @@ static void test_stats_minmax_numbers(void **state) {
   orb_free(st.cols);
 }
 
+/* An array column as the log holds it: element type, bounds, count and
+** tagged elements (NULL ones too) read back into the arena; every
+** truncation of the record, and an element of another type, is reported
+** corrupt rather than misread. */
+static void test_rowcodec_arrays(void **state) {
+  (void)state;
+  orb_schema s;
+  orb_schema_init(&s);
+  orb_schema_add_column(&s, "id", orb_type_make(ORB_T_INT32), false, NULL);
+  orb_schema_add_column(&s, "tags", orb_type_array(ORB_T_TEXT), false, NULL);
+  orb_schema_add_column(&s, "n", orb_type_array(ORB_T_INT64), false, NULL);
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  orb_value tags[3] = {orb_text("a", 1), orb_null(ORB_T_TEXT), orb_text("b c", 3)};
+  orb_value row[3] = {orb_int(ORB_T_INT32, 7), orb_array_make(&a, ORB_T_TEXT, tags, 3),
+                      orb_array_make(&a, ORB_T_INT64, NULL, 0)};
+  orb_buf b = ORB_BUF_INIT;
+  rowcodec_put(&b, &s, row, NULL);
+  orb_arena out_arena;
+  orb_arena_init(&out_arena, 0);
+  orb_value out[3];
+  orb_err e;
+  orb_rd r;
+  orb_rd_init(&r, b.data, b.len);
+  assert_int_equal(rowcodec_get(&r, &s, out, &out_arena, &e), ORB_OK);
+  assert_int_equal(orb_rd_left(&r), 0);
+  assert_int_equal(out[1].type, ORB_T_ARRAY);
+  assert_int_equal(orb_array_cmp(&out[1], &row[1]), 0);
+  assert_true(out[1].u.arr->items[1].isnull && out[1].u.arr->lower == 1 && out[1].scale == ORB_T_TEXT);
+  assert_int_equal(out[2].u.arr->n, 0);
+  /* without an arena an array cannot be read */
+  orb_rd_init(&r, b.data, b.len);
+  assert_int_equal(rowcodec_get(&r, &s, out, NULL, &e), ORB_ERR_CORRUPT);
+  for (size_t cut = 0; cut < b.len; cut++) {
+    orb_rd_init(&r, b.data, cut);
+    assert_int_equal(rowcodec_get(&r, &s, out, &out_arena, &e), ORB_ERR_CORRUPT);
+  }
+  /* an element whose tag is not the array's element type */
+  orb_value ints[1] = {orb_int(ORB_T_INT64, 5)};
+  orb_value bad = orb_array_make(&a, ORB_T_INT64, ints, 1);
+  bad.scale = ORB_T_TEXT;
+  orb_buf_reset(&b);
+  rowcodec_put_value(&b, &bad);
+  orb_rd_init(&r, b.data, b.len);
+  orb_value v;
+  assert_false(rowcodec_get_value(&r, &v, &out_arena));
+  orb_buf_free(&b);
+  orb_arena_free(&a);
+  orb_arena_free(&out_arena);
+  orb_schema_free(&s);
+}
+
 /* Rows as the log holds them: integers and timestamps of every byte length
 ** (zigzag varints of 1 to 10 bytes) encode to LEB128 byte for byte and
 ** read back the same. */
@@ -559,7 +612,7 @@ static void test_rowcodec_integers(void **state) {
       orb_rd_init(&r, b.data, b.len);
       orb_value out[2];
       orb_err e;
-      assert_int_equal(rowcodec_get(&r, &s, out, &e), ORB_OK);
+      assert_int_equal(rowcodec_get(&r, &s, out, NULL, &e), ORB_OK);
       assert_true(out[0].u.i == v && out[1].u.i == ~v);
       orb_buf_free(&b);
     }
@@ -593,6 +646,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_stats_minmax, setup, teardown),
       cmocka_unit_test_setup_teardown(test_stats_minmax_numbers, setup, teardown),
       cmocka_unit_test(test_rowcodec_integers),
+      cmocka_unit_test(test_rowcodec_arrays),
       cmocka_unit_test_setup_teardown(test_second_open_refused, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,7 +15,7 @@
 ** happen; write skew does (snapshot isolation allows it); first committer
 ** wins with 40001; READ COMMITTED waits and then sees the other's commit;
 ** deadlocks are found (40P01); readers never wait for writers; a key being
-** inserted by another transaction makes an insert wait; DDL waits for open
+** inserted by another transaction makes an insert wait, a UNIQUE key too; DDL waits for open
 ** transactions; COUNT(*) sees the snapshot's rows.  An owned Iceberg table
 ** written in transaction blocks: staged rows and deletes seen by the block
 ** only, one commit at COMMIT, 40001 when another writer deleted the same
@@ -336,6 +336,27 @@ static void test_deadlock_detected(void **state) {
   STEP(&B, "UPDATE acct SET bal = 100", "UPDATE 2");
 }
 
+/* lock_timeout ends one wait for another transaction's row with 55P03
+** (the statement fails, the block stays usable after ROLLBACK TO); 0 waits
+** without limit. */
+static void test_lock_timeout(void **state) {
+  (void)state;
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = bal + 1 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "SET lock_timeout = '50ms'", "SET");
+  STEP(&B, "BEGIN", "BEGIN");
+  STEP(&B, "SAVEPOINT s", "SAVEPOINT");
+  assert_string_equal(step_for(&B, "UPDATE acct SET bal = bal + 1 WHERE id = 1", 10000), "ERROR 55P03");
+  STEP(&B, "ROLLBACK TO s", "ROLLBACK");
+  STEP(&B, "UPDATE acct SET bal = bal + 1 WHERE id = 2", "UPDATE 1");
+  STEP(&B, "COMMIT", "COMMIT");
+  STEP(&B, "SET lock_timeout = 0", "SET");
+  STEP(&B, "UPDATE acct SET bal = bal - 1 WHERE id = 1", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "ERROR 40001");   /* waited to the end (REPEATABLE READ, the default) */
+  STEP(&B, "UPDATE acct SET bal = 100", "UPDATE 2");
+}
+
 static void test_insert_waits_for_key(void **state) {
   (void)state;
   STEP(&A, "BEGIN", "BEGIN");
@@ -357,6 +378,54 @@ static void test_insert_waits_for_key(void **state) {
   assert_string_equal(finish(&B), "INSERT 0 1");
   STEP(&B, "SELECT id, bal FROM acct WHERE id IN (5, 6) ORDER BY id", "5|5;6|60");
   STEP(&B, "DELETE FROM acct WHERE id > 2", "DELETE 2");
+}
+
+/* A UNIQUE constraint's key behaves as the primary key's: an insert waits
+** for the transaction that holds (or may free) the key, then fails or goes
+** in as PostgreSQL's does; a key freed by a committed change is free. */
+static void test_unique_waits_for_key(void **state) {
+  (void)state;
+  STEP(&A, "CREATE TABLE uq (id INT PRIMARY KEY, u INT UNIQUE)", "CREATE TABLE");
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "INSERT INTO uq VALUES (1, 5)", "INSERT 0 1");
+  STEP(&B, "INSERT INTO uq VALUES (2, 5)", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "ERROR 23505");
+
+  /* an update moving the key away: the waiter gets it once that commits */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "UPDATE uq SET u = 7 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "INSERT INTO uq VALUES (2, 5)", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "INSERT 0 1");
+
+  /* a delete rolled back keeps the key taken */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "DELETE FROM uq WHERE u = 7", "DELETE 1");
+  STEP(&B, "INSERT INTO uq VALUES (3, 7)", "BLOCKED");
+  STEP(&A, "ROLLBACK", "ROLLBACK");
+  assert_string_equal(finish(&B), "ERROR 23505");
+
+  /* an insert rolled back frees it */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "INSERT INTO uq VALUES (4, 8)", "INSERT 0 1");
+  STEP(&B, "INSERT INTO uq VALUES (5, 8)", "BLOCKED");
+  STEP(&A, "ROLLBACK", "ROLLBACK");
+  assert_string_equal(finish(&B), "INSERT 0 1");
+
+  /* a committed delete frees the key for anyone */
+  STEP(&A, "DELETE FROM uq WHERE u = 8", "DELETE 1");
+  STEP(&B, "INSERT INTO uq VALUES (6, 8)", "INSERT 0 1");
+  /* both transactions inserting: only one commits the key */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&B, "BEGIN", "BEGIN");
+  STEP(&A, "INSERT INTO uq VALUES (7, 9)", "INSERT 0 1");
+  STEP(&B, "INSERT INTO uq VALUES (8, 9)", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "ERROR 23505");
+  STEP(&B, "ROLLBACK", "ROLLBACK");
+  STEP(&B, "SELECT id, u FROM uq ORDER BY id", "1|7;2|5;6|8;7|9");
+  STEP(&A, "DROP TABLE uq", "DROP TABLE");
 }
 
 static void test_count_sees_snapshot(void **state) {
@@ -505,6 +574,8 @@ int main(void) {
       cmocka_unit_test(test_write_skew_allowed),
       cmocka_unit_test(test_deadlock_detected),
       cmocka_unit_test(test_insert_waits_for_key),
+      cmocka_unit_test(test_lock_timeout),
+      cmocka_unit_test(test_unique_waits_for_key),
       cmocka_unit_test(test_count_sees_snapshot),
       cmocka_unit_test(test_ddl_waits_for_transactions),
       cmocka_unit_test(test_set_transaction),

@@ -79,7 +79,9 @@ int main(int argc, char **argv) {
   shell_progress_init(&sh, ncommands == 0 && sh.format != FORMAT_CSV);
   int rc = 0;
   if (ncommands > 0 || file) {
+    sh.copy_source = COPY_FROM_STDIN;   /* psql -c "COPY t FROM STDIN" reads standard input */
     for (int i = 0; i < ncommands && rc == 0; i++) rc = shell_run_script(&sh, commands[i], true);
+    sh.copy_source = COPY_FROM_SCRIPT;
     if (file && rc == 0) {
       FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
       if (!f) {
@@ -98,6 +100,7 @@ int main(int argc, char **argv) {
     free(script);
   } else {
     sh.interactive = true;
+    sh.copy_source = COPY_FROM_TERMINAL;
     rc = shell_repl(&sh);
   }
   free(commands);

@@ -6,6 +6,10 @@
 **   \d                 list tables           \d NAME   describe a table
 **   \pset format aligned|csv, \pset null TEXT
 **   .mode csv|aligned|table
+**   \restrict KEY      refuse every other backslash command until
+**   \unrestrict KEY    \unrestrict with the same key (what pg_dump's
+**                      output opens and closes with, so that data in a
+**                      dump cannot smuggle in commands)
 **   \?  .help          this list
 */
 #include <string.h>
@@ -43,6 +47,28 @@ static bool set_format(shell *sh, const char *f) {
   return true;
 }
 
+/* \d NAME: after the columns, the table's indexes (primary key, UNIQUE
+** constraints, secondary indexes) with their definitions, when it has any. */
+static void describe_indexes(shell *sh, const char *table) {
+  char lit[400], sql[700];
+  size_t j = 0;
+  for (const char *p = table; *p && j < sizeof lit - 3; p++) {   /* the name as a string literal */
+    if (*p == '\'') lit[j++] = '\'';
+    lit[j++] = *p;
+  }
+  lit[j] = '\0';
+  const char *from = "FROM pg_catalog.pg_indexes WHERE schemaname = 'public' AND tablename = '";
+  snprintf(sql, sizeof sql, "SELECT count(*) %s%s'", from, lit);
+  orbit_stmt *st = NULL;
+  bool any = false;
+  if (orbit_prepare(sh->db, sql, &st, NULL) == ORBIT_OK && st && orbit_step(st) == ORBIT_ROW)
+    any = strcmp(orbit_column_text(st, 0), "0") != 0;
+  orbit_finalize(st);
+  if (!any) return;
+  snprintf(sql, sizeof sql, "SELECT indexname AS index, indexdef AS definition %s%s' ORDER BY indexname;", from, lit);
+  shell_run_script(sh, sql, false);
+}
+
 int shell_meta_command(shell *sh, const char *line) {
   char buf[4096];
   snprintf(buf, sizeof buf, "%s", line);
@@ -50,6 +76,16 @@ int shell_meta_command(shell *sh, const char *line) {
   int n = words(buf, w, 8);
   if (n == 0) return 0;
   const char *cmd = w[0];
+  if (sh->restrict_key[0]) {
+    if (!strcmp(cmd, "\\unrestrict") && n >= 2 && !strcmp(w[1], sh->restrict_key)) sh->restrict_key[0] = '\0';
+    else fprintf(stderr, "backslash command %s refused: commands are restricted until \\unrestrict with the key given to \\restrict\n", cmd);
+    return 0;
+  }
+  if (!strcmp(cmd, "\\restrict")) {
+    if (n < 2) fprintf(stderr, "\\restrict: a key is required\n");
+    else snprintf(sh->restrict_key, sizeof sh->restrict_key, "%s", w[1]);
+    return 0;
+  }
   if (!strcmp(cmd, "\\q") || !strcmp(cmd, ".quit") || !strcmp(cmd, ".exit")) return 1;
   if (!strcmp(cmd, "\\?") || !strcmp(cmd, ".help") || !strcmp(cmd, "\\h")) {
     help(sh);
@@ -68,10 +104,12 @@ int shell_meta_command(shell *sh, const char *line) {
       }
       q[j] = '\0';
       snprintf(sql, sizeof sql, "DESCRIBE \"%s\";", q);
+      shell_run_script(sh, sql, false);
+      describe_indexes(sh, w[1]);
     } else {
       snprintf(sql, sizeof sql, "SHOW TABLES;");
+      shell_run_script(sh, sql, false);
     }
-    shell_run_script(sh, sql, false);
   } else if (!strcmp(cmd, "\\pset") && n >= 2) {
     if (!strcmp(w[1], "format") && n >= 3) set_format(sh, w[2]);
     else if (!strcmp(w[1], "null")) snprintf(sh->null_display, sizeof sh->null_display, "%s", n >= 3 ? w[2] : "");

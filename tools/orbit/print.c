@@ -1,7 +1,8 @@
 /*
 ** tools/orbit/print.c — rendering results: psql-style aligned tables and
-** RFC 4180 CSV (psql --csv conventions: header line, NULL as an empty field,
-** an empty string as "", fields with the delimiter, quotes or line breaks quoted).
+** RFC 4180 CSV (psql --csv conventions: header line, NULL and the empty
+** string as an empty field, fields with the delimiter, quotes or line breaks
+** quoted).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,8 @@ static bool right_aligned(orbit_type t) {
 }
 
 static void csv_field(FILE *out, const char *s) {
-  if (!s) return;  /* NULL: empty field */
-  bool quote = *s == '\0' || strpbrk(s, ",\"\r\n") != NULL;
+  if (!s) return;  /* NULL: empty field, and so is '' (psql --csv cannot tell them apart either) */
+  bool quote = strpbrk(s, ",\"\r\n") != NULL;
   if (!quote) {
     fputs(s, out);
     return;

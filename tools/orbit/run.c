@@ -61,12 +61,27 @@ static void print_warning(shell *sh) {
     fprintf(stderr, "%s:  %s\n", severity, warning);
 }
 
+/* Whitespace and comments before a statement, so that a meta command after
+** them (pg_dump's `\\restrict` follows its header comment) is seen as one. */
+static const char *skip_space_and_comments(const char *p) {
+  for (;;) {
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+    if (p[0] == '-' && p[1] == '-') {
+      const char *eol = strchr(p, '\n');
+      if (!eol) return p + strlen(p);
+      p = eol + 1;
+    } else {
+      return p;
+    }
+  }
+}
+
 int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
   const char *p = script;
   int failed = 0;
   while (p && *p) {
     /* skip leading whitespace so error positions are relative to the statement */
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+    p = skip_space_and_comments(p);
     if (!*p) break;
     if (*p == '\\' || (*p == '.' && p[1] >= 'a' && p[1] <= 'z')) {
       /* a meta command takes the rest of its line, as in psql scripts */
@@ -76,6 +91,7 @@ int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
       if (!line) return 1;
       memcpy(line, p, n);
       line[n] = '\0';
+      fflush(sh->out);   /* what came before shows first: a meta command may write to stderr */
       int quit = shell_meta_command(sh, line);
       free(line);
       if (quit) break;
@@ -97,8 +113,22 @@ int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
       continue;
     }
     if (!st) break;
+    if (orbit_copy_kind(st) == 1) {   /* FROM STDIN: the data comes before the statement runs */
+      bool ok;
+      tail = shell_copy_in(sh, st, tail, &ok);
+      if (!ok) {
+        orbit_finalize(st);
+        shell_copy_done(sh);
+        shell_progress_end(sh);
+        failed = 1;
+        if (stop_on_error) return 1;
+        p = tail;
+        continue;
+      }
+    }
     rc = orbit_step(st);
     shell_progress_end(sh);
+    if (rc == ORBIT_DONE && orbit_copy_kind(st) == 2) shell_copy_out(sh, st);
     if (rc == ORBIT_DONE) print_warning(sh);   /* before the command tag, as psql shows it */
     rc = shell_print_result(sh, st, rc);
     if (rc != ORBIT_DONE) {
@@ -106,6 +136,7 @@ int shell_run_script(shell *sh, const char *script, bool stop_on_error) {
       failed = 1;
     }
     orbit_finalize(st);
+    shell_copy_done(sh);
     if (sh->timing) fprintf(sh->out, "Time: %.3f ms\n", now_ms() - t0);
     if (failed && stop_on_error) return 1;
     p = tail;

@@ -18,6 +18,13 @@
 
 typedef enum shell_format { FORMAT_ALIGNED, FORMAT_CSV } shell_format;
 
+/* Where COPY ... FROM STDIN takes its data (copy.c). */
+typedef enum shell_copy_source {
+  COPY_FROM_SCRIPT,    /* the lines after the statement in the script being run */
+  COPY_FROM_STDIN,     /* standard input (statements came from -c) */
+  COPY_FROM_TERMINAL   /* lines typed at the interactive prompt */
+} shell_copy_source;
+
 typedef struct shell {
   orbit_db *db;
   const char *dbpath;
@@ -25,6 +32,9 @@ typedef struct shell {
   bool timing;          /* \timing: print elapsed time after each statement */
   bool quiet;           /* -q: no command tags */
   bool interactive;
+  shell_copy_source copy_source;
+  char restrict_key[128];  /* \\restrict's key: other meta commands are refused until \\unrestrict */
+  char *copy_data;      /* COPY FROM STDIN's data, held until the statement is finalized */
   char null_display[64];/* how NULL is shown in aligned output */
   FILE *out;
   double stmt_start_ms;  /* when the running statement started (monotonic) */
@@ -51,6 +61,18 @@ int shell_repl(shell *sh);
 void shell_progress_init(shell *sh, bool enabled);
 void shell_progress_begin(shell *sh);
 void shell_progress_end(shell *sh);
+
+/* COPY FROM STDIN: read the data from sh->copy_source and hand it to the
+** statement before its first step.  `tail` is where the script goes on after
+** the statement; returns where it goes on after the data.  *ok is false when
+** the data could not be held (out of memory; reported). */
+const char *shell_copy_in(shell *sh, orbit_stmt *st, const char *tail, bool *ok);
+
+/* Free the data shell_copy_in held, once its statement is finalized. */
+void shell_copy_done(shell *sh);
+
+/* COPY TO STDOUT: write the rows the stepped statement produced. */
+void shell_copy_out(shell *sh, orbit_stmt *st);
 
 /* Print the last error with its position and a caret under the statement text. */
 void shell_print_error(shell *sh, const char *stmt_text);

@@ -343,6 +343,10 @@ void pq_nested_free(pq_nested_column *c);
 ** else as the string of its SQL text.  A NULL record sets *isnull.  Text
 ** beyond PQ_DEFAULT_META_LIMIT bytes is an error (ORB_ERR_LIMIT). */
 orb_status pq_nested_json(const pq_nested_column *c, int64_t row, orb_buf *out, bool *isnull, orb_err *e);
+/* Record `row` as a value of t, the field's pq_field_sql_type: an array
+** (a list of a primitive; NULL elements stay NULL) or the JSON text; made
+** in a, strings too. */
+orb_status pq_nested_value(const pq_nested_column *c, int64_t row, orb_type t, orb_arena *a, orb_value *out, orb_err *e);
 
 /* --- SQL values (pq_types.c) ------------------------------------------------------ */
 
@@ -566,8 +570,10 @@ void pq_compressor_free(pq_compressor *z);
 /* Append the compressed n bytes of src to out. */
 orb_status pq_compress(pq_compressor *z, const void *src, size_t n, orb_buf *out, orb_err *e);
 /* The SQL type of a top-level field (pq_fields): a flat column's
-** pq_sql_type; TEXT for a struct, list or map, whose value is its JSON
-** (pq_nested_json), the engine's representation until it has nested types. */
+** pq_sql_type; a list of a primitive an array of the primitive's type
+** (pq_nested_value); TEXT for a struct, map or a list of them, whose value
+** is its JSON (pq_nested_json), the engine's representation until it has
+** nested types. */
 orb_status pq_field_sql_type(const pq_shape *f, orb_type *out, orb_err *e);
 
 /* --- pruning (pq_prune.c) ------------------------------------------------------------ */

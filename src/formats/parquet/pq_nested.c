@@ -11,6 +11,7 @@
 ** disagree between leaves, or with the shape, are errors rather than
 ** misread values; recursion is bounded by the shape's depth (PQ_MAX_DEPTH). */
 #include "formats/parquet/pq_int.h"
+#include "types/array.h"
 #include "types/value.h"
 #include "base/mem.h"
 
@@ -301,4 +302,33 @@ orb_status pq_nested_json(const pq_nested_column *c, int64_t row, orb_buf *out, 
   *isnull = c->rows[row].n < 0;
   if (*isnull) return ORB_OK;
   return json_value(c, c->shape, &c->rows[row], out, e);
+}
+
+orb_status pq_nested_value(const pq_nested_column *c, int64_t row, orb_type t, orb_arena *a, orb_value *out, orb_err *e) {
+  if (row < 0 || row >= c->n) return orb_err_set(e, ORB_ERR_MISUSE, "parquet: row %lld out of range", (long long)row);
+  const pq_nested *v = &c->rows[row];
+  const pq_shape *s = c->shape;
+  if (v->n < 0) {
+    *out = orb_null((orb_type_id)t.id);
+    return ORB_OK;
+  }
+  orb_status st = ORB_OK;
+  if (t.id == ORB_T_ARRAY && s->kind == PQ_SHAPE_LIST && s->children[0].kind == PQ_SHAPE_VALUE) {
+    const pq_shape *el = &s->children[0];
+    const pq_column *col = &c->leaves[el->leaf - s->first_leaf];
+    orb_type et = orb_type_elem(t);
+    orb_value *items = orb_arena_alloc(a, sizeof(orb_value) * (size_t)(v->n ? v->n : 1));
+    for (int32_t k = 0; k < v->n && st == ORB_OK; k++) {
+      orb_value x;
+      if (v->items[k].n < 0) items[k] = orb_null((orb_type_id)et.id);
+      else if ((st = pq_value_at(el->elem, col, v->items[k].entry, et, &x, e)) == ORB_OK) items[k] = orb_value_copy(&x, a);
+    }
+    if (st == ORB_OK) *out = orb_array_make(a, (orb_type_id)et.id, items, (uint32_t)v->n);
+    return st;
+  }
+  orb_buf json = ORB_BUF_INIT;
+  if ((st = json_value(c, s, v, &json, e)) == ORB_OK)
+    *out = orb_text(orb_arena_strndup(a, json.data ? json.data : "", json.len), json.len);
+  orb_buf_free(&json);
+  return st;
 }

@@ -91,6 +91,13 @@ orb_status pq_sql_type(const pq_schema_elem *s, orb_type *out, orb_err *e) {
 
 orb_status pq_field_sql_type(const pq_shape *f, orb_type *out, orb_err *e) {
   if (f->kind == PQ_SHAPE_VALUE) return pq_sql_type(f->elem, out, e);
+  if (f->kind == PQ_SHAPE_LIST && f->nchildren == 1 && f->children[0].kind == PQ_SHAPE_VALUE) {
+    orb_type et;   /* a list of a primitive is an array of its SQL type */
+    orb_status st = pq_sql_type(f->children[0].elem, &et, e);
+    if (st != ORB_OK) return st;
+    *out = orb_type_array_of(et);
+    return ORB_OK;
+  }
   *out = orb_type_make(ORB_T_TEXT);
   return ORB_OK;
 }

@@ -20,8 +20,18 @@ orb_status ice_columns(orb_arena *a, const ice_schema *s, ice_column **out, int 
     c[i].field_id = f->id;
     c[i].name = f->name;
     c[i].itype = f->type;
+    /* a list of a primitive is an array of the primitive's SQL type (pq_field_sql_type agrees) */
+    if (f->type->kind == ICE_LIST && f->type->element && f->type->element->kind != ICE_STRUCT &&
+        f->type->element->kind != ICE_LIST && f->type->element->kind != ICE_MAP) {
+      orb_type et;
+      orb_status st = ice_sql_type(f->type->element, &et, e);
+      if (st != ORB_OK) return st;
+      c[i].type = orb_type_array_of(et);
+      c[i].nested = true;
+      continue;
+    }
     if (f->type->kind == ICE_STRUCT || f->type->kind == ICE_LIST || f->type->kind == ICE_MAP) {
-      c[i].json = true;
+      c[i].nested = true;
       c[i].type = orb_type_make(ORB_T_TEXT);
       continue;
     }
@@ -48,7 +58,6 @@ typedef struct fcursor {
   bool in_group;                 /* a row group's columns are read (row is in it) */
   pq_column *cols;               /* its flat columns (memory kept from group to group) */
   pq_nested_column *nested;      /* and nested ones */
-  orb_buf json;
   bool *skip;                    /* per row group: pruning ruled it out (NULL: none) */
   int64_t skipped;               /* row groups skipped */
 } fcursor;
@@ -78,7 +87,6 @@ static void fc_close(fcursor *c) {
   c->skip = NULL;
   c->field = NULL;
   c->ftype = NULL;
-  orb_buf_free(&c->json);
 }
 
 /* Open path and find the fields of ids (or, for a field without a
@@ -166,12 +174,7 @@ static orb_status fc_step(fcursor *c, bool *more, orb_err *e) {
 static orb_status fc_value(fcursor *c, int i, orb_arena *a, orb_value *out, orb_err *e) {
   const pq_shape *f = &c->fields.fields[c->field[i]];
   if (f->kind == PQ_SHAPE_VALUE) return pq_values_at(f->elem, &c->cols[i], c->row, 1, c->ftype[i], out, 1, e);
-  bool isnull;
-  orb_buf_reset(&c->json);
-  orb_status st = pq_nested_json(&c->nested[i], c->row, &c->json, &isnull, e);
-  if (st != ORB_OK) return st;
-  *out = isnull ? orb_null(ORB_T_TEXT) : orb_text(orb_arena_strndup(a, (const char *)c->json.data, c->json.len), c->json.len);
-  return ORB_OK;
+  return pq_nested_value(&c->nested[i], c->row, c->ftype[i], a, out, e);
 }
 
 /* The value in type t: as stored when the types agree, else widened (an
@@ -356,7 +359,7 @@ static orb_status load_equality(ice_reader *r, const ice_file *d, eq_set *set, o
   set->colidx = orb_arena_alloc(&r->file_arena, sizeof(int) * (size_t)set->nids);
   for (int k = 0; k < set->nids; k++) {
     set->colidx[k] = column_of(r, d->equality_ids[k]);
-    if (set->colidx[k] < 0 || r->cols[set->colidx[k]].json)
+    if (set->colidx[k] < 0 || r->cols[set->colidx[k]].nested)
       return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: equality delete file \"%s\" deletes by field id %d, which is not a primitive column of the schema read",
                          d->path, d->equality_ids[k]);
   }
@@ -512,7 +515,7 @@ static bool partition_rules_out(ice_reader *r, const ice_file *f) {
   bool out = false;
   for (int i = 0; i < r->npreds && !out; i++) {
     const pq_pred *p = &r->preds[i];
-    if (p->col < 0 || p->col >= r->ncols || r->cols[p->col].json) continue;
+    if (p->col < 0 || p->col >= r->ncols || r->cols[p->col].nested) continue;
     const ice_column *c = &r->cols[p->col];
     for (int k = 0; k < spec->nfields && !out; k++) {
       const ice_partition_field *pf = &spec->fields[k];
@@ -711,13 +714,8 @@ static orb_status column_vec(ice_reader *r, int i, int64_t from, int n, orb_vec 
   if (f->kind == PQ_SHAPE_VALUE) {
     st = pq_values_at(f->elem, pc, from, n, c->ftype[i], out, 1, e);
   } else {
-    for (int j = 0; j < n && st == ORB_OK; j++) {
-      bool isnull;
-      orb_buf_reset(&c->json);
-      if ((st = pq_nested_json(&c->nested[i], from + j, &c->json, &isnull, e)) == ORB_OK)
-        out[j] = isnull ? orb_null(ORB_T_TEXT)
-                        : orb_text(orb_arena_strndup(&r->vec_arena, (const char *)c->json.data, c->json.len), c->json.len);
-    }
+    for (int j = 0; j < n && st == ORB_OK; j++)
+      st = pq_nested_value(&c->nested[i], from + j, c->ftype[i], &r->vec_arena, &out[j], e);
   }
   for (int j = 0; j < n && st == ORB_OK && !same; j++) {
     orb_value w;

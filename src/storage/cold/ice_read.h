@@ -14,8 +14,9 @@
 **   - a column the file lacks but an identity partition field of the file's
 **     spec holds takes its value from the file's partition tuple.
 **
-** Struct, list and map columns read as the TEXT of their JSON, as
-** read_parquet shows them (formats/parquet pq_nested_json).
+** A list of a primitive reads as an array of the primitive's SQL type;
+** struct, map and other list columns as the TEXT of their JSON, as
+** read_parquet shows them (formats/parquet pq_nested_value).
 **
 ** Deletes (the plan says which files apply to which data file): position
 ** deletes remove rows by (data file path, 0-based row position in the file);
@@ -60,8 +61,8 @@ typedef struct ice_column {
   int32_t field_id;
   const char *name;
   const ice_type *itype;
-  orb_type type;                 /* ice_sql_type, TEXT (JSON) for struct/list/map */
-  bool json;                     /* a struct, list or map shown as JSON text */
+  orb_type type;                 /* ice_sql_type; an array for a list of a primitive, TEXT (JSON) for other nested types */
+  bool nested;                   /* a struct, list or map (an array or JSON text): no equality deletes, pruning or writes by it */
 } ice_column;
 
 /* The schema's top-level fields as columns (from a). */

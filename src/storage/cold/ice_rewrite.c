@@ -154,7 +154,7 @@ static orb_status rewrite_batch(const char *table_dir, const ice_maint_opts *o, 
   wo.max_retries = o->max_retries;
   st = ice_columns(&a, p.schema, &cols, &ncols, e);
   for (int i = 0; st == ORB_OK && i < ncols; i++)
-    if (cols[i].json)
+    if (cols[i].nested)
       st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\" is a struct, list or map, which compaction cannot write yet",
                        cols[i].name);
   if (st == ORB_OK) st = ice_reader_open(&sub, cols, ncols, &r, e);

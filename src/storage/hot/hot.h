@@ -116,7 +116,7 @@ void hot_undo_update(hot_tier *h, uint64_t rowid, orb_value *old, orb_value *mad
 ** is left to free later. */
 bool hot_prune(hot_tier *h, uint64_t rowid, uint64_t horizon);
 /* Free one version / the whole chain at rowid (index entry too). */
-void hot_version_free(hot_tier *h, orb_value *row);
+void hot_version_free(hot_tier *h, uint64_t rowid, orb_value *row);
 void hot_drop_chain(hot_tier *h, uint64_t rowid);
 
 /* --- index (hot_index.c) ------------------------------------------------- */
@@ -146,11 +146,41 @@ orb_status hot_key_taken_hashed(hot_tier *h, orb_wset *ws, const orb_value *row,
 /* hot_insert_one for a table with a key whose hash is known. */
 orb_status hot_insert_hashed(hot_tier *h, orb_wset *ws, const orb_value *vals, uint64_t hash, orb_err *e);
 
+/* --- secondary and UNIQUE indexes (hot_sidx.c) ---------------------------
+** The schema's indexes (orb_schema.indexes), numbered in its order, each a
+** hash multimap with one entry per row version: equality lookups only
+** (`USING btree` is accepted and kept in the definition, but the structure
+** is a hash either way). */
+
+int hot_sidx_count(const hot_tier *h);
+/* Entries of one version (every index), made / freed with the version. */
+void hot_sidx_add(hot_tier *h, uint64_t rowid, const orb_value *row);
+void hot_sidx_remove(hot_tier *h, uint64_t rowid, const orb_value *row);
+/* Append to *rids (growing it, *cap its room) the rowids of rows whose
+** version snap sees has key (values in index order) in index k; a rowid
+** may come more than once: hot_sidx_dedup sorts and removes repeats. */
+void hot_sidx_lookup(const hot_tier *h, int k, const orb_value *key, const orb_snapshot *snap, uint64_t **rids,
+                     size_t *n, size_t *cap);
+size_t hot_sidx_dedup(uint64_t *rids, size_t n);
+/* Is the key of `row` (full row) in unique index k held by a row other
+** than `self`, for the writer ws (NULL: DDL)?  As hot_key_taken:
+** ORB_ERR_WAIT while a running transaction may hold or free it.  A key
+** with a NULL is never taken unless the index is NULLS NOT DISTINCT. */
+orb_status hot_sidx_taken(const hot_tier *h, orb_wset *ws, int k, const orb_value *row, uint64_t self, bool *taken,
+                          uint64_t *rowid, orb_err *e);
+/* The same for a key in index order (ON CONFLICT). */
+orb_status hot_sidx_find_write(const hot_tier *h, orb_wset *ws, int k, const orb_value *key, bool *found,
+                               uint64_t *rowid, orb_err *e);
+/* Whether two full rows differ in index k's columns (NULL equals NULL here). */
+bool hot_sidx_key_differs(const hot_tier *h, int k, const orb_value *a, const orb_value *b);
+
 /* --- statistics (hot_stats.c) -------------------------------------------- */
 
 void hot_stats_add(hot_tier *h, const orb_value *row);
 void hot_stats_remove(hot_tier *h, const orb_value *row);
 /* Bytes of row memory held by the tier. */
 int64_t hot_bytes(const hot_tier *h);
+/* Bytes of one index's hash table: which -1 the primary key's, else secondary index `which`. */
+int64_t hot_index_bytes(const hot_tier *h, int which);
 
 #endif

@@ -31,6 +31,14 @@ typedef struct hot_col_stat {
   size_t mincap, maxcap;
 } hot_col_stat;
 
+/* A secondary or UNIQUE index (hot_sidx.c): one entry per version. */
+typedef struct hot_sidx {
+  int ncols;
+  int *cols;             /* column positions, key order */
+  bool unique, nnd;      /* UNIQUE; NULLS NOT DISTINCT */
+  orb_hmap map;          /* key hash -> (void *)(rowid + 1) */
+} hot_sidx;
+
 struct hot_tier {
   orb_tier base;         /* first: hot_tier * and orb_tier * convert */
   uint32_t table_id;
@@ -52,10 +60,17 @@ struct hot_tier {
   orb_hmap_iter pk_miss;
   bool has_pk_miss;
 
+  int nsidx;             /* the schema's indexes, in its order */
+  hot_sidx *sidx;
+
   pthread_mutex_t stats_mu; /* readers share the tier; a stale min/max rescan writes */
   hot_col_stat *cstats;
   orb_col_stats *stats_out;
 };
+
+void hot_sidx_init(hot_tier *h);
+void hot_sidx_free(hot_tier *h);
+void hot_sidx_rebuild(hot_tier *h);
 
 /* Tier callbacks implemented in hot_scan.c and hot_stats.c. */
 orb_status hot_op_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier_scan **out, orb_err *e);

@@ -87,7 +87,7 @@ void hot_undo_delete(hot_tier *h, orb_value *old) {
 void hot_undo_update(hot_tier *h, uint64_t rowid, orb_value *old, orb_value *made) {
   h->rows[rowid] = old;
   hot_ver_of(old)->xmax = 0;
-  hot_version_free(h, made);
+  hot_version_free(h, rowid, made);
   h->pending--;
 }
 
@@ -110,7 +110,7 @@ bool hot_prune(hot_tier *h, uint64_t rowid, uint64_t horizon) {
     vv->older = NULL;
     while (old) {
       orb_value *next = hot_ver_of(old)->older;
-      hot_version_free(h, old);
+      hot_version_free(h, rowid, old);
       old = next;
     }
     break;

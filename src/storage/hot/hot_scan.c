@@ -25,34 +25,75 @@ typedef struct hot_scan {
   orb_scan_stats st;
 } hot_scan;
 
-/* If pred pins every key column, the number of key combinations (and with
-** rids != NULL, the rowids of the rows that exist); else -1. */
-static int64_t pinned_keys(hot_tier *h, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx, orb_arena *a,
-                           uint64_t **rids, size_t *nrids) {
-  if (!pred || !h->npk) return -1;
-  orb_value **vals = orb_arena_zalloc(a, sizeof(orb_value *) * (size_t)h->npk);
-  int *nv = orb_arena_zalloc(a, sizeof(int) * (size_t)h->npk);
+/* The key columns of an access path: which < 0 the primary key, else
+** secondary index `which`. */
+static int path_cols(const hot_tier *h, int which, const int **cols) {
+  if (which < 0) {
+    *cols = h->pkcols;
+    return h->npk;
+  }
+  *cols = h->sidx[which].cols;
+  return h->sidx[which].ncols;
+}
+
+/* If pred pins every column of the access path, the number of key
+** combinations (and with rids != NULL, the rowids of the rows snap sees
+** that hold them, each once); else -1. */
+static int64_t pinned_path(hot_tier *h, int which, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx,
+                           orb_arena *a, uint64_t **rids, size_t *nrids) {
+  const int *cols;
+  int nk = path_cols(h, which, &cols);
+  if (!pred || !nk) return -1;
+  orb_value **vals = orb_arena_zalloc(a, sizeof(orb_value *) * (size_t)nk);
+  int *nv = orb_arena_zalloc(a, sizeof(int) * (size_t)nk);
   int64_t total = 1;
-  for (int i = 0; i < h->npk; i++) {
-    if (!orb_expr_pinned_values(a, pred, h->pkcols[i], ctx, &vals[i], &nv[i])) return -1;
+  for (int i = 0; i < nk; i++) {
+    if (!orb_expr_pinned_values(a, pred, cols[i], ctx, &vals[i], &nv[i])) return -1;
     total *= nv[i];
     if (total > HOT_MAX_POINT_KEYS) return -1;
   }
   if (!rids) return total;
-  *rids = total ? orb_malloc(sizeof(uint64_t) * (size_t)total) : NULL;
+  size_t cap = which < 0 ? (size_t)total : 0;
+  *rids = cap ? orb_malloc(sizeof(uint64_t) * cap) : NULL;
   *nrids = 0;
   if (total == 0) return 0;
-  orb_value *key = orb_arena_alloc(a, sizeof(orb_value) * (size_t)h->npk);
-  int *idx = orb_arena_zalloc(a, sizeof(int) * (size_t)h->npk);
+  orb_value *key = orb_arena_alloc(a, sizeof(orb_value) * (size_t)nk);
+  int *idx = orb_arena_zalloc(a, sizeof(int) * (size_t)nk);
   for (;;) {   /* odometer over the cross product */
-    for (int i = 0; i < h->npk; i++) key[i] = vals[i][idx[i]];
+    for (int i = 0; i < nk; i++) key[i] = vals[i][idx[i]];
     uint64_t r;
-    if (hot_pk_find(h, key, snap, &r, NULL)) (*rids)[(*nrids)++] = r;
-    int i = h->npk - 1;
+    if (which >= 0) hot_sidx_lookup(h, which, key, snap, rids, nrids, &cap);
+    else if (hot_pk_find(h, key, snap, &r, NULL)) (*rids)[(*nrids)++] = r;
+    int i = nk - 1;
     while (i >= 0 && ++idx[i] == nv[i]) idx[i--] = 0;
     if (i < 0) break;
   }
+  /* secondary entries are per version: each row once, in rowid order as a
+  ** full scan returns them */
+  if (which >= 0) *nrids = hot_sidx_dedup(*rids, *nrids);
   return total;
+}
+
+/* The access path for pred: the primary key if it pins it, else the first
+** index (unique ones first) whose columns it all pins; -2 = none (full
+** scan).  *n: the number of key combinations. */
+static int choose_path(hot_tier *h, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx, orb_arena *a,
+                       int64_t *n) {
+  if (!pred) return -2;
+  if ((*n = pinned_path(h, -1, snap, pred, ctx, a, NULL, NULL)) >= 0) return -1;
+  for (int pass = 0; pass < 2; pass++)
+    for (int k = 0; k < h->nsidx; k++)
+      if (h->sidx[k].unique == (pass == 0) && (*n = pinned_path(h, k, snap, pred, ctx, a, NULL, NULL)) >= 0) return k;
+  return -2;
+}
+
+/* choose_path, then the rowids of its rows; -1 when a full scan it is. */
+static int64_t pinned_keys(hot_tier *h, const orb_snapshot *snap, orb_expr *pred, const orb_eval_ctx *ctx, orb_arena *a,
+                           uint64_t **rids, size_t *nrids) {
+  int64_t n;
+  int which = choose_path(h, snap, pred, ctx, a, &n);
+  if (which == -2) return -1;
+  return pinned_path(h, which, snap, pred, ctx, a, rids, nrids);
 }
 
 orb_status hot_op_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier_scan **out, orb_err *e) {
@@ -175,9 +216,12 @@ void hot_op_explain(orb_tier *t, const orb_scan_req *req, orb_buf *out) {
   orb_eval_ctx c = {0};
   if (req->ctx) c = *req->ctx;
   c.arena = &a;
-  int64_t n = pinned_keys(h, req->snap, req->pred, &c, &a, NULL, NULL);
-  if (n >= 0) {
+  int64_t n = -1;
+  int which = choose_path(h, req->snap, req->pred, &c, &a, &n);
+  if (which == -1) {
     orb_buf_printf(out, "primary-key point lookup (%lld key%s)", (long long)n, n == 1 ? "" : "s");
+  } else if (which >= 0) {
+    orb_buf_printf(out, "index %s lookup (%lld key%s)", h->schema.indexes[which].name, (long long)n, n == 1 ? "" : "s");
   } else if (req->pred) {
     const char **names = orb_arena_alloc(&a, sizeof(char *) * (size_t)h->schema.ncols);
     for (int i = 0; i < h->schema.ncols; i++) names[i] = h->schema.cols[i].name;

@@ -49,6 +49,7 @@ static inline int stat_cmp(const orb_value *a, const orb_value *b) {
 }
 
 static void see(hot_col_stat *c, const orb_value *v) {
+  if (v->type == ORB_T_ARRAY) return;   /* no min/max of arrays: nothing prunes on them */
   if (!c->has) {
     keep(&c->min, &c->minbuf, &c->mincap, v);
     keep(&c->max, &c->maxbuf, &c->maxcap, v);
@@ -98,7 +99,7 @@ void hot_stats_remove(hot_tier *h, const orb_value *row) {
       c->nulls--;
       continue;
     }
-    if (c->stale || !c->has) continue;
+    if (c->stale || !c->has || row[i].type == ORB_T_ARRAY) continue;
     if (orb_value_cmp(&row[i], &c->min) == 0 || orb_value_cmp(&row[i], &c->max) == 0) c->stale = true;
   }
 }
@@ -117,7 +118,8 @@ void hot_op_stats(orb_tier *t, orb_tier_stats *out) {
   hot_tier *h = hot_of(t);
   pthread_mutex_lock(&h->stats_mu);
   out->row_count = h->live;
-  out->index_bytes = h->npk ? (int64_t)((h->pk.mask + 1) * sizeof(orb_hmap_slot)) : 0;
+  out->index_bytes = hot_index_bytes(h, -1);
+  for (int k = 0; k < h->nsidx; k++) out->index_bytes += hot_index_bytes(h, k);
   out->bytes = h->bytes + (int64_t)(h->cap * sizeof(void *)) + out->index_bytes;
   out->ncols = h->schema.ncols;
   for (int i = 0; i < h->schema.ncols; i++) {
@@ -131,4 +133,9 @@ void hot_op_stats(orb_tier *t, orb_tier_stats *out) {
   }
   out->cols = h->stats_out;
   pthread_mutex_unlock(&h->stats_mu);
+}
+
+int64_t hot_index_bytes(const hot_tier *h, int which) {
+  if (which < 0) return h->npk ? (int64_t)((h->pk.mask + 1) * sizeof(orb_hmap_slot)) : 0;
+  return which < h->nsidx ? (int64_t)((h->sidx[which].map.mask + 1) * sizeof(orb_hmap_slot)) : 0;
 }

@@ -3,6 +3,7 @@
 #include "storage/rowcodec.h"
 #include "storage/storage_int.h"
 #include "base/mem.h"
+#include "types/array.h"
 #include "types/value.h"
 
 #include <string.h>
@@ -20,6 +21,7 @@ hot_tier *hot_tier_new(uint32_t table_id, const orb_schema *schema) {
     for (int i = 0; i < h->npk; i++) h->pkcols[i] = orb_schema_pk_col(schema, i);
     orb_hmap_init(&h->pk, 0);
   }
+  hot_sidx_init(h);
   h->cstats = orb_calloc((size_t)schema->ncols, sizeof *h->cstats);
   h->stats_out = orb_calloc((size_t)schema->ncols, sizeof *h->stats_out);
   pthread_mutex_init(&h->stats_mu, NULL);
@@ -36,6 +38,7 @@ void hot_tier_free(hot_tier *h) {
   orb_free(h->rows);
   if (h->npk) orb_hmap_free(&h->pk);
   orb_free(h->pkcols);
+  hot_sidx_free(h);
   for (int i = 0; i < h->schema.ncols; i++) {
     orb_free(h->cstats[i].minbuf);
     orb_free(h->cstats[i].maxbuf);
@@ -56,22 +59,33 @@ int64_t hot_bytes(const hot_tier *h) { return h->bytes; }
 /* --- rows ----------------------------------------------------------------- */
 
 static bool has_bytes(const orb_value *v) { return !v->isnull && orb_type_is_bytes((orb_type_id)v->type); }
+static bool has_array(const orb_value *v) { return !v->isnull && v->type == ORB_T_ARRAY; }
 
+/* Array values come first after the row's values (orb_array_flatten wants
+** 8-byte alignment and its sizes keep it), then the strings' bytes. */
 orb_value *hot_row_build(const orb_schema *s, const orb_value *src) {
   size_t n = (size_t)s->ncols, extra = 0;
   for (size_t i = 0; i < n; i++)
     if (has_bytes(&src[i])) extra += src[i].len;
+    else if (has_array(&src[i])) extra += orb_array_flat_size(&src[i]);
   hot_ver *ver = hot_row_alloc(sizeof(hot_ver) + n * sizeof(orb_value) + extra);
   memset(ver, 0, sizeof *ver);
   orb_value *row = (orb_value *)(ver + 1);
   char *p = (char *)(row + n);
+  for (size_t i = 0; i < n; i++)
+    if (has_array(&src[i])) {
+      size_t sz = orb_array_flat_size(&src[i]);
+      row[i] = orb_array_flatten(&src[i], p);
+      p += sz;
+    }
   for (size_t i = 0; i < n; i++) {
-    row[i] = src[i];
     uint8_t ct = s->cols[i].type.id;
-    if (row[i].isnull) {
+    if (src[i].isnull) {
       row[i] = orb_null((orb_type_id)ct);
       continue;
     }
+    if (has_array(&src[i])) continue;
+    row[i] = src[i];
     /* a value of the column's family takes the column's own type id */
     if (row[i].type != ct &&
         ((orb_type_is_integer((orb_type_id)ct) && orb_type_is_integer((orb_type_id)row[i].type)) ||
@@ -90,6 +104,7 @@ size_t hot_row_size(const orb_schema *s, const orb_value *row) {
   size_t n = (size_t)s->ncols * sizeof(orb_value);
   for (int i = 0; i < s->ncols; i++)
     if (has_bytes(&row[i])) n += row[i].len;
+    else if (has_array(&row[i])) n += orb_array_flat_size(&row[i]);
   return n;
 }
 
@@ -112,6 +127,7 @@ void hot_compact(hot_tier *h) {
     orb_hmap_init(&h->pk, j);
     for (size_t r = 0; r < j; r++) hot_index_add(h, r, h->rows[r]);
   }
+  if (h->nsidx) hot_sidx_rebuild(h);
   size_t cap = j < 16 ? 16 : j;
   h->rows = orb_realloc(h->rows, cap * sizeof *h->rows);
   h->cap = cap;
@@ -146,6 +162,7 @@ static void place_hashed(hot_tier *h, uint64_t rowid, orb_value *row, const uint
     if (hash) hot_index_add_hashed(h, rowid, *hash);
     else hot_index_add(h, rowid, row);
   }
+  if (h->nsidx) hot_sidx_add(h, rowid, row);
   hot_stats_add(h, row);
 }
 
@@ -156,10 +173,12 @@ static void push_version(hot_tier *h, uint64_t rowid, orb_value *row) {
   hot_ver_of(row)->older = h->rows[rowid];
   h->rows[rowid] = row;
   h->bytes += (int64_t)hot_row_size(&h->schema, row);
+  if (h->nsidx) hot_sidx_add(h, rowid, row);
   hot_stats_add(h, row);
 }
 
-void hot_version_free(hot_tier *h, orb_value *row) {
+void hot_version_free(hot_tier *h, uint64_t rowid, orb_value *row) {
+  if (h->nsidx) hot_sidx_remove(h, rowid, row);
   hot_stats_remove(h, row);
   h->bytes -= (int64_t)hot_row_size(&h->schema, row);
   hot_row_free(row);
@@ -171,7 +190,7 @@ void hot_drop_chain(hot_tier *h, uint64_t rowid) {
   h->rows[rowid] = NULL;
   for (orb_value *v = head, *older; v; v = older) {
     older = hot_ver_of(v)->older;
-    hot_version_free(h, v);
+    hot_version_free(h, rowid, v);
   }
 }
 
