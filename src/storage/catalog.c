@@ -116,7 +116,7 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
     json_t *el = json_object_get(c, "element");
     int elem = json_is_string(el) ? catalog_type_from_name(json_string_value(el)) : -1;
     if ((tid == ORB_T_ARRAY) != (el != NULL)) goto bad;
-    if (tid == ORB_T_ARRAY && (elem <= ORB_T_NULL || elem == ORB_T_ARRAY || elem >= ORB_T_RECORD)) goto bad;
+    if (tid == ORB_T_ARRAY && (elem <= ORB_T_NULL || elem >= ORB_T__COUNT || !orb_type_is_storable_elem((orb_type_id)elem))) goto bad;
     /* precision 0: NUMERIC without a precision (any value), whose scale is 0 too */
     if ((tid == ORB_T_DECIMAL || (tid == ORB_T_ARRAY && elem == ORB_T_DECIMAL)) &&
         (!get_int(c, "precision", 0, ORB_DECIMAL_MAX_PRECISION, &prec) || !get_int(c, "scale", 0, prec, &scale)))

@@ -166,6 +166,10 @@ static inline bool orb_type_is_numeric(orb_type_id id) {
 static inline bool orb_type_is_string(orb_type_id id) { return id == ORB_T_TEXT || id == ORB_T_BYTEA; }
 /* json and jsonb: text held in u.s + len like TEXT (types/json.h). */
 static inline bool orb_type_is_json(orb_type_id id) { return id == ORB_T_JSON || id == ORB_T_JSONB; }
+/* Element types a stored array column may have: the scalars and json/jsonb. */
+static inline bool orb_type_is_storable_elem(orb_type_id id) {
+  return (id > ORB_T_NULL && id < ORB_T_ARRAY) || id == ORB_T_JSON || id == ORB_T_JSONB;
+}
 /* Values whose u.s + len point at bytes (text, bytea, json, jsonb): what
 ** storage copies byte for byte when it keeps one. */
 static inline bool orb_type_is_bytes(orb_type_id id) { return orb_type_is_string(id) || orb_type_is_json(id); }
