@@ -44,13 +44,6 @@ extern const orb_func orb_funcs_tochar[];
 extern const int orb_nfuncs_tochar;
 extern const orb_func orb_funcs_sequence[];
 extern const int orb_nfuncs_sequence;
-extern const orb_func orb_funcs_regex[];
-extern const int orb_nfuncs_regex;
-
-/* substring(s, pattern) and substring(s, pattern, escape) (the SIMILAR
-** form): the regular-expression forms of substring (func_regex.c). */
-orb_status orb_fn_regex_substring(const orb_eval_ctx *ctx, int n, const orb_value *a, orb_value *out, orb_err *e);
-
 extern const orb_func orb_funcs_json_get[];
 extern const int orb_nfuncs_json_get;
 extern const orb_func orb_funcs_json_edit[];
@@ -59,5 +52,11 @@ extern const orb_func orb_funcs_json_srf[];
 extern const int orb_nfuncs_json_srf;
 extern const orb_func orb_funcs_json_build[];
 extern const int orb_nfuncs_json_build;
+extern const orb_func orb_funcs_regex[];
+extern const int orb_nfuncs_regex;
+
+/* substring(s, pattern) and substring(s, pattern, escape) (the SIMILAR
+** form): the regular-expression forms of substring (func_regex.c). */
+orb_status orb_fn_regex_substring(const orb_eval_ctx *ctx, int n, const orb_value *a, orb_value *out, orb_err *e);
 
 #endif

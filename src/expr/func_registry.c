@@ -42,9 +42,9 @@ static void build(void) {
       {orb_funcs_catalog, &orb_nfuncs_catalog},   {orb_funcs_format, &orb_nfuncs_format},
       {orb_funcs_binary, &orb_nfuncs_binary},     {orb_funcs_settings, &orb_nfuncs_settings},
       {orb_funcs_tochar, &orb_nfuncs_tochar},     {orb_funcs_sequence, &orb_nfuncs_sequence},
-      {orb_funcs_regex, &orb_nfuncs_regex},
       {orb_funcs_json_get, &orb_nfuncs_json_get}, {orb_funcs_json_edit, &orb_nfuncs_json_edit},
       {orb_funcs_json_build, &orb_nfuncs_json_build}, {orb_funcs_json_srf, &orb_nfuncs_json_srf},
+      {orb_funcs_regex, &orb_nfuncs_regex},
   };
   int n = 0;
   for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) n += *files[f].n;

@@ -82,8 +82,8 @@ typedef enum oql_binop {
   OQL_OP_AND, OQL_OP_OR,
   OQL_OP_NEG, OQL_OP_PLUS, OQL_OP_NOT,                   /* unary */
   OQL_OP_BITAND, OQL_OP_BITOR,                           /* & | (integers) */
-  OQL_OP_CONTAINS, OQL_OP_CONTAINED, OQL_OP_OVERLAP,     /* @> <@ && (arrays; @> and <@ of json values go to the json operators) */
-  /* json operators (binder_json.c): -> ->> #> #>> @> <@ ? ?| ?& #- */
+  OQL_OP_CONTAINS, OQL_OP_CONTAINED, OQL_OP_OVERLAP,     /* @> <@ && (arrays; jsonb's @> <@ too: binder_json.c) */
+  /* json operators (binder_json.c): -> ->> #> #>> ? ?| ?& #-, and @> <@ once the binder sees a jsonb operand */
   OQL_OP_JSON_GET, OQL_OP_JSON_GET_TEXT, OQL_OP_JSON_PATH, OQL_OP_JSON_PATH_TEXT, OQL_OP_JSON_CONTAINS,
   OQL_OP_JSON_CONTAINED, OQL_OP_JSON_EXISTS, OQL_OP_JSON_EXISTS_ANY, OQL_OP_JSON_EXISTS_ALL, OQL_OP_JSON_DELETE_PATH
 } oql_binop;

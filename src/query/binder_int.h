@@ -243,6 +243,9 @@ bool oql_is_array_operand(const orb_expr *x);
 ** OQL_OP_SUB / OQL_OP_CONCAT with a jsonb left operand). */
 orb_status oql_b_json_op(oql_binder *b, int op, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
 bool oql_is_jsonb_operand(const orb_expr *x);
+/* Whether l @> r / l <@ r is json's rather than the arrays': a json/jsonb left operand, or an
+** untyped one beside a json/jsonb right operand. */
+bool oql_is_json_operand_pair(const orb_expr *l, const orb_expr *r);
 orb_status oql_b_array_concat(oql_binder *b, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e);
 /* a @> b, a <@ b, a && b (op is the spelling): both sides arrays of one element type. */
 orb_status oql_b_array_set_op(oql_binder *b, const char *op, orb_expr *l, orb_expr *r, int pos, orb_expr **out,

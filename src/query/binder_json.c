@@ -56,6 +56,12 @@ static orb_status call(oql_binder *b, const char *name, orb_expr *l, orb_expr *r
 
 bool oql_is_jsonb_operand(const orb_expr *x) { return x->type.id == ORB_T_JSONB && !oql_is_unknown(x); }
 
+static bool is_json_operand(const orb_expr *x) { return orb_type_is_json((orb_type_id)x->type.id) && !oql_is_unknown(x); }
+
+bool oql_is_json_operand_pair(const orb_expr *l, const orb_expr *r) {
+  return is_json_operand(l) || ((oql_is_unknown(l) || l->type.id == ORB_T_NULL) && is_json_operand(r));
+}
+
 orb_status oql_b_json_op(oql_binder *b, int op, orb_expr *l, orb_expr *r, int pos, orb_expr **out, orb_err *e) {
   orb_type jsonb = orb_type_make(ORB_T_JSONB), text = orb_type_make(ORB_T_TEXT), path = orb_type_array(ORB_T_TEXT);
   if (oql_is_unknown(l) || l->type.id == ORB_T_NULL) oql_coerce(b, &l, jsonb, e);

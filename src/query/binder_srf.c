@@ -72,6 +72,13 @@ orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, in
     if ((st = oql_b_regexp_srf_array(c, name, args, n, pos, &arr, &elem, e)) != ORB_OK) return st;
     args[0] = arr;
     n = 1;
+  } else if (oql_is_json_srf_name(name)) {
+    /* json_each(j) & co: unnest of the array of rows the function's scalar half makes (expr/func_json_srf.c) */
+    orb_expr *call;
+    if ((st = oql_b_call(c, name, args, n, false, false, pos, &call, e)) != ORB_OK) return st;
+    args[0] = call;
+    n = 1;
+    elem = orb_type_make((orb_type_id)call->type.elem);
   } else {
     if (oql_is_json_srf_name(name)) {
       /* json_each(j) & co: unnest of the array of rows the function's scalar half makes (expr/func_json_srf.c) */

@@ -15,7 +15,7 @@
 ** of records (which no type name spells) is refused by name rather than
 ** left to the catalog. */
 static orb_status storable(orb_type t, const char *col, int pos, orb_err *e) {
-  if (t.id != ORB_T_ARRAY || orb_type_is_stored_elem((orb_type_id)t.elem)) return ORB_OK;
+  if (t.id != ORB_T_ARRAY || orb_type_is_storable_elem((orb_type_id)t.elem)) return ORB_OK;
   return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "column \"%s\": arrays of this element type cannot be stored", col);
 }
 

@@ -68,9 +68,6 @@ static orb_status walk_typed(oql_selctx *c, const oql_expr_ast *x, orb_expr **ou
   return lst;
 }
 
-/* @> and <@ are json containment when a side is json, array containment otherwise. */
-static bool is_json_typed(const orb_expr *x) { return x->type.id == ORB_T_JSON || x->type.id == ORB_T_JSONB; }
-
 static orb_status walk_binary(oql_selctx *c, const oql_expr_ast *x, orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
   orb_expr *l, *r;
@@ -88,11 +85,10 @@ static orb_status walk_binary(oql_selctx *c, const oql_expr_ast *x, orb_expr **o
   case OQL_OP_BITOR: return oql_b_arith(b, ORB_ARITH_BITOR, l, r, x->pos, out, e);
   case OQL_OP_CONCAT: return oql_b_concat(b, l, r, x->pos, out, e);
   case OQL_OP_CONTAINS:
-    if (is_json_typed(l) || is_json_typed(r)) return oql_b_json_op(b, OQL_OP_JSON_CONTAINS, l, r, x->pos, out, e);
-    return oql_b_array_set_op(b, "@>", l, r, x->pos, out, e);
   case OQL_OP_CONTAINED:
-    if (is_json_typed(l) || is_json_typed(r)) return oql_b_json_op(b, OQL_OP_JSON_CONTAINED, l, r, x->pos, out, e);
-    return oql_b_array_set_op(b, "<@", l, r, x->pos, out, e);
+    if (oql_is_json_operand_pair(l, r))
+      return oql_b_json_op(b, x->op == OQL_OP_CONTAINS ? OQL_OP_JSON_CONTAINS : OQL_OP_JSON_CONTAINED, l, r, x->pos, out, e);
+    return oql_b_array_set_op(b, x->op == OQL_OP_CONTAINS ? "@>" : "<@", l, r, x->pos, out, e);
   case OQL_OP_OVERLAP: return oql_b_array_set_op(b, "&&", l, r, x->pos, out, e);
   case OQL_OP_JSON_GET: case OQL_OP_JSON_GET_TEXT: case OQL_OP_JSON_PATH: case OQL_OP_JSON_PATH_TEXT:
   case OQL_OP_JSON_CONTAINS: case OQL_OP_JSON_CONTAINED: case OQL_OP_JSON_EXISTS: case OQL_OP_JSON_EXISTS_ANY:

@@ -207,8 +207,10 @@ static orb_status lex_string(oql_lexer *lx, oql_token *t, bool escapes, orb_err 
 }
 
 /* Longest first: "->>" before "->" before "-".  The json operators (->, ->>,
-** #>, #>>, #-, @>, <@, ?, ?|, ?&) are PostgreSQL's spellings. */
-static const char *const ops[] = {"->>", "#>>", "->", "#>", "#-", "@>", "<@", "?|", "?&", "?", "!~*", "!~", "~*", "~", "::", "<=", ">=", "<>", "!=", "||", "&&", "(", ")", ",", ";", ".", "+", "-", "*",
+** #>, #>>, #-, ?, ?|, ?&; @> and <@ are the arrays' too) are PostgreSQL's spellings. */
+static const char *const ops[] = {"->>", "#>>", "->", "#>", "#-", "?|", "?&", "?",
+                                  "!~*", "!~", "~*", "~", "::", "<=", ">=", "<>", "!=", "||", "@>", "<@", "&&",
+                                  "(", ")", ",", ";", ".", "+", "-", "*",
                                   "/", "%", "^", "=", "<", ">", "[", "]", "&", "|"};
 
 orb_status oql_lex_next(oql_lexer *lx, oql_token *t, orb_err *e) {

@@ -680,9 +680,8 @@ static orb_status p_add(oql_parser *p, oql_expr_ast **out) {
 static bool json_op(oql_parser *p, oql_binop *op) {
   static const struct { const char *text; oql_binop op; } ops[] = {
       {"->", OQL_OP_JSON_GET},          {"->>", OQL_OP_JSON_GET_TEXT},    {"#>", OQL_OP_JSON_PATH},
-      {"#>>", OQL_OP_JSON_PATH_TEXT},   {"@>", OQL_OP_CONTAINS},          {"<@", OQL_OP_CONTAINED},
-      {"?", OQL_OP_JSON_EXISTS},        {"?|", OQL_OP_JSON_EXISTS_ANY},   {"?&", OQL_OP_JSON_EXISTS_ALL},
-      {"#-", OQL_OP_JSON_DELETE_PATH}};
+      {"#>>", OQL_OP_JSON_PATH_TEXT},   {"?", OQL_OP_JSON_EXISTS},        {"?|", OQL_OP_JSON_EXISTS_ANY},
+      {"?&", OQL_OP_JSON_EXISTS_ALL},   {"#-", OQL_OP_JSON_DELETE_PATH}};
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
     if (oql_p_is_op(p, ops[i].text)) {
       *op = ops[i].op;
@@ -691,8 +690,8 @@ static bool json_op(oql_parser *p, oql_binop *op) {
   return false;
 }
 
-/* PostgreSQL's "other" operators, left-associative at one precedence: || & |
-** @> <@ && (arrays, json) and the json operators */
+/* PostgreSQL's "other" operators, left-associative at one precedence: || & | @> <@ &&
+** and the json operators */
 static orb_status p_other(oql_parser *p, oql_expr_ast **out) {
   orb_status st = p_add(p, out);
   for (;;) {
@@ -701,6 +700,8 @@ static orb_status p_other(oql_parser *p, oql_expr_ast **out) {
     if (oql_p_is_op(p, "||")) op = OQL_OP_CONCAT;
     else if (oql_p_is_op(p, "&")) op = OQL_OP_BITAND;
     else if (oql_p_is_op(p, "|")) op = OQL_OP_BITOR;
+    else if (oql_p_is_op(p, "@>")) op = OQL_OP_CONTAINS;
+    else if (oql_p_is_op(p, "<@")) op = OQL_OP_CONTAINED;
     else if (oql_p_is_op(p, "&&")) op = OQL_OP_OVERLAP;
     else if (!json_op(p, &op)) return ORB_OK;
     int pos = oql_p_tok(p)->pos;

@@ -12,7 +12,8 @@ static const char *const type_names[ORB_T__COUNT] = {
     [ORB_T_FLOAT64] = "double",   [ORB_T_DECIMAL] = "decimal",  [ORB_T_TEXT] = "text",
     [ORB_T_BYTEA] = "bytea",      [ORB_T_DATE] = "date",        [ORB_T_TIME] = "time",
     [ORB_T_TIMESTAMP] = "timestamp", [ORB_T_TIMESTAMPTZ] = "timestamptz", [ORB_T_UUID] = "uuid",
-    [ORB_T_INTERVAL] = "interval", [ORB_T_ARRAY] = "array", [ORB_T_JSON] = "json",   [ORB_T_JSONB] = "jsonb",
+    [ORB_T_INTERVAL] = "interval", [ORB_T_ARRAY] = "array",     [ORB_T_JSON] = "json",
+    [ORB_T_JSONB] = "jsonb",
 };
 
 const char *catalog_type_name(uint8_t id) { return id < ORB_T__COUNT ? type_names[id] : "unknown"; }
@@ -115,7 +116,7 @@ static orb_status schema_parse(const json_t *o, orb_schema *s, orb_err *e) {
     json_t *el = json_object_get(c, "element");
     int elem = json_is_string(el) ? catalog_type_from_name(json_string_value(el)) : -1;
     if ((tid == ORB_T_ARRAY) != (el != NULL)) goto bad;
-    if (tid == ORB_T_ARRAY && (elem < 0 || !orb_type_is_stored_elem((orb_type_id)elem))) goto bad;
+    if (tid == ORB_T_ARRAY && (elem <= ORB_T_NULL || elem >= ORB_T__COUNT || !orb_type_is_storable_elem((orb_type_id)elem))) goto bad;
     /* precision 0: NUMERIC without a precision (any value), whose scale is 0 too */
     if ((tid == ORB_T_DECIMAL || (tid == ORB_T_ARRAY && elem == ORB_T_DECIMAL)) &&
         (!get_int(c, "precision", 0, ORB_DECIMAL_MAX_PRECISION, &prec) || !get_int(c, "scale", 0, prec, &scale)))

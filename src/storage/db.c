@@ -130,7 +130,7 @@ static orb_status check_schema(const char *name, const orb_schema *s, orb_err *e
                          s->cols[i].field_id, s->next_field_id - 1);
     orb_type ct = s->cols[i].type;
     if (ct.id == ORB_T_NULL || ct.id >= ORB_T__COUNT ||
-        (ct.id == ORB_T_ARRAY && !orb_type_is_stored_elem((orb_type_id)ct.elem)))
+        (ct.id == ORB_T_ARRAY && !orb_type_is_storable_elem((orb_type_id)ct.elem)))   /* arrays of scalars only */
       return orb_err_set(e, ORB_ERR_INTERNAL, "column \"%s\" has no storable type", s->cols[i].name);
     for (int j = 0; j < i; j++) {
       if (s->cols[j].field_id == s->cols[i].field_id)

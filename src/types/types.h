@@ -166,10 +166,9 @@ static inline bool orb_type_is_numeric(orb_type_id id) {
 static inline bool orb_type_is_string(orb_type_id id) { return id == ORB_T_TEXT || id == ORB_T_BYTEA; }
 /* json and jsonb: text held in u.s + len like TEXT (types/json.h). */
 static inline bool orb_type_is_json(orb_type_id id) { return id == ORB_T_JSON || id == ORB_T_JSONB; }
-/* Whether a stored (table) array may hold elements of type id: a scalar,
-** json or jsonb; never an array or a record. */
-static inline bool orb_type_is_stored_elem(orb_type_id id) {
-  return (id > ORB_T_NULL && id < ORB_T_ARRAY) || orb_type_is_json(id);
+/* Element types a stored array column may have: the scalars and json/jsonb. */
+static inline bool orb_type_is_storable_elem(orb_type_id id) {
+  return (id > ORB_T_NULL && id < ORB_T_ARRAY) || id == ORB_T_JSON || id == ORB_T_JSONB;
 }
 /* Values whose u.s + len point at bytes (text, bytea, json, jsonb): what
 ** storage copies byte for byte when it keeps one. */
