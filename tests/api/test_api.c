@@ -159,6 +159,8 @@ static void test_errors_with_positions(void **state) {
   assert_int_equal(orbit_errpos(db, &line, &col), ORBIT_OK);
   assert_int_equal(line, 1);
   assert_int_equal(col, 8);
+  assert_string_equal(orbit_errhint(db), "Perhaps you meant to reference the column \"items.price\".");
+  assert_int_equal(orbit_prepare(db, "SELECT nothing_like_it FROM items", &st, NULL), ORBIT_ERROR);
   assert_string_equal(orbit_errhint(db), "");
 
   /* PostgreSQL's HINT and DETAIL beside the message */

@@ -10,7 +10,7 @@
 #   - by psql through orbitd, with ON_ERROR_STOP.
 # Then every table's rows, the view's rows and each sequence's next value
 # must be identical to PostgreSQL's, printed by the same psql (and by the
-# shell in CSV against psql --csv).
+# shell in CSV against PostgreSQL's COPY CSV).
 # usage: pg_dump_test.sh ORBIT_SHELL ORBITD
 set -u
 orbit_bin=$1
@@ -121,7 +121,8 @@ for q in "SELECT * FROM customers ORDER BY id" "SELECT * FROM orders ORDER BY id
          "SELECT * FROM big_orders ORDER BY id"; do
   want=$(pg -At -c "$q")
   check "psql via orbitd: $q" "$want" "$(orb -At -c "$q")"
-  check "shell --csv: $q" "$(pg --csv -c "$q")" "$("$orbit_bin" "$dir/shell-db" --csv -c "$q" 2>&1)"
+  # PostgreSQL's COPY CSV writes '' as "" and NULL as nothing, as the shell's --csv does
+  check "shell --csv: $q" "$(pg -c "COPY ($q) TO STDOUT (FORMAT csv, HEADER)")" "$("$orbit_bin" "$dir/shell-db" --csv -c "$q" 2>&1)"
 done
 
 # 4. the sequences go on where PostgreSQL's would, and defaults still work

@@ -1,8 +1,9 @@
 /*
 ** tools/orbit/print.c — rendering results: psql-style aligned tables and
-** RFC 4180 CSV (psql --csv conventions: header line, NULL and the empty
-** string as an empty field, fields with the delimiter, quotes or line breaks
-** quoted).
+** RFC 4180 CSV (psql --csv conventions: header line, NULL as an empty field,
+** fields with the delimiter, quotes or line breaks quoted), but the empty
+** string as "" (psql prints it as an empty field too, losing the difference;
+** this is how COPY ... (FORMAT csv) writes it).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,8 @@ static bool right_aligned(orbit_type t) {
 }
 
 static void csv_field(FILE *out, const char *s) {
-  if (!s) return;  /* NULL: empty field, and so is '' (psql --csv cannot tell them apart either) */
-  bool quote = strpbrk(s, ",\"\r\n") != NULL;
+  if (!s) return;  /* NULL: empty field */
+  bool quote = *s == '\0' || strpbrk(s, ",\"\r\n") != NULL;   /* '' quoted, so that it is not NULL */
   if (!quote) {
     fputs(s, out);
     return;
