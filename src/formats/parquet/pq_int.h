@@ -66,6 +66,7 @@ typedef struct pq_wcol {
   ** whose slots hold an entry's number + 1 (low 32 bits; 0: empty) and the
   ** high 32 bits of its hash, so that a probe reads one slot to reject */
   bool dict_on;                  /* new pages are dictionary-encoded */
+  int plain_chunks;              /* chunks still to start PLAIN: an earlier one found its values nearly unique */
   orb_buf dict;
   uint32_t *dict_off;            /* each entry's value bytes in dict */
   uint64_t *dict_hash;

@@ -19,6 +19,15 @@
 #include <string.h>
 #include <xxhash.h>
 
+/* After a chunk found its values nearly unique (its dictionary dropped at
+** the probe, or given up at its first full page while still small), this
+** many following chunks of the column start PLAIN without building a
+** dictionary only to drop it: for a sorted key or a timestamp that
+** dictionary costs a hash probe and an insert per value and is thrown
+** away.  The chunk after them probes again, so a column whose values
+** start repeating regains its dictionary within that many row groups. */
+#define PQ_PLAIN_CHUNKS 7
+
 /* The most a chunk's page buffer is given in advance (it grows past it). */
 #define PQ_PAGES_RESERVE_MAX ((size_t)256 << 20)
 
@@ -676,6 +685,7 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
     if (c->dict_on && !c->used_dict && c->page_vals == o->dictionary_probe &&
         (uint64_t)c->ndict * 10 > (uint64_t)c->page_vals * 9) {
       drop_dictionary(c);
+      c->plain_chunks = PQ_PLAIN_CHUNKS;
     }
     /* a dictionary past its limit, or one that holds most values once a
     ** page is full (nearly unique values, which a dictionary only makes
@@ -687,7 +697,10 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
     if (c->page_n >= o->page_rows || est >= o->page_bytes || fallback) {
       orb_status st = flush_page(c, e);
       if (st != ORB_OK) return st;
-      if (fallback) c->dict_on = false;
+      if (fallback) {
+        c->dict_on = false;
+        if (c->dict.len <= o->dictionary_bytes) c->plain_chunks = PQ_PLAIN_CHUNKS;   /* nearly unique, not merely many */
+      }
     }
   }
   return ORB_OK;
@@ -719,6 +732,10 @@ orb_status pq_wcol_finish(pq_wcol *c, orb_buf *dict_page, orb_err *e) {
 
 void pq_wcol_reset(pq_wcol *c) {
   c->dict_on = c->o->dictionary && c->s.type != PQ_BOOLEAN;
+  if (c->dict_on && c->plain_chunks > 0) {   /* values nearly unique lately: the next chunks skip the dictionary */
+    c->plain_chunks--;
+    c->dict_on = false;
+  }
   orb_buf_reset(&c->dict);
   c->ndict = 0;
   if (c->table) memset(c->table, 0, sizeof(uint64_t) * ((size_t)c->table_mask + 1));
