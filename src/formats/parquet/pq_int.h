@@ -77,7 +77,7 @@ typedef struct pq_wcol {
   uint32_t table_mask;
   uint32_t page_serial;          /* pages cut so far, + 1 */
   /* the page being filled */
-  uint32_t *defs, *idx;          /* definition levels; dictionary indices (booleans: 0/1) */
+  uint32_t *defs, *idx;          /* definition levels (kept once the page has a NULL); dictionary indices (booleans: 0/1) */
   int64_t page_n, page_vals, page_first_row;
   orb_buf plain;                 /* PLAIN values when not dictionary-encoded */
   pq_wstat ps, cs;               /* the page's and the chunk's statistics */
