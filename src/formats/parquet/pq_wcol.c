@@ -20,12 +20,12 @@
 #include <xxhash.h>
 
 /* After a chunk found its values nearly unique (its dictionary dropped at
-** the probe, or given up at its first full page while still small), this
-** many following chunks of the column start PLAIN without building a
-** dictionary only to drop it: for a sorted key or a timestamp that
-** dictionary costs a hash probe and an insert per value and is thrown
-** away.  The chunk after them probes again, so a column whose values
-** start repeating regains its dictionary within that many row groups. */
+** the probe, pq_write_opts.dictionary_probe), this many following chunks
+** of the column start PLAIN without building a dictionary only to drop
+** it: for a sorted key or a timestamp that dictionary costs a hash probe
+** and an insert per value and is thrown away.  The chunk after them probes
+** again, so a column whose values start repeating regains its dictionary
+** within that many row groups. */
 #define PQ_PLAIN_CHUNKS 7
 
 /* The most a chunk's page buffer is given in advance (it grows past it). */
@@ -746,10 +746,7 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
     if (c->page_n >= o->page_rows || est >= o->page_bytes || fallback) {
       orb_status st = flush_page(c, e);
       if (st != ORB_OK) return st;
-      if (fallback) {
-        c->dict_on = false;
-        if (c->dict.len <= o->dictionary_bytes) c->plain_chunks = PQ_PLAIN_CHUNKS;   /* nearly unique, not merely many */
-      }
+      if (fallback) c->dict_on = false;
     }
   }
   return ORB_OK;

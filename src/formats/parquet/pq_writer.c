@@ -298,15 +298,15 @@ static orb_status column_values(pq_writer *w, int c, const orb_value *v, int64_t
   return ORB_OK;
 }
 
-orb_status pq_writer_write(pq_writer *w, const orb_value *const *cols, int64_t n, orb_err *e) {
+static orb_status write_rows(pq_writer *w, const orb_value *const *cols, int64_t n, bool typed, orb_err *e) {
   if (w->failed) return orb_err_set(e, ORB_ERR_MISUSE, "parquet: \"%s\": writing after an error", w->path);
   int64_t done = 0;
   while (done < n) {
     int64_t k = n - done;
     if (k > w->o.row_group_rows - w->rg_rows) k = w->o.row_group_rows - w->rg_rows;
     for (int c = 0; c < w->ncols; c++) {
-      const orb_value *v;
-      orb_status st = column_values(w, c, cols[c] + done, k, &v, e);
+      const orb_value *v = cols[c] + done;
+      orb_status st = typed ? ORB_OK : column_values(w, c, cols[c] + done, k, &v, e);
       if (st == ORB_OK) st = pq_wcol_add(&w->cols[c], v, k, e);
       orb_arena_reset(&w->cast);
       if (st != ORB_OK) {
@@ -325,6 +325,14 @@ orb_status pq_writer_write(pq_writer *w, const orb_value *const *cols, int64_t n
     }
   }
   return ORB_OK;
+}
+
+orb_status pq_writer_write(pq_writer *w, const orb_value *const *cols, int64_t n, orb_err *e) {
+  return write_rows(w, cols, n, false, e);
+}
+
+orb_status pq_writer_write_typed(pq_writer *w, const orb_value *const *cols, int64_t n, orb_err *e) {
+  return write_rows(w, cols, n, true, e);
 }
 
 int64_t pq_writer_rows(const pq_writer *w) { return w->m->num_rows + w->rg_rows; }
