@@ -517,12 +517,15 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
 }
 
 /* The common case made cheap: integers and floats going PLAIN (no
-** dictionary, no bloom filter), up to the end of the page, in one loop
-** without the per-value dispatch.  Returns the rows taken. */
-static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
+** dictionary, no bloom filter), up to the end of the page, in one loop per
+** physical type without the per-value dispatch.  The page's statistics
+** are kept in locals meanwhile: the values are stored as bytes, which the
+** compiler must assume could change *c, so fields of it would be reloaded
+** and stored again for every value.  Returns the rows taken. */
+static inline __attribute__((always_inline)) int64_t add_plain_kind(pq_wcol *c, const orb_value *v, int64_t n,
+                                                                    const int type) {
   const pq_write_opts *o = c->o;
-  int type = c->s.type;
-  size_t w = type == PQ_INT32 || type == PQ_FLOAT ? 4 : 8;
+  const size_t w = type == PQ_INT32 || type == PQ_FLOAT ? 4 : 8;
   int64_t room = o->page_rows - c->page_n;
   int64_t by_bytes = (int64_t)((o->page_bytes > plain_bytes(c) ? o->page_bytes - plain_bytes(c) : 0) / w) + 1;
   if (room > by_bytes) room = by_bytes;
@@ -530,20 +533,25 @@ static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
   orb_buf_reserve(&c->plain, (size_t)n * w);
   uint8_t *d = (uint8_t *)c->plain.data + c->plain.len;
   pq_wstat *s = &c->ps;
+  bool has = s->has, nan = s->nan, any_null = s->nulls > 0;
+  int64_t ilo = s->ilo, ihi = s->ihi;
+  double dlo = s->dlo, dhi = s->dhi;
+  uint32_t *defs = c->defs + c->page_n;
   int64_t vals = 0;
   for (int64_t r = 0; r < n; r++) {
     if (v[r].isnull) {
       def_null(c, c->page_n + r);
+      any_null = true;
       continue;
     }
-    if (s->nulls) c->defs[c->page_n + r] = 1;
+    if (any_null) defs[r] = 1;
     if (type == PQ_INT32 || type == PQ_INT64) {
       int64_t x = type == PQ_INT32 ? (int32_t)v[r].u.i : v[r].u.i;
       if (type == PQ_INT32) orb_store_u32le(d + (size_t)vals * 4, (uint32_t)x);
       else orb_store_u64le(d + (size_t)vals * 8, (uint64_t)x);
-      if (!s->has) s->ilo = s->ihi = x, s->has = true;
-      s->ilo = x < s->ilo ? x : s->ilo;
-      s->ihi = x > s->ihi ? x : s->ihi;
+      if (!has) ilo = ihi = x, has = true;
+      ilo = x < ilo ? x : ilo;
+      ihi = x > ihi ? x : ihi;
     } else {
       double x = v[r].u.f;
       if (type == PQ_FLOAT) {
@@ -553,19 +561,32 @@ static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
       } else {
         memcpy(d + (size_t)vals * 8, &x, 8);
       }
-      if (isnan(x)) s->nan = true;   /* never a bound */
-      else if (!s->has) s->dlo = s->dhi = x, s->has = true;
-      else if (x < s->dlo) s->dlo = x;
-      else if (x > s->dhi) s->dhi = x;
+      if (isnan(x)) nan = true;   /* never a bound */
+      else if (!has) dlo = dhi = x, has = true;
+      else if (x < dlo) dlo = x;
+      else if (x > dhi) dhi = x;
     }
     vals++;
   }
+  s->has = has;
+  s->nan = nan;
+  s->ilo = ilo, s->ihi = ihi;
+  s->dlo = dlo, s->dhi = dhi;
   c->plain.len += (size_t)vals * w;
   c->plain.data[c->plain.len] = '\0';
   c->page_n += n;
   c->page_vals += vals;
   c->chunk_rows += n;
   return n;
+}
+
+static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
+  switch (c->s.type) {
+  case PQ_INT32: return add_plain_kind(c, v, n, PQ_INT32);
+  case PQ_INT64: return add_plain_kind(c, v, n, PQ_INT64);
+  case PQ_FLOAT: return add_plain_kind(c, v, n, PQ_FLOAT);
+  default: return add_plain_kind(c, v, n, PQ_DOUBLE);
+  }
 }
 
 /* The other common case: dictionary encoding of fixed-width numbers or
@@ -591,15 +612,16 @@ static inline __attribute__((always_inline)) int64_t add_dict_kind(pq_wcol *c, c
   const bool is_float = c->s.type == PQ_FLOAT || c->s.type == PQ_DOUBLE;
   const int64_t probe_at = c->used_dict ? -1 : o->dictionary_probe;
   int64_t vals_cap = dict_vals_cap(c);
+  int64_t pn = c->page_n, pv = c->page_vals;   /* in locals until the end, as add_plain_kind keeps its statistics */
   int64_t r = 0;
   while (r < n) {
     const orb_value *x = &v[r];
     if (x->isnull) {
       if (!c->max_def) break;
-      def_null(c, c->page_n++);
+      def_null(c, pn++);
     } else {
-      if (c->ps.nulls) c->defs[c->page_n] = 1;
-      c->page_n++;
+      if (c->ps.nulls) c->defs[pn] = 1;
+      pn++;
       wval w;
       uint64_t h;
       if (kind == DK_8) {
@@ -646,7 +668,7 @@ static inline __attribute__((always_inline)) int64_t add_dict_kind(pq_wcol *c, c
         k = dict_lookup(c, &w, h, &added);
         if (added && c->bloom) push_hash(c, h);
       }
-      c->idx[c->page_vals] = k;
+      c->idx[pv] = k;
       if (c->dict_seen[k] != c->page_serial) {   /* the page's statistics take each entry once */
         c->dict_seen[k] = c->page_serial;
         if (kind == DK_BYTES) {
@@ -657,16 +679,18 @@ static inline __attribute__((always_inline)) int64_t add_dict_kind(pq_wcol *c, c
           stat_add(c, &c->ps, &w);
         }
       }
-      c->page_vals++;
+      pv++;
       if (added) vals_cap = dict_vals_cap(c);
-      if (c->page_vals == probe_at || (added && c->dict.len > o->dictionary_bytes)) {
+      if (pv == probe_at || (added && c->dict.len > o->dictionary_bytes)) {
         r++;
         break;
       }
     }
     r++;
-    if (c->page_n >= o->page_rows || c->page_vals >= vals_cap) break;
+    if (pn >= o->page_rows || pv >= vals_cap) break;
   }
+  c->page_n = pn;
+  c->page_vals = pv;
   c->chunk_rows += r;
   return r;
 }

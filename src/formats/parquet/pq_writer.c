@@ -279,12 +279,18 @@ static orb_status flush_row_group(pq_writer *w, orb_err *e) {
 /* The values of column c for this batch, cast to its type where they differ. */
 static orb_status column_values(pq_writer *w, int c, const orb_value *v, int64_t n, const orb_value **out, orb_err *e) {
   orb_type t = w->cols[c].t;
-  int64_t i = 0;
-  while (i < n && (v[i].isnull || (v[i].type == t.id && (t.id != ORB_T_DECIMAL || v[i].scale == t.scale)))) i++;
   *out = v;
-  if (i == n) return ORB_OK;
+  if (t.id != ORB_T_DECIMAL) {   /* the common case, all of the type: one pass without a branch per value */
+    bool all = true;
+    for (int64_t i = 0; i < n; i++) all &= (v[i].type == t.id) | (v[i].isnull != 0);
+    if (all) return ORB_OK;
+  } else {
+    int64_t i = 0;
+    while (i < n && (v[i].isnull || (v[i].type == t.id && v[i].scale == t.scale))) i++;
+    if (i == n) return ORB_OK;
+  }
   if ((size_t)n > w->casted_cap) w->casted = orb_grow(w->casted, &w->casted_cap, (size_t)n, sizeof(orb_value));
-  for (i = 0; i < n; i++) {
+  for (int64_t i = 0; i < n; i++) {
     if (v[i].isnull || (v[i].type == t.id && (t.id != ORB_T_DECIMAL || v[i].scale == t.scale))) w->casted[i] = v[i];
     else {
       orb_status st = orb_value_cast(&v[i], t, &w->cast, &w->casted[i], e);
