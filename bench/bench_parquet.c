@@ -173,8 +173,6 @@ static void bench_write(int64_t rows, const char *dir, const char *only, int rep
       pq_write_opts o;
       pq_write_opts_init(&o);
       o.codec = codecs[m].codec;
-      if (getenv("XPR")) o.page_rows = atoll(getenv("XPR"));
-      if (getenv("XLV")) o.level = atoi(getenv("XLV"));
       pq_writer *w;
       orb_err e;
       double t0 = now_s(), gen = 0;   /* making each batch is timed and left out */
