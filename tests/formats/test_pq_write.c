@@ -3,7 +3,9 @@
 ** the chunk, the ColumnIndex bounds, null pages and boundary order against
 ** the rows written, the footer's key/value metadata, field ids, column
 ** orders and created_by read back by the reader; errors for INTERVAL and
-** for NULL in a NOT NULL column; a file with no rows.  (Values and
+** for NULL in a NOT NULL column; a file with no rows; a column whose
+** dictionary was dropped at the probe starting its next chunks PLAIN, and
+** definition levels of pages whose first NULL is mid-page.  (Values and
 ** statistics against DuckDB: parquet_write_test.sh.) */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -345,6 +347,79 @@ static void test_no_rows(void **state) {
   pq_meta_free(m);
 }
 
+static bool has_encoding(const pq_chunk *ch, int32_t enc) {
+  for (int i = 0; i < ch->nencodings; i++)
+    if (ch->encodings[i] == enc) return true;
+  return false;
+}
+
+/* 10 row groups of 5,000 rows, pages of 1,000, the dictionary probe at 100
+** values.  k BIGINT: unique in row group 0 (its dictionary dropped at the
+** probe), 10 values repeating after; the next 7 chunks start PLAIN all the
+** same, and row group 8 probes again and keeps its dictionary.  t BIGINT
+** and s TEXT have NULLs, only in odd pages, the first of them mid-page
+** (definition levels are kept from a page's first NULL on): every value
+** and NULL reads back as written. */
+static void test_plain_after_probe(void **state) {
+  (void)state;
+  enum { RG = 5000, NRG = 10, N = RG * NRG };
+  pq_write_opts o;
+  pq_write_opts_init(&o);
+  o.row_group_rows = RG;
+  o.page_rows = 1000;
+  o.dictionary_probe = 100;
+  pq_write_column cols[] = {{"k", orb_type_make(ORB_T_INT64), false, 1, false},
+                            {"t", orb_type_make(ORB_T_INT64), true, 2, false},
+                            {"s", orb_type_make(ORB_T_TEXT), true, 3, false}};
+  orb_value *k = orb_malloc(sizeof(orb_value) * N), *t = orb_malloc(sizeof(orb_value) * N),
+            *sv = orb_malloc(sizeof(orb_value) * N);
+  char (*txt)[8] = orb_malloc(8 * (size_t)N);
+  for (int i = 0; i < N; i++) {
+    bool null_page = (i / 1000) % 2 == 1;
+    k[i] = orb_int(ORB_T_INT64, i < RG ? i : i % 10);
+    t[i] = null_page && i % 13 == 5 ? orb_null(ORB_T_INT64) : orb_int(ORB_T_INT64, (int64_t)i * 3);
+    snprintf(txt[i], 8, "s%d", i % 50);
+    sv[i] = null_page && i % 11 == 4 ? orb_null(ORB_T_TEXT) : orb_text(txt[i], strlen(txt[i]));
+  }
+  pq_writer *w;
+  orb_err e;
+  assert_int_equal(pq_writer_open(path, cols, 3, &o, &w, &e), ORB_OK);
+  const orb_value *batch[3] = {k, t, sv};
+  assert_int_equal(pq_writer_write(w, batch, N, &e), ORB_OK);
+  assert_int_equal(pq_writer_close(w, &e), ORB_OK);
+  pq_file_meta *m;
+  assert_int_equal(pq_read_footer(path, &m, &e), ORB_OK);
+  assert_int_equal(m->nrow_groups, NRG);
+  for (int g = 0; g < NRG; g++) {
+    const pq_chunk *ch = &m->row_groups[g].columns[0];
+    assert_int_equal(has_encoding(ch, 8), g >= 8);   /* RLE_DICTIONARY */
+    assert_int_equal(has_encoding(&m->row_groups[g].columns[2], 8), true);
+    for (int c = 0; c < 3; c++) {
+      pq_column col;
+      assert_int_equal(pq_read_flat_column(path, m, g, c, 0, &col, &e), ORB_OK);
+      assert_int_equal(col.n, RG);
+      for (int r = 0; r < RG; r++) {
+        const orb_value *want = &(c == 0 ? k : c == 1 ? t : sv)[g * RG + r];
+        assert_int_equal(col.nulls ? col.nulls[r] : 0, want->isnull);
+        if (want->isnull) continue;
+        if (c < 2) {
+          assert_int_equal(((int64_t *)col.values)[r], want->u.i);
+        } else {
+          const pq_bytes *b = &((const pq_bytes *)col.values)[r];
+          assert_int_equal(b->len, want->len);
+          assert_memory_equal(b->data, want->u.s, want->len);
+        }
+      }
+      pq_column_free(&col);
+    }
+  }
+  pq_meta_free(m);
+  orb_free(k);
+  orb_free(t);
+  orb_free(sv);
+  orb_free(txt);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_footer, setup, teardown),
@@ -352,6 +427,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_casts, setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_rows, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_plain_after_probe, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

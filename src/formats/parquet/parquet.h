@@ -541,6 +541,10 @@ orb_status pq_writer_open(const char *path, const pq_write_column *cols, int nco
 /* n rows: cols[c][i] is row i's value of column c, NULL or of the column's
 ** type (other types are cast as SQL assignment would).  Values are copied. */
 orb_status pq_writer_write(pq_writer *w, const orb_value *const *cols, int64_t n, orb_err *e);
+/* pq_writer_write for a caller that has checked every value already: each
+** is NULL or of its column's type (a DECIMAL of its scale), so none is
+** looked at twice to find the ones to cast. */
+orb_status pq_writer_write_typed(pq_writer *w, const orb_value *const *cols, int64_t n, orb_err *e);
 /* Write the last row group, the page indexes and the footer; free w.  On
 ** failure the file is left incomplete (the caller removes it). */
 orb_status pq_writer_close(pq_writer *w, orb_err *e);

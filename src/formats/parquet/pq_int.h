@@ -66,6 +66,7 @@ typedef struct pq_wcol {
   ** whose slots hold an entry's number + 1 (low 32 bits; 0: empty) and the
   ** high 32 bits of its hash, so that a probe reads one slot to reject */
   bool dict_on;                  /* new pages are dictionary-encoded */
+  int plain_chunks;              /* chunks still to start PLAIN: an earlier one found its values nearly unique */
   orb_buf dict;
   uint32_t *dict_off;            /* each entry's value bytes in dict */
   uint64_t *dict_hash;
@@ -76,7 +77,7 @@ typedef struct pq_wcol {
   uint32_t table_mask;
   uint32_t page_serial;          /* pages cut so far, + 1 */
   /* the page being filled */
-  uint32_t *defs, *idx;          /* definition levels; dictionary indices (booleans: 0/1) */
+  uint32_t *defs, *idx;          /* definition levels (kept once the page has a NULL); dictionary indices (booleans: 0/1) */
   int64_t page_n, page_vals, page_first_row;
   orb_buf plain;                 /* PLAIN values when not dictionary-encoded */
   pq_wstat ps, cs;               /* the page's and the chunk's statistics */

@@ -2,7 +2,7 @@
 ** (Encodings.md; pq_rle.c decodes it).  A run of 8 or more equal values
 ** becomes an RLE run; anything else goes into bit-packed groups of 8, which
 ** end where such a run begins.  Values are packed through a 64-bit
-** accumulator, a byte out whenever 8 bits are full. */
+** accumulator, 4 bytes out whenever 32 bits are full. */
 #include "formats/parquet/parquet.h"
 
 int pq_bit_width(uint32_t max) { return max ? 32 - __builtin_clz(max) : 0; }
@@ -38,14 +38,21 @@ void pq_rle_encode(const uint32_t *v, int64_t n, int bit_width, orb_buf *out) {
     uint64_t acc = 0;
     int bits = 0;
     size_t k = 0;
-    for (int64_t j = start; j < start + groups * 8; j++) {
-      acc |= (uint64_t)(j < n ? v[j] : 0) << bits;   /* past the end: padding the reader ignores */
+    int64_t full = start + groups * 8 <= n ? start + groups * 8 : n;
+    for (int64_t j = start; j < full; j++) {   /* 4 bytes out at a time (bit_width <= 32: acc never overflows) */
+      acc |= (uint64_t)v[j] << bits;
       bits += bit_width;
-      while (bits >= 8) {
-        d[k++] = (uint8_t)acc;
-        acc >>= 8;
-        bits -= 8;
+      if (bits >= 32) {
+        orb_store_u32le(d + k, (uint32_t)acc);
+        k += 4;
+        acc >>= 32;
+        bits -= 32;
       }
+    }
+    bits += (int)(start + groups * 8 - full) * bit_width;   /* past the end: zero padding the reader ignores */
+    for (; bits > 0; bits -= 8) {   /* a group's bits fill whole bytes */
+      d[k++] = (uint8_t)acc;
+      acc >>= 8;
     }
     out->len += bytes;
     out->data[out->len] = '\0';

@@ -19,11 +19,35 @@
 #include <string.h>
 #include <xxhash.h>
 
+/* After a chunk found its values nearly unique (its dictionary dropped at
+** the probe, pq_write_opts.dictionary_probe), this many following chunks
+** of the column start PLAIN without building a dictionary only to drop
+** it: for a sorted key or a timestamp that dictionary costs a hash probe
+** and an insert per value and is thrown away.  The chunk after them probes
+** again, so a column whose values start repeating regains its dictionary
+** within that many row groups. */
+#define PQ_PLAIN_CHUNKS 7
+
 /* The most a chunk's page buffer is given in advance (it grows past it). */
 #define PQ_PAGES_RESERVE_MAX ((size_t)256 << 20)
 
 /* Encodings (parquet.thrift Encoding). */
 enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
+
+/* The page's PLAIN values start this far into c->plain: room for a v1
+** page's levels (their length and one run of 1s, at most 4 + 5 + 1 bytes)
+** in front of them, so that such a page is compressed from c->plain in
+** place rather than copied after its levels first. */
+#define PQ_PLAIN_HEAD 16
+
+static void plain_reset(pq_wcol *c) {
+  orb_buf_reset(&c->plain);
+  orb_buf_reserve(&c->plain, PQ_PLAIN_HEAD);
+  c->plain.len = PQ_PLAIN_HEAD;
+}
+
+/* The page's PLAIN value bytes so far. */
+static inline size_t plain_bytes(const pq_wcol *c) { return c->plain.len - PQ_PLAIN_HEAD; }
 
 /* One value's PLAIN form and the numbers the statistics compare. */
 typedef struct wval {
@@ -47,6 +71,7 @@ orb_status pq_wcol_init(pq_wcol *c, const pq_write_column *col, const pq_write_o
   c->page_serial = 1;
   c->defs = orb_malloc(sizeof(uint32_t) * (size_t)o->page_rows);
   c->idx = orb_malloc(sizeof(uint32_t) * (size_t)o->page_rows);
+  plain_reset(c);
   return ORB_OK;
 }
 
@@ -342,7 +367,7 @@ static void push_hash(pq_wcol *c, uint64_t h) {
 ** values themselves, and building it (a hash probe per value, missing the
 ** cache once the table is large) costs more than all the rest. */
 static void drop_dictionary(pq_wcol *c) {
-  orb_buf_reset(&c->plain);
+  plain_reset(c);
   for (int64_t i = 0; i < c->page_vals; i++) {
     size_t len;
     const uint8_t *p = dict_entry(c, c->idx[i], &len);
@@ -356,6 +381,16 @@ static void drop_dictionary(pq_wcol *c) {
 }
 
 /* --- pages ------------------------------------------------------------------------- */
+
+/* Definition levels are stored only once a page has a NULL (until then the
+** page's levels are one run of 1s, which flush_page writes without them):
+** the page's first NULL, at row pos, fills in the 1s before it. */
+static inline void def_null(pq_wcol *c, int64_t pos) {
+  if (c->ps.nulls == 0)
+    for (int64_t i = 0; i < pos; i++) c->defs[i] = 1;
+  c->defs[pos] = 0;
+  c->ps.nulls++;
+}
 
 static orb_status flush_page(pq_wcol *c, orb_err *e) {
   if (c->page_n == 0) return ORB_OK;
@@ -372,20 +407,23 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
   } else if (c->max_def) {
     pq_rle_encode(c->defs, c->page_n, 1, &c->levels);
   }
-  const orb_buf *values = &c->vals;
+  const uint8_t *values = (const uint8_t *)c->vals.data;   /* the page's encoded values */
+  size_t nvalues = 0;
   if (dict) {
     int bw = pq_bit_width(c->ndict - 1);
     if (bw == 0) bw = 1;   /* a width of 0 is legal but not every reader takes it */
     orb_buf_put_u8(&c->vals, (uint8_t)bw);
     pq_rle_encode(c->idx, c->page_vals, bw, &c->vals);
+    values = (const uint8_t *)c->vals.data, nvalues = c->vals.len;
   } else if (c->s.type == PQ_BOOLEAN) {   /* PLAIN booleans: bit-packed, least significant bit first */
     size_t nb = (size_t)(c->page_vals + 7) / 8;
     orb_buf_reserve(&c->vals, nb);
     memset(c->vals.data, 0, nb);
     for (int64_t i = 0; i < c->page_vals; i++) c->vals.data[i / 8] |= (char)(c->idx[i] << (i % 8));
     c->vals.len = nb;
+    values = (const uint8_t *)c->vals.data, nvalues = c->vals.len;
   } else {
-    values = &c->plain;
+    values = (const uint8_t *)c->plain.data + PQ_PLAIN_HEAD, nvalues = plain_bytes(c);
   }
   pq_page_header h;
   memset(&h, 0, sizeof h);
@@ -399,19 +437,31 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
     h.def_len = (int32_t)c->levels.len;
     h.v2_compressed = o->codec != PQ_UNCOMPRESSED;
     orb_buf_append(&c->comp, c->levels.data, c->levels.len);
-    st = pq_compress(c->z, values->data, values->len, &c->comp, e);
-    h.uncompressed_size = (int32_t)(c->levels.len + values->len);
+    st = pq_compress(c->z, values, nvalues, &c->comp, e);
+    h.uncompressed_size = (int32_t)(c->levels.len + nvalues);
   } else {            /* v1: the levels' length, the levels, the values; all compressed */
     h.type = 0;
     h.def_encoding = ENC_RLE;
     h.rep_encoding = ENC_RLE;
-    if (c->max_def) {
-      orb_buf_put_u32(&c->body, (uint32_t)c->levels.len);
-      orb_buf_append(&c->body, c->levels.data, c->levels.len);
+    size_t head = c->max_def ? 4 + c->levels.len : 0;
+    const uint8_t *body;
+    if (!dict && c->s.type != PQ_BOOLEAN && head <= PQ_PLAIN_HEAD) {   /* the levels in front of the PLAIN values */
+      uint8_t *p = (uint8_t *)c->plain.data + PQ_PLAIN_HEAD - head;
+      if (c->max_def) {
+        orb_store_u32le(p, (uint32_t)c->levels.len);
+        memcpy(p + 4, c->levels.data, c->levels.len);
+      }
+      body = p;
+    } else {
+      if (c->max_def) {
+        orb_buf_put_u32(&c->body, (uint32_t)c->levels.len);
+        orb_buf_append(&c->body, c->levels.data, c->levels.len);
+      }
+      orb_buf_append(&c->body, values, nvalues);
+      body = (const uint8_t *)c->body.data;
     }
-    orb_buf_append(&c->body, values->data, values->len);
-    st = pq_compress(c->z, c->body.data, c->body.len, &c->comp, e);
-    h.uncompressed_size = (int32_t)c->body.len;
+    st = pq_compress(c->z, body, head + nvalues, &c->comp, e);
+    h.uncompressed_size = (int32_t)(head + nvalues);
   }
   if (st != ORB_OK) return st;
   h.compressed_size = (int32_t)c->comp.len;
@@ -462,39 +512,46 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
   c->page_serial++;
   c->page_first_row += c->page_n;
   c->page_n = c->page_vals = 0;
-  orb_buf_reset(&c->plain);
+  plain_reset(c);
   return ORB_OK;
 }
 
 /* The common case made cheap: integers and floats going PLAIN (no
-** dictionary, no bloom filter), up to the end of the page, in one loop
-** without the per-value dispatch.  Returns the rows taken. */
-static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
+** dictionary, no bloom filter), up to the end of the page, in one loop per
+** physical type without the per-value dispatch.  The page's statistics
+** are kept in locals meanwhile: the values are stored as bytes, which the
+** compiler must assume could change *c, so fields of it would be reloaded
+** and stored again for every value.  Returns the rows taken. */
+static inline __attribute__((always_inline)) int64_t add_plain_kind(pq_wcol *c, const orb_value *v, int64_t n,
+                                                                    const int type) {
   const pq_write_opts *o = c->o;
-  int type = c->s.type;
-  size_t w = type == PQ_INT32 || type == PQ_FLOAT ? 4 : 8;
+  const size_t w = type == PQ_INT32 || type == PQ_FLOAT ? 4 : 8;
   int64_t room = o->page_rows - c->page_n;
-  int64_t by_bytes = (int64_t)((o->page_bytes > c->plain.len ? o->page_bytes - c->plain.len : 0) / w) + 1;
+  int64_t by_bytes = (int64_t)((o->page_bytes > plain_bytes(c) ? o->page_bytes - plain_bytes(c) : 0) / w) + 1;
   if (room > by_bytes) room = by_bytes;
   if (n > room) n = room;
   orb_buf_reserve(&c->plain, (size_t)n * w);
   uint8_t *d = (uint8_t *)c->plain.data + c->plain.len;
   pq_wstat *s = &c->ps;
+  bool has = s->has, nan = s->nan, any_null = s->nulls > 0;
+  int64_t ilo = s->ilo, ihi = s->ihi;
+  double dlo = s->dlo, dhi = s->dhi;
+  uint32_t *defs = c->defs + c->page_n;
   int64_t vals = 0;
   for (int64_t r = 0; r < n; r++) {
     if (v[r].isnull) {
-      c->defs[c->page_n + r] = 0;
-      s->nulls++;
+      def_null(c, c->page_n + r);
+      any_null = true;
       continue;
     }
-    c->defs[c->page_n + r] = 1;
+    if (any_null) defs[r] = 1;
     if (type == PQ_INT32 || type == PQ_INT64) {
       int64_t x = type == PQ_INT32 ? (int32_t)v[r].u.i : v[r].u.i;
       if (type == PQ_INT32) orb_store_u32le(d + (size_t)vals * 4, (uint32_t)x);
       else orb_store_u64le(d + (size_t)vals * 8, (uint64_t)x);
-      if (!s->has) s->ilo = s->ihi = x, s->has = true;
-      s->ilo = x < s->ilo ? x : s->ilo;
-      s->ihi = x > s->ihi ? x : s->ihi;
+      if (!has) ilo = ihi = x, has = true;
+      ilo = x < ilo ? x : ilo;
+      ihi = x > ihi ? x : ihi;
     } else {
       double x = v[r].u.f;
       if (type == PQ_FLOAT) {
@@ -504,19 +561,32 @@ static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
       } else {
         memcpy(d + (size_t)vals * 8, &x, 8);
       }
-      if (isnan(x)) s->nan = true;   /* never a bound */
-      else if (!s->has) s->dlo = s->dhi = x, s->has = true;
-      else if (x < s->dlo) s->dlo = x;
-      else if (x > s->dhi) s->dhi = x;
+      if (isnan(x)) nan = true;   /* never a bound */
+      else if (!has) dlo = dhi = x, has = true;
+      else if (x < dlo) dlo = x;
+      else if (x > dhi) dhi = x;
     }
     vals++;
   }
+  s->has = has;
+  s->nan = nan;
+  s->ilo = ilo, s->ihi = ihi;
+  s->dlo = dlo, s->dhi = dhi;
   c->plain.len += (size_t)vals * w;
   c->plain.data[c->plain.len] = '\0';
   c->page_n += n;
   c->page_vals += vals;
   c->chunk_rows += n;
   return n;
+}
+
+static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
+  switch (c->s.type) {
+  case PQ_INT32: return add_plain_kind(c, v, n, PQ_INT32);
+  case PQ_INT64: return add_plain_kind(c, v, n, PQ_INT64);
+  case PQ_FLOAT: return add_plain_kind(c, v, n, PQ_FLOAT);
+  default: return add_plain_kind(c, v, n, PQ_DOUBLE);
+  }
 }
 
 /* The other common case: dictionary encoding of fixed-width numbers or
@@ -529,19 +599,29 @@ static int64_t add_plain_fixed(pq_wcol *c, const orb_value *v, int64_t n) {
 ** (the general path reports it).  Returns the rows taken. */
 enum { DK_4 = 4, DK_8 = 8, DK_BYTES = 0 };
 
+/* The page's values at which its estimated size, (pq_bit_width(ndict) + 1)
+** bits a value, reaches page_bytes: pq_wcol_add's estimate, turned into a
+** count that changes only when the dictionary grows. */
+static int64_t dict_vals_cap(const pq_wcol *c) {
+  uint64_t bits = (uint64_t)(33 - (c->ndict ? __builtin_clz(c->ndict) : 32));
+  return (int64_t)(((uint64_t)c->o->page_bytes * 8 + bits - 1) / bits);
+}
+
 static inline __attribute__((always_inline)) int64_t add_dict_kind(pq_wcol *c, const orb_value *v, int64_t n, const int kind) {
   const pq_write_opts *o = c->o;
   const bool is_float = c->s.type == PQ_FLOAT || c->s.type == PQ_DOUBLE;
   const int64_t probe_at = c->used_dict ? -1 : o->dictionary_probe;
+  int64_t vals_cap = dict_vals_cap(c);
+  int64_t pn = c->page_n, pv = c->page_vals;   /* in locals until the end, as add_plain_kind keeps its statistics */
   int64_t r = 0;
   while (r < n) {
     const orb_value *x = &v[r];
     if (x->isnull) {
       if (!c->max_def) break;
-      c->defs[c->page_n++] = 0;
-      c->ps.nulls++;
+      def_null(c, pn++);
     } else {
-      c->defs[c->page_n++] = 1;
+      if (c->ps.nulls) c->defs[pn] = 1;
+      pn++;
       wval w;
       uint64_t h;
       if (kind == DK_8) {
@@ -588,7 +668,7 @@ static inline __attribute__((always_inline)) int64_t add_dict_kind(pq_wcol *c, c
         k = dict_lookup(c, &w, h, &added);
         if (added && c->bloom) push_hash(c, h);
       }
-      c->idx[c->page_vals] = k;
+      c->idx[pv] = k;
       if (c->dict_seen[k] != c->page_serial) {   /* the page's statistics take each entry once */
         c->dict_seen[k] = c->page_serial;
         if (kind == DK_BYTES) {
@@ -599,17 +679,19 @@ static inline __attribute__((always_inline)) int64_t add_dict_kind(pq_wcol *c, c
           stat_add(c, &c->ps, &w);
         }
       }
-      c->page_vals++;
-      if (c->page_vals == probe_at || (added && c->dict.len > o->dictionary_bytes)) {
-        c->chunk_rows++;
-        return r + 1;
+      pv++;
+      if (added) vals_cap = dict_vals_cap(c);
+      if (pv == probe_at || (added && c->dict.len > o->dictionary_bytes)) {
+        r++;
+        break;
       }
     }
-    c->chunk_rows++;
     r++;
-    size_t est = (size_t)c->page_vals * (size_t)(33 - (c->ndict ? __builtin_clz(c->ndict) : 32)) / 8;
-    if (c->page_n >= o->page_rows || est >= o->page_bytes) break;
+    if (pn >= o->page_rows || pv >= vals_cap) break;
   }
+  c->page_n = pn;
+  c->page_vals = pv;
+  c->chunk_rows += r;
   return r;
 }
 
@@ -631,7 +713,7 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
   for (int64_t r = 0; r < n; r++) {
     if (fixed && !c->dict_on && !c->bloom) {
       r += add_plain_fixed(c, v + r, n - r) - 1;
-      if (c->page_n >= o->page_rows || c->plain.len >= o->page_bytes) {
+      if (c->page_n >= o->page_rows || plain_bytes(c) >= o->page_bytes) {
         orb_status st = flush_page(c, e);
         if (st != ORB_OK) return st;
       }
@@ -643,11 +725,11 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
     } else if (v[r].isnull) {
       if (!c->max_def)
         return orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0, "parquet: NULL in column \"%s\" declared NOT NULL", c->s.name);
-      c->defs[c->page_n++] = 0;
-      c->ps.nulls++;
+      def_null(c, c->page_n++);
       c->chunk_rows++;
     } else {
-      c->defs[c->page_n++] = 1;
+      if (c->ps.nulls) c->defs[c->page_n] = 1;
+      c->page_n++;
       plain_of(c, &v[r], &w);
       if (c->dict_on) {
         /* the page's statistics take each entry once: equal values give equal bounds */
@@ -676,6 +758,7 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
     if (c->dict_on && !c->used_dict && c->page_vals == o->dictionary_probe &&
         (uint64_t)c->ndict * 10 > (uint64_t)c->page_vals * 9) {
       drop_dictionary(c);
+      c->plain_chunks = PQ_PLAIN_CHUNKS;
     }
     /* a dictionary past its limit, or one that holds most values once a
     ** page is full (nearly unique values, which a dictionary only makes
@@ -683,7 +766,7 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
     bool fallback = c->dict_on && (c->dict.len > o->dictionary_bytes ||
                                    (c->page_n >= o->page_rows && c->ndict > (c->chunk_values + c->page_n) / 2));
     size_t est = c->dict_on ? (size_t)c->page_vals * (size_t)(33 - (c->ndict ? __builtin_clz(c->ndict) : 32)) / 8
-                            : c->plain.len;   /* (pq_bit_width(ndict) + 1) bits a value */
+                            : plain_bytes(c);   /* (pq_bit_width(ndict) + 1) bits a value */
     if (c->page_n >= o->page_rows || est >= o->page_bytes || fallback) {
       orb_status st = flush_page(c, e);
       if (st != ORB_OK) return st;
@@ -719,6 +802,10 @@ orb_status pq_wcol_finish(pq_wcol *c, orb_buf *dict_page, orb_err *e) {
 
 void pq_wcol_reset(pq_wcol *c) {
   c->dict_on = c->o->dictionary && c->s.type != PQ_BOOLEAN;
+  if (c->dict_on && c->plain_chunks > 0) {   /* values nearly unique lately: the next chunks skip the dictionary */
+    c->plain_chunks--;
+    c->dict_on = false;
+  }
   orb_buf_reset(&c->dict);
   c->ndict = 0;
   if (c->table) memset(c->table, 0, sizeof(uint64_t) * ((size_t)c->table_mask + 1));

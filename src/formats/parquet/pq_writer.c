@@ -279,12 +279,18 @@ static orb_status flush_row_group(pq_writer *w, orb_err *e) {
 /* The values of column c for this batch, cast to its type where they differ. */
 static orb_status column_values(pq_writer *w, int c, const orb_value *v, int64_t n, const orb_value **out, orb_err *e) {
   orb_type t = w->cols[c].t;
-  int64_t i = 0;
-  while (i < n && (v[i].isnull || (v[i].type == t.id && (t.id != ORB_T_DECIMAL || v[i].scale == t.scale)))) i++;
   *out = v;
-  if (i == n) return ORB_OK;
+  if (t.id != ORB_T_DECIMAL) {   /* the common case, all of the type: one pass without a branch per value */
+    bool all = true;
+    for (int64_t i = 0; i < n; i++) all &= (v[i].type == t.id) | (v[i].isnull != 0);
+    if (all) return ORB_OK;
+  } else {
+    int64_t i = 0;
+    while (i < n && (v[i].isnull || (v[i].type == t.id && v[i].scale == t.scale))) i++;
+    if (i == n) return ORB_OK;
+  }
   if ((size_t)n > w->casted_cap) w->casted = orb_grow(w->casted, &w->casted_cap, (size_t)n, sizeof(orb_value));
-  for (i = 0; i < n; i++) {
+  for (int64_t i = 0; i < n; i++) {
     if (v[i].isnull || (v[i].type == t.id && (t.id != ORB_T_DECIMAL || v[i].scale == t.scale))) w->casted[i] = v[i];
     else {
       orb_status st = orb_value_cast(&v[i], t, &w->cast, &w->casted[i], e);
@@ -298,15 +304,15 @@ static orb_status column_values(pq_writer *w, int c, const orb_value *v, int64_t
   return ORB_OK;
 }
 
-orb_status pq_writer_write(pq_writer *w, const orb_value *const *cols, int64_t n, orb_err *e) {
+static orb_status write_rows(pq_writer *w, const orb_value *const *cols, int64_t n, bool typed, orb_err *e) {
   if (w->failed) return orb_err_set(e, ORB_ERR_MISUSE, "parquet: \"%s\": writing after an error", w->path);
   int64_t done = 0;
   while (done < n) {
     int64_t k = n - done;
     if (k > w->o.row_group_rows - w->rg_rows) k = w->o.row_group_rows - w->rg_rows;
     for (int c = 0; c < w->ncols; c++) {
-      const orb_value *v;
-      orb_status st = column_values(w, c, cols[c] + done, k, &v, e);
+      const orb_value *v = cols[c] + done;
+      orb_status st = typed ? ORB_OK : column_values(w, c, cols[c] + done, k, &v, e);
       if (st == ORB_OK) st = pq_wcol_add(&w->cols[c], v, k, e);
       orb_arena_reset(&w->cast);
       if (st != ORB_OK) {
@@ -325,6 +331,14 @@ orb_status pq_writer_write(pq_writer *w, const orb_value *const *cols, int64_t n
     }
   }
   return ORB_OK;
+}
+
+orb_status pq_writer_write(pq_writer *w, const orb_value *const *cols, int64_t n, orb_err *e) {
+  return write_rows(w, cols, n, false, e);
+}
+
+orb_status pq_writer_write_typed(pq_writer *w, const orb_value *const *cols, int64_t n, orb_err *e) {
+  return write_rows(w, cols, n, true, e);
 }
 
 int64_t pq_writer_rows(const pq_writer *w) { return w->m->num_rows + w->rg_rows; }

@@ -607,6 +607,32 @@ static int64_t fold_column(col_acc *a, const app_col *c, const orb_value *col, i
       bytes += v->len;
     }
     *raw += bytes;
+  } else if (t == ORB_T_FLOAT32 || t == ORB_T_FLOAT64) {   /* acc_value's rules, the bounds in registers */
+    double mn = a->min.u.f, mx = a->max.u.f;
+    bool has = a->has;
+    int64_t present = 0, nans = 0;
+    for (; r < n; r++) {
+      const orb_value *v = &col[r];
+      if (v->isnull) {
+        if (req) break;
+        nulls++;
+        continue;
+      }
+      if (v->type != t) break;
+      double x = v->u.f;
+      present++;
+      if (isnan(x)) nans++;
+      else if (!has) {
+        mn = mx = x, has = true;
+        a->min = a->max = *v;
+      } else if (x < mn || (x == 0 && mn == 0 && signbit(x))) mn = x;
+      else if (x > mx || (x == 0 && mx == 0 && !signbit(x))) mx = x;
+    }
+    a->has = has;
+    a->min.u.f = mn;
+    a->max.u.f = mx;
+    a->nans += nans;
+    *raw += present * (t == ORB_T_FLOAT32 ? 4 : 8);
   } else {
     bool dec = t == ORB_T_DECIMAL;
     int64_t present = 0;
@@ -678,7 +704,7 @@ static orb_status write_to(ice_append *app, open_file *of, const orb_value *cons
   }
   memcpy(of->acc, app->tacc, sizeof(col_acc) * (size_t)app->ncols);
   app->raw_bytes += raw;
-  orb_status st = pq_writer_write(of->w, use, n, e);
+  orb_status st = pq_writer_write_typed(of->w, use, n, e);   /* fold_column checked every value's type */
   if (st) return st;
   of->rows += n;
   app->rows += n;
