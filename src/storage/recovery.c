@@ -60,6 +60,23 @@ static orb_status replay_conv_row(void *ctx, const orb_value *old_row, orb_value
   return st;
 }
 
+/* The rest of a REDO_ALTER_CONV record, after its schema s: which old
+** column each new one replaces, then the logged rows. */
+static orb_status replay_alter_conv(orb_db *db, orb_wset *ws, orb_table *t, const orb_schema *s, orb_rd *r,
+                                    orb_err *e) {
+  orb_status st = ORB_OK;
+  uint64_t n = orb_rd_varint(r);
+  int32_t *replaces = orb_calloc((size_t)s->ncols + 1, sizeof(int32_t));
+  if (n != (uint64_t)s->ncols) st = corrupt(e, "ALTER COLUMN TYPE column count");
+  for (uint64_t i = 0; i < n && st == ORB_OK && !r->err; i++) replaces[i] = (int32_t)orb_rd_varint(r);
+  replay_conv rc = {r, s, replaces, orb_rd_varint(r)};
+  orb_alter_conv conv = {replay_conv_row, &rc, replaces};
+  if (st == ORB_OK && !r->err) st = db_alter_table_int(db, ws, t, s, NULL, &conv, e);
+  if (st == ORB_OK && rc.left) st = corrupt(e, "ALTER COLUMN TYPE logged more rows than the table has");
+  orb_free(replaces);
+  return st;
+}
+
 orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *e) {
   orb_wset ws;
   wset_init_replay(&ws, db);
@@ -154,21 +171,7 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
       orb_free(name);
       break;
     }
-    case REDO_ALTER: {
-      orb_table *t = table_of(db, &r);
-      char *js = get_str(&r);
-      orb_schema s;
-      if (!t || !js) {
-        st = corrupt(e, "ALTER TABLE of an unknown table");
-      } else if ((st = catalog_schema_load(js, strlen(js), &s, e)) == ORB_OK) {
-        vals = orb_grow(vals, &cap, (size_t)s.ncols, sizeof *vals);
-        st = rowcodec_get(&r, &s, vals, &arrays, e);
-        if (st == ORB_OK) st = db_alter_table_int(db, &ws, t, &s, vals, NULL, e);
-        orb_schema_free(&s);
-      }
-      orb_free(js);
-      break;
-    }
+    case REDO_ALTER:
     case REDO_ALTER_CONV: {
       orb_table *t = table_of(db, &r);
       char *js = get_str(&r);
@@ -176,15 +179,13 @@ orb_status db_apply_record(orb_db *db, const uint8_t *ops, size_t len, orb_err *
       if (!t || !js) {
         st = corrupt(e, "ALTER TABLE of an unknown table");
       } else if ((st = catalog_schema_load(js, strlen(js), &s, e)) == ORB_OK) {
-        uint64_t n = orb_rd_varint(&r);
-        int32_t *replaces = orb_calloc((size_t)s.ncols + 1, sizeof(int32_t));
-        if (n != (uint64_t)s.ncols) st = corrupt(e, "ALTER COLUMN TYPE column count");
-        for (uint64_t i = 0; i < n && st == ORB_OK && !r.err; i++) replaces[i] = (int32_t)orb_rd_varint(&r);
-        replay_conv rc = {&r, &s, replaces, orb_rd_varint(&r)};
-        orb_alter_conv conv = {replay_conv_row, &rc, replaces};
-        if (st == ORB_OK && !r.err) st = db_alter_table_int(db, &ws, t, &s, NULL, &conv, e);
-        if (st == ORB_OK && rc.left) st = corrupt(e, "ALTER COLUMN TYPE logged more rows than the table has");
-        orb_free(replaces);
+        if (op == REDO_ALTER_CONV) {
+          st = replay_alter_conv(db, &ws, t, &s, &r, e);
+        } else {
+          vals = orb_grow(vals, &cap, (size_t)s.ncols, sizeof *vals);
+          st = rowcodec_get(&r, &s, vals, &arrays, e);
+          if (st == ORB_OK) st = db_alter_table_int(db, &ws, t, &s, vals, NULL, e);
+        }
         orb_schema_free(&s);
       }
       orb_free(js);
