@@ -16,6 +16,10 @@ orb_status orb_fn_no_match(orb_err *e);
 bool orb_fn_want(orb_type *arg_types, int i, orb_type_id t);
 /* Whether the argument is a string-ish type (text, or an untyped literal offered as text). */
 bool orb_fn_is_text(orb_type t);
+/* UTF-8 text: how many characters n bytes hold, and the byte offset of
+** character k (0-based, clamped to n) (func_string.c). */
+size_t orb_fn_nchars(const char *s, size_t n);
+size_t orb_fn_char_off(const char *s, size_t n, int64_t k);
 /* Text result allocated from the evaluation arena. */
 orb_value orb_fn_text(const orb_eval_ctx *ctx, const char *s, size_t n);
 

@@ -28,25 +28,7 @@ typedef struct cached_re {
   orb_regex_opts opts;
 } cached_re;
 
-/* --- characters ---------------------------------------------------------------------- */
-
-static size_t nchars(const char *s, size_t n) {
-  size_t c = 0;
-  for (size_t i = 0; i < n; i++)
-    if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
-  return c;
-}
-
-/* Byte offset of character k (0-based), clamped to n. */
-static size_t char_off(const char *s, size_t n, int64_t k) {
-  size_t i = 0;
-  while (k > 0 && i < n) {
-    i++;
-    while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
-    k--;
-  }
-  return i;
-}
+/* --- characters (orb_fn_nchars, orb_fn_char_off: func_int.h) ------------------------- */
 
 /* The byte after the character at i. */
 static size_t next_char(const char *s, size_t n, size_t i) {
@@ -182,8 +164,8 @@ static orb_status bad_param(orb_err *e, const char *name, int64_t v) {
 /* Byte offset of 1-based character position `start` (22023 below 1). */
 static orb_status start_off(const matcher *m, int64_t start, size_t *off, orb_err *e) {
   if (start < 1) return bad_param(e, "start", start);
-  *off = char_off(m->s, m->n, start - 1);
-  if (nchars(m->s, m->n) < (size_t)(start - 1)) *off = m->n + 1;   /* beyond the end: no match */
+  *off = orb_fn_char_off(m->s, m->n, start - 1);
+  if (orb_fn_nchars(m->s, m->n) < (size_t)(start - 1)) *off = m->n + 1;   /* beyond the end: no match */
   return ORB_OK;
 }
 
@@ -362,7 +344,7 @@ EVAL(f_regexp_instr) {
   size_t b0, b1;
   int found;
   if ((st = nth_match(&m, start, nth, subexpr, &b0, &b1, &found, e)) != ORB_OK) return st;
-  int64_t pos = !found ? 0 : (int64_t)nchars(m.s, endopt ? b1 : b0) + 1;
+  int64_t pos = !found ? 0 : (int64_t)orb_fn_nchars(m.s, endopt ? b1 : b0) + 1;
   *out = orb_int(ORB_T_INT32, pos);
   return ORB_OK;
 }
@@ -443,7 +425,7 @@ EVAL(f_regexp_split) {
 ** apart), brackets pass through, ( opens a non-capturing group, and the
 ** ARE metacharacters that SQL patterns take literally are quoted. */
 static orb_status similar_to_are(const char *p, size_t n, const char *esc, size_t nesc, orb_buf *b, orb_err *e) {
-  if (nesc > 1 && nchars(esc, nesc) > 1) {
+  if (nesc > 1 && orb_fn_nchars(esc, nesc) > 1) {
     orb_err_setx(e, ORB_ERR_CONSTRAINT, "22025", 0, "invalid escape string");
     orb_err_hint(e, "Escape string must be empty or one character.");
     return e->code;

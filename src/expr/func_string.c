@@ -10,15 +10,14 @@
 
 /* --- UTF-8 helpers ---------------------------------------------------------------- */
 
-static size_t nchars(const char *s, size_t n) {
+size_t orb_fn_nchars(const char *s, size_t n) {
   size_t c = 0;
   for (size_t i = 0; i < n; i++)
     if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
   return c;
 }
 
-/* Byte offset of character k (0-based), clamped to n. */
-static size_t char_off(const char *s, size_t n, int64_t k) {
+size_t orb_fn_char_off(const char *s, size_t n, int64_t k) {
   size_t i = 0;
   while (k > 0 && i < n) {
     i++;
@@ -191,7 +190,7 @@ EVAL(f_upper) {
 EVAL(f_length) {
   UNUSED;
   /* bytea counts bytes, text characters */
-  *out = orb_int(ORB_T_INT32, a[0].type == ORB_T_BYTEA ? (int64_t)a[0].len : (int64_t)nchars(a[0].u.s, a[0].len));
+  *out = orb_int(ORB_T_INT32, a[0].type == ORB_T_BYTEA ? (int64_t)a[0].len : (int64_t)orb_fn_nchars(a[0].u.s, a[0].len));
   return ORB_OK;
 }
 EVAL(f_octet_length) {
@@ -204,7 +203,7 @@ EVAL(f_octet_length) {
 EVAL(f_substring) {
   UNUSED;
   if (a[1].type == ORB_T_TEXT) return orb_fn_regex_substring(ctx, n, a, out, e);
-  int64_t start = a[1].u.i, len = (int64_t)nchars(a[0].u.s, a[0].len);
+  int64_t start = a[1].u.i, len = (int64_t)orb_fn_nchars(a[0].u.s, a[0].len);
   int64_t end = len + 1;
   if (n > 2) {
     if (a[2].u.i < 0) return orb_err_setx(e, ORB_ERR_CONSTRAINT, "22011", 0, "negative substring length not allowed");
@@ -216,7 +215,7 @@ EVAL(f_substring) {
     *out = orb_text("", 0);
     return ORB_OK;
   }
-  size_t b0 = char_off(a[0].u.s, a[0].len, start - 1), b1 = char_off(a[0].u.s, a[0].len, end - 1);
+  size_t b0 = orb_fn_char_off(a[0].u.s, a[0].len, start - 1), b1 = orb_fn_char_off(a[0].u.s, a[0].len, end - 1);
   *out = orb_text(a[0].u.s + b0, b1 - b0);
   return ORB_OK;
 }
@@ -225,7 +224,7 @@ EVAL(f_substring) {
 static int64_t find_pos(const orb_value *s, const orb_value *sub) {
   if (sub->len == 0) return 1;
   for (uint32_t i = 0; i + sub->len <= s->len; i++)
-    if (memcmp(s->u.s + i, sub->u.s, sub->len) == 0) return (int64_t)nchars(s->u.s, i) + 1;
+    if (memcmp(s->u.s + i, sub->u.s, sub->len) == 0) return (int64_t)orb_fn_nchars(s->u.s, i) + 1;
   return 0;
 }
 
@@ -351,26 +350,26 @@ EVAL(f_concat_ws) {
 /* left(s, k): first k characters; negative k: all but the last |k| */
 EVAL(f_left) {
   UNUSED;
-  int64_t len = (int64_t)nchars(a[0].u.s, a[0].len), k = a[1].u.i;
+  int64_t len = (int64_t)orb_fn_nchars(a[0].u.s, a[0].len), k = a[1].u.i;
   if (k < 0) k = len + k < 0 ? 0 : len + k;
-  *out = orb_text(a[0].u.s, char_off(a[0].u.s, a[0].len, k));
+  *out = orb_text(a[0].u.s, orb_fn_char_off(a[0].u.s, a[0].len, k));
   return ORB_OK;
 }
 EVAL(f_right) {
   UNUSED;
-  int64_t len = (int64_t)nchars(a[0].u.s, a[0].len), k = a[1].u.i;
+  int64_t len = (int64_t)orb_fn_nchars(a[0].u.s, a[0].len), k = a[1].u.i;
   int64_t skip = k < 0 ? -k : len - k;
   if (skip < 0) skip = 0;
-  size_t off = char_off(a[0].u.s, a[0].len, skip);
+  size_t off = orb_fn_char_off(a[0].u.s, a[0].len, skip);
   *out = orb_text(a[0].u.s + off, a[0].len - off);
   return ORB_OK;
 }
 
 static orb_status pad(const orb_eval_ctx *ctx, int n, const orb_value *a, bool left, orb_value *out, orb_err *e) {
-  int64_t want = a[1].u.i, have = (int64_t)nchars(a[0].u.s, a[0].len);
+  int64_t want = a[1].u.i, have = (int64_t)orb_fn_nchars(a[0].u.s, a[0].len);
   if (want > 10 * 1024 * 1024) return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "requested length too large");
   if (want <= have) {
-    *out = orb_text(a[0].u.s, char_off(a[0].u.s, a[0].len, want < 0 ? 0 : want));
+    *out = orb_text(a[0].u.s, orb_fn_char_off(a[0].u.s, a[0].len, want < 0 ? 0 : want));
     return ORB_OK;
   }
   orb_value sp = orb_text(" ", 1);
