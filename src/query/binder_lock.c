@@ -76,6 +76,7 @@ static orb_status lock_item(oql_selctx *c, oql_select_parts *p, oql_from *f, boo
   oql_lock_target *t = &p->locks[p->nlocks++];
   t->table = f->table;
   t->slot = oql_match_or_add_output(b, &p->items, x);
+  t->strength = w.strength;
   t->wait = w.wait;
   if (!b->locks_rows || w.strength > b->lock_strength) b->lock_strength = w.strength;
   b->locks_rows = true;

@@ -101,6 +101,7 @@ bool oql_check_uses_column(orb_db *db, const orb_table *t, int check, int col);
 typedef struct oql_lock_target {
   orb_table *table;
   int slot;                      /* out[] slot of its rows' locators (int64) */
+  oql_lock_strength strength;    /* the strongest clause naming the table */
   oql_lock_wait wait;
 } oql_lock_target;
 

@@ -13,9 +13,10 @@
 ** the row as that transaction left it, or not at all if it no longer
 ** matches); NOWAIT turns it into PostgreSQL's 55P03; SKIP LOCKED drops the
 ** row.  A row the transaction itself deleted is dropped.  Shared strengths
-** (FOR SHARE, FOR KEY SHARE) lock as FOR UPDATE does: two sharers of one
-** row wait for each other, which is stricter than PostgreSQL but never
-** lets a write through that a share lock should stop. */
+** (FOR SHARE, FOR KEY SHARE) take a shared lock (storage/hot/hot_share.c):
+** sharers of one row do not wait for each other, writers wait for them.
+** FOR NO KEY UPDATE locks as FOR UPDATE does, and KEY SHARE stops an
+** update that changes no key, both stricter than PostgreSQL, never looser. */
 #include "query/bound.h"
 #include "query/exec.h"
 #include "txn/wset.h"
@@ -40,7 +41,8 @@ static orb_status lock_one(const lockrows_op *l, oql_rt *rt, const orb_value *ro
     const orb_value *v = &row[t->slot];
     if (v->isnull) continue;
     bool gone;
-    orb_status st = orb_table_lock_row(t->table, rt->ws, (uint64_t)v->u.i, &gone, e);
+    bool shared = t->strength == OQL_LOCK_SHARE || t->strength == OQL_LOCK_KEY_SHARE;
+    orb_status st = orb_table_lock_row(t->table, rt->ws, (uint64_t)v->u.i, shared, &gone, e);
     if (st == ORB_ERR_WAIT && orb_wset_blocked(rt->ws) && t->wait != OQL_LOCK_WAIT) {
       orb_wset_unblock(rt->ws);
       orb_err_clear(e);

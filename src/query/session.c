@@ -304,6 +304,14 @@ static int64_t now_us(void) {
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+
+/* Commit ws as the session's synchronous_commit says at this moment (as
+** PostgreSQL, the value when the transaction commits counts). */
+static orb_status commit_txn(oql_session *s, orb_wset *ws, orb_err *e) {
+  orb_wset_set_sync(ws, strcmp(oql_setting(s, OQL_SET_SYNC_COMMIT), "off") != 0);
+  return orb_wset_commit(ws, e);
+}
+
 static orb_status txn_control(oql_stmt *st, orb_err *e) {
   oql_session *s = st->sess;
   const char *name = st->b.setting;
@@ -337,7 +345,7 @@ static orb_status txn_control(oql_stmt *st, orb_err *e) {
     if (s->txn) {
       orb_wset *ws = s->txn;
       end_txn(s);
-      orb_status rc = orb_wset_commit(ws, e);
+      orb_status rc = commit_txn(s, ws, e);
       oql_settings_txn_end(s, rc == ORB_OK);
       return rc;
     }
@@ -550,7 +558,7 @@ static orb_status run_write(oql_stmt *st, orb_err *e) {
     if ((rc = orb_wset_wait(ws, &stop, e)) != ORB_OK) break;
   }
   if (own) {
-    if (rc == ORB_OK) rc = orb_wset_commit(ws, e);
+    if (rc == ORB_OK) rc = commit_txn(s, ws, e);
     else orb_wset_abort(ws);
   } else {
     orb_wset_leave(ws);

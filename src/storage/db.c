@@ -550,6 +550,8 @@ static void db_free(orb_db *db) {
   pthread_mutex_destroy(&db->gate_mu);
   pthread_cond_destroy(&db->gate_cv);
   pthread_mutex_destroy(&db->txmu);
+  pthread_mutex_destroy(&db->vis_mu);
+  orb_free(db->vis_pending);
   pthread_rwlock_destroy(&db->cat);
   pthread_mutex_destroy(&db->ckpt_mu);
   orb_free(db->path);
@@ -586,6 +588,7 @@ orb_status orb_db_open(const char *path, const orb_db_options *o, orb_db **out, 
   pthread_cond_init(&db->gate_cv, NULL);
   pthread_rwlockattr_destroy(&wf);
   pthread_mutex_init(&db->txmu, NULL);
+  pthread_mutex_init(&db->vis_mu, NULL);
   pthread_rwlock_init(&db->cat, NULL);
   pthread_mutex_init(&db->ckpt_mu, NULL);
   char lockp[4096];

@@ -47,6 +47,14 @@ struct orb_db {
   pthread_rwlock_t cat;           /* the table list and schemas: binders read, DDL swaps briefly */
   _Atomic uint64_t catalog_version; /* counts changes of table definitions */
   uint64_t cseq;                  /* commit sequence number of the last commit (under the latch) */
+  /* What readers see (txn/visible.c): commits numbered <= visible_cseq.
+  ** A synchronous commit becomes visible only once its log record is on
+  ** disk, so no reader sees data a crash could still take back. */
+  _Atomic uint64_t visible_cseq;
+  pthread_mutex_t vis_mu;         /* the fields below */
+  struct vis_pending { uint64_t cseq, lsn; } *vis_pending;   /* synchronous commits awaiting their sync, in order */
+  size_t vis_first, vis_n, vis_cap;   /* entries [vis_first, vis_n) */
+  uint64_t vis_last;              /* the last commit's number */
   pthread_mutex_t txmu;           /* the fields below */
   uint64_t next_xid;
   uint64_t next_row_ticket;       /* places in row queues (txn.c), first come first served */

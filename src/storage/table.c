@@ -210,14 +210,16 @@ orb_status orb_table_insert(orb_table *t, orb_wset *ws, const orb_value *const *
   return st;
 }
 
-orb_status orb_table_lock_row(orb_table *t, orb_wset *ws, uint64_t locator, bool *gone, orb_err *e) {
+orb_status orb_table_lock_row(orb_table *t, orb_wset *ws, uint64_t locator, bool shared, bool *gone, orb_err *e) {
   *gone = false;
   if (t->kind != ORB_TABLE_HOT)
     return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "SELECT FOR UPDATE/SHARE of Iceberg table \"%s\" is not supported",
                         t->name);
   if (ORB_LOC_TIER(locator) != ORB_TIER_HOT)
     return orb_err_set(e, ORB_ERR_INTERNAL, "row to lock (locator %llx) is not in the hot tier", (unsigned long long)locator);
-  return hot_lock_one(hot_of(t->hot), ws, ORB_LOC_ROWID(locator), gone, e);
+  hot_tier *h = hot_of(t->hot);
+  uint64_t rowid = ORB_LOC_ROWID(locator);
+  return shared ? hot_share_one(h, ws, rowid, gone, e) : hot_lock_one(h, ws, rowid, gone, e);
 }
 
 orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators, const orb_value *const *rows, int n,

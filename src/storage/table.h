@@ -86,11 +86,12 @@ orb_status orb_table_update(orb_table *t, orb_wset *ws, const uint64_t *locators
                             const orb_value *const *rows, int n, orb_err *e);
 orb_status orb_table_delete(orb_table *t, orb_wset *ws, const uint64_t *locators, int n, orb_err *e);
 /* SELECT ... FOR UPDATE/SHARE: hold the row at locator for ws until it ends,
-** as an update would, without changing it.  ORB_ERR_WAIT (another running
-** transaction wrote it; orb_wset_blocked tells which kind of wait) and
-** 40001 as for updates; *gone when ws itself deleted the row.  Hot tables
-** only (0A000 otherwise). */
-orb_status orb_table_lock_row(orb_table *t, orb_wset *ws, uint64_t locator, bool *gone, orb_err *e);
+** as an update would, without changing it; `shared` (FOR SHARE, FOR KEY
+** SHARE): other sharers may hold it too, writers wait.  ORB_ERR_WAIT
+** (another running transaction wrote it; orb_wset_blocked tells which kind
+** of wait) and 40001 as for updates; *gone when ws itself deleted the row.
+** Hot tables only (0A000 otherwise). */
+orb_status orb_table_lock_row(orb_table *t, orb_wset *ws, uint64_t locator, bool shared, bool *gone, orb_err *e);
 
 orb_status orb_table_scan_begin(orb_table *t, const orb_scan_req *req, orb_table_scan **out, orb_err *e);
 orb_status orb_table_scan_next(orb_table_scan *s, orb_row_batch *b, orb_err *e);

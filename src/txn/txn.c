@@ -21,8 +21,8 @@
 
 /* --- snapshots ------------------------------------------------------------- */
 
-orb_snapshot db_snap_take(orb_db *db, uint64_t self) {
-  orb_snapshot s = {db->cseq, self, NULL, 0};
+orb_snapshot db_snap_take(orb_db *db, uint64_t self, bool latest) {
+  orb_snapshot s = {latest ? db->cseq : db_visible_seq(db), self, NULL, 0};
   orb_db_snapshot_keep(db, &s);
   return s;
 }
@@ -42,9 +42,10 @@ void db_snap_release(orb_db *db, uint64_t seq) {
   pthread_mutex_unlock(&db->txmu);
 }
 
-/* Versions ended at or before the horizon are invisible to every snapshot. */
+/* Versions ended at or before the horizon are invisible to every snapshot
+** (the next one is taken at the visible number at least). */
 static uint64_t horizon(orb_db *db) {
-  uint64_t h = db->cseq;
+  uint64_t h = db_visible_seq(db);
   pthread_mutex_lock(&db->txmu);
   for (int i = 0; i < db->nsnaps; i++)
     if (db->snaps[i] < h) h = db->snaps[i];
@@ -59,7 +60,7 @@ bool db_quiet(orb_db *db) {
   return q;
 }
 
-orb_snapshot orb_db_snapshot(orb_db *db) { return db_snap_take(db, 0); }
+orb_snapshot orb_db_snapshot(orb_db *db) { return db_snap_take(db, 0, false); }
 
 void orb_db_snapshot_keep(orb_db *db, const orb_snapshot *s) {
   pthread_mutex_lock(&db->txmu);
@@ -126,6 +127,25 @@ static bool rowq_same(const orb_wset *w, const void *tier, uint64_t rowid) {
   return w->rowq != ROWQ_NONE && w->rowq_tier == tier && w->rowq_rowid == rowid;
 }
 
+static orb_wset *running_xid(orb_db *db, uint64_t xid) {
+  for (int i = 0; i < db->nrunning; i++)
+    if (db->running[i]->xid == xid) return db->running[i];
+  return NULL;
+}
+
+/* w now waits for the row held by transaction xid.  (txmu held) */
+static void rowq_hold_by(orb_db *db, orb_wset *w, uint64_t xid) {
+  orb_wset *h = running_xid(db, xid);
+  w->rowq_holder = xid;
+  w->rowq_holder_gb = h ? h->rows_given_back : 0;
+}
+
+/* Is the row w waits for still held, as far as the running list tells? */
+static bool rowq_still_held(orb_db *db, const orb_wset *w) {
+  orb_wset *h = running_xid(db, w->rowq_holder);
+  return h && h->rows_given_back == w->rowq_holder_gb;
+}
+
 /* The first waiter for the row, NULL if none.  (txmu held) */
 static orb_wset *rowq_first(orb_db *db, const void *tier, uint64_t rowid) {
   for (int i = 0; i < db->nrunning; i++)
@@ -166,7 +186,7 @@ static void rowq_leave(orb_db *db, orb_wset *ws, bool took_row) {
   next->rowq = ROWQ_FIRST;
   if (took_row) {
     /* a true edge: ws holds the row; ws checks for a cycle should it wait */
-    next->rowq_holder = ws->xid;
+    rowq_hold_by(db, next, ws->xid);
     next->wait_for = ws->xid;
   } else {
     /* its waits-for edge is set again (and checked for a cycle) when it wakes */
@@ -230,10 +250,13 @@ void db_txn_unregister(orb_db *db, orb_wset *ws) {
   pthread_mutex_unlock(&db->txmu);
 }
 
-static orb_wset *running_xid(orb_db *db, uint64_t xid) {
+
+void db_txn_rows_given_back(orb_db *db, orb_wset *ws) {
+  pthread_mutex_lock(&db->txmu);
+  ws->rows_given_back++;
   for (int i = 0; i < db->nrunning; i++)
-    if (db->running[i]->xid == xid) return db->running[i];
-  return NULL;
+    if (db->running[i]->wait_for == ws->xid) pthread_cond_signal(&db->running[i]->wake);
+  pthread_mutex_unlock(&db->txmu);
 }
 
 /* Does waiting for `target` close a cycle back to ws?  (txmu held) */
@@ -316,6 +339,9 @@ orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
   ws->blocker = 0;
   ws->blocker_tier = NULL;
   ws->wait_pending = false;
+  /* the statement runs again and must see the change it met, which may not
+  ** be durable yet: it writes over it, it does not show it (visible.c) */
+  ws->see_latest = true;
   if (!target) return ORB_OK;   /* nothing to wait for: just run again (keeping a first place in line) */
   orb_status st = ORB_OK;
   pthread_mutex_lock(&db->txmu);
@@ -326,7 +352,7 @@ orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
     ws->rowq_rowid = rowid;
     ws->rowq_ticket = ++db->next_row_ticket;
   }
-  ws->rowq_holder = target;
+  rowq_hold_by(db, ws, target);
   int64_t until = lock_deadline(stop);
   bool announced = false;
   for (;;) {
@@ -338,7 +364,7 @@ orb_status orb_wset_wait(orb_wset *ws, const orb_wait_stop *stop, orb_err *e) {
       on = first ? first->xid : 0;
       if (!first) ws->rowq = ROWQ_FIRST;   /* not expected: the first always hands over */
     }
-    if (ws->rowq != ROWQ_BEHIND && !running_xid(db, ws->rowq_holder)) break;
+    if (ws->rowq != ROWQ_BEHIND && !rowq_still_held(db, ws)) break;
     if (on && on != ws->wait_for) {
       if (deadlock(db, ws, on)) {
         st = orb_err_setx(e, ORB_ERR_CONFLICT, "40P01", 0, "deadlock detected");
@@ -418,7 +444,8 @@ orb_wset *orb_txn_begin(orb_db *db, bool read_committed) {
 static void statement_snapshot(orb_wset *ws) {
   if (ws->has_snap && !ws->read_committed) return;
   if (ws->has_snap) db_snap_release(ws->db, ws->snap.seq);
-  ws->snap = db_snap_take(ws->db, ws->xid);
+  ws->snap = db_snap_take(ws->db, ws->xid, ws->see_latest);
+  if (ws->see_latest) ws->seen_lsn = ws->db->last_lsn;
   ws->has_snap = true;
   /* a new snapshot (the first statement, or READ COMMITTED's next one)
   ** reads every Iceberg table afresh, but one its staged deletes name
@@ -535,6 +562,15 @@ void db_gc_after_commit(orb_db *db, orb_wset *ws) {
   }
   db->gc_horizon = horizon(db);
   gc_pass(db, db->gc_horizon);
+}
+
+void db_gc_try(orb_db *db) {
+  if (pthread_rwlock_trywrlock(&db->latch) != 0) return;
+  if (db->gc_first < db->ngc && db->gc[db->gc_first].seq <= db_visible_seq(db)) {
+    db->gc_horizon = horizon(db);
+    gc_pass(db, db->gc_horizon);
+  }
+  pthread_rwlock_unlock(&db->latch);
 }
 
 void db_gc_run(orb_db *db) {

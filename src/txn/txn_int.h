@@ -29,6 +29,8 @@ typedef enum wset_undo_kind {
   U_UPDATE,      /* hot tier `obj`, rowid, replaced version in `old`, new one in `old2`: drop the new */
   U_LOCK,        /* hot tier `obj`, rowid, locked version in `old`, its copy in `old2` (FOR UPDATE):
                  ** abort drops the copy; commit gives it the locked version's place in time */
+  U_SHARE,       /* hot tier `obj`, rowid, the shared lock's entry in `old` (FOR SHARE): commit
+                 ** and abort drop it (hot_share.c) */
   U_CREATE,      /* table `obj`: remove and free it */
   U_DROP,        /* table `obj`: add it back (commit frees it) */
   U_RENAME,      /* table `obj`, old name in `old` (commit frees it) */
@@ -77,7 +79,16 @@ struct orb_wset {
   uint64_t rowq_rowid;
   uint64_t rowq_ticket;  /* order of arrival in the queue */
   uint64_t rowq_holder;  /* first in line: the transaction it waits for (a predecessor may hand it over) */
+  uint64_t rowq_holder_gb;   /* ... and that one's rows_given_back when the wait began */
+  uint64_t rows_given_back;  /* ROLLBACK TO SAVEPOINTs that undid row changes (under txmu): a
+                             ** waiter for one of those rows need not wait for the whole transaction */
   pthread_cond_t wake;   /* signalled when what it waits for may have happened (under txmu) */
+  /* It met a commit its snapshot did not show (it waited for the writer,
+  ** or READ COMMITTED found a newer version): from then on its snapshots
+  ** show every commit, durable or not (visible.c), and its own commit
+  ** waits until the log holds everything up to seen_lsn. */
+  bool see_latest;
+  uint64_t seen_lsn;
 };
 
 /* --- transactions (txn.c) ----------------------------------------------- */
@@ -87,21 +98,44 @@ void db_gate_leave(orb_db *db, bool exclusive);
 /* Take the latch exclusively (announcing a wait, base/blocking.h). */
 void db_latch_exclusive(orb_db *db);
 /* Register / drop a snapshot (txmu); take one of the current state (the
-** caller holds the latch, shared or exclusive). */
-orb_snapshot db_snap_take(orb_db *db, uint64_t self);
+** caller holds the latch, shared or exclusive): the durable commits
+** (visible.c), or with `latest` every commit, durable or not. */
+orb_snapshot db_snap_take(orb_db *db, uint64_t self, bool latest);
 void db_snap_release(orb_db *db, uint64_t seq);
 /* Begin/end a write set's life in the running list, under one lock each:
 ** begin takes an xid and a previous write set's buffers; end drops its
 ** snapshot, keeps its buffers for the next one and wakes its waiters. */
 void db_txn_register(orb_db *db, orb_wset *ws);
 void db_txn_unregister(orb_db *db, orb_wset *ws);
+/* ws rolled back to a savepoint and gave back rows it had changed or
+** locked since: the transactions waiting for it look at their rows again. */
+void db_txn_rows_given_back(orb_db *db, orb_wset *ws);
 /* After a commit stamped its versions (latch held exclusively): queue the
 ** rows it touched for pruning and prune what older snapshots allow. */
 void db_gc_after_commit(orb_db *db, orb_wset *ws);
 /* Prune every queued row as far as the snapshots allow (latch held). */
 void db_gc_run(orb_db *db);
+/* The same after more commits became visible, if the latch is free at once
+** (the versions a commit replaced can go only then: until that moment new
+** snapshots are still taken below it; a busy latch leaves it to the next
+** commit). */
+void db_gc_try(orb_db *db);
 /* Number of transactions running and snapshots registered. */
 bool db_quiet(orb_db *db);
+
+/* --- what readers see (visible.c) ----------------------------------------- */
+
+/* A commit numbered cseq was stamped (latch held); sync_lsn is its log
+** record when the committer will wait for it to be on disk, else 0.
+** Returns the LSN the committer must wait for (then call
+** db_visible_advance) before its commit is visible; 0 if it is already. */
+uint64_t db_visible_commit(orb_db *db, uint64_t cseq, uint64_t sync_lsn);
+/* After a wait for the log: show the commits whose syncs are done (all of
+** them with `everything`, when the log failed and will never sync them).
+** Whether more commits are visible now. */
+bool db_visible_advance(orb_db *db, bool everything);
+/* The last commit number readers see. */
+uint64_t db_visible_seq(orb_db *db);
 
 /* A write set used by recovery: changes apply directly. */
 void wset_init_replay(orb_wset *ws, orb_db *db);

@@ -49,6 +49,9 @@ static void commit_entry(orb_db *db, wset_undo *u, uint64_t seq) {
   case U_LOCK:
     hot_stamp(u->obj, u->kind, u->old, u->old2, seq);
     break;
+  case U_SHARE:
+    hot_share_drop(u->obj, u->old);
+    break;
   case U_DROP:
     drop_files(db, u->obj);
     db_table_free(u->obj);
@@ -92,6 +95,9 @@ static void undo_entry(orb_db *db, wset_undo *u) {
   case U_UPDATE:
   case U_LOCK:
     hot_undo_update(u->obj, u->rowid, u->old, u->old2);
+    break;
+  case U_SHARE:
+    hot_share_drop(u->obj, u->old);
     break;
   case U_CREATE:
     db_catalog_lock(db);
@@ -179,7 +185,7 @@ void wset_rollback_to(orb_wset *ws, wset_mark m) {
 }
 
 static bool row_entry(const wset_undo *u) {
-  return u->kind == U_INSERT || u->kind == U_DELETE || u->kind == U_UPDATE || u->kind == U_LOCK;
+  return u->kind == U_INSERT || u->kind == U_DELETE || u->kind == U_UPDATE || u->kind == U_LOCK || u->kind == U_SHARE;
 }
 
 /* Stamp the row versions, queue them for pruning, then finish DDL entries
@@ -270,6 +276,17 @@ static orb_status commit_actions(orb_wset *ws, orb_err *e) {
   return st;
 }
 
+/* Wait until the log is on disk up to lsn (0: nothing to wait for) and show
+** the commits that made durable (visible.c).  Should the log fail, every
+** commit is shown: it stays in memory, only its durability is lost, and
+** new commits are refused until a checkpoint. */
+static orb_status wait_visible(orb_db *db, uint64_t lsn, orb_err *e) {
+  if (!lsn) return ORB_OK;
+  orb_status st = wal_wait(db->wal, lsn, e);
+  if (db_visible_advance(db, st != ORB_OK)) db_gc_try(db);
+  return st;
+}
+
 orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
   orb_db *db = ws->db;
   if (ws->redo.len + 8 > WAL_MAX_RECORD) {   /* refused before any action publishes anything */
@@ -301,10 +318,17 @@ orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
   }
   if (intent && db_test_crash_point) db_test_crash_point("iceberg-committed");
   latch(ws);
+  bool sync = ws->sync < 0 ? db->opt.sync_commit : ws->sync != 0;
+  /* what it read that is not durable yet must be before it is answered */
+  uint64_t seen = sync ? ws->seen_lsn : 0;
   if (ws->redo.len == 0) {   /* nothing to log (a read-only transaction, a DELETE that matched nothing) */
-    if (ws->nundo) commit_entries(ws, ++db->cseq);
+    uint64_t need = 0;
+    if (ws->nundo) {   /* numbered first: if visible at once, its pruning pass may free what it replaced */
+      need = db_visible_commit(db, ++db->cseq, 0);
+      commit_entries(ws, db->cseq);
+    }
     release(ws);
-    return ORB_OK;
+    return wait_visible(db, need > seen ? need : seen, e);
   }
   if (ws->redo.len + 8 > WAL_MAX_RECORD) {
     orb_wset_abort(ws);
@@ -328,11 +352,15 @@ orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
   } else {
     wal_append(db->wal, lsn, ws->redo.data, ws->redo.len);
   }
-  commit_entries(ws, ++db->cseq);
-  bool wait = ws->sync < 0 ? db->opt.sync_commit : ws->sync != 0;
-  release(ws);
+  uint64_t need = db_visible_commit(db, ++db->cseq, sync ? lsn : 0);
+  commit_entries(ws, db->cseq);
   orb_status st = ORB_OK;
-  if (wait) st = wal_wait(db->wal, lsn, e);
+  if (ws->gate == 2) {   /* DDL: nobody may see the new catalog before the commit is visible */
+    st = wait_visible(db, need, e);
+    need = 0;
+  }
+  release(ws);
+  if (st == ORB_OK) st = wait_visible(db, need, e);
   if (st == ORB_OK && db->opt.checkpoint_wal_bytes > 0 && wal_segment_bytes(db->wal) > db->opt.checkpoint_wal_bytes) {
     orb_err ce;
     orb_err_clear(&ce);
@@ -352,6 +380,9 @@ void orb_wset_rollback_to_savepoint(orb_wset *ws, orb_wset_savepoint sp) {
   wset_mark m = {sp.nundo, sp.redo_len, sp.changes};
   bool was = ws->latched;
   latch(ws);   /* undo changes shared structures */
+  bool rows = false;
+  for (size_t i = sp.nundo; i < ws->nundo && !rows; i++) rows = row_entry(&ws->undo[i]);
   wset_rollback_to(ws, m);
+  if (rows) db_txn_rows_given_back(ws->db, ws);   /* as PostgreSQL releases a subtransaction's row locks */
   if (!was) orb_wset_leave(ws);
 }

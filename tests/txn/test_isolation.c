@@ -150,6 +150,28 @@ static const char *finish(session *s) { return await(s, 10000); }
 
 static session A, B;
 
+/* --- commits are seen once durable --------------------------------------- */
+
+extern void (*wal_test_before_sync)(void);
+static pthread_mutex_t sync_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sync_cv = PTHREAD_COND_INITIALIZER;
+static bool syncs_held;
+
+/* The log's flusher stops before its fdatasync while syncs are held. */
+static void hold_sync(void) {
+  pthread_mutex_lock(&sync_mu);
+  while (syncs_held) pthread_cond_wait(&sync_cv, &sync_mu);
+  pthread_mutex_unlock(&sync_mu);
+}
+
+static void hold_syncs(bool held) {
+  pthread_mutex_lock(&sync_mu);
+  syncs_held = held;
+  pthread_cond_broadcast(&sync_cv);
+  pthread_mutex_unlock(&sync_mu);
+}
+
+
 static int setup(void **state) {
   (void)state;
   snprintf(dbdir, sizeof dbdir, "/tmp/orbit-isolation-XXXXXX");
@@ -163,6 +185,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
+  hold_syncs(false);   /* a failed test_commit_seen_once_durable must not leave its sessions stuck */
   session_close(&A);
   session_close(&B);
   char cmd[300];
@@ -686,6 +709,113 @@ static void test_iceberg_error_aborts_block(void **state) {
   STEP_LONG(&A, "DROP TABLE ice", "DROP TABLE");
 }
 
+/* A commit whose log record is not on disk yet is seen by nobody (a crash
+** could still take it back, and PostgreSQL with synchronous_commit = on
+** shows a commit only after its flush), but a writer of the same row goes
+** ahead: it writes over the newest version, and its own commit, later in
+** the log, is answered only once both are on disk. */
+static void test_commit_seen_once_durable(void **state) {
+  (void)state;
+  wal_test_before_sync = hold_sync;
+  hold_syncs(true);
+  STEP(&A, "UPDATE acct SET bal = 7 WHERE id = 1", "BLOCKED");     /* its commit waits for the sync */
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1", "100");            /* not seen, and not blocked */
+  STEP(&B, "BEGIN ISOLATION LEVEL REPEATABLE READ", "BEGIN");
+  STEP(&B, "SELECT sum(bal) FROM acct", "200");
+  STEP(&B, "UPDATE acct SET bal = 1 WHERE id = 1", "ERROR 40001"); /* committed after its snapshot */
+  STEP(&B, "ROLLBACK", "ROLLBACK");
+  STEP(&B, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&B, "UPDATE acct SET bal = bal + 1 WHERE id = 1 RETURNING bal", "8");   /* writes over A's 7 */
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1", "8");
+  STEP(&B, "COMMIT", "BLOCKED");                                   /* waits for both syncs */
+  hold_syncs(false);
+  assert_string_equal(finish(&A), "UPDATE 1");
+  assert_string_equal(finish(&B), "COMMIT");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "8");
+  /* synchronous_commit = off: seen at once, no wait for the disk */
+  hold_syncs(true);
+  STEP(&A, "SET synchronous_commit = off", "SET");
+  STEP(&A, "UPDATE acct SET bal = 100 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1", "100");
+  STEP(&A, "SET synchronous_commit = on", "SET");
+  hold_syncs(false);
+  wal_test_before_sync = NULL;
+}
+
+/* ROLLBACK TO SAVEPOINT gives back the rows changed since the savepoint, as
+** PostgreSQL's subtransaction abort releases their locks: a transaction
+** waiting for one goes on without waiting for the whole transaction; one
+** waiting for a row changed before the savepoint still waits. */
+static void test_savepoint_rollback_frees_rows(void **state) {
+  (void)state;
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = bal WHERE id = 2", "UPDATE 1");
+  STEP(&A, "SAVEPOINT s", "SAVEPOINT");
+  STEP(&A, "UPDATE acct SET bal = 5 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "UPDATE acct SET bal = bal + 1 WHERE id = 1", "BLOCKED");
+  STEP(&A, "ROLLBACK TO SAVEPOINT s", "ROLLBACK");
+  assert_string_equal(finish(&B), "UPDATE 1");                    /* A is still running */
+  STEP(&B, "UPDATE acct SET bal = bal + 1 WHERE id = 2", "BLOCKED");   /* held since before s */
+  STEP(&A, "SAVEPOINT t", "SAVEPOINT");
+  STEP(&A, "ROLLBACK TO SAVEPOINT t", "ROLLBACK");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "100");           /* B's commit is after A's snapshot */
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "ERROR 40001");                 /* A committed row 2 (REPEATABLE READ) */
+  STEP(&A, "SELECT id, bal FROM acct ORDER BY id", "1|101;2|100");
+  STEP(&A, "UPDATE acct SET bal = 100", "UPDATE 2");
+}
+
+/* FOR SHARE and FOR KEY SHARE: sharers of a row do not wait for each
+** other; writers and FOR UPDATE wait for all of them; a sharer waits for a
+** writer; a transaction that alone shares a row may update it; two sharers
+** that both want to update deadlock (40P01), as in PostgreSQL. */
+static void test_share_locks(void **state) {
+  (void)state;
+  session *C = &W[0];
+  STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&B, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1 FOR SHARE", "100");
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1 FOR KEY SHARE", "100");        /* no wait */
+  STEP(C, "SELECT id FROM acct ORDER BY id FOR SHARE SKIP LOCKED", "1;2");    /* nothing to skip */
+  STEP(C, "SELECT id FROM acct ORDER BY id FOR UPDATE SKIP LOCKED", "2");
+  STEP(C, "SELECT id FROM acct WHERE id = 1 FOR UPDATE NOWAIT", "ERROR 55P03");
+  STEP(C, "UPDATE acct SET bal = 1 WHERE id = 1", "BLOCKED");                 /* waits for both */
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(await(C, BLOCK_MS), "BLOCKED");                         /* B still shares it */
+  STEP(&B, "UPDATE acct SET bal = bal + 1 WHERE id = 1", "UPDATE 1");         /* alone now: goes ahead */
+  STEP(&B, "COMMIT", "COMMIT");
+  assert_string_equal(finish(C), "UPDATE 1");                                 /* after B: 101 -> 1 */
+  STEP(&A, "SELECT bal FROM acct WHERE id = 1", "1");
+  /* a sharer waits for a running writer */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "UPDATE acct SET bal = 100 WHERE id = 1", "UPDATE 1");
+  STEP(&B, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&B, "SELECT bal FROM acct WHERE id = 1 FOR SHARE", "BLOCKED");
+  STEP(&A, "COMMIT", "COMMIT");
+  assert_string_equal(finish(&B), "100");
+  STEP(&B, "ROLLBACK", "ROLLBACK");                                           /* the lock ends with it */
+  STEP(C, "UPDATE acct SET bal = 100 WHERE id = 1", "UPDATE 1");
+  /* two sharers that both want to write: one of them is a deadlock */
+  STEP(&A, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&B, "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN");
+  STEP(&A, "SELECT 1 FROM acct WHERE id = 2 FOR SHARE", "1");
+  STEP(&B, "SELECT 1 FROM acct WHERE id = 2 FOR SHARE", "1");
+  STEP(&A, "UPDATE acct SET bal = 7 WHERE id = 2", "BLOCKED");
+  STEP(&B, "UPDATE acct SET bal = 8 WHERE id = 2", "ERROR 40P01");
+  STEP(&B, "ROLLBACK", "ROLLBACK");
+  assert_string_equal(finish(&A), "UPDATE 1");
+  STEP(&A, "ROLLBACK", "ROLLBACK");
+  /* ROLLBACK TO SAVEPOINT gives a share lock back */
+  STEP(&A, "BEGIN", "BEGIN");
+  STEP(&A, "SAVEPOINT s", "SAVEPOINT");
+  STEP(&A, "SELECT 1 FROM acct WHERE id = 2 FOR SHARE", "1");
+  STEP(&B, "UPDATE acct SET bal = 100 WHERE id = 2", "BLOCKED");
+  STEP(&A, "ROLLBACK TO SAVEPOINT s", "ROLLBACK");
+  assert_string_equal(finish(&B), "UPDATE 1");
+  STEP(&A, "COMMIT", "COMMIT");
+  STEP(&A, "SELECT id, bal FROM acct ORDER BY id", "1|100;2|100");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_no_dirty_read),
@@ -708,6 +838,9 @@ int main(void) {
       cmocka_unit_test(test_iceberg_read_committed),
       cmocka_unit_test(test_iceberg_two_tables_conflict),
       cmocka_unit_test(test_iceberg_error_aborts_block),
+      cmocka_unit_test(test_commit_seen_once_durable),
+      cmocka_unit_test(test_savepoint_rollback_frees_rows),
+      cmocka_unit_test_setup_teardown(test_share_locks, waiters_open, waiters_close),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -97,13 +97,20 @@ orb_status hot_update_adopt(hot_tier *h, orb_wset *ws, uint64_t rowid, orb_value
 ** would (ORB_ERR_WAIT / 40001 alike) without changing it; *gone when ws
 ** itself deleted it. */
 orb_status hot_lock_one(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e);
+/* SELECT ... FOR SHARE / KEY SHARE: a shared lock on the row (hot_share.c):
+** writers wait for it, other sharers do not; the same waits and errors as
+** hot_lock_one before it is taken. */
+orb_status hot_share_one(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e);
+/* A transaction's shared lock ends (its commit, or undo). */
+void hot_share_drop(hot_tier *h, void *entry);
 
 /* --- versions (hot_mvcc.c) ------------------------------------------------ */
 
 /* Before ws updates or deletes the row at rowid: ORB_OK to go ahead,
 ** *gone when there is nothing left to change, ORB_ERR_WAIT (ws->wait_for
 ** set) when another running transaction wrote it, 40001 when one that
-** committed after ws's snapshot did (REPEATABLE READ). */
+** committed after ws's snapshot did (REPEATABLE READ); it also waits for
+** another transaction's shared lock on the row (hot_share.c). */
 orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e);
 /* Commit: stamp seq on the versions one undo entry made or ended. */
 void hot_stamp(hot_tier *h, int kind, orb_value *old, orb_value *made, uint64_t seq);

@@ -60,6 +60,8 @@ struct hot_tier {
   orb_hmap_iter pk_miss;
   bool has_pk_miss;
 
+  orb_hmap shares;       /* shared row locks of running transactions (hot_share.c); slots NULL until the first */
+
   int nsidx;             /* the schema's indexes, in its order */
   hot_sidx *sidx;
 
@@ -67,6 +69,14 @@ struct hot_tier {
   hot_col_stat *cstats;
   orb_col_stats *stats_out;
 };
+
+/* Shared row locks (hot_share.c): a running transaction other than self
+** holding one on rowid (0: none); drop one entry (commit or undo); free
+** them all with the tier. */
+uint64_t hot_share_holder(const hot_tier *h, uint64_t rowid, uint64_t self);
+void hot_share_free_all(hot_tier *h);
+/* hot_claim for a shared lock: waits for writers, not for other sharers. */
+orb_status hot_claim_shared(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e);
 
 void hot_sidx_init(hot_tier *h);
 void hot_sidx_free(hot_tier *h);

@@ -23,7 +23,7 @@ const orb_value *hot_row_visible(const hot_tier *h, uint64_t rowid, const orb_sn
   return NULL;
 }
 
-orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e) {
+static orb_status claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool exclusive, bool *gone, orb_err *e) {
   *gone = false;
   const orb_value *head = rowid < h->nslots ? h->rows[rowid] : NULL;
   if (!head) {
@@ -39,7 +39,17 @@ orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_
   }
   if (hv->xmax) return orb_snap_sees(&ws->snap, hv->xmax) ? (*gone = true, ORB_OK) : wset_conflict(ws, e);
   if (!orb_snap_sees(&ws->snap, hv->xmin)) return wset_conflict(ws, e);   /* a newer committed version */
+  uint64_t sharer = exclusive && h->shares.count ? hot_share_holder(h, rowid, ws->xid) : 0;
+  if (sharer) return wset_wait_for(ws, sharer, h, rowid, e);
   return ORB_OK;
+}
+
+orb_status hot_claim(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e) {
+  return claim(h, ws, rowid, true, gone, e);
+}
+
+orb_status hot_claim_shared(hot_tier *h, orb_wset *ws, uint64_t rowid, bool *gone, orb_err *e) {
+  return claim(h, ws, rowid, false, gone, e);
 }
 
 /* --- commit and undo -------------------------------------------------------- */

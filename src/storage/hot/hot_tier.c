@@ -39,6 +39,7 @@ void hot_tier_free(hot_tier *h) {
   if (h->npk) orb_hmap_free(&h->pk);
   orb_free(h->pkcols);
   hot_sidx_free(h);
+  hot_share_free_all(h);
   for (int i = 0; i < h->schema.ncols; i++) {
     orb_free(h->cstats[i].minbuf);
     orb_free(h->cstats[i].maxbuf);

@@ -54,6 +54,11 @@ orb_status wal_open(const char *dir, uint64_t seg_lsn, int64_t valid_len, uint64
 void wal_append(orb_wal *w, uint64_t lsn, const void *ops, size_t len);
 /* Wait until the record with this LSN is on disk (group commit). */
 orb_status wal_wait(orb_wal *w, uint64_t lsn, orb_err *e);
+/* The LSN up to which every record is on disk. */
+uint64_t wal_flushed_lsn(orb_wal *w);
+/* Tests only: called by the flusher before each fdatasync, outside the
+** log's mutex (a test holds a sync back to look at the database meanwhile). */
+extern void (*wal_test_before_sync)(void);
 /* Write and sync everything buffered. */
 orb_status wal_flush(orb_wal *w, orb_err *e);
 /* Checkpoint: everything up to `durable_lsn` is now durable elsewhere (the

@@ -121,6 +121,7 @@ static void flush_locked(orb_wal *w) {
   orb_err e;
   orb_err_clear(&e);
   orb_status st = orb_write_full(fd, out.data, out.len, "write-ahead log", &e);
+  if (st == ORB_OK && wal_test_before_sync) wal_test_before_sync();
   if (st == ORB_OK && fdatasync(fd) != 0)
     st = orb_err_set(&e, ORB_ERR_IO, "could not fdatasync write-ahead log: %s", strerror(errno));
 
@@ -203,6 +204,15 @@ orb_status wal_wait(orb_wal *w, uint64_t lsn, orb_err *e) {
   pthread_mutex_unlock(&w->mu);
   orb_blocking_leave();
   return st;
+}
+
+void (*wal_test_before_sync)(void);
+
+uint64_t wal_flushed_lsn(orb_wal *w) {
+  pthread_mutex_lock(&w->mu);
+  uint64_t lsn = w->flushed_lsn;
+  pthread_mutex_unlock(&w->mu);
+  return lsn;
 }
 
 orb_status wal_flush(orb_wal *w, orb_err *e) {
