@@ -16,6 +16,7 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: orbitd -D DBDIR [-p PORT] [--listen ADDR] [--max-connections N] [--users FILE]\n"
           "              [--auth scram|trust] [--tls-cert F --tls-key F] [--config FILE] [--log-level L]\n"
+          "              [-c NAME=VALUE]...\n"
           "  -D DBDIR              database directory (created if missing)\n"
           "  -p PORT               TCP port (default 5432)\n"
           "  --listen ADDR         IPv4 address to listen on (default 127.0.0.1)\n"
@@ -25,11 +26,13 @@ static void usage(FILE *f) {
           "                        CREATE ROLE name LOGIN PASSWORD '...') or trust (everyone gets in)\n"
           "  --tls-cert FILE, --tls-key FILE   PEM certificate chain and key: clients may use TLS (sslmode=require)\n"
           "  --config FILE         settings file (default DBDIR/orbitd.conf when it exists)\n"
-          "  --log-level LEVEL     debug, info (default), warning, error\n");
+          "  --log-level LEVEL     debug, info (default), warning, error\n"
+          "  -c NAME=VALUE, --NAME=VALUE   a setting every session starts with (statement_timeout,\n"
+          "                        idle_in_transaction_session_timeout, idle_session_timeout, ...)\n");
 }
 
 int main(int argc, char **argv) {
-  pg_server_opts o = {NULL, "127.0.0.1", 5432, 100, (size_t)64 << 20, NULL, 0, NULL, NULL};
+  pg_server_opts o = {NULL, "127.0.0.1", 5432, 100, (size_t)64 << 20, NULL, 0, NULL, NULL, NULL, 0};
   int log_level = PG_LOG_INFO;
   /* first the database directory and the configuration file, then the flags over them */
   const char *conf = NULL;
@@ -54,6 +57,20 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--tls-cert") == 0 && v) o.tls_cert = argv[++i];
     else if (strcmp(a, "--tls-key") == 0 && v) o.tls_key = argv[++i];
     else if (strcmp(a, "--config") == 0 && v) i++;   /* read above */
+    else if ((strcmp(a, "-c") == 0 && v) || (strncmp(a, "--", 2) == 0 && strchr(a, '='))) {
+      /* -c name=value or --name=value: a session setting, as postgres takes them */
+      const char *nv = strcmp(a, "-c") == 0 ? argv[++i] : a + 2;
+      const char *eq = strchr(nv, '=');
+      if (!eq || eq == nv) {
+        fprintf(stderr, "orbitd: -c expects name=value, not \"%s\"\n", nv);
+        return 2;
+      }
+      char name[256];
+      snprintf(name, sizeof name, "%.*s", (int)(eq - nv), nv);
+      for (char *c = name; *c; c++)
+        if (*c == '-') *c = '_';   /* --idle-session-timeout=1s, as postgres reads it */
+      if (!orbitd_add_setting(&o, name, eq + 1)) return 2;
+    }
     else if (strcmp(a, "--log-level") == 0 && v) {
       if ((log_level = pg_log_level_parse(argv[++i])) < 0) {
         fprintf(stderr, "orbitd: unknown log level \"%s\" (debug, info, warning, error)\n", argv[i]);
