@@ -231,6 +231,8 @@ orb_status oql_b_regexp_srf_array(oql_selctx *c, const char *name, orb_expr **ar
 orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
 /* Whether bound expression x uses the rows of one of c's set-returning functions. */
 bool oql_uses_srf(const oql_selctx *c, const orb_expr *x);
+/* Whether bound expression x reads column gid. */
+bool oql_uses_gid(const orb_expr *x, int gid);
 /* (rec).name: a field of a record (types.h). */
 orb_status oql_b_field(oql_binder *b, orb_expr *rec, const char *name, int pos, orb_expr **out, orb_err *e);
 /* Arrays (binder_array.c): ARRAY[items], arr[k], l op ANY|ALL (arr), || with an array operand. */

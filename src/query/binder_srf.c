@@ -54,6 +54,13 @@ bool oql_uses_srf(const oql_selctx *c, const orb_expr *x) {
   return false;
 }
 
+bool oql_uses_gid(const orb_expr *x, int gid) {
+  if (x->kind == ORB_E_COLUMN && x->slot == gid) return true;
+  for (int i = 0; i < x->nargs; i++)
+    if (oql_uses_gid(x->args[i], gid)) return true;
+  return false;
+}
+
 orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
   if (c->in_agg) return refused(e, pos, "aggregate function calls cannot contain set-returning function calls%s", "");
@@ -110,7 +117,7 @@ orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, in
       c->srfcap = cap;
     }
     found = c->nsrfs++;
-    c->srfs[found] = (oql_srf_spec){kind, args[0], type, oql_selctx_new_gid(c, name)};
+    c->srfs[found] = (oql_srf_spec){kind, args[0], type, oql_selctx_new_gid(c, name), false};
   }
   orb_expr *x = orb_expr_column(b->a, c->srfs[found].gid, type);
   x->pos = pos;

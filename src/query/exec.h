@@ -165,6 +165,7 @@ typedef struct oql_srf_spec {
   orb_expr *arg;         /* the array (child-row slots; gids while binding) */
   orb_type type;         /* the type of its rows: the element type, or a record (types.h) */
   int gid;               /* the column the binder gave its rows */
+  bool below;            /* a GROUP BY key uses its rows: run before the grouping, over the input rows */
 } oql_srf_spec;
 
 /* Output row = the child row ++ one column per function, once per row the
