@@ -265,6 +265,11 @@ oql_from *oql_from_cte_rows(oql_selctx *c, oql_from_kind kind, int ncols, const 
                             const char *const *names, const char *alias, const char *const *colnames, int ncolnames);
 oql_from *oql_from_subquery(oql_selctx *c, oql_bselect *sub, const char *alias, const char *const *colnames,
                             int ncolnames);
+/* generate_series' arguments bound: the type of its rows (integers, the wider
+** of the two, or timestamps with an interval step) and the coerced start,
+** stop and step (NULL: 1).  42883 for types it does not take. */
+orb_status oql_series_args(oql_binder *b, orb_expr **args, int n, int pos, orb_type *type, orb_expr **start,
+                           orb_expr **stop, orb_expr **step, orb_err *e);
 orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e);
 /* An unnest FROM item over array arg (bound, finished) with ncols columns (records' fields when ncols > 1). */
