@@ -118,6 +118,7 @@ typedef struct conn {
 
 static pthread_mutex_t conns_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t idle_cv;   /* a deadline was set: the watcher looks again (CLOCK_MONOTONIC) */
+static int64_t watch_wake;       /* when the watcher wakes next (conns_mu): later deadlines need not wake it */
 static conn *conns;
 static int epfd = -1;
 
@@ -304,7 +305,7 @@ static void on_ready(void *p) {
   c->waiting = true;
   bool armed = epoll_ctl(epfd, EPOLL_CTL_MOD, c->io.fd, &ev) == 0;
   if (!armed) c->waiting = false;
-  if (limit) pthread_cond_signal(&idle_cv);
+  if (limit && c->deadline < watch_wake) pthread_cond_signal(&idle_cv);
   pthread_mutex_unlock(&conns_mu);
   if (!armed) conn_close(c);
 }
@@ -343,6 +344,7 @@ static void watch_idle(void) {
         next = c->deadline;
       }
     }
+    watch_wake = next;
     struct timespec ts = {.tv_sec = next / 1000, .tv_nsec = (long)(next % 1000) * 1000000};
     pthread_cond_timedwait(&idle_cv, &conns_mu, &ts);
   }

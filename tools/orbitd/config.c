@@ -54,6 +54,13 @@ bool orbitd_add_setting(pg_server_opts *o, const char *name, const char *value) 
   return true;
 }
 
+void orbitd_settings_free(pg_server_opts *o) {
+  for (int i = 0; i < 2 * o->nsettings; i++) free((char *)o->settings[i]);
+  free(o->settings);
+  o->settings = NULL;
+  o->nsettings = 0;
+}
+
 bool orbitd_config_load(const char *path, pg_server_opts *o, int *log_level) {
   FILE *f = fopen(path, "r");
   if (!f) {

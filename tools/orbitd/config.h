@@ -30,5 +30,7 @@ bool orbitd_config_load(const char *path, pg_server_opts *o, int *log_level);
 /* Add a session setting to o->settings (copies of name and value, kept for
 ** the life of the process); false when out of memory. */
 bool orbitd_add_setting(pg_server_opts *o, const char *name, const char *value);
+/* Free what orbitd_add_setting kept. */
+void orbitd_settings_free(pg_server_opts *o);
 
 #endif
