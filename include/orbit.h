@@ -171,6 +171,22 @@ int orbit_elem_interval(orbit_stmt *stmt, int col, int k, int32_t *months, int32
 ** of no type, PostgreSQL's unknown: an untyped NULL or literal, read as
 ** text; and out of range). */
 orbit_type orbit_elem_type(orbit_stmt *stmt, int col, int k);
+/* Field k of a record column that is itself an array (orbit_elem_type gives
+** ORBIT_ARRAY): its elements' type (ORBIT_NULL when the field is not an
+** array), its number of elements (-1 when NULL or not an array), the
+** subscript of its first element, and element j (0-based) read as the
+** orbit_elem_* getters read an array column's elements. */
+orbit_type orbit_field_elem_type(orbit_stmt *stmt, int col, int k);
+int orbit_field_array_len(orbit_stmt *stmt, int col, int k);
+int orbit_field_array_lower(orbit_stmt *stmt, int col, int k);
+int orbit_field_elem_is_null(orbit_stmt *stmt, int col, int k, int j);
+int orbit_field_elem_bool(orbit_stmt *stmt, int col, int k, int j);
+int64_t orbit_field_elem_int64(orbit_stmt *stmt, int col, int k, int j);
+double orbit_field_elem_double(orbit_stmt *stmt, int col, int k, int j);
+const char *orbit_field_elem_text(orbit_stmt *stmt, int col, int k, int j);
+const void *orbit_field_elem_blob(orbit_stmt *stmt, int col, int k, int j, int *len);
+int orbit_field_elem_interval(orbit_stmt *stmt, int col, int k, int j, int32_t *months, int32_t *days,
+                              int64_t *micros);
 
 /* COPY ... FROM STDIN / TO STDOUT through the API: orbit_copy_kind() says
 ** 1 (the statement reads data: hand it over with orbit_copy_in before

@@ -453,6 +453,61 @@ const void *orbit_elem_blob(orbit_stmt *s, int col, int k, int *len) {
   return t;
 }
 
+/* --- arrays in records ------------------------------------------------------------ */
+
+/* Field k of col's record when it is a non-NULL array. */
+static const orb_value *field_array(orbit_stmt *s, int col, int k) {
+  const orb_value *f = elem(s, col, k);
+  return f && !f->isnull && f->type == ORB_T_ARRAY && cur(s, col)->type == ORB_T_RECORD ? f : NULL;
+}
+
+static const orb_value *field_elem(orbit_stmt *s, int col, int k, int j) {
+  const orb_value *f = field_array(s, col, k);
+  return f && j >= 0 && (uint32_t)j < f->u.arr->n ? &f->u.arr->items[j] : NULL;
+}
+
+orbit_type orbit_field_elem_type(orbit_stmt *s, int col, int k) {
+  const orb_value *f = elem(s, col, k);
+  /* an array value carries its element type (orb_array_make), NULL arrays included */
+  return f && f->type == ORB_T_ARRAY ? public_type(orb_type_make((orb_type_id)f->scale)) : ORBIT_NULL;
+}
+int orbit_field_array_len(orbit_stmt *s, int col, int k) {
+  const orb_value *f = field_array(s, col, k);
+  return f ? (int)f->u.arr->n : -1;
+}
+int orbit_field_array_lower(orbit_stmt *s, int col, int k) {
+  const orb_value *f = field_array(s, col, k);
+  return f ? f->u.arr->lower : 1;
+}
+int orbit_field_elem_is_null(orbit_stmt *s, int col, int k, int j) {
+  const orb_value *v = field_elem(s, col, k, j);
+  return !v || v->isnull;
+}
+int orbit_field_elem_bool(orbit_stmt *s, int col, int k, int j) { return value_bool(field_elem(s, col, k, j)); }
+int64_t orbit_field_elem_int64(orbit_stmt *s, int col, int k, int j) { return value_int64(field_elem(s, col, k, j)); }
+double orbit_field_elem_double(orbit_stmt *s, int col, int k, int j) { return value_double(field_elem(s, col, k, j)); }
+int orbit_field_elem_interval(orbit_stmt *s, int col, int k, int j, int32_t *months, int32_t *days, int64_t *micros) {
+  return value_interval(field_elem(s, col, k, j), months, days, micros);
+}
+const char *orbit_field_elem_text(orbit_stmt *s, int col, int k, int j) {
+  const orb_value *v = field_elem(s, col, k, j);
+  if (!v || v->isnull) return NULL;
+  orb_buf_reset(&s->elem_text);
+  orb_value_to_text(v, &s->elem_text);
+  orb_buf_putc(&s->elem_text, '\0');
+  return s->elem_text.data;
+}
+const void *orbit_field_elem_blob(orbit_stmt *s, int col, int k, int j, int *len) {
+  const orb_value *v = field_elem(s, col, k, j);
+  if (len) *len = 0;
+  if (!v || v->isnull) return NULL;
+  const void *p = value_bytes(v, len);
+  if (p) return p;
+  const char *t = orbit_field_elem_text(s, col, k, j);
+  if (len) *len = (int)strlen(t);
+  return t;
+}
+
 const char *orbit_command_tag(orbit_stmt *s) { return s ? oql_command_tag(s->st) : NULL; }
 
 int orbit_copy_kind(orbit_stmt *s) { return s ? oql_copy_kind(s->st) : 0; }

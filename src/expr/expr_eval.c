@@ -165,13 +165,23 @@ static orb_status eval_any(orb_expr *x, const orb_eval_ctx *ctx, const orb_value
   return ORB_OK;
 }
 
+/* A NULL of type t; a NULL array keeps its element type, as a non-NULL one
+** does (orb_array_make), so that a record's NULL int4[] field is still an
+** int4[] (its type OID on the wire). */
+static orb_value typed_null(orb_type t) {
+  orb_value v = orb_null((orb_type_id)t.id);
+  if (t.id == ORB_T_ARRAY) v.scale = (uint8_t)t.elem;
+  return v;
+}
+
 static orb_status eval_array(orb_expr *x, const orb_eval_ctx *ctx, const orb_value *row, orb_value *out, orb_err *err) {
   orb_value *items = orb_arena_alloc(ctx->arena, sizeof(orb_value) * (size_t)(x->nargs ? x->nargs : 1));
   for (int i = 0; i < x->nargs; i++) {
     orb_status st = orb_expr_eval(x->args[i], ctx, row, &items[i], err);
     if (st != ORB_OK) return st;
     /* a NULL element or field keeps its type (a record's fields each have their own) */
-    if (items[i].isnull) items[i] = orb_null((orb_type_id)(x->type.id == ORB_T_RECORD ? x->args[i]->type.id : x->type.elem));
+    if (items[i].isnull)
+      items[i] = x->type.id == ORB_T_RECORD ? typed_null(x->args[i]->type) : orb_null((orb_type_id)x->type.elem);
   }
   if (x->type.id == ORB_T_RECORD) {
     *out = orb_record_make(ctx->arena, items, (uint32_t)x->nargs);
@@ -187,6 +197,7 @@ static orb_status eval_row(orb_expr *x, const orb_eval_ctx *ctx, const orb_value
   for (int i = 0; i < x->nargs; i++) {
     orb_status st = orb_expr_eval(x->args[i], ctx, row, &items[i], err);
     if (st != ORB_OK) return st;
+    if (items[i].isnull) items[i] = typed_null(x->args[i]->type);
   }
   *out = orb_record_make(ctx->arena, items, (uint32_t)x->nargs);
   return ORB_OK;

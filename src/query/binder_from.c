@@ -70,9 +70,8 @@ oql_from *oql_from_cte_rows(oql_selctx *c, oql_from_kind kind, int ncols, const 
   return f;
 }
 
-orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
-                           int ncolnames, int pos, oql_from **out, orb_err *e) {
-  oql_binder *b = c->b;
+orb_status oql_series_args(oql_binder *b, orb_expr **args, int n, int pos, orb_type *type, orb_expr **start,
+                           orb_expr **stop, orb_expr **stepp, orb_err *e) {
   if (n < 2 || n > 3)
     return orb_err_setx(e, ORB_ERR_UNDEFINED, "42883", pos, "function generate_series with %d arguments does not exist",
                         n);
@@ -103,6 +102,20 @@ orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *al
   for (int i = 0; i < 2; i++)
     if ((st = oql_b_finish(b, &ends[i], e)) != ORB_OK) return st;
   if (step && (st = oql_b_finish(b, &step, e)) != ORB_OK) return st;
+  *type = t;
+  *start = ends[0];
+  *stop = ends[1];
+  *stepp = step;
+  return ORB_OK;
+}
+
+orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
+                           int ncolnames, int pos, oql_from **out, orb_err *e) {
+  oql_binder *b = c->b;
+  orb_type t;
+  orb_expr *ends[2], *step;
+  orb_status st = oql_series_args(b, args, n, pos, &t, &ends[0], &ends[1], &step, e);
+  if (st != ORB_OK) return st;
   oql_from *f = orb_arena_zalloc(b->a, sizeof *f);
   f->kind = OQL_FROM_SERIES;
   f->ncols = 1;

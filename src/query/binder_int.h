@@ -231,6 +231,8 @@ orb_status oql_b_regexp_srf_array(oql_selctx *c, const char *name, orb_expr **ar
 orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e);
 /* Whether bound expression x uses the rows of one of c's set-returning functions. */
 bool oql_uses_srf(const oql_selctx *c, const orb_expr *x);
+/* Whether bound expression x reads column gid. */
+bool oql_uses_gid(const orb_expr *x, int gid);
 /* (rec).name: a field of a record (types.h). */
 orb_status oql_b_field(oql_binder *b, orb_expr *rec, const char *name, int pos, orb_expr **out, orb_err *e);
 /* Arrays (binder_array.c): ARRAY[items], arr[k], l op ANY|ALL (arr), || with an array operand. */
@@ -263,6 +265,11 @@ oql_from *oql_from_cte_rows(oql_selctx *c, oql_from_kind kind, int ncols, const 
                             const char *const *names, const char *alias, const char *const *colnames, int ncolnames);
 oql_from *oql_from_subquery(oql_selctx *c, oql_bselect *sub, const char *alias, const char *const *colnames,
                             int ncolnames);
+/* generate_series' arguments bound: the type of its rows (integers, the wider
+** of the two, or timestamps with an interval step) and the coerced start,
+** stop and step (NULL: 1).  42883 for types it does not take. */
+orb_status oql_series_args(oql_binder *b, orb_expr **args, int n, int pos, orb_type *type, orb_expr **start,
+                           orb_expr **stop, orb_expr **step, orb_err *e);
 orb_status oql_from_series(oql_selctx *c, orb_expr **args, int n, const char *alias, const char *const *colnames,
                            int ncolnames, int pos, oql_from **out, orb_err *e);
 /* An unnest FROM item over array arg (bound, finished) with ncols columns (records' fields when ncols > 1). */

@@ -123,8 +123,9 @@ orb_status oql_select_assemble(oql_selctx *c, oql_select_parts *p, oql_bselect *
   if ((st = grouping_values(c, s, e)) != ORB_OK) return st;
   if (s->grouped) {
     /* set-returning functions run over the groups (ProjectSet above the aggregate, as in PostgreSQL) */
-    for (int i = 0; i < s->nsrfs; i++)
-      if ((st = oql_group_rewrite(c, s->group, s->ngroup, &s->srfs[i].arg, e)) != ORB_OK) return st;
+    for (int i = 0; i < s->nsrfs; i++)   /* but those a key uses run below it, over the input rows */
+      if (!s->srfs[i].below && (st = oql_group_rewrite(c, s->group, s->ngroup, &s->srfs[i].arg, e)) != ORB_OK)
+        return st;
     for (int i = 0; i < s->nout; i++)
       if ((st = oql_group_rewrite(c, s->group, s->ngroup, &s->out[i], e)) != ORB_OK) return st;
     /* window functions run over the grouped rows: their arguments and keys too */

@@ -1,7 +1,9 @@
 /* query/binder_srf.c — set-returning functions in a select list and the
 ** fields of the records they return.
 **
-** `SELECT unnest(arr)` and information_schema._pg_expandarray(arr), which
+** `SELECT unnest(arr)`, generate_series(start, stop[, step]) (its
+** arguments made one record, counted and stepped by ProjectSet) and
+** information_schema._pg_expandarray(arr), which
 ** JDBC's getPrimaryKeys and getIndexInfo put in their select lists, return
 ** rows, not a value: the binder gives each distinct call a column of its
 ** own (a gid, as a FROM item's columns get) and the planner puts a
@@ -9,14 +11,16 @@
 ** projection, which repeats each input row once per row of the functions.
 ** _pg_expandarray's rows are records (x, n) — the element and its 1-based
 ** position — read with field selection, `(_pg_expandarray(a)).n` or
-** `(keys).x` on a column holding such a record. */
+** `(keys).x` on a column holding such a record.  One a GROUP BY key uses
+** is marked `below`: the planner runs it under the aggregate, so that its
+** rows are grouped, as PostgreSQL does. */
 #include "query/binder_int.h"
 
 #include <string.h>
 
 bool oql_is_srf_name(const char *name) {
-  return strcmp(name, "unnest") == 0 || strcmp(name, "_pg_expandarray") == 0 || oql_regexp_srf_array(name) != NULL ||
-         oql_is_json_srf_name(name);
+  return strcmp(name, "unnest") == 0 || strcmp(name, "_pg_expandarray") == 0 || strcmp(name, "generate_series") == 0 ||
+         oql_regexp_srf_array(name) != NULL || oql_is_json_srf_name(name);
 }
 
 /* regexp_matches and regexp_split_to_table are the rows of an array a
@@ -54,6 +58,13 @@ bool oql_uses_srf(const oql_selctx *c, const orb_expr *x) {
   return false;
 }
 
+bool oql_uses_gid(const orb_expr *x, int gid) {
+  if (x->kind == ORB_E_COLUMN && x->slot == gid) return true;
+  for (int i = 0; i < x->nargs; i++)
+    if (oql_uses_gid(x->args[i], gid)) return true;
+  return false;
+}
+
 orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, int pos, orb_expr **out, orb_err *e) {
   oql_binder *b = c->b;
   if (c->in_agg) return refused(e, pos, "aggregate function calls cannot contain set-returning function calls%s", "");
@@ -67,7 +78,19 @@ orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, in
   if (c->srf_forbid) return refused(e, pos, "set-returning functions are not allowed in %s", c->srf_forbid);
   orb_status st;
   orb_type elem;
-  if (oql_regexp_srf_array(name)) {
+  oql_srf_kind kind = strcmp(name, "_pg_expandarray") == 0 ? OQL_SRF_EXPANDARRAY : OQL_SRF_UNNEST;
+  if (strcmp(name, "generate_series") == 0) {
+    /* its rows are counted, not kept: the record (start, stop, step) is all ProjectSet needs */
+    orb_expr *f[3];
+    if ((st = oql_series_args(b, args, n, pos, &elem, &f[0], &f[1], &f[2], e)) != ORB_OK) return st;
+    if (!f[2]) f[2] = oql_mk_const(b, orb_int((orb_type_id)elem.id, 1), elem, pos);
+    orb_expr *rec = orb_expr_new(b->a, ORB_E_ARRAY, orb_type_make(ORB_T_RECORD), 3);
+    rec->pos = pos;
+    rec->value = orb_int(ORB_T_INT64, 0);
+    for (int i = 0; i < 3; i++) rec->args[i] = f[i];
+    args[0] = rec;
+    kind = OQL_SRF_SERIES;
+  } else if (oql_regexp_srf_array(name)) {
     orb_expr *arr;
     if ((st = oql_b_regexp_srf_array(c, name, args, n, pos, &arr, &elem, e)) != ORB_OK) return st;
     args[0] = arr;
@@ -91,7 +114,6 @@ orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, in
     elem = orb_type_make((orb_type_id)args[0]->type.elem);
   }
   if ((st = oql_b_finish(b, &args[0], e)) != ORB_OK) return st;
-  oql_srf_kind kind = strcmp(name, "_pg_expandarray") == 0 ? OQL_SRF_EXPANDARRAY : OQL_SRF_UNNEST;
   orb_type type = elem;
   if (kind == OQL_SRF_EXPANDARRAY) {
     type = orb_type_make(ORB_T_RECORD);
@@ -110,7 +132,7 @@ orb_status oql_b_srf(oql_selctx *c, const char *name, orb_expr **args, int n, in
       c->srfcap = cap;
     }
     found = c->nsrfs++;
-    c->srfs[found] = (oql_srf_spec){kind, args[0], type, oql_selctx_new_gid(c, name)};
+    c->srfs[found] = (oql_srf_spec){kind, args[0], type, oql_selctx_new_gid(c, name), false};
   }
   orb_expr *x = orb_expr_column(b->a, c->srfs[found].gid, type);
   x->pos = pos;

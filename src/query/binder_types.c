@@ -327,11 +327,18 @@ orb_status oql_group_rewrite(oql_selctx *c, orb_expr **group, int ngroup, orb_ex
   if (x->kind == ORB_E_COLUMN) {
     if (x->slot <= OQL_WIN_MARK) return ORB_OK;   /* a window function: computed after grouping */
     for (int k = 0; k < c->nsrfs; k++)
-      if (x->slot == c->srfs[k].gid) {   /* a set-returning function's rows: computed after grouping too */
+      if (x->slot == c->srfs[k].gid && !c->srfs[k].below) {   /* a set-returning function's rows: computed after grouping too */
         orb_expr *r = orb_expr_column(c->b->a, OQL_SRF_MARK - k, x->type);
         r->pos = x->pos;
         *px = r;
         return ORB_OK;
+      } else if (x->slot == c->srfs[k].gid) {
+        /* one that runs below the grouping, used here other than as a key:
+        ** PostgreSQL names the ungrouped column its argument reads */
+        orb_expr *arg = c->srfs[k].arg;
+        orb_status st = oql_group_rewrite(c, group, ngroup, &arg, e);
+        if (st != ORB_OK) return st;
+        break;
       }
     if (x->slot < 0) {
       orb_expr *r = orb_expr_column(c->b->a, ngroup + (-1 - x->slot), x->type);

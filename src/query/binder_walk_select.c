@@ -373,8 +373,10 @@ static orb_status group_key(oql_selctx *c, oql_select_parts *p, const oql_expr_a
     }
   }
   if (st != ORB_OK) return st;
-  if (oql_uses_srf(c, *out))   /* GROUP BY 1, 1 a set-returning function */
-    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", g->pos, "set-returning functions in GROUP BY are not supported");
+  /* a set-returning function in a key (GROUP BY unnest(a), or GROUP BY 1 naming
+  ** one): PostgreSQL groups its rows, so it runs below the grouping */
+  for (int k = 0; k < c->nsrfs; k++)
+    if (!c->srfs[k].below && oql_uses_gid(*out, c->srfs[k].gid)) c->srfs[k].below = true;
   if ((*out)->kind == ORB_E_COLUMN && (*out)->slot <= OQL_WIN_MARK)   /* GROUP BY 1, 1 a window function */
     return orb_err_setx(e, ORB_ERR_SYNTAX, "42P20", g->pos, "window functions are not allowed in GROUP BY");
   if ((*out)->kind == ORB_E_COLUMN && (*out)->slot < 0)
@@ -474,7 +476,8 @@ static orb_status walk_group(oql_selctx *c, const oql_select_ast *s, oql_select_
   oql_binder *b = c->b;
   c->allow_aggs = false;
   c->agg_ctx = "GROUP BY";
-  c->srf_unsupported = "GROUP BY";   /* PostgreSQL groups by their rows (evaluated below the grouping) */
+  bool allow_srfs = c->allow_srfs;
+  c->allow_srfs = true;   /* set-returning functions: their rows are grouped (group_key) */
   orb_status st = ORB_OK;
   if (s->ngelems) {
     st = walk_grouping_sets(c, s, p, e);
@@ -483,7 +486,7 @@ static orb_status walk_group(oql_selctx *c, const oql_select_ast *s, oql_select_
     p->group = orb_arena_alloc(b->a, sizeof(orb_expr *) * (size_t)(s->ngroup + 1));
     for (int i = 0; i < s->ngroup && st == ORB_OK; i++) st = group_key(c, p, s->group[i], &p->group[i], e);
   }
-  c->srf_unsupported = NULL;
+  c->allow_srfs = allow_srfs;
   return st;
 }
 

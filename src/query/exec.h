@@ -157,7 +157,8 @@ oql_op *oql_project_new(orb_arena *a, oql_op *child, orb_expr **exprs, int n);
 /* A set-returning function of a select list, over an array argument. */
 typedef enum oql_srf_kind {
   OQL_SRF_UNNEST,        /* unnest(arr): the elements */
-  OQL_SRF_EXPANDARRAY    /* information_schema._pg_expandarray(arr): records (x element, n its 1-based position) */
+  OQL_SRF_EXPANDARRAY,   /* information_schema._pg_expandarray(arr): records (x element, n its 1-based position) */
+  OQL_SRF_SERIES         /* generate_series(start, stop, step): arg is the record (start, stop, step) */
 } oql_srf_kind;
 
 typedef struct oql_srf_spec {
@@ -165,6 +166,7 @@ typedef struct oql_srf_spec {
   orb_expr *arg;         /* the array (child-row slots; gids while binding) */
   orb_type type;         /* the type of its rows: the element type, or a record (types.h) */
   int gid;               /* the column the binder gave its rows */
+  bool below;            /* a GROUP BY key uses its rows: run before the grouping, over the input rows */
 } oql_srf_spec;
 
 /* Output row = the child row ++ one column per function, once per row the

@@ -353,9 +353,22 @@ static const char *expr_label(orb_arena *a, const orb_expr *x, const oql_op *op)
 }
 
 /* Set-returning function markers (bound.h OQL_SRF_MARK - k) become column base + k. */
-static void point_at_srfs(orb_expr *x, int base) {
-  if (x->kind == ORB_E_COLUMN && x->slot <= OQL_SRF_MARK) x->slot = base + (OQL_SRF_MARK - x->slot);
-  for (int i = 0; i < x->nargs; i++) point_at_srfs(x->args[i], base);
+static void point_at_srfs(orb_expr *x, int base, const int *index) {
+  if (x->kind == ORB_E_COLUMN && x->slot <= OQL_SRF_MARK) x->slot = base + index[OQL_SRF_MARK - x->slot];
+  for (int i = 0; i < x->nargs; i++) point_at_srfs(x->args[i], base, index);
+}
+
+/* The set-returning functions of s that run below the grouping (below) or
+** above it, copied into out; index[k] is function k's place among them. */
+static int srfs_where(orb_arena *a, const oql_bselect *s, bool below, oql_srf_spec **out, int **index) {
+  int n = 0;
+  *out = orb_arena_alloc(a, sizeof **out * (size_t)(s->nsrfs + 1));
+  *index = orb_arena_alloc(a, sizeof **index * (size_t)(s->nsrfs + 1));
+  for (int k = 0; k < s->nsrfs; k++) {
+    (*index)[k] = -1;
+    if (s->srfs[k].below == below) (*index)[k] = n, (*out)[n++] = s->srfs[k];
+  }
+  return n;
 }
 
 /* Window function markers (bound.h OQL_WIN_MARK - j) become slot[j]. */
@@ -453,6 +466,9 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
         for (int i = 0; i < s->wins[w].norder; i++) mark_used(s->wins[w].order[i], p.used, s->ngids);
       }
       for (int i = 0; i < s->nsrfs; i++) mark_used(s->srfs[i].arg, p.used, s->ngids);   /* grouped: over the groups */
+    } else {
+      for (int i = 0; i < s->nsrfs; i++)   /* but those GROUP BY uses: over the input rows */
+        if (s->srfs[i].below) mark_used(s->srfs[i].arg, p.used, s->ngids);
     }
     /* join conditions */
     oql_from *stack[64];
@@ -493,6 +509,24 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     if (s->where) op = oql_filter_new(a, op, s->where);
   }
 
+  if (s->grouped && s->nsrfs) {
+    /* set-returning functions a GROUP BY key uses (GROUP BY unnest(a)): their
+    ** rows are grouped, so they run first, as PostgreSQL's ProjectSet below
+    ** its Agg; their columns come after the input's */
+    oql_srf_spec *below;
+    int *index;
+    int nbelow = srfs_where(a, s, true, &below, &index);
+    if (nbelow) {
+      for (int i = 0; i < nbelow; i++) remap_to(&p, below[i].arg, layout, n);
+      int m = op->ncols;
+      op = oql_project_set_new(a, op, below, nbelow);
+      int *wider = orb_arena_alloc(a, sizeof(int) * (size_t)(m + nbelow));
+      for (int i = 0; i < m; i++) wider[i] = layout && i < n ? layout[i] : -1;
+      for (int i = 0; i < nbelow; i++) wider[m + i] = below[i].gid;
+      layout = wider;
+      n = m + nbelow;
+    }
+  }
   if (s->grouped) {
     for (int i = 0; i < s->ngroup; i++) remap_to(&p, s->group[i], layout, n);
     for (int i = 0; i < s->naggs; i++) remap_to(&p, s->aggs[i].arg, layout, n);
@@ -551,11 +585,14 @@ static orb_status plan_core(orb_arena *a, oql_bselect *s, oql_op **out, orb_err 
     for (int i = 0; i < s->nout; i++) remap_to(&p, s->out[i], layout, n);
   }
   if (s->nwfuncs && !fslot) fslot = plan_windows(a, s, &op);   /* grouped: over the groups */
-  if (s->grouped && s->nsrfs) {   /* then the set-returning functions, over the groups and their window values */
-    for (int i = 0; fslot && i < s->nsrfs; i++) point_at_windows(s->srfs[i].arg, fslot);
+  if (s->grouped && s->nsrfs) {   /* then the other set-returning functions, over the groups and their window values */
+    oql_srf_spec *above;
+    int *index;
+    int nabove = srfs_where(a, s, false, &above, &index);
+    for (int i = 0; fslot && i < nabove; i++) point_at_windows(above[i].arg, fslot);
     int m = op->ncols;
-    op = oql_project_set_new(a, op, s->srfs, s->nsrfs);
-    for (int i = 0; i < s->nout; i++) point_at_srfs(s->out[i], m);
+    if (nabove) op = oql_project_set_new(a, op, above, nabove);
+    for (int i = 0; i < s->nout; i++) point_at_srfs(s->out[i], m, index);
   }
   for (int i = 0; fslot && i < s->nout; i++) point_at_windows(s->out[i], fslot);
 

@@ -80,10 +80,16 @@ static const setting settings[] = {
      "Where CREATE TABLE without USING puts a table: heap (the hot tier) or iceberg.", NULL, NULL, NULL},
     {"default_tablespace", "", false, "string", NULL, STMT_BEHAVIOR,
      "Orbit has one tablespace, pg_default; '' names it too.", NULL, NULL, NULL},
+    /* orbitd ends a session idle this long (server.c's idle timers); the
+    ** embedded API and the shell have no idle client to end */
+    {"idle_in_transaction_session_timeout", "0", false, "integer", "ms", STMT_BEHAVIOR,
+     "How long a session may stay idle in an open transaction before orbitd ends it (0: no limit).", "0",
+     "2147483647", NULL},
+    {"idle_session_timeout", "0", false, "integer", "ms", STMT_BEHAVIOR,
+     "How long a session may stay idle outside a transaction before orbitd ends it (0: no limit).", "0",
+     "2147483647", NULL},
     /* Settings PostgreSQL's tools set (pg_dump's scripts) for features Orbit
     ** does not have: their values are kept and shown, and change nothing. */
-    {"idle_in_transaction_session_timeout", "0", false, "integer", "ms", STMT_BEHAVIOR,
-     "Accepted for PostgreSQL's tools; Orbit does not end idle transactions.", "0", "2147483647", NULL},
     {"check_function_bodies", "on", false, "bool", NULL, STMT_BEHAVIOR,
      "Accepted for PostgreSQL's tools; Orbit has no function bodies to check.", NULL, NULL, NULL},
     {"xmloption", "content", false, "enum", NULL, STMT_BEHAVIOR,
@@ -93,7 +99,7 @@ static const setting settings[] = {
 };
 #define NBUILTIN ((int)(sizeof settings / sizeof settings[0]))
 
-_Static_assert(sizeof settings / sizeof settings[0] > OQL_SET_IDLE_TXN_TIMEOUT, "OQL_SET_* indexes");
+_Static_assert(sizeof settings / sizeof settings[0] > OQL_SET_IDLE_SESSION_TIMEOUT, "OQL_SET_* indexes");
 
 static orb_status ops_get(void *env, const char *name, bool missing_ok, const char **value, orb_err *e);
 static orb_status ops_set(void *env, const char *name, const char *value, bool is_local, const char **out,
@@ -232,6 +238,12 @@ static orb_status invalid(const char *name, const char *v, orb_err *e) {
   return orb_err_setx(e, ORB_ERR_INVALID_TEXT, "22023", 0, "invalid value for parameter \"%s\": \"%s\"", name, v);
 }
 
+/* The settings holding a duration in ms (oql_timeout_ms). */
+static bool is_timeout(int i) {
+  return i == OQL_SET_STATEMENT_TIMEOUT || i == OQL_SET_LOCK_TIMEOUT || i == OQL_SET_IDLE_TXN_TIMEOUT ||
+         i == OQL_SET_IDLE_SESSION_TIMEOUT;
+}
+
 /* The value SET would store for setting i (value NULL: its default), or an
 ** error; buf (64 bytes) may hold it. */
 static orb_status normalize(int i, const char *value, const char **out, char *buf, orb_err *e) {
@@ -242,7 +254,7 @@ static orb_status normalize(int i, const char *value, const char **out, char *bu
   const char *name = settings[i].name;
   if (i == OQL_SET_DEFAULT_ISOLATION) {
     if (!(*out = oql_isolation_level(v))) return invalid(name, v, e);
-  } else if (i == OQL_SET_STATEMENT_TIMEOUT || i == OQL_SET_LOCK_TIMEOUT || i == OQL_SET_IDLE_TXN_TIMEOUT) {
+  } else if (is_timeout(i)) {
     int64_t ms = oql_timeout_ms(v);
     if (ms < 0) return invalid(name, v, e);
     *out = timeout_text(ms, buf, 64);
@@ -537,7 +549,7 @@ bool oql_setting_info_at(const oql_session *s, int i, oql_setting_info *out) {
   out->setting = s->set.values[i];
   if (i == OQL_SET_ISOLATION) out->setting = s->txn ? s->txn_iso : s->set.values[OQL_SET_DEFAULT_ISOLATION];
   if (i == OQL_SET_READ_ONLY) out->setting = oql_txn_read_only(s) ? "on" : "off";
-  if (i == OQL_SET_STATEMENT_TIMEOUT) {   /* a number of its unit, as PostgreSQL's integer settings */
+  if (is_timeout(i)) {   /* a number of its unit, as PostgreSQL's integer settings */
     snprintf(out->buf, sizeof out->buf, "%lld", (long long)oql_timeout_ms(out->setting));
     out->setting = out->buf;
   }

@@ -29,6 +29,7 @@ struct pg_session {
   char *reported[PG_NREPORTED];      /* values last sent in ParameterStatus (pg_reported_settings) */
   struct scram_state *scram;         /* during S_AUTH */
   bool skip_to_sync;     /* after an error in an extended-protocol message */
+  bool at_ready;         /* the last message handled ended in ReadyForQuery: idle timeouts may run */
   /* simple query in progress (kept across a COPY FROM STDIN) */
   char *query;
   size_t query_pos;

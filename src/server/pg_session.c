@@ -46,6 +46,39 @@ void pg_session_free(pg_session *s) {
   orb_free(s);
 }
 
+/* A duration as session_settings.c shows it: "0", or a whole number of one
+** unit (d, h, min, s, ms); -1 for anything else. */
+static int64_t shown_ms(const char *v) {
+  static const struct { const char *unit; int64_t ms; } units[] = {
+      {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}, {"d", 86400000}, {"", 1}};
+  char *end;
+  long long n = strtoll(v, &end, 10);
+  if (end == v || n < 0) return -1;
+  for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
+    if (strcmp(end, units[k].unit) == 0) return n * units[k].ms;
+  return -1;
+}
+
+int64_t pg_session_idle_limit(const pg_session *s, bool *in_txn) {
+  *in_txn = false;
+  if (!s->db || s->state != S_READY || !s->at_ready) return 0;
+  *in_txn = orbit_txn_status(s->db) != 'I';
+  const char *v = orbit_setting(s->db, *in_txn ? "idle_in_transaction_session_timeout" : "idle_session_timeout");
+  int64_t ms = v ? shown_ms(v) : -1;
+  return ms > 0 ? ms : 0;
+}
+
+static void send_report(orb_buf *out, char type, const char *severity, const char *sqlstate, const char *msg,
+                        const char *detail, const char *hint, int position);
+
+void pg_session_idle_fatal(pg_session *s, bool in_txn, orb_buf *out) {
+  (void)s;
+  if (in_txn)
+    send_report(out, 'E', "FATAL", "25P03", "terminating connection due to idle-in-transaction timeout", NULL, NULL, 0);
+  else
+    send_report(out, 'E', "FATAL", "57P05", "terminating connection due to idle-session timeout", NULL, NULL, 0);
+}
+
 /* --- message writing ------------------------------------------------------------ */
 
 void pg_put_be32(orb_buf *b, int32_t v) {
@@ -137,6 +170,7 @@ static void report_settings(pg_session *s, orb_buf *out) {
 }
 
 void pg_send_ready(pg_session *s, orb_buf *out) {
+  s->at_ready = true;
   report_settings(s, out);
   size_t at = pg_msg_begin(out, 'Z');
   orb_buf_putc(out, s->db ? orbit_txn_status(s->db) : 'I');
@@ -238,10 +272,11 @@ static bool startup(pg_session *s, const uint8_t *p, size_t n, orb_buf *out) {
   return finish_startup(s, out);
 }
 
-/* Apply them; one the server does not know or cannot take is logged and skipped. */
-static void apply_settings(pg_session *s) {
-  if (!s->startup_settings.data) return;
-  const char *p = s->startup_settings.data, *end = p + s->startup_settings.len;
+/* Apply "name\0value\0"... pairs; one the server does not know or cannot
+** take is logged and skipped. */
+static void apply_pairs(pg_session *s, const char *p, size_t len) {
+  if (!p) return;
+  const char *end = p + len;
   orb_buf sql = ORB_BUF_INIT;
   while (p < end) {
     const char *name = p, *value = p + strlen(p) + 1;
@@ -271,7 +306,10 @@ static bool finish_startup(pg_session *s, orb_buf *out) {
     pg_send_error(out, "58030", s->db ? orbit_errmsg(s->db) : "out of memory", NULL, 0);
     return false;
   }
-  if (s->db) apply_settings(s);
+  if (s->db) {   /* the server's settings, then the client's over them */
+    apply_pairs(s, s->cfg.settings, s->cfg.settings_len);
+    apply_pairs(s, s->startup_settings.data, s->startup_settings.len);
+  }
   size_t at = pg_msg_begin(out, 'R');
   pg_put_be32(out, 0);   /* AuthenticationOk */
   pg_msg_end(out, at);
@@ -584,6 +622,7 @@ bool pg_session_feed(pg_session *s, const uint8_t *data, size_t n, orb_buf *out)
       if (avail < (size_t)len + 1) break;
       char type = (char)p[0];
       const uint8_t *body = p + 5;
+      s->at_ready = false;
       size_t blen = (size_t)len - 4;
       open = s->state == S_AUTH      ? auth_message(s, type, body, blen, out)
              : s->state == S_COPY_IN ? copy_in_message(s, type, body, blen, out)

@@ -86,23 +86,54 @@ static bool numeric_text(const uint8_t *v, int32_t len, orb_buf *t) {
   return true;
 }
 
-/* A value to send: column col of the current row, or element k of it when k >= 0. */
+/* A value to send: column col of the current row; element k of it when
+** k >= 0 (an array's element, a record's field); element j of its field k
+** when j >= 0 too (an array in a record). */
 typedef struct cell {
   orbit_stmt *st;
-  int col, k;
+  int col, k, j;
 } cell;
 
-static int64_t c_int64(cell c) { return c.k < 0 ? orbit_column_int64(c.st, c.col) : orbit_elem_int64(c.st, c.col, c.k); }
-static double c_double(cell c) { return c.k < 0 ? orbit_column_double(c.st, c.col) : orbit_elem_double(c.st, c.col, c.k); }
-static bool c_bool(cell c) { return c.k < 0 ? orbit_column_bool(c.st, c.col) : orbit_elem_bool(c.st, c.col, c.k); }
-static const char *c_text(cell c) { return c.k < 0 ? orbit_column_text(c.st, c.col) : orbit_elem_text(c.st, c.col, c.k); }
+static int64_t c_int64(cell c) {
+  return c.k < 0 ? orbit_column_int64(c.st, c.col)
+         : c.j < 0 ? orbit_elem_int64(c.st, c.col, c.k) : orbit_field_elem_int64(c.st, c.col, c.k, c.j);
+}
+static double c_double(cell c) {
+  return c.k < 0 ? orbit_column_double(c.st, c.col)
+         : c.j < 0 ? orbit_elem_double(c.st, c.col, c.k) : orbit_field_elem_double(c.st, c.col, c.k, c.j);
+}
+static bool c_bool(cell c) {
+  return c.k < 0 ? orbit_column_bool(c.st, c.col)
+         : c.j < 0 ? orbit_elem_bool(c.st, c.col, c.k) : orbit_field_elem_bool(c.st, c.col, c.k, c.j);
+}
+static const char *c_text(cell c) {
+  return c.k < 0 ? orbit_column_text(c.st, c.col)
+         : c.j < 0 ? orbit_elem_text(c.st, c.col, c.k) : orbit_field_elem_text(c.st, c.col, c.k, c.j);
+}
 static const void *c_blob(cell c, int *len) {
-  return c.k < 0 ? orbit_column_blob(c.st, c.col, len) : orbit_elem_blob(c.st, c.col, c.k, len);
+  return c.k < 0 ? orbit_column_blob(c.st, c.col, len)
+         : c.j < 0 ? orbit_elem_blob(c.st, c.col, c.k, len) : orbit_field_elem_blob(c.st, c.col, c.k, c.j, len);
 }
 static void c_interval(cell c, int32_t *months, int32_t *days, int64_t *micros) {
   if (c.k < 0) orbit_column_interval(c.st, c.col, months, days, micros);
-  else orbit_elem_interval(c.st, c.col, c.k, months, days, micros);
+  else if (c.j < 0) orbit_elem_interval(c.st, c.col, c.k, months, days, micros);
+  else orbit_field_elem_interval(c.st, c.col, c.k, c.j, months, days, micros);
 }
+
+/* The array a cell holds (a column, or a record's field): its elements'
+** type, their number, the first subscript, and whether element j is NULL. */
+static orbit_type a_elem_type(cell c) {
+  return c.k < 0 ? orbit_column_elem_type(c.st, c.col) : orbit_field_elem_type(c.st, c.col, c.k);
+}
+static int a_len(cell c) { return c.k < 0 ? orbit_column_array_len(c.st, c.col) : orbit_field_array_len(c.st, c.col, c.k); }
+static int a_lower(cell c) {
+  return c.k < 0 ? orbit_column_array_lower(c.st, c.col) : orbit_field_array_lower(c.st, c.col, c.k);
+}
+static bool a_elem_null(cell c, int j) {
+  return c.k < 0 ? orbit_elem_is_null(c.st, c.col, j) != 0 : orbit_field_elem_is_null(c.st, c.col, c.k, j) != 0;
+}
+/* Element j of the array a cell holds. */
+static cell a_elem(cell c, int j) { return c.k < 0 ? (cell){c.st, c.col, j, -1} : (cell){c.st, c.col, c.k, j}; }
 
 static bool put_array(cell c, orb_buf *out);
 static bool put_record(cell c, orb_buf *out);
@@ -182,8 +213,8 @@ static bool put_binary(orbit_type t, cell c, orb_buf *out) {
     pg_put_be32(out, months);
     return true;
   }
-  case ORBIT_ARRAY:
-    return c.k < 0 && put_array(c, out);
+  case ORBIT_ARRAY:   /* a column, or a record's field: not an array's element (no arrays of arrays) */
+    return c.j < 0 && put_array(c, out);
   case ORBIT_RECORD:
     return c.k < 0 && put_record(c, out);
   case ORBIT_VOID:     /* void_send: no bytes */
@@ -206,35 +237,36 @@ static bool put_binary(orbit_type t, cell c, orb_buf *out) {
 ** (0 for an empty array), int32 1 if any element is NULL, element type OID, then per dimension
 ** int32 length and int32 lower bound, then each element as length (-1 for NULL) and bytes. */
 static bool put_array(cell c, orb_buf *out) {
-  orbit_type et = orbit_column_elem_type(c.st, c.col);
-  int n = orbit_column_array_len(c.st, c.col);
+  orbit_type et = a_elem_type(c);
+  int n = a_len(c);
   bool any_null = false;
-  for (int k = 0; k < n; k++) any_null |= orbit_elem_is_null(c.st, c.col, k) != 0;
+  for (int j = 0; j < n; j++) any_null |= a_elem_null(c, j);
   size_t at = out->len;
   pg_put_be32(out, 0);   /* the field's length, filled in below */
   pg_put_be32(out, n > 0 ? 1 : 0);
   pg_put_be32(out, any_null ? 1 : 0);
   int maxlen = 0;   /* a VARCHAR(n)[] column's elements are varchar, as PostgreSQL sends them */
-  orbit_column_modifiers(c.st, c.col, NULL, NULL, &maxlen);
+  if (c.k < 0) orbit_column_modifiers(c.st, c.col, NULL, NULL, &maxlen);
   pg_put_be32(out, et == ORBIT_TEXT && maxlen ? 1043 : pg_type_oid((int)et));
   if (n > 0) {
     pg_put_be32(out, n);
-    pg_put_be32(out, orbit_column_array_lower(c.st, c.col));
+    pg_put_be32(out, a_lower(c));
   }
-  for (int k = 0; k < n; k++) {
-    if (orbit_elem_is_null(c.st, c.col, k)) {
+  for (int j = 0; j < n; j++) {
+    if (a_elem_null(c, j)) {
       pg_put_be32(out, -1);
       continue;
     }
-    if (!put_binary(et, (cell){c.st, c.col, k}, out)) return false;
+    if (!put_binary(et, a_elem(c, j), out)) return false;
   }
   patch_length(out, at);
   return true;
 }
 
 /* A record in PostgreSQL's binary form (record_send): int32 number of fields, then per field
-** its type OID, int32 length (-1 for NULL) and bytes.  A field that is itself an array or a
-** record has no binary form here (false: the client is told to ask for text). */
+** its type OID, int32 length (-1 for NULL) and bytes; an array field as array_send writes it,
+** its type OID the array type's (int4[]: 1007).  A record in a record has no binary form here
+** (false: the client is told to ask for text). */
 static bool put_record(cell c, orb_buf *out) {
   int n = orbit_column_array_len(c.st, c.col);
   size_t at = out->len;
@@ -243,12 +275,14 @@ static bool put_record(cell c, orb_buf *out) {
   for (int k = 0; k < n; k++) {
     orbit_type ft = orbit_elem_type(c.st, c.col, k);
     /* an untyped NULL field is PostgreSQL's unknown; no field value is of type void */
-    pg_put_be32(out, ft == ORBIT_NULL ? 705 : pg_type_oid((int)ft));
+    pg_put_be32(out, ft == ORBIT_NULL        ? 705
+                     : ft == ORBIT_ARRAY ? pg_array_type_oid((int)orbit_field_elem_type(c.st, c.col, k))
+                                         : pg_type_oid((int)ft));
     if (orbit_elem_is_null(c.st, c.col, k)) {
       pg_put_be32(out, -1);
       continue;
     }
-    if (ft == ORBIT_ARRAY || ft == ORBIT_RECORD || !put_binary(ft, (cell){c.st, c.col, k}, out)) return false;
+    if (ft == ORBIT_RECORD || !put_binary(ft, (cell){c.st, c.col, k, -1}, out)) return false;
   }
   patch_length(out, at);
   return true;
@@ -263,7 +297,7 @@ bool pg_send_data_row(orbit_stmt *st, int n, const int16_t *formats, int nformat
       continue;
     }
     if (pg_format_of(formats, nformats, i) == 1) {
-      if (!put_binary(orbit_column_type(st, i), (cell){st, i, -1}, out)) {
+      if (!put_binary(orbit_column_type(st, i), (cell){st, i, -1, -1}, out)) {
         out->len = at - 1;   /* no half message: the caller sends an error instead */
         *err = "binary format is not supported for this column type: request text";
         return false;

@@ -45,6 +45,9 @@ typedef struct pg_config {
   const struct scram_users *users;   /* the users file's users (may be NULL) */
   /* a role's verifier from the database (CREATE ROLE ... PASSWORD), malloc'd; NULL if none */
   char *(*role_secret)(const char *db_path, const char *user);
+  /* settings applied at startup before the client's: "name\0value\0"... (may be NULL) */
+  const char *settings;
+  size_t settings_len;
 } pg_config;
 
 typedef struct pg_session pg_session;
@@ -57,6 +60,17 @@ bool pg_session_feed(pg_session *s, const uint8_t *data, size_t n, orb_buf *out)
 void pg_session_free(pg_session *s);
 /* The session's database handle once started up (NULL before). */
 struct orbit_db *pg_session_db(const pg_session *s);
+
+/* Idle timeouts (idle_in_transaction_session_timeout, idle_session_timeout),
+** which the caller times since the session's input ran dry: how many ms the
+** session may now stay idle (0: no limit).  A session is idle only after a
+** ReadyForQuery, as in PostgreSQL: not in the middle of an extended-protocol
+** batch or a COPY.  *in_txn says which timeout applies (open or failed
+** transaction block: the first). */
+int64_t pg_session_idle_limit(const pg_session *s, bool *in_txn);
+/* The limit passed: the FATAL ErrorResponse (25P03 or 57P05) to send before
+** the caller closes the connection (pg_session_free rolls the transaction back). */
+void pg_session_idle_fatal(pg_session *s, bool in_txn, orb_buf *out);
 
 /* The PostgreSQL type OID and typlen for an orbit_type (orbit.h). */
 int32_t pg_type_oid(int orbit_type);

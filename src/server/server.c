@@ -15,6 +15,7 @@
 #include <sys/random.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/file.h"
@@ -107,11 +108,25 @@ typedef struct conn {
   pg_session *s;
   bool first, listed;
   struct conn *prev, *next;   /* every open connection (conns_mu): shutdown closes them */
+  /* idle timeouts, under conns_mu: the watcher (watch_idle) may end the
+  ** session while it waits in the epoll set, never while a worker runs it */
+  bool waiting;               /* armed in the epoll set, no worker has it */
+  bool idle_in_txn;           /* which timeout the deadline is */
+  bool expired;               /* the deadline passed: the next worker ends the session */
+  int64_t deadline;           /* monotonic ms; 0: none */
 } conn;
 
 static pthread_mutex_t conns_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t idle_cv;   /* a deadline was set: the watcher looks again (CLOCK_MONOTONIC) */
+static int64_t watch_wake;       /* when the watcher wakes next (conns_mu): later deadlines need not wake it */
 static conn *conns;
 static int epfd = -1;
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void conn_close(conn *c) {
   pthread_mutex_lock(&conns_mu);
@@ -179,7 +194,43 @@ static struct {
   int lfd;
   scram_users *users;
   pg_tls *tls;
+  const orb_buf *settings;
 } srv;
+
+/* s between q's, a q inside doubled: an identifier or a string literal. */
+static void quote(orb_buf *b, char q, const char *s) {
+  orb_buf_putc(b, q);
+  for (; *s; s++) {
+    if (*s == q) orb_buf_putc(b, q);
+    orb_buf_putc(b, *s);
+  }
+  orb_buf_putc(b, q);
+}
+
+/* The server's session settings, tried on db once (an unknown name or a bad
+** value stops the start, as in PostgreSQL) and packed as pg_config wants them. */
+static bool check_settings(const pg_server_opts *o, orbit_db *db, orb_buf *packed) {
+  for (int i = 0; i < o->nsettings; i++) {
+    const char *name = o->settings[2 * i], *value = o->settings[2 * i + 1];
+    orb_buf sql = ORB_BUF_INIT;
+    orb_buf_puts(&sql, "SET ");
+    quote(&sql, '"', name);
+    orb_buf_puts(&sql, " TO ");
+    quote(&sql, '\'', value);
+    orb_buf_putc(&sql, '\0');
+    bool ok = orbit_exec(db, sql.data) == ORBIT_OK;
+    orb_buf_free(&sql);
+    if (!ok) {
+      pg_log(PG_LOG_ERROR, "%s", orbit_errmsg(db));
+      orb_buf_free(packed);
+      return false;
+    }
+    orb_buf_append(packed, name, strlen(name) + 1);
+    orb_buf_append(packed, value, strlen(value) + 1);
+  }
+  orbit_exec(db, "RESET ALL");
+  return true;
+}
 
 /* Take every pending connection: a session each, watched by the event loop. */
 static void accept_all(void) {
@@ -206,6 +257,8 @@ static void accept_all(void) {
     c->cfg.scram = !o->trust;
     c->cfg.role_secret = role_secret;
     c->cfg.cancel = cancel_session;
+    c->cfg.settings = srv.settings->data;
+    c->cfg.settings_len = srv.settings->len;
     if (getrandom(&c->cfg.secret_key, sizeof c->cfg.secret_key, 0) != (ssize_t)sizeof c->cfg.secret_key)
       c->cfg.secret_key = (int32_t)random();
     c->s = pg_session_new(&c->cfg);
@@ -220,6 +273,8 @@ static void accept_all(void) {
   }
 }
 
+static void end_idle(conn *c);
+
 /* A worker's job for one ready event: new connections, or a session with
 ** bytes to read, served until it has nothing more and then watched again
 ** (EPOLLONESHOT: only one worker ever runs a session at a time). */
@@ -229,12 +284,71 @@ static void on_ready(void *p) {
     return;
   }
   conn *c = p;
+  pthread_mutex_lock(&conns_mu);
+  c->waiting = false;
+  bool expired = c->expired;
+  pthread_mutex_unlock(&conns_mu);
+  if (expired) {
+    end_idle(c);
+    return;
+  }
   if (!conn_serve(c)) {
     conn_close(c);
     return;
   }
+  bool in_txn;
+  int64_t limit = pg_session_idle_limit(c->s, &in_txn);
   struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, .data.ptr = c};
-  if (epoll_ctl(epfd, EPOLL_CTL_MOD, c->io.fd, &ev) != 0) conn_close(c);
+  pthread_mutex_lock(&conns_mu);   /* armed and marked waiting at once, for the watcher */
+  c->deadline = limit ? now_ms() + limit : 0;
+  c->idle_in_txn = in_txn;
+  c->waiting = true;
+  bool armed = epoll_ctl(epfd, EPOLL_CTL_MOD, c->io.fd, &ev) == 0;
+  if (!armed) c->waiting = false;
+  if (limit && c->deadline < watch_wake) pthread_cond_signal(&idle_cv);
+  pthread_mutex_unlock(&conns_mu);
+  if (!armed) conn_close(c);
+}
+
+/* The watcher found the session idle past its timeout: tell the client
+** (FATAL, as PostgreSQL does) and close; closing rolls its transaction back,
+** so sessions waiting for its rows go on. */
+static void end_idle(conn *c) {
+  orb_buf out = ORB_BUF_INIT;
+  pg_session_idle_fatal(c->s, c->idle_in_txn, &out);
+  pg_log(PG_LOG_INFO, "session %d: terminating connection due to %s timeout", c->cfg.process_id,
+         c->idle_in_txn ? "idle-in-transaction" : "idle-session");
+  (void)pg_io_write(&c->io, out.data, out.len);
+  orb_buf_free(&out);
+  conn_close(c);
+}
+
+/* The main thread, while the workers serve: end sessions idle past their
+** timeout.  It sleeps until the nearest deadline (or 100 ms, to notice
+** SIGTERM), so an idle server does not spin and a timeout costs one wake-up,
+** not a tick per connection.  A session past its deadline that no worker
+** holds has its socket's reading side shut: the epoll set then wakes a
+** worker for it, which sees `expired` and ends it.  (Re-arming the socket
+** from here instead could hand it to a second worker while one already had
+** it; a shut reading side only ever wakes whoever holds the arming.) */
+static void watch_idle(void) {
+  pthread_mutex_lock(&conns_mu);
+  while (!stopping) {
+    int64_t now = now_ms(), next = now + 100;
+    for (conn *c = conns; c; c = c->next) {
+      if (!c->waiting || !c->deadline || c->expired) continue;
+      if (c->deadline <= now) {
+        c->expired = true;
+        shutdown(c->io.fd, SHUT_RD);
+      } else if (c->deadline < next) {
+        next = c->deadline;
+      }
+    }
+    watch_wake = next;
+    struct timespec ts = {.tv_sec = next / 1000, .tv_nsec = (long)(next % 1000) * 1000000};
+    pthread_cond_timedwait(&idle_cv, &conns_mu, &ts);
+  }
+  pthread_mutex_unlock(&conns_mu);
 }
 
 int pg_server_run(const pg_server_opts *o) {
@@ -266,7 +380,16 @@ int pg_server_run(const pg_server_opts *o) {
     pg_tls_free(tls);
     return 1;
   }
+  orb_buf settings = ORB_BUF_INIT;   /* o->settings as every session's cfg.settings */
+  if (!check_settings(o, db, &settings)) {   /* a configuration error, as orbitd's own (2) */
+    orbit_close(db);
+    scram_users_free(users);
+    pg_tls_free(tls);
+    return 2;
+  }
+  srv.settings = &settings;
   if (!o->trust && !users && orbit_login_roles(db) == 0) {   /* nobody could log in */
+    orb_buf_free(&settings);
     pg_log(PG_LOG_ERROR, "no users file (--users FILE), no role with a password in the database "
                          "(CREATE ROLE name LOGIN PASSWORD '...'), and no --auth trust");
     orbit_close(db);
@@ -283,6 +406,7 @@ int pg_server_run(const pg_server_opts *o) {
   if (inet_pton(AF_INET, o->listen_addr, &sa.sin_addr) != 1) {
     pg_log(PG_LOG_ERROR, "invalid listen address \"%s\" (an IPv4 address is expected)", o->listen_addr);
     orbit_close(db);
+    orb_buf_free(&settings);
     scram_users_free(users);
     pg_tls_free(tls);
     return 1;
@@ -291,6 +415,7 @@ int pg_server_run(const pg_server_opts *o) {
     pg_log(PG_LOG_ERROR, "cannot listen on %s:%d: %s", o->listen_addr, o->port, strerror(errno));
     if (lfd >= 0) close(lfd);
     orbit_close(db);
+    orb_buf_free(&settings);
     scram_users_free(users);
     pg_tls_free(tls);
     return 1;
@@ -311,6 +436,7 @@ int pg_server_run(const pg_server_opts *o) {
     pg_log(PG_LOG_ERROR, "cannot start the event loop: %s", strerror(errno));
     close(lfd);
     orbit_close(db);
+    orb_buf_free(&settings);
     scram_users_free(users);
     pg_tls_free(tls);
     return 1;
@@ -319,9 +445,14 @@ int pg_server_run(const pg_server_opts *o) {
   srv.lfd = lfd;
   srv.users = users;
   srv.tls = tls;
+  pthread_condattr_t ca;
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&idle_cv, &ca);
+  pthread_condattr_destroy(&ca);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   pg_pool_start(cores > 0 ? (int)cores : 1, epfd, on_ready);
-  while (!stopping) usleep(100000);   /* the workers serve; SIGINT/SIGTERM (on any thread) set stopping */
+  watch_idle();   /* the workers serve; SIGINT/SIGTERM (on any thread) set stopping */
   close(lfd);
   /* graceful shutdown: statements running finish (their sessions then see
   ** `stopping`), every open transaction is rolled back, committed work is
@@ -329,7 +460,9 @@ int pg_server_run(const pg_server_opts *o) {
   pg_pool_stop();
   while (conns) conn_close(conns);
   close(epfd);
+  pthread_cond_destroy(&idle_cv);
   orbit_close(db);
+  orb_buf_free(&settings);
   scram_users_free(users);
   pg_tls_free(tls);
   pg_log(PG_LOG_INFO, "shut down");

@@ -20,10 +20,17 @@ typedef struct pg_server_opts {
   int trust;                 /* --auth trust: no passwords */
   const char *tls_cert;      /* --tls-cert / --tls-key: PEM files; TLS offered when both are given */
   const char *tls_key;
+  /* session settings every session starts with (the configuration file's
+  ** and -c name=value's: statement_timeout, idle_session_timeout...):
+  ** settings[2i] is a name, settings[2i+1] its value.  The client's own
+  ** (startup packet, PGOPTIONS) come after them and win. */
+  const char **settings;
+  int nsettings;
 } pg_server_opts;
 
 /* Listen and serve until SIGINT/SIGTERM; returns a process exit status.
-** Errors (cannot bind, cannot open the database) are printed to stderr. */
+** Errors (cannot bind, cannot open the database, a setting that is unknown
+** or has a bad value: exit status 2) are printed to stderr. */
 int pg_server_run(const pg_server_opts *o);
 
 #endif

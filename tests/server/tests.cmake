@@ -19,3 +19,6 @@ set_tests_properties(server_jdbc PROPERTIES SKIP_RETURN_CODE 77)
 add_test(NAME server_regex_diff COMMAND ${CMAKE_SOURCE_DIR}/tests/server/regex_diff_test.sh $<TARGET_FILE:orbitd> 3000)
 # a PostgreSQL 15 database moved with pg_dump's plain script: restored by the shell and by psql through orbitd
 add_test(NAME server_pg_dump COMMAND ${CMAKE_SOURCE_DIR}/tests/server/pg_dump_test.sh $<TARGET_FILE:orbit_shell> $<TARGET_FILE:orbitd>)
+# idle_in_transaction_session_timeout / idle_session_timeout: FATAL 25P03 / 57P05, the waiter on the
+# ended session's row goes on; the settings from -c, --name=value and orbitd.conf
+add_test(NAME server_idle_timeout COMMAND ${CMAKE_SOURCE_DIR}/tests/server/idle_timeout_test.sh $<TARGET_FILE:orbitd>)

@@ -38,6 +38,29 @@ static bool int_value(const char *v, int lo, int hi, int *out) {
   return true;
 }
 
+bool orbitd_add_setting(pg_server_opts *o, const char *name, const char *value) {
+  const char **grown = realloc(o->settings, sizeof *grown * 2 * (size_t)(o->nsettings + 1));
+  if (!grown) return false;
+  o->settings = grown;
+  char *n = strdup(name), *v = strdup(value);
+  if (!n || !v) {
+    free(n);
+    free(v);
+    return false;
+  }
+  o->settings[2 * o->nsettings] = n;
+  o->settings[2 * o->nsettings + 1] = v;
+  o->nsettings++;
+  return true;
+}
+
+void orbitd_settings_free(pg_server_opts *o) {
+  for (int i = 0; i < 2 * o->nsettings; i++) free((char *)o->settings[i]);
+  free(o->settings);
+  o->settings = NULL;
+  o->nsettings = 0;
+}
+
 bool orbitd_config_load(const char *path, pg_server_opts *o, int *log_level) {
   FILE *f = fopen(path, "r");
   if (!f) {
@@ -78,10 +101,8 @@ bool orbitd_config_load(const char *path, pg_server_opts *o, int *log_level) {
     } else if (strcmp(name, "log_level") == 0) {
       *log_level = pg_log_level_parse(v);
       ok = *log_level >= 0;
-    } else {
-      fprintf(stderr, "orbitd: %s:%d: unrecognized configuration parameter \"%s\"\n", path, lineno, name);
-      ok = false;
-      break;
+    } else {   /* a session setting: checked when the server starts */
+      ok = orbitd_add_setting(o, name, v);
     }
     if (!ok) fprintf(stderr, "orbitd: %s:%d: invalid value for parameter \"%s\": \"%s\"\n", path, lineno, name, v);
   }
