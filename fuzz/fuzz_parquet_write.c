@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   orb_type t = orb_type_make(types[(kind & 15) % (sizeof types / sizeof types[0])]);
   if (t.id == ORB_T_DECIMAL) t = orb_type_decimal(1 + (int)(take(&in, 1) % 38), 0), t.scale = (uint8_t)(t.precision / 2);
   bool nullable = opt & 64;
-  pq_write_column col = {"c", t, nullable, 1, (opt & 128) != 0};
+  pq_write_column col = {"c", t, nullable, 1, (opt & 128) != 0, 0};
 
   orb_value vals[512];
   int n = 0;
