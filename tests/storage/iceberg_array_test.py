@@ -161,6 +161,11 @@ try:
     else:
         print("icebird (npm) not installed: its comparison is skipped")
 
+    if have_icebird:   # the table as a whole: metadata, every manifest (avsc), icebird's row count
+        p = subprocess.run(["node", "iceberg_table_read.mjs", table_dir("arr")], cwd=INTEROP, capture_output=True, text=True)
+        n = orbit("SELECT count(*) FROM arr").splitlines()[1]
+        check(p.returncode == 0 and f" rows={n} " in p.stdout, True, "iceberg_table_read.mjs reads the table: " + p.stdout[-300:])
+
     # -- compaction writes the lists again
     before = same("before compaction")
     out = orbit("CALL rewrite_data_files('arr')").splitlines()
