@@ -474,8 +474,8 @@ static void footer_bounds(const pq_file_meta *pm, int c, const app_col *ac, col_
 ** (spec "Manifests": counts of the leaf by its field id): value count the
 ** leaf's entries (an element, a NULL element, a NULL or empty list each
 ** count one) and null count those without a value, both from the footer
-** (the writer counts them so: parquet.h); no NaN count and no bounds, which
-** the spec leaves out for fields inside lists.  Keyed by the element's id,
+** (the writer counts them so: parquet.h); no NaN count and no bounds, as
+** Java keeps none for a field inside a list or map.  Keyed by the element's id,
 ** no top-level column's metrics exist for it, so nothing prunes by it. */
 static void list_metrics(const pq_file_meta *pm, int c, const app_col *ac, ice_col_metrics *m) {
   m->field_id = ac->itype->element_id;
