@@ -152,11 +152,11 @@ static double sql_query(orbit_db *db, const char *sql, char *row, size_t cap) {
 #define BATCH 8192
 
 static void bench_write(int64_t rows, const char *dir, const char *only, int reps) {
-  static const pq_write_column cols[] = {{"id", {.id = ORB_T_INT64}, true, 1, false},
-                                         {"d", {.id = ORB_T_FLOAT64}, true, 2, false},
-                                         {"n", {.id = ORB_T_INT32}, true, 3, false},
-                                         {"ts", {.id = ORB_T_TIMESTAMP}, true, 4, false},
-                                         {"s", {.id = ORB_T_TEXT}, true, 5, false}};
+  static const pq_write_column cols[] = {{"id", {.id = ORB_T_INT64}, true, 1, false, 0},
+                                         {"d", {.id = ORB_T_FLOAT64}, true, 2, false, 0},
+                                         {"n", {.id = ORB_T_INT32}, true, 3, false, 0},
+                                         {"ts", {.id = ORB_T_TIMESTAMP}, true, 4, false, 0},
+                                         {"s", {.id = ORB_T_TEXT}, true, 5, false, 0}};
   orb_value *c[5];
   for (int k = 0; k < 5; k++) c[k] = orb_malloc(sizeof(orb_value) * BATCH);
   char *text = orb_malloc(8 * BATCH);

@@ -89,7 +89,8 @@ orb_status oql_copy_to_parquet(oql_op *src, int ncols, const char *const *names,
   if (o->pq_row_group_size > 0) wo.row_group_rows = o->pq_row_group_size;
   pq_write_column *cols = orb_calloc((size_t)ncols, sizeof *cols);
   for (int i = 0; i < ncols; i++)
-    cols[i] = (pq_write_column){names && names[i] ? names[i] : "?column?", src->types[i], true, i + 1, false};
+    cols[i] = (pq_write_column){.name = names && names[i] ? names[i] : "?column?", .type = src->types[i], .nullable = true,
+                                .field_id = i + 1};
   pq_writer *w = NULL;
   orb_status st = pq_writer_open(path, cols, ncols, &wo, &w, e);
   orb_free(cols);

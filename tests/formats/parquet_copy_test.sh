@@ -145,5 +145,50 @@ err "COPY c FROM '$cast' (FORMAT parquet)" "missing data for column \"k\": \"$ca
 err "COPY e FROM STDIN (FORMAT parquet)" "COPY FROM STDIN in PARQUET format is not supported: give a file name"
 echo "id,n,m" > "$dir/not.parquet"
 err "COPY e FROM '$dir/not.parquet' (FORMAT parquet)" "$("$orbit" "$db" -c "SELECT * FROM read_parquet('$dir/not.parquet')" 2>&1 | head -1 | sed 's/^ERROR:  //; s/ (line [0-9]*, column [0-9]*)$//')"
+# array columns: written as 3-level LISTs; DuckDB reads the same lists
+# (NULL and empty arrays, NULL elements, an array of 3,000 elements across
+# pages of 1,000 rows), as Orbit's read_parquet does; and COPY FROM a file
+# of lists DuckDB writes fills array columns
+"$orbit" "$db" -c "CREATE TABLE arr (id INTEGER PRIMARY KEY, xs INTEGER[], ts TEXT[], ds NUMERIC(8,2)[], fs DOUBLE PRECISION[])" \
+  -c "INSERT INTO arr SELECT i,
+        CASE WHEN i % 10 = 0 THEN NULL WHEN i % 10 = 1 THEN '{}'
+             ELSE ARRAY(SELECT CASE WHEN (i + k) % 5 = 0 THEN NULL ELSE i * 10 + k END FROM generate_series(1, CASE WHEN i = 777 THEN 3000 ELSE i % 6 + 1 END) g(k)) END,
+        CASE WHEN i % 9 = 0 THEN NULL ELSE ARRAY['t' || i % 50, NULL, 'größe'] END,
+        CASE WHEN i % 8 = 0 THEN '{}' ELSE ARRAY[i * 0.25, -i] END,
+        ARRAY[i / 4.0]
+      FROM generate_series(1, 12000) g(i)" > "$dir/arrsetup" 2>&1 || { cat "$dir/arrsetup"; exit 1; }
+f=$dir/arr.parquet
+out=$("$orbit" "$db" -c "COPY arr TO '$f' (FORMAT parquet, ROW_GROUP_SIZE 5000)" 2>&1)
+checks=$((checks + 1))
+[ "$out" = "COPY 12000" ] || fail "COPY of array columns: $out"
+# the lists as PostgreSQL's array text, in DuckDB's terms
+pgtext() { echo "CASE WHEN $1 IS NULL THEN NULL ELSE '{' || array_to_string(list_transform($1, x -> coalesce(CAST(x AS VARCHAR), 'NULL')), ',') || '}' END AS $1"; }
+want=$("$orbit" "$db" --csv -c "SELECT id, CAST(xs AS TEXT) AS xs, CAST(ts AS TEXT) AS ts, CAST(ds AS TEXT) AS ds, CAST(fs[1] * 4 AS BIGINT) AS fs FROM arr ORDER BY id" 2>&1)
+got=$(duck "SELECT id, $(pgtext xs), $(pgtext ts), $(pgtext ds), CAST(fs[1] * 4 AS BIGINT) AS fs FROM read_parquet('$f') ORDER BY id")
+checks=$((checks + 1))
+[ "$want" = "$got" ] || { fail "array columns: DuckDB reads other lists than Orbit wrote"; diff <(echo "$want") <(echo "$got") | head -6; }
+[ "$(echo "$want" | wc -l)" = 12001 ] || fail "array columns: $(echo "$want" | wc -l) lines"
+back=$("$orbit" "$db" --csv -c "SELECT id, CAST(xs AS TEXT) AS xs, CAST(ts AS TEXT) AS ts, CAST(ds AS TEXT) AS ds, CAST(fs[1] * 4 AS BIGINT) AS fs FROM read_parquet('$f') ORDER BY id" 2>&1)
+checks=$((checks + 1))
+[ "$want" = "$back" ] || { fail "array columns: Orbit's read_parquet reads other arrays"; diff <(echo "$want") <(echo "$back") | head -6; }
+meta=$(duck "SELECT count(*), sum(num_values) FROM parquet_metadata('$f') WHERE path_in_schema = 'xs, list, element'")
+wantmeta=$("$orbit" "$db" --csv -c "SELECT count(DISTINCT id / 5000), sum(CASE WHEN xs IS NULL OR cardinality(xs) = 0 THEN 1 ELSE cardinality(xs) END) FROM arr" 2>&1 | tail -1)
+checks=$((checks + 1))
+[ "$(echo "$meta" | tail -1)" = "$wantmeta" ] || fail "array columns: parquet_metadata gives $meta, want $wantmeta"
+schema=$(duck "SELECT name, repetition_type, converted_type, field_id FROM parquet_schema('$f') WHERE name IN ('xs', 'list', 'element') LIMIT 3")
+checks=$((checks + 1))
+[ "$(echo "$schema" | tr '\n' ' ')" = "name,repetition_type,converted_type,field_id xs,OPTIONAL,LIST,2 list,REPEATED,, element,OPTIONAL,, " ] ||
+  fail "array columns: parquet_schema gives $(echo "$schema" | tr '\n' ' ')"
+dl=$dir/duck_lists.parquet
+duck "COPY (SELECT i AS id, CASE WHEN i % 7 = 0 THEN NULL ELSE [i, NULL, i * 2] END AS xs,
+             CASE WHEN i % 5 = 0 THEN [] ELSE ['a' || i] END AS ts FROM range(1, 3001) r(i)) TO '$dl' (FORMAT parquet)" > /dev/null
+"$orbit" "$db" -c "CREATE TABLE arr2 (id INTEGER PRIMARY KEY, xs BIGINT[], ts TEXT[])" > /dev/null
+out=$("$orbit" "$db" -c "COPY arr2 FROM '$dl' (FORMAT parquet)" 2>&1)
+checks=$((checks + 1))
+[ "$out" = "COPY 3000" ] || fail "COPY FROM a file of DuckDB's lists: $out"
+want=$(duck "SELECT id, $(pgtext xs), $(pgtext ts) FROM read_parquet('$dl') ORDER BY id")
+got=$("$orbit" "$db" --csv -c "SELECT id, CAST(xs AS TEXT) AS xs, CAST(ts AS TEXT) AS ts FROM arr2 ORDER BY id" 2>&1)
+checks=$((checks + 1))
+[ "$want" = "$got" ] || { fail "COPY FROM DuckDB's lists: other arrays"; diff <(echo "$want") <(echo "$got") | head -6; }
 echo "parquet copy: $checks checks, $fails failed"
 [ $fails -eq 0 ]

@@ -190,7 +190,7 @@ static int write_file(const char *path, const char *cfg, int64_t rows) {
   o.nkv = 2;
   pq_write_column wc[NCOLS];
   for (int c = 0; c < NCOLS; c++)
-    wc[c] = (pq_write_column){cols[c].name, cols[c].type, cols[c].nullable, 100 + c, c == 0 || c == 4 || c == 10};
+    wc[c] = (pq_write_column){cols[c].name, cols[c].type, cols[c].nullable, 100 + c, c == 0 || c == 4 || c == 10, 0};
   orb_err e;
   orb_err_clear(&e);
   pq_writer *w;

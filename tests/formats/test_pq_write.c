@@ -60,8 +60,8 @@ static void write_file(void) {
   pq_kv kv[] = {{"k1", "v1"}, {"k2", NULL}};
   o.kv = kv;
   o.nkv = 2;
-  pq_write_column cols[] = {{"id", orb_type_make(ORB_T_INT64), false, 7, true},
-                            {"n", orb_type_make(ORB_T_TEXT), true, 9, false}};
+  pq_write_column cols[] = {{"id", orb_type_make(ORB_T_INT64), false, 7, true, 0},
+                            {"n", orb_type_make(ORB_T_TEXT), true, 9, false, 0}};
   pq_writer *w;
   orb_err e;
   assert_int_equal(pq_writer_open(path, cols, 2, &o, &w, &e), ORB_OK);
@@ -278,12 +278,12 @@ static void test_errors(void **state) {
   pq_write_opts_init(&o);
   orb_err e;
   pq_writer *w;
-  pq_write_column iv = {"span", orb_type_make(ORB_T_INTERVAL), true, 1, false};
+  pq_write_column iv = {"span", orb_type_make(ORB_T_INTERVAL), true, 1, false, 0};
   assert_int_equal(pq_writer_open(path, &iv, 1, &o, &w, &e), ORB_ERR_UNSUPPORTED);
   assert_non_null(strstr(e.msg, "\"span\""));
   assert_non_null(strstr(e.msg, "interval"));
   o.codec = PQ_BROTLI;
-  pq_write_column one = {"x", orb_type_make(ORB_T_INT32), false, 1, false};
+  pq_write_column one = {"x", orb_type_make(ORB_T_INT32), false, 1, false, 0};
   assert_int_equal(pq_writer_open(path, &one, 1, &o, &w, &e), ORB_ERR_UNSUPPORTED);
   assert_non_null(strstr(e.msg, "BROTLI"));
   o.codec = PQ_SNAPPY;
@@ -304,8 +304,8 @@ static void test_casts(void **state) {
   pq_write_opts_init(&o);
   orb_err e;
   pq_writer *w;
-  pq_write_column cols[] = {{"big", orb_type_make(ORB_T_INT64), true, 1, false},
-                            {"dec", orb_type_decimal(10, 2), true, 2, false}};
+  pq_write_column cols[] = {{"big", orb_type_make(ORB_T_INT64), true, 1, false, 0},
+                            {"dec", orb_type_decimal(10, 2), true, 2, false, 0}};
   assert_int_equal(pq_writer_open(path, cols, 2, &o, &w, &e), ORB_OK);
   orb_value a[3] = {orb_int(ORB_T_INT32, -7), orb_int(ORB_T_INT16, 300), orb_null(ORB_T_INT32)};
   orb_value d[3] = {orb_decimal(15, 1), orb_int(ORB_T_INT32, 4), orb_decimal(-12345, 3)};   /* 1.5, 4, -12.345 */
@@ -335,7 +335,7 @@ static void test_no_rows(void **state) {
   pq_write_opts_init(&o);
   orb_err e;
   pq_writer *w;
-  pq_write_column one = {"x", orb_type_decimal(30, 5), true, 1, true};
+  pq_write_column one = {"x", orb_type_decimal(30, 5), true, 1, true, 0};
   assert_int_equal(pq_writer_open(path, &one, 1, &o, &w, &e), ORB_OK);
   assert_int_equal(pq_writer_close(w, &e), ORB_OK);
   pq_file_meta *m;
@@ -368,9 +368,9 @@ static void test_plain_after_probe(void **state) {
   o.row_group_rows = RG;
   o.page_rows = 1000;
   o.dictionary_probe = 100;
-  pq_write_column cols[] = {{"k", orb_type_make(ORB_T_INT64), false, 1, false},
-                            {"t", orb_type_make(ORB_T_INT64), true, 2, false},
-                            {"s", orb_type_make(ORB_T_TEXT), true, 3, false}};
+  pq_write_column cols[] = {{"k", orb_type_make(ORB_T_INT64), false, 1, false, 0},
+                            {"t", orb_type_make(ORB_T_INT64), true, 2, false, 0},
+                            {"s", orb_type_make(ORB_T_TEXT), true, 3, false, 0}};
   orb_value *k = orb_malloc(sizeof(orb_value) * N), *t = orb_malloc(sizeof(orb_value) * N),
             *sv = orb_malloc(sizeof(orb_value) * N);
   char (*txt)[8] = orb_malloc(8 * (size_t)N);

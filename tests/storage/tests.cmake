@@ -45,3 +45,7 @@ add_test(NAME iceberg_txn COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceb
 # the iceberg-trino fixtures; same results and errors, same EXPLAIN ANALYZE counters
 # (tests/storage/iceberg_vector_test.py; the reader's two paths directly: test_ice_read_vec).
 add_test(NAME iceberg_vector COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_vector_test.py $<TARGET_FILE:orbit_shell>)
+# Array columns in the database's own Iceberg tables against a hot twin table; the metadata's list
+# types and ids, the manifests' metrics (avsc), DuckDB over the data files, icebird over the table
+# (tests/storage/iceberg_array_test.py, tests/interop/iceberg_list_rows.mjs).
+add_test(NAME iceberg_array COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_array_test.py $<TARGET_FILE:orbit_shell>)

@@ -495,7 +495,22 @@ orb_status pq_plain_value(const pq_schema_elem *s, pq_bytes b, orb_type t, orb_v
 ** never a bound and a zero bound written as -0.0 (min) / +0.0 (max);
 ** null counts; TypeDefinedOrder for every column; a ColumnIndex and an
 ** OffsetIndex per chunk after the row groups; split-block bloom filters for
-** the chosen columns; created_by "orbit version X.Y.Z (build H)". */
+** the chosen columns; created_by "orbit version X.Y.Z (build H)".
+**
+** An ARRAY column (one dimension, elements of a scalar type) is written as
+** LogicalTypes.md's 3-level LIST: `<optional|required> group <name> (LIST)
+** { repeated group list { optional <element> element; } }`, the list
+** nullable as the column is, every element nullable; its one leaf has
+** repetition levels (0 starts a row, 1 continues its list) and definition
+** levels up to 3 (2 when the list is required): below the list's level a
+** NULL list, at it an empty list, one less than the maximum a NULL
+** element.  field_id goes on the LIST group, elem_field_id (when not 0) on
+** the element, none on the repeated group (Iceberg's mapping).  The
+** leaf's statistics and page index bounds are over the elements; its
+** null count is its level entries without a value (NULL or empty lists,
+** NULL elements), as parquet-mr counts them; pages end at row boundaries,
+** so a page's first_row_index is a row's.  Dictionary encoding, bloom
+** filters and the rest work on the elements as on a flat column. */
 
 typedef struct pq_write_column {
   const char *name;
@@ -503,6 +518,7 @@ typedef struct pq_write_column {
   bool nullable;
   int32_t field_id;
   bool bloom_filter;             /* a split-block bloom filter per chunk */
+  int32_t elem_field_id;         /* ARRAY: the element's field_id (0: none written) */
 } pq_write_column;
 
 typedef struct pq_write_opts {

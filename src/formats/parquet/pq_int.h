@@ -62,6 +62,18 @@ typedef struct pq_wcol {
   orb_type t;
   bool bloom;
   int max_def;
+  /* an ARRAY column (a LIST, parquet.h): s is its leaf, groups[] the LIST
+  ** group and the repeated group above it; levels are kept per entry */
+  bool list;
+  pq_schema_elem groups[2];
+  const char *path[3];           /* path_in_schema */
+  int npath;
+  orb_type elem_t;               /* the elements' SQL type */
+  uint32_t *reps;                /* list: repetition levels of the page's entries */
+  size_t lev_cap;                /* list: entries defs, reps and idx have room for */
+  int64_t page_nrows;            /* rows in the page (entries, page_n, for a flat column) */
+  orb_arena elem_cast;           /* list: elements cast to elem_t, per batch */
+  orb_buf replev;                /* list: the page's repetition levels, encoded */
   /* the chunk's dictionary: PLAIN entries, and an open-addressing table
   ** whose slots hold an entry's number + 1 (low 32 bits; 0: empty) and the
   ** high 32 bits of its hash, so that a probe reads one slot to reject */

@@ -14,6 +14,8 @@
 #include "formats/parquet/pq_int.h"
 #include "base/hash.h"
 #include "base/mem.h"
+#include "types/array.h"
+#include "types/value.h"
 
 #include <math.h>
 #include <string.h>
@@ -58,26 +60,72 @@ typedef struct wval {
   uint8_t tmp[16];
 } wval;
 
+/* An ARRAY column's schema: the LIST group, the repeated group, the leaf
+** (parquet.h).  The element's type is checked under the column's name so
+** that a refusal names the column. */
+static orb_status list_schema(pq_wcol *c, const pq_write_column *col, orb_err *e) {
+  orb_type et = orb_type_elem(col->type);
+  if (et.id == ORB_T_ARRAY || et.id == ORB_T_RECORD || !orb_type_is_storable_elem((orb_type_id)et.id))
+    return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0, "parquet: column \"%s\": arrays of this element type cannot be written",
+                        col->name);
+  orb_status st = pq_schema_for_sql(col->name, et, true, col->elem_field_id, &c->s, e);
+  if (st != ORB_OK) return st;
+  c->s.name = "element";
+  c->s.has_field_id = col->elem_field_id != 0;
+  pq_schema_elem *g = &c->groups[0];
+  memset(c->groups, 0, sizeof c->groups);
+  g[0].name = col->name;
+  g[0].type = -1;
+  g[0].repetition = col->nullable ? PQ_OPTIONAL : PQ_REQUIRED;
+  g[0].num_children = 1;
+  g[0].converted_type = 3;   /* LIST */
+  g[0].logical.kind = PQ_LT_LIST;
+  g[0].has_field_id = true;
+  g[0].field_id = col->field_id;
+  g[1].name = "list";
+  g[1].type = -1;
+  g[1].repetition = PQ_REPEATED;
+  g[1].num_children = 1;
+  g[1].converted_type = -1;
+  c->list = true;
+  c->elem_t = et;
+  c->max_def = (col->nullable ? 1 : 0) + 2;   /* the list, its repeated group, the optional element */
+  c->path[0] = col->name, c->path[1] = "list", c->path[2] = "element";
+  c->npath = 3;
+  return ORB_OK;
+}
+
 orb_status pq_wcol_init(pq_wcol *c, const pq_write_column *col, const pq_write_opts *o, pq_compressor *z, orb_err *e) {
   memset(c, 0, sizeof *c);
-  orb_status st = pq_schema_for_sql(col->name, col->type, col->nullable, col->field_id, &c->s, e);
+  orb_arena_init(&c->elem_cast, 0);
+  orb_status st = col->type.id == ORB_T_ARRAY
+                      ? list_schema(c, col, e)
+                      : pq_schema_for_sql(col->name, col->type, col->nullable, col->field_id, &c->s, e);
   if (st != ORB_OK) return st;
   c->o = o;
   c->z = z;
   c->t = col->type;
   c->bloom = col->bloom_filter;
-  c->max_def = col->nullable ? 1 : 0;
+  if (!c->list) {
+    c->max_def = col->nullable ? 1 : 0;
+    c->path[0] = c->s.name;
+    c->npath = 1;
+  }
   c->dict_on = o->dictionary && c->s.type != PQ_BOOLEAN;
   c->page_serial = 1;
   c->defs = orb_malloc(sizeof(uint32_t) * (size_t)o->page_rows);
   c->idx = orb_malloc(sizeof(uint32_t) * (size_t)o->page_rows);
+  if (c->list) {
+    c->reps = orb_malloc(sizeof(uint32_t) * (size_t)o->page_rows);
+    c->lev_cap = (size_t)o->page_rows;
+  }
   plain_reset(c);
   return ORB_OK;
 }
 
 void pq_wcol_free(pq_wcol *c) {
   orb_buf *bufs[] = {&c->dict, &c->plain, &c->ps.blo, &c->ps.bhi, &c->cs.blo, &c->cs.bhi, &c->pages,
-                     &c->bounds, &c->levels, &c->vals, &c->body, &c->comp, &c->hdr};
+                     &c->bounds, &c->levels, &c->vals, &c->body, &c->comp, &c->hdr, &c->replev};
   for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) orb_buf_free(bufs[i]);
   orb_free(c->dict_off);
   orb_free(c->dict_hash);
@@ -85,6 +133,8 @@ void pq_wcol_free(pq_wcol *c) {
   orb_free(c->table);
   orb_free(c->defs);
   orb_free(c->idx);
+  orb_free(c->reps);
+  orb_arena_free(&c->elem_cast);
   orb_free(c->pi);
   orb_free(c->hashes);
 }
@@ -401,7 +451,12 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
   orb_buf_reset(&c->body);
   orb_buf_reset(&c->comp);
   orb_buf_reset(&c->hdr);
-  if (c->max_def && c->page_vals == c->page_n) {   /* no NULL: one run of 1s */
+  orb_buf_reset(&c->replev);
+  const int64_t rows = c->list ? c->page_nrows : c->page_n;
+  if (c->list) {   /* every entry's levels, as they are (a list's defs are never one run of 1s) */
+    pq_rle_encode(c->reps, c->page_n, 1, &c->replev);
+    pq_rle_encode(c->defs, c->page_n, pq_bit_width((uint32_t)c->max_def), &c->levels);
+  } else if (c->max_def && c->page_vals == c->page_n) {   /* no NULL: one run of 1s */
     orb_buf_put_varint(&c->levels, (uint64_t)c->page_n << 1);
     orb_buf_put_u8(&c->levels, 1);
   } else if (c->max_def) {
@@ -433,19 +488,21 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
   if (o->page_v2) {   /* levels first and never compressed, then the values */
     h.type = 3;
     h.num_nulls = (int32_t)(c->page_n - c->page_vals);
-    h.num_rows = (int32_t)c->page_n;
+    h.num_rows = (int32_t)rows;
+    h.rep_len = (int32_t)c->replev.len;
     h.def_len = (int32_t)c->levels.len;
     h.v2_compressed = o->codec != PQ_UNCOMPRESSED;
+    orb_buf_append(&c->comp, c->replev.data, c->replev.len);
     orb_buf_append(&c->comp, c->levels.data, c->levels.len);
     st = pq_compress(c->z, values, nvalues, &c->comp, e);
-    h.uncompressed_size = (int32_t)(c->levels.len + nvalues);
+    h.uncompressed_size = (int32_t)(c->replev.len + c->levels.len + nvalues);
   } else {            /* v1: the levels' length, the levels, the values; all compressed */
     h.type = 0;
     h.def_encoding = ENC_RLE;
     h.rep_encoding = ENC_RLE;
-    size_t head = c->max_def ? 4 + c->levels.len : 0;
+    size_t head = (c->list ? 4 + c->replev.len : 0) + (c->max_def ? 4 + c->levels.len : 0);
     const uint8_t *body;
-    if (!dict && c->s.type != PQ_BOOLEAN && head <= PQ_PLAIN_HEAD) {   /* the levels in front of the PLAIN values */
+    if (!c->list && !dict && c->s.type != PQ_BOOLEAN && head <= PQ_PLAIN_HEAD) {   /* the levels in front of the PLAIN values */
       uint8_t *p = (uint8_t *)c->plain.data + PQ_PLAIN_HEAD - head;
       if (c->max_def) {
         orb_store_u32le(p, (uint32_t)c->levels.len);
@@ -453,6 +510,10 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
       }
       body = p;
     } else {
+      if (c->list) {   /* repetition levels first (DataPageHeader: then the definition levels) */
+        orb_buf_put_u32(&c->body, (uint32_t)c->replev.len);
+        orb_buf_append(&c->body, c->replev.data, c->replev.len);
+      }
       if (c->max_def) {
         orb_buf_put_u32(&c->body, (uint32_t)c->levels.len);
         orb_buf_append(&c->body, c->levels.data, c->levels.len);
@@ -496,8 +557,8 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
   ** for all of them at its first page, estimated from that page, so that a
   ** large row group is not copied again and again as its buffer doubles
   ** (memory reserved but never written costs nothing) */
-  if (c->pages.len == 0 && c->page_n > 0) {
-    double est = (double)(c->hdr.len + c->comp.len) * ((double)o->row_group_rows / (double)c->page_n) * 1.25;
+  if (c->pages.len == 0 && rows > 0) {
+    double est = (double)(c->hdr.len + c->comp.len) * ((double)o->row_group_rows / (double)rows) * 1.25;
     size_t want = est > (double)PQ_PAGES_RESERVE_MAX ? PQ_PAGES_RESERVE_MAX : (size_t)est;
     if (want > c->pages.cap) orb_buf_reserve(&c->pages, want);
   }
@@ -510,8 +571,8 @@ static orb_status flush_page(pq_wcol *c, orb_err *e) {
   stat_merge(c, &c->cs, &c->ps);
   stat_clear(&c->ps);
   c->page_serial++;
-  c->page_first_row += c->page_n;
-  c->page_n = c->page_vals = 0;
+  c->page_first_row += rows;
+  c->page_n = c->page_vals = c->page_nrows = 0;
   plain_reset(c);
   return ORB_OK;
 }
@@ -703,13 +764,125 @@ static int64_t add_dict(pq_wcol *c, const orb_value *v, int64_t n) {
   }
 }
 
+/* A non-NULL value into the page (its level entry is the caller's): its
+** dictionary index or PLAIN bytes, the statistics, the bloom filter. */
+static inline void put_value(pq_wcol *c, const orb_value *v) {
+  wval w;
+  plain_of(c, v, &w);
+  if (c->dict_on) {
+    /* the page's statistics take each entry once: equal values give equal bounds */
+    bool added;
+    uint64_t h = value_hash(c, &w);
+    uint32_t k = c->idx[c->page_vals] = dict_lookup(c, &w, h, &added);
+    if (c->bloom && added) push_hash(c, h);
+    if (c->dict_seen[k] != c->page_serial) {
+      c->dict_seen[k] = c->page_serial;
+      stat_add(c, &c->ps, &w);
+    }
+  } else {
+    stat_add(c, &c->ps, &w);
+    if (c->bloom) push_hash(c, pq_bloom_hash(w.p, w.len));
+    if (c->s.type == PQ_BOOLEAN) c->idx[c->page_vals] = (uint32_t)w.i;
+    else {
+      if (c->s.type == PQ_BYTE_ARRAY) orb_buf_put_u32(&c->plain, (uint32_t)w.len);
+      orb_buf_append(&c->plain, w.p, w.len);
+    }
+  }
+  c->page_vals++;
+}
+
+/* --- lists ------------------------------------------------------------------------- */
+
+/* Room in the page's level and index arrays for `more` entries. */
+static void lev_room(pq_wcol *c, int64_t more) {
+  size_t need = (size_t)(c->page_n + more);
+  if (need <= c->lev_cap) return;
+  size_t cap = c->lev_cap * 2 > need ? c->lev_cap * 2 : need;
+  c->defs = orb_realloc(c->defs, sizeof(uint32_t) * cap);
+  c->reps = orb_realloc(c->reps, sizeof(uint32_t) * cap);
+  c->idx = orb_realloc(c->idx, sizeof(uint32_t) * cap);
+  c->lev_cap = cap;
+}
+
+static inline void lev_put(pq_wcol *c, uint32_t rep, uint32_t def) {
+  c->reps[c->page_n] = rep;
+  c->defs[c->page_n] = def;
+  c->page_n++;
+  if ((int)def < c->max_def) c->ps.nulls++;   /* an entry without a value: parquet-mr's null count */
+}
+
+/* n rows of an ARRAY column: each row's entries (one for a NULL or empty
+** list, one per element otherwise), its elements cast to the element type
+** where they are of another.  Pages are cut between rows only, by rows
+** (page_rows) and estimated bytes, with the flat path's dictionary rules
+** decided after each row. */
+static orb_status add_lists(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
+  const pq_write_opts *o = c->o;
+  const uint32_t max_def = (uint32_t)c->max_def, empty_def = max_def - 2;
+  orb_arena_reset(&c->elem_cast);
+  for (int64_t r = 0; r < n; r++) {
+    const orb_value *x = &v[r];
+    int64_t vals_before = c->page_vals;
+    if (x->isnull) {
+      if (empty_def == 0)
+        return orb_err_setx(e, ORB_ERR_NOT_NULL, "23502", 0, "parquet: NULL in column \"%s\" declared NOT NULL",
+                            c->groups[0].name);
+      lev_room(c, 1);
+      lev_put(c, 0, 0);
+    } else if (x->type != ORB_T_ARRAY) {
+      return orb_err_set(e, ORB_ERR_TYPE, "parquet: column \"%s\": a value that is not an array", c->groups[0].name);
+    } else {
+      const orb_array *arr = x->u.arr;
+      lev_room(c, arr->n ? arr->n : 1);
+      if (arr->n == 0) lev_put(c, 0, empty_def);
+      for (uint32_t k = 0; k < arr->n; k++) {
+        const orb_value *it = &arr->items[k];
+        if (it->isnull) {
+          lev_put(c, k ? 1 : 0, max_def - 1);
+          continue;
+        }
+        orb_value cv;
+        if (it->type != c->elem_t.id || (it->type == ORB_T_DECIMAL && it->scale != c->elem_t.scale)) {
+          orb_status st = orb_value_cast(it, c->elem_t, &c->elem_cast, &cv, e);
+          if (st != ORB_OK) {
+            orb_err_prefix(e, "parquet: column \"%s\": ", c->groups[0].name);
+            return st;
+          }
+          it = &cv;
+        }
+        lev_put(c, k ? 1 : 0, max_def);
+        put_value(c, it);
+      }
+    }
+    c->page_nrows++;
+    c->chunk_rows++;
+    /* the dictionary probe, when this row's values passed its point */
+    if (c->dict_on && !c->used_dict && o->dictionary_probe > 0 && vals_before < o->dictionary_probe &&
+        c->page_vals >= o->dictionary_probe && (uint64_t)c->ndict * 10 > (uint64_t)c->page_vals * 9) {
+      drop_dictionary(c);
+      c->plain_chunks = PQ_PLAIN_CHUNKS;
+    }
+    bool fallback = c->dict_on && (c->dict.len > o->dictionary_bytes ||
+                                   (c->page_nrows >= o->page_rows && c->ndict > (c->chunk_values + c->page_vals) / 2));
+    size_t est = c->dict_on ? (size_t)c->page_vals * (size_t)(33 - (c->ndict ? __builtin_clz(c->ndict) : 32)) / 8
+                            : plain_bytes(c);
+    est += (size_t)c->page_n / 4;   /* the levels: a few bits an entry */
+    if (c->page_nrows >= o->page_rows || est >= o->page_bytes || fallback) {
+      orb_status st = flush_page(c, e);
+      if (st != ORB_OK) return st;
+      if (fallback) c->dict_on = false;
+    }
+  }
+  return ORB_OK;
+}
+
 orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
+  if (c->list) return add_lists(c, v, n, e);
   const pq_write_opts *o = c->o;
   bool fixed = (c->s.type == PQ_INT32 || c->s.type == PQ_INT64 || c->s.type == PQ_FLOAT || c->s.type == PQ_DOUBLE) &&
                c->t.id != ORB_T_DECIMAL && c->max_def > 0;
   bool dict_kind = ((c->s.type == PQ_INT32 || c->s.type == PQ_INT64 || c->s.type == PQ_FLOAT || c->s.type == PQ_DOUBLE) &&
                     c->t.id != ORB_T_DECIMAL) || c->s.type == PQ_BYTE_ARRAY;
-  wval w;
   for (int64_t r = 0; r < n; r++) {
     if (fixed && !c->dict_on && !c->bloom) {
       r += add_plain_fixed(c, v + r, n - r) - 1;
@@ -730,27 +903,7 @@ orb_status pq_wcol_add(pq_wcol *c, const orb_value *v, int64_t n, orb_err *e) {
     } else {
       if (c->ps.nulls) c->defs[c->page_n] = 1;
       c->page_n++;
-      plain_of(c, &v[r], &w);
-      if (c->dict_on) {
-        /* the page's statistics take each entry once: equal values give equal bounds */
-        bool added;
-        uint64_t h = value_hash(c, &w);
-        uint32_t k = c->idx[c->page_vals] = dict_lookup(c, &w, h, &added);
-        if (c->bloom && added) push_hash(c, h);
-        if (c->dict_seen[k] != c->page_serial) {
-          c->dict_seen[k] = c->page_serial;
-          stat_add(c, &c->ps, &w);
-        }
-      } else {
-        stat_add(c, &c->ps, &w);
-        if (c->bloom) push_hash(c, pq_bloom_hash(w.p, w.len));
-        if (c->s.type == PQ_BOOLEAN) c->idx[c->page_vals] = (uint32_t)w.i;
-        else {
-          if (c->s.type == PQ_BYTE_ARRAY) orb_buf_put_u32(&c->plain, (uint32_t)w.len);
-          orb_buf_append(&c->plain, w.p, w.len);
-        }
-      }
-      c->page_vals++;
+      put_value(c, &v[r]);
       c->chunk_rows++;
     }
     /* nearly every value new so far, before any page used the dictionary

@@ -85,18 +85,24 @@ orb_status pq_writer_open(const char *path, const pq_write_column *cols, int nco
   w->ncols = ncols;
   w->cols = orb_calloc((size_t)ncols, sizeof *w->cols);
   m->version = 1;
-  m->nschema = ncols + 1;
+  int nlists = 0;
+  for (int c = 0; c < ncols; c++) nlists += cols[c].type.id == ORB_T_ARRAY;
+  m->nschema = ncols + 2 * nlists + 1;   /* a list adds its LIST group and repeated group */
   m->schema = orb_arena_zalloc(a, sizeof(pq_schema_elem) * (size_t)m->nschema);
   m->schema[0] = (pq_schema_elem){.name = "schema", .type = -1, .repetition = -1, .num_children = ncols,
                                   .converted_type = -1};
-  m->ncolumn_orders = ncols;
+  m->ncolumn_orders = ncols;   /* one leaf per column */
   m->column_orders = orb_arena_zalloc(a, sizeof(int) * (size_t)ncols);
   orb_status st = ORB_OK;
-  for (int c = 0; c < ncols && st == ORB_OK; c++) {
+  for (int c = 0, k = 1; c < ncols && st == ORB_OK; c++) {
     pq_write_column col = cols[c];
     col.name = orb_arena_strdup(a, cols[c].name);
     st = pq_wcol_init(&w->cols[c], &col, &w->o, w->z, e);
-    m->schema[c + 1] = w->cols[c].s;
+    if (w->cols[c].list) {
+      m->schema[k++] = w->cols[c].groups[0];
+      m->schema[k++] = w->cols[c].groups[1];
+    }
+    m->schema[k++] = w->cols[c].s;
     m->column_orders[c] = 1;   /* TYPE_ORDER */
   }
   m->nkv = o->nkv;
@@ -244,9 +250,8 @@ static orb_status flush_row_group(pq_writer *w, orb_err *e) {
     if (c->used_dict) enc[ne++] = 8;                    /* RLE_DICTIONARY */
     ch->nencodings = ne;
     ch->encodings = orb_arena_memdup(a, enc, sizeof(int32_t) * (size_t)ne);
-    ch->npath = 1;
-    ch->path = orb_arena_alloc(a, sizeof(char *));
-    ch->path[0] = c->s.name;
+    ch->npath = c->npath;
+    ch->path = orb_arena_memdup(a, c->path, sizeof(char *) * (size_t)c->npath);
     ch->codec = w->o.codec;
     ch->num_values = c->chunk_values;
     ch->total_uncompressed_size = c->uncompressed;
@@ -295,7 +300,7 @@ static orb_status column_values(pq_writer *w, int c, const orb_value *v, int64_t
     else {
       orb_status st = orb_value_cast(&v[i], t, &w->cast, &w->casted[i], e);
       if (st != ORB_OK) {
-        orb_err_prefix(e, "parquet: column \"%s\": ", w->cols[c].s.name);
+        orb_err_prefix(e, "parquet: column \"%s\": ", w->cols[c].path[0]);
         return st;
       }
     }

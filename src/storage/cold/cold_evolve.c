@@ -58,8 +58,12 @@ static orb_status schema_from_meta(const ice_meta *m, const orb_schema *cat, orb
     ice_type it;
     orb_err ignore;
     orb_err_clear(&ignore);
-    bool keep = k >= 0 && ice_type_from_sql(cat->cols[k].name, cat->cols[k].type, &it, &ignore) == ORB_OK &&
-                ice_type_equal(&it, cols[i].itype);
+    bool keep = k >= 0 && ice_type_from_sql(&a, cat->cols[k].name, cat->cols[k].type, &it, &ignore) == ORB_OK;
+    if (keep && it.kind == ICE_LIST && cols[i].itype->kind == ICE_LIST) {   /* the element's id is the table's */
+      it.element_id = cols[i].itype->element_id;
+      it.element_required = cols[i].itype->element_required;
+    }
+    keep = keep && ice_type_equal(&it, cols[i].itype);
     c->name = orb_strdup(cols[i].name);
     c->field_id = cols[i].field_id;
     c->type = keep ? cat->cols[k].type : cols[i].type;
@@ -158,7 +162,7 @@ static orb_status alter_edit(void *ctx, orb_arena *a, const ice_meta *base, ice_
   switch (c->kind) {
   case COLD_ADD_COLUMN:
     sc.op = ICE_ADD_COLUMN;
-    if ((st = ice_type_from_sql(c->name, c->type, &sc.type, e)) != ORB_OK) return st;
+    if ((st = ice_type_from_sql(a, c->name, c->type, &sc.type, e)) != ORB_OK) return st;
     break;
   case COLD_DROP_COLUMN: sc.op = ICE_DROP_COLUMN; break;
   case COLD_RENAME_COLUMN: sc.op = ICE_RENAME_COLUMN; break;
@@ -168,7 +172,7 @@ static orb_status alter_edit(void *ctx, orb_arena *a, const ice_meta *base, ice_
     const char *name = "?";
     for (int i = 0; s && i < s->nfields; i++)
       if (s->fields[i].id == c->field_id) name = s->fields[i].name;
-    if ((st = ice_type_from_sql(name, c->type, &sc.type, e)) != ORB_OK) return st;
+    if ((st = ice_type_from_sql(a, name, c->type, &sc.type, e)) != ORB_OK) return st;
     break;
   }
   case COLD_DROP_NOT_NULL: sc.op = ICE_MAKE_OPTIONAL; break;

@@ -135,10 +135,12 @@ orb_status cold_tier_current(orb_tier *t, const orb_snapshot *snap, int64_t *sna
 
 /* Owned tables (cold_write.c, over storage/cold/ice_write.h).  Create an
 ** empty Iceberg table in folder `dir` (which must not exist) with columns
-** `schema` (their field ids become the Iceberg ones) and the partition
-** spec `partition_by` (pg_lake's text: "day(ts), bucket(16, id)"; NULL or
-** "" for none).  Remove an owned table's folder (DROP TABLE). */
-orb_status cold_table_create(const char *dir, const orb_schema *schema, const char *partition_by,
+** `schema` (their field ids become the Iceberg ones; array columns'
+** elements get new ids, and schema->next_field_id is moved past them so
+** that the catalog never hands them out again) and the partition spec
+** `partition_by` (pg_lake's text: "day(ts), bucket(16, id)"; NULL or ""
+** for none).  Remove an owned table's folder (DROP TABLE). */
+orb_status cold_table_create(const char *dir, orb_schema *schema, const char *partition_by,
                              const char *const *prop_keys, const char *const *prop_values, int nprops, orb_err *e);
 
 struct ice_kv;   /* storage/cold/ice_meta.h */

@@ -14,16 +14,18 @@
 #include <stdio.h>
 #include <string.h>
 
-orb_status cold_table_create(const char *dir, const orb_schema *schema, const char *partition_by,
+orb_status cold_table_create(const char *dir, orb_schema *schema, const char *partition_by,
                              const char *const *prop_keys, const char *const *prop_values, int nprops, orb_err *e) {
   orb_arena a;
   orb_arena_init(&a, 0);
   ice_kv *props = orb_arena_zalloc(&a, sizeof *props * (size_t)(nprops + 1));
   for (int i = 0; i < nprops; i++) props[i].key = prop_keys[i], props[i].value = prop_values[i];
   orb_status st = cold_check_properties(props, nprops, e);
+  ice_meta m;
   if (st == ORB_OK)
     st = ice_table_create(&a, dir, NULL, schema, partition_by && *partition_by ? partition_by : NULL, props, nprops,
-                          NULL, e);
+                          &m, e);
+  if (st == ORB_OK && m.last_column_id >= schema->next_field_id) schema->next_field_id = m.last_column_id + 1;
   orb_arena_free(&a);
   return st;
 }

@@ -22,6 +22,7 @@
 #include "base/hash.h"
 #include "base/mem.h"
 #include "formats/parquet/parquet.h"
+#include "types/array.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -189,7 +190,7 @@ orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, i
     ice_append_abort(app);
     return orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: \"%s\": the current schema or default partition spec is missing", table_dir);
   }
-  /* columns: top-level primitive fields only, as the SQL surface has them */
+  /* columns: top-level primitive fields and lists of a primitive, as the SQL surface has them */
   app->ncols = app->schema->nfields;
   app->cols = orb_arena_zalloc(&app->arena, sizeof(app_col) * (size_t)(app->ncols ? app->ncols : 1));
   app->tacc = orb_arena_zalloc(&app->arena, sizeof(col_acc) * (size_t)(app->ncols ? app->ncols : 1));
@@ -201,7 +202,14 @@ orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, i
     c->name = f->name;
     c->itype = f->type;
     c->required = f->required;
-    if (f->type->kind == ICE_STRUCT || f->type->kind == ICE_LIST || f->type->kind == ICE_MAP)
+    bool list = f->type->kind == ICE_LIST && f->type->element && f->type->element->kind != ICE_STRUCT &&
+                f->type->element->kind != ICE_LIST && f->type->element->kind != ICE_MAP;
+    if (list) {   /* a list of a primitive: an array column (parquet.h writes it as a LIST) */
+      orb_type et;
+      st = ice_sql_type(f->type->element, &et, e);
+      c->type = orb_type_array_of(et);
+      app->pcols[i].elem_field_id = f->type->element_id;
+    } else if (f->type->kind == ICE_STRUCT || f->type->kind == ICE_LIST || f->type->kind == ICE_MAP)
       st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\" is a %s; nested columns cannot be written yet", f->name,
                        ice_type_name(&app->arena, f->type));
     else if (f->type->kind == ICE_FIXED || f->type->kind == ICE_TIMESTAMP_NS || f->type->kind == ICE_TIMESTAMPTZ_NS)
@@ -462,6 +470,24 @@ static void footer_bounds(const pq_file_meta *pm, int c, const app_col *ac, col_
   a->has = true;
 }
 
+/* A list column's metrics are its element's, as Java's writer keeps them
+** (spec "Manifests": counts of the leaf by its field id): value count the
+** leaf's entries (an element, a NULL element, a NULL or empty list each
+** count one) and null count those without a value, both from the footer
+** (the writer counts them so: parquet.h); no NaN count and no bounds, as
+** Java keeps none for a field inside a list or map.  Keyed by the element's id,
+** no top-level column's metrics exist for it, so nothing prunes by it. */
+static void list_metrics(const pq_file_meta *pm, int c, const app_col *ac, ice_col_metrics *m) {
+  m->field_id = ac->itype->element_id;
+  m->values = m->nulls = 0;
+  m->nans = -1;
+  for (int g = 0; g < pm->nrow_groups; g++) {
+    const pq_chunk *ch = &pm->row_groups[g].columns[c];
+    m->values += ch->num_values;
+    m->nulls += ch->has_stats && ch->stats.has_null_count ? ch->stats.null_count : 0;
+  }
+}
+
 static orb_status serialize_bound(const app_col *c, const orb_value *v, orb_buf *out, orb_err *e) {
   return ice_value_serialize(c->itype, v, out, e);
 }
@@ -503,6 +529,10 @@ static orb_status close_data_file(ice_append *app, open_file *of, ice_data_file 
       m->values = of->rows;
       m->nulls = a->nulls;
       m->nans = ac->type.id == ORB_T_FLOAT32 || ac->type.id == ORB_T_FLOAT64 ? a->nans : -1;
+      if (ac->type.id == ORB_T_ARRAY) {
+        list_metrics(pm, c, ac, m);
+        continue;
+      }
       if (ac->type.id == ORB_T_TEXT || ac->type.id == ORB_T_BYTEA) footer_bounds(pm, c, ac, a);
       if (!a->has) continue;
       if ((st = serialize_bound(ac, &a->min, &m->lower, e))) break;
@@ -594,6 +624,19 @@ static int64_t fold_column(col_acc *a, const app_col *c, const orb_value *col, i
     orb_value probe = orb_null(t);
     probe.isnull = 0;
     *raw += (r - nulls) * raw_width(&probe);
+  } else if (t == ORB_T_ARRAY) {   /* metrics: from the footer, for the element (close_data_file) */
+    int64_t items = 0;
+    for (; r < n; r++) {
+      const orb_value *v = &col[r];
+      if (v->isnull) {
+        if (req) break;
+        nulls++;
+        continue;
+      }
+      if (v->type != t) break;
+      items += v->u.arr->n;
+    }
+    *raw += items * 8;
   } else if (t == ORB_T_TEXT || t == ORB_T_BYTEA) {   /* bounds: from the footer */
     int64_t bytes = 0;
     for (; r < n; r++) {

@@ -36,9 +36,24 @@ int64_t ice_now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-orb_status ice_type_from_sql(const char *name, orb_type t, ice_type *out, orb_err *e) {
+orb_status ice_type_from_sql(orb_arena *a, const char *name, orb_type t, ice_type *out, orb_err *e) {
   memset(out, 0, sizeof *out);
   switch ((orb_type_id)t.id) {
+  case ORB_T_ARRAY: {
+    /* a list of the element's type, elements optional; its element id is
+    ** assigned by whoever adds the column (ice_table_create, ice_schema_update) */
+    orb_type et = orb_type_elem(t);
+    if (et.id == ORB_T_ARRAY || et.id == ORB_T_RECORD || et.id == ORB_T_NULL)
+      return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\": arrays of this element type cannot be held in an Iceberg table",
+                         name);
+    ice_type *el = orb_arena_zalloc(a, sizeof *el);
+    orb_status st = ice_type_from_sql(a, name, et, el, e);
+    if (st != ORB_OK) return st;
+    out->kind = ICE_LIST;
+    out->element = el;
+    out->element_required = false;
+    return ORB_OK;
+  }
   case ORB_T_BOOL: out->kind = ICE_BOOLEAN; return ORB_OK;
   case ORB_T_INT16: case ORB_T_INT32: out->kind = ICE_INT; return ORB_OK;
   case ORB_T_INT64: out->kind = ICE_LONG; return ORB_OK;
@@ -68,9 +83,6 @@ orb_status ice_type_from_sql(const char *name, orb_type t, ice_type *out, orb_er
   case ORB_T_JSONB:
     /* Iceberg has no JSON type; a STRING column would read back as text, not as a document */
     return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\": Iceberg has no json or jsonb type", name);
-  case ORB_T_ARRAY:
-    return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\": array columns are not supported in Iceberg tables yet",
-                       name);
   default:
     return orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\" has a type Iceberg tables cannot hold", name);
   }
@@ -106,7 +118,7 @@ orb_status ice_table_create(orb_arena *a, const char *table_dir, const char *loc
     f->name = orb_arena_strdup(a, c->name);
     f->required = c->not_null || orb_schema_is_pk(schema, i);
     f->type = orb_arena_zalloc(a, sizeof(ice_type));
-    orb_status st = ice_type_from_sql(c->name, c->type, f->type, e);
+    orb_status st = ice_type_from_sql(a, c->name, c->type, f->type, e);
     if (st) return st;
     if (c->field_id < 1) return orb_err_set(e, ORB_ERR_MISUSE, "iceberg: column \"%s\" has no field id", c->name);
     for (int j = 0; j < i; j++)
@@ -120,10 +132,15 @@ orb_status ice_table_create(orb_arena *a, const char *table_dir, const char *loc
     s->nidentifier = schema->npk;
     s->identifier_ids = orb_arena_dup_array(a, schema->pk, sizeof(int32_t), (size_t)schema->npk);
   }
+  /* a list's element gets a fresh id after every column's (Java assigns
+  ** nested ids after the top-level ones too); last-column-id covers them */
+  int32_t last = schema->next_field_id - 1 > maxid ? schema->next_field_id - 1 : maxid;
+  for (int i = 0; i < s->nfields; i++)
+    if (s->fields[i].type->kind == ICE_LIST) s->fields[i].type->element_id = ++last;
   m.schemas = s;
   m.nschemas = 1;
   m.current_schema_id = 0;
-  m.last_column_id = schema->next_field_id - 1 > maxid ? schema->next_field_id - 1 : maxid;
+  m.last_column_id = last;
 
   /* spec 0: unpartitioned, or partition_by's fields (ids from 1000, Java's names) */
   m.specs = orb_arena_zalloc(a, sizeof(ice_partition_spec));

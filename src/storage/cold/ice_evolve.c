@@ -97,13 +97,19 @@ orb_status ice_schema_update(orb_arena *a, const ice_meta *base, const ice_schem
                          c->name);
     if (field_by_name(cur, c->name) >= 0)
       return orb_err_setx(e, ORB_ERR_DUPLICATE, "42701", 0, "column \"%s\" already exists", c->name);
-    if (c->type.kind == ICE_STRUCT || c->type.kind == ICE_LIST || c->type.kind == ICE_MAP)
-      return orb_err_set(e, ORB_ERR_UNSUPPORTED, "cannot add column \"%s\": nested types are not supported", c->name);
+    if (c->type.kind == ICE_STRUCT || c->type.kind == ICE_MAP ||
+        (c->type.kind == ICE_LIST && (!c->type.element || c->type.element->kind == ICE_STRUCT ||
+                                      c->type.element->kind == ICE_LIST || c->type.element->kind == ICE_MAP)))
+      return orb_err_set(e, ORB_ERR_UNSUPPORTED, "cannot add column \"%s\": nested types other than lists of a primitive are not supported", c->name);
     f = &ns.fields[ns.nfields++];
     memset(f, 0, sizeof *f);
     f->id = fid = ++last;
     f->name = orb_arena_strdup(a, c->name);
     f->type = orb_arena_memdup(a, &c->type, sizeof c->type);
+    if (c->type.kind == ICE_LIST) {   /* the element's id after the column's, as Java assigns them */
+      f->type->element = orb_arena_memdup(a, c->type.element, sizeof *c->type.element);
+      f->type->element_id = ++last;
+    }
     break;
   case ICE_DROP_COLUMN: {
     if (is_identifier(cur, f->id))

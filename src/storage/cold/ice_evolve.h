@@ -18,7 +18,9 @@
 ** an id is never reused, not even after a drop.  What is allowed:
 **
 **   add      a new optional top-level column (v2 cannot add a required one:
-**            existing files have no values for it)
+**            existing files have no values for it), of a primitive type
+**            or a list of one, whose element takes the id after the
+**            column's (as Java assigns them)
 **   drop     not an identifier field (the primary key), not a source
 **            column of a partition field of any spec the table has had:
 **            Java's metadata parser binds every spec to the current
@@ -75,7 +77,7 @@
 /* --- schema evolution ------------------------------------------------------ */
 
 typedef enum ice_schema_op {
-  ICE_ADD_COLUMN = 1,            /* name, type (primitive), required (refused when true) */
+  ICE_ADD_COLUMN = 1,            /* name, type (primitive or list of one), required (refused when true) */
   ICE_DROP_COLUMN,               /* field_id */
   ICE_RENAME_COLUMN,             /* field_id, name: the new name */
   ICE_UPDATE_TYPE,               /* field_id, type: the promoted type */

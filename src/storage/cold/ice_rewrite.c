@@ -154,8 +154,8 @@ static orb_status rewrite_batch(const char *table_dir, const ice_maint_opts *o, 
   wo.max_retries = o->max_retries;
   st = ice_columns(&a, p.schema, &cols, &ncols, e);
   for (int i = 0; st == ORB_OK && i < ncols; i++)
-    if (cols[i].nested)
-      st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\" is a struct, list or map, which compaction cannot write yet",
+    if (cols[i].nested && cols[i].type.id != ORB_T_ARRAY)   /* lists of a primitive are written as arrays */
+      st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: column \"%s\" is a struct, map or list of them, which compaction cannot write yet",
                        cols[i].name);
   if (st == ORB_OK) st = ice_reader_open(&sub, cols, ncols, &r, e);
   if (st == ORB_OK) st = ice_append_begin(table_dir, &wo, &app, e);

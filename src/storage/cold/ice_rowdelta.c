@@ -230,8 +230,8 @@ static orb_status write_delete_file(ice_rowdelta *d, rd_target **t, int n, int s
   f->partition = orb_calloc((size_t)(t[0]->npf + 1), sizeof(orb_value));
   for (int k = 0; k < t[0]->npf; k++) f->partition[k] = t[0]->partition[k];
   pq_write_column cols[2] = {
-      {"file_path", orb_type_make(ORB_T_TEXT), false, ICE_ID_DELETE_FILE_PATH, false},
-      {"pos", orb_type_make(ORB_T_INT64), false, ICE_ID_DELETE_POS, false},
+      {"file_path", orb_type_make(ORB_T_TEXT), false, ICE_ID_DELETE_FILE_PATH, false, 0},
+      {"pos", orb_type_make(ORB_T_INT64), false, ICE_ID_DELETE_POS, false, 0},
   };
   pq_write_opts o;
   pq_write_opts_init(&o);

@@ -73,17 +73,20 @@
 /* The Iceberg type of a SQL column type: BOOL->boolean, INT16/INT32->int,
 ** INT64->long, FLOAT32->float, FLOAT64->double, DECIMAL(P,S)->decimal(P,S),
 ** TEXT (VARCHAR, CHAR)->string, BYTEA->binary, DATE->date, TIME->time,
-** TIMESTAMP->timestamp, TIMESTAMPTZ->timestamptz, UUID->uuid.  Others
-** (INTERVAL, arrays, NUMERIC without a precision) are ORB_ERR_UNSUPPORTED
+** TIMESTAMP->timestamp, TIMESTAMPTZ->timestamptz, UUID->uuid, T[] ->
+** list<T's type> with optional elements (the element allocated in a, its
+** element_id left 0 for the caller to assign).  Others (INTERVAL, JSON,
+** NUMERIC without a precision, arrays of those) are ORB_ERR_UNSUPPORTED
 ** naming the column `name` and why. */
-orb_status ice_type_from_sql(const char *name, orb_type t, ice_type *out, orb_err *e);
+orb_status ice_type_from_sql(orb_arena *a, const char *name, orb_type t, ice_type *out, orb_err *e);
 
 /* Create an empty table (format version 2) in folder table_dir:
 ** metadata/v1.metadata.json and version-hint.text.  location is the
 ** table's location as other engines will see it (NULL: the absolute path
 ** of table_dir).  Columns keep schema's field ids, NOT NULL columns are
-** required, the primary key becomes identifier-field-ids; last-column-id
-** is the highest id ever assigned (schema->next_field_id - 1).
+** required, the primary key becomes identifier-field-ids; a list column's
+** element gets a new id past schema->next_field_id - 1 (in column order);
+** last-column-id is the highest id ever assigned.
 ** partition_by is NULL for an unpartitioned table, or a list of transforms
 ** "day(ts), bucket(16, id)" (identity by the bare column name).  props are
 ** table properties, on top of the defaults write.format.default=parquet
