@@ -812,6 +812,12 @@ static orb_status cold_insert(orb_tier *t, orb_wset *ws, const orb_value *const 
   return cold_append_insert(t, c->where, &c->schema, ws, rows, n, e);
 }
 
+orb_status cold_tier_alter_staged(orb_tier *t, orb_wset *ws, const cold_alter *a, orb_schema *out, orb_err *e) {
+  cold_tier *c = cold_of(t);
+  if (!c->owned) return read_only(c, e);
+  return cold_stage_alter(cold_stage_get(t, ws, c->table_id, c->name, c->where, &c->schema), ws, a, &c->schema, out, e);
+}
+
 orb_status cold_tier_plan_at(orb_tier *t, const char *meta_path, int64_t snapshot_id, void **ref, const ice_plan **plan,
                              orb_err *e) {
   cold_tier *c = cold_of(t);
