@@ -8,6 +8,7 @@
 #include "base/mem.h"
 #include "types/value.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,20 @@ static orb_status stage_edit(void *ctx, orb_arena *a, const ice_meta *base, ice_
     cur = nx;
   }
   *next = cur;
+  if (!g->nalters) return ORB_OK;
+  /* the catalog took the columns the changes gave when they were staged:
+  ** on metadata another writer changed since (a column added, renamed or
+  ** dropped), they may give others, which the catalog would not match */
+  orb_schema got;
+  orb_status st = cold_alter_columns(&cur, &g->alters[g->nalters - 1], g->schema, &got, e);
+  if (st != ORB_OK) return st;
+  bool same = orb_schema_same(&got, g->schema);
+  orb_schema_free(&got);
+  if (!same)
+    return orb_err_setx(e, ORB_ERR_CONFLICT, "40001", 0,
+                        "could not serialize access due to concurrent update: another writer changed the schema of "
+                        "Iceberg table \"%s\" since this transaction altered it",
+                        g->name);
   return ORB_OK;
 }
 
