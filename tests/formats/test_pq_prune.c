@@ -55,9 +55,14 @@ static bool row_matches(const pq_pred *p, const orb_value *v) {
       if (!p->in[i].isnull && orb_value_cmp(v, &p->in[i]) == 0) return true;
     return false;
   case PQ_PRED_ANY:
+  case PQ_PRED_OR:   /* operands on this one column */
     for (int i = 0; i < p->nany; i++)
       if (row_matches(&p->any[i], v)) return true;
     return false;
+  case PQ_PRED_AND:
+    for (int i = 0; i < p->nany; i++)
+      if (!row_matches(&p->any[i], v)) return false;
+    return true;
   }
   return false;
 }

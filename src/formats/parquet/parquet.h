@@ -593,7 +593,9 @@ typedef enum pq_pred_kind {
   PQ_PRED_IN,                    /* col IN (values); equality is a set of one */
   PQ_PRED_IS_NULL,
   PQ_PRED_NOT_NULL,
-  PQ_PRED_ANY                    /* col satisfies one of `any` (RANGE or IN constraints on col) */
+  PQ_PRED_ANY,                   /* col satisfies one of `any` (RANGE or IN constraints on col) */
+  PQ_PRED_AND,                   /* every one of `any` holds (constraints of any kind, any column); col -1 */
+  PQ_PRED_OR                     /* one of `any` holds (each of any kind: an AND for a conjunction); col -1 */
 } pq_pred_kind;
 
 typedef struct pq_pred {
@@ -603,9 +605,20 @@ typedef struct pq_pred {
   orb_value lo, hi;              /* RANGE */
   const orb_value *in;           /* IN: non-NULL values */
   int nin;
-  const struct pq_pred *any;     /* ANY: the alternatives, each of kind RANGE or IN */
+  const struct pq_pred *any;     /* ANY: the alternatives, each of kind RANGE or IN; AND, OR: the operands */
   int nany;
 } pq_pred;
+
+/* AND and OR are how a filter ORing constraints on different columns
+** (`a = 1 OR b = 2`) prunes: a row group is skipped when every branch's
+** own constraints rule it out.  pq_prune judges them by row-group
+** statistics only (no page index, bloom filter or dictionary).  */
+
+/* p with every column index in it (an AND's or OR's operands' too) mapped
+** through map (ctx, col) into *out, operands copied into a; false when
+** some column does not map (map returns -1): then there is no constraint. */
+bool pq_pred_map_cols(orb_arena *a, const pq_pred *p, int (*map)(const void *ctx, int col), const void *ctx,
+                      pq_pred *out);
 
 /* `col LIKE pattern` (case-sensitive, backslash escapes) as a RANGE when
 ** the pattern is a literal prefix followed only by '%' ('abc%'): exactly

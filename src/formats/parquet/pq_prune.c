@@ -753,6 +753,31 @@ static orb_status chunk_verdict(const pq_source *src, const pq_file_meta *m, int
   return ORB_OK;
 }
 
+/* Whether no row of row group g can satisfy p, an AND or OR of
+** constraints or one constraint of one, by the chunks' statistics: an OR
+** when every branch is ruled out, an AND when one of its operands is. */
+static bool stats_rule_out(const pq_file_meta *m, int g, coldesc *cds, bool *described, int ncols, const pq_pred *p,
+                           orb_arena *a) {
+  if (p->kind == PQ_PRED_OR) {
+    for (int i = 0; i < p->nany; i++)
+      if (!stats_rule_out(m, g, cds, described, ncols, &p->any[i], a)) return false;
+    return p->nany > 0;
+  }
+  if (p->kind == PQ_PRED_AND) {
+    for (int i = 0; i < p->nany; i++)
+      if (stats_rule_out(m, g, cds, described, ncols, &p->any[i], a)) return true;
+    return false;
+  }
+  if (p->col < 0 || p->col >= ncols) return false;
+  const pq_chunk *c = &m->row_groups[g].columns[p->col];
+  if (!c->has_meta || c->encrypted) return false;
+  if (!described[p->col]) describe(m, p->col, &cds[p->col]), described[p->col] = true;
+  cpred cp;
+  compile(p, &cds[p->col], a, &cp);
+  facts f = chunk_facts(&cds[p->col], c);
+  return !can_match(&cp, &f);
+}
+
 orb_status pq_prune(const pq_source *src, const pq_file_meta *m, const pq_pred *preds, int npreds, unsigned flags,
                     size_t limit, pq_prune_result *out, orb_err *e) {
   memset(out, 0, sizeof *out);
@@ -790,6 +815,11 @@ orb_status pq_prune(const pq_source *src, const pq_file_meta *m, const pq_pred *
       st = chunk_verdict(src, m, g, col, &cps[k], j - k, flags, limit, &tmp, &v, e);
       k = j;
     }
+    /* ORs across columns (and the ANDs in them), by statistics */
+    for (int i = 0; i < npreds && v == KEEP && st == ORB_OK && rg->ncolumns == ncols && (flags & PQ_PRUNE_STATS); i++)
+      if ((preds[i].kind == PQ_PRED_OR || preds[i].kind == PQ_PRED_AND) &&
+          stats_rule_out(m, g, cds, described, ncols, &preds[i], &tmp))
+        v = BY_STATS;
     ranges rows = {NULL, 0, 0};
     push(&rows, &out->arena, 0, rg->num_rows);
     if (v == KEEP && st == ORB_OK && (flags & PQ_PRUNE_PAGES) && rg->ncolumns == ncols) {
