@@ -682,6 +682,9 @@ static void expect_like(const char *pattern, bool ok, const char *lo, const char
   orb_arena_free(&a);
 }
 
+static int no_col(const void *ctx, int col) { return (void)ctx, col == 4 ? -1 : col; }
+static int same_col(const void *ctx, int col) { return (void)ctx, col; }
+
 /* ANY: a union of ranges and sets, as `<>`, NOT IN and OR give. */
 static void test_any(void **state) {
   (void)state;
@@ -706,6 +709,49 @@ static void test_any(void **state) {
   pq_pred fne[2] = {lt(orb_float(ORB_T_FLOAT64, 5)), gt(orb_float(ORB_T_FLOAT64, 5))};
   any.any = fne;
   assert_true(keeps(&o, any));                  /* x <> 5 holds for NaN */
+}
+
+/* OR across columns (`a = 1 OR b = 2`): the row group is skipped by
+** statistics when every branch's constraints rule it out; an AND inside a
+** branch rules the branch out when one of its operands does. */
+static void test_or_across_columns(void **state) {
+  (void)state;
+  /* alltypes_tiny_pages: one group, id (col 0) 0..7299, int_col (col 4) 0..9 */
+  pq_pred id_neg = lt(orb_int(ORB_T_INT32, 0)), int_big = gt(orb_int(ORB_T_INT32, 100));
+  pq_pred int_two = between(orb_int(ORB_T_INT32, 2), orb_int(ORB_T_INT32, 2));
+  id_neg.col = 0, int_big.col = 4, int_two.col = 4;
+  pq_pred out2[2] = {id_neg, int_big};
+  pq_pred or = {.col = -1, .kind = PQ_PRED_OR, .any = out2, .nany = 2};
+  pq_prune_result r = run("alltypes_tiny_pages.parquet", &or, 1, PQ_PRUNE_ALL);
+  assert_int_equal(r.counts.groups_kept, 0);   /* id < 0 OR int_col > 100 */
+  assert_int_equal(r.counts.groups_by_stats, 1);
+  pq_prune_free(&r);
+  pq_pred in2[2] = {id_neg, int_two};
+  or.any = in2;
+  r = run("alltypes_tiny_pages.parquet", &or, 1, PQ_PRUNE_ALL);
+  assert_int_equal(r.counts.groups_kept, 1);   /* id < 0 OR int_col = 2 */
+  assert_int_equal(kept_rows(&r), 7300);       /* no page narrowing through an OR */
+  pq_prune_free(&r);
+  /* (int_col = 2 AND id < 0) OR int_col > 100: the AND is ruled out by one operand */
+  pq_pred conj[2] = {int_two, id_neg};
+  pq_pred and = {.col = -1, .kind = PQ_PRED_AND, .any = conj, .nany = 2};
+  pq_pred nested[2] = {and, int_big};
+  or.any = nested;
+  r = run("alltypes_tiny_pages.parquet", &or, 1, PQ_PRUNE_ALL);
+  assert_int_equal(r.counts.groups_kept, 0);
+  pq_prune_free(&r);
+  conj[1] = between(orb_int(ORB_T_INT32, 10), orb_int(ORB_T_INT32, 20)), conj[1].col = 0;
+  r = run("alltypes_tiny_pages.parquet", &or, 1, PQ_PRUNE_ALL);
+  assert_int_equal(r.counts.groups_kept, 1);   /* (int_col = 2 AND id BETWEEN 10 AND 20) may hold */
+  pq_prune_free(&r);
+  /* a column that does not map: the OR is no constraint (pq_pred_map_cols) */
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  pq_pred mapped;
+  assert_false(pq_pred_map_cols(&a, &or, no_col, NULL, &mapped));
+  assert_true(pq_pred_map_cols(&a, &or, same_col, NULL, &mapped));
+  assert_int_equal(mapped.any[0].any[1].col, 0);
+  orb_arena_free(&a);
 }
 
 static void test_like_prefix(void **state) {
@@ -734,6 +780,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_soundness_on_fixtures),
     cmocka_unit_test(test_any),
+    cmocka_unit_test(test_or_across_columns),
     cmocka_unit_test(test_like_prefix),
     cmocka_unit_test(test_unsigned_and_signed),
     cmocka_unit_test(test_timestamp_units),
