@@ -117,7 +117,9 @@ esac
 for q in \
   "SELECT count(*) AS n, sum(id) AS a FROM read_parquet('$f') WHERE id < 10000 OR d >= 45000" \
   "SELECT count(*) AS n, sum(id) AS a FROM read_parquet('$f') WHERE (id < 10000 AND k = 3) OR d >= 45000" \
-  "SELECT count(*) AS n, sum(id) AS a FROM read_parquet('$f') WHERE id < 10000 OR s LIKE '%x'"; do
+  "SELECT count(*) AS n, sum(id) AS a FROM read_parquet('$f') WHERE id < 10000 OR s LIKE '%x'" \
+  "SELECT count(*) AS n, sum(id) AS a FROM read_parquet('$f') WHERE s ILIKE 'V4%' AND id < 30000" \
+  "SELECT count(*) AS n, sum(id) AS a FROM read_parquet('$f') WHERE s ILIKE 'W%' OR id = 7"; do
   check "$q"
 done
 for w in "id < 10000 OR d >= 45000" "(id < 10000 AND k = 3) OR d >= 45000"; do

@@ -377,14 +377,14 @@ static bool keeps(one *o, pq_pred p) {
   return keep;
 }
 
-static pq_pred ge(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, true, false, v, orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
-static pq_pred gt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, false, false, v, orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
-static pq_pred le_(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, true, orb_null(ORB_T_NULL), v, NULL, 0, NULL, 0}; }
-static pq_pred lt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, false, orb_null(ORB_T_NULL), v, NULL, 0, NULL, 0}; }
-static pq_pred between(orb_value a, orb_value b) { return (pq_pred){0, PQ_PRED_RANGE, true, true, true, true, a, b, NULL, 0, NULL, 0}; }
-static pq_pred in(const orb_value *v, int n) { return (pq_pred){0, PQ_PRED_IN, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), v, n, NULL, 0}; }
-static pq_pred is_null(void) { return (pq_pred){0, PQ_PRED_IS_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
-static pq_pred not_null(void) { return (pq_pred){0, PQ_PRED_NOT_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
+static pq_pred ge(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, true, false, v, orb_null(ORB_T_NULL), NULL, 0, NULL, 0, false}; }
+static pq_pred gt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, false, false, v, orb_null(ORB_T_NULL), NULL, 0, NULL, 0, false}; }
+static pq_pred le_(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, true, orb_null(ORB_T_NULL), v, NULL, 0, NULL, 0, false}; }
+static pq_pred lt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, false, orb_null(ORB_T_NULL), v, NULL, 0, NULL, 0, false}; }
+static pq_pred between(orb_value a, orb_value b) { return (pq_pred){0, PQ_PRED_RANGE, true, true, true, true, a, b, NULL, 0, NULL, 0, false}; }
+static pq_pred in(const orb_value *v, int n) { return (pq_pred){0, PQ_PRED_IN, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), v, n, NULL, 0, false}; }
+static pq_pred is_null(void) { return (pq_pred){0, PQ_PRED_IS_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0, NULL, 0, false}; }
+static pq_pred not_null(void) { return (pq_pred){0, PQ_PRED_NOT_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0, NULL, 0, false}; }
 
 static void test_unsigned_and_signed(void **state) {
   (void)state;
@@ -773,6 +773,40 @@ static void test_like_prefix(void **state) {
   orb_arena a;
   orb_arena_init(&a, 0);
   assert_false(pq_pred_like_prefix(&a, &n, &p));     /* not text */
+  /* ILIKE: one loose range per case variant of the prefix */
+  orb_value pat = orb_text("aB-%", 4);
+  assert_true(pq_pred_ilike_prefix(&a, &pat, &p));
+  assert_int_equal(p.kind, PQ_PRED_ANY);
+  assert_true(p.loose && pq_pred_is_loose(&p));
+  assert_int_equal(p.nany, 4);
+  int seen = 0;
+  for (int i = 0; i < p.nany; i++) {
+    const pq_pred *q = &p.any[i];
+    assert_int_equal(q->kind, PQ_PRED_RANGE);
+    assert_true(q->has_lo && q->lo_incl && q->has_hi && !q->hi_incl);
+    assert_int_equal(q->lo.len, 3);
+    assert_memory_equal(q->lo.u.s + 2, "-", 1);
+    assert_memory_equal(q->hi.u.s + 2, ".", 1);
+    seen |= 1 << (((q->lo.u.s[0] == 'A') << 1) | (q->lo.u.s[1] == 'B'));
+  }
+  assert_int_equal(seen, 15);                         /* ab, aB, Ab, AB */
+  pat = orb_text("xIy%", 4);                          /* cut before the i: U+0130 lowers to it */
+  assert_true(pq_pred_ilike_prefix(&a, &pat, &p));
+  assert_int_equal(p.kind, PQ_PRED_ANY);
+  assert_int_equal(p.nany, 2);
+  assert_int_equal(p.any[0].lo.len, 1);
+  pat = orb_text("Kelvin%", 7);                       /* U+212A lowers to k: nothing left */
+  assert_false(pq_pred_ilike_prefix(&a, &pat, &p));
+  pat = orb_text("12-%", 4);                          /* no letter: one range */
+  assert_true(pq_pred_ilike_prefix(&a, &pat, &p));
+  assert_int_equal(p.kind, PQ_PRED_RANGE);
+  assert_true(p.loose);
+  pat = orb_text("abcdefgh%", 9);                     /* at most 2^4 variants: cut before the fifth letter */
+  assert_true(pq_pred_ilike_prefix(&a, &pat, &p));
+  assert_int_equal(p.nany, 16);
+  assert_int_equal(p.any[0].lo.len, 4);
+  pat = orb_text("a_%", 3);
+  assert_false(pq_pred_ilike_prefix(&a, &pat, &p));
   orb_arena_free(&a);
 }
 

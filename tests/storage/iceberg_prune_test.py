@@ -236,7 +236,11 @@ for where, pruned in (("w LIKE 'ch%'", 3), ("w LIKE 'che%' AND n > 250", 4), ("w
                       ("w NOT LIKE 'ch%'", 2), ("w LIKE 'a%' OR w LIKE 'd%'", 3), ("w <> 'apple-00'", 0),
                       ("n < 50 OR n >= 400", 3), ("n BETWEEN 100 AND 119 OR n BETWEEN 300 AND 310", 3),
                       ("n NOT IN (5, 7)", 0), ("n < 50 OR w LIKE 'd%'", 3), ("n < 50 OR w LIKE 'd%' OR n = 210", 2),
-                      ("n < 50 OR lower(w) LIKE 'd%'", 0)):
+                      ("n < 50 OR lower(w) LIKE 'd%'", 0),
+                      # ILIKE 'prefix%': one range per case variant of the prefix (cut before an
+                      # i or k, whose variants include U+0130 and U+212A), never counted from metadata
+                      ("w ILIKE 'CH%'", 3), ("w ILIKE 'cHe%' AND n > 250", 4), ("w ILIKE 'chi%'", 3),
+                      ("w ILIKE 'Ap%' OR n = 410", 3), ("w NOT ILIKE 'ch%'", 0), ("w ILIKE '_h%'", 0)):
     plan = orbit(f"EXPLAIN ANALYZE SELECT * FROM words WHERE {where}")
     m = re.search(r"Units: (\d+) \((\d+) pruned\)", plan)
     got_pruned = int(m.group(2)) if m else 0
@@ -250,6 +254,26 @@ for where, pruned in (("w LIKE 'ch%'", 3), ("w LIKE 'che%' AND n > 250", 4), ("w
     theirs = p.stdout.strip()
     if ours != theirs:
         fail(f"words WHERE {where}: rows differ from DuckDB's\n--- orbit\n{ours}\n--- duckdb\n{theirs}")
+    like_checked += 1
+
+# ILIKE over mixed case, one file per word: the variants' ranges keep exactly the right files,
+# and COUNT(*) reads them (the ranges hold more than ILIKE matches: no count from metadata)
+orbit("CREATE TABLE mixed (w TEXT) USING iceberg")
+for word in ["Apple", "cHerry", "ZEBRA", "chai", "Kelvin"]:
+    orbit(f"INSERT INTO mixed VALUES ('{word}')")
+orbit("INSERT INTO mixed VALUES ('\u212aelvin')")   # U+212A KELVIN SIGN: lower() is 'k'
+for where, rows, pruned in (("w ILIKE 'CHE%'", "cHerry", 5), ("w ILIKE 'apP%'", "Apple", 5), ("w ILIKE 'ch%'", "cHerry\nchai", 4),
+                            ("w ILIKE 'kel%'", "Kelvin\n\u212aelvin", 0), ("w ILIKE 'Z%'", "ZEBRA", 5)):
+    got = orbit(f"SELECT w FROM mixed WHERE {where} ORDER BY w")
+    if got != "w\n" + rows:
+        fail(f"mixed WHERE {where}: {got!r}, expected {rows!r}")
+    plan = orbit(f"EXPLAIN ANALYZE SELECT * FROM mixed WHERE {where}")
+    m = re.search(r"Units: (\d+) \((\d+) pruned\)", plan)
+    if (int(m.group(2)) if m else 0) != pruned:
+        fail(f"mixed WHERE {where}: expected {pruned} files pruned:\n{plan}")
+    cnt = orbit(f"SELECT count(*) FROM mixed WHERE {where}")
+    if cnt != f"count\n{len(rows.split(chr(10)))}":
+        fail(f"mixed count(*) WHERE {where}: {cnt}")
     like_checked += 1
 
 print(f"{checked} filters checked against the unpruned filter, {like_checked} LIKE, OR and <> filters against DuckDB")

@@ -136,6 +136,14 @@ static bool simple(orb_arena *a, const orb_expr *x, pq_pred_col_fn col_of, const
   if (x->kind == ORB_E_LIKE && x->nargs == 2 && !(x->flags & ORB_EF_ICASE) && x->args[0]->type.id == ORB_T_TEXT &&
       is_const(x->args[1]))
     return like_prefix(a, x, out->col, out);
+  /* ILIKE 'prefix%': a loose range (its complement would not be sound: NOT ILIKE is none) */
+  if (x->kind == ORB_E_LIKE && x->nargs == 2 && (x->flags & ORB_EF_ICASE) && !(x->flags & ORB_EF_NEGATE) &&
+      x->args[0]->type.id == ORB_T_TEXT && is_const(x->args[1])) {
+    int col = out->col;
+    if (!pq_pred_ilike_prefix(a, &x->args[1]->value, out)) return false;
+    out->col = col;
+    return true;
+  }
   return false;
 }
 
@@ -163,6 +171,7 @@ static bool branch(orb_arena *a, const orb_expr *x, pq_pred_col_fn col_of, const
     if (!simple(a, x->args[i], col_of, ctx, &q) || q.kind != PQ_PRED_RANGE) return false;
     if (i == 0) *out = q;
     else if (q.col != out->col || !narrow(out, &q)) return false;
+    out->loose = out->loose || q.loose;
   }
   return x->nargs > 0;
 }

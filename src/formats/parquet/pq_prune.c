@@ -871,6 +871,50 @@ void pq_prune_free(pq_prune_result *r) {
   memset(r, 0, sizeof *r);
 }
 
+bool pq_pred_is_loose(const pq_pred *p) {
+  if (p->loose) return true;
+  if (p->kind == PQ_PRED_AND || p->kind == PQ_PRED_OR || p->kind == PQ_PRED_ANY)
+    for (int i = 0; i < p->nany; i++)
+      if (pq_pred_is_loose(&p->any[i])) return true;
+  return false;
+}
+
+bool pq_pred_ilike_prefix(orb_arena *a, const orb_value *pattern, pq_pred *out) {
+  pq_pred r;
+  memset(&r, 0, sizeof r);
+  if (!pq_pred_like_prefix(a, pattern, &r)) return false;
+  const unsigned char *p = (const unsigned char *)r.lo.u.s;
+  size_t k = 0;
+  int letters = 0;
+  for (; k < r.lo.len && p[k] < 0x80 && p[k] != 'i' && p[k] != 'I' && p[k] != 'k' && p[k] != 'K'; k++) {
+    bool letter = (p[k] | 0x20) >= 'a' && (p[k] | 0x20) <= 'z';
+    if (letter && letters == PQ_ILIKE_MAX_LETTERS) break;   /* 2^letters ranges at most */
+    letters += letter;
+  }
+  if (k == 0) return false;
+  int nvar = 1 << letters;
+  pq_pred *alts = orb_arena_zalloc(a, sizeof(pq_pred) * (size_t)nvar);
+  for (int v = 0; v < nvar; v++) {
+    char *lo = orb_arena_alloc(a, k), *hi = orb_arena_alloc(a, k);
+    for (size_t i = 0, j = 0; i < k; i++) {
+      unsigned char c = p[i];
+      if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') c = (v >> j++) & 1 ? (unsigned char)(c & ~0x20) : (c | 0x20);
+      lo[i] = hi[i] = (char)c;
+    }
+    hi[k - 1] = (char)(hi[k - 1] + 1);   /* ASCII: never 0xff */
+    pq_pred *q = &alts[v];
+    q->kind = PQ_PRED_RANGE;
+    q->has_lo = q->lo_incl = q->has_hi = true;
+    q->lo = orb_text(lo, k), q->hi = orb_text(hi, k);
+    q->loose = true;
+  }
+  memset(out, 0, sizeof *out);
+  if (nvar == 1) *out = alts[0];
+  else out->kind = PQ_PRED_ANY, out->any = alts, out->nany = nvar;
+  out->loose = true;
+  return true;
+}
+
 bool pq_pred_like_prefix(orb_arena *a, const orb_value *pattern, pq_pred *out) {
   if (pattern->isnull || pattern->type != ORB_T_TEXT) return false;
   const char *p = pattern->u.s;

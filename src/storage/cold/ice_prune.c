@@ -361,6 +361,7 @@ static void from_pq(orb_arena *a, const pq_pred *p, int32_t field_id, const int3
   out->has_lo = p->has_lo, out->has_hi = p->has_hi, out->lo_incl = p->lo_incl, out->hi_incl = p->hi_incl;
   out->lo = p->lo, out->hi = p->hi;
   out->in = p->in, out->nin = p->nin;
+  out->loose = p->loose;
   if (p->kind == PQ_PRED_ANY || p->kind == PQ_PRED_AND || p->kind == PQ_PRED_OR) {
     ice_pred *alts = orb_arena_alloc(a, sizeof(ice_pred) * (size_t)(p->nany + 1));
     for (int i = 0; i < p->nany; i++) {
@@ -599,7 +600,8 @@ static ice_prune_verdict entry_one(ice_prune *pr, const prep *pp, const ice_part
     return out;
   }
   if (!pp->col) return ICE_PRUNE_KEEP;
-  bool proven = false;
+  bool proven = false, loose = pp->p->loose;
+  for (int i = 0; pp->p->kind == ICE_PRED_ANY && i < pp->p->nany; i++) loose |= pp->p->any[i].loose;
   /* the partition tuple */
   for (int k = 0; spec && tuple && part_type && k < spec->nfields; k++) {
     const ice_partition_field *pf = &spec->fields[k];
@@ -626,7 +628,7 @@ static ice_prune_verdict entry_one(ice_prune *pr, const prep *pp, const ice_part
   bool may, all;
   metrics_vs(pr, pp, dfs, df, records, &may, &all);
   if (!may) return ICE_PRUNE_BY_METRICS;
-  *every = proven || all;
+  *every = (proven || all) && !loose;   /* a loose constraint holds for rows the filter may not */
   return ICE_PRUNE_KEEP;
 }
 

@@ -74,6 +74,8 @@ typedef struct ice_pred {
   const struct ice_pred *any;    /* ANY: the column satisfies one of these RANGE or IN constraints;
                                  ** AND, OR: the operands */
   int nany;
+  bool loose;                    /* holds for more rows than the filter (ILIKE, pq_pred.loose): it
+                                 ** may rule files out, never prove that every row matches */
 } ice_pred;
 
 /* Parquet pruning constraint p (pq_pred_expr.h) by field id: column c is
