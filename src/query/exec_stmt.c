@@ -287,6 +287,9 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
   case OQL_S_SHOW_SNAPSHOTS:
     snprintf(tag, tagcap, "SHOW");
     return oql_show_snapshots(b->path, b->table_name, xa, rows, e);
+  case OQL_S_SHOW_TBLPROPERTIES:
+    snprintf(tag, tagcap, "SHOW");
+    return oql_show_tblproperties(b->path, b->table_name, xa, rows, e);
   case OQL_S_SET:
     snprintf(tag, tagcap, b->reset ? "RESET" : "SET");
     if (b->txn_modes)
