@@ -48,6 +48,7 @@ typedef enum oql_skind {
   OQL_S_ALTER_ROLE,  /* ALTER ROLE/USER name [WITH] options */
   OQL_S_DROP_ROLE,   /* DROP ROLE/USER [IF EXISTS] names */
   OQL_S_SHOW_SNAPSHOTS, /* SHOW SNAPSHOTS t: an Iceberg table's snapshots (table_name) */
+  OQL_S_SHOW_TBLPROPERTIES, /* SHOW TBLPROPERTIES t: an Iceberg table's properties (table_name) */
   OQL_S_CALL,        /* CALL expire_snapshots(...) etc.: Iceberg maintenance (maint) */
   OQL_S_CREATE_VIEW, /* CREATE [OR REPLACE] VIEW: table_name, schema, path = the query's text */
   OQL_S_CREATE_SEQUENCE,  /* CREATE SEQUENCE: table_name, seq_opts */

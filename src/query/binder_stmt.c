@@ -68,27 +68,32 @@ static orb_status bind_stmt(oql_binder *b, const oql_stmt_ast *ast, oql_bstmt *o
     text_columns(b, out, 5, names);
     return ORB_OK;
   }
-  case OQL_S_SHOW_SNAPSHOTS: {
+  case OQL_S_SHOW_SNAPSHOTS:
+  case OQL_S_SHOW_TBLPROPERTIES: {
     static const char *const names[] = {"snapshot_id",  "parent_id",     "committed_at",     "operation",
                                         "sequence_number", "added_records", "deleted_records", "total_records",
                                         "total_data_files", "total_delete_files", "is_current"};
     static const orb_type_id types[] = {ORB_T_INT64, ORB_T_INT64, ORB_T_TIMESTAMPTZ, ORB_T_TEXT,  ORB_T_INT64, ORB_T_INT64,
                                         ORB_T_INT64, ORB_T_INT64, ORB_T_INT64,       ORB_T_INT64, ORB_T_BOOL};
+    static const char *const prop_names[] = {"key", "value"};   /* Spark's */
+    static const orb_type_id prop_types[] = {ORB_T_TEXT, ORB_T_TEXT};
+    bool props = ast->kind == OQL_S_SHOW_TBLPROPERTIES;
     orb_table *t;
     int pos = ast->name_pos ? ast->name_pos[0] : ast->pos;
     if ((st = oql_binder_table(b, ast->names[0], pos, &t, e)) != ORB_OK) return st;
     if (!t->location || t->kind == ORB_TABLE_VIEW)
-      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "SHOW SNAPSHOTS needs an Iceberg table: \"%s\" is %s",
-                          t->name, t->kind == ORB_TABLE_VIEW ? "a view" : "an ordinary table");
+      return orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", pos, "SHOW %s needs an Iceberg table: \"%s\" is %s",
+                          props ? "TBLPROPERTIES" : "SNAPSHOTS", t->name,
+                          t->kind == ORB_TABLE_VIEW ? "a view" : "an ordinary table");
     out->table_name = t->name;
     out->path = t->location;
     out->reads = true;
-    out->ncols = 11;
-    out->names = orb_arena_alloc(b->a, sizeof(char *) * 11);
-    out->types = orb_arena_alloc(b->a, sizeof(orb_type) * 11);
-    for (int i = 0; i < 11; i++) {
-      out->names[i] = names[i];
-      out->types[i] = orb_type_make(types[i]);
+    out->ncols = props ? 2 : 11;
+    out->names = orb_arena_alloc(b->a, sizeof(char *) * (size_t)out->ncols);
+    out->types = orb_arena_alloc(b->a, sizeof(orb_type) * (size_t)out->ncols);
+    for (int i = 0; i < out->ncols; i++) {
+      out->names[i] = props ? prop_names[i] : names[i];
+      out->types[i] = orb_type_make(props ? prop_types[i] : types[i]);
     }
     return ORB_OK;
   }

@@ -1,5 +1,6 @@
 /* query/exec_cold.c — SHOW SNAPSHOTS t: the snapshots of an Iceberg table,
-** oldest first, read from its current metadata (storage/cold/ice_meta.h). */
+** oldest first, and SHOW TBLPROPERTIES t: its properties by key, read
+** from its current metadata (storage/cold/ice_meta.h). */
 #include "query/stmt_exec.h"
 #include "storage/cold/ice_meta.h"
 
@@ -56,6 +57,35 @@ orb_status oql_show_snapshots(const char *where, const char *table, orb_arena *x
     r[9] = summary_count(s, "total-delete-files");
     r[10] = orb_bool(s->snapshot_id == m.current_snapshot_id);
     oql_rows_add(op, xa, r);
+  }
+  orb_arena_free(&a);
+  *rows = op;
+  return ORB_OK;
+}
+
+static int by_key(const void *x, const void *y) {
+  return strcmp(((const ice_kv *)x)->key, ((const ice_kv *)y)->key);
+}
+
+orb_status oql_show_tblproperties(const char *where, const char *table, orb_arena *xa, oql_op **rows, orb_err *e) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m;
+  ice_meta_file mf;
+  orb_status st = ice_meta_open(&a, where, &m, &mf, e);
+  if (st != ORB_OK) {
+    orb_err_prefix(e, "table \"%s\": ", table);
+    orb_arena_free(&a);
+    return st;
+  }
+  orb_type tt[2] = {orb_type_make(ORB_T_TEXT), orb_type_make(ORB_T_TEXT)};
+  oql_op *op = oql_rows_new(xa, 2, tt);
+  ice_kv *kv = orb_arena_alloc(&a, sizeof *kv * (size_t)(m.nproperties + 1));
+  if (m.nproperties) memcpy(kv, m.properties, sizeof *kv * (size_t)m.nproperties);
+  qsort(kv, (size_t)m.nproperties, sizeof *kv, by_key);
+  for (int i = 0; i < m.nproperties; i++) {
+    orb_value r[2] = {orb_text(kv[i].key, strlen(kv[i].key)), orb_text(kv[i].value, strlen(kv[i].value))};
+    oql_rows_add(op, xa, r);   /* copies the values into xa */
   }
   orb_arena_free(&a);
   *rows = op;

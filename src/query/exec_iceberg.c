@@ -211,7 +211,7 @@ void oql_iceberg_scan_prune(oql_op *op, orb_arena *a, const pq_pred *preds, int 
   for (int i = 0; i < npreds; i++) {
     /* a column position of the scan: its field id (-1 matches no column) */
     const pq_pred *p = &preds[i];
-    ice_pred_from_pq(a, p, p->col >= 0 && p->col < op->ncols ? s->ids[p->col] : -1, &s->ipreds[i]);
+    ice_pred_from_pq(a, p, s->ids, op->ncols, &s->ipreds[i]);
   }
 }
 

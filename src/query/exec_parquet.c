@@ -40,6 +40,7 @@ typedef struct pq_scan_op {
   pq_pred *preds;               /* pruning constraints on columns, NULL if none */
   int npreds;
   pq_pred *file_preds;          /* the same on the current file's leaves */
+  orb_arena file_arena;         /* their AND/OR operands */
   pq_prune_result prune;        /* the current file's verdicts (when preds) */
   bool pruned;
   const pq_group_plan *plan;    /* the current group's, NULL: every row */
@@ -57,6 +58,15 @@ typedef struct pq_scan_op {
 #define PQ_SCAN_BATCH 256
 
 static const pq_shape *field(const pq_scan_op *s, int i) { return &s->fields.fields[s->field_of[i]]; }
+
+/* The leaf of column i in the current file, for constraints on flat
+** columns only (a nested field's JSON text has no statistics). */
+static int leaf_of(const void *ctx, int i) {
+  const pq_scan_op *s = ctx;
+  if (i < 0 || i >= s->op.ncols) return -1;
+  const pq_shape *f = field(s, i);
+  return f->kind == PQ_SHAPE_VALUE ? f->leaf : -1;
+}
 
 /* A column decoded page by page: its values are rows [first[k], first[k] +
 ** count[k]) of the group, at positions at[k].. of the column. */
@@ -157,6 +167,7 @@ static void pq_close(oql_op *op, oql_rt *rt) {
   orb_free(s->file_preds);
   s->file_preds = NULL;
   orb_arena_free(&s->texts);
+  orb_arena_free(&s->file_arena);
 }
 
 static void add_counts(pq_prune_counts *t, const pq_prune_counts *c) {
@@ -190,15 +201,11 @@ static orb_status next_file(pq_scan_op *s, orb_err *e) {
   s->group = -1;
   s->row = s->nrows = 0;
   s->brow = s->bn = 0;
-  /* constraints on flat columns only, on their leaves (a nested field's
-  ** JSON text has no statistics) */
+  /* constraints on the file's leaves */
   int np = 0;
-  for (int i = 0; i < s->npreds; i++) {
-    const pq_shape *f = field(s, s->preds[i].col);
-    if (f->kind != PQ_SHAPE_VALUE) continue;
-    s->file_preds[np] = s->preds[i];
-    s->file_preds[np++].col = f->leaf;
-  }
+  orb_arena_reset(&s->file_arena);
+  for (int i = 0; i < s->npreds; i++)
+    if (pq_pred_map_cols(&s->file_arena, &s->preds[i], leaf_of, s, &s->file_preds[np])) np++;
   if (np) {
     pq_source src = {path, NULL, 0};
     if ((st = pq_prune(&src, s->meta, s->file_preds, np, PQ_PRUNE_ALL, 0, &s->prune, e)) != ORB_OK) return st;
@@ -216,6 +223,7 @@ static orb_status pq_open(oql_op *op, oql_rt *rt, orb_err *e) {
   s->nested = orb_calloc((size_t)op->ncols + 1, sizeof *s->nested);
   s->file_preds = orb_calloc((size_t)s->npreds + 1, sizeof(pq_pred));
   orb_arena_init(&s->texts, 65536);
+  orb_arena_init(&s->file_arena, 0);
   s->file = -1;
   return next_file(s, e);
 }

@@ -91,8 +91,8 @@ static orb_status materialize(oql_op *op, int ncols, oql_rt *rt, orb_arena *xa, 
   return st;
 }
 
-static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa, oql_op **rows, int64_t *changes,
-                            char *tag, size_t tagcap, orb_err *e) {
+static orb_status run_write(oql_bstmt *b, oql_rt *rt, orb_arena *xa, oql_op **rows, int64_t *changes, char *tag,
+                           size_t tagcap, orb_err *e) {
   orb_status st;
   /* RETURNING: rows collected as the writes succeed, handed out afterwards */
   oql_returning *ret = NULL;
@@ -101,16 +101,6 @@ static orb_status run_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena 
     ret->arena = xa;
     ret->rows = oql_rows_new(xa, b->ncols, b->types);
   }
-  /* ALTER TABLE of an Iceberg table commits to Iceberg at once, which a
-  ** ROLLBACK could not take back (cold_tier.h); writes to Iceberg tables in
-  ** a transaction block are staged until COMMIT (storage/cold/cold_stage.h) */
-  orb_table *alt = b->kind == OQL_S_ALTER_TABLE && b->alter != OQL_ALTER_RENAME_TABLE ? orb_db_table(rt->db, b->table_name)
-                                                                                      : NULL;
-  if (alt && alt->kind == ORB_TABLE_ICEBERG && s && oql_session_in_txn(s))
-    return orb_err_setx(e, ORB_ERR_MISUSE, "25001", 0,
-                        "ALTER TABLE of Iceberg table \"%s\" cannot run inside a transaction block (it is one Iceberg "
-                        "commit)",
-                        alt->name);
   switch (b->kind) {
   case OQL_S_SELECT:   /* FOR UPDATE/SHARE: all rows now, locking as they come (a wait reruns it) */
     return materialize(b->root, b->ncols, rt, xa, rows, e);
@@ -204,7 +194,7 @@ orb_status oql_exec_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *x
       if (st == ORB_OK) plan_rows(in->root, true, xa, rows);
       return st;
     }
-    orb_status st = run_write(s, in, rt, xa, NULL, &n, tag, tagcap, e);
+    orb_status st = run_write(in, rt, xa, NULL, &n, tag, tagcap, e);
     rt->analyze = false;
     if (st != ORB_OK) return st;
     oql_op *src = in->kind == OQL_S_INSERT ? in->ins.source : in->mod.source;
@@ -222,7 +212,7 @@ orb_status oql_exec_write(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *x
     return ORB_OK;
   }
   oql_reports_clear(&rt->notices);
-  orb_status st = run_write(s, b, rt, xa, rows, changes, tag, tagcap, e);
+  orb_status st = run_write(b, rt, xa, rows, changes, tag, tagcap, e);
   if (st == ORB_OK && s) oql_session_notices(s, &rt->notices);
   return st;
 }
@@ -297,6 +287,9 @@ orb_status oql_exec_read(oql_session *s, oql_bstmt *b, oql_rt *rt, orb_arena *xa
   case OQL_S_SHOW_SNAPSHOTS:
     snprintf(tag, tagcap, "SHOW");
     return oql_show_snapshots(b->path, b->table_name, xa, rows, e);
+  case OQL_S_SHOW_TBLPROPERTIES:
+    snprintf(tag, tagcap, "SHOW");
+    return oql_show_tblproperties(b->path, b->table_name, xa, rows, e);
   case OQL_S_SET:
     snprintf(tag, tagcap, b->reset ? "RESET" : "SET");
     if (b->txn_modes)

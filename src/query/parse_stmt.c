@@ -1369,6 +1369,13 @@ orb_status oql_p_statement(oql_parser *p, oql_stmt_ast *s) {
       s->kind = OQL_S_SHOW_SNAPSHOTS;
       return p_one_table_name(p, s);
     }
+    if (oql_p_is(p, "tblproperties") &&
+        (oql_p_peek(p, 1)->kind == OQL_T_IDENT || oql_p_peek(p, 1)->kind == OQL_T_QIDENT)) {
+      /* SHOW TBLPROPERTIES name (Spark's): an Iceberg table's properties */
+      oql_p_advance(p);
+      s->kind = OQL_S_SHOW_TBLPROPERTIES;
+      return p_one_table_name(p, s);
+    }
     s->kind = OQL_S_SHOW;
     if (oql_p_is(p, "time") && oql_p_peek_is(p, 1, "zone")) {
       oql_p_advance(p), oql_p_advance(p);

@@ -259,8 +259,10 @@ static void plan_parquet_pruning(planner *p, const oql_from *f, const conj_list 
   if (n && f->kind == OQL_FROM_ICEBERG) {
     oql_iceberg_scan_prune(scan, p->a, preds, n);
     int open = 0;
+    bool loose = false;   /* ILIKE's range holds for more than the filter */
     for (int i = 0; i < pushable->n; i++) open += !pushable->v[i].taken;
-    if (n == open) oql_iceberg_scan_prune_exact(scan);   /* the constraints are the whole filter */
+    for (int i = 0; i < n; i++) loose |= pq_pred_is_loose(&preds[i]);
+    if (n == open && !loose) oql_iceberg_scan_prune_exact(scan);   /* the constraints are the whole filter */
   }
   else if (n) oql_parquet_scan_prune(scan, p->a, preds, n);
 }

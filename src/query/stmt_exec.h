@@ -41,6 +41,9 @@ void oql_show_tables(orb_db *db, orb_arena *xa, oql_op **rows);
 orb_status oql_describe(orb_db *db, const char *table, orb_arena *xa, oql_op **rows, orb_err *e);
 /* SHOW SNAPSHOTS: the snapshots of the Iceberg table at `where` (exec_cold.c). */
 orb_status oql_show_snapshots(const char *where, const char *table, orb_arena *xa, oql_op **rows, orb_err *e);
+/* SHOW TBLPROPERTIES: the properties of the Iceberg table at `where`, by key
+** (exec_cold.c). */
+orb_status oql_show_tblproperties(const char *where, const char *table, orb_arena *xa, oql_op **rows, orb_err *e);
 
 /* CALL expire_snapshots / remove_orphan_files and VACUUM of Iceberg
 ** tables (exec_maint.c): outside a transaction block only (25001). */

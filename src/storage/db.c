@@ -503,8 +503,10 @@ orb_status orb_db_alter_iceberg(orb_db *db, orb_wset *ws, orb_table *t, const co
   if (t->kind != ORB_TABLE_ICEBERG || !t->location)
     return orb_err_set(e, ORB_ERR_MISUSE, "\"%s\" is not one of the database's own Iceberg tables", t->name);
   orb_schema ns;
-  /* Iceberg first: the truth (cold_tier.h); the catalog follows */
-  orb_status st = cold_table_alter(t->location, c, &t->schema, &ns, e);
+  /* Iceberg first: the truth (cold_tier.h); the catalog follows.  In a
+  ** transaction block the change waits for COMMIT in the table's stage */
+  orb_status st = orb_wset_is_block(ws) ? cold_tier_alter_staged(t->cold, ws, c, &ns, e)
+                                        : cold_table_alter(t->location, c, &t->schema, &ns, e);
   if (st != ORB_OK) return st;
   if (!orb_schema_same(&ns, &t->schema)) st = db_alter_table_int(db, ws, t, &ns, NULL, NULL, e);
   orb_schema_free(&ns);

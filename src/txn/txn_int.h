@@ -38,7 +38,8 @@ typedef enum wset_undo_kind {
   U_SEQ_ALTER,   /* sequence table `obj`, its options and state before (heap orb_sequence) in `old` */
   U_ACTION,      /* a wset_action (heap) in `obj`: abort it */
   U_COLD_STAGE   /* a cold_stage in `obj` (owned by an earlier U_ACTION): cut it back to
-                 ** rowid staged rows and (uintptr_t)old staged deletes */
+                 ** rowid staged rows and (uintptr_t)old staged deletes; a staged ALTER
+                 ** TABLE's undo in `old2` (cold_stage_unalter), else NULL */
 } wset_undo_kind;
 
 typedef struct wset_undo {

@@ -70,6 +70,9 @@ static void commit_entry(orb_db *db, wset_undo *u, uint64_t seq) {
     orb_free(u->old);
     hot_tier_free(u->old2);
     break;
+  case U_COLD_STAGE:   /* a staged ALTER's undo (the stage itself may be gone) */
+    cold_stage_undo_free(u->old2);
+    break;
   case U_SEQ_ALTER: {   /* others may take values again */
     orb_sequence *s = ((orb_table *)u->obj)->seq;
     pthread_mutex_lock(&s->mu);
@@ -145,6 +148,7 @@ static void undo_entry(orb_db *db, wset_undo *u) {
   }
   case U_COLD_STAGE:   /* before the U_ACTION that owns the stage (pushed after it) */
     cold_stage_cut(u->obj, (int64_t)u->rowid, (int64_t)(uintptr_t)u->old);
+    if (u->old2) cold_stage_unalter(u->obj, u->old2);
     break;
   case U_ALTER: {
     orb_table *t = u->obj;

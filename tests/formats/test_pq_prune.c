@@ -55,9 +55,14 @@ static bool row_matches(const pq_pred *p, const orb_value *v) {
       if (!p->in[i].isnull && orb_value_cmp(v, &p->in[i]) == 0) return true;
     return false;
   case PQ_PRED_ANY:
+  case PQ_PRED_OR:   /* operands on this one column */
     for (int i = 0; i < p->nany; i++)
       if (row_matches(&p->any[i], v)) return true;
     return false;
+  case PQ_PRED_AND:
+    for (int i = 0; i < p->nany; i++)
+      if (!row_matches(&p->any[i], v)) return false;
+    return true;
   }
   return false;
 }
@@ -372,14 +377,14 @@ static bool keeps(one *o, pq_pred p) {
   return keep;
 }
 
-static pq_pred ge(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, true, false, v, orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
-static pq_pred gt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, false, false, v, orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
-static pq_pred le_(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, true, orb_null(ORB_T_NULL), v, NULL, 0, NULL, 0}; }
-static pq_pred lt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, false, orb_null(ORB_T_NULL), v, NULL, 0, NULL, 0}; }
-static pq_pred between(orb_value a, orb_value b) { return (pq_pred){0, PQ_PRED_RANGE, true, true, true, true, a, b, NULL, 0, NULL, 0}; }
-static pq_pred in(const orb_value *v, int n) { return (pq_pred){0, PQ_PRED_IN, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), v, n, NULL, 0}; }
-static pq_pred is_null(void) { return (pq_pred){0, PQ_PRED_IS_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
-static pq_pred not_null(void) { return (pq_pred){0, PQ_PRED_NOT_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0, NULL, 0}; }
+static pq_pred ge(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, true, false, v, orb_null(ORB_T_NULL), NULL, 0, NULL, 0, false}; }
+static pq_pred gt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, true, false, false, false, v, orb_null(ORB_T_NULL), NULL, 0, NULL, 0, false}; }
+static pq_pred le_(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, true, orb_null(ORB_T_NULL), v, NULL, 0, NULL, 0, false}; }
+static pq_pred lt(orb_value v) { return (pq_pred){0, PQ_PRED_RANGE, false, true, false, false, orb_null(ORB_T_NULL), v, NULL, 0, NULL, 0, false}; }
+static pq_pred between(orb_value a, orb_value b) { return (pq_pred){0, PQ_PRED_RANGE, true, true, true, true, a, b, NULL, 0, NULL, 0, false}; }
+static pq_pred in(const orb_value *v, int n) { return (pq_pred){0, PQ_PRED_IN, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), v, n, NULL, 0, false}; }
+static pq_pred is_null(void) { return (pq_pred){0, PQ_PRED_IS_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0, NULL, 0, false}; }
+static pq_pred not_null(void) { return (pq_pred){0, PQ_PRED_NOT_NULL, false, false, false, false, orb_null(ORB_T_NULL), orb_null(ORB_T_NULL), NULL, 0, NULL, 0, false}; }
 
 static void test_unsigned_and_signed(void **state) {
   (void)state;
@@ -677,6 +682,9 @@ static void expect_like(const char *pattern, bool ok, const char *lo, const char
   orb_arena_free(&a);
 }
 
+static int no_col(const void *ctx, int col) { return (void)ctx, col == 4 ? -1 : col; }
+static int same_col(const void *ctx, int col) { return (void)ctx, col; }
+
 /* ANY: a union of ranges and sets, as `<>`, NOT IN and OR give. */
 static void test_any(void **state) {
   (void)state;
@@ -703,6 +711,49 @@ static void test_any(void **state) {
   assert_true(keeps(&o, any));                  /* x <> 5 holds for NaN */
 }
 
+/* OR across columns (`a = 1 OR b = 2`): the row group is skipped by
+** statistics when every branch's constraints rule it out; an AND inside a
+** branch rules the branch out when one of its operands does. */
+static void test_or_across_columns(void **state) {
+  (void)state;
+  /* alltypes_tiny_pages: one group, id (col 0) 0..7299, int_col (col 4) 0..9 */
+  pq_pred id_neg = lt(orb_int(ORB_T_INT32, 0)), int_big = gt(orb_int(ORB_T_INT32, 100));
+  pq_pred int_two = between(orb_int(ORB_T_INT32, 2), orb_int(ORB_T_INT32, 2));
+  id_neg.col = 0, int_big.col = 4, int_two.col = 4;
+  pq_pred out2[2] = {id_neg, int_big};
+  pq_pred or = {.col = -1, .kind = PQ_PRED_OR, .any = out2, .nany = 2};
+  pq_prune_result r = run("alltypes_tiny_pages.parquet", &or, 1, PQ_PRUNE_ALL);
+  assert_int_equal(r.counts.groups_kept, 0);   /* id < 0 OR int_col > 100 */
+  assert_int_equal(r.counts.groups_by_stats, 1);
+  pq_prune_free(&r);
+  pq_pred in2[2] = {id_neg, int_two};
+  or.any = in2;
+  r = run("alltypes_tiny_pages.parquet", &or, 1, PQ_PRUNE_ALL);
+  assert_int_equal(r.counts.groups_kept, 1);   /* id < 0 OR int_col = 2 */
+  assert_int_equal(kept_rows(&r), 7300);       /* no page narrowing through an OR */
+  pq_prune_free(&r);
+  /* (int_col = 2 AND id < 0) OR int_col > 100: the AND is ruled out by one operand */
+  pq_pred conj[2] = {int_two, id_neg};
+  pq_pred and = {.col = -1, .kind = PQ_PRED_AND, .any = conj, .nany = 2};
+  pq_pred nested[2] = {and, int_big};
+  or.any = nested;
+  r = run("alltypes_tiny_pages.parquet", &or, 1, PQ_PRUNE_ALL);
+  assert_int_equal(r.counts.groups_kept, 0);
+  pq_prune_free(&r);
+  conj[1] = between(orb_int(ORB_T_INT32, 10), orb_int(ORB_T_INT32, 20)), conj[1].col = 0;
+  r = run("alltypes_tiny_pages.parquet", &or, 1, PQ_PRUNE_ALL);
+  assert_int_equal(r.counts.groups_kept, 1);   /* (int_col = 2 AND id BETWEEN 10 AND 20) may hold */
+  pq_prune_free(&r);
+  /* a column that does not map: the OR is no constraint (pq_pred_map_cols) */
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  pq_pred mapped;
+  assert_false(pq_pred_map_cols(&a, &or, no_col, NULL, &mapped));
+  assert_true(pq_pred_map_cols(&a, &or, same_col, NULL, &mapped));
+  assert_int_equal(mapped.any[0].any[1].col, 0);
+  orb_arena_free(&a);
+}
+
 static void test_like_prefix(void **state) {
   (void)state;
   expect_like("abc%", true, "abc", "abd");
@@ -722,6 +773,40 @@ static void test_like_prefix(void **state) {
   orb_arena a;
   orb_arena_init(&a, 0);
   assert_false(pq_pred_like_prefix(&a, &n, &p));     /* not text */
+  /* ILIKE: one loose range per case variant of the prefix */
+  orb_value pat = orb_text("aB-%", 4);
+  assert_true(pq_pred_ilike_prefix(&a, &pat, &p));
+  assert_int_equal(p.kind, PQ_PRED_ANY);
+  assert_true(p.loose && pq_pred_is_loose(&p));
+  assert_int_equal(p.nany, 4);
+  int seen = 0;
+  for (int i = 0; i < p.nany; i++) {
+    const pq_pred *q = &p.any[i];
+    assert_int_equal(q->kind, PQ_PRED_RANGE);
+    assert_true(q->has_lo && q->lo_incl && q->has_hi && !q->hi_incl);
+    assert_int_equal(q->lo.len, 3);
+    assert_memory_equal(q->lo.u.s + 2, "-", 1);
+    assert_memory_equal(q->hi.u.s + 2, ".", 1);
+    seen |= 1 << (((q->lo.u.s[0] == 'A') << 1) | (q->lo.u.s[1] == 'B'));
+  }
+  assert_int_equal(seen, 15);                         /* ab, aB, Ab, AB */
+  pat = orb_text("xIy%", 4);                          /* cut before the i: U+0130 lowers to it */
+  assert_true(pq_pred_ilike_prefix(&a, &pat, &p));
+  assert_int_equal(p.kind, PQ_PRED_ANY);
+  assert_int_equal(p.nany, 2);
+  assert_int_equal(p.any[0].lo.len, 1);
+  pat = orb_text("Kelvin%", 7);                       /* U+212A lowers to k: nothing left */
+  assert_false(pq_pred_ilike_prefix(&a, &pat, &p));
+  pat = orb_text("12-%", 4);                          /* no letter: one range */
+  assert_true(pq_pred_ilike_prefix(&a, &pat, &p));
+  assert_int_equal(p.kind, PQ_PRED_RANGE);
+  assert_true(p.loose);
+  pat = orb_text("abcdefgh%", 9);                     /* at most 2^4 variants: cut before the fifth letter */
+  assert_true(pq_pred_ilike_prefix(&a, &pat, &p));
+  assert_int_equal(p.nany, 16);
+  assert_int_equal(p.any[0].lo.len, 4);
+  pat = orb_text("a_%", 3);
+  assert_false(pq_pred_ilike_prefix(&a, &pat, &p));
   orb_arena_free(&a);
 }
 
@@ -729,6 +814,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_soundness_on_fixtures),
     cmocka_unit_test(test_any),
+    cmocka_unit_test(test_or_across_columns),
     cmocka_unit_test(test_like_prefix),
     cmocka_unit_test(test_unsigned_and_signed),
     cmocka_unit_test(test_timestamp_units),

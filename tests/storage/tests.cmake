@@ -40,6 +40,10 @@ add_test(NAME iceberg_maint COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/ic
 # blocks: staged, one snapshot per table at COMMIT, nothing on ROLLBACK
 # (tests/storage/iceberg_txn_test.py; two sessions in tests/txn/test_isolation.c).
 add_test(NAME iceberg_txn COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_txn_test.py $<TARGET_FILE:orbit_shell>)
+# ALTER TABLE of owned Iceberg tables inside transaction blocks: published with the block's rows in one
+# metadata file, nothing on ROLLBACK, 40001 when another writer changed the schema meanwhile; avsc, DuckDB
+# and icebird read the result (tests/storage/iceberg_txn_alter_test.py; the block's view: tests/sql/iceberg_txn_ddl.test).
+add_test(NAME iceberg_txn_alter COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/storage/iceberg_txn_alter_test.py $<TARGET_FILE:orbit_shell> $<TARGET_FILE:orbitd>)
 # Column batches over Iceberg tables (iceberg_scan, USING iceberg, EXTERNAL) against the row path of
 # a hot copy, and read_parquet: evolved schemas, position and equality deletes, partition values,
 # the iceberg-trino fixtures; same results and errors, same EXPLAIN ANALYZE counters

@@ -13,7 +13,8 @@
 ** Also: a checkpoint taken by another session between the intent and the
 ** Iceberg commit (the intent must survive it), a commit that is not
 ** interrupted (the DONE record replays), and a block whose Iceberg commit
-** fails with 40001 (nothing of it after recovery).
+** fails with 40001 (nothing of it after recovery), and blocks that also
+** ALTER the Iceberg table.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,9 +65,35 @@ static int64_t count(const char *table) {
   return n;
 }
 
+/* The value of one-row query sql on a fresh open; *ok false when it fails. */
+static int64_t value(const char *sql, bool *ok) {
+  orbit_db *db;
+  assert_int_equal(orbit_open(dbdir, NULL, &db), ORBIT_OK);
+  orbit_stmt *st;
+  int64_t n = 0;
+  *ok = orbit_prepare(db, sql, &st, NULL) == ORBIT_OK;
+  if (*ok) {
+    *ok = orbit_step(st) == ORBIT_ROW;
+    if (*ok) n = orbit_column_int64(st, 0);
+    orbit_finalize(st);
+  }
+  orbit_close(db);
+  return n;
+}
+
+static void block_sql_in_child(const char *sql, const char *point, bool checkpoint);
+
 /* In a child: the block inserting value v into both tables, dying at
 ** `point` (NULL: not at all), with a checkpoint in between when asked. */
 static void block_in_child(int v, const char *point, bool checkpoint) {
+  char sql[200];
+  snprintf(sql, sizeof sql, "BEGIN; INSERT INTO h VALUES (%d); INSERT INTO ice VALUES (%d)", v, v);
+  block_sql_in_child(sql, point, checkpoint);
+}
+
+/* In a child: block sql (BEGIN and its statements), then COMMIT, dying at
+** `point` as above. */
+static void block_sql_in_child(const char *sql, const char *point, bool checkpoint) {
   pid_t pid = fork();
   assert_true(pid >= 0);
   if (pid == 0) {
@@ -75,8 +102,6 @@ static void block_in_child(int v, const char *point, bool checkpoint) {
     if (checkpoint && orbit_open(dbdir, NULL, &other) != ORBIT_OK) _exit(3);
     die_at = point;
     db_test_crash_point = crash_hook;
-    char sql[200];
-    snprintf(sql, sizeof sql, "BEGIN; INSERT INTO h VALUES (%d); INSERT INTO ice VALUES (%d)", v, v);
     if (orbit_exec(db, sql) != ORBIT_OK) _exit(4);
     if (orbit_exec(db, "COMMIT") != ORBIT_OK) _exit(5);
     orbit_close(db);
@@ -155,6 +180,35 @@ static void test_failed_commit_intent_dropped(void **state) {
   assert_int_equal(count("ice"), 3);
 }
 
+/* A block that also altered the Iceberg table (storage/cold/cold_stage.h):
+** the new column is published in the Iceberg commit with the rows, and the
+** catalog's change is logged after it.  Dying before the Iceberg commit
+** leaves neither; dying after it, the next open takes the column from the
+** Iceberg metadata (cold_schema_reconcile) and the intent the hot row. */
+static void test_alter_crash_before_iceberg_commit(void **state) {
+  (void)state;
+  block_sql_in_child("BEGIN; INSERT INTO h VALUES (8); ALTER TABLE ice ADD COLUMN z INT; INSERT INTO ice VALUES (8, 80)",
+                     "intent-logged", false);
+  assert_int_equal(count("h"), 4);
+  assert_int_equal(count("ice"), 3);
+  bool ok;
+  value("SELECT count(z) FROM ice", &ok);
+  assert_false(ok);   /* no column z */
+}
+
+static void test_alter_crash_after_iceberg_commit(void **state) {
+  (void)state;
+  block_sql_in_child("BEGIN; INSERT INTO h VALUES (9); ALTER TABLE ice ADD COLUMN z INT; INSERT INTO ice VALUES (9, 90)",
+                     "iceberg-committed", false);
+  assert_int_equal(count("h"), 5);
+  assert_int_equal(count("ice"), 4);
+  bool ok;
+  assert_int_equal(value("SELECT z FROM ice WHERE id = 9", &ok), 90);
+  assert_true(ok);
+  assert_int_equal(value("SELECT count(z) FROM ice", &ok), 1);
+  assert_true(ok);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_crash_before_iceberg_commit),
@@ -162,6 +216,8 @@ int main(void) {
       cmocka_unit_test(test_checkpoint_in_between),
       cmocka_unit_test(test_commit_replays),
       cmocka_unit_test(test_failed_commit_intent_dropped),
+      cmocka_unit_test(test_alter_crash_before_iceberg_commit),
+      cmocka_unit_test(test_alter_crash_after_iceberg_commit),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -609,7 +609,9 @@ typedef enum pq_pred_kind {
   PQ_PRED_IN,                    /* col IN (values); equality is a set of one */
   PQ_PRED_IS_NULL,
   PQ_PRED_NOT_NULL,
-  PQ_PRED_ANY                    /* col satisfies one of `any` (RANGE or IN constraints on col) */
+  PQ_PRED_ANY,                   /* col satisfies one of `any` (RANGE or IN constraints on col) */
+  PQ_PRED_AND,                   /* every one of `any` holds (constraints of any kind, any column); col -1 */
+  PQ_PRED_OR                     /* one of `any` holds (each of any kind: an AND for a conjunction); col -1 */
 } pq_pred_kind;
 
 typedef struct pq_pred {
@@ -619,9 +621,25 @@ typedef struct pq_pred {
   orb_value lo, hi;              /* RANGE */
   const orb_value *in;           /* IN: non-NULL values */
   int nin;
-  const struct pq_pred *any;     /* ANY: the alternatives, each of kind RANGE or IN */
+  const struct pq_pred *any;     /* ANY: the alternatives, each of kind RANGE or IN; AND, OR: the operands */
   int nany;
+  bool loose;                    /* holds for every row the filter is true for, and for others too (ILIKE):
+                                 ** it may skip what cannot match, never prove that everything does */
 } pq_pred;
+
+/* Whether p, or an operand of it, is loose. */
+bool pq_pred_is_loose(const pq_pred *p);
+
+/* AND and OR are how a filter ORing constraints on different columns
+** (`a = 1 OR b = 2`) prunes: a row group is skipped when every branch's
+** own constraints rule it out.  pq_prune judges them by row-group
+** statistics only (no page index, bloom filter or dictionary).  */
+
+/* p with every column index in it (an AND's or OR's operands' too) mapped
+** through map (ctx, col) into *out, operands copied into a; false when
+** some column does not map (map returns -1): then there is no constraint. */
+bool pq_pred_map_cols(orb_arena *a, const pq_pred *p, int (*map)(const void *ctx, int col), const void *ctx,
+                      pq_pred *out);
 
 /* `col LIKE pattern` (case-sensitive, backslash escapes) as a RANGE when
 ** the pattern is a literal prefix followed only by '%' ('abc%'): exactly
@@ -631,6 +649,17 @@ typedef struct pq_pred {
 ** 'abc', an empty prefix), which is then no constraint.  The bounds'
 ** bytes are from `a`; out->col is left to the caller. */
 bool pq_pred_like_prefix(orb_arena *a, const orb_value *pattern, pq_pred *out);
+
+/* `col ILIKE pattern` with the pattern as above: a loose ANY of one
+** RANGE per case variant of the prefix ('ab%': [ab, ac), [aB, aC), [Ab,
+** Ac), [AB, AC)), a RANGE when it has no letter.  ILIKE compares
+** lower(col) with lower(pattern), and the only characters outside ASCII
+** whose lower case is ASCII are U+0130 (to 'i') and U+212A (to 'k'), so
+** the prefix is cut before its first 'i', 'k' (either case) or non-ASCII
+** byte, and before its (PQ_ILIKE_MAX_LETTERS + 1)th letter; false when
+** nothing is left of it.  The strings of the ranges are from a. */
+#define PQ_ILIKE_MAX_LETTERS 4
+bool pq_pred_ilike_prefix(orb_arena *a, const orb_value *pattern, pq_pred *out);
 
 /* Which mechanisms pq_prune may use (all by default). */
 enum { PQ_PRUNE_STATS = 1, PQ_PRUNE_PAGES = 2, PQ_PRUNE_BLOOM = 4, PQ_PRUNE_DICT = 8, PQ_PRUNE_ALL = 15 };

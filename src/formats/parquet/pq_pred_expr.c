@@ -136,6 +136,14 @@ static bool simple(orb_arena *a, const orb_expr *x, pq_pred_col_fn col_of, const
   if (x->kind == ORB_E_LIKE && x->nargs == 2 && !(x->flags & ORB_EF_ICASE) && x->args[0]->type.id == ORB_T_TEXT &&
       is_const(x->args[1]))
     return like_prefix(a, x, out->col, out);
+  /* ILIKE 'prefix%': a loose range (its complement would not be sound: NOT ILIKE is none) */
+  if (x->kind == ORB_E_LIKE && x->nargs == 2 && (x->flags & ORB_EF_ICASE) && !(x->flags & ORB_EF_NEGATE) &&
+      x->args[0]->type.id == ORB_T_TEXT && is_const(x->args[1])) {
+    int col = out->col;
+    if (!pq_pred_ilike_prefix(a, &x->args[1]->value, out)) return false;
+    out->col = col;
+    return true;
+  }
   return false;
 }
 
@@ -163,6 +171,7 @@ static bool branch(orb_arena *a, const orb_expr *x, pq_pred_col_fn col_of, const
     if (!simple(a, x->args[i], col_of, ctx, &q) || q.kind != PQ_PRED_RANGE) return false;
     if (i == 0) *out = q;
     else if (q.col != out->col || !narrow(out, &q)) return false;
+    out->loose = out->loose || q.loose;
   }
   return x->nargs > 0;
 }
@@ -191,15 +200,18 @@ static bool branches(orb_arena *a, const orb_expr *x, pq_pred_col_fn col_of, con
   return true;
 }
 
+static bool cross_or(orb_arena *a, const orb_expr *x, pq_pred_col_fn col_of, const void *ctx, pq_pred *out);
+
 /* a OR b OR ...: an IN when every branch is one (their values together),
-** else an ANY; all branches on one column. */
+** else an ANY; all branches on one column.  Otherwise an OR of the
+** branches' own constraints (cross_or). */
 static bool disjunction(orb_arena *a, const orb_expr *x, pq_pred_col_fn col_of, const void *ctx, pq_pred *out) {
   pq_pred *alts = NULL;
   int n = 0, cap = 0;
-  if (!branches(a, x, col_of, ctx, &alts, &n, &cap) || n == 0) return false;
+  if (!branches(a, x, col_of, ctx, &alts, &n, &cap) || n == 0) return cross_or(a, x, col_of, ctx, out);
   int nin = 0;
   for (int i = 0; i < n; i++) {
-    if (alts[i].col != alts[0].col) return false;
+    if (alts[i].col != alts[0].col) return cross_or(a, x, col_of, ctx, out);
     nin = nin >= 0 && alts[i].kind == PQ_PRED_IN ? nin + alts[i].nin : -1;
   }
   if (nin < 0) {
@@ -212,6 +224,58 @@ static bool disjunction(orb_arena *a, const orb_expr *x, pq_pred_col_fn col_of, 
     for (int j = 0; j < alts[i].nin; j++) v[k++] = alts[i].in[j];
   memset(out, 0, sizeof *out);
   out->col = alts[0].col, out->kind = PQ_PRED_IN, out->in = v, out->nin = k;
+  return true;
+}
+
+/* The operands of a (nested) OR, flattened, into ops[*n..] (room for x's). */
+static int count_or(const orb_expr *x) {
+  if (x->kind != ORB_E_OR) return 1;
+  int n = 0;
+  for (int i = 0; i < x->nargs; i++) n += count_or(x->args[i]);
+  return n;
+}
+
+static void flatten_or(const orb_expr *x, const orb_expr **ops, int *n) {
+  if (x->kind != ORB_E_OR) {
+    ops[(*n)++] = x;
+    return;
+  }
+  for (int i = 0; i < x->nargs; i++) flatten_or(x->args[i], ops, n);
+}
+
+/* An OR whose branches constrain different columns: each branch exactly
+** as its constraints (an AND of its conjuncts' when it is an AND), so that
+** the OR holds for exactly the rows the expression is true for. */
+static bool cross_or(orb_arena *a, const orb_expr *x, pq_pred_col_fn col_of, const void *ctx, pq_pred *out) {
+  int nops = count_or(x), n = 0;
+  const orb_expr **ops = orb_arena_alloc(a, sizeof(*ops) * (size_t)nops);
+  flatten_or(x, ops, &n);
+  pq_pred *br = orb_arena_alloc(a, sizeof(pq_pred) * (size_t)n);
+  for (int i = 0; i < n; i++) {
+    const orb_expr *b = ops[i];
+    if (b->kind != ORB_E_AND) {
+      if (!pq_pred_from_expr(a, b, col_of, ctx, &br[i])) return false;
+      continue;
+    }
+    pq_pred *conj = orb_arena_alloc(a, sizeof(pq_pred) * (size_t)(b->nargs ? b->nargs : 1));
+    for (int k = 0; k < b->nargs; k++)
+      if (!pq_pred_from_expr(a, b->args[k], col_of, ctx, &conj[k])) return false;
+    memset(&br[i], 0, sizeof br[i]);
+    br[i].col = -1, br[i].kind = PQ_PRED_AND, br[i].any = conj, br[i].nany = b->nargs;
+  }
+  memset(out, 0, sizeof *out);
+  out->col = -1, out->kind = PQ_PRED_OR, out->any = br, out->nany = n;
+  return n > 0;
+}
+
+bool pq_pred_map_cols(orb_arena *a, const pq_pred *p, int (*map)(const void *ctx, int col), const void *ctx,
+                      pq_pred *out) {
+  *out = *p;
+  if (p->kind != PQ_PRED_AND && p->kind != PQ_PRED_OR) return (out->col = map(ctx, p->col)) >= 0;
+  pq_pred *ops = orb_arena_alloc(a, sizeof(pq_pred) * (size_t)(p->nany ? p->nany : 1));
+  for (int i = 0; i < p->nany; i++)
+    if (!pq_pred_map_cols(a, &p->any[i], map, ctx, &ops[i])) return false;
+  out->any = ops;
   return true;
 }
 

@@ -18,9 +18,14 @@
 **                                constraint on the same column (a branch
 **                                may be an AND of ranges on it, such as
 **                                BETWEEN)
+**   a OR b OR ... (columns)      otherwise, when every branch, or every
+**                                conjunct of a branch that is an AND,
+**                                gives a constraint itself (of any column)
 **
 ** `<>`, NOT IN, NOT LIKE and OR give a PQ_PRED_ANY: a union of RANGE and IN
-** constraints on one column.  Anything else gives no constraint, which is
+** constraints on one column.  An OR across columns gives a PQ_PRED_OR of
+** its branches, a branch of several conjuncts a PQ_PRED_AND; one branch
+** that gives no constraint (or a conjunct of one) and the OR gives none.  Anything else gives no constraint, which is
 ** always sound: the filter above the scan still decides every row.
 **
 ** Which column an expression is, is the caller's: col_of returns the leaf

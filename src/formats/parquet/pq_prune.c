@@ -753,6 +753,31 @@ static orb_status chunk_verdict(const pq_source *src, const pq_file_meta *m, int
   return ORB_OK;
 }
 
+/* Whether no row of row group g can satisfy p, an AND or OR of
+** constraints or one constraint of one, by the chunks' statistics: an OR
+** when every branch is ruled out, an AND when one of its operands is. */
+static bool stats_rule_out(const pq_file_meta *m, int g, coldesc *cds, bool *described, int ncols, const pq_pred *p,
+                           orb_arena *a) {
+  if (p->kind == PQ_PRED_OR) {
+    for (int i = 0; i < p->nany; i++)
+      if (!stats_rule_out(m, g, cds, described, ncols, &p->any[i], a)) return false;
+    return p->nany > 0;
+  }
+  if (p->kind == PQ_PRED_AND) {
+    for (int i = 0; i < p->nany; i++)
+      if (stats_rule_out(m, g, cds, described, ncols, &p->any[i], a)) return true;
+    return false;
+  }
+  if (p->col < 0 || p->col >= ncols) return false;
+  const pq_chunk *c = &m->row_groups[g].columns[p->col];
+  if (!c->has_meta || c->encrypted) return false;
+  if (!described[p->col]) describe(m, p->col, &cds[p->col]), described[p->col] = true;
+  cpred cp;
+  compile(p, &cds[p->col], a, &cp);
+  facts f = chunk_facts(&cds[p->col], c);
+  return !can_match(&cp, &f);
+}
+
 orb_status pq_prune(const pq_source *src, const pq_file_meta *m, const pq_pred *preds, int npreds, unsigned flags,
                     size_t limit, pq_prune_result *out, orb_err *e) {
   memset(out, 0, sizeof *out);
@@ -790,6 +815,11 @@ orb_status pq_prune(const pq_source *src, const pq_file_meta *m, const pq_pred *
       st = chunk_verdict(src, m, g, col, &cps[k], j - k, flags, limit, &tmp, &v, e);
       k = j;
     }
+    /* ORs across columns (and the ANDs in them), by statistics */
+    for (int i = 0; i < npreds && v == KEEP && st == ORB_OK && rg->ncolumns == ncols && (flags & PQ_PRUNE_STATS); i++)
+      if ((preds[i].kind == PQ_PRED_OR || preds[i].kind == PQ_PRED_AND) &&
+          stats_rule_out(m, g, cds, described, ncols, &preds[i], &tmp))
+        v = BY_STATS;
     ranges rows = {NULL, 0, 0};
     push(&rows, &out->arena, 0, rg->num_rows);
     if (v == KEEP && st == ORB_OK && (flags & PQ_PRUNE_PAGES) && rg->ncolumns == ncols) {
@@ -839,6 +869,50 @@ void pq_prune_free(pq_prune_result *r) {
   if (!r) return;
   orb_arena_free(&r->arena);
   memset(r, 0, sizeof *r);
+}
+
+bool pq_pred_is_loose(const pq_pred *p) {
+  if (p->loose) return true;
+  if (p->kind == PQ_PRED_AND || p->kind == PQ_PRED_OR || p->kind == PQ_PRED_ANY)
+    for (int i = 0; i < p->nany; i++)
+      if (pq_pred_is_loose(&p->any[i])) return true;
+  return false;
+}
+
+bool pq_pred_ilike_prefix(orb_arena *a, const orb_value *pattern, pq_pred *out) {
+  pq_pred r;
+  memset(&r, 0, sizeof r);
+  if (!pq_pred_like_prefix(a, pattern, &r)) return false;
+  const unsigned char *p = (const unsigned char *)r.lo.u.s;
+  size_t k = 0;
+  int letters = 0;
+  for (; k < r.lo.len && p[k] < 0x80 && p[k] != 'i' && p[k] != 'I' && p[k] != 'k' && p[k] != 'K'; k++) {
+    bool letter = (p[k] | 0x20) >= 'a' && (p[k] | 0x20) <= 'z';
+    if (letter && letters == PQ_ILIKE_MAX_LETTERS) break;   /* 2^letters ranges at most */
+    letters += letter;
+  }
+  if (k == 0) return false;
+  int nvar = 1 << letters;
+  pq_pred *alts = orb_arena_zalloc(a, sizeof(pq_pred) * (size_t)nvar);
+  for (int v = 0; v < nvar; v++) {
+    char *lo = orb_arena_alloc(a, k), *hi = orb_arena_alloc(a, k);
+    for (size_t i = 0, j = 0; i < k; i++) {
+      unsigned char c = p[i];
+      if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') c = (v >> j++) & 1 ? (unsigned char)(c & ~0x20) : (c | 0x20);
+      lo[i] = hi[i] = (char)c;
+    }
+    hi[k - 1] = (char)(hi[k - 1] + 1);   /* ASCII: never 0xff */
+    pq_pred *q = &alts[v];
+    q->kind = PQ_PRED_RANGE;
+    q->has_lo = q->lo_incl = q->has_hi = true;
+    q->lo = orb_text(lo, k), q->hi = orb_text(hi, k);
+    q->loose = true;
+  }
+  memset(out, 0, sizeof *out);
+  if (nvar == 1) *out = alts[0];
+  else out->kind = PQ_PRED_ANY, out->any = alts, out->nany = nvar;
+  out->loose = true;
+  return true;
 }
 
 bool pq_pred_like_prefix(orb_arena *a, const orb_value *pattern, pq_pred *out) {

@@ -191,9 +191,25 @@ static orb_status alter_edit(void *ctx, orb_arena *a, const ice_meta *base, ice_
   return ice_schema_update(a, base, &sc, next, &x->field_id, e);
 }
 
-orb_status cold_table_alter(const char *dir, const cold_alter *c, const orb_schema *catalog, orb_schema *out,
-                            orb_err *e) {
-  orb_schema_init(out);
+orb_status cold_alter_apply(orb_arena *a, const ice_meta *base, const cold_alter *c, ice_meta *next, orb_err *e) {
+  alter_ctx x = {c, c->field_id};
+  *next = *base;
+  return alter_edit(&x, a, base, next, e);
+}
+
+orb_status cold_alter_columns(const ice_meta *m, const cold_alter *c, const orb_schema *catalog, orb_schema *out,
+                              orb_err *e) {
+  orb_status st = schema_from_meta(m, catalog, out, e);
+  if (st == ORB_OK && c->kind == COLD_SET_TYPE) {
+    /* the SQL type asked for: Iceberg may not tell smallint from integer */
+    int k = orb_schema_find_id(out, c->field_id);
+    if (k >= 0) out->cols[k].type = c->type;
+  }
+  if (st != ORB_OK) orb_schema_free(out);
+  return st;
+}
+
+orb_status cold_alter_check(const cold_alter *c, const orb_schema *catalog, orb_err *e) {
   if (c->kind == COLD_SET_TYPE) {
     int k = orb_schema_find_id(catalog, c->field_id);
     if (k < 0) return orb_err_set(e, ORB_ERR_UNDEFINED, "no column has field id %d", (int)c->field_id);
@@ -208,18 +224,20 @@ orb_status cold_table_alter(const char *dir, const cold_alter *c, const orb_sche
       return e->code;
     }
   }
+  return ORB_OK;
+}
+
+orb_status cold_table_alter(const char *dir, const cold_alter *c, const orb_schema *catalog, orb_schema *out,
+                            orb_err *e) {
+  orb_schema_init(out);
+  orb_status st = cold_alter_check(c, catalog, e);
+  if (st != ORB_OK) return st;
   orb_arena a;
   orb_arena_init(&a, 0);
   alter_ctx x = {c, c->field_id};
   ice_meta done;
-  orb_status st = ice_meta_update(&a, dir, -1, alter_edit, &x, &done, e);
-  if (st == ORB_OK) st = schema_from_meta(&done, catalog, out, e);
-  if (st == ORB_OK && c->kind == COLD_SET_TYPE) {
-    /* the SQL type asked for: Iceberg may not tell smallint from integer */
-    int k = orb_schema_find_id(out, x.field_id);
-    if (k >= 0) out->cols[k].type = c->type;
-  }
-  if (st != ORB_OK) orb_schema_free(out);
+  st = ice_meta_update(&a, dir, -1, alter_edit, &x, &done, e);
+  if (st == ORB_OK) st = cold_alter_columns(&done, c, catalog, out, e);
   orb_arena_free(&a);
   return st;
 }

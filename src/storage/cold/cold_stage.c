@@ -8,6 +8,7 @@
 #include "base/mem.h"
 #include "types/value.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@ struct cold_stage {
   orb_tier *tier;
   uint32_t table_id;
   const char *name, *dir;        /* the tier's */
-  const orb_schema *schema;      /* the tier's (no ALTER runs while the block does) */
+  const orb_schema *schema;      /* the tier's: the catalog's columns, which a staged ALTER changes */
   orb_cold_pins *pins;           /* the transaction's: the list the stage is in */
   cold_stage *next;
   orb_arena arena;               /* staged values */
@@ -32,6 +33,9 @@ struct cold_stage {
   int64_t based_on;
   bool has_base;
   int64_t snapshot_id;           /* chosen for COMMIT's intent record (cold_stage_intents), else 0 */
+  cold_alter *alters;            /* nalters ALTER TABLE changes staged, in order (values in arena) */
+  int nalters;
+  size_t capalters;
   /* what stage_prepare wrote for stage_commit to publish */
   ice_append *app;
   ice_rowdelta *del;
@@ -63,6 +67,7 @@ static void stage_free(void *ctx) {
   orb_free(g->dels);
   orb_free(g->sorted);
   orb_free(g->base_meta);
+  orb_free(g->alters);
   orb_free(g);
 }
 
@@ -125,6 +130,48 @@ int cold_stage_intents(orb_cold_pins *pins, cold_intent **out) {
   return n;
 }
 
+/* The staged ALTER TABLE changes applied in order to base (an Iceberg
+** commit's edit: each attempt's freshly loaded metadata). */
+static orb_status stage_edit(void *ctx, orb_arena *a, const ice_meta *base, ice_meta *next, orb_err *e) {
+  cold_stage *g = ctx;
+  ice_meta cur = *base;
+  for (int i = 0; i < g->nalters; i++) {
+    ice_meta nx;
+    orb_status st = cold_alter_apply(a, &cur, &g->alters[i], &nx, e);
+    if (st != ORB_OK) return st;
+    cur = nx;
+  }
+  *next = cur;
+  if (!g->nalters) return ORB_OK;
+  /* the catalog took the columns the changes gave when they were staged:
+  ** on metadata another writer changed since (a column added, renamed or
+  ** dropped), they may give others, which the catalog would not match */
+  orb_schema got;
+  orb_status st = cold_alter_columns(&cur, &g->alters[g->nalters - 1], g->schema, &got, e);
+  if (st != ORB_OK) return st;
+  bool same = orb_schema_same(&got, g->schema);
+  orb_schema_free(&got);
+  if (!same)
+    return orb_err_setx(e, ORB_ERR_CONFLICT, "40001", 0,
+                        "could not serialize access due to concurrent update: another writer changed the schema of "
+                        "Iceberg table \"%s\" since this transaction altered it",
+                        g->name);
+  return ORB_OK;
+}
+
+/* Whether the staged changes still apply to the table's current metadata
+** (a COMMIT with no rows: checked before any table publishes). */
+static orb_status alters_check(cold_stage *g, orb_err *e) {
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m, next;
+  ice_meta_file f;
+  orb_status st = ice_meta_open(&a, g->dir, &m, &f, e);
+  if (st == ORB_OK) st = stage_edit(g, &a, &m, &next, e);
+  orb_arena_free(&a);
+  return st;
+}
+
 /* COMMIT, first for every action of the transaction (txn/wset.c): the
 ** snapshot's rows deleted go to a position-delete change based on the
 ** stage's base, the staged rows still live to an append (data files and
@@ -141,6 +188,7 @@ static orb_status stage_prepare(void *ctx, orb_err *e) {
   if (nsnap && g->has_base) {
     if ((st = cold_tier_plan_at(g->tier, g->base_meta, g->based_on, &g->ref, &plan, e)) != ORB_OK) goto out;
     st = ice_rowdelta_begin(g->dir, g->based_on, -1, &g->del, e);
+    if (st == ORB_OK && g->nalters) ice_rowdelta_set_edit(g->del, stage_edit, g);
     for (int64_t i = 0; i < g->ndels && st == ORB_OK; i++) {
       uint64_t id = g->dels[i];
       int64_t file = (int64_t)(id >> COLD_LOC_POS_BITS);
@@ -160,7 +208,9 @@ static orb_status stage_prepare(void *ctx, orb_err *e) {
   int nflat = 0;
   for (int64_t r = 0; r < g->nrows && st == ORB_OK; r++) {
     if (cold_stage_deleted(g, ((uint64_t)COLD_LOC_STAGED << COLD_LOC_POS_BITS) | (uint64_t)r)) continue;
-    if (!g->app && (st = cold_append_open(g->dir, g->schema, &g->app, e)) != ORB_OK) break;
+    if (!g->app && (st = cold_append_open_edited(g->dir, g->schema, g->nalters ? stage_edit : NULL, g, &g->app, e)) !=
+                       ORB_OK)
+      break;
     if (!flat) flat = orb_malloc(sizeof(orb_value) * (size_t)ncols * BATCH);
     memcpy(flat + (size_t)nflat * (size_t)ncols, g->rows[r], sizeof(orb_value) * (size_t)ncols);
     if (++nflat == BATCH) {
@@ -170,6 +220,7 @@ static orb_status stage_prepare(void *ctx, orb_err *e) {
   }
   if (st == ORB_OK && nflat) st = ice_append_rows(g->app, flat, nflat, e);
   orb_free(flat);
+  if (st == ORB_OK && g->nalters && !g->app && !g->del) st = alters_check(g, e);
 out:
   if (st != ORB_OK && e) orb_err_prefix(e, "COMMIT of Iceberg table \"%s\": ", g->name);
   return st;   /* on failure the transaction aborts: stage_abort removes what was written */
@@ -187,7 +238,15 @@ static orb_status stage_commit(void *ctx, orb_err *e) {
     if (del) ice_rowdelta_set_snapshot_id(del, g->snapshot_id);
     else if (app) ice_append_set_snapshot_id(app, g->snapshot_id);
   }
-  orb_status st = cold_publish(app, del, e);
+  orb_status st;
+  if (!app && !del && g->nalters) {   /* the changes alone: one metadata commit */
+    orb_arena a;
+    orb_arena_init(&a, 0);
+    st = ice_meta_update(&a, g->dir, -1, stage_edit, g, NULL, e);
+    orb_arena_free(&a);
+  } else {
+    st = cold_publish(app, del, e);
+  }
   if (g->ref) cold_tier_plan_release(g->tier, g->ref);
   g->ref = NULL;
   if (st != ORB_OK && e) orb_err_prefix(e, "COMMIT of Iceberg table \"%s\": ", g->name);
@@ -276,3 +335,124 @@ void cold_stage_cut(void *ctx, int64_t nrows, int64_t ndels) {
 bool cold_stage_empty(const cold_stage *g) { return !g || (g->nrows == 0 && g->ndels == 0); }
 int64_t cold_stage_nrows(const cold_stage *g) { return g ? g->nrows : 0; }
 const orb_value *cold_stage_row(const cold_stage *g, int64_t i) { return g->rows[i]; }
+
+/* --- ALTER TABLE in the block ------------------------------------------------ */
+
+/* What undoes one staged change: the count of changes before it, and the
+** staged rows as they were when it converted them (rows[nrows]). */
+typedef struct stage_undo {
+  int nalters;
+  int64_t nrows;
+  const orb_value **rows;        /* NULL: the change left the rows alone */
+} stage_undo;
+
+static const char *copy_str(orb_arena *a, const char *s) { return s ? orb_arena_strdup(a, s) : NULL; }
+
+static cold_alter copy_alter(orb_arena *a, const cold_alter *c) {
+  cold_alter x = *c;
+  x.name = copy_str(a, c->name);
+  x.term = copy_str(a, c->term);
+  x.with = copy_str(a, c->with);
+  x.as = copy_str(a, c->as);
+  if (c->nprops) {
+    const char **k = orb_arena_alloc(a, sizeof(char *) * (size_t)c->nprops);
+    const char **v = orb_arena_alloc(a, sizeof(char *) * (size_t)c->nprops);
+    for (int i = 0; i < c->nprops; i++) k[i] = copy_str(a, c->prop_keys[i]), v[i] = copy_str(a, c->prop_values[i]);
+    x.prop_keys = k;
+    x.prop_values = v;
+  }
+  return x;
+}
+
+/* Whether a row of `from` is already a row of `to`. */
+static bool same_row_shape(const orb_schema *from, const orb_schema *to) {
+  if (from->ncols != to->ncols) return false;
+  for (int i = 0; i < from->ncols; i++)
+    if (from->cols[i].field_id != to->cols[i].field_id || from->cols[i].type.id != to->cols[i].type.id) return false;
+  return true;
+}
+
+/* Every staged row as a row of `to`, matched by field id: the new arrays
+** in rows_out (heap), values in the stage's arena. */
+static orb_status convert_rows(cold_stage *g, const orb_schema *from, const orb_schema *to, const orb_value ***rows_out,
+                               orb_err *e) {
+  int n = to->ncols;
+  int *src = orb_malloc(sizeof(int) * (size_t)(n ? n : 1));
+  for (int i = 0; i < n; i++) src[i] = orb_schema_find_id(from, to->cols[i].field_id);
+  const orb_value **out = orb_malloc(sizeof *out * (size_t)(g->nrows ? g->nrows : 1));
+  orb_status st = ORB_OK;
+  for (int64_t r = 0; r < g->nrows && st == ORB_OK; r++) {
+    orb_value *v = orb_arena_alloc(&g->arena, sizeof(orb_value) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n && st == ORB_OK; i++) {
+      if (src[i] < 0) v[i] = orb_null((orb_type_id)to->cols[i].type.id);
+      else if (g->rows[r][src[i]].isnull) v[i] = orb_null((orb_type_id)to->cols[i].type.id);
+      else if (from->cols[src[i]].type.id == to->cols[i].type.id) v[i] = g->rows[r][src[i]];
+      else st = orb_value_cast(&g->rows[r][src[i]], to->cols[i].type, &g->arena, &v[i], e);
+    }
+    out[r] = v;
+  }
+  orb_free(src);
+  if (st != ORB_OK) {
+    orb_free(out);
+    return st;
+  }
+  *rows_out = out;
+  return ORB_OK;
+}
+
+orb_status cold_stage_alter(cold_stage *g, orb_wset *ws, const cold_alter *c, const orb_schema *catalog,
+                            orb_schema *out, orb_err *e) {
+  orb_schema_init(out);
+  orb_status st = cold_alter_check(c, catalog, e);
+  if (st != ORB_OK) return st;
+  /* the change on top of those staged before it, on the metadata now:
+  ** refused here as the same ALTER outside a block would be */
+  orb_arena a;
+  orb_arena_init(&a, 0);
+  ice_meta m, staged, next;
+  ice_meta_file f;
+  st = ice_meta_open(&a, g->dir, &m, &f, e);
+  if (st == ORB_OK) st = stage_edit(g, &a, &m, &staged, e);
+  if (st == ORB_OK) st = cold_alter_apply(&a, &staged, c, &next, e);
+  if (st == ORB_OK) st = cold_alter_columns(&next, c, catalog, out, e);
+  orb_arena_free(&a);
+  if (st != ORB_OK) return st;
+  const orb_value **conv = NULL;
+  if (g->nrows && !same_row_shape(catalog, out) && (st = convert_rows(g, catalog, out, &conv, e)) != ORB_OK) {
+    orb_schema_free(out);
+    return st;
+  }
+  stage_undo *u = orb_malloc(sizeof *u);
+  u->nalters = g->nalters;
+  u->nrows = g->nrows;
+  u->rows = NULL;
+  if (conv) {   /* the old arrays kept for the undo; the new ones in their place */
+    u->rows = orb_malloc(sizeof *u->rows * (size_t)g->nrows);
+    memcpy(u->rows, g->rows, sizeof *u->rows * (size_t)g->nrows);
+    memcpy(g->rows, conv, sizeof *conv * (size_t)g->nrows);
+    orb_free(conv);
+  }
+  wset_push(ws, U_COLD_STAGE, g, (uint64_t)g->nrows, (void *)(uintptr_t)g->ndels, u);
+  g->alters = orb_grow(g->alters, &g->capalters, (size_t)g->nalters + 1, sizeof *g->alters);
+  g->alters[g->nalters++] = copy_alter(&g->arena, c);
+  return ORB_OK;
+}
+
+void cold_stage_unalter(void *ctx, void *undo) {
+  cold_stage *g = ctx;
+  stage_undo *u = undo;
+  if (g->nalters > u->nalters) g->nalters = u->nalters;
+  if (u->rows) {
+    int64_t n = u->nrows < g->nrows ? u->nrows : g->nrows;
+    memcpy(g->rows, u->rows, sizeof *u->rows * (size_t)n);
+    orb_free(u->rows);
+  }
+  orb_free(u);
+}
+
+void cold_stage_undo_free(void *undo) {
+  stage_undo *u = undo;
+  if (!u) return;
+  orb_free(u->rows);
+  orb_free(u);
+}

@@ -42,6 +42,24 @@
 ** deleted rows of, meanwhile, is SQLSTATE 40001 and nothing of the table is
 ** published.  Deleted staged rows are simply not written.
 **
+** ALTER TABLE.  A schema or partition-spec change of the table inside the
+** block (cold_stage_alter) is staged too, as the cold_alter itself: the
+** catalog takes the new columns at once (an ALTER TABLE in the write set,
+** undone by ROLLBACK like any), the staged rows are converted to them
+** (new columns NULL, dropped ones gone, promoted ones cast), and nothing
+** reaches the Iceberg metadata before COMMIT.  COMMIT then applies the
+** staged changes in order to the table's current metadata and publishes
+** them in the same new metadata file as the block's snapshot, whose data
+** files are written with the schema and default spec they give
+** (ice_append_begin_edited); with no rows or deletes staged they are one
+** metadata-only commit.  A change that no longer applies to the metadata
+** another writer committed meanwhile (a column added under the same name,
+** a dropped column) fails the COMMIT with its error, and one that applies
+** but gives other field ids or another spec than the files were written
+** with is SQLSTATE 40001; nothing of the table is published either way.
+** A savepoint keeps the number of changes staged, and rolling back to it
+** also puts back the staged rows as they were before the conversion.
+**
 ** Several tables.  orb_wset_commit prepares every stage first (data and
 ** delete files written, deletes checked against the current metadata:
 ** a conflict then fails the transaction before anything is published),
@@ -56,6 +74,8 @@
 #ifndef ORB_STORAGE_COLD_COLD_STAGE_H
 #define ORB_STORAGE_COLD_COLD_STAGE_H
 
+#include "storage/cold/cold_tier.h"
+#include "storage/cold/ice_commit.h"
 #include "storage/cold/ice_scan.h"
 #include "storage/tier.h"
 
@@ -95,6 +115,30 @@ orb_status cold_stage_delete(cold_stage *g, orb_wset *ws, const uint64_t *ids, i
 /* Roll back to nrows staged rows and ndels staged deletes (U_COLD_STAGE). */
 void cold_stage_cut(void *g, int64_t nrows, int64_t ndels);
 
+/* Stage ALTER TABLE change c (see above) of the table whose catalog
+** columns are `catalog` (the tier's): checked now against the table's
+** current metadata with the changes staged before it, the staged rows
+** converted to the new columns, *out given the catalog's new columns (the
+** caller installs them in the same write set, and frees *out).  On error
+** nothing is staged. */
+orb_status cold_stage_alter(cold_stage *g, orb_wset *ws, const cold_alter *c, const orb_schema *catalog,
+                            orb_schema *out, orb_err *e);
+/* Undo of one cold_stage_alter: the changes staged before it and the
+** staged rows as they were (the U_COLD_STAGE entry's old2, which this
+** frees). */
+void cold_stage_unalter(void *g, void *undo);
+/* Free it when the transaction commits instead. */
+void cold_stage_undo_free(void *undo);
+
+/* cold_evolve.c: change c applied to base as next (a shallow copy of base
+** with c's arrays from a); the catalog's columns after c by metadata m
+** (cold_schema_reconcile's rules, c's SQL type for a type change); the
+** catalog-side check of c (a type change must widen the SQL type). */
+orb_status cold_alter_apply(orb_arena *a, const ice_meta *base, const cold_alter *c, ice_meta *next, orb_err *e);
+orb_status cold_alter_columns(const ice_meta *m, const cold_alter *c, const orb_schema *catalog, orb_schema *out,
+                              orb_err *e);
+orb_status cold_alter_check(const cold_alter *c, const orb_schema *catalog, orb_err *e);
+
 /* Whether anything is staged; the staged rows so far (deleted or not) and
 ** row i of them (schema order). */
 bool cold_stage_empty(const cold_stage *g);
@@ -132,6 +176,10 @@ void cold_tier_plan_release(orb_tier *t, void *ref);
 ** (cold_write.c). */
 typedef struct ice_append ice_append;
 orb_status cold_append_open(const char *dir, const orb_schema *schema, ice_append **out, orb_err *e);
+/* The same, the rows written to the metadata that edit makes of the
+** current one and published with it (ice_append_begin_edited). */
+orb_status cold_append_open_edited(const char *dir, const orb_schema *schema, ice_meta_edit_fn edit, void *ctx,
+                                   ice_append **out, orb_err *e);
 /* Commit a change as one snapshot: app's rows with del's deletes, either
 ** may be NULL (both: nothing); both are consumed (cold_write.c). */
 typedef struct ice_rowdelta ice_rowdelta;

@@ -464,7 +464,9 @@ static orb_status cold_scan_begin(orb_tier *t, const orb_scan_req *req, orb_tier
   s->npreds = pq_preds_from_expr(&s->own, s->pred, prune_col, s, s->preds, COLD_MAX_PREDS);
   if (s->npreds && s->plan->nfiles > 1) {
     ice_pred *ip = orb_arena_zalloc(&s->own, sizeof(ice_pred) * (size_t)s->npreds);
-    for (int i = 0; i < s->npreds; i++) ice_pred_from_pq(&s->own, &s->preds[i], s->cols[s->preds[i].col].field_id, &ip[i]);
+    int32_t *ids = orb_arena_alloc(&s->own, sizeof(int32_t) * (size_t)(s->nread + 1));   /* a read column's field id */
+    for (int k = 0; k < s->nread; k++) ids[k] = s->cols[k].field_id;
+    for (int i = 0; i < s->npreds; i++) ice_pred_from_pq(&s->own, &s->preds[i], ids, s->nread, &ip[i]);
     int64_t sid = s->plan->snapshot->snapshot_id;
     if (sid == s->plan->meta->current_snapshot_id) sid = -1;   /* the current schema, as above */
     if ((st = ice_scan_plan_pruned(&s->own, s->plan->meta, s->state->table_dir, sid, ip, s->npreds, &s->pruned, e)) !=
@@ -810,6 +812,12 @@ static orb_status cold_insert(orb_tier *t, orb_wset *ws, const orb_value *const 
   if (orb_wset_is_block(ws))
     return cold_stage_rows(cold_stage_get(t, ws, c->table_id, c->name, c->where, &c->schema), ws, rows, n, e);
   return cold_append_insert(t, c->where, &c->schema, ws, rows, n, e);
+}
+
+orb_status cold_tier_alter_staged(orb_tier *t, orb_wset *ws, const cold_alter *a, orb_schema *out, orb_err *e) {
+  cold_tier *c = cold_of(t);
+  if (!c->owned) return read_only(c, e);
+  return cold_stage_alter(cold_stage_get(t, ws, c->table_id, c->name, c->where, &c->schema), ws, a, &c->schema, out, e);
 }
 
 orb_status cold_tier_plan_at(orb_tier *t, const char *meta_path, int64_t snapshot_id, void **ref, const ice_plan **plan,

@@ -182,8 +182,9 @@ orb_status cold_rows_change(orb_tier *t, const char *dir, int64_t based_on, orb_
 ** its Iceberg metadata (cold_schema_reconcile), so the change is then
 ** complete, never half done.  The same happens when the catalog's write
 ** set fails after the Iceberg commit: the columns are taken from Iceberg at
-** the next open.  (This is also why such an ALTER cannot run inside a
-** transaction block: ROLLBACK could not take back the Iceberg commit.) */
+** the next open.  Inside a transaction block the change is staged instead
+** (cold_tier_alter_staged, storage/cold/cold_stage.h) and committed with
+** the block's rows at COMMIT; ROLLBACK drops it. */
 typedef enum cold_alter_kind {
   COLD_ADD_COLUMN = 1,           /* name, type */
   COLD_DROP_COLUMN,              /* field_id */
@@ -216,6 +217,11 @@ typedef struct cold_alter {
 ** else is an error naming both types, and nothing is committed. */
 orb_status cold_table_alter(const char *dir, const cold_alter *c, const orb_schema *catalog, orb_schema *out,
                             orb_err *e);
+
+/* Change c staged in transaction block ws for tier t's owned table
+** (cold_stage_alter): checked now, committed with the block; *out gets the
+** catalog's new columns, as cold_table_alter's. */
+orb_status cold_tier_alter_staged(orb_tier *t, orb_wset *ws, const cold_alter *c, orb_schema *out, orb_err *e);
 
 /* The catalog columns an owned table should have by its Iceberg metadata:
 ** the current schema's top-level fields in order, with their names, field

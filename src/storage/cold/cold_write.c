@@ -94,8 +94,13 @@ static orb_status change_fail(cold_change *c, orb_status st, orb_err *e) {
 }
 
 orb_status cold_append_open(const char *dir, const orb_schema *schema, ice_append **out, orb_err *e) {
+  return cold_append_open_edited(dir, schema, NULL, NULL, out, e);
+}
+
+orb_status cold_append_open_edited(const char *dir, const orb_schema *schema, ice_meta_edit_fn edit, void *ctx,
+                                   ice_append **out, orb_err *e) {
   ice_append *app;
-  orb_status st = ice_append_begin(dir, NULL, &app, e);
+  orb_status st = edit ? ice_append_begin_edited(dir, edit, ctx, &app, e) : ice_append_begin(dir, NULL, &app, e);
   if (st != ORB_OK) return st;
   /* rows come in catalog order and go out in the Iceberg schema's: the
   ** two must be the same columns (cold_schema_reconcile makes them so at

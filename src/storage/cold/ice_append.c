@@ -15,6 +15,7 @@
 ** minimum's truncation, and the maximum's truncation needs incrementing
 ** exactly when the maximum itself was cut. */
 #include "storage/cold/ice_commit.h"
+#include "storage/cold/ice_evolve.h"
 #include "storage/cold/ice_write_int.h"
 #include "storage/cold/ice_scan.h"
 #include "storage/cold/ice_value.h"
@@ -70,8 +71,11 @@ typedef struct app_col {
 struct ice_append {
   orb_arena arena;
   char *table_dir;
-  ice_meta meta;
+  ice_meta meta;                 /* what the files are written to: the current metadata, edited when edit is set */
   ice_meta_file mfile;
+  ice_meta orig;                 /* with edit: the current metadata as loaded, the commit's first base */
+  ice_meta_edit_fn edit;         /* ice_append_begin_edited's */
+  void *edit_ctx;
   const ice_schema *schema;
   const ice_partition_spec *spec;
   int ncols;
@@ -158,7 +162,62 @@ static int codec_by_name(const char *s) {
   return -1;
 }
 
+static orb_status append_begin(const char *table_dir, const ice_write_opts *opts, ice_meta_edit_fn edit, void *ctx,
+                               ice_append **out, orb_err *e);
+
 orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, ice_append **out, orb_err *e) {
+  return append_begin(table_dir, opts, NULL, NULL, out, e);
+}
+
+orb_status ice_append_begin_edited(const char *table_dir, ice_meta_edit_fn edit, void *ctx, ice_append **out,
+                                   orb_err *e) {
+  return append_begin(table_dir, NULL, edit, ctx, out, e);
+}
+
+static bool same_columns(const ice_schema *x, const ice_schema *y) {
+  if (x->nfields != y->nfields) return false;
+  for (int i = 0; i < x->nfields; i++)
+    if (x->fields[i].id != y->fields[i].id || x->fields[i].required != y->fields[i].required ||
+        !ice_type_equal(x->fields[i].type, y->fields[i].type))
+      return false;
+  return true;
+}
+
+static bool same_spec(const ice_partition_spec *x, const ice_partition_spec *y) {
+  if (x->spec_id != y->spec_id || x->nfields != y->nfields) return false;
+  for (int i = 0; i < x->nfields; i++) {
+    const ice_partition_field *p = &x->fields[i], *q = &y->fields[i];
+    if (p->source_id != q->source_id || p->field_id != q->field_id || p->transform.kind != q->transform.kind ||
+        p->transform.param != q->transform.param)
+      return false;
+  }
+  return true;
+}
+
+/* The caller's edit on a commit attempt's base, then the check that it
+** still gives the schema and spec the files were written with: another
+** writer's schema or spec change in between makes it give others. */
+static orb_status edit_checked(void *ctx, orb_arena *a, const ice_meta *base, ice_meta *next, orb_err *e) {
+  ice_append *app = ctx;
+  orb_status st = app->edit(app->edit_ctx, a, base, next, e);
+  if (st != ORB_OK) return st;
+  const ice_schema *s = ice_meta_current_schema(next);
+  const ice_partition_spec *p = ice_meta_spec(next, next->default_spec_id);
+  if (!s || !p || !same_columns(s, app->schema) || !same_spec(p, app->spec))
+    return orb_err_setx(e, ORB_ERR_CONFLICT, "40001", 0,
+                        "iceberg: \"%s\": another writer changed the table's schema or partition spec while this "
+                        "transaction's files were written",
+                        app->table_dir);
+  return ORB_OK;
+}
+
+void ice_append_edit_of(ice_append *app, ice_meta_edit_fn *fn, void **ctx) {
+  *fn = app->edit ? edit_checked : NULL;
+  *ctx = app;
+}
+
+static orb_status append_begin(const char *table_dir, const ice_write_opts *opts, ice_meta_edit_fn edit, void *ctx,
+                               ice_append **out, orb_err *e) {
   *out = NULL;
   ice_write_opts dflt;
   if (!opts) {
@@ -171,6 +230,12 @@ orb_status ice_append_begin(const char *table_dir, const ice_write_opts *opts, i
   app->table_dir = orb_arena_strdup(&app->arena, table_dir);
   orb_hmap_init(&app->part_files, 0);
   orb_status st = ice_meta_open(&app->arena, table_dir, &app->meta, &app->mfile, e);
+  if (st == ORB_OK && edit) {   /* the files follow the edited schema and spec */
+    app->orig = app->meta;
+    app->edit = edit;
+    app->edit_ctx = ctx;
+    st = edit(ctx, &app->arena, &app->orig, &app->meta, e);
+  }
   if (st == ORB_OK && app->meta.format_version != 2)
     st = orb_err_set(e, ORB_ERR_UNSUPPORTED, "iceberg: \"%s\" is a format version %d table; only version 2 tables are written",
                      table_dir, app->meta.format_version);
@@ -1039,7 +1104,9 @@ orb_status ice_append_commit(ice_append *app, int64_t *snapshot_id, ice_append_s
     c.extra_summary = app->extra_summary;
     c.nextra_summary = app->nextra_summary;
     c.uuid = app->uuid;
-    st = ice_snapshot_commit(&app->arena, app->table_dir, &app->meta, &app->mfile, &app->retry, &c, &app->attempts, &unsure,
+    ice_append_edit_of(app, &c.edit, &c.edit_ctx);
+    st = ice_snapshot_commit(&app->arena, app->table_dir, app->edit ? &app->orig : &app->meta, &app->mfile, &app->retry,
+                             &c, &app->attempts, &unsure,
                              NULL, e);
     if (st == ORB_OK) *snapshot_id = c.snapshot_id;
   }

@@ -275,7 +275,7 @@ orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_me
                                ice_meta *out, orb_err *e) {
   orb_status st = ORB_OK;
   *unsure = false;
-  ice_meta reloaded;
+  ice_meta reloaded, edited;
   ice_meta_file mfile = *file;
   ice_merge_ctx mc;
   memset(&mc, 0, sizeof mc);
@@ -283,6 +283,11 @@ orb_status ice_snapshot_commit(orb_arena *a, const char *table_dir, const ice_me
   mc.snapshot_id = c->snapshot_id;
   for (int attempt = 1;; attempt++) {
     if (attempts) *attempts = attempt;
+    if (c->edit) {   /* the metadata changes first, on this attempt's base; the snapshot on top */
+      edited = *base;
+      if ((st = c->edit(c->edit_ctx, a, base, &edited, e)) != ORB_OK) break;
+      base = &edited;
+    }
     const ice_snapshot *parent = ice_meta_current_snapshot(base);
     ice_manifest_ref *prefs = NULL, *keep;
     int nprefs = 0, nkeep;

@@ -94,7 +94,29 @@ typedef struct ice_snapshot_change {
   void *carry_ctx;
   const char *uuid;              /* names the manifest lists (snap-<id>-<attempt>-<uuid>.avro) */
   bool no_merge;                 /* true: the manifests are listed as they are (rewrite_manifests) */
+  ice_meta_edit_fn edit;         /* NULL, or metadata changes published with the snapshot (a transaction
+                                 ** block's ALTER TABLE): applied to each attempt's base first, in the same
+                                 ** new metadata file; an error from it stops the commit */
+  void *edit_ctx;
 } ice_snapshot_change;
+
+/* A transaction block's ALTER TABLE and its rows in one commit.  The
+** append writes its files with the schema and default partition spec
+** that `edit` makes of the current metadata, and its commit (alone or in
+** ice_rowdelta_commit) applies edit again to each attempt's base, with the
+** snapshot, in one new metadata file.  When another writer's commit makes
+** edit give another schema (field ids, types, requiredness) or default
+** spec than the files were written with, the commit fails with
+** ORB_ERR_CONFLICT (40001) and publishes nothing.  ctx must live until the
+** append is committed or aborted. */
+orb_status ice_append_begin_edited(const char *table_dir, ice_meta_edit_fn edit, void *ctx, ice_append **out,
+                                   orb_err *e);
+/* The same for a change with deletes only (no append): edit is published
+** with the deletes' snapshot. */
+void ice_rowdelta_set_edit(ice_rowdelta *d, ice_meta_edit_fn edit, void *ctx);
+/* The edit the append's commit applies (the check of its files' schema and
+** spec included), for ice_rowdelta_commit; *fn NULL when none. */
+void ice_append_edit_of(ice_append *app, ice_meta_edit_fn *fn, void **ctx);
 
 /* A snapshot id not used by any snapshot of m. */
 int64_t ice_new_snapshot_id(const ice_meta *m);

@@ -23,7 +23,7 @@ typedef struct prep {
   orb_value lo, hi;
   orb_value *in;
   int nin;
-  struct prep *alts;             /* ANY: its alternatives, prepared alike */
+  struct prep *alts;             /* ANY: its alternatives, prepared alike; AND, OR: the operands */
   int nalts;
 } prep;
 
@@ -124,6 +124,10 @@ static proj column_proj(ice_prune *pr, const prep *pp) {
     r.kind = PR_ANY;
     r.alts = orb_arena_alloc(&pr->tmp, sizeof(proj) * (size_t)(pp->nalts + 1));
     for (int i = 0; i < pp->nalts; i++) r.alts[r.nalts++] = column_proj(pr, &pp->alts[i]);
+    break;
+  case ICE_PRED_AND:
+  case ICE_PRED_OR:   /* judged operand by operand (manifest_may, entry_one) */
+    r.kind = PR_TRUE;
     break;
   }
   return r;
@@ -314,43 +318,64 @@ static void prep_init(orb_arena *a, prep *pp, const ice_pred *p, const ice_field
   }
 }
 
+static bool is_tree(const ice_pred *p) { return p->kind == ICE_PRED_AND || p->kind == ICE_PRED_OR; }
+
+/* pp for constraint p: on its column (pp->col NULL when the column is
+** unusable), or an AND's or OR's operands each on theirs. */
+static void prep_tree(orb_arena *a, const ice_schema *s, prep *pp, const ice_pred *p) {
+  pp->p = p;
+  if (is_tree(p)) {
+    pp->alts = orb_arena_zalloc(a, sizeof(prep) * (size_t)(p->nany + 1));
+    for (int k = 0; k < p->nany; k++) prep_tree(a, s, &pp->alts[pp->nalts++], &p->any[k]);
+    return;
+  }
+  const ice_field *col = NULL;
+  for (int k = 0; k < s->nfields; k++)
+    if (s->fields[k].id == p->field_id) col = &s->fields[k];
+  orb_err e;
+  orb_type sql;
+  if (!col || col->type->kind == ICE_STRUCT || col->type->kind == ICE_LIST || col->type->kind == ICE_MAP ||
+      ice_sql_type(col->type, &sql, &e) != ORB_OK)
+    return;   /* pp->col NULL: unusable */
+  prep_init(a, pp, p, col, sql);
+}
+
 ice_prune *ice_prune_new(orb_arena *a, const ice_meta *m, const ice_schema *s, const ice_pred *preds, int npreds) {
   if (npreds <= 0 || !s) return NULL;
   ice_prune *pr = orb_arena_zalloc(a, sizeof *pr);
   pr->a = a, pr->m = m, pr->s = s;
   pr->v = orb_arena_zalloc(a, sizeof(prep) * (size_t)npreds);
   orb_arena_init(&pr->tmp, 0);
-  for (int i = 0; i < npreds; i++) {
-    prep *pp = &pr->v[pr->n++];
-    pp->p = &preds[i];
-    const ice_field *col = NULL;
-    for (int k = 0; k < s->nfields; k++)
-      if (s->fields[k].id == preds[i].field_id) col = &s->fields[k];
-    orb_err e;
-    orb_type sql;
-    if (!col || col->type->kind == ICE_STRUCT || col->type->kind == ICE_LIST || col->type->kind == ICE_MAP ||
-        ice_sql_type(col->type, &sql, &e) != ORB_OK)
-      continue;   /* pp->col NULL: unusable */
-    prep_init(a, pp, &preds[i], col, sql);
-  }
+  for (int i = 0; i < npreds; i++) prep_tree(a, s, &pr->v[pr->n++], &preds[i]);
   return pr;
 }
 
-void ice_pred_from_pq(orb_arena *a, const pq_pred *p, int32_t field_id, ice_pred *out) {
+static void from_pq(orb_arena *a, const pq_pred *p, int32_t field_id, const int32_t *ids, int nids, ice_pred *out) {
   static const ice_pred_kind kinds[] = {[PQ_PRED_RANGE] = ICE_PRED_RANGE, [PQ_PRED_IN] = ICE_PRED_IN,
                                         [PQ_PRED_IS_NULL] = ICE_PRED_IS_NULL, [PQ_PRED_NOT_NULL] = ICE_PRED_NOT_NULL,
-                                        [PQ_PRED_ANY] = ICE_PRED_ANY};
+                                        [PQ_PRED_ANY] = ICE_PRED_ANY, [PQ_PRED_AND] = ICE_PRED_AND,
+                                        [PQ_PRED_OR] = ICE_PRED_OR};
   memset(out, 0, sizeof *out);
   out->field_id = field_id;
   out->kind = kinds[p->kind];
   out->has_lo = p->has_lo, out->has_hi = p->has_hi, out->lo_incl = p->lo_incl, out->hi_incl = p->hi_incl;
   out->lo = p->lo, out->hi = p->hi;
   out->in = p->in, out->nin = p->nin;
-  if (p->kind == PQ_PRED_ANY) {
+  out->loose = p->loose;
+  if (p->kind == PQ_PRED_ANY || p->kind == PQ_PRED_AND || p->kind == PQ_PRED_OR) {
     ice_pred *alts = orb_arena_alloc(a, sizeof(ice_pred) * (size_t)(p->nany + 1));
-    for (int i = 0; i < p->nany; i++) ice_pred_from_pq(a, &p->any[i], field_id, &alts[i]);
+    for (int i = 0; i < p->nany; i++) {
+      /* ANY's alternatives are on its column; AND's and OR's operands on their own */
+      int c = p->any[i].col;
+      int32_t id = p->kind == PQ_PRED_ANY ? field_id : c >= 0 && c < nids ? ids[c] : -1;
+      from_pq(a, &p->any[i], id, ids, nids, &alts[i]);
+    }
     out->any = alts, out->nany = p->nany;
   }
+}
+
+void ice_pred_from_pq(orb_arena *a, const pq_pred *p, const int32_t *field_ids, int nids, ice_pred *out) {
+  from_pq(a, p, p->col >= 0 && p->col < nids ? field_ids[p->col] : -1, field_ids, nids, out);
 }
 
 void ice_prune_free(ice_prune *pr) {
@@ -421,6 +446,61 @@ static bool utf16_safe(const orb_value *v) {
 
 /* --- manifests ------------------------------------------------------------ */
 
+/* Whether a file of the manifest (its partition summaries parts, records
+** of fs, for spec) may satisfy constraint pp: an OR when one branch may, an
+** AND when every operand may. */
+static bool manifest_may(ice_prune *pr, const prep *pp, const ice_partition_spec *spec, const avro_schema *fs,
+                         const avro_value *parts) {
+  if (is_tree(pp->p)) {
+    bool is_or = pp->p->kind == ICE_PRED_OR;
+    for (int i = 0; i < pp->nalts; i++)
+      if (manifest_may(pr, &pp->alts[i], spec, fs, parts) == is_or) return is_or;
+    return !is_or || pp->nalts == 0;
+  }
+  if (!pp->col) return true;
+  bool may = true;
+  for (int k = 0; k < spec->nfields && may; k++) {
+    const ice_partition_field *pf = &spec->fields[k];
+    if (pf->source_id != pp->col->id) continue;
+    orb_arena_reset(&pr->tmp);
+    proj r = project(pr, pp, pf);
+    if (r.kind == PR_TRUE) continue;
+    ice_type rt;
+    orb_err e;
+    if (ice_transform_result_type(&pf->transform, pp->col->type, &rt, &e) != ORB_OK) continue;
+    if (rt.kind == ICE_UUID) continue;   /* Java's uuid order is not byte order */
+    const avro_value *sum = &parts->u.c.v[k];
+    if (sum->kind != AVRO_RECORD) continue;
+    const avro_value *cn = avro_record_get(fs, sum, FS_CONTAINS_NULL);
+    const avro_value *cnan = avro_record_get(fs, sum, FS_CONTAINS_NAN);
+    bool has_null = !cn || cn->kind != AVRO_BOOLEAN || cn->u.b;
+    bool no_nan = cnan && cnan->kind == AVRO_BOOLEAN && !cnan->u.b;
+    bool fl = rt.kind == ICE_FLOAT || rt.kind == ICE_DOUBLE;
+    orb_value lo, hi;
+    bool has_lo = bound(pr, avro_record_get(fs, sum, FS_LOWER), &rt, &lo);
+    bool has_hi = bound(pr, avro_record_get(fs, sum, FS_UPPER), &rt, &hi);
+    bool lo_absent = !avro_record_get(fs, sum, FS_LOWER) || avro_record_get(fs, sum, FS_LOWER)->kind == AVRO_NULL;
+    bool hi_absent = !avro_record_get(fs, sum, FS_UPPER) || avro_record_get(fs, sum, FS_UPPER)->kind == AVRO_NULL;
+    /* no bounds at all: the field holds only NULLs (and NaNs for floats) */
+    bool only_nulls = lo_absent && hi_absent && (!fl || no_nan);
+    if (r.kind == PR_NULL) {
+      if (cn && cn->kind == AVRO_BOOLEAN && !cn->u.b) may = false;
+    } else if (r.kind == PR_NOT_NULL) {
+      if (only_nulls && has_null) may = false;
+    } else if (only_nulls && has_null) {
+      may = false;
+    } else if (has_lo && has_hi && utf16_safe(&lo) && utf16_safe(&hi)) {
+      bool all;
+      if (!fl || lo.u.f == lo.u.f) range_vs(&r, &lo, &hi, &may, &all);
+      if (fl && !no_nan) {   /* NaN is outside the bounds (see metrics_vs) */
+        orb_value nan = orb_float(rt.kind == ICE_FLOAT ? ORB_T_FLOAT32 : ORB_T_FLOAT64, __builtin_nan(""));
+        may = may || value_in(&r, &nan);
+      }
+    }
+  }
+  return may;
+}
+
 bool ice_prune_manifest(ice_prune *pr, int32_t spec_id, const avro_schema *ls, const avro_value *rec) {
   if (!pr) return true;
   int64_t added, existing;
@@ -437,49 +517,7 @@ bool ice_prune_manifest(ice_prune *pr, int32_t spec_id, const avro_schema *ls, c
   if (parts->u.c.n != (size_t)spec->nfields) return true;
   const avro_schema *fs = pt->items;
   bool may = true;
-  for (int i = 0; i < pr->n && may; i++) {
-    const prep *pp = &pr->v[i];
-    if (!pp->col) continue;
-    for (int k = 0; k < spec->nfields && may; k++) {
-      const ice_partition_field *pf = &spec->fields[k];
-      if (pf->source_id != pp->col->id) continue;
-      orb_arena_reset(&pr->tmp);
-      proj r = project(pr, pp, pf);
-      if (r.kind == PR_TRUE) continue;
-      ice_type rt;
-      orb_err e;
-      if (ice_transform_result_type(&pf->transform, pp->col->type, &rt, &e) != ORB_OK) continue;
-      if (rt.kind == ICE_UUID) continue;   /* Java's uuid order is not byte order */
-      const avro_value *sum = &parts->u.c.v[k];
-      if (sum->kind != AVRO_RECORD) continue;
-      const avro_value *cn = avro_record_get(fs, sum, FS_CONTAINS_NULL);
-      const avro_value *cnan = avro_record_get(fs, sum, FS_CONTAINS_NAN);
-      bool has_null = !cn || cn->kind != AVRO_BOOLEAN || cn->u.b;
-      bool no_nan = cnan && cnan->kind == AVRO_BOOLEAN && !cnan->u.b;
-      bool fl = rt.kind == ICE_FLOAT || rt.kind == ICE_DOUBLE;
-      orb_value lo, hi;
-      bool has_lo = bound(pr, avro_record_get(fs, sum, FS_LOWER), &rt, &lo);
-      bool has_hi = bound(pr, avro_record_get(fs, sum, FS_UPPER), &rt, &hi);
-      bool lo_absent = !avro_record_get(fs, sum, FS_LOWER) || avro_record_get(fs, sum, FS_LOWER)->kind == AVRO_NULL;
-      bool hi_absent = !avro_record_get(fs, sum, FS_UPPER) || avro_record_get(fs, sum, FS_UPPER)->kind == AVRO_NULL;
-      /* no bounds at all: the field holds only NULLs (and NaNs for floats) */
-      bool only_nulls = lo_absent && hi_absent && (!fl || no_nan);
-      if (r.kind == PR_NULL) {
-        if (cn && cn->kind == AVRO_BOOLEAN && !cn->u.b) may = false;
-      } else if (r.kind == PR_NOT_NULL) {
-        if (only_nulls && has_null) may = false;
-      } else if (only_nulls && has_null) {
-        may = false;
-      } else if (has_lo && has_hi && utf16_safe(&lo) && utf16_safe(&hi)) {
-        bool all;
-        if (!fl || lo.u.f == lo.u.f) range_vs(&r, &lo, &hi, &may, &all);
-        if (fl && !no_nan) {   /* NaN is outside the bounds (see metrics_vs) */
-          orb_value nan = orb_float(rt.kind == ICE_FLOAT ? ORB_T_FLOAT32 : ORB_T_FLOAT64, __builtin_nan(""));
-          may = may || value_in(&r, &nan);
-        }
-      }
-    }
-  }
+  for (int i = 0; i < pr->n && may; i++) may = manifest_may(pr, &pr->v[i], spec, fs, parts);
   orb_arena_reset(&pr->tmp);
   return may;
 }
@@ -536,6 +574,64 @@ static void metrics_vs(ice_prune *pr, const prep *pp, const avro_schema *dfs, co
   }
 }
 
+/* The verdict on one constraint pp for one manifest entry (as
+** ice_prune_entry's); *every: every row of the file satisfies it.  An OR
+** rules the file out when every branch does, and holds for every row when
+** one branch does; an AND rules it out when one operand does, and holds
+** when every operand does. */
+static ice_prune_verdict entry_one(ice_prune *pr, const prep *pp, const ice_partition_spec *spec,
+                                   const avro_schema *part_type, const avro_value *tuple, const avro_schema *dfs,
+                                   const avro_value *df, int64_t records, bool data, bool *every) {
+  *every = false;
+  if (is_tree(pp->p)) {
+    bool is_or = pp->p->kind == ICE_PRED_OR;
+    ice_prune_verdict out = ICE_PRUNE_BY_PARTITION;
+    *every = !is_or;
+    for (int i = 0; i < pp->nalts; i++) {
+      bool ev;
+      ice_prune_verdict v = entry_one(pr, &pp->alts[i], spec, part_type, tuple, dfs, df, records, data, &ev);
+      if (!is_or && v != ICE_PRUNE_KEEP) return *every = false, v;
+      if (is_or && v == ICE_PRUNE_KEEP) out = ICE_PRUNE_KEEP;
+      if (is_or && v == ICE_PRUNE_BY_METRICS && out != ICE_PRUNE_KEEP) out = ICE_PRUNE_BY_METRICS;
+      *every = is_or ? *every || ev : *every && ev;
+    }
+    if (!is_or || pp->nalts == 0) return ICE_PRUNE_KEEP;
+    if (out != ICE_PRUNE_KEEP) *every = false;
+    return out;
+  }
+  if (!pp->col) return ICE_PRUNE_KEEP;
+  bool proven = false, loose = pp->p->loose;
+  for (int i = 0; pp->p->kind == ICE_PRED_ANY && i < pp->p->nany; i++) loose |= pp->p->any[i].loose;
+  /* the partition tuple */
+  for (int k = 0; spec && tuple && part_type && k < spec->nfields; k++) {
+    const ice_partition_field *pf = &spec->fields[k];
+    if (pf->source_id != pp->col->id) continue;
+    orb_arena_reset(&pr->tmp);
+    proj r = project(pr, pp, pf);
+    if (r.kind == PR_TRUE) continue;
+    ice_type rt;
+    orb_err e;
+    if (ice_transform_result_type(&pf->transform, pp->col->type, &rt, &e) != ORB_OK) continue;
+    const avro_value *av = avro_record_get(part_type, tuple, pf->field_id);
+    orb_value v;
+    if (!av || ice_avro_to_value(av, &rt, &pr->tmp, &v, &e) != ORB_OK) continue;
+    bool may;
+    if (r.kind == PR_NULL) may = v.isnull;
+    else if (r.kind == PR_NOT_NULL) may = !v.isnull;
+    else may = !v.isnull && value_in(&r, &v);
+    if (!may) return ICE_PRUNE_BY_PARTITION;
+    /* NULL-ness carries through every transform; values only through identity */
+    if (r.kind == PR_NULL || r.kind == PR_NOT_NULL || (r.identity && all_comparable(&r, &v))) proven = true;
+  }
+  if (!data || !dfs || !df) return ICE_PRUNE_KEEP;
+  orb_arena_reset(&pr->tmp);
+  bool may, all;
+  metrics_vs(pr, pp, dfs, df, records, &may, &all);
+  if (!may) return ICE_PRUNE_BY_METRICS;
+  *every = (proven || all) && !loose;   /* a loose constraint holds for rows the filter may not */
+  return ICE_PRUNE_KEEP;
+}
+
 ice_prune_verdict ice_prune_entry(ice_prune *pr, int32_t spec_id, const avro_schema *part_type, const avro_value *tuple,
                                   const avro_schema *dfs, const avro_value *df, int64_t records, bool data) {
   if (!pr) return ICE_PRUNE_KEEP;
@@ -543,44 +639,9 @@ ice_prune_verdict ice_prune_entry(ice_prune *pr, int32_t spec_id, const avro_sch
   bool all = true;
   ice_prune_verdict out = ICE_PRUNE_KEEP;
   for (int i = 0; i < pr->n && out == ICE_PRUNE_KEEP; i++) {
-    const prep *pp = &pr->v[i];
-    if (!pp->col) {
-      all = false;
-      continue;
-    }
-    bool proven = false;
-    /* the partition tuple */
-    for (int k = 0; spec && tuple && part_type && k < spec->nfields && out == ICE_PRUNE_KEEP; k++) {
-      const ice_partition_field *pf = &spec->fields[k];
-      if (pf->source_id != pp->col->id) continue;
-      orb_arena_reset(&pr->tmp);
-      proj r = project(pr, pp, pf);
-      if (r.kind == PR_TRUE) continue;
-      ice_type rt;
-      orb_err e;
-      if (ice_transform_result_type(&pf->transform, pp->col->type, &rt, &e) != ORB_OK) continue;
-      const avro_value *av = avro_record_get(part_type, tuple, pf->field_id);
-      orb_value v;
-      if (!av || ice_avro_to_value(av, &rt, &pr->tmp, &v, &e) != ORB_OK) continue;
-      bool may;
-      if (r.kind == PR_NULL) may = v.isnull;
-      else if (r.kind == PR_NOT_NULL) may = !v.isnull;
-      else may = !v.isnull && value_in(&r, &v);
-      if (!may) out = ICE_PRUNE_BY_PARTITION;
-      /* NULL-ness carries through every transform; values only through identity */
-      else if (r.kind == PR_NULL || r.kind == PR_NOT_NULL || (r.identity && all_comparable(&r, &v)))
-        proven = true;
-    }
-    if (out != ICE_PRUNE_KEEP) break;
-    if (!data || !dfs || !df) {
-      all = false;
-      continue;
-    }
-    orb_arena_reset(&pr->tmp);
-    bool may, every;
-    metrics_vs(pr, pp, dfs, df, records, &may, &every);
-    if (!may) out = ICE_PRUNE_BY_METRICS;
-    if (!proven && !every) all = false;
+    bool every;
+    out = entry_one(pr, &pr->v[i], spec, part_type, tuple, dfs, df, records, data, &every);
+    if (!every) all = false;
   }
   orb_arena_reset(&pr->tmp);
   if (out != ICE_PRUNE_KEEP) return out;

@@ -430,20 +430,24 @@ static bool eq_deleted(const ice_reader *r, const orb_value *row) {
 
 /* Rule out the current file's row groups that no row of the constraints can
 ** be in. */
+/* The leaf of column col in the open file; -1 when the file lacks it or it
+** is nested (no statistics). */
+static int leaf_of(const void *ctx, int col) {
+  const ice_reader *r = ctx;
+  const fcursor *c = &r->fc;
+  if (col < 0 || col >= r->ncols || c->field[col] < 0) return -1;
+  const pq_shape *f = &c->fields.fields[c->field[col]];
+  return f->kind == PQ_SHAPE_VALUE ? f->leaf : -1;
+}
+
 static orb_status prune_file(ice_reader *r, orb_err *e) {
   fcursor *c = &r->fc;
   r->counts.groups += c->meta->nrow_groups;
   if (!r->npreds || c->meta->nrow_groups == 0) return ORB_OK;
   pq_pred *fp = orb_calloc((size_t)r->npreds, sizeof *fp);
   int n = 0;
-  for (int i = 0; i < r->npreds; i++) {
-    int col = r->preds[i].col;
-    if (col < 0 || col >= r->ncols || c->field[col] < 0) continue;
-    const pq_shape *f = &c->fields.fields[c->field[col]];
-    if (f->kind != PQ_SHAPE_VALUE) continue;
-    fp[n] = r->preds[i];
-    fp[n++].col = f->leaf;
-  }
+  for (int i = 0; i < r->npreds; i++)
+    if (pq_pred_map_cols(&r->file_arena, &r->preds[i], leaf_of, r, &fp[n])) n++;
   orb_status st = ORB_OK;
   if (n) {
     pq_source src = {c->path, NULL, 0};

@@ -63,6 +63,8 @@ struct ice_rowdelta {
   rd_target *last;               /* the target of the previous call (rows come file by file) */
   int64_t rows;
   int64_t snapshot_id;           /* the id the commit will use (0: a new one then) */
+  ice_meta_edit_fn edit;         /* metadata changes published with the deletes (ice_rowdelta_set_edit) */
+  void *edit_ctx;
   /* at commit: what was written, removed again when the commit fails */
   char **written;
   int nwritten;
@@ -343,6 +345,11 @@ static orb_status check_live(void *ctx, orb_arena *a, const ice_meta *base, cons
 
 void ice_rowdelta_set_snapshot_id(ice_rowdelta *d, int64_t id) { d->snapshot_id = id; }
 
+void ice_rowdelta_set_edit(ice_rowdelta *d, ice_meta_edit_fn edit, void *ctx) {
+  d->edit = edit;
+  d->edit_ctx = ctx;
+}
+
 orb_status ice_rowdelta_check(ice_rowdelta *d, orb_err *e) {
   orb_arena a;
   orb_arena_init(&a, 0);
@@ -426,6 +433,9 @@ orb_status ice_rowdelta_commit(ice_rowdelta *d, ice_append *app, int64_t *snapsh
     c.nmanifests = nrefs;
     c.carry = check_live;
     c.carry_ctx = d;
+    /* the append's edit checks its files' schema too; the same edit as d's */
+    if (app) ice_append_edit_of(app, &c.edit, &c.edit_ctx);
+    if (!c.edit) c.edit = d->edit, c.edit_ctx = d->edit_ctx;
     st = ice_snapshot_commit(a, d->table_dir, &d->meta, &d->mfile, &d->retry, &c, NULL, &unsure, NULL, e);
     if (st == ORB_OK) *snapshot_id = c.snapshot_id;
   }

@@ -47,12 +47,22 @@
 /* One constraint of a filter on a top-level column named by field id, as
 ** pq_pred has them (the ANDed conjuncts of a WHERE clause): lo <(=) col
 ** <(=) hi with either side open, col IN (values) (equality is a set of
-** one; NULL elements match nothing), col IS NULL, col IS NOT NULL, or one
-** of several RANGE and IN constraints on the column (ANY).  Values
+** one; NULL elements match nothing), col IS NULL, col IS NOT NULL, one
+** of several RANGE and IN constraints on the column (ANY), or an AND or OR
+** of constraints on several columns (a file is ruled out when every branch
+** of an OR rules it out).  Values
 ** are SQL values comparable with the column's SQL type (any numeric with
 ** a numeric column, else the same type); a constraint whose values are not
 ** is simply not used, which is always sound. */
-typedef enum ice_pred_kind { ICE_PRED_RANGE, ICE_PRED_IN, ICE_PRED_IS_NULL, ICE_PRED_NOT_NULL, ICE_PRED_ANY } ice_pred_kind;
+typedef enum ice_pred_kind {
+  ICE_PRED_RANGE,
+  ICE_PRED_IN,
+  ICE_PRED_IS_NULL,
+  ICE_PRED_NOT_NULL,
+  ICE_PRED_ANY,
+  ICE_PRED_AND,                  /* every one of `any` holds (constraints on any columns); field_id -1 */
+  ICE_PRED_OR                    /* one of `any` holds (an OR across columns, pq_pred_expr.h); field_id -1 */
+} ice_pred_kind;
 
 typedef struct ice_pred {
   int32_t field_id;
@@ -61,13 +71,17 @@ typedef struct ice_pred {
   orb_value lo, hi;              /* RANGE */
   const orb_value *in;           /* IN */
   int nin;
-  const struct ice_pred *any;    /* ANY: the column satisfies one of these RANGE or IN constraints */
+  const struct ice_pred *any;    /* ANY: the column satisfies one of these RANGE or IN constraints;
+                                 ** AND, OR: the operands */
   int nany;
+  bool loose;                    /* holds for more rows than the filter (ILIKE, pq_pred.loose): it
+                                 ** may rule files out, never prove that every row matches */
 } ice_pred;
 
-/* Parquet pruning constraint p (pq_pred_expr.h) as one on field field_id;
-** ANY's alternatives are copied into a. */
-void ice_pred_from_pq(orb_arena *a, const pq_pred *p, int32_t field_id, ice_pred *out);
+/* Parquet pruning constraint p (pq_pred_expr.h) by field id: column c is
+** field field_ids[c] (-1 beyond nids: a constraint not used); ANY's
+** alternatives and AND's and OR's operands are copied into a. */
+void ice_pred_from_pq(orb_arena *a, const pq_pred *p, const int32_t *field_ids, int nids, ice_pred *out);
 
 /* data_file.content */
 enum { ICE_CONTENT_DATA = 0, ICE_CONTENT_POS_DELETES = 1, ICE_CONTENT_EQ_DELETES = 2 };
