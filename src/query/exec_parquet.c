@@ -1,6 +1,8 @@
 /* query/exec_parquet.c — read_parquet(files) as a table function: the files
-** one after the other, each row group's columns decoded whole
-** (formats/parquet), then handed out row by row as SQL values, converted a
+** one after the other, row group after row group, each flat column decoded
+** page by page as the rows handed out reach it (pq_column_stream: about a
+** page of each column in memory, not the group; nested fields are
+** assembled a group at a time), then handed out row by row as SQL values, converted a
 ** batch of rows at a time, or as column batches (exec_vec.h: the decoded
 ** arrays themselves where they hold the SQL values as they are, the rest
 ** converted a batch at a time).  A column is one of a file's top-level fields
