@@ -109,6 +109,30 @@ static void scan_columns(const uint8_t *data, size_t size, const pq_file_meta *m
   }
 }
 
+/* Each flat column page by page through one stream (pq_column_stream, as
+** read_parquet, iceberg_scan and Iceberg tables read them), in steps of
+** 256 rows converted to SQL values from the window. */
+static void stream_columns(const uint8_t *data, size_t size, const pq_file_meta *m) {
+  int ncols = m->nrow_groups > 0 ? m->row_groups[0].ncolumns : 0;
+  orb_value batch[256];
+  pq_source src = {"fuzz", data, size};
+  for (int c = 0; c < ncols && c < 64; c++) {
+    pq_column_stream st = {0};
+    for (int g = 0; g < m->nrow_groups; g++) {
+      orb_err e;
+      orb_type t;
+      if (m->nschema != m->row_groups[g].ncolumns + 1 || pq_sql_type(&m->schema[c + 1], &t, &e) != ORB_OK) continue;
+      if (pq_stream_open(&st, &src, m, g, c, LIMIT, &e) != ORB_OK || st.col->max_rep > 0) continue;
+      for (int64_t i = 0; i < st.total; i += 256) {
+        int64_t n = st.total - i < 256 ? st.total - i : 256;
+        if (pq_stream_need(&st, i, n, &e) != ORB_OK) break;
+        if (pq_values_at(&m->schema[c + 1], st.col, i - st.first, n, t, batch, 1, &e) != ORB_OK) break;
+      }
+    }
+    pq_stream_free(&st);
+  }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -136,6 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         pq_column_free(&col);
       }
     scan_columns(data, size, m);
+    stream_columns(data, size, m);
     nested_fields(data, size, m);
     indexes_and_pruning(data, size, m);
     pq_meta_free(m);

@@ -1,6 +1,8 @@
 /* query/exec_parquet.c — read_parquet(files) as a table function: the files
-** one after the other, each row group's columns decoded whole
-** (formats/parquet), then handed out row by row as SQL values, converted a
+** one after the other, row group after row group, each flat column decoded
+** page by page as the rows handed out reach it (pq_column_stream: about a
+** page of each column in memory, not the group; nested fields are
+** assembled a group at a time), then handed out row by row as SQL values, converted a
 ** batch of rows at a time, or as column batches (exec_vec.h: the decoded
 ** arrays themselves where they hold the SQL values as they are, the rest
 ** converted a batch at a time).  A column is one of a file's top-level fields
@@ -30,7 +32,9 @@ typedef struct pq_scan_op {
   pq_fields fields;             /* its top-level fields */
   bool have_fields;
   int *field_of;                /* the field of each column */
-  pq_column *cols;              /* the current row group's flat columns (their memory kept from group to group) */
+  pq_column_stream *streams;    /* the current row group's flat columns, decoded page by page as rows are
+                                   handed out (their memory kept from group to group) */
+  pq_column *cols;              /* ... or, for a column read in the page index's ranges only, those pages */
   pq_nested_column *nested;     /* ... and nested ones */
   int group;                    /* current row group, -1 before the first */
   int64_t row, nrows;           /* position in it */
@@ -75,15 +79,23 @@ typedef struct page_map {
   int n, cur;                   /* cur: the span the last row looked up was in */
 } page_map;
 
+/* Whether flat column i of the current group is read from its stream
+** (not from the pages of the page index's ranges, read_pages). */
+#define STREAMED(s, i) (!(s)->maps || !(s)->maps[i].first)
+
+/* Flat column i's decoded values: at[i] indexes them. */
+static const pq_column *flat_col(const pq_scan_op *s, int i) { return STREAMED(s, i) ? s->streams[i].col : &s->cols[i]; }
+
 static void drop_group(pq_scan_op *s) {
   if (s->maps) {
     for (int i = 0; i < s->op.ncols; i++) orb_free(s->maps[i].first);
     orb_free(s->maps);
     s->maps = NULL;
   }
-  /* flat columns stay: the next group is read into them (pq_read_leaf_column_into) */
+  /* flat columns keep their memory for the next group's chunks */
   for (int i = 0; s->nested && i < s->op.ncols; i++)
     if (s->nested[i].shape) pq_nested_free(&s->nested[i]);
+  for (int i = 0; s->streams && i < s->op.ncols; i++) pq_stream_close(&s->streams[i]);
 }
 
 /* Decode only the pages of flat column i (of the current group) that hold
@@ -158,9 +170,12 @@ static void pq_close(oql_op *op, oql_rt *rt) {
   pq_scan_op *s = (pq_scan_op *)op;
   drop_file(s);
   for (int i = 0; s->cols && i < op->ncols; i++) pq_column_free(&s->cols[i]);
+  for (int i = 0; s->streams && i < op->ncols; i++) pq_stream_free(&s->streams[i]);
   orb_free(s->cols);
+  orb_free(s->streams);
   orb_free(s->nested);
   s->cols = NULL;
+  s->streams = NULL;
   s->nested = NULL;
   orb_free(s->field_of);
   s->field_of = NULL;
@@ -220,6 +235,7 @@ static orb_status pq_open(oql_op *op, oql_rt *rt, orb_err *e) {
   pq_close(op, rt);
   s->field_of = orb_calloc((size_t)op->ncols + 1, sizeof(int));
   s->cols = orb_calloc((size_t)op->ncols + 1, sizeof *s->cols);
+  s->streams = orb_calloc((size_t)op->ncols + 1, sizeof *s->streams);
   s->nested = orb_calloc((size_t)op->ncols + 1, sizeof *s->nested);
   s->file_preds = orb_calloc((size_t)s->npreds + 1, sizeof(pq_pred));
   orb_arena_init(&s->texts, 65536);
@@ -265,10 +281,11 @@ static orb_status next_group(pq_scan_op *s, bool *more, orb_err *e) {
         if ((st = read_pages(s, i, &done, e)) != ORB_OK) return st;
         if (done) continue;
       }
-      st = pq_read_leaf_column_into(path, s->meta, s->group, f->leaf, 0, &s->cols[i], e);
-      if (st == ORB_OK && s->cols[i].n != rg->num_rows)
+      pq_source src = {path, NULL, 0};
+      st = pq_stream_open(&s->streams[i], &src, s->meta, s->group, f->leaf, 0, e);
+      if (st == ORB_OK && s->streams[i].total != rg->num_rows)
         st = orb_err_setx(e, ORB_ERR_CORRUPT, "XX001", 0, "parquet: \"%s\": column %d of row group %d has %lld values for %lld rows",
-                          path, f->leaf, s->group, (long long)s->cols[i].n, (long long)rg->num_rows);
+                          path, f->leaf, s->group, (long long)s->streams[i].total, (long long)rg->num_rows);
       if (st != ORB_OK) return st;
     }
     s->row = 0;
@@ -291,7 +308,7 @@ static orb_status nested_values(pq_scan_op *s, int i, int64_t at, int64_t n, orb
 /* Column i's n values from position at as SQL values, value k at out[k * stride]. */
 static orb_status column_values(pq_scan_op *s, int i, int64_t at, int64_t n, orb_value *out, size_t stride, orb_err *e) {
   const pq_shape *f = field(s, i);
-  return f->kind == PQ_SHAPE_VALUE ? pq_values_at(f->elem, &s->cols[i], at, n, s->op.types[i], out, stride, e)
+  return f->kind == PQ_SHAPE_VALUE ? pq_values_at(f->elem, flat_col(s, i), at, n, s->op.types[i], out, stride, e)
                                    : nested_values(s, i, at, n, out, stride, e);
 }
 
@@ -326,6 +343,13 @@ static orb_status next_span(pq_scan_op *s, int64_t max, int64_t *n, orb_err *e) 
   }
   for (int i = 0; i < op->ncols; i++) {
     if (s->unused && s->unused[i]) continue;
+    if (field(s, i)->kind == PQ_SHAPE_VALUE && STREAMED(s, i)) {   /* rows row .. row + m - 1 into its window */
+      pq_column_stream *cs = &s->streams[i];
+      orb_status st = pq_stream_need(cs, s->row, m, e);
+      if (st != ORB_OK) return st;
+      s->at[i] = s->row - cs->first;
+      continue;
+    }
     s->at[i] = value_index(s, i);
     if (s->at[i] < 0)
       return orb_err_set(e, ORB_ERR_INTERNAL, "read_parquet: row %lld of row group %d of \"%s\" was not decoded",
@@ -377,7 +401,7 @@ static orb_status pq_next_vec(oql_op *op, oql_rt *rt, const orb_vbatch **b, orb_
       continue;
     }
     const pq_shape *f = field(s, i);
-    if (f->kind == PQ_SHAPE_VALUE && pq_values_vec(f->elem, &s->cols[i], s->at[i], op->types[i], &s->vbuf.b.cols[i])) continue;
+    if (f->kind == PQ_SHAPE_VALUE && pq_values_vec(f->elem, flat_col(s, i), s->at[i], op->types[i], &s->vbuf.b.cols[i])) continue;
     if ((st = column_values(s, i, s->at[i], n, s->vbuf.vals[i], 1, e)) != ORB_OK) return st;
     orb_vbuf_values(&s->vbuf, i, (int)n);
   }

@@ -275,6 +275,47 @@ orb_status pq_read_leaf_column_into(const char *path, const pq_file_meta *m, int
 orb_status pq_read_leaf_column_image_into(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
                                           int col, size_t limit, pq_column *out, orb_err *e);
 
+/* --- a flat column chunk page by page (pq_stream.c) ----------------------------- */
+
+/* A scan that reads a row group's columns whole holds every decoded value
+** of the group at once: with the row groups of a large file (Iceberg's
+** 128 MiB, Spark's) that is hundreds of megabytes written to memory and
+** read back, fresh pages faulted in for each query.  A stream holds only a
+** window of rows: the chunk's bytes are read (compressed) as a whole, but
+** its pages are decompressed and decoded as the consumer asks for rows,
+** and rows it has gone past are dropped, so that the window stays about a
+** page long and in the processor's cache.
+**
+** Rows [first, first + col->n) of the chunk are in col (a pq_column as
+** pq_read_leaf_column fills it, entry 0 being row first; read-only to the
+** caller), valid until the next call on the stream.  The consumer asks
+** for rows in ascending order (from never below an earlier from).  Flat
+** leaves (no repetition, definition level 0 or 1) are streamed; any other
+** leaf is read whole (first 0, every entry in col).  The memory of one
+** chunk is kept for the next one opened on the same stream; a zeroed
+** stream is ready to open, pq_stream_free releases everything. */
+typedef struct pq_stream_state pq_stream_state;
+typedef struct pq_column_stream {
+  const pq_column *col;
+  int64_t first;
+  int64_t total;                 /* the chunk's entries (num_values) */
+  pq_stream_state *st;
+} pq_column_stream;
+
+/* Start on chunk (rg, col) of src: its bytes are read and its dictionary
+** decoded when the first rows are asked for. limit as pq_read_leaf_column's. */
+struct pq_source;
+orb_status pq_stream_open(pq_column_stream *s, const struct pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                          orb_err *e);
+/* Make rows [from, from + n) of the chunk be in the window (from + n at
+** most total): rows before from are dropped, pages decoded until the window
+** reaches from + n.  A chunk whose pages hold fewer or more values than its
+** metadata says is ORB_ERR_CORRUPT as with pq_chunk_walk. */
+orb_status pq_stream_need(pq_column_stream *s, int64_t from, int64_t n, orb_err *e);
+/* Forget the chunk, keep the memory (for the next open). */
+void pq_stream_close(pq_column_stream *s);
+void pq_stream_free(pq_column_stream *s);
+
 /* --- nested fields (pq_schema.c, pq_nested.c) ----------------------------------- */
 
 typedef enum pq_shape_kind { PQ_SHAPE_VALUE, PQ_SHAPE_STRUCT, PQ_SHAPE_LIST, PQ_SHAPE_MAP } pq_shape_kind;

@@ -32,6 +32,39 @@ orb_status pq_chunk_walk_bufs(const char *path, const pq_file_meta *m, int rg, i
                               pq_page_fn fn, void *arg, orb_err *e);
 orb_status pq_chunk_walk_image_bufs(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
                                     int col, size_t limit, pq_read_bufs *b, pq_page_fn fn, void *arg, orb_err *e);
+/* The walk in steps, for a reader that decodes pages as its consumer gets
+** to them (pq_stream.c): chunk (rg, col)'s n bytes from file offset start
+** (read into b->chunk, or pointing into the image), checked as
+** pq_chunk_walk checks them; then the page at buf + *pos (header, bounds,
+** CRC32, decompression into b->page, fn), *pos moved past it. */
+orb_status pq_chunk_bytes(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit, pq_read_bufs *b,
+                          const pq_chunk **chunk, const uint8_t **buf, size_t *n, int64_t *start, orb_err *e);
+orb_status pq_chunk_page(const char *name, int codec, const uint8_t *buf, size_t n, size_t *pos, int64_t start,
+                         size_t limit, pq_read_bufs *b, pq_page_header *h, pq_page_fn fn, void *arg, orb_err *e);
+
+/* The leaf reader of pq_values.c, shared with pq_stream.c: the column it
+** fills (col->n entries so far), the chunk's dictionary, the buffers.
+** page_arena, when set, holds what a data page's values point at (the
+** bytes of strings), so that a stream can release it with the page's
+** rows; otherwise (and always for the dictionary) col->arena does.  grow:
+** col->values and col->nulls are heap arrays that on_page enlarges when a
+** page does not fit in col->cap (a stream's window), rather than an error. */
+typedef struct pq_leaf_reader {
+  const char *name;
+  pq_column *col;
+  int max_def, max_rep;
+  void *dict;                    /* dictionary values (value slots) */
+  int64_t ndict;
+  /* scratch reused from page to page, and from chunk to chunk when the
+  ** column keeps it (fresh buffers cost page faults) */
+  pq_read_bufs *b;
+  pq_bytes prev;                 /* DELTA_BYTE_ARRAY: the last value (it spans pages; kept in col->arena) */
+  orb_arena *page_arena;
+  bool grow;
+  size_t limit;                  /* grow: bytes the window's arrays may take */
+} pq_leaf_reader;
+/* pq_page_fn of the leaf reader: one page's levels and values appended to r->col. */
+orb_status pq_leaf_on_page(void *r, const pq_page_header *h, const uint8_t *page, size_t len, orb_err *e);
 
 /* --- the writer's column chunk encoder (pq_wcol.c) ------------------------------- */
 

@@ -169,25 +169,50 @@ void pq_read_bufs_free(pq_read_bufs *b) {
   memset(b, 0, sizeof *b);
 }
 
+orb_status pq_chunk_bytes(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit, pq_read_bufs *b,
+                          const pq_chunk **chunk, const uint8_t **buf, size_t *n, int64_t *start, orb_err *e) {
+  if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
+  orb_status st = chunk_of(src->name, m, rg, col, limit, chunk, start, e);
+  if (st != ORB_OK) return st;
+  *n = (size_t)(*chunk)->total_compressed_size;
+  if (src->image) {
+    if (*start < 0 || (uint64_t)*start > src->len || *n > src->len - (size_t)*start)
+      return pq_corrupt(e, src->name, "column chunk lies outside the file");
+    *buf = (const uint8_t *)src->image + *start;
+    return ORB_OK;
+  }
+  int fd = open(src->name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return orb_err_set(e, ORB_ERR_IO, "parquet: cannot open \"%s\": %s", src->name, strerror(errno));
+  if (*n + 1 > b->chunk_cap) {   /* grown, never shrunk: the next chunk likely fits */
+    orb_free(b->chunk);
+    b->chunk_cap = *n + 1;
+    b->chunk = orb_malloc(b->chunk_cap);
+  }
+  ssize_t got = pread(fd, b->chunk, *n, (off_t)*start);
+  close(fd);
+  if (got != (ssize_t)*n)
+    return orb_err_set(e, ORB_ERR_IO, "parquet: \"%s\": cannot read column chunk %d of row group %d", src->name, col, rg);
+  *buf = b->chunk;
+  return ORB_OK;
+}
+
+orb_status pq_chunk_page(const char *name, int codec, const uint8_t *buf, size_t n, size_t *pos, int64_t start,
+                         size_t limit, pq_read_bufs *b, pq_page_header *h, pq_page_fn fn, void *arg, orb_err *e) {
+  return one_page(name, codec, buf, n, pos, start, limit ? limit : PQ_DEFAULT_META_LIMIT, &b->page, &b->page_cap, h, fn,
+                  arg, e);
+}
+
 orb_status pq_chunk_walk_bufs(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_read_bufs *b,
                               pq_page_fn fn, void *arg, orb_err *e) {
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
+  pq_source src = {path, NULL, 0};
   const pq_chunk *c = NULL;
+  const uint8_t *buf;
+  size_t n;
   int64_t start = 0;
-  orb_status st = chunk_of(path, m, rg, col, limit, &c, &start, e);
+  orb_status st = pq_chunk_bytes(&src, m, rg, col, limit, b, &c, &buf, &n, &start, e);
   if (st != ORB_OK) return st;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return orb_err_set(e, ORB_ERR_IO, "parquet: cannot open \"%s\": %s", path, strerror(errno));
-  size_t n = (size_t)c->total_compressed_size;
-  if (n + 1 > b->chunk_cap) {   /* grown, never shrunk: the next chunk likely fits */
-    orb_free(b->chunk);
-    b->chunk_cap = n + 1;
-    b->chunk = orb_malloc(b->chunk_cap);
-  }
-  ssize_t got = pread(fd, b->chunk, n, (off_t)start);
-  close(fd);
-  if (got != (ssize_t)n) return orb_err_set(e, ORB_ERR_IO, "parquet: \"%s\": cannot read column chunk %d of row group %d", path, col, rg);
-  return walk(path, c, rg, col, b->chunk, n, start, limit, &b->page, &b->page_cap, fn, arg, e);
+  return walk(path, c, rg, col, buf, n, start, limit, &b->page, &b->page_cap, fn, arg, e);
 }
 
 orb_status pq_chunk_walk(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_page_fn fn,
@@ -209,14 +234,14 @@ orb_status pq_chunk_walk_image(const void *file, size_t len, const char *name, c
 orb_status pq_chunk_walk_image_bufs(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
                                     int col, size_t limit, pq_read_bufs *b, pq_page_fn fn, void *arg, orb_err *e) {
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
+  pq_source src = {name, file, len};
   const pq_chunk *c = NULL;
+  const uint8_t *buf;
+  size_t n;
   int64_t start = 0;
-  orb_status st = chunk_of(name, m, rg, col, limit, &c, &start, e);
+  orb_status st = pq_chunk_bytes(&src, m, rg, col, limit, b, &c, &buf, &n, &start, e);
   if (st != ORB_OK) return st;
-  if (start < 0 || (uint64_t)start > len || (uint64_t)c->total_compressed_size > len - (size_t)start)
-    return pq_corrupt(e, name, "column chunk lies outside the file");
-  return walk(name, c, rg, col, (const uint8_t *)file + start, (size_t)c->total_compressed_size, start, limit, &b->page,
-              &b->page_cap, fn, arg, e);
+  return walk(name, c, rg, col, buf, n, start, limit, &b->page, &b->page_cap, fn, arg, e);
 }
 
 orb_status pq_chunk_walk_pages(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,

@@ -23,17 +23,7 @@ size_t pq_value_size(int type) {
   }
 }
 
-typedef struct reader {
-  const char *name;
-  pq_column *col;
-  int max_def, max_rep;
-  void *dict;                    /* dictionary values (value slots) */
-  int64_t ndict;
-  /* scratch reused from page to page, and from chunk to chunk when the
-  ** column keeps it (fresh buffers cost page faults) */
-  pq_read_bufs *b;
-  pq_bytes prev;                 /* DELTA_BYTE_ARRAY: the last value (it spans pages) */
-} reader;
+typedef pq_leaf_reader reader;
 
 static orb_status bad(reader *r, orb_err *e, const char *what) { return pq_corrupt(e, r->name, what); }
 
@@ -52,8 +42,10 @@ static uint32_t *scratch(reader *r, int64_t n) { return r->b->idx = grow(r->b->i
 /* The bytes of BYTE_ARRAY values, kept in the column's arena in one piece
 ** (the page buffer is reused for the next page), so that each value needs
 ** a pointer rather than a copy of its own. */
+static orb_arena *page_mem(reader *r) { return r->page_arena ? r->page_arena : &r->col->arena; }
+
 static const uint8_t *keep(reader *r, const uint8_t *p, size_t len) {
-  uint8_t *copy = orb_arena_alloc(&r->col->arena, len ? len : 1);
+  uint8_t *copy = orb_arena_alloc(page_mem(r), len ? len : 1);
   if (len) memcpy(copy, p, len);
   return copy;
 }
@@ -225,21 +217,42 @@ static orb_status levels(reader *r, const pq_page_header *h, const uint8_t *page
   return st;
 }
 
-static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *page, size_t len, orb_err *e) {
+/* A stream's window enlarged to hold want entries of w bytes (r->grow). */
+static orb_status grow_window(reader *r, int64_t want, size_t w, orb_err *e) {
+  pq_column *c = r->col;
+  int64_t cap = c->cap * 2 > want ? c->cap * 2 : want;
+  if ((uint64_t)want > r->limit / (w + 1))
+    return orb_err_setx(e, ORB_ERR_LIMIT, "54000", 0, "parquet: \"%s\": a page is over the memory limit", r->name);
+  if ((uint64_t)cap > r->limit / (w + 1)) cap = want;
+  c->values = orb_realloc(c->values, w * (size_t)cap);
+  c->nulls = orb_realloc(c->nulls, (size_t)cap);
+  c->cap = cap;
+  return ORB_OK;
+}
+
+orb_status pq_leaf_on_page(void *arg, const pq_page_header *h, const uint8_t *page, size_t len, orb_err *e) {
   reader *r = arg;
   pq_column *c = r->col;
   size_t w = pq_value_size(c->type);
   char what[160];
-  if (h->type == 2) {   /* the dictionary: PLAIN values */
+  if (h->type == 2) {   /* the dictionary: PLAIN values, for the whole chunk (never in a page's arena) */
     if (h->num_values < 0 || (uint64_t)h->num_values > len * 8 + 1) return bad(r, e, "dictionary page with an impossible size");
     r->dict = orb_arena_alloc(&c->arena, w * (size_t)(h->num_values ? h->num_values : 1));
     r->ndict = h->num_values;
     size_t used;
-    return plain(r, page, len, h->num_values, r->dict, &used, e);
+    orb_arena *pa = r->page_arena;
+    r->page_arena = NULL;
+    orb_status st = plain(r, page, len, h->num_values, r->dict, &used, e);
+    r->page_arena = pa;
+    return st;
   }
   if (h->type != 0 && h->type != 3) return ORB_OK;   /* index pages */
   int64_t n = h->num_values;
-  if (c->n + n > c->cap) return bad(r, e, "data pages hold more values than the column chunk");
+  if (c->n + n > c->cap) {
+    if (!r->grow) return bad(r, e, "data pages hold more values than the column chunk");
+    orb_status st = grow_window(r, c->n + n, w, e);
+    if (st != ORB_OK) return st;
+  }
   size_t pos = 0;
   uint32_t *lev = NULL, *rep = NULL;
   bool all_defined = false;   /* a flat column's page without NULLs */
@@ -330,7 +343,7 @@ static orb_status on_page(void *arg, const pq_page_header *h, const uint8_t *pag
     if ((uint64_t)nonnull * width > vlen) {
       st = bad(r, e, "BYTE_STREAM_SPLIT values longer than their page");
     } else if (c->type == PQ_FIXED_LEN_BYTE_ARRAY) {
-      uint8_t *raw = orb_arena_alloc(&c->arena, (size_t)nonnull * width + 1);
+      uint8_t *raw = orb_arena_alloc(page_mem(r), (size_t)nonnull * width + 1);
       pq_byte_stream_split(vp, nonnull, width, raw);
       pq_bytes *b = (pq_bytes *)(void *)vals;
       for (int64_t i = 0; i < nonnull; i++) b[i].data = raw + (size_t)i * width, b[i].len = width;
@@ -392,11 +405,11 @@ static orb_status read_leaf(const char *path, const void *image, size_t image_le
   orb_status st;
   if (oi) {
     pq_source src = {path, image, image_len};
-    st = pq_chunk_walk_pages(&src, m, rg, col, limit, oi, want, on_page, &r, e);
+    st = pq_chunk_walk_pages(&src, m, rg, col, limit, oi, want, pq_leaf_on_page, &r, e);
     if (st == ORB_OK && out->n != out->cap) st = pq_corrupt(e, path, "the wanted pages hold other row counts than the offset index says");
   } else {
-    st = image ? pq_chunk_walk_image_bufs(image, image_len, path, m, rg, col, limit, r.b, on_page, &r, e)
-               : pq_chunk_walk_bufs(path, m, rg, col, limit, r.b, on_page, &r, e);
+    st = image ? pq_chunk_walk_image_bufs(image, image_len, path, m, rg, col, limit, r.b, pq_leaf_on_page, &r, e)
+               : pq_chunk_walk_bufs(path, m, rg, col, limit, r.b, pq_leaf_on_page, &r, e);
   }
   pq_read_bufs_free(&own);
   return st;

@@ -34,6 +34,15 @@ struct ice_prune {
   prep *v;
   int n;
   orb_arena tmp;                 /* decoded values of one judgement */
+  /* where the metric maps are in the data_file schema `layout_of` (the
+  ** manifests of a table share a schema: looked up once, not per entry) */
+  const avro_schema *layout_of;
+  struct map_layout {
+    int32_t map_id;
+    int field;                   /* the map's field in data_file, -1 when it has none (or not a map) */
+    int key, value;              /* key and value fields of its entries */
+  } layout[5];
+  int nlayout;
 };
 
 /* --- values --------------------------------------------------------------- */
@@ -401,14 +410,31 @@ static bool get_count(const avro_schema *rec, const avro_value *v, int32_t id, i
 
 /* Iceberg's map<int, T> of column metrics is an Avro array of key/value
 ** records: the value for key `id`, NULL when absent. */
-static const avro_value *metric(const avro_schema *dfs, const avro_value *df, int32_t map_id, int32_t id) {
+static const struct map_layout *map_layout(ice_prune *pr, const avro_schema *dfs, int32_t map_id) {
+  if (pr->layout_of != dfs) pr->layout_of = dfs, pr->nlayout = 0;
+  for (int i = 0; i < pr->nlayout; i++)
+    if (pr->layout[i].map_id == map_id) return &pr->layout[i];
+  struct map_layout *l = &pr->layout[pr->nlayout < 5 ? pr->nlayout++ : 4];
+  l->map_id = map_id;
+  l->field = -1;
   const avro_schema *t = field_type(dfs, map_id);
-  const avro_value *arr = avro_record_get(dfs, df, map_id);
-  if (!t || !arr || t->kind != AVRO_ARRAY || arr->kind != AVRO_ARRAY || !t->items || t->items->kind != AVRO_RECORD)
-    return NULL;
-  const avro_schema *kv = t->items;
-  int kk = avro_field_by_name(kv, "key"), vk = avro_field_by_name(kv, "value");
-  if (kk < 0 || vk < 0) return NULL;
+  if (!t || t->kind != AVRO_ARRAY || !t->items || t->items->kind != AVRO_RECORD) return l;
+  l->key = avro_field_by_name(t->items, "key");
+  l->value = avro_field_by_name(t->items, "value");
+  if (l->key >= 0 && l->value >= 0) l->field = avro_field_by_id(dfs, map_id);
+  return l;
+}
+
+void ice_prune_next_manifest(ice_prune *pr) {
+  if (pr) pr->layout_of = NULL, pr->nlayout = 0;
+}
+
+static const avro_value *metric(ice_prune *pr, const avro_schema *dfs, const avro_value *df, int32_t map_id, int32_t id) {
+  const struct map_layout *l = map_layout(pr, dfs, map_id);
+  if (l->field < 0 || df->kind != AVRO_RECORD || df->u.c.n <= (size_t)l->field) return NULL;
+  const avro_value *arr = &df->u.c.v[l->field];
+  if (arr->kind != AVRO_ARRAY) return NULL;
+  int kk = l->key, vk = l->value;
   for (size_t i = 0; i < arr->u.c.n; i++) {
     const avro_value *r = &arr->u.c.v[i];
     if (r->kind != AVRO_RECORD || r->u.c.n <= (size_t)kk || r->u.c.n <= (size_t)vk) continue;
@@ -418,8 +444,9 @@ static const avro_value *metric(const avro_schema *dfs, const avro_value *df, in
   return NULL;
 }
 
-static bool metric_count(const avro_schema *dfs, const avro_value *df, int32_t map_id, int32_t id, int64_t *out) {
-  const avro_value *v = metric(dfs, df, map_id, id);
+static bool metric_count(ice_prune *pr, const avro_schema *dfs, const avro_value *df, int32_t map_id, int32_t id,
+                         int64_t *out) {
+  const avro_value *v = metric(pr, dfs, df, map_id, id);
   if (!v) return false;
   if (v->kind == AVRO_LONG) *out = v->u.l;
   else if (v->kind == AVRO_INT) *out = v->u.i;
@@ -530,8 +557,8 @@ static void metrics_vs(ice_prune *pr, const prep *pp, const avro_schema *dfs, co
   *may = true, *all = false;
   int32_t id = pp->col->id;
   int64_t nulls = -1, nans = -1, x;
-  if (metric_count(dfs, df, DF_NULL_COUNTS, id, &x)) nulls = x;
-  if (metric_count(dfs, df, DF_NAN_COUNTS, id, &x)) nans = x;
+  if (metric_count(pr, dfs, df, DF_NULL_COUNTS, id, &x)) nulls = x;
+  if (metric_count(pr, dfs, df, DF_NAN_COUNTS, id, &x)) nans = x;
   proj r = column_proj(pr, pp);
   if (r.kind == PR_NULL) {
     if (nulls == 0) *may = false;
@@ -549,14 +576,14 @@ static void metrics_vs(ice_prune *pr, const prep *pp, const avro_schema *dfs, co
   }
   if (pp->col->type->kind == ICE_UUID) return;   /* Java's uuid order is not byte order */
   orb_value lo, hi;
-  if (!bound(pr, metric(dfs, df, DF_LOWER, id), pp->col->type, &lo) ||
-      !bound(pr, metric(dfs, df, DF_UPPER, id), pp->col->type, &hi))
+  if (!bound(pr, metric(pr, dfs, df, DF_LOWER, id), pp->col->type, &lo) ||
+      !bound(pr, metric(pr, dfs, df, DF_UPPER, id), pp->col->type, &hi))
     return;
   if (pp->is_float && lo.u.f != lo.u.f) return;   /* a writer that let NaN into the bounds */
   /* Bounds exist, so some value is neither NULL nor NaN: with a single
   ** non-NULL value that is the one, and there is no NaN. */
   int64_t values;
-  if (pp->is_float && nans < 0 && nulls >= 0 && metric_count(dfs, df, DF_VALUE_COUNTS, id, &values) &&
+  if (pp->is_float && nans < 0 && nulls >= 0 && metric_count(pr, dfs, df, DF_VALUE_COUNTS, id, &values) &&
       values - nulls == 1)
     nans = 0;
   bool every;

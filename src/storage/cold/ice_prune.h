@@ -49,6 +49,11 @@ void ice_prune_free(ice_prune *p);
 ** (field 507) and added/existing file counts (504/505). */
 bool ice_prune_manifest(ice_prune *p, int32_t spec_id, const avro_schema *ls, const avro_value *rec);
 
+/* The entries judged next come from another manifest (another reader's
+** schema): forget where its metric maps were in the last one's data_file
+** record (looked up once per manifest, not per entry). */
+void ice_prune_next_manifest(ice_prune *p);
+
 /* The verdict on one manifest entry: its partition tuple (NULL when it
 ** has none) and, for a data file (`data`), the data_file record's column
 ** metrics (dfs/df) and record count.  Delete files are judged by their

@@ -56,23 +56,24 @@ typedef struct fcursor {
   int group;                     /* current row group, -1 before the first */
   int64_t row, nrows, base;      /* position in the group, its rows, its first row's position in the file */
   bool in_group;                 /* a row group's columns are read (row is in it) */
-  pq_column *cols;               /* its flat columns (memory kept from group to group) */
+  pq_column_stream *cols;        /* its flat columns, decoded page by page (memory kept from group to group) */
   pq_nested_column *nested;      /* and nested ones */
   bool *skip;                    /* per row group: pruning ruled it out (NULL: none) */
   int64_t skipped;               /* row groups skipped */
 } fcursor;
 
-/* The current group's nested columns go; flat ones stay allocated, the
-** next group is read into them (pq_read_leaf_column_into). */
+/* The current group's nested columns go; flat ones keep their memory for
+** the next group's chunks (pq_stream_open). */
 static void fc_drop_group(fcursor *c) {
   for (int i = 0; c->nested && i < c->n; i++)
     if (c->nested[i].shape) pq_nested_free(&c->nested[i]);
+  for (int i = 0; c->cols && i < c->n; i++) pq_stream_close(&c->cols[i]);
   c->in_group = false;
 }
 
 static void fc_close(fcursor *c) {
   fc_drop_group(c);
-  for (int i = 0; c->cols && i < c->n; i++) pq_column_free(&c->cols[i]);
+  for (int i = 0; c->cols && i < c->n; i++) pq_stream_free(&c->cols[i]);
   orb_free(c->cols);
   orb_free(c->nested);
   c->cols = NULL;
@@ -160,10 +161,11 @@ static orb_status fc_step(fcursor *c, bool *more, orb_err *e) {
         if ((st = pq_read_nested(c->path, c->meta, f, c->group, 0, &c->nested[i], e)) != ORB_OK) return st;
         continue;
       }
-      st = pq_read_leaf_column_into(c->path, c->meta, c->group, f->leaf, 0, &c->cols[i], e);
-      if (st == ORB_OK && c->cols[i].n != rg->num_rows)
+      pq_source src = {c->path, NULL, 0};
+      st = pq_stream_open(&c->cols[i], &src, c->meta, c->group, f->leaf, 0, e);
+      if (st == ORB_OK && c->cols[i].total != rg->num_rows)
         st = orb_err_set(e, ORB_ERR_CORRUPT, "parquet: \"%s\": column %d of row group %d has %lld values for %lld rows", c->path,
-                         f->leaf, c->group, (long long)c->cols[i].n, (long long)rg->num_rows);
+                         f->leaf, c->group, (long long)c->cols[i].total, (long long)rg->num_rows);
       if (st != ORB_OK) return st;
     }
     if (c->nrows > 0) return ORB_OK;
@@ -173,7 +175,11 @@ static orb_status fc_step(fcursor *c, bool *more, orb_err *e) {
 /* Wanted column i of the current row, as the file stores it (strings in a). */
 static orb_status fc_value(fcursor *c, int i, orb_arena *a, orb_value *out, orb_err *e) {
   const pq_shape *f = &c->fields.fields[c->field[i]];
-  if (f->kind == PQ_SHAPE_VALUE) return pq_values_at(f->elem, &c->cols[i], c->row, 1, c->ftype[i], out, 1, e);
+  if (f->kind == PQ_SHAPE_VALUE) {
+    pq_column_stream *cs = &c->cols[i];
+    orb_status st = pq_stream_need(cs, c->row, 1, e);
+    return st != ORB_OK ? st : pq_values_at(f->elem, cs->col, c->row - cs->first, 1, c->ftype[i], out, 1, e);
+  }
   return pq_nested_value(&c->nested[i], c->row, c->ftype[i], a, out, e);
 }
 
@@ -691,7 +697,14 @@ static orb_status column_vec(ice_reader *r, int i, int64_t from, int n, orb_vec 
   fcursor *c = &r->fc;
   const ice_column *col = &r->cols[i];
   const pq_shape *f = &c->fields.fields[c->field[i]];
-  const pq_column *pc = &c->cols[i];
+  const pq_column *pc = NULL;
+  if (f->kind == PQ_SHAPE_VALUE) {   /* rows [from, from + n) into the window; indexes from here on are in it */
+    pq_column_stream *cs = &c->cols[i];
+    orb_status st = pq_stream_need(cs, from, n, e);
+    if (st != ORB_OK) return st;
+    pc = cs->col;
+    from -= cs->first;
+  }
   bool same = orb_type_equal(c->ftype[i], col->type);
   if (same && f->kind == PQ_SHAPE_VALUE && pq_values_vec(f->elem, pc, from, col->type, v)) return ORB_OK;
   pq_direct_kind k = f->kind == PQ_SHAPE_VALUE ? pq_values_direct(f->elem, pc, c->ftype[i]) : PQ_DIRECT_NONE;

@@ -139,6 +139,7 @@ static orb_status read_entries(orb_arena *a, ice_plan *p, ice_prune *pr, const c
     part_type = field_record(field_record(schema_copy, ME_DATA_FILE), DF_PARTITION);
   orb_arena tmp;
   orb_arena_init(&tmp, 0);
+  ice_prune_next_manifest(pr);
   while (st == ORB_OK) {
     avro_value v;
     bool got;
@@ -187,15 +188,9 @@ static orb_status read_entries(orb_arena *a, ice_plan *p, ice_prune *pr, const c
       st = orb_err_set(e, ORB_ERR_CORRUPT, "iceberg: manifest \"%s\": data file \"%s\" has a negative record count or size", path, fp);
       break;
     }
-    f->orig_path = orb_arena_strdup(a, fp);
-    char *up = orb_arena_strdup(a, fmt);
-    for (char *c = up; *c; c++) *c = (char)toupper((unsigned char)*c);
-    f->format = up;
-    if (ref) f->referenced_data_file = ice_path_normalize(a, ref);
-    /* (from the arena copy: a path left as it was is the argument itself) */
-    if ((st = ice_reroot(a, p->meta->location, table_dir, f->orig_path, &f->path, &moved, e)) != ORB_OK) break;
-    f->outside = !moved;
     const avro_value *pt = avro_record_get(df, d, DF_PARTITION);
+    /* the verdict first: an entry pruned needs no paths copied and rerooted
+    ** (most of them, for a selective filter over many files) */
     if (pr) {
       /* constraints: the partition tuple, then the column metrics */
       const avro_schema *rpt = field_record(df, DF_PARTITION);
@@ -210,6 +205,14 @@ static orb_status read_entries(orb_arena *a, ice_plan *p, ice_prune *pr, const c
       }
       f->all_match = vd == ICE_PRUNE_ALL_MATCH;
     }
+    f->orig_path = orb_arena_strdup(a, fp);
+    char *up = orb_arena_strdup(a, fmt);
+    for (char *c = up; *c; c++) *c = (char)toupper((unsigned char)*c);
+    f->format = up;
+    if (ref) f->referenced_data_file = ice_path_normalize(a, ref);
+    /* (from the arena copy: a path left as it was is the argument itself) */
+    if ((st = ice_reroot(a, p->meta->location, table_dir, f->orig_path, &f->path, &moved, e)) != ORB_OK) break;
+    f->outside = !moved;
     if (pt && pt->kind == AVRO_RECORD && part_type) {
       avro_value *c = orb_arena_alloc(a, sizeof *c);
       *c = copy_value(a, pt);
