@@ -35,10 +35,10 @@ static int setup(void **state) {
   pq_write_opts_init(&o);
   o.row_group_rows = 20000;
   o.page_rows = PAGE;
-  pq_write_column cols[] = {{"id", orb_type_make(ORB_T_INT64), false, 1, false},
-                            {"d", orb_type_make(ORB_T_FLOAT64), true, 2, false},
-                            {"s", orb_type_make(ORB_T_TEXT), true, 3, false},
-                            {"k", orb_type_make(ORB_T_TEXT), true, 4, false}};
+  pq_write_column cols[] = {{"id", orb_type_make(ORB_T_INT64), false, 1, false, 0},
+                            {"d", orb_type_make(ORB_T_FLOAT64), true, 2, false, 0},
+                            {"s", orb_type_make(ORB_T_TEXT), true, 3, false, 0},
+                            {"k", orb_type_make(ORB_T_TEXT), true, 4, false, 0}};
   pq_writer *w;
   orb_err e;
   if (pq_writer_open(path, cols, 4, &o, &w, &e) != ORB_OK) return -1;
