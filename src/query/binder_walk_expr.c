@@ -365,6 +365,14 @@ orb_status oql_walk_operand(oql_selctx *c, const oql_expr_ast *x, orb_expr **out
     orb_type t;
     if (x->l->kind == OQL_X_STRING && oql_is_reg_type(x->tname.name))
       return oql_b_reg_in(b, x->tname.name, x->l->text, x->l->pos, out, e);   /* 'events'::regclass */
+    if (x->l->kind == OQL_X_ARRAY && !x->l->sub && x->l->nlist == 0) {   /* ARRAY[]::int[]: the cast types it */
+      if ((st = oql_walk_type(b, &x->tname, &t, e)) != ORB_OK) return st;
+      if (t.id == ORB_T_ARRAY) {
+        orb_expr *empty = orb_expr_new(b->a, ORB_E_ARRAY, t, 0);
+        empty->pos = x->l->pos;
+        return oql_b_cast(b, empty, t, x->pos, out, e);
+      }
+    }
     if ((st = oql_walk_operand(c, x->l, &l, e)) != ORB_OK || (st = oql_walk_type(b, &x->tname, &t, e)) != ORB_OK)
       return st;
     /* oid::regclass::text: the name, as PostgreSQL's output function prints it */
