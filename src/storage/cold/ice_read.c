@@ -751,6 +751,13 @@ static orb_status column_vec(ice_reader *r, int i, int64_t from, int n, orb_vec 
 ** equality deletes on the key columns' values. */
 static void apply_deletes(ice_reader *r, int64_t pos0, int n) {
   orb_vbatch *b = &r->vbuf.b;
+  while (r->next_pos < r->npositions && r->positions[r->next_pos] < pos0) r->next_pos++;
+  if (!r->neq && (r->next_pos >= r->npositions || r->positions[r->next_pos] >= pos0 + n)) {
+    r->counts.rows_read += n;   /* no delete in the batch (the usual case): no selection to build */
+    b->sel = NULL;
+    b->nsel = n;
+    return;
+  }
   int m = 0;
   for (int j = 0; j < n; j++) {
     int64_t pos = pos0 + j;
