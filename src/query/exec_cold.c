@@ -22,17 +22,24 @@ static int by_time(const void *x, const void *y) {
   return 0;
 }
 
-orb_status oql_show_snapshots(const char *where, const char *table, orb_arena *xa, oql_op **rows, orb_err *e) {
-  orb_arena a;
-  orb_arena_init(&a, 0);
-  ice_meta m;
+/* The table's current metadata, read into a (freed on failure; the
+** error names the table). */
+static orb_status open_meta(orb_arena *a, const char *where, const char *table, ice_meta *m, orb_err *e) {
+  orb_arena_init(a, 0);
   ice_meta_file mf;
-  orb_status st = ice_meta_open(&a, where, &m, &mf, e);
+  orb_status st = ice_meta_open(a, where, m, &mf, e);
   if (st != ORB_OK) {
     orb_err_prefix(e, "table \"%s\": ", table);
-    orb_arena_free(&a);
-    return st;
+    orb_arena_free(a);
   }
+  return st;
+}
+
+orb_status oql_show_snapshots(const char *where, const char *table, orb_arena *xa, oql_op **rows, orb_err *e) {
+  orb_arena a;
+  ice_meta m;
+  orb_status st = open_meta(&a, where, table, &m, e);
+  if (st != ORB_OK) return st;
   orb_type tt[11];
   static const orb_type_id ids[] = {ORB_T_INT64, ORB_T_INT64, ORB_T_TIMESTAMPTZ, ORB_T_TEXT,  ORB_T_INT64, ORB_T_INT64,
                                     ORB_T_INT64, ORB_T_INT64, ORB_T_INT64,       ORB_T_INT64, ORB_T_BOOL};
@@ -69,15 +76,9 @@ static int by_key(const void *x, const void *y) {
 
 orb_status oql_show_tblproperties(const char *where, const char *table, orb_arena *xa, oql_op **rows, orb_err *e) {
   orb_arena a;
-  orb_arena_init(&a, 0);
   ice_meta m;
-  ice_meta_file mf;
-  orb_status st = ice_meta_open(&a, where, &m, &mf, e);
-  if (st != ORB_OK) {
-    orb_err_prefix(e, "table \"%s\": ", table);
-    orb_arena_free(&a);
-    return st;
-  }
+  orb_status st = open_meta(&a, where, table, &m, e);
+  if (st != ORB_OK) return st;
   orb_type tt[2] = {orb_type_make(ORB_T_TEXT), orb_type_make(ORB_T_TEXT)};
   oql_op *op = oql_rows_new(xa, 2, tt);
   ice_kv *kv = orb_arena_alloc(&a, sizeof *kv * (size_t)(m.nproperties + 1));
