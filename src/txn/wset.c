@@ -291,8 +291,23 @@ static orb_status wait_visible(orb_db *db, uint64_t lsn, orb_err *e) {
   return st;
 }
 
+/* Does ws change rows of hot tables (what an intent record carries)? */
+static bool changes_hot_rows(const orb_wset *ws) {
+  for (size_t i = 0; i < ws->nundo; i++)
+    if (ws->undo[i].kind == U_INSERT || ws->undo[i].kind == U_UPDATE || ws->undo[i].kind == U_DELETE) return true;
+  return false;
+}
+
 orb_status orb_wset_commit(orb_wset *ws, orb_err *e) {
   orb_db *db = ws->db;
+  const char *bare = ws->pins.staged ? cold_stage_bare_alter(&ws->pins) : NULL;
+  if (bare && changes_hot_rows(ws)) {   /* see cold_stage_bare_alter: refused rather than half applied after a crash */
+    orb_err_setx(e, ORB_ERR_UNSUPPORTED, "0A000", 0,
+                 "cannot commit ALTER TABLE of Iceberg table \"%s\" together with changes to other tables", bare);
+    orb_err_hint(e, "Run the ALTER TABLE in a transaction of its own.");
+    orb_wset_abort(ws);
+    return ORB_ERR_UNSUPPORTED;
+  }
   if (ws->redo.len + 8 > WAL_MAX_RECORD) {   /* refused before any action publishes anything */
     orb_wset_abort(ws);
     return orb_err_set(e, ORB_ERR_LIMIT, "transaction is too large to log (over %u bytes of changes)",

@@ -130,6 +130,12 @@ int cold_stage_intents(orb_cold_pins *pins, cold_intent **out) {
   return n;
 }
 
+const char *cold_stage_bare_alter(const orb_cold_pins *pins) {
+  for (const cold_stage *g = pins->staged; g; g = g->next)
+    if (g->nalters && g->nrows == 0 && g->ndels == 0) return g->name;
+  return NULL;
+}
+
 /* The staged ALTER TABLE changes applied in order to base (an Iceberg
 ** commit's edit: each attempt's freshly loaded metadata). */
 static orb_status stage_edit(void *ctx, orb_arena *a, const ice_meta *base, ice_meta *next, orb_err *e) {

@@ -159,6 +159,11 @@ typedef struct cold_intent {
   int64_t snapshot_id;
 } cold_intent;
 int cold_stage_intents(orb_cold_pins *pins, cold_intent **out);
+/* A table the transaction ALTERed and wrote no rows or deletes to, NULL if
+** none.  Its COMMIT would be a metadata change without a snapshot, which
+** an intent record cannot name, so it cannot commit atomically with hot
+** changes (orb_wset_commit refuses that pair). */
+const char *cold_stage_bare_alter(const orb_cold_pins *pins);
 
 /* Whether the Iceberg table in folder dir has (or had: its current
 ** metadata lists it) snapshot id (cold_write.c; recovery of an intent). */
