@@ -202,17 +202,23 @@ orb_status pq_chunk_page(const char *name, int codec, const uint8_t *buf, size_t
                   arg, e);
 }
 
-orb_status pq_chunk_walk_bufs(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_read_bufs *b,
-                              pq_page_fn fn, void *arg, orb_err *e) {
+/* Every page of a column chunk read from src (a file or an image in memory). */
+static orb_status walk_source(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
+                              pq_read_bufs *b, pq_page_fn fn, void *arg, orb_err *e) {
   if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
-  pq_source src = {path, NULL, 0};
   const pq_chunk *c = NULL;
   const uint8_t *buf;
   size_t n;
   int64_t start = 0;
-  orb_status st = pq_chunk_bytes(&src, m, rg, col, limit, b, &c, &buf, &n, &start, e);
+  orb_status st = pq_chunk_bytes(src, m, rg, col, limit, b, &c, &buf, &n, &start, e);
   if (st != ORB_OK) return st;
-  return walk(path, c, rg, col, buf, n, start, limit, &b->page, &b->page_cap, fn, arg, e);
+  return walk(src->name, c, rg, col, buf, n, start, limit, &b->page, &b->page_cap, fn, arg, e);
+}
+
+orb_status pq_chunk_walk_bufs(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_read_bufs *b,
+                              pq_page_fn fn, void *arg, orb_err *e) {
+  pq_source src = {path, NULL, 0};
+  return walk_source(&src, m, rg, col, limit, b, fn, arg, e);
 }
 
 orb_status pq_chunk_walk(const char *path, const pq_file_meta *m, int rg, int col, size_t limit, pq_page_fn fn,
@@ -233,15 +239,8 @@ orb_status pq_chunk_walk_image(const void *file, size_t len, const char *name, c
 
 orb_status pq_chunk_walk_image_bufs(const void *file, size_t len, const char *name, const pq_file_meta *m, int rg,
                                     int col, size_t limit, pq_read_bufs *b, pq_page_fn fn, void *arg, orb_err *e) {
-  if (limit == 0) limit = PQ_DEFAULT_META_LIMIT;
   pq_source src = {name, file, len};
-  const pq_chunk *c = NULL;
-  const uint8_t *buf;
-  size_t n;
-  int64_t start = 0;
-  orb_status st = pq_chunk_bytes(&src, m, rg, col, limit, b, &c, &buf, &n, &start, e);
-  if (st != ORB_OK) return st;
-  return walk(name, c, rg, col, buf, n, start, limit, &b->page, &b->page_cap, fn, arg, e);
+  return walk_source(&src, m, rg, col, limit, b, fn, arg, e);
 }
 
 orb_status pq_chunk_walk_pages(const pq_source *src, const pq_file_meta *m, int rg, int col, size_t limit,
